@@ -1,0 +1,53 @@
+# Vigil: the commands a user drives. Everything real happens in CMake.
+#   make demo   deps + build + run on the bundled sample capture
+#   make test   deps + build + all tests through ctest
+BUILD       ?= build
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DVIGIL_WERROR=ON
+endif
+
+DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev \
+               libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
+               tshark python3 python3-scapy jq
+
+.PHONY: all deps build demo test asan tsan bench conformance clean fuzz
+
+all: build
+
+deps:
+	@bash tools/install-deps.sh $(DEB_PACKAGES)
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash tools/demo.sh $(BUILD)/vigil
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B build-asan -DVIGIL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+tsan: deps
+	@cmake -S . -B build-tsan -DVIGIL_TSAN=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS) -L threads
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+conformance: build
+	@bash tools/conformance.sh $(BUILD)/vigil
+
+fuzz: deps
+	@bash fuzz/build.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -1,0 +1,86 @@
+#ifndef VG_CONF_CONF_H
+#define VG_CONF_CONF_H
+
+/* Configuration tree: YAML (libyaml) loaded into nodes; typed getters by
+ * dotted path ("flow-timeouts.tcp.established", "vars.address-groups.HOME_NET",
+ * list items by index: "outputs.0.eve-log.enabled"). Built at start-up by the
+ * main thread, read-only afterwards (any thread may read).
+ *
+ * Errors are reported through util-log as "FILE:LINE: problem". */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum ConfNodeType {
+    CONF_SCALAR = 0,
+    CONF_MAP,
+    CONF_LIST,
+} ConfNodeType;
+
+typedef struct ConfNode {
+    char *name;                  // key in the parent map; "0","1".. for list items
+    char *value;                 // scalars only (NULL for maps/lists and null scalars)
+    ConfNodeType type;
+    const char *file;            // interned file name where it was defined (or "--set")
+    int line;
+    struct ConfNode *parent;
+    struct ConfNode *first_child;
+    struct ConfNode *last_child;
+    struct ConfNode *next;
+    int n_children;
+} ConfNode;
+
+typedef struct Conf Conf;
+
+/* A new tree holding Vigil's built-in defaults (address/port groups etc.). */
+Conf *conf_new(void);
+void conf_free(Conf *conf);
+
+/* Load a YAML file on top of what is there (maps merge, scalars/lists replace).
+ * Honours "include:" (a file name or list, relative to the including file).
+ * Returns 0 or VG_E*; on error a message naming file:line is logged. */
+int conf_load_file(Conf *conf, const char *path) __attribute__((warn_unused_result));
+/* Same, from a string (tests); name is used in error messages. */
+int conf_load_string(Conf *conf, const char *yaml, const char *name)
+    __attribute__((warn_unused_result));
+
+/* Apply "--set key=value" (dotted path; creates missing nodes). */
+int conf_set_override(Conf *conf, const char *key_eq_value) __attribute__((warn_unused_result));
+/* Set a scalar by path (creates missing nodes). */
+int conf_set(Conf *conf, const char *path, const char *value) __attribute__((warn_unused_result));
+
+const ConfNode *conf_root(const Conf *conf);
+/* Node by dotted path, relative to node (NULL = root). NULL if absent. */
+const ConfNode *conf_get_node(const Conf *conf, const ConfNode *node, const char *path);
+/* Child of a map/list node by name, NULL if absent. */
+const ConfNode *conf_node_child(const ConfNode *node, const char *name);
+
+/* Typed getters: return true and set *out when present and well formed.
+ * When present but malformed: log "FILE:LINE: key: problem" and return false
+ * with *is_bad (if non-NULL) set; when absent: false, *out untouched.
+ * Bool: yes/no/true/false/on/off/1/0. Size: integer with optional unit
+ * kb/mb/gb (and k/m/g, kib/mib/gib; powers of 1024), case-insensitive. */
+bool conf_get_str(const Conf *conf, const char *path, const char **out);
+bool conf_get_bool(const Conf *conf, const char *path, bool *out);
+bool conf_get_int(const Conf *conf, const char *path, int64_t *out);
+bool conf_get_size(const Conf *conf, const char *path, uint64_t *out);
+
+/* Variants with a default and a validity flag: return the value or dflt.
+ * *bad is set to true (never cleared) when the value was present but malformed. */
+const char *conf_str_or(const Conf *conf, const char *path, const char *dflt);
+bool conf_bool_or(const Conf *conf, const char *path, bool dflt, bool *bad);
+int64_t conf_int_or(const Conf *conf, const char *path, int64_t dflt, bool *bad);
+uint64_t conf_size_or(const Conf *conf, const char *path, uint64_t dflt, bool *bad);
+
+/* Parse helpers usable on any string (also used by rule keywords). */
+bool conf_parse_bool(const char *s, bool *out);
+bool conf_parse_size(const char *s, uint64_t *out);
+
+/* Address/port variables ("HOME_NET", with or without '$'): NULL if unknown. */
+const char *conf_address_var(const Conf *conf, const char *name);
+const char *conf_port_var(const Conf *conf, const char *name);
+
+/* Iterate children of a map or list: for (c = node->first_child; c; c = c->next). */
+
+#endif

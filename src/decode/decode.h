@@ -1,0 +1,158 @@
+#ifndef VG_DECODE_DECODE_H
+#define VG_DECODE_DECODE_H
+
+/* Decoders: one file per layer (decode-<layer>.c). Each takes the bytes of
+ * its layer (pkt, len: len bytes are readable), validates every length
+ * before reading, fills the packet's vars, raises events on malformed input
+ * and hands the rest to the next decoder.
+ *
+ * Return: 0 when the layer decoded (possibly with events), VG_EINVAL when
+ * it could not (the packet is then marked PKT_F_INVALID by decode_packet).
+ * Called only by the thread owning the packet. */
+
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+#include "runtime/counters.h"
+
+typedef enum ChecksumMode {
+    CHECKSUM_AUTO = 0,           // validate; stop when most checksums are bad (offloading)
+    CHECKSUM_ALL,
+    CHECKSUM_NONE,
+} ChecksumMode;
+
+/* Decoder counters, as Suricata names them under stats.decoder. The order is
+ * the registration order; names in decode.c. */
+typedef enum DecodeCounter {
+    DC_PKTS = 0,
+    DC_BYTES,
+    DC_INVALID,
+    DC_IPV4,
+    DC_IPV6,
+    DC_ETHERNET,
+    DC_ARP,
+    DC_UNKNOWN_ETHERTYPE,
+    DC_RAW,
+    DC_NULL,
+    DC_SLL,
+    DC_SLL2,
+    DC_TCP,
+    DC_UDP,
+    DC_SCTP,
+    DC_ESP,
+    DC_ICMPV4,
+    DC_ICMPV6,
+    DC_PPP,
+    DC_PPPOE,
+    DC_GRE,
+    DC_VLAN,
+    DC_VLAN_QINQ,
+    DC_VLAN_QINQINQ,
+    DC_VXLAN,
+    DC_TEREDO,
+    DC_IPV4_IN_IPV4,
+    DC_IPV6_IN_IPV4,
+    DC_IPV4_IN_IPV6,
+    DC_IPV6_IN_IPV6,
+    DC_MPLS,
+    DC_AVG_PKT_SIZE,
+    DC_MAX_PKT_SIZE,
+    DC_TOO_MANY_LAYERS,
+    DC_IPV4_CSUM_BAD,
+    DC_L4_CSUM_BAD,
+    DC_COUNT,
+} DecodeCounter;
+
+typedef struct DecodeThreadCtx {
+    CounterSet *counters;        // the owning thread's set
+    CounterId cid[DC_COUNT];
+    CounterId ev_cid[DECODE_EV_MAX];
+    ChecksumMode checksum_mode;
+    bool validate_checksums;     // current decision (auto mode may turn it off)
+    uint64_t csum_checked;       // auto mode bookkeeping
+    uint64_t csum_bad;
+    bool vxlan_enabled;
+    uint16_t vxlan_port;
+    bool teredo_enabled;
+    uint16_t teredo_port;
+} DecodeThreadCtx;
+
+/* Register the decoder counters (start-up, before threads). */
+void decode_register_counters(void);
+
+/* Initialise a per-thread decoder context; counters must be the thread's set. */
+void decode_thread_init(DecodeThreadCtx *dtv, CounterSet *counters, ChecksumMode mode);
+
+/* Decode p->data[0..caplen) according to p->linktype. Resets the packet's
+ * decode results first. Always counts the packet; returns like a decoder. */
+int decode_packet(DecodeThreadCtx *dtv, Packet *p);
+
+/* Clear the decode results of a packet (keeps acquisition fields). */
+void decode_packet_reset(Packet *p);
+
+/* Raise a decoder event on p: stored (up to PACKET_MAX_EVENTS) and counted. */
+void decode_event(DecodeThreadCtx *dtv, Packet *p, DecodeEvent ev);
+
+static inline void decode_count(DecodeThreadCtx *dtv, DecodeCounter c)
+{
+    counters_incr(dtv->counters, dtv->cid[c]);
+}
+
+static inline bool packet_has_event(const Packet *p, DecodeEvent ev)
+{
+    for (uint8_t i = 0; i < p->n_events; i++) {
+        if (p->events[i] == ev) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Link layers */
+int decode_ethernet(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_sll(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_sll2(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_null(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_raw(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_vlan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_pppoe_session(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_pppoe_discovery(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_ppp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_mpls(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_arp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+
+/* Dispatch on an ethertype (shared by Ethernet, VLAN, SLL, GRE, ...). */
+int decode_ethertype(DecodeThreadCtx *dtv, Packet *p, uint16_t ethertype, const uint8_t *pkt,
+                     uint32_t len);
+
+/* Network layers */
+int decode_ipv4(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_ipv6(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+
+/* Dispatch on an IP protocol number for the payload of an IP header. */
+int decode_ip_payload(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint8_t *pkt,
+                      uint32_t len);
+
+/* Transport layers */
+int decode_tcp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_udp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_icmpv4(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_icmpv6(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+
+/* Tunnels */
+int decode_gre(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_vxlan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_teredo(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+
+/* Checksums (RFC 1071 one's complement). Return the folded sum; a correct
+ * header yields 0 when summed including its checksum field. */
+uint16_t decode_csum_ipv4_hdr(const uint8_t *hdr, uint32_t hlen);
+uint16_t decode_csum_l4_ipv4(const uint8_t *src4, const uint8_t *dst4, uint8_t proto,
+                             const uint8_t *l4, uint32_t l4_len);
+uint16_t decode_csum_l4_ipv6(const uint8_t *src16, const uint8_t *dst16, uint8_t proto,
+                             const uint8_t *l4, uint32_t l4_len);
+
+/* Checksum bookkeeping for auto mode: record one validated checksum. */
+void decode_csum_note(DecodeThreadCtx *dtv, bool bad);
+
+#endif

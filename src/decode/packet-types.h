@@ -1,0 +1,226 @@
+#ifndef VG_DECODE_PACKET_TYPES_H
+#define VG_DECODE_PACKET_TYPES_H
+
+/* The packet: what acquisition fills and every later stage reads.
+ * Types only. A Packet comes from a PacketPool (runtime/packet-pool.h),
+ * belongs to exactly one thread at a time, and goes back to its pool.
+ *
+ * Layer pointers point into p->data (or, for ICMP-embedded headers, into the
+ * ICMP payload); lengths were checked by the decoder that set them. Packet
+ * bytes are never cast to header structs: decoders copy the fields they need
+ * into the *Vars below. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/decode-events.h"
+
+#define PACKET_MAX_SIZE 65536u   // buffer per packet (snaplen bound)
+#define PACKET_MAX_EVENTS 8      // events stored per packet; more are only counted
+#define PACKET_MAX_VLANS 2       // QinQ: two levels kept, deeper raises an event
+#define PACKET_MAX_TUNNEL_DEPTH 4
+
+struct Flow;
+
+typedef struct VgAddr {
+    uint8_t family;              // 0 (unset), 4 or 6 (AF_* values differ per OS)
+    union {
+        uint8_t u8[16];
+        uint32_t u32[4];         // IPv4 in u32[0], network byte order
+    } a;
+} VgAddr;
+
+/* Link types, as pcap's DLT numbers (values kept so acquisition maps 1:1). */
+enum {
+    LINKTYPE_NULL = 0,
+    LINKTYPE_ETHERNET = 1,
+    LINKTYPE_RAW = 101,          // DLT_RAW on most platforms (12 or 14 elsewhere)
+    LINKTYPE_LOOP = 108,
+    LINKTYPE_LINUX_SLL = 113,
+    LINKTYPE_IPV4 = 228,
+    LINKTYPE_IPV6 = 229,
+    LINKTYPE_LINUX_SLL2 = 276,
+    LINKTYPE_RAW_12 = 12,
+    LINKTYPE_RAW_14 = 14,
+};
+
+typedef struct Ipv4Vars {
+    const uint8_t *hdr;
+    uint16_t hlen;               // header length in bytes (IHL * 4)
+    uint16_t total_len;          // from the header
+    uint16_t id;
+    uint16_t frag_field;         // flags (3 bits) + offset (13 bits), host order
+    uint8_t tos;
+    uint8_t ttl;
+    uint8_t proto;
+    uint16_t opts;               // IPV4_OPT_* bits seen
+    bool csum_bad;               // set only when checksums are validated
+} Ipv4Vars;
+
+enum {
+    IPV4_OPT_RR = 1 << 0,
+    IPV4_OPT_LSRR = 1 << 1,
+    IPV4_OPT_SSRR = 1 << 2,
+    IPV4_OPT_TS = 1 << 3,
+    IPV4_OPT_SEC = 1 << 4,
+    IPV4_OPT_SID = 1 << 5,
+    IPV4_OPT_RTRALT = 1 << 6,
+    IPV4_OPT_QS = 1 << 7,
+    IPV4_OPT_CIPSO = 1 << 8,
+    IPV4_OPT_EOL = 1 << 9,
+    IPV4_OPT_NOP = 1 << 10,
+    IPV4_OPT_ESEC = 1 << 11,
+    IPV4_OPT_ANY = 1 << 15,
+};
+
+typedef struct Ipv6Vars {
+    const uint8_t *hdr;
+    uint16_t plen;               // payload length from the header
+    uint8_t hlim;
+    uint8_t tclass;
+    uint32_t flow_label;
+    uint8_t next_hdr;            // final upper-layer protocol after extension headers
+    uint16_t exthdrs_len;        // bytes of extension headers
+    uint16_t exthdrs;            // IPV6_EXT_* bits seen
+    bool is_frag;
+    uint16_t frag_offset;        // in 8-byte units
+    bool frag_more;
+    uint32_t frag_id;
+} Ipv6Vars;
+
+enum {
+    IPV6_EXT_HOP = 1 << 0,
+    IPV6_EXT_RH = 1 << 1,
+    IPV6_EXT_DST = 1 << 2,
+    IPV6_EXT_FH = 1 << 3,
+    IPV6_EXT_AH = 1 << 4,
+    IPV6_EXT_ESP = 1 << 5,
+};
+
+typedef struct TcpSack {
+    uint32_t left;
+    uint32_t right;
+} TcpSack;
+
+typedef struct TcpVars {
+    const uint8_t *hdr;
+    uint16_t hlen;               // data offset * 4
+    uint32_t seq;
+    uint32_t ack;
+    uint16_t win;
+    uint16_t urg_ptr;
+    uint8_t flags;               // TH_* below
+    uint8_t flags_hi;            // the 4 reserved bits + NS (for flags keyword 1,2)
+    /* options */
+    bool has_mss, has_wscale, has_sackok, has_ts;
+    uint16_t mss;
+    uint8_t wscale;
+    uint32_t ts_val;
+    uint32_t ts_ecr;
+    uint8_t n_sack;
+    TcpSack sack[4];
+    bool csum_bad;
+} TcpVars;
+
+enum {
+    TH_FIN = 0x01,
+    TH_SYN = 0x02,
+    TH_RST = 0x04,
+    TH_PUSH = 0x08,
+    TH_ACK = 0x10,
+    TH_URG = 0x20,
+    TH_ECN = 0x40,
+    TH_CWR = 0x80,
+};
+
+typedef struct UdpVars {
+    const uint8_t *hdr;
+    uint16_t len;                // from the header
+    bool csum_bad;
+} UdpVars;
+
+/* ICMP (v4 or v6). Error messages keep a view of the embedded original
+ * header: its addresses, protocol and ports. */
+typedef struct IcmpVars {
+    const uint8_t *hdr;
+    uint8_t type;
+    uint8_t code;
+    uint16_t id;                 // echo/timestamp/... only (has_id)
+    uint16_t seq;
+    bool has_id;
+    bool has_emb;                // an embedded original header was decoded
+    uint8_t emb_proto;
+    VgAddr emb_src;
+    VgAddr emb_dst;
+    uint16_t emb_sp;
+    uint16_t emb_dp;
+    bool csum_bad;
+} IcmpVars;
+
+/* Which L3 / L4 decoder filled the vars (innermost layer wins for tunnels). */
+enum { PKT_L3_NONE = 0, PKT_L3_IPV4, PKT_L3_IPV6, PKT_L3_ARP };
+enum { PKT_L4_NONE = 0, PKT_L4_TCP, PKT_L4_UDP, PKT_L4_ICMPV4, PKT_L4_ICMPV6, PKT_L4_OTHER };
+
+/* Packet flags */
+enum {
+    PKT_F_IPV4_CSUM_BAD = 1u << 0,
+    PKT_F_L4_CSUM_BAD = 1u << 1,
+    PKT_F_TUNNEL = 1u << 2,          // decoded through a tunnel (GRE, IP-in-IP, VXLAN, Teredo)
+    PKT_F_INVALID = 1u << 3,         // decoding stopped on an error
+    PKT_F_IS_FRAGMENT = 1u << 4,
+    PKT_F_ALERTED = 1u << 5,
+    PKT_F_DROP = 1u << 6,            // verdict: drop (inline)
+    PKT_F_PSEUDO = 1u << 7,          // made by the engine (flow end, reassembled datagram)
+    PKT_F_TOSERVER = 1u << 8,        // direction within its flow, set by the flow stage
+    PKT_F_TOCLIENT = 1u << 9,
+    PKT_F_NOPAYLOAD_INSPECT = 1u << 10,
+};
+
+typedef struct Packet {
+    /* acquisition */
+    int64_t ts_sec;
+    uint32_t ts_usec;
+    uint32_t caplen;             // bytes in data
+    uint32_t wirelen;            // length on the wire
+    int linktype;
+    uint64_t pcap_cnt;           // 1-based index in the capture
+    uint8_t *data;               // PACKET_MAX_SIZE bytes owned by the pool
+    void *pool;                  // the pool to return to
+
+    /* decode results */
+    uint32_t flags;
+    uint8_t l3;                  // PKT_L3_*
+    uint8_t l4;                  // PKT_L4_*
+    uint8_t proto;               // IP protocol of the L4 header (innermost)
+    uint8_t n_vlan;
+    uint16_t vlan_id[PACKET_MAX_VLANS];
+    uint8_t tunnel_depth;
+    uint8_t n_events;
+    uint16_t events[PACKET_MAX_EVENTS];
+
+    VgAddr src;
+    VgAddr dst;
+    uint16_t sp;
+    uint16_t dp;
+
+    const uint8_t *l2;           // start of the outermost link header
+    const uint8_t *l3_hdr;       // innermost IP header
+    uint32_t l3_len;             // bytes from l3_hdr to end of IP datagram (clamped to capture)
+
+    Ipv4Vars ip4;
+    Ipv6Vars ip6;
+    TcpVars tcp;
+    UdpVars udp;
+    IcmpVars icmp;
+
+    const uint8_t *payload;      // L4 payload (or IP payload for unknown protocols)
+    uint32_t payload_len;
+
+    /* later stages */
+    struct Flow *flow;           // reference held while in flight
+    uint32_t flow_hash;
+    void *alerts;                // detection's per-packet alert queue (detect owns layout)
+    uint16_t n_alerts;
+} Packet;
+
+#endif

@@ -1,0 +1,78 @@
+#ifndef VG_RUNTIME_COUNTERS_H
+#define VG_RUNTIME_COUNTERS_H
+
+/* Counters: named at start-up (before threads start) in one global registry;
+ * each thread owns a CounterSet it alone writes; the stats thread reads all
+ * sets (relaxed atomics: single writer, racy-but-defined readers) and merges.
+ *
+ * Names are dotted paths as they appear in EVE stats: "decoder.ipv4",
+ * "flow.total". */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint16_t CounterId;
+
+#define COUNTERS_MAX 2048
+
+typedef enum CounterKind {
+    COUNTER_SUM = 0,             // merged by addition
+    COUNTER_MAX,                 // merged by maximum
+    COUNTER_GAUGE,               // merged by addition, but a current value (set, not added)
+} CounterKind;
+
+typedef struct CounterSet {
+    _Atomic uint64_t vals[COUNTERS_MAX];
+} CounterSet;
+
+/* Register (or find) a counter by name. Start-up only, not thread-safe.
+ * Returns its id; the same name returns the same id. */
+CounterId counters_register(const char *name, CounterKind kind);
+CounterId counters_count(void);
+const char *counters_name(CounterId id);
+CounterKind counters_kind(CounterId id);
+/* Look up an id by name; false if not registered. */
+bool counters_find(const char *name, CounterId *out);
+
+/* Per-thread sets are linked into a global list for merging.
+ * counters_set_new is called by the owning thread at thread init. */
+CounterSet *counters_set_new(void);
+void counters_set_free(CounterSet *cs);
+
+/* Merge every live set (and sets freed since start, kept as totals) into out[]
+ * (counters_count() entries). Any thread. */
+void counters_merge(uint64_t *out);
+
+/* Forget every registration and set (tests, and end of run). */
+void counters_reset(void);
+
+static inline void counters_add(CounterSet *cs, CounterId id, uint64_t v)
+{
+    uint64_t cur = atomic_load_explicit(&cs->vals[id], memory_order_relaxed);
+    atomic_store_explicit(&cs->vals[id], cur + v, memory_order_relaxed);
+}
+
+static inline void counters_incr(CounterSet *cs, CounterId id)
+{
+    counters_add(cs, id, 1);
+}
+
+static inline void counters_set(CounterSet *cs, CounterId id, uint64_t v)
+{
+    atomic_store_explicit(&cs->vals[id], v, memory_order_relaxed);
+}
+
+static inline void counters_max(CounterSet *cs, CounterId id, uint64_t v)
+{
+    if (v > atomic_load_explicit(&cs->vals[id], memory_order_relaxed)) {
+        atomic_store_explicit(&cs->vals[id], v, memory_order_relaxed);
+    }
+}
+
+static inline uint64_t counters_get(const CounterSet *cs, CounterId id)
+{
+    return atomic_load_explicit(&cs->vals[id], memory_order_relaxed);
+}
+
+#endif
