@@ -1,0 +1,75 @@
+#ifndef VG_FLOW_FLOW_TYPES_H
+#define VG_FLOW_FLOW_TYPES_H
+
+/* The flow: types only. A Flow belongs to the flow table (flow/flow.h);
+ * a packet in flight holds a reference (use_cnt) and the flow lock while
+ * it works on it. */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+
+#define FLOW_STORAGE_MAX 8       // per-flow slots for later stages (detect, app-layer, plugins)
+
+typedef enum FlowState {
+    FLOW_STATE_NEW = 0,
+    FLOW_STATE_ESTABLISHED,
+    FLOW_STATE_CLOSED,
+} FlowState;
+
+typedef enum FlowEndReason {
+    FLOW_END_TIMEOUT = 0,
+    FLOW_END_FORCED,
+    FLOW_END_SHUTDOWN,
+} FlowEndReason;
+
+enum {
+    FLOW_F_ALERTED = 1u << 0,
+    FLOW_F_TOSERVER_SEEN = 1u << 1,
+    FLOW_F_TOCLIENT_SEEN = 1u << 2,
+    FLOW_F_EMERGENCY = 1u << 3,      // created while in emergency mode
+    FLOW_F_PASS = 1u << 4,           // a pass rule with flow scope matched: no more inspection
+    FLOW_F_DROP = 1u << 5,           // inline: drop every later packet of the flow
+};
+
+/* The key, normalised: src/sp is the client (SYN sender, else first packet's
+ * source). For ICMP, sp/dp hold type/code or the echo id as Suricata does. */
+typedef struct FlowKey {
+    VgAddr src;
+    VgAddr dst;
+    uint16_t sp;
+    uint16_t dp;
+    uint8_t proto;
+    uint8_t n_vlan;
+    uint16_t vlan_id[PACKET_MAX_VLANS];
+} FlowKey;
+
+typedef struct Flow {
+    FlowKey key;
+    pthread_mutex_t lock;
+    _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
+    uint32_t hash;
+    uint64_t flow_id;                // used in every EVE record of the flow
+    uint8_t state;                   // FlowState
+    uint8_t end_reason;              // FlowEndReason, set when it ends
+    uint16_t app_proto;              // set by the app-layer (0 = unknown)
+    uint32_t flags;                  // FLOW_F_*
+    uint64_t pkts_toserver;
+    uint64_t pkts_toclient;
+    uint64_t bytes_toserver;
+    uint64_t bytes_toclient;
+    int64_t start_sec;
+    uint32_t start_usec;
+    int64_t last_sec;
+    uint32_t last_usec;
+    uint8_t thread_id;               // the worker that owns it (flow-pinned runmodes)
+    void *protoctx;                  // the TCP session (stream engine owns it)
+    void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
+    struct Flow *hnext;              // hash bucket chain
+    struct Flow *pnext;              // pool / free list
+} Flow;
+
+#endif
