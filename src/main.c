@@ -1,7 +1,359 @@
+/* Vigil: start-up, command line, shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "conf/conf.h"
+#include "engine-setup.h"
+#include "runtime/engine.h"
+#include "runtime/runmodes.h"
+#include "util/util-log.h"
+
+#define EXIT_USAGE 2
+
+static Engine g_engine; // signal handlers set its atomics only
+
+static void usage(FILE *out)
 {
-    printf("vigil %s\n", VG_VERSION);
+    fprintf(out,
+            "Usage: vigil -r PATH [options]\n"
+            "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
+            "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
+            "  -l DIR               log directory (default ./logs, created)\n"
+            "  -S FILE              load only the rules in FILE\n"
+            "  -s FILE              load FILE in addition to the configured rules (repeatable)\n"
+            "  -k all|none          checksum validation (default: auto)\n"
+            "  --set KEY=VALUE      override a config value by dotted path (repeatable)\n"
+            "  --runmode NAME       single, autofp, workers or custom\n"
+            "  --list-runmodes      list the runmodes\n"
+            "  --list-keywords      list the supported rule keywords\n"
+            "  --list-modules       list the thread modules\n"
+            "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  -T                   test the config and rules, then exit\n"
+            "  -v                   more verbose (repeatable)\n"
+            "  -q                   quiet: errors and warnings only\n"
+            "  -V, --build-info     version and build information\n"
+            "  -h, --help           this help\n");
+}
+
+static void build_info(void)
+{
+    printf("This is Vigil version %s\n", VG_VERSION);
+    printf("Build type: %s\n", VG_BUILD_TYPE);
+#ifdef VG_HAVE_HYPERSCAN
+    printf("Hyperscan: yes\n");
+#else
+    printf("Hyperscan: no\n");
+#endif
+    printf("Plugin API version: %u\n", VG_PLUGIN_API_VERSION);
+    printf("Licence: GPL-3.0-only\n");
+}
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    atomic_store(&g_engine.stop, true);
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    atomic_store(&g_engine.reopen_logs, true);
+}
+
+static void on_usr2(int sig)
+{
+    (void)sig;
+    atomic_store(&g_engine.reload_rules, true);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_usr2;
+    sigaction(SIGUSR2, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+enum {
+    OPT_SET = 256,
+    OPT_RUNMODE,
+    OPT_SIMULATE_IPS,
+    OPT_BUILD_INFO,
+    OPT_LIST_RUNMODES,
+    OPT_LIST_KEYWORDS,
+    OPT_LIST_MODULES,
+    OPT_PCAP,
+};
+
+typedef struct Cli {
+    EngineOptions *o;
+    const char *sets[64];
+    int n_sets;
+    int list;                    // OPT_LIST_* or 0
+} Cli;
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vigil: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see vigil -h)\n");
+    return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_opt(Cli *cli, int c, const char *arg)
+{
+    EngineOptions *o = cli->o;
+    switch (c) {
+    case 'r':
+        o->pcap_path = arg;
+        break;
+    case 'c':
+        o->config_path = arg;
+        break;
+    case 'l':
+        o->log_dir = arg;
+        break;
+    case 'S':
+        o->exclusive_rules = arg;
+        break;
+    case 's':
+        if (o->n_extra_rules >= 16) {
+            return bad_usage("too many -s options: '%s'", arg);
+        }
+        o->extra_rules[o->n_extra_rules++] = arg;
+        break;
+    case 'k':
+        if (strcmp(arg, "all") == 0) {
+            o->checksum_mode = CHECKSUM_ALL;
+        } else if (strcmp(arg, "none") == 0) {
+            o->checksum_mode = CHECKSUM_NONE;
+        } else {
+            return bad_usage("-k takes 'all' or 'none', not '%s'", arg);
+        }
+        o->checksum_set = true;
+        break;
+    case OPT_SET:
+        if (strchr(arg, '=') == NULL || cli->n_sets >= 64) {
+            return bad_usage("--set takes KEY=VALUE, not '%s'", arg);
+        }
+        cli->sets[cli->n_sets++] = arg;
+        break;
+    case OPT_RUNMODE:
+        o->runmode = arg;
+        break;
+    case OPT_SIMULATE_IPS:
+        o->simulate_ips = true;
+        break;
+    case 'T':
+        o->test_config = true;
+        break;
+    case 'v':
+        o->verbose++;
+        break;
+    case 'q':
+        o->verbose = -1;
+        break;
+    case 'V':
+    case OPT_BUILD_INFO:
+        build_info();
+        return 0;
+    case 'h':
+        usage(stdout);
+        return 0;
+    case OPT_LIST_RUNMODES:
+    case OPT_LIST_KEYWORDS:
+    case OPT_LIST_MODULES:
+        cli->list = c;
+        break;
+    default:
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+static int parse_cli(int argc, char **argv, Cli *cli)
+{
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, OPT_SET},
+        {"runmode", required_argument, NULL, OPT_RUNMODE},
+        {"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
+        {"build-info", no_argument, NULL, OPT_BUILD_INFO},
+        {"list-runmodes", no_argument, NULL, OPT_LIST_RUNMODES},
+        {"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
+        {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
+        {"pcap-file", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:TvqVh", longopts, NULL)) != -1) {
+        if (c == '?') {
+            const char *opt = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
+            return bad_usage("unknown option '%s'", opt);
+        }
+        if (c == ':') {
+            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        }
+        int rc = parse_opt(cli, c, optarg);
+        if (rc >= 0) {
+            return rc;
+        }
+    }
+    if (optind < argc) {
+        return bad_usage("unexpected argument '%s'", argv[optind]);
+    }
+    return -1;
+}
+
+static void set_log_level(int verbose)
+{
+    LogLevel lvl = LOG_LEVEL_NOTICE;
+    if (verbose < 0) {
+        lvl = LOG_LEVEL_WARNING;
+    } else if (verbose == 1) {
+        lvl = LOG_LEVEL_INFO;
+    } else if (verbose == 2) {
+        lvl = LOG_LEVEL_CONFIG;
+    } else if (verbose > 2) {
+        lvl = LOG_LEVEL_DEBUG;
+    }
+    util_log_set_level(lvl);
+}
+
+/* -c, else etc/vigil.yaml of the source tree or the installed one, else
+ * built-in defaults. */
+static int load_config(Engine *e, const Cli *cli)
+{
+    e->conf = conf_new();
+    if (e->conf == NULL) {
+        return 1;
+    }
+    const char *path = e->opts.config_path;
+    static const char *const candidates[] = {VG_SOURCE_DIR "/etc/vigil.yaml",
+                                             "/etc/vigil/vigil.yaml"};
+    for (size_t i = 0; path == NULL && i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        if (access(candidates[i], R_OK) == 0) {
+            path = candidates[i];
+        }
+    }
+    if (path != NULL) {
+        if (conf_load_file(e->conf, path) != 0) {
+            return 1;
+        }
+        e->opts.config_path = path;
+        VG_INFO("configuration loaded from %s", path);
+    } else {
+        VG_INFO("no configuration file: running on built-in defaults");
+    }
+    for (int i = 0; i < cli->n_sets; i++) {
+        if (conf_set_override(e->conf, cli->sets[i]) != 0) {
+            return EXIT_USAGE;
+        }
+    }
     return 0;
+}
+
+static int make_log_dir(Engine *e)
+{
+    if (e->opts.log_dir == NULL) {
+        e->opts.log_dir = conf_str_or(e->conf, "default-log-dir", "./logs");
+    }
+    if (mkdir(e->opts.log_dir, 0750) != 0 && errno != EEXIST) {
+        VG_ERROR("%s: cannot create log directory: %s", e->opts.log_dir, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static double now_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(Engine *e)
+{
+    const char *runmode = e->opts.runmode ? e->opts.runmode
+                                          : conf_str_or(e->conf, "runmode", "single");
+    bool bad = false;
+    int64_t n_workers = conf_int_or(e->conf, "threading.worker-threads", 0, &bad);
+    if (bad || n_workers < 0 || n_workers > 32) {
+        VG_ERROR("threading.worker-threads must be 0 (auto) .. 32");
+        return 1;
+    }
+    Pipeline pl;
+    if (runmode_build(e, runmode, (uint32_t)n_workers, &pl) != 0) {
+        return 1;
+    }
+    VG_NOTICE("runmode %s, %u thread group(s)", runmode, pl.n_groups);
+    double t0 = now_wall();
+    int rc = runmode_run(e, &pl);
+    double elapsed = now_wall() - t0;
+    engine_print_summary(e, elapsed);
+    return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    Engine *e = &g_engine;
+    Cli cli = {.o = &e->opts};
+    int rc = parse_cli(argc, argv, &cli);
+    if (rc >= 0) {
+        return rc;
+    }
+    set_log_level(e->opts.verbose);
+    if (cli.list == OPT_LIST_RUNMODES) {
+        runmode_list_print();
+        return 0;
+    }
+    if (cli.list == OPT_LIST_KEYWORDS) {
+        engine_print_keywords();
+        return 0;
+    }
+    if (cli.list == OPT_LIST_MODULES) {
+        engine_print_modules();
+        return 0;
+    }
+    if (e->opts.pcap_path == NULL && !e->opts.test_config) {
+        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH (see vigil -h)\n");
+        return EXIT_USAGE;
+    }
+    rc = load_config(e, &cli);
+    if (rc != 0) {
+        conf_free(e->conf);
+        return rc;
+    }
+    e->is_inline = e->opts.simulate_ips;
+    install_signals();
+    rc = engine_setup(e);
+    if (rc == 0 && e->opts.test_config) {
+        rc = engine_test_result(e);
+        VG_NOTICE("configuration test %s", rc == 0 ? "passed" : "failed");
+    } else if (rc == 0) {
+        rc = make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        if (rc == 0) {
+            rc = run(e);
+        }
+    }
+    engine_teardown(e);
+    conf_free(e->conf);
+    return rc;
 }

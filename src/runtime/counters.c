@@ -14,9 +14,11 @@ typedef struct SetNode {
     struct SetNode *next;
 } SetNode;
 
-/* Registry: written at start-up only. */
+/* Registry: append-only; registration takes g_reg_lock and publishes the new
+ * entry by storing g_n_defs last, so readers need no lock. */
+static pthread_mutex_t g_reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static CounterDef g_defs[COUNTERS_MAX];
-static CounterId g_n_defs;
+static _Atomic CounterId g_n_defs;
 
 /* Live sets and the totals of freed ones; guarded by g_sets_lock. */
 static pthread_mutex_t g_sets_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -26,15 +28,21 @@ static uint64_t g_retired[COUNTERS_MAX];
 CounterId counters_register(const char *name, CounterKind kind)
 {
     CounterId id;
+    pthread_mutex_lock(&g_reg_lock);
     if (counters_find(name, &id)) {
+        pthread_mutex_unlock(&g_reg_lock);
         return id;
     }
-    if (g_n_defs >= COUNTERS_MAX - 1) {
+    id = atomic_load(&g_n_defs);
+    if (id >= COUNTERS_MAX - 1) {
+        pthread_mutex_unlock(&g_reg_lock);
         return COUNTERS_MAX - 1; // overflow slot: counted nowhere visible
     }
-    g_defs[g_n_defs].name = strdup(name);
-    g_defs[g_n_defs].kind = kind;
-    return g_n_defs++;
+    g_defs[id].name = strdup(name);
+    g_defs[id].kind = kind;
+    atomic_store(&g_n_defs, (CounterId)(id + 1));
+    pthread_mutex_unlock(&g_reg_lock);
+    return id;
 }
 
 CounterId counters_count(void)
@@ -116,13 +124,13 @@ void counters_set_free(CounterSet *cs)
 
 void counters_merge(uint64_t *out)
 {
-    memset(out, 0, sizeof(uint64_t) * g_n_defs);
+    CounterId n_defs = atomic_load(&g_n_defs);
     pthread_mutex_lock(&g_sets_lock);
-    for (CounterId i = 0; i < g_n_defs; i++) {
+    for (CounterId i = 0; i < n_defs; i++) {
         out[i] = g_retired[i];
     }
     for (SetNode *n = g_sets; n != NULL; n = n->next) {
-        for (CounterId i = 0; i < g_n_defs; i++) {
+        for (CounterId i = 0; i < n_defs; i++) {
             merge_one(out, i, counters_get(n->set, i));
         }
     }

@@ -26,7 +26,7 @@ typedef struct CounterSet {
     _Atomic uint64_t vals[COUNTERS_MAX];
 } CounterSet;
 
-/* Register (or find) a counter by name. Start-up only, not thread-safe.
+/* Register (or find) a counter by name. Any thread (usually at thread init).
  * Returns its id; the same name returns the same id. */
 CounterId counters_register(const char *name, CounterKind kind);
 CounterId counters_count(void);

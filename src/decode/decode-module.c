@@ -1,0 +1,67 @@
+/* The decode thread module: wraps decode_packet with a per-thread context. */
+#include <stdlib.h>
+
+#include "conf/conf.h"
+#include "decode/decode.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+
+static ChecksumMode checksum_mode_from_conf(const Engine *e)
+{
+    if (e->opts.checksum_set) {
+        return e->opts.checksum_mode;
+    }
+    const char *s = conf_str_or(e->conf, "pcap-file.checksum-checks", "auto");
+    bool on;
+    if (conf_parse_bool(s, &on)) {
+        return on ? CHECKSUM_ALL : CHECKSUM_NONE;
+    }
+    return CHECKSUM_AUTO;
+}
+
+static uint16_t first_port(const Engine *e, const char *path, uint16_t dflt)
+{
+    bool bad = false;
+    int64_t v = conf_int_or(e->conf, path, dflt, &bad);
+    return (v > 0 && v < 65536 && !bad) ? (uint16_t)v : dflt;
+}
+
+static int decode_module_thread_init(ThreadVars *tv, void **data)
+{
+    DecodeThreadCtx *dtv = calloc(1, sizeof(*dtv));
+    if (dtv == NULL) {
+        return TM_FAILED;
+    }
+    const Engine *e = tv->engine;
+    decode_register_counters();
+    decode_thread_init(dtv, tv->counters, checksum_mode_from_conf(e));
+    dtv->vxlan_enabled = conf_bool_or(e->conf, "decoder.vxlan.enabled", true, NULL);
+    dtv->vxlan_port = first_port(e, "decoder.vxlan.ports", 4789);
+    dtv->teredo_enabled = conf_bool_or(e->conf, "decoder.teredo.enabled", true, NULL);
+    dtv->teredo_port = first_port(e, "decoder.teredo.ports", 3544);
+    *data = dtv;
+    return TM_OK;
+}
+
+static int decode_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    (void)tv;
+    decode_packet(data, p);
+    return TM_OK;
+}
+
+static void decode_module_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    free(data);
+}
+
+const TmModule tm_module_decode = {
+    .hdr = TM_MODULE_HDR,
+    .name = "decode",
+    .kind = TM_KIND_DECODE,
+    .thread_init = decode_module_thread_init,
+    .process = decode_module_process,
+    .thread_deinit = decode_module_thread_deinit,
+};

@@ -1,0 +1,93 @@
+/* The detect thread module: inspect each packet with the current rule set.
+ * On reload the engine pointer in Engine changes; each thread notices at its
+ * next packet and rebuilds its scratch for the new set. */
+#include <stdlib.h>
+
+#include "detect/detect.h"
+#include "flow/flow-types.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+
+typedef struct DetectModuleThread {
+    const DetectEngine *de;      // the set dt was made for
+    DetectThread *dt;
+} DetectModuleThread;
+
+static int detect_module_thread_init(ThreadVars *tv, void **data)
+{
+    DetectModuleThread *mt = calloc(1, sizeof(*mt));
+    if (mt == NULL) {
+        return TM_FAILED;
+    }
+    mt->de = atomic_load(&tv->engine->detect);
+    if (mt->de != NULL) {
+        mt->dt = detect_thread_new(mt->de, tv->counters);
+        if (mt->dt == NULL) {
+            free(mt);
+            return TM_FAILED;
+        }
+    }
+    *data = mt;
+    return TM_OK;
+}
+
+static void follow_reload(ThreadVars *tv, DetectModuleThread *mt)
+{
+    const DetectEngine *cur = atomic_load(&tv->engine->detect);
+    if (cur == mt->de) {
+        return;
+    }
+    DetectThread *dt = cur ? detect_thread_new(cur, tv->counters) : NULL;
+    if (cur != NULL && dt == NULL) {
+        return; // keep inspecting with the old set
+    }
+    detect_thread_free(mt->dt);
+    mt->dt = dt;
+    mt->de = cur;
+}
+
+static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    DetectModuleThread *mt = data;
+    follow_reload(tv, mt);
+    if (mt->dt == NULL || (p->flags & PKT_F_INVALID && p->l3 == PKT_L3_NONE &&
+                           p->n_events == 0)) {
+        return TM_OK;
+    }
+    Flow *f = p->flow;
+    if (f != NULL) {
+        pthread_mutex_lock(&f->lock);
+        if (f->flags & FLOW_F_PASS) {
+            pthread_mutex_unlock(&f->lock);
+            return TM_OK;
+        }
+    }
+    detect_packet(mt->dt, p);
+    if (f != NULL) {
+        if (p->n_alerts > 0) {
+            f->flags |= FLOW_F_ALERTED;
+        }
+        pthread_mutex_unlock(&f->lock);
+    }
+    return TM_OK;
+}
+
+static void detect_module_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    DetectModuleThread *mt = data;
+    if (mt != NULL) {
+        detect_thread_free(mt->dt);
+        free(mt);
+    }
+}
+
+const TmModule tm_module_detect = {
+    .hdr = TM_MODULE_HDR,
+    .name = "detect",
+    .kind = TM_KIND_DETECT,
+    .thread_init = detect_module_thread_init,
+    .process = detect_module_process,
+    .thread_deinit = detect_module_thread_deinit,
+};

@@ -1,0 +1,192 @@
+/* Wiring the subsystems together at start-up, and the end-of-run summary. */
+#include "engine-setup.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conf/conf.h"
+#include "detect/detect.h"
+#include "flow/flow-module.h"
+#include "flow/flow.h"
+#include "output/output-module.h"
+#include "runtime/counters.h"
+#include "runtime/packet-pool.h"
+#include "runtime/plugin.h"
+#include "runtime/runtime.h"
+#include "util/util-log.h"
+
+#define MAX_RETIRED_ENGINES 16
+
+/* Rule sets replaced by a reload: kept until exit, since a worker may still
+ * be inspecting with one (bounded: reloads beyond this are refused). */
+static DetectEngine *g_retired[MAX_RETIRED_ENGINES];
+static int g_n_retired;
+static int g_detect_storage_id = -1;
+
+static DetectEngine *load_rules(const Engine *e)
+{
+    DetectLoadOptions lo = {
+        .exclusive_file = e->opts.exclusive_rules,
+        .extra_files = (const char **)e->opts.extra_rules,
+        .n_extra = (size_t)e->opts.n_extra_rules,
+    };
+    return detect_engine_new(e->conf, &lo);
+}
+
+int engine_setup(Engine *e)
+{
+    if (plugin_load_all(e->conf) != 0) {
+        return 1;
+    }
+    bool bad = false;
+    int64_t n_pkts = conf_int_or(e->conf, "max-pending-packets", 1024, &bad);
+    if (bad || n_pkts < 16 || n_pkts > 65535) {
+        VG_ERROR("max-pending-packets must be 16..65535");
+        return 1;
+    }
+    FlowConfig fc;
+    flow_config_defaults(&fc);
+    if (flow_config_load(&fc, e->conf) != 0) {
+        return 1;
+    }
+    g_detect_storage_id = flow_storage_register("detect", detect_flow_storage_free);
+    detect_set_flow_storage_id(g_detect_storage_id);
+    DetectEngine *de = load_rules(e);
+    if (de == NULL) {
+        return 1;
+    }
+    atomic_store(&e->detect, de);
+    if (e->opts.test_config) {
+        return 0;
+    }
+    e->flow_table = flow_table_new(&fc);
+    e->pool = packet_pool_new((uint32_t)n_pkts);
+    if (e->flow_table == NULL || e->pool == NULL) {
+        VG_ERROR("out of memory setting up the flow table and packet pool");
+        return 1;
+    }
+    e->packet_done = flow_module_packet_done;
+    return 0;
+}
+
+int engine_test_result(const Engine *e)
+{
+    uint32_t loaded = 0;
+    uint32_t failed = 0;
+    detect_engine_stats(atomic_load(&e->detect), &loaded, &failed);
+    return failed == 0 ? 0 : 1;
+}
+
+static void task_flow_manager(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    if (is_final) {
+        flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, output_flow_end, e->output);
+        return;
+    }
+    flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), output_flow_end,
+                              e->output);
+}
+
+static void task_stats(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    OutputCtx *oc = e->output;
+    if (atomic_exchange(&e->reopen_logs, false)) {
+        output_ctx_reopen(oc);
+    }
+    int64_t now = atomic_load(&e->now_sec);
+    if (!e->have_start) {
+        return;
+    }
+    if (oc->last_stats_sec == 0) {
+        oc->last_stats_sec = e->start_sec;
+    }
+    bool due = oc->stats_interval_sec > 0 &&
+               now - oc->last_stats_sec >= (int64_t)oc->stats_interval_sec;
+    if (is_final || due) {
+        output_stats_write(oc, now, atomic_load(&e->now_usec), (uint64_t)(now - e->start_sec));
+        oc->last_stats_sec = now;
+    }
+}
+
+static void task_reload(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    if (is_final || !atomic_exchange(&e->reload_rules, false)) {
+        return;
+    }
+    if (g_n_retired >= MAX_RETIRED_ENGINES) {
+        VG_WARN("rule reload refused: too many reloads in this run");
+        return;
+    }
+    VG_NOTICE("rule reload requested: building the new rule set beside the old one");
+    DetectEngine *de = load_rules(e);
+    if (de == NULL) {
+        VG_ERROR("rule reload failed: keeping the current rules");
+        return;
+    }
+    g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
+    VG_NOTICE("rule reload done: the new rule set is live");
+}
+
+int engine_setup_outputs(Engine *e)
+{
+    e->output = output_ctx_new(e->conf, e->opts.log_dir, e->is_inline);
+    if (e->output == NULL) {
+        return 1;
+    }
+    flow_table_set_end_cb(e->flow_table, output_flow_end, e->output);
+    e->tasks[e->n_tasks++] = (EngineTask){"FM#01", task_flow_manager, NULL, 100};
+    e->tasks[e->n_tasks++] = (EngineTask){"CS#01", task_stats, NULL, 100};
+    e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};
+    return 0;
+}
+
+void engine_print_summary(const Engine *e, double elapsed_sec)
+{
+    CounterId n = counters_count();
+    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
+    if (m == NULL) {
+        return;
+    }
+    counters_merge(m);
+    CounterId id;
+    uint64_t pkts = counters_find("decoder.pkts", &id) ? m[id] : 0;
+    uint64_t bytes = counters_find("decoder.bytes", &id) ? m[id] : 0;
+    uint64_t invalid = counters_find("decoder.invalid", &id) ? m[id] : 0;
+    free(m);
+    const OutputCtx *oc = e->output;
+    double secs = elapsed_sec > 0 ? elapsed_sec : 1e-9;
+    VG_NOTICE("summary: %" PRIu64 " packets (%" PRIu64 " invalid), %" PRIu64 " bytes, %" PRIu64
+              " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
+              pkts, invalid, bytes, oc ? oc->n_alerts : 0, oc ? oc->n_flows : 0, elapsed_sec,
+              (double)pkts / secs, (double)bytes * 8 / secs / 1e9);
+    VG_NOTICE("outputs written to %s (eve.json, fast.log, stats.log)", e->opts.log_dir);
+}
+
+void engine_print_keywords(void)
+{
+    detect_print_keywords(stdout);
+}
+
+void engine_print_modules(void)
+{
+    tm_module_list_print();
+}
+
+void engine_teardown(Engine *e)
+{
+    output_ctx_free(e->output);
+    e->output = NULL;
+    flow_table_free(e->flow_table);
+    e->flow_table = NULL;
+    detect_engine_free(atomic_exchange(&e->detect, NULL));
+    for (int i = 0; i < g_n_retired; i++) {
+        detect_engine_free(g_retired[i]);
+    }
+    g_n_retired = 0;
+    packet_pool_free(e->pool);
+    e->pool = NULL;
+}

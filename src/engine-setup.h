@@ -1,0 +1,21 @@
+#ifndef VG_ENGINE_SETUP_H
+#define VG_ENGINE_SETUP_H
+
+/* Start-up and shutdown of the whole engine: the one place that knows every
+ * subsystem and wires them together (main thread only). */
+
+#include "runtime/engine.h"
+
+/* Packet pool, plugins, flow table, rules. Returns 0 or an exit status. */
+int engine_setup(Engine *e);
+/* Outputs in the log dir and the management tasks (flow manager, stats,
+ * reload). Returns 0 or an exit status. */
+int engine_setup_outputs(Engine *e);
+/* -T: 0 when the config and every rule loaded. */
+int engine_test_result(const Engine *e);
+void engine_print_summary(const Engine *e, double elapsed_sec);
+void engine_print_keywords(void);
+void engine_print_modules(void);
+void engine_teardown(Engine *e);
+
+#endif

@@ -1,0 +1,99 @@
+/* EVE alert records, in Suricata's layout. */
+#include <string.h>
+
+#include "detect/detect.h"
+#include "output/output-module.h"
+
+static const char *action_name(const OutputCtx *oc, const PacketAlert *pa)
+{
+    bool blocks = pa->action == DETECT_ACTION_DROP || pa->action == DETECT_ACTION_REJECT ||
+                  pa->action == DETECT_ACTION_REJECT_DST ||
+                  pa->action == DETECT_ACTION_REJECT_BOTH;
+    return (blocks && oc->is_inline) ? "blocked" : "allowed";
+}
+
+/* "metadata": {"key": ["v1", "v2"], ...}: values of one key are grouped. */
+static void write_metadata(JsonBuf *jb, const PacketAlert *pa)
+{
+    if (pa->n_metadata == 0) {
+        return;
+    }
+    json_open_object(jb, "metadata");
+    for (uint16_t i = 0; i < pa->n_metadata; i++) {
+        const char *key = pa->metadata[i].key;
+        bool seen = false;
+        for (uint16_t j = 0; j < i && !seen; j++) {
+            seen = strcmp(pa->metadata[j].key, key) == 0;
+        }
+        if (seen) {
+            continue;
+        }
+        json_open_array(jb, key);
+        for (uint16_t j = i; j < pa->n_metadata; j++) {
+            if (strcmp(pa->metadata[j].key, key) == 0) {
+                json_str(jb, NULL, pa->metadata[j].value ? pa->metadata[j].value : "");
+            }
+        }
+        json_close_array(jb);
+    }
+    json_close_object(jb);
+}
+
+static void write_flow(JsonBuf *jb, const Flow *f)
+{
+    json_open_object(jb, "flow");
+    json_u64(jb, "pkts_toserver", f->pkts_toserver);
+    json_u64(jb, "pkts_toclient", f->pkts_toclient);
+    json_u64(jb, "bytes_toserver", f->bytes_toserver);
+    json_u64(jb, "bytes_toclient", f->bytes_toclient);
+    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+    char buf[OUTPUT_ADDR_STR_SIZE];
+    if (output_addr_to_str(&f->key.src, buf, sizeof(buf)) == 0) {
+        json_str(jb, "src_ip", buf);
+    }
+    if (output_addr_to_str(&f->key.dst, buf, sizeof(buf)) == 0) {
+        json_str(jb, "dest_ip", buf);
+    }
+    if (f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132) {
+        json_u64(jb, "src_port", f->key.sp);
+        json_u64(jb, "dest_port", f->key.dp);
+    }
+    json_close_object(jb);
+}
+
+void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                            const PacketAlert *pa)
+{
+    const Flow *f = p->flow;
+    eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
+    json_open_object(jb, "alert");
+    json_str(jb, "action", action_name(oc, pa));
+    json_u64(jb, "gid", pa->gid);
+    json_u64(jb, "signature_id", pa->sid);
+    json_u64(jb, "rev", pa->rev);
+    json_str(jb, "signature", pa->msg ? pa->msg : "");
+    json_str(jb, "category", pa->class_msg ? pa->class_msg : "");
+    json_i64(jb, "severity", pa->priority);
+    write_metadata(jb, pa);
+    json_close_object(jb);
+    if (f != NULL) {
+        json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
+        write_flow(jb, f);
+    }
+    if (oc->alert_payload && p->payload_len > 0) {
+        json_base64(jb, "payload", p->payload, p->payload_len);
+    }
+    if (oc->alert_payload_printable && p->payload_len > 0) {
+        json_printable(jb, "payload_printable", p->payload, p->payload_len);
+    }
+    if (oc->alert_payload || oc->alert_payload_printable) {
+        json_u64(jb, "stream", 0);
+    }
+    if (oc->alert_packet) {
+        json_base64(jb, "packet", p->data, p->caplen);
+        json_open_object(jb, "packet_info");
+        json_i64(jb, "linktype", p->linktype);
+        json_close_object(jb);
+    }
+    json_close_object(jb);
+}

@@ -1,0 +1,390 @@
+/* Output configuration (`outputs:`), the output thread module, flow records
+ * and periodic stats. */
+#include "output/output-module.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "detect/detect.h"
+#include "flow/flow.h"
+#include "runtime/counters.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+#include "util/util-log.h"
+
+static char *join_path(const char *dir, const char *name)
+{
+    if (name[0] == '/') {
+        return strdup(name);
+    }
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s != NULL) {
+        snprintf(s, n, "%s/%s", dir, name);
+    }
+    return s;
+}
+
+static FILE *open_log(const char *path)
+{
+    FILE *f = fopen(path, "a");
+    if (f == NULL) {
+        VG_ERROR("%s: cannot open for writing: %m", path);
+    }
+    return f;
+}
+
+/* A `types:` entry is either a bare name ("flow") or a one-key map
+ * ({alert: {payload: yes}}). Returns the name and its options node. */
+static const char *type_entry(const ConfNode *item, const ConfNode **opts)
+{
+    *opts = NULL;
+    if (item->type == CONF_SCALAR) {
+        return item->value;
+    }
+    if (item->type == CONF_MAP && item->first_child != NULL) {
+        *opts = item->first_child;
+        return item->first_child->name;
+    }
+    return NULL;
+}
+
+static bool opt_bool(const ConfNode *opts, const char *key, bool dflt)
+{
+    const ConfNode *n = opts ? conf_node_child(opts, key) : NULL;
+    bool v = dflt;
+    if (n != NULL && n->value != NULL && !conf_parse_bool(n->value, &v)) {
+        VG_WARN("%s:%d: %s: '%s' is not a boolean; using %s", n->file, n->line, key, n->value,
+                dflt ? "yes" : "no");
+        v = dflt;
+    }
+    return v;
+}
+
+static void eve_types(OutputCtx *oc, const ConfNode *types)
+{
+    for (const ConfNode *it = types ? types->first_child : NULL; it; it = it->next) {
+        const ConfNode *opts;
+        const char *name = type_entry(it, &opts);
+        if (name == NULL) {
+            continue;
+        }
+        if (strcmp(name, "alert") == 0) {
+            oc->alert = opt_bool(opts, "enabled", true);
+            oc->alert_payload = opt_bool(opts, "payload", false);
+            oc->alert_payload_printable = opt_bool(opts, "payload-printable", false);
+            oc->alert_packet = opt_bool(opts, "packet", false);
+        } else if (strcmp(name, "anomaly") == 0) {
+            oc->anomaly = opt_bool(opts, "enabled", true);
+            const ConfNode *t = opts ? conf_node_child(opts, "types") : NULL;
+            oc->anomaly_decode = opt_bool(t, "decode", false);
+        } else if (strcmp(name, "flow") == 0) {
+            oc->flow = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "stats") == 0) {
+            oc->eve_stats = opt_bool(opts, "enabled", true);
+        }
+    }
+}
+
+static int open_eve(OutputCtx *oc, const ConfNode *opts)
+{
+    if (!opt_bool(opts, "enabled", true)) {
+        return 0;
+    }
+    const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
+    char *path = join_path(oc->log_dir, fn && fn->value ? fn->value : "eve.json");
+    oc->eve = path ? eve_sink_open(path) : NULL;
+    free(path);
+    if (oc->eve == NULL) {
+        return -1;
+    }
+    eve_types(oc, opts ? conf_node_child(opts, "types") : NULL);
+    return 0;
+}
+
+static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt, FILE **out,
+                     char **path_out)
+{
+    if (!opt_bool(opts, "enabled", true)) {
+        return 0;
+    }
+    const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
+    *path_out = join_path(log_dir, fn && fn->value ? fn->value : dflt);
+    *out = *path_out ? open_log(*path_out) : NULL;
+    return *out ? 0 : -1;
+}
+
+/* Without an `outputs:` list: eve.json (alert, anomaly, flow, stats),
+ * fast.log and stats.log. */
+static int open_defaults(OutputCtx *oc)
+{
+    char *path = join_path(oc->log_dir, "eve.json");
+    oc->eve = path ? eve_sink_open(path) : NULL;
+    free(path);
+    oc->alert = oc->anomaly = oc->flow = oc->eve_stats = true;
+    if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast,
+                                     &oc->fast_path) != 0) {
+        return -1;
+    }
+    return open_text(NULL, oc->log_dir, "stats.log", &oc->stats_log, &oc->stats_log_path);
+}
+
+static int open_outputs(OutputCtx *oc, const struct Conf *conf)
+{
+    const ConfNode *list = conf_get_node(conf, NULL, "outputs");
+    if (list == NULL) {
+        return open_defaults(oc);
+    }
+    for (const ConfNode *it = list->first_child; it; it = it->next) {
+        const ConfNode *opts;
+        const char *name = type_entry(it, &opts);
+        int rc = 0;
+        if (name == NULL) {
+            continue;
+        } else if (strcmp(name, "eve-log") == 0 && oc->eve == NULL) {
+            rc = open_eve(oc, opts);
+        } else if (strcmp(name, "fast") == 0 && oc->fast == NULL) {
+            rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast, &oc->fast_path);
+        } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
+            rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log, &oc->stats_log_path);
+        } else {
+            VG_INFO("%s:%d: output '%s' is not supported; ignored", it->file, it->line, name);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_inline)
+{
+    OutputCtx *oc = calloc(1, sizeof(*oc));
+    if (oc == NULL || (oc->log_dir = strdup(log_dir)) == NULL) {
+        free(oc);
+        return NULL;
+    }
+    oc->is_inline = is_inline;
+    pthread_mutex_init(&oc->fast_lock, NULL);
+    pthread_mutex_init(&oc->flow_lock, NULL);
+    bool bad = false;
+    int64_t interval = conf_int_or(conf, "stats.interval", 8, &bad);
+    oc->stats_interval_sec = (interval > 0 && !bad) ? (uint32_t)interval : 8;
+    if (!conf_bool_or(conf, "stats.enabled", true, NULL)) {
+        oc->stats_interval_sec = 0;
+    }
+    if (json_buf_init(&oc->flow_jb, 4096) != 0 || json_buf_init(&oc->stats_jb, 65536) != 0 ||
+        open_outputs(oc, conf) != 0) {
+        output_ctx_free(oc);
+        return NULL;
+    }
+    return oc;
+}
+
+void output_ctx_free(OutputCtx *oc)
+{
+    if (oc == NULL) {
+        return;
+    }
+    eve_sink_close(oc->eve);
+    if (oc->fast != NULL) {
+        fclose(oc->fast);
+    }
+    if (oc->stats_log != NULL) {
+        fclose(oc->stats_log);
+    }
+    json_buf_deinit(&oc->flow_jb);
+    json_buf_deinit(&oc->stats_jb);
+    output_eve_stats_deinit();
+    pthread_mutex_destroy(&oc->fast_lock);
+    pthread_mutex_destroy(&oc->flow_lock);
+    free(oc->fast_path);
+    free(oc->stats_log_path);
+    free(oc->log_dir);
+    free(oc);
+}
+
+static void reopen_file(FILE **f, const char *path)
+{
+    if (*f == NULL || path == NULL) {
+        return;
+    }
+    FILE *nf = fopen(path, "a");
+    if (nf == NULL) {
+        VG_WARN("%s: cannot reopen: %m; still writing to the old file", path);
+        return;
+    }
+    fclose(*f);
+    *f = nf;
+}
+
+void output_ctx_reopen(OutputCtx *oc)
+{
+    if (oc->eve != NULL && eve_sink_reopen(oc->eve) != 0) {
+        VG_WARN("eve.json: cannot reopen; still writing to the old file");
+    }
+    pthread_mutex_lock(&oc->fast_lock);
+    reopen_file(&oc->fast, oc->fast_path);
+    pthread_mutex_unlock(&oc->fast_lock);
+    reopen_file(&oc->stats_log, oc->stats_log_path);
+    VG_NOTICE("log files reopened");
+}
+
+void output_flow_end(Flow *f, FlowEndReason reason, void *user)
+{
+    OutputCtx *oc = user;
+    atomic_fetch_add((_Atomic uint64_t *)&oc->n_flows, 1);
+    if (oc->eve == NULL || !oc->flow) {
+        return;
+    }
+    pthread_mutex_lock(&oc->flow_lock);
+    JsonBuf *jb = &oc->flow_jb;
+    eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
+    json_open_object(jb, "flow");
+    json_u64(jb, "pkts_toserver", f->pkts_toserver);
+    json_u64(jb, "pkts_toclient", f->pkts_toclient);
+    json_u64(jb, "bytes_toserver", f->bytes_toserver);
+    json_u64(jb, "bytes_toclient", f->bytes_toclient);
+    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+    eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
+    json_i64(jb, "age", flow_age_sec(f));
+    json_str(jb, "state", flow_state_name((FlowState)f->state));
+    json_str(jb, "reason", flow_end_reason_name(reason));
+    json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+    json_close_object(jb);
+    json_close_object(jb);
+    (void)eve_sink_write(oc->eve, jb);
+    pthread_mutex_unlock(&oc->flow_lock);
+}
+
+void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec)
+{
+    CounterId n = counters_count();
+    uint64_t *merged = calloc(n ? n : 1, sizeof(uint64_t));
+    if (merged == NULL) {
+        return;
+    }
+    counters_merge(merged);
+    if (oc->eve != NULL && oc->eve_stats) {
+        (void)output_eve_stats_write(oc->eve, &oc->stats_jb, sec, usec, uptime_sec, merged);
+    }
+    if (oc->stats_log != NULL) {
+        (void)output_stats_log_write(oc->stats_log, sec, uptime_sec, merged, false);
+    }
+    free(merged);
+}
+
+/* ---- the thread module ---- */
+
+typedef struct OutputThread {
+    JsonBuf jb;
+    EveThreadBuf *tb;
+    CounterId c_alerts;
+} OutputThread;
+
+static int output_thread_init(ThreadVars *tv, void **data)
+{
+    OutputCtx *oc = tv->engine->output;
+    OutputThread *ot = calloc(1, sizeof(*ot));
+    if (ot == NULL || json_buf_init(&ot->jb, 8192) != 0) {
+        free(ot);
+        return TM_FAILED;
+    }
+    if (oc != NULL && oc->eve != NULL && (ot->tb = eve_thread_buf_new(oc->eve)) == NULL) {
+        json_buf_deinit(&ot->jb);
+        free(ot);
+        return TM_FAILED;
+    }
+    ot->c_alerts = counters_register("detect.alert", COUNTER_SUM);
+    *data = ot;
+    return TM_OK;
+}
+
+static void write_fast(OutputCtx *oc, const Packet *p, const PacketAlert *pa)
+{
+    char line[1024];
+    int n = output_fast_format(line, sizeof(line), oc, p, pa);
+    if (n <= 0) {
+        return;
+    }
+    pthread_mutex_lock(&oc->fast_lock);
+    fputs(line, oc->fast);
+    pthread_mutex_unlock(&oc->fast_lock);
+}
+
+static void write_alerts(ThreadVars *tv, OutputThread *ot, OutputCtx *oc, const Packet *p)
+{
+    const PacketAlerts *pas = detect_packet_alerts(p);
+    if (pas == NULL) {
+        return;
+    }
+    for (uint16_t i = 0; i < pas->n; i++) {
+        const PacketAlert *pa = &pas->alerts[i];
+        if (pa->action == DETECT_ACTION_PASS) {
+            continue;
+        }
+        counters_incr(tv->counters, ot->c_alerts);
+        atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
+        if (ot->tb != NULL && oc->alert) {
+            output_eve_alert_build(&ot->jb, oc, p, pa);
+            (void)eve_thread_buf_write(ot->tb, &ot->jb);
+        }
+        if (oc->fast != NULL) {
+            write_fast(oc, p, pa);
+        }
+    }
+}
+
+static int output_process(ThreadVars *tv, Packet *p, void *data)
+{
+    OutputThread *ot = data;
+    OutputCtx *oc = tv->engine->output;
+    if (oc == NULL) {
+        return TM_OK;
+    }
+    if (p->n_alerts > 0) {
+        write_alerts(tv, ot, oc, p);
+    }
+    if (p->n_events > 0 && ot->tb != NULL && oc->anomaly && oc->anomaly_decode) {
+        const Flow *f = p->flow;
+        for (uint8_t i = 0; i < p->n_events; i++) {
+            output_eve_anomaly_build(&ot->jb, p, f ? f->flow_id : 0, p->events[i]);
+            (void)eve_thread_buf_write(ot->tb, &ot->jb);
+        }
+    }
+    return TM_OK;
+}
+
+static void output_thread_flush(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    OutputThread *ot = data;
+    if (ot->tb != NULL) {
+        (void)eve_thread_buf_flush(ot->tb);
+    }
+}
+
+static void output_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    OutputThread *ot = data;
+    if (ot == NULL) {
+        return;
+    }
+    eve_thread_buf_free(ot->tb);
+    json_buf_deinit(&ot->jb);
+    free(ot);
+}
+
+const TmModule tm_module_output = {
+    .hdr = TM_MODULE_HDR,
+    .name = "output",
+    .kind = TM_KIND_OUTPUT,
+    .thread_init = output_thread_init,
+    .process = output_process,
+    .thread_flush = output_thread_flush,
+    .thread_deinit = output_thread_deinit,
+};

@@ -1,0 +1,64 @@
+#ifndef VG_OUTPUT_OUTPUT_MODULE_H
+#define VG_OUTPUT_OUTPUT_MODULE_H
+
+/* The outputs an engine writes, configured from `outputs:` (Suricata's
+ * layout), and the output thread module. Built by main before threads start;
+ * the sinks inside are safe to share (each has its own lock). */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "flow/flow-types.h"
+#include "output/output.h"
+#include "util/util-json.h"
+
+struct Conf;
+
+typedef struct OutputCtx {
+    char *log_dir;
+    EveSink *eve;                    // NULL when eve-log is disabled
+    bool alert;                      // eve types
+    bool alert_payload;
+    bool alert_payload_printable;
+    bool alert_packet;
+    bool anomaly;
+    bool anomaly_decode;
+    bool flow;
+    bool eve_stats;
+    bool is_inline;                  // alert.action "blocked" for drop/reject
+    FILE *fast;                      // fast.log, NULL when disabled
+    char *fast_path;
+    pthread_mutex_t fast_lock;
+    FILE *stats_log;                 // stats.log, NULL when disabled
+    char *stats_log_path;
+    uint32_t stats_interval_sec;
+    pthread_mutex_t flow_lock;       // guards flow_jb (flow manager, evictions, shutdown)
+    JsonBuf flow_jb;
+    JsonBuf stats_jb;                // stats task only
+    int64_t last_stats_sec;
+    uint64_t n_alerts;               // atomically added by threads
+    uint64_t n_flows;
+} OutputCtx;
+
+/* Open every configured output in log_dir. NULL on error (logged). */
+OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_inline);
+void output_ctx_free(OutputCtx *oc);
+/* SIGHUP: reopen every file. */
+void output_ctx_reopen(OutputCtx *oc);
+
+/* Write the flow record of an ended flow (FlowEndCb signature; user = OutputCtx). */
+void output_flow_end(Flow *f, FlowEndReason reason, void *user);
+
+/* Write stats now (EVE stats record and stats.log). */
+void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec);
+
+/* Alert record builders (output-eve-alert.c, output-fast.c). */
+struct PacketAlert;
+void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                            const struct PacketAlert *pa);
+int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet *p,
+                       const struct PacketAlert *pa);
+
+#endif

@@ -1,0 +1,72 @@
+#ifndef VG_RUNTIME_ENGINE_H
+#define VG_RUNTIME_ENGINE_H
+
+/* The engine: what main builds at start-up and every module may read.
+ * Written by the main thread before packet threads start (and swapped
+ * atomically for the detection engine on reload); read-only for threads.
+ * Subsystem objects are opaque here so that runtime depends on no later stage. */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+
+struct Conf;
+struct FlowTable;
+struct DetectEngine;
+struct EveSink;
+struct PacketPool;
+struct OutputCtx;
+
+typedef struct EngineOptions {
+    const char *pcap_path;           // -r
+    const char *config_path;         // -c (NULL: built-in defaults or etc/vigil.yaml)
+    const char *log_dir;             // -l
+    const char *exclusive_rules;     // -S
+    const char *extra_rules[16];     // -s (repeatable)
+    int n_extra_rules;
+    const char *runmode;             // --runmode
+    ChecksumMode checksum_mode;      // -k
+    bool checksum_set;               // -k given
+    bool simulate_ips;
+    bool test_config;                // -T
+    int verbose;
+} EngineOptions;
+
+/* A management task (flow manager, stats): run by its own thread every
+ * interval_ms of wall time while packets flow, and once more with
+ * is_final = true after every packet thread has ended. */
+typedef struct EngineTask {
+    const char *thread_name;         // "FM#01", "CS#01"
+    void (*run)(struct Engine *e, bool is_final, void *user);
+    void *user;
+    uint32_t interval_ms;
+} EngineTask;
+
+#define ENGINE_MAX_TASKS 4
+
+typedef struct Engine {
+    EngineOptions opts;
+    struct Conf *conf;
+    struct PacketPool *pool;
+    struct FlowTable *flow_table;
+    _Atomic(struct DetectEngine *) detect;   // swapped whole on reload
+    struct OutputCtx *output;
+    bool is_inline;                  // --simulate-ips or NFQUEUE
+    /* Offline time: the newest packet timestamp seen by acquisition. */
+    _Atomic int64_t now_sec;
+    _Atomic uint32_t now_usec;
+    _Atomic bool stop;               // SIGINT/SIGTERM or end of input
+    _Atomic bool reopen_logs;        // SIGHUP
+    _Atomic bool reload_rules;       // SIGUSR2
+    /* Called for every packet at the end of its journey, before it goes back
+     * to the pool (drops the flow reference). Set at start-up. */
+    void (*packet_done)(Packet *p);
+    EngineTask tasks[ENGINE_MAX_TASKS];
+    int n_tasks;
+    int64_t start_sec;               // first packet time
+    bool have_start;
+} Engine;
+
+#endif

@@ -1,0 +1,128 @@
+#include "runtime/packet-pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct PacketPool {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    Packet **free_stack;         // guarded by lock
+    uint32_t n_free;
+    uint32_t n_total;
+    Packet *packets;
+    uint8_t *buffers;
+};
+
+PacketPool *packet_pool_new(uint32_t n_packets)
+{
+    if (n_packets == 0) {
+        return NULL;
+    }
+    PacketPool *pool = calloc(1, sizeof(*pool));
+    if (pool == NULL) {
+        return NULL;
+    }
+    pool->packets = calloc(n_packets, sizeof(Packet));
+    pool->buffers = malloc((size_t)n_packets * PACKET_MAX_SIZE);
+    pool->free_stack = calloc(n_packets, sizeof(Packet *));
+    if (pool->packets == NULL || pool->buffers == NULL || pool->free_stack == NULL) {
+        goto fail;
+    }
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->cond, NULL);
+    for (uint32_t i = 0; i < n_packets; i++) {
+        Packet *p = &pool->packets[i];
+        p->data = pool->buffers + (size_t)i * PACKET_MAX_SIZE;
+        p->pool = pool;
+        pool->free_stack[i] = p;
+    }
+    pool->n_free = n_packets;
+    pool->n_total = n_packets;
+    return pool;
+fail:
+    free(pool->free_stack);
+    free(pool->buffers);
+    free(pool->packets);
+    free(pool);
+    return NULL;
+}
+
+void packet_pool_free(PacketPool *pool)
+{
+    if (pool == NULL) {
+        return;
+    }
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->cond);
+    for (uint32_t i = 0; i < pool->n_total; i++) {
+        free(pool->packets[i].alerts);
+    }
+    free(pool->free_stack);
+    free(pool->buffers);
+    free(pool->packets);
+    free(pool);
+}
+
+/* Clear everything but the buffer, the owner and detection's reusable alert
+ * list (allocated once per packet; n_alerts = 0 marks it empty). */
+static void packet_clean(Packet *p)
+{
+    uint8_t *data = p->data;
+    void *pool = p->pool;
+    void *alerts = p->alerts;
+    memset(p, 0, sizeof(*p));
+    p->data = data;
+    p->pool = pool;
+    p->alerts = alerts;
+}
+
+Packet *packet_pool_get(PacketPool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    while (pool->n_free == 0) {
+        pthread_cond_wait(&pool->cond, &pool->lock);
+    }
+    Packet *p = pool->free_stack[--pool->n_free];
+    pthread_mutex_unlock(&pool->lock);
+    packet_clean(p);
+    return p;
+}
+
+Packet *packet_pool_try_get(PacketPool *pool)
+{
+    Packet *p = NULL;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->n_free > 0) {
+        p = pool->free_stack[--pool->n_free];
+    }
+    pthread_mutex_unlock(&pool->lock);
+    if (p != NULL) {
+        packet_clean(p);
+    }
+    return p;
+}
+
+void packet_pool_put(Packet *p)
+{
+    PacketPool *pool = p->pool;
+    pthread_mutex_lock(&pool->lock);
+    pool->free_stack[pool->n_free++] = p;
+    if (pool->n_free == 1) {
+        pthread_cond_signal(&pool->cond);
+    }
+    pthread_mutex_unlock(&pool->lock);
+}
+
+uint32_t packet_pool_size(const PacketPool *pool)
+{
+    return pool->n_total;
+}
+
+uint32_t packet_pool_free_count(PacketPool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    uint32_t n = pool->n_free;
+    pthread_mutex_unlock(&pool->lock);
+    return n;
+}

@@ -1,0 +1,27 @@
+#ifndef VG_RUNTIME_PACKET_POOL_H
+#define VG_RUNTIME_PACKET_POOL_H
+
+/* Packet pool: every Packet and its data buffer are allocated once at
+ * start-up. Any thread may return a packet (packet_pool_put); getting one
+ * blocks while the pool is empty, which is how acquisition feels
+ * back-pressure from slower stages. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+
+typedef struct PacketPool PacketPool;
+
+PacketPool *packet_pool_new(uint32_t n_packets);
+/* All packets must have been returned. */
+void packet_pool_free(PacketPool *pool);
+/* A clean packet; blocks while none is free. Never NULL. */
+Packet *packet_pool_get(PacketPool *pool);
+/* A clean packet or NULL if none is free right now. */
+Packet *packet_pool_try_get(PacketPool *pool);
+void packet_pool_put(Packet *p);
+uint32_t packet_pool_size(const PacketPool *pool);
+uint32_t packet_pool_free_count(PacketPool *pool);
+
+#endif

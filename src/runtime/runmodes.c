@@ -1,0 +1,356 @@
+/* Runmode presets and the custom pipeline, and running a pipeline. */
+#include "runtime/runmodes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "runtime/engine.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+typedef struct RunmodeDesc {
+    const char *name;
+    const char *description;
+} RunmodeDesc;
+
+static const RunmodeDesc runmodes[] = {
+    {"single", "one thread runs the whole pipeline"},
+    {"autofp", "one reader+decoder thread feeds N flow-pinned worker threads"},
+    {"workers", "N threads each run the whole pipeline after reading; a flow stays on one "
+                "worker (for pcap files: one reader thread steers by flow)"},
+    {"custom", "the pipeline written in the config under threading.custom"},
+};
+
+void runmode_list_print(void)
+{
+    printf("%-10s %s\n", "Runmode", "Description");
+    for (size_t i = 0; i < sizeof(runmodes) / sizeof(runmodes[0]); i++) {
+        printf("%-10s %s\n", runmodes[i].name, runmodes[i].description);
+    }
+}
+
+static void group_set(PipelineGroup *g, const char *name, const char *const *mods,
+                      uint32_t n_threads, QueueHandlerKind input)
+{
+    memset(g, 0, sizeof(*g));
+    snprintf(g->name, sizeof(g->name), "%s", name);
+    for (uint32_t i = 0; mods[i] != NULL && i < RUNMODE_MAX_MODULES; i++) {
+        g->modules[g->n_modules++] = mods[i];
+    }
+    g->n_threads = n_threads;
+    g->input = input;
+}
+
+/* threading.cpu-affinity: [ {receive-cpu-set: {cpu: [0]}}, {worker-cpu-set: {cpu: [1]}} ] */
+static void preset_cpus(const Engine *e, const char *set_name, PipelineGroup *g)
+{
+    if (!conf_bool_or(e->conf, "threading.set-cpu-affinity", false, NULL)) {
+        return;
+    }
+    const ConfNode *list = conf_get_node(e->conf, NULL, "threading.cpu-affinity");
+    for (const ConfNode *item = list ? list->first_child : NULL; item; item = item->next) {
+        const ConfNode *set = conf_node_child(item, set_name);
+        const ConfNode *cpu = set ? conf_node_child(set, "cpu") : NULL;
+        for (const ConfNode *c = cpu ? cpu->first_child : NULL; c && g->n_cpus < 8; c = c->next) {
+            if (c->value != NULL) {
+                g->cpus[g->n_cpus++] = (int)strtol(c->value, NULL, 10);
+            }
+        }
+    }
+}
+
+static const char *const mods_all[] = {"pcap-file", "decode", "flow", "detect", "output", NULL};
+static const char *const mods_rx[] = {"pcap-file", "decode", NULL};
+static const char *const mods_worker[] = {"flow", "detect", "output", NULL};
+
+static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
+{
+    memset(g, 0, sizeof(*g));
+    const ConfNode *name = conf_node_child(node, "name");
+    const ConfNode *mods = conf_node_child(node, "modules");
+    const ConfNode *threads = conf_node_child(node, "threads");
+    const ConfNode *input = conf_node_child(node, "input");
+    const ConfNode *cpus = conf_node_child(node, "cpus");
+    snprintf(g->name, sizeof(g->name), "%s", name && name->value ? name->value : "T");
+    if (mods == NULL || mods->type != CONF_LIST || mods->n_children == 0) {
+        VG_ERROR("%s:%d: threading.custom: group '%s' needs a list of modules", node->file,
+                 node->line, g->name);
+        return VG_EINVAL;
+    }
+    for (const ConfNode *m = mods->first_child; m && g->n_modules < RUNMODE_MAX_MODULES;
+         m = m->next) {
+        g->modules[g->n_modules++] = m->value ? m->value : "";
+    }
+    g->n_threads = 1;
+    if (threads != NULL && threads->value != NULL) {
+        long n = strtol(threads->value, NULL, 10);
+        if (n < 1 || n > 32) {
+            VG_ERROR("%s:%d: threading.custom: group '%s': threads must be 1..32", threads->file,
+                     threads->line, g->name);
+            return VG_EINVAL;
+        }
+        g->n_threads = (uint32_t)n;
+    }
+    g->input = QH_SIMPLE;
+    if (input != NULL && input->value != NULL &&
+        !queue_handler_parse(input->value, &g->input, &g->route)) {
+        VG_ERROR("%s:%d: threading.custom: group '%s': unknown input handler '%s' (simple, "
+                 "flow, route-ip-version, route-alerted, route-vlan)",
+                 input->file, input->line, g->name, input->value);
+        return VG_EINVAL;
+    }
+    if (idx == 0 && input != NULL) {
+        VG_WARN("threading.custom: the first group reads packets; its input is ignored");
+    }
+    for (const ConfNode *c = cpus ? cpus->first_child : NULL; c && g->n_cpus < 8; c = c->next) {
+        if (c->value != NULL) {
+            g->cpus[g->n_cpus++] = (int)strtol(c->value, NULL, 10);
+        }
+    }
+    return 0;
+}
+
+static int custom_build(const Engine *e, Pipeline *out)
+{
+    const ConfNode *list = conf_get_node(e->conf, NULL, "threading.custom");
+    if (list == NULL || list->type != CONF_LIST || list->n_children == 0) {
+        VG_ERROR("runmode custom: the config has no threading.custom list of thread groups");
+        return VG_EINVAL;
+    }
+    uint32_t i = 0;
+    for (const ConfNode *n = list->first_child; n != NULL; n = n->next, i++) {
+        if (i >= RUNMODE_MAX_GROUPS) {
+            VG_ERROR("threading.custom: at most %d thread groups", RUNMODE_MAX_GROUPS);
+            return VG_ERANGE;
+        }
+        int rc = custom_group(n, &out->groups[i], i);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    out->n_groups = i;
+    return 0;
+}
+
+/* plugin-modules: [a, b]: extra modules for the preset runmodes, inserted in
+ * the group that runs detect, just before it. */
+static int insert_plugin_modules(const Engine *e, Pipeline *pl)
+{
+    const ConfNode *list = conf_get_node(e->conf, NULL, "plugin-modules");
+    PipelineGroup *g = &pl->groups[pl->n_groups - 1];
+    for (const ConfNode *m = list ? list->first_child : NULL; m != NULL; m = m->next) {
+        if (m->value == NULL || g->n_modules >= RUNMODE_MAX_MODULES) {
+            VG_ERROR("%s:%d: plugin-modules: expected a short list of module names", m->file,
+                     m->line);
+            return VG_EINVAL;
+        }
+        uint32_t at = 0;
+        while (at < g->n_modules && strcmp(g->modules[at], "detect") != 0) {
+            at++;
+        }
+        memmove(&g->modules[at + 1], &g->modules[at], (g->n_modules - at) * sizeof(char *));
+        g->modules[at] = m->value;
+        g->n_modules++;
+    }
+    return 0;
+}
+
+int runmode_build(const Engine *e, const char *name, uint32_t n_workers, Pipeline *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (n_workers == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        n_workers = n > 0 ? (uint32_t)n : 1;
+    }
+    if (strcmp(name, "single") == 0) {
+        group_set(&out->groups[0], "W", mods_all, 1, QH_SIMPLE);
+        preset_cpus(e, "worker-cpu-set", &out->groups[0]);
+        out->n_groups = 1;
+    } else if (strcmp(name, "autofp") == 0 || strcmp(name, "workers") == 0) {
+        group_set(&out->groups[0], "RX", mods_rx, 1, QH_SIMPLE);
+        group_set(&out->groups[1], "W", mods_worker, n_workers, QH_FLOW);
+        preset_cpus(e, "receive-cpu-set", &out->groups[0]);
+        preset_cpus(e, "worker-cpu-set", &out->groups[1]);
+        out->n_groups = 2;
+    } else if (strcmp(name, "custom") == 0) {
+        return custom_build(e, out);
+    } else {
+        VG_ERROR("unknown runmode '%s' (see --list-runmodes)", name);
+        return VG_EINVAL;
+    }
+    return insert_plugin_modules(e, out);
+}
+
+typedef struct RunState {
+    ThreadVars *threads[RUNMODE_MAX_GROUPS];       // per group: n_threads ThreadVars
+    PacketQueue *queues[RUNMODE_MAX_GROUPS];       // per group (index >= 1): its input queues
+    uint32_t n_queues[RUNMODE_MAX_GROUPS];
+    QueueHandler handlers[RUNMODE_MAX_GROUPS];     // handler feeding group i
+    PacketQueue *handler_queues[RUNMODE_MAX_GROUPS][TM_MAX_QUEUES];
+} RunState;
+
+static void format_cpus(const ThreadVars *tv, char *buf, size_t size)
+{
+    if (tv->n_cpus == 0) {
+        snprintf(buf, size, "any");
+        return;
+    }
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < tv->n_cpus && used < size; i++) {
+        used += (size_t)snprintf(buf + used, size - used, "%s%d", i ? "," : "", tv->cpu_set[i]);
+    }
+}
+
+static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi, uint32_t *tid)
+{
+    const PipelineGroup *g = &pl->groups[gi];
+    rs->threads[gi] = calloc(g->n_threads, sizeof(ThreadVars));
+    if (rs->threads[gi] == NULL) {
+        return VG_ENOMEM;
+    }
+    if (gi > 0) {
+        uint32_t nq = g->input == QH_SIMPLE ? 1 : g->n_threads;
+        rs->queues[gi] = calloc(nq, sizeof(PacketQueue));
+        if (rs->queues[gi] == NULL) {
+            return VG_ENOMEM;
+        }
+        rs->n_queues[gi] = nq;
+        for (uint32_t q = 0; q < nq; q++) {
+            char qname[TM_NAME_LEN];
+            snprintf(qname, sizeof(qname), "%s-q%u", g->name, q);
+            if (packet_queue_init(&rs->queues[gi][q], 1024, qname) != 0) {
+                return VG_ENOMEM;
+            }
+            rs->handler_queues[gi][q] = &rs->queues[gi][q];
+        }
+        rs->handlers[gi] = (QueueHandler){.kind = g->input, .route = g->route,
+                                          .queues = rs->handler_queues[gi], .n_queues = nq};
+    }
+    for (uint32_t t = 0; t < g->n_threads; t++) {
+        ThreadVars *tv = &rs->threads[gi][t];
+        snprintf(tv->name, sizeof(tv->name), "%s#%02u", g->name, t + 1);
+        tv->id = (*tid)++;
+        tv->engine = e;
+        for (uint32_t m = 0; m < g->n_modules; m++) {
+            int rc = tm_thread_add_slot(tv, g->modules[m]);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+        if (gi == 0 && (tv->n_slots == 0 || tv->slots[0].module->kind != TM_KIND_ACQUIRE)) {
+            VG_ERROR("runmode: the first thread group must start with an acquire module");
+            return VG_EINVAL;
+        }
+        if (gi > 0) {
+            tv->inq = &rs->queues[gi][g->input == QH_SIMPLE ? 0 : t];
+        }
+        if (gi + 1 < pl->n_groups) {
+            tv->outq = &rs->handlers[gi + 1];
+        }
+        for (uint32_t c = 0; c < g->n_cpus; c++) {
+            tv->cpu_set[tv->n_cpus++] = g->cpus[c];
+        }
+        char cpus[64];
+        format_cpus(tv, cpus, sizeof(cpus));
+        VG_NOTICE("thread %s: modules %s; cpus %s", tv->name, tv->modules_desc, cpus);
+    }
+    return 0;
+}
+
+typedef struct TaskThread {
+    pthread_t thread;
+    Engine *engine;
+    const EngineTask *task;
+    _Atomic bool *done;
+} TaskThread;
+
+static void *task_main(void *arg)
+{
+    TaskThread *tt = arg;
+    pthread_setname_np(pthread_self(), tt->task->thread_name);
+    struct timespec ts = {.tv_sec = tt->task->interval_ms / 1000,
+                          .tv_nsec = (long)(tt->task->interval_ms % 1000) * 1000000L};
+    while (!atomic_load(tt->done)) {
+        nanosleep(&ts, NULL);
+        if (!atomic_load(tt->done)) {
+            tt->task->run(tt->engine, false, tt->task->user);
+        }
+    }
+    return NULL;
+}
+
+static void free_state(const Pipeline *pl, RunState *rs)
+{
+    for (uint32_t gi = 0; gi < pl->n_groups; gi++) {
+        for (uint32_t q = 0; q < rs->n_queues[gi]; q++) {
+            packet_queue_deinit(&rs->queues[gi][q]);
+        }
+        free(rs->queues[gi]);
+        free(rs->threads[gi]);
+    }
+}
+
+static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
+{
+    int result = 0;
+    /* Start consumers first, the reader last. */
+    for (uint32_t gi = pl->n_groups; gi-- > 0;) {
+        for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
+            if (tm_thread_start(&rs->threads[gi][t]) != 0) {
+                atomic_store(&e->stop, true);
+                result = VG_EINVAL;
+            }
+        }
+    }
+    /* Drain in pipeline order: when a group has ended, nothing more enters
+     * the next group's queues, so close them and let its threads finish. */
+    for (uint32_t gi = 0; gi < pl->n_groups; gi++) {
+        if (gi > 0) {
+            for (uint32_t q = 0; q < rs->n_queues[gi]; q++) {
+                packet_queue_close(&rs->queues[gi][q]);
+            }
+        }
+        for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
+            if (tm_thread_join(&rs->threads[gi][t]) != 0) {
+                result = VG_EINVAL;
+            }
+        }
+    }
+    return result;
+}
+
+int runmode_run(Engine *e, const Pipeline *pl)
+{
+    RunState rs;
+    memset(&rs, 0, sizeof(rs));
+    uint32_t tid = 0;
+    int rc = 0;
+    for (uint32_t gi = 0; gi < pl->n_groups && rc == 0; gi++) {
+        rc = setup_group(e, pl, &rs, gi, &tid);
+    }
+    if (rc != 0) {
+        free_state(pl, &rs);
+        return rc;
+    }
+    _Atomic bool tasks_done = false;
+    TaskThread tasks[ENGINE_MAX_TASKS];
+    for (int i = 0; i < e->n_tasks; i++) {
+        tasks[i] = (TaskThread){.engine = e, .task = &e->tasks[i], .done = &tasks_done};
+        pthread_create(&tasks[i].thread, NULL, task_main, &tasks[i]);
+    }
+    rc = run_threads(e, pl, &rs);
+    atomic_store(&tasks_done, true);
+    for (int i = 0; i < e->n_tasks; i++) {
+        pthread_join(tasks[i].thread, NULL);
+    }
+    for (int i = 0; i < e->n_tasks; i++) {
+        e->tasks[i].run(e, true, e->tasks[i].user);
+    }
+    free_state(pl, &rs);
+    return rc;
+}

@@ -1,0 +1,148 @@
+/* Packet queues and queue handlers. */
+#include "runtime/runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/packet-pool.h"
+
+int packet_queue_init(PacketQueue *q, uint32_t cap, const char *name)
+{
+    memset(q, 0, sizeof(*q));
+    q->ring = calloc(cap, sizeof(Packet *));
+    if (q->ring == NULL) {
+        return -1;
+    }
+    q->cap = cap;
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->not_empty, NULL);
+    pthread_cond_init(&q->not_full, NULL);
+    snprintf(q->name, sizeof(q->name), "%s", name);
+    return 0;
+}
+
+void packet_queue_deinit(PacketQueue *q)
+{
+    if (q->ring == NULL) {
+        return;
+    }
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->not_empty);
+    pthread_cond_destroy(&q->not_full);
+    free(q->ring);
+    q->ring = NULL;
+}
+
+void packet_queue_push(PacketQueue *q, Packet *p)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->len == q->cap) {
+        pthread_cond_wait(&q->not_full, &q->lock);
+    }
+    q->ring[(q->head + q->len) % q->cap] = p;
+    q->len++;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->lock);
+}
+
+uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max)
+{
+    pthread_mutex_lock(&q->lock);
+    while (q->len == 0 && !q->closed) {
+        pthread_cond_wait(&q->not_empty, &q->lock);
+    }
+    uint32_t n = 0;
+    while (n < max && q->len > 0) {
+        out[n++] = q->ring[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->len--;
+    }
+    if (n > 0) {
+        pthread_cond_broadcast(&q->not_full);
+    }
+    if (q->len > 0 || q->closed) {
+        pthread_cond_signal(&q->not_empty); // let another consumer take the rest / see closed
+    }
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}
+
+void packet_queue_close(PacketQueue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closed = true;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* Symmetric mix of the two endpoints so both directions land on one queue. */
+uint32_t queue_handler_flow_hash(const Packet *p)
+{
+    uint32_t a = 0;
+    uint32_t b = 0;
+    for (int i = 0; i < 4; i++) {
+        a ^= p->src.a.u32[i] * 0x9e3779b1u + (uint32_t)i;
+        b ^= p->dst.a.u32[i] * 0x9e3779b1u + (uint32_t)i;
+    }
+    a += p->sp * 0x85ebca6bu;
+    b += p->dp * 0x85ebca6bu;
+    uint32_t h = (a ^ b) + (a & b) * 3u + p->proto;
+    for (uint8_t i = 0; i < p->n_vlan; i++) {
+        h = h * 31u + p->vlan_id[i];
+    }
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    return h;
+}
+
+static uint32_t route_pick(const QueueHandler *qh, const Packet *p)
+{
+    switch (qh->route) {
+    case ROUTE_IP_VERSION:
+        return p->l3 == PKT_L3_IPV6 ? 1u : 0u;
+    case ROUTE_ALERTED:
+        return (p->flags & PKT_F_ALERTED) ? 1u : 0u;
+    case ROUTE_VLAN:
+        return p->n_vlan > 0 ? p->vlan_id[0] : 0u;
+    }
+    return 0;
+}
+
+void queue_handler_push(const QueueHandler *qh, Packet *p)
+{
+    uint32_t idx = 0;
+    switch (qh->kind) {
+    case QH_SIMPLE:
+        idx = 0;
+        break;
+    case QH_FLOW:
+        idx = queue_handler_flow_hash(p);
+        break;
+    case QH_ROUTE:
+        idx = route_pick(qh, p);
+        break;
+    }
+    packet_queue_push(qh->queues[idx % qh->n_queues], p);
+}
+
+bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route)
+{
+    *route = ROUTE_IP_VERSION;
+    if (strcmp(spec, "simple") == 0) {
+        *kind = QH_SIMPLE;
+    } else if (strcmp(spec, "flow") == 0) {
+        *kind = QH_FLOW;
+    } else if (strcmp(spec, "route-ip-version") == 0 || strcmp(spec, "route") == 0) {
+        *kind = QH_ROUTE;
+    } else if (strcmp(spec, "route-alerted") == 0) {
+        *kind = QH_ROUTE;
+        *route = ROUTE_ALERTED;
+    } else if (strcmp(spec, "route-vlan") == 0) {
+        *kind = QH_ROUTE;
+        *route = ROUTE_VLAN;
+    } else {
+        return false;
+    }
+    return true;
+}

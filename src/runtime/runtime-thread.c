@@ -1,0 +1,177 @@
+/* Threads and slots: the body every packet thread runs. */
+#include "runtime/runtime.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/engine.h"
+#include "runtime/packet-pool.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+#define TM_BATCH 32
+
+void tm_packet_release(ThreadVars *tv, Packet *p)
+{
+    if (tv->engine != NULL && tv->engine->packet_done != NULL) {
+        tv->engine->packet_done(p);
+    }
+    packet_pool_put(p);
+}
+
+void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
+{
+    for (uint32_t i = from; i < tv->n_slots; i++) {
+        const TmModule *m = tv->slots[i].module;
+        if (m->process != NULL) {
+            m->process(tv, p, tv->slots[i].data);
+        }
+    }
+    if (tv->outq != NULL) {
+        queue_handler_push(tv->outq, p);
+    } else {
+        tm_packet_release(tv, p);
+    }
+}
+
+void tm_thread_dispatch(ThreadVars *tv, Packet *p)
+{
+    tm_thread_dispatch_from(tv, p, 1);
+}
+
+int tm_thread_add_slot(ThreadVars *tv, const char *module_name)
+{
+    const TmModule *m = tm_module_find(module_name);
+    if (m == NULL) {
+        VG_ERROR("thread %s: unknown module '%s' (see --list-modules)", tv->name, module_name);
+        return VG_ENOENT;
+    }
+    if (tv->n_slots >= TM_MAX_SLOTS) {
+        VG_ERROR("thread %s: too many modules (max %d)", tv->name, TM_MAX_SLOTS);
+        return VG_ERANGE;
+    }
+    if (m->kind == TM_KIND_ACQUIRE && tv->n_slots != 0) {
+        VG_ERROR("thread %s: acquire module '%s' must come first", tv->name, module_name);
+        return VG_EINVAL;
+    }
+    tv->slots[tv->n_slots++].module = m;
+    size_t used = strlen(tv->modules_desc);
+    snprintf(tv->modules_desc + used, sizeof(tv->modules_desc) - used, "%s%s",
+             used > 0 ? "," : "", module_name);
+    return 0;
+}
+
+static void pin_cpus(ThreadVars *tv)
+{
+    if (tv->n_cpus == 0) {
+        return;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (uint32_t i = 0; i < tv->n_cpus; i++) {
+        CPU_SET(tv->cpu_set[i], &set);
+    }
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+    if (rc != 0) {
+        VG_WARN("thread %s: could not set CPU affinity: %s", tv->name, strerror(rc));
+    }
+}
+
+static int slots_init(ThreadVars *tv)
+{
+    for (uint32_t i = 0; i < tv->n_slots; i++) {
+        const TmModule *m = tv->slots[i].module;
+        if (m->thread_init != NULL && m->thread_init(tv, &tv->slots[i].data) != TM_OK) {
+            VG_ERROR("thread %s: module '%s' failed to start", tv->name, m->name);
+            for (uint32_t j = i; j-- > 0;) {
+                const TmModule *d = tv->slots[j].module;
+                if (d->thread_deinit != NULL) {
+                    d->thread_deinit(tv, tv->slots[j].data);
+                }
+            }
+            return VG_EINVAL;
+        }
+    }
+    return 0;
+}
+
+static void slots_finish(ThreadVars *tv)
+{
+    for (uint32_t i = 0; i < tv->n_slots; i++) {
+        const TmModule *m = tv->slots[i].module;
+        if (m->thread_flush != NULL) {
+            m->thread_flush(tv, tv->slots[i].data);
+        }
+    }
+    for (uint32_t i = tv->n_slots; i-- > 0;) {
+        const TmModule *m = tv->slots[i].module;
+        if (m->thread_deinit != NULL) {
+            m->thread_deinit(tv, tv->slots[i].data);
+        }
+        tv->slots[i].data = NULL;
+    }
+}
+
+static void queue_loop(ThreadVars *tv)
+{
+    Packet *batch[TM_BATCH];
+    uint32_t n;
+    while ((n = packet_queue_pop_batch(tv->inq, batch, TM_BATCH)) > 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            tm_thread_dispatch_from(tv, batch[i], 0);
+        }
+    }
+}
+
+int tm_thread_run_inline(ThreadVars *tv)
+{
+    pin_cpus(tv);
+    tv->counters = counters_set_new();
+    if (tv->counters == NULL || slots_init(tv) != 0) {
+        counters_set_free(tv->counters);
+        tv->counters = NULL;
+        tv->result = VG_EINVAL;
+        return tv->result;
+    }
+    int rc = 0;
+    if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
+        rc = tv->slots[0].module->acquire_loop(tv, tv->slots[0].data);
+    } else if (tv->inq != NULL) {
+        queue_loop(tv);
+    }
+    slots_finish(tv);
+    counters_set_free(tv->counters);
+    tv->counters = NULL;
+    tv->result = rc;
+    return rc;
+}
+
+static void *thread_main(void *arg)
+{
+    ThreadVars *tv = arg;
+    pthread_setname_np(pthread_self(), tv->name);
+    tm_thread_run_inline(tv);
+    return NULL;
+}
+
+int tm_thread_start(ThreadVars *tv)
+{
+    int rc = pthread_create(&tv->thread, NULL, thread_main, tv);
+    if (rc != 0) {
+        VG_ERROR("thread %s: cannot start: %s", tv->name, strerror(rc));
+        return VG_ENOMEM;
+    }
+    tv->started = true;
+    return 0;
+}
+
+int tm_thread_join(ThreadVars *tv)
+{
+    if (!tv->started) {
+        return 0;
+    }
+    pthread_join(tv->thread, NULL);
+    tv->started = false;
+    return tv->result;
+}

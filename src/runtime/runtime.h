@@ -1,0 +1,116 @@
+#ifndef VG_RUNTIME_RUNTIME_H
+#define VG_RUNTIME_RUNTIME_H
+
+/* Threads, slots, queues and queue handlers.
+ *
+ * A thread runs an ordered list of slots (modules). Its packets come either
+ * from an acquire module in slot 0 or from its input queue. After the last
+ * slot a packet goes to the next thread group through a queue handler, or
+ * back to its pool. A packet is owned by exactly one thread at a time. */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+#include "runtime/counters.h"
+#include "runtime/module.h"
+
+struct Engine;
+
+#define TM_MAX_SLOTS 16
+#define TM_MAX_THREADS 64
+#define TM_MAX_QUEUES 64
+#define TM_NAME_LEN 16
+
+/* Bounded multi-producer multi-consumer packet queue. */
+typedef struct PacketQueue {
+    pthread_mutex_t lock;
+    pthread_cond_t not_empty;
+    pthread_cond_t not_full;
+    Packet **ring;
+    uint32_t cap;
+    uint32_t head;
+    uint32_t len;
+    bool closed;                 // no more producers: consumers exit when empty
+    char name[TM_NAME_LEN];
+} PacketQueue;
+
+int packet_queue_init(PacketQueue *q, uint32_t cap, const char *name);
+void packet_queue_deinit(PacketQueue *q);
+/* Blocks while full. */
+void packet_queue_push(PacketQueue *q, Packet *p);
+/* Up to max packets; blocks while empty and open. Returns 0 when closed and empty. */
+uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
+void packet_queue_close(PacketQueue *q);
+
+typedef enum QueueHandlerKind {
+    QH_SIMPLE = 0,               // one shared queue, any consumer
+    QH_FLOW,                     // a queue per consumer, chosen by a direction-independent flow hash
+    QH_ROUTE,                    // a predicate picks the queue (see RouteKind)
+} QueueHandlerKind;
+
+typedef enum RouteKind {
+    ROUTE_IP_VERSION = 0,        // IPv4 -> queue 0, IPv6 -> queue 1, other -> queue 0
+    ROUTE_ALERTED,               // clean -> 0, alerted -> 1
+    ROUTE_VLAN,                  // vlan id modulo the number of queues
+} RouteKind;
+
+typedef struct QueueHandler {
+    QueueHandlerKind kind;
+    RouteKind route;
+    PacketQueue **queues;        // not owned
+    uint32_t n_queues;
+} QueueHandler;
+
+/* Pick the queue for p and push it there. */
+void queue_handler_push(const QueueHandler *qh, Packet *p);
+/* Direction-independent hash of addresses, ports, protocol and VLAN ids. */
+uint32_t queue_handler_flow_hash(const Packet *p);
+bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route);
+
+typedef struct TmSlot {
+    const TmModule *module;
+    void *data;                  // the module's thread state
+} TmSlot;
+
+typedef struct ThreadVars {
+    char name[TM_NAME_LEN];      // "W#01", "RX#01", ...
+    uint32_t id;
+    struct Engine *engine;
+    TmSlot slots[TM_MAX_SLOTS];
+    uint32_t n_slots;
+    CounterSet *counters;        // written by this thread only
+    PacketQueue *inq;            // NULL when slot 0 is an acquire module
+    QueueHandler *outq;          // NULL: packets end here
+    int cpu_set[8];              // CPU ids to pin to (-1 terminated); none: not pinned
+    uint32_t n_cpus;
+    pthread_t thread;
+    bool started;
+    int result;
+    char modules_desc[128];      // "pcap-file,decode" for the start-up log
+} ThreadVars;
+
+/* Run p through slots [from, n_slots) and pass it on (next queue or pool). */
+void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from);
+/* For acquire modules: process a freshly acquired packet. */
+void tm_thread_dispatch(ThreadVars *tv, Packet *p);
+/* Packets that end their journey: back to the pool. */
+void tm_packet_release(ThreadVars *tv, Packet *p);
+
+/* Module registry (module-list.c + plugins). */
+int tm_module_register(const TmModule *m);   // plugins; checks version, name, callbacks
+const TmModule *tm_module_find(const char *name);
+void tm_module_list_print(void);
+void tm_modules_reset(void);                 // tests
+
+/* Thread lifecycle. tm_thread_setup adds slots by module name and runs each
+ * module's thread_init in the thread itself (at start). */
+int tm_thread_add_slot(ThreadVars *tv, const char *module_name);
+int tm_thread_start(ThreadVars *tv);
+int tm_thread_join(ThreadVars *tv);
+/* Run the thread body in the calling thread (single runmode, tests). */
+int tm_thread_run_inline(ThreadVars *tv);
+
+#endif
