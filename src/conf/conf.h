@@ -76,6 +76,18 @@ uint64_t conf_size_or(const Conf *conf, const char *path, uint64_t dflt, bool *b
 /* Parse helpers usable on any string (also used by rule keywords). */
 bool conf_parse_bool(const char *s, bool *out);
 bool conf_parse_size(const char *s, uint64_t *out);
+/* Decimal integer, optional leading '-', no spaces, no trailing bytes, no overflow. */
+bool conf_parse_int(const char *s, int64_t *out);
+
+/* A path-valued key ("default-rule-path", "classification-file") resolved
+ * against the directory of the file that set it: absolute values and values
+ * from --set or defaults are returned unchanged. Writes a NUL-terminated path
+ * into buf; false when absent, not a scalar, or longer than buf_len - 1. */
+bool conf_get_path(const Conf *conf, const char *path, char *buf, size_t buf_len);
+
+/* The message of the last failed load/set on this conf ("" when none); lives
+ * until the next failing call or conf_free. For start-up reporting and tests. */
+const char *conf_last_error(const Conf *conf);
 
 /* Address/port variables ("HOME_NET", with or without '$'): NULL if unknown. */
 const char *conf_address_var(const Conf *conf, const char *name);

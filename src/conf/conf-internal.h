@@ -1,0 +1,56 @@
+#ifndef VG_CONF_CONF_INTERNAL_H
+#define VG_CONF_CONF_INTERNAL_H
+
+/* Shared by the .c files of src/conf and their tests only; not for other subsystems. */
+
+#include "conf/conf.h"
+
+#include <stdarg.h>
+
+/* File names of nodes that do not come from a YAML file. */
+#define CONF_FILE_SET "--set"
+#define CONF_FILE_DEFAULTS "(defaults)"
+
+/* Limits that keep hostile or mistaken configs from exhausting the stack or memory. */
+#define CONF_MAX_DEPTH 128              // nesting of maps/lists in one document
+#define CONF_MAX_INCLUDE_DEPTH 16       // include within include within ...
+#define CONF_MAX_NODES (1u << 20)       // per conf_load_* call, aliases included
+
+typedef struct ConfInterned ConfInterned;
+
+struct Conf {
+    ConfNode *root;               // always a CONF_MAP named ""
+    ConfInterned *files;          // interned file names, freed with the Conf
+    char last_error[512];         // last load/set error, "" when none
+};
+
+/* Node helpers (conf.c). name may be NULL for the root. */
+ConfNode *conf_node_new(const char *name, ConfNodeType type, const char *file, int line);
+void conf_node_free(ConfNode *node);
+void conf_node_append(ConfNode *parent, ConfNode *child);
+ConfNode *conf_node_child_mut(ConfNode *node, const char *name);
+/* Insert child into map, merging: maps merge key by key, anything else replaces
+ * the existing node of that name in place. Takes ownership of child. */
+void conf_map_merge_child(ConfNode *map, ConfNode *child);
+/* Move every child of src into map with conf_map_merge_child; frees src. */
+void conf_map_merge(ConfNode *map, ConfNode *src);
+/* Turn node into an empty node of the given type (children/value freed). */
+void conf_node_reset(ConfNode *node, ConfNodeType type);
+
+/* A copy of name that lives as long as conf; NULL on allocation failure. */
+const char *conf_intern(Conf *conf, const char *name);
+
+/* Record the message as conf's last error and log it at error level. */
+void conf_error(Conf *conf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* YAML (conf-yaml.c): parse the whole input (and its includes) into a new
+ * map, then merge it onto target; on error target is left untouched. */
+int conf_yaml_load_file(Conf *conf, ConfNode *target, const char *path);
+int conf_yaml_load_string(Conf *conf, ConfNode *target, const char *yaml, size_t len,
+                          const char *name);
+
+/* Number parsers (conf-getters.c): 0, VG_EINVAL (malformed) or VG_ERANGE (overflow). */
+int conf_parse_int_ex(const char *s, int64_t *out);
+int conf_parse_size_ex(const char *s, uint64_t *out);
+
+#endif
