@@ -18,6 +18,7 @@ struct DetectEngine;
 struct EveSink;
 struct PacketPool;
 struct OutputCtx;
+struct Engine;
 
 typedef struct EngineOptions {
     const char *pcap_path;           // -r

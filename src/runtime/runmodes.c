@@ -233,7 +233,7 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
     }
     for (uint32_t t = 0; t < g->n_threads; t++) {
         ThreadVars *tv = &rs->threads[gi][t];
-        snprintf(tv->name, sizeof(tv->name), "%s#%02u", g->name, t + 1);
+        snprintf(tv->name, sizeof(tv->name), "%.7s#%02u", g->name, (t + 1) % 100u);
         tv->id = (*tid)++;
         tv->engine = e;
         for (uint32_t m = 0; m < g->n_modules; m++) {

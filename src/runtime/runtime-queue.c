@@ -1,6 +1,7 @@
 /* Packet queues and queue handlers. */
 #include "runtime/runtime.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# A capture cut in the middle of a packet ends with a warning; what was read
+# is kept, the run exits 0 and the outputs are complete.
+. "$(dirname "$0")/lib.sh"
+head -c 1000 "$SAMPLE" >"$WORK/cut.pcap"
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$WORK/cut.pcap" -l "$WORK/out" 2>"$WORK/err" ||
+    fail "truncated capture made vigil fail: $(cat "$WORK/err")"
+grep -qi "truncated" "$WORK/err" || fail "no warning about the truncated capture"
+eve_check "$WORK/out/eve.json"
+n=$(stat "$WORK/out/eve.json" decoder.pkts)
+[ "$n" -gt 0 ] && [ "$n" -lt 17 ] || fail "unexpected packet count $n"
+# Garbage that is not a capture at all.
+head -c 300 /dev/urandom >"$WORK/junk.pcap"
+"$VIGIL" -r "$WORK/junk.pcap" -l "$WORK/out2" 2>"$WORK/err2"
+grep -q "junk.pcap" "$WORK/err2" || fail "garbage capture error does not name the file"
+# A directory of captures is read in name order.
+mkdir "$WORK/dir" && cp "$SAMPLE" "$WORK/dir/b.pcap" && cp "$SAMPLE" "$WORK/dir/a.pcap"
+"$VIGIL" -r "$WORK/dir" -l "$WORK/out3" 2>/dev/null || fail "directory read failed"
+[ "$(stat "$WORK/out3/eve.json" decoder.pkts)" -eq 34 ] || fail "directory: wrong packet count"
+echo "truncated: ok"
