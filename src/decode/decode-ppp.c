@@ -35,11 +35,12 @@ static uint32_t ppp_protocol(const uint8_t *pkt, uint32_t len, uint16_t *proto)
     return 2;
 }
 
-/* RFC 1661 section 2: a valid protocol number has an even high byte and an
- * odd low byte. Valid numbers not decoded here are reported, not failed. */
+/* RFC 1661 section 2: a valid protocol number has an even high byte (which
+ * ppp_protocol guarantees) and an odd low byte. Valid numbers not decoded
+ * here are reported, not failed. */
 static int ppp_other(DecodeThreadCtx *dtv, Packet *p, uint16_t proto)
 {
-    if ((proto & 0x0100u) != 0 || (proto & 0x0001u) == 0) {
+    if ((proto & 0x0001u) == 0) {
         decode_event(dtv, p, DECODE_EV_PPP_WRONG_TYPE);
         return VG_EINVAL;
     }
