@@ -71,13 +71,12 @@ int flow_config_load(FlowConfig *cfg, const struct Conf *conf)
     if (bad) {
         rc = VG_EINVAL;
     }
-    if (load_int(conf, "flow.hash-size", 1, 1 << 26, &cfg->hash_size) != VG_OK ||
-        load_int(conf, "flow.prealloc", 0, 100000000, &cfg->prealloc) != VG_OK ||
-        load_int(conf, "flow.emergency-recovery", 1, 100, &cfg->emergency_recovery_pct) !=
-            VG_OK) {
-        rc = VG_EINVAL;
-    }
-    if (load_timeouts(cfg, conf) != VG_OK) {
+    /* Every key is checked, so one run reports every problem. */
+    int r1 = load_int(conf, "flow.hash-size", 1, 1 << 26, &cfg->hash_size);
+    int r2 = load_int(conf, "flow.prealloc", 0, 100000000, &cfg->prealloc);
+    int r3 = load_int(conf, "flow.emergency-recovery", 1, 100, &cfg->emergency_recovery_pct);
+    int r4 = load_timeouts(cfg, conf);
+    if (r1 != VG_OK || r2 != VG_OK || r3 != VG_OK || r4 != VG_OK) {
         rc = VG_EINVAL;
     }
     return rc;
