@@ -3,7 +3,8 @@
 
 /* The flow: types only. A Flow belongs to the flow table (flow/flow.h);
  * a packet in flight holds a reference (use_cnt) and the flow lock while
- * it works on it. */
+ * it works on it. Fields are ordered to keep padding out (see
+ * src/flow/README.md for the memory budget). */
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -33,10 +34,15 @@ enum {
     FLOW_F_EMERGENCY = 1u << 3,      // created while in emergency mode
     FLOW_F_PASS = 1u << 4,           // a pass rule with flow scope matched: no more inspection
     FLOW_F_DROP = 1u << 5,           // inline: drop every later packet of the flow
+    FLOW_F_FIN_TOSERVER = 1u << 6,   // a FIN was seen from the client
+    FLOW_F_FIN_TOCLIENT = 1u << 7,   // a FIN was seen from the server
+    FLOW_F_STATE_EXTERNAL = 1u << 8, // flow_set_state() was used: the flow engine stops
+                                     // moving the state by itself
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's
- * source). For ICMP, sp/dp hold type/code or the echo id as Suricata does. */
+ * source). For ICMP, sp/dp hold the echo id and the request type of the
+ * pair (messages with an id), or type/code (others); see flow-hash.c. */
 typedef struct FlowKey {
     VgAddr src;
     VgAddr dst;
@@ -48,24 +54,25 @@ typedef struct FlowKey {
 } FlowKey;
 
 typedef struct Flow {
+    pthread_mutex_t lock;            // first: recycling clears everything after it
     FlowKey key;
-    pthread_mutex_t lock;
     _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
-    uint32_t hash;
     uint64_t flow_id;                // used in every EVE record of the flow
-    uint8_t state;                   // FlowState
-    uint8_t end_reason;              // FlowEndReason, set when it ends
-    uint16_t app_proto;              // set by the app-layer (0 = unknown)
-    uint32_t flags;                  // FLOW_F_*
     uint64_t pkts_toserver;
     uint64_t pkts_toclient;
     uint64_t bytes_toserver;
     uint64_t bytes_toclient;
     int64_t start_sec;
-    uint32_t start_usec;
     int64_t last_sec;
+    uint32_t start_usec;
     uint32_t last_usec;
+    uint32_t hash;                   // direction-independent hash of the key
+    uint32_t flags;                  // FLOW_F_*
+    uint8_t state;                   // FlowState
+    uint8_t end_reason;              // FlowEndReason, set when it ends
     uint8_t thread_id;               // the worker that owns it (flow-pinned runmodes)
+    uint8_t proto_class;             // timeout class (flow.h FLOW_PROTO_*)
+    uint16_t app_proto;              // set by the app-layer (0 = unknown)
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain

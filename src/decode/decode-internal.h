@@ -1,0 +1,33 @@
+#ifndef VG_DECODE_DECODE_INTERNAL_H
+#define VG_DECODE_DECODE_INTERNAL_H
+
+/* Helpers shared by the decoders of this folder (and their tests). */
+
+#include "decode/decode.h"
+
+/* Ethertypes dispatched by decode_ethertype. */
+enum {
+    ETHERTYPE_IPV4 = 0x0800,
+    ETHERTYPE_ARP = 0x0806,
+    ETHERTYPE_TEB = 0x6558,          // transparent Ethernet bridging (GRE, NVGRE)
+    ETHERTYPE_VLAN = 0x8100,
+    ETHERTYPE_IPV6 = 0x86DD,
+    ETHERTYPE_PPP = 0x880B,          // PPP in PPTP enhanced GRE
+    ETHERTYPE_MPLS_UC = 0x8847,
+    ETHERTYPE_MPLS_MC = 0x8848,
+    ETHERTYPE_PPPOE_DISC = 0x8863,
+    ETHERTYPE_PPPOE_SESS = 0x8864,
+    ETHERTYPE_QINQ = 0x88A8,         // 802.1ad service tag
+    ETHERTYPE_QINQ_OLD = 0x9100,     // pre-standard QinQ
+};
+
+#define ETHERNET_HEADER_LEN 14u
+
+/* Enter one level of encapsulation (GRE, VXLAN, Teredo, Ethernet over MPLS
+ * or TEB): marks the packet PKT_F_TUNNEL, clears the outer L4 view so the
+ * inner layers win, and bumps p->tunnel_depth. Refuses (VG_EINVAL, event
+ * too_many_layers) beyond PACKET_MAX_TUNNEL_DEPTH; this is also what bounds
+ * the recursion of the link-layer decoders. */
+int decode_tunnel_enter(DecodeThreadCtx *dtv, Packet *p);
+
+#endif

@@ -1,0 +1,107 @@
+#ifndef VG_FLOW_FLOW_INTERNAL_H
+#define VG_FLOW_FLOW_INTERNAL_H
+
+/* Flow engine internals: shared by src/flow/ and its tests only. */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/flow.h"
+
+/* One hash bucket: a spinlock (held only to walk or change the chain, never
+ * while waiting for a flow lock) and the chain head. 16 bytes. */
+typedef struct FlowBucket {
+    pthread_spinlock_t lock;
+    uint32_t n_flows;
+    Flow *head;
+} FlowBucket;
+
+/* Counter ids, registered at flow_table_new. */
+typedef struct FlowCounterIds {
+    CounterId total, active, tcp, udp, icmpv4, icmpv6, memuse, spare, memcap;
+    CounterId emerg_entered, emerg_over;
+    CounterId full_hash_pass, flows_checked, flows_timeout, flows_evicted, flows_notimeout;
+} FlowCounterIds;
+
+struct FlowTable {
+    FlowConfig cfg;
+    uint32_t mask;                   // hash_size - 1
+    uint8_t hash_key[16];            // SipHash key: written at start-up only
+    FlowBucket *buckets;
+    FlowCounterIds ids;
+
+    /* pool: free list of spare flows */
+    pthread_mutex_t pool_lock;
+    Flow *pool_head;
+    uint32_t pool_len;               // guarded by pool_lock
+
+    _Atomic uint64_t memuse;         // flow structs + buckets, bytes
+    _Atomic uint64_t memuse_peak;
+    _Atomic uint64_t allocs;
+    _Atomic uint64_t active;         // flows linked in the hash
+    _Atomic bool is_emergency;
+    _Atomic uint64_t flow_id_ctr;
+    _Atomic uint32_t evict_cursor;   // next bucket the packet path scans for a victim
+
+    /* manager: one pass at a time */
+    pthread_mutex_t mgr_lock;
+    uint32_t mgr_cursor;             // guarded by mgr_lock
+    CounterSet *mgr_cs;              // written under mgr_lock only
+
+    FlowEndCb end_cb;                // packet-path endings (set at start-up)
+    void *end_user;
+    void (*protoctx_free)(void *);
+};
+
+/* A packet's view of its flow key, before normalisation: src is the packet's
+ * source. fixed_ports: ICMP, whose sp/dp do not swap with the direction. */
+typedef struct FlowTuple {
+    FlowKey k;
+    bool fixed_ports;
+    bool src_is_server;              // SYN/ACK or an ICMP reply: the source is the server
+} FlowTuple;
+
+/* flow-hash.c */
+uint64_t flow_siphash24(const uint8_t key[16], const void *data, size_t len);
+/* Fills t from p; false for packets without a flow. When p is an ICMP error
+ * with an embedded header, emb (if non-NULL) gets the embedded flow's tuple
+ * and *has_emb is set. */
+bool flow_tuple_from_packet(const Packet *p, FlowTuple *t, FlowTuple *emb, bool *has_emb);
+uint32_t flow_tuple_hash(const uint8_t key[16], const FlowTuple *t);
+/* 0: no match, 1: same direction as the key (to server), -1: reversed. */
+int flow_key_match(const FlowKey *key, const FlowTuple *t);
+FlowProtoClass flow_proto_class(uint8_t proto);
+
+/* flow-pool.c */
+int flow_pool_init(FlowTable *ft);
+void flow_pool_deinit(FlowTable *ft);
+/* A clean flow: from the spare list, else newly allocated within the memcap.
+ * NULL when the memcap forbids it (*memcap_hit set) or malloc fails. */
+Flow *flow_pool_get(FlowTable *ft, bool *memcap_hit);
+/* Flow must be clean (flow_recycle_clear). Frees it when the spare list is
+ * full (cfg.prealloc), which lowers memuse. */
+void flow_pool_put(FlowTable *ft, Flow *f);
+uint32_t flow_pool_len(FlowTable *ft);
+/* Release per-flow state (storage, protoctx) and zero f except its lock. */
+void flow_recycle_clear(FlowTable *ft, Flow *f);
+
+/* flow-timeout.c */
+bool flow_is_expired(const FlowTable *ft, const Flow *f, int64_t now_sec, bool emergency);
+
+/* flow-storage.c */
+void flow_storage_free_all(Flow *f);
+
+/* flow-util.c */
+uint64_t flow_id_next(FlowTable *ft);
+
+/* flow-table.c: unlink f (use_cnt == 0, locked by caller) from its locked
+ * bucket, then hand it to cb and recycle it. */
+void flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f);
+void flow_end_and_recycle(FlowTable *ft, Flow *f, FlowEndReason reason, FlowEndCb cb,
+                          void *user);
+void flow_table_refresh_gauges(FlowTable *ft);
+
+#endif

@@ -1,0 +1,147 @@
+#ifndef VG_FLOW_FLOW_H
+#define VG_FLOW_FLOW_H
+
+/* Flow engine: the flow table (keyed hash, per-bucket locks), the flow pool,
+ * timeouts, the flow manager pass, per-flow storage slots.
+ *
+ * Threads: flow_lookup_or_create/flow_release from packet threads (any
+ * number); flow_manager_timeout_pass from one manager at a time (the
+ * flow-manager thread, or the single thread between packets);
+ * flow_table_new/free, flow_storage_register and flow_config_* at start-up
+ * and shutdown only. Locking rules are in src/flow/README.md. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+#include "flow/flow-types.h"
+#include "runtime/counters.h"
+
+struct Conf;
+
+/* Timeout classes: flow-timeouts.<default|tcp|udp|icmp>. */
+typedef enum FlowProtoClass {
+    FLOW_PROTO_DEFAULT = 0,
+    FLOW_PROTO_TCP,
+    FLOW_PROTO_UDP,
+    FLOW_PROTO_ICMP,             // ICMPv4 and ICMPv6
+    FLOW_PROTO_MAX,
+} FlowProtoClass;
+
+/* Seconds of inactivity after which a flow in a state ends. */
+typedef struct FlowTimeouts {
+    uint32_t new_sec;
+    uint32_t established_sec;
+    uint32_t closed_sec;
+    uint32_t emerg_new_sec;
+    uint32_t emerg_established_sec;
+    uint32_t emerg_closed_sec;
+} FlowTimeouts;
+
+typedef struct FlowConfig {
+    uint64_t memcap_bytes;           // flow.memcap: flow structs + hash buckets
+    uint32_t hash_size;              // flow.hash-size: rounded up to a power of two
+    uint32_t prealloc;               // flow.prealloc: flows made at start, spare pool size
+    uint32_t emergency_recovery_pct; // flow.emergency-recovery: leave emergency mode when
+                                     // memuse < (100 - pct)% of memcap
+    uint32_t mgr_slices;             // a manager pass walks hash_size / mgr_slices buckets
+    FlowTimeouts timeouts[FLOW_PROTO_MAX];
+    /* Tests and benchmarks only: a fixed hash key instead of getrandom(). */
+    bool use_fixed_hash_key;
+    uint8_t hash_key[16];
+} FlowConfig;
+
+typedef struct FlowTable FlowTable;
+
+/* Called for every flow that ends, with the flow locked and no longer in the
+ * table; f->end_reason is set. The callee must not keep f or call into the
+ * flow table: the flow is recycled when it returns. */
+typedef void (*FlowEndCb)(Flow *f, FlowEndReason reason, void *user);
+
+/* Statistics snapshot (tests, benchmarks, the stats thread). */
+typedef struct FlowTableStats {
+    uint64_t memuse_bytes;
+    uint64_t memuse_peak_bytes;
+    uint64_t memcap_bytes;
+    uint64_t active;                 // flows in the hash
+    uint64_t spare;                  // flows in the pool
+    uint64_t allocs;                 // flow structs ever allocated (prealloc included)
+    bool is_emergency;
+} FlowTableStats;
+
+/* Configuration. Defaults are Suricata's (see README.md). flow_config_load
+ * starts from the defaults and applies flow.* and flow-timeouts.* from conf;
+ * on a malformed or out-of-range value it logs "file:line: key: problem" and
+ * returns VG_EINVAL. */
+void flow_config_defaults(FlowConfig *cfg);
+int flow_config_load(FlowConfig *cfg, const struct Conf *conf) __attribute__((warn_unused_result));
+
+/* Table. flow_table_new registers the flow.* counters, seeds the hash key
+ * (getrandom) and preallocates cfg->prealloc flows; NULL (with an error
+ * logged) when the hash alone does not fit the memcap or memory runs out.
+ * flow_table_free frees remaining flows without callbacks: call
+ * flow_table_end_all first when records are wanted. */
+FlowTable *flow_table_new(const FlowConfig *cfg) __attribute__((warn_unused_result));
+void flow_table_free(FlowTable *ft);
+
+/* Flows that the packet path ends (evicted under memcap pressure) are handed
+ * to cb with reason FLOW_END_FORCED or FLOW_END_TIMEOUT, in the packet thread.
+ * Set at start-up. Without it they are recycled silently (still counted). */
+void flow_table_set_end_cb(FlowTable *ft, FlowEndCb cb, void *user);
+/* Frees f->protoctx when a flow is recycled (the stream engine sets it). */
+void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
+
+/* The packet path. Finds or creates the flow of p and returns it locked with a
+ * reference held; sets p->flow, p->flow_hash and PKT_F_TOSERVER/TOCLIENT;
+ * updates counters, last seen and state. An ICMP error whose embedded packet
+ * belongs to a known flow gets that flow. NULL (p->flow = NULL) for non-IP
+ * packets and when the memcap prevents creation (counted in flow.memcap).
+ * cs is the calling thread's counter set (may be NULL). */
+Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
+/* Unlock f and drop the reference taken by flow_lookup_or_create. */
+void flow_release(Flow *f);
+/* The direction-independent hash flow_lookup_or_create uses (0 for non-IP). */
+uint32_t flow_hash_packet(const FlowTable *ft, const Packet *p);
+
+/* Caller holds f's lock. Once called, the flow engine leaves the state to the
+ * caller (the stream engine). */
+void flow_set_state(Flow *f, FlowState state);
+
+/* The flow manager. Walks the next slice of the hash (a full pass every
+ * cfg->mgr_slices calls, every call in emergency mode), ends flows idle past
+ * their timeout at now_sec and not in use, hands each to cb (may be NULL)
+ * with FLOW_END_TIMEOUT and recycles it. Leaves emergency mode when memuse
+ * has fallen enough. Returns the number of flows ended. One caller at a time
+ * (serialised internally). */
+uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
+/* End every flow in the table with reason (shutdown at end of capture).
+ * No packet may hold a flow (flows still referenced are skipped).
+ * Returns the number of flows ended. */
+uint64_t flow_table_end_all(FlowTable *ft, FlowEndReason reason, FlowEndCb cb, void *user);
+
+void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out);
+bool flow_table_is_emergency(const FlowTable *ft);
+/* Seconds of inactivity after which f ends, in the table's current mode.
+ * Caller holds f's lock. */
+uint32_t flow_timeout_sec(const FlowTable *ft, const Flow *f);
+
+/* Per-flow storage: slots registered by name at start-up (before the table
+ * is used). free_fn (may be NULL) is called on a non-NULL slot value when the
+ * flow is recycled. Returns the slot id (>= 0), VG_EEXIST for a duplicate
+ * name, VG_ERANGE when FLOW_STORAGE_MAX slots are taken. */
+int flow_storage_register(const char *name, void (*free_fn)(void *));
+/* Slot id by name, or VG_ENOENT. */
+int flow_storage_find(const char *name);
+/* Caller holds f's lock. set does not free the previous value. */
+void *flow_storage_get(const Flow *f, int id);
+void flow_storage_set(Flow *f, int id, void *value);
+/* Forget all registrations (tests, end of run). */
+void flow_storage_reset(void);
+
+/* Record helpers for outputs. */
+int64_t flow_age_sec(const Flow *f);   // last seen - first seen
+const char *flow_state_name(FlowState state);
+const char *flow_end_reason_name(FlowEndReason reason);
+
+#endif

@@ -1,0 +1,50 @@
+/* EVE "anomaly" records for the decoder events raised on a packet. */
+
+#include "output/output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "decode/decode-events.h"
+
+#define ANOMALY_EVENT_NAME_SIZE 96
+
+void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event)
+{
+    eve_begin_packet(jb, p, flow_id, "anomaly");
+    json_open_object(jb, "anomaly");
+    const char *name = decode_event_name((DecodeEvent)event);
+    if (name == NULL) {
+        json_str(jb, "type", "unknown");
+        json_u64(jb, "code", event);
+    } else if (strncmp(name, "stream.", 7) == 0) {
+        json_str(jb, "type", "stream");
+        json_str(jb, "event", name);
+    } else {
+        /* Suricata's full name of a decoder event carries "decoder.". */
+        char full[ANOMALY_EVENT_NAME_SIZE];
+        int n = snprintf(full, sizeof(full), "decoder.%s", name);
+        json_str(jb, "type", "decode");
+        if (n > 0 && (size_t)n < sizeof(full)) {
+            json_strn(jb, "event", (const uint8_t *)full, (size_t)n);
+        } else {
+            json_str(jb, "event", name);
+        }
+    }
+    json_close_object(jb);
+    json_close_object(jb);
+}
+
+int output_eve_anomaly_packet(EveSink *sink, JsonBuf *jb, const Packet *p, uint64_t flow_id)
+{
+    int first_rc = 0;
+    uint8_t n = p->n_events < PACKET_MAX_EVENTS ? p->n_events : PACKET_MAX_EVENTS;
+    for (uint8_t i = 0; i < n; i++) {
+        output_eve_anomaly_build(jb, p, flow_id, p->events[i]);
+        int rc = eve_sink_write(sink, jb);
+        if (rc != 0 && first_rc == 0) {
+            first_rc = rc;
+        }
+    }
+    return first_rc;
+}

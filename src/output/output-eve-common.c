@@ -1,0 +1,188 @@
+/* Fields shared by every EVE record: time, flow id, 5-tuple, VLANs. */
+
+#include "output/output.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "util/util-error.h"
+#include "util/util-time.h"
+
+#define PROTO_SCTP 132
+#define PROTO_ICMPV4 1
+#define PROTO_ICMPV6 58
+
+/* IANA "Assigned Internet Protocol Numbers" keywords, 0..143, as Suricata
+ * prints them in "proto" (unassigned/any-private entries read "Any"). */
+static const char *const proto_names[] = {
+    "HOPOPT", "ICMP", "IGMP", "GGP", "IP-in-IP", "ST", "TCP", "CBT", "EGP", "IGP",
+    "BBN-RCC-MON", "NVP-II", "PUP", "ARGUS", "EMCON", "XNET", "CHAOS", "UDP", "MUX",
+    "DCN-MEAS", "HMP", "PRM", "XNS-IDP", "TRUNK-1", "TRUNK-2", "LEAF-1", "LEAF-2", "RDP",
+    "IRTP", "ISO-TP4", "NETBLT", "MFE-NSP", "MERIT-INP", "DCCP", "3PC", "IDPR", "XTP", "DDP",
+    "IDPR-CMTP", "TP++", "IL", "IPv6", "SDRP", "IPv6-Route", "IPv6-Frag", "IDRP", "RSVP",
+    "GRE", "DSR", "BNA", "ESP", "AH", "I-NLSP", "SwIPe", "NARP", "MOBILE", "TLSP", "SKIP",
+    "IPv6-ICMP", "IPv6-NoNxt", "IPv6-Opts", "Any", "CFTP", "Any", "SAT-EXPAK", "KRYPTOLAN",
+    "RVD", "IPPC", "Any", "SAT-MON", "VISA", "IPCU", "CPNX", "CPHB", "WSN", "PVP",
+    "BR-SAT-MON", "SUN-ND", "WB-MON", "WB-EXPAK", "ISO-IP", "VMTP", "SECURE-VMTP", "VINES",
+    "TTP", "NSFNET-IGP", "DGP", "TCF", "EIGRP", "OSPF", "Sprite-RPC", "LARP", "MTP", "AX.25",
+    "OS", "MICP", "SCC-SP", "ETHERIP", "ENCAP", "Any", "GMTP", "IFMP", "PNNI", "PIM", "ARIS",
+    "SCPS", "QNX", "A/N", "IPComp", "SNP", "Compaq-Peer", "IPX-in-IP", "VRRP", "PGM", "Any",
+    "L2TP", "DDX", "IATP", "STP", "SRP", "UTI", "SMP", "SM", "PTP", "IS-IS", "FIRE", "CRTP",
+    "CRUDP", "SSCOPMCE", "IPLT", "SPS", "PIPE", "SCTP", "FC", "RSVP-E2E-IGNORE", "Mobility",
+    "UDPLite", "MPLS-in-IP", "manet", "HIP", "Shim6", "WESP", "ROHC", "Ethernet",
+};
+_Static_assert(sizeof(proto_names) / sizeof(proto_names[0]) == 144, "IANA table is 0..143");
+
+const char *output_proto_name(uint8_t proto)
+{
+    if (proto >= sizeof(proto_names) / sizeof(proto_names[0])) {
+        return NULL;
+    }
+    return proto_names[proto];
+}
+
+int output_addr_to_str(const VgAddr *addr, char *buf, size_t size)
+{
+    int af;
+    if (addr->family == 4) {
+        af = AF_INET;
+    } else if (addr->family == 6) {
+        af = AF_INET6;
+    } else {
+        return VG_EINVAL;
+    }
+    if (size > (size_t)INT32_MAX || inet_ntop(af, addr->a.u8, buf, (socklen_t)size) == NULL) {
+        return VG_ERANGE;
+    }
+    return 0;
+}
+
+void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec)
+{
+    char ts[UTIL_TIME_ISO_SIZE];
+    int n = util_time_format(ts, sizeof(ts), sec, usec);
+    if (n < 0) {
+        jb->is_failed = true;  // a record without its time is useless downstream
+        return;
+    }
+    json_strn(jb, key, (const uint8_t *)ts, (size_t)n);
+}
+
+static void add_addr(JsonBuf *jb, const char *key, const VgAddr *addr)
+{
+    char s[OUTPUT_ADDR_STR_SIZE];
+    if (output_addr_to_str(addr, s, sizeof(s)) == 0) {
+        json_str(jb, key, s);
+    }
+}
+
+static void add_proto(JsonBuf *jb, uint8_t proto)
+{
+    const char *name = output_proto_name(proto);
+    if (name != NULL) {
+        json_str(jb, "proto", name);
+        return;
+    }
+    char num[4];
+    size_t n = 0;
+    if (proto >= 100) {
+        num[n++] = (char)('0' + proto / 100);
+    }
+    if (proto >= 10) {
+        num[n++] = (char)('0' + proto / 10 % 10);
+    }
+    num[n++] = (char)('0' + proto % 10);
+    json_strn(jb, "proto", (const uint8_t *)num, n);
+}
+
+static void add_vlans(JsonBuf *jb, const uint16_t *ids, uint8_t n_vlan)
+{
+    if (n_vlan == 0) {
+        return;
+    }
+    if (n_vlan > PACKET_MAX_VLANS) {
+        n_vlan = PACKET_MAX_VLANS;
+    }
+    json_open_array(jb, "vlan");
+    for (uint8_t i = 0; i < n_vlan; i++) {
+        json_u64(jb, NULL, ids[i]);
+    }
+    json_close_array(jb);
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+    return proto == 6 || proto == 17 || proto == PROTO_SCTP;
+}
+
+/* src/dest address and port, proto. Suricata logs no 5-tuple at all for a
+ * packet without an IP layer. */
+static void add_packet_tuple(JsonBuf *jb, const Packet *p)
+{
+    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+        return;
+    }
+    bool ports = proto_has_ports(p->proto);
+    add_addr(jb, "src_ip", &p->src);
+    if (ports) {
+        json_u64(jb, "src_port", p->sp);
+    }
+    add_addr(jb, "dest_ip", &p->dst);
+    if (ports) {
+        json_u64(jb, "dest_port", p->dp);
+    }
+    add_proto(jb, p->proto);
+    json_u64(jb, "ip_v", p->l3 == PKT_L3_IPV4 ? 4 : 6);
+    bool is_icmp = (p->proto == PROTO_ICMPV4 && p->l4 == PKT_L4_ICMPV4) ||
+                   (p->proto == PROTO_ICMPV6 && p->l4 == PKT_L4_ICMPV6);
+    if (is_icmp) {
+        json_u64(jb, "icmp_type", p->icmp.type);
+        json_u64(jb, "icmp_code", p->icmp.code);
+    }
+}
+
+void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char *event_type)
+{
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_timestamp(jb, "timestamp", p->ts_sec, p->ts_usec);
+    if (flow_id != 0) {
+        json_u64(jb, "flow_id", flow_id);
+    }
+    if (p->pcap_cnt != 0) {
+        json_u64(jb, "pcap_cnt", p->pcap_cnt);
+    }
+    json_str(jb, "event_type", event_type);
+    add_vlans(jb, p->vlan_id, p->n_vlan);
+    add_packet_tuple(jb, p);
+    json_str(jb, "pkt_src", "wire/pcap");
+}
+
+void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                    const char *event_type)
+{
+    const FlowKey *k = &f->key;
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_timestamp(jb, "timestamp", sec, usec);
+    if (f->flow_id != 0) {
+        json_u64(jb, "flow_id", f->flow_id);
+    }
+    json_str(jb, "event_type", event_type);
+    add_vlans(jb, k->vlan_id, k->n_vlan);
+    bool ports = proto_has_ports(k->proto);
+    add_addr(jb, "src_ip", &k->src);
+    if (ports) {
+        json_u64(jb, "src_port", k->sp);
+    }
+    add_addr(jb, "dest_ip", &k->dst);
+    if (ports) {
+        json_u64(jb, "dest_port", k->dp);
+    }
+    add_proto(jb, k->proto);
+    if (k->proto == PROTO_ICMPV4 || k->proto == PROTO_ICMPV6) {
+        /* The flow key keeps ICMP type and code in sp/dp (flow-types.h). */
+        json_u64(jb, "icmp_type", k->sp);
+        json_u64(jb, "icmp_code", k->dp);
+    }
+}

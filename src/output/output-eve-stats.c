@@ -1,0 +1,241 @@
+/* The EVE "stats" record: counter names "a.b.c" become nested objects
+ * {"a":{"b":{"c":N}}}. Names are grouped through a tree, built once from
+ * the registry, so that every child of a prefix lands in one object even
+ * when registrations interleave prefixes; siblings keep the order in which
+ * their first counter was registered. */
+
+#include "output/output.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/counters.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+/* Levels left for counter names: the record and its "stats" object use two. */
+#define STATS_MAX_NAME_DEPTH (JSON_MAX_DEPTH - 2)
+
+typedef struct StatsNode {
+    char *seg;                   // this level's part of the name (NULL for the root)
+    int32_t counter;             // counter id of a leaf, -1 for a group
+    int32_t first_child;         // node indexes, -1 for none
+    int32_t last_child;
+    int32_t next;
+} StatsNode;
+
+typedef struct StatsTree {
+    StatsNode *nodes;            // nodes[0] is the root
+    size_t n_nodes;
+    size_t cap;
+    CounterId n_counters;        // registry the tree was built from
+    uint64_t names_hash;
+    bool is_built;
+} StatsTree;
+
+/* Built and used by the stats thread; the lock covers a second caller
+ * (a control socket dumping counters). */
+static pthread_mutex_t g_tree_lock = PTHREAD_MUTEX_INITIALIZER;
+static StatsTree g_tree;
+
+static void tree_free(StatsTree *t)
+{
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        free(t->nodes[i].seg);
+    }
+    free(t->nodes);
+    memset(t, 0, sizeof(*t));
+}
+
+/* Append a node; returns its index or -1 on allocation failure. */
+static int32_t tree_add(StatsTree *t, int32_t parent, const char *seg, size_t seg_len)
+{
+    if (t->n_nodes == t->cap) {
+        size_t cap = t->cap == 0 ? 64 : t->cap * 2;
+        StatsNode *nn = realloc(t->nodes, cap * sizeof(*nn));
+        if (nn == NULL) {
+            return -1;
+        }
+        t->nodes = nn;
+        t->cap = cap;
+    }
+    char *copy = NULL;
+    if (seg != NULL) {
+        copy = strndup(seg, seg_len);
+        if (copy == NULL) {
+            return -1;
+        }
+    }
+    int32_t idx = (int32_t)t->n_nodes++;
+    t->nodes[idx] = (StatsNode){ .seg = copy, .counter = -1, .first_child = -1,
+                                 .last_child = -1, .next = -1 };
+    if (parent >= 0) {
+        StatsNode *p = &t->nodes[parent];
+        if (p->last_child >= 0) {
+            t->nodes[p->last_child].next = idx;
+        } else {
+            p->first_child = idx;
+        }
+        p->last_child = idx;
+    }
+    return idx;
+}
+
+static int32_t tree_child(StatsTree *t, int32_t parent, const char *seg, size_t seg_len)
+{
+    for (int32_t c = t->nodes[parent].first_child; c >= 0; c = t->nodes[c].next) {
+        const char *s = t->nodes[c].seg;
+        if (strncmp(s, seg, seg_len) == 0 && s[seg_len] == '\0') {
+            return c;
+        }
+    }
+    return tree_add(t, parent, seg, seg_len);
+}
+
+static size_t name_depth(const char *name)
+{
+    size_t depth = 1;
+    for (const char *p = name; *p != '\0'; p++) {
+        depth += *p == '.';
+    }
+    return depth;
+}
+
+/* Insert one counter. Returns 0, or VG_ENOMEM. Names that cannot be
+ * represented are skipped with a warning. */
+static int tree_insert(StatsTree *t, CounterId id, const char *name)
+{
+    if (name_depth(name) > STATS_MAX_NAME_DEPTH || strcmp(name, "uptime") == 0) {
+        VG_WARN("stats: counter %s cannot be written in EVE stats; left out", name);
+        return 0;
+    }
+    int32_t cur = 0;
+    const char *seg = name;
+    for (;;) {
+        const char *dot = strchr(seg, '.');
+        size_t len = dot != NULL ? (size_t)(dot - seg) : strlen(seg);
+        cur = tree_child(t, cur, seg, len);
+        if (cur < 0) {
+            return VG_ENOMEM;
+        }
+        if (dot == NULL) {
+            break;
+        }
+        seg = dot + 1;
+    }
+    t->nodes[cur].counter = id;
+    return 0;
+}
+
+static void tree_warn_conflicts(const StatsTree *t)
+{
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const StatsNode *n = &t->nodes[i];
+        if (n->counter >= 0 && n->first_child >= 0) {
+            VG_WARN("stats: counter %s is also a group of counters; EVE stats shows the group",
+                    counters_name((CounterId)n->counter));
+        }
+    }
+}
+
+static uint64_t registry_hash(CounterId n)
+{
+    uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (CounterId id = 0; id < n; id++) {
+        const char *name = counters_name(id);
+        for (const char *p = name != NULL ? name : ""; ; p++) {
+            h = (h ^ (uint8_t)*p) * 1099511628211ull;
+            if (*p == '\0') {
+                break;
+            }
+        }
+    }
+    return h;
+}
+
+/* Rebuild the tree when the registry is not the one it was built from. */
+static int tree_ensure(StatsTree *t)
+{
+    CounterId n = counters_count();
+    uint64_t hash = registry_hash(n);
+    if (t->is_built && t->n_counters == n && t->names_hash == hash) {
+        return 0;
+    }
+    tree_free(t);
+    if (tree_add(t, -1, NULL, 0) < 0) {
+        goto fail;
+    }
+    for (CounterId id = 0; id < n; id++) {
+        const char *name = counters_name(id);
+        if (name != NULL && tree_insert(t, id, name) != 0) {
+            goto fail;
+        }
+    }
+    tree_warn_conflicts(t);
+    t->n_counters = n;
+    t->names_hash = hash;
+    t->is_built = true;
+    return 0;
+
+fail:
+    tree_free(t);
+    return VG_ENOMEM;
+}
+
+/* Depth is bounded by STATS_MAX_NAME_DEPTH (checked at insert). */
+static void emit_children(JsonBuf *jb, const StatsTree *t, int32_t parent, const uint64_t *merged)
+{
+    for (int32_t c = t->nodes[parent].first_child; c >= 0; c = t->nodes[c].next) {
+        const StatsNode *n = &t->nodes[c];
+        if (n->first_child >= 0) {
+            json_open_object(jb, n->seg);
+            emit_children(jb, t, c, merged);
+            json_close_object(jb);
+        } else {
+            json_u64(jb, n->seg, merged[n->counter]);
+        }
+    }
+}
+
+int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
+                           const uint64_t *merged)
+{
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_timestamp(jb, "timestamp", sec, usec);
+    json_str(jb, "event_type", "stats");
+    json_open_object(jb, "stats");
+    json_u64(jb, "uptime", uptime_sec);
+
+    pthread_mutex_lock(&g_tree_lock);
+    int rc = tree_ensure(&g_tree);
+    if (rc == 0) {
+        emit_children(jb, &g_tree, 0, merged);
+    }
+    pthread_mutex_unlock(&g_tree_lock);
+
+    json_close_object(jb);
+    json_close_object(jb);
+    if (rc != 0) {
+        return rc;
+    }
+    return json_complete(jb) ? 0 : VG_EINVAL;
+}
+
+int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
+                           uint64_t uptime_sec, const uint64_t *merged)
+{
+    int rc = output_eve_stats_build(jb, sec, usec, uptime_sec, merged);
+    if (rc != 0) {
+        return rc;
+    }
+    return eve_sink_write(sink, jb);
+}
+
+void output_eve_stats_deinit(void)
+{
+    pthread_mutex_lock(&g_tree_lock);
+    tree_free(&g_tree);
+    pthread_mutex_unlock(&g_tree_lock);
+}

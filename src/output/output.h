@@ -1,0 +1,126 @@
+#ifndef VG_OUTPUT_OUTPUT_H
+#define VG_OUTPUT_OUTPUT_H
+
+/* Output: the EVE JSON sink and the record types built on it (common header,
+ * stats, anomaly), and the stats.log text file. See src/output/README.md. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode/packet-types.h"
+#include "flow/flow-types.h"
+#include "util/util-json.h"
+
+/* ---- EVE sink (output-eve.c) ------------------------------------------ */
+
+/* An append-only EVE file shared by every thread. Each record is written as
+ * its JSON text plus '\n' in one write under the sink's mutex, so records
+ * from different threads never interleave. A slow or failing target makes
+ * writes fail (counted), never hang: a write that cannot progress within
+ * about a second is abandoned. */
+typedef struct EveSink EveSink;
+
+typedef struct EveSinkStats {
+    uint64_t records;            // records written
+    uint64_t bytes;              // bytes written
+    uint64_t write_errors;       // writes that failed or were cut short
+    uint64_t dropped;            // records refused: builder failed or incomplete
+} EveSinkStats;
+
+/* Open (create, mode 0640) path for appending. NULL on failure, logged. */
+__attribute__((warn_unused_result)) EveSink *eve_sink_open(const char *path);
+/* Write one complete record (json_complete) plus '\n'. Any thread.
+ * Returns 0, VG_EINVAL for a failed/incomplete record (counted as dropped),
+ * or VG_EIO when the write failed. */
+int eve_sink_write(EveSink *sink, const JsonBuf *jb);
+/* Write bytes that already hold whole '\n'-terminated records, in one
+ * write under the mutex (batches from EveThreadBuf). Returns 0 or VG_EIO. */
+int eve_sink_write_lines(EveSink *sink, const char *data, size_t len, uint64_t n_records);
+/* Close and reopen the same path (log rotation, SIGHUP). On failure the old
+ * file stays in use and VG_EIO is returned. Any thread. */
+int eve_sink_reopen(EveSink *sink);
+/* Push written data to storage (fdatasync). Returns 0 or VG_EIO. */
+int eve_sink_flush(EveSink *sink);
+void eve_sink_get_stats(EveSink *sink, EveSinkStats *out);
+/* Close the file and free the sink; NULL is accepted. No thread may still
+ * be writing to it. */
+void eve_sink_close(EveSink *sink);
+
+/* Per-thread batching in front of a sink: records are appended to a local
+ * buffer and written as one batch when it passes EVE_THREAD_BUF_FLUSH_BYTES
+ * or on eve_thread_buf_flush. Owned and used by one thread. */
+typedef struct EveThreadBuf EveThreadBuf;
+
+#define EVE_THREAD_BUF_FLUSH_BYTES ((size_t)64 * 1024)
+
+__attribute__((warn_unused_result)) EveThreadBuf *eve_thread_buf_new(EveSink *sink);
+/* Returns as eve_sink_write; VG_EIO reports a failed batch write. */
+int eve_thread_buf_write(EveThreadBuf *tb, const JsonBuf *jb);
+int eve_thread_buf_flush(EveThreadBuf *tb);
+/* Flushes what is pending, then frees; NULL is accepted. */
+void eve_thread_buf_free(EveThreadBuf *tb);
+
+/* ---- common record header (output-eve-common.c) ----------------------- */
+
+#define OUTPUT_ADDR_STR_SIZE 46      // INET6_ADDRSTRLEN
+
+/* "192.0.2.1" or inet_ntop's IPv6 form. Returns 0, VG_EINVAL when the
+ * family is unset, VG_ERANGE when size is too small. */
+int output_addr_to_str(const VgAddr *addr, char *buf, size_t size);
+
+/* The IANA keyword Suricata prints for an IP protocol ("TCP", "IPv6-ICMP"),
+ * NULL for numbers it prints as digits. */
+const char *output_proto_name(uint8_t proto);
+
+/* Write key: "2009-07-03T12:34:56.123456+0000". */
+void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec);
+
+/* Reset jb, open the top-level object and write the fields Suricata puts
+ * first in a packet record, in its order: timestamp, flow_id (non-zero),
+ * pcap_cnt (non-zero), event_type, vlan, src_ip, src_port, dest_ip,
+ * dest_port, proto, ip_v, icmp_type, icmp_code, pkt_src. Addresses are the
+ * packet's own source and destination. The object stays open. */
+void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char *event_type);
+
+/* Same for a record about a flow: src is the flow's client side, ICMP type
+ * and code come from the flow key. The object stays open. */
+void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                    const char *event_type);
+
+/* ---- stats (output-eve-stats.c, output-stats-log.c) ------------------- */
+
+/* Build the EVE stats record from merged counter values (counters_merge
+ * output, counters_count() entries): dotted counter names become nested
+ * objects, every counter is written, zeros included. The name tree is built
+ * on first use and rebuilt when the registry changes. Returns 0 or
+ * VG_ENOMEM / VG_EINVAL (record failed). Stats thread (serialised inside). */
+int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
+                           const uint64_t *merged);
+/* Build and write it to sink. Returns as above or eve_sink_write. */
+int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
+                           uint64_t uptime_sec, const uint64_t *merged);
+/* Free the cached name tree (end of run, tests). */
+void output_eve_stats_deinit(void);
+
+/* Append one stats.log block in Suricata's layout to out and flush it:
+ * a dashed header with the local date and uptime, then one line per counter
+ * "name | Total | value" in registration order. Counters at zero are left
+ * out unless include_zeros (Suricata's null-values option). Returns 0 or
+ * VG_EIO. Stats thread (the only writer of stats.log). */
+int output_stats_log_write(FILE *out, int64_t sec, uint64_t uptime_sec, const uint64_t *merged,
+                           bool include_zeros);
+
+/* ---- anomaly (output-eve-anomaly.c) ----------------------------------- */
+
+/* Build the anomaly record for one decoder event of p:
+ * "anomaly":{"type":"decode","event":"decoder.ipv4.trunc_pkt"}
+ * ("stream" type for stream.* events, "unknown" with "code" otherwise). */
+void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event);
+
+/* Write one anomaly record per event stored on p. Returns 0, or the first
+ * error from eve_sink_write (the other events are still written). */
+int output_eve_anomaly_packet(EveSink *sink, JsonBuf *jb, const Packet *p, uint64_t flow_id);
+
+#endif

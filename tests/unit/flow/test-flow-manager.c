@@ -1,0 +1,230 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "flow/flow-test-util.h"
+
+typedef struct Ended {
+    int n;
+    int n_by_reason[3];
+    bool was_locked;
+    uint64_t ids[64];
+} Ended;
+
+static void on_end(Flow *f, FlowEndReason reason, void *user)
+{
+    Ended *e = user;
+    e->n_by_reason[reason]++;
+    e->was_locked = pthread_mutex_trylock(&f->lock) != 0;
+    if (e->n < 64) {
+        e->ids[e->n] = f->flow_id;
+    }
+    e->n++;
+}
+
+typedef struct Fixture {
+    FlowTable *ft;
+    CounterSet *cs;
+} Fixture;
+
+static int setup(void **state)
+{
+    Fixture *fx = calloc(1, sizeof(*fx));
+    FlowConfig cfg;
+    test_config(&cfg);
+    fx->ft = flow_table_new(&cfg);
+    fx->cs = counters_set_new();
+    *state = fx;
+    return fx->ft != NULL && fx->cs != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    Fixture *fx = *state;
+    flow_table_free(fx->ft);
+    counters_set_free(fx->cs);
+    free(fx);
+    counters_reset();
+    return 0;
+}
+
+/* One call per slice: a full pass over the table. */
+static int full_pass(FlowTable *ft, int64_t now, Ended *e)
+{
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        n += (int)flow_manager_timeout_pass(ft, now, on_end, e);
+    }
+    return n;
+}
+
+static void tcp_new_flow_times_out_after_60s(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a;
+    test_tcp(&a, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    assert_int_equal(full_pass(fx->ft, 1059, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1060, &e), 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+    assert_true(e.was_locked);
+}
+
+static void tcp_established_flow_times_out_after_600s(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a, b;
+    test_tcp(&a, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_tcp(&b, "10.0.0.2", 80, "10.0.0.1", 40000, TH_SYN | TH_ACK, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    test_feed(fx->ft, fx->cs, &b);
+    assert_int_equal(full_pass(fx->ft, 1599, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1600, &e), 1);
+}
+
+static void tcp_closed_flow_times_out_after_60s(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a, b;
+    test_tcp(&a, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_tcp(&b, "10.0.0.2", 80, "10.0.0.1", 40000, TH_RST, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    test_feed(fx->ft, fx->cs, &b);
+    assert_int_equal(full_pass(fx->ft, 1059, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1060, &e), 1);
+}
+
+static void udp_new_flow_times_out_after_30s(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    assert_int_equal(full_pass(fx->ft, 1029, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1030, &e), 1);
+}
+
+static void later_packet_postpones_timeout(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    a.ts_sec = 1020;
+    test_feed(fx->ft, fx->cs, &a);
+    assert_int_equal(full_pass(fx->ft, 1045, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1050, &e), 1);
+}
+
+static void flow_in_use_is_not_timed_out(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    Flow *f = flow_lookup_or_create(fx->ft, fx->cs, &a);
+    assert_int_equal(full_pass(fx->ft, 5000, &e), 0);
+    flow_release(f);
+    assert_int_equal(full_pass(fx->ft, 5000, &e), 1);
+}
+
+static void full_pass_takes_mgr_slices_calls(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    CounterId id;
+    for (int i = 0; i < 4; i++) {
+        flow_manager_timeout_pass(fx->ft, 0, on_end, &e);
+    }
+    assert_true(counters_find("flow.mgr.full_hash_pass", &id));
+    uint64_t merged[COUNTERS_MAX];
+    counters_merge(merged);
+    assert_int_equal(merged[id], 1);
+}
+
+static void manager_counts_checked_and_timed_out(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a, b;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    test_tcp(&b, "10.0.0.1", 1000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    test_feed(fx->ft, fx->cs, &b);
+    full_pass(fx->ft, 1040, &e);
+    uint64_t merged[COUNTERS_MAX];
+    counters_merge(merged);
+    CounterId checked, timeout, notimeout, active;
+    assert_true(counters_find("flow.mgr.flows_checked", &checked));
+    assert_true(counters_find("flow.mgr.flows_timeout", &timeout));
+    assert_true(counters_find("flow.mgr.flows_notimeout", &notimeout));
+    assert_true(counters_find("flow.active", &active));
+    assert_int_equal(merged[checked], 2);
+    assert_int_equal(merged[timeout], 1);
+    assert_int_equal(merged[notimeout], 1);
+    assert_int_equal(merged[active], 1);
+}
+
+static void end_all_gives_every_flow_with_reason_shutdown(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    for (uint16_t port = 1; port <= 50; port++) {
+        Packet a;
+        test_pkt(&a, "10.0.0.1", port, "10.0.0.2", 53, 17, 1000);
+        test_feed(fx->ft, fx->cs, &a);
+    }
+    assert_int_equal(flow_table_end_all(fx->ft, FLOW_END_SHUTDOWN, on_end, &e), 50);
+    assert_int_equal(e.n, 50);
+    assert_int_equal(e.n_by_reason[FLOW_END_SHUTDOWN], 50);
+    FlowTableStats st;
+    flow_table_get_stats(fx->ft, &st);
+    assert_int_equal(st.active, 0);
+}
+
+static void ended_flow_is_recycled_for_a_new_one(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    test_feed(fx->ft, fx->cs, &a);
+    FlowTableStats before;
+    flow_table_get_stats(fx->ft, &before);
+    full_pass(fx->ft, 2000, &e);
+    a.ts_sec = 2000;
+    Flow *f = test_feed(fx->ft, fx->cs, &a);
+    FlowTableStats after;
+    flow_table_get_stats(fx->ft, &after);
+    assert_int_equal(after.allocs, before.allocs);
+    assert_int_equal(f->pkts_toserver, 1);
+    assert_int_not_equal(f->flow_id, e.ids[0]);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(tcp_new_flow_times_out_after_60s),
+        T(tcp_established_flow_times_out_after_600s),
+        T(tcp_closed_flow_times_out_after_60s),
+        T(udp_new_flow_times_out_after_30s),
+        T(later_packet_postpones_timeout),
+        T(flow_in_use_is_not_timed_out),
+        T(full_pass_takes_mgr_slices_calls),
+        T(manager_counts_checked_and_timed_out),
+        T(end_all_gives_every_flow_with_reason_shutdown),
+        T(ended_flow_is_recycled_for_a_new_one),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,235 @@
+/* Memcap, emergency mode and eviction. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "flow/flow-internal.h"
+#include "flow/flow-test-util.h"
+
+typedef struct Ended {
+    uint64_t n;
+    uint64_t n_by_reason[3];
+    uint16_t last_sp;
+} Ended;
+
+static void on_end(Flow *f, FlowEndReason reason, void *user)
+{
+    Ended *e = user;
+    e->n++;
+    e->n_by_reason[reason]++;
+    e->last_sp = f->key.sp;
+}
+
+static int teardown_counters(void **state)
+{
+    (void)state;
+    counters_reset();
+    return 0;
+}
+
+static uint64_t merged(const char *name)
+{
+    CounterId id;
+    assert_true(counters_find(name, &id));
+    uint64_t vals[COUNTERS_MAX];
+    counters_merge(vals);
+    return vals[id];
+}
+
+/* Room for the hash and n_flows flows. */
+static void small_config(FlowConfig *cfg, uint32_t hash_size, uint32_t n_flows)
+{
+    test_config(cfg);
+    cfg->hash_size = hash_size;
+    cfg->prealloc = 0;
+    cfg->memcap_bytes = (uint64_t)hash_size * sizeof(FlowBucket) + n_flows * sizeof(Flow);
+}
+
+/* Distinct UDP flows: client address from i. */
+static void flood_pkt(Packet *p, uint32_t i, int64_t ts)
+{
+    test_pkt(p, "10.0.0.1", 1024, "192.0.2.1", 53, 17, ts);
+    p->src.a.u8[1] = (uint8_t)(i >> 16);
+    p->src.a.u8[2] = (uint8_t)(i >> 8);
+    p->src.a.u8[3] = (uint8_t)i;
+    p->sp = (uint16_t)(1024 + (i >> 24));
+}
+
+static void hash_larger_than_memcap_is_refused(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    test_config(&cfg);
+    cfg.hash_size = 65536;
+    cfg.memcap_bytes = 1024;
+    assert_null(flow_table_new(&cfg));
+}
+
+static void prealloc_is_clipped_to_memcap(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 10);
+    cfg.prealloc = 1000;
+    FlowTable *ft = flow_table_new(&cfg);
+    FlowTableStats st;
+    flow_table_get_stats(ft, &st);
+    assert_int_equal(st.spare, 10);
+    assert_true(st.memuse_bytes <= st.memcap_bytes);
+    flow_table_free(ft);
+}
+
+static void no_flow_when_memcap_reached_and_all_in_use(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 2);
+    FlowTable *ft = flow_table_new(&cfg);
+    CounterSet *cs = counters_set_new();
+    Packet a, b, c;
+    flood_pkt(&a, 1, 1);
+    flood_pkt(&b, 2, 1);
+    flood_pkt(&c, 3, 1);
+    Flow *fa = flow_lookup_or_create(ft, cs, &a);
+    Flow *fb = flow_lookup_or_create(ft, cs, &b);
+    assert_null(flow_lookup_or_create(ft, cs, &c));
+    assert_null(c.flow);
+    assert_true(flow_table_is_emergency(ft));
+    flow_release(fa);
+    flow_release(fb);
+    assert_int_equal(merged("flow.memcap"), 1);
+    assert_int_equal(merged("flow.emerg_mode_entered"), 1);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+static void eviction_takes_oldest_idle_flow_of_the_chain(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 1, 2);
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    Packet p;
+    for (uint32_t i = 0; i < 3; i++) {
+        flood_pkt(&p, i, 100 + i);
+        p.sp = (uint16_t)(2000 + i);
+        assert_non_null(test_feed(ft, NULL, &p));
+    }
+    assert_int_equal(e.n_by_reason[FLOW_END_FORCED], 1);
+    assert_int_equal(e.last_sp, 2000);
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_free(ft);
+}
+
+static void eviction_prefers_flows_expired_under_emergency_timeouts(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 1, 2);
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    Packet p;
+    flood_pkt(&p, 0, 100);   // oldest, but refreshed below
+    p.sp = 2000;
+    test_feed(ft, NULL, &p);
+    flood_pkt(&p, 1, 105);
+    p.sp = 2001;
+    test_feed(ft, NULL, &p);
+    flood_pkt(&p, 0, 116);
+    p.sp = 2000;
+    test_feed(ft, NULL, &p);
+    flood_pkt(&p, 2, 116);   // 2001 idle 11 s > emergency-new 10 s
+    p.sp = 2002;
+    test_feed(ft, NULL, &p);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+    assert_int_equal(e.last_sp, 2001);
+    flow_table_free(ft);
+}
+
+static void memcap_enters_and_leaves_emergency_mode(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 1024, 5000);
+    cfg.prealloc = 100;
+    FlowTable *ft = flow_table_new(&cfg);
+    CounterSet *cs = counters_set_new();
+    Packet p;
+    for (uint32_t i = 0; i < 10000; i++) {
+        flood_pkt(&p, i, 1000);
+        assert_non_null(test_feed(ft, cs, &p));
+    }
+    FlowTableStats st;
+    flow_table_get_stats(ft, &st);
+    assert_true(st.is_emergency);
+    assert_true(st.memuse_peak_bytes <= cfg.memcap_bytes);
+    assert_int_equal(merged("flow.emerg_mode_entered"), 1);
+    assert_int_equal(merged("flow.emerg_mode_over"), 0);
+    flow_manager_timeout_pass(ft, 1010, NULL, NULL);   // emergency: whole table
+    flow_table_get_stats(ft, &st);
+    assert_false(st.is_emergency);
+    assert_int_equal(st.active, 0);
+    assert_int_equal(st.spare, 100);
+    assert_int_equal(merged("flow.emerg_mode_over"), 1);
+    assert_int_equal(merged("flow.total"), 10000);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+/* 200k distinct flows against a 16 MiB memcap (1M runs in bench/bench-flow.c). */
+static void flood_stays_within_memcap(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    test_config(&cfg);
+    cfg.hash_size = 65536;
+    cfg.prealloc = 10000;
+    cfg.memcap_bytes = 16ull * 1024 * 1024;
+    FlowTable *ft = flow_table_new(&cfg);
+    CounterSet *cs = counters_set_new();
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    Packet p;
+    uint32_t n = 200000;
+    uint32_t n_flowless = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        flood_pkt(&p, i, 1000 + i / 100000);
+        n_flowless += test_feed(ft, cs, &p) == NULL;
+    }
+    FlowTableStats st;
+    flow_table_get_stats(ft, &st);
+    assert_int_equal(n_flowless, 0);
+    assert_true(st.memuse_peak_bytes <= cfg.memcap_bytes);
+    assert_true(st.allocs * sizeof(Flow) + 65536 * sizeof(FlowBucket) <= cfg.memcap_bytes);
+    assert_true(st.is_emergency);
+    assert_int_equal(merged("flow.emerg_mode_entered"), 1);
+    assert_int_equal(st.active + e.n, n);
+    assert_int_equal(flow_table_end_all(ft, FLOW_END_SHUTDOWN, on_end, &e), st.active);
+    assert_int_equal(e.n, n);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+#define T(fn) cmocka_unit_test_teardown(fn, teardown_counters)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(hash_larger_than_memcap_is_refused),
+        T(prealloc_is_clipped_to_memcap),
+        T(no_flow_when_memcap_reached_and_all_in_use),
+        T(eviction_takes_oldest_idle_flow_of_the_chain),
+        T(eviction_prefers_flows_expired_under_emergency_timeouts),
+        T(memcap_enters_and_leaves_emergency_mode),
+        T(flood_stays_within_memcap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
