@@ -262,24 +262,48 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
     return 0;
 }
 
+/* Management threads sleep on a condition variable so that the end of the
+ * run wakes them at once instead of after their interval. */
+typedef struct TaskSync {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;                   // guarded by lock
+} TaskSync;
+
 typedef struct TaskThread {
     pthread_t thread;
     Engine *engine;
     const EngineTask *task;
-    _Atomic bool *done;
+    TaskSync *sync;
 } TaskThread;
+
+static bool task_wait(TaskSync *ts, uint32_t interval_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += interval_ms / 1000;
+    deadline.tv_nsec += (long)(interval_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&ts->lock);
+    while (!ts->done) {
+        if (pthread_cond_timedwait(&ts->cond, &ts->lock, &deadline) != 0) {
+            break; // interval elapsed
+        }
+    }
+    bool done = ts->done;
+    pthread_mutex_unlock(&ts->lock);
+    return !done;
+}
 
 static void *task_main(void *arg)
 {
     TaskThread *tt = arg;
     pthread_setname_np(pthread_self(), tt->task->thread_name);
-    struct timespec ts = {.tv_sec = tt->task->interval_ms / 1000,
-                          .tv_nsec = (long)(tt->task->interval_ms % 1000) * 1000000L};
-    while (!atomic_load(tt->done)) {
-        nanosleep(&ts, NULL);
-        if (!atomic_load(tt->done)) {
-            tt->task->run(tt->engine, false, tt->task->user);
-        }
+    while (task_wait(tt->sync, tt->task->interval_ms)) {
+        tt->task->run(tt->engine, false, tt->task->user);
     }
     return NULL;
 }
@@ -337,17 +361,29 @@ int runmode_run(Engine *e, const Pipeline *pl)
         free_state(pl, &rs);
         return rc;
     }
-    _Atomic bool tasks_done = false;
+    TaskSync sync = {.done = false};
+    pthread_mutex_init(&sync.lock, NULL);
+    pthread_cond_init(&sync.cond, NULL);
     TaskThread tasks[ENGINE_MAX_TASKS];
+    int n_tasks = 0;
     for (int i = 0; i < e->n_tasks; i++) {
-        tasks[i] = (TaskThread){.engine = e, .task = &e->tasks[i], .done = &tasks_done};
-        pthread_create(&tasks[i].thread, NULL, task_main, &tasks[i]);
+        tasks[n_tasks] = (TaskThread){.engine = e, .task = &e->tasks[i], .sync = &sync};
+        if (pthread_create(&tasks[n_tasks].thread, NULL, task_main, &tasks[n_tasks]) == 0) {
+            n_tasks++;
+        } else {
+            VG_WARN("cannot start management thread %s", e->tasks[i].thread_name);
+        }
     }
     rc = run_threads(e, pl, &rs);
-    atomic_store(&tasks_done, true);
-    for (int i = 0; i < e->n_tasks; i++) {
+    pthread_mutex_lock(&sync.lock);
+    sync.done = true;
+    pthread_cond_broadcast(&sync.cond);
+    pthread_mutex_unlock(&sync.lock);
+    for (int i = 0; i < n_tasks; i++) {
         pthread_join(tasks[i].thread, NULL);
     }
+    pthread_mutex_destroy(&sync.lock);
+    pthread_cond_destroy(&sync.cond);
     for (int i = 0; i < e->n_tasks; i++) {
         e->tasks[i].run(e, true, e->tasks[i].user);
     }
