@@ -339,8 +339,8 @@ static void include_of_a_device_is_refused(void **state)
 {
     Fixture *fx = *state;
     assert_int_equal(load_bad(fx->conf, "a: 1\ninclude: /dev/null\n"), VG_EIO);
-    assert_non_null(strstr(conf_last_error(fx->conf),
-                           "/dev/null: cannot open: not a regular file (included from bad.yaml:2)"));
+    const char *want = "/dev/null: cannot open: not a regular file (included from bad.yaml:2)";
+    assert_non_null(strstr(conf_last_error(fx->conf), want));
 }
 
 static void include_with_a_bad_value_is_an_error(void **state)
