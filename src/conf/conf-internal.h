@@ -5,7 +5,6 @@
 
 #include "conf/conf.h"
 
-#include <stdarg.h>
 
 /* File names of nodes that do not come from a YAML file. */
 #define CONF_FILE_SET "--set"

@@ -494,21 +494,27 @@ static FILE *open_config(Conf *conf, const char *path, const ConfLoader *parent,
 {
     FILE *f = fopen(path, "rb");
     int err = errno;
+    *rc = f == NULL && err == ENOENT ? VG_ENOENT : VG_EIO;
+    const char *problem = f == NULL ? strerror(err) : NULL;
     struct stat st;
-    if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        f = NULL;
-        err = EISDIR;
+    if (f != NULL && fstat(fileno(f), &st) != 0) {
+        problem = strerror(errno);
+    } else if (f != NULL && S_ISDIR(st.st_mode)) {
+        problem = strerror(EISDIR);
+    } else if (f != NULL && parent != NULL && !S_ISREG(st.st_mode)) {
+        problem = "not a regular file"; // a fifo or device could block start-up forever
     }
-    if (f != NULL) {
+    if (problem == NULL) {
         return f;
     }
-    *rc = err == ENOENT ? VG_ENOENT : VG_EIO;
+    if (f != NULL) {
+        fclose(f);
+    }
     if (parent != NULL) {
-        conf_error(conf, "%s: cannot open: %s (included from %s:%d)", path, strerror(err),
+        conf_error(conf, "%s: cannot open: %s (included from %s:%d)", path, problem,
                    parent->file, parent_line);
     } else {
-        conf_error(conf, "%s: cannot open: %s", path, strerror(err));
+        conf_error(conf, "%s: cannot open: %s", path, problem);
     }
     return NULL;
 }

@@ -405,27 +405,25 @@ static int conf_set_at(Conf *conf, const char *path, const char *value, const ch
     if (parts == NULL) {
         return VG_ENOMEM;
     }
-    int rc = 0;
+    int rc = VG_EINVAL;
     ConfNode *cur = conf->root;
-    char *p = parts;
-    while (cur != NULL) {
+    for (char *p = parts; p != NULL;) {
         char *dot = strchr(p, '.');
         if (dot != NULL) {
             *dot = '\0';
         }
         if (p[0] == '\0') {
             conf_error(conf, "%s: %s: empty name between dots", file, path);
-            rc = VG_EINVAL;
             break;
         }
         cur = set_step(conf, cur, p, dot == NULL, file, line, path);
         if (cur == NULL) {
-            rc = VG_EINVAL;
-        } else if (dot == NULL) {
-            rc = set_scalar(conf, cur, value, file, line);
             break;
         }
-        p = dot + 1;
+        if (dot == NULL) {
+            rc = set_scalar(conf, cur, value, file, line);
+        }
+        p = dot != NULL ? dot + 1 : NULL;
     }
     free(parts);
     return rc;

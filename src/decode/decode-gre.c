@@ -157,6 +157,9 @@ static int gre_payload(DecodeThreadCtx *dtv, Packet *p, uint16_t proto, const ui
     if (proto == ETHERTYPE_PPP) {
         return decode_ppp(dtv, p, pkt, len);
     }
+    if (proto == ETHERTYPE_TEB) {
+        return decode_ethernet(dtv, p, pkt, len); // the GRE level is the tunnel level
+    }
     int rc = decode_ethertype(dtv, p, proto, pkt, len);
     return rc == VG_EUNSUPPORTED ? 0 : rc;
 }

@@ -60,7 +60,16 @@ static int ppp_ipv4(DecodeThreadCtx *dtv, Packet *p, DecodeEvent too_small,
 
 int decode_ppp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len)
 {
-    if (len >= 2 && pkt[0] == PPP_ADDRESS && pkt[1] == PPP_CONTROL) {
+    /* A leading 0xFF is the address field: protocol 0x00FF is reserved. */
+    if (len >= 1 && pkt[0] == PPP_ADDRESS) {
+        if (len < 2) {
+            decode_event(dtv, p, DECODE_EV_PPP_PKT_TOO_SMALL);
+            return VG_EINVAL;
+        }
+        if (pkt[1] != PPP_CONTROL) {
+            decode_event(dtv, p, DECODE_EV_PPP_WRONG_TYPE);
+            return VG_EINVAL;
+        }
         pkt += 2;
         len -= 2;
     }

@@ -79,12 +79,23 @@ static bool wait_writable(int fd)
     return rc > 0 && (pfd.revents & POLLOUT) != 0;
 }
 
+/* After giving up half-way through a record, end the line so that the next
+ * record starts on its own line: one broken line instead of two. */
+static void terminate_partial_line(int fd)
+{
+    ssize_t w;
+    do {
+        w = write(fd, "\n", 1);
+    } while (w < 0 && errno == EINTR);
+}
+
 /* Write every byte of iov[0..n) to fd; the caller holds the sink lock.
  * Short writes continue where they stopped (still under the lock, so no
  * other record can slip in between). */
 static int write_all(int fd, struct iovec *iov, int n)
 {
     int stalls = 0;
+    bool is_partial = false;
     while (n > 0) {
         ssize_t w = writev(fd, iov, n);
         if (w < 0) {
@@ -95,8 +106,12 @@ static int write_all(int fd, struct iovec *iov, int n)
                 wait_writable(fd);
                 continue;
             }
+            if (is_partial) {
+                terminate_partial_line(fd);
+            }
             return VG_EIO;
         }
+        is_partial = true;
         size_t done = (size_t)w;
         while (n > 0 && done >= iov->iov_len) {
             done -= iov->iov_len;
@@ -169,9 +184,10 @@ int eve_sink_flush(EveSink *sink)
 {
     pthread_mutex_lock(&sink->lock);
     int rc = fdatasync(sink->fd);
+    int err = errno;
     pthread_mutex_unlock(&sink->lock);
     /* EINVAL: the target (pipe, socket, special file) has nothing to sync. */
-    return rc == 0 || errno == EINVAL ? 0 : VG_EIO;
+    return rc == 0 || err == EINVAL ? 0 : VG_EIO;
 }
 
 void eve_sink_get_stats(EveSink *sink, EveSinkStats *out)

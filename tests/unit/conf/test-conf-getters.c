@@ -281,7 +281,8 @@ static void get_on_a_map_or_list_logs_and_fails(void **state)
     bool ok_map;
     bool ok_list;
     char *log;
-    CAPTURE(log, ok_map = conf_get_str(*state, "a-map", &s); ok_list = conf_get_int(*state, "a-list", &i));
+    CAPTURE(log, ok_map = conf_get_str(*state, "a-map", &s);
+            ok_list = conf_get_int(*state, "a-list", &i));
     assert_false(ok_map);
     assert_false(ok_list);
     assert_non_null(strstr(log, "a-map: expected a single value, found a mapping"));

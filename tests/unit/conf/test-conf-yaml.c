@@ -335,6 +335,14 @@ static void include_recursion_is_refused(void **state)
     free(a);
 }
 
+static void include_of_a_device_is_refused(void **state)
+{
+    Fixture *fx = *state;
+    assert_int_equal(load_bad(fx->conf, "a: 1\ninclude: /dev/null\n"), VG_EIO);
+    const char *want = "/dev/null: cannot open: not a regular file (included from bad.yaml:2)";
+    assert_non_null(strstr(conf_last_error(fx->conf), want));
+}
+
 static void include_with_a_bad_value_is_an_error(void **state)
 {
     Fixture *fx = *state;
@@ -417,6 +425,7 @@ int main(void)
         T(include_applies_at_its_place_in_the_map),
         T(include_of_a_missing_file_names_both_files),
         T(include_recursion_is_refused),
+        T(include_of_a_device_is_refused),
         T(include_with_a_bad_value_is_an_error),
         T(include_error_inside_names_the_included_file),
         T(shipped_vigil_yaml_loads_with_its_defaults),

@@ -208,6 +208,19 @@ static void ppp_address_control_and_compressed_protocol(void **state)
     dtu_packet_free(p);
 }
 
+static void ppp_address_without_control_is_wrong_type(void **state)
+{
+    (void)state;
+    static const uint8_t bad[] = { 0xFF, 0x05, 0x00, 0x21 };
+    Packet *p = NULL;
+    assert_true(ppp_direct(bad, sizeof(bad), &p) < 0);
+    assert_true(packet_has_event(p, DECODE_EV_PPP_WRONG_TYPE));
+    dtu_packet_free(p);
+    assert_true(ppp_direct(bad, 1, &p) < 0);
+    assert_true(packet_has_event(p, DECODE_EV_PPP_PKT_TOO_SMALL));
+    dtu_packet_free(p);
+}
+
 static void ppp_ipv6(void **state)
 {
     (void)state;
@@ -292,6 +305,7 @@ int main(void)
         T(pppoe_tag_longer_than_payload_is_malformed),
         T(pppoe_discovery_unknown_code_is_wrong_code),
         T(ppp_address_control_and_compressed_protocol),
+        T(ppp_address_without_control_is_wrong_type),
         T(ppp_ipv6),
         T(ppp_short_ip_payloads_raise_their_events),
         T(ppp_control_protocol_is_unsupported_not_invalid),

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 #include <pthread.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +174,36 @@ static void sink_reopen_follows_rotation(void **state)
     free(s);
 }
 
+static void sink_reopen_failure_keeps_old_file(void **state)
+{
+    Fixture *fx = *state;
+    assert_int_equal(unlink(fx->path), 0);
+    assert_int_equal(rmdir(fx->dir), 0);
+    assert_int_equal(eve_sink_reopen(fx->sink), VG_EIO);
+    make_record(&fx->jb, 0, 1, 0);
+    assert_int_equal(eve_sink_write(fx->sink, &fx->jb), 0);
+}
+
+/* A reader that never reads: the write gives up (about a second) instead of
+ * hanging, and the failure is counted. */
+static void sink_stalled_fifo_fails_instead_of_blocking(void **state)
+{
+    Fixture *fx = *state;
+    assert_int_equal(mkfifo(fx->rotated, 0600), 0);
+    int reader = open(fx->rotated, O_RDONLY | O_NONBLOCK);
+    assert_true(reader >= 0);
+    EveSink *sink = eve_sink_open(fx->rotated);
+    assert_non_null(sink);
+    make_record(&fx->jb, 0, 1, 1 << 20);  // larger than any pipe buffer
+    assert_int_equal(eve_sink_write(sink, &fx->jb), VG_EIO);
+    EveSinkStats st;
+    eve_sink_get_stats(sink, &st);
+    assert_int_equal(st.write_errors, 1);
+    assert_int_equal(st.records, 0);
+    eve_sink_close(sink);
+    close(reader);
+}
+
 static void thread_buf_batches_until_flush(void **state)
 {
     Fixture *fx = *state;
@@ -301,6 +332,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test(sink_open_fails_for_missing_directory),
         cmocka_unit_test_setup_teardown(sink_reopen_follows_rotation, setup, teardown),
+        cmocka_unit_test_setup_teardown(sink_reopen_failure_keeps_old_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(sink_stalled_fifo_fails_instead_of_blocking, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(thread_buf_batches_until_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(thread_buf_flushes_when_full_and_keeps_order, setup,
                                         teardown),

@@ -15,7 +15,10 @@
 /* 2009-07-03 12:34:56 UTC */
 #define T_2009 1246624496
 
-#define RULE "---------------------------------------------------------------------------------------------------\n"
+/* 99 dashes */
+#define RULE                                                                                  \
+    "--------------------------------------------------"                                      \
+    "-------------------------------------------------\n"
 
 static int setup(void **state)
 {
@@ -56,10 +59,13 @@ static void stats_log_layout_matches_suricata(void **state)
         RULE
         "Date: 7/3/2009 -- 12:34:56 (uptime: 1d, 02h 03m 04s)\n"
         RULE
-        "Counter                                                      | TM Name                   | Value\n"
+        "Counter                                                      "
+        "| TM Name                   | Value\n"
         RULE
-        "decoder.pkts                                                 | Total                     | 1234\n"
-        "flow.memuse                                                  | Total                     | 4096\n");
+        "decoder.pkts                                                 "
+        "| Total                     | 1234\n"
+        "flow.memuse                                                  "
+        "| Total                     | 4096\n");
     free(s);
 }
 
