@@ -248,7 +248,14 @@ static int load_config(Engine *e, const Cli *cli)
     const char *path = e->opts.config_path;
     static const char *const candidates[] = {VG_SOURCE_DIR "/etc/vigil.yaml",
                                              "/etc/vigil/vigil.yaml"};
-    for (size_t i = 0; path == NULL && i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+    /* VIGIL_CONFIG names the default config; set but empty: none at all. */
+    const char *env = getenv("VIGIL_CONFIG");
+    bool search = path == NULL && env == NULL;
+    if (path == NULL && env != NULL && env[0] != '\0') {
+        path = env;
+    }
+    for (size_t i = 0; search && path == NULL && i < sizeof(candidates) / sizeof(candidates[0]);
+         i++) {
         if (access(candidates[i], R_OK) == 0) {
             path = candidates[i];
         }

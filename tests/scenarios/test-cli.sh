@@ -29,9 +29,8 @@ printf '%s' "$out" | grep -q "bad.yaml:2" || fail "bad config error lacks file:l
 # An unknown runmode is refused.
 "$VIGIL" -r "$SAMPLE" -l "$WORK/l2" --runmode nosuch >/dev/null 2>&1 && fail "unknown runmode accepted"
 
-# No config file at all (an empty one): built-in defaults still run.
-: >"$WORK/empty.yaml"
-"$VIGIL" -c "$WORK/empty.yaml" -r "$SAMPLE" -l "$WORK/l3" -S /dev/null 2>"$WORK/err" ||
+# No config file at all: built-in defaults still run.
+VIGIL_CONFIG= "$VIGIL" -r "$SAMPLE" -l "$WORK/l3" -S /dev/null 2>"$WORK/err" ||
     fail "engine failed on built-in defaults: $(cat "$WORK/err")"
 eve_check "$WORK/l3/eve.json"
 [ "$(stat "$WORK/l3/eve.json" decoder.pkts)" -eq 17 ] || fail "built-in defaults: wrong packet count"
