@@ -22,6 +22,23 @@ void flow_module_packet_done(Packet *p)
     }
 }
 
+/* ICMP flow records carry the first message's type/code each way; errors
+ * attached to another flow (embedded header) do not count. Flow locked. */
+static void note_icmp(Flow *f, const Packet *p)
+{
+    if ((p->l4 != PKT_L4_ICMPV4 && p->l4 != PKT_L4_ICMPV6) || p->icmp.has_emb) {
+        return;
+    }
+    if ((p->flags & PKT_F_TOSERVER) && f->pkts_toserver == 1) {
+        f->icmp_type = p->icmp.type;
+        f->icmp_code = p->icmp.code;
+    } else if ((p->flags & PKT_F_TOCLIENT) && !(f->flags & FLOW_F_ICMP_RESP)) {
+        f->icmp_resp_type = p->icmp.type;
+        f->icmp_resp_code = p->icmp.code;
+        f->flags |= FLOW_F_ICMP_RESP;
+    }
+}
+
 static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     (void)data;
@@ -32,6 +49,7 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
     Flow *f = flow_lookup_or_create(ft, tv->counters, p);
     if (f != NULL) {
         f->thread_id = (uint8_t)tv->id;
+        note_icmp(f, p);
         pthread_mutex_unlock(&f->lock); // keep the reference: see the file comment
     }
     return TM_OK;

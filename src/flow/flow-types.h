@@ -36,6 +36,7 @@ enum {
     FLOW_F_DROP = 1u << 5,           // inline: drop every later packet of the flow
     FLOW_F_FIN_TOSERVER = 1u << 6,   // a FIN was seen from the client
     FLOW_F_FIN_TOCLIENT = 1u << 7,   // a FIN was seen from the server
+    FLOW_F_ICMP_RESP = 1u << 9,      // icmp_resp_type/code are set
     FLOW_F_STATE_EXTERNAL = 1u << 8, // flow_set_state() was used: the flow engine stops
                                      // moving the state by itself
 };
@@ -73,6 +74,10 @@ typedef struct Flow {
     uint8_t thread_id;               // the worker that owns it (flow-pinned runmodes)
     uint8_t proto_class;             // timeout class (flow.h FLOW_PROTO_*)
     uint16_t app_proto;              // set by the app-layer (0 = unknown)
+    uint8_t icmp_type;               // ICMP: first message from the client side
+    uint8_t icmp_code;
+    uint8_t icmp_resp_type;          // ICMP: first message back (FLOW_F_ICMP_RESP)
+    uint8_t icmp_resp_code;
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain

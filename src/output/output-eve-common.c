@@ -181,8 +181,11 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
     }
     add_proto(jb, k->proto);
     if (k->proto == PROTO_ICMPV4 || k->proto == PROTO_ICMPV6) {
-        /* The flow key keeps ICMP type and code in sp/dp (flow-types.h). */
-        json_u64(jb, "icmp_type", k->sp);
-        json_u64(jb, "icmp_code", k->dp);
+        json_u64(jb, "icmp_type", f->icmp_type);
+        json_u64(jb, "icmp_code", f->icmp_code);
+        if (f->flags & FLOW_F_ICMP_RESP) {
+            json_u64(jb, "response_icmp_type", f->icmp_resp_type);
+            json_u64(jb, "response_icmp_code", f->icmp_resp_code);
+        }
     }
 }
