@@ -205,20 +205,24 @@ static void begin_flow_uses_client_side_and_vlans(void **state)
                      "\"proto\":\"TCP\"}");
 }
 
-static void begin_flow_icmp_has_type_and_code_from_key(void **state)
+static void begin_flow_icmp_has_types_of_both_directions(void **state)
 {
     JsonBuf *jb = *state;
     Flow f;
     memset(&f, 0, sizeof(f));
     f.key.src = ot_addr("2001:db8::1");
     f.key.dst = ot_addr("2001:db8::2");
-    f.key.sp = 128;
-    f.key.dp = 0;
+    f.key.sp = 7; // echo id: the key is not where the type comes from
+    f.key.dp = 128;
     f.key.proto = 58;
+    f.icmp_type = 128;
+    f.icmp_resp_type = 129;
+    f.flags = FLOW_F_ICMP_RESP;
     eve_begin_flow(jb, &f, OT_SEC, 0, "flow");
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.000000+0000\",\"event_type\":\"flow\","
                      "\"src_ip\":\"2001:db8::1\",\"dest_ip\":\"2001:db8::2\","
-                     "\"proto\":\"IPv6-ICMP\",\"icmp_type\":128,\"icmp_code\":0}");
+                     "\"proto\":\"IPv6-ICMP\",\"icmp_type\":128,\"icmp_code\":0,"
+                     "\"response_icmp_type\":129,\"response_icmp_code\":0}");
 }
 
 int main(void)
@@ -239,7 +243,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(begin_packet_without_ip_has_no_tuple, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_packet_resets_previous_record, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_flow_uses_client_side_and_vlans, setup, teardown),
-        cmocka_unit_test_setup_teardown(begin_flow_icmp_has_type_and_code_from_key, setup,
+        cmocka_unit_test_setup_teardown(begin_flow_icmp_has_types_of_both_directions, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
