@@ -24,9 +24,7 @@ static const char *type_name(ConfNodeType type)
     }
 }
 
-/* "FILE:LINE: KEY: PROBLEM"; nodes from --set or defaults have no line. */
-static void __attribute__((format(printf, 3, 4)))
-log_bad(const ConfNode *node, const char *path, const char *fmt, ...)
+void conf_log_bad(const ConfNode *node, const char *path, const char *fmt, ...)
 {
     char problem[512];
     va_list ap;
@@ -50,7 +48,7 @@ static const ConfNode *get_scalar(const Conf *conf, const char *path, bool *is_b
         return NULL;
     }
     if (node->type != CONF_SCALAR) {
-        log_bad(node, path, "expected a single value, found %s", type_name(node->type));
+        conf_log_bad(node, path, "expected a single value, found %s", type_name(node->type));
         *is_bad = true;
         return NULL;
     }
@@ -209,7 +207,7 @@ static bool get_bool(const Conf *conf, const char *path, bool *out, bool *is_bad
         return false;
     }
     if (!conf_parse_bool(node->value, out)) {
-        log_bad(node, path, "'%s' is not a boolean (use yes or no)", node->value);
+        conf_log_bad(node, path, "'%s' is not a boolean (use yes or no)", node->value);
         *is_bad = true;
         return false;
     }
@@ -224,7 +222,7 @@ static bool get_int(const Conf *conf, const char *path, int64_t *out, bool *is_b
     }
     int rc = conf_parse_int_ex(node->value, out);
     if (rc != 0) {
-        log_bad(node, path, "'%s' %s", node->value,
+        conf_log_bad(node, path, "'%s' %s", node->value,
                 rc == VG_ERANGE ? "is out of range" : "is not an integer");
         *is_bad = true;
         return false;
@@ -240,7 +238,7 @@ static bool get_size(const Conf *conf, const char *path, uint64_t *out, bool *is
     }
     int rc = conf_parse_size_ex(node->value, out);
     if (rc != 0) {
-        log_bad(node, path, "'%s' %s", node->value,
+        conf_log_bad(node, path, "'%s' %s", node->value,
                 rc == VG_ERANGE ? "is too large" : "is not a size (like 64mb or 1gb)");
         *is_bad = true;
         return false;
@@ -331,7 +329,7 @@ bool conf_get_path(const Conf *conf, const char *path, char *buf, size_t buf_len
     int dir_len = v[0] == '/' || v[0] == '\0' || slash == NULL ? 0 : (int)(slash - node->file + 1);
     int n = snprintf(buf, buf_len, "%.*s%s", dir_len, dir_len > 0 ? node->file : "", v);
     if (n < 0 || (size_t)n >= buf_len) {
-        log_bad(node, path, "'%s' makes a path too long", v);
+        conf_log_bad(node, path, "'%s' makes a path too long", v);
         buf[0] = '\0';
         return false;
     }

@@ -42,6 +42,11 @@ const char *conf_intern(Conf *conf, const char *name);
 /* Record the message as conf's last error and log it at error level. */
 void conf_error(Conf *conf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Log "FILE:LINE: KEY: PROBLEM" for node read at path (conf-getters.c);
+ * nodes from --set or defaults have no line: "FILE: KEY: PROBLEM". */
+void conf_log_bad(const ConfNode *node, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* YAML (conf-yaml.c): parse the whole input (and its includes) into a new
  * map, then merge it onto target; on error target is left untouched. */
 int conf_yaml_load_file(Conf *conf, ConfNode *target, const char *path);

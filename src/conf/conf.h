@@ -93,6 +93,36 @@ const char *conf_last_error(const Conf *conf);
 const char *conf_address_var(const Conf *conf, const char *name);
 const char *conf_port_var(const Conf *conf, const char *name);
 
+/* Option tables: a module lists its options once and loads them in one call.
+ * Each option is read at "<prefix>.<name>" (or "<name>" when prefix is NULL or
+ * ""), parsed by type, range-checked, and stored at offset in the module's
+ * config struct; when absent the text dflt is parsed the same way (a NULL dflt
+ * leaves the field untouched). Field types: CONF_OPT_BOOL bool, CONF_OPT_INT
+ * int64_t, CONF_OPT_SIZE uint64_t, CONF_OPT_STR const char * (points into the
+ * tree or at dflt: valid while conf lives). min/max bound INT and SIZE values,
+ * inclusive; both 0 means unbounded. */
+typedef enum ConfOptType {
+    CONF_OPT_BOOL = 0,
+    CONF_OPT_INT,
+    CONF_OPT_SIZE,
+    CONF_OPT_STR,
+} ConfOptType;
+
+typedef struct ConfOption {
+    const char *name;
+    ConfOptType type;
+    size_t offset; // offsetof(ModuleConfig, field)
+    const char *dflt;
+    int64_t min;
+    int64_t max;
+} ConfOption;
+
+/* Load every option; each problem is logged as "FILE:LINE: KEY: problem" and
+ * the call goes on to report the others. 0, or VG_EINVAL if any was bad (the
+ * bad fields then hold their defaults). */
+int conf_load_options(const Conf *conf, const char *prefix, const ConfOption *opts, size_t n_opts,
+                      void *out) __attribute__((warn_unused_result));
+
 /* Iterate children of a map or list: for (c = node->first_child; c; c = c->next). */
 
 #endif

@@ -29,7 +29,7 @@ enum {
     OPT6_HAO = 0xc9,             // home address, RFC 6275: 16 bytes
 };
 
-/* What the walk has met so far: duplicate detection and the outcome. */
+/* Per-chain state for duplicate checks not kept in p->ip6.exthdrs. */
 typedef struct Ipv6Walk {
     uint8_t n_dst;               // destination options headers seen
     bool frag_done;

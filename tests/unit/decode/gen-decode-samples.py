@@ -6,6 +6,7 @@ Plain struct packing (no scapy needed); checksums are correct."""
 
 import struct
 import sys
+import textwrap
 
 
 def csum(data):
@@ -118,9 +119,16 @@ SAMPLES = {
 }
 
 
+def comment(text):
+    lines = textwrap.wrap(text, 92)
+    if len(lines) == 1:
+        return "/* %s */" % lines[0]
+    return "/* " + "\n * ".join(lines) + " */"
+
+
 def emit(name):
     desc, data = SAMPLES[name]
-    print("/* %s (%d bytes) */" % (desc, len(data)))
+    print(comment("%s (%d bytes)" % (desc, len(data))))
     print("static const uint8_t %s[] = {" % name)
     for i in range(0, len(data), 12):
         chunk = ", ".join("0x%02x" % b for b in data[i:i + 12])

@@ -35,7 +35,7 @@ static int run4(DecodeTestCtx *t, const uint8_t *b, uint32_t len, Packet **out)
 static void expect_event(DecodeTestCtx *t, const uint8_t *b, uint32_t len, DecodeEvent ev,
                          bool fails)
 {
-    Packet *p;
+    Packet *p = NULL;
     int rc = run4(t, b, len, &p);
     assert_true(packet_has_event(p, ev));
     assert_int_equal(rc < 0, fails);
@@ -45,7 +45,7 @@ static void expect_event(DecodeTestCtx *t, const uint8_t *b, uint32_t len, Decod
 static void ipv4_decodes_tcp_sample_fields(void **state)
 {
     DecodeTestCtx *t = *state;
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(t, ipv4_tcp_syn, sizeof(ipv4_tcp_syn), &p), 0);
     assert_int_equal(p->n_events, 0);
     assert_int_equal(p->l3, PKT_L3_IPV4);
@@ -72,7 +72,7 @@ static void ipv4_ignores_trailing_ethernet_padding(void **state)
     DecodeTestCtx *t = *state;
     uint8_t buf[sizeof(ipv4_udp) + 13] = { 0 };
     memcpy(buf, ipv4_udp, sizeof(ipv4_udp));
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(t, buf, sizeof(buf), &p), 0);
     assert_int_equal(p->n_events, 0);
     assert_int_equal(p->l3_len, sizeof(ipv4_udp));
@@ -168,7 +168,7 @@ static Packet *decode_with_opts(DecodeTestCtx *t, const uint8_t *opts, uint32_t 
 {
     uint8_t b[80];
     uint32_t n = itu_ipv4_build(b, 17, opts, optlen, udp_body, sizeof(udp_body));
-    Packet *p;
+    Packet *p = NULL;
     *rc = run4(t, b, n, &p);
     return p;
 }
@@ -318,7 +318,7 @@ static void ipv4_first_fragment_decodes_l4_header(void **state)
     memcpy(b, ipv4_udp, sizeof(b));
     b[6] = 0x20;                 // MF, offset 0
     itu_ipv4_fix_csum(b);
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(*state, b, sizeof(b), &p), 0);
     assert_true(p->flags & PKT_F_IS_FRAGMENT);
     assert_int_equal(p->l4, PKT_L4_UDP);
@@ -332,7 +332,7 @@ static void ipv4_later_fragment_skips_l4(void **state)
     memcpy(b, ipv4_udp, sizeof(b));
     b[7] = 0x03;                 // offset 3 (24 bytes), no MF
     itu_ipv4_fix_csum(b);
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(*state, b, sizeof(b), &p), 0);
     assert_true(p->flags & PKT_F_IS_FRAGMENT);
     assert_int_equal(p->l4, PKT_L4_NONE);
@@ -347,7 +347,7 @@ static void ipv4_unknown_protocol_is_opaque_payload(void **state)
 {
     uint8_t b[40];
     uint32_t n = itu_ipv4_build(b, 89, NULL, 0, (const uint8_t *)"ospfdata", 8);
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(*state, b, n, &p), 0);
     assert_int_equal(p->l4, PKT_L4_OTHER);
     assert_int_equal(p->proto, 89);
@@ -359,7 +359,7 @@ static void ipv4_unknown_protocol_is_opaque_payload(void **state)
 static void ipv4_counts_sctp_and_esp(void **state)
 {
     uint8_t b[40];
-    Packet *p;
+    Packet *p = NULL;
     uint32_t n = itu_ipv4_build(b, 132, NULL, 0, udp_body, 8);
     assert_int_equal(run4(*state, b, n, &p), 0);
     assert_int_equal(p->proto, 132);
@@ -382,7 +382,7 @@ static void ipv4_icmpv6_over_ipv4_is_invalid(void **state)
 
 static void ipv4_in_ipv4_decodes_inner_packet(void **state)
 {
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(*state, ipv4_in_ipv4, sizeof(ipv4_in_ipv4), &p), 0);
     assert_true(p->flags & PKT_F_TUNNEL);
     assert_int_equal(p->tunnel_depth, 1);
@@ -396,7 +396,7 @@ static void ipv4_in_ipv4_decodes_inner_packet(void **state)
 
 static void ipv6_in_ipv4_decodes_inner_packet(void **state)
 {
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(run4(*state, ipv6_in_ipv4, sizeof(ipv6_in_ipv4), &p), 0);
     assert_true(p->flags & PKT_F_TUNNEL);
     assert_int_equal(p->l3, PKT_L3_IPV6);
@@ -416,7 +416,7 @@ static void ipv4_nested_tunnels_stop_at_depth_limit(void **state)
         n = itu_ipv4_build(b, 4, NULL, 0, a, n);
         memcpy(a, b, n);
     }
-    Packet *p;
+    Packet *p = NULL;
     assert_true(run4(*state, a, n, &p) < 0);
     assert_true(packet_has_event(p, DECODE_EV_TOO_MANY_LAYERS));
     assert_int_equal(p->tunnel_depth, PACKET_MAX_TUNNEL_DEPTH);

@@ -38,7 +38,7 @@ static Packet *run6(DecodeTestCtx *t, uint8_t nh, const uint8_t *body, uint32_t 
 {
     uint8_t b[1200];
     uint32_t n = itu_ipv6_build(b, nh, body, blen);
-    Packet *p;
+    Packet *p = NULL;
     *rc = itu_decode_fn(t, decode_ipv6, b, n, &p);
     return p;
 }
@@ -56,7 +56,7 @@ static void expect6(DecodeTestCtx *t, uint8_t nh, const uint8_t *body, uint32_t 
 static void ipv6_decodes_udp_sample_fields(void **state)
 {
     DecodeTestCtx *t = *state;
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(itu_decode_fn(t, decode_ipv6, ipv6_udp, sizeof(ipv6_udp), &p), 0);
     assert_int_equal(p->n_events, 0);
     assert_int_equal(p->l3, PKT_L3_IPV6);
@@ -77,7 +77,7 @@ static void ipv6_ignores_trailing_padding(void **state)
 {
     uint8_t b[sizeof(ipv6_udp) + 7] = { 0 };
     memcpy(b, ipv6_udp, sizeof(ipv6_udp));
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(itu_decode_fn(*state, decode_ipv6, b, sizeof(b), &p), 0);
     assert_int_equal(p->n_events, 0);
     assert_int_equal(p->payload_len, 5);
@@ -93,7 +93,7 @@ static void ipv6_every_truncation_raises_an_event(void **state)
                               sizeof(ipv6_ext_chain) };
     for (size_t s = 0; s < sizeof(lens) / sizeof(lens[0]); s++) {
         for (uint32_t n = 0; n < lens[s]; n++) {
-            Packet *p;
+            Packet *p = NULL;
             assert_true(itu_decode_fn(*state, decode_ipv6, samples[s], n, &p) < 0);
             DecodeEvent ev = n < 40 ? DECODE_EV_IPV6_PKT_TOO_SMALL : DECODE_EV_IPV6_TRUNC_PKT;
             assert_true(packet_has_event(p, ev));
@@ -107,7 +107,7 @@ static void ipv6_rejects_wrong_version(void **state)
     uint8_t b[sizeof(ipv6_udp)];
     memcpy(b, ipv6_udp, sizeof(b));
     b[0] = 0x40;
-    Packet *p;
+    Packet *p = NULL;
     assert_true(itu_decode_fn(*state, decode_ipv6, b, sizeof(b), &p) < 0);
     assert_true(packet_has_event(p, DECODE_EV_IPV6_WRONG_IP_VERSION));
     dtu_packet_free(p);
@@ -115,7 +115,7 @@ static void ipv6_rejects_wrong_version(void **state)
 
 static void ipv6_walks_sample_extension_chain(void **state)
 {
-    Packet *p;
+    Packet *p = NULL;
     assert_int_equal(itu_decode_fn(*state, decode_ipv6, ipv6_ext_chain, sizeof(ipv6_ext_chain),
                                    &p), 0);
     uint16_t want = IPV6_EXT_HOP | IPV6_EXT_DST | IPV6_EXT_RH | IPV6_EXT_FH;
