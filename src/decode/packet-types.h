@@ -216,6 +216,14 @@ typedef struct Packet {
     const uint8_t *payload;      // L4 payload (or IP payload for unknown protocols)
     uint32_t payload_len;
 
+    /* stream: reassembled in-order bytes of this packet's direction to inspect
+     * with this packet (a view owned by the TCP session, valid while the packet
+     * holds its flow reference; NULL when there is nothing new). Set by the
+     * stream stage; detection inspects it for stream-aware rules. */
+    const uint8_t *stream_data;
+    uint32_t stream_data_len;
+    uint32_t stream_flags;       // PKT_STREAM_* (stream/stream.h)
+
     /* later stages */
     struct Flow *flow;           // reference held while in flight
     uint32_t flow_hash;
