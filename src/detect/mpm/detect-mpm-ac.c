@@ -24,7 +24,8 @@
 #include "detect/mpm/detect-mpm-internal.h"
 #include "util/util-error.h"
 
-/* Memory for full transition rows; the set beyond it uses sparse states. */
+/* Default memory for full transition rows; the states beyond use the sparse
+ * form. MpmCtx.ac_dense_budget overrides it (tests force sparse states). */
 #define AC_DENSE_BUDGET_BYTES (2u * 1024 * 1024)
 
 struct MpmAc {
@@ -257,8 +258,10 @@ static inline uint32_t ac_child(const MpmAc *ac, uint32_t s, uint8_t c)
         uint32_t mid = lo + (hi - lo) / 2;
         if (ac->in_class[mid] < c) {
             lo = mid + 1;
-        } else {
+        } else if (ac->in_class[mid] > c) {
             hi = mid;
+        } else {
+            return mid;
         }
     }
     for (; lo < hi; lo++) {
@@ -332,7 +335,8 @@ static int ac_build(MpmAc *ac, const MpmCtx *ctx, uint8_t *folded, uint32_t *sor
         return rc;
     }
     size_t row_bytes = (size_t)ac->alpha * sizeof(uint32_t);
-    size_t max_dense = AC_DENSE_BUDGET_BYTES / row_bytes;
+    size_t budget = ctx->ac_dense_budget ? ctx->ac_dense_budget : AC_DENSE_BUDGET_BYTES;
+    size_t max_dense = budget / row_bytes;
     ac->n_dense = ac->n_states < max_dense ? ac->n_states : (uint32_t)(max_dense ? max_dense : 1);
     ac->dense = calloc(ac->n_dense, row_bytes);
     if (ac->dense == NULL) {

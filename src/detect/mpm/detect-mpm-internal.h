@@ -49,6 +49,7 @@ struct MpmCtx {
     uint32_t *dense_ids; // dense index -> caller id, ascending
     uint32_t n_dense;
     uint32_t id_bound;
+    size_t ac_dense_budget; // bytes of full AC rows; 0 = default
     MpmAc *ac;
     MpmHs *hs;
 };
@@ -76,6 +77,10 @@ static inline bool mpm_pattern_seen(const MpmScan *s, uint32_t pat)
 {
     return s->th->pat_seen[pat] == s->th->gen;
 }
+
+/* Caps the memory of full transition rows of the AC automaton (before
+ * compile; at least the root row is always full). For tests and tuning. */
+void mpm_ctx_set_ac_dense_budget(MpmCtx *ctx, size_t bytes);
 
 /* Marks pattern pat as found and reports its ids not yet reported. */
 void mpm_report_pattern(MpmScan *s, uint32_t pat);

@@ -69,6 +69,11 @@ MpmCtx *mpm_ctx_new(MpmAlgo algo)
     return ctx;
 }
 
+void mpm_ctx_set_ac_dense_budget(MpmCtx *ctx, size_t bytes)
+{
+    ctx->ac_dense_budget = bytes;
+}
+
 MpmAlgo mpm_ctx_algo(const MpmCtx *ctx)
 {
     return ctx->algo;

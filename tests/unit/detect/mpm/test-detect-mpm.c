@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "detect/mpm/detect-mpm.h"
+#include "detect/mpm/detect-mpm-internal.h"
 #include "util/util-error.h"
 
 #define MAX_IDS 4096
@@ -368,10 +369,14 @@ static void oracle(const RandSet *rs, const uint8_t *buf, uint32_t len, Found *f
     free(hit);
 }
 
+/* AC rows budget for the differential tests; 0 = default. */
+static size_t g_ac_budget;
+
 static MpmCtx *build_rand(MpmAlgo algo, const RandSet *rs)
 {
     MpmCtx *ctx = mpm_ctx_new(algo);
     assert_non_null(ctx);
+    mpm_ctx_set_ac_dense_budget(ctx, g_ac_budget);
     for (uint32_t i = 0; i < rs->n; i++) {
         assert_int_equal(mpm_add_pattern(ctx, rs->bytes[i], rs->len[i], rs->nocase[i], rs->id[i]),
                          0);
@@ -453,6 +458,24 @@ BOTH(random_large_set_matches_oracle)
     free(rs);
 }
 
+/* Only the root has a full row: every other transition goes through the
+ * sparse children and failure links. */
+static void ac_sparse_small_alphabet_matches_oracle(void **state)
+{
+    (void)state;
+    g_ac_budget = 1;
+    random_small_alphabet_matches_oracle(MPM_ALGO_AC);
+    g_ac_budget = 0;
+}
+
+static void ac_sparse_large_set_matches_oracle(void **state)
+{
+    (void)state;
+    g_ac_budget = 1;
+    random_large_set_matches_oracle(MPM_ALGO_AC);
+    g_ac_budget = 0;
+}
+
 static void algo_parse_accepts_known_names(void **state)
 {
     (void)state;
@@ -512,6 +535,8 @@ int main(void)
         TESTS(misuse_is_refused),
         TESTS(random_small_alphabet_matches_oracle),
         TESTS(random_large_set_matches_oracle),
+        cmocka_unit_test(ac_sparse_small_alphabet_matches_oracle),
+        cmocka_unit_test(ac_sparse_large_set_matches_oracle),
         cmocka_unit_test(algo_parse_accepts_known_names),
         cmocka_unit_test(algo_parse_rejects_garbage),
         cmocka_unit_test(auto_resolves_to_available_backend),
