@@ -1,0 +1,323 @@
+/* Payload inspection: walks a rule's payload chain (content, pcre, isdataat,
+ * byte_*) over one buffer with Suricata's semantics.
+ *
+ * Each element sees the "buffer offset": the end of the previous match, which
+ * relative elements (distance/within, pcre R, relative byte_* and isdataat)
+ * start from. When a later relative element fails, the last content or pcre
+ * is searched again from its previous match start + 1 so another occurrence
+ * can satisfy the chain. Every step counts against DETECT_RECURSION_LIMIT. */
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+
+enum { INSPECT_NOMATCH = 0, INSPECT_MATCH = 1, INSPECT_ABORT = -1 };
+
+typedef struct Inspect {
+    DetectThread *dt;
+    const Signature *s;
+    const DetectMatchList *l;
+    const uint8_t *buf;
+    uint32_t len;
+} Inspect;
+
+static int64_t value_of(const Inspect *ic, const DetectValue *v)
+{
+    return v->var < 0 ? v->val : ic->dt->byte_vars[v->var];
+}
+
+static const uint8_t lower_table[256] = {
+#define L(x) (uint8_t)((x) >= 'A' && (x) <= 'Z' ? (x) + 32 : (x))
+#define R4(b) L(b), L(b + 1), L(b + 2), L(b + 3)
+#define R16(b) R4(b), R4(b + 4), R4(b + 8), R4(b + 12)
+    R16(0), R16(16), R16(32), R16(48), R16(64), R16(80), R16(96), R16(112),
+    R16(128), R16(144), R16(160), R16(176), R16(192), R16(208), R16(224), R16(240),
+#undef R16
+#undef R4
+#undef L
+};
+
+static bool equal_at(const DetectContent *c, const uint8_t *p)
+{
+    if (!(c->flags & DETECT_CONTENT_NOCASE)) {
+        return memcmp(p, c->pat, c->len) == 0;
+    }
+    for (uint16_t i = 0; i < c->len; i++) {
+        if (lower_table[p[i]] != lower_table[c->pat[i]]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* First position >= start where c fits entirely before end, or -1. */
+static int64_t content_find(const DetectContent *c, const uint8_t *buf, uint32_t start,
+                            uint32_t end)
+{
+    if (end < start || end - start < c->len) {
+        return -1;
+    }
+    if (!(c->flags & DETECT_CONTENT_NOCASE)) {
+        const uint8_t *hit = memmem(buf + start, end - start, c->pat, c->len);
+        return hit ? hit - buf : -1;
+    }
+    uint8_t first = lower_table[c->pat[0]];
+    for (uint32_t i = start; i + c->len <= end; i++) {
+        if (lower_table[buf[i]] == first && equal_at(c, buf + i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off);
+
+static int next(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    return idx + 1u >= ic->l->n ? INSPECT_MATCH : inspect_at(ic, (uint16_t)(idx + 1), off);
+}
+
+/* Search window [*start, *end) for content c given the buffer offset. */
+static bool content_window(const Inspect *ic, const DetectContent *c, uint32_t off,
+                           uint32_t *start, uint32_t *end)
+{
+    int64_t s = 0;
+    int64_t e = ic->len;
+    if (c->flags & DETECT_CONTENT_RELATIVE) {
+        int64_t dist = (c->flags & DETECT_CONTENT_DISTANCE) ? value_of(ic, &c->distance) : 0;
+        s = (int64_t)off + dist;
+        if (c->flags & DETECT_CONTENT_WITHIN) {
+            e = s + value_of(ic, &c->within);
+        }
+        if (s < 0) {
+            s = 0;
+        }
+    } else {
+        if (c->flags & DETECT_CONTENT_OFFSET) {
+            s = value_of(ic, &c->offset);
+        }
+        if (c->flags & DETECT_CONTENT_DEPTH) {
+            e = s + value_of(ic, &c->depth);
+        }
+    }
+    if (e > ic->len) {
+        e = ic->len;
+    }
+    if (s < 0 || s > e) {
+        return false;
+    }
+    *start = (uint32_t)s;
+    *end = (uint32_t)e;
+    return true;
+}
+
+static int inspect_content(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    const DetectContent *c = ic->l->m[idx].ctx;
+    uint32_t start;
+    uint32_t end;
+    bool neg = (c->flags & DETECT_CONTENT_NEGATED) != 0;
+    if (!content_window(ic, c, off, &start, &end)) {
+        return neg ? next(ic, idx, off) : INSPECT_NOMATCH;
+    }
+    for (;;) {
+        int64_t pos;
+        if (c->flags & DETECT_CONTENT_ENDSWITH) {
+            pos = ic->len >= c->len ? (int64_t)ic->len - c->len : -1;
+            if (pos < start || pos + c->len > end || !equal_at(c, ic->buf + pos)) {
+                pos = -1;
+            }
+        } else {
+            pos = content_find(c, ic->buf, start, end);
+        }
+        if (neg) {
+            return pos >= 0 ? INSPECT_NOMATCH : next(ic, idx, off);
+        }
+        if (pos < 0) {
+            return INSPECT_NOMATCH;
+        }
+        int rc = next(ic, idx, (uint32_t)pos + c->len);
+        if (rc != INSPECT_NOMATCH || !(c->flags & DETECT_CONTENT_RELATIVE_NEXT) ||
+            (c->flags & DETECT_CONTENT_ENDSWITH)) {
+            return rc;
+        }
+        if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {
+            ic->dt->recursion_hit = true;
+            return INSPECT_ABORT;
+        }
+        start = (uint32_t)pos + 1;
+    }
+}
+
+static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    const DetectPcre *pc = ic->l->m[idx].ctx;
+    uint32_t base = (pc->flags & DETECT_PM_F_RELATIVE) ? off : 0;
+    bool neg = (pc->flags & DETECT_PM_F_NEGATED) != 0;
+    pcre2_match_data *md = ic->dt->pcre_md;
+    uint32_t from = 0;
+    if (base > ic->len) {
+        return neg ? next(ic, idx, off) : INSPECT_NOMATCH;
+    }
+    for (;;) {
+        int n = pcre2_match(pc->code, ic->buf + base, ic->len - base, from, 0, md, NULL);
+        if (neg) {
+            return n > 0 ? INSPECT_NOMATCH : next(ic, idx, off);
+        }
+        if (n <= 0) {
+            return INSPECT_NOMATCH;
+        }
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        uint32_t mstart = (uint32_t)ov[0];
+        int rc = next(ic, idx, base + (uint32_t)ov[1]);
+        if (rc != INSPECT_NOMATCH || !(pc->flags & DETECT_PM_F_RELATIVE_NEXT)) {
+            return rc;
+        }
+        if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {
+            ic->dt->recursion_hit = true;
+            return INSPECT_ABORT;
+        }
+        from = mstart + 1;
+        if (base + from > ic->len) {
+            return INSPECT_NOMATCH;
+        }
+    }
+}
+
+static int inspect_isdataat(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    const DetectIsdataat *d = ic->l->m[idx].ctx;
+    int64_t pos = value_of(ic, &d->pos);
+    bool has = (d->flags & DETECT_PM_F_RELATIVE) ? (int64_t)off + pos <= (int64_t)ic->len
+                                                  : pos < (int64_t)ic->len;
+    if (d->flags & DETECT_PM_F_NEGATED) {
+        has = !has;
+    }
+    return has ? next(ic, idx, off) : INSPECT_NOMATCH;
+}
+
+static bool byte_compare(const DetectByte *b, uint64_t v, uint64_t ref)
+{
+    bool r;
+    switch (b->op) {
+    case DETECT_OP_LT: r = v < ref; break;
+    case DETECT_OP_GT: r = v > ref; break;
+    case DETECT_OP_LE: r = v <= ref; break;
+    case DETECT_OP_GE: r = v >= ref; break;
+    case DETECT_OP_AND: r = (v & ref) != 0; break;
+    case DETECT_OP_XOR: r = (v ^ ref) != 0; break;
+    default: r = v == ref; break;
+    }
+    return (b->flags & DETECT_BYTE_F_NEGATE) ? !r : r;
+}
+
+static bool math_apply(uint8_t op, uint64_t a, uint64_t b, uint64_t *out)
+{
+    switch (op) {
+    case DETECT_MATH_ADD: *out = a + b; break;
+    case DETECT_MATH_SUB: *out = a - b; break;
+    case DETECT_MATH_MUL: *out = a * b; break;
+    case DETECT_MATH_DIV:
+        if (b == 0) {
+            return false;
+        }
+        *out = a / b;
+        break;
+    case DETECT_MATH_SHL: *out = b >= 64 ? 0 : a << b; break;
+    default: *out = b >= 64 ? 0 : a >> b; break;
+    }
+    return true;
+}
+
+/* byte_jump target: relative to the read position, the start or the end. */
+static bool jump_target(const Inspect *ic, const DetectByte *b, int64_t at, uint64_t v,
+                        uint32_t *out)
+{
+    int64_t jump = (int64_t)(v * b->multiplier);
+    if (b->flags & DETECT_BYTE_F_ALIGN) {
+        jump = (jump + 3) & ~(int64_t)3;
+    }
+    int64_t target;
+    if (b->flags & DETECT_BYTE_F_BEGIN) {
+        target = jump;
+    } else if (b->flags & DETECT_BYTE_F_END) {
+        target = (int64_t)ic->len + jump;
+    } else {
+        target = at + b->nbytes + jump;
+    }
+    target += b->post_offset;
+    if (target < 0 || target > (int64_t)ic->len) {
+        return false;
+    }
+    *out = (uint32_t)target;
+    return true;
+}
+
+static int inspect_byte(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    const DetectMatch *m = &ic->l->m[idx];
+    const DetectByte *b = m->ctx;
+    int64_t at = ((b->flags & DETECT_BYTE_F_RELATIVE) ? (int64_t)off : 0) + value_of(ic, &b->offset);
+    uint64_t v;
+    if (!detect_byte_read(b, ic->buf, ic->len, at, &v)) {
+        return INSPECT_NOMATCH;
+    }
+    switch (m->pm_type) {
+    case DETECT_PM_BYTETEST:
+        return byte_compare(b, v, (uint64_t)value_of(ic, &b->value)) ? next(ic, idx, off)
+                                                                      : INSPECT_NOMATCH;
+    case DETECT_PM_BYTEJUMP: {
+        uint32_t target;
+        return jump_target(ic, b, at, v, &target) ? next(ic, idx, target) : INSPECT_NOMATCH;
+    }
+    case DETECT_PM_BYTEEXTRACT:
+        v *= b->multiplier;
+        if (b->align > 1 && v % b->align != 0) {
+            v += b->align - v % b->align;
+        }
+        ic->dt->byte_vars[b->result_var] = (int64_t)v;
+        return next(ic, idx, (uint32_t)at + b->nbytes);
+    default: {
+        uint64_t r;
+        if (!math_apply(b->op, v, (uint64_t)value_of(ic, &b->value), &r)) {
+            return INSPECT_NOMATCH;
+        }
+        ic->dt->byte_vars[b->result_var] = (int64_t)r;
+        return next(ic, idx, off);
+    }
+    }
+}
+
+static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {
+        ic->dt->recursion_hit = true;
+        return INSPECT_ABORT;
+    }
+    switch (ic->l->m[idx].pm_type) {
+    case DETECT_PM_CONTENT:
+        return inspect_content(ic, idx, off);
+    case DETECT_PM_PCRE:
+        return inspect_pcre(ic, idx, off);
+    case DETECT_PM_ISDATAAT:
+        return inspect_isdataat(ic, idx, off);
+    default:
+        return inspect_byte(ic, idx, off);
+    }
+}
+
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+                            uint32_t len)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    if (l->n == 0) {
+        return true;
+    }
+    static const uint8_t empty[1] = { 0 };
+    Inspect ic = { dt, s, l, buf ? buf : empty, buf ? len : 0 };
+    dt->recursion = 0;
+    dt->recursion_hit = false;
+    return inspect_at(&ic, 0, 0) == INSPECT_MATCH;
+}

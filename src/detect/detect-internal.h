@@ -1,0 +1,491 @@
+#ifndef VG_DETECT_DETECT_INTERNAL_H
+#define VG_DETECT_DETECT_INTERNAL_H
+
+/* Detection internals shared by src/detect/, its keywords and its tests.
+ * Nothing here is for other subsystems: they use detect/detect.h. */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/detect.h"
+
+#define DETECT_ERR_MAX 256
+#define DETECT_BYTE_VARS_MAX 8         // byte_extract/byte_math variables per rule
+#define DETECT_RECURSION_LIMIT 3000    // inspection steps per rule and packet
+#define DETECT_VAR_DEPTH_MAX 16        // $VAR nesting before we call it a loop
+
+/* ---- address and port sets ---------------------------------------------- */
+
+typedef unsigned __int128 DetectU128;
+
+typedef struct DetectRange {
+    DetectU128 lo;
+    DetectU128 hi;                     // inclusive
+} DetectRange;
+
+/* A sorted set of disjoint, non-adjacent inclusive ranges. */
+typedef struct DetectRangeSet {
+    DetectRange *r;
+    uint32_t n;
+    uint32_t cap;
+} DetectRangeSet;
+
+typedef struct DetectAddrSet {
+    DetectRangeSet v4;                 // keys 0 .. 2^32-1
+    DetectRangeSet v6;
+    bool is_any;
+} DetectAddrSet;
+
+typedef struct DetectPortSet {
+    DetectRangeSet ports;              // keys 0 .. 65535
+    bool is_any;
+} DetectPortSet;
+
+/* Variable resolution: returns the definition or NULL. */
+typedef const char *(*DetectVarLookup)(const void *ctx, const char *name, bool is_port);
+
+int detect_rangeset_add(DetectRangeSet *s, DetectU128 lo, DetectU128 hi);
+void detect_rangeset_normalize(DetectRangeSet *s);
+int detect_rangeset_complement(DetectRangeSet *s, DetectU128 max);
+int detect_rangeset_union(DetectRangeSet *dst, const DetectRangeSet *src);
+int detect_rangeset_subtract(DetectRangeSet *dst, const DetectRangeSet *src, DetectU128 max);
+bool detect_rangeset_contains(const DetectRangeSet *s, DetectU128 key);
+void detect_rangeset_free(DetectRangeSet *s);
+
+/* Parse "any", "1.2.3.0/24", "[a,!b,[c,d]]", "$HOME_NET", "!x", ranges "a-b".
+ * err gets the reason on failure. */
+int detect_addr_parse(DetectAddrSet *out, const char *text, DetectVarLookup lookup,
+                      const void *lookup_ctx, char *err, size_t errlen);
+int detect_port_parse(DetectPortSet *out, const char *text, DetectVarLookup lookup,
+                      const void *lookup_ctx, char *err, size_t errlen);
+bool detect_addr_match(const DetectAddrSet *s, const VgAddr *a);
+bool detect_port_match(const DetectPortSet *s, uint16_t port);
+void detect_addr_free(DetectAddrSet *s);
+void detect_port_free(DetectPortSet *s);
+/* Parse one IPv4/IPv6 address (no mask); true on success. */
+bool detect_addr_parse_ip(const char *text, size_t len, VgAddr *out);
+
+/* ---- variables ---------------------------------------------------------- */
+
+typedef struct DetectVar {
+    char *name;
+    char *value;
+    bool is_port;
+} DetectVar;
+
+typedef struct DetectVars {
+    DetectVar *v;
+    size_t n;
+    const struct Conf *conf;           // consulted first when set
+} DetectVars;
+
+int detect_vars_set(DetectVars *vars, const char *name, const char *value, bool is_port);
+int detect_vars_set_defaults(DetectVars *vars);
+const char *detect_vars_lookup(const void *ctx, const char *name, bool is_port);
+void detect_vars_free(DetectVars *vars);
+
+/* ---- classification / reference ----------------------------------------- */
+
+typedef struct DetectClass {
+    char *name;
+    char *msg;
+    int priority;
+} DetectClass;
+
+typedef struct DetectRefSys {
+    char *name;
+    char *url;
+} DetectRefSys;
+
+/* ---- values that may come from byte_extract variables ------------------- */
+
+typedef struct DetectValue {
+    int64_t val;
+    int8_t var;                        // -1: constant, else index of the byte variable
+} DetectValue;
+
+/* ---- signature ---------------------------------------------------------- */
+
+enum {
+    SIG_F_BIDIR = 1u << 0,
+    SIG_F_NOALERT = 1u << 1,
+    SIG_F_IPONLY = 1u << 2,
+    SIG_F_PKTHDR = 1u << 3,             // pkthdr: any packet, even without IP
+    SIG_F_TOSERVER = 1u << 4,           // from flow:to_server
+    SIG_F_TOCLIENT = 1u << 5,
+    SIG_F_HAS_PAYLOAD = 1u << 6,
+    SIG_F_FLOWBITS_SET = 1u << 7,
+    SIG_F_FLOWBITS_READ = 1u << 8,
+    SIG_F_PRIORITY_SET = 1u << 9,
+    SIG_F_TARGET_SRC = 1u << 10,
+    SIG_F_TARGET_DST = 1u << 11,
+    SIG_F_NEED_FLOW = 1u << 12,
+    SIG_F_FP_ONLY = 1u << 13,           // fast_pattern:only (no re-check needed)
+};
+
+/* Which list a keyword's context goes to. */
+typedef enum DetectList {
+    DETECT_LIST_MATCH = 0,             // packet/flow header checks
+    DETECT_LIST_PMATCH,                // payload inspection chain
+    DETECT_LIST_POST,                  // run after a match: flowbits set, ...
+    DETECT_LIST_MAX,
+} DetectList;
+
+/* Payload element kinds understood by the inspection engine. */
+typedef enum DetectPmType {
+    DETECT_PM_CONTENT = 1,
+    DETECT_PM_PCRE,
+    DETECT_PM_ISDATAAT,
+    DETECT_PM_BYTETEST,
+    DETECT_PM_BYTEJUMP,
+    DETECT_PM_BYTEEXTRACT,
+    DETECT_PM_BYTEMATH,
+} DetectPmType;
+
+struct DetectThread;
+struct DetectKeyword;
+
+typedef struct DetectMatch {
+    const struct DetectKeyword *kw;
+    void *ctx;
+    uint8_t pm_type;                   // DetectPmType for the payload list, else 0
+} DetectMatch;
+
+typedef struct DetectMatchList {
+    DetectMatch *m;
+    uint16_t n;
+    uint16_t cap;
+} DetectMatchList;
+
+typedef struct DetectThresholdSpec {
+    uint8_t type;                      // DETECT_THR_*
+    uint8_t track;                     // DETECT_TRACK_*
+    uint32_t count;
+    uint32_t seconds;
+    /* rate_filter */
+    uint8_t new_action;
+    uint32_t timeout;
+} DetectThresholdSpec;
+
+enum { DETECT_THR_NONE = 0, DETECT_THR_LIMIT, DETECT_THR_THRESHOLD, DETECT_THR_BOTH,
+       DETECT_THR_DETECTION_FILTER, DETECT_THR_RATE };
+enum { DETECT_TRACK_SRC = 0, DETECT_TRACK_DST, DETECT_TRACK_RULE, DETECT_TRACK_BOTH,
+       DETECT_TRACK_EITHER };
+
+typedef struct DetectContent DetectContent;
+
+typedef struct Signature {
+    uint32_t sid;
+    uint32_t gid;
+    uint32_t rev;
+    uint32_t num;                      // order in the engine (alert ordering)
+    uint32_t load_idx;                 // order of appearance
+    uint8_t action;                    // DetectAction
+    uint32_t flags;                    // SIG_F_*
+    int priority;
+    char *msg;
+    const DetectClass *cls;
+    DetectMetadata *meta;
+    uint16_t n_meta;
+    char *file;                        // interned by the engine, not owned
+    int line;
+    uint8_t protos[32];                // bitmap of IP protocols (pkthdr: all)
+    DetectAddrSet src;
+    DetectAddrSet dst;
+    DetectPortSet sp;
+    DetectPortSet dp;
+    DetectMatchList lists[DETECT_LIST_MAX];
+    const DetectContent *fp;           // the fast pattern (NULL: always inspect)
+    uint8_t n_byte_vars;
+    char *byte_var_names[DETECT_BYTE_VARS_MAX];
+    DetectThresholdSpec *threshold;    // threshold / detection_filter keyword
+    uint16_t dsize_min;                // for the prefilter and 'only' checks
+} Signature;
+
+/* ---- parser context handed to keyword setup ----------------------------- */
+
+typedef struct DetectEngine DetectEngine;
+
+typedef struct DetectParser {
+    DetectEngine *de;
+    Signature *s;
+    char err[DETECT_ERR_MAX];
+    /* Last payload element that relative modifiers refer to. */
+    int last_pm;                       // index in lists[PMATCH], -1 if none
+} DetectParser;
+
+/* Records the reason a rule fails; returns VG_EINVAL for `return detect_err(...)`. */
+int detect_err(DetectParser *dp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int detect_err_unsupported(DetectParser *dp, const char *what);
+/* Appends a keyword context to a list; takes ownership of ctx on every path. */
+int detect_append(DetectParser *dp, DetectList list, const struct DetectKeyword *kw, void *ctx,
+                  uint8_t pm_type);
+/* The last content of the payload list, NULL if none. */
+DetectContent *detect_last_content(DetectParser *dp);
+/* Looks up a byte variable by name; -1 if unknown. */
+int detect_byte_var_find(const Signature *s, const char *name);
+/* Parses an integer or (if allow_var) a byte variable name. */
+int detect_parse_value(DetectParser *dp, const char *text, bool allow_var, int64_t min,
+                       int64_t max, DetectValue *out);
+
+/* ---- keyword descriptor ------------------------------------------------- */
+
+enum {
+    DETECT_KW_NOOPT = 1u << 0,         // takes no value
+    DETECT_KW_OPTIONAL = 1u << 1,      // value optional
+    DETECT_KW_RAW_VALUE = 1u << 2,     // value handed over unquoted/unescaped as written
+};
+
+typedef struct DetectKeyword {
+    const char *name;
+    const char *desc;
+    uint32_t flags;
+    /* Parse arg (NULL for no value) into s; returns 0 or VG_E* with dp->err set. */
+    int (*setup)(DetectParser *dp, const char *arg);
+    /* Header/post keyword: does the packet match? Post keywords act. */
+    bool (*match)(struct DetectThread *dt, Packet *p, const Signature *s, const void *ctx);
+    void (*free)(void *ctx);
+} DetectKeyword;
+
+extern const DetectKeyword *const detect_keywords[];
+extern const size_t detect_n_keywords;
+const DetectKeyword *detect_keyword_find(const char *name);
+
+/* ---- payload keyword contexts (inspection engine reads these) ----------- */
+
+enum {
+    DETECT_CONTENT_NOCASE = 1u << 0,
+    DETECT_CONTENT_NEGATED = 1u << 1,
+    DETECT_CONTENT_RELATIVE = 1u << 2,  // distance or within present
+    DETECT_CONTENT_DISTANCE = 1u << 3,
+    DETECT_CONTENT_WITHIN = 1u << 4,
+    DETECT_CONTENT_OFFSET = 1u << 5,
+    DETECT_CONTENT_DEPTH = 1u << 6,
+    DETECT_CONTENT_FAST_PATTERN = 1u << 7,
+    DETECT_CONTENT_FP_ONLY = 1u << 8,
+    DETECT_CONTENT_FP_CHOP = 1u << 9,
+    DETECT_CONTENT_STARTSWITH = 1u << 10,
+    DETECT_CONTENT_ENDSWITH = 1u << 11,
+    DETECT_CONTENT_RAWBYTES = 1u << 12,
+    DETECT_CONTENT_RELATIVE_NEXT = 1u << 13, // a later element is relative to this one
+};
+
+struct DetectContent {
+    uint8_t *pat;
+    uint16_t len;
+    uint32_t flags;
+    DetectValue offset;
+    DetectValue depth;                 // stored as given; end = offset + depth
+    DetectValue distance;
+    DetectValue within;
+    uint16_t fp_off;                   // fast_pattern:off,len chop
+    uint16_t fp_len;
+    uint32_t fp_id;                    // pattern id in the group prefilter
+    /* Boyer-Moore-Horspool skip table for the full check. */
+    uint16_t skip[256];
+};
+
+/* Generic relative flag shared by the other payload elements. */
+enum { DETECT_PM_F_RELATIVE = 1u << 0, DETECT_PM_F_NEGATED = 1u << 1,
+       DETECT_PM_F_RELATIVE_NEXT = 1u << 2 };
+
+typedef struct DetectIsdataat {
+    DetectValue pos;
+    uint32_t flags;
+} DetectIsdataat;
+
+typedef struct DetectPcre {
+    void *code;                        // pcre2_code *
+    uint32_t flags;
+    uint32_t ovec_pairs;
+} DetectPcre;
+
+enum { DETECT_BYTE_BIG = 0, DETECT_BYTE_LITTLE, DETECT_BYTE_DCE };
+enum { DETECT_BYTE_BIN = 0, DETECT_BYTE_HEX, DETECT_BYTE_DEC, DETECT_BYTE_OCT };
+
+enum {
+    DETECT_BYTE_F_RELATIVE = 1u << 0,
+    DETECT_BYTE_F_STRING = 1u << 1,
+    DETECT_BYTE_F_BEGIN = 1u << 2,     // byte_jump from_beginning
+    DETECT_BYTE_F_END = 1u << 3,       // byte_jump from_end
+    DETECT_BYTE_F_NEGATE = 1u << 4,    // byte_test !op
+    DETECT_BYTE_F_ALIGN = 1u << 5,
+    DETECT_BYTE_F_BITMASK = 1u << 6,
+    DETECT_BYTE_F_RELATIVE_NEXT = 1u << 7,
+};
+
+enum { DETECT_OP_LT = 0, DETECT_OP_GT, DETECT_OP_EQ, DETECT_OP_AND, DETECT_OP_OR,
+       DETECT_OP_LE, DETECT_OP_GE, DETECT_OP_XOR, DETECT_OP_NE };
+enum { DETECT_MATH_ADD = 0, DETECT_MATH_SUB, DETECT_MATH_MUL, DETECT_MATH_DIV,
+       DETECT_MATH_SHL, DETECT_MATH_SHR };
+
+typedef struct DetectByte {
+    uint8_t nbytes;
+    uint8_t endian;
+    uint8_t base;
+    uint8_t op;                        // byte_test operator / byte_math operator
+    uint32_t flags;
+    DetectValue offset;
+    DetectValue value;                 // byte_test value / byte_math rvalue
+    int64_t post_offset;               // byte_jump
+    uint32_t multiplier;               // byte_jump / byte_extract
+    uint32_t bitmask;
+    uint8_t bitmask_shift;
+    uint8_t align;                     // byte_extract align 2/4
+    int8_t result_var;                 // byte_extract/byte_math: variable written
+} DetectByte;
+
+/* Extraction shared by byte_* keywords: reads nbytes at buf+off. False when
+ * out of bounds or not a number. *consumed gets the bytes read. */
+bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int64_t off,
+                      uint64_t *out);
+
+/* ---- engine ------------------------------------------------------------- */
+
+typedef struct DetectPrefilter DetectPrefilter;
+
+typedef struct DetectGroup {
+    uint32_t *sigs;                    // signature nums, ascending
+    uint32_t n_sigs;
+    uint32_t *nofp;                    // subset without fast pattern (always inspected)
+    uint32_t n_nofp;
+    DetectPrefilter *pf;
+    uint32_t refs;                     // tables pointing at it (dedup)
+} DetectGroup;
+
+typedef struct DetectThresholdTable DetectThresholdTable;
+
+typedef struct DetectThresholdRule {
+    uint32_t gid;
+    uint32_t sid;                      // 0 = all sids of gid
+    uint8_t kind;                      // DETECT_TCFG_*
+    DetectThresholdSpec spec;
+    DetectAddrSet suppress_addr;       // suppress with ip
+    bool has_addr;
+} DetectThresholdRule;
+
+enum { DETECT_TCFG_THRESHOLD = 0, DETECT_TCFG_SUPPRESS, DETECT_TCFG_RATE };
+
+struct DetectEngine {
+    DetectVars vars;
+    DetectClass *classes;
+    size_t n_classes;
+    DetectRefSys *refsys;
+    size_t n_refsys;
+    Signature **sigs;                  // by num once built, else by load order
+    uint32_t n_sigs;
+    uint32_t cap_sigs;
+    uint32_t loaded;
+    uint32_t failed;
+    char **files;                      // interned file names
+    size_t n_files;
+    char **flowbit_names;              // flowbit index -> name
+    uint32_t n_flowbits;
+    char **flowint_names;
+    uint32_t n_flowints;
+    DetectThresholdRule *tcfg;
+    size_t n_tcfg;
+    DetectThresholdTable *thr;         // runtime state, own lock
+    bool is_built;
+    int action_rank[8];                // DetectAction -> order (lower first)
+    uint16_t alerts_max;
+    int mpm_algo;                      // DETECT_MPM_*
+    /* groups */
+    DetectGroup **groups;
+    uint32_t n_groups;
+    uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
+    uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
+    uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1
+    DetectGroup *nonip;                // pkthdr rules for packets without IP
+    uint32_t max_pcre_pairs;
+    uint32_t n_nofp_total;
+    uint32_t *iponly_sigs;             // nums of IP-only rules, ascending
+    uint32_t n_iponly;
+    /* (gid << 32 | sid) -> index in sigs, while loading (duplicate check) */
+    uint64_t *sid_keys;
+    uint32_t *sid_vals;
+    uint32_t sid_cap;
+    uint32_t sid_n;
+    /* Optional observer of bad rules (tests, -T summaries). */
+    void (*on_bad_rule)(void *ctx, const char *file, int line, uint32_t sid, const char *why);
+    void *on_bad_rule_ctx;
+};
+
+enum { DETECT_MPM_AUTO = 0, DETECT_MPM_AC, DETECT_MPM_HS };
+
+typedef struct DetectThread {
+    const DetectEngine *de;
+    CounterSet *counters;
+    CounterSet *own_counters;          // when none was given
+    uint32_t *cand;                    // candidate nums (size n_sigs)
+    uint32_t n_cand;
+    uint8_t *cand_seen;                // dedupe bitmap (n_sigs bits)
+    void *pcre_md;                     // pcre2_match_data *
+    int64_t byte_vars[DETECT_BYTE_VARS_MAX];
+    uint32_t recursion;
+    bool recursion_hit;
+    void *pf_scratch;                  // prefilter scratch
+    CounterId c_alerts;
+    CounterId c_recursion;
+    CounterId c_nofp;
+    CounterId c_inspected;
+} DetectThread;
+
+/* detect-inspect.c: full payload chain; true when it matches. */
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+                            uint32_t len);
+/* detect-packet.c: header + match list + payload for one signature. */
+bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s);
+
+/* detect-parse.c */
+int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
+                      Signature **out, char *err, size_t errlen);
+void detect_sig_free(Signature *s);
+/* The sid a rule text declares (0 if none found): for messages about bad rules. */
+uint32_t detect_parse_scan_sid(const char *rule);
+const DetectClass *detect_class_find(const DetectEngine *de, const char *name);
+int detect_flowbit_index(DetectEngine *de, const char *name, bool is_int);
+
+/* detect-build.c */
+int detect_build_groups(DetectEngine *de);
+void detect_groups_free(DetectEngine *de);
+/* Fills out[] (3 entries) with the groups whose rules may apply to p. */
+int detect_groups_for_packet(const DetectEngine *de, const Packet *p, const DetectGroup **out);
+
+/* detect-prefilter.c: multi-pattern prefilter over a group's fast patterns.
+ * Patterns are added, then compiled; search reports each pattern id found. */
+DetectPrefilter *detect_prefilter_new(int algo);
+int detect_prefilter_add(DetectPrefilter *pf, const uint8_t *pat, uint16_t len, bool nocase,
+                         uint32_t sig_num);
+int detect_prefilter_compile(DetectPrefilter *pf);
+void detect_prefilter_free(DetectPrefilter *pf);
+void *detect_prefilter_scratch_new(const DetectEngine *de);
+void detect_prefilter_scratch_free(void *scratch);
+/* Adds matched signature nums to dt->cand (deduplicated through cand_seen). */
+void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const uint8_t *buf,
+                             uint32_t len);
+
+/* detect-threshold.c: returns true when the alert may be emitted; may also
+ * rewrite *action (rate_filter). Thread-safe. */
+DetectThresholdTable *detect_threshold_table_new(void);
+void detect_threshold_table_free(DetectThresholdTable *t);
+bool detect_threshold_check(const DetectEngine *de, const Signature *s, const Packet *p,
+                            uint8_t *action);
+int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThresholdSpec *out,
+                                char *err, size_t errlen);
+
+/* detect-flowstate.c: per-flow flowbits and flowints. */
+typedef struct DetectFlowState DetectFlowState;
+DetectFlowState *detect_flow_state(Packet *p, bool create, uint32_t n_bits, uint32_t n_ints);
+bool detect_flowbit_isset(const DetectFlowState *fs, uint32_t idx);
+void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
+bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
+void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
+
+/* Simple helpers */
+char *detect_strndup(const char *s, size_t n);
+uint32_t detect_hash(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,307 @@
+/* Per-packet detection: pick the rule groups, run the prefilter, inspect the
+ * candidates in rule order, apply actions and fill the packet's alert list.
+ * Nothing here allocates per packet: candidate arrays live in the
+ * DetectThread; the alert list is allocated once per Packet and reused. */
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "flow/flow-types.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+int detect_engine_build(DetectEngine *de)
+{
+    if (de == NULL) {
+        return VG_EINVAL;
+    }
+    if (de->is_built) {
+        return 0;
+    }
+    int rc = detect_build_groups(de);
+    if (rc != 0) {
+        return rc;
+    }
+    de->is_built = true;
+    return 0;
+}
+
+DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
+{
+    if (de == NULL || !de->is_built) {
+        return NULL;
+    }
+    DetectThread *dt = calloc(1, sizeof(*dt));
+    if (dt == NULL) {
+        return NULL;
+    }
+    dt->de = de;
+    dt->cand = malloc((de->n_sigs + 1) * sizeof(uint32_t));
+    dt->cand_seen = calloc(de->n_sigs / 8 + 1, 1);
+    dt->pcre_md = pcre2_match_data_create(de->max_pcre_pairs, NULL);
+    dt->pf_scratch = detect_prefilter_scratch_new(de);
+    dt->counters = counters;
+    if (counters == NULL) {
+        dt->own_counters = calloc(1, sizeof(*dt->own_counters));
+        dt->counters = dt->own_counters;
+    }
+    if (dt->cand == NULL || dt->cand_seen == NULL || dt->pcre_md == NULL ||
+        dt->pf_scratch == NULL || dt->counters == NULL) {
+        detect_thread_free(dt);
+        return NULL;
+    }
+    /* Registration is start-up work; workers are created before traffic. */
+    dt->c_alerts = counters_register("detect.alert", COUNTER_SUM);
+    dt->c_recursion = counters_register("detect.inspect_recursion_limit", COUNTER_SUM);
+    dt->c_nofp = counters_register("detect.nofp_inspected", COUNTER_SUM);
+    dt->c_inspected = counters_register("detect.rules_inspected", COUNTER_SUM);
+    return dt;
+}
+
+void detect_thread_free(DetectThread *dt)
+{
+    if (dt == NULL) {
+        return;
+    }
+    free(dt->cand);
+    free(dt->cand_seen);
+    pcre2_match_data_free(dt->pcre_md);
+    detect_prefilter_scratch_free(dt->pf_scratch);
+    free(dt->own_counters);
+    free(dt);
+}
+
+/* ---- header and rule matching ------------------------------------------- */
+
+static bool proto_ok(const Signature *s, const Packet *p)
+{
+    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+        return (s->flags & SIG_F_PKTHDR) != 0;
+    }
+    return (s->protos[p->proto / 8] & (1u << (p->proto % 8))) != 0;
+}
+
+static bool has_ports(const Packet *p)
+{
+    return p->l4 == PKT_L4_TCP || p->l4 == PKT_L4_UDP;
+}
+
+static bool ports_ok(const Signature *s, const Packet *p, bool reversed)
+{
+    if (s->sp.is_any && s->dp.is_any) {
+        return true;
+    }
+    if (!has_ports(p)) {
+        return false;
+    }
+    uint16_t sp = reversed ? p->dp : p->sp;
+    uint16_t dp = reversed ? p->sp : p->dp;
+    return detect_port_match(&s->sp, sp) && detect_port_match(&s->dp, dp);
+}
+
+static bool addrs_ok(const Signature *s, const Packet *p, bool reversed)
+{
+    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+        return s->src.is_any && s->dst.is_any;
+    }
+    const VgAddr *src = reversed ? &p->dst : &p->src;
+    const VgAddr *dst = reversed ? &p->src : &p->dst;
+    return detect_addr_match(&s->src, src) && detect_addr_match(&s->dst, dst);
+}
+
+static bool header_ok(const Signature *s, const Packet *p)
+{
+    if (!proto_ok(s, p)) {
+        return false;
+    }
+    if (addrs_ok(s, p, false) && ports_ok(s, p, false)) {
+        return true;
+    }
+    return (s->flags & SIG_F_BIDIR) && addrs_ok(s, p, true) && ports_ok(s, p, true);
+}
+
+bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
+{
+    if (!header_ok(s, p)) {
+        return false;
+    }
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (!l->m[i].kw->match(dt, p, s, l->m[i].ctx)) {
+            return false;
+        }
+    }
+    if (s->lists[DETECT_LIST_PMATCH].n > 0) {
+        if (p->payload_len == 0 || (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
+            return false;
+        }
+        bool ok = detect_inspect_payload(dt, s, p->payload, p->payload_len);
+        if (dt->recursion_hit) {
+            counters_incr(dt->counters, dt->c_recursion);
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+static void add_cand(DetectThread *dt, uint32_t num)
+{
+    if (!(dt->cand_seen[num / 8] & (1u << (num % 8)))) {
+        dt->cand_seen[num / 8] |= (uint8_t)(1u << (num % 8));
+        dt->cand[dt->n_cand++] = num;
+    }
+}
+
+static void add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
+{
+    if (g == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < g->n_nofp; i++) {
+        add_cand(dt, g->nofp[i]);
+    }
+    counters_add(dt->counters, dt->c_nofp, g->n_nofp);
+    if (p->payload_len > 0 && !(p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
+        detect_prefilter_search(dt, g->pf, p->payload, p->payload_len);
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a;
+    uint32_t y = *(const uint32_t *)b;
+    return x < y ? -1 : (x > y);
+}
+
+static void collect(DetectThread *dt, const Packet *p)
+{
+    const DetectEngine *de = dt->de;
+    const DetectGroup *groups[3];
+    int n = detect_groups_for_packet(de, p, groups);
+    dt->n_cand = 0;
+    for (int i = 0; i < n; i++) {
+        add_group(dt, groups[i], p);
+    }
+    if (p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) {
+        for (uint32_t i = 0; i < de->n_iponly; i++) {
+            add_cand(dt, de->iponly_sigs[i]);
+        }
+    }
+    for (uint32_t i = 0; i < dt->n_cand; i++) {
+        dt->cand_seen[dt->cand[i] / 8] = 0;
+    }
+    qsort(dt->cand, dt->n_cand, sizeof(uint32_t), cmp_u32);
+}
+
+/* ---- alerts ------------------------------------------------------------- */
+
+static PacketAlerts *alerts_of(Packet *p)
+{
+    if (p->alerts == NULL) {
+        p->alerts = calloc(1, sizeof(PacketAlerts));
+    }
+    return p->alerts;
+}
+
+const PacketAlerts *detect_packet_alerts(const Packet *p)
+{
+    return p->alerts;
+}
+
+void detect_packet_alerts_free(Packet *p)
+{
+    free(p->alerts);
+    p->alerts = NULL;
+    p->n_alerts = 0;
+}
+
+static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature *s,
+                      uint8_t action)
+{
+    if (pa == NULL) {
+        return;
+    }
+    if (pa->n >= de->alerts_max || pa->n >= DETECT_ALERTS_MAX) {
+        pa->n_discarded++;
+        return;
+    }
+    pa->alerts[pa->n++] = (PacketAlert){
+        .sid = s->sid, .gid = s->gid, .rev = s->rev, .action = action,
+        .priority = s->priority, .msg = s->msg ? s->msg : "",
+        .class_name = s->cls ? s->cls->name : NULL, .class_msg = s->cls ? s->cls->msg : NULL,
+        .metadata = s->meta, .n_metadata = s->n_meta, .sig = s,
+    };
+}
+
+static void run_post(DetectThread *dt, Packet *p, const Signature *s)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_POST];
+    for (uint16_t i = 0; i < l->n; i++) {
+        (void)l->m[i].kw->match(dt, p, s, l->m[i].ctx);
+    }
+}
+
+/* Applies a matched rule; returns true when inspection must stop (pass). */
+static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
+{
+    const DetectEngine *de = dt->de;
+    run_post(dt, p, s);
+    uint8_t action = s->action;
+    if (!detect_threshold_check(de, s, p, &action)) {
+        return false;
+    }
+    if (action == DETECT_ACTION_PASS) {
+        if (p->flow != NULL) {
+            ((Flow *)p->flow)->flags |= FLOW_F_PASS;
+        }
+        return true;
+    }
+    if (action != DETECT_ACTION_ALERT) {
+        p->flags |= PKT_F_DROP;
+    }
+    if (!(s->flags & SIG_F_NOALERT)) {
+        add_alert(de, pa, s, action);
+        p->flags |= PKT_F_ALERTED;
+        if (p->flow != NULL) {
+            ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
+        }
+        counters_incr(dt->counters, dt->c_alerts);
+    }
+    return false;
+}
+
+void detect_packet(DetectThread *dt, Packet *p)
+{
+    PacketAlerts *pa = alerts_of(p);
+    if (pa != NULL) {
+        pa->n = 0;
+        pa->n_discarded = 0;
+    }
+    p->n_alerts = 0;
+    if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
+        return;
+    }
+    collect(dt, p);
+    counters_add(dt->counters, dt->c_inspected, dt->n_cand);
+    for (uint32_t i = 0; i < dt->n_cand; i++) {
+        const Signature *s = dt->de->sigs[dt->cand[i]];
+        if (detect_sig_match(dt, p, s) && on_match(dt, p, pa, s)) {
+            break;
+        }
+    }
+    p->n_alerts = pa ? pa->n : 0;
+}
+
+void detect_print_keywords(FILE *out)
+{
+    for (size_t i = 0; i < detect_n_keywords; i++) {
+        fprintf(out, "%-18s %s\n", detect_keywords[i]->name, detect_keywords[i]->desc);
+    }
+}

@@ -1,0 +1,567 @@
+/* Rule parser: header, options, and the checks that make a rule complete.
+ *
+ * Hand-written (no regex): a rule is
+ *   action proto src sport dir dst dport (name[:value]; ...)
+ * An option value ends at the first ';' not preceded by a backslash, quotes
+ * or not, as Suricata does. Keyword setup functions receive the value with
+ * surrounding quotes removed and \; \" \\ \: unescaped, unless the keyword asks
+ * for the raw text (content, pcre). */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "util/util-error.h"
+
+int detect_err(DetectParser *dp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dp->err, sizeof(dp->err), fmt, ap);
+    va_end(ap);
+    return VG_EINVAL;
+}
+
+int detect_err_unsupported(DetectParser *dp, const char *what)
+{
+    snprintf(dp->err, sizeof(dp->err), "unsupported keyword '%s'", what);
+    return VG_EUNSUPPORTED;
+}
+
+int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, void *ctx,
+                  uint8_t pm_type)
+{
+    DetectMatchList *l = &dp->s->lists[list];
+    if (l->n == l->cap) {
+        if (l->cap >= 4096) {
+            goto fail;
+        }
+        uint16_t cap = l->cap ? (uint16_t)(l->cap * 2) : 4;
+        DetectMatch *m = realloc(l->m, cap * sizeof(*m));
+        if (m == NULL) {
+            goto fail;
+        }
+        l->m = m;
+        l->cap = cap;
+    }
+    l->m[l->n++] = (DetectMatch){ kw, ctx, pm_type };
+    if (list == DETECT_LIST_PMATCH) {
+        dp->last_pm = l->n - 1;
+        dp->s->flags |= SIG_F_HAS_PAYLOAD;
+    }
+    return 0;
+fail:
+    if (kw->free != NULL) {
+        kw->free(ctx);
+    }
+    return detect_err(dp, "too many keywords");
+}
+
+DetectContent *detect_last_content(DetectParser *dp)
+{
+    const DetectMatchList *l = &dp->s->lists[DETECT_LIST_PMATCH];
+    for (int i = (int)l->n - 1; i >= 0; i--) {
+        if (l->m[i].pm_type == DETECT_PM_CONTENT) {
+            return l->m[i].ctx;
+        }
+    }
+    return NULL;
+}
+
+int detect_byte_var_find(const Signature *s, const char *name)
+{
+    for (int i = 0; i < s->n_byte_vars; i++) {
+        if (strcmp(s->byte_var_names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+int detect_parse_value(DetectParser *dp, const char *text, bool allow_var, int64_t min,
+                       int64_t max, DetectValue *out)
+{
+    while (*text == ' ') {
+        text++;
+    }
+    const char *p = text;
+    bool neg = false;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    if (*p >= '0' && *p <= '9') {
+        int64_t v = 0;
+        bool is_hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+        if (is_hex) {
+            p += 2;
+        }
+        const char *digits = p;
+        for (; *p != '\0' && *p != ' '; p++) {
+            int d;
+            if (*p >= '0' && *p <= '9') {
+                d = *p - '0';
+            } else if (is_hex && ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')) {
+                d = (*p | 0x20) - 'a' + 10;
+            } else {
+                return detect_err(dp, "bad number '%s'", text);
+            }
+            v = v * (is_hex ? 16 : 10) + d;
+            if (v > ((int64_t)1 << 40)) {
+                return detect_err(dp, "number '%s' out of range", text);
+            }
+        }
+        while (*p == ' ') {
+            p++;
+        }
+        if (p == digits || *p != '\0') {
+            return detect_err(dp, "bad number '%s'", text);
+        }
+        v = neg ? -v : v;
+        if (v < min || v > max) {
+            return detect_err(dp, "value %lld out of range [%lld, %lld]", (long long)v,
+                              (long long)min, (long long)max);
+        }
+        *out = (DetectValue){ v, -1 };
+        return 0;
+    }
+    int idx = allow_var && !neg ? detect_byte_var_find(dp->s, text) : -1;
+    if (idx < 0) {
+        return detect_err(dp, "bad value '%s' (not a number or known byte variable)", text);
+    }
+    *out = (DetectValue){ 0, (int8_t)idx };
+    return 0;
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+static const char *const app_protos[] = {
+    "http", "http1", "http2", "dns", "tls", "ssl", "smb", "ssh", "ftp", "ftp-data", "smtp",
+    "imap", "pop3", "dcerpc", "nfs", "tftp", "ntp", "dhcp", "krb5", "snmp", "sip", "rfb",
+    "mqtt", "modbus", "dnp3", "enip", "ike", "ikev2", "rdp", "telnet", "quic", "pgsql",
+    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "sctp", "pop",
+};
+
+static void proto_set(Signature *s, unsigned p)
+{
+    s->protos[p / 8] |= (uint8_t)(1u << (p % 8));
+}
+
+static int parse_proto(DetectParser *dp, const char *name)
+{
+    Signature *s = dp->s;
+    if (strcmp(name, "ip") == 0 || strcmp(name, "pkthdr") == 0) {
+        memset(s->protos, 0xff, sizeof(s->protos));
+        if (name[0] == 'p') {
+            s->flags |= SIG_F_PKTHDR;
+        }
+    } else if (strcmp(name, "tcp") == 0 || strcmp(name, "tcp-pkt") == 0 ||
+               strcmp(name, "tcp-stream") == 0) {
+        proto_set(s, 6);
+    } else if (strcmp(name, "udp") == 0) {
+        proto_set(s, 17);
+    } else if (strcmp(name, "icmp") == 0) {
+        proto_set(s, 1);
+        proto_set(s, 58);
+    } else if (strcmp(name, "icmpv4") == 0) {
+        proto_set(s, 1);
+    } else if (strcmp(name, "icmpv6") == 0) {
+        proto_set(s, 58);
+    } else {
+        for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++) {
+            if (strcmp(name, app_protos[i]) == 0) {
+                snprintf(dp->err, sizeof(dp->err), "unsupported protocol '%.64s'", name);
+                return VG_EUNSUPPORTED;
+            }
+        }
+        return detect_err(dp, "unknown protocol '%.64s'", name);
+    }
+    return 0;
+}
+
+static int parse_action(DetectParser *dp, const char *a)
+{
+    static const struct {
+        const char *name;
+        uint8_t action;
+    } actions[] = {
+        { "alert", DETECT_ACTION_ALERT },      { "drop", DETECT_ACTION_DROP },
+        { "pass", DETECT_ACTION_PASS },        { "reject", DETECT_ACTION_REJECT },
+        { "rejectsrc", DETECT_ACTION_REJECT }, { "rejectdst", DETECT_ACTION_REJECT_DST },
+        { "rejectboth", DETECT_ACTION_REJECT_BOTH },
+    };
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (strcmp(a, actions[i].name) == 0) {
+            dp->s->action = actions[i].action;
+            return 0;
+        }
+    }
+    return detect_err(dp, "unknown action '%s'", a);
+}
+
+/* Next header token: whitespace separated, but brackets keep spaces inside. */
+static int next_token(const char **pp, char *out, size_t outlen)
+{
+    const char *p = *pp;
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    size_t n = 0;
+    int nest = 0;
+    while (*p != '\0' && (nest > 0 || (*p != ' ' && *p != '\t' && *p != '('))) {
+        nest += *p == '[' ? 1 : (*p == ']' ? -1 : 0);
+        if (n + 1 >= outlen || nest < 0) {
+            return VG_EINVAL;
+        }
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *pp = p;
+    return n > 0 && nest == 0 ? 0 : VG_EINVAL;
+}
+
+static int parse_header_tokens(DetectParser *dp, char **tok)
+{
+    Signature *s = dp->s;
+    int rc = parse_action(dp, tok[0]);
+    if (rc == 0) {
+        rc = parse_proto(dp, tok[1]);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    if (strcmp(tok[4], "<>") == 0) {
+        s->flags |= SIG_F_BIDIR;
+    } else if (strcmp(tok[4], "->") != 0) {
+        return detect_err(dp, "bad direction '%.32s'", tok[4]);
+    }
+    const DetectVars *v = &dp->de->vars;
+    if (detect_addr_parse(&s->src, tok[2], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
+        detect_addr_parse(&s->dst, tok[5], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
+        detect_port_parse(&s->sp, tok[3], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
+        detect_port_parse(&s->dp, tok[6], detect_vars_lookup, v, dp->err, sizeof(dp->err))) {
+        return VG_EINVAL;
+    }
+    return 0;
+}
+
+static int parse_header(DetectParser *dp, const char **pp)
+{
+    static const char *const what[] = { "action", "protocol", "source address", "source port",
+                                        "direction", "destination address",
+                                        "destination port" };
+    size_t cap = strlen(*pp) + 1;
+    char *buf = malloc(cap * 7);
+    if (buf == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    char *tok[7];
+    int rc = 0;
+    for (int i = 0; i < 7 && rc == 0; i++) {
+        tok[i] = buf + cap * (size_t)i;
+        if (next_token(pp, tok[i], cap) != 0) {
+            rc = detect_err(dp, "bad or missing %s in rule header", what[i]);
+        }
+    }
+    if (rc == 0) {
+        rc = parse_header_tokens(dp, tok);
+    }
+    free(buf);
+    return rc;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+/* Copies value, dropping surrounding quotes and unescaping \; \" \\ \:. */
+static void unquote(const char *v, size_t len, char *out)
+{
+    if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+        v++;
+        len -= 2;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] == '\\' && i + 1 < len && strchr(";\"\\:", v[i + 1]) != NULL) {
+            i++;
+        }
+        out[n++] = v[i];
+    }
+    out[n] = '\0';
+}
+
+static int run_option(DetectParser *dp, const char *name, const char *val, size_t vlen,
+                      bool has_val, char *scratch)
+{
+    const DetectKeyword *kw = detect_keyword_find(name);
+    if (kw == NULL) {
+        return detect_err_unsupported(dp, name);
+    }
+    if (has_val && (kw->flags & DETECT_KW_NOOPT)) {
+        return detect_err(dp, "keyword '%s' takes no value", name);
+    }
+    if (!has_val && !(kw->flags & (DETECT_KW_NOOPT | DETECT_KW_OPTIONAL))) {
+        return detect_err(dp, "keyword '%s' needs a value", name);
+    }
+    if (!has_val) {
+        return kw->setup(dp, NULL);
+    }
+    if (kw->flags & DETECT_KW_RAW_VALUE) {
+        memcpy(scratch, val, vlen);
+        scratch[vlen] = '\0';
+    } else {
+        unquote(val, vlen, scratch);
+    }
+    return kw->setup(dp, scratch);
+}
+
+static void trim_span(const char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) {
+        (*len)--;
+    }
+}
+
+/* opts points after '(' and holds everything up to the final ')'. */
+static int parse_options(DetectParser *dp, const char *opts, size_t len)
+{
+    char *scratch = malloc(len + 1);
+    if (scratch == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    int rc = 0;
+    size_t i = 0;
+    while (rc == 0 && i < len) {
+        size_t start = i;
+        while (i < len && !(opts[i] == ';' && (i == 0 || opts[i - 1] != '\\' ||
+                                               (i >= 2 && opts[i - 2] == '\\')))) {
+            i++;
+        }
+        if (i >= len) {
+            const char *rest = opts + start;
+            size_t rlen = len - start;
+            trim_span(&rest, &rlen);
+            if (rlen > 0) {
+                rc = detect_err(dp, "option '%.*s' not terminated by ';'", (int)rlen, rest);
+            }
+            break;
+        }
+        const char *opt = opts + start;
+        size_t olen = i - start;
+        i++;
+        trim_span(&opt, &olen);
+        if (olen == 0) {
+            continue;
+        }
+        const char *colon = memchr(opt, ':', olen);
+        size_t nlen = colon ? (size_t)(colon - opt) : olen;
+        const char *name = opt;
+        trim_span(&name, &nlen);
+        char kwname[64];
+        if (nlen == 0 || nlen >= sizeof(kwname)) {
+            rc = detect_err(dp, "bad option name '%.*s'", (int)(nlen < 60 ? nlen : 60), name);
+            break;
+        }
+        memcpy(kwname, name, nlen);
+        kwname[nlen] = '\0';
+        const char *val = colon ? colon + 1 : opt + olen;
+        size_t vlen = colon ? olen - nlen - 1 - (size_t)(name - opt) : 0;
+        trim_span(&val, &vlen);
+        rc = run_option(dp, kwname, val, vlen, colon != NULL, scratch);
+    }
+    free(scratch);
+    return rc;
+}
+
+/* ---- completion --------------------------------------------------------- */
+
+static bool pm_is_relative(const DetectMatch *m)
+{
+    switch (m->pm_type) {
+    case DETECT_PM_CONTENT:
+        return (((const DetectContent *)m->ctx)->flags & DETECT_CONTENT_RELATIVE) != 0;
+    case DETECT_PM_PCRE:
+        return (((const DetectPcre *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
+    case DETECT_PM_ISDATAAT:
+        return (((const DetectIsdataat *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
+    default:
+        return (((const DetectByte *)m->ctx)->flags & DETECT_BYTE_F_RELATIVE) != 0;
+    }
+}
+
+static void mark_relative_next(DetectMatch *m)
+{
+    switch (m->pm_type) {
+    case DETECT_PM_CONTENT:
+        ((DetectContent *)m->ctx)->flags |= DETECT_CONTENT_RELATIVE_NEXT;
+        break;
+    case DETECT_PM_PCRE:
+        ((DetectPcre *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
+        break;
+    case DETECT_PM_ISDATAAT:
+        ((DetectIsdataat *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
+        break;
+    default:
+        ((DetectByte *)m->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;
+        break;
+    }
+}
+
+/* Suricata's default choice: an explicit fast_pattern, else the longest
+ * positive content (the first of equal length). */
+static void pick_fast_pattern(Signature *s)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    const DetectContent *best = NULL;
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (l->m[i].pm_type != DETECT_PM_CONTENT) {
+            continue;
+        }
+        const DetectContent *c = l->m[i].ctx;
+        if (c->flags & DETECT_CONTENT_FAST_PATTERN) {
+            s->fp = c;
+            return;
+        }
+        if (!(c->flags & DETECT_CONTENT_NEGATED) && (best == NULL || c->len > best->len)) {
+            best = c;
+        }
+    }
+    s->fp = best;
+}
+
+static int finish_rule(DetectParser *dp)
+{
+    Signature *s = dp->s;
+    if (s->sid == 0) {
+        return detect_err(dp, "rule has no sid");
+    }
+    if (s->gid == 0) {
+        s->gid = 1;
+    }
+    if (!(s->flags & SIG_F_PRIORITY_SET)) {
+        s->priority = s->cls ? s->cls->priority : 3;
+    }
+    DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    for (uint16_t i = 1; i < l->n; i++) {
+        if (pm_is_relative(&l->m[i])) {
+            mark_relative_next(&l->m[i - 1]);
+        }
+    }
+    pick_fast_pattern(s);
+    if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && l->n == 0 &&
+        !(s->flags & SIG_F_PKTHDR)) {
+        s->flags |= SIG_F_IPONLY;
+    }
+    return 0;
+}
+
+void detect_sig_free(Signature *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    for (int li = 0; li < DETECT_LIST_MAX; li++) {
+        DetectMatchList *l = &s->lists[li];
+        for (uint16_t i = 0; i < l->n; i++) {
+            if (l->m[i].kw->free != NULL) {
+                l->m[i].kw->free(l->m[i].ctx);
+            }
+        }
+        free(l->m);
+    }
+    for (uint16_t i = 0; i < s->n_meta; i++) {
+        free((char *)s->meta[i].key);
+        free((char *)s->meta[i].value);
+    }
+    for (int i = 0; i < s->n_byte_vars; i++) {
+        free(s->byte_var_names[i]);
+    }
+    free(s->meta);
+    free(s->msg);
+    free(s->threshold);
+    detect_addr_free(&s->src);
+    detect_addr_free(&s->dst);
+    detect_port_free(&s->sp);
+    detect_port_free(&s->dp);
+    free(s);
+}
+
+/* Finds "sid:N" early so a rule failing before its sid option still names
+ * its sid in the warning. */
+uint32_t detect_parse_scan_sid(const char *rule)
+{
+    const char *p = rule;
+    while ((p = strstr(p, "sid")) != NULL) {
+        const char *q = p + 3;
+        bool at_start = p > rule && (p[-1] == ';' || p[-1] == ' ' || p[-1] == '(');
+        p = q;
+        while (*q == ' ') {
+            q++;
+        }
+        if (!at_start || *q != ':') {
+            continue;
+        }
+        q++;
+        while (*q == ' ') {
+            q++;
+        }
+        uint32_t v = 0;
+        while (*q >= '0' && *q <= '9' && v < 400000000u) {
+            v = v * 10 + (uint32_t)(*q++ - '0');
+        }
+        return v;
+    }
+    return 0;
+}
+
+int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
+                      Signature **out, char *err, size_t errlen)
+{
+    DetectParser *dp = calloc(1, sizeof(*dp));
+    Signature *s = calloc(1, sizeof(*s));
+    int rc = VG_ENOMEM;
+    if (dp == NULL || s == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1 };
+    s->file = (char *)file;
+    s->line = line;
+    const char *p = rule;
+    rc = parse_header(dp, &p);
+    if (rc == 0) {
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        const char *end = strrchr(p, ')');
+        const char *tail = end ? end + 1 : NULL;
+        while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\r')) {
+            tail++;
+        }
+        if (*p != '(' || end == NULL || *tail != '\0') {
+            rc = detect_err(dp, "rule options must be enclosed in '(' ')'");
+        } else {
+            rc = parse_options(dp, p + 1, (size_t)(end - p - 1));
+        }
+    }
+    if (rc == 0) {
+        rc = finish_rule(dp);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "%s", dp->err);
+        goto fail;
+    }
+    free(dp);
+    *out = s;
+    return 0;
+fail:
+    *out = NULL;
+    detect_sig_free(s);
+    free(dp);
+    return rc;
+}

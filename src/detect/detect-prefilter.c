@@ -1,0 +1,89 @@
+/* Prefilter: one multi-pattern matcher (detect/mpm) per rule group over its
+ * rules' fast patterns. A pattern's id is the rule's num, so a hit names the
+ * candidate rule directly. */
+
+#include <stdlib.h>
+
+#include "detect/detect-internal.h"
+#include "detect/mpm/detect-mpm.h"
+#include "util/util-error.h"
+
+struct DetectPrefilter {
+    MpmCtx *mpm;
+    uint32_t n_patterns;
+};
+
+static MpmAlgo to_mpm_algo(int algo)
+{
+    return algo == DETECT_MPM_AC ? MPM_ALGO_AC : (algo == DETECT_MPM_HS ? MPM_ALGO_HS
+                                                                        : MPM_ALGO_AUTO);
+}
+
+DetectPrefilter *detect_prefilter_new(int algo)
+{
+    DetectPrefilter *pf = calloc(1, sizeof(*pf));
+    if (pf == NULL) {
+        return NULL;
+    }
+    pf->mpm = mpm_ctx_new(to_mpm_algo(algo));
+    if (pf->mpm == NULL) {
+        free(pf);
+        return NULL;
+    }
+    return pf;
+}
+
+int detect_prefilter_add(DetectPrefilter *pf, const uint8_t *pat, uint16_t len, bool nocase,
+                         uint32_t sig_num)
+{
+    pf->n_patterns++;
+    return mpm_add_pattern(pf->mpm, pat, len, nocase, sig_num);
+}
+
+int detect_prefilter_compile(DetectPrefilter *pf)
+{
+    return mpm_compile(pf->mpm);
+}
+
+void detect_prefilter_free(DetectPrefilter *pf)
+{
+    if (pf != NULL) {
+        mpm_ctx_free(pf->mpm);
+        free(pf);
+    }
+}
+
+void *detect_prefilter_scratch_new(const DetectEngine *de)
+{
+    MpmThread *th = mpm_thread_new();
+    for (uint32_t i = 0; th != NULL && i < de->n_groups; i++) {
+        if (mpm_thread_prepare(th, de->groups[i]->pf->mpm) != 0) {
+            mpm_thread_free(th);
+            return NULL;
+        }
+    }
+    return th;
+}
+
+void detect_prefilter_scratch_free(void *scratch)
+{
+    mpm_thread_free(scratch);
+}
+
+static void on_match(uint32_t id, void *user)
+{
+    DetectThread *dt = user;
+    if (!(dt->cand_seen[id / 8] & (1u << (id % 8)))) {
+        dt->cand_seen[id / 8] |= (uint8_t)(1u << (id % 8));
+        dt->cand[dt->n_cand++] = id;
+    }
+}
+
+void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const uint8_t *buf,
+                             uint32_t len)
+{
+    if (pf->n_patterns == 0 || len == 0) {
+        return;
+    }
+    mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_match, dt);
+}

@@ -1,0 +1,123 @@
+#ifndef VG_DETECT_DETECT_H
+#define VG_DETECT_DETECT_H
+
+/* Detection engine: Suricata rule language, compiled into port/protocol groups
+ * with one prefilter per group, inspected per packet.
+ *
+ * Threads: a DetectEngine is built by the main thread, then read-only and shared
+ * by every worker (the only mutable part, threshold state, has its own lock).
+ * Each worker owns one DetectThread (scratch space, counters). detect_packet is
+ * called with the flow lock held when p->flow is set. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode/packet-types.h"
+#include "runtime/counters.h"
+
+struct Conf;
+struct Signature;
+
+typedef struct DetectEngine DetectEngine;
+typedef struct DetectThread DetectThread;
+
+typedef enum DetectAction {
+    DETECT_ACTION_ALERT = 0,
+    DETECT_ACTION_PASS,
+    DETECT_ACTION_DROP,
+    DETECT_ACTION_REJECT,        // reject to the source (rejectsrc)
+    DETECT_ACTION_REJECT_DST,
+    DETECT_ACTION_REJECT_BOTH,
+} DetectAction;
+
+#define DETECT_ALERTS_MAX 15     // default packet-alert-max
+
+typedef struct DetectMetadata {
+    const char *key;
+    const char *value;
+} DetectMetadata;
+
+typedef struct PacketAlert {
+    uint32_t sid;
+    uint32_t gid;
+    uint32_t rev;
+    uint8_t action;              // DetectAction
+    bool is_flow_pass;
+    int priority;                // severity as EVE prints it
+    const char *msg;
+    const char *class_name;      // NULL without classtype
+    const char *class_msg;
+    const DetectMetadata *metadata;
+    uint16_t n_metadata;
+    const struct Signature *sig; // valid while the engine lives
+} PacketAlert;
+
+typedef struct PacketAlerts {
+    uint16_t n;
+    uint16_t n_discarded;        // matches beyond the cap
+    PacketAlert alerts[DETECT_ALERTS_MAX];
+} PacketAlerts;
+
+typedef struct DetectLoadOptions {
+    const char *exclusive_file;  // -S: only this file
+    const char **extra_files;    // -s: in addition to the configured ones
+    size_t n_extra;
+} DetectLoadOptions;
+
+/* Builds an engine from the configuration (default-rule-path, rule-files,
+ * classification-file, reference-config-file, threshold-file, mpm-algo,
+ * action-order, packet-alert-max, vars). conf may be NULL: built-in defaults.
+ * Bad rules are skipped with a warning; returns NULL only on fatal errors. */
+DetectEngine *detect_engine_new(const struct Conf *conf, const DetectLoadOptions *opts)
+    __attribute__((warn_unused_result));
+
+/* An engine without rules and with built-in defaults; add rules with
+ * detect_engine_load_string, then detect_engine_build (tests, fuzzing). */
+DetectEngine *detect_engine_new_empty(void) __attribute__((warn_unused_result));
+
+/* Parse rules from a string (one per line, trailing backslash continues);
+ * name is used in messages. Returns the number of rules that failed (>= 0) or
+ * VG_E*. The engine must not have been built yet. */
+int detect_engine_load_string(DetectEngine *de, const char *rules, const char *name);
+
+/* Load a file of rules (same rules as above). */
+int detect_engine_load_file(DetectEngine *de, const char *path);
+
+/* Load classification.config / threshold.config content from a string. */
+int detect_engine_load_classification_string(DetectEngine *de, const char *text,
+                                             const char *name);
+int detect_engine_load_threshold_string(DetectEngine *de, const char *text, const char *name);
+
+/* Compile groups and prefilters. After this the engine is read-only and no
+ * more rules may be loaded. detect_engine_new builds already. */
+int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
+
+void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
+void detect_engine_free(DetectEngine *de);
+
+/* Per-thread scratch for a built engine (NULL if not built). counters may be
+ * NULL (tests); detection counters are registered by detect_engine_build. */
+DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
+    __attribute__((warn_unused_result));
+void detect_thread_free(DetectThread *dt);
+
+/* Inspect one packet, filling its alert list (replacing any previous one). */
+void detect_packet(DetectThread *dt, Packet *p);
+
+/* The packet's alerts from the last detect_packet (NULL if none yet). */
+const PacketAlerts *detect_packet_alerts(const Packet *p);
+/* Release the alert list attached to a Packet (packet pool teardown). The
+ * list is allocated once per Packet and reused: no allocation per packet. */
+void detect_packet_alerts_free(Packet *p);
+
+/* Flowbits/flowints live in flow->storage[id]; main registers the id with the
+ * flow engine and hands it here at start-up (before threads start). */
+void detect_set_flow_storage_id(int id);
+void detect_flow_storage_free(void *state);
+
+/* --list-keywords */
+void detect_print_keywords(FILE *out);
+
+#endif

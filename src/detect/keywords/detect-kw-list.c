@@ -1,0 +1,38 @@
+/* The one list of built-in rule keywords. Adding a keyword: one descriptor in
+ * its family's file, one line here. */
+
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
+
+const DetectKeyword *const detect_keywords[] = {
+    &detect_kw_msg, &detect_kw_sid, &detect_kw_rev, &detect_kw_gid, &detect_kw_classtype,
+    &detect_kw_priority, &detect_kw_reference, &detect_kw_metadata, &detect_kw_target,
+    &detect_kw_content, &detect_kw_nocase, &detect_kw_rawbytes, &detect_kw_offset,
+    &detect_kw_depth, &detect_kw_distance, &detect_kw_within, &detect_kw_startswith,
+    &detect_kw_endswith, &detect_kw_fast_pattern, &detect_kw_isdataat, &detect_kw_dsize,
+    &detect_kw_pkt_data,
+    &detect_kw_pcre,
+    &detect_kw_byte_test, &detect_kw_byte_jump, &detect_kw_byte_extract, &detect_kw_byte_math,
+    &detect_kw_flow,
+    &detect_kw_flowbits, &detect_kw_flowint, &detect_kw_noalert,
+    &detect_kw_ttl, &detect_kw_tos, &detect_kw_id, &detect_kw_ipopts, &detect_kw_fragbits,
+    &detect_kw_fragoffset, &detect_kw_ip_proto, &detect_kw_sameip,
+    &detect_kw_flags, &detect_kw_seq, &detect_kw_ack, &detect_kw_window,
+    &detect_kw_itype, &detect_kw_icode, &detect_kw_icmp_id, &detect_kw_icmp_seq,
+    &detect_kw_threshold, &detect_kw_detection_filter,
+    &detect_kw_decode_event,
+};
+
+const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
+
+const DetectKeyword *detect_keyword_find(const char *name)
+{
+    for (size_t i = 0; i < detect_n_keywords; i++) {
+        if (strcmp(detect_keywords[i]->name, name) == 0) {
+            return detect_keywords[i];
+        }
+    }
+    return NULL;
+}

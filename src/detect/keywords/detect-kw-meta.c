@@ -1,0 +1,166 @@
+/* Rule metadata keywords: msg sid rev gid classtype priority reference
+ * metadata target. They describe the rule and never inspect packets. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
+#include "util/util-error.h"
+
+static int setup_msg(DetectParser *dp, const char *arg)
+{
+    free(dp->s->msg);
+    dp->s->msg = detect_strndup(arg, strlen(arg));
+    return dp->s->msg ? 0 : detect_err(dp, "out of memory");
+}
+
+static int setup_u32(DetectParser *dp, const char *arg, const char *what, int64_t min,
+                     uint32_t *out)
+{
+    DetectValue v;
+    if (detect_parse_value(dp, arg, false, min, UINT32_MAX, &v) != 0) {
+        return detect_err(dp, "bad %s '%s'", what, arg);
+    }
+    *out = (uint32_t)v.val;
+    return 0;
+}
+
+static int setup_sid(DetectParser *dp, const char *arg)
+{
+    return setup_u32(dp, arg, "sid", 1, &dp->s->sid);
+}
+
+static int setup_rev(DetectParser *dp, const char *arg)
+{
+    return setup_u32(dp, arg, "rev", 0, &dp->s->rev);
+}
+
+static int setup_gid(DetectParser *dp, const char *arg)
+{
+    return setup_u32(dp, arg, "gid", 0, &dp->s->gid);
+}
+
+static int setup_classtype(DetectParser *dp, const char *arg)
+{
+    const DetectClass *c = detect_class_find(dp->de, arg);
+    if (c == NULL) {
+        return detect_err(dp, "unknown classtype '%s'", arg);
+    }
+    dp->s->cls = c;
+    return 0;
+}
+
+static int setup_priority(DetectParser *dp, const char *arg)
+{
+    DetectValue v;
+    if (detect_parse_value(dp, arg, false, 1, 255, &v) != 0) {
+        return detect_err(dp, "bad priority '%s' (1-255)", arg);
+    }
+    dp->s->priority = (int)v.val;
+    dp->s->flags |= SIG_F_PRIORITY_SET;
+    return 0;
+}
+
+static int setup_reference(DetectParser *dp, const char *arg)
+{
+    const char *comma = strchr(arg, ',');
+    if (comma == NULL || comma == arg || comma[1] == '\0') {
+        return detect_err(dp, "bad reference '%s' (expected system,id)", arg);
+    }
+    return 0;
+}
+
+static int add_meta(DetectParser *dp, const char *k, size_t klen, const char *v, size_t vlen)
+{
+    Signature *s = dp->s;
+    if (s->n_meta >= 256) {
+        return detect_err(dp, "too many metadata entries");
+    }
+    DetectMetadata *m = realloc(s->meta, (s->n_meta + 1u) * sizeof(*m));
+    if (m == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    s->meta = m;
+    char *key = detect_strndup(k, klen);
+    char *val = detect_strndup(v, vlen);
+    if (key == NULL || val == NULL) {
+        free(key);
+        free(val);
+        return detect_err(dp, "out of memory");
+    }
+    m[s->n_meta++] = (DetectMetadata){ key, val };
+    return 0;
+}
+
+/* "key value, key value": each entry is split at its first space. */
+static int setup_metadata(DetectParser *dp, const char *arg)
+{
+    const char *p = arg;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ') {
+            len--;
+        }
+        if (len > 0) {
+            const char *sp = memchr(p, ' ', len);
+            size_t klen = sp ? (size_t)(sp - p) : len;
+            const char *v = sp ? sp + 1 : p + len;
+            while (v < p + len && *v == ' ') {
+                v++;
+            }
+            if (add_meta(dp, p, klen, v, (size_t)(p + len - v)) != 0) {
+                return VG_ENOMEM;
+            }
+        }
+        p = end ? end + 1 : p + strlen(p);
+    }
+    return 0;
+}
+
+static int setup_target(DetectParser *dp, const char *arg)
+{
+    if (strcmp(arg, "src_ip") == 0) {
+        dp->s->flags |= SIG_F_TARGET_SRC;
+    } else if (strcmp(arg, "dest_ip") == 0) {
+        dp->s->flags |= SIG_F_TARGET_DST;
+    } else {
+        return detect_err(dp, "bad target '%s' (src_ip or dest_ip)", arg);
+    }
+    return 0;
+}
+
+const DetectKeyword detect_kw_msg = {
+    .name = "msg", .desc = "message of the alert", .setup = setup_msg,
+};
+const DetectKeyword detect_kw_sid = {
+    .name = "sid", .desc = "signature id", .setup = setup_sid,
+};
+const DetectKeyword detect_kw_rev = {
+    .name = "rev", .desc = "signature revision", .setup = setup_rev,
+};
+const DetectKeyword detect_kw_gid = {
+    .name = "gid", .desc = "generator id", .setup = setup_gid,
+};
+const DetectKeyword detect_kw_classtype = {
+    .name = "classtype", .desc = "classification (classification.config)",
+    .setup = setup_classtype,
+};
+const DetectKeyword detect_kw_priority = {
+    .name = "priority", .desc = "alert priority 1-255", .setup = setup_priority,
+};
+const DetectKeyword detect_kw_reference = {
+    .name = "reference", .desc = "external reference system,id", .setup = setup_reference,
+};
+const DetectKeyword detect_kw_metadata = {
+    .name = "metadata", .desc = "key value pairs logged with the alert",
+    .setup = setup_metadata,
+};
+const DetectKeyword detect_kw_target = {
+    .name = "target", .desc = "which side is the target (src_ip, dest_ip)",
+    .setup = setup_target,
+};

@@ -1,0 +1,115 @@
+/* pcre: Perl-compatible regular expressions over the payload (PCRE2 + JIT).
+ * "/regex/flags", optionally negated with '!'. Flags: i s m x A E G R B O.
+ * The HTTP buffer flags (U I P Q H D M C S Y V W Z) are refused until the
+ * HTTP parser exists. Matching runs from detect-inspect.c. */
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
+#include "util/util-error.h"
+
+static void pcre_free_ctx(void *ctx)
+{
+    DetectPcre *p = ctx;
+    if (p != NULL) {
+        pcre2_code_free(p->code);
+        free(p);
+    }
+}
+
+static int apply_flag(DetectParser *dp, char f, uint32_t *opts, DetectPcre *pc)
+{
+    switch (f) {
+    case 'i': *opts |= PCRE2_CASELESS; break;
+    case 's': *opts |= PCRE2_DOTALL; break;
+    case 'm': *opts |= PCRE2_MULTILINE; break;
+    case 'x': *opts |= PCRE2_EXTENDED; break;
+    case 'A': *opts |= PCRE2_ANCHORED; break;
+    case 'E': *opts |= PCRE2_DOLLAR_ENDONLY; break;
+    case 'G': *opts |= PCRE2_UNGREEDY; break;
+    case 'R': pc->flags |= DETECT_PM_F_RELATIVE; break;
+    case 'B':
+    case 'O':
+        break;
+    default:
+        if (strchr("UIPQHDMCSYVWZ", f) != NULL) {
+            return detect_err(dp, "unsupported pcre modifier '%c' (HTTP buffers are not "
+                                  "inspected yet)", f);
+        }
+        return detect_err(dp, "unknown pcre modifier '%c'", f);
+    }
+    return 0;
+}
+
+static int compile(DetectParser *dp, DetectPcre *pc, const char *re, size_t len, uint32_t opts)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff, NULL);
+    if (code == NULL) {
+        PCRE2_UCHAR msg[128];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return detect_err(dp, "pcre compile error at offset %zu: %s", (size_t)erroff,
+                          (const char *)msg);
+    }
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter
+    uint32_t captures = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &captures);
+    pc->code = code;
+    pc->ovec_pairs = captures + 1;
+    return 0;
+}
+
+static int setup_pcre(DetectParser *dp, const char *arg)
+{
+    while (*arg == ' ') {
+        arg++;
+    }
+    bool neg = *arg == '!';
+    arg += neg;
+    size_t len = strlen(arg);
+    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
+        return detect_err(dp, "pcre must be quoted");
+    }
+    arg++;
+    len -= 2;
+    const char *last = NULL;
+    for (size_t i = len; i > 0; i--) {
+        if (arg[i - 1] == '/') {
+            last = arg + i - 1;
+            break;
+        }
+    }
+    if (len < 2 || arg[0] != '/' || last == NULL || last == arg) {
+        return detect_err(dp, "pcre must look like \"/regex/flags\"");
+    }
+    DetectPcre *pc = calloc(1, sizeof(*pc));
+    if (pc == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    pc->flags = neg ? DETECT_PM_F_NEGATED : 0;
+    uint32_t opts = 0;
+    for (const char *f = last + 1; f < arg + len; f++) {
+        if (apply_flag(dp, *f, &opts, pc) != 0) {
+            free(pc);
+            return VG_EINVAL;
+        }
+    }
+    if (compile(dp, pc, arg + 1, (size_t)(last - arg - 1), opts) != 0) {
+        free(pc);
+        return VG_EINVAL;
+    }
+    if (pc->ovec_pairs > dp->de->max_pcre_pairs) {
+        dp->de->max_pcre_pairs = pc->ovec_pairs;
+    }
+    return detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE);
+}
+
+const DetectKeyword detect_kw_pcre = {
+    .name = "pcre", .desc = "regular expression on the payload (\"/re/flags\")",
+    .flags = DETECT_KW_RAW_VALUE, .setup = setup_pcre, .free = pcre_free_ctx,
+};

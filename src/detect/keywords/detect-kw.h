@@ -1,0 +1,48 @@
+#ifndef VG_DETECT_KEYWORDS_DETECT_KW_H
+#define VG_DETECT_KEYWORDS_DETECT_KW_H
+
+/* Keyword descriptors (one const struct each, listed in detect-kw-list.c) and
+ * helpers shared by keyword files. Internal to src/detect/. */
+
+#include "detect/detect-internal.h"
+
+/* Unsigned comparisons used by ttl, id, dsize, window, itype, ...:
+ * "N", "=N", "<N", ">N", "<=N", ">=N", "!N", "N<>M" (exclusive), "N-M" (inclusive). */
+enum { DETECT_U_EQ = 0, DETECT_U_LT, DETECT_U_GT, DETECT_U_LE, DETECT_U_GE, DETECT_U_NE,
+       DETECT_U_RANGE, DETECT_U_RANGE_INCL };
+
+typedef struct DetectUint {
+    uint8_t mode;
+    uint64_t lo;
+    uint64_t hi;
+} DetectUint;
+
+int detect_uint_parse(DetectParser *dp, const char *arg, uint64_t max, DetectUint *out);
+bool detect_uint_match(const DetectUint *u, uint64_t v);
+/* Parses and appends a DetectUint to the match list for kw. */
+int detect_uint_setup(DetectParser *dp, const char *arg, uint64_t max, const DetectKeyword *kw);
+
+/* String to an integer in [min, max]; false when not a whole number. */
+bool detect_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+extern const DetectKeyword detect_kw_msg, detect_kw_sid, detect_kw_rev, detect_kw_gid,
+    detect_kw_classtype, detect_kw_priority, detect_kw_reference, detect_kw_metadata,
+    detect_kw_target;
+extern const DetectKeyword detect_kw_content, detect_kw_nocase, detect_kw_rawbytes,
+    detect_kw_offset, detect_kw_depth, detect_kw_distance, detect_kw_within,
+    detect_kw_startswith, detect_kw_endswith, detect_kw_fast_pattern, detect_kw_isdataat,
+    detect_kw_dsize, detect_kw_pkt_data;
+extern const DetectKeyword detect_kw_pcre;
+extern const DetectKeyword detect_kw_byte_test, detect_kw_byte_jump, detect_kw_byte_extract,
+    detect_kw_byte_math;
+extern const DetectKeyword detect_kw_flow;
+extern const DetectKeyword detect_kw_flowbits, detect_kw_flowint, detect_kw_noalert;
+extern const DetectKeyword detect_kw_ttl, detect_kw_tos, detect_kw_id, detect_kw_ipopts,
+    detect_kw_fragbits, detect_kw_fragoffset, detect_kw_ip_proto, detect_kw_sameip;
+extern const DetectKeyword detect_kw_flags, detect_kw_seq, detect_kw_ack, detect_kw_window;
+extern const DetectKeyword detect_kw_itype, detect_kw_icode, detect_kw_icmp_id,
+    detect_kw_icmp_seq;
+extern const DetectKeyword detect_kw_threshold, detect_kw_detection_filter;
+extern const DetectKeyword detect_kw_decode_event;
+
+#endif

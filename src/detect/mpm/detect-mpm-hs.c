@@ -1,0 +1,252 @@
+/* Hyperscan backend: one block-mode database per context, pattern ids are
+ * the indices of the de-duplicated patterns. Each pattern is compiled with
+ * HS_FLAG_SINGLEMATCH (Hyperscan then reports it at most once per scan);
+ * mapping to caller ids and de-duplication of ids is done in
+ * mpm_report_pattern. Built without Hyperscan, this file provides stubs
+ * that say the backend is unavailable. */
+
+#include "detect/mpm/detect-mpm-internal.h"
+#include "util/util-error.h"
+
+#ifdef VG_HAVE_HYPERSCAN
+
+#include <hs/hs.h>
+#include <stdlib.h>
+
+#include "util/util-log.h"
+
+/* Pure-literal compilation (NUL and all bytes allowed) came with 5.2. */
+#if HS_MAJOR > 5 || (HS_MAJOR == 5 && HS_MINOR >= 2)
+#define MPM_HS_HAVE_LIT 1
+#endif
+
+struct MpmHs {
+    hs_database_t *db; // NULL when the context has no pattern
+    size_t db_bytes;
+};
+
+bool mpm_hs_available(void)
+{
+    return hs_valid_platform() == HS_SUCCESS;
+}
+
+static unsigned pattern_flags(const MpmPattern *p)
+{
+    return HS_FLAG_SINGLEMATCH | (p->nocase ? HS_FLAG_CASELESS : 0);
+}
+
+#ifdef MPM_HS_HAVE_LIT
+
+static hs_error_t compile_db(const MpmCtx *ctx, hs_database_t **db, hs_compile_error_t **err)
+{
+    uint32_t n = ctx->n_pats;
+    const char **exprs = malloc((size_t)n * sizeof(*exprs));
+    unsigned *flags = malloc((size_t)n * sizeof(*flags));
+    unsigned *ids = malloc((size_t)n * sizeof(*ids));
+    size_t *lens = malloc((size_t)n * sizeof(*lens));
+    hs_error_t rc = HS_NOMEM;
+    if (exprs != NULL && flags != NULL && ids != NULL && lens != NULL) {
+        for (uint32_t i = 0; i < n; i++) {
+            exprs[i] = (const char *)ctx->bytes + ctx->pats[i].bytes_off;
+            flags[i] = pattern_flags(&ctx->pats[i]);
+            ids[i] = i;
+            lens[i] = ctx->pats[i].len;
+        }
+        rc = hs_compile_lit_multi(exprs, flags, ids, lens, n, HS_MODE_BLOCK, NULL, db, err);
+    }
+    free(exprs);
+    free(flags);
+    free(ids);
+    free(lens);
+    return rc;
+}
+
+#else
+
+/* Older Hyperscan: each byte escaped as \xNN in a regular expression. */
+static char *escape_pattern(const uint8_t *b, uint16_t len)
+{
+    char *s = malloc((size_t)len * 4 + 1);
+    if (s == NULL) {
+        return NULL;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (uint16_t i = 0; i < len; i++) {
+        s[i * 4] = '\\';
+        s[i * 4 + 1] = 'x';
+        s[i * 4 + 2] = hex[b[i] >> 4];
+        s[i * 4 + 3] = hex[b[i] & 15];
+    }
+    s[(size_t)len * 4] = '\0';
+    return s;
+}
+
+static hs_error_t compile_db(const MpmCtx *ctx, hs_database_t **db, hs_compile_error_t **err)
+{
+    uint32_t n = ctx->n_pats;
+    char **exprs = calloc(n, sizeof(*exprs));
+    unsigned *flags = malloc((size_t)n * sizeof(*flags));
+    unsigned *ids = malloc((size_t)n * sizeof(*ids));
+    hs_error_t rc = HS_NOMEM;
+    if (exprs == NULL || flags == NULL || ids == NULL) {
+        goto out;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        exprs[i] = escape_pattern(ctx->bytes + ctx->pats[i].bytes_off, ctx->pats[i].len);
+        if (exprs[i] == NULL) {
+            goto out;
+        }
+        flags[i] = pattern_flags(&ctx->pats[i]);
+        ids[i] = i;
+    }
+    rc = hs_compile_multi((const char *const *)exprs, flags, ids, n, HS_MODE_BLOCK, NULL, db,
+                          err);
+out:
+    for (uint32_t i = 0; exprs != NULL && i < n; i++) {
+        free(exprs[i]);
+    }
+    free(exprs);
+    free(flags);
+    free(ids);
+    return rc;
+}
+
+#endif
+
+int mpm_hs_compile(MpmCtx *ctx)
+{
+    MpmHs *hs = calloc(1, sizeof(*hs));
+    if (hs == NULL) {
+        return VG_ENOMEM;
+    }
+    ctx->hs = hs;
+    if (ctx->n_pats == 0) {
+        return 0; // Hyperscan refuses an empty set; scans stop before it
+    }
+    hs_compile_error_t *err = NULL;
+    hs_error_t rc = compile_db(ctx, &hs->db, &err);
+    if (rc != HS_SUCCESS) {
+        VG_ERROR("Hyperscan could not compile %u fast patterns: %s", ctx->n_pats,
+                 err != NULL && err->message != NULL ? err->message : "out of memory");
+        hs_free_compile_error(err);
+        return rc == HS_NOMEM ? VG_ENOMEM : VG_EINVAL;
+    }
+    if (hs_database_size(hs->db, &hs->db_bytes) != HS_SUCCESS) {
+        hs->db_bytes = 0;
+    }
+    return 0;
+}
+
+int mpm_hs_thread_prepare(MpmThread *th, const MpmCtx *ctx)
+{
+    if (ctx->hs == NULL || ctx->hs->db == NULL) {
+        return 0;
+    }
+    hs_scratch_t *scratch = th->hs_scratch;
+    hs_error_t rc = hs_alloc_scratch(ctx->hs->db, &scratch);
+    if (rc != HS_SUCCESS) {
+        return rc == HS_NOMEM ? VG_ENOMEM : VG_EINVAL;
+    }
+    th->hs_scratch = scratch;
+    return 0;
+}
+
+bool mpm_hs_thread_ready(const MpmThread *th, const MpmCtx *ctx)
+{
+    return ctx->hs != NULL && (ctx->hs->db == NULL || th->hs_scratch != NULL);
+}
+
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *arg)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    MpmScan *s = arg;
+    if (id < s->ctx->n_pats && !mpm_pattern_seen(s, id)) {
+        mpm_report_pattern(s, id);
+    }
+    return 0; // keep scanning
+}
+
+void mpm_hs_scan(const MpmCtx *ctx, MpmScan *s, const uint8_t *buf, uint32_t len)
+{
+    if (ctx->hs->db == NULL) {
+        return;
+    }
+    /* A failure here means a scratch not prepared for this database (a
+     * caller bug): nothing is reported. */
+    (void)hs_scan(ctx->hs->db, (const char *)buf, len, 0, s->th->hs_scratch, on_match, s);
+}
+
+size_t mpm_hs_memory(const MpmHs *hs)
+{
+    return sizeof(*hs) + hs->db_bytes;
+}
+
+void mpm_hs_free(MpmHs *hs)
+{
+    if (hs == NULL) {
+        return;
+    }
+    hs_free_database(hs->db);
+    free(hs);
+}
+
+void mpm_hs_scratch_free(void *scratch)
+{
+    hs_free_scratch(scratch);
+}
+
+#else // !VG_HAVE_HYPERSCAN
+
+bool mpm_hs_available(void)
+{
+    return false;
+}
+
+int mpm_hs_compile(MpmCtx *ctx)
+{
+    (void)ctx;
+    return VG_EUNSUPPORTED;
+}
+
+int mpm_hs_thread_prepare(MpmThread *th, const MpmCtx *ctx)
+{
+    (void)th;
+    (void)ctx;
+    return VG_EUNSUPPORTED;
+}
+
+bool mpm_hs_thread_ready(const MpmThread *th, const MpmCtx *ctx)
+{
+    (void)th;
+    (void)ctx;
+    return false;
+}
+
+void mpm_hs_scan(const MpmCtx *ctx, MpmScan *s, const uint8_t *buf, uint32_t len)
+{
+    (void)ctx;
+    (void)s;
+    (void)buf;
+    (void)len;
+}
+
+size_t mpm_hs_memory(const MpmHs *hs)
+{
+    (void)hs;
+    return 0;
+}
+
+void mpm_hs_free(MpmHs *hs)
+{
+    (void)hs;
+}
+
+void mpm_hs_scratch_free(void *scratch)
+{
+    (void)scratch;
+}
+
+#endif
