@@ -23,7 +23,7 @@ static void port_group_excludes_other_ports(void **state)
     (void)state;
     DetectEngine *de = test_engine("alert tcp any any -> any 80 (content:\"hello\"; sid:1;)", NULL);
     DetectThread *dt = detect_thread_new(de, NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, sizeof(payload) - 1);
     assert_int_equal(run_on(de, dt, &p)->n, 1);
     uint64_t inspected = counters_get(dt->counters, dt->c_inspected);
@@ -41,7 +41,7 @@ static void source_port_rules_are_found(void **state)
     (void)state;
     DetectEngine *de = test_engine("alert tcp any 80 -> any any (content:\"hello\"; sid:1;)\n"
                                    "alert udp any any -> any 53 (sid:2;)", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_packet(&p, PKT_L4_TCP, "192.0.2.1", 80, "10.0.0.1", 40000, payload, 11);
     assert_int_equal(test_run(de, &p), 1);
     test_packet(&p, PKT_L4_TCP, "192.0.2.1", 81, "10.0.0.1", 40000, payload, 11);
@@ -57,7 +57,7 @@ static void bidirectional_rule_matches_both_ways(void **state)
     (void)state;
     DetectEngine *de = test_engine("alert tcp 10.0.0.1 any <> 192.0.2.1 80 (sid:1; "
                                    "content:\"hello\";)", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_packet(&p, PKT_L4_TCP, "10.0.0.1", 40000, "192.0.2.1", 80, payload, 11);
     assert_int_equal(test_run(de, &p), 1);
     test_packet(&p, PKT_L4_TCP, "192.0.2.1", 80, "10.0.0.1", 40000, payload, 11);
@@ -74,7 +74,7 @@ static void address_negation_and_vars(void **state)
     DetectEngine *de = test_engine("alert ip $HOME_NET any -> $EXTERNAL_NET any (sid:1;)\n"
                                    "alert ip [10.0.0.0/8,!10.0.0.1] any -> any any (sid:2;)\n",
                                    NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, 11);  // 10.0.0.1 -> 192.0.2.1
     assert_int_equal(test_run(de, &p), 1);
     assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 1);
@@ -89,7 +89,7 @@ static void ipv6_addresses_match(void **state)
 {
     (void)state;
     DetectEngine *de = test_engine("alert tcp 2001:db8::/32 any -> any any (sid:1;)", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_packet(&p, PKT_L4_TCP, "2001:db8::5", 1, "2001:db9::1", 2, NULL, 0);
     assert_int_equal(test_run(de, &p), 1);
     test_packet(&p, PKT_L4_TCP, "2001:db9::5", 1, "2001:db8::1", 2, NULL, 0);
@@ -106,7 +106,7 @@ static void alerts_follow_action_order_then_priority(void **state)
         "alert tcp any any -> any any (content:\"hello\"; priority:1; sid:2;)\n"
         "drop tcp any any -> any any (content:\"hello\"; priority:3; sid:3;)\n"
         "reject tcp any any -> any any (content:\"hello\"; sid:4;)\n", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, 11);
     assert_int_equal(test_run(de, &p), 4);
     const PacketAlerts *pa = detect_packet_alerts(&p);
@@ -126,7 +126,7 @@ static void pass_rule_stops_inspection_and_passes_flow(void **state)
     DetectEngine *de = test_engine(
         "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
         "pass tcp any any -> any any (content:\"world\"; sid:2;)\n", NULL);
-    Packet p;
+    Packet p = { 0 };
     Flow f;
     memset(&f, 0, sizeof(f));
     test_tcp(&p, payload, 11);
@@ -147,7 +147,7 @@ static void alerts_capped_at_fifteen(void **state)
         strcat(rules, r);
     }
     DetectEngine *de = test_engine(rules, NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, 11);
     assert_int_equal(test_run(de, &p), 15);
     assert_int_equal(detect_packet_alerts(&p)->n_discarded, 5);
@@ -161,7 +161,7 @@ static void alert_carries_class_and_message(void **state)
     (void)state;
     DetectEngine *de = test_engine("alert tcp any any -> any any (msg:\"m1\"; "
                                    "classtype:trojan-activity; rev:3; sid:77;)", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, 11);
     assert_int_equal(test_run(de, &p), 1);
     const PacketAlert *a = &detect_packet_alerts(&p)->alerts[0];
@@ -182,7 +182,7 @@ static void flow_keyword_direction_and_state(void **state)
                                    "sid:1;)\nalert tcp any any -> any any (flow:only_stream; "
                                    "sid:2;)\nalert tcp any any -> any any (flow:no_stream,"
                                    "to_client; sid:3;)", NULL);
-    Packet p;
+    Packet p = { 0 };
     Flow f;
     memset(&f, 0, sizeof(f));
     test_tcp(&p, payload, 11);
@@ -212,7 +212,7 @@ static void flowbits_set_then_isset_on_next_packet(void **state)
     DetectThread *dt = detect_thread_new(de, NULL);
     Flow f;
     memset(&f, 0, sizeof(f));
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, "cmd", 3);
     p.flow = &f;
     assert_int_equal(run_on(de, dt, &p)->n, 1);
@@ -244,7 +244,7 @@ static void flowbits_or_and_toggle(void **state)
     DetectThread *dt = detect_thread_new(de, NULL);
     Flow f;
     memset(&f, 0, sizeof(f));
-    Packet p;
+    Packet p = { 0 };
     const char *seq[] = { "a", "b", "c", "b", "d" };
     int want[] = { 0, 1, 0, 0, 1 };
     for (int i = 0; i < 5; i++) {
@@ -268,7 +268,7 @@ static void flowint_counts_across_packets(void **state)
     DetectThread *dt = detect_thread_new(de, NULL);
     Flow f;
     memset(&f, 0, sizeof(f));
-    Packet p;
+    Packet p = { 0 };
     int want[] = { 0, 1, 1 };
     for (int i = 0; i < 3; i++) {
         test_tcp(&p, "x", 1);
@@ -292,7 +292,7 @@ static int count_alerts(const char *rules, const char *tcfg, int n_packets, int6
     assert_int_equal(detect_engine_build(de), 0);
     DetectThread *dt = detect_thread_new(de, NULL);
     int total = 0;
-    Packet p;
+    Packet p = { 0 };
     for (int i = 0; i < n_packets; i++) {
         test_tcp(&p, payload, 11);
         p.ts_sec = 1000 + i * step_s;
@@ -349,7 +349,7 @@ static void rate_filter_changes_action(void **state)
         "track by_src, count 2, seconds 60, new_action drop, timeout 30\n", "t"), 0);
     assert_int_equal(detect_engine_build(de), 0);
     DetectThread *dt = detect_thread_new(de, NULL);
-    Packet p;
+    Packet p = { 0 };
     uint8_t actions[4];
     for (int i = 0; i < 4; i++) {
         test_tcp(&p, payload, 11);
@@ -378,7 +378,7 @@ static void header_keywords_match_fields(void **state)
         "alert ip any any -> any any (sameip; sid:6;)\n"
         "alert ip any any -> any any (ipopts:rr; sid:7;)\n"
         "alert ip any any -> any any (fragoffset:>0; sid:8;)\n", NULL);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, NULL, 0);
     p.ip4.ttl = 5;
     p.tcp.flags = TH_SYN | TH_ECN;
@@ -408,13 +408,14 @@ static void decode_event_rule_matches_raised_event(void **state)
                                    "truncated packet\"; decode-event:ipv4.trunc_pkt; "
                                    "sid:2200003; rev:2;)", NULL);
     assert_int_equal(de->loaded, 1);
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, NULL, 0);
     assert_int_equal(test_run(de, &p), 0);
     p.events[0] = (uint16_t)decode_event_by_name("ipv4.trunc_pkt");
     p.n_events = 1;
     assert_int_equal(test_run(de, &p), 1);
-    memset(&p, 0, sizeof(p));  // a packet that never got an IP layer
+    p.l3 = PKT_L3_NONE;  // a packet that never got an IP layer
+    p.l4 = PKT_L4_NONE;
     p.events[0] = (uint16_t)decode_event_by_name("ipv4.trunc_pkt");
     p.n_events = 1;
     assert_int_equal(test_run(de, &p), 1);
