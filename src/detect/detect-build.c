@@ -46,6 +46,9 @@ static int sig_order(const void *a, const void *b)
 
 static void order_sigs(DetectEngine *de)
 {
+    if (de->n_sigs == 0) {
+        return;
+    }
     sort_engine = de;
     qsort(de->sigs, de->n_sigs, sizeof(de->sigs[0]), sig_order);
     sort_engine = NULL;

@@ -197,7 +197,9 @@ static void collect(DetectThread *dt, const Packet *p)
     for (uint32_t i = 0; i < dt->n_cand; i++) {
         dt->cand_seen[dt->cand[i] / 8] = 0;
     }
-    qsort(dt->cand, dt->n_cand, sizeof(uint32_t), cmp_u32);
+    if (dt->n_cand > 1) {
+        qsort(dt->cand, dt->n_cand, sizeof(uint32_t), cmp_u32);
+    }
 }
 
 /* ---- alerts ------------------------------------------------------------- */

@@ -47,11 +47,14 @@ static inline void test_addr(VgAddr *a, const char *s)
     }
 }
 
-/* An IPv4 TCP/UDP packet with payload (the payload string is not copied). */
+/* An IPv4 TCP/UDP packet with payload (the payload string is not copied).
+ * p must be zero-initialised before first use; its alert list is kept. */
 static inline void test_packet(Packet *p, int l4, const char *src, uint16_t sp, const char *dst,
                                uint16_t dp, const void *payload, uint32_t len)
 {
+    void *alerts = p->alerts;
     memset(p, 0, sizeof(*p));
+    p->alerts = alerts;
     test_addr(&p->src, src);
     test_addr(&p->dst, dst);
     p->l3 = p->src.family == 6 ? PKT_L3_IPV6 : PKT_L3_IPV4;
@@ -90,7 +93,7 @@ static inline int test_match_tcp(const char *rule, const void *payload, uint32_t
         detect_engine_free(de);
         return -1;
     }
-    Packet p;
+    Packet p = { 0 };
     test_tcp(&p, payload, len);
     int n = test_run(de, &p);
     detect_packet_alerts_free(&p);

@@ -107,7 +107,7 @@ static void etopen_loads_without_crash(void **state)
            (double)(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9, de->n_groups);
     print_top(&reasons);
     /* a packet through the whole set: no crash */
-    Packet p;
+    Packet p = { 0 };
     static const char payload[] = "GET /index.php?id=1 HTTP/1.1\r\nHost: example.com\r\n\r\n";
     test_tcp(&p, payload, sizeof(payload) - 1);
     assert_true(test_run(de, &p) >= 0);

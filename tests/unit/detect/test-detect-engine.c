@@ -1,0 +1,491 @@
+/* Engine behaviour: grouping, ordering, actions, alert cap, header keywords,
+ * flow state (flowbits across packets), thresholds, decode events. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "detect-test.h"
+
+static const char payload[] = "hello world";
+
+static const PacketAlerts *run_on(DetectEngine *de, DetectThread *dt, Packet *p)
+{
+    (void)de;
+    detect_packet(dt, p);
+    return detect_packet_alerts(p);
+}
+
+static void port_group_excludes_other_ports(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any 80 (content:\"hello\"; sid:1;)", NULL);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, sizeof(payload) - 1);
+    assert_int_equal(run_on(de, dt, &p)->n, 1);
+    uint64_t inspected = counters_get(dt->counters, dt->c_inspected);
+    p.dp = 81;
+    assert_int_equal(run_on(de, dt, &p)->n, 0);
+    /* the rule was not even a candidate for port 81 */
+    assert_int_equal(counters_get(dt->counters, dt->c_inspected), inspected);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void source_port_rules_are_found(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any 80 -> any any (content:\"hello\"; sid:1;)\n"
+                                   "alert udp any any -> any 53 (sid:2;)", NULL);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_TCP, "192.0.2.1", 80, "10.0.0.1", 40000, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    test_packet(&p, PKT_L4_TCP, "192.0.2.1", 81, "10.0.0.1", 40000, payload, 11);
+    assert_int_equal(test_run(de, &p), 0);
+    test_packet(&p, PKT_L4_UDP, "192.0.2.1", 5000, "10.0.0.1", 53, NULL, 0);
+    assert_int_equal(test_run(de, &p), 1);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void bidirectional_rule_matches_both_ways(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp 10.0.0.1 any <> 192.0.2.1 80 (sid:1; "
+                                   "content:\"hello\";)", NULL);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_TCP, "10.0.0.1", 40000, "192.0.2.1", 80, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    test_packet(&p, PKT_L4_TCP, "192.0.2.1", 80, "10.0.0.1", 40000, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    test_packet(&p, PKT_L4_TCP, "192.0.2.1", 81, "10.0.0.1", 40000, payload, 11);
+    assert_int_equal(test_run(de, &p), 0);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void address_negation_and_vars(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert ip $HOME_NET any -> $EXTERNAL_NET any (sid:1;)\n"
+                                   "alert ip [10.0.0.0/8,!10.0.0.1] any -> any any (sid:2;)\n",
+                                   NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);  // 10.0.0.1 -> 192.0.2.1
+    assert_int_equal(test_run(de, &p), 1);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 1);
+    test_packet(&p, PKT_L4_TCP, "10.0.0.2", 1, "10.0.0.3", 2, NULL, 0);
+    assert_int_equal(test_run(de, &p), 1);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 2);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void ipv6_addresses_match(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp 2001:db8::/32 any -> any any (sid:1;)", NULL);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_TCP, "2001:db8::5", 1, "2001:db9::1", 2, NULL, 0);
+    assert_int_equal(test_run(de, &p), 1);
+    test_packet(&p, PKT_L4_TCP, "2001:db9::5", 1, "2001:db8::1", 2, NULL, 0);
+    assert_int_equal(test_run(de, &p), 0);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void alerts_follow_action_order_then_priority(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"hello\"; priority:3; sid:1;)\n"
+        "alert tcp any any -> any any (content:\"hello\"; priority:1; sid:2;)\n"
+        "drop tcp any any -> any any (content:\"hello\"; priority:3; sid:3;)\n"
+        "reject tcp any any -> any any (content:\"hello\"; sid:4;)\n", NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 4);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_int_equal(pa->alerts[0].sid, 3);
+    assert_int_equal(pa->alerts[1].sid, 4);
+    assert_int_equal(pa->alerts[2].sid, 2);
+    assert_int_equal(pa->alerts[3].sid, 1);
+    assert_int_equal(pa->alerts[0].action, DETECT_ACTION_DROP);
+    assert_true(p.flags & PKT_F_DROP);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void pass_rule_stops_inspection_and_passes_flow(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
+        "pass tcp any any -> any any (content:\"world\"; sid:2;)\n", NULL);
+    Packet p = { 0 };
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    assert_int_equal(test_run(de, &p), 0);
+    assert_true(f.flags & FLOW_F_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void alerts_capped_at_fifteen(void **state)
+{
+    (void)state;
+    char rules[4096] = "";
+    for (int i = 1; i <= 20; i++) {
+        char r[128];
+        snprintf(r, sizeof(r), "alert tcp any any -> any any (content:\"hello\"; sid:%d;)\n", i);
+        strcat(rules, r);
+    }
+    DetectEngine *de = test_engine(rules, NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 15);
+    assert_int_equal(detect_packet_alerts(&p)->n_discarded, 5);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 1);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void alert_carries_class_and_message(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any any (msg:\"m1\"; "
+                                   "classtype:trojan-activity; rev:3; sid:77;)", NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    const PacketAlert *a = &detect_packet_alerts(&p)->alerts[0];
+    assert_string_equal(a->msg, "m1");
+    assert_string_equal(a->class_msg, "A Network Trojan was detected");
+    assert_int_equal(a->priority, 1);
+    assert_int_equal(a->rev, 3);
+    assert_int_equal(a->gid, 1);
+    assert_non_null(a->sig);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void flow_keyword_direction_and_state(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any any (flow:established,to_server; "
+                                   "sid:1;)\nalert tcp any any -> any any (flow:only_stream; "
+                                   "sid:2;)\nalert tcp any any -> any any (flow:no_stream,"
+                                   "to_client; sid:3;)", NULL);
+    Packet p = { 0 };
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 0);  // no flow: established can't hold
+    p.flow = &f;
+    p.flags |= PKT_F_TOSERVER;
+    f.state = FLOW_STATE_NEW;
+    assert_int_equal(test_run(de, &p), 0);
+    f.state = FLOW_STATE_ESTABLISHED;
+    assert_int_equal(test_run(de, &p), 1);
+    p.flags = PKT_F_TOCLIENT;
+    assert_int_equal(test_run(de, &p), 1);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 3);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void flowbits_set_then_isset_on_next_packet(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"login\"; flowbits:set,auth; "
+        "flowbits:noalert; sid:1;)\n"
+        "alert tcp any any -> any any (content:\"cmd\"; flowbits:isset,auth; sid:2;)\n"
+        "alert tcp any any -> any any (content:\"cmd\"; flowbits:isnotset,auth; sid:3;)\n", NULL);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    test_tcp(&p, "cmd", 3);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 1);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 3);
+    test_tcp(&p, "login", 5);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 0);  // noalert
+    test_tcp(&p, "cmd", 3);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 1);
+    assert_int_equal(detect_packet_alerts(&p)->alerts[0].sid, 2);
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void flowbits_or_and_toggle(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"a\"; flowbits:set,x&y; flowbits:noalert; "
+        "sid:1;)\n"
+        "alert tcp any any -> any any (content:\"b\"; flowbits:isset,x&y; sid:2;)\n"
+        "alert tcp any any -> any any (content:\"c\"; flowbits:toggle,x; flowbits:noalert; "
+        "sid:3;)\n"
+        "alert tcp any any -> any any (content:\"d\"; flowbits:isset,x|y; sid:4;)\n", NULL);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    const char *seq[] = { "a", "b", "c", "b", "d" };
+    int want[] = { 0, 1, 0, 0, 1 };
+    for (int i = 0; i < 5; i++) {
+        test_tcp(&p, seq[i], 1);
+        p.flow = &f;
+        assert_int_equal(run_on(de, dt, &p)->n, want[i]);
+    }
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void flowint_counts_across_packets(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"x\"; flowint:n,+,1; noalert; sid:1;)\n"
+        "alert tcp any any -> any any (content:\"x\"; flowint:n,>=,2; sid:2;)\n", NULL);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    int want[] = { 0, 1, 1 };
+    for (int i = 0; i < 3; i++) {
+        test_tcp(&p, "x", 1);
+        p.flow = &f;
+        assert_int_equal(run_on(de, dt, &p)->n, want[i]);
+    }
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static int count_alerts(const char *rules, const char *tcfg, int n_packets, int64_t step_s)
+{
+    DetectEngine *de = detect_engine_new_empty();
+    util_log_set_level(LOG_LEVEL_ERROR);
+    (void)detect_engine_load_string(de, rules, "t");
+    if (tcfg != NULL) {
+        (void)detect_engine_load_threshold_string(de, tcfg, "threshold.config");
+    }
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    int total = 0;
+    Packet p = { 0 };
+    for (int i = 0; i < n_packets; i++) {
+        test_tcp(&p, payload, 11);
+        p.ts_sec = 1000 + i * step_s;
+        detect_packet(dt, &p);
+        total += detect_packet_alerts(&p)->n;
+        detect_packet_alerts_free(&p);
+    }
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    return total;
+}
+
+#define THR(opt) "alert tcp any any -> any any (content:\"hello\"; " opt " sid:1;)"
+
+static void threshold_types(void **state)
+{
+    (void)state;
+    assert_int_equal(count_alerts(THR("threshold:type limit, track by_src, count 2, seconds 60;"),
+                                  NULL, 10, 1), 2);
+    assert_int_equal(count_alerts(THR("threshold:type threshold, track by_src, count 3, "
+                                      "seconds 60;"), NULL, 10, 1), 3);
+    assert_int_equal(count_alerts(THR("threshold:type both, track by_dst, count 3, "
+                                      "seconds 60;"), NULL, 10, 1), 1);
+    assert_int_equal(count_alerts(THR("detection_filter:track by_src, count 3, seconds 60;"),
+                                  NULL, 10, 1), 7);
+    /* a new window after the period */
+    assert_int_equal(count_alerts(THR("threshold:type limit, track by_rule, count 1, "
+                                      "seconds 5;"), NULL, 10, 3), 5);
+}
+
+static void threshold_config_directives(void **state)
+{
+    (void)state;
+    assert_int_equal(count_alerts(THR(""), "suppress gen_id 1, sig_id 1\n", 5, 1), 0);
+    assert_int_equal(count_alerts(THR(""), "suppress gen_id 1, sig_id 1, track by_src, "
+                                           "ip 10.0.0.0/8\n", 5, 1), 0);
+    assert_int_equal(count_alerts(THR(""), "suppress gen_id 1, sig_id 1, track by_dst, "
+                                           "ip 10.0.0.0/8\n", 5, 1), 5);
+    assert_int_equal(count_alerts(THR(""), "event_filter gen_id 1, sig_id 1, type limit, "
+                                           "track by_src, count 1, seconds 60\n", 5, 1), 1);
+    /* config overrides the rule's own threshold */
+    assert_int_equal(count_alerts(THR("threshold:type limit, track by_src, count 4, seconds 60;"),
+                                  "threshold gen_id 1, sig_id 1, type limit, track by_src, "
+                                  "count 2, seconds 60\n", 10, 1), 2);
+    assert_int_equal(count_alerts(THR(""), "garbage line\n", 2, 1), 2);
+}
+
+static void rate_filter_changes_action(void **state)
+{
+    (void)state;
+    DetectEngine *de = detect_engine_new_empty();
+    (void)detect_engine_load_string(de, THR(""), "t");
+    assert_int_equal(detect_engine_load_threshold_string(de, "rate_filter gen_id 1, sig_id 1, "
+        "track by_src, count 2, seconds 60, new_action drop, timeout 30\n", "t"), 0);
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Packet p = { 0 };
+    uint8_t actions[4];
+    for (int i = 0; i < 4; i++) {
+        test_tcp(&p, payload, 11);
+        p.ts_sec = 1000 + i;
+        detect_packet(dt, &p);
+        actions[i] = detect_packet_alerts(&p)->alerts[0].action;
+    }
+    assert_int_equal(actions[0], DETECT_ACTION_ALERT);
+    assert_int_equal(actions[1], DETECT_ACTION_ALERT);
+    assert_int_equal(actions[2], DETECT_ACTION_DROP);
+    assert_int_equal(actions[3], DETECT_ACTION_DROP);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void header_keywords_match_fields(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (ttl:<10; sid:1;)\n"
+        "alert tcp any any -> any any (flags:S,CE; sid:2;)\n"
+        "alert tcp any any -> any any (flags:+A; window:!0; seq:5; ack:6; sid:3;)\n"
+        "alert icmp any any -> any any (itype:8; icode:0; icmp_id:7; icmp_seq:1; sid:4;)\n"
+        "alert ip any any -> any any (id:99; tos:16; fragbits:D; ip_proto:tcp; sid:5;)\n"
+        "alert ip any any -> any any (sameip; sid:6;)\n"
+        "alert ip any any -> any any (ipopts:rr; sid:7;)\n"
+        "alert ip any any -> any any (fragoffset:>0; sid:8;)\n", NULL);
+    Packet p = { 0 };
+    test_tcp(&p, NULL, 0);
+    p.ip4.ttl = 5;
+    p.tcp.flags = TH_SYN | TH_ECN;
+    assert_int_equal(test_run(de, &p), 2);
+    test_tcp(&p, NULL, 0);
+    p.tcp.flags = TH_ACK | TH_PUSH;
+    p.tcp.win = 100;
+    p.tcp.seq = 5;
+    p.tcp.ack = 6;
+    p.ip4.id = 99;
+    p.ip4.tos = 16;
+    p.ip4.frag_field = 0x4000;
+    p.ip4.opts = IPV4_OPT_RR;
+    assert_int_equal(test_run(de, &p), 3);
+    test_packet(&p, PKT_L4_ICMPV4, "10.0.0.1", 0, "10.0.0.1", 0, NULL, 0);
+    p.icmp = (IcmpVars){ .type = 8, .code = 0, .id = 7, .seq = 1, .has_id = true };
+    p.ip4.frag_field = 10;
+    assert_int_equal(test_run(de, &p), 3);  // 4, 6 and 8
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void decode_event_rule_matches_raised_event(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert pkthdr any any -> any any (msg:\"SURICATA IPv4 "
+                                   "truncated packet\"; decode-event:ipv4.trunc_pkt; "
+                                   "sid:2200003; rev:2;)", NULL);
+    assert_int_equal(de->loaded, 1);
+    Packet p = { 0 };
+    test_tcp(&p, NULL, 0);
+    assert_int_equal(test_run(de, &p), 0);
+    p.events[0] = (uint16_t)decode_event_by_name("ipv4.trunc_pkt");
+    p.n_events = 1;
+    assert_int_equal(test_run(de, &p), 1);
+    p.l3 = PKT_L3_NONE;  // a packet that never got an IP layer
+    p.l4 = PKT_L4_NONE;
+    p.events[0] = (uint16_t)decode_event_by_name("ipv4.trunc_pkt");
+    p.n_events = 1;
+    assert_int_equal(test_run(de, &p), 1);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void shipped_decoder_event_rules_all_load(void **state)
+{
+    (void)state;
+    const char *src = getenv("VG_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/etc/rules/decoder-events.rules", src ? src : ".");
+    DetectEngine *de = detect_engine_new_empty();
+    (void)detect_engine_load_classification_string(de, test_classes, "t");
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_file(de, path), 0);
+    assert_true(de->loaded > 50);
+    detect_engine_free(de);
+}
+
+static void thread_requires_built_engine(void **state)
+{
+    (void)state;
+    DetectEngine *de = detect_engine_new_empty();
+    assert_null(detect_thread_new(de, NULL));
+    assert_int_equal(detect_engine_build(de), 0);
+    assert_int_not_equal(detect_engine_load_string(de, "alert ip any any -> any any (sid:1;)",
+                                                   "t"), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    assert_non_null(dt);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void print_keywords_lists_content(void **state)
+{
+    (void)state;
+    char buf[16384];
+    FILE *f = fmemopen(buf, sizeof(buf), "w");
+    detect_print_keywords(f);
+    fclose(f);
+    assert_non_null(strstr(buf, "content"));
+    assert_non_null(strstr(buf, "byte_math"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(port_group_excludes_other_ports),
+        cmocka_unit_test(source_port_rules_are_found),
+        cmocka_unit_test(bidirectional_rule_matches_both_ways),
+        cmocka_unit_test(address_negation_and_vars),
+        cmocka_unit_test(ipv6_addresses_match),
+        cmocka_unit_test(alerts_follow_action_order_then_priority),
+        cmocka_unit_test(pass_rule_stops_inspection_and_passes_flow),
+        cmocka_unit_test(alerts_capped_at_fifteen),
+        cmocka_unit_test(alert_carries_class_and_message),
+        cmocka_unit_test(flow_keyword_direction_and_state),
+        cmocka_unit_test(flowbits_set_then_isset_on_next_packet),
+        cmocka_unit_test(flowbits_or_and_toggle),
+        cmocka_unit_test(flowint_counts_across_packets),
+        cmocka_unit_test(threshold_types),
+        cmocka_unit_test(threshold_config_directives),
+        cmocka_unit_test(rate_filter_changes_action),
+        cmocka_unit_test(header_keywords_match_fields),
+        cmocka_unit_test(decode_event_rule_matches_raised_event),
+        cmocka_unit_test(shipped_decoder_event_rules_all_load),
+        cmocka_unit_test(thread_requires_built_engine),
+        cmocka_unit_test(print_keywords_lists_content),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
