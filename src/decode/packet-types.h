@@ -226,6 +226,9 @@ typedef struct Packet {
 
     /* later stages */
     struct Flow *flow;           // reference held while in flight
+    uint8_t flow_state;          // the flow's FlowState as of this packet (set by the flow
+                                 // and stream stages; later stages read this, not flow->state,
+                                 // which may already reflect later packets)
     uint32_t flow_hash;
     void *alerts;                // detection's per-packet alert queue (detect owns layout)
     uint16_t n_alerts;

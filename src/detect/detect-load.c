@@ -73,11 +73,16 @@ static void load_aux_file(DetectEngine *de, const char *path, bool is_threshold)
 
 static void load_rule_path(DetectEngine *de, const char *dir, const char *file)
 {
-    char path[4096];
+    char path[8192];
+    int n;
     if (file[0] == '/' || dir == NULL || dir[0] == '\0') {
-        snprintf(path, sizeof(path), "%s", file);
+        n = snprintf(path, sizeof(path), "%s", file);
     } else {
-        snprintf(path, sizeof(path), "%s/%s", dir, file);
+        n = snprintf(path, sizeof(path), "%s/%s", dir, file);
+    }
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        VG_WARN("rule file path too long: %s/%s; skipping it", dir ? dir : "", file);
+        return;
     }
     (void)detect_engine_load_file(de, path);
 }
@@ -88,7 +93,12 @@ static void load_rules(DetectEngine *de, const Conf *conf, const DetectLoadOptio
         (void)detect_engine_load_file(de, opts->exclusive_file);
         return;
     }
-    const char *dir = conf ? conf_str_or(conf, "default-rule-path", NULL) : NULL;
+    /* Relative paths in the config are relative to the file that set them. */
+    char dir_buf[4096];
+    const char *dir = NULL;
+    if (conf != NULL && conf_get_path(conf, "default-rule-path", dir_buf, sizeof(dir_buf))) {
+        dir = dir_buf;
+    }
     const ConfNode *files = conf ? conf_get_node(conf, NULL, "rule-files") : NULL;
     for (const ConfNode *c = files ? files->first_child : NULL; c != NULL; c = c->next) {
         if (c->value != NULL) {
@@ -154,10 +164,11 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
             return NULL;
         }
     }
-    const char *cls = conf ? conf_str_or(conf, "classification-file", NULL) : NULL;
-    load_aux_file(de, cls ? cls : VG_SOURCE_DIR "/etc/classification.config", false);
-    const char *thr = conf ? conf_str_or(conf, "threshold-file", NULL) : NULL;
-    if (thr != NULL) {
+    char cls[4096];
+    char thr[4096];
+    bool have_cls = conf != NULL && conf_get_path(conf, "classification-file", cls, sizeof(cls));
+    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config", false);
+    if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
         load_aux_file(de, thr, true);
     }
     if (conf != NULL || opts != NULL) {

@@ -214,7 +214,8 @@ static PacketAlerts *alerts_of(Packet *p)
 
 const PacketAlerts *detect_packet_alerts(const Packet *p)
 {
-    return p->alerts;
+    /* The list is reused across packets: n_alerts says whether it is this one's. */
+    return p->n_alerts > 0 ? p->alerts : NULL;
 }
 
 void detect_packet_alerts_free(Packet *p)

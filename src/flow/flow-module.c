@@ -50,6 +50,7 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
     if (f != NULL) {
         f->thread_id = (uint8_t)tv->id;
         note_icmp(f, p);
+        p->flow_state = f->state;
         pthread_mutex_unlock(&f->lock); // keep the reference: see the file comment
     }
     return TM_OK;

@@ -282,7 +282,6 @@ void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t upti
 typedef struct OutputThread {
     JsonBuf jb;
     EveThreadBuf *tb;
-    CounterId c_alerts;
 } OutputThread;
 
 static int output_thread_init(ThreadVars *tv, void **data)
@@ -298,7 +297,6 @@ static int output_thread_init(ThreadVars *tv, void **data)
         free(ot);
         return TM_FAILED;
     }
-    ot->c_alerts = counters_register("detect.alert", COUNTER_SUM);
     *data = ot;
     return TM_OK;
 }
@@ -315,7 +313,7 @@ static void write_fast(OutputCtx *oc, const Packet *p, const PacketAlert *pa)
     pthread_mutex_unlock(&oc->fast_lock);
 }
 
-static void write_alerts(ThreadVars *tv, OutputThread *ot, OutputCtx *oc, const Packet *p)
+static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
 {
     const PacketAlerts *pas = detect_packet_alerts(p);
     if (pas == NULL) {
@@ -326,7 +324,6 @@ static void write_alerts(ThreadVars *tv, OutputThread *ot, OutputCtx *oc, const 
         if (pa->action == DETECT_ACTION_PASS) {
             continue;
         }
-        counters_incr(tv->counters, ot->c_alerts);
         atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
         if (ot->tb != NULL && oc->alert) {
             output_eve_alert_build(&ot->jb, oc, p, pa);
@@ -346,7 +343,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     if (p->n_alerts > 0) {
-        write_alerts(tv, ot, oc, p);
+        write_alerts(ot, oc, p);
     }
     if (p->n_events > 0 && ot->tb != NULL && oc->anomaly && oc->anomaly_decode) {
         const Flow *f = p->flow;

@@ -1,6 +1,6 @@
 /* flow: direction and state of the packet's flow.
  *
- * established means flow->state == FLOW_STATE_ESTABLISHED. Until the stream
+ * established means the flow was established as of this packet (p->flow_state). Until the stream
  * engine feeds reassembled data to detection, only_stream never matches a
  * packet and no_stream matches every packet inspection. */
 
@@ -61,7 +61,7 @@ static bool match_flow(DetectThread *dt, Packet *p, const Signature *s, const vo
         if (flow == NULL) {
             return false;
         }
-        bool est = flow->state == FLOW_STATE_ESTABLISHED;
+        bool est = p->flow_state == FLOW_STATE_ESTABLISHED;
         return (f & FLOW_KW_ESTABLISHED) ? est : !est;
     }
     return true;
