@@ -54,7 +54,9 @@ static bool tcp_opt_len_ok(uint8_t kind, uint8_t olen)
     case TCPOPT_TS:
         return olen == TCPOPT_TS_LEN;
     case TCPOPT_SACK:
-        return olen >= TCPOPT_SACK_MIN && olen <= TCPOPT_SACK_MAX && (olen - 2) % 8 == 0;
+        /* An empty SACK (length 2) carries nothing but is not malformed. */
+        return olen == 2 ||
+               (olen >= TCPOPT_SACK_MIN && olen <= TCPOPT_SACK_MAX && (olen - 2) % 8 == 0);
     default:
         return true;
     }
