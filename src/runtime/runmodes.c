@@ -270,7 +270,7 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
         rs->n_queues[gi] = nq;
         for (uint32_t q = 0; q < nq; q++) {
             char qname[TM_NAME_LEN];
-            snprintf(qname, sizeof(qname), "%s-q%u", g->name, q);
+            snprintf(qname, sizeof(qname), "%.7s-q%02u", g->name, q % 100u); // q < 32
             if (packet_queue_init(&rs->queues[gi][q], 1024, qname) != 0) {
                 return VG_ENOMEM;
             }
