@@ -132,6 +132,22 @@ static void reset_forgets_names_and_totals(void **state)
     assert_int_equal(out[s], 0);
 }
 
+static void registration_beyond_the_limit_returns_the_overflow_id(void **state)
+{
+    (void)state;
+    char name[32];
+    for (int i = 0; i < COUNTERS_MAX - 1; i++) {
+        snprintf(name, sizeof(name), "many.c%d", i);
+        assert_int_equal(counters_register(name, COUNTER_SUM), i);
+    }
+    assert_int_equal(counters_register("many.one_too_many", COUNTER_SUM), COUNTERS_MAX - 1);
+    assert_int_equal(counters_count(), COUNTERS_MAX - 1);
+    CounterId id;
+    assert_false(counters_find("many.one_too_many", &id));
+    assert_true(counters_find("many.c0", &id));
+    assert_int_equal(id, 0);
+}
+
 /* ---- threads ---- */
 
 #define REG_THREADS 4
@@ -255,6 +271,8 @@ int main(void)
         cmocka_unit_test_teardown(freed_set_keeps_its_totals_but_not_its_gauges, teardown),
         cmocka_unit_test_teardown(merge_is_stable_after_every_set_is_freed, teardown),
         cmocka_unit_test_teardown(reset_forgets_names_and_totals, teardown),
+        cmocka_unit_test_teardown(registration_beyond_the_limit_returns_the_overflow_id,
+                                  teardown),
         cmocka_unit_test_teardown(concurrent_registration_gives_one_id_per_name, teardown),
         cmocka_unit_test_teardown(merge_while_threads_increment_sees_monotonic_then_exact_totals,
                                   teardown),
