@@ -4,11 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/runtime-internal.h"
+
 struct PacketPool {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     Packet **free_stack;         // guarded by lock
     uint32_t n_free;
+    uint32_t n_waiting;          // getters blocked on cond; guarded by lock
     uint32_t n_total;
     Packet *packets;
     uint8_t *buffers;
@@ -81,7 +84,9 @@ Packet *packet_pool_get(PacketPool *pool)
 {
     pthread_mutex_lock(&pool->lock);
     while (pool->n_free == 0) {
+        pool->n_waiting++;
         pthread_cond_wait(&pool->cond, &pool->lock);
+        pool->n_waiting--;
     }
     Packet *p = pool->free_stack[--pool->n_free];
     pthread_mutex_unlock(&pool->lock);
@@ -108,7 +113,10 @@ void packet_pool_put(Packet *p)
     PacketPool *pool = p->pool;
     pthread_mutex_lock(&pool->lock);
     pool->free_stack[pool->n_free++] = p;
-    if (pool->n_free == 1) {
+    /* Signal on every put while someone waits: signalling only on the 0 -> 1
+     * transition loses a wake-up when two puts land before the first woken
+     * getter runs (the second getter sleeps with a free packet). */
+    if (pool->n_waiting > 0) {
         pthread_cond_signal(&pool->cond);
     }
     pthread_mutex_unlock(&pool->lock);
@@ -123,6 +131,14 @@ uint32_t packet_pool_free_count(PacketPool *pool)
 {
     pthread_mutex_lock(&pool->lock);
     uint32_t n = pool->n_free;
+    pthread_mutex_unlock(&pool->lock);
+    return n;
+}
+
+uint32_t packet_pool_n_waiting(PacketPool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    uint32_t n = pool->n_waiting;
     pthread_mutex_unlock(&pool->lock);
     return n;
 }

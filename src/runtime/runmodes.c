@@ -1,6 +1,7 @@
 /* Runmode presets and the custom pipeline, and running a pipeline. */
 #include "runtime/runmodes.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,11 @@
 #include "runtime/engine.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
+
+/* Threads per group. Each thread of a flow- or route-fed group has its own
+ * input queue, so this must stay within TM_MAX_QUEUES (runmode_run's arrays). */
+#define RUNMODE_MAX_GROUP_THREADS 32
+_Static_assert(RUNMODE_MAX_GROUP_THREADS <= TM_MAX_QUEUES, "queues per group");
 
 typedef struct RunmodeDesc {
     const char *name;
@@ -67,6 +73,30 @@ static const char *const mods_all[] = {"pcap-file", "decode", "flow", "detect", 
 static const char *const mods_rx[] = {"pcap-file", "decode", NULL};
 static const char *const mods_worker[] = {"flow", "detect", "output", NULL};
 
+/* cpus: [0, 2]: CPU ids, at most 8 of them. */
+static int custom_cpus(const ConfNode *cpus, PipelineGroup *g)
+{
+    if (cpus == NULL) {
+        return 0;
+    }
+    uint32_t max = sizeof(g->cpus) / sizeof(g->cpus[0]);
+    if (cpus->type != CONF_LIST || (uint32_t)cpus->n_children > max) {
+        VG_ERROR("%s:%d: threading.custom: group '%s': cpus is a list of at most %u CPU ids",
+                 cpus->file, cpus->line, g->name, max);
+        return VG_EINVAL;
+    }
+    for (const ConfNode *c = cpus->first_child; c != NULL; c = c->next) {
+        int64_t id = -1;
+        if (c->value == NULL || !conf_parse_int(c->value, &id) || id < 0 || id >= CPU_SETSIZE) {
+            VG_ERROR("%s:%d: threading.custom: group '%s': '%s' is not a CPU id", c->file,
+                     c->line, g->name, c->value ? c->value : "");
+            return VG_EINVAL;
+        }
+        g->cpus[g->n_cpus++] = (int)id;
+    }
+    return 0;
+}
+
 static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
 {
     memset(g, 0, sizeof(*g));
@@ -81,16 +111,26 @@ static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
                  node->line, g->name);
         return VG_EINVAL;
     }
-    for (const ConfNode *m = mods->first_child; m && g->n_modules < RUNMODE_MAX_MODULES;
-         m = m->next) {
-        g->modules[g->n_modules++] = m->value ? m->value : "";
+    if (mods->n_children > RUNMODE_MAX_MODULES) {
+        VG_ERROR("%s:%d: threading.custom: group '%s': at most %d modules", mods->file,
+                 mods->line, g->name, RUNMODE_MAX_MODULES);
+        return VG_EINVAL;
+    }
+    for (const ConfNode *m = mods->first_child; m != NULL; m = m->next) {
+        if (m->type != CONF_SCALAR || m->value == NULL) {
+            VG_ERROR("%s:%d: threading.custom: group '%s': each module is a name", m->file,
+                     m->line, g->name);
+            return VG_EINVAL;
+        }
+        g->modules[g->n_modules++] = m->value;
     }
     g->n_threads = 1;
-    if (threads != NULL && threads->value != NULL) {
-        long n = strtol(threads->value, NULL, 10);
-        if (n < 1 || n > 32) {
-            VG_ERROR("%s:%d: threading.custom: group '%s': threads must be 1..32", threads->file,
-                     threads->line, g->name);
+    if (threads != NULL) {
+        int64_t n = 0;
+        if (threads->value == NULL || !conf_parse_int(threads->value, &n) || n < 1 ||
+            n > RUNMODE_MAX_GROUP_THREADS) {
+            VG_ERROR("%s:%d: threading.custom: group '%s': threads must be 1..%d",
+                     threads->file, threads->line, g->name, RUNMODE_MAX_GROUP_THREADS);
             return VG_EINVAL;
         }
         g->n_threads = (uint32_t)n;
@@ -106,12 +146,7 @@ static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
     if (idx == 0 && input != NULL) {
         VG_WARN("threading.custom: the first group reads packets; its input is ignored");
     }
-    for (const ConfNode *c = cpus ? cpus->first_child : NULL; c && g->n_cpus < 8; c = c->next) {
-        if (c->value != NULL) {
-            g->cpus[g->n_cpus++] = (int)strtol(c->value, NULL, 10);
-        }
-    }
-    return 0;
+    return custom_cpus(cpus, g);
 }
 
 static int custom_build(const Engine *e, Pipeline *out)
@@ -142,6 +177,11 @@ static int insert_plugin_modules(const Engine *e, Pipeline *pl)
 {
     const ConfNode *list = conf_get_node(e->conf, NULL, "plugin-modules");
     PipelineGroup *g = &pl->groups[pl->n_groups - 1];
+    if (list != NULL && list->type != CONF_LIST) {
+        VG_ERROR("%s:%d: plugin-modules: expected a list of module names", list->file,
+                 list->line);
+        return VG_EINVAL;
+    }
     for (const ConfNode *m = list ? list->first_child : NULL; m != NULL; m = m->next) {
         if (m->value == NULL || g->n_modules >= RUNMODE_MAX_MODULES) {
             VG_ERROR("%s:%d: plugin-modules: expected a short list of module names", m->file,
@@ -162,9 +202,17 @@ static int insert_plugin_modules(const Engine *e, Pipeline *pl)
 int runmode_build(const Engine *e, const char *name, uint32_t n_workers, Pipeline *out)
 {
     memset(out, 0, sizeof(*out));
+    if (n_workers > RUNMODE_MAX_GROUP_THREADS) {
+        VG_ERROR("runmode %s: %u worker threads asked, at most %d", name, n_workers,
+                 RUNMODE_MAX_GROUP_THREADS);
+        return VG_ERANGE;
+    }
     if (n_workers == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         n_workers = n > 0 ? (uint32_t)n : 1;
+        if (n_workers > RUNMODE_MAX_GROUP_THREADS) {
+            n_workers = RUNMODE_MAX_GROUP_THREADS; // more cores than a group may have threads
+        }
     }
     if (strcmp(name, "single") == 0) {
         group_set(&out->groups[0], "W", mods_all, 1, QH_SIMPLE);
@@ -222,7 +270,7 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
         rs->n_queues[gi] = nq;
         for (uint32_t q = 0; q < nq; q++) {
             char qname[TM_NAME_LEN];
-            snprintf(qname, sizeof(qname), "%s-q%u", g->name, q);
+            snprintf(qname, sizeof(qname), "%.7s-q%02u", g->name, q % 100u); // q < 32
             if (packet_queue_init(&rs->queues[gi][q], 1024, qname) != 0) {
                 return VG_ENOMEM;
             }

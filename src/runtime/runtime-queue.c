@@ -6,13 +6,17 @@
 #include <string.h>
 
 #include "runtime/packet-pool.h"
+#include "util/util-error.h"
 
 int packet_queue_init(PacketQueue *q, uint32_t cap, const char *name)
 {
     memset(q, 0, sizeof(*q));
+    if (cap == 0) {
+        return VG_EINVAL; // a push could never succeed, and the ring index divides by cap
+    }
     q->ring = calloc(cap, sizeof(Packet *));
     if (q->ring == NULL) {
-        return -1;
+        return VG_ENOMEM;
     }
     q->cap = cap;
     pthread_mutex_init(&q->lock, NULL);

@@ -124,6 +124,26 @@ static void queue_loop(ThreadVars *tv)
     }
 }
 
+/* A thread whose modules could not start still owns its input queue. Stop
+ * the engine, then hand back whatever arrives until the queue closes, so that
+ * upstream threads never block on a full queue that nobody reads. */
+static void fail_and_drain(ThreadVars *tv)
+{
+    if (tv->engine != NULL) {
+        atomic_store(&tv->engine->stop, true);
+    }
+    if (tv->inq == NULL) {
+        return;
+    }
+    Packet *batch[TM_BATCH];
+    uint32_t n;
+    while ((n = packet_queue_pop_batch(tv->inq, batch, TM_BATCH)) > 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            tm_packet_release(tv, batch[i]);
+        }
+    }
+}
+
 int tm_thread_run_inline(ThreadVars *tv)
 {
     pin_cpus(tv);
@@ -131,6 +151,7 @@ int tm_thread_run_inline(ThreadVars *tv)
     if (tv->counters == NULL || slots_init(tv) != 0) {
         counters_set_free(tv->counters);
         tv->counters = NULL;
+        fail_and_drain(tv);
         tv->result = VG_EINVAL;
         return tv->result;
     }
