@@ -97,7 +97,7 @@ static void task_stats(Engine *e, bool is_final, void *user)
         output_ctx_reopen(oc);
     }
     int64_t now = atomic_load(&e->now_sec);
-    if (!e->have_start) {
+    if (!atomic_load(&e->have_start)) {
         return;
     }
     if (oc->last_stats_sec == 0) {

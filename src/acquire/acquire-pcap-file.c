@@ -172,9 +172,9 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
         p->linktype = linktype;
         p->pcap_cnt = ++pt->pcap_cnt;
         n_read++;
-        if (!e->have_start) {
-            e->start_sec = p->ts_sec;
-            e->have_start = true;
+        if (!atomic_load(&e->have_start)) {
+            atomic_store(&e->start_sec, p->ts_sec);
+            atomic_store(&e->have_start, true);
         }
         set_engine_time(e, p->ts_sec, p->ts_usec);
         counters_incr(tv->counters, pt->c_pkts);

@@ -66,8 +66,8 @@ typedef struct Engine {
     void (*packet_done)(Packet *p);
     EngineTask tasks[ENGINE_MAX_TASKS];
     int n_tasks;
-    int64_t start_sec;               // first packet time
-    bool have_start;
+    _Atomic int64_t start_sec;       // first packet time: written before have_start
+    _Atomic bool have_start;         // set once by the acquire thread
 } Engine;
 
 #endif
