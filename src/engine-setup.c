@@ -78,6 +78,8 @@ int engine_test_result(const Engine *e)
     return failed == 0 ? 0 : 1;
 }
 
+/* FM#01: flow timeouts on the engine clock (packet time offline), and the
+ * end of every flow at shutdown. */
 static void task_flow_manager(Engine *e, bool is_final, void *user)
 {
     (void)user;
@@ -89,25 +91,44 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
                               e->output);
 }
 
-static void task_stats(Engine *e, bool is_final, void *user)
+/* Periodic stats, every stats.interval seconds of packet time. Called by the
+ * acquire thread through on_new_second, and once at the end by the stats
+ * task; never both at once (the final call comes after every packet thread
+ * has ended). */
+static void stats_if_due(Engine *e, int64_t now, bool is_final)
 {
-    (void)user;
     OutputCtx *oc = e->output;
-    if (atomic_exchange(&e->reopen_logs, false)) {
-        output_ctx_reopen(oc);
-    }
-    int64_t now = atomic_load(&e->now_sec);
     if (!atomic_load(&e->have_start)) {
         return;
     }
+    int64_t start = atomic_load(&e->start_sec);
     if (oc->last_stats_sec == 0) {
-        oc->last_stats_sec = e->start_sec;
+        oc->last_stats_sec = start;
     }
     bool due = oc->stats_interval_sec > 0 &&
                now - oc->last_stats_sec >= (int64_t)oc->stats_interval_sec;
     if (is_final || due) {
-        output_stats_write(oc, now, atomic_load(&e->now_usec), (uint64_t)(now - e->start_sec));
+        output_stats_write(oc, now, atomic_load(&e->now_usec), (uint64_t)(now - start));
         oc->last_stats_sec = now;
+    }
+}
+
+/* Packet time entered a new second: a slice of flow timeouts, stats if due. */
+static void on_new_second(Engine *e, int64_t sec)
+{
+    flow_manager_timeout_pass(e->flow_table, sec, output_flow_end, e->output);
+    stats_if_due(e, sec, false);
+}
+
+/* CS#01: log reopening on SIGHUP; the final stats record. */
+static void task_stats(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    if (atomic_exchange(&e->reopen_logs, false)) {
+        output_ctx_reopen(e->output);
+    }
+    if (is_final) {
+        stats_if_due(e, atomic_load(&e->now_sec), true);
     }
 }
 
@@ -138,6 +159,7 @@ int engine_setup_outputs(Engine *e)
         return 1;
     }
     flow_table_set_end_cb(e->flow_table, output_flow_end, e->output);
+    e->on_new_second = on_new_second;
     e->tasks[e->n_tasks++] = (EngineTask){"FM#01", task_flow_manager, NULL, 100};
     e->tasks[e->n_tasks++] = (EngineTask){"CS#01", task_stats, NULL, 100};
     e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};

@@ -135,15 +135,6 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
-static void set_engine_time(Engine *e, int64_t sec, uint32_t usec)
-{
-    int64_t cur = atomic_load(&e->now_sec);
-    if (sec > cur || (sec == cur && usec > atomic_load(&e->now_usec))) {
-        atomic_store(&e->now_usec, usec);
-        atomic_store(&e->now_sec, sec);
-    }
-}
-
 static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -176,7 +167,7 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
             atomic_store(&e->start_sec, p->ts_sec);
             atomic_store(&e->have_start, true);
         }
-        set_engine_time(e, p->ts_sec, p->ts_usec);
+        runtime_time_advance(e, p->ts_sec, p->ts_usec);
         counters_incr(tv->counters, pt->c_pkts);
         counters_add(tv->counters, pt->c_bytes, caplen);
         tm_thread_dispatch(tv, p);

@@ -64,10 +64,18 @@ typedef struct Engine {
     /* Called for every packet at the end of its journey, before it goes back
      * to the pool (drops the flow reference). Set at start-up. */
     void (*packet_done)(Packet *p);
+    /* Offline time: called by the acquire thread (before it dispatches the
+     * packet) whenever packet time enters a new second. Runs what is due in
+     * packet time: flow timeouts, periodic stats. Set at start-up. */
+    void (*on_new_second)(struct Engine *e, int64_t sec);
     EngineTask tasks[ENGINE_MAX_TASKS];
     int n_tasks;
     _Atomic int64_t start_sec;       // first packet time: written before have_start
     _Atomic bool have_start;         // set once by the acquire thread
 } Engine;
+
+/* Acquire threads: move the engine clock to a packet's timestamp (never
+ * backwards) and run on_new_second when the second changes. */
+void runtime_time_advance(Engine *e, int64_t sec, uint32_t usec);
 
 #endif
