@@ -63,9 +63,10 @@ static void preset_cpus(const Engine *e, const char *set_name, PipelineGroup *g)
     }
 }
 
-static const char *const mods_all[] = {"pcap-file", "decode", "flow", "detect", "output", NULL};
+static const char *const mods_all[] = {"pcap-file", "decode", "flow", "stream", "detect", "output",
+                                       NULL};
 static const char *const mods_rx[] = {"pcap-file", "decode", NULL};
-static const char *const mods_worker[] = {"flow", "detect", "output", NULL};
+static const char *const mods_worker[] = {"flow", "stream", "detect", "output", NULL};
 
 static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
 {
