@@ -161,8 +161,11 @@ static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, in
     TcpStream *s = &ssn->streams[idx];
     skip_gap(st, p, f, s, idx, gap_limit);
     uint64_t start = s->insp_off;
-    uint64_t run = start < data_limit ? stream_reasm_run_len(s, start) : 0;
-    if (start + run > data_limit) {
+    if (start >= data_limit) {
+        return false;
+    }
+    uint64_t run = stream_reasm_run_len(s, start);
+    if (run > data_limit - start) {
         run = data_limit - start;
     }
     if (run == 0 || s->buf == NULL) {

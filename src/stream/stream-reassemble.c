@@ -419,7 +419,9 @@ void stream_reasm_prune(TcpStream *s, uint64_t off)
     s->runs = keep;
     uint64_t drop = off - s->buf_base;
     /* Move the bytes down once at least half the buffer is dead: amortised O(1). */
-    if (drop >= s->buf_cap / 2 && drop <= s->buf_cap) {
+    if (drop >= s->buf_cap) {
+        s->buf_base = off;        // nothing left to keep
+    } else if (drop >= s->buf_cap / 2) {
         memmove(s->buf, s->buf + drop, s->buf_cap - drop);
         s->buf_base = off;
     }

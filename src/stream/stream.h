@@ -19,7 +19,6 @@
 
 struct Conf;
 struct FlowTable;
-struct DecodeThreadCtx;
 
 /* p->stream_flags. The low 16 bits are flags; the high 16 bits hold how many
  * leading bytes of p->stream_data were already inspected with an earlier

@@ -27,7 +27,8 @@ run() {
         fail "$pcap/$policy: flow record lacks the closed tcp state"
     if [ "$have_detect" -eq 1 ]; then
         local sids
-        sids=$(grep -o '"signature_id":[0-9]*' "$out/eve.json" | sort -u | cut -d: -f2 | tr '\n' ' ')
+        sids=$(grep -o '"signature_id":[0-9]*' "$out/eve.json" | sort -u | cut -d: -f2 |
+            tr '\n' ' ')
         [ "$sids" = "$want " ] || fail "$pcap/$policy: alerts '$sids', want '$want '"
     fi
 }

@@ -157,6 +157,20 @@ static void inline_out_of_order_packet_waits_for_the_hole(void **state)
     stream_set_inline(false);
 }
 
+/* Found by fuzz-stream: a FIN placed behind delivered data made the view
+ * length wrap around. */
+static void fin_behind_delivered_data_gives_no_view(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "hello");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, NULL);
+    assert_null(p->stream_data);
+    assert_int_equal(p->stream_data_len, 0);
+    stream_set_inline(false);
+}
+
 static void subscriber_receives_each_piece_once_then_close(void **state)
 {
     (void)state;
@@ -225,6 +239,7 @@ int main(void)
         T(missing_acked_data_is_a_gap),
         T(inline_view_holds_unacked_data_of_this_packet),
         T(inline_out_of_order_packet_waits_for_the_hole),
+        T(fin_behind_delivered_data_gives_no_view),
         T(subscriber_receives_each_piece_once_then_close),
         T(flow_end_flush_hands_over_unacked_data),
         T(flow_end_flush_without_session_does_nothing),
