@@ -14,6 +14,7 @@
 #include "runtime/packet-pool.h"
 #include "runtime/plugin.h"
 #include "runtime/runtime.h"
+#include "stream/stream.h"
 #include "util/util-log.h"
 
 #define MAX_RETIRED_ENGINES 16
@@ -64,6 +65,9 @@ int engine_setup(Engine *e)
     e->pool = packet_pool_new((uint32_t)n_pkts);
     if (e->flow_table == NULL || e->pool == NULL) {
         VG_ERROR("out of memory setting up the flow table and packet pool");
+        return 1;
+    }
+    if (stream_init(e->conf, e->flow_table) != 0) {
         return 1;
     }
     e->packet_done = flow_module_packet_done;
@@ -204,6 +208,7 @@ void engine_teardown(Engine *e)
     e->output = NULL;
     flow_table_free(e->flow_table);
     e->flow_table = NULL;
+    stream_deinit();
     detect_engine_free(atomic_exchange(&e->detect, NULL));
     for (int i = 0; i < g_n_retired; i++) {
         detect_engine_free(g_retired[i]);

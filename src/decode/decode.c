@@ -73,12 +73,15 @@ static CounterKind counter_kind(DecodeCounter c)
     }
 }
 
-/* "decoder.event.<event name>" into buf (always terminated). */
+/* "decoder.event.<event name>" into buf (always terminated). Stream events
+ * keep their own name ("stream.3whs_ack_in_wrong_dir"), as Suricata counts
+ * them. */
 static void event_counter_name(DecodeEvent ev, char *buf, size_t size)
 {
-    static const char prefix[] = "decoder.event.";
+    static const char dflt_prefix[] = "decoder.event.";
     const char *name = decode_event_name(ev);
-    size_t plen = sizeof(prefix) - 1;
+    const char *prefix = strncmp(name, "stream.", 7) == 0 ? "" : dflt_prefix;
+    size_t plen = strlen(prefix);
     size_t nlen = strlen(name);
     if (plen + nlen >= size) {
         nlen = size - plen - 1;

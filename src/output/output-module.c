@@ -13,6 +13,7 @@
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/runtime.h"
+#include "stream/stream.h"
 #include "util/util-log.h"
 
 static char *join_path(const char *dir, const char *name)
@@ -255,6 +256,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     json_close_object(jb);
+    stream_flow_record(f, jb);
     json_close_object(jb);
     (void)eve_sink_write(oc->eve, jb);
     pthread_mutex_unlock(&oc->flow_lock);

@@ -10,6 +10,7 @@
 extern const TmModule tm_module_pcap_file;
 extern const TmModule tm_module_decode;
 extern const TmModule tm_module_flow;
+extern const TmModule tm_module_stream;
 extern const TmModule tm_module_detect;
 extern const TmModule tm_module_output;
 
@@ -17,6 +18,7 @@ static const TmModule *const builtin_modules[] = {
     &tm_module_pcap_file,
     &tm_module_decode,
     &tm_module_flow,
+    &tm_module_stream,
     &tm_module_detect,
     &tm_module_output,
 };

@@ -1,0 +1,266 @@
+/* Stream engine start-up: configuration, memcaps, counters, per-thread state. */
+#include "stream/stream-internal.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "flow/flow.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+StreamConfig g_stream_cfg;
+
+/* Charged by packet threads, released by whichever thread frees a flow. */
+static _Atomic uint64_t g_ssn_memuse;
+static _Atomic uint64_t g_reasm_memuse;
+static _Atomic bool g_inline;
+
+typedef struct StreamOpts {
+    uint64_t memcap;
+    bool checksum_validation;
+    bool midstream;
+    bool async_oneside;
+    const char *inline_mode;
+    uint64_t reasm_memcap;
+    uint64_t depth;
+    uint64_t toserver_chunk;
+    uint64_t toclient_chunk;
+} StreamOpts;
+
+/* Defaults are Suricata's. */
+static const ConfOption stream_options[] = {
+    {"memcap", CONF_OPT_SIZE, offsetof(StreamOpts, memcap), "64mb", 0, 0},
+    {"checksum-validation", CONF_OPT_BOOL, offsetof(StreamOpts, checksum_validation), "yes", 0,
+     0},
+    {"midstream", CONF_OPT_BOOL, offsetof(StreamOpts, midstream), "false", 0, 0},
+    {"async-oneside", CONF_OPT_BOOL, offsetof(StreamOpts, async_oneside), "false", 0, 0},
+    {"inline", CONF_OPT_STR, offsetof(StreamOpts, inline_mode), "auto", 0, 0},
+    {"reassembly.memcap", CONF_OPT_SIZE, offsetof(StreamOpts, reasm_memcap), "256mb", 0, 0},
+    {"reassembly.depth", CONF_OPT_SIZE, offsetof(StreamOpts, depth), "1mb", 0, 0},
+    {"reassembly.toserver-chunk-size", CONF_OPT_SIZE, offsetof(StreamOpts, toserver_chunk),
+     "2560", 1, STREAM_MAX_CHUNK},
+    {"reassembly.toclient-chunk-size", CONF_OPT_SIZE, offsetof(StreamOpts, toclient_chunk),
+     "2560", 1, STREAM_MAX_CHUNK},
+};
+
+static int parse_inline(const char *s, int *out)
+{
+    bool b;
+    if (strcmp(s, "auto") == 0) {
+        *out = -1;
+        return 0;
+    }
+    if (conf_parse_bool(s, &b)) {
+        *out = b ? 1 : 0;
+        return 0;
+    }
+    VG_ERROR("stream.inline: '%s' is not auto, yes or no", s);
+    return VG_EINVAL;
+}
+
+static int load_config(const struct Conf *conf)
+{
+    StreamOpts o;
+    memset(&o, 0, sizeof(o));
+    const struct Conf *c = conf;
+    if (c == NULL) {
+        for (size_t i = 0; i < sizeof(stream_options) / sizeof(stream_options[0]); i++) {
+            const ConfOption *opt = &stream_options[i];
+            void *field = (char *)&o + opt->offset;
+            if (opt->type == CONF_OPT_SIZE) {
+                (void)conf_parse_size(opt->dflt, (uint64_t *)field);
+            } else if (opt->type == CONF_OPT_BOOL) {
+                (void)conf_parse_bool(opt->dflt, (bool *)field);
+            } else {
+                *(const char **)field = opt->dflt;
+            }
+        }
+    } else if (conf_load_options(c, "stream", stream_options,
+                                 sizeof(stream_options) / sizeof(stream_options[0]), &o) != 0) {
+        return VG_EINVAL;
+    }
+    g_stream_cfg = (StreamConfig){
+        .memcap_bytes = o.memcap,
+        .reasm_memcap_bytes = o.reasm_memcap,
+        .depth_bytes = o.depth,
+        .chunk_bytes = {(uint32_t)o.toserver_chunk, (uint32_t)o.toclient_chunk},
+        .midstream = o.midstream,
+        .async_oneside = o.async_oneside,
+        .checksum_validation = o.checksum_validation,
+    };
+    int rc = parse_inline(o.inline_mode, &g_stream_cfg.inline_mode);
+    if (rc == 0 && g_stream_cfg.inline_mode >= 0) {
+        atomic_store(&g_inline, g_stream_cfg.inline_mode == 1);
+    }
+    return rc;
+}
+
+int stream_init(const struct Conf *conf, struct FlowTable *ft)
+{
+    atomic_store(&g_inline, false);
+    int rc = load_config(conf);
+    if (rc == 0) {
+        rc = stream_policy_load(conf);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    stream_register_counters();
+    if (ft != NULL) {
+        flow_table_set_protoctx_free(ft, stream_session_free);
+    }
+    VG_CONFIG("stream: memcap %llu, reassembly memcap %llu, depth %llu, midstream %s, "
+              "async-oneside %s",
+              (unsigned long long)g_stream_cfg.memcap_bytes,
+              (unsigned long long)g_stream_cfg.reasm_memcap_bytes,
+              (unsigned long long)g_stream_cfg.depth_bytes,
+              g_stream_cfg.midstream ? "yes" : "no", g_stream_cfg.async_oneside ? "yes" : "no");
+    return 0;
+}
+
+void stream_deinit(void)
+{
+    stream_policy_free();
+    stream_chunks_reset();
+    stream_subscribers_reset();
+}
+
+void stream_set_inline(bool is_inline)
+{
+    if (g_stream_cfg.inline_mode < 0) {
+        atomic_store(&g_inline, is_inline);
+    }
+}
+
+bool stream_is_inline(void)
+{
+    return atomic_load_explicit(&g_inline, memory_order_relaxed);
+}
+
+static bool charge(_Atomic uint64_t *use, uint64_t cap, uint64_t bytes)
+{
+    uint64_t cur = atomic_load_explicit(use, memory_order_relaxed);
+    do {
+        if (cur + bytes > cap) {
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak(use, &cur, cur + bytes));
+    return true;
+}
+
+bool stream_mem_charge_ssn(uint64_t bytes)
+{
+    return charge(&g_ssn_memuse, g_stream_cfg.memcap_bytes, bytes);
+}
+
+void stream_mem_release_ssn(uint64_t bytes)
+{
+    atomic_fetch_sub(&g_ssn_memuse, bytes);
+}
+
+bool stream_mem_charge_reasm(uint64_t bytes)
+{
+    return charge(&g_reasm_memuse, g_stream_cfg.reasm_memcap_bytes, bytes);
+}
+
+void stream_mem_release_reasm(uint64_t bytes)
+{
+    atomic_fetch_sub(&g_reasm_memuse, bytes);
+}
+
+uint64_t stream_memuse(void)
+{
+    return atomic_load(&g_ssn_memuse);
+}
+
+uint64_t stream_reassembly_memuse(void)
+{
+    return atomic_load(&g_reasm_memuse);
+}
+
+/* ---- counters and per-thread state ---- */
+
+static const char *const counter_names[SC_COUNT] = {
+    [SC_SESSIONS] = "tcp.sessions",
+    [SC_SSN_MEMCAP_DROP] = "tcp.ssn_memcap_drop",
+    [SC_PSEUDO] = "tcp.pseudo",
+    [SC_INVALID_CHECKSUM] = "tcp.invalid_checksum",
+    [SC_SYN] = "tcp.syn",
+    [SC_SYNACK] = "tcp.synack",
+    [SC_RST] = "tcp.rst",
+    [SC_MIDSTREAM_PICKUPS] = "tcp.midstream_pickups",
+    [SC_WRONG_THREAD] = "tcp.pkt_on_wrong_thread",
+    [SC_SEGMENT_MEMCAP_DROP] = "tcp.segment_memcap_drop",
+    [SC_DEPTH_REACHED] = "tcp.stream_depth_reached",
+    [SC_REASSEMBLY_GAP] = "tcp.reassembly_gap",
+    [SC_OVERLAP] = "tcp.overlap",
+    [SC_OVERLAP_DIFF_DATA] = "tcp.overlap_diff_data",
+    [SC_INSERT_FAIL] = "tcp.insert_data_normal_fail",
+    [SC_MEMUSE] = "tcp.memuse",
+    [SC_REASM_MEMUSE] = "tcp.reassembly_memuse",
+};
+
+static CounterKind counter_kind(StreamCounter c)
+{
+    /* Memory use is global: every thread writes the same value, merged by max. */
+    return c == SC_MEMUSE || c == SC_REASM_MEMUSE ? COUNTER_MAX : COUNTER_SUM;
+}
+
+void stream_register_counters(void)
+{
+    for (int c = 0; c < SC_COUNT; c++) {
+        (void)counters_register(counter_names[c], counter_kind((StreamCounter)c));
+    }
+}
+
+StreamThread *stream_thread_new(CounterSet *cs)
+{
+    StreamThread *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return NULL;
+    }
+    st->counters = cs;
+    for (int c = 0; c < SC_COUNT; c++) {
+        st->cid[c] = counters_register(counter_names[c], counter_kind((StreamCounter)c));
+    }
+    decode_thread_init(&st->dtv, cs, CHECKSUM_NONE);
+    return st;
+}
+
+void stream_thread_free(StreamThread *st)
+{
+    free(st);
+}
+
+void stream_count(StreamThread *st, StreamCounter c)
+{
+    if (st != NULL && st->counters != NULL) {
+        counters_incr(st->counters, st->cid[c]);
+    }
+}
+
+void stream_event(StreamThread *st, Packet *p, DecodeEvent ev)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (st != NULL && st->counters != NULL) {
+        decode_event(&st->dtv, p, ev);
+        return;
+    }
+    if (!packet_has_event(p, ev) && p->n_events < PACKET_MAX_EVENTS) {
+        p->events[p->n_events++] = (uint16_t)ev;
+    }
+}
+
+/* Memory gauges, refreshed by each packet thread as it goes. */
+void stream_update_memuse(StreamThread *st)
+{
+    if (st != NULL && st->counters != NULL) {
+        counters_set(st->counters, st->cid[SC_MEMUSE], stream_memuse());
+        counters_set(st->counters, st->cid[SC_REASM_MEMUSE], stream_reassembly_memuse());
+    }
+}

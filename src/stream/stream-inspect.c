@@ -1,0 +1,330 @@
+/* What detection and subscribers get to see of the reassembled data.
+ *
+ * IDS: a direction's data becomes inspectable once the peer acknowledges it
+ * (what the receiver accepted is what it acked), handed out with the packet
+ * carrying that ACK once at least a chunk has gathered, and at FIN, RST and
+ * flow end whatever is left. Inline: the in-order data not yet acknowledged,
+ * with the packet that completes it, so that a match can drop that packet.
+ * Either way each piece is preceded by up to "overlap" bytes already seen,
+ * so that a pattern spanning two pieces is still found whole; detection
+ * ignores matches that end inside the overlap.
+ *
+ * Chunk size for a server port and direction: the configured
+ * stream.reassembly.to{server,client}-chunk-size, lowered to what the
+ * signatures for that port declared through stream_set_min_chunk (never
+ * below STREAM_CHUNK_FLOOR). Overlap: the longest declared need minus one
+ * (STREAM_DEFAULT_OVERLAP when nothing was declared), never above the chunk. */
+#include "stream/stream-internal.h"
+
+#include <string.h>
+
+#include "util/util-error.h"
+
+/* Written at start-up (stream_set_min_chunk), read-only afterwards. */
+static uint32_t g_min_chunk[2][65536];
+static uint32_t g_max_declared;
+
+typedef struct Subscriber {
+    StreamRecvFn fn;
+    void *user;
+    uint8_t dir;
+} Subscriber;
+
+static Subscriber g_subs[STREAM_MAX_SUBSCRIBERS];
+static int g_n_subs;
+
+void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes)
+{
+    if (dir > STREAM_DIR_TOCLIENT) {
+        return;
+    }
+    if (bytes > g_min_chunk[dir][port]) {
+        g_min_chunk[dir][port] = bytes;
+    }
+    if (bytes > g_max_declared) {
+        g_max_declared = bytes;
+    }
+}
+
+void stream_chunks_reset(void)
+{
+    memset(g_min_chunk, 0, sizeof(g_min_chunk));
+    g_max_declared = 0;
+}
+
+static uint32_t declared(uint16_t port, uint8_t dir)
+{
+    uint32_t a = g_min_chunk[dir][port];
+    uint32_t b = g_min_chunk[dir][0];
+    return a > b ? a : b;
+}
+
+uint32_t stream_chunk_size(uint16_t port, uint8_t dir)
+{
+    uint32_t cfg = g_stream_cfg.chunk_bytes[dir & 1];
+    cfg = cfg ? cfg : 2560;
+    uint32_t need = declared(port, dir & 1);
+    if (need == 0) {
+        return cfg;
+    }
+    need = need < STREAM_CHUNK_FLOOR ? STREAM_CHUNK_FLOOR : need;
+    return need < cfg ? need : cfg;
+}
+
+uint32_t stream_overlap_size(uint16_t port, uint8_t dir)
+{
+    uint32_t need = declared(port, dir & 1);
+    uint32_t ov = need ? need - 1 : STREAM_DEFAULT_OVERLAP;
+    uint32_t chunk = stream_chunk_size(port, dir);
+    return ov < chunk ? ov : chunk;
+}
+
+/* Bytes kept before the delivery point of any stream. */
+static uint64_t keep_bytes(void)
+{
+    uint64_t k = g_max_declared ? g_max_declared : STREAM_DEFAULT_OVERLAP + 1;
+    return k > STREAM_MAX_CHUNK ? STREAM_MAX_CHUNK : k;
+}
+
+int stream_subscribe(uint8_t dir, StreamRecvFn fn, void *user)
+{
+    if (g_n_subs >= STREAM_MAX_SUBSCRIBERS || fn == NULL || dir > STREAM_DIR_TOCLIENT) {
+        return VG_ERANGE;
+    }
+    g_subs[g_n_subs] = (Subscriber){.fn = fn, .user = user, .dir = dir};
+    return g_n_subs++;
+}
+
+void stream_subscribers_reset(void)
+{
+    g_n_subs = 0;
+}
+
+static void notify(Flow *f, int idx, int note, const uint8_t *data, uint32_t len)
+{
+    for (int i = 0; i < g_n_subs; i++) {
+        if (g_subs[i].dir == idx) {
+            g_subs[i].fn(f, (uint8_t)idx, note, data, len, g_subs[i].user);
+        }
+    }
+}
+
+/* ---- delivery ---- */
+
+typedef struct Piece {
+    const uint8_t *data;         // overlap included
+    uint32_t len;
+    uint32_t flags;              // PKT_STREAM_* with the overlap in the high bits
+} Piece;
+
+/* The offset where this direction's data ends for good, or UINT64_MAX. */
+static uint64_t final_end(const TcpSession *ssn, const TcpStream *s)
+{
+    uint64_t end = UINT64_MAX;
+    if (s->flags & STREAM_F_FIN) {
+        end = stream_seq_to_off(s, s->fin_seq);
+    }
+    if (ssn->state == TCP_CLOSED && s->next_seq != s->base_seq) {
+        uint64_t e = stream_seq_to_off(s, s->next_seq);
+        end = e < end ? e : end;
+    }
+    if (g_stream_cfg.depth_bytes != 0 && g_stream_cfg.depth_bytes < end) {
+        end = g_stream_cfg.depth_bytes;
+    }
+    if (s->flags & STREAM_F_NOREASM) {
+        end = s->stored_end < end ? s->stored_end : end;
+    }
+    return end;
+}
+
+/* Skip data declared missing below gap_limit; counts and notifies once. */
+static void skip_gap(StreamThread *st, Packet *p, Flow *f, TcpStream *s, int idx,
+                     uint64_t gap_limit)
+{
+    uint64_t next = stream_reasm_next_stored(s, s->insp_off);
+    if (next == s->insp_off || s->insp_off >= gap_limit) {
+        return;
+    }
+    s->insp_off = next < gap_limit ? next : gap_limit;
+    s->ovl_avail = 0;
+    s->flags |= STREAM_F_GAP_PENDING;
+    stream_count(st, SC_REASSEMBLY_GAP);
+    stream_event(st, p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP);
+    notify(f, idx, STREAM_NOTE_GAP, NULL, 0);
+}
+
+/* The next in-order piece of s below data_limit (missing data below
+ * gap_limit is skipped). Returns false when there is nothing. */
+static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, int idx,
+                       uint64_t gap_limit, uint64_t data_limit, Piece *out)
+{
+    TcpStream *s = &ssn->streams[idx];
+    skip_gap(st, p, f, s, idx, gap_limit);
+    uint64_t start = s->insp_off;
+    if (start >= data_limit) {
+        return false;
+    }
+    uint64_t run = stream_reasm_run_len(s, start);
+    if (run > data_limit - start) {
+        run = data_limit - start;
+    }
+    if (run == 0 || s->buf == NULL) {
+        return false;
+    }
+    uint64_t ov = stream_overlap_size(ssn->server_port, (uint8_t)idx);
+    ov = ov < s->ovl_avail ? ov : s->ovl_avail;
+    ov = ov < start - s->buf_base ? ov : start - s->buf_base;
+    ov = ov > PKT_STREAM_OVERLAP_MAX ? PKT_STREAM_OVERLAP_MAX : ov;
+    run = run > UINT32_MAX - ov ? UINT32_MAX - ov : run;
+    const uint8_t *piece = stream_reasm_ptr(s, start);
+    out->data = piece - ov;
+    out->len = (uint32_t)(ov + run);
+    out->flags = (idx == 0 ? PKT_STREAM_TOSERVER : 0) | ((uint32_t)ov << PKT_STREAM_OVERLAP_SHIFT);
+    if (s->flags & STREAM_F_GAP_PENDING) {
+        out->flags |= PKT_STREAM_GAP;
+        s->flags &= ~STREAM_F_GAP_PENDING;
+    }
+    if (s->flags & STREAM_F_DEPTH) {
+        out->flags |= PKT_STREAM_DEPTH;
+    }
+    s->insp_off = start + run;
+    s->ovl_avail += run;
+    notify(f, idx, STREAM_NOTE_DATA, piece, (uint32_t)run);
+    return true;
+}
+
+/* EOF once everything up to the final end was delivered. */
+static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
+{
+    uint64_t end = final_end(ssn, s);
+    end = end < s->stored_end ? end : s->stored_end;
+    bool closed = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
+    if (!closed || s->insp_off < end) {
+        return false;
+    }
+    if (!(s->flags & STREAM_F_EOF_DONE)) {
+        s->flags |= STREAM_F_EOF_DONE;
+        notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
+    }
+    return true;
+}
+
+static void prune(TcpStream *s, bool is_inline)
+{
+    uint64_t keep = keep_bytes();
+    uint64_t off = s->insp_off > keep ? s->insp_off - keep : 0;
+    if (is_inline && (s->flags & STREAM_F_ACK_SEEN)) {
+        uint64_t acked = stream_seq_to_off(s, s->last_ack);
+        off = acked < off ? acked : off;
+    }
+    stream_reasm_prune(s, off);
+}
+
+void stream_inspect_prepare(TcpSession *ssn)
+{
+    bool is_inline = stream_is_inline();
+    prune(&ssn->streams[0], is_inline);
+    prune(&ssn->streams[1], is_inline);
+}
+
+static uint64_t acked_off(const TcpStream *s)
+{
+    return (s->flags & STREAM_F_ACK_SEEN) ? stream_seq_to_off(s, s->last_ack) : 0;
+}
+
+static void set_view(const TcpSession *ssn, Packet *p, const Piece *pc)
+{
+    p->stream_data = pc->data;
+    p->stream_data_len = pc->len;
+    p->stream_flags = pc->flags;
+    if (ssn->state >= TCP_ESTABLISHED) {
+        p->stream_flags |= PKT_STREAM_EST;
+    }
+}
+
+static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+{
+    TcpStream *s = &ssn->streams[dir];
+    Piece pc;
+    uint64_t gap_limit = acked_off(s);
+    if (next_piece(st, p, f, ssn, dir, gap_limit, final_end(ssn, s), &pc)) {
+        pc.flags |= PKT_STREAM_INLINE;
+        if (reached_eof(f, ssn, s, dir)) {
+            pc.flags |= PKT_STREAM_EOF;
+        }
+        set_view(ssn, p, &pc);
+    } else {
+        (void)reached_eof(f, ssn, s, dir);
+    }
+}
+
+static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+{
+    /* This packet acknowledges the other side's data; a one-sided session
+     * never sees acks for its data, so its own data counts as accepted. */
+    int idx = (ssn->flags & SSN_F_ASYNC) ? dir : 1 - dir;
+    TcpStream *s = &ssn->streams[idx];
+    uint64_t end = final_end(ssn, s);
+    uint64_t limit = (ssn->flags & SSN_F_ASYNC) ? s->stored_end : acked_off(s);
+    bool closing = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
+    if (ssn->state == TCP_CLOSED) {
+        limit = s->stored_end;
+    }
+    limit = limit < end ? limit : end;
+    uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
+    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing)) {
+        (void)reached_eof(f, ssn, s, idx);
+        return;
+    }
+    Piece pc;
+    if (next_piece(st, p, f, ssn, idx, limit, limit, &pc)) {
+        if (reached_eof(f, ssn, s, idx)) {
+            pc.flags |= PKT_STREAM_EOF;
+        }
+        set_view(ssn, p, &pc);
+    }
+}
+
+void stream_inspect_packet(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
+{
+    int dir = (p->flags & PKT_F_TOSERVER) ? 0 : 1;
+    if (ssn->state < TCP_ESTABLISHED && ssn->state != TCP_CLOSED) {
+        return;
+    }
+    if (stream_is_inline()) {
+        inspect_inline(st, f, ssn, p, dir);
+    } else {
+        inspect_ids(st, f, ssn, p, dir);
+    }
+}
+
+int stream_flow_end_flush(Flow *f,
+                          void (*inspect)(const uint8_t *data, uint32_t len, uint32_t flags,
+                                          void *user),
+                          void *user)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn == NULL) {
+        return 0;
+    }
+    int n = 0;
+    for (int idx = 0; idx < 2; idx++) {
+        TcpStream *s = &ssn->streams[idx];
+        Piece pc;
+        uint64_t end = s->stored_end;
+        while (next_piece(NULL, NULL, f, ssn, idx, end, end, &pc)) {
+            if (s->insp_off >= end) {
+                pc.flags |= PKT_STREAM_EOF;
+            }
+            if (inspect != NULL) {
+                inspect(pc.data, pc.len, pc.flags, user);
+            }
+            n++;
+        }
+        if (!(s->flags & STREAM_F_EOF_DONE)) {
+            s->flags |= STREAM_F_EOF_DONE;
+            notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
+        }
+    }
+    return n;
+}

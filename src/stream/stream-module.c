@@ -1,0 +1,55 @@
+/* The stream thread module: runs after "flow" (which leaves p->flow
+ * referenced but unlocked) and before "detect". Takes f->lock for the time
+ * it touches the session. */
+#include "stream/stream.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+#include "stream/stream-internal.h"
+
+static int stream_module_thread_init(ThreadVars *tv, void **data)
+{
+    StreamThread *st = stream_thread_new(tv->counters);
+    if (st == NULL) {
+        return TM_FAILED;
+    }
+    st->thread_id = tv->id;
+    stream_set_inline(tv->engine->is_inline || tv->engine->opts.simulate_ips);
+    *data = st;
+    return TM_OK;
+}
+
+static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    (void)tv;
+    Flow *f = p->flow;
+    if (f == NULL || p->l4 != PKT_L4_TCP) {
+        p->stream_data = NULL;
+        p->stream_data_len = 0;
+        p->stream_flags = 0;
+        return TM_OK;
+    }
+    pthread_mutex_lock(&f->lock);
+    stream_packet(data, p);
+    pthread_mutex_unlock(&f->lock);
+    return TM_OK;
+}
+
+static void stream_module_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    stream_thread_free(data);
+}
+
+const TmModule tm_module_stream = {
+    .hdr = TM_MODULE_HDR,
+    .name = "stream",
+    .kind = TM_KIND_STREAM,
+    .thread_init = stream_module_thread_init,
+    .process = stream_module_process,
+    .thread_deinit = stream_module_thread_deinit,
+};

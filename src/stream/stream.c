@@ -1,0 +1,89 @@
+/* The packet entry point and the EVE "tcp" object. */
+#include "stream/stream.h"
+
+#include <stdio.h>
+
+#include "stream/stream-internal.h"
+
+void stream_packet(StreamThread *st, Packet *p)
+{
+    p->stream_data = NULL;
+    p->stream_data_len = 0;
+    p->stream_flags = 0;
+    Flow *f = p->flow;
+    if (f == NULL || p->l4 != PKT_L4_TCP || p->tcp.hdr == NULL) {
+        return;
+    }
+    if (p->tcp.csum_bad && g_stream_cfg.checksum_validation) {
+        stream_count(st, SC_INVALID_CHECKSUM);
+        return;
+    }
+    if (p->flags & PKT_F_PSEUDO) {
+        stream_count(st, SC_PSEUDO);
+    }
+    if (f->protoctx != NULL) {
+        stream_inspect_prepare(f->protoctx);
+    }
+    stream_track(st, f, p);
+    if (f->protoctx != NULL) {
+        stream_inspect_packet(st, f, f->protoctx, p);
+    }
+    stream_update_memuse(st);
+}
+
+static const char *const state_names[] = {
+    [TCP_NONE] = "none",
+    [TCP_SYN_SENT] = "syn_sent",
+    [TCP_SYN_RECV] = "syn_recv",
+    [TCP_ESTABLISHED] = "established",
+    [TCP_FIN_WAIT1] = "fin_wait1",
+    [TCP_FIN_WAIT2] = "fin_wait2",
+    [TCP_TIME_WAIT] = "time_wait",
+    [TCP_LAST_ACK] = "last_ack",
+    [TCP_CLOSE_WAIT] = "close_wait",
+    [TCP_CLOSING] = "closing",
+    [TCP_CLOSED] = "closed",
+};
+
+const char *stream_state_name(const Flow *f)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || ssn->state > TCP_CLOSED) {
+        return "none";
+    }
+    return state_names[ssn->state];
+}
+
+static void flags_hex(JsonBuf *jb, const char *key, uint8_t flags)
+{
+    char buf[4];
+    (void)snprintf(buf, sizeof(buf), "%02x", flags);
+    json_str(jb, key, buf);
+}
+
+/* Suricata's flow record fields: hex flags, then one boolean per flag seen. */
+void stream_flow_record(const Flow *f, JsonBuf *jb)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL) {
+        return;
+    }
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {
+        {TH_SYN, "syn"}, {TH_FIN, "fin"}, {TH_RST, "rst"}, {TH_PUSH, "psh"},
+        {TH_ACK, "ack"}, {TH_URG, "urg"}, {TH_ECN, "ecn"}, {TH_CWR, "cwr"},
+    };
+    json_open_object(jb, "tcp");
+    flags_hex(jb, "tcp_flags", ssn->tcp_flags);
+    flags_hex(jb, "tcp_flags_ts", ssn->streams[0].tcp_flags);
+    flags_hex(jb, "tcp_flags_tc", ssn->streams[1].tcp_flags);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (ssn->tcp_flags & names[i].bit) {
+            json_bool(jb, names[i].name, true);
+        }
+    }
+    json_str(jb, "state", stream_state_name(f));
+    json_close_object(jb);
+}

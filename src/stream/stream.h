@@ -1,0 +1,132 @@
+#ifndef VG_STREAM_STREAM_H
+#define VG_STREAM_STREAM_H
+
+/* The TCP stream engine: one session per TCP flow (f->protoctx), state
+ * tracking, target-based reassembly, and the views of reassembled data that
+ * detection and subscribers inspect.
+ *
+ * Threads: stream_init/stream_deinit and stream_set_min_chunk/stream_subscribe
+ * at start-up only. Everything taking a Flow is called by the packet thread
+ * that owns the flow, with f->lock held. Details: src/stream/README.md. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/packet-types.h"
+#include "flow/flow-types.h"
+#include "runtime/counters.h"
+#include "util/util-json.h"
+
+struct Conf;
+struct FlowTable;
+
+/* p->stream_flags. The low 16 bits are flags; the high 16 bits hold how many
+ * leading bytes of p->stream_data were already inspected with an earlier
+ * packet (the overlap kept so that a pattern spanning a chunk boundary is
+ * found): use stream_data_overlap(p). */
+enum {
+    PKT_STREAM_TOSERVER = 1u << 0,   // stream_data is client->server data (else server->client)
+    PKT_STREAM_GAP = 1u << 1,        // data is missing before this chunk (after the overlap)
+    PKT_STREAM_EOF = 1u << 2,        // last data of this direction (FIN, RST, flow end)
+    PKT_STREAM_INLINE = 1u << 3,     // inline view: unacknowledged data, this packet's direction
+    PKT_STREAM_EST = 1u << 4,        // the session is established (3WHS done or picked up)
+    PKT_STREAM_DEPTH = 1u << 5,      // reassembly depth reached in this direction
+};
+#define PKT_STREAM_OVERLAP_SHIFT 16u
+#define PKT_STREAM_OVERLAP_MAX 0xffffu
+
+static inline uint32_t stream_data_overlap(const Packet *p)
+{
+    return p->stream_flags >> PKT_STREAM_OVERLAP_SHIFT;
+}
+
+/* Directions for chunk sizes and subscriptions. */
+enum { STREAM_DIR_TOSERVER = 0, STREAM_DIR_TOCLIENT = 1 };
+
+/* Reassembly overlap policies (host-os-policy names). */
+typedef enum StreamPolicy {
+    STREAM_POLICY_BSD = 0,           // the default
+    STREAM_POLICY_FIRST,
+    STREAM_POLICY_LAST,
+    STREAM_POLICY_BSD_RIGHT,
+    STREAM_POLICY_LINUX,
+    STREAM_POLICY_OLD_LINUX,
+    STREAM_POLICY_WINDOWS,
+    STREAM_POLICY_WINDOWS2K3,
+    STREAM_POLICY_VISTA,
+    STREAM_POLICY_SOLARIS,
+    STREAM_POLICY_HPUX10,
+    STREAM_POLICY_HPUX11,
+    STREAM_POLICY_IRIX,
+    STREAM_POLICY_MACOS,
+    STREAM_POLICY_MAX,
+} StreamPolicy;
+
+/* "bsd" ... ; NULL when out of range. */
+const char *stream_policy_name(StreamPolicy pol);
+/* Policy by host-os-policy name ("old-linux", "windows2k3"...); false if unknown. */
+bool stream_policy_by_name(const char *name, StreamPolicy *out);
+
+/* Start-up: reads stream.* and host-os-policy from conf (NULL: defaults),
+ * registers the tcp.* counters, and makes ft free sessions with their flows
+ * (ft may be NULL in tests). Returns 0, or VG_EINVAL (a message names the bad
+ * key) / VG_ENOMEM. stream_deinit forgets everything (sessions must be gone). */
+int stream_init(const struct Conf *conf, struct FlowTable *ft) __attribute__((warn_unused_result));
+void stream_deinit(void);
+/* Inline (IPS) mode: --simulate-ips or NFQUEUE; set at start-up. */
+void stream_set_inline(bool is_inline);
+
+/* Detection declares, per destination port, how many bytes a signature needs
+ * to see in one piece (longest pattern, or depth): chunks for that port are at
+ * least this big (bounded by the configured chunk sizes), and the overlap
+ * re-inspected before each chunk is bytes - 1. port 0 = every port. dir is
+ * STREAM_DIR_*. Start-up only. */
+void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes);
+
+/* Per-thread state of the stream stage (counters, event raising). */
+typedef struct StreamThread StreamThread;
+StreamThread *stream_thread_new(CounterSet *cs) __attribute__((warn_unused_result));
+void stream_thread_free(StreamThread *st);
+
+/* The packet path: track p in its flow's session, reassemble its data, and
+ * set p->stream_data/len/flags to what became inspectable. p->flow must be
+ * set and locked by the caller. Packets outside TCP are ignored. */
+void stream_packet(StreamThread *st, Packet *p);
+
+/* Flow end (timeout, shutdown, eviction): call inspect with the data not yet
+ * inspected, each direction in order (flags carry PKT_STREAM_* with EOF set on
+ * the last piece of each direction and the overlap in the high bits), then
+ * notify subscribers of the close. Returns the number of inspect calls. The
+ * data pointer is valid during the call only. Caller holds f->lock. */
+int stream_flow_end_flush(Flow *f,
+                          void (*inspect)(const uint8_t *data, uint32_t len, uint32_t flags,
+                                          void *user),
+                          void *user);
+
+/* The "tcp" object of EVE flow records (Suricata's fields). Nothing is
+ * written for flows without a session. Caller holds f->lock or owns f. */
+void stream_flow_record(const Flow *f, JsonBuf *jb);
+
+/* Session state names as EVE prints them ("established", "closed"...). */
+const char *stream_state_name(const Flow *f);
+
+/* The stream API: a consumer subscribes (start-up) to a direction and is
+ * called for every session with each new in-order piece of data, exactly
+ * once and in order, like recv(); with a gap notice (len 0,
+ * STREAM_NOTE_GAP) when data is missing, and a close notice (STREAM_NOTE_CLOSE)
+ * once per direction. ctx is a per-subscriber, per-direction slot in the
+ * session the callback may use (freed by nobody: keep it in flow storage if it
+ * needs freeing). In IDS mode pieces come once acknowledged; inline once in
+ * order. Called with f->lock held from the packet thread. */
+enum { STREAM_NOTE_DATA = 0, STREAM_NOTE_GAP = 1, STREAM_NOTE_CLOSE = 2 };
+typedef void (*StreamRecvFn)(Flow *f, uint8_t dir, int note, const uint8_t *data, uint32_t len,
+                             void *user);
+/* Returns a subscriber id >= 0, or VG_ERANGE when STREAM_MAX_SUBSCRIBERS are taken. */
+#define STREAM_MAX_SUBSCRIBERS 8
+int stream_subscribe(uint8_t dir, StreamRecvFn fn, void *user);
+
+/* Memory charged right now (tests, stats). */
+uint64_t stream_memuse(void);
+uint64_t stream_reassembly_memuse(void);
+
+#endif

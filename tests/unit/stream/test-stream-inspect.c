@@ -1,0 +1,248 @@
+/* Inspection views (IDS and inline), chunk sizes, the stream API and the
+ * flow-end flush. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "stream-test-util.h"
+
+static TestConn g_tc;
+
+/* Small chunks so that short test payloads are inspected. */
+static int setup(void **state)
+{
+    (void)state;
+    int rc = tc_init(&g_tc, NULL);
+    stream_set_min_chunk(80, STREAM_DIR_TOSERVER, 4);
+    stream_set_min_chunk(80, STREAM_DIR_TOCLIENT, 4);
+    stream_set_inline(false);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tc_deinit(&g_tc);
+    return 0;
+}
+
+typedef struct Recorder {
+    char data[256];
+    size_t len;
+    int gaps;
+    int closes;
+    int calls;
+} Recorder;
+
+static Recorder g_rec;
+
+static void record(Flow *f, uint8_t dir, int note, const uint8_t *data, uint32_t len, void *user)
+{
+    (void)f;
+    (void)dir;
+    Recorder *r = user;
+    r->calls++;
+    if (note == STREAM_NOTE_GAP) {
+        r->gaps++;
+    } else if (note == STREAM_NOTE_CLOSE) {
+        r->closes++;
+    } else if (r->len + len < sizeof(r->data)) {
+        memcpy(r->data + r->len, data, len);
+        r->len += len;
+        r->data[r->len] = '\0';
+    }
+}
+
+static void chunk_size_follows_declared_need_within_bounds(void **state)
+{
+    (void)state;
+    assert_int_equal(stream_chunk_size(80, STREAM_DIR_TOSERVER), STREAM_CHUNK_FLOOR);
+    assert_int_equal(stream_overlap_size(80, STREAM_DIR_TOSERVER), 3);
+    assert_int_equal(stream_chunk_size(443, STREAM_DIR_TOSERVER), 2560);
+    stream_set_min_chunk(443, STREAM_DIR_TOSERVER, 100000);
+    assert_int_equal(stream_chunk_size(443, STREAM_DIR_TOSERVER), 2560);
+    assert_int_equal(stream_overlap_size(443, STREAM_DIR_TOSERVER), 2560);
+}
+
+static void ids_view_appears_when_the_server_acks(void **state)
+{
+    (void)state;
+    char v[128];
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /index.html HTTP/1.1\r\n"
+                                                                "Host: a\r\n\r\n  padding to go "
+                                                                "past the floor chunk size");
+    assert_null(p->stream_data);                 // not acknowledged yet
+    p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1001 + 78, NULL);
+    tc_view(p, v, sizeof(v));
+    assert_true(p->stream_flags & PKT_STREAM_TOSERVER);
+    assert_int_equal(stream_data_overlap(p), 0);
+    assert_int_equal(p->stream_data_len, 78);
+    assert_memory_equal(v, "GET /index.html", 15);
+}
+
+static void ids_view_keeps_overlap_before_the_next_chunk(void **state)
+{
+    (void)state;
+    char big[80];
+    memset(big, 'a', sizeof(big) - 1);
+    big[79] = '\0';
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, big);
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1080, NULL);
+    memset(big, 'b', 79);
+    tc_pkt(&g_tc, TS, TH_ACK, 1080, 5001, big);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1159, NULL);
+    assert_int_equal(stream_data_overlap(p), 3);
+    assert_int_equal(p->stream_data_len, 82);
+    assert_memory_equal(p->stream_data, "aaab", 4);
+}
+
+static void fin_flushes_small_remainder_with_eof(void **state)
+{
+    (void)state;
+    char v[64];
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, "tiny");
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1006, NULL);
+    tc_view(p, v, sizeof(v));
+    assert_string_equal(v, "tiny");
+    assert_true(p->stream_flags & PKT_STREAM_EOF);
+}
+
+static void missing_acked_data_is_a_gap(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "0123456789");     // lost: never seen ...
+    tc_end_session(&g_tc);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1011, 5001, "after-the-gap-data-long-enough-for-a-chunk-of-"
+                                           "sixty-four-bytes-at-least!!");
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_FIN, 5001, 1011 + 67, NULL);
+    assert_true(p->stream_flags & PKT_STREAM_GAP);
+    assert_int_equal(tc_counter("tcp.reassembly_gap"), 1);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP));
+    assert_memory_equal(p->stream_data, "after", 5);
+}
+
+static void inline_view_holds_unacked_data_of_this_packet(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "evil");
+    assert_true(p->stream_flags & PKT_STREAM_INLINE);
+    assert_int_equal(p->stream_data_len, 4);
+    assert_memory_equal(p->stream_data, "evil", 4);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1005, 5001, "cmd");
+    assert_int_equal(stream_data_overlap(p), 3);
+    assert_memory_equal(p->stream_data, "vilcmd", 6);
+    stream_set_inline(false);
+}
+
+static void inline_out_of_order_packet_waits_for_the_hole(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1005, 5001, "cmd");
+    assert_null(p->stream_data);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "evil");
+    assert_int_equal(p->stream_data_len, 7);
+    assert_memory_equal(p->stream_data, "evilcmd", 7);
+    stream_set_inline(false);
+}
+
+/* Found by fuzz-stream: a FIN placed behind delivered data made the view
+ * length wrap around. */
+static void fin_behind_delivered_data_gives_no_view(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "hello");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, NULL);
+    assert_null(p->stream_data);
+    assert_int_equal(p->stream_data_len, 0);
+    stream_set_inline(false);
+}
+
+static void subscriber_receives_each_piece_once_then_close(void **state)
+{
+    (void)state;
+    memset(&g_rec, 0, sizeof(g_rec));
+    assert_true(stream_subscribe(STREAM_DIR_TOSERVER, record, &g_rec) >= 0);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "hello ");
+    tc_pkt(&g_tc, TS, TH_ACK, 1007, 5001, "world");
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "hello ");          // retransmission
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1012, NULL);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1012, 5001, "!");
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1014, NULL);
+    assert_string_equal(g_rec.data, "hello world!");
+    assert_int_equal(g_rec.closes, 1);
+    assert_int_equal(g_rec.gaps, 0);
+    assert_int_equal(stream_flow_end_flush(&g_tc.f, NULL, NULL), 0);
+    assert_int_equal(g_rec.closes, 1);
+}
+
+typedef struct Flushed {
+    char data[128];
+    size_t len;
+    uint32_t last_flags;
+    int n;
+} Flushed;
+
+static void on_flush(const uint8_t *data, uint32_t len, uint32_t flags, void *user)
+{
+    Flushed *fl = user;
+    uint32_t ov = flags >> PKT_STREAM_OVERLAP_SHIFT;
+    memcpy(fl->data + fl->len, data + ov, len - ov);
+    fl->len += len - ov;
+    fl->last_flags = flags;
+    fl->n++;
+}
+
+static void flow_end_flush_hands_over_unacked_data(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "never ");
+    tc_pkt(&g_tc, TS, TH_ACK, 1007, 5001, "acked");
+    Flushed fl = {0};
+    assert_int_equal(stream_flow_end_flush(&g_tc.f, on_flush, &fl), 1);
+    assert_memory_equal(fl.data, "never acked", 11);
+    assert_true(fl.last_flags & PKT_STREAM_EOF);
+    assert_true(fl.last_flags & PKT_STREAM_TOSERVER);
+}
+
+static void flow_end_flush_without_session_does_nothing(void **state)
+{
+    (void)state;
+    Flushed fl = {0};
+    assert_int_equal(stream_flow_end_flush(&g_tc.f, on_flush, &fl), 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(chunk_size_follows_declared_need_within_bounds),
+        T(ids_view_appears_when_the_server_acks),
+        T(ids_view_keeps_overlap_before_the_next_chunk),
+        T(fin_flushes_small_remainder_with_eof),
+        T(missing_acked_data_is_a_gap),
+        T(inline_view_holds_unacked_data_of_this_packet),
+        T(inline_out_of_order_packet_waits_for_the_hole),
+        T(fin_behind_delivered_data_gives_no_view),
+        T(subscriber_receives_each_piece_once_then_close),
+        T(flow_end_flush_hands_over_unacked_data),
+        T(flow_end_flush_without_session_does_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

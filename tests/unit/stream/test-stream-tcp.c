@@ -1,0 +1,331 @@
+/* TCP tracking: handshakes, validation events, RST, FIN and close states,
+ * midstream and async-oneside pick-up, checksums. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "stream-test-util.h"
+
+static TestConn g_tc;
+
+static int setup(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, NULL);
+}
+
+static int setup_midstream(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  midstream: true\n");
+}
+
+static int setup_async(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  async-oneside: true\n");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tc_deinit(&g_tc);
+    return 0;
+}
+
+static void handshake_establishes_session_and_flow(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);
+    assert_int_equal(tc_counter("tcp.sessions"), 1);
+    assert_int_equal(tc_counter("tcp.syn"), 1);
+    assert_int_equal(tc_counter("tcp.synack"), 1);
+}
+
+static void synack_with_wrong_ack_raises_event(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 777, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+}
+
+static void synack_resend_with_different_ack_raises_event(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1002, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK));
+    p = tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    assert_int_equal(p->n_events, 0);     // a plain retransmission is fine
+}
+
+static void simultaneous_open_establishes(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    tc_pkt(&g_tc, TC, TH_SYN, 5000, 0, NULL);
+    tc_pkt(&g_tc, TS, TH_SYN | TH_ACK, 1000, 5001, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1001, NULL);
+    assert_int_equal(p->n_events, 0);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+}
+
+static void final_ack_with_wrong_ack_is_evasion_event(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 9999, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
+static void ack_for_unsent_data_is_invalid(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 90000, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_ACK));
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_EST_INVALID_ACK));
+}
+
+static void data_beyond_window_is_out_of_window(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + 70000, 5001, "x");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_EST_PACKET_OUT_OF_WINDOW));
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 0);
+}
+
+static void window_scale_widens_window(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 1024);
+    p->tcp.has_wscale = true;
+    p->tcp.wscale = 7;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL, 1024);
+    p->tcp.has_wscale = true;
+    p->tcp.wscale = 7;
+    stream_packet(g_tc.st, p);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, NULL);
+    p = tc_pkt_opts(&g_tc, TC, TH_ACK, 5001, 1001, NULL, 1024);   // 1024 << 7 = 128 KiB
+    stream_packet(g_tc.st, p);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].window, 1024u << 7);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + 100000, 5001, "x");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_EST_PACKET_OUT_OF_WINDOW));
+}
+
+static void rst_with_exact_seq_closes(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_RST | TH_ACK, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
+    assert_int_equal(tc_counter("tcp.rst"), 1);
+}
+
+static void rst_in_window_but_not_exact_is_refused_by_bsd(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_RST, 1001 + 100, 0, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_SUSPECTED_RST_INJECT));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+}
+
+static void rst_in_window_is_accepted_by_linux(void **state)
+{
+    (void)state;
+    tc_deinit(&g_tc);
+    assert_int_equal(tc_init(&g_tc, "host-os-policy:\n  linux: [10.0.0.2]\n"), 0);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_RST, 1001 + 100, 0, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+}
+
+static void rst_out_of_window_is_refused_by_linux(void **state)
+{
+    (void)state;
+    tc_deinit(&g_tc);
+    assert_int_equal(tc_init(&g_tc, "host-os-policy:\n  linux: [10.0.0.0/24]\n"), 0);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_RST, 1001 + 200000, 0, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_SUSPECTED_RST_INJECT));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+}
+
+static void client_close_walks_fin_states_to_closed(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
+    tc_pkt(&g_tc, TS, TH_ACK, 1002, 5002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
+}
+
+static void server_close_goes_through_close_wait_and_last_ack(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
+    tc_pkt(&g_tc, TC, TH_ACK, 5002, 1002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+}
+
+static void keepalive_is_not_data(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "ab");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002, 5001, "");
+    assert_int_equal(p->n_events, 0);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1002, 5001, "b");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA));
+}
+
+static void paws_drops_older_timestamp(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 100;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 7;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TS, TH_ACK, 1001, 5001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 200;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TS, TH_ACK, 1001, 5001, "old", 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 150;
+    stream_packet(g_tc.st, p);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 0);
+}
+
+static void without_midstream_data_first_is_not_tracked(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /");
+    assert_null(tc_ssn(&g_tc));
+}
+
+static void midstream_picks_up_established_session(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /");
+    assert_non_null(tc_ssn(&g_tc));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);
+    assert_int_equal(tc_counter("tcp.midstream_pickups"), 1);
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1006, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 5);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].last_ack, 1006);
+}
+
+static void async_oneside_establishes_on_client_ack(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_true(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
+}
+
+static void without_async_oneside_client_ack_keeps_syn_sent(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+}
+
+static void bad_checksum_is_counted_and_ignored(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 65535);
+    p->tcp.csum_bad = true;
+    stream_packet(g_tc.st, p);
+    assert_null(tc_ssn(&g_tc));
+    assert_int_equal(tc_counter("tcp.invalid_checksum"), 1);
+}
+
+static void rst_without_session_raises_event(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt(&g_tc, TS, TH_RST, 1, 0, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_RST_BUT_NO_SESSION));
+}
+
+static void flow_record_has_suricata_tcp_object(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    json_open_object(&jb, NULL);
+    stream_flow_record(&g_tc.f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{\"tcp\":{\"tcp_flags\":\"13\",\"tcp_flags_ts\":\"13\","
+                                "\"tcp_flags_tc\":\"12\",\"syn\":true,\"fin\":true,"
+                                "\"ack\":true,\"state\":\"fin_wait1\"}}");
+    json_buf_deinit(&jb);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TM(fn) cmocka_unit_test_setup_teardown(fn, setup_midstream, teardown)
+#define TA(fn) cmocka_unit_test_setup_teardown(fn, setup_async, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(handshake_establishes_session_and_flow),
+        T(synack_with_wrong_ack_raises_event),
+        T(synack_resend_with_different_ack_raises_event),
+        T(simultaneous_open_establishes),
+        T(final_ack_with_wrong_ack_is_evasion_event),
+        T(ack_for_unsent_data_is_invalid),
+        T(data_beyond_window_is_out_of_window),
+        T(window_scale_widens_window),
+        T(rst_with_exact_seq_closes),
+        T(rst_in_window_but_not_exact_is_refused_by_bsd),
+        T(rst_in_window_is_accepted_by_linux),
+        T(rst_out_of_window_is_refused_by_linux),
+        T(client_close_walks_fin_states_to_closed),
+        T(server_close_goes_through_close_wait_and_last_ack),
+        T(keepalive_is_not_data),
+        T(paws_drops_older_timestamp),
+        T(without_midstream_data_first_is_not_tracked),
+        TM(midstream_picks_up_established_session),
+        TA(async_oneside_establishes_on_client_ack),
+        T(without_async_oneside_client_ack_keeps_syn_sent),
+        T(bad_checksum_is_counted_and_ignored),
+        T(rst_without_session_raises_event),
+        T(flow_record_has_suricata_tcp_object),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
