@@ -35,6 +35,7 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
     }
     pthread_mutex_lock(&f->lock);
     stream_packet(data, p);
+    p->flow_state = f->state; // the session may have moved the flow's state
     pthread_mutex_unlock(&f->lock);
     return TM_OK;
 }

@@ -17,7 +17,7 @@ threading:
       threads: 2
       input: route-ip-version
     - name: DET
-      modules: [detect]
+      modules: [stream, detect]
       threads: 2
       input: flow
       cpus: [0, 1]
@@ -67,7 +67,7 @@ for cap in "${caps[@]}"; do
 done
 log=$WORK/sample.pcap-custom.log
 for t in 'RX#01: modules pcap-file,decode; cpus 0' 'FL#01: modules flow; cpus any' \
-         'FL#02: modules flow' 'DET#02: modules detect; cpus 0,1' 'OUT#03: modules output'; do
+         'FL#02: modules flow' 'DET#02: modules stream,detect; cpus 0,1' 'OUT#03: modules output'; do
     grep -q "$t" "$log" || fail "custom pipeline log lacks '$t'"
 done
 echo "runmodes: ok"
