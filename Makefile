@@ -12,7 +12,7 @@ DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2
                libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
                tshark python3 python3-scapy jq
 
-.PHONY: all deps build demo test asan tsan bench conformance clean fuzz
+.PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz
 
 all: build
 
@@ -45,6 +45,11 @@ bench: build
 
 conformance: build
 	@bash tools/conformance.sh $(BUILD)/vigil
+
+# Decoder counts and flow records against tshark on ../shared captures (slow; informational).
+check-shared: build
+	@python3 tools/check-shared-captures.py --engine $(BUILD)/vigil -v
+	@python3 tools/check-flow-counts.py --engine $(BUILD)/vigil
 
 fuzz: deps
 	@bash fuzz/build.sh

@@ -32,4 +32,7 @@ if [ -n "$missing" ]; then
     exit 1
 fi
 echo "conformance: ratchet holds ($(grep -cv '^#' "$ratchet" 2>/dev/null || echo 0) cases)"
+# Robustness: every shared capture runs to the end with valid EVE output.
+python3 "$top/tools/check-shared-captures.py" --engine "$engine" --shared "$shared" --no-tshark \
+    --jobs "${JOBS:-2}" || exit 1
 exit 0
