@@ -161,6 +161,13 @@ typedef struct IcmpVars {
 enum { PKT_L3_NONE = 0, PKT_L3_IPV4, PKT_L3_IPV6, PKT_L3_ARP };
 enum { PKT_L4_NONE = 0, PKT_L4_TCP, PKT_L4_UDP, PKT_L4_ICMPV4, PKT_L4_ICMPV6, PKT_L4_OTHER };
 
+/* Why an inline verdict dropped a packet (EVE drop.reason). */
+enum {
+    PKT_DROP_NONE = 0,
+    PKT_DROP_RULES,              // a drop/reject rule matched this packet
+    PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
+};
+
 /* Packet flags */
 enum {
     PKT_F_IPV4_CSUM_BAD = 1u << 0,
@@ -226,6 +233,7 @@ typedef struct Packet {
 
     /* later stages */
     struct Flow *flow;           // reference held while in flight
+    uint8_t drop_reason;         // PKT_DROP_* when PKT_F_DROP is set inline (verdict stage)
     uint8_t flow_state;          // the flow's FlowState as of this packet (set by the flow
                                  // and stream stages; later stages read this, not flow->state,
                                  // which may already reflect later packets)

@@ -62,6 +62,13 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
             pthread_mutex_unlock(&f->lock);
             return TM_OK;
         }
+        if ((f->flags & FLOW_F_DROP) && tv->engine->is_inline) {
+            /* The flow was dropped inline: so is this packet, uninspected. */
+            p->flags |= PKT_F_DROP;
+            p->drop_reason = PKT_DROP_FLOW;
+            pthread_mutex_unlock(&f->lock);
+            return TM_OK;
+        }
     }
     detect_packet(mt->dt, p);
     if (f != NULL) {

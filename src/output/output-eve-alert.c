@@ -61,11 +61,8 @@ static void write_flow(JsonBuf *jb, const Flow *f)
     json_close_object(jb);
 }
 
-void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
-                            const PacketAlert *pa)
+void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert *pa)
 {
-    const Flow *f = p->flow;
-    eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
     json_open_object(jb, "alert");
     json_str(jb, "action", action_name(oc, pa));
     json_u64(jb, "gid", pa->gid);
@@ -76,6 +73,14 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     json_i64(jb, "severity", pa->priority);
     write_metadata(jb, pa);
     json_close_object(jb);
+}
+
+void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                            const PacketAlert *pa)
+{
+    const Flow *f = p->flow;
+    eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
+    output_eve_alert_fields(jb, oc, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
         write_flow(jb, f);

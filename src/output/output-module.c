@@ -84,6 +84,9 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->anomaly_decode = opt_bool(t, "decode", false);
         } else if (strcmp(name, "flow") == 0) {
             oc->flow = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "drop") == 0) {
+            oc->drop = opt_bool(opts, "enabled", true);
+            oc->drop_alerts = opt_bool(opts, "alerts", true);
         } else if (strcmp(name, "stats") == 0) {
             oc->eve_stats = opt_bool(opts, "enabled", true);
         }
@@ -125,7 +128,7 @@ static int open_defaults(OutputCtx *oc)
     char *path = join_path(oc->log_dir, "eve.json");
     oc->eve = path ? eve_sink_open(path) : NULL;
     free(path);
-    oc->alert = oc->anomaly = oc->flow = oc->eve_stats = true;
+    oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast,
                                      &oc->fast_path) != 0) {
         return -1;
@@ -255,6 +258,9 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     json_str(jb, "state", flow_state_name((FlowState)f->state));
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+    if (f->flags & FLOW_F_DROP) {
+        json_str(jb, "action", "drop");
+    }
     json_close_object(jb);
     stream_flow_record(f, jb);
     json_close_object(jb);
@@ -346,6 +352,10 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
+    }
+    if ((p->flags & PKT_F_DROP) && ot->tb != NULL && oc->drop && oc->is_inline) {
+        output_eve_drop_build(&ot->jb, oc, p);
+        (void)eve_thread_buf_write(ot->tb, &ot->jb);
     }
     if (p->n_events > 0 && ot->tb != NULL && oc->anomaly && oc->anomaly_decode) {
         const Flow *f = p->flow;

@@ -26,6 +26,8 @@ typedef struct OutputCtx {
     bool anomaly;
     bool anomaly_decode;
     bool flow;
+    bool drop;                       // drop records (inline)
+    bool drop_alerts;                // with the alert that caused the drop
     bool eve_stats;
     bool is_inline;                  // alert.action "blocked" for drop/reject
     FILE *fast;                      // fast.log, NULL when disabled
@@ -58,6 +60,10 @@ void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t upti
 struct PacketAlert;
 void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                             const struct PacketAlert *pa);
+/* The "alert" object of an alert (also embedded in drop records). */
+void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const struct PacketAlert *pa);
+/* A drop record for a packet dropped inline (output-eve-drop.c). */
+void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p);
 int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet *p,
                        const struct PacketAlert *pa);
 

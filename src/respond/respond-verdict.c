@@ -1,0 +1,78 @@
+/* The verdict thread module: what happens to a packet inline.
+ *
+ * Inline (--simulate-ips, later NFQUEUE) a drop or reject rule drops the
+ * packet and, as Suricata does, every later packet of its flow: the flow is
+ * marked FLOW_F_DROP and its packets are dropped with reason "flow drop"
+ * (detection skips them). In IDS mode nothing is dropped and this module
+ * clears the drop mark detection may have set. Counters: ips.accepted,
+ * ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop. */
+#include <stdlib.h>
+
+#include "flow/flow-types.h"
+#include "runtime/engine.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+
+typedef struct VerdictThread {
+    CounterId c_accepted;
+    CounterId c_blocked;
+    CounterId c_reason_rules;
+    CounterId c_reason_flow;
+} VerdictThread;
+
+static int verdict_thread_init(ThreadVars *tv, void **data)
+{
+    VerdictThread *vt = calloc(1, sizeof(*vt));
+    if (vt == NULL) {
+        return TM_FAILED;
+    }
+    if (tv->engine->is_inline) {
+        vt->c_accepted = counters_register("ips.accepted", COUNTER_SUM);
+        vt->c_blocked = counters_register("ips.blocked", COUNTER_SUM);
+        vt->c_reason_rules = counters_register("ips.drop_reason.rules", COUNTER_SUM);
+        vt->c_reason_flow = counters_register("ips.drop_reason.flow_drop", COUNTER_SUM);
+    }
+    *data = vt;
+    return TM_OK;
+}
+
+static int verdict_process(ThreadVars *tv, Packet *p, void *data)
+{
+    VerdictThread *vt = data;
+    if (!tv->engine->is_inline) {
+        p->flags &= ~(uint32_t)PKT_F_DROP;
+        return TM_OK;
+    }
+    Flow *f = p->flow;
+    if (p->flags & PKT_F_DROP) {
+        if (p->drop_reason == PKT_DROP_NONE) {
+            p->drop_reason = PKT_DROP_RULES;
+        }
+        if (f != NULL) {
+            pthread_mutex_lock(&f->lock);
+            f->flags |= FLOW_F_DROP;
+            pthread_mutex_unlock(&f->lock);
+        }
+        counters_incr(tv->counters, vt->c_blocked);
+        counters_incr(tv->counters,
+                      p->drop_reason == PKT_DROP_FLOW ? vt->c_reason_flow : vt->c_reason_rules);
+    } else {
+        counters_incr(tv->counters, vt->c_accepted);
+    }
+    return TM_OK;
+}
+
+static void verdict_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    free(data);
+}
+
+const TmModule tm_module_verdict = {
+    .hdr = TM_MODULE_HDR,
+    .name = "verdict",
+    .kind = TM_KIND_VERDICT,
+    .thread_init = verdict_thread_init,
+    .process = verdict_process,
+    .thread_deinit = verdict_thread_deinit,
+};
