@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Inline verdicts (--simulate-ips): a drop rule drops its packet and every
+# later packet of the flow, EVE says so; in IDS mode nothing is dropped.
+. "$(dirname "$0")/lib.sh"
+cat >"$WORK/drop.rules" <<'R'
+drop udp any any -> any 53 (msg:"drop dns query"; content:"example"; classtype:misc-activity; sid:7001; rev:1;)
+alert icmp any any -> any any (msg:"icmp seen"; itype:8; sid:7002; rev:1;)
+R
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/drop.rules" -l "$WORK/ips" \
+    --simulate-ips 2>"$WORK/err" || fail "inline run failed: $(cat "$WORK/err")"
+eve_check "$WORK/ips/eve.json"
+python3 - "$WORK/ips/eve.json" <<'PY' || fail "inline EVE records are wrong"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+drops = [r for r in recs if r["event_type"] == "drop"]
+alerts = [r for r in recs if r["event_type"] == "alert"]
+# The query (pcap_cnt 10) is dropped by the rule, the answer (11) with its flow.
+assert [(d["pcap_cnt"], d["drop"]["reason"]) for d in drops] == [(10, "rules"), (11, "flow drop")], drops
+assert drops[0]["alert"]["signature_id"] == 7001 and drops[0]["alert"]["action"] == "blocked"
+assert "alert" not in drops[1]
+a = {r["alert"]["signature_id"]: r["alert"]["action"] for r in alerts}
+assert a == {7001: "blocked", 7002: "allowed"}, a
+flows = [r for r in recs if r["event_type"] == "flow" and r.get("dest_port") == 53]
+assert flows and flows[0]["flow"]["action"] == "drop", flows
+stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+assert stats["ips"]["blocked"] == 2 and stats["ips"]["drop_reason"]["flow_drop"] == 1, stats["ips"]
+PY
+# The same rules in IDS mode: alerts only, action allowed, no drop records.
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/drop.rules" -l "$WORK/ids" \
+    2>"$WORK/err" || fail "IDS run failed"
+grep -q '"event_type":"drop"' "$WORK/ids/eve.json" && fail "IDS mode wrote drop records"
+grep -q '"signature_id":7001' "$WORK/ids/eve.json" || fail "IDS mode lost the alert"
+grep -q '"action":"blocked"' "$WORK/ids/eve.json" && fail "IDS mode says blocked"
+echo "ips: ok"
