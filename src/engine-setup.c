@@ -148,8 +148,17 @@ static void task_reload(Engine *e, bool is_final, void *user)
     }
     VG_NOTICE("rule reload requested: building the new rule set beside the old one");
     DetectEngine *de = load_rules(e);
-    if (de == NULL) {
-        VG_ERROR("rule reload failed: keeping the current rules");
+    uint32_t loaded = 0;
+    uint32_t failed = 0;
+    if (de != NULL) {
+        detect_engine_stats(de, &loaded, &failed);
+    }
+    if (de == NULL || failed > 0) {
+        /* A rule set that did not load whole is not swapped in: an operator's
+         * typo must not silently disable the rules that were running. */
+        VG_ERROR("rule reload failed (%u rules failed to load): keeping the current rules",
+                 failed);
+        detect_engine_free(de);
         return;
     }
     g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
