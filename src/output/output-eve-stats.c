@@ -198,6 +198,70 @@ static void emit_children(JsonBuf *jb, const StatsTree *t, int32_t parent, const
     }
 }
 
+/* Sections: extra members of a top-level stats object that are not counters
+ * (Suricata's stats.detect.engines array). Registered at start-up. */
+#define STATS_MAX_SECTIONS 4
+
+typedef struct StatsSection {
+    const char *name;
+    OutputStatsSectionFn fn;
+    void *user;
+} StatsSection;
+
+static StatsSection g_sections[STATS_MAX_SECTIONS];
+static int g_n_sections;
+
+int output_eve_stats_add_section(const char *name, OutputStatsSectionFn fn, void *user)
+{
+    if (g_n_sections >= STATS_MAX_SECTIONS) {
+        return VG_ERANGE;
+    }
+    g_sections[g_n_sections++] = (StatsSection){name, fn, user};
+    return 0;
+}
+
+void output_eve_stats_clear_sections(void)
+{
+    g_n_sections = 0;
+}
+
+static void emit_sections(JsonBuf *jb, const char *name)
+{
+    for (int i = 0; i < g_n_sections; i++) {
+        if (strcmp(g_sections[i].name, name) == 0) {
+            g_sections[i].fn(jb, g_sections[i].user);
+        }
+    }
+}
+
+/* The top level: counter groups with their sections, then sections whose
+ * group has no counters. */
+static void emit_top(JsonBuf *jb, const StatsTree *t, const uint64_t *merged)
+{
+    bool done[STATS_MAX_SECTIONS] = {false};
+    for (int32_t c = t->nodes[0].first_child; c >= 0; c = t->nodes[c].next) {
+        const StatsNode *n = &t->nodes[c];
+        if (n->first_child < 0) {
+            json_u64(jb, n->seg, merged[n->counter]);
+            continue;
+        }
+        json_open_object(jb, n->seg);
+        emit_children(jb, t, c, merged);
+        emit_sections(jb, n->seg);
+        json_close_object(jb);
+        for (int i = 0; i < g_n_sections; i++) {
+            done[i] = done[i] || strcmp(g_sections[i].name, n->seg) == 0;
+        }
+    }
+    for (int i = 0; i < g_n_sections; i++) {
+        if (!done[i]) {
+            json_open_object(jb, g_sections[i].name);
+            g_sections[i].fn(jb, g_sections[i].user);
+            json_close_object(jb);
+        }
+    }
+}
+
 int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
                            const uint64_t *merged)
 {
@@ -211,7 +275,7 @@ int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t upt
     pthread_mutex_lock(&g_tree_lock);
     int rc = tree_ensure(&g_tree);
     if (rc == 0) {
-        emit_children(jb, &g_tree, 0, merged);
+        emit_top(jb, &g_tree, merged);
     }
     pthread_mutex_unlock(&g_tree_lock);
 

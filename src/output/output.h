@@ -101,6 +101,12 @@ int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t upt
 /* Build and write it to sink. Returns as above or eve_sink_write. */
 int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
                            uint64_t uptime_sec, const uint64_t *merged);
+/* A section adds members that are not counters to a top-level stats object
+ * (e.g. "engines" under "detect"); fn writes them into the open object.
+ * Start-up only. */
+typedef void (*OutputStatsSectionFn)(JsonBuf *jb, void *user);
+int output_eve_stats_add_section(const char *name, OutputStatsSectionFn fn, void *user);
+void output_eve_stats_clear_sections(void);
 /* Free the cached name tree (end of run, tests). */
 void output_eve_stats_deinit(void);
 

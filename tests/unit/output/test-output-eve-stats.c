@@ -87,6 +87,23 @@ static void stats_empty_registry_has_uptime_only(void **state)
     assert_non_null(strstr(jb->buf, "\"stats\":{\"uptime\":42}}"));
 }
 
+static void section_engines(JsonBuf *jb, void *user)
+{
+    json_u64(jb, (const char *)user, 7);
+}
+
+static void stats_sections_join_their_group_or_stand_alone(void **state)
+{
+    JsonBuf *jb = *state;
+    counters_register("detect.alert", COUNTER_SUM);
+    assert_int_equal(output_eve_stats_add_section("detect", section_engines, "engines"), 0);
+    assert_int_equal(output_eve_stats_add_section("extra", section_engines, "only"), 0);
+    const uint64_t merged[] = { 3 };
+    build(jb, merged);
+    output_eve_stats_clear_sections();
+    assert_non_null(strstr(jb->buf, "\"detect\":{\"alert\":3,\"engines\":7},\"extra\":{\"only\":7}}}"));
+}
+
 static void stats_tree_follows_registry_changes(void **state)
 {
     JsonBuf *jb = *state;
@@ -179,6 +196,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(stats_nests_dotted_names_grouping_interleaved_prefixes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(stats_writes_zero_counters, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_sections_join_their_group_or_stand_alone, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(stats_empty_registry_has_uptime_only, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_tree_follows_registry_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_name_both_leaf_and_group_stays_valid_json, setup,
