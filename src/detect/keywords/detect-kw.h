@@ -7,9 +7,10 @@
 #include "detect/detect-internal.h"
 
 /* Unsigned comparisons used by ttl, id, dsize, window, itype, ...:
- * "N", "=N", "<N", ">N", "<=N", ">=N", "!N", "N<>M" (exclusive), "N-M" (inclusive). */
+ * "N", "=N", "<N", ">N", "<=N", ">=N", "!N", "!=N", "N<>M" and "N-M" (both exclusive,
+ * as Suricata documents), "!N-M", "&mask=v", "&mask!=v" (lo = mask, hi = v). */
 enum { DETECT_U_EQ = 0, DETECT_U_LT, DETECT_U_GT, DETECT_U_LE, DETECT_U_GE, DETECT_U_NE,
-       DETECT_U_RANGE, DETECT_U_RANGE_INCL };
+       DETECT_U_RANGE, DETECT_U_NRANGE, DETECT_U_BAND_EQ, DETECT_U_BAND_NE };
 
 typedef struct DetectUint {
     uint8_t mode;
@@ -27,7 +28,7 @@ bool detect_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 
 extern const DetectKeyword detect_kw_msg, detect_kw_sid, detect_kw_rev, detect_kw_gid,
     detect_kw_classtype, detect_kw_priority, detect_kw_reference, detect_kw_metadata,
-    detect_kw_target;
+    detect_kw_target, detect_kw_prefilter;
 extern const DetectKeyword detect_kw_content, detect_kw_nocase, detect_kw_rawbytes,
     detect_kw_offset, detect_kw_depth, detect_kw_distance, detect_kw_within,
     detect_kw_startswith, detect_kw_endswith, detect_kw_fast_pattern, detect_kw_isdataat,
