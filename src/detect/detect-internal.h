@@ -335,6 +335,7 @@ typedef struct DetectByte {
     uint8_t bitmask_shift;
     uint8_t align;                     // byte_extract align 2/4
     int8_t result_var;                 // byte_extract/byte_math: variable written
+    int8_t nbytes_var;                 // -1, else the byte variable holding nbytes
 } DetectByte;
 
 /* Extraction shared by byte_* keywords: reads nbytes at buf+off. False when
