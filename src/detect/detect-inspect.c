@@ -335,10 +335,10 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
     }
 }
 
-bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
                             uint32_t len)
 {
-    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    const DetectMatchList *l = &s->lists[list];
     if (l->n == 0) {
         return true;
     }

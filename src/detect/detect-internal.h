@@ -125,13 +125,30 @@ enum {
     SIG_F_FP_ONLY = 1u << 13,           // fast_pattern:only (no re-check needed)
 };
 
-/* Which list a keyword's context goes to. */
+/* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
+ * are payload chains over other buffers, selected by a sticky buffer keyword
+ * (ipv4.hdr, tcp.hdr, ...); keywords appending to DETECT_LIST_PMATCH land in
+ * the parser's current buffer. */
 typedef enum DetectList {
     DETECT_LIST_MATCH = 0,             // packet/flow header checks
-    DETECT_LIST_PMATCH,                // payload inspection chain
+    DETECT_LIST_PMATCH,                // payload inspection chain (packet payload)
     DETECT_LIST_POST,                  // run after a match: flowbits set, ...
+    DETECT_LIST_IPV4_HDR,              // the IPv4 header with options
+    DETECT_LIST_IPV6_HDR,              // the fixed 40-byte IPv6 header
+    DETECT_LIST_TCP_HDR,               // the TCP header with options
+    DETECT_LIST_UDP_HDR,
+    DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
+    DETECT_LIST_ICMPV6_HDR,
     DETECT_LIST_MAX,
 } DetectList;
+
+#define DETECT_LIST_BUF_FIRST DETECT_LIST_IPV4_HDR
+
+/* Payload-chain lists: the packet payload and the sticky buffers. */
+static inline bool detect_list_is_payload(int list)
+{
+    return list == DETECT_LIST_PMATCH || list >= DETECT_LIST_BUF_FIRST;
+}
 
 /* Payload element kinds understood by the inspection engine. */
 typedef enum DetectPmType {
@@ -213,7 +230,8 @@ typedef struct DetectParser {
     Signature *s;
     char err[DETECT_ERR_MAX];
     /* Last payload element that relative modifiers refer to. */
-    int last_pm;                       // index in lists[PMATCH], -1 if none
+    int last_pm;                       // index in lists[pm_list], -1 if none
+    uint8_t pm_list;                   // where payload keywords go (sticky buffer)
 } DetectParser;
 
 /* Records the reason a rule fails; returns VG_EINVAL for `return detect_err(...)`. */
@@ -222,7 +240,7 @@ int detect_err_unsupported(DetectParser *dp, const char *what);
 /* Appends a keyword context to a list; takes ownership of ctx on every path. */
 int detect_append(DetectParser *dp, DetectList list, const struct DetectKeyword *kw, void *ctx,
                   uint8_t pm_type);
-/* The last content of the payload list, NULL if none. */
+/* The last content of the current payload list, NULL if none. */
 DetectContent *detect_last_content(DetectParser *dp);
 /* Looks up a byte variable by name; -1 if unknown. */
 int detect_byte_var_find(const Signature *s, const char *name);
@@ -434,9 +452,12 @@ typedef struct DetectThread {
     CounterId c_inspected;
 } DetectThread;
 
-/* detect-inspect.c: full payload chain; true when it matches. */
-bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+/* detect-inspect.c: full payload chain of list over buf; true when it matches. */
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
                             uint32_t len);
+/* detect-buffers.c: the bytes a sticky buffer list inspects in p; false when
+ * the packet has no such header. */
+bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t *len);
 /* detect-packet.c: header + match list + payload for one signature. */
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s);
 

@@ -123,6 +123,16 @@ static bool header_ok(const Signature *s, const Packet *p)
     return (s->flags & SIG_F_BIDIR) && addrs_ok(s, p, true) && ports_ok(s, p, true);
 }
 
+static bool inspect_list(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
+                         uint32_t len)
+{
+    bool ok = detect_inspect_payload(dt, s, list, buf, len);
+    if (dt->recursion_hit) {
+        counters_incr(dt->counters, dt->c_recursion);
+    }
+    return ok;
+}
+
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
 {
     if (!header_ok(s, p)) {
@@ -138,11 +148,17 @@ bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
         if (p->payload_len == 0 || (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
             return false;
         }
-        bool ok = detect_inspect_payload(dt, s, p->payload, p->payload_len);
-        if (dt->recursion_hit) {
-            counters_incr(dt->counters, dt->c_recursion);
+        if (!inspect_list(dt, s, DETECT_LIST_PMATCH, p->payload, p->payload_len)) {
+            return false;
         }
-        if (!ok) {
+    }
+    for (int li = DETECT_LIST_BUF_FIRST; li < DETECT_LIST_MAX; li++) {
+        const uint8_t *buf;
+        uint32_t len;
+        if (s->lists[li].n == 0) {
+            continue;
+        }
+        if (!detect_buffer_get(p, li, &buf, &len) || !inspect_list(dt, s, li, buf, len)) {
             return false;
         }
     }

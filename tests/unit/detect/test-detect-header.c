@@ -77,6 +77,67 @@ static void prefilter_is_accepted_after_a_keyword(void **state)
     assert_int_not_equal(test_parse(R("ttl:64; prefilter:1;"), err, sizeof(err)), 0);
 }
 
+/* IPv4 (20 bytes, TTL 0x40) + TCP (24 bytes, MSS option 0x0200) + "hi". */
+static const uint8_t v4_tcp[] = {
+    0x45, 0x00, 0x00, 0x2e, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
+    10, 0, 0, 1, 192, 0, 2, 1,
+    0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+    0x02, 0x04, 0x02, 0x00,
+    'h', 'i',
+};
+
+static int hdr_match(const char *rule)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Packet p = { 0 };
+    test_tcp(&p, v4_tcp + 44, 2);
+    p.l3_hdr = v4_tcp;
+    p.l3_len = sizeof(v4_tcp);
+    p.ip4.hdr = v4_tcp;
+    p.ip4.hlen = 20;
+    p.tcp.hdr = v4_tcp + 20;
+    p.tcp.hlen = 24;
+    int n = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return n;
+}
+
+static void sticky_header_buffers(void **state)
+{
+    (void)state;
+    assert_int_equal(hdr_match(R("ipv4.hdr; content:\"|40 06|\"; offset:8; depth:2;")), 1);
+    assert_int_equal(hdr_match(R("ipv4.hdr; content:\"hi\";")), 0);
+    assert_int_equal(hdr_match(R("tcp.hdr; content:\"|02 04|\"; offset:20; "
+                                 "byte_test:2,<,536,0,relative;")), 1);
+    assert_int_equal(hdr_match(R("tcp.hdr; content:\"|02 04|\"; offset:20; "
+                                 "byte_test:2,>,536,0,relative;")), 0);
+    /* back to the payload with pkt_data; a missing header never matches */
+    assert_int_equal(hdr_match(R("tcp.hdr; content:\"|60 02|\"; pkt_data; content:\"hi\";")),
+                     1);
+    assert_int_equal(hdr_match(R("udp.hdr; content:\"|00 50|\";")), 0);
+    assert_int_equal(hdr_match(R("ipv6.hdr; content:\"|40|\";")), 0);
+    assert_int_equal(hdr_match(R("ipv4.hdr; byte_math:bytes 1, offset 8, oper +, rvalue 1, "
+                                 "result r; byte_test:1,=,r,8;")), 0);
+    assert_int_equal(hdr_match(R("ipv4.hdr; byte_math:bytes 1, offset 8, oper +, rvalue 1, "
+                                 "result r; tcp.hdr; byte_test:1,>,r,0;")), 1);
+}
+
+static void sticky_header_rule_is_not_ip_only(void **state)
+{
+    (void)state;
+    int failed = 0;
+    DetectEngine *de = test_engine(R("ipv4.hdr; content:\"|45|\";"), &failed);
+    assert_non_null(de);
+    assert_int_equal(de->loaded, 1);
+    assert_false(de->sigs[0]->flags & SIG_F_IPONLY);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +146,8 @@ int main(void)
         cmocka_unit_test(uint_bitmask),
         cmocka_unit_test(uint_garbage_refused),
         cmocka_unit_test(prefilter_is_accepted_after_a_keyword),
+        cmocka_unit_test(sticky_header_buffers),
+        cmocka_unit_test(sticky_header_rule_is_not_ip_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
