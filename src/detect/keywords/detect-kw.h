@@ -45,6 +45,9 @@ extern const DetectKeyword detect_kw_itype, detect_kw_icode, detect_kw_icmp_id,
     detect_kw_icmp_seq;
 extern const DetectKeyword detect_kw_threshold, detect_kw_detection_filter;
 extern const DetectKeyword detect_kw_decode_event;
+extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
+    detect_kw_flow_pkts_toserver, detect_kw_flow_pkts_toclient, detect_kw_flow_bytes_toserver,
+    detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
 

@@ -138,6 +138,74 @@ static void sticky_header_rule_is_not_ip_only(void **state)
     detect_engine_free(de);
 }
 
+/* One rule against a TCP packet in a flow with these counters. */
+static int flow_match(const char *rule, uint64_t pts, uint64_t ptc, uint64_t bts, uint64_t btc,
+                      int64_t age)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    f.key.proto = 6;
+    f.pkts_toserver = pts;
+    f.pkts_toclient = ptc;
+    f.bytes_toserver = bts;
+    f.bytes_toclient = btc;
+    f.start_sec = 1000;
+    Packet p = { 0 };
+    test_tcp(&p, "x", 1);
+    p.flow = &f;
+    p.ts_sec = 1000 + age;
+    int n = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return n;
+}
+
+static void flow_pkts_and_bytes_by_direction(void **state)
+{
+    (void)state;
+    assert_int_equal(flow_match(R("flow.pkts:toclient,=10; flow.pkts:toserver,10;"),
+                                10, 10, 0, 0, 0), 1);
+    assert_int_equal(flow_match(R("flow.pkts:toclient,=10;"), 10, 9, 0, 0, 0), 0);
+    assert_int_equal(flow_match(R("flow.pkts:either,>5;"), 1, 9, 0, 0, 0), 1);
+    assert_int_equal(flow_match(R("flow.pkts:both,>5;"), 1, 9, 0, 0, 0), 0);
+    assert_int_equal(flow_match(R("flow.pkts_toserver:3; flow.bytes_toclient:>8000;"),
+                                3, 0, 0, 9000, 0), 1);
+    assert_int_equal(flow_match(R("flow.bytes:toserver,<3000;"), 0, 0, 3000, 0, 0), 0);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(R("flow.pkts:sideways,1;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("flow.pkts:10;"), err, sizeof(err)), 0);
+}
+
+static void flow_age_in_seconds(void **state)
+{
+    (void)state;
+    assert_int_equal(flow_match(R("flow.age:>20;"), 1, 0, 0, 0, 21), 1);
+    assert_int_equal(flow_match(R("flow.age:>20;"), 1, 0, 0, 0, 20), 0);
+}
+
+static void stream_size_sides(void **state)
+{
+    (void)state;
+    const char *r = "alert tcp any any -> any any (stream_size:server,>,100; sid:1;)";
+    assert_int_equal(flow_match(r, 1, 1, 0, 101, 0), 1);
+    assert_int_equal(flow_match(r, 1, 1, 500, 100, 0), 0);
+    r = "alert tcp any any -> any any (stream_size:both, >=, 10; sid:1;)";
+    assert_int_equal(flow_match(r, 1, 1, 10, 10, 0), 1);
+    assert_int_equal(flow_match(r, 1, 1, 10, 9, 0), 0);
+    r = "alert tcp any any -> any any (stream_size:either,!=,5; sid:1;)";
+    assert_int_equal(flow_match(r, 1, 1, 5, 5, 0), 0);
+    assert_int_equal(flow_match(r, 1, 1, 5, 6, 0), 1);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(R("stream_size:server,~,5;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("stream_size:server,>;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("stream_size:nobody,>,5;"), err, sizeof(err)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +216,9 @@ int main(void)
         cmocka_unit_test(prefilter_is_accepted_after_a_keyword),
         cmocka_unit_test(sticky_header_buffers),
         cmocka_unit_test(sticky_header_rule_is_not_ip_only),
+        cmocka_unit_test(flow_pkts_and_bytes_by_direction),
+        cmocka_unit_test(flow_age_in_seconds),
+        cmocka_unit_test(stream_size_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
