@@ -206,6 +206,55 @@ static void stream_size_sides(void **state)
     assert_int_not_equal(test_parse(R("stream_size:nobody,>,5;"), err, sizeof(err)), 0);
 }
 
+/* One rule against a packet tagged with ids[0..n). */
+static int vlan_match(const char *rule, const uint16_t *ids, int n)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Packet p = { 0 };
+    test_tcp(&p, "x", 1);
+    p.n_vlan = (uint8_t)n;
+    for (int i = 0; i < n && i < PACKET_MAX_VLANS; i++) {
+        p.vlan_id[i] = ids[i];
+    }
+    int r = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return r;
+}
+
+static void vlan_id_layers_any_all(void **state)
+{
+    (void)state;
+    static const uint16_t ids[2] = { 200, 300 };
+    assert_int_equal(vlan_match(R("vlan.id:300;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.id:400;"), ids, 2), 0);
+    assert_int_equal(vlan_match(R("vlan.id:200,0;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.id:200,1;"), ids, 2), 0);
+    assert_int_equal(vlan_match(R("vlan.id:0x12C,-1;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.id:>100,all;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.id:>200,all;"), ids, 2), 0);
+    assert_int_equal(vlan_match(R("vlan.id:!500,all;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.id:200,2;"), ids, 2), 0);
+    assert_int_equal(vlan_match(R("vlan.id:200;"), ids, 0), 0);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(R("vlan.id:5000;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("vlan.id:200,3;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("vlan.id:200,some;"), err, sizeof(err)), 0);
+}
+
+static void vlan_layers_counts_tags(void **state)
+{
+    (void)state;
+    static const uint16_t ids[2] = { 200, 300 };
+    assert_int_equal(vlan_match(R("vlan.layers:2;"), ids, 2), 1);
+    assert_int_equal(vlan_match(R("vlan.layers:>2;"), ids, 2), 0);
+    assert_int_equal(vlan_match(R("vlan.layers:0;"), ids, 0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +268,8 @@ int main(void)
         cmocka_unit_test(flow_pkts_and_bytes_by_direction),
         cmocka_unit_test(flow_age_in_seconds),
         cmocka_unit_test(stream_size_sides),
+        cmocka_unit_test(vlan_id_layers_any_all),
+        cmocka_unit_test(vlan_layers_counts_tags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
