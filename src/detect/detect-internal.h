@@ -184,12 +184,16 @@ typedef struct DetectThresholdSpec {
     /* rate_filter */
     uint8_t new_action;
     uint32_t timeout;
+    uint32_t multiplier;               // backoff
+    uint8_t unique_on;                 // detection_filter: DETECT_UNIQUE_*
 } DetectThresholdSpec;
 
 enum { DETECT_THR_NONE = 0, DETECT_THR_LIMIT, DETECT_THR_THRESHOLD, DETECT_THR_BOTH,
-       DETECT_THR_DETECTION_FILTER, DETECT_THR_RATE };
+       DETECT_THR_DETECTION_FILTER, DETECT_THR_RATE, DETECT_THR_BACKOFF };
 enum { DETECT_TRACK_SRC = 0, DETECT_TRACK_DST, DETECT_TRACK_RULE, DETECT_TRACK_BOTH,
-       DETECT_TRACK_EITHER };
+       DETECT_TRACK_EITHER, DETECT_TRACK_FLOW };
+/* detection_filter unique_on: count distinct ports instead of matches. */
+enum { DETECT_UNIQUE_NONE = 0, DETECT_UNIQUE_SRC_PORT, DETECT_UNIQUE_DST_PORT };
 
 typedef struct DetectContent DetectContent;
 
@@ -450,6 +454,8 @@ typedef struct DetectThread {
     CounterId c_recursion;
     CounterId c_nofp;
     CounterId c_inspected;
+    CounterId c_thr_bitmap_memuse;
+    CounterId c_thr_bitmap_fail;
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -490,10 +496,11 @@ void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const 
                              uint32_t len);
 
 /* detect-threshold.c: returns true when the alert may be emitted; may also
- * rewrite *action (rate_filter). Thread-safe. */
+ * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters
+ * go to dt's counter set. */
 DetectThresholdTable *detect_threshold_table_new(void);
 void detect_threshold_table_free(DetectThresholdTable *t);
-bool detect_threshold_check(const DetectEngine *de, const Signature *s, const Packet *p,
+bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
                             uint8_t *action);
 int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThresholdSpec *out,
                                 char *err, size_t errlen);

@@ -58,6 +58,9 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->c_recursion = counters_register("detect.inspect_recursion_limit", COUNTER_SUM);
     dt->c_nofp = counters_register("detect.nofp_inspected", COUNTER_SUM);
     dt->c_inspected = counters_register("detect.rules_inspected", COUNTER_SUM);
+    dt->c_thr_bitmap_memuse = counters_register("detect.thresholds.bitmap_memuse", COUNTER_SUM);
+    dt->c_thr_bitmap_fail = counters_register("detect.thresholds.bitmap_alloc_fail",
+                                              COUNTER_SUM);
     return dt;
 }
 
@@ -273,7 +276,7 @@ static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
     uint8_t action = s->action;
-    if (!detect_threshold_check(de, s, p, &action)) {
+    if (!detect_threshold_check(dt, s, p, &action)) {
         return false;
     }
     if (action == DETECT_ACTION_PASS) {

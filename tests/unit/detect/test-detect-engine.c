@@ -330,6 +330,72 @@ static void threshold_types(void **state)
                                       "seconds 5;"), NULL, 10, 3), 5);
 }
 
+/* n_packets alternating over n_flows flows and n_ports destination ports. */
+static int count_alerts_spread(const char *rules, int n_packets, int n_flows, int n_ports)
+{
+    DetectEngine *de = detect_engine_new_empty();
+    util_log_set_level(LOG_LEVEL_ERROR);
+    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow flows[4];
+    memset(flows, 0, sizeof(flows));
+    int total = 0;
+    Packet p = { 0 };
+    for (int i = 0; i < n_packets; i++) {
+        test_tcp(&p, payload, 11);
+        p.ts_sec = 1000;
+        flows[i % n_flows].flow_id = 100 + (uint64_t)(i % n_flows);
+        p.flow = &flows[i % n_flows];
+        p.dp = (uint16_t)(80 + i % n_ports);
+        detect_packet(dt, &p);
+        const PacketAlerts *pa = detect_packet_alerts(&p);
+        total += pa != NULL ? pa->n : 0;
+        detect_packet_alerts_free(&p);
+    }
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    return total;
+}
+
+static void threshold_by_flow_counts_each_flow(void **state)
+{
+    (void)state;
+    const char *r = THR("threshold:type limit, track by_flow, count 1, seconds 3600;");
+    assert_int_equal(count_alerts_spread(r, 6, 1, 1), 1);
+    assert_int_equal(count_alerts_spread(r, 6, 3, 1), 3);
+}
+
+static void threshold_backoff_multiplies_the_count(void **state)
+{
+    (void)state;
+    /* alerts on matches 3, 6, 12 of 20 */
+    assert_int_equal(count_alerts_spread(THR("threshold:type backoff, track by_flow, count 3, "
+                                             "multiplier 2;"), 20, 1, 1), 3);
+    assert_int_equal(count_alerts_spread(THR("threshold:type backoff, track by_flow, count 1, "
+                                             "multiplier 2;"), 20, 1, 1), 5);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(THR("threshold:type backoff, track by_flow, count 1;"), err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse(THR("threshold:type backoff, track by_flow, count 1, "
+                                        "multiplier 2, seconds 5;"), err, sizeof(err)), 0);
+}
+
+static void detection_filter_unique_on_counts_distinct_ports(void **state)
+{
+    (void)state;
+    const char *r = THR("detection_filter:track by_dst, count 2, seconds 60, unique_on dst_port;");
+    /* 10 packets over 2 ports: never more than 2 distinct */
+    assert_int_equal(count_alerts_spread(r, 10, 1, 2), 0);
+    /* over 3 ports: the third distinct port and every match after it */
+    assert_int_equal(count_alerts_spread(r, 10, 1, 3), 8);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(THR("threshold:type limit, track by_src, count 1, "
+                                        "seconds 5, unique_on dst_port;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(THR("detection_filter:track by_src, count 1, seconds 5, "
+                                        "unique_on proto;"), err, sizeof(err)), 0);
+}
+
 static void threshold_config_directives(void **state)
 {
     (void)state;
@@ -487,6 +553,9 @@ int main(void)
         cmocka_unit_test(flowint_counts_across_packets),
         cmocka_unit_test(threshold_types),
         cmocka_unit_test(threshold_config_directives),
+        cmocka_unit_test(threshold_by_flow_counts_each_flow),
+        cmocka_unit_test(threshold_backoff_multiplies_the_count),
+        cmocka_unit_test(detection_filter_unique_on_counts_distinct_ports),
         cmocka_unit_test(rate_filter_changes_action),
         cmocka_unit_test(header_keywords_match_fields),
         cmocka_unit_test(decode_event_rule_matches_raised_event),
