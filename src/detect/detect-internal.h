@@ -379,6 +379,7 @@ typedef struct DetectGroup {
 } DetectGroup;
 
 typedef struct DetectThresholdTable DetectThresholdTable;
+typedef struct DetectHostbitTable DetectHostbitTable;
 
 typedef struct DetectThresholdRule {
     uint32_t gid;
@@ -411,6 +412,7 @@ struct DetectEngine {
     DetectThresholdRule *tcfg;
     size_t n_tcfg;
     DetectThresholdTable *thr;         // runtime state, own lock
+    DetectHostbitTable *hostbits;      // hostbits/xbits state and names, own lock
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -518,6 +520,18 @@ void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
  * exports its sequence-space counters these are the flow's frame byte counts
  * (headers included), so thresholds compare larger than Suricata's. */
 bool detect_stream_size(const Packet *p, uint64_t *client, uint64_t *server);
+
+/* detect-hostbits.c: bits per host (b == NULL) or per unordered address pair,
+ * set until their expiry time. Names are interned at parse time. Thread-safe. */
+DetectHostbitTable *detect_hostbit_table_new(void);
+void detect_hostbit_table_free(DetectHostbitTable *t);
+int detect_hostbit_name(DetectHostbitTable *t, const char *name);
+bool detect_hostbit_isset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
+                          const VgAddr *b, int64_t now);
+void detect_hostbit_set(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, const VgAddr *b,
+                        int64_t expire);
+void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
+                          const VgAddr *b);
 
 /* Simple helpers */
 char *detect_strndup(const char *s, size_t n);

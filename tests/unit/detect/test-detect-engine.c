@@ -396,6 +396,78 @@ static void detection_filter_unique_on_counts_distinct_ports(void **state)
                                         "unique_on proto;"), err, sizeof(err)), 0);
 }
 
+/* Runs packets {src, dst, ts} through one engine; returns alerts per packet as
+ * a bitmask of sid 2's matches (bit i = packet i alerted with sid 2). */
+typedef struct HbPkt {
+    const char *src;
+    const char *dst;
+    int64_t ts;
+} HbPkt;
+
+static unsigned hostbits_run(const char *rules, const HbPkt *pk, int n)
+{
+    DetectEngine *de = detect_engine_new_empty();
+    util_log_set_level(LOG_LEVEL_ERROR);
+    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(de->failed, 0);
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    unsigned mask = 0;
+    Packet p = { 0 };
+    for (int i = 0; i < n; i++) {
+        test_packet(&p, PKT_L4_TCP, pk[i].src, 1000, pk[i].dst, 80, payload, 11);
+        p.ts_sec = pk[i].ts;
+        detect_packet(dt, &p);
+        const PacketAlerts *pa = detect_packet_alerts(&p);
+        for (uint16_t j = 0; pa != NULL && j < pa->n; j++) {
+            mask |= pa->alerts[j].sid == 2 ? 1u << i : 0;
+        }
+    }
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    return mask;
+}
+
+static void hostbits_follow_the_host_until_expiry(void **state)
+{
+    (void)state;
+    const char *rules =
+        "alert tcp any any -> any any (content:\"hello\"; hostbits:set,seen,src,expire 10; "
+        "noalert; sid:1;)\n"
+        "alert tcp any any -> any any (hostbits:isset,seen,dst; sid:2;)\n";
+    /* 10.0.0.1 is marked, then seen as destination; 10.0.0.9 never was */
+    static const HbPkt pk[] = {
+        { "10.0.0.1", "192.0.2.1", 100 }, { "192.0.2.1", "10.0.0.1", 105 },
+        { "192.0.2.1", "10.0.0.9", 105 }, { "192.0.2.7", "10.0.0.1", 111 },
+    };
+    /* packet 1 alerts; packets 0 and 3 re-set the bit for their own source only,
+     * and by packet 3 (t=111) the mark from t=100/105 has expired for 10.0.0.1 */
+    assert_int_equal(hostbits_run(rules, pk, 4), 1u << 1);
+}
+
+static void xbits_pair_is_unordered(void **state)
+{
+    (void)state;
+    const char *rules =
+        "alert tcp any any -> any any (content:\"hello\"; xbits:set,p,track ip_pair; noalert; "
+        "sid:1;)\n"
+        "alert tcp any any -> any any (xbits:isset,p,track ip_pair,expire 60; sid:2;)\n";
+    static const HbPkt pk[] = {
+        { "10.0.0.1", "192.0.2.1", 100 }, { "192.0.2.1", "10.0.0.1", 101 },
+        { "10.0.0.2", "192.0.2.1", 102 },
+    };
+    /* setters run before readers: packet 0 already sees its own pair marked */
+    assert_int_equal(hostbits_run(rules, pk, 3) & 3u, 3u);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse("alert ip any any -> any any (xbits:set,p; sid:1;)", err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert ip any any -> any any (hostbits:frob,p; sid:1;)",
+                                    err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert ip any any -> any any (hostbits:set,p,left; "
+                                    "sid:1;)", err, sizeof(err)), 0);
+}
+
 static void threshold_config_directives(void **state)
 {
     (void)state;
@@ -556,6 +628,8 @@ int main(void)
         cmocka_unit_test(threshold_by_flow_counts_each_flow),
         cmocka_unit_test(threshold_backoff_multiplies_the_count),
         cmocka_unit_test(detection_filter_unique_on_counts_distinct_ports),
+        cmocka_unit_test(hostbits_follow_the_host_until_expiry),
+        cmocka_unit_test(xbits_pair_is_unordered),
         cmocka_unit_test(rate_filter_changes_action),
         cmocka_unit_test(header_keywords_match_fields),
         cmocka_unit_test(decode_event_rule_matches_raised_event),
