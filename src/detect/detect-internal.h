@@ -123,6 +123,7 @@ enum {
     SIG_F_TARGET_DST = 1u << 11,
     SIG_F_NEED_FLOW = 1u << 12,
     SIG_F_FP_ONLY = 1u << 13,           // fast_pattern:only (no re-check needed)
+    SIG_F_PASS_ALERT = 1u << 14,        // 'alert' keyword: a pass rule also alerts
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST

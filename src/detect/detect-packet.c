@@ -283,6 +283,11 @@ static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_PASS;
         }
+        if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
+            add_alert(de, pa, s, action);
+            p->flags |= PKT_F_ALERTED;
+            counters_incr(dt->counters, dt->c_alerts);
+        }
         return true;
     }
     if (action != DETECT_ACTION_ALERT) {

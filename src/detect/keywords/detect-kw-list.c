@@ -9,7 +9,7 @@
 const DetectKeyword *const detect_keywords[] = {
     &detect_kw_msg, &detect_kw_sid, &detect_kw_rev, &detect_kw_gid, &detect_kw_classtype,
     &detect_kw_priority, &detect_kw_reference, &detect_kw_metadata, &detect_kw_target,
-    &detect_kw_prefilter,
+    &detect_kw_prefilter, &detect_kw_alert,
     &detect_kw_content, &detect_kw_nocase, &detect_kw_rawbytes, &detect_kw_offset,
     &detect_kw_depth, &detect_kw_distance, &detect_kw_within, &detect_kw_startswith,
     &detect_kw_endswith, &detect_kw_fast_pattern, &detect_kw_isdataat, &detect_kw_dsize,

@@ -148,6 +148,15 @@ static int setup_prefilter(DetectParser *dp, const char *arg)
     return 0;
 }
 
+/* 'alert' on a pass rule: the pass still stops inspection, and the rule is
+ * also logged as an alert (its action stays pass). Other actions alert anyway. */
+static int setup_alert(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    dp->s->flags |= SIG_F_PASS_ALERT;
+    return 0;
+}
+
 const DetectKeyword detect_kw_msg = {
     .name = "msg", .desc = "message of the alert", .setup = setup_msg,
 };
@@ -181,4 +190,8 @@ const DetectKeyword detect_kw_target = {
 const DetectKeyword detect_kw_prefilter = {
     .name = "prefilter", .desc = "use the preceding keyword as the prefilter",
     .flags = DETECT_KW_NOOPT, .setup = setup_prefilter,
+};
+const DetectKeyword detect_kw_alert = {
+    .name = "alert", .desc = "a pass rule also logs an alert", .flags = DETECT_KW_NOOPT,
+    .setup = setup_alert,
 };

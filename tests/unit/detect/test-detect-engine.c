@@ -141,6 +141,23 @@ static void pass_rule_stops_inspection_and_passes_flow(void **state)
     detect_engine_free(de);
 }
 
+static void pass_rule_with_alert_keyword_logs_one_alert(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
+        "pass tcp any any -> any any (alert; content:\"world\"; sid:2;)\n"
+        "pass tcp any any -> any any (content:\"nothere\"; alert; sid:3;)\n", NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_int_equal(pa->alerts[0].sid, 2);
+    assert_int_equal(pa->alerts[0].action, DETECT_ACTION_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
 static void alerts_capped_at_fifteen(void **state)
 {
     (void)state;
@@ -617,6 +634,7 @@ int main(void)
         cmocka_unit_test(ipv6_addresses_match),
         cmocka_unit_test(alerts_follow_action_order_then_priority),
         cmocka_unit_test(pass_rule_stops_inspection_and_passes_flow),
+        cmocka_unit_test(pass_rule_with_alert_keyword_logs_one_alert),
         cmocka_unit_test(alerts_capped_at_fifteen),
         cmocka_unit_test(alert_carries_class_and_message),
         cmocka_unit_test(flow_keyword_direction_and_state),
