@@ -124,6 +124,8 @@ enum {
     SIG_F_NEED_FLOW = 1u << 12,
     SIG_F_FP_ONLY = 1u << 13,           // fast_pattern:only (no re-check needed)
     SIG_F_PASS_ALERT = 1u << 14,        // 'alert' keyword: a pass rule also alerts
+    SIG_F_IPV4_ONLY = 1u << 15,         // protocol ipv4 / ip4
+    SIG_F_IPV6_ONLY = 1u << 16,         // protocol ipv6 / ip6
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST

@@ -84,6 +84,10 @@ static bool proto_ok(const Signature *s, const Packet *p)
     if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
         return (s->flags & SIG_F_PKTHDR) != 0;
     }
+    if (((s->flags & SIG_F_IPV4_ONLY) && p->l3 != PKT_L3_IPV4) ||
+        ((s->flags & SIG_F_IPV6_ONLY) && p->l3 != PKT_L3_IPV6)) {
+        return false;
+    }
     return (s->protos[p->proto / 8] & (1u << (p->proto % 8))) != 0;
 }
 

@@ -146,7 +146,7 @@ static const char *const app_protos[] = {
     "http", "http1", "http2", "dns", "tls", "ssl", "smb", "ssh", "ftp", "ftp-data", "smtp",
     "imap", "pop3", "dcerpc", "nfs", "tftp", "ntp", "dhcp", "krb5", "snmp", "sip", "rfb",
     "mqtt", "modbus", "dnp3", "enip", "ike", "ikev2", "rdp", "telnet", "quic", "pgsql",
-    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "sctp", "pop",
+    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "pop",
 };
 
 static void proto_set(Signature *s, unsigned p)
@@ -162,6 +162,14 @@ static int parse_proto(DetectParser *dp, const char *name)
         if (name[0] == 'p') {
             s->flags |= SIG_F_PKTHDR;
         }
+    } else if (strcmp(name, "ipv4") == 0 || strcmp(name, "ip4") == 0) {
+        memset(s->protos, 0xff, sizeof(s->protos));
+        s->flags |= SIG_F_IPV4_ONLY;
+    } else if (strcmp(name, "ipv6") == 0 || strcmp(name, "ip6") == 0) {
+        memset(s->protos, 0xff, sizeof(s->protos));
+        s->flags |= SIG_F_IPV6_ONLY;
+    } else if (strcmp(name, "sctp") == 0) {
+        proto_set(s, 132);
     } else if (strcmp(name, "tcp") == 0 || strcmp(name, "tcp-pkt") == 0 ||
                strcmp(name, "tcp-stream") == 0) {
         proto_set(s, 6);

@@ -255,6 +255,34 @@ static void vlan_layers_counts_tags(void **state)
     assert_int_equal(vlan_match(R("vlan.layers:0;"), ids, 0), 1);
 }
 
+static int proto_match(const char *rule, const char *src, uint8_t proto)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_OTHER, src, 0, src, 0, NULL, 0);
+    p.proto = proto;
+    int n = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return n;
+}
+
+static void header_protocols_ipv4_ipv6_sctp(void **state)
+{
+    (void)state;
+    assert_int_equal(proto_match("alert ipv4 any any -> any any (sid:1;)", "10.0.0.1", 253), 1);
+    assert_int_equal(proto_match("alert ipv4 any any -> any any (sid:1;)", "2001:db8::1", 253),
+                     0);
+    assert_int_equal(proto_match("alert ip6 any any -> any any (sid:1;)", "2001:db8::1", 17), 1);
+    assert_int_equal(proto_match("alert ipv6 any any -> any any (sid:1;)", "10.0.0.1", 17), 0);
+    assert_int_equal(proto_match("alert sctp any any -> any any (sid:1;)", "10.0.0.1", 132), 1);
+    assert_int_equal(proto_match("alert sctp any any -> any any (sid:1;)", "10.0.0.1", 6), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +298,7 @@ int main(void)
         cmocka_unit_test(stream_size_sides),
         cmocka_unit_test(vlan_id_layers_any_all),
         cmocka_unit_test(vlan_layers_counts_tags),
+        cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
