@@ -31,6 +31,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_ipv4_hdr, &detect_kw_ipv6_hdr, &detect_kw_tcp_hdr, &detect_kw_udp_hdr,
     &detect_kw_icmpv4_hdr, &detect_kw_icmpv6_hdr,
     &detect_kw_vlan_id, &detect_kw_vlan_layers,
+    &detect_kw_ipv4_csum, &detect_kw_tcpv4_csum, &detect_kw_tcpv6_csum, &detect_kw_udpv4_csum,
+    &detect_kw_udpv6_csum, &detect_kw_icmpv4_csum, &detect_kw_icmpv6_csum,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -50,6 +50,8 @@ extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
     detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;
 extern const DetectKeyword detect_kw_vlan_id, detect_kw_vlan_layers;
 extern const DetectKeyword detect_kw_hostbits, detect_kw_xbits;
+extern const DetectKeyword detect_kw_ipv4_csum, detect_kw_tcpv4_csum, detect_kw_tcpv6_csum,
+    detect_kw_udpv4_csum, detect_kw_udpv6_csum, detect_kw_icmpv4_csum, detect_kw_icmpv6_csum;
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "decode/decode.h"
 #include "detect-test.h"
 
 #define R(opts) "alert ip any any -> any any (" opts " sid:1;)"
@@ -283,6 +284,53 @@ static void header_protocols_ipv4_ipv6_sctp(void **state)
     assert_int_equal(proto_match("alert sctp any any -> any any (sid:1;)", "10.0.0.1", 6), 0);
 }
 
+/* v4_tcp with correct (or, when corrupt, wrong) IPv4 and TCP checksums. */
+static int csum_match(const char *rule, bool corrupt)
+{
+    uint8_t pkt[sizeof(v4_tcp)];
+    memcpy(pkt, v4_tcp, sizeof(pkt));
+    uint16_t ip = decode_csum_ipv4_hdr(pkt, 20);
+    pkt[10] = (uint8_t)(ip >> 8);
+    pkt[11] = (uint8_t)ip;
+    uint16_t tcp = decode_csum_l4_ipv4(pkt + 12, pkt + 16, 6, pkt + 20, sizeof(pkt) - 20);
+    pkt[36] = (uint8_t)(tcp >> 8);
+    pkt[37] = (uint8_t)(tcp ^ (corrupt ? 1 : 0));
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Packet p = { 0 };
+    test_tcp(&p, pkt + 44, 2);
+    p.l3_hdr = pkt;
+    p.l3_len = sizeof(pkt);
+    p.ip4.hdr = pkt;
+    p.ip4.hlen = 20;
+    p.ip4.total_len = sizeof(pkt);
+    p.tcp.hdr = pkt + 20;
+    p.tcp.hlen = 24;
+    int n = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return n;
+}
+
+static void checksum_keywords_compute_the_sum(void **state)
+{
+    (void)state;
+    assert_int_equal(csum_match(R("ipv4-csum:valid;"), false), 1);
+    assert_int_equal(csum_match(R("ipv4-csum:invalid;"), false), 0);
+    assert_int_equal(csum_match(R("tcpv4-csum:valid;"), false), 1);
+    assert_int_equal(csum_match(R("tcpv4-csum:invalid;"), false), 0);
+    assert_int_equal(csum_match(R("tcpv4-csum:invalid;"), true), 1);
+    assert_int_equal(csum_match(R("ipv4-csum:valid;"), true), 1);
+    /* the packet has no UDP or IPv6 header: never matches */
+    assert_int_equal(csum_match(R("udpv4-csum:valid;"), false), 0);
+    assert_int_equal(csum_match(R("tcpv6-csum:invalid;"), true), 0);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(R("tcpv4-csum:maybe;"), err, sizeof(err)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +347,7 @@ int main(void)
         cmocka_unit_test(vlan_id_layers_any_all),
         cmocka_unit_test(vlan_layers_counts_tags),
         cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),
+        cmocka_unit_test(checksum_keywords_compute_the_sum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
