@@ -372,6 +372,12 @@ int detect_groups_for_packet(const DetectEngine *de, const Packet *p, const Dete
         }
         return n;
     }
+    /* TCP/UDP whose header did not decode: only port-less rules can apply,
+     * and those live in the protocol's any-port group. */
+    if (p->proto == 6 || p->proto == 17) {
+        out[n] = group_at(de, p->proto == 6 ? de->tcp_any : de->udp_any);
+        return out[n] ? 1 : 0;
+    }
     out[n] = group_at(de, de->proto_group[p->proto]);
     return out[n] ? 1 : 0;
 }

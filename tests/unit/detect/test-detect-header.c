@@ -331,6 +331,23 @@ static void checksum_keywords_compute_the_sum(void **state)
     assert_int_not_equal(test_parse(R("tcpv4-csum:maybe;"), err, sizeof(err)), 0);
 }
 
+static void undecoded_udp_header_still_sees_portless_rules(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert udp any any -> any any (ttl:64; sid:1;)\n"
+                                   "alert udp any any -> any 80 (ttl:64; sid:2;)\n"
+                                   "alert pkthdr any any -> any any (ttl:64; sid:3;)\n", NULL);
+    assert_non_null(de);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_NONE, "10.0.0.1", 0, "10.0.0.2", 0, NULL, 0);
+    p.proto = 17;
+    assert_int_equal(test_run(de, &p), 2);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_true(pa->alerts[0].sid != 2 && pa->alerts[1].sid != 2);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +365,7 @@ int main(void)
         cmocka_unit_test(vlan_layers_counts_tags),
         cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),
         cmocka_unit_test(checksum_keywords_compute_the_sum),
+        cmocka_unit_test(undecoded_udp_header_still_sees_portless_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
