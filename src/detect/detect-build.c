@@ -289,7 +289,7 @@ static int build_proto_groups(DetectEngine *de)
     if (rc == 0) {
         gb.n = 0;
         for (uint32_t i = 0; i < de->n_sigs; i++) {
-            if (de->sigs[i]->flags & SIG_F_PKTHDR) {
+            if (de->sigs[i]->flags & (SIG_F_PKTHDR | SIG_F_ARP)) {
                 gb.list[gb.n++] = i;
             }
         }

@@ -126,6 +126,7 @@ enum {
     SIG_F_PASS_ALERT = 1u << 14,        // 'alert' keyword: a pass rule also alerts
     SIG_F_IPV4_ONLY = 1u << 15,         // protocol ipv4 / ip4
     SIG_F_IPV6_ONLY = 1u << 16,         // protocol ipv6 / ip6
+    SIG_F_ARP = 1u << 17,               // protocol arp: ARP packets only
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST

@@ -82,7 +82,7 @@ void detect_thread_free(DetectThread *dt)
 static bool proto_ok(const Signature *s, const Packet *p)
 {
     if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
-        return (s->flags & SIG_F_PKTHDR) != 0;
+        return (s->flags & SIG_F_PKTHDR) || ((s->flags & SIG_F_ARP) && p->l3 == PKT_L3_ARP);
     }
     if (((s->flags & SIG_F_IPV4_ONLY) && p->l3 != PKT_L3_IPV4) ||
         ((s->flags & SIG_F_IPV6_ONLY) && p->l3 != PKT_L3_IPV6)) {

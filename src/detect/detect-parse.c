@@ -168,6 +168,8 @@ static int parse_proto(DetectParser *dp, const char *name)
     } else if (strcmp(name, "ipv6") == 0 || strcmp(name, "ip6") == 0) {
         memset(s->protos, 0xff, sizeof(s->protos));
         s->flags |= SIG_F_IPV6_ONLY;
+    } else if (strcmp(name, "arp") == 0) {
+        s->flags |= SIG_F_ARP;  // no IP protocol: only the non-IP group holds it
     } else if (strcmp(name, "sctp") == 0) {
         proto_set(s, 132);
     } else if (strcmp(name, "tcp") == 0 || strcmp(name, "tcp-pkt") == 0 ||
@@ -474,7 +476,7 @@ static int finish_rule(DetectParser *dp)
     }
     pick_fast_pattern(s);
     if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && !any_payload &&
-        !(s->flags & SIG_F_PKTHDR)) {
+        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP))) {
         s->flags |= SIG_F_IPONLY;
     }
     return 0;

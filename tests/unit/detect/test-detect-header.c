@@ -348,6 +348,25 @@ static void undecoded_udp_header_still_sees_portless_rules(void **state)
     detect_engine_free(de);
 }
 
+static void arp_protocol_matches_arp_packets_only(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert arp any any -> any any (sid:1;)\n", NULL);
+    assert_non_null(de);
+    assert_false(de->sigs[0]->flags & SIG_F_IPONLY);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_NONE, "10.0.0.1", 0, "10.0.0.2", 0, NULL, 0);
+    p.l3 = PKT_L3_ARP;
+    assert_int_equal(test_run(de, &p), 1);
+    test_tcp(&p, "x", 1);
+    assert_int_equal(test_run(de, &p), 0);
+    test_packet(&p, PKT_L4_NONE, "10.0.0.1", 0, "10.0.0.2", 0, NULL, 0);
+    p.l3 = PKT_L3_NONE;
+    assert_int_equal(test_run(de, &p), 0);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +385,7 @@ int main(void)
         cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),
         cmocka_unit_test(checksum_keywords_compute_the_sum),
         cmocka_unit_test(undecoded_udp_header_still_sees_portless_rules),
+        cmocka_unit_test(arp_protocol_matches_arp_packets_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
