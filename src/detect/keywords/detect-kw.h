@@ -40,7 +40,9 @@ extern const DetectKeyword detect_kw_flow;
 extern const DetectKeyword detect_kw_flowbits, detect_kw_flowint, detect_kw_noalert;
 extern const DetectKeyword detect_kw_ttl, detect_kw_tos, detect_kw_id, detect_kw_ipopts,
     detect_kw_fragbits, detect_kw_fragoffset, detect_kw_ip_proto, detect_kw_sameip;
-extern const DetectKeyword detect_kw_flags, detect_kw_seq, detect_kw_ack, detect_kw_window;
+extern const DetectKeyword detect_kw_flags, detect_kw_seq, detect_kw_ack, detect_kw_window,
+    detect_kw_tcp_flags, detect_kw_tcp_mss, detect_kw_tcp_seq, detect_kw_tcp_ack,
+    detect_kw_tcp_window;
 extern const DetectKeyword detect_kw_itype, detect_kw_icode, detect_kw_icmp_id,
     detect_kw_icmp_seq;
 extern const DetectKeyword detect_kw_threshold, detect_kw_detection_filter;

@@ -367,6 +367,38 @@ static void arp_protocol_matches_arp_packets_only(void **state)
     detect_engine_free(de);
 }
 
+static int tcp_opt_match(const char *rule, bool has_mss, uint16_t mss)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    Packet p = { 0 };
+    test_tcp(&p, "x", 1);
+    p.tcp.flags = TH_ACK;
+    p.tcp.ack = 77;
+    p.tcp.has_mss = has_mss;
+    p.tcp.mss = mss;
+    int n = test_run(de, &p);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    return n;
+}
+
+static void tcp_dotted_keywords(void **state)
+{
+    (void)state;
+    const char *r = "alert tcp any any -> any any (tcp.mss:<536; sid:1;)";
+    assert_int_equal(tcp_opt_match(r, true, 500), 1);
+    assert_int_equal(tcp_opt_match(r, true, 1460), 0);
+    assert_int_equal(tcp_opt_match(r, false, 0), 0);
+    r = "alert tcp any any -> any any (tcp.flags:A; tcp.ack:77; sid:1;)";
+    assert_int_equal(tcp_opt_match(r, false, 0), 1);
+    r = "alert tcp any any -> any any (tcp.flags:S; tcp.ack:77; sid:1;)";
+    assert_int_equal(tcp_opt_match(r, false, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +418,7 @@ int main(void)
         cmocka_unit_test(checksum_keywords_compute_the_sum),
         cmocka_unit_test(undecoded_udp_header_still_sees_portless_rules),
         cmocka_unit_test(arp_protocol_matches_arp_packets_only),
+        cmocka_unit_test(tcp_dotted_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
