@@ -86,6 +86,8 @@ void detect_groups_free(DetectEngine *de)
     free(de->udp_dp);
     free(de->udp_sp);
     free(de->iponly_sigs);
+    detect_iponly_free(de->iponly);
+    de->iponly = NULL;
     de->groups = NULL;
     de->n_groups = 0;
     de->tcp_dp = de->tcp_sp = de->udp_dp = de->udp_sp = NULL;
@@ -312,7 +314,7 @@ static int build_iponly(DetectEngine *de)
             de->iponly_sigs[de->n_iponly++] = i;
         }
     }
-    return 0;
+    return detect_iponly_build(de, &de->iponly);
 }
 
 int detect_build_groups(DetectEngine *de)

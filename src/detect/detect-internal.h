@@ -64,6 +64,8 @@ bool detect_addr_match(const DetectAddrSet *s, const VgAddr *a);
 bool detect_port_match(const DetectPortSet *s, uint16_t port);
 void detect_addr_free(DetectAddrSet *s);
 void detect_port_free(DetectPortSet *s);
+/* The range-set key of an address (IPv4 in host order, IPv6 as 128 bits). */
+DetectU128 detect_addr_key(const VgAddr *a);
 /* Parse one IPv4/IPv6 address (no mask); true on success. */
 bool detect_addr_parse_ip(const char *text, size_t len, VgAddr *out);
 
@@ -432,6 +434,7 @@ struct DetectEngine {
     uint32_t n_nofp_total;
     uint32_t *iponly_sigs;             // nums of IP-only rules, ascending
     uint32_t n_iponly;
+    struct DetectIpOnly *iponly;       // address index over iponly_sigs
     /* (gid << 32 | sid) -> index in sigs, while loading (duplicate check) */
     uint64_t *sid_keys;
     uint32_t *sid_vals;
@@ -487,6 +490,14 @@ int detect_build_groups(DetectEngine *de);
 void detect_groups_free(DetectEngine *de);
 /* Fills out[] (3 entries) with the groups whose rules may apply to p. */
 int detect_groups_for_packet(const DetectEngine *de, const Packet *p, const DetectGroup **out);
+
+/* detect-iponly.c: address index of the IP-only rules. Candidates may not
+ * match (callers check each); rules that can match are never left out. */
+typedef struct DetectIpOnly DetectIpOnly;
+int detect_iponly_build(const DetectEngine *de, DetectIpOnly **out);
+void detect_iponly_free(DetectIpOnly *io);
+void detect_iponly_candidates(const DetectIpOnly *io, const Packet *p,
+                              void (*add)(void *ctx, uint32_t num), void *ctx);
 
 /* detect-prefilter.c: multi-pattern prefilter over a group's fast patterns.
  * Patterns are added, then compiled; search reports each pattern id found. */

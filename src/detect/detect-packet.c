@@ -182,6 +182,11 @@ static void add_cand(DetectThread *dt, uint32_t num)
     }
 }
 
+static void add_cand_cb(void *ctx, uint32_t num)
+{
+    add_cand(ctx, num);
+}
+
 static void add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
 {
     if (g == NULL) {
@@ -212,11 +217,7 @@ static void collect(DetectThread *dt, const Packet *p)
     for (int i = 0; i < n; i++) {
         add_group(dt, groups[i], p);
     }
-    if (p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) {
-        for (uint32_t i = 0; i < de->n_iponly; i++) {
-            add_cand(dt, de->iponly_sigs[i]);
-        }
-    }
+    detect_iponly_candidates(de->iponly, p, add_cand_cb, dt);
     for (uint32_t i = 0; i < dt->n_cand; i++) {
         dt->cand_seen[dt->cand[i] / 8] = 0;
     }
