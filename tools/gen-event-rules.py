@@ -16,8 +16,10 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIST = os.path.join(ROOT, "src", "decode", "decode-events-list.h")
 
-RULE_RE = re.compile(r'^(#?)\s*alert\s+pkthdr.*?msg:"([^"]*)";.*?decode-event:([a-z0-9_.]+);'
-                     r'.*?sid:(\d+);')
+# Most of Suricata's event rules use pkthdr; a few name the protocol the event
+# belongs to (ipv4, ipv6, sctp, ...), which is kept.
+RULE_RE = re.compile(r'^(#?)\s*alert\s+([a-z0-9-]+)\s.*?msg:"([^"]*)";.*?'
+                     r'decode-event:([a-z0-9_.]+);.*?sid:(\d+);')
 
 
 def our_events():
@@ -36,8 +38,8 @@ def suricata_rules(path):
         for line in f:
             m = RULE_RE.match(line.strip())
             if m:
-                rules.setdefault(m.group(3), (m.group(1) == "#", m.group(2).strip(),
-                                              int(m.group(4))))
+                rules.setdefault(m.group(4), (m.group(1) == "#", m.group(2),
+                                              m.group(3).strip(), int(m.group(5))))
     return rules
 
 
@@ -59,10 +61,10 @@ def main():
     for name in events:
         if name not in known:
             continue
-        commented, msg, sid = known[name]
-        out.write('%salert pkthdr any any -> any any (msg:"%s"; decode-event:%s; '
+        commented, proto, msg, sid = known[name]
+        out.write('%salert %s any any -> any any (msg:"%s"; decode-event:%s; '
                   'classtype:protocol-command-decode; sid:%d; rev:2;)\n'
-                  % ("#" if commented else "", msg, name, sid))
+                  % ("#" if commented else "", proto, msg, name, sid))
     return 0
 
 

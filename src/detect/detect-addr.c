@@ -500,6 +500,11 @@ int detect_port_parse(DetectPortSet *out, const char *text, DetectVarLookup look
     return 0;
 }
 
+DetectU128 detect_addr_key(const VgAddr *a)
+{
+    return addr_key(a);
+}
+
 bool detect_addr_match(const DetectAddrSet *s, const VgAddr *a)
 {
     if (s->is_any) {

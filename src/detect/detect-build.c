@@ -86,6 +86,8 @@ void detect_groups_free(DetectEngine *de)
     free(de->udp_dp);
     free(de->udp_sp);
     free(de->iponly_sigs);
+    detect_iponly_free(de->iponly);
+    de->iponly = NULL;
     de->groups = NULL;
     de->n_groups = 0;
     de->tcp_dp = de->tcp_sp = de->udp_dp = de->udp_sp = NULL;
@@ -289,7 +291,7 @@ static int build_proto_groups(DetectEngine *de)
     if (rc == 0) {
         gb.n = 0;
         for (uint32_t i = 0; i < de->n_sigs; i++) {
-            if (de->sigs[i]->flags & SIG_F_PKTHDR) {
+            if (de->sigs[i]->flags & (SIG_F_PKTHDR | SIG_F_ARP)) {
                 gb.list[gb.n++] = i;
             }
         }
@@ -312,7 +314,7 @@ static int build_iponly(DetectEngine *de)
             de->iponly_sigs[de->n_iponly++] = i;
         }
     }
-    return 0;
+    return detect_iponly_build(de, &de->iponly);
 }
 
 int detect_build_groups(DetectEngine *de)
@@ -371,6 +373,12 @@ int detect_groups_for_packet(const DetectEngine *de, const Packet *p, const Dete
             }
         }
         return n;
+    }
+    /* TCP/UDP whose header did not decode: only port-less rules can apply,
+     * and those live in the protocol's any-port group. */
+    if (p->proto == 6 || p->proto == 17) {
+        out[n] = group_at(de, p->proto == 6 ? de->tcp_any : de->udp_any);
+        return out[n] ? 1 : 0;
     }
     out[n] = group_at(de, de->proto_group[p->proto]);
     return out[n] ? 1 : 0;

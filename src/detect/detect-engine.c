@@ -18,7 +18,8 @@ DetectEngine *detect_engine_new_empty(void)
         return NULL;
     }
     de->thr = detect_threshold_table_new();
-    if (de->thr == NULL || detect_vars_set_defaults(&de->vars) != 0) {
+    de->hostbits = detect_hostbit_table_new();
+    if (de->thr == NULL || de->hostbits == NULL || detect_vars_set_defaults(&de->vars) != 0) {
         detect_engine_free(de);
         return NULL;
     }
@@ -73,6 +74,7 @@ void detect_engine_free(DetectEngine *de)
     free(de->sid_keys);
     free(de->sid_vals);
     detect_threshold_table_free(de->thr);
+    detect_hostbit_table_free(de->hostbits);
     detect_vars_free(&de->vars);
     free(de);
 }

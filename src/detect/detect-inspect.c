@@ -248,17 +248,44 @@ static bool jump_target(const Inspect *ic, const DetectByte *b, int64_t at, uint
         target = at + b->nbytes + jump;
     }
     target += b->post_offset;
-    if (target < 0 || target > (int64_t)ic->len) {
+    if (target < 0) {
+        target = 0;  // Suricata: a post_offset before the start lands on the start
+    }
+    if (target > (int64_t)ic->len) {
         return false;
     }
     *out = (uint32_t)target;
     return true;
 }
 
+/* nbytes from a byte variable: a copy of b with the count filled in, or NULL
+ * when the variable holds a count the keyword cannot read. */
+static const DetectByte *byte_with_count(const Inspect *ic, const DetectMatch *m,
+                                         DetectByte *tmp)
+{
+    const DetectByte *b = m->ctx;
+    if (b->nbytes_var < 0) {
+        return b;
+    }
+    int64_t n = ic->dt->byte_vars[b->nbytes_var];
+    int64_t min = m->pm_type == DETECT_PM_BYTEJUMP ? 0 : 1;
+    int64_t max = (b->flags & DETECT_BYTE_F_STRING) ? 10 : 8;
+    if (n < min || n > max) {
+        return NULL;
+    }
+    *tmp = *b;
+    tmp->nbytes = (uint8_t)n;
+    return tmp;
+}
+
 static int inspect_byte(Inspect *ic, uint16_t idx, uint32_t off)
 {
     const DetectMatch *m = &ic->l->m[idx];
-    const DetectByte *b = m->ctx;
+    DetectByte tmp;
+    const DetectByte *b = byte_with_count(ic, m, &tmp);
+    if (b == NULL) {
+        return INSPECT_NOMATCH;
+    }
     int64_t at = ((b->flags & DETECT_BYTE_F_RELATIVE) ? (int64_t)off : 0) + value_of(ic, &b->offset);
     uint64_t v;
     if (!detect_byte_read(b, ic->buf, ic->len, at, &v)) {
@@ -308,10 +335,10 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
     }
 }
 
-bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
                             uint32_t len)
 {
-    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    const DetectMatchList *l = &s->lists[list];
     if (l->n == 0) {
         return true;
     }

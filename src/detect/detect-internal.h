@@ -64,6 +64,8 @@ bool detect_addr_match(const DetectAddrSet *s, const VgAddr *a);
 bool detect_port_match(const DetectPortSet *s, uint16_t port);
 void detect_addr_free(DetectAddrSet *s);
 void detect_port_free(DetectPortSet *s);
+/* The range-set key of an address (IPv4 in host order, IPv6 as 128 bits). */
+DetectU128 detect_addr_key(const VgAddr *a);
 /* Parse one IPv4/IPv6 address (no mask); true on success. */
 bool detect_addr_parse_ip(const char *text, size_t len, VgAddr *out);
 
@@ -123,15 +125,36 @@ enum {
     SIG_F_TARGET_DST = 1u << 11,
     SIG_F_NEED_FLOW = 1u << 12,
     SIG_F_FP_ONLY = 1u << 13,           // fast_pattern:only (no re-check needed)
+    SIG_F_PASS_ALERT = 1u << 14,        // 'alert' keyword: a pass rule also alerts
+    SIG_F_IPV4_ONLY = 1u << 15,         // protocol ipv4 / ip4
+    SIG_F_IPV6_ONLY = 1u << 16,         // protocol ipv6 / ip6
+    SIG_F_ARP = 1u << 17,               // protocol arp: ARP packets only
 };
 
-/* Which list a keyword's context goes to. */
+/* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
+ * are payload chains over other buffers, selected by a sticky buffer keyword
+ * (ipv4.hdr, tcp.hdr, ...); keywords appending to DETECT_LIST_PMATCH land in
+ * the parser's current buffer. */
 typedef enum DetectList {
     DETECT_LIST_MATCH = 0,             // packet/flow header checks
-    DETECT_LIST_PMATCH,                // payload inspection chain
+    DETECT_LIST_PMATCH,                // payload inspection chain (packet payload)
     DETECT_LIST_POST,                  // run after a match: flowbits set, ...
+    DETECT_LIST_IPV4_HDR,              // the IPv4 header with options
+    DETECT_LIST_IPV6_HDR,              // the fixed 40-byte IPv6 header
+    DETECT_LIST_TCP_HDR,               // the TCP header with options
+    DETECT_LIST_UDP_HDR,
+    DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
+    DETECT_LIST_ICMPV6_HDR,
     DETECT_LIST_MAX,
 } DetectList;
+
+#define DETECT_LIST_BUF_FIRST DETECT_LIST_IPV4_HDR
+
+/* Payload-chain lists: the packet payload and the sticky buffers. */
+static inline bool detect_list_is_payload(int list)
+{
+    return list == DETECT_LIST_PMATCH || list >= DETECT_LIST_BUF_FIRST;
+}
 
 /* Payload element kinds understood by the inspection engine. */
 typedef enum DetectPmType {
@@ -167,12 +190,16 @@ typedef struct DetectThresholdSpec {
     /* rate_filter */
     uint8_t new_action;
     uint32_t timeout;
+    uint32_t multiplier;               // backoff
+    uint8_t unique_on;                 // detection_filter: DETECT_UNIQUE_*
 } DetectThresholdSpec;
 
 enum { DETECT_THR_NONE = 0, DETECT_THR_LIMIT, DETECT_THR_THRESHOLD, DETECT_THR_BOTH,
-       DETECT_THR_DETECTION_FILTER, DETECT_THR_RATE };
+       DETECT_THR_DETECTION_FILTER, DETECT_THR_RATE, DETECT_THR_BACKOFF };
 enum { DETECT_TRACK_SRC = 0, DETECT_TRACK_DST, DETECT_TRACK_RULE, DETECT_TRACK_BOTH,
-       DETECT_TRACK_EITHER };
+       DETECT_TRACK_EITHER, DETECT_TRACK_FLOW };
+/* detection_filter unique_on: count distinct ports instead of matches. */
+enum { DETECT_UNIQUE_NONE = 0, DETECT_UNIQUE_SRC_PORT, DETECT_UNIQUE_DST_PORT };
 
 typedef struct DetectContent DetectContent;
 
@@ -213,7 +240,8 @@ typedef struct DetectParser {
     Signature *s;
     char err[DETECT_ERR_MAX];
     /* Last payload element that relative modifiers refer to. */
-    int last_pm;                       // index in lists[PMATCH], -1 if none
+    int last_pm;                       // index in lists[pm_list], -1 if none
+    uint8_t pm_list;                   // where payload keywords go (sticky buffer)
 } DetectParser;
 
 /* Records the reason a rule fails; returns VG_EINVAL for `return detect_err(...)`. */
@@ -222,7 +250,7 @@ int detect_err_unsupported(DetectParser *dp, const char *what);
 /* Appends a keyword context to a list; takes ownership of ctx on every path. */
 int detect_append(DetectParser *dp, DetectList list, const struct DetectKeyword *kw, void *ctx,
                   uint8_t pm_type);
-/* The last content of the payload list, NULL if none. */
+/* The last content of the current payload list, NULL if none. */
 DetectContent *detect_last_content(DetectParser *dp);
 /* Looks up a byte variable by name; -1 if unknown. */
 int detect_byte_var_find(const Signature *s, const char *name);
@@ -335,6 +363,7 @@ typedef struct DetectByte {
     uint8_t bitmask_shift;
     uint8_t align;                     // byte_extract align 2/4
     int8_t result_var;                 // byte_extract/byte_math: variable written
+    int8_t nbytes_var;                 // -1, else the byte variable holding nbytes
 } DetectByte;
 
 /* Extraction shared by byte_* keywords: reads nbytes at buf+off. False when
@@ -356,6 +385,7 @@ typedef struct DetectGroup {
 } DetectGroup;
 
 typedef struct DetectThresholdTable DetectThresholdTable;
+typedef struct DetectHostbitTable DetectHostbitTable;
 
 typedef struct DetectThresholdRule {
     uint32_t gid;
@@ -388,6 +418,7 @@ struct DetectEngine {
     DetectThresholdRule *tcfg;
     size_t n_tcfg;
     DetectThresholdTable *thr;         // runtime state, own lock
+    DetectHostbitTable *hostbits;      // hostbits/xbits state and names, own lock
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -403,6 +434,7 @@ struct DetectEngine {
     uint32_t n_nofp_total;
     uint32_t *iponly_sigs;             // nums of IP-only rules, ascending
     uint32_t n_iponly;
+    struct DetectIpOnly *iponly;       // address index over iponly_sigs
     /* (gid << 32 | sid) -> index in sigs, while loading (duplicate check) */
     uint64_t *sid_keys;
     uint32_t *sid_vals;
@@ -431,11 +463,16 @@ typedef struct DetectThread {
     CounterId c_recursion;
     CounterId c_nofp;
     CounterId c_inspected;
+    CounterId c_thr_bitmap_memuse;
+    CounterId c_thr_bitmap_fail;
 } DetectThread;
 
-/* detect-inspect.c: full payload chain; true when it matches. */
-bool detect_inspect_payload(DetectThread *dt, const Signature *s, const uint8_t *buf,
+/* detect-inspect.c: full payload chain of list over buf; true when it matches. */
+bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
                             uint32_t len);
+/* detect-buffers.c: the bytes a sticky buffer list inspects in p; false when
+ * the packet has no such header. */
+bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t *len);
 /* detect-packet.c: header + match list + payload for one signature. */
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s);
 
@@ -454,6 +491,14 @@ void detect_groups_free(DetectEngine *de);
 /* Fills out[] (3 entries) with the groups whose rules may apply to p. */
 int detect_groups_for_packet(const DetectEngine *de, const Packet *p, const DetectGroup **out);
 
+/* detect-iponly.c: address index of the IP-only rules. Candidates may not
+ * match (callers check each); rules that can match are never left out. */
+typedef struct DetectIpOnly DetectIpOnly;
+int detect_iponly_build(const DetectEngine *de, DetectIpOnly **out);
+void detect_iponly_free(DetectIpOnly *io);
+void detect_iponly_candidates(const DetectIpOnly *io, const Packet *p,
+                              void (*add)(void *ctx, uint32_t num), void *ctx);
+
 /* detect-prefilter.c: multi-pattern prefilter over a group's fast patterns.
  * Patterns are added, then compiled; search reports each pattern id found. */
 DetectPrefilter *detect_prefilter_new(int algo);
@@ -468,10 +513,11 @@ void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const 
                              uint32_t len);
 
 /* detect-threshold.c: returns true when the alert may be emitted; may also
- * rewrite *action (rate_filter). Thread-safe. */
+ * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters
+ * go to dt's counter set. */
 DetectThresholdTable *detect_threshold_table_new(void);
 void detect_threshold_table_free(DetectThresholdTable *t);
-bool detect_threshold_check(const DetectEngine *de, const Signature *s, const Packet *p,
+bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
                             uint8_t *action);
 int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThresholdSpec *out,
                                 char *err, size_t errlen);
@@ -483,6 +529,24 @@ bool detect_flowbit_isset(const DetectFlowState *fs, uint32_t idx);
 void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
 bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
 void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
+
+/* keywords/detect-kw-flowcount.c: bytes each side of the packet's TCP session
+ * has sent, for stream_size; false without a TCP flow. Until the stream engine
+ * exports its sequence-space counters these are the flow's frame byte counts
+ * (headers included), so thresholds compare larger than Suricata's. */
+bool detect_stream_size(const Packet *p, uint64_t *client, uint64_t *server);
+
+/* detect-hostbits.c: bits per host (b == NULL) or per unordered address pair,
+ * set until their expiry time. Names are interned at parse time. Thread-safe. */
+DetectHostbitTable *detect_hostbit_table_new(void);
+void detect_hostbit_table_free(DetectHostbitTable *t);
+int detect_hostbit_name(DetectHostbitTable *t, const char *name);
+bool detect_hostbit_isset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
+                          const VgAddr *b, int64_t now);
+void detect_hostbit_set(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, const VgAddr *b,
+                        int64_t expire);
+void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
+                          const VgAddr *b);
 
 /* Simple helpers */
 char *detect_strndup(const char *s, size_t n);

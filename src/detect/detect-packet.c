@@ -58,6 +58,9 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->c_recursion = counters_register("detect.inspect_recursion_limit", COUNTER_SUM);
     dt->c_nofp = counters_register("detect.nofp_inspected", COUNTER_SUM);
     dt->c_inspected = counters_register("detect.rules_inspected", COUNTER_SUM);
+    dt->c_thr_bitmap_memuse = counters_register("detect.thresholds.bitmap_memuse", COUNTER_SUM);
+    dt->c_thr_bitmap_fail = counters_register("detect.thresholds.bitmap_alloc_fail",
+                                              COUNTER_SUM);
     return dt;
 }
 
@@ -79,7 +82,11 @@ void detect_thread_free(DetectThread *dt)
 static bool proto_ok(const Signature *s, const Packet *p)
 {
     if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
-        return (s->flags & SIG_F_PKTHDR) != 0;
+        return (s->flags & SIG_F_PKTHDR) || ((s->flags & SIG_F_ARP) && p->l3 == PKT_L3_ARP);
+    }
+    if (((s->flags & SIG_F_IPV4_ONLY) && p->l3 != PKT_L3_IPV4) ||
+        ((s->flags & SIG_F_IPV6_ONLY) && p->l3 != PKT_L3_IPV6)) {
+        return false;
     }
     return (s->protos[p->proto / 8] & (1u << (p->proto % 8))) != 0;
 }
@@ -123,6 +130,16 @@ static bool header_ok(const Signature *s, const Packet *p)
     return (s->flags & SIG_F_BIDIR) && addrs_ok(s, p, true) && ports_ok(s, p, true);
 }
 
+static bool inspect_list(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
+                         uint32_t len)
+{
+    bool ok = detect_inspect_payload(dt, s, list, buf, len);
+    if (dt->recursion_hit) {
+        counters_incr(dt->counters, dt->c_recursion);
+    }
+    return ok;
+}
+
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
 {
     if (!header_ok(s, p)) {
@@ -138,11 +155,17 @@ bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
         if (p->payload_len == 0 || (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
             return false;
         }
-        bool ok = detect_inspect_payload(dt, s, p->payload, p->payload_len);
-        if (dt->recursion_hit) {
-            counters_incr(dt->counters, dt->c_recursion);
+        if (!inspect_list(dt, s, DETECT_LIST_PMATCH, p->payload, p->payload_len)) {
+            return false;
         }
-        if (!ok) {
+    }
+    for (int li = DETECT_LIST_BUF_FIRST; li < DETECT_LIST_MAX; li++) {
+        const uint8_t *buf;
+        uint32_t len;
+        if (s->lists[li].n == 0) {
+            continue;
+        }
+        if (!detect_buffer_get(p, li, &buf, &len) || !inspect_list(dt, s, li, buf, len)) {
             return false;
         }
     }
@@ -157,6 +180,11 @@ static void add_cand(DetectThread *dt, uint32_t num)
         dt->cand_seen[num / 8] |= (uint8_t)(1u << (num % 8));
         dt->cand[dt->n_cand++] = num;
     }
+}
+
+static void add_cand_cb(void *ctx, uint32_t num)
+{
+    add_cand(ctx, num);
 }
 
 static void add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
@@ -189,11 +217,7 @@ static void collect(DetectThread *dt, const Packet *p)
     for (int i = 0; i < n; i++) {
         add_group(dt, groups[i], p);
     }
-    if (p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6) {
-        for (uint32_t i = 0; i < de->n_iponly; i++) {
-            add_cand(dt, de->iponly_sigs[i]);
-        }
-    }
+    detect_iponly_candidates(de->iponly, p, add_cand_cb, dt);
     for (uint32_t i = 0; i < dt->n_cand; i++) {
         dt->cand_seen[dt->cand[i] / 8] = 0;
     }
@@ -257,12 +281,17 @@ static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
     uint8_t action = s->action;
-    if (!detect_threshold_check(de, s, p, &action)) {
+    if (!detect_threshold_check(dt, s, p, &action)) {
         return false;
     }
     if (action == DETECT_ACTION_PASS) {
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_PASS;
+        }
+        if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
+            add_alert(de, pa, s, action);
+            p->flags |= PKT_F_ALERTED;
+            counters_incr(dt->counters, dt->c_alerts);
         }
         return true;
     }

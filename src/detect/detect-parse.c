@@ -33,6 +33,9 @@ int detect_err_unsupported(DetectParser *dp, const char *what)
 int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, void *ctx,
                   uint8_t pm_type)
 {
+    if (list == DETECT_LIST_PMATCH) {
+        list = (DetectList)dp->pm_list;
+    }
     DetectMatchList *l = &dp->s->lists[list];
     if (l->n == l->cap) {
         if (l->cap >= 4096) {
@@ -48,8 +51,10 @@ int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, vo
     }
     l->m[l->n++] = (DetectMatch){ kw, ctx, pm_type };
     if (list == DETECT_LIST_PMATCH) {
-        dp->last_pm = l->n - 1;
         dp->s->flags |= SIG_F_HAS_PAYLOAD;
+    }
+    if (detect_list_is_payload(list)) {
+        dp->last_pm = l->n - 1;
     }
     return 0;
 fail:
@@ -61,7 +66,7 @@ fail:
 
 DetectContent *detect_last_content(DetectParser *dp)
 {
-    const DetectMatchList *l = &dp->s->lists[DETECT_LIST_PMATCH];
+    const DetectMatchList *l = &dp->s->lists[dp->pm_list];
     for (int i = (int)l->n - 1; i >= 0; i--) {
         if (l->m[i].pm_type == DETECT_PM_CONTENT) {
             return l->m[i].ctx;
@@ -141,7 +146,7 @@ static const char *const app_protos[] = {
     "http", "http1", "http2", "dns", "tls", "ssl", "smb", "ssh", "ftp", "ftp-data", "smtp",
     "imap", "pop3", "dcerpc", "nfs", "tftp", "ntp", "dhcp", "krb5", "snmp", "sip", "rfb",
     "mqtt", "modbus", "dnp3", "enip", "ike", "ikev2", "rdp", "telnet", "quic", "pgsql",
-    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "sctp", "pop",
+    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "pop",
 };
 
 static void proto_set(Signature *s, unsigned p)
@@ -157,6 +162,16 @@ static int parse_proto(DetectParser *dp, const char *name)
         if (name[0] == 'p') {
             s->flags |= SIG_F_PKTHDR;
         }
+    } else if (strcmp(name, "ipv4") == 0 || strcmp(name, "ip4") == 0) {
+        memset(s->protos, 0xff, sizeof(s->protos));
+        s->flags |= SIG_F_IPV4_ONLY;
+    } else if (strcmp(name, "ipv6") == 0 || strcmp(name, "ip6") == 0) {
+        memset(s->protos, 0xff, sizeof(s->protos));
+        s->flags |= SIG_F_IPV6_ONLY;
+    } else if (strcmp(name, "arp") == 0) {
+        s->flags |= SIG_F_ARP;  // no IP protocol: only the non-IP group holds it
+    } else if (strcmp(name, "sctp") == 0) {
+        proto_set(s, 132);
     } else if (strcmp(name, "tcp") == 0 || strcmp(name, "tcp-pkt") == 0 ||
                strcmp(name, "tcp-stream") == 0) {
         proto_set(s, 6);
@@ -446,15 +461,22 @@ static int finish_rule(DetectParser *dp)
     if (!(s->flags & SIG_F_PRIORITY_SET)) {
         s->priority = s->cls ? s->cls->priority : 3;
     }
-    DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
-    for (uint16_t i = 1; i < l->n; i++) {
-        if (pm_is_relative(&l->m[i])) {
-            mark_relative_next(&l->m[i - 1]);
+    bool any_payload = false;
+    for (int li = 0; li < DETECT_LIST_MAX; li++) {
+        DetectMatchList *l = &s->lists[li];
+        if (!detect_list_is_payload(li)) {
+            continue;
+        }
+        any_payload = any_payload || l->n > 0;
+        for (uint16_t i = 1; i < l->n; i++) {
+            if (pm_is_relative(&l->m[i])) {
+                mark_relative_next(&l->m[i - 1]);
+            }
         }
     }
     pick_fast_pattern(s);
-    if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && l->n == 0 &&
-        !(s->flags & SIG_F_PKTHDR)) {
+    if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && !any_payload &&
+        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP))) {
         s->flags |= SIG_F_IPONLY;
     }
     return 0;
@@ -529,7 +551,7 @@ int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int 
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1 };
+    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH };
     s->file = (char *)file;
     s->line = line;
     const char *p = rule;

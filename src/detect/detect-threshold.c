@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "flow/flow-types.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
 #define THR_BUCKETS 4096
 #define THR_MAX_ENTRIES 200000
+#define THR_PORT_BITMAP_BYTES (65536 / 8)
 
 typedef struct ThrEntry {
     uint32_t gid;
@@ -28,6 +30,8 @@ typedef struct ThrEntry {
     int64_t window_start;
     uint32_t count;
     int64_t rate_until;                // rate_filter: new action until then
+    uint64_t next_backoff;             // backoff: the match count that alerts next
+    uint8_t *ports;                    // unique_on: ports seen in the window (bitmap)
     struct ThrEntry *next;
 } ThrEntry;
 
@@ -56,6 +60,7 @@ void detect_threshold_table_free(DetectThresholdTable *t)
         ThrEntry *e = t->buckets[i];
         while (e != NULL) {
             ThrEntry *n = e->next;
+            free(e->ports);
             free(e);
             e = n;
         }
@@ -81,7 +86,7 @@ static int spec_item(const char *k, size_t klen, const char *v, DetectThresholdS
 {
     static const char *const types[] = { "limit", "threshold", "both" };
     static const char *const tracks[] = { "by_src", "by_dst", "by_rule", "by_both",
-                                          "by_either" };
+                                          "by_either", "by_flow" };
     char *end;
     if (klen == 4 && strncmp(k, "type", 4) == 0) {
         for (uint8_t i = 0; i < 3; i++) {
@@ -91,8 +96,25 @@ static int spec_item(const char *k, size_t klen, const char *v, DetectThresholdS
                 return 0;
             }
         }
+        if (strcmp(v, "backoff") == 0) {
+            out->type = DETECT_THR_BACKOFF;
+            *seen |= 1;
+            return 0;
+        }
+    } else if (klen == 9 && strncmp(k, "unique_on", 9) == 0) {
+        if (strcmp(v, "src_port") == 0 || strcmp(v, "dst_port") == 0) {
+            out->unique_on = v[0] == 's' ? DETECT_UNIQUE_SRC_PORT : DETECT_UNIQUE_DST_PORT;
+            return 0;
+        }
+    } else if (klen == 10 && strncmp(k, "multiplier", 10) == 0) {
+        unsigned long n = strtoul(v, &end, 10);
+        if (end != v && *end == '\0' && n >= 1 && n <= UINT32_MAX) {
+            out->multiplier = (uint32_t)n;
+            *seen |= 16;
+            return 0;
+        }
     } else if (klen == 5 && strncmp(k, "track", 5) == 0) {
-        for (uint8_t i = 0; i < 5; i++) {
+        for (uint8_t i = 0; i < 6; i++) {
             if (strcmp(v, tracks[i]) == 0) {
                 out->track = i;
                 *seen |= 2;
@@ -145,9 +167,19 @@ int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThreshol
         }
         p += strcspn(p, ",");
     }
-    if (seen != 15) {
-        snprintf(err, errlen, "threshold needs %stype, track, count and seconds",
-                 is_filter ? "" : "");
+    /* backoff has a multiplier instead of seconds; unique_on only filters */
+    unsigned want = out->type == DETECT_THR_BACKOFF ? (1 | 2 | 4 | 16) : (1 | 2 | 4 | 8);
+    if (seen != want) {
+        snprintf(err, errlen, "threshold needs type, track, count and %s",
+                 out->type == DETECT_THR_BACKOFF ? "multiplier (no seconds)" : "seconds");
+        return VG_EINVAL;
+    }
+    if (out->unique_on != DETECT_UNIQUE_NONE && out->type != DETECT_THR_DETECTION_FILTER) {
+        snprintf(err, errlen, "unique_on is a detection_filter option");
+        return VG_EINVAL;
+    }
+    if (out->type == DETECT_THR_BACKOFF && out->count == 0) {
+        snprintf(err, errlen, "backoff needs a count of at least 1");
         return VG_EINVAL;
     }
     return 0;
@@ -166,6 +198,10 @@ static void key_addr(uint8_t track, const Packet *p, uint8_t out[32])
     }
     if (track == DETECT_TRACK_BOTH) {
         memcpy(out + 16, p->dst.a.u8, 16);
+    }
+    if (track == DETECT_TRACK_FLOW && p->flow != NULL) {
+        uint64_t id = ((const Flow *)p->flow)->flow_id;
+        memcpy(out, &id, sizeof(id));
     }
 }
 
@@ -200,15 +236,64 @@ static ThrEntry *entry_get(DetectThresholdTable *t, const Signature *s, uint8_t 
     return e;
 }
 
-/* Applies one spec to its entry; true when the alert may go out. */
-static bool apply_spec(ThrEntry *e, bool is_new, const DetectThresholdSpec *sp, int64_t now)
+/* backoff: alerts on the count-th match, then count*m, count*m*m, ... */
+static bool apply_backoff(ThrEntry *e, bool is_new, const DetectThresholdSpec *sp)
 {
+    if (is_new) {
+        e->count = 0;
+        e->next_backoff = sp->count;
+    }
+    e->count++;
+    if (e->count < e->next_backoff) {
+        return false;
+    }
+    uint64_t next = e->next_backoff * sp->multiplier;
+    e->next_backoff = next > e->next_backoff ? next : UINT64_MAX;
+    return true;
+}
+
+/* unique_on: counts the port once per window. The bitmap is allocated on the
+ * entry's first use; *memuse gets its size, *fail is set when it cannot be. */
+static void count_unique(ThrEntry *e, bool reset, const DetectThresholdSpec *sp,
+                         const Packet *p, uint64_t *memuse, bool *fail)
+{
+    if (e->ports == NULL) {
+        e->ports = calloc(1, THR_PORT_BITMAP_BYTES);
+        if (e->ports == NULL) {
+            *fail = true;
+            e->count++;  // without a bitmap, count every match
+            return;
+        }
+        *memuse += THR_PORT_BITMAP_BYTES;
+    } else if (reset) {
+        memset(e->ports, 0, THR_PORT_BITMAP_BYTES);
+    }
+    uint16_t port = sp->unique_on == DETECT_UNIQUE_SRC_PORT ? p->sp : p->dp;
+    uint8_t bit = (uint8_t)(1u << (port % 8));
+    if (!(e->ports[port / 8] & bit)) {
+        e->ports[port / 8] |= bit;
+        e->count++;
+    }
+}
+
+/* Applies one spec to its entry; true when the alert may go out. */
+static bool apply_spec(ThrEntry *e, bool is_new, const DetectThresholdSpec *sp, const Packet *p,
+                       uint64_t *memuse, bool *fail)
+{
+    int64_t now = p->ts_sec;
+    if (sp->type == DETECT_THR_BACKOFF) {
+        return apply_backoff(e, is_new, sp);
+    }
     bool expired = is_new || now - e->window_start >= (int64_t)sp->seconds;
     if (expired) {
         e->window_start = now;
         e->count = 0;
     }
-    e->count++;
+    if (sp->unique_on != DETECT_UNIQUE_NONE) {
+        count_unique(e, expired, sp, p, memuse, fail);
+    } else {
+        e->count++;
+    }
     switch (sp->type) {
     case DETECT_THR_LIMIT:
         return e->count <= sp->count;
@@ -268,10 +353,16 @@ static bool suppressed(const DetectEngine *de, const Signature *s, const Packet 
     return false;
 }
 
-static bool run_spec(DetectThresholdTable *t, const Signature *s, const Packet *p,
-                     const DetectThresholdSpec *sp, uint8_t kind, uint8_t *action)
+static bool run_spec(DetectThread *dt, DetectThresholdTable *t, const Signature *s,
+                     const Packet *p, const DetectThresholdSpec *sp, uint8_t kind,
+                     uint8_t *action)
 {
     bool is_new;
+    uint64_t memuse = 0;
+    bool fail = false;
+    if (sp->track == DETECT_TRACK_FLOW && p->flow == NULL) {
+        return true;  // nothing to track by
+    }
     pthread_mutex_lock(&t->lock);
     ThrEntry *e = entry_get(t, s, kind, sp->track, p, &is_new);
     bool ok = true;
@@ -282,34 +373,41 @@ static bool run_spec(DetectThresholdTable *t, const Signature *s, const Packet *
         } else {
             DetectThresholdSpec th = *sp;
             th.type = DETECT_THR_DETECTION_FILTER;
-            if (apply_spec(e, is_new, &th, now)) {
+            if (apply_spec(e, is_new, &th, p, &memuse, &fail)) {
                 e->rate_until = now + sp->timeout;
                 *action = sp->new_action;
             }
         }
     } else if (e != NULL) {
-        ok = apply_spec(e, is_new, sp, p->ts_sec);
+        ok = apply_spec(e, is_new, sp, p, &memuse, &fail);
     }
     pthread_mutex_unlock(&t->lock);
+    if (dt != NULL && memuse > 0) {
+        counters_add(dt->counters, dt->c_thr_bitmap_memuse, memuse);
+    }
+    if (dt != NULL && fail) {
+        counters_incr(dt->counters, dt->c_thr_bitmap_fail);
+    }
     return ok;
 }
 
-bool detect_threshold_check(const DetectEngine *de, const Signature *s, const Packet *p,
+bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
                             uint8_t *action)
 {
+    const DetectEngine *de = dt->de;
     if (de->n_tcfg > 0 && suppressed(de, s, p)) {
         return false;
     }
     const DetectThresholdRule *r = de->n_tcfg > 0 ? tcfg_find(de, s, DETECT_TCFG_THRESHOLD)
                                                   : NULL;
     const DetectThresholdSpec *sp = r ? &r->spec : s->threshold;
-    if (sp != NULL && !run_spec(de->thr, s, p, sp, DETECT_TCFG_THRESHOLD, action)) {
+    if (sp != NULL && !run_spec(dt, de->thr, s, p, sp, DETECT_TCFG_THRESHOLD, action)) {
         return false;
     }
     const DetectThresholdRule *rate = de->n_tcfg > 0 ? tcfg_find(de, s, DETECT_TCFG_RATE)
                                                      : NULL;
     if (rate != NULL) {
-        run_spec(de->thr, s, p, &rate->spec, DETECT_TCFG_RATE, action);
+        run_spec(dt, de->thr, s, p, &rate->spec, DETECT_TCFG_RATE, action);
     }
     return true;
 }

@@ -64,33 +64,72 @@ static bool parse_u(const char *s, size_t len, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* Splits "a-b" / "a<>b" at the separator; false when text is not a range. */
+static bool split_range(const char *arg, const char **b, size_t *l1, bool *is_range)
+{
+    const char *rng = strstr(arg, "<>");
+    const char *dash = strchr(arg + (arg[0] != '\0' ? 1 : 0), '-');
+    const char *sep = rng ? rng : dash;
+    *is_range = sep != NULL;
+    if (sep == NULL) {
+        return false;
+    }
+    *l1 = (size_t)(sep - arg);
+    while (*l1 > 0 && arg[*l1 - 1] == ' ') {
+        (*l1)--;
+    }
+    *b = sep + (rng ? 2 : 1);
+    while (**b == ' ') {
+        (*b)++;
+    }
+    return true;
+}
+
+/* "&mask=value" / "&mask!=value" */
+static int parse_bitmask(DetectParser *dp, const char *arg, uint64_t max, DetectUint *out)
+{
+    const char *ne = strstr(arg, "!=");
+    const char *eq = ne ? ne : strchr(arg, '=');
+    if (eq == NULL || !parse_u(arg + 1, (size_t)(eq - arg - 1), max, &out->lo)) {
+        return detect_err(dp, "bad bitmask '%s'", arg);
+    }
+    const char *v = eq + (ne ? 2 : 1);
+    while (*v == ' ') {
+        v++;
+    }
+    if (!parse_u(v, strlen(v), max, &out->hi)) {
+        return detect_err(dp, "bad bitmask '%s'", arg);
+    }
+    out->mode = ne ? DETECT_U_BAND_NE : DETECT_U_BAND_EQ;
+    return 0;
+}
+
+/* Suricata's integer modes: N, =N, !N, !=N, <N, >N, <=N, >=N, a-b and a<>b
+ * (both exclusive), !a-b (outside the exclusive range), &m=v, &m!=v. */
 int detect_uint_parse(DetectParser *dp, const char *arg, uint64_t max, DetectUint *out)
 {
     static const struct {
         const char *op;
         uint8_t mode;
-    } prefixes[] = { { "<=", DETECT_U_LE }, { ">=", DETECT_U_GE }, { "<", DETECT_U_LT },
-                     { ">", DETECT_U_GT },  { "!", DETECT_U_NE },  { "=", DETECT_U_EQ } };
+    } prefixes[] = { { "<=", DETECT_U_LE }, { ">=", DETECT_U_GE }, { "!=", DETECT_U_NE },
+                     { "<", DETECT_U_LT },  { ">", DETECT_U_GT },  { "!", DETECT_U_NE },
+                     { "=", DETECT_U_EQ } };
     while (*arg == ' ') {
         arg++;
     }
-    size_t len = strlen(arg);
     memset(out, 0, sizeof(*out));
-    const char *rng = strstr(arg, "<>");
-    const char *dash = strchr(arg + (len > 0 ? 1 : 0), '-');
-    if (rng != NULL || dash != NULL) {
-        const char *sep = rng ? rng : dash;
-        size_t l1 = (size_t)(sep - arg);
-        const char *b = sep + (rng ? 2 : 1);
-        while (l1 > 0 && arg[l1 - 1] == ' ') {
-            l1--;
-        }
-        while (*b == ' ') {
-            b++;
-        }
-        out->mode = rng ? DETECT_U_RANGE : DETECT_U_RANGE_INCL;
-        if (!parse_u(arg, l1, max, &out->lo) || !parse_u(b, strlen(b), max, &out->hi) ||
-            out->lo > out->hi) {
+    if (arg[0] == '&') {
+        return parse_bitmask(dp, arg, max, out);
+    }
+    bool negated = arg[0] == '!' && arg[1] != '=';
+    const char *body = arg + (negated ? 1 : 0);
+    const char *b = NULL;
+    size_t l1 = 0;
+    bool is_range = false;
+    if (split_range(body, &b, &l1, &is_range)) {
+        out->mode = negated ? DETECT_U_NRANGE : DETECT_U_RANGE;
+        if (!parse_u(body, l1, max, &out->lo) || !parse_u(b, strlen(b), max, &out->hi) ||
+            out->lo >= out->hi) {
             return detect_err(dp, "bad range '%s'", arg);
         }
         return 0;
@@ -129,8 +168,12 @@ bool detect_uint_match(const DetectUint *u, uint64_t v)
         return v != u->lo;
     case DETECT_U_RANGE:
         return v > u->lo && v < u->hi;
-    case DETECT_U_RANGE_INCL:
-        return v >= u->lo && v <= u->hi;
+    case DETECT_U_NRANGE:
+        return v <= u->lo || v >= u->hi;
+    case DETECT_U_BAND_EQ:
+        return (v & u->lo) == u->hi;
+    case DETECT_U_BAND_NE:
+        return (v & u->lo) != u->hi;
     default:
         return false;
     }

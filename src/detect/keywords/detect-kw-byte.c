@@ -125,19 +125,30 @@ static int common_opt(DetectParser *dp, DetectByte *b, Tokens *tk, int *i)
 static int check_nbytes(DetectParser *dp, DetectByte *b, const char *kw)
 {
     unsigned max = (b->flags & DETECT_BYTE_F_STRING) ? 10 : 8;
-    if (b->nbytes == 0 || b->nbytes > max) {
+    if (b->nbytes_var >= 0) {
+        return 0;  // checked against the same bounds when read
+    }
+    /* byte_jump may read nothing: a jump by post_offset from the cursor or end. */
+    bool zero_ok = strcmp(kw, "byte_jump") == 0;
+    if ((b->nbytes == 0 && !zero_ok) || b->nbytes > max) {
         return detect_err(dp, "%s: nbytes must be 1-%u", kw, max);
     }
     return 0;
 }
 
+/* A count 0-10 (the keyword checks its own range) or a byte variable name. */
 static int parse_nbytes(DetectParser *dp, const char *t, DetectByte *b)
 {
     int64_t v;
-    if (!detect_parse_int(t, 1, 10, &v)) {
+    if (detect_parse_int(t, 0, 10, &v)) {
+        b->nbytes = (uint8_t)v;
+        return 0;
+    }
+    int idx = detect_byte_var_find(dp->s, t);
+    if (idx < 0) {
         return detect_err(dp, "bad byte count '%s'", t);
     }
-    b->nbytes = (uint8_t)v;
+    b->nbytes_var = (int8_t)idx;
     return 0;
 }
 
@@ -148,7 +159,7 @@ static DetectByte *byte_new(DetectParser *dp)
         detect_err(dp, "out of memory");
         return NULL;
     }
-    b->offset.var = b->value.var = b->result_var = -1;
+    b->offset.var = b->value.var = b->result_var = b->nbytes_var = -1;
     b->multiplier = 1;
     return b;
 }
@@ -299,6 +310,10 @@ static int setup_byte_extract(DetectParser *dp, const char *arg)
         free(b);
         return VG_EINVAL;
     }
+    if (b->nbytes_var >= 0) {
+        free(b);
+        return detect_err(dp, "byte_extract: nbytes must be a number");
+    }
     for (int i = 3; i < tk.n; i++) {
         int64_t v;
         int rc = common_opt(dp, b, &tk, &i);
@@ -340,10 +355,9 @@ static int math_opt(DetectParser *dp, DetectByte *b, const char *t, unsigned *se
     while (*v == ' ') {
         v++;
     }
-    int64_t n;
-    if (klen == 5 && strncmp(t, "bytes", 5) == 0 && detect_parse_int(v, 1, 10, &n)) {
-        b->nbytes = (uint8_t)n;
+    if (klen == 5 && strncmp(t, "bytes", 5) == 0) {
         *seen |= 1;
+        return parse_nbytes(dp, v, b);
     } else if (klen == 6 && strncmp(t, "offset", 6) == 0) {
         *seen |= 2;
         return detect_parse_value(dp, v, false, -65535, 65535, &b->offset);

@@ -231,7 +231,7 @@ static int setup_fast_pattern(DetectParser *dp, const char *arg)
     if (c == NULL) {
         return VG_EINVAL;
     }
-    const DetectMatchList *l = &dp->s->lists[DETECT_LIST_PMATCH];
+    const DetectMatchList *l = &dp->s->lists[dp->pm_list];
     for (uint16_t i = 0; i < l->n; i++) {
         if (l->m[i].pm_type == DETECT_PM_CONTENT &&
             (((const DetectContent *)l->m[i].ctx)->flags & DETECT_CONTENT_FAST_PATTERN)) {
@@ -348,9 +348,10 @@ static int setup_dsize(DetectParser *dp, const char *arg)
 
 static int setup_pkt_data(DetectParser *dp, const char *arg)
 {
-    (void)dp;
     (void)arg;
-    return 0;  // the packet payload is the only buffer so far: nothing to switch
+    dp->pm_list = DETECT_LIST_PMATCH;
+    dp->last_pm = (int)dp->s->lists[DETECT_LIST_PMATCH].n - 1;
+    return 0;
 }
 
 const DetectKeyword detect_kw_content = {

@@ -9,6 +9,7 @@
 const DetectKeyword *const detect_keywords[] = {
     &detect_kw_msg, &detect_kw_sid, &detect_kw_rev, &detect_kw_gid, &detect_kw_classtype,
     &detect_kw_priority, &detect_kw_reference, &detect_kw_metadata, &detect_kw_target,
+    &detect_kw_prefilter, &detect_kw_alert,
     &detect_kw_content, &detect_kw_nocase, &detect_kw_rawbytes, &detect_kw_offset,
     &detect_kw_depth, &detect_kw_distance, &detect_kw_within, &detect_kw_startswith,
     &detect_kw_endswith, &detect_kw_fast_pattern, &detect_kw_isdataat, &detect_kw_dsize,
@@ -16,13 +17,23 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_pcre,
     &detect_kw_byte_test, &detect_kw_byte_jump, &detect_kw_byte_extract, &detect_kw_byte_math,
     &detect_kw_flow,
+    &detect_kw_flow_pkts, &detect_kw_flow_bytes, &detect_kw_flow_pkts_toserver,
+    &detect_kw_flow_pkts_toclient, &detect_kw_flow_bytes_toserver,
+    &detect_kw_flow_bytes_toclient, &detect_kw_flow_age, &detect_kw_stream_size,
     &detect_kw_flowbits, &detect_kw_flowint, &detect_kw_noalert,
+    &detect_kw_hostbits, &detect_kw_xbits,
     &detect_kw_ttl, &detect_kw_tos, &detect_kw_id, &detect_kw_ipopts, &detect_kw_fragbits,
     &detect_kw_fragoffset, &detect_kw_ip_proto, &detect_kw_sameip,
-    &detect_kw_flags, &detect_kw_seq, &detect_kw_ack, &detect_kw_window,
+    &detect_kw_flags, &detect_kw_seq, &detect_kw_ack, &detect_kw_window, &detect_kw_tcp_flags,
+    &detect_kw_tcp_mss, &detect_kw_tcp_seq, &detect_kw_tcp_ack, &detect_kw_tcp_window,
     &detect_kw_itype, &detect_kw_icode, &detect_kw_icmp_id, &detect_kw_icmp_seq,
     &detect_kw_threshold, &detect_kw_detection_filter,
     &detect_kw_decode_event,
+    &detect_kw_ipv4_hdr, &detect_kw_ipv6_hdr, &detect_kw_tcp_hdr, &detect_kw_udp_hdr,
+    &detect_kw_icmpv4_hdr, &detect_kw_icmpv6_hdr,
+    &detect_kw_vlan_id, &detect_kw_vlan_layers,
+    &detect_kw_ipv4_csum, &detect_kw_tcpv4_csum, &detect_kw_tcpv6_csum, &detect_kw_udpv4_csum,
+    &detect_kw_udpv6_csum, &detect_kw_icmpv4_csum, &detect_kw_icmpv6_csum,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -134,6 +134,29 @@ static int setup_target(DetectParser *dp, const char *arg)
     return 0;
 }
 
+/* Suricata uses 'prefilter' to pick the preceding keyword as the rule's
+ * prefilter engine. It changes which rules are inspected first, never what
+ * matches, and every rule here is fully checked, so it only needs a keyword
+ * before it to refer to. */
+static int setup_prefilter(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    const Signature *s = dp->s;
+    if (s->lists[DETECT_LIST_MATCH].n == 0 && s->lists[DETECT_LIST_PMATCH].n == 0) {
+        return detect_err(dp, "prefilter needs a match keyword before it");
+    }
+    return 0;
+}
+
+/* 'alert' on a pass rule: the pass still stops inspection, and the rule is
+ * also logged as an alert (its action stays pass). Other actions alert anyway. */
+static int setup_alert(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    dp->s->flags |= SIG_F_PASS_ALERT;
+    return 0;
+}
+
 const DetectKeyword detect_kw_msg = {
     .name = "msg", .desc = "message of the alert", .setup = setup_msg,
 };
@@ -163,4 +186,12 @@ const DetectKeyword detect_kw_metadata = {
 const DetectKeyword detect_kw_target = {
     .name = "target", .desc = "which side is the target (src_ip, dest_ip)",
     .setup = setup_target,
+};
+const DetectKeyword detect_kw_prefilter = {
+    .name = "prefilter", .desc = "use the preceding keyword as the prefilter",
+    .flags = DETECT_KW_NOOPT, .setup = setup_prefilter,
+};
+const DetectKeyword detect_kw_alert = {
+    .name = "alert", .desc = "a pass rule also logs an alert", .flags = DETECT_KW_NOOPT,
+    .setup = setup_alert,
 };

@@ -1,4 +1,4 @@
-/* TCP header keywords: flags seq ack window. */
+/* TCP header keywords: flags (also tcp.flags), seq, ack, window, tcp.mss. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +130,40 @@ static int setup_window(DetectParser *dp, const char *arg)
     return detect_uint_setup(dp, arg, 65535, &detect_kw_window);
 }
 
+/* tcp.mss: the MSS option's value; packets without the option never match. */
+static bool match_tcp_mss(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
+{
+    (void)dt;
+    (void)s;
+    return is_tcp(p) && p->tcp.has_mss && detect_uint_match(ctx, p->tcp.mss);
+}
+
+static int setup_tcp_mss(DetectParser *dp, const char *arg)
+{
+    return detect_uint_setup(dp, arg, 65535, &detect_kw_tcp_mss);
+}
+
+const DetectKeyword detect_kw_tcp_mss = {
+    .name = "tcp.mss", .desc = "TCP MSS option value", .setup = setup_tcp_mss,
+    .match = match_tcp_mss, .free = free,
+};
+const DetectKeyword detect_kw_tcp_flags = {
+    .name = "tcp.flags", .desc = "same as flags", .setup = setup_flags, .match = match_flags,
+    .free = free,
+};
+/* Suricata's dotted names for the same checks. */
+const DetectKeyword detect_kw_tcp_seq = {
+    .name = "tcp.seq", .desc = "same as seq", .setup = setup_seq, .match = match_seq,
+    .free = free,
+};
+const DetectKeyword detect_kw_tcp_ack = {
+    .name = "tcp.ack", .desc = "same as ack", .setup = setup_ack, .match = match_ack,
+    .free = free,
+};
+const DetectKeyword detect_kw_tcp_window = {
+    .name = "tcp.window", .desc = "same as window", .setup = setup_window,
+    .match = match_window, .free = free,
+};
 const DetectKeyword detect_kw_flags = {
     .name = "flags", .desc = "TCP flags FSRPAUCE0 with modifiers + * ! and ignore mask",
     .setup = setup_flags, .match = match_flags, .free = free,

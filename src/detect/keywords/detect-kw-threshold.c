@@ -20,7 +20,7 @@ static int setup_spec(DetectParser *dp, const char *arg, bool is_filter)
         free(sp);
         return VG_EINVAL;
     }
-    if (sp->track > DETECT_TRACK_BOTH) {
+    if (sp->track == DETECT_TRACK_EITHER) {
         free(sp);
         return detect_err(dp, "track by_either is only valid for suppress");
     }

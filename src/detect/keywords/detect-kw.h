@@ -7,9 +7,10 @@
 #include "detect/detect-internal.h"
 
 /* Unsigned comparisons used by ttl, id, dsize, window, itype, ...:
- * "N", "=N", "<N", ">N", "<=N", ">=N", "!N", "N<>M" (exclusive), "N-M" (inclusive). */
+ * "N", "=N", "<N", ">N", "<=N", ">=N", "!N", "!=N", "N<>M" and "N-M" (both exclusive,
+ * as Suricata documents), "!N-M", "&mask=v", "&mask!=v" (lo = mask, hi = v). */
 enum { DETECT_U_EQ = 0, DETECT_U_LT, DETECT_U_GT, DETECT_U_LE, DETECT_U_GE, DETECT_U_NE,
-       DETECT_U_RANGE, DETECT_U_RANGE_INCL };
+       DETECT_U_RANGE, DETECT_U_NRANGE, DETECT_U_BAND_EQ, DETECT_U_BAND_NE };
 
 typedef struct DetectUint {
     uint8_t mode;
@@ -27,7 +28,7 @@ bool detect_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 
 extern const DetectKeyword detect_kw_msg, detect_kw_sid, detect_kw_rev, detect_kw_gid,
     detect_kw_classtype, detect_kw_priority, detect_kw_reference, detect_kw_metadata,
-    detect_kw_target;
+    detect_kw_target, detect_kw_prefilter, detect_kw_alert;
 extern const DetectKeyword detect_kw_content, detect_kw_nocase, detect_kw_rawbytes,
     detect_kw_offset, detect_kw_depth, detect_kw_distance, detect_kw_within,
     detect_kw_startswith, detect_kw_endswith, detect_kw_fast_pattern, detect_kw_isdataat,
@@ -39,10 +40,21 @@ extern const DetectKeyword detect_kw_flow;
 extern const DetectKeyword detect_kw_flowbits, detect_kw_flowint, detect_kw_noalert;
 extern const DetectKeyword detect_kw_ttl, detect_kw_tos, detect_kw_id, detect_kw_ipopts,
     detect_kw_fragbits, detect_kw_fragoffset, detect_kw_ip_proto, detect_kw_sameip;
-extern const DetectKeyword detect_kw_flags, detect_kw_seq, detect_kw_ack, detect_kw_window;
+extern const DetectKeyword detect_kw_flags, detect_kw_seq, detect_kw_ack, detect_kw_window,
+    detect_kw_tcp_flags, detect_kw_tcp_mss, detect_kw_tcp_seq, detect_kw_tcp_ack,
+    detect_kw_tcp_window;
 extern const DetectKeyword detect_kw_itype, detect_kw_icode, detect_kw_icmp_id,
     detect_kw_icmp_seq;
 extern const DetectKeyword detect_kw_threshold, detect_kw_detection_filter;
 extern const DetectKeyword detect_kw_decode_event;
+extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
+    detect_kw_flow_pkts_toserver, detect_kw_flow_pkts_toclient, detect_kw_flow_bytes_toserver,
+    detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;
+extern const DetectKeyword detect_kw_vlan_id, detect_kw_vlan_layers;
+extern const DetectKeyword detect_kw_hostbits, detect_kw_xbits;
+extern const DetectKeyword detect_kw_ipv4_csum, detect_kw_tcpv4_csum, detect_kw_tcpv6_csum,
+    detect_kw_udpv4_csum, detect_kw_udpv6_csum, detect_kw_icmpv4_csum, detect_kw_icmpv6_csum;
+extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
+    detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
 
 #endif

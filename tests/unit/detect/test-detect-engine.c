@@ -141,6 +141,23 @@ static void pass_rule_stops_inspection_and_passes_flow(void **state)
     detect_engine_free(de);
 }
 
+static void pass_rule_with_alert_keyword_logs_one_alert(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
+        "pass tcp any any -> any any (alert; content:\"world\"; sid:2;)\n"
+        "pass tcp any any -> any any (content:\"nothere\"; alert; sid:3;)\n", NULL);
+    Packet p = { 0 };
+    test_tcp(&p, payload, 11);
+    assert_int_equal(test_run(de, &p), 1);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_int_equal(pa->alerts[0].sid, 2);
+    assert_int_equal(pa->alerts[0].action, DETECT_ACTION_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
 static void alerts_capped_at_fifteen(void **state)
 {
     (void)state;
@@ -330,6 +347,144 @@ static void threshold_types(void **state)
                                       "seconds 5;"), NULL, 10, 3), 5);
 }
 
+/* n_packets alternating over n_flows flows and n_ports destination ports. */
+static int count_alerts_spread(const char *rules, int n_packets, int n_flows, int n_ports)
+{
+    DetectEngine *de = detect_engine_new_empty();
+    util_log_set_level(LOG_LEVEL_ERROR);
+    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow flows[4];
+    memset(flows, 0, sizeof(flows));
+    int total = 0;
+    Packet p = { 0 };
+    for (int i = 0; i < n_packets; i++) {
+        test_tcp(&p, payload, 11);
+        p.ts_sec = 1000;
+        flows[i % n_flows].flow_id = 100 + (uint64_t)(i % n_flows);
+        p.flow = &flows[i % n_flows];
+        p.dp = (uint16_t)(80 + i % n_ports);
+        detect_packet(dt, &p);
+        const PacketAlerts *pa = detect_packet_alerts(&p);
+        total += pa != NULL ? pa->n : 0;
+        detect_packet_alerts_free(&p);
+    }
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    return total;
+}
+
+static void threshold_by_flow_counts_each_flow(void **state)
+{
+    (void)state;
+    const char *r = THR("threshold:type limit, track by_flow, count 1, seconds 3600;");
+    assert_int_equal(count_alerts_spread(r, 6, 1, 1), 1);
+    assert_int_equal(count_alerts_spread(r, 6, 3, 1), 3);
+}
+
+static void threshold_backoff_multiplies_the_count(void **state)
+{
+    (void)state;
+    /* alerts on matches 3, 6, 12 of 20 */
+    assert_int_equal(count_alerts_spread(THR("threshold:type backoff, track by_flow, count 3, "
+                                             "multiplier 2;"), 20, 1, 1), 3);
+    assert_int_equal(count_alerts_spread(THR("threshold:type backoff, track by_flow, count 1, "
+                                             "multiplier 2;"), 20, 1, 1), 5);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(THR("threshold:type backoff, track by_flow, count 1;"), err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse(THR("threshold:type backoff, track by_flow, count 1, "
+                                        "multiplier 2, seconds 5;"), err, sizeof(err)), 0);
+}
+
+static void detection_filter_unique_on_counts_distinct_ports(void **state)
+{
+    (void)state;
+    const char *r = THR("detection_filter:track by_dst, count 2, seconds 60, unique_on dst_port;");
+    /* 10 packets over 2 ports: never more than 2 distinct */
+    assert_int_equal(count_alerts_spread(r, 10, 1, 2), 0);
+    /* over 3 ports: the third distinct port and every match after it */
+    assert_int_equal(count_alerts_spread(r, 10, 1, 3), 8);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(THR("threshold:type limit, track by_src, count 1, "
+                                        "seconds 5, unique_on dst_port;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(THR("detection_filter:track by_src, count 1, seconds 5, "
+                                        "unique_on proto;"), err, sizeof(err)), 0);
+}
+
+/* Runs packets {src, dst, ts} through one engine; returns alerts per packet as
+ * a bitmask of sid 2's matches (bit i = packet i alerted with sid 2). */
+typedef struct HbPkt {
+    const char *src;
+    const char *dst;
+    int64_t ts;
+} HbPkt;
+
+static unsigned hostbits_run(const char *rules, const HbPkt *pk, int n)
+{
+    DetectEngine *de = detect_engine_new_empty();
+    util_log_set_level(LOG_LEVEL_ERROR);
+    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(de->failed, 0);
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    unsigned mask = 0;
+    Packet p = { 0 };
+    for (int i = 0; i < n; i++) {
+        test_packet(&p, PKT_L4_TCP, pk[i].src, 1000, pk[i].dst, 80, payload, 11);
+        p.ts_sec = pk[i].ts;
+        detect_packet(dt, &p);
+        const PacketAlerts *pa = detect_packet_alerts(&p);
+        for (uint16_t j = 0; pa != NULL && j < pa->n; j++) {
+            mask |= pa->alerts[j].sid == 2 ? 1u << i : 0;
+        }
+    }
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    return mask;
+}
+
+static void hostbits_follow_the_host_until_expiry(void **state)
+{
+    (void)state;
+    const char *rules =
+        "alert tcp any any -> any any (content:\"hello\"; hostbits:set,seen,src,expire 10; "
+        "noalert; sid:1;)\n"
+        "alert tcp any any -> any any (hostbits:isset,seen,dst; sid:2;)\n";
+    /* 10.0.0.1 is marked, then seen as destination; 10.0.0.9 never was */
+    static const HbPkt pk[] = {
+        { "10.0.0.1", "192.0.2.1", 100 }, { "192.0.2.1", "10.0.0.1", 105 },
+        { "192.0.2.1", "10.0.0.9", 105 }, { "192.0.2.7", "10.0.0.1", 111 },
+    };
+    /* packet 1 alerts; packets 0 and 3 re-set the bit for their own source only,
+     * and by packet 3 (t=111) the mark from t=100/105 has expired for 10.0.0.1 */
+    assert_int_equal(hostbits_run(rules, pk, 4), 1u << 1);
+}
+
+static void xbits_pair_is_unordered(void **state)
+{
+    (void)state;
+    const char *rules =
+        "alert tcp any any -> any any (content:\"hello\"; xbits:set,p,track ip_pair; noalert; "
+        "sid:1;)\n"
+        "alert tcp any any -> any any (xbits:isset,p,track ip_pair,expire 60; sid:2;)\n";
+    static const HbPkt pk[] = {
+        { "10.0.0.1", "192.0.2.1", 100 }, { "192.0.2.1", "10.0.0.1", 101 },
+        { "10.0.0.2", "192.0.2.1", 102 },
+    };
+    /* setters run before readers: packet 0 already sees its own pair marked */
+    assert_int_equal(hostbits_run(rules, pk, 3) & 3u, 3u);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse("alert ip any any -> any any (xbits:set,p; sid:1;)", err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert ip any any -> any any (hostbits:frob,p; sid:1;)",
+                                    err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert ip any any -> any any (hostbits:set,p,left; "
+                                    "sid:1;)", err, sizeof(err)), 0);
+}
+
 static void threshold_config_directives(void **state)
 {
     (void)state;
@@ -479,6 +634,7 @@ int main(void)
         cmocka_unit_test(ipv6_addresses_match),
         cmocka_unit_test(alerts_follow_action_order_then_priority),
         cmocka_unit_test(pass_rule_stops_inspection_and_passes_flow),
+        cmocka_unit_test(pass_rule_with_alert_keyword_logs_one_alert),
         cmocka_unit_test(alerts_capped_at_fifteen),
         cmocka_unit_test(alert_carries_class_and_message),
         cmocka_unit_test(flow_keyword_direction_and_state),
@@ -487,6 +643,11 @@ int main(void)
         cmocka_unit_test(flowint_counts_across_packets),
         cmocka_unit_test(threshold_types),
         cmocka_unit_test(threshold_config_directives),
+        cmocka_unit_test(threshold_by_flow_counts_each_flow),
+        cmocka_unit_test(threshold_backoff_multiplies_the_count),
+        cmocka_unit_test(detection_filter_unique_on_counts_distinct_ports),
+        cmocka_unit_test(hostbits_follow_the_host_until_expiry),
+        cmocka_unit_test(xbits_pair_is_unordered),
         cmocka_unit_test(rate_filter_changes_action),
         cmocka_unit_test(header_keywords_match_fields),
         cmocka_unit_test(decode_event_rule_matches_raised_event),

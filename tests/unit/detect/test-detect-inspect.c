@@ -181,6 +181,43 @@ static void byte_math_result_compared(void **state)
                                       "result r;"), p, 2), 0);
 }
 
+static void byte_jump_count_from_variable(void **state)
+{
+    (void)state;
+    /* n = 2: read 2 bytes ("\x00\x01") and jump 1 past them to "ok" */
+    static const char p[] = "\x02\x00\x01zok";
+    assert_int_equal(test_match_tcp(R("byte_extract:1,0,n; byte_jump:n,0,relative; "
+                                      "content:\"ok\"; within:2;"), p, 6), 1);
+    assert_int_equal(test_match_tcp(R("byte_extract:1,0,n; byte_jump:n,0,relative; "
+                                      "content:\"zo\"; within:2;"), p, 6), 0);
+    /* a variable holding 0 reads nothing: the cursor stays put */
+    static const char z[] = "\x00ok";
+    assert_int_equal(test_match_tcp(R("byte_extract:1,0,n; byte_jump:n,0,relative; "
+                                      "content:\"ok\"; within:2;"), z, 3), 1);
+    /* more than 8 binary bytes cannot be read */
+    static const char big[] = "\x09zzzzzzzzzzz";
+    assert_int_equal(test_match_tcp(R("byte_extract:1,0,n; byte_test:n,>,0,0,relative;"),
+                                    big, 12), 0);
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(test_parse(R("byte_jump:nosuchvar,0;"), err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse(R("byte_test:0,=,1,0;"), err, sizeof(err)), 0);
+}
+
+static void byte_jump_zero_bytes_and_negative_post_offset_clamps(void **state)
+{
+    (void)state;
+    static const char p[] = "abcdOKxx";
+    /* 0 bytes: jump by post_offset only; before the start lands on the start */
+    assert_int_equal(test_match_tcp(R("content:\"cd\"; byte_jump:0,0,relative,post_offset -2; "
+                                      "content:\"cdOK\"; within:4;"), p, 8), 1);
+    assert_int_equal(test_match_tcp(R("content:\"cd\"; byte_jump:0,0,relative,"
+                                      "post_offset -10; content:\"abcd\"; within:4;"), p, 8), 1);
+    assert_int_equal(test_match_tcp(R("content:\"cd\"; byte_jump:0,0,relative,"
+                                      "post_offset -10; content:\"OK\"; within:2;"), p, 8), 0);
+    assert_int_equal(test_match_tcp(R("byte_jump:0,0,from_end,post_offset -4; "
+                                      "content:\"OKxx\"; within:4;"), p, 8), 1);
+}
+
 static void recursion_limit_stops_pathological_chain(void **state)
 {
     (void)state;
@@ -212,6 +249,8 @@ int main(void)
         cmocka_unit_test(byte_jump_relative_and_from_beginning),
         cmocka_unit_test(byte_extract_variable_feeds_later_keywords),
         cmocka_unit_test(byte_math_result_compared),
+        cmocka_unit_test(byte_jump_count_from_variable),
+        cmocka_unit_test(byte_jump_zero_bytes_and_negative_post_offset_clamps),
         cmocka_unit_test(recursion_limit_stops_pathological_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,8 +141,6 @@ static void parse_refuses_unknown_keyword_with_its_name(void **state)
                "unsupported keyword 'frobnicate'");
     expect_err("alert tcp any any -> any any (http.uri; content:\"x\"; sid:1;)",
                "unsupported keyword 'http.uri'");
-    expect_err("alert tcp any any -> any any (stream_size:server,>,1; sid:1;)",
-               "unsupported keyword 'stream_size'");
 }
 
 static void parse_refuses_structural_errors(void **state)

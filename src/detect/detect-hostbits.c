@@ -1,0 +1,160 @@
+/* Host and host-pair bits (hostbits, xbits): named flags attached to an IP
+ * address or an unordered address pair, each with an expiry time taken from
+ * packet timestamps. Shared by all workers: one mutex guards the table. The
+ * table holds at most HB_MAX_ENTRIES live bits; past that, new bits are not
+ * stored (a later isset sees them unset) rather than growing without bound.
+ * Expired entries are reused in place. */
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "util/util-error.h"
+
+#define HB_BUCKETS 4096
+#define HB_MAX_ENTRIES 100000
+
+typedef struct HbKey {
+    uint32_t idx;
+    uint8_t fam_a;
+    uint8_t fam_b;                     // 0: single host
+    uint8_t a[16];
+    uint8_t b[16];
+} HbKey;
+
+typedef struct HbEntry {
+    HbKey key;
+    int64_t expire;                    // set while now < expire
+    struct HbEntry *next;
+} HbEntry;
+
+struct DetectHostbitTable {
+    pthread_mutex_t lock;
+    HbEntry *buckets[HB_BUCKETS];
+    uint32_t n_entries;
+    char **names;                      // parse time only (single-threaded)
+    uint32_t n_names;
+};
+
+DetectHostbitTable *detect_hostbit_table_new(void)
+{
+    DetectHostbitTable *t = calloc(1, sizeof(*t));
+    if (t != NULL && pthread_mutex_init(&t->lock, NULL) != 0) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void detect_hostbit_table_free(DetectHostbitTable *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < HB_BUCKETS; i++) {
+        HbEntry *e = t->buckets[i];
+        while (e != NULL) {
+            HbEntry *n = e->next;
+            free(e);
+            e = n;
+        }
+    }
+    for (uint32_t i = 0; i < t->n_names; i++) {
+        free(t->names[i]);
+    }
+    free(t->names);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+int detect_hostbit_name(DetectHostbitTable *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->n_names; i++) {
+        if (strcmp(t->names[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    char **n = realloc(t->names, (t->n_names + 1) * sizeof(*n));
+    if (n == NULL) {
+        return VG_ENOMEM;
+    }
+    t->names = n;
+    n[t->n_names] = detect_strndup(name, strlen(name));
+    if (n[t->n_names] == NULL) {
+        return VG_ENOMEM;
+    }
+    return (int)t->n_names++;
+}
+
+/* The pair is unordered: the smaller address goes first. */
+static void make_key(HbKey *k, uint32_t idx, const VgAddr *a, const VgAddr *b)
+{
+    memset(k, 0, sizeof(*k));
+    k->idx = idx;
+    if (b != NULL && (b->family < a->family ||
+                      (b->family == a->family && memcmp(b->a.u8, a->a.u8, 16) < 0))) {
+        const VgAddr *t = a;
+        a = b;
+        b = t;
+    }
+    k->fam_a = a->family;
+    memcpy(k->a, a->a.u8, 16);
+    if (b != NULL) {
+        k->fam_b = b->family;
+        memcpy(k->b, b->a.u8, 16);
+    }
+}
+
+static HbEntry **slot(DetectHostbitTable *t, const HbKey *k)
+{
+    HbEntry **pp = &t->buckets[detect_hash(k, sizeof(*k)) % HB_BUCKETS];
+    while (*pp != NULL && memcmp(&(*pp)->key, k, sizeof(*k)) != 0) {
+        pp = &(*pp)->next;
+    }
+    return pp;
+}
+
+bool detect_hostbit_isset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
+                          const VgAddr *b, int64_t now)
+{
+    HbKey k;
+    make_key(&k, idx, a, b);
+    pthread_mutex_lock(&t->lock);
+    HbEntry *e = *slot(t, &k);
+    bool on = e != NULL && now < e->expire;
+    pthread_mutex_unlock(&t->lock);
+    return on;
+}
+
+void detect_hostbit_set(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, const VgAddr *b,
+                        int64_t expire)
+{
+    HbKey k;
+    make_key(&k, idx, a, b);
+    pthread_mutex_lock(&t->lock);
+    HbEntry **pp = slot(t, &k);
+    if (*pp == NULL && t->n_entries < HB_MAX_ENTRIES) {
+        *pp = calloc(1, sizeof(**pp));
+        if (*pp != NULL) {
+            (*pp)->key = k;
+            t->n_entries++;
+        }
+    }
+    if (*pp != NULL) {
+        (*pp)->expire = expire;
+    }
+    pthread_mutex_unlock(&t->lock);
+}
+
+void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, const VgAddr *b)
+{
+    HbKey k;
+    make_key(&k, idx, a, b);
+    pthread_mutex_lock(&t->lock);
+    HbEntry *e = *slot(t, &k);
+    if (e != NULL) {
+        e->expire = INT64_MIN;  // kept for reuse; reads as unset
+    }
+    pthread_mutex_unlock(&t->lock);
+}
