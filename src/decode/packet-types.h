@@ -17,7 +17,7 @@
 
 #define PACKET_MAX_SIZE 65536u   // buffer per packet (snaplen bound)
 #define PACKET_MAX_EVENTS 8      // events stored per packet; more are only counted
-#define PACKET_MAX_VLANS 2       // QinQ: two levels kept, deeper raises an event
+#define PACKET_MAX_VLANS 3       // as Suricata: three levels kept, a fourth raises an event
 #define PACKET_MAX_TUNNEL_DEPTH 4
 
 struct Flow;

@@ -79,16 +79,35 @@ static void qinq_keeps_both_ids_outermost_first(void **state)
     dtu_packet_free(p);
 }
 
-static void third_tag_raises_too_many_layers(void **state)
+static void three_tags_keep_all_ids(void **state)
 {
     (void)state;
     Packet *p = NULL;
-    assert_true(dtu_decode(&t, qinqinq, sizeof(qinqinq), LINKTYPE_ETHERNET, &p) < 0);
+    assert_int_equal(dtu_decode(&t, qinqinq, sizeof(qinqinq), LINKTYPE_ETHERNET, &p), 0);
+    assert_int_equal(p->n_vlan, 3);
+    assert_int_equal(p->vlan_id[0], 10);
+    assert_int_equal(p->vlan_id[1], 20);
+    assert_int_equal(p->vlan_id[2], 30);
+    assert_int_equal(p->l3, PKT_L3_IPV4);
+    assert_int_equal(dtu_counter(&t, "decoder.vlan_qinqinq"), 1);
+    dtu_packet_free(p);
+}
+
+static void fourth_tag_raises_too_many_layers(void **state)
+{
+    (void)state;
+    /* qinqinq with one more 802.1Q tag (id 40) after the third */
+    uint8_t four[sizeof(qinqinq) + 4];
+    memcpy(four, qinqinq, 24);
+    const uint8_t tag[4] = { 0x81, 0x00, 0x00, 0x28 };
+    memcpy(four + 24, tag, 4);
+    memcpy(four + 28, qinqinq + 24, sizeof(qinqinq) - 24);
+    Packet *p = NULL;
+    assert_true(dtu_decode(&t, four, sizeof(four), LINKTYPE_ETHERNET, &p) < 0);
     assert_true(packet_has_event(p, DECODE_EV_VLAN_TOO_MANY_LAYERS));
     assert_true(p->flags & PKT_F_INVALID);
-    assert_int_equal(p->n_vlan, 2);
+    assert_int_equal(p->n_vlan, 3);
     assert_int_equal(p->l3, PKT_L3_NONE);
-    assert_int_equal(dtu_counter(&t, "decoder.vlan_qinqinq"), 1);
     dtu_packet_free(p);
 }
 
@@ -161,7 +180,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(vlan_keeps_id_and_reaches_ip),
         T(qinq_keeps_both_ids_outermost_first),
-        T(third_tag_raises_too_many_layers),
+        T(three_tags_keep_all_ids),
+        T(fourth_tag_raises_too_many_layers),
         T(old_qinq_ethertype_9100_is_vlan),
         T(maximum_tci_gives_vid_4095),
         T(unknown_inner_type_is_invalid),
