@@ -2,6 +2,7 @@
 #include "engine-setup.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -26,6 +27,17 @@ static DetectEngine *g_retired[MAX_RETIRED_ENGINES];
 static int g_n_retired;
 static _Atomic int64_t g_last_reload_sec; // wall clock of the live rule set's load
 static int g_detect_storage_id = -1;
+
+/* Flow-end detection: the stream data a flow still holds when it ends is
+ * inspected in whichever thread ends it (flow manager, acquire thread in
+ * packet time, a packet thread evicting): one DetectThread for all of them,
+ * behind a lock, rebuilt when a reload swapped the rule set. */
+static struct {
+    pthread_mutex_t lock;
+    DetectThread *dt;
+    const DetectEngine *de;
+    CounterSet *cs;
+} g_flow_end = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static DetectEngine *load_rules(const Engine *e)
 {
@@ -84,17 +96,58 @@ int engine_test_result(const Engine *e)
     return failed == 0 ? 0 : 1;
 }
 
+static void emit_flow_end_alerts(const Packet *p, void *user)
+{
+    output_packet_alerts(user, p);
+}
+
+/* FlowEndCb (user = Engine): detection over the data left, then the record. */
+static void engine_flow_end(Flow *f, FlowEndReason reason, void *user)
+{
+    Engine *e = user;
+    const DetectEngine *de = atomic_load(&e->detect);
+    pthread_mutex_lock(&g_flow_end.lock);
+    if (g_flow_end.de != de) {
+        detect_thread_free(g_flow_end.dt);
+        g_flow_end.dt = detect_thread_new(de, g_flow_end.cs);
+        g_flow_end.de = de;
+    }
+    (void)detect_flow_end(g_flow_end.dt, f, emit_flow_end_alerts, e->output);
+    pthread_mutex_unlock(&g_flow_end.lock);
+    output_flow_end(f, reason, e->output);
+}
+
+static int flow_end_detect_setup(Engine *e)
+{
+    g_flow_end.cs = counters_set_new();
+    g_flow_end.de = atomic_load(&e->detect);
+    g_flow_end.dt = detect_thread_new(g_flow_end.de, g_flow_end.cs);
+    if (g_flow_end.cs == NULL || g_flow_end.dt == NULL) {
+        VG_ERROR("out of memory setting up flow-end detection");
+        return 1;
+    }
+    return 0;
+}
+
+static void flow_end_detect_free(void)
+{
+    detect_thread_free(g_flow_end.dt);
+    counters_set_free(g_flow_end.cs);
+    g_flow_end.dt = NULL;
+    g_flow_end.cs = NULL;
+    g_flow_end.de = NULL;
+}
+
 /* FM#01: flow timeouts on the engine clock (packet time offline), and the
  * end of every flow at shutdown. */
 static void task_flow_manager(Engine *e, bool is_final, void *user)
 {
     (void)user;
     if (is_final) {
-        flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, output_flow_end, e->output);
+        flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, engine_flow_end, e);
         return;
     }
-    flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), output_flow_end,
-                              e->output);
+    flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
 }
 
 /* Periodic stats, every stats.interval seconds of packet time. Called by the
@@ -122,7 +175,7 @@ static void stats_if_due(Engine *e, int64_t now, bool is_final)
 /* Packet time entered a new second: a slice of flow timeouts, stats if due. */
 static void on_new_second(Engine *e, int64_t sec)
 {
-    flow_manager_timeout_pass(e->flow_table, sec, output_flow_end, e->output);
+    flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
     stats_if_due(e, sec, false);
 }
 
@@ -192,7 +245,10 @@ int engine_setup_outputs(Engine *e)
     if (e->output == NULL) {
         return 1;
     }
-    flow_table_set_end_cb(e->flow_table, output_flow_end, e->output);
+    if (flow_end_detect_setup(e) != 0) {
+        return 1;
+    }
+    flow_table_set_end_cb(e->flow_table, engine_flow_end, e);
     e->on_new_second = on_new_second;
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
     (void)output_eve_stats_add_section("detect", stats_detect_engines, e);
@@ -242,6 +298,7 @@ void engine_teardown(Engine *e)
     flow_table_free(e->flow_table);
     e->flow_table = NULL;
     stream_deinit();
+    flow_end_detect_free();
     detect_engine_free(atomic_exchange(&e->detect, NULL));
     for (int i = 0; i < g_n_retired; i++) {
         detect_engine_free(g_retired[i]);

@@ -1,4 +1,4 @@
-/* IEEE 802.1Q tags and 802.1ad (QinQ) service tags: 2 bytes TCI (PCP 3
+/* IEEE 802.1Q tags and 802.1ad (QinQ) service tags (up to PACKET_MAX_VLANS): 2 bytes TCI (PCP 3
  * bits, DEI 1 bit, VID 12 bits) then the next ethertype. Up to
  * PACKET_MAX_VLANS ids are kept in p->vlan_id[] (outermost first); a deeper
  * tag raises vlan.too_many_layers and stops decoding. */

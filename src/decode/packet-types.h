@@ -181,6 +181,7 @@ enum {
     PKT_F_TOSERVER = 1u << 8,        // direction within its flow, set by the flow stage
     PKT_F_TOCLIENT = 1u << 9,
     PKT_F_NOPAYLOAD_INSPECT = 1u << 10,
+    PKT_F_STREAM_FLUSH = 1u << 11,   // pseudo packet carrying stream data left at flow end
 };
 
 typedef struct Packet {

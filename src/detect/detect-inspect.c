@@ -76,7 +76,13 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off);
 
 static int next(Inspect *ic, uint16_t idx, uint32_t off)
 {
-    return idx + 1u >= ic->l->n ? INSPECT_MATCH : inspect_at(ic, (uint16_t)(idx + 1), off);
+    if (idx + 1u < ic->l->n) {
+        return inspect_at(ic, (uint16_t)(idx + 1), off);
+    }
+    /* Stream views start with bytes inspected before: a chain ending there
+     * matched then; failing here makes content/pcre look for a later
+     * occurrence (they retry whenever min_match_end is set). */
+    return off >= ic->dt->min_match_end ? INSPECT_MATCH : INSPECT_NOMATCH;
 }
 
 /* Search window [*start, *end) for content c given the buffer offset. */
@@ -139,8 +145,8 @@ static int inspect_content(Inspect *ic, uint16_t idx, uint32_t off)
             return INSPECT_NOMATCH;
         }
         int rc = next(ic, idx, (uint32_t)pos + c->len);
-        if (rc != INSPECT_NOMATCH || !(c->flags & DETECT_CONTENT_RELATIVE_NEXT) ||
-            (c->flags & DETECT_CONTENT_ENDSWITH)) {
+        bool retry = (c->flags & DETECT_CONTENT_RELATIVE_NEXT) || ic->dt->min_match_end > 0;
+        if (rc != INSPECT_NOMATCH || !retry || (c->flags & DETECT_CONTENT_ENDSWITH)) {
             return rc;
         }
         if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {
@@ -172,7 +178,8 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         uint32_t mstart = (uint32_t)ov[0];
         int rc = next(ic, idx, base + (uint32_t)ov[1]);
-        if (rc != INSPECT_NOMATCH || !(pc->flags & DETECT_PM_F_RELATIVE_NEXT)) {
+        bool retry = (pc->flags & DETECT_PM_F_RELATIVE_NEXT) || ic->dt->min_match_end > 0;
+        if (rc != INSPECT_NOMATCH || !retry) {
             return rc;
         }
         if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {

@@ -129,6 +129,15 @@ enum {
     SIG_F_IPV4_ONLY = 1u << 15,         // protocol ipv4 / ip4
     SIG_F_IPV6_ONLY = 1u << 16,         // protocol ipv6 / ip6
     SIG_F_ARP = 1u << 17,               // protocol arp: ARP packets only
+    /* Set by the parser, read by detect_stream_classify. */
+    SIG_F_PROTO_TCP_PKT = 1u << 18,     // header protocol "tcp-pkt"
+    SIG_F_PROTO_TCP_STREAM = 1u << 19,  // header protocol "tcp-stream"
+    SIG_F_FLOW_ONLY_STREAM = 1u << 20,  // flow:only_stream
+    SIG_F_FLOW_NO_STREAM = 1u << 21,    // flow:no_stream
+    /* Set by detect_stream_classify at build (detect-stream.c). */
+    SIG_F_STREAM = 1u << 22,            // payload inspected on TCP stream views
+    SIG_F_STREAM_ONLY = 1u << 23,       // ... and never on packet payloads
+    SIG_F_PKT_TOO = 1u << 24,           // packet payloads too, even those added to the stream
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -465,6 +474,13 @@ typedef struct DetectThread {
     CounterId c_inspected;
     CounterId c_thr_bitmap_memuse;
     CounterId c_thr_bitmap_fail;
+    /* Stream inspection (detect-stream.c). */
+    bool stream_insp;                  // inspecting a stream view (flow:only_stream)
+    uint32_t min_match_end;            // a payload match must end at or after this offset
+    uint8_t alert_flags;               // PACKET_ALERT_F_* for alerts being added
+    uint8_t *stream_hit;               // sigs that matched this packet's stream view (n_sigs bits)
+    uint32_t *stream_hit_list;         // their nums, to clear the bitmap
+    uint32_t n_stream_hit;
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -475,6 +491,32 @@ bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, cons
 bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t *len);
 /* detect-packet.c: header + match list + payload for one signature. */
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s);
+
+/* detect-packet.c: the candidate rules for p (groups, prefilter over p->payload,
+ * IP-only rules) into dt->cand, ascending. */
+void detect_collect(DetectThread *dt, const Packet *p);
+/* Applies a matched rule (post keywords, threshold, action, alert with
+ * dt->alert_flags); returns true when inspection must stop (pass). */
+bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s);
+
+/* detect-stream.c: stream-aware inspection (Suricata's tcp / tcp-pkt /
+ * tcp-stream semantics). */
+/* Sets SIG_F_STREAM / SIG_F_STREAM_ONLY / SIG_F_PKT_TOO on s. */
+void detect_stream_classify(Signature *s);
+/* The bytes a stream signature needs in one piece (longest content, or the
+ * end of a depth/within window): 0 when s is not a stream signature. */
+uint32_t detect_stream_need(const Signature *s);
+/* Classifies every rule and declares chunk needs per port to the stream engine. */
+void detect_stream_prepare(const DetectEngine *de);
+int detect_stream_thread_init(DetectThread *dt);
+void detect_stream_thread_free(DetectThread *dt);
+/* Inspects p's stream view with the stream signatures, the header evaluated
+ * in the view's data direction; alerts go to pa. Returns true when a pass
+ * rule matched (stop). */
+bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa);
+/* Whether s may inspect p's own payload (false for stream signatures when p's
+ * segment went into the stream, or when s already matched the same data). */
+bool detect_stream_pkt_allowed(const DetectThread *dt, const Packet *p, const Signature *s);
 
 /* detect-parse.c */
 int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,

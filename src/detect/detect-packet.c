@@ -21,6 +21,7 @@ int detect_engine_build(DetectEngine *de)
     if (de->is_built) {
         return 0;
     }
+    detect_stream_prepare(de);
     int rc = detect_build_groups(de);
     if (rc != 0) {
         return rc;
@@ -49,7 +50,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
         dt->counters = dt->own_counters;
     }
     if (dt->cand == NULL || dt->cand_seen == NULL || dt->pcre_md == NULL ||
-        dt->pf_scratch == NULL || dt->counters == NULL) {
+        dt->pf_scratch == NULL || dt->counters == NULL || detect_stream_thread_init(dt) != 0) {
         detect_thread_free(dt);
         return NULL;
     }
@@ -73,6 +74,7 @@ void detect_thread_free(DetectThread *dt)
     free(dt->cand_seen);
     pcre2_match_data_free(dt->pcre_md);
     detect_prefilter_scratch_free(dt->pf_scratch);
+    detect_stream_thread_free(dt);
     free(dt->own_counters);
     free(dt);
 }
@@ -208,7 +210,7 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : (x > y);
 }
 
-static void collect(DetectThread *dt, const Packet *p)
+void detect_collect(DetectThread *dt, const Packet *p)
 {
     const DetectEngine *de = dt->de;
     const DetectGroup *groups[3];
@@ -250,7 +252,7 @@ void detect_packet_alerts_free(Packet *p)
 }
 
 static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature *s,
-                      uint8_t action)
+                      uint8_t action, uint8_t flags)
 {
     if (pa == NULL) {
         return;
@@ -263,7 +265,7 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
         .sid = s->sid, .gid = s->gid, .rev = s->rev, .action = action,
         .priority = s->priority, .msg = s->msg ? s->msg : "",
         .class_name = s->cls ? s->cls->name : NULL, .class_msg = s->cls ? s->cls->msg : NULL,
-        .metadata = s->meta, .n_metadata = s->n_meta, .sig = s,
+        .metadata = s->meta, .n_metadata = s->n_meta, .sig = s, .flags = flags,
     };
 }
 
@@ -275,8 +277,7 @@ static void run_post(DetectThread *dt, Packet *p, const Signature *s)
     }
 }
 
-/* Applies a matched rule; returns true when inspection must stop (pass). */
-static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
+bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
 {
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
@@ -289,7 +290,7 @@ static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
             ((Flow *)p->flow)->flags |= FLOW_F_PASS;
         }
         if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
-            add_alert(de, pa, s, action);
+            add_alert(de, pa, s, action, dt->alert_flags);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
         }
@@ -299,7 +300,7 @@ static bool on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         p->flags |= PKT_F_DROP;
     }
     if (!(s->flags & SIG_F_NOALERT)) {
-        add_alert(de, pa, s, action);
+        add_alert(de, pa, s, action, dt->alert_flags);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
@@ -320,11 +321,18 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         return;
     }
-    collect(dt, p);
+    if (detect_stream_inspect(dt, p, pa)) {
+        p->n_alerts = pa ? pa->n : 0;
+        return;
+    }
+    detect_collect(dt, p);
     counters_add(dt->counters, dt->c_inspected, dt->n_cand);
     for (uint32_t i = 0; i < dt->n_cand; i++) {
         const Signature *s = dt->de->sigs[dt->cand[i]];
-        if (detect_sig_match(dt, p, s) && on_match(dt, p, pa, s)) {
+        if (!detect_stream_pkt_allowed(dt, p, s)) {
+            continue;
+        }
+        if (detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s)) {
             break;
         }
     }

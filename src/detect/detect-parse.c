@@ -175,6 +175,8 @@ static int parse_proto(DetectParser *dp, const char *name)
     } else if (strcmp(name, "tcp") == 0 || strcmp(name, "tcp-pkt") == 0 ||
                strcmp(name, "tcp-stream") == 0) {
         proto_set(s, 6);
+        s->flags |= strcmp(name, "tcp-pkt") == 0 ? SIG_F_PROTO_TCP_PKT : 0;
+        s->flags |= strcmp(name, "tcp-stream") == 0 ? SIG_F_PROTO_TCP_STREAM : 0;
     } else if (strcmp(name, "udp") == 0) {
         proto_set(s, 17);
     } else if (strcmp(name, "icmp") == 0) {

@@ -39,12 +39,20 @@ typedef struct DetectMetadata {
     const char *value;
 } DetectMetadata;
 
+/* PacketAlert.flags */
+enum {
+    PACKET_ALERT_F_STREAM = 1u << 0,   // matched the packet's stream view (p->stream_data)
+    PACKET_ALERT_F_REVERSED = 1u << 1, // the view's data flows opposite to the packet: report
+                                       // the alert with the packet's tuple swapped
+};
+
 typedef struct PacketAlert {
     uint32_t sid;
     uint32_t gid;
     uint32_t rev;
     uint8_t action;              // DetectAction
     bool is_flow_pass;
+    uint8_t flags;               // PACKET_ALERT_F_*
     int priority;                // severity as EVE prints it
     const char *msg;
     const char *class_name;      // NULL without classtype
@@ -111,6 +119,16 @@ const PacketAlerts *detect_packet_alerts(const Packet *p);
 /* Release the alert list attached to a Packet (packet pool teardown). The
  * list is allocated once per Packet and reused: no allocation per packet. */
 void detect_packet_alerts_free(Packet *p);
+
+/* Flow end: inspect the stream data the flow still holds (stream_flow_end_flush)
+ * with stream-aware rules, one pseudo packet per piece in the piece's data
+ * direction (PKT_F_PSEUDO | PKT_F_STREAM_FLUSH); emit is called for each
+ * pseudo packet that got alerts (it is valid during the call only). Caller
+ * holds f->lock or owns f; dt is not shared with another thread meanwhile.
+ * Returns the number of alerts. */
+struct Flow;
+uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
+                         void (*emit)(const Packet *p, void *user), void *user);
 
 /* Flowbits/flowints live in flow->storage[id]; main registers the id with the
  * flow engine and hands it here at start-up (before threads start). */

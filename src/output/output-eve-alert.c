@@ -61,6 +61,39 @@ static void write_flow(JsonBuf *jb, const Flow *f)
     json_close_object(jb);
 }
 
+const Packet *output_alert_packet(const Packet *p, const PacketAlert *pa, Packet *tmp)
+{
+    if (!(pa->flags & PACKET_ALERT_F_REVERSED)) {
+        return p;
+    }
+    *tmp = *p;
+    tmp->src = p->dst;
+    tmp->dst = p->src;
+    tmp->sp = p->dp;
+    tmp->dp = p->sp;
+    tmp->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
+    tmp->flags |= (p->flags & PKT_F_TOSERVER) ? PKT_F_TOCLIENT : PKT_F_TOSERVER;
+    return tmp;
+}
+
+/* Stream matches log the stream data they matched (Suricata: "stream": 1). */
+static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                          const PacketAlert *pa)
+{
+    bool stream = (pa->flags & PACKET_ALERT_F_STREAM) && p->stream_data != NULL;
+    const uint8_t *data = stream ? p->stream_data : p->payload;
+    uint32_t len = stream ? p->stream_data_len : p->payload_len;
+    if (oc->alert_payload && len > 0) {
+        json_base64(jb, "payload", data, len);
+    }
+    if (oc->alert_payload_printable && len > 0) {
+        json_printable(jb, "payload_printable", data, len);
+    }
+    if (oc->alert_payload || oc->alert_payload_printable) {
+        json_u64(jb, "stream", stream ? 1 : 0);
+    }
+}
+
 void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert *pa)
 {
     json_open_object(jb, "alert");
@@ -85,15 +118,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
         write_flow(jb, f);
     }
-    if (oc->alert_payload && p->payload_len > 0) {
-        json_base64(jb, "payload", p->payload, p->payload_len);
-    }
-    if (oc->alert_payload_printable && p->payload_len > 0) {
-        json_printable(jb, "payload_printable", p->payload, p->payload_len);
-    }
-    if (oc->alert_payload || oc->alert_payload_printable) {
-        json_u64(jb, "stream", 0);
-    }
+    write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {
         json_base64(jb, "packet", p->data, p->caplen);
         json_open_object(jb, "packet_info");

@@ -155,7 +155,8 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     json_str(jb, "event_type", event_type);
     add_vlans(jb, p->vlan_id, p->n_vlan);
     add_packet_tuple(jb, p);
-    json_str(jb, "pkt_src", "wire/pcap");
+    json_str(jb, "pkt_src",
+             (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)" : "wire/pcap");
 }
 
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,

@@ -333,12 +333,40 @@ static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
             continue;
         }
         atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
+        Packet tmp;
+        const Packet *ap = output_alert_packet(p, pa, &tmp);
         if (ot->tb != NULL && oc->alert) {
-            output_eve_alert_build(&ot->jb, oc, p, pa);
+            output_eve_alert_build(&ot->jb, oc, ap, pa);
             (void)eve_thread_buf_write(ot->tb, &ot->jb);
         }
         if (oc->fast != NULL) {
-            write_fast(oc, p, pa);
+            write_fast(oc, ap, pa);
+        }
+    }
+}
+
+void output_packet_alerts(OutputCtx *oc, const Packet *p)
+{
+    const PacketAlerts *pas = detect_packet_alerts(p);
+    if (oc == NULL || pas == NULL) {
+        return;
+    }
+    for (uint16_t i = 0; i < pas->n; i++) {
+        const PacketAlert *pa = &pas->alerts[i];
+        if (pa->action == DETECT_ACTION_PASS) {
+            continue;
+        }
+        atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
+        Packet tmp;
+        const Packet *ap = output_alert_packet(p, pa, &tmp);
+        if (oc->eve != NULL && oc->alert) {
+            pthread_mutex_lock(&oc->flow_lock);
+            output_eve_alert_build(&oc->flow_jb, oc, ap, pa);
+            (void)eve_sink_write(oc->eve, &oc->flow_jb);
+            pthread_mutex_unlock(&oc->flow_lock);
+        }
+        if (oc->fast != NULL) {
+            write_fast(oc, ap, pa);
         }
     }
 }

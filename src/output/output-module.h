@@ -66,5 +66,11 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const struct Pack
 void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p);
 int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet *p,
                        const struct PacketAlert *pa);
+/* The packet an alert is reported with: p, or (stream match on data flowing
+ * opposite to p) tmp filled with p's tuple and direction swapped. */
+const Packet *output_alert_packet(const Packet *p, const struct PacketAlert *pa, Packet *tmp);
+/* Write p's alerts from outside the output module (flow-end detection in the
+ * flow manager or an evicting packet thread); serialised on the flow lock. */
+void output_packet_alerts(OutputCtx *oc, const Packet *p);
 
 #endif

@@ -16,13 +16,15 @@
  * (STREAM_DEFAULT_OVERLAP when nothing was declared), never above the chunk. */
 #include "stream/stream-internal.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "util/util-error.h"
 
-/* Written at start-up (stream_set_min_chunk), read-only afterwards. */
-static uint32_t g_min_chunk[2][65536];
-static uint32_t g_max_declared;
+/* Written at start-up (stream_set_min_chunk) and, only ever growing, when a
+ * rule reload builds a new engine while packets flow: hence relaxed atomics. */
+static _Atomic uint32_t g_min_chunk[2][65536];
+static _Atomic uint32_t g_max_declared;
 
 typedef struct Subscriber {
     StreamRecvFn fn;
@@ -38,24 +40,28 @@ void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes)
     if (dir > STREAM_DIR_TOCLIENT) {
         return;
     }
-    if (bytes > g_min_chunk[dir][port]) {
-        g_min_chunk[dir][port] = bytes;
+    if (bytes > atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed)) {
+        atomic_store_explicit(&g_min_chunk[dir][port], bytes, memory_order_relaxed);
     }
-    if (bytes > g_max_declared) {
-        g_max_declared = bytes;
+    if (bytes > atomic_load_explicit(&g_max_declared, memory_order_relaxed)) {
+        atomic_store_explicit(&g_max_declared, bytes, memory_order_relaxed);
     }
 }
 
 void stream_chunks_reset(void)
 {
-    memset(g_min_chunk, 0, sizeof(g_min_chunk));
-    g_max_declared = 0;
+    for (uint32_t d = 0; d < 2; d++) {
+        for (uint32_t port = 0; port < 65536; port++) {
+            atomic_store_explicit(&g_min_chunk[d][port], 0, memory_order_relaxed);
+        }
+    }
+    atomic_store_explicit(&g_max_declared, 0, memory_order_relaxed);
 }
 
 static uint32_t declared(uint16_t port, uint8_t dir)
 {
-    uint32_t a = g_min_chunk[dir][port];
-    uint32_t b = g_min_chunk[dir][0];
+    uint32_t a = atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed);
+    uint32_t b = atomic_load_explicit(&g_min_chunk[dir][0], memory_order_relaxed);
     return a > b ? a : b;
 }
 
@@ -82,7 +88,8 @@ uint32_t stream_overlap_size(uint16_t port, uint8_t dir)
 /* Bytes kept before the delivery point of any stream. */
 static uint64_t keep_bytes(void)
 {
-    uint64_t k = g_max_declared ? g_max_declared : STREAM_DEFAULT_OVERLAP + 1;
+    uint64_t m = atomic_load_explicit(&g_max_declared, memory_order_relaxed);
+    uint64_t k = m ? m : STREAM_DEFAULT_OVERLAP + 1;
     return k > STREAM_MAX_CHUNK ? STREAM_MAX_CHUNK : k;
 }
 
@@ -236,7 +243,7 @@ static void set_view(const TcpSession *ssn, Packet *p, const Piece *pc)
 {
     p->stream_data = pc->data;
     p->stream_data_len = pc->len;
-    p->stream_flags = pc->flags;
+    p->stream_flags = pc->flags | (p->stream_flags & PKT_STREAM_ADDED);
     if (ssn->state >= TCP_ESTABLISHED) {
         p->stream_flags |= PKT_STREAM_EST;
     }

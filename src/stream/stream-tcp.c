@@ -234,7 +234,10 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
     if ((s->flags & STREAM_F_FIN) && seq_geq(p->tcp.seq, s->fin_seq)) {
         return true;              // data after this side's FIN is not accepted
     }
-    (void)stream_reasm_insert(st, p, s, p->tcp.seq, p->payload, len);
+    if (!(s->flags & STREAM_F_NOREASM) && stream_reasm_insert(st, p, s, p->tcp.seq, p->payload,
+                                                               len) == 0) {
+        p->stream_flags |= PKT_STREAM_ADDED;
+    }
     if (seq_gt(end, s->next_seq)) {
         s->next_seq = end;
     }

@@ -31,6 +31,8 @@ enum {
     PKT_STREAM_INLINE = 1u << 3,     // inline view: unacknowledged data, this packet's direction
     PKT_STREAM_EST = 1u << 4,        // the session is established (3WHS done or picked up)
     PKT_STREAM_DEPTH = 1u << 5,      // reassembly depth reached in this direction
+    PKT_STREAM_ADDED = 1u << 6,      // this packet's payload went into its direction's
+                                     // reassembly: a stream view covers (or will cover) it
 };
 #define PKT_STREAM_OVERLAP_SHIFT 16u
 #define PKT_STREAM_OVERLAP_MAX 0xffffu

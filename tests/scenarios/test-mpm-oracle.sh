@@ -39,7 +39,7 @@ for algo in hs ac; do
             --set mpm-algo=$algo 2>"$WORK/err" || fail "mpm-algo $algo failed: $(cat "$WORK/err")"
         python3 - "$out/eve.json" >"$out.alerts" <<'PY'
 import json, sys
-rows = sorted((r["pcap_cnt"], r["alert"]["signature_id"]) for r in map(json.loads, open(sys.argv[1]))
+rows = sorted((r.get("pcap_cnt", 0), r["alert"]["signature_id"]) for r in map(json.loads, open(sys.argv[1]))
               if r["event_type"] == "alert")
 for row in rows:
     print(*row)

@@ -1,8 +1,8 @@
 /* flow: direction and state of the packet's flow.
  *
- * established means the flow was established as of this packet (p->flow_state). Until the stream
- * engine feeds reassembled data to detection, only_stream never matches a
- * packet and no_stream matches every packet inspection. */
+ * established means the flow was established as of this packet (p->flow_state).
+ * only_stream matches inspections of reassembled stream data only, no_stream
+ * packet inspections only (detect-stream.c also routes such rules). */
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +38,13 @@ static const struct {
 
 static bool match_flow(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
 {
-    (void)dt;
     (void)s;
     uint32_t f = *(const uint32_t *)ctx;
     const Flow *flow = p->flow;
-    if (f & FLOW_KW_ONLY_STREAM) {
+    if ((f & FLOW_KW_ONLY_STREAM) && !dt->stream_insp) {
+        return false;
+    }
+    if ((f & FLOW_KW_NO_STREAM) && dt->stream_insp) {
         return false;
     }
     if ((f & FLOW_KW_ONLY_FRAG) && !(p->flags & PKT_F_IS_FRAGMENT)) {
@@ -111,6 +113,8 @@ static int setup_flow(DetectParser *dp, const char *arg)
     *ctx = f;
     dp->s->flags |= (f & FLOW_KW_TOSERVER) ? SIG_F_TOSERVER : 0;
     dp->s->flags |= (f & FLOW_KW_TOCLIENT) ? SIG_F_TOCLIENT : 0;
+    dp->s->flags |= (f & FLOW_KW_ONLY_STREAM) ? SIG_F_FLOW_ONLY_STREAM : 0;
+    dp->s->flags |= (f & FLOW_KW_NO_STREAM) ? SIG_F_FLOW_NO_STREAM : 0;
     return detect_append(dp, DETECT_LIST_MATCH, &detect_kw_flow, ctx, 0);
 }
 

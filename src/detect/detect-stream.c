@@ -1,0 +1,357 @@
+/* Stream-aware detection: which rules inspect reassembled TCP data, and how.
+ *
+ * Suricata's semantics. A rule whose protocol covers TCP and that has payload
+ * keywords inspects the stream views the stream engine puts on packets
+ * (p->stream_data); its packet payload is still inspected for packets whose
+ * segment did not go into the stream (no session, midstream pick-up off, data
+ * on a SYN, reassembly stopped), or always when a content is anchored with
+ * depth/offset. "tcp-pkt", flow:no_stream and dsize rules inspect packets
+ * only; "tcp-stream" and flow:only_stream rules the stream only.
+ *
+ * A view's data may flow opposite to the packet carrying it (IDS: the view
+ * rides on the packet that acknowledges the data). Rules are evaluated
+ * against a copy of the packet turned into the data's direction (addresses,
+ * ports, flow:to_server/to_client), and alerts are flagged so that outputs
+ * report them with the data direction's tuple and the stream payload.
+ *
+ * Duplicates: a view starts with bytes already inspected (the overlap); a
+ * payload chain must end past them (detect-inspect.c retries later
+ * occurrences). A rule that matched the view is not inspected again on the
+ * packet's own payload when that payload is part of the same data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-internal.h"
+#include "flow/flow-types.h"
+#include "stream/stream.h"
+#include "util/util-error.h"
+
+#define STREAM_NEED_MAX 65535u
+
+/* ---- classification (build time) ---------------------------------------- */
+
+static bool has_match_kw(const Signature *s, const char *name)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (strcmp(l->m[i].kw->name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool has_anchored_content(const Signature *s)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        const DetectContent *c = l->m[i].ctx;
+        if (l->m[i].pm_type == DETECT_PM_CONTENT &&
+            (c->flags & (DETECT_CONTENT_DEPTH | DETECT_CONTENT_OFFSET))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void detect_stream_classify(Signature *s)
+{
+    s->flags &= ~(uint32_t)(SIG_F_STREAM | SIG_F_STREAM_ONLY | SIG_F_PKT_TOO);
+    bool tcp = (s->protos[6 / 8] & (1u << (6 % 8))) != 0;
+    if (!tcp || s->lists[DETECT_LIST_PMATCH].n == 0) {
+        return;
+    }
+    if ((s->flags & (SIG_F_PROTO_TCP_PKT | SIG_F_FLOW_NO_STREAM)) || has_match_kw(s, "dsize")) {
+        return;
+    }
+    s->flags |= SIG_F_STREAM;
+    if (s->flags & (SIG_F_PROTO_TCP_STREAM | SIG_F_FLOW_ONLY_STREAM)) {
+        s->flags |= SIG_F_STREAM_ONLY;
+    } else if (has_anchored_content(s)) {
+        s->flags |= SIG_F_PKT_TOO;
+    }
+}
+
+static uint32_t const_sum(const DetectValue *a, const DetectValue *b)
+{
+    if (a->var >= 0 || b->var >= 0 || a->val < 0 || b->val < 0) {
+        return 0;
+    }
+    int64_t v = a->val + b->val;
+    return v > (int64_t)STREAM_NEED_MAX ? STREAM_NEED_MAX : (uint32_t)v;
+}
+
+uint32_t detect_stream_need(const Signature *s)
+{
+    if (!(s->flags & SIG_F_STREAM)) {
+        return 0;
+    }
+    uint32_t need = 0;
+    const DetectMatchList *l = &s->lists[DETECT_LIST_PMATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (l->m[i].pm_type != DETECT_PM_CONTENT) {
+            continue;
+        }
+        const DetectContent *c = l->m[i].ctx;
+        uint32_t n = c->len;
+        if (c->flags & DETECT_CONTENT_DEPTH) {
+            uint32_t end = const_sum(&c->offset, &c->depth);
+            n = end > n ? end : n;
+        }
+        need = n > need ? n : need;
+    }
+    return need;
+}
+
+static void declare_ports(const DetectPortSet *ps, uint8_t dir, uint32_t need)
+{
+    if (ps->is_any) {
+        stream_set_min_chunk(0, dir, need);
+        return;
+    }
+    for (uint32_t i = 0; i < ps->ports.n; i++) {
+        uint32_t lo = (uint32_t)ps->ports.r[i].lo;
+        uint32_t hi = (uint32_t)(ps->ports.r[i].hi > 65535 ? 65535 : ps->ports.r[i].hi);
+        for (uint32_t port = lo; port <= hi; port++) {
+            stream_set_min_chunk((uint16_t)port, dir, need);
+        }
+    }
+}
+
+/* The server port of to_server data is the data's destination port, of
+ * to_client data its source port. A rule without flow direction names the
+ * server port on one side only, as a rule is written: that side decides. */
+static void declare_sig(const Signature *s, uint32_t need)
+{
+    bool ts = !(s->flags & SIG_F_TOCLIENT);
+    bool tc = !(s->flags & SIG_F_TOSERVER);
+    if (ts && tc && !(s->flags & SIG_F_BIDIR) && s->sp.is_any != s->dp.is_any) {
+        ts = !s->dp.is_any;
+        tc = !s->sp.is_any;
+    }
+    if (ts) {
+        declare_ports(&s->dp, STREAM_DIR_TOSERVER, need);
+    }
+    if (tc) {
+        declare_ports(&s->sp, STREAM_DIR_TOCLIENT, need);
+    }
+    if (s->flags & SIG_F_BIDIR) {
+        declare_ports(&s->sp, STREAM_DIR_TOSERVER, need);
+        declare_ports(&s->dp, STREAM_DIR_TOCLIENT, need);
+    }
+}
+
+void detect_stream_prepare(const DetectEngine *de)
+{
+    for (uint32_t i = 0; i < de->n_sigs; i++) {
+        detect_stream_classify(de->sigs[i]);
+        uint32_t need = detect_stream_need(de->sigs[i]);
+        if (need > 0) {
+            declare_sig(de->sigs[i], need);
+        }
+    }
+}
+
+/* ---- per thread --------------------------------------------------------- */
+
+int detect_stream_thread_init(DetectThread *dt)
+{
+    uint32_t n = dt->de->n_sigs;
+    dt->stream_hit = calloc(n / 8 + 1, 1);
+    dt->stream_hit_list = malloc((n + 1) * sizeof(uint32_t));
+    return (dt->stream_hit == NULL || dt->stream_hit_list == NULL) ? VG_ENOMEM : 0;
+}
+
+void detect_stream_thread_free(DetectThread *dt)
+{
+    free(dt->stream_hit);
+    free(dt->stream_hit_list);
+    dt->stream_hit = NULL;
+    dt->stream_hit_list = NULL;
+}
+
+static void hits_clear(DetectThread *dt)
+{
+    for (uint32_t i = 0; i < dt->n_stream_hit; i++) {
+        dt->stream_hit[dt->stream_hit_list[i] / 8] = 0;
+    }
+    dt->n_stream_hit = 0;
+}
+
+static void hit_mark(DetectThread *dt, uint32_t num)
+{
+    dt->stream_hit[num / 8] |= (uint8_t)(1u << (num % 8));
+    dt->stream_hit_list[dt->n_stream_hit++] = num;
+}
+
+static bool hit_test(const DetectThread *dt, uint32_t num)
+{
+    return (dt->stream_hit[num / 8] & (1u << (num % 8))) != 0;
+}
+
+static bool view_is_reversed(const Packet *p)
+{
+    bool data_ts = (p->stream_flags & PKT_STREAM_TOSERVER) != 0;
+    bool pkt_ts = (p->flags & PKT_F_TOSERVER) != 0;
+    return data_ts != pkt_ts;
+}
+
+/* sv: p seen as the view's data, in the data's direction. */
+static void make_view_packet(const Packet *p, bool reversed, Packet *sv)
+{
+    *sv = *p;
+    sv->payload = p->stream_data;
+    sv->payload_len = p->stream_data_len;
+    /* The data was exchanged in an established session even when this
+     * packet (a FIN's ack, say) closes it: flow:established holds, as it
+     * does in Suricata for any packet once both sides were seen. */
+    if (p->stream_flags & PKT_STREAM_EST) {
+        sv->flow_state = FLOW_STATE_ESTABLISHED;
+    }
+    if (!reversed) {
+        return;
+    }
+    sv->src = p->dst;
+    sv->dst = p->src;
+    sv->sp = p->dp;
+    sv->dp = p->sp;
+    uint32_t dirs = PKT_F_TOSERVER | PKT_F_TOCLIENT;
+    sv->flags &= ~dirs;
+    sv->flags |= (p->flags & PKT_F_TOSERVER) ? PKT_F_TOCLIENT : PKT_F_TOSERVER;
+}
+
+static bool inspect_view(DetectThread *dt, Packet *sv, PacketAlerts *pa, bool reversed)
+{
+    bool stop = false;
+    detect_collect(dt, sv);
+    counters_add(dt->counters, dt->c_inspected, dt->n_cand);
+    for (uint32_t i = 0; i < dt->n_cand && !stop; i++) {
+        const Signature *s = dt->de->sigs[dt->cand[i]];
+        if (!(s->flags & SIG_F_STREAM) || !detect_sig_match(dt, sv, s)) {
+            continue;
+        }
+        hit_mark(dt, s->num);
+        dt->alert_flags = (uint8_t)(PACKET_ALERT_F_STREAM |
+                                    (reversed ? PACKET_ALERT_F_REVERSED : 0));
+        stop = detect_on_match(dt, sv, pa, s);
+        dt->alert_flags = 0;
+    }
+    return stop;
+}
+
+bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
+{
+    hits_clear(dt);
+    if (p->stream_data == NULL || p->stream_data_len == 0 || p->l4 != PKT_L4_TCP ||
+        (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
+        return false;
+    }
+    uint32_t ov = stream_data_overlap(p);
+    if (ov >= p->stream_data_len) {
+        return false;
+    }
+    bool reversed = view_is_reversed(p);
+    Packet sv;
+    make_view_packet(p, reversed, &sv);
+    dt->stream_insp = true;
+    dt->min_match_end = ov > 0 ? ov + 1 : 0;
+    bool stop = inspect_view(dt, &sv, pa, reversed);
+    dt->stream_insp = false;
+    dt->min_match_end = 0;
+    p->flags |= sv.flags & (PKT_F_DROP | PKT_F_ALERTED);
+    return stop;
+}
+
+bool detect_stream_pkt_allowed(const DetectThread *dt, const Packet *p, const Signature *s)
+{
+    if (!(s->flags & SIG_F_STREAM)) {
+        return true;
+    }
+    if (s->flags & SIG_F_STREAM_ONLY) {
+        return false;
+    }
+    bool added = (p->stream_flags & PKT_STREAM_ADDED) != 0;
+    /* Inline views hold this packet's own bytes: one alert for both. */
+    if (added && p->stream_data != NULL && !view_is_reversed(p) && hit_test(dt, s->num)) {
+        return false;
+    }
+    return !added || (s->flags & SIG_F_PKT_TOO);
+}
+
+/* ---- flow end ----------------------------------------------------------- */
+
+typedef struct FlowEndCtx {
+    DetectThread *dt;
+    Flow *f;
+    Packet *p;
+    void (*emit)(const Packet *p, void *user);
+    void *user;
+    uint32_t n_alerts;
+} FlowEndCtx;
+
+/* A pseudo packet in the direction of the data, carrying it as its view. */
+static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint32_t flags,
+                          Packet *p)
+{
+    void *alerts = p->alerts;
+    memset(p, 0, sizeof(*p));
+    p->alerts = alerts;
+    bool ts = (flags & PKT_STREAM_TOSERVER) != 0;
+    p->ts_sec = f->last_sec;
+    p->ts_usec = f->last_usec;
+    p->flags = PKT_F_PSEUDO | PKT_F_STREAM_FLUSH | (ts ? PKT_F_TOSERVER : PKT_F_TOCLIENT);
+    p->l3 = f->key.src.family == 6 ? PKT_L3_IPV6 : PKT_L3_IPV4;
+    p->l4 = PKT_L4_TCP;
+    p->proto = 6;
+    p->src = ts ? f->key.src : f->key.dst;
+    p->dst = ts ? f->key.dst : f->key.src;
+    p->sp = ts ? f->key.sp : f->key.dp;
+    p->dp = ts ? f->key.dp : f->key.sp;
+    p->n_vlan = f->key.n_vlan;
+    memcpy(p->vlan_id, f->key.vlan_id, sizeof(p->vlan_id));
+    p->flow = (Flow *)f;
+    p->flow_hash = f->hash;
+    p->flow_state = f->state == FLOW_STATE_NEW ? FLOW_STATE_NEW : FLOW_STATE_ESTABLISHED;
+    p->stream_data = data;
+    p->stream_data_len = len;
+    p->stream_flags = flags | (p->flow_state == FLOW_STATE_ESTABLISHED ? PKT_STREAM_EST : 0);
+}
+
+static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, void *user)
+{
+    FlowEndCtx *c = user;
+    if (c->f->flags & FLOW_F_PASS) {
+        return;
+    }
+    Packet *p = c->p;
+    pseudo_packet(c->f, data, len, flags, p);
+    if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+        return;
+    }
+    PacketAlerts *pa = p->alerts;
+    pa->n = 0;
+    pa->n_discarded = 0;
+    (void)detect_stream_inspect(c->dt, p, pa);
+    p->n_alerts = pa->n;
+    if (pa->n > 0 && c->emit != NULL) {
+        c->emit(p, c->user);
+    }
+    c->n_alerts += pa->n;
+}
+
+uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p, void *user),
+                         void *user)
+{
+    if (dt == NULL || f == NULL || f->key.proto != 6 || f->protoctx == NULL) {
+        return 0;
+    }
+    Packet *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return 0;
+    }
+    FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
+    (void)stream_flow_end_flush(f, flow_end_piece, &c);
+    detect_packet_alerts_free(p);
+    free(p);
+    return c.n_alerts;
+}
