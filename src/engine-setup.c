@@ -147,6 +147,12 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
         flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, engine_flow_end, e);
         return;
     }
+    if (e->opts.pcap_path != NULL) {
+        /* Offline the reader runs timeouts in packet time (on_new_second);
+         * passes here, at wall-clock moments, would make flow records depend
+         * on how fast the machine is. */
+        return;
+    }
     flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
 }
 

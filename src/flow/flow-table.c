@@ -471,6 +471,25 @@ static Flow *create_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flo
     return f;
 }
 
+/* A packet that finds its flow already past its timeout starts a new flow,
+ * whether or not the manager has got round to that bucket yet: flow records
+ * then depend on packet times only, not on the manager's pace. Bucket b is
+ * locked; an idle expired flow is ended (timeout) and recycled here. */
+static bool expired_on_arrival(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f,
+                               int64_t now_sec)
+{
+    if (atomic_load(&f->use_cnt) != 0 ||
+        !flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
+        return false;
+    }
+    flow_bucket_unlink(ft, b, f);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.flows_timeout);
+    }
+    flow_end_and_recycle(ft, f, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
+    return true;
+}
+
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
 {
     p->flow = NULL;
@@ -494,6 +513,9 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
         return f;
     }
     f = bucket_find(b, &t, &dir);
+    if (f != NULL && expired_on_arrival(ft, cs, b, f, p->ts_sec)) {
+        f = NULL;
+    }
     if (f != NULL) {
         take_ref_and_lock(b, f, p);
         flow_update(f, p, dir > 0);

@@ -140,6 +140,30 @@ static void flow_in_use_is_not_timed_out(void **state)
     assert_int_equal(full_pass(fx->ft, 5000, &e), 1);
 }
 
+static void packet_after_timeout_starts_a_new_flow_without_a_pass(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
+    Flow *f = flow_lookup_or_create(fx->ft, fx->cs, &a);
+    uint64_t first_id = f->flow_id;
+    flow_release(f);
+    /* Long after the UDP timeout, before any manager pass: a new flow, and
+     * the old one ended with reason timeout. */
+    Packet b;
+    test_pkt(&b, "10.0.0.2", 53, "10.0.0.1", 1000, 17, 5000);
+    f = flow_lookup_or_create(fx->ft, fx->cs, &b);
+    assert_non_null(f);
+    assert_true(f->flow_id != first_id);
+    assert_int_equal(f->pkts_toserver + f->pkts_toclient, 1);
+    flow_release(f);
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+    assert_int_equal(e.ids[0], first_id);
+}
+
 static void full_pass_takes_mgr_slices_calls(void **state)
 {
     Fixture *fx = *state;
@@ -224,6 +248,7 @@ int main(void)
         T(udp_new_flow_times_out_after_30s),
         T(later_packet_postpones_timeout),
         T(flow_in_use_is_not_timed_out),
+        T(packet_after_timeout_starts_a_new_flow_without_a_pass),
         T(full_pass_takes_mgr_slices_calls),
         T(manager_counts_checked_and_timed_out),
         T(end_all_gives_every_flow_with_reason_shutdown),
