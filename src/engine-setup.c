@@ -178,10 +178,21 @@ static void stats_if_due(Engine *e, int64_t now, bool is_final)
     }
 }
 
-/* Packet time entered a new second: a slice of flow timeouts, stats if due. */
+/* Packet time entered a new second: a slice of flow timeouts, stats if due.
+ * Packets that find their flow expired end it themselves (flow_lookup_or_create),
+ * so the manager here only reclaims idle flows; on sparse captures (days of
+ * packet time, few packets a second) a slice per second would cost more than
+ * the traffic, so a slice also waits for FLOW_MGR_MIN_PKTS new packets. */
+#define FLOW_MGR_MIN_PKTS 512
+
 static void on_new_second(Engine *e, int64_t sec)
 {
-    flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
+    static uint64_t last_pass_pkts; // acquire thread only
+    if (e->offline_pkts - last_pass_pkts >= FLOW_MGR_MIN_PKTS ||
+        flow_table_is_emergency(e->flow_table)) {
+        last_pass_pkts = e->offline_pkts;
+        flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
+    }
     stats_if_due(e, sec, false);
 }
 

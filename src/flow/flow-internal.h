@@ -15,7 +15,7 @@
  * while waiting for a flow lock) and the chain head. 16 bytes. */
 typedef struct FlowBucket {
     pthread_spinlock_t lock;
-    uint32_t n_flows;
+    _Atomic uint32_t n_flows;        // written under lock; read without it as an emptiness hint
     Flow *head;
 } FlowBucket;
 

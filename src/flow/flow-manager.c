@@ -18,6 +18,9 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, int64_t now_sec, bool 
                             bool all, PassTally *tally)
 {
     Flow *list = NULL;
+    if (atomic_load_explicit(&b->n_flows, memory_order_relaxed) == 0) {
+        return NULL; // empty: no lock needed (a flow added meanwhile is not expired)
+    }
     pthread_spin_lock(&b->lock);
     Flow **pp = &b->head;
     while (*pp != NULL) {

@@ -68,6 +68,7 @@ typedef struct Engine {
      * packet) whenever packet time enters a new second. Runs what is due in
      * packet time: flow timeouts, periodic stats. Set at start-up. */
     void (*on_new_second)(struct Engine *e, int64_t sec);
+    uint64_t offline_pkts;           // packets read (acquire thread only; for on_new_second)
     EngineTask tasks[ENGINE_MAX_TASKS];
     int n_tasks;
     _Atomic int64_t start_sec;       // first packet time: written before have_start

@@ -6,6 +6,7 @@
 
 void runtime_time_advance(Engine *e, int64_t sec, uint32_t usec)
 {
+    e->offline_pkts++;
     int64_t cur = atomic_load(&e->now_sec);
     if (sec < cur || (sec == cur && usec <= atomic_load(&e->now_usec))) {
         return; // out-of-order timestamps never move the clock back
