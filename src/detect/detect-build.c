@@ -70,7 +70,7 @@ static void group_free(DetectGroup *g)
     if (g != NULL) {
         free(g->sigs);
         free(g->nofp);
-        detect_prefilter_free(g->pf);
+        free(g->fp_member);
         free(g);
     }
 }
@@ -87,6 +87,8 @@ void detect_groups_free(DetectEngine *de)
     free(de->udp_sp);
     free(de->iponly_sigs);
     detect_iponly_free(de->iponly);
+    detect_prefilter_free(de->pf);
+    de->pf = NULL;
     de->iponly = NULL;
     de->groups = NULL;
     de->n_groups = 0;
@@ -94,45 +96,59 @@ void detect_groups_free(DetectEngine *de)
     de->iponly_sigs = NULL;
 }
 
-/* Below this many fast patterns, "auto" uses Aho-Corasick for the group:
- * compiling a Hyperscan database costs milliseconds each, and hundreds of
- * small port groups would slow start-up for no scanning gain. */
-#define DETECT_HS_MIN_PATTERNS 64
-
 static bool has_fp(const Signature *s)
 {
     return s->fp != NULL && !(s->fp->flags & DETECT_CONTENT_NEGATED);
 }
 
+/* Splits a group into members the prefilter can select and the rest. */
 static int group_compile(DetectEngine *de, DetectGroup *g)
 {
-    uint32_t n_fp = 0;
-    for (uint32_t i = 0; i < g->n_sigs; i++) {
-        n_fp += has_fp(de->sigs[g->sigs[i]]);
-    }
-    int algo = de->mpm_algo;
-    if (algo == DETECT_MPM_AUTO && n_fp < DETECT_HS_MIN_PATTERNS) {
-        algo = DETECT_MPM_AC;
-    }
-    g->pf = detect_prefilter_new(algo);
     g->nofp = malloc((g->n_sigs + 1) * sizeof(uint32_t));
-    if (g->pf == NULL || g->nofp == NULL) {
+    g->fp_member = calloc(de->n_sigs / 8 + 1, 1);
+    if (g->nofp == NULL || g->fp_member == NULL) {
         return VG_ENOMEM;
     }
     for (uint32_t i = 0; i < g->n_sigs; i++) {
         const Signature *s = de->sigs[g->sigs[i]];
-        if (!has_fp(s)) {
+        if (has_fp(s)) {
+            g->fp_member[s->num / 8] |= (uint8_t)(1u << (s->num % 8));
+        } else {
             g->nofp[g->n_nofp++] = s->num;
-            continue;
-        }
-        const DetectContent *fp = s->fp;
-        int rc = detect_prefilter_add(g->pf, fp->pat + fp->fp_off, fp->fp_len,
-                                      (fp->flags & DETECT_CONTENT_NOCASE) != 0, s->num);
-        if (rc != 0) {
-            return rc;
         }
     }
-    return detect_prefilter_compile(g->pf);
+    return 0;
+}
+
+/* The engine's one prefilter: the fast pattern of every signature that some
+ * group selects by fast pattern. */
+static int prefilter_compile(DetectEngine *de)
+{
+    de->pf = detect_prefilter_new(de->mpm_algo);
+    if (de->pf == NULL) {
+        return VG_ENOMEM;
+    }
+    uint8_t *in_group = calloc(de->n_sigs / 8 + 1, 1);
+    if (in_group == NULL) {
+        return VG_ENOMEM;
+    }
+    for (uint32_t i = 0; i < de->n_groups; i++) {
+        const DetectGroup *g = de->groups[i];
+        for (uint32_t b = 0; b < de->n_sigs / 8 + 1; b++) {
+            in_group[b] |= g->fp_member[b];
+        }
+    }
+    int rc = 0;
+    for (uint32_t n = 0; n < de->n_sigs && rc == 0; n++) {
+        if (!(in_group[n / 8] & (1u << (n % 8)))) {
+            continue;
+        }
+        const DetectContent *fp = de->sigs[n]->fp;
+        rc = detect_prefilter_add(de->pf, fp->pat + fp->fp_off, fp->fp_len,
+                                  (fp->flags & DETECT_CONTENT_NOCASE) != 0, n);
+    }
+    free(in_group);
+    return rc != 0 ? rc : detect_prefilter_compile(de->pf);
 }
 
 /* Returns the index + 1 of a group holding exactly gb->list, making it if new. */
@@ -341,6 +357,9 @@ int detect_build_groups(DetectEngine *de)
     }
     if (rc == 0) {
         rc = build_iponly(de);
+    }
+    if (rc == 0) {
+        rc = prefilter_compile(de);
     }
     if (rc != 0) {
         VG_ERROR("detection: can't build rule groups (error %d)", rc);

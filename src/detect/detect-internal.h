@@ -389,7 +389,7 @@ typedef struct DetectGroup {
     uint32_t n_sigs;
     uint32_t *nofp;                    // subset without fast pattern (always inspected)
     uint32_t n_nofp;
-    DetectPrefilter *pf;
+    uint8_t *fp_member;                // n_sigs bits: members whose fast pattern prefilters
     uint32_t refs;                     // tables pointing at it (dedup)
 } DetectGroup;
 
@@ -435,6 +435,10 @@ struct DetectEngine {
     /* groups */
     DetectGroup **groups;
     uint32_t n_groups;
+    /* One prefilter over the fast patterns of every grouped signature (ids
+     * are signature nums): a buffer is scanned once, then each of the
+     * packet's groups keeps the hits that are its members. */
+    DetectPrefilter *pf;
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
     uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
     uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1
@@ -468,6 +472,8 @@ typedef struct DetectThread {
     uint32_t recursion;
     bool recursion_hit;
     void *pf_scratch;                  // prefilter scratch
+    uint32_t *pf_hits;                 // nums whose fast pattern the last scan found (n_sigs)
+    uint32_t n_pf_hits;
     CounterId c_alerts;
     CounterId c_recursion;
     CounterId c_nofp;
@@ -550,9 +556,9 @@ int detect_prefilter_compile(DetectPrefilter *pf);
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);
 void detect_prefilter_scratch_free(void *scratch);
-/* Adds matched signature nums to dt->cand (deduplicated through cand_seen). */
-void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const uint8_t *buf,
-                             uint32_t len);
+/* Scans buf once with the engine's prefilter: dt->pf_hits receives the nums
+ * of the signatures whose fast pattern occurs (each once). */
+void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len);
 
 /* detect-threshold.c: returns true when the alert may be emitted; may also
  * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters

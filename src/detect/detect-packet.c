@@ -42,6 +42,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->de = de;
     dt->cand = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->cand_seen = calloc(de->n_sigs / 8 + 1, 1);
+    dt->pf_hits = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->pcre_md = pcre2_match_data_create(de->max_pcre_pairs, NULL);
     dt->pf_scratch = detect_prefilter_scratch_new(de);
     dt->counters = counters;
@@ -49,7 +50,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
         dt->own_counters = calloc(1, sizeof(*dt->own_counters));
         dt->counters = dt->own_counters;
     }
-    if (dt->cand == NULL || dt->cand_seen == NULL || dt->pcre_md == NULL ||
+    if (dt->cand == NULL || dt->cand_seen == NULL || dt->pf_hits == NULL || dt->pcre_md == NULL ||
         dt->pf_scratch == NULL || dt->counters == NULL || detect_stream_thread_init(dt) != 0) {
         detect_thread_free(dt);
         return NULL;
@@ -72,6 +73,7 @@ void detect_thread_free(DetectThread *dt)
     }
     free(dt->cand);
     free(dt->cand_seen);
+    free(dt->pf_hits);
     pcre2_match_data_free(dt->pcre_md);
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
@@ -189,7 +191,9 @@ static void add_cand_cb(void *ctx, uint32_t num)
     add_cand(ctx, num);
 }
 
-static void add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
+/* A group's candidates: its members without a fast pattern, and those whose
+ * fast pattern the packet's prefilter scan found. */
+static void add_group(DetectThread *dt, const DetectGroup *g)
 {
     if (g == NULL) {
         return;
@@ -198,8 +202,11 @@ static void add_group(DetectThread *dt, const DetectGroup *g, const Packet *p)
         add_cand(dt, g->nofp[i]);
     }
     counters_add(dt->counters, dt->c_nofp, g->n_nofp);
-    if (p->payload_len > 0 && !(p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
-        detect_prefilter_search(dt, g->pf, p->payload, p->payload_len);
+    for (uint32_t i = 0; i < dt->n_pf_hits; i++) {
+        uint32_t num = dt->pf_hits[i];
+        if (g->fp_member[num / 8] & (1u << (num % 8))) {
+            add_cand(dt, num);
+        }
     }
 }
 
@@ -216,8 +223,12 @@ void detect_collect(DetectThread *dt, const Packet *p)
     const DetectGroup *groups[3];
     int n = detect_groups_for_packet(de, p, groups);
     dt->n_cand = 0;
+    dt->n_pf_hits = 0;
+    if (n > 0 && p->payload_len > 0 && !(p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
+        detect_prefilter_search(dt, p->payload, p->payload_len);
+    }
     for (int i = 0; i < n; i++) {
-        add_group(dt, groups[i], p);
+        add_group(dt, groups[i]);
     }
     detect_iponly_candidates(de->iponly, p, add_cand_cb, dt);
     for (uint32_t i = 0; i < dt->n_cand; i++) {

@@ -56,11 +56,9 @@ void detect_prefilter_free(DetectPrefilter *pf)
 void *detect_prefilter_scratch_new(const DetectEngine *de)
 {
     MpmThread *th = mpm_thread_new();
-    for (uint32_t i = 0; th != NULL && i < de->n_groups; i++) {
-        if (mpm_thread_prepare(th, de->groups[i]->pf->mpm) != 0) {
-            mpm_thread_free(th);
-            return NULL;
-        }
+    if (th != NULL && de->pf != NULL && mpm_thread_prepare(th, de->pf->mpm) != 0) {
+        mpm_thread_free(th);
+        return NULL;
     }
     return th;
 }
@@ -70,20 +68,18 @@ void detect_prefilter_scratch_free(void *scratch)
     mpm_thread_free(scratch);
 }
 
-static void on_match(uint32_t id, void *user)
+static void on_hit(uint32_t id, void *user)
 {
     DetectThread *dt = user;
-    if (!(dt->cand_seen[id / 8] & (1u << (id % 8)))) {
-        dt->cand_seen[id / 8] |= (uint8_t)(1u << (id % 8));
-        dt->cand[dt->n_cand++] = id;
-    }
+    dt->pf_hits[dt->n_pf_hits++] = id; // mpm_scan reports each id once per scan
 }
 
-void detect_prefilter_search(DetectThread *dt, const DetectPrefilter *pf, const uint8_t *buf,
-                             uint32_t len)
+void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len)
 {
-    if (pf->n_patterns == 0 || len == 0) {
+    dt->n_pf_hits = 0;
+    const DetectPrefilter *pf = dt->de->pf;
+    if (pf == NULL || pf->n_patterns == 0 || len == 0) {
         return;
     }
-    mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_match, dt);
+    mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_hit, dt);
 }
