@@ -76,13 +76,19 @@ const Packet *output_alert_packet(const Packet *p, const PacketAlert *pa, Packet
     return tmp;
 }
 
-/* Stream matches log the stream data they matched (Suricata: "stream": 1). */
+/* Stream matches log the stream data held for their direction, gaps marked
+ * (Suricata: "stream": 1). */
 static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                           const PacketAlert *pa)
 {
     bool stream = (pa->flags & PACKET_ALERT_F_STREAM) && p->stream_data != NULL;
     const uint8_t *data = stream ? p->stream_data : p->payload;
     uint32_t len = stream ? p->stream_data_len : p->payload_len;
+    const PacketAlerts *all = p->alerts;
+    if (stream && all != NULL && all->stream_log_len > 0) {
+        data = all->stream_log;      // the stored stream, gaps marked
+        len = all->stream_log_len;
+    }
     if (oc->alert_payload && len > 0) {
         json_base64(jb, "payload", data, len);
     }

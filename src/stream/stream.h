@@ -127,6 +127,12 @@ typedef void (*StreamRecvFn)(Flow *f, uint8_t dir, int note, const uint8_t *data
 #define STREAM_MAX_SUBSCRIBERS 8
 int stream_subscribe(uint8_t dir, StreamRecvFn fn, void *user);
 
+/* The EVE payload of a stream alert: the stored data of one direction
+ * (toserver: the flow client's), oldest first, "[N bytes missing]" written
+ * where data is missing. Copies at most cap bytes into out; returns the
+ * length. Caller holds f->lock. */
+uint32_t stream_log_payload(const Flow *f, bool toserver, uint8_t *out, uint32_t cap);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);
