@@ -67,6 +67,48 @@ static void synack_resend_with_different_ack_raises_event(void **state)
     assert_int_equal(p->n_events, 0);     // a plain retransmission is fine
 }
 
+/* The SYN of the session carries TSval tsval (0: no timestamp option). */
+static void syn_with_ts(uint32_t tsval)
+{
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 65535);
+    p->tcp.has_ts = tsval != 0;
+    p->tcp.ts_val = tsval;
+    stream_packet(g_tc.st, p);
+}
+
+static Packet *answer_with_ecr(uint8_t flags, uint32_t ecr)
+{
+    Packet *p = tc_pkt_opts(&g_tc, TC, flags, 5000, 1001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 100;
+    p->tcp.ts_ecr = ecr;
+    stream_packet(g_tc.st, p);
+    return p;
+}
+
+static void syn_sent_answer_echoing_another_timestamp_is_ignored(void **state)
+{
+    (void)state;
+    syn_with_ts(777);
+    Packet *p = answer_with_ecr(TH_RST | TH_ACK, 100);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+    p = answer_with_ecr(TH_SYN | TH_ACK, 777);
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
+static void syn_sent_echo_without_timestamp_in_syn_is_invalid(void **state)
+{
+    (void)state;
+    syn_with_ts(0);
+    Packet *p = answer_with_ecr(TH_SYN | TH_ACK, 5);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+    p = answer_with_ecr(TH_SYN | TH_ACK, 0);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
 static void simultaneous_open_establishes(void **state)
 {
     (void)state;
@@ -305,6 +347,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(handshake_establishes_session_and_flow),
         T(synack_with_wrong_ack_raises_event),
+        T(syn_sent_answer_echoing_another_timestamp_is_ignored),
+        T(syn_sent_echo_without_timestamp_in_syn_is_invalid),
         T(synack_resend_with_different_ack_raises_event),
         T(simultaneous_open_establishes),
         T(final_ack_with_wrong_ack_is_evasion_event),
