@@ -133,6 +133,11 @@ int stream_subscribe(uint8_t dir, StreamRecvFn fn, void *user);
  * length. Caller holds f->lock. */
 uint32_t stream_log_payload(const Flow *f, bool toserver, uint8_t *out, uint32_t cap);
 
+/* Sequence space each side has used so far (next_seq - ISN, the SYN and
+ * FIN included, as Suricata's stream_size counts it): client is the flow
+ * client's. False without a session. Caller holds f->lock. */
+bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);
