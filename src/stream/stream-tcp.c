@@ -531,6 +531,24 @@ static void syn_recv_4whs(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
     }
 }
 
+/* The SYN/ACK sender speaks again before the initiator's ACK was seen. With
+ * stream.async-oneside, a packet continuing its sequence space means only
+ * this side is visible: the session goes on one-sided (Suricata does the
+ * same), and what it acks tells what the unseen side sent. */
+static void responder_after_synack(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
+{
+    TcpStream *init = &ssn->streams[ssn->init_dir];
+    TcpStream *resp = &ssn->streams[1 - ssn->init_dir];
+    if (!g_stream_cfg.async_oneside || !(p->tcp.flags & TH_ACK) ||
+        p->tcp.seq != resp->next_seq) {
+        stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
+        return;
+    }
+    ssn->flags |= SSN_F_ASYNC;
+    init->flags &= (uint16_t)~STREAM_F_SEEN;
+    establish(st, f, ssn, p);
+}
+
 static void state_syn_recv(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
 {
     TcpStream *init = &ssn->streams[ssn->init_dir];
@@ -550,7 +568,7 @@ static void state_syn_recv(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
         return;
     }
     if (!from_init) {
-        stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
+        responder_after_synack(st, f, ssn, p);
         return;
     }
     if (!(fl & TH_ACK)) {

@@ -297,6 +297,36 @@ static void async_oneside_establishes_on_client_ack(void **state)
     assert_true(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
 }
 
+static int setup_async_midstream(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  midstream: true\n  async-oneside: true\n");
+}
+
+/* Only the server side is captured: SYN/ACK, then its data. */
+static void async_oneside_continues_after_synack_from_its_sender(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5001, 1001, "* OK ready");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_true(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
+    p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5011, 1015, "* BYE");   // acks unseen data
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_ACK));
+    assert_true(p->stream_flags & PKT_STREAM_ADDED);
+}
+
+static void synack_sender_out_of_sequence_is_wrong_direction(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 9000, 1001, "late");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
 static void without_async_oneside_client_ack_keeps_syn_sent(void **state)
 {
     (void)state;
@@ -366,6 +396,10 @@ int main(void)
         T(without_midstream_data_first_is_not_tracked),
         TM(midstream_picks_up_established_session),
         TA(async_oneside_establishes_on_client_ack),
+        cmocka_unit_test_setup_teardown(async_oneside_continues_after_synack_from_its_sender,
+                                        setup_async_midstream, teardown),
+        cmocka_unit_test_setup_teardown(synack_sender_out_of_sequence_is_wrong_direction,
+                                        setup_async_midstream, teardown),
         T(without_async_oneside_client_ack_keeps_syn_sent),
         T(bad_checksum_is_counted_and_ignored),
         T(rst_without_session_raises_event),
