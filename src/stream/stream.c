@@ -98,3 +98,12 @@ bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server)
     *server = ssn->streams[1].next_seq - ssn->streams[1].isn;
     return true;
 }
+
+uint8_t stream_packet_flow_state(const Flow *f)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || ssn->state <= TCP_ESTABLISHED || f->state != FLOW_STATE_ESTABLISHED) {
+        return (uint8_t)f->state;
+    }
+    return FLOW_STATE_CLOSED;
+}

@@ -138,6 +138,11 @@ uint32_t stream_log_payload(const Flow *f, bool toserver, uint8_t *out, uint32_t
  * client's. False without a session. Caller holds f->lock. */
 bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
 
+/* The flow state a packet of f sees once the stream engine handled it:
+ * the flow's, except that a session closing down (a FIN sent) is no longer
+ * established for flow:established. Caller holds f->lock. */
+uint8_t stream_packet_flow_state(const Flow *f);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);

@@ -47,6 +47,17 @@ static void handshake_establishes_session_and_flow(void **state)
     assert_int_equal(tc_counter("tcp.synack"), 1);
 }
 
+static void fin_ends_established_for_packets_not_for_the_flow(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_ESTABLISHED);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);     // EVE flow state
+    assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_CLOSED);
+}
+
 static void synack_with_wrong_ack_raises_event(void **state)
 {
     (void)state;
@@ -377,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(handshake_establishes_session_and_flow),
         T(synack_with_wrong_ack_raises_event),
+        T(fin_ends_established_for_packets_not_for_the_flow),
         T(syn_sent_answer_echoing_another_timestamp_is_ignored),
         T(syn_sent_echo_without_timestamp_in_syn_is_invalid),
         T(synack_resend_with_different_ack_raises_event),
