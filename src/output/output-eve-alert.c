@@ -76,6 +76,38 @@ const Packet *output_alert_packet(const Packet *p, const PacketAlert *pa, Packet
     return tmp;
 }
 
+/* packet_info.linktype_name: the names Suricata prints (libpcap's for most,
+ * "IPv4"/"IPv6" for the raw IP link types, "RAW2" for 101), "n/a" otherwise. */
+static const char *linktype_name(int linktype)
+{
+    switch (linktype) {
+    case 0:
+        return "NULL";
+    case 1:
+        return "EN10MB";
+    case 9:
+        return "PPP";
+    case 12:
+        return "RAW";
+    case 101:
+        return "RAW2";
+    case 104:
+        return "C_HDLC";
+    case 113:
+        return "LINUX_SLL";
+    case 228:
+        return "IPv4";
+    case 229:
+        return "IPv6";
+    case 276:
+        return "LINUX_SLL2";
+    case 778:
+        return "GRE_RAW";
+    default:
+        return "n/a";
+    }
+}
+
 /* Stream matches log the stream data held for their direction, gaps marked
  * (Suricata: "stream": 1). */
 static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
@@ -129,6 +161,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_base64(jb, "packet", p->data, p->caplen);
         json_open_object(jb, "packet_info");
         json_i64(jb, "linktype", p->linktype);
+        json_str(jb, "linktype_name", linktype_name((int)p->linktype));
         json_close_object(jb);
     }
     json_close_object(jb);
