@@ -469,6 +469,7 @@ typedef struct DetectThread {
     bool recursion_hit;
     void *pf_scratch;                  // prefilter scratch
     CounterId c_alerts;
+    CounterId c_alert_overflow;      // detect.alert_queue_overflow: beyond packet-alert-max
     CounterId c_recursion;
     CounterId c_nofp;
     CounterId c_inspected;

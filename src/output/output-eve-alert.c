@@ -146,6 +146,40 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_close_object(jb);
 }
 
+/* "verdict": what happened to the packet as a whole (Suricata 7+): "drop"
+ * when inline and dropped, "pass" when a pass rule matched, else "alert";
+ * reject rules add where the reset or ICMP error goes and what it is. */
+static void write_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
+{
+    const PacketAlerts *all = p->alerts;
+    int reject = -1;
+    bool pass = false;
+    for (uint16_t i = 0; all != NULL && i < p->n_alerts && i < DETECT_ALERTS_MAX; i++) {
+        uint8_t a = all->alerts[i].action;
+        pass = pass || a == DETECT_ACTION_PASS;
+        if (a >= DETECT_ACTION_REJECT && a <= DETECT_ACTION_REJECT_BOTH && reject < 0) {
+            reject = a;
+        }
+    }
+    const char *action = "alert";
+    if ((p->flags & PKT_F_DROP) && oc->is_inline) {
+        action = "drop";
+    } else if (pass) {
+        action = "pass";
+    }
+    json_open_object(jb, "verdict");
+    json_str(jb, "action", action);
+    if (reject >= 0) {
+        json_str(jb, "reject_target", reject == DETECT_ACTION_REJECT_DST    ? "to_server"
+                                      : reject == DETECT_ACTION_REJECT_BOTH ? "both"
+                                                                            : "to_client");
+        json_open_array(jb, "reject");
+        json_str(jb, NULL, p->proto == 6 ? "tcp-reset" : "icmp-prohib");
+        json_close_array(jb);
+    }
+    json_close_object(jb);
+}
+
 void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                             const PacketAlert *pa)
 {
@@ -164,5 +198,6 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_str(jb, "linktype_name", linktype_name((int)p->linktype));
         json_close_object(jb);
     }
+    write_verdict(jb, oc, p);
     json_close_object(jb);
 }

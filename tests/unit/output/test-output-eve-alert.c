@@ -91,12 +91,33 @@ static void stream_alert_logs_the_detection_stream_log(void **state)
     free(all);
 }
 
+static void verdict_reports_pass_and_reject(void **state)
+{
+    JsonBuf *jb = *state;
+    Packet p;
+    ot_packet(&p, PKT_L3_IPV4, PKT_L4_UDP, 17, "10.0.0.1", 1234, "10.0.0.2", 53);
+    PacketAlerts *all = calloc(1, sizeof(*all));
+    assert_non_null(all);
+    all->alerts[0] = (PacketAlert){.sid = 1, .msg = "m", .action = DETECT_ACTION_REJECT};
+    all->n = 1;
+    p.alerts = all;
+    p.n_alerts = 1;
+    const char *rec = build(jb, &p, &all->alerts[0], false);
+    assert_non_null(strstr(rec, "\"verdict\":{\"action\":\"alert\",\"reject_target\":"
+                                "\"to_client\",\"reject\":[\"icmp-prohib\"]}"));
+    all->alerts[0].action = DETECT_ACTION_PASS;
+    rec = build(jb, &p, &all->alerts[0], false);
+    assert_non_null(strstr(rec, "\"verdict\":{\"action\":\"pass\"}"));
+    free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(linktype_name_follows_suricata_names, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_alert_logs_the_detection_stream_log, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(verdict_reports_pass_and_reject, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
