@@ -475,6 +475,7 @@ typedef struct DetectThread {
     uint32_t *pf_hits;                 // nums whose fast pattern the last scan found (n_sigs)
     uint32_t n_pf_hits;
     CounterId c_alerts;
+    CounterId c_alert_overflow;      // detect.alert_queue_overflow: beyond packet-alert-max
     CounterId c_recursion;
     CounterId c_nofp;
     CounterId c_inspected;
@@ -578,10 +579,9 @@ void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
 bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
 void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
 
-/* keywords/detect-kw-flowcount.c: bytes each side of the packet's TCP session
- * has sent, for stream_size; false without a TCP flow. Until the stream engine
- * exports its sequence-space counters these are the flow's frame byte counts
- * (headers included), so thresholds compare larger than Suricata's. */
+/* keywords/detect-kw-flowcount.c: sequence space each side of the packet's
+ * TCP session has used (next_seq - ISN, as Suricata's stream_size), for
+ * stream_size; false without a TCP session. Caller holds the flow lock. */
 bool detect_stream_size(const Packet *p, uint64_t *client, uint64_t *server);
 
 /* detect-hostbits.c: bits per host (b == NULL) or per unordered address pair,

@@ -57,6 +57,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     }
     /* Registration is start-up work; workers are created before traffic. */
     dt->c_alerts = counters_register("detect.alert", COUNTER_SUM);
+    dt->c_alert_overflow = counters_register("detect.alert_queue_overflow", COUNTER_SUM);
     dt->c_recursion = counters_register("detect.inspect_recursion_limit", COUNTER_SUM);
     dt->c_nofp = counters_register("detect.nofp_inspected", COUNTER_SUM);
     dt->c_inspected = counters_register("detect.rules_inspected", COUNTER_SUM);
@@ -257,6 +258,10 @@ const PacketAlerts *detect_packet_alerts(const Packet *p)
 
 void detect_packet_alerts_free(Packet *p)
 {
+    PacketAlerts *pa = p->alerts;
+    if (pa != NULL) {
+        free(pa->stream_log);
+    }
     free(p->alerts);
     p->alerts = NULL;
     p->n_alerts = 0;
@@ -348,6 +353,9 @@ void detect_packet(DetectThread *dt, Packet *p)
         }
     }
     p->n_alerts = pa ? pa->n : 0;
+    if (pa != NULL && pa->n_discarded > 0) {
+        counters_add(dt->counters, dt->c_alert_overflow, pa->n_discarded);
+    }
 }
 
 void detect_print_keywords(FILE *out)

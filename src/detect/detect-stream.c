@@ -27,6 +27,8 @@
 #include "util/util-error.h"
 
 #define STREAM_NEED_MAX 65535u
+/* Stream alert payload bound (Suricata's payload-buffer-size default: 4kb). */
+#define DETECT_STREAM_LOG_MAX 4096u
 
 /* ---- classification (build time) ---------------------------------------- */
 
@@ -239,9 +241,30 @@ static bool inspect_view(DetectThread *dt, Packet *sv, PacketAlerts *pa, bool re
     return stop;
 }
 
+/* Stream alerts log the direction's stored data (gaps marked), taken now
+ * while the flow is locked and the data still held. */
+static void fill_stream_log(const Packet *p, PacketAlerts *pa, uint16_t n_before)
+{
+    bool any = false;
+    for (uint16_t i = n_before; i < pa->n; i++) {
+        any = any || (pa->alerts[i].flags & PACKET_ALERT_F_STREAM);
+    }
+    if (!any || p->flow == NULL) {
+        return;
+    }
+    if (pa->stream_log == NULL && (pa->stream_log = malloc(DETECT_STREAM_LOG_MAX)) == NULL) {
+        return;
+    }
+    bool ts = (p->stream_flags & PKT_STREAM_TOSERVER) != 0;
+    pa->stream_log_len = stream_log_payload(p->flow, ts, pa->stream_log, DETECT_STREAM_LOG_MAX);
+}
+
 bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
 {
     hits_clear(dt);
+    if (pa != NULL) {
+        pa->stream_log_len = 0;
+    }
     if (p->stream_data == NULL || p->stream_data_len == 0 || p->l4 != PKT_L4_TCP ||
         (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
         return false;
@@ -255,7 +278,11 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     make_view_packet(p, reversed, &sv);
     dt->stream_insp = true;
     dt->min_match_end = ov > 0 ? ov + 1 : 0;
+    uint16_t n_before = pa != NULL ? pa->n : 0;
     bool stop = inspect_view(dt, &sv, pa, reversed);
+    if (pa != NULL) {
+        fill_stream_log(p, pa, n_before);
+    }
     dt->stream_insp = false;
     dt->min_match_end = 0;
     p->flags |= sv.flags & (PKT_F_DROP | PKT_F_ALERTED);

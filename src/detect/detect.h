@@ -66,6 +66,11 @@ typedef struct PacketAlerts {
     uint16_t n;
     uint16_t n_discarded;        // matches beyond the cap
     PacketAlert alerts[DETECT_ALERTS_MAX];
+    /* What stream alerts of this packet log as their payload (the stream
+     * engine's stored data of the view's direction, gaps marked); filled
+     * when a stream match is queued, reused across packets. */
+    uint8_t *stream_log;
+    uint32_t stream_log_len;
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {

@@ -76,13 +76,51 @@ const Packet *output_alert_packet(const Packet *p, const PacketAlert *pa, Packet
     return tmp;
 }
 
-/* Stream matches log the stream data they matched (Suricata: "stream": 1). */
+/* packet_info.linktype_name: the names Suricata prints (libpcap's for most,
+ * "IPv4"/"IPv6" for the raw IP link types, "RAW2" for 101), "n/a" otherwise. */
+static const char *linktype_name(int linktype)
+{
+    switch (linktype) {
+    case 0:
+        return "NULL";
+    case 1:
+        return "EN10MB";
+    case 9:
+        return "PPP";
+    case 12:
+        return "RAW";
+    case 101:
+        return "RAW2";
+    case 104:
+        return "C_HDLC";
+    case 113:
+        return "LINUX_SLL";
+    case 228:
+        return "IPv4";
+    case 229:
+        return "IPv6";
+    case 276:
+        return "LINUX_SLL2";
+    case 778:
+        return "GRE_RAW";
+    default:
+        return "n/a";
+    }
+}
+
+/* Stream matches log the stream data held for their direction, gaps marked
+ * (Suricata: "stream": 1). */
 static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                           const PacketAlert *pa)
 {
     bool stream = (pa->flags & PACKET_ALERT_F_STREAM) && p->stream_data != NULL;
     const uint8_t *data = stream ? p->stream_data : p->payload;
     uint32_t len = stream ? p->stream_data_len : p->payload_len;
+    const PacketAlerts *all = p->alerts;
+    if (stream && all != NULL && all->stream_log_len > 0) {
+        data = all->stream_log;      // the stored stream, gaps marked
+        len = all->stream_log_len;
+    }
     if (oc->alert_payload && len > 0) {
         json_base64(jb, "payload", data, len);
     }
@@ -108,6 +146,40 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_close_object(jb);
 }
 
+/* "verdict": what happened to the packet as a whole (Suricata 7+): "drop"
+ * when inline and dropped, "pass" when a pass rule matched, else "alert";
+ * reject rules add where the reset or ICMP error goes and what it is. */
+static void write_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
+{
+    const PacketAlerts *all = p->alerts;
+    int reject = -1;
+    bool pass = false;
+    for (uint16_t i = 0; all != NULL && i < p->n_alerts && i < DETECT_ALERTS_MAX; i++) {
+        uint8_t a = all->alerts[i].action;
+        pass = pass || a == DETECT_ACTION_PASS;
+        if (a >= DETECT_ACTION_REJECT && a <= DETECT_ACTION_REJECT_BOTH && reject < 0) {
+            reject = a;
+        }
+    }
+    const char *action = "alert";
+    if ((p->flags & PKT_F_DROP) && oc->is_inline) {
+        action = "drop";
+    } else if (pass) {
+        action = "pass";
+    }
+    json_open_object(jb, "verdict");
+    json_str(jb, "action", action);
+    if (reject >= 0) {
+        json_str(jb, "reject_target", reject == DETECT_ACTION_REJECT_DST    ? "to_server"
+                                      : reject == DETECT_ACTION_REJECT_BOTH ? "both"
+                                                                            : "to_client");
+        json_open_array(jb, "reject");
+        json_str(jb, NULL, p->proto == 6 ? "tcp-reset" : "icmp-prohib");
+        json_close_array(jb);
+    }
+    json_close_object(jb);
+}
+
 void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                             const PacketAlert *pa)
 {
@@ -123,7 +195,9 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_base64(jb, "packet", p->data, p->caplen);
         json_open_object(jb, "packet_info");
         json_i64(jb, "linktype", p->linktype);
+        json_str(jb, "linktype_name", linktype_name((int)p->linktype));
         json_close_object(jb);
     }
+    write_verdict(jb, oc, p);
     json_close_object(jb);
 }

@@ -329,9 +329,6 @@ static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        if (pa->action == DETECT_ACTION_PASS) {
-            continue;
-        }
         atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);
@@ -353,9 +350,6 @@ void output_packet_alerts(OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        if (pa->action == DETECT_ACTION_PASS) {
-            continue;
-        }
         atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);

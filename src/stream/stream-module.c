@@ -35,7 +35,7 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
     }
     pthread_mutex_lock(&f->lock);
     stream_packet(data, p);
-    p->flow_state = f->state; // the session may have moved the flow's state
+    p->flow_state = stream_packet_flow_state(f); // the session may have moved it
     pthread_mutex_unlock(&f->lock);
     return TM_OK;
 }

@@ -392,11 +392,30 @@ static void establish(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
     state_open(st, f, ssn, p);
 }
 
+/* An answer to the SYN must echo the initiator's timestamp (RFC 7323
+ * section 4.3): a different TSecr, or one when the SYN carried no timestamp,
+ * did not come from the host the SYN reached (Suricata: pkt_invalid_timestamp,
+ * the packet is ignored). */
+static bool syn_sent_echo_ok(const TcpStream *init, const Packet *p)
+{
+    if (!p->tcp.has_ts || p->tcp.ts_ecr == 0) {
+        return true;
+    }
+    if (init->flags & STREAM_F_TS) {
+        return init->last_ts == 0 || p->tcp.ts_ecr == init->last_ts;
+    }
+    return false;
+}
+
 static void syn_sent_from_responder(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
 {
     TcpStream *init = &ssn->streams[ssn->init_dir];
     TcpStream *resp = &ssn->streams[1 - ssn->init_dir];
     uint8_t fl = tcp_flags_syn_ack(p);
+    if (!syn_sent_echo_ok(init, p)) {
+        stream_event(st, p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP);
+        return;
+    }
     if (fl & TH_RST) {
         if ((fl & TH_ACK) && p->tcp.ack == init->isn + 1) {
             set_state(f, ssn, TCP_CLOSED);
@@ -512,6 +531,24 @@ static void syn_recv_4whs(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
     }
 }
 
+/* The SYN/ACK sender speaks again before the initiator's ACK was seen. With
+ * stream.async-oneside, a packet continuing its sequence space means only
+ * this side is visible: the session goes on one-sided (Suricata does the
+ * same), and what it acks tells what the unseen side sent. */
+static void responder_after_synack(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
+{
+    TcpStream *init = &ssn->streams[ssn->init_dir];
+    TcpStream *resp = &ssn->streams[1 - ssn->init_dir];
+    if (!g_stream_cfg.async_oneside || !(p->tcp.flags & TH_ACK) ||
+        p->tcp.seq != resp->next_seq) {
+        stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
+        return;
+    }
+    ssn->flags |= SSN_F_ASYNC;
+    init->flags &= (uint16_t)~STREAM_F_SEEN;
+    establish(st, f, ssn, p);
+}
+
 static void state_syn_recv(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p)
 {
     TcpStream *init = &ssn->streams[ssn->init_dir];
@@ -531,7 +568,7 @@ static void state_syn_recv(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
         return;
     }
     if (!from_init) {
-        stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
+        responder_after_synack(st, f, ssn, p);
         return;
     }
     if (!(fl & TH_ACK)) {

@@ -87,3 +87,23 @@ void stream_flow_record(const Flow *f, JsonBuf *jb)
     json_str(jb, "state", stream_state_name(f));
     json_close_object(jb);
 }
+
+bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server)
+{
+    if (f == NULL || f->key.proto != 6 || f->protoctx == NULL) {
+        return false;
+    }
+    const TcpSession *ssn = f->protoctx;
+    *client = ssn->streams[0].next_seq - ssn->streams[0].isn;
+    *server = ssn->streams[1].next_seq - ssn->streams[1].isn;
+    return true;
+}
+
+uint8_t stream_packet_flow_state(const Flow *f)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || ssn->state <= TCP_ESTABLISHED || f->state != FLOW_STATE_ESTABLISHED) {
+        return (uint8_t)f->state;
+    }
+    return FLOW_STATE_CLOSED;
+}

@@ -127,6 +127,22 @@ typedef void (*StreamRecvFn)(Flow *f, uint8_t dir, int note, const uint8_t *data
 #define STREAM_MAX_SUBSCRIBERS 8
 int stream_subscribe(uint8_t dir, StreamRecvFn fn, void *user);
 
+/* The EVE payload of a stream alert: the stored data of one direction
+ * (toserver: the flow client's), oldest first, "[N bytes missing]" written
+ * where data is missing. Copies at most cap bytes into out; returns the
+ * length. Caller holds f->lock. */
+uint32_t stream_log_payload(const Flow *f, bool toserver, uint8_t *out, uint32_t cap);
+
+/* Sequence space each side has used so far (next_seq - ISN, the SYN and
+ * FIN included, as Suricata's stream_size counts it): client is the flow
+ * client's. False without a session. Caller holds f->lock. */
+bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
+
+/* The flow state a packet of f sees once the stream engine handled it:
+ * the flow's, except that a session closing down (a FIN sent) is no longer
+ * established for flow:established. Caller holds f->lock. */
+uint8_t stream_packet_flow_state(const Flow *f);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);

@@ -1,7 +1,7 @@
 /* Flow counters: flow.pkts, flow.bytes (with toserver, toclient, either,
  * both, and the older flow.pkts_toserver style names), flow.age, and
- * stream_size. All are checked on every packet of the flow, with the flow's
- * counters as of this packet. */
+ * stream_size (the stream engine's sequence-space counts). All are checked
+ * on every packet of the flow, with the counters as of this packet. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
 #include "flow/flow-types.h"
+#include "stream/stream.h"
 #include "util/util-error.h"
 
 enum { FC_TOSERVER = 0, FC_TOCLIENT, FC_EITHER, FC_BOTH };
@@ -146,12 +147,13 @@ enum { SS_SERVER = 0, SS_CLIENT, SS_BOTH, SS_EITHER };
 
 bool detect_stream_size(const Packet *p, uint64_t *client, uint64_t *server)
 {
-    const Flow *f = p->flow;
-    if (f == NULL || p->proto != 6 || f->key.proto != 6) {
+    uint32_t cli;
+    uint32_t srv;
+    if (p->proto != 6 || !stream_seq_sizes(p->flow, &cli, &srv)) {
         return false;
     }
-    *client = f->bytes_toserver;
-    *server = f->bytes_toclient;
+    *client = cli;
+    *server = srv;
     return true;
 }
 

@@ -29,6 +29,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_itype, &detect_kw_icode, &detect_kw_icmp_id, &detect_kw_icmp_seq,
     &detect_kw_threshold, &detect_kw_detection_filter,
     &detect_kw_decode_event,
+    &detect_kw_stream_event,
     &detect_kw_ipv4_hdr, &detect_kw_ipv6_hdr, &detect_kw_tcp_hdr, &detect_kw_udp_hdr,
     &detect_kw_icmpv4_hdr, &detect_kw_icmpv6_hdr,
     &detect_kw_vlan_id, &detect_kw_vlan_layers,

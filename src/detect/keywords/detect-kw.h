@@ -47,6 +47,7 @@ extern const DetectKeyword detect_kw_itype, detect_kw_icode, detect_kw_icmp_id,
     detect_kw_icmp_seq;
 extern const DetectKeyword detect_kw_threshold, detect_kw_detection_filter;
 extern const DetectKeyword detect_kw_decode_event;
+extern const DetectKeyword detect_kw_stream_event;
 extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
     detect_kw_flow_pkts_toserver, detect_kw_flow_pkts_toclient, detect_kw_flow_bytes_toserver,
     detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;

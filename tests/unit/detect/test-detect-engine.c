@@ -585,6 +585,48 @@ static void decode_event_rule_matches_raised_event(void **state)
     detect_engine_free(de);
 }
 
+static void stream_event_rule_matches_raised_stream_event(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any any (msg:\"bad ts\"; "
+                                   "stream-event:pkt_invalid_timestamp; sid:2210044;)", NULL);
+    assert_int_equal(de->loaded, 1);
+    Packet p = { 0 };
+    test_tcp(&p, NULL, 0);
+    p.events[0] = (uint16_t)decode_event_by_name("stream.pkt_invalid_ack");
+    p.n_events = 1;
+    assert_int_equal(test_run(de, &p), 0);
+    p.events[0] = (uint16_t)decode_event_by_name("stream.pkt_invalid_timestamp");
+    assert_int_equal(test_run(de, &p), 1);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void stream_event_refuses_unknown_and_decoder_names(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any any (stream-event:no_such; sid:1;)\n"
+                                   "alert tcp any any -> any any (stream-event:ipv4.trunc_pkt; "
+                                   "sid:2;)\n"
+                                   "alert tcp any any -> any any (stream-event:; sid:3;)", NULL);
+    assert_int_equal(de->loaded, 0);
+    detect_engine_free(de);
+}
+
+static void shipped_stream_event_rules_all_load(void **state)
+{
+    (void)state;
+    const char *src = getenv("VG_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/etc/rules/stream-events.rules", src ? src : ".");
+    DetectEngine *de = detect_engine_new_empty();
+    (void)detect_engine_load_classification_string(de, test_classes, "t");
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_file(de, path), 0);
+    assert_true(de->loaded > 40);
+    detect_engine_free(de);
+}
+
 static void shipped_decoder_event_rules_all_load(void **state)
 {
     (void)state;
@@ -652,6 +694,9 @@ int main(void)
         cmocka_unit_test(header_keywords_match_fields),
         cmocka_unit_test(decode_event_rule_matches_raised_event),
         cmocka_unit_test(shipped_decoder_event_rules_all_load),
+        cmocka_unit_test(stream_event_rule_matches_raised_stream_event),
+        cmocka_unit_test(stream_event_refuses_unknown_and_decoder_names),
+        cmocka_unit_test(shipped_stream_event_rules_all_load),
         cmocka_unit_test(thread_requires_built_engine),
         cmocka_unit_test(print_keywords_lists_content),
     };

@@ -9,6 +9,7 @@
 
 #include "decode/decode.h"
 #include "detect-test.h"
+#include "../stream/stream-test-util.h"
 
 #define R(opts) "alert ip any any -> any any (" opts " sid:1;)"
 
@@ -189,18 +190,56 @@ static void flow_age_in_seconds(void **state)
     assert_int_equal(flow_match(R("flow.age:>20;"), 1, 0, 0, 0, 20), 0);
 }
 
-static void stream_size_sides(void **state)
+/* One rule against the client's last ACK of a session where the client sent
+ * cli and the server srv after the handshake (stream_size counts the
+ * sequence space: SYN included). */
+static int size_match(const char *rule, const char *cli, const char *srv)
+{
+    DetectEngine *de = test_engine(rule, NULL);
+    if (de == NULL || de->loaded != 1) {
+        detect_engine_free(de);
+        return -1;
+    }
+    TestConn tc;
+    assert_int_equal(tc_init(&tc, NULL), 0);
+    tc_handshake(&tc);
+    uint32_t cl = (uint32_t)strlen(cli);
+    uint32_t sl = (uint32_t)strlen(srv);
+    if (cl > 0) {
+        tc_pkt(&tc, TS, TH_ACK | TH_PUSH, 1001, 5001, cli);
+    }
+    if (sl > 0) {
+        tc_pkt(&tc, TC, TH_ACK | TH_PUSH, 5001, 1001 + cl, srv);
+    }
+    Packet *p = tc_pkt(&tc, TS, TH_ACK, 1001 + cl, 5001 + sl, NULL);
+    int n = test_run(de, p);
+    detect_packet_alerts_free(p);
+    tc_deinit(&tc);
+    detect_engine_free(de);
+    return n;
+}
+
+static void stream_size_counts_sequence_space_per_side(void **state)
 {
     (void)state;
-    const char *r = "alert tcp any any -> any any (stream_size:server,>,100; sid:1;)";
-    assert_int_equal(flow_match(r, 1, 1, 0, 101, 0), 1);
+    const char *r = "alert tcp any any -> any any (stream_size:server,>,5; sid:1;)";
+    assert_int_equal(size_match(r, "", "hello"), 1);         // SYN/ACK + 5
+    assert_int_equal(size_match(r, "a longer request", "hell"), 0);
+    r = "alert tcp any any -> any any (stream_size:client,=,4; sid:1;)";
+    assert_int_equal(size_match(r, "GET", ""), 1);
+    r = "alert tcp any any -> any any (stream_size:both, >=, 3; sid:1;)";
+    assert_int_equal(size_match(r, "ab", "cd"), 1);
+    assert_int_equal(size_match(r, "ab", "c"), 0);
+    r = "alert tcp any any -> any any (stream_size:either,!=,1; sid:1;)";
+    assert_int_equal(size_match(r, "", ""), 0);
+    assert_int_equal(size_match(r, "x", ""), 1);
+}
+
+static void stream_size_needs_a_session(void **state)
+{
+    (void)state;
+    const char *r = "alert tcp any any -> any any (stream_size:either,>=,0; sid:1;)";
     assert_int_equal(flow_match(r, 1, 1, 500, 100, 0), 0);
-    r = "alert tcp any any -> any any (stream_size:both, >=, 10; sid:1;)";
-    assert_int_equal(flow_match(r, 1, 1, 10, 10, 0), 1);
-    assert_int_equal(flow_match(r, 1, 1, 10, 9, 0), 0);
-    r = "alert tcp any any -> any any (stream_size:either,!=,5; sid:1;)";
-    assert_int_equal(flow_match(r, 1, 1, 5, 5, 0), 0);
-    assert_int_equal(flow_match(r, 1, 1, 5, 6, 0), 1);
     char err[DETECT_ERR_MAX];
     assert_int_not_equal(test_parse(R("stream_size:server,~,5;"), err, sizeof(err)), 0);
     assert_int_not_equal(test_parse(R("stream_size:server,>;"), err, sizeof(err)), 0);
@@ -411,7 +450,8 @@ int main(void)
         cmocka_unit_test(sticky_header_rule_is_not_ip_only),
         cmocka_unit_test(flow_pkts_and_bytes_by_direction),
         cmocka_unit_test(flow_age_in_seconds),
-        cmocka_unit_test(stream_size_sides),
+        cmocka_unit_test(stream_size_counts_sequence_space_per_side),
+        cmocka_unit_test(stream_size_needs_a_session),
         cmocka_unit_test(vlan_id_layers_any_all),
         cmocka_unit_test(vlan_layers_counts_tags),
         cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),

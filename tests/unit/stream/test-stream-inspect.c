@@ -227,6 +227,40 @@ static void flow_end_flush_without_session_does_nothing(void **state)
     assert_int_equal(stream_flow_end_flush(&g_tc.f, on_flush, &fl), 0);
 }
 
+static void log_payload_marks_missing_bytes(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "VERY");
+    tc_pkt(&g_tc, TS, TH_ACK, 1009, 5001, "DATA");
+    uint8_t out[64];
+    uint32_t n = stream_log_payload(&g_tc.f, true, out, sizeof(out));
+    assert_int_equal(n, strlen("VERY[4 bytes missing]DATA"));
+    assert_memory_equal(out, "VERY[4 bytes missing]DATA", n);
+}
+
+static void log_payload_is_bounded_by_cap(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "VERY");
+    tc_pkt(&g_tc, TS, TH_ACK, 1009, 5001, "DATA");
+    uint8_t out[8];
+    assert_int_equal(stream_log_payload(&g_tc.f, true, out, sizeof(out)), 8);
+    assert_memory_equal(out, "VERY[4 b", 8);
+    assert_int_equal(stream_log_payload(&g_tc.f, true, out, 0), 0);
+}
+
+static void log_payload_without_session_or_data_is_empty(void **state)
+{
+    (void)state;
+    uint8_t out[8];
+    assert_int_equal(stream_log_payload(&g_tc.f, true, out, sizeof(out)), 0);
+    tc_handshake(&g_tc);
+    assert_int_equal(stream_log_payload(&g_tc.f, false, out, sizeof(out)), 0);
+    assert_int_equal(stream_log_payload(NULL, true, out, sizeof(out)), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -243,6 +277,9 @@ int main(void)
         T(subscriber_receives_each_piece_once_then_close),
         T(flow_end_flush_hands_over_unacked_data),
         T(flow_end_flush_without_session_does_nothing),
+        T(log_payload_marks_missing_bytes),
+        T(log_payload_is_bounded_by_cap),
+        T(log_payload_without_session_or_data_is_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

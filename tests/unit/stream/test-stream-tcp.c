@@ -47,6 +47,17 @@ static void handshake_establishes_session_and_flow(void **state)
     assert_int_equal(tc_counter("tcp.synack"), 1);
 }
 
+static void fin_ends_established_for_packets_not_for_the_flow(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_ESTABLISHED);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);     // EVE flow state
+    assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_CLOSED);
+}
+
 static void synack_with_wrong_ack_raises_event(void **state)
 {
     (void)state;
@@ -65,6 +76,48 @@ static void synack_resend_with_different_ack_raises_event(void **state)
     assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK));
     p = tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
     assert_int_equal(p->n_events, 0);     // a plain retransmission is fine
+}
+
+/* The SYN of the session carries TSval tsval (0: no timestamp option). */
+static void syn_with_ts(uint32_t tsval)
+{
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 65535);
+    p->tcp.has_ts = tsval != 0;
+    p->tcp.ts_val = tsval;
+    stream_packet(g_tc.st, p);
+}
+
+static Packet *answer_with_ecr(uint8_t flags, uint32_t ecr)
+{
+    Packet *p = tc_pkt_opts(&g_tc, TC, flags, 5000, 1001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 100;
+    p->tcp.ts_ecr = ecr;
+    stream_packet(g_tc.st, p);
+    return p;
+}
+
+static void syn_sent_answer_echoing_another_timestamp_is_ignored(void **state)
+{
+    (void)state;
+    syn_with_ts(777);
+    Packet *p = answer_with_ecr(TH_RST | TH_ACK, 100);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+    p = answer_with_ecr(TH_SYN | TH_ACK, 777);
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
+static void syn_sent_echo_without_timestamp_in_syn_is_invalid(void **state)
+{
+    (void)state;
+    syn_with_ts(0);
+    Packet *p = answer_with_ecr(TH_SYN | TH_ACK, 5);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+    p = answer_with_ecr(TH_SYN | TH_ACK, 0);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
 }
 
 static void simultaneous_open_establishes(void **state)
@@ -255,6 +308,36 @@ static void async_oneside_establishes_on_client_ack(void **state)
     assert_true(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
 }
 
+static int setup_async_midstream(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  midstream: true\n  async-oneside: true\n");
+}
+
+/* Only the server side is captured: SYN/ACK, then its data. */
+static void async_oneside_continues_after_synack_from_its_sender(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5001, 1001, "* OK ready");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_true(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
+    p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5011, 1015, "* BYE");   // acks unseen data
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_ACK));
+    assert_true(p->stream_flags & PKT_STREAM_ADDED);
+}
+
+static void synack_sender_out_of_sequence_is_wrong_direction(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 9000, 1001, "late");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+}
+
 static void without_async_oneside_client_ack_keeps_syn_sent(void **state)
 {
     (void)state;
@@ -305,6 +388,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(handshake_establishes_session_and_flow),
         T(synack_with_wrong_ack_raises_event),
+        T(fin_ends_established_for_packets_not_for_the_flow),
+        T(syn_sent_answer_echoing_another_timestamp_is_ignored),
+        T(syn_sent_echo_without_timestamp_in_syn_is_invalid),
         T(synack_resend_with_different_ack_raises_event),
         T(simultaneous_open_establishes),
         T(final_ack_with_wrong_ack_is_evasion_event),
@@ -322,6 +408,10 @@ int main(void)
         T(without_midstream_data_first_is_not_tracked),
         TM(midstream_picks_up_established_session),
         TA(async_oneside_establishes_on_client_ack),
+        cmocka_unit_test_setup_teardown(async_oneside_continues_after_synack_from_its_sender,
+                                        setup_async_midstream, teardown),
+        cmocka_unit_test_setup_teardown(synack_sender_out_of_sequence_is_wrong_direction,
+                                        setup_async_midstream, teardown),
         T(without_async_oneside_client_ack_keeps_syn_sent),
         T(bad_checksum_is_counted_and_ignored),
         T(rst_without_session_raises_event),
