@@ -14,8 +14,9 @@
    quoted in an ICMP error as a view of the message), and after the first IP
    header of a frame captured short (its total length exceeds the captured
    bytes, so the decoder stops there with ipv4.trunc_pkt / ipv6.trunc_pkt).
-   VLAN counts frames, as Suricata's counters do: decoder.vlan is the frames
-   with at least one tag, decoder.vlan_qinq those with two or more.
+   VLAN tags are counted by level, as Suricata's counters do: decoder.vlan
+   is the frames with at least one tag, decoder.vlan_qinq those with two or
+   more (a VLAN id in an ERSPAN header takes a level without being counted).
 
 Known differences: tools/shared-captures-known-diffs.txt lists captures whose
 counts are expected to differ, one per line with the reason (see that file).
@@ -38,6 +39,7 @@ import concurrent.futures as cf
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,13 +56,15 @@ COUNTED = {"ip": "ipv4", "ipv6": "ipv6", "tcp": "tcp", "udp": "udp", "icmp": "ic
 # Layers a packet decoder goes through on its way to IP and transport: link
 # layers, tags, shims and tunnels Suricata decodes (and vigil with it).
 THROUGH = {
-    "eth", "ethertype", "vlan", "ieee8021ah", "cfp", "vntag", "nsh", "pppoes", "ppp",
+    "eth", "ethertype", "vlan", "ieee8021ad", "ieee8021ah", "cfp", "vntag", "nsh", "pppoes", "ppp",
     "chdlc", "sll", "null", "loop", "raw", "mpls", "pwethcw", "pwethnocw", "gre",
-    "erspan", "vxlan", "teredo", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr",
+    "erspan", "vxlan", "teredo", "geneve", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr",
     "ipv6.dstopts",
 }
-# Layers the decoder looks for inside a UDP payload (by port).
-AFTER_UDP = {"vxlan", "teredo"}
+# Layers the decoder looks for inside a UDP payload, by destination port
+# (None: either port; tshark dissects VXLAN on either, Suricata wants dst).
+AFTER_UDP = {"vxlan": "4789", "teredo": None, "geneve": None}
+VLAN_TAGS = ("vlan", "ieee8021ad")
 
 
 def captures(root):
@@ -123,13 +127,22 @@ def run_vigil(engine, cap, timeout):
 
 # Bytes of the layers that can come before the first IP header, to find how
 # many captured bytes that header has (an unknown layer: assume it is short).
-LINK_LEN = {"eth": 14, "ethertype": 0, "vlan": 4, "ieee8021ah": 18, "pppoes": 6, "ppp": 2,
-            "chdlc": 4, "sll": 16, "null": 4, "loop": 4, "raw": 0, "mpls": 4}
+LINK_LEN = {"eth": 14, "ethertype": 0, "vlan": 4, "ieee8021ad": 4, "ieee8021ah": 18,
+            "vntag": 6, "pppoes": 6, "ppp": 2, "chdlc": 4, "sll": 16, "null": 4, "loop": 4,
+            "raw": 0, "mpls": 4}
 # tshark as a decoder without reassembly sees it: an IPv4 total length of 0
 # is an error, not TSO; a first fragment shows its transport header and
 # later fragments none (vigil has no defrag stage yet).
 TSHARK_PREFS = ("ip.tso_support:FALSE", "ip.defragment:FALSE", "ipv6.defragment:FALSE")
-TSHARK_FIELDS = ("frame.protocols", "frame.cap_len", "ip.len", "ip.hdr_len", "ipv6.plen")
+TSHARK_FIELDS = ("frame.protocols", "frame.cap_len", "ip.len", "ip.hdr_len", "ipv6.plen",
+                 "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message")
+# tshark's words for an IP header longer than the bytes its enclosing layer
+# gives it (PPPoE length, outer IP length, ...): (layer, length field).
+TSHARK_SHORT_IP = (
+    (re.compile(r"IPv4 total length exceeds packet length \((\d+) bytes\)"), "ip", "ip.len"),
+    (re.compile(r"IPv6 payload length exceeds framing length \((-?\d+) bytes\)"), "ipv6",
+     "ipv6.plen"),
+)
 
 
 def first_int(value):
@@ -151,12 +164,60 @@ def ip_is_short(protos, i, rec):
             return True
         total = 40 + plen
     offset = 0
-    for proto in protos[:i]:
+    for j, proto in enumerate(protos[:i]):
         if proto not in LINK_LEN:
             return False             # behind an unknown layer: trust tshark
         offset += LINK_LEN[proto]
+        if proto == "ppp":
+            # Cisco HDLC under a PPP link type: no PPP header at all; else
+            # the address and control bytes when tshark saw them.
+            if protos[j + 1] == "chdlc":
+                offset -= LINK_LEN[proto]
+            elif rec["ppp.address"]:
+                offset += 2
     cap_len = first_int(rec["frame.cap_len"]) or 0
     return total > cap_len - offset
+
+
+def udp_tunnel(proto, udp_dports, n_udp):
+    """Whether the decoder enters proto in the payload of the n_udp-th UDP
+    header of the frame (dst ports in udp_dports, in order)."""
+    if proto not in AFTER_UDP:
+        return False
+    want = AFTER_UDP[proto]
+    return want is None or (n_udp <= len(udp_dports) and udp_dports[n_udp - 1] == want)
+
+
+def erspan_type2(rec, n_gre):
+    """ERSPAN behind the n_gre-th GRE header is type I or II (GRE type 0x88BE);
+    type III (0x22EB) is not decoded by Suricata."""
+    protos = rec["gre.proto"].split(",")
+    return n_gre <= len(protos) and protos[n_gre - 1].lower() == "0x88be"
+
+
+def short_nested_ip(rec):
+    """(layer, occurrence) of the IP header tshark found longer than its
+    enclosing layer allows, or None. tshark does not say which header it
+    means: the first nested one (occurrence >= 1) longer than the bytes it
+    names, else the first one."""
+    for regex, layer, field in TSHARK_SHORT_IP:
+        m = regex.search(rec["_ws.expert.message"])
+        if not m:
+            continue
+        avail = int(m.group(1))
+        lens = [int(v) if v.isdigit() else 0 for v in rec[field].split(",")]
+        if layer == "ipv6":
+            avail = max(avail, 0)
+        for k in list(range(1, len(lens))) + [0]:
+            if k < len(lens) and lens[k] > avail:
+                return layer, k
+    return None
+
+
+def erspan_vlan(rec, n_erspan):
+    """Whether the n_erspan-th (0-based) ERSPAN header carries a VLAN id."""
+    vlans = rec["erspan.vlan"].split(",")
+    return n_erspan < len(vlans) and vlans[n_erspan] not in ("", "0")
 
 
 def tshark_walk(rec):
@@ -168,11 +229,13 @@ def tshark_walk(rec):
     there; Suricata does not decode IPv4 AH), and never past TCP, ICMP,
     ICMPv6, or a first IP header that does not fit the captured bytes."""
     protos = rec["frame.protocols"].strip().split(":")
+    udp_dports = rec["udp.dstport"].split(",")
     counts = collections.Counter()
+    short = short_nested_ip(rec)
     last_ip = None
     prev = None
     for i, proto in enumerate(protos):
-        if prev == "udp" and proto not in AFTER_UDP:
+        if prev == "udp" and not udp_tunnel(proto, udp_dports, counts["udp"]):
             return counts, proto
         if prev in ("tcp", "icmp", "icmpv6"):
             return counts, proto
@@ -182,13 +245,24 @@ def tshark_walk(rec):
             if proto in ("ip", "ipv6"):
                 if last_ip is None and ip_is_short(protos, i, rec):
                     return counts, "(short ip)"
+                if short == (proto, counts[key] - 1):
+                    return counts, "(short inner ip)"
                 last_ip = proto
         elif proto == "ah" and last_ip == "ipv6":
             pass
+        elif proto == "erspan" and not erspan_type2(rec, protos[:i].count("gre")):
+            return counts, "erspan3"
         elif proto not in THROUGH:
             return counts, proto
-        if proto == "vlan":
-            counts["vlan_tags"] += 1
+        if proto in VLAN_TAGS:
+            # Suricata counts a tag by its level: vlan, vlan_qinq, vlan_qinqinq
+            level = counts["vlan_level"]
+            counts[("vlan", "vlan_qinq", "vlan_qinqinq", "vlan_deeper")[min(level, 3)]] += 1
+            counts["vlan_level"] += 1
+        elif proto == "erspan" and erspan_vlan(rec, counts["erspan"]):
+            counts["vlan_level"] += 1  # ERSPAN's VLAN id takes a level, uncounted
+        if proto == "erspan":
+            counts["erspan"] += 1
         prev = proto
     return counts, None
 
@@ -209,10 +283,8 @@ def tshark_counts(cap, timeout, stops):
         if len(cols) != len(TSHARK_FIELDS):
             continue
         c, stop = tshark_walk(dict(zip(TSHARK_FIELDS, cols)))
-        for k in ("ipv4", "ipv6", "tcp", "udp", "icmpv4", "icmpv6"):
+        for k in FIELDS:
             counts[k] += c[k]
-        counts["vlan"] += c["vlan_tags"] >= 1
-        counts["vlan_qinq"] += c["vlan_tags"] >= 2
         if stop is not None:
             stops[stop] += 1
     return counts
