@@ -199,7 +199,10 @@ def short_nested_ip(rec):
     """(layer, occurrence) of the IP header tshark found longer than its
     enclosing layer allows, or None. tshark does not say which header it
     means: the first nested one (occurrence >= 1) longer than the bytes it
-    names, else the first one."""
+    names, else the first one. Not under FabricPath, whose trailing FCS
+    tshark takes off the inner frame (a packet decoder does not)."""
+    if ":cfp:" in rec["frame.protocols"]:
+        return None
     for regex, layer, field in TSHARK_SHORT_IP:
         m = regex.search(rec["_ws.expert.message"])
         if not m:
