@@ -41,6 +41,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,7 @@ THROUGH = {
 # (None: either port; tshark dissects VXLAN on either, Suricata wants dst).
 AFTER_UDP = {"vxlan": "4789", "teredo": None, "geneve": None}
 VLAN_TAGS = ("vlan", "ieee8021ad")
+IP_LAYERS = ("ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "ah")
 
 
 def captures(root):
@@ -169,11 +171,12 @@ def ip_is_short(protos, i, rec):
             return False             # behind an unknown layer: trust tshark
         offset += LINK_LEN[proto]
         if proto == "ppp":
-            # Cisco HDLC under a PPP link type: no PPP header at all; else
-            # the address and control bytes when tshark saw them.
+            # Cisco HDLC under a PPP link type: no PPP header at all; a PPP
+            # link type frame may have the address and control bytes
+            # (PPPoE never has them).
             if protos[j + 1] == "chdlc":
                 offset -= LINK_LEN[proto]
-            elif rec["ppp.address"]:
+            elif j == 0 and rec["ppp.address"]:
                 offset += 2
     cap_len = first_int(rec["frame.cap_len"]) or 0
     return total > cap_len - offset
@@ -226,7 +229,18 @@ def erspan_vlan(rec, n_erspan):
 def tshark_walk(rec):
     """Counts of one frame and the layer that ended the walk (None: the end).
 
-    rec maps TSHARK_FIELDS to tshark's text. A layer is counted when the walk
+    A frame whose IPv6 header has a bad version shows no "ipv6" layer in
+    tshark, but the decoder did reach IPv6 (counted, then
+    ipv6.wrong_ip_version)."""
+    counts, stop = tshark_walk_layers(rec)
+    if "Bogus IPv6 version" in rec["_ws.expert.message"] and "ipv6" not in \
+            rec["frame.protocols"].split(":"):
+        counts["ipv6"] += 1
+    return counts, stop
+
+
+def tshark_walk_layers(rec):
+    """The walk itself. rec maps TSHARK_FIELDS to tshark's text. A layer is counted when the walk
     reaches it; the walk goes on only through THROUGH layers, into a UDP
     payload only for AFTER_UDP, past AH only under IPv6 (an extension header
     there; Suricata does not decode IPv4 AH), and never past TCP, ICMP,
@@ -242,6 +256,11 @@ def tshark_walk(rec):
             return counts, proto
         if prev in ("tcp", "icmp", "icmpv6"):
             return counts, proto
+        if proto == "eth" and prev in IP_LAYERS:
+            return counts, "eth-in-ip"   # IP protocol 143 (SRv6 L2): not decoded
+        if prev == "ipv6" and proto.startswith("ipv6.") and \
+                first_int(rec["ipv6.plen"]) == 0 and counts["ipv6"] == 1:
+            return counts, "jumbogram"   # no room for the extension header
         key = COUNTED.get(proto)
         if key:
             counts[key] += 1
@@ -270,6 +289,32 @@ def tshark_walk(rec):
     return counts, None
 
 
+def file_snaplen(cap):
+    """Snapshot length in the capture's header (pcap) or first interface
+    block (pcapng); 0 when absent or unreadable. libpcap hands up at most
+    that many bytes of a record whose captured length claims more."""
+    try:
+        with open(cap, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return 0
+    if len(head) >= 20 and head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        return struct.unpack_from("<I", head, 16)[0]
+    if len(head) >= 20 and head[:4] in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        return struct.unpack_from(">I", head, 16)[0]
+    if len(head) >= 12 and head[:4] == b"\x0a\x0d\x0d\x0a":
+        order = "<" if head[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+        off = struct.unpack_from(order + "I", head, 4)[0]
+        while off + 16 <= len(head):
+            btype, blen = struct.unpack_from(order + "II", head, off)
+            if btype == 1:
+                return struct.unpack_from(order + "I", head, off + 12)[0]
+            if blen < 12:
+                break
+            off += blen
+    return 0
+
+
 def tshark_counts(cap, timeout, stops):
     cmd = ["tshark", "-n", "-r", cap, "-T", "fields", "-E", "separator=/t"]
     for pref in TSHARK_PREFS:
@@ -281,11 +326,16 @@ def tshark_counts(cap, timeout, stops):
     except subprocess.TimeoutExpired:
         return None
     counts = dict.fromkeys(FIELDS, 0)
+    snaplen = file_snaplen(cap)
     for line in p.stdout.decode(errors="replace").splitlines():
         cols = line.split("\t")
         if len(cols) != len(TSHARK_FIELDS):
             continue
-        c, stop = tshark_walk(dict(zip(TSHARK_FIELDS, cols)))
+        rec = dict(zip(TSHARK_FIELDS, cols))
+        cap_len = first_int(rec["frame.cap_len"])
+        if cap_len is not None and 0 < snaplen < cap_len:
+            rec["frame.cap_len"] = str(snaplen)
+        c, stop = tshark_walk(rec)
         for k in FIELDS:
             counts[k] += c[k]
         if stop is not None:
