@@ -137,7 +137,7 @@ LINK_LEN = {"eth": 14, "ethertype": 0, "vlan": 4, "ieee8021ad": 4, "ieee8021ah":
 # later fragments none (vigil has no defrag stage yet).
 TSHARK_PREFS = ("ip.tso_support:FALSE", "ip.defragment:FALSE", "ipv6.defragment:FALSE")
 TSHARK_FIELDS = ("frame.protocols", "frame.cap_len", "ip.len", "ip.hdr_len", "ipv6.plen",
-                 "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message")
+                 "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message", "ipv6.hlim")
 # tshark's words for an IP header longer than the bytes its enclosing layer
 # gives it (PPPoE length, outer IP length, ...): (layer, length field).
 TSHARK_SHORT_IP = (
@@ -189,6 +189,24 @@ def udp_tunnel(proto, udp_dports, n_udp):
         return False
     want = AFTER_UDP[proto]
     return want is None or (n_udp <= len(udp_dports) and udp_dports[n_udp - 1] == want)
+
+
+# GRE protocol types whose payload the decoder follows (decode_ethertype's
+# types, PPTP's PPP, ERSPAN); WCCP's 0x883E, for one, is left opaque.
+GRE_DECODED = {"0x0800", "0x86dd", "0x0806", "0x8100", "0x88a8", "0x9100", "0x6558",
+               "0x880b", "0x88be", "0x22eb", "0x8847", "0x8848", "0x8863", "0x8864",
+               "0x88e7", "0x8903", "0x8926", "0x894f"}
+
+
+def gre_decoded(rec, n_gre):
+    protos = rec["gre.proto"].split(",")
+    return n_gre <= len(protos) and protos[n_gre - 1].lower() in GRE_DECODED
+
+
+def teredo_hlim0(rec, n_ipv6):
+    """Whether the IPv6 header after n_ipv6 earlier ones has hop limit 0."""
+    hlims = rec["ipv6.hlim"].split(",")
+    return n_ipv6 < len(hlims) and hlims[n_ipv6] == "0"
 
 
 def erspan_type2(rec, n_gre):
@@ -256,6 +274,10 @@ def tshark_walk_layers(rec):
             return counts, proto
         if prev in ("tcp", "icmp", "icmpv6"):
             return counts, proto
+        if prev == "gre" and not gre_decoded(rec, protos[:i].count("gre")):
+            return counts, "gre-other"
+        if prev == "teredo" and proto == "ipv6" and teredo_hlim0(rec, counts["ipv6"]):
+            return counts, "teredo-hlim0"  # not taken for Teredo (Suricata's rule)
         if proto == "eth" and prev in IP_LAYERS:
             return counts, "eth-in-ip"   # IP protocol 143 (SRv6 L2): not decoded
         if prev == "ipv6" and proto.startswith("ipv6.") and \
