@@ -17,6 +17,13 @@
    VLAN tags are counted by level, as Suricata's counters do: decoder.vlan
    is the frames with at least one tag, decoder.vlan_qinq those with two or
    more (a VLAN id in an ERSPAN header takes a level without being counted).
+   Also modelled: tshark runs without IP reassembly and TSO guessing (vigil
+   has no defrag stage yet: a first fragment shows its transport header);
+   UDP tunnels only on their ports (VXLAN by destination port); GRE only
+   for the protocol types the decoder follows; ERSPAN type III, Teredo with
+   hop limit 0, Ethernet in IP (protocol 143) and IPv6 jumbograms are not
+   decoded; records longer than the file's snapshot length are cut to it
+   (libpcap does); a bad IPv6 version still counts the IPv6 layer.
 
 Known differences: tools/shared-captures-known-diffs.txt lists captures whose
 counts are expected to differ, one per line with the reason (see that file).
@@ -66,7 +73,8 @@ THROUGH = {
 # (None: either port; tshark dissects VXLAN on either, Suricata wants dst).
 AFTER_UDP = {"vxlan": "4789", "teredo": None, "geneve": None}
 VLAN_TAGS = ("vlan", "ieee8021ad")
-IP_LAYERS = ("ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "ah")
+IP_LAYERS = ("ip", "ipv6", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts",
+             "ah")
 
 
 def captures(root):
@@ -137,7 +145,8 @@ LINK_LEN = {"eth": 14, "ethertype": 0, "vlan": 4, "ieee8021ad": 4, "ieee8021ah":
 # later fragments none (vigil has no defrag stage yet).
 TSHARK_PREFS = ("ip.tso_support:FALSE", "ip.defragment:FALSE", "ipv6.defragment:FALSE")
 TSHARK_FIELDS = ("frame.protocols", "frame.cap_len", "ip.len", "ip.hdr_len", "ipv6.plen",
-                 "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message", "ipv6.hlim")
+                 "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message",
+                 "ipv6.hlim")
 # tshark's words for an IP header longer than the bytes its enclosing layer
 # gives it (PPPoE length, outer IP length, ...): (layer, length field).
 TSHARK_SHORT_IP = (
