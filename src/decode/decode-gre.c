@@ -8,8 +8,10 @@
  *   flags must be 0, K must be set, protocol 0x880B (PPP):
  *   payload length 2 + call id 2, [sequence 4 if S] [ack 4 if A].
  * The payload is dispatched on the protocol type as an ethertype
- * (0x6558 Ethernet, IPv4, IPv6, MPLS, VLAN) or as PPP; other types leave
- * the payload opaque. Entering the payload is one tunnel level. */
+ * (0x6558 Ethernet, IPv4, IPv6, MPLS, VLAN), as PPP, or as ERSPAN (0x88BE:
+ * type II when the sequence bit is set, else type I, a bare Ethernet frame);
+ * other types leave the payload opaque. Entering the payload is one tunnel
+ * level. */
 
 #include "decode/decode.h"
 
@@ -145,8 +147,8 @@ static int gre_v1_header(DecodeThreadCtx *dtv, Packet *p, uint32_t len, uint16_t
     return 0;
 }
 
-static int gre_payload(DecodeThreadCtx *dtv, Packet *p, uint16_t proto, const uint8_t *pkt,
-                       uint32_t len)
+static int gre_payload(DecodeThreadCtx *dtv, Packet *p, uint16_t flags, uint16_t proto,
+                       const uint8_t *pkt, uint32_t len)
 {
     if (len == 0) {
         return 0; // keepalive, or a PPTP acknowledgement without data
@@ -159,6 +161,12 @@ static int gre_payload(DecodeThreadCtx *dtv, Packet *p, uint16_t proto, const ui
     }
     if (proto == ETHERTYPE_TEB) {
         return decode_ethernet(dtv, p, pkt, len); // the GRE level is the tunnel level
+    }
+    if (proto == ETHERTYPE_ERSPAN_II) {
+        if ((flags & GRE_F_SEQ) != 0) {
+            return decode_erspan(dtv, p, pkt, len);
+        }
+        return decode_ethernet(dtv, p, pkt, len);
     }
     int rc = decode_ethertype(dtv, p, proto, pkt, len);
     return rc == VG_EUNSUPPORTED ? 0 : rc;
@@ -189,5 +197,5 @@ int decode_gre(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len
     if (rc < 0) {
         return rc;
     }
-    return gre_payload(dtv, p, proto, pkt + hlen, len - hlen);
+    return gre_payload(dtv, p, flags, proto, pkt + hlen, len - hlen);
 }

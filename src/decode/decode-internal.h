@@ -18,6 +18,11 @@ enum {
     ETHERTYPE_PPPOE_DISC = 0x8863,
     ETHERTYPE_PPPOE_SESS = 0x8864,
     ETHERTYPE_QINQ = 0x88A8,         // 802.1ad service tag
+    ETHERTYPE_ERSPAN_II = 0x88BE,    // GRE protocol type of ERSPAN types I and II
+    ETHERTYPE_IEEE8021AH = 0x88E7,   // 802.1ah provider backbone bridging I-tag
+    ETHERTYPE_FABRICPATH = 0x8903,   // Cisco FabricPath (Suricata's "DCE")
+    ETHERTYPE_VNTAG = 0x8926,        // Cisco VN-Tag
+    ETHERTYPE_NSH = 0x894F,          // network service header (RFC 8300)
     ETHERTYPE_QINQ_OLD = 0x9100,     // pre-standard QinQ
 };
 
@@ -29,5 +34,10 @@ enum {
  * too_many_layers) beyond PACKET_MAX_TUNNEL_DEPTH; this is also what bounds
  * the recursion of the link-layer decoders. */
 int decode_tunnel_enter(DecodeThreadCtx *dtv, Packet *p);
+
+/* Pass one link-layer shim (FabricPath, 802.1ah, VN-Tag): these can nest
+ * through decode_ethertype without entering a tunnel, so their number is
+ * bounded by PACKET_MAX_LINK_SHIMS (beyond: too_many_layers, VG_EINVAL). */
+int decode_link_shim_enter(DecodeThreadCtx *dtv, Packet *p);
 
 #endif

@@ -40,6 +40,8 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->vxlan_port = first_port(e, "decoder.vxlan.ports", 4789);
     dtv->teredo_enabled = conf_bool_or(e->conf, "decoder.teredo.enabled", true, NULL);
     dtv->teredo_port = first_port(e, "decoder.teredo.ports", 3544);
+    dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
+    dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
     *data = dtv;
     return TM_OK;
 }

@@ -1,7 +1,11 @@
-/* PPP frames (RFC 1661) as carried by PPPoE sessions and PPTP enhanced
- * GRE: an optional address/control pair (0xFF 0x03), then the protocol
- * field, 2 bytes or 1 when protocol-field compression applies (RFC 1661
- * section 6.5: a protocol whose first byte is odd was sent as one byte). */
+/* PPP frames (RFC 1661) as carried by PPPoE sessions, PPTP enhanced GRE
+ * and the PPP link types: an optional address/control pair (0xFF 0x03),
+ * then the protocol field, 2 bytes or 1 when protocol-field compression
+ * applies (RFC 1661 section 6.5: a protocol whose first byte is odd was sent
+ * as one byte).
+ * Routers also write Cisco HDLC frames under the PPP link types (RFC 1547
+ * section 4.3.1); those start with a Cisco HDLC address byte (0x0F or 0x8F),
+ * which no assigned PPP protocol does, and are decoded as such. */
 
 #include "decode/decode.h"
 
@@ -10,6 +14,8 @@
 
 #define PPP_ADDRESS 0xFFu
 #define PPP_CONTROL 0x03u
+#define CHDLC_ADDRESS_UNICAST 0x0Fu
+#define CHDLC_ADDRESS_BROADCAST 0x8Fu
 #define IPV4_MIN_HEADER_LEN 20u
 #define IPV6_HEADER_LEN 40u
 
@@ -101,4 +107,12 @@ int decode_ppp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len
     default:
         return ppp_other(dtv, p, proto);
     }
+}
+
+int decode_ppp_link(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len)
+{
+    if (len >= 1 && (pkt[0] == CHDLC_ADDRESS_UNICAST || pkt[0] == CHDLC_ADDRESS_BROADCAST)) {
+        return decode_chdlc(dtv, p, pkt, len);
+    }
+    return decode_ppp(dtv, p, pkt, len);
 }

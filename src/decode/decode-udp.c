@@ -1,5 +1,6 @@
 /* UDP (RFC 768): header, length, checksum, then the UDP tunnels selected
- * by port (Teredo, VXLAN). Events and conditions follow Suricata. */
+ * by port (Teredo, Geneve, VXLAN, tried in that order as Suricata does).
+ * Events and conditions follow Suricata. */
 
 #include "decode/decode.h"
 
@@ -56,6 +57,11 @@ static void udp_tunnels(DecodeThreadCtx *dtv, Packet *p)
     uint32_t data_len = p->payload_len;
     if (dtv->teredo_enabled && (p->sp == dtv->teredo_port || p->dp == dtv->teredo_port)) {
         if (decode_teredo(dtv, p, data, data_len) == 0) {
+            return;
+        }
+    }
+    if (dtv->geneve_enabled && (p->sp == dtv->geneve_port || p->dp == dtv->geneve_port)) {
+        if (decode_geneve(dtv, p, data, data_len) == 0) {
             return;
         }
     }

@@ -50,6 +50,12 @@ static const char *const counter_names[DC_COUNT] = {
     [DC_IPV4_IN_IPV6] = "decoder.ipv4_in_ipv6",
     [DC_IPV6_IN_IPV6] = "decoder.ipv6_in_ipv6",
     [DC_MPLS] = "decoder.mpls",
+    [DC_CHDLC] = "decoder.chdlc",
+    [DC_IEEE8021AH] = "decoder.ieee8021ah",
+    [DC_VNTAG] = "decoder.vntag",
+    [DC_ERSPAN] = "decoder.erspan",
+    [DC_NSH] = "decoder.nsh",
+    [DC_GENEVE] = "decoder.geneve",
     [DC_AVG_PKT_SIZE] = "decoder.avg_pkt_size",
     [DC_MAX_PKT_SIZE] = "decoder.max_pkt_size",
     [DC_TOO_MANY_LAYERS] = "decoder.too_many_layers",
@@ -134,6 +140,8 @@ void decode_thread_init(DecodeThreadCtx *dtv, CounterSet *counters, ChecksumMode
     dtv->vxlan_port = 4789;
     dtv->teredo_enabled = true;
     dtv->teredo_port = 3544;
+    dtv->geneve_enabled = true;
+    dtv->geneve_port = 6081;
 }
 
 void decode_packet_reset(Packet *p)
@@ -158,6 +166,16 @@ void decode_event(DecodeThreadCtx *dtv, Packet *p, DecodeEvent ev)
         return;
     }
     p->events[p->n_events++] = (uint16_t)ev;
+}
+
+int decode_link_shim_enter(DecodeThreadCtx *dtv, Packet *p)
+{
+    if (p->n_link_shims >= PACKET_MAX_LINK_SHIMS) {
+        decode_event(dtv, p, DECODE_EV_TOO_MANY_LAYERS);
+        return VG_EINVAL;
+    }
+    p->n_link_shims++;
+    return 0;
 }
 
 int decode_tunnel_enter(DecodeThreadCtx *dtv, Packet *p)
@@ -209,6 +227,11 @@ static int decode_linktype(DecodeThreadCtx *dtv, Packet *p)
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP:
         return decode_null(dtv, p, pkt, len);
+    case LINKTYPE_PPP:
+    case LINKTYPE_PPP_HDLC:
+        return decode_ppp_link(dtv, p, pkt, len);
+    case LINKTYPE_CISCO_HDLC:
+        return decode_chdlc(dtv, p, pkt, len);
     default:
         return VG_EUNSUPPORTED; // acquisition refuses such captures at open
     }
@@ -244,6 +267,14 @@ int decode_ethertype(DecodeThreadCtx *dtv, Packet *p, uint16_t ethertype, const 
     case ETHERTYPE_QINQ:
     case ETHERTYPE_QINQ_OLD:
         return decode_vlan(dtv, p, pkt, len);
+    case ETHERTYPE_IEEE8021AH:
+        return decode_ieee8021ah(dtv, p, pkt, len);
+    case ETHERTYPE_FABRICPATH:
+        return decode_fabricpath(dtv, p, pkt, len);
+    case ETHERTYPE_VNTAG:
+        return decode_vntag(dtv, p, pkt, len);
+    case ETHERTYPE_NSH:
+        return decode_nsh(dtv, p, pkt, len);
     case ETHERTYPE_PPPOE_SESS:
         return decode_pppoe_session(dtv, p, pkt, len);
     case ETHERTYPE_PPPOE_DISC:

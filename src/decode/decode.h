@@ -55,6 +55,12 @@ typedef enum DecodeCounter {
     DC_IPV4_IN_IPV6,
     DC_IPV6_IN_IPV6,
     DC_MPLS,
+    DC_CHDLC,
+    DC_IEEE8021AH,
+    DC_VNTAG,
+    DC_ERSPAN,
+    DC_NSH,
+    DC_GENEVE,
     DC_AVG_PKT_SIZE,
     DC_MAX_PKT_SIZE,
     DC_TOO_MANY_LAYERS,
@@ -75,6 +81,8 @@ typedef struct DecodeThreadCtx {
     uint16_t vxlan_port;
     bool teredo_enabled;
     uint16_t teredo_port;
+    bool geneve_enabled;
+    uint16_t geneve_port;
 } DecodeThreadCtx;
 
 /* Register the decoder counters (start-up, before threads). */
@@ -118,7 +126,14 @@ int decode_vlan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t le
 int decode_pppoe_session(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_pppoe_discovery(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_ppp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+/* PPP link types (9, 50): PPP, or Cisco HDLC when the first byte says so. */
+int decode_ppp_link(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_mpls(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_chdlc(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_ieee8021ah(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_fabricpath(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_vntag(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_nsh(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_arp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 
 /* Dispatch on an ethertype (shared by Ethernet, VLAN, SLL, GRE, ...). */
@@ -143,6 +158,8 @@ int decode_icmpv6(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t 
 int decode_gre(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_vxlan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_teredo(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_erspan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
+int decode_geneve(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 
 /* Checksums (RFC 1071 one's complement). Return the folded sum; a correct
  * header yields 0 when summed including its checksum field. */

@@ -19,6 +19,7 @@
 #define PACKET_MAX_EVENTS 8      // events stored per packet; more are only counted
 #define PACKET_MAX_VLANS 3       // as Suricata: three levels kept, a fourth raises an event
 #define PACKET_MAX_TUNNEL_DEPTH 4
+#define PACKET_MAX_LINK_SHIMS 8  // Fabric Path, 802.1ah, VN-Tag headers before IP
 
 struct Flow;
 
@@ -34,7 +35,10 @@ typedef struct VgAddr {
 enum {
     LINKTYPE_NULL = 0,
     LINKTYPE_ETHERNET = 1,
+    LINKTYPE_PPP = 9,            // PPP, optionally behind 0xFF 0x03 (RFC 1662 framing)
+    LINKTYPE_PPP_HDLC = 50,      // PPP in HDLC-like framing
     LINKTYPE_RAW = 101,          // DLT_RAW on most platforms (12 or 14 elsewhere)
+    LINKTYPE_CISCO_HDLC = 104,
     LINKTYPE_LOOP = 108,
     LINKTYPE_LINUX_SLL = 113,
     LINKTYPE_IPV4 = 228,
@@ -203,6 +207,7 @@ typedef struct Packet {
     uint8_t n_vlan;
     uint16_t vlan_id[PACKET_MAX_VLANS];
     uint8_t tunnel_depth;
+    uint8_t n_link_shims;        // link-layer shims passed (bounds their nesting)
     uint8_t n_events;
     uint16_t events[PACKET_MAX_EVENTS];
 
