@@ -293,7 +293,8 @@ static int inspect_byte(Inspect *ic, uint16_t idx, uint32_t off)
     if (b == NULL) {
         return INSPECT_NOMATCH;
     }
-    int64_t at = ((b->flags & DETECT_BYTE_F_RELATIVE) ? (int64_t)off : 0) + value_of(ic, &b->offset);
+    int64_t base = (b->flags & DETECT_BYTE_F_RELATIVE) ? (int64_t)off : 0;
+    int64_t at = base + value_of(ic, &b->offset);
     uint64_t v;
     if (!detect_byte_read(b, ic->buf, ic->len, at, &v)) {
         return INSPECT_NOMATCH;

@@ -1,5 +1,7 @@
 /* fast.log lines, in Suricata's format:
- * 07/03/2009-12:34:56.123456  [**] [1:2000001:1] msg [**] [Classification: c] [Priority: 3] {TCP} a:p -> b:q */
+ * 07/03/2009-12:34:56.123456  [**] [1:2000001:1] msg [**] [Classification: c] [Priority: 3]
+ *     {TCP} a:p -> b:q
+ * (one line; wrapped here). */
 #include <ctype.h>
 #include <stdio.h>
 
@@ -42,9 +44,16 @@ int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet
     endpoint(dst, sizeof(dst), &p->dst, p->dp, ports);
     bool drops = oc->is_inline && pa->action != DETECT_ACTION_ALERT &&
                  pa->action != DETECT_ACTION_PASS;
-    return snprintf(buf, size,
-                    "%s  %s[**] [%u:%u:%u] %s [**] [Classification: %s] [Priority: %d] {%s} "
-                    "%s -> %s\n",
-                    ts, drops ? "[Drop] " : "", pa->gid, pa->sid, pa->rev, pa->msg ? pa->msg : "",
-                    pa->class_msg ? pa->class_msg : "(null)", pa->priority, proto, src, dst);
+    int n = snprintf(buf, size,
+                     "%s  %s[**] [%u:%u:%u] %s [**] [Classification: %s] [Priority: %d]", ts, drops ? "[Drop] " : "", pa->gid, pa->sid, pa->rev,
+                     pa->msg ? pa->msg : "", pa->class_msg ? pa->class_msg : "(null)",
+                     pa->priority);
+    if (n < 0 || (size_t)n >= size) {
+        return n;
+    }
+    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+        /* No IP layer (ARP, or decoding stopped early): no protocol or endpoints. */
+        return n + snprintf(buf + n, size - (size_t)n, "\n");
+    }
+    return n + snprintf(buf + n, size - (size_t)n, " {%s} %s -> %s\n", proto, src, dst);
 }

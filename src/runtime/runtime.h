@@ -47,7 +47,7 @@ void packet_queue_close(PacketQueue *q);
 
 typedef enum QueueHandlerKind {
     QH_SIMPLE = 0,               // one shared queue, any consumer
-    QH_FLOW,                     // a queue per consumer, chosen by a direction-independent flow hash
+    QH_FLOW,                     // a queue per consumer, chosen by a symmetric flow hash
     QH_ROUTE,                    // a predicate picks the queue (see RouteKind)
 } QueueHandlerKind;
 

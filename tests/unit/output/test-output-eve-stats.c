@@ -101,7 +101,8 @@ static void stats_sections_join_their_group_or_stand_alone(void **state)
     const uint64_t merged[] = { 3 };
     build(jb, merged);
     output_eve_stats_clear_sections();
-    assert_non_null(strstr(jb->buf, "\"detect\":{\"alert\":3,\"engines\":7},\"extra\":{\"only\":7}}}"));
+    assert_non_null(strstr(jb->buf, "\"detect\":{\"alert\":3,\"engines\":7},"
+                                    "\"extra\":{\"only\":7}}}"));
 }
 
 static void stats_tree_follows_registry_changes(void **state)

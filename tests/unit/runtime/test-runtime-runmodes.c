@@ -290,8 +290,9 @@ static void plugin_modules_go_just_before_detect(void **state)
     load(e, "plugin-modules: [extra-a, extra-b]\n");
     Pipeline pl;
     assert_int_equal(runmode_build(e, "single", 1, &pl), 0);
-    assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", "flow", "stream", "extra-a",
-                                                   "extra-b", "detect", "verdict", "output", NULL});
+    assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", "flow", "stream",
+                                                   "extra-a", "extra-b", "detect", "verdict",
+                                                   "output", NULL});
     assert_int_equal(runmode_build(e, "autofp", 2, &pl), 0);
     assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", NULL});
     assert_modules(&pl.groups[1], (const char *[]){"flow", "stream", "extra-a", "extra-b", "detect",
