@@ -44,10 +44,11 @@ int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet
     endpoint(dst, sizeof(dst), &p->dst, p->dp, ports);
     bool drops = oc->is_inline && pa->action != DETECT_ACTION_ALERT &&
                  pa->action != DETECT_ACTION_PASS;
+    const char *msg = pa->msg ? pa->msg : "";
+    const char *cls = pa->class_msg ? pa->class_msg : "(null)";
     int n = snprintf(buf, size,
                      "%s  %s[**] [%u:%u:%u] %s [**] [Classification: %s] [Priority: %d]", ts,
-                     drops ? "[Drop] " : "", pa->gid, pa->sid, pa->rev, pa->msg ? pa->msg : "", pa->class_msg ? pa->class_msg : "(null)",
-                     pa->priority);
+                     drops ? "[Drop] " : "", pa->gid, pa->sid, pa->rev, msg, cls, pa->priority);
     if (n < 0 || (size_t)n >= size) {
         return n;
     }
