@@ -258,10 +258,6 @@ const PacketAlerts *detect_packet_alerts(const Packet *p)
 
 void detect_packet_alerts_free(Packet *p)
 {
-    PacketAlerts *pa = p->alerts;
-    if (pa != NULL) {
-        free(pa->stream_log);
-    }
     free(p->alerts);
     p->alerts = NULL;
     p->n_alerts = 0;

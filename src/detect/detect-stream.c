@@ -28,7 +28,6 @@
 
 #define STREAM_NEED_MAX 65535u
 /* Stream alert payload bound (Suricata's payload-buffer-size default: 4kb). */
-#define DETECT_STREAM_LOG_MAX 4096u
 
 /* ---- classification (build time) ---------------------------------------- */
 
@@ -250,9 +249,6 @@ static void fill_stream_log(const Packet *p, PacketAlerts *pa, uint16_t n_before
         any = any || (pa->alerts[i].flags & PACKET_ALERT_F_STREAM);
     }
     if (!any || p->flow == NULL) {
-        return;
-    }
-    if (pa->stream_log == NULL && (pa->stream_log = malloc(DETECT_STREAM_LOG_MAX)) == NULL) {
         return;
     }
     bool ts = (p->stream_flags & PKT_STREAM_TOSERVER) != 0;

@@ -32,7 +32,8 @@ typedef enum DetectAction {
     DETECT_ACTION_REJECT_BOTH,
 } DetectAction;
 
-#define DETECT_ALERTS_MAX 15     // default packet-alert-max
+#define DETECT_ALERTS_MAX 15
+#define DETECT_STREAM_LOG_MAX 4096u  // bytes of stream data an alert logs (Suricata's default)     // default packet-alert-max
 
 typedef struct DetectMetadata {
     const char *key;
@@ -68,9 +69,11 @@ typedef struct PacketAlerts {
     PacketAlert alerts[DETECT_ALERTS_MAX];
     /* What stream alerts of this packet log as their payload (the stream
      * engine's stored data of the view's direction, gaps marked); filled
-     * when a stream match is queued, reused across packets. */
-    uint8_t *stream_log;
+     * when a stream match is queued. Inline, so the whole list stays one
+     * allocation per packet, made once and reused (the packet pool frees it
+     * with free()). */
     uint32_t stream_log_len;
+    uint8_t stream_log[DETECT_STREAM_LOG_MAX];
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {

@@ -77,7 +77,7 @@ static void stream_alert_logs_the_detection_stream_log(void **state)
     p.stream_data_len = 4;
     PacketAlerts *all = calloc(1, sizeof(*all));
     assert_non_null(all);
-    all->stream_log = (uint8_t *)strdup("VERY[4 bytes missing]DATA");
+    memcpy(all->stream_log, "VERY[4 bytes missing]DATA", 25);
     all->stream_log_len = 25;
     p.alerts = all;
     PacketAlert pa = {.sid = 1, .gid = 1, .rev = 1, .msg = "m", .flags = PACKET_ALERT_F_STREAM};
@@ -87,7 +87,6 @@ static void stream_alert_logs_the_detection_stream_log(void **state)
     pa.flags = 0;                   // a packet match logs the packet's own payload
     rec = build(jb, &p, &pa, true);
     assert_null(strstr(rec, "missing"));
-    free(all->stream_log);
     free(all);
 }
 
