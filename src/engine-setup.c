@@ -288,12 +288,14 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
     uint64_t bytes = counters_find("decoder.bytes", &id) ? m[id] : 0;
     uint64_t invalid = counters_find("decoder.invalid", &id) ? m[id] : 0;
     free(m);
-    const OutputCtx *oc = e->output;
+    OutputCtx *oc = e->output;
+    uint64_t alerts = oc ? atomic_load(&oc->n_alerts) : 0;
+    uint64_t flows = oc ? atomic_load(&oc->n_flows) : 0;
     double secs = elapsed_sec > 0 ? elapsed_sec : 1e-9;
     VG_NOTICE("summary: %" PRIu64 " packets (%" PRIu64 " invalid), %" PRIu64 " bytes, %" PRIu64
               " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
-              pkts, invalid, bytes, oc ? oc->n_alerts : 0, oc ? oc->n_flows : 0, elapsed_sec,
-              (double)pkts / secs, (double)bytes * 8 / secs / 1e9);
+              pkts, invalid, bytes, alerts, flows, elapsed_sec, (double)pkts / secs,
+              (double)bytes * 8 / secs / 1e9);
     VG_NOTICE("outputs written to %s (eve.json, fast.log, stats.log)", e->opts.log_dir);
 }
 

@@ -240,7 +240,7 @@ void output_ctx_reopen(OutputCtx *oc)
 void output_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     OutputCtx *oc = user;
-    atomic_fetch_add((_Atomic uint64_t *)&oc->n_flows, 1);
+    atomic_fetch_add(&oc->n_flows, 1);
     if (oc->eve == NULL || !oc->flow) {
         return;
     }
@@ -329,7 +329,7 @@ static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
+        atomic_fetch_add(&oc->n_alerts, 1);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);
         if (ot->tb != NULL && oc->alert) {
@@ -350,7 +350,7 @@ void output_packet_alerts(OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        atomic_fetch_add((_Atomic uint64_t *)&oc->n_alerts, 1);
+        atomic_fetch_add(&oc->n_alerts, 1);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);
         if (oc->eve != NULL && oc->alert) {

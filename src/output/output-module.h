@@ -40,8 +40,8 @@ typedef struct OutputCtx {
     JsonBuf flow_jb;
     JsonBuf stats_jb;                // stats task only
     int64_t last_stats_sec;
-    uint64_t n_alerts;               // atomically added by threads
-    uint64_t n_flows;
+    _Atomic uint64_t n_alerts;       // added to by output threads
+    _Atomic uint64_t n_flows;        // added to by whoever ends a flow
 } OutputCtx;
 
 /* Open every configured output in log_dir. NULL on error (logged). */
