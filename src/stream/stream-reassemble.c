@@ -373,6 +373,14 @@ int stream_reasm_insert(StreamThread *st, Packet *p, TcpStream *s, uint32_t seq,
     if (s->buf != NULL && (int64_t)s->buf_base > floor) {
         floor = (int64_t)s->buf_base;
     }
+    if (ne <= 0 || (s->buf != NULL && ne <= (int64_t)s->buf_base)) {
+        /* wholly before the base: before the first byte, or below what was
+         * already pruned (data merely inspected, inline, does not count:
+         * Suricata keeps such data until it is acked, and its retransmission
+         * is only a pkt_retransmission) */
+        stream_event(st, p, DECODE_EV_STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ);
+        return 0;
+    }
     uint64_t depth = g_stream_cfg.depth_bytes;
     if (depth != 0 && ne > (int64_t)depth) {
         depth_reached(st, p, s);

@@ -160,15 +160,51 @@ static DecodeEvent invalid_ack_event(TcpState state)
     }
 }
 
+/* A packet beyond the receiver's window. Suricata names it by state: in the
+ * closing states it is a "wrong seq" (FIN or ACK), in CLOSE_WAIT "out of
+ * window", elsewhere est_packet_out_of_window / fin_out_of_window. */
 static DecodeEvent out_of_window_event(TcpState state, const Packet *p)
 {
-    if (p->tcp.flags & TH_FIN) {
-        return DECODE_EV_STREAM_FIN_OUT_OF_WINDOW;
+    bool fin = (p->tcp.flags & TH_FIN) != 0;
+    switch (state) {
+    case TCP_FIN_WAIT1:
+        return fin ? DECODE_EV_STREAM_FIN1_FIN_WRONG_SEQ : DECODE_EV_STREAM_FIN1_ACK_WRONG_SEQ;
+    case TCP_FIN_WAIT2:
+        return fin ? DECODE_EV_STREAM_FIN2_FIN_WRONG_SEQ : DECODE_EV_STREAM_FIN2_ACK_WRONG_SEQ;
+    case TCP_CLOSE_WAIT:
+        return fin ? DECODE_EV_STREAM_CLOSEWAIT_FIN_OUT_OF_WINDOW
+                   : DECODE_EV_STREAM_CLOSEWAIT_ACK_OUT_OF_WINDOW;
+    case TCP_CLOSING:
+        return fin ? DECODE_EV_STREAM_FIN_OUT_OF_WINDOW : DECODE_EV_STREAM_CLOSING_ACK_WRONG_SEQ;
+    case TCP_LAST_ACK:
+        return fin ? DECODE_EV_STREAM_FIN_OUT_OF_WINDOW : DECODE_EV_STREAM_LASTACK_ACK_WRONG_SEQ;
+    case TCP_TIME_WAIT:
+        return fin ? DECODE_EV_STREAM_FIN_OUT_OF_WINDOW : DECODE_EV_STREAM_TIMEWAIT_ACK_WRONG_SEQ;
+    default:
+        return fin ? DECODE_EV_STREAM_FIN_OUT_OF_WINDOW : DECODE_EV_STREAM_EST_PACKET_OUT_OF_WINDOW;
     }
-    if (state == TCP_CLOSE_WAIT) {
-        return DECODE_EV_STREAM_CLOSEWAIT_ACK_OUT_OF_WINDOW;
+}
+
+/* A packet without data whose sequence number lies before what the peer
+ * already acked (a stale or forged ACK): Suricata rejects it with
+ * est_pkt_before_last_ack (closewait_pkt_before_last_ack in CLOSE_WAIT). Data
+ * below last_ack is a spurious retransmission instead. */
+static bool before_last_ack(StreamThread *st, const TcpSession *ssn, const TcpStream *s,
+                            Packet *p)
+{
+    if (p->payload_len != 0 || !(s->flags & STREAM_F_ACK_SEEN) ||
+        (ssn->flags & (SSN_F_MIDSTREAM | SSN_F_ASYNC)) || !seq_lt(p->tcp.seq, s->last_ack)) {
+        return false;
     }
-    return DECODE_EV_STREAM_EST_PACKET_OUT_OF_WINDOW;
+    if (ssn->state == TCP_ESTABLISHED) {
+        stream_event(st, p, DECODE_EV_STREAM_EST_PKT_BEFORE_LAST_ACK);
+        return true;
+    }
+    if (ssn->state == TCP_CLOSE_WAIT) {
+        stream_event(st, p, DECODE_EV_STREAM_CLOSEWAIT_PKT_BEFORE_LAST_ACK);
+        return true;
+    }
+    return false;
 }
 
 /* An ack for data the receiver's peer never sent (RFC 793 section 3.9). */
@@ -220,6 +256,9 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
         stream_event(st, p, out_of_window_event((TcpState)ssn->state, p));
         return false;
     }
+    if (before_last_ack(st, ssn, s, p)) {
+        return false;
+    }
     if (len == 0) {
         return true;
     }
@@ -234,8 +273,9 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
     if ((s->flags & STREAM_F_FIN) && seq_geq(p->tcp.seq, s->fin_seq)) {
         return true;              // data after this side's FIN is not accepted
     }
-    if (!(s->flags & STREAM_F_NOREASM) && stream_reasm_insert(st, p, s, p->tcp.seq, p->payload,
-                                                               len) == 0) {
+    if (s->flags & STREAM_F_NOREASM) {
+        stream_count(st, SC_SEGMENT_MEMCAP_DROP);   // the memcap stopped this direction
+    } else if (stream_reasm_insert(st, p, s, p->tcp.seq, p->payload, len) == 0) {
         p->stream_flags |= PKT_STREAM_ADDED;
     }
     if (seq_gt(end, s->next_seq)) {
@@ -539,6 +579,15 @@ static void responder_after_synack(StreamThread *st, Flow *f, TcpSession *ssn, P
 {
     TcpStream *init = &ssn->streams[ssn->init_dir];
     TcpStream *resp = &ssn->streams[1 - ssn->init_dir];
+    /* Inline, all packets are seen: data continuing the SYN/ACK, acking what
+     * the SYN/ACK acked, before the initiator's ACK, is taken for injected
+     * data (Suricata: 3whs_ack_data_inject, the packet is rejected). */
+    if (stream_is_inline() && !(ssn->flags & SSN_F_MIDSTREAM) && p->payload_len > 0 &&
+        (p->tcp.flags & TH_ACK) && p->tcp.ack == init->last_ack &&
+        p->tcp.seq == resp->next_seq) {
+        stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_DATA_INJECT);
+        return;
+    }
     if (!g_stream_cfg.async_oneside || !(p->tcp.flags & TH_ACK) ||
         p->tcp.seq != resp->next_seq) {
         stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
@@ -690,6 +739,11 @@ static void count_flags(StreamThread *st, const Packet *p)
 void stream_track(StreamThread *st, Flow *f, Packet *p)
 {
     count_flags(st, p);
+    /* An acknowledgment number without the ACK flag (RFC 793 says it is
+     * only meaningful with ACK set): Suricata's pkt_broken_ack. */
+    if (!(p->tcp.flags & TH_ACK) && p->tcp.ack != 0) {
+        stream_event(st, p, DECODE_EV_STREAM_PKT_BROKEN_ACK);
+    }
     TcpSession *ssn = f->protoctx;
     if (ssn == NULL) {
         no_session(st, f, p);
