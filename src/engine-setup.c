@@ -65,6 +65,9 @@ int engine_setup(Engine *e)
     if (flow_config_load(&fc, e->conf) != 0) {
         return 1;
     }
+    /* A decoder option in Suricata's config, read by the flow table. */
+    fc.recursion_tracking = conf_bool_or(e->conf, "decoder.recursion-level.use-for-tracking",
+                                         fc.recursion_tracking, NULL);
     g_detect_storage_id = flow_storage_register("detect", detect_flow_storage_free);
     detect_set_flow_storage_id(g_detect_storage_id);
     DetectEngine *de = load_rules(e);

@@ -60,13 +60,7 @@ static int geneve_inner(DecodeThreadCtx *dtv, Packet *p, uint16_t type, const ui
     case ETHERTYPE_IPV4:
     case ETHERTYPE_IPV6:
     case ETHERTYPE_TEB:
-        if (decode_tunnel_enter(dtv, p) < 0) {
-            return VG_EINVAL;
-        }
-        if (type == ETHERTYPE_TEB) {
-            return decode_ethernet(dtv, p, pkt, len);
-        }
-        return decode_ethertype(dtv, p, type, pkt, len);
+        return decode_tunnel_spawn(dtv, p, PKT_TUNNEL_GENEVE, type, pkt, len);
     case ETHERTYPE_ARP:
         return 0;
     default:

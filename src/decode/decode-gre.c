@@ -153,22 +153,13 @@ static int gre_payload(DecodeThreadCtx *dtv, Packet *p, uint16_t flags, uint16_t
     if (len == 0) {
         return 0; // keepalive, or a PPTP acknowledgement without data
     }
-    if (decode_tunnel_enter(dtv, p) < 0) {
-        return VG_EINVAL;
+    uint16_t inner = proto;
+    if (proto == ETHERTYPE_ERSPAN_II && (flags & GRE_F_SEQ) == 0) {
+        inner = ETHERTYPE_TEB; // ERSPAN type I: no header, the mirrored frame
     }
-    if (proto == ETHERTYPE_PPP) {
-        return decode_ppp(dtv, p, pkt, len);
-    }
-    if (proto == ETHERTYPE_TEB) {
-        return decode_ethernet(dtv, p, pkt, len); // the GRE level is the tunnel level
-    }
-    if (proto == ETHERTYPE_ERSPAN_II) {
-        if ((flags & GRE_F_SEQ) != 0) {
-            return decode_erspan(dtv, p, pkt, len);
-        }
-        return decode_ethernet(dtv, p, pkt, len);
-    }
-    int rc = decode_ethertype(dtv, p, proto, pkt, len);
+    /* TEB: the GRE level is the tunnel level (decode_ethernet, not the
+     * ethertype dispatch, which would count a second one). */
+    int rc = decode_tunnel_spawn(dtv, p, PKT_TUNNEL_GRE, inner, pkt, len);
     return rc == VG_EUNSUPPORTED ? 0 : rc;
 }
 

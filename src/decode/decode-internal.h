@@ -35,6 +35,19 @@ enum {
  * the recursion of the link-layer decoders. */
 int decode_tunnel_enter(DecodeThreadCtx *dtv, Packet *p);
 
+/* A tunnel's payload pkt[0..len) of the given inner type (an ethertype:
+ * ETHERTYPE_TEB for an Ethernet frame, ETHERTYPE_PPP for PPP,
+ * ETHERTYPE_ERSPAN_II for an ERSPAN type II header, else the ethertype
+ * dispatch). With a packet source, it becomes a tunnel packet of kind
+ * (PKT_TUNNEL_*) that is decoded now and queued on dtv->children; p keeps
+ * its outer view and is not inspected by payload any more. An inner packet
+ * that does not decode is dropped silently (as Suricata does); p stays
+ * valid. Returns 0, or VG_EINVAL (event too_many_layers on p) beyond
+ * PACKET_MAX_TUNNEL_DEPTH. Without a source: decode_tunnel_enter, then the
+ * inner decoder's result. */
+int decode_tunnel_spawn(DecodeThreadCtx *dtv, Packet *p, uint8_t kind, uint16_t inner,
+                        const uint8_t *pkt, uint32_t len);
+
 /* Pass one link-layer shim (FabricPath, 802.1ah, VN-Tag): these can nest
  * through decode_ethertype without entering a tunnel, so their number is
  * bounded by PACKET_MAX_LINK_SHIMS (beyond: too_many_layers, VG_EINVAL). */

@@ -78,15 +78,18 @@ static int ip_tunnel(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint8
             return rc;
         }
     }
-    if (decode_tunnel_enter(dtv, p) < 0) {
-        return VG_EINVAL;
+    if (inner_v4 && !outer_v6 && !dtv->ipip_enabled) {
+        ip_payload_other(p, proto, pkt, len);
+        return 0;
     }
+    ip_payload_other(p, proto, pkt, len); // the outer view, when the inner gets its own packet
+    uint8_t kind = outer_v6 ? PKT_TUNNEL_IPV6 : PKT_TUNNEL_IPV4;
     if (inner_v4) {
         decode_count(dtv, outer_v6 ? DC_IPV4_IN_IPV6 : DC_IPV4_IN_IPV4);
-        return decode_ipv4(dtv, p, pkt, len);
+        return decode_tunnel_spawn(dtv, p, kind, ETHERTYPE_IPV4, pkt, len);
     }
     decode_count(dtv, outer_v6 ? DC_IPV6_IN_IPV6 : DC_IPV6_IN_IPV4);
-    return decode_ipv6(dtv, p, pkt, len);
+    return decode_tunnel_spawn(dtv, p, kind, ETHERTYPE_IPV6, pkt, len);
 }
 
 int decode_ip_payload(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint8_t *pkt,
@@ -114,6 +117,7 @@ int decode_ip_payload(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint
         }
         return decode_icmpv6(dtv, p, pkt, len);
     case IP_PROTO_GRE:
+        ip_payload_other(p, proto, pkt, len); // the outer view, when the inner gets its own packet
         return decode_gre(dtv, p, pkt, len);
     case IP_PROTO_IPIP:
     case IP_PROTO_IPV6:

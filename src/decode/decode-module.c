@@ -5,6 +5,7 @@
 #include "decode/decode.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
+#include "runtime/packet-pool.h"
 #include "runtime/runtime.h"
 
 static ChecksumMode checksum_mode_from_conf(const Engine *e)
@@ -27,6 +28,17 @@ static uint16_t first_port(const Engine *e, const char *path, uint16_t dflt)
     return (v > 0 && v < 65536 && !bad) ? (uint16_t)v : dflt;
 }
 
+static Packet *decode_module_get_packet(void *user)
+{
+    return packet_pool_get(user);
+}
+
+static void decode_module_put_packet(Packet *p, void *user)
+{
+    (void)user;
+    packet_pool_put(p);
+}
+
 static int decode_module_thread_init(ThreadVars *tv, void **data)
 {
     DecodeThreadCtx *dtv = calloc(1, sizeof(*dtv));
@@ -42,14 +54,31 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->teredo_port = first_port(e, "decoder.teredo.ports", 3544);
     dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
     dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
+    dtv->ipip_enabled = conf_bool_or(e->conf, "decoder.ipv4.ipip.enabled", true, NULL);
+    if (e->pool != NULL) {
+        dtv->src = (DecodePacketSource){
+            .get = decode_module_get_packet,
+            .put = decode_module_put_packet,
+            .user = e->pool,
+        };
+    }
     *data = dtv;
     return TM_OK;
 }
 
 static int decode_module_process(ThreadVars *tv, Packet *p, void *data)
 {
-    (void)tv;
-    decode_packet(data, p);
+    if (p->root != NULL) {
+        return TM_OK; // a tunnel packet was decoded when it was made
+    }
+    DecodeThreadCtx *dtv = data;
+    decode_packet(dtv, p);
+    Packet *c = decode_take_children(dtv);
+    while (c != NULL) {
+        Packet *next = c->next_child;
+        tm_packet_add_child(tv, p, c);
+        c = next;
+    }
     return TM_OK;
 }
 

@@ -84,7 +84,7 @@ int decode_teredo(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t 
         return VG_EINVAL;
     }
     decode_count(dtv, DC_TEREDO);
-    if (decode_tunnel_enter(dtv, p) < 0 || decode_ipv6(dtv, p, pkt + off, len - off) < 0) {
+    if (decode_tunnel_spawn(dtv, p, PKT_TUNNEL_TEREDO, ETHERTYPE_IPV6, pkt + off, len - off) < 0) {
         p->flags |= PKT_F_INVALID;
     }
     return 0;

@@ -5,7 +5,8 @@
  * Return: VG_EINVAL, with no event and the packet untouched, when the
  * payload is not VXLAN (disabled, too short, I flag clear): the caller then
  * treats it as plain UDP. 0 when it was VXLAN: the inner frame has been
- * decoded; if that failed the packet carries PKT_F_INVALID. */
+ * decoded (decode_tunnel_spawn); if that failed the packet carries
+ * PKT_F_INVALID. */
 
 #include "decode/decode.h"
 
@@ -24,8 +25,8 @@ int decode_vxlan(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t l
         return VG_EINVAL;
     }
     decode_count(dtv, DC_VXLAN);
-    if (decode_tunnel_enter(dtv, p) < 0 ||
-        decode_ethernet(dtv, p, pkt + VXLAN_HEADER_LEN, len - VXLAN_HEADER_LEN) < 0) {
+    if (decode_tunnel_spawn(dtv, p, PKT_TUNNEL_VXLAN, ETHERTYPE_TEB, pkt + VXLAN_HEADER_LEN,
+                            len - VXLAN_HEADER_LEN) < 0) {
         p->flags |= PKT_F_INVALID;
     }
     return 0;

@@ -142,6 +142,7 @@ void decode_thread_init(DecodeThreadCtx *dtv, CounterSet *counters, ChecksumMode
     dtv->teredo_port = 3544;
     dtv->geneve_enabled = true;
     dtv->geneve_port = 6081;
+    dtv->ipip_enabled = true;
 }
 
 void decode_packet_reset(Packet *p)

@@ -69,6 +69,15 @@ typedef enum DecodeCounter {
     DC_COUNT,
 } DecodeCounter;
 
+/* Where tunnel packets come from: get returns a clean packet (or NULL when
+ * none can be had: the tunnel is then left undecoded), put hands back one
+ * the decoder made and could not use. */
+typedef struct DecodePacketSource {
+    Packet *(*get)(void *user);
+    void (*put)(Packet *p, void *user);
+    void *user;
+} DecodePacketSource;
+
 typedef struct DecodeThreadCtx {
     CounterSet *counters;        // the owning thread's set
     CounterId cid[DC_COUNT];
@@ -83,6 +92,14 @@ typedef struct DecodeThreadCtx {
     uint16_t teredo_port;
     bool geneve_enabled;
     uint16_t geneve_port;
+    /* Tunnels. With a packet source, a tunnel's payload becomes a tunnel
+     * packet of its own (Suricata's model) and the outer packet keeps its
+     * outer view; without one (unit tests, fuzzing), the inner layers are
+     * decoded into the same packet and overwrite the outer view. */
+    DecodePacketSource src;
+    bool ipip_enabled;           // IPv4 in IPv4 (proto 4); decoder.ipv4.ipip.enabled
+    Packet *children;            // tunnel packets of the last decode_packet,
+    Packet *children_tail;       // innermost first, linked by next_child; the caller takes them
 } DecodeThreadCtx;
 
 /* Register the decoder counters (start-up, before threads). */
@@ -94,6 +111,13 @@ void decode_thread_init(DecodeThreadCtx *dtv, CounterSet *counters, ChecksumMode
 /* Decode p->data[0..caplen) according to p->linktype. Resets the packet's
  * decode results first. Always counts the packet; returns like a decoder. */
 int decode_packet(DecodeThreadCtx *dtv, Packet *p);
+
+/* Take the tunnel packets made by the last decode_packet (innermost first,
+ * linked by next_child; NULL if none). The caller owns them. */
+Packet *decode_take_children(DecodeThreadCtx *dtv);
+
+/* EVE pkt_src of a packet: "wire/pcap" or its tunnel's name. */
+const char *decode_pkt_src_name(const Packet *p);
 
 /* Clear the decode results of a packet (keeps acquisition fields). */
 void decode_packet_reset(Packet *p);

@@ -172,11 +172,24 @@ enum {
     PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
 };
 
+/* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a
+ * packet from the wire. */
+enum {
+    PKT_TUNNEL_NONE = 0,
+    PKT_TUNNEL_GRE,              // "gre tunnel"
+    PKT_TUNNEL_IPV4,             // IP carried in IPv4 (proto 4 / 41): "ipv4 tunnel"
+    PKT_TUNNEL_IPV6,             // IP carried in IPv6: "ipv6 tunnel"
+    PKT_TUNNEL_TEREDO,           // "teredo tunnel"
+    PKT_TUNNEL_VXLAN,            // "vxlan encapsulation"
+    PKT_TUNNEL_GENEVE,           // "geneve encapsulation"
+};
+
 /* Packet flags */
 enum {
     PKT_F_IPV4_CSUM_BAD = 1u << 0,
     PKT_F_L4_CSUM_BAD = 1u << 1,
-    PKT_F_TUNNEL = 1u << 2,          // decoded through a tunnel (GRE, IP-in-IP, VXLAN, Teredo)
+    PKT_F_TUNNEL = 1u << 2,          // part of a tunnel: a tunnel packet, or the outer packet
+                                     // that carried one (or, inline decoding, decoded through one)
     PKT_F_INVALID = 1u << 3,         // decoding stopped on an error
     PKT_F_IS_FRAGMENT = 1u << 4,
     PKT_F_ALERTED = 1u << 5,
@@ -198,6 +211,19 @@ typedef struct Packet {
     uint64_t pcap_cnt;           // 1-based index in the capture
     uint8_t *data;               // PACKET_MAX_SIZE bytes owned by the pool
     void *pool;                  // the pool to return to
+
+    /* tunnels: a tunnel packet is made by the decoder from the payload of
+     * the packet that carried it (its parent). It holds the inner bytes
+     * (linktype LINKTYPE_RAW_12, as Suricata reports it), points to the
+     * outermost packet it came from (root), and travels with that root:
+     * the runtime keeps the root's descendants in root->children (linked by
+     * next_child, innermost first) and runs each before its root, in the
+     * same thread, so root outlives them. Not cleared by decode_packet_reset. */
+    struct Packet *root;         // NULL for a packet from the wire
+    struct Packet *children;     // on a root: its tunnel packets still in flight
+    struct Packet *next_child;
+    uint8_t tunnel_kind;         // PKT_TUNNEL_* of this packet
+    uint8_t child_slot;          // runtime: first slot the child still has to run
 
     /* decode results */
     uint32_t flags;

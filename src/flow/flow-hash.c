@@ -152,6 +152,7 @@ static void tuple_embedded(const Packet *p, uint8_t family, FlowTuple *emb)
     emb->k.sp = ic->emb_sp;
     emb->k.dp = ic->emb_dp;
     emb->k.proto = ic->emb_proto;
+    emb->k.recursion = p->tunnel_depth;
     emb->fixed_ports = flow_proto_class(ic->emb_proto) == FLOW_PROTO_ICMP;
     emb->k.n_vlan = p->n_vlan > PACKET_MAX_VLANS ? PACKET_MAX_VLANS : p->n_vlan;
     for (uint8_t i = 0; i < emb->k.n_vlan; i++) {
@@ -177,6 +178,7 @@ bool flow_tuple_from_packet(const Packet *p, FlowTuple *t, FlowTuple *emb, bool 
     addr_copy(&t->k.src, &p->src, family);
     addr_copy(&t->k.dst, &p->dst, family);
     t->k.proto = packet_proto(p);
+    t->k.recursion = p->tunnel_depth;
     t->k.n_vlan = p->n_vlan > PACKET_MAX_VLANS ? PACKET_MAX_VLANS : p->n_vlan;
     for (uint8_t i = 0; i < t->k.n_vlan; i++) {
         t->k.vlan_id[i] = p->vlan_id[i];
@@ -233,6 +235,7 @@ uint32_t flow_tuple_hash(const uint8_t key[16], const FlowTuple *t)
     put16(buf + n + 2, swap_ports ? k->sp : k->dp);
     n += 4;
     buf[n++] = k->proto;
+    buf[n++] = k->recursion;
     buf[n++] = k->n_vlan;
     for (uint8_t i = 0; i < k->n_vlan; i++) {
         put16(buf + n, k->vlan_id[i]);
@@ -250,7 +253,7 @@ static bool addr_eq(const VgAddr *x, const VgAddr *y)
 int flow_key_match(const FlowKey *key, const FlowTuple *t)
 {
     const FlowKey *k = &t->k;
-    if (key->proto != k->proto || key->n_vlan != k->n_vlan) {
+    if (key->proto != k->proto || key->n_vlan != k->n_vlan || key->recursion != k->recursion) {
         return 0;
     }
     for (uint8_t i = 0; i < k->n_vlan; i++) {
@@ -278,6 +281,10 @@ uint32_t flow_hash_packet(const FlowTable *ft, const Packet *p)
     bool has_emb = false;
     if (!flow_tuple_from_packet(p, &t, &emb, &has_emb)) {
         return 0;
+    }
+    if (!ft->cfg.recursion_tracking) {
+        t.k.recursion = 0;
+        emb.k.recursion = 0;
     }
     return flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
 }

@@ -501,6 +501,10 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
         p->flow_hash = 0;
         return NULL;
     }
+    if (!ft->cfg.recursion_tracking) {
+        t.k.recursion = 0;
+        emb.k.recursion = 0;
+    }
     p->flow_hash = flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
     FlowBucket *b = &ft->buckets[p->flow_hash & ft->mask];
     pthread_spin_lock(&b->lock);

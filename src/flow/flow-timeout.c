@@ -28,6 +28,7 @@ void flow_config_defaults(FlowConfig *cfg)
     cfg->prealloc = 10000;
     cfg->emergency_recovery_pct = 30;
     cfg->mgr_slices = 4;
+    cfg->recursion_tracking = true;
     memcpy(cfg->timeouts, default_timeouts, sizeof(default_timeouts));
 }
 

@@ -52,6 +52,8 @@ typedef struct FlowKey {
     uint8_t proto;
     uint8_t n_vlan;
     uint16_t vlan_id[PACKET_MAX_VLANS];
+    uint8_t recursion;               // tunnel depth of the packets (0 unless
+                                     // decoder.recursion-level.use-for-tracking)
 } FlowKey;
 
 typedef struct Flow {

@@ -46,6 +46,9 @@ typedef struct FlowConfig {
     uint32_t emergency_recovery_pct; // flow.emergency-recovery: leave emergency mode when
                                      // memuse < (100 - pct)% of memcap
     uint32_t mgr_slices;             // a manager pass walks hash_size / mgr_slices buckets
+    bool recursion_tracking;         // decoder.recursion-level.use-for-tracking: the tunnel
+                                     // depth is part of the key (a tunnel packet and a packet
+                                     // with the same tuple at another depth are two flows)
     FlowTimeouts timeouts[FLOW_PROTO_MAX];
     /* Tests and benchmarks only: a fixed hash key instead of getrandom(). */
     bool use_fixed_hash_key;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "decode/decode.h"
 #include "util/util-error.h"
 #include "util/util-time.h"
 
@@ -141,6 +142,28 @@ static void add_packet_tuple(JsonBuf *jb, const Packet *p)
     }
 }
 
+/* The "tunnel" object of a tunnel packet: the outermost packet's tuple, the
+ * packet's depth, and where the outermost packet came from. */
+static void add_tunnel(JsonBuf *jb, const Packet *p)
+{
+    const Packet *r = p->root;
+    if (r == NULL) {
+        return;
+    }
+    json_open_object(jb, "tunnel");
+    add_addr(jb, "src_ip", &r->src);
+    json_u64(jb, "src_port", r->sp);
+    add_addr(jb, "dest_ip", &r->dst);
+    json_u64(jb, "dest_port", r->dp);
+    add_proto(jb, r->proto);
+    json_u64(jb, "depth", p->tunnel_depth);
+    if (r->pcap_cnt != 0) {
+        json_u64(jb, "pcap_cnt", r->pcap_cnt);
+    }
+    json_str(jb, "pkt_src", decode_pkt_src_name(r));
+    json_close_object(jb);
+}
+
 void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char *event_type)
 {
     json_buf_reset(jb);
@@ -156,7 +179,8 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     add_vlans(jb, p->vlan_id, p->n_vlan);
     add_packet_tuple(jb, p);
     json_str(jb, "pkt_src",
-             (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)" : "wire/pcap");
+             (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)" : decode_pkt_src_name(p));
+    add_tunnel(jb, p);
 }
 
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,

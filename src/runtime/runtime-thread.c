@@ -12,23 +12,91 @@
 
 #define TM_BATCH 32
 
-void tm_packet_release(ThreadVars *tv, Packet *p)
+static void packet_release_one(ThreadVars *tv, Packet *p)
 {
     if (tv->engine != NULL && tv->engine->packet_done != NULL) {
         tv->engine->packet_done(p);
     }
+    p->root = NULL;
+    p->children = NULL;
+    p->next_child = NULL;
     packet_pool_put(p);
+}
+
+void tm_packet_release(ThreadVars *tv, Packet *p)
+{
+    Packet *c = p->children;
+    while (c != NULL) {
+        Packet *next = c->next_child;
+        packet_release_one(tv, c);
+        c = next;
+    }
+    packet_release_one(tv, p);
+}
+
+static Packet *last_child(const Packet *root)
+{
+    Packet *c = root->children;
+    while (c != NULL && c->next_child != NULL) {
+        c = c->next_child;
+    }
+    return c;
+}
+
+void tm_packet_add_child(ThreadVars *tv, Packet *p, Packet *child)
+{
+    Packet *root = p->root != NULL ? p->root : p;
+    child->root = root;
+    child->child_slot = (uint8_t)(tv->cur_slot + 1);
+    child->next_child = NULL;
+    Packet *tail = last_child(root);
+    if (tail != NULL) {
+        tail->next_child = child;
+    } else {
+        root->children = child;
+    }
+}
+
+/* Run p through slots [from, n_slots); after each slot, the children that
+ * slot added run through the rest first (they may add more: recursion is
+ * bounded by the tunnel depth). A child that has run is marked done for this
+ * thread (child_slot = n_slots). */
+static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
+{
+    Packet *root = p->root != NULL ? p->root : p;
+    for (uint32_t i = from; i < tv->n_slots; i++) {
+        const TmModule *m = tv->slots[i].module;
+        if (m->process == NULL) {
+            continue;
+        }
+        Packet *tail = last_child(root);
+        tv->cur_slot = i;
+        m->process(tv, p, tv->slots[i].data);
+        for (Packet *c = tail != NULL ? tail->next_child : root->children; c != NULL;
+             c = c->next_child) {
+            if (c->child_slot < tv->n_slots) {
+                run_slots(tv, c, c->child_slot);
+            }
+        }
+    }
+    if (p != root) {
+        p->child_slot = (uint8_t)tv->n_slots;
+    }
 }
 
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 {
-    for (uint32_t i = from; i < tv->n_slots; i++) {
-        const TmModule *m = tv->slots[i].module;
-        if (m->process != NULL) {
-            m->process(tv, p, tv->slots[i].data);
+    /* Children that came with p from an earlier thread group go first. */
+    for (Packet *c = p->children; c != NULL; c = c->next_child) {
+        if (c->child_slot < tv->n_slots) {
+            run_slots(tv, c, c->child_slot);
         }
     }
+    run_slots(tv, p, from);
     if (tv->outq != NULL) {
+        for (Packet *c = p->children; c != NULL; c = c->next_child) {
+            c->child_slot = 0; // the next thread group runs them from its first slot
+        }
         queue_handler_push(tv->outq, p);
     } else {
         tm_packet_release(tv, p);

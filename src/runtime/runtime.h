@@ -90,10 +90,20 @@ typedef struct ThreadVars {
     bool started;
     int result;
     char modules_desc[128];      // "pcap-file,decode" for the start-up log
+    uint32_t cur_slot;           // slot running now (tm_packet_add_child)
 } ThreadVars;
 
-/* Run p through slots [from, n_slots) and pass it on (next queue or pool). */
+/* Run p through slots [from, n_slots) and pass it on (next queue or pool).
+ * p is a root: the children it carries (from an earlier thread) run through
+ * all slots first, innermost first. */
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from);
+/* For a module's process callback: child, a packet made from p (a tunnel
+ * packet), runs through the slots after the current one as soon as that
+ * slot is done with p, before p goes on. It then travels with p's root (in
+ * root->children) through the next thread groups, where it again runs
+ * before its root, and goes back to the pool with it: root and children
+ * stay in one thread at a time, in the same order in every runmode. */
+void tm_packet_add_child(ThreadVars *tv, Packet *p, Packet *child);
 /* For acquire modules: process a freshly acquired packet. */
 void tm_thread_dispatch(ThreadVars *tv, Packet *p);
 /* Packets that end their journey: back to the pool. */

@@ -3,7 +3,7 @@
 # under single, autofp, workers and a custom pipeline with IPv4 and IPv6
 # routed to different threads; the custom threads are logged at start-up.
 . "$(dirname "$0")/lib.sh"
-caps=("$SAMPLE" "$VG_SOURCE_DIR/tests/data/runmodes.pcap")
+caps=("$SAMPLE" "$VG_SOURCE_DIR/tests/data/runmodes.pcap" "$VG_SOURCE_DIR/tests/data/tunnels.pcap")
 cat >"$WORK/custom.yaml" <<'YAML'
 include: CONF
 threading:
