@@ -170,6 +170,7 @@ enum {
     PKT_DROP_NONE = 0,
     PKT_DROP_RULES,              // a drop/reject rule matched this packet
     PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
+    PKT_DROP_INNER,              // a tunnel packet inside this (root) packet was dropped
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a

@@ -186,7 +186,6 @@ static int group_intern(GroupBuilder *gb, uint16_t *out)
     memcpy(g->sigs, gb->list, gb->n * sizeof(uint32_t));
     g->n_sigs = gb->n;
     int rc = group_compile(de, g);
-    de->n_nofp_total += g->n_nofp;
     *out = (uint16_t)de->n_groups;
     return rc;
 }
@@ -319,6 +318,29 @@ static int build_proto_groups(DetectEngine *de)
     return rc;
 }
 
+/* Rules scanned without a fast pattern in at least one group, each counted
+ * once however many port/protocol groups hold it. */
+static int count_nofp_rules(DetectEngine *de)
+{
+    uint8_t *seen = calloc(de->n_sigs / 8 + 1, 1);
+    if (seen == NULL) {
+        return VG_ENOMEM;
+    }
+    de->n_nofp_total = 0;
+    for (uint32_t i = 0; i < de->n_groups; i++) {
+        const DetectGroup *g = de->groups[i];
+        for (uint32_t j = 0; j < g->n_nofp; j++) {
+            uint32_t n = g->nofp[j];
+            if (!(seen[n / 8] & (1u << (n % 8)))) {
+                seen[n / 8] |= (uint8_t)(1u << (n % 8));
+                de->n_nofp_total++;
+            }
+        }
+    }
+    free(seen);
+    return 0;
+}
+
 static int build_iponly(DetectEngine *de)
 {
     de->iponly_sigs = malloc((de->n_sigs + 1) * sizeof(uint32_t));
@@ -354,6 +376,9 @@ int detect_build_groups(DetectEngine *de)
     }
     if (rc == 0) {
         rc = build_proto_groups(de);
+    }
+    if (rc == 0) {
+        rc = count_nofp_rules(de);
     }
     if (rc == 0) {
         rc = build_iponly(de);

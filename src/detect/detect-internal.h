@@ -444,7 +444,7 @@ struct DetectEngine {
     uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1
     DetectGroup *nonip;                // pkthdr rules for packets without IP
     uint32_t max_pcre_pairs;
-    uint32_t n_nofp_total;
+    uint32_t n_nofp_total;             // distinct rules without a fast pattern in some group
     uint32_t *iponly_sigs;             // nums of IP-only rules, ascending
     uint32_t n_iponly;
     struct DetectIpOnly *iponly;       // address index over iponly_sigs

@@ -7,11 +7,16 @@
  *
  * Keys: TCP/UDP/others use the ports the decoder set (0 for protocols
  * without ports and for non-first fragments, which therefore share one
- * flow per address pair and protocol). ICMP messages that carry an id
- * (echo, timestamp, information, address mask; ICMPv6 echo, node info)
- * are keyed by id and the request type of the pair, so a request and its
- * reply meet in one flow; other ICMP messages by type and code. ICMP ports
- * stay in place when the direction flips (FlowTuple.fixed_ports). */
+ * flow per address pair and protocol). ICMP messages are keyed as Suricata
+ * keys them: the "source port" is this message's type and the "destination
+ * port" the type of its counterpart (echo request <-> reply and the other
+ * query/answer pairs; 0 for a type without one), and these swap with the
+ * direction like ports. A request A->B and its reply B->A therefore meet in
+ * one flow, while a reply A->B is another flow; ICMP ids are not part of
+ * the key. ICMPv6 keys carry the code too (type << 8 | code, counterpart
+ * << 8), ICMPv4 keys the types only. An ICMP error quoting a header is
+ * keyed by the quoted flow instead; its ports stay in place when the
+ * direction flips (FlowTuple.fixed_ports). */
 
 #include "flow/flow-internal.h"
 
@@ -106,39 +111,43 @@ static void addr_copy(VgAddr *dst, const VgAddr *src, uint8_t family)
     memcpy(dst->a.u8, src->a.u8, addr_len(family));
 }
 
-/* ICMP messages with an id: the request type of the request/reply pair, and
- * whether this type is the reply (RFC 792, RFC 950, RFC 4443, RFC 4620). */
-static uint8_t icmp_pair_type(uint8_t l4, uint8_t type, bool *is_reply)
+/* The type answering (or answered by) an ICMP query type, 0 when it has
+ * none. v4: RFC 792, RFC 950. v6: echo (RFC 4443), neighbour and router
+ * discovery (RFC 4861), MLD (RFC 2710), node information (RFC 4620), home
+ * agent and mobile prefix (RFC 6275), certification path (RFC 3971),
+ * multicast router discovery (RFC 4286), duplicate address (RFC 6775). */
+static uint8_t icmp_counterpart(uint8_t l4, uint8_t type)
 {
     static const uint8_t v4_pairs[][2] = {{8, 0}, {13, 14}, {15, 16}, {17, 18}};
-    static const uint8_t v6_pairs[][2] = {{128, 129}, {139, 140}};
+    static const uint8_t v6_pairs[][2] = {{128, 129}, {135, 136}, {133, 134}, {130, 131},
+                                          {139, 140}, {144, 145}, {146, 147}, {148, 149},
+                                          {151, 152}, {157, 158}};
     const uint8_t (*pairs)[2] = l4 == PKT_L4_ICMPV4 ? v4_pairs : v6_pairs;
-    size_t n = l4 == PKT_L4_ICMPV4 ? 4 : 2;
-    *is_reply = false;
+    size_t n = l4 == PKT_L4_ICMPV4 ? sizeof(v4_pairs) / sizeof(v4_pairs[0])
+                                   : sizeof(v6_pairs) / sizeof(v6_pairs[0]);
     for (size_t i = 0; i < n; i++) {
+        if (type == pairs[i][0]) {
+            return pairs[i][1];
+        }
         if (type == pairs[i][1]) {
-            *is_reply = true;
             return pairs[i][0];
         }
-        if (type == pairs[i][0]) {
-            return type;
-        }
     }
-    return type;
+    return 0;
 }
 
 static void tuple_icmp(const Packet *p, FlowTuple *t)
 {
     const IcmpVars *ic = &p->icmp;
-    t->fixed_ports = true;
-    if (ic->has_id && !ic->has_emb) {
-        bool is_reply;
-        t->k.sp = ic->id;
-        t->k.dp = icmp_pair_type(p->l4, ic->type, &is_reply);
-        t->src_is_server = is_reply;
+    uint8_t other = icmp_counterpart(p->l4, ic->type);
+    t->fixed_ports = false;
+    t->src_is_server = false;
+    if (p->l4 == PKT_L4_ICMPV6) {
+        t->k.sp = (uint16_t)(ic->type << 8 | ic->code);
+        t->k.dp = (uint16_t)(other << 8);
     } else {
         t->k.sp = ic->type;
-        t->k.dp = ic->code;
+        t->k.dp = other;
     }
 }
 

@@ -26,9 +26,17 @@ static void drop_l4(JsonBuf *jb, const Packet *p)
     }
 }
 
+/* Suricata's drop.reason strings. */
 static const char *drop_reason_name(uint8_t reason)
 {
-    return reason == PKT_DROP_FLOW ? "flow drop" : "rules";
+    switch (reason) {
+    case PKT_DROP_FLOW:
+        return "flow drop";
+    case PKT_DROP_INNER:
+        return "tunnel packet drop";
+    default:
+        return "rules";
+    }
 }
 
 /* The alert that caused the drop: the first blocking one on the packet. */

@@ -3,9 +3,12 @@
  * Inline (--simulate-ips, later NFQUEUE) a drop or reject rule drops the
  * packet and, as Suricata does, every later packet of its flow: the flow is
  * marked FLOW_F_DROP and its packets are dropped with reason "flow drop"
- * (detection skips them). In IDS mode nothing is dropped and this module
- * clears the drop mark detection may have set. Counters: ips.accepted,
- * ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop. */
+ * (detection skips them). A dropped tunnel packet drops its root (the
+ * packet from the wire that carries it) too, with reason "tunnel packet
+ * drop"; the root's flow is not marked. In IDS mode nothing is dropped and
+ * this module clears the drop mark detection may have set. Counters:
+ * ips.accepted, ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop,
+ * ips.drop_reason.tunnel_packet_drop. */
 #include <stdlib.h>
 
 #include "flow/flow-types.h"
@@ -18,6 +21,7 @@ typedef struct VerdictThread {
     CounterId c_blocked;
     CounterId c_reason_rules;
     CounterId c_reason_flow;
+    CounterId c_reason_inner;
 } VerdictThread;
 
 static int verdict_thread_init(ThreadVars *tv, void **data)
@@ -31,9 +35,38 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_blocked = counters_register("ips.blocked", COUNTER_SUM);
         vt->c_reason_rules = counters_register("ips.drop_reason.rules", COUNTER_SUM);
         vt->c_reason_flow = counters_register("ips.drop_reason.flow_drop", COUNTER_SUM);
+        vt->c_reason_inner =
+            counters_register("ips.drop_reason.tunnel_packet_drop", COUNTER_SUM);
     }
     *data = vt;
     return TM_OK;
+}
+
+/* A tunnel packet runs every slot before its root goes on past the slot
+ * that made it, in this thread (runtime-thread.c), so the root has yet to
+ * reach this stage and may be marked here. */
+static void drop_root(Packet *p)
+{
+    Packet *root = p->root;
+    if (root == NULL) {
+        return;
+    }
+    root->flags |= PKT_F_DROP;
+    if (root->drop_reason == PKT_DROP_NONE) {
+        root->drop_reason = PKT_DROP_INNER;
+    }
+}
+
+static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
+{
+    switch (reason) {
+    case PKT_DROP_FLOW:
+        return vt->c_reason_flow;
+    case PKT_DROP_INNER:
+        return vt->c_reason_inner;
+    default:
+        return vt->c_reason_rules;
+    }
 }
 
 static int verdict_process(ThreadVars *tv, Packet *p, void *data)
@@ -48,14 +81,16 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         if (p->drop_reason == PKT_DROP_NONE) {
             p->drop_reason = PKT_DROP_RULES;
         }
-        if (f != NULL) {
+        /* Only a packet's own verdict drops its flow: a root dropped for
+         * its tunnel packet leaves the outer flow alone. */
+        if (f != NULL && p->drop_reason != PKT_DROP_INNER) {
             pthread_mutex_lock(&f->lock);
             f->flags |= FLOW_F_DROP;
             pthread_mutex_unlock(&f->lock);
         }
+        drop_root(p);
         counters_incr(tv->counters, vt->c_blocked);
-        counters_incr(tv->counters,
-                      p->drop_reason == PKT_DROP_FLOW ? vt->c_reason_flow : vt->c_reason_rules);
+        counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
     } else {
         counters_incr(tv->counters, vt->c_accepted);
     }

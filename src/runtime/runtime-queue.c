@@ -101,6 +101,21 @@ uint32_t queue_handler_flow_hash(const Packet *p)
     return h;
 }
 
+/* A root travels with its tunnel packets, so it is routed by the innermost
+ * one: the two directions of an inner flow can ride in different outer flows
+ * (VXLAN, Geneve: one UDP flow each way) and must still meet in one thread,
+ * in capture order, for flow direction not to depend on thread timing. */
+static const Packet *flow_route_packet(const Packet *p)
+{
+    const Packet *inner = p;
+    for (const Packet *c = p->children; c != NULL; c = c->next_child) {
+        if (c->tunnel_depth > inner->tunnel_depth) {
+            inner = c;
+        }
+    }
+    return inner;
+}
+
 static uint32_t route_pick(const QueueHandler *qh, const Packet *p)
 {
     switch (qh->route) {
@@ -122,7 +137,7 @@ void queue_handler_push(const QueueHandler *qh, Packet *p)
         idx = 0;
         break;
     case QH_FLOW:
-        idx = queue_handler_flow_hash(p);
+        idx = queue_handler_flow_hash(flow_route_packet(p));
         break;
     case QH_ROUTE:
         idx = route_pick(qh, p);

@@ -666,10 +666,25 @@ static void print_keywords_lists_content(void **state)
     assert_non_null(strstr(buf, "byte_math"));
 }
 
+/* Rule 1 sits in the port 80 and port 443 groups: counted once. */
+static void rules_without_fast_pattern_are_counted_once(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert tcp any any -> any [80,443] (ttl:10; sid:1;)\n"
+                                   "alert tcp any any -> any 443 (ttl:11; sid:2;)\n"
+                                   "alert tcp any any -> any 80 (content:\"x\"; sid:3;)",
+                                   NULL);
+    assert_non_null(de);
+    assert_true(de->n_groups >= 2);
+    assert_int_equal(de->n_nofp_total, 2);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(port_group_excludes_other_ports),
+        cmocka_unit_test(rules_without_fast_pattern_are_counted_once),
         cmocka_unit_test(source_port_rules_are_found),
         cmocka_unit_test(bidirectional_rule_matches_both_ways),
         cmocka_unit_test(address_negation_and_vars),

@@ -117,7 +117,7 @@ static void key_match_reports_direction(void **state)
     assert_int_equal(flow_key_match(&ta.k, &tc), 0);
 }
 
-static void icmp_ports_do_not_swap(void **state)
+static void icmp_reply_matches_request_reversed(void **state)
 {
     (void)state;
     Packet req, rep;
@@ -126,8 +126,91 @@ static void icmp_ports_do_not_swap(void **state)
     test_icmp_echo(&rep, "10.0.0.2", "10.0.0.1", 0, 77, 0);
     assert_true(flow_tuple_from_packet(&req, &tq, NULL, NULL));
     assert_true(flow_tuple_from_packet(&rep, &tr, NULL, NULL));
-    assert_true(tr.src_is_server);
+    assert_false(tr.src_is_server);
     assert_int_equal(flow_key_match(&tq.k, &tr), -1);
+    static const uint8_t key[16] = {1, 2, 3};
+    assert_int_equal(flow_tuple_hash(key, &tq), flow_tuple_hash(key, &tr));
+}
+
+static void icmp_reply_same_direction_as_request_does_not_match(void **state)
+{
+    (void)state;
+    Packet req, rep;
+    FlowTuple tq, tr;
+    test_icmp_echo(&req, "10.0.0.1", "10.0.0.2", 8, 0, 0);
+    test_icmp_echo(&rep, "10.0.0.1", "10.0.0.2", 0, 0, 0);
+    assert_true(flow_tuple_from_packet(&req, &tq, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&rep, &tr, NULL, NULL));
+    assert_int_equal(flow_key_match(&tq.k, &tr), 0);
+}
+
+static void icmp_request_reversed_does_not_match_request(void **state)
+{
+    (void)state;
+    Packet a, b;
+    FlowTuple ta, tb;
+    test_icmp_echo(&a, "10.0.0.1", "10.0.0.2", 8, 0, 0);
+    test_icmp_echo(&b, "10.0.0.2", "10.0.0.1", 8, 0, 0);
+    assert_true(flow_tuple_from_packet(&a, &ta, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&b, &tb, NULL, NULL));
+    assert_int_equal(flow_key_match(&ta.k, &tb), 0);
+}
+
+static void icmp_id_is_not_part_of_the_key(void **state)
+{
+    (void)state;
+    Packet a, b;
+    FlowTuple ta, tb;
+    test_icmp_echo(&a, "10.0.0.1", "10.0.0.2", 8, 1, 0);
+    test_icmp_echo(&b, "10.0.0.1", "10.0.0.2", 8, 2, 0);
+    assert_true(flow_tuple_from_packet(&a, &ta, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&b, &tb, NULL, NULL));
+    assert_int_equal(flow_key_match(&ta.k, &tb), 1);
+}
+
+static void icmpv4_code_is_not_part_of_the_key(void **state)
+{
+    (void)state;
+    Packet a, b;
+    FlowTuple ta, tb;
+    test_icmp_echo(&a, "10.0.0.1", "10.0.0.2", 9, 0, 0);
+    test_icmp_echo(&b, "10.0.0.1", "10.0.0.2", 9, 0, 0);
+    b.icmp.code = 16;
+    assert_true(flow_tuple_from_packet(&a, &ta, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&b, &tb, NULL, NULL));
+    assert_int_equal(flow_key_match(&ta.k, &tb), 1);
+}
+
+static void icmpv6_echo_pairs_and_code_separates(void **state)
+{
+    (void)state;
+    Packet req, rep, other;
+    FlowTuple tq, tr, to;
+    test_pkt(&req, "2001:db8::1", 0, "2001:db8::2", 0, 58, 0);
+    req.icmp.type = 128;
+    test_pkt(&rep, "2001:db8::2", 0, "2001:db8::1", 0, 58, 0);
+    rep.icmp.type = 129;
+    other = req;
+    other.icmp.code = 1;
+    assert_true(flow_tuple_from_packet(&req, &tq, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&rep, &tr, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&other, &to, NULL, NULL));
+    assert_int_equal(flow_key_match(&tq.k, &tr), -1);
+    assert_int_equal(flow_key_match(&tq.k, &to), 0);
+}
+
+static void icmpv6_neighbour_solicit_and_advert_pair(void **state)
+{
+    (void)state;
+    Packet ns, na;
+    FlowTuple tn, ta;
+    test_pkt(&ns, "2001:db8::1", 0, "2001:db8::2", 0, 58, 0);
+    ns.icmp.type = 135;
+    test_pkt(&na, "2001:db8::2", 0, "2001:db8::1", 0, 58, 0);
+    na.icmp.type = 136;
+    assert_true(flow_tuple_from_packet(&ns, &tn, NULL, NULL));
+    assert_true(flow_tuple_from_packet(&na, &ta, NULL, NULL));
+    assert_int_equal(flow_key_match(&tn.k, &ta), -1);
 }
 
 int main(void)
@@ -140,7 +223,13 @@ int main(void)
         cmocka_unit_test(hash_includes_vlan),
         cmocka_unit_test(non_ip_packet_hashes_to_zero),
         cmocka_unit_test(key_match_reports_direction),
-        cmocka_unit_test(icmp_ports_do_not_swap),
+        cmocka_unit_test(icmp_reply_matches_request_reversed),
+        cmocka_unit_test(icmp_reply_same_direction_as_request_does_not_match),
+        cmocka_unit_test(icmp_request_reversed_does_not_match_request),
+        cmocka_unit_test(icmp_id_is_not_part_of_the_key),
+        cmocka_unit_test(icmpv4_code_is_not_part_of_the_key),
+        cmocka_unit_test(icmpv6_echo_pairs_and_code_separates),
+        cmocka_unit_test(icmpv6_neighbour_solicit_and_advert_pair),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     counters_reset();

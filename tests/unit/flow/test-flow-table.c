@@ -129,22 +129,47 @@ static void icmp_echo_request_and_reply_share_flow(void **state)
     Flow *f2 = test_feed(fx->ft, fx->cs, &rep);
     Flow *f3 = test_feed(fx->ft, fx->cs, &other);
     assert_ptr_equal(f1, f2);
-    assert_ptr_not_equal(f1, f3);
+    assert_ptr_equal(f1, f3);
     assert_true(rep.flags & PKT_F_TOCLIENT);
+    assert_true(other.flags & PKT_F_TOSERVER);
     assert_int_equal(f1->state, FLOW_STATE_ESTABLISHED);
+    assert_int_equal(counter(fx, "flow.icmpv4"), 1);
+}
+
+/* The tunnel case of suricata-verify flow-pkt-recursion: a request and a
+ * reply each way between the same hosts make two flows, not one. */
+static void icmp_reply_in_request_direction_is_another_flow(void **state)
+{
+    Fixture *fx = *state;
+    Packet req1, rep1, req2, rep2;
+    test_icmp_echo(&req1, "1.1.1.1", "2.2.2.2", 8, 0, 1);
+    test_icmp_echo(&rep1, "2.2.2.2", "1.1.1.1", 0, 0, 1);
+    test_icmp_echo(&req2, "2.2.2.2", "1.1.1.1", 8, 0, 1);
+    test_icmp_echo(&rep2, "1.1.1.1", "2.2.2.2", 0, 0, 1);
+    Flow *f1 = test_feed(fx->ft, fx->cs, &req1);
+    Flow *f2 = test_feed(fx->ft, fx->cs, &rep1);
+    Flow *f3 = test_feed(fx->ft, fx->cs, &req2);
+    Flow *f4 = test_feed(fx->ft, fx->cs, &rep2);
+    assert_ptr_equal(f1, f2);
+    assert_ptr_not_equal(f1, f3);
+    assert_ptr_equal(f3, f4);
+    assert_int_equal(f1->pkts_toserver, 1);
+    assert_int_equal(f1->pkts_toclient, 1);
+    assert_int_equal(f3->pkts_toserver, 1);
+    assert_int_equal(f3->pkts_toclient, 1);
     assert_int_equal(counter(fx, "flow.icmpv4"), 2);
 }
 
-static void icmp_reply_first_makes_its_destination_the_client(void **state)
+static void icmp_reply_first_is_to_server(void **state)
 {
     Fixture *fx = *state;
     Packet rep;
     test_icmp_echo(&rep, "10.0.0.2", "10.0.0.1", 0, 7, 1);
     Flow *f = test_feed(fx->ft, fx->cs, &rep);
     VgAddr client;
-    test_addr(&client, "10.0.0.1");
+    test_addr(&client, "10.0.0.2");
     assert_memory_equal(f->key.src.a.u8, client.a.u8, 4);
-    assert_true(rep.flags & PKT_F_TOCLIENT);
+    assert_true(rep.flags & PKT_F_TOSERVER);
 }
 
 /* A router answers the client's SYN with "port unreachable" quoting it. */
@@ -321,7 +346,8 @@ int main(void)
         T(first_packet_source_is_client_for_udp),
         T(vlan_separates_flows),
         T(icmp_echo_request_and_reply_share_flow),
-        T(icmp_reply_first_makes_its_destination_the_client),
+        T(icmp_reply_in_request_direction_is_another_flow),
+        T(icmp_reply_first_is_to_server),
         T(icmp_error_attaches_to_tcp_flow),
         T(icmp_error_without_flow_gets_own_flow),
         T(non_ip_packet_gets_no_flow),

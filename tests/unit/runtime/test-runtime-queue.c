@@ -361,6 +361,34 @@ static void flow_handler_puts_both_directions_on_one_queue(void **state)
     handler_deinit(&h);
 }
 
+/* Two VXLAN-like roots in different outer flows carry the two directions of
+ * one inner flow: both go where the inner flow goes. */
+static void flow_handler_routes_roots_by_innermost_tunnel_packet(void **state)
+{
+    (void)state;
+    Handler h;
+    handler_init(&h, QH_FLOW, ROUTE_IP_VERSION, NQ);
+    Packet inner_fwd, inner_rev, probe;
+    tuple(&inner_fwd, "10.3.0.1", 0, "10.3.0.2", 0, 1);
+    reverse(&inner_rev, &inner_fwd);
+    inner_fwd.tunnel_depth = inner_rev.tunnel_depth = 1;
+    tuple(&probe, "10.3.0.1", 0, "10.3.0.2", 0, 1);
+    queue_handler_push(&h.qh, &probe);
+    int want = queue_of(&h, &probe);
+    for (int i = 0; i < 16; i++) {
+        Packet a, b;
+        tuple(&a, "192.0.2.7", (uint16_t)(40000 + i), "192.0.2.8", 4789, 17);
+        tuple(&b, "192.0.2.8", (uint16_t)(50000 + i * 3), "192.0.2.7", 4789, 17);
+        a.children = &inner_fwd;
+        b.children = &inner_rev;
+        queue_handler_push(&h.qh, &a);
+        queue_handler_push(&h.qh, &b);
+        assert_int_equal(queue_of(&h, &a), want);
+        assert_int_equal(queue_of(&h, &b), want);
+    }
+    handler_deinit(&h);
+}
+
 static void simple_handler_uses_the_one_queue(void **state)
 {
     (void)state;
@@ -490,6 +518,7 @@ int main(void)
         cmocka_unit_test(route_ip_version_puts_v4_on_0_and_v6_on_1),
         cmocka_unit_test(route_alerted_puts_alerted_packets_on_1),
         cmocka_unit_test(route_vlan_picks_outer_vlan_modulo_queues),
+        cmocka_unit_test(flow_handler_routes_roots_by_innermost_tunnel_packet),
         cmocka_unit_test(parse_accepts_documented_handler_names),
         cmocka_unit_test(parse_rejects_other_names),
     };
