@@ -9,6 +9,7 @@
 
 #include "detect/detect-internal.h"
 #include "util/util-error.h"
+#include "util/util-file.h"
 #include "util/util-log.h"
 
 DetectEngine *detect_engine_new_empty(void)
@@ -296,43 +297,10 @@ int detect_engine_load_string(DetectEngine *de, const char *rules, const char *n
     return (int)(de->failed - failed_before);
 }
 
-static char *read_file(const char *path, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        *err = errno;
-        return NULL;
-    }
-    size_t cap = 65536;
-    size_t n = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            buf[n] = '\0';
-            break;
-        }
-    }
-    *err = buf ? 0 : ENOMEM;
-    fclose(f);
-    return buf;
-}
-
 int detect_engine_load_file(DetectEngine *de, const char *path)
 {
     int err;
-    char *text = read_file(path, &err);
+    char *text = util_file_read(path, DETECT_FILE_MAX, NULL, &err);
     if (text == NULL) {
         VG_WARN("%s: can't read rule file: %s; skipping it", path, strerror(err));
         return VG_EIO;

@@ -382,6 +382,9 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
 
 /* ---- engine ------------------------------------------------------------- */
 
+/* Largest rule, classification or threshold file read (a sanity bound). */
+#define DETECT_FILE_MAX ((size_t)1 << 30)
+
 typedef struct DetectPrefilter DetectPrefilter;
 
 typedef struct DetectGroup {

@@ -10,37 +10,8 @@
 #include "conf/conf.h"
 #include "detect/detect-internal.h"
 #include "util/util-error.h"
+#include "util/util-file.h"
 #include "util/util-log.h"
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    size_t cap = 16384;
-    size_t n = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            buf[n] = '\0';
-            break;
-        }
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    return buf;
-}
 
 static void load_vars(DetectEngine *de, const Conf *conf)
 {
@@ -57,10 +28,11 @@ static void load_vars(DetectEngine *de, const Conf *conf)
 
 static void load_aux_file(DetectEngine *de, const char *path, bool is_threshold)
 {
-    char *text = slurp(path);
+    int err;
+    char *text = util_file_read(path, DETECT_FILE_MAX, NULL, &err);
     if (text == NULL) {
         VG_WARN("%s: can't read %s file: %s", path, is_threshold ? "threshold" :
-                "classification", strerror(errno));
+                "classification", strerror(err));
         return;
     }
     if (is_threshold) {
