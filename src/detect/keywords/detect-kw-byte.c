@@ -10,44 +10,6 @@
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
 
-#define MAX_TOKENS 20
-
-typedef struct Tokens {
-    char buf[512];
-    char *t[MAX_TOKENS];
-    int n;
-} Tokens;
-
-static int split(DetectParser *dp, const char *arg, Tokens *tk)
-{
-    size_t len = strlen(arg);
-    if (len >= sizeof(tk->buf)) {
-        return detect_err(dp, "option too long");
-    }
-    memcpy(tk->buf, arg, len + 1);
-    tk->n = 0;
-    char *p = tk->buf;
-    while (p != NULL) {
-        if (tk->n == MAX_TOKENS) {
-            return detect_err(dp, "too many options");
-        }
-        char *comma = strchr(p, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        while (*p == ' ') {
-            p++;
-        }
-        size_t l = strlen(p);
-        while (l > 0 && p[l - 1] == ' ') {
-            p[--l] = '\0';
-        }
-        tk->t[tk->n++] = p;
-        p = comma ? comma + 1 : NULL;
-    }
-    return 0;
-}
-
 bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int64_t off,
                       uint64_t *out)
 {
@@ -86,7 +48,7 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
 }
 
 /* Options common to all four: relative, endianness, string base, dce, bitmask. */
-static int common_opt(DetectParser *dp, DetectByte *b, Tokens *tk, int *i)
+static int common_opt(DetectParser *dp, DetectByte *b, DetectKwTokens *tk, int *i)
 {
     const char *t = tk->t[*i];
     if (strcmp(t, "relative") == 0) {
@@ -203,9 +165,9 @@ static int add_byte(DetectParser *dp, DetectByte *b, const DetectKeyword *kw, ui
 
 static int setup_byte_test(DetectParser *dp, const char *arg)
 {
-    Tokens tk;
+    DetectKwTokens tk;
     DetectByte *b = byte_new(dp);
-    if (b == NULL || split(dp, arg, &tk) != 0 || tk.n < 4) {
+    if (b == NULL || detect_kw_split(dp, arg, &tk, DETECT_KW_MAX_TOKENS, true) != 0 || tk.n < 4) {
         free(b);
         return b ? detect_err(dp, "byte_test needs nbytes, operator, value, offset") : VG_ENOMEM;
     }
@@ -247,9 +209,9 @@ static int jump_opt(DetectParser *dp, DetectByte *b, const char *t)
 
 static int setup_byte_jump(DetectParser *dp, const char *arg)
 {
-    Tokens tk;
+    DetectKwTokens tk;
     DetectByte *b = byte_new(dp);
-    if (b == NULL || split(dp, arg, &tk) != 0 || tk.n < 2) {
+    if (b == NULL || detect_kw_split(dp, arg, &tk, DETECT_KW_MAX_TOKENS, true) != 0 || tk.n < 2) {
         free(b);
         return b ? detect_err(dp, "byte_jump needs nbytes, offset") : VG_ENOMEM;
     }
@@ -298,9 +260,9 @@ static int new_var(DetectParser *dp, const char *name, int8_t *out)
 
 static int setup_byte_extract(DetectParser *dp, const char *arg)
 {
-    Tokens tk;
+    DetectKwTokens tk;
     DetectByte *b = byte_new(dp);
-    if (b == NULL || split(dp, arg, &tk) != 0 || tk.n < 3) {
+    if (b == NULL || detect_kw_split(dp, arg, &tk, DETECT_KW_MAX_TOKENS, true) != 0 || tk.n < 3) {
         free(b);
         return b ? detect_err(dp, "byte_extract needs nbytes, offset, name") : VG_ENOMEM;
     }
@@ -384,9 +346,9 @@ static int math_opt(DetectParser *dp, DetectByte *b, const char *t, unsigned *se
 
 static int setup_byte_math(DetectParser *dp, const char *arg)
 {
-    Tokens tk;
+    DetectKwTokens tk;
     DetectByte *b = byte_new(dp);
-    if (b == NULL || split(dp, arg, &tk) != 0) {
+    if (b == NULL || detect_kw_split(dp, arg, &tk, DETECT_KW_MAX_TOKENS, true) != 0) {
         free(b);
         return b ? VG_EINVAL : VG_ENOMEM;
     }

@@ -189,28 +189,12 @@ static int flowint_op(const char *s, uint8_t *out)
 
 static int setup_flowint(DetectParser *dp, const char *arg)
 {
-    char buf[256];
-    char *tok[3] = { NULL, NULL, NULL };
-    size_t len = strlen(arg);
-    if (len >= sizeof(buf)) {
-        return detect_err(dp, "flowint too long");
+    DetectKwTokens tk;
+    if (detect_kw_split(dp, arg, &tk, 3, true) != 0) {
+        return VG_EINVAL;
     }
-    memcpy(buf, arg, len + 1);
-    int n = 0;
-    for (char *p = buf; p != NULL && n < 3; n++) {
-        char *comma = strchr(p, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        while (*p == ' ') {
-            p++;
-        }
-        for (size_t l = strlen(p); l > 0 && p[l - 1] == ' '; l--) {
-            p[l - 1] = '\0';
-        }
-        tok[n] = p;
-        p = comma ? comma + 1 : NULL;
-    }
+    char **tok = tk.t;
+    int n = tk.n;
     FlowintCtx *fi = calloc(1, sizeof(*fi));
     if (fi == NULL) {
         return detect_err(dp, "out of memory");

@@ -76,41 +76,6 @@ static bool match_hostbits(DetectThread *dt, Packet *p, const Signature *s, cons
     return src_ok && dst_ok;
 }
 
-typedef struct HbTokens {
-    char buf[256];
-    char *t[HB_TOKENS];
-    int n;
-} HbTokens;
-
-static int tokenize(DetectParser *dp, const char *arg, HbTokens *tk)
-{
-    size_t len = strlen(arg);
-    if (len >= sizeof(tk->buf)) {
-        return detect_err(dp, "option too long");
-    }
-    memcpy(tk->buf, arg, len + 1);
-    tk->n = 0;
-    for (char *p = tk->buf; p != NULL;) {
-        char *comma = strchr(p, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        while (*p == ' ') {
-            p++;
-        }
-        size_t l = strlen(p);
-        while (l > 0 && p[l - 1] == ' ') {
-            p[--l] = '\0';
-        }
-        if (tk->n == HB_TOKENS || l == 0) {
-            return detect_err(dp, "bad hostbits/xbits option '%s'", arg);
-        }
-        tk->t[tk->n++] = p;
-        p = comma ? comma + 1 : NULL;
-    }
-    return 0;
-}
-
 static int parse_cmd(DetectParser *dp, const char *t, uint8_t *out)
 {
     static const char *const cmds[] = { "set", "unset", "toggle", "isset", "isnotset" };
@@ -158,9 +123,9 @@ static int setup_bits(DetectParser *dp, const char *arg, bool xbits, const Detec
         dp->s->flags |= SIG_F_NOALERT;
         return 0;
     }
-    HbTokens tk;
+    DetectKwTokens tk;
     HostbitsCtx h = { .track = HB_SRC, .expire = HB_EXPIRE_DEFAULT };
-    if (tokenize(dp, arg, &tk) != 0 || (tk.n < (xbits ? 3 : 2)) ||
+    if (detect_kw_split(dp, arg, &tk, HB_TOKENS, false) != 0 || (tk.n < (xbits ? 3 : 2)) ||
         parse_cmd(dp, tk.t[0], &h.cmd) != 0) {
         return dp->err[0] ? VG_EINVAL : detect_err(dp, "bad %s '%s'", kw->name, arg);
     }

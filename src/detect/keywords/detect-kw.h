@@ -55,6 +55,22 @@ extern const DetectKeyword detect_kw_vlan_id, detect_kw_vlan_layers;
 extern const DetectKeyword detect_kw_hostbits, detect_kw_xbits;
 extern const DetectKeyword detect_kw_ipv4_csum, detect_kw_tcpv4_csum, detect_kw_tcpv6_csum,
     detect_kw_udpv4_csum, detect_kw_udpv6_csum, detect_kw_icmpv4_csum, detect_kw_icmpv6_csum;
+/* A keyword argument split on commas into trimmed tokens (keyword-argument
+ * helper shared by the keyword files, detect-kw-tokens.c). */
+#define DETECT_KW_MAX_TOKENS 20
+
+typedef struct DetectKwTokens {
+    char buf[512];
+    char *t[DETECT_KW_MAX_TOKENS];
+    int n;
+} DetectKwTokens;
+
+/* Splits arg into at most max_tokens (<= DETECT_KW_MAX_TOKENS) tokens with
+ * spaces trimmed. Empty tokens are refused unless allow_empty. Returns 0, or
+ * detect_err's value with the reason recorded on dp. */
+int detect_kw_split(DetectParser *dp, const char *arg, DetectKwTokens *tk, int max_tokens,
+                    bool allow_empty);
+
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
 
