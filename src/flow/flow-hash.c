@@ -6,8 +6,8 @@
  * its two endpoints in canonical order, so both directions hash alike.
  *
  * Keys: TCP/UDP/others use the ports the decoder set (0 for protocols
- * without ports and for non-first fragments, which therefore share one
- * flow per address pair and protocol). ICMP messages that carry an id
+ * without ports). IP fragments have no key and so no flow (as Suricata):
+ * the datagram defrag rebuilds from them gets the flow. ICMP messages that carry an id
  * (echo, timestamp, information, address mask; ICMPv6 echo, node info)
  * are keyed by id and the request type of the pair, so a request and its
  * reply meet in one flow; other ICMP messages by type and code. ICMP ports
@@ -170,7 +170,7 @@ static uint8_t packet_proto(const Packet *p)
 
 bool flow_tuple_from_packet(const Packet *p, FlowTuple *t, FlowTuple *emb, bool *has_emb)
 {
-    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+    if ((p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) || (p->flags & PKT_F_IS_FRAGMENT)) {
         return false;
     }
     uint8_t family = p->l3 == PKT_L3_IPV4 ? 4 : 6;
