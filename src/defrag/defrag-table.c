@@ -293,7 +293,9 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
     *n = *f;
     n->next = NULL;
     n->snext = NULL;
-    memcpy(n->bytes, hdr, f->hdr_len);
+    if (f->hdr_len > 0) {
+        memcpy(n->bytes, hdr, f->hdr_len);
+    }
     memcpy(n->bytes + f->hdr_len, data, f->len);
     if (t->frags_tail != NULL) {
         t->frags_tail->next = n;
