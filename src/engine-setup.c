@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "defrag/defrag.h"
 #include "detect/detect.h"
 #include "flow/flow-module.h"
 #include "flow/flow.h"
@@ -38,6 +39,29 @@ static struct {
     const DetectEngine *de;
     CounterSet *cs;
 } g_flow_end = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Fragment policy of a host: its host-os-policy entry (shared with stream
+ * reassembly, as in Suricata), mapped by name to a fragment policy. */
+static DefragPolicy engine_defrag_policy(const VgAddr *dst)
+{
+    DefragPolicy pol = DEFRAG_POLICY_BSD;
+    (void)defrag_policy_by_name(stream_policy_name(stream_policy_for(dst)), &pol);
+    return pol;
+}
+
+static int setup_defrag(const Engine *e)
+{
+    DefragConfig dc;
+    defrag_config_defaults(&dc);
+    if (defrag_config_load(&dc, e->conf) != 0) {
+        return 1;
+    }
+    if (defrag_init(&dc, engine_defrag_policy) != 0) {
+        VG_ERROR("out of memory setting up defrag");
+        return 1;
+    }
+    return 0;
+}
 
 static DetectEngine *load_rules(const Engine *e)
 {
@@ -85,6 +109,9 @@ int engine_setup(Engine *e)
         return 1;
     }
     if (stream_init(e->conf, e->flow_table) != 0) {
+        return 1;
+    }
+    if (setup_defrag(e) != 0) {
         return 1;
     }
     e->packet_done = flow_module_packet_done;
@@ -319,6 +346,7 @@ void engine_teardown(Engine *e)
     output_eve_stats_clear_sections();
     flow_table_free(e->flow_table);
     e->flow_table = NULL;
+    defrag_deinit();
     stream_deinit();
     flow_end_detect_free();
     detect_engine_free(atomic_exchange(&e->detect, NULL));

@@ -17,8 +17,10 @@
    VLAN tags are counted by level, as Suricata's counters do: decoder.vlan
    is the frames with at least one tag, decoder.vlan_qinq those with two or
    more (a VLAN id in an ERSPAN header takes a level without being counted).
-   Also modelled: tshark runs without IP reassembly and TSO guessing (vigil
-   has no defrag stage yet: a first fragment shows its transport header);
+   Also modelled: tshark runs without TSO guessing and with IP reassembly
+   (vigil decodes no transport header in a fragment, and decodes the
+   datagram it rebuilds from its IP header on: the frame that completes a
+   datagram counts its IP layer once more);
    UDP tunnels only on their ports (VXLAN by destination port); GRE only
    for the protocol types the decoder follows; ERSPAN type III, Teredo with
    hop limit 0, Ethernet in IP (protocol 143) and IPv6 jumbograms are not
@@ -140,13 +142,13 @@ def run_vigil(engine, cap, timeout):
 LINK_LEN = {"eth": 14, "ethertype": 0, "vlan": 4, "ieee8021ad": 4, "ieee8021ah": 18,
             "vntag": 6, "pppoes": 6, "ppp": 2, "chdlc": 4, "sll": 16, "null": 4, "loop": 4,
             "raw": 0, "mpls": 4}
-# tshark as a decoder without reassembly sees it: an IPv4 total length of 0
-# is an error, not TSO; a first fragment shows its transport header and
-# later fragments none (vigil has no defrag stage yet).
-TSHARK_PREFS = ("ip.tso_support:FALSE", "ip.defragment:FALSE", "ipv6.defragment:FALSE")
+# tshark as the decoder sees it: an IPv4 total length of 0 is an error, not
+# TSO; fragments are reassembled (vigil's defrag: fragments show no
+# transport header, the completing frame shows the rebuilt datagram).
+TSHARK_PREFS = ("ip.tso_support:FALSE", "ip.defragment:TRUE", "ipv6.defragment:TRUE")
 TSHARK_FIELDS = ("frame.protocols", "frame.cap_len", "ip.len", "ip.hdr_len", "ipv6.plen",
                  "ppp.address", "udp.dstport", "gre.proto", "erspan.vlan", "_ws.expert.message",
-                 "ipv6.hlim")
+                 "ipv6.hlim", "ip.reassembled.length", "ipv6.reassembled.length")
 # tshark's words for an IP header longer than the bytes its enclosing layer
 # gives it (PPPoE length, outer IP length, ...): (layer, length field).
 TSHARK_SHORT_IP = (
@@ -263,6 +265,10 @@ def tshark_walk(rec):
     if "Bogus IPv6 version" in rec["_ws.expert.message"] and "ipv6" not in \
             rec["frame.protocols"].split(":"):
         counts["ipv6"] += 1
+    # A rebuilt datagram is decoded again from its IP header (defrag).
+    for field, key in (("ip.reassembled.length", "ipv4"), ("ipv6.reassembled.length", "ipv6")):
+        if rec[field]:
+            counts[key] += len(rec[field].split(","))
     return counts, stop
 
 

@@ -313,11 +313,10 @@ int decode_ipv4(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t le
     uint16_t frag_offset = p->ip4.frag_field & 0x1fff;
     bool more_frags = (p->ip4.frag_field & 0x2000) != 0;
     if (frag_offset != 0 || more_frags) {
+        /* Not even the first fragment's transport header is decoded (as
+         * Suricata): the datagram rebuilt by defrag is decoded whole. */
         p->flags |= PKT_F_IS_FRAGMENT;
-        if (frag_offset != 0) {
-            /* No transport header here: defrag rebuilds the datagram. */
-            return 0;
-        }
+        return 0;
     }
     return decode_ip_payload(dtv, p, p->ip4.proto, data, data_len);
 }

@@ -245,8 +245,14 @@ static int64_t ipv6_walk(DecodeThreadCtx *dtv, Packet *p, const uint8_t *d, uint
             return -1;
         }
         ipv6_exthdr(dtv, p, &w, *nh, d + off, hlen, left - hlen);
+        bool stop = *nh == IP_PROTO_FRAGMENT && p->ip6.is_frag;
         *nh = d[off];
         off += hlen;
+        if (stop) {
+            /* As Suricata: what follows a fragment header is decoded once
+             * defrag has rebuilt the datagram. */
+            break;
+        }
     }
     return off;
 }
@@ -277,6 +283,9 @@ static int ipv6_upper(DecodeThreadCtx *dtv, Packet *p, uint8_t nh, const uint8_t
 {
     p->ip6.next_hdr = nh;
     p->proto = nh;
+    if (p->ip6.is_frag) {
+        return 0;                // no upper-layer header here: defrag rebuilds it
+    }
     if (nh == IP_PROTO_NONE) {
         if (len > 0) {
             decode_event(dtv, p, DECODE_EV_IPV6_DATA_AFTER_NONE_HEADER);
@@ -285,9 +294,6 @@ static int ipv6_upper(DecodeThreadCtx *dtv, Packet *p, uint8_t nh, const uint8_t
     }
     if (nh == IP_PROTO_ESP) {
         p->ip6.exthdrs |= IPV6_EXT_ESP;
-    }
-    if (p->ip6.is_frag && p->ip6.frag_offset != 0) {
-        return 0;                // no upper-layer header here: defrag rebuilds it
     }
     if (!is_known_upper(nh)) {
         decode_event(dtv, p, DECODE_EV_IPV6_UNKNOWN_NEXT_HEADER);

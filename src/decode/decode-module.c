@@ -1,8 +1,12 @@
-/* The decode thread module: wraps decode_packet with a per-thread context. */
+/* The decode thread module: wraps decode_packet with a per-thread context,
+ * and hands fragments to defrag: a rebuilt datagram runs through the
+ * remaining slots as a child of the fragment that completed it (after it
+ * the tunnel packets its own decoding made, innermost first). */
 #include <stdlib.h>
 
 #include "conf/conf.h"
 #include "decode/decode.h"
+#include "defrag/defrag.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/packet-pool.h"
@@ -39,14 +43,23 @@ static void decode_module_put_packet(Packet *p, void *user)
     packet_pool_put(p);
 }
 
+/* Thread data: dtv first, so the module data is also a DecodeThreadCtx. */
+typedef struct DecodeModuleCtx {
+    DecodeThreadCtx dtv;
+    DefragThread defrag;
+} DecodeModuleCtx;
+
 static int decode_module_thread_init(ThreadVars *tv, void **data)
 {
-    DecodeThreadCtx *dtv = calloc(1, sizeof(*dtv));
-    if (dtv == NULL) {
+    DecodeModuleCtx *m = calloc(1, sizeof(*m));
+    if (m == NULL) {
         return TM_FAILED;
     }
+    DecodeThreadCtx *dtv = &m->dtv;
     const Engine *e = tv->engine;
     decode_register_counters();
+    defrag_register_counters();
+    defrag_thread_init(&m->defrag, tv->counters);
     decode_thread_init(dtv, tv->counters, checksum_mode_from_conf(e));
     dtv->vxlan_enabled = conf_bool_or(e->conf, "decoder.vxlan.enabled", true, NULL);
     dtv->vxlan_port = first_port(e, "decoder.vxlan.ports", 4789);
@@ -62,8 +75,37 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
             .user = e->pool,
         };
     }
-    *data = dtv;
+    *data = m;
     return TM_OK;
+}
+
+static void add_children(ThreadVars *tv, DecodeModuleCtx *m, Packet *p, Packet *list);
+
+/* A fragment goes to defrag; the datagram it completes, if any, follows
+ * it with its own tunnel packets. Bounded: a rebuilt datagram is no
+ * fragment, and tunnel packets stop at PACKET_MAX_TUNNEL_DEPTH. */
+static void defrag_one(ThreadVars *tv, DecodeModuleCtx *m, Packet *p, Packet *frag)
+{
+    if ((frag->flags & PKT_F_IS_FRAGMENT) == 0 || (frag->flags & PKT_F_INVALID) != 0) {
+        return;
+    }
+    Packet *rp = defrag_packet(&m->defrag, &m->dtv, frag);
+    Packet *inner = decode_take_children(&m->dtv);
+    if (rp == NULL) {
+        return;
+    }
+    add_children(tv, m, p, inner);
+    tm_packet_add_child(tv, p, rp);
+}
+
+static void add_children(ThreadVars *tv, DecodeModuleCtx *m, Packet *p, Packet *list)
+{
+    while (list != NULL) {
+        Packet *next = list->next_child;
+        tm_packet_add_child(tv, p, list);
+        defrag_one(tv, m, p, list);
+        list = next;
+    }
 }
 
 static int decode_module_process(ThreadVars *tv, Packet *p, void *data)
@@ -71,14 +113,13 @@ static int decode_module_process(ThreadVars *tv, Packet *p, void *data)
     if (p->root != NULL) {
         return TM_OK; // a tunnel packet was decoded when it was made
     }
-    DecodeThreadCtx *dtv = data;
-    decode_packet(dtv, p);
-    Packet *c = decode_take_children(dtv);
-    while (c != NULL) {
-        Packet *next = c->next_child;
-        tm_packet_add_child(tv, p, c);
-        c = next;
+    DecodeModuleCtx *m = data;
+    decode_packet(&m->dtv, p);
+    Packet *c = decode_take_children(&m->dtv);
+    if ((p->flags & PKT_F_INVALID) == 0) {
+        defrag_one(tv, m, p, p);
     }
+    add_children(tv, m, p, c);
     return TM_OK;
 }
 

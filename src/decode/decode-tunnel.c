@@ -112,6 +112,8 @@ const char *decode_pkt_src_name(const Packet *p)
         return "vxlan encapsulation";
     case PKT_TUNNEL_GENEVE:
         return "geneve encapsulation";
+    case PKT_TUNNEL_DEFRAG:
+        return "defrag";
     default:
         return "wire/pcap";
     }

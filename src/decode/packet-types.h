@@ -183,6 +183,7 @@ enum {
     PKT_TUNNEL_TEREDO,           // "teredo tunnel"
     PKT_TUNNEL_VXLAN,            // "vxlan encapsulation"
     PKT_TUNNEL_GENEVE,           // "geneve encapsulation"
+    PKT_TUNNEL_DEFRAG,           // not a tunnel: a datagram rebuilt from fragments, "defrag"
 };
 
 /* Packet flags */

@@ -6,17 +6,17 @@
  * its two endpoints in canonical order, so both directions hash alike.
  *
  * Keys: TCP/UDP/others use the ports the decoder set (0 for protocols
- * without ports and for non-first fragments, which therefore share one
- * flow per address pair and protocol). ICMP messages are keyed as Suricata
- * keys them: the "source port" is this message's type and the "destination
- * port" the type of its counterpart (echo request <-> reply and the other
- * query/answer pairs; 0 for a type without one), and these swap with the
- * direction like ports. A request A->B and its reply B->A therefore meet in
- * one flow, while a reply A->B is another flow; ICMP ids are not part of
- * the key. ICMPv6 keys carry the code too (type << 8 | code, counterpart
- * << 8), ICMPv4 keys the types only. An ICMP error quoting a header is
- * keyed by the quoted flow instead; its ports stay in place when the
- * direction flips (FlowTuple.fixed_ports). */
+ * without ports). IP fragments have no key and so no flow (as Suricata):
+ * the datagram defrag rebuilds from them gets the flow. ICMP messages are
+ * keyed as Suricata keys them: the "source port" is this message's type and
+ * the "destination port" the type of its counterpart (echo request <-> reply
+ * and the other query/answer pairs; 0 for a type without one), and these
+ * swap with the direction like ports. A request A->B and its reply B->A
+ * therefore meet in one flow, while a reply A->B is another flow; ICMP ids
+ * are not part of the key. ICMPv6 keys carry the code too (type << 8 | code,
+ * counterpart << 8), ICMPv4 keys the types only. An ICMP error quoting a
+ * header is keyed by the quoted flow instead; its ports stay in place when
+ * the direction flips (FlowTuple.fixed_ports). */
 
 #include "flow/flow-internal.h"
 
@@ -179,7 +179,7 @@ static uint8_t packet_proto(const Packet *p)
 
 bool flow_tuple_from_packet(const Packet *p, FlowTuple *t, FlowTuple *emb, bool *has_emb)
 {
-    if (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) {
+    if ((p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6) || (p->flags & PKT_F_IS_FRAGMENT)) {
         return false;
     }
     uint8_t family = p->l3 == PKT_L3_IPV4 ? 4 : 6;

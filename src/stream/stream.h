@@ -68,6 +68,9 @@ typedef enum StreamPolicy {
 const char *stream_policy_name(StreamPolicy pol);
 /* Policy by host-os-policy name ("old-linux", "windows2k3"...); false if unknown. */
 bool stream_policy_by_name(const char *name, StreamPolicy *out);
+/* Policy of the host at addr (host-os-policy, longest prefix; the default
+ * when not listed). Read-only after stream_init: any thread. */
+StreamPolicy stream_policy_for(const VgAddr *addr);
 
 /* Start-up: reads stream.* and host-os-policy from conf (NULL: defaults),
  * registers the tcp.* counters, and makes ft free sessions with their flows

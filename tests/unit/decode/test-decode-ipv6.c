@@ -127,7 +127,7 @@ static void ipv6_walks_sample_extension_chain(void **state)
     assert_int_equal(p->ip6.frag_id, 0xabcd);
     assert_true(p->flags & PKT_F_IS_FRAGMENT);
     assert_int_equal(p->ip6.next_hdr, 17);
-    assert_int_equal(p->l4, PKT_L4_UDP); // first fragment: L4 header decoded
+    assert_int_equal(p->l4, PKT_L4_NONE); // first fragment: left to defrag, as Suricata
     /* The destination options hold only a PadN; the 13 bytes after the
      * fragment header are no multiple of 8 although more fragments follow. */
     assert_true(packet_has_event(p, DECODE_EV_IPV6_DSTOPTS_ONLY_PADDING));
@@ -250,9 +250,28 @@ static void ipv6_later_fragment_skips_l4(void **state)
 
 static void ipv6_duplicate_fragment_header_is_noted(void **state)
 {
-    uint8_t b[24] = { NH_FH, 0, 0, 1, 0, 0, 0, 7, NH_UDP, 0, 0, 1, 0, 0, 0, 7 };
+    /* An atomic fragment header, then a second one: the walk goes on after
+     * an atomic header, so the second is seen. */
+    uint8_t b[24] = { NH_FH, 0, 0, 0, 0, 0, 0, 7, NH_UDP, 0, 0, 1, 0, 0, 0, 7 };
     memcpy(b + 16, udp8, 8);
     expect6(*state, NH_FH, b, 24, DECODE_EV_IPV6_EXTHDR_DUPL_FH, false);
+}
+
+static void ipv6_fragment_stops_the_walk_at_its_header(void **state)
+{
+    /* Offset 0, more fragments: what follows (here another fragment header)
+     * is decoded only in the rebuilt datagram, as Suricata does. */
+    uint8_t b[24] = { NH_FH, 0, 0, 1, 0, 0, 0, 7, NH_UDP, 0, 0, 1, 0, 0, 0, 7 };
+    memcpy(b + 16, udp8, 8);
+    int rc;
+    Packet *p = run6(*state, NH_FH, b, 24, &rc);
+    assert_int_equal(rc, 0);
+    assert_false(packet_has_event(p, DECODE_EV_IPV6_EXTHDR_DUPL_FH));
+    assert_true(p->flags & PKT_F_IS_FRAGMENT);
+    assert_int_equal(p->ip6.next_hdr, NH_FH);
+    assert_int_equal(p->ip6.exthdrs_len, 8);
+    assert_int_equal(p->l4, PKT_L4_NONE);
+    dtu_packet_free(p);
 }
 
 static void ipv6_ah_is_skipped_by_its_length(void **state)
@@ -419,6 +438,7 @@ int main(void)
         T(ipv6_fragment_reserved_bits_are_noted),
         T(ipv6_later_fragment_skips_l4),
         T(ipv6_duplicate_fragment_header_is_noted),
+        T(ipv6_fragment_stops_the_walk_at_its_header),
         T(ipv6_ah_is_skipped_by_its_length),
         T(ipv6_ah_reserved_and_duplicate_are_noted),
         T(ipv6_esp_stops_the_walk_and_is_counted),

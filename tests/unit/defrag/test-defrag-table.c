@@ -1,0 +1,138 @@
+/* Limits of the tracker table: memcap, tracker and fragment limits, and a
+ * flood of distinct datagrams staying within the memcap. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "conf/conf.h"
+#include "util/util-error.h"
+#include "defrag/defrag-test-util.h"
+
+static void setup_with(DefragFixture *fx, uint64_t memcap, uint32_t trackers, uint32_t frags)
+{
+    DefragConfig c;
+    defrag_config_defaults(&c);
+    c.memcap_bytes = memcap;
+    c.max_trackers = trackers;
+    c.max_frags = frags;
+    dfu_setup(fx, &c);
+}
+
+static void tracker_limit_refuses_and_counts(void **state)
+{
+    (void)state;
+    DefragFixture fx;
+    setup_with(&fx, 1 << 20, 2, 100);
+    for (uint16_t id = 0; id < 3; id++) {
+        assert_null(dfu_feed4(&fx, id, 0, true, 'a', 8, NULL));
+    }
+    assert_int_equal(defrag_tracker_count(), 2);
+    assert_int_equal(dfu_counter(&fx, "defrag.max_trackers_reached"), 1);
+    dfu_teardown(&fx);
+}
+
+static void fragment_limit_refuses_and_counts(void **state)
+{
+    (void)state;
+    DefragFixture fx;
+    setup_with(&fx, 1 << 20, 10, 3);
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_null(dfu_feed4(&fx, 1, i * 8, true, 'a', 8, NULL));
+    }
+    assert_int_equal(dfu_counter(&fx, "defrag.max_frags_reached"), 1);
+    dfu_teardown(&fx);
+}
+
+static void memcap_refuses_fragment_that_does_not_fit(void **state)
+{
+    (void)state;
+    DefragFixture fx;
+    setup_with(&fx, 4096, 100, 100);
+    assert_null(dfu_feed4(&fx, 1, 0, true, 'a', 1024, NULL));
+    assert_null(dfu_feed4(&fx, 1, 1024, true, 'a', 1024, NULL));
+    assert_null(dfu_feed4(&fx, 1, 2048, true, 'a', 1024, NULL));
+    assert_null(dfu_feed4(&fx, 1, 3072, true, 'a', 1024, NULL)); // beyond 4096 with headers
+    assert_true(dfu_counter(&fx, "defrag.max_frags_reached") >= 1);
+    assert_true(defrag_memuse() <= 4096);
+    dfu_teardown(&fx);
+    assert_int_equal(defrag_memuse(), 0);
+}
+
+static void flood_of_fragments_stays_within_memcap(void **state)
+{
+    (void)state;
+    DefragFixture fx;
+    const uint64_t memcap = 256 * 1024;
+    setup_with(&fx, memcap, 65535, 65535);
+    uint64_t peak = 0;
+    for (uint32_t i = 0; i < 20000; i++) {
+        assert_null(dfu_feed4(&fx, (uint16_t)i, (i % 7) * 8, true, 'x', 64, NULL));
+        uint64_t m = defrag_memuse();
+        peak = m > peak ? m : peak;
+    }
+    assert_true(peak <= memcap);
+    assert_true(dfu_counter(&fx, "defrag.max_trackers_reached") +
+                    dfu_counter(&fx, "defrag.max_frags_reached") > 0);
+    /* still working once the flood has timed out */
+    uint8_t d[16];
+    uint8_t b[64];
+    memset(d, 'q', sizeof(d));
+    uint32_t n = dfu_build4(b, 60000, 0, true, 253, d, 8);
+    assert_null(dfu_feed(&fx, b, n, 2000, NULL));
+    n = dfu_build4(b, 60000, 8, false, 253, d, 8);
+    Packet *r = dfu_feed(&fx, b, n, 2000, NULL);
+    assert_non_null(r);
+    dfu_put(r, &fx);
+    dfu_teardown(&fx);
+}
+
+static void config_reads_suricata_keys(void **state)
+{
+    (void)state;
+    DefragConfig c;
+    defrag_config_defaults(&c);
+    assert_int_equal(c.memcap_bytes, 32u * 1024 * 1024);
+    assert_int_equal(c.timeout_sec, 60);
+    assert_int_equal(c.max_trackers, 65535);
+    Conf *conf = conf_new();
+    assert_int_equal(conf_load_string(conf,
+                                      "defrag:\n  memcap: 1mb\n  timeout: 5\n  trackers: 10\n"
+                                      "  max-frags: 20\n  hash-size: 64\n",
+                                      "t.yaml"),
+                     0);
+    assert_int_equal(defrag_config_load(&c, conf), 0);
+    assert_int_equal(c.memcap_bytes, 1024 * 1024);
+    assert_int_equal(c.timeout_sec, 5);
+    assert_int_equal(c.max_trackers, 10);
+    assert_int_equal(c.max_frags, 20);
+    assert_int_equal(c.hash_size, 64);
+    conf_free(conf);
+}
+
+static void config_rejects_zero_timeout(void **state)
+{
+    (void)state;
+    DefragConfig c;
+    defrag_config_defaults(&c);
+    Conf *conf = conf_new();
+    assert_int_equal(conf_load_string(conf, "defrag:\n  timeout: 0\n", "t.yaml"), 0);
+    assert_int_equal(defrag_config_load(&c, conf), VG_EINVAL);
+    conf_free(conf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tracker_limit_refuses_and_counts),
+        cmocka_unit_test(fragment_limit_refuses_and_counts),
+        cmocka_unit_test(memcap_refuses_fragment_that_does_not_fit),
+        cmocka_unit_test(flood_of_fragments_stays_within_memcap),
+        cmocka_unit_test(config_reads_suricata_keys),
+        cmocka_unit_test(config_rejects_zero_timeout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
