@@ -31,7 +31,7 @@ typedef struct TagHost {
 struct DetectTagTable {
     pthread_mutex_t lock;
     TagHost *buckets[TAG_BUCKETS];
-    uint32_t n_hosts;
+    _Atomic uint32_t n_hosts;          // written under the lock; read without it to skip
     uint32_t max_hosts;
     _Atomic uint64_t refused;
 };
@@ -74,7 +74,7 @@ uint64_t detect_tag_refused(DetectTagTable *t)
 uint32_t detect_tag_hosts(DetectTagTable *t)
 {
     pthread_mutex_lock(&t->lock);
-    uint32_t n = t->n_hosts;
+    uint32_t n = atomic_load(&t->n_hosts);
     pthread_mutex_unlock(&t->lock);
     return n;
 }
@@ -194,6 +194,9 @@ int detect_tag_host_add(DetectTagTable *t, const VgAddr *a, const DetectTagSpec 
 bool detect_tag_host_step(DetectTagTable *t, const VgAddr *a, const Packet *p)
 {
     bool tagged = false;
+    if (atomic_load(&t->n_hosts) == 0) {
+        return false;  // no host tags anywhere: no lock per packet
+    }
     pthread_mutex_lock(&t->lock);
     TagHost **pp = host_slot(t, a);
     if (*pp != NULL) {
