@@ -201,6 +201,7 @@ enum {
     PKT_F_TOCLIENT = 1u << 9,
     PKT_F_NOPAYLOAD_INSPECT = 1u << 10,
     PKT_F_STREAM_FLUSH = 1u << 11,   // pseudo packet carrying stream data left at flow end
+    PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
 };
 
 typedef struct Packet {

@@ -20,7 +20,9 @@ DetectEngine *detect_engine_new_empty(void)
     }
     de->thr = detect_threshold_table_new();
     de->hostbits = detect_hostbit_table_new();
-    if (de->thr == NULL || de->hostbits == NULL || detect_vars_set_defaults(&de->vars) != 0) {
+    de->tags = detect_tag_table_new(DETECT_TAG_HOSTS_MAX);
+    if (de->thr == NULL || de->hostbits == NULL || de->tags == NULL ||
+        detect_vars_set_defaults(&de->vars) != 0) {
         detect_engine_free(de);
         return NULL;
     }
@@ -76,6 +78,7 @@ void detect_engine_free(DetectEngine *de)
     free(de->sid_vals);
     detect_threshold_table_free(de->thr);
     detect_hostbit_table_free(de->hostbits);
+    detect_tag_table_free(de->tags);
     detect_vars_free(&de->vars);
     free(de);
 }

@@ -14,6 +14,7 @@ struct DetectFlowState {
     uint8_t *bits;                     // n_bits bits
     uint8_t *int_set;                  // n_ints bits
     int64_t *ints;
+    DetectTagEntry tag;                // tag:session
 };
 
 /* Written once at start-up by main, before worker threads start. */
@@ -64,6 +65,7 @@ static bool state_grow(DetectFlowState *fs, uint32_t n_bits, uint32_t n_ints)
     memcpy(n->bits, fs->bits, fs->n_bits / 8 + 1);
     memcpy(n->int_set, fs->int_set, fs->n_ints / 8 + 1);
     memcpy(n->ints, fs->ints, (fs->n_ints + 1) * sizeof(int64_t));
+    n->tag = fs->tag;
     DetectFlowState tmp = *fs;
     *fs = *n;
     *n = tmp;
@@ -122,4 +124,9 @@ void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v)
     }
     fs->int_set[idx / 8] |= (uint8_t)(1u << (idx % 8));
     fs->ints[idx] = v;
+}
+
+DetectTagEntry *detect_flow_tag(DetectFlowState *fs)
+{
+    return fs != NULL ? &fs->tag : NULL;
 }

@@ -398,6 +398,7 @@ typedef struct DetectGroup {
 
 typedef struct DetectThresholdTable DetectThresholdTable;
 typedef struct DetectHostbitTable DetectHostbitTable;
+typedef struct DetectTagTable DetectTagTable;
 
 typedef struct DetectThresholdRule {
     uint32_t gid;
@@ -431,6 +432,8 @@ struct DetectEngine {
     size_t n_tcfg;
     DetectThresholdTable *thr;         // runtime state, own lock
     DetectHostbitTable *hostbits;      // hostbits/xbits state and names, own lock
+    DetectTagTable *tags;              // tag:host state, own lock
+    bool has_tags;                     // some rule uses tag: check packets for tags
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -484,6 +487,7 @@ typedef struct DetectThread {
     CounterId c_inspected;
     CounterId c_thr_bitmap_memuse;
     CounterId c_thr_bitmap_fail;
+    CounterId c_tag_refused;           // detect.tag_host_refused: host tag table full
     /* Stream inspection (detect-stream.c). */
     bool stream_insp;                  // inspecting a stream view (flow:only_stream)
     uint32_t min_match_end;            // a payload match must end at or after this offset
@@ -598,6 +602,43 @@ void detect_hostbit_set(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, co
                         int64_t expire);
 void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
                           const VgAddr *b);
+
+/* detect-tag.c: tag keyword state. A tag runs for count packets, bytes or
+ * seconds (packet time) after the packet that set it, which is not tagged. */
+enum { DETECT_TAG_PACKETS = 0, DETECT_TAG_BYTES, DETECT_TAG_SECONDS };
+#define DETECT_TAG_PER_HOST 4          // live host tags per address
+#define DETECT_TAG_HOSTS_MAX 65536     // addresses with live host tags
+
+typedef struct DetectTagSpec {
+    uint8_t metric;                    // DETECT_TAG_*
+    uint32_t count;
+} DetectTagSpec;
+
+typedef struct DetectTagEntry {
+    bool active;
+    bool fresh;                        // set by the current packet: skip it
+    uint8_t metric;
+    uint32_t count;
+    uint64_t seen;                     // packets or bytes tagged so far
+    int64_t first_ts;
+} DetectTagEntry;
+
+DetectTagTable *detect_tag_table_new(uint32_t max_hosts);
+void detect_tag_table_free(DetectTagTable *t);
+/* Host tags refused because the table was full (or the host had no free slot). */
+uint64_t detect_tag_refused(DetectTagTable *t);
+uint32_t detect_tag_hosts(DetectTagTable *t);
+/* Starts a tag on host a; VG_ERANGE when refused. Thread-safe. */
+int detect_tag_host_add(DetectTagTable *t, const VgAddr *a, const DetectTagSpec *spec,
+                        int64_t now);
+/* Counts p against a's tags; true when one of them tags p. Thread-safe. */
+bool detect_tag_host_step(DetectTagTable *t, const VgAddr *a, const Packet *p);
+/* Session tag kept in the flow state (flow lock held). */
+void detect_tag_session_add(DetectTagEntry *e, const DetectTagSpec *spec, int64_t now);
+bool detect_tag_session_step(DetectTagEntry *e, const Packet *p);
+DetectTagEntry *detect_flow_tag(DetectFlowState *fs);
+/* Marks p PKT_F_TAGGED when a session or host tag covers it (after detection). */
+void detect_tag_packet(DetectThread *dt, Packet *p);
 
 /* Simple helpers */
 char *detect_strndup(const char *s, size_t n);

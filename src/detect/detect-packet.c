@@ -61,6 +61,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->c_recursion = counters_register("detect.inspect_recursion_limit", COUNTER_SUM);
     dt->c_nofp = counters_register("detect.nofp_inspected", COUNTER_SUM);
     dt->c_inspected = counters_register("detect.rules_inspected", COUNTER_SUM);
+    dt->c_tag_refused = counters_register("detect.tag_host_refused", COUNTER_SUM);
     dt->c_thr_bitmap_memuse = counters_register("detect.thresholds.bitmap_memuse", COUNTER_SUM);
     dt->c_thr_bitmap_fail = counters_register("detect.thresholds.bitmap_alloc_fail",
                                               COUNTER_SUM);
@@ -335,6 +336,9 @@ void detect_packet(DetectThread *dt, Packet *p)
     }
     if (detect_stream_inspect(dt, p, pa)) {
         p->n_alerts = pa ? pa->n : 0;
+        if (dt->de->has_tags) {
+            detect_tag_packet(dt, p);
+        }
         return;
     }
     detect_collect(dt, p);
@@ -349,6 +353,9 @@ void detect_packet(DetectThread *dt, Packet *p)
         }
     }
     p->n_alerts = pa ? pa->n : 0;
+    if (dt->de->has_tags) {
+        detect_tag_packet(dt, p);
+    }
     if (pa != NULL && pa->n_discarded > 0) {
         counters_add(dt->counters, dt->c_alert_overflow, pa->n_discarded);
     }

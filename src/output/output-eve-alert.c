@@ -201,3 +201,14 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     write_verdict(jb, oc, p);
     json_close_object(jb);
 }
+
+void output_eve_tagged_build(JsonBuf *jb, const Packet *p)
+{
+    const Flow *f = p->flow;
+    eve_begin_packet(jb, p, f ? f->flow_id : 0, "packet");
+    json_base64(jb, "packet", p->data, p->caplen);
+    json_open_object(jb, "packet_info");
+    json_i64(jb, "linktype", p->linktype);
+    json_close_object(jb);
+    json_close_object(jb);
+}

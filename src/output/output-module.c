@@ -78,6 +78,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_payload = opt_bool(opts, "payload", false);
             oc->alert_payload_printable = opt_bool(opts, "payload-printable", false);
             oc->alert_packet = opt_bool(opts, "packet", false);
+            oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);
             const ConfNode *t = opts ? conf_node_child(opts, "types") : NULL;
@@ -374,6 +375,10 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
+    }
+    if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {
+        output_eve_tagged_build(&ot->jb, p);
+        (void)eve_thread_buf_write(ot->tb, &ot->jb);
     }
     if ((p->flags & PKT_F_DROP) && ot->tb != NULL && oc->drop && oc->is_inline) {
         output_eve_drop_build(&ot->jb, oc, p);

@@ -23,6 +23,7 @@ typedef struct OutputCtx {
     bool alert_payload;
     bool alert_payload_printable;
     bool alert_packet;
+    bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
     bool anomaly;
     bool anomaly_decode;
     bool flow;
@@ -69,6 +70,8 @@ int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet
 /* The packet an alert is reported with: p, or (stream match on data flowing
  * opposite to p) tmp filled with p's tuple and direction swapped. */
 const Packet *output_alert_packet(const Packet *p, const struct PacketAlert *pa, Packet *tmp);
+/* The "packet" record of a tagged packet (event_type packet, base64 bytes). */
+void output_eve_tagged_build(JsonBuf *jb, const Packet *p);
 /* Write p's alerts from outside the output module (flow-end detection in the
  * flow manager or an evicting packet thread); serialised on the flow lock. */
 void output_packet_alerts(OutputCtx *oc, const Packet *p);
