@@ -21,10 +21,6 @@ static uint32_t udp_check_lengths(DecodeThreadCtx *dtv, Packet *p, const uint8_t
     }
     uint32_t udp_len = util_be16(pkt + 4);
     if (udp_len > len) {
-        /* The first fragment of a datagram carries only part of it. */
-        if (p->flags & PKT_F_IS_FRAGMENT) {
-            return len;
-        }
         decode_event(dtv, p, DECODE_EV_UDP_PKT_TOO_SMALL);
         return 0;
     }
@@ -86,8 +82,6 @@ int decode_udp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len
     p->payload_len = udp_len - UDP_HDR_LEN;
     udp_check_csum(dtv, p, pkt, udp_len);
 
-    if (!(p->flags & PKT_F_IS_FRAGMENT)) {
-        udp_tunnels(dtv, p);
-    }
+    udp_tunnels(dtv, p); // fragments never get here: defrag decodes the whole datagram
     return 0;
 }
