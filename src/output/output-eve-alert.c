@@ -42,11 +42,7 @@ static void write_metadata(JsonBuf *jb, const PacketAlert *pa)
 static void write_flow(JsonBuf *jb, const Flow *f)
 {
     json_open_object(jb, "flow");
-    json_u64(jb, "pkts_toserver", f->pkts_toserver);
-    json_u64(jb, "pkts_toclient", f->pkts_toclient);
-    json_u64(jb, "bytes_toserver", f->bytes_toserver);
-    json_u64(jb, "bytes_toclient", f->bytes_toclient);
-    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+    eve_add_flow_counters(jb, f);
     char buf[OUTPUT_ADDR_STR_SIZE];
     if (output_addr_to_str(&f->key.src, buf, sizeof(buf)) == 0) {
         json_str(jb, "src_ip", buf);

@@ -214,3 +214,12 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
         }
     }
 }
+
+void eve_add_flow_counters(JsonBuf *jb, const Flow *f)
+{
+    json_u64(jb, "pkts_toserver", f->pkts_toserver);
+    json_u64(jb, "pkts_toclient", f->pkts_toclient);
+    json_u64(jb, "bytes_toserver", f->bytes_toserver);
+    json_u64(jb, "bytes_toclient", f->bytes_toclient);
+    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+}

@@ -249,11 +249,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     JsonBuf *jb = &oc->flow_jb;
     eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
     json_open_object(jb, "flow");
-    json_u64(jb, "pkts_toserver", f->pkts_toserver);
-    json_u64(jb, "pkts_toclient", f->pkts_toclient);
-    json_u64(jb, "bytes_toserver", f->bytes_toserver);
-    json_u64(jb, "bytes_toclient", f->bytes_toclient);
-    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+    eve_add_flow_counters(jb, f);
     eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
     json_i64(jb, "age", flow_age_sec(f));
     json_str(jb, "state", flow_state_name((FlowState)f->state));

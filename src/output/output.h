@@ -74,6 +74,10 @@ int output_addr_to_str(const VgAddr *addr, char *buf, size_t size);
  * NULL for numbers it prints as digits. */
 const char *output_proto_name(uint8_t proto);
 
+/* Inside an open "flow" object: the packet and byte counters of both
+ * directions and "start" (shared by flow records and alerts' flow objects). */
+void eve_add_flow_counters(JsonBuf *jb, const Flow *f);
+
 /* Write key: "2009-07-03T12:34:56.123456+0000". */
 void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec);
 
