@@ -200,6 +200,9 @@ static uint32_t rebuild(const DefragTracker *t, uint8_t *buf, uint16_t *l3_off)
     if (link + ip_hdr + t->end > PACKET_MAX_SIZE) {
         link = 0;
     }
+    if (ip_hdr + t->end > PACKET_MAX_SIZE) {
+        return 0; // an IPv6 datagram of 65,535 payload bytes plus its header: no room
+    }
     memcpy(buf, first->bytes + first->l3_off - link, link + ip_hdr);
     uint8_t *ip = buf + link;
     defrag_rebuild_data(t, ip + ip_hdr, defrag_owner_scratch());

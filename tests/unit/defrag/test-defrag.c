@@ -274,6 +274,22 @@ static void ipv6_too_large_is_refused_with_event(void **state)
     dtu_packet_free(f);
 }
 
+/* The largest IPv6 datagram (65,535 payload bytes) plus its 40-byte header
+ * does not fit a packet buffer: refused, not written past the buffer. */
+static void ipv6_largest_datagram_is_not_rebuilt_past_the_buffer(void **state)
+{
+    DefragFixture *fx = *state;
+    Packet *r = NULL;
+    for (uint32_t off = 0; off + 2048 <= 65528 && r == NULL; off += 2048) {
+        r = dfu_feed6(fx, 80, off, true, 'x', 2048, NULL);
+    }
+    assert_null(r);
+    r = dfu_feed6(fx, 80, 65536 - 2048 - 8, true, 'y', 2048, NULL);
+    assert_null(r);
+    r = dfu_feed6(fx, 80, 65528, false, 'z', 7, NULL);
+    assert_null(r);
+}
+
 static void ipv6_atomic_fragment_is_not_tracked(void **state)
 {
     DefragFixture *fx = *state;
@@ -302,6 +318,7 @@ int main(void)
         T(ipv6_rebuilds_behind_extension_header),
         T(ipv6_duplicate_raises_overlap),
         T(ipv6_too_large_is_refused_with_event),
+        T(ipv6_largest_datagram_is_not_rebuilt_past_the_buffer),
         T(ipv6_atomic_fragment_is_not_tracked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
