@@ -387,7 +387,7 @@ static int parse_options(DetectParser *dp, const char *opts, size_t len)
         memcpy(kwname, name, nlen);
         kwname[nlen] = '\0';
         const char *val = colon ? colon + 1 : opt + olen;
-        size_t vlen = colon ? olen - nlen - 1 - (size_t)(name - opt) : 0;
+        size_t vlen = colon ? olen - (size_t)(colon - opt) - 1 : 0;
         trim_span(&val, &vlen);
         rc = run_option(dp, kwname, val, vlen, colon != NULL, scratch);
     }

@@ -29,6 +29,13 @@ static void expect_err(const char *rule, const char *reason)
     }
 }
 
+static void parse_accepts_spaces_around_option_colons(void **state)
+{
+    (void)state;
+    expect_ok("alert tcp any any -> any any (msg :\"m\"; content  :\"abc\"; sid :1;)");
+    expect_ok("alert tcp any any -> any any (content : \"abc\" ; sid : 2 ;)");
+}
+
 static void parse_accepts_all_actions(void **state)
 {
     (void)state;
@@ -321,6 +328,7 @@ int main(void)
         cmocka_unit_test(parse_accepts_address_forms),
         cmocka_unit_test(parse_refuses_bad_addresses),
         cmocka_unit_test(parse_accepts_port_forms),
+        cmocka_unit_test(parse_accepts_spaces_around_option_colons),
         cmocka_unit_test(parse_refuses_bad_ports),
         cmocka_unit_test(parse_detects_variable_loop),
         cmocka_unit_test(parse_handles_escapes_in_options),
