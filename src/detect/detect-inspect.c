@@ -168,7 +168,8 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
         return neg ? next(ic, idx, off) : INSPECT_NOMATCH;
     }
     for (;;) {
-        int n = pcre2_match(pc->code, ic->buf + base, ic->len - base, from, 0, md, NULL);
+        int n = pcre2_match(pc->code, ic->buf + base, ic->len - base, from, 0, md,
+                            ic->dt->pcre_mc);
         if (neg) {
             return n > 0 ? INSPECT_NOMATCH : next(ic, idx, off);
         }

@@ -385,6 +385,10 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
 /* Largest rule, classification or threshold file read (a sanity bound). */
 #define DETECT_FILE_MAX ((size_t)1 << 30)
 
+/* PCRE2 limits per match call (Suricata's pcre.match-limit defaults). */
+#define DETECT_PCRE_MATCH_LIMIT 3500
+#define DETECT_PCRE_DEPTH_LIMIT 1500
+
 typedef struct DetectPrefilter DetectPrefilter;
 
 typedef struct DetectGroup {
@@ -474,6 +478,7 @@ typedef struct DetectThread {
     uint32_t n_cand;
     uint8_t *cand_seen;                // dedupe bitmap (n_sigs bits)
     void *pcre_md;                     // pcre2_match_data *
+    void *pcre_mc;                     // pcre2_match_context * (step and depth limits)
     int64_t byte_vars[DETECT_BYTE_VARS_MAX];
     uint32_t recursion;
     bool recursion_hit;

@@ -44,6 +44,14 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->cand_seen = calloc(de->n_sigs / 8 + 1, 1);
     dt->pf_hits = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->pcre_md = pcre2_match_data_create(de->max_pcre_pairs, NULL);
+    /* Suricata's defaults (pcre.match-limit, match-limit-recursion): a rule's
+     * regex can't make one packet arbitrarily expensive. */
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (mc != NULL) {
+        pcre2_set_match_limit(mc, DETECT_PCRE_MATCH_LIMIT);
+        pcre2_set_depth_limit(mc, DETECT_PCRE_DEPTH_LIMIT);
+    }
+    dt->pcre_mc = mc;
     dt->pf_scratch = detect_prefilter_scratch_new(de);
     dt->counters = counters;
     if (counters == NULL) {
@@ -51,6 +59,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
         dt->counters = dt->own_counters;
     }
     if (dt->cand == NULL || dt->cand_seen == NULL || dt->pf_hits == NULL || dt->pcre_md == NULL ||
+        dt->pcre_mc == NULL ||
         dt->pf_scratch == NULL || dt->counters == NULL || detect_stream_thread_init(dt) != 0) {
         detect_thread_free(dt);
         return NULL;
@@ -77,6 +86,7 @@ void detect_thread_free(DetectThread *dt)
     free(dt->cand_seen);
     free(dt->pf_hits);
     pcre2_match_data_free(dt->pcre_md);
+    pcre2_match_context_free(dt->pcre_mc);
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
     free(dt->own_counters);
