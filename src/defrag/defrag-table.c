@@ -281,7 +281,10 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
                        const uint8_t *hdr, const uint8_t *data, int64_t now_sec)
 {
     size_t size = sizeof(DefragFrag) + (size_t)f->hdr_len + f->len;
-    if (g_dt.n_frags >= g_dt.cfg.max_frags || !memcap_allows(size)) {
+    /* The per-datagram cap keeps one tracker from taking every fragment slot
+     * and the per-fragment list walks (overlap, completeness) short. */
+    if (g_dt.n_frags >= g_dt.cfg.max_frags || t->n_frags >= DEFRAG_MAX_FRAGS_PER_DGRAM ||
+        !memcap_allows(size)) {
         defrag_count(dt, DFC_MAX_FRAGS);
         return VG_ENOMEM;
     }

@@ -47,6 +47,23 @@ static void fragment_limit_refuses_and_counts(void **state)
     dfu_teardown(&fx);
 }
 
+/* One datagram can't hold more than DEFRAG_MAX_FRAGS_PER_DGRAM fragments,
+ * however many the global limit and memcap would allow: an overlapping
+ * 1-byte flood into one hole stays short, and other datagrams still get in. */
+static void one_datagram_is_capped_in_fragments(void **state)
+{
+    (void)state;
+    DefragFixture fx;
+    setup_with(&fx, 64u << 20, 100, 65535);
+    for (uint32_t i = 0; i < 2000; i++) {
+        assert_null(dfu_feed4(&fx, 9, 8 + (i % 16) * 8, true, 'a', 8, NULL));
+    }
+    assert_int_equal(dfu_counter(&fx, "defrag.max_frags_reached"), 2000 - 256);
+    assert_null(dfu_feed4(&fx, 10, 0, true, 'b', 8, NULL));
+    assert_int_equal(dfu_counter(&fx, "defrag.max_frags_reached"), 2000 - 256);
+    dfu_teardown(&fx);
+}
+
 static void memcap_refuses_fragment_that_does_not_fit(void **state)
 {
     (void)state;
@@ -128,6 +145,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tracker_limit_refuses_and_counts),
+        cmocka_unit_test(one_datagram_is_capped_in_fragments),
         cmocka_unit_test(fragment_limit_refuses_and_counts),
         cmocka_unit_test(memcap_refuses_fragment_that_does_not_fit),
         cmocka_unit_test(flood_of_fragments_stays_within_memcap),
