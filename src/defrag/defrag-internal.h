@@ -9,7 +9,7 @@
 
 #include "defrag/defrag.h"
 
-#define DEFRAG_MAX_FRAGS_PER_DGRAM 256u  // fragments held for one datagram
+#define DEFRAG_MAX_FRAGS_PER_DGRAM 8192u // fragments held for one datagram (65,535 / 8)
 #define DEFRAG_MAX_DGRAM 65535u   // largest IPv4 total length / IPv6 payload length
 
 /* What identifies a datagram (RFC 791 section 2.3; RFC 8200 section 4.5),
