@@ -239,11 +239,25 @@ static bool math_apply(uint8_t op, uint64_t a, uint64_t b, uint64_t *out)
     return true;
 }
 
+/* Byte variables are unsigned (as Suricata's) and later added to offsets,
+ * distances and depths: saturate them at 2^40, far beyond any buffer, so
+ * that no such sum overflows. */
+#define BYTE_VAR_LIMIT ((uint64_t)1 << 40)
+
+static int64_t var_value(uint64_t v)
+{
+    return (int64_t)(v > BYTE_VAR_LIMIT ? BYTE_VAR_LIMIT : v);
+}
+
 /* byte_jump target: relative to the read position, the start or the end. */
 static bool jump_target(const Inspect *ic, const DetectByte *b, int64_t at, uint64_t v,
                         uint32_t *out)
 {
-    int64_t jump = (int64_t)(v * b->multiplier);
+    uint64_t mult = b->multiplier > 0 ? b->multiplier : 1;
+    if (v > UINT32_MAX / mult) {
+        return false;  // no buffer is that long: the product can't land inside it
+    }
+    int64_t jump = (int64_t)(v * mult);
     if (b->flags & DETECT_BYTE_F_ALIGN) {
         jump = (jump + 3) & ~(int64_t)3;
     }
@@ -313,14 +327,14 @@ static int inspect_byte(Inspect *ic, uint16_t idx, uint32_t off)
         if (b->align > 1 && v % b->align != 0) {
             v += b->align - v % b->align;
         }
-        ic->dt->byte_vars[b->result_var] = (int64_t)v;
+        ic->dt->byte_vars[b->result_var] = var_value(v);
         return next(ic, idx, (uint32_t)at + b->nbytes);
     default: {
         uint64_t r;
         if (!math_apply(b->op, v, (uint64_t)value_of(ic, &b->value), &r)) {
             return INSPECT_NOMATCH;
         }
-        ic->dt->byte_vars[b->result_var] = (int64_t)r;
+        ic->dt->byte_vars[b->result_var] = var_value(r);
         return next(ic, idx, off);
     }
     }

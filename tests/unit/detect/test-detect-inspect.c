@@ -158,6 +158,19 @@ static void byte_jump_relative_and_from_beginning(void **state)
     assert_int_equal(test_match_tcp(R("byte_jump:1,0,multiplier 9;"), p, 6), 0);
 }
 
+/* Values from the wire that would overflow the jump or later offset sums
+ * simply don't match (UBSan checks there is no signed overflow). */
+static void byte_values_too_large_for_the_buffer_do_not_match(void **state)
+{
+    (void)state;
+    static const char p[] = "\xff\xff\xff\xff\xff\xff\xff\xffok";
+    assert_int_equal(test_match_tcp(R("byte_jump:8,0,multiplier 65535; content:\"ok\";"), p, 10),
+                     0);
+    assert_int_equal(test_match_tcp(R("byte_extract:8,0,n; content:\"ok\"; distance:n;"), p, 10),
+                     0);
+    assert_int_equal(test_match_tcp(R("byte_extract:8,0,n; isdataat:n,relative;"), p, 10), 0);
+}
+
 static void byte_extract_variable_feeds_later_keywords(void **state)
 {
     (void)state;
@@ -247,6 +260,7 @@ int main(void)
         cmocka_unit_test(pcre_relative_starts_after_previous_match),
         cmocka_unit_test(byte_test_operators_and_endianness),
         cmocka_unit_test(byte_jump_relative_and_from_beginning),
+        cmocka_unit_test(byte_values_too_large_for_the_buffer_do_not_match),
         cmocka_unit_test(byte_extract_variable_feeds_later_keywords),
         cmocka_unit_test(byte_math_result_compared),
         cmocka_unit_test(byte_jump_count_from_variable),
