@@ -64,6 +64,10 @@ enum {
 };
 
 /* One direction: the data one side sends and what the peer tells about it. */
+/* Furthest a segment may reach beyond the delivered data of its direction
+ * (bytes). Larger gaps are refused segment by segment (tcp.segment_memcap_drop). */
+#define STREAM_MAX_AHEAD_BYTES ((uint64_t)16 << 20)
+
 typedef struct TcpStream {
     uint32_t isn;
     uint32_t base_seq;           // sequence number of offset 0

@@ -390,6 +390,14 @@ int stream_reasm_insert(StreamThread *st, Packet *p, TcpStream *s, uint32_t seq,
     if (ns >= ne) {
         return 0;
     }
+    if (ne - floor > (int64_t)STREAM_MAX_AHEAD_BYTES) {
+        /* The buffer is sized by reach, not by bytes held: one byte far ahead
+         * of the delivered data would reserve (or exhaust the memcap for)
+         * everything in between. Refuse that segment alone; reassembly of
+         * the direction goes on (a retransmission can still fill in). */
+        stream_count(st, SC_SEGMENT_MEMCAP_DROP);
+        return 0;
+    }
     if (buf_reserve(s, (uint64_t)ne) != 0) {
         s->flags |= STREAM_F_NOREASM;
         stream_count(st, SC_SEGMENT_MEMCAP_DROP);

@@ -256,6 +256,25 @@ static void memcap_stops_reassembly_without_crash(void **state)
     assert_int_equal(stream_reassembly_memuse(), 0);
 }
 
+/* One byte far ahead of the delivered data is refused on its own: it does not
+ * reserve the gap, and reassembly of the direction goes on. */
+static void segment_far_ahead_is_refused_alone(void **state)
+{
+    (void)state;
+    tc_deinit(&g_tc);
+    assert_int_equal(tc_init(&g_tc, "stream:\n  reassembly:\n    depth: 0\n"), 0);
+    TcpStream s = {0};
+    stream_reset(&s, STREAM_POLICY_BSD);
+    put(&s, 0, "abc");
+    put(&s, STREAM_MAX_AHEAD_BYTES + 100, "x");
+    assert_false(s.flags & STREAM_F_NOREASM);
+    assert_true(stream_reassembly_memuse() < 1u << 20);
+    assert_int_equal(tc_counter("tcp.segment_memcap_drop"), 1);
+    put(&s, 3, "def");
+    assert_int_equal(stream_reasm_run_len(&s, 0), 6);
+    stream_reasm_free(&s);
+}
+
 static uint32_t lcg(uint32_t *x)
 {
     *x = *x * 1103515245u + 12345u;
@@ -315,6 +334,7 @@ int main(void)
         T(host_os_policy_longest_prefix_and_default),
         T(depth_stops_storing_and_is_counted),
         T(memcap_stops_reassembly_without_crash),
+        T(segment_far_ahead_is_refused_alone),
         T(many_tiny_out_of_order_segments_are_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
