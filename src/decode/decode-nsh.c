@@ -43,7 +43,7 @@ static uint32_t nsh_header_len(DecodeThreadCtx *dtv, Packet *p, const uint8_t *p
         decode_event(dtv, p, DECODE_EV_NSH_UNSUPPORTED_VERSION);
         return 0;
     }
-    if (hlen >= len || (md_type == NSH_MD_TYPE_1 && hlen != NSH_MD1_LEN)) {
+    if (hlen < NSH_BASE_LEN || hlen >= len || (md_type == NSH_MD_TYPE_1 && hlen != NSH_MD1_LEN)) {
         decode_event(dtv, p, DECODE_EV_NSH_BAD_HEADER_LENGTH);
         *rc = VG_EINVAL;
         return 0;

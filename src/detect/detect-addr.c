@@ -220,17 +220,6 @@ static int pair_subtract(Pair *dst, const Pair *src, bool is_port)
     return rc != 0 ? rc : detect_rangeset_subtract(&dst->b, &src->b, V6_MAX);
 }
 
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) {
-        (*len)--;
-    }
-}
-
 static DetectU128 v6_key(const uint8_t *b)
 {
     DetectU128 k = 0;
@@ -376,7 +365,7 @@ static int parse_list(SetParse *sp, const char *s, size_t len, int depth, Pair *
         const char *item = s + start;
         size_t ilen = i - start;
         start = i + 1;
-        trim(&item, &ilen);
+        detect_trim_span(&item, &ilen);
         if (ilen == 0) {
             rc = set_err(sp, "empty item in list");
             break;
@@ -423,7 +412,7 @@ static int parse_var(SetParse *sp, const char *s, size_t len, int depth, Pair *o
 
 static int parse_expr(SetParse *sp, const char *s, size_t len, int depth, Pair *out)
 {
-    trim(&s, &len);
+    detect_trim_span(&s, &len);
     if (depth > DETECT_VAR_DEPTH_MAX) {
         return set_err(sp, "address or port nesting too deep (variable loop?)");
     }

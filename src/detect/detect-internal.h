@@ -253,6 +253,9 @@ typedef struct DetectParser {
     uint8_t pm_list;                   // where payload keywords go (sticky buffer)
 } DetectParser;
 
+/* Narrows [*s, *s + *len) past leading and trailing spaces and tabs. */
+void detect_trim_span(const char **s, size_t *len);
+
 /* Records the reason a rule fails; returns VG_EINVAL for `return detect_err(...)`. */
 int detect_err(DetectParser *dp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int detect_err_unsupported(DetectParser *dp, const char *what);

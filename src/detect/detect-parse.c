@@ -333,7 +333,7 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
     return kw->setup(dp, scratch);
 }
 
-static void trim_span(const char **s, size_t *len)
+void detect_trim_span(const char **s, size_t *len)
 {
     while (*len > 0 && (**s == ' ' || **s == '\t')) {
         (*s)++;
@@ -362,7 +362,7 @@ static int parse_options(DetectParser *dp, const char *opts, size_t len)
         if (i >= len) {
             const char *rest = opts + start;
             size_t rlen = len - start;
-            trim_span(&rest, &rlen);
+            detect_trim_span(&rest, &rlen);
             if (rlen > 0) {
                 rc = detect_err(dp, "option '%.*s' not terminated by ';'", (int)rlen, rest);
             }
@@ -371,14 +371,14 @@ static int parse_options(DetectParser *dp, const char *opts, size_t len)
         const char *opt = opts + start;
         size_t olen = i - start;
         i++;
-        trim_span(&opt, &olen);
+        detect_trim_span(&opt, &olen);
         if (olen == 0) {
             continue;
         }
         const char *colon = memchr(opt, ':', olen);
         size_t nlen = colon ? (size_t)(colon - opt) : olen;
         const char *name = opt;
-        trim_span(&name, &nlen);
+        detect_trim_span(&name, &nlen);
         char kwname[64];
         if (nlen == 0 || nlen >= sizeof(kwname)) {
             rc = detect_err(dp, "bad option name '%.*s'", (int)(nlen < 60 ? nlen : 60), name);
@@ -388,7 +388,7 @@ static int parse_options(DetectParser *dp, const char *opts, size_t len)
         kwname[nlen] = '\0';
         const char *val = colon ? colon + 1 : opt + olen;
         size_t vlen = colon ? olen - (size_t)(colon - opt) - 1 : 0;
-        trim_span(&val, &vlen);
+        detect_trim_span(&val, &vlen);
         rc = run_option(dp, kwname, val, vlen, colon != NULL, scratch);
     }
     free(scratch);
