@@ -387,6 +387,18 @@ static void nsh_length_covering_everything_is_bad(void **state)
     assert_invalid_with(&f, LINKTYPE_ETHERNET, DECODE_EV_NSH_BAD_HEADER_LENGTH);
 }
 
+/* An MD type 2 header claiming one word (4 bytes) is shorter than the base
+ * header: malformed, not a payload that starts inside the header. */
+static void nsh_md2_shorter_than_base_header_is_bad(void **state)
+{
+    (void)state;
+    Frame f = { .n = 0 };
+    put_eth(&f, 0x894f);
+    put_nsh(&f, 0, 1, 2, 1);
+    put_ip(&f);
+    assert_invalid_with(&f, LINKTYPE_ETHERNET, DECODE_EV_NSH_BAD_HEADER_LENGTH);
+}
+
 static void nsh_version_md_type_and_next_protocol_events(void **state)
 {
     (void)state;
@@ -673,6 +685,7 @@ int main(void)
         T(nsh_md2_reaches_udp),
         T(nsh_md1_needs_24_bytes),
         T(nsh_length_covering_everything_is_bad),
+        T(nsh_md2_shorter_than_base_header_is_bad),
         T(nsh_version_md_type_and_next_protocol_events),
         T(nsh_every_truncation_is_safe),
         T(erspan_type2_keeps_vlan_and_reaches_udp),
