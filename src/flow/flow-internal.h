@@ -35,6 +35,7 @@ struct FlowTable {
 
     /* pool: free list of spare flows */
     pthread_mutex_t pool_lock;
+    bool pool_inited;            // pool_lock initialised (flow_table_new may fail earlier)
     Flow *pool_head;
     uint32_t pool_len;               // guarded by pool_lock
 

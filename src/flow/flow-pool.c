@@ -57,6 +57,7 @@ int flow_pool_init(FlowTable *ft)
     if (pthread_mutex_init(&ft->pool_lock, NULL) != 0) {
         return VG_ENOMEM;
     }
+    ft->pool_inited = true;
     for (uint32_t i = 0; i < ft->cfg.prealloc; i++) {
         bool memcap_hit = false;
         Flow *f = flow_alloc(ft, &memcap_hit);
@@ -78,7 +79,10 @@ void flow_pool_deinit(FlowTable *ft)
         flow_destroy(ft, f);
     }
     ft->pool_len = 0;
-    pthread_mutex_destroy(&ft->pool_lock);
+    if (ft->pool_inited) {
+        pthread_mutex_destroy(&ft->pool_lock);
+        ft->pool_inited = false;
+    }
 }
 
 Flow *flow_pool_get(FlowTable *ft, bool *memcap_hit)
