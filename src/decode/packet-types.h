@@ -204,6 +204,17 @@ enum {
     PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
 };
 
+/* The flow's counters as of this packet, copied by the flow stage under the
+ * flow lock so later stages (alerts' "flow" object) read them without it. */
+typedef struct PacketFlowCounters {
+    uint64_t pkts_toserver;
+    uint64_t pkts_toclient;
+    uint64_t bytes_toserver;
+    uint64_t bytes_toclient;
+    int64_t start_sec;
+    uint32_t start_usec;
+} PacketFlowCounters;
+
 typedef struct Packet {
     /* acquisition */
     int64_t ts_sec;
@@ -269,6 +280,7 @@ typedef struct Packet {
     /* later stages */
     struct Flow *flow;           // reference held while in flight
     uint8_t drop_reason;         // PKT_DROP_* when PKT_F_DROP is set inline (verdict stage)
+    PacketFlowCounters flow_counters;
     uint8_t flow_state;          // the flow's FlowState as of this packet (set by the flow
                                  // and stream stages; later stages read this, not flow->state,
                                  // which may already reflect later packets)

@@ -51,6 +51,11 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
         f->thread_id = (uint8_t)tv->id;
         note_icmp(f, p);
         p->flow_state = f->state;
+        p->flow_counters = (PacketFlowCounters){
+            .pkts_toserver = f->pkts_toserver, .pkts_toclient = f->pkts_toclient,
+            .bytes_toserver = f->bytes_toserver, .bytes_toclient = f->bytes_toclient,
+            .start_sec = f->start_sec, .start_usec = f->start_usec,
+        };
         pthread_mutex_unlock(&f->lock); // keep the reference: see the file comment
     }
     return TM_OK;

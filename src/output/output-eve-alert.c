@@ -39,10 +39,18 @@ static void write_metadata(JsonBuf *jb, const PacketAlert *pa)
     json_close_object(jb);
 }
 
-static void write_flow(JsonBuf *jb, const Flow *f)
+/* Packets carry a snapshot of their flow's counters taken by the flow stage
+ * (the flow may be updated by another thread meanwhile); the pseudo packets
+ * of a flow-end flush are written with the flow lock held and never went
+ * through the flow stage, so they read the flow itself. */
+static void write_flow(JsonBuf *jb, const Packet *p, const Flow *f)
 {
     json_open_object(jb, "flow");
-    eve_add_flow_counters(jb, f);
+    if (p->flags & PKT_F_STREAM_FLUSH) {
+        eve_add_flow_counters(jb, f);
+    } else {
+        eve_add_counters(jb, &p->flow_counters);
+    }
     char buf[OUTPUT_ADDR_STR_SIZE];
     if (output_addr_to_str(&f->key.src, buf, sizeof(buf)) == 0) {
         json_str(jb, "src_ip", buf);
@@ -184,7 +192,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     output_eve_alert_fields(jb, oc, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
-        write_flow(jb, f);
+        write_flow(jb, p, f);
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {

@@ -217,6 +217,16 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
 
 void eve_add_flow_counters(JsonBuf *jb, const Flow *f)
 {
+    const PacketFlowCounters c = {
+        .pkts_toserver = f->pkts_toserver, .pkts_toclient = f->pkts_toclient,
+        .bytes_toserver = f->bytes_toserver, .bytes_toclient = f->bytes_toclient,
+        .start_sec = f->start_sec, .start_usec = f->start_usec,
+    };
+    eve_add_counters(jb, &c);
+}
+
+void eve_add_counters(JsonBuf *jb, const PacketFlowCounters *f)
+{
     json_u64(jb, "pkts_toserver", f->pkts_toserver);
     json_u64(jb, "pkts_toclient", f->pkts_toclient);
     json_u64(jb, "bytes_toserver", f->bytes_toserver);

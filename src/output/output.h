@@ -77,6 +77,8 @@ const char *output_proto_name(uint8_t proto);
 /* Inside an open "flow" object: the packet and byte counters of both
  * directions and "start" (shared by flow records and alerts' flow objects). */
 void eve_add_flow_counters(JsonBuf *jb, const Flow *f);
+/* The same from a packet's snapshot (no flow lock needed). */
+void eve_add_counters(JsonBuf *jb, const PacketFlowCounters *c);
 
 /* Write key: "2009-07-03T12:34:56.123456+0000". */
 void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec);
