@@ -66,7 +66,8 @@ static int setup_defrag(const Engine *e)
 static DetectEngine *load_rules(const Engine *e)
 {
     DetectLoadOptions lo = {
-        .exclusive_file = e->opts.exclusive_rules,
+        .exclusive_files = (const char **)e->opts.exclusive_rules,
+        .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
     };
@@ -123,7 +124,16 @@ int engine_test_result(const Engine *e)
     uint32_t loaded = 0;
     uint32_t failed = 0;
     detect_engine_stats(atomic_load(&e->detect), &loaded, &failed);
-    return failed == 0 ? 0 : 1;
+    if (loaded == 0 && !e->opts.allow_empty_rules) {
+        VG_ERROR("no rule loaded: a configuration without rules is accepted by -T only "
+                 "with --allow-empty-rules");
+        return 1;
+    }
+    if (failed > 0) {
+        VG_ERROR("%u rules failed to load", failed);
+        return 1;
+    }
+    return 0;
 }
 
 static void emit_flow_end_alerts(const Packet *p, void *user)
@@ -255,17 +265,22 @@ static void task_reload(Engine *e, bool is_final, void *user)
     if (de != NULL) {
         detect_engine_stats(de, &loaded, &failed);
     }
-    if (de == NULL || failed > 0) {
-        /* A rule set that did not load whole is not swapped in: an operator's
-         * typo must not silently disable the rules that were running. */
-        VG_ERROR("rule reload failed (%u rules failed to load): keeping the current rules",
-                 failed);
+    if (de == NULL) {
+        /* A setting or rule file that fails start-up fails the reload too. */
+        VG_ERROR("rule reload failed: keeping the current rules");
+        return;
+    }
+    if (failed > 0 && conf_bool_or(e->conf, "detect.reload-strict", false, NULL)) {
+        /* Asked for: a rule set that did not load whole is not swapped in. */
+        VG_ERROR("rule reload failed (%u rules failed to load, detect.reload-strict is set): "
+                 "keeping the current rules", failed);
         detect_engine_free(de);
         return;
     }
     g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
-    VG_NOTICE("rule reload done: the new rule set is live");
+    VG_NOTICE("rule reload done: the new rule set is live (%u rules loaded, %u failed)", loaded,
+              failed);
 }
 
 /* stats.detect.engines: the live rule set, as Suricata reports it. */
