@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/packet-pool.h"
@@ -27,6 +28,8 @@ typedef struct PcapFileThread {
     CounterId c_bytes;
     CounterId c_files;
     CounterId c_errors;
+    CounterId c_cut;
+    uint32_t max_caplen;         // max-packet-size, within the pool's buffers
 } PcapFileThread;
 
 static int cmp_str(const void *a, const void *b)
@@ -192,6 +195,11 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     pt->c_bytes = counters_register("capture.pcap.bytes", COUNTER_SUM);
     pt->c_files = counters_register("capture.pcap.files", COUNTER_SUM);
     pt->c_errors = counters_register("capture.pcap.read_errors", COUNTER_SUM);
+    pt->c_cut = counters_register("capture.pcap.frames_cut", COUNTER_SUM);
+    /* engine_setup checked the value and sized the pool's buffers for it. */
+    uint32_t buf = packet_pool_buffer_size(tv->engine->pool);
+    uint64_t max = conf_size_or(tv->engine->conf, "max-packet-size", buf, NULL);
+    pt->max_caplen = max < buf ? (uint32_t)max : buf;
     *data = pt;
     return TM_OK;
 }
@@ -210,12 +218,22 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
     int linktype = pcap_datalink(pc);
     Engine *e = tv->engine;
     uint64_t n_read = 0;
+    uint64_t n_cut = 0;
     struct pcap_pkthdr *hdr;
     const u_char *bytes;
     int rc;
     while (!atomic_load(&e->stop) && (rc = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
         Packet *p = packet_pool_get(e->pool);
-        uint32_t caplen = hdr->caplen < PACKET_MAX_SIZE ? hdr->caplen : PACKET_MAX_SIZE;
+        uint32_t caplen = hdr->caplen;
+        if (caplen > pt->max_caplen) {
+            if (n_cut++ == 0) {
+                VG_WARN("%s: packet %" PRIu64 " holds %u bytes, more than max-packet-size: it "
+                        "and any longer one are cut to %u bytes (capture.pcap.frames_cut)",
+                        file, pt->pcap_cnt + 1, caplen, pt->max_caplen);
+            }
+            counters_incr(tv->counters, pt->c_cut);
+            caplen = pt->max_caplen;
+        }
         memcpy(p->data, bytes, caplen);
         p->caplen = caplen;
         p->wirelen = hdr->len;
