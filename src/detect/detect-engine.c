@@ -511,6 +511,88 @@ int detect_engine_load_classification_buffer(DetectEngine *de, const char *text,
     return bad;
 }
 
+static int add_refsys(DetectEngine *de, const char *name, size_t nlen, const char *url,
+                      size_t ulen)
+{
+    char *nm = detect_strndup(name, nlen);
+    char *u = detect_strndup(url, ulen);
+    if (nm == NULL || u == NULL) {
+        free(nm);
+        free(u);
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < de->n_refsys; i++) {
+        if (strcmp(de->refsys[i].name, nm) == 0) {
+            free(de->refsys[i].url);
+            free(nm);
+            de->refsys[i].url = u;
+            return 0;
+        }
+    }
+    DetectRefSys *r = realloc(de->refsys, (de->n_refsys + 1) * sizeof(*r));
+    if (r == NULL) {
+        free(nm);
+        free(u);
+        return VG_ENOMEM;
+    }
+    de->refsys = r;
+    r[de->n_refsys++] = (DetectRefSys){ nm, u };
+    return 0;
+}
+
+/* "config reference: system url-prefix" */
+static int reference_line(DetectEngine *de, const char *p, size_t len)
+{
+    static const char prefix[] = "config reference:";
+    if (len < sizeof(prefix) - 1 || strncmp(p, prefix, sizeof(prefix) - 1) != 0) {
+        return VG_EINVAL;
+    }
+    p += sizeof(prefix) - 1;
+    len -= sizeof(prefix) - 1;
+    trim_span(&p, &len);
+    size_t nlen = 0;
+    while (nlen < len && p[nlen] != ' ' && p[nlen] != '\t') {
+        nlen++;
+    }
+    const char *url = p + nlen;
+    size_t ulen = len - nlen;
+    trim_span(&url, &ulen);
+    if (nlen == 0 || ulen == 0 || memchr(url, ' ', ulen) != NULL) {
+        return VG_EINVAL;
+    }
+    return add_refsys(de, p, nlen, url, ulen);
+}
+
+int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name)
+{
+    int bad = 0;
+    UtilLines it;
+    util_lines_init(&it, text, text_len);
+    const char *l;
+    size_t len;
+    while (util_lines_next(&it, &l, &len)) {
+        trim_span(&l, &len);
+        if (len == 0 || l[0] == '#') {
+            continue;
+        }
+        if (detect_aux_line_is_binary(l, len, name, it.line, "a reference.config")) {
+            bad++;
+            continue;
+        }
+        int rc = reference_line(de, l, len);
+        if (rc == VG_ENOMEM) {
+            return rc;
+        }
+        if (rc != 0) {
+            VG_WARN("%s:%d: bad reference.config line (config reference: SYSTEM URL); "
+                    "skipping it", name, it.line);
+            bad++;
+        }
+    }
+    return bad;
+}
+
 int detect_engine_load_classification_string(DetectEngine *de, const char *text,
                                              const char *name)
 {

@@ -29,9 +29,12 @@ static void load_vars(DetectEngine *de, const Conf *conf)
     }
 }
 
-static void load_aux_file(DetectEngine *de, const char *path, bool is_threshold)
+enum { AUX_CLASSIFICATION, AUX_THRESHOLD, AUX_REFERENCE };
+
+static void load_aux_file(DetectEngine *de, const char *path, int kind)
 {
-    const char *what = is_threshold ? "threshold" : "classification";
+    static const char *const whats[] = { "classification", "threshold", "reference" };
+    const char *what = whats[kind];
     int err;
     size_t len = 0;
     char *text = util_file_read(path, DETECT_FILE_MAX, &len, &err);
@@ -44,8 +47,10 @@ static void load_aux_file(DetectEngine *de, const char *path, bool is_threshold)
         VG_WARN("%s: can't read %s file: %s", path, what, strerror(err));
         return;
     }
-    if (is_threshold) {
+    if (kind == AUX_THRESHOLD) {
         (void)detect_engine_load_threshold_buffer(de, text, len, path);
+    } else if (kind == AUX_REFERENCE) {
+        (void)detect_engine_load_reference_buffer(de, text, len, path);
     } else {
         (void)detect_engine_load_classification_buffer(de, text, len, path);
     }
@@ -230,9 +235,13 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     char cls[4096];
     char thr[4096];
     bool have_cls = conf != NULL && conf_get_path(conf, "classification-file", cls, sizeof(cls));
-    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config", false);
+    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config",
+                  AUX_CLASSIFICATION);
     if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
-        load_aux_file(de, thr, true);
+        load_aux_file(de, thr, AUX_THRESHOLD);
+    }
+    if (conf != NULL && conf_get_path(conf, "reference-config-file", thr, sizeof(thr))) {
+        load_aux_file(de, thr, AUX_REFERENCE);
     }
     if (conf != NULL) {
         uint64_t max = conf_size_or(conf, "detect.rule-file-max-size", DETECT_FILE_MAX, &bad);

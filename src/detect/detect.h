@@ -120,6 +120,10 @@ int detect_engine_load_classification_buffer(DetectEngine *de, const char *text,
                                              const char *name);
 int detect_engine_load_threshold_buffer(DetectEngine *de, const char *text, size_t text_len,
                                         const char *name);
+/* reference.config ("config reference: SYSTEM URL-PREFIX" lines): the URL
+ * prefix of each reference system. Returns the number of bad lines or VG_E*. */
+int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name);
 
 /* Compile groups and prefilters. After this the engine is read-only and no
  * more rules may be loaded. detect_engine_new builds already. */

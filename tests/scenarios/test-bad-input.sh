@@ -96,8 +96,10 @@ has "Error: $WORK/big.rules: rule file larger than the limit of 1024 bytes"
 # Classification and threshold lines with binary bytes are named and skipped.
 printf 'config classification: a,A,1\nconfig classification: b\0,B,2\n' >"$WORK/cls.config"
 printf 'suppress gen_id 1, sig_id 1\0\n' >"$WORK/thr.config"
+printf 'config reference: cve http://cve/\nconfig reference: nourl\n' >"$WORK/ref.config"
 run 0 -T -S "$WORK/r/a.rules" --set "classification-file=$WORK/cls.config" \
-    --set "threshold-file=$WORK/thr.config"
+    --set "threshold-file=$WORK/thr.config" --set "reference-config-file=$WORK/ref.config"
+has "Warning: $WORK/ref.config:2: bad reference.config line (config reference: SYSTEM URL); skipping it"
 has "Warning: $WORK/cls.config:2: binary content (a NUL or control byte) in a classification line; skipping it"
 has "Warning: $WORK/thr.config:1: binary content (a NUL or control byte) in a threshold.config line; skipping it"
 

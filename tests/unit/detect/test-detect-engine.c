@@ -733,6 +733,24 @@ static void classification_and_threshold_skip_binary_lines(void **state)
     detect_engine_free(de);
 }
 
+static void reference_config_gives_url_prefixes(void **state)
+{
+    (void)state;
+    static const char ref[] = "# comment\n"
+                              "config reference: cve   http://cve.example/?name=\n"
+                              "config reference: nourl\n"
+                              "config reference: b\0 http://y/\n"
+                              "config reference: cve https://cve.example/\r\n";
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_reference_buffer(de, ref, sizeof(ref) - 1, "r"), 2);
+    assert_int_equal(de->n_refsys, 1);
+    assert_string_equal(de->refsys[0].name, "cve");
+    assert_string_equal(de->refsys[0].url, "https://cve.example/");
+    detect_engine_free(de);
+}
+
 static void thread_requires_built_engine(void **state)
 {
     (void)state;
@@ -805,6 +823,7 @@ int main(void)
         cmocka_unit_test(load_buffer_names_the_binary_continuation_line),
         cmocka_unit_test(unsupported_rules_are_counted_by_reason),
         cmocka_unit_test(classification_and_threshold_skip_binary_lines),
+        cmocka_unit_test(reference_config_gives_url_prefixes),
         cmocka_unit_test(stream_event_rule_matches_raised_stream_event),
         cmocka_unit_test(stream_event_refuses_unknown_and_decoder_names),
         cmocka_unit_test(shipped_stream_event_rules_all_load),
