@@ -123,7 +123,7 @@ static void walk_dir(const char *dir, int depth, PathList *out)
         } else if (S_ISDIR(st.st_mode)) {
             walk_dir(full, depth + 1, out);
             free(full);
-        } else if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) {
+        } else if (S_ISREG(st.st_mode)) {
             path_list_add(out, full);
         } else {
             VG_WARN("%s: not a regular file; skipping it", full);
