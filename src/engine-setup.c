@@ -85,6 +85,12 @@ int engine_setup(Engine *e)
         VG_ERROR("max-pending-packets must be 16..65535");
         return 1;
     }
+    uint64_t max_pkt = conf_size_or(e->conf, "max-packet-size", ENGINE_MAX_PACKET_SIZE, &bad);
+    if (bad || max_pkt < ENGINE_MIN_PACKET_SIZE || max_pkt > ENGINE_MAX_PACKET_SIZE_BOUND) {
+        VG_ERROR("max-packet-size must be %u..%u bytes", ENGINE_MIN_PACKET_SIZE,
+                 ENGINE_MAX_PACKET_SIZE_BOUND);
+        return 1;
+    }
     FlowConfig fc;
     flow_config_defaults(&fc);
     if (flow_config_load(&fc, e->conf) != 0) {
@@ -104,12 +110,6 @@ int engine_setup(Engine *e)
         return 0;
     }
     e->flow_table = flow_table_new(&fc);
-    uint64_t max_pkt = conf_size_or(e->conf, "max-packet-size", ENGINE_MAX_PACKET_SIZE, &bad);
-    if (bad || max_pkt < ENGINE_MIN_PACKET_SIZE || max_pkt > ENGINE_MAX_PACKET_SIZE_BOUND) {
-        VG_ERROR("max-packet-size must be %u..%u bytes", ENGINE_MIN_PACKET_SIZE,
-                 ENGINE_MAX_PACKET_SIZE_BOUND);
-        return 1;
-    }
     e->pool = packet_pool_new_sized((uint32_t)n_pkts, (uint32_t)max_pkt);
     if (e->flow_table == NULL || e->pool == NULL) {
         VG_ERROR("out of memory setting up the flow table and packet pool");
