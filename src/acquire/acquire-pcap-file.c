@@ -198,7 +198,8 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     pt->c_cut = counters_register("capture.pcap.frames_cut", COUNTER_SUM);
     /* engine_setup checked the value and sized the pool's buffers for it. */
     uint32_t buf = packet_pool_buffer_size(tv->engine->pool);
-    uint64_t max = conf_size_or(tv->engine->conf, "max-packet-size", buf, NULL);
+    const Conf *conf = tv->engine->conf;
+    uint64_t max = conf != NULL ? conf_size_or(conf, "max-packet-size", buf, NULL) : buf;
     pt->max_caplen = max < buf ? (uint32_t)max : buf;
     *data = pt;
     return TM_OK;
