@@ -1,6 +1,7 @@
-/* Building an engine from the configuration: variables, classification and
- * threshold files, rule files (default-rule-path + rule-files, or -S/-s),
- * mpm-algo, action-order, packet-alert-max. Start-up only (main thread). */
+/* Building an engine from the configuration: variables, classification,
+ * threshold and reference files, rule files (default-rule-path + rule-files,
+ * or -S/-s), mpm-algo, action-order, packet-alert-max,
+ * detect.rule-file-max-size. Start-up and rule reload (one thread at a time). */
 
 #include <errno.h>
 #include <glob.h>
@@ -195,6 +196,12 @@ static int apply_settings(DetectEngine *de, const Conf *conf)
         return VG_EINVAL;
     }
     de->alerts_max = (uint16_t)max;
+    uint64_t file_max = conf_size_or(conf, "detect.rule-file-max-size", DETECT_FILE_MAX, &bad);
+    if (bad || file_max < 1 || file_max > SIZE_MAX / 2) {
+        VG_ERROR("detect.rule-file-max-size: must be a size of at least 1 byte");
+        return VG_EINVAL;
+    }
+    de->file_max_bytes = (size_t)file_max;
     const ConfNode *order = conf_get_node(conf, NULL, "action-order");
     int rank = 0;
     for (const ConfNode *c = order ? order->first_child : NULL; c != NULL; c = c->next, rank++) {
@@ -219,7 +226,6 @@ static int apply_settings(DetectEngine *de, const Conf *conf)
 
 DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
 {
-    bool bad = false;
     DetectEngine *de = detect_engine_new_empty();
     if (de == NULL) {
         VG_ERROR("detection: out of memory");
@@ -234,23 +240,15 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     }
     char cls[4096];
     char thr[4096];
+    char ref[4096];
     bool have_cls = conf != NULL && conf_get_path(conf, "classification-file", cls, sizeof(cls));
     load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config",
                   AUX_CLASSIFICATION);
     if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
         load_aux_file(de, thr, AUX_THRESHOLD);
     }
-    if (conf != NULL && conf_get_path(conf, "reference-config-file", thr, sizeof(thr))) {
-        load_aux_file(de, thr, AUX_REFERENCE);
-    }
-    if (conf != NULL) {
-        uint64_t max = conf_size_or(conf, "detect.rule-file-max-size", DETECT_FILE_MAX, &bad);
-        if (bad || max < 1 || max > SIZE_MAX / 2) {
-            VG_ERROR("detect.rule-file-max-size: must be a size of at least 1 byte");
-            detect_engine_free(de);
-            return NULL;
-        }
-        de->file_max_bytes = (size_t)max;
+    if (conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref))) {
+        load_aux_file(de, ref, AUX_REFERENCE);
     }
     load_rules(de, conf, opts);
     log_refusal_summary(de);
