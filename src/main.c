@@ -31,6 +31,7 @@ static void usage(FILE *out)
             "  -s FILE              load FILE in addition to the configured rules (repeatable)\n"
             "  -k all|none          checksum validation (default: auto)\n"
             "  --set KEY=VALUE      override a config value by dotted path (repeatable)\n"
+            "  --strict-config      an unknown config key is an error, not a warning\n"
             "  --runmode NAME       single, autofp, workers or custom\n"
             "  --list-runmodes      list the runmodes\n"
             "  --list-keywords      list the supported rule keywords\n"
@@ -98,6 +99,7 @@ enum {
     OPT_LIST_KEYWORDS,
     OPT_LIST_MODULES,
     OPT_PCAP,
+    OPT_STRICT_CONFIG,
 };
 
 typedef struct Cli {
@@ -105,6 +107,7 @@ typedef struct Cli {
     const char *sets[64];
     int n_sets;
     int list;                    // OPT_LIST_* or 0
+    bool is_strict_config;       // --strict-config
 } Cli;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -157,6 +160,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_RUNMODE:
         o->runmode = arg;
         break;
+    case OPT_STRICT_CONFIG:
+        cli->is_strict_config = true;
+        break;
     case OPT_SIMULATE_IPS:
         o->simulate_ips = true;
         break;
@@ -198,6 +204,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
         {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
         {"pcap-file", required_argument, NULL, 'r'},
+        {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -274,7 +281,9 @@ static int load_config(Engine *e, const Cli *cli)
             return EXIT_USAGE;
         }
     }
-    return 0;
+    /* Every key against the schema: unknown keys warn (fail when strict or
+     * from --set), bad values fail. */
+    return conf_check(e->conf, cli->is_strict_config, NULL) == 0 ? 0 : 1;
 }
 
 static int make_log_dir(Engine *e)
@@ -358,6 +367,7 @@ int main(int argc, char **argv)
         rc = make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);
+            (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
         }
     }
     engine_teardown(e);

@@ -26,6 +26,9 @@ static const ConfOption defrag_options[] = {
     {"timeout", CONF_OPT_INT, offsetof(DefragOpts, timeout), "60", 1, 86400},
 };
 
+const ConfSchemaPart defrag_conf_schema = {
+    "defrag", defrag_options, sizeof(defrag_options) / sizeof(defrag_options[0])};
+
 void defrag_config_defaults(DefragConfig *c)
 {
     *c = (DefragConfig){

@@ -46,6 +46,9 @@ static const ConfOption stream_options[] = {
      "2560", 1, STREAM_MAX_CHUNK},
 };
 
+const ConfSchemaPart stream_conf_schema = {
+    "stream", stream_options, sizeof(stream_options) / sizeof(stream_options[0])};
+
 static int parse_inline(const char *s, int *out)
 {
     bool b;
