@@ -433,7 +433,8 @@ static bool is_leaf(const ConfNode *node)
     return node->type == CONF_SCALAR || node->first_child == NULL;
 }
 
-static void unread_node(UnreadWalk *w, const ConfNode *node)
+/* is_in_list: node is an item of a list the schema knows whole. */
+static void unread_node(UnreadWalk *w, const ConfNode *node, bool is_in_list)
 {
     int saved = w->n_segs;
     if (!push_name(w->segs, &w->n_segs, node->name)) {
@@ -442,7 +443,8 @@ static void unread_node(UnreadWalk *w, const ConfNode *node)
     }
     const ConfOption *opt;
     Match m = match_in(w->parts, w->n_parts, w->segs, w->n_segs, &opt);
-    bool is_known = m == MATCH_EXACT || m == MATCH_UNDER_ANY || m == MATCH_PREFIX;
+    bool is_known = is_in_list || m != MATCH_NONE;
+    bool is_list = m == MATCH_EXACT && opt->type == CONF_OPT_LIST;
     bool is_reported_already = m == MATCH_EXACT && (opt->flags & CONF_OPT_F_NO_EFFECT);
     bool is_from_user = node->file != NULL && strcmp(node->file, CONF_FILE_DEFAULTS) != 0;
     if (is_known && !is_reported_already && is_from_user && is_leaf(node) &&
@@ -457,7 +459,7 @@ static void unread_node(UnreadWalk *w, const ConfNode *node)
         w->n_unread++;
     } else if (is_known && !is_reported_already && node->type != CONF_SCALAR) {
         for (const ConfNode *c = node->first_child; c != NULL; c = c->next) {
-            unread_node(w, c);
+            unread_node(w, c, is_in_list || is_list);
         }
     }
     w->n_segs = saved;
@@ -468,7 +470,7 @@ unsigned conf_report_unread(const Conf *conf)
     UnreadWalk w = {0};
     w.parts = conf_schema_parts(&w.n_parts);
     for (const ConfNode *c = conf_root(conf)->first_child; c != NULL; c = c->next) {
-        unread_node(&w, c);
+        unread_node(&w, c, false);
     }
     return w.n_unread;
 }
