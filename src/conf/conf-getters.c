@@ -394,10 +394,17 @@ int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *w
     /* Variables may name variables; 8 steps stop a loop. */
     for (int depth = 0; buf[0] == '$'; depth++) {
         const char *v = depth < 8 ? conf_port_var(conf, buf + 1) : NULL;
+        if (v == NULL && depth >= 8) {
+            snprintf(why, why_len, "'%s' is a loop of port variables", text);
+            return VG_EINVAL;
+        }
+        if (v == NULL && depth == 0) {
+            snprintf(why, why_len, "'%s' is not a variable of vars.port-groups", text);
+            return VG_EINVAL;
+        }
         if (v == NULL) {
-            snprintf(why, why_len, "'%s' is %s", text,
-                     depth < 8 ? "not a variable of vars.port-groups"
-                               : "a loop of port variables");
+            snprintf(why, why_len, "'%s' leads to '%s', which is not a variable of "
+                     "vars.port-groups", text, buf);
             return VG_EINVAL;
         }
         strip_port_text(v, buf, sizeof(buf));
