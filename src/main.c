@@ -36,6 +36,7 @@ static void usage(FILE *out)
             "  --list-runmodes      list the runmodes\n"
             "  --list-keywords      list the supported rule keywords\n"
             "  --list-modules       list the thread modules\n"
+            "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
             "  -T                   test the config and rules, then exit\n"
             "  -v                   more verbose (repeatable)\n"
@@ -100,6 +101,7 @@ enum {
     OPT_LIST_MODULES,
     OPT_PCAP,
     OPT_STRICT_CONFIG,
+    OPT_LIST_CONFIG_KEYS,
 };
 
 typedef struct Cli {
@@ -185,6 +187,7 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_LIST_RUNMODES:
     case OPT_LIST_KEYWORDS:
     case OPT_LIST_MODULES:
+    case OPT_LIST_CONFIG_KEYS:
         cli->list = c;
         break;
     default:
@@ -205,6 +208,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
         {"pcap-file", required_argument, NULL, 'r'},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
+        {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -346,6 +350,10 @@ int main(int argc, char **argv)
     }
     if (cli.list == OPT_LIST_MODULES) {
         engine_print_modules();
+        return 0;
+    }
+    if (cli.list == OPT_LIST_CONFIG_KEYS) {
+        conf_schema_print(stdout);
         return 0;
     }
     if (e->opts.pcap_path == NULL && !e->opts.test_config) {

@@ -71,6 +71,9 @@ bool conf_enum_has(const char *choices, const char *text);
 int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *why,
                       size_t why_len);
 
+/* Vigil's own keys, the first part of the schema (conf-schema-keys.c). */
+extern const ConfSchemaPart conf_schema_vigil_keys;
+
 /* Mark node as looked up by a reader (and, for a map or list, its entries). */
 void conf_mark_read(const ConfNode *node);
 

@@ -1,9 +1,9 @@
 /* The schema: every configuration key Vigil reads, in one place.
  *
  * A module that loads its options with conf_load_options exports its table
- * as a ConfSchemaPart and is listed in schema_parts below: its names, types,
+ * as a ConfSchemaPart and is listed in conf-schema-list.c: its names, types,
  * defaults and bounds are stated once, in the module. Keys read by other
- * code are listed in vigil_keys, with the bounds their reader applies.
+ * code are listed here in vigil_keys, with the bounds their reader applies.
  * Adding a key: one line in the module's table, or one line here (in the
  * section of its subsystem), then the key in etc/vigil.yaml if it is worth
  * showing; tests/unit/conf/test-conf-schema.c checks that the shipped file
@@ -18,8 +18,7 @@
 
 #include <stdint.h>
 
-#include "defrag/defrag.h"
-#include "stream/stream.h"
+#include "conf/conf-internal.h"
 
 #define OPT(n, t, d, lo, hi, doc_) {.name = (n), .type = (t), .dflt = (d), .min = (lo), \
                                      .max = (hi), .doc = (doc_)}
@@ -127,18 +126,5 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
 };
 
-static const ConfSchemaPart vigil_part = {NULL, vigil_keys,
-                                          sizeof(vigil_keys) / sizeof(vigil_keys[0])};
-
-/* Every part of the schema: Vigil's keys, then each module's own table. */
-static const ConfSchemaPart *const schema_parts[] = {
-    &vigil_part,
-    &defrag_conf_schema,
-    &stream_conf_schema,
-};
-
-const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts)
-{
-    *n_parts = sizeof(schema_parts) / sizeof(schema_parts[0]);
-    return schema_parts;
-}
+const ConfSchemaPart conf_schema_vigil_keys = {NULL, vigil_keys,
+                                              sizeof(vigil_keys) / sizeof(vigil_keys[0])};

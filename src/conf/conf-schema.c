@@ -5,6 +5,7 @@
 
 #include "conf/conf.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -473,4 +474,55 @@ unsigned conf_report_unread(const Conf *conf)
         unread_node(&w, c, false);
     }
     return w.n_unread;
+}
+
+/* ---- the table for operators ---- */
+
+static const char *type_text(const ConfOption *o)
+{
+    switch (o->type) {
+    case CONF_OPT_BOOL:
+        return "bool";
+    case CONF_OPT_INT:
+        return "int";
+    case CONF_OPT_SIZE:
+        return "size";
+    case CONF_OPT_STR:
+        return "string";
+    case CONF_OPT_ENUM:
+        return o->choices != NULL ? o->choices : "enum";
+    case CONF_OPT_PORT:
+        return "port";
+    case CONF_OPT_LIST:
+        return "list";
+    case CONF_OPT_ANY:
+        return "subtree";
+    }
+    return "?";
+}
+
+void conf_schema_print(FILE *out)
+{
+    size_t n_parts;
+    const ConfSchemaPart *const *parts = conf_schema_parts(&n_parts);
+    fprintf(out, "%-52s %-14s %-10s %-22s %s\n", "KEY", "TYPE", "DEFAULT", "BOUNDS",
+            "WHAT");
+    for (size_t p = 0; p < n_parts; p++) {
+        const ConfSchemaPart *part = parts[p];
+        bool has_prefix = part->prefix != NULL && part->prefix[0] != '\0';
+        for (size_t i = 0; i < part->n_opts; i++) {
+            const ConfOption *o = &part->opts[i];
+            char key[256];
+            char bounds[48] = "";
+            snprintf(key, sizeof(key), "%s%s%s", has_prefix ? part->prefix : "",
+                     has_prefix ? "." : "", o->name);
+            if (o->min != 0 || o->max != 0) {
+                snprintf(bounds, sizeof(bounds), "%" PRId64 "..%" PRId64, o->min, o->max);
+            }
+            fprintf(out, "%-52s %-14s %-10s %-22s %s%s\n", key, type_text(o),
+                    o->dflt != NULL ? o->dflt : "-", bounds[0] != '\0' ? bounds : "-",
+                    (o->flags & CONF_OPT_F_NO_EFFECT) ? "(no effect in Vigil) " : "",
+                    o->doc != NULL ? o->doc : "");
+        }
+    }
 }

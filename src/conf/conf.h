@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum ConfNodeType {
     CONF_SCALAR = 0,
@@ -171,6 +172,10 @@ int conf_check_schema(const Conf *conf, const ConfSchemaPart *const *parts, size
 /* The same against the built-in schema. */
 int conf_check(const Conf *conf, bool strict, ConfCheckResult *res)
     __attribute__((warn_unused_result));
+
+/* The schema as a table for operators (vigil --list-config-keys): key, type,
+ * default, bounds, what it does. */
+void conf_schema_print(FILE *out);
 
 /* Keys set by a file or --set that are known to the schema but that no
  * reader looked up (conf_get_node/conf_node_child; a map or list handed to
