@@ -32,6 +32,8 @@
                       "macos|vista|windows|windows2k3|first|last"
 #define BOOL_WORDS "yes|no|true|false|on|off|1|0"
 
+#define SURICATA_ONLY(n) NO_EFFECT(n, CONF_OPT_ANY, "Suricata's; Vigil has no such feature")
+
 static const ConfOption vigil_keys[] = {
     /* ---- variables (detect) ---- */
     OPT("vars.address-groups.*", CONF_OPT_STR, NULL, 0, 0, "address group, rules use $NAME"),
@@ -124,6 +126,23 @@ static const ConfOption vigil_keys[] = {
               "stats records hold the totals"),
     OPT("outputs.*.fast|stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "fast.log, stats.log"),
     OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
+
+    /* ---- Suricata's, without effect in Vigil ----
+     * Named so that a Suricata config or command line (--set) works, with a
+     * warning saying the key does nothing here; a misspelt key stays unknown. */
+    SURICATA_ONLY("af-packet|pcap|netmap|pfring|dpdk|nfq|nflog|ipfw|napatech|capture"),
+    SURICATA_ONLY("unix-command|coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
+    SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),
+    SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
+    SURICATA_ONLY("exception-policy"),
+    SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
+    SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
+    SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
+    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|midstream-policy|prealloc-sessions"),
+    SURICATA_ONLY("stream.reassembly.memcap-policy|urgent|randomize-chunk-size|"
+                  "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
+                  "max-regions"),
 };
 
 const ConfSchemaPart conf_schema_vigil_keys = {NULL, vigil_keys,

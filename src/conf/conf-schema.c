@@ -154,29 +154,35 @@ static bool push_name(Seg *segs, int *n, const char *name)
 
 /* ---- suggestions ---- */
 
+/* Edits (insert, delete, change, swap of neighbours) from a to b; 99 when
+ * either is longer than 64. */
 static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
 {
-    size_t row[65];
+    size_t rows[3][65]; // rolling: two rows back for swaps
     if (na > 64 || nb > 64) {
         return 99;
     }
     for (size_t j = 0; j <= nb; j++) {
-        row[j] = j;
+        rows[0][j] = j;
     }
     for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        size_t *cur = rows[i % 3];
+        const size_t *prev = rows[(i - 1) % 3];
+        const size_t *prev2 = rows[(i + 1) % 3]; // i - 2
+        cur[0] = i;
         for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            best = up + 1 < best ? up + 1 : best;
-            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-            row[j] = best;
-            diag = up;
+            size_t best = prev[j - 1] + cost;
+            best = prev[j] + 1 < best ? prev[j] + 1 : best;
+            best = cur[j - 1] + 1 < best ? cur[j - 1] + 1 : best;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < best) {
+                best = prev2[j - 2] + 1;
+            }
+            cur[j] = best;
         }
     }
-    return row[nb];
+    return rows[na % 3][nb];
 }
 
 /* A known name close to the last segment of segs (at most 2 edits), written
@@ -203,7 +209,8 @@ static bool suggest(const Checker *ck, const Seg *segs, int n, char *buf, size_t
                 const char *bar = memchr(a, '|', (size_t)(end - a));
                 size_t an = bar != NULL ? (size_t)(bar - a) : (size_t)(end - a);
                 size_t d = edit_distance(a, an, last->s, last->len);
-                if (!(an == 1 && a[0] == '*') && d < best && d < last->len) {
+                size_t limit = last->len <= 4 ? 1 : 2; // short names: one edit
+                if (!(an == 1 && a[0] == '*') && d < best && d <= limit) {
                     best = d;
                     snprintf(buf, buf_len, "%.*s", (int)an, a);
                 }

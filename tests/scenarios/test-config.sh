@@ -72,7 +72,13 @@ has port-var-bad "Error: $WORK/vars.yaml:3: decoder.vxlan.ports: '\$VXLAN_PORTS'
 run stock 0 -c "$VG_SOURCE_DIR/tests/data/suricata-stock.yaml" -l "$WORK/l9"
 lacks stock '^Error'
 grep -qF "suricata-stock.yaml:" "$WORK/stock.err" || fail "stock: warnings do not name the file"
-has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:183: af-packet: unknown key; ignored"
+has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:56: outputs.0.fast.append: unknown key; ignored"
+has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:183: af-packet: accepted for compatibility, no effect in Vigil; ignored"
+
+# Suricata's keys given with --set (as its test suites do): warnings.
+run set-suricata 0 -c "$ETC/vigil.yaml" -l "$WORK/l12" --set stream.midstream-policy=drop-flow \
+    --set exception-policy=auto
+has set-suricata "Warning: --set: stream.midstream-policy: accepted for compatibility, no effect in Vigil; ignored"
 run stock-strict 1 -c "$VG_SOURCE_DIR/tests/data/suricata-stock.yaml" -l "$WORK/l10" \
     --strict-config
 

@@ -65,10 +65,32 @@ static void unknown_key_is_a_warning_naming_file_line_and_a_near_name(void **sta
 
 static void unknown_top_level_key_is_a_warning(void **state)
 {
-    Run r = check_yaml(*state, "af-packet:\n  - interface: eth0\n", false);
+    Run r = check_yaml(*state, "no-such-section:\n  - interface: eth0\n", false);
     assert_int_equal(r.rc, 0);
     assert_int_equal(r.res.n_unknown, 1);
-    assert_log_has(&r, "t.yaml:1: af-packet: unknown key; ignored");
+    assert_log_has(&r, "t.yaml:1: no-such-section: unknown key; ignored");
+    free(r.log);
+}
+
+static void suricata_keys_from_set_are_warnings(void **state)
+{
+    assert_int_equal(conf_set_override(*state, "stream.midstream-policy=drop-flow"), 0);
+    assert_int_equal(conf_set_override(*state, "af-packet.0.interface=eth0"), 0);
+    Run r = check_yaml(*state, NULL, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.res.n_no_effect, 2);
+    assert_log_has(&r, "Warning: --set: stream.midstream-policy: accepted for compatibility, "
+                       "no effect in Vigil; ignored");
+    assert_log_has(&r, "Warning: --set: af-packet: accepted for compatibility");
+    free(r.log);
+}
+
+static void short_names_get_no_far_fetched_suggestion(void **state)
+{
+    const char *yaml = "outputs:\n  - eve-log:\n      types:\n        - rdp\n        - dhcp\n";
+    Run r = check_yaml(*state, yaml, false);
+    assert_int_equal(r.res.n_unknown, 2);
+    assert_null(strstr(r.log, "did you mean"));
     free(r.log);
 }
 
@@ -451,6 +473,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(unknown_key_is_a_warning_naming_file_line_and_a_near_name),
         T(unknown_top_level_key_is_a_warning),
+        T(suricata_keys_from_set_are_warnings),
+        T(short_names_get_no_far_fetched_suggestion),
         T(unknown_key_is_an_error_when_strict),
         T(unknown_set_key_is_an_error_without_strict),
         T(unknown_set_path_below_a_new_map_is_an_error),
