@@ -423,7 +423,19 @@ int conf_check(const Conf *conf, bool strict, ConfCheckResult *res)
 {
     size_t n_parts;
     const ConfSchemaPart *const *parts = conf_schema_parts(&n_parts);
-    return conf_check_schema(conf, parts, n_parts, strict, res);
+    ConfCheckResult r;
+    int rc = conf_check_schema(conf, parts, n_parts, strict, &r);
+    if (rc != 0) {
+        VG_ERROR("configuration: errors above; not starting");
+    } else if (r.n_unknown + r.n_no_effect > 0) {
+        VG_NOTICE("configuration: %u unknown key(s) and %u without effect in Vigil ignored "
+                  "(--strict-config makes them errors)",
+                  r.n_unknown, r.n_no_effect);
+    }
+    if (res != NULL) {
+        *res = r;
+    }
+    return rc;
 }
 
 /* ---- keys nobody read ---- */

@@ -34,6 +34,7 @@ lacks() {
 # --set of an unknown key: always an error, with a near name.
 run set-unknown 1 -c "$ETC/vigil.yaml" -l "$WORK/l1" --set flow.memcapp=1mb
 has set-unknown "Error: --set: flow.memcapp: unknown key (did you mean 'flow.memcap'?)"
+has set-unknown "Error: configuration: errors above; not starting"
 [ ! -e "$WORK/l1" ] || fail "set-unknown: the log directory was created before the config failed"
 
 # --set of a bad value.
@@ -71,6 +72,8 @@ has port-var-bad "Error: $WORK/vars.yaml:3: decoder.vxlan.ports: '\$VXLAN_PORTS'
 # A stock suricata.yaml: warnings for what Vigil does not have, no error.
 run stock 0 -c "$VG_SOURCE_DIR/tests/data/suricata-stock.yaml" -l "$WORK/l9"
 lacks stock '^Error'
+grep -qE '^Notice: configuration: [0-9]+ unknown key\(s\) and [0-9]+ without effect in Vigil ignored' \
+    "$WORK/stock.err" || fail "stock: no summary of ignored keys: $(cat "$WORK/stock.err")"
 grep -qF "suricata-stock.yaml:" "$WORK/stock.err" || fail "stock: warnings do not name the file"
 has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:56: outputs.0.fast.append: unknown key; ignored"
 has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:183: af-packet: accepted for compatibility, no effect in Vigil; ignored"
