@@ -91,6 +91,11 @@ int engine_setup(Engine *e)
                  ENGINE_MAX_PACKET_SIZE_BOUND);
         return 1;
     }
+    e->is_reload_strict = conf_bool_or(e->conf, "detect.reload-strict", false, &bad);
+    if (bad) {
+        VG_ERROR("detect.reload-strict must be yes or no");
+        return 1;
+    }
     FlowConfig fc;
     flow_config_defaults(&fc);
     if (flow_config_load(&fc, e->conf) != 0) {
@@ -276,7 +281,7 @@ static void task_reload(Engine *e, bool is_final, void *user)
         VG_ERROR("rule reload failed: keeping the current rules");
         return;
     }
-    if (failed > 0 && conf_bool_or(e->conf, "detect.reload-strict", false, NULL)) {
+    if (failed > 0 && e->is_reload_strict) {
         /* Asked for: a rule set that did not load whole is not swapped in. */
         VG_ERROR("rule reload failed (%u rules failed to load, detect.reload-strict is set): "
                  "keeping the current rules", failed);

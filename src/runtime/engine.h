@@ -57,6 +57,7 @@ typedef struct Engine {
     _Atomic(struct DetectEngine *) detect;   // swapped whole on reload
     struct OutputCtx *output;
     bool is_inline;                  // --simulate-ips or NFQUEUE
+    bool is_reload_strict;           // detect.reload-strict: reload only a rule set that loads whole
     /* Offline time: the newest packet timestamp seen by acquisition. */
     _Atomic int64_t now_sec;
     _Atomic uint32_t now_usec;

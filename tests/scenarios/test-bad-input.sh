@@ -182,7 +182,7 @@ if "$PY3" -c 'import scapy' 2>/dev/null; then
     [ "$(stat "$WORK/out-cut/eve.json" capture.pcap.frames_cut)" -eq 1 ] || fail "cut not counted"
     [ "$(stat "$WORK/out-cut/eve.json" capture.pcap.bytes)" -eq 65536 ] || fail "cut length"
     run 1 -r "$WORK/gro-tcp.pcap" -l "$WORK/out-bad" --set max-packet-size=2mb
-    has "Error: max-packet-size must be 64..1048576 bytes"
+    has "Error: --set: max-packet-size: '2mb' is out of range (64 to 1048576)"
     [ ! -e "$WORK/out-bad" ] || fail "a bad max-packet-size left output files"
 elif [ "${CI:-}" = true ]; then
     fail "scapy missing in CI"
@@ -195,7 +195,7 @@ printf 'flow:\n  memcap: lots\n' >"$WORK/bad.yaml"
 run 1 -c "$WORK/bad.yaml" -r "$SAMPLE" -l "$WORK/out-conf"
 has "bad.yaml:2"
 run 1 -T --set detect.rule-file-max-size=none
-has "Error: detect.rule-file-max-size: must be a size of at least 1 byte"
+has "Error: --set: detect.rule-file-max-size: 'none' is not a size (like 64mb or 1gb)"
 run 1 -T --set max-packet-size=32
-has "Error: max-packet-size must be 64..1048576 bytes"
+has "Error: --set: max-packet-size: '32' is out of range (64 to 1048576)"
 echo "bad-input: ok"
