@@ -62,6 +62,30 @@ int eve_thread_buf_flush(EveThreadBuf *tb);
 /* Flushes what is pending, then frees; NULL is accepted. */
 void eve_thread_buf_free(EveThreadBuf *tb);
 
+/* ---- text log files (output-text-file.c) ------------------------------ */
+
+/* A text log (fast.log, stats.log) shared by every thread that writes it and
+ * reopened by name on SIGHUP. Opened O_APPEND (mode 0640): after logrotate's
+ * copytruncate the next write lands at the new end of the file; after its
+ * create mode (file renamed, then SIGHUP) the reopen starts a new file and
+ * what was buffered for the old one is written to the old one. */
+typedef struct OutputTextFile OutputTextFile;
+
+/* Open (create) path for appending. NULL on failure, logged. */
+__attribute__((warn_unused_result)) OutputTextFile *output_text_file_open(const char *path);
+/* Take the file for a run of writes and return its stream; the stream is
+ * valid until output_text_file_unlock. Any thread. */
+FILE *output_text_file_lock(OutputTextFile *tf);
+void output_text_file_unlock(OutputTextFile *tf);
+/* Write text under the lock (buffered). Returns 0 or VG_EIO. Any thread. */
+int output_text_file_write(OutputTextFile *tf, const char *text);
+/* Open the path again and swap streams under the lock; on failure the old
+ * file stays in use and VG_EIO is returned (logged). Any thread. */
+int output_text_file_reopen(OutputTextFile *tf);
+const char *output_text_file_path(const OutputTextFile *tf);
+/* Flush, close and free; NULL is accepted. No thread may still write. */
+void output_text_file_close(OutputTextFile *tf);
+
 /* ---- common record header (output-eve-common.c) ----------------------- */
 
 #define OUTPUT_ADDR_STR_SIZE 46      // INET6_ADDRSTRLEN
@@ -125,6 +149,18 @@ int output_stats_log_write(FILE *out, int64_t sec, uint64_t uptime_sec, const ui
                            bool include_zeros);
 
 /* ---- anomaly (output-eve-anomaly.c) ----------------------------------- */
+
+/* The family of an event, as anomaly.types selects them: decode for
+ * decoder.* events, stream for stream.* events, unknown for ids without a
+ * name. (App-layer events are not packet events; their records come from the
+ * app-layer, gated by anomaly.types.applayer.) */
+typedef enum OutputAnomalyType {
+    OUTPUT_ANOMALY_UNKNOWN = 0,
+    OUTPUT_ANOMALY_DECODE,
+    OUTPUT_ANOMALY_STREAM,
+} OutputAnomalyType;
+
+OutputAnomalyType output_anomaly_type(uint16_t event);
 
 /* Build the anomaly record for one decoder event of p:
  * "anomaly":{"type":"decode","event":"decoder.ipv4.trunc_pkt"}
