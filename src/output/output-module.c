@@ -301,7 +301,9 @@ static void stats_write_locked(OutputCtx *oc, int64_t sec, uint32_t usec, uint64
     }
     counters_merge(merged);
     if (oc->eve != NULL && oc->eve_stats) {
-        (void)output_eve_stats_write(oc->eve, &oc->stats_jb, sec, usec, uptime_sec, merged);
+        (void)output_eve_stats_write(oc->eve, &oc->stats_jb, sec, usec, uptime_sec,
+                                     oc->eve_stats_totals ? merged : NULL,
+                                     oc->eve_stats_threads);
     }
     if (oc->stats_log != NULL) {
         FILE *f = output_text_file_lock(oc->stats_log);

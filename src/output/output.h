@@ -128,9 +128,15 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
  * VG_ENOMEM / VG_EINVAL (record failed). Stats thread (serialised inside). */
 int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
                            const uint64_t *merged);
-/* Build and write it to sink. Returns as above or eve_sink_write. */
+/* The same with a choice of parts (EVE stats options `totals` and `threads`):
+ * the totals when merged is non-NULL; with_threads adds "threads": one object
+ * per named counter set (thread name -> its non-zero counters, nested the
+ * same way), in name order, ended threads with their last values. */
+int output_eve_stats_build_sel(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
+                               const uint64_t *merged, bool with_threads);
+/* Build (as _sel) and write it to sink. Returns as above or eve_sink_write. */
 int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
-                           uint64_t uptime_sec, const uint64_t *merged);
+                           uint64_t uptime_sec, const uint64_t *merged, bool with_threads);
 /* A section adds members that are not counters to a top-level stats object
  * (e.g. "engines" under "detect"); fn writes them into the open object.
  * Start-up only. */
