@@ -274,6 +274,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     pthread_mutex_lock(&oc->flow_lock);
     JsonBuf *jb = &oc->flow_jb;
     eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
+    eve_add_app_proto(jb, f->app_proto);
     json_open_object(jb, "flow");
     eve_add_flow_counters(jb, f);
     eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);

@@ -104,6 +104,17 @@ void eve_add_flow_counters(JsonBuf *jb, const Flow *f);
 /* The same from a packet's snapshot (no flow lock needed). */
 void eve_add_counters(JsonBuf *jb, const PacketFlowCounters *c);
 
+/* app_proto, as Suricata writes it: the name of the flow's application
+ * protocol ("http", or "failed" when detection ran and found none); absent
+ * while it is unknown (0: no detection has run or finished). Names come from
+ * the hook the app-layer installs at start-up (output_set_app_proto_names);
+ * without one, or for an id it does not name, nothing is written. The caller
+ * passes the id it may read: f->app_proto under the flow lock (flow records),
+ * or a copy the flow stage took for the packet (alerts). */
+typedef const char *(*OutputAppProtoNameFn)(uint16_t app_proto);
+void output_set_app_proto_names(OutputAppProtoNameFn fn);
+void eve_add_app_proto(JsonBuf *jb, uint16_t app_proto);
+
 /* Write key: "2009-07-03T12:34:56.123456+0000". */
 void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec);
 
