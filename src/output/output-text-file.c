@@ -98,12 +98,16 @@ int output_text_file_reopen(OutputTextFile *tf)
                  strerror(errno));
         return VG_EIO;
     }
+    /* Lines still buffered for the old file go to it, before any write
+     * through the new stream: nothing is lost when the file was renamed
+     * (logrotate create), and when the path still names the same file (a
+     * SIGHUP without rotation, copytruncate) the tail of a line that stdio
+     * had half written cannot land after lines of the new stream. */
     pthread_mutex_lock(&tf->lock);
     FILE *old = tf->f;
+    (void)fflush(old);
     tf->f = nf;
     pthread_mutex_unlock(&tf->lock);
-    /* Lines still buffered for the old file go to it: nothing is lost when
-     * the file was renamed (logrotate create) before the reopen. */
     fclose(old);
     return 0;
 }

@@ -3,6 +3,7 @@
  * reopen, and writers racing reopens (also run under TSan). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -206,11 +207,11 @@ static long count_lines(const char *path)
     return n;
 }
 
-/* Writers in several threads while another renames and reopens: every line
- * lands whole in exactly one of the files. */
-static void writers_racing_reopens_lose_no_line(void **state)
+/* Writers in several threads while another reopens, renaming the file
+ * first (logrotate create) or not (a plain SIGHUP: the same file is opened
+ * again): every line lands whole in exactly one of the files. */
+static void race(const Fixture *fx, bool rename_first)
 {
-    Fixture *fx = *state;
     OutputTextFile *tf = output_text_file_open(fx->path);
     assert_non_null(tf);
     pthread_t th[RACE_WRITERS];
@@ -222,7 +223,9 @@ static void writers_racing_reopens_lose_no_line(void **state)
     char rotated[RACE_ROTATIONS][128];
     for (int r = 0; r < RACE_ROTATIONS; r++) {
         snprintf(rotated[r], sizeof(rotated[r]), "%s.%d", fx->path, r);
-        assert_int_equal(rename(fx->path, rotated[r]), 0);
+        if (rename_first) {
+            assert_int_equal(rename(fx->path, rotated[r]), 0);
+        }
         assert_int_equal(output_text_file_reopen(tf), 0);
     }
     for (int i = 0; i < RACE_WRITERS; i++) {
@@ -233,12 +236,22 @@ static void writers_racing_reopens_lose_no_line(void **state)
     output_text_file_close(tf);
     long total = count_lines(fx->path);
     assert_true(total >= 0);
-    for (int r = 0; r < RACE_ROTATIONS; r++) {
+    for (int r = 0; rename_first && r < RACE_ROTATIONS; r++) {
         long n = count_lines(rotated[r]);
         assert_true(n >= 0);
         total += n;
     }
     assert_int_equal(total, (long)RACE_WRITERS * RACE_LINES);
+}
+
+static void writers_racing_rotations_lose_no_line(void **state)
+{
+    race(*state, true);
+}
+
+static void writers_racing_reopens_of_the_same_file_tear_no_line(void **state)
+{
+    race(*state, false);
 }
 
 int main(void)
@@ -251,7 +264,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_appends_to_an_existing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_reopen_keeps_the_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(open_fails_on_a_missing_directory, setup, teardown),
-        cmocka_unit_test_setup_teardown(writers_racing_reopens_lose_no_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(writers_racing_rotations_lose_no_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(writers_racing_reopens_of_the_same_file_tear_no_line,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
