@@ -159,8 +159,8 @@ diff "$WORK/ref.counts" "$WORK/create.counts" >"$WORK/create.diff" ||
     fail "create: records lost or added across rotation: $(cat "$WORK/create.diff")"
 
 # 2. logrotate copytruncate: copy, truncate in place, SIGHUP.
-start copytruncate 4
-for i in $(seq 25); do
+start copytruncate 7
+for i in $(seq 20); do
     kill -0 "$pid" 2>/dev/null || break
     for f in eve.json fast.log stats.log; do
         if [ -e "$WORK/copytruncate/$f" ]; then
@@ -171,6 +171,9 @@ for i in $(seq 25); do
     kill -HUP "$pid" 2>/dev/null
     sleep 0.15
 done
+# Input still being fed after the last truncation: the engine's last records
+# (flows, final stats) are still to come.
+kill -0 "$feeder" 2>/dev/null && alive_after_storm=1 || alive_after_storm=0
 finish copytruncate
 # The live files: whole JSON lines, no zeros where the old end was.
 counts "$WORK/copytruncate" >/dev/null
@@ -179,11 +182,13 @@ python3 - "$WORK" <<'PY' || fail "copytruncate: a copy holds a broken record"
 import glob, json, sys
 for path in glob.glob(sys.argv[1] + "/copytruncate.eve.json.*"):
     data = open(path, "rb").read()
-    assert b"\0" not in data, path
+    if b"\0" in data:
+        sys.exit(f"{path}: NUL bytes")
     for line in data.split(b"\n")[:-1]:
         json.loads(line)
 PY
-[ -s "$WORK/copytruncate/eve.json" ] || fail "copytruncate: nothing written after the last truncation"
+[ "$alive_after_storm" = 0 ] || [ -s "$WORK/copytruncate/eve.json" ] ||
+    fail "copytruncate: nothing written after the last truncation"
 
 # 3. SIGTERM storm: a clean stop with every output flushed.
 start term 6
