@@ -53,7 +53,7 @@ def vigil_flows(engine, cap):
 def tshark_convs(cap, proto):
     p = subprocess.run(["tshark", "-n", "-q", "-r", cap, "-z", f"conv,{proto}"],
                        capture_output=True, timeout=300)
-    return sum(1 for line in p.stdout.decode(errors="replace").splitlines()
+    return sum(1 for line in p.stdout.decode(errors="replace").split("\n")
                if re.search(r"<->", line))
 
 

@@ -364,7 +364,10 @@ def tshark_counts(cap, timeout, stops):
         return None
     counts = dict.fromkeys(FIELDS, 0)
     snaplen = file_snaplen(cap)
-    for line in p.stdout.decode(errors="replace").splitlines():
+    # Split on newlines only: str.splitlines() also breaks at \x0b, \x0c and
+    # \x1c-\x1e, which tshark prints verbatim inside expert messages quoting
+    # payload bytes, and the cut record would then be dropped uncounted.
+    for line in p.stdout.decode(errors="replace").split("\n"):
         cols = line.split("\t")
         if len(cols) != len(TSHARK_FIELDS):
             continue
