@@ -32,9 +32,11 @@ counts are expected to differ, one per line with the reason (see that file).
 A listed file that differs is reported as expected; a listed file that now
 matches is reported as stale.
 
-Skips cleanly (exit 0) when ../shared is absent. Exit 1 when a run crashed or
-wrote bad JSON, and with --strict also when a capture not listed as a known
-difference differs.
+Skips cleanly (exit 0) when ../shared is absent, and compares no counts
+when tshark is not installed; under CI=true both are failures (exit 1).
+Exit 1 when a run crashed or wrote bad JSON, and with --strict also when a
+capture not listed as a known difference differs (make check-shared and
+make conformance pass --strict).
 
 Usage: tools/check-shared-captures.py --engine build/vigil [--shared DIR]
        [--jobs N] [--limit N] [--only SUBSTR] [--no-tshark] [--strict]
@@ -422,10 +424,19 @@ def main():
     args = parse_args()
     data_root = os.path.realpath(os.path.join(args.shared, "data", "pcaps"))
     conf_root = os.path.realpath(os.path.join(args.shared, "conformance", "cases"))
+    in_ci = os.environ.get("CI") == "true"
     if not os.path.isdir(data_root):
+        if in_ci:
+            print(f"shared captures: {data_root} not found: CI (CI=true) needs ../shared",
+                  file=sys.stderr)
+            return 1
         print(f"shared captures: {data_root} not found; skipping")
         return 0
     if not args.no_tshark and shutil.which("tshark") is None:
+        if in_ci:
+            print("shared captures: tshark not installed: CI (CI=true) needs it for the "
+                  "count comparison", file=sys.stderr)
+            return 1
         print("shared captures: tshark not installed; count comparison skipped")
         args.no_tshark = True
     known = load_known(args.known)
