@@ -54,6 +54,7 @@ check-shared: build
 	@python3 tools/check-flow-counts.py --engine $(BUILD)/vigil
 
 fuzz: deps
+	@bash tools/install-deps.sh clang
 	@bash fuzz/build.sh
 
 # Every fuzz target, built with clang (installed when missing), run
@@ -61,6 +62,7 @@ fuzz: deps
 # that does not build, has no seeds or crashes fails.
 FUZZ_SECONDS ?= 15
 fuzz-smoke: deps
+	@bash tools/install-deps.sh clang
 	@FUZZ_STRICT=1 bash fuzz/build.sh run $(FUZZ_SECONDS)
 
 clean:
