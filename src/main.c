@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acquire/acquire.h"
 #include "conf/conf.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
@@ -27,7 +28,7 @@ static void usage(FILE *out)
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
             "  -l DIR               log directory (default ./logs, created)\n"
-            "  -S FILE              load only the rules in FILE\n"
+            "  -S FILE              load only the rules in FILE (repeatable: all are loaded)\n"
             "  -s FILE              load FILE in addition to the configured rules (repeatable)\n"
             "  -k all|none          checksum validation (default: auto)\n"
             "  --set KEY=VALUE      override a config value by dotted path (repeatable)\n"
@@ -37,6 +38,7 @@ static void usage(FILE *out)
             "  --list-modules       list the thread modules\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
             "  -T                   test the config and rules, then exit\n"
+            "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
             "  -q                   quiet: errors and warnings only\n"
             "  -V, --build-info     version and build information\n"
@@ -98,6 +100,7 @@ enum {
     OPT_LIST_KEYWORDS,
     OPT_LIST_MODULES,
     OPT_PCAP,
+    OPT_ALLOW_EMPTY_RULES,
 };
 
 typedef struct Cli {
@@ -130,7 +133,10 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         o->log_dir = arg;
         break;
     case 'S':
-        o->exclusive_rules = arg;
+        if (o->n_exclusive_rules >= 16) {
+            return bad_usage("too many -S options: '%s'", arg);
+        }
+        o->exclusive_rules[o->n_exclusive_rules++] = arg;
         break;
     case 's':
         if (o->n_extra_rules >= 16) {
@@ -162,6 +168,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         break;
     case 'T':
         o->test_config = true;
+        break;
+    case OPT_ALLOW_EMPTY_RULES:
+        o->allow_empty_rules = true;
         break;
     case 'v':
         o->verbose++;
@@ -198,6 +207,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
         {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
         {"pcap-file", required_argument, NULL, 'r'},
+        {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -289,6 +299,14 @@ static int make_log_dir(Engine *e)
     return 0;
 }
 
+static bool capture_is_readable(const char *path)
+{
+    char **files = NULL;
+    size_t n = acquire_list_files(path, &files);
+    acquire_files_free(files, n);
+    return n > 0;
+}
+
 static double now_wall(void)
 {
     struct timespec ts;
@@ -351,11 +369,18 @@ int main(int argc, char **argv)
     e->is_inline = e->opts.simulate_ips;
     install_signals();
     rc = engine_setup(e);
-    if (rc == 0 && e->opts.test_config) {
-        rc = engine_test_result(e);
-        VG_NOTICE("configuration test %s", rc == 0 ? "passed" : "failed");
+    if (e->opts.test_config) {
+        rc = rc == 0 ? engine_test_result(e) : rc;
+        if (rc == 0) {
+            VG_NOTICE("configuration test passed");
+        } else {
+            VG_ERROR("configuration test failed");
+        }
     } else if (rc == 0) {
-        rc = make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        /* The capture is checked before any output file is created: a run
+         * that cannot read its input leaves nothing behind. */
+        rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);
         }
