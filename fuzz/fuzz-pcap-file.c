@@ -39,9 +39,8 @@ static int sink_init(ThreadVars *tv, void **data)
 
 static int sink_process(ThreadVars *tv, Packet *p, void *data)
 {
-    (void)tv;
     (void)data;
-    if (p->pcap_cnt != g_last_cnt + 1 || p->caplen > PACKET_MAX_SIZE) {
+    if (p->pcap_cnt != g_last_cnt + 1 || p->caplen > packet_pool_buffer_size(tv->engine->pool)) {
         abort();
     }
     g_last_cnt = p->pcap_cnt;
