@@ -1,7 +1,7 @@
-/* Malformed classification.config and threshold.config input: each bad line
- * is skipped with a warning naming file:line, the count of bad lines is
- * returned, and every good line around it still takes effect.
- * (reference.config has no loader yet: see the report of issue 8.) */
+/* Malformed classification.config, reference.config and threshold.config
+ * input: each bad line is skipped with a warning naming file:line, the count
+ * of bad lines is returned, and every good line around it still takes
+ * effect. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +109,54 @@ static void classification_of_nothing_but_comments_loads_nothing(void **state)
     detect_engine_free(de);
 }
 
+static const DetectRefSys *find_refsys(const DetectEngine *de, const char *name)
+{
+    for (size_t i = 0; i < de->n_refsys; i++) {
+        if (strcmp(de->refsys[i].name, name) == 0) {
+            return &de->refsys[i];
+        }
+    }
+    return NULL;
+}
+
+static void reference_bad_lines_are_skipped_with_file_and_line(void **state)
+{
+    (void)state;
+    util_log_set_level(LOG_LEVEL_WARNING);
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    static const char text[] =
+        "# reference systems\n"                                          // 1
+        "config reference: url http://\n"                                // 2
+        "config reference: nourl\n"                                      // 3
+        "config reference:\n"                                            // 4
+        "config referense: typo http://typo.example/\n"                  // 5
+        "config reference: two words http://a.example/ b\n"              // 6
+        "config reference: b\x01d http://binary.example/\n"              // 7
+        "  config reference: cve   http://cve.example/?name=  \r\n";     // 8
+    LogCapture cap;
+    log_capture_begin(&cap);
+    int bad = detect_engine_load_reference_buffer(de, text, sizeof(text) - 1, "refs.config");
+    char *log = log_capture_end(&cap);
+    assert_int_equal(bad, 5);
+    static const int lines[] = {3, 4, 5, 6};
+    assert_warned_lines(log, "refs.config", lines, 4, "bad reference.config line");
+    static const int binary[] = {7};
+    assert_warned_lines(log, "refs.config", binary, 1, "binary content");
+    free(log);
+    assert_int_equal(de->n_refsys, 2);
+    const DetectRefSys *r = find_refsys(de, "url");
+    assert_non_null(r);
+    assert_string_equal(r->url, "http://");
+    r = find_refsys(de, "cve");
+    assert_non_null(r);
+    assert_string_equal(r->url, "http://cve.example/?name=");
+    assert_null(find_refsys(de, "nourl"));
+    assert_null(find_refsys(de, "typo"));
+    assert_null(find_refsys(de, "two"));
+    detect_engine_free(de);
+}
+
 /* sid 7 is suppressed, sid 8 limited to one alert a minute, sid 9 untouched:
  * the good lines around the bad ones all work. */
 #define TCFG_RULES                                                                     \
@@ -175,6 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(classification_bad_lines_are_skipped_with_file_and_line),
         cmocka_unit_test(classification_of_nothing_but_comments_loads_nothing),
+        cmocka_unit_test(reference_bad_lines_are_skipped_with_file_and_line),
         cmocka_unit_test(threshold_bad_lines_are_skipped_with_file_and_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
