@@ -434,6 +434,11 @@ void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 
 void app_flow_gap(AppFlow *af, uint8_t dir)
 {
+    app_flow_gap_len(af, dir, 0);
+}
+
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
+{
     if (dir > 1) {
         return;
     }
@@ -451,9 +456,17 @@ void app_flow_gap(AppFlow *af, uint8_t dir)
     if (af->row == NULL) {
         return;
     }
+    uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
+    if (af->flags & stop) {
+        return;
+    }
     app_count(app_proto_cfg(af->row->proto)->c_gaps, 1);
-    if (af->row->gap != NULL && af->state != NULL &&
-        af->row->gap(af, af->state, dir) == APP_PARSE_OK) {
+    if (af->state != NULL && len > 0 && af->row->gap_len != NULL) {
+        if (af->row->gap_len(af, af->state, dir, len) == APP_PARSE_OK) {
+            return;
+        }
+    } else if (af->state != NULL && af->row->gap != NULL &&
+               af->row->gap(af, af->state, dir) == APP_PARSE_OK) {
         return;
     }
     stop_dir(af, dir);

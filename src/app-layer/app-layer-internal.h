@@ -57,6 +57,10 @@ typedef struct AppParserDesc {
                  uint32_t *consumed);
     /* Data missing in dir (length unknown). NULL: the parser stops for that direction. */
     int (*gap)(AppFlow *af, void *state, uint8_t dir);
+    /* Data missing in dir, len bytes (TCP: the stream API gives the length). Preferred
+     * over gap when set; APP_PARSE_OK means the parser resynced (or will), anything else
+     * stops it for that direction. */
+    int (*gap_len)(AppFlow *af, void *state, uint8_t dir, uint32_t len);
     /* No more data in dir (FIN, RST, flow end). May be NULL. */
     void (*eof)(AppFlow *af, void *state, uint8_t dir);
     /* Free one tx the framework is done with. */
@@ -184,7 +188,8 @@ void app_flow_free(void *af);
 
 /* Data into the app layer (stream subscriber, UDP). */
 void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len);
-void app_flow_gap(AppFlow *af, uint8_t dir);
+void app_flow_gap(AppFlow *af, uint8_t dir);          // length unknown
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len);
 void app_flow_eof(AppFlow *af, uint8_t dir);
 /* Flow end: every tx forced done both ways. */
 void app_flow_end(AppFlow *af);
