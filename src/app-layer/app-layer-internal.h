@@ -67,6 +67,7 @@ typedef struct AppParserDesc {
     void (*tx_free)(void *state, AppTx *tx);
     uint8_t complete[2];         // progress values at which a tx is complete per direction
     const char *const *events;   // event names (no proto prefix), index = parser-local id
+    bool events_upper;           // EVE anomaly writes them in upper case (Suricata's HTTP)
     uint32_t n_events;
     const AppBufferDef *buffers;
     uint32_t n_buffers;
@@ -163,6 +164,8 @@ struct AppFlow {
     Flow *f;
     const AppParserDesc *row;    // the parser running (NULL: detecting or none)
     void *state;                 // the row's parser state
+    const AppParserDesc *old_row;   // the parser before a tunnel (CONNECT/Upgrade), kept
+    void *old_state;                // for its txs (APP_TX_F_OLD_PARSER) until the flow ends
     AppProto proto_dir[2];       // detection result per direction
     AppProto orig;               // protocol before a tunnel / change
     uint8_t det[2];              // APP_DET_* per direction
@@ -171,7 +174,9 @@ struct AppFlow {
     uint32_t held_len[2];
     uint32_t held_cap[2];
     uint64_t seen[2];            // bytes seen per direction
+    uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;
+    uint8_t n_events_logged;     // handed to EVE anomaly so far
     uint8_t events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;

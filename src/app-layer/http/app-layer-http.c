@@ -303,6 +303,14 @@ static int cb_response_complete(htp_tx_t *t)
     }
     http_file_close(hs->af, ht, APP_DIR_TOCLIENT, false);
     progress(ht, APP_DIR_TOCLIENT, HTTP_PROG_COMPLETE);
+    /* A CONNECT answered 2xx as the connection's first exchange opens a tunnel: what
+     * follows this chunk goes to protocol detection and a new parser (as Suricata asks
+     * for a protocol change there; later CONNECTs stay plain HTTP). */
+    if (ht->is_connect && t->index == 0 && t->response_status_number >= 200 &&
+        t->response_status_number < 300) {
+        hs->tunnel = true;
+        progress(ht, APP_DIR_TOSERVER, HTTP_PROG_COMPLETE);
+    }
     /* A request without its own progress (0.9, or stopped) is done once answered. */
     if (ht->tx.progress[0] < HTTP_PROG_COMPLETE && t->request_progress >= HTP_REQUEST_COMPLETE) {
         progress(ht, APP_DIR_TOSERVER, HTTP_PROG_COMPLETE);
@@ -446,7 +454,8 @@ static int push(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
     if (r == HTP_STREAM_ERROR) {
         return APP_PARSE_ERROR;
     }
-    if (r == HTP_STREAM_TUNNEL) {
+    if (r == HTP_STREAM_TUNNEL || hs->tunnel) {
+        /* libhtp's own tunnel state, or a CONNECT answered 2xx (cb_response_complete) */
         hs->tunnel = true;
         *consumed = used;
         return APP_PARSE_TUNNEL;
@@ -560,6 +569,7 @@ const AppParserDesc app_parser_http = {
     .tx_free = http_tx_free,
     .complete = {HTTP_PROG_COMPLETE, HTTP_PROG_COMPLETE},
     .events = http_event_names,
+    .events_upper = true,
     .n_events = HTTP_EV_N,
     .buffers = http_buffers,
     .n_buffers = HTTP_N_BUFFERS,

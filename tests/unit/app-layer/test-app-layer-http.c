@@ -242,6 +242,39 @@ static void gap_in_headers_is_handed_to_libhtp(void **state)
     assert_true(app_layer_tx_complete(&fx->f, tx, 1));
 }
 
+static void connect_tunnel_gets_a_new_parser_instance(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT abc:443 HTTP/1.1\r\nHost: abc\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(app_layer_tx_complete(&fx->f, tx, 0));
+    assert_true(app_layer_tx_complete(&fx->f, tx, 1));
+    app_flow_packet_publish(fx->af);
+    app_flow_packet_publish(fx->af);              // logged and inspected: freed
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+    feed(fx, 0, "GET /in HTTP/1.1\r\nHost: x\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    AppTx *in = app_layer_tx_at(&fx->f, 0);
+    assert_int_equal(in->id, 0);                 // the new instance counts from 0
+    assert_true(app_layer_tx_complete(&fx->f, in, 1));
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+}
+
+static void connect_tunnel_with_unknown_data_fails_detection(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT abc:443 HTTP/1.1\r\nHost: abc\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\n\r\n");
+    app_flow_data(fx->af, 1, (const uint8_t *)"\x05\x00\x00\x05\x00", 5);
+    app_flow_data(fx->af, 0, (const uint8_t *)"\x16\x99\x00\x05\x00", 5);
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_FAILED);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);  // the CONNECT tx stays until freed
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -278,6 +311,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(gap_in_a_body_of_known_length_resyncs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(gap_in_headers_is_handed_to_libhtp, setup, teardown),
+        cmocka_unit_test_setup_teardown(connect_tunnel_gets_a_new_parser_instance, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(connect_tunnel_with_unknown_data_fails_detection, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
