@@ -64,8 +64,10 @@ static void parse_accepts_protocols(void **state)
 static void parse_refuses_app_layer_protocol(void **state)
 {
     (void)state;
-    expect_err("alert http any any -> any any " OPTS, "unsupported protocol 'http'");
+    expect_ok("alert http any any -> any any " OPTS);
+    expect_ok("alert http1 any any -> any any " OPTS);
     expect_err("alert dns any any -> any any " OPTS, "unsupported protocol 'dns'");
+    expect_err("alert tls any any -> any any " OPTS, "unsupported protocol 'tls'");
     expect_err("alert foo any any -> any any " OPTS, "unknown protocol 'foo'");
 }
 
