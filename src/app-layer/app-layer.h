@@ -59,6 +59,8 @@ typedef struct AppTx {
     uint32_t n_events;           // events raised on this tx (may exceed APP_TX_EVENTS_MAX)
     uint8_t events[APP_TX_EVENTS_MAX];  // ids from app_layer_event_find (first ones)
     uint16_t n_files[2];         // files of this tx per direction (app_layer_tx_file_at)
+    AppProto proto;              // the tx's protocol (set by the app layer)
+    uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
 } AppTx;
 
 /* Flow-level queries. Caller holds f->lock. */
@@ -108,6 +110,10 @@ void app_layer_set_detect_state_free(void (*free_fn)(void *));
 /* Detect tells the app layer whether rules exist for a protocol (fixed at rule build); txs
  * of protocols without rules do not wait for INSPECTED flags before being freed. */
 void app_layer_set_proto_inspected(AppProto p, bool has_rules);
+
+/* Output declares at start-up which tx loggers (bits of AppTx.logged) are enabled per
+ * protocol: a tx is freed only once each of them set its bit (or the flow ended). */
+void app_layer_set_proto_logged(AppProto p, uint32_t logger_bit, bool enabled);
 
 /* Output: write the protocol's EVE object of a tx ("http": {...}) into jb, for alerts
  * (tx_id) and the protocol's own records. False when the tx is gone. */
@@ -160,6 +166,11 @@ void app_layer_files_need(uint32_t flags);
  * (NULL: defaults), registers counters, flow storage and the stream subscriptions.
  * Returns 0 or VG_EINVAL (message names the key) / VG_ENOMEM. */
 int app_layer_init(const struct Conf *conf) __attribute__((warn_unused_result));
+/* After stream_init (which resets the subscriber list): subscribe to both directions. */
+int app_layer_stream_attach(void) __attribute__((warn_unused_result));
+/* Flow end (flow manager, shutdown), before detection's last pass and the flow record:
+ * feeds nothing, forces every tx done. Caller holds f->lock or owns f. */
+void app_layer_flow_end(Flow *f);
 void app_layer_deinit(void);
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
