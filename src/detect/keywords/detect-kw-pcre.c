@@ -97,11 +97,14 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     bool neg = *arg == '!';
     arg += neg;
     size_t len = strlen(arg);
-    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
-        return detect_err(dp, "pcre must be quoted");
+    bool quoted = len >= 2 && arg[0] == '"' && arg[len - 1] == '"';
+    if (!quoted && (len < 2 || arg[0] != '/')) {
+        return detect_err(dp, "pcre must be quoted");  // Suricata also takes /re/flags bare
     }
-    arg++;
-    len -= 2;
+    if (quoted) {
+        arg++;
+        len -= 2;
+    }
     const char *last = NULL;
     for (size_t i = len; i > 0; i--) {
         if (arg[i - 1] == '/') {
