@@ -204,7 +204,7 @@ static void pcre_http_flags_pick_the_buffer(void **state)
         char flag;
         const char *buf;
     } flags[] = { { 'U', "http.uri" },         { 'I', "http.uri.raw" },
-                  { 'P', "http.request_body" }, { 'Q', "http.response_body" },
+                  { 'P', "http.request_body" }, { 'Q', "file.data" },
                   { 'H', "http.header" },      { 'D', "http.header.raw" },
                   { 'M', "http.method" },      { 'C', "http.cookie" },
                   { 'S', "http.stat_code" },   { 'Y', "http.stat_msg" },
