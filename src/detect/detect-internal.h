@@ -143,6 +143,7 @@ enum {
                                         // packets or stream views
     SIG_F_PD_ONLY = 1u << 26,           // app-layer-protocol and header keywords only: matches
                                         // on the packet that completed protocol detection
+    SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -159,8 +160,12 @@ typedef enum DetectList {
     DETECT_LIST_UDP_HDR,
     DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
     DETECT_LIST_ICMPV6_HDR,
+    DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
+    DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
     DETECT_LIST_MAX,
 } DetectList;
+
+#define DETECT_LIST_HDR_LAST DETECT_LIST_ICMPV6_HDR
 
 #define DETECT_LIST_BUF_FIRST DETECT_LIST_IPV4_HDR
 /* Lists from here on are app-layer buffers: DETECT_LIST_APP_FIRST + the index of

@@ -176,6 +176,28 @@ static int compile_rows(DetectTxEngine *te)
     return rc;
 }
 
+/* File properties rules look at: hashes (filemd5, ...) and magic. */
+static uint32_t files_needed(const DetectEngine *de)
+{
+    uint32_t need = 0;
+    for (uint32_t i = 0; i < de->n_sigs; i++) {
+        const Signature *s = de->sigs[i];
+        if (!(s->flags & SIG_F_APP_TX)) {
+            continue;
+        }
+        need |= s->lists[DETECT_LIST_FILE_MAGIC].n > 0 ? APP_FILE_F_MAGIC : 0;
+        const DetectMatchList *l = &s->app->file_ml;
+        for (uint16_t k = 0; k < l->n; k++) {
+            const char *n = l->m[k].kw->name;
+            need |= strcmp(n, "filemd5") == 0 ? APP_FILE_F_MD5 : 0;
+            need |= strcmp(n, "filesha1") == 0 ? APP_FILE_F_SHA1 : 0;
+            need |= strcmp(n, "filesha256") == 0 ? APP_FILE_F_SHA256 : 0;
+        }
+        need |= (s->flags & SIG_F_FILESTORE) ? APP_FILE_F_STORE : 0;
+    }
+    return need;
+}
+
 int detect_tx_build(DetectEngine *de)
 {
     bool has_rules[TX_PROTOS] = { false };
@@ -211,6 +233,7 @@ int detect_tx_build(DetectEngine *de)
         return rc;
     }
     app_layer_set_detect_state_free(detect_tx_state_free);
+    app_layer_files_need(files_needed(de));
     for (AppProto p = 1; p < TX_PROTOS; p++) {
         app_layer_set_proto_inspected(p, has_rules[p]);
     }
@@ -472,12 +495,51 @@ static int eval_tx_keywords(DetectThread *dt, const Signature *s, const Flow *f,
     return EVAL_MATCH;
 }
 
-/* File keywords: all of them on one file of the tx in the rule's directions. */
+/* One file against the rule's name/magic lists and file keywords. *is_final:
+ * the answer can't change any more. */
+static bool file_matches(DetectThread *dt, const Signature *s, const AppFile *file,
+                         bool *is_final)
+{
+    bool closed = file->state != APP_FILE_OPEN;
+    *is_final = closed;
+    if (s->lists[DETECT_LIST_FILE_NAME].n > 0) {
+        *is_final = true;  // the name is known when the file starts
+        if (file->name == NULL ||
+            !detect_inspect_payload(dt, s, DETECT_LIST_FILE_NAME, file->name, file->name_len)) {
+            return false;
+        }
+        *is_final = closed;
+    }
+    if (s->lists[DETECT_LIST_FILE_MAGIC].n > 0) {
+        const char *m = (file->flags & APP_FILE_F_MAGIC) ? file->magic : NULL;
+        if (m == NULL || !detect_inspect_payload(dt, s, DETECT_LIST_FILE_MAGIC,
+                                                 (const uint8_t *)m, (uint32_t)strlen(m))) {
+            *is_final = closed || m != NULL;
+            return false;
+        }
+    }
+    const DetectMatchList *l = &s->app->file_ml;
+    for (uint16_t i = 0; i < l->n; i++) {
+        bool fin = true;
+        if (!l->m[i].kw->file_match(dt, file, l->m[i].ctx, &fin)) {
+            *is_final = fin;
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool has_file_checks(const Signature *s)
+{
+    return s->app->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+           s->lists[DETECT_LIST_FILE_MAGIC].n > 0;
+}
+
+/* File checks: all of them on one file of the tx in the rule's directions. */
 static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                       uint8_t dir)
 {
-    const DetectMatchList *l = &s->app->file_ml;
-    if (l->n == 0) {
+    if (!has_file_checks(s)) {
         return EVAL_MATCH;
     }
     bool all_final = true;
@@ -487,17 +549,11 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const AppFile *file;
         for (uint32_t k = 0; (file = app_layer_tx_file_at(f, tx, fd, k)) != NULL; k++) {
-            bool ok = true;
-            bool file_final = file->state != APP_FILE_OPEN;
-            for (uint16_t i = 0; i < l->n && ok; i++) {
-                bool is_final = true;
-                ok = l->m[i].kw->file_match(dt, file, l->m[i].ctx, &is_final);
-                file_final = file_final && is_final;
-            }
-            if (ok) {
+            bool is_final = true;
+            if (file_matches(dt, s, file, &is_final)) {
                 return EVAL_MATCH;
             }
-            all_final = all_final && file_final;
+            all_final = all_final && is_final;
         }
         all_final = all_final && dir_complete(f, tx, fd);
     }
@@ -592,6 +648,13 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     dt->alert_flags = (uint8_t)(PACKET_ALERT_F_TX | (reversed ? PACKET_ALERT_F_REVERSED : 0));
     dt->alert_tx_id = tp->tx->id;
     bool stop = detect_on_match(dt, sv, tp->pa, s);
+    if (s->flags & SIG_F_FILESTORE) {
+        for (uint8_t d = 0; d < 2; d++) {
+            if (s->app->file_dirs & (1u << d)) {
+                app_layer_file_request_store((Flow *)tp->f, tp->tx, d, NULL);
+            }
+        }
+    }
     dt->alert_flags = 0;
     dt->alert_tx_id = 0;
     tp->p->flags |= sv->flags & (PKT_F_DROP | PKT_F_ALERTED);

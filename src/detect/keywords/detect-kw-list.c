@@ -41,6 +41,9 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_http_server_body, &detect_kw_http_stat_code, &detect_kw_http_stat_msg,
     &detect_kw_uricontent, &detect_kw_urilen, &detect_kw_bsize,
     &detect_kw_app_layer_protocol, &detect_kw_app_layer_event,
+    &detect_kw_file_name, &detect_kw_file_magic, &detect_kw_filename, &detect_kw_filemagic,
+    &detect_kw_fileext, &detect_kw_filemd5, &detect_kw_filesha1, &detect_kw_filesha256,
+    &detect_kw_filesize, &detect_kw_filestore,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
