@@ -508,9 +508,10 @@ int detect_app_finish(DetectParser *dp)
                           app_proto_name(s->alproto));
     }
     s->flags &= ~(uint32_t)SIG_F_IPONLY;
-    /* A protocol rule inspecting only the packet/stream payload stays a packet
-     * rule, limited to flows of that protocol. */
-    if (!has_app_content(s) && s->lists[DETECT_LIST_PMATCH].n > 0 && no_tx_kw) {
+    /* A protocol rule without app buffers or tx keywords stays a packet (or
+     * stream) rule, limited to flows of that protocol: as in Suricata, one without
+     * any payload keyword matches every packet of such a flow. */
+    if (!has_app_content(s) && no_tx_kw && (s->app == NULL || s->app->n_lists == 0)) {
         return 0;
     }
     bool has_hdr_buf = false;

@@ -89,7 +89,11 @@ static void http_header_protocols_accepted_others_refused(void **state)
     assert_int_equal(p.s->alproto, APP_PROTO_HTTP1);
     assert_true(p.s->protos[0] & (1u << 6));     // TCP implied
     assert_false(p.s->flags & SIG_F_IPONLY);
-    assert_true(p.s->flags & SIG_F_APP_TX);     // once per tx, not per packet
+    assert_false(p.s->flags & SIG_F_APP_TX);    // no buffer: every packet of HTTP flows
+    done(&p);
+    parse(&p, "alert http any any -> any any (http.method; bsize:>0; sid:1;)");
+    assert_true(p.s->flags & SIG_F_APP_TX);     // once per tx
+    assert_null(p.s->fp);
     done(&p);
 }
 
