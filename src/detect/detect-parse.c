@@ -33,10 +33,12 @@ int detect_err_unsupported(DetectParser *dp, const char *what)
 int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, void *ctx,
                   uint8_t pm_type)
 {
-    if (list == DETECT_LIST_PMATCH) {
-        list = (DetectList)dp->pm_list;
+    int li = list == DETECT_LIST_PMATCH ? dp->pm_list : (int)list;
+    li = list == DETECT_LIST_PMATCH ? detect_app_relative_list(dp, li, pm_type, ctx) : li;
+    DetectMatchList *l = detect_sig_list_get(dp, li);
+    if (l == NULL) {
+        goto fail;
     }
-    DetectMatchList *l = &dp->s->lists[list];
     if (l->n == l->cap) {
         if (l->cap >= 4096) {
             goto fail;
@@ -50,11 +52,12 @@ int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, vo
         l->cap = cap;
     }
     l->m[l->n++] = (DetectMatch){ kw, ctx, pm_type };
-    if (list == DETECT_LIST_PMATCH) {
+    if (li == DETECT_LIST_PMATCH) {
         dp->s->flags |= SIG_F_HAS_PAYLOAD;
     }
-    if (detect_list_is_payload(list)) {
+    if (detect_list_is_payload(li)) {
         dp->last_pm = l->n - 1;
+        dp->last_list = (uint16_t)li;
     }
     return 0;
 fail:
@@ -66,8 +69,8 @@ fail:
 
 DetectContent *detect_last_content(DetectParser *dp)
 {
-    const DetectMatchList *l = &dp->s->lists[dp->pm_list];
-    for (int i = (int)l->n - 1; i >= 0; i--) {
+    const DetectMatchList *l = detect_sig_list(dp->s, dp->last_list);
+    for (int i = l != NULL ? (int)l->n - 1 : -1; i >= 0; i--) {
         if (l->m[i].pm_type == DETECT_PM_CONTENT) {
             return l->m[i].ctx;
         }
@@ -187,6 +190,10 @@ static int parse_proto(DetectParser *dp, const char *name)
     } else if (strcmp(name, "icmpv6") == 0) {
         proto_set(s, 58);
     } else {
+        int rc = detect_app_header_proto(dp, name);
+        if (rc != VG_ENOENT) {
+            return rc;
+        }
         for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++) {
             if (strcmp(name, app_protos[i]) == 0) {
                 snprintf(dp->err, sizeof(dp->err), "unsupported protocol '%.64s'", name);
@@ -312,6 +319,10 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
                       bool has_val, char *scratch)
 {
     const DetectKeyword *kw = detect_keyword_find(name);
+    if (kw == NULL && detect_app_is_buffer_name(name)) {
+        return has_val ? detect_err(dp, "keyword '%s' takes no value", name)
+                       : detect_app_select_buffer(dp, name);
+    }
     if (kw == NULL) {
         return detect_err_unsupported(dp, name);
     }
@@ -478,10 +489,10 @@ static int finish_rule(DetectParser *dp)
     }
     pick_fast_pattern(s);
     if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && !any_payload &&
-        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP))) {
+        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP)) && s->alproto == 0 && s->app == NULL) {
         s->flags |= SIG_F_IPONLY;
     }
-    return 0;
+    return detect_app_finish(dp);
 }
 
 void detect_sig_free(Signature *s)
@@ -505,6 +516,7 @@ void detect_sig_free(Signature *s)
     for (int i = 0; i < s->n_byte_vars; i++) {
         free(s->byte_var_names[i]);
     }
+    detect_app_sig_free(s);
     free(s->meta);
     free(s->msg);
     free(s->threshold);
@@ -553,7 +565,8 @@ int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int 
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH };
+    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH,
+                          .last_list = DETECT_LIST_PMATCH };
     s->file = (char *)file;
     s->line = line;
     const char *p = rule;
