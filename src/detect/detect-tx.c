@@ -41,6 +41,8 @@ struct DetectTxEngine {
 };
 
 typedef struct DetectTxThread {
+    uint8_t *xbuf[2];                  // transform scratch (grows, kept)
+    uint32_t xcap[2];
     uint32_t *eval;                    // keys to evaluate this pass
     uint32_t *hits;                    // keys from one scan
     uint32_t n_hits;
@@ -144,6 +146,9 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
+    if (al != NULL && al->n_xform > 0) {
+        al = NULL;  // the prefilters scan untransformed buffers: always evaluated
+    }
     for (uint8_t d = 0; d < 2 && rc == 0; d++) {
         if (!(s->app->dirs & (1u << d))) {
             continue;
@@ -271,6 +276,8 @@ void detect_tx_thread_free(DetectThread *dt)
     if (dt->tx != NULL) {
         free(dt->tx->eval);
         free(dt->tx->hits);
+        free(dt->tx->xbuf[0]);
+        free(dt->tx->xbuf[1]);
         free(dt->tx);
         dt->tx = NULL;
     }
@@ -468,8 +475,12 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const uint8_t *data = NULL;
         uint32_t len = 0;
-        bool ok = def->get(f, tx, &data, &len) &&
-                  detect_inspect_payload(dt, s, al->list, data, len);
+        bool ok = def->get(f, tx, &data, &len);
+        if (ok && al->n_xform > 0) {
+            ok = detect_xform_apply(al->xform, al->n_xform, data, len, dt->tx->xbuf,
+                                    dt->tx->xcap, &data, &len);
+        }
+        ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }
