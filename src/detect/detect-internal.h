@@ -518,6 +518,7 @@ struct DetectEngine {
      * packet's groups keeps the hits that are its members. */
     DetectPrefilter *pf;
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
+    uint64_t build_gen;                // unique per built engine (tx states name their set)
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
     uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
     uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1

@@ -18,6 +18,7 @@
  * Caller holds the flow lock; nothing is allocated per packet except a tx's
  * state when the tx is first inspected (freed with the tx by the app layer). */
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,7 +51,8 @@ typedef struct DetectTxThread {
 } DetectTxThread;
 
 typedef struct DetectTxState {
-    const DetectEngine *de;            // the rule set the bits index
+    uint64_t gen;                      // build_gen of the rule set the bits index (an address
+                                       // could be reused by the next set after a reload)
     uint8_t *done;                     // bit per key: decided
     uint32_t *cand;                    // keys found by a prefilter, not yet decided (sorted)
     uint32_t n_cand;
@@ -205,6 +207,8 @@ static uint32_t files_needed(const DetectEngine *de)
 
 int detect_tx_build(DetectEngine *de)
 {
+    static _Atomic uint64_t next_gen = 1;  // engines are built one at a time, any thread
+    de->build_gen = atomic_fetch_add(&next_gen, 1);
     bool has_rules[TX_PROTOS] = { false };
     de->tx = calloc(1, sizeof(DetectTxEngine));
     if (de->tx == NULL) {
@@ -301,7 +305,7 @@ void detect_tx_state_free(void *state)
 static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
 {
     DetectTxState *st = tx->detect_state;
-    if (st != NULL && st->de == de) {
+    if (st != NULL && st->gen == de->build_gen) {
         return st;
     }
     detect_tx_state_free(st);
@@ -311,7 +315,7 @@ static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
     if (st == NULL) {
         return NULL;
     }
-    st->de = de;
+    st->gen = de->build_gen;
     st->done = calloc(te->n_tx / 4 + 1, 1);
     st->scanned_len = calloc(te->n_rows + 1, sizeof(uint32_t));
     st->scanned_final = calloc(te->n_rows + 1, 1);
@@ -721,7 +725,7 @@ static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, ui
         return false;
     }
     DetectTxState *st = tx->detect_state;
-    bool pending = st != NULL && st->de == de && (st->pending & (1u << d));
+    bool pending = st != NULL && st->gen == de->build_gen && (st->pending & (1u << d));
     if (is_flow_end) {
         return true;
     }
