@@ -86,7 +86,8 @@ const char *detect_list_name(int list)
     if (list >= 0 && list < DETECT_LIST_MAX) {
         return fixed[list];
     }
-    const char *n = detect_app_buf_name((uint32_t)(list - DETECT_LIST_APP_FIRST));
+    const char *n = detect_app_buf_name((uint32_t)(list - DETECT_LIST_APP_FIRST) %
+                                        DETECT_APP_VARIANT_STRIDE);
     return n != NULL ? n : "?";
 }
 

@@ -491,7 +491,7 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             ok = false;
         }
         if (ok && al->n_xform > 0) {
-            ok = detect_xform_apply(al->xform, al->n_xform, data, len, dt->tx->xbuf,
+            ok = detect_xform_apply(al->xform, al->xarg, al->n_xform, data, len, dt->tx->xbuf,
                                     dt->tx->xcap, &data, &len);
         }
         ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
