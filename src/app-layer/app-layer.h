@@ -17,6 +17,7 @@
 #include "util/util-json.h"
 
 struct Conf;
+struct ConfSchemaPart;
 
 typedef uint16_t AppProto;
 enum {
@@ -181,6 +182,8 @@ int app_layer_stream_attach(void) __attribute__((warn_unused_result));
  * feeds nothing, forces every tx done. Caller holds f->lock or owns f. */
 void app_layer_flow_end(Flow *f);
 void app_layer_deinit(void);
+/* The HTTP options (libhtp.default-config.*) as a part of the config schema. */
+extern const struct ConfSchemaPart app_layer_http_conf_schema;
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
 /* True when the protocol's parser runs (enabled: yes); detection-only: false. */

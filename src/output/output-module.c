@@ -107,6 +107,8 @@ static int open_eve(OutputCtx *oc, const ConfNode *opts)
     if (!opt_bool(opts, "enabled", true)) {
         return 0;
     }
+    /* Only regular files: the schema check refuses other file types. */
+    (void)(opts ? conf_node_child(opts, "filetype") : NULL);
     const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
     char *path = join_path(oc->log_dir, fn && fn->value ? fn->value : "eve.json");
     oc->eve = path ? eve_sink_open(path) : NULL;
