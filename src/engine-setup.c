@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "defrag/defrag.h"
 #include "detect/detect.h"
@@ -104,6 +105,9 @@ int engine_setup(Engine *e)
     /* A decoder option in Suricata's config, read by the flow table. */
     fc.recursion_tracking = conf_bool_or(e->conf, "decoder.recursion-level.use-for-tracking",
                                          fc.recursion_tracking, NULL);
+    if (app_layer_init(e->conf) != 0) {
+        return 1;
+    }
     g_detect_storage_id = flow_storage_register("detect", detect_flow_storage_free);
     detect_set_flow_storage_id(g_detect_storage_id);
     DetectEngine *de = load_rules(e);
@@ -120,7 +124,7 @@ int engine_setup(Engine *e)
         VG_ERROR("out of memory setting up the flow table and packet pool");
         return 1;
     }
-    if (stream_init(e->conf, e->flow_table) != 0) {
+    if (stream_init(e->conf, e->flow_table) != 0 || app_layer_stream_attach() != 0) {
         return 1;
     }
     if (setup_defrag(e) != 0) {
@@ -163,6 +167,7 @@ static void engine_flow_end(Flow *f, FlowEndReason reason, void *user)
         g_flow_end.dt = detect_thread_new(de, g_flow_end.cs);
         g_flow_end.de = de;
     }
+    app_layer_flow_end(f);
     (void)detect_flow_end(g_flow_end.dt, f, emit_flow_end_alerts, e->output);
     pthread_mutex_unlock(&g_flow_end.lock);
     output_flow_end(f, reason, e->output);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "acquire/acquire.h"
+#include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
@@ -36,6 +37,7 @@ static void usage(FILE *out)
             "  --strict-config      an unknown config key is an error, not a warning\n"
             "  --runmode NAME       single, autofp, workers or custom\n"
             "  --list-runmodes      list the runmodes\n"
+            "  --list-app-layer-protos  list the application-layer parsers\n"
             "  --list-keywords      list the supported rule keywords\n"
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
@@ -111,6 +113,7 @@ enum {
     OPT_SIMULATE_IPS,
     OPT_BUILD_INFO,
     OPT_LIST_RUNMODES,
+    OPT_LIST_APP_LAYER_PROTOS,
     OPT_LIST_KEYWORDS,
     OPT_LIST_MODULES,
     OPT_PCAP,
@@ -206,6 +209,7 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         usage(stdout);
         return 0;
     case OPT_LIST_RUNMODES:
+    case OPT_LIST_APP_LAYER_PROTOS:
     case OPT_LIST_KEYWORDS:
     case OPT_LIST_MODULES:
     case OPT_LIST_CONFIG_KEYS:
@@ -225,6 +229,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
         {"build-info", no_argument, NULL, OPT_BUILD_INFO},
         {"list-runmodes", no_argument, NULL, OPT_LIST_RUNMODES},
+        {"list-app-layer-protos", no_argument, NULL, OPT_LIST_APP_LAYER_PROTOS},
         {"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
         {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
         {"pcap-file", required_argument, NULL, 'r'},
@@ -372,6 +377,10 @@ int main(int argc, char **argv)
     set_log_level(e->opts.verbose);
     if (cli.list == OPT_LIST_RUNMODES) {
         runmode_list_print();
+        return 0;
+    }
+    if (cli.list == OPT_LIST_APP_LAYER_PROTOS) {
+        app_layer_list_protos_print();
         return 0;
     }
     if (cli.list == OPT_LIST_KEYWORDS) {

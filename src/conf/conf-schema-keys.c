@@ -99,10 +99,23 @@ static const ConfOption vigil_keys[] = {
     /* Suricata's other detect tuning keys (grouping, prefilter, inspection limits). */
     SURICATA_ONLY("detect.*"),
 
-    /* ---- application layer: checked by the app-layer parsers ---- */
-    OPT("app-layer", CONF_OPT_ANY, NULL, 0, 0, "app-layer.protocols.<proto>.enabled, "
-                                               "detection-ports, ..."),
-    OPT("libhtp", CONF_OPT_ANY, NULL, 0, 0, "HTTP parser settings"),
+    /* ---- application layer (the libhtp.* options: http_conf_schema) ---- */
+    OPT("app-layer.detection-max-bytes", CONF_OPT_INT, "4096", 64, 1048576,
+        "bytes per direction after which protocol detection gives up"),
+    OPT("app-layer.protocols.http.enabled", CONF_OPT_STR, "yes", 0, 0,
+        "yes, no, or detection-only"),
+    OPT("app-layer.protocols.http.memcap", CONF_OPT_SIZE, "64mb", 0, 0,
+        "HTTP parser state, transactions, bodies and files"),
+    OPT("app-layer.protocols.http.max-tx", CONF_OPT_INT, "4096", 0, 1000000,
+        "live transactions per flow"),
+    OPT("app-layer.protocols.http.detection-ports.dp", CONF_OPT_STR, NULL, 0, 0,
+        "ports tried first (a list)"),
+    /* other protocols: checked by their parsers (or without effect) */
+    OPT("app-layer.protocols", CONF_OPT_ANY, NULL, 0, 0,
+        "app-layer.protocols.<proto>.enabled, detection-ports, ..."),
+    SURICATA_ONLY("app-layer.error-policy"),
+    OPT("libhtp.server-config", CONF_OPT_ANY, NULL, 0, 0,
+        "per-server libhtp options (a list of named maps with address): checked by HTTP"),
 
     /* ---- outputs and counters ---- */
     OPT("stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "collect and write counters"),
@@ -131,6 +144,24 @@ static const ConfOption vigil_keys[] = {
         "totals over all threads; a per-thread object"),
     NO_EFFECT("outputs.*.eve-log.types.*.stats.deltas", CONF_OPT_BOOL,
               "stats records hold the totals"),
+    OPT("outputs.*.eve-log.types.*.http.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "http records (one per transaction)"),
+    OPT("outputs.*.eve-log.types.*.http.extended", CONF_OPT_BOOL, "no", 0, 0,
+        "http records with accept*, server and more"),
+    ENUM("outputs.*.eve-log.types.*.http.dump-all-headers", "none", "none|both|request|response",
+         "every header of request, response or both"),
+    OPT("outputs.*.eve-log.types.*.http.custom", CONF_OPT_LIST, NULL, 0, 0,
+        "extra headers to log by name"),
+    OPT("outputs.*.eve-log.types.*.http.xff.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "X-Forwarded-For in http records"),
+    ENUM("outputs.*.eve-log.types.*.http.xff.mode", "extra-data", "extra-data|overwrite",
+         "xff as a field, or over the address"),
+    ENUM("outputs.*.eve-log.types.*.http.xff.deployment", "reverse", "reverse|forward",
+         "reverse: the last entry; forward: the first"),
+    OPT("outputs.*.eve-log.types.*.http.xff.header", CONF_OPT_STR, "X-Forwarded-For", 0, 0,
+        "header carrying the client address"),
+    OPT("outputs.*.eve-log.types.*.files.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "fileinfo records (one per file)"),
     OPT("outputs.*.fast|stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "fast.log, stats.log"),
     OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
 

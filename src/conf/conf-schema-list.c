@@ -6,6 +6,7 @@
 
 #include "conf/conf.h"
 
+#include "app-layer/app-layer.h"
 #include "conf/conf-internal.h"
 #include "defrag/defrag.h"
 #include "stream/stream.h"
@@ -14,6 +15,7 @@ static const ConfSchemaPart *const schema_parts[] = {
     &conf_schema_vigil_keys,
     &defrag_conf_schema,
     &stream_conf_schema,
+    &app_layer_http_conf_schema,
 };
 
 const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts)

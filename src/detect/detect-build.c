@@ -88,6 +88,7 @@ void detect_groups_free(DetectEngine *de)
     free(de->iponly_sigs);
     detect_iponly_free(de->iponly);
     detect_prefilter_free(de->pf);
+    detect_tx_engine_free(de);
     de->pf = NULL;
     de->iponly = NULL;
     de->groups = NULL;
@@ -190,9 +191,11 @@ static int group_intern(GroupBuilder *gb, uint16_t *out)
     return rc;
 }
 
+/* Whether s belongs in the packet groups of proto: tx rules never do, they are
+ * inspected per transaction (detect-tx.c). */
 static bool has_proto(const Signature *s, uint8_t proto)
 {
-    return (s->protos[proto / 8] & (1u << (proto % 8))) != 0;
+    return !(s->flags & SIG_F_APP_TX) && (s->protos[proto / 8] & (1u << (proto % 8))) != 0;
 }
 
 /* Which port set indexes s in the table for `side` (0 = dst, 1 = src). */

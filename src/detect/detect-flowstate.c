@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 
@@ -15,6 +16,10 @@ struct DetectFlowState {
     uint8_t *int_set;                  // n_ints bits
     int64_t *ints;
     DetectTagEntry tag;                // tag:session
+    struct {
+        uint16_t proto[2];             // app_proto per direction as of the last packet
+        uint32_t n_events;             // flow-level app-layer events seen by detection
+    } app;
 };
 
 /* Written once at start-up by main, before worker threads start. */
@@ -66,6 +71,7 @@ static bool state_grow(DetectFlowState *fs, uint32_t n_bits, uint32_t n_ints)
     memcpy(n->int_set, fs->int_set, fs->n_ints / 8 + 1);
     memcpy(n->ints, fs->ints, (fs->n_ints + 1) * sizeof(int64_t));
     n->tag = fs->tag;
+    n->app = fs->app;
     DetectFlowState tmp = *fs;
     *fs = *n;
     *n = tmp;
@@ -129,4 +135,46 @@ void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v)
 DetectTagEntry *detect_flow_tag(DetectFlowState *fs)
 {
     return fs != NULL ? &fs->tag : NULL;
+}
+
+/* What the app layer concluded on this packet, for PD-only rules (protocol
+ * detection ended in a direction) and flow-level app-layer-event (events raised
+ * since the previous packet). Only engines with such rules keep the state. */
+void detect_app_packet_begin(DetectThread *dt, Packet *p)
+{
+    dt->pd_done = 0;
+    dt->flow_events_from = 0;
+    const DetectEngine *de = dt->de;
+    Flow *f = p->flow;
+    if (f == NULL || !de->has_app_pkt_rules) {
+        return;
+    }
+    DetectFlowState *fs = detect_flow_state(p, true, de->n_flowbits, de->n_flowints);
+    if (fs == NULL) {
+        return;
+    }
+    for (uint8_t d = 0; d < 2; d++) {
+        AppProto now = app_layer_flow_proto_dir(f, d);
+        if (now != fs->app.proto[d] && now != APP_PROTO_UNKNOWN) {
+            dt->pd_done |= (uint8_t)(1u << d);
+        }
+    }
+    dt->flow_events_from = fs->app.n_events;
+}
+
+void detect_app_packet_end(DetectThread *dt, Packet *p)
+{
+    Flow *f = p->flow;
+    if (f == NULL || !dt->de->has_app_pkt_rules || flow_storage_id < 0) {
+        return;
+    }
+    DetectFlowState *fs = f->storage[flow_storage_id];
+    if (fs == NULL) {
+        return;
+    }
+    for (uint8_t d = 0; d < 2; d++) {
+        fs->app.proto[d] = app_layer_flow_proto_dir(f, d);
+    }
+    const uint8_t *ids = NULL;
+    fs->app.n_events = app_layer_flow_events(f, &ids);
 }

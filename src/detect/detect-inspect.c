@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
 
 enum { INSPECT_NOMATCH = 0, INSPECT_MATCH = 1, INSPECT_ABORT = -1 };
 
@@ -353,6 +354,9 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
         return inspect_pcre(ic, idx, off);
     case DETECT_PM_ISDATAAT:
         return inspect_isdataat(ic, idx, off);
+    case DETECT_PM_BSIZE:
+        return detect_uint_match(ic->l->m[idx].ctx, ic->len) ? next(ic, idx, off)
+                                                              : INSPECT_NOMATCH;
     default:
         return inspect_byte(ic, idx, off);
     }
@@ -361,8 +365,8 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
 bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
                             uint32_t len)
 {
-    const DetectMatchList *l = &s->lists[list];
-    if (l->n == 0) {
+    const DetectMatchList *l = detect_sig_list(s, list);
+    if (l == NULL || l->n == 0) {
         return true;
     }
     static const uint8_t empty[1] = { 0 };

@@ -138,6 +138,12 @@ enum {
     SIG_F_STREAM = 1u << 22,            // payload inspected on TCP stream views
     SIG_F_STREAM_ONLY = 1u << 23,       // ... and never on packet payloads
     SIG_F_PKT_TOO = 1u << 24,           // packet payloads too, even those added to the stream
+    /* App layer (detect-app.c). */
+    SIG_F_APP_TX = 1u << 25,            // inspects app-layer transactions (detect-tx.c), never
+                                        // packets or stream views
+    SIG_F_PD_ONLY = 1u << 26,           // app-layer-protocol and header keywords only: matches
+                                        // on the packet that completed protocol detection
+    SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -154,10 +160,22 @@ typedef enum DetectList {
     DETECT_LIST_UDP_HDR,
     DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
     DETECT_LIST_ICMPV6_HDR,
+    DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
+    DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
     DETECT_LIST_MAX,
 } DetectList;
 
+#define DETECT_LIST_HDR_LAST DETECT_LIST_ICMPV6_HDR
+
 #define DETECT_LIST_BUF_FIRST DETECT_LIST_IPV4_HDR
+/* Lists from here on are app-layer buffers: DETECT_LIST_APP_FIRST + the index of
+ * the buffer name in detect-app.c's table, built at start-up from the app-layer
+ * buffer registry (one list per registered buffer name, not one enum each). A
+ * signature holds only the app lists it uses (Signature.app). */
+#define DETECT_LIST_APP_FIRST DETECT_LIST_MAX
+/* A transform after a keyword of a buffer starts a new instance of it (Suricata's
+ * semantics): list = DETECT_LIST_APP_FIRST + variant * STRIDE + name index. */
+#define DETECT_APP_VARIANT_STRIDE 1024
 
 /* Payload-chain lists: the packet payload and the sticky buffers. */
 static inline bool detect_list_is_payload(int list)
@@ -174,6 +192,7 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEJUMP,
     DETECT_PM_BYTEEXTRACT,
     DETECT_PM_BYTEMATH,
+    DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
 } DetectPmType;
 
 struct DetectThread;
@@ -212,6 +231,47 @@ enum { DETECT_UNIQUE_NONE = 0, DETECT_UNIQUE_SRC_PORT, DETECT_UNIQUE_DST_PORT };
 
 typedef struct DetectContent DetectContent;
 
+/* One app-layer buffer list of a signature. */
+#define DETECT_XFORM_MAX 8
+
+/* Transforms of a buffer (keywords/detect-kw-transform.c), applied in order. */
+/* absent: the buffer must not exist (ONLY), or the list's keywords hold when it does
+ * (OR_ELSE). */
+enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
+
+enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
+       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64 };
+enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
+
+typedef struct DetectXformArg {
+    uint32_t offset;                   // from_base64: where decoding starts
+    uint32_t bytes;                    // from_base64: input bytes decoded, 0 = to the end
+    uint8_t mode;                      // from_base64: DETECT_B64_*
+} DetectXformArg;
+
+typedef struct DetectAppList {
+    uint16_t list;                     // DETECT_LIST_APP_FIRST + buffer name index
+    int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
+    uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
+    DetectXformArg xarg[DETECT_XFORM_MAX];
+    uint8_t n_xform;
+    uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
+    DetectMatchList ml;
+} DetectAppList;
+
+/* App-layer part of a signature (detect-app.c), NULL for others. */
+typedef struct DetectSigApp {
+    DetectAppList *lists;
+    uint16_t n_lists;
+    uint8_t dirs;                      // bit per APP_DIR_*: directions the tx rule is inspected in
+    bool is_mixed;                     // buffers of both directions: decided on the response side
+    uint32_t tx_idx;                   // dense index among tx rules (engine build)
+    DetectMatchList tx_ml;             // tx keywords (app-layer-event, ...): kw->tx_match
+    DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
+                                       // all on one file of the tx
+    uint8_t file_dirs;                 // directions whose files the file keywords look at
+} DetectSigApp;
+
 typedef struct Signature {
     uint32_t sid;
     uint32_t gid;
@@ -238,6 +298,8 @@ typedef struct Signature {
     char *byte_var_names[DETECT_BYTE_VARS_MAX];
     DetectThresholdSpec *threshold;    // threshold / detection_filter keyword
     uint16_t dsize_min;                // for the prefilter and 'only' checks
+    uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
+    DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
 } Signature;
 
 /* ---- parser context handed to keyword setup ----------------------------- */
@@ -250,7 +312,11 @@ typedef struct DetectParser {
     char err[DETECT_ERR_MAX];
     /* Last payload element that relative modifiers refer to. */
     int last_pm;                       // index in lists[pm_list], -1 if none
-    uint8_t pm_list;                   // where payload keywords go (sticky buffer)
+    uint16_t pm_list;                  // where payload keywords go (sticky buffer)
+    /* List of the last payload element placed anywhere (content moved by a legacy
+     * modifier included): relative pcre, byte_* and isdataat outside a sticky buffer follow
+     * it, as Suricata's do. */
+    uint16_t last_list;
 } DetectParser;
 
 /* Narrows [*s, *s + *len) past leading and trailing spaces and tabs. */
@@ -272,6 +338,11 @@ int detect_parse_value(DetectParser *dp, const char *text, bool allow_var, int64
 
 /* ---- keyword descriptor ------------------------------------------------- */
 
+struct AppTx;
+struct AppFile;
+struct Flow;
+typedef struct DetectTxEngine DetectTxEngine;
+
 enum {
     DETECT_KW_NOOPT = 1u << 0,         // takes no value
     DETECT_KW_OPTIONAL = 1u << 1,      // value optional
@@ -287,6 +358,15 @@ typedef struct DetectKeyword {
     /* Header/post keyword: does the packet match? Post keywords act. */
     bool (*match)(struct DetectThread *dt, Packet *p, const Signature *s, const void *ctx);
     void (*free)(void *ctx);
+    /* Tx keyword (Signature.app->tx_ml): does transaction tx of f match, inspected in
+     * direction dir? Caller holds f->lock. */
+    bool (*tx_match)(struct DetectThread *dt, const struct Flow *f, const struct AppTx *tx,
+                     uint8_t dir, const void *ctx);
+    /* File keyword (Signature.app->file_ml): does file match? final: the file is
+     * complete, a no now stays a no. Sets *is_final false when more data may change
+     * the answer. */
+    bool (*file_match)(struct DetectThread *dt, const struct AppFile *file, const void *ctx,
+                       bool *is_final);
 } DetectKeyword;
 
 extern const DetectKeyword *const detect_keywords[];
@@ -354,6 +434,7 @@ enum {
     DETECT_BYTE_F_ALIGN = 1u << 5,
     DETECT_BYTE_F_BITMASK = 1u << 6,
     DETECT_BYTE_F_RELATIVE_NEXT = 1u << 7,
+    DETECT_BYTE_F_STRING_ALL = 1u << 8, // byte_test 0,...,string: every digit from the offset
 };
 
 enum { DETECT_OP_LT = 0, DETECT_OP_GT, DETECT_OP_EQ, DETECT_OP_AND, DETECT_OP_OR,
@@ -461,6 +542,7 @@ struct DetectEngine {
     DetectHostbitTable *hostbits;      // hostbits/xbits state and names, own lock
     DetectTagTable *tags;              // tag:host state, own lock
     bool has_tags;                     // some rule uses tag: check packets for tags
+    bool has_app_pkt_rules;            // PD-only or flow-level app-layer-event rules exist
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -472,6 +554,8 @@ struct DetectEngine {
      * are signature nums): a buffer is scanned once, then each of the
      * packet's groups keeps the hits that are its members. */
     DetectPrefilter *pf;
+    DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
+    uint64_t build_gen;                // unique per built engine (tx states name their set)
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
     uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
     uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1
@@ -523,6 +607,11 @@ typedef struct DetectThread {
     uint8_t *stream_hit;               // sigs that matched this packet's stream view (n_sigs bits)
     uint32_t *stream_hit_list;         // their nums, to clear the bitmap
     uint32_t n_stream_hit;
+    /* App layer (detect-tx.c, detect-flowstate.c). */
+    uint64_t alert_tx_id;              // tx of alerts being added (PACKET_ALERT_F_TX)
+    uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
+    uint32_t flow_events_from;         // flow-level app events from this index are new
+    struct DetectTxThread *tx;         // tx inspection scratch
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -560,6 +649,55 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa);
  * segment went into the stream, or when s already matched the same data). */
 bool detect_stream_pkt_allowed(const DetectThread *dt, const Packet *p, const Signature *s);
 
+/* detect-app.c: app-layer buffer lists and rule completion. */
+uint32_t detect_app_buf_count(void);
+const char *detect_app_buf_name(uint32_t idx);
+int detect_app_buf_find(const char *name);          // index of a buffer name, -1 if none
+const char *detect_list_name(int list);
+/* The app list of s numbered list, NULL if none. */
+DetectAppList *detect_sig_app_list(const Signature *s, int list);
+/* keywords/detect-kw-transform.c: data transformed by xf[0..n) into the
+ * caller's scratch pair (grown as needed, freed by the caller); false when out
+ * of memory. */
+bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
+                        const uint8_t *in, uint32_t len, uint8_t *scratch[2], uint32_t cap[2],
+                        const uint8_t **out, uint32_t *out_len);
+/* A list of s (fixed or app), NULL when s has no such app list. */
+DetectMatchList *detect_sig_list(const Signature *s, int list);
+/* Same, creating an app list on first use; NULL when out of memory. */
+DetectMatchList *detect_sig_list_get(DetectParser *dp, int list);
+/* The first content of s (any list) carrying flag, NULL if none. */
+const DetectContent *detect_sig_content_flagged(const Signature *s, uint32_t flag);
+/* Where a payload element goes when appended to the payload list: relative
+ * non-content elements follow a content moved to an app buffer. */
+int detect_app_relative_list(const DetectParser *dp, int list, uint8_t pm_type, const void *ctx);
+/* Header protocol: 0 when name is an app-layer protocol with a parser (sets
+ * s->alproto, TCP), VG_EUNSUPPORTED (reason in dp->err) for protocols without
+ * one, VG_ENOENT when name is no app-layer protocol. */
+int detect_app_header_proto(DetectParser *dp, const char *name);
+bool detect_app_is_buffer_name(const char *name);
+int detect_app_select_buffer(DetectParser *dp, const char *name);
+int detect_app_move_last_content(DetectParser *dp, const char *buf, const char *kw);
+/* Appends a tx keyword (file == false) or file keyword to the rule; takes ctx. */
+int detect_app_append(DetectParser *dp, bool file, const struct DetectKeyword *kw, void *ctx);
+int detect_app_finish(DetectParser *dp);
+void detect_app_sig_free(Signature *s);
+
+/* detect-tx.c: per-transaction inspection of SIG_F_APP_TX rules. */
+int detect_tx_build(DetectEngine *de);
+void detect_tx_engine_free(DetectEngine *de);
+int detect_tx_thread_init(DetectThread *dt);
+void detect_tx_thread_free(DetectThread *dt);
+/* Inspects the updated transactions of p's flow (all of them when is_flow_end);
+ * returns true when a pass rule matched. Caller holds the flow lock. */
+bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end);
+/* The detect_state free callback handed to the app layer. */
+void detect_tx_state_free(void *state);
+/* Protocol-detection and flow-event bookkeeping of p's flow for PD-only rules and
+ * flow-level app-layer-event (detect-flowstate.c): what became true on this packet. */
+void detect_app_packet_begin(DetectThread *dt, Packet *p);
+void detect_app_packet_end(DetectThread *dt, Packet *p);
+
 /* detect-parse.c */
 int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
                       Signature **out, char *err, size_t errlen);
@@ -595,6 +733,15 @@ void detect_prefilter_scratch_free(void *scratch);
 /* Scans buf once with the engine's prefilter: dt->pf_hits receives the nums
  * of the signatures whose fast pattern occurs (each once). */
 void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len);
+/* Makes scratch (from detect_prefilter_scratch_new) able to scan pf too. */
+int detect_prefilter_prepare(void *scratch, const DetectPrefilter *pf);
+/* Scans buf with pf, cb once per pattern id found. */
+void detect_prefilter_scan(const DetectPrefilter *pf, void *scratch, const uint8_t *buf,
+                           uint32_t len, void (*cb)(uint32_t id, void *user), void *user);
+/* detect-packet.c: the rule header (protocol, addresses, ports) and the match
+ * list (flow, flowbits, ...) on p; detect_sig_match is both plus payloads. */
+bool detect_sig_header_ok(const Signature *s, const Packet *p);
+bool detect_sig_match_list_ok(DetectThread *dt, Packet *p, const Signature *s);
 
 /* detect-threshold.c: returns true when the alert may be emitted; may also
  * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters

@@ -23,6 +23,9 @@ int detect_engine_build(DetectEngine *de)
     }
     detect_stream_prepare(de);
     int rc = detect_build_groups(de);
+    if (rc == 0) {
+        rc = detect_tx_build(de);
+    }
     if (rc != 0) {
         return rc;
     }
@@ -60,7 +63,8 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     }
     if (dt->cand == NULL || dt->cand_seen == NULL || dt->pf_hits == NULL || dt->pcre_md == NULL ||
         dt->pcre_mc == NULL ||
-        dt->pf_scratch == NULL || dt->counters == NULL || detect_stream_thread_init(dt) != 0) {
+        dt->pf_scratch == NULL || dt->counters == NULL || detect_stream_thread_init(dt) != 0 ||
+        detect_tx_thread_init(dt) != 0) {
         detect_thread_free(dt);
         return NULL;
     }
@@ -89,6 +93,7 @@ void detect_thread_free(DetectThread *dt)
     pcre2_match_context_free(dt->pcre_mc);
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
+    detect_tx_thread_free(dt);
     free(dt->own_counters);
     free(dt);
 }
@@ -135,7 +140,7 @@ static bool addrs_ok(const Signature *s, const Packet *p, bool reversed)
     return detect_addr_match(&s->src, src) && detect_addr_match(&s->dst, dst);
 }
 
-static bool header_ok(const Signature *s, const Packet *p)
+bool detect_sig_header_ok(const Signature *s, const Packet *p)
 {
     if (!proto_ok(s, p)) {
         return false;
@@ -156,16 +161,32 @@ static bool inspect_list(DetectThread *dt, const Signature *s, int list, const u
     return ok;
 }
 
-bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
+bool detect_sig_match_list_ok(DetectThread *dt, Packet *p, const Signature *s)
 {
-    if (!header_ok(s, p)) {
-        return false;
-    }
     const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
     for (uint16_t i = 0; i < l->n; i++) {
         if (!l->m[i].kw->match(dt, p, s, l->m[i].ctx)) {
             return false;
         }
+    }
+    return true;
+}
+
+/* Rules naming an app-layer protocol apply to flows of that protocol; PD-only
+ * rules to the packet on which protocol detection ended. */
+static bool app_ok(const DetectThread *dt, const Signature *s, const Packet *p)
+{
+    if ((s->flags & SIG_F_PD_ONLY) && dt->pd_done == 0) {
+        return false;
+    }
+    return s->alproto == 0 ||
+           (p->flow != NULL && ((const Flow *)p->flow)->app_proto == s->alproto);
+}
+
+bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
+{
+    if (!detect_sig_header_ok(s, p) || !app_ok(dt, s, p) || !detect_sig_match_list_ok(dt, p, s)) {
+        return false;
     }
     if (s->lists[DETECT_LIST_PMATCH].n > 0) {
         if (p->payload_len == 0 || (p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
@@ -275,7 +296,7 @@ void detect_packet_alerts_free(Packet *p)
 }
 
 static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature *s,
-                      uint8_t action, uint8_t flags)
+                      uint8_t action, uint8_t flags, uint64_t tx_id)
 {
     if (pa == NULL) {
         return;
@@ -289,6 +310,7 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
         .priority = s->priority, .msg = s->msg ? s->msg : "",
         .class_name = s->cls ? s->cls->name : NULL, .class_msg = s->cls ? s->cls->msg : NULL,
         .metadata = s->meta, .n_metadata = s->n_meta, .sig = s, .flags = flags,
+        .tx_id = (flags & PACKET_ALERT_F_TX) ? tx_id : 0,
     };
 }
 
@@ -313,7 +335,7 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
             ((Flow *)p->flow)->flags |= FLOW_F_PASS;
         }
         if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
-            add_alert(de, pa, s, action, dt->alert_flags);
+            add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
         }
@@ -323,7 +345,7 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         p->flags |= PKT_F_DROP;
     }
     if (!(s->flags & SIG_F_NOALERT)) {
-        add_alert(de, pa, s, action, dt->alert_flags);
+        add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
@@ -344,24 +366,23 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         return;
     }
-    if (detect_stream_inspect(dt, p, pa)) {
-        p->n_alerts = pa ? pa->n : 0;
-        if (dt->de->has_tags) {
-            detect_tag_packet(dt, p);
-        }
-        return;
+    detect_app_packet_begin(dt, p);
+    bool stop = detect_stream_inspect(dt, p, pa);
+    if (!stop) {
+        detect_collect(dt, p);
+        counters_add(dt->counters, dt->c_inspected, dt->n_cand);
     }
-    detect_collect(dt, p);
-    counters_add(dt->counters, dt->c_inspected, dt->n_cand);
-    for (uint32_t i = 0; i < dt->n_cand; i++) {
+    for (uint32_t i = 0; !stop && i < dt->n_cand; i++) {
         const Signature *s = dt->de->sigs[dt->cand[i]];
         if (!detect_stream_pkt_allowed(dt, p, s)) {
             continue;
         }
-        if (detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s)) {
-            break;
-        }
+        stop = detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s);
     }
+    if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
+        (void)detect_tx_inspect(dt, p, pa, false);
+    }
+    detect_app_packet_end(dt, p);
     p->n_alerts = pa ? pa->n : 0;
     if (dt->de->has_tags) {
         detect_tag_packet(dt, p);

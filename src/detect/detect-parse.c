@@ -7,6 +7,7 @@
  * surrounding quotes removed and \; \" \\ \: unescaped, unless the keyword asks
  * for the raw text (content, pcre). */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,12 @@ int detect_err_unsupported(DetectParser *dp, const char *what)
 int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, void *ctx,
                   uint8_t pm_type)
 {
-    if (list == DETECT_LIST_PMATCH) {
-        list = (DetectList)dp->pm_list;
+    int li = list == DETECT_LIST_PMATCH ? dp->pm_list : (int)list;
+    li = list == DETECT_LIST_PMATCH ? detect_app_relative_list(dp, li, pm_type, ctx) : li;
+    DetectMatchList *l = detect_sig_list_get(dp, li);
+    if (l == NULL) {
+        goto fail;
     }
-    DetectMatchList *l = &dp->s->lists[list];
     if (l->n == l->cap) {
         if (l->cap >= 4096) {
             goto fail;
@@ -50,11 +53,12 @@ int detect_append(DetectParser *dp, DetectList list, const DetectKeyword *kw, vo
         l->cap = cap;
     }
     l->m[l->n++] = (DetectMatch){ kw, ctx, pm_type };
-    if (list == DETECT_LIST_PMATCH) {
+    if (li == DETECT_LIST_PMATCH) {
         dp->s->flags |= SIG_F_HAS_PAYLOAD;
     }
-    if (detect_list_is_payload(list)) {
+    if (detect_list_is_payload(li)) {
         dp->last_pm = l->n - 1;
+        dp->last_list = (uint16_t)li;
     }
     return 0;
 fail:
@@ -66,8 +70,8 @@ fail:
 
 DetectContent *detect_last_content(DetectParser *dp)
 {
-    const DetectMatchList *l = &dp->s->lists[dp->pm_list];
-    for (int i = (int)l->n - 1; i >= 0; i--) {
+    const DetectMatchList *l = detect_sig_list(dp->s, dp->last_list);
+    for (int i = l != NULL ? (int)l->n - 1 : -1; i >= 0; i--) {
         if (l->m[i].pm_type == DETECT_PM_CONTENT) {
             return l->m[i].ctx;
         }
@@ -187,6 +191,10 @@ static int parse_proto(DetectParser *dp, const char *name)
     } else if (strcmp(name, "icmpv6") == 0) {
         proto_set(s, 58);
     } else {
+        int rc = detect_app_header_proto(dp, name);
+        if (rc != VG_ENOENT) {
+            return rc;
+        }
         for (size_t i = 0; i < sizeof(app_protos) / sizeof(app_protos[0]); i++) {
             if (strcmp(name, app_protos[i]) == 0) {
                 snprintf(dp->err, sizeof(dp->err), "unsupported protocol '%.64s'", name);
@@ -308,6 +316,37 @@ static void unquote(const char *v, size_t len, char *out)
     out[n] = '\0';
 }
 
+/* rest: what follows the first unescaped '"' of a quoted value. As Suricata
+ * reads a value up to its ';', a '"' inside it (a pcre with a literal quote)
+ * is kept when the value still ends with the closing '"' and no following
+ * option ("name:" at the start or after a space) sits in between: that is a
+ * missing ';'. */
+static bool quote_is_inner(const char *rest, size_t rlen)
+{
+    if (rlen == 0 || rest[rlen - 1] != '"') {
+        return false;
+    }
+    for (size_t j = 0; j < rlen; j++) {
+        bool is_start = j == 0 && rest[0] != ' ' && rest[0] != '\t';
+        if (!is_start && rest[j] != ' ' && rest[j] != '\t') {
+            continue;
+        }
+        size_t k = is_start ? 0 : j + 1;
+        size_t word = k;
+        while (k < rlen && (isalnum((unsigned char)rest[k]) || rest[k] == '_' ||
+                            rest[k] == '.' || rest[k] == '-')) {
+            k++;
+        }
+        while (k < rlen && (rest[k] == ' ' || rest[k] == '\t')) {
+            k++;
+        }
+        if (k > word && k < rlen && (rest[k] == ':' || rest[k] == ';')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A value that opens a quote (after an optional '!') must close it, and
  * only the option's ';' may follow the closing quote: text after it is most
  * likely a following option whose ';' separator is missing. */
@@ -333,6 +372,9 @@ static int check_quoted(DetectParser *dp, const char *name, const char *v, size_
         const char *rest = v + i + 1;
         size_t rlen = len - i - 1;
         detect_trim_span(&rest, &rlen);
+        if (quote_is_inner(rest, rlen)) {
+            return 0;
+        }
         return detect_err(dp, "%s: unexpected text '%.*s' after the quoted value (missing ';'?)",
                           name, (int)(rlen < 64 ? rlen : 64), rest);
     }
@@ -343,6 +385,10 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
                       bool has_val, char *scratch)
 {
     const DetectKeyword *kw = detect_keyword_find(name);
+    if (kw == NULL && detect_app_is_buffer_name(name)) {
+        return has_val ? detect_err(dp, "keyword '%s' takes no value", name)
+                       : detect_app_select_buffer(dp, name);
+    }
     if (kw == NULL) {
         return detect_err_unsupported(dp, name);
     }
@@ -512,10 +558,10 @@ static int finish_rule(DetectParser *dp)
     }
     pick_fast_pattern(s);
     if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && !any_payload &&
-        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP))) {
+        !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP)) && s->alproto == 0 && s->app == NULL) {
         s->flags |= SIG_F_IPONLY;
     }
-    return 0;
+    return detect_app_finish(dp);
 }
 
 void detect_sig_free(Signature *s)
@@ -539,6 +585,7 @@ void detect_sig_free(Signature *s)
     for (int i = 0; i < s->n_byte_vars; i++) {
         free(s->byte_var_names[i]);
     }
+    detect_app_sig_free(s);
     free(s->meta);
     free(s->msg);
     free(s->threshold);
@@ -587,7 +634,8 @@ int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int 
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH };
+    *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH,
+                          .last_list = DETECT_LIST_PMATCH };
     s->file = (char *)file;
     s->line = line;
     const char *p = rule;

@@ -83,3 +83,17 @@ void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len)
     }
     mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_hit, dt);
 }
+
+/* Per-buffer prefilters of tx rules (detect-tx.c) share the thread's scratch. */
+int detect_prefilter_prepare(void *scratch, const DetectPrefilter *pf)
+{
+    return mpm_thread_prepare(scratch, pf->mpm);
+}
+
+void detect_prefilter_scan(const DetectPrefilter *pf, void *scratch, const uint8_t *buf,
+                           uint32_t len, void (*cb)(uint32_t id, void *user), void *user)
+{
+    if (pf->n_patterns > 0 && len > 0) {
+        (void)mpm_scan(pf->mpm, scratch, buf, len, cb, user);
+    }
+}

@@ -59,7 +59,7 @@ void detect_stream_classify(Signature *s)
 {
     s->flags &= ~(uint32_t)(SIG_F_STREAM | SIG_F_STREAM_ONLY | SIG_F_PKT_TOO);
     bool tcp = (s->protos[6 / 8] & (1u << (6 % 8))) != 0;
-    if (!tcp || s->lists[DETECT_LIST_PMATCH].n == 0) {
+    if (!tcp || s->lists[DETECT_LIST_PMATCH].n == 0 || (s->flags & SIG_F_APP_TX)) {
         return;
     }
     if ((s->flags & (SIG_F_PROTO_TCP_PKT | SIG_F_FLOW_NO_STREAM)) || has_match_kw(s, "dsize")) {
@@ -362,10 +362,37 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
     c->n_alerts += pa->n;
 }
 
+/* Flow end for app-layer rules: every transaction still held is inspected
+ * once more (the app layer has forced them done), on a to-server pseudo packet. */
+static void flow_end_txs(FlowEndCtx *c)
+{
+    Flow *f = c->f;
+    if ((f->flags & FLOW_F_PASS) || f->app_proto == 0) {
+        return;
+    }
+    Packet *p = c->p;
+    pseudo_packet(f, NULL, 0, PKT_STREAM_TOSERVER, p);
+    p->l4 = f->key.proto == 6 ? PKT_L4_TCP : (f->key.proto == 17 ? PKT_L4_UDP : p->l4);
+    p->proto = f->key.proto;
+    if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+        return;
+    }
+    PacketAlerts *pa = p->alerts;
+    pa->n = 0;
+    pa->n_discarded = 0;
+    pa->stream_log_len = 0;
+    (void)detect_tx_inspect(c->dt, p, pa, true);
+    p->n_alerts = pa->n;
+    if (pa->n > 0 && c->emit != NULL) {
+        c->emit(p, c->user);
+    }
+    c->n_alerts += pa->n;
+}
+
 uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p, void *user),
                          void *user)
 {
-    if (dt == NULL || f == NULL || f->key.proto != 6 || f->protoctx == NULL) {
+    if (dt == NULL || f == NULL) {
         return 0;
     }
     Packet *p = calloc(1, sizeof(*p));
@@ -373,7 +400,10 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
         return 0;
     }
     FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
-    (void)stream_flow_end_flush(f, flow_end_piece, &c);
+    if (f->key.proto == 6 && f->protoctx != NULL) {
+        (void)stream_flow_end_flush(f, flow_end_piece, &c);
+    }
+    flow_end_txs(&c);
     detect_packet_alerts_free(p);
     free(p);
     return c.n_alerts;

@@ -45,6 +45,7 @@ enum {
     PACKET_ALERT_F_STREAM = 1u << 0,   // matched the packet's stream view (p->stream_data)
     PACKET_ALERT_F_REVERSED = 1u << 1, // the view's data flows opposite to the packet: report
                                        // the alert with the packet's tuple swapped
+    PACKET_ALERT_F_TX = 1u << 2,       // matched app-layer tx tx_id of the packet's flow
 };
 
 typedef struct PacketAlert {
@@ -54,6 +55,7 @@ typedef struct PacketAlert {
     uint8_t action;              // DetectAction
     bool is_flow_pass;
     uint8_t flags;               // PACKET_ALERT_F_*
+    uint64_t tx_id;              // PACKET_ALERT_F_TX: the tx (AppTx.id) that matched
     int priority;                // severity as EVE prints it
     const char *msg;
     const char *class_name;      // NULL without classtype
@@ -156,6 +158,10 @@ void detect_packet_alerts_free(Packet *p);
 struct Flow;
 uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
                          void (*emit)(const Packet *p, void *user), void *user);
+
+/* A passed flow is not inspected any more: its app-layer transactions are marked
+ * inspected so the app layer can free them. Caller holds f->lock. */
+void detect_tx_flow_passed(struct Flow *f);
 
 /* Flowbits/flowints live in flow->storage[id]; main registers the id with the
  * flow engine and hands it here at start-up (before threads start). */

@@ -2,6 +2,8 @@
  * and periodic stats. */
 #include "output/output-module.h"
 
+#include "output/output-eve-http.h"
+
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "app-layer/app-layer.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -89,6 +92,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->eve_stats = opt_bool(opts, "enabled", true);
             oc->eve_stats_totals = opt_bool(opts, "totals", true);
             oc->eve_stats_threads = opt_bool(opts, "threads", false);
+        } else if (strcmp(name, "http") == 0) {
+            oc->http = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "files") == 0) {
+            oc->files = opt_bool(opts, "enabled", true);
         }
     }
 }
@@ -134,6 +141,7 @@ static int open_defaults(OutputCtx *oc)
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
+    oc->http = oc->files = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
@@ -226,6 +234,7 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         output_ctx_free(oc);
         return NULL;
     }
+    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files);
     return oc;
 }
 
@@ -266,17 +275,41 @@ void output_ctx_reopen(OutputCtx *oc)
     }
 }
 
+static void write_flow_jb(JsonBuf *jb, void *user)
+{
+    (void)eve_sink_write(user, jb);
+}
+
+/* The txs still unlogged at flow end (all forced complete now). Caller holds
+ * oc->flow_lock. */
+static void flow_end_txs(OutputCtx *oc, Flow *f)
+{
+    if (oc->eve == NULL || (!oc->http && !oc->files)) {
+        return;
+    }
+    app_layer_flow_end(f);
+    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files,
+                      .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
+                      .user = oc->eve};
+    output_eve_tx_log(&lg, f);
+}
+
 void output_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     OutputCtx *oc = user;
     atomic_fetch_add(&oc->n_flows, 1);
-    if (oc->eve == NULL || !oc->flow) {
+    if (oc->eve == NULL) {
         return;
     }
     pthread_mutex_lock(&oc->flow_lock);
+    flow_end_txs(oc, f);
+    if (!oc->flow) {
+        pthread_mutex_unlock(&oc->flow_lock);
+        return;
+    }
     JsonBuf *jb = &oc->flow_jb;
     eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
-    eve_add_app_proto(jb, f->app_proto);
+    output_eve_app_proto(jb, f);
     json_open_object(jb, "flow");
     eve_add_flow_counters(jb, f);
     eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
@@ -458,6 +491,69 @@ static void write_anomalies(OutputThread *ot, const OutputCtx *oc, const Packet 
     }
 }
 
+static void write_thread_jb(JsonBuf *jb, void *user)
+{
+    (void)eve_thread_buf_write(user, jb);
+}
+
+/* Records of the flow's txs that became ready with this packet. */
+static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
+{
+    Flow *f = p->flow;
+    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .sec = p->ts_sec,
+                      .usec = (uint32_t)p->ts_usec, .write = write_thread_jb, .user = ot->tb};
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    output_eve_tx_log(&lg, f);
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
+static void write_app_anomaly(OutputThread *ot, const Packet *p, const Flow *f, const AppTx *tx,
+                              const uint8_t *ids, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        char ev[96];
+        const char *layer;
+        if (!app_layer_event_anomaly(ids[i], ev, sizeof(ev), &layer)) {
+            continue;
+        }
+        AppProto ap = tx != NULL ? tx->proto : f->app_proto;
+        output_eve_anomaly_app_build(&ot->jb, p, f->flow_id, app_proto_name(ap), tx != NULL,
+                                     tx != NULL ? tx->id : 0, ev, layer);
+        (void)eve_thread_buf_write(ot->tb, &ot->jb);
+    }
+}
+
+/* App-layer events raised on this packet's flow and on the txs it changed (every tx at
+ * flow end), each written once. */
+static void write_app_anomalies(OutputThread *ot, const Packet *p)
+{
+    Flow *f = p->flow;
+    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    const uint8_t *ids;
+    uint32_t n = app_layer_anomalies_take(f, NULL, &ids);
+    write_app_anomaly(ot, p, f, NULL, ids, n);
+    uint32_t ntx = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < ntx; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (!locked && !(tx->flags & (APP_TX_F_UPDATED_TS | APP_TX_F_UPDATED_TC))) {
+            continue;
+        }
+        n = app_layer_anomalies_take(f, tx, &ids);
+        write_app_anomaly(ot, p, f, tx, ids, n);
+    }
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
 static int output_process(ThreadVars *tv, Packet *p, void *data)
 {
     OutputThread *ot = data;
@@ -468,6 +564,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
     }
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files)) {
+        write_txs(ot, oc, p);
+    }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {
         output_eve_tagged_build(&ot->jb, p);
         (void)eve_thread_buf_write(ot->tb, &ot->jb);
@@ -475,6 +574,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if ((p->flags & PKT_F_DROP) && ot->tb != NULL && oc->drop && oc->is_inline) {
         output_eve_drop_build(&ot->jb, oc, p);
         (void)eve_thread_buf_write(ot->tb, &ot->jb);
+    }
+    if (p->flow != NULL && ot->tb != NULL && oc->anomaly && oc->anomaly_applayer) {
+        write_app_anomalies(ot, p);
     }
     if (p->n_events > 0 && ot->tb != NULL && oc->anomaly) {
         write_anomalies(ot, oc, p);

@@ -11,6 +11,7 @@ extern const TmModule tm_module_pcap_file;
 extern const TmModule tm_module_decode;
 extern const TmModule tm_module_flow;
 extern const TmModule tm_module_stream;
+extern const TmModule tm_module_app_layer;
 extern const TmModule tm_module_detect;
 extern const TmModule tm_module_verdict;
 extern const TmModule tm_module_output;
@@ -20,6 +21,7 @@ static const TmModule *const builtin_modules[] = {
     &tm_module_decode,
     &tm_module_flow,
     &tm_module_stream,
+    &tm_module_app_layer,
     &tm_module_detect,
     &tm_module_verdict,
     &tm_module_output,

@@ -69,10 +69,11 @@ static void preset_cpus(const Engine *e, const char *set_name, PipelineGroup *g)
     }
 }
 
-static const char *const mods_all[] = {"pcap-file", "decode", "flow",    "stream",
+static const char *const mods_all[] = {"pcap-file", "decode",  "flow",   "stream", "app-layer",
                                        "detect",    "verdict", "output", NULL};
 static const char *const mods_rx[] = {"pcap-file", "decode", NULL};
-static const char *const mods_worker[] = {"flow", "stream", "detect", "verdict", "output", NULL};
+static const char *const mods_worker[] = {"flow",    "stream",  "app-layer", "detect",
+                                          "verdict", "output", NULL};
 
 /* cpus: [0, 2]: CPU ids, at most 8 of them. */
 static int custom_cpus(const ConfNode *cpus, PipelineGroup *g)

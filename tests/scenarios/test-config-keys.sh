@@ -25,6 +25,8 @@ values = {  # keys without a usable default
     "action-order": ["pass", "drop", "reject", "alert"],
     "plugins": [],
     "plugin-modules": [],
+    "app-layer.protocols.http.detection-ports.dp": "80",
+    "outputs.*.eve-log.types.*.http.custom": ["X-Test"],
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

@@ -86,7 +86,8 @@ bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t 
  * right after the switch has nothing before it in that buffer. */
 static int select_list(DetectParser *dp, int list)
 {
-    dp->pm_list = (uint8_t)list;
+    dp->pm_list = (uint16_t)list;
+    dp->last_list = (uint16_t)list;
     dp->last_pm = (int)dp->s->lists[list].n - 1;
     return 0;
 }

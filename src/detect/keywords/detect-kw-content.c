@@ -231,12 +231,8 @@ static int setup_fast_pattern(DetectParser *dp, const char *arg)
     if (c == NULL) {
         return VG_EINVAL;
     }
-    const DetectMatchList *l = &dp->s->lists[dp->pm_list];
-    for (uint16_t i = 0; i < l->n; i++) {
-        if (l->m[i].pm_type == DETECT_PM_CONTENT &&
-            (((const DetectContent *)l->m[i].ctx)->flags & DETECT_CONTENT_FAST_PATTERN)) {
-            return detect_err(dp, "fast_pattern set on more than one content");
-        }
+    if (detect_sig_content_flagged(dp->s, DETECT_CONTENT_FAST_PATTERN) != NULL) {
+        return detect_err(dp, "fast_pattern set on more than one content");
     }
     c->flags |= DETECT_CONTENT_FAST_PATTERN;
     if (arg == NULL) {
@@ -350,6 +346,7 @@ static int setup_pkt_data(DetectParser *dp, const char *arg)
 {
     (void)arg;
     dp->pm_list = DETECT_LIST_PMATCH;
+    dp->last_list = DETECT_LIST_PMATCH;
     dp->last_pm = (int)dp->s->lists[DETECT_LIST_PMATCH].n - 1;
     return 0;
 }

@@ -35,6 +35,18 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_vlan_id, &detect_kw_vlan_layers,
     &detect_kw_ipv4_csum, &detect_kw_tcpv4_csum, &detect_kw_tcpv6_csum, &detect_kw_udpv4_csum,
     &detect_kw_udpv6_csum, &detect_kw_icmpv4_csum, &detect_kw_icmpv6_csum,
+    &detect_kw_http_uri, &detect_kw_http_raw_uri, &detect_kw_http_method, &detect_kw_http_header,
+    &detect_kw_http_raw_header, &detect_kw_http_cookie, &detect_kw_http_user_agent,
+    &detect_kw_http_host, &detect_kw_http_raw_host, &detect_kw_http_client_body,
+    &detect_kw_http_server_body, &detect_kw_http_stat_code, &detect_kw_http_stat_msg,
+    &detect_kw_uricontent, &detect_kw_urilen, &detect_kw_bsize,
+    &detect_kw_app_layer_protocol, &detect_kw_app_layer_event,
+    &detect_kw_file_name, &detect_kw_file_magic, &detect_kw_filename, &detect_kw_filemagic,
+    &detect_kw_fileext, &detect_kw_filemd5, &detect_kw_filesha1, &detect_kw_filesha256,
+    &detect_kw_filesize, &detect_kw_filestore,
+    &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
+    &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
+    &detect_kw_absent, &detect_kw_from_base64,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -1,7 +1,10 @@
 /* pcre: Perl-compatible regular expressions over the payload (PCRE2 + JIT).
- * "/regex/flags", optionally negated with '!'. Flags: i s m x A E G R B O.
- * The HTTP buffer flags (U I P Q H D M C S Y V W Z) are refused until the
- * HTTP parser exists. Matching runs from detect-inspect.c. */
+ * "/regex/flags", optionally negated with '!'. Flags: i s m x A E G R B O,
+ * and Suricata's HTTP buffer flags, which put the pcre on that buffer
+ * (U http.uri, I http.uri.raw, P http.request_body, Q file.data,
+ * H http.header, D http.header.raw, M http.method, C http.cookie,
+ * S http.stat_code, Y http.stat_msg, V http.user_agent, W http.host,
+ * Z http.host.raw). Matching runs from detect-inspect.c. */
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -21,8 +24,34 @@ static void pcre_free_ctx(void *ctx)
     }
 }
 
-static int apply_flag(DetectParser *dp, char f, uint32_t *opts, DetectPcre *pc)
+static const struct {
+    char flag;
+    const char *buf;
+} http_flags[] = {
+    { 'U', "http.uri" },          { 'I', "http.uri.raw" },   { 'P', "http.request_body" },
+    { 'Q', "file.data" }, { 'H', "http.header" },   { 'D', "http.header.raw" },
+    { 'M', "http.method" },       { 'C', "http.cookie" },    { 'S', "http.stat_code" },
+    { 'Y', "http.stat_msg" },     { 'V', "http.user_agent" }, { 'W', "http.host" },
+    { 'Z', "http.host.raw" },
+};
+
+static int apply_flag(DetectParser *dp, char f, uint32_t *opts, DetectPcre *pc, int *list)
 {
+    for (size_t i = 0; i < sizeof(http_flags) / sizeof(http_flags[0]); i++) {
+        if (http_flags[i].flag != f) {
+            continue;
+        }
+        int idx = detect_app_buf_find(http_flags[i].buf);
+        if (idx < 0) {
+            return detect_err(dp, "unsupported pcre modifier '%c' (no %s buffer)", f,
+                              http_flags[i].buf);
+        }
+        if (*list != DETECT_LIST_PMATCH) {
+            return detect_err(dp, "pcre with more than one buffer modifier");
+        }
+        *list = DETECT_LIST_APP_FIRST + idx;
+        return 0;
+    }
     switch (f) {
     case 'i': *opts |= PCRE2_CASELESS; break;
     case 's': *opts |= PCRE2_DOTALL; break;
@@ -36,10 +65,6 @@ static int apply_flag(DetectParser *dp, char f, uint32_t *opts, DetectPcre *pc)
     case 'O':
         break;
     default:
-        if (strchr("UIPQHDMCSYVWZ", f) != NULL) {
-            return detect_err(dp, "unsupported pcre modifier '%c' (HTTP buffers are not "
-                                  "inspected yet)", f);
-        }
         return detect_err(dp, "unknown pcre modifier '%c'", f);
     }
     return 0;
@@ -72,11 +97,14 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     bool neg = *arg == '!';
     arg += neg;
     size_t len = strlen(arg);
-    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
-        return detect_err(dp, "pcre must be quoted");
+    bool quoted = len >= 2 && arg[0] == '"' && arg[len - 1] == '"';
+    if (!quoted && (len < 2 || arg[0] != '/')) {
+        return detect_err(dp, "pcre must be quoted");  // Suricata also takes /re/flags bare
     }
-    arg++;
-    len -= 2;
+    if (quoted) {
+        arg++;
+        len -= 2;
+    }
     const char *last = NULL;
     for (size_t i = len; i > 0; i--) {
         if (arg[i - 1] == '/') {
@@ -93,8 +121,9 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     }
     pc->flags = neg ? DETECT_PM_F_NEGATED : 0;
     uint32_t opts = 0;
+    int list = DETECT_LIST_PMATCH;
     for (const char *f = last + 1; f < arg + len; f++) {
-        if (apply_flag(dp, *f, &opts, pc) != 0) {
+        if (apply_flag(dp, *f, &opts, pc, &list) != 0) {
             free(pc);
             return VG_EINVAL;
         }
@@ -106,7 +135,29 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     if (pc->ovec_pairs > dp->de->max_pcre_pairs) {
         dp->de->max_pcre_pairs = pc->ovec_pairs;
     }
-    return detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE);
+    if (list == DETECT_LIST_PMATCH) {
+        return detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE);
+    }
+    /* Suricata's http.response_body is its file_data buffer of responses: /Q after
+     * it stays there. */
+    if (list != dp->pm_list && dp->pm_list >= DETECT_LIST_APP_FIRST &&
+        strcmp(detect_list_name(list), "file.data") == 0 &&
+        strcmp(detect_list_name(dp->pm_list), "http.response_body") == 0) {
+        list = dp->pm_list;
+    }
+    if (dp->pm_list != DETECT_LIST_PMATCH && dp->pm_list != list) {
+        pcre_free_ctx(pc);
+        return detect_err(dp, "pcre buffer modifier for %s while sticky buffer %s is set "
+                              "(reset it with pkt_data)", detect_list_name(list),
+                          detect_list_name(dp->pm_list));
+    }
+    /* The buffer's list, as if its sticky buffer were selected for this pcre only. */
+    dp->pm_list = (uint16_t)list;
+    int rc = detect_sig_list_get(dp, list) != NULL
+                 ? detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE)
+                 : (pcre_free_ctx(pc), detect_err(dp, "out of memory"));
+    dp->pm_list = DETECT_LIST_PMATCH;
+    return rc;
 }
 
 const DetectKeyword detect_kw_pcre = {

@@ -64,8 +64,10 @@ static void parse_accepts_protocols(void **state)
 static void parse_refuses_app_layer_protocol(void **state)
 {
     (void)state;
-    expect_err("alert http any any -> any any " OPTS, "unsupported protocol 'http'");
+    expect_ok("alert http any any -> any any " OPTS);
+    expect_ok("alert http1 any any -> any any " OPTS);
     expect_err("alert dns any any -> any any " OPTS, "unsupported protocol 'dns'");
+    expect_err("alert tls any any -> any any " OPTS, "unsupported protocol 'tls'");
     expect_err("alert foo any any -> any any " OPTS, "unknown protocol 'foo'");
 }
 
@@ -146,8 +148,8 @@ static void parse_refuses_unknown_keyword_with_its_name(void **state)
     (void)state;
     expect_err("alert tcp any any -> any any (msg:\"x\"; frobnicate:1; sid:1;)",
                "unsupported keyword 'frobnicate'");
-    expect_err("alert tcp any any -> any any (http.uri; content:\"x\"; sid:1;)",
-               "unsupported keyword 'http.uri'");
+    expect_err("alert tcp any any -> any any (dns.query; content:\"x\"; sid:1;)",
+               "unsupported keyword 'dns.query'");
 }
 
 static void parse_refuses_structural_errors(void **state)
@@ -257,8 +259,8 @@ static void parse_pcre_errors(void **state)
 {
     (void)state;
     expect_ok("alert tcp any any -> any any (pcre:\"/a.c/ismxAEGRBO\"; sid:1;)");
-    expect_err("alert tcp any any -> any any (pcre:\"/a/U\"; sid:1;)",
-               "unsupported pcre modifier 'U'");
+    expect_err("alert tcp any any -> any any (pcre:\"/a/X\"; sid:1;)",
+               "unknown pcre modifier 'X'");
     expect_err("alert tcp any any -> any any (pcre:\"/a/q\"; sid:1;)", "unknown pcre modifier");
     expect_err("alert tcp any any -> any any (pcre:\"/a(/\"; sid:1;)", "pcre compile error");
     expect_err("alert tcp any any -> any any (pcre:\"abc\"; sid:1;)", "/regex/flags");
@@ -307,6 +309,10 @@ static void parse_accepts_quoted_values_ending_the_option(void **state)
     expect_ok("alert ip any any -> any any (msg:\"trailing backslash \\\\\"; sid:1;)");
     expect_ok("alert tcp any any -> any any (msg:\"a\"  ; content:!\"x\" ; sid:1;)");
     expect_ok("alert tcp any any -> any any (content:\"a\"; pcre:\"/a/i\"; sid:1;)");
+    /* A literal quote inside a pcre, as three ET Open rules have (Suricata reads
+     * the value up to its ';'). */
+    expect_ok("alert tcp any any -> any any (pcre:\"/x(%22|\")y/Ri\"; sid:1;)");
+    expect_ok("alert tcp any any -> any any (pcre:\"/['\"]\\s*:\\s*a/Ri\"; sid:1;)");
 }
 
 static void parse_reports_sid_beyond_32_bits_with_its_value(void **state)

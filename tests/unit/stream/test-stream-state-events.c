@@ -38,7 +38,7 @@ static int teardown(void **state)
 }
 
 #define FAR 70000u               // beyond the 65535-byte window the tests advertise
-#define BAD_ACK 9999u            // beyond anything the server sent
+#define BAD_ACK 0x00200000u      // beyond anything the server sent and its window
 
 static void expect_event(Packet *p, DecodeEvent ev)
 {

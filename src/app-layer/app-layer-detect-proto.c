@@ -1,0 +1,96 @@
+/* Protocol detection on the start of a direction's data: each enabled row's patterns
+ * for that direction (exact offset, or anywhere before depth), then its probing parser.
+ * Rows whose detection ports hold the server port are tried first; any port works. */
+#include "app-layer/app-layer-internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool bytes_eq(const uint8_t *a, const char *b, uint32_t n, bool nocase)
+{
+    if (!nocase) {
+        return memcmp(a, b, n) == 0;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (tolower(a[i]) != tolower((unsigned char)b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* 1 match, 0 no match, 2 not enough data to say. */
+static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len)
+{
+    uint32_t last_start = pt->depth > pt->len ? (uint32_t)(pt->depth - pt->len) : pt->offset;
+    last_start = last_start < pt->offset ? pt->offset : last_start;
+    bool more = false;
+    for (uint32_t at = pt->offset; at <= last_start; at++) {
+        if (at + pt->len <= len) {
+            if (bytes_eq(data + at, pt->bytes, pt->len, pt->nocase)) {
+                return 1;
+            }
+        } else {
+            uint32_t have = at < len ? len - at : 0;
+            if (have == 0 || bytes_eq(data + at, pt->bytes, have, pt->nocase)) {
+                more = true;
+            }
+            break;
+        }
+    }
+    return more ? 2 : 0;
+}
+
+static AppProto try_row(const AppParserDesc *row, uint8_t dir, const uint8_t *data,
+                        uint32_t len, bool *need_more)
+{
+    for (uint32_t i = 0; i < row->n_patterns; i++) {
+        const AppPattern *pt = &row->patterns[i];
+        if (pt->dir != dir) {
+            continue;
+        }
+        int r = pattern_match(pt, data, len);
+        if (r == 1) {
+            return row->proto;
+        }
+        if (r == 2) {
+            *need_more = true;
+        }
+    }
+    if (row->probe != NULL) {
+        int r = row->probe(data, len, dir);
+        if (r == APP_PROBE_YES) {
+            return row->proto;
+        }
+        if (r == APP_PROBE_MORE) {
+            *need_more = true;
+        }
+    }
+    return APP_PROTO_UNKNOWN;
+}
+
+static bool port_hint(const AppProtoCfg *pc, uint16_t port)
+{
+    return (pc->ports[port / 8] >> (port % 8)) & 1u;
+}
+
+AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
+                          const uint8_t *data, uint32_t len, bool *need_more)
+{
+    *need_more = false;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t r = 0; r < app_parser_n_rows; r++) {
+            const AppParserDesc *row = app_parser_rows[r];
+            const AppProtoCfg *pc = app_proto_cfg(row->proto);
+            if (row->ipproto != ipproto || pc == NULL || pc->enabled == APP_ENABLED_NO ||
+                port_hint(pc, server_port) != (pass == 0)) {
+                continue;
+            }
+            AppProto p = try_row(row, dir, data, len, need_more);
+            if (p != APP_PROTO_UNKNOWN) {
+                return p;
+            }
+        }
+    }
+    return APP_PROTO_UNKNOWN;
+}

@@ -1,0 +1,696 @@
+/* Per-flow app-layer state: protocol detection with the held prefix and its replay,
+ * feeding the parser, gaps and end of data, the tx list with its cleanup, and the
+ * flow-level queries of app-layer.h.
+ *
+ * Every function here runs with f->lock held, on the thread owning the flow (or the
+ * flow manager at flow end). */
+#include "app-layer/app-layer.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "flow/flow.h"
+#include "util/util-error.h"
+
+_Thread_local CounterSet *app_tls_counters;
+
+AppFlow *app_flow_get(const Flow *f)
+{
+    if (f == NULL || g_app_cfg.storage_id < 0) {
+        return NULL;
+    }
+    return flow_storage_get(f, g_app_cfg.storage_id);
+}
+
+AppFlow *app_flow_get_or_new(Flow *f)
+{
+    AppFlow *af = app_flow_get(f);
+    if (af != NULL || g_app_cfg.storage_id < 0) {
+        return af;
+    }
+    af = calloc(1, sizeof(*af));
+    if (af == NULL) {
+        return NULL;
+    }
+    af->f = f;
+    flow_storage_set(f, g_app_cfg.storage_id, af);
+    return af;
+}
+
+/* ---- memory ---- */
+
+bool app_mem_charge(AppFlow *af, uint64_t bytes)
+{
+    const AppParserDesc *row = af->row;
+    AppProtoCfg *pc = row ? app_proto_cfg(row->proto) : NULL;
+    if (pc == NULL) {
+        return true;
+    }
+    uint64_t now = atomic_fetch_add(&pc->memuse, bytes) + bytes;
+    if (pc->memcap_bytes != 0 && now > pc->memcap_bytes) {
+        atomic_fetch_sub(&pc->memuse, bytes);
+        app_count(pc->c_memcap, 1);
+        af->flags |= APP_FLOW_F_MEMCAP;
+        return false;
+    }
+    af->memuse += bytes;
+    return true;
+}
+
+void app_mem_release(AppFlow *af, uint64_t bytes)
+{
+    const AppParserDesc *row = af->row;
+    AppProtoCfg *pc = row ? app_proto_cfg(row->proto) : NULL;
+    if (pc == NULL) {
+        return;
+    }
+    bytes = bytes > af->memuse ? af->memuse : bytes;
+    af->memuse -= bytes;
+    atomic_fetch_sub(&pc->memuse, bytes);
+}
+
+/* ---- transactions ---- */
+
+AppTx *app_tx_new(AppFlow *af, size_t size)
+{
+    const AppParserDesc *row = af->row;
+    AppProtoCfg *pc = app_proto_cfg(row->proto);
+    if (pc->max_tx != 0 && af->n_txs >= pc->max_tx) {
+        app_count(pc->c_memcap, 1);
+        return NULL;
+    }
+    if (af->n_txs == af->cap_txs) {
+        uint32_t cap = af->cap_txs ? af->cap_txs * 2 : 4;
+        AppTx **n = realloc(af->txs, cap * sizeof(*n));
+        if (n == NULL) {
+            return NULL;
+        }
+        af->txs = n;
+        af->cap_txs = cap;
+    }
+    if (size < sizeof(AppTx) || !app_mem_charge(af, size)) {
+        return NULL;
+    }
+    AppTx *tx = calloc(1, size);
+    if (tx == NULL) {
+        app_mem_release(af, size);
+        return NULL;
+    }
+    tx->id = af->next_tx_id++;
+    tx->proto = row->proto;
+    tx->alloc_bytes = (uint32_t)size;
+    af->txs[af->n_txs++] = tx;
+    app_count(pc->c_txs, 1);
+    return tx;
+}
+
+void app_tx_touch(AppTx *tx, uint8_t dir)
+{
+    tx->flags |= dir == APP_DIR_TOSERVER ? APP_TX_F_PENDING_TS : APP_TX_F_PENDING_TC;
+}
+
+void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id)
+{
+    const AppParserDesc *row = af->row;
+    if (row == NULL || local_id >= row->n_events) {
+        return;
+    }
+    int id = app_layer_event_base(row->proto) + (int)local_id;
+    if (tx == NULL) {
+        if (af->n_events < APP_FLOW_EVENTS_MAX) {
+            af->events[af->n_events++] = (uint8_t)id;
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
+        if (tx->events[i] == id) {
+            return; // each event once per tx
+        }
+    }
+    if (tx->n_events < APP_TX_EVENTS_MAX) {
+        tx->events[tx->n_events] = (uint8_t)id;
+    }
+    tx->n_events++;
+}
+
+void app_flow_event(AppFlow *af, uint32_t framework_ev)
+{
+    for (uint32_t i = 0; i < af->n_events; i++) {
+        if (af->events[i] == framework_ev) {
+            return;
+        }
+    }
+    if (af->n_events < APP_FLOW_EVENTS_MAX) {
+        af->events[af->n_events++] = (uint8_t)framework_ev;
+    }
+}
+
+static const AppParserDesc *tx_row(const AppTx *tx)
+{
+    return app_parser_row(tx->proto);
+}
+
+static void tx_release(AppFlow *af, AppTx *tx)
+{
+    if (tx->detect_state != NULL && g_app_cfg.detect_state_free != NULL) {
+        g_app_cfg.detect_state_free(tx->detect_state);
+    }
+    const AppParserDesc *row = tx_row(tx);
+    if (row != NULL && row->tx_free != NULL) {
+        row->tx_free((tx->flags & APP_TX_F_OLD_PARSER) ? af->old_state : af->state, tx);
+    }
+    app_mem_release(af, tx->alloc_bytes);
+    free(tx);
+}
+
+static bool tx_dir_complete(const AppTx *tx, const AppParserDesc *row, uint8_t dir)
+{
+    uint32_t force = dir == APP_DIR_TOSERVER ? APP_TX_F_FORCE_DONE_TS : APP_TX_F_FORCE_DONE_TC;
+    return (tx->flags & force) || (row != NULL && tx->progress[dir] >= row->complete[dir]);
+}
+
+/* Done with tx: complete both ways, inspected (when rules exist), logged, files done. */
+static bool tx_freeable(const AppFlow *af, const AppTx *tx)
+{
+    const AppParserDesc *row = tx_row(tx);
+    if (!tx_dir_complete(tx, row, 0) || !tx_dir_complete(tx, row, 1)) {
+        return false;
+    }
+    if (tx->flags & (APP_TX_F_PENDING_TS | APP_TX_F_PENDING_TC)) {
+        return false;
+    }
+    const AppProtoCfg *pc = app_proto_cfg(tx->proto);
+    bool ended = (af->flags & APP_FLOW_F_ENDED) != 0;
+    if (pc->has_rules && !ended &&
+        (tx->flags & (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) !=
+            (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) {
+        return false;
+    }
+    if (!ended && (tx->logged & pc->logger_mask) != pc->logger_mask) {
+        return false;
+    }
+    return true;
+}
+
+static void free_finished(AppFlow *af)
+{
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        AppTx *tx = af->txs[i];
+        if (tx_freeable(af, tx)) {
+            tx_release(af, tx);
+        } else {
+            af->txs[keep++] = tx;
+        }
+    }
+    af->n_txs = keep;
+}
+
+void app_flow_packet_publish(AppFlow *af)
+{
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        AppTx *tx = af->txs[i];
+        if (tx_freeable(af, tx)) {
+            tx_release(af, tx);
+            continue;
+        }
+        uint32_t pend = tx->flags & (APP_TX_F_PENDING_TS | APP_TX_F_PENDING_TC);
+        tx->flags &= ~(APP_TX_F_UPDATED_TS | APP_TX_F_UPDATED_TC | APP_TX_F_PENDING_TS |
+                       APP_TX_F_PENDING_TC);
+        tx->flags |= pend >> 6; // PENDING_x -> UPDATED_x
+        af->txs[keep++] = tx;
+    }
+    af->n_txs = keep;
+}
+
+static void force_done(AppFlow *af, uint8_t dir_mask)
+{
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        AppTx *tx = af->txs[i];
+        const AppParserDesc *row = tx_row(tx);
+        for (uint8_t d = 0; d < 2; d++) {
+            if ((dir_mask & (1u << d)) && !tx_dir_complete(tx, row, d)) {
+                tx->flags |= d == 0 ? APP_TX_F_FORCE_DONE_TS : APP_TX_F_FORCE_DONE_TC;
+                app_tx_touch(tx, d);
+            }
+        }
+    }
+}
+
+void app_flow_free(void *p)
+{
+    AppFlow *af = p;
+    if (af == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        tx_release(af, af->txs[i]);
+    }
+    free(af->txs);
+    if (af->row != NULL && af->state != NULL) {
+        af->row->state_free(af->state);
+    }
+    if (af->old_row != NULL && af->old_state != NULL) {
+        /* charged to the flow's current protocol from here on: switch for the release */
+        const AppParserDesc *cur = af->row;
+        af->row = af->old_row;
+        af->old_row->state_free(af->old_state);
+        af->row = cur;
+    }
+    const AppParserDesc *mrow = af->row != NULL ? af->row : af->old_row;
+    if (af->memuse != 0 && mrow != NULL) {
+        AppProtoCfg *pc = app_proto_cfg(mrow->proto);
+        atomic_fetch_sub(&pc->memuse, af->memuse);
+    }
+    free(af->held[0]);
+    free(af->held[1]);
+    free(af);
+}
+
+/* ---- parsing ---- */
+
+static void stop_dir(AppFlow *af, uint8_t dir)
+{
+    af->flags |= dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
+    force_done(af, (uint8_t)(1u << dir));
+}
+
+static void redetect(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len);
+
+static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
+    if (af->row == NULL || af->state == NULL || (af->flags & stop) || len == 0) {
+        return;
+    }
+    uint32_t consumed = len;
+    int rc = af->row->parse(af, af->state, dir, data, len, &consumed);
+    if (rc == APP_PARSE_ERROR) {
+        app_count(app_proto_cfg(af->row->proto)->c_errors, 1);
+        af->flags |= APP_FLOW_F_ERROR;
+        stop_dir(af, 0);
+        stop_dir(af, 1);
+    } else if (rc == APP_PARSE_TUNNEL) {
+        consumed = consumed > len ? len : consumed;
+        redetect(af, dir, data + consumed, len - consumed);
+    }
+}
+
+/* The parser handed the connection over (CONNECT, Upgrade): the rest of the data goes
+ * through detection again and, once known, to a new parser instance (as Suricata: the
+ * flow's app_proto becomes the tunnelled protocol, app_proto_orig the old one, and the
+ * new instance numbers its txs from 0 again). The old instance is kept, stopped, for its
+ * txs until they are freed. One change per flow: a tunnel inside the tunnel is detected
+ * but not parsed. */
+static void redetect(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    af->orig = af->row->proto;
+    af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
+    force_done(af, 3);
+    if (af->old_row == NULL) {
+        for (uint32_t i = 0; i < af->n_txs; i++) {
+            af->txs[i]->flags |= APP_TX_F_OLD_PARSER;
+        }
+        af->old_row = af->row;
+        af->old_state = af->state;
+        af->row = NULL;
+        af->state = NULL;
+        af->flags &= (uint16_t)~(APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC);
+    }
+    af->det[0] = af->det[1] = APP_DET_UNKNOWN;
+    af->proto_dir[0] = af->proto_dir[1] = APP_PROTO_UNKNOWN;
+    af->held_len[0] = af->held_len[1] = 0;
+    af->flags |= APP_FLOW_F_TUNNEL;
+    if (len > 0) {
+        app_flow_data(af, dir, data, len);
+    }
+}
+
+/* ---- detection ---- */
+
+static bool held_append(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len,
+                        uint32_t *taken)
+{
+    uint32_t cap = g_app_cfg.detect_max_bytes;
+    uint32_t room = cap - af->held_len[dir];
+    uint32_t n = len < room ? len : room;
+    if (af->held[dir] == NULL) {
+        af->held[dir] = malloc(cap);
+        if (af->held[dir] == NULL) {
+            return false;
+        }
+        af->held_cap[dir] = cap;
+    }
+    memcpy(af->held[dir] + af->held_len[dir], data, n);
+    af->held_len[dir] += n;
+    *taken = n;
+    return true;
+}
+
+static void held_free(AppFlow *af)
+{
+    for (int d = 0; d < 2; d++) {
+        free(af->held[d]);
+        af->held[d] = NULL;
+        af->held_len[d] = 0;
+        af->held_cap[d] = 0;
+    }
+}
+
+static void set_failed(AppFlow *af)
+{
+    if (af->flags & APP_FLOW_F_TUNNEL) {
+        /* nothing known spoke in the tunnel: app_proto "failed", app_proto_orig stays */
+        af->f->app_proto = APP_PROTO_FAILED;
+        af->det[0] = af->det[1] = APP_DET_FAILED;
+        held_free(af);
+        return;
+    }
+    af->f->app_proto = APP_PROTO_FAILED;
+    af->det[0] = af->det[1] = APP_DET_FAILED;
+    app_count(g_app_cfg.c_flows_failed, 1);
+    held_free(af);
+}
+
+/* Protocol known: start its parser and replay what was held, the side that speaks first
+ * first; rest is the part of the current data of dir not held. */
+static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t *rest,
+                         uint32_t rest_len)
+{
+    const AppParserDesc *row = app_parser_row(proto);
+    AppProtoCfg *pc = app_proto_cfg(proto);
+    bool tunnel = (af->flags & APP_FLOW_F_TUNNEL) != 0;
+    af->f->app_proto = proto;
+    af->det[0] = af->det[1] = APP_DET_DONE;
+    /* a second tunnel (the old instance is still kept) is detected, not parsed */
+    if (row == NULL || pc->enabled != APP_ENABLED_YES || (tunnel && af->row != NULL) ||
+        (tunnel && (af->flags & (APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC)))) {
+        held_free(af);
+        return;
+    }
+    if (tunnel) {
+        /* the old instance's txs that are done go now, so the new instance's ids can
+         * start from 0 (ids stay increasing along the list) */
+        free_finished(af);
+        if (af->n_txs == 0) {
+            af->next_tx_id = 0;
+        }
+    }
+    af->row = row;
+    af->state = row->state_new(af);
+    app_count(pc->c_flows, 1);
+    if (af->state == NULL) {
+        af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
+        held_free(af);
+        return;
+    }
+    uint8_t first = row->first_dir;
+    if (af->held_len[first] == 0 && af->seen[first] == 0 && af->held_len[1 - first] > 0 &&
+        af->f->key.proto == 6) {
+        app_flow_event(af, APP_EV_WRONG_DIRECTION_FIRST_DATA);
+    }
+    uint8_t order[2] = {first, (uint8_t)(1 - first)};
+    uint8_t *held[2] = {af->held[0], af->held[1]};
+    uint32_t held_len[2] = {af->held_len[0], af->held_len[1]};
+    af->held[0] = af->held[1] = NULL;
+    af->held_len[0] = af->held_len[1] = 0;
+    for (int i = 0; i < 2; i++) {
+        uint8_t d = order[i];
+        parse(af, d, held[d], held_len[d]);
+        if (d == dir && rest_len > 0) {
+            parse(af, d, rest, rest_len);
+        }
+    }
+    free(held[0]);
+    free(held[1]);
+}
+
+static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    uint32_t taken = 0;
+    if (!held_append(af, dir, data, len, &taken)) {
+        set_failed(af);
+        return;
+    }
+    bool more = false;
+    AppProto p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, af->held[dir],
+                                  af->held_len[dir], &more);
+    if (p != APP_PROTO_UNKNOWN) {
+        af->proto_dir[dir] = p;
+        AppProto other = af->proto_dir[1 - dir];
+        if (other != APP_PROTO_UNKNOWN && other != p) {
+            app_flow_event(af, APP_EV_MISMATCH_BOTH_DIRECTIONS);
+            app_count(g_app_cfg.c_detect_mismatch, 1);
+            p = other;
+        }
+        start_parser(af, p, dir, data + taken, len - taken);
+        return;
+    }
+    if (!more || af->held_len[dir] >= g_app_cfg.detect_max_bytes) {
+        if (more) {
+            app_count(g_app_cfg.c_detect_giveup, 1);
+        }
+        af->det[dir] = APP_DET_FAILED;
+        uint8_t o = (uint8_t)(1 - dir);
+        uint16_t eof_o = o == 0 ? APP_FLOW_F_EOF_TS : APP_FLOW_F_EOF_TC;
+        if (af->det[o] == APP_DET_FAILED || (af->flags & eof_o)) {
+            set_failed(af);
+        }
+    }
+}
+
+void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    if (len == 0 || dir > 1) {
+        return;
+    }
+    /* Line ends left behind the request that opened a tunnel are its framing (HTTP
+     * parsers skip blank lines between messages), not the tunnel's first bytes. */
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->det[dir] == APP_DET_UNKNOWN &&
+        af->held_len[dir] == 0 && af->seen_tunnel[dir] == 0 && dir == APP_DIR_TOSERVER) {
+        while (len > 0 && (data[0] == '\r' || data[0] == '\n')) {
+            data++;
+            len--;
+        }
+        if (len == 0) {
+            return;
+        }
+    }
+    if (af->flags & APP_FLOW_F_TUNNEL) {
+        af->seen_tunnel[dir] += len;
+    }
+    if (af->det[dir] == APP_DET_UNKNOWN) {
+        af->seen[dir] += len;
+        detect_dir(af, dir, data, len);
+        return;
+    }
+    af->seen[dir] += len;
+    parse(af, dir, data, len);
+}
+
+void app_flow_gap(AppFlow *af, uint8_t dir)
+{
+    app_flow_gap_len(af, dir, 0);
+}
+
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
+{
+    if (dir > 1) {
+        return;
+    }
+    af->flags |= dir == 0 ? APP_FLOW_F_GAP_TS : APP_FLOW_F_GAP_TC;
+    if (af->det[dir] == APP_DET_UNKNOWN) {
+        /* No detection across a gap. */
+        af->det[dir] = APP_DET_FAILED;
+        if (af->det[1 - dir] != APP_DET_UNKNOWN || af->seen[1 - dir] == 0) {
+            if (af->f->app_proto == APP_PROTO_UNKNOWN) {
+                set_failed(af);
+            }
+        }
+        return;
+    }
+    if (af->row == NULL) {
+        return;
+    }
+    uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
+    if (af->flags & stop) {
+        return;
+    }
+    app_count(app_proto_cfg(af->row->proto)->c_gaps, 1);
+    if (af->state != NULL && len > 0 && af->row->gap_len != NULL) {
+        if (af->row->gap_len(af, af->state, dir, len) == APP_PARSE_OK) {
+            return;
+        }
+    } else if (af->state != NULL && af->row->gap != NULL &&
+               af->row->gap(af, af->state, dir) == APP_PARSE_OK) {
+        return;
+    }
+    stop_dir(af, dir);
+}
+
+void app_flow_eof(AppFlow *af, uint8_t dir)
+{
+    if (dir > 1) {
+        return;
+    }
+    uint16_t eof = dir == 0 ? APP_FLOW_F_EOF_TS : APP_FLOW_F_EOF_TC;
+    if (af->flags & eof) {
+        force_done(af, (uint8_t)(1u << dir));
+        return;
+    }
+    af->flags |= eof;
+    if (af->det[dir] == APP_DET_UNKNOWN && af->seen[dir] > 0) {
+        af->det[dir] = APP_DET_FAILED;
+        if (af->det[1 - dir] == APP_DET_FAILED ||
+            (af->seen[1 - dir] == 0 && (af->flags & (APP_FLOW_F_EOF_TS | APP_FLOW_F_EOF_TC)) ==
+                                           (APP_FLOW_F_EOF_TS | APP_FLOW_F_EOF_TC))) {
+            set_failed(af);
+        }
+    } else if (af->det[dir] == APP_DET_UNKNOWN && af->det[1 - dir] == APP_DET_FAILED) {
+        set_failed(af);
+    }
+    if (af->row != NULL && af->state != NULL && af->row->eof != NULL) {
+        af->row->eof(af, af->state, dir);
+    }
+    force_done(af, (uint8_t)(1u << dir));
+}
+
+void app_flow_end(AppFlow *af)
+{
+    /* TCP sessions still hand over their last data and close notices (the stream
+     * engine's flow-end flush); ending the parser before would lose that data. */
+    af->flags |= APP_FLOW_F_ENDED;
+    if (af->f->key.proto == 6 && af->f->protoctx != NULL) {
+        force_done(af, 3);
+        return;
+    }
+    app_flow_eof(af, 0);
+    app_flow_eof(af, 1);
+    force_done(af, 3);
+}
+
+/* ---- queries (app-layer.h) ---- */
+
+AppProto app_layer_flow_proto(const Flow *f)
+{
+    return f->app_proto;
+}
+
+AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir)
+{
+    const AppFlow *af = app_flow_get(f);
+    return (af != NULL && dir < 2) ? af->proto_dir[dir] : APP_PROTO_UNKNOWN;
+}
+
+AppProto app_layer_flow_proto_orig(const Flow *f)
+{
+    const AppFlow *af = app_flow_get(f);
+    return af != NULL ? af->orig : APP_PROTO_UNKNOWN;
+}
+
+uint32_t app_layer_tx_count(const Flow *f)
+{
+    const AppFlow *af = app_flow_get(f);
+    return af != NULL ? af->n_txs : 0;
+}
+
+AppTx *app_layer_tx_at(const Flow *f, uint32_t idx)
+{
+    const AppFlow *af = app_flow_get(f);
+    return (af != NULL && idx < af->n_txs) ? af->txs[idx] : NULL;
+}
+
+AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id)
+{
+    const AppFlow *af = app_flow_get(f);
+    if (af == NULL) {
+        return NULL;
+    }
+    /* ids increase along the list: binary search. */
+    uint32_t lo = 0;
+    uint32_t hi = af->n_txs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint64_t mid_id = af->txs[mid]->id;
+        if (mid_id == id) {
+            return af->txs[mid];
+        }
+        if (mid_id < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir)
+{
+    (void)f;
+    return dir < 2 && tx_dir_complete(tx, tx_row(tx), dir);
+}
+
+AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx)
+{
+    (void)f;
+    return tx->proto;
+}
+
+uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids)
+{
+    const AppFlow *af = app_flow_get(f);
+    *ids = af != NULL ? af->events : NULL;
+    return af != NULL ? af->n_events : 0;
+}
+
+bool app_layer_tx_log_json(const Flow *f, uint64_t tx_id, JsonBuf *jb)
+{
+    const AppTx *tx = app_layer_tx_by_id(f, tx_id);
+    const AppParserDesc *row = tx ? tx_row(tx) : NULL;
+    if (row == NULL || row->log_json == NULL) {
+        return false;
+    }
+    row->log_json(f, tx, jb);
+    return true;
+}
+
+const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir, uint32_t idx)
+{
+    (void)f;
+    const AppParserDesc *row = tx_row(tx);
+    if (row == NULL || row->tx_file_at == NULL || dir > 1 || idx >= tx->n_files[dir]) {
+        return NULL;
+    }
+    return row->tx_file_at(tx, dir, idx);
+}
+
+void app_layer_flow_end(Flow *f)
+{
+    AppFlow *af = app_flow_get(f);
+    if (af != NULL) {
+        app_flow_end(af);
+    }
+}
+
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids)
+{
+    if (tx != NULL) {
+        uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;
+        uint32_t from = tx->n_events_logged;
+        tx->n_events_logged = (uint8_t)n;
+        *ids = tx->events + from;
+        return n > from ? n - from : 0;
+    }
+    AppFlow *af = app_flow_get(f);
+    if (af == NULL) {
+        *ids = NULL;
+        return 0;
+    }
+    uint32_t from = af->n_events_logged;
+    af->n_events_logged = af->n_events;
+    *ids = af->events + from;
+    return af->n_events > from ? af->n_events - from : 0;
+}

@@ -1,0 +1,223 @@
+#ifndef VG_APP_LAYER_APP_LAYER_INTERNAL_H
+#define VG_APP_LAYER_APP_LAYER_INTERNAL_H
+
+/* Inside the app layer: the parser row every protocol provides, the per-flow
+ * state, and the helpers parsers call. Only src/app-layer and its tests. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app-layer/app-layer.h"
+#include "runtime/counters.h"
+
+struct Conf;
+
+/* A detection pattern: bytes at offset (from the start of a direction's data), matched
+ * within depth bytes. */
+typedef struct AppPattern {
+    uint8_t dir;                 // APP_DIR_*
+    bool nocase;
+    uint16_t offset;
+    uint16_t depth;              // the pattern must end within depth bytes
+    const char *bytes;
+    uint16_t len;
+} AppPattern;
+
+/* Probe results. */
+enum { APP_PROBE_NO = 0, APP_PROBE_YES = 1, APP_PROBE_MORE = 2 };
+
+typedef struct AppFlow AppFlow;
+
+/* Parse results: 0 ok, APP_PARSE_ERROR stops the parser for the flow (event and counter),
+ * APP_PARSE_TUNNEL: the protocol handed the rest of the connection over (CONNECT, Upgrade):
+ * *consumed bytes of this call were its own, the rest goes back to protocol detection. */
+enum { APP_PARSE_OK = 0, APP_PARSE_ERROR = -1, APP_PARSE_TUNNEL = 1 };
+
+/* One row per protocol (app-layer-list.c). No state: init/config builds globals. */
+typedef struct AppParserDesc {
+    const char *name;            // EVE and rule name
+    const char *const *aliases;  // other rule names, NULL-terminated (may be NULL)
+    AppProto proto;
+    uint8_t ipproto;             // 6 (TCP) or 17 (UDP)
+    uint8_t first_dir;           // APP_DIR_* that normally speaks first
+    const char *default_ports;   // detection-ports default ("80,8080")
+    const AppPattern *patterns;
+    uint32_t n_patterns;
+    /* Probing parser: looks at the start of a direction's data. */
+    int (*probe)(const uint8_t *data, uint32_t len, uint8_t dir);
+    /* Start-up: read app-layer.protocols.<name>.* / own config; 0 or VG_E*. */
+    int (*config)(const struct Conf *conf);
+    void (*deinit)(void);
+    /* Parser state of one flow; NULL on memcap or memory refusal. */
+    void *(*state_new)(AppFlow *af);
+    void (*state_free)(void *state);
+    /* Data of dir, any split. *consumed (tunnel only) as above. */
+    int (*parse)(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
+                 uint32_t *consumed);
+    /* Data missing in dir (length unknown). NULL: the parser stops for that direction. */
+    int (*gap)(AppFlow *af, void *state, uint8_t dir);
+    /* Data missing in dir, len bytes (TCP: the stream API gives the length). Preferred
+     * over gap when set; APP_PARSE_OK means the parser resynced (or will), anything else
+     * stops it for that direction. */
+    int (*gap_len)(AppFlow *af, void *state, uint8_t dir, uint32_t len);
+    /* No more data in dir (FIN, RST, flow end). May be NULL. */
+    void (*eof)(AppFlow *af, void *state, uint8_t dir);
+    /* Free one tx the framework is done with. */
+    void (*tx_free)(void *state, AppTx *tx);
+    uint8_t complete[2];         // progress values at which a tx is complete per direction
+    const char *const *events;   // event names (no proto prefix), index = parser-local id
+    bool events_upper;           // EVE anomaly writes them in upper case (Suricata's HTTP)
+    uint32_t n_events;
+    const AppBufferDef *buffers;
+    uint32_t n_buffers;
+    /* The EVE object of a tx ("http": {...}) into an open record. */
+    void (*log_json)(const Flow *f, const AppTx *tx, JsonBuf *jb);
+    /* Files of a tx (NULL when the protocol has none). */
+    const AppFile *(*tx_file_at)(const AppTx *tx, uint8_t dir, uint32_t idx);
+} AppParserDesc;
+
+/* The built-in rows (app-layer-list.c). */
+extern const AppParserDesc *const app_parser_rows[];
+extern const uint32_t app_parser_n_rows;
+const AppParserDesc *app_parser_row(AppProto p);
+
+/* Per-protocol settings and counters (app-layer.c). */
+enum { APP_ENABLED_NO = 0, APP_ENABLED_YES, APP_ENABLED_DETECTION_ONLY };
+
+typedef struct AppProtoCfg {
+    uint8_t enabled;             // APP_ENABLED_*
+    bool has_rules;              // app_layer_set_proto_inspected
+    uint32_t logger_mask;        // loggers that must log a tx before it is freed
+    uint64_t memcap_bytes;       // 0 = unlimited
+    uint32_t max_tx;             // live txs per flow; 0 = unlimited
+    uint8_t ports[65536 / 8];    // detection-ports bitmap (hint for probing order)
+    _Atomic uint64_t memuse;     // bytes charged now (any packet thread)
+    CounterId c_flows;
+    CounterId c_txs;
+    CounterId c_memcap;
+    CounterId c_errors;
+    CounterId c_gaps;
+} AppProtoCfg;
+
+AppProtoCfg *app_proto_cfg(AppProto p);
+
+/* Global settings (app-layer.c). */
+typedef struct AppLayerCfg {
+    uint32_t detect_max_bytes;   // give-up cap per direction
+    CounterId c_detect_giveup;
+    CounterId c_detect_mismatch;
+    CounterId c_flows_failed;
+    int storage_id;
+    void (*detect_state_free)(void *);
+} AppLayerCfg;
+extern AppLayerCfg g_app_cfg;
+
+/* The counter set of the packet thread running the app layer (set by the app-layer
+ * module's thread_init; NULL elsewhere, e.g. flow-end work in the flow manager). */
+extern _Thread_local CounterSet *app_tls_counters;
+static inline void app_count(CounterId id, uint64_t n)
+{
+    if (app_tls_counters != NULL) {
+        counters_add(app_tls_counters, id, n);
+    }
+}
+
+/* Event ids: base of a protocol's events in the global table. */
+int app_layer_event_base(AppProto p);
+
+/* Framework events (global names "applayer.<name>"). */
+enum {
+    APP_EV_MISMATCH_BOTH_DIRECTIONS = 0,
+    APP_EV_WRONG_DIRECTION_FIRST_DATA,
+    APP_EV_DETECT_PROTOCOL_ONLY_ONE_DIRECTION,
+    APP_EV_PROTO_DETECTION_SKIPPED,
+    APP_EV_NO_TLS_AFTER_STARTTLS,
+    APP_EV_UNEXPECTED_PROTOCOL,
+    APP_EV_N,
+};
+
+/* ---- per-flow state (app-layer-flow.c) ---- */
+
+#define APP_FLOW_EVENTS_MAX 8
+
+enum {
+    APP_DET_UNKNOWN = 0,         // still looking
+    APP_DET_DONE,                // proto found in this direction
+    APP_DET_FAILED,              // gave up
+};
+
+enum {
+    APP_FLOW_F_STOP_TS = 1u << 0,    // no more parsing toserver
+    APP_FLOW_F_STOP_TC = 1u << 1,
+    APP_FLOW_F_ERROR = 1u << 2,      // parser error: stopped both ways
+    APP_FLOW_F_EOF_TS = 1u << 3,
+    APP_FLOW_F_EOF_TC = 1u << 4,
+    APP_FLOW_F_GAP_TS = 1u << 5,
+    APP_FLOW_F_GAP_TC = 1u << 6,
+    APP_FLOW_F_MEMCAP = 1u << 7,
+    APP_FLOW_F_ENDED = 1u << 8,      // flow end: every tx forced done
+    APP_FLOW_F_TUNNEL = 1u << 9,     // the parser handed over (CONNECT/Upgrade)
+};
+
+struct AppFlow {
+    Flow *f;
+    const AppParserDesc *row;    // the parser running (NULL: detecting or none)
+    void *state;                 // the row's parser state
+    const AppParserDesc *old_row;   // the parser before a tunnel (CONNECT/Upgrade), kept
+    void *old_state;                // for its txs (APP_TX_F_OLD_PARSER) until the flow ends
+    AppProto proto_dir[2];       // detection result per direction
+    AppProto orig;               // protocol before a tunnel / change
+    uint8_t det[2];              // APP_DET_* per direction
+    uint16_t flags;              // APP_FLOW_F_*
+    uint8_t *held[2];            // undetected prefix per direction, replayed once known
+    uint32_t held_len[2];
+    uint32_t held_cap[2];
+    uint64_t seen[2];            // bytes seen per direction
+    uint64_t seen_tunnel[2];     // of which after a tunnel started
+    uint8_t n_events;
+    uint8_t n_events_logged;     // handed to EVE anomaly so far
+    uint8_t events[APP_FLOW_EVENTS_MAX];
+    AppTx **txs;                 // live txs, oldest first
+    uint32_t n_txs;
+    uint32_t cap_txs;
+    uint64_t next_tx_id;
+    uint64_t memuse;             // bytes charged to the protocol by this flow
+    uint32_t next_file_id;
+};
+
+/* The flow's app state, or NULL. Caller holds f->lock. */
+AppFlow *app_flow_get(const Flow *f);
+AppFlow *app_flow_get_or_new(Flow *f);
+void app_flow_free(void *af);
+
+/* Data into the app layer (stream subscriber, UDP). */
+void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len);
+void app_flow_gap(AppFlow *af, uint8_t dir);          // length unknown
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len);
+void app_flow_eof(AppFlow *af, uint8_t dir);
+/* Flow end: every tx forced done both ways. */
+void app_flow_end(AppFlow *af);
+/* Start of the app-layer module's turn on a packet: free finished txs, publish the
+ * pending updates as UPDATED flags. */
+void app_flow_packet_publish(AppFlow *af);
+
+/* Helpers for parsers. tx_new: allocates size bytes (zeroed, AppTx first), charged to the
+ * protocol's memcap, appended to the flow's tx list with the next id. NULL on memcap
+ * (counted, event-free: the parser stops) or when max-tx is reached. */
+AppTx *app_tx_new(AppFlow *af, size_t size);
+/* Mark tx changed in dir on this packet. */
+void app_tx_touch(AppTx *tx, uint8_t dir);
+/* Raise a parser-local event on tx (NULL: flow-level). */
+void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id);
+void app_flow_event(AppFlow *af, uint32_t framework_ev);
+/* Memcap accounting for parser allocations beyond the tx itself. */
+bool app_mem_charge(AppFlow *af, uint64_t bytes);
+void app_mem_release(AppFlow *af, uint64_t bytes);
+
+/* Detection (app-layer-detect-proto.c): the protocol data of dir looks like, or
+ * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */
+AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
+                          const uint8_t *data, uint32_t len, bool *need_more);
+
+#endif

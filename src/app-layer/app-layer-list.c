@@ -1,0 +1,10 @@
+/* The built-in app-layer parsers, one row each. Adding a protocol: one folder under
+ * src/app-layer/, one row here, one APP_PROTO_* value in app-layer.h. */
+#include "app-layer/app-layer-internal.h"
+
+extern const AppParserDesc app_parser_http;
+
+const AppParserDesc *const app_parser_rows[] = {
+    &app_parser_http,
+};
+const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -1,0 +1,104 @@
+/* The app-layer thread module (between "stream" and "detect") and the stream
+ * subscription. TCP data reaches the parsers from inside the stream stage, on the
+ * packet delivering it; this module then feeds UDP payloads, frees the txs everyone is
+ * done with and publishes this packet's changes as the txs' UPDATED flags. */
+#include "app-layer/app-layer.h"
+
+#include <pthread.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "runtime/module.h"
+#include "runtime/runtime.h"
+#include "stream/stream.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+static void on_stream(Flow *f, uint8_t dir, int note, const uint8_t *data, uint32_t len,
+                      void *user)
+{
+    (void)user;
+    AppFlow *af = note == STREAM_NOTE_DATA ? app_flow_get_or_new(f) : app_flow_get(f);
+    if (af == NULL) {
+        return;
+    }
+    switch (note) {
+    case STREAM_NOTE_DATA:
+        app_flow_data(af, dir, data, len);
+        break;
+    case STREAM_NOTE_GAP:
+        app_flow_gap_len(af, dir, len);
+        break;
+    case STREAM_NOTE_CLOSE:
+        app_flow_eof(af, dir);
+        break;
+    default:
+        break;
+    }
+}
+
+int app_layer_stream_attach(void)
+{
+    if (stream_subscribe(STREAM_DIR_TOSERVER, on_stream, NULL) < 0 ||
+        stream_subscribe(STREAM_DIR_TOCLIENT, on_stream, NULL) < 0) {
+        VG_ERROR("app-layer: cannot subscribe to the stream engine (too many subscribers)");
+        return VG_ERANGE;
+    }
+    return 0;
+}
+
+static bool have_udp_parsers(void)
+{
+    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
+        if (app_parser_rows[r]->ipproto == 17 && app_proto_cfg(app_parser_rows[r]->proto)->enabled) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int app_module_thread_init(ThreadVars *tv, void **data)
+{
+    app_tls_counters = tv->counters;
+    *data = NULL;
+    return TM_OK;
+}
+
+static int app_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    (void)tv;
+    (void)data;
+    Flow *f = p->flow;
+    if (f == NULL || g_app_cfg.storage_id < 0) {
+        return TM_OK;
+    }
+    pthread_mutex_lock(&f->lock);
+    AppFlow *af = app_flow_get(f);
+    if (p->l4 == PKT_L4_UDP && p->payload_len > 0 && have_udp_parsers()) {
+        af = af != NULL ? af : app_flow_get_or_new(f);
+        if (af != NULL) {
+            app_flow_data(af, (p->flags & PKT_F_TOSERVER) ? APP_DIR_TOSERVER : APP_DIR_TOCLIENT,
+                          p->payload, p->payload_len);
+        }
+    }
+    if (af != NULL) {
+        app_flow_packet_publish(af);
+    }
+    pthread_mutex_unlock(&f->lock);
+    return TM_OK;
+}
+
+static void app_module_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    (void)data;
+    app_tls_counters = NULL;
+}
+
+const TmModule tm_module_app_layer = {
+    .hdr = TM_MODULE_HDR,
+    .name = "app-layer",
+    .kind = TM_KIND_OTHER,
+    .thread_init = app_module_thread_init,
+    .process = app_module_process,
+    .thread_deinit = app_module_thread_deinit,
+};

@@ -1,0 +1,192 @@
+#ifndef VG_APP_LAYER_APP_LAYER_H
+#define VG_APP_LAYER_APP_LAYER_H
+
+/* The application layer: protocol detection on the reassembled stream (TCP,
+ * through the stream API) and on UDP payloads, per-protocol parsers that turn
+ * the bytes into transactions (txs) with a progress per direction, the
+ * buffers rules inspect, events, files, and the EVE object of each tx.
+ *
+ * Threads: app_layer_init/deinit and the start-up setters run before packets
+ * flow. Everything taking a Flow is called by the packet thread owning the
+ * flow with f->lock held. Details: src/app-layer/README.md. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow/flow-types.h"
+#include "util/util-json.h"
+
+struct Conf;
+struct ConfSchemaPart;
+
+typedef uint16_t AppProto;
+enum {
+    APP_PROTO_UNKNOWN = 0,
+    APP_PROTO_HTTP1 = 1,
+    APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
+    APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
+};
+
+/* "http" (the EVE name), "failed"; NULL for unknown ids (0 included). */
+const char *app_proto_name(AppProto p);
+/* "http", "http1" -> APP_PROTO_HTTP1; APP_PROTO_UNKNOWN (0) if we have no parser of that name. */
+AppProto app_proto_by_name(const char *name);
+/* True for names of protocols Suricata has, even if Vigil has no parser for them yet
+ * (rules naming those are refused with "unsupported protocol"). */
+bool app_proto_is_known_name(const char *name);
+
+enum { APP_DIR_TOSERVER = 0, APP_DIR_TOCLIENT = 1 };   // same values as STREAM_DIR_*
+
+enum {
+    APP_TX_F_UPDATED_TS = 1u << 0,    // parser changed this tx on the current packet (toserver)
+    APP_TX_F_UPDATED_TC = 1u << 1,
+    APP_TX_F_INSPECTED_TS = 1u << 2,  // detect is done with this direction (set by detect)
+    APP_TX_F_INSPECTED_TC = 1u << 3,
+    APP_TX_F_FORCE_DONE_TS = 1u << 4, // gap / depth / flow end: treat as complete
+    APP_TX_F_FORCE_DONE_TC = 1u << 5,
+    APP_TX_F_PENDING_TS = 1u << 6,    // internal: changed since the last packet was published
+    APP_TX_F_PENDING_TC = 1u << 7,
+    APP_TX_F_OLD_PARSER = 1u << 8,    // internal: made by the parser before a tunnel
+};
+
+#define APP_TX_EVENTS_MAX 16
+
+/* Common header: first member of every parser's transaction. */
+typedef struct AppTx {
+    uint64_t id;                 // 0, 1, 2... per flow, in creation order
+    uint8_t progress[2];         // per direction, parser-defined; complete at the row's value
+    uint32_t flags;              // APP_TX_F_*
+    uint32_t logged;             // bit per tx logger (output)
+    void *detect_state;          // owned by detect: freed through the registered callback
+    uint32_t n_events;           // events raised on this tx (may exceed APP_TX_EVENTS_MAX)
+    uint8_t events[APP_TX_EVENTS_MAX];  // ids from app_layer_event_find (first ones)
+    uint16_t n_files[2];         // files of this tx per direction (app_layer_tx_file_at)
+    AppProto proto;              // the tx's protocol (set by the app layer)
+    uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
+    uint8_t n_events_logged;     // internal: events already written as EVE anomaly records
+} AppTx;
+
+/* Flow-level queries. Caller holds f->lock. */
+AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto
+/* Per-direction detection results (APP_PROTO_UNKNOWN while undecided) and the protocol
+ * before a change (CONNECT/Upgrade tunnels); EVE writes app_proto_ts/_tc/_orig where they
+ * differ from app_proto. */
+AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir);
+AppProto app_layer_flow_proto_orig(const Flow *f);
+uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
+AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
+AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown
+bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);
+/* The tx's protocol (txs of a tunnelled protocol may follow those of the outer one). */
+AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx);
+/* Flow-level (not tx) app-layer events raised so far, e.g. detection mismatch. */
+uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids);
+
+/* Buffers: each protocol row lists its buffers; ids are global, fixed at start-up. */
+typedef struct AppBufferDef {
+    const char *name;            // "http.uri", "http.request_body", "file.data" ...
+    AppProto proto;
+    uint8_t dir;                 // APP_DIR_*
+    uint8_t progress;            // tx progress (in dir) from which the buffer is final;
+                                 // growing buffers (bodies) give their first progress and
+                                 // set is_growing
+    bool is_growing;             // bodies: content may grow across packets
+    /* Fills data and len with the buffer of tx (valid until the next call on this flow or
+     * the packet ends). False when the tx has no such buffer (yet). */
+    bool (*get)(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len);
+} AppBufferDef;
+int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
+/* The row of id; a name can have one row per protocol/direction: use
+ * app_layer_buffer_find_for to pick the one of a protocol and direction. */
+const AppBufferDef *app_layer_buffer_def(int id);
+int app_layer_buffer_find_for(const char *name, AppProto proto, uint8_t dir);
+uint32_t app_layer_buffer_count(void);
+
+/* Events: "http.request_field_missing_colon" style names (proto "." event name, as in
+ * Suricata's app-layer-event keyword), ids global (< 256). Flow-level events of the
+ * framework are "applayer.NAME", e.g. applayer.mismatch_protocol_both_directions. */
+int app_layer_event_find(const char *proto_dot_name);    // id >= 0 or VG_ENOENT
+const char *app_layer_event_name(int id);
+
+/* EVE anomaly records (output): the events raised on tx (NULL: the flow's own) since the
+ * last call; each is handed out once. Caller holds f->lock. */
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids);
+/* Suricata's anomaly fields of event id: the event as Suricata writes it (into out) and
+ * the layer ("proto_parser", or "proto_detect" for the framework's applayer.* events). */
+bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer);
+
+/* Detect registers once at start-up how to free AppTx.detect_state. */
+void app_layer_set_detect_state_free(void (*free_fn)(void *));
+/* Detect tells the app layer whether rules exist for a protocol (fixed at rule build); txs
+ * of protocols without rules do not wait for INSPECTED flags before being freed. */
+void app_layer_set_proto_inspected(AppProto p, bool has_rules);
+
+/* Output declares at start-up which tx loggers (bits of AppTx.logged) are enabled per
+ * protocol: a tx is freed only once each of them set its bit (or the flow ended). */
+void app_layer_set_proto_logged(AppProto p, uint32_t logger_bit, bool enabled);
+
+/* Output: write the protocol's EVE object of a tx ("http": {...}) into jb, for alerts
+ * (tx_id) and the protocol's own records. False when the tx is gone. */
+bool app_layer_tx_log_json(const Flow *f, uint64_t tx_id, JsonBuf *jb);
+
+/* ---- files ------------------------------------------------------------- */
+
+enum { APP_FILE_OPEN = 0, APP_FILE_CLOSED, APP_FILE_TRUNCATED, APP_FILE_ERROR };
+enum {
+    APP_FILE_F_MD5 = 1u << 0,      // md5/sha1/sha256 valid (file closed, hashing enabled)
+    APP_FILE_F_SHA1 = 1u << 1,
+    APP_FILE_F_SHA256 = 1u << 2,
+    APP_FILE_F_MAGIC = 1u << 3,    // magic valid
+    APP_FILE_F_STORE = 1u << 4,    // filestore asked for this file
+    APP_FILE_F_STORED = 1u << 5,   // written to the filestore directory
+    APP_FILE_F_LOGGED = 1u << 6,   // fileinfo record written
+    APP_FILE_F_GAP = 1u << 7,      // data missing
+};
+
+typedef struct AppFile {
+    uint32_t file_id;            // per flow, from 1
+    uint8_t dir;                 // APP_DIR_* the file travels in
+    uint8_t state;               // APP_FILE_*
+    uint16_t flags;              // APP_FILE_F_*
+    const uint8_t *name;         // as sent (may be NULL); valid while the tx lives
+    uint32_t name_len;
+    uint64_t size;               // bytes seen so far
+    uint8_t md5[16];
+    uint8_t sha1[20];
+    uint8_t sha256[32];
+    const char *magic;           // libmagic description (APP_FILE_F_MAGIC)
+    /* The data window detect may still inspect: data_offset is the file offset of data[0]. */
+    const uint8_t *data;
+    uint32_t data_len;
+    uint64_t data_offset;
+} AppFile;
+
+/* Files of tx in dir, oldest first. NULL past the end. Caller holds f->lock. */
+const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
+                                    uint32_t idx);
+/* filestore: ask that a file (or all files of tx in dir when file is NULL) be stored. */
+void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file);
+/* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
+ * eve fileinfo with hashes enabled asks for them too. */
+void app_layer_files_need(uint32_t flags);
+
+/* ---- engine ------------------------------------------------------------ */
+
+/* Start-up: reads app-layer.*, libhtp.* and outputs' http/files settings from conf
+ * (NULL: defaults), registers counters, flow storage and the stream subscriptions.
+ * Returns 0 or VG_EINVAL (message names the key) / VG_ENOMEM. */
+int app_layer_init(const struct Conf *conf) __attribute__((warn_unused_result));
+/* After stream_init (which resets the subscriber list): subscribe to both directions. */
+int app_layer_stream_attach(void) __attribute__((warn_unused_result));
+/* Flow end (flow manager, shutdown), before detection's last pass and the flow record:
+ * feeds nothing, forces every tx done. Caller holds f->lock or owns f. */
+void app_layer_flow_end(Flow *f);
+void app_layer_deinit(void);
+/* The HTTP options (libhtp.default-config.*) as a part of the config schema. */
+extern const struct ConfSchemaPart app_layer_http_conf_schema;
+/* --list-app-layer-protos */
+void app_layer_list_protos_print(void);
+/* True when the protocol's parser runs (enabled: yes); detection-only: false. */
+bool app_layer_proto_enabled(AppProto p);
+
+#endif

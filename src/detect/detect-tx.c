@@ -1,0 +1,803 @@
+/* Per-transaction inspection of app-layer rules (SIG_F_APP_TX).
+ *
+ * Build: every tx rule gets a dense index; its fast pattern goes into the
+ * prefilter of the registry row (buffer, protocol, direction) it can be found
+ * in, once per direction the rule is inspected in, with the id
+ * key = tx_idx * 2 + dir. Rules without a usable fast pattern are listed per
+ * protocol and direction and always evaluated.
+ *
+ * Runtime, on a packet whose flow has transactions: for every tx the parser
+ * updated in a direction (every tx at flow end), each buffer row of that
+ * direction that became ready, or grew, is fetched and scanned once; hits are
+ * kept in the tx's detect state as candidates until decided. Candidates and
+ * rules without fast pattern are then evaluated in rule order: a rule is
+ * decided when it matches (alert once per tx) or fails on buffers that can no
+ * longer change; otherwise it waits for the next update. A rule needing
+ * buffers of both directions is evaluated with the response.
+ *
+ * Caller holds the flow lock; nothing is allocated per packet except a tx's
+ * state when the tx is first inspected (freed with the tx by the app layer). */
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app-layer/app-layer.h"
+#include "detect/detect-internal.h"
+#include "flow/flow-types.h"
+#include "util/util-error.h"
+
+#define TX_PROTOS APP_PROTO_MAX_BUILTIN
+
+struct DetectTxEngine {
+    uint32_t n_tx;                     // tx rules
+    uint32_t *tx_sig;                  // tx_idx -> signature num
+    uint32_t n_rows;                   // registry rows
+    DetectPrefilter **row_pf;          // per row, NULL without fast patterns
+    uint32_t *row_overlap;             // longest pattern - 1 (growing buffers rescan that)
+    uint32_t *rows[TX_PROTOS][2];      // rows with a prefilter per protocol and direction
+    uint32_t n_row_list[TX_PROTOS][2];
+    uint32_t *nofp[TX_PROTOS][2];      // tx_idx ascending
+    uint32_t n_nofp[TX_PROTOS][2];
+};
+
+typedef struct DetectTxThread {
+    uint8_t *xbuf[2];                  // transform scratch (grows, kept)
+    uint32_t xcap[2];
+    uint32_t *eval;                    // keys to evaluate this pass
+    uint32_t *hits;                    // keys from one scan
+    uint32_t n_hits;
+    Packet sv;                         // the packet turned into the data's direction
+} DetectTxThread;
+
+typedef struct DetectTxState {
+    uint64_t gen;                      // build_gen of the rule set the bits index (an address
+                                       // could be reused by the next set after a reload)
+    uint8_t *done;                     // bit per key: decided
+    uint32_t *cand;                    // keys found by a prefilter, not yet decided (sorted)
+    uint32_t n_cand;
+    uint32_t cap_cand;
+    uint32_t *scanned_len;             // per row: bytes scanned so far
+    uint8_t *scanned_final;            // per row: scanned in its final state
+    uint8_t pending;                   // bit per direction: updated on a packet of the other
+                                       // direction, inspected on the next one of its own
+} DetectTxState;
+
+enum { EVAL_WAIT = 0, EVAL_MATCH, EVAL_FAIL };
+
+/* ---- build -------------------------------------------------------------- */
+
+void detect_tx_engine_free(DetectEngine *de)
+{
+    DetectTxEngine *te = de->tx;
+    if (te == NULL) {
+        return;
+    }
+    for (uint32_t r = 0; r < te->n_rows; r++) {
+        detect_prefilter_free(te->row_pf[r]);
+    }
+    for (int p = 0; p < TX_PROTOS; p++) {
+        for (int d = 0; d < 2; d++) {
+            free(te->rows[p][d]);
+            free(te->nofp[p][d]);
+        }
+    }
+    free(te->row_pf);
+    free(te->row_overlap);
+    free(te->tx_sig);
+    free(te);
+    de->tx = NULL;
+}
+
+/* The app list holding s's fast pattern, NULL when it is elsewhere. */
+static const DetectAppList *fp_list(const Signature *s)
+{
+    if (s->fp == NULL || (s->fp->flags & DETECT_CONTENT_NEGATED)) {
+        return NULL;
+    }
+    for (uint16_t i = 0; i < s->app->n_lists; i++) {
+        const DetectMatchList *l = &s->app->lists[i].ml;
+        for (uint16_t j = 0; j < l->n; j++) {
+            if (l->m[j].ctx == s->fp) {
+                return &s->app->lists[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int list_push(uint32_t **arr, uint32_t *n, uint32_t v)
+{
+    uint32_t *a = realloc(*arr, (*n + 1) * sizeof(uint32_t));
+    if (a == NULL) {
+        return VG_ENOMEM;
+    }
+    a[(*n)++] = v;
+    *arr = a;
+    return 0;
+}
+
+static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d)
+{
+    DetectTxEngine *te = de->tx;
+    int row = al->row[d] >= 0 ? al->row[d] : al->row[d ^ 1];
+    if (row < 0 || (uint32_t)row >= te->n_rows) {
+        return VG_EINVAL;
+    }
+    if (te->row_pf[row] == NULL) {
+        te->row_pf[row] = detect_prefilter_new(de->mpm_algo);
+        if (te->row_pf[row] == NULL) {
+            return VG_ENOMEM;
+        }
+    }
+    const DetectContent *fp = s->fp;
+    if (fp->fp_len > te->row_overlap[row]) {
+        te->row_overlap[row] = fp->fp_len;
+    }
+    return detect_prefilter_add(te->row_pf[row], fp->pat + fp->fp_off, fp->fp_len,
+                                (fp->flags & DETECT_CONTENT_NOCASE) != 0,
+                                s->app->tx_idx * 2u + d);
+}
+
+static int add_rule(DetectEngine *de, Signature *s)
+{
+    DetectTxEngine *te = de->tx;
+    if (s->alproto >= TX_PROTOS) {
+        return 0;  // a protocol without a parser here: never inspected
+    }
+    s->app->tx_idx = te->n_tx;
+    int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
+    const DetectAppList *al = fp_list(s);
+    if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
+        al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
+    }
+    for (uint8_t d = 0; d < 2 && rc == 0; d++) {
+        if (!(s->app->dirs & (1u << d))) {
+            continue;
+        }
+        if (al != NULL) {
+            rc = add_fp(de, s, al, d);
+        } else {
+            rc = list_push(&te->nofp[s->alproto][d], &te->n_nofp[s->alproto][d],
+                           s->app->tx_idx);
+        }
+    }
+    return rc;
+}
+
+static int compile_rows(DetectTxEngine *te)
+{
+    int rc = 0;
+    for (uint32_t r = 0; r < te->n_rows && rc == 0; r++) {
+        const AppBufferDef *def = app_layer_buffer_def((int)r);
+        if (te->row_pf[r] == NULL || def == NULL || def->proto >= TX_PROTOS || def->dir > 1) {
+            continue;
+        }
+        te->row_overlap[r] = te->row_overlap[r] > 0 ? te->row_overlap[r] - 1 : 0;
+        rc = detect_prefilter_compile(te->row_pf[r]);
+        if (rc == 0) {
+            rc = list_push(&te->rows[def->proto][def->dir], &te->n_row_list[def->proto][def->dir],
+                           r);
+        }
+    }
+    return rc;
+}
+
+/* File properties rules look at: hashes (filemd5, ...) and magic. */
+static uint32_t files_needed(const DetectEngine *de)
+{
+    uint32_t need = 0;
+    for (uint32_t i = 0; i < de->n_sigs; i++) {
+        const Signature *s = de->sigs[i];
+        if (!(s->flags & SIG_F_APP_TX)) {
+            continue;
+        }
+        need |= s->lists[DETECT_LIST_FILE_MAGIC].n > 0 ? APP_FILE_F_MAGIC : 0;
+        const DetectMatchList *l = &s->app->file_ml;
+        for (uint16_t k = 0; k < l->n; k++) {
+            const char *n = l->m[k].kw->name;
+            need |= strcmp(n, "filemd5") == 0 ? APP_FILE_F_MD5 : 0;
+            need |= strcmp(n, "filesha1") == 0 ? APP_FILE_F_SHA1 : 0;
+            need |= strcmp(n, "filesha256") == 0 ? APP_FILE_F_SHA256 : 0;
+        }
+        need |= (s->flags & SIG_F_FILESTORE) ? APP_FILE_F_STORE : 0;
+    }
+    return need;
+}
+
+int detect_tx_build(DetectEngine *de)
+{
+    static _Atomic uint64_t next_gen = 1;  // engines are built one at a time, any thread
+    de->build_gen = atomic_fetch_add(&next_gen, 1);
+    bool has_rules[TX_PROTOS] = { false };
+    de->tx = calloc(1, sizeof(DetectTxEngine));
+    if (de->tx == NULL) {
+        return VG_ENOMEM;
+    }
+    DetectTxEngine *te = de->tx;
+    te->n_rows = app_layer_buffer_count();
+    te->row_pf = calloc(te->n_rows + 1, sizeof(DetectPrefilter *));
+    te->row_overlap = calloc(te->n_rows + 1, sizeof(uint32_t));
+    int rc = te->row_pf != NULL && te->row_overlap != NULL ? 0 : VG_ENOMEM;
+    for (uint32_t i = 0; i < de->n_sigs && rc == 0; i++) {
+        Signature *s = de->sigs[i];
+        if (s->flags & SIG_F_APP_TX) {
+            rc = add_rule(de, s);
+            has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
+        }
+        if (s->flags & SIG_F_PD_ONLY) {
+            de->has_app_pkt_rules = true;
+        }
+        for (uint16_t k = 0; k < s->lists[DETECT_LIST_MATCH].n; k++) {
+            if (strcmp(s->lists[DETECT_LIST_MATCH].m[k].kw->name, "app-layer-event") == 0) {
+                de->has_app_pkt_rules = true;
+            }
+        }
+    }
+    if (rc == 0) {
+        rc = compile_rows(te);
+    }
+    if (rc != 0) {
+        detect_tx_engine_free(de);
+        return rc;
+    }
+    app_layer_set_detect_state_free(detect_tx_state_free);
+    app_layer_files_need(files_needed(de));
+    for (AppProto p = 1; p < TX_PROTOS; p++) {
+        app_layer_set_proto_inspected(p, has_rules[p]);
+    }
+    return 0;
+}
+
+/* ---- per thread --------------------------------------------------------- */
+
+int detect_tx_thread_init(DetectThread *dt)
+{
+    const DetectTxEngine *te = dt->de->tx;
+    if (te == NULL) {
+        return 0;
+    }
+    DetectTxThread *tt = calloc(1, sizeof(*tt));
+    if (tt == NULL) {
+        return VG_ENOMEM;
+    }
+    dt->tx = tt;
+    tt->eval = malloc((te->n_tx * 2 + 1) * sizeof(uint32_t));
+    tt->hits = malloc((te->n_tx * 2 + 1) * sizeof(uint32_t));
+    if (tt->eval == NULL || tt->hits == NULL) {
+        return VG_ENOMEM;
+    }
+    for (uint32_t r = 0; r < te->n_rows; r++) {
+        if (te->row_pf[r] != NULL && detect_prefilter_prepare(dt->pf_scratch, te->row_pf[r]) != 0) {
+            return VG_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+void detect_tx_thread_free(DetectThread *dt)
+{
+    if (dt->tx != NULL) {
+        free(dt->tx->eval);
+        free(dt->tx->hits);
+        free(dt->tx->xbuf[0]);
+        free(dt->tx->xbuf[1]);
+        free(dt->tx);
+        dt->tx = NULL;
+    }
+}
+
+/* ---- tx state ----------------------------------------------------------- */
+
+void detect_tx_state_free(void *state)
+{
+    DetectTxState *st = state;
+    if (st != NULL) {
+        free(st->done);
+        free(st->cand);
+        free(st->scanned_len);
+        free(st->scanned_final);
+        free(st);
+    }
+}
+
+/* The tx's state for this rule set (a state made by another set is reset). */
+static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
+{
+    DetectTxState *st = tx->detect_state;
+    if (st != NULL && st->gen == de->build_gen) {
+        return st;
+    }
+    detect_tx_state_free(st);
+    tx->detect_state = NULL;
+    const DetectTxEngine *te = de->tx;
+    st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return NULL;
+    }
+    st->gen = de->build_gen;
+    st->done = calloc(te->n_tx / 4 + 1, 1);
+    st->scanned_len = calloc(te->n_rows + 1, sizeof(uint32_t));
+    st->scanned_final = calloc(te->n_rows + 1, 1);
+    if (st->done == NULL || st->scanned_len == NULL || st->scanned_final == NULL) {
+        detect_tx_state_free(st);
+        return NULL;
+    }
+    tx->detect_state = st;
+    return st;
+}
+
+static bool is_done(const DetectTxState *st, uint32_t key)
+{
+    return (st->done[key / 8] & (1u << (key % 8))) != 0;
+}
+
+static void set_done(DetectTxState *st, uint32_t key)
+{
+    st->done[key / 8] |= (uint8_t)(1u << (key % 8));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a;
+    uint32_t y = *(const uint32_t *)b;
+    return x < y ? -1 : (x > y);
+}
+
+/* Adds the thread's hits to the tx's candidates (sorted, unique). */
+static void cand_merge(DetectTxState *st, DetectTxThread *tt)
+{
+    if (tt->n_hits == 0) {
+        return;
+    }
+    uint32_t need = st->n_cand + tt->n_hits;
+    if (need > st->cap_cand) {
+        uint32_t cap = need * 2;
+        uint32_t *c = realloc(st->cand, cap * sizeof(uint32_t));
+        if (c == NULL) {
+            return;  // the candidates of this scan are lost: counted as no match
+        }
+        st->cand = c;
+        st->cap_cand = cap;
+    }
+    memcpy(st->cand + st->n_cand, tt->hits, tt->n_hits * sizeof(uint32_t));
+    st->n_cand = need;
+    qsort(st->cand, st->n_cand, sizeof(uint32_t), cmp_u32);
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < st->n_cand; i++) {
+        if (w == 0 || st->cand[w - 1] != st->cand[i]) {
+            st->cand[w++] = st->cand[i];
+        }
+    }
+    st->n_cand = w;
+    tt->n_hits = 0;
+}
+
+/* ---- readiness of buffers ----------------------------------------------- */
+
+static bool dir_complete(const Flow *f, const AppTx *tx, uint8_t dir)
+{
+    uint32_t forced = dir == APP_DIR_TOSERVER ? APP_TX_F_FORCE_DONE_TS : APP_TX_F_FORCE_DONE_TC;
+    return (tx->flags & forced) || app_layer_tx_complete(f, tx, dir);
+}
+
+/* Whether def can be read now, and whether what is read is final. */
+static bool buffer_ready(const Flow *f, const AppTx *tx, const AppBufferDef *def, bool *is_final)
+{
+    bool complete = dir_complete(f, tx, def->dir);
+    *is_final = complete || !def->is_growing;
+    return complete || tx->progress[def->dir] >= def->progress;
+}
+
+/* ---- prefilter ---------------------------------------------------------- */
+
+typedef struct HitCtx {
+    DetectTxThread *tt;
+    const DetectTxState *st;
+} HitCtx;
+
+static void on_hit(uint32_t key, void *user)
+{
+    HitCtx *h = user;
+    if (!is_done(h->st, key)) {
+        h->tt->hits[h->tt->n_hits++] = key;
+    }
+}
+
+static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, AppProto proto,
+                           uint8_t dir, DetectTxState *st)
+{
+    const DetectTxEngine *te = dt->de->tx;
+    DetectTxThread *tt = dt->tx;
+    HitCtx h = { tt, st };
+    for (uint32_t i = 0; i < te->n_row_list[proto][dir]; i++) {
+        uint32_t row = te->rows[proto][dir][i];
+        const AppBufferDef *def = app_layer_buffer_def((int)row);
+        bool is_final;
+        if (st->scanned_final[row] || def == NULL || !buffer_ready(f, tx, def, &is_final)) {
+            continue;
+        }
+        const uint8_t *data = NULL;
+        uint32_t len = 0;
+        if (!def->get(f, tx, &data, &len)) {
+            st->scanned_final[row] = is_final;
+            continue;
+        }
+        uint32_t from = st->scanned_len[row];
+        if (len > from || (from == 0 && len > 0)) {
+            from = from > te->row_overlap[row] ? from - te->row_overlap[row] : 0;
+            if (from > len) {
+                from = 0;  // the buffer was replaced by a shorter one: scan it all
+            }
+            detect_prefilter_scan(te->row_pf[row], dt->pf_scratch, data + from, len - from,
+                                  on_hit, &h);
+            st->scanned_len[row] = len;
+        }
+        st->scanned_final[row] = is_final;
+        cand_merge(st, tt);
+    }
+}
+
+/* ---- evaluation --------------------------------------------------------- */
+
+/* sv: p as the data of dir (tuple and direction flags turned when p flows the
+ * other way, as stream views are). */
+static bool orient(const Packet *p, uint8_t dir, Packet *sv)
+{
+    bool want_ts = dir == APP_DIR_TOSERVER;
+    bool reversed = want_ts != ((p->flags & PKT_F_TOSERVER) != 0);
+    *sv = *p;
+    if (reversed) {
+        sv->src = p->dst;
+        sv->dst = p->src;
+        sv->sp = p->dp;
+        sv->dp = p->sp;
+        sv->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
+        sv->flags |= want_ts ? PKT_F_TOSERVER : PKT_F_TOCLIENT;
+    }
+    if (p->flow != NULL && ((const Flow *)p->flow)->state >= FLOW_STATE_ESTABLISHED) {
+        sv->flow_state = FLOW_STATE_ESTABLISHED;
+    }
+    return reversed;
+}
+
+static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
+                      uint8_t dir)
+{
+    int res = EVAL_MATCH;
+    for (uint16_t i = 0; i < s->app->n_lists; i++) {
+        const DetectAppList *al = &s->app->lists[i];
+        int row = al->row[dir] >= 0 ? al->row[dir] : al->row[dir ^ 1];
+        const AppBufferDef *def = app_layer_buffer_def(row);
+        bool is_final;
+        if (def == NULL) {
+            return EVAL_FAIL;
+        }
+        if (!buffer_ready(f, tx, def, &is_final)) {
+            res = EVAL_WAIT;
+            continue;
+        }
+        const uint8_t *data = NULL;
+        uint32_t len = 0;
+        bool exists = def->get(f, tx, &data, &len);
+        bool ok = exists;
+        if (!exists && al->absent != DETECT_ABSENT_NONE) {
+            if (!is_final) {
+                res = EVAL_WAIT;  // may still appear
+            }
+            continue;
+        }
+        if (exists && al->absent == DETECT_ABSENT_ONLY) {
+            ok = false;
+        }
+        if (ok && al->n_xform > 0) {
+            ok = detect_xform_apply(al->xform, al->xarg, al->n_xform, data, len, dt->tx->xbuf,
+                                    dt->tx->xcap, &data, &len);
+        }
+        ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
+        if (dt->recursion_hit) {
+            counters_incr(dt->counters, dt->c_recursion);
+        }
+        if (!ok && is_final) {
+            return EVAL_FAIL;
+        }
+        if (!ok) {
+            res = EVAL_WAIT;
+        }
+    }
+    return res;
+}
+
+static int eval_tx_keywords(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
+                            uint8_t dir)
+{
+    const DetectMatchList *l = &s->app->tx_ml;
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (!l->m[i].kw->tx_match(dt, f, tx, dir, l->m[i].ctx)) {
+            return dir_complete(f, tx, dir) ? EVAL_FAIL : EVAL_WAIT;
+        }
+    }
+    return EVAL_MATCH;
+}
+
+/* One file against the rule's name/magic lists and file keywords. *is_final:
+ * the answer can't change any more. */
+static bool file_matches(DetectThread *dt, const Signature *s, const AppFile *file,
+                         bool *is_final)
+{
+    bool closed = file->state != APP_FILE_OPEN;
+    *is_final = closed;
+    if (s->lists[DETECT_LIST_FILE_NAME].n > 0) {
+        *is_final = true;  // the name is known when the file starts
+        if (file->name == NULL ||
+            !detect_inspect_payload(dt, s, DETECT_LIST_FILE_NAME, file->name, file->name_len)) {
+            return false;
+        }
+        *is_final = closed;
+    }
+    if (s->lists[DETECT_LIST_FILE_MAGIC].n > 0) {
+        const char *m = (file->flags & APP_FILE_F_MAGIC) ? file->magic : NULL;
+        if (m == NULL || !detect_inspect_payload(dt, s, DETECT_LIST_FILE_MAGIC,
+                                                 (const uint8_t *)m, (uint32_t)strlen(m))) {
+            *is_final = closed || m != NULL;
+            return false;
+        }
+    }
+    const DetectMatchList *l = &s->app->file_ml;
+    for (uint16_t i = 0; i < l->n; i++) {
+        bool fin = true;
+        if (!l->m[i].kw->file_match(dt, file, l->m[i].ctx, &fin)) {
+            *is_final = fin;
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool has_file_checks(const Signature *s)
+{
+    return s->app->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+           s->lists[DETECT_LIST_FILE_MAGIC].n > 0;
+}
+
+/* File checks: all of them on one file of the tx in the rule's directions. */
+static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
+                      uint8_t dir)
+{
+    if (!has_file_checks(s)) {
+        return EVAL_MATCH;
+    }
+    bool all_final = true;
+    for (uint8_t fd = 0; fd < 2; fd++) {
+        if (!(s->app->file_dirs & (1u << fd)) || (fd != dir && !s->app->is_mixed)) {
+            continue;
+        }
+        const AppFile *file;
+        for (uint32_t k = 0; (file = app_layer_tx_file_at(f, tx, fd, k)) != NULL; k++) {
+            bool is_final = true;
+            if (file_matches(dt, s, file, &is_final)) {
+                return EVAL_MATCH;
+            }
+            all_final = all_final && is_final;
+        }
+        all_final = all_final && dir_complete(f, tx, fd);
+    }
+    return all_final ? EVAL_FAIL : EVAL_WAIT;
+}
+
+static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
+                     uint8_t dir, Packet *sv, AppProto proto)
+{
+    if (s->alproto != proto || !detect_sig_header_ok(s, sv)) {
+        return EVAL_FAIL;
+    }
+    if (!detect_sig_match_list_ok(dt, sv, s)) {
+        return dir_complete(f, tx, dir) ? EVAL_FAIL : EVAL_WAIT;
+    }
+    int r = eval_lists(dt, s, f, tx, dir);
+    if (r == EVAL_FAIL) {
+        return r;
+    }
+    int t = eval_tx_keywords(dt, s, f, tx, dir);
+    if (t != EVAL_MATCH) {
+        return t == EVAL_FAIL ? EVAL_FAIL : EVAL_WAIT;
+    }
+    int fl = eval_files(dt, s, f, tx, dir);
+    if (fl != EVAL_MATCH) {
+        return fl == EVAL_FAIL && r == EVAL_MATCH ? EVAL_FAIL : EVAL_WAIT;
+    }
+    if (r == EVAL_MATCH && s->lists[DETECT_LIST_PMATCH].n > 0) {
+        bool ok = sv->payload_len > 0 &&
+                  detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, sv->payload, sv->payload_len);
+        r = ok ? EVAL_MATCH : EVAL_WAIT;
+    }
+    return r;
+}
+
+/* The keys to evaluate for (proto, dir): candidates of dir merged with the
+ * rules without fast pattern, ascending (rule order). */
+static uint32_t collect_eval(const DetectTxEngine *te, const DetectTxState *st,
+                             DetectTxThread *tt, AppProto proto, uint8_t dir)
+{
+    uint32_t n = 0;
+    uint32_t i = 0;
+    uint32_t j = 0;
+    const uint32_t *nofp = te->nofp[proto][dir];
+    uint32_t n_nofp = te->n_nofp[proto][dir];
+    while (i < st->n_cand || j < n_nofp) {
+        uint32_t a = UINT32_MAX;
+        while (i < st->n_cand && (st->cand[i] & 1u) != dir) {
+            i++;
+        }
+        if (i < st->n_cand) {
+            a = st->cand[i];
+        }
+        uint32_t b = j < n_nofp ? nofp[j] * 2u + dir : UINT32_MAX;
+        if (a == UINT32_MAX && b == UINT32_MAX) {
+            break;
+        }
+        uint32_t k = a < b ? a : b;
+        i += a == k;
+        j += b == k;
+        if (!is_done(st, k)) {
+            tt->eval[n++] = k;
+        }
+    }
+    return n;
+}
+
+static void cand_compact(DetectTxState *st)
+{
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < st->n_cand; i++) {
+        if (!is_done(st, st->cand[i])) {
+            st->cand[w++] = st->cand[i];
+        }
+    }
+    st->n_cand = w;
+}
+
+typedef struct TxPass {
+    Packet *p;
+    PacketAlerts *pa;
+    const Flow *f;
+    AppTx *tx;
+    AppProto proto;
+    uint8_t dir;
+} TxPass;
+
+static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
+{
+    Packet *sv = &dt->tx->sv;
+    bool reversed = orient(tp->p, tp->dir, sv);
+    dt->alert_flags = (uint8_t)(PACKET_ALERT_F_TX | (reversed ? PACKET_ALERT_F_REVERSED : 0));
+    dt->alert_tx_id = tp->tx->id;
+    bool stop = detect_on_match(dt, sv, tp->pa, s);
+    if (s->flags & SIG_F_FILESTORE) {
+        for (uint8_t d = 0; d < 2; d++) {
+            if (s->app->file_dirs & (1u << d)) {
+                app_layer_file_request_store((Flow *)tp->f, tp->tx, d, NULL);
+            }
+        }
+    }
+    dt->alert_flags = 0;
+    dt->alert_tx_id = 0;
+    tp->p->flags |= sv->flags & (PKT_F_DROP | PKT_F_ALERTED);
+    return stop;
+}
+
+static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
+{
+    const DetectEngine *de = dt->de;
+    const DetectTxEngine *te = de->tx;
+    DetectTxState *st = tx_state(de, tp->tx);
+    if (st == NULL) {
+        return false;
+    }
+    prefilter_rows(dt, tp->f, tp->tx, tp->proto, tp->dir, st);
+    uint32_t n = collect_eval(te, st, dt->tx, tp->proto, tp->dir);
+    counters_add(dt->counters, dt->c_inspected, n);
+    bool stop = false;
+    for (uint32_t i = 0; i < n && !stop; i++) {
+        uint32_t key = dt->tx->eval[i];
+        const Signature *s = de->sigs[te->tx_sig[key / 2]];
+        orient(tp->p, tp->dir, &dt->tx->sv);
+        int r = eval_rule(dt, s, tp->f, tp->tx, tp->dir, &dt->tx->sv, tp->proto);
+        if (r == EVAL_WAIT) {
+            continue;
+        }
+        set_done(st, key);
+        if (r == EVAL_MATCH) {
+            set_done(st, key ^ 1u);  // once per tx, whichever side matched
+            stop = alert_tx(dt, tp, s);
+        }
+    }
+    cand_compact(st);
+    return stop;
+}
+
+static bool has_rules_for(const DetectTxEngine *te, AppProto proto, uint8_t dir)
+{
+    return te->n_row_list[proto][dir] > 0 || te->n_nofp[proto][dir] > 0 ||
+           te->n_row_list[proto][dir ^ 1] > 0;  // mixed rules keep candidates from the other side
+}
+
+/* Whether direction d of tx is to be inspected on this packet. As in Suricata,
+ * a direction's transactions are inspected on packets of that direction: data
+ * parsed on a packet of the other direction (IDS mode: the acknowledgement) waits
+ * for the next one, or for the flow end. */
+static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, uint8_t pdir,
+                bool is_flow_end)
+{
+    uint32_t upd = d == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
+    uint32_t done = d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+    if ((tx->flags & done) || !has_rules_for(de->tx, proto, d)) {
+        return false;
+    }
+    DetectTxState *st = tx->detect_state;
+    bool pending = st != NULL && st->gen == de->build_gen && (st->pending & (1u << d));
+    if (is_flow_end) {
+        return true;
+    }
+    if (d != pdir) {
+        if ((tx->flags & upd) && (st = tx_state(de, tx)) != NULL) {
+            st->pending |= (uint8_t)(1u << d);
+        }
+        return false;
+    }
+    return (tx->flags & upd) || pending;
+}
+
+bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end)
+{
+    const DetectTxEngine *te = dt->de->tx;
+    Flow *f = p->flow;
+    if (te == NULL || te->n_tx == 0 || f == NULL || dt->tx == NULL) {
+        return false;
+    }
+    AppProto fp = app_layer_flow_proto(f);
+    if (fp == APP_PROTO_UNKNOWN || fp == APP_PROTO_FAILED) {
+        return false;
+    }
+    uint8_t pdir = (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx == NULL) {
+            break;
+        }
+        AppProto proto = app_layer_tx_proto(f, tx);
+        for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
+            if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
+                continue;
+            }
+            DetectTxState *st = tx->detect_state;
+            if (st != NULL) {
+                st->pending &= (uint8_t)~(1u << d);
+            }
+            TxPass tp = { p, pa, f, tx, proto, d };
+            if (inspect_tx_dir(dt, &tp)) {
+                return true;
+            }
+            if (dir_complete(f, tx, d) || is_flow_end) {
+                tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS
+                                                   : APP_TX_F_INSPECTED_TC;
+            }
+        }
+    }
+    return false;
+}
+
+void detect_tx_flow_passed(Flow *f)
+{
+    if (app_layer_flow_proto(f) == APP_PROTO_UNKNOWN) {
+        return;
+    }
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL) {
+            tx->flags |= APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC;
+        }
+    }
+}

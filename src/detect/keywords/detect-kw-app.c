@@ -1,0 +1,239 @@
+/* App-layer keywords on the flow and its transactions:
+ *
+ * app-layer-protocol:[!]name[,mode]: the protocol the app layer detected.
+ *   mode: direction (default: the packet's direction), to_server, to_client,
+ *   either, final (the flow's protocol), original (before a change). Also
+ *   "failed" (detection gave up) and "unknown". Names of protocols Suricata
+ *   has but Vigil does not parse are accepted: such a flow is never that
+ *   protocol. A rule with no payload and this keyword matches on the packet
+ *   on which detection ended (SIG_F_PD_ONLY), once per direction.
+ *
+ * app-layer-event:proto.name: an event the parser raised on the transaction
+ *   (tx keyword); applayer.name / applayer_name: flow-level events of the
+ *   framework, matched on the packet that raised them. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app-layer/app-layer.h"
+#include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
+#include "flow/flow-types.h"
+#include "util/util-error.h"
+
+enum { ALP_DIRECTION = 0, ALP_TOSERVER, ALP_TOCLIENT, ALP_EITHER, ALP_FINAL, ALP_ORIGINAL };
+
+typedef struct DetectAlProto {
+    AppProto proto;                    // 0 with is_unparsed: a protocol we can't detect
+    bool is_unparsed;
+    bool is_negated;
+    uint8_t mode;
+} DetectAlProto;
+
+static bool proto_is(const DetectAlProto *a, AppProto v)
+{
+    if (v == APP_PROTO_UNKNOWN && a->proto != APP_PROTO_UNKNOWN) {
+        return false;  // undecided: neither the protocol nor its negation
+    }
+    if (v == APP_PROTO_FAILED && a->proto != APP_PROTO_FAILED && a->is_negated) {
+        return false;  // nothing known about it: "!x" can't be claimed either
+    }
+    bool eq = !a->is_unparsed && v == a->proto;
+    return a->is_negated ? !eq : eq;
+}
+
+static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
+{
+    (void)dt;
+    (void)s;
+    const DetectAlProto *a = ctx;
+    const Flow *f = p->flow;
+    if (f == NULL) {
+        return false;
+    }
+    uint8_t pdir = (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
+    switch (a->mode) {
+    case ALP_TOSERVER:
+        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOSERVER));
+    case ALP_TOCLIENT:
+        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOCLIENT));
+    case ALP_EITHER:
+        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOSERVER)) ||
+               proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOCLIENT));
+    case ALP_FINAL:
+        return proto_is(a, app_layer_flow_proto(f));
+    case ALP_ORIGINAL: {
+        AppProto o = app_layer_flow_proto_orig(f);
+        return proto_is(a, o != APP_PROTO_UNKNOWN ? o : app_layer_flow_proto(f));
+    }
+    default: {
+        AppProto v = app_layer_flow_proto_dir(f, pdir);
+        return proto_is(a, v != APP_PROTO_UNKNOWN ? v : app_layer_flow_proto(f));
+    }
+    }
+}
+
+static int parse_mode(DetectParser *dp, const char *m, uint8_t *out)
+{
+    static const struct {
+        const char *name;
+        uint8_t mode;
+    } modes[] = { { "direction", ALP_DIRECTION }, { "to_server", ALP_TOSERVER },
+                  { "to_client", ALP_TOCLIENT },  { "either", ALP_EITHER },
+                  { "final", ALP_FINAL },         { "original", ALP_ORIGINAL } };
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        if (strcmp(m, modes[i].name) == 0) {
+            *out = modes[i].mode;
+            return 0;
+        }
+    }
+    return detect_err(dp, "bad app-layer-protocol mode '%s'", m);
+}
+
+static int setup_alproto(DetectParser *dp, const char *arg)
+{
+    DetectKwTokens tk;
+    if (detect_kw_split(dp, arg, &tk, 2, false) != 0) {
+        return VG_EINVAL;
+    }
+    DetectAlProto a = { 0 };
+    const char *name = tk.t[0];
+    if (*name == '!') {
+        a.is_negated = true;
+        name++;
+        while (*name == ' ') {
+            name++;
+        }
+    }
+    if (tk.n == 2 && parse_mode(dp, tk.t[1], &a.mode) != 0) {
+        return VG_EINVAL;
+    }
+    if (strcmp(name, "failed") == 0) {
+        a.proto = APP_PROTO_FAILED;
+    } else if (strcmp(name, "unknown") == 0) {
+        a.proto = APP_PROTO_UNKNOWN;
+    } else {
+        a.proto = app_proto_by_name(name);
+        if (a.proto == APP_PROTO_UNKNOWN) {
+            if (!app_proto_is_known_name(name)) {
+                return detect_err(dp, "unknown app-layer protocol '%s'", name);
+            }
+            a.is_unparsed = true;
+        }
+    }
+    DetectAlProto *ctx = malloc(sizeof(*ctx));
+    if (ctx == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    *ctx = a;
+    return detect_append(dp, DETECT_LIST_MATCH, &detect_kw_app_layer_protocol, ctx, 0);
+}
+
+const DetectKeyword detect_kw_app_layer_protocol = {
+    .name = "app-layer-protocol",
+    .desc = "detected app-layer protocol ([!]name[,direction|to_server|to_client|either|final|"
+            "original])",
+    .setup = setup_alproto, .match = match_alproto, .free = free,
+};
+
+/* ---- app-layer-event ---------------------------------------------------- */
+
+static bool match_flow_event(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
+{
+    (void)s;
+    const Flow *f = p->flow;
+    if (f == NULL) {
+        return false;
+    }
+    int id = *(const int *)ctx;
+    const uint8_t *ids = NULL;
+    uint32_t n = app_layer_flow_events(f, &ids);
+    for (uint32_t i = dt->flow_events_from; ids != NULL && i < n; i++) {
+        if (ids[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool match_tx_event(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t dir,
+                           const void *ctx)
+{
+    (void)dt;
+    (void)f;
+    (void)dir;
+    int id = *(const int *)ctx;
+    uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        if (tx->events[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const DetectKeyword detect_kw_app_layer_event_tx;
+
+static int setup_app_event(DetectParser *dp, const char *arg)
+{
+    char name[128];
+    size_t n = strlen(arg);
+    if (n == 0 || n >= sizeof(name)) {
+        return detect_err(dp, "bad app-layer-event '%s'", arg);
+    }
+    memcpy(name, arg, n + 1);
+    bool is_flow = false;
+    if (strncmp(name, "applayer_", 9) == 0) {
+        name[8] = '.';
+    }
+    is_flow = strncmp(name, "applayer.", 9) == 0;
+    const char *dot = strchr(name, '.');
+    if (dot == NULL) {
+        return detect_err(dp, "app-layer-event '%s' must be protocol.event", arg);
+    }
+    int id = app_layer_event_find(name);
+    if (id < 0) {
+        char proto[64];
+        size_t pl = (size_t)(dot - name);
+        if (pl < sizeof(proto)) {
+            memcpy(proto, name, pl);
+            proto[pl] = '\0';
+            if (!is_flow && app_proto_by_name(proto) == APP_PROTO_UNKNOWN &&
+                app_proto_is_known_name(proto)) {
+                snprintf(dp->err, sizeof(dp->err), "unsupported protocol '%s' in app-layer-event",
+                         proto);
+                return VG_EUNSUPPORTED;
+            }
+        }
+        return detect_err(dp, "unknown app-layer-event '%s'", arg);
+    }
+    int *ctx = malloc(sizeof(*ctx));
+    if (ctx == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    *ctx = id;
+    if (is_flow) {
+        return detect_append(dp, DETECT_LIST_MATCH, &detect_kw_app_layer_event, ctx, 0);
+    }
+    char proto[64];
+    size_t pl = (size_t)(dot - name) < sizeof(proto) ? (size_t)(dot - name) : sizeof(proto) - 1;
+    memcpy(proto, name, pl);
+    proto[pl] = '\0';
+    AppProto p = app_proto_by_name(proto);
+    if (dp->s->alproto != APP_PROTO_UNKNOWN && p != dp->s->alproto) {
+        free(ctx);
+        return detect_err(dp, "app-layer-event '%s' is not of the rule's protocol", arg);
+    }
+    dp->s->alproto = p;
+    return detect_app_append(dp, false, &detect_kw_app_layer_event_tx, ctx);
+}
+
+const DetectKeyword detect_kw_app_layer_event = {
+    .name = "app-layer-event", .desc = "app-layer event (proto.event or applayer.event)",
+    .setup = setup_app_event, .match = match_flow_event, .free = free,
+};
+
+static const DetectKeyword detect_kw_app_layer_event_tx = {
+    .name = "app-layer-event", .desc = "app-layer event raised on the transaction",
+    .tx_match = match_tx_event, .free = free,
+};
