@@ -92,6 +92,16 @@ const char *detect_list_name(int list)
 
 /* ---- lists of a signature ----------------------------------------------- */
 
+DetectAppList *detect_sig_app_list(const Signature *s, int list)
+{
+    for (uint16_t i = 0; s->app != NULL && i < s->app->n_lists; i++) {
+        if (s->app->lists[i].list == list) {
+            return &s->app->lists[i];
+        }
+    }
+    return NULL;
+}
+
 DetectMatchList *detect_sig_list(const Signature *s, int list)
 {
     if (list < DETECT_LIST_MAX) {

@@ -18,6 +18,7 @@
  * Caller holds the flow lock; nothing is allocated per packet except a tx's
  * state when the tx is first inspected (freed with the tx by the app layer). */
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ struct DetectTxEngine {
 };
 
 typedef struct DetectTxThread {
+    uint8_t *xbuf[2];                  // transform scratch (grows, kept)
+    uint32_t xcap[2];
     uint32_t *eval;                    // keys to evaluate this pass
     uint32_t *hits;                    // keys from one scan
     uint32_t n_hits;
@@ -48,7 +51,8 @@ typedef struct DetectTxThread {
 } DetectTxThread;
 
 typedef struct DetectTxState {
-    const DetectEngine *de;            // the rule set the bits index
+    uint64_t gen;                      // build_gen of the rule set the bits index (an address
+                                       // could be reused by the next set after a reload)
     uint8_t *done;                     // bit per key: decided
     uint32_t *cand;                    // keys found by a prefilter, not yet decided (sorted)
     uint32_t n_cand;
@@ -144,6 +148,9 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
+    if (al != NULL && al->n_xform > 0) {
+        al = NULL;  // the prefilters scan untransformed buffers: always evaluated
+    }
     for (uint8_t d = 0; d < 2 && rc == 0; d++) {
         if (!(s->app->dirs & (1u << d))) {
             continue;
@@ -200,6 +207,8 @@ static uint32_t files_needed(const DetectEngine *de)
 
 int detect_tx_build(DetectEngine *de)
 {
+    static _Atomic uint64_t next_gen = 1;  // engines are built one at a time, any thread
+    de->build_gen = atomic_fetch_add(&next_gen, 1);
     bool has_rules[TX_PROTOS] = { false };
     de->tx = calloc(1, sizeof(DetectTxEngine));
     if (de->tx == NULL) {
@@ -271,6 +280,8 @@ void detect_tx_thread_free(DetectThread *dt)
     if (dt->tx != NULL) {
         free(dt->tx->eval);
         free(dt->tx->hits);
+        free(dt->tx->xbuf[0]);
+        free(dt->tx->xbuf[1]);
         free(dt->tx);
         dt->tx = NULL;
     }
@@ -294,7 +305,7 @@ void detect_tx_state_free(void *state)
 static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
 {
     DetectTxState *st = tx->detect_state;
-    if (st != NULL && st->de == de) {
+    if (st != NULL && st->gen == de->build_gen) {
         return st;
     }
     detect_tx_state_free(st);
@@ -304,7 +315,7 @@ static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
     if (st == NULL) {
         return NULL;
     }
-    st->de = de;
+    st->gen = de->build_gen;
     st->done = calloc(te->n_tx / 4 + 1, 1);
     st->scanned_len = calloc(te->n_rows + 1, sizeof(uint32_t));
     st->scanned_final = calloc(te->n_rows + 1, 1);
@@ -468,8 +479,12 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const uint8_t *data = NULL;
         uint32_t len = 0;
-        bool ok = def->get(f, tx, &data, &len) &&
-                  detect_inspect_payload(dt, s, al->list, data, len);
+        bool ok = def->get(f, tx, &data, &len);
+        if (ok && al->n_xform > 0) {
+            ok = detect_xform_apply(al->xform, al->n_xform, data, len, dt->tx->xbuf,
+                                    dt->tx->xcap, &data, &len);
+        }
+        ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }
@@ -710,7 +725,7 @@ static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, ui
         return false;
     }
     DetectTxState *st = tx->detect_state;
-    bool pending = st != NULL && st->de == de && (st->pending & (1u << d));
+    bool pending = st != NULL && st->gen == de->build_gen && (st->pending & (1u << d));
     if (is_flow_end) {
         return true;
     }

@@ -44,6 +44,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_file_name, &detect_kw_file_magic, &detect_kw_filename, &detect_kw_filemagic,
     &detect_kw_fileext, &detect_kw_filemd5, &detect_kw_filesha1, &detect_kw_filesha256,
     &detect_kw_filesize, &detect_kw_filestore,
+    &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
+    &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
