@@ -402,7 +402,7 @@ void app_layer_list_protos_print(void)
                 break;
             }
         }
-        printf("%-8s %-5s %-24s %-8u %-8u %s\n", row->name, row->ipproto == 6 ? "tcp" : "udp",
+        printf("%-8s %-5s %-24s %-8u %-8u %s\n", row->name, row->ipproto == 6 ? "tcp" : row->ipproto == 17 ? "udp" : "both",
                row->default_ports ? row->default_ports : "-", row->n_buffers, row->n_events,
                aliases);
     }
