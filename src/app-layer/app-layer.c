@@ -234,6 +234,12 @@ void app_layer_set_proto_logged(AppProto p, uint32_t logger_bit, bool enabled)
     }
 }
 
+bool app_proto_runs_over(AppProto p, uint8_t ipproto)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    return row != NULL && (row->ipproto == ipproto || row->ipproto == 0);
+}
+
 bool app_layer_proto_enabled(AppProto p)
 {
     return p < APP_PROTO_MAX_BUILTIN && g_proto_cfg[p].enabled == APP_ENABLED_YES;

@@ -181,6 +181,8 @@ void app_layer_flow_end(Flow *f);
 void app_layer_deinit(void);
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
+/* True when protocol p runs over IP protocol ipproto (6 TCP, 17 UDP). */
+bool app_proto_runs_over(AppProto p, uint8_t ipproto);
 /* True when the protocol's parser runs (enabled: yes); detection-only: false. */
 bool app_layer_proto_enabled(AppProto p);
 

@@ -368,6 +368,12 @@ static void on_hit(uint32_t key, void *user)
     }
 }
 
+static void hits_merge(void *user)
+{
+    HitCtx *h = user;
+    cand_merge((DetectTxState *)h->st, h->tt);
+}
+
 static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, AppProto proto,
                            uint8_t dir, DetectTxState *st)
 {
@@ -379,6 +385,12 @@ static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, App
         const AppBufferDef *def = app_layer_buffer_def((int)row);
         bool is_final;
         if (st->scanned_final[row] || def == NULL || !buffer_ready(f, tx, def, &is_final)) {
+            continue;
+        }
+        if (def->get_multi != NULL) {
+            detect_app_buffer_scan(te->row_pf[row], dt->pf_scratch, def, f, tx, on_hit,
+                                   hits_merge, &h);
+            st->scanned_final[row] = is_final;
             continue;
         }
         const uint8_t *data = NULL;
@@ -441,10 +453,7 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             res = EVAL_WAIT;
             continue;
         }
-        const uint8_t *data = NULL;
-        uint32_t len = 0;
-        bool ok = def->get(f, tx, &data, &len) &&
-                  detect_inspect_payload(dt, s, al->list, data, len);
+        bool ok = detect_app_buffer_inspect(dt, s, al->list, def, f, tx);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }

@@ -9,6 +9,7 @@
  * DNS memcap). After a gap the direction resynchronises on data that probes as a new
  * length-prefixed message. */
 #include "app-layer/dns/app-layer-dns.h"
+#include "app-layer/dns/app-layer-dns-tx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -291,3 +292,46 @@ const AppParserDesc app_parser_dns = {
     .log_json = dns_log_json,
     .probe_ip = dns_probe_ip,
 };
+
+/* ---- app-layer-dns-tx.h ---- */
+
+static const DnsMessage *tx_msg(const AppTx *tx, uint8_t dir)
+{
+    const DnsTx *dt = (const DnsTx *)tx;
+    return (tx->proto == APP_PROTO_DNS && dt->has_msg && dt->dir == dir) ? &dt->msg : NULL;
+}
+
+bool dns_tx_flags(const AppTx *tx, uint8_t dir, uint16_t *flags)
+{
+    const DnsMessage *m = tx_msg(tx, dir);
+    if (m == NULL) {
+        return false;
+    }
+    *flags = m->flags;
+    return true;
+}
+
+uint32_t dns_tx_rrtype_count(const AppTx *tx, uint8_t dir)
+{
+    const DnsMessage *m = tx_msg(tx, dir);
+    if (m == NULL) {
+        return 0;
+    }
+    return m->n_sec[dir == APP_DIR_TOSERVER ? DNS_SEC_QUERY : DNS_SEC_ANSWER];
+}
+
+bool dns_tx_rrtype_at(const AppTx *tx, uint8_t dir, uint32_t idx, uint16_t *rrtype)
+{
+    const DnsMessage *m = tx_msg(tx, dir);
+    if (m == NULL) {
+        return false;
+    }
+    uint32_t n;
+    const DnsRecord *r =
+        dns_message_section(m, dir == APP_DIR_TOSERVER ? DNS_SEC_QUERY : DNS_SEC_ANSWER, &n);
+    if (idx >= n) {
+        return false;
+    }
+    *rrtype = r[idx].rrtype;
+    return true;
+}

@@ -1,0 +1,20 @@
+#ifndef VG_APP_LAYER_DNS_APP_LAYER_DNS_TX_H
+#define VG_APP_LAYER_DNS_APP_LAYER_DNS_TX_H
+
+/* What rule keywords outside the app layer may read of a DNS transaction (a tx whose
+ * app_layer_tx_proto is APP_PROTO_DNS). Caller holds the flow lock. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app-layer/app-layer.h"
+
+/* The header flags of tx's message when it travelled in dir; false otherwise (the other
+ * direction, or a message that could not be parsed). */
+bool dns_tx_flags(const AppTx *tx, uint8_t dir, uint16_t *flags);
+/* The rrtypes rules match with dns.rrtype: of the questions in a request, of the
+ * answers in a response. Fills the idx-th; false past the last (or see dns_tx_flags). */
+bool dns_tx_rrtype_at(const AppTx *tx, uint8_t dir, uint32_t idx, uint16_t *rrtype);
+uint32_t dns_tx_rrtype_count(const AppTx *tx, uint8_t dir);
+
+#endif
