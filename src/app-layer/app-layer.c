@@ -351,7 +351,23 @@ static void app_layer_flow_storage_free(void *p)
     app_flow_free(p);
 }
 
+static int app_layer_init_conf(const struct Conf *conf);
+
 int app_layer_init(const struct Conf *conf)
+{
+    if (conf != NULL) {
+        return app_layer_init_conf(conf);
+    }
+    Conf *dflt = conf_new(); // built-in defaults only
+    if (dflt == NULL) {
+        return VG_ENOMEM;
+    }
+    int rc = app_layer_init_conf(dflt);
+    conf_free(dflt);
+    return rc;
+}
+
+static int app_layer_init_conf(const struct Conf *conf)
 {
     registry_ensure();
     bool bad = false;

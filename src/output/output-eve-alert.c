@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "output/output-eve-http.h"
 #include "output/output-module.h"
 
 static const char *action_name(const OutputCtx *oc, const PacketAlert *pa)
@@ -193,6 +194,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
         write_flow(jb, p, f);
+        output_eve_alert_app(jb, p, pa);
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {

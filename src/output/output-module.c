@@ -2,11 +2,14 @@
  * and periodic stats. */
 #include "output/output-module.h"
 
+#include "output/output-eve-http.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
+#include "app-layer/app-layer.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -90,6 +93,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->drop_alerts = opt_bool(opts, "alerts", true);
         } else if (strcmp(name, "stats") == 0) {
             oc->eve_stats = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "http") == 0) {
+            oc->http = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "files") == 0) {
+            oc->files = opt_bool(opts, "enabled", true);
         }
     }
 }
@@ -130,6 +137,7 @@ static int open_defaults(OutputCtx *oc)
     oc->eve = path ? eve_sink_open(path) : NULL;
     free(path);
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
+    oc->http = oc->files = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast,
                                      &oc->fast_path) != 0) {
         return -1;
@@ -186,6 +194,7 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         output_ctx_free(oc);
         return NULL;
     }
+    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files);
     return oc;
 }
 
@@ -238,16 +247,41 @@ void output_ctx_reopen(OutputCtx *oc)
     VG_NOTICE("log files reopened");
 }
 
+static void write_flow_jb(JsonBuf *jb, void *user)
+{
+    (void)eve_sink_write(user, jb);
+}
+
+/* The txs still unlogged at flow end (all forced complete now). Caller holds
+ * oc->flow_lock. */
+static void flow_end_txs(OutputCtx *oc, Flow *f)
+{
+    if (oc->eve == NULL || (!oc->http && !oc->files)) {
+        return;
+    }
+    app_layer_flow_end(f);
+    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files,
+                      .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
+                      .user = oc->eve};
+    output_eve_tx_log(&lg, f);
+}
+
 void output_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     OutputCtx *oc = user;
     atomic_fetch_add(&oc->n_flows, 1);
-    if (oc->eve == NULL || !oc->flow) {
+    if (oc->eve == NULL) {
         return;
     }
     pthread_mutex_lock(&oc->flow_lock);
+    flow_end_txs(oc, f);
+    if (!oc->flow) {
+        pthread_mutex_unlock(&oc->flow_lock);
+        return;
+    }
     JsonBuf *jb = &oc->flow_jb;
     eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
+    output_eve_app_proto(jb, f);
     json_open_object(jb, "flow");
     eve_add_flow_counters(jb, f);
     eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
@@ -362,6 +396,27 @@ void output_packet_alerts(OutputCtx *oc, const Packet *p)
     }
 }
 
+static void write_thread_jb(JsonBuf *jb, void *user)
+{
+    (void)eve_thread_buf_write(user, jb);
+}
+
+/* Records of the flow's txs that became ready with this packet. */
+static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
+{
+    Flow *f = p->flow;
+    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .sec = p->ts_sec,
+                      .usec = (uint32_t)p->ts_usec, .write = write_thread_jb, .user = ot->tb};
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    output_eve_tx_log(&lg, f);
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
 static int output_process(ThreadVars *tv, Packet *p, void *data)
 {
     OutputThread *ot = data;
@@ -371,6 +426,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
+    }
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files)) {
+        write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {
         output_eve_tagged_build(&ot->jb, p);

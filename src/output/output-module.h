@@ -30,6 +30,8 @@ typedef struct OutputCtx {
     bool drop;                       // drop records (inline)
     bool drop_alerts;                // with the alert that caused the drop
     bool eve_stats;
+    bool http;                       // http records (app-layer txs)
+    bool files;                      // fileinfo records
     bool is_inline;                  // alert.action "blocked" for drop/reject
     FILE *fast;                      // fast.log, NULL when disabled
     char *fast_path;

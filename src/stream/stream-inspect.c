@@ -157,7 +157,8 @@ static void skip_gap(StreamThread *st, Packet *p, Flow *f, TcpStream *s, int idx
     s->flags |= STREAM_F_GAP_PENDING;
     stream_count(st, SC_REASSEMBLY_GAP);
     stream_event(st, p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP);
-    notify(f, idx, STREAM_NOTE_GAP, NULL, 0);
+    (void)f;
+    (void)idx;
 }
 
 /* The next in-order piece of s below data_limit (missing data below
@@ -196,8 +197,41 @@ static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, in
     }
     s->insp_off = start + run;
     s->ovl_avail += run;
-    notify(f, idx, STREAM_NOTE_DATA, piece, (uint32_t)run);
     return true;
+}
+
+/* Subscribers get every in-order byte below limit as soon as it is accepted, not in
+ * inspection chunks (a parser must see a short request before the long response that
+ * answers it); missing data below limit is announced once and skipped. */
+static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t limit)
+{
+    bool any = false;
+    for (int i = 0; i < g_n_subs && !any; i++) {
+        any = g_subs[i].dir == idx;
+    }
+    if (!any) {
+        return;
+    }
+    if (s->sub_off < s->insp_off) {
+        s->sub_off = s->insp_off;
+    }
+    while (s->sub_off < limit && s->buf != NULL) {
+        uint64_t off = s->sub_off;
+        uint64_t run = off >= s->buf_base ? stream_reasm_run_len(s, off) : 0;
+        if (run == 0) {
+            uint64_t next = stream_reasm_next_stored(s, off);
+            if (next == UINT64_MAX || next <= off) {
+                return;
+            }
+            s->sub_off = next < limit ? next : limit;
+            notify(f, idx, STREAM_NOTE_GAP, NULL, 0);
+            continue;
+        }
+        run = run < limit - off ? run : limit - off;
+        run = run > UINT32_MAX ? UINT32_MAX : run;
+        s->sub_off = off + run;
+        notify(f, idx, STREAM_NOTE_DATA, stream_reasm_ptr(s, off), (uint32_t)run);
+    }
 }
 
 /* EOF once everything up to the final end was delivered. */
@@ -209,6 +243,7 @@ static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
     if (!closed || s->insp_off < end) {
         return false;
     }
+    deliver_subs(f, s, idx, end);
     if (!(s->flags & STREAM_F_EOF_DONE)) {
         s->flags |= STREAM_F_EOF_DONE;
         notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
@@ -254,6 +289,7 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     TcpStream *s = &ssn->streams[dir];
     Piece pc;
     uint64_t gap_limit = acked_off(s);
+    deliver_subs(f, s, dir, final_end(ssn, s));
     if (next_piece(st, p, f, ssn, dir, gap_limit, final_end(ssn, s), &pc)) {
         pc.flags |= PKT_STREAM_INLINE;
         if (reached_eof(f, ssn, s, dir)) {
@@ -278,6 +314,7 @@ static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, i
         limit = s->stored_end;
     }
     limit = limit < end ? limit : end;
+    deliver_subs(f, s, idx, limit);
     uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
     if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing)) {
         (void)reached_eof(f, ssn, s, idx);
@@ -319,6 +356,7 @@ int stream_flow_end_flush(Flow *f,
         TcpStream *s = &ssn->streams[idx];
         Piece pc;
         uint64_t end = s->stored_end;
+        deliver_subs(f, s, idx, end);
         while (next_piece(NULL, NULL, f, ssn, idx, end, end, &pc)) {
             if (s->insp_off >= end) {
                 pc.flags |= PKT_STREAM_EOF;

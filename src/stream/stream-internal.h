@@ -89,6 +89,7 @@ typedef struct TcpStream {
     uint64_t insp_off;           // delivered (inspected) up to here
     uint64_t ovl_avail;          // contiguous delivered bytes ending at insp_off
     uint64_t stored_end;         // highest offset stored + 1
+    uint64_t sub_off;            // handed to subscribers up to here (>= insp_off)
     void *sub_ctx[STREAM_MAX_SUBSCRIBERS];
 } TcpStream;
 

@@ -369,7 +369,8 @@ int stream_reasm_insert(StreamThread *st, Packet *p, TcpStream *s, uint32_t seq,
     int64_t seg_start = seq_to_off_signed(s, seq);
     int64_t ns = seg_start;
     int64_t ne = seg_start + len;
-    int64_t floor = (int64_t)s->insp_off;    // delivered bytes are never rewritten
+    /* delivered bytes (to inspection or to subscribers) are never rewritten */
+    int64_t floor = (int64_t)(s->sub_off > s->insp_off ? s->sub_off : s->insp_off);
     if (s->buf != NULL && (int64_t)s->buf_base > floor) {
         floor = (int64_t)s->buf_base;
     }

@@ -59,7 +59,8 @@ static void single_is_one_thread_running_everything(void **state)
     assert_int_equal(pl.groups[0].n_threads, 1);
     assert_string_equal(pl.groups[0].name, "W");
     assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", "flow", "stream",
-                                                   "detect", "verdict", "output", NULL});
+                                                   "app-layer", "detect", "verdict", "output",
+                                                   NULL});
 }
 
 static void autofp_is_a_reader_feeding_flow_pinned_workers(void **state)
@@ -74,7 +75,7 @@ static void autofp_is_a_reader_feeding_flow_pinned_workers(void **state)
     assert_int_equal(pl.groups[1].n_threads, 3);
     assert_int_equal(pl.groups[1].input, QH_FLOW);
     assert_modules(&pl.groups[1],
-                   (const char *[]){"flow", "stream", "detect", "verdict", "output", NULL});
+                   (const char *[]){"flow", "stream", "app-layer", "detect", "verdict", "output", NULL});
 }
 
 static void workers_has_n_flow_pinned_workers(void **state)
@@ -85,7 +86,7 @@ static void workers_has_n_flow_pinned_workers(void **state)
     assert_int_equal(pl.groups[1].n_threads, 2);
     assert_int_equal(pl.groups[1].input, QH_FLOW);
     assert_modules(&pl.groups[1],
-                   (const char *[]){"flow", "stream", "detect", "verdict", "output", NULL});
+                   (const char *[]){"flow", "stream", "app-layer", "detect", "verdict", "output", NULL});
 }
 
 static void zero_workers_means_one_per_core(void **state)
@@ -291,12 +292,13 @@ static void plugin_modules_go_just_before_detect(void **state)
     Pipeline pl;
     assert_int_equal(runmode_build(e, "single", 1, &pl), 0);
     assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", "flow", "stream",
-                                                   "extra-a", "extra-b", "detect", "verdict",
-                                                   "output", NULL});
+                                                   "app-layer", "extra-a", "extra-b", "detect",
+                                                   "verdict", "output", NULL});
     assert_int_equal(runmode_build(e, "autofp", 2, &pl), 0);
     assert_modules(&pl.groups[0], (const char *[]){"pcap-file", "decode", NULL});
-    assert_modules(&pl.groups[1], (const char *[]){"flow", "stream", "extra-a", "extra-b", "detect",
-                                                   "verdict", "output", NULL});
+    assert_modules(&pl.groups[1], (const char *[]){"flow", "stream", "app-layer", "extra-a",
+                                                   "extra-b", "detect", "verdict", "output",
+                                                   NULL});
 }
 
 static void plugin_modules_that_are_not_a_list_are_refused(void **state)

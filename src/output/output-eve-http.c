@@ -1,0 +1,173 @@
+/* EVE records of app-layer transactions: "http" records once a tx is complete both
+ * ways, "fileinfo" records once a file is closed, the app_proto fields of a flow, and
+ * the protocol object inside alerts of a tx. The app layer frees a tx only after every
+ * enabled logger set its bit in AppTx.logged (or the flow ended). */
+#include "output/output-eve-http.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "app-layer/app-layer.h"
+#include "detect/detect.h"
+
+void output_eve_app_proto(JsonBuf *jb, const Flow *f)
+{
+    AppProto p = app_layer_flow_proto(f);
+    const char *name = app_proto_name(p);
+    if (name == NULL) {
+        return;
+    }
+    json_str(jb, "app_proto", name);
+    AppProto ts = app_layer_flow_proto_dir(f, 0);
+    AppProto tc = app_layer_flow_proto_dir(f, 1);
+    AppProto orig = app_layer_flow_proto_orig(f);
+    if (ts != APP_PROTO_UNKNOWN && ts != p && app_proto_name(ts) != NULL) {
+        json_str(jb, "app_proto_ts", app_proto_name(ts));
+    }
+    if (tc != APP_PROTO_UNKNOWN && tc != p && app_proto_name(tc) != NULL) {
+        json_str(jb, "app_proto_tc", app_proto_name(tc));
+    }
+    if (orig != APP_PROTO_UNKNOWN && orig != p && app_proto_name(orig) != NULL) {
+        json_str(jb, "app_proto_orig", app_proto_name(orig));
+    }
+}
+
+void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa)
+{
+    Flow *f = p->flow;
+    if (f == NULL) {
+        return;
+    }
+    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    if (pa->flags & PACKET_ALERT_F_TX) {
+        json_u64(jb, "tx_id", pa->tx_id);
+        (void)app_layer_tx_log_json(f, pa->tx_id, jb);
+    }
+    output_eve_app_proto(jb, f);
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
+static const char *file_state_name(uint8_t s)
+{
+    switch (s) {
+    case APP_FILE_OPEN:
+        return "OPEN";
+    case APP_FILE_CLOSED:
+        return "CLOSED";
+    case APP_FILE_TRUNCATED:
+        return "TRUNCATED";
+    default:
+        return "ERROR";
+    }
+}
+
+static void hex(JsonBuf *jb, const char *key, const uint8_t *d, size_t n)
+{
+    char buf[65];
+    for (size_t i = 0; i < n && i < 32; i++) {
+        snprintf(buf + 2 * i, 3, "%02x", d[i]);
+    }
+    buf[2 * n] = '\0';
+    json_str(jb, key, buf);
+}
+
+static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const AppFile *af,
+                           int64_t sec, uint32_t usec)
+{
+    eve_begin_flow(jb, f, sec, usec, "fileinfo");
+    (void)app_layer_tx_log_json(f, tx->id, jb);
+    output_eve_app_proto(jb, f);
+    json_open_object(jb, "fileinfo");
+    json_printable(jb, "filename", af->name ? af->name : (const uint8_t *)"", af->name_len);
+    json_open_array(jb, "sid");
+    json_close_array(jb);
+    json_bool(jb, "gaps", (af->flags & APP_FILE_F_GAP) != 0);
+    json_str(jb, "state", file_state_name(af->state));
+    if (af->flags & APP_FILE_F_MD5) {
+        hex(jb, "md5", af->md5, sizeof(af->md5));
+    }
+    if (af->flags & APP_FILE_F_SHA1) {
+        hex(jb, "sha1", af->sha1, sizeof(af->sha1));
+    }
+    if (af->flags & APP_FILE_F_SHA256) {
+        hex(jb, "sha256", af->sha256, sizeof(af->sha256));
+    }
+    if ((af->flags & APP_FILE_F_MAGIC) && af->magic != NULL) {
+        json_str(jb, "magic", af->magic);
+    }
+    json_bool(jb, "stored", (af->flags & APP_FILE_F_STORED) != 0);
+    if (af->flags & APP_FILE_F_STORED) {
+        json_u64(jb, "file_id", af->file_id);
+    }
+    json_u64(jb, "size", af->size);
+    json_u64(jb, "tx_id", tx->id);
+    json_close_object(jb);
+    json_close_object(jb);
+}
+
+static void http_build(JsonBuf *jb, const Flow *f, const AppTx *tx, int64_t sec, uint32_t usec)
+{
+    eve_begin_flow(jb, f, sec, usec, "http");
+    json_u64(jb, "tx_id", tx->id);
+    (void)app_layer_tx_log_json(f, tx->id, jb);
+    json_close_object(jb);
+}
+
+/* Files of tx not logged yet whose state is final; true when all are logged. */
+static bool log_files(const OutputTxLog *lg, Flow *f, AppTx *tx)
+{
+    bool all = true;
+    for (uint8_t d = 0; d < 2; d++) {
+        for (uint32_t i = 0;; i++) {
+            AppFile *af = (AppFile *)app_layer_tx_file_at(f, tx, d, i);
+            if (af == NULL) {
+                break;
+            }
+            if (af->flags & APP_FILE_F_LOGGED) {
+                continue;
+            }
+            bool done = af->state != APP_FILE_OPEN;
+            if (!done) {
+                all = false;
+                continue;
+            }
+            fileinfo_build(lg->jb, f, tx, af, lg->sec, lg->usec);
+            lg->write(lg->jb, lg->user);
+            af->flags |= APP_FILE_F_LOGGED;
+        }
+    }
+    return all;
+}
+
+void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
+{
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
+            continue;
+        }
+        bool complete = app_layer_tx_complete(f, tx, 0) && app_layer_tx_complete(f, tx, 1);
+        if (lg->files && !(tx->logged & OUTPUT_TX_LOGGER_FILES)) {
+            if (log_files(lg, f, tx) && complete) {
+                tx->logged |= OUTPUT_TX_LOGGER_FILES;
+            }
+        }
+        if (lg->http && complete && !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
+            http_build(lg->jb, f, tx, lg->sec, lg->usec);
+            lg->write(lg->jb, lg->user);
+            tx->logged |= OUTPUT_TX_LOGGER_HTTP;
+        }
+    }
+}
+
+void output_eve_tx_loggers_register(bool http, bool files)
+{
+    app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
+    app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
+}

@@ -1,0 +1,39 @@
+#ifndef VG_OUTPUT_OUTPUT_EVE_HTTP_H
+#define VG_OUTPUT_OUTPUT_EVE_HTTP_H
+
+/* EVE records of app-layer transactions (http, fileinfo) and the app-layer parts of
+ * other records (app_proto, the tx object of alerts). Callers hold f->lock. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow/flow-types.h"
+#include "output/output.h"
+#include "util/util-json.h"
+
+struct PacketAlert;
+
+/* Bits of AppTx.logged. */
+enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1 };
+
+typedef struct OutputTxLog {
+    JsonBuf *jb;
+    bool http;                   // http records enabled
+    bool files;                  // fileinfo records enabled
+    int64_t sec;                 // record timestamp
+    uint32_t usec;
+    void (*write)(JsonBuf *jb, void *user);
+    void *user;
+} OutputTxLog;
+
+/* Write the records of f's txs that became ready and mark them logged. */
+void output_eve_tx_log(const OutputTxLog *lg, Flow *f);
+/* Tell the app layer which tx loggers must log a tx before it is freed (start-up). */
+void output_eve_tx_loggers_register(bool http, bool files);
+/* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
+void output_eve_app_proto(JsonBuf *jb, const Flow *f);
+/* In an alert record: tx_id and the protocol object of the alert's tx, and app_proto.
+ * Takes f->lock unless p is a flow-end packet (PKT_F_STREAM_FLUSH: the lock is held). */
+void output_eve_alert_app(JsonBuf *jb, const Packet *p, const struct PacketAlert *pa);
+
+#endif

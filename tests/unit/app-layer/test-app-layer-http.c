@@ -1,0 +1,240 @@
+/* The app-layer framework with the HTTP parser, driven through app_flow_data as the
+ * stream subscriber does: detection, replay, txs and their progress, buffers, events,
+ * cleanup. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "flow/flow.h"
+#include "runtime/counters.h"
+#include "util/util-error.h"
+
+static const char REQ[] = "GET /a%2541/b?x=1 HTTP/1.1\r\nHost: WWW.Example.COM\r\n"
+                          "User-Agent: ua/1\r\nCookie: k=v\r\n\r\n";
+static const char RESP[] = "HTTP/1.1 200 OK\r\nServer: s\r\nContent-Length: 5\r\n\r\nhello";
+
+typedef struct Fx {
+    Flow f;
+    AppFlow *af;
+} Fx;
+
+static int setup(void **state)
+{
+    assert_int_equal(app_layer_init(NULL), 0);
+    Fx *fx = calloc(1, sizeof(*fx));
+    fx->f.key.proto = 6;
+    fx->f.key.src.family = fx->f.key.dst.family = 4;
+    fx->f.key.sp = 40000;
+    fx->f.key.dp = 8888;          // not a default HTTP port: detection on any port
+    fx->af = app_flow_get_or_new(&fx->f);
+    assert_non_null(fx->af);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fx *fx = *state;
+    app_flow_free(fx->af);
+    free(fx);
+    app_layer_deinit();
+    flow_storage_reset();
+    counters_reset();
+    return 0;
+}
+
+static void feed(Fx *fx, uint8_t dir, const char *s)
+{
+    app_flow_data(fx->af, dir, (const uint8_t *)s, (uint32_t)strlen(s));
+}
+
+static void buf_is(Fx *fx, const char *name, uint8_t dir, const char *want)
+{
+    int id = app_layer_buffer_find_for(name, APP_PROTO_HTTP1, dir);
+    assert_true(id >= 0);
+    const AppBufferDef *d = app_layer_buffer_def(id);
+    const uint8_t *data;
+    uint32_t len;
+    assert_true(d->get(&fx->f, app_layer_tx_at(&fx->f, 0), &data, &len));
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(data, want, len);
+}
+
+static void request_and_response_make_one_complete_tx(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(app_layer_tx_complete(&fx->f, tx, APP_DIR_TOSERVER));
+    assert_false(app_layer_tx_complete(&fx->f, tx, APP_DIR_TOCLIENT));
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    assert_true(app_layer_tx_complete(&fx->f, tx, APP_DIR_TOCLIENT));
+    assert_ptr_equal(app_layer_tx_by_id(&fx->f, 0), tx);
+}
+
+static void buffers_hold_suricata_forms(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    buf_is(fx, "http.uri.raw", 0, "/a%2541/b?x=1");
+    buf_is(fx, "http.uri", 0, "/a%41/b?x=1");
+    buf_is(fx, "http.method", 0, "GET");
+    buf_is(fx, "http.protocol", 0, "HTTP/1.1");
+    buf_is(fx, "http.request_line", 0, "GET /a%2541/b?x=1 HTTP/1.1");
+    buf_is(fx, "http.host", 0, "www.example.com");
+    buf_is(fx, "http.host.raw", 0, "WWW.Example.COM");
+    buf_is(fx, "http.user_agent", 0, "ua/1");
+    buf_is(fx, "http.cookie", 0, "k=v");
+    buf_is(fx, "http.header", 0, "Host: WWW.Example.COM\r\nUser-Agent: ua/1\r\n");
+    buf_is(fx, "http.header_names", 0, "\r\nHost\r\nUser-Agent\r\nCookie\r\n\r\n");
+    buf_is(fx, "http.stat_code", 1, "200");
+    buf_is(fx, "http.stat_msg", 1, "OK");
+    buf_is(fx, "http.server", 1, "s");
+    buf_is(fx, "http.response_body", 1, "hello");
+    buf_is(fx, "file.data", 1, "hello");
+    buf_is(fx, "http.response_line", 1, "HTTP/1.1 200 OK");
+}
+
+static void request_split_at_every_byte_parses_the_same(void **state)
+{
+    Fx *fx = *state;
+    for (size_t i = 0; i < strlen(REQ); i++) {
+        app_flow_data(fx->af, 0, (const uint8_t *)REQ + i, 1);
+    }
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    buf_is(fx, "http.uri.raw", 0, "/a%2541/b?x=1");
+    buf_is(fx, "http.response_body", 1, "hello");
+}
+
+static void pipelined_requests_make_one_tx_each(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1 404 NF\r\n"
+                "Content-Length: 0\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    AppTx *t1 = app_layer_tx_at(&fx->f, 1);
+    assert_int_equal(t1->id, 1);
+    assert_true(app_layer_tx_complete(&fx->f, t1, APP_DIR_TOCLIENT));
+}
+
+static void junk_both_ways_fails_detection(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03");
+    feed(fx, 1, "\x16\x03\x03\x00\x5d\x02\x00\x00");
+    assert_int_equal(fx->f.app_proto, APP_PROTO_FAILED);
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+}
+
+static void response_seen_first_is_replayed_after_the_request(void **state)
+{
+    Fx *fx = *state;
+    /* Toclient detection alone sets the protocol; the held toclient prefix is parsed once
+     * the request arrives: the response matches it. */
+    feed(fx, 1, RESP);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    feed(fx, 0, REQ);
+    assert_true(app_layer_tx_count(&fx->f) >= 1);
+}
+
+static void missing_colon_raises_its_event(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET / HTTP/1.1\r\nHost: a\r\nBroken header line\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_non_null(tx);
+    int id = app_layer_event_find("http.request_field_missing_colon");
+    assert_true(id >= 0);
+    bool seen = false;
+    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
+        seen = seen || tx->events[i] == id;
+    }
+    assert_true(seen);
+}
+
+static void finished_tx_is_freed_on_the_next_packet(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, REQ);
+    feed(fx, 1, RESP);
+    app_flow_packet_publish(fx->af);  // this packet: published as UPDATED, kept
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(tx->flags & APP_TX_F_UPDATED_TC);
+    app_flow_packet_publish(fx->af);  // next packet: nobody waits for it (no rules, loggers)
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+}
+
+static void rules_for_the_protocol_keep_the_tx_until_inspected(void **state)
+{
+    Fx *fx = *state;
+    app_layer_set_proto_inspected(APP_PROTO_HTTP1, true);
+    feed(fx, 0, REQ);
+    feed(fx, 1, RESP);
+    app_flow_packet_publish(fx->af);
+    app_flow_packet_publish(fx->af);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    app_layer_tx_at(&fx->f, 0)->flags |= APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC;
+    app_flow_packet_publish(fx->af);
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+    app_layer_set_proto_inspected(APP_PROTO_HTTP1, false);
+}
+
+static void gap_stops_the_direction_and_forces_txs_done(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_false(app_layer_tx_complete(&fx->f, tx, 0));
+    app_flow_gap(fx->af, 0);
+    assert_true(app_layer_tx_complete(&fx->f, tx, 0));
+    buf_is(fx, "http.request_body", 0, "abc");
+}
+
+static void names_and_lists(void **state)
+{
+    (void)state;
+    assert_string_equal(app_proto_name(APP_PROTO_HTTP1), "http");
+    assert_int_equal(app_proto_by_name("http1"), APP_PROTO_HTTP1);
+    assert_int_equal(app_proto_by_name("dns"), APP_PROTO_UNKNOWN);
+    assert_true(app_proto_is_known_name("dns"));
+    assert_false(app_proto_is_known_name("nosuch"));
+    assert_int_equal(app_layer_buffer_find("nosuch.buffer"), VG_ENOENT);
+    assert_true(app_layer_event_find("applayer.mismatch_protocol_both_directions") >= 0);
+    assert_string_equal(app_layer_event_name(app_layer_event_find("http.compression_bomb")),
+                        "http.compression_bomb");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(request_and_response_make_one_complete_tx, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(buffers_hold_suricata_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(request_split_at_every_byte_parses_the_same, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pipelined_requests_make_one_tx_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(junk_both_ways_fails_detection, setup, teardown),
+        cmocka_unit_test_setup_teardown(response_seen_first_is_replayed_after_the_request,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_colon_raises_its_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(finished_tx_is_freed_on_the_next_packet, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(rules_for_the_protocol_keep_the_tx_until_inspected,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_stops_the_direction_and_forces_txs_done, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
