@@ -55,6 +55,8 @@ typedef struct DetectTxState {
     uint32_t cap_cand;
     uint32_t *scanned_len;             // per row: bytes scanned so far
     uint8_t *scanned_final;            // per row: scanned in its final state
+    uint8_t pending;                   // bit per direction: updated on a packet of the other
+                                       // direction, inspected on the next one of its own
 } DetectTxState;
 
 enum { EVAL_WAIT = 0, EVAL_MATCH, EVAL_FAIL };
@@ -609,10 +611,6 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
 {
     const DetectEngine *de = dt->de;
     const DetectTxEngine *te = de->tx;
-    if (te->n_row_list[tp->proto][tp->dir] == 0 && te->n_nofp[tp->proto][tp->dir] == 0 &&
-        tp->tx->detect_state == NULL) {
-        return false;  // no rule for this side: nothing to keep
-    }
     DetectTxState *st = tx_state(de, tp->tx);
     if (st == NULL) {
         return false;
@@ -639,6 +637,38 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
     return stop;
 }
 
+static bool has_rules_for(const DetectTxEngine *te, AppProto proto, uint8_t dir)
+{
+    return te->n_row_list[proto][dir] > 0 || te->n_nofp[proto][dir] > 0 ||
+           te->n_row_list[proto][dir ^ 1] > 0;  // mixed rules keep candidates from the other side
+}
+
+/* Whether direction d of tx is to be inspected on this packet. As in Suricata,
+ * a direction's transactions are inspected on packets of that direction: data
+ * parsed on a packet of the other direction (IDS mode: the acknowledgement) waits
+ * for the next one, or for the flow end. */
+static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, uint8_t pdir,
+                bool is_flow_end)
+{
+    uint32_t upd = d == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
+    uint32_t done = d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+    if ((tx->flags & done) || !has_rules_for(de->tx, proto, d)) {
+        return false;
+    }
+    DetectTxState *st = tx->detect_state;
+    bool pending = st != NULL && st->de == de && (st->pending & (1u << d));
+    if (is_flow_end) {
+        return true;
+    }
+    if (d != pdir) {
+        if ((tx->flags & upd) && (st = tx_state(de, tx)) != NULL) {
+            st->pending |= (uint8_t)(1u << d);
+        }
+        return false;
+    }
+    return (tx->flags & upd) || pending;
+}
+
 bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end)
 {
     const DetectTxEngine *te = dt->de->tx;
@@ -650,6 +680,7 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
     if (fp == APP_PROTO_UNKNOWN || fp == APP_PROTO_FAILED) {
         return false;
     }
+    uint8_t pdir = (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
     uint32_t n = app_layer_tx_count(f);
     for (uint32_t i = 0; i < n; i++) {
         AppTx *tx = app_layer_tx_at(f, i);
@@ -658,17 +689,20 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         }
         AppProto proto = app_layer_tx_proto(f, tx);
         for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
-            uint32_t upd = d == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
-            uint32_t done = d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
-            if ((tx->flags & done) || (!(tx->flags & upd) && !is_flow_end)) {
+            if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
                 continue;
+            }
+            DetectTxState *st = tx->detect_state;
+            if (st != NULL) {
+                st->pending &= (uint8_t)~(1u << d);
             }
             TxPass tp = { p, pa, f, tx, proto, d };
             if (inspect_tx_dir(dt, &tp)) {
                 return true;
             }
             if (dir_complete(f, tx, d) || is_flow_end) {
-                tx->flags |= done;
+                tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS
+                                                   : APP_TX_F_INSPECTED_TC;
             }
         }
     }

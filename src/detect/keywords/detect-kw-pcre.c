@@ -1,7 +1,7 @@
 /* pcre: Perl-compatible regular expressions over the payload (PCRE2 + JIT).
  * "/regex/flags", optionally negated with '!'. Flags: i s m x A E G R B O,
  * and Suricata's HTTP buffer flags, which put the pcre on that buffer
- * (U http.uri, I http.uri.raw, P http.request_body, Q http.response_body,
+ * (U http.uri, I http.uri.raw, P http.request_body, Q file.data,
  * H http.header, D http.header.raw, M http.method, C http.cookie,
  * S http.stat_code, Y http.stat_msg, V http.user_agent, W http.host,
  * Z http.host.raw). Matching runs from detect-inspect.c. */
@@ -29,7 +29,7 @@ static const struct {
     const char *buf;
 } http_flags[] = {
     { 'U', "http.uri" },          { 'I', "http.uri.raw" },   { 'P', "http.request_body" },
-    { 'Q', "http.response_body" }, { 'H', "http.header" },   { 'D', "http.header.raw" },
+    { 'Q', "file.data" }, { 'H', "http.header" },   { 'D', "http.header.raw" },
     { 'M', "http.method" },       { 'C', "http.cookie" },    { 'S', "http.stat_code" },
     { 'Y', "http.stat_msg" },     { 'V', "http.user_agent" }, { 'W', "http.host" },
     { 'Z', "http.host.raw" },
@@ -97,11 +97,14 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     bool neg = *arg == '!';
     arg += neg;
     size_t len = strlen(arg);
-    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
-        return detect_err(dp, "pcre must be quoted");
+    bool quoted = len >= 2 && arg[0] == '"' && arg[len - 1] == '"';
+    if (!quoted && (len < 2 || arg[0] != '/')) {
+        return detect_err(dp, "pcre must be quoted");  // Suricata also takes /re/flags bare
     }
-    arg++;
-    len -= 2;
+    if (quoted) {
+        arg++;
+        len -= 2;
+    }
     const char *last = NULL;
     for (size_t i = len; i > 0; i--) {
         if (arg[i - 1] == '/') {
@@ -135,9 +138,10 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     if (list == DETECT_LIST_PMATCH) {
         return detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE);
     }
-    if (dp->pm_list != DETECT_LIST_PMATCH) {
+    if (dp->pm_list != DETECT_LIST_PMATCH && dp->pm_list != list) {
         pcre_free_ctx(pc);
-        return detect_err(dp, "pcre buffer modifier after a sticky buffer (%s)",
+        return detect_err(dp, "pcre buffer modifier for %s while sticky buffer %s is set "
+                              "(reset it with pkt_data)", detect_list_name(list),
                           detect_list_name(dp->pm_list));
     }
     /* The buffer's list, as if its sticky buffer were selected for this pcre only. */
