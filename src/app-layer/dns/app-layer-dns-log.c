@@ -10,6 +10,7 @@
  * Configuration: the dns entry of an eve-log output's types (version, requests,
  * responses, formats [detailed, grouped]). */
 #include "app-layer/dns/app-layer-dns.h"
+#include "app-layer/dns/app-layer-dns-tx.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -337,7 +338,7 @@ void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     json_close_object(jb);
 }
 
-uint32_t dns_log_record_count(const AppTx *tx)
+uint32_t dns_tx_log_record_count(const AppTx *tx)
 {
     const DnsTx *dt = (const DnsTx *)tx;
     const DnsLogCfg *cfg = &g_dns_log_cfg;
@@ -353,7 +354,7 @@ uint32_t dns_log_record_count(const AppTx *tx)
     return cfg->log_responses ? 1 : 0;
 }
 
-void dns_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb)
+void dns_tx_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb)
 {
     const DnsTx *dt = (const DnsTx *)tx;
     const DnsLogCfg *cfg = &g_dns_log_cfg;

@@ -17,4 +17,10 @@ bool dns_tx_flags(const AppTx *tx, uint8_t dir, uint16_t *flags);
 bool dns_tx_rrtype_at(const AppTx *tx, uint8_t dir, uint32_t idx, uint16_t *rrtype);
 uint32_t dns_tx_rrtype_count(const AppTx *tx, uint8_t dir);
 
+/* EVE dns records of tx under the dns entry of the eve-log types (version 2 or 3,
+ * requests/responses, formats): how many (0: nothing to log), and the "dns" object of
+ * the idx-th into an open record. */
+uint32_t dns_tx_log_record_count(const AppTx *tx);
+void dns_tx_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb);
+
 #endif

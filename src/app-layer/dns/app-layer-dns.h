@@ -202,10 +202,5 @@ extern DnsLogCfg g_dns_log_cfg;
 int dns_log_config(const struct Conf *conf);
 /* The "dns" object of tx for alerts (version 3, detailed answers). */
 void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
-/* EVE dns records of tx under the configuration: how many (version 2 writes one per query
- * of a request; 0 for txs without a message or directions not logged), and the "dns"
- * object of the idx-th into an open record. */
-uint32_t dns_log_record_count(const AppTx *tx);
-void dns_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb);
 
 #endif
