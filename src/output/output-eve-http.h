@@ -24,6 +24,7 @@ typedef struct OutputTxLog {
     bool files;                  // fileinfo records enabled
     bool dns;                    // dns records enabled
     int64_t sec;                 // record timestamp
+    uint64_t pcap_cnt;           // packet writing the records (0: flow end)
     uint32_t usec;
     void (*write)(JsonBuf *jb, void *user);
     void *user;

@@ -410,7 +410,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
     OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns,
-                      .sec = p->ts_sec,
+                      .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .usec = (uint32_t)p->ts_usec, .write = write_thread_jb, .user = ot->tb};
     if (!locked) {
         pthread_mutex_lock(&f->lock);

@@ -338,18 +338,68 @@ void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     json_close_object(jb);
 }
 
+static bool type_logged(const DnsLogCfg *cfg, uint16_t t)
+{
+    for (uint32_t i = 0; i < cfg->n_types; i++) {
+        if (cfg->types[i] == t) {
+            return true;
+        }
+    }
+    return cfg->n_types == 0;
+}
+
+/* A message is logged when one of its questions has a logged type (the first answer's
+ * type when it has no question). */
+static bool msg_logged(const DnsLogCfg *cfg, const DnsMessage *m)
+{
+    if (cfg->n_types == 0) {
+        return true;
+    }
+    uint32_t n;
+    const DnsRecord *q = dns_message_section(m, DNS_SEC_QUERY, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (type_logged(cfg, q[i].rrtype)) {
+            return true;
+        }
+    }
+    const DnsRecord *a = n == 0 ? dns_message_section(m, DNS_SEC_ANSWER, &n) : NULL;
+    return a != NULL && type_logged(cfg, a[0].rrtype);
+}
+
+/* Version 2 requests: the idx-th logged query's index in the question section. */
+static uint32_t v2_query_index(const DnsLogCfg *cfg, const DnsMessage *m, uint32_t idx)
+{
+    uint32_t n;
+    const DnsRecord *q = dns_message_section(m, DNS_SEC_QUERY, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (type_logged(cfg, q[i].rrtype) && idx-- == 0) {
+            return i;
+        }
+    }
+    return n;
+}
+
 uint32_t dns_tx_log_record_count(const AppTx *tx)
 {
     const DnsTx *dt = (const DnsTx *)tx;
     const DnsLogCfg *cfg = &g_dns_log_cfg;
-    if (!dt->has_msg) {
+    if (!dt->has_msg || !msg_logged(cfg, &dt->msg)) {
         return 0;
     }
     if (dt->dir == APP_DIR_TOSERVER) {
         if (!cfg->log_requests) {
             return 0;
         }
-        return cfg->version == 2 ? dt->msg.n_sec[DNS_SEC_QUERY] : 1;
+        if (cfg->version != 2) {
+            return 1;
+        }
+        uint32_t n;
+        const DnsRecord *q = dns_message_section(&dt->msg, DNS_SEC_QUERY, &n);
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            k += type_logged(cfg, q[i].rrtype);
+        }
+        return k;
     }
     return cfg->log_responses ? 1 : 0;
 }
@@ -360,7 +410,7 @@ void dns_tx_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb)
     const DnsLogCfg *cfg = &g_dns_log_cfg;
     json_open_object(jb, "dns");
     if (cfg->version == 2 && dt->dir == APP_DIR_TOSERVER) {
-        log_v2_query(jb, dt, idx);
+        log_v2_query(jb, dt, v2_query_index(cfg, &dt->msg, idx));
     } else if (cfg->version == 2) {
         log_v2_answer(jb, dt, cfg);
     } else {
@@ -413,6 +463,18 @@ int dns_log_config(const struct Conf *conf)
         }
         cfg.log_requests = node_bool(d, "requests", true) && node_bool(d, "query", true);
         cfg.log_responses = node_bool(d, "responses", true) && node_bool(d, "answer", true);
+        const ConfNode *ty = conf_node_child(d, "types");
+        for (const ConfNode *i = ty ? ty->first_child : NULL; i != NULL; i = i->next) {
+            uint16_t t;
+            if (i->value == NULL || !dns_rrtype_by_name(i->value, &t)) {
+                VG_ERROR("%s:%d: dns types: unknown rrtype '%s'", i->file, i->line,
+                         i->value ? i->value : "");
+                return VG_EINVAL;
+            }
+            if (cfg.n_types < sizeof(cfg.types) / sizeof(cfg.types[0])) {
+                cfg.types[cfg.n_types++] = t;
+            }
+        }
         const ConfNode *fm = conf_node_child(d, "formats");
         if (fm != NULL) {
             cfg.fmt_detailed = cfg.fmt_grouped = false;

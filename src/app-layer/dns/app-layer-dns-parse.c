@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/util-byte.h"
 #include "util/util-error.h"
@@ -392,30 +393,28 @@ const DnsRecord *dns_message_section(const DnsMessage *m, uint8_t sec, uint32_t 
 
 /* ---- probe ---- */
 
-/* Header plausibility and whole questions; records beyond them are not required. */
+/* Header plausibility, then the questions as far as the data goes: every label well
+ * formed and inside the message. A message not yet complete (TCP) is accepted on a
+ * plausible header and well-formed questions so far, as a message longer than the
+ * detection cap must still be detected. */
 static int probe_body(const uint8_t *data, uint32_t len, uint32_t msg_len)
 {
     if (len < DNS_HEADER_LEN) {
         return APP_PROBE_MORE;
     }
-    uint16_t flags = util_be16(data + 2);
     uint16_t qd = util_be16(data + 4);
     uint32_t total = (uint32_t)qd + util_be16(data + 6) + util_be16(data + 8) +
                      util_be16(data + 10);
-    if (dns_opcode(flags) >= 7 || qd == 0 || qd > 64 || total > 4096) {
-        return APP_PROBE_NO;
-    }
     /* Each question takes at least 5 bytes, each record 11. */
-    if (DNS_HEADER_LEN + 5u * qd + 11u * (total - qd) > msg_len) {
+    if (qd == 0 || DNS_HEADER_LEN + 5u * qd + 11u * (total - qd) > msg_len) {
         return APP_PROBE_NO;
     }
     uint32_t have = len < msg_len ? len : msg_len;
     uint32_t p = DNS_HEADER_LEN;
     for (uint32_t q = 0; q < qd; q++) {
-        uint32_t labels = 0;
         for (;;) {
             if (p >= have) {
-                return have < msg_len ? APP_PROBE_MORE : APP_PROBE_NO;
+                return have < msg_len ? APP_PROBE_YES : APP_PROBE_NO;
             }
             uint8_t l = data[p];
             if (l == 0) {
@@ -426,14 +425,14 @@ static int probe_body(const uint8_t *data, uint32_t len, uint32_t msg_len)
                 p += 2;            // questions after the first may point back
                 break;
             }
-            if ((l & 0xc0) != 0 || ++labels > DNS_MAX_LABELS) {
+            if ((l & 0xc0) != 0) {
                 return APP_PROBE_NO;
             }
             p += 1u + l;
         }
         p += 4;
         if (p > have) {
-            return have < msg_len ? APP_PROBE_MORE : APP_PROBE_NO;
+            return have < msg_len ? APP_PROBE_YES : APP_PROBE_NO;
         }
     }
     return APP_PROBE_YES;
@@ -522,6 +521,18 @@ const char *dns_rrtype_name(uint16_t t)
     case 256: return "URI";
     default: return NULL;
     }
+}
+
+bool dns_rrtype_by_name(const char *name, uint16_t *t)
+{
+    for (uint32_t v = 1; v <= 256; v++) {
+        const char *n = dns_rrtype_name((uint16_t)v);
+        if (n != NULL && strcasecmp(n, name) == 0) {
+            *t = (uint16_t)v;
+            return true;
+        }
+    }
+    return false;
 }
 
 const char *dns_rcode_name(uint8_t rcode)

@@ -16,6 +16,8 @@ bool dns_tx_flags(const AppTx *tx, uint8_t dir, uint16_t *flags);
  * answers in a response. Fills the idx-th; false past the last (or see dns_tx_flags). */
 bool dns_tx_rrtype_at(const AppTx *tx, uint8_t dir, uint32_t idx, uint16_t *rrtype);
 uint32_t dns_tx_rrtype_count(const AppTx *tx, uint8_t dir);
+/* True for a tx of a message that travelled toclient. */
+bool dns_tx_is_response(const AppTx *tx);
 
 /* EVE dns records of tx under the dns entry of the eve-log types (version 2 or 3,
  * requests/responses, formats): how many (0: nothing to log), and the "dns" object of

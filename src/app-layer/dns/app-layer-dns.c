@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/conf.h"
 #include "flow/flow-types.h"
 #include "util/util-byte.h"
 #include "util/util-error.h"
+#include "util/util-log.h"
 
 typedef struct DnsCarry {
     uint8_t *buf;                // partial TCP message, length prefix included
@@ -260,14 +262,33 @@ static void dns_eof(AppFlow *af, void *state, uint8_t dir)
 
 /* ---- detection ---- */
 
+/* app-layer.protocols.dns.tcp.enabled / .udp.enabled: DNS over one transport can be
+ * switched off (Suricata's settings); such flows are never detected as DNS. */
+static bool g_dns_tcp_enabled = true;
+static bool g_dns_udp_enabled = true;
+
 static int dns_probe_ip(uint8_t ipproto, const uint8_t *data, uint32_t len, uint8_t dir)
 {
     (void)dir;
+    if (!(ipproto == 6 ? g_dns_tcp_enabled : g_dns_udp_enabled)) {
+        return APP_PROBE_NO;
+    }
     return dns_probe_message(data, len, ipproto == 6);
 }
 
 static int dns_config(const struct Conf *conf)
 {
+    bool bad = false;
+    g_dns_tcp_enabled = conf_bool_or(conf, "app-layer.protocols.dns.tcp.enabled", true, &bad);
+    g_dns_udp_enabled = conf_bool_or(conf, "app-layer.protocols.dns.udp.enabled", true, &bad);
+    if (bad) {
+        VG_ERROR("app-layer.protocols.dns.tcp/udp.enabled: expected yes or no");
+        return VG_EINVAL;
+    }
+    if (!g_dns_tcp_enabled || !g_dns_udp_enabled) {
+        VG_CONFIG("app-layer: dns over%s%s disabled", g_dns_tcp_enabled ? "" : " tcp",
+                  g_dns_udp_enabled ? "" : " udp");
+    }
     return dns_log_config(conf);
 }
 
@@ -334,4 +355,9 @@ bool dns_tx_rrtype_at(const AppTx *tx, uint8_t dir, uint32_t idx, uint16_t *rrty
     }
     *rrtype = r[idx].rrtype;
     return true;
+}
+
+bool dns_tx_is_response(const AppTx *tx)
+{
+    return ((const DnsTx *)tx)->dir == APP_DIR_TOCLIENT;
 }

@@ -172,6 +172,7 @@ int dns_probe_message(const uint8_t *data, uint32_t len, bool is_tcp);
 /* Names for EVE and rules. */
 const char *dns_rrtype_name(uint16_t t);       // NULL for types without a name here
 const char *dns_rcode_name(uint8_t rcode);     // NULL beyond the named ones
+bool dns_rrtype_by_name(const char *name, uint16_t *t);  // any case; false if unknown
 
 /* ---- transactions (app-layer-dns.c) ---- */
 
@@ -196,7 +197,8 @@ typedef struct DnsLogCfg {
     bool log_responses;
     bool fmt_detailed;
     bool fmt_grouped;
-    uint64_t types;              // bit per rrtype class below; 0 = all
+    uint16_t types[32];          // rrtypes to log (types: [a, mx]); n_types 0: all
+    uint32_t n_types;
 } DnsLogCfg;
 extern DnsLogCfg g_dns_log_cfg;
 int dns_log_config(const struct Conf *conf);
