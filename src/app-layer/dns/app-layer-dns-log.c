@@ -476,7 +476,7 @@ int dns_log_config(const struct Conf *conf)
             }
         }
         const ConfNode *fm = conf_node_child(d, "formats");
-        if (fm != NULL) {
+        if (fm != NULL && fm->first_child != NULL) {
             cfg.fmt_detailed = cfg.fmt_grouped = false;
             for (const ConfNode *i = fm->first_child; i != NULL; i = i->next) {
                 if (i->value != NULL && strcmp(i->value, "detailed") == 0) {

@@ -29,19 +29,31 @@ const char *const dns_event_names[DNS_EV_N] = {
     [DNS_EV_TOO_MANY_RECORDS] = "too_many_records",
 };
 
+/* Names already decompressed, by the wire offset they start at: a name that is only a
+ * pointer to one of them shares its bytes instead of copying them again (a message
+ * of 10,000 questions pointing at one 1,000-byte name stays small). */
+#define NAME_CACHE 256
+
+typedef struct NameCacheEntry {
+    uint32_t wire;               // offset + 1 of the name's start (0: empty slot)
+    DnsName name;
+} NameCacheEntry;
+
 typedef struct Cursor {
     const uint8_t *data;
     uint32_t len;
     uint32_t pos;
+    NameCacheEntry *cache;       // NAME_CACHE slots
 } Cursor;
 
 /* ---- pool ---- */
 
-/* Reserves n bytes at the end of the pool; NULL when the message pool cap is reached or
- * memory runs out (*oom set then). */
+/* Reserves n bytes at the end of the pool; NULL when the message pool cap is reached
+ * (m->is_pool_full set) or memory runs out (*oom set). */
 static uint8_t *pool_reserve(DnsMessage *m, uint32_t n, bool *oom)
 {
     if ((uint64_t)m->pool_len + n > DNS_POOL_MAX) {
+        m->is_pool_full = true;
         return NULL;
     }
     if (m->pool_len + n > m->pool_cap) {
@@ -96,7 +108,28 @@ static int name_append(DnsMessage *m, DnsName *n, const uint8_t *label, uint32_t
 
 /* Reads the name at c->pos; c->pos moves past it (past its first pointer when
  * compressed). */
+static int parse_name_new(Cursor *c, DnsMessage *m, DnsName *n);
+
 static int parse_name(Cursor *c, DnsMessage *m, DnsName *n)
+{
+    uint32_t start = c->pos;
+    if (start + 1 < c->len && (c->data[start] & 0xc0) == 0xc0) {
+        uint32_t target = util_be16(c->data + start) & 0x3fff;
+        const NameCacheEntry *e = &c->cache[target % NAME_CACHE];
+        if (e->wire == target + 1) {
+            *n = e->name;
+            c->pos = start + 2;
+            return NAME_OK;
+        }
+    }
+    int rc = parse_name_new(c, m, n);
+    if (rc == NAME_OK) {
+        c->cache[start % NAME_CACHE] = (NameCacheEntry){.wire = start + 1, .name = *n};
+    }
+    return rc;
+}
+
+static int parse_name_new(Cursor *c, DnsMessage *m, DnsName *n)
 {
     *n = (DnsName){.off = m->pool_len};
     uint32_t p = c->pos;
@@ -342,7 +375,8 @@ int dns_message_parse(const uint8_t *data, uint32_t len, DnsMessage *m)
         }
         m->rr_cap = cap;
     }
-    Cursor c = {.data = data, .len = len, .pos = DNS_HEADER_LEN};
+    NameCacheEntry cache[NAME_CACHE] = {{0}};
+    Cursor c = {.data = data, .len = len, .pos = DNS_HEADER_LEN, .cache = cache};
     for (uint8_t s = 0; s < DNS_SEC_N; s++) {
         for (uint32_t i = 0; i < m->count[s]; i++) {
             if (m->n_rr >= cap) {
@@ -356,6 +390,10 @@ int dns_message_parse(const uint8_t *data, uint32_t len, DnsMessage *m)
             int rc = parse_record(&c, m, &m->rr[m->n_rr], s);
             if (rc == NAME_OOM) {
                 return VG_ENOMEM;
+            }
+            if (rc != NAME_OK && m->is_pool_full) {
+                m->events |= 1u << DNS_EV_TOO_MANY_RECORDS;  // keep what fits
+                return 0;
             }
             if (rc != NAME_OK) {
                 m->events |= 1u << section_event[s] | 1u << DNS_EV_MALFORMED_DATA;

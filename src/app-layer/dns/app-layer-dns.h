@@ -144,6 +144,7 @@ typedef struct DnsMessage {
     uint32_t pool_cap;
     uint32_t events;             // bit per DNS_EV_*
     bool is_complete;            // every section parsed to its claimed count
+    bool is_pool_full;           // DNS_POOL_MAX reached: later records dropped
 } DnsMessage;
 
 /* Parses one whole message (len bytes, no TCP length prefix). Returns 0 when the header
