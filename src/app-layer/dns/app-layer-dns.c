@@ -178,8 +178,8 @@ static int parse_tcp(DnsState *st, uint8_t dir, const uint8_t *data, uint32_t le
 {
     DnsCarry *c = &st->carry[dir];
     if (c->is_resync) {
-        if (dns_probe_message(data, len, true) == APP_PROBE_NO) {
-            return APP_PARSE_OK;   // still no message start: skip this data
+        if (dns_probe_message(data, len, true) != APP_PROBE_YES) {
+            return APP_PARSE_OK;   // no plausible message start: skip this data
         }
         c->is_resync = false;
     }
