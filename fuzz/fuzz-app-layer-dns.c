@@ -3,8 +3,10 @@
  * object and records of both layouts, and tx cleanup.
  *
  * Built by fuzz/build.sh (make fuzz). Input: one mode byte, then chunks, each a header
- * byte (bit 7: direction toclient; bit 6: a gap before it, TCP only; low 6 bits k:
- * k * 4 + 1 bytes follow). For UDP each chunk is one datagram. */
+ * byte (bit 7: direction toclient; bit 6: a gap before it, TCP only; low 6 bits k: k + 1
+ * bytes follow, or for k = 63 a 16-bit big-endian length then that many bytes). For UDP
+ * each chunk is one datagram. The seeds (fuzz/corpus/) hold datagrams of the shared
+ * captures in this form. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -80,7 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (off < size) {
         uint8_t h = data[off++];
         uint8_t dir = (h & 0x80) ? 1 : 0;
-        size_t n = (size_t)(h & 0x3f) * 4 + 1;
+        size_t n = (size_t)(h & 0x3f) + 1;
+        if ((h & 0x3f) == 0x3f && size - off >= 2) {
+            n = (size_t)data[off] << 8 | data[off + 1];
+            off += 2;
+        }
         n = n > size - off ? size - off : n;
         if ((h & 0x40) && is_tcp) {
             app_flow_gap(af, dir);
