@@ -41,7 +41,7 @@ static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len
     return more ? 2 : 0;
 }
 
-static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, uint8_t dir,
+static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hint, uint8_t dir,
                         const uint8_t *data, uint32_t len, bool *need_more)
 {
     for (uint32_t i = 0; i < row->n_patterns; i++) {
@@ -58,7 +58,7 @@ static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, uint8_t dir,
         }
     }
     if (row->probe != NULL || row->probe_ip != NULL) {
-        int r = row->probe_ip != NULL ? row->probe_ip(ipproto, data, len, dir)
+        int r = row->probe_ip != NULL ? row->probe_ip(ipproto, port_hint, data, len, dir)
                                       : row->probe(data, len, dir);
         if (r == APP_PROBE_YES) {
             return row->proto;
@@ -87,7 +87,7 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                 port_hint(pc, server_port) != (pass == 0)) {
                 continue;
             }
-            AppProto p = try_row(row, ipproto, dir, data, len, need_more);
+            AppProto p = try_row(row, ipproto, pass == 0, dir, data, len, need_more);
             if (p != APP_PROTO_UNKNOWN) {
                 return p;
             }

@@ -70,9 +70,12 @@ typedef struct AppParserDesc {
     void (*log_json)(const Flow *f, const AppTx *tx, JsonBuf *jb);
     /* Files of a tx (NULL when the protocol has none). */
     const AppFile *(*tx_file_at)(const AppTx *tx, uint8_t dir, uint32_t idx);
-    /* Optional probing parser told the transport (6 or 17), used instead of probe: rows
-     * with ipproto 0 run over both TCP and UDP and frame their data differently. */
-    int (*probe_ip)(uint8_t ipproto, const uint8_t *data, uint32_t len, uint8_t dir);
+    /* Optional probing parser told the transport (6 or 17) and whether a port of the flow
+     * is one of the row's detection ports, used instead of probe: rows with ipproto 0 run
+     * over both TCP and UDP and frame their data differently; a probe can be lenient on
+     * its ports and strict elsewhere. */
+    int (*probe_ip)(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                    uint8_t dir);
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */

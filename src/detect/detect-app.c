@@ -500,8 +500,11 @@ int detect_app_finish(DetectParser *dp)
     bool tcp_ok = (s->protos[6 / 8] & (1u << (6 % 8))) && app_proto_runs_over(s->alproto, 6);
     bool udp_ok = (s->protos[17 / 8] & (1u << (17 % 8))) && app_proto_runs_over(s->alproto, 17);
     if (!tcp_ok && !udp_ok) {
-        return detect_err(dp, "protocol %s does not run over the header's protocol",
-                          app_proto_name(s->alproto));
+        bool tcp = app_proto_runs_over(s->alproto, 6);
+        bool udp = app_proto_runs_over(s->alproto, 17);
+        return detect_err(dp, "protocol %s runs over %s: the header excludes it",
+                          app_proto_name(s->alproto),
+                          tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP");
     }
     s->flags &= ~(uint32_t)SIG_F_IPONLY;
     /* A protocol rule inspecting only the packet/stream payload stays a packet

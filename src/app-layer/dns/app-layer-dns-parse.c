@@ -438,7 +438,19 @@ const DnsRecord *dns_message_section(const DnsMessage *m, uint8_t sec, uint32_t 
 static int probe_body(const uint8_t *data, uint32_t len, uint32_t msg_len)
 {
     if (len < DNS_HEADER_LEN) {
-        return APP_PROBE_MORE;
+        /* The counts seen so far must fit the message already. */
+        uint32_t claim = DNS_HEADER_LEN;
+        if (len >= 6) {
+            uint16_t qd = util_be16(data + 4);
+            if (qd == 0) {
+                return APP_PROBE_NO;
+            }
+            claim += 5u * qd;
+        }
+        for (uint32_t off = 6; off + 2 <= len; off += 2) {
+            claim += 11u * util_be16(data + off);
+        }
+        return claim > msg_len ? APP_PROBE_NO : APP_PROBE_MORE;
     }
     uint16_t qd = util_be16(data + 4);
     uint32_t total = (uint32_t)qd + util_be16(data + 6) + util_be16(data + 8) +

@@ -267,13 +267,34 @@ static void dns_eof(AppFlow *af, void *state, uint8_t dir)
 static bool g_dns_tcp_enabled = true;
 static bool g_dns_udp_enabled = true;
 
-static int dns_probe_ip(uint8_t ipproto, const uint8_t *data, uint32_t len, uint8_t dir)
+/* On DNS ports a plausible header and questions decide; elsewhere (any port may carry
+ * DNS, but most traffic there is something else) the whole first message must be here
+ * and parse without a problem. */
+static int dns_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                        uint8_t dir)
 {
     (void)dir;
-    if (!(ipproto == 6 ? g_dns_tcp_enabled : g_dns_udp_enabled)) {
+    bool is_tcp = ipproto == 6;
+    if (!(is_tcp ? g_dns_tcp_enabled : g_dns_udp_enabled)) {
         return APP_PROBE_NO;
     }
-    return dns_probe_message(data, len, ipproto == 6);
+    int r = dns_probe_message(data, len, is_tcp);
+    if (port_hint || r == APP_PROBE_NO) {
+        return r;
+    }
+    uint32_t skip = is_tcp ? 2 : 0;
+    if (len < skip + DNS_HEADER_LEN) {
+        return APP_PROBE_NO;       // too little to tell DNS from anything else
+    }
+    uint32_t msg_len = is_tcp ? util_be16(data) : len;
+    if (r == APP_PROBE_MORE || len - skip < msg_len) {
+        return APP_PROBE_MORE;
+    }
+    DnsMessage m;
+    int rc = dns_message_parse(data + skip, msg_len, &m);
+    uint32_t bad = m.events;
+    dns_message_deinit(&m);
+    return rc == 0 && bad == 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
 static int dns_config(const struct Conf *conf)

@@ -65,7 +65,12 @@ static int setup_udp(void **state)
 
 static int setup_tcp(void **state)
 {
-    return setup_proto(state, 6, 5300);   // not a DNS port: the probe decides
+    return setup_proto(state, 6, 53);
+}
+
+static int setup_tcp_odd_port(void **state)
+{
+    return setup_proto(state, 6, 5300);   // not a DNS port: the strict probe decides
 }
 
 static int teardown(void **state)
@@ -244,6 +249,25 @@ static void tcp_gap_resyncs_on_the_next_message(void **state)
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
 }
 
+/* Off the DNS ports a whole, clean message is needed; a fragment of junk is not DNS. */
+static void odd_port_needs_a_whole_clean_message(void **state)
+{
+    Fx *fx = *state;
+    uint8_t s[600];
+    uint32_t n = tcp_form(&g_q, s);
+    feed(fx, APP_DIR_TOSERVER, s, n);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_DNS);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+}
+
+static void odd_port_refuses_a_short_fragment(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x16\x03\x01", 3);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOSERVER), APP_PROTO_UNKNOWN);
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+}
+
 /* Queries that never get an answer do not pile up: each tx is complete on arrival and
  * freed once detect and loggers are done (here: no rules, no loggers). */
 static void unanswered_queries_are_freed(void **state)
@@ -271,6 +295,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(tcp_gap_resyncs_on_the_next_message, setup_tcp,
                                         teardown),
         cmocka_unit_test_setup_teardown(unanswered_queries_are_freed, setup_udp, teardown),
+        cmocka_unit_test_setup_teardown(odd_port_needs_a_whole_clean_message,
+                                        setup_tcp_odd_port, teardown),
+        cmocka_unit_test_setup_teardown(odd_port_refuses_a_short_fragment, setup_tcp_odd_port,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
