@@ -297,8 +297,43 @@ static int dns_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, ui
     return rc == 0 && bad == 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
+/* app-layer.protocols.dns.tcp/udp.detection-ports.dp (Suricata's per-transport form):
+ * added to the protocol's port hints (one list for both transports here). */
+static int add_ports(const struct Conf *conf, const char *key)
+{
+    const char *spec = conf_str_or(conf, key, NULL);
+    AppProtoCfg *pc = app_proto_cfg(APP_PROTO_DNS);
+    for (const char *s = spec; s != NULL && *s != '\0';) {
+        if (*s == ' ' || *s == ',' || *s == '[' || *s == ']') {
+            s++;
+            continue;
+        }
+        char *end;
+        long lo = strtol(s, &end, 10);
+        long hi = lo;
+        if (end != s && (*end == '-' || *end == ':')) {
+            const char *h = end + 1;
+            hi = strtol(h, &end, 10);
+            end = end == h ? (char *)h - 1 : end;
+        }
+        if (end == s || lo < 0 || hi > 65535 || lo > hi) {
+            VG_ERROR("%s: '%s' is not a port list", key, spec);
+            return VG_EINVAL;
+        }
+        for (long p = lo; p <= hi; p++) {
+            pc->ports[p / 8] |= (uint8_t)(1u << (p % 8));
+        }
+        s = end;
+    }
+    return 0;
+}
+
 static int dns_config(const struct Conf *conf)
 {
+    if (add_ports(conf, "app-layer.protocols.dns.tcp.detection-ports.dp") != 0 ||
+        add_ports(conf, "app-layer.protocols.dns.udp.detection-ports.dp") != 0) {
+        return VG_EINVAL;
+    }
     bool bad = false;
     g_dns_tcp_enabled = conf_bool_or(conf, "app-layer.protocols.dns.tcp.enabled", true, &bad);
     g_dns_udp_enabled = conf_bool_or(conf, "app-layer.protocols.dns.udp.enabled", true, &bad);
