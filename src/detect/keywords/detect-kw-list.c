@@ -42,6 +42,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_uricontent, &detect_kw_urilen, &detect_kw_bsize,
     &detect_kw_app_layer_protocol, &detect_kw_app_layer_event,
     &detect_kw_dns_opcode, &detect_kw_dns_rcode, &detect_kw_dns_rrtype, &detect_kw_dns_query_legacy,
+    &detect_kw_dotprefix,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

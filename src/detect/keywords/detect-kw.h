@@ -78,7 +78,7 @@ extern const DetectKeyword detect_kw_http_uri, detect_kw_http_raw_uri, detect_kw
     detect_kw_http_stat_msg, detect_kw_uricontent, detect_kw_urilen, detect_kw_bsize;
 extern const DetectKeyword detect_kw_app_layer_protocol, detect_kw_app_layer_event;
 extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
-    detect_kw_dns_query_legacy;
+    detect_kw_dns_query_legacy, detect_kw_dotprefix;
 
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
