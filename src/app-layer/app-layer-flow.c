@@ -159,7 +159,7 @@ static void tx_release(AppFlow *af, AppTx *tx)
     }
     const AppParserDesc *row = tx_row(tx);
     if (row != NULL && row->tx_free != NULL) {
-        row->tx_free(af->state, tx);
+        row->tx_free((tx->flags & APP_TX_F_OLD_PARSER) ? af->old_state : af->state, tx);
     }
     app_mem_release(af, tx->alloc_bytes);
     free(tx);
@@ -192,6 +192,20 @@ static bool tx_freeable(const AppFlow *af, const AppTx *tx)
         return false;
     }
     return true;
+}
+
+static void free_finished(AppFlow *af)
+{
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        AppTx *tx = af->txs[i];
+        if (tx_freeable(af, tx)) {
+            tx_release(af, tx);
+        } else {
+            af->txs[keep++] = tx;
+        }
+    }
+    af->n_txs = keep;
 }
 
 void app_flow_packet_publish(AppFlow *af)
@@ -239,8 +253,16 @@ void app_flow_free(void *p)
     if (af->row != NULL && af->state != NULL) {
         af->row->state_free(af->state);
     }
-    if (af->memuse != 0 && af->row != NULL) {
-        AppProtoCfg *pc = app_proto_cfg(af->row->proto);
+    if (af->old_row != NULL && af->old_state != NULL) {
+        /* charged to the flow's current protocol from here on: switch for the release */
+        const AppParserDesc *cur = af->row;
+        af->row = af->old_row;
+        af->old_row->state_free(af->old_state);
+        af->row = cur;
+    }
+    const AppParserDesc *mrow = af->row != NULL ? af->row : af->old_row;
+    if (af->memuse != 0 && mrow != NULL) {
+        AppProtoCfg *pc = app_proto_cfg(mrow->proto);
         atomic_fetch_sub(&pc->memuse, af->memuse);
     }
     free(af->held[0]);
@@ -277,15 +299,27 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
     }
 }
 
-/* The parser handed the connection over (CONNECT, Upgrade): its txs stay until the flow
- * ends; the rest of the data goes through detection again. The old parser is kept only
- * for its txs. */
+/* The parser handed the connection over (CONNECT, Upgrade): the rest of the data goes
+ * through detection again and, once known, to a new parser instance (as Suricata: the
+ * flow's app_proto becomes the tunnelled protocol, app_proto_orig the old one, and the
+ * new instance numbers its txs from 0 again). The old instance is kept, stopped, for its
+ * txs until they are freed. One change per flow: a tunnel inside the tunnel is detected
+ * but not parsed. */
 static void redetect(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     af->orig = af->row->proto;
     af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
-    /* Tunnels are detected afresh but not parsed again by the same connection parser:
-     * a second parser instance would need its own state; detection only for now. */
+    force_done(af, 3);
+    if (af->old_row == NULL) {
+        for (uint32_t i = 0; i < af->n_txs; i++) {
+            af->txs[i]->flags |= APP_TX_F_OLD_PARSER;
+        }
+        af->old_row = af->row;
+        af->old_state = af->state;
+        af->row = NULL;
+        af->state = NULL;
+        af->flags &= (uint16_t)~(APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC);
+    }
     af->det[0] = af->det[1] = APP_DET_UNKNOWN;
     af->proto_dir[0] = af->proto_dir[1] = APP_PROTO_UNKNOWN;
     af->held_len[0] = af->held_len[1] = 0;
@@ -329,6 +363,8 @@ static void held_free(AppFlow *af)
 static void set_failed(AppFlow *af)
 {
     if (af->flags & APP_FLOW_F_TUNNEL) {
+        /* nothing known spoke in the tunnel: app_proto "failed", app_proto_orig stays */
+        af->f->app_proto = APP_PROTO_FAILED;
         af->det[0] = af->det[1] = APP_DET_FAILED;
         held_free(af);
         return;
@@ -347,13 +383,21 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     const AppParserDesc *row = app_parser_row(proto);
     AppProtoCfg *pc = app_proto_cfg(proto);
     bool tunnel = (af->flags & APP_FLOW_F_TUNNEL) != 0;
-    if (!tunnel) {
-        af->f->app_proto = proto;
-    }
+    af->f->app_proto = proto;
     af->det[0] = af->det[1] = APP_DET_DONE;
-    if (row == NULL || pc->enabled != APP_ENABLED_YES || tunnel) {
+    /* a second tunnel (the old instance is still kept) is detected, not parsed */
+    if (row == NULL || pc->enabled != APP_ENABLED_YES || (tunnel && af->row != NULL) ||
+        (tunnel && (af->flags & (APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC)))) {
         held_free(af);
         return;
+    }
+    if (tunnel) {
+        /* the old instance's txs that are done go now, so the new instance's ids can
+         * start from 0 (ids stay increasing along the list) */
+        free_finished(af);
+        if (af->n_txs == 0) {
+            af->next_tx_id = 0;
+        }
     }
     af->row = row;
     af->state = row->state_new(af);
@@ -423,6 +467,21 @@ void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
     if (len == 0 || dir > 1) {
         return;
     }
+    /* Line ends left behind the request that opened a tunnel are its framing (HTTP
+     * parsers skip blank lines between messages), not the tunnel's first bytes. */
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->det[dir] == APP_DET_UNKNOWN &&
+        af->held_len[dir] == 0 && af->seen_tunnel[dir] == 0 && dir == APP_DIR_TOSERVER) {
+        while (len > 0 && (data[0] == '\r' || data[0] == '\n')) {
+            data++;
+            len--;
+        }
+        if (len == 0) {
+            return;
+        }
+    }
+    if (af->flags & APP_FLOW_F_TUNNEL) {
+        af->seen_tunnel[dir] += len;
+    }
     if (af->det[dir] == APP_DET_UNKNOWN) {
         af->seen[dir] += len;
         detect_dir(af, dir, data, len);
@@ -433,6 +492,11 @@ void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 }
 
 void app_flow_gap(AppFlow *af, uint8_t dir)
+{
+    app_flow_gap_len(af, dir, 0);
+}
+
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
 {
     if (dir > 1) {
         return;
@@ -451,9 +515,17 @@ void app_flow_gap(AppFlow *af, uint8_t dir)
     if (af->row == NULL) {
         return;
     }
+    uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
+    if (af->flags & stop) {
+        return;
+    }
     app_count(app_proto_cfg(af->row->proto)->c_gaps, 1);
-    if (af->row->gap != NULL && af->state != NULL &&
-        af->row->gap(af, af->state, dir) == APP_PARSE_OK) {
+    if (af->state != NULL && len > 0 && af->row->gap_len != NULL) {
+        if (af->row->gap_len(af, af->state, dir, len) == APP_PARSE_OK) {
+            return;
+        }
+    } else if (af->state != NULL && af->row->gap != NULL &&
+               af->row->gap(af, af->state, dir) == APP_PARSE_OK) {
         return;
     }
     stop_dir(af, dir);
@@ -601,4 +673,24 @@ void app_layer_flow_end(Flow *f)
     if (af != NULL) {
         app_flow_end(af);
     }
+}
+
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids)
+{
+    if (tx != NULL) {
+        uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;
+        uint32_t from = tx->n_events_logged;
+        tx->n_events_logged = (uint8_t)n;
+        *ids = tx->events + from;
+        return n > from ? n - from : 0;
+    }
+    AppFlow *af = app_flow_get(f);
+    if (af == NULL) {
+        *ids = NULL;
+        return 0;
+    }
+    uint32_t from = af->n_events_logged;
+    af->n_events_logged = af->n_events;
+    *ids = af->events + from;
+    return af->n_events > from ? af->n_events - from : 0;
 }

@@ -57,12 +57,17 @@ typedef struct AppParserDesc {
                  uint32_t *consumed);
     /* Data missing in dir (length unknown). NULL: the parser stops for that direction. */
     int (*gap)(AppFlow *af, void *state, uint8_t dir);
+    /* Data missing in dir, len bytes (TCP: the stream API gives the length). Preferred
+     * over gap when set; APP_PARSE_OK means the parser resynced (or will), anything else
+     * stops it for that direction. */
+    int (*gap_len)(AppFlow *af, void *state, uint8_t dir, uint32_t len);
     /* No more data in dir (FIN, RST, flow end). May be NULL. */
     void (*eof)(AppFlow *af, void *state, uint8_t dir);
     /* Free one tx the framework is done with. */
     void (*tx_free)(void *state, AppTx *tx);
     uint8_t complete[2];         // progress values at which a tx is complete per direction
     const char *const *events;   // event names (no proto prefix), index = parser-local id
+    bool events_upper;           // EVE anomaly writes them in upper case (Suricata's HTTP)
     uint32_t n_events;
     const AppBufferDef *buffers;
     uint32_t n_buffers;
@@ -165,6 +170,8 @@ struct AppFlow {
     Flow *f;
     const AppParserDesc *row;    // the parser running (NULL: detecting or none)
     void *state;                 // the row's parser state
+    const AppParserDesc *old_row;   // the parser before a tunnel (CONNECT/Upgrade), kept
+    void *old_state;                // for its txs (APP_TX_F_OLD_PARSER) until the flow ends
     AppProto proto_dir[2];       // detection result per direction
     AppProto orig;               // protocol before a tunnel / change
     uint8_t det[2];              // APP_DET_* per direction
@@ -173,7 +180,9 @@ struct AppFlow {
     uint32_t held_len[2];
     uint32_t held_cap[2];
     uint64_t seen[2];            // bytes seen per direction
+    uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;
+    uint8_t n_events_logged;     // handed to EVE anomaly so far
     uint8_t events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;
@@ -190,7 +199,8 @@ void app_flow_free(void *af);
 
 /* Data into the app layer (stream subscriber, UDP). */
 void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len);
-void app_flow_gap(AppFlow *af, uint8_t dir);
+void app_flow_gap(AppFlow *af, uint8_t dir);          // length unknown
+void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len);
 void app_flow_eof(AppFlow *af, uint8_t dir);
 /* Flow end: every tx forced done both ways. */
 void app_flow_end(AppFlow *af);

@@ -26,7 +26,7 @@ static void on_stream(Flow *f, uint8_t dir, int note, const uint8_t *data, uint3
         app_flow_data(af, dir, data, len);
         break;
     case STREAM_NOTE_GAP:
-        app_flow_gap(af, dir);
+        app_flow_gap_len(af, dir, len);
         break;
     case STREAM_NOTE_CLOSE:
         app_flow_eof(af, dir);

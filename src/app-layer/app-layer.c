@@ -3,6 +3,7 @@
  * counters, and --list-app-layer-protos. */
 #include "app-layer/app-layer.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -202,6 +203,41 @@ const char *app_layer_event_name(int id)
 {
     registry_ensure();
     return (id >= 0 && (uint32_t)id < g_reg.n_events) ? g_reg.events[id] : NULL;
+}
+
+static void copy_event(char *out, size_t cap, const char *prefix, const char *name, bool upper)
+{
+    size_t n = 0;
+    for (const char *parts[2] = {prefix, name}, **pp = parts; pp < parts + 2; pp++) {
+        for (const char *c = *pp; *c != '\0' && n + 1 < cap; c++) {
+            out[n++] = upper ? (char)toupper((unsigned char)*c) : *c;
+        }
+    }
+    out[n] = '\0';
+}
+
+bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer)
+{
+    registry_ensure();
+    if (id < 0 || (uint32_t)id >= g_reg.n_events || cap == 0) {
+        return false;
+    }
+    if (id < APP_EV_N) {
+        /* Suricata names the framework's events APPLAYER_<NAME> in anomaly records */
+        copy_event(out, cap, "applayer_", framework_events[id], true);
+        *layer = "proto_detect";
+        return true;
+    }
+    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
+        const AppParserDesc *row = app_parser_rows[r];
+        int base = g_reg.event_base[row->proto];
+        if (id >= base && (uint32_t)(id - base) < row->n_events) {
+            copy_event(out, cap, "", row->events[id - base], row->events_upper);
+            *layer = "proto_parser";
+            return true;
+        }
+    }
+    return false;
 }
 
 int app_layer_event_base(AppProto p)

@@ -46,6 +46,7 @@ enum {
     APP_TX_F_FORCE_DONE_TC = 1u << 5,
     APP_TX_F_PENDING_TS = 1u << 6,    // internal: changed since the last packet was published
     APP_TX_F_PENDING_TC = 1u << 7,
+    APP_TX_F_OLD_PARSER = 1u << 8,    // internal: made by the parser before a tunnel
 };
 
 #define APP_TX_EVENTS_MAX 16
@@ -62,6 +63,7 @@ typedef struct AppTx {
     uint16_t n_files[2];         // files of this tx per direction (app_layer_tx_file_at)
     AppProto proto;              // the tx's protocol (set by the app layer)
     uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
+    uint8_t n_events_logged;     // internal: events already written as EVE anomaly records
 } AppTx;
 
 /* Flow-level queries. Caller holds f->lock. */
@@ -111,6 +113,13 @@ uint32_t app_layer_buffer_count(void);
  * framework are "applayer.NAME", e.g. applayer.mismatch_protocol_both_directions. */
 int app_layer_event_find(const char *proto_dot_name);    // id >= 0 or VG_ENOENT
 const char *app_layer_event_name(int id);
+
+/* EVE anomaly records (output): the events raised on tx (NULL: the flow's own) since the
+ * last call; each is handed out once. Caller holds f->lock. */
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids);
+/* Suricata's anomaly fields of event id: the event as Suricata writes it (into out) and
+ * the layer ("proto_parser", or "proto_detect" for the framework's applayer.* events). */
+bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer);
 
 /* Detect registers once at start-up how to free AppTx.detect_state. */
 void app_layer_set_detect_state_free(void (*free_fn)(void *));

@@ -78,8 +78,11 @@ int detect_app_buf_find(const char *name)
 
 const char *detect_list_name(int list)
 {
-    static const char *const fixed[] = { "match", "payload", "post", "ipv4.hdr", "ipv6.hdr",
-                                         "tcp.hdr", "udp.hdr", "icmpv4.hdr", "icmpv6.hdr" };
+    static const char *const fixed[] = { "match",      "payload",    "post",
+                                         "ipv4.hdr",   "ipv6.hdr",   "tcp.hdr",
+                                         "udp.hdr",    "icmpv4.hdr", "icmpv6.hdr",
+                                         "file.name",  "file.magic" };
+    _Static_assert(sizeof(fixed) / sizeof(fixed[0]) == DETECT_LIST_MAX, "list names");
     if (list >= 0 && list < DETECT_LIST_MAX) {
         return fixed[list];
     }
@@ -88,6 +91,16 @@ const char *detect_list_name(int list)
 }
 
 /* ---- lists of a signature ----------------------------------------------- */
+
+DetectAppList *detect_sig_app_list(const Signature *s, int list)
+{
+    for (uint16_t i = 0; s->app != NULL && i < s->app->n_lists; i++) {
+        if (s->app->lists[i].list == list) {
+            return &s->app->lists[i];
+        }
+    }
+    return NULL;
+}
 
 DetectMatchList *detect_sig_list(const Signature *s, int list)
 {
@@ -484,7 +497,14 @@ int detect_app_finish(DetectParser *dp)
     if (rc != 0) {
         return rc;
     }
-    bool no_tx_kw = s->app == NULL || (s->app->tx_ml.n == 0 && s->app->file_ml.n == 0);
+    bool has_file_kw = (s->app != NULL && s->app->file_ml.n > 0) ||
+                       s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+                       s->lists[DETECT_LIST_FILE_MAGIC].n > 0 || (s->flags & SIG_F_FILESTORE);
+    bool no_tx_kw = (s->app == NULL || s->app->tx_ml.n == 0) && !has_file_kw;
+    if (has_file_kw && s->alproto == APP_PROTO_UNKNOWN) {
+        /* File keywords apply to the protocols that carry files: of ours, HTTP. */
+        s->alproto = APP_PROTO_HTTP1;
+    }
     if (match_kw_present(s, "app-layer-protocol") && s->lists[DETECT_LIST_PMATCH].n == 0 &&
         !has_app_content(s) && no_tx_kw) {
         s->flags |= SIG_F_PD_ONLY;
@@ -507,13 +527,14 @@ int detect_app_finish(DetectParser *dp)
                           tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP");
     }
     s->flags &= ~(uint32_t)SIG_F_IPONLY;
-    /* A protocol rule inspecting only the packet/stream payload stays a packet
-     * rule, limited to flows of that protocol. */
-    if (!has_app_content(s) && s->lists[DETECT_LIST_PMATCH].n > 0 && no_tx_kw) {
+    /* A protocol rule without app buffers or tx keywords stays a packet (or
+     * stream) rule, limited to flows of that protocol: as in Suricata, one without
+     * any payload keyword matches every packet of such a flow. */
+    if (!has_app_content(s) && no_tx_kw && (s->app == NULL || s->app->n_lists == 0)) {
         return 0;
     }
     bool has_hdr_buf = false;
-    for (int li = DETECT_LIST_BUF_FIRST; li < DETECT_LIST_MAX; li++) {
+    for (int li = DETECT_LIST_BUF_FIRST; li <= DETECT_LIST_HDR_LAST; li++) {
         has_hdr_buf |= s->lists[li].n > 0;
     }
     if (has_hdr_buf) {
@@ -527,6 +548,7 @@ int detect_app_finish(DetectParser *dp)
         return rc;
     }
     s->flags |= SIG_F_APP_TX;
+    s->app->file_dirs = s->app->is_mixed ? 3u : s->app->dirs;
     pick_app_fast_pattern(s);
     return 0;
 }

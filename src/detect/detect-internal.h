@@ -143,6 +143,7 @@ enum {
                                         // packets or stream views
     SIG_F_PD_ONLY = 1u << 26,           // app-layer-protocol and header keywords only: matches
                                         // on the packet that completed protocol detection
+    SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -159,8 +160,12 @@ typedef enum DetectList {
     DETECT_LIST_UDP_HDR,
     DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
     DETECT_LIST_ICMPV6_HDR,
+    DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
+    DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
     DETECT_LIST_MAX,
 } DetectList;
+
+#define DETECT_LIST_HDR_LAST DETECT_LIST_ICMPV6_HDR
 
 #define DETECT_LIST_BUF_FIRST DETECT_LIST_IPV4_HDR
 /* Lists from here on are app-layer buffers: DETECT_LIST_APP_FIRST + the index of
@@ -224,9 +229,17 @@ enum { DETECT_UNIQUE_NONE = 0, DETECT_UNIQUE_SRC_PORT, DETECT_UNIQUE_DST_PORT };
 typedef struct DetectContent DetectContent;
 
 /* One app-layer buffer list of a signature. */
+#define DETECT_XFORM_MAX 8
+
+/* Transforms of a buffer (keywords/detect-kw-transform.c), applied in order. */
+enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
+       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX };
+
 typedef struct DetectAppList {
     uint16_t list;                     // DETECT_LIST_APP_FIRST + buffer name index
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
+    uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
+    uint8_t n_xform;
     DetectMatchList ml;
 } DetectAppList;
 
@@ -505,6 +518,7 @@ struct DetectEngine {
      * packet's groups keeps the hits that are its members. */
     DetectPrefilter *pf;
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
+    uint64_t build_gen;                // unique per built engine (tx states name their set)
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
     uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
     uint16_t proto_group[256];         // other protocols (incl. pkthdr rules) -> index + 1
@@ -603,6 +617,14 @@ uint32_t detect_app_buf_count(void);
 const char *detect_app_buf_name(uint32_t idx);
 int detect_app_buf_find(const char *name);          // index of a buffer name, -1 if none
 const char *detect_list_name(int list);
+/* The app list of s numbered list, NULL if none. */
+DetectAppList *detect_sig_app_list(const Signature *s, int list);
+/* keywords/detect-kw-transform.c: data transformed by xf[0..n) into the
+ * caller's scratch pair (grown as needed, freed by the caller); false when out
+ * of memory. */
+bool detect_xform_apply(const uint8_t *xf, uint8_t n, const uint8_t *in, uint32_t len,
+                        uint8_t *scratch[2], uint32_t cap[2], const uint8_t **out,
+                        uint32_t *out_len);
 /* A list of s (fixed or app), NULL when s has no such app list. */
 DetectMatchList *detect_sig_list(const Signature *s, int list);
 /* Same, creating an app list on first use; NULL when out of memory. */
@@ -622,12 +644,14 @@ int detect_app_move_last_content(DetectParser *dp, const char *buf, const char *
 /* Appends a tx keyword (file == false) or file keyword to the rule; takes ctx. */
 int detect_app_append(DetectParser *dp, bool file, const struct DetectKeyword *kw, void *ctx);
 struct AppBufferDef;
-/* detect-multi.c: inspect list of s on def's buffer of tx (every instance of a
- * multi-buffer until one matches); scan every instance of a multi-buffer with pf, calling
+/* detect-multi.c: inspect list al of s on def's buffer of tx, through al's transforms
+ * (xbuf/xcap: the caller's scratch pair), every instance of a multi-buffer until one
+ * matches; scan every instance of a multi-buffer with pf, calling
  * after(user) once each instance's hits are in. */
-bool detect_app_buffer_inspect(struct DetectThread *dt, const Signature *s, int list,
-                               const struct AppBufferDef *def, const struct Flow *f,
-                               const struct AppTx *tx);
+bool detect_app_buffer_inspect(struct DetectThread *dt, const Signature *s,
+                               const DetectAppList *al, const struct AppBufferDef *def,
+                               const struct Flow *f, const struct AppTx *tx, uint8_t *xbuf[2],
+                               uint32_t xcap[2]);
 void detect_app_buffer_scan(const DetectPrefilter *pf, void *scratch,
                             const struct AppBufferDef *def,
                             const struct Flow *f, const struct AppTx *tx,

@@ -10,17 +10,28 @@
 
 #define DETECT_MULTI_MAX 4096    // instances inspected per buffer and tx
 
-bool detect_app_buffer_inspect(DetectThread *dt, const Signature *s, int list,
-                               const AppBufferDef *def, const Flow *f, const AppTx *tx)
+/* One instance through the list's transforms, then its keywords. */
+static bool inspect_one(DetectThread *dt, const Signature *s, const DetectAppList *al,
+                        const uint8_t *data, uint32_t len, uint8_t *xbuf[2], uint32_t xcap[2])
+{
+    if (al->n_xform > 0 &&
+        !detect_xform_apply(al->xform, al->n_xform, data, len, xbuf, xcap, &data, &len)) {
+        return false;
+    }
+    return detect_inspect_payload(dt, s, al->list, data, len);
+}
+
+bool detect_app_buffer_inspect(DetectThread *dt, const Signature *s, const DetectAppList *al,
+                               const AppBufferDef *def, const Flow *f, const AppTx *tx,
+                               uint8_t *xbuf[2], uint32_t xcap[2])
 {
     const uint8_t *data = NULL;
     uint32_t len = 0;
     if (def->get_multi == NULL) {
-        return def->get(f, tx, &data, &len) &&
-               detect_inspect_payload(dt, s, list, data, len);
+        return def->get(f, tx, &data, &len) && inspect_one(dt, s, al, data, len, xbuf, xcap);
     }
     for (uint32_t i = 0; i < DETECT_MULTI_MAX && def->get_multi(f, tx, i, &data, &len); i++) {
-        if (detect_inspect_payload(dt, s, list, data, len)) {
+        if (inspect_one(dt, s, al, data, len, xbuf, xcap)) {
             return true;
         }
     }

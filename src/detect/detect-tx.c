@@ -18,6 +18,7 @@
  * Caller holds the flow lock; nothing is allocated per packet except a tx's
  * state when the tx is first inspected (freed with the tx by the app layer). */
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ struct DetectTxEngine {
 };
 
 typedef struct DetectTxThread {
+    uint8_t *xbuf[2];                  // transform scratch (grows, kept)
+    uint32_t xcap[2];
     uint32_t *eval;                    // keys to evaluate this pass
     uint32_t *hits;                    // keys from one scan
     uint32_t n_hits;
@@ -48,7 +51,8 @@ typedef struct DetectTxThread {
 } DetectTxThread;
 
 typedef struct DetectTxState {
-    const DetectEngine *de;            // the rule set the bits index
+    uint64_t gen;                      // build_gen of the rule set the bits index (an address
+                                       // could be reused by the next set after a reload)
     uint8_t *done;                     // bit per key: decided
     uint32_t *cand;                    // keys found by a prefilter, not yet decided (sorted)
     uint32_t n_cand;
@@ -144,6 +148,9 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
+    if (al != NULL && al->n_xform > 0) {
+        al = NULL;  // the prefilters scan untransformed buffers: always evaluated
+    }
     for (uint8_t d = 0; d < 2 && rc == 0; d++) {
         if (!(s->app->dirs & (1u << d))) {
             continue;
@@ -176,8 +183,32 @@ static int compile_rows(DetectTxEngine *te)
     return rc;
 }
 
+/* File properties rules look at: hashes (filemd5, ...) and magic. */
+static uint32_t files_needed(const DetectEngine *de)
+{
+    uint32_t need = 0;
+    for (uint32_t i = 0; i < de->n_sigs; i++) {
+        const Signature *s = de->sigs[i];
+        if (!(s->flags & SIG_F_APP_TX)) {
+            continue;
+        }
+        need |= s->lists[DETECT_LIST_FILE_MAGIC].n > 0 ? APP_FILE_F_MAGIC : 0;
+        const DetectMatchList *l = &s->app->file_ml;
+        for (uint16_t k = 0; k < l->n; k++) {
+            const char *n = l->m[k].kw->name;
+            need |= strcmp(n, "filemd5") == 0 ? APP_FILE_F_MD5 : 0;
+            need |= strcmp(n, "filesha1") == 0 ? APP_FILE_F_SHA1 : 0;
+            need |= strcmp(n, "filesha256") == 0 ? APP_FILE_F_SHA256 : 0;
+        }
+        need |= (s->flags & SIG_F_FILESTORE) ? APP_FILE_F_STORE : 0;
+    }
+    return need;
+}
+
 int detect_tx_build(DetectEngine *de)
 {
+    static _Atomic uint64_t next_gen = 1;  // engines are built one at a time, any thread
+    de->build_gen = atomic_fetch_add(&next_gen, 1);
     bool has_rules[TX_PROTOS] = { false };
     de->tx = calloc(1, sizeof(DetectTxEngine));
     if (de->tx == NULL) {
@@ -211,6 +242,7 @@ int detect_tx_build(DetectEngine *de)
         return rc;
     }
     app_layer_set_detect_state_free(detect_tx_state_free);
+    app_layer_files_need(files_needed(de));
     for (AppProto p = 1; p < TX_PROTOS; p++) {
         app_layer_set_proto_inspected(p, has_rules[p]);
     }
@@ -248,6 +280,8 @@ void detect_tx_thread_free(DetectThread *dt)
     if (dt->tx != NULL) {
         free(dt->tx->eval);
         free(dt->tx->hits);
+        free(dt->tx->xbuf[0]);
+        free(dt->tx->xbuf[1]);
         free(dt->tx);
         dt->tx = NULL;
     }
@@ -271,7 +305,7 @@ void detect_tx_state_free(void *state)
 static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
 {
     DetectTxState *st = tx->detect_state;
-    if (st != NULL && st->de == de) {
+    if (st != NULL && st->gen == de->build_gen) {
         return st;
     }
     detect_tx_state_free(st);
@@ -281,7 +315,7 @@ static DetectTxState *tx_state(const DetectEngine *de, AppTx *tx)
     if (st == NULL) {
         return NULL;
     }
-    st->de = de;
+    st->gen = de->build_gen;
     st->done = calloc(te->n_tx / 4 + 1, 1);
     st->scanned_len = calloc(te->n_rows + 1, sizeof(uint32_t));
     st->scanned_final = calloc(te->n_rows + 1, 1);
@@ -455,7 +489,7 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             res = EVAL_WAIT;
             continue;
         }
-        bool ok = detect_app_buffer_inspect(dt, s, al->list, def, f, tx);
+        bool ok = detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }
@@ -481,12 +515,51 @@ static int eval_tx_keywords(DetectThread *dt, const Signature *s, const Flow *f,
     return EVAL_MATCH;
 }
 
-/* File keywords: all of them on one file of the tx in the rule's directions. */
+/* One file against the rule's name/magic lists and file keywords. *is_final:
+ * the answer can't change any more. */
+static bool file_matches(DetectThread *dt, const Signature *s, const AppFile *file,
+                         bool *is_final)
+{
+    bool closed = file->state != APP_FILE_OPEN;
+    *is_final = closed;
+    if (s->lists[DETECT_LIST_FILE_NAME].n > 0) {
+        *is_final = true;  // the name is known when the file starts
+        if (file->name == NULL ||
+            !detect_inspect_payload(dt, s, DETECT_LIST_FILE_NAME, file->name, file->name_len)) {
+            return false;
+        }
+        *is_final = closed;
+    }
+    if (s->lists[DETECT_LIST_FILE_MAGIC].n > 0) {
+        const char *m = (file->flags & APP_FILE_F_MAGIC) ? file->magic : NULL;
+        if (m == NULL || !detect_inspect_payload(dt, s, DETECT_LIST_FILE_MAGIC,
+                                                 (const uint8_t *)m, (uint32_t)strlen(m))) {
+            *is_final = closed || m != NULL;
+            return false;
+        }
+    }
+    const DetectMatchList *l = &s->app->file_ml;
+    for (uint16_t i = 0; i < l->n; i++) {
+        bool fin = true;
+        if (!l->m[i].kw->file_match(dt, file, l->m[i].ctx, &fin)) {
+            *is_final = fin;
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool has_file_checks(const Signature *s)
+{
+    return s->app->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+           s->lists[DETECT_LIST_FILE_MAGIC].n > 0;
+}
+
+/* File checks: all of them on one file of the tx in the rule's directions. */
 static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                       uint8_t dir)
 {
-    const DetectMatchList *l = &s->app->file_ml;
-    if (l->n == 0) {
+    if (!has_file_checks(s)) {
         return EVAL_MATCH;
     }
     bool all_final = true;
@@ -496,17 +569,11 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const AppFile *file;
         for (uint32_t k = 0; (file = app_layer_tx_file_at(f, tx, fd, k)) != NULL; k++) {
-            bool ok = true;
-            bool file_final = file->state != APP_FILE_OPEN;
-            for (uint16_t i = 0; i < l->n && ok; i++) {
-                bool is_final = true;
-                ok = l->m[i].kw->file_match(dt, file, l->m[i].ctx, &is_final);
-                file_final = file_final && is_final;
-            }
-            if (ok) {
+            bool is_final = true;
+            if (file_matches(dt, s, file, &is_final)) {
                 return EVAL_MATCH;
             }
-            all_final = all_final && file_final;
+            all_final = all_final && is_final;
         }
         all_final = all_final && dir_complete(f, tx, fd);
     }
@@ -601,6 +668,13 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     dt->alert_flags = (uint8_t)(PACKET_ALERT_F_TX | (reversed ? PACKET_ALERT_F_REVERSED : 0));
     dt->alert_tx_id = tp->tx->id;
     bool stop = detect_on_match(dt, sv, tp->pa, s);
+    if (s->flags & SIG_F_FILESTORE) {
+        for (uint8_t d = 0; d < 2; d++) {
+            if (s->app->file_dirs & (1u << d)) {
+                app_layer_file_request_store((Flow *)tp->f, tp->tx, d, NULL);
+            }
+        }
+    }
     dt->alert_flags = 0;
     dt->alert_tx_id = 0;
     tp->p->flags |= sv->flags & (PKT_F_DROP | PKT_F_ALERTED);
@@ -656,7 +730,7 @@ static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, ui
         return false;
     }
     DetectTxState *st = tx->detect_state;
-    bool pending = st != NULL && st->de == de && (st->pending & (1u << d));
+    bool pending = st != NULL && st->gen == de->build_gen && (st->pending & (1u << d));
     if (is_flow_end) {
         return true;
     }

@@ -35,6 +35,25 @@ void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, ui
     json_close_object(jb);
 }
 
+void output_eve_anomaly_app_build(JsonBuf *jb, const Packet *p, uint64_t flow_id,
+                                  const char *app_proto, bool has_tx, uint64_t tx_id,
+                                  const char *event, const char *layer)
+{
+    eve_begin_packet(jb, p, flow_id, "anomaly");
+    if (has_tx) {
+        json_u64(jb, "tx_id", tx_id);
+    }
+    json_open_object(jb, "anomaly");
+    if (app_proto != NULL) {
+        json_str(jb, "app_proto", app_proto);
+    }
+    json_str(jb, "type", "applayer");
+    json_str(jb, "event", event);
+    json_str(jb, "layer", layer);
+    json_close_object(jb);
+    json_close_object(jb);
+}
+
 int output_eve_anomaly_packet(EveSink *sink, JsonBuf *jb, const Packet *p, uint64_t flow_id)
 {
     int first_rc = 0;

@@ -86,6 +86,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->anomaly = opt_bool(opts, "enabled", true);
             const ConfNode *t = opts ? conf_node_child(opts, "types") : NULL;
             oc->anomaly_decode = opt_bool(t, "decode", false);
+            oc->anomaly_applayer = opt_bool(t, "applayer", true);
         } else if (strcmp(name, "flow") == 0) {
             oc->flow = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "drop") == 0) {
@@ -139,6 +140,7 @@ static int open_defaults(OutputCtx *oc)
     oc->eve = path ? eve_sink_open(path) : NULL;
     free(path);
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
+    oc->anomaly_applayer = true;
     oc->http = oc->files = oc->dns = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast,
                                      &oc->fast_path) != 0) {
@@ -421,6 +423,48 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     }
 }
 
+static void write_app_anomaly(OutputThread *ot, const Packet *p, const Flow *f, const AppTx *tx,
+                              const uint8_t *ids, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        char ev[96];
+        const char *layer;
+        if (!app_layer_event_anomaly(ids[i], ev, sizeof(ev), &layer)) {
+            continue;
+        }
+        AppProto ap = tx != NULL ? tx->proto : f->app_proto;
+        output_eve_anomaly_app_build(&ot->jb, p, f->flow_id, app_proto_name(ap), tx != NULL,
+                                     tx != NULL ? tx->id : 0, ev, layer);
+        (void)eve_thread_buf_write(ot->tb, &ot->jb);
+    }
+}
+
+/* App-layer events raised on this packet's flow and on the txs it changed (every tx at
+ * flow end), each written once. */
+static void write_app_anomalies(OutputThread *ot, const Packet *p)
+{
+    Flow *f = p->flow;
+    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    const uint8_t *ids;
+    uint32_t n = app_layer_anomalies_take(f, NULL, &ids);
+    write_app_anomaly(ot, p, f, NULL, ids, n);
+    uint32_t ntx = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < ntx; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (!locked && !(tx->flags & (APP_TX_F_UPDATED_TS | APP_TX_F_UPDATED_TC))) {
+            continue;
+        }
+        n = app_layer_anomalies_take(f, tx, &ids);
+        write_app_anomaly(ot, p, f, tx, ids, n);
+    }
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
 static int output_process(ThreadVars *tv, Packet *p, void *data)
 {
     OutputThread *ot = data;
@@ -441,6 +485,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if ((p->flags & PKT_F_DROP) && ot->tb != NULL && oc->drop && oc->is_inline) {
         output_eve_drop_build(&ot->jb, oc, p);
         (void)eve_thread_buf_write(ot->tb, &ot->jb);
+    }
+    if (p->flow != NULL && ot->tb != NULL && oc->anomaly && oc->anomaly_applayer) {
+        write_app_anomalies(ot, p);
     }
     if (p->n_events > 0 && ot->tb != NULL && oc->anomaly && oc->anomaly_decode) {
         const Flow *f = p->flow;

@@ -26,6 +26,7 @@ typedef struct OutputCtx {
     bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
     bool anomaly;
     bool anomaly_decode;
+    bool anomaly_applayer;       // anomaly.types.applayer (default yes, as Suricata)
     bool flow;
     bool drop;                       // drop records (inline)
     bool drop_alerts;                // with the alert that caused the drop

@@ -134,6 +134,11 @@ int output_stats_log_write(FILE *out, int64_t sec, uint64_t uptime_sec, const ui
  * "anomaly":{"type":"decode","event":"decoder.ipv4.trunc_pkt"}
  * ("stream" type for stream.* events, "unknown" with "code" otherwise). */
 void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event);
+/* An app-layer event: "tx_id" (when has_tx) and
+ * "anomaly":{"app_proto":..,"type":"applayer","event":..,"layer":..}. */
+void output_eve_anomaly_app_build(JsonBuf *jb, const Packet *p, uint64_t flow_id,
+                                  const char *app_proto, bool has_tx, uint64_t tx_id,
+                                  const char *event, const char *layer);
 
 /* Write one anomaly record per event stored on p. Returns 0, or the first
  * error from eve_sink_write (the other events are still written). */

@@ -202,8 +202,14 @@ static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, in
 
 /* Subscribers get every in-order byte below limit as soon as it is accepted, not in
  * inspection chunks (a parser must see a short request before the long response that
- * answers it); missing data below limit is announced once and skipped. */
-static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t limit)
+ * answers it). Data missing below gap_limit (acknowledged but never seen, or below the
+ * last stored byte at flow end) is announced once with its length and skipped; missing
+ * data above it may still arrive (out of order), so delivery waits there.
+ *
+ * Bytes handed out here are never rewritten: the insert floor is max(sub_off, insp_off)
+ * (stream-reassemble.c), so detection later inspects exactly what the parsers parsed.
+ * sub_off only moves forward and pruning follows insp_off <= sub_off: no extra memory. */
+static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t gap_limit, uint64_t limit)
 {
     bool any = false;
     for (int i = 0; i < g_n_subs && !any; i++) {
@@ -213,18 +219,28 @@ static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t limit)
         return;
     }
     if (s->sub_off < s->insp_off) {
+        /* inspection skipped missing data the subscribers were not told about yet */
+        uint64_t miss = s->insp_off - s->sub_off;
         s->sub_off = s->insp_off;
+        notify(f, idx, STREAM_NOTE_GAP, NULL, miss > UINT32_MAX ? UINT32_MAX : (uint32_t)miss);
     }
-    while (s->sub_off < limit && s->buf != NULL) {
+    gap_limit = gap_limit < limit ? gap_limit : limit;
+    while (s->sub_off < limit) {
         uint64_t off = s->sub_off;
-        uint64_t run = off >= s->buf_base ? stream_reasm_run_len(s, off) : 0;
+        uint64_t run = (s->buf != NULL && off >= s->buf_base) ? stream_reasm_run_len(s, off) : 0;
         if (run == 0) {
-            uint64_t next = stream_reasm_next_stored(s, off);
-            if (next == UINT64_MAX || next <= off) {
+            if (off >= gap_limit) {
                 return;
             }
-            s->sub_off = next < limit ? next : limit;
-            notify(f, idx, STREAM_NOTE_GAP, NULL, 0);
+            uint64_t next = s->buf != NULL ? stream_reasm_next_stored(s, off) : UINT64_MAX;
+            uint64_t to = next < gap_limit ? next : gap_limit;
+            if (to <= off) {
+                return;
+            }
+            s->sub_off = to;
+            uint64_t miss = to - off;
+            notify(f, idx, STREAM_NOTE_GAP, NULL,
+                   miss > UINT32_MAX ? UINT32_MAX : (uint32_t)miss);
             continue;
         }
         run = run < limit - off ? run : limit - off;
@@ -243,7 +259,7 @@ static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
     if (!closed || s->insp_off < end) {
         return false;
     }
-    deliver_subs(f, s, idx, end);
+    deliver_subs(f, s, idx, end, end);
     if (!(s->flags & STREAM_F_EOF_DONE)) {
         s->flags |= STREAM_F_EOF_DONE;
         notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
@@ -289,7 +305,7 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     TcpStream *s = &ssn->streams[dir];
     Piece pc;
     uint64_t gap_limit = acked_off(s);
-    deliver_subs(f, s, dir, final_end(ssn, s));
+    deliver_subs(f, s, dir, gap_limit, final_end(ssn, s));
     if (next_piece(st, p, f, ssn, dir, gap_limit, final_end(ssn, s), &pc)) {
         pc.flags |= PKT_STREAM_INLINE;
         if (reached_eof(f, ssn, s, dir)) {
@@ -314,7 +330,7 @@ static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, i
         limit = s->stored_end;
     }
     limit = limit < end ? limit : end;
-    deliver_subs(f, s, idx, limit);
+    deliver_subs(f, s, idx, limit, limit);
     uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
     if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing)) {
         (void)reached_eof(f, ssn, s, idx);
@@ -356,7 +372,7 @@ int stream_flow_end_flush(Flow *f,
         TcpStream *s = &ssn->streams[idx];
         Piece pc;
         uint64_t end = s->stored_end;
-        deliver_subs(f, s, idx, end);
+        deliver_subs(f, s, idx, end, end);
         while (next_piece(NULL, NULL, f, ssn, idx, end, end, &pc)) {
             if (s->insp_off >= end) {
                 pc.flags |= PKT_STREAM_EOF;

@@ -123,8 +123,10 @@ static void note_ack(TcpSession *ssn, TcpStream *s, TcpStream *r, const Packet *
     stream_acked(r, p->tcp.ack);
     uint32_t shift = (ssn->flags & SSN_F_WSCALE) ? s->wscale : 0;
     r->window = (uint32_t)p->tcp.win << shift;
-    if (!(r->flags & STREAM_F_SEEN)) {
-        r->next_seq = p->tcp.ack;     // one-sided view: what the peer acks is what it sent
+    if (!(r->flags & STREAM_F_SEEN) || seq_gt(p->tcp.ack, r->next_seq)) {
+        /* one-sided view, or acked data that was never captured: what the peer acks
+         * is what it sent */
+        r->next_seq = p->tcp.ack;
     }
 }
 
@@ -214,7 +216,14 @@ static bool ack_is_valid(const TcpSession *ssn, const TcpStream *r, const Packet
         return true;
     }
     (void)ssn;
-    return seq_leq(p->tcp.ack, r->next_seq);
+    if (seq_leq(p->tcp.ack, r->next_seq)) {
+        return true;
+    }
+    /* Acking data never seen (a packet was lost before the capture) is valid within the
+     * window the acking side advertised, as Suricata's next_win check: the data behind it
+     * becomes a gap instead of the whole session going deaf. */
+    return (r->flags & STREAM_F_ACK_SEEN) && seq_gt(p->tcp.ack, r->last_ack) &&
+           seq_leq(p->tcp.ack, r->last_ack + r->window);
 }
 
 /* RFC 7323 section 5: PAWS drops segments with an older TSval. */

@@ -117,9 +117,11 @@ const char *stream_state_name(const Flow *f);
 
 /* The stream API: a consumer subscribes (start-up) to a direction and is
  * called for every session with each new in-order piece of data, exactly
- * once and in order, like recv(); with a gap notice (len 0,
- * STREAM_NOTE_GAP) when data is missing, and a close notice (STREAM_NOTE_CLOSE)
- * once per direction. ctx is a per-subscriber, per-direction slot in the
+ * once and in order, like recv(); with a gap notice (STREAM_NOTE_GAP, data
+ * NULL, len = the number of missing bytes, at most UINT32_MAX per notice) where
+ * data is missing, and a close notice (STREAM_NOTE_CLOSE)
+ * once per direction. Bytes handed out are never rewritten by later
+ * overlapping segments. ctx is a per-subscriber, per-direction slot in the
  * session the callback may use (freed by nobody: keep it in flow storage if it
  * needs freeing). In IDS mode pieces come once acknowledged; inline once in
  * order. Called with f->lock held from the packet thread. */

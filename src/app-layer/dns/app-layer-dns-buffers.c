@@ -14,8 +14,6 @@
  *                             names inside rdata (CNAME/NS/PTR/MX/SRV targets, SOA names) */
 #include "app-layer/dns/app-layer-dns.h"
 
-#include <string.h>
-
 static const DnsMessage *msg_of(const AppTx *tx, uint8_t dir)
 {
     const DnsTx *dt = (const DnsTx *)tx;
@@ -109,37 +107,6 @@ static bool tc_response(const Flow *f, const AppTx *tx, const uint8_t **data, ui
     return tc_response_multi(f, tx, 0, data, len);
 }
 
-/* dotprefix (the rule transform prepending '.'), offered for the query-name buffers as
- * rows of their own ("<buffer>+dotprefix") until detect has a transform pipeline. The
- * text lives in a per-thread scratch valid until the next call, as the contract allows. */
-static _Thread_local uint8_t dot_scratch[DNS_NAME_MAX + 1];
-
-static bool dotted(bool ok, const uint8_t **data, uint32_t *len)
-{
-    if (!ok) {
-        return false;
-    }
-    dot_scratch[0] = '.';
-    memcpy(dot_scratch + 1, *data, *len);
-    *data = dot_scratch;
-    *len += 1;
-    return true;
-}
-
-#define DOT_GETTERS(fn, base)                                                               \
-    static bool fn##_multi(const Flow *f, const AppTx *tx, uint32_t idx,                   \
-                           const uint8_t **data, uint32_t *len)                             \
-    {                                                                                       \
-        return dotted(base##_multi(f, tx, idx, data, len), data, len);                      \
-    }                                                                                       \
-    static bool fn(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len)     \
-    {                                                                                       \
-        return fn##_multi(f, tx, 0, data, len);                                             \
-    }
-
-DOT_GETTERS(ts_query_dot, ts_query)
-DOT_GETTERS(tc_query_dot, tc_query)
-
 #define ROW(n, d, fn) {.name = n, .proto = APP_PROTO_DNS, .dir = d, .progress = DNS_PROG_DONE, \
                        .get = fn, .get_multi = fn##_multi}
 
@@ -158,7 +125,4 @@ const AppBufferDef dns_buffers[DNS_N_BUFFERS] = {
     ROW("dns.additionals.rrname", APP_DIR_TOSERVER, ts_additional),
     ROW("dns.additionals.rrname", APP_DIR_TOCLIENT, tc_additional),
     ROW("dns.response.rrname", APP_DIR_TOCLIENT, tc_response),
-    ROW("dns.query+dotprefix", APP_DIR_TOSERVER, ts_query_dot),
-    ROW("dns.queries.rrname+dotprefix", APP_DIR_TOSERVER, ts_query_dot),
-    ROW("dns.queries.rrname+dotprefix", APP_DIR_TOCLIENT, tc_query_dot),
 };

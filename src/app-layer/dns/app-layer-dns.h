@@ -188,7 +188,7 @@ typedef struct DnsTx {
 } DnsTx;
 
 /* Buffers (app-layer-dns-buffers.c). */
-#define DNS_N_BUFFERS 17
+#define DNS_N_BUFFERS 14
 extern const AppBufferDef dns_buffers[DNS_N_BUFFERS];
 
 /* EVE (app-layer-dns-log.c). */

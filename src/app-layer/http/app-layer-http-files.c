@@ -87,7 +87,7 @@ static HttpFile *file_new(AppFlow *af, const uint8_t *name, uint32_t name_len, u
 
 static void file_data(HttpFile *hf, const uint8_t *data, uint32_t len)
 {
-    if (hf->f.state != APP_FILE_OPEN) {
+    if (hf->f.state != APP_FILE_OPEN || len == 0) {
         return;
     }
     hf->f.size += len;
@@ -208,6 +208,26 @@ void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, u
     file_data(ht->files[dir], data, len);
 }
 
+void http_file_gap(AppFlow *af, HttpTx *ht, uint8_t dir, uint32_t len)
+{
+    if (!body_is_file(ht, dir)) {
+        return;
+    }
+    if (ht->files[dir] == NULL) {
+        http_file_body(af, ht, dir, NULL, 0);
+        if (ht->files[dir] == NULL) {
+            return;
+        }
+    }
+    /* the size counts the missing bytes (as Suricata's); hashes of a file with a hole
+     * would be wrong: none are given, and the file closes truncated */
+    HttpFile *hf = ht->files[dir];
+    if (hf->f.state == APP_FILE_OPEN) {
+        hf->f.flags |= APP_FILE_F_GAP;
+        hf->f.size += len;
+    }
+}
+
 /* multipart/form-data: the parts with a filename become files (from the body buffer). */
 static void multipart_files(AppFlow *af, HttpTx *ht)
 {
@@ -299,7 +319,8 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
     if (hf == NULL || hf->f.state != APP_FILE_OPEN) {
         return;
     }
-    file_close(hf, truncated ? APP_FILE_TRUNCATED : APP_FILE_CLOSED);
+    bool gap = (hf->f.flags & APP_FILE_F_GAP) != 0;
+    file_close(hf, truncated || gap ? APP_FILE_TRUNCATED : APP_FILE_CLOSED);
     hf->f.data = ht->body[dir].data;
     hf->f.data_len = ht->body[dir].len;
     if (hf->f.data_len > 0) {

@@ -202,6 +202,14 @@ static void body_data(htp_tx_data_t *d, uint8_t dir)
         return;
     }
     progress(ht, dir, HTTP_PROG_BODY);
+    if (d->data == NULL && d->len > 0) {
+        /* a gap inside the body (libhtp resynced on it): the body buffer stops there so
+         * that detection never sees bytes spliced across the hole; the file records it */
+        ht->body_seen[dir] += d->len;
+        ht->body_truncated[dir] = true;
+        http_file_gap(hs->af, ht, dir, (uint32_t)d->len);
+        return;
+    }
     if (d->data == NULL || d->len == 0) {
         return;
     }
@@ -295,6 +303,14 @@ static int cb_response_complete(htp_tx_t *t)
     }
     http_file_close(hs->af, ht, APP_DIR_TOCLIENT, false);
     progress(ht, APP_DIR_TOCLIENT, HTTP_PROG_COMPLETE);
+    /* A CONNECT answered 2xx as the connection's first exchange opens a tunnel: what
+     * follows this chunk goes to protocol detection and a new parser (as Suricata asks
+     * for a protocol change there; later CONNECTs stay plain HTTP). */
+    if (ht->is_connect && t->index == 0 && t->response_status_number >= 200 &&
+        t->response_status_number < 300) {
+        hs->tunnel = true;
+        progress(ht, APP_DIR_TOSERVER, HTTP_PROG_COMPLETE);
+    }
     /* A request without its own progress (0.9, or stopped) is done once answered. */
     if (ht->tx.progress[0] < HTTP_PROG_COMPLETE && t->request_progress >= HTP_REQUEST_COMPLETE) {
         progress(ht, APP_DIR_TOSERVER, HTTP_PROG_COMPLETE);
@@ -438,7 +454,8 @@ static int push(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
     if (r == HTP_STREAM_ERROR) {
         return APP_PARSE_ERROR;
     }
-    if (r == HTP_STREAM_TUNNEL) {
+    if (r == HTP_STREAM_TUNNEL || hs->tunnel) {
+        /* libhtp's own tunnel state, or a CONNECT answered 2xx (cb_response_complete) */
         hs->tunnel = true;
         *consumed = used;
         return APP_PARSE_TUNNEL;
@@ -492,6 +509,26 @@ static int http_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data
     return rc;
 }
 
+/* Data missing in dir: libhtp 0.5.x takes a gap as a NULL chunk of its length. Inside a
+ * body of known length (or chunk) it skips the bytes and goes on with the next message;
+ * elsewhere it cannot resync and the direction stops. */
+static int http_gap(AppFlow *af, void *state, uint8_t dir, uint32_t len)
+{
+    HttpState *hs = state;
+    (void)af;
+    if (hs->tunnel || hs->pending[dir].len > 0) {
+        /* tunnelled, or data still waiting for the other side: the hole cannot be
+         * placed in order */
+        return APP_PARSE_ERROR;
+    }
+    uint32_t used = 0;
+    int r = feed(hs, dir, NULL, len, &used);
+    if (r == HTP_STREAM_ERROR || r == HTP_STREAM_TUNNEL) {
+        return APP_PARSE_ERROR;
+    }
+    return APP_PARSE_OK;
+}
+
 static void http_eof(AppFlow *af, void *state, uint8_t dir)
 {
     (void)af;
@@ -527,10 +564,12 @@ const AppParserDesc app_parser_http = {
     .state_free = http_state_free,
     .parse = http_parse,
     .gap = NULL,
+    .gap_len = http_gap,
     .eof = http_eof,
     .tx_free = http_tx_free,
     .complete = {HTTP_PROG_COMPLETE, HTTP_PROG_COMPLETE},
     .events = http_event_names,
+    .events_upper = true,
     .n_events = HTTP_EV_N,
     .buffers = http_buffers,
     .n_buffers = HTTP_N_BUFFERS,

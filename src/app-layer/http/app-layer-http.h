@@ -190,6 +190,8 @@ extern HttpLogCfg g_http_log_cfg;
 /* Files (app-layer-http-files.c). */
 void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, uint32_t len);
 void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated);
+/* len bytes of the body of dir are missing: the file (if any) has a gap, closes truncated. */
+void http_file_gap(AppFlow *af, HttpTx *ht, uint8_t dir, uint32_t len);
 void http_files_free(HttpTx *ht);
 const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
 

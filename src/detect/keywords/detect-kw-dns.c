@@ -9,7 +9,6 @@
  *                      idx: any (default), all, all1 (all, at least one), or an index
  *                      (0 first, -1 last), as Suricata 8's multi-integer keywords. */
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,35 +155,6 @@ static int setup_dns_query(DetectParser *dp, const char *arg)
     (void)arg;
     return detect_app_select_buffer(dp, "dns.query");
 }
-
-/* dotprefix: the current sticky buffer with '.' prepended. Offered where the app layer
- * registers the transformed buffer as "<buffer>+dotprefix" (the DNS query names); it
- * must come before the buffer's first payload keyword. FIXME(#10): a general transform
- * pipeline in detect (to_lowercase, strip_whitespace, ...) would replace these rows. */
-static int setup_dotprefix(DetectParser *dp, const char *arg)
-{
-    (void)arg;
-    if (dp->pm_list < DETECT_LIST_APP_FIRST) {
-        return detect_err(dp, "dotprefix needs a sticky buffer before it");
-    }
-    const char *cur = detect_list_name(dp->pm_list);
-    DetectMatchList *l = detect_sig_list(dp->s, dp->pm_list);
-    if (l != NULL && l->n > 0) {
-        return detect_err(dp, "dotprefix must come before the payload keywords of %s", cur);
-    }
-    char name[96];
-    int n = snprintf(name, sizeof(name), "%s+dotprefix", cur);
-    if (n < 0 || (size_t)n >= sizeof(name) || detect_app_buf_find(name) < 0) {
-        snprintf(dp->err, sizeof(dp->err), "unsupported keyword 'dotprefix' on %s", cur);
-        return VG_EUNSUPPORTED;
-    }
-    return detect_app_select_buffer(dp, name);
-}
-
-const DetectKeyword detect_kw_dotprefix = {
-    .name = "dotprefix", .desc = "transform: prepend '.' to the sticky buffer (DNS names)",
-    .flags = DETECT_KW_NOOPT, .setup = setup_dotprefix,
-};
 
 const DetectKeyword detect_kw_dns_opcode = {
     .name = "dns.opcode", .desc = "DNS header opcode ([!]N, <N, >N, N-M)",

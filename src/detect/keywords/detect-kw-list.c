@@ -41,8 +41,12 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_http_server_body, &detect_kw_http_stat_code, &detect_kw_http_stat_msg,
     &detect_kw_uricontent, &detect_kw_urilen, &detect_kw_bsize,
     &detect_kw_app_layer_protocol, &detect_kw_app_layer_event,
+    &detect_kw_file_name, &detect_kw_file_magic, &detect_kw_filename, &detect_kw_filemagic,
+    &detect_kw_fileext, &detect_kw_filemd5, &detect_kw_filesha1, &detect_kw_filesha256,
+    &detect_kw_filesize, &detect_kw_filestore,
+    &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
+    &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
     &detect_kw_dns_opcode, &detect_kw_dns_rcode, &detect_kw_dns_rrtype, &detect_kw_dns_query_legacy,
-    &detect_kw_dotprefix,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

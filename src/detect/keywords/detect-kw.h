@@ -77,8 +77,13 @@ extern const DetectKeyword detect_kw_http_uri, detect_kw_http_raw_uri, detect_kw
     detect_kw_http_client_body, detect_kw_http_server_body, detect_kw_http_stat_code,
     detect_kw_http_stat_msg, detect_kw_uricontent, detect_kw_urilen, detect_kw_bsize;
 extern const DetectKeyword detect_kw_app_layer_protocol, detect_kw_app_layer_event;
+extern const DetectKeyword detect_kw_url_decode, detect_kw_to_lowercase, detect_kw_to_uppercase,
+    detect_kw_strip_whitespace, detect_kw_compress_whitespace, detect_kw_dotprefix;
+extern const DetectKeyword detect_kw_file_name, detect_kw_file_magic, detect_kw_filename,
+    detect_kw_filemagic, detect_kw_fileext, detect_kw_filemd5, detect_kw_filesha1,
+    detect_kw_filesha256, detect_kw_filesize, detect_kw_filestore;
 extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
-    detect_kw_dns_query_legacy, detect_kw_dotprefix;
+    detect_kw_dns_query_legacy;
 
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;

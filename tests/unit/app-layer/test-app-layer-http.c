@@ -201,6 +201,80 @@ static void gap_stops_the_direction_and_forces_txs_done(void **state)
     buf_is(fx, "http.request_body", 0, "abc");
 }
 
+static void gap_in_a_body_of_known_length_resyncs(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab");
+    app_flow_gap_len(fx->af, 1, 5);                 // 5 of the 10 body bytes are missing
+    feed(fx, 1, "cde");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(app_layer_tx_complete(&fx->f, tx, 1));
+    const AppFile *file = app_layer_tx_file_at(&fx->f, tx, 1, 0);
+    assert_non_null(file);
+    assert_int_equal(file->state, APP_FILE_TRUNCATED);
+    assert_true(file->flags & APP_FILE_F_GAP);
+    assert_int_equal(file->size, 10);              // the missing bytes count, as Suricata's
+    buf_is(fx, "http.response_body", 1, "ab");     // never spliced across the hole
+    /* the next response is parsed normally */
+    feed(fx, 1, "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    AppTx *tx2 = app_layer_tx_at(&fx->f, 1);
+    assert_true(app_layer_tx_complete(&fx->f, tx2, 1));
+    const AppFile *f2 = app_layer_tx_file_at(&fx->f, tx2, 1, 0);
+    assert_int_equal(f2->state, APP_FILE_CLOSED);
+    assert_false(f2->flags & APP_FILE_F_GAP);
+    assert_false(fx->af->flags & APP_FLOW_F_STOP_TC);
+}
+
+/* Outside a body libhtp takes the hole as it does in Suricata (same library call):
+ * parsing goes on with the data after it. */
+static void gap_in_headers_is_handed_to_libhtp(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET /1 HTTP/1.1\r\nHost: a\r\n");
+    app_flow_gap_len(fx->af, 0, 20);
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_non_null(tx);
+    feed(fx, 0, "X: y\r\n\r\n");
+    assert_true(app_layer_tx_complete(&fx->f, tx, 0));
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assert_true(app_layer_tx_complete(&fx->f, tx, 1));
+}
+
+static void connect_tunnel_gets_a_new_parser_instance(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT abc:443 HTTP/1.1\r\nHost: abc\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(app_layer_tx_complete(&fx->f, tx, 0));
+    assert_true(app_layer_tx_complete(&fx->f, tx, 1));
+    app_flow_packet_publish(fx->af);
+    app_flow_packet_publish(fx->af);              // logged and inspected: freed
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+    feed(fx, 0, "GET /in HTTP/1.1\r\nHost: x\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    AppTx *in = app_layer_tx_at(&fx->f, 0);
+    assert_int_equal(in->id, 0);                 // the new instance counts from 0
+    assert_true(app_layer_tx_complete(&fx->f, in, 1));
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+}
+
+static void connect_tunnel_with_unknown_data_fails_detection(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT abc:443 HTTP/1.1\r\nHost: abc\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\n\r\n");
+    app_flow_data(fx->af, 1, (const uint8_t *)"\x05\x00\x00\x05\x00", 5);
+    app_flow_data(fx->af, 0, (const uint8_t *)"\x16\x99\x00\x05\x00", 5);
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_FAILED);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);  // the CONNECT tx stays until freed
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -233,6 +307,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(rules_for_the_protocol_keep_the_tx_until_inspected,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(gap_stops_the_direction_and_forces_txs_done, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_in_a_body_of_known_length_resyncs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_in_headers_is_handed_to_libhtp, setup, teardown),
+        cmocka_unit_test_setup_teardown(connect_tunnel_gets_a_new_parser_instance, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(connect_tunnel_with_unknown_data_fails_detection, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
     };

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "app-layer/app-layer.h"
 #include "detect-test.h"
@@ -88,7 +90,11 @@ static void http_header_protocols_accepted_others_refused(void **state)
     assert_int_equal(p.s->alproto, APP_PROTO_HTTP1);
     assert_true(p.s->protos[0] & (1u << 6));     // TCP implied
     assert_false(p.s->flags & SIG_F_IPONLY);
-    assert_true(p.s->flags & SIG_F_APP_TX);     // once per tx, not per packet
+    assert_false(p.s->flags & SIG_F_APP_TX);    // no buffer: every packet of HTTP flows
+    done(&p);
+    parse(&p, "alert http any any -> any any (http.method; bsize:>0; sid:1;)");
+    assert_true(p.s->flags & SIG_F_APP_TX);     // once per tx
+    assert_null(p.s->fp);
     done(&p);
 }
 
@@ -344,6 +350,58 @@ static void app_layer_event_forms(void **state)
                "protocol.event");
 }
 
+static void file_keywords_parse(void **state)
+{
+    (void)state;
+    Parsed p;
+    parse(&p, "alert tcp any any -> any any (filename:\"R.PDF\"; sid:1;)");
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.s->alproto, APP_PROTO_HTTP1);   // the protocol carrying files
+    assert_true(p.s->flags & SIG_F_APP_TX);
+    const DetectContent *c = content_at(&p.s->lists[DETECT_LIST_FILE_NAME], 0);
+    assert_true(c->flags & DETECT_CONTENT_NOCASE);
+    done(&p);
+    parse(&p, "alert http any any -> any any (fileext:!\"exe\"; filestore; sid:1;)");
+    assert_int_equal(p.rc, 0);
+    c = content_at(&p.s->lists[DETECT_LIST_FILE_NAME], 0);
+    assert_int_equal(c->len, 4);
+    assert_memory_equal(c->pat, ".exe", 4);
+    assert_true(c->flags & DETECT_CONTENT_ENDSWITH);
+    assert_true(c->flags & DETECT_CONTENT_NEGATED);
+    assert_true(p.s->flags & SIG_F_FILESTORE);
+    done(&p);
+    parse(&p, "alert http any any -> any any (file.name; content:\".exe\"; endswith; "
+              "filemagic:\"PE32\"; filesize:>100; sid:1;)");
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.s->lists[DETECT_LIST_FILE_NAME].n, 1);
+    assert_int_equal(p.s->lists[DETECT_LIST_FILE_MAGIC].n, 1);
+    assert_int_equal(p.s->app->file_ml.n, 1);
+    done(&p);
+    expect_err("alert http any any -> any any (filemd5:/nonexistent/list.md5; sid:1;)",
+               "can't open hash list");
+    expect_err("alert http any any -> any any (filestore:sideways; sid:1;)",
+               "bad filestore argument");
+    expect_ok("alert http any any -> any any (filestore:to_client,tx; sid:1;)");
+}
+
+static void filemd5_reads_a_hash_list(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/vg-test-md5-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char list[] = "# comment\n090fe607a5be1228362614ccaa088577\n\n"
+                               "00000000000000000000000000000000 name\n";
+    assert_int_equal(write(fd, list, sizeof(list) - 1), (ssize_t)(sizeof(list) - 1));
+    close(fd);
+    char rule[256];
+    snprintf(rule, sizeof(rule), "alert http any any -> any any (filemd5:%s; sid:1;)", path);
+    expect_ok(rule);
+    snprintf(rule, sizeof(rule), "alert http any any -> any any (filesha1:%s; sid:1;)", path);
+    expect_err(rule, "not a 20-byte hex hash");
+    unlink(path);
+}
+
 /* A tx rule is inspected per transaction only: a packet carrying its
  * content, with no app-layer state, never makes it alert. */
 static void tx_rules_are_not_packet_rules(void **state)
@@ -372,6 +430,8 @@ int main(void)
         cmocka_unit_test(urilen_and_bsize),
         cmocka_unit_test(app_layer_protocol_forms),
         cmocka_unit_test(app_layer_event_forms),
+        cmocka_unit_test(file_keywords_parse),
+        cmocka_unit_test(filemd5_reads_a_hash_list),
         cmocka_unit_test(tx_rules_are_not_packet_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,7 @@ typedef struct Recorder {
     char data[256];
     size_t len;
     int gaps;
+    uint32_t gap_bytes;
     int closes;
     int calls;
 } Recorder;
@@ -47,6 +48,8 @@ static void record(Flow *f, uint8_t dir, int note, const uint8_t *data, uint32_t
     r->calls++;
     if (note == STREAM_NOTE_GAP) {
         r->gaps++;
+        r->gap_bytes += len;
+        assert_null(data);
     } else if (note == STREAM_NOTE_CLOSE) {
         r->closes++;
     } else if (r->len + len < sizeof(r->data)) {
@@ -261,6 +264,73 @@ static void log_payload_without_session_or_data_is_empty(void **state)
     assert_int_equal(stream_log_payload(NULL, true, out, sizeof(out)), 0);
 }
 
+static void subscriber_gap_notice_carries_the_missing_length(void **state)
+{
+    (void)state;
+    memset(&g_rec, 0, sizeof(g_rec));
+    assert_true(stream_subscribe(STREAM_DIR_TOSERVER, record, &g_rec) >= 0);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "AAAA");
+    tc_pkt(&g_tc, TS, TH_ACK, 1011, 5001, "BBBB");        // 6 bytes never seen
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1015, NULL);
+    assert_string_equal(g_rec.data, "AAAABBBB");
+    assert_int_equal(g_rec.gaps, 1);
+    assert_int_equal(g_rec.gap_bytes, 6);
+    tc_pkt(&g_tc, TS, TH_ACK, 1018, 5001, "CC");          // 3 more missing
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1020, NULL);
+    assert_string_equal(g_rec.data, "AAAABBBBCC");
+    assert_int_equal(g_rec.gaps, 2);
+    assert_int_equal(g_rec.gap_bytes, 9);
+}
+
+static void inline_subscriber_waits_for_an_out_of_order_hole(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    memset(&g_rec, 0, sizeof(g_rec));
+    assert_true(stream_subscribe(STREAM_DIR_TOSERVER, record, &g_rec) >= 0);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "AAAA");
+    tc_pkt(&g_tc, TS, TH_ACK, 1009, 5001, "BBBB");        // ahead of a hole, not acked
+    assert_string_equal(g_rec.data, "AAAA");
+    assert_int_equal(g_rec.gaps, 0);
+    tc_pkt(&g_tc, TS, TH_ACK, 1005, 5001, "CCCC");        // fills it
+    assert_string_equal(g_rec.data, "AAAACCCCBBBB");
+    assert_int_equal(g_rec.gaps, 0);
+    stream_set_inline(false);
+}
+
+/* What a subscriber parsed is what detection inspects: an overlapping segment with
+ * other bytes cannot rewrite data already handed to subscribers, whatever the policy. */
+static void bytes_handed_to_subscribers_are_never_rewritten(void **state)
+{
+    (void)state;
+    memset(&g_rec, 0, sizeof(g_rec));
+    assert_true(stream_subscribe(STREAM_DIR_TOSERVER, record, &g_rec) >= 0);
+    for (int pol = STREAM_POLICY_BSD; pol < STREAM_POLICY_MAX; pol++) {
+        tc_deinit(&g_tc);
+        assert_int_equal(tc_init(&g_tc, NULL), 0);
+        stream_set_min_chunk(80, STREAM_DIR_TOSERVER, 4);
+        memset(&g_rec, 0, sizeof(g_rec));
+        assert_true(stream_subscribe(STREAM_DIR_TOSERVER, record, &g_rec) >= 0);
+        tc_handshake(&g_tc);
+        ((TcpSession *)g_tc.f.protoctx)->streams[0].policy = (uint8_t)pol;
+        tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "ab");
+        tc_pkt(&g_tc, TC, TH_ACK, 5001, 1003, NULL);       // delivered to subscribers only
+        assert_string_equal(g_rec.data, "ab");
+        tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "XYcd");     // overlaps with other bytes
+        tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1005, 5001, NULL);
+        tc_pkt(&g_tc, TC, TH_ACK, 5001, 1006, NULL);
+        assert_string_equal(g_rec.data, "abcd");
+        Flushed fl = {0};
+        (void)stream_flow_end_flush(&g_tc.f, on_flush, &fl);
+        char all[16] = {0};
+        uint32_t n = stream_log_payload(&g_tc.f, true, (uint8_t *)all, sizeof(all) - 1);
+        assert_int_equal(n, 4);
+        assert_string_equal(all, "abcd");
+    }
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -275,6 +345,9 @@ int main(void)
         T(inline_out_of_order_packet_waits_for_the_hole),
         T(fin_behind_delivered_data_gives_no_view),
         T(subscriber_receives_each_piece_once_then_close),
+        T(subscriber_gap_notice_carries_the_missing_length),
+        T(inline_subscriber_waits_for_an_out_of_order_hole),
+        T(bytes_handed_to_subscribers_are_never_rewritten),
         T(flow_end_flush_hands_over_unacked_data),
         T(flow_end_flush_without_session_does_nothing),
         T(log_payload_marks_missing_bytes),

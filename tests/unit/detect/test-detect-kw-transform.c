@@ -1,0 +1,77 @@
+/* Buffer transforms (keywords/detect-kw-transform.c): each transform's output,
+ * chaining, and where a transform may appear in a rule. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "detect-test.h"
+#include "util/util-error.h"
+
+static void xform_expect(const uint8_t *xf, uint8_t n, const char *in, const char *want)
+{
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out = NULL;
+    uint32_t len = 0;
+    assert_true(detect_xform_apply(xf, n, (const uint8_t *)in, (uint32_t)strlen(in), scratch,
+                                   cap, &out, &len));
+    if (len != strlen(want) || memcmp(out, want, len) != 0) {
+        fail_msg("'%s' -> '%.*s', want '%s'", in, (int)len, (const char *)out, want);
+    }
+    free(scratch[0]);
+    free(scratch[1]);
+}
+
+static void each_transform_output(void **state)
+{
+    (void)state;
+    const uint8_t url[] = { DETECT_XF_URL_DECODE };
+    xform_expect(url, 1, "a%2Fb+c%zz%4", "a/b c%zz%4");
+    const uint8_t low[] = { DETECT_XF_TO_LOWER };
+    xform_expect(low, 1, "AbC-1\xc3", "abc-1\xc3");
+    const uint8_t up[] = { DETECT_XF_TO_UPPER };
+    xform_expect(up, 1, "AbC-1", "ABC-1");
+    const uint8_t strip[] = { DETECT_XF_STRIP_WS };
+    xform_expect(strip, 1, " a \t b\r\n", "ab");
+    const uint8_t comp[] = { DETECT_XF_COMPRESS_WS };
+    xform_expect(comp, 1, "a  \t b c", "a b c");
+    const uint8_t dot[] = { DETECT_XF_DOTPREFIX };
+    xform_expect(dot, 1, "example.com", ".example.com");
+    xform_expect(dot, 1, "", ".");
+}
+
+static void transforms_chain_in_order(void **state)
+{
+    (void)state;
+    const uint8_t chain[] = { DETECT_XF_URL_DECODE, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS };
+    xform_expect(chain, 3, "%2fetc/pa%73swd + x", "/ETC/PASSWDX");
+}
+
+static void transform_placement(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.request_body; url_decode; "
+                                "to_lowercase; content:\"/etc/passwd\"; sid:1;)", err,
+                                sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (url_decode; "
+                                    "content:\"x\"; sid:1;)", err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "sticky buffer"));
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; content:\"a\"; "
+                                "url_decode; content:\"b\"; sid:1;)", err, sizeof(err)),
+                     VG_EUNSUPPORTED);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(each_transform_output),
+        cmocka_unit_test(transforms_chain_in_order),
+        cmocka_unit_test(transform_placement),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
