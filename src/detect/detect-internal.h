@@ -232,6 +232,10 @@ typedef struct DetectContent DetectContent;
 #define DETECT_XFORM_MAX 8
 
 /* Transforms of a buffer (keywords/detect-kw-transform.c), applied in order. */
+/* absent: the buffer must not exist (ONLY), or the list's keywords hold when it does
+ * (OR_ELSE). */
+enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
+
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
        DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX };
 
@@ -240,6 +244,7 @@ typedef struct DetectAppList {
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
     uint8_t n_xform;
+    uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
     DetectMatchList ml;
 } DetectAppList;
 

@@ -148,8 +148,8 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
-    if (al != NULL && al->n_xform > 0) {
-        al = NULL;  // the prefilters scan untransformed buffers: always evaluated
+    if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
+        al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
     for (uint8_t d = 0; d < 2 && rc == 0; d++) {
         if (!(s->app->dirs & (1u << d))) {
@@ -489,7 +489,17 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             res = EVAL_WAIT;
             continue;
         }
-        bool ok = detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
+        const uint8_t *data = NULL;
+        uint32_t len = 0;
+        bool exists = def->get(f, tx, &data, &len);  // a multi-buffer's first instance
+        if (!exists && al->absent != DETECT_ABSENT_NONE) {
+            if (!is_final) {
+                res = EVAL_WAIT;  // may still appear
+            }
+            continue;
+        }
+        bool ok = exists && al->absent != DETECT_ABSENT_ONLY &&
+                  detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }
@@ -781,4 +791,18 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         }
     }
     return false;
+}
+
+void detect_tx_flow_passed(Flow *f)
+{
+    if (app_layer_flow_proto(f) == APP_PROTO_UNKNOWN) {
+        return;
+    }
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL) {
+            tx->flags |= APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC;
+        }
+    }
 }

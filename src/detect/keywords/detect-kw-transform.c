@@ -151,3 +151,29 @@ bool detect_xform_apply(const uint8_t *xf, uint8_t n, const uint8_t *in, uint32_
     *out_len = len;
     return true;
 }
+
+/* ---- absent ------------------------------------------------------------- */
+
+/* absent[:or_else] on the current app sticky buffer. */
+static int setup_absent(DetectParser *dp, const char *arg)
+{
+    DetectAppList *al = dp->pm_list >= DETECT_LIST_APP_FIRST
+                            ? detect_sig_app_list(dp->s, dp->pm_list)
+                            : NULL;
+    if (al == NULL) {
+        return detect_err(dp, "absent needs an app-layer sticky buffer before it");
+    }
+    if (al->ml.n > 0 || al->absent != DETECT_ABSENT_NONE) {
+        return detect_err(dp, "absent must come first in its buffer");
+    }
+    if (arg != NULL && strcmp(arg, "or_else") != 0) {
+        return detect_err(dp, "bad absent argument '%s' (or_else)", arg);
+    }
+    al->absent = arg != NULL ? DETECT_ABSENT_OR_ELSE : DETECT_ABSENT_ONLY;
+    return 0;
+}
+
+const DetectKeyword detect_kw_absent = {
+    .name = "absent", .desc = "the sticky buffer does not exist ([or_else]: or its keywords hold)",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_absent,
+};

@@ -66,12 +66,32 @@ static void transform_placement(void **state)
                      VG_EUNSUPPORTED);
 }
 
+static void absent_placement(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.referer; absent; sid:1;)",
+                                err, sizeof(err)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.referer; absent:or_else; "
+                                "content:!\"x\"; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; absent; "
+                                    "content:\"x\"; sid:1;)", err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "or_else"));
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; "
+                                    "content:\"x\"; absent; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (absent; sid:1;)", err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; absent:maybe; "
+                                    "sid:1;)", err, sizeof(err)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_transform_output),
         cmocka_unit_test(transforms_chain_in_order),
         cmocka_unit_test(transform_placement),
+        cmocka_unit_test(absent_placement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
