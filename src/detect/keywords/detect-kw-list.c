@@ -47,6 +47,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
     &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
     &detect_kw_absent,
+    &detect_kw_dns_opcode, &detect_kw_dns_rcode, &detect_kw_dns_rrtype, &detect_kw_dns_query_legacy,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

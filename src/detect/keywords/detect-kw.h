@@ -83,6 +83,8 @@ extern const DetectKeyword detect_kw_url_decode, detect_kw_to_lowercase, detect_
 extern const DetectKeyword detect_kw_file_name, detect_kw_file_magic, detect_kw_filename,
     detect_kw_filemagic, detect_kw_fileext, detect_kw_filemd5, detect_kw_filesha1,
     detect_kw_filesha256, detect_kw_filesize, detect_kw_filestore;
+extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
+    detect_kw_dns_query_legacy;
 
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
