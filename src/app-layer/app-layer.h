@@ -23,6 +23,7 @@ enum {
     APP_PROTO_UNKNOWN = 0,
     APP_PROTO_HTTP1 = 1,
     APP_PROTO_DNS = 2,
+    APP_PROTO_TLS = 3,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

@@ -152,6 +152,9 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx != NULL && tx->proto == APP_PROTO_DNS && lg->dns) {
             output_eve_dns_log(lg, f, tx);
         }
+        if (tx != NULL && tx->proto == APP_PROTO_TLS && lg->tls) {
+            output_eve_tls_log(lg, f, tx);
+        }
         if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
             continue;
         }
@@ -169,8 +172,9 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     }
 }
 
-void output_eve_tx_loggers_register(bool http, bool files, bool dns)
+void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls)
 {
+    app_layer_set_proto_logged(APP_PROTO_TLS, OUTPUT_TX_LOGGER_TLS, tls);
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);

@@ -34,6 +34,7 @@ typedef struct OutputCtx {
     bool http;                       // http records (app-layer txs)
     bool files;                      // fileinfo records
     bool dns;                        // dns records
+    bool tls;                        // tls records
     bool is_inline;                  // alert.action "blocked" for drop/reject
     FILE *fast;                      // fast.log, NULL when disabled
     char *fast_path;

@@ -26,5 +26,7 @@ bool tls_tx_cert_dates(const AppTx *tx, uint8_t dir, int64_t *not_before, int64_
 /* A field of the side's first certificate (TLS_FIELD_*). */
 bool tls_tx_cert_field(const AppTx *tx, uint8_t dir, int field, const uint8_t **data,
                        uint32_t *len);
+/* True when the tx has something to log (a hello or a certificate was seen). */
+bool tls_tx_loggable(const AppTx *tx);
 
 #endif

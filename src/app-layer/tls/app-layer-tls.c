@@ -164,6 +164,7 @@ const AppParserDesc app_parser_tls = {
     .events = tls_event_names,
     .n_events = TLS_EV_N,
     .buffers = tls_buffers,
+    .n_buffers = TLS_N_BUFFERS,
     .log_json = tls_log_json,
 };
 

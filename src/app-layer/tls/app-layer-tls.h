@@ -207,7 +207,7 @@ typedef struct TlsLogCfg {
 } TlsLogCfg;
 extern TlsLogCfg g_tls_log_cfg;
 void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
-extern const AppBufferDef tls_buffers[];
-extern const uint32_t tls_n_buffers;
+#define TLS_N_BUFFERS 26
+extern const AppBufferDef tls_buffers[TLS_N_BUFFERS];
 
 #endif
