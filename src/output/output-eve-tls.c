@@ -8,8 +8,9 @@
 
 void output_eve_tls_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
 {
-    if ((tx->logged & OUTPUT_TX_LOGGER_TLS) || !app_layer_tx_complete(f, tx, 0) ||
-        !app_layer_tx_complete(f, tx, 1)) {
+    if ((tx->logged & OUTPUT_TX_LOGGER_TLS) ||
+        (!tls_tx_log_ready(tx) &&
+         (!app_layer_tx_complete(f, tx, 0) || !app_layer_tx_complete(f, tx, 1)))) {
         return;
     }
     if (tls_tx_loggable(tx)) {

@@ -123,7 +123,8 @@ static void log_extended(JsonBuf *jb, const TlsTx *t)
     if (cl->sni.data != NULL) {
         json_printable(jb, "sni", cl->sni.data, cl->sni.len);
     }
-    json_str(jb, "version", tls_version_name(sv->version));
+    /* Without a server answer, the client's version (its hello's, else its record's). */
+    json_str(jb, "version", tls_version_name(sv->version != 0 ? sv->version : cl->version));
     log_dates(jb, c0);
     log_ja3(jb, "ja3", cl);
     log_ja3(jb, "ja3s", sv);
@@ -170,6 +171,17 @@ void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
         log_extended(jb, t);
     }
     json_close_object(jb);
+}
+
+bool tls_tx_log_ready(const AppTx *tx)
+{
+    if (tx == NULL || tx->proto != APP_PROTO_TLS) {
+        return false;
+    }
+    /* The server finished its part of the handshake in the clear (ServerHelloDone,
+     * or its certificate) once the client said hello: nothing later is logged. */
+    return tx->progress[APP_DIR_TOSERVER] >= TLS_PROG_HELLO &&
+           tx->progress[APP_DIR_TOCLIENT] >= TLS_PROG_CERT;
 }
 
 bool tls_tx_loggable(const AppTx *tx)

@@ -268,10 +268,14 @@ int tls_parse_hello(const uint8_t *b, uint32_t len, bool is_client, TlsSide *s,
     Cur c = {b, len};
     uint16_t version;
     const uint8_t *random;
-    uint8_t sid_len;
-    const uint8_t *sid;
-    if (!get_u16(&c, &version) || !get_bytes(&c, 32, &random) || !get_u8(&c, &sid_len) ||
-        sid_len > 32 || !get_bytes(&c, sid_len, &sid)) {
+    uint8_t sid_len = 0;
+    const uint8_t *sid = NULL;
+    /* TLS 1.3 drafts before 22 dropped the session id and compression from the
+     * ServerHello (draft-ietf-tls-tls13-21 section 4.1.3). */
+    bool is_old_draft = !is_client && len >= 2 && b[0] == 0x7f && b[1] < 22;
+    if (!get_u16(&c, &version) || !get_bytes(&c, 32, &random) ||
+        (!is_old_draft && (!get_u8(&c, &sid_len) || sid_len > 32 ||
+                           !get_bytes(&c, sid_len, &sid)))) {
         *events |= 1u << TLS_EV_INVALID_HANDSHAKE_MESSAGE;
         return VG_EINVAL;
     }
@@ -279,7 +283,9 @@ int tls_parse_hello(const uint8_t *b, uint32_t len, bool is_client, TlsSide *s,
     s->hello_version = version;
     s->version = version;
     memcpy(s->random, random, 32);
-    memcpy(s->session_id, sid, sid_len);
+    if (sid_len > 0) {
+        memcpy(s->session_id, sid, sid_len);
+    }
     s->session_id_len = sid_len;
     const uint8_t *cs;
     int rc;
@@ -295,7 +301,7 @@ int tls_parse_hello(const uint8_t *b, uint32_t len, bool is_client, TlsSide *s,
         rc = u16_list(cs, cs_len, &s->ciphers, &s->n_ciphers);
     } else {
         uint8_t comp;
-        if (!get_bytes(&c, 2, &cs) || !get_u8(&c, &comp)) {
+        if (!get_bytes(&c, 2, &cs) || (!is_old_draft && !get_u8(&c, &comp))) {
             *events |= 1u << TLS_EV_INVALID_HANDSHAKE_MESSAGE;
             return VG_EINVAL;
         }

@@ -28,5 +28,8 @@ bool tls_tx_cert_field(const AppTx *tx, uint8_t dir, int field, const uint8_t **
                        uint32_t *len);
 /* True when the tx has something to log (a hello or a certificate was seen). */
 bool tls_tx_loggable(const AppTx *tx);
+/* True once the record may be written before the flow ends: the client said hello and
+ * the server's clear-text part of the handshake is over. */
+bool tls_tx_log_ready(const AppTx *tx);
 
 #endif
