@@ -12,7 +12,8 @@
  * digit when those characters are not alphanumeric); b = the first 12 hex digits of the
  * sha256 of the sorted ciphers ("%04x" joined by ','); c = the same over the sorted
  * extensions without SNI and ALPN, followed by '_' and the signature algorithms in
- * their original order when there are any. */
+ * their original order (the '_' also when there are none: the reference values from
+ * Suricata's conformance cases hash it so). */
 #include "app-layer/tls/app-layer-tls.h"
 
 #include <ctype.h>
@@ -163,12 +164,15 @@ static void ja4_hash(const uint16_t *v, uint32_t n, bool is_ext, const uint16_t 
     for (uint32_t i = 0; i < k; i++) {
         str_add(&s, i == 0 ? "%04x" : ",%04x", tmp[i]);
     }
+    if (is_ext) {
+        str_add(&s, "_", 0);     // also without signature algorithms, as Suricata does
+    }
     bool first = true;
     for (uint32_t i = 0; i < n_sig; i++) {
         if (tls_is_grease(sig[i])) {
             continue;
         }
-        str_add(&s, first ? "_%04x" : ",%04x", sig[i]);
+        str_add(&s, first ? "%04x" : ",%04x", sig[i]);
         first = false;
     }
     if (s.failed || s.p == NULL) {

@@ -271,8 +271,11 @@ int tls_parse_hello(const uint8_t *b, uint32_t len, bool is_client, TlsSide *s,
     uint8_t sid_len = 0;
     const uint8_t *sid = NULL;
     /* TLS 1.3 drafts before 22 dropped the session id and compression from the
-     * ServerHello (draft-ietf-tls-tls13-21 section 4.1.3). */
-    bool is_old_draft = !is_client && len >= 2 && b[0] == 0x7f && b[1] < 22;
+     * ServerHello (draft-ietf-tls-tls13-21 section 4.1.3); drafts before 16 put 0x0304
+     * itself in its version field (later ones 0x7fNN, the RFC 0x0303 and
+     * supported_versions). */
+    bool is_pre16 = !is_client && len >= 2 && b[0] == 0x03 && b[1] == 0x04;
+    bool is_old_draft = is_pre16 || (!is_client && len >= 2 && b[0] == 0x7f && b[1] < 22);
     if (!get_u16(&c, &version) || !get_bytes(&c, 32, &random) ||
         (!is_old_draft && (!get_u8(&c, &sid_len) || sid_len > 32 ||
                            !get_bytes(&c, sid_len, &sid)))) {
@@ -281,7 +284,7 @@ int tls_parse_hello(const uint8_t *b, uint32_t len, bool is_client, TlsSide *s,
     }
     s->has_hello = true;
     s->hello_version = version;
-    s->version = version;
+    s->version = is_pre16 ? 0x7f00 : version;   // 0x7f00: "TLS 1.3 draft-<16"
     memcpy(s->random, random, 32);
     if (sid_len > 0) {
         memcpy(s->session_id, sid, sid_len);

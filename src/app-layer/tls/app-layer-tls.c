@@ -133,9 +133,13 @@ TlsLogCfg g_tls_log_cfg = {.extended = true};
 static int tls_config(const struct Conf *conf)
 {
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
-    g_tls_log_cfg.log_ja4 = strcmp(ja4, "yes") == 0 || strcmp(ja4, "true") == 0 ||
-                            strcmp(ja4, "on") == 0;
+    /* auto (the default) and yes log JA4; no does not; the eve tls ja4 option decides
+     * when given. */
     bool bad = false;
+    g_tls_log_cfg.log_ja4 = strcmp(ja4, "no") != 0 && strcmp(ja4, "false") != 0 &&
+                            strcmp(ja4, "off") != 0;
+    g_tls_log_cfg.log_ja4 = conf_bool_or(conf, "outputs.eve-log.types.tls.ja4",
+                                         g_tls_log_cfg.log_ja4, &bad);
     g_tls_log_cfg.extended = conf_bool_or(conf, "outputs.eve-log.types.tls.extended", true, &bad);
     g_tls_log_cfg.session_resumption =
         conf_bool_or(conf, "outputs.eve-log.types.tls.session-resumption", false, &bad);
