@@ -263,7 +263,7 @@ static void odd_port_needs_a_whole_clean_message(void **state)
 static void odd_port_refuses_a_short_fragment(void **state)
 {
     Fx *fx = *state;
-    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x16\x03\x01", 3);
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x01\x02\x03", 3);
     assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOSERVER), APP_PROTO_UNKNOWN);
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
 }
