@@ -174,7 +174,9 @@ static bool hs_append(TlsState *st, TlsDir *d, const uint8_t *b, uint32_t n)
         d->hs = nb;
         d->hs_cap = cap;
     }
-    memcpy(d->hs + d->hs_len, b, n);
+    if (n > 0) {
+        memcpy(d->hs + d->hs_len, b, n);
+    }
     d->hs_len += n;
     return true;
 }
@@ -226,7 +228,9 @@ static int hs_feed(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
             need = 4u + util_be24(d->hs + 1);
         } else if (d->hs_len + n >= 4) {
             uint8_t h[4];
-            memcpy(h, d->hs, d->hs_len);
+            if (d->hs_len > 0) {
+                memcpy(h, d->hs, d->hs_len);
+            }
             memcpy(h + d->hs_len, b, 4u - d->hs_len);
             need = 4u + util_be24(h + 1);
         }

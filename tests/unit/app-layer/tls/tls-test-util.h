@@ -36,6 +36,9 @@ static inline void tb_u24(TlsBuild *t, uint32_t v)
 
 static inline void tb_bytes(TlsBuild *t, const void *p, uint32_t n)
 {
+    if (n == 0) {
+        return;
+    }
     memcpy(t->b + t->n, p, n);
     t->n += n;
 }
