@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     DetectEngine *de = detect_engine_new_empty();
     if (de != NULL) {
-        (void)detect_engine_load_string(de, text, "fuzz.rules");
+        /* By length, as rule files are read: NULs in the input are data. */
+        (void)detect_engine_load_buffer(de, text, size, "fuzz.rules");
         if (detect_engine_build(de) == 0) {
             DetectThread *dt = detect_thread_new(de, NULL);
             Packet p;

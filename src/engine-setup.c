@@ -67,7 +67,8 @@ static int setup_defrag(const Engine *e)
 static DetectEngine *load_rules(const Engine *e)
 {
     DetectLoadOptions lo = {
-        .exclusive_file = e->opts.exclusive_rules,
+        .exclusive_files = (const char **)e->opts.exclusive_rules,
+        .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
     };
@@ -83,6 +84,17 @@ int engine_setup(Engine *e)
     int64_t n_pkts = conf_int_or(e->conf, "max-pending-packets", 1024, &bad);
     if (bad || n_pkts < 16 || n_pkts > 65535) {
         VG_ERROR("max-pending-packets must be 16..65535");
+        return 1;
+    }
+    uint64_t max_pkt = conf_size_or(e->conf, "max-packet-size", ENGINE_MAX_PACKET_SIZE, &bad);
+    if (bad || max_pkt < ENGINE_MIN_PACKET_SIZE || max_pkt > ENGINE_MAX_PACKET_SIZE_BOUND) {
+        VG_ERROR("max-packet-size must be %u..%u bytes", ENGINE_MIN_PACKET_SIZE,
+                 ENGINE_MAX_PACKET_SIZE_BOUND);
+        return 1;
+    }
+    e->is_reload_strict = conf_bool_or(e->conf, "detect.reload-strict", false, &bad);
+    if (bad) {
+        VG_ERROR("detect.reload-strict must be yes or no");
         return 1;
     }
     FlowConfig fc;
@@ -107,7 +119,7 @@ int engine_setup(Engine *e)
         return 0;
     }
     e->flow_table = flow_table_new(&fc);
-    e->pool = packet_pool_new((uint32_t)n_pkts);
+    e->pool = packet_pool_new_sized((uint32_t)n_pkts, (uint32_t)max_pkt);
     if (e->flow_table == NULL || e->pool == NULL) {
         VG_ERROR("out of memory setting up the flow table and packet pool");
         return 1;
@@ -127,7 +139,16 @@ int engine_test_result(const Engine *e)
     uint32_t loaded = 0;
     uint32_t failed = 0;
     detect_engine_stats(atomic_load(&e->detect), &loaded, &failed);
-    return failed == 0 ? 0 : 1;
+    if (loaded == 0 && !e->opts.allow_empty_rules) {
+        VG_ERROR("no rule loaded: a configuration without rules is accepted by -T only "
+                 "with --allow-empty-rules");
+        return 1;
+    }
+    if (failed > 0) {
+        VG_ERROR("%u rules failed to load", failed);
+        return 1;
+    }
+    return 0;
 }
 
 static void emit_flow_end_alerts(const Packet *p, void *user)
@@ -260,17 +281,22 @@ static void task_reload(Engine *e, bool is_final, void *user)
     if (de != NULL) {
         detect_engine_stats(de, &loaded, &failed);
     }
-    if (de == NULL || failed > 0) {
-        /* A rule set that did not load whole is not swapped in: an operator's
-         * typo must not silently disable the rules that were running. */
-        VG_ERROR("rule reload failed (%u rules failed to load): keeping the current rules",
-                 failed);
+    if (de == NULL) {
+        /* A setting or rule file that fails start-up fails the reload too. */
+        VG_ERROR("rule reload failed: keeping the current rules");
+        return;
+    }
+    if (failed > 0 && e->is_reload_strict) {
+        /* Asked for: a rule set that did not load whole is not swapped in. */
+        VG_ERROR("rule reload failed (%u rules failed to load, detect.reload-strict is set): "
+                 "keeping the current rules", failed);
         detect_engine_free(de);
         return;
     }
     g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
-    VG_NOTICE("rule reload done: the new rule set is live");
+    VG_NOTICE("rule reload done: the new rule set is live (%u rules loaded, %u failed)", loaded,
+              failed);
 }
 
 /* stats.detect.engines: the live rule set, as Suricata reports it. */

@@ -6,6 +6,13 @@
 
 #include "runtime/engine.h"
 
+/* max-packet-size: the longest frame acquisition keeps whole (longer ones
+ * are cut to it and counted). The default holds what libpcap captures at
+ * most (262144, GRO/TSO frames included). */
+#define ENGINE_MAX_PACKET_SIZE 262144u
+#define ENGINE_MIN_PACKET_SIZE 64u
+#define ENGINE_MAX_PACKET_SIZE_BOUND (1u << 20)
+
 /* Packet pool, plugins, flow table, rules. Returns 0 or an exit status. */
 int engine_setup(Engine *e);
 /* Outputs in the log dir and the management tasks (flow manager, stats,

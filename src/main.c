@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "engine-setup.h"
@@ -27,18 +28,22 @@ static void usage(FILE *out)
             "Usage: vigil -r PATH [options]\n"
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
-            "  -l DIR               log directory (default ./logs, created)\n"
-            "  -S FILE              load only the rules in FILE\n"
+            "  -l DIR               log directory (default: default-log-dir of the config,\n"
+            "                       else ./logs; created)\n"
+            "  -S FILE              load only the rules in FILE (repeatable: all are loaded)\n"
             "  -s FILE              load FILE in addition to the configured rules (repeatable)\n"
             "  -k all|none          checksum validation (default: auto)\n"
             "  --set KEY=VALUE      override a config value by dotted path (repeatable)\n"
+            "  --strict-config      an unknown config key is an error, not a warning\n"
             "  --runmode NAME       single, autofp, workers or custom\n"
             "  --list-runmodes      list the runmodes\n"
             "  --list-app-layer-protos  list the application-layer parsers\n"
             "  --list-keywords      list the supported rule keywords\n"
             "  --list-modules       list the thread modules\n"
+            "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
             "  -T                   test the config and rules, then exit\n"
+            "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
             "  -q                   quiet: errors and warnings only\n"
             "  -V, --build-info     version and build information\n"
@@ -101,6 +106,9 @@ enum {
     OPT_LIST_KEYWORDS,
     OPT_LIST_MODULES,
     OPT_PCAP,
+    OPT_ALLOW_EMPTY_RULES,
+    OPT_STRICT_CONFIG,
+    OPT_LIST_CONFIG_KEYS,
 };
 
 typedef struct Cli {
@@ -108,6 +116,7 @@ typedef struct Cli {
     const char *sets[64];
     int n_sets;
     int list;                    // OPT_LIST_* or 0
+    bool is_strict_config;       // --strict-config
 } Cli;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -133,7 +142,10 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         o->log_dir = arg;
         break;
     case 'S':
-        o->exclusive_rules = arg;
+        if (o->n_exclusive_rules >= 16) {
+            return bad_usage("too many -S options: '%s'", arg);
+        }
+        o->exclusive_rules[o->n_exclusive_rules++] = arg;
         break;
     case 's':
         if (o->n_extra_rules >= 16) {
@@ -160,11 +172,17 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_RUNMODE:
         o->runmode = arg;
         break;
+    case OPT_STRICT_CONFIG:
+        cli->is_strict_config = true;
+        break;
     case OPT_SIMULATE_IPS:
         o->simulate_ips = true;
         break;
     case 'T':
         o->test_config = true;
+        break;
+    case OPT_ALLOW_EMPTY_RULES:
+        o->allow_empty_rules = true;
         break;
     case 'v':
         o->verbose++;
@@ -183,6 +201,7 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_LIST_APP_LAYER_PROTOS:
     case OPT_LIST_KEYWORDS:
     case OPT_LIST_MODULES:
+    case OPT_LIST_CONFIG_KEYS:
         cli->list = c;
         break;
     default:
@@ -203,6 +222,9 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-keywords", no_argument, NULL, OPT_LIST_KEYWORDS},
         {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
         {"pcap-file", required_argument, NULL, 'r'},
+        {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
+        {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
+        {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -279,7 +301,9 @@ static int load_config(Engine *e, const Cli *cli)
             return EXIT_USAGE;
         }
     }
-    return 0;
+    /* Every key against the schema: unknown keys warn (fail when strict or
+     * from --set), bad values fail. */
+    return conf_check(e->conf, cli->is_strict_config, NULL) == 0 ? 0 : 1;
 }
 
 static int make_log_dir(Engine *e)
@@ -292,6 +316,14 @@ static int make_log_dir(Engine *e)
         return 1;
     }
     return 0;
+}
+
+static bool capture_is_readable(const char *path)
+{
+    char **files = NULL;
+    size_t n = acquire_list_files(path, &files);
+    acquire_files_free(files, n);
+    return n > 0;
 }
 
 static double now_wall(void)
@@ -348,6 +380,10 @@ int main(int argc, char **argv)
         engine_print_modules();
         return 0;
     }
+    if (cli.list == OPT_LIST_CONFIG_KEYS) {
+        conf_schema_print(stdout);
+        return 0;
+    }
     if (e->opts.pcap_path == NULL && !e->opts.test_config) {
         fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH (see vigil -h)\n");
         return EXIT_USAGE;
@@ -360,13 +396,21 @@ int main(int argc, char **argv)
     e->is_inline = e->opts.simulate_ips;
     install_signals();
     rc = engine_setup(e);
-    if (rc == 0 && e->opts.test_config) {
-        rc = engine_test_result(e);
-        VG_NOTICE("configuration test %s", rc == 0 ? "passed" : "failed");
+    if (e->opts.test_config) {
+        rc = rc == 0 ? engine_test_result(e) : rc;
+        if (rc == 0) {
+            VG_NOTICE("configuration test passed");
+        } else {
+            VG_ERROR("configuration test failed");
+        }
     } else if (rc == 0) {
-        rc = make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        /* The capture is checked before any output file is created: a run
+         * that cannot read its input leaves nothing behind. */
+        rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);
+            (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
         }
     }
     engine_teardown(e);

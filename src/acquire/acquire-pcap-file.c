@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "conf/conf.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/packet-pool.h"
@@ -26,6 +28,8 @@ typedef struct PcapFileThread {
     CounterId c_bytes;
     CounterId c_files;
     CounterId c_errors;
+    CounterId c_cut;
+    uint32_t max_caplen;         // max-packet-size, within the pool's buffers
 } PcapFileThread;
 
 static int cmp_str(const void *a, const void *b)
@@ -43,49 +47,105 @@ static char *path_join(const char *dir, const char *name)
     return s;
 }
 
-static size_t list_dir(const char *path, char ***out)
+/* A growing list of paths. */
+typedef struct PathList {
+    char **v;
+    size_t n;
+    size_t cap;
+    bool failed;                 // out of memory or an unreadable directory
+} PathList;
+
+static void path_list_add(PathList *pl, char *path)
 {
-    DIR *d = opendir(path);
-    if (d == NULL) {
-        VG_ERROR("%s: cannot open directory: %s", path, strerror(errno));
-        return 0;
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 16;
+        char **grown = realloc(pl->v, cap * sizeof(char *));
+        if (grown == NULL) {
+            free(path);
+            pl->failed = true;
+            return;
+        }
+        pl->v = grown;
+        pl->cap = cap;
     }
-    size_t n = 0;
-    size_t cap = 16;
-    char **files = malloc(cap * sizeof(char *));
+    pl->v[pl->n++] = path;
+}
+
+/* Directory depth followed below -r DIR (bounds symlink loops too). */
+#define ACQUIRE_DIR_DEPTH_MAX 16
+
+/* The names in dir (hidden ones left out), sorted; NULL-safe on failure. */
+static void read_names(const char *dir, PathList *names)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        VG_ERROR("%s: cannot open directory: %s", dir, strerror(errno));
+        names->failed = true;
+        return;
+    }
     struct dirent *de;
-    while (files != NULL && (de = readdir(d)) != NULL) {
+    while (!names->failed && (de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.') {
             continue;
         }
-        char *full = path_join(path, de->d_name);
-        struct stat st;
-        if (full == NULL || stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-            free(full);
-            continue;
+        char *name = strdup(de->d_name);
+        if (name == NULL) {
+            names->failed = true;
+            break;
         }
-        if (n == cap) {
-            cap *= 2;
-            char **grown = realloc(files, cap * sizeof(char *));
-            if (grown == NULL) {
-                free(full);
-                break;
-            }
-            files = grown;
-        }
-        files[n++] = full;
+        path_list_add(names, name);
     }
     closedir(d);
-    if (files != NULL) {
-        qsort(files, n, sizeof(char *), cmp_str);
+    if (names->n > 0) {
+        qsort(names->v, names->n, sizeof(char *), cmp_str);
     }
-    if (n == 0) {
-        VG_ERROR("%s: no capture files in directory", path);
-        free(files);
-        files = NULL;
+}
+
+/* Every regular file below dir, in name order, subdirectories walked where
+ * they sort; other entries (sockets, devices) are skipped with a warning. */
+static void walk_dir(const char *dir, int depth, PathList *out)
+{
+    PathList names = { 0 };
+    read_names(dir, &names);
+    out->failed = out->failed || names.failed;
+    for (size_t i = 0; i < names.n && !out->failed; i++) {
+        char *full = path_join(dir, names.v[i]);
+        struct stat st;
+        if (full == NULL) {
+            out->failed = true;
+        } else if (stat(full, &st) != 0) {
+            VG_WARN("%s: cannot read: %s; skipping it", full, strerror(errno));
+            free(full);
+        } else if (S_ISDIR(st.st_mode) && depth >= ACQUIRE_DIR_DEPTH_MAX) {
+            VG_WARN("%s: more than %d directories deep; skipping it", full,
+                    ACQUIRE_DIR_DEPTH_MAX);
+            free(full);
+        } else if (S_ISDIR(st.st_mode)) {
+            walk_dir(full, depth + 1, out);
+            free(full);
+        } else if (S_ISREG(st.st_mode)) {
+            path_list_add(out, full);
+        } else {
+            VG_WARN("%s: not a regular file; skipping it", full);
+            free(full);
+        }
     }
-    *out = files;
-    return n;
+    acquire_files_free(names.v, names.n);
+}
+
+static size_t list_dir(const char *path, char ***out)
+{
+    PathList pl = { 0 };
+    walk_dir(path, 0, &pl);
+    if (pl.failed || pl.n == 0) {
+        if (!pl.failed) {
+            VG_ERROR("%s: no capture files in directory", path);
+        }
+        acquire_files_free(pl.v, pl.n);
+        return 0;
+    }
+    *out = pl.v;
+    return pl.n;
 }
 
 size_t acquire_list_files(const char *path, char ***out)
@@ -98,6 +158,10 @@ size_t acquire_list_files(const char *path, char ***out)
     }
     if (S_ISDIR(st.st_mode)) {
         return list_dir(path, out);
+    }
+    if (access(path, R_OK) != 0) {
+        VG_ERROR("%s: cannot read capture: %s", path, strerror(errno));
+        return 0;
     }
     char **files = malloc(sizeof(char *));
     if (files == NULL || (files[0] = strdup(path)) == NULL) {
@@ -131,6 +195,12 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     pt->c_bytes = counters_register("capture.pcap.bytes", COUNTER_SUM);
     pt->c_files = counters_register("capture.pcap.files", COUNTER_SUM);
     pt->c_errors = counters_register("capture.pcap.read_errors", COUNTER_SUM);
+    pt->c_cut = counters_register("capture.pcap.frames_cut", COUNTER_SUM);
+    /* engine_setup checked the value and sized the pool's buffers for it. */
+    uint32_t buf = packet_pool_buffer_size(tv->engine->pool);
+    const Conf *conf = tv->engine->conf;
+    uint64_t max = conf != NULL ? conf_size_or(conf, "max-packet-size", buf, NULL) : buf;
+    pt->max_caplen = max < buf ? (uint32_t)max : buf;
     *data = pt;
     return TM_OK;
 }
@@ -149,12 +219,22 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
     int linktype = pcap_datalink(pc);
     Engine *e = tv->engine;
     uint64_t n_read = 0;
+    uint64_t n_cut = 0;
     struct pcap_pkthdr *hdr;
     const u_char *bytes;
     int rc;
     while (!atomic_load(&e->stop) && (rc = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
         Packet *p = packet_pool_get(e->pool);
-        uint32_t caplen = hdr->caplen < PACKET_MAX_SIZE ? hdr->caplen : PACKET_MAX_SIZE;
+        uint32_t caplen = hdr->caplen;
+        if (caplen > pt->max_caplen) {
+            if (n_cut++ == 0) {
+                VG_WARN("%s: packet %" PRIu64 " holds %u bytes, more than max-packet-size: it "
+                        "and any longer one are cut to %u bytes (capture.pcap.frames_cut)",
+                        file, pt->pcap_cnt + 1, caplen, pt->max_caplen);
+            }
+            counters_incr(tv->counters, pt->c_cut);
+            caplen = pt->max_caplen;
+        }
         memcpy(p->data, bytes, caplen);
         p->caplen = caplen;
         p->wirelen = hdr->len;

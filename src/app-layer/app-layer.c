@@ -442,6 +442,7 @@ void app_layer_deinit(void)
             app_parser_rows[r]->deinit();
         }
     }
+    app_layer_filestore_deinit();
     g_app_cfg.storage_id = -1;
 }
 

@@ -17,6 +17,8 @@
 #include "util/util-json.h"
 
 struct Conf;
+struct ConfSchemaPart;
+struct ConfNode;
 
 typedef uint16_t AppProto;
 enum {
@@ -166,13 +168,31 @@ typedef struct AppFile {
     const uint8_t *data;
     uint32_t data_len;
     uint64_t data_offset;
+    uint8_t store_sha256[32];    // name of the stored copy (APP_FILE_F_STORED)
 } AppFile;
 
 /* Files of tx in dir, oldest first. NULL past the end. Caller holds f->lock. */
 const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
                                     uint32_t idx);
+/* Output: the file's state is final and detection is done with it (its direction of the
+ * tx inspected, no rules for the protocol, or the flow ended), so a filestore rule can no
+ * longer change it: its fileinfo record may be written. Caller holds f->lock. */
+bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file);
 /* filestore: ask that a file (or all files of tx in dir when file is NULL) be stored. */
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file);
+/* The file store (outputs: - file-store, version 2): opts is the entry's map, log_dir the
+ * run's log directory (dir is relative to it). 0, VG_EINVAL (message names the key) or
+ * VG_EIO (the directory cannot be made). Start-up, before packets. */
+int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
+    __attribute__((warn_unused_result));
+void app_layer_filestore_deinit(void);
+/* file-store.stream-depth (0: none, or the store is off). */
+uint64_t app_layer_filestore_stream_depth(void);
+/* Output: the fileinfo record of a stored file, written beside it when write-fileinfo is
+ * on (<sha256>.<sec>.<file_id>.json). False when not written. */
+bool app_layer_file_store_sidecar(const AppFile *f, int64_t sec, const char *json, size_t len);
+/* True when the file store writes fileinfo sidecars (output builds the records then). */
+bool app_layer_filestore_sidecars(void);
 /* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
  * eve fileinfo with hashes enabled asks for them too. */
 void app_layer_files_need(uint32_t flags);
@@ -189,6 +209,8 @@ int app_layer_stream_attach(void) __attribute__((warn_unused_result));
  * feeds nothing, forces every tx done. Caller holds f->lock or owns f. */
 void app_layer_flow_end(Flow *f);
 void app_layer_deinit(void);
+/* The HTTP options (libhtp.default-config.*) as a part of the config schema. */
+extern const struct ConfSchemaPart app_layer_http_conf_schema;
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
 /* True when protocol p runs over IP protocol ipproto (6 TCP, 17 UDP). */

@@ -362,3 +362,78 @@ const char *conf_port_var(const Conf *conf, const char *name)
 {
     return group_var(conf, "vars.port-groups", name);
 }
+
+/* ---- ports ---- */
+
+/* Copy text without surrounding blanks and one pair of brackets. */
+static void strip_port_text(const char *text, char *buf, size_t buf_len)
+{
+    while (*text == ' ' || *text == '\t') {
+        text++;
+    }
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t')) {
+        n--;
+    }
+    if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+        text++;
+        n -= 2;
+    }
+    if (n >= buf_len) {
+        n = buf_len - 1;
+    }
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+}
+
+int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *why,
+                      size_t why_len)
+{
+    char buf[128];
+    strip_port_text(text, buf, sizeof(buf));
+    /* Variables may name variables; 8 steps stop a loop. */
+    for (int depth = 0; buf[0] == '$'; depth++) {
+        const char *v = depth < 8 ? conf_port_var(conf, buf + 1) : NULL;
+        if (v == NULL && depth >= 8) {
+            snprintf(why, why_len, "'%s' is a loop of port variables", text);
+            return VG_EINVAL;
+        }
+        if (v == NULL && depth == 0) {
+            snprintf(why, why_len, "'%s' is not a variable of vars.port-groups", text);
+            return VG_EINVAL;
+        }
+        if (v == NULL) {
+            snprintf(why, why_len, "'%s' leads to '%s', which is not a variable of "
+                     "vars.port-groups", text, buf);
+            return VG_EINVAL;
+        }
+        strip_port_text(v, buf, sizeof(buf));
+    }
+    int64_t port;
+    if (strchr(buf, ',') != NULL || strchr(buf, ':') != NULL) {
+        snprintf(why, why_len, "'%s' is several ports ('%s'); only one is supported", text,
+                 buf);
+        return VG_EINVAL;
+    }
+    if (!conf_parse_int(buf, &port) || port < 1 || port > 65535) {
+        snprintf(why, why_len, "'%s' is not a port (1-65535)", text);
+        return VG_EINVAL;
+    }
+    *out = (uint16_t)port;
+    return 0;
+}
+
+int conf_get_port(const Conf *conf, const char *path, uint16_t *out)
+{
+    bool is_bad = false;
+    const ConfNode *node = get_scalar(conf, path, &is_bad);
+    if (node == NULL) {
+        return is_bad ? VG_EINVAL : VG_ENOENT;
+    }
+    char why[320];
+    if (conf_resolve_port(conf, node->value, out, why, sizeof(why)) != 0) {
+        conf_log_bad(node, path, "%s", why);
+        return VG_EINVAL;
+    }
+    return 0;
+}

@@ -57,4 +57,24 @@ int conf_yaml_load_string(Conf *conf, ConfNode *target, const char *yaml, size_t
 int conf_parse_int_ex(const char *s, int64_t *out);
 int conf_parse_size_ex(const char *s, uint64_t *out);
 
+/* Parse text as opt's type into field (written only on success); on failure
+ * why holds the problem ("'x' is not a boolean ..."). (conf-options.c) */
+int conf_option_parse(const ConfOption *opt, const char *text, void *field, char *why,
+                      size_t why_len);
+
+/* Whether text is one of "a|b|c" (conf-options.c). */
+bool conf_enum_has(const char *choices, const char *text);
+
+/* Resolve a port value ("4789", "$VXLAN_PORTS", "[4789]") through
+ * vars.port-groups to one port (conf-getters.c). 0, or VG_EINVAL with the
+ * problem in why. */
+int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *why,
+                      size_t why_len);
+
+/* Vigil's own keys, the first part of the schema (conf-schema-keys.c). */
+extern const ConfSchemaPart conf_schema_vigil_keys;
+
+/* Mark node as looked up by a reader (and, for a map or list, its entries). */
+void conf_mark_read(const ConfNode *node);
+
 #endif

@@ -60,7 +60,7 @@ static int parse_size_opt(const ConfOption *opt, const char *text, void *field, 
 }
 
 /* Parse text as opt's type into field (written only on success). */
-static int parse_opt(const ConfOption *opt, const char *text, void *field, char *why,
+int conf_option_parse(const ConfOption *opt, const char *text, void *field, char *why,
                      size_t why_len)
 {
     switch (opt->type) {
@@ -80,9 +80,35 @@ static int parse_opt(const ConfOption *opt, const char *text, void *field, char 
     case CONF_OPT_STR:
         memcpy(field, &text, sizeof(text));
         return 0;
+    case CONF_OPT_ENUM:
+        if (!conf_enum_has(opt->choices, text)) {
+            snprintf(why, why_len, "'%s' is not one of %s", text,
+                     opt->choices != NULL ? opt->choices : "(none)");
+            return VG_EINVAL;
+        }
+        memcpy(field, &text, sizeof(text));
+        return 0;
+    case CONF_OPT_PORT:
+    case CONF_OPT_LIST:
+    case CONF_OPT_ANY:
+        break;
     }
-    snprintf(why, why_len, "unknown option type %d", (int)opt->type);
+    snprintf(why, why_len, "option type %d cannot be loaded into a field", (int)opt->type);
     return VG_EINVAL;
+}
+
+bool conf_enum_has(const char *choices, const char *text)
+{
+    size_t len = strlen(text);
+    for (const char *p = choices; p != NULL && *p != '\0';) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar != NULL ? (size_t)(bar - p) : strlen(p);
+        if (n == len && strncmp(p, text, n) == 0) {
+            return true;
+        }
+        p = bar != NULL ? bar + 1 : NULL;
+    }
+    return false;
 }
 
 static int load_option(const Conf *conf, const char *prefix, const ConfOption *opt, void *out)
@@ -104,13 +130,13 @@ static int load_option(const Conf *conf, const char *prefix, const ConfOption *o
                      node->type == CONF_MAP ? "a mapping" : "a list");
         rc = VG_EINVAL;
     } else if (node != NULL && node->value != NULL) {
-        if (parse_opt(opt, node->value, field, why, sizeof(why)) == 0) {
+        if (conf_option_parse(opt, node->value, field, why, sizeof(why)) == 0) {
             return 0;
         }
         conf_log_bad(node, path, "%s", why);
         rc = VG_EINVAL;
     }
-    if (opt->dflt != NULL && parse_opt(opt, opt->dflt, field, why, sizeof(why)) != 0) {
+    if (opt->dflt != NULL && conf_option_parse(opt, opt->dflt, field, why, sizeof(why)) != 0) {
         VG_ERROR("%s: the built-in default is wrong: %s", path, why);
         rc = VG_EINVAL;
     }

@@ -142,12 +142,28 @@ ConfNode *conf_node_child_mut(ConfNode *node, const char *name)
     return child_n(node, name, strlen(name));
 }
 
+void conf_mark_read(const ConfNode *node)
+{
+    if (node == NULL) {
+        return;
+    }
+    /* The mark is the only write after start-up: atomic, as readers run on
+     * any thread; a node is never freed while readers run. */
+    ConfNode *n = (ConfNode *)node;
+    atomic_store_explicit(&n->is_read, true, memory_order_relaxed);
+    for (ConfNode *c = n->first_child; c != NULL; c = c->next) {
+        atomic_store_explicit(&c->is_read, true, memory_order_relaxed);
+    }
+}
+
 const ConfNode *conf_node_child(const ConfNode *node, const char *name)
 {
     if (name == NULL) {
         return NULL;
     }
-    return child_n(node, name, strlen(name));
+    const ConfNode *c = child_n(node, name, strlen(name));
+    conf_mark_read(c);
+    return c;
 }
 
 /* Put child where old was in old's parent; frees old. */
@@ -323,7 +339,9 @@ const ConfNode *conf_get_node(const Conf *conf, const ConfNode *node, const char
     if (path == NULL || path[0] == '\0') {
         return node;
     }
-    return lookup(node, path);
+    const ConfNode *found = lookup(node, path);
+    conf_mark_read(found);
+    return found;
 }
 
 /* ---- setting ---- */

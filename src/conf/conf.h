@@ -8,9 +8,11 @@
  *
  * Errors are reported through util-log as "FILE:LINE: problem". */
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum ConfNodeType {
     CONF_SCALAR = 0,
@@ -29,6 +31,9 @@ typedef struct ConfNode {
     struct ConfNode *last_child;
     struct ConfNode *next;
     int n_children;
+    /* Set by conf_get_node/conf_node_child when a reader looks the node up
+     * (see conf_report_unread); the only field written after start-up. */
+    _Atomic bool is_read;
 } ConfNode;
 
 typedef struct Conf Conf;
@@ -106,15 +111,28 @@ typedef enum ConfOptType {
     CONF_OPT_INT,
     CONF_OPT_SIZE,
     CONF_OPT_STR,
+    CONF_OPT_ENUM,  // const char *: one of choices ("wall|packet")
+    /* Schema only (conf_check), not loadable by conf_load_options: */
+    CONF_OPT_PORT,  // one port 1-65535, or a $NAME of vars.port-groups naming one
+    CONF_OPT_LIST,  // a list; its items are checked by the reader
+    CONF_OPT_ANY,   // an open subtree: anything below is accepted, its owner checks it
 } ConfOptType;
 
+/* Flags of an option. */
+#define CONF_OPT_F_NO_EFFECT 0x1u // Suricata's key, accepted but without effect in Vigil
+#define CONF_OPT_F_SCALAR_OK 0x2u // CONF_OPT_LIST: a single value is a list of one
+
 typedef struct ConfOption {
-    const char *name;
+    const char *name;   // below the prefix; in a schema '*' matches any one key or list
+                        // index, and "a|b" either name ("flow-timeouts.tcp|udp.new")
     ConfOptType type;
-    size_t offset; // offsetof(ModuleConfig, field)
+    size_t offset;      // offsetof(ModuleConfig, field); unused in a schema
     const char *dflt;
     int64_t min;
     int64_t max;
+    const char *choices; // CONF_OPT_ENUM: "a|b|c"
+    const char *doc;     // one line for the schema table (docs and --strict-config hints)
+    unsigned flags;      // CONF_OPT_F_*
 } ConfOption;
 
 /* Load every option; each problem is logged as "FILE:LINE: KEY: problem" and
@@ -122,6 +140,57 @@ typedef struct ConfOption {
  * bad fields then hold their defaults). */
 int conf_load_options(const Conf *conf, const char *prefix, const ConfOption *opts, size_t n_opts,
                       void *out) __attribute__((warn_unused_result));
+
+/* ---- schema ---- */
+
+/* A module's option table as part of the schema: its options live below
+ * prefix (NULL or "" = top level). The built-in schema is a list of parts
+ * (conf-schema-keys.c), so a module with a table states its keys once. */
+typedef struct ConfSchemaPart {
+    const char *prefix;
+    const ConfOption *opts;
+    size_t n_opts;
+} ConfSchemaPart;
+
+/* The built-in schema: every key Vigil reads. */
+const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts);
+
+typedef struct ConfCheckResult {
+    unsigned n_unknown;   // keys the schema does not know (warnings unless strict or --set)
+    unsigned n_no_effect; // known Suricata keys without effect in Vigil
+    unsigned n_bad;       // known keys with a malformed or out-of-range value
+} ConfCheckResult;
+
+/* Check every key of the tree against the schema; start-up only.
+ * - an unknown key (or a key without effect) is a warning "FILE:LINE: KEY:
+ *   unknown key; ignored"; an error when strict, and always when it came
+ *   from --set;
+ * - a known key with a bad type or value is an error naming file and line.
+ * Returns 0, or VG_EINVAL when anything was an error (start-up must stop).
+ * res (may be NULL) receives the counts. */
+int conf_check_schema(const Conf *conf, const ConfSchemaPart *const *parts, size_t n_parts,
+                      bool strict, ConfCheckResult *res) __attribute__((warn_unused_result));
+/* The same against the built-in schema. */
+int conf_check(const Conf *conf, bool strict, ConfCheckResult *res)
+    __attribute__((warn_unused_result));
+
+/* The schema as a table for operators (vigil --list-config-keys): key, type,
+ * default, bounds, what it does. */
+void conf_schema_print(FILE *out);
+
+/* Keys set by a file or --set that are known to the schema but that no
+ * reader looked up (conf_get_node/conf_node_child; a map or list handed to
+ * a reader counts its direct entries as read): each is logged at info level
+ * as "FILE:LINE: KEY: set but not read by this run"; returns how many. Call
+ * after the run, when every reader has had its turn. */
+unsigned conf_report_unread(const Conf *conf);
+
+/* A single port at path: a number 1-65535, or "$NAME" (also "[$NAME]" or
+ * "[4789]") resolved through vars.port-groups. 0 and *out set; VG_ENOENT when
+ * absent or null; VG_EINVAL when malformed, several ports, or an unknown
+ * variable (logged as "FILE:LINE: KEY: problem"). */
+int conf_get_port(const Conf *conf, const char *path, uint16_t *out)
+    __attribute__((warn_unused_result));
 
 /* Iterate children of a map or list: for (c = node->first_child; c; c = c->next). */
 

@@ -25,11 +25,12 @@ static ChecksumMode checksum_mode_from_conf(const Engine *e)
     return CHECKSUM_AUTO;
 }
 
+/* The tunnel port at path ("4789" or "$VXLAN_PORTS"); the schema check at
+ * start-up has refused malformed values. */
 static uint16_t first_port(const Engine *e, const char *path, uint16_t dflt)
 {
-    bool bad = false;
-    int64_t v = conf_int_or(e->conf, path, dflt, &bad);
-    return (v > 0 && v < 65536 && !bad) ? (uint16_t)v : dflt;
+    uint16_t port = dflt;
+    return conf_get_port(e->conf, path, &port) == 0 ? port : dflt;
 }
 
 static Packet *decode_module_get_packet(void *user)

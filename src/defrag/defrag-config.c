@@ -18,13 +18,22 @@ typedef struct DefragOpts {
 } DefragOpts;
 
 static const ConfOption defrag_options[] = {
-    {"memcap", CONF_OPT_SIZE, offsetof(DefragOpts, memcap), "32mb", 0, 0},
-    {"hash-size", CONF_OPT_INT, offsetof(DefragOpts, hash_size), "4096", 1, 16777216},
-    {"trackers", CONF_OPT_INT, offsetof(DefragOpts, trackers), "65535", 1, 16777216},
-    {"max-frags", CONF_OPT_INT, offsetof(DefragOpts, max_frags), "65535", 1, 16777216},
-    {"prealloc", CONF_OPT_BOOL, offsetof(DefragOpts, prealloc), "yes", 0, 0},
-    {"timeout", CONF_OPT_INT, offsetof(DefragOpts, timeout), "60", 1, 86400},
+    {"memcap", CONF_OPT_SIZE, offsetof(DefragOpts, memcap), "32mb", 0, 0, NULL,
+     "memory for trackers and held fragments"},
+    {"hash-size", CONF_OPT_INT, offsetof(DefragOpts, hash_size), "4096", 1, 16777216, NULL,
+     "tracker hash buckets"},
+    {"trackers", CONF_OPT_INT, offsetof(DefragOpts, trackers), "65535", 1, 16777216, NULL,
+     "datagrams reassembled at once"},
+    {"max-frags", CONF_OPT_INT, offsetof(DefragOpts, max_frags), "65535", 1, 16777216, NULL,
+     "fragments held at once"},
+    {"prealloc", CONF_OPT_BOOL, offsetof(DefragOpts, prealloc), "yes", 0, 0, NULL,
+     "accepted; nothing is preallocated"},
+    {"timeout", CONF_OPT_INT, offsetof(DefragOpts, timeout), "60", 1, 86400, NULL,
+     "seconds a datagram waits for its fragments"},
 };
+
+const ConfSchemaPart defrag_conf_schema = {
+    "defrag", defrag_options, sizeof(defrag_options) / sizeof(defrag_options[0])};
 
 void defrag_config_defaults(DefragConfig *c)
 {

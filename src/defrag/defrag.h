@@ -57,6 +57,10 @@ typedef DefragPolicy (*DefragPolicyFn)(const VgAddr *dst);
 
 void defrag_config_defaults(DefragConfig *c);
 /* Reads defrag.* over the defaults; VG_EINVAL after logging file:line: key. */
+/* defrag.* keys as part of the configuration schema (conf/conf.h). */
+struct ConfSchemaPart;
+extern const struct ConfSchemaPart defrag_conf_schema;
+
 int defrag_config_load(DefragConfig *c, const struct Conf *conf)
     __attribute__((warn_unused_result));
 

@@ -223,25 +223,107 @@ static int add_sig(DetectEngine *de, Signature *s)
     return 0;
 }
 
+/* Counts a refusal under its reason, for the summary after loading. */
+static void count_refusal(DetectEngine *de, const char *why)
+{
+    for (size_t i = 0; i < de->n_refusals; i++) {
+        if (strcmp(de->refusals[i].reason, why) == 0) {
+            de->refusals[i].count++;
+            return;
+        }
+    }
+    if (de->n_refusals == DETECT_REFUSAL_REASONS_MAX) {
+        de->n_refusals_other++;
+        return;
+    }
+    DetectRefusal *r = &de->refusals[de->n_refusals++];
+    snprintf(r->reason, sizeof(r->reason), "%.*s", (int)sizeof(r->reason) - 1, why);
+    r->count = 1;
+}
+
+/* A rule that did not load: an unsupported feature is an expected refusal
+ * (one line at info, -v, and a count in the summary); anything else is a
+ * broken rule the operator must see. */
+static void report_bad_rule(DetectEngine *de, int rc, const char *file, int line, uint32_t sid,
+                            const char *err)
+{
+    de->failed++;
+    char where[32] = "";
+    if (sid != 0) {
+        snprintf(where, sizeof(where), "sid %u: ", sid);
+    }
+    if (rc == VG_EUNSUPPORTED) {
+        de->unsupported++;
+        count_refusal(de, err);
+        VG_INFO("%s:%d: %s%s", file, line, where, err);
+    } else {
+        VG_WARN("%s:%d: %s%s", file, line, where, err);
+    }
+    if (de->on_bad_rule != NULL) {
+        de->on_bad_rule(de->on_bad_rule_ctx, file, line, sid, err);
+    }
+}
+
 static int load_rule(DetectEngine *de, const char *text, const char *file, int line)
 {
     char err[DETECT_ERR_MAX];
     Signature *s = NULL;
     int rc = detect_parse_rule(de, text, file, line, &s, err, sizeof(err));
     if (rc != 0) {
-        de->failed++;
-        uint32_t sid = detect_parse_scan_sid(text);
-        VG_WARN("%s:%d: sid %u: %s", file, line, sid, err);
-        if (de->on_bad_rule != NULL) {
-            de->on_bad_rule(de->on_bad_rule_ctx, file, line, sid, err);
-        }
+        report_bad_rule(de, rc, file, line, detect_parse_scan_sid(text), err);
         return rc;
     }
     return add_sig(de, s);
 }
 
-/* Collects one logical rule (joined continuation lines) and hands it over. */
-int detect_engine_load_string(DetectEngine *de, const char *rules, const char *name)
+/* Appends len bytes to the rule being collected in *buf. */
+static int rule_append(char **buf, size_t *cap, size_t *n, const char *p, size_t len)
+{
+    if (*n + len + 1 > *cap) {
+        size_t ncap = (*n + len + 1) * 2;
+        char *nb = realloc(*buf, ncap);
+        if (nb == NULL) {
+            return VG_ENOMEM;
+        }
+        *buf = nb;
+        *cap = ncap;
+    }
+    memcpy(*buf + *n, p, len);
+    *n += len;
+    (*buf)[*n] = '\0';
+    return 0;
+}
+
+/* One logical rule: its physical lines joined (a line ending in a backslash
+ * continues on the next). *bad_line gets the first line holding binary
+ * content (0 when none). */
+static int collect_rule(UtilLines *it, char **buf, size_t *cap, size_t *n, int *bad_line)
+{
+    const char *l;
+    size_t len;
+    *n = 0;
+    (*buf)[0] = '\0';
+    *bad_line = 0;
+    while (util_lines_next(it, &l, &len)) {
+        if (*bad_line == 0 && util_text_has_binary(l, len, NULL)) {
+            *bad_line = it->line;
+        }
+        while (len > 0 && (l[len - 1] == ' ' || l[len - 1] == '\t')) {
+            len--;
+        }
+        bool more = len > 0 && l[len - 1] == '\\';
+        if (rule_append(buf, cap, n, l, more ? len - 1 : len) != 0) {
+            return VG_ENOMEM;
+        }
+        if (!more) {
+            break;
+        }
+    }
+    return 0;
+}
+
+int detect_engine_load_buffer(DetectEngine *de, const char *rules, size_t rules_len,
+                              const char *name)
 {
     if (de == NULL || rules == NULL || de->is_built) {
         return VG_EINVAL;
@@ -254,61 +336,55 @@ int detect_engine_load_string(DetectEngine *de, const char *rules, const char *n
         return VG_ENOMEM;
     }
     uint32_t failed_before = de->failed;
-    int line = 0;
-    const char *p = rules;
-    while (*p != '\0') {
+    UtilLines it;
+    util_lines_init(&it, rules, rules_len);
+    int rc = 0;
+    while (rc == 0 && it.p < it.end) {
+        int first_line = it.line + 1;
         size_t n = 0;
-        int first_line = line + 1;
-        bool more = true;
-        while (more && *p != '\0') {
-            line++;
-            const char *eol = strchr(p, '\n');
-            size_t len = eol ? (size_t)(eol - p) : strlen(p);
-            while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t')) {
-                len--;
-            }
-            more = len > 0 && p[len - 1] == '\\';
-            len -= more ? 1 : 0;
-            if (n + len + 1 > cap) {
-                size_t ncap = (n + len + 1) * 2;
-                char *nb = realloc(buf, ncap);
-                if (nb == NULL) {
-                    free(buf);
-                    return VG_ENOMEM;
-                }
-                buf = nb;
-                cap = ncap;
-            }
-            memcpy(buf + n, p, len);
-            n += len;
-            p = eol ? eol + 1 : p + strlen(p);
-        }
-        buf[n] = '\0';
+        int bad_line = 0;
+        rc = collect_rule(&it, &buf, &cap, &n, &bad_line);
         const char *r = buf;
         while (*r == ' ' || *r == '\t') {
             r++;
         }
-        if (*r == '\0' || *r == '#') {
+        if (rc != 0 || *r == '\0' || *r == '#') {
             continue;
         }
-        if (load_rule(de, r, file, first_line) == VG_ENOMEM) {
-            free(buf);
-            return VG_ENOMEM;
+        if (bad_line != 0) {
+            /* Binary bytes (a NUL above all) are no part of any rule: the
+             * rule is refused whole, and reading goes on after it. */
+            report_bad_rule(de, VG_EINVAL, file, bad_line, detect_parse_scan_sid(r),
+                            "binary content (a NUL or control byte) in the rule text");
+            continue;
         }
+        rc = load_rule(de, r, file, first_line) == VG_ENOMEM ? VG_ENOMEM : 0;
     }
     free(buf);
-    return (int)(de->failed - failed_before);
+    return rc != 0 ? rc : (int)(de->failed - failed_before);
+}
+
+int detect_engine_load_string(DetectEngine *de, const char *rules, const char *name)
+{
+    return detect_engine_load_buffer(de, rules, rules ? strlen(rules) : 0, name);
 }
 
 int detect_engine_load_file(DetectEngine *de, const char *path)
 {
+    size_t max_bytes = de->file_max_bytes != 0 ? de->file_max_bytes : DETECT_FILE_MAX;
     int err;
-    char *text = util_file_read(path, DETECT_FILE_MAX, NULL, &err);
+    size_t len = 0;
+    char *text = util_file_read(path, max_bytes, &len, &err);
     if (text == NULL) {
-        VG_WARN("%s: can't read rule file: %s; skipping it", path, strerror(err));
+        if (err == EFBIG) {
+            VG_ERROR("%s: rule file larger than the limit of %zu bytes "
+                     "(detect.rule-file-max-size)", path, max_bytes);
+        } else {
+            VG_ERROR("%s: can't read rule file: %s", path, strerror(err));
+        }
         return VG_EIO;
     }
-    int rc = detect_engine_load_string(de, text, path);
+    int rc = detect_engine_load_buffer(de, text, len, path);
     free(text);
     return rc;
 }
@@ -393,19 +469,34 @@ static int class_line(DetectEngine *de, const char *p, size_t len)
     return add_class(de, name, nlen, msg, mlen, prio);
 }
 
-int detect_engine_load_classification_string(DetectEngine *de, const char *text,
+/* Whether a line of a classification or threshold file holds binary bytes:
+ * warned about (naming the file and line) and skipped. */
+bool detect_aux_line_is_binary(const char *l, size_t len, const char *name, int line,
+                               const char *what)
+{
+    if (!util_text_has_binary(l, len, NULL)) {
+        return false;
+    }
+    VG_WARN("%s:%d: binary content (a NUL or control byte) in %s line; skipping it", name,
+            line, what);
+    return true;
+}
+
+int detect_engine_load_classification_buffer(DetectEngine *de, const char *text, size_t text_len,
                                              const char *name)
 {
-    int line = 0;
     int bad = 0;
-    for (const char *p = text; *p != '\0';) {
-        line++;
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        const char *l = p;
+    UtilLines it;
+    util_lines_init(&it, text, text_len);
+    const char *l;
+    size_t len;
+    while (util_lines_next(&it, &l, &len)) {
         trim_span(&l, &len);
-        p = eol ? eol + 1 : p + strlen(p);
         if (len == 0 || l[0] == '#') {
+            continue;
+        }
+        if (detect_aux_line_is_binary(l, len, name, it.line, "a classification")) {
+            bad++;
             continue;
         }
         int rc = class_line(de, l, len);
@@ -413,9 +504,97 @@ int detect_engine_load_classification_string(DetectEngine *de, const char *text,
             return rc;
         }
         if (rc != 0) {
-            VG_WARN("%s:%d: bad classification line; skipping it", name, line);
+            VG_WARN("%s:%d: bad classification line; skipping it", name, it.line);
             bad++;
         }
     }
     return bad;
+}
+
+static int add_refsys(DetectEngine *de, const char *name, size_t nlen, const char *url,
+                      size_t ulen)
+{
+    char *nm = detect_strndup(name, nlen);
+    char *u = detect_strndup(url, ulen);
+    if (nm == NULL || u == NULL) {
+        free(nm);
+        free(u);
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < de->n_refsys; i++) {
+        if (strcmp(de->refsys[i].name, nm) == 0) {
+            free(de->refsys[i].url);
+            free(nm);
+            de->refsys[i].url = u;
+            return 0;
+        }
+    }
+    DetectRefSys *r = realloc(de->refsys, (de->n_refsys + 1) * sizeof(*r));
+    if (r == NULL) {
+        free(nm);
+        free(u);
+        return VG_ENOMEM;
+    }
+    de->refsys = r;
+    r[de->n_refsys++] = (DetectRefSys){ nm, u };
+    return 0;
+}
+
+/* "config reference: system url-prefix" */
+static int reference_line(DetectEngine *de, const char *p, size_t len)
+{
+    static const char prefix[] = "config reference:";
+    if (len < sizeof(prefix) - 1 || strncmp(p, prefix, sizeof(prefix) - 1) != 0) {
+        return VG_EINVAL;
+    }
+    p += sizeof(prefix) - 1;
+    len -= sizeof(prefix) - 1;
+    trim_span(&p, &len);
+    size_t nlen = 0;
+    while (nlen < len && p[nlen] != ' ' && p[nlen] != '\t') {
+        nlen++;
+    }
+    const char *url = p + nlen;
+    size_t ulen = len - nlen;
+    trim_span(&url, &ulen);
+    if (nlen == 0 || ulen == 0 || memchr(url, ' ', ulen) != NULL) {
+        return VG_EINVAL;
+    }
+    return add_refsys(de, p, nlen, url, ulen);
+}
+
+int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name)
+{
+    int bad = 0;
+    UtilLines it;
+    util_lines_init(&it, text, text_len);
+    const char *l;
+    size_t len;
+    while (util_lines_next(&it, &l, &len)) {
+        trim_span(&l, &len);
+        if (len == 0 || l[0] == '#') {
+            continue;
+        }
+        if (detect_aux_line_is_binary(l, len, name, it.line, "a reference.config")) {
+            bad++;
+            continue;
+        }
+        int rc = reference_line(de, l, len);
+        if (rc == VG_ENOMEM) {
+            return rc;
+        }
+        if (rc != 0) {
+            VG_WARN("%s:%d: bad reference.config line (config reference: SYSTEM URL); "
+                    "skipping it", name, it.line);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+int detect_engine_load_classification_string(DetectEngine *de, const char *text,
+                                             const char *name)
+{
+    return detect_engine_load_classification_buffer(de, text, strlen(text), name);
 }

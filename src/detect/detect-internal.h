@@ -454,8 +454,22 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
 
 /* ---- engine ------------------------------------------------------------- */
 
-/* Largest rule, classification or threshold file read (a sanity bound). */
-#define DETECT_FILE_MAX ((size_t)1 << 30)
+/* Largest rule, classification or threshold file read by default
+ * (detect.rule-file-max-size overrides it for rule files). */
+#define DETECT_FILE_MAX ((size_t)256 << 20)
+
+/* Distinct refusal reasons counted for the summary after loading. */
+#define DETECT_REFUSAL_REASONS_MAX 128
+
+typedef struct DetectRefusal {
+    char reason[96];                   // the parser's message ("unsupported keyword 'x'")
+    uint32_t count;
+} DetectRefusal;
+
+/* A classification or threshold line holding binary bytes: warns naming
+ * name:line and returns true (the caller skips the line). */
+bool detect_aux_line_is_binary(const char *l, size_t len, const char *name, int line,
+                               const char *what);
 
 /* PCRE2 limits per match call (Suricata's pcre.match-limit defaults). */
 #define DETECT_PCRE_MATCH_LIMIT 3500
@@ -497,7 +511,13 @@ struct DetectEngine {
     uint32_t n_sigs;
     uint32_t cap_sigs;
     uint32_t loaded;
-    uint32_t failed;
+    uint32_t failed;                   // rules refused, unsupported ones included
+    uint32_t unsupported;              // of failed: unsupported protocol or keyword
+    DetectRefusal refusals[DETECT_REFUSAL_REASONS_MAX];  // unsupported, by reason
+    size_t n_refusals;
+    uint32_t n_refusals_other;         // refusals beyond the table
+    uint32_t n_files_failed;           // rule files that could not be read
+    size_t file_max_bytes;             // rule file size bound (0: DETECT_FILE_MAX)
     char **files;                      // interned file names
     size_t n_files;
     char **flowbit_names;              // flowbit index -> name

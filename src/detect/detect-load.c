@@ -1,11 +1,15 @@
-/* Building an engine from the configuration: variables, classification and
- * threshold files, rule files (default-rule-path + rule-files, or -S/-s),
- * mpm-algo, action-order, packet-alert-max. Start-up only (main thread). */
+/* Building an engine from the configuration: variables, classification,
+ * threshold and reference files, rule files (default-rule-path + rule-files,
+ * or -S/-s), mpm-algo, action-order, packet-alert-max,
+ * detect.rule-file-max-size. Start-up and rule reload (one thread at a time). */
 
 #include <errno.h>
+#include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "detect/detect-internal.h"
@@ -26,21 +30,70 @@ static void load_vars(DetectEngine *de, const Conf *conf)
     }
 }
 
-static void load_aux_file(DetectEngine *de, const char *path, bool is_threshold)
+enum { AUX_CLASSIFICATION, AUX_THRESHOLD, AUX_REFERENCE };
+
+static void load_aux_file(DetectEngine *de, const char *path, int kind)
 {
+    static const char *const whats[] = { "classification", "threshold", "reference" };
+    const char *what = whats[kind];
     int err;
-    char *text = util_file_read(path, DETECT_FILE_MAX, NULL, &err);
-    if (text == NULL) {
-        VG_WARN("%s: can't read %s file: %s", path, is_threshold ? "threshold" :
-                "classification", strerror(err));
+    size_t len = 0;
+    char *text = util_file_read(path, DETECT_FILE_MAX, &len, &err);
+    if (text == NULL && err == EFBIG) {
+        VG_WARN("%s: %s file larger than the limit of %zu bytes; not loading it", path, what,
+                DETECT_FILE_MAX);
         return;
     }
-    if (is_threshold) {
-        (void)detect_engine_load_threshold_string(de, text, path);
+    if (text == NULL) {
+        VG_WARN("%s: can't read %s file: %s", path, what, strerror(err));
+        return;
+    }
+    if (kind == AUX_THRESHOLD) {
+        (void)detect_engine_load_threshold_buffer(de, text, len, path);
+    } else if (kind == AUX_REFERENCE) {
+        (void)detect_engine_load_reference_buffer(de, text, len, path);
     } else {
-        (void)detect_engine_load_classification_string(de, text, path);
+        (void)detect_engine_load_classification_buffer(de, text, len, path);
     }
     free(text);
+}
+
+static bool has_glob_chars(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+/* Loads path, or every file its pattern matches (sorted, as glob(3) gives
+ * them). A pattern matching nothing, and a file that cannot be read, are
+ * errors: counted in de->n_files_failed and logged. */
+static void load_rule_file(DetectEngine *de, const char *path)
+{
+    if (!has_glob_chars(path) || access(path, F_OK) == 0) {
+        if (detect_engine_load_file(de, path) == VG_EIO) {
+            de->n_files_failed++;
+        }
+        return;
+    }
+    glob_t g;
+    int rc = glob(path, GLOB_ERR, NULL, &g);
+    if (rc == GLOB_NOMATCH) {
+        VG_ERROR("%s: rule file pattern matches no file", path);
+        de->n_files_failed++;
+        return;
+    }
+    if (rc != 0) {
+        VG_ERROR("%s: can't expand rule file pattern: %s", path,
+                 rc == GLOB_NOSPACE ? "out of memory" : "read error");
+        de->n_files_failed++;
+        globfree(&g);
+        return;
+    }
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (detect_engine_load_file(de, g.gl_pathv[i]) == VG_EIO) {
+            de->n_files_failed++;
+        }
+    }
+    globfree(&g);
 }
 
 static void load_rule_path(DetectEngine *de, const char *dir, const char *file)
@@ -53,32 +106,75 @@ static void load_rule_path(DetectEngine *de, const char *dir, const char *file)
         n = snprintf(path, sizeof(path), "%s/%s", dir, file);
     }
     if (n < 0 || (size_t)n >= sizeof(path)) {
-        VG_WARN("rule file path too long: %s/%s; skipping it", dir ? dir : "", file);
+        VG_ERROR("rule file path too long: %s/%s", dir ? dir : "", file);
+        de->n_files_failed++;
         return;
     }
-    (void)detect_engine_load_file(de, path);
+    load_rule_file(de, path);
+}
+
+/* rule-files: a list of file names (or patterns); a single scalar is taken
+ * as a list of one. */
+static void load_configured_rules(DetectEngine *de, const Conf *conf)
+{
+    /* Relative paths in the config are relative to the file that set them. */
+    char dir_buf[4096];
+    const char *dir = NULL;
+    if (conf_get_path(conf, "default-rule-path", dir_buf, sizeof(dir_buf))) {
+        dir = dir_buf;
+    }
+    const ConfNode *files = conf_get_node(conf, NULL, "rule-files");
+    if (files != NULL && files->value != NULL) {
+        load_rule_path(de, dir, files->value);
+        return;
+    }
+    for (const ConfNode *c = files ? files->first_child : NULL; c != NULL; c = c->next) {
+        if (c->value != NULL) {
+            load_rule_path(de, dir, c->value);
+        } else {
+            VG_ERROR("%s:%d: rule-files: an entry is not a file name", c->file, c->line);
+            de->n_files_failed++;
+        }
+    }
 }
 
 static void load_rules(DetectEngine *de, const Conf *conf, const DetectLoadOptions *opts)
 {
-    if (opts != NULL && opts->exclusive_file != NULL) {
-        (void)detect_engine_load_file(de, opts->exclusive_file);
-        return;
-    }
-    /* Relative paths in the config are relative to the file that set them. */
-    char dir_buf[4096];
-    const char *dir = NULL;
-    if (conf != NULL && conf_get_path(conf, "default-rule-path", dir_buf, sizeof(dir_buf))) {
-        dir = dir_buf;
-    }
-    const ConfNode *files = conf ? conf_get_node(conf, NULL, "rule-files") : NULL;
-    for (const ConfNode *c = files ? files->first_child : NULL; c != NULL; c = c->next) {
-        if (c->value != NULL) {
-            load_rule_path(de, dir, c->value);
+    if (opts != NULL && opts->n_exclusive > 0) {
+        for (size_t i = 0; i < opts->n_exclusive; i++) {
+            load_rule_file(de, opts->exclusive_files[i]);
         }
+    } else if (conf != NULL) {
+        load_configured_rules(de, conf);
     }
     for (size_t i = 0; opts != NULL && i < opts->n_extra; i++) {
-        (void)detect_engine_load_file(de, opts->extra_files[i]);
+        load_rule_file(de, opts->extra_files[i]);
+    }
+}
+
+/* The refusals of unsupported rules, by reason, most frequent first: one
+ * line in all, then one per reason (the per-rule lines are at info, -v). */
+static void log_refusal_summary(const DetectEngine *de)
+{
+    if (de->unsupported == 0) {
+        return;
+    }
+    VG_NOTICE("%u rules refused as unsupported (per rule with -v), by reason:", de->unsupported);
+    bool done[DETECT_REFUSAL_REASONS_MAX] = { false };
+    for (size_t k = 0; k < de->n_refusals; k++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < de->n_refusals; i++) {
+            if (!done[i] && (best == SIZE_MAX || de->refusals[i].count > de->refusals[best].count ||
+                             (de->refusals[i].count == de->refusals[best].count &&
+                              strcmp(de->refusals[i].reason, de->refusals[best].reason) < 0))) {
+                best = i;
+            }
+        }
+        done[best] = true;
+        VG_NOTICE("  %6u  %s", de->refusals[best].count, de->refusals[best].reason);
+    }
+    if (de->n_refusals_other > 0) {
+        VG_NOTICE("  %6u  other reasons", de->n_refusals_other);
     }
 }
 
@@ -100,6 +196,12 @@ static int apply_settings(DetectEngine *de, const Conf *conf)
         return VG_EINVAL;
     }
     de->alerts_max = (uint16_t)max;
+    uint64_t file_max = conf_size_or(conf, "detect.rule-file-max-size", DETECT_FILE_MAX, &bad);
+    if (bad || file_max < 1 || file_max > SIZE_MAX / 2) {
+        VG_ERROR("detect.rule-file-max-size: must be a size of at least 1 byte");
+        return VG_EINVAL;
+    }
+    de->file_max_bytes = (size_t)file_max;
     const ConfNode *order = conf_get_node(conf, NULL, "action-order");
     int rank = 0;
     for (const ConfNode *c = order ? order->first_child : NULL; c != NULL; c = c->next, rank++) {
@@ -138,15 +240,24 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     }
     char cls[4096];
     char thr[4096];
+    char ref[4096];
     bool have_cls = conf != NULL && conf_get_path(conf, "classification-file", cls, sizeof(cls));
-    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config", false);
+    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config",
+                  AUX_CLASSIFICATION);
     if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
-        load_aux_file(de, thr, true);
+        load_aux_file(de, thr, AUX_THRESHOLD);
     }
-    if (conf != NULL || opts != NULL) {
-        load_rules(de, conf, opts);
+    if (conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref))) {
+        load_aux_file(de, ref, AUX_REFERENCE);
     }
+    load_rules(de, conf, opts);
+    log_refusal_summary(de);
     VG_NOTICE("%u rules successfully loaded, %u rules failed", de->loaded, de->failed);
+    if (de->n_files_failed > 0) {
+        VG_ERROR("%u rule file(s) could not be loaded (see above)", de->n_files_failed);
+        detect_engine_free(de);
+        return NULL;
+    }
     if (detect_engine_build(de) != 0) {
         detect_engine_free(de);
         return NULL;

@@ -315,6 +315,37 @@ static void unquote(const char *v, size_t len, char *out)
     out[n] = '\0';
 }
 
+/* A value that opens a quote (after an optional '!') must close it, and
+ * only the option's ';' may follow the closing quote: text after it is most
+ * likely a following option whose ';' separator is missing. */
+static int check_quoted(DetectParser *dp, const char *name, const char *v, size_t len)
+{
+    size_t i = 0;
+    if (i < len && v[i] == '!') {
+        i++;
+    }
+    while (i < len && (v[i] == ' ' || v[i] == '\t')) {
+        i++;
+    }
+    if (i >= len || v[i] != '"') {
+        return 0;
+    }
+    for (i++; i < len && v[i] != '"'; i++) {
+        i += v[i] == '\\' ? 1 : 0;
+    }
+    if (i >= len) {
+        return detect_err(dp, "%s: quoted value not closed", name);
+    }
+    if (i + 1 < len) {
+        const char *rest = v + i + 1;
+        size_t rlen = len - i - 1;
+        detect_trim_span(&rest, &rlen);
+        return detect_err(dp, "%s: unexpected text '%.*s' after the quoted value (missing ';'?)",
+                          name, (int)(rlen < 64 ? rlen : 64), rest);
+    }
+    return 0;
+}
+
 static int run_option(DetectParser *dp, const char *name, const char *val, size_t vlen,
                       bool has_val, char *scratch)
 {
@@ -334,6 +365,9 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
     }
     if (!has_val) {
         return kw->setup(dp, NULL);
+    }
+    if (check_quoted(dp, name, val, vlen) != 0) {
+        return VG_EINVAL;
     }
     if (kw->flags & DETECT_KW_RAW_VALUE) {
         memcpy(scratch, val, vlen);
@@ -528,7 +562,7 @@ void detect_sig_free(Signature *s)
 }
 
 /* Finds "sid:N" early so a rule failing before its sid option still names
- * its sid in the warning. */
+ * its sid in the warning; 0 when absent or not a 32-bit number. */
 uint32_t detect_parse_scan_sid(const char *rule)
 {
     const char *p = rule;
@@ -546,11 +580,11 @@ uint32_t detect_parse_scan_sid(const char *rule)
         while (*q == ' ') {
             q++;
         }
-        uint32_t v = 0;
-        while (*q >= '0' && *q <= '9' && v < 400000000u) {
-            v = v * 10 + (uint32_t)(*q++ - '0');
+        uint64_t v = 0;
+        while (*q >= '0' && *q <= '9' && v <= UINT32_MAX) {
+            v = v * 10 + (uint64_t)(*q++ - '0');
         }
-        return v;
+        return v <= UINT32_MAX ? (uint32_t)v : 0;
     }
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
+#include "util/util-file.h"
 #include "util/util-log.h"
 
 #define THR_BUCKETS 4096
@@ -588,16 +589,15 @@ static int tcfg_add(DetectEngine *de, const DetectThresholdRule *r)
     return 0;
 }
 
-int detect_engine_load_threshold_string(DetectEngine *de, const char *text, const char *name)
+int detect_engine_load_threshold_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name)
 {
-    int line = 0;
     int bad = 0;
-    for (const char *p = text; *p != '\0';) {
-        line++;
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        const char *l = p;
-        p = eol ? eol + 1 : p + strlen(p);
+    UtilLines it;
+    util_lines_init(&it, text, text_len);
+    const char *l;
+    size_t len;
+    while (util_lines_next(&it, &l, &len)) {
         while (len > 0 && (*l == ' ' || *l == '\t')) {
             l++;
             len--;
@@ -608,10 +608,14 @@ int detect_engine_load_threshold_string(DetectEngine *de, const char *text, cons
         if (len == 0 || l[0] == '#') {
             continue;
         }
+        if (detect_aux_line_is_binary(l, len, name, it.line, "a threshold.config")) {
+            bad++;
+            continue;
+        }
         TcfgLine tl;
         DetectThresholdRule r;
         if (tcfg_split(l, len, &tl) != 0 || tcfg_parse(de, &tl, &r) != 0) {
-            VG_WARN("%s:%d: bad threshold.config line; skipping it", name, line);
+            VG_WARN("%s:%d: bad threshold.config line; skipping it", name, it.line);
             bad++;
             continue;
         }
@@ -621,4 +625,9 @@ int detect_engine_load_threshold_string(DetectEngine *de, const char *text, cons
         }
     }
     return bad;
+}
+
+int detect_engine_load_threshold_string(DetectEngine *de, const char *text, const char *name)
+{
+    return detect_engine_load_threshold_buffer(de, text, strlen(text), name);
 }

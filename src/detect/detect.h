@@ -79,7 +79,8 @@ typedef struct PacketAlerts {
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {
-    const char *exclusive_file;  // -S: only this file
+    const char **exclusive_files; // -S (repeatable): only these files
+    size_t n_exclusive;
     const char **extra_files;    // -s: in addition to the configured ones
     size_t n_extra;
 } DetectLoadOptions;
@@ -87,7 +88,9 @@ typedef struct DetectLoadOptions {
 /* Builds an engine from the configuration (default-rule-path, rule-files,
  * classification-file, reference-config-file, threshold-file, mpm-algo,
  * action-order, packet-alert-max, vars). conf may be NULL: built-in defaults.
- * Bad rules are skipped with a warning; returns NULL only on fatal errors. */
+ * Bad rules are skipped with a warning (unsupported ones at info, with a
+ * summary by reason). Returns NULL on fatal errors: a bad setting, a rule
+ * file that cannot be read or is too large, a pattern matching no file. */
 DetectEngine *detect_engine_new(const struct Conf *conf, const DetectLoadOptions *opts)
     __attribute__((warn_unused_result));
 
@@ -99,14 +102,30 @@ DetectEngine *detect_engine_new_empty(void) __attribute__((warn_unused_result));
  * name is used in messages. Returns the number of rules that failed (>= 0) or
  * VG_E*. The engine must not have been built yet. */
 int detect_engine_load_string(DetectEngine *de, const char *rules, const char *name);
+/* Same from rules_len bytes that may hold anything: a line with a NUL or
+ * another control byte (tab excepted) refuses its rule with a warning naming
+ * the line, and the rules after it load. */
+int detect_engine_load_buffer(DetectEngine *de, const char *rules, size_t rules_len,
+                              const char *name);
 
-/* Load a file of rules (same rules as above). */
+/* Load a file of rules (same rules as above). A file that cannot be read or
+ * is larger than the engine's bound (DETECT_FILE_MAX unless configured) is an
+ * error logged with its path: VG_EIO. */
 int detect_engine_load_file(DetectEngine *de, const char *path);
 
 /* Load classification.config / threshold.config content from a string. */
 int detect_engine_load_classification_string(DetectEngine *de, const char *text,
                                              const char *name);
 int detect_engine_load_threshold_string(DetectEngine *de, const char *text, const char *name);
+/* The same by length: lines holding binary bytes are warned about and skipped. */
+int detect_engine_load_classification_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                             const char *name);
+int detect_engine_load_threshold_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name);
+/* reference.config ("config reference: SYSTEM URL-PREFIX" lines): the URL
+ * prefix of each reference system. Returns the number of bad lines or VG_E*. */
+int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size_t text_len,
+                                        const char *name);
 
 /* Compile groups and prefilters. After this the engine is read-only and no
  * more rules may be loaded. detect_engine_new builds already. */

@@ -24,7 +24,8 @@ typedef struct EngineOptions {
     const char *pcap_path;           // -r
     const char *config_path;         // -c (NULL: built-in defaults or etc/vigil.yaml)
     const char *log_dir;             // -l
-    const char *exclusive_rules;     // -S
+    const char *exclusive_rules[16]; // -S (repeatable)
+    int n_exclusive_rules;
     const char *extra_rules[16];     // -s (repeatable)
     int n_extra_rules;
     const char *runmode;             // --runmode
@@ -32,6 +33,7 @@ typedef struct EngineOptions {
     bool checksum_set;               // -k given
     bool simulate_ips;
     bool test_config;                // -T
+    bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded
     int verbose;
 } EngineOptions;
 
@@ -55,6 +57,7 @@ typedef struct Engine {
     _Atomic(struct DetectEngine *) detect;   // swapped whole on reload
     struct OutputCtx *output;
     bool is_inline;                  // --simulate-ips or NFQUEUE
+    bool is_reload_strict;           // detect.reload-strict: reload only a rule set that loads whole
     /* Offline time: the newest packet timestamp seen by acquisition. */
     _Atomic int64_t now_sec;
     _Atomic uint32_t now_usec;

@@ -14,21 +14,29 @@ struct PacketPool {
     uint32_t n_free;
     uint32_t n_waiting;          // getters blocked on cond; guarded by lock
     uint32_t n_total;
+    uint32_t buf_bytes;          // data buffer per packet, >= PACKET_MAX_SIZE
     Packet *packets;
     uint8_t *buffers;
 };
 
 PacketPool *packet_pool_new(uint32_t n_packets)
 {
+    return packet_pool_new_sized(n_packets, PACKET_MAX_SIZE);
+}
+
+PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes)
+{
     if (n_packets == 0) {
         return NULL;
     }
+    buf_bytes = buf_bytes > PACKET_MAX_SIZE ? buf_bytes : PACKET_MAX_SIZE;
     PacketPool *pool = calloc(1, sizeof(*pool));
     if (pool == NULL) {
         return NULL;
     }
     pool->packets = calloc(n_packets, sizeof(Packet));
-    pool->buffers = malloc((size_t)n_packets * PACKET_MAX_SIZE);
+    pool->buf_bytes = buf_bytes;
+    pool->buffers = malloc((size_t)n_packets * buf_bytes);
     pool->free_stack = calloc(n_packets, sizeof(Packet *));
     if (pool->packets == NULL || pool->buffers == NULL || pool->free_stack == NULL) {
         goto fail;
@@ -37,7 +45,7 @@ PacketPool *packet_pool_new(uint32_t n_packets)
     pthread_cond_init(&pool->cond, NULL);
     for (uint32_t i = 0; i < n_packets; i++) {
         Packet *p = &pool->packets[i];
-        p->data = pool->buffers + (size_t)i * PACKET_MAX_SIZE;
+        p->data = pool->buffers + (size_t)i * buf_bytes;
         p->pool = pool;
         pool->free_stack[i] = p;
     }
@@ -128,6 +136,11 @@ void packet_pool_put(Packet *p)
         pthread_cond_signal(&pool->cond);
     }
     pthread_mutex_unlock(&pool->lock);
+}
+
+uint32_t packet_pool_buffer_size(const PacketPool *pool)
+{
+    return pool->buf_bytes;
 }
 
 uint32_t packet_pool_size(const PacketPool *pool)

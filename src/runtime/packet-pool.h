@@ -14,6 +14,12 @@
 typedef struct PacketPool PacketPool;
 
 PacketPool *packet_pool_new(uint32_t n_packets);
+/* Same with buf_bytes of data per packet (at least PACKET_MAX_SIZE, which
+ * decoders making tunnel packets rely on); the untouched part of a buffer
+ * costs address space only. */
+PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes);
+/* Bytes of data a packet of this pool holds: what acquisition may copy. */
+uint32_t packet_pool_buffer_size(const PacketPool *pool);
 /* All packets must have been returned. */
 void packet_pool_free(PacketPool *pool);
 /* A clean packet; blocks while none is free. Never NULL. */

@@ -62,8 +62,8 @@ int plugin_load(const char *path)
 int plugin_load_all(const struct Conf *conf)
 {
     const ConfNode *list = conf_get_node(conf, NULL, "plugins");
-    if (list == NULL) {
-        return 0;
+    if (list == NULL || (list->type == CONF_SCALAR && list->value == NULL)) {
+        return 0; // absent, or "plugins:" with every entry commented out
     }
     if (list->type != CONF_LIST) {
         VG_ERROR("%s:%d: plugins: expected a list of shared object paths", list->file,

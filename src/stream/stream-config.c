@@ -32,19 +32,28 @@ typedef struct StreamOpts {
 
 /* Defaults are Suricata's. */
 static const ConfOption stream_options[] = {
-    {"memcap", CONF_OPT_SIZE, offsetof(StreamOpts, memcap), "64mb", 0, 0},
+    {"memcap", CONF_OPT_SIZE, offsetof(StreamOpts, memcap), "64mb", 0, 0, NULL,
+     "memory for TCP sessions"},
     {"checksum-validation", CONF_OPT_BOOL, offsetof(StreamOpts, checksum_validation), "yes", 0,
-     0},
-    {"midstream", CONF_OPT_BOOL, offsetof(StreamOpts, midstream), "false", 0, 0},
-    {"async-oneside", CONF_OPT_BOOL, offsetof(StreamOpts, async_oneside), "false", 0, 0},
-    {"inline", CONF_OPT_STR, offsetof(StreamOpts, inline_mode), "auto", 0, 0},
-    {"reassembly.memcap", CONF_OPT_SIZE, offsetof(StreamOpts, reasm_memcap), "256mb", 0, 0},
-    {"reassembly.depth", CONF_OPT_SIZE, offsetof(StreamOpts, depth), "1mb", 0, 0},
+     0, NULL, "ignore TCP packets with a bad checksum"},
+    {"midstream", CONF_OPT_BOOL, offsetof(StreamOpts, midstream), "false", 0, 0, NULL,
+     "pick up sessions without their handshake"},
+    {"async-oneside", CONF_OPT_BOOL, offsetof(StreamOpts, async_oneside), "false", 0, 0, NULL,
+     "track sessions seen in one direction"},
+    {"inline", CONF_OPT_ENUM, offsetof(StreamOpts, inline_mode), "auto", 0, 0,
+     "auto|yes|no|true|false|on|off|1|0", "inspect unacknowledged data (auto: when inline)"},
+    {"reassembly.memcap", CONF_OPT_SIZE, offsetof(StreamOpts, reasm_memcap), "256mb", 0, 0, NULL,
+     "memory for segments"},
+    {"reassembly.depth", CONF_OPT_SIZE, offsetof(StreamOpts, depth), "1mb", 0, 0, NULL,
+     "bytes reassembled per direction, 0 = all"},
     {"reassembly.toserver-chunk-size", CONF_OPT_SIZE, offsetof(StreamOpts, toserver_chunk),
-     "2560", 1, STREAM_MAX_CHUNK},
+     "2560", 1, STREAM_MAX_CHUNK, NULL, "smallest to-server piece inspected"},
     {"reassembly.toclient-chunk-size", CONF_OPT_SIZE, offsetof(StreamOpts, toclient_chunk),
-     "2560", 1, STREAM_MAX_CHUNK},
+     "2560", 1, STREAM_MAX_CHUNK, NULL, "smallest to-client piece inspected"},
 };
+
+const ConfSchemaPart stream_conf_schema = {
+    "stream", stream_options, sizeof(stream_options) / sizeof(stream_options[0])};
 
 static int parse_inline(const char *s, int *out)
 {

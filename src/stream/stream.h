@@ -18,6 +18,10 @@
 #include "util/util-json.h"
 
 struct Conf;
+struct ConfSchemaPart;
+
+/* stream.* keys as part of the configuration schema (conf/conf.h). */
+extern const struct ConfSchemaPart stream_conf_schema;
 struct FlowTable;
 
 /* p->stream_flags. The low 16 bits are flags; the high 16 bits hold how many

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Signals on a running engine, fed through a FIFO so it lives as long as the
 # test wants: SIGUSR2 reloads the rules without stopping (new rules match the
-# packets after the swap, a broken rule file keeps the old set), SIGHUP
+# packets after the swap, a broken rule file keeps the old set under
+# detect.reload-strict; the default policy is tested in test-reload.sh), SIGHUP
 # reopens the logs, SIGTERM ends the run cleanly with every output flushed.
 . "$(dirname "$0")/lib.sh"
 fifo=$WORK/cap.fifo
@@ -9,7 +10,7 @@ mkfifo "$fifo"
 rules=$WORK/live.rules
 echo 'alert udp any any -> any 53 (msg:"old dns"; content:"example"; sid:8001; rev:1;)' >"$rules"
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$fifo" -S "$rules" -l "$WORK/out" \
-    2>"$WORK/err" &
+    --set detect.reload-strict=yes 2>"$WORK/err" &
 pid=$!
 exec 3>"$fifo"
 # feed N: write packets of the sample (whole capture N times, timestamps moved on).
@@ -37,7 +38,7 @@ wait_for() { # file pattern: up to ~10 s
 }
 feed 0 1
 wait_for "$WORK/err" "rules successfully loaded" || fail "engine did not start"
-# A broken rule file: the reload fails and the old rules stay.
+# A broken rule file: the (strict) reload fails and the old rules stay.
 echo 'alert udp any any -> any 53 (msg:"broken"; content:"x"; sid:8003; rev:1;)  garbage (' >"$rules"
 echo 'this is not a rule' >>"$rules"
 kill -USR2 "$pid"

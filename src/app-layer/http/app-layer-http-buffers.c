@@ -12,6 +12,38 @@ static HttpTx *htx(const AppTx *tx)
     return (HttpTx *)(uintptr_t)tx;
 }
 
+/* A request target's authority that cannot name a host ("CONNECT / HTTP/1.1": libhtp 0.5
+ * takes "/" for the host) gives no host: the buffer is absent, as in Suricata 8. Only the
+ * characters that end an authority (path, query, fragment, userinfo) or cannot appear in
+ * one (space, controls) rule it out. */
+bool http_is_hostname(const uint8_t *p, size_t n)
+{
+    if (n == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c <= ' ' || c == 0x7f || c == '/' || c == '?' || c == '#' || c == '@' || c == '\\') {
+            return false;
+        }
+    }
+    return true;
+}
+
+const bstr *http_tx_hostname(const HttpTx *ht)
+{
+    const htp_tx_t *t = ht->htp;
+    if (t == NULL || t->request_hostname == NULL) {
+        return NULL;
+    }
+    const bstr *h = t->request_hostname;
+    bool from_target = t->parsed_uri != NULL && t->parsed_uri->hostname != NULL;
+    if (from_target && !http_is_hostname(bstr_ptr(h), bstr_len(h))) {
+        return NULL;
+    }
+    return h;
+}
+
 static bool bstr_out(const bstr *b, const uint8_t **data, uint32_t *len)
 {
     if (b == NULL) {
@@ -285,8 +317,14 @@ TX_FIELD(get_request_line, request_line)
 TX_FIELD(get_response_line, response_line)
 TX_FIELD(get_stat_code, response_status)
 TX_FIELD(get_stat_msg, response_message)
-TX_FIELD(get_host, request_hostname)
 #undef TX_FIELD
+
+static bool get_host(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
+{
+    (void)f;
+    const HttpTx *ht = htx(tx);
+    return bstr_out(http_tx_hostname(ht), d, l);
+}
 
 static bool get_host_raw(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
 {
@@ -294,7 +332,11 @@ static bool get_host_raw(const Flow *f, const AppTx *tx, const uint8_t **d, uint
     const HttpTx *ht = htx(tx);
     if (ht->htp != NULL && ht->htp->parsed_uri_raw != NULL &&
         ht->htp->parsed_uri_raw->hostname != NULL) {
-        return bstr_out(ht->htp->parsed_uri_raw->hostname, d, l);
+        const bstr *h = ht->htp->parsed_uri_raw->hostname;
+        if (!http_is_hostname(bstr_ptr(h), bstr_len(h))) {
+            return false;
+        }
+        return bstr_out(h, d, l);
     }
     return http_header_value(ht, APP_DIR_TOSERVER, "host", d, l);
 }

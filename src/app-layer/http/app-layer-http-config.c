@@ -38,33 +38,53 @@ typedef struct HttpOpts {
     bool request_decompression;
 } HttpOpts;
 
-#define O(n, t, f, d, lo, hi) {n, t, offsetof(HttpOpts, f), d, lo, hi}
+#define O(n, t, f, d, lo, hi, doc) {n, t, offsetof(HttpOpts, f), d, lo, hi, NULL, doc, 0}
 static const ConfOption http_opts[] = {
-    O("personality", CONF_OPT_STR, personality, "IDS", 0, 0),
-    O("request-body-limit", CONF_OPT_SIZE, request_body_limit, "100kb", 0, 1 << 30),
-    O("response-body-limit", CONF_OPT_SIZE, response_body_limit, "100kb", 0, 1 << 30),
-    O("request-body-minimal-inspect-size", CONF_OPT_SIZE, request_inspect_min, "32kb", 0,
-      1 << 30),
-    O("request-body-inspect-window", CONF_OPT_SIZE, request_inspect_window, "4kb", 0, 1 << 30),
-    O("response-body-minimal-inspect-size", CONF_OPT_SIZE, response_inspect_min, "40kb", 0,
-      1 << 30),
-    O("response-body-inspect-window", CONF_OPT_SIZE, response_inspect_window, "16kb", 0,
-      1 << 30),
-    O("response-body-decompress-layer-limit", CONF_OPT_INT, decompress_layer_limit, "2", 0, 16),
-    O("compression-bomb-limit", CONF_OPT_SIZE, compression_bomb_limit, "1mb", 0, 1 << 30),
-    O("decompression-time-limit", CONF_OPT_INT, decompression_time_limit, "100000", 0,
-      100000000),
-    O("lzma-memlimit", CONF_OPT_SIZE, lzma_memlimit, "1mb", 0, 1 << 30),
-    O("lzma-enabled", CONF_OPT_BOOL, lzma_enabled, "yes", 0, 0),
-    O("double-decode-path", CONF_OPT_BOOL, double_decode_path, "no", 0, 0),
-    O("double-decode-query", CONF_OPT_BOOL, double_decode_query, "no", 0, 0),
-    O("uri-include-all", CONF_OPT_BOOL, uri_include_all, "no", 0, 0),
-    O("meta-field-limit", CONF_OPT_SIZE, meta_field_limit, "18kb", 256, 1 << 24),
-    O("max-tx", CONF_OPT_INT, max_tx, "512", 0, 1000000),
-    O("headers-limit", CONF_OPT_INT, headers_limit, "1024", 0, 1000000),
-    O("request-decompression", CONF_OPT_BOOL, request_decompression, "no", 0, 0),
+    O("personality", CONF_OPT_STR, personality, "IDS", 0, 0,
+      "libhtp personality: IDS, Generic, Minimal, Apache_2, IIS_4_0 .. IIS_7_5"),
+    O("request-body-limit", CONF_OPT_SIZE, request_body_limit, "100kb", 0, 1 << 30,
+      "request body bytes kept for detection (0: no limit)"),
+    O("response-body-limit", CONF_OPT_SIZE, response_body_limit, "100kb", 0, 1 << 30,
+      "response body bytes kept for detection (0: no limit)"),
+    O("request-body-minimal-inspect-size", CONF_OPT_SIZE, request_inspect_min, "32kb", 0, 1 << 30,
+      "request body bytes gathered before the first inspection"),
+    O("request-body-inspect-window", CONF_OPT_SIZE, request_inspect_window, "4kb", 0, 1 << 30,
+      "request body bytes inspected again before new data"),
+    O("response-body-minimal-inspect-size", CONF_OPT_SIZE, response_inspect_min, "40kb", 0, 1 << 30,
+      "response body bytes gathered before the first inspection"),
+    O("response-body-inspect-window", CONF_OPT_SIZE, response_inspect_window, "16kb", 0, 1 << 30,
+      "response body bytes inspected again before new data"),
+    O("response-body-decompress-layer-limit", CONF_OPT_INT, decompress_layer_limit, "2", 0, 16,
+      "content-encoding layers decompressed"),
+    O("compression-bomb-limit", CONF_OPT_SIZE, compression_bomb_limit, "1mb", 0, 1 << 30,
+      "decompressed bytes per input beyond which decompression stops"),
+    O("decompression-time-limit", CONF_OPT_INT, decompression_time_limit, "100000", 0, 100000000,
+      "microseconds of decompression per call"),
+    O("lzma-memlimit", CONF_OPT_SIZE, lzma_memlimit, "1mb", 0, 1 << 30,
+      "memory of the lzma decoder"),
+    O("lzma-enabled", CONF_OPT_BOOL, lzma_enabled, "yes", 0, 0,
+      "decompress lzma bodies"),
+    O("double-decode-path", CONF_OPT_BOOL, double_decode_path, "no", 0, 0,
+      "decode the path twice"),
+    O("double-decode-query", CONF_OPT_BOOL, double_decode_query, "no", 0, 0,
+      "decode the query twice"),
+    O("uri-include-all", CONF_OPT_BOOL, uri_include_all, "no", 0, 0,
+      "http.uri holds scheme and host of absolute URIs"),
+    O("meta-field-limit", CONF_OPT_SIZE, meta_field_limit, "18kb", 256, 1 << 24,
+      "longest request/response line or header"),
+    O("max-tx", CONF_OPT_INT, max_tx, "512", 0, 1000000,
+      "accepted (app-layer.protocols.http.max-tx caps live transactions)"),
+    O("headers-limit", CONF_OPT_INT, headers_limit, "1024", 0, 1000000,
+      "headers per message"),
+    O("request-decompression", CONF_OPT_BOOL, request_decompression, "no", 0, 0,
+      "decompress request bodies"),
 };
 #undef O
+
+/* The schema: Vigil's libhtp.default-config; Suricata's place for the same options
+ * (app-layer.protocols.http.libhtp) and server-config entries are checked here. */
+const ConfSchemaPart app_layer_http_conf_schema = {"libhtp.default-config", http_opts,
+                                         sizeof(http_opts) / sizeof(http_opts[0])};
 
 static const struct {
     const char *name;
@@ -215,22 +235,22 @@ const HttpCfg *http_cfg_for(const Flow *f)
     return &g_cfgs[best >= 0 ? best : 0];
 }
 
-static int server_cfg(const struct Conf *conf, const ConfNode *item, uint32_t idx)
+static int server_cfg(const struct Conf *conf, const char *base, const ConfNode *item,
+                      uint32_t idx)
 {
     /* - name: { address: [...], personality: ..., ... } */
     const ConfNode *body = item->first_child;
     if (item->type != CONF_MAP || body == NULL || body->type != CONF_MAP) {
-        VG_ERROR("%s:%d: libhtp.server-config: each entry is a named map", item->file,
-                 item->line);
+        VG_ERROR("%s:%d: %s: each entry is a named map", item->file, item->line, base);
         return VG_EINVAL;
     }
     if (g_n_cfgs > HTTP_MAX_SERVER_CFGS) {
-        VG_ERROR("%s:%d: libhtp.server-config: at most %d entries", item->file, item->line,
+        VG_ERROR("%s:%d: %s: at most %d entries", item->file, item->line, base,
                  HTTP_MAX_SERVER_CFGS);
         return VG_EINVAL;
     }
     char prefix[160];
-    snprintf(prefix, sizeof(prefix), "libhtp.server-config.%u.%s", idx, body->name);
+    snprintf(prefix, sizeof(prefix), "%s.%u.%s", base, idx, body->name);
     int rc = build_cfg(conf, prefix, &g_cfgs[g_n_cfgs]);
     if (rc != 0) {
         return rc;
@@ -306,15 +326,24 @@ static void log_config(const struct Conf *conf)
 int http_config(const struct Conf *conf)
 {
     http_config_deinit();
-    int rc = build_cfg(conf, "libhtp.default-config", &g_cfgs[0]);
+    /* Suricata keeps these under app-layer.protocols.http.libhtp; Vigil's own file at the
+     * top level. The first present wins. */
+    const char *base = "libhtp";
+    if (conf != NULL && conf_get_node(conf, NULL, "app-layer.protocols.http.libhtp") != NULL) {
+        base = "app-layer.protocols.http.libhtp";
+    }
+    char key[96];
+    snprintf(key, sizeof(key), "%s.default-config", base);
+    int rc = build_cfg(conf, key, &g_cfgs[0]);
     if (rc != 0) {
         return rc;
     }
     g_n_cfgs = 1;
-    const ConfNode *list = conf ? conf_get_node(conf, NULL, "libhtp.server-config") : NULL;
+    snprintf(key, sizeof(key), "%s.server-config", base);
+    const ConfNode *list = conf ? conf_get_node(conf, NULL, key) : NULL;
     uint32_t idx = 0;
     for (const ConfNode *it = list ? list->first_child : NULL; it; it = it->next, idx++) {
-        rc = server_cfg(conf, it, idx);
+        rc = server_cfg(conf, key, it, idx);
         if (rc != 0) {
             return rc;
         }

@@ -129,7 +129,7 @@ void http_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
         json_close_object(jb);
         return;
     }
-    log_bstr(jb, "hostname", t->request_hostname);
+    log_bstr(jb, "hostname", http_tx_hostname(ht));
     if (t->request_port_number > 0) {
         json_u64(jb, "http_port", (uint64_t)t->request_port_number);
     }

@@ -269,6 +269,10 @@ static int cb_request_complete(htp_tx_t *t)
         return HTP_OK;
     }
     flag_events(hs, ht, t);
+    if (t->is_protocol_0_9) {
+        /* HTTP/0.9 has one request per connection: libhtp ignores what follows */
+        hs->after_09 = true;
+    }
     http_file_close(hs->af, ht, APP_DIR_TOSERVER, false);
     progress(ht, APP_DIR_TOSERVER, HTTP_PROG_COMPLETE);
     return HTP_OK;
@@ -478,6 +482,12 @@ static int http_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data
         *consumed = 0;
         return APP_PARSE_TUNNEL;
     }
+    if (dir == APP_DIR_TOSERVER && hs->after_09) {
+        /* Data after an HTTP/0.9 request is ignored, as libhtp means to (its 0.5 series
+         * stops the parser on it instead: Suricata 8 does not). */
+        *consumed = len;
+        return APP_PARSE_OK;
+    }
     int rc;
     if (hs->pending[dir].len > 0) {
         /* Still waiting for the other side: keep the order. */
@@ -516,6 +526,9 @@ static int http_gap(AppFlow *af, void *state, uint8_t dir, uint32_t len)
 {
     HttpState *hs = state;
     (void)af;
+    if (dir == APP_DIR_TOSERVER && hs->after_09) {
+        return APP_PARSE_OK;    // ignored anyway
+    }
     if (hs->tunnel || hs->pending[dir].len > 0) {
         /* tunnelled, or data still waiting for the other side: the hole cannot be
          * placed in order */

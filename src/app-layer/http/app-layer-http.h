@@ -112,9 +112,9 @@ typedef struct HttpFile {
     void *md5;                   // EVP_MD_CTX * while open
     void *sha1;
     void *sha256;
-    uint64_t stored_off;         // bytes written to the filestore so far
-    int store_fd;                // -1 when not storing
-    char *store_tmp;             // temp path while storing
+    AppFileStore *store;         // being written to the file store
+    bool store_failed;           // asked for too late (data gone) or I/O error
+    const HttpBuf *window;       // the body buffer holding this file's data (NULL: none)
 } HttpFile;
 
 typedef struct HttpTx {
@@ -142,6 +142,7 @@ typedef struct HttpState {
     const struct HttpCfg *cfg;
     HttpBuf pending[2];          // data libhtp did not take yet (DATA_OTHER)
     bool tunnel;
+    bool after_09;               // an HTTP/0.9 request was complete: toserver data ignored
 } HttpState;
 
 /* Configuration: the default personality and per-server ones. */
@@ -171,6 +172,10 @@ extern const AppBufferDef http_buffers[HTTP_N_BUFFERS];
  * *double_encoded when double decoding changed it. */
 void http_build_uri(const Flow *f, HttpTx *ht, const HttpCfg *cfg, bool *double_encoded);
 bool http_get_uri(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len);
+/* The tx's host name (http.host, EVE hostname): libhtp's, unless it is not a host name at
+ * all (a CONNECT target "/"); NULL when absent. */
+const bstr *http_tx_hostname(const HttpTx *ht);
+bool http_is_hostname(const uint8_t *p, size_t n);
 /* Header value by name (case-insensitive) of dir; false when absent. */
 bool http_header_value(const HttpTx *ht, uint8_t dir, const char *name, const uint8_t **data,
                        uint32_t *len);

@@ -187,17 +187,39 @@ static int setup_byte_test(DetectParser *dp, const char *arg)
     return add_byte(dp, b, &detect_kw_byte_test, DETECT_PM_BYTETEST);
 }
 
+/* "multiplier N" of byte_jump and byte_extract: 1 when t is that option
+ * (stored), 0 when t is another option, VG_EINVAL for a bad value. */
+static int multiplier_opt(DetectParser *dp, DetectByte *b, const char *kw, const char *t)
+{
+    if (strncmp(t, "multiplier", 10) != 0 || (t[10] != ' ' && t[10] != '\0')) {
+        return 0;
+    }
+    const char *val = t + 10 + strspn(t + 10, " ");
+    int64_t v;
+    if (detect_parse_int(val, 1, 65535, &v)) {
+        b->multiplier = (uint32_t)v;
+        return 1;
+    }
+    size_t digits = strspn(val, "0123456789");
+    if (digits > 0 && val[digits] == '\0') {
+        return detect_err(dp, "%s: multiplier '%s' out of range (1-65535)", kw, val);
+    }
+    return detect_err(dp, "%s: bad multiplier '%s'", kw, val);
+}
+
 static int jump_opt(DetectParser *dp, DetectByte *b, const char *t)
 {
     int64_t v;
+    int m = multiplier_opt(dp, b, "byte_jump", t);
+    if (m != 0) {
+        return m > 0 ? 0 : m;
+    }
     if (strcmp(t, "align") == 0) {
         b->flags |= DETECT_BYTE_F_ALIGN;
     } else if (strcmp(t, "from_beginning") == 0) {
         b->flags |= DETECT_BYTE_F_BEGIN;
     } else if (strcmp(t, "from_end") == 0) {
         b->flags |= DETECT_BYTE_F_END;
-    } else if (strncmp(t, "multiplier", 10) == 0 && detect_parse_int(t + 10, 1, 65535, &v)) {
-        b->multiplier = (uint32_t)v;
     } else if (strncmp(t, "post_offset", 11) == 0 &&
                detect_parse_int(t + 11, -65535, 65535, &v)) {
         b->post_offset = v;
@@ -279,10 +301,9 @@ static int setup_byte_extract(DetectParser *dp, const char *arg)
     for (int i = 3; i < tk.n; i++) {
         int64_t v;
         int rc = common_opt(dp, b, &tk, &i);
-        if (rc > 0 && strncmp(tk.t[i], "multiplier", 10) == 0 &&
-            detect_parse_int(tk.t[i] + 10, 1, 65535, &v)) {
-            b->multiplier = (uint32_t)v;
-            rc = 0;
+        int m = rc > 0 ? multiplier_opt(dp, b, "byte_extract", tk.t[i]) : 0;
+        if (m != 0) {
+            rc = m > 0 ? 0 : m;
         } else if (rc > 0 && strncmp(tk.t[i], "align", 5) == 0 &&
                    detect_parse_int(tk.t[i] + 5, 2, 4, &v) && v != 3) {
             b->align = (uint8_t)v;

@@ -20,6 +20,11 @@ static int setup_u32(DetectParser *dp, const char *arg, const char *what, int64_
 {
     DetectValue v;
     if (detect_parse_value(dp, arg, false, min, UINT32_MAX, &v) != 0) {
+        size_t digits = strspn(arg, "0123456789");
+        if (digits > 0 && arg[digits] == '\0') {
+            return detect_err(dp, "bad %s '%s': out of range (%lld-%lu)", what, arg,
+                              (long long)min, (unsigned long)UINT32_MAX);
+        }
         return detect_err(dp, "bad %s '%s'", what, arg);
     }
     *out = (uint32_t)v.val;

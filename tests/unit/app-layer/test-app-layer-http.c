@@ -275,6 +275,35 @@ static void connect_tunnel_with_unknown_data_fails_detection(void **state)
     assert_int_equal(app_layer_tx_count(&fx->f), 1);  // the CONNECT tx stays until freed
 }
 
+static void data_after_an_http09_request_is_ignored(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST abcd12345\n");
+    feed(fx, 1, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    feed(fx, 0, "USER abab1212 \"zz\" \"yy\"\r\n");
+    assert_int_equal(fx->af->flags & APP_FLOW_F_ERROR, 0);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    buf_is(fx, "http.method", 0, "POST");
+}
+
+static void connect_target_that_is_no_host_gives_no_host(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT / HTTP/1.1\r\nX: y\r\n\r\n");
+    int id = app_layer_buffer_find_for("http.host", APP_PROTO_HTTP1, 0);
+    const uint8_t *d;
+    uint32_t l;
+    assert_false(app_layer_buffer_def(id)->get(&fx->f, app_layer_tx_at(&fx->f, 0), &d, &l));
+    buf_is(fx, "http.uri.raw", 0, "/");
+}
+
+static void connect_target_host_is_the_host(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "CONNECT Abc.example:443 HTTP/1.1\r\n\r\n");
+    buf_is(fx, "http.host", 0, "abc.example");
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -315,6 +344,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(connect_tunnel_with_unknown_data_fails_detection, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(data_after_an_http09_request_is_ignored, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(connect_target_that_is_no_host_gives_no_host, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(connect_target_host_is_the_host, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

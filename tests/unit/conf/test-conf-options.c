@@ -132,6 +132,42 @@ static void a_null_default_leaves_the_field_alone(void **state)
     assert_string_equal(s, "keep");
 }
 
+static void an_enum_takes_only_its_choices(void **state)
+{
+    static const ConfOption opt[] = {
+        {.name = "clock", .type = CONF_OPT_ENUM, .offset = 0, .dflt = "wall",
+         .choices = "wall|packet"},
+    };
+    const char *s = NULL;
+    assert_int_equal(conf_load_options(*state, "stats", opt, 1, &s), 0);
+    assert_string_equal(s, "wall");
+    assert_int_equal(conf_load_string(*state, "stats:\n  clock: packet\n", "e.yaml"), 0);
+    assert_int_equal(conf_load_options(*state, "stats", opt, 1, &s), 0);
+    assert_string_equal(s, "packet");
+    assert_int_equal(conf_load_string(*state, "stats:\n  clock: pack\n", "e.yaml"), 0);
+    LogCapture cap;
+    log_capture_begin(&cap);
+    int rc = conf_load_options(*state, "stats", opt, 1, &s);
+    char *log = log_capture_end(&cap);
+    assert_int_equal(rc, VG_EINVAL);
+    assert_non_null(strstr(log, "e.yaml:2: stats.clock: 'pack' is not one of wall|packet"));
+    assert_string_equal(s, "wall");
+    free(log);
+}
+
+static void schema_only_types_cannot_be_loaded_into_a_field(void **state)
+{
+    static const ConfOption opt[] = {
+        {.name = "ports", .type = CONF_OPT_PORT, .offset = 0, .dflt = "4789"},
+    };
+    uint64_t x = 0;
+    LogCapture cap;
+    log_capture_begin(&cap);
+    int rc = conf_load_options(*state, "m", opt, 1, &x);
+    free(log_capture_end(&cap));
+    assert_int_equal(rc, VG_EINVAL);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -142,6 +178,8 @@ int main(void)
         T(bad_options_are_all_reported_and_keep_defaults),
         T(a_wrong_builtin_default_is_reported),
         T(a_null_default_leaves_the_field_alone),
+        T(an_enum_takes_only_its_choices),
+        T(schema_only_types_cannot_be_loaded_into_a_field),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

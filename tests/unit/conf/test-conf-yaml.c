@@ -390,7 +390,8 @@ static void shipped_vigil_yaml_loads_with_its_defaults(void **state)
     assert_string_equal(str_at(c, "outputs.0.eve-log.filename"), "eve.json");
     assert_string_equal(str_at(c, "outputs.0.eve-log.types.3"), "flow");
     assert_string_equal(str_at(c, "outputs.0.eve-log.types.2.drop.alerts"), "yes");
-    assert_string_equal(str_at(c, "outputs.0.eve-log.types.1.anomaly.types.stream"), "no");
+    assert_string_equal(str_at(c, "outputs.0.eve-log.types.1.anomaly.types.decode"), "yes");
+    assert_string_equal(str_at(c, "default-log-dir"), "./logs");
     assert_string_equal(str_at(c, "action-order.3"), "alert");
     assert_string_equal(conf_address_var(c, "HOME_NET"),
                         "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]");

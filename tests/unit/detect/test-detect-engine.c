@@ -641,6 +641,116 @@ static void shipped_decoder_event_rules_all_load(void **state)
     detect_engine_free(de);
 }
 
+typedef struct BadLines {
+    int lines[8];
+    int n;
+} BadLines;
+
+static void record_bad_line(void *ctx, const char *file, int line, uint32_t sid, const char *why)
+{
+    (void)file;
+    (void)sid;
+    (void)why;
+    BadLines *b = ctx;
+    if (b->n < 8) {
+        b->lines[b->n++] = line;
+    }
+}
+
+static void load_buffer_refuses_a_nul_line_and_reads_on(void **state)
+{
+    (void)state;
+    static const char rules[] = "alert ip any any -> any any (msg:\"a\"; sid:1;)\n"
+                                "alert ip any any -> any any (msg:\"b\0\"; sid:2;)\n"
+                                "alert ip any any -> any any (msg:\"c\"; sid:3;)\n";
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    BadLines bad = { .n = 0 };
+    de->on_bad_rule = record_bad_line;
+    de->on_bad_rule_ctx = &bad;
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_buffer(de, rules, sizeof(rules) - 1, "t.rules"), 1);
+    assert_int_equal(de->loaded, 2);
+    assert_int_equal(de->failed, 1);
+    assert_int_equal(bad.n, 1);
+    assert_int_equal(bad.lines[0], 2);
+    detect_engine_free(de);
+}
+
+static void load_buffer_names_the_binary_continuation_line(void **state)
+{
+    (void)state;
+    static const char rules[] = "alert ip any any -> any any \\\n"
+                                "  (msg:\"\x01\"; sid:1;)\n"
+                                "alert ip any any -> any any (msg:\"c\"; sid:3;)";
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    BadLines bad = { .n = 0 };
+    de->on_bad_rule = record_bad_line;
+    de->on_bad_rule_ctx = &bad;
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_buffer(de, rules, sizeof(rules) - 1, "t.rules"), 1);
+    assert_int_equal(de->loaded, 1);
+    assert_int_equal(bad.lines[0], 2);
+    detect_engine_free(de);
+}
+
+static void unsupported_rules_are_counted_by_reason(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert smtp any any -> any any (msg:\"a\"; sid:1;)\n"
+                                   "alert smtp any any -> any any (msg:\"b\"; sid:2;)\n"
+                                   "alert tcp any any -> any any (frobnicate; sid:3;)\n"
+                                   "alert tcp any any -> any any (msg:\"x\" sid:4;)\n"
+                                   "alert tcp any any -> any any (msg:\"ok\"; sid:5;)", NULL);
+    assert_int_equal(de->loaded, 1);
+    assert_int_equal(de->failed, 4);
+    assert_int_equal(de->unsupported, 3);
+    assert_int_equal(de->n_refusals, 2);
+    assert_string_equal(de->refusals[0].reason, "unsupported protocol 'smtp'");
+    assert_int_equal(de->refusals[0].count, 2);
+    assert_string_equal(de->refusals[1].reason, "unsupported keyword 'frobnicate'");
+    assert_int_equal(de->refusals[1].count, 1);
+    detect_engine_free(de);
+}
+
+static void classification_and_threshold_skip_binary_lines(void **state)
+{
+    (void)state;
+    static const char cls[] = "config classification: a,A,1\n"
+                              "config classification: b\0,B,2\n"
+                              "config classification: c,C,3\n";
+    static const char thr[] = "suppress gen_id 1, sig_id 1\0\n"
+                              "suppress gen_id 1, sig_id 2\n";
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_classification_buffer(de, cls, sizeof(cls) - 1, "c"), 1);
+    assert_int_equal(de->n_classes, 2);
+    assert_int_equal(detect_engine_load_threshold_buffer(de, thr, sizeof(thr) - 1, "t"), 1);
+    assert_int_equal(de->n_tcfg, 1);
+    assert_int_equal(de->tcfg[0].sid, 2);
+    detect_engine_free(de);
+}
+
+static void reference_config_gives_url_prefixes(void **state)
+{
+    (void)state;
+    static const char ref[] = "# comment\n"
+                              "config reference: cve   http://cve.example/?name=\n"
+                              "config reference: nourl\n"
+                              "config reference: b\0 http://y/\n"
+                              "config reference: cve https://cve.example/\r\n";
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    util_log_set_level(LOG_LEVEL_ERROR);
+    assert_int_equal(detect_engine_load_reference_buffer(de, ref, sizeof(ref) - 1, "r"), 2);
+    assert_int_equal(de->n_refsys, 1);
+    assert_string_equal(de->refsys[0].name, "cve");
+    assert_string_equal(de->refsys[0].url, "https://cve.example/");
+    detect_engine_free(de);
+}
+
 static void thread_requires_built_engine(void **state)
 {
     (void)state;
@@ -709,6 +819,11 @@ int main(void)
         cmocka_unit_test(header_keywords_match_fields),
         cmocka_unit_test(decode_event_rule_matches_raised_event),
         cmocka_unit_test(shipped_decoder_event_rules_all_load),
+        cmocka_unit_test(load_buffer_refuses_a_nul_line_and_reads_on),
+        cmocka_unit_test(load_buffer_names_the_binary_continuation_line),
+        cmocka_unit_test(unsupported_rules_are_counted_by_reason),
+        cmocka_unit_test(classification_and_threshold_skip_binary_lines),
+        cmocka_unit_test(reference_config_gives_url_prefixes),
         cmocka_unit_test(stream_event_rule_matches_raised_stream_event),
         cmocka_unit_test(stream_event_refuses_unknown_and_decoder_names),
         cmocka_unit_test(shipped_stream_event_rules_all_load),

@@ -284,6 +284,62 @@ static void parse_byte_keyword_errors(void **state)
     expect_err("alert tcp any any -> any any (byte_math:bytes 2, offset 0; sid:1;)", "needs");
 }
 
+static void parse_refuses_text_after_a_quoted_value(void **state)
+{
+    (void)state;
+    expect_err("alert ip any any -> any any (msg:\"a\" content:\"x\"; sid:1;)",
+               "msg: unexpected text 'content:\"x\"' after the quoted value (missing ';'?)");
+    expect_err("alert tcp any any -> any any (content:\"a\" nocase; sid:1;)",
+               "content: unexpected text 'nocase'");
+    expect_err("alert tcp any any -> any any (content:!\"a\"x; sid:1;)",
+               "content: unexpected text 'x'");
+}
+
+static void parse_refuses_an_unclosed_quote(void **state)
+{
+    (void)state;
+    expect_err("alert ip any any -> any any (msg:\"open; sid:1;)", "msg: quoted value not closed");
+    expect_err("alert ip any any -> any any (msg:\"ends with escape\\\"; sid:1;)",
+               "msg: quoted value not closed");
+}
+
+static void parse_accepts_quoted_values_ending_the_option(void **state)
+{
+    (void)state;
+    expect_ok("alert ip any any -> any any (msg:\"a \\\"b\\\" c\"; sid:1;)");
+    expect_ok("alert ip any any -> any any (msg:\"trailing backslash \\\\\"; sid:1;)");
+    expect_ok("alert tcp any any -> any any (msg:\"a\"  ; content:!\"x\" ; sid:1;)");
+    expect_ok("alert tcp any any -> any any (content:\"a\"; pcre:\"/a/i\"; sid:1;)");
+}
+
+static void parse_reports_sid_beyond_32_bits_with_its_value(void **state)
+{
+    (void)state;
+    expect_err("alert ip any any -> any any (msg:\"a\"; sid:99999999999;)",
+               "bad sid '99999999999': out of range (1-4294967295)");
+    expect_err("alert ip any any -> any any (msg:\"a\"; sid:0;)",
+               "bad sid '0': out of range (1-4294967295)");
+    expect_err("alert ip any any -> any any (msg:\"a\"; sid:12x;)", "bad sid '12x'");
+    expect_ok("alert ip any any -> any any (msg:\"a\"; sid:4294967295;)");
+    assert_int_equal(detect_parse_scan_sid("alert ip any any -> any any (sid:4294967296;)"), 0);
+    assert_int_equal(detect_parse_scan_sid("alert ip any any -> any any (sid:4294967295;)"),
+                     4294967295u);
+}
+
+static void parse_reports_multiplier_out_of_range(void **state)
+{
+    (void)state;
+    expect_err("alert tcp any any -> any any (content:\"x\"; "
+               "byte_jump:4,0,multiplier 4294967295; sid:1;)",
+               "byte_jump: multiplier '4294967295' out of range (1-65535)");
+    expect_err("alert tcp any any -> any any (byte_extract:1,0,v,multiplier 0; sid:1;)",
+               "byte_extract: multiplier '0' out of range (1-65535)");
+    expect_err("alert tcp any any -> any any (byte_jump:4,0,multiplier x; sid:1;)",
+               "byte_jump: bad multiplier 'x'");
+    expect_ok("alert tcp any any -> any any (content:\"x\"; byte_jump:4,0,multiplier 65535; "
+              "sid:1;)");
+}
+
 static void parse_header_keyword_errors(void **state)
 {
     (void)state;
@@ -347,6 +403,11 @@ int main(void)
         cmocka_unit_test(parse_pcre_errors),
         cmocka_unit_test(parse_byte_keyword_errors),
         cmocka_unit_test(parse_header_keyword_errors),
+        cmocka_unit_test(parse_refuses_text_after_a_quoted_value),
+        cmocka_unit_test(parse_refuses_an_unclosed_quote),
+        cmocka_unit_test(parse_accepts_quoted_values_ending_the_option),
+        cmocka_unit_test(parse_reports_sid_beyond_32_bits_with_its_value),
+        cmocka_unit_test(parse_reports_multiplier_out_of_range),
         cmocka_unit_test(parse_fuzz_like_garbage_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

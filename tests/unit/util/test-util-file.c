@@ -1,4 +1,5 @@
-/* util_file_read: whole files, missing files, empty files, the size bound. */
+/* util_file_read: whole files, missing files, empty files, the size bound;
+ * the line iterator and the binary check. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,6 +88,94 @@ static void file_past_the_bound_is_refused(void **state)
     assert_int_equal(err, EFBIG);
 }
 
+static void file_of_exactly_the_bound_is_read(void **state)
+{
+    (void)state;
+    write_bytes(100000);
+    size_t len = 0;
+    int err = -1;
+    char *s = util_file_read(path, 100000, &len, &err);
+    assert_non_null(s);
+    assert_int_equal(len, 100000);
+    free(s);
+    write_bytes(100001);
+    assert_null(util_file_read(path, 100000, NULL, &err));
+    assert_int_equal(err, EFBIG);
+}
+
+static void endless_device_stops_at_the_bound(void **state)
+{
+    (void)state;
+    int err = 0;
+    assert_null(util_file_read("/dev/zero", 1 << 20, NULL, &err));
+    assert_int_equal(err, EFBIG);
+}
+
+static void nul_bytes_are_data(void **state)
+{
+    (void)state;
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite("a\0b\nc", 1, 5, f);
+    fclose(f);
+    size_t len = 0;
+    int err = -1;
+    char *s = util_file_read(path, 1 << 20, &len, &err);
+    assert_non_null(s);
+    assert_int_equal(len, 5);
+    assert_memory_equal(s, "a\0b\nc", 5);
+    free(s);
+}
+
+static void lines_come_with_lengths_and_numbers(void **state)
+{
+    (void)state;
+    static const char text[] = "one\r\n\ntw\0o\nlast";
+    UtilLines it;
+    util_lines_init(&it, text, sizeof(text) - 1);
+    const char *l;
+    size_t len;
+    assert_true(util_lines_next(&it, &l, &len));
+    assert_int_equal(it.line, 1);
+    assert_int_equal(len, 3);
+    assert_memory_equal(l, "one", 3);
+    assert_true(util_lines_next(&it, &l, &len));
+    assert_int_equal(len, 0);
+    assert_true(util_lines_next(&it, &l, &len));
+    assert_int_equal(it.line, 3);
+    assert_int_equal(len, 4);
+    assert_memory_equal(l, "tw\0o", 4);
+    assert_true(util_lines_next(&it, &l, &len));
+    assert_int_equal(len, 4);
+    assert_memory_equal(l, "last", 4);
+    assert_false(util_lines_next(&it, &l, &len));
+}
+
+static void empty_buffer_has_no_line(void **state)
+{
+    (void)state;
+    UtilLines it;
+    util_lines_init(&it, "", 0);
+    const char *l;
+    size_t len;
+    assert_false(util_lines_next(&it, &l, &len));
+    assert_int_equal(it.line, 0);
+}
+
+static void binary_bytes_are_found(void **state)
+{
+    (void)state;
+    size_t at = 99;
+    assert_false(util_text_has_binary("tab\there \xc3\xa9", 11, &at));
+    assert_int_equal(at, 99);
+    assert_true(util_text_has_binary("ab\0c", 4, &at));
+    assert_int_equal(at, 2);
+    assert_true(util_text_has_binary("x\x1b", 2, &at));
+    assert_int_equal(at, 1);
+    assert_true(util_text_has_binary("\x7f", 1, NULL));
+    assert_true(util_text_has_binary("a\rb", 3, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -94,6 +183,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(empty_file_is_an_empty_string, setup, teardown),
         cmocka_unit_test(missing_file_reports_enoent),
         cmocka_unit_test_setup_teardown(file_past_the_bound_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(file_of_exactly_the_bound_is_read, setup, teardown),
+        cmocka_unit_test(endless_device_stops_at_the_bound),
+        cmocka_unit_test_setup_teardown(nul_bytes_are_data, setup, teardown),
+        cmocka_unit_test(lines_come_with_lengths_and_numbers),
+        cmocka_unit_test(empty_buffer_has_no_line),
+        cmocka_unit_test(binary_bytes_are_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

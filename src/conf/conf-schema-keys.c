@@ -1,0 +1,200 @@
+/* The schema: every configuration key Vigil reads, in one place.
+ *
+ * A module that loads its options with conf_load_options exports its table
+ * as a ConfSchemaPart and is listed in conf-schema-list.c: its names, types,
+ * defaults and bounds are stated once, in the module. Keys read by other
+ * code are listed here in vigil_keys, with the bounds their reader applies.
+ * Adding a key: one line in the module's table, or one line here (in the
+ * section of its subsystem), then the key in etc/vigil.yaml if it is worth
+ * showing; tests/unit/conf/test-conf-schema.c checks that the shipped file
+ * holds only known keys.
+ *
+ * Names: dotted paths; "*" is any one key or list index, "a|b" either name.
+ * CONF_OPT_ANY accepts a whole subtree (its owner checks it). A key with
+ * CONF_OPT_F_NO_EFFECT is one of Suricata's that Vigil accepts without
+ * acting on it: a stock suricata.yaml loads, with a warning for each. */
+
+#include "conf/conf.h"
+
+#include <stdint.h>
+
+#include "conf/conf-internal.h"
+
+#define OPT(n, t, d, lo, hi, doc_) {.name = (n), .type = (t), .dflt = (d), .min = (lo), \
+                                     .max = (hi), .doc = (doc_)}
+#define ENUM(n, d, ch, doc_) {.name = (n), .type = CONF_OPT_ENUM, .dflt = (d), .choices = (ch), \
+                              .doc = (doc_)}
+#define NO_EFFECT(n, t, doc_) {.name = (n), .type = (t), .doc = (doc_), \
+                               .flags = CONF_OPT_F_NO_EFFECT}
+
+#define FLOW_PROTOS "default|tcp|udp|icmp"
+#define HOST_POLICIES "bsd|bsd-right|old-linux|linux|old-solaris|solaris|hpux10|hpux11|irix|" \
+                      "macos|vista|windows|windows2k3|first|last"
+#define BOOL_WORDS "yes|no|true|false|on|off|1|0"
+
+#define SURICATA_ONLY(n) NO_EFFECT(n, CONF_OPT_ANY, "Suricata's; Vigil has no such feature")
+
+static const ConfOption vigil_keys[] = {
+    /* ---- variables (detect) ---- */
+    OPT("vars.address-groups.*", CONF_OPT_STR, NULL, 0, 0, "address group, rules use $NAME"),
+    OPT("vars.port-groups.*", CONF_OPT_STR, NULL, 0, 0, "port group, rules use $NAME"),
+
+    /* ---- start-up and threads (main, runtime) ---- */
+    OPT("default-log-dir", CONF_OPT_STR, "./logs", 0, 0,
+        "log directory (relative to the working directory); -l overrides"),
+    OPT("runmode", CONF_OPT_STR, "single", 0, 0, "single, autofp, workers or custom"),
+    OPT("max-pending-packets", CONF_OPT_INT, "1024", 16, 65535, "packets in flight per thread"),
+    OPT("threading.set-cpu-affinity", CONF_OPT_BOOL, "no", 0, 0, "pin threads to cpu-affinity"),
+    OPT("threading.cpu-affinity", CONF_OPT_ANY, NULL, 0, 0, "CPU sets by thread role"),
+    OPT("threading.worker-threads", CONF_OPT_INT, "0", 0, 32, "worker threads, 0 = per core"),
+    OPT("threading.custom", CONF_OPT_ANY, NULL, 0, 0, "thread groups of --runmode custom"),
+    OPT("plugins", CONF_OPT_LIST, NULL, 0, 0, "shared objects loaded at start-up"),
+    OPT("plugin-modules", CONF_OPT_LIST, NULL, 0, 0, "plugin modules added to the runmodes"),
+    NO_EFFECT("logging", CONF_OPT_ANY, "Vigil's messages go to stderr; -v and -q set the level"),
+
+    /* ---- capture (acquire, decode) ---- */
+    ENUM("pcap-file.checksum-checks", "auto", "auto|" BOOL_WORDS,
+         "verify checksums: auto, yes or no"),
+    OPT("max-packet-size", CONF_OPT_SIZE, "256kb", 64, 1048576,
+        "largest frame kept whole; longer ones are cut and counted"),
+    OPT("decoder.vxlan|teredo|geneve.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "decode the tunnel"),
+    OPT("decoder.vxlan|teredo|geneve.ports", CONF_OPT_PORT, NULL, 0, 0,
+        "UDP port of the tunnel (a number or $NAME of vars.port-groups)"),
+    OPT("decoder.ipv4.ipip.enabled", CONF_OPT_BOOL, "yes", 0, 0, "decode IP-in-IP"),
+    OPT("decoder.recursion-level.use-for-tracking", CONF_OPT_BOOL, "yes", 0, 0,
+        "tunnel depth is part of the flow key"),
+
+    /* ---- flow ---- */
+    OPT("flow.memcap", CONF_OPT_SIZE, "128mb", 0, 0, "flow table memory"),
+    OPT("flow.hash-size", CONF_OPT_INT, "65536", 1, 1 << 26, "flow hash buckets"),
+    OPT("flow.prealloc", CONF_OPT_INT, "10000", 0, 100000000, "flows allocated at start-up"),
+    OPT("flow.emergency-recovery", CONF_OPT_INT, "30", 1, 100, "percent free to leave emergency"),
+    OPT("flow-timeouts." FLOW_PROTOS
+        ".new|established|closed|emergency-new|emergency-established|emergency-closed",
+        CONF_OPT_INT, NULL, 0, INT32_MAX, "seconds without packets, by protocol and state"),
+    NO_EFFECT("flow-timeouts." FLOW_PROTOS ".bypassed|emergency-bypassed", CONF_OPT_INT,
+              "Vigil does not bypass flows"),
+
+    /* ---- stream (the rest is stream_conf_schema) ---- */
+    OPT("host-os-policy." HOST_POLICIES, CONF_OPT_ANY, NULL, 0, 0,
+        "addresses or networks of hosts with that stack"),
+    ENUM("host-os-policy.default", "bsd", HOST_POLICIES, "policy of hosts not listed"),
+
+    /* ---- detection ---- */
+    OPT("default-rule-path", CONF_OPT_STR, NULL, 0, 0, "directory of rule-files"),
+    {.name = "rule-files", .type = CONF_OPT_LIST, .flags = CONF_OPT_F_SCALAR_OK,
+     .doc = "rule files or glob patterns, relative to default-rule-path (one value: a list of one)"},
+    OPT("classification-file", CONF_OPT_STR, NULL, 0, 0, "alert classes and priorities"),
+    OPT("threshold-file", CONF_OPT_STR, NULL, 0, 0, "thresholds and suppressions"),
+    OPT("reference-config-file", CONF_OPT_STR, NULL, 0, 0, "reference systems (bad lines named)"),
+    ENUM("mpm-algo", "auto", "auto|hs|ac", "multi-pattern matcher"),
+    OPT("packet-alert-max", CONF_OPT_INT, "15", 1, 15, "alerts kept per packet"),
+    OPT("action-order", CONF_OPT_LIST, NULL, 0, 0, "pass, drop, reject, alert in some order"),
+    NO_EFFECT("detect.profile", CONF_OPT_STR, "rule grouping is not tuned by profile"),
+    OPT("detect.reload-strict", CONF_OPT_BOOL, "no", 0, 0,
+        "reload keeps the running rules unless every new rule loads"),
+    OPT("detect.rule-file-max-size", CONF_OPT_SIZE, "256mb", 1, INT64_MAX,
+        "largest rule file read"),
+    /* Suricata's other detect tuning keys (grouping, prefilter, inspection limits). */
+    SURICATA_ONLY("detect.*"),
+
+    /* ---- application layer (the libhtp.* options: http_conf_schema) ---- */
+    OPT("app-layer.detection-max-bytes", CONF_OPT_INT, "4096", 64, 1048576,
+        "bytes per direction after which protocol detection gives up"),
+    OPT("app-layer.protocols.http.enabled", CONF_OPT_STR, "yes", 0, 0,
+        "yes, no, or detection-only"),
+    OPT("app-layer.protocols.http.memcap", CONF_OPT_SIZE, "64mb", 0, 0,
+        "HTTP parser state, transactions, bodies and files"),
+    OPT("app-layer.protocols.http.max-tx", CONF_OPT_INT, "4096", 0, 1000000,
+        "live transactions per flow"),
+    OPT("app-layer.protocols.http.detection-ports.dp", CONF_OPT_STR, NULL, 0, 0,
+        "ports tried first (a list)"),
+    /* other protocols: checked by their parsers (or without effect) */
+    OPT("app-layer.protocols", CONF_OPT_ANY, NULL, 0, 0,
+        "app-layer.protocols.<proto>.enabled, detection-ports, ..."),
+    SURICATA_ONLY("app-layer.error-policy"),
+    OPT("libhtp.server-config", CONF_OPT_ANY, NULL, 0, 0,
+        "per-server libhtp options (a list of named maps with address): checked by HTTP"),
+
+    /* ---- outputs and counters ---- */
+    OPT("stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "collect and write counters"),
+    OPT("stats.interval", CONF_OPT_INT, "8", 1, 86400, "seconds between stats records"),
+    ENUM("stats.clock", "wall", "wall|packet",
+         "interval on the wall clock, or on packet time (deterministic)"),
+    OPT("outputs.*.eve-log.enabled", CONF_OPT_BOOL, "yes", 0, 0, "write eve.json"),
+    ENUM("outputs.*.eve-log.filetype", "regular", "regular", "only regular files"),
+    OPT("outputs.*.eve-log.filename", CONF_OPT_STR, "eve.json", 0, 0, "in default-log-dir"),
+    OPT("outputs.*.eve-log.types.*.alert.enabled|payload|payload-printable|packet|"
+        "tagged-packets",
+        CONF_OPT_BOOL, NULL, 0, 0, "alert records and what they hold"),
+    OPT("outputs.*.eve-log.types.*.anomaly.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "anomaly records"),
+    OPT("outputs.*.eve-log.types.*.anomaly.types.decode", CONF_OPT_BOOL, "no", 0, 0,
+        "decoder events as anomaly records"),
+    OPT("outputs.*.eve-log.types.*.anomaly.types.applayer", CONF_OPT_BOOL, "yes", 0, 0,
+        "app-layer events as anomaly records"),
+    NO_EFFECT("outputs.*.eve-log.types.*.anomaly.types.stream", CONF_OPT_BOOL,
+              "stream events are not written as anomaly records"),
+    OPT("outputs.*.eve-log.types.*.flow.enabled", CONF_OPT_BOOL, "yes", 0, 0, "flow records"),
+    OPT("outputs.*.eve-log.types.*.drop.enabled|alerts", CONF_OPT_BOOL, "yes", 0, 0,
+        "drop records (inline)"),
+    OPT("outputs.*.eve-log.types.*.stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "stats records"),
+    NO_EFFECT("outputs.*.eve-log.types.*.stats.totals|threads|deltas", CONF_OPT_BOOL,
+              "stats records hold the totals"),
+    OPT("outputs.*.eve-log.types.*.http.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "http records (one per transaction)"),
+    OPT("outputs.*.eve-log.types.*.http.extended", CONF_OPT_BOOL, "no", 0, 0,
+        "http records with accept*, server and more"),
+    ENUM("outputs.*.eve-log.types.*.http.dump-all-headers", "none", "none|both|request|response",
+         "every header of request, response or both"),
+    OPT("outputs.*.eve-log.types.*.http.custom", CONF_OPT_LIST, NULL, 0, 0,
+        "extra headers to log by name"),
+    OPT("outputs.*.eve-log.types.*.http.xff.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "X-Forwarded-For in http records"),
+    ENUM("outputs.*.eve-log.types.*.http.xff.mode", "extra-data", "extra-data|overwrite",
+         "xff as a field, or over the address"),
+    ENUM("outputs.*.eve-log.types.*.http.xff.deployment", "reverse", "reverse|forward",
+         "reverse: the last entry; forward: the first"),
+    OPT("outputs.*.eve-log.types.*.http.xff.header", CONF_OPT_STR, "X-Forwarded-For", 0, 0,
+        "header carrying the client address"),
+    OPT("outputs.*.eve-log.types.*.files.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "fileinfo records (one per file)"),
+    OPT("outputs.*.file-store.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "store files that filestore rules ask for (version 2 layout)"),
+    ENUM("outputs.*.file-store.version", "2", "2", "files named by SHA-256 in <xx>/ directories"),
+    OPT("outputs.*.file-store.dir", CONF_OPT_STR, "filestore", 0, 0,
+        "directory of stored files, relative to default-log-dir"),
+    OPT("outputs.*.file-store.write-fileinfo", CONF_OPT_BOOL, "no", 0, 0,
+        "the fileinfo record beside each stored file (<sha256>.<sec>.<file_id>.json)"),
+    OPT("outputs.*.file-store.force-filestore", CONF_OPT_BOOL, "no", 0, 0,
+        "store every file, rules or not"),
+    OPT("outputs.*.file-store.stream-depth", CONF_OPT_SIZE, "0", 0, 0,
+        "accepted; reassembly depth is stream.reassembly.depth alone"),
+    OPT("outputs.*.file-store.max-open-files", CONF_OPT_INT, "0", 0, 1000000,
+        "files written at once (0: no limit); more are not stored (fs_errors)"),
+    NO_EFFECT("outputs.*.file-store.force-hash|force-magic|xff", CONF_OPT_ANY,
+              "stored files are hashed (SHA-256) for their name anyway"),
+    OPT("outputs.*.fast|stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "fast.log, stats.log"),
+    OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
+
+    /* ---- Suricata's, without effect in Vigil ----
+     * Named so that a Suricata config or command line (--set) works, with a
+     * warning saying the key does nothing here; a misspelt key stays unknown. */
+    SURICATA_ONLY("af-packet|pcap|netmap|pfring|dpdk|nfq|nflog|ipfw|napatech|capture"),
+    SURICATA_ONLY("unix-command|coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
+    SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),
+    SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
+    SURICATA_ONLY("exception-policy"),
+    SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
+    SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
+    SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
+    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|midstream-policy|prealloc-sessions"),
+    SURICATA_ONLY("stream.reassembly.memcap-policy|urgent|randomize-chunk-size|"
+                  "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
+                  "max-regions"),
+};
+
+const ConfSchemaPart conf_schema_vigil_keys = {NULL, vigil_keys,
+                                              sizeof(vigil_keys) / sizeof(vigil_keys[0])};

@@ -1,0 +1,25 @@
+/* The parts of the configuration schema: Vigil's own keys
+ * (conf-schema-keys.c), then the option table of each module that has one.
+ * Adding a module's table: export it as a ConfSchemaPart from the module and
+ * add one line here. Kept apart from the keys so that the conf fuzz target
+ * can link the schema without the modules. */
+
+#include "conf/conf.h"
+
+#include "app-layer/app-layer.h"
+#include "conf/conf-internal.h"
+#include "defrag/defrag.h"
+#include "stream/stream.h"
+
+static const ConfSchemaPart *const schema_parts[] = {
+    &conf_schema_vigil_keys,
+    &defrag_conf_schema,
+    &stream_conf_schema,
+    &app_layer_http_conf_schema,
+};
+
+const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts)
+{
+    *n_parts = sizeof(schema_parts) / sizeof(schema_parts[0]);
+    return schema_parts;
+}
