@@ -130,6 +130,37 @@ static int tls_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 
 TlsLogCfg g_tls_log_cfg = {.extended = true};
 
+static bool opt_bool(const ConfNode *m, const char *key, bool dflt, bool *bad)
+{
+    const ConfNode *n = m != NULL ? conf_node_child(m, key) : NULL;
+    bool b = dflt;
+    if (n != NULL && n->value != NULL && !conf_parse_bool(n->value, &b)) {
+        VG_ERROR("outputs: eve-log types tls.%s: '%s' is not yes or no", key, n->value);
+        *bad = true;
+    }
+    return b;
+}
+
+/* The tls entry of the eve-log types list (outputs: - eve-log: types: - tls: {...}). */
+static const ConfNode *eve_tls_node(const struct Conf *conf)
+{
+    const ConfNode *outs = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
+    for (const ConfNode *o = outs ? outs->first_child : NULL; o; o = o->next) {
+        const ConfNode *eve = o->first_child;
+        if (o->type != CONF_MAP || eve == NULL || strcmp(eve->name, "eve-log") != 0) {
+            continue;
+        }
+        const ConfNode *types = conf_node_child(eve, "types");
+        for (const ConfNode *t = types ? types->first_child : NULL; t; t = t->next) {
+            const ConfNode *h = t->type == CONF_MAP ? t->first_child : NULL;
+            if (h != NULL && strcmp(h->name, "tls") == 0) {
+                return h;
+            }
+        }
+    }
+    return NULL;
+}
+
 static int tls_config(const struct Conf *conf)
 {
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
@@ -138,16 +169,11 @@ static int tls_config(const struct Conf *conf)
     bool bad = false;
     g_tls_log_cfg.log_ja4 = strcmp(ja4, "no") != 0 && strcmp(ja4, "false") != 0 &&
                             strcmp(ja4, "off") != 0;
-    g_tls_log_cfg.log_ja4 = conf_bool_or(conf, "outputs.eve-log.types.tls.ja4",
-                                         g_tls_log_cfg.log_ja4, &bad);
-    g_tls_log_cfg.extended = conf_bool_or(conf, "outputs.eve-log.types.tls.extended", true, &bad);
-    g_tls_log_cfg.session_resumption =
-        conf_bool_or(conf, "outputs.eve-log.types.tls.session-resumption", false, &bad);
-    if (bad) {
-        VG_ERROR("outputs.eve-log.types.tls: extended and session-resumption take yes or no");
-        return VG_EINVAL;
-    }
-    return 0;
+    const ConfNode *t = eve_tls_node(conf);
+    g_tls_log_cfg.log_ja4 = opt_bool(t, "ja4", g_tls_log_cfg.log_ja4, &bad);
+    g_tls_log_cfg.extended = opt_bool(t, "extended", true, &bad);
+    g_tls_log_cfg.session_resumption = opt_bool(t, "session-resumption", false, &bad);
+    return bad ? VG_EINVAL : 0;
 }
 
 const AppParserDesc app_parser_tls = {
