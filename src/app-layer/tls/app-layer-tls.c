@@ -100,18 +100,26 @@ static void tls_eof(AppFlow *af, void *state, uint8_t dir)
     }
 }
 
-/* Records: handshake (22), alert (21), ChangeCipherSpec (20), application data (23),
- * heartbeat (24) with major version 3; SSLv2: a 2-byte header with the high bit set
- * and a CLIENT-HELLO (1) or SERVER-HELLO (4). */
+/* Records: handshake (22) either way, alert (21) from the server, and, for flows
+ * picked up midstream, ChangeCipherSpec (20) and application data (23) with a plausible
+ * length; all with major version 3 and minor 0-4. SSLv2: a 2-byte header with the high
+ * bit set and a CLIENT-HELLO (1) or SERVER-HELLO (4). */
 static int tls_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 {
     if (len < 3) {
-        return len == 0 || data[0] == 0x16 || data[0] == 0x15 || (data[0] & 0x80)
+        return len == 0 || (data[0] >= 0x14 && data[0] <= 0x17) || (data[0] & 0x80)
                    ? APP_PROBE_MORE : APP_PROBE_NO;
     }
-    if ((data[0] == 0x16 || (dir == APP_DIR_TOCLIENT && data[0] == 0x15)) && data[1] == 3 &&
-        data[2] <= 4) {
+    bool is_v3 = data[1] == 3 && data[2] <= 4;
+    if (is_v3 && (data[0] == 0x16 || (dir == APP_DIR_TOCLIENT && data[0] == 0x15))) {
         return APP_PROBE_YES;
+    }
+    if (is_v3 && (data[0] == 0x14 || data[0] == 0x17)) {
+        if (len < 5) {
+            return APP_PROBE_MORE;
+        }
+        uint32_t rlen = (uint32_t)data[3] << 8 | data[4];
+        return rlen > 0 && rlen <= TLS_MAX_RECORD ? APP_PROBE_YES : APP_PROBE_NO;
     }
     if ((data[0] & 0x80) && len >= 5) {
         uint8_t type = data[2];

@@ -230,6 +230,17 @@ static void non_tls_is_not_detected(void **state)
     assert_int_not_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOSERVER), APP_PROTO_TLS);
 }
 
+static void midstream_application_data_is_tls_and_encrypted(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x17\x03\x03\x00\x05hello", 10);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(t->tx.progress[APP_DIR_TOSERVER], TLS_PROG_DONE);
+    assert_int_equal(t->tx.n_events, 0);
+    assert_false(tls_tx_loggable(&t->tx));   // nothing to log without a hello
+}
+
 static void eve_object(void **state)
 {
     Fx *fx = *state;
@@ -267,6 +278,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_handshake_type_is_an_event, setup, teardown),
         cmocka_unit_test_setup_teardown(sslv2_hello_is_detected_and_parsed, setup, teardown),
         cmocka_unit_test_setup_teardown(non_tls_is_not_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
