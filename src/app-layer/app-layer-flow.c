@@ -694,3 +694,16 @@ uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids)
     *ids = af->events + from;
     return af->n_events > from ? af->n_events - from : 0;
 }
+
+bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file)
+{
+    if (file->state == APP_FILE_OPEN) {
+        return false;
+    }
+    const AppFlow *af = app_flow_get(f);
+    if (af == NULL || (af->flags & APP_FLOW_F_ENDED) || !app_proto_cfg(tx->proto)->has_rules) {
+        return true;
+    }
+    uint32_t done = file->dir == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+    return (tx->flags & done) != 0;
+}

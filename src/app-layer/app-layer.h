@@ -18,11 +18,14 @@
 
 struct Conf;
 struct ConfSchemaPart;
+struct ConfNode;
 
 typedef uint16_t AppProto;
 enum {
     APP_PROTO_UNKNOWN = 0,
     APP_PROTO_HTTP1 = 1,
+    APP_PROTO_DNS = 2,
+    APP_PROTO_TLS = 3,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -94,6 +97,12 @@ typedef struct AppBufferDef {
     /* Fills data and len with the buffer of tx (valid until the next call on this flow or
      * the packet ends). False when the tx has no such buffer (yet). */
     bool (*get)(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len);
+    /* Optional: a multi-buffer (one instance per record, e.g. per DNS query name). Fills
+     * the idx-th instance (0, 1, ...); false past the last. Rows setting it also give
+     * get (the first instance), and are never growing. A rule's buffer matches when one
+     * instance matches all of the rule's keywords for that buffer. */
+    bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
+                      uint32_t *len);
 } AppBufferDef;
 int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
 /* The row of id; a name can have one row per protocol/direction: use
@@ -159,13 +168,31 @@ typedef struct AppFile {
     const uint8_t *data;
     uint32_t data_len;
     uint64_t data_offset;
+    uint8_t store_sha256[32];    // name of the stored copy (APP_FILE_F_STORED)
 } AppFile;
 
 /* Files of tx in dir, oldest first. NULL past the end. Caller holds f->lock. */
 const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
                                     uint32_t idx);
+/* Output: the file's state is final and detection is done with it (its direction of the
+ * tx inspected, no rules for the protocol, or the flow ended), so a filestore rule can no
+ * longer change it: its fileinfo record may be written. Caller holds f->lock. */
+bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file);
 /* filestore: ask that a file (or all files of tx in dir when file is NULL) be stored. */
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file);
+/* The file store (outputs: - file-store, version 2): opts is the entry's map, log_dir the
+ * run's log directory (dir is relative to it). 0, VG_EINVAL (message names the key) or
+ * VG_EIO (the directory cannot be made). Start-up, before packets. */
+int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
+    __attribute__((warn_unused_result));
+void app_layer_filestore_deinit(void);
+/* file-store.stream-depth (0: none, or the store is off). */
+uint64_t app_layer_filestore_stream_depth(void);
+/* Output: the fileinfo record of a stored file, written beside it when write-fileinfo is
+ * on (<sha256>.<sec>.<file_id>.json). False when not written. */
+bool app_layer_file_store_sidecar(const AppFile *f, int64_t sec, const char *json, size_t len);
+/* True when the file store writes fileinfo sidecars (output builds the records then). */
+bool app_layer_filestore_sidecars(void);
 /* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
  * eve fileinfo with hashes enabled asks for them too. */
 void app_layer_files_need(uint32_t flags);
@@ -186,6 +213,8 @@ void app_layer_deinit(void);
 extern const struct ConfSchemaPart app_layer_http_conf_schema;
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
+/* True when protocol p runs over IP protocol ipproto (6 TCP, 17 UDP). */
+bool app_proto_runs_over(AppProto p, uint8_t ipproto);
 /* True when the protocol's parser runs (enabled: yes); detection-only: false. */
 bool app_layer_proto_enabled(AppProto p);
 

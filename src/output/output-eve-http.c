@@ -131,13 +131,18 @@ static bool log_files(const OutputTxLog *lg, Flow *f, AppTx *tx)
             if (af->flags & APP_FILE_F_LOGGED) {
                 continue;
             }
-            bool done = af->state != APP_FILE_OPEN;
-            if (!done) {
+            if (!app_layer_file_logable(f, tx, af)) {
                 all = false;
                 continue;
             }
             fileinfo_build(lg->jb, f, tx, af, lg->sec, lg->usec);
-            lg->write(lg->jb, lg->user);
+            if (af->flags & APP_FILE_F_STORED) {
+                /* file-store write-fileinfo: the same record beside the stored file */
+                (void)app_layer_file_store_sidecar(af, lg->sec, lg->jb->buf, lg->jb->len);
+            }
+            if (lg->files) {
+                lg->write(lg->jb, lg->user);
+            }
             af->flags |= APP_FILE_F_LOGGED;
         }
     }
@@ -149,11 +154,18 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     uint32_t n = app_layer_tx_count(f);
     for (uint32_t i = 0; i < n; i++) {
         AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL && tx->proto == APP_PROTO_DNS && lg->dns) {
+            output_eve_dns_log(lg, f, tx);
+        }
+        if (tx != NULL && tx->proto == APP_PROTO_TLS && lg->tls) {
+            output_eve_tls_log(lg, f, tx);
+        }
         if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
             continue;
         }
         bool complete = app_layer_tx_complete(f, tx, 0) && app_layer_tx_complete(f, tx, 1);
-        if (lg->files && !(tx->logged & OUTPUT_TX_LOGGER_FILES)) {
+        if ((lg->files || app_layer_filestore_sidecars()) &&
+            !(tx->logged & OUTPUT_TX_LOGGER_FILES)) {
             if (log_files(lg, f, tx) && complete) {
                 tx->logged |= OUTPUT_TX_LOGGER_FILES;
             }
@@ -166,8 +178,10 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     }
 }
 
-void output_eve_tx_loggers_register(bool http, bool files)
+void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls)
 {
+    app_layer_set_proto_logged(APP_PROTO_TLS, OUTPUT_TX_LOGGER_TLS, tls);
+    app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
 }

@@ -96,6 +96,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->http = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "files") == 0) {
             oc->files = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "dns") == 0) {
+            oc->dns = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "tls") == 0) {
+            oc->tls = opt_bool(opts, "enabled", true);
         }
     }
 }
@@ -141,7 +145,7 @@ static int open_defaults(OutputCtx *oc)
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
-    oc->http = oc->files = true;
+    oc->http = oc->files = oc->dns = oc->tls = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
@@ -166,6 +170,8 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
             rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast);
         } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
             rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log);
+        } else if (strcmp(name, "file-store") == 0) {
+            rc = app_layer_filestore_setup(opts, oc->log_dir) == 0 ? 0 : -1;
         } else {
             VG_INFO("%s:%d: output '%s' is not supported; ignored", it->file, it->line, name);
         }
@@ -234,7 +240,8 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         output_ctx_free(oc);
         return NULL;
     }
-    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files);
+    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files,
+                                   oc->eve != NULL && oc->dns, oc->eve != NULL && oc->tls);
     return oc;
 }
 
@@ -284,11 +291,11 @@ static void write_flow_jb(JsonBuf *jb, void *user)
  * oc->flow_lock. */
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
-    if (oc->eve == NULL || (!oc->http && !oc->files)) {
+    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls)) {
         return;
     }
     app_layer_flow_end(f);
-    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files,
+    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
     output_eve_tx_log(&lg, f);
@@ -501,7 +508,10 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
 {
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
-    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .sec = p->ts_sec,
+    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls,
+                      .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
+                      .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
+                                                                 : decode_pkt_src_name(p),
                       .usec = (uint32_t)p->ts_usec, .write = write_thread_jb, .user = ot->tb};
     if (!locked) {
         pthread_mutex_lock(&f->lock);
@@ -564,7 +574,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
     }
-    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files)) {
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls)) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

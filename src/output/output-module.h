@@ -42,6 +42,8 @@ typedef struct OutputCtx {
     bool eve_stats_threads;          // stats.threads: a "threads" object, one set per thread
     bool http;                       // http records (app-layer txs)
     bool files;                      // fileinfo records
+    bool dns;                        // dns records
+    bool tls;                        // tls records
     bool is_inline;                  // alert.action "blocked" for drop/reject
     OutputTextFile *fast;            // fast.log, NULL when disabled
     OutputTextFile *stats_log;       // stats.log, NULL when disabled

@@ -27,6 +27,8 @@ values = {  # keys without a usable default
     "plugin-modules": [],
     "app-layer.protocols.http.detection-ports.dp": "80",
     "outputs.*.eve-log.types.*.http.custom": ["X-Test"],
+    "outputs.*.eve-log.types.*.dns.formats": ["detailed", "grouped"],
+    "outputs.*.eve-log.types.*.dns.types": ["a", "aaaa"],
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

@@ -112,9 +112,9 @@ typedef struct HttpFile {
     void *md5;                   // EVP_MD_CTX * while open
     void *sha1;
     void *sha256;
-    uint64_t stored_off;         // bytes written to the filestore so far
-    int store_fd;                // -1 when not storing
-    char *store_tmp;             // temp path while storing
+    AppFileStore *store;         // being written to the file store
+    bool store_failed;           // asked for too late (data gone) or I/O error
+    const HttpBuf *window;       // the body buffer holding this file's data (NULL: none)
 } HttpFile;
 
 typedef struct HttpTx {
