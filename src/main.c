@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
+            "                       unix-command.filename, in the log directory)\n"
             "  -T                   test the config and rules, then exit\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
@@ -117,6 +119,7 @@ enum {
     OPT_ALLOW_EMPTY_RULES,
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
+    OPT_UNIX_SOCKET,
 };
 
 typedef struct Cli {
@@ -186,6 +189,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_SIMULATE_IPS:
         o->simulate_ips = true;
         break;
+    case OPT_UNIX_SOCKET:
+        engine_set_unix_socket(arg);
+        break;
     case 'T':
         o->test_config = true;
         break;
@@ -231,6 +237,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
+        {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
