@@ -153,7 +153,7 @@ ControlServer *control_server_new(const char *path, Engine *e)
         goto fail;
     }
     memcpy(cs->path, path, strlen(path) + 1);
-    if (chmod(path, 0600) != 0 || listen(cs->fd, CONTROL_MAX_CLIENTS) != 0) {
+    if (chmod(path, 0600) != 0 || listen(cs->fd, 64) != 0) {
         VG_ERROR("%s: cannot set up the control socket: %s", path, strerror(errno));
         goto fail;
     }
