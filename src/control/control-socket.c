@@ -61,12 +61,14 @@ int control_socket_path(const Conf *conf, bool cli_on, const char *cli_path, con
         VG_ERROR("unix-command.enabled must be yes, no or auto, not '%s'", en);
         return VG_EINVAL;
     }
+    /* Read even when off, so that -v does not list it as never read. */
+    const char *name = conf_str_or(conf, "unix-command.filename", "vigil-command.socket");
     if (!cli_on && !is_on) {
         return 0;
     }
-    const char *name = cli_path != NULL && cli_path[0] != '\0'
-                           ? cli_path
-                           : conf_str_or(conf, "unix-command.filename", "vigil-command.socket");
+    if (cli_path != NULL && cli_path[0] != '\0') {
+        name = cli_path;
+    }
     int n = name[0] == '/' ? snprintf(buf, buf_len, "%s", name)
                            : snprintf(buf, buf_len, "%s/%s", log_dir, name);
     size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
