@@ -286,7 +286,11 @@ static int load_config(Engine *e, const Cli *cli)
         return 1;
     }
     const char *path = e->opts.config_path;
+#ifndef VG_SYSCONF_DIR
+#define VG_SYSCONF_DIR "/etc"
+#endif
     static const char *const candidates[] = {VG_SOURCE_DIR "/etc/vigil.yaml",
+                                             VG_SYSCONF_DIR "/vigil/vigil.yaml",
                                              "/etc/vigil/vigil.yaml"};
     /* VIGIL_CONFIG names the default config; set but empty: none at all. */
     const char *env = getenv("VIGIL_CONFIG");
