@@ -2,7 +2,8 @@
  * CONTROL_MAX_CLIENTS connections, served with poll() by the UC#01 thread.
  * Nothing blocks: sockets are non-blocking, a request is bounded, an answer
  * a client does not read waits in its buffer (and that client sends nothing
- * more until it is read), a silent client is closed after CONTROL_IDLE_SEC. */
+ * more until it is read), a client that neither sends nor reads for
+ * CONTROL_IDLE_SEC is closed. */
 #include "control/control.h"
 
 #include <errno.h>
@@ -308,7 +309,8 @@ void control_server_poll(ControlServer *cs, int timeout_ms)
             control_reload_answer(&c->out);
             client_send_start(c, false);
         }
-        if (!c->is_waiting && !c->has_out && now - c->last_sec > CONTROL_IDLE_SEC) {
+        /* Silent, or not reading its answer: the slot goes to someone else. */
+        if (!c->is_waiting && now - c->last_sec > CONTROL_IDLE_SEC) {
             client_close(c);
             continue;
         }

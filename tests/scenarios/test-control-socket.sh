@@ -88,12 +88,20 @@ ctl 0 ruleset-failed-rules
 [ "$(field 'a["message"]')" = "[]" ] || fail "failed-rules: $ans"
 ctl 1 no-such-command
 # Counters move while packets flow.
+# pkts_move BEFORE: up to ~10 s for decoder.pkts (in $p) to pass BEFORE.
+pkts_move() {
+    for _ in $(seq 50); do
+        ctl 0 dump-counters
+        p=$(field 'a["message"]["decoder"]["pkts"]')
+        [ "$p" -gt "$1" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
 ctl 0 dump-counters
 p1=$(field 'a["message"]["decoder"]["pkts"]')
-sleep 0.5
-ctl 0 dump-counters
-p2=$(field 'a["message"]["decoder"]["pkts"]')
-[ "$p2" -gt "$p1" ] || fail "decoder.pkts did not move between dump-counters: $p1 -> $p2"
+pkts_move "$p1" || fail "decoder.pkts did not move between dump-counters: $p1 -> $p"
+p2=$p
 field '"threads" in a["message"]' | grep -q True || fail "dump-counters lacks threads"
 
 # A reload through the socket answers when the new rules are live.
@@ -188,9 +196,7 @@ time.sleep(0.3)
 # still serving
 s.sendall(b'{"command": "version"}'); check(answer(s)["return"] == "OK", "after the storm")
 PY
-ctl 0 dump-counters
-p3=$(field 'a["message"]["decoder"]["pkts"]')
-[ "$p3" -gt "$p2" ] || fail "packets stopped flowing: $p2 -> $p3"
+pkts_move "$p2" || fail "packets stopped flowing: $p2 -> $p"
 
 # A second instance on the same socket is refused at start-up.
 : >"$WORK/none.rules"
@@ -214,6 +220,9 @@ alerts = [(r["alert"]["signature_id"], r["pcap_cnt"])
 old = [c for s, c in alerts if s == 8001]
 new = [c for s, c in alerts if s == 8002]
 check(old and new, "both rule sets fired", alerts[:5])
-check(max(old) < min(new), "old rule after the reload")
+# Workers (autofp) may inspect a few packets read before the swap with the
+# new rules and the other way round: only the boundary may overlap.
+check(max(new) > max(old), "the old rule fired last")
+check(sum(1 for c in old if c > min(new)) <= 3, "the old rule kept firing", old, new[:3])
 PY
 echo "control socket: ok"
