@@ -10,6 +10,7 @@
 #include "conf/conf.h"
 #include "control/control.h"
 #include "defrag/defrag.h"
+#include "engine-progress.h"
 #include "detect/detect.h"
 #include "flow/flow-module.h"
 #include "flow/flow.h"
@@ -257,6 +258,7 @@ static void task_stats(Engine *e, bool is_final, void *user)
         output_ctx_reopen(e->output);
     }
     stats_tick(e, OUTPUT_STATS_CLOCK_WALL, atomic_load(&e->now_sec), is_final);
+    engine_progress_tick(e, is_final);
 }
 
 static void task_reload(Engine *e, bool is_final, void *user)
@@ -376,6 +378,7 @@ int engine_setup_outputs(Engine *e)
     e->tasks[e->n_tasks++] = (EngineTask){"CS#01", task_stats, NULL, 100};
     e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};
     control_note_reload(true, true, "rules loaded at start-up");
+    engine_progress_setup(e);
     return setup_control(e);
 }
 

@@ -12,6 +12,7 @@
 
 #include "acquire/acquire.h"
 #include "conf/conf.h"
+#include "engine-progress.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
@@ -40,6 +41,7 @@ static void usage(FILE *out)
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --progress           a progress line while reading captures\n"
             "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
             "                       unix-command.filename, in the log directory)\n"
             "  -T                   test the config and rules, then exit\n"
@@ -120,6 +122,7 @@ enum {
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
     OPT_UNIX_SOCKET,
+    OPT_PROGRESS,
 };
 
 typedef struct Cli {
@@ -192,6 +195,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_UNIX_SOCKET:
         engine_set_unix_socket(arg);
         break;
+    case OPT_PROGRESS:
+        engine_progress_enable();
+        break;
     case 'T':
         o->test_config = true;
         break;
@@ -238,6 +244,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
