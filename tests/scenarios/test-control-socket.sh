@@ -10,6 +10,14 @@ CTL="python3 $VG_SOURCE_DIR/tools/vigilctl"
 fifo=$WORK/cap.fifo
 sock=$WORK/ctl.sock
 rules=$WORK/live.rules
+# A socket that cannot be created stops start-up with its path and reason.
+expect_exit 1 "$WORK/no/dir/s.sock: cannot create the control socket: No such file" \
+    "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -l "$WORK/o0" \
+    --unix-socket="$WORK/no/dir/s.sock"
+# A file that is not a socket is never replaced.
+: >"$WORK/plain"
+expect_exit 1 "plain: exists and is not a socket" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" \
+    -r "$SAMPLE" -l "$WORK/o0" --unix-socket="$WORK/plain"
 mkfifo "$fifo"
 echo 'alert udp any any -> any 53 (msg:"old dns"; content:"example"; sid:8001; rev:1;)' >"$rules"
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$fifo" -S "$rules" -l "$WORK/out" \
