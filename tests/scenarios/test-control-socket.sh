@@ -95,6 +95,12 @@ field 'a["message"][0]["last_reload"]' | grep -qE '^20[0-9]{2}-' || fail "reload
 ctl 0 ruleset-failed-rules
 [ "$(field 'a["message"]')" = "[]" ] || fail "failed-rules: $ans"
 ctl 1 no-such-command
+# Interactive: one answer a line read, until end of input.
+inter=$(printf 'version\nconf-get runmode\n\nno-such\n' | $CTL --socket "$sock") ||
+    [ $? -eq 1 ] || fail "interactive vigilctl failed: $inter"
+[ "$(printf '%s\n' "$inter" | grep -c '"return": "OK"')" -eq 2 ] &&
+    [ "$(printf '%s\n' "$inter" | grep -c '"return": "NOK"')" -eq 1 ] ||
+    fail "interactive answers: $inter"
 # Counters move while packets flow.
 # pkts_move BEFORE: up to ~10 s for decoder.pkts (in $p) to pass BEFORE.
 pkts_move() {
