@@ -13,7 +13,8 @@ DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2
                libhtp-dev libmagic-dev libssl-dev \
                tshark python3 python3-scapy jq
 
-.PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke
+.PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke \
+        install uninstall
 
 all: build
 
@@ -23,6 +24,20 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# make install PREFIX=/usr/local (DESTDIR honoured): vigil, vigilctl, the
+# configuration (an existing one is kept) and rules; see CMakeLists.txt.
+PREFIX      ?= /usr/local
+install: build
+	@cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --install $(BUILD)
+
+# Removes what the last install wrote (build/install_manifest.txt).
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	@xargs -r -d '\n' rm -f -- < $(BUILD)/install_manifest.txt
+	@echo "removed the files listed in $(BUILD)/install_manifest.txt"
 
 demo: build
 	@bash tools/demo.sh $(BUILD)/vigil

@@ -9,7 +9,9 @@
 
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "control/control.h"
 #include "defrag/defrag.h"
+#include "engine-progress.h"
 #include "detect/detect.h"
 #include "flow/flow-module.h"
 #include "flow/flow.h"
@@ -29,6 +31,14 @@ static DetectEngine *g_retired[MAX_RETIRED_ENGINES];
 static int g_n_retired;
 static _Atomic int64_t g_last_reload_sec; // wall clock of the live rule set's load
 static int g_detect_storage_id = -1;
+
+/* The control socket (UC#01): asked for on the command line, and the server
+ * (main thread at start-up and teardown, UC#01 in between). */
+static struct {
+    bool is_cli_on;
+    const char *cli_path;        // NULL or "": the configured path
+    ControlServer *server;
+} g_control;
 
 /* Flow-end detection: the stream data a flow still holds when it ends is
  * inspected in whichever thread ends it (flow manager, acquire thread in
@@ -253,6 +263,7 @@ static void task_stats(Engine *e, bool is_final, void *user)
         output_ctx_reopen(e->output);
     }
     stats_tick(e, OUTPUT_STATS_CLOCK_WALL, atomic_load(&e->now_sec), is_final);
+    engine_progress_tick(e, is_final);
 }
 
 static void task_reload(Engine *e, bool is_final, void *user)
@@ -263,6 +274,7 @@ static void task_reload(Engine *e, bool is_final, void *user)
     }
     if (g_n_retired >= MAX_RETIRED_ENGINES) {
         VG_WARN("rule reload refused: too many reloads in this run");
+        control_note_reload(false, false, "reload refused: too many reloads in this run");
         return;
     }
     VG_NOTICE("rule reload requested: building the new rule set beside the old one");
@@ -275,6 +287,7 @@ static void task_reload(Engine *e, bool is_final, void *user)
     if (de == NULL) {
         /* A setting or rule file that fails start-up fails the reload too. */
         VG_ERROR("rule reload failed: keeping the current rules");
+        control_note_reload(false, false, "reload failed (see the log): keeping the current rules");
         return;
     }
     if (failed > 0 && e->is_reload_strict) {
@@ -282,12 +295,57 @@ static void task_reload(Engine *e, bool is_final, void *user)
         VG_ERROR("rule reload failed (%u rules failed to load, detect.reload-strict is set): "
                  "keeping the current rules", failed);
         detect_engine_free(de);
+        control_note_reload(false, false, "reload failed: rules failed to load and "
+                            "detect.reload-strict is set: keeping the current rules");
         return;
     }
     g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
     VG_NOTICE("rule reload done: the new rule set is live (%u rules loaded, %u failed)", loaded,
               failed);
+    char msg[128];
+    snprintf(msg, sizeof(msg), "done: %u rules loaded, %u failed", loaded, failed);
+    control_note_reload(false, true, msg);
+}
+
+/* UC#01: the control socket; at the end, pending requests are refused. */
+static void task_control(Engine *e, bool is_final, void *user)
+{
+    (void)e;
+    if (is_final) {
+        control_server_stop_clients(user);
+        return;
+    }
+    control_server_poll(user, 100);
+}
+
+void engine_set_unix_socket(const char *path)
+{
+    g_control.is_cli_on = true;
+    g_control.cli_path = path;
+}
+
+static int setup_control(Engine *e)
+{
+    char buf[256];
+    const char *path = NULL;
+    if (control_socket_path(e->conf, g_control.is_cli_on, g_control.cli_path, e->opts.log_dir,
+                            buf, sizeof(buf), &path) != 0) {
+        return 1;
+    }
+    if (path == NULL) {
+        return 0;
+    }
+    if (e->n_tasks >= ENGINE_MAX_TASKS) {
+        VG_ERROR("no room for the control socket's management thread");
+        return 1;
+    }
+    g_control.server = control_server_new(path, e);
+    if (g_control.server == NULL) {
+        return 1;
+    }
+    e->tasks[e->n_tasks++] = (EngineTask){"UC#01", task_control, g_control.server, 5};
+    return 0;
 }
 
 /* stats.detect.engines: the live rule set, as Suricata reports it. */
@@ -324,7 +382,9 @@ int engine_setup_outputs(Engine *e)
     e->tasks[e->n_tasks++] = (EngineTask){"FM#01", task_flow_manager, NULL, 100};
     e->tasks[e->n_tasks++] = (EngineTask){"CS#01", task_stats, NULL, 100};
     e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};
-    return 0;
+    control_note_reload(true, true, "rules loaded at start-up");
+    engine_progress_setup(e);
+    return setup_control(e);
 }
 
 void engine_print_summary(const Engine *e, double elapsed_sec)
@@ -363,6 +423,8 @@ void engine_print_modules(void)
 
 void engine_teardown(Engine *e)
 {
+    control_server_free(g_control.server);
+    g_control.server = NULL;
     output_ctx_free(e->output);
     e->output = NULL;
     output_eve_stats_clear_sections();

@@ -16,8 +16,11 @@
 /* Packet pool, plugins, flow table, rules. Returns 0 or an exit status. */
 int engine_setup(Engine *e);
 /* Outputs in the log dir and the management tasks (flow manager, stats,
- * reload). Returns 0 or an exit status. */
+ * reload, control socket). Returns 0 or an exit status. */
 int engine_setup_outputs(Engine *e);
+/* --unix-socket[=PATH]: serve the control socket (path NULL or "": the
+ * configured unix-command.filename). Before engine_setup_outputs. */
+void engine_set_unix_socket(const char *path);
 /* -T: 0 when the config and every rule loaded. */
 int engine_test_result(const Engine *e);
 void engine_print_summary(const Engine *e, double elapsed_sec);

@@ -13,6 +13,7 @@
 #include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "engine-progress.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
@@ -42,6 +43,9 @@ static void usage(FILE *out)
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --progress           a progress line while reading captures\n"
+            "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
+            "                       unix-command.filename, in the log directory)\n"
             "  -T                   test the config and rules, then exit\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
@@ -120,6 +124,8 @@ enum {
     OPT_ALLOW_EMPTY_RULES,
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
+    OPT_UNIX_SOCKET,
+    OPT_PROGRESS,
 };
 
 typedef struct Cli {
@@ -189,6 +195,12 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_SIMULATE_IPS:
         o->simulate_ips = true;
         break;
+    case OPT_UNIX_SOCKET:
+        engine_set_unix_socket(arg);
+        break;
+    case OPT_PROGRESS:
+        engine_progress_enable();
+        break;
     case 'T':
         o->test_config = true;
         break;
@@ -236,6 +248,8 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
+        {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -284,7 +298,11 @@ static int load_config(Engine *e, const Cli *cli)
         return 1;
     }
     const char *path = e->opts.config_path;
+#ifndef VG_SYSCONF_DIR
+#define VG_SYSCONF_DIR "/etc"
+#endif
     static const char *const candidates[] = {VG_SOURCE_DIR "/etc/vigil.yaml",
+                                             VG_SYSCONF_DIR "/vigil/vigil.yaml",
                                              "/etc/vigil/vigil.yaml"};
     /* VIGIL_CONFIG names the default config; set but empty: none at all. */
     const char *env = getenv("VIGIL_CONFIG");

@@ -118,6 +118,11 @@ static const ConfOption vigil_keys[] = {
         "per-server libhtp options (a list of named maps with address): checked by HTTP"),
 
     /* ---- outputs and counters ---- */
+    /* ---- control socket (control) ---- */
+    ENUM("unix-command.enabled", "no", BOOL_WORDS "|auto",
+         "serve the control socket (vigilctl); auto: off when reading captures"),
+    OPT("unix-command.filename", CONF_OPT_STR, "vigil-command.socket", 0, 0,
+        "control socket path; relative: in default-log-dir"),
     OPT("stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "collect and write counters"),
     OPT("stats.interval", CONF_OPT_INT, "8", 1, 86400, "seconds between stats records"),
     ENUM("stats.clock", "wall", "wall|packet",
@@ -202,7 +207,7 @@ static const ConfOption vigil_keys[] = {
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("af-packet|pcap|netmap|pfring|dpdk|nfq|nflog|ipfw|napatech|capture"),
-    SURICATA_ONLY("unix-command|coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
+    SURICATA_ONLY("coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),

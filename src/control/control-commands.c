@@ -1,0 +1,488 @@
+/* The commands of the control socket: one table, name -> handler. */
+#include "control/control-internal.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "control/control.h"
+#include "detect/detect.h"
+#include "output/output.h"
+#include "runtime/counters.h"
+#include "util/util-json-parse.h"
+
+/* The last rule-set load or reload attempt: written by the reload task,
+ * read by the control thread. */
+static struct {
+    pthread_mutex_t lock;
+    _Atomic uint64_t gen;        // reload attempts ended (start-up load excluded)
+    bool is_ok;
+    char message[256];
+    int64_t loaded_sec;          // wall clock of the live rule set's load
+} g_reload = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void control_note_reload(bool is_startup, bool is_ok, const char *message)
+{
+    pthread_mutex_lock(&g_reload.lock);
+    g_reload.is_ok = is_ok;
+    snprintf(g_reload.message, sizeof(g_reload.message), "%s", message);
+    if (is_ok) {
+        g_reload.loaded_sec = (int64_t)time(NULL);
+    }
+    if (!is_startup) {
+        atomic_fetch_add(&g_reload.gen, 1);
+    }
+    pthread_mutex_unlock(&g_reload.lock);
+}
+
+uint64_t control_reload_generation(void)
+{
+    return atomic_load(&g_reload.gen);
+}
+
+static void answer(JsonBuf *out, bool is_ok)
+{
+    json_buf_reset(out);
+    json_open_object(out, NULL);
+    json_str(out, "return", is_ok ? "OK" : "NOK");
+}
+
+static void answer_str(JsonBuf *out, bool is_ok, const char *msg)
+{
+    answer(out, is_ok);
+    json_str(out, "message", msg);
+    json_close_object(out);
+}
+
+void control_answer_nok(JsonBuf *out, const char *msg)
+{
+    answer_str(out, false, msg);
+}
+
+void control_reload_answer(JsonBuf *out)
+{
+    pthread_mutex_lock(&g_reload.lock);
+    answer_str(out, g_reload.is_ok, g_reload.message);
+    pthread_mutex_unlock(&g_reload.lock);
+}
+
+typedef struct Cmd Cmd;
+typedef ControlResult (*CmdFn)(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                               uint64_t *wait_gen);
+
+struct Cmd {
+    const char *name;
+    const char *help;
+    CmdFn fn;
+};
+
+static const Cmd *cmd_table(size_t *n);
+
+static ControlResult cmd_version(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                 uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    answer_str(out, true, VG_VERSION);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_uptime(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    int64_t up = (int64_t)time(NULL) - ctx->start_wall_sec;
+    answer(out, true);
+    json_i64(out, "message", up < 0 ? 0 : up);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_running_mode(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    const Engine *e = ctx->engine;
+    const char *rm = e->opts.runmode ? e->opts.runmode : conf_str_or(e->conf, "runmode", "single");
+    answer_str(out, true, rm);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_capture_mode(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    answer_str(out, true, ctx->engine->opts.pcap_path != NULL ? "PCAP_FILE" : "unknown");
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_command_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    size_t n = 0;
+    const Cmd *t = cmd_table(&n);
+    answer(out, true);
+    json_open_object(out, "message");
+    json_open_array(out, "commands");
+    for (size_t i = 0; i < n; i++) {
+        json_str(out, NULL, t[i].name);
+    }
+    json_close_array(out);
+    json_u64(out, "count", n);
+    json_close_object(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_help(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                              uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    size_t n = 0;
+    const Cmd *t = cmd_table(&n);
+    answer(out, true);
+    json_open_object(out, "message");
+    for (size_t i = 0; i < n; i++) {
+        json_str(out, t[i].name, t[i].help);
+    }
+    json_close_object(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_shutdown(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                  uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    atomic_store(&ctx->engine->stop, true);
+    answer_str(out, true, "Closing Vigil");
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_reload_rules(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)args, (void)out;
+    *wait_gen = control_reload_generation();
+    atomic_store(&ctx->engine->reload_rules, true);
+    return CONTROL_WAIT_RELOAD;
+}
+
+static ControlResult cmd_reload_nonblocking(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                            uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    atomic_store(&ctx->engine->reload_rules, true);
+    answer_str(out, true, "done");
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_reload_time(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    pthread_mutex_lock(&g_reload.lock);
+    int64_t sec = g_reload.loaded_sec;
+    pthread_mutex_unlock(&g_reload.lock);
+    answer(out, true);
+    json_open_array(out, "message");
+    json_open_object(out, NULL);
+    json_u64(out, "id", 0);
+    eve_add_timestamp(out, "last_reload", sec, 0);
+    json_close_object(out);
+    json_close_array(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_ruleset_stats(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    uint32_t loaded = 0;
+    uint32_t failed = 0;
+    detect_engine_stats(atomic_load(&ctx->engine->detect), &loaded, &failed);
+    answer(out, true);
+    json_open_array(out, "message");
+    json_open_object(out, NULL);
+    json_u64(out, "id", 0);
+    json_u64(out, "rules_loaded", loaded);
+    json_u64(out, "rules_failed", failed);
+    json_close_object(out);
+    json_close_array(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_failed_rules(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    uint32_t loaded = 0;
+    uint32_t failed = 0;
+    detect_engine_stats(atomic_load(&ctx->engine->detect), &loaded, &failed);
+    if (failed == 0) {
+        answer(out, true);
+        json_open_array(out, "message");
+        json_close_array(out);
+        json_close_object(out);
+        return CONTROL_DONE;
+    }
+    /* FIXME(#13): the detect engine counts refused rules but does not keep
+     * their text and reason; they are in the log (file:line: reason). */
+    char msg[160];
+    snprintf(msg, sizeof(msg), "%u rules failed; the engine keeps no list of them (see the log "
+             "for file, line and reason)", failed);
+    answer_str(out, false, msg);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_dump_counters(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                       uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    CounterId n = counters_count();
+    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
+    JsonBuf rec;
+    if (m == NULL || json_buf_init(&rec, 4096) != 0) {
+        free(m);
+        control_answer_nok(out, "out of memory");
+        return CONTROL_DONE;
+    }
+    counters_merge(m);
+    const Engine *e = ctx->engine;
+    int64_t up = (int64_t)time(NULL) - ctx->start_wall_sec;
+    int rc = output_eve_stats_build_sel(&rec, atomic_load(&e->now_sec), atomic_load(&e->now_usec),
+                                        up < 0 ? 0 : (uint64_t)up, m, true);
+    free(m);
+    /* The message is the record's "stats" object, as Suricata's. */
+    const char *stats = rc == 0 ? strstr(rec.buf, "\"stats\":{") : NULL;
+    if (stats == NULL || rec.len < 2 || rec.buf[rec.len - 1] != '}') {
+        control_answer_nok(out, "cannot build the counters");
+    } else {
+        rec.buf[rec.len - 1] = '\0'; // the record's closing brace
+        answer(out, true);
+        json_raw(out, "message", stats + strlen("\"stats\":"));
+        json_close_object(out);
+    }
+    json_buf_deinit(&rec);
+    return CONTROL_DONE;
+}
+
+/* A configuration subtree as JSON: scalars as strings, maps as objects,
+ * lists as arrays. */
+static void conf_node_json(JsonBuf *out, const char *key, const ConfNode *node, int depth)
+{
+    if (node->type == CONF_SCALAR || depth > 16) {
+        json_str(out, key, node->value);
+        return;
+    }
+    bool is_map = node->type == CONF_MAP;
+    if (is_map) {
+        json_open_object(out, key);
+    } else {
+        json_open_array(out, key);
+    }
+    for (const ConfNode *c = node->first_child; c != NULL; c = c->next) {
+        conf_node_json(out, is_map ? c->name : NULL, c, depth + 1);
+    }
+    if (is_map) {
+        json_close_object(out);
+    } else {
+        json_close_array(out);
+    }
+}
+
+static ControlResult cmd_conf_get(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                  uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *var = json_object_get_str(args, "variable");
+    if (var == NULL) {
+        control_answer_nok(out, "conf-get needs the argument 'variable' (a dotted key)");
+        return CONTROL_DONE;
+    }
+    const ConfNode *node = conf_get_node(ctx->engine->conf, NULL, var);
+    if (node == NULL) {
+        control_answer_nok(out, "Variable not found");
+        return CONTROL_DONE;
+    }
+    answer(out, true);
+    conf_node_json(out, "message", node, 0);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+/* The memcaps an operator can read: name, config key, the default its
+ * reader applies, and the counter of the memory in use. */
+static const struct {
+    const char *name;
+    const char *key;
+    uint64_t dflt;
+    const char *memuse;
+} k_memcaps[] = {
+    {"flow", "flow.memcap", 128ull << 20, "flow.memuse"},
+    {"stream", "stream.memcap", 64ull << 20, "tcp.memuse"},
+    {"stream-reassembly", "stream.reassembly.memcap", 256ull << 20, "tcp.reassembly_memuse"},
+    {"defrag", "defrag.memcap", 32ull << 20, "defrag.memuse"},
+};
+#define N_MEMCAPS (sizeof(k_memcaps) / sizeof(k_memcaps[0]))
+
+static void memcap_entry(const Engine *e, const char *key, size_t i, const uint64_t *merged,
+                         JsonBuf *out)
+{
+    json_open_object(out, key);
+    json_str(out, "name", k_memcaps[i].name);
+    json_u64(out, "value", conf_size_or(e->conf, k_memcaps[i].key, k_memcaps[i].dflt, NULL));
+    CounterId id;
+    if (merged != NULL && counters_find(k_memcaps[i].memuse, &id)) {
+        json_u64(out, "memuse", merged[id]);
+    }
+    json_close_object(out);
+}
+
+/* Every memcap (only NULL: an array) or the one named only (an object). */
+static ControlResult memcap_answer(ControlCtx *ctx, const char *only, JsonBuf *out)
+{
+    size_t pick = N_MEMCAPS;
+    for (size_t i = 0; only != NULL && i < N_MEMCAPS; i++) {
+        if (strcmp(only, k_memcaps[i].name) == 0) {
+            pick = i;
+        }
+    }
+    if (only != NULL && pick == N_MEMCAPS) {
+        control_answer_nok(out, "Memcap not found: see memcap-list");
+        return CONTROL_DONE;
+    }
+    CounterId n = counters_count();
+    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
+    if (m != NULL) {
+        counters_merge(m);
+    }
+    answer(out, true);
+    if (only == NULL) {
+        json_open_array(out, "message");
+        for (size_t i = 0; i < N_MEMCAPS; i++) {
+            memcap_entry(ctx->engine, NULL, i, m, out);
+        }
+        json_close_array(out);
+    } else {
+        memcap_entry(ctx->engine, "message", pick, m, out);
+    }
+    json_close_object(out);
+    free(m);
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_memcap_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    return memcap_answer(ctx, NULL, out);
+}
+
+static ControlResult cmd_memcap_show(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *name = json_object_get_str(args, "config");
+    if (name == NULL) {
+        control_answer_nok(out, "memcap-show needs the argument 'config' (a name of memcap-list)");
+        return CONTROL_DONE;
+    }
+    return memcap_answer(ctx, name, out);
+}
+
+static const Cmd k_cmds[] = {
+    {"version", "the engine's version", cmd_version},
+    {"uptime", "seconds since the control socket started", cmd_uptime},
+    {"running-mode", "the runmode", cmd_running_mode},
+    {"capture-mode", "the capture source", cmd_capture_mode},
+    {"command-list", "the commands", cmd_command_list},
+    {"help", "the commands with a line each", cmd_help},
+    {"shutdown", "stop the engine (outputs flushed, exit 0)", cmd_shutdown},
+    {"reload-rules", "reload the rules and answer when done", cmd_reload_rules},
+    {"ruleset-reload-rules", "same as reload-rules", cmd_reload_rules},
+    {"ruleset-reload-nonblocking", "start a rule reload, answer at once", cmd_reload_nonblocking},
+    {"ruleset-reload-time", "when the live rule set was loaded", cmd_reload_time},
+    {"ruleset-stats", "rules loaded and failed", cmd_ruleset_stats},
+    {"ruleset-failed-rules", "the rules that failed to load", cmd_failed_rules},
+    {"dump-counters", "every counter, as in the stats record", cmd_dump_counters},
+    {"conf-get", "a configuration value: {\"variable\": KEY}", cmd_conf_get},
+    {"memcap-list", "the memcaps, their values and memory in use", cmd_memcap_list},
+    {"memcap-show", "one memcap: {\"config\": NAME}", cmd_memcap_show},
+};
+
+static const Cmd *cmd_table(size_t *n)
+{
+    *n = sizeof(k_cmds) / sizeof(k_cmds[0]);
+    return k_cmds;
+}
+
+ControlResult control_dispatch(ControlCtx *ctx, const char *req, size_t len, JsonBuf *out,
+                               uint64_t *wait_gen)
+{
+    JsonDoc *doc = NULL;
+    char err[160];
+    char msg[256];
+    int rc = json_parse(req, len, &doc, err, sizeof(err));
+    if (rc != 0) {
+        snprintf(msg, sizeof(msg), "malformed request: %s", rc == -1 ? "out of memory" : err);
+        control_answer_nok(out, msg);
+        return CONTROL_DONE;
+    }
+    const JsonValue *root = json_doc_root(doc);
+    const char *name = json_object_get_str(root, "command");
+    const JsonValue *args = json_object_get(root, "arguments");
+    ControlResult res = CONTROL_DONE;
+    if (root->type != JSON_T_OBJECT) {
+        control_answer_nok(out, "a request is a JSON object");
+    } else if (name == NULL) {
+        control_answer_nok(out, "no 'command' (a string) in the request");
+    } else if (args != NULL && args->type != JSON_T_OBJECT) {
+        control_answer_nok(out, "'arguments' must be an object");
+    } else {
+        const Cmd *cmd = NULL;
+        for (size_t i = 0; i < sizeof(k_cmds) / sizeof(k_cmds[0]); i++) {
+            if (strcmp(k_cmds[i].name, name) == 0) {
+                cmd = &k_cmds[i];
+            }
+        }
+        if (cmd == NULL) {
+            snprintf(msg, sizeof(msg), "Unknown command '%.64s': see command-list", name);
+            control_answer_nok(out, msg);
+        } else {
+            res = cmd->fn(ctx, args, out, wait_gen);
+        }
+    }
+    json_doc_free(doc);
+    return res;
+}
+
+ControlResult control_handshake(const char *req, size_t len, JsonBuf *out)
+{
+    JsonDoc *doc = NULL;
+    char err[160];
+    char msg[256];
+    if (json_parse(req, len, &doc, err, sizeof(err)) != 0) {
+        snprintf(msg, sizeof(msg), "malformed handshake: %s", err);
+        control_answer_nok(out, msg);
+        return CONTROL_CLOSE;
+    }
+    const char *ver = json_object_get_str(json_doc_root(doc), "version");
+    ControlResult res = CONTROL_DONE;
+    if (ver == NULL || strncmp(ver, "0.", 2) != 0) {
+        control_answer_nok(out, "handshake: expected {\"version\": \"0.2\"}");
+        res = CONTROL_CLOSE;
+    } else {
+        answer(out, true);
+        json_close_object(out);
+    }
+    json_doc_free(doc);
+    return res;
+}
