@@ -41,8 +41,8 @@ static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len
     return more ? 2 : 0;
 }
 
-static AppProto try_row(const AppParserDesc *row, uint8_t dir, const uint8_t *data,
-                        uint32_t len, bool *need_more)
+static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hint, uint8_t dir,
+                        const uint8_t *data, uint32_t len, bool *need_more)
 {
     for (uint32_t i = 0; i < row->n_patterns; i++) {
         const AppPattern *pt = &row->patterns[i];
@@ -57,8 +57,9 @@ static AppProto try_row(const AppParserDesc *row, uint8_t dir, const uint8_t *da
             *need_more = true;
         }
     }
-    if (row->probe != NULL) {
-        int r = row->probe(data, len, dir);
+    if (row->probe != NULL || row->probe_ip != NULL) {
+        int r = row->probe_ip != NULL ? row->probe_ip(ipproto, port_hint, data, len, dir)
+                                      : row->probe(data, len, dir);
         if (r == APP_PROBE_YES) {
             return row->proto;
         }
@@ -82,11 +83,11 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
         for (uint32_t r = 0; r < app_parser_n_rows; r++) {
             const AppParserDesc *row = app_parser_rows[r];
             const AppProtoCfg *pc = app_proto_cfg(row->proto);
-            if (row->ipproto != ipproto || pc == NULL || pc->enabled == APP_ENABLED_NO ||
+            if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO ||
                 port_hint(pc, server_port) != (pass == 0)) {
                 continue;
             }
-            AppProto p = try_row(row, dir, data, len, need_more);
+            AppProto p = try_row(row, ipproto, pass == 0, dir, data, len, need_more);
             if (p != APP_PROTO_UNKNOWN) {
                 return p;
             }

@@ -39,7 +39,7 @@ typedef struct AppParserDesc {
     const char *name;            // EVE and rule name
     const char *const *aliases;  // other rule names, NULL-terminated (may be NULL)
     AppProto proto;
-    uint8_t ipproto;             // 6 (TCP) or 17 (UDP)
+    uint8_t ipproto;             // 6 (TCP) or 17 (UDP); 0: both
     uint8_t first_dir;           // APP_DIR_* that normally speaks first
     const char *default_ports;   // detection-ports default ("80,8080")
     const AppPattern *patterns;
@@ -75,6 +75,12 @@ typedef struct AppParserDesc {
     void (*log_json)(const Flow *f, const AppTx *tx, JsonBuf *jb);
     /* Files of a tx (NULL when the protocol has none). */
     const AppFile *(*tx_file_at)(const AppTx *tx, uint8_t dir, uint32_t idx);
+    /* Optional probing parser told the transport (6 or 17) and whether a port of the flow
+     * is one of the row's detection ports, used instead of probe: rows with ipproto 0 run
+     * over both TCP and UDP and frame their data differently; a probe can be lenient on
+     * its ports and strict elsewhere. */
+    int (*probe_ip)(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                    uint8_t dir);
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */

@@ -270,6 +270,12 @@ void app_layer_set_proto_logged(AppProto p, uint32_t logger_bit, bool enabled)
     }
 }
 
+bool app_proto_runs_over(AppProto p, uint8_t ipproto)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    return row != NULL && (row->ipproto == ipproto || row->ipproto == 0);
+}
+
 bool app_layer_proto_enabled(AppProto p)
 {
     return p < APP_PROTO_MAX_BUILTIN && g_proto_cfg[p].enabled == APP_ENABLED_YES;
@@ -454,7 +460,7 @@ void app_layer_list_protos_print(void)
                 break;
             }
         }
-        printf("%-8s %-5s %-24s %-8u %-8u %s\n", row->name, row->ipproto == 6 ? "tcp" : "udp",
+        printf("%-8s %-5s %-24s %-8u %-8u %s\n", row->name, row->ipproto == 6 ? "tcp" : row->ipproto == 17 ? "udp" : "both",
                row->default_ports ? row->default_ports : "-", row->n_buffers, row->n_events,
                aliases);
     }

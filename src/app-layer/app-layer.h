@@ -23,6 +23,10 @@ typedef uint16_t AppProto;
 enum {
     APP_PROTO_UNKNOWN = 0,
     APP_PROTO_HTTP1 = 1,
+    APP_PROTO_DNS = 2,
+    APP_PROTO_TLS = 3,
+    APP_PROTO_SSH = 4,
+    APP_PROTO_QUIC = 5,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -94,6 +98,12 @@ typedef struct AppBufferDef {
     /* Fills data and len with the buffer of tx (valid until the next call on this flow or
      * the packet ends). False when the tx has no such buffer (yet). */
     bool (*get)(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len);
+    /* Optional: a multi-buffer (one instance per record, e.g. per DNS query name). Fills
+     * the idx-th instance (0, 1, ...); false past the last. Rows setting it also give
+     * get (the first instance), and are never growing. A rule's buffer matches when one
+     * instance matches all of the rule's keywords for that buffer. */
+    bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
+                      uint32_t *len);
 } AppBufferDef;
 int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
 /* The row of id; a name can have one row per protocol/direction: use
@@ -186,6 +196,8 @@ void app_layer_deinit(void);
 extern const struct ConfSchemaPart app_layer_http_conf_schema;
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
+/* True when protocol p runs over IP protocol ipproto (6 TCP, 17 UDP). */
+bool app_proto_runs_over(AppProto p, uint8_t ipproto);
 /* True when the protocol's parser runs (enabled: yes); detection-only: false. */
 bool app_layer_proto_enabled(AppProto p);
 

@@ -223,7 +223,11 @@ int detect_app_header_proto(DetectParser *dp, const char *name)
         return VG_ENOENT;
     }
     dp->s->alproto = p;
-    dp->s->protos[6 / 8] |= (uint8_t)(1u << (6 % 8));  // every parser we have runs over TCP
+    for (uint8_t ipp = 6; ipp <= 17; ipp += 11) {  // TCP and UDP, as the protocol runs
+        if (app_proto_runs_over(p, ipp)) {
+            dp->s->protos[ipp / 8] |= (uint8_t)(1u << (ipp % 8));
+        }
+    }
     return 0;
 }
 
@@ -518,9 +522,14 @@ int detect_app_finish(DetectParser *dp)
         }
         return 0;
     }
-    if (!(s->protos[6 / 8] & (1u << (6 % 8)))) {
-        return detect_err(dp, "protocol %s runs over TCP: the header excludes it",
-                          app_proto_name(s->alproto));
+    bool tcp_ok = (s->protos[6 / 8] & (1u << (6 % 8))) && app_proto_runs_over(s->alproto, 6);
+    bool udp_ok = (s->protos[17 / 8] & (1u << (17 % 8))) && app_proto_runs_over(s->alproto, 17);
+    if (!tcp_ok && !udp_ok) {
+        bool tcp = app_proto_runs_over(s->alproto, 6);
+        bool udp = app_proto_runs_over(s->alproto, 17);
+        return detect_err(dp, "protocol %s runs over %s: the header excludes it",
+                          app_proto_name(s->alproto),
+                          tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP");
     }
     s->flags &= ~(uint32_t)SIG_F_IPONLY;
     /* A protocol rule without app buffers or tx keywords stays a packet (or

@@ -679,6 +679,19 @@ int detect_app_select_buffer(DetectParser *dp, const char *name);
 int detect_app_move_last_content(DetectParser *dp, const char *buf, const char *kw);
 /* Appends a tx keyword (file == false) or file keyword to the rule; takes ctx. */
 int detect_app_append(DetectParser *dp, bool file, const struct DetectKeyword *kw, void *ctx);
+struct AppBufferDef;
+/* detect-multi.c: inspect list al of s on def's buffer of tx, through al's transforms
+ * (xbuf/xcap: the caller's scratch pair), every instance of a multi-buffer until one
+ * matches; scan every instance of a multi-buffer with pf, calling
+ * after(user) once each instance's hits are in. */
+bool detect_app_buffer_inspect(struct DetectThread *dt, const Signature *s,
+                               const DetectAppList *al, const struct AppBufferDef *def,
+                               const struct Flow *f, const struct AppTx *tx, uint8_t *xbuf[2],
+                               uint32_t xcap[2]);
+void detect_app_buffer_scan(const DetectPrefilter *pf, void *scratch,
+                            const struct AppBufferDef *def,
+                            const struct Flow *f, const struct AppTx *tx,
+                            void (*on_hit)(uint32_t, void *), void (*after)(void *), void *user);
 int detect_app_finish(DetectParser *dp);
 void detect_app_sig_free(Signature *s);
 

@@ -404,6 +404,12 @@ static void on_hit(uint32_t key, void *user)
     }
 }
 
+static void hits_merge(void *user)
+{
+    HitCtx *h = user;
+    cand_merge((DetectTxState *)h->st, h->tt);
+}
+
 static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, AppProto proto,
                            uint8_t dir, DetectTxState *st)
 {
@@ -415,6 +421,12 @@ static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, App
         const AppBufferDef *def = app_layer_buffer_def((int)row);
         bool is_final;
         if (st->scanned_final[row] || def == NULL || !buffer_ready(f, tx, def, &is_final)) {
+            continue;
+        }
+        if (def->get_multi != NULL) {
+            detect_app_buffer_scan(te->row_pf[row], dt->pf_scratch, def, f, tx, on_hit,
+                                   hits_merge, &h);
+            st->scanned_final[row] = is_final;
             continue;
         }
         const uint8_t *data = NULL;
@@ -479,22 +491,15 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const uint8_t *data = NULL;
         uint32_t len = 0;
-        bool exists = def->get(f, tx, &data, &len);
-        bool ok = exists;
+        bool exists = def->get(f, tx, &data, &len);  // a multi-buffer's first instance
         if (!exists && al->absent != DETECT_ABSENT_NONE) {
             if (!is_final) {
                 res = EVAL_WAIT;  // may still appear
             }
             continue;
         }
-        if (exists && al->absent == DETECT_ABSENT_ONLY) {
-            ok = false;
-        }
-        if (ok && al->n_xform > 0) {
-            ok = detect_xform_apply(al->xform, al->xarg, al->n_xform, data, len, dt->tx->xbuf,
-                                    dt->tx->xcap, &data, &len);
-        }
-        ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
+        bool ok = exists && al->absent != DETECT_ABSENT_ONLY &&
+                  detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }

@@ -186,6 +186,12 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                     const char *event_type)
 {
+    eve_begin_flow_dir(jb, f, sec, usec, event_type, false, 0);
+}
+
+void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                        const char *event_type, bool is_toclient, uint64_t pcap_cnt)
+{
     const FlowKey *k = &f->key;
     json_buf_reset(jb);
     json_open_object(jb, NULL);
@@ -193,16 +199,19 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
     if (f->flow_id != 0) {
         json_u64(jb, "flow_id", f->flow_id);
     }
+    if (pcap_cnt != 0) {
+        json_u64(jb, "pcap_cnt", pcap_cnt);
+    }
     json_str(jb, "event_type", event_type);
     add_vlans(jb, k->vlan_id, k->n_vlan);
     bool ports = proto_has_ports(k->proto);
-    add_addr(jb, "src_ip", &k->src);
+    add_addr(jb, "src_ip", is_toclient ? &k->dst : &k->src);
     if (ports) {
-        json_u64(jb, "src_port", k->sp);
+        json_u64(jb, "src_port", is_toclient ? k->dp : k->sp);
     }
-    add_addr(jb, "dest_ip", &k->dst);
+    add_addr(jb, "dest_ip", is_toclient ? &k->src : &k->dst);
     if (ports) {
-        json_u64(jb, "dest_port", k->dp);
+        json_u64(jb, "dest_port", is_toclient ? k->sp : k->dp);
     }
     add_proto(jb, k->proto);
     if (k->proto == PROTO_ICMPV4 || k->proto == PROTO_ICMPV6) {

@@ -149,6 +149,15 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     uint32_t n = app_layer_tx_count(f);
     for (uint32_t i = 0; i < n; i++) {
         AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL && tx->proto == APP_PROTO_DNS && lg->dns) {
+            output_eve_dns_log(lg, f, tx);
+        }
+        if (tx != NULL && tx->proto == APP_PROTO_TLS && lg->tls) {
+            output_eve_tls_log(lg, f, tx);
+        }
+        if (tx != NULL && tx->proto == APP_PROTO_SSH && lg->ssh) {
+            output_eve_ssh_log(lg, f, tx);
+        }
         if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
             continue;
         }
@@ -166,8 +175,13 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     }
 }
 
-void output_eve_tx_loggers_register(bool http, bool files)
+void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, bool ssh,
+                                    bool quic)
 {
+    app_layer_set_proto_logged(APP_PROTO_SSH, OUTPUT_TX_LOGGER_SSH, ssh);
+    app_layer_set_proto_logged(APP_PROTO_QUIC, OUTPUT_TX_LOGGER_QUIC, quic);
+    app_layer_set_proto_logged(APP_PROTO_TLS, OUTPUT_TX_LOGGER_TLS, tls);
+    app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
 }

@@ -33,6 +33,10 @@ typedef struct OutputCtx {
     bool eve_stats;
     bool http;                       // http records (app-layer txs)
     bool files;                      // fileinfo records
+    bool dns;                        // dns records
+    bool tls;                        // tls records
+    bool ssh;                        // ssh records
+    bool quic;                       // quic records
     bool is_inline;                  // alert.action "blocked" for drop/reject
     FILE *fast;                      // fast.log, NULL when disabled
     char *fast_path;

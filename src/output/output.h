@@ -94,6 +94,10 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
  * and code come from the flow key. The object stays open. */
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                     const char *event_type);
+/* Same, for a record about data of one direction (unidirectional transactions):
+ * is_toclient turns the tuple (src is the server); pcap_cnt written when non-zero. */
+void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                        const char *event_type, bool is_toclient, uint64_t pcap_cnt);
 
 /* ---- stats (output-eve-stats.c, output-stats-log.c) ------------------- */
 

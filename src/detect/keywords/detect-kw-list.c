@@ -47,6 +47,18 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
     &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
     &detect_kw_absent, &detect_kw_from_base64,
+    &detect_kw_dns_opcode, &detect_kw_dns_rcode, &detect_kw_dns_rrtype, &detect_kw_dns_query_legacy,
+    &detect_kw_tls_sni_legacy, &detect_kw_tls_cert_subject_legacy,
+    &detect_kw_tls_cert_issuer_legacy, &detect_kw_tls_cert_serial_legacy,
+    &detect_kw_tls_cert_fingerprint_legacy, &detect_kw_ja3_hash_legacy,
+    &detect_kw_ja3_string_legacy, &detect_kw_ja3s_hash_legacy, &detect_kw_ja3s_string_legacy,
+    &detect_kw_tls_subject, &detect_kw_tls_issuerdn, &detect_kw_tls_fingerprint,
+    &detect_kw_tls_version, &detect_kw_ssl_version, &detect_kw_ssl_state,
+    &detect_kw_tls_cert_chain_len, &detect_kw_tls_cert_notbefore, &detect_kw_tls_cert_notafter,
+    &detect_kw_tls_cert_expired, &detect_kw_tls_cert_valid,
+    &detect_kw_ssh_protoversion, &detect_kw_ssh_softwareversion, &detect_kw_ssh_proto_legacy,
+    &detect_kw_ssh_software_legacy, &detect_kw_ssh_hassh, &detect_kw_ssh_hassh_string,
+    &detect_kw_ssh_hassh_server, &detect_kw_ssh_hassh_server_string,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

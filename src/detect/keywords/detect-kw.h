@@ -83,8 +83,23 @@ extern const DetectKeyword detect_kw_url_decode, detect_kw_to_lowercase, detect_
 extern const DetectKeyword detect_kw_file_name, detect_kw_file_magic, detect_kw_filename,
     detect_kw_filemagic, detect_kw_fileext, detect_kw_filemd5, detect_kw_filesha1,
     detect_kw_filesha256, detect_kw_filesize, detect_kw_filestore;
+/* detect-kw-tls.c */
+extern const DetectKeyword detect_kw_tls_sni_legacy, detect_kw_tls_cert_subject_legacy,
+    detect_kw_tls_cert_issuer_legacy, detect_kw_tls_cert_serial_legacy,
+    detect_kw_tls_cert_fingerprint_legacy, detect_kw_ja3_hash_legacy, detect_kw_ja3_string_legacy,
+    detect_kw_ja3s_hash_legacy, detect_kw_ja3s_string_legacy, detect_kw_tls_subject,
+    detect_kw_tls_issuerdn, detect_kw_tls_fingerprint, detect_kw_tls_version,
+    detect_kw_ssl_version, detect_kw_ssl_state, detect_kw_tls_cert_chain_len,
+    detect_kw_tls_cert_notbefore, detect_kw_tls_cert_notafter, detect_kw_tls_cert_expired,
+    detect_kw_tls_cert_valid;
+extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
+    detect_kw_dns_query_legacy;
 
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
+
+extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwareversion,
+    detect_kw_ssh_proto_legacy, detect_kw_ssh_software_legacy, detect_kw_ssh_hassh,
+    detect_kw_ssh_hassh_string, detect_kw_ssh_hassh_server, detect_kw_ssh_hassh_server_string;
 
 #endif

@@ -1,0 +1,239 @@
+/* TLS/SSL: the parser row, per-flow state, the single transaction, detection and
+ * configuration. The transaction is created on the flow's first data and lives until
+ * the flow ends or both sides finished the handshake (progress TLS_PROG_DONE). */
+#include "app-layer/tls/app-layer-tls.h"
+#include "app-layer/tls/app-layer-tls-tx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
+
+const char *const tls_event_names[TLS_EV_N] = {
+    [TLS_EV_INVALID_SSLV2_HEADER] = "invalid_sslv2_header",
+    [TLS_EV_INVALID_TLS_HEADER] = "invalid_tls_header",
+    [TLS_EV_INVALID_RECORD_VERSION] = "invalid_record_version",
+    [TLS_EV_INVALID_RECORD_TYPE] = "invalid_record_type",
+    [TLS_EV_INVALID_RECORD_LENGTH] = "invalid_record_length",
+    [TLS_EV_INVALID_HANDSHAKE_MESSAGE] = "invalid_handshake_message",
+    [TLS_EV_HEARTBEAT_MESSAGE] = "heartbeat_message",
+    [TLS_EV_INVALID_HEARTBEAT_MESSAGE] = "invalid_heartbeat_message",
+    [TLS_EV_OVERFLOW_HEARTBEAT_MESSAGE] = "overflow_heartbeat_message",
+    [TLS_EV_DATALEAK_HEARTBEAT_MISMATCH] = "dataleak_heartbeat_mismatch",
+    [TLS_EV_HANDSHAKE_INVALID_LENGTH] = "handshake_invalid_length",
+    [TLS_EV_MULTIPLE_SNI_EXTENSIONS] = "multiple_sni_extensions",
+    [TLS_EV_INVALID_SNI_TYPE] = "invalid_sni_type",
+    [TLS_EV_INVALID_SNI_LENGTH] = "invalid_sni_length",
+    [TLS_EV_TOO_MANY_RECORDS_IN_PACKET] = "too_many_records_in_packet",
+    [TLS_EV_INVALID_CERTIFICATE] = "invalid_certificate",
+    [TLS_EV_CERTIFICATE_MISSING_ELEMENT] = "certificate_missing_element",
+    [TLS_EV_CERTIFICATE_UNKNOWN_ELEMENT] = "certificate_unknown_element",
+    [TLS_EV_CERTIFICATE_INVALID_LENGTH] = "certificate_invalid_length",
+    [TLS_EV_CERTIFICATE_INVALID_STRING] = "certificate_invalid_string",
+    [TLS_EV_ERROR_MESSAGE_ENCOUNTERED] = "error_message_encountered",
+    [TLS_EV_INVALID_SSL_RECORD] = "invalid_ssl_record",
+};
+
+static const char *const tls_aliases[] = {"ssl", NULL};
+
+static void *tls_state_new(AppFlow *af)
+{
+    TlsState *st = calloc(1, sizeof(*st));
+    if (st != NULL) {
+        st->af = af;
+    }
+    return st;
+}
+
+static void tls_state_free(void *state)
+{
+    TlsState *st = state;
+    if (st == NULL) {
+        return;
+    }
+    tls_dir_release(st, &st->dir[0]);
+    tls_dir_release(st, &st->dir[1]);
+    free(st);
+}
+
+static void tls_tx_free(void *state, AppTx *tx)
+{
+    TlsState *st = state;
+    TlsTx *t = (TlsTx *)tx;
+    if (st != NULL && t->mem_bytes != 0) {
+        app_mem_release(st->af, t->mem_bytes);
+    }
+    if (st != NULL && st->tx == t) {
+        st->tx = NULL;
+    }
+    tls_side_deinit(&t->side[0]);
+    tls_side_deinit(&t->side[1]);
+}
+
+static int tls_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
+                     uint32_t *consumed)
+{
+    *consumed = len;
+    TlsState *st = state;
+    if (st->tx == NULL) {
+        if (af->next_tx_id != 0) {
+            return APP_PARSE_OK;   // the handshake tx is gone: nothing more to record
+        }
+        st->tx = (TlsTx *)app_tx_new(af, sizeof(TlsTx));
+        if (st->tx == NULL) {
+            return APP_PARSE_ERROR;
+        }
+    }
+    return tls_state_parse(st, dir, data, len);
+}
+
+/* No more data in dir: the direction's handshake is as done as it will get. */
+static void tls_eof(AppFlow *af, void *state, uint8_t dir)
+{
+    (void)af;
+    TlsState *st = state;
+    if (st->tx != NULL && st->tx->tx.progress[dir] < TLS_PROG_DONE) {
+        st->tx->tx.progress[dir] = TLS_PROG_DONE;
+        app_tx_touch(&st->tx->tx, dir);
+    }
+}
+
+/* Records: handshake (22), alert (21), ChangeCipherSpec (20), application data (23),
+ * heartbeat (24) with major version 3; SSLv2: a 2-byte header with the high bit set
+ * and a CLIENT-HELLO (1) or SERVER-HELLO (4). */
+static int tls_probe(const uint8_t *data, uint32_t len, uint8_t dir)
+{
+    if (len < 3) {
+        return len == 0 || data[0] == 0x16 || data[0] == 0x15 || (data[0] & 0x80)
+                   ? APP_PROBE_MORE : APP_PROBE_NO;
+    }
+    if ((data[0] == 0x16 || (dir == APP_DIR_TOCLIENT && data[0] == 0x15)) && data[1] == 3 &&
+        data[2] <= 4) {
+        return APP_PROBE_YES;
+    }
+    if ((data[0] & 0x80) && len >= 5) {
+        uint8_t type = data[2];
+        if (dir == APP_DIR_TOSERVER && type == 1 &&
+            ((data[3] == 0 && data[4] == 2) || (data[3] == 3 && data[4] <= 4))) {
+            return APP_PROBE_YES;
+        }
+        if (dir == APP_DIR_TOCLIENT && type == 4) {
+            return APP_PROBE_YES;
+        }
+    } else if ((data[0] & 0x80) && len < 5) {
+        return APP_PROBE_MORE;
+    }
+    return APP_PROBE_NO;
+}
+
+TlsLogCfg g_tls_log_cfg = {.extended = true};
+
+static int tls_config(const struct Conf *conf)
+{
+    const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
+    /* auto (the default) and yes log JA4; no does not; the eve tls ja4 option decides
+     * when given. */
+    bool bad = false;
+    g_tls_log_cfg.log_ja4 = strcmp(ja4, "no") != 0 && strcmp(ja4, "false") != 0 &&
+                            strcmp(ja4, "off") != 0;
+    g_tls_log_cfg.log_ja4 = conf_bool_or(conf, "outputs.eve-log.types.tls.ja4",
+                                         g_tls_log_cfg.log_ja4, &bad);
+    g_tls_log_cfg.extended = conf_bool_or(conf, "outputs.eve-log.types.tls.extended", true, &bad);
+    g_tls_log_cfg.session_resumption =
+        conf_bool_or(conf, "outputs.eve-log.types.tls.session-resumption", false, &bad);
+    if (bad) {
+        VG_ERROR("outputs.eve-log.types.tls: extended and session-resumption take yes or no");
+        return VG_EINVAL;
+    }
+    return 0;
+}
+
+const AppParserDesc app_parser_tls = {
+    .name = "tls",
+    .aliases = tls_aliases,
+    .proto = APP_PROTO_TLS,
+    .ipproto = 6,
+    .first_dir = APP_DIR_TOSERVER,
+    .default_ports = "443,465,993,995,636,853,989,990,992,994,5061,8443",
+    .probe = tls_probe,
+    .config = tls_config,
+    .state_new = tls_state_new,
+    .state_free = tls_state_free,
+    .parse = tls_parse,
+    .eof = tls_eof,
+    .tx_free = tls_tx_free,
+    .complete = {TLS_PROG_DONE, TLS_PROG_DONE},
+    .events = tls_event_names,
+    .n_events = TLS_EV_N,
+    .buffers = tls_buffers,
+    .n_buffers = TLS_N_BUFFERS,
+    .log_json = tls_log_json,
+};
+
+/* ---- app-layer-tls-tx.h ---- */
+
+static const TlsTx *tls_of(const AppTx *tx)
+{
+    return tx != NULL && tx->proto == APP_PROTO_TLS ? (const TlsTx *)tx : NULL;
+}
+
+uint16_t tls_tx_version(const AppTx *tx, uint8_t dir)
+{
+    const TlsTx *t = tls_of(tx);
+    return t != NULL ? t->side[dir].version : 0;
+}
+
+uint8_t tls_tx_state_flags(const AppTx *tx, uint8_t dir)
+{
+    const TlsTx *t = tls_of(tx);
+    return t != NULL ? t->cur_state[dir] : 0;
+}
+
+uint32_t tls_tx_cert_count(const AppTx *tx, uint8_t dir)
+{
+    const TlsTx *t = tls_of(tx);
+    return t != NULL ? t->side[dir].n_certs : 0;
+}
+
+bool tls_tx_cert_dates(const AppTx *tx, uint8_t dir, int64_t *not_before, int64_t *not_after)
+{
+    const TlsTx *t = tls_of(tx);
+    if (t == NULL || t->side[dir].n_certs == 0 || !t->side[dir].certs[0].has_dates) {
+        return false;
+    }
+    *not_before = t->side[dir].certs[0].not_before;
+    *not_after = t->side[dir].certs[0].not_after;
+    return true;
+}
+
+bool tls_tx_cert_field(const AppTx *tx, uint8_t dir, int field, const uint8_t **data,
+                       uint32_t *len)
+{
+    const TlsTx *t = tls_of(tx);
+    if (t == NULL || t->side[dir].n_certs == 0) {
+        return false;
+    }
+    const TlsCert *c = &t->side[dir].certs[0];
+    switch (field) {
+    case TLS_FIELD_SUBJECT:
+        *data = c->subject.data;
+        *len = c->subject.len;
+        return true;
+    case TLS_FIELD_ISSUER:
+        *data = c->issuer.data;
+        *len = c->issuer.len;
+        return true;
+    case TLS_FIELD_SERIAL:
+        *data = (const uint8_t *)c->serial;
+        *len = (uint32_t)strlen(c->serial);
+        return true;
+    case TLS_FIELD_FINGERPRINT:
+        *data = (const uint8_t *)c->fingerprint;
+        *len = (uint32_t)strlen(c->fingerprint);
+        return true;
+    default:
+        return false;
+    }
+}
