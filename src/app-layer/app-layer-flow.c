@@ -408,7 +408,8 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
         return;
     }
     uint8_t first = row->first_dir;
-    if (af->held_len[first] == 0 && af->seen[first] == 0 && af->held_len[1 - first] > 0 &&
+    if (!row->any_first_dir && af->held_len[first] == 0 && af->seen[first] == 0 &&
+        af->held_len[1 - first] > 0 &&
         af->f->key.proto == 6) {
         app_flow_event(af, APP_EV_WRONG_DIRECTION_FIRST_DATA);
     }

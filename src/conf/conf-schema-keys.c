@@ -160,6 +160,8 @@ static const ConfOption vigil_keys[] = {
         "header carrying the client address"),
     OPT("outputs.*.eve-log.types.*.files.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "fileinfo records (one per file)"),
+    OPT("outputs.*.eve-log.types.*.ssh|quic.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "ssh / quic records (one per flow / per Initial packet)"),
     OPT("outputs.*.fast|stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "fast.log, stats.log"),
     OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
 

@@ -291,7 +291,7 @@ static uint32_t parse_banner(SshState *st, SshTx *t, uint8_t dir, const uint8_t 
         uint32_t room = SSH_BANNER_MAX - d->line_len;
         memcpy(d->line + d->line_len, data, n < room ? n : room);
     }
-    d->line_len = d->line_len + n > d->line_len ? d->line_len + n : UINT32_MAX;
+    d->line_len = n <= UINT32_MAX - d->line_len ? d->line_len + n : UINT32_MAX;
     if (lf != NULL) {
         banner_done(st, t, dir);
         return n + 1;
@@ -400,11 +400,14 @@ static int ssh_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     (void)af;
     *consumed = len;
     SshState *st = state;
+    SshDir *d = &st->dir[dir];
+    if (d->phase == SSH_PH_ENCRYPTED || d->phase == SSH_PH_STOPPED) {
+        return APP_PARSE_OK;     // the rest is not ours to parse (the tx may be gone)
+    }
     SshTx *t = get_tx(st);
     if (t == NULL) {
         return APP_PARSE_ERROR;
     }
-    SshDir *d = &st->dir[dir];
     while (len > 0) {
         uint32_t used = 0;
         switch (d->phase) {
@@ -559,6 +562,7 @@ const AppParserDesc app_parser_ssh = {
     .proto = APP_PROTO_SSH,
     .ipproto = 6,
     .first_dir = APP_DIR_TOCLIENT,
+    .any_first_dir = true,       // both sides send their banner without waiting
     .default_ports = "22",
     .patterns = ssh_patterns,
     .n_patterns = sizeof(ssh_patterns) / sizeof(ssh_patterns[0]),
