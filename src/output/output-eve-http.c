@@ -158,6 +158,9 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx != NULL && tx->proto == APP_PROTO_SSH && lg->ssh) {
             output_eve_ssh_log(lg, f, tx);
         }
+        if (tx != NULL && tx->proto == APP_PROTO_QUIC && lg->quic) {
+            output_eve_quic_log(lg, f, tx);
+        }
         if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
             continue;
         }

@@ -45,6 +45,7 @@ void output_eve_dns_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 void output_eve_tls_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* output-eve-ssh.c / output-eve-quic.c: the record of tx, once. */
 void output_eve_ssh_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+void output_eve_quic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id and the protocol object of the alert's tx, and app_proto.
