@@ -95,6 +95,11 @@ typedef struct AppBufferDef {
     /* Fills data and len with the buffer of tx (valid until the next call on this flow or
      * the packet ends). False when the tx has no such buffer (yet). */
     bool (*get)(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len);
+    /* Growing buffers handed out as inspection windows (HTTP bodies, as Suricata's
+     * request/response-body-inspect-window and minimal-inspect-size): each call gives the
+     * part to inspect now, which already holds the overlap with what came before (its
+     * start moves); scan all of it. */
+    bool is_windowed;
 } AppBufferDef;
 int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
 /* The row of id; a name can have one row per protocol/direction: use

@@ -373,11 +373,32 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
     file_close(hf, truncated || gap ? APP_FILE_TRUNCATED : APP_FILE_CLOSED);
     hf->f.data = ht->body[dir].data;
     hf->f.data_len = ht->body[dir].len;
-    if (hf->f.data_len > 0) {
+    hf->f.data_offset = ht->body_base[dir];
+    if (hf->f.data_len > 0 && !(hf->f.flags & APP_FILE_F_MAGIC) && ht->body_base[dir] == 0) {
         hf->f.magic = magic_of(hf->f.data, hf->f.data_len);
         if (hf->f.magic != NULL) {
             hf->f.flags |= APP_FILE_F_MAGIC;
         }
+    }
+}
+
+bool http_body_keep_all(const HttpTx *ht, uint8_t dir)
+{
+    /* stored files need their start (the store may be asked for later); multipart parts
+     * are cut from the whole request body at its end */
+    return app_filestore_enabled() || (dir == APP_DIR_TOSERVER && is_multipart(ht));
+}
+
+void http_file_before_prune(HttpTx *ht, uint8_t dir)
+{
+    HttpFile *hf = ht->files[dir];
+    if (hf == NULL || (hf->f.flags & APP_FILE_F_MAGIC) || ht->body[dir].len == 0 ||
+        ht->body_base[dir] != 0) {
+        return;
+    }
+    hf->f.magic = magic_of(ht->body[dir].data, ht->body[dir].len);
+    if (hf->f.magic != NULL) {
+        hf->f.flags |= APP_FILE_F_MAGIC;
     }
 }
 
@@ -411,6 +432,7 @@ const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx)
     if (hf->f.state == APP_FILE_OPEN) {
         hf->f.data = ht->body[dir].data;
         hf->f.data_len = ht->body[dir].len;
+        hf->f.data_offset = ht->body_base[dir];
     }
     return &hf->f;
 }
