@@ -210,6 +210,12 @@ static void free_finished(AppFlow *af)
 
 void app_flow_packet_publish(AppFlow *af)
 {
+    if (af->row != NULL && app_tls_counters != NULL) {
+        AppProtoCfg *pc = app_proto_cfg(af->row->proto);
+        uint64_t now = atomic_load_explicit(&pc->memuse, memory_order_relaxed);
+        counters_set(app_tls_counters, pc->c_memuse, now);
+        counters_max(app_tls_counters, pc->c_memuse_peak, now);
+    }
     uint32_t keep = 0;
     for (uint32_t i = 0; i < af->n_txs; i++) {
         AppTx *tx = af->txs[i];
@@ -694,4 +700,17 @@ uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids)
     af->n_events_logged = af->n_events;
     *ids = af->events + from;
     return af->n_events > from ? af->n_events - from : 0;
+}
+
+bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file)
+{
+    if (file->state == APP_FILE_OPEN) {
+        return false;
+    }
+    const AppFlow *af = app_flow_get(f);
+    if (af == NULL || (af->flags & APP_FLOW_F_ENDED) || !app_proto_cfg(tx->proto)->has_rules) {
+        return true;
+    }
+    uint32_t done = file->dir == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+    return (tx->flags & done) != 0;
 }

@@ -105,6 +105,8 @@ typedef struct AppProtoCfg {
     CounterId c_memcap;
     CounterId c_errors;
     CounterId c_gaps;
+    CounterId c_memuse;          // memuse when a packet of a flow of it was last handled
+    CounterId c_memuse_peak;
 } AppProtoCfg;
 
 AppProtoCfg *app_proto_cfg(AppProto p);
@@ -221,6 +223,18 @@ void app_flow_event(AppFlow *af, uint32_t framework_ev);
 /* Memcap accounting for parser allocations beyond the tx itself. */
 bool app_mem_charge(AppFlow *af, uint64_t bytes);
 void app_mem_release(AppFlow *af, uint64_t bytes);
+
+/* File store (app-layer-filestore.c): one per file being written. */
+typedef struct AppFileStore AppFileStore;
+void app_filestore_counters_register(void);
+bool app_filestore_enabled(void);
+bool app_filestore_forced(void);          // force-filestore: every file from its start
+AppFileStore *app_filestore_open(void);   // NULL: store off, max-open-files, or I/O error
+void app_filestore_write(AppFileStore *st, const uint8_t *data, uint32_t len);
+/* Renames the copy to its SHA-256 name and sets APP_FILE_F_STORED (and the hash) on f;
+ * frees st. False on I/O errors (counted). */
+bool app_filestore_close(AppFileStore *st, AppFile *f);
+void app_filestore_abort(AppFileStore *st);
 
 /* Detection (app-layer-detect-proto.c): the protocol data of dir looks like, or
  * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */

@@ -18,6 +18,7 @@
 
 struct Conf;
 struct ConfSchemaPart;
+struct ConfNode;
 
 typedef uint16_t AppProto;
 enum {
@@ -104,6 +105,11 @@ typedef struct AppBufferDef {
      * instance matches all of the rule's keywords for that buffer. */
     bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
                       uint32_t *len);
+    /* Growing buffers handed out as inspection windows (HTTP bodies, as Suricata's
+     * request/response-body-inspect-window and minimal-inspect-size): each call gives the
+     * part to inspect now, which already holds the overlap with what came before (its
+     * start moves); scan all of it. */
+    bool is_windowed;
 } AppBufferDef;
 int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
 /* The row of id; a name can have one row per protocol/direction: use
@@ -169,13 +175,31 @@ typedef struct AppFile {
     const uint8_t *data;
     uint32_t data_len;
     uint64_t data_offset;
+    uint8_t store_sha256[32];    // name of the stored copy (APP_FILE_F_STORED)
 } AppFile;
 
 /* Files of tx in dir, oldest first. NULL past the end. Caller holds f->lock. */
 const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
                                     uint32_t idx);
+/* Output: the file's state is final and detection is done with it (its direction of the
+ * tx inspected, no rules for the protocol, or the flow ended), so a filestore rule can no
+ * longer change it: its fileinfo record may be written. Caller holds f->lock. */
+bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file);
 /* filestore: ask that a file (or all files of tx in dir when file is NULL) be stored. */
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file);
+/* The file store (outputs: - file-store, version 2): opts is the entry's map, log_dir the
+ * run's log directory (dir is relative to it). 0, VG_EINVAL (message names the key) or
+ * VG_EIO (the directory cannot be made). Start-up, before packets. */
+int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
+    __attribute__((warn_unused_result));
+void app_layer_filestore_deinit(void);
+/* file-store.stream-depth (0: none, or the store is off). */
+uint64_t app_layer_filestore_stream_depth(void);
+/* Output: the fileinfo record of a stored file, written beside it when write-fileinfo is
+ * on (<sha256>.<sec>.<file_id>.json). False when not written. */
+bool app_layer_file_store_sidecar(const AppFile *f, int64_t sec, const char *json, size_t len);
+/* True when the file store writes fileinfo sidecars (output builds the records then). */
+bool app_layer_filestore_sidecars(void);
 /* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
  * eve fileinfo with hashes enabled asks for them too. */
 void app_layer_files_need(uint32_t flags);

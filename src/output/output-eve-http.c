@@ -131,13 +131,18 @@ static bool log_files(const OutputTxLog *lg, Flow *f, AppTx *tx)
             if (af->flags & APP_FILE_F_LOGGED) {
                 continue;
             }
-            bool done = af->state != APP_FILE_OPEN;
-            if (!done) {
+            if (!app_layer_file_logable(f, tx, af)) {
                 all = false;
                 continue;
             }
             fileinfo_build(lg->jb, f, tx, af, lg->sec, lg->usec);
-            lg->write(lg->jb, lg->user);
+            if (af->flags & APP_FILE_F_STORED) {
+                /* file-store write-fileinfo: the same record beside the stored file */
+                (void)app_layer_file_store_sidecar(af, lg->sec, lg->jb->buf, lg->jb->len);
+            }
+            if (lg->files) {
+                lg->write(lg->jb, lg->user);
+            }
             af->flags |= APP_FILE_F_LOGGED;
         }
     }
@@ -165,7 +170,8 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
             continue;
         }
         bool complete = app_layer_tx_complete(f, tx, 0) && app_layer_tx_complete(f, tx, 1);
-        if (lg->files && !(tx->logged & OUTPUT_TX_LOGGER_FILES)) {
+        if ((lg->files || app_layer_filestore_sidecars()) &&
+            !(tx->logged & OUTPUT_TX_LOGGER_FILES)) {
             if (log_files(lg, f, tx) && complete) {
                 tx->logged |= OUTPUT_TX_LOGGER_FILES;
             }

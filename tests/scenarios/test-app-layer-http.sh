@@ -41,6 +41,56 @@ run http-upload "$WORK/up"
 [ "$(q "$WORK/up/eve.json" '[r["fileinfo"]["filename"] for r in recs if r["event_type"] == "fileinfo"]')" = '["a.txt", "/upload"]' ] ||
     fail "multipart file: $(grep fileinfo "$WORK/up/eve.json")"
 
+# File store (version 2): a filestore rule stores the file its tx carries, named by its
+# SHA-256 under a two-hex-digit directory, with the fileinfo record beside it.
+fs_conf() {
+    cat >"$WORK/fs.yaml" <<EOF
+include: $VG_SOURCE_DIR/etc/vigil.yaml
+outputs:
+  - eve-log:
+      enabled: yes
+      types: [alert, http, files, stats]
+  - file-store:
+      version: 2
+      enabled: yes
+      dir: fs
+      write-fileinfo: yes
+      force-filestore: $1
+EOF
+}
+fs_run() {
+    "$VIGIL" -c "$WORK/fs.yaml" -k none -r "$DATA/http-upload.pcap" -l "$1" "${@:2}" \
+        2>"$WORK/err" || fail "filestore run failed: $(cat "$WORK/err")"
+    eve_check "$1/eve.json"
+}
+fs_conf no
+printf 'alert http any any -> any any (msg:"ok"; file.data; content:"ok"; filestore; sid:1;)\n' \
+    >"$WORK/fs.rules"
+fs_run "$WORK/fs1" -S "$WORK/fs.rules"
+stored=$(cd "$WORK/fs1/fs" && find . -type f ! -name '*.json' ! -path './tmp/*' | sort)
+sum=$(printf 'ok' | sha256sum | cut -c1-64)
+[ "$stored" = "./${sum:0:2}/$sum" ] || fail "stored files: $stored (want the 'ok' body as $sum)"
+[ "$(cat "$WORK/fs1/fs/${sum:0:2}/$sum")" = ok ] || fail "stored content"
+side=$(ls "$WORK/fs1/fs/${sum:0:2}/" | grep '\.json$')
+[ -n "$side" ] || fail "no fileinfo sidecar"
+[ "$(q "$WORK/fs1/fs/${sum:0:2}/$side" '[ (r["fileinfo"]["stored"], r["fileinfo"]["sha256"]) for r in recs]')" = "[[true, \"$sum\"]]" ] ||
+    fail "sidecar: $(cat "$WORK/fs1/fs/${sum:0:2}/$side")"
+[ "$(q "$WORK/fs1/eve.json" '[ (r["fileinfo"]["filename"], r["fileinfo"]["stored"], r["fileinfo"].get("file_id")) for r in recs if r["event_type"] == "fileinfo"]')" = '[["a.txt", false, null], ["/upload", true, 2]]' ] ||
+    fail "fileinfo stored fields: $(grep fileinfo "$WORK/fs1/eve.json")"
+[ "$(stat "$WORK/fs1/eve.json" file_store.stored)" = 1 ] || fail "file_store.stored"
+[ "$(stat "$WORK/fs1/eve.json" file_store.open_files)" = 0 ] || fail "file_store.open_files"
+[ -z "$(ls "$WORK/fs1/fs/tmp")" ] || fail "temp files left behind"
+# force-filestore: every file, no rule needed.
+fs_conf yes
+fs_run "$WORK/fs2"
+n=$(find "$WORK/fs2/fs" -type f ! -name '*.json' ! -path "$WORK/fs2/fs/tmp/*" | wc -l)
+[ "$n" = 2 ] || fail "force-filestore stored $n files, want 2"
+up=$(printf 'file content here' | sha256sum | cut -c1-64)
+[ -f "$WORK/fs2/fs/${up:0:2}/$up" ] || fail "upload not stored as $up: $(find "$WORK/fs2/fs")"
+# No file-store output: nothing written.
+run http-upload "$WORK/fs3"
+[ ! -e "$WORK/fs3/filestore" ] || fail "files stored without file-store"
+
 # Same records in every runmode.
 for rm in autofp workers; do
     run http-basic "$WORK/$rm" --runmode "$rm"

@@ -19,10 +19,41 @@ void app_layer_files_need(uint32_t flags)
     g_need |= flags;
 }
 
+/* Start storing hf: what passed already must still be in its window (the body buffer
+ * from offset 0), then the rest is written as it comes; a closed file is finished now. */
+static void store_start(HttpFile *hf)
+{
+    if (hf->store != NULL || hf->store_failed || (hf->f.flags & APP_FILE_F_STORED)) {
+        return;
+    }
+    if (hf->f.flags & APP_FILE_F_LOGGED) {
+        return;    // its fileinfo said "stored": false already: stay true to it
+    }
+    const uint8_t *held = hf->f.data;
+    uint64_t held_len = hf->f.data_len;
+    if (hf->window != NULL) {
+        held = hf->window->data;
+        held_len = hf->window->len;
+    }
+    if (hf->f.data_offset != 0 || held_len < hf->f.size || (hf->f.flags & APP_FILE_F_GAP)) {
+        hf->store_failed = true;    // the start is gone (or a hole): no partial copies
+        return;
+    }
+    hf->store = app_filestore_open();
+    if (hf->store == NULL) {
+        hf->store_failed = true;
+        return;
+    }
+    app_filestore_write(hf->store, held, (uint32_t)hf->f.size);
+    if (hf->f.state != APP_FILE_OPEN) {
+        (void)app_filestore_close(hf->store, &hf->f);
+        hf->store = NULL;
+    }
+}
+
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file)
 {
     (void)f;
-    HttpTx *ht = (HttpTx *)tx;
     if (tx->proto != APP_PROTO_HTTP1 || dir > 1) {
         return;
     }
@@ -30,9 +61,11 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
         AppFile *af = (AppFile *)http_tx_file_at(tx, dir, i);
         if (af != NULL && (file == NULL || file == af)) {
             af->flags |= APP_FILE_F_STORE;
+            if (app_filestore_enabled()) {
+                store_start((HttpFile *)af);   // AppFile is HttpFile's first member
+            }
         }
     }
-    (void)ht;
 }
 
 static const char *magic_of(const uint8_t *data, uint32_t len)
@@ -60,7 +93,6 @@ static HttpFile *file_new(AppFlow *af, const uint8_t *name, uint32_t name_len, u
         app_mem_release(af, sizeof(HttpFile) + name_len);
         return NULL;
     }
-    hf->store_fd = -1;
     hf->f.file_id = ++af->next_file_id;
     hf->f.dir = dir;
     hf->f.state = APP_FILE_OPEN;
@@ -91,6 +123,9 @@ static void file_data(HttpFile *hf, const uint8_t *data, uint32_t len)
         return;
     }
     hf->f.size += len;
+    if (hf->store != NULL) {
+        app_filestore_write(hf->store, data, len);
+    }
     if (hf->md5 != NULL) {
         EVP_DigestUpdate(hf->md5, data, len);
     }
@@ -125,6 +160,11 @@ static void file_close(HttpFile *hf, uint8_t state)
         digest_done(&hf->sha1, hf->f.sha1, &hf->f.flags, APP_FILE_F_SHA1);
         digest_done(&hf->sha256, hf->f.sha256, &hf->f.flags, APP_FILE_F_SHA256);
     }
+    if (hf->store != NULL) {
+        /* a truncated file is stored as far as it went, as Suricata does */
+        (void)app_filestore_close(hf->store, &hf->f);
+        hf->store = NULL;
+    }
 }
 
 static void file_free(HttpFile *hf)
@@ -135,6 +175,7 @@ static void file_free(HttpFile *hf)
     EVP_MD_CTX_free(hf->md5);
     EVP_MD_CTX_free(hf->sha1);
     EVP_MD_CTX_free(hf->sha256);
+    app_filestore_abort(hf->store);    // never closed (parser stopped): no copy
     free(hf->name);
     free(hf);
 }
@@ -203,7 +244,12 @@ void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, u
         if (ht->files[dir] == NULL) {
             return;
         }
+        ht->files[dir]->window = &ht->body[dir];
         ht->tx.n_files[dir] = 1;
+        if (app_filestore_forced()) {
+            ht->files[dir]->f.flags |= APP_FILE_F_STORE;
+            store_start(ht->files[dir]);
+        }
     }
     file_data(ht->files[dir], data, len);
 }
@@ -289,6 +335,10 @@ static void multipart_files(AppFlow *af, HttpTx *ht)
             }
             HttpFile *hf = file_new(af, s, (uint32_t)(e - s), APP_DIR_TOSERVER);
             if (hf != NULL) {
+                if (app_filestore_forced()) {
+                    hf->f.flags |= APP_FILE_F_STORE;
+                    store_start(hf);
+                }
                 file_data(hf, data, (uint32_t)(data_end - data));
                 hf->f.data = data;
                 hf->f.data_len = (uint32_t)(data_end - data);
@@ -323,11 +373,32 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
     file_close(hf, truncated || gap ? APP_FILE_TRUNCATED : APP_FILE_CLOSED);
     hf->f.data = ht->body[dir].data;
     hf->f.data_len = ht->body[dir].len;
-    if (hf->f.data_len > 0) {
+    hf->f.data_offset = ht->body_base[dir];
+    if (hf->f.data_len > 0 && !(hf->f.flags & APP_FILE_F_MAGIC) && ht->body_base[dir] == 0) {
         hf->f.magic = magic_of(hf->f.data, hf->f.data_len);
         if (hf->f.magic != NULL) {
             hf->f.flags |= APP_FILE_F_MAGIC;
         }
+    }
+}
+
+bool http_body_keep_all(const HttpTx *ht, uint8_t dir)
+{
+    /* stored files need their start (the store may be asked for later); multipart parts
+     * are cut from the whole request body at its end */
+    return app_filestore_enabled() || (dir == APP_DIR_TOSERVER && is_multipart(ht));
+}
+
+void http_file_before_prune(HttpTx *ht, uint8_t dir)
+{
+    HttpFile *hf = ht->files[dir];
+    if (hf == NULL || (hf->f.flags & APP_FILE_F_MAGIC) || ht->body[dir].len == 0 ||
+        ht->body_base[dir] != 0) {
+        return;
+    }
+    hf->f.magic = magic_of(ht->body[dir].data, ht->body[dir].len);
+    if (hf->f.magic != NULL) {
+        hf->f.flags |= APP_FILE_F_MAGIC;
     }
 }
 
@@ -361,6 +432,7 @@ const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx)
     if (hf->f.state == APP_FILE_OPEN) {
         hf->f.data = ht->body[dir].data;
         hf->f.data_len = ht->body[dir].len;
+        hf->f.data_offset = ht->body_base[dir];
     }
     return &hf->f;
 }
