@@ -434,6 +434,7 @@ enum {
     DETECT_BYTE_F_ALIGN = 1u << 5,
     DETECT_BYTE_F_BITMASK = 1u << 6,
     DETECT_BYTE_F_RELATIVE_NEXT = 1u << 7,
+    DETECT_BYTE_F_STRING_ALL = 1u << 8, // byte_test 0,...,string: every digit from the offset
 };
 
 enum { DETECT_OP_LT = 0, DETECT_OP_GT, DETECT_OP_EQ, DETECT_OP_AND, DETECT_OP_OR,
