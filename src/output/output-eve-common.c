@@ -186,11 +186,12 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                     const char *event_type)
 {
-    eve_begin_flow_dir(jb, f, sec, usec, event_type, false, 0);
+    eve_begin_flow_dir(jb, f, sec, usec, event_type, false, 0, NULL);
 }
 
 void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
-                        const char *event_type, bool is_toclient, uint64_t pcap_cnt)
+                        const char *event_type, bool is_toclient, uint64_t pcap_cnt,
+                        const char *pkt_src)
 {
     const FlowKey *k = &f->key;
     json_buf_reset(jb);
@@ -214,6 +215,9 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
         json_u64(jb, "dest_port", is_toclient ? k->sp : k->dp);
     }
     add_proto(jb, k->proto);
+    if (pkt_src != NULL) {
+        json_str(jb, "pkt_src", pkt_src);
+    }
     if (k->proto == PROTO_ICMPV4 || k->proto == PROTO_ICMPV6) {
         json_u64(jb, "icmp_type", f->icmp_type);
         json_u64(jb, "icmp_code", f->icmp_code);

@@ -14,8 +14,8 @@ void output_eve_dns_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
     }
     uint32_t n = dns_tx_log_record_count(tx);
     for (uint32_t i = 0; i < n; i++) {
-        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "dns", dns_tx_is_response(tx),
-                           lg->pcap_cnt);
+        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "dns", dns_tx_log_toclient(tx),
+                           lg->pcap_cnt, lg->pkt_src);
         dns_tx_log_record(tx, i, lg->jb);
         json_close_object(lg->jb);
         lg->write(lg->jb, lg->user);

@@ -29,6 +29,7 @@ typedef struct OutputTxLog {
     bool quic;                   // quic records enabled
     int64_t sec;                 // record timestamp
     uint64_t pcap_cnt;           // packet writing the records (0: flow end)
+    const char *pkt_src;         // that packet's pkt_src (NULL: flow end)
     uint32_t usec;
     void (*write)(JsonBuf *jb, void *user);
     void *user;

@@ -424,6 +424,8 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
     OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
+                      .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
+                                                                 : decode_pkt_src_name(p),
                       .usec = (uint32_t)p->ts_usec, .write = write_thread_jb, .user = ot->tb};
     if (!locked) {
         pthread_mutex_lock(&f->lock);

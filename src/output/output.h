@@ -95,9 +95,11 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                     const char *event_type);
 /* Same, for a record about data of one direction (unidirectional transactions):
- * is_toclient turns the tuple (src is the server); pcap_cnt written when non-zero. */
+ * is_toclient turns the tuple (src is the server); pcap_cnt written when non-zero,
+ * pkt_src (the packet writing the record) when not NULL. */
 void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
-                        const char *event_type, bool is_toclient, uint64_t pcap_cnt);
+                        const char *event_type, bool is_toclient, uint64_t pcap_cnt,
+                        const char *pkt_src);
 
 /* ---- stats (output-eve-stats.c, output-stats-log.c) ------------------- */
 

@@ -379,6 +379,11 @@ static uint32_t v2_query_index(const DnsLogCfg *cfg, const DnsMessage *m, uint32
     return n;
 }
 
+bool dns_tx_log_toclient(const AppTx *tx)
+{
+    return ((const DnsTx *)tx)->dir == APP_DIR_TOCLIENT && g_dns_log_cfg.version != 2;
+}
+
 uint32_t dns_tx_log_record_count(const AppTx *tx)
 {
     const DnsTx *dt = (const DnsTx *)tx;

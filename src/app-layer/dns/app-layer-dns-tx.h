@@ -23,6 +23,9 @@ bool dns_tx_is_response(const AppTx *tx);
  * requests/responses, formats): how many (0: nothing to log), and the "dns" object of
  * the idx-th into an open record. */
 uint32_t dns_tx_log_record_count(const AppTx *tx);
+/* True when tx's records are written as the message travelled (server as source):
+ * responses in the version 3 layout; version 2 writes every record client first. */
+bool dns_tx_log_toclient(const AppTx *tx);
 void dns_tx_log_record(const AppTx *tx, uint32_t idx, JsonBuf *jb);
 
 #endif
