@@ -14,7 +14,8 @@ void output_eve_tls_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
         return;
     }
     if (tls_tx_loggable(tx)) {
-        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "tls", false, lg->pcap_cnt);
+        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "tls", false, lg->pcap_cnt,
+                           lg->pkt_src);
         (void)app_layer_tx_log_json(f, tx->id, lg->jb);
         json_close_object(lg->jb);
         lg->write(lg->jb, lg->user);

@@ -174,7 +174,9 @@ static bool hs_append(TlsState *st, TlsDir *d, const uint8_t *b, uint32_t n)
         d->hs = nb;
         d->hs_cap = cap;
     }
-    memcpy(d->hs + d->hs_len, b, n);
+    if (n > 0) {
+        memcpy(d->hs + d->hs_len, b, n);
+    }
     d->hs_len += n;
     return true;
 }
@@ -201,6 +203,16 @@ static int hs_feed(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
             n -= take;
             continue;
         }
+        uint8_t type = d->hs_len > 0 ? d->hs[0] : b[0];
+        if (!valid_hs_type(type)) {
+            /* Not a handshake message: the rest of the record is garbage (a length read
+             * from it would be too). */
+            raise(st, TLS_EV_INVALID_HANDSHAKE_MESSAGE);
+            st->tx->cur_state[dir] |= TLS_STATE_UNKNOWN;
+            d->hs_len = 0;
+            d->skip_record = true;
+            return 0;
+        }
         if (d->hs_len == 0 && n >= 4 && 4u + util_be24(b + 1) <= n) {
             uint32_t mlen = util_be24(b + 1);   // whole message here: no copy
             int rc = on_handshake(st, dir, b[0], b + 4, mlen);
@@ -216,7 +228,9 @@ static int hs_feed(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
             need = 4u + util_be24(d->hs + 1);
         } else if (d->hs_len + n >= 4) {
             uint8_t h[4];
-            memcpy(h, d->hs, d->hs_len);
+            if (d->hs_len > 0) {
+                memcpy(h, d->hs, d->hs_len);
+            }
             memcpy(h + d->hs_len, b, 4u - d->hs_len);
             need = 4u + util_be24(h + 1);
         }
@@ -335,6 +349,7 @@ static int record_start(TlsState *st, uint8_t dir)
     }
     d->rec_type = type;
     d->rec_left = rlen;
+    d->skip_record = false;
     switch (type) {
     case REC_CCS:
     case REC_APPDATA:
@@ -362,7 +377,7 @@ static int record_body(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
     TlsDir *d = &st->dir[dir];
     switch (d->rec_type) {
     case REC_HANDSHAKE:
-        return d->encrypted ? 0 : hs_feed(st, dir, b, n);
+        return d->encrypted || d->skip_record ? 0 : hs_feed(st, dir, b, n);
     case REC_HEARTBEAT:
         if (!d->encrypted) {
             heartbeat_feed(st, d, b, n);

@@ -100,18 +100,26 @@ static void tls_eof(AppFlow *af, void *state, uint8_t dir)
     }
 }
 
-/* Records: handshake (22), alert (21), ChangeCipherSpec (20), application data (23),
- * heartbeat (24) with major version 3; SSLv2: a 2-byte header with the high bit set
- * and a CLIENT-HELLO (1) or SERVER-HELLO (4). */
+/* Records: handshake (22) either way, alert (21) from the server, and, for flows
+ * picked up midstream, ChangeCipherSpec (20) and application data (23) with a plausible
+ * length; all with major version 3 and minor 0-4. SSLv2: a 2-byte header with the high
+ * bit set and a CLIENT-HELLO (1) or SERVER-HELLO (4). */
 static int tls_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 {
     if (len < 3) {
-        return len == 0 || data[0] == 0x16 || data[0] == 0x15 || (data[0] & 0x80)
+        return len == 0 || (data[0] >= 0x14 && data[0] <= 0x17) || (data[0] & 0x80)
                    ? APP_PROBE_MORE : APP_PROBE_NO;
     }
-    if ((data[0] == 0x16 || (dir == APP_DIR_TOCLIENT && data[0] == 0x15)) && data[1] == 3 &&
-        data[2] <= 4) {
+    bool is_v3 = data[1] == 3 && data[2] <= 4;
+    if (is_v3 && (data[0] == 0x16 || (dir == APP_DIR_TOCLIENT && data[0] == 0x15))) {
         return APP_PROBE_YES;
+    }
+    if (is_v3 && (data[0] == 0x14 || data[0] == 0x17)) {
+        if (len < 5) {
+            return APP_PROBE_MORE;
+        }
+        uint32_t rlen = (uint32_t)data[3] << 8 | data[4];
+        return rlen > 0 && rlen <= TLS_MAX_RECORD ? APP_PROBE_YES : APP_PROBE_NO;
     }
     if ((data[0] & 0x80) && len >= 5) {
         uint8_t type = data[2];
@@ -130,6 +138,37 @@ static int tls_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 
 TlsLogCfg g_tls_log_cfg = {.extended = true};
 
+static bool opt_bool(const ConfNode *m, const char *key, bool dflt, bool *bad)
+{
+    const ConfNode *n = m != NULL ? conf_node_child(m, key) : NULL;
+    bool b = dflt;
+    if (n != NULL && n->value != NULL && !conf_parse_bool(n->value, &b)) {
+        VG_ERROR("outputs: eve-log types tls.%s: '%s' is not yes or no", key, n->value);
+        *bad = true;
+    }
+    return b;
+}
+
+/* The tls entry of the eve-log types list (outputs: - eve-log: types: - tls: {...}). */
+static const ConfNode *eve_tls_node(const struct Conf *conf)
+{
+    const ConfNode *outs = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
+    for (const ConfNode *o = outs ? outs->first_child : NULL; o; o = o->next) {
+        const ConfNode *eve = o->first_child;
+        if (o->type != CONF_MAP || eve == NULL || strcmp(eve->name, "eve-log") != 0) {
+            continue;
+        }
+        const ConfNode *types = conf_node_child(eve, "types");
+        for (const ConfNode *t = types ? types->first_child : NULL; t; t = t->next) {
+            const ConfNode *h = t->type == CONF_MAP ? t->first_child : NULL;
+            if (h != NULL && strcmp(h->name, "tls") == 0) {
+                return h;
+            }
+        }
+    }
+    return NULL;
+}
+
 static int tls_config(const struct Conf *conf)
 {
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
@@ -138,16 +177,11 @@ static int tls_config(const struct Conf *conf)
     bool bad = false;
     g_tls_log_cfg.log_ja4 = strcmp(ja4, "no") != 0 && strcmp(ja4, "false") != 0 &&
                             strcmp(ja4, "off") != 0;
-    g_tls_log_cfg.log_ja4 = conf_bool_or(conf, "outputs.eve-log.types.tls.ja4",
-                                         g_tls_log_cfg.log_ja4, &bad);
-    g_tls_log_cfg.extended = conf_bool_or(conf, "outputs.eve-log.types.tls.extended", true, &bad);
-    g_tls_log_cfg.session_resumption =
-        conf_bool_or(conf, "outputs.eve-log.types.tls.session-resumption", false, &bad);
-    if (bad) {
-        VG_ERROR("outputs.eve-log.types.tls: extended and session-resumption take yes or no");
-        return VG_EINVAL;
-    }
-    return 0;
+    const ConfNode *t = eve_tls_node(conf);
+    g_tls_log_cfg.log_ja4 = opt_bool(t, "ja4", g_tls_log_cfg.log_ja4, &bad);
+    g_tls_log_cfg.extended = opt_bool(t, "extended", true, &bad);
+    g_tls_log_cfg.session_resumption = opt_bool(t, "session-resumption", false, &bad);
+    return bad ? VG_EINVAL : 0;
 }
 
 const AppParserDesc app_parser_tls = {

@@ -147,6 +147,7 @@ typedef struct TlsDir {
     uint32_t hs_skip;            // bytes of an oversized handshake message to drop
     bool encrypted;
     bool stopped;
+    bool skip_record;            // rest of the current record is not handshake data
     bool sslv2_done;
     uint64_t n_records;
 } TlsDir;

@@ -289,8 +289,11 @@ static int setup_ssl_state(DetectParser *dp, const char *arg)
     }
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", arg);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, "|", &save); t != NULL; t = strtok_r(NULL, "|", &save)) {
+    for (char *t = buf, *next; t != NULL; t = next) {
+        next = strchr(t, '|');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
         while (*t == ' ') {
             t++;
         }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# TLS through the binary on a crafted capture (tools/gen-tls-captures.py): a ClientHello
+# split over two segments and a server flight whose Certificate spans records, on a port
+# that is not a TLS port. Checks the EVE tls record (subject, issuerdn, serial, sni,
+# version, dates, ja3/ja3s), the tls object in alerts, sticky-buffer and legacy keyword
+# alerts (and one that must not fire), app_proto on the flow, no parser errors, and the
+# same records in every runmode.
+. "$(dirname "$0")/lib.sh"
+DATA=$VG_SOURCE_DIR/tests/data/app-layer
+RULES=$DATA/tls-scenario.rules
+
+run() {
+    local out=$1
+    shift
+    "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/tls-handshake.pcap" \
+        -S "$RULES" -l "$out" "$@" 2>"$WORK/err" || fail "vigil failed: $(cat "$WORK/err")"
+    eve_check "$out/eve.json"
+}
+
+q() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
+PY
+}
+
+run "$WORK/single"
+E=$WORK/single/eve.json
+[ "$(q "$E" '[(r["tls"]["subject"], r["tls"]["issuerdn"], r["tls"]["serial"], r["tls"]["sni"], r["tls"]["version"], r["tls"]["notafter"] > r["tls"]["notbefore"]) for r in recs if r["event_type"] == "tls"]')" = '[["C=FR, O=Vigil Test, CN=www.vigil.example", "C=FR, O=Vigil Test, CN=www.vigil.example", "12:34", "www.vigil.example", "TLS 1.2", true]]' ] ||
+    fail "tls record: $(grep '"event_type":"tls"' "$E")"
+[ "$(q "$E" '[(r["tls"]["ja3"]["string"], r["tls"]["ja3s"]["string"]) for r in recs if r["event_type"] == "tls"]')" = '[["771,49199-49200-156,0-10-11-13-16-23,29-23,0", "771,49199,65281-23"]]' ] ||
+    fail "ja3/ja3s"
+[ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = '[9100001, 9100002, 9100003, 9100004, 9100006, 9100007]' ] ||
+    fail "alerts: $(grep '"event_type":"alert"' "$E")"
+[ "$(q "$E" 'sorted({r["tls"]["sni"] for r in recs if r["event_type"] == "alert"})')" = '["www.vigil.example"]' ] ||
+    fail "alerts lack the tls object"
+[ "$(q "$E" '[r.get("app_proto") for r in recs if r["event_type"] == "flow"]')" = '["tls"]' ] ||
+    fail "flow record lacks app_proto tls"
+[ "$(stat "$E" app_layer.error.tls.parser)" = 0 ] || fail "tls parser errors"
+[ "$(stat "$E" app_layer.tx.tls)" = 1 ] || fail "app_layer.tx.tls counter"
+
+for rm in autofp workers; do
+    run "$WORK/$rm" --runmode "$rm"
+    a=$(grep -E '"event_type":"(tls|alert)"' "$WORK/single/eve.json" | sed 's/"flow_id":[0-9]*,//' | sort)
+    b=$(grep -E '"event_type":"(tls|alert)"' "$WORK/$rm/eve.json" | sed 's/"flow_id":[0-9]*,//' | sort)
+    [ "$a" = "$b" ] || fail "runmode $rm writes other tls/alert records"
+done
+echo ok

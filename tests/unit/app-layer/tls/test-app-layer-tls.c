@@ -1,0 +1,286 @@
+/* TLS through the app-layer framework, fed as the stream subscriber feeds it: detection,
+ * records split anywhere (byte by byte), handshake messages across records, the
+ * encrypted state after ChangeCipherSpec, record-layer events and limits, SSLv2,
+ * buffers and the EVE object. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "app-layer/tls/app-layer-tls.h"
+#include "app-layer/tls/app-layer-tls-tx.h"
+#include "app-layer/tls/tls-test-util.h"
+#include "flow/flow.h"
+#include "util/util-error.h"
+#include "util/util-json.h"
+
+typedef struct Fx {
+    Flow f;
+    AppFlow *af;
+} Fx;
+
+static TlsBuild g_body;
+static TlsBuild g_cli;           // client flight: records
+static TlsBuild g_srv;           // server flight: records
+static TlsBuild g_tmp;
+
+static int setup(void **state)
+{
+    assert_int_equal(app_layer_init(NULL), 0);
+    app_layer_set_proto_inspected(APP_PROTO_TLS, true);   // txs wait: tests look at them
+    Fx *fx = calloc(1, sizeof(*fx));
+    fx->f.key.proto = 6;
+    fx->f.key.src.family = fx->f.key.dst.family = 4;
+    fx->f.key.sp = 40000;
+    fx->f.key.dp = 8443;
+    fx->af = app_flow_get_or_new(&fx->f);
+    assert_non_null(fx->af);
+    *state = fx;
+    /* Client: ClientHello in one record. Server: ServerHello, Certificate,
+     * ServerHelloDone in records of at most 100 bytes (messages span records). */
+    tb_client_hello_body(&g_body, "www.example.com");
+    g_tmp.n = 0;
+    tb_handshake(&g_tmp, 1, g_body.b, g_body.n);
+    g_cli.n = 0;
+    tb_records(&g_cli, 22, g_tmp.b, g_tmp.n, 16384);
+    g_tmp.n = 0;
+    tb_server_hello_body(&g_body, false);
+    tb_handshake(&g_tmp, 2, g_body.b, g_body.n);
+    uint8_t der[4096];
+    uint32_t len = tb_make_cert("srv.example", der, sizeof(der));
+    assert_true(len > 0);
+    tb_certificate_body(&g_body, der, len, 1);
+    tb_handshake(&g_tmp, 11, g_body.b, g_body.n);
+    tb_handshake(&g_tmp, 14, NULL, 0);
+    g_srv.n = 0;
+    tb_records(&g_srv, 22, g_tmp.b, g_tmp.n, 100);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fx *fx = *state;
+    app_flow_free(fx->af);
+    free(fx);
+    app_layer_deinit();
+    return 0;
+}
+
+static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
+{
+    app_flow_data(fx->af, dir, d, n);
+}
+
+static TlsTx *the_tx(Fx *fx)
+{
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    return (TlsTx *)app_layer_tx_at(&fx->f, 0);
+}
+
+static bool buf(Fx *fx, const char *name, uint8_t dir, const uint8_t **d, uint32_t *l)
+{
+    int id = app_layer_buffer_find_for(name, APP_PROTO_TLS, dir);
+    assert_true(id >= 0);
+    return app_layer_buffer_def(id)->get(&fx->f, app_layer_tx_at(&fx->f, 0), d, l);
+}
+
+static void handshake_in_one_piece(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(t->tx.progress[APP_DIR_TOSERVER], TLS_PROG_HELLO);
+    assert_int_equal(t->tx.progress[APP_DIR_TOCLIENT], TLS_PROG_CERT);
+    assert_int_equal(t->tx.n_events, 0);
+    assert_int_equal(tls_tx_cert_count(&t->tx, APP_DIR_TOCLIENT), 1);
+    const uint8_t *d;
+    uint32_t l;
+    assert_true(buf(fx, "tls.sni", APP_DIR_TOSERVER, &d, &l));
+    assert_int_equal(l, 15);
+    assert_true(buf(fx, "tls.cert_subject", APP_DIR_TOCLIENT, &d, &l));
+    assert_memory_equal(d, "C=FR, O=Vigil, CN=srv.example", l);
+    assert_true(buf(fx, "ja3s.string", APP_DIR_TOCLIENT, &d, &l));
+    assert_memory_equal(d, "771,49199,65281", l);
+    assert_false(buf(fx, "tls.cert_subject", APP_DIR_TOSERVER, &d, &l));
+    assert_true(tls_tx_log_ready(&t->tx));
+}
+
+static void byte_by_byte_gives_the_same(void **state)
+{
+    Fx *fx = *state;
+    for (uint32_t i = 0; i < g_cli.n; i++) {
+        feed(fx, APP_DIR_TOSERVER, g_cli.b + i, 1);
+    }
+    for (uint32_t i = 0; i < g_srv.n; i++) {
+        feed(fx, APP_DIR_TOCLIENT, g_srv.b + i, 1);
+    }
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(t->tx.n_events, 0);
+    assert_int_equal(t->side[APP_DIR_TOCLIENT].n_certs, 1);
+    assert_string_equal(t->side[APP_DIR_TOSERVER].ja4, "t13d0306h2_54093f43ad55_fb71836bce29");
+    assert_memory_equal(t->side[APP_DIR_TOSERVER].sni.data, "www.example.com", 15);
+}
+
+static void change_cipher_spec_encrypts_the_direction(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    /* CCS, then a "handshake" record of junk (an encrypted Finished) and app data. */
+    static const uint8_t rest[] = {20, 3, 3, 0, 1, 1, 22, 3, 3, 0, 4, 0xde, 0xad, 0xbe, 0xef,
+                                   23, 3, 3, 0, 2, 0x55, 0x66};
+    feed(fx, APP_DIR_TOSERVER, rest, sizeof(rest));
+    feed(fx, APP_DIR_TOCLIENT, rest, sizeof(rest));
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(t->tx.n_events, 0);
+    assert_int_equal(t->tx.progress[0], TLS_PROG_DONE);
+    assert_int_equal(t->tx.progress[1], TLS_PROG_DONE);
+    assert_true(app_layer_tx_complete(&fx->f, &t->tx, 0));
+}
+
+static bool has_event(const TlsTx *t, const char *name)
+{
+    int id = app_layer_event_find(name);
+    for (uint32_t i = 0; i < t->tx.n_events && i < APP_TX_EVENTS_MAX; i++) {
+        if (t->tx.events[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void bad_record_type_stops_the_direction(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    static const uint8_t bad[] = {0x42, 3, 3, 0, 1, 0};
+    feed(fx, APP_DIR_TOSERVER, bad, sizeof(bad));
+    assert_true(has_event(the_tx(fx), "tls.invalid_record_type"));
+}
+
+static void oversized_record_raises_invalid_record_length(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    static const uint8_t big[] = {22, 3, 3, 0xff, 0xff};
+    feed(fx, APP_DIR_TOSERVER, big, sizeof(big));
+    assert_true(has_event(the_tx(fx), "tls.invalid_record_length"));
+}
+
+static void oversized_handshake_message_is_skipped(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    /* A Certificate claiming 16 MiB - 1: skipped as it streams, nothing buffered. */
+    static const uint8_t hdr[] = {22, 3, 3, 0x40, 0x00, 11, 0xff, 0xff, 0xff};
+    feed(fx, APP_DIR_TOCLIENT, hdr, sizeof(hdr));
+    static uint8_t zero[0x4000 - 4];
+    feed(fx, APP_DIR_TOCLIENT, zero, sizeof(zero));
+    TlsTx *t = the_tx(fx);
+    assert_true(has_event(t, "tls.handshake_invalid_length"));
+    assert_true(fx->af->memuse < 64 * 1024);
+}
+
+static void heartbeat_overflow_is_flagged(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    /* request (1), payload_length 0x4000 in a 3-byte record: heartbleed. */
+    static const uint8_t hb[] = {24, 3, 3, 0, 3, 1, 0x40, 0x00};
+    feed(fx, APP_DIR_TOSERVER, hb, sizeof(hb));
+    TlsTx *t = the_tx(fx);
+    assert_true(has_event(t, "tls.heartbeat_message"));
+    assert_true(has_event(t, "tls.overflow_heartbeat_message"));
+}
+
+static void unknown_handshake_type_is_an_event(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    static const uint8_t hs[] = {22, 3, 3, 0, 4, 0x63, 0, 0, 0};
+    feed(fx, APP_DIR_TOSERVER, hs, sizeof(hs));
+    TlsTx *t = the_tx(fx);
+    assert_true(has_event(t, "tls.invalid_handshake_message"));
+    assert_int_equal(tls_tx_state_flags(&t->tx, APP_DIR_TOSERVER), TLS_STATE_UNKNOWN);
+}
+
+static void sslv2_hello_is_detected_and_parsed(void **state)
+{
+    Fx *fx = *state;
+    static const uint8_t rec[] = {0x80, 0x0e, 0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00,
+                                  0x00, 0x02, 0x00, 0x00, 0x2f, 0xaa, 0xbb};
+    feed(fx, APP_DIR_TOSERVER, rec, sizeof(rec));
+    assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
+    TlsTx *t = the_tx(fx);
+    assert_true(t->side[APP_DIR_TOSERVER].is_sslv2);
+    assert_int_equal(tls_tx_version(&t->tx, APP_DIR_TOSERVER), 0x0301);
+}
+
+static void non_tls_is_not_detected(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x17\x05\x00hello", 8);
+    assert_int_not_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOSERVER), APP_PROTO_TLS);
+}
+
+static void midstream_application_data_is_tls_and_encrypted(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\x17\x03\x03\x00\x05hello", 10);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(t->tx.progress[APP_DIR_TOSERVER], TLS_PROG_DONE);
+    assert_int_equal(t->tx.n_events, 0);
+    assert_false(tls_tx_loggable(&t->tx));   // nothing to log without a hello
+}
+
+static void eve_object(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 1024), 0);
+    json_open_object(&jb, NULL);
+    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
+    json_close_object(&jb);
+    const char *s = jb.buf;
+    assert_non_null(strstr(s, "\"subject\":\"C=FR, O=Vigil, CN=srv.example\""));
+    assert_non_null(strstr(s, "\"sni\":\"www.example.com\""));
+    assert_non_null(strstr(s, "\"version\":\"TLS 1.2\""));
+    assert_non_null(strstr(s, "\"serial\":\"00:A1:B2\""));
+    assert_non_null(strstr(s, "\"notafter\":\"2030-01-01T00:00:00\""));
+    assert_non_null(strstr(s, "\"ja3\":{\"hash\":\"6bfe35123df20afcf42aa008b0081ebf\""));
+    assert_non_null(strstr(s, "\"client_alpns\":[\"h2\",\"http/1.1\"]"));
+    json_buf_deinit(&jb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(handshake_in_one_piece, setup, teardown),
+        cmocka_unit_test_setup_teardown(byte_by_byte_gives_the_same, setup, teardown),
+        cmocka_unit_test_setup_teardown(change_cipher_spec_encrypts_the_direction, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(bad_record_type_stops_the_direction, setup, teardown),
+        cmocka_unit_test_setup_teardown(oversized_record_raises_invalid_record_length, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(oversized_handshake_message_is_skipped, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(heartbeat_overflow_is_flagged, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_handshake_type_is_an_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(sslv2_hello_is_detected_and_parsed, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_tls_is_not_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
