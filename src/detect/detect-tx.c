@@ -504,7 +504,10 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             continue;
         }
         bool ok = exists && al->absent != DETECT_ABSENT_ONLY &&
-                  detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
+                  (def->get_multi == NULL
+                       ? detect_app_data_inspect(dt, s, al, data, len, dt->tx->xbuf, dt->tx->xcap)
+                       : detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf,
+                                                   dt->tx->xcap));
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }

@@ -12,7 +12,7 @@ void output_eve_quic_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
         return;
     }
     eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "quic", quic_tx_is_toclient(tx),
-                       lg->pcap_cnt);
+                       lg->pcap_cnt, lg->pkt_src);
     (void)app_layer_tx_log_json(f, tx->id, lg->jb);
     json_close_object(lg->jb);
     lg->write(lg->jb, lg->user);

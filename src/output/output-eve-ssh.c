@@ -18,7 +18,8 @@ void output_eve_ssh_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
     const SshSide *c = ssh_tx_side(tx, APP_DIR_TOSERVER);
     const SshSide *s = ssh_tx_side(tx, APP_DIR_TOCLIENT);
     if (c != NULL && s != NULL && (c->has_banner || s->has_banner)) {
-        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "ssh", false, lg->pcap_cnt);
+        eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, "ssh", false, lg->pcap_cnt,
+                           lg->pkt_src);
         (void)app_layer_tx_log_json(f, tx->id, lg->jb);
         json_close_object(lg->jb);
         lg->write(lg->jb, lg->user);

@@ -133,8 +133,8 @@ static void pipelined_requests_make_one_tx_each(void **state)
 static void junk_both_ways_fails_detection(void **state)
 {
     Fx *fx = *state;
-    feed(fx, 0, "SSH-2.0-OpenSSH_9.6\r\n");
-    feed(fx, 1, "SSH-2.0-OpenSSH_9.2\r\n");
+    feed(fx, 0, "XYZZY-2.0-nothing-we-know\r\n");
+    feed(fx, 1, "XYZZY-2.0-nor-this\r\n");
     assert_int_equal(fx->f.app_proto, APP_PROTO_FAILED);
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
 }
