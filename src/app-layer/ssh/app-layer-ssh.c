@@ -334,7 +334,7 @@ static void kex_parsed(SshState *st, SshTx *t, uint8_t dir)
 static bool kex_append(SshState *st, SshDir *d, const uint8_t *data, uint32_t n)
 {
     if (d->kex_cap == 0) {
-        uint32_t cap = d->remain + (d->hdr_len > 4 ? 2u : 0u);
+        uint32_t cap = d->remain + 2u;   // padding length and type (from the header) first
         if (!app_mem_charge(st->af, cap)) {
             return false;
         }

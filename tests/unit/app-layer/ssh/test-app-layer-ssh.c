@@ -343,6 +343,22 @@ static void truncated_kexinit_waits(void **state)
     assert_true(app_layer_tx_complete(&fx->f, tx, 0));
 }
 
+/* A KEXINIT whose payload ends right after the eighth name-list: every byte of the
+ * packet must be kept for the hash (none lost to the header bytes buffered first). */
+static void kexinit_buffered_to_its_last_byte(void **state)
+{
+    Fx *fx = *state;
+    Buf p;
+    kexinit_payload(&p, "aes128-ctr", "hmac-sha2-256", "none");
+    p.n -= 4 + 4 + 5;            // drop both language lists, first_kex_follows, reserved
+    Buf b = {.n = 0};
+    put(&b, "SSH-2.0-x\r\n", 11);
+    packet(&b, &p);
+    feed(fx, APP_DIR_TOSERVER, b.b, b.n);
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    buffer_is(fx, tx, "ssh.hassh", APP_DIR_TOSERVER, "e97d07603350d1111ec2b64bf25413c9");
+}
+
 static void eve_object(void **state)
 {
     Fx *fx = *state;
@@ -374,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_record_lengths, setup, teardown),
         cmocka_unit_test_setup_teardown(oversized_kexinit_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(truncated_kexinit_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(kexinit_buffered_to_its_last_byte, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
