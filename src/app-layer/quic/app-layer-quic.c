@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "app-layer/app-layer-internal.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
@@ -101,6 +103,10 @@ bool quic_parse_header(const uint8_t *p, uint32_t len, uint8_t short_dcid_len, Q
         return false;
     }
     h->version = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+    if (is_gquic(h->version)) {
+        h->pkt_len = len;        // gQUIC (Q046: connection id lengths in nibbles): not walked
+        return true;
+    }
     uint32_t off = 5;
     h->dcid_len = p[off++];
     if (h->dcid_len > QUIC_CID_MAX || h->dcid_len + 1u > len - off) {
@@ -114,8 +120,8 @@ bool quic_parse_header(const uint8_t *p, uint32_t len, uint8_t short_dcid_len, Q
     }
     memcpy(h->scid, p + off, h->scid_len);
     off += h->scid_len;
-    if (h->version == 0 || is_gquic(h->version)) {
-        h->pkt_len = len;        // version negotiation / gQUIC: not walked further
+    if (h->version == 0) {
+        h->pkt_len = len;        // version negotiation: not walked further
         return true;
     }
     uint8_t ty = (p[0] >> 4) & 3u;
@@ -183,6 +189,111 @@ static void quic_tx_free(void *state, AppTx *tx)
         app_mem_release(st->af, qt->mem_bytes);
     }
     tls_side_deinit(&qt->side);
+    free(qt->cyu);
+    free(qt->g_sni);
+    free(qt->ua);
+}
+
+/* ---- Google QUIC CHLO ---- */
+
+static void md5_hex(const char *s, size_t n, char out[33])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '\0';
+    if (EVP_Digest(s, n, d, &dl, EVP_md5(), NULL) != 1 || dl != 16) {
+        return;
+    }
+    for (unsigned i = 0; i < 16; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 0xf];
+    }
+    out[32] = '\0';
+}
+
+#define CHLO_SEARCH 256          // the CHLO tag must start within this many bytes
+#define CHLO_MAX_TAGS 64
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint8_t *dup_bytes(const uint8_t *p, uint32_t n)
+{
+    uint8_t *d = malloc(n ? n : 1);
+    if (d != NULL) {
+        memcpy(d, p, n);
+    }
+    return d;
+}
+
+bool quic_gquic_chlo(QuicTx *qt, const uint8_t *d, uint32_t len)
+{
+    uint32_t lim = len < CHLO_SEARCH ? len : CHLO_SEARCH;
+    uint32_t at = 0;
+    for (; at + 4 <= lim; at++) {
+        if (memcmp(d + at, "CHLO", 4) == 0) {
+            break;
+        }
+    }
+    if (at + 8 > len || memcmp(d + at, "CHLO", 4) != 0) {
+        return false;
+    }
+    uint32_t n = (uint32_t)d[at + 4] | (uint32_t)d[at + 5] << 8;
+    uint32_t ents = at + 8;
+    if (n == 0 || n > CHLO_MAX_TAGS || n * 8u > len - ents) {
+        return false;
+    }
+    uint32_t vals = ents + n * 8u;
+    /* "46," + n tags of at most 4 chars joined by '-' */
+    char *cyu = malloc(8 + n * 5u);
+    if (cyu == NULL) {
+        return false;
+    }
+    uint8_t v2 = (uint8_t)(qt->version >> 8);
+    uint8_t v3 = (uint8_t)qt->version;
+    size_t o = 0;
+    if (((qt->version >> 16) & 0xff) != '0') {
+        cyu[o++] = (char)(qt->version >> 16);
+    }
+    cyu[o++] = (char)v2;
+    cyu[o++] = (char)v3;
+    cyu[o++] = ',';
+    uint32_t prev_end = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = d + ents + i * 8u;
+        if (i > 0) {
+            cyu[o++] = '-';
+        }
+        for (int k = 0; k < 4 && e[k] != 0; k++) {
+            cyu[o++] = (e[k] >= 0x20 && e[k] < 0x7f) ? (char)e[k] : '?';
+        }
+        uint32_t end = le32(e + 4);
+        if (end < prev_end || end > len - vals) {
+            free(cyu);
+            free(qt->g_sni);
+            free(qt->ua);
+            qt->g_sni = qt->ua = NULL;
+            qt->g_sni_len = qt->ua_len = 0;
+            return false;
+        }
+        const uint8_t *val = d + vals + prev_end;
+        uint32_t vlen = end - prev_end;
+        if (memcmp(e, "SNI\0", 4) == 0 && qt->g_sni == NULL) {
+            qt->g_sni = dup_bytes(val, vlen);
+            qt->g_sni_len = qt->g_sni != NULL ? vlen : 0;
+        } else if (memcmp(e, "UAID", 4) == 0 && qt->ua == NULL) {
+            qt->ua = dup_bytes(val, vlen);
+            qt->ua_len = qt->ua != NULL ? vlen : 0;
+        }
+        prev_end = end;
+    }
+    cyu[o] = '\0';
+    qt->cyu = cyu;
+    md5_hex(cyu, o, qt->cyu_hash);
+    return true;
 }
 
 /* ---- CRYPTO frames ---- */
@@ -381,7 +492,24 @@ static int quic_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data
     /* The CID length short headers of the other side will carry: our SCID. */
     st->short_dcid_len[dir ^ 1] = h.scid_len;
     if (!quic_version_decryptable(version)) {
-        return tx_new(af, dir, version) != NULL ? APP_PARSE_OK : APP_PARSE_ERROR;
+        QuicTx *qt = tx_new(af, dir, version);
+        if (qt == NULL) {
+            return APP_PARSE_ERROR;
+        }
+        if (is_gquic(version) && dir == APP_DIR_TOSERVER && quic_gquic_chlo(qt, data, len)) {
+            size_t mem = strlen(qt->cyu) + 1 + qt->g_sni_len + qt->ua_len;
+            if (app_mem_charge(af, mem)) {
+                qt->mem_bytes = mem;
+            } else {
+                free(qt->cyu);
+                free(qt->g_sni);
+                free(qt->ua);
+                qt->cyu = NULL;
+                qt->g_sni = qt->ua = NULL;
+                qt->g_sni_len = qt->ua_len = 0;
+            }
+        }
+        return APP_PARSE_OK;
     }
     /* Decrypt the coalesced Initial packets (bounded by the datagram). */
     static _Thread_local uint8_t pkt[QUIC_COALESCED_MAX][2048];
@@ -491,8 +619,33 @@ VERSION_GETTER(tc_version, APP_DIR_TOCLIENT)
 static bool ts_sni(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len)
 {
     (void)f;
+    const QuicTx *q = quic_tx(tx);
+    if (q != NULL && q->g_sni != NULL && q->dir == APP_DIR_TOSERVER) {
+        return out(q->g_sni, q->g_sni_len, data, len);
+    }
     const TlsSide *s = hello_of(tx, APP_DIR_TOSERVER);
     return s != NULL && s->sni.len > 0 && out(s->sni.data, s->sni.len, data, len);
+}
+
+static bool ts_ua(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len)
+{
+    (void)f;
+    const QuicTx *q = quic_tx(tx);
+    return q != NULL && q->ua != NULL && out(q->ua, q->ua_len, data, len);
+}
+
+static bool ts_cyu_hash(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len)
+{
+    (void)f;
+    const QuicTx *q = quic_tx(tx);
+    return q != NULL && q->cyu != NULL && out(q->cyu_hash, 32, data, len);
+}
+
+static bool ts_cyu_string(const Flow *f, const AppTx *tx, const uint8_t **data, uint32_t *len)
+{
+    (void)f;
+    const QuicTx *q = quic_tx(tx);
+    return q != NULL && q->cyu != NULL && out(q->cyu, strlen(q->cyu), data, len);
 }
 
 #define JA_GETTER(fn, d, expr, lenexpr)                                                     \
@@ -521,6 +674,9 @@ static const AppBufferDef quic_buffers[] = {
     QROW("quic.version", APP_DIR_TOSERVER, ts_version),
     QROW("quic.version", APP_DIR_TOCLIENT, tc_version),
     QROW("quic.sni", APP_DIR_TOSERVER, ts_sni),
+    QROW("quic.ua", APP_DIR_TOSERVER, ts_ua),
+    QROW("quic.cyu.hash", APP_DIR_TOSERVER, ts_cyu_hash),
+    QROW("quic.cyu.string", APP_DIR_TOSERVER, ts_cyu_string),
     QROW("ja3.string", APP_DIR_TOSERVER, ts_ja3_str),
     QROW("ja3.hash", APP_DIR_TOSERVER, ts_ja3_hash),
     QROW("ja3s.string", APP_DIR_TOCLIENT, tc_ja3s_str),
@@ -615,6 +771,20 @@ static void quic_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     const QuicTx *q = (const QuicTx *)tx;
     json_open_object(jb, "quic");
     log_version(jb, q->version);
+    if (q->g_sni != NULL) {
+        json_printable(jb, "sni", q->g_sni, q->g_sni_len);
+    }
+    if (q->ua != NULL) {
+        json_printable(jb, "ua", q->ua, q->ua_len);
+    }
+    if (q->cyu != NULL) {
+        json_open_array(jb, "cyu");
+        json_open_object(jb, NULL);
+        json_str(jb, "hash", q->cyu_hash);
+        json_str(jb, "string", q->cyu);
+        json_close_object(jb);
+        json_close_array(jb);
+    }
     if (q->has_hello) {
         const TlsSide *s = &q->side;
         if (s->sni.len > 0) {

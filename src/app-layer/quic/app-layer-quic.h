@@ -75,10 +75,19 @@ typedef struct QuicTx {
     uint8_t version_be[4];       // quic.version buffer
     bool has_hello;              // side: a ClientHello (toserver) / ServerHello parsed
     TlsSide side;                // from the hello
+    char *cyu;                   // Google QUIC CHLO: "46,PAD-SNI-..." (NULL: none)
+    char cyu_hash[33];
+    uint8_t *g_sni;              // Google QUIC CHLO SNI and UAID tag values
+    uint32_t g_sni_len;
+    uint8_t *ua;
+    uint32_t ua_len;
     uint64_t mem_bytes;
 } QuicTx;
 
 const QuicTx *quic_tx(const AppTx *tx);
+/* Google QUIC: finds the CHLO message in a datagram (bounded search) and fills qt's cyu,
+ * sni and ua. False when there is none or it is malformed (or no memory). */
+bool quic_gquic_chlo(QuicTx *qt, const uint8_t *d, uint32_t len);
 bool quic_tx_is_toclient(const AppTx *tx);
 
 #endif

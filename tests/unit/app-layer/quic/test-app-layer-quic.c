@@ -267,12 +267,73 @@ static void not_quic(void **state)
     assert_int_not_equal(fx->f.app_proto, APP_PROTO_QUIC);
 }
 
+/* A Q046 datagram: header, a few frame bytes, then CHLO with PAD, SNI, UAID. */
+static uint32_t gquic_chlo(uint8_t *d)
+{
+    static const uint8_t hdr[] = {0xc3, 'Q', '0', '4', '6', 0x50, 1, 2, 3, 4, 5, 6, 7, 8,
+                                  0, 0, 0, 1, 0xa0, 0x01, 0x04, 0x00};
+    uint32_t n = 0;
+    memcpy(d, hdr, sizeof(hdr));
+    n += sizeof(hdr);
+    static const uint8_t chlo[] = {'C', 'H', 'L', 'O', 3, 0, 0, 0,
+                                   'P', 'A', 'D', 0, 4, 0, 0, 0,
+                                   'S', 'N', 'I', 0, 15, 0, 0, 0,
+                                   'U', 'A', 'I', 'D', 20, 0, 0, 0,
+                                   '-', '-', '-', '-', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.',
+                                   'o', 'r', 'g', 'C', 'h', 'r', 'o', 'm', 'e'};
+    memcpy(d + n, chlo, sizeof(chlo));
+    return n + sizeof(chlo);
+}
+
+static void gquic_chlo_fingerprint(void **state)
+{
+    (void)state;
+    uint8_t d[128];
+    uint32_t n = gquic_chlo(d);
+    QuicTx qt;
+    memset(&qt, 0, sizeof(qt));
+    qt.version = 0x51303436;     // Q046
+    assert_true(quic_gquic_chlo(&qt, d, n));
+    assert_string_equal(qt.cyu, "46,PAD-SNI-UAID");
+    assert_string_equal(qt.cyu_hash, "bc252431df58411cd2ea00eba190964f");
+    assert_int_equal(qt.g_sni_len, 11);
+    assert_memory_equal(qt.g_sni, "example.org", 11);
+    assert_int_equal(qt.ua_len, 5);
+    assert_memory_equal(qt.ua, "Chrom", 5);
+    free(qt.cyu);
+    free(qt.g_sni);
+    free(qt.ua);
+    /* Truncated anywhere inside the tag table or values (the last byte, the 'e' of
+     * "Chrome", lies past UAID's end offset): refused, nothing kept. */
+    for (uint32_t cut = 0; cut < n - 1; cut++) {
+        memset(&qt, 0, sizeof(qt));
+        qt.version = 0x51303436;
+        if (quic_gquic_chlo(&qt, d, cut)) {
+            fail_msg("a %u-byte cut of %u parsed", cut, n);
+        }
+        assert_null(qt.g_sni);
+        free(qt.cyu);
+        free(qt.g_sni);
+        free(qt.ua);
+    }
+    /* End offsets going backwards; an absurd tag count. */
+    d[22 + 8 + 12] = 2;
+    memset(&qt, 0, sizeof(qt));
+    assert_false(quic_gquic_chlo(&qt, d, n));
+    assert_null(qt.g_sni);
+    gquic_chlo(d);
+    d[22 + 4] = 200;
+    memset(&qt, 0, sizeof(qt));
+    assert_false(quic_gquic_chlo(&qt, d, n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(initial_keys_match_rfc, load_vectors),
         cmocka_unit_test_setup(client_initial_decrypts, load_vectors),
         cmocka_unit_test_setup(truncations_and_garbage, load_vectors),
+        cmocka_unit_test(gquic_chlo_fingerprint),
         cmocka_unit_test_setup_teardown(rfc_exchange_through_parser, setup, teardown),
         cmocka_unit_test_setup_teardown(tampered_initial_raises_event, setup, teardown),
         cmocka_unit_test_setup_teardown(not_quic, setup, teardown),
