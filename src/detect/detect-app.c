@@ -86,7 +86,8 @@ const char *detect_list_name(int list)
     if (list >= 0 && list < DETECT_LIST_MAX) {
         return fixed[list];
     }
-    const char *n = detect_app_buf_name((uint32_t)(list - DETECT_LIST_APP_FIRST));
+    const char *n = detect_app_buf_name((uint32_t)(list - DETECT_LIST_APP_FIRST) %
+                                        DETECT_APP_VARIANT_STRIDE);
     return n != NULL ? n : "?";
 }
 
@@ -413,6 +414,10 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
             return detect_err(dp, "buffer %s does not exist for protocol %s", name,
                               app_proto_name(s->alproto) ? app_proto_name(s->alproto) : "?");
         }
+        if (al->absent == DETECT_ABSENT_ONLY && al->ml.n > 0) {
+            return detect_err(dp, "absent on %s can't be followed by keywords of that buffer "
+                              "(absent: or_else can)", name);
+        }
         *need_ts |= al->row[1] < 0;
         *need_tc |= al->row[0] < 0;
         mark_relative_chain(&al->ml);
@@ -463,7 +468,7 @@ static void pick_app_fast_pattern(Signature *s)
     const DetectContent *best = NULL;
     for (uint16_t i = 0; i < s->app->n_lists; i++) {
         const DetectMatchList *l = &s->app->lists[i].ml;
-        for (uint16_t j = 0; j < l->n; j++) {
+        for (uint16_t j = 0; s->app->lists[i].absent == DETECT_ABSENT_NONE && j < l->n; j++) {
             const DetectContent *c = l->m[j].ctx;
             if (l->m[j].pm_type == DETECT_PM_CONTENT && !(c->flags & DETECT_CONTENT_NEGATED) &&
                 (best == NULL || c->len > best->len)) {
@@ -477,7 +482,7 @@ static void pick_app_fast_pattern(Signature *s)
 static bool has_app_content(const Signature *s)
 {
     for (uint16_t i = 0; s->app != NULL && i < s->app->n_lists; i++) {
-        if (s->app->lists[i].ml.n > 0) {
+        if (s->app->lists[i].ml.n > 0 || s->app->lists[i].absent != DETECT_ABSENT_NONE) {
             return true;
         }
     }

@@ -173,6 +173,9 @@ typedef enum DetectList {
  * buffer registry (one list per registered buffer name, not one enum each). A
  * signature holds only the app lists it uses (Signature.app). */
 #define DETECT_LIST_APP_FIRST DETECT_LIST_MAX
+/* A transform after a keyword of a buffer starts a new instance of it (Suricata's
+ * semantics): list = DETECT_LIST_APP_FIRST + variant * STRIDE + name index. */
+#define DETECT_APP_VARIANT_STRIDE 1024
 
 /* Payload-chain lists: the packet payload and the sticky buffers. */
 static inline bool detect_list_is_payload(int list)
@@ -232,14 +235,27 @@ typedef struct DetectContent DetectContent;
 #define DETECT_XFORM_MAX 8
 
 /* Transforms of a buffer (keywords/detect-kw-transform.c), applied in order. */
+/* absent: the buffer must not exist (ONLY), or the list's keywords hold when it does
+ * (OR_ELSE). */
+enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
+
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
-       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX };
+       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64 };
+enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
+
+typedef struct DetectXformArg {
+    uint32_t offset;                   // from_base64: where decoding starts
+    uint32_t bytes;                    // from_base64: input bytes decoded, 0 = to the end
+    uint8_t mode;                      // from_base64: DETECT_B64_*
+} DetectXformArg;
 
 typedef struct DetectAppList {
     uint16_t list;                     // DETECT_LIST_APP_FIRST + buffer name index
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
+    DetectXformArg xarg[DETECT_XFORM_MAX];
     uint8_t n_xform;
+    uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
     DetectMatchList ml;
 } DetectAppList;
 
@@ -418,6 +434,7 @@ enum {
     DETECT_BYTE_F_ALIGN = 1u << 5,
     DETECT_BYTE_F_BITMASK = 1u << 6,
     DETECT_BYTE_F_RELATIVE_NEXT = 1u << 7,
+    DETECT_BYTE_F_STRING_ALL = 1u << 8, // byte_test 0,...,string: every digit from the offset
 };
 
 enum { DETECT_OP_LT = 0, DETECT_OP_GT, DETECT_OP_EQ, DETECT_OP_AND, DETECT_OP_OR,
@@ -642,9 +659,9 @@ DetectAppList *detect_sig_app_list(const Signature *s, int list);
 /* keywords/detect-kw-transform.c: data transformed by xf[0..n) into the
  * caller's scratch pair (grown as needed, freed by the caller); false when out
  * of memory. */
-bool detect_xform_apply(const uint8_t *xf, uint8_t n, const uint8_t *in, uint32_t len,
-                        uint8_t *scratch[2], uint32_t cap[2], const uint8_t **out,
-                        uint32_t *out_len);
+bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
+                        const uint8_t *in, uint32_t len, uint8_t *scratch[2], uint32_t cap[2],
+                        const uint8_t **out, uint32_t *out_len);
 /* A list of s (fixed or app), NULL when s has no such app list. */
 DetectMatchList *detect_sig_list(const Signature *s, int list);
 /* Same, creating an app list on first use; NULL when out of memory. */

@@ -59,6 +59,7 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
     if (f != NULL) {
         pthread_mutex_lock(&f->lock);
         if (f->flags & FLOW_F_PASS) {
+            detect_tx_flow_passed(f);
             pthread_mutex_unlock(&f->lock);
             return TM_OK;
         }
@@ -71,6 +72,9 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
         }
     }
     detect_packet(mt->dt, p);
+    if (f != NULL && (f->flags & FLOW_F_PASS)) {
+        detect_tx_flow_passed(f);  // passed on this packet
+    }
     if (f != NULL) {
         if (p->n_alerts > 0) {
             f->flags |= FLOW_F_ALERTED;

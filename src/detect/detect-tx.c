@@ -148,8 +148,8 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
-    if (al != NULL && al->n_xform > 0) {
-        al = NULL;  // the prefilters scan untransformed buffers: always evaluated
+    if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
+        al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
     for (uint8_t d = 0; d < 2 && rc == 0; d++) {
         if (!(s->app->dirs & (1u << d))) {
@@ -484,9 +484,19 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
         }
         const uint8_t *data = NULL;
         uint32_t len = 0;
-        bool ok = def->get(f, tx, &data, &len);
+        bool exists = def->get(f, tx, &data, &len);
+        bool ok = exists;
+        if (!exists && al->absent != DETECT_ABSENT_NONE) {
+            if (!is_final) {
+                res = EVAL_WAIT;  // may still appear
+            }
+            continue;
+        }
+        if (exists && al->absent == DETECT_ABSENT_ONLY) {
+            ok = false;
+        }
         if (ok && al->n_xform > 0) {
-            ok = detect_xform_apply(al->xform, al->n_xform, data, len, dt->tx->xbuf,
+            ok = detect_xform_apply(al->xform, al->xarg, al->n_xform, data, len, dt->tx->xbuf,
                                     dt->tx->xcap, &data, &len);
         }
         ok = ok && detect_inspect_payload(dt, s, al->list, data, len);
@@ -781,4 +791,18 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         }
     }
     return false;
+}
+
+void detect_tx_flow_passed(Flow *f)
+{
+    if (app_layer_flow_proto(f) == APP_PROTO_UNKNOWN) {
+        return;
+    }
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL) {
+            tx->flags |= APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC;
+        }
+    }
 }

@@ -159,6 +159,10 @@ struct Flow;
 uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
                          void (*emit)(const Packet *p, void *user), void *user);
 
+/* A passed flow is not inspected any more: its app-layer transactions are marked
+ * inspected so the app layer can free them. Caller holds f->lock. */
+void detect_tx_flow_passed(struct Flow *f);
+
 /* Flowbits/flowints live in flow->storage[id]; main registers the id with the
  * flow engine and hands it here at start-up (before threads start). */
 void detect_set_flow_storage_id(int id);

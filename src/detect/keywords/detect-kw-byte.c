@@ -18,6 +18,13 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
     }
     const uint8_t *p = buf + off;
     uint64_t v = 0;
+    int nbytes = b->nbytes;
+    if (b->flags & DETECT_BYTE_F_STRING_ALL) {
+        uint64_t avail = len - (uint64_t)off;
+        /* as many digits as fit in 64 bits in the base */
+        uint64_t fit = b->base == DETECT_BYTE_HEX ? 16 : (b->base == DETECT_BYTE_OCT ? 21 : 19);
+        nbytes = (int)(avail < fit ? avail : fit);
+    }
     if (!(b->flags & DETECT_BYTE_F_STRING)) {
         for (int i = 0; i < b->nbytes; i++) {
             int idx = b->endian == DETECT_BYTE_BIG ? i : b->nbytes - 1 - i;
@@ -26,7 +33,7 @@ bool detect_byte_read(const DetectByte *b, const uint8_t *buf, uint32_t len, int
     } else {
         uint32_t base = b->base == DETECT_BYTE_HEX ? 16 : (b->base == DETECT_BYTE_OCT ? 8 : 10);
         int digits = 0;
-        for (int i = 0; i < b->nbytes; i++) {
+        for (int i = 0; i < nbytes; i++) {
             int c = p[i];
             int d = c >= '0' && c <= '9' ? c - '0' : ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'
                                                          ? (c | 0x20) - 'a' + 10 : 99);
@@ -90,8 +97,14 @@ static int check_nbytes(DetectParser *dp, DetectByte *b, const char *kw)
     if (b->nbytes_var >= 0) {
         return 0;  // checked against the same bounds when read
     }
-    /* byte_jump may read nothing: a jump by post_offset from the cursor or end. */
+    /* byte_jump may read nothing: a jump by post_offset from the cursor or end.
+     * byte_test 0 with string reads the digits there, however many (Suricata
+     * parses the number in place; ET rules test http.content_len so). */
     bool zero_ok = strcmp(kw, "byte_jump") == 0;
+    if (b->nbytes == 0 && (b->flags & DETECT_BYTE_F_STRING) && strcmp(kw, "byte_test") == 0) {
+        b->flags |= DETECT_BYTE_F_STRING_ALL;
+        return 0;
+    }
     if ((b->nbytes == 0 && !zero_ok) || b->nbytes > max) {
         return detect_err(dp, "%s: nbytes must be 1-%u", kw, max);
     }

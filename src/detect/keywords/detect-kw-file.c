@@ -132,11 +132,31 @@ static void hash_free(void *ctx)
     }
 }
 
-static size_t hash_len_g;  // qsort/bsearch element size, start-up only
+static size_t sort_len;  // qsort element size: rule loading only, one thread at a time
 
 static int cmp_hash(const void *a, const void *b)
 {
-    return memcmp(a, b, hash_len_g);
+    return memcmp(a, b, sort_len);
+}
+
+/* Binary search without shared state (workers call it concurrently). */
+static bool hash_listed(const DetectFileHash *h, const uint8_t *v)
+{
+    uint32_t lo = 0;
+    uint32_t hi = h->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(h->hashes + (size_t)mid * h->len, v, h->len);
+        if (c == 0) {
+            return true;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return false;
 }
 
 static int hexv(int c)
@@ -181,7 +201,7 @@ static int load_hashes(DetectParser *dp, DetectFileHash *h, FILE *fp, const char
         memcpy(h->hashes + (size_t)h->n * h->len, buf, h->len);
         h->n++;
     }
-    hash_len_g = h->len;
+    sort_len = h->len;
     qsort(h->hashes, h->n, h->len, cmp_hash);
     return 0;
 }
@@ -237,8 +257,7 @@ static bool match_hash(DetectThread *dt, const AppFile *file, const void *ctx, b
     const uint8_t *v = h->flag == APP_FILE_F_MD5 ? file->md5
                                                  : (h->flag == APP_FILE_F_SHA1 ? file->sha1
                                                                                : file->sha256);
-    hash_len_g = h->len;
-    bool found = h->n > 0 && bsearch(v, h->hashes, h->n, h->len, cmp_hash) != NULL;
+    bool found = hash_listed(h, v);
     return h->is_negated ? !found : found;
 }
 

@@ -46,6 +46,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_filesize, &detect_kw_filestore,
     &detect_kw_url_decode, &detect_kw_to_lowercase, &detect_kw_to_uppercase,
     &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
+    &detect_kw_absent, &detect_kw_from_base64,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

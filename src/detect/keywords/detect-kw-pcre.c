@@ -138,6 +138,13 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     if (list == DETECT_LIST_PMATCH) {
         return detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_pcre, pc, DETECT_PM_PCRE);
     }
+    /* Suricata's http.response_body is its file_data buffer of responses: /Q after
+     * it stays there. */
+    if (list != dp->pm_list && dp->pm_list >= DETECT_LIST_APP_FIRST &&
+        strcmp(detect_list_name(list), "file.data") == 0 &&
+        strcmp(detect_list_name(dp->pm_list), "http.response_body") == 0) {
+        list = dp->pm_list;
+    }
     if (dp->pm_list != DETECT_LIST_PMATCH && dp->pm_list != list) {
         pcre_free_ctx(pc);
         return detect_err(dp, "pcre buffer modifier for %s while sticky buffer %s is set "

@@ -1,10 +1,10 @@
 /* Transforms of an app-layer sticky buffer: url_decode, to_lowercase,
- * to_uppercase, strip_whitespace, compress_whitespace, dotprefix. They follow
- * the sticky buffer, before its first payload keyword, and change the bytes
- * that keyword chain inspects (Suricata's semantics for these transforms).
- * Rules whose fast pattern is on a transformed buffer are evaluated without
- * prefilter. Transforms after a content of the same buffer (which Suricata
- * treats as a new buffer instance) are refused. */
+ * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64.
+ * They change the bytes the following payload keywords inspect. A transform
+ * after a keyword of the buffer starts a new instance of it (Suricata's
+ * semantics): keywords before it see the bytes untransformed, those after it the
+ * transformed ones; each instance must match. Rules whose fast pattern is on a
+ * transformed buffer are evaluated without prefilter. Also absent. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,39 @@
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
 
-static int add_xform(DetectParser *dp, uint8_t xf, const char *name)
+/* A new instance of the current buffer carrying its transforms plus xf: later
+ * keywords inspect the transformed bytes, earlier ones the bytes before. */
+static DetectAppList *new_variant(DetectParser *dp, const DetectAppList *cur)
+{
+    int base = DETECT_LIST_APP_FIRST + (cur->list - DETECT_LIST_APP_FIRST) %
+                                           DETECT_APP_VARIANT_STRIDE;
+    uint8_t n = cur->n_xform;
+    uint8_t xf[DETECT_XFORM_MAX];
+    DetectXformArg xa[DETECT_XFORM_MAX];
+    memcpy(xf, cur->xform, sizeof(xf));
+    memcpy(xa, cur->xarg, sizeof(xa));
+    for (int v = 1; base + v * DETECT_APP_VARIANT_STRIDE <= UINT16_MAX; v++) {
+        int list = base + v * DETECT_APP_VARIANT_STRIDE;
+        if (detect_sig_list(dp->s, list) != NULL) {
+            continue;
+        }
+        if (detect_sig_list_get(dp, list) == NULL) {
+            return NULL;
+        }
+        DetectAppList *al = detect_sig_app_list(dp->s, list);  // cur may have moved
+        memcpy(al->xform, xf, sizeof(xf));
+        memcpy(al->xarg, xa, sizeof(xa));
+        al->n_xform = n;
+        dp->pm_list = (uint16_t)list;
+        dp->last_list = (uint16_t)list;
+        dp->last_pm = -1;
+        return al;
+    }
+    return NULL;
+}
+
+static int add_xform_arg(DetectParser *dp, uint8_t xf, const DetectXformArg *xa,
+                         const char *name)
 {
     DetectAppList *al = dp->pm_list >= DETECT_LIST_APP_FIRST
                             ? detect_sig_app_list(dp->s, dp->pm_list)
@@ -21,16 +53,23 @@ static int add_xform(DetectParser *dp, uint8_t xf, const char *name)
     if (al == NULL) {
         return detect_err(dp, "%s needs an app-layer sticky buffer before it", name);
     }
-    if (al->ml.n > 0) {
-        snprintf(dp->err, sizeof(dp->err),
-                 "unsupported: transform %s after a keyword of the same buffer", name);
-        return VG_EUNSUPPORTED;
+    if (al->ml.n > 0 || al->absent != DETECT_ABSENT_NONE) {
+        al = new_variant(dp, al);
+        if (al == NULL) {
+            return detect_err(dp, "too many instances of one buffer");
+        }
     }
     if (al->n_xform >= DETECT_XFORM_MAX) {
         return detect_err(dp, "too many transforms on %s", detect_list_name(al->list));
     }
+    al->xarg[al->n_xform] = xa != NULL ? *xa : (DetectXformArg){ 0 };
     al->xform[al->n_xform++] = xf;
     return 0;
+}
+
+static int add_xform(DetectParser *dp, uint8_t xf, const char *name)
+{
+    return add_xform_arg(dp, xf, NULL, name);
 }
 
 #define XFORM(fn, xf, kwname)                                                                \
@@ -61,7 +100,92 @@ XFORM_KW(detect_kw_compress_whitespace, "compress_whitespace", setup_compress_wh
          "runs of white space become one space")
 XFORM_KW(detect_kw_dotprefix, "dotprefix", setup_dotprefix, "prefix the buffer with '.'")
 
+/* from_base64[: offset N, bytes N, mode rfc4648|rfc2045|strict] */
+static int setup_from_base64(DetectParser *dp, const char *arg)
+{
+    DetectXformArg xa = { .mode = DETECT_B64_RFC4648 };
+    DetectKwTokens tk = { .n = 0 };
+    if (arg != NULL && detect_kw_split(dp, arg, &tk, 3, false) != 0) {
+        return VG_EINVAL;
+    }
+    for (int i = 0; i < tk.n; i++) {
+        const char *t = tk.t[i];
+        int64_t v;
+        if (strncmp(t, "offset ", 7) == 0 && detect_parse_int(t + 7, 0, 65535, &v)) {
+            xa.offset = (uint32_t)v;
+        } else if (strncmp(t, "bytes ", 6) == 0 && detect_parse_int(t + 6, 1, 65535, &v)) {
+            xa.bytes = (uint32_t)v;
+        } else if (strcmp(t, "mode rfc4648") == 0) {
+            xa.mode = DETECT_B64_RFC4648;
+        } else if (strcmp(t, "mode rfc2045") == 0) {
+            xa.mode = DETECT_B64_RFC2045;
+        } else if (strcmp(t, "mode strict") == 0) {
+            xa.mode = DETECT_B64_STRICT;
+        } else {
+            return detect_err(dp, "bad from_base64 option '%s' (offset N, bytes N, mode M)", t);
+        }
+    }
+    return add_xform_arg(dp, DETECT_XF_FROM_BASE64, &xa, "from_base64");
+}
+
+const DetectKeyword detect_kw_from_base64 = {
+    .name = "from_base64", .desc = "transform: base64 decode ([offset N, bytes N, mode M])",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_from_base64,
+};
+
 /* ---- runtime ------------------------------------------------------------ */
+
+static int b64val(uint8_t c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    return c == '+' ? 62 : (c == '/' ? 63 : -1);
+}
+
+/* RFC 4648 stops at the first byte outside the alphabet, RFC 2045 skips such
+ * bytes, strict decodes nothing when one is there; all stop at '='. A last
+ * partial group gives the bytes it holds. */
+static uint32_t base64_decode(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                              uint8_t *out)
+{
+    if (xa->offset >= len) {
+        return 0;
+    }
+    in += xa->offset;
+    len -= xa->offset;
+    if (xa->bytes > 0 && xa->bytes < len) {
+        len = xa->bytes;
+    }
+    uint32_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (uint32_t i = 0; i < len && in[i] != '='; i++) {
+        int v = b64val(in[i]);
+        if (v < 0) {
+            if (xa->mode == DETECT_B64_RFC2045) {
+                continue;
+            }
+            if (xa->mode == DETECT_B64_STRICT) {
+                return 0;
+            }
+            break;
+        }
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return n;
+}
 
 static bool is_ws(uint8_t c)
 {
@@ -78,10 +202,13 @@ static int hexval(uint8_t c)
 }
 
 /* One transform from in to out (out holds len + 1 bytes); returns the length. */
-static uint32_t xform_one(uint8_t xf, const uint8_t *in, uint32_t len, uint8_t *out)
+static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
 {
     uint32_t n = 0;
     switch (xf) {
+    case DETECT_XF_FROM_BASE64:
+        return base64_decode(xa, in, len, out);
     case DETECT_XF_URL_DECODE:
         for (uint32_t i = 0; i < len; i++) {
             if (in[i] == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&
@@ -126,10 +253,11 @@ static uint32_t xform_one(uint8_t xf, const uint8_t *in, uint32_t len, uint8_t *
     }
 }
 
-bool detect_xform_apply(const uint8_t *xf, uint8_t n, const uint8_t *in, uint32_t len,
-                        uint8_t *scratch[2], uint32_t cap[2], const uint8_t **out,
-                        uint32_t *out_len)
+bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
+                        const uint8_t *in, uint32_t len, uint8_t *scratch[2], uint32_t cap[2],
+                        const uint8_t **out, uint32_t *out_len)
 {
+    static const DetectXformArg none = { 0 };
     if (len > UINT32_MAX - DETECT_XFORM_MAX - 1) {
         return false;
     }
@@ -144,10 +272,36 @@ bool detect_xform_apply(const uint8_t *xf, uint8_t n, const uint8_t *in, uint32_
             scratch[i % 2] = dst;
             cap[i % 2] = need;
         }
-        len = xform_one(xf[i], in, len, dst);
+        len = xform_one(xf[i], xa != NULL ? &xa[i] : &none, in, len, dst);
         in = dst;
     }
     *out = in;
     *out_len = len;
     return true;
 }
+
+/* ---- absent ------------------------------------------------------------- */
+
+/* absent[:or_else] on the current app sticky buffer. */
+static int setup_absent(DetectParser *dp, const char *arg)
+{
+    DetectAppList *al = dp->pm_list >= DETECT_LIST_APP_FIRST
+                            ? detect_sig_app_list(dp->s, dp->pm_list)
+                            : NULL;
+    if (al == NULL) {
+        return detect_err(dp, "absent needs an app-layer sticky buffer before it");
+    }
+    if (al->ml.n > 0 || al->absent != DETECT_ABSENT_NONE) {
+        return detect_err(dp, "absent must come first in its buffer");
+    }
+    if (arg != NULL && strcmp(arg, "or_else") != 0) {
+        return detect_err(dp, "bad absent argument '%s' (or_else)", arg);
+    }
+    al->absent = arg != NULL ? DETECT_ABSENT_OR_ELSE : DETECT_ABSENT_ONLY;
+    return 0;
+}
+
+const DetectKeyword detect_kw_absent = {
+    .name = "absent", .desc = "the sticky buffer does not exist ([or_else]: or its keywords hold)",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_absent,
+};

@@ -144,6 +144,21 @@ static void byte_test_operators_and_endianness(void **state)
     assert_int_equal(test_match_tcp(R("byte_test:1,=,1,0,bitmask 0xf0;"), "\x1f", 1), 1);
 }
 
+/* byte_test 0,...,string reads every digit from the offset (ET Open tests
+ * http.content_len so). */
+static void byte_test_zero_string_reads_all_digits(void **state)
+{
+    (void)state;
+    assert_int_equal(m(R("content:\"len=\"; byte_test:0,=,1234,0,relative,string,dec;"),
+                       "len=1234;"), 1);
+    assert_int_equal(m(R("content:\"len=\"; byte_test:0,=,123,0,relative,string,dec;"),
+                       "len=1234;"), 0);
+    assert_int_equal(m(R("content:\"len=\"; byte_test:0,=,0,0,relative,string,dec;"),
+                       "len=x"), 0);   // no digit: no number
+    assert_int_equal(m(R("byte_test:0,>,5,0,string,hex;"), "ff"), 1);
+    assert_int_equal(m(R("byte_test:0,=,1,0;"), "1"), -1);  // binary needs a count
+}
+
 static void byte_jump_relative_and_from_beginning(void **state)
 {
     (void)state;
@@ -259,6 +274,7 @@ int main(void)
         cmocka_unit_test(pcre_flags_and_negation),
         cmocka_unit_test(pcre_relative_starts_after_previous_match),
         cmocka_unit_test(byte_test_operators_and_endianness),
+        cmocka_unit_test(byte_test_zero_string_reads_all_digits),
         cmocka_unit_test(byte_jump_relative_and_from_beginning),
         cmocka_unit_test(byte_values_too_large_for_the_buffer_do_not_match),
         cmocka_unit_test(byte_extract_variable_feeds_later_keywords),

@@ -17,7 +17,7 @@ static void xform_expect(const uint8_t *xf, uint8_t n, const char *in, const cha
     uint32_t cap[2] = { 0, 0 };
     const uint8_t *out = NULL;
     uint32_t len = 0;
-    assert_true(detect_xform_apply(xf, n, (const uint8_t *)in, (uint32_t)strlen(in), scratch,
+    assert_true(detect_xform_apply(xf, NULL, n, (const uint8_t *)in, (uint32_t)strlen(in), scratch,
                                    cap, &out, &len));
     if (len != strlen(want) || memcmp(out, want, len) != 0) {
         fail_msg("'%s' -> '%.*s', want '%s'", in, (int)len, (const char *)out, want);
@@ -61,9 +61,93 @@ static void transform_placement(void **state)
     assert_int_not_equal(test_parse("alert http any any -> any any (url_decode; "
                                     "content:\"x\"; sid:1;)", err, sizeof(err)), 0);
     assert_non_null(strstr(err, "sticky buffer"));
-    assert_int_equal(test_parse("alert http any any -> any any (http.uri; content:\"a\"; "
-                                "url_decode; content:\"b\"; sid:1;)", err, sizeof(err)),
-                     VG_EUNSUPPORTED);
+}
+
+/* A transform after a keyword starts a second instance of the buffer. */
+static void transform_after_content_is_a_new_instance(void **state)
+{
+    (void)state;
+    DetectEngine *de = detect_engine_new_empty();
+    Signature *s = NULL;
+    char err[256];
+    assert_int_equal(detect_parse_rule(de, "alert http any any -> any any (http.uri; "
+                                           "content:\"a\"; url_decode; content:\"b\"; sid:1;)",
+                                       "t.rules", 1, &s, err, sizeof(err)), 0);
+    assert_int_equal(s->app->n_lists, 2);
+    const DetectAppList *raw = &s->app->lists[0];
+    const DetectAppList *dec = &s->app->lists[1];
+    assert_int_equal(raw->n_xform, 0);
+    assert_int_equal(raw->ml.n, 1);
+    assert_int_equal(dec->n_xform, 1);
+    assert_int_equal(dec->xform[0], DETECT_XF_URL_DECODE);
+    assert_int_equal(dec->ml.n, 1);
+    assert_string_equal(detect_list_name(dec->list), "http.uri");
+    assert_int_equal(dec->row[0], raw->row[0]);
+    detect_sig_free(s);
+    detect_engine_free(de);
+}
+
+static void from_base64_modes(void **state)
+{
+    (void)state;
+    const uint8_t xf[] = { DETECT_XF_FROM_BASE64 };
+    DetectXformArg a = { .offset = 6 };
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    static const char in[] = "/?arg=dGhpc2lzYXRlc3QK";
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)in, sizeof(in) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 12);
+    assert_memory_equal(out, "thisisatest\n", 12);
+    a.bytes = 6;
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)in, sizeof(in) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 4);
+    assert_memory_equal(out, "this", 4);
+    static const char sp[] = "/?arg=Zm 9v Ym Fy";
+    DetectXformArg m = { .offset = 6, .mode = DETECT_B64_RFC2045 };
+    assert_true(detect_xform_apply(xf, &m, 1, (const uint8_t *)sp, sizeof(sp) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 6);
+    assert_memory_equal(out, "foobar", 6);
+    m.mode = DETECT_B64_STRICT;
+    assert_true(detect_xform_apply(xf, &m, 1, (const uint8_t *)sp, sizeof(sp) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 0);
+    m.mode = DETECT_B64_RFC4648;
+    assert_true(detect_xform_apply(xf, &m, 1, (const uint8_t *)sp, sizeof(sp) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 1);  // "Zm": stops at the space
+    m.offset = 100;             // past the end: nothing
+    assert_true(detect_xform_apply(xf, &m, 1, (const uint8_t *)sp, sizeof(sp) - 1, scratch, cap,
+                                   &out, &len));
+    assert_int_equal(len, 0);
+    free(scratch[0]);
+    free(scratch[1]);
+    char err[256];
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.uri; from_base64: "
+                                    "offset x; sid:1;)", err, sizeof(err)), 0);
+}
+
+static void absent_placement(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.referer; absent; sid:1;)",
+                                err, sizeof(err)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.referer; absent:or_else; "
+                                "content:!\"x\"; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; absent; "
+                                    "content:\"x\"; sid:1;)", err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "or_else"));
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; "
+                                    "content:\"x\"; absent; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (absent; sid:1;)", err,
+                                    sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert http any any -> any any (http.referer; absent:maybe; "
+                                    "sid:1;)", err, sizeof(err)), 0);
 }
 
 int main(void)
@@ -72,6 +156,9 @@ int main(void)
         cmocka_unit_test(each_transform_output),
         cmocka_unit_test(transforms_chain_in_order),
         cmocka_unit_test(transform_placement),
+        cmocka_unit_test(absent_placement),
+        cmocka_unit_test(transform_after_content_is_a_new_instance),
+        cmocka_unit_test(from_base64_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
