@@ -115,6 +115,7 @@ typedef struct HttpFile {
     AppFileStore *store;         // being written to the file store
     bool store_failed;           // asked for too late (data gone) or I/O error
     const HttpBuf *window;       // the body buffer holding this file's data (NULL: none)
+    char magic_buf[128];         // AppFile.magic points here
 } HttpFile;
 
 typedef struct HttpTx {
@@ -202,6 +203,7 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated);
 /* len bytes of the body of dir are missing: the file (if any) has a gap, closes truncated. */
 void http_file_gap(AppFlow *af, HttpTx *ht, uint8_t dir, uint32_t len);
 void http_files_free(HttpTx *ht);
+void http_files_deinit(void);    // the libmagic handle
 const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
 
 bool http_buf_append(AppFlow *af, HttpBuf *b, const uint8_t *data, uint32_t len, uint64_t cap);
