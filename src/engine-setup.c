@@ -440,4 +440,5 @@ void engine_teardown(Engine *e)
     g_n_retired = 0;
     packet_pool_free(e->pool);
     e->pool = NULL;
+    app_layer_deinit();    // after the flows: parser configs, libmagic, the file store
 }

@@ -210,6 +210,12 @@ static void free_finished(AppFlow *af)
 
 void app_flow_packet_publish(AppFlow *af)
 {
+    if (af->row != NULL && app_tls_counters != NULL) {
+        AppProtoCfg *pc = app_proto_cfg(af->row->proto);
+        uint64_t now = atomic_load_explicit(&pc->memuse, memory_order_relaxed);
+        counters_set(app_tls_counters, pc->c_memuse, now);
+        counters_max(app_tls_counters, pc->c_memuse_peak, now);
+    }
     uint32_t keep = 0;
     for (uint32_t i = 0; i < af->n_txs; i++) {
         AppTx *tx = af->txs[i];
@@ -408,7 +414,8 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
         return;
     }
     uint8_t first = row->first_dir;
-    if (af->held_len[first] == 0 && af->seen[first] == 0 && af->held_len[1 - first] > 0 &&
+    if (!row->any_first_dir && af->held_len[first] == 0 && af->seen[first] == 0 &&
+        af->held_len[1 - first] > 0 &&
         af->f->key.proto == 6) {
         app_flow_event(af, APP_EV_WRONG_DIRECTION_FIRST_DATA);
     }

@@ -41,6 +41,7 @@ typedef struct AppParserDesc {
     AppProto proto;
     uint8_t ipproto;             // 6 (TCP) or 17 (UDP); 0: both
     uint8_t first_dir;           // APP_DIR_* that normally speaks first
+    bool any_first_dir;          // either side may speak first (no wrong-direction event)
     const char *default_ports;   // detection-ports default ("80,8080")
     const AppPattern *patterns;
     uint32_t n_patterns;
@@ -104,6 +105,8 @@ typedef struct AppProtoCfg {
     CounterId c_memcap;
     CounterId c_errors;
     CounterId c_gaps;
+    CounterId c_memuse;          // memuse when a packet of a flow of it was last handled
+    CounterId c_memuse_peak;
 } AppProtoCfg;
 
 AppProtoCfg *app_proto_cfg(AppProto p);

@@ -5,10 +5,14 @@
 extern const AppParserDesc app_parser_http;
 extern const AppParserDesc app_parser_dns;
 extern const AppParserDesc app_parser_tls;
+extern const AppParserDesc app_parser_ssh;
+extern const AppParserDesc app_parser_quic;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
     &app_parser_dns,
     &app_parser_tls,
+    &app_parser_ssh,
+    &app_parser_quic,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -379,6 +379,11 @@ static int config_proto(const struct Conf *conf, const AppParserDesc *row)
     pc->c_errors = counters_register(name, COUNTER_SUM);
     snprintf(name, sizeof(name), "app_layer.error.%s.gap", row->name);
     pc->c_gaps = counters_register(name, COUNTER_SUM);
+    /* bytes charged to the protocol now (as Suricata's http.memuse) and at most */
+    snprintf(name, sizeof(name), "%s.memuse", row->name);
+    pc->c_memuse = counters_register(name, COUNTER_MAX);
+    snprintf(name, sizeof(name), "app_layer.memuse_peak.%s", row->name);
+    pc->c_memuse_peak = counters_register(name, COUNTER_MAX);
     return row->config != NULL ? row->config(conf) : 0;
 }
 

@@ -26,6 +26,8 @@ enum {
     APP_PROTO_HTTP1 = 1,
     APP_PROTO_DNS = 2,
     APP_PROTO_TLS = 3,
+    APP_PROTO_SSH = 4,
+    APP_PROTO_QUIC = 5,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -103,6 +105,11 @@ typedef struct AppBufferDef {
      * instance matches all of the rule's keywords for that buffer. */
     bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
                       uint32_t *len);
+    /* Growing buffers handed out as inspection windows (HTTP bodies, as Suricata's
+     * request/response-body-inspect-window and minimal-inspect-size): each call gives the
+     * part to inspect now, which already holds the overlap with what came before (its
+     * start moves); scan all of it. */
+    bool is_windowed;
 } AppBufferDef;
 int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
 /* The row of id; a name can have one row per protocol/direction: use

@@ -177,6 +177,8 @@ static const ConfOption vigil_keys[] = {
         "answers as detailed records and/or grouped by type"),
     OPT("outputs.*.eve-log.types.*.dns.types", CONF_OPT_LIST, NULL, 0, 0,
         "only these rrtypes (a, aaaa, cname, ...)"),
+    OPT("outputs.*.eve-log.types.*.ssh|quic.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "ssh / quic records (one per flow / per Initial packet)"),
     OPT("outputs.*.eve-log.types.*.tls.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "tls records (one per TLS session)"),
     OPT("outputs.*.eve-log.types.*.tls.extended", CONF_OPT_BOOL, "yes", 0, 0,

@@ -689,6 +689,12 @@ bool detect_app_buffer_inspect(struct DetectThread *dt, const Signature *s,
                                const DetectAppList *al, const struct AppBufferDef *def,
                                const struct Flow *f, const struct AppTx *tx, uint8_t *xbuf[2],
                                uint32_t xcap[2]);
+/* One already fetched buffer (a single buffer, or a multi-buffer's first instance)
+ * through the list's transforms and keywords. Windowed getters must not be called twice
+ * per inspection: the caller passes what its one call returned. */
+bool detect_app_data_inspect(struct DetectThread *dt, const Signature *s, const DetectAppList *al,
+                             const uint8_t *data, uint32_t len, uint8_t *xbuf[2],
+                             uint32_t xcap[2]);
 void detect_app_buffer_scan(const DetectPrefilter *pf, void *scratch,
                             const struct AppBufferDef *def,
                             const struct Flow *f, const struct AppTx *tx,

@@ -22,6 +22,12 @@ static bool inspect_one(DetectThread *dt, const Signature *s, const DetectAppLis
     return detect_inspect_payload(dt, s, al->list, data, len);
 }
 
+bool detect_app_data_inspect(DetectThread *dt, const Signature *s, const DetectAppList *al,
+                             const uint8_t *data, uint32_t len, uint8_t *xbuf[2], uint32_t xcap[2])
+{
+    return inspect_one(dt, s, al, data, len, xbuf, xcap);
+}
+
 bool detect_app_buffer_inspect(DetectThread *dt, const Signature *s, const DetectAppList *al,
                                const AppBufferDef *def, const Flow *f, const AppTx *tx,
                                uint8_t *xbuf[2], uint32_t xcap[2])

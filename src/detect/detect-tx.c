@@ -436,6 +436,11 @@ static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, App
             continue;
         }
         uint32_t from = st->scanned_len[row];
+        if (def->is_windowed) {
+            /* a window holds its own overlap and its start moves: scan it whole */
+            from = 0;
+            st->scanned_len[row] = 0;
+        }
         if (len > from || (from == 0 && len > 0)) {
             from = from > te->row_overlap[row] ? from - te->row_overlap[row] : 0;
             if (from > len) {
@@ -443,7 +448,7 @@ static void prefilter_rows(DetectThread *dt, const Flow *f, const AppTx *tx, App
             }
             detect_prefilter_scan(te->row_pf[row], dt->pf_scratch, data + from, len - from,
                                   on_hit, &h);
-            st->scanned_len[row] = len;
+            st->scanned_len[row] = def->is_windowed ? 0 : len;
         }
         st->scanned_final[row] = is_final;
         cand_merge(st, tt);
@@ -499,7 +504,10 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
             continue;
         }
         bool ok = exists && al->absent != DETECT_ABSENT_ONLY &&
-                  detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf, dt->tx->xcap);
+                  (def->get_multi == NULL
+                       ? detect_app_data_inspect(dt, s, al, data, len, dt->tx->xbuf, dt->tx->xcap)
+                       : detect_app_buffer_inspect(dt, s, al, def, f, tx, dt->tx->xbuf,
+                                                   dt->tx->xcap));
         if (dt->recursion_hit) {
             counters_incr(dt->counters, dt->c_recursion);
         }

@@ -160,6 +160,12 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx != NULL && tx->proto == APP_PROTO_TLS && lg->tls) {
             output_eve_tls_log(lg, f, tx);
         }
+        if (tx != NULL && tx->proto == APP_PROTO_SSH && lg->ssh) {
+            output_eve_ssh_log(lg, f, tx);
+        }
+        if (tx != NULL && tx->proto == APP_PROTO_QUIC && lg->quic) {
+            output_eve_quic_log(lg, f, tx);
+        }
         if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
             continue;
         }
@@ -178,8 +184,11 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     }
 }
 
-void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls)
+void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, bool ssh,
+                                    bool quic)
 {
+    app_layer_set_proto_logged(APP_PROTO_SSH, OUTPUT_TX_LOGGER_SSH, ssh);
+    app_layer_set_proto_logged(APP_PROTO_QUIC, OUTPUT_TX_LOGGER_QUIC, quic);
     app_layer_set_proto_logged(APP_PROTO_TLS, OUTPUT_TX_LOGGER_TLS, tls);
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);

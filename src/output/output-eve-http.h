@@ -16,7 +16,8 @@ struct AppTx;
 
 /* Bits of AppTx.logged. */
 enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
-       OUTPUT_TX_LOGGER_DNS = 1u << 2, OUTPUT_TX_LOGGER_TLS = 1u << 3 };
+       OUTPUT_TX_LOGGER_DNS = 1u << 2, OUTPUT_TX_LOGGER_TLS = 1u << 3,
+       OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
@@ -24,6 +25,8 @@ typedef struct OutputTxLog {
     bool files;                  // fileinfo records enabled
     bool dns;                    // dns records enabled
     bool tls;                    // tls records enabled
+    bool ssh;                    // ssh records enabled
+    bool quic;                   // quic records enabled
     int64_t sec;                 // record timestamp
     uint64_t pcap_cnt;           // packet writing the records (0: flow end)
     const char *pkt_src;         // that packet's pkt_src (NULL: flow end)
@@ -35,11 +38,15 @@ typedef struct OutputTxLog {
 /* Write the records of f's txs that became ready and mark them logged. */
 void output_eve_tx_log(const OutputTxLog *lg, Flow *f);
 /* Tell the app layer which tx loggers must log a tx before it is freed (start-up). */
-void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls);
+void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, bool ssh,
+                                    bool quic);
 /* output-eve-dns.c: the dns record(s) of tx, once. */
 void output_eve_dns_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* output-eve-tls.c: the tls record of tx once its handshake is over (or the flow ended). */
 void output_eve_tls_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+/* output-eve-ssh.c / output-eve-quic.c: the record of tx, once. */
+void output_eve_ssh_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+void output_eve_quic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id and the protocol object of the alert's tx, and app_proto.

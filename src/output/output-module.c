@@ -100,6 +100,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->dns = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "tls") == 0) {
             oc->tls = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "ssh") == 0) {
+            oc->ssh = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "quic") == 0) {
+            oc->quic = opt_bool(opts, "enabled", true);
         }
     }
 }
@@ -145,7 +149,7 @@ static int open_defaults(OutputCtx *oc)
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
-    oc->http = oc->files = oc->dns = oc->tls = true;
+    oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
@@ -241,7 +245,8 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         return NULL;
     }
     output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files,
-                                   oc->eve != NULL && oc->dns, oc->eve != NULL && oc->tls);
+                                   oc->eve != NULL && oc->dns, oc->eve != NULL && oc->tls,
+                                   oc->eve != NULL && oc->ssh, oc->eve != NULL && oc->quic);
     return oc;
 }
 
@@ -291,11 +296,11 @@ static void write_flow_jb(JsonBuf *jb, void *user)
  * oc->flow_lock. */
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
-    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls)) {
+    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic)) {
         return;
     }
     app_layer_flow_end(f);
-    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls,
+    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
     output_eve_tx_log(&lg, f);
@@ -508,7 +513,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
 {
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
-    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls,
+    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
                                                                  : decode_pkt_src_name(p),
@@ -574,7 +579,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
     }
-    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls)) {
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic)) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

@@ -44,6 +44,8 @@ typedef struct OutputCtx {
     bool files;                      // fileinfo records
     bool dns;                        // dns records
     bool tls;                        // tls records
+    bool ssh;                        // ssh records
+    bool quic;                       // quic records
     bool is_inline;                  // alert.action "blocked" for drop/reject
     OutputTextFile *fast;            // fast.log, NULL when disabled
     OutputTextFile *stats_log;       // stats.log, NULL when disabled

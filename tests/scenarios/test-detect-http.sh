@@ -30,7 +30,9 @@ PY
 
 run "$WORK/single"
 got=$(alerts "$WORK/single/eve.json")
-want="7:- 1:0 2:0 6:0 10:0 11:0 12:0 15:0 6:1 9:1 11:1 14:1 15:1 16:1 5:0 13:0 4:0 3:1"
+# The response body is inspected once complete (it stays under
+# response-body-minimal-inspect-size), so sid 5 comes with sid 4, as in Suricata.
+want="7:- 1:0 2:0 6:0 10:0 11:0 12:0 15:0 6:1 9:1 11:1 14:1 15:1 16:1 13:0 4:0 5:0 3:1"
 [ "$got" = "$want" ] || fail "alerts: got '$got', want '$want'"
 
 # Alerts of a transaction carry its http object.

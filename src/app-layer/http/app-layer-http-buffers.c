@@ -264,14 +264,7 @@ static bool build_headers(const Flow *f, const AppTx *tx, uint8_t dir, int kind,
     static bool get_body_##dirname(const Flow *f, const AppTx *tx, const uint8_t **d,          \
                                    uint32_t *l)                                                \
     {                                                                                          \
-        (void)f;                                                                               \
-        const HttpTx *ht = htx(tx);                                                            \
-        if (ht->body[dir].len == 0) {                                                          \
-            return false;                                                                      \
-        }                                                                                      \
-        *d = ht->body[dir].data;                                                               \
-        *l = ht->body[dir].len;                                                                \
-        return true;                                                                           \
+        return http_body_window(f, tx, dir, d, l);                                             \
     }
 HDR_GETTERS(ts, APP_DIR_TOSERVER)
 HDR_GETTERS(tc, APP_DIR_TOCLIENT)
@@ -366,7 +359,7 @@ static bool get_file_data_tc(const Flow *f, const AppTx *tx, const uint8_t **d, 
 #define TC APP_DIR_TOCLIENT
 #define B(n, d, prog, grow, fn)                                                                \
     {.name = n, .proto = APP_PROTO_HTTP1, .dir = d, .progress = prog, .is_growing = grow,    \
-     .get = fn}
+     .get = fn, .is_windowed = grow}
 const AppBufferDef http_buffers[HTTP_N_BUFFERS] = {
     B("http.uri", TS, HTTP_PROG_LINE, false, http_get_uri),
     B("http.uri.raw", TS, HTTP_PROG_LINE, false, get_uri_raw),

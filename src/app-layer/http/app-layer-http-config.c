@@ -354,6 +354,7 @@ int http_config(const struct Conf *conf)
 
 void http_config_deinit(void)
 {
+    http_files_deinit();
     for (uint32_t i = 0; i < g_n_cfgs; i++) {
         htp_config_destroy(g_cfgs[i].htp);
     }

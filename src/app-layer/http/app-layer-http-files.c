@@ -5,14 +5,19 @@
 #include "app-layer/http/app-layer-http.h"
 
 #include <magic.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static _Atomic uint32_t g_need;          // APP_FILE_F_* asked for (start-up)
-static _Thread_local magic_t t_magic;    // per-thread libmagic handle
-static _Thread_local bool t_magic_failed;
+/* One libmagic handle for all threads (a handle is not thread safe: the lock serialises
+ * the calls, once per file), closed by app_layer_deinit. */
+static pthread_mutex_t g_magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t g_magic;
+static bool g_magic_failed;
 
 void app_layer_files_need(uint32_t flags)
 {
@@ -68,19 +73,41 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
     }
 }
 
-static const char *magic_of(const uint8_t *data, uint32_t len)
+/* The type of data; the text lives in the tx's file (copied). */
+static const char *magic_of(const uint8_t *data, uint32_t len, char *out, size_t cap)
 {
-    if (t_magic == NULL && !t_magic_failed) {
-        t_magic = magic_open(MAGIC_NONE);
-        if (t_magic == NULL || magic_load(t_magic, NULL) != 0) {
-            t_magic_failed = true;
-            if (t_magic != NULL) {
-                magic_close(t_magic);
-                t_magic = NULL;
+    const char *m = NULL;
+    pthread_mutex_lock(&g_magic_lock);
+    if (g_magic == NULL && !g_magic_failed) {
+        g_magic = magic_open(MAGIC_NONE);
+        if (g_magic == NULL || magic_load(g_magic, NULL) != 0) {
+            g_magic_failed = true;
+            if (g_magic != NULL) {
+                magic_close(g_magic);
+                g_magic = NULL;
             }
         }
     }
-    return t_magic != NULL ? magic_buffer(t_magic, data, len) : NULL;
+    if (g_magic != NULL) {
+        m = magic_buffer(g_magic, data, len);
+        if (m != NULL) {
+            snprintf(out, cap, "%s", m);
+            m = out;
+        }
+    }
+    pthread_mutex_unlock(&g_magic_lock);
+    return m;
+}
+
+void http_files_deinit(void)
+{
+    pthread_mutex_lock(&g_magic_lock);
+    if (g_magic != NULL) {
+        magic_close(g_magic);
+        g_magic = NULL;
+    }
+    g_magic_failed = false;
+    pthread_mutex_unlock(&g_magic_lock);
 }
 
 static HttpFile *file_new(AppFlow *af, const uint8_t *name, uint32_t name_len, uint8_t dir)
@@ -344,7 +371,9 @@ static void multipart_files(AppFlow *af, HttpTx *ht)
                 hf->f.data_len = (uint32_t)(data_end - data);
                 file_close(hf, next != NULL && !ht->body_truncated[0] ? APP_FILE_CLOSED
                                                                       : APP_FILE_TRUNCATED);
-                hf->f.magic = hf->f.data_len ? magic_of(hf->f.data, hf->f.data_len) : NULL;
+                hf->f.magic = hf->f.data_len ? magic_of(hf->f.data, hf->f.data_len, hf->magic_buf,
+                                                        sizeof(hf->magic_buf))
+                                             : NULL;
                 if (hf->f.magic != NULL) {
                     hf->f.flags |= APP_FILE_F_MAGIC;
                 }
@@ -373,11 +402,34 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
     file_close(hf, truncated || gap ? APP_FILE_TRUNCATED : APP_FILE_CLOSED);
     hf->f.data = ht->body[dir].data;
     hf->f.data_len = ht->body[dir].len;
-    if (hf->f.data_len > 0) {
-        hf->f.magic = magic_of(hf->f.data, hf->f.data_len);
+    hf->f.data_offset = ht->body_base[dir];
+    if (hf->f.data_len > 0 && !(hf->f.flags & APP_FILE_F_MAGIC) && ht->body_base[dir] == 0) {
+        hf->f.magic =
+            magic_of(hf->f.data, hf->f.data_len, hf->magic_buf, sizeof(hf->magic_buf));
         if (hf->f.magic != NULL) {
             hf->f.flags |= APP_FILE_F_MAGIC;
         }
+    }
+}
+
+bool http_body_keep_all(const HttpTx *ht, uint8_t dir)
+{
+    /* stored files need their start (the store may be asked for later); multipart parts
+     * are cut from the whole request body at its end */
+    return app_filestore_enabled() || (dir == APP_DIR_TOSERVER && is_multipart(ht));
+}
+
+void http_file_before_prune(HttpTx *ht, uint8_t dir)
+{
+    HttpFile *hf = ht->files[dir];
+    if (hf == NULL || (hf->f.flags & APP_FILE_F_MAGIC) || ht->body[dir].len == 0 ||
+        ht->body_base[dir] != 0) {
+        return;
+    }
+    hf->f.magic = magic_of(ht->body[dir].data, ht->body[dir].len, hf->magic_buf,
+                          sizeof(hf->magic_buf));
+    if (hf->f.magic != NULL) {
+        hf->f.flags |= APP_FILE_F_MAGIC;
     }
 }
 
@@ -411,6 +463,7 @@ const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx)
     if (hf->f.state == APP_FILE_OPEN) {
         hf->f.data = ht->body[dir].data;
         hf->f.data_len = ht->body[dir].len;
+        hf->f.data_offset = ht->body_base[dir];
     }
     return &hf->f;
 }

@@ -108,6 +108,95 @@ void http_buf_free(AppFlow *af, HttpBuf *b)
     b->len = b->cap = 0;
 }
 
+/* ---- body inspection windows ---- */
+
+/* Bytes freed at once at least (pruning moves the kept tail to the front). */
+#define HTTP_PRUNE_MIN (32u * 1024u)
+
+static void body_prune(AppFlow *af, HttpTx *ht, uint8_t dir, uint64_t keep_from)
+{
+    HttpBuf *b = &ht->body[dir];
+    if (keep_from <= ht->body_base[dir] || http_body_keep_all(ht, dir)) {
+        return;
+    }
+    uint64_t n = keep_from - ht->body_base[dir];
+    if (n < HTTP_PRUNE_MIN || n > b->len) {
+        return;
+    }
+    http_file_before_prune(ht, dir);
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= (uint32_t)n;
+    ht->body_base[dir] += n;
+    /* give memory back once the buffer is mostly empty */
+    if (b->cap > 4 * HTTP_PRUNE_MIN && b->len < b->cap / 4) {
+        uint32_t ncap = b->cap / 2;
+        uint8_t *nd = realloc(b->data, ncap);
+        if (nd != NULL) {
+            if (af != NULL) {
+                app_mem_release(af, b->cap - ncap);
+            }
+            b->data = nd;
+            b->cap = ncap;
+        }
+    }
+}
+
+/* As Suricata inspects bodies: nothing until minimal-inspect-size bytes are there (or the
+ * body ended, or reached its limit); the first window is the body from its start; later
+ * ones give the new bytes plus some of what came before, so that a match across the seam
+ * is found: inspect-window bytes in all when little is new, else a quarter window. What
+ * comes before any later window's start is pruned (unless files must be kept whole). */
+bool http_body_window(const Flow *f, const AppTx *tx, uint8_t dir, const uint8_t **d,
+                      uint32_t *l)
+{
+    HttpTx *ht = (HttpTx *)(uintptr_t)tx;
+    HttpBuf *b = &ht->body[dir];
+    uint64_t base = ht->body_base[dir];
+    uint64_t end = base + b->len;
+    if (b->len == 0 && end == 0) {
+        return false;
+    }
+    if (!ht->win_given[dir] || end != ht->insp_end[dir]) {
+        const HttpCfg *cfg = http_cfg_for(f);
+        uint64_t min = cfg == NULL ? 0 : dir == 0 ? cfg->request_inspect_min
+                                                  : cfg->response_inspect_min;
+        uint64_t win = cfg == NULL ? 0 : dir == 0 ? cfg->request_inspect_window
+                                                  : cfg->response_inspect_window;
+        uint32_t forced = dir == 0 ? APP_TX_F_FORCE_DONE_TS : APP_TX_F_FORCE_DONE_TC;
+        bool ended = tx->progress[dir] >= HTTP_PROG_COMPLETE || (tx->flags & forced) ||
+                     ht->body_truncated[dir];
+        if (!ended && end < min) {
+            return false;
+        }
+        uint64_t off = 0;
+        uint64_t prev = ht->win_given[dir] ? ht->insp_end[dir] : 0;
+        if (prev > min) {
+            uint64_t fresh = end - prev;
+            if (fresh < win) {
+                off = prev > win - fresh ? prev - (win - fresh) : 0;
+            } else {
+                off = prev - win / 4;
+            }
+        }
+        ht->win_off[dir] = off;
+        ht->insp_end[dir] = end;
+        ht->win_given[dir] = true;
+        /* the next window starts at least inspect-window bytes before this end */
+        if (end > win + HTTP_PRUNE_MIN) {
+            uint64_t next_min = end - win;
+            body_prune(app_flow_get(f), ht, dir, next_min < off ? next_min : off);
+            base = ht->body_base[dir];
+        }
+    }
+    uint64_t off = ht->win_off[dir] > base ? ht->win_off[dir] : base;
+    if (end <= off) {
+        return false;
+    }
+    *d = b->data + (off - base);
+    *l = (uint32_t)(end - off);
+    return true;
+}
+
 /* ---- callbacks ---- */
 
 static HttpState *state_of(htp_connp_t *connp)
@@ -214,7 +303,13 @@ static void body_data(htp_tx_data_t *d, uint8_t dir)
         return;
     }
     ht->body_seen[dir] += d->len;
-    uint64_t cap = dir == 0 ? hs->cfg->request_body_limit : hs->cfg->response_body_limit;
+    /* the limit counts the whole body, pruned bytes included */
+    uint64_t limit = dir == 0 ? hs->cfg->request_body_limit : hs->cfg->response_body_limit;
+    uint64_t held = ht->body_base[dir] + ht->body[dir].len;
+    uint64_t cap = limit == 0 ? 0 : ht->body[dir].len + (limit > held ? limit - held : 0);
+    if (!ht->body_truncated[dir] && limit != 0 && held >= limit) {
+        ht->body_truncated[dir] = true;
+    }
     if (!ht->body_truncated[dir] &&
         !http_buf_append(hs->af, &ht->body[dir], d->data, (uint32_t)d->len, cap)) {
         ht->body_truncated[dir] = true;

@@ -115,12 +115,17 @@ typedef struct HttpFile {
     AppFileStore *store;         // being written to the file store
     bool store_failed;           // asked for too late (data gone) or I/O error
     const HttpBuf *window;       // the body buffer holding this file's data (NULL: none)
+    char magic_buf[128];         // AppFile.magic points here
 } HttpFile;
 
 typedef struct HttpTx {
     AppTx tx;                    // first
     htp_tx_t *htp;               // NULL once libhtp let go of it
     HttpBuf body[2];             // request / response body (dechunked, decompressed), capped
+    uint64_t body_base[2];       // body offset of body[d].data[0] (bytes pruned before it)
+    uint64_t insp_end[2];        // body offset up to which a window was handed to detection
+    uint64_t win_off[2];         // start of that window
+    bool win_given[2];
     uint64_t body_seen[2];       // body bytes seen (beyond the cap too)
     bool body_truncated[2];
     HttpBuf raw_hdr[2];          // header block as received
@@ -198,9 +203,18 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated);
 /* len bytes of the body of dir are missing: the file (if any) has a gap, closes truncated. */
 void http_file_gap(AppFlow *af, HttpTx *ht, uint8_t dir, uint32_t len);
 void http_files_free(HttpTx *ht);
+void http_files_deinit(void);    // the libmagic handle
 const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
 
 bool http_buf_append(AppFlow *af, HttpBuf *b, const uint8_t *data, uint32_t len, uint64_t cap);
+/* The body window detection inspects now (NULL-free false: none yet, deferred until
+ * minimal-inspect-size or the end of the body); may prune what no window needs again. */
+bool http_body_window(const Flow *f, const AppTx *tx, uint8_t dir, const uint8_t **d,
+                      uint32_t *l);
+/* Body bytes of dir that the tx still holds must stay whole (files to store, multipart). */
+bool http_body_keep_all(const HttpTx *ht, uint8_t dir);
+/* The file of a body learns its type before the body start is pruned. */
+void http_file_before_prune(HttpTx *ht, uint8_t dir);
 void http_buf_free(AppFlow *af, HttpBuf *b);
 
 #endif

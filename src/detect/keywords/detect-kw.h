@@ -98,4 +98,8 @@ extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_
 extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp_hdr,
     detect_kw_udp_hdr, detect_kw_icmpv4_hdr, detect_kw_icmpv6_hdr;
 
+extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwareversion,
+    detect_kw_ssh_proto_legacy, detect_kw_ssh_software_legacy, detect_kw_ssh_hassh,
+    detect_kw_ssh_hassh_string, detect_kw_ssh_hassh_server, detect_kw_ssh_hassh_server_string;
+
 #endif

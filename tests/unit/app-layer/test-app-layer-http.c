@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/http/app-layer-http.h"
+#include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "util/util-error.h"
@@ -131,8 +133,8 @@ static void pipelined_requests_make_one_tx_each(void **state)
 static void junk_both_ways_fails_detection(void **state)
 {
     Fx *fx = *state;
-    feed(fx, 0, "SSH-2.0-OpenSSH_9.6\r\n");
-    feed(fx, 1, "SSH-2.0-OpenSSH_9.2\r\n");
+    feed(fx, 0, "XYZZY-2.0-nothing-we-know\r\n");
+    feed(fx, 1, "XYZZY-2.0-nor-this\r\n");
     assert_int_equal(fx->f.app_proto, APP_PROTO_FAILED);
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
 }
@@ -304,6 +306,80 @@ static void connect_target_host_is_the_host(void **state)
     buf_is(fx, "http.host", 0, "abc.example");
 }
 
+static bool body_window(Fx *fx, uint8_t dir, const uint8_t **d, uint32_t *l)
+{
+    const char *name = dir == 0 ? "http.request_body" : "http.response_body";
+    int id = app_layer_buffer_find_for(name, APP_PROTO_HTTP1, dir);
+    return app_layer_buffer_def(id)->get(&fx->f, app_layer_tx_at(&fx->f, 0), d, l);
+}
+
+/* Suricata's windows with the default config: nothing before 40 KiB of response body,
+ * then the body from its start; after that the new bytes plus a quarter window back. */
+static void response_body_is_inspected_in_windows(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 90000\r\n\r\n");
+    static uint8_t chunk[30000];
+    memset(chunk, 'a', sizeof(chunk));
+    const uint8_t *d;
+    uint32_t l;
+    app_flow_data(fx->af, 1, chunk, sizeof(chunk));
+    assert_false(body_window(fx, 1, &d, &l));        // under response-body-minimal-inspect-size
+    app_flow_data(fx->af, 1, chunk, sizeof(chunk));
+    assert_true(body_window(fx, 1, &d, &l));
+    assert_int_equal(l, 60000);                      // all of it, the first time
+    assert_true(body_window(fx, 1, &d, &l));
+    assert_int_equal(l, 60000);                      // the same window until new data
+    app_flow_data(fx->af, 1, chunk, sizeof(chunk));  // complete
+    assert_true(body_window(fx, 1, &d, &l));
+    assert_int_equal(l, 30000 + 16384 / 4);          // new bytes and a quarter window back
+}
+
+/* A body of several MB with no body limit: what detection saw is pruned, the memory
+ * charged stays near the window, not the body. */
+static void long_body_memory_stays_bounded(void **state)
+{
+    (void)state;
+    Fx fx2 = {0};
+    Conf *c = conf_new();
+    assert_non_null(c);
+    assert_int_equal(conf_load_string(c, "libhtp:\n  default-config:\n"
+                                         "    response-body-limit: 0\n", "t.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    fx2.f.key.proto = 6;
+    fx2.f.key.src.family = fx2.f.key.dst.family = 4;
+    fx2.f.key.sp = 40001;
+    fx2.f.key.dp = 80;
+    fx2.af = app_flow_get_or_new(&fx2.f);
+    assert_non_null(fx2.af);
+    feed(&fx2, 0, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(&fx2, 1, "HTTP/1.1 200 OK\r\nContent-Length: 8000000\r\n\r\n");
+    static uint8_t chunk[8000];
+    uint64_t peak = 0;
+    uint64_t seen = 0;
+    for (int i = 0; i < 1000; i++) {
+        memset(chunk, 'a' + i % 26, sizeof(chunk));
+        app_flow_data(fx2.af, 1, chunk, sizeof(chunk));
+        const uint8_t *d;
+        uint32_t l;
+        if (body_window(&fx2, 1, &d, &l)) {
+            assert_true(l <= 16384 + sizeof(chunk) + 40 * 1024);
+            assert_int_equal(d[l - 1], 'a' + i % 26);   // ends with the newest byte
+            seen++;
+        }
+        peak = fx2.af->memuse > peak ? fx2.af->memuse : peak;
+    }
+    assert_true(seen > 900);
+    const HttpTx *ht = (const HttpTx *)app_layer_tx_at(&fx2.f, 0);
+    assert_int_equal(ht->body_base[1] + ht->body[1].len, 8000000);
+    assert_true(peak < 512 * 1024);                  // not the 8 MB body
+    app_flow_free(fx2.af);
+    conf_free(c);
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -349,6 +425,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(connect_target_that_is_no_host_gives_no_host, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(connect_target_host_is_the_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(response_body_is_inspected_in_windows, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_body_memory_stays_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
