@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "decode/decode.h"
 #include "defrag/defrag.h"
 #include "detect/detect.h"
 #include "flow/flow-module.h"
@@ -102,6 +103,12 @@ int engine_setup(Engine *e)
     if (e->opts.test_config) {
         return 0;
     }
+    /* Every counter a thread may look up exists before any thread starts:
+     * the stream stage of a worker resolves the decoder's event counters
+     * when it starts, possibly before the reader's decode stage would have
+     * registered them (its stream events were then counted nowhere). */
+    decode_register_counters();
+    defrag_register_counters();
     e->flow_table = flow_table_new(&fc);
     e->pool = packet_pool_new((uint32_t)n_pkts);
     if (e->flow_table == NULL || e->pool == NULL) {
@@ -174,13 +181,15 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
 {
     (void)user;
     if (is_final) {
-        flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, engine_flow_end, e);
+        /* Flows whose timeout passed by the last packet end as timeouts,
+         * the rest as shutdown: the same flows in every run. */
+        flow_table_end_all_at(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
         return;
     }
     if (e->opts.pcap_path != NULL) {
-        /* Offline the reader runs timeouts in packet time (on_new_second);
-         * passes here, at wall-clock moments, would make flow records depend
-         * on how fast the machine is. */
+        /* Offline each flow thread runs its timeouts in packet time
+         * (flow-module.c); passes here, at wall-clock moments, would make
+         * flow records depend on how fast the machine is. */
         return;
     }
     flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
@@ -208,21 +217,10 @@ static void stats_if_due(Engine *e, int64_t now, bool is_final)
     }
 }
 
-/* Packet time entered a new second: a slice of flow timeouts, stats if due.
- * Packets that find their flow expired end it themselves (flow_lookup_or_create),
- * so the manager here only reclaims idle flows; on sparse captures (days of
- * packet time, few packets a second) a slice per second would cost more than
- * the traffic, so a slice also waits for FLOW_MGR_MIN_PKTS new packets. */
-#define FLOW_MGR_MIN_PKTS 512
-
+/* Packet time entered a new second: periodic stats if due. Flow timeouts
+ * run in the flow threads (flow-module.c), at their own packets' clock. */
 static void on_new_second(Engine *e, int64_t sec)
 {
-    static uint64_t last_pass_pkts; // acquire thread only
-    if (e->offline_pkts - last_pass_pkts >= FLOW_MGR_MIN_PKTS ||
-        flow_table_is_emergency(e->flow_table)) {
-        last_pass_pkts = e->offline_pkts;
-        flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
-    }
     stats_if_due(e, sec, false);
 }
 

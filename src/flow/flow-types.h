@@ -39,6 +39,8 @@ enum {
     FLOW_F_ICMP_RESP = 1u << 9,      // icmp_resp_type/code are set
     FLOW_F_STATE_EXTERNAL = 1u << 8, // flow_set_state() was used: the flow engine stops
                                      // moving the state by itself
+    FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one thread (an
+                                     // outer tunnel flow): no thread's pass may end it
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's

@@ -118,6 +118,22 @@ void flow_set_state(Flow *f, FlowState state);
  * has fallen enough. Returns the number of flows ended. One caller at a time
  * (serialised internally). */
 uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
+/* A flow thread's pass (flow-pinned runmodes, offline): walks the whole hash
+ * and ends the idle flows owned by thread owner (Flow.thread_id, set by the
+ * flow module) that no other thread touched and that are expired at now_sec,
+ * in first-packet order, through the table's end callback
+ * (flow_table_set_end_cb); counters go to cs (the caller's set, may be NULL).
+ * now_sec must not be ahead of the clock of any packet still to come for
+ * those flows: a flow thread passes the clock of the packet it is at.
+ * Threads may run their passes at the same time. Returns the number ended. */
+uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec, CounterSet *cs);
+/* The clock flow timeouts use for p: the engine clock when p (or its root)
+ * was read, or p's own time when that is later or unset. */
+int64_t flow_packet_clock(const Packet *p);
+/* End of a capture: every flow ends, as a timeout when it is expired at
+ * now_sec (the last packet time), else as shutdown; in first-packet order.
+ * Same conditions as flow_table_end_all. Returns the number ended. */
+uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
 /* End every flow in the table with reason (shutdown at end of capture).
  * No packet may hold a flow (flows still referenced are skipped).
  * Returns the number of flows ended. */

@@ -97,7 +97,18 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
         for (Packet *c = p->children; c != NULL; c = c->next_child) {
             c->child_slot = 0; // the next thread group runs them from its first slot
         }
-        queue_handler_push(tv->outq, p);
+        if (queue_handler_push(tv->outq, p) != 0) {
+            /* The next group is gone (a bug in shutdown order, or it failed
+             * to start): the packet goes home instead of being lost. */
+            if (tv->engine != NULL) {
+                atomic_store(&tv->engine->stop, true);
+            }
+            if (tv->counters != NULL) {
+                counters_incr(tv->counters, counters_register("runtime.queue_closed_drops",
+                                                              COUNTER_SUM));
+            }
+            tm_packet_release(tv, p);
+        }
     } else {
         tm_packet_release(tv, p);
     }
@@ -105,6 +116,12 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 
 void tm_thread_dispatch(ThreadVars *tv, Packet *p)
 {
+    /* The clock travels with the packet: a later thread judges flow timeouts
+     * by where the packet stands in the capture, not by how far the reader
+     * has got meanwhile. */
+    if (tv->engine != NULL) {
+        p->clock_sec = atomic_load(&tv->engine->now_sec);
+    }
     tm_thread_dispatch_from(tv, p, 1);
 }
 
