@@ -29,7 +29,8 @@ static bool collect_wants(const FlowTable *ft, const Flow *f, const CollectRule 
     if (r->all) {
         return true;
     }
-    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & FLOW_F_SHARED))) {
+    uint32_t unowned = FLOW_F_SHARED | FLOW_F_TUNNEL;
+    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & unowned))) {
         return false;
     }
     return flow_is_expired(ft, f, r->now_sec, r->emergency);

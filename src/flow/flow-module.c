@@ -27,7 +27,7 @@ void flow_module_packet_done(Packet *p)
     Flow *f = p->flow;
     if (f != NULL) {
         p->flow = NULL;
-        atomic_fetch_sub(&f->use_cnt, 1);
+        flow_ref_drop(f);
     }
 }
 

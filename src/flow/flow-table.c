@@ -312,6 +312,18 @@ static Flow *flow_evict_unlink(FlowTable *ft, FlowBucket *own, int64_t now_sec,
     return v;
 }
 
+/* p carried a tunnel: its root holds a packet deeper than p. */
+static bool packet_carries_tunnel(const Packet *p)
+{
+    const Packet *root = p->root != NULL ? p->root : p;
+    for (const Packet *c = root->children; c != NULL; c = c->next_child) {
+        if (c->tunnel_depth > p->tunnel_depth) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
                       const Packet *p)
 {
@@ -325,8 +337,13 @@ static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
         }
     }
     f->hash = hash;
+    f->table = ft;
     f->start_sec = f->last_sec = p->ts_sec;
     f->start_usec = f->last_usec = p->ts_usec;
+    f->first_pcap_cnt = p->pcap_cnt;
+    if (packet_carries_tunnel(p)) {
+        f->flags |= FLOW_F_TUNNEL;
+    }
     f->flow_id = flow_id_of(f);
     f->state = FLOW_STATE_NEW;
     f->proto_class = (uint8_t)flow_proto_class(t->k.proto);
@@ -405,8 +422,55 @@ static void update_tcp_state(Flow *f, const Packet *p, bool to_server)
     }
 }
 
+/* A flow that carries tunnels gets its packets from every thread whose inner
+ * flows it carries, in an order that depends on scheduling. Everything the
+ * flow keeps must then come out the same in any order: counts add up, the
+ * last packet time is a maximum, the start a minimum, and the client is the
+ * source of the earliest packet in the capture (the key turns round when an
+ * earlier packet turns up later). Such flows carry no TCP session (GRE,
+ * IP-in-IP, UDP tunnels) and do not time out before the end of the capture
+ * (see lookup_step). Returns the packet's direction after any turn. */
+static bool tunnel_update(Flow *f, Packet *p, bool to_server)
+{
+    if (p->pcap_cnt == 0 || p->pcap_cnt >= f->first_pcap_cnt) {
+        return to_server;
+    }
+    f->first_pcap_cnt = p->pcap_cnt;
+    if (p->ts_sec < f->start_sec || (p->ts_sec == f->start_sec && p->ts_usec < f->start_usec)) {
+        f->start_sec = p->ts_sec;
+        f->start_usec = p->ts_usec;
+    }
+    if (to_server || f->key.proto == 6) {
+        return to_server;
+    }
+    VgAddr a = f->key.src;
+    f->key.src = f->key.dst;
+    f->key.dst = a;
+    uint16_t port = f->key.sp;
+    f->key.sp = f->key.dp;
+    f->key.dp = port;
+    uint64_t n = f->pkts_toserver;
+    f->pkts_toserver = f->pkts_toclient;
+    f->pkts_toclient = n;
+    n = f->bytes_toserver;
+    f->bytes_toserver = f->bytes_toclient;
+    f->bytes_toclient = n;
+    uint32_t seen = f->flags & (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN);
+    f->flags &= ~(uint32_t)(FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN);
+    if (seen & FLOW_F_TOSERVER_SEEN) {
+        f->flags |= FLOW_F_TOCLIENT_SEEN;
+    }
+    if (seen & FLOW_F_TOCLIENT_SEEN) {
+        f->flags |= FLOW_F_TOSERVER_SEEN;
+    }
+    return true;
+}
+
 static void flow_update(Flow *f, Packet *p, bool to_server)
 {
+    if (f->flags & FLOW_F_TUNNEL) {
+        to_server = tunnel_update(f, p, to_server);
+    }
     count_packet(f, p, to_server);
     f->flags |= to_server ? FLOW_F_TOSERVER_SEEN : FLOW_F_TOCLIENT_SEEN;
     if (f->flags & FLOW_F_STATE_EXTERNAL) {
@@ -461,7 +525,59 @@ typedef struct LookupStep {
     Flow *ended;
     FlowEndReason reason;
     bool evicted;                    // ended to make room (memcap), not found expired
+    bool expired;                    // found past its timeout: ended (or pending), retry
+    bool no_victim;                  // memcap: no idle flow in the buckets looked at, retry
 } LookupStep;
+
+/* The caller dropped the last reference of a flow whose end is pending:
+ * exactly one of it and the thread that made it pending gets true. */
+static bool claim_pending_end(Flow *f)
+{
+    uint8_t pending = 1;
+    return atomic_compare_exchange_strong(&f->end_pending, &pending, 2);
+}
+
+/* Drops a reference; true when the caller must now end f (its end was
+ * pending and this was the last reference). */
+static bool ref_drop_must_end(Flow *f)
+{
+    return atomic_fetch_sub(&f->use_cnt, 1) == 1 && atomic_load(&f->end_pending) == 1 &&
+           claim_pending_end(f);
+}
+
+void flow_ref_drop(Flow *f)
+{
+    if (ref_drop_must_end(f)) {
+        FlowTable *ft = f->table;
+        flow_end_and_recycle(ft, f, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
+    }
+}
+
+/* f is locked and referenced by p (bucket b unlocked). A packet that finds
+ * its flow past its timeout at its clock ends that flow (timeout) and starts
+ * a new one, whether or not a manager pass got there first, and whether or
+ * not packets of the old flow are still in flight in later threads (it then
+ * ends when the last of them is done): flow records depend on the packets
+ * alone. Flows that carry tunnels get packets from several threads in no
+ * fixed order and time out only at the end of the capture. */
+static bool expired_on_arrival(FlowTable *ft, FlowBucket *b, Flow *f, Packet *p, int64_t now_sec,
+                               LookupStep *st)
+{
+    if (packet_carries_tunnel(p) || (f->flags & FLOW_F_TUNNEL) ||
+        !flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
+        return false;
+    }
+    atomic_store(&f->end_pending, 1);
+    pthread_mutex_unlock(&f->lock);
+    p->flow = NULL;
+    pthread_spin_lock(&b->lock);
+    flow_bucket_unlink(ft, b, f);   // no-op if not linked (nobody else unlinks a flow in use)
+    pthread_spin_unlock(&b->lock);
+    st->ended = ref_drop_must_end(f) ? f : NULL;
+    st->reason = FLOW_END_TIMEOUT;
+    st->expired = true;
+    return true;
+}
 
 /* One attempt under the bucket lock. A packet that finds its flow idle and
  * past its timeout at its clock ends that flow (timeout) and starts a new
@@ -482,17 +598,16 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
         return;
     }
     f = bucket_find(b, t, &dir);
-    if (f != NULL && atomic_load(&f->use_cnt) == 0 &&
-        flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
-        flow_bucket_unlink(ft, b, f);
-        pthread_spin_unlock(&b->lock);
-        st->ended = f;
-        st->reason = FLOW_END_TIMEOUT;
-        return;
-    }
     if (f != NULL) {
-        st->found = take_ref_and_lock(b, f, p);
+        take_ref_and_lock(b, f, p);
+        if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
+            return;
+        }
+        if (packet_carries_tunnel(p)) {
+            f->flags |= FLOW_F_TUNNEL;
+        }
         flow_update(f, p, dir > 0);
+        st->found = f;
         return;
     }
     bool memcap_hit = false;
@@ -506,6 +621,7 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
     }
     st->ended = memcap_hit && may_evict ? flow_evict_unlink(ft, b, now_sec, &st->reason) : NULL;
     st->evicted = st->ended != NULL;
+    st->no_victim = memcap_hit && may_evict && st->ended == NULL;
     pthread_spin_unlock(&b->lock);
 }
 
@@ -536,15 +652,23 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
         if (st.found != NULL) {
             return st.found;
         }
-        if (st.ended == NULL) {
+        if (st.no_victim) {
+            continue; // the next try scans other buckets
+        }
+        if (st.ended == NULL && !st.expired) {
             break;
         }
-        /* Ended with no bucket lock held: the records, flow-end detection
-         * and recycling may take as long as they need. */
         if (cs != NULL) {
             counters_incr(cs, st.evicted ? ft->ids.flows_evicted : ft->ids.flows_timeout);
         }
-        flow_end_and_recycle(ft, st.ended, st.reason, ft->end_cb, ft->end_user);
+        /* Ended with no bucket lock held: the records, flow-end detection
+         * and recycling may take as long as they need. */
+        if (st.ended != NULL) {
+            flow_end_and_recycle(ft, st.ended, st.reason, ft->end_cb, ft->end_user);
+        }
+        if (st.expired) {
+            i--; // a timed-out flow is not a failed try: the next one makes the new flow
+        }
     }
     if (cs != NULL) {
         counters_incr(cs, ft->ids.memcap);
@@ -555,7 +679,7 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
 void flow_release(Flow *f)
 {
     pthread_mutex_unlock(&f->lock);
-    atomic_fetch_sub(&f->use_cnt, 1);
+    flow_ref_drop(f);
 }
 
 void flow_set_state(Flow *f, FlowState state)

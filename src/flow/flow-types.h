@@ -41,6 +41,8 @@ enum {
                                      // moving the state by itself
     FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one thread (an
                                      // outer tunnel flow): no thread's pass may end it
+    FLOW_F_TUNNEL = 1u << 11,        // carries tunnels: its packets run in the threads of
+                                     // the inner flows, in any order (see flow-table.c)
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's
@@ -58,11 +60,15 @@ typedef struct FlowKey {
                                      // decoder.recursion-level.use-for-tracking)
 } FlowKey;
 
+struct FlowTable;
+
 typedef struct Flow {
     pthread_mutex_t lock;            // first: recycling clears everything after it
     FlowKey key;
     _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
+    struct FlowTable *table;         // the table it belongs to (set when it starts)
     uint64_t flow_id;                // used in every EVE record of the flow
+    uint64_t first_pcap_cnt;         // capture index of its earliest packet (tunnel flows)
     uint64_t pkts_toserver;
     uint64_t pkts_toclient;
     uint64_t bytes_toserver;
@@ -82,6 +88,8 @@ typedef struct Flow {
     uint8_t icmp_code;
     uint8_t icmp_resp_type;          // ICMP: first message back (FLOW_F_ICMP_RESP)
     uint8_t icmp_resp_code;
+    _Atomic uint8_t end_pending;     // 1: timed out while in use, already out of the hash:
+                                     // whoever drops the last reference ends it (2: claimed)
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain

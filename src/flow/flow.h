@@ -104,6 +104,10 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
 /* Unlock f and drop the reference taken by flow_lookup_or_create. */
 void flow_release(Flow *f);
+/* Drop a reference without the flow lock (a packet done with its flow). A
+ * flow that timed out while in use ends here, in the caller's thread, when
+ * its last reference goes (through the table's end callback). */
+void flow_ref_drop(Flow *f);
 /* The direction-independent hash flow_lookup_or_create uses (0 for non-IP). */
 uint32_t flow_hash_packet(const FlowTable *ft, const Packet *p);
 
