@@ -122,6 +122,7 @@ int engine_setup(Engine *e)
         return 1;
     }
     e->packet_done = flow_module_packet_done;
+    e->steer_prepare = flow_module_steer_prepare;
     return 0;
 }
 

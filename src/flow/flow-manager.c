@@ -29,8 +29,7 @@ static bool collect_wants(const FlowTable *ft, const Flow *f, const CollectRule 
     if (r->all) {
         return true;
     }
-    uint32_t unowned = FLOW_F_SHARED | FLOW_F_TUNNEL;
-    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & unowned))) {
+    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & FLOW_F_SHARED))) {
         return false;
     }
     return flow_is_expired(ft, f, r->now_sec, r->emergency);

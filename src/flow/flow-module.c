@@ -93,17 +93,12 @@ static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, cons
     (void)flow_manager_owned_pass(ft, tv->id, now, tv->counters);
 }
 
-static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
+static void attach_flow(ThreadVars *tv, FlowTable *ft, Packet *p)
 {
-    FlowTable *ft = tv->engine->flow_table;
-    if (ft == NULL || p->flow != NULL || (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
-        return TM_OK;
-    }
-    maybe_pass(tv, ft, data, p);
     Flow *f = flow_lookup_or_create(ft, tv->counters, p);
     if (f != NULL) {
         if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
-            f->flags |= FLOW_F_SHARED; // e.g. an outer tunnel flow: no thread owns it
+            f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
         }
         f->thread_id = (uint8_t)tv->id;
         note_icmp(f, p);
@@ -115,7 +110,57 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
         };
         pthread_mutex_unlock(&f->lock); // keep the reference: see the file comment
     }
+}
+
+static bool wants_flow(const FlowTable *ft, const Packet *p)
+{
+    return ft != NULL && p->flow == NULL && (p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6);
+}
+
+static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    FlowTable *ft = tv->engine->flow_table;
+    if (!wants_flow(ft, p)) {
+        return TM_OK;
+    }
+    maybe_pass(tv, ft, data, p);
+    attach_flow(tv, ft, p);
     return TM_OK;
+}
+
+/* p carried a tunnel: its root holds a packet deeper than p. */
+static bool carries_tunnel(const Packet *root, const Packet *p)
+{
+    for (const Packet *c = root->children; c != NULL; c = c->next_child) {
+        if (c->tunnel_depth > p->tunnel_depth) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Before a root is steered to a flow thread by its innermost packet, the
+ * packets on its way that carried the tunnel (the outer packet, a middle
+ * tunnel) get their flows here, in the thread that steers, in capture order.
+ * The outer flow of a tunnel gets packets steered by every inner flow it
+ * carries (and VXLAN-like tunnels use another outer flow each way), so in
+ * the flow threads its packets would meet in an order that depends on
+ * scheduling: which side is the client, what the alerts' flow counters say,
+ * whether a gap ends it. The flow stage later finds them attached. */
+void flow_module_steer_prepare(ThreadVars *tv, Packet *p)
+{
+    FlowTable *ft = tv->engine != NULL ? tv->engine->flow_table : NULL;
+    if (p->children == NULL) {
+        return;
+    }
+    for (Packet *c = p->children; c != NULL; c = c->next_child) {
+        if (wants_flow(ft, c) && carries_tunnel(p, c)) {
+            attach_flow(tv, ft, c);
+        }
+    }
+    if (wants_flow(ft, p) && carries_tunnel(p, p)) {
+        attach_flow(tv, ft, p);
+    }
 }
 
 const TmModule tm_module_flow = {

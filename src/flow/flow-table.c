@@ -312,18 +312,6 @@ static Flow *flow_evict_unlink(FlowTable *ft, FlowBucket *own, int64_t now_sec,
     return v;
 }
 
-/* p carried a tunnel: its root holds a packet deeper than p. */
-static bool packet_carries_tunnel(const Packet *p)
-{
-    const Packet *root = p->root != NULL ? p->root : p;
-    for (const Packet *c = root->children; c != NULL; c = c->next_child) {
-        if (c->tunnel_depth > p->tunnel_depth) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
                       const Packet *p)
 {
@@ -340,10 +328,6 @@ static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
     f->table = ft;
     f->start_sec = f->last_sec = p->ts_sec;
     f->start_usec = f->last_usec = p->ts_usec;
-    f->first_pcap_cnt = p->pcap_cnt;
-    if (packet_carries_tunnel(p)) {
-        f->flags |= FLOW_F_TUNNEL;
-    }
     f->flow_id = flow_id_of(f);
     f->state = FLOW_STATE_NEW;
     f->proto_class = (uint8_t)flow_proto_class(t->k.proto);
@@ -422,55 +406,8 @@ static void update_tcp_state(Flow *f, const Packet *p, bool to_server)
     }
 }
 
-/* A flow that carries tunnels gets its packets from every thread whose inner
- * flows it carries, in an order that depends on scheduling. Everything the
- * flow keeps must then come out the same in any order: counts add up, the
- * last packet time is a maximum, the start a minimum, and the client is the
- * source of the earliest packet in the capture (the key turns round when an
- * earlier packet turns up later). Such flows carry no TCP session (GRE,
- * IP-in-IP, UDP tunnels) and do not time out before the end of the capture
- * (see lookup_step). Returns the packet's direction after any turn. */
-static bool tunnel_update(Flow *f, Packet *p, bool to_server)
-{
-    if (p->pcap_cnt == 0 || p->pcap_cnt >= f->first_pcap_cnt) {
-        return to_server;
-    }
-    f->first_pcap_cnt = p->pcap_cnt;
-    if (p->ts_sec < f->start_sec || (p->ts_sec == f->start_sec && p->ts_usec < f->start_usec)) {
-        f->start_sec = p->ts_sec;
-        f->start_usec = p->ts_usec;
-    }
-    if (to_server || f->key.proto == 6) {
-        return to_server;
-    }
-    VgAddr a = f->key.src;
-    f->key.src = f->key.dst;
-    f->key.dst = a;
-    uint16_t port = f->key.sp;
-    f->key.sp = f->key.dp;
-    f->key.dp = port;
-    uint64_t n = f->pkts_toserver;
-    f->pkts_toserver = f->pkts_toclient;
-    f->pkts_toclient = n;
-    n = f->bytes_toserver;
-    f->bytes_toserver = f->bytes_toclient;
-    f->bytes_toclient = n;
-    uint32_t seen = f->flags & (FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN);
-    f->flags &= ~(uint32_t)(FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN);
-    if (seen & FLOW_F_TOSERVER_SEEN) {
-        f->flags |= FLOW_F_TOCLIENT_SEEN;
-    }
-    if (seen & FLOW_F_TOCLIENT_SEEN) {
-        f->flags |= FLOW_F_TOSERVER_SEEN;
-    }
-    return true;
-}
-
 static void flow_update(Flow *f, Packet *p, bool to_server)
 {
-    if (f->flags & FLOW_F_TUNNEL) {
-        to_server = tunnel_update(f, p, to_server);
-    }
     count_packet(f, p, to_server);
     f->flags |= to_server ? FLOW_F_TOSERVER_SEEN : FLOW_F_TOCLIENT_SEEN;
     if (f->flags & FLOW_F_STATE_EXTERNAL) {
@@ -558,13 +495,11 @@ void flow_ref_drop(Flow *f)
  * a new one, whether or not a manager pass got there first, and whether or
  * not packets of the old flow are still in flight in later threads (it then
  * ends when the last of them is done): flow records depend on the packets
- * alone. Flows that carry tunnels get packets from several threads in no
- * fixed order and time out only at the end of the capture. */
+ * alone. */
 static bool expired_on_arrival(FlowTable *ft, FlowBucket *b, Flow *f, Packet *p, int64_t now_sec,
                                LookupStep *st)
 {
-    if (packet_carries_tunnel(p) || (f->flags & FLOW_F_TUNNEL) ||
-        !flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
+    if (!flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
         return false;
     }
     atomic_store(&f->end_pending, 1);
@@ -602,9 +537,6 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
         take_ref_and_lock(b, f, p);
         if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
             return;
-        }
-        if (packet_carries_tunnel(p)) {
-            f->flags |= FLOW_F_TUNNEL;
         }
         flow_update(f, p, dir > 0);
         st->found = f;

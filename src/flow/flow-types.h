@@ -39,10 +39,8 @@ enum {
     FLOW_F_ICMP_RESP = 1u << 9,      // icmp_resp_type/code are set
     FLOW_F_STATE_EXTERNAL = 1u << 8, // flow_set_state() was used: the flow engine stops
                                      // moving the state by itself
-    FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one thread (an
-                                     // outer tunnel flow): no thread's pass may end it
-    FLOW_F_TUNNEL = 1u << 11,        // carries tunnels: its packets run in the threads of
-                                     // the inner flows, in any order (see flow-table.c)
+    FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one flow thread: no
+                                     // thread's pass may end it
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's
@@ -68,7 +66,6 @@ typedef struct Flow {
     _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
     struct FlowTable *table;         // the table it belongs to (set when it starts)
     uint64_t flow_id;                // used in every EVE record of the flow
-    uint64_t first_pcap_cnt;         // capture index of its earliest packet (tunnel flows)
     uint64_t pkts_toserver;
     uint64_t pkts_toclient;
     uint64_t bytes_toserver;

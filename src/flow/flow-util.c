@@ -35,23 +35,15 @@ uint64_t flow_id_of(const Flow *f)
     uint8_t buf[64];
     size_t n = 0;
     size_t alen = k->src.family == 6 ? 16 : 4;
-    /* A tunnel flow's direction and start may still change (flow-table.c,
-     * tunnel_update): its id uses the endpoints in address order and no time. */
-    bool is_tunnel = (f->flags & FLOW_F_TUNNEL) != 0;
-    bool swap = is_tunnel && memcmp(k->src.a.u8, k->dst.a.u8, alen) > 0;
-    const VgAddr *a = swap ? &k->dst : &k->src;
-    const VgAddr *b = swap ? &k->src : &k->dst;
-    uint16_t ap = swap ? k->dp : k->sp;
-    uint16_t bp = swap ? k->sp : k->dp;
     buf[n++] = k->src.family;
-    memcpy(buf + n, a->a.u8, alen);
+    memcpy(buf + n, k->src.a.u8, alen);
     n += alen;
-    memcpy(buf + n, b->a.u8, alen);
+    memcpy(buf + n, k->dst.a.u8, alen);
     n += alen;
-    buf[n++] = (uint8_t)(ap >> 8);
-    buf[n++] = (uint8_t)ap;
-    buf[n++] = (uint8_t)(bp >> 8);
-    buf[n++] = (uint8_t)bp;
+    buf[n++] = (uint8_t)(k->sp >> 8);
+    buf[n++] = (uint8_t)k->sp;
+    buf[n++] = (uint8_t)(k->dp >> 8);
+    buf[n++] = (uint8_t)k->dp;
     buf[n++] = k->proto;
     buf[n++] = k->recursion;
     buf[n++] = k->n_vlan;
@@ -59,10 +51,10 @@ uint64_t flow_id_of(const Flow *f)
         buf[n++] = (uint8_t)(k->vlan_id[i] >> 8);
         buf[n++] = (uint8_t)k->vlan_id[i];
     }
-    for (int i = 7; i >= 0 && !is_tunnel; i--) {
+    for (int i = 7; i >= 0; i--) {
         buf[n++] = (uint8_t)((uint64_t)f->start_sec >> (8 * i));
     }
-    for (int i = 3; i >= 0 && !is_tunnel; i--) {
+    for (int i = 3; i >= 0; i--) {
         buf[n++] = (uint8_t)(f->start_usec >> (8 * i));
     }
     uint64_t h = flow_siphash24(id_key, buf, n);

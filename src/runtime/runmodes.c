@@ -277,8 +277,14 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
             }
             rs->handler_queues[gi][q] = &rs->queues[gi][q];
         }
+        bool feeds_flow = false;
+        for (uint32_t m = 0; m < g->n_modules; m++) {
+            const TmModule *mod = tm_module_find(g->modules[m]);
+            feeds_flow |= mod != NULL && mod->kind == TM_KIND_FLOW;
+        }
         rs->handlers[gi] = (QueueHandler){.kind = g->input, .route = g->route,
-                                          .queues = rs->handler_queues[gi], .n_queues = nq};
+                                          .queues = rs->handler_queues[gi], .n_queues = nq,
+                                          .feeds_flow = feeds_flow};
     }
     for (uint32_t t = 0; t < g->n_threads; t++) {
         ThreadVars *tv = &rs->threads[gi][t];

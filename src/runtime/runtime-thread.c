@@ -97,6 +97,11 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
         for (Packet *c = p->children; c != NULL; c = c->next_child) {
             c->child_slot = 0; // the next thread group runs them from its first slot
         }
+        Engine *e = tv->engine;
+        if (tv->outq->kind == QH_FLOW && tv->outq->feeds_flow && e != NULL &&
+            e->steer_prepare != NULL) {
+            e->steer_prepare(tv, p);
+        }
         if (queue_handler_push(tv->outq, p) != 0) {
             /* The next group is gone (a bug in shutdown order, or it failed
              * to start): the packet goes home instead of being lost. */

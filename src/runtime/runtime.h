@@ -65,6 +65,7 @@ typedef struct QueueHandler {
     RouteKind route;
     PacketQueue **queues;        // not owned
     uint32_t n_queues;
+    bool feeds_flow;             // the group it feeds runs the flow stage (Engine.steer_prepare)
 } QueueHandler;
 
 /* Pick the queue for p and push it there. VG_ECLOSED: refused (see
