@@ -466,20 +466,12 @@ typedef struct LookupStep {
     bool no_victim;                  // memcap: no idle flow in the buckets looked at, retry
 } LookupStep;
 
-/* The caller dropped the last reference of a flow whose end is pending:
- * exactly one of it and the thread that made it pending gets true. */
-static bool claim_pending_end(Flow *f)
-{
-    uint8_t pending = 1;
-    return atomic_compare_exchange_strong(&f->end_pending, &pending, 2);
-}
-
-/* Drops a reference; true when the caller must now end f (its end was
- * pending and this was the last reference). */
+/* Drops a reference; true when the caller must now end f: its end was
+ * pending and this was the last reference. Nothing of f is read after the
+ * decrement, which another thread's end may follow at once. */
 static bool ref_drop_must_end(Flow *f)
 {
-    return atomic_fetch_sub(&f->use_cnt, 1) == 1 && atomic_load(&f->end_pending) == 1 &&
-           claim_pending_end(f);
+    return atomic_fetch_sub(&f->use_cnt, 1) == (FLOW_USE_END_PENDING | 1u);
 }
 
 void flow_ref_drop(Flow *f)
@@ -502,11 +494,13 @@ static bool expired_on_arrival(FlowTable *ft, FlowBucket *b, Flow *f, Packet *p,
     if (!flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
         return false;
     }
-    atomic_store(&f->end_pending, 1);
     pthread_mutex_unlock(&f->lock);
     p->flow = NULL;
+    /* Out of the hash first: references are only taken on linked flows under
+     * the bucket lock, so none can be taken once the mark is set. */
     pthread_spin_lock(&b->lock);
-    flow_bucket_unlink(ft, b, f);   // no-op if not linked (nobody else unlinks a flow in use)
+    flow_bucket_unlink(ft, b, f);   // nobody else unlinks a flow in use
+    atomic_fetch_or(&f->use_cnt, FLOW_USE_END_PENDING);
     pthread_spin_unlock(&b->lock);
     st->ended = ref_drop_must_end(f) ? f : NULL;
     st->reason = FLOW_END_TIMEOUT;

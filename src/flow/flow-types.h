@@ -13,6 +13,10 @@
 
 #include "decode/packet-types.h"
 
+/* In Flow.use_cnt: the flow timed out while packets still held it and is out
+ * of the hash; whoever drops the last reference ends it (flow_ref_drop). */
+#define FLOW_USE_END_PENDING (1u << 31)
+
 #define FLOW_STORAGE_MAX 8       // per-flow slots for later stages (detect, app-layer, plugins)
 
 typedef enum FlowState {
@@ -63,7 +67,8 @@ struct FlowTable;
 typedef struct Flow {
     pthread_mutex_t lock;            // first: recycling clears everything after it
     FlowKey key;
-    _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
+    _Atomic uint32_t use_cnt;        // packets in flight referencing this flow; plus
+                                     // FLOW_USE_END_PENDING once it timed out while in use
     struct FlowTable *table;         // the table it belongs to (set when it starts)
     uint64_t flow_id;                // used in every EVE record of the flow
     uint64_t pkts_toserver;
@@ -85,8 +90,6 @@ typedef struct Flow {
     uint8_t icmp_code;
     uint8_t icmp_resp_type;          // ICMP: first message back (FLOW_F_ICMP_RESP)
     uint8_t icmp_resp_code;
-    _Atomic uint8_t end_pending;     // 1: timed out while in use, already out of the hash:
-                                     // whoever drops the last reference ends it (2: claimed)
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain
