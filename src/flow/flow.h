@@ -98,9 +98,13 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
 /* The packet path. Finds or creates the flow of p and returns it locked with a
  * reference held; sets p->flow, p->flow_hash and PKT_F_TOSERVER/TOCLIENT;
  * updates counters, last seen and state. An ICMP error whose embedded packet
- * belongs to a known flow gets that flow. NULL (p->flow = NULL) for non-IP
- * packets and when the memcap prevents creation (counted in flow.memcap).
- * cs is the calling thread's counter set (may be NULL). */
+ * belongs to a known flow gets that flow. A flow idle past its timeout at the
+ * packet's clock (flow_packet_clock) ends first (timeout) and p starts a new
+ * one; if packets of it are still in flight, it ends when the last of them
+ * drops its reference. Flows are ended (end callback) with no bucket lock
+ * held. NULL (p->flow = NULL) for non-IP packets and when the memcap prevents
+ * creation (counted in flow.memcap). cs is the calling thread's counter set
+ * (may be NULL). */
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
 /* Unlock f and drop the reference taken by flow_lookup_or_create. */
 void flow_release(Flow *f);
