@@ -374,16 +374,54 @@ static void free_state(const Pipeline *pl, RunState *rs)
     }
 }
 
+/* A thread's modules are initialised: the next thread may start. */
+typedef struct StartGate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    uint32_t n_ready;            // guarded by lock
+} StartGate;
+
+static void gate_open(ThreadVars *tv, void *arg)
+{
+    (void)tv;
+    StartGate *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->n_ready++;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_wait(StartGate *g, uint32_t n)
+{
+    pthread_mutex_lock(&g->lock);
+    while (g->n_ready < n) {
+        pthread_cond_wait(&g->cond, &g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
 static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
 {
     int result = 0;
-    /* Start consumers first, the reader last. */
+    StartGate gate = {.n_ready = 0};
+    pthread_mutex_init(&gate.lock, NULL);
+    pthread_cond_init(&gate.cond, NULL);
+    /* Start consumers first, the reader last, one at a time: each thread
+     * registers its modules' counters in thread_init, and the stats output
+     * lists counters in registration order, which must not depend on which
+     * thread the scheduler ran first. */
+    uint32_t n_started = 0;
     for (uint32_t gi = pl->n_groups; gi-- > 0;) {
         for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
-            if (tm_thread_start(&rs->threads[gi][t]) != 0) {
+            ThreadVars *tv = &rs->threads[gi][t];
+            tv->on_ready = gate_open;
+            tv->on_ready_arg = &gate;
+            if (tm_thread_start(tv) != 0) {
                 atomic_store(&e->stop, true);
                 result = VG_EINVAL;
+                continue;
             }
+            gate_wait(&gate, ++n_started);
         }
     }
     /* Drain in pipeline order: when a group has ended, nothing more enters
@@ -400,6 +438,8 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
             }
         }
     }
+    pthread_mutex_destroy(&gate.lock);
+    pthread_cond_destroy(&gate.cond);
     return result;
 }
 

@@ -234,6 +234,13 @@ static void fail_and_drain(ThreadVars *tv)
     }
 }
 
+static void signal_ready(ThreadVars *tv)
+{
+    if (tv->on_ready != NULL) {
+        tv->on_ready(tv, tv->on_ready_arg);
+    }
+}
+
 int tm_thread_run_inline(ThreadVars *tv)
 {
     pin_cpus(tv);
@@ -241,10 +248,12 @@ int tm_thread_run_inline(ThreadVars *tv)
     if (tv->counters == NULL || slots_init(tv) != 0) {
         counters_set_free(tv->counters);
         tv->counters = NULL;
+        signal_ready(tv);
         fail_and_drain(tv);
         tv->result = VG_EINVAL;
         return tv->result;
     }
+    signal_ready(tv);
     int rc = 0;
     if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
         rc = tv->slots[0].module->acquire_loop(tv, tv->slots[0].data);

@@ -97,6 +97,11 @@ typedef struct ThreadVars {
     int result;
     char modules_desc[128];      // "pcap-file,decode" for the start-up log
     uint32_t cur_slot;           // slot running now (tm_packet_add_child)
+    /* Called by the thread once its modules' thread_init ran (or failed),
+     * before any packet: runmode_run starts threads one at a time, so that
+     * counters are registered in the same order in every run. May be NULL. */
+    void (*on_ready)(struct ThreadVars *tv, void *arg);
+    void *on_ready_arg;
 } ThreadVars;
 
 /* Run p through slots [from, n_slots) and pass it on (next queue or pool).
