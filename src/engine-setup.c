@@ -10,6 +10,7 @@
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "control/control.h"
+#include "decode/decode.h"
 #include "defrag/defrag.h"
 #include "engine-progress.h"
 #include "detect/detect.h"
@@ -128,6 +129,12 @@ int engine_setup(Engine *e)
     if (e->opts.test_config) {
         return 0;
     }
+    /* Every counter a thread may look up exists before any thread starts:
+     * the stream stage of a worker resolves the decoder's event counters
+     * when it starts, possibly before the reader's decode stage would have
+     * registered them (its stream events were then counted nowhere). */
+    decode_register_counters();
+    defrag_register_counters();
     e->flow_table = flow_table_new(&fc);
     e->pool = packet_pool_new_sized((uint32_t)n_pkts, (uint32_t)max_pkt);
     if (e->flow_table == NULL || e->pool == NULL) {
@@ -141,6 +148,7 @@ int engine_setup(Engine *e)
         return 1;
     }
     e->packet_done = flow_module_packet_done;
+    e->steer_prepare = flow_module_steer_prepare;
     return 0;
 }
 
@@ -177,10 +185,15 @@ static void engine_flow_end(Flow *f, FlowEndReason reason, void *user)
         g_flow_end.dt = detect_thread_new(de, g_flow_end.cs);
         g_flow_end.de = de;
     }
+    /* A thread without its own app-layer counters (shutdown, flow manager) counts
+     * into the flow-end set, under this lock, as a packet thread would. */
+    CounterSet *prev = app_layer_thread_counters_swap(NULL);
+    (void)app_layer_thread_counters_swap(prev != NULL ? prev : g_flow_end.cs);
     app_layer_flow_end(f);
     (void)detect_flow_end(g_flow_end.dt, f, emit_flow_end_alerts, e->output);
-    pthread_mutex_unlock(&g_flow_end.lock);
     output_flow_end(f, reason, e->output);
+    (void)app_layer_thread_counters_swap(prev);
+    pthread_mutex_unlock(&g_flow_end.lock);
 }
 
 static int flow_end_detect_setup(Engine *e)
@@ -210,13 +223,15 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
 {
     (void)user;
     if (is_final) {
-        flow_table_end_all(e->flow_table, FLOW_END_SHUTDOWN, engine_flow_end, e);
+        /* Flows whose timeout passed by the last packet end as timeouts,
+         * the rest as shutdown: the same flows in every run. */
+        flow_table_end_all_at(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
         return;
     }
     if (e->opts.pcap_path != NULL) {
-        /* Offline the reader runs timeouts in packet time (on_new_second);
-         * passes here, at wall-clock moments, would make flow records depend
-         * on how fast the machine is. */
+        /* Offline each flow thread runs its timeouts in packet time
+         * (flow-module.c); passes here, at wall-clock moments, would make
+         * flow records depend on how fast the machine is. */
         return;
     }
     flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
@@ -235,21 +250,10 @@ static void stats_tick(Engine *e, OutputStatsClock clock, int64_t now, bool is_f
                       atomic_load(&e->now_usec), is_final);
 }
 
-/* Packet time entered a new second: a slice of flow timeouts, stats if due.
- * Packets that find their flow expired end it themselves (flow_lookup_or_create),
- * so the manager here only reclaims idle flows; on sparse captures (days of
- * packet time, few packets a second) a slice per second would cost more than
- * the traffic, so a slice also waits for FLOW_MGR_MIN_PKTS new packets. */
-#define FLOW_MGR_MIN_PKTS 512
-
+/* Packet time entered a new second: periodic stats if due. Flow timeouts
+ * run in the flow threads (flow-module.c), at their own packets' clock. */
 static void on_new_second(Engine *e, int64_t sec)
 {
-    static uint64_t last_pass_pkts; // acquire thread only
-    if (e->offline_pkts - last_pass_pkts >= FLOW_MGR_MIN_PKTS ||
-        flow_table_is_emergency(e->flow_table)) {
-        last_pass_pkts = e->offline_pkts;
-        flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
-    }
     stats_tick(e, OUTPUT_STATS_CLOCK_PACKET, sec, false);
 }
 

@@ -16,6 +16,13 @@
 
 _Thread_local CounterSet *app_tls_counters;
 
+CounterSet *app_layer_thread_counters_swap(CounterSet *cs)
+{
+    CounterSet *prev = app_tls_counters;
+    app_tls_counters = cs;
+    return prev;
+}
+
 AppFlow *app_flow_get(const Flow *f)
 {
     if (f == NULL || g_app_cfg.storage_id < 0) {

@@ -218,6 +218,12 @@ void app_layer_flow_end(Flow *f);
 void app_layer_deinit(void);
 /* The HTTP options (libhtp.default-config.*) as a part of the config schema. */
 extern const struct ConfSchemaPart app_layer_http_conf_schema;
+/* The counter set the calling thread's app-layer work counts into (the app-layer module
+ * sets its thread's own). Threads that end flows without that module (the shutdown and
+ * flow-manager paths) install one around the work, so what a flow's end counts does not
+ * depend on which thread ended it. Returns the previous set. */
+struct CounterSet;
+struct CounterSet *app_layer_thread_counters_swap(struct CounterSet *cs);
 /* --list-app-layer-protos */
 void app_layer_list_protos_print(void);
 /* True when protocol p runs over IP protocol ipproto (6 TCP, 17 UDP). */

@@ -44,7 +44,6 @@ struct FlowTable {
     _Atomic uint64_t allocs;
     _Atomic uint64_t active;         // flows linked in the hash
     _Atomic bool is_emergency;
-    _Atomic uint64_t flow_id_ctr;
     _Atomic uint32_t evict_cursor;   // next bucket the packet path scans for a victim
 
     /* manager: one pass at a time */
@@ -95,8 +94,8 @@ bool flow_is_expired(const FlowTable *ft, const Flow *f, int64_t now_sec, bool e
 /* flow-storage.c */
 void flow_storage_free_all(Flow *f);
 
-/* flow-util.c */
-uint64_t flow_id_next(FlowTable *ft);
+/* flow-util.c: the flow's id from its key and start time (set both first). */
+uint64_t flow_id_of(const Flow *f);
 
 /* flow-table.c: unlink f (use_cnt == 0, locked by caller) from its locked
  * bucket, then hand it to cb and recycle it. */

@@ -4,6 +4,9 @@
 
 #include "flow/flow-internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "util/util-log.h"
 
 typedef struct PassTally {
@@ -12,29 +15,52 @@ typedef struct PassTally {
     uint64_t notimeout;
 } PassTally;
 
-/* Unlinks the expired idle flows of one bucket into a list (via pnext): the
- * callbacks then run without the bucket lock. */
-static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, int64_t now_sec, bool emergency,
-                            bool all, PassTally *tally)
+/* Which flows a bucket walk takes. */
+typedef struct CollectRule {
+    int64_t now_sec;
+    bool emergency;
+    bool all;                        // every idle flow, expired or not (end of run)
+    bool owned_only;                 // only flows of owner that no other thread touched
+    uint32_t owner;
+} CollectRule;
+
+static bool collect_wants(const FlowTable *ft, const Flow *f, const CollectRule *r)
 {
-    Flow *list = NULL;
+    if (r->all) {
+        return true;
+    }
+    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & FLOW_F_SHARED))) {
+        return false;
+    }
+    return flow_is_expired(ft, f, r->now_sec, r->emergency);
+}
+
+/* Unlinks the flows of one bucket that the rule takes into a list (via
+ * pnext): they are ended later, without the bucket lock. */
+static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, const CollectRule *r, Flow *list,
+                            PassTally *tally)
+{
     if (atomic_load_explicit(&b->n_flows, memory_order_relaxed) == 0) {
-        return NULL; // empty: no lock needed (a flow added meanwhile is not expired)
+        return list; // empty: no lock needed (a flow added meanwhile is not expired)
     }
     pthread_spin_lock(&b->lock);
     Flow **pp = &b->head;
     while (*pp != NULL) {
         Flow *f = *pp;
-        tally->checked++;
         if (atomic_load(&f->use_cnt) != 0 || pthread_mutex_trylock(&f->lock) != 0) {
-            tally->notimeout++;
+            /* In use: not counted, as whether a packet holds it right now
+             * depends on thread timing. */
             pp = &f->hnext;
             continue;
         }
-        bool is_done = all || flow_is_expired(ft, f, now_sec, emergency);
+        bool is_mine = !r->owned_only || f->thread_id == (uint8_t)r->owner;
+        bool is_done = collect_wants(ft, f, r);
         pthread_mutex_unlock(&f->lock);
+        if (is_mine) {
+            tally->checked++;
+        }
         if (!is_done) {
-            tally->notimeout++;
+            tally->notimeout += is_mine;
             pp = &f->hnext;
             continue;
         }
@@ -44,23 +70,63 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, int64_t now_sec, bool 
         atomic_fetch_sub(&ft->active, 1);
         f->pnext = list;
         list = f;
-        tally->timeout++;
     }
     pthread_spin_unlock(&b->lock);
     return list;
 }
 
-static uint32_t end_list(FlowTable *ft, Flow *list, FlowEndReason reason, FlowEndCb cb,
-                         void *user)
+/* Flows end in a fixed order (first packet time, then key) rather than in
+ * hash order: the hash key is random per run, and record order must not be. */
+static int flow_order_cmp(const void *x, const void *y)
 {
-    uint32_t n = 0;
-    while (list != NULL) {
-        Flow *f = list;
-        list = f->pnext;
-        f->pnext = NULL;
-        flow_end_and_recycle(ft, f, reason, cb, user);
+    const Flow *a = *(const Flow *const *)x;
+    const Flow *b = *(const Flow *const *)y;
+    if (a->start_sec != b->start_sec) {
+        return a->start_sec < b->start_sec ? -1 : 1;
+    }
+    if (a->start_usec != b->start_usec) {
+        return a->start_usec < b->start_usec ? -1 : 1;
+    }
+    if (a->flow_id != b->flow_id) {
+        return a->flow_id < b->flow_id ? -1 : 1;
+    }
+    return memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+/* Ends every flow of list, in flow_order_cmp order (list order when the
+ * sort array cannot be had). reason_at: when rule is non-NULL, a flow expired
+ * at rule->now_sec ends as a timeout and the others with reason. */
+static uint64_t end_list(FlowTable *ft, Flow *list, FlowEndReason reason,
+                         const CollectRule *timeout_rule, FlowEndCb cb, void *user,
+                         PassTally *tally)
+{
+    size_t n = 0;
+    for (const Flow *f = list; f != NULL; f = f->pnext) {
         n++;
     }
+    Flow **v = n > 1 ? malloc(n * sizeof(*v)) : NULL;
+    if (v != NULL) {
+        size_t i = 0;
+        for (Flow *f = list; f != NULL; f = f->pnext) {
+            v[i++] = f;
+        }
+        qsort(v, n, sizeof(*v), flow_order_cmp);
+    }
+    for (size_t i = 0; i < n; i++) {
+        Flow *f = v != NULL ? v[i] : list;
+        if (v == NULL) {
+            list = f->pnext;
+        }
+        f->pnext = NULL;
+        FlowEndReason r = reason;
+        if (timeout_rule != NULL &&
+            flow_is_expired(ft, f, timeout_rule->now_sec, timeout_rule->emergency)) {
+            r = FLOW_END_TIMEOUT;
+        }
+        tally->timeout += r == FLOW_END_TIMEOUT;
+        flow_end_and_recycle(ft, f, r, cb, user);
+    }
+    free(v);
     return n;
 }
 
@@ -80,11 +146,11 @@ static void maybe_leave_emergency(FlowTable *ft)
               (unsigned long long)memuse);
 }
 
-static void add_tally(FlowTable *ft, const PassTally *t)
+static void add_tally(FlowTable *ft, CounterSet *cs, const PassTally *t)
 {
-    counters_add(ft->mgr_cs, ft->ids.flows_checked, t->checked);
-    counters_add(ft->mgr_cs, ft->ids.flows_timeout, t->timeout);
-    counters_add(ft->mgr_cs, ft->ids.flows_notimeout, t->notimeout);
+    counters_add(cs, ft->ids.flows_checked, t->checked);
+    counters_add(cs, ft->ids.flows_timeout, t->timeout);
+    counters_add(cs, ft->ids.flows_notimeout, t->notimeout);
 }
 
 uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user)
@@ -93,18 +159,60 @@ uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb,
     bool emergency = atomic_load(&ft->is_emergency);
     uint32_t size = ft->cfg.hash_size;
     uint32_t n = emergency ? size : (size + ft->cfg.mgr_slices - 1) / ft->cfg.mgr_slices;
+    CollectRule rule = {.now_sec = now_sec, .emergency = emergency};
     PassTally tally = {0};
-    uint32_t ended = 0;
+    Flow *list = NULL;
     for (uint32_t i = 0; i < n; i++) {
         FlowBucket *b = &ft->buckets[ft->mgr_cursor];
         ft->mgr_cursor = (ft->mgr_cursor + 1) & ft->mask;
         if (ft->mgr_cursor == 0) {
             counters_incr(ft->mgr_cs, ft->ids.full_hash_pass);
         }
-        Flow *list = bucket_collect(ft, b, now_sec, emergency, false, &tally);
-        ended += end_list(ft, list, FLOW_END_TIMEOUT, cb, user);
+        list = bucket_collect(ft, b, &rule, list, &tally);
     }
-    add_tally(ft, &tally);
+    uint32_t ended = (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, cb, user, &tally);
+    add_tally(ft, ft->mgr_cs, &tally);
+    maybe_leave_emergency(ft);
+    flow_table_refresh_gauges(ft);
+    pthread_mutex_unlock(&ft->mgr_lock);
+    return ended;
+}
+
+uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec, CounterSet *cs)
+{
+    FlowEndCb cb = ft->end_cb;
+    void *user = ft->end_user;
+    CollectRule rule = {.now_sec = now_sec, .emergency = atomic_load(&ft->is_emergency),
+                        .owned_only = true, .owner = owner};
+    PassTally tally = {0};
+    Flow *list = NULL;
+    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
+        list = bucket_collect(ft, &ft->buckets[i], &rule, list, &tally);
+    }
+    uint32_t ended = (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, cb, user, &tally);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.full_hash_pass);
+        add_tally(ft, cs, &tally);
+    }
+    pthread_mutex_lock(&ft->mgr_lock);
+    maybe_leave_emergency(ft);
+    flow_table_refresh_gauges(ft);
+    pthread_mutex_unlock(&ft->mgr_lock);
+    return ended;
+}
+
+static uint64_t end_all(FlowTable *ft, FlowEndReason reason, const CollectRule *timeout_rule,
+                        FlowEndCb cb, void *user)
+{
+    pthread_mutex_lock(&ft->mgr_lock);
+    CollectRule all = {.all = true};
+    PassTally tally = {0};
+    Flow *list = NULL;
+    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
+        list = bucket_collect(ft, &ft->buckets[i], &all, list, &tally);
+    }
+    uint64_t ended = end_list(ft, list, reason, timeout_rule, cb, user, &tally);
+    counters_add(ft->mgr_cs, ft->ids.flows_timeout, tally.timeout);
     maybe_leave_emergency(ft);
     flow_table_refresh_gauges(ft);
     pthread_mutex_unlock(&ft->mgr_lock);
@@ -113,15 +221,11 @@ uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb,
 
 uint64_t flow_table_end_all(FlowTable *ft, FlowEndReason reason, FlowEndCb cb, void *user)
 {
-    pthread_mutex_lock(&ft->mgr_lock);
-    PassTally tally = {0};
-    uint64_t ended = 0;
-    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
-        Flow *list = bucket_collect(ft, &ft->buckets[i], 0, false, true, &tally);
-        ended += end_list(ft, list, reason, cb, user);
-    }
-    maybe_leave_emergency(ft);
-    flow_table_refresh_gauges(ft);
-    pthread_mutex_unlock(&ft->mgr_lock);
-    return ended;
+    return end_all(ft, reason, NULL, cb, user);
+}
+
+uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user)
+{
+    CollectRule rule = {.now_sec = now_sec, .emergency = atomic_load(&ft->is_emergency)};
+    return end_all(ft, FLOW_END_SHUTDOWN, &rule, cb, user);
 }

@@ -3,7 +3,16 @@
  * The flow is looked up (and counted) under its lock, then unlocked at once:
  * the packet keeps a reference until it ends (flow_module_packet_done), and
  * later stages take f->lock themselves while they touch flow state. That way
- * no lock is held across queues or modules. */
+ * no lock is held across queues or modules.
+ *
+ * Timeouts: each flow thread ends its own idle flows (those only it has
+ * touched) in packet time, from its packet path: a pass at the clock of the
+ * packet it is at, once that clock enters a new second and at least
+ * FLOW_PASS_MIN_PKTS packets went by (every new second in emergency mode).
+ * The clock of a packet never runs ahead of a later one of the same flow,
+ * so a pass never ends a flow that a queued packet would still have kept
+ * alive: which flows end by timeout depends on the packets alone, in every
+ * runmode. The rest end at the end of the capture (flow_table_end_all_at). */
 #include "flow/flow-module.h"
 
 #include <stdlib.h>
@@ -18,7 +27,7 @@ void flow_module_packet_done(Packet *p)
     Flow *f = p->flow;
     if (f != NULL) {
         p->flow = NULL;
-        atomic_fetch_sub(&f->use_cnt, 1);
+        flow_ref_drop(f);
     }
 }
 
@@ -39,15 +48,58 @@ static void note_icmp(Flow *f, const Packet *p)
     }
 }
 
-static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
+/* Packets between two passes of a thread: on sparse captures (days of
+ * packet time, few packets a second) a pass per second of packet time would
+ * cost more than the traffic. */
+#define FLOW_PASS_MIN_PKTS 512
+
+typedef struct FlowModuleThread {
+    int64_t last_pass_sec;
+    uint64_t pkts_since_pass;
+} FlowModuleThread;
+
+static int flow_module_thread_init(ThreadVars *tv, void **data)
 {
-    (void)data;
-    FlowTable *ft = tv->engine->flow_table;
-    if (ft == NULL || p->flow != NULL || (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
-        return TM_OK;
+    (void)tv;
+    FlowModuleThread *mt = calloc(1, sizeof(*mt));
+    if (mt == NULL) {
+        return TM_FAILED;
     }
+    *data = mt;
+    return TM_OK;
+}
+
+static void flow_module_thread_deinit(ThreadVars *tv, void *data)
+{
+    (void)tv;
+    free(data);
+}
+
+static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, const Packet *p)
+{
+    if (mt == NULL) {
+        return;
+    }
+    mt->pkts_since_pass++;
+    int64_t now = flow_packet_clock(p);
+    if (now <= mt->last_pass_sec) {
+        return;
+    }
+    if (mt->pkts_since_pass < FLOW_PASS_MIN_PKTS && !flow_table_is_emergency(ft)) {
+        return;
+    }
+    mt->last_pass_sec = now;
+    mt->pkts_since_pass = 0;
+    (void)flow_manager_owned_pass(ft, tv->id, now, tv->counters);
+}
+
+static void attach_flow(ThreadVars *tv, FlowTable *ft, Packet *p)
+{
     Flow *f = flow_lookup_or_create(ft, tv->counters, p);
     if (f != NULL) {
+        if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
+            f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
+        }
         f->thread_id = (uint8_t)tv->id;
         note_icmp(f, p);
         p->flow_state = f->state;
@@ -58,12 +110,64 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
         };
         pthread_mutex_unlock(&f->lock); // keep the reference: see the file comment
     }
+}
+
+static bool wants_flow(const FlowTable *ft, const Packet *p)
+{
+    return ft != NULL && p->flow == NULL && (p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6);
+}
+
+static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
+{
+    FlowTable *ft = tv->engine->flow_table;
+    if (!wants_flow(ft, p)) {
+        return TM_OK;
+    }
+    maybe_pass(tv, ft, data, p);
+    attach_flow(tv, ft, p);
     return TM_OK;
+}
+
+/* p carried a tunnel: its root holds a packet deeper than p. */
+static bool carries_tunnel(const Packet *root, const Packet *p)
+{
+    for (const Packet *c = root->children; c != NULL; c = c->next_child) {
+        if (c->tunnel_depth > p->tunnel_depth) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Before a root is steered to a flow thread by its innermost packet, the
+ * packets on its way that carried the tunnel (the outer packet, a middle
+ * tunnel) get their flows here, in the thread that steers, in capture order.
+ * The outer flow of a tunnel gets packets steered by every inner flow it
+ * carries (and VXLAN-like tunnels use another outer flow each way), so in
+ * the flow threads its packets would meet in an order that depends on
+ * scheduling: which side is the client, what the alerts' flow counters say,
+ * whether a gap ends it. The flow stage later finds them attached. */
+void flow_module_steer_prepare(ThreadVars *tv, Packet *p)
+{
+    FlowTable *ft = tv->engine != NULL ? tv->engine->flow_table : NULL;
+    if (p->children == NULL) {
+        return;
+    }
+    for (Packet *c = p->children; c != NULL; c = c->next_child) {
+        if (wants_flow(ft, c) && carries_tunnel(p, c)) {
+            attach_flow(tv, ft, c);
+        }
+    }
+    if (wants_flow(ft, p) && carries_tunnel(p, p)) {
+        attach_flow(tv, ft, p);
+    }
 }
 
 const TmModule tm_module_flow = {
     .hdr = TM_MODULE_HDR,
     .name = "flow",
     .kind = TM_KIND_FLOW,
+    .thread_init = flow_module_thread_init,
     .process = flow_module_process,
+    .thread_deinit = flow_module_thread_deinit,
 };

@@ -138,8 +138,6 @@ FlowTable *flow_table_new(const FlowConfig *cfg)
     }
     register_counters(ft);
     ft->mgr_cs = counters_set_new();
-    uint64_t id_start = flow_siphash24(ft->hash_key, "flow-id", 7);
-    atomic_store(&ft->flow_id_ctr, id_start);
     if (ft->mgr_cs == NULL || table_init_buckets(ft) != VG_OK || flow_pool_init(ft) != VG_OK) {
         VG_ERROR("flow: out of memory creating the flow table (flow.hash-size %u, "
                  "flow.prealloc %u)", ft->cfg.hash_size, ft->cfg.prealloc);
@@ -288,24 +286,6 @@ static Flow *evict_scan(FlowTable *ft, FlowBucket *own, int64_t now_sec, bool ex
     return NULL;
 }
 
-static Flow *flow_evict(FlowTable *ft, CounterSet *cs, FlowBucket *own, int64_t now_sec)
-{
-    FlowEndReason reason = FLOW_END_TIMEOUT;
-    Flow *v = evict_scan(ft, own, now_sec, true);
-    if (v == NULL) {
-        reason = FLOW_END_FORCED;
-        v = evict_scan(ft, own, now_sec, false);
-    }
-    if (v == NULL) {
-        return NULL;
-    }
-    if (cs != NULL) {
-        counters_incr(cs, ft->ids.flows_evicted);
-    }
-    flow_end(ft, v, reason, ft->end_cb, ft->end_user);
-    return v;
-}
-
 static void enter_emergency(FlowTable *ft, CounterSet *cs)
 {
     if (atomic_exchange(&ft->is_emergency, true)) {
@@ -318,16 +298,18 @@ static void enter_emergency(FlowTable *ft, CounterSet *cs)
               "timeouts, eviction of idle flows)", (unsigned long long)ft->cfg.memcap_bytes);
 }
 
-/* A clean flow for a new key; bucket own is locked by the caller. */
-static Flow *flow_get_new(FlowTable *ft, CounterSet *cs, FlowBucket *own, int64_t now_sec)
+/* Memcap reached: unlinks a victim (bucket own is locked by the caller) and
+ * says why it goes. The caller ends it once the bucket lock is dropped. */
+static Flow *flow_evict_unlink(FlowTable *ft, FlowBucket *own, int64_t now_sec,
+                               FlowEndReason *reason)
 {
-    bool memcap_hit = false;
-    Flow *f = flow_pool_get(ft, &memcap_hit);
-    if (f != NULL || !memcap_hit) {
-        return f;
+    *reason = FLOW_END_TIMEOUT;
+    Flow *v = evict_scan(ft, own, now_sec, true);
+    if (v == NULL) {
+        *reason = FLOW_END_FORCED;
+        v = evict_scan(ft, own, now_sec, false);
     }
-    enter_emergency(ft, cs);
-    return flow_evict(ft, cs, own, now_sec);
+    return v;
 }
 
 static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
@@ -343,9 +325,10 @@ static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
         }
     }
     f->hash = hash;
-    f->flow_id = flow_id_next(ft);
+    f->table = ft;
     f->start_sec = f->last_sec = p->ts_sec;
     f->start_usec = f->last_usec = p->ts_usec;
+    f->flow_id = flow_id_of(f);
     f->state = FLOW_STATE_NEW;
     f->proto_class = (uint8_t)flow_proto_class(t->k.proto);
     if (atomic_load(&ft->is_emergency)) {
@@ -449,17 +432,11 @@ static Flow *take_ref_and_lock(FlowBucket *b, Flow *f, Packet *p)
     return f;
 }
 
-static Flow *create_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, const FlowTuple *t,
-                         Packet *p)
+/* Links a new flow for t into the locked bucket b, takes its reference and
+ * returns it locked with b unlocked. */
+static Flow *link_new_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f,
+                           const FlowTuple *t, Packet *p)
 {
-    Flow *f = flow_get_new(ft, cs, b, p->ts_sec);
-    if (f == NULL) {
-        pthread_spin_unlock(&b->lock);
-        if (cs != NULL) {
-            counters_incr(cs, ft->ids.memcap);
-        }
-        return NULL;
-    }
     flow_init(ft, f, t, p->flow_hash, p);
     f->hnext = b->head;
     b->head = f;
@@ -471,24 +448,110 @@ static Flow *create_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flo
     return f;
 }
 
-/* A packet that finds its flow already past its timeout starts a new flow,
- * whether or not the manager has got round to that bucket yet: flow records
- * then depend on packet times only, not on the manager's pace. Bucket b is
- * locked; an idle expired flow is ended (timeout) and recycled here. */
-static bool expired_on_arrival(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f,
-                               int64_t now_sec)
+/* Tunnel and defrag packets carry their root's clock. */
+int64_t flow_packet_clock(const Packet *p)
 {
-    if (atomic_load(&f->use_cnt) != 0 ||
-        !flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
+    const Packet *r = p->root != NULL ? p->root : p;
+    return r->clock_sec > p->ts_sec ? r->clock_sec : p->ts_sec;
+}
+
+/* What a lookup found: a flow to use (locked, referenced, bucket unlocked),
+ * or a flow it unlinked and must end outside the bucket lock, then retry. */
+typedef struct LookupStep {
+    Flow *found;
+    Flow *ended;
+    FlowEndReason reason;
+    bool evicted;                    // ended to make room (memcap), not found expired
+    bool expired;                    // found past its timeout: ended (or pending), retry
+    bool no_victim;                  // memcap: no idle flow in the buckets looked at, retry
+} LookupStep;
+
+/* Drops a reference; true when the caller must now end f: its end was
+ * pending and this was the last reference. Nothing of f is read after the
+ * decrement, which another thread's end may follow at once. */
+static bool ref_drop_must_end(Flow *f)
+{
+    return atomic_fetch_sub(&f->use_cnt, 1) == (FLOW_USE_END_PENDING | 1u);
+}
+
+void flow_ref_drop(Flow *f)
+{
+    if (ref_drop_must_end(f)) {
+        FlowTable *ft = f->table;
+        flow_end_and_recycle(ft, f, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
+    }
+}
+
+/* f is locked and referenced by p (bucket b unlocked). A packet that finds
+ * its flow past its timeout at its clock ends that flow (timeout) and starts
+ * a new one, whether or not a manager pass got there first, and whether or
+ * not packets of the old flow are still in flight in later threads (it then
+ * ends when the last of them is done): flow records depend on the packets
+ * alone. */
+static bool expired_on_arrival(FlowTable *ft, FlowBucket *b, Flow *f, Packet *p, int64_t now_sec,
+                               LookupStep *st)
+{
+    if (!flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
         return false;
     }
-    flow_bucket_unlink(ft, b, f);
-    if (cs != NULL) {
-        counters_incr(cs, ft->ids.flows_timeout);
-    }
-    flow_end_and_recycle(ft, f, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
+    pthread_mutex_unlock(&f->lock);
+    p->flow = NULL;
+    /* Out of the hash first: references are only taken on linked flows under
+     * the bucket lock, so none can be taken once the mark is set. */
+    pthread_spin_lock(&b->lock);
+    flow_bucket_unlink(ft, b, f);   // nobody else unlinks a flow in use
+    atomic_fetch_or(&f->use_cnt, FLOW_USE_END_PENDING);
+    pthread_spin_unlock(&b->lock);
+    st->ended = ref_drop_must_end(f) ? f : NULL;
+    st->reason = FLOW_END_TIMEOUT;
+    st->expired = true;
     return true;
 }
+
+/* One attempt under the bucket lock. A packet that finds its flow idle and
+ * past its timeout at its clock ends that flow (timeout) and starts a new
+ * one, whether or not a manager pass got there first: flow records depend on
+ * the packets alone, not on the manager's pace. */
+static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const FlowTuple *t,
+                        const FlowTuple *emb, Packet *p, int64_t now_sec, bool may_evict,
+                        LookupStep *st)
+{
+    memset(st, 0, sizeof(*st));
+    pthread_spin_lock(&b->lock);
+    int dir = 0;
+    Flow *f = emb != NULL ? bucket_find(b, emb, &dir) : NULL;
+    if (f != NULL) {
+        /* The error travels back against the packet it quotes. */
+        st->found = take_ref_and_lock(b, f, p);
+        count_packet(f, p, dir < 0);
+        return;
+    }
+    f = bucket_find(b, t, &dir);
+    if (f != NULL) {
+        take_ref_and_lock(b, f, p);
+        if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
+            return;
+        }
+        flow_update(f, p, dir > 0);
+        st->found = f;
+        return;
+    }
+    bool memcap_hit = false;
+    f = flow_pool_get(ft, &memcap_hit);
+    if (f != NULL) {
+        st->found = link_new_flow(ft, cs, b, f, t, p);
+        return;
+    }
+    if (memcap_hit) {
+        enter_emergency(ft, cs);
+    }
+    st->ended = memcap_hit && may_evict ? flow_evict_unlink(ft, b, now_sec, &st->reason) : NULL;
+    st->evicted = st->ended != NULL;
+    st->no_victim = memcap_hit && may_evict && st->ended == NULL;
+    pthread_spin_unlock(&b->lock);
+}
+
+#define FLOW_LOOKUP_TRIES 4          // a flow freed by this packet may be taken by another thread
 
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
 {
@@ -507,31 +570,42 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
     }
     p->flow_hash = flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
     FlowBucket *b = &ft->buckets[p->flow_hash & ft->mask];
-    pthread_spin_lock(&b->lock);
-    int dir = 0;
-    Flow *f = has_emb ? bucket_find(b, &emb, &dir) : NULL;
-    if (f != NULL) {
-        /* The error travels back against the packet it quotes. */
-        take_ref_and_lock(b, f, p);
-        count_packet(f, p, dir < 0);
-        return f;
+    int64_t now_sec = flow_packet_clock(p);
+    for (int i = 0; i < FLOW_LOOKUP_TRIES; i++) {
+        LookupStep st;
+        lookup_step(ft, cs, b, &t, has_emb ? &emb : NULL, p, now_sec, i + 1 < FLOW_LOOKUP_TRIES,
+                    &st);
+        if (st.found != NULL) {
+            return st.found;
+        }
+        if (st.no_victim) {
+            continue; // the next try scans other buckets
+        }
+        if (st.ended == NULL && !st.expired) {
+            break;
+        }
+        if (cs != NULL) {
+            counters_incr(cs, st.evicted ? ft->ids.flows_evicted : ft->ids.flows_timeout);
+        }
+        /* Ended with no bucket lock held: the records, flow-end detection
+         * and recycling may take as long as they need. */
+        if (st.ended != NULL) {
+            flow_end_and_recycle(ft, st.ended, st.reason, ft->end_cb, ft->end_user);
+        }
+        if (st.expired) {
+            i--; // a timed-out flow is not a failed try: the next one makes the new flow
+        }
     }
-    f = bucket_find(b, &t, &dir);
-    if (f != NULL && expired_on_arrival(ft, cs, b, f, p->ts_sec)) {
-        f = NULL;
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.memcap);
     }
-    if (f != NULL) {
-        take_ref_and_lock(b, f, p);
-        flow_update(f, p, dir > 0);
-        return f;
-    }
-    return create_flow(ft, cs, b, &t, p);
+    return NULL;
 }
 
 void flow_release(Flow *f)
 {
     pthread_mutex_unlock(&f->lock);
-    atomic_fetch_sub(&f->use_cnt, 1);
+    flow_ref_drop(f);
 }
 
 void flow_set_state(Flow *f, FlowState state)

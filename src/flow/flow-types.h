@@ -13,6 +13,10 @@
 
 #include "decode/packet-types.h"
 
+/* In Flow.use_cnt: the flow timed out while packets still held it and is out
+ * of the hash; whoever drops the last reference ends it (flow_ref_drop). */
+#define FLOW_USE_END_PENDING (1u << 31)
+
 #define FLOW_STORAGE_MAX 8       // per-flow slots for later stages (detect, app-layer, plugins)
 
 typedef enum FlowState {
@@ -39,6 +43,8 @@ enum {
     FLOW_F_ICMP_RESP = 1u << 9,      // icmp_resp_type/code are set
     FLOW_F_STATE_EXTERNAL = 1u << 8, // flow_set_state() was used: the flow engine stops
                                      // moving the state by itself
+    FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one flow thread: no
+                                     // thread's pass may end it
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's
@@ -56,10 +62,14 @@ typedef struct FlowKey {
                                      // decoder.recursion-level.use-for-tracking)
 } FlowKey;
 
+struct FlowTable;
+
 typedef struct Flow {
     pthread_mutex_t lock;            // first: recycling clears everything after it
     FlowKey key;
-    _Atomic uint32_t use_cnt;        // packets in flight referencing this flow
+    _Atomic uint32_t use_cnt;        // packets in flight referencing this flow; plus
+                                     // FLOW_USE_END_PENDING once it timed out while in use
+    struct FlowTable *table;         // the table it belongs to (set when it starts)
     uint64_t flow_id;                // used in every EVE record of the flow
     uint64_t pkts_toserver;
     uint64_t pkts_toclient;

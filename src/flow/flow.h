@@ -98,12 +98,20 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
 /* The packet path. Finds or creates the flow of p and returns it locked with a
  * reference held; sets p->flow, p->flow_hash and PKT_F_TOSERVER/TOCLIENT;
  * updates counters, last seen and state. An ICMP error whose embedded packet
- * belongs to a known flow gets that flow. NULL (p->flow = NULL) for non-IP
- * packets and when the memcap prevents creation (counted in flow.memcap).
- * cs is the calling thread's counter set (may be NULL). */
+ * belongs to a known flow gets that flow. A flow idle past its timeout at the
+ * packet's clock (flow_packet_clock) ends first (timeout) and p starts a new
+ * one; if packets of it are still in flight, it ends when the last of them
+ * drops its reference. Flows are ended (end callback) with no bucket lock
+ * held. NULL (p->flow = NULL) for non-IP packets and when the memcap prevents
+ * creation (counted in flow.memcap). cs is the calling thread's counter set
+ * (may be NULL). */
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
 /* Unlock f and drop the reference taken by flow_lookup_or_create. */
 void flow_release(Flow *f);
+/* Drop a reference without the flow lock (a packet done with its flow). A
+ * flow that timed out while in use ends here, in the caller's thread, when
+ * its last reference goes (through the table's end callback). */
+void flow_ref_drop(Flow *f);
 /* The direction-independent hash flow_lookup_or_create uses (0 for non-IP). */
 uint32_t flow_hash_packet(const FlowTable *ft, const Packet *p);
 
@@ -118,6 +126,22 @@ void flow_set_state(Flow *f, FlowState state);
  * has fallen enough. Returns the number of flows ended. One caller at a time
  * (serialised internally). */
 uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
+/* A flow thread's pass (flow-pinned runmodes, offline): walks the whole hash
+ * and ends the idle flows owned by thread owner (Flow.thread_id, set by the
+ * flow module) that no other thread touched and that are expired at now_sec,
+ * in first-packet order, through the table's end callback
+ * (flow_table_set_end_cb); counters go to cs (the caller's set, may be NULL).
+ * now_sec must not be ahead of the clock of any packet still to come for
+ * those flows: a flow thread passes the clock of the packet it is at.
+ * Threads may run their passes at the same time. Returns the number ended. */
+uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec, CounterSet *cs);
+/* The clock flow timeouts use for p: the engine clock when p (or its root)
+ * was read, or p's own time when that is later or unset. */
+int64_t flow_packet_clock(const Packet *p);
+/* End of a capture: every flow ends, as a timeout when it is expired at
+ * now_sec (the last packet time), else as shutdown; in first-packet order.
+ * Same conditions as flow_table_end_all. Returns the number ended. */
+uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
 /* End every flow in the table with reason (shutdown at end of capture).
  * No packet may hold a flow (flows still referenced are skipped).
  * Returns the number of flows ended. */

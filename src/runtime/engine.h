@@ -18,6 +18,7 @@ struct DetectEngine;
 struct EveSink;
 struct PacketPool;
 struct OutputCtx;
+struct ThreadVars;
 struct Engine;
 
 typedef struct EngineOptions {
@@ -67,6 +68,11 @@ typedef struct Engine {
     /* Called for every packet at the end of its journey, before it goes back
      * to the pool (drops the flow reference). Set at start-up. */
     void (*packet_done)(Packet *p);
+    /* Called by a thread for each root it is about to hand to a thread group
+     * that runs the flow stage through the flow handler (in capture order
+     * when that thread is the only one of its group). Set at start-up; may be
+     * NULL. */
+    void (*steer_prepare)(struct ThreadVars *tv, Packet *p);
     /* Offline time: called by the acquire thread (before it dispatches the
      * packet) whenever packet time enters a new second. Runs what is due in
      * packet time: flow timeouts, periodic stats. Set at start-up. */

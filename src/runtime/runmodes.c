@@ -151,6 +151,54 @@ static int custom_group(const ConfNode *node, PipelineGroup *g, uint32_t idx)
     return custom_cpus(cpus, g);
 }
 
+/* Group index running module name, or -1. */
+static int group_of(const Pipeline *pl, const char *name)
+{
+    for (uint32_t g = 0; g < pl->n_groups; g++) {
+        for (uint32_t m = 0; m < pl->groups[g].n_modules; m++) {
+            if (strcmp(pl->groups[g].modules[m], name) == 0) {
+                return (int)g;
+            }
+        }
+    }
+    return -1;
+}
+
+/* The app layer parses in the thread of the stream stage: a custom pipeline written
+ * without it gets it right after stream. Transactions are inspected and logged as they
+ * are when detect and output look at them, so those stages in another thread than
+ * stream can see a transaction a later packet already changed: said once. */
+static void custom_check_app_layer(Pipeline *pl)
+{
+    int gs = group_of(pl, "stream");
+    if (gs < 0) {
+        return;
+    }
+    PipelineGroup *g = &pl->groups[gs];
+    if (group_of(pl, "app-layer") < 0 && g->n_modules < RUNMODE_MAX_MODULES) {
+        uint32_t at = 0;
+        while (at < g->n_modules && strcmp(g->modules[at], "stream") != 0) {
+            at++;
+        }
+        memmove(&g->modules[at + 2], &g->modules[at + 1],
+                (g->n_modules - at - 1) * sizeof(g->modules[0]));
+        g->modules[at + 1] = "app-layer";
+        g->n_modules++;
+        VG_NOTICE("threading.custom: group '%s' runs app-layer after stream", g->name);
+    }
+    static const char *const tx_stages[] = {"app-layer", "detect", "output"};
+    for (size_t i = 0; i < sizeof(tx_stages) / sizeof(tx_stages[0]); i++) {
+        int gi = group_of(pl, tx_stages[i]);
+        if (gi >= 0 && gi != gs) {
+            VG_WARN("threading.custom: '%s' runs in group '%s', stream in '%s': application-layer "
+                    "transactions may be inspected or logged after later packets changed them; "
+                    "keep stream, app-layer, detect and output in one group for results that "
+                    "do not depend on timing", tx_stages[i], pl->groups[gi].name, g->name);
+            return;
+        }
+    }
+}
+
 static int custom_build(const Engine *e, Pipeline *out)
 {
     const ConfNode *list = conf_get_node(e->conf, NULL, "threading.custom");
@@ -170,6 +218,7 @@ static int custom_build(const Engine *e, Pipeline *out)
         }
     }
     out->n_groups = i;
+    custom_check_app_layer(out);
     return 0;
 }
 
@@ -278,8 +327,14 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
             }
             rs->handler_queues[gi][q] = &rs->queues[gi][q];
         }
+        bool feeds_flow = false;
+        for (uint32_t m = 0; m < g->n_modules; m++) {
+            const TmModule *mod = tm_module_find(g->modules[m]);
+            feeds_flow |= mod != NULL && mod->kind == TM_KIND_FLOW;
+        }
         rs->handlers[gi] = (QueueHandler){.kind = g->input, .route = g->route,
-                                          .queues = rs->handler_queues[gi], .n_queues = nq};
+                                          .queues = rs->handler_queues[gi], .n_queues = nq,
+                                          .feeds_flow = feeds_flow};
     }
     for (uint32_t t = 0; t < g->n_threads; t++) {
         ThreadVars *tv = &rs->threads[gi][t];
@@ -369,16 +424,54 @@ static void free_state(const Pipeline *pl, RunState *rs)
     }
 }
 
+/* A thread's modules are initialised: the next thread may start. */
+typedef struct StartGate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    uint32_t n_ready;            // guarded by lock
+} StartGate;
+
+static void gate_open(ThreadVars *tv, void *arg)
+{
+    (void)tv;
+    StartGate *g = arg;
+    pthread_mutex_lock(&g->lock);
+    g->n_ready++;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_wait(StartGate *g, uint32_t n)
+{
+    pthread_mutex_lock(&g->lock);
+    while (g->n_ready < n) {
+        pthread_cond_wait(&g->cond, &g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
 static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
 {
     int result = 0;
-    /* Start consumers first, the reader last. */
+    StartGate gate = {.n_ready = 0};
+    pthread_mutex_init(&gate.lock, NULL);
+    pthread_cond_init(&gate.cond, NULL);
+    /* Start consumers first, the reader last, one at a time: each thread
+     * registers its modules' counters in thread_init, and the stats output
+     * lists counters in registration order, which must not depend on which
+     * thread the scheduler ran first. */
+    uint32_t n_started = 0;
     for (uint32_t gi = pl->n_groups; gi-- > 0;) {
         for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
-            if (tm_thread_start(&rs->threads[gi][t]) != 0) {
+            ThreadVars *tv = &rs->threads[gi][t];
+            tv->on_ready = gate_open;
+            tv->on_ready_arg = &gate;
+            if (tm_thread_start(tv) != 0) {
                 atomic_store(&e->stop, true);
                 result = VG_EINVAL;
+                continue;
             }
+            gate_wait(&gate, ++n_started);
         }
     }
     /* Drain in pipeline order: when a group has ended, nothing more enters
@@ -395,6 +488,8 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
             }
         }
     }
+    pthread_mutex_destroy(&gate.lock);
+    pthread_cond_destroy(&gate.cond);
     return result;
 }
 

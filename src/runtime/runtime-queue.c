@@ -38,16 +38,23 @@ void packet_queue_deinit(PacketQueue *q)
     q->ring = NULL;
 }
 
-void packet_queue_push(PacketQueue *q, Packet *p)
+int packet_queue_push(PacketQueue *q, Packet *p)
 {
     pthread_mutex_lock(&q->lock);
-    while (q->len == q->cap) {
+    while (q->len == q->cap && !q->closed) {
         pthread_cond_wait(&q->not_full, &q->lock);
+    }
+    if (q->closed) {
+        /* Its consumers may have gone: the packet would never come back. */
+        q->n_refused++;
+        pthread_mutex_unlock(&q->lock);
+        return VG_ECLOSED;
     }
     q->ring[(q->head + q->len) % q->cap] = p;
     q->len++;
     pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->lock);
+    return 0;
 }
 
 uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max)
@@ -77,21 +84,32 @@ void packet_queue_close(PacketQueue *q)
     pthread_mutex_lock(&q->lock);
     q->closed = true;
     pthread_cond_broadcast(&q->not_empty);
+    pthread_cond_broadcast(&q->not_full); // blocked producers give up
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Symmetric mix of the two endpoints so both directions land on one queue. */
+static uint32_t endpoint_mix(const VgAddr *a, uint16_t port)
+{
+    uint32_t h = 0;
+    for (int i = 0; i < 4; i++) {
+        h ^= a->a.u32[i] * 0x9e3779b1u + (uint32_t)i;
+    }
+    return h + port * 0x85ebca6bu;
+}
+
+/* Symmetric mix of the two endpoints so both directions land on one queue.
+ * An ICMP error that quotes a header is steered by the quoted packet's
+ * endpoints and protocol: the flow stage looks it up (and attaches it to
+ * that flow, or makes its own ICMP flow) in the quoted flow's place, so it
+ * must reach the thread that owns the quoted flow. */
 uint32_t queue_handler_flow_hash(const Packet *p)
 {
-    uint32_t a = 0;
-    uint32_t b = 0;
-    for (int i = 0; i < 4; i++) {
-        a ^= p->src.a.u32[i] * 0x9e3779b1u + (uint32_t)i;
-        b ^= p->dst.a.u32[i] * 0x9e3779b1u + (uint32_t)i;
-    }
-    a += p->sp * 0x85ebca6bu;
-    b += p->dp * 0x85ebca6bu;
-    uint32_t h = (a ^ b) + (a & b) * 3u + p->proto;
+    bool is_err = (p->l4 == PKT_L4_ICMPV4 || p->l4 == PKT_L4_ICMPV6) && p->icmp.has_emb;
+    uint32_t a = is_err ? endpoint_mix(&p->icmp.emb_src, p->icmp.emb_sp)
+                        : endpoint_mix(&p->src, p->sp);
+    uint32_t b = is_err ? endpoint_mix(&p->icmp.emb_dst, p->icmp.emb_dp)
+                        : endpoint_mix(&p->dst, p->dp);
+    uint32_t h = (a ^ b) + (a & b) * 3u + (is_err ? p->icmp.emb_proto : p->proto);
     for (uint8_t i = 0; i < p->n_vlan; i++) {
         h = h * 31u + p->vlan_id[i];
     }
@@ -104,12 +122,17 @@ uint32_t queue_handler_flow_hash(const Packet *p)
 /* A root travels with its tunnel packets, so it is routed by the innermost
  * one: the two directions of an inner flow can ride in different outer flows
  * (VXLAN, Geneve: one UDP flow each way) and must still meet in one thread,
- * in capture order, for flow direction not to depend on thread timing. */
+ * in capture order, for flow direction not to depend on thread timing.
+ * Fragments have no flow: a datagram rebuilt from them (a child at the
+ * fragments' depth) is routed instead, as its unfragmented packets are. */
 static const Packet *flow_route_packet(const Packet *p)
 {
     const Packet *inner = p;
     for (const Packet *c = p->children; c != NULL; c = c->next_child) {
-        if (c->tunnel_depth > inner->tunnel_depth) {
+        bool deeper = c->tunnel_depth > inner->tunnel_depth;
+        bool unfragments = c->tunnel_depth == inner->tunnel_depth &&
+                           (inner->flags & PKT_F_IS_FRAGMENT) && !(c->flags & PKT_F_IS_FRAGMENT);
+        if (deeper || unfragments) {
             inner = c;
         }
     }
@@ -129,7 +152,7 @@ static uint32_t route_pick(const QueueHandler *qh, const Packet *p)
     return 0;
 }
 
-void queue_handler_push(const QueueHandler *qh, Packet *p)
+int queue_handler_push(const QueueHandler *qh, Packet *p)
 {
     uint32_t idx = 0;
     switch (qh->kind) {
@@ -143,7 +166,7 @@ void queue_handler_push(const QueueHandler *qh, Packet *p)
         idx = route_pick(qh, p);
         break;
     }
-    packet_queue_push(qh->queues[idx % qh->n_queues], p);
+    return packet_queue_push(qh->queues[idx % qh->n_queues], p);
 }
 
 bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route)

@@ -97,7 +97,23 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
         for (Packet *c = p->children; c != NULL; c = c->next_child) {
             c->child_slot = 0; // the next thread group runs them from its first slot
         }
-        queue_handler_push(tv->outq, p);
+        Engine *e = tv->engine;
+        if (tv->outq->kind == QH_FLOW && tv->outq->feeds_flow && e != NULL &&
+            e->steer_prepare != NULL) {
+            e->steer_prepare(tv, p);
+        }
+        if (queue_handler_push(tv->outq, p) != 0) {
+            /* The next group is gone (a bug in shutdown order, or it failed
+             * to start): the packet goes home instead of being lost. */
+            if (tv->engine != NULL) {
+                atomic_store(&tv->engine->stop, true);
+            }
+            if (tv->counters != NULL) {
+                counters_incr(tv->counters, counters_register("runtime.queue_closed_drops",
+                                                              COUNTER_SUM));
+            }
+            tm_packet_release(tv, p);
+        }
     } else {
         tm_packet_release(tv, p);
     }
@@ -105,6 +121,12 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 
 void tm_thread_dispatch(ThreadVars *tv, Packet *p)
 {
+    /* The clock travels with the packet: a later thread judges flow timeouts
+     * by where the packet stands in the capture, not by how far the reader
+     * has got meanwhile. */
+    if (tv->engine != NULL) {
+        p->clock_sec = atomic_load(&tv->engine->now_sec);
+    }
     tm_thread_dispatch_from(tv, p, 1);
 }
 
@@ -212,6 +234,13 @@ static void fail_and_drain(ThreadVars *tv)
     }
 }
 
+static void signal_ready(ThreadVars *tv)
+{
+    if (tv->on_ready != NULL) {
+        tv->on_ready(tv, tv->on_ready_arg);
+    }
+}
+
 int tm_thread_run_inline(ThreadVars *tv)
 {
     pin_cpus(tv);
@@ -219,10 +248,12 @@ int tm_thread_run_inline(ThreadVars *tv)
     if (tv->counters == NULL || slots_init(tv) != 0) {
         counters_set_free(tv->counters);
         tv->counters = NULL;
+        signal_ready(tv);
         fail_and_drain(tv);
         tv->result = VG_EINVAL;
         return tv->result;
     }
+    signal_ready(tv);
     int rc = 0;
     if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
         rc = tv->slots[0].module->acquire_loop(tv, tv->slots[0].data);

@@ -34,13 +34,16 @@ typedef struct PacketQueue {
     uint32_t head;
     uint32_t len;
     bool closed;                 // no more producers: consumers exit when empty
+    uint64_t n_refused;          // pushes refused because the queue was closed (under lock)
     char name[TM_NAME_LEN];
 } PacketQueue;
 
 int packet_queue_init(PacketQueue *q, uint32_t cap, const char *name);
 void packet_queue_deinit(PacketQueue *q);
-/* Blocks while full. */
-void packet_queue_push(PacketQueue *q, Packet *p);
+/* Blocks while full and open. Returns 0, or VG_ECLOSED when the queue is
+ * closed (also for a producer blocked when it closes): the packet was not
+ * queued and still belongs to the caller. */
+int packet_queue_push(PacketQueue *q, Packet *p);
 /* Up to max packets; blocks while empty and open. Returns 0 when closed and empty. */
 uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
 void packet_queue_close(PacketQueue *q);
@@ -62,11 +65,14 @@ typedef struct QueueHandler {
     RouteKind route;
     PacketQueue **queues;        // not owned
     uint32_t n_queues;
+    bool feeds_flow;             // the group it feeds runs the flow stage (Engine.steer_prepare)
 } QueueHandler;
 
-/* Pick the queue for p and push it there. */
-void queue_handler_push(const QueueHandler *qh, Packet *p);
-/* Direction-independent hash of addresses, ports, protocol and VLAN ids. */
+/* Pick the queue for p and push it there. VG_ECLOSED: refused (see
+ * packet_queue_push), p still belongs to the caller. */
+int queue_handler_push(const QueueHandler *qh, Packet *p);
+/* Direction-independent hash of addresses, ports, protocol and VLAN ids (an
+ * ICMP error quoting a header: those of the quoted packet). */
 uint32_t queue_handler_flow_hash(const Packet *p);
 bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route);
 
@@ -91,6 +97,11 @@ typedef struct ThreadVars {
     int result;
     char modules_desc[128];      // "pcap-file,decode" for the start-up log
     uint32_t cur_slot;           // slot running now (tm_packet_add_child)
+    /* Called by the thread once its modules' thread_init ran (or failed),
+     * before any packet: runmode_run starts threads one at a time, so that
+     * counters are registered in the same order in every run. May be NULL. */
+    void (*on_ready)(struct ThreadVars *tv, void *arg);
+    void *on_ready_arg;
 } ThreadVars;
 
 /* Run p through slots [from, n_slots) and pass it on (next queue or pool).

@@ -12,6 +12,7 @@ enum {
     VG_EEXIST = -6,
     VG_EVERSION = -7,
     VG_EUNSUPPORTED = -8,
+    VG_ECLOSED = -9,             // the queue or channel is closed
 };
 
 #endif

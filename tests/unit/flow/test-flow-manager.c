@@ -237,6 +237,125 @@ static void ended_flow_is_recycled_for_a_new_one(void **state)
     assert_int_not_equal(f->flow_id, e.ids[0]);
 }
 
+/* End of capture: idle past the timeout at the last packet time -> timeout,
+ * else shutdown, whatever passes ran (none here). */
+static void end_all_at_splits_timeout_and_shutdown_by_last_packet_time(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet a, b;
+    test_pkt(&a, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1000);  // new UDP: 30 s
+    test_pkt(&b, "10.0.0.3", 5000, "10.0.0.2", 53, 17, 1020);
+    assert_non_null(test_feed(fx->ft, fx->cs, &a));
+    assert_non_null(test_feed(fx->ft, fx->cs, &b));
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    assert_int_equal(flow_table_end_all_at(fx->ft, 1035, on_end, &e), 2);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_SHUTDOWN], 1);
+    assert_true(e.was_locked);
+}
+
+/* Flows end in first-packet order, not in hash order. */
+static void end_all_ends_flows_in_first_packet_order(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    Packet p;
+    uint64_t ids[20];
+    for (int i = 0; i < 20; i++) {
+        test_pkt(&p, "10.0.0.1", (uint16_t)(6000 + i), "10.0.0.2", 53, 17, 2000 + i);
+        Flow *f = flow_lookup_or_create(fx->ft, fx->cs, &p);
+        assert_non_null(f);
+        ids[i] = f->flow_id;
+        flow_release(f);
+    }
+    assert_int_equal(flow_table_end_all(fx->ft, FLOW_END_SHUTDOWN, on_end, &e), 20);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(e.ids[i], ids[i]);
+    }
+}
+
+/* A thread's pass ends its own idle expired flows only. */
+static void owned_pass_ends_only_the_callers_flows(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    Packet a, b;
+    test_pkt(&a, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1000);
+    test_pkt(&b, "10.0.0.3", 5000, "10.0.0.2", 53, 17, 1000);
+    Flow *fa = flow_lookup_or_create(fx->ft, fx->cs, &a);
+    fa->thread_id = 1;
+    flow_release(fa);
+    Flow *fb = flow_lookup_or_create(fx->ft, fx->cs, &b);
+    fb->thread_id = 2;
+    flow_release(fb);
+    assert_int_equal(flow_manager_owned_pass(fx->ft, 1, 1100, fx->cs), 1);
+    assert_int_equal(e.n, 1);
+    assert_int_equal(flow_manager_owned_pass(fx->ft, 1, 1100, fx->cs), 0);
+    assert_int_equal(flow_manager_owned_pass(fx->ft, 2, 1100, fx->cs), 1);
+    assert_int_equal(e.n, 2);
+}
+
+/* A flow another thread touched belongs to no thread's pass. */
+static void owned_pass_leaves_shared_flows(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    Packet a;
+    test_pkt(&a, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1000);
+    Flow *f = flow_lookup_or_create(fx->ft, fx->cs, &a);
+    f->thread_id = 1;
+    f->flags |= FLOW_F_SHARED;
+    flow_release(f);
+    assert_int_equal(flow_manager_owned_pass(fx->ft, 1, 5000, fx->cs), 0);
+    assert_int_equal(flow_table_end_all_at(fx->ft, 5000, on_end, &e), 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+}
+
+/* A packet past its flow's timeout starts a new flow even while a packet of
+ * the old one is still in flight; the old one ends when that packet is done. */
+static void expired_flow_in_use_ends_with_its_last_reference(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    Packet a, b;
+    test_pkt(&a, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1000);
+    test_pkt(&b, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1031);
+    Flow *old = flow_lookup_or_create(fx->ft, fx->cs, &a);
+    pthread_mutex_unlock(&old->lock);     // a later stage still holds the reference
+    Flow *nf = flow_lookup_or_create(fx->ft, fx->cs, &b);
+    assert_non_null(nf);
+    assert_ptr_not_equal(nf, old);
+    assert_int_equal(nf->pkts_toserver, 1);
+    flow_release(nf);
+    assert_int_equal(e.n, 0);              // still in use: not ended yet
+    flow_ref_drop(old);
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+    assert_int_equal(flow_table_end_all(fx->ft, FLOW_END_SHUTDOWN, on_end, &e), 1);
+}
+
+/* The clock a packet carries (the newest time read before it) decides, not
+ * its own timestamp: an out-of-order packet stamped early still finds the
+ * flow expired if the capture had moved past the timeout. */
+static void packet_clock_decides_expiry(void **state)
+{
+    Fixture *fx = *state;
+    Ended e = {0};
+    flow_table_set_end_cb(fx->ft, on_end, &e);
+    Packet a, b;
+    test_pkt(&a, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1000);
+    test_pkt(&b, "10.0.0.1", 5000, "10.0.0.2", 53, 17, 1010);
+    b.clock_sec = 1040;
+    assert_int_equal(flow_packet_clock(&b), 1040);
+    assert_non_null(test_feed(fx->ft, fx->cs, &a));
+    assert_non_null(test_feed(fx->ft, fx->cs, &b));
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -253,6 +372,12 @@ int main(void)
         T(manager_counts_checked_and_timed_out),
         T(end_all_gives_every_flow_with_reason_shutdown),
         T(ended_flow_is_recycled_for_a_new_one),
+        T(end_all_at_splits_timeout_and_shutdown_by_last_packet_time),
+        T(end_all_ends_flows_in_first_packet_order),
+        T(owned_pass_ends_only_the_callers_flows),
+        T(owned_pass_leaves_shared_flows),
+        T(expired_flow_in_use_ends_with_its_last_reference),
+        T(packet_clock_decides_expiry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

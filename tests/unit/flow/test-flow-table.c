@@ -304,6 +304,37 @@ static void lookup_returns_flow_locked_with_reference(void **state)
     pthread_mutex_unlock(&f->lock);
 }
 
+/* Ids come from the flow itself: two tables with different hash keys give a
+ * flow the same id (runs and runmodes agree), other start times other ids. */
+static void flow_ids_depend_on_key_and_start_not_on_hash_key(void **state)
+{
+    (void)state;
+    FlowConfig c1, c2;
+    test_config(&c1);
+    test_config(&c2);
+    c2.hash_key[0] ^= 0xff;
+    FlowTable *t1 = flow_table_new(&c1);
+    FlowTable *t2 = flow_table_new(&c2);
+    Packet p, q;
+    test_tcp(&p, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_tcp(&q, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
+    q.ts_usec = 1;
+    Flow *f1 = flow_lookup_or_create(t1, NULL, &p);
+    uint64_t id1 = f1->flow_id;
+    flow_release(f1);
+    Flow *f2 = flow_lookup_or_create(t2, NULL, &p);
+    assert_int_equal(f2->flow_id, id1);
+    flow_release(f2);
+    flow_table_end_all(t2, FLOW_END_SHUTDOWN, NULL, NULL);
+    Flow *f3 = flow_lookup_or_create(t2, NULL, &q);
+    assert_int_not_equal(f3->flow_id, id1);
+    flow_release(f3);
+    flow_table_end_all(t1, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_end_all(t2, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_free(t1);
+    flow_table_free(t2);
+}
+
 static void flow_ids_are_nonzero_unique_and_json_safe(void **state)
 {
     Fixture *fx = *state;
@@ -357,6 +388,7 @@ int main(void)
         T(set_state_stops_automatic_updates),
         T(lookup_returns_flow_locked_with_reference),
         T(flow_ids_are_nonzero_unique_and_json_safe),
+        T(flow_ids_depend_on_key_and_start_not_on_hash_key),
         T(last_seen_follows_packet_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,54 @@ static void push_on_full_queue_waits_for_a_pop(void **state)
     packet_queue_deinit(&q);
 }
 
+static void push_on_closed_queue_is_refused(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk;
+    Packet *out[1];
+    assert_int_equal(packet_queue_init(&q, 4, "closed"), 0);
+    packet_queue_close(&q);
+    assert_int_equal(packet_queue_push(&q, &pk), VG_ECLOSED);
+    assert_int_equal(q.n_refused, 1);
+    assert_int_equal(packet_queue_pop_batch(&q, out, 1), 0);
+    packet_queue_deinit(&q);
+}
+
+typedef struct BlockedProducer {
+    PacketQueue *q;
+    Packet *pk;
+    int rc;
+} BlockedProducer;
+
+static void *blocked_producer_main(void *arg)
+{
+    BlockedProducer *bp = arg;
+    bp->rc = packet_queue_push(bp->q, bp->pk);
+    return NULL;
+}
+
+/* Whether the producer is already waiting or arrives after the close, a
+ * full queue that closes refuses its packet instead of blocking forever. */
+static void close_refuses_a_producer_waiting_on_a_full_queue(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[2];
+    Packet *out[2];
+    assert_int_equal(packet_queue_init(&q, 1, "full"), 0);
+    assert_int_equal(packet_queue_push(&q, &pk[0]), 0);
+    BlockedProducer bp = {.q = &q, .pk = &pk[1], .rc = 1};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, blocked_producer_main, &bp), 0);
+    packet_queue_close(&q);
+    pthread_join(th, NULL);
+    assert_int_equal(bp.rc, VG_ECLOSED);
+    assert_int_equal(packet_queue_pop_batch(&q, out, 2), 1);
+    assert_ptr_equal(out[0], &pk[0]);
+    packet_queue_deinit(&q);
+}
+
 #define MP_PRODUCERS 4
 #define MP_CONSUMERS 3
 #define MP_PER_PRODUCER 10000
@@ -315,19 +363,16 @@ static void handler_deinit(Handler *h)
     }
 }
 
-/* Which queue holds p (the queues are closed first so pops never block). */
+/* Which queue holds p (one thread: the rings are read in place). */
 static int queue_of(Handler *h, const Packet *p)
 {
     int found = -1;
     for (uint32_t i = 0; i < h->qh.n_queues; i++) {
-        Packet *out[256];
-        packet_queue_close(&h->q[i]);
-        uint32_t n = packet_queue_pop_batch(&h->q[i], out, 256);
-        for (uint32_t k = 0; k < n; k++) {
-            if (out[k] == p) {
+        const PacketQueue *q = &h->q[i];
+        for (uint32_t k = 0; k < q->len; k++) {
+            if (q->ring[(q->head + k) % q->cap] == p) {
                 found = (int)i;
             }
-            packet_queue_push(&h->q[i], out[k]);
         }
     }
     return found;
@@ -385,6 +430,58 @@ static void flow_handler_routes_roots_by_innermost_tunnel_packet(void **state)
         queue_handler_push(&h.qh, &b);
         assert_int_equal(queue_of(&h, &a), want);
         assert_int_equal(queue_of(&h, &b), want);
+    }
+    handler_deinit(&h);
+}
+
+/* smb2-07: an ICMP port unreachable from the DNS server quotes the UDP
+ * query 58186 -> 53; the flow stage attaches it to that flow, so it must run
+ * in the thread that has the flow. */
+static void flow_handler_sends_icmp_errors_to_the_quoted_flow(void **state)
+{
+    (void)state;
+    Handler h;
+    handler_init(&h, QH_FLOW, ROUTE_IP_VERSION, NQ);
+    for (int i = 0; i < 32; i++) {
+        Packet udp, icmp;
+        uint16_t sport = (uint16_t)(58186 + i * 11);
+        tuple(&udp, "192.168.1.10", sport, "192.168.1.1", 53, 17);
+        tuple(&icmp, "192.168.1.1", 0, "192.168.1.10", 0, 1);
+        icmp.l4 = PKT_L4_ICMPV4;
+        icmp.icmp.type = 3;
+        icmp.icmp.code = 3;
+        icmp.icmp.has_emb = true;
+        icmp.icmp.emb_proto = 17;
+        icmp.icmp.emb_src = udp.src;
+        icmp.icmp.emb_dst = udp.dst;
+        icmp.icmp.emb_sp = sport;
+        icmp.icmp.emb_dp = 53;
+        queue_handler_push(&h.qh, &udp);
+        queue_handler_push(&h.qh, &icmp);
+        assert_int_equal(queue_of(&h, &icmp), queue_of(&h, &udp));
+    }
+    handler_deinit(&h);
+}
+
+/* A fragment carries no ports; the datagram rebuilt from it (a child at the
+ * same depth) does, and must land where the unfragmented packets of its
+ * flow land. */
+static void flow_handler_routes_a_last_fragment_by_its_rebuilt_datagram(void **state)
+{
+    (void)state;
+    Handler h;
+    handler_init(&h, QH_FLOW, ROUTE_IP_VERSION, NQ);
+    for (int i = 0; i < 32; i++) {
+        Packet whole, frag, rebuilt;
+        uint16_t sport = (uint16_t)(30000 + i * 13);
+        tuple(&whole, "10.9.0.1", sport, "10.9.0.2", 5353, 17);
+        tuple(&frag, "10.9.0.1", 0, "10.9.0.2", 0, 17);
+        frag.flags = PKT_F_IS_FRAGMENT;
+        rebuilt = whole;
+        frag.children = &rebuilt;
+        queue_handler_push(&h.qh, &whole);
+        queue_handler_push(&h.qh, &frag);
+        assert_int_equal(queue_of(&h, &frag), queue_of(&h, &whole));
     }
     handler_deinit(&h);
 }
@@ -509,6 +606,8 @@ int main(void)
         cmocka_unit_test(closed_queue_hands_out_what_is_left_then_zero),
         cmocka_unit_test(close_wakes_every_waiting_consumer_with_zero),
         cmocka_unit_test(push_on_full_queue_waits_for_a_pop),
+        cmocka_unit_test(push_on_closed_queue_is_refused),
+        cmocka_unit_test(close_refuses_a_producer_waiting_on_a_full_queue),
         cmocka_unit_test(many_producers_and_consumers_deliver_each_packet_once),
         cmocka_unit_test(flow_hash_is_the_same_in_both_directions),
         cmocka_unit_test(flow_hash_differs_for_other_ports_addresses_or_protocol),
@@ -519,6 +618,8 @@ int main(void)
         cmocka_unit_test(route_alerted_puts_alerted_packets_on_1),
         cmocka_unit_test(route_vlan_picks_outer_vlan_modulo_queues),
         cmocka_unit_test(flow_handler_routes_roots_by_innermost_tunnel_packet),
+        cmocka_unit_test(flow_handler_sends_icmp_errors_to_the_quoted_flow),
+        cmocka_unit_test(flow_handler_routes_a_last_fragment_by_its_rebuilt_datagram),
         cmocka_unit_test(parse_accepts_documented_handler_names),
         cmocka_unit_test(parse_rejects_other_names),
     };
