@@ -19,7 +19,8 @@
 # A source that does not compile (a subsystem still landing) is left out of
 # the archive with a message; a target that then fails to compile or link is
 # skipped with a message. Exit status: 0 when at least one target was built
-# and no run found a crash; 1 otherwise.
+# and no run found a crash; 1 otherwise. With FUZZ_STRICT=1 (what `make
+# fuzz-smoke` and CI use) any source or target left out is a failure too.
 #
 # Runs keep a corpus per target in build-fuzz/corpus/<name>/ (seeded from
 # fuzz/corpus/<name>/ when that exists) and write crashing inputs to
@@ -27,7 +28,9 @@
 #
 # Environment: CC (default clang, installed with apt-get when missing),
 # JOBS (parallel compiles, default 2), FUZZ_OUT (default build-fuzz),
-# FUZZ_MAX_LEN (libFuzzer -max_len, default 4096).
+# FUZZ_MAX_LEN (libFuzzer -max_len, default 4096), FUZZ_STRICT (see above).
+#
+# The seeds in fuzz/corpus/ are made by tools/make-fuzz-corpus.py.
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +39,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 CC=${CC:-clang}
 JOBS=${JOBS:-2}
 MAX_LEN=${FUZZ_MAX_LEN:-4096}
+STRICT=${FUZZ_STRICT:-0}
 MODE=${1:-build}
 SECONDS_PER_TARGET=${2:-60}
 shift $(( $# > 2 ? 2 : $# ))
@@ -102,6 +106,10 @@ build_library() {
     n_src=$(printf '%s\n' $srcs | wc -l)
     n_obj=$(printf '%s\n' $objs | grep -c . || true)
     log "engine: $n_obj of $n_src sources compiled"
+    if [ "$STRICT" = 1 ] && [ "$n_obj" -ne "$n_src" ]; then
+        log "FUZZ_STRICT: $((n_src - n_obj)) engine source(s) did not compile"
+        exit 1
+    fi
     rm -f "$OUT/libvigil-fuzz.a"
     # shellcheck disable=SC2086
     [ "$n_obj" -gt 0 ] && ar rcs "$OUT/libvigil-fuzz.a" $objs
@@ -136,6 +144,10 @@ run_target() {
     mkdir -p "$corpus" "$crashes"
     local seeds=()
     [ -d "fuzz/corpus/$name" ] && seeds=("fuzz/corpus/$name")
+    if [ "$STRICT" = 1 ] && [ ${#seeds[@]} -eq 0 ]; then
+        log "FUZZ_STRICT: $name has no seed corpus in fuzz/corpus/$name"
+        return 1
+    fi
     log "running $name for ${SECONDS_PER_TARGET}s"
     if "$OUT/$name" -max_total_time="$SECONDS_PER_TARGET" -max_len="$MAX_LEN" \
         -artifact_prefix="$crashes" -print_final_stats=1 "$corpus" "${seeds[@]}" \
@@ -166,14 +178,19 @@ $(pkg_flags --cflags)"
     LDLIBS="$(pkg_flags --libs) -lpthread -ldl -lm"
     mkdir -p "$OUT/obj"
     build_library
-    local built=() src name
+    local built=() src name n_wanted=0
     for src in fuzz/fuzz-*.c; do
         name=$(basename "$src" .c)
         wanted "$name" || continue
+        n_wanted=$((n_wanted + 1))
         if [ -f "$OUT/libvigil-fuzz.a" ] && build_target "$src"; then
             built+=("$name")
         fi
     done
+    if [ "$STRICT" = 1 ] && [ ${#built[@]} -ne "$n_wanted" ]; then
+        log "FUZZ_STRICT: $((n_wanted - ${#built[@]})) target(s) did not build"
+        exit 1
+    fi
     if [ ${#built[@]} -eq 0 ]; then
         log "no target built"
         exit 1

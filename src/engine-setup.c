@@ -212,26 +212,17 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
     flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
 }
 
-/* Periodic stats, every stats.interval seconds of packet time. Called by the
- * acquire thread through on_new_second, and once at the end by the stats
- * task; never both at once (the final call comes after every packet thread
- * has ended). */
-static void stats_if_due(Engine *e, int64_t now, bool is_final)
+/* Periodic stats: every stats.interval seconds of the clock stats.clock
+ * names. The packet clock ticks in the acquire thread (on_new_second), the
+ * wall clock in the stats task; the final record comes from the stats task
+ * after every packet thread has ended. The output serialises them. */
+static void stats_tick(Engine *e, OutputStatsClock clock, int64_t now, bool is_final)
 {
-    OutputCtx *oc = e->output;
     if (!atomic_load(&e->have_start)) {
         return;
     }
-    int64_t start = atomic_load(&e->start_sec);
-    if (oc->last_stats_sec == 0) {
-        oc->last_stats_sec = start;
-    }
-    bool due = oc->stats_interval_sec > 0 &&
-               now - oc->last_stats_sec >= (int64_t)oc->stats_interval_sec;
-    if (is_final || due) {
-        output_stats_write(oc, now, atomic_load(&e->now_usec), (uint64_t)(now - start));
-        oc->last_stats_sec = now;
-    }
+    output_stats_tick(e->output, clock, atomic_load(&e->start_sec), now,
+                      atomic_load(&e->now_usec), is_final);
 }
 
 /* Packet time entered a new second: a slice of flow timeouts, stats if due.
@@ -249,19 +240,19 @@ static void on_new_second(Engine *e, int64_t sec)
         last_pass_pkts = e->offline_pkts;
         flow_manager_timeout_pass(e->flow_table, sec, engine_flow_end, e);
     }
-    stats_if_due(e, sec, false);
+    stats_tick(e, OUTPUT_STATS_CLOCK_PACKET, sec, false);
 }
 
-/* CS#01: log reopening on SIGHUP; the final stats record. */
+/* CS#01: log reopening on SIGHUP (each output swaps its file under its own
+ * lock, safe against writers in any thread); wall-clock stats; the final
+ * stats record. */
 static void task_stats(Engine *e, bool is_final, void *user)
 {
     (void)user;
     if (atomic_exchange(&e->reopen_logs, false)) {
         output_ctx_reopen(e->output);
     }
-    if (is_final) {
-        stats_if_due(e, atomic_load(&e->now_sec), true);
-    }
+    stats_tick(e, OUTPUT_STATS_CLOCK_WALL, atomic_load(&e->now_sec), is_final);
 }
 
 static void task_reload(Engine *e, bool is_final, void *user)

@@ -81,6 +81,16 @@ static void on_usr2(int sig)
     atomic_store(&g_engine.reload_rules, true);
 }
 
+/* The handlers only set flags that the engine's threads poll (the stats
+ * task reopens the logs, the reload task reloads the rules, every thread
+ * watches stop). SIGHUP and SIGUSR2 restart interrupted system calls: landing
+ * in the reader's read() they must not end the capture early as a read error.
+ * SIGINT and SIGTERM do interrupt them, so that a reader blocked on a quiet
+ * FIFO sees the stop at once (it takes the error as the stop). Installed
+ * before the configuration and rules load, so that a SIGHUP during a long
+ * start-up is kept for later instead of killing the process.
+ * Exit status after SIGINT/SIGTERM: 0 when the run ended cleanly (every
+ * output flushed), as at the end of the input. */
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -89,6 +99,7 @@ static void install_signals(void)
     sa.sa_handler = on_stop_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_flags = SA_RESTART;
     sa.sa_handler = on_hup;
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_usr2;
@@ -388,13 +399,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH (see vigil -h)\n");
         return EXIT_USAGE;
     }
+    install_signals();
     rc = load_config(e, &cli);
     if (rc != 0) {
         conf_free(e->conf);
         return rc;
     }
     e->is_inline = e->opts.simulate_ips;
-    install_signals();
     rc = engine_setup(e);
     if (e->opts.test_config) {
         rc = rc == 0 ? engine_test_result(e) : rc;

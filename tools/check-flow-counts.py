@@ -9,8 +9,11 @@ by address/port pair only (a reused port pair after a close is one tshark
 conversation but can be two flows when a new SYN arrives), and it ignores
 VLAN ids (vigil keeps flows of different VLANs apart, as Suricata does).
 
-Skips (exit 0) when ../shared is absent. Prints a summary; with -v every
-differing file. Exit 1 only if vigil failed on a capture.
+Skips (exit 0) when ../shared or tshark is absent, fails (exit 1) then under
+CI=true. Prints a summary; with -v every differing file. Exit 1 only if
+vigil failed on a capture: the differences have the known reasons above and
+are not enforced (tools/check-shared-captures.py --strict enforces the
+decoder counts).
 
 Usage: tools/check-flow-counts.py --engine build/vigil [--shared DIR] [--limit N] [-v] [PATH...]
 """
@@ -53,7 +56,7 @@ def vigil_flows(engine, cap):
 def tshark_convs(cap, proto):
     p = subprocess.run(["tshark", "-n", "-q", "-r", cap, "-z", f"conv,{proto}"],
                        capture_output=True, timeout=300)
-    return sum(1 for line in p.stdout.decode(errors="replace").splitlines()
+    return sum(1 for line in p.stdout.decode(errors="replace").split("\n")
                if re.search(r"<->", line))
 
 
@@ -76,12 +79,15 @@ def main():
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args()
     root = os.path.join(args.shared, "data", "pcaps")
+    in_ci = os.environ.get("CI") == "true"
     if not args.paths and not os.path.isdir(root):
-        print(f"flow counts: {root} not found; skipping")
-        return 0
+        print(f"flow counts: {root} not found; " +
+              ("CI (CI=true) needs ../shared" if in_ci else "skipping"))
+        return 1 if in_ci else 0
     if shutil.which("tshark") is None:
-        print("flow counts: tshark not installed; skipping")
-        return 0
+        print("flow counts: tshark not installed; " +
+              ("CI (CI=true) needs it" if in_ci else "skipping"))
+        return 1 if in_ci else 0
     caps = args.paths or sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
                                 if f.endswith((".pcap", ".pcapng", ".cap")))
     if args.limit:

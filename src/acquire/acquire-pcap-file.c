@@ -205,7 +205,8 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
-static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
+/* Returns false when the file could not be opened as a capture at all. */
+static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pc = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO,
@@ -213,7 +214,7 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
     if (pc == NULL) {
         VG_WARN("%s: cannot open capture: %s; skipping it", file, errbuf);
         counters_incr(tv->counters, pt->c_errors);
-        return;
+        return false;
     }
     counters_incr(tv->counters, pt->c_files);
     int linktype = pcap_datalink(pc);
@@ -258,13 +259,21 @@ static void read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
         counters_incr(tv->counters, pt->c_errors);
     }
     pcap_close(pc);
+    return true;
 }
 
 static int pcap_file_acquire_loop(ThreadVars *tv, void *data)
 {
     PcapFileThread *pt = data;
-    for (size_t i = 0; i < pt->n_files && !atomic_load(&tv->engine->stop); i++) {
-        read_one_file(tv, pt, pt->files[i]);
+    size_t n_opened = 0;
+    size_t i = 0;
+    for (; i < pt->n_files && !atomic_load(&tv->engine->stop); i++) {
+        n_opened += read_one_file(tv, pt, pt->files[i]);
+    }
+    /* Nothing given could be read as a capture: the run did not happen. */
+    if (n_opened == 0 && i == pt->n_files) {
+        VG_ERROR("%s: no readable capture", tv->engine->opts.pcap_path);
+        return TM_FAILED;
     }
     return TM_OK;
 }

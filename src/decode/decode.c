@@ -70,8 +70,6 @@ static atomic_bool g_csum_auto_logged;
 static CounterKind counter_kind(DecodeCounter c)
 {
     switch (c) {
-    case DC_AVG_PKT_SIZE:
-        return COUNTER_GAUGE;
     case DC_MAX_PKT_SIZE:
         return COUNTER_MAX;
     default:
@@ -100,7 +98,14 @@ static void event_counter_name(DecodeEvent ev, char *buf, size_t size)
 void decode_register_counters(void)
 {
     for (int c = 0; c < DC_COUNT; c++) {
-        (void)counters_register(counter_names[c], counter_kind((DecodeCounter)c));
+        if (c == DC_AVG_PKT_SIZE) {
+            /* Derived when counters are merged: right for any number of
+             * decode threads, and after they have ended (the final record). */
+            (void)counters_register_avg(counter_names[c], counter_names[DC_BYTES],
+                                        counter_names[DC_PKTS]);
+        } else {
+            (void)counters_register(counter_names[c], counter_kind((DecodeCounter)c));
+        }
     }
     for (int ev = DECODE_EV_NONE + 1; ev < DECODE_EV_MAX; ev++) {
         char name[COUNTER_NAME_MAX];
@@ -201,9 +206,6 @@ static void count_packet(DecodeThreadCtx *dtv, const Packet *p)
     counters_incr(cs, dtv->cid[DC_PKTS]);
     counters_add(cs, dtv->cid[DC_BYTES], p->caplen);
     counters_max(cs, dtv->cid[DC_MAX_PKT_SIZE], p->caplen);
-    uint64_t n = counters_get(cs, dtv->cid[DC_PKTS]);
-    uint64_t bytes = counters_get(cs, dtv->cid[DC_BYTES]);
-    counters_set(cs, dtv->cid[DC_AVG_PKT_SIZE], n > 0 ? bytes / n : 0);
 }
 
 static int decode_linktype(DecodeThreadCtx *dtv, Packet *p)

@@ -28,6 +28,8 @@ typedef struct DefragTable {
     uint32_t n_trackers;
     uint32_t n_frags;
     uint64_t memuse;
+    CounterSet *cs;              // defrag.memuse; written under lock by whoever holds it
+    CounterId memuse_id;
     const DefragFrag **owner;    // rebuild scratch
 } DefragTable;
 
@@ -41,12 +43,33 @@ static const char *const counter_names[DFC_COUNT] = {
     [DFC_MAX_TRACKERS] = "defrag.max_trackers_reached",
     [DFC_MAX_FRAGS] = "defrag.max_frags_reached",
     [DFC_TIMEOUT] = "defrag.wrk.tracker_timeout",
+    [DFC_MEMCAP] = "defrag.memcap",
 };
+
+#define DEFRAG_MEMUSE_COUNTER "defrag.memuse"
 
 void defrag_register_counters(void)
 {
     for (int c = 0; c < DFC_COUNT; c++) {
         (void)counters_register(counter_names[c], COUNTER_SUM);
+    }
+    (void)counters_register(DEFRAG_MEMUSE_COUNTER, COUNTER_GAUGE);
+}
+
+/* The caller holds the lock. */
+static void memuse_add(uint64_t bytes)
+{
+    g_dt.memuse += bytes;
+    if (g_dt.cs != NULL) {
+        counters_set(g_dt.cs, g_dt.memuse_id, g_dt.memuse);
+    }
+}
+
+static void memuse_sub(uint64_t bytes)
+{
+    g_dt.memuse -= bytes;
+    if (g_dt.cs != NULL) {
+        counters_set(g_dt.cs, g_dt.memuse_id, g_dt.memuse);
     }
 }
 
@@ -75,13 +98,19 @@ int defrag_init(const DefragConfig *c, DefragPolicyFn policy_fn)
     uint32_t n = c->hash_size > 0 ? c->hash_size : 1;
     g_dt.buckets = calloc(n, sizeof(*g_dt.buckets));
     g_dt.owner = calloc(DEFRAG_MAX_DGRAM, sizeof(*g_dt.owner));
-    if (g_dt.buckets == NULL || g_dt.owner == NULL) {
+    g_dt.cs = counters_set_new();
+    if (g_dt.buckets == NULL || g_dt.owner == NULL || g_dt.cs == NULL) {
         free(g_dt.buckets);
         free(g_dt.owner);
+        counters_set_free(g_dt.cs);
         g_dt.buckets = NULL;
         g_dt.owner = NULL;
+        g_dt.cs = NULL;
         return VG_ENOMEM;
     }
+    CounterId id;
+    g_dt.memuse_id = counters_find(DEFRAG_MEMUSE_COUNTER, &id) ? id
+                                                                : (CounterId)(COUNTERS_MAX - 1);
     g_dt.n_buckets = n;
     g_dt.cfg = *c;
     g_dt.policy_fn = policy_fn;
@@ -98,8 +127,10 @@ void defrag_deinit(void)
     }
     free(g_dt.buckets);
     free(g_dt.owner);
+    counters_set_free(g_dt.cs);
     g_dt.buckets = NULL;
     g_dt.owner = NULL;
+    g_dt.cs = NULL;
     g_dt.n_buckets = 0;
     g_dt.ready = false;
     pthread_mutex_unlock(&g_dt.lock);
@@ -206,7 +237,7 @@ void defrag_tracker_remove(DefragTracker *t)
         f = next;
     }
     g_dt.n_frags -= t->n_frags;
-    g_dt.memuse -= t->charged;
+    memuse_sub(t->charged);
     g_dt.n_trackers--;
     free(t);
 }
@@ -240,8 +271,12 @@ DefragTracker *defrag_tracker_get(DefragThread *dt, const DefragKey *k, const Vg
     if (t != NULL) {
         return t;
     }
-    if (g_dt.n_trackers >= g_dt.cfg.max_trackers || !memcap_allows(sizeof(*t))) {
+    if (g_dt.n_trackers >= g_dt.cfg.max_trackers) {
         defrag_count(dt, DFC_MAX_TRACKERS);
+        return NULL;
+    }
+    if (!memcap_allows(sizeof(*t))) {
+        defrag_count(dt, DFC_MEMCAP);
         return NULL;
     }
     t = calloc(1, sizeof(*t));
@@ -257,7 +292,7 @@ DefragTracker *defrag_tracker_get(DefragThread *dt, const DefragKey *k, const Vg
         t->policy = DEFRAG_POLICY_BSD;
     }
     t->charged = sizeof(*t);
-    g_dt.memuse += t->charged;
+    memuse_add(t->charged);
     g_dt.n_trackers++;
     DefragTracker **bucket = &g_dt.buckets[h % g_dt.n_buckets];
     t->hnext = *bucket;
@@ -283,9 +318,12 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
     size_t size = sizeof(DefragFrag) + (size_t)f->hdr_len + f->len;
     /* The per-datagram cap keeps one tracker from taking every fragment slot
      * and the per-fragment list walks (overlap, completeness) short. */
-    if (g_dt.n_frags >= g_dt.cfg.max_frags || t->n_frags >= DEFRAG_MAX_FRAGS_PER_DGRAM ||
-        !memcap_allows(size)) {
+    if (g_dt.n_frags >= g_dt.cfg.max_frags || t->n_frags >= DEFRAG_MAX_FRAGS_PER_DGRAM) {
         defrag_count(dt, DFC_MAX_FRAGS);
+        return VG_ENOMEM;
+    }
+    if (!memcap_allows(size)) {
+        defrag_count(dt, DFC_MEMCAP);
         return VG_ENOMEM;
     }
     DefragFrag *n = malloc(size);
@@ -310,7 +348,7 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
     t->n_frags++;
     t->charged += size;
     g_dt.n_frags++;
-    g_dt.memuse += size;
+    memuse_add(size);
     t->last_sec = now_sec;
     lru_unlink(t);
     lru_push_newest(t);

@@ -85,11 +85,15 @@ typedef enum DefragCounter {
     DFC_IPV4_REASSEMBLED,        // defrag.ipv4.reassembled
     DFC_IPV6_FRAGMENTS,          // defrag.ipv6.fragments
     DFC_IPV6_REASSEMBLED,        // defrag.ipv6.reassembled
-    DFC_MAX_TRACKERS,            // defrag.max_trackers_reached (tracker limit or memcap)
-    DFC_MAX_FRAGS,               // defrag.max_frags_reached (fragment limit or memcap)
+    DFC_MAX_TRACKERS,            // defrag.max_trackers_reached (defrag.trackers limit)
+    DFC_MAX_FRAGS,               // defrag.max_frags_reached (defrag.max-frags, per datagram cap)
     DFC_TIMEOUT,                 // defrag.wrk.tracker_timeout
+    DFC_MEMCAP,                  // defrag.memcap: trackers or fragments refused by the memcap
     DFC_COUNT,
 } DefragCounter;
+
+/* Besides these per-thread counters, defrag.memuse (a gauge: bytes charged
+ * to the memcap now) is kept by the table itself. */
 
 /* Per decode thread. */
 typedef struct DefragThread {

@@ -7,6 +7,7 @@
  * surrounding quotes removed and \; \" \\ \: unescaped, unless the keyword asks
  * for the raw text (content, pcre). */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,37 @@ static void unquote(const char *v, size_t len, char *out)
     out[n] = '\0';
 }
 
+/* rest: what follows the first unescaped '"' of a quoted value. As Suricata
+ * reads a value up to its ';', a '"' inside it (a pcre with a literal quote)
+ * is kept when the value still ends with the closing '"' and no following
+ * option ("name:" at the start or after a space) sits in between: that is a
+ * missing ';'. */
+static bool quote_is_inner(const char *rest, size_t rlen)
+{
+    if (rlen == 0 || rest[rlen - 1] != '"') {
+        return false;
+    }
+    for (size_t j = 0; j < rlen; j++) {
+        bool is_start = j == 0 && rest[0] != ' ' && rest[0] != '\t';
+        if (!is_start && rest[j] != ' ' && rest[j] != '\t') {
+            continue;
+        }
+        size_t k = is_start ? 0 : j + 1;
+        size_t word = k;
+        while (k < rlen && (isalnum((unsigned char)rest[k]) || rest[k] == '_' ||
+                            rest[k] == '.' || rest[k] == '-')) {
+            k++;
+        }
+        while (k < rlen && (rest[k] == ' ' || rest[k] == '\t')) {
+            k++;
+        }
+        if (k > word && k < rlen && (rest[k] == ':' || rest[k] == ';')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A value that opens a quote (after an optional '!') must close it, and
  * only the option's ';' may follow the closing quote: text after it is most
  * likely a following option whose ';' separator is missing. */
@@ -340,6 +372,9 @@ static int check_quoted(DetectParser *dp, const char *name, const char *v, size_
         const char *rest = v + i + 1;
         size_t rlen = len - i - 1;
         detect_trim_span(&rest, &rlen);
+        if (quote_is_inner(rest, rlen)) {
+            return 0;
+        }
         return detect_err(dp, "%s: unexpected text '%.*s' after the quoted value (missing ';'?)",
                           name, (int)(rlen < 64 ? rlen : 64), rest);
     }

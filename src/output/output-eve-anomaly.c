@@ -9,18 +9,30 @@
 
 #define ANOMALY_EVENT_NAME_SIZE 96
 
+OutputAnomalyType output_anomaly_type(uint16_t event)
+{
+    const char *name = decode_event_name((DecodeEvent)event);
+    if (name == NULL) {
+        return OUTPUT_ANOMALY_UNKNOWN;
+    }
+    return strncmp(name, "stream.", 7) == 0 ? OUTPUT_ANOMALY_STREAM : OUTPUT_ANOMALY_DECODE;
+}
+
 void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event)
 {
     eve_begin_packet(jb, p, flow_id, "anomaly");
     json_open_object(jb, "anomaly");
     const char *name = decode_event_name((DecodeEvent)event);
-    if (name == NULL) {
+    switch (output_anomaly_type(event)) {
+    case OUTPUT_ANOMALY_UNKNOWN:
         json_str(jb, "type", "unknown");
         json_u64(jb, "code", event);
-    } else if (strncmp(name, "stream.", 7) == 0) {
+        break;
+    case OUTPUT_ANOMALY_STREAM:
         json_str(jb, "type", "stream");
         json_str(jb, "event", name);
-    } else {
+        break;
+    case OUTPUT_ANOMALY_DECODE: {
         /* Suricata's full name of a decoder event carries "decoder.". */
         char full[ANOMALY_EVENT_NAME_SIZE];
         int n = snprintf(full, sizeof(full), "decoder.%s", name);
@@ -30,6 +42,8 @@ void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, ui
         } else {
             json_str(jb, "event", name);
         }
+        break;
+    }
     }
     json_close_object(jb);
     json_close_object(jb);

@@ -215,6 +215,25 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
     }
 }
 
+/* Written at start-up only (by the app-layer), read by every output thread. */
+static OutputAppProtoNameFn g_app_proto_name;
+
+void output_set_app_proto_names(OutputAppProtoNameFn fn)
+{
+    g_app_proto_name = fn;
+}
+
+void eve_add_app_proto(JsonBuf *jb, uint16_t app_proto)
+{
+    if (app_proto == 0 || g_app_proto_name == NULL) {
+        return;
+    }
+    const char *name = g_app_proto_name(app_proto);
+    if (name != NULL && name[0] != '\0') {
+        json_str(jb, "app_proto", name);
+    }
+}
+
 void eve_add_flow_counters(JsonBuf *jb, const Flow *f)
 {
     const PacketFlowCounters c = {

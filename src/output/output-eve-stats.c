@@ -262,8 +262,55 @@ static void emit_top(JsonBuf *jb, const StatsTree *t, const uint64_t *merged)
     }
 }
 
+static bool subtree_nonzero(const StatsTree *t, int32_t node, const uint64_t *vals)
+{
+    const StatsNode *n = &t->nodes[node];
+    if (n->first_child < 0) {
+        return n->counter >= 0 && vals[n->counter] != 0;
+    }
+    for (int32_t c = n->first_child; c >= 0; c = t->nodes[c].next) {
+        if (subtree_nonzero(t, c, vals)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A thread's own counters: the non-zero ones (the registry is global, so a
+ * thread's zeros would list every other thread's counters too). */
+static void emit_nonzero(JsonBuf *jb, const StatsTree *t, int32_t parent, const uint64_t *vals)
+{
+    for (int32_t c = t->nodes[parent].first_child; c >= 0; c = t->nodes[c].next) {
+        const StatsNode *n = &t->nodes[c];
+        if (!subtree_nonzero(t, c, vals)) {
+            continue;
+        }
+        if (n->first_child >= 0) {
+            json_open_object(jb, n->seg);
+            emit_nonzero(jb, t, c, vals);
+            json_close_object(jb);
+        } else {
+            json_u64(jb, n->seg, vals[n->counter]);
+        }
+    }
+}
+
+static void emit_thread(const char *name, const uint64_t *vals, void *user)
+{
+    JsonBuf *jb = user;
+    json_open_object(jb, name);
+    emit_nonzero(jb, &g_tree, 0, vals);
+    json_close_object(jb);
+}
+
 int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
                            const uint64_t *merged)
+{
+    return output_eve_stats_build_sel(jb, sec, usec, uptime_sec, merged, false);
+}
+
+int output_eve_stats_build_sel(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
+                               const uint64_t *merged, bool with_threads)
 {
     json_buf_reset(jb);
     json_open_object(jb, NULL);
@@ -274,8 +321,13 @@ int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t upt
 
     pthread_mutex_lock(&g_tree_lock);
     int rc = tree_ensure(&g_tree);
-    if (rc == 0) {
+    if (rc == 0 && merged != NULL) {
         emit_top(jb, &g_tree, merged);
+    }
+    if (rc == 0 && with_threads) {
+        json_open_object(jb, "threads");
+        rc = counters_each_named(emit_thread, jb);
+        json_close_object(jb);
     }
     pthread_mutex_unlock(&g_tree_lock);
 
@@ -288,9 +340,9 @@ int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t upt
 }
 
 int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
-                           uint64_t uptime_sec, const uint64_t *merged)
+                           uint64_t uptime_sec, const uint64_t *merged, bool with_threads)
 {
-    int rc = output_eve_stats_build(jb, sec, usec, uptime_sec, merged);
+    int rc = output_eve_stats_build_sel(jb, sec, usec, uptime_sec, merged, with_threads);
     if (rc != 0) {
         return rc;
     }

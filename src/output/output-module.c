@@ -5,8 +5,10 @@
 #include "output/output-eve-http.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf/conf.h"
 #include "app-layer/app-layer.h"
@@ -17,6 +19,7 @@
 #include "runtime/module.h"
 #include "runtime/runtime.h"
 #include "stream/stream.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 static char *join_path(const char *dir, const char *name)
@@ -30,15 +33,6 @@ static char *join_path(const char *dir, const char *name)
         snprintf(s, n, "%s/%s", dir, name);
     }
     return s;
-}
-
-static FILE *open_log(const char *path)
-{
-    FILE *f = fopen(path, "a");
-    if (f == NULL) {
-        VG_ERROR("%s: cannot open for writing: %m", path);
-    }
-    return f;
 }
 
 /* A `types:` entry is either a bare name ("flow") or a one-key map
@@ -84,8 +78,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);
+            /* As Suricata: without types, app-layer events only. */
             const ConfNode *t = opts ? conf_node_child(opts, "types") : NULL;
             oc->anomaly_decode = opt_bool(t, "decode", false);
+            oc->anomaly_stream = opt_bool(t, "stream", false);
             oc->anomaly_applayer = opt_bool(t, "applayer", true);
         } else if (strcmp(name, "flow") == 0) {
             oc->flow = opt_bool(opts, "enabled", true);
@@ -94,6 +90,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->drop_alerts = opt_bool(opts, "alerts", true);
         } else if (strcmp(name, "stats") == 0) {
             oc->eve_stats = opt_bool(opts, "enabled", true);
+            oc->eve_stats_totals = opt_bool(opts, "totals", true);
+            oc->eve_stats_threads = opt_bool(opts, "threads", false);
         } else if (strcmp(name, "http") == 0) {
             oc->http = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "files") == 0) {
@@ -120,15 +118,16 @@ static int open_eve(OutputCtx *oc, const ConfNode *opts)
     return 0;
 }
 
-static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt, FILE **out,
-                     char **path_out)
+static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt,
+                     OutputTextFile **out)
 {
     if (!opt_bool(opts, "enabled", true)) {
         return 0;
     }
     const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
-    *path_out = join_path(log_dir, fn && fn->value ? fn->value : dflt);
-    *out = *path_out ? open_log(*path_out) : NULL;
+    char *path = join_path(log_dir, fn && fn->value ? fn->value : dflt);
+    *out = path ? output_text_file_open(path) : NULL;
+    free(path);
     return *out ? 0 : -1;
 }
 
@@ -140,13 +139,13 @@ static int open_defaults(OutputCtx *oc)
     oc->eve = path ? eve_sink_open(path) : NULL;
     free(path);
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
+    oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
     oc->http = oc->files = true;
-    if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast,
-                                     &oc->fast_path) != 0) {
+    if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
-    return open_text(NULL, oc->log_dir, "stats.log", &oc->stats_log, &oc->stats_log_path);
+    return open_text(NULL, oc->log_dir, "stats.log", &oc->stats_log);
 }
 
 static int open_outputs(OutputCtx *oc, const struct Conf *conf)
@@ -164,9 +163,9 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
         } else if (strcmp(name, "eve-log") == 0 && oc->eve == NULL) {
             rc = open_eve(oc, opts);
         } else if (strcmp(name, "fast") == 0 && oc->fast == NULL) {
-            rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast, &oc->fast_path);
+            rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast);
         } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
-            rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log, &oc->stats_log_path);
+            rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log);
         } else if (strcmp(name, "file-store") == 0) {
             rc = app_layer_filestore_setup(opts, oc->log_dir) == 0 ? 0 : -1;
         } else {
@@ -179,6 +178,47 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
     return 0;
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* stats: the periodic counters (Suricata's layout, plus `clock`). */
+typedef struct StatsOpts {
+    bool enabled;
+    int64_t interval;
+    const char *clock;
+} StatsOpts;
+
+static const ConfOption stats_opts[] = {
+    {"enabled", CONF_OPT_BOOL, offsetof(StatsOpts, enabled), "yes", 0, 0},
+    {"interval", CONF_OPT_INT, offsetof(StatsOpts, interval), "8", 1, 86400},
+    {"clock", CONF_OPT_STR, offsetof(StatsOpts, clock), "wall", 0, 0},
+};
+
+static int load_stats_opts(OutputCtx *oc, const struct Conf *conf)
+{
+    StatsOpts so;
+    if (conf_load_options(conf, "stats", stats_opts, sizeof(stats_opts) / sizeof(stats_opts[0]),
+                          &so) != 0) {
+        return VG_EINVAL;
+    }
+    if (strcmp(so.clock, "wall") == 0) {
+        oc->stats_clock = OUTPUT_STATS_CLOCK_WALL;
+    } else if (strcmp(so.clock, "packet") == 0) {
+        oc->stats_clock = OUTPUT_STATS_CLOCK_PACKET;
+    } else {
+        const ConfNode *n = conf_get_node(conf, NULL, "stats.clock");
+        VG_ERROR("%s:%d: stats.clock: '%s' is not a clock (wall or packet)",
+                 n && n->file ? n->file : "--set", n ? n->line : 0, so.clock);
+        return VG_EINVAL;
+    }
+    oc->stats_interval_sec = so.enabled ? (uint32_t)so.interval : 0;
+    return 0;
+}
+
 OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_inline)
 {
     OutputCtx *oc = calloc(1, sizeof(*oc));
@@ -187,16 +227,12 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         return NULL;
     }
     oc->is_inline = is_inline;
-    pthread_mutex_init(&oc->fast_lock, NULL);
     pthread_mutex_init(&oc->flow_lock, NULL);
-    bool bad = false;
-    int64_t interval = conf_int_or(conf, "stats.interval", 8, &bad);
-    oc->stats_interval_sec = (interval > 0 && !bad) ? (uint32_t)interval : 8;
-    if (!conf_bool_or(conf, "stats.enabled", true, NULL)) {
-        oc->stats_interval_sec = 0;
-    }
-    if (json_buf_init(&oc->flow_jb, 4096) != 0 || json_buf_init(&oc->stats_jb, 65536) != 0 ||
-        open_outputs(oc, conf) != 0) {
+    pthread_mutex_init(&oc->stats_lock, NULL);
+    oc->start_wall_ms = monotonic_ms();
+    oc->last_stats_wall_ms = oc->start_wall_ms;
+    if (load_stats_opts(oc, conf) != 0 || json_buf_init(&oc->flow_jb, 4096) != 0 ||
+        json_buf_init(&oc->stats_jb, 65536) != 0 || open_outputs(oc, conf) != 0) {
         output_ctx_free(oc);
         return NULL;
     }
@@ -210,47 +246,35 @@ void output_ctx_free(OutputCtx *oc)
         return;
     }
     eve_sink_close(oc->eve);
-    if (oc->fast != NULL) {
-        fclose(oc->fast);
-    }
-    if (oc->stats_log != NULL) {
-        fclose(oc->stats_log);
-    }
+    output_text_file_close(oc->fast);
+    output_text_file_close(oc->stats_log);
     json_buf_deinit(&oc->flow_jb);
     json_buf_deinit(&oc->stats_jb);
     output_eve_stats_deinit();
-    pthread_mutex_destroy(&oc->fast_lock);
     pthread_mutex_destroy(&oc->flow_lock);
-    free(oc->fast_path);
-    free(oc->stats_log_path);
+    pthread_mutex_destroy(&oc->stats_lock);
     free(oc->log_dir);
     free(oc);
 }
 
-static void reopen_file(FILE **f, const char *path)
-{
-    if (*f == NULL || path == NULL) {
-        return;
-    }
-    FILE *nf = fopen(path, "a");
-    if (nf == NULL) {
-        VG_WARN("%s: cannot reopen: %m; still writing to the old file", path);
-        return;
-    }
-    fclose(*f);
-    *f = nf;
-}
-
+/* Each sink swaps its file under its own lock, so a writer in any thread
+ * sees either the old file or the new one, never a closed one. A file that
+ * cannot be reopened is logged by its sink and stays in use. */
 void output_ctx_reopen(OutputCtx *oc)
 {
+    int failed = 0;
     if (oc->eve != NULL && eve_sink_reopen(oc->eve) != 0) {
-        VG_WARN("eve.json: cannot reopen; still writing to the old file");
+        failed++;
     }
-    pthread_mutex_lock(&oc->fast_lock);
-    reopen_file(&oc->fast, oc->fast_path);
-    pthread_mutex_unlock(&oc->fast_lock);
-    reopen_file(&oc->stats_log, oc->stats_log_path);
-    VG_NOTICE("log files reopened");
+    if (oc->fast != NULL && output_text_file_reopen(oc->fast) != 0) {
+        failed++;
+    }
+    if (oc->stats_log != NULL && output_text_file_reopen(oc->stats_log) != 0) {
+        failed++;
+    }
+    if (failed == 0) {
+        VG_NOTICE("log files reopened");
+    }
 }
 
 static void write_flow_jb(JsonBuf *jb, void *user)
@@ -305,7 +329,8 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     pthread_mutex_unlock(&oc->flow_lock);
 }
 
-void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec)
+/* The caller holds stats_lock. */
+static void stats_write_locked(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec)
 {
     CounterId n = counters_count();
     uint64_t *merged = calloc(n ? n : 1, sizeof(uint64_t));
@@ -314,12 +339,52 @@ void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t upti
     }
     counters_merge(merged);
     if (oc->eve != NULL && oc->eve_stats) {
-        (void)output_eve_stats_write(oc->eve, &oc->stats_jb, sec, usec, uptime_sec, merged);
+        (void)output_eve_stats_write(oc->eve, &oc->stats_jb, sec, usec, uptime_sec,
+                                     oc->eve_stats_totals ? merged : NULL,
+                                     oc->eve_stats_threads);
     }
     if (oc->stats_log != NULL) {
-        (void)output_stats_log_write(oc->stats_log, sec, uptime_sec, merged, false);
+        FILE *f = output_text_file_lock(oc->stats_log);
+        (void)output_stats_log_write(f, sec, uptime_sec, merged, false);
+        output_text_file_unlock(oc->stats_log);
     }
     free(merged);
+}
+
+void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec)
+{
+    pthread_mutex_lock(&oc->stats_lock);
+    stats_write_locked(oc, sec, usec, uptime_sec);
+    pthread_mutex_unlock(&oc->stats_lock);
+}
+
+void output_stats_tick(OutputCtx *oc, OutputStatsClock clock, int64_t start_sec,
+                       int64_t now_sec, uint32_t now_usec, bool is_final)
+{
+    if (clock != oc->stats_clock && !is_final) {
+        return;
+    }
+    pthread_mutex_lock(&oc->stats_lock);
+    int64_t now_ms = monotonic_ms();
+    int64_t interval = oc->stats_interval_sec;
+    bool due = false;
+    if (oc->stats_clock == OUTPUT_STATS_CLOCK_PACKET) {
+        if (oc->last_stats_sec == 0) {
+            oc->last_stats_sec = start_sec;
+        }
+        due = interval > 0 && now_sec - oc->last_stats_sec >= interval;
+    } else {
+        due = interval > 0 && now_ms - oc->last_stats_wall_ms >= interval * 1000;
+    }
+    if (due || is_final) {
+        int64_t up = oc->stats_clock == OUTPUT_STATS_CLOCK_PACKET
+                         ? now_sec - start_sec
+                         : (now_ms - oc->start_wall_ms) / 1000;
+        stats_write_locked(oc, now_sec, now_usec, up > 0 ? (uint64_t)up : 0);
+        oc->last_stats_sec = now_sec;
+        oc->last_stats_wall_ms = now_ms;
+    }
+    pthread_mutex_unlock(&oc->stats_lock);
 }
 
 /* ---- the thread module ---- */
@@ -353,9 +418,7 @@ static void write_fast(OutputCtx *oc, const Packet *p, const PacketAlert *pa)
     if (n <= 0) {
         return;
     }
-    pthread_mutex_lock(&oc->fast_lock);
-    fputs(line, oc->fast);
-    pthread_mutex_unlock(&oc->fast_lock);
+    (void)output_text_file_write(oc->fast, line);
 }
 
 static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
@@ -398,6 +461,34 @@ void output_packet_alerts(OutputCtx *oc, const Packet *p)
         }
         if (oc->fast != NULL) {
             write_fast(oc, ap, pa);
+        }
+    }
+}
+
+bool output_anomaly_wanted(const OutputCtx *oc, uint16_t event)
+{
+    if (!oc->anomaly) {
+        return false;
+    }
+    switch (output_anomaly_type(event)) {
+    case OUTPUT_ANOMALY_STREAM:
+        return oc->anomaly_stream;
+    case OUTPUT_ANOMALY_DECODE:
+    case OUTPUT_ANOMALY_UNKNOWN:
+        return oc->anomaly_decode;
+    }
+    return false;
+}
+
+/* One anomaly record per event of p whose family anomaly.types selects. */
+static void write_anomalies(OutputThread *ot, const OutputCtx *oc, const Packet *p)
+{
+    const Flow *f = p->flow;
+    uint8_t n = p->n_events < PACKET_MAX_EVENTS ? p->n_events : PACKET_MAX_EVENTS;
+    for (uint8_t i = 0; i < n; i++) {
+        if (output_anomaly_wanted(oc, p->events[i])) {
+            output_eve_anomaly_build(&ot->jb, p, f ? f->flow_id : 0, p->events[i]);
+            (void)eve_thread_buf_write(ot->tb, &ot->jb);
         }
     }
 }
@@ -489,12 +580,8 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (p->flow != NULL && ot->tb != NULL && oc->anomaly && oc->anomaly_applayer) {
         write_app_anomalies(ot, p);
     }
-    if (p->n_events > 0 && ot->tb != NULL && oc->anomaly && oc->anomaly_decode) {
-        const Flow *f = p->flow;
-        for (uint8_t i = 0; i < p->n_events; i++) {
-            output_eve_anomaly_build(&ot->jb, p, f ? f->flow_id : 0, p->events[i]);
-            (void)eve_thread_buf_write(ot->tb, &ot->jb);
-        }
+    if (p->n_events > 0 && ot->tb != NULL && oc->anomaly) {
+        write_anomalies(ot, oc, p);
     }
     return TM_OK;
 }

@@ -16,6 +16,12 @@
 
 struct Conf;
 
+/* Which clock paces the periodic stats records (stats.clock). */
+typedef enum OutputStatsClock {
+    OUTPUT_STATS_CLOCK_WALL = 0,     // every stats.interval seconds of real time (default)
+    OUTPUT_STATS_CLOCK_PACKET,       // every stats.interval seconds of packet time
+} OutputStatsClock;
+
 typedef struct OutputCtx {
     char *log_dir;
     EveSink *eve;                    // NULL when eve-log is disabled
@@ -25,25 +31,29 @@ typedef struct OutputCtx {
     bool alert_packet;
     bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
     bool anomaly;
-    bool anomaly_decode;
-    bool anomaly_applayer;       // anomaly.types.applayer (default yes, as Suricata)
+    bool anomaly_decode;             // anomaly.types.decode: decoder.* events
+    bool anomaly_stream;             // anomaly.types.stream: stream.* events
+    bool anomaly_applayer;           // anomaly.types.applayer: app-layer events
     bool flow;
     bool drop;                       // drop records (inline)
     bool drop_alerts;                // with the alert that caused the drop
     bool eve_stats;
+    bool eve_stats_totals;           // stats.totals: counters summed over threads
+    bool eve_stats_threads;          // stats.threads: a "threads" object, one set per thread
     bool http;                       // http records (app-layer txs)
     bool files;                      // fileinfo records
     bool is_inline;                  // alert.action "blocked" for drop/reject
-    FILE *fast;                      // fast.log, NULL when disabled
-    char *fast_path;
-    pthread_mutex_t fast_lock;
-    FILE *stats_log;                 // stats.log, NULL when disabled
-    char *stats_log_path;
-    uint32_t stats_interval_sec;
+    OutputTextFile *fast;            // fast.log, NULL when disabled
+    OutputTextFile *stats_log;       // stats.log, NULL when disabled
+    uint32_t stats_interval_sec;     // 0: no periodic stats (the final record is written)
+    OutputStatsClock stats_clock;
     pthread_mutex_t flow_lock;       // guards flow_jb (flow manager, evictions, shutdown)
     JsonBuf flow_jb;
-    JsonBuf stats_jb;                // stats task only
-    int64_t last_stats_sec;
+    pthread_mutex_t stats_lock;      // guards stats_jb and the stats schedule below
+    JsonBuf stats_jb;
+    int64_t last_stats_sec;          // packet clock: time of the last record
+    int64_t last_stats_wall_ms;      // wall clock (monotonic): time of the last record
+    int64_t start_wall_ms;           // monotonic time the outputs were opened
     _Atomic uint64_t n_alerts;       // added to by output threads
     _Atomic uint64_t n_flows;        // added to by whoever ends a flow
 } OutputCtx;
@@ -54,11 +64,27 @@ void output_ctx_free(OutputCtx *oc);
 /* SIGHUP: reopen every file. */
 void output_ctx_reopen(OutputCtx *oc);
 
+/* Whether an anomaly record is written for this packet event: anomaly
+ * enabled and its family selected in anomaly.types (decode: decoder.* and
+ * unnamed events, stream: stream.* events). */
+bool output_anomaly_wanted(const OutputCtx *oc, uint16_t event);
+
 /* Write the flow record of an ended flow (FlowEndCb signature; user = OutputCtx). */
 void output_flow_end(Flow *f, FlowEndReason reason, void *user);
 
-/* Write stats now (EVE stats record and stats.log). */
+/* Write stats now (EVE stats record and stats.log). Any thread
+ * (serialised on stats_lock). */
 void output_stats_write(OutputCtx *oc, int64_t sec, uint32_t usec, uint64_t uptime_sec);
+
+/* A tick of one stats clock: writes the periodic record when clock is the
+ * configured stats.clock and stats.interval has passed on it since the last
+ * record, and always when is_final (the end of the run). start_sec and
+ * now_sec/now_usec are the engine clock (packet time offline): the record's
+ * timestamp, and with the packet clock its uptime and schedule too. With the
+ * wall clock, uptime and schedule run on the monotonic clock from
+ * output_ctx_new. Any thread (serialised on stats_lock). */
+void output_stats_tick(OutputCtx *oc, OutputStatsClock clock, int64_t start_sec,
+                       int64_t now_sec, uint32_t now_usec, bool is_final);
 
 /* Alert record builders (output-eve-alert.c, output-fast.c). */
 struct PacketAlert;

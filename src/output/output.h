@@ -62,6 +62,30 @@ int eve_thread_buf_flush(EveThreadBuf *tb);
 /* Flushes what is pending, then frees; NULL is accepted. */
 void eve_thread_buf_free(EveThreadBuf *tb);
 
+/* ---- text log files (output-text-file.c) ------------------------------ */
+
+/* A text log (fast.log, stats.log) shared by every thread that writes it and
+ * reopened by name on SIGHUP. Opened O_APPEND (mode 0640): after logrotate's
+ * copytruncate the next write lands at the new end of the file; after its
+ * create mode (file renamed, then SIGHUP) the reopen starts a new file and
+ * what was buffered for the old one is written to the old one. */
+typedef struct OutputTextFile OutputTextFile;
+
+/* Open (create) path for appending. NULL on failure, logged. */
+__attribute__((warn_unused_result)) OutputTextFile *output_text_file_open(const char *path);
+/* Take the file for a run of writes and return its stream; the stream is
+ * valid until output_text_file_unlock. Any thread. */
+FILE *output_text_file_lock(OutputTextFile *tf);
+void output_text_file_unlock(OutputTextFile *tf);
+/* Write text under the lock (buffered). Returns 0 or VG_EIO. Any thread. */
+int output_text_file_write(OutputTextFile *tf, const char *text);
+/* Open the path again and swap streams under the lock; on failure the old
+ * file stays in use and VG_EIO is returned (logged). Any thread. */
+int output_text_file_reopen(OutputTextFile *tf);
+const char *output_text_file_path(const OutputTextFile *tf);
+/* Flush, close and free; NULL is accepted. No thread may still write. */
+void output_text_file_close(OutputTextFile *tf);
+
 /* ---- common record header (output-eve-common.c) ----------------------- */
 
 #define OUTPUT_ADDR_STR_SIZE 46      // INET6_ADDRSTRLEN
@@ -79,6 +103,17 @@ const char *output_proto_name(uint8_t proto);
 void eve_add_flow_counters(JsonBuf *jb, const Flow *f);
 /* The same from a packet's snapshot (no flow lock needed). */
 void eve_add_counters(JsonBuf *jb, const PacketFlowCounters *c);
+
+/* app_proto, as Suricata writes it: the name of the flow's application
+ * protocol ("http", or "failed" when detection ran and found none); absent
+ * while it is unknown (0: no detection has run or finished). Names come from
+ * the hook the app-layer installs at start-up (output_set_app_proto_names);
+ * without one, or for an id it does not name, nothing is written. The caller
+ * passes the id it may read: f->app_proto under the flow lock (flow records),
+ * or a copy the flow stage took for the packet (alerts). */
+typedef const char *(*OutputAppProtoNameFn)(uint16_t app_proto);
+void output_set_app_proto_names(OutputAppProtoNameFn fn);
+void eve_add_app_proto(JsonBuf *jb, uint16_t app_proto);
 
 /* Write key: "2009-07-03T12:34:56.123456+0000". */
 void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec);
@@ -104,9 +139,15 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
  * VG_ENOMEM / VG_EINVAL (record failed). Stats thread (serialised inside). */
 int output_eve_stats_build(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
                            const uint64_t *merged);
-/* Build and write it to sink. Returns as above or eve_sink_write. */
+/* The same with a choice of parts (EVE stats options `totals` and `threads`):
+ * the totals when merged is non-NULL; with_threads adds "threads": one object
+ * per named counter set (thread name -> its non-zero counters, nested the
+ * same way), in name order, ended threads with their last values. */
+int output_eve_stats_build_sel(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t uptime_sec,
+                               const uint64_t *merged, bool with_threads);
+/* Build (as _sel) and write it to sink. Returns as above or eve_sink_write. */
 int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t usec,
-                           uint64_t uptime_sec, const uint64_t *merged);
+                           uint64_t uptime_sec, const uint64_t *merged, bool with_threads);
 /* A section adds members that are not counters to a top-level stats object
  * (e.g. "engines" under "detect"); fn writes them into the open object.
  * Start-up only. */
@@ -125,6 +166,18 @@ int output_stats_log_write(FILE *out, int64_t sec, uint64_t uptime_sec, const ui
                            bool include_zeros);
 
 /* ---- anomaly (output-eve-anomaly.c) ----------------------------------- */
+
+/* The family of an event, as anomaly.types selects them: decode for
+ * decoder.* events, stream for stream.* events, unknown for ids without a
+ * name. (App-layer events are not packet events; their records come from the
+ * app-layer, gated by anomaly.types.applayer.) */
+typedef enum OutputAnomalyType {
+    OUTPUT_ANOMALY_UNKNOWN = 0,
+    OUTPUT_ANOMALY_DECODE,
+    OUTPUT_ANOMALY_STREAM,
+} OutputAnomalyType;
+
+OutputAnomalyType output_anomaly_type(uint16_t event);
 
 /* Build the anomaly record for one decoder event of p:
  * "anomaly":{"type":"decode","event":"decoder.ipv4.trunc_pkt"}

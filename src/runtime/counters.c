@@ -1,17 +1,25 @@
 #include "runtime/counters.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/util-error.h"
 
 typedef struct CounterDef {
     char *name;
     CounterKind kind;
+    CounterId avg_sum;           // COUNTER_AVG: its sources
+    CounterId avg_count;
 } CounterDef;
+
+#define SET_NAME_LEN 32
 
 typedef struct SetNode {
     CounterSet *set;
     struct SetNode *next;
+    char name[SET_NAME_LEN];     // "" for an anonymous set
 } SetNode;
 
 /* Registry: append-only; registration takes g_reg_lock and publishes the new
@@ -20,9 +28,11 @@ static pthread_mutex_t g_reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static CounterDef g_defs[COUNTERS_MAX];
 static _Atomic CounterId g_n_defs;
 
-/* Live sets and the totals of freed ones; guarded by g_sets_lock. */
+/* Live sets, the totals of freed ones, and freed named sets (kept for
+ * counters_each_named); guarded by g_sets_lock. */
 static pthread_mutex_t g_sets_lock = PTHREAD_MUTEX_INITIALIZER;
 static SetNode *g_sets;
+static SetNode *g_ended;
 static uint64_t g_retired[COUNTERS_MAX];
 
 CounterId counters_register(const char *name, CounterKind kind)
@@ -41,6 +51,20 @@ CounterId counters_register(const char *name, CounterKind kind)
     g_defs[id].name = strdup(name);
     g_defs[id].kind = kind;
     atomic_store(&g_n_defs, (CounterId)(id + 1));
+    pthread_mutex_unlock(&g_reg_lock);
+    return id;
+}
+
+CounterId counters_register_avg(const char *name, const char *sum_name, const char *count_name)
+{
+    CounterId sum = counters_register(sum_name, COUNTER_SUM);
+    CounterId count = counters_register(count_name, COUNTER_SUM);
+    CounterId id = counters_register(name, COUNTER_AVG);
+    pthread_mutex_lock(&g_reg_lock);
+    if (id < g_n_defs && g_defs[id].kind == COUNTER_AVG) {
+        g_defs[id].avg_sum = sum;
+        g_defs[id].avg_count = count;
+    }
     pthread_mutex_unlock(&g_reg_lock);
     return id;
 }
@@ -73,6 +97,11 @@ bool counters_find(const char *name, CounterId *out)
 
 CounterSet *counters_set_new(void)
 {
+    return counters_set_new_named(NULL);
+}
+
+CounterSet *counters_set_new_named(const char *name)
+{
     CounterSet *cs = calloc(1, sizeof(*cs));
     SetNode *node = calloc(1, sizeof(*node));
     if (cs == NULL || node == NULL) {
@@ -81,6 +110,7 @@ CounterSet *counters_set_new(void)
         return NULL;
     }
     node->set = cs;
+    snprintf(node->name, sizeof(node->name), "%s", name != NULL ? name : "");
     pthread_mutex_lock(&g_sets_lock);
     node->next = g_sets;
     g_sets = node;
@@ -99,26 +129,44 @@ static void merge_one(uint64_t *out, CounterId i, uint64_t v)
     }
 }
 
+/* Averages from their merged sources. */
+static void derive_avgs(uint64_t *out, CounterId n_defs)
+{
+    for (CounterId i = 0; i < n_defs; i++) {
+        if (g_defs[i].kind == COUNTER_AVG) {
+            uint64_t count = out[g_defs[i].avg_count];
+            out[i] = count > 0 ? out[g_defs[i].avg_sum] / count : 0;
+        }
+    }
+}
+
 void counters_set_free(CounterSet *cs)
 {
     if (cs == NULL) {
         return;
     }
     pthread_mutex_lock(&g_sets_lock);
+    SetNode *dead = NULL;
     for (SetNode **pp = &g_sets; *pp != NULL; pp = &(*pp)->next) {
         if ((*pp)->set == cs) {
-            SetNode *dead = *pp;
+            dead = *pp;
             *pp = dead->next;
-            free(dead);
             break;
         }
     }
     for (CounterId i = 0; i < g_n_defs; i++) {
-        if (g_defs[i].kind != COUNTER_GAUGE) {
+        if (g_defs[i].kind != COUNTER_GAUGE && g_defs[i].kind != COUNTER_AVG) {
             merge_one(g_retired, i, counters_get(cs, i));
         }
     }
+    if (dead != NULL && dead->name[0] != '\0') {
+        dead->next = g_ended;    // keeps its set: the thread's last values
+        g_ended = dead;
+        dead = NULL;
+        cs = NULL;
+    }
     pthread_mutex_unlock(&g_sets_lock);
+    free(dead);
     free(cs);
 }
 
@@ -135,6 +183,75 @@ void counters_merge(uint64_t *out)
         }
     }
     pthread_mutex_unlock(&g_sets_lock);
+    derive_avgs(out, n_defs);
+}
+
+typedef struct NamedSnap {
+    char name[SET_NAME_LEN];
+    uint64_t *vals;
+} NamedSnap;
+
+static int snap_cmp(const void *a, const void *b)
+{
+    return strcmp(((const NamedSnap *)a)->name, ((const NamedSnap *)b)->name);
+}
+
+/* Copies of every named set (live and ended), under the lock; *vals_out is
+ * the one array holding every copy's values (freed by the caller). */
+static NamedSnap *snapshot_named(CounterId n_defs, size_t *n_out, uint64_t **vals_out)
+{
+    pthread_mutex_lock(&g_sets_lock);
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (SetNode *s = pass == 0 ? g_sets : g_ended; s != NULL; s = s->next) {
+            n += s->name[0] != '\0';
+        }
+    }
+    NamedSnap *snaps = calloc(n > 0 ? n : 1, sizeof(*snaps));
+    uint64_t *vals = calloc(n > 0 ? n * n_defs : 1, sizeof(uint64_t));
+    if (snaps == NULL || vals == NULL) {
+        pthread_mutex_unlock(&g_sets_lock);
+        free(snaps);
+        free(vals);
+        return NULL;
+    }
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (SetNode *s = pass == 0 ? g_sets : g_ended; s != NULL; s = s->next) {
+            if (s->name[0] == '\0') {
+                continue;
+            }
+            memcpy(snaps[k].name, s->name, sizeof(s->name));
+            snaps[k].vals = vals + k * n_defs;
+            for (CounterId i = 0; i < n_defs; i++) {
+                snaps[k].vals[i] = counters_get(s->set, i);
+            }
+            k++;
+        }
+    }
+    pthread_mutex_unlock(&g_sets_lock);
+    *n_out = n;
+    *vals_out = vals;
+    return snaps;
+}
+
+int counters_each_named(CountersNamedFn fn, void *user)
+{
+    CounterId n_defs = atomic_load(&g_n_defs);
+    size_t n = 0;
+    uint64_t *vals = NULL;
+    NamedSnap *snaps = snapshot_named(n_defs, &n, &vals);
+    if (snaps == NULL) {
+        return VG_ENOMEM;
+    }
+    qsort(snaps, n, sizeof(*snaps), snap_cmp);
+    for (size_t k = 0; k < n; k++) {
+        derive_avgs(snaps[k].vals, n_defs);
+        fn(snaps[k].name, snaps[k].vals, user);
+    }
+    free(vals);
+    free(snaps);
+    return 0;
 }
 
 void counters_reset(void)
@@ -143,6 +260,12 @@ void counters_reset(void)
     while (g_sets != NULL) {
         SetNode *n = g_sets;
         g_sets = n->next;
+        free(n->set);
+        free(n);
+    }
+    while (g_ended != NULL) {
+        SetNode *n = g_ended;
+        g_ended = n->next;
         free(n->set);
         free(n);
     }

@@ -20,6 +20,7 @@ typedef enum CounterKind {
     COUNTER_SUM = 0,             // merged by addition
     COUNTER_MAX,                 // merged by maximum
     COUNTER_GAUGE,               // merged by addition, but a current value (set, not added)
+    COUNTER_AVG,                 // derived when merged: sum counter / count counter (never set)
 } CounterKind;
 
 typedef struct CounterSet {
@@ -29,6 +30,11 @@ typedef struct CounterSet {
 /* Register (or find) a counter by name. Any thread (usually at thread init).
  * Returns its id; the same name returns the same id. */
 CounterId counters_register(const char *name, CounterKind kind);
+/* Register an average: its merged value is the merged sum_name counter divided
+ * by the merged count_name counter (0 while the count is 0), so it stays right
+ * after the threads that counted have ended and whatever the thread count.
+ * Both sources are registered as COUNTER_SUM if they are not yet. */
+CounterId counters_register_avg(const char *name, const char *sum_name, const char *count_name);
 CounterId counters_count(void);
 const char *counters_name(CounterId id);
 CounterKind counters_kind(CounterId id);
@@ -38,7 +44,16 @@ bool counters_find(const char *name, CounterId *out);
 /* Per-thread sets are linked into a global list for merging.
  * counters_set_new is called by the owning thread at thread init. */
 CounterSet *counters_set_new(void);
+/* A set that also reports on its own under name (a thread name, "W#01") in
+ * counters_each_named; its last values stay reported after it is freed. */
+CounterSet *counters_set_new_named(const char *name);
 void counters_set_free(CounterSet *cs);
+
+/* Every named set, live or freed, in name order: fn(name, vals, user) with
+ * vals[counters_count()] the values of that set alone (averages computed
+ * within it). Any thread. Returns 0 or VG_ENOMEM (nothing called). */
+typedef void (*CountersNamedFn)(const char *name, const uint64_t *vals, void *user);
+int counters_each_named(CountersNamedFn fn, void *user);
 
 /* Merge every live set (and sets freed since start, kept as totals) into out[]
  * (counters_count() entries). Any thread. */

@@ -215,7 +215,7 @@ static void fail_and_drain(ThreadVars *tv)
 int tm_thread_run_inline(ThreadVars *tv)
 {
     pin_cpus(tv);
-    tv->counters = counters_set_new();
+    tv->counters = counters_set_new_named(tv->name); // its own set in stats.threads
     if (tv->counters == NULL || slots_init(tv) != 0) {
         counters_set_free(tv->counters);
         tv->counters = NULL;

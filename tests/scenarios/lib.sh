@@ -11,19 +11,67 @@ fail() {
     exit 1
 }
 
+# needs WHAT: a prerequisite outside the repository (Hyperscan, tshark, ...)
+# is missing: skip (exit 77), but fail under CI=true, where it must be there.
+needs() {
+    if [ "${CI:-}" = true ]; then
+        fail "$* (CI=true: a missing prerequisite fails the run)"
+    fi
+    echo "skipped: $*"
+    exit 77
+}
+
+# expect_exit CODE REGEX CMD...: CMD exits with exactly CODE (a crash, 134 or
+# 139, is never the refusal a test expects) and its output, stdout and stderr
+# together, matches the extended REGEX (an empty REGEX: anything). The output
+# is left in $out.
+expect_exit() {
+    local want=$1 pat=$2 rc
+    shift 2
+    out=$("$@" 2>&1)
+    rc=$?
+    [ "$rc" -eq "$want" ] || fail "$* exited $rc, expected $want: $out"
+    if [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -qE -- "$pat"; then
+        fail "$*: output lacks /$pat/: $out"
+    fi
+}
+
+# lacks REGEX FILE: FILE exists and no line matches REGEX.
+lacks() {
+    [ -f "$2" ] || fail "$2 was not written"
+    if grep -qE -- "$1" "$2"; then
+        fail "$2 holds /$1/: $(grep -m1 -E -- "$1" "$2")"
+    fi
+}
+
+# py ARGS... <<'PY': Python from stdin with check(cond, *what) defined, which
+# fails (exit 1, naming the script line) even under PYTHONOPTIMIZE, where a
+# bare assert would be skipped. Use check, never assert.
+VG_PY_PRELUDE='import sys
+def check(cond, *what):
+    if not cond:
+        line = sys._getframe(1).f_lineno - 6
+        print(f"check failed at line {line} of the script:", *what, file=sys.stderr)
+        sys.exit(1)
+'
+py() {
+    { printf '%s' "$VG_PY_PRELUDE"; cat; } | python3 - "$@"
+}
+
 # eve_check FILE: every line is a JSON object.
 eve_check() {
-    python3 - "$1" <<'PY' || fail "$1 holds a line that is not JSON"
+    [ -f "$1" ] || fail "$1 was not written"
+    py "$1" <<'PY' || fail "$1 holds a line that is not JSON"
 import json, sys
 for n, line in enumerate(open(sys.argv[1]), 1):
     obj = json.loads(line)
-    assert isinstance(obj, dict), f"line {n} is not an object"
+    check(isinstance(obj, dict), f"line {n} is not an object")
 PY
 }
 
 # stat FILE DOTTED.NAME: a value from the last stats record.
 stat() {
-    python3 - "$1" "$2" <<'PY'
+    py "$1" "$2" <<'PY'
 import json, sys
 last = None
 for line in open(sys.argv[1]):

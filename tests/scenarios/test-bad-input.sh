@@ -73,7 +73,7 @@ run 1 -T -S "$WORK/nul.rules"
 has "Warning: $WORK/nul.rules:2: binary content (a NUL or control byte) in the rule text"
 has "Notice: 2 rules successfully loaded, 1 rules failed"
 # 10,000 lines with a NUL every 1,000 lines: every other line loads.
-python3 - "$WORK/many.rules" <<'PY'
+python3 - "$WORK/many.rules" <<'PY' || fail "many.rules not written"
 import sys
 with open(sys.argv[1], "wb") as f:
     for i in range(1, 10001):

@@ -23,11 +23,11 @@ expect_usage_error
 
 # A bad config value stops start-up with file and line.
 printf 'flow:\n  memcap: lots\n' >"$WORK/bad.yaml"
-out=$("$VIGIL" -c "$WORK/bad.yaml" -r "$SAMPLE" -l "$WORK/l" 2>&1) && fail "bad config accepted"
-printf '%s' "$out" | grep -q "bad.yaml:2" || fail "bad config error lacks file:line: $out"
+expect_exit 1 "bad\.yaml:2: flow\.memcap: 'lots' is not a size" \
+    "$VIGIL" -c "$WORK/bad.yaml" -r "$SAMPLE" -l "$WORK/l"
 
 # An unknown runmode is refused.
-"$VIGIL" -r "$SAMPLE" -l "$WORK/l2" --runmode nosuch >/dev/null 2>&1 && fail "unknown runmode accepted"
+expect_exit 1 "unknown runmode 'nosuch'" "$VIGIL" -r "$SAMPLE" -l "$WORK/l2" --runmode nosuch
 
 # No config file at all: built-in defaults still run.
 VIGIL_CONFIG= "$VIGIL" -r "$SAMPLE" -l "$WORK/l3" -S /dev/null 2>"$WORK/err" ||

@@ -9,26 +9,26 @@ R
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/drop.rules" -l "$WORK/ips" \
     --simulate-ips 2>"$WORK/err" || fail "inline run failed: $(cat "$WORK/err")"
 eve_check "$WORK/ips/eve.json"
-python3 - "$WORK/ips/eve.json" <<'PY' || fail "inline EVE records are wrong"
+py "$WORK/ips/eve.json" <<'PY' || fail "inline EVE records are wrong"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 drops = [r for r in recs if r["event_type"] == "drop"]
 alerts = [r for r in recs if r["event_type"] == "alert"]
 # The query (pcap_cnt 10) is dropped by the rule, the answer (11) with its flow.
-assert [(d["pcap_cnt"], d["drop"]["reason"]) for d in drops] == [(10, "rules"), (11, "flow drop")], drops
-assert drops[0]["alert"]["signature_id"] == 7001 and drops[0]["alert"]["action"] == "blocked"
-assert "alert" not in drops[1]
+check([(d["pcap_cnt"], d["drop"]["reason"]) for d in drops] == [(10, "rules"), (11, "flow drop")], drops)
+check(drops[0]["alert"]["signature_id"] == 7001 and drops[0]["alert"]["action"] == "blocked")
+check("alert" not in drops[1])
 a = {r["alert"]["signature_id"]: r["alert"]["action"] for r in alerts}
-assert a == {7001: "blocked", 7002: "allowed"}, a
+check(a == {7001: "blocked", 7002: "allowed"}, a)
 flows = [r for r in recs if r["event_type"] == "flow" and r.get("dest_port") == 53]
-assert flows and flows[0]["flow"]["action"] == "drop", flows
+check(flows and flows[0]["flow"]["action"] == "drop", flows)
 stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
-assert stats["ips"]["blocked"] == 2 and stats["ips"]["drop_reason"]["flow_drop"] == 1, stats["ips"]
+check(stats["ips"]["blocked"] == 2 and stats["ips"]["drop_reason"]["flow_drop"] == 1, stats["ips"])
 PY
 # The same rules in IDS mode: alerts only, action allowed, no drop records.
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/drop.rules" -l "$WORK/ids" \
     2>"$WORK/err" || fail "IDS run failed"
-grep -q '"event_type":"drop"' "$WORK/ids/eve.json" && fail "IDS mode wrote drop records"
+lacks '"event_type":"drop"' "$WORK/ids/eve.json"
 grep -q '"signature_id":7001' "$WORK/ids/eve.json" || fail "IDS mode lost the alert"
-grep -q '"action":"blocked"' "$WORK/ids/eve.json" && fail "IDS mode says blocked"
+lacks '"action":"blocked"' "$WORK/ids/eve.json"
 echo "ips: ok"

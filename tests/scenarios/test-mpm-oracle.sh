@@ -4,8 +4,8 @@
 # (many patterns per port group, nocase, offsets, negations) over the bundled
 # captures, compared record by record.
 . "$(dirname "$0")/lib.sh"
-"$VIGIL" --build-info | grep -q "Hyperscan: yes" || { echo "no Hyperscan: skipped"; exit 77; }
-python3 - "$WORK/corpus.rules" <<'PY'
+"$VIGIL" --build-info | grep -q "Hyperscan: yes" || needs "vigil built without Hyperscan"
+py "$WORK/corpus.rules" <<'PY' || fail "rule corpus not generated"
 import random, sys
 random.seed(11)
 words = [b"GET", b"HTTP/1.1", b"uid=0", b"root", b"example", b"hello", b"OK", b"groups",
@@ -37,7 +37,7 @@ for algo in hs ac; do
         out=$WORK/$algo-$(basename "$cap")
         "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/all.rules" -l "$out" \
             --set mpm-algo=$algo 2>"$WORK/err" || fail "mpm-algo $algo failed: $(cat "$WORK/err")"
-        python3 - "$out/eve.json" >"$out.alerts" <<'PY'
+        py "$out/eve.json" >"$out.alerts" <<'PY'
 import json, sys
 rows = sorted((r.get("pcap_cnt", 0), r["alert"]["signature_id"]) for r in map(json.loads, open(sys.argv[1]))
               if r["event_type"] == "alert")

@@ -29,7 +29,7 @@ YAML
 sed -i "s|CONF|$VG_SOURCE_DIR/etc/vigil.yaml|" "$WORK/custom.yaml"
 
 summarise() { # eve.json -> sorted alert and flow lines without ids or order
-    python3 - "$1" <<'PY'
+    py "$1" <<'PY'
 import json, sys
 rows = []
 for line in open(sys.argv[1]):

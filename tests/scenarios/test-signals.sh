@@ -15,7 +15,7 @@ pid=$!
 exec 3>"$fifo"
 # feed N: write packets of the sample (whole capture N times, timestamps moved on).
 feed() {
-    python3 - "$SAMPLE" "$1" "$2" <<'PY' >&3
+    py "$SAMPLE" "$1" "$2" <<'PY' >&3
 import struct, sys
 data = open(sys.argv[1], "rb").read()
 hdr, body = data[:24], data[24:]
@@ -60,14 +60,14 @@ exec 3>&-
 wait "$pid" || fail "engine exited $? after SIGTERM"
 cat "$WORK/out/eve.json.1" "$WORK/out/eve.json" >"$WORK/all.json"
 eve_check "$WORK/all.json"
-python3 - "$WORK/all.json" <<'PY' || fail "alerts around the reloads are wrong"
+py "$WORK/all.json" <<'PY' || fail "alerts around the reloads are wrong"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 alerts = [(r["alert"]["signature_id"], r["pcap_cnt"]) for r in recs if r["event_type"] == "alert"]
 # round 0 and 1 (after the failed reload) match the old rule, round 2 the new one
-assert sorted(alerts) == [(8001, 10), (8001, 27), (8002, 44)], alerts
-assert any(r["event_type"] == "stats" for r in recs), "no final stats"
-assert any(r["event_type"] == "flow" for r in recs), "flows not flushed"
+check(sorted(alerts) == [(8001, 10), (8001, 27), (8002, 44)], alerts)
+check(any(r["event_type"] == "stats" for r in recs), "no final stats")
+check(any(r["event_type"] == "flow" for r in recs), "flows not flushed")
 PY
 [ -s "$WORK/out/eve.json" ] || fail "nothing written after SIGHUP"
 echo "signals: ok"

@@ -11,10 +11,15 @@ n=$(stat "$WORK/out/eve.json" decoder.pkts)
 [ "$n" -gt 0 ] && [ "$n" -lt 17 ] || fail "unexpected packet count $n"
 # Garbage that is not a capture at all.
 head -c 300 /dev/urandom >"$WORK/junk.pcap"
-"$VIGIL" -r "$WORK/junk.pcap" -l "$WORK/out2" 2>"$WORK/err2"
-grep -q "junk.pcap" "$WORK/err2" || fail "garbage capture error does not name the file"
+# Alone it is the whole run: nothing was read, exit 1, the file named.
+expect_exit 1 "junk\.pcap: cannot open capture" "$VIGIL" -r "$WORK/junk.pcap" -l "$WORK/out2"
+printf '%s\n' "$out" | grep -q "junk.pcap: no readable capture" || fail "no run-level error: $out"
 # A directory of captures is read in name order.
 mkdir "$WORK/dir" && cp "$SAMPLE" "$WORK/dir/b.pcap" && cp "$SAMPLE" "$WORK/dir/a.pcap"
-"$VIGIL" -r "$WORK/dir" -l "$WORK/out3" 2>/dev/null || fail "directory read failed"
+"$VIGIL" -r "$WORK/dir" -l "$WORK/out3" 2>"$WORK/err3" || fail "directory read failed: $(cat "$WORK/err3")"
 [ "$(stat "$WORK/out3/eve.json" decoder.pkts)" -eq 34 ] || fail "directory: wrong packet count"
+# In a directory a file that is not a capture is skipped with a warning.
+cp "$WORK/junk.pcap" "$WORK/dir/c.pcap"
+expect_exit 0 "c\.pcap: cannot open capture.*skipping it" "$VIGIL" -r "$WORK/dir" -l "$WORK/out4"
+[ "$(stat "$WORK/out4/eve.json" decoder.pkts)" -eq 34 ] || fail "directory with junk: wrong packet count"
 echo "truncated: ok"

@@ -5,7 +5,7 @@
 # an alert on an inner packet carries pkt_src and the outer tuple in "tunnel".
 . "$(dirname "$0")/lib.sh"
 cap=$VG_SOURCE_DIR/tests/data/tunnels.pcap
-[ -f "$cap" ] || exit 77
+[ -f "$cap" ] || fail "$cap is missing (tools/make-tunnel-pcap.py makes it)"
 cat >"$WORK/t.rules" <<'R'
 alert icmp any any -> any any (msg:"ping"; itype:8; sid:1;)
 alert icmpv6 any any -> any any (msg:"ping6"; itype:128; sid:2;)
@@ -13,14 +13,14 @@ R
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/out" \
     2>"$WORK/log" || fail "vigil failed: $(cat "$WORK/log")"
 eve_check "$WORK/out/eve.json"
-python3 - "$WORK/out/eve.json" <<'PY' || fail "unexpected EVE records"
+py "$WORK/out/eve.json" <<'PY' || fail "unexpected EVE records"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 flows = {(r["src_ip"], r["dest_ip"], r["proto"]): r for r in recs if r["event_type"] == "flow"}
 def flow(src, dst, proto, ts=1, tc=1):
     f = flows.get((src, dst, proto))
-    assert f is not None, ("no flow", src, dst, proto, sorted(flows))
-    assert (f["flow"]["pkts_toserver"], f["flow"]["pkts_toclient"]) == (ts, tc), f
+    check(f is not None, ("no flow", src, dst, proto, sorted(flows)))
+    check((f["flow"]["pkts_toserver"], f["flow"]["pkts_toclient"]) == (ts, tc), f)
 # outer flows
 flow("192.0.2.1", "192.0.2.2", "GRE")
 flow("192.0.2.3", "192.0.2.4", "IP-in-IP")
@@ -39,13 +39,13 @@ want = {"10.1.0.1": ("gre tunnel", "192.0.2.1", "GRE", 0),
         "2001:db8::1": ("ipv4 tunnel", "192.0.2.5", "IPv6", 0),
         "10.3.0.1": ("vxlan encapsulation", "192.0.2.7", "UDP", 4789),
         "10.4.0.1": ("geneve encapsulation", "192.0.2.9", "UDP", 6081)}
-assert sorted(alerts) == sorted(want), sorted(alerts)
+check(sorted(alerts) == sorted(want), sorted(alerts))
 for src, (pkt_src, outer, proto, dport) in want.items():
     a = alerts[src]
-    assert a["pkt_src"] == pkt_src, a
+    check(a["pkt_src"] == pkt_src, a)
     t = a["tunnel"]
-    assert (t["src_ip"], t["proto"], t["dest_port"], t["depth"], t["pkt_src"]) == \
-        (outer, proto, dport, 1, "wire/pcap"), a
-    assert a["packet_info"]["linktype"] == 12 if "packet_info" in a else True, a
+    check((t["src_ip"], t["proto"], t["dest_port"], t["depth"], t["pkt_src"]) == \
+        (outer, proto, dport, 1, "wire/pcap"), a)
+    check(a["packet_info"]["linktype"] == 12 if "packet_info" in a else True, a)
 PY
 echo "tunnels: ok"

@@ -308,9 +308,9 @@ static int count_alerts(const char *rules, const char *tcfg, int n_packets, int6
 {
     DetectEngine *de = detect_engine_new_empty();
     util_log_set_level(LOG_LEVEL_ERROR);
-    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(detect_engine_load_string(de, rules, "t"), 0);
     if (tcfg != NULL) {
-        (void)detect_engine_load_threshold_string(de, tcfg, "threshold.config");
+        assert_true(detect_engine_load_threshold_string(de, tcfg, "threshold.config") >= 0);
     }
     assert_int_equal(detect_engine_build(de), 0);
     DetectThread *dt = detect_thread_new(de, NULL);
@@ -352,7 +352,7 @@ static int count_alerts_spread(const char *rules, int n_packets, int n_flows, in
 {
     DetectEngine *de = detect_engine_new_empty();
     util_log_set_level(LOG_LEVEL_ERROR);
-    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(detect_engine_load_string(de, rules, "t"), 0);
     assert_int_equal(detect_engine_build(de), 0);
     DetectThread *dt = detect_thread_new(de, NULL);
     Flow flows[4];
@@ -425,7 +425,7 @@ static unsigned hostbits_run(const char *rules, const HbPkt *pk, int n)
 {
     DetectEngine *de = detect_engine_new_empty();
     util_log_set_level(LOG_LEVEL_ERROR);
-    (void)detect_engine_load_string(de, rules, "t");
+    assert_int_equal(detect_engine_load_string(de, rules, "t"), 0);
     assert_int_equal(de->failed, 0);
     assert_int_equal(detect_engine_build(de), 0);
     DetectThread *dt = detect_thread_new(de, NULL);
@@ -506,7 +506,7 @@ static void rate_filter_changes_action(void **state)
 {
     (void)state;
     DetectEngine *de = detect_engine_new_empty();
-    (void)detect_engine_load_string(de, THR(""), "t");
+    assert_int_equal(detect_engine_load_string(de, THR(""), "t"), 0);
     assert_int_equal(detect_engine_load_threshold_string(de, "rate_filter gen_id 1, sig_id 1, "
         "track by_src, count 2, seconds 60, new_action drop, timeout 30\n", "t"), 0);
     assert_int_equal(detect_engine_build(de), 0);
@@ -620,7 +620,7 @@ static void shipped_stream_event_rules_all_load(void **state)
     char path[1024];
     snprintf(path, sizeof(path), "%s/etc/rules/stream-events.rules", src ? src : ".");
     DetectEngine *de = detect_engine_new_empty();
-    (void)detect_engine_load_classification_string(de, test_classes, "t");
+    assert_int_equal(detect_engine_load_classification_string(de, test_classes, "t"), 0);
     util_log_set_level(LOG_LEVEL_ERROR);
     assert_int_equal(detect_engine_load_file(de, path), 0);
     assert_true(de->loaded > 40);
@@ -634,7 +634,7 @@ static void shipped_decoder_event_rules_all_load(void **state)
     char path[1024];
     snprintf(path, sizeof(path), "%s/etc/rules/decoder-events.rules", src ? src : ".");
     DetectEngine *de = detect_engine_new_empty();
-    (void)detect_engine_load_classification_string(de, test_classes, "t");
+    assert_int_equal(detect_engine_load_classification_string(de, test_classes, "t"), 0);
     util_log_set_level(LOG_LEVEL_ERROR);
     assert_int_equal(detect_engine_load_file(de, path), 0);
     assert_true(de->loaded > 50);

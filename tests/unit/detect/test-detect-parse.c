@@ -309,6 +309,10 @@ static void parse_accepts_quoted_values_ending_the_option(void **state)
     expect_ok("alert ip any any -> any any (msg:\"trailing backslash \\\\\"; sid:1;)");
     expect_ok("alert tcp any any -> any any (msg:\"a\"  ; content:!\"x\" ; sid:1;)");
     expect_ok("alert tcp any any -> any any (content:\"a\"; pcre:\"/a/i\"; sid:1;)");
+    /* A literal quote inside a pcre, as three ET Open rules have (Suricata reads
+     * the value up to its ';'). */
+    expect_ok("alert tcp any any -> any any (pcre:\"/x(%22|\")y/Ri\"; sid:1;)");
+    expect_ok("alert tcp any any -> any any (pcre:\"/['\"]\\s*:\\s*a/Ri\"; sid:1;)");
 }
 
 static void parse_reports_sid_beyond_32_bits_with_its_value(void **state)
@@ -355,26 +359,45 @@ static void parse_header_keyword_errors(void **state)
                "unknown decode-event");
 }
 
-static void parse_fuzz_like_garbage_never_crashes(void **state)
+/* Garbage is refused with VG_EINVAL and the reason an operator reads (no
+ * crash, no rule); a strange but valid port list is accepted. */
+static void parse_refuses_garbage_with_its_reason(void **state)
 {
     (void)state;
-    const char *junk[] = {
-        "(", ")", "alert", "alert tcp any any -> any any (", "alert tcp any any -> any any ()",
-        "alert tcp any any -> any any (;;;;)", "alert tcp any any -> any any (content:\"\\",
-        "alert tcp [[[[[[[[[[ any -> any any (sid:1;)", "alert tcp any any -> any any (:;)",
-        "alert tcp any any -> any any (content:!; sid:1;)",
-        "alert tcp any any -> any any (pcre:\"/\"; sid:1;)",
-        "alert tcp any any -> any any (isdataat:; sid:1;)",
-        "alert tcp any [1:,:2,!3] -> any any (sid:1;)",
+    static const struct {
+        const char *rule;
+        const char *reason;
+    } junk[] = {
+        {"(", "bad or missing action in rule header"},
+        {")", "bad or missing protocol in rule header"},
+        {"alert", "bad or missing protocol in rule header"},
+        {"alert tcp any any -> any any (", "rule options must be enclosed in '(' ')'"},
+        {"alert tcp any any -> any any ()", "rule has no sid"},
+        {"alert tcp any any -> any any (;;;;)", "rule has no sid"},
+        {"alert tcp any any -> any any (content:\"\\", "rule options must be enclosed"},
+        {"alert tcp [[[[[[[[[[ any -> any any (sid:1;)", "bad or missing source address"},
+        {"alert tcp any any -> any any (:;)", "bad option name ''"},
+        {"alert tcp any any -> any any (content:!; sid:1;)", "content must be quoted"},
+        {"alert tcp any any -> any any (pcre:\"/\"; sid:1;)", "pcre must look like"},
+        {"alert tcp any any -> any any (isdataat:; sid:1;)", "bad isdataat ''"},
     };
     char err[256];
     for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
-        (void)test_parse(junk[i], err, sizeof(err));
+        int rc = test_parse(junk[i].rule, err, sizeof(err));
+        if (rc != VG_EINVAL || strstr(err, junk[i].reason) == NULL) {
+            fail_msg("%s: rc %d, error '%s'; want %d and '%s'", junk[i].rule, rc, err,
+                     VG_EINVAL, junk[i].reason);
+        }
     }
     char big[20000];
     memset(big, '[', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    (void)test_parse(big, err, sizeof(err));
+    assert_int_equal(test_parse(big, err, sizeof(err)), VG_EINVAL);
+    assert_non_null(strstr(err, "bad or missing action"));
+    /* 1 and up, up to 2, not 3: odd but valid */
+    assert_int_equal(test_parse("alert tcp any [1:,:2,!3] -> any any (sid:1;)", err,
+                                sizeof(err)), 0);
+    assert_string_equal(err, "");
 }
 
 int main(void)
@@ -407,7 +430,7 @@ int main(void)
         cmocka_unit_test(parse_accepts_quoted_values_ending_the_option),
         cmocka_unit_test(parse_reports_sid_beyond_32_bits_with_its_value),
         cmocka_unit_test(parse_reports_multiplier_out_of_range),
-        cmocka_unit_test(parse_fuzz_like_garbage_never_crashes),
+        cmocka_unit_test(parse_refuses_garbage_with_its_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -225,6 +225,42 @@ static void begin_flow_icmp_has_types_of_both_directions(void **state)
                      "\"response_icmp_type\":129,\"response_icmp_code\":0}");
 }
 
+static const char *test_app_proto_name(uint16_t id)
+{
+    switch (id) {
+    case 1:
+        return "http";
+    case 2:
+        return "failed";
+    default:
+        return NULL;
+    }
+}
+
+/* Absent while unknown (0), without a hook, or for an id the hook does not
+ * name; else the hook's name, as Suricata writes "failed" or "http". */
+static void app_proto_written_by_name_or_left_out(void **state)
+{
+    JsonBuf *jb = *state;
+    output_set_app_proto_names(NULL);
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_app_proto(jb, 1);
+    check_record(jb, "{}");
+    output_set_app_proto_names(test_app_proto_name);
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_app_proto(jb, 0);
+    eve_add_app_proto(jb, 9);
+    eve_add_app_proto(jb, 2);
+    check_record(jb, "{\"app_proto\":\"failed\"}");
+    json_buf_reset(jb);
+    json_open_object(jb, NULL);
+    eve_add_app_proto(jb, 1);
+    check_record(jb, "{\"app_proto\":\"http\"}");
+    output_set_app_proto_names(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +279,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(begin_packet_without_ip_has_no_tuple, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_packet_resets_previous_record, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_flow_uses_client_side_and_vlans, setup, teardown),
+        cmocka_unit_test_setup_teardown(app_proto_written_by_name_or_left_out, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_flow_icmp_has_types_of_both_directions, setup,
                                         teardown),
     };

@@ -177,7 +177,7 @@ static void stats_write_goes_to_sink(void **state)
     assert_non_null(sink);
     counters_register("flow.total", COUNTER_SUM);
     const uint64_t merged[] = { 9 };
-    assert_int_equal(output_eve_stats_write(sink, jb, OT_SEC, 0, 1, merged), 0);
+    assert_int_equal(output_eve_stats_write(sink, jb, OT_SEC, 0, 1, merged, false), 0);
     eve_sink_close(sink);
     size_t len;
     char *s = ot_read_file(path, &len);
@@ -189,6 +189,76 @@ static void stats_write_goes_to_sink(void **state)
     free(s);
     unlink(path);
     rmdir(dir);
+}
+
+/* stats.threads: one object per thread set, by name, with that thread's
+ * non-zero counters nested as in the totals; a set freed when its thread
+ * ended keeps its last values (the final record comes after the threads). */
+static void stats_threads_lists_each_thread_set(void **state)
+{
+    JsonBuf *jb = *state;
+    CounterId pkts = counters_register("decoder.pkts", COUNTER_SUM);
+    CounterId tcp = counters_register("flow.tcp", COUNTER_SUM);
+    CounterSet *w2 = counters_set_new_named("W#02");
+    CounterSet *w1 = counters_set_new_named("W#01");
+    CounterSet *anon = counters_set_new();
+    counters_add(w1, pkts, 5);
+    counters_add(w2, pkts, 7);
+    counters_add(w2, tcp, 1);
+    counters_add(anon, tcp, 100);
+    counters_set_free(w2);
+    uint64_t merged[COUNTERS_MAX] = {0};
+    counters_merge(merged);
+    assert_int_equal(output_eve_stats_build_sel(jb, OT_SEC, 0, 1, merged, true), 0);
+    assert_true(json_check_valid(jb->buf, jb->len));
+    assert_non_null(strstr(jb->buf, "\"stats\":{\"uptime\":1,\"decoder\":{\"pkts\":12},"
+                                    "\"flow\":{\"tcp\":101},\"threads\":{"
+                                    "\"W#01\":{\"decoder\":{\"pkts\":5}},"
+                                    "\"W#02\":{\"decoder\":{\"pkts\":7},\"flow\":{\"tcp\":1}}}}"));
+    counters_set_free(w1);
+    counters_set_free(anon);
+}
+
+/* stats.totals: no leaves the totals out. */
+static void stats_without_totals_has_threads_only(void **state)
+{
+    JsonBuf *jb = *state;
+    CounterId pkts = counters_register("decoder.pkts", COUNTER_SUM);
+    CounterSet *w1 = counters_set_new_named("W#01");
+    counters_add(w1, pkts, 3);
+    assert_int_equal(output_eve_stats_build_sel(jb, OT_SEC, 0, 1, NULL, true), 0);
+    assert_non_null(strstr(jb->buf, "\"stats\":{\"uptime\":1,\"threads\":{\"W#01\":"
+                                    "{\"decoder\":{\"pkts\":3}}}}"));
+    counters_set_free(w1);
+}
+
+/* An average counter is derived from the merged sums, also per thread. */
+static void stats_average_is_derived_from_sums(void **state)
+{
+    JsonBuf *jb = *state;
+    CounterId avg = counters_register_avg("decoder.avg_pkt_size", "decoder.bytes",
+                                          "decoder.pkts");
+    CounterId bytes = counters_register("decoder.bytes", COUNTER_SUM);
+    CounterId pkts = counters_register("decoder.pkts", COUNTER_SUM);
+    assert_int_equal(counters_kind(avg), COUNTER_AVG);
+    CounterSet *w1 = counters_set_new_named("W#01");
+    CounterSet *w2 = counters_set_new_named("W#02");
+    counters_add(w1, bytes, 100);
+    counters_add(w1, pkts, 1);
+    counters_add(w2, bytes, 500);
+    counters_add(w2, pkts, 9);
+    counters_set_free(w1);
+    counters_set_free(w2);
+    uint64_t merged[COUNTERS_MAX] = {0};
+    counters_merge(merged);
+    assert_int_equal(merged[avg], 60);
+    assert_int_equal(output_eve_stats_build_sel(jb, OT_SEC, 0, 1, merged, true), 0);
+    assert_non_null(strstr(jb->buf, "\"decoder\":{\"bytes\":600,\"pkts\":10,"
+                                    "\"avg_pkt_size\":60}"));
+    assert_non_null(strstr(jb->buf, "\"W#01\":{\"decoder\":{\"bytes\":100,\"pkts\":1,"
+                                    "\"avg_pkt_size\":100}}"));
+    assert_non_null(strstr(jb->buf, "\"W#02\":{\"decoder\":{\"bytes\":500,\"pkts\":9,"
+                                    "\"avg_pkt_size\":55}}"));
 }
 
 int main(void)
@@ -207,6 +277,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(stats_escapes_odd_names, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_write_goes_to_sink, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_threads_lists_each_thread_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_without_totals_has_threads_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_average_is_derived_from_sums, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
