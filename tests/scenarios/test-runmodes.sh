@@ -67,7 +67,9 @@ for cap in "${caps[@]}"; do
 done
 log=$WORK/sample.pcap-custom.log
 for t in 'RX#01: modules pcap-file,decode; cpus 0' 'FL#01: modules flow; cpus any' \
-         'FL#02: modules flow' 'DET#02: modules stream,detect; cpus 0,1' 'OUT#03: modules output'; do
+         'FL#02: modules flow' 'DET#02: modules stream,app-layer,detect; cpus 0,1' \
+         'OUT#03: modules output' "group 'DET' runs app-layer after stream" \
+         "'output' runs in group 'OUT', stream in 'DET'"; do
     grep -q "$t" "$log" || fail "custom pipeline log lacks '$t'"
 done
 echo "runmodes: ok"

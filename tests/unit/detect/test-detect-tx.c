@@ -107,8 +107,7 @@ static void growing_body_alerts_once_when_the_match_completes(void **state)
     Fx *fx = *state;
     assert_int_equal(step(fx, APP_DIR_TOSERVER, APP_DIR_TOSERVER, REQ), 1);
     assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOCLIENT, RESP_HEAD), 3);
-    /* The 14-byte body stays under response-body-minimal-inspect-size: it is inspected
-     * once complete (wt-applayer's inspection windows, as Suricata). */
+    /* under response-body-minimal-inspect-size, the body is inspected once complete */
     assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOCLIENT, "RLD!"), 0);
     assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOCLIENT, "!!"), 2);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
