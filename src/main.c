@@ -25,7 +25,10 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: vigil -r PATH [options]\n"
+            "       vigil -q QUEUE [options]\n"
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
+            "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
+            "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
             "  -l DIR               log directory (default: default-log-dir of the config,\n"
             "                       else ./logs; created)\n"
@@ -43,7 +46,7 @@ static void usage(FILE *out)
             "  -T                   test the config and rules, then exit\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
-            "  -q                   quiet: errors and warnings only\n"
+            "  --quiet              quiet: errors and warnings only\n"
             "  -V, --build-info     version and build information\n"
             "  -h, --help           this help\n");
 }
@@ -117,6 +120,7 @@ enum {
     OPT_ALLOW_EMPTY_RULES,
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
+    OPT_QUIET,
 };
 
 typedef struct Cli {
@@ -133,6 +137,38 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see vigil -h)\n");
     return EXIT_USAGE;
+}
+
+/* -q N or -q A:B: NFQUEUE numbers 0..65535. Returns -1 or an exit status. */
+static int parse_queues(EngineOptions *o, const char *arg)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long lo = strtoul(arg, &end, 10);
+    unsigned long hi = lo;
+    if (end != arg && *end == ':') {
+        const char *b = end + 1;
+        hi = strtoul(b, &end, 10);
+        if (end == b) {
+            return bad_usage("-q takes a queue number N or a range A:B, not '%s'", arg);
+        }
+    }
+    if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || lo > 65535 ||
+        hi > 65535 || hi < lo) {
+        return bad_usage("-q takes a queue number 0..65535 or a range A:B, not '%s'", arg);
+    }
+    for (unsigned long q = lo; q <= hi; q++) {
+        for (int i = 0; i < o->n_nfq_queues; i++) {
+            if (o->nfq_queues[i] == q) {
+                return bad_usage("-q %s: a queue is named twice", arg);
+            }
+        }
+        if (o->n_nfq_queues >= (int)(sizeof(o->nfq_queues) / sizeof(o->nfq_queues[0]))) {
+            return bad_usage("-q %s: at most 16 queues", arg);
+        }
+        o->nfq_queues[o->n_nfq_queues++] = (uint16_t)q;
+    }
+    return -1;
 }
 
 /* Returns -1 to go on, or an exit status. */
@@ -195,9 +231,11 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case 'v':
         o->verbose++;
         break;
-    case 'q':
+    case OPT_QUIET:
         o->verbose = -1;
         break;
+    case 'q':
+        return parse_queues(o, arg);
     case 'V':
     case OPT_BUILD_INFO:
         build_info();
@@ -231,12 +269,13 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
+        {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:TvqVh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:TvVh", longopts, NULL)) != -1) {
         if (c == '?') {
             const char *opt = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
             return bad_usage("unknown option '%s'", opt);
@@ -386,8 +425,14 @@ int main(int argc, char **argv)
         conf_schema_print(stdout);
         return 0;
     }
-    if (e->opts.pcap_path == NULL && !e->opts.test_config) {
-        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH (see vigil -h)\n");
+    bool is_nfq = e->opts.n_nfq_queues > 0;
+    if (e->opts.pcap_path == NULL && !is_nfq && !e->opts.test_config) {
+        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH or a queue with "
+                        "-q N (see vigil -h)\n");
+        return EXIT_USAGE;
+    }
+    if (e->opts.pcap_path != NULL && is_nfq) {
+        fprintf(stderr, "vigil: -r and -q exclude each other (see vigil -h)\n");
         return EXIT_USAGE;
     }
     install_signals();
@@ -396,7 +441,12 @@ int main(int argc, char **argv)
         conf_free(e->conf);
         return rc;
     }
-    e->is_inline = e->opts.simulate_ips;
+    e->is_inline = e->opts.simulate_ips || is_nfq;
+    e->is_live_inline = is_nfq;
+    if (is_nfq) {
+        e->acquire_module = "nfq";
+        e->acquire_threads = (uint32_t)e->opts.n_nfq_queues;
+    }
     rc = engine_setup(e);
     if (e->opts.test_config) {
         rc = rc == 0 ? engine_test_result(e) : rc;
@@ -408,7 +458,7 @@ int main(int argc, char **argv)
     } else if (rc == 0) {
         /* The capture is checked before any output file is created: a run
          * that cannot read its input leaves nothing behind. */
-        rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        rc = is_nfq || capture_is_readable(e->opts.pcap_path) ? 0 : 1;
         rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);
