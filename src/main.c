@@ -348,7 +348,10 @@ static int load_config(Engine *e, const Cli *cli)
     }
     /* Every key against the schema: unknown keys warn (fail when strict or
      * from --set), bad values fail. */
-    return conf_check(e->conf, cli->is_strict_config, NULL) == 0 ? 0 : 1;
+    if (conf_check(e->conf, cli->is_strict_config, NULL) != 0) {
+        return 1;
+    }
+    return acquire_nfq_conf_check(e->conf) == 0 ? 0 : 1;
 }
 
 static int make_log_dir(Engine *e)
@@ -458,7 +461,8 @@ int main(int argc, char **argv)
     } else if (rc == 0) {
         /* The capture is checked before any output file is created: a run
          * that cannot read its input leaves nothing behind. */
-        rc = is_nfq || capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        rc = is_nfq ? (acquire_nfq_probe(e->opts.nfq_queues, e->opts.n_nfq_queues) == 0 ? 0 : 1)
+                    : (capture_is_readable(e->opts.pcap_path) ? 0 : 1);
         rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);

@@ -186,6 +186,18 @@ static int nfq_read_conf(const Conf *conf, NfqQueue *q)
     return 0;
 }
 
+/* Why a bind failed, for the operator. The kernel says EPERM both when
+ * another process holds the queue and when we lack CAP_NET_ADMIN. */
+static const char *bind_hint(int err)
+{
+    if (err == EPERM || err == EBUSY) {
+        return geteuid() == 0 ? "already bound by another process"
+                              : "needs CAP_NET_ADMIN: run as root, or the queue is bound by "
+                                "another process";
+    }
+    return "is nfnetlink_queue available in this kernel?";
+}
+
 /* Bind queue num; on failure one line names the queue and the reason, and
  * nothing stays open. */
 static int nfq_bind(NfqThread *nt, const Conf *conf)
@@ -201,9 +213,7 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
     if (q->qh == NULL) {
         int err = errno;
         VG_ERROR("NFQUEUE %u: cannot bind the queue: %s (%s)", q->num, strerror(err),
-                 err == EPERM || err == EBUSY ? "already bound by another process, or no "
-                                                "CAP_NET_ADMIN"
-                                              : "is nfnetlink_queue available?");
+                 bind_hint(err));
         nfq_close(q->h);
         q->h = NULL;
         return VG_EIO;
@@ -239,6 +249,55 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
               q->mode == NFQ_MODE_ACCEPT ? "accept" : q->mode == NFQ_MODE_REPEAT ? "repeat"
                                                                                  : "route",
               fail_open ? "yes" : "no", maxlen);
+    return 0;
+}
+
+int acquire_nfq_conf_check(const struct Conf *conf)
+{
+    NfqQueue q;
+    memset(&q, 0, sizeof(q));
+    bool bad = false;
+    (void)conf_int_or(conf, "nfq.queue-maxlen", 4096, &bad);
+    (void)conf_size_or(conf, "nfq.buffer-size", 8u << 20, &bad);
+    (void)conf_bool_or(conf, "nfq.fail-open", false, &bad);
+    if (bad) {
+        VG_ERROR("nfq: queue-maxlen is a number, buffer-size a size, fail-open yes or no");
+        return VG_EINVAL;
+    }
+    return nfq_read_conf(conf, &q);
+}
+
+static int nfq_probe_cb(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
+                        void *data)
+{
+    (void)qh;
+    (void)msg;
+    (void)nfa;
+    (void)data;
+    return 0;
+}
+
+int acquire_nfq_probe(const uint16_t *queues, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct nfq_handle *h = nfq_open();
+        if (h == NULL) {
+            VG_ERROR("NFQUEUE %u: cannot open a netfilter queue socket: %s%s", queues[i],
+                     strerror(errno),
+                     errno == EPERM ? " (needs CAP_NET_ADMIN: run as root)" : "");
+            return VG_EIO;
+        }
+        struct nfq_q_handle *qh = nfq_create_queue(h, queues[i], nfq_probe_cb, NULL);
+        if (qh == NULL) {
+            int err = errno;
+            VG_ERROR("NFQUEUE %u: cannot bind the queue: %s (%s)", queues[i], strerror(err),
+                     bind_hint(err));
+            nfq_close(h);
+            return VG_EIO;
+        }
+        nfq_destroy_queue(qh);
+        nfq_close(h);
+    }
     return 0;
 }
 
