@@ -26,7 +26,10 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: vigil -r PATH [options]\n"
             "       vigil -q QUEUE [options]\n"
+            "       vigil -i IF [options] [BPF filter]\n"
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
+            "  -i IF, --pcap=IF     capture live from interface IF (libpcap); words after the\n"
+            "                       options form a BPF filter, e.g. 'tcp port 80'\n"
             "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
             "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
@@ -121,6 +124,7 @@ enum {
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
     OPT_QUIET,
+    OPT_PCAP_LIVE,
 };
 
 typedef struct Cli {
@@ -231,6 +235,13 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case 'v':
         o->verbose++;
         break;
+    case 'i':
+    case OPT_PCAP_LIVE:
+        if (arg == NULL || arg[0] == '\0') {
+            return bad_usage("%s needs an interface name", c == 'i' ? "-i" : "--pcap");
+        }
+        o->live_iface = arg;
+        break;
     case OPT_QUIET:
         o->verbose = -1;
         break;
@@ -270,12 +281,13 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:TvVh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:i:TvVh", longopts, NULL)) != -1) {
         if (c == '?') {
             const char *opt = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
             return bad_usage("unknown option '%s'", opt);
@@ -288,8 +300,25 @@ static int parse_cli(int argc, char **argv, Cli *cli)
             return rc;
         }
     }
-    if (optind < argc) {
+    if (optind < argc && cli->o->live_iface == NULL) {
         return bad_usage("unexpected argument '%s'", argv[optind]);
+    }
+    /* Live capture: the remaining words are the BPF filter. */
+    static char filter[1024];
+    size_t used = 0;
+    for (int i = optind; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+        if (used + len + 2 > sizeof(filter)) {
+            return bad_usage("BPF filter too long at '%s'", argv[i]);
+        }
+        if (used > 0) {
+            filter[used++] = ' ';
+        }
+        memcpy(filter + used, argv[i], len + 1);
+        used += len;
+    }
+    if (used > 0) {
+        cli->o->bpf_filter = filter;
     }
     return -1;
 }
@@ -429,13 +458,14 @@ int main(int argc, char **argv)
         return 0;
     }
     bool is_nfq = e->opts.n_nfq_queues > 0;
-    if (e->opts.pcap_path == NULL && !is_nfq && !e->opts.test_config) {
-        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH or a queue with "
-                        "-q N (see vigil -h)\n");
+    bool is_live = e->opts.live_iface != NULL;
+    if ((e->opts.pcap_path != NULL) + is_nfq + is_live > 1) {
+        fprintf(stderr, "vigil: -r, -q and -i exclude each other (see vigil -h)\n");
         return EXIT_USAGE;
     }
-    if (e->opts.pcap_path != NULL && is_nfq) {
-        fprintf(stderr, "vigil: -r and -q exclude each other (see vigil -h)\n");
+    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !e->opts.test_config) {
+        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH, an interface "
+                        "with -i IF or a queue with -q N (see vigil -h)\n");
         return EXIT_USAGE;
     }
     install_signals();
@@ -449,6 +479,9 @@ int main(int argc, char **argv)
     if (is_nfq) {
         e->acquire_module = "nfq";
         e->acquire_threads = (uint32_t)e->opts.n_nfq_queues;
+    } else if (is_live) {
+        e->acquire_module = "pcap-live";
+        e->acquire_threads = 1;
     }
     rc = engine_setup(e);
     if (e->opts.test_config) {
@@ -461,8 +494,13 @@ int main(int argc, char **argv)
     } else if (rc == 0) {
         /* The capture is checked before any output file is created: a run
          * that cannot read its input leaves nothing behind. */
-        rc = is_nfq ? (acquire_nfq_probe(e->opts.nfq_queues, e->opts.n_nfq_queues) == 0 ? 0 : 1)
-                    : (capture_is_readable(e->opts.pcap_path) ? 0 : 1);
+        if (is_nfq) {
+            rc = acquire_nfq_probe(e->opts.nfq_queues, e->opts.n_nfq_queues) == 0 ? 0 : 1;
+        } else if (is_live) {
+            rc = acquire_pcap_live_probe(e->opts.live_iface, e->opts.bpf_filter) == 0 ? 0 : 1;
+        } else {
+            rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        }
         rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
         if (rc == 0) {
             rc = run(e);

@@ -73,6 +73,8 @@ typedef struct NfqThread {
     CounterId c_kernel_dropped;
     CounterId c_user_dropped;
     CounterId c_cut;
+    uint64_t last_qdrop;         // kernel counters already added
+    uint64_t last_udrop;
     bool is_bound;
 } NfqThread;
 
@@ -324,8 +326,8 @@ static int nfq_thread_init(ThreadVars *tv, void **data)
     nt->c_bytes = counters_register("nfq.bytes", COUNTER_SUM);
     nt->c_enobufs = counters_register("nfq.recv_enobufs", COUNTER_SUM);
     nt->c_recv_errors = counters_register("nfq.recv_errors", COUNTER_SUM);
-    nt->c_kernel_dropped = counters_register("nfq.kernel.queue_dropped", COUNTER_GAUGE);
-    nt->c_user_dropped = counters_register("nfq.kernel.user_dropped", COUNTER_GAUGE);
+    nt->c_kernel_dropped = counters_register("nfq.kernel.queue_dropped", COUNTER_SUM);
+    nt->c_user_dropped = counters_register("nfq.kernel.user_dropped", COUNTER_SUM);
     nt->c_cut = counters_register("nfq.frames_cut", COUNTER_SUM);
     nt->q.c_accepted = counters_register("nfq.verdicts.accepted", COUNTER_SUM);
     nt->q.c_dropped = counters_register("nfq.verdicts.dropped", COUNTER_SUM);
@@ -361,8 +363,14 @@ static void nfq_kernel_stats(NfqThread *nt)
         if (sscanf(line, "%u %u %u %u %u %llu %llu", &num, &portid, &waiting, &mode, &range,
                    &qdrop, &udrop) == 7 &&
             num == nt->q.num) {
-            counters_set(nt->tv->counters, nt->c_kernel_dropped, qdrop);
-            counters_set(nt->tv->counters, nt->c_user_dropped, udrop);
+            /* Added as sums: a gauge would vanish from the totals when
+             * this thread ends. */
+            if (qdrop >= nt->last_qdrop && udrop >= nt->last_udrop) {
+                counters_add(nt->tv->counters, nt->c_kernel_dropped, qdrop - nt->last_qdrop);
+                counters_add(nt->tv->counters, nt->c_user_dropped, udrop - nt->last_udrop);
+                nt->last_qdrop = qdrop;
+                nt->last_udrop = udrop;
+            }
         }
     }
     fclose(f);

@@ -26,4 +26,9 @@ int acquire_nfq_conf_check(const struct Conf *conf);
  * before any output is created. 0 or VG_EIO. */
 int acquire_nfq_probe(const uint16_t *queues, int n);
 
+/* Live capture: open the interface (and compile the filter) once and close
+ * it, so that a missing or down interface, missing privileges or a bad
+ * filter stop start-up (one line logged) before any output is created. */
+int acquire_pcap_live_probe(const char *iface, const char *filter);
+
 #endif

@@ -34,6 +34,8 @@ typedef struct EngineOptions {
     bool simulate_ips;
     uint16_t nfq_queues[16];         // -q N / -q A:B (repeatable): NFQUEUE numbers
     int n_nfq_queues;
+    const char *live_iface;          // -i IF / --pcap=IF: live capture through libpcap
+    const char *bpf_filter;          // words after the options (live capture only)
     bool test_config;                // -T
     bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded
     int verbose;

@@ -9,6 +9,7 @@
 
 extern const TmModule tm_module_pcap_file;
 extern const TmModule tm_module_nfq;
+extern const TmModule tm_module_pcap_live;
 extern const TmModule tm_module_decode;
 extern const TmModule tm_module_flow;
 extern const TmModule tm_module_stream;
@@ -19,6 +20,7 @@ extern const TmModule tm_module_output;
 static const TmModule *const builtin_modules[] = {
     &tm_module_pcap_file,
     &tm_module_nfq,
+    &tm_module_pcap_live,
     &tm_module_decode,
     &tm_module_flow,
     &tm_module_stream,

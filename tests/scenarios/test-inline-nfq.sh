@@ -154,6 +154,8 @@ r=$(client send 198.19.0.2 5001 100000)
 kill -CONT "$VPID"
 case "$r" in timeout*) ;; *) fail "fail-closed: traffic passed while vigil was frozen: $r" ;; esac
 stop_vigil failclosed
+qd=$(stat "$WORK/failclosed/eve.json" nfq.kernel.queue_dropped)
+[ "$qd" -gt 0 ] || fail "fail-closed: the kernel's queue drops were not counted ($qd)"
 
 # Vigil stopped: no listener on the queue; --queue-bypass passes traffic.
 r=$(client send 198.19.0.2 5001 100000)
