@@ -101,7 +101,7 @@ def send(host, port, n, pattern=None):
         data[mid:mid + len(p)] = p
     want = hashlib.sha256(data).hexdigest()
     s = socket.socket()
-    s.settimeout(5)
+    s.settimeout(float(os.environ.get("PEER_TIMEOUT", "5")))
     t0 = time.monotonic()
     try:
         s.connect((host, port))
