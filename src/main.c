@@ -30,6 +30,9 @@ static void usage(FILE *out)
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
             "  -i IF, --pcap=IF     capture live from interface IF (libpcap); words after the\n"
             "                       options form a BPF filter, e.g. 'tcp port 80'\n"
+            "  --af-packet[=IF]     capture live through AF_PACKET (TPACKET_V3, fanout over\n"
+            "                       the threads of IF's af-packet: entry; IF default: the first\n"
+            "                       interface listed there)\n"
             "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
             "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
@@ -125,6 +128,7 @@ enum {
     OPT_LIST_CONFIG_KEYS,
     OPT_QUIET,
     OPT_PCAP_LIVE,
+    OPT_AF_PACKET,
 };
 
 typedef struct Cli {
@@ -242,6 +246,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         }
         o->live_iface = arg;
         break;
+    case OPT_AF_PACKET:
+        o->af_packet_iface = arg != NULL ? arg : "";
+        break;
     case OPT_QUIET:
         o->verbose = -1;
         break;
@@ -282,6 +289,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
+        {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -380,6 +388,9 @@ static int load_config(Engine *e, const Cli *cli)
     if (conf_check(e->conf, cli->is_strict_config, NULL) != 0) {
         return 1;
     }
+    if (acquire_af_packet_conf_check(e->conf) != 0) {
+        return 1;
+    }
     return acquire_nfq_conf_check(e->conf) == 0 ? 0 : 1;
 }
 
@@ -459,11 +470,12 @@ int main(int argc, char **argv)
     }
     bool is_nfq = e->opts.n_nfq_queues > 0;
     bool is_live = e->opts.live_iface != NULL;
-    if ((e->opts.pcap_path != NULL) + is_nfq + is_live > 1) {
-        fprintf(stderr, "vigil: -r, -q and -i exclude each other (see vigil -h)\n");
+    bool is_afp = e->opts.af_packet_iface != NULL;
+    if ((e->opts.pcap_path != NULL) + is_nfq + is_live + is_afp > 1) {
+        fprintf(stderr, "vigil: -r, -q, -i and --af-packet exclude each other (see vigil -h)\n");
         return EXIT_USAGE;
     }
-    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !e->opts.test_config) {
+    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !is_afp && !e->opts.test_config) {
         fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH, an interface "
                         "with -i IF or a queue with -q N (see vigil -h)\n");
         return EXIT_USAGE;
@@ -482,6 +494,18 @@ int main(int argc, char **argv)
     } else if (is_live) {
         e->acquire_module = "pcap-live";
         e->acquire_threads = 1;
+    } else if (is_afp) {
+        if (e->opts.af_packet_iface[0] == '\0') {
+            e->opts.af_packet_iface = acquire_af_packet_default_iface(e->conf);
+        }
+        if (e->opts.af_packet_iface == NULL) {
+            VG_ERROR("--af-packet: no interface (give --af-packet=IF, or list one under "
+                     "af-packet: in the config)");
+            conf_free(e->conf);
+            return EXIT_USAGE;
+        }
+        e->acquire_module = "af-packet";
+        e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
     }
     rc = engine_setup(e);
     if (e->opts.test_config) {
@@ -498,6 +522,8 @@ int main(int argc, char **argv)
             rc = acquire_nfq_probe(e->opts.nfq_queues, e->opts.n_nfq_queues) == 0 ? 0 : 1;
         } else if (is_live) {
             rc = acquire_pcap_live_probe(e->opts.live_iface, e->opts.bpf_filter) == 0 ? 0 : 1;
+        } else if (is_afp) {
+            rc = acquire_af_packet_probe(e->opts.af_packet_iface, e->conf) == 0 ? 0 : 1;
         } else {
             rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
         }

@@ -31,4 +31,13 @@ int acquire_nfq_probe(const uint16_t *queues, int n);
  * filter stop start-up (one line logged) before any output is created. */
 int acquire_pcap_live_probe(const char *iface, const char *filter);
 
+/* AF_PACKET: the af-packet: section checked on every run, and the
+ * interface opened once (socket, ring, bind) before any output exists. */
+int acquire_af_packet_conf_check(const struct Conf *conf);
+int acquire_af_packet_probe(const char *iface, const struct Conf *conf);
+/* The first interface the af-packet: list names (not "default"), or NULL;
+ * reader threads for iface (its entry's threads, 1 by default). */
+const char *acquire_af_packet_default_iface(const struct Conf *conf);
+uint32_t acquire_af_packet_threads(const struct Conf *conf, const char *iface);
+
 #endif

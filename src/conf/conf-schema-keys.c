@@ -146,10 +146,15 @@ static const ConfOption vigil_keys[] = {
     OPT("nfq.buffer-size", CONF_OPT_SIZE, "8mb", 65536, 1073741824LL,
         "netlink socket receive buffer"),
 
+    /* ---- live capture: AF_PACKET (acquire/acquire-af-packet.c checks it) ---- */
+    OPT("af-packet", CONF_OPT_ANY, NULL, 0, 0,
+        "list of {interface, threads, cluster-id, cluster-type, ring-size, block-size, "
+        "bpf-filter}: the entry of the captured interface, else 'default'"),
+
     /* ---- Suricata's, without effect in Vigil ----
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
-    SURICATA_ONLY("af-packet|pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
+    SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
     SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
     SURICATA_ONLY("unix-command|coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),

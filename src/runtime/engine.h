@@ -35,6 +35,7 @@ typedef struct EngineOptions {
     uint16_t nfq_queues[16];         // -q N / -q A:B (repeatable): NFQUEUE numbers
     int n_nfq_queues;
     const char *live_iface;          // -i IF / --pcap=IF: live capture through libpcap
+    const char *af_packet_iface;     // --af-packet[=IF]: live capture through AF_PACKET
     const char *bpf_filter;          // words after the options (live capture only)
     bool test_config;                // -T
     bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded

@@ -10,6 +10,7 @@
 extern const TmModule tm_module_pcap_file;
 extern const TmModule tm_module_nfq;
 extern const TmModule tm_module_pcap_live;
+extern const TmModule tm_module_af_packet;
 extern const TmModule tm_module_decode;
 extern const TmModule tm_module_flow;
 extern const TmModule tm_module_stream;
@@ -21,6 +22,7 @@ static const TmModule *const builtin_modules[] = {
     &tm_module_pcap_file,
     &tm_module_nfq,
     &tm_module_pcap_live,
+    &tm_module_af_packet,
     &tm_module_decode,
     &tm_module_flow,
     &tm_module_stream,
