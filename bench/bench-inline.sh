@@ -31,7 +31,7 @@ echo "rtt (us): $(in_ns "$NS_C" python3 "$PEER" rtt 198.19.0.2 5004 "$n")"
 bulk
 echo "== vigil inline (NFQUEUE, single runmode, no rules)"
 : >"$WORK/empty.rules"
-in_ns "$NS_R" iptables -A FORWARD -j NFQUEUE --queue-num 0
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num 0
 mkdir -p "$WORK/log"
 bg_ns "$NS_R" "$VIGIL" -c "$top/etc/vigil.yaml" -q 0 -k none -S "$WORK/empty.rules" \
     --allow-empty-rules -l "$WORK/log" >"$WORK/vigil.log" 2>&1

@@ -22,7 +22,7 @@ QNUM=$((100 + $$ % 1000))
 
 command -v iptables >/dev/null || netns_skip "no iptables (make deps installs it)"
 netns_setup
-in_ns "$NS_R" iptables -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass 2>"$WORK/ipt" ||
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass 2>"$WORK/ipt" ||
     netns_skip "iptables NFQUEUE target unavailable: $(cat "$WORK/ipt")"
 
 bg_ns "$NS_S" python3 "$PEER" server 198.19.0.2 >"$WORK/server.out" 2>&1
@@ -111,8 +111,8 @@ PY
 
 # Two queues (-q A:B, the rule balancing flows over them) and the autofp
 # runmode: verdicts come from the worker threads, not the readers.
-in_ns "$NS_R" iptables -F FORWARD
-in_ns "$NS_R" iptables -A FORWARD -j NFQUEUE --queue-balance "$QNUM:$((QNUM + 1))" --queue-bypass
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-balance "$QNUM:$((QNUM + 1))" --queue-bypass
 start_vigil multi --runmode autofp --set threading.worker-threads=2 -q "$((QNUM + 1))"
 for _ in $(seq 50); do
     grep -q "NFQUEUE $((QNUM + 1)) bound" "$WORK/multi.log" && break
@@ -136,8 +136,8 @@ check(a and set(a) == {9001}, a, [r["event_type"] for r in recs])
 s = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]["nfq"]
 check(s["packets"] > 100 and s["packets"] == s["verdicts"]["accepted"] + s["verdicts"]["dropped"], s)
 PY
-in_ns "$NS_R" iptables -F FORWARD
-in_ns "$NS_R" iptables -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass
 
 # Fail-open: Vigil frozen, its queue (4 packets) fills; the kernel then
 # accepts what does not fit, TCP retransmits what sits in the queue.
@@ -164,8 +164,8 @@ qd=$(stat "$WORK/failclosed/eve.json" nfq.kernel.queue_dropped)
 r=$(client send 198.19.0.2 5001 100000)
 [ "$r" = ok ] || fail "vigil stopped, --queue-bypass rule: traffic did not pass: $r"
 # Without --queue-bypass the kernel drops what it cannot queue.
-in_ns "$NS_R" iptables -F FORWARD
-in_ns "$NS_R" iptables -A FORWARD -j NFQUEUE --queue-num "$QNUM"
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM"
 r=$(PEER_TIMEOUT=5 client send 198.19.0.2 5001 10000)
 case "$r" in timeout*) ;; *) fail "vigil stopped, no bypass: traffic passed: $r" ;; esac
 echo "inline-nfq: ok"
