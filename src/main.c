@@ -33,6 +33,8 @@ static void usage(FILE *out)
             "  --af-packet[=IF]     capture live through AF_PACKET (TPACKET_V3, fanout over\n"
             "                       the threads of IF's af-packet: entry; IF default: the first\n"
             "                       interface listed there)\n"
+            "  -D                   run in the background (daemon) once start-up succeeded\n"
+            "  --pidfile FILE       write the pid to FILE (refused while the pid in it lives)\n"
             "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
             "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
@@ -129,6 +131,7 @@ enum {
     OPT_QUIET,
     OPT_PCAP_LIVE,
     OPT_AF_PACKET,
+    OPT_PIDFILE,
 };
 
 typedef struct Cli {
@@ -249,6 +252,12 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_AF_PACKET:
         o->af_packet_iface = arg != NULL ? arg : "";
         break;
+    case OPT_PIDFILE:
+        o->pidfile = arg;
+        break;
+    case 'D':
+        o->daemon = true;
+        break;
     case OPT_QUIET:
         o->verbose = -1;
         break;
@@ -290,12 +299,13 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
         {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
+        {"pidfile", required_argument, NULL, OPT_PIDFILE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:i:TvVh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:i:DTvVh", longopts, NULL)) != -1) {
         if (c == '?') {
             const char *opt = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
             return bad_usage("unknown option '%s'", opt);
@@ -392,6 +402,62 @@ static int load_config(Engine *e, const Cli *cli)
         return 1;
     }
     return acquire_nfq_conf_check(e->conf) == 0 ? 0 : 1;
+}
+
+/* --pidfile: refuse a file naming a live process; else write ours. The
+ * file is removed at exit by pidfile_remove. */
+static int pidfile_write(const char *path, bool do_write)
+{
+    FILE *f = fopen(path, "r");
+    if (f != NULL) {
+        long old = 0;
+        int n = fscanf(f, "%ld", &old);
+        fclose(f);
+        if (n == 1 && old > 0 && old != (long)getpid() &&
+            (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
+            VG_ERROR("%s: pid %ld is running; not starting a second instance", path, old);
+            return 1;
+        }
+    }
+    if (!do_write) {
+        return 0;
+    }
+    f = fopen(path, "w");
+    if (f == NULL) {
+        VG_ERROR("%s: cannot write pid file: %s", path, strerror(errno));
+        return 1;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    if (fclose(f) != 0) {
+        VG_ERROR("%s: cannot write pid file: %s", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* -D: detach after start-up checks passed: the parent exits 0, the child
+ * runs in a new session with stdin/stdout on /dev/null (logs keep stderr
+ * unless it is a terminal). */
+static int daemonize(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        VG_ERROR("-D: cannot fork: %s", strerror(errno));
+        return 1;
+    }
+    if (pid > 0) {
+        _exit(0);
+    }
+    if (setsid() < 0) {
+        VG_ERROR("-D: setsid failed: %s", strerror(errno));
+        return 1;
+    }
+    FILE *in = freopen("/dev/null", "r", stdin);
+    FILE *out = freopen("/dev/null", "w", stdout);
+    if (isatty(STDERR_FILENO)) {
+        (void)freopen("/dev/null", "w", stderr);
+    }
+    return in != NULL && out != NULL ? 0 : 1;
 }
 
 static int make_log_dir(Engine *e)
@@ -527,10 +593,24 @@ int main(int argc, char **argv)
         } else {
             rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
         }
+        if (rc == 0 && e->opts.pidfile != NULL) {
+            rc = pidfile_write(e->opts.pidfile, false); // a live pid: refuse before any output
+        }
         rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        if (rc == 0 && e->opts.daemon) {
+            rc = daemonize();
+        }
+        bool wrote_pid = false;
+        if (rc == 0 && e->opts.pidfile != NULL) {
+            rc = pidfile_write(e->opts.pidfile, true);
+            wrote_pid = rc == 0;
+        }
         if (rc == 0) {
             rc = run(e);
             (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
+        }
+        if (wrote_pid) {
+            unlink(e->opts.pidfile);
         }
     }
     engine_teardown(e);

@@ -32,6 +32,8 @@ typedef struct EngineOptions {
     ChecksumMode checksum_mode;      // -k
     bool checksum_set;               // -k given
     bool simulate_ips;
+    bool daemon;                     // -D
+    const char *pidfile;             // --pidfile
     uint16_t nfq_queues[16];         // -q N / -q A:B (repeatable): NFQUEUE numbers
     int n_nfq_queues;
     const char *live_iface;          // -i IF / --pcap=IF: live capture through libpcap
