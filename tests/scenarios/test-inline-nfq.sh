@@ -109,6 +109,26 @@ check(n["verdicts"]["dropped"] == s["ips"]["blocked"], n, s["ips"])
 check(s["respond"]["rst_sent"] >= 1 and s["respond"]["icmp_sent"] == 1, s["respond"])
 PY
 
+# nfq.mode repeat: a passing packet goes through the chain again with the
+# mark set, and the rule before NFQUEUE accepts marked packets (without the
+# mark it would come back to the queue for ever); drops stay drops.
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -m mark --mark 0x4/0x4 -j ACCEPT
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass
+start_vigil repeat --set nfq.mode=repeat --set nfq.repeat-mark=4 --set nfq.repeat-mask=4
+r=$(client send 198.19.0.2 5001 100000)
+[ "$r" = ok ] || fail "repeat mode: clean transfer: $r"
+r=$(PEER_TIMEOUT=5 client send 198.19.0.2 5001 100000 EVILPATTERN)
+case "$r" in timeout*) ;; *) fail "repeat mode: pattern not cut off: $r" ;; esac
+stop_vigil repeat
+py "$WORK/repeat/eve.json" <<'PY' || fail "repeat mode: counters are wrong"
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if '"stats"' in l][-1]["stats"]["nfq"]
+v = s["verdicts"]
+check(v["accepted"] == 0 and v["repeated"] > 50 and v["dropped"] > 0, v)
+check(s["packets"] == v["repeated"] + v["dropped"], s)
+PY
+
 # Two queues (-q A:B, the rule balancing flows over them) and the autofp
 # runmode: verdicts come from the worker threads, not the readers.
 in_ns "$NS_R" iptables -w -F FORWARD
