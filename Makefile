@@ -8,7 +8,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DVIGIL_WERROR=ON
 endif
 
-DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev \
+DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev iptables \
                libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
                libhtp-dev libmagic-dev libssl-dev \
                tshark python3 python3-scapy jq

@@ -27,7 +27,18 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: vigil -r PATH [options]\n"
+            "       vigil -q QUEUE [options]\n"
+            "       vigil -i IF [options] [BPF filter]\n"
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
+            "  -i IF, --pcap=IF     capture live from interface IF (libpcap); words after the\n"
+            "                       options form a BPF filter, e.g. 'tcp port 80'\n"
+            "  --af-packet[=IF]     capture live through AF_PACKET (TPACKET_V3, fanout over\n"
+            "                       the threads of IF's af-packet: entry; IF default: the first\n"
+            "                       interface listed there)\n"
+            "  -D                   run in the background (daemon) once start-up succeeded\n"
+            "  --pidfile FILE       write the pid to FILE (refused while the pid in it lives)\n"
+            "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
+            "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
             "  -l DIR               log directory (default: default-log-dir of the config,\n"
             "                       else ./logs; created)\n"
@@ -49,7 +60,7 @@ static void usage(FILE *out)
             "  -T                   test the config and rules, then exit\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
-            "  -q                   quiet: errors and warnings only\n"
+            "  --quiet              quiet: errors and warnings only\n"
             "  -V, --build-info     version and build information\n"
             "  -h, --help           this help\n");
 }
@@ -126,6 +137,10 @@ enum {
     OPT_LIST_CONFIG_KEYS,
     OPT_UNIX_SOCKET,
     OPT_PROGRESS,
+    OPT_QUIET,
+    OPT_PCAP_LIVE,
+    OPT_AF_PACKET,
+    OPT_PIDFILE,
 };
 
 typedef struct Cli {
@@ -142,6 +157,38 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see vigil -h)\n");
     return EXIT_USAGE;
+}
+
+/* -q N or -q A:B: NFQUEUE numbers 0..65535. Returns -1 or an exit status. */
+static int parse_queues(EngineOptions *o, const char *arg)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long lo = strtoul(arg, &end, 10);
+    unsigned long hi = lo;
+    if (end != arg && *end == ':') {
+        const char *b = end + 1;
+        hi = strtoul(b, &end, 10);
+        if (end == b) {
+            return bad_usage("-q takes a queue number N or a range A:B, not '%s'", arg);
+        }
+    }
+    if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || lo > 65535 ||
+        hi > 65535 || hi < lo) {
+        return bad_usage("-q takes a queue number 0..65535 or a range A:B, not '%s'", arg);
+    }
+    for (unsigned long q = lo; q <= hi; q++) {
+        for (int i = 0; i < o->n_nfq_queues; i++) {
+            if (o->nfq_queues[i] == q) {
+                return bad_usage("-q %s: a queue is named twice", arg);
+            }
+        }
+        if (o->n_nfq_queues >= (int)(sizeof(o->nfq_queues) / sizeof(o->nfq_queues[0]))) {
+            return bad_usage("-q %s: at most 16 queues", arg);
+        }
+        o->nfq_queues[o->n_nfq_queues++] = (uint16_t)q;
+    }
+    return -1;
 }
 
 /* Returns -1 to go on, or an exit status. */
@@ -210,9 +257,27 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case 'v':
         o->verbose++;
         break;
-    case 'q':
+    case 'i':
+    case OPT_PCAP_LIVE:
+        if (arg == NULL || arg[0] == '\0') {
+            return bad_usage("%s needs an interface name", c == 'i' ? "-i" : "--pcap");
+        }
+        o->live_iface = arg;
+        break;
+    case OPT_AF_PACKET:
+        o->af_packet_iface = arg != NULL ? arg : "";
+        break;
+    case OPT_PIDFILE:
+        o->pidfile = arg;
+        break;
+    case 'D':
+        o->daemon = true;
+        break;
+    case OPT_QUIET:
         o->verbose = -1;
         break;
+    case 'q':
+        return parse_queues(o, arg);
     case 'V':
     case OPT_BUILD_INFO:
         build_info();
@@ -250,12 +315,16 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
         {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
+        {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
+        {"pidfile", required_argument, NULL, OPT_PIDFILE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:TvqVh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:c:l:S:s:k:q:i:DTvVh", longopts, NULL)) != -1) {
         if (c == '?') {
             const char *opt = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
             return bad_usage("unknown option '%s'", opt);
@@ -268,8 +337,25 @@ static int parse_cli(int argc, char **argv, Cli *cli)
             return rc;
         }
     }
-    if (optind < argc) {
+    if (optind < argc && cli->o->live_iface == NULL) {
         return bad_usage("unexpected argument '%s'", argv[optind]);
+    }
+    /* Live capture: the remaining words are the BPF filter. */
+    static char filter[1024];
+    size_t used = 0;
+    for (int i = optind; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+        if (used + len + 2 > sizeof(filter)) {
+            return bad_usage("BPF filter too long at '%s'", argv[i]);
+        }
+        if (used > 0) {
+            filter[used++] = ' ';
+        }
+        memcpy(filter + used, argv[i], len + 1);
+        used += len;
+    }
+    if (used > 0) {
+        cli->o->bpf_filter = filter;
     }
     return -1;
 }
@@ -332,7 +418,69 @@ static int load_config(Engine *e, const Cli *cli)
     }
     /* Every key against the schema: unknown keys warn (fail when strict or
      * from --set), bad values fail. */
-    return conf_check(e->conf, cli->is_strict_config, NULL) == 0 ? 0 : 1;
+    if (conf_check(e->conf, cli->is_strict_config, NULL) != 0) {
+        return 1;
+    }
+    if (acquire_af_packet_conf_check(e->conf) != 0) {
+        return 1;
+    }
+    return acquire_nfq_conf_check(e->conf) == 0 ? 0 : 1;
+}
+
+/* --pidfile: refuse a file naming a live process; else write ours. The
+ * file is removed at exit by pidfile_remove. */
+static int pidfile_write(const char *path, bool do_write)
+{
+    FILE *f = fopen(path, "r");
+    if (f != NULL) {
+        long old = 0;
+        int n = fscanf(f, "%ld", &old);
+        fclose(f);
+        if (n == 1 && old > 0 && old != (long)getpid() &&
+            (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
+            VG_ERROR("%s: pid %ld is running; not starting a second instance", path, old);
+            return 1;
+        }
+    }
+    if (!do_write) {
+        return 0;
+    }
+    f = fopen(path, "w");
+    if (f == NULL) {
+        VG_ERROR("%s: cannot write pid file: %s", path, strerror(errno));
+        return 1;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    if (fclose(f) != 0) {
+        VG_ERROR("%s: cannot write pid file: %s", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* -D: detach after start-up checks passed: the parent exits 0, the child
+ * runs in a new session with stdin/stdout on /dev/null (logs keep stderr
+ * unless it is a terminal). */
+static int daemonize(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        VG_ERROR("-D: cannot fork: %s", strerror(errno));
+        return 1;
+    }
+    if (pid > 0) {
+        _exit(0);
+    }
+    if (setsid() < 0) {
+        VG_ERROR("-D: setsid failed: %s", strerror(errno));
+        return 1;
+    }
+    FILE *in = freopen("/dev/null", "r", stdin);
+    FILE *out = freopen("/dev/null", "w", stdout);
+    if (isatty(STDERR_FILENO)) {
+        (void)freopen("/dev/null", "w", stderr);
+    }
+    return in != NULL && out != NULL ? 0 : 1;
 }
 
 static int make_log_dir(Engine *e)
@@ -413,8 +561,16 @@ int main(int argc, char **argv)
         conf_schema_print(stdout);
         return 0;
     }
-    if (e->opts.pcap_path == NULL && !e->opts.test_config) {
-        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH (see vigil -h)\n");
+    bool is_nfq = e->opts.n_nfq_queues > 0;
+    bool is_live = e->opts.live_iface != NULL;
+    bool is_afp = e->opts.af_packet_iface != NULL;
+    if ((e->opts.pcap_path != NULL) + is_nfq + is_live + is_afp > 1) {
+        fprintf(stderr, "vigil: -r, -q, -i and --af-packet exclude each other (see vigil -h)\n");
+        return EXIT_USAGE;
+    }
+    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !is_afp && !e->opts.test_config) {
+        fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH, an interface "
+                        "with -i IF or a queue with -q N (see vigil -h)\n");
         return EXIT_USAGE;
     }
     install_signals();
@@ -423,7 +579,27 @@ int main(int argc, char **argv)
         conf_free(e->conf);
         return rc;
     }
-    e->is_inline = e->opts.simulate_ips;
+    e->is_inline = e->opts.simulate_ips || is_nfq;
+    e->is_live_inline = is_nfq;
+    if (is_nfq) {
+        e->acquire_module = "nfq";
+        e->acquire_threads = (uint32_t)e->opts.n_nfq_queues;
+    } else if (is_live) {
+        e->acquire_module = "pcap-live";
+        e->acquire_threads = 1;
+    } else if (is_afp) {
+        if (e->opts.af_packet_iface[0] == '\0') {
+            e->opts.af_packet_iface = acquire_af_packet_default_iface(e->conf);
+        }
+        if (e->opts.af_packet_iface == NULL) {
+            VG_ERROR("--af-packet: no interface (give --af-packet=IF, or list one under "
+                     "af-packet: in the config)");
+            conf_free(e->conf);
+            return EXIT_USAGE;
+        }
+        e->acquire_module = "af-packet";
+        e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
+    }
     rc = engine_setup(e);
     if (e->opts.test_config) {
         rc = rc == 0 ? engine_test_result(e) : rc;
@@ -435,11 +611,33 @@ int main(int argc, char **argv)
     } else if (rc == 0) {
         /* The capture is checked before any output file is created: a run
          * that cannot read its input leaves nothing behind. */
-        rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        if (is_nfq) {
+            rc = acquire_nfq_probe(e->opts.nfq_queues, e->opts.n_nfq_queues) == 0 ? 0 : 1;
+        } else if (is_live) {
+            rc = acquire_pcap_live_probe(e->opts.live_iface, e->opts.bpf_filter) == 0 ? 0 : 1;
+        } else if (is_afp) {
+            rc = acquire_af_packet_probe(e->opts.af_packet_iface, e->conf) == 0 ? 0 : 1;
+        } else {
+            rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
+        }
+        if (rc == 0 && e->opts.pidfile != NULL) {
+            rc = pidfile_write(e->opts.pidfile, false); // a live pid: refuse before any output
+        }
         rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        if (rc == 0 && e->opts.daemon) {
+            rc = daemonize();
+        }
+        bool wrote_pid = false;
+        if (rc == 0 && e->opts.pidfile != NULL) {
+            rc = pidfile_write(e->opts.pidfile, true);
+            wrote_pid = rc == 0;
+        }
         if (rc == 0) {
             rc = run(e);
             (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
+        }
+        if (wrote_pid) {
+            unlink(e->opts.pidfile);
         }
     }
     engine_teardown(e);

@@ -38,7 +38,7 @@ def vigil_flows(engine, cap):
     empty = os.path.join(out, "empty.rules")
     open(empty, "w").close()
     try:
-        p = subprocess.run([engine, "-r", cap, "-S", empty, "-l", out, "-k", "none", "-q"]
+        p = subprocess.run([engine, "-r", cap, "-S", empty, "-l", out, "-k", "none", "--quiet"]
                            + TIMEOUTS, capture_output=True, timeout=300)
         if p.returncode != 0:
             return None

@@ -119,7 +119,7 @@ def run_vigil(engine, cap, timeout):
     empty = os.path.join(out, "empty.rules")
     open(empty, "w").close()
     try:
-        p = subprocess.run([engine, "-r", cap, "-S", empty, "-l", out, "-k", "none", "-q"],
+        p = subprocess.run([engine, "-r", cap, "-S", empty, "-l", out, "-k", "none", "--quiet"],
                            capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         shutil.rmtree(out, ignore_errors=True)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The capture files a -r PATH names: the file itself (which must be
  * readable), or the regular files below a directory, subdirectories
@@ -13,5 +14,30 @@
  * paths, freed with acquire_files_free. */
 size_t acquire_list_files(const char *path, char ***out);
 void acquire_files_free(char **files, size_t n);
+
+struct Conf;
+
+/* The nfq: section, checked at start-up of every run (so that -T and an
+ * offline run catch a bad value too). 0 or VG_EINVAL (logged). */
+int acquire_nfq_conf_check(const struct Conf *conf);
+
+/* NFQUEUE: bind and release each queue once, so that a queue another
+ * process holds, or missing privileges, stop start-up (one line logged)
+ * before any output is created. 0 or VG_EIO. */
+int acquire_nfq_probe(const uint16_t *queues, int n);
+
+/* Live capture: open the interface (and compile the filter) once and close
+ * it, so that a missing or down interface, missing privileges or a bad
+ * filter stop start-up (one line logged) before any output is created. */
+int acquire_pcap_live_probe(const char *iface, const char *filter);
+
+/* AF_PACKET: the af-packet: section checked on every run, and the
+ * interface opened once (socket, ring, bind) before any output exists. */
+int acquire_af_packet_conf_check(const struct Conf *conf);
+int acquire_af_packet_probe(const char *iface, const struct Conf *conf);
+/* The first interface the af-packet: list names (not "default"), or NULL;
+ * reader threads for iface (its entry's threads, 1 by default). */
+const char *acquire_af_packet_default_iface(const struct Conf *conf);
+uint32_t acquire_af_packet_threads(const struct Conf *conf, const char *iface);
 
 #endif

@@ -205,10 +205,28 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.fast|stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "fast.log, stats.log"),
     OPT("outputs.*.fast|stats.filename", CONF_OPT_STR, NULL, 0, 0, "in default-log-dir"),
 
+    /* ---- inline: NFQUEUE (acquire/acquire-nfq.c) ---- */
+    ENUM("nfq.mode", "accept", "accept|repeat|route",
+         "verdict for a packet that passes: accept, repeat (with repeat-mark), route"),
+    OPT("nfq.repeat-mark", CONF_OPT_INT, "1", 0, 4294967295LL, "mark set on repeated packets"),
+    OPT("nfq.repeat-mask", CONF_OPT_INT, "1", 0, 4294967295LL, "bits of the mark repeat-mark sets"),
+    OPT("nfq.route-queue", CONF_OPT_INT, "0", 0, 65535, "queue a passing packet goes to (route)"),
+    OPT("nfq.fail-open", CONF_OPT_BOOL, "no", 0, 0,
+        "kernel accepts packets while the queue is full (NFQA_CFG_F_FAIL_OPEN)"),
+    OPT("nfq.queue-maxlen", CONF_OPT_INT, "4096", 1, 1048576, "packets the kernel may queue"),
+    OPT("nfq.buffer-size", CONF_OPT_SIZE, "8mb", 65536, 1073741824LL,
+        "netlink socket receive buffer"),
+
+    /* ---- live capture: AF_PACKET (acquire/acquire-af-packet.c checks it) ---- */
+    OPT("af-packet", CONF_OPT_ANY, NULL, 0, 0,
+        "list of {interface, threads, cluster-id, cluster-type, ring-size, block-size, "
+        "bpf-filter}: the entry of the captured interface, else 'default'"),
+
     /* ---- Suricata's, without effect in Vigil ----
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
-    SURICATA_ONLY("af-packet|pcap|netmap|pfring|dpdk|nfq|nflog|ipfw|napatech|capture"),
+    SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
+    SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
     SURICATA_ONLY("coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),

@@ -215,6 +215,8 @@ typedef struct PacketFlowCounters {
     uint32_t start_usec;
 } PacketFlowCounters;
 
+struct CounterSet;
+
 typedef struct Packet {
     /* acquisition */
     int64_t ts_sec;
@@ -227,6 +229,18 @@ typedef struct Packet {
                                  // by tm_thread_dispatch; flow timeouts use it
     uint8_t *data;               // PACKET_MAX_SIZE bytes owned by the pool
     void *pool;                  // the pool to return to
+    /* inline acquisition (NFQUEUE): the verdict owed to the kernel for this
+     * packet. Set by the acquire module (NULL offline); the verdict stage
+     * calls verdict_fn once and clears it, and the runtime calls it when the
+     * packet goes back to its pool without having had it (a thread that
+     * failed, a pipeline without the verdict stage), so every packet taken
+     * from the kernel gets exactly one verdict. thread_counters: the calling
+     * thread's CounterSet (may be NULL). */
+    void (*verdict_fn)(struct Packet *p, struct CounterSet *thread_counters);
+    void *verdict_ctx;           // the acquire module's queue state
+    uint32_t verdict_id;         // NFQUEUE packet id
+    uint32_t mark;               // netfilter mark as received
+    uint16_t verdict_queue;      // NFQUEUE queue number
 
     /* tunnels: a tunnel packet is made by the decoder from the payload of
      * the packet that carried it (its parent). It holds the inner bytes

@@ -6,12 +6,18 @@
  * (detection skips them). A dropped tunnel packet drops its root (the
  * packet from the wire that carries it) too, with reason "tunnel packet
  * drop"; the root's flow is not marked. In IDS mode nothing is dropped and
- * this module clears the drop mark detection may have set. Counters:
+ * this module clears the drop mark detection may have set.
+ *
+ * Really inline (NFQUEUE) the packet's verdict goes to the kernel here
+ * (p->verdict_fn, set by the acquire module; called once), and a dropped
+ * packet whose alerts hold a reject action is answered with a reset or an
+ * ICMP error (respond-reject.c) before its verdict. Counters:
  * ips.accepted, ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop,
  * ips.drop_reason.tunnel_packet_drop. */
 #include <stdlib.h>
 
 #include "flow/flow-types.h"
+#include "respond/respond.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/runtime.h"
@@ -22,6 +28,8 @@ typedef struct VerdictThread {
     CounterId c_reason_rules;
     CounterId c_reason_flow;
     CounterId c_reason_inner;
+    RespondReject reject;
+    bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
 
 static int verdict_thread_init(ThreadVars *tv, void **data)
@@ -37,6 +45,13 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_reason_flow = counters_register("ips.drop_reason.flow_drop", COUNTER_SUM);
         vt->c_reason_inner =
             counters_register("ips.drop_reason.tunnel_packet_drop", COUNTER_SUM);
+    }
+    if (tv->engine->is_live_inline) {
+        if (respond_reject_init(&vt->reject) != 0) {
+            free(vt);
+            return TM_FAILED;
+        }
+        vt->has_reject = true;
     }
     *data = vt;
     return TM_OK;
@@ -91,8 +106,16 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         drop_root(p);
         counters_incr(tv->counters, vt->c_blocked);
         counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
+        if (vt->has_reject && p->drop_reason == PKT_DROP_RULES) {
+            respond_reject_packet(&vt->reject, p, tv->counters);
+        }
     } else {
         counters_incr(tv->counters, vt->c_accepted);
+    }
+    if (p->verdict_fn != NULL) {
+        void (*fn)(Packet *, CounterSet *) = p->verdict_fn;
+        p->verdict_fn = NULL;
+        fn(p, tv->counters);
     }
     return TM_OK;
 }
@@ -100,7 +123,11 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
 static void verdict_thread_deinit(ThreadVars *tv, void *data)
 {
     (void)tv;
-    free(data);
+    VerdictThread *vt = data;
+    if (vt != NULL && vt->has_reject) {
+        respond_reject_deinit(&vt->reject);
+    }
+    free(vt);
 }
 
 const TmModule tm_module_verdict = {

@@ -33,6 +33,13 @@ typedef struct EngineOptions {
     ChecksumMode checksum_mode;      // -k
     bool checksum_set;               // -k given
     bool simulate_ips;
+    bool daemon;                     // -D
+    const char *pidfile;             // --pidfile
+    uint16_t nfq_queues[16];         // -q N / -q A:B (repeatable): NFQUEUE numbers
+    int n_nfq_queues;
+    const char *live_iface;          // -i IF / --pcap=IF: live capture through libpcap
+    const char *af_packet_iface;     // --af-packet[=IF]: live capture through AF_PACKET
+    const char *bpf_filter;          // words after the options (live capture only)
     bool test_config;                // -T
     bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded
     int verbose;
@@ -58,6 +65,11 @@ typedef struct Engine {
     _Atomic(struct DetectEngine *) detect;   // swapped whole on reload
     struct OutputCtx *output;
     bool is_inline;                  // --simulate-ips or NFQUEUE
+    bool is_live_inline;             // NFQUEUE: verdicts go to the kernel, reject sends packets
+    /* Live acquisition: the acquire module the preset runmodes start with
+     * (NULL: pcap-file) and how many reading threads (one per queue). */
+    const char *acquire_module;
+    uint32_t acquire_threads;
     bool is_reload_strict;           // detect.reload-strict: reload only a rule set that loads whole
     /* Offline time: the newest packet timestamp seen by acquisition. */
     _Atomic int64_t now_sec;

@@ -8,6 +8,9 @@
 #include "util/util-log.h"
 
 extern const TmModule tm_module_pcap_file;
+extern const TmModule tm_module_nfq;
+extern const TmModule tm_module_pcap_live;
+extern const TmModule tm_module_af_packet;
 extern const TmModule tm_module_decode;
 extern const TmModule tm_module_flow;
 extern const TmModule tm_module_stream;
@@ -18,6 +21,9 @@ extern const TmModule tm_module_output;
 
 static const TmModule *const builtin_modules[] = {
     &tm_module_pcap_file,
+    &tm_module_nfq,
+    &tm_module_pcap_live,
+    &tm_module_af_packet,
     &tm_module_decode,
     &tm_module_flow,
     &tm_module_stream,

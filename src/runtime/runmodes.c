@@ -281,6 +281,12 @@ int runmode_build(const Engine *e, const char *name, uint32_t n_workers, Pipelin
         VG_ERROR("unknown runmode '%s' (see --list-runmodes)", name);
         return VG_EINVAL;
     }
+    /* A live source (NFQUEUE, ...) replaces the file reader of the presets:
+     * one reading thread per queue or interface member. */
+    if (e->acquire_module != NULL) {
+        out->groups[0].modules[0] = e->acquire_module;
+        out->groups[0].n_threads = e->acquire_threads > 0 ? e->acquire_threads : 1;
+    }
     return insert_plugin_modules(e, out);
 }
 
@@ -340,6 +346,7 @@ static int setup_group(Engine *e, const Pipeline *pl, RunState *rs, uint32_t gi,
         ThreadVars *tv = &rs->threads[gi][t];
         snprintf(tv->name, sizeof(tv->name), "%.7s#%02u", g->name, (t + 1) % 100u);
         tv->id = (*tid)++;
+        tv->group_index = t;
         tv->engine = e;
         for (uint32_t m = 0; m < g->n_modules; m++) {
             int rc = tm_thread_add_slot(tv, g->modules[m]);

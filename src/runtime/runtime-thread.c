@@ -14,6 +14,13 @@
 
 static void packet_release_one(ThreadVars *tv, Packet *p)
 {
+    if (p->verdict_fn != NULL) {
+        /* The packet skipped the verdict stage: give the one verdict it is
+         * owed now (drop when marked so, else accept). */
+        void (*fn)(Packet *, struct CounterSet *) = p->verdict_fn;
+        p->verdict_fn = NULL;
+        fn(p, tv->counters);
+    }
     if (tv->engine != NULL && tv->engine->packet_done != NULL) {
         tv->engine->packet_done(p);
     }

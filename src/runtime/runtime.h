@@ -84,6 +84,7 @@ typedef struct TmSlot {
 typedef struct ThreadVars {
     char name[TM_NAME_LEN];      // "W#01", "RX#01", ...
     uint32_t id;
+    uint32_t group_index;        // this thread's index within its thread group
     struct Engine *engine;
     TmSlot slots[TM_MAX_SLOTS];
     uint32_t n_slots;

@@ -18,6 +18,7 @@
 #include "runtime/counters.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
+#include "runtime/packet-pool.h"
 #include "runtime/runtime.h"
 
 typedef struct Fixture {
@@ -182,6 +183,64 @@ static void inline_root_dropped_by_its_own_rule_keeps_the_rule_reason(void **sta
     fixture_free(fx);
 }
 
+/* The verdict owed to the kernel (NFQUEUE): the verdict stage gives it once,
+ * with the packet's drop state, and clears it, so that the release of the
+ * packet does not give a second one; a packet released without having run
+ * the verdict stage gets its verdict then, once. */
+typedef struct VerdictLog {
+    int n;
+    bool dropped;
+} VerdictLog;
+
+static VerdictLog g_log; // test thread only
+
+static void record_verdict(Packet *p, struct CounterSet *cs)
+{
+    (void)cs;
+    g_log.n++;
+    g_log.dropped = (p->flags & PKT_F_DROP) != 0;
+}
+
+static void inline_verdict_stage_gives_the_kernel_verdict_once(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture_new(true);
+    g_log = (VerdictLog){0};
+    Packet p = {.flags = PKT_F_DROP, .flow = &fx->flow, .verdict_fn = record_verdict};
+    process(fx, &p);
+    assert_int_equal(g_log.n, 1);
+    assert_true(g_log.dropped);
+    assert_null(p.verdict_fn);
+    Packet q = {.verdict_fn = record_verdict};
+    process(fx, &q);
+    assert_int_equal(g_log.n, 2);
+    assert_false(g_log.dropped);
+    fixture_free(fx);
+}
+
+static void released_packet_without_verdict_stage_gets_one(void **state)
+{
+    (void)state;
+    Engine e = {0};
+    e.pool = packet_pool_new(2);
+    assert_non_null(e.pool);
+    ThreadVars tv = {.name = "W#01", .engine = &e};
+    tv.counters = counters_set_new();
+    g_log = (VerdictLog){0};
+    Packet *p = packet_pool_get(e.pool);
+    p->verdict_fn = record_verdict;
+    tm_packet_release(&tv, p);
+    assert_int_equal(g_log.n, 1);
+    assert_false(g_log.dropped);
+    /* The pool hands the packet out clean: no verdict owed any more. */
+    Packet *again = packet_pool_get(e.pool);
+    assert_null(again->verdict_fn);
+    tm_packet_release(&tv, again);
+    assert_int_equal(g_log.n, 1);
+    counters_set_free(tv.counters);
+    packet_pool_free(e.pool);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_teardown(fn, teardown)
@@ -193,6 +252,8 @@ int main(void)
         T(inline_drop_without_a_flow_is_counted),
         T(inline_dropped_tunnel_packet_drops_its_root_not_the_outer_flow),
         T(inline_root_dropped_by_its_own_rule_keeps_the_rule_reason),
+        T(inline_verdict_stage_gives_the_kernel_verdict_once),
+        T(released_packet_without_verdict_stage_gets_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,74 @@
+# Network namespaces for the inline tests (sourced after lib.sh).
+# client (198.18.0.2) -- router (198.18.0.1 | 198.19.0.1) -- server (198.19.0.2):
+# only addresses of the benchmarking range 198.18.0.0/15. Names carry the
+# shell's pid so parallel runs do not meet; everything is removed on exit.
+
+# netns_skip WHY: the machine cannot run the test (no root, no namespaces,
+# no NFQUEUE): skip with the reason, also under CI (a kernel without the
+# feature is not a missing package).
+netns_skip() {
+    echo "skipped: $*"
+    exit 77
+}
+
+NS_C=vgc$$
+NS_R=vgr$$
+NS_S=vgs$$
+NS_PIDS=()
+
+netns_cleanup() {
+    for p in "${NS_PIDS[@]}"; do
+        kill "$p" 2>/dev/null
+    done
+    for p in "${NS_PIDS[@]}"; do
+        wait "$p" 2>/dev/null
+    done
+    ip netns del "$NS_C" 2>/dev/null
+    ip netns del "$NS_R" 2>/dev/null
+    ip netns del "$NS_S" 2>/dev/null
+    rm -rf "$WORK"
+}
+
+netns_setup() {
+    [ "$(id -u)" -eq 0 ] || netns_skip "needs root (network namespaces, iptables)"
+    command -v ip >/dev/null || netns_skip "no ip command (iproute2)"
+    trap netns_cleanup EXIT
+    ip netns add "$NS_C" 2>/dev/null || netns_skip "cannot create network namespaces"
+    ip netns add "$NS_R" && ip netns add "$NS_S" || fail "cannot create namespaces"
+    ip link add c0 netns "$NS_C" type veth peer name r0 netns "$NS_R" ||
+        netns_skip "cannot create veth pairs"
+    ip link add s0 netns "$NS_S" type veth peer name r1 netns "$NS_R" || fail "veth"
+    ip -n "$NS_C" addr add 198.18.0.2/24 dev c0
+    ip -n "$NS_R" addr add 198.18.0.1/24 dev r0
+    ip -n "$NS_R" addr add 198.19.0.1/24 dev r1
+    ip -n "$NS_S" addr add 198.19.0.2/24 dev s0
+    for ns in "$NS_C" "$NS_R" "$NS_S"; do
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$NS_C" link set c0 up
+    ip -n "$NS_R" link set r0 up
+    ip -n "$NS_R" link set r1 up
+    ip -n "$NS_S" link set s0 up
+    ip -n "$NS_C" route add default via 198.18.0.1
+    ip -n "$NS_S" route add default via 198.19.0.1
+    ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# in_ns NS CMD...: run CMD in namespace NS (foreground).
+in_ns() {
+    local ns=$1
+    shift
+    nsenter --net="/run/netns/$ns" -- "$@"
+}
+
+# bg_ns NS CMD...: start CMD in namespace NS in the background; BG_PID is
+# CMD's own pid (nsenter execs it; ip netns exec and a backgrounded shell
+# function would put another process in between, and a signal sent to that
+# one would not reach CMD). It is killed on exit.
+bg_ns() {
+    local ns=$1
+    shift
+    nsenter --net="/run/netns/$ns" -- "$@" &
+    BG_PID=$!
+    NS_PIDS+=("$BG_PID")
+}
