@@ -190,7 +190,7 @@ static bool tx_freeable(const AppFlow *af, const AppTx *tx)
     }
     const AppProtoCfg *pc = app_proto_cfg(tx->proto);
     bool ended = (af->flags & APP_FLOW_F_ENDED) != 0;
-    if (pc->has_rules && !ended &&
+    if (atomic_load_explicit(&pc->has_rules, memory_order_relaxed) && !ended &&
         (tx->flags & (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) !=
             (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) {
         return false;
@@ -715,7 +715,8 @@ bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file)
         return false;
     }
     const AppFlow *af = app_flow_get(f);
-    if (af == NULL || (af->flags & APP_FLOW_F_ENDED) || !app_proto_cfg(tx->proto)->has_rules) {
+    if (af == NULL || (af->flags & APP_FLOW_F_ENDED) ||
+        !atomic_load_explicit(&app_proto_cfg(tx->proto)->has_rules, memory_order_relaxed)) {
         return true;
     }
     uint32_t done = file->dir == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;

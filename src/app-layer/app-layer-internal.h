@@ -4,6 +4,7 @@
 /* Inside the app layer: the parser row every protocol provides, the per-flow
  * state, and the helpers parsers call. Only src/app-layer and its tests. */
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,7 +95,9 @@ enum { APP_ENABLED_NO = 0, APP_ENABLED_YES, APP_ENABLED_DETECTION_ONLY };
 
 typedef struct AppProtoCfg {
     uint8_t enabled;             // APP_ENABLED_*
-    bool has_rules;              // app_layer_set_proto_inspected
+    /* app_layer_set_proto_inspected: written by a rule (re)load while packet threads
+     * read it, hence atomic. */
+    _Atomic bool has_rules;
     uint32_t logger_mask;        // loggers that must log a tx before it is freed
     uint64_t memcap_bytes;       // 0 = unlimited
     uint32_t max_tx;             // live txs per flow; 0 = unlimited

@@ -254,7 +254,7 @@ void app_layer_set_detect_state_free(void (*free_fn)(void *))
 void app_layer_set_proto_inspected(AppProto p, bool has_rules)
 {
     if (p < APP_PROTO_MAX_BUILTIN) {
-        g_proto_cfg[p].has_rules = has_rules;
+        atomic_store_explicit(&g_proto_cfg[p].has_rules, has_rules, memory_order_relaxed);
     }
 }
 
