@@ -59,7 +59,7 @@ ensure_clang() {
 }
 
 pkg_flags() {
-    local kind=$1 mods="libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto"
+    local kind=$1 mods="libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto libnetfilter_queue"
     if pkg-config --exists libhs 2>/dev/null; then
         mods="$mods libhs"
     fi
