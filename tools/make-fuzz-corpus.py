@@ -19,6 +19,10 @@ seeds here follow it:
   fuzz-rule       the shipped rule files, a few rules per seed
   fuzz-conf       etc/vigil.yaml, one top-level section per seed
   fuzz-json       short strings with escapes, control bytes and UTF-8
+  fuzz-app-layer-http  HTTP exchanges as chunks (header byte: bit 7 toclient,
+                  bit 6 gap before, low 6 bits + 1 = length): a GET and its
+                  answer, pipelining, chunked and gzip bodies, a multipart
+                  upload, a CONNECT, a gap inside a body
 Names are content hashes (as libFuzzer names its own units), so regenerating
 is stable.
 """
@@ -229,9 +233,52 @@ def json_corpus():
     return c
 
 
+def http_chunks(parts):
+    """fuzz-app-layer-http input: (toclient, gap, bytes) parts cut into chunks."""
+    out = bytearray()
+    for toclient, gap, data in parts:
+        first = True
+        for i in range(0, len(data), 64):
+            piece = data[i:i + 64]
+            hdr = (len(piece) - 1) | (0x80 if toclient else 0) | (0x40 if gap and first else 0)
+            out += bytes([hdr]) + piece
+            first = False
+    return bytes(out)
+
+
+def http_corpus():
+    c = Corpus("fuzz-app-layer-http")
+    get = b"GET /index.html?a=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n" \
+          b"Cookie: x=y\r\n\r\n"
+    ok = b"HTTP/1.1 200 OK\r\nServer: s\r\nContent-Type: text/plain\r\n" \
+         b"Content-Length: 5\r\n\r\nhello"
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+    gz = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 25\r\n\r\n"
+          b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcbH\xcd\xc9\xc9\x07\x00\x86\xa6"
+          b"\x106\x05\x00\x00\x00")
+    body = b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\n" \
+           b"data\r\n--b--\r\n"
+    upload = b"POST /up HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=b" \
+             b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    connect = b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+    seeds = [
+        [(0, 0, get), (1, 0, ok)],
+        [(0, 0, get + get), (1, 0, ok + chunked)],
+        [(0, 0, get), (1, 0, gz)],
+        [(0, 0, upload), (1, 0, ok)],
+        [(0, 0, connect), (1, 0, b"HTTP/1.1 200 Connection established\r\n\r\n"),
+         (0, 0, b"\x16\x03\x01\x00\x05hello")],
+        [(0, 0, get), (1, 0, ok[:-3]), (1, 1, b"lo")],
+        [(0, 0, b"GET /\r\n"), (1, 0, b"<html>")],
+    ]
+    for parts in seeds:
+        c.add(http_chunks(parts))
+    return c
+
+
 def main():
     for make in (decode_corpus, pcap_file_corpus, defrag_corpus, stream_corpus, rule_corpus,
-                 conf_corpus, json_corpus):
+                 conf_corpus, json_corpus, http_corpus):
         c = make()
         n = len(os.listdir(c.dir))
         print(f"{os.path.relpath(c.dir, ROOT)}: {n} seeds, {c.total} bytes")
