@@ -350,6 +350,11 @@ void control_server_stop_clients(ControlServer *cs)
             control_answer_nok(&c->out, "the engine stopped before the reload ran");
             c->out.buf[c->out.len] = '\n';
             (void)send(c->fd, c->out.buf, c->out.len + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        } else if (c->fd >= 0 && c->has_out && c->out_off < c->out.len + 1) {
+            /* An answer still going out (the one to "shutdown" itself): hand the
+             * rest to the kernel before closing, without waiting for the client. */
+            (void)send(c->fd, c->out.buf + c->out_off, c->out.len + 1 - c->out_off,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
         }
         if (c->fd >= 0) {
             client_close(c);
