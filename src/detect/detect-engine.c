@@ -421,18 +421,6 @@ static int add_class(DetectEngine *de, const char *name, size_t nlen, const char
     return 0;
 }
 
-static void trim_span(const char **s, size_t *len)
-{
-    while (*len > 0 && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
-                        (*s)[*len - 1] == '\r')) {
-        (*len)--;
-    }
-}
-
 /* "config classification: name,description,priority" */
 static int class_line(DetectEngine *de, const char *p, size_t len)
 {
@@ -453,9 +441,9 @@ static int class_line(DetectEngine *de, const char *p, size_t len)
     size_t mlen = (size_t)(c2 - msg);
     const char *pr = c2 + 1;
     size_t plen = len - (size_t)(pr - p);
-    trim_span(&name, &nlen);
-    trim_span(&msg, &mlen);
-    trim_span(&pr, &plen);
+    detect_trim_span(&name, &nlen);
+    detect_trim_span(&msg, &mlen);
+    detect_trim_span(&pr, &plen);
     int prio = 0;
     for (size_t i = 0; i < plen; i++) {
         if (pr[i] < '0' || pr[i] > '9' || prio > 1000) {
@@ -491,7 +479,7 @@ int detect_engine_load_classification_buffer(DetectEngine *de, const char *text,
     const char *l;
     size_t len;
     while (util_lines_next(&it, &l, &len)) {
-        trim_span(&l, &len);
+        detect_trim_span(&l, &len);
         if (len == 0 || l[0] == '#') {
             continue;
         }
@@ -549,14 +537,14 @@ static int reference_line(DetectEngine *de, const char *p, size_t len)
     }
     p += sizeof(prefix) - 1;
     len -= sizeof(prefix) - 1;
-    trim_span(&p, &len);
+    detect_trim_span(&p, &len);
     size_t nlen = 0;
     while (nlen < len && p[nlen] != ' ' && p[nlen] != '\t') {
         nlen++;
     }
     const char *url = p + nlen;
     size_t ulen = len - nlen;
-    trim_span(&url, &ulen);
+    detect_trim_span(&url, &ulen);
     if (nlen == 0 || ulen == 0 || memchr(url, ' ', ulen) != NULL) {
         return VG_EINVAL;
     }
@@ -572,7 +560,7 @@ int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size
     const char *l;
     size_t len;
     while (util_lines_next(&it, &l, &len)) {
-        trim_span(&l, &len);
+        detect_trim_span(&l, &len);
         if (len == 0 || l[0] == '#') {
             continue;
         }

@@ -319,7 +319,7 @@ typedef struct DetectParser {
     uint16_t last_list;
 } DetectParser;
 
-/* Narrows [*s, *s + *len) past leading and trailing spaces and tabs. */
+/* Narrows [*s, *s + *len) past leading spaces and tabs and trailing spaces, tabs and CRs. */
 void detect_trim_span(const char **s, size_t *len);
 
 /* Records the reason a rule fails; returns VG_EINVAL for `return detect_err(...)`. */

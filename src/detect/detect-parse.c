@@ -419,7 +419,8 @@ void detect_trim_span(const char **s, size_t *len)
         (*s)++;
         (*len)--;
     }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) {
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
+                        (*s)[*len - 1] == '\r')) {
         (*len)--;
     }
 }
