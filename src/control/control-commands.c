@@ -223,22 +223,34 @@ static ControlResult cmd_failed_rules(ControlCtx *ctx, const JsonValue *args, Js
                                       uint64_t *wait_gen)
 {
     (void)args, (void)wait_gen;
+    const DetectEngine *de = atomic_load(&ctx->engine->detect);
     uint32_t loaded = 0;
     uint32_t failed = 0;
-    detect_engine_stats(atomic_load(&ctx->engine->detect), &loaded, &failed);
-    if (failed == 0) {
-        answer(out, true);
-        json_open_array(out, "message");
-        json_close_array(out);
+    detect_engine_stats(de, &loaded, &failed);
+    /* As Suricata answers: a list of {rule, filename, line}; sid, reason and
+     * whether the rule was refused as unsupported are ours. The engine keeps
+     * the first DETECT_FAILED_KEEP refusals: "omitted" counts the others. */
+    answer(out, true);
+    json_open_array(out, "message");
+    uint32_t kept = detect_engine_failed_kept(de);
+    DetectFailedRule fr;
+    for (uint32_t i = 0; i < kept && detect_engine_failed_rule(de, i, &fr); i++) {
+        json_open_object(out, NULL);
+        json_str(out, "rule", fr.text);
+        json_str(out, "filename", fr.file);
+        json_i64(out, "line", fr.line);
+        if (fr.sid != 0) {
+            json_u64(out, "sid", fr.sid);
+        }
+        json_str(out, "reason", fr.reason);
+        json_bool(out, "unsupported", fr.unsupported);
         json_close_object(out);
-        return CONTROL_DONE;
     }
-    /* FIXME(#13): the detect engine counts refused rules but does not keep
-     * their text and reason; they are in the log (file:line: reason). */
-    char msg[160];
-    snprintf(msg, sizeof(msg), "%u rules failed; the engine keeps no list of them (see the log "
-             "for file, line and reason)", failed);
-    answer_str(out, false, msg);
+    json_close_array(out);
+    if (failed > kept) {
+        json_u64(out, "omitted", failed - kept);
+    }
+    json_close_object(out);
     return CONTROL_DONE;
 }
 

@@ -513,6 +513,16 @@ typedef struct DetectThresholdRule {
 
 enum { DETECT_TCFG_THRESHOLD = 0, DETECT_TCFG_SUPPRESS, DETECT_TCFG_RATE };
 
+/* A refused rule as kept for ruleset-failed-rules (file is interned). */
+struct DetectFailedKept {
+    const char *file;
+    int line;
+    uint32_t sid;
+    bool unsupported;
+    char *reason;
+    char *text;
+};
+
 struct DetectEngine {
     DetectVars vars;
     DetectClass *classes;
@@ -529,6 +539,9 @@ struct DetectEngine {
     size_t n_refusals;
     uint32_t n_refusals_other;         // refusals beyond the table
     uint32_t n_files_failed;           // rule files that could not be read
+    struct DetectFailedKept *failed_kept;  // the first DETECT_FAILED_KEEP refusals
+    uint32_t n_failed_kept;
+    uint32_t cap_failed_kept;
     size_t file_max_bytes;             // rule file size bound (0: DETECT_FILE_MAX)
     char **files;                      // interned file names
     size_t n_files;

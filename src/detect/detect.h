@@ -132,6 +132,24 @@ int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size
 int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
 
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
+
+/* The rules that failed to load, in load order: the first DETECT_FAILED_KEEP of
+ * them are kept (rule text cut to DETECT_FAILED_TEXT_MAX bytes), the rest only
+ * counted. Strings live as long as the engine. */
+#define DETECT_FAILED_KEEP 4096
+#define DETECT_FAILED_TEXT_MAX 1024
+typedef struct DetectFailedRule {
+    const char *file;
+    int line;
+    uint32_t sid;          // 0 when the rule had none that could be read
+    bool unsupported;      // an unsupported protocol or keyword, not a broken rule
+    const char *reason;
+    const char *text;      // the rule as read (continuation lines joined)
+} DetectFailedRule;
+/* Number of failed rules kept (<= the failed count of detect_engine_stats). */
+uint32_t detect_engine_failed_kept(const DetectEngine *de);
+/* The idx-th kept failed rule; false past the end. */
+bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be
