@@ -9,6 +9,7 @@
 
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "control/control-metrics.h"
 #include "control/control.h"
 #include "decode/decode.h"
 #include "defrag/defrag.h"
@@ -40,6 +41,12 @@ static struct {
     const char *cli_path;        // NULL or "": the configured path
     ControlServer *server;
 } g_control;
+
+/* The metrics endpoint (MX#01): configuration and server, as above. */
+static struct {
+    MetricsConfig cfg;
+    MetricsServer *server;
+} g_metrics;
 
 /* Flow-end detection: the stream data a flow still holds when it ends is
  * inspected in whichever thread ends it (flow manager, acquire thread in
@@ -352,6 +359,35 @@ static int setup_control(Engine *e)
     return 0;
 }
 
+/* MX#01: the metrics endpoint. */
+static void task_metrics(Engine *e, bool is_final, void *user)
+{
+    (void)e;
+    if (!is_final) {
+        metrics_server_poll(user, g_metrics.cfg.path, 100);
+    }
+}
+
+static int setup_metrics(Engine *e)
+{
+    if (metrics_config(e->conf, &g_metrics.cfg) != 0) {
+        return 1;
+    }
+    if (!g_metrics.cfg.is_enabled) {
+        return 0;
+    }
+    if (e->n_tasks >= ENGINE_MAX_TASKS) {
+        VG_ERROR("no room for the metrics endpoint's management thread");
+        return 1;
+    }
+    g_metrics.server = metrics_server_new(&g_metrics.cfg, e);
+    if (g_metrics.server == NULL) {
+        return 1;
+    }
+    e->tasks[e->n_tasks++] = (EngineTask){"MX#01", task_metrics, g_metrics.server, 5};
+    return 0;
+}
+
 /* stats.detect.engines: the live rule set, as Suricata reports it. */
 static void stats_detect_engines(JsonBuf *jb, void *user)
 {
@@ -388,7 +424,10 @@ int engine_setup_outputs(Engine *e)
     e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};
     control_note_reload(true, true, "rules loaded at start-up");
     engine_progress_setup(e);
-    return setup_control(e);
+    if (setup_control(e) != 0) {
+        return 1;
+    }
+    return setup_metrics(e);
 }
 
 void engine_print_summary(const Engine *e, double elapsed_sec)
@@ -429,6 +468,8 @@ void engine_teardown(Engine *e)
 {
     control_server_free(g_control.server);
     g_control.server = NULL;
+    metrics_server_free(g_metrics.server);
+    g_metrics.server = NULL;
     output_ctx_free(e->output);
     e->output = NULL;
     output_eve_stats_clear_sections();

@@ -123,6 +123,13 @@ static const ConfOption vigil_keys[] = {
          "serve the control socket (vigilctl); auto: off when reading captures"),
     OPT("unix-command.filename", CONF_OPT_STR, "vigil-command.socket", 0, 0,
         "control socket path; relative: in default-log-dir"),
+    /* ---- metrics endpoint (control) ---- */
+    OPT("metrics.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "serve every counter in Prometheus text format over HTTP"),
+    OPT("metrics.address", CONF_OPT_STR, "127.0.0.1", 0, 0,
+        "IPv4 or IPv6 address the metrics endpoint listens on"),
+    OPT("metrics.port", CONF_OPT_INT, "9465", 1, 65535, "TCP port of the metrics endpoint"),
+    OPT("metrics.path", CONF_OPT_STR, "/metrics", 0, 0, "HTTP path of the metrics endpoint"),
     OPT("stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "collect and write counters"),
     OPT("stats.interval", CONF_OPT_INT, "8", 1, 86400, "seconds between stats records"),
     ENUM("stats.clock", "wall", "wall|packet",

@@ -55,7 +55,7 @@ typedef struct EngineTask {
     uint32_t interval_ms;
 } EngineTask;
 
-#define ENGINE_MAX_TASKS 4
+#define ENGINE_MAX_TASKS 8
 
 typedef struct Engine {
     EngineOptions opts;
