@@ -53,6 +53,7 @@ static void usage(FILE *out)
             "  --list-keywords      list the supported rule keywords\n"
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
+            "  --dump-config        print the effective configuration (-c, --set, defaults)\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
             "  --progress           a progress line while reading captures\n"
             "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
@@ -135,6 +136,7 @@ enum {
     OPT_ALLOW_EMPTY_RULES,
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
+    OPT_DUMP_CONFIG,
     OPT_UNIX_SOCKET,
     OPT_PROGRESS,
     OPT_QUIET,
@@ -149,6 +151,7 @@ typedef struct Cli {
     int n_sets;
     int list;                    // OPT_LIST_* or 0
     bool is_strict_config;       // --strict-config
+    bool is_dump_config;         // --dump-config
 } Cli;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -292,6 +295,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_LIST_CONFIG_KEYS:
         cli->list = c;
         break;
+    case OPT_DUMP_CONFIG:
+        cli->is_dump_config = true;
+        break;
     default:
         return EXIT_USAGE;
     }
@@ -313,6 +319,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
+        {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
         {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"quiet", no_argument, NULL, OPT_QUIET},
@@ -560,6 +567,14 @@ int main(int argc, char **argv)
     if (cli.list == OPT_LIST_CONFIG_KEYS) {
         conf_schema_print(stdout);
         return 0;
+    }
+    if (cli.is_dump_config) {
+        rc = load_config(e, &cli);
+        if (rc == 0) {
+            conf_dump(e->conf, stdout);
+        }
+        conf_free(e->conf);
+        return rc;
     }
     bool is_nfq = e->opts.n_nfq_queues > 0;
     bool is_live = e->opts.live_iface != NULL;
