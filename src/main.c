@@ -13,10 +13,12 @@
 #include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "detect/detect.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 #define EXIT_USAGE 2
@@ -58,7 +60,9 @@ static void usage(FILE *out)
             "  --progress           a progress line while reading captures\n"
             "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
             "                       unix-command.filename, in the log directory)\n"
-            "  -T                   test the config and rules, then exit\n"
+            "  -T                   test the config and rules, then exit (-v: rule set summary)\n"
+            "  --engine-analysis    load config and rules, write LOGDIR/rules.json (per rule:\n"
+            "                       fast pattern, prefilter, lists, warnings) and a summary\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
             "  --quiet              quiet: errors and warnings only\n"
@@ -137,6 +141,7 @@ enum {
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
     OPT_DUMP_CONFIG,
+    OPT_ENGINE_ANALYSIS,
     OPT_UNIX_SOCKET,
     OPT_PROGRESS,
     OPT_QUIET,
@@ -298,6 +303,10 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_DUMP_CONFIG:
         cli->is_dump_config = true;
         break;
+    case OPT_ENGINE_ANALYSIS:
+        o->engine_analysis = true;
+        o->test_config = true;
+        break;
     default:
         return EXIT_USAGE;
     }
@@ -320,6 +329,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
         {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+        {"engine-analysis", no_argument, NULL, OPT_ENGINE_ANALYSIS},
         {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"quiet", no_argument, NULL, OPT_QUIET},
@@ -490,6 +500,31 @@ static int daemonize(void)
     return in != NULL && out != NULL ? 0 : 1;
 }
 
+static int make_log_dir(Engine *e);
+
+/* --engine-analysis: rules.json in the log directory and the summary on
+ * stdout. Refused rules are part of the analysis, not a failure of it. */
+static int write_engine_analysis(Engine *e)
+{
+    if (make_log_dir(e) != 0) {
+        return 1;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/rules.json", e->opts.log_dir);
+    const DetectEngine *de = atomic_load(&e->detect);
+    int rc = detect_analysis_write(de, path);
+    if (rc != 0) {
+        VG_ERROR("%s: cannot write the rule analysis (%s)", path,
+                 rc == VG_ENOMEM ? "out of memory" : strerror(errno));
+        return 1;
+    }
+    DetectAnalysisSummary sum;
+    detect_analysis_summary(de, &sum);
+    detect_analysis_print(&sum, stdout);
+    VG_NOTICE("rule analysis written to %s", path);
+    return 0;
+}
+
 static int make_log_dir(Engine *e)
 {
     if (e->opts.log_dir == NULL) {
@@ -616,7 +651,14 @@ int main(int argc, char **argv)
         e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
     }
     rc = engine_setup(e);
-    if (e->opts.test_config) {
+    if (rc == 0 && e->opts.engine_analysis) {
+        rc = write_engine_analysis(e);
+    } else if (e->opts.test_config) {
+        if (rc == 0 && e->opts.verbose > 0 && atomic_load(&e->detect) != NULL) {
+            DetectAnalysisSummary sum;
+            detect_analysis_summary(atomic_load(&e->detect), &sum);
+            detect_analysis_print(&sum, stdout);
+        }
         rc = rc == 0 ? engine_test_result(e) : rc;
         if (rc == 0) {
             VG_NOTICE("configuration test passed");

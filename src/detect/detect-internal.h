@@ -667,6 +667,9 @@ uint32_t detect_app_buf_count(void);
 const char *detect_app_buf_name(uint32_t idx);
 int detect_app_buf_find(const char *name);          // index of a buffer name, -1 if none
 const char *detect_list_name(int list);
+/* detect-analysis.c: the kind of a built rule ("ip-only", "packet", "stream",
+ * "app-tx", ...). */
+const char *detect_analysis_kind(const Signature *s);
 /* The app list of s numbered list, NULL if none. */
 DetectAppList *detect_sig_app_list(const Signature *s, int list);
 /* keywords/detect-kw-transform.c: data transformed by xf[0..n) into the

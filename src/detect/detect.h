@@ -133,6 +133,27 @@ int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
 
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
 
+/* Rule analysis of a built engine (detect-analysis.c). detect_analysis_write
+ * writes one JSON object a line per rule (kind, fast pattern and its buffer,
+ * prefilter, keyword lists, warnings), then one per refused rule (its reason);
+ * returns 0, VG_EIO or VG_ENOMEM. The summary counts the same by kind, action
+ * and warning; detect_analysis_print writes it for people. */
+#define DETECT_ANALYSIS_KINDS 8
+typedef struct DetectAnalysisSummary {
+    uint32_t n_rules;
+    uint32_t n_fast_pattern;
+    uint32_t n_failed;
+    struct {
+        const char *name;
+        uint32_t count;
+    } kinds[DETECT_ANALYSIS_KINDS];
+    uint32_t actions[8];         // by DetectAction
+    uint32_t warnings[8];        // by warning kind
+} DetectAnalysisSummary;
+int detect_analysis_write(const DetectEngine *de, const char *path);
+void detect_analysis_summary(const DetectEngine *de, DetectAnalysisSummary *out);
+void detect_analysis_print(const DetectAnalysisSummary *sum, FILE *out);
+
 /* The rules that failed to load, in load order: the first DETECT_FAILED_KEEP of
  * them are kept (rule text cut to DETECT_FAILED_TEXT_MAX bytes), the rest only
  * counted. Strings live as long as the engine. */

@@ -41,6 +41,7 @@ typedef struct EngineOptions {
     const char *af_packet_iface;     // --af-packet[=IF]: live capture through AF_PACKET
     const char *bpf_filter;          // words after the options (live capture only)
     bool test_config;                // -T
+    bool engine_analysis;            // --engine-analysis: -T that writes rules.json
     bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded
     int verbose;
 } EngineOptions;
