@@ -14,6 +14,7 @@
 #include "detect/detect.h"
 #include "output/output.h"
 #include "runtime/counters.h"
+#include "util/util-error.h"
 #include "util/util-json-parse.h"
 
 /* The last rule-set load or reload attempt: written by the reload task,
@@ -410,6 +411,139 @@ static ControlResult cmd_memcap_show(ControlCtx *ctx, const JsonValue *args, Jso
     return memcap_answer(ctx, name, out);
 }
 
+/* An argument given as a JSON number or as a decimal string (vigilctl sends
+ * words as strings). */
+static bool arg_int(const JsonValue *args, const char *key, int64_t *out)
+{
+    const JsonValue *v = json_object_get(args, key);
+    if (v == NULL) {
+        return false;
+    }
+    if (v->type == JSON_T_NUMBER) {
+        return conf_parse_int(v->str, out);
+    }
+    return v->type == JSON_T_STRING && conf_parse_int(v->str, out);
+}
+
+static bool hostbit_args(const JsonValue *args, JsonBuf *out, const char *cmd, bool need_bit,
+                         const char **ip, const char **bit)
+{
+    *ip = json_object_get_str(args, "ipaddress");
+    *bit = json_object_get_str(args, "hostbit");
+    if (*ip == NULL || (need_bit && *bit == NULL)) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "%s needs the argument%s 'ipaddress'%s", cmd,
+                 need_bit ? "s" : "", need_bit ? " and 'hostbit'" : "");
+        control_answer_nok(out, msg);
+        return false;
+    }
+    return true;
+}
+
+static void hostbit_nok(JsonBuf *out, int rc, const char *ip, const char *bit)
+{
+    char msg[256];
+    if (rc == VG_ENOENT) {
+        snprintf(msg, sizeof(msg), "no rule of the live rule set uses hostbit '%.64s'", bit);
+    } else {
+        snprintf(msg, sizeof(msg), "'%.64s' is not an IPv4 or IPv6 address", ip);
+    }
+    control_answer_nok(out, msg);
+}
+
+static ControlResult cmd_add_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    int64_t secs = 0;
+    if (!hostbit_args(args, out, "add-hostbit", true, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    if (!arg_int(args, "expire", &secs) || secs <= 0 || secs > 10 * 365 * 86400LL) {
+        control_answer_nok(out, "add-hostbit needs 'expire': seconds from now (1 to 10 years)");
+        return CONTROL_DONE;
+    }
+    /* Expiry runs on the engine clock (packet time), as rules set them. */
+    int64_t now = atomic_load(&ctx->engine->now_sec);
+    int rc = detect_engine_hostbit_set(atomic_load(&ctx->engine->detect), ip, bit, now + secs);
+    if (rc != 0) {
+        hostbit_nok(out, rc, ip, bit);
+        return CONTROL_DONE;
+    }
+    answer_str(out, true, "hostbit added");
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_remove_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    if (!hostbit_args(args, out, "remove-hostbit", true, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    int rc = detect_engine_hostbit_unset(atomic_load(&ctx->engine->detect), ip, bit);
+    if (rc != 0) {
+        hostbit_nok(out, rc, ip, bit);
+        return CONTROL_DONE;
+    }
+    answer_str(out, true, "hostbit removed");
+    return CONTROL_DONE;
+}
+
+typedef struct HostbitListCtx {
+    JsonBuf *out;
+    int64_t now;
+} HostbitListCtx;
+
+static void hostbit_item(const char *name, int64_t expire, void *user)
+{
+    HostbitListCtx *hl = user;
+    json_open_object(hl->out, NULL);
+    json_str(hl->out, "name", name);
+    json_i64(hl->out, "expire", expire - hl->now);
+    json_close_object(hl->out);
+}
+
+static ControlResult cmd_list_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    if (!hostbit_args(args, out, "list-hostbit", false, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    HostbitListCtx hl = {.out = out, .now = atomic_load(&ctx->engine->now_sec)};
+    const DetectEngine *de = atomic_load(&ctx->engine->detect);
+    /* The list is built aside: the answer is opened only for a good address. */
+    JsonBuf tmp;
+    if (json_buf_init(&tmp, 256) != 0) {
+        control_answer_nok(out, "out of memory");
+        return CONTROL_DONE;
+    }
+    hl.out = &tmp;
+    json_open_array(&tmp, NULL);
+    int n = detect_engine_hostbit_list(de, ip, hl.now, hostbit_item, &hl);
+    json_close_array(&tmp);
+    if (n < 0) {
+        json_buf_deinit(&tmp);
+        hostbit_nok(out, n, ip, "");
+        return CONTROL_DONE;
+    }
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "count", (uint64_t)n);
+    json_raw(out, "hostbits", tmp.buf);
+    json_close_object(out);
+    json_close_object(out);
+    json_buf_deinit(&tmp);
+    return CONTROL_DONE;
+}
+
 static const Cmd k_cmds[] = {
     {"version", "the engine's version", cmd_version},
     {"uptime", "seconds since the control socket started", cmd_uptime},
@@ -428,6 +562,10 @@ static const Cmd k_cmds[] = {
     {"conf-get", "a configuration value: {\"variable\": KEY}", cmd_conf_get},
     {"memcap-list", "the memcaps, their values and memory in use", cmd_memcap_list},
     {"memcap-show", "one memcap: {\"config\": NAME}", cmd_memcap_show},
+    {"add-hostbit", "set a hostbit: {\"ipaddress\", \"hostbit\", \"expire\": SECONDS}",
+     cmd_add_hostbit},
+    {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
+    {"list-hostbit", "the hostbits of a host: {\"ipaddress\"}", cmd_list_hostbit},
 };
 
 static const Cmd *cmd_table(size_t *n)

@@ -133,6 +133,17 @@ int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
 
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
 
+/* Host bits from outside the packet path (control socket): ip is an IPv4 or
+ * IPv6 address, name a hostbit some rule of de uses (else VG_ENOENT), expire
+ * an absolute packet-time second. A bad address is VG_EINVAL. The list calls
+ * fn for each bit set on that host (at most 64), returning how many or VG_E*. */
+typedef void (*DetectHostbitFn)(const char *name, int64_t expire, void *user);
+int detect_engine_hostbit_set(const DetectEngine *de, const char *ip, const char *name,
+                              int64_t expire);
+int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const char *name);
+int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
+                               DetectHostbitFn fn, void *user);
+
 /* Rule analysis of a built engine (detect-analysis.c). detect_analysis_write
  * writes one JSON object a line per rule (kind, fast pattern and its buffer,
  * prefilter, keyword lists, warnings), then one per refused rule (its reason);
