@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app-layer/app-layer.h"
@@ -430,6 +431,17 @@ int engine_setup_outputs(Engine *e)
     return setup_metrics(e);
 }
 
+/* Drop counters worth a word in the summary: every ips.drop_reason.* and the
+ * capture and queue losses. */
+static bool is_drop_counter(const char *name)
+{
+    return strncmp(name, "ips.drop_reason.", 16) == 0 ||
+           strcmp(name, "capture.kernel_drops") == 0 ||
+           strcmp(name, "nfq.kernel.queue_dropped") == 0 ||
+           strcmp(name, "nfq.kernel.user_dropped") == 0 ||
+           strcmp(name, "runtime.queue_closed_drops") == 0;
+}
+
 void engine_print_summary(const Engine *e, double elapsed_sec)
 {
     CounterId n = counters_count();
@@ -442,6 +454,16 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
     uint64_t pkts = counters_find("decoder.pkts", &id) ? m[id] : 0;
     uint64_t bytes = counters_find("decoder.bytes", &id) ? m[id] : 0;
     uint64_t invalid = counters_find("decoder.invalid", &id) ? m[id] : 0;
+    char drops[512] = "";
+    size_t dl = 0;
+    for (CounterId c = 0; c < n && dl < sizeof(drops) - 64; c++) {
+        const char *name = counters_name(c);
+        if (m[c] > 0 && is_drop_counter(name)) {
+            const char *cause = strncmp(name, "ips.drop_reason.", 16) == 0 ? name + 16 : name;
+            dl += (size_t)snprintf(drops + dl, sizeof(drops) - dl, "%s%s %" PRIu64,
+                                   dl > 0 ? ", " : "", cause, m[c]);
+        }
+    }
     free(m);
     OutputCtx *oc = e->output;
     uint64_t alerts = oc ? atomic_load(&oc->n_alerts) : 0;
@@ -451,6 +473,15 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
               " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
               pkts, invalid, bytes, alerts, flows, elapsed_sec, (double)pkts / secs,
               (double)bytes * 8 / secs / 1e9);
+    if (alerts > 0) {
+        VG_NOTICE("alerts by severity: 1: %" PRIu64 ", 2: %" PRIu64 ", 3: %" PRIu64
+                  ", other: %" PRIu64,
+                  atomic_load(&oc->n_alerts_sev[0]), atomic_load(&oc->n_alerts_sev[1]),
+                  atomic_load(&oc->n_alerts_sev[2]), atomic_load(&oc->n_alerts_sev[3]));
+    }
+    if (dl > 0) {
+        VG_NOTICE("drops by cause: %s", drops);
+    }
     VG_NOTICE("outputs written to %s (eve.json, fast.log, stats.log)", e->opts.log_dir);
 }
 
@@ -478,6 +509,10 @@ void engine_teardown(Engine *e)
     defrag_deinit();
     stream_deinit();
     flow_end_detect_free();
+    if (!e->opts.test_config) {
+        (void)detect_datasets_save();    // errors are logged with the file
+    }
+    detect_datasets_free();
     detect_engine_free(atomic_exchange(&e->detect, NULL));
     for (int i = 0; i < g_n_retired; i++) {
         detect_engine_free(g_retired[i]);

@@ -123,6 +123,16 @@ static const ConfOption vigil_keys[] = {
          "serve the control socket (vigilctl); auto: off when reading captures"),
     OPT("unix-command.filename", CONF_OPT_STR, "vigil-command.socket", 0, 0,
         "control socket path; relative: in default-log-dir"),
+    /* ---- datasets (detect) ---- */
+    OPT("datasets.rules.allow-absolute-filenames", CONF_OPT_BOOL, "no", 0, 0,
+        "rules may name dataset files by absolute path or with '..'"),
+    OPT("datasets.rules.allow-write", CONF_OPT_BOOL, "yes", 0, 0,
+        "rules may name dataset files to write (save, state)"),
+    OPT("datasets.defaults.memcap", CONF_OPT_SIZE, "16mb", 0, 0, "memory cap of each dataset"),
+    OPT("datasets.defaults.hashsize", CONF_OPT_INT, "4096", 1, 16777216,
+        "hash buckets of each dataset"),
+    OPT("datasets.*", CONF_OPT_ANY, NULL, 0, 0,
+        "a dataset: type, load, save, state, memcap, hashsize"),
     /* ---- metrics endpoint (control) ---- */
     OPT("metrics.enabled", CONF_OPT_BOOL, "no", 0, 0,
         "serve every counter in Prometheus text format over HTTP"),

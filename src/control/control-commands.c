@@ -544,6 +544,112 @@ static ControlResult cmd_list_hostbit(ControlCtx *ctx, const JsonValue *args, Js
     return CONTROL_DONE;
 }
 
+/* ---- datasets ---- */
+
+static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectDatasetOp op,
+                                 const char *cmd)
+{
+    const char *name = json_object_get_str(args, "setname");
+    const char *type = json_object_get_str(args, "settype");
+    const char *value = json_object_get_str(args, "datavalue");
+    if (name == NULL || type == NULL || (op != DETECT_DS_OP_CLEAR && value == NULL)) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "%s needs the arguments 'setname', 'settype'%s", cmd,
+                 op != DETECT_DS_OP_CLEAR ? " and 'datavalue' (serialized: base64 for "
+                 "string, hex for md5/sha256, an address for ipv4/ip)" : "");
+        control_answer_nok(out, msg);
+        return CONTROL_DONE;
+    }
+    static const char *const k_msgs[] = {
+        [DETECT_DS_R_NO_SET] = "no dataset of that name",
+        [DETECT_DS_R_TYPE] = "the dataset is not of that type",
+        [DETECT_DS_R_BAD_VALUE] = "datavalue is not a serialized value of the set's type",
+        [DETECT_DS_R_EXISTS] = "data already in set",
+        [DETECT_DS_R_ABSENT] = "data not in set",
+        [DETECT_DS_R_FULL] = "the dataset's memcap is reached",
+        [DETECT_DS_R_NOMEM] = "out of memory",
+    };
+    DetectDatasetResult r = detect_dataset_op(name, type, value, op);
+    if (r == DETECT_DS_R_OK) {
+        static const char *const k_ok[] = {"data added", "data removed", "item found",
+                                           "dataset cleared"};
+        answer_str(out, true, k_ok[op]);
+    } else if (r == DETECT_DS_R_EXISTS) {
+        answer_str(out, true, k_msgs[r]);    // as Suricata: adding twice is no failure
+    } else {
+        control_answer_nok(out, k_msgs[r]);
+    }
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_dataset_add(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_ADD, "dataset-add");
+}
+
+static ControlResult cmd_dataset_remove(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_REMOVE, "dataset-remove");
+}
+
+static ControlResult cmd_dataset_lookup(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_LOOKUP, "dataset-lookup");
+}
+
+static ControlResult cmd_dataset_clear(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                       uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_CLEAR, "dataset-clear");
+}
+
+static ControlResult cmd_dataset_dump(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    if (detect_datasets_save() != 0) {
+        control_answer_nok(out, "saving a dataset failed (see the log)");
+    } else {
+        answer_str(out, true, "datasets dumped");
+    }
+    return CONTROL_DONE;
+}
+
+static void dataset_item(const DetectDatasetInfo *d, void *user)
+{
+    JsonBuf *out = user;
+    json_open_object(out, NULL);
+    json_str(out, "name", d->name);
+    json_str(out, "type", d->type);
+    json_u64(out, "items", d->n_items);
+    json_u64(out, "memuse", d->memuse);
+    json_u64(out, "memcap", d->memcap);
+    json_u64(out, "refused", d->n_refused);
+    if (d->save_path != NULL) {
+        json_str(out, "file", d->save_path);
+    }
+    json_close_object(out);
+}
+
+static ControlResult cmd_dataset_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    answer(out, true);
+    json_open_array(out, "message");
+    (void)detect_dataset_each(dataset_item, out);
+    json_close_array(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
 static const Cmd k_cmds[] = {
     {"version", "the engine's version", cmd_version},
     {"uptime", "seconds since the control socket started", cmd_uptime},
@@ -566,6 +672,15 @@ static const Cmd k_cmds[] = {
      cmd_add_hostbit},
     {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
     {"list-hostbit", "the hostbits of a host: {\"ipaddress\"}", cmd_list_hostbit},
+    {"dataset-add", "add to a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_add},
+    {"dataset-remove", "remove from a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_remove},
+    {"dataset-lookup", "is a value in a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_lookup},
+    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_clear},
+    {"dataset-dump", "write every dataset with a save or state file", cmd_dataset_dump},
+    {"dataset-list", "the datasets: name, type, items, memory", cmd_dataset_list},
 };
 
 static const Cmd *cmd_table(size_t *n)

@@ -35,6 +35,7 @@ DetectEngine *detect_engine_new_empty(void)
     de->action_rank[DETECT_ACTION_ALERT] = 3;
     de->alerts_max = DETECT_ALERTS_MAX;
     de->max_pcre_pairs = 1;
+    de->ds_allow_write = true;
     return de;
 }
 

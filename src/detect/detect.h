@@ -144,6 +144,45 @@ int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const ch
 int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
                                DetectHostbitFn fn, void *user);
 
+/* Datasets (detect-dataset.c): process-wide named sets, kept across rule
+ * reloads, filled by rules (dataset:set), files and operators. Values are
+ * given in their serialized form (string: base64; md5/sha256: hex; ipv4/ip:
+ * an address). Any thread. */
+typedef enum DetectDatasetOp {
+    DETECT_DS_OP_ADD = 0,
+    DETECT_DS_OP_REMOVE,
+    DETECT_DS_OP_LOOKUP,
+    DETECT_DS_OP_CLEAR,          // value ignored
+} DetectDatasetOp;
+typedef enum DetectDatasetResult {
+    DETECT_DS_R_OK = 0,          // done / found
+    DETECT_DS_R_NO_SET,          // no set of that name
+    DETECT_DS_R_TYPE,            // the type given is not the set's
+    DETECT_DS_R_BAD_VALUE,       // not a value of the set's type
+    DETECT_DS_R_EXISTS,          // add: already there
+    DETECT_DS_R_ABSENT,          // remove/lookup: not there
+    DETECT_DS_R_FULL,            // add: the set's memcap is reached
+    DETECT_DS_R_NOMEM,
+} DetectDatasetResult;
+DetectDatasetResult detect_dataset_op(const char *name, const char *type, const char *value,
+                                      DetectDatasetOp op);
+typedef struct DetectDatasetInfo {
+    const char *name;
+    const char *type;
+    uint64_t n_items;
+    uint64_t memuse;
+    uint64_t memcap;
+    uint64_t n_refused;          // additions refused by the memcap
+    const char *save_path;       // NULL when never saved
+} DetectDatasetInfo;
+typedef void (*DetectDatasetFn)(const DetectDatasetInfo *info, void *user);
+/* Calls fn for every set (under the registry lock: fn must not call back). */
+int detect_dataset_each(DetectDatasetFn fn, void *user);
+/* Writes every set with a save or state file; 0 or VG_EIO (logged). */
+int detect_datasets_save(void);
+/* Frees every set (end of the process). */
+void detect_datasets_free(void);
+
 /* Rule analysis of a built engine (detect-analysis.c). detect_analysis_write
  * writes one JSON object a line per rule (kind, fast pattern and its buffer,
  * prefilter, keyword lists, warnings), then one per refused rule (its reason);
