@@ -117,7 +117,79 @@ static ControlResult cmd_capture_mode(ControlCtx *ctx, const JsonValue *args, Js
                                       uint64_t *wait_gen)
 {
     (void)args, (void)wait_gen;
-    answer_str(out, true, ctx->engine->opts.pcap_path != NULL ? "PCAP_FILE" : "unknown");
+    const EngineOptions *o = &ctx->engine->opts;
+    /* Suricata's names for the capture sources. */
+    const char *mode = o->pcap_path != NULL          ? "PCAP_FILE"
+                       : o->live_iface != NULL       ? "PCAP_DEV"
+                       : o->af_packet_iface != NULL  ? "AF_PACKET_DEV"
+                       : o->n_nfq_queues > 0         ? "NFQ"
+                                                     : "unknown";
+    answer_str(out, true, mode);
+    return CONTROL_DONE;
+}
+
+/* The live interface this run captures on (one per run), or NULL. */
+static const char *live_iface(const Engine *e)
+{
+    return e->opts.live_iface != NULL ? e->opts.live_iface : e->opts.af_packet_iface;
+}
+
+static ControlResult cmd_iface_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    const char *ifc = live_iface(ctx->engine);
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "count", ifc != NULL ? 1 : 0);
+    json_open_array(out, "ifaces");
+    if (ifc != NULL) {
+        json_str(out, NULL, ifc);
+    }
+    json_close_array(out);
+    json_close_object(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static uint64_t merged(const uint64_t *m, const char *name)
+{
+    CounterId id;
+    return m != NULL && counters_find(name, &id) ? m[id] : 0;
+}
+
+static ControlResult cmd_iface_stat(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *want = json_object_get_str(args, "iface");
+    const char *ifc = live_iface(ctx->engine);
+    if (want == NULL) {
+        control_answer_nok(out, "iface-stat needs the argument 'iface' (see iface-list)");
+        return CONTROL_DONE;
+    }
+    if (ifc == NULL || strcmp(want, ifc) != 0) {
+        control_answer_nok(out, "Interface not found");
+        return CONTROL_DONE;
+    }
+    CounterId n = counters_count();
+    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
+    if (m == NULL) {
+        control_answer_nok(out, "out of memory");
+        return CONTROL_DONE;
+    }
+    counters_merge(m);
+    bool is_afp = ctx->engine->opts.af_packet_iface != NULL;
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "pkts", merged(m, is_afp ? "capture.af_packet.pkts" : "capture.pcap_live.pkts"));
+    json_u64(out, "drop", merged(m, "capture.kernel_drops"));
+    json_u64(out, "invalid-checksums",
+             merged(m, "decoder.ipv4_csum_bad") + merged(m, "decoder.l4_csum_bad"));
+    json_u64(out, "bypassed", 0);
+    json_close_object(out);
+    json_close_object(out);
+    free(m);
     return CONTROL_DONE;
 }
 
@@ -668,6 +740,8 @@ static const Cmd k_cmds[] = {
     {"conf-get", "a configuration value: {\"variable\": KEY}", cmd_conf_get},
     {"memcap-list", "the memcaps, their values and memory in use", cmd_memcap_list},
     {"memcap-show", "one memcap: {\"config\": NAME}", cmd_memcap_show},
+    {"iface-list", "the live capture interfaces", cmd_iface_list},
+    {"iface-stat", "packets and drops of an interface: {\"iface\"}", cmd_iface_stat},
     {"add-hostbit", "set a hostbit: {\"ipaddress\", \"hostbit\", \"expire\": SECONDS}",
      cmd_add_hostbit},
     {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
