@@ -133,6 +133,13 @@ static const ConfOption vigil_keys[] = {
         "hash buckets of each dataset"),
     OPT("datasets.*", CONF_OPT_ANY, NULL, 0, 0,
         "a dataset: type, load, save, state, memcap, hashsize"),
+    /* ---- IP reputation (detect) ---- */
+    OPT("reputation-categories-file", CONF_OPT_STR, NULL, 0, 0,
+        "iprep categories: id,shortname,description lines"),
+    OPT("default-reputation-path", CONF_OPT_STR, NULL, 0, 0,
+        "directory of relative reputation-files"),
+    {.name = "reputation-files", .type = CONF_OPT_LIST, .flags = CONF_OPT_F_SCALAR_OK,
+     .doc = "iprep files: address[/prefix],category-id,score lines"},
     /* ---- metrics endpoint (control) ---- */
     OPT("metrics.enabled", CONF_OPT_BOOL, "no", 0, 0,
         "serve every counter in Prometheus text format over HTTP"),
@@ -246,7 +253,7 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
     SURICATA_ONLY("coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
-    SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),
+    SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
     SURICATA_ONLY("exception-policy"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),

@@ -84,6 +84,7 @@ void detect_engine_free(DetectEngine *de)
     free(de->sid_vals);
     detect_threshold_table_free(de->thr);
     detect_hostbit_table_free(de->hostbits);
+    detect_iprep_free(de->iprep);
     detect_tag_table_free(de->tags);
     detect_vars_free(&de->vars);
     free(de);

@@ -559,6 +559,7 @@ struct DetectEngine {
     bool has_app_pkt_rules;            // PD-only or flow-level app-layer-event rules exist
     bool ds_allow_absolute;            // datasets.rules.allow-absolute-filenames
     bool ds_allow_write;               // datasets.rules.allow-write
+    struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -853,6 +854,19 @@ const char *detect_dataset_name(const Dataset *ds);
 bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len);
+/* detect-iprep.c: IP reputation categories and scores, loaded with the rule
+ * set (reputation-categories-file, reputation-files); read-only after. */
+#define DETECT_IPREP_CATS 60
+typedef struct DetectIprep DetectIprep;  // (also named in DetectEngine)
+/* NULL in *out when no categories file is configured. */
+int detect_iprep_load(const struct Conf *conf, DetectIprep **out);
+void detect_iprep_free(DetectIprep *r);
+/* The id of a category short name, -1 if unknown (or r NULL). */
+int detect_iprep_category(const DetectIprep *r, const char *name);
+/* The score of a for category cat (exact address, else the longest
+ * prefix); false when a has none. */
+bool detect_iprep_lookup(const DetectIprep *r, const VgAddr *a, uint8_t cat, uint8_t *score);
+
 /* keywords/detect-kw-dataset.c: the dataset keyword on a whole buffer. */
 bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len);
 

@@ -241,7 +241,7 @@ static int load_dataset_settings(DetectEngine *de, const Conf *conf)
 static int apply_settings(DetectEngine *de, const Conf *conf)
 {
     bool bad = false;
-    if (load_dataset_settings(de, conf) != 0) {
+    if (load_dataset_settings(de, conf) != 0 || detect_iprep_load(conf, &de->iprep) != 0) {
         return VG_EINVAL;
     }
     const char *algo = conf_str_or(conf, "mpm-algo", "auto");
