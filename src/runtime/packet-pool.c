@@ -96,9 +96,26 @@ static void packet_clean(Packet *p)
     p->alerts = alerts;
 }
 
+/* This thread's hook (packet_pool_set_wait_hook), run before it would block. */
+static _Thread_local void (*t_wait_hook)(void *arg);
+static _Thread_local void *t_wait_arg;
+
+void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg)
+{
+    t_wait_hook = fn;
+    t_wait_arg = arg;
+}
+
 Packet *packet_pool_get(PacketPool *pool)
 {
     pthread_mutex_lock(&pool->lock);
+    if (pool->n_free == 0 && t_wait_hook != NULL) {
+        /* What this thread holds back (staged, or waiting to come home) goes on first:
+         * it may be what the pool is waiting for. */
+        pthread_mutex_unlock(&pool->lock);
+        t_wait_hook(t_wait_arg);
+        pthread_mutex_lock(&pool->lock);
+    }
     while (pool->n_free == 0) {
         pool->n_waiting++;
         pthread_cond_wait(&pool->cond, &pool->lock);
@@ -136,6 +153,22 @@ void packet_pool_put(Packet *p)
         pthread_cond_signal(&pool->cond);
     }
     pthread_mutex_unlock(&pool->lock);
+}
+
+void packet_pool_put_batch(Packet *const *pkts, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n) {
+        PacketPool *pool = pkts[i]->pool;
+        pthread_mutex_lock(&pool->lock);
+        for (; i < n && pkts[i]->pool == pool; i++) {
+            pool->free_stack[pool->n_free++] = pkts[i];
+        }
+        if (pool->n_waiting > 0) {
+            pthread_cond_broadcast(&pool->cond);   // several packets: several getters may go
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
 }
 
 uint32_t packet_pool_buffer_size(const PacketPool *pool)

@@ -27,6 +27,12 @@ Packet *packet_pool_get(PacketPool *pool);
 /* A clean packet or NULL if none is free right now. */
 Packet *packet_pool_try_get(PacketPool *pool);
 void packet_pool_put(Packet *p);
+/* packet_pool_put of n packets, one lock per run of packets of the same pool. */
+void packet_pool_put_batch(Packet *const *pkts, uint32_t n);
+/* For the calling thread only: fn(arg) runs in packet_pool_get before the thread would
+ * block on an empty pool (the runtime hands on the packets it holds back there). NULL
+ * removes it. */
+void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg);
 uint32_t packet_pool_size(const PacketPool *pool);
 uint32_t packet_pool_free_count(PacketPool *pool);
 
