@@ -327,6 +327,7 @@ static void batching_begin(ThreadVars *tv)
     /* More queues than TM_MAX_QUEUES cannot be staged per queue: push one by one. */
     tv->is_batching = tv->outq == NULL || tv->outq->n_queues <= TM_MAX_QUEUES;
     packet_pool_set_wait_hook(idle_hook, tv);
+    packet_pool_set_reader(tv->inq == NULL && tv->outq != NULL);
 }
 
 static void batching_end(ThreadVars *tv)
@@ -334,6 +335,7 @@ static void batching_end(ThreadVars *tv)
     tm_thread_idle(tv);
     tv->is_batching = false;
     packet_pool_set_wait_hook(NULL, NULL);
+    packet_pool_set_reader(false);
 }
 
 static void signal_ready(ThreadVars *tv)
