@@ -171,6 +171,10 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
 
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 {
+    if (tv->is_tearing_down) {
+        tm_packet_release(tv, p);
+        return;
+    }
     /* Children that came with p from an earlier thread group go first. */
     for (Packet *c = p->children; c != NULL; c = c->next_child) {
         if (c->child_slot < tv->n_slots) {
@@ -268,6 +272,9 @@ static void slots_finish(ThreadVars *tv)
             m->thread_flush(tv, tv->slots[i].data);
         }
     }
+    /* From here a module's state may be gone: a packet still dispatched (an acquire
+     * module's deinit draining its socket) goes straight home with its owed verdict. */
+    tv->is_tearing_down = true;
     for (uint32_t i = tv->n_slots; i-- > 0;) {
         const TmModule *m = tv->slots[i].module;
         if (m->thread_deinit != NULL) {
@@ -275,6 +282,7 @@ static void slots_finish(ThreadVars *tv)
         }
         tv->slots[i].data = NULL;
     }
+    tv->is_tearing_down = false;
 }
 
 static void queue_loop(ThreadVars *tv)

@@ -125,6 +125,7 @@ typedef struct ThreadVars {
      * the thread can block (empty input queue, empty pool, tm_thread_idle) and at its end,
      * so nothing waits on a thread that waits. Written by this thread only. */
     bool is_batching;
+    bool is_tearing_down;        // slots_finish runs thread_deinit: dispatch only releases
     uint32_t n_done;
     Packet *done[TM_BATCH];
     uint16_t n_staged[TM_MAX_QUEUES];
