@@ -40,14 +40,18 @@ for r in $(seq "$runs"); do
     done
 done
 bare=$(median <"$tmp/bare")
-pkts=$(grep -o '[0-9]* packets' "$tmp/log" | head -1)
-echo "capture: $cap ($pkts), $runs rounds, args: ${*:-none}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+pkts=$(sed -n 's/.*summary: \([0-9]*\) packets.*/\1/p' "$tmp/log" | tail -1)
+bytes=$(sed -n 's/.*summary: .* \([0-9]*\) bytes,.*/\1/p' "$tmp/log" | tail -1)
+echo "capture: $cap (${pkts:-?} packets, ${bytes:-?} bytes), $runs rounds, args: ${*:-none};" \
+    "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bare libpcap read: median ${bare} s"
 for i in "${!bins[@]}"; do
     w=$(median <"$tmp/wall.$i")
     c=$(median <"$tmp/cpu.$i")
     m=$(median <"$tmp/rss.$i")
-    awk -v b="${bins[$i]}" -v w="$w" -v c="$c" -v m="$m" -v bare="$bare" 'BEGIN {
-        printf "%s: wall %.2f s, cpu %.2f s, peak RSS %d MiB, cpu/bare %.1fx, cpu/wall %.2f\n",
-               b, w, c, m / 1024, c / bare, c / w }'
+    awk -v b="${bins[$i]}" -v w="$w" -v c="$c" -v m="$m" -v bare="$bare" -v p="${pkts:-0}" \
+        -v by="${bytes:-0}" 'BEGIN {
+        printf "%s: wall %.2f s, cpu %.2f s, peak RSS %d MiB, cpu/bare %.1fx, cpu/wall %.2f;" \
+               " per cpu second: %.0f pkts/s, %.3f Gbit/s\n",
+               b, w, c, m / 1024, c / bare, c / w, p / c, by * 8 / c / 1e9 }'
 done
