@@ -20,6 +20,8 @@ if [ ! -f "$mix" ]; then
 fi
 log "== decode vs bare libpcap ($(basename "$mix"))"
 "$build/bench-decode" "$mix" 5 | tee -a "$out"
+log "== whole engine against a bare read (default rules)"
+bash "$top/bench/bench-cpu.sh" "$mix" "$build/vigil" | tee -a "$out"
 for b in "$build"/bench-*; do
     name=$(basename "$b")
     [ "$name" = bench-decode ] && continue

@@ -399,6 +399,7 @@ static int afp_acquire_loop(ThreadVars *tv, void *data)
     time_t last = 0;
     while (!atomic_load(&e->stop)) {
         struct pollfd pfd = {.fd = at->fd, .events = POLLIN | POLLERR};
+        tm_thread_idle(tv);   // nothing waits in a stage while the link is quiet
         (void)poll(&pfd, 1, 100);
         afp_read_blocks(at);
         time_t now = time(NULL);

@@ -393,6 +393,7 @@ static int nfq_acquire_loop(ThreadVars *tv, void *data)
             struct timeval none = {.tv_sec = 0, .tv_usec = 1};
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
         }
+        tm_thread_idle(tv);   // a packet owed a verdict never waits in a stage
         ssize_t n = recv(fd, buf, sizeof(buf), stopping ? MSG_DONTWAIT : 0);
         if (n > 0) {
             nfq_handle_packet(nt->q.h, buf, (int)n);

@@ -180,6 +180,7 @@ static int pcap_live_acquire_loop(ThreadVars *tv, void *data)
     }
     while (!atomic_load(&e->stop)) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        tm_thread_idle(tv);   // nothing waits in a stage while the link is quiet
         (void)poll(&pfd, 1, 100);
         int n = pcap_dispatch(lt->pc, 64, on_packet, (u_char *)lt);
         if (n == PCAP_ERROR) {

@@ -96,10 +96,42 @@ static void packet_clean(Packet *p)
     p->alerts = alerts;
 }
 
+/* This thread's hook (packet_pool_set_wait_hook), run before it would block. */
+static _Thread_local void (*t_wait_hook)(void *arg);
+static _Thread_local void *t_wait_arg;
+static _Thread_local bool t_is_reader;       // packet_pool_set_reader
+
+void packet_pool_set_reader(bool is_reader)
+{
+    t_is_reader = is_reader;
+}
+
+/* Packets a reader leaves in the pool: an eighth. Later stages take packets too (tunnel
+ * packets in a decode group of a custom pipeline): if a reader could empty the pool, a
+ * decoder could wait for a packet that only its own input queue holds. */
+static uint32_t free_needed(const PacketPool *pool)
+{
+    return t_is_reader ? pool->n_total / 8u + 1u : 1u;
+}
+
+void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg)
+{
+    t_wait_hook = fn;
+    t_wait_arg = arg;
+}
+
 Packet *packet_pool_get(PacketPool *pool)
 {
+    uint32_t need = free_needed(pool);
     pthread_mutex_lock(&pool->lock);
-    while (pool->n_free == 0) {
+    if (pool->n_free < need && t_wait_hook != NULL) {
+        /* What this thread holds back (staged, or waiting to come home) goes on first:
+         * it may be what the pool is waiting for. */
+        pthread_mutex_unlock(&pool->lock);
+        t_wait_hook(t_wait_arg);
+        pthread_mutex_lock(&pool->lock);
+    }
+    while (pool->n_free < need) {
         pool->n_waiting++;
         pthread_cond_wait(&pool->cond, &pool->lock);
         pool->n_waiting--;
@@ -113,8 +145,9 @@ Packet *packet_pool_get(PacketPool *pool)
 Packet *packet_pool_try_get(PacketPool *pool)
 {
     Packet *p = NULL;
+    uint32_t need = free_needed(pool);
     pthread_mutex_lock(&pool->lock);
-    if (pool->n_free > 0) {
+    if (pool->n_free >= need) {
         p = pool->free_stack[--pool->n_free];
     }
     pthread_mutex_unlock(&pool->lock);
@@ -129,13 +162,30 @@ void packet_pool_put(Packet *p)
     PacketPool *pool = p->pool;
     pthread_mutex_lock(&pool->lock);
     pool->free_stack[pool->n_free++] = p;
-    /* Signal on every put while someone waits: signalling only on the 0 -> 1
-     * transition loses a wake-up when two puts land before the first woken
-     * getter runs (the second getter sleeps with a free packet). */
+    /* Wake on every put while someone waits: waking only on the 0 -> 1 transition
+     * loses a wake-up when two puts land before the first woken getter runs (the
+     * second getter sleeps with a free packet). All of them: a reader woken alone may
+     * not take the packet (free_needed) while a decoder sleeps on. */
     if (pool->n_waiting > 0) {
-        pthread_cond_signal(&pool->cond);
+        pthread_cond_broadcast(&pool->cond);
     }
     pthread_mutex_unlock(&pool->lock);
+}
+
+void packet_pool_put_batch(Packet *const *pkts, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n) {
+        PacketPool *pool = pkts[i]->pool;
+        pthread_mutex_lock(&pool->lock);
+        for (; i < n && pkts[i]->pool == pool; i++) {
+            pool->free_stack[pool->n_free++] = pkts[i];
+        }
+        if (pool->n_waiting > 0) {
+            pthread_cond_broadcast(&pool->cond);   // several packets: several getters may go
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
 }
 
 uint32_t packet_pool_buffer_size(const PacketPool *pool)

@@ -27,6 +27,16 @@ Packet *packet_pool_get(PacketPool *pool);
 /* A clean packet or NULL if none is free right now. */
 Packet *packet_pool_try_get(PacketPool *pool);
 void packet_pool_put(Packet *p);
+/* packet_pool_put of n packets, one lock per run of packets of the same pool. */
+void packet_pool_put_batch(Packet *const *pkts, uint32_t n);
+/* For the calling thread only: fn(arg) runs in packet_pool_get before the thread would
+ * block on an empty pool (the runtime hands on the packets it holds back there). NULL
+ * removes it. */
+void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg);
+/* For the calling thread only: a reader (an acquire thread feeding other threads) gets a
+ * packet only while more than an eighth of the pool would stay free, so that threads
+ * further down, which also take packets (tunnels), always find one eventually. */
+void packet_pool_set_reader(bool is_reader);
 uint32_t packet_pool_size(const PacketPool *pool);
 uint32_t packet_pool_free_count(PacketPool *pool);
 

@@ -10,8 +10,6 @@
 #include "util/util-error.h"
 #include "util/util-log.h"
 
-#define TM_BATCH 32
-
 static void packet_release_one(ThreadVars *tv, Packet *p)
 {
     if (p->verdict_fn != NULL) {
@@ -27,7 +25,87 @@ static void packet_release_one(ThreadVars *tv, Packet *p)
     p->root = NULL;
     p->children = NULL;
     p->next_child = NULL;
-    packet_pool_put(p);
+    if (!tv->is_batching) {
+        packet_pool_put(p);
+        return;
+    }
+    tv->done[tv->n_done++] = p;
+    if (tv->n_done == TM_BATCH) {
+        packet_pool_put_batch(tv->done, tv->n_done);
+        tv->n_done = 0;
+    }
+}
+
+/* A push the next group refused (it is gone: a bug in shutdown order, or it failed to
+ * start): the packets go home instead of being lost. */
+static void refused(ThreadVars *tv, Packet *const *pkts, uint32_t n)
+{
+    if (tv->engine != NULL) {
+        atomic_store(&tv->engine->stop, true);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (tv->counters != NULL) {
+            counters_incr(tv->counters, counters_register("runtime.queue_closed_drops",
+                                                          COUNTER_SUM));
+        }
+        tm_packet_release(tv, pkts[i]);
+    }
+}
+
+/* Push what is staged for queue q. Not urgent: a sleeping consumer may be left asleep
+ * until more comes (see packet_queue_push_batch); tm_thread_idle makes up for it. */
+static void stage_flush(ThreadVars *tv, uint32_t q, bool is_urgent)
+{
+    uint32_t n = tv->n_staged[q];
+    PacketQueue *pq = tv->outq->queues[q];
+    if (n == 0) {
+        if (is_urgent && tv->is_unwoken[q]) {
+            packet_queue_wake(pq);
+            tv->is_unwoken[q] = false;
+        }
+        return;
+    }
+    tv->n_staged[q] = 0;
+    uint32_t n_pushed = 0;
+    int rc = packet_queue_push_batch(pq, tv->staged[q], n, is_urgent, &n_pushed);
+    tv->is_unwoken[q] = !is_urgent;
+    if (rc != 0) {
+        refused(tv, tv->staged[q] + n_pushed, n - n_pushed);
+    }
+}
+
+void tm_thread_idle(ThreadVars *tv)
+{
+    if (tv->is_batching && tv->outq != NULL) {
+        for (uint32_t q = 0; q < tv->outq->n_queues; q++) {
+            stage_flush(tv, q, true);
+        }
+    }
+    if (tv->n_done > 0) {
+        packet_pool_put_batch(tv->done, tv->n_done);
+        tv->n_done = 0;
+    }
+}
+
+static void idle_hook(void *arg)
+{
+    tm_thread_idle(arg);
+}
+
+/* p goes to the next group: at once, or staged while this thread batches. */
+static void hand_on(ThreadVars *tv, Packet *p)
+{
+    if (!tv->is_batching) {
+        if (queue_handler_push(tv->outq, p) != 0) {
+            refused(tv, &p, 1);
+        }
+        return;
+    }
+    uint32_t q = queue_handler_pick(tv->outq, p);
+    tv->staged[q][tv->n_staged[q]++] = p;
+    if (tv->n_staged[q] == TM_BATCH) {
+        stage_flush(tv, q, false);
+    }
 }
 
 void tm_packet_release(ThreadVars *tv, Packet *p)
@@ -93,6 +171,10 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
 
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 {
+    if (tv->is_tearing_down) {
+        tm_packet_release(tv, p);
+        return;
+    }
     /* Children that came with p from an earlier thread group go first. */
     for (Packet *c = p->children; c != NULL; c = c->next_child) {
         if (c->child_slot < tv->n_slots) {
@@ -109,18 +191,7 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
             e->steer_prepare != NULL) {
             e->steer_prepare(tv, p);
         }
-        if (queue_handler_push(tv->outq, p) != 0) {
-            /* The next group is gone (a bug in shutdown order, or it failed
-             * to start): the packet goes home instead of being lost. */
-            if (tv->engine != NULL) {
-                atomic_store(&tv->engine->stop, true);
-            }
-            if (tv->counters != NULL) {
-                counters_incr(tv->counters, counters_register("runtime.queue_closed_drops",
-                                                              COUNTER_SUM));
-            }
-            tm_packet_release(tv, p);
-        }
+        hand_on(tv, p);
     } else {
         tm_packet_release(tv, p);
     }
@@ -201,6 +272,9 @@ static void slots_finish(ThreadVars *tv)
             m->thread_flush(tv, tv->slots[i].data);
         }
     }
+    /* From here a module's state may be gone: a packet still dispatched (an acquire
+     * module's deinit draining its socket) goes straight home with its owed verdict. */
+    tv->is_tearing_down = true;
     for (uint32_t i = tv->n_slots; i-- > 0;) {
         const TmModule *m = tv->slots[i].module;
         if (m->thread_deinit != NULL) {
@@ -208,13 +282,24 @@ static void slots_finish(ThreadVars *tv)
         }
         tv->slots[i].data = NULL;
     }
+    tv->is_tearing_down = false;
 }
 
 static void queue_loop(ThreadVars *tv)
 {
     Packet *batch[TM_BATCH];
     uint32_t n;
-    while ((n = packet_queue_pop_batch(tv->inq, batch, TM_BATCH)) > 0) {
+    for (;;) {
+        n = packet_queue_try_pop_batch(tv->inq, batch, TM_BATCH);
+        if (n == 0) {
+            /* About to sleep: hand on everything held back and wake whoever waits for
+             * it; nothing may wait on a thread that waits. */
+            tm_thread_idle(tv);
+            n = packet_queue_pop_batch(tv->inq, batch, TM_BATCH);
+            if (n == 0) {
+                return;    // closed and empty
+            }
+        }
         for (uint32_t i = 0; i < n; i++) {
             tm_thread_dispatch_from(tv, batch[i], 0);
         }
@@ -238,7 +323,27 @@ static void fail_and_drain(ThreadVars *tv)
         for (uint32_t i = 0; i < n; i++) {
             tm_packet_release(tv, batch[i]);
         }
+        tm_thread_idle(tv);
     }
+}
+
+static void batching_begin(ThreadVars *tv)
+{
+    tv->n_done = 0;
+    memset(tv->n_staged, 0, sizeof(tv->n_staged));
+    memset(tv->is_unwoken, 0, sizeof(tv->is_unwoken));
+    /* More queues than TM_MAX_QUEUES cannot be staged per queue: push one by one. */
+    tv->is_batching = tv->outq == NULL || tv->outq->n_queues <= TM_MAX_QUEUES;
+    packet_pool_set_wait_hook(idle_hook, tv);
+    packet_pool_set_reader(tv->inq == NULL && tv->outq != NULL);
+}
+
+static void batching_end(ThreadVars *tv)
+{
+    tm_thread_idle(tv);
+    tv->is_batching = false;
+    packet_pool_set_wait_hook(NULL, NULL);
+    packet_pool_set_reader(false);
 }
 
 static void signal_ready(ThreadVars *tv)
@@ -261,13 +366,16 @@ int tm_thread_run_inline(ThreadVars *tv)
         return tv->result;
     }
     signal_ready(tv);
+    batching_begin(tv);
     int rc = 0;
     if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
         rc = tv->slots[0].module->acquire_loop(tv, tv->slots[0].data);
     } else if (tv->inq != NULL) {
         queue_loop(tv);
     }
-    slots_finish(tv);
+    tm_thread_idle(tv);
+    slots_finish(tv);         // a module's flush may still hand packets on
+    batching_end(tv);
     counters_set_free(tv->counters);
     tv->counters = NULL;
     tv->result = rc;

@@ -23,6 +23,7 @@ struct Engine;
 #define TM_MAX_THREADS 64
 #define TM_MAX_QUEUES 64
 #define TM_NAME_LEN 16
+#define TM_BATCH 32              // packets per queue pop, per staged push, per batched return
 
 /* Bounded multi-producer multi-consumer packet queue. */
 typedef struct PacketQueue {
@@ -44,8 +45,20 @@ void packet_queue_deinit(PacketQueue *q);
  * closed (also for a producer blocked when it closes): the packet was not
  * queued and still belongs to the caller. */
 int packet_queue_push(PacketQueue *q, Packet *p);
+/* The n packets in order, under one lock; blocks while full and open. A sleeping
+ * consumer is woken when is_urgent, or once the queue holds a quarter of its capacity (at
+ * most 256): a producer that pushes more later need not wake it for every batch, but
+ * must push with is_urgent before it may itself wait (no input, empty pool) or end.
+ * *n_pushed: how many were queued (the first ones); VG_ECLOSED when the queue closed
+ * first: the others still belong to the caller. */
+int packet_queue_push_batch(PacketQueue *q, Packet *const *pkts, uint32_t n, bool is_urgent,
+                            uint32_t *n_pushed);
 /* Up to max packets; blocks while empty and open. Returns 0 when closed and empty. */
 uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
+/* Up to max packets without waiting: 0 when empty (closed or not). */
+uint32_t packet_queue_try_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
+/* Wake a sleeping consumer if packets are queued (after pushes that were not urgent). */
+void packet_queue_wake(PacketQueue *q);
 void packet_queue_close(PacketQueue *q);
 
 typedef enum QueueHandlerKind {
@@ -71,6 +84,8 @@ typedef struct QueueHandler {
 /* Pick the queue for p and push it there. VG_ECLOSED: refused (see
  * packet_queue_push), p still belongs to the caller. */
 int queue_handler_push(const QueueHandler *qh, Packet *p);
+/* The index (< n_queues) of the queue queue_handler_push would choose for p. */
+uint32_t queue_handler_pick(const QueueHandler *qh, const Packet *p);
 /* Direction-independent hash of addresses, ports, protocol and VLAN ids (an
  * ICMP error quoting a header: those of the quoted packet). */
 uint32_t queue_handler_flow_hash(const Packet *p);
@@ -103,6 +118,19 @@ typedef struct ThreadVars {
      * counters are registered in the same order in every run. May be NULL. */
     void (*on_ready)(struct ThreadVars *tv, void *arg);
     void *on_ready_arg;
+    /* Hand-off in batches, on only while tm_thread_run_inline runs the thread (a
+     * ThreadVars driven by hand hands each packet on at once): packets for the next group
+     * wait in staged[queue] and are pushed TM_BATCH at a time; packets that end here wait
+     * in done[] and go back to their pool TM_BATCH at a time. Both are handed on before
+     * the thread can block (empty input queue, empty pool, tm_thread_idle) and at its end,
+     * so nothing waits on a thread that waits. Written by this thread only. */
+    bool is_batching;
+    bool is_tearing_down;        // slots_finish runs thread_deinit: dispatch only releases
+    uint32_t n_done;
+    Packet *done[TM_BATCH];
+    uint16_t n_staged[TM_MAX_QUEUES];
+    bool is_unwoken[TM_MAX_QUEUES];   // pushed since the last urgent push or wake
+    Packet *staged[TM_MAX_QUEUES][TM_BATCH];
 } ThreadVars;
 
 /* Run p through slots [from, n_slots) and pass it on (next queue or pool).
@@ -120,6 +148,10 @@ void tm_packet_add_child(ThreadVars *tv, Packet *p, Packet *child);
 void tm_thread_dispatch(ThreadVars *tv, Packet *p);
 /* Packets that end their journey: back to the pool. */
 void tm_packet_release(ThreadVars *tv, Packet *p);
+/* Hand on at once whatever this thread holds back (staged for the next group, or on its
+ * way back to the pool). Acquire modules call it before they wait for input, so a quiet
+ * link never leaves packets waiting in a stage. */
+void tm_thread_idle(ThreadVars *tv);
 
 /* Module registry (module-list.c + plugins). */
 int tm_module_register(const TmModule *m);   // plugins; checks version, name, callbacks

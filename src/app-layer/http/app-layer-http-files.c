@@ -4,20 +4,15 @@
  * the tx's body buffer (request/response body limit). */
 #include "app-layer/http/app-layer-http.h"
 
-#include <magic.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "app-layer/app-layer-magic.h"
+
 static _Atomic uint32_t g_need;          // APP_FILE_F_* asked for (start-up)
-/* One libmagic handle for all threads (a handle is not thread safe: the lock serialises
- * the calls, once per file), closed by app_layer_deinit. */
-static pthread_mutex_t g_magic_lock = PTHREAD_MUTEX_INITIALIZER;
-static magic_t g_magic;
-static bool g_magic_failed;
 
 void app_layer_files_need(uint32_t flags)
 {
@@ -73,41 +68,16 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
     }
 }
 
-/* The type of data; the text lives in the tx's file (copied). */
+/* The type of data; the text lives in the tx's file (copied). Per-thread handle and cache:
+ * app-layer-magic.h. */
 static const char *magic_of(const uint8_t *data, uint32_t len, char *out, size_t cap)
 {
-    const char *m = NULL;
-    pthread_mutex_lock(&g_magic_lock);
-    if (g_magic == NULL && !g_magic_failed) {
-        g_magic = magic_open(MAGIC_NONE);
-        if (g_magic == NULL || magic_load(g_magic, NULL) != 0) {
-            g_magic_failed = true;
-            if (g_magic != NULL) {
-                magic_close(g_magic);
-                g_magic = NULL;
-            }
-        }
-    }
-    if (g_magic != NULL) {
-        m = magic_buffer(g_magic, data, len);
-        if (m != NULL) {
-            snprintf(out, cap, "%s", m);
-            m = out;
-        }
-    }
-    pthread_mutex_unlock(&g_magic_lock);
-    return m;
+    return app_magic_of(data, len, out, cap);
 }
 
 void http_files_deinit(void)
 {
-    pthread_mutex_lock(&g_magic_lock);
-    if (g_magic != NULL) {
-        magic_close(g_magic);
-        g_magic = NULL;
-    }
-    g_magic_failed = false;
-    pthread_mutex_unlock(&g_magic_lock);
+    app_magic_deinit();
 }
 
 static HttpFile *file_new(AppFlow *af, const uint8_t *name, uint32_t name_len, uint8_t dir)

@@ -245,10 +245,74 @@ static void two_blocked_getters_both_wake_after_two_puts(void **state)
     }
 }
 
+
+static void put_batch_returns_every_packet(void **state)
+{
+    PacketPool *pool = *state;
+    Packet *held[4];
+    for (int i = 0; i < 4; i++) {
+        held[i] = packet_pool_get(pool);
+    }
+    assert_int_equal(packet_pool_free_count(pool), 0);
+    packet_pool_put_batch(held, 4);
+    assert_int_equal(packet_pool_free_count(pool), 4);
+}
+
+static int g_hook_calls;
+static Packet *g_hook_held;
+
+static void give_back(void *arg)
+{
+    (void)arg;
+    g_hook_calls++;
+    packet_pool_put(g_hook_held);
+}
+
+static void wait_hook_runs_before_blocking_and_can_refill(void **state)
+{
+    PacketPool *pool = *state;
+    Packet *held[4];
+    for (int i = 0; i < 4; i++) {
+        held[i] = packet_pool_get(pool);
+    }
+    g_hook_calls = 0;
+    g_hook_held = held[3];
+    packet_pool_set_wait_hook(give_back, NULL);
+    Packet *p = packet_pool_get(pool);   // empty: the hook gives one back, no blocking
+    packet_pool_set_wait_hook(NULL, NULL);
+    assert_int_equal(g_hook_calls, 1);
+    assert_ptr_equal(p, held[3]);
+    packet_pool_put_batch(held, 3);
+    packet_pool_put(p);
+}
+
+static void reader_leaves_an_eighth_of_the_pool(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(16);
+    assert_non_null(pool);
+    Packet *held[16];
+    uint32_t n = 0;
+    packet_pool_set_reader(true);
+    while ((held[n] = packet_pool_try_get(pool)) != NULL) {
+        n++;
+    }
+    packet_pool_set_reader(false);
+    assert_int_equal(n, 14);                        // 16 / 8 = 2 left
+    held[n] = packet_pool_try_get(pool);            // any other thread may take them
+    assert_non_null(held[n]);
+    packet_pool_put_batch(held, n + 1);
+    packet_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(new_with_zero_packets_fails),
+        cmocka_unit_test_setup_teardown(put_batch_returns_every_packet, setup4, teardown),
+        cmocka_unit_test_setup_teardown(wait_hook_runs_before_blocking_and_can_refill, setup4,
+                                        teardown),
+        cmocka_unit_test(reader_leaves_an_eighth_of_the_pool),
         cmocka_unit_test_setup_teardown(get_and_put_track_free_count, setup4, teardown),
         cmocka_unit_test_setup_teardown(every_packet_has_its_own_buffer, setup4, teardown),
         cmocka_unit_test_setup_teardown(try_get_on_empty_pool_returns_null, setup4, teardown),

@@ -597,6 +597,94 @@ static void parse_rejects_other_names(void **state)
     }
 }
 
+
+/* ---- batches ---- */
+
+static void push_batch_keeps_order_and_counts_what_it_queued(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[5];
+    Packet *in[5];
+    Packet *out[8];
+    for (int i = 0; i < 5; i++) {
+        in[i] = &pk[i];
+    }
+    assert_int_equal(packet_queue_init(&q, 8, "batch"), 0);
+    uint32_t n_pushed = 0;
+    assert_int_equal(packet_queue_push_batch(&q, in, 5, false, &n_pushed), 0);
+    assert_int_equal(n_pushed, 5);
+    assert_int_equal(packet_queue_pop_batch(&q, out, 8), 5);
+    for (int i = 0; i < 5; i++) {
+        assert_ptr_equal(out[i], &pk[i]);
+    }
+    packet_queue_deinit(&q);
+}
+
+static void push_batch_on_closed_queue_queues_nothing(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[3];
+    Packet *in[3] = {&pk[0], &pk[1], &pk[2]};
+    assert_int_equal(packet_queue_init(&q, 8, "closed"), 0);
+    packet_queue_close(&q);
+    uint32_t n_pushed = 99;
+    assert_int_equal(packet_queue_push_batch(&q, in, 3, true, &n_pushed), VG_ECLOSED);
+    assert_int_equal(n_pushed, 0);
+    assert_int_equal(q.n_refused, 3);
+    packet_queue_deinit(&q);
+}
+
+static void try_pop_on_empty_queue_returns_zero_without_waiting(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk;
+    Packet *out[4];
+    assert_int_equal(packet_queue_init(&q, 4, "try"), 0);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out, 4), 0);
+    packet_queue_push(&q, &pk);
+    packet_queue_wake(&q);     // nobody sleeps: harmless
+    assert_int_equal(packet_queue_try_pop_batch(&q, out, 4), 1);
+    assert_ptr_equal(out[0], &pk);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out, 4), 0);
+    packet_queue_deinit(&q);
+}
+
+/* A consumer asleep on an empty queue: a small push that is not urgent leaves it asleep
+ * (the producer will push more), packet_queue_wake wakes it. */
+typedef struct Sleeper {
+    PacketQueue *q;
+    uint32_t n;
+} Sleeper;
+
+static void *sleeper_main(void *arg)
+{
+    Sleeper *sl = arg;
+    Packet *out[8];
+    sl->n = packet_queue_pop_batch(sl->q, out, 8);
+    return NULL;
+}
+
+static void wake_hands_a_small_batch_to_a_sleeping_consumer(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[2];
+    Packet *in[2] = {&pk[0], &pk[1]};
+    assert_int_equal(packet_queue_init(&q, 1024, "wake"), 0);
+    Sleeper sl = {.q = &q};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, sleeper_main, &sl), 0);
+    uint32_t n_pushed = 0;
+    assert_int_equal(packet_queue_push_batch(&q, in, 2, false, &n_pushed), 0);
+    packet_queue_wake(&q);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(sl.n >= 1 && sl.n <= 2);
+    packet_queue_deinit(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +710,10 @@ int main(void)
         cmocka_unit_test(flow_handler_routes_a_last_fragment_by_its_rebuilt_datagram),
         cmocka_unit_test(parse_accepts_documented_handler_names),
         cmocka_unit_test(parse_rejects_other_names),
+        cmocka_unit_test(push_batch_keeps_order_and_counts_what_it_queued),
+        cmocka_unit_test(push_batch_on_closed_queue_queues_nothing),
+        cmocka_unit_test(try_pop_on_empty_queue_returns_zero_without_waiting),
+        cmocka_unit_test(wake_hands_a_small_batch_to_a_sleeping_consumer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
