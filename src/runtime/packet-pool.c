@@ -14,6 +14,7 @@ struct PacketPool {
     uint32_t n_free;
     uint32_t n_waiting;          // getters blocked on cond; guarded by lock
     uint32_t n_total;
+    uint32_t n_reserve;          // left to packet_pool_get_child (see the header)
     uint32_t buf_bytes;          // data buffer per packet, >= PACKET_MAX_SIZE
     Packet *packets;
     uint8_t *buffers;
@@ -51,6 +52,7 @@ PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes)
     }
     pool->n_free = n_packets;
     pool->n_total = n_packets;
+    pool->n_reserve = n_packets >= 64 ? (n_packets / 16 < 64 ? n_packets / 16 : 64) : 0;
     return pool;
 fail:
     free(pool->free_stack);
@@ -96,10 +98,10 @@ static void packet_clean(Packet *p)
     p->alerts = alerts;
 }
 
-Packet *packet_pool_get(PacketPool *pool)
+static Packet *pool_get_above(PacketPool *pool, uint32_t keep)
 {
     pthread_mutex_lock(&pool->lock);
-    while (pool->n_free == 0) {
+    while (pool->n_free <= keep) {
         pool->n_waiting++;
         pthread_cond_wait(&pool->cond, &pool->lock);
         pool->n_waiting--;
@@ -108,6 +110,16 @@ Packet *packet_pool_get(PacketPool *pool)
     pthread_mutex_unlock(&pool->lock);
     packet_clean(p);
     return p;
+}
+
+Packet *packet_pool_get(PacketPool *pool)
+{
+    return pool_get_above(pool, pool->n_reserve);
+}
+
+Packet *packet_pool_get_child(PacketPool *pool)
+{
+    return pool_get_above(pool, 0);
 }
 
 Packet *packet_pool_try_get(PacketPool *pool)
@@ -129,11 +141,13 @@ void packet_pool_put(Packet *p)
     PacketPool *pool = p->pool;
     pthread_mutex_lock(&pool->lock);
     pool->free_stack[pool->n_free++] = p;
-    /* Signal on every put while someone waits: signalling only on the 0 -> 1
+    /* Wake on every put while someone waits: waking only on the 0 -> 1
      * transition loses a wake-up when two puts land before the first woken
-     * getter runs (the second getter sleeps with a free packet). */
+     * getter runs (the second getter sleeps with a free packet). All of
+     * them: a getter kept out by the reserve must not take the only
+     * wake-up from a child getter that could go on. */
     if (pool->n_waiting > 0) {
-        pthread_cond_signal(&pool->cond);
+        pthread_cond_broadcast(&pool->cond);
     }
     pthread_mutex_unlock(&pool->lock);
 }

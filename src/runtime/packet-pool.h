@@ -22,8 +22,15 @@ PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes);
 uint32_t packet_pool_buffer_size(const PacketPool *pool);
 /* All packets must have been returned. */
 void packet_pool_free(PacketPool *pool);
-/* A clean packet; blocks while none is free. Never NULL. */
+/* A clean packet for acquisition; blocks while no more than the reserve is
+ * free (n/16 packets, at most 64, for pools of 64 or more; else none).
+ * Never NULL. The reserve keeps a decoder in another thread than the
+ * reader able to make the tunnel and defrag packets of the root it is at
+ * while the reader has filled its input queue with the rest of the pool. */
 Packet *packet_pool_get(PacketPool *pool);
+/* A clean packet made from another (tunnel, rebuilt datagram); may take the
+ * reserve; blocks while none is free. Never NULL. */
+Packet *packet_pool_get_child(PacketPool *pool);
 /* A clean packet or NULL if none is free right now. */
 Packet *packet_pool_try_get(PacketPool *pool);
 void packet_pool_put(Packet *p);

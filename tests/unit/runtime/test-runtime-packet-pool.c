@@ -245,10 +245,35 @@ static void two_blocked_getters_both_wake_after_two_puts(void **state)
     }
 }
 
+/* Acquisition leaves 4 of 64 packets (n/16) to the packets a decoder makes
+ * from the one it holds, so a decoder thread fed by a full queue can always
+ * finish its packet. */
+static void acquisition_leaves_the_reserve_to_child_packets(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(64);
+    Packet *p[64];
+    for (int i = 0; i < 60; i++) {
+        p[i] = packet_pool_get(pool);
+    }
+    assert_int_equal(packet_pool_free_count(pool), 4);
+    assert_int_equal(packet_pool_n_waiting(pool), 0);
+    for (int i = 60; i < 64; i++) {
+        p[i] = packet_pool_get_child(pool);
+        assert_non_null(p[i]);
+    }
+    assert_int_equal(packet_pool_free_count(pool), 0);
+    for (int i = 0; i < 64; i++) {
+        packet_pool_put(p[i]);
+    }
+    packet_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(new_with_zero_packets_fails),
+        cmocka_unit_test(acquisition_leaves_the_reserve_to_child_packets),
         cmocka_unit_test_setup_teardown(get_and_put_track_free_count, setup4, teardown),
         cmocka_unit_test_setup_teardown(every_packet_has_its_own_buffer, setup4, teardown),
         cmocka_unit_test_setup_teardown(try_get_on_empty_pool_returns_null, setup4, teardown),
