@@ -73,7 +73,8 @@ def tcp_visit(i, v):
         return [c("S", 1000, 0), s("SA", 5000, 1001), c("A", 1001, 5001)]
     if v == 1:
         req = b"GET /again HTTP/1.0\r\n\r\n"
-        return [c("PA", 1001, 5001, req), s("PA", 5001, 1001 + len(req), b"HTTP/1.0 200 OK\r\n\r\n")]
+        ans = b"HTTP/1.0 200 OK\r\n\r\n"
+        return [c("PA", 1001, 5001, req), s("PA", 5001, 1001 + len(req), ans)]
     req = b"GET /more HTTP/1.0\r\n\r\n"
     out = [c("PA", 1024, 5020, req)]
     if i % 3 == 0:

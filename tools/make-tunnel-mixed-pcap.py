@@ -55,7 +55,8 @@ def vxlan(is_valid):
 
 
 def inner_udp(c, payload):
-    return IP(src=f"172.16.{c}.1", dst="172.17.0.1") / UDP(sport=7000 + c, dport=8000) / Raw(payload)
+    return (IP(src=f"172.16.{c}.1", dst="172.17.0.1") / UDP(sport=7000 + c, dport=8000) /
+            Raw(payload))
 
 
 def geneve_flow(t, c):

@@ -112,7 +112,8 @@ for path in sys.argv[1:]:
         if r["event_type"] == "flow":
             n_flows += 1
             reasons[r["flow"]["reason"]] += 1
-            keys.add((r["src_ip"], r.get("src_port"), r["dest_ip"], r.get("dest_port"), r["proto"]))
+            keys.add((r["src_ip"], r.get("src_port"), r["dest_ip"], r.get("dest_port"),
+                      r["proto"]))
         elif r["event_type"] == "stats":
             last_stats = r["stats"]
     if reasons["forced"] < 100 or n_flows <= len(keys):
