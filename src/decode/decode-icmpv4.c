@@ -99,6 +99,10 @@ static void icmpv4_embedded(DecodeThreadCtx *dtv, Packet *p, const uint8_t *e, u
         ic->emb_sp = util_be16(e + hlen);
         ic->emb_dp = util_be16(e + hlen + 2);
     }
+    /* Looked up where the quoted flow is (flow_module_steer_prepare). */
+    if (decode_ip_is_tunnel_proto(dtv, ic->emb_proto, ic->emb_sp, ic->emb_dp)) {
+        p->flags |= PKT_F_TUNNEL_PROTO;
+    }
 }
 
 int decode_icmpv4(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len)

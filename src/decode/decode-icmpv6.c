@@ -107,6 +107,10 @@ static void icmpv6_embedded(DecodeThreadCtx *dtv, Packet *p, const uint8_t *e, u
         ic->emb_sp = util_be16(e + 40);
         ic->emb_dp = util_be16(e + 42);
     }
+    /* Looked up where the quoted flow is (flow_module_steer_prepare). */
+    if (decode_ip_is_tunnel_proto(dtv, ic->emb_proto, ic->emb_sp, ic->emb_dp)) {
+        p->flags |= PKT_F_TUNNEL_PROTO;
+    }
 }
 
 static void icmpv6_check_type(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len)

@@ -44,4 +44,10 @@ bool decode_ip_l4_csum_wanted(const DecodeThreadCtx *dtv, const Packet *p);
 /* Records an L4 checksum result: flag, counter and auto-mode bookkeeping. */
 void decode_ip_l4_csum_record(DecodeThreadCtx *dtv, Packet *p, bool bad);
 
+/* Whether packets of this IP protocol and ports (either way) are sent on a
+ * tunnel's protocol or enabled UDP port (decode-udp.c): the flow stage
+ * looks all packets of such flows up in one place (PKT_F_TUNNEL_PROTO). */
+bool decode_ip_is_tunnel_proto(const DecodeThreadCtx *dtv, uint8_t proto, uint16_t sp,
+                               uint16_t dp);
+
 #endif

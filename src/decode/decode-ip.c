@@ -118,9 +118,11 @@ int decode_ip_payload(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint
         return decode_icmpv6(dtv, p, pkt, len);
     case IP_PROTO_GRE:
         ip_payload_other(p, proto, pkt, len); // the outer view, when the inner gets its own packet
+        p->flags |= PKT_F_TUNNEL_PROTO;
         return decode_gre(dtv, p, pkt, len);
     case IP_PROTO_IPIP:
     case IP_PROTO_IPV6:
+        p->flags |= PKT_F_TUNNEL_PROTO;
         return ip_tunnel(dtv, p, proto, pkt, len);
     case IP_PROTO_ESP:
         decode_count(dtv, DC_ESP);

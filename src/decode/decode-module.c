@@ -35,7 +35,7 @@ static uint16_t first_port(const Engine *e, const char *path, uint16_t dflt)
 
 static Packet *decode_module_get_packet(void *user)
 {
-    return packet_pool_get(user);
+    return packet_pool_get_child(user);
 }
 
 static void decode_module_put_packet(Packet *p, void *user)

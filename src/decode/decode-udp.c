@@ -45,6 +45,30 @@ static void udp_check_csum(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, 
     decode_ip_l4_csum_record(dtv, p, p->udp.csum_bad);
 }
 
+static bool is_port(bool is_enabled, uint16_t port, uint16_t sp, uint16_t dp)
+{
+    return is_enabled && (sp == port || dp == port);
+}
+
+bool decode_ip_is_tunnel_proto(const DecodeThreadCtx *dtv, uint8_t proto, uint16_t sp,
+                               uint16_t dp)
+{
+    switch (proto) {
+    case IP_PROTO_GRE:
+    case IP_PROTO_IPIP:
+    case IP_PROTO_IPV6:
+        return true;
+    case IP_PROTO_UDP:
+        /* VXLAN is decoded on the destination port only; its flow has the
+         * port on either side. */
+        return is_port(dtv->teredo_enabled, dtv->teredo_port, sp, dp) ||
+               is_port(dtv->geneve_enabled, dtv->geneve_port, sp, dp) ||
+               is_port(dtv->vxlan_enabled, dtv->vxlan_port, sp, dp);
+    default:
+        return false;
+    }
+}
+
 /* Tries the tunnels configured for the ports. A tunnel decoder that fails
  * leaves the outer vars as they were, so the packet stays plain UDP. */
 static void udp_tunnels(DecodeThreadCtx *dtv, Packet *p)
@@ -81,6 +105,9 @@ int decode_udp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len
     p->payload = pkt + UDP_HDR_LEN;
     p->payload_len = udp_len - UDP_HDR_LEN;
     udp_check_csum(dtv, p, pkt, udp_len);
+    if (decode_ip_is_tunnel_proto(dtv, IP_PROTO_UDP, p->sp, p->dp)) {
+        p->flags |= PKT_F_TUNNEL_PROTO;
+    }
 
     udp_tunnels(dtv, p); // fragments never get here: defrag decodes the whole datagram
     return 0;

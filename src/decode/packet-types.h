@@ -202,6 +202,8 @@ enum {
     PKT_F_NOPAYLOAD_INSPECT = 1u << 10,
     PKT_F_STREAM_FLUSH = 1u << 11,   // pseudo packet carrying stream data left at flow end
     PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
+    PKT_F_TUNNEL_PROTO = 1u << 13,   // sent on a tunnel's IP protocol or UDP port (either
+                                     // side), tunnel or not: its flow may carry one
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

@@ -19,6 +19,21 @@ typedef struct FlowBucket {
     Flow *head;
 } FlowBucket;
 
+/* The flows one thread created. In the flow-pinned runmodes that thread
+ * alone looks them up, in capture order, so everything decided here (its
+ * share of the memcap, which of its flows is least recently used, its
+ * emergency mode) follows its own packets, never the other threads' pace
+ * or the random hash key. */
+typedef struct FlowOwner {
+    pthread_spinlock_t lock;         // guards lru_head/lru_tail and its flows' lru links
+    Flow *lru_head;                  // least recently used: its last packet came first
+    Flow *lru_tail;
+    _Atomic uint32_t n_flows;        // its flows linked in the hash (changed under lock)
+    _Atomic bool is_emergency;       // at its share; changed by the owner (offline)
+} FlowOwner;
+
+#define FLOW_OWNERS_MAX 256          // Flow.owner is a thread id (uint8_t)
+
 /* Counter ids, registered at flow_table_new. */
 typedef struct FlowCounterIds {
     CounterId total, active, tcp, udp, icmpv4, icmpv6, memuse, spare, memcap;
@@ -43,8 +58,10 @@ struct FlowTable {
     _Atomic uint64_t memuse_peak;
     _Atomic uint64_t allocs;
     _Atomic uint64_t active;         // flows linked in the hash
-    _Atomic bool is_emergency;
-    _Atomic uint32_t evict_cursor;   // next bucket the packet path scans for a victim
+    uint64_t room_flows;             // flows the memcap holds beside the hash
+    FlowOwner *owners;               // FLOW_OWNERS_MAX, indexed by Flow.owner
+    _Atomic uint32_t n_owners;       // threads sharing room_flows (flow_table_set_owners)
+    _Atomic uint32_t n_emergency;    // owners in emergency mode
 
     /* manager: one pass at a time */
     pthread_mutex_t mgr_lock;
@@ -78,11 +95,13 @@ FlowProtoClass flow_proto_class(uint8_t proto);
 /* flow-pool.c */
 int flow_pool_init(FlowTable *ft);
 void flow_pool_deinit(FlowTable *ft);
-/* A clean flow: from the spare list, else newly allocated within the memcap.
- * NULL when the memcap forbids it (*memcap_hit set) or malloc fails. */
-Flow *flow_pool_get(FlowTable *ft, bool *memcap_hit);
+/* A clean flow: from the spare list, else newly allocated. The memcap is
+ * enforced before (flow_owner_is_full), per owner; NULL only when malloc
+ * fails. */
+Flow *flow_pool_get(FlowTable *ft);
 /* Flow must be clean (flow_recycle_clear). Frees it when the spare list is
- * full (cfg.prealloc), which lowers memuse. */
+ * full (cfg.prealloc) or spare and linked flows would pass the memcap,
+ * which lowers memuse. */
 void flow_pool_put(FlowTable *ft, Flow *f);
 uint32_t flow_pool_len(FlowTable *ft);
 /* Release per-flow state (storage, protoctx) and zero f except its lock. */
@@ -97,9 +116,18 @@ void flow_storage_free_all(Flow *f);
 /* flow-util.c: the flow's id from its key and start time (set both first). */
 uint64_t flow_id_of(const Flow *f);
 
-/* flow-table.c: unlink f (use_cnt == 0, locked by caller) from its locked
- * bucket, then hand it to cb and recycle it. */
-void flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f);
+/* flow-table.c: unlink f from its locked bucket b (and from its owner's
+ * list); false when it was not linked there. */
+bool flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f);
+/* f was just taken out of its locked bucket's chain: drop it from its
+ * owner's list and the counts. */
+void flow_unlinked(FlowTable *ft, Flow *f);
+/* The owner's flow share: room_flows split evenly between the owners. */
+uint64_t flow_owner_share(const FlowTable *ft);
+/* Leaves the owner's emergency mode when its flows fell below the recovery
+ * mark; counts it in cs (may be NULL). */
+void flow_owner_maybe_recover(FlowTable *ft, uint32_t owner, CounterSet *cs);
+/* Hand an unlinked flow to cb, then recycle it. */
 void flow_end_and_recycle(FlowTable *ft, Flow *f, FlowEndReason reason, FlowEndCb cb,
                           void *user);
 void flow_table_refresh_gauges(FlowTable *ft);

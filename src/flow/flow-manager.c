@@ -1,6 +1,6 @@
 /* The flow manager pass: walks a slice of the hash from a cursor, ends the
- * flows idle past their timeout, and leaves emergency mode when memuse has
- * fallen far enough. Offline, the caller passes packet time. */
+ * flows idle past their timeout, and lets owners whose flows have fallen far
+ * enough leave emergency mode. Offline, the caller passes packet time. */
 
 #include "flow/flow-internal.h"
 
@@ -15,10 +15,10 @@ typedef struct PassTally {
     uint64_t notimeout;
 } PassTally;
 
-/* Which flows a bucket walk takes. */
+/* Which flows a bucket walk takes. Expiry uses the timeouts of each flow's
+ * owner's mode (emergency or not). */
 typedef struct CollectRule {
     int64_t now_sec;
-    bool emergency;
     bool all;                        // every idle flow, expired or not (end of run)
     bool owned_only;                 // only flows of owner that no other thread touched
     uint32_t owner;
@@ -32,7 +32,7 @@ static bool collect_wants(const FlowTable *ft, const Flow *f, const CollectRule 
     if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & FLOW_F_SHARED))) {
         return false;
     }
-    return flow_is_expired(ft, f, r->now_sec, r->emergency);
+    return flow_is_expired(ft, f, r->now_sec, flow_table_owner_is_emergency(ft, f->owner));
 }
 
 /* Unlinks the flows of one bucket that the rule takes into a list (via
@@ -67,7 +67,7 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, const CollectRule *r, 
         *pp = f->hnext;
         f->hnext = NULL;
         b->n_flows--;
-        atomic_fetch_sub(&ft->active, 1);
+        flow_unlinked(ft, f);
         f->pnext = list;
         list = f;
     }
@@ -120,7 +120,8 @@ static uint64_t end_list(FlowTable *ft, Flow *list, FlowEndReason reason,
         f->pnext = NULL;
         FlowEndReason r = reason;
         if (timeout_rule != NULL &&
-            flow_is_expired(ft, f, timeout_rule->now_sec, timeout_rule->emergency)) {
+            flow_is_expired(ft, f, timeout_rule->now_sec,
+                            flow_table_owner_is_emergency(ft, f->owner))) {
             r = FLOW_END_TIMEOUT;
         }
         tally->timeout += r == FLOW_END_TIMEOUT;
@@ -130,20 +131,16 @@ static uint64_t end_list(FlowTable *ft, Flow *list, FlowEndReason reason,
     return n;
 }
 
-static void maybe_leave_emergency(FlowTable *ft)
+/* Caller holds mgr_lock (mgr_cs). Live input, end of run: offline, each
+ * owner leaves emergency mode itself, at its own packets. */
+static void owners_maybe_recover(FlowTable *ft)
 {
-    if (!atomic_load(&ft->is_emergency)) {
+    if (!flow_table_is_emergency(ft)) {
         return;
     }
-    uint64_t limit = ft->cfg.memcap_bytes / 100 * (100 - ft->cfg.emergency_recovery_pct);
-    uint64_t memuse = atomic_load(&ft->memuse);
-    if (memuse >= limit) {
-        return;
+    for (uint32_t i = 0; i < FLOW_OWNERS_MAX; i++) {
+        flow_owner_maybe_recover(ft, i, ft->mgr_cs);
     }
-    atomic_store(&ft->is_emergency, false);
-    counters_incr(ft->mgr_cs, ft->ids.emerg_over);
-    VG_NOTICE("flow: memory use down to %llu bytes, leaving emergency mode",
-              (unsigned long long)memuse);
 }
 
 static void add_tally(FlowTable *ft, CounterSet *cs, const PassTally *t)
@@ -156,10 +153,10 @@ static void add_tally(FlowTable *ft, CounterSet *cs, const PassTally *t)
 uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user)
 {
     pthread_mutex_lock(&ft->mgr_lock);
-    bool emergency = atomic_load(&ft->is_emergency);
+    bool emergency = flow_table_is_emergency(ft);
     uint32_t size = ft->cfg.hash_size;
     uint32_t n = emergency ? size : (size + ft->cfg.mgr_slices - 1) / ft->cfg.mgr_slices;
-    CollectRule rule = {.now_sec = now_sec, .emergency = emergency};
+    CollectRule rule = {.now_sec = now_sec};
     PassTally tally = {0};
     Flow *list = NULL;
     for (uint32_t i = 0; i < n; i++) {
@@ -172,7 +169,7 @@ uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb,
     }
     uint32_t ended = (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, cb, user, &tally);
     add_tally(ft, ft->mgr_cs, &tally);
-    maybe_leave_emergency(ft);
+    owners_maybe_recover(ft);
     flow_table_refresh_gauges(ft);
     pthread_mutex_unlock(&ft->mgr_lock);
     return ended;
@@ -182,8 +179,7 @@ uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec,
 {
     FlowEndCb cb = ft->end_cb;
     void *user = ft->end_user;
-    CollectRule rule = {.now_sec = now_sec, .emergency = atomic_load(&ft->is_emergency),
-                        .owned_only = true, .owner = owner};
+    CollectRule rule = {.now_sec = now_sec, .owned_only = true, .owner = owner};
     PassTally tally = {0};
     Flow *list = NULL;
     for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
@@ -194,8 +190,8 @@ uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec,
         counters_incr(cs, ft->ids.full_hash_pass);
         add_tally(ft, cs, &tally);
     }
+    flow_owner_maybe_recover(ft, owner, cs);
     pthread_mutex_lock(&ft->mgr_lock);
-    maybe_leave_emergency(ft);
     flow_table_refresh_gauges(ft);
     pthread_mutex_unlock(&ft->mgr_lock);
     return ended;
@@ -213,7 +209,7 @@ static uint64_t end_all(FlowTable *ft, FlowEndReason reason, const CollectRule *
     }
     uint64_t ended = end_list(ft, list, reason, timeout_rule, cb, user, &tally);
     counters_add(ft->mgr_cs, ft->ids.flows_timeout, tally.timeout);
-    maybe_leave_emergency(ft);
+    owners_maybe_recover(ft);
     flow_table_refresh_gauges(ft);
     pthread_mutex_unlock(&ft->mgr_lock);
     return ended;
@@ -226,6 +222,6 @@ uint64_t flow_table_end_all(FlowTable *ft, FlowEndReason reason, FlowEndCb cb, v
 
 uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user)
 {
-    CollectRule rule = {.now_sec = now_sec, .emergency = atomic_load(&ft->is_emergency)};
+    CollectRule rule = {.now_sec = now_sec};
     return end_all(ft, FLOW_END_SHUTDOWN, &rule, cb, user);
 }

@@ -60,7 +60,10 @@ typedef struct FlowModuleThread {
 
 static int flow_module_thread_init(ThreadVars *tv, void **data)
 {
-    (void)tv;
+    Engine *e = tv->engine;
+    if (e != NULL && e->flow_table != NULL && e->n_flow_owners > 0) {
+        flow_table_set_owners(e->flow_table, e->n_flow_owners); // before any packet
+    }
     FlowModuleThread *mt = calloc(1, sizeof(*mt));
     if (mt == NULL) {
         return TM_FAILED;
@@ -85,7 +88,7 @@ static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, cons
     if (now <= mt->last_pass_sec) {
         return;
     }
-    if (mt->pkts_since_pass < FLOW_PASS_MIN_PKTS && !flow_table_is_emergency(ft)) {
+    if (mt->pkts_since_pass < FLOW_PASS_MIN_PKTS && !flow_table_owner_is_emergency(ft, tv->id)) {
         return;
     }
     mt->last_pass_sec = now;
@@ -95,7 +98,7 @@ static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, cons
 
 static void attach_flow(ThreadVars *tv, FlowTable *ft, Packet *p)
 {
-    Flow *f = flow_lookup_or_create(ft, tv->counters, p);
+    Flow *f = flow_lookup_as(ft, tv->counters, tv->id, p);
     if (f != NULL) {
         if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
             f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
@@ -139,6 +142,14 @@ static bool carries_tunnel(const Packet *root, const Packet *p)
     return false;
 }
 
+/* Looked up by the steering thread: p carried a tunnel here, or its flow
+ * may carry one (a tunnel's protocol or port, PKT_F_TUNNEL_PROTO: the
+ * decoder sets it whether or not this packet held a tunnel it decodes). */
+static bool steer_looks_up(const FlowTable *ft, const Packet *root, const Packet *p)
+{
+    return wants_flow(ft, p) && ((p->flags & PKT_F_TUNNEL_PROTO) || carries_tunnel(root, p));
+}
+
 /* Before a root is steered to a flow thread by its innermost packet, the
  * packets on its way that carried the tunnel (the outer packet, a middle
  * tunnel) get their flows here, in the thread that steers, in capture order.
@@ -146,19 +157,19 @@ static bool carries_tunnel(const Packet *root, const Packet *p)
  * carries (and VXLAN-like tunnels use another outer flow each way), so in
  * the flow threads its packets would meet in an order that depends on
  * scheduling: which side is the client, what the alerts' flow counters say,
- * whether a gap ends it. The flow stage later finds them attached. */
+ * whether a gap ends it. The flow stage later finds them attached.
+ * Every packet of such a flow is looked up here, including those that hold
+ * no tunnel (Geneve carrying ARP, a header that is not VXLAN): one thread
+ * sees all of them, in capture order. */
 void flow_module_steer_prepare(ThreadVars *tv, Packet *p)
 {
     FlowTable *ft = tv->engine != NULL ? tv->engine->flow_table : NULL;
-    if (p->children == NULL) {
-        return;
-    }
     for (Packet *c = p->children; c != NULL; c = c->next_child) {
-        if (wants_flow(ft, c) && carries_tunnel(p, c)) {
+        if (steer_looks_up(ft, p, c)) {
             attach_flow(tv, ft, c);
         }
     }
-    if (wants_flow(ft, p) && carries_tunnel(p, p)) {
+    if (steer_looks_up(ft, p, p)) {
         attach_flow(tv, ft, p);
     }
 }

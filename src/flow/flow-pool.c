@@ -9,38 +9,28 @@
 
 #include "util/util-error.h"
 
-/* Reserve sizeof(Flow) bytes of the memcap; false when it does not fit. */
-static bool memcap_reserve(FlowTable *ft)
+/* Counts sizeof(Flow) more bytes in use. The memcap itself is enforced per
+ * owner (flow_owner_share) before a flow is taken, so that whether a flow
+ * fits never depends on how far other threads have got. */
+static void memuse_add(FlowTable *ft)
 {
-    uint64_t cur = atomic_load(&ft->memuse);
-    do {
-        if (cur + sizeof(Flow) > ft->cfg.memcap_bytes) {
-            return false;
-        }
-    } while (!atomic_compare_exchange_weak(&ft->memuse, &cur, cur + sizeof(Flow)));
-    uint64_t now = cur + sizeof(Flow);
+    uint64_t now = atomic_fetch_add(&ft->memuse, sizeof(Flow)) + sizeof(Flow);
     uint64_t peak = atomic_load_explicit(&ft->memuse_peak, memory_order_relaxed);
     while (now > peak && !atomic_compare_exchange_weak(&ft->memuse_peak, &peak, now)) {
     }
-    return true;
 }
 
-static Flow *flow_alloc(FlowTable *ft, bool *memcap_hit)
+static Flow *flow_alloc(FlowTable *ft)
 {
-    if (!memcap_reserve(ft)) {
-        *memcap_hit = true;
-        return NULL;
-    }
     Flow *f = calloc(1, sizeof(*f));
     if (f == NULL) {
-        atomic_fetch_sub(&ft->memuse, sizeof(Flow));
         return NULL;
     }
     if (pthread_mutex_init(&f->lock, NULL) != 0) {
         free(f);
-        atomic_fetch_sub(&ft->memuse, sizeof(Flow));
         return NULL;
     }
+    memuse_add(ft);
     atomic_fetch_add_explicit(&ft->allocs, 1, memory_order_relaxed);
     return f;
 }
@@ -58,11 +48,10 @@ int flow_pool_init(FlowTable *ft)
         return VG_ENOMEM;
     }
     ft->pool_inited = true;
-    for (uint32_t i = 0; i < ft->cfg.prealloc; i++) {
-        bool memcap_hit = false;
-        Flow *f = flow_alloc(ft, &memcap_hit);
+    for (uint32_t i = 0; i < ft->cfg.prealloc; i++) { // prealloc <= room_flows
+        Flow *f = flow_alloc(ft);
         if (f == NULL) {
-            return memcap_hit ? VG_ERANGE : VG_ENOMEM;
+            return VG_ENOMEM;
         }
         f->pnext = ft->pool_head;
         ft->pool_head = f;
@@ -85,9 +74,8 @@ void flow_pool_deinit(FlowTable *ft)
     }
 }
 
-Flow *flow_pool_get(FlowTable *ft, bool *memcap_hit)
+Flow *flow_pool_get(FlowTable *ft)
 {
-    *memcap_hit = false;
     pthread_mutex_lock(&ft->pool_lock);
     Flow *f = ft->pool_head;
     if (f != NULL) {
@@ -99,13 +87,15 @@ Flow *flow_pool_get(FlowTable *ft, bool *memcap_hit)
     if (f != NULL) {
         return f;
     }
-    return flow_alloc(ft, memcap_hit);
+    return flow_alloc(ft);
 }
 
 void flow_pool_put(FlowTable *ft, Flow *f)
 {
     pthread_mutex_lock(&ft->pool_lock);
-    if (ft->pool_len < ft->cfg.prealloc) {
+    /* Spare flows count in the memcap too: linked + spare stay within it. */
+    uint64_t linked = atomic_load(&ft->active);
+    if (ft->pool_len < ft->cfg.prealloc && linked + ft->pool_len < ft->room_flows) {
         f->pnext = ft->pool_head;
         ft->pool_head = f;
         ft->pool_len++;

@@ -1,5 +1,5 @@
 /* The flow table: creation, the packet-path lookup, per-packet flow update,
- * and eviction when the memcap is reached.
+ * and eviction when an owner's share of the memcap is reached.
  *
  * Locking: a bucket's spinlock guards its chain and every flow's use_cnt
  * increment; references are only ever taken under it. A flow with
@@ -18,7 +18,6 @@
 #include "util/util-log.h"
 
 #define FLOW_HASH_SIZE_MAX (1u << 26)
-#define FLOW_EVICT_SCAN 16               // buckets the packet path looks at per eviction
 
 static uint32_t round_pow2(uint32_t v)
 {
@@ -97,11 +96,25 @@ static int table_check_config(FlowTable *ft)
         return VG_EINVAL;
     }
     uint64_t room = (cfg->memcap_bytes - hash_bytes) / sizeof(Flow);
+    ft->room_flows = room;
     if (cfg->prealloc > room) {
         VG_WARN("flow.prealloc %u does not fit flow.memcap: preallocating %llu flows",
                 cfg->prealloc, (unsigned long long)room);
         cfg->prealloc = (uint32_t)room;
     }
+    return VG_OK;
+}
+
+static int table_init_owners(FlowTable *ft)
+{
+    ft->owners = calloc(FLOW_OWNERS_MAX, sizeof(FlowOwner));
+    if (ft->owners == NULL) {
+        return VG_ENOMEM;
+    }
+    for (uint32_t i = 0; i < FLOW_OWNERS_MAX; i++) {
+        pthread_spin_init(&ft->owners[i].lock, PTHREAD_PROCESS_PRIVATE);
+    }
+    atomic_store(&ft->n_owners, 1);
     return VG_OK;
 }
 
@@ -138,7 +151,8 @@ FlowTable *flow_table_new(const FlowConfig *cfg)
     }
     register_counters(ft);
     ft->mgr_cs = counters_set_new();
-    if (ft->mgr_cs == NULL || table_init_buckets(ft) != VG_OK || flow_pool_init(ft) != VG_OK) {
+    if (ft->mgr_cs == NULL || table_init_owners(ft) != VG_OK || table_init_buckets(ft) != VG_OK ||
+        flow_pool_init(ft) != VG_OK) {
         VG_ERROR("flow: out of memory creating the flow table (flow.hash-size %u, "
                  "flow.prealloc %u)", ft->cfg.hash_size, ft->cfg.prealloc);
         flow_table_free(ft);
@@ -166,6 +180,10 @@ void flow_table_free(FlowTable *ft)
     }
     flow_pool_deinit(ft);
     free(ft->buckets);
+    for (uint32_t i = 0; ft->owners != NULL && i < FLOW_OWNERS_MAX; i++) {
+        pthread_spin_destroy(&ft->owners[i].lock);
+    }
+    free(ft->owners);
     counters_set_free(ft->mgr_cs);
     pthread_mutex_destroy(&ft->mgr_lock);
     free(ft);
@@ -184,7 +202,120 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *))
 
 bool flow_table_is_emergency(const FlowTable *ft)
 {
-    return atomic_load(&ft->is_emergency);
+    return atomic_load(&ft->n_emergency) > 0;
+}
+
+void flow_table_set_owners(FlowTable *ft, uint32_t n)
+{
+    atomic_store(&ft->n_owners, n > 0 ? n : 1);
+}
+
+static FlowOwner *owner_of(const FlowTable *ft, uint32_t owner)
+{
+    return &ft->owners[owner % FLOW_OWNERS_MAX];
+}
+
+uint64_t flow_owner_share(const FlowTable *ft)
+{
+    return ft->room_flows / atomic_load_explicit(&ft->n_owners, memory_order_relaxed);
+}
+
+bool flow_table_owner_is_emergency(const FlowTable *ft, uint32_t owner)
+{
+    return atomic_load_explicit(&owner_of(ft, owner)->is_emergency, memory_order_relaxed);
+}
+
+static void owner_enter_emergency(FlowTable *ft, uint32_t owner, CounterSet *cs)
+{
+    if (atomic_exchange(&owner_of(ft, owner)->is_emergency, true)) {
+        return;
+    }
+    atomic_fetch_add(&ft->n_emergency, 1);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.emerg_entered);
+    }
+    VG_NOTICE("flow: thread %u holds its share of flow.memcap (%llu flows): emergency mode "
+              "(short timeouts; its least recently used flows end to make room)", owner,
+              (unsigned long long)flow_owner_share(ft));
+}
+
+void flow_owner_maybe_recover(FlowTable *ft, uint32_t owner, CounterSet *cs)
+{
+    FlowOwner *o = owner_of(ft, owner);
+    if (!atomic_load(&o->is_emergency)) {
+        return;
+    }
+    uint64_t mark = flow_owner_share(ft) * (100 - ft->cfg.emergency_recovery_pct) / 100;
+    uint32_t n = atomic_load(&o->n_flows);
+    if (n >= mark || !atomic_exchange(&o->is_emergency, false)) {
+        return;
+    }
+    atomic_fetch_sub(&ft->n_emergency, 1);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.emerg_over);
+    }
+    VG_NOTICE("flow: thread %u down to %u flows, leaving emergency mode", owner, n);
+}
+
+/* The owner's list, least recently used first; o->lock held. */
+static void lru_append(FlowOwner *o, Flow *f)
+{
+    f->lru_next = NULL;
+    f->lru_prev = o->lru_tail;
+    if (o->lru_tail != NULL) {
+        o->lru_tail->lru_next = f;
+    } else {
+        o->lru_head = f;
+    }
+    o->lru_tail = f;
+}
+
+static void lru_remove(FlowOwner *o, Flow *f)
+{
+    if (f->lru_prev != NULL) {
+        f->lru_prev->lru_next = f->lru_next;
+    } else {
+        o->lru_head = f->lru_next;
+    }
+    if (f->lru_next != NULL) {
+        f->lru_next->lru_prev = f->lru_prev;
+    } else {
+        o->lru_tail = f->lru_prev;
+    }
+    f->lru_prev = f->lru_next = NULL;
+}
+
+/* A packet of f was seen: f becomes its owner's most recently used flow.
+ * f's bucket is locked (so f is linked). */
+static void lru_touch(FlowTable *ft, Flow *f)
+{
+    FlowOwner *o = owner_of(ft, f->owner);
+    pthread_spin_lock(&o->lock);
+    if (o->lru_tail != f) {
+        lru_remove(o, f);
+        lru_append(o, f);
+    }
+    pthread_spin_unlock(&o->lock);
+}
+
+static void owner_add(FlowTable *ft, Flow *f)
+{
+    FlowOwner *o = owner_of(ft, f->owner);
+    pthread_spin_lock(&o->lock);
+    lru_append(o, f);
+    atomic_fetch_add(&o->n_flows, 1);
+    pthread_spin_unlock(&o->lock);
+    atomic_fetch_add(&ft->active, 1);
+}
+
+void flow_unlinked(FlowTable *ft, Flow *f)
+{
+    FlowOwner *o = owner_of(ft, f->owner);
+    pthread_spin_lock(&o->lock);
+    lru_remove(o, f);
+    atomic_fetch_sub(&o->n_flows, 1);
+    pthread_spin_unlock(&o->lock);
+    atomic_fetch_sub(&ft->active, 1);
 }
 
 void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out)
@@ -196,7 +327,7 @@ void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out)
     out->active = atomic_load(&ft->active);
     out->spare = flow_pool_len((FlowTable *)ft);
     out->allocs = atomic_load(&ft->allocs);
-    out->is_emergency = atomic_load(&ft->is_emergency);
+    out->is_emergency = flow_table_is_emergency(ft);
 }
 
 /* Caller (the manager) holds mgr_lock: mgr_cs has one writer. */
@@ -207,17 +338,18 @@ void flow_table_refresh_gauges(FlowTable *ft)
     counters_set(ft->mgr_cs, ft->ids.spare, flow_pool_len(ft));
 }
 
-void flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f)
+bool flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f)
 {
     for (Flow **pp = &b->head; *pp != NULL; pp = &(*pp)->hnext) {
         if (*pp == f) {
             *pp = f->hnext;
             f->hnext = NULL;
             b->n_flows--;
-            atomic_fetch_sub(&ft->active, 1);
-            return;
+            flow_unlinked(ft, f);
+            return true;
         }
     }
+    return false;
 }
 
 /* Hands an unlinked flow to cb and clears it (not yet back in the pool). */
@@ -239,81 +371,8 @@ void flow_end_and_recycle(FlowTable *ft, Flow *f, FlowEndReason reason, FlowEndC
     flow_pool_put(ft, f);
 }
 
-/* In a locked bucket: an idle flow (no reference) to evict, expired under the
- * emergency timeouts when expired_only, else the one idle the longest. */
-static Flow *chain_pick(FlowTable *ft, FlowBucket *b, int64_t now_sec, bool expired_only)
-{
-    Flow *best = NULL;
-    for (Flow *f = b->head; f != NULL; f = f->hnext) {
-        if (atomic_load(&f->use_cnt) != 0) {
-            continue;
-        }
-        if (expired_only) {
-            if (flow_is_expired(ft, f, now_sec, true)) {
-                return f;
-            }
-        } else if (best == NULL || f->last_sec < best->last_sec) {
-            best = f;
-        }
-    }
-    return best;
-}
-
-/* Own bucket (locked by the caller) first, then up to FLOW_EVICT_SCAN others
- * that can be locked without waiting. The victim leaves the table. */
-static Flow *evict_scan(FlowTable *ft, FlowBucket *own, int64_t now_sec, bool expired_only)
-{
-    Flow *v = chain_pick(ft, own, now_sec, expired_only);
-    if (v != NULL) {
-        flow_bucket_unlink(ft, own, v);
-        return v;
-    }
-    uint32_t start = atomic_fetch_add(&ft->evict_cursor, FLOW_EVICT_SCAN);
-    for (uint32_t i = 0; i < FLOW_EVICT_SCAN; i++) {
-        FlowBucket *b = &ft->buckets[(start + i) & ft->mask];
-        if (b == own || pthread_spin_trylock(&b->lock) != 0) {
-            continue;
-        }
-        v = chain_pick(ft, b, now_sec, expired_only);
-        if (v != NULL) {
-            flow_bucket_unlink(ft, b, v);
-        }
-        pthread_spin_unlock(&b->lock);
-        if (v != NULL) {
-            return v;
-        }
-    }
-    return NULL;
-}
-
-static void enter_emergency(FlowTable *ft, CounterSet *cs)
-{
-    if (atomic_exchange(&ft->is_emergency, true)) {
-        return;
-    }
-    if (cs != NULL) {
-        counters_incr(cs, ft->ids.emerg_entered);
-    }
-    VG_NOTICE("flow: memcap of %llu bytes reached, entering emergency mode (short "
-              "timeouts, eviction of idle flows)", (unsigned long long)ft->cfg.memcap_bytes);
-}
-
-/* Memcap reached: unlinks a victim (bucket own is locked by the caller) and
- * says why it goes. The caller ends it once the bucket lock is dropped. */
-static Flow *flow_evict_unlink(FlowTable *ft, FlowBucket *own, int64_t now_sec,
-                               FlowEndReason *reason)
-{
-    *reason = FLOW_END_TIMEOUT;
-    Flow *v = evict_scan(ft, own, now_sec, true);
-    if (v == NULL) {
-        *reason = FLOW_END_FORCED;
-        v = evict_scan(ft, own, now_sec, false);
-    }
-    return v;
-}
-
 static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
-                      const Packet *p)
+                      uint32_t owner, const Packet *p)
 {
     f->key = t->k;
     if (t->src_is_server) {
@@ -331,7 +390,8 @@ static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
     f->flow_id = flow_id_of(f);
     f->state = FLOW_STATE_NEW;
     f->proto_class = (uint8_t)flow_proto_class(t->k.proto);
-    if (atomic_load(&ft->is_emergency)) {
+    f->owner = (uint8_t)owner;
+    if (flow_table_owner_is_emergency(ft, owner)) {
         f->flags |= FLOW_F_EMERGENCY;
     }
 }
@@ -435,13 +495,13 @@ static Flow *take_ref_and_lock(FlowBucket *b, Flow *f, Packet *p)
 /* Links a new flow for t into the locked bucket b, takes its reference and
  * returns it locked with b unlocked. */
 static Flow *link_new_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f,
-                           const FlowTuple *t, Packet *p)
+                           const FlowTuple *t, uint32_t owner, Packet *p)
 {
-    flow_init(ft, f, t, p->flow_hash, p);
+    flow_init(ft, f, t, p->flow_hash, owner, p);
     f->hnext = b->head;
     b->head = f;
     b->n_flows++;
-    atomic_fetch_add(&ft->active, 1);
+    owner_add(ft, f);
     count_new_flow(ft, cs, p);
     take_ref_and_lock(b, f, p);
     flow_update(f, p, !t->src_is_server);
@@ -460,10 +520,8 @@ int64_t flow_packet_clock(const Packet *p)
 typedef struct LookupStep {
     Flow *found;
     Flow *ended;
-    FlowEndReason reason;
-    bool evicted;                    // ended to make room (memcap), not found expired
     bool expired;                    // found past its timeout: ended (or pending), retry
-    bool no_victim;                  // memcap: no idle flow in the buckets looked at, retry
+    bool owner_full;                 // the owner holds its share: evict, retry
 } LookupStep;
 
 /* Drops a reference; true when the caller must now end f: its end was
@@ -478,8 +536,24 @@ void flow_ref_drop(Flow *f)
 {
     if (ref_drop_must_end(f)) {
         FlowTable *ft = f->table;
-        flow_end_and_recycle(ft, f, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
+        flow_end_and_recycle(ft, f, (FlowEndReason)f->end_reason, ft->end_cb, ft->end_user);
     }
+}
+
+/* Takes f (referenced by the caller, not locked) out of its bucket b (not
+ * locked) to end it with reason: at once when the caller's reference is the
+ * last (returned: the caller ends it), else when the last packet holding it
+ * drops its reference (FLOW_USE_END_PENDING). References are only taken on
+ * linked flows under the bucket lock, so none can follow the mark. */
+static Flow *unlink_and_drop(FlowTable *ft, FlowBucket *b, Flow *f, FlowEndReason reason)
+{
+    pthread_spin_lock(&b->lock);
+    if (flow_bucket_unlink(ft, b, f)) {
+        f->end_reason = (uint8_t)reason;
+        atomic_fetch_or(&f->use_cnt, FLOW_USE_END_PENDING);
+    }
+    pthread_spin_unlock(&b->lock);
+    return ref_drop_must_end(f) ? f : NULL;
 }
 
 /* f is locked and referenced by p (bucket b unlocked). A packet that finds
@@ -491,29 +565,19 @@ void flow_ref_drop(Flow *f)
 static bool expired_on_arrival(FlowTable *ft, FlowBucket *b, Flow *f, Packet *p, int64_t now_sec,
                                LookupStep *st)
 {
-    if (!flow_is_expired(ft, f, now_sec, atomic_load(&ft->is_emergency))) {
+    if (!flow_is_expired(ft, f, now_sec, flow_table_owner_is_emergency(ft, f->owner))) {
         return false;
     }
     pthread_mutex_unlock(&f->lock);
     p->flow = NULL;
-    /* Out of the hash first: references are only taken on linked flows under
-     * the bucket lock, so none can be taken once the mark is set. */
-    pthread_spin_lock(&b->lock);
-    flow_bucket_unlink(ft, b, f);   // nobody else unlinks a flow in use
-    atomic_fetch_or(&f->use_cnt, FLOW_USE_END_PENDING);
-    pthread_spin_unlock(&b->lock);
-    st->ended = ref_drop_must_end(f) ? f : NULL;
-    st->reason = FLOW_END_TIMEOUT;
+    st->ended = unlink_and_drop(ft, b, f, FLOW_END_TIMEOUT);
     st->expired = true;
     return true;
 }
 
-/* One attempt under the bucket lock. A packet that finds its flow idle and
- * past its timeout at its clock ends that flow (timeout) and starts a new
- * one, whether or not a manager pass got there first: flow records depend on
- * the packets alone, not on the manager's pace. */
+/* One attempt under the bucket lock. */
 static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const FlowTuple *t,
-                        const FlowTuple *emb, Packet *p, int64_t now_sec, bool may_evict,
+                        const FlowTuple *emb, uint32_t owner, Packet *p, int64_t now_sec,
                         LookupStep *st)
 {
     memset(st, 0, sizeof(*st));
@@ -522,12 +586,14 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
     Flow *f = emb != NULL ? bucket_find(b, emb, &dir) : NULL;
     if (f != NULL) {
         /* The error travels back against the packet it quotes. */
+        lru_touch(ft, f);
         st->found = take_ref_and_lock(b, f, p);
         count_packet(f, p, dir < 0);
         return;
     }
     f = bucket_find(b, t, &dir);
     if (f != NULL) {
+        lru_touch(ft, f);
         take_ref_and_lock(b, f, p);
         if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
             return;
@@ -536,24 +602,80 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
         st->found = f;
         return;
     }
-    bool memcap_hit = false;
-    f = flow_pool_get(ft, &memcap_hit);
-    if (f != NULL) {
-        st->found = link_new_flow(ft, cs, b, f, t, p);
+    /* Only the owner adds to its count: no other thread can fill its share
+     * between this check and the link below. */
+    if (atomic_load(&owner_of(ft, owner)->n_flows) >= flow_owner_share(ft)) {
+        st->owner_full = true;
+        pthread_spin_unlock(&b->lock);
         return;
     }
-    if (memcap_hit) {
-        enter_emergency(ft, cs);
+    f = flow_pool_get(ft);
+    if (f != NULL) {
+        st->found = link_new_flow(ft, cs, b, f, t, owner, p);
+        return;
     }
-    st->ended = memcap_hit && may_evict ? flow_evict_unlink(ft, b, now_sec, &st->reason) : NULL;
-    st->evicted = st->ended != NULL;
-    st->no_victim = memcap_hit && may_evict && st->ended == NULL;
-    pthread_spin_unlock(&b->lock);
+    pthread_spin_unlock(&b->lock); // out of memory
 }
 
-#define FLOW_LOOKUP_TRIES 4          // a flow freed by this packet may be taken by another thread
+#define FLOW_LRU_TRIES 8             // the head may change while its bucket lock is taken
 
-Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
+/* Returns the owner's least recently used flow with its bucket locked (in
+ * *bp), or NULL when the owner has no flow. Lock order: bucket, then owner. */
+static Flow *lru_head_locked(FlowTable *ft, FlowOwner *o, FlowBucket **bp)
+{
+    for (int i = 0; i < FLOW_LRU_TRIES; i++) {
+        pthread_spin_lock(&o->lock);
+        Flow *f = o->lru_head;
+        uint32_t hash = f != NULL ? f->hash : 0;
+        pthread_spin_unlock(&o->lock);
+        if (f == NULL) {
+            return NULL;
+        }
+        FlowBucket *b = &ft->buckets[hash & ft->mask];
+        pthread_spin_lock(&b->lock);
+        pthread_spin_lock(&o->lock);
+        /* Still the head with that hash: still linked, and in b. */
+        bool is_same = o->lru_head == f && f->hash == hash;
+        pthread_spin_unlock(&o->lock);
+        if (is_same) {
+            *bp = b;
+            return f;
+        }
+        pthread_spin_unlock(&b->lock);
+    }
+    return NULL;
+}
+
+/* The owner holds its share: its least recently used flow ends (timeout if
+ * it is expired under the emergency timeouts, else forced). Which flow that
+ * is depends on the owner's packets alone; a flow still held by packets in
+ * flight ends when they are done. False when the owner has no flow. */
+static bool owner_evict(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t now_sec)
+{
+    FlowBucket *b = NULL;
+    Flow *f = lru_head_locked(ft, owner_of(ft, owner), &b);
+    if (f == NULL) {
+        return false;
+    }
+    atomic_fetch_add(&f->use_cnt, 1);
+    pthread_spin_unlock(&b->lock);
+    pthread_mutex_lock(&f->lock);
+    bool is_expired = flow_is_expired(ft, f, now_sec, true);
+    pthread_mutex_unlock(&f->lock);
+    Flow *ended = unlink_and_drop(ft, b, f, is_expired ? FLOW_END_TIMEOUT : FLOW_END_FORCED);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.flows_evicted);
+    }
+    if (ended != NULL) {
+        flow_end_and_recycle(ft, ended, (FlowEndReason)ended->end_reason, ft->end_cb,
+                             ft->end_user);
+    }
+    return true;
+}
+
+#define FLOW_LOOKUP_TRIES 4
+
+Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
 {
     p->flow = NULL;
     p->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
@@ -568,38 +690,46 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
         t.k.recursion = 0;
         emb.k.recursion = 0;
     }
+    owner %= FLOW_OWNERS_MAX;
+    flow_owner_maybe_recover(ft, owner, cs);
     p->flow_hash = flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
     FlowBucket *b = &ft->buckets[p->flow_hash & ft->mask];
     int64_t now_sec = flow_packet_clock(p);
     for (int i = 0; i < FLOW_LOOKUP_TRIES; i++) {
         LookupStep st;
-        lookup_step(ft, cs, b, &t, has_emb ? &emb : NULL, p, now_sec, i + 1 < FLOW_LOOKUP_TRIES,
-                    &st);
+        lookup_step(ft, cs, b, &t, has_emb ? &emb : NULL, owner, p, now_sec, &st);
         if (st.found != NULL) {
             return st.found;
         }
-        if (st.no_victim) {
-            continue; // the next try scans other buckets
+        if (st.owner_full) {
+            owner_enter_emergency(ft, owner, cs);
+            if (!owner_evict(ft, cs, owner, now_sec)) {
+                break; // a share without room for one flow
+            }
+            continue;
         }
-        if (st.ended == NULL && !st.expired) {
+        if (!st.expired) {
             break;
         }
         if (cs != NULL) {
-            counters_incr(cs, st.evicted ? ft->ids.flows_evicted : ft->ids.flows_timeout);
+            counters_incr(cs, ft->ids.flows_timeout);
         }
         /* Ended with no bucket lock held: the records, flow-end detection
          * and recycling may take as long as they need. */
         if (st.ended != NULL) {
-            flow_end_and_recycle(ft, st.ended, st.reason, ft->end_cb, ft->end_user);
+            flow_end_and_recycle(ft, st.ended, FLOW_END_TIMEOUT, ft->end_cb, ft->end_user);
         }
-        if (st.expired) {
-            i--; // a timed-out flow is not a failed try: the next one makes the new flow
-        }
+        i--; // a timed-out flow is not a failed try: the next one makes the new flow
     }
     if (cs != NULL) {
         counters_incr(cs, ft->ids.memcap);
     }
     return NULL;
+}
+
+Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)
+{
+    return flow_lookup_as(ft, cs, 0, p);
 }
 
 void flow_release(Flow *f)

@@ -46,7 +46,7 @@ static uint32_t timeout_of(const FlowTimeouts *t, uint8_t state, bool emergency)
 
 uint32_t flow_timeout_sec(const FlowTable *ft, const Flow *f)
 {
-    bool emergency = atomic_load_explicit(&ft->is_emergency, memory_order_relaxed);
+    bool emergency = flow_table_owner_is_emergency(ft, f->owner);
     return timeout_of(&ft->cfg.timeouts[f->proto_class], f->state, emergency);
 }
 

@@ -83,7 +83,9 @@ typedef struct Flow {
     uint32_t flags;                  // FLOW_F_*
     uint8_t state;                   // FlowState
     uint8_t end_reason;              // FlowEndReason, set when it ends
-    uint8_t thread_id;               // the worker that owns it (flow-pinned runmodes)
+    uint8_t thread_id;               // the flow thread its last packet ran in
+    uint8_t owner;                   // the thread that created it: its memcap share and
+                                     // least recently used list (flow-table.c)
     uint8_t proto_class;             // timeout class (flow.h FLOW_PROTO_*)
     uint16_t app_proto;              // set by the app-layer (0 = unknown)
     uint8_t icmp_type;               // ICMP: first message from the client side
@@ -93,7 +95,9 @@ typedef struct Flow {
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain
-    struct Flow *pnext;              // pool / free list
+    struct Flow *pnext;              // pool / free list / list of flows to end
+    struct Flow *lru_prev;           // while in the hash: the owner's flows, least
+    struct Flow *lru_next;           // recently used first (guarded by the owner's lock)
 } Flow;
 
 #endif

@@ -102,10 +102,24 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
  * packet's clock (flow_packet_clock) ends first (timeout) and p starts a new
  * one; if packets of it are still in flight, it ends when the last of them
  * drops its reference. Flows are ended (end callback) with no bucket lock
- * held. NULL (p->flow = NULL) for non-IP packets and when the memcap prevents
- * creation (counted in flow.memcap). cs is the calling thread's counter set
- * (may be NULL). */
+ * held. A new flow belongs to owner (the calling thread's id): when the
+ * owner's flows fill its share of the memcap (flow_table_set_owners), its
+ * least recently used flow ends first (forced, or timeout when expired
+ * under the emergency timeouts; once its last packet in flight is done if
+ * it is in use). NULL (p->flow = NULL) for non-IP packets and when the
+ * share holds no flow at all (counted in flow.memcap). cs is the calling
+ * thread's counter set (may be NULL). */
+Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p);
+/* flow_lookup_as for owner 0 (one packet thread, tests). */
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
+/* The number of threads that create flows (each flow thread, and each thread
+ * that steers packets to them: it looks up the flows that carry tunnels);
+ * the memcap is split evenly between them. Default 1. Called before packets
+ * flow (threads may call it as they start, all with the same n). */
+void flow_table_set_owners(FlowTable *ft, uint32_t n);
+/* Whether owner's flows fill its share (it evicts, uses the emergency
+ * timeouts and passes every new second). */
+bool flow_table_owner_is_emergency(const FlowTable *ft, uint32_t owner);
 /* Unlock f and drop the reference taken by flow_lookup_or_create. */
 void flow_release(Flow *f);
 /* Drop a reference without the flow lock (a packet done with its flow). A
@@ -122,8 +136,9 @@ void flow_set_state(Flow *f, FlowState state);
 /* The flow manager. Walks the next slice of the hash (a full pass every
  * cfg->mgr_slices calls, every call in emergency mode), ends flows idle past
  * their timeout at now_sec and not in use, hands each to cb (may be NULL)
- * with FLOW_END_TIMEOUT and recycles it. Leaves emergency mode when memuse
- * has fallen enough. Returns the number of flows ended. One caller at a time
+ * with FLOW_END_TIMEOUT and recycles it. Owners whose flows have fallen
+ * below the recovery mark leave emergency mode (live input only: offline,
+ * each owner does that itself). Returns the number of flows ended. One caller at a time
  * (serialised internally). */
 uint32_t flow_manager_timeout_pass(FlowTable *ft, int64_t now_sec, FlowEndCb cb, void *user);
 /* A flow thread's pass (flow-pinned runmodes, offline): walks the whole hash
@@ -148,8 +163,9 @@ uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, voi
 uint64_t flow_table_end_all(FlowTable *ft, FlowEndReason reason, FlowEndCb cb, void *user);
 
 void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out);
+/* Whether any owner is in emergency mode. */
 bool flow_table_is_emergency(const FlowTable *ft);
-/* Seconds of inactivity after which f ends, in the table's current mode.
+/* Seconds of inactivity after which f ends, in its owner's current mode.
  * Caller holds f's lock. */
 uint32_t flow_timeout_sec(const FlowTable *ft, const Flow *f);
 

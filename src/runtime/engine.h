@@ -86,6 +86,10 @@ typedef struct Engine {
      * when that thread is the only one of its group). Set at start-up; may be
      * NULL. */
     void (*steer_prepare)(struct ThreadVars *tv, Packet *p);
+    /* Threads that look flows up: those running the flow stage and those
+     * steering to them (steer_prepare). Set by the runmode before threads
+     * start; the flow table splits its memcap between them. */
+    uint32_t n_flow_owners;
     /* Offline time: called by the acquire thread (before it dispatches the
      * packet) whenever packet time enters a new second. Runs what is due in
      * packet time: flow timeouts, periodic stats. Set at start-up. */

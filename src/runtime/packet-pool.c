@@ -1,6 +1,8 @@
 #include "runtime/packet-pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@ struct PacketPool {
     uint32_t buf_bytes;          // data buffer per packet, >= PACKET_MAX_SIZE
     Packet *packets;
     uint8_t *buffers;
+    _Atomic uint64_t n_overflow;  // packets packet_pool_get_child allocated apart
 };
 
 PacketPool *packet_pool_new(uint32_t n_packets)
@@ -157,8 +160,51 @@ Packet *packet_pool_try_get(PacketPool *pool)
     return p;
 }
 
+static bool is_pooled(const PacketPool *pool, const Packet *p)
+{
+    return p >= pool->packets && p < pool->packets + pool->n_total;
+}
+
+Packet *packet_pool_get_child(PacketPool *pool)
+{
+    Packet *p = packet_pool_try_get(pool);
+    if (p != NULL) {
+        return p;
+    }
+    p = calloc(1, sizeof(*p));
+    uint8_t *data = p != NULL ? malloc(pool->buf_bytes) : NULL;
+    if (data == NULL) {
+        free(p);
+        return NULL;
+    }
+    p->data = data;
+    p->pool = pool;
+    atomic_fetch_add_explicit(&pool->n_overflow, 1, memory_order_relaxed);
+    return p;
+}
+
+uint64_t packet_pool_overflow_count(PacketPool *pool)
+{
+    return atomic_load_explicit(&pool->n_overflow, memory_order_relaxed);
+}
+
+/* A packet allocated apart goes back to the heap. */
+static bool put_apart(Packet *p)
+{
+    if (is_pooled(p->pool, p)) {
+        return false;
+    }
+    free(p->alerts);
+    free(p->data);
+    free(p);
+    return true;
+}
+
 void packet_pool_put(Packet *p)
 {
+    if (put_apart(p)) {
+        return;
+    }
     PacketPool *pool = p->pool;
     pthread_mutex_lock(&pool->lock);
     pool->free_stack[pool->n_free++] = p;
@@ -176,9 +222,13 @@ void packet_pool_put_batch(Packet *const *pkts, uint32_t n)
 {
     uint32_t i = 0;
     while (i < n) {
+        if (put_apart(pkts[i])) {
+            i++;
+            continue;
+        }
         PacketPool *pool = pkts[i]->pool;
         pthread_mutex_lock(&pool->lock);
-        for (; i < n && pkts[i]->pool == pool; i++) {
+        for (; i < n && pkts[i]->pool == pool && is_pooled(pool, pkts[i]); i++) {
             pool->free_stack[pool->n_free++] = pkts[i];
         }
         if (pool->n_waiting > 0) {

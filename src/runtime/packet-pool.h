@@ -22,8 +22,17 @@ PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes);
 uint32_t packet_pool_buffer_size(const PacketPool *pool);
 /* All packets must have been returned. */
 void packet_pool_free(PacketPool *pool);
-/* A clean packet; blocks while none is free. Never NULL. */
+/* A clean packet; blocks while none is free (for a reader, see
+ * packet_pool_set_reader: while no more than an eighth is). Never NULL. */
 Packet *packet_pool_get(PacketPool *pool);
+/* A clean packet made from another (tunnel, rebuilt datagram): a pool packet,
+ * or when none is free one allocated apart (freed by packet_pool_put). It
+ * never blocks: a decoder in a thread of its own may be fed by a queue that
+ * holds the rest of the pool, and would wait for itself. NULL only when out
+ * of memory. */
+Packet *packet_pool_get_child(PacketPool *pool);
+/* Packets packet_pool_get_child allocated apart so far. */
+uint64_t packet_pool_overflow_count(PacketPool *pool);
 /* A clean packet or NULL if none is free right now. */
 Packet *packet_pool_try_get(PacketPool *pool);
 void packet_pool_put(Packet *p);

@@ -500,6 +500,25 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
     return result;
 }
 
+/* Threads that look flows up: the flow stage's, and those feeding it
+ * through the flow handler (they look up the flows of tunnels). */
+static uint32_t count_flow_owners(const Pipeline *pl, const RunState *rs)
+{
+    uint32_t n = 0;
+    for (uint32_t gi = 0; gi < pl->n_groups; gi++) {
+        for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
+            const ThreadVars *tv = &rs->threads[gi][t];
+            bool runs_flow = false;
+            for (uint32_t i = 0; i < tv->n_slots; i++) {
+                runs_flow |= tv->slots[i].module->kind == TM_KIND_FLOW;
+            }
+            bool steers = tv->outq != NULL && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow;
+            n += runs_flow || steers;
+        }
+    }
+    return n;
+}
+
 int runmode_run(Engine *e, const Pipeline *pl)
 {
     RunState rs;
@@ -513,6 +532,7 @@ int runmode_run(Engine *e, const Pipeline *pl)
         free_state(pl, &rs);
         return rc;
     }
+    e->n_flow_owners = count_flow_owners(pl, &rs);
     TaskSync sync = {.done = false};
     pthread_mutex_init(&sync.lock, NULL);
     pthread_cond_init(&sync.cond, NULL);

@@ -22,7 +22,8 @@ if grep -q "ThreadSanitizer" "$VIGIL" 2>/dev/null && [ -z "${VG_DETERMINISM_RUNS
     RUNS=2 # instrumented binary: fewer runs, the races TSan looks for show in any run
 fi
 caps=("$VG_SOURCE_DIR/tests/data/determinism.pcap" "$VG_SOURCE_DIR/tests/data/tunnels.pcap"
-      "$VG_SOURCE_DIR/tests/data/defrag-overlap.pcap" "$VG_SOURCE_DIR/tests/data/runmodes.pcap")
+      "$VG_SOURCE_DIR/tests/data/defrag-overlap.pcap" "$VG_SOURCE_DIR/tests/data/runmodes.pcap"
+      "$VG_SOURCE_DIR/tests/data/tunnel-mixed.pcap")
 
 cat >"$WORK/det.rules" <<'EOF'
 alert tcp any any -> any 80 (msg:"back after a gap"; content:"again"; sid:9000001; rev:1;)
@@ -149,5 +150,24 @@ check(alerts[9000003] == 6, f"rebuilt datagram alerts: {alerts[9000003]}")
 check(alerts[9000004] == 6 and alerts[9000006] == 18, "tunnel alerts missing")
 reasons = collections.Counter(r["flow"]["reason"] for v in flows.values() for r in v)
 check(reasons["timeout"] > 0 and reasons["shutdown"] > 0, f"reasons {dict(reasons)}")
+PY
+# tunnel-mixed.pcap (tools/make-tunnel-mixed-pcap.py): each outer flow
+# starts with a packet that carries no tunnel (Geneve carrying ARP, a
+# header that is not VXLAN), and every packet of it counts.
+python3 - "$WORK/tunnel-mixed.pcap-single-1/eve.json" <<'PY' || fail "tunnel-mixed.pcap: unexpected records"
+import json, sys
+recs = {6081: [], 4789: []}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["event_type"] == "flow" and r.get("dest_port") in recs and r["proto"] == "UDP":
+        recs[r["dest_port"]].append(r["flow"])
+for port, usec, toserver in ((6081, "010000", 3), (4789, "020000", 2)):
+    fl = recs[port]
+    if len(fl) != 80:
+        sys.exit(f"port {port}: {len(fl)} flow records, expected 80 (40 flows, twice)")
+    for f in fl:
+        if not f["start"].split(".")[1].startswith(usec) or f["pkts_toserver"] != toserver or \
+                f["pkts_toclient"] != 1:
+            sys.exit(f"port {port}: flow {f}")
 PY
 echo "determinism: ok ($RUNS runs x 4 runmodes x ${#caps[@]} captures)"

@@ -15,6 +15,7 @@ typedef struct Ended {
     uint64_t n;
     uint64_t n_by_reason[3];
     uint16_t last_sp;
+    uint8_t last_src;                // last byte of the client address
 } Ended;
 
 static void on_end(Flow *f, FlowEndReason reason, void *user)
@@ -23,6 +24,7 @@ static void on_end(Flow *f, FlowEndReason reason, void *user)
     e->n++;
     e->n_by_reason[reason]++;
     e->last_sp = f->key.sp;
+    e->last_src = f->key.src.a.u8[3];
 }
 
 static int teardown_counters(void **state)
@@ -84,31 +86,130 @@ static void prealloc_is_clipped_to_memcap(void **state)
     flow_table_free(ft);
 }
 
-static void no_flow_when_memcap_reached_and_all_in_use(void **state)
+/* The least recently used flow goes even while a packet still holds it:
+ * whether a flow is in use depends on how far other threads have got, which
+ * flow goes must not. It ends when the packet drops its reference. */
+static void evicted_flow_in_use_ends_when_released(void **state)
 {
     (void)state;
     FlowConfig cfg;
     small_config(&cfg, 16, 2);
     FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
     CounterSet *cs = counters_set_new();
     Packet a, b, c;
     flood_pkt(&a, 1, 1);
     flood_pkt(&b, 2, 1);
     flood_pkt(&c, 3, 1);
     Flow *fa = flow_lookup_or_create(ft, cs, &a);
+    pthread_mutex_unlock(&fa->lock); // keeps its reference, as a packet in flight does
     Flow *fb = flow_lookup_or_create(ft, cs, &b);
-    assert_null(flow_lookup_or_create(ft, cs, &c));
-    assert_null(c.flow);
+    pthread_mutex_unlock(&fb->lock);
+    Flow *fc = flow_lookup_or_create(ft, cs, &c);
+    assert_non_null(fc);
+    flow_release(fc);
     assert_true(flow_table_is_emergency(ft));
-    flow_release(fa);
-    flow_release(fb);
-    assert_int_equal(merged("flow.memcap"), 1);
+    assert_int_equal(e.n, 0);
+    flow_ref_drop(fb);
+    assert_int_equal(e.n, 0);
+    flow_ref_drop(fa);
+    assert_int_equal(e.n_by_reason[FLOW_END_FORCED], 1);
+    assert_int_equal(e.last_src, 1);
+    assert_int_equal(merged("flow.memcap"), 0);
+    assert_int_equal(merged("flow.mgr.flows_evicted"), 1);
     assert_int_equal(merged("flow.emerg_mode_entered"), 1);
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);
     flow_table_free(ft);
     counters_set_free(cs);
 }
 
-static void eviction_takes_oldest_idle_flow_of_the_chain(void **state)
+/* A share that holds no flow at all: the packet gets none (counted). */
+static void no_flow_when_the_share_holds_none(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 2);
+    FlowTable *ft = flow_table_new(&cfg);
+    flow_table_set_owners(ft, 3);
+    CounterSet *cs = counters_set_new();
+    Packet a;
+    flood_pkt(&a, 1, 1);
+    assert_null(flow_lookup_as(ft, cs, 1, &a));
+    assert_null(a.flow);
+    assert_int_equal(merged("flow.memcap"), 1);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+/* Each owner evicts only its own flows, once its own share is full. */
+static void owners_evict_within_their_own_share(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 4);
+    FlowTable *ft = flow_table_new(&cfg);
+    flow_table_set_owners(ft, 2);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    Packet p;
+    for (uint32_t i = 0; i < 2; i++) {
+        flood_pkt(&p, i, 100);
+        p.sp = (uint16_t)(3000 + i);
+        flow_release(flow_lookup_as(ft, NULL, 2, &p));
+    }
+    for (uint32_t i = 0; i < 5; i++) {
+        flood_pkt(&p, 10 + i, 101 + i);
+        p.sp = (uint16_t)(2000 + i);
+        flow_release(flow_lookup_as(ft, NULL, 1, &p));
+    }
+    assert_int_equal(e.n_by_reason[FLOW_END_FORCED], 3);
+    assert_int_equal(e.last_sp, 2002);
+    assert_true(flow_table_owner_is_emergency(ft, 1));
+    assert_false(flow_table_owner_is_emergency(ft, 2));
+    assert_int_equal(flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL), 4);
+    flow_table_free(ft);
+}
+
+/* The flows a memcap ends, in order, for one packet sequence under a hash
+ * key: they must not depend on the key (random in a real run). */
+static void evicted_order(uint8_t key_byte, uint8_t *src_out, uint32_t n_out)
+{
+    FlowConfig cfg;
+    small_config(&cfg, 64, 20);
+    for (int i = 0; i < 16; i++) {
+        cfg.hash_key[i] = (uint8_t)(key_byte + i);
+    }
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    Packet p;
+    uint32_t x = 7;
+    for (uint32_t i = 0; i < 400 && e.n < n_out; i++) {
+        x = x * 1103515245u + 12345u;
+        flood_pkt(&p, (x >> 8) % 60, 100 + i / 50);
+        uint64_t before = e.n;
+        test_feed(ft, NULL, &p);
+        if (e.n > before) {
+            src_out[e.n - 1] = e.last_src;
+        }
+    }
+    assert_int_equal(e.n, n_out);
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_free(ft);
+}
+
+static void eviction_does_not_depend_on_the_hash_key(void **state)
+{
+    (void)state;
+    uint8_t a[40];
+    uint8_t b[40];
+    evicted_order(0, a, 40);
+    evicted_order(99, b, 40);
+    assert_memory_equal(a, b, sizeof(a));
+}
+
+static void eviction_takes_the_least_recently_used_flow(void **state)
 {
     (void)state;
     FlowConfig cfg;
@@ -225,8 +326,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(hash_larger_than_memcap_is_refused),
         T(prealloc_is_clipped_to_memcap),
-        T(no_flow_when_memcap_reached_and_all_in_use),
-        T(eviction_takes_oldest_idle_flow_of_the_chain),
+        T(evicted_flow_in_use_ends_when_released),
+        T(no_flow_when_the_share_holds_none),
+        T(owners_evict_within_their_own_share),
+        T(eviction_does_not_depend_on_the_hash_key),
+        T(eviction_takes_the_least_recently_used_flow),
         T(eviction_prefers_flows_expired_under_emergency_timeouts),
         T(memcap_enters_and_leaves_emergency_mode),
         T(flood_stays_within_memcap),

@@ -1,5 +1,7 @@
-/* Two packet threads and a manager on one table, with a memcap small enough
- * to force eviction: every created flow must be ended exactly once. */
+/* Two packet threads (owners 1 and 2, on the same keys) and a manager on one
+ * table, with a memcap small enough to force eviction: every created flow
+ * must be ended exactly once, and the flows in the table never pass the
+ * memcap. */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,13 +21,22 @@ typedef struct Shared {
     _Atomic uint64_t ended;
     _Atomic bool stop;
     _Atomic int64_t clock;
+    _Atomic uint64_t max_active;     // most flows seen in the table after a lookup
 } Shared;
 
 typedef struct Worker {
     Shared *sh;
     CounterSet *cs;
-    uint32_t seed;
+    uint32_t seed;                   // also its owner id
 } Worker;
+
+static void note_active(Shared *sh)
+{
+    uint64_t n = atomic_load(&sh->ft->active);
+    uint64_t max = atomic_load(&sh->max_active);
+    while (n > max && !atomic_compare_exchange_weak(&sh->max_active, &max, n)) {
+    }
+}
 
 static void on_end(Flow *f, FlowEndReason reason, void *user)
 {
@@ -49,11 +60,12 @@ static void *packet_thread(void *arg)
             test_pkt(&p, "10.0.0.2", 53, "10.0.0.1", (uint16_t)(1024 + k), 17, now);
         }
         atomic_store(&w->sh->clock, now);
-        Flow *f = flow_lookup_or_create(w->sh->ft, w->cs, &p);
+        Flow *f = flow_lookup_as(w->sh->ft, w->cs, w->seed, &p);
         if (f != NULL) {
             f->app_proto++;   // written under the flow lock
             flow_release(f);
         }
+        note_active(w->sh);
     }
     return NULL;
 }
@@ -82,6 +94,7 @@ static void every_flow_ends_once_under_concurrency(void **state)
     Shared sh = {.ft = flow_table_new(&cfg)};
     assert_non_null(sh.ft);
     flow_table_set_end_cb(sh.ft, on_end, &sh);
+    flow_table_set_owners(sh.ft, 2);
     Worker w[2] = {{&sh, counters_set_new(), 1}, {&sh, counters_set_new(), 2}};
     pthread_t th[3];
     pthread_create(&th[0], NULL, manager_thread, &sh);
@@ -98,7 +111,10 @@ static void every_flow_ends_once_under_concurrency(void **state)
     assert_int_equal(atomic_load(&sh.ended), created);
     FlowTableStats st;
     flow_table_get_stats(sh.ft, &st);
-    assert_true(st.memuse_peak_bytes <= cfg.memcap_bytes);
+    assert_true(atomic_load(&sh.max_active) <= 1000);
+    CounterId evicted;
+    assert_true(counters_find("flow.mgr.flows_evicted", &evicted));
+    assert_true(counters_get(w[0].cs, evicted) + counters_get(w[1].cs, evicted) > 0);
     assert_int_equal(st.active, 0);
     flow_table_free(sh.ft);
     counters_set_free(w[0].cs);

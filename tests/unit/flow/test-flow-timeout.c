@@ -47,7 +47,7 @@ static void emergency_mode_uses_emergency_timeouts(void **state)
     Packet p;
     test_tcp(&p, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1);
     Flow *f = flow_lookup_or_create(ft, NULL, &p);
-    atomic_store(&ft->is_emergency, true);
+    atomic_store(&ft->owners[f->owner].is_emergency, true); // its owner (thread 0)
     assert_int_equal(flow_timeout_sec(ft, f), 10);
     flow_set_state(f, FLOW_STATE_ESTABLISHED);
     assert_int_equal(flow_timeout_sec(ft, f), 100);

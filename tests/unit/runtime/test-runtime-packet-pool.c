@@ -286,6 +286,34 @@ static void wait_hook_runs_before_blocking_and_can_refill(void **state)
     packet_pool_put(p);
 }
 
+/* A child packet never waits: from an empty pool it is allocated apart,
+ * works like any other, and put (alone or in a batch) frees it. */
+static void child_packets_never_wait_on_an_empty_pool(void **state)
+{
+    PacketPool *pool = *state;
+    Packet *held[4];
+    for (int i = 0; i < 4; i++) {
+        held[i] = packet_pool_get(pool);
+    }
+    assert_int_equal(packet_pool_overflow_count(pool), 0);
+    Packet *a = packet_pool_get_child(pool);
+    Packet *b = packet_pool_get_child(pool);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(packet_pool_overflow_count(pool), 2);
+    a->data[packet_pool_buffer_size(pool) - 1] = 0x5a;     // a whole buffer
+    packet_pool_put(a);
+    Packet *mix[2] = {held[0], b};
+    packet_pool_put_batch(mix, 2);
+    assert_int_equal(packet_pool_free_count(pool), 1);     // only the pool's own came back
+    Packet *c = packet_pool_get_child(pool);               // the pool has one again
+    assert_ptr_equal(c, held[0]);
+    assert_int_equal(packet_pool_overflow_count(pool), 2);
+    packet_pool_put(c);
+    packet_pool_put_batch(held + 1, 3);
+    assert_int_equal(packet_pool_free_count(pool), 4);
+}
+
 static void reader_leaves_an_eighth_of_the_pool(void **state)
 {
     (void)state;
@@ -313,6 +341,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(wait_hook_runs_before_blocking_and_can_refill, setup4,
                                         teardown),
         cmocka_unit_test(reader_leaves_an_eighth_of_the_pool),
+        cmocka_unit_test_setup_teardown(child_packets_never_wait_on_an_empty_pool, setup4,
+                                        teardown),
         cmocka_unit_test_setup_teardown(get_and_put_track_free_count, setup4, teardown),
         cmocka_unit_test_setup_teardown(every_packet_has_its_own_buffer, setup4, teardown),
         cmocka_unit_test_setup_teardown(try_get_on_empty_pool_returns_null, setup4, teardown),

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Same input, same output under memcap pressure: tests/data/flow-memcap.pcap
+# (tools/make-memcap-pcap.py: ~780 flows coming back in a mixed order) runs
+# with a flow.memcap that holds ~480 flows, several times in each runmode,
+# with a CPU hog beside half the runs and the engine pinned to one CPU in a
+# third of them. Which flows the memcap ends (forced) must depend on the
+# packets alone: every run of a runmode gives the same EVE output. The
+# memcap is split evenly between the threads that look flows up
+# (src/flow/README.md), so a runmode's records depend on its thread layout:
+# autofp, workers and a custom pipeline with one steering thread and two
+# flow threads give the same records; single (one thread, the whole memcap)
+# gives its own.
+#
+# VG_DETERMINISM_RUNS (default 4) sets runs per runmode.
+. "$(dirname "$0")/lib.sh"
+RUNS=${VG_DETERMINISM_RUNS:-4}
+NORM=$VG_SOURCE_DIR/tools/eve-normalise.py
+CAP=$VG_SOURCE_DIR/tests/data/flow-memcap.pcap
+if grep -q "ThreadSanitizer" "$VIGIL" 2>/dev/null && [ -z "${VG_DETERMINISM_RUNS:-}" ]; then
+    RUNS=2
+fi
+
+cat >"$WORK/memcap.rules" <<'EOF'
+alert tcp any any -> any 80 (msg:"again, established"; flow:established,to_server; content:"again"; sid:9100001; rev:1;)
+alert tcp any any -> any 80 (msg:"more"; content:"more"; sid:9100002; rev:1;)
+alert udp any any -> any 53 (msg:"second query"; content:"Q1"; sid:9100003; rev:1;)
+alert udp any any -> any 8000 (msg:"vxlan inner"; content:"ping"; sid:9100004; rev:1;)
+alert icmp any any -> any any (msg:"port unreachable"; itype:3; icode:3; sid:9100005; rev:1;)
+EOF
+cat >"$WORK/custom.yaml" <<YAML
+include: $VG_SOURCE_DIR/etc/vigil.yaml
+threading:
+  custom:
+    - name: RX
+      modules: [pcap-file]
+    - name: DEC
+      modules: [decode]
+      input: simple
+    - name: W
+      modules: [flow, stream, app-layer, detect, verdict, output]
+      threads: 2
+      input: flow
+YAML
+
+HOG_PID=
+stop_hog() {
+    if [ -n "$HOG_PID" ]; then
+        kill "$HOG_PID" 2>/dev/null
+        wait "$HOG_PID" 2>/dev/null
+        HOG_PID=
+    fi
+}
+trap 'stop_hog; rm -rf "$WORK"' EXIT
+
+run() {
+    local rm=$1 out=$2 i=$3
+    local conf=$VG_SOURCE_DIR/etc/vigil.yaml
+    [ "$rm" = custom ] && conf=$WORK/custom.yaml
+    local pin=()
+    if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
+        pin=(taskset -c 0)
+    fi
+    if [ $((i % 2)) = 0 ]; then
+        yes >/dev/null &
+        HOG_PID=$!
+    fi
+    mkdir -p "$out"
+    "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/memcap.rules" --runmode "$rm" -r "$CAP" -l "$out" \
+        --set threading.worker-threads=2 --set flow.hash-size=256 --set flow.memcap=150000 \
+        --set flow.prealloc=50 2>"$out.log"
+    local rc=$?
+    stop_hog
+    [ $rc = 0 ] || fail "$rm run $i exited $rc: $(cat "$out.log")"
+    [ -s "$out/eve.json" ] || fail "$rm run $i wrote no EVE records"
+}
+
+for rm in single autofp workers custom; do
+    opts=(--sort --threads)
+    [ "$rm" = single ] && opts=()
+    for i in $(seq 1 "$RUNS"); do
+        out=$WORK/$rm-$i
+        run "$rm" "$out" "$i"
+        python3 "$NORM" "${opts[@]}" "$out/eve.json" >"$out.norm" ||
+            fail "$rm run $i: EVE output does not parse"
+        if [ "$i" -gt 1 ]; then
+            cmp -s "$WORK/$rm-1.norm" "$out.norm" || {
+                diff "$WORK/$rm-1.norm" "$out.norm" | head -20 >&2
+                fail "$rm run $i differs from run 1 under memcap pressure"
+            }
+        fi
+    done
+    python3 "$NORM" --sort --cross "$WORK/$rm-1/eve.json" >"$WORK/$rm.cross"
+done
+for rm in workers custom; do
+    cmp -s "$WORK/autofp.cross" "$WORK/$rm.cross" || {
+        diff "$WORK/autofp.cross" "$WORK/$rm.cross" | head -20 >&2
+        fail "$rm records differ from autofp (same thread layout)"
+    }
+done
+
+# The memcap really was the limit: flows were forced out and came back as
+# new flows, in every runmode, and the emergency mode was entered.
+python3 - "$WORK"/single-1/eve.json "$WORK"/autofp-1/eve.json <<'PY' || fail "memcap pressure not seen"
+import collections, json, sys
+for path in sys.argv[1:]:
+    reasons = collections.Counter()
+    keys = set()
+    n_flows = 0
+    last_stats = None
+    for line in open(path):
+        r = json.loads(line)
+        if r["event_type"] == "flow":
+            n_flows += 1
+            reasons[r["flow"]["reason"]] += 1
+            keys.add((r["src_ip"], r.get("src_port"), r["dest_ip"], r.get("dest_port"),
+                      r["proto"]))
+        elif r["event_type"] == "stats":
+            last_stats = r["stats"]
+    if reasons["forced"] < 100 or n_flows <= len(keys):
+        sys.exit(f"{path}: {n_flows} flow records for {len(keys)} keys, reasons {dict(reasons)}")
+    fl = last_stats["flow"]
+    if fl["emerg_mode_entered"] < 1 or fl["mgr"]["flows_evicted"] < 100:
+        sys.exit(f"{path}: flow counters {fl}")
+PY
+echo "determinism under memcap: ok ($RUNS runs x 4 runmodes)"
