@@ -259,6 +259,8 @@ static int parse_header_tokens(DetectParser *dp, char **tok)
     }
     if (strcmp(tok[4], "<>") == 0) {
         s->flags |= SIG_F_BIDIR;
+    } else if (strcmp(tok[4], "=>") == 0) {
+        s->flags |= SIG_F_TXBOTHDIR;  // Suricata 8 transactional rule: checked in detect-app.c
     } else if (strcmp(tok[4], "->") != 0) {
         return detect_err(dp, "bad direction '%.32s'", tok[4]);
     }

@@ -48,6 +48,7 @@ typedef struct DetectTxThread {
     uint32_t *hits;                    // keys from one scan
     uint32_t n_hits;
     Packet sv;                         // the packet turned into the data's direction
+    Packet hv;                         // '=>' rules: the packet turned to_server (header check)
 } DetectTxThread;
 
 typedef struct DetectTxState {
@@ -601,7 +602,16 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
-    if (s->alproto != proto || !detect_sig_header_ok(s, sv)) {
+    if (s->alproto != proto) {
+        return EVAL_FAIL;
+    }
+    /* A '=>' header names the client first, whichever side is being inspected. */
+    const Packet *hp = sv;
+    if ((s->flags & SIG_F_TXBOTHDIR) && dir != APP_DIR_TOSERVER) {
+        orient(sv, APP_DIR_TOSERVER, &dt->tx->hv);
+        hp = &dt->tx->hv;
+    }
+    if (!detect_sig_header_ok(s, hp)) {
         return EVAL_FAIL;
     }
     if (!detect_sig_match_list_ok(dt, sv, s)) {
@@ -721,7 +731,9 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
         }
         set_done(st, key);
         if (r == EVAL_MATCH) {
-            set_done(st, key ^ 1u);  // once per tx, whichever side matched
+            if (!s->app->is_per_dir) {
+                set_done(st, key ^ 1u);  // once per tx, whichever side matched
+            }
             stop = alert_tx(dt, tp, s);
         }
     }

@@ -181,6 +181,12 @@ static const DetectKeyword kw_tls_version_tx = {
     .name = "tls-version", .desc = "TLS version", .tx_match = match_version, .free = free,
 };
 
+/* ssl_version looks at each side's own version: inspected per direction. */
+static const DetectKeyword kw_ssl_version_tx = {
+    .name = "ssl-version", .desc = "TLS version of a side", .flags = DETECT_KW_TX_PER_DIR,
+    .tx_match = match_version, .free = free,
+};
+
 static bool version_of(const char *s, bool ssl_names, uint16_t *out)
 {
     static const struct { const char *name; uint16_t v; bool ssl; } names[] = {
@@ -234,7 +240,7 @@ static int setup_ssl_version(DetectParser *dp, const char *arg)
         free(m);
         return VG_EINVAL;
     }
-    return detect_app_append(dp, false, &kw_tls_version_tx, m);
+    return detect_app_append(dp, false, &kw_ssl_version_tx, m);
 }
 
 static int setup_tls_version(DetectParser *dp, const char *arg)
