@@ -531,6 +531,9 @@ struct DetectEngine {
     uint32_t loaded;
     uint32_t failed;                   // rules refused, unsupported ones included
     uint32_t unsupported;              // of failed: unsupported protocol or keyword
+    uint32_t skipped;                  // rules whose `requires` are not met (not failed)
+    uint32_t n_conflicts;              // rules refused because the config disables what they
+                                       // need (hassh): start-up fails
     DetectRefusal refusals[DETECT_REFUSAL_REASONS_MAX];  // unsupported, by reason
     size_t n_refusals;
     uint32_t n_refusals_other;         // refusals beyond the table
@@ -723,7 +726,8 @@ void detect_tx_state_free(void *state);
 void detect_app_packet_begin(DetectThread *dt, Packet *p);
 void detect_app_packet_end(DetectThread *dt, Packet *p);
 
-/* detect-parse.c */
+/* detect-parse.c. 0 with *out NULL: the rule's `requires` are not met, it is to be
+ * skipped (err says which is missing). */
 int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
                       Signature **out, char *err, size_t errlen);
 void detect_sig_free(Signature *s);

@@ -132,6 +132,8 @@ int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size
 int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
 
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
+/* Rules skipped because their `requires` are not met (neither loaded nor failed). */
+uint32_t detect_engine_skipped(const DetectEngine *de);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be

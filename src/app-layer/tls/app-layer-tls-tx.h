@@ -32,4 +32,9 @@ bool tls_tx_loggable(const AppTx *tx);
  * the server's clear-text part of the handshake is over. */
 bool tls_tx_log_ready(const AppTx *tx);
 
+/* Whether JA3 / JA4 are on (app-layer.protocols.tls.ja3-fingerprints / ja4-fingerprints
+ * not "no"): the `ja3` and `ja4` features of the rule option `requires`. Set at start-up. */
+bool tls_ja3_enabled(void);
+bool tls_ja4_enabled(void);
+
 #endif

@@ -169,8 +169,30 @@ static const ConfNode *eve_tls_node(const struct Conf *conf)
     return NULL;
 }
 
+/* Written once by tls_config at start-up, read by rule loading. */
+static bool g_tls_ja3_on = true;
+static bool g_tls_ja4_on = true;
+
+bool tls_ja3_enabled(void)
+{
+    return g_tls_ja3_on;
+}
+
+bool tls_ja4_enabled(void)
+{
+    return g_tls_ja4_on;
+}
+
+static bool is_no(const char *v)
+{
+    return strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0 ||
+           strcmp(v, "0") == 0;
+}
+
 static int tls_config(const struct Conf *conf)
 {
+    g_tls_ja3_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja3-fingerprints", "auto"));
+    g_tls_ja4_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto"));
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
     /* auto (the default) and yes log JA4; no does not; the eve tls ja4 option decides
      * when given. */

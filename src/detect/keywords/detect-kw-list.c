@@ -59,6 +59,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_ssh_protoversion, &detect_kw_ssh_softwareversion, &detect_kw_ssh_proto_legacy,
     &detect_kw_ssh_software_legacy, &detect_kw_ssh_hassh, &detect_kw_ssh_hassh_string,
     &detect_kw_ssh_hassh_server, &detect_kw_ssh_hassh_server_string,
+    &detect_kw_requires,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

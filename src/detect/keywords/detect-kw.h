@@ -102,4 +102,13 @@ extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwarever
     detect_kw_ssh_proto_legacy, detect_kw_ssh_software_legacy, detect_kw_ssh_hassh,
     detect_kw_ssh_hassh_string, detect_kw_ssh_hassh_server, detect_kw_ssh_hassh_server_string;
 
+/* detect-kw-requires.c */
+extern const DetectKeyword detect_kw_requires;
+/* Evaluates the `requires` option of a rule's text before it is parsed: 1 met (or no
+ * such option), 0 not met (why: "missing a required ..."), VG_EINVAL malformed (why
+ * says so). */
+int detect_requires_check(const char *rule, char *why, size_t whylen);
+/* Same for the option's value alone. */
+int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
+
 #endif
