@@ -257,6 +257,12 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
         VG_NOTICE("%u rules skipped: their requires option is not met (per rule with -v)",
                   de->skipped);
     }
+    if (de->n_conflicts > 0) {
+        VG_ERROR("%u rule(s) need what the configuration turns off (see above): change the "
+                 "configuration or remove the rules", de->n_conflicts);
+        detect_engine_free(de);
+        return NULL;
+    }
     if (de->n_files_failed > 0) {
         VG_ERROR("%u rule file(s) could not be loaded (see above)", de->n_files_failed);
         detect_engine_free(de);
