@@ -373,8 +373,22 @@ static void held_free(AppFlow *af)
     }
 }
 
+void app_flow_expect(AppFlow *af, AppProto p)
+{
+    af->expect = p;
+}
+
+/* A hand-over announced TLS (STARTTLS) and the connection went on in got instead. */
+static void check_expected(AppFlow *af, AppProto got)
+{
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->expect == APP_PROTO_TLS && got != APP_PROTO_TLS) {
+        app_flow_event(af, APP_EV_NO_TLS_AFTER_STARTTLS);
+    }
+}
+
 static void set_failed(AppFlow *af)
 {
+    check_expected(af, APP_PROTO_FAILED);
     if (af->flags & APP_FLOW_F_TUNNEL) {
         /* nothing known spoke in the tunnel: app_proto "failed", app_proto_orig stays */
         af->f->app_proto = APP_PROTO_FAILED;
@@ -396,6 +410,7 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     const AppParserDesc *row = app_parser_row(proto);
     AppProtoCfg *pc = app_proto_cfg(proto);
     bool tunnel = (af->flags & APP_FLOW_F_TUNNEL) != 0;
+    check_expected(af, proto);
     af->f->app_proto = proto;
     af->det[0] = af->det[1] = APP_DET_DONE;
     /* a second tunnel (the old instance is still kept) is detected, not parsed */

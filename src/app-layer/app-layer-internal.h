@@ -196,6 +196,7 @@ struct AppFlow {
     uint64_t next_tx_id;
     uint64_t memuse;             // bytes charged to the protocol by this flow
     uint32_t next_file_id;
+    AppProto expect;             // protocol announced for after a hand-over (STARTTLS: TLS)
 };
 
 /* The flow's app state, or NULL. Caller holds f->lock. */
@@ -213,6 +214,11 @@ void app_flow_end(AppFlow *af);
 /* Start of the app-layer module's turn on a packet: free finished txs, publish the
  * pending updates as UPDATED flags. */
 void app_flow_packet_publish(AppFlow *af);
+
+/* A parser announces which protocol the connection continues in once it returns
+ * APP_PARSE_TUNNEL (STARTTLS: tls_starttls_handover). Anything else found there (or
+ * nothing) raises applayer.no_tls_after_starttls when TLS was announced. */
+void app_flow_expect(AppFlow *af, AppProto p);
 
 /* Helpers for parsers. tx_new: allocates size bytes (zeroed, AppTx first), charged to the
  * protocol's memcap, appended to the flow's tx list with the next id. NULL on memcap

@@ -78,13 +78,14 @@ static int tls_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     *consumed = len;
     TlsState *st = state;
     if (st->tx == NULL) {
-        if (af->next_tx_id != 0) {
+        if (st->had_tx) {
             return APP_PARSE_OK;   // the handshake tx is gone: nothing more to record
         }
         st->tx = (TlsTx *)app_tx_new(af, sizeof(TlsTx));
         if (st->tx == NULL) {
             return APP_PARSE_ERROR;
         }
+        st->had_tx = true;
     }
     return tls_state_parse(st, dir, data, len);
 }
@@ -167,6 +168,13 @@ static const ConfNode *eve_tls_node(const struct Conf *conf)
         }
     }
     return NULL;
+}
+
+int tls_starttls_handover(AppFlow *af, uint32_t used, uint32_t *consumed)
+{
+    app_flow_expect(af, APP_PROTO_TLS);
+    *consumed = used;
+    return APP_PARSE_TUNNEL;
 }
 
 /* Written once by tls_config at start-up, read by rule loading. */

@@ -155,6 +155,7 @@ typedef struct TlsDir {
 typedef struct TlsState {
     AppFlow *af;
     TlsTx *tx;
+    bool had_tx;                 // the handshake tx was made (and may be gone since)
     TlsDir dir[2];
 } TlsState;
 
@@ -208,6 +209,16 @@ typedef struct TlsLogCfg {
 } TlsLogCfg;
 extern TlsLogCfg g_tls_log_cfg;
 void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+/* STARTTLS (SMTP RFC 3207, IMAP/POP3 RFC 2595, FTP AUTH TLS RFC 4217): a protocol's
+ * parse callback calls this when the server accepted the upgrade, with used = the bytes
+ * of the current data that were still its own (up to the end of the accepting reply),
+ * and returns what it returns (APP_PARSE_TUNNEL) with *consumed set. The framework stops
+ * that parser (its txs stay until freed), records it as the flow's app_proto_orig, and
+ * detects the rest of the connection, which then runs through the TLS parser; when the
+ * connection goes on in anything but TLS, applayer.no_tls_after_starttls is raised.
+ * Caller holds the flow lock (any packet thread). */
+int tls_starttls_handover(AppFlow *af, uint32_t used, uint32_t *consumed);
+
 #define TLS_N_BUFFERS 26
 extern const AppBufferDef tls_buffers[TLS_N_BUFFERS];
 

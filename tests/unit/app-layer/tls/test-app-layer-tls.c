@@ -262,6 +262,71 @@ static void eve_object(void **state)
     json_buf_deinit(&jb);
 }
 
+/* STARTTLS hand-over: what a protocol's parser returns, and the framework's check of the
+ * announced protocol, driven here through an HTTP CONNECT (the parser that hands a
+ * connection over today) with TLS announced as tls_starttls_handover does. */
+static void starttls_handover_returns_tunnel_and_announces_tls(void **state)
+{
+    Fx *fx = *state;
+    uint32_t consumed = 0;
+    assert_int_equal(tls_starttls_handover(fx->af, 17, &consumed), APP_PARSE_TUNNEL);
+    assert_int_equal(consumed, 17);
+    assert_int_equal(fx->af->expect, APP_PROTO_TLS);
+}
+
+static uint32_t n_flow_events(Fx *fx, const char *name)
+{
+    const uint8_t *ids = NULL;
+    uint32_t n = app_layer_flow_events(&fx->f, &ids);
+    int want = app_layer_event_find(name);
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        hits += ids[i] == want;
+    }
+    return hits;
+}
+
+static void handover(Fx *fx)
+{
+    static const char req[] = "CONNECT mail:25 HTTP/1.1\r\nHost: mail\r\n\r\n";
+    static const char resp[] = "HTTP/1.1 200 OK\r\n\r\n";
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)req, sizeof(req) - 1);
+    app_flow_expect(fx->af, APP_PROTO_TLS);
+    feed(fx, APP_DIR_TOCLIENT, (const uint8_t *)resp, sizeof(resp) - 1);
+}
+
+static void starttls_then_tls_runs_the_tls_parser(void **state)
+{
+    Fx *fx = *state;
+    handover(fx);
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_TLS);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(n_flow_events(fx, "applayer.no_tls_after_starttls"), 0);
+    AppTx *tx = app_layer_tx_at(&fx->f, app_layer_tx_count(&fx->f) - 1);
+    assert_non_null(tx);
+    assert_int_equal(app_layer_tx_proto(&fx->f, tx), APP_PROTO_TLS);
+    int id = app_layer_buffer_find_for("tls.sni", APP_PROTO_TLS, APP_DIR_TOSERVER);
+    const uint8_t *d;
+    uint32_t l;
+    assert_true(app_layer_buffer_def(id)->get(&fx->f, tx, &d, &l));
+    assert_int_equal(l, 15);
+    assert_memory_equal(d, "www.example.com", 15);
+}
+
+static void starttls_then_no_tls_is_an_event(void **state)
+{
+    Fx *fx = *state;
+    handover(fx);
+    static const char junk[] = "EHLO again\r\n";
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)junk, sizeof(junk) - 1);
+    app_flow_eof(fx->af, APP_DIR_TOSERVER);
+    app_flow_eof(fx->af, APP_DIR_TOCLIENT);
+    assert_int_not_equal(app_layer_flow_proto(&fx->f), APP_PROTO_TLS);
+    assert_int_equal(n_flow_events(fx, "applayer.no_tls_after_starttls"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +346,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(starttls_handover_returns_tunnel_and_announces_tls,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(starttls_then_tls_runs_the_tls_parser, setup, teardown),
+        cmocka_unit_test_setup_teardown(starttls_then_no_tls_is_an_event, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
