@@ -193,6 +193,12 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
 int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
     __attribute__((warn_unused_result));
 void app_layer_filestore_deinit(void);
+/* The TLS certificate store (outputs: - tls-store: enabled, certs-log-dir, default "certs"
+ * relative to log_dir): 0, VG_EINVAL (message names the key), VG_EIO (the directory
+ * cannot be made). Start-up, before packets (src/app-layer/tls/app-layer-tls-store.c). */
+int app_layer_tls_store_setup(const struct ConfNode *opts, const char *log_dir)
+    __attribute__((warn_unused_result));
+void app_layer_tls_store_deinit(void);
 /* file-store.stream-depth (0: none, or the store is off). */
 uint64_t app_layer_filestore_stream_depth(void);
 /* Output: the fileinfo record of a stored file, written beside it when write-fileinfo is

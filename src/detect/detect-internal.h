@@ -146,6 +146,7 @@ enum {
     SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
     SIG_F_TXBOTHDIR = 1u << 28,         // '=>' header: one tx, buffers of both directions,
                                         // decided once both sides can answer
+    SIG_F_TLS_STORE = 1u << 29,         // tls.store: write the tx's certificate chain
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "app-layer/app-layer.h"
+#include "app-layer/tls/app-layer-tls-tx.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
@@ -696,6 +697,12 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     dt->alert_flags = (uint8_t)(PACKET_ALERT_F_TX | (reversed ? PACKET_ALERT_F_REVERSED : 0));
     dt->alert_tx_id = tp->tx->id;
     bool stop = detect_on_match(dt, sv, tp->pa, s);
+    if (s->flags & SIG_F_TLS_STORE) {
+        /* the chain of the side inspected, else the other side's */
+        if (!tls_tx_store(tp->f, tp->tx, tp->dir, tp->p->ts_sec, tp->p->ts_usec)) {
+            (void)tls_tx_store(tp->f, tp->tx, tp->dir ^ 1u, tp->p->ts_sec, tp->p->ts_usec);
+        }
+    }
     if (s->flags & SIG_F_FILESTORE) {
         for (uint8_t d = 0; d < 2; d++) {
             if (s->app->file_dirs & (1u << d)) {

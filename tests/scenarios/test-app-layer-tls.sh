@@ -38,6 +38,34 @@ E=$WORK/single/eve.json
 [ "$(q "$E" '[r.get("app_proto") for r in recs if r["event_type"] == "flow"]')" = '["tls"]' ] ||
     fail "flow record lacks app_proto tls"
 [ "$(stat "$E" app_layer.error.tls.parser)" = 0 ] || fail "tls parser errors"
+
+# tls.store with the tls-store output: the server's chain as PEM (+ .meta) named by the
+# time of the alerting packet and a counter; nothing without the output.
+cat >"$WORK/store.yaml" <<EOF
+%YAML 1.1
+---
+include: $VG_SOURCE_DIR/etc/vigil.yaml
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types: [alert, tls]
+  - tls-store:
+      enabled: yes
+      certs-log-dir: certs
+EOF
+echo 'alert tls any any -> any any (msg:"store"; tls.cert_subject; content:"O=Vigil Test"; tls.store; sid:9100100; rev:1;)' >"$WORK/store.rules"
+"$VIGIL" -c "$WORK/store.yaml" -k none -r "$DATA/tls-handshake.pcap" -S "$WORK/store.rules" \
+    -l "$WORK/store" 2>"$WORK/err" || fail "vigil (tls-store) failed: $(cat "$WORK/err")"
+n_pem=$(find "$WORK/store/certs" -name '*-1.pem' | wc -l)
+[ "$n_pem" = 1 ] || fail "tls-store: $n_pem chains stored: $(ls -R "$WORK/store")"
+pem=$(find "$WORK/store/certs" -name '*-1.pem')
+openssl x509 -in "$pem" -noout -subject | grep -q "CN *= *www.vigil.example" ||
+    fail "stored PEM does not parse or is not the server's certificate"
+grep -q "^TLS SUBJECT: *C=FR, O=Vigil Test, CN=www.vigil.example$" "${pem%.pem}.meta" ||
+    fail "meta file: $(cat "${pem%.pem}.meta")"
+run "$WORK/nostore" -S "$WORK/store.rules"
+[ ! -e "$WORK/nostore/certs" ] || fail "certificates stored without the tls-store output"
 [ "$(stat "$E" app_layer.tx.tls)" = 1 ] || fail "app_layer.tx.tls counter"
 
 for rm in autofp workers; do

@@ -228,6 +228,7 @@ const AppParserDesc app_parser_tls = {
     .parse = tls_parse,
     .eof = tls_eof,
     .tx_free = tls_tx_free,
+    .deinit = app_layer_tls_store_deinit,
     .complete = {TLS_PROG_DONE, TLS_PROG_DONE},
     .events = tls_event_names,
     .n_events = TLS_EV_N,

@@ -129,6 +129,7 @@ typedef struct TlsTx {
     TlsSide side[2];             // APP_DIR_TOSERVER: client, APP_DIR_TOCLIENT: server
     uint8_t cur_state[2];        // TLS_STATE_* of the latest data per direction
     bool session_resumed;
+    bool stored[2];              // the side's chain went to the tls-store
     uint64_t mem_bytes;          // charged beyond the tx struct
 } TlsTx;
 

@@ -568,6 +568,42 @@ const DetectKeyword detect_kw_tls_cert_expired = {
     .name = "tls.cert_expired", .desc = "server certificate expired at packet time",
     .flags = DETECT_KW_NOOPT, .setup = setup_expired, .free = free,
 };
+/* ---- tls.store ---- */
+
+/* Always true: tls.store is an action (SIG_F_TLS_STORE, done by detect-tx.c when the rule
+ * matches); the entry only makes the rule a transaction rule. */
+static bool match_store(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t dir,
+                        const void *ctx)
+{
+    (void)dt;
+    (void)f;
+    (void)tx;
+    (void)dir;
+    (void)ctx;
+    return true;
+}
+
+static const DetectKeyword kw_tls_store_tx = {
+    .name = "tls-store", .desc = "store the certificate chain", .tx_match = match_store,
+};
+
+static int setup_store(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    if (claim_tls(dp, "tls.store") != 0) {
+        return VG_EINVAL;
+    }
+    if (dp->s->flags & SIG_F_TLS_STORE) {
+        return 0;
+    }
+    dp->s->flags |= SIG_F_TLS_STORE;
+    return detect_app_append(dp, false, &kw_tls_store_tx, NULL);
+}
+
+const DetectKeyword detect_kw_tls_store = {
+    .name = "tls.store", .desc = "write the matching side's certificate chain to the tls-store",
+    .flags = DETECT_KW_NOOPT, .setup = setup_store,
+};
 const DetectKeyword detect_kw_tls_cert_valid = {
     .name = "tls.cert_valid", .desc = "server certificate valid at packet time",
     .flags = DETECT_KW_NOOPT, .setup = setup_valid, .free = free,

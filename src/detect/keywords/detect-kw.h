@@ -91,7 +91,7 @@ extern const DetectKeyword detect_kw_tls_sni_legacy, detect_kw_tls_cert_subject_
     detect_kw_tls_issuerdn, detect_kw_tls_fingerprint, detect_kw_tls_version,
     detect_kw_ssl_version, detect_kw_ssl_state, detect_kw_tls_cert_chain_len,
     detect_kw_tls_cert_notbefore, detect_kw_tls_cert_notafter, detect_kw_tls_cert_expired,
-    detect_kw_tls_cert_valid;
+    detect_kw_tls_cert_valid, detect_kw_tls_store;
 extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
     detect_kw_dns_query_legacy;
 
