@@ -211,6 +211,20 @@ static int tls_config(const struct Conf *conf)
     g_tls_log_cfg.log_ja4 = opt_bool(t, "ja4", g_tls_log_cfg.log_ja4, &bad);
     g_tls_log_cfg.extended = opt_bool(t, "extended", true, &bad);
     g_tls_log_cfg.session_resumption = opt_bool(t, "session-resumption", false, &bad);
+    g_tls_log_cfg.fields = g_tls_log_cfg.extended ? TLS_LOG_EXTENDED : TLS_LOG_BASIC;
+    const ConfNode *custom = t != NULL ? conf_node_child(t, "custom") : NULL;
+    if (custom != NULL) {
+        g_tls_log_cfg.fields = 0;
+        for (const ConfNode *c = custom->first_child; c != NULL; c = c->next) {
+            uint32_t bit = c->value != NULL ? tls_log_field_by_name(c->value) : 0;
+            if (bit == 0) {
+                VG_ERROR("%s:%d: outputs: eve-log types tls.custom: unknown field '%s'",
+                         c->file ? c->file : "--set", c->line, c->value ? c->value : "");
+                bad = true;
+            }
+            g_tls_log_cfg.fields |= bit;
+        }
+    }
     return bad ? VG_EINVAL : 0;
 }
 

@@ -203,10 +203,45 @@ void tls_ja4_compute(TlsSide *s, bool is_quic);
 
 const char *tls_version_name(uint16_t v);
 /* EVE "tls" object settings. */
+/* Fields of the EVE tls object (the names of `custom:`, Suricata's). */
+enum {
+    TLS_LOG_SUBJECT = 1u << 0,
+    TLS_LOG_ISSUER = 1u << 1,
+    TLS_LOG_SESSION_RESUMED = 1u << 2,
+    TLS_LOG_SERIAL = 1u << 3,
+    TLS_LOG_FINGERPRINT = 1u << 4,
+    TLS_LOG_SNI = 1u << 5,
+    TLS_LOG_VERSION = 1u << 6,
+    TLS_LOG_NOTBEFORE = 1u << 7,
+    TLS_LOG_NOTAFTER = 1u << 8,
+    TLS_LOG_CERTIFICATE = 1u << 9,
+    TLS_LOG_CHAIN = 1u << 10,
+    TLS_LOG_JA3 = 1u << 11,
+    TLS_LOG_JA3S = 1u << 12,
+    TLS_LOG_JA4 = 1u << 13,
+    TLS_LOG_SAN = 1u << 14,
+    TLS_LOG_CLIENT = 1u << 15,
+    TLS_LOG_CLIENT_CERTIFICATE = 1u << 16,
+    TLS_LOG_CLIENT_CHAIN = 1u << 17,
+    TLS_LOG_CLIENT_ALPNS = 1u << 18,
+    TLS_LOG_SERVER_ALPNS = 1u << 19,
+    TLS_LOG_CLIENT_HANDSHAKE = 1u << 20,
+    TLS_LOG_SERVER_HANDSHAKE = 1u << 21,
+    TLS_LOG_BASIC = TLS_LOG_SUBJECT | TLS_LOG_ISSUER | TLS_LOG_SESSION_RESUMED,
+    TLS_LOG_EXTENDED = TLS_LOG_BASIC | TLS_LOG_SERIAL | TLS_LOG_FINGERPRINT | TLS_LOG_SNI |
+                       TLS_LOG_VERSION | TLS_LOG_NOTBEFORE | TLS_LOG_NOTAFTER | TLS_LOG_JA3 |
+                       TLS_LOG_JA3S | TLS_LOG_JA4 | TLS_LOG_SAN | TLS_LOG_CLIENT |
+                       TLS_LOG_CLIENT_ALPNS | TLS_LOG_SERVER_ALPNS | TLS_LOG_CLIENT_HANDSHAKE |
+                       TLS_LOG_SERVER_HANDSHAKE,
+};
+/* The TLS_LOG_* bit of a custom field name, 0 when unknown. */
+uint32_t tls_log_field_by_name(const char *name);
+
 typedef struct TlsLogCfg {
     bool extended;
     bool log_ja4;
     bool session_resumption;
+    uint32_t fields;             // TLS_LOG_*: from custom, else basic or extended
 } TlsLogCfg;
 extern TlsLogCfg g_tls_log_cfg;
 void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);

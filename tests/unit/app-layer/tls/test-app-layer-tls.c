@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,9 @@
 #include "app-layer/tls/tls-test-util.h"
 #include "flow/flow.h"
 #include "util/util-error.h"
+#include "util/util-base64.h"
 #include "util/util-json.h"
+#include "conf/conf.h"
 
 typedef struct Fx {
     Flow f;
@@ -28,6 +31,8 @@ static TlsBuild g_body;
 static TlsBuild g_cli;           // client flight: records
 static TlsBuild g_srv;           // server flight: records
 static TlsBuild g_tmp;
+static uint8_t g_der[4096];      // the server's certificate
+static uint32_t g_der_len;
 
 static int setup(void **state)
 {
@@ -51,10 +56,9 @@ static int setup(void **state)
     g_tmp.n = 0;
     tb_server_hello_body(&g_body, false);
     tb_handshake(&g_tmp, 2, g_body.b, g_body.n);
-    uint8_t der[4096];
-    uint32_t len = tb_make_cert("srv.example", der, sizeof(der));
-    assert_true(len > 0);
-    tb_certificate_body(&g_body, der, len, 1);
+    g_der_len = tb_make_cert("srv.example", g_der, sizeof(g_der));
+    assert_true(g_der_len > 0);
+    tb_certificate_body(&g_body, g_der, g_der_len, 1);
     tb_handshake(&g_tmp, 11, g_body.b, g_body.n);
     tb_handshake(&g_tmp, 14, NULL, 0);
     g_srv.n = 0;
@@ -262,6 +266,52 @@ static void eve_object(void **state)
     json_buf_deinit(&jb);
 }
 
+static void eve_custom_fields_log_only_those_listed(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    uint32_t saved = g_tls_log_cfg.fields;
+    g_tls_log_cfg.fields = TLS_LOG_SNI | TLS_LOG_CERTIFICATE | TLS_LOG_CHAIN;
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 1024), 0);
+    json_open_object(&jb, NULL);
+    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
+    json_close_object(&jb);
+    g_tls_log_cfg.fields = saved;
+    char b64[8192];
+    assert_int_equal(util_base64_encode(b64, sizeof(b64), g_der, g_der_len, NULL), 0);
+    char want[20000];
+    snprintf(want, sizeof(want), "{\"tls\":{\"sni\":\"www.example.com\",\"certificate\":\"%s\","
+             "\"chain\":[\"%s\"]}}", b64, b64);
+    assert_string_equal(jb.buf, want);
+    json_buf_deinit(&jb);
+}
+
+static void eve_custom_config_is_checked(void **state)
+{
+    (void)state;
+    Conf *c = conf_new();
+    assert_int_equal(conf_load_string(c, "outputs:\n  - eve-log:\n      types:\n"
+                                         "        - tls:\n            custom: [sni, chain, "
+                                         "client_certificate]\n", "t.yaml"), 0);
+    assert_int_equal(app_layer_init(c), 0);
+    assert_int_equal(g_tls_log_cfg.fields, TLS_LOG_SNI | TLS_LOG_CHAIN |
+                                               TLS_LOG_CLIENT_CERTIFICATE);
+    app_layer_deinit();
+    conf_free(c);
+    c = conf_new();
+    assert_int_equal(conf_load_string(c, "outputs:\n  - eve-log:\n      types:\n"
+                                         "        - tls:\n            custom: [sni, nosuch]\n",
+                                      "t.yaml"), 0);
+    assert_int_not_equal(app_layer_init(c), 0);
+    app_layer_deinit();
+    conf_free(c);
+    assert_int_equal(app_layer_init(NULL), 0);
+    assert_int_equal(g_tls_log_cfg.fields, TLS_LOG_EXTENDED);
+    app_layer_deinit();
+}
+
 /* STARTTLS hand-over: what a protocol's parser returns, and the framework's check of the
  * announced protocol, driven here through an HTTP CONNECT (the parser that hands a
  * connection over today) with TLS announced as tls_starttls_handover does. */
@@ -346,6 +396,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(eve_custom_fields_log_only_those_listed, setup,
+                                        teardown),
+        cmocka_unit_test(eve_custom_config_is_checked),
         cmocka_unit_test_setup_teardown(starttls_handover_returns_tunnel_and_announces_tls,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(starttls_then_tls_runs_the_tls_parser, setup, teardown),
