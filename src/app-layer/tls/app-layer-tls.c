@@ -90,6 +90,18 @@ static int tls_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     return tls_state_parse(st, dir, data, len);
 }
 
+/* len bytes of dir missing: stay in step or resync (tls_state_gap). */
+static int tls_gap_len(AppFlow *af, void *state, uint8_t dir, uint32_t len)
+{
+    (void)af;
+    TlsState *st = state;
+    if (st->tx == NULL) {
+        st->dir[dir].resync = true;   // nothing parsed yet: look for a record header
+        return len > 0 ? APP_PARSE_OK : APP_PARSE_ERROR;
+    }
+    return tls_state_gap(st, dir, len);
+}
+
 /* No more data in dir: the direction's handshake is as done as it will get. */
 static void tls_eof(AppFlow *af, void *state, uint8_t dir)
 {
@@ -242,6 +254,7 @@ const AppParserDesc app_parser_tls = {
     .parse = tls_parse,
     .eof = tls_eof,
     .tx_free = tls_tx_free,
+    .gap_len = tls_gap_len,
     .deinit = app_layer_tls_store_deinit,
     .complete = {TLS_PROG_DONE, TLS_PROG_DONE},
     .events = tls_event_names,

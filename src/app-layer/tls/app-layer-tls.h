@@ -150,6 +150,8 @@ typedef struct TlsDir {
     bool stopped;
     bool skip_record;            // rest of the current record is not handshake data
     bool sslv2_done;
+    bool hs_lost;                // a gap hit the clear handshake: it is no longer parsed
+    bool resync;                 // after a gap: looking for the next record header
     uint64_t n_records;
 } TlsDir;
 
@@ -179,6 +181,12 @@ bool tls_is_grease(uint16_t v);
 
 /* Feeds bytes of dir to st (any split). Returns APP_PARSE_OK or APP_PARSE_ERROR. */
 int tls_state_parse(TlsState *st, uint8_t dir, const uint8_t *data, uint32_t len);
+/* len bytes of dir are missing (TCP gap). Inside a record's body the record lengths keep
+ * the parser in step; otherwise it looks for the next plausible record header in the
+ * data that follows (resync). A gap in the clear handshake ends its parsing for that
+ * direction (the direction's progress becomes done). Returns APP_PARSE_OK, or
+ * APP_PARSE_ERROR when the direction had stopped already (or len is 0: unknown). */
+int tls_state_gap(TlsState *st, uint8_t dir, uint32_t len);
 /* Frees dir's partial handshake buffer (and its memcap charge). */
 void tls_dir_release(TlsState *st, TlsDir *d);
 

@@ -245,6 +245,90 @@ static void midstream_application_data_is_tls_and_encrypted(void **state)
     assert_false(tls_tx_loggable(&t->tx));   // nothing to log without a hello
 }
 
+/* An application data record of body_len bytes, of which the first n go out. */
+static void appdata_start(Fx *fx, uint8_t dir, uint16_t body_len, uint32_t n)
+{
+    uint8_t rec[5 + 256];
+    rec[0] = 0x17;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = (uint8_t)(body_len >> 8);
+    rec[4] = (uint8_t)body_len;
+    memset(rec + 5, 0xaa, sizeof(rec) - 5);
+    feed(fx, dir, rec, 5 + n);
+}
+
+static void gap_inside_a_record_body_keeps_step(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    TlsState *st = fx->af->state;
+    appdata_start(fx, APP_DIR_TOCLIENT, 100, 10);
+    uint64_t recs = st->dir[APP_DIR_TOCLIENT].n_records;
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 50);
+    /* the last 40 body bytes hold what looks like a heartbeat header: body, not a record */
+    uint8_t rest[40 + 7];
+    memset(rest, 0xaa, sizeof(rest));
+    memcpy(rest + 10, "\x18\x03\x03\x00\x01", 5);
+    memcpy(rest + 40, "\x15\x03\x03\x00\x02\x01\x00", 7);   // then an alert record
+    feed(fx, APP_DIR_TOCLIENT, rest, sizeof(rest));
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 1);
+    assert_false(st->dir[APP_DIR_TOCLIENT].stopped);
+    assert_false(has_event(the_tx(fx), "tls.heartbeat_message"));
+    assert_int_equal(fx->af->flags & (APP_FLOW_F_STOP_TC | APP_FLOW_F_ERROR), 0);
+}
+
+static void gap_past_a_record_resyncs_on_the_next_header(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    TlsState *st = fx->af->state;
+    appdata_start(fx, APP_DIR_TOCLIENT, 100, 10);
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 500);   // past the record's end
+    uint64_t recs = st->dir[APP_DIR_TOCLIENT].n_records;
+    uint8_t junk[64];
+    memset(junk, 0x42, sizeof(junk));
+    feed(fx, APP_DIR_TOCLIENT, junk, sizeof(junk));   // no header in it: still looking
+    assert_true(st->dir[APP_DIR_TOCLIENT].resync);
+    uint8_t more[9 + 5 + 3];
+    memcpy(more, "\x99\x01\x02\x03\x17\x03\x09\x00\x01", 9);  // minor 9: not a header
+    memcpy(more + 9, "\x17\x03\x03\x00\x03", 5);                   // this one is
+    memset(more + 14, 0xcc, 3);
+    feed(fx, APP_DIR_TOCLIENT, more, sizeof(more));
+    assert_false(st->dir[APP_DIR_TOCLIENT].resync);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 1);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].rec_left, 0);
+    feed(fx, APP_DIR_TOCLIENT, (const uint8_t *)"\x15\x03\x03\x00\x02\x01\x00", 7);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 2);
+    assert_int_equal(fx->af->flags & (APP_FLOW_F_STOP_TC | APP_FLOW_F_ERROR), 0);
+}
+
+static void gap_in_the_clear_handshake_ends_that_side(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, 120);        // part of the server's flight
+    TlsTx *t = the_tx(fx);
+    assert_true(t->tx.progress[APP_DIR_TOCLIENT] < TLS_PROG_DONE);
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 200);
+    assert_int_equal(t->tx.progress[APP_DIR_TOCLIENT], TLS_PROG_DONE);
+    /* what follows is not parsed as handshake (no certificate appears), no error */
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b + 320, g_srv.n - 320);
+    assert_int_equal(t->side[APP_DIR_TOCLIENT].n_certs, 0);
+    assert_int_equal(fx->af->flags & APP_FLOW_F_ERROR, 0);
+    assert_true(app_layer_tx_complete(&fx->f, &t->tx, APP_DIR_TOCLIENT));
+}
+
+static void gap_of_unknown_length_stops_the_direction(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    app_flow_gap(fx->af, APP_DIR_TOSERVER);
+    assert_true(fx->af->flags & APP_FLOW_F_STOP_TS);
+}
+
 static void eve_object(void **state)
 {
     Fx *fx = *state;
@@ -396,6 +480,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_inside_a_record_body_keeps_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_past_a_record_resyncs_on_the_next_header, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_in_the_clear_handshake_ends_that_side, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_of_unknown_length_stops_the_direction, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(eve_custom_fields_log_only_those_listed, setup,
                                         teardown),
         cmocka_unit_test(eve_custom_config_is_checked),
