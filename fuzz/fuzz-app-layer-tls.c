@@ -5,7 +5,9 @@
  * Built by fuzz/build.sh (make fuzz). Input: chunks, each a header byte (bit 7:
  * direction toclient; bit 6: end of data in that direction after it; low 6 bits k: k + 1
  * bytes follow, or for k = 63 a 16-bit big-endian length then that many bytes), so any
- * split of records across segments is reachable. Seeds: fuzz/corpus/fuzz-app-layer-tls/
+ * split of records across segments is reachable; the header 0x7e (0xfe toclient) is a
+ * TCP gap of (next byte + 1) * 16 bytes instead (it would otherwise mean 63 bytes then
+ * end of data). Seeds: fuzz/corpus/fuzz-app-layer-tls/
  * (handshakes of tools/gen-tls-captures.py in this form). */
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +69,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (off < size) {
         uint8_t h = data[off++];
         uint8_t dir = (h & 0x80) ? 1 : 0;
+        if ((h & 0x7f) == 0x7e) {
+            /* a TCP gap of (next byte + 1) * 16 bytes in dir (resync paths) */
+            if (off >= size) {
+                break;
+            }
+            app_flow_gap_len(af, dir, ((uint32_t)data[off++] + 1u) * 16u);
+            app_flow_packet_publish(af);
+            continue;
+        }
         size_t n = (h & 0x3f) + 1u;
         if ((h & 0x3f) == 63) {
             if (off + 2 > size) {
