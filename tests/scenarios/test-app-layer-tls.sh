@@ -39,6 +39,22 @@ E=$WORK/single/eve.json
     fail "flow record lacks app_proto tls"
 [ "$(stat "$E" app_layer.error.tls.parser)" = 0 ] || fail "tls parser errors"
 
+# '=>' (one tx, both sides, one alert), ssl_version once per direction, and a rule whose
+# requires are not met: skipped (counted apart), even with an unknown protocol.
+cat >"$WORK/tx.rules" <<'EOF'
+alert tls any any => any any (msg:"both sides"; tls.sni; content:"www.vigil.example"; tls.cert_subject; content:"O=Vigil Test"; sid:9100200; rev:1;)
+alert tcp any any -> any any (msg:"tls 1.2 each side"; ssl_version:tls1.2; sid:9100201; rev:1;)
+alert vxlan any any -> any any (msg:"newer engine"; requires: version >= 10; sid:9100202; rev:1;)
+EOF
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/tls-handshake.pcap" -S "$WORK/tx.rules" \
+    -l "$WORK/tx" 2>"$WORK/err" || fail "vigil (=> rules) failed: $(cat "$WORK/err")"
+E=$WORK/tx/eve.json
+[ "$(q "$E" 'sorted((r["alert"]["signature_id"], r["direction"]) for r in recs if r["event_type"] == "alert")')" = '[[9100200, "to_client"], [9100201, "to_client"], [9100201, "to_server"]]' ] ||
+    fail "=> / ssl_version alerts: $(grep '"event_type":"alert"' "$E")"
+[ "$(q "$E" '[r["stats"]["detect"]["engines"][0]["rules_skipped"] for r in recs if r["event_type"] == "stats"][-1]')" = 1 ] ||
+    fail "rules_skipped"
+grep -q "1 rules skipped: their requires option is not met" "$WORK/err" || fail "no skipped-rules notice"
+
 # tls.store with the tls-store output: the server's chain as PEM (+ .meta) named by the
 # time of the alerting packet and a counter; nothing without the output.
 cat >"$WORK/store.yaml" <<EOF
