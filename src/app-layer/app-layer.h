@@ -78,6 +78,10 @@ AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto
  * differ from app_proto. */
 AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir);
 AppProto app_layer_flow_proto_orig(const Flow *f);
+/* True once the flow's payload is no longer to be inspected by content rules: TLS or SSH
+ * encrypted both ways with encryption-handling default or bypass (Suricata's default).
+ * Transaction rules still run. Caller holds f->lock. */
+bool app_layer_flow_no_inspection(const Flow *f);
 uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
 AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown

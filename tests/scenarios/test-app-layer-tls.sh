@@ -39,6 +39,22 @@ E=$WORK/single/eve.json
     fail "flow record lacks app_proto tls"
 [ "$(stat "$E" app_layer.error.tls.parser)" = 0 ] || fail "tls parser errors"
 
+# encryption-handling: default stops content inspection once both sides are encrypted
+# (the application data records are not matched), full keeps it; a bad value stops.
+echo 'alert tcp any any -> any any (msg:"app data header"; content:"|17 03 03 00 20|"; sid:9100300; rev:1;)' >"$WORK/enc.rules"
+n_default=$("$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/tls-handshake.pcap" \
+    -S "$WORK/enc.rules" -l "$WORK/enc-default" 2>/dev/null && grep -c '"signature_id":9100300' "$WORK/enc-default/eve.json")
+n_full=$("$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/tls-handshake.pcap" \
+    -S "$WORK/enc.rules" -l "$WORK/enc-full" --set app-layer.protocols.tls.encryption-handling=full \
+    2>/dev/null && grep -c '"signature_id":9100300' "$WORK/enc-full/eve.json")
+[ "$n_default" = 0 ] || fail "encryption-handling default: $n_default content alerts on encrypted data"
+[ "$n_full" = 2 ] || fail "encryption-handling full: $n_full content alerts, expected 2"
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/tls-handshake.pcap" -l "$WORK/enc-bad" \
+    --set app-layer.protocols.tls.encryption-handling=sometimes 2>"$WORK/err-enc" &&
+    fail "encryption-handling=sometimes accepted"
+grep -q "encryption-handling: 'sometimes' is not default, bypass or full" "$WORK/err-enc" ||
+    fail "no message for a bad encryption-handling: $(cat "$WORK/err-enc")"
+
 # '=>' (one tx, both sides, one alert), ssl_version once per direction, and a rule whose
 # requires are not met: skipped (counted apart), even with an unknown protocol.
 cat >"$WORK/tx.rules" <<'EOF'

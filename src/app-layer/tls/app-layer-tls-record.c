@@ -355,6 +355,9 @@ static int record_start(TlsState *st, uint8_t dir)
     case REC_APPDATA:
         d->encrypted = true;
         advance(t, dir, TLS_PROG_DONE);
+        if (st->dir[dir ^ 1].encrypted) {
+            app_flow_encrypted(st->af, g_tls_enc_mode);
+        }
         break;
     case REC_HEARTBEAT:
         raise(st, TLS_EV_HEARTBEAT_MESSAGE);

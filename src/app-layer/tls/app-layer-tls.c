@@ -209,8 +209,13 @@ static bool is_no(const char *v)
            strcmp(v, "0") == 0;
 }
 
+uint8_t g_tls_enc_mode;   // APP_ENC_*: written by tls_config at start-up
+
 static int tls_config(const struct Conf *conf)
 {
+    if (app_enc_mode_config(conf, "tls", &g_tls_enc_mode) != 0) {
+        return VG_EINVAL;
+    }
     g_tls_ja3_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja3-fingerprints", "auto"));
     g_tls_ja4_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto"));
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");

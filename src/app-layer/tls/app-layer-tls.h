@@ -252,6 +252,7 @@ typedef struct TlsLogCfg {
     uint32_t fields;             // TLS_LOG_*: from custom, else basic or extended
 } TlsLogCfg;
 extern TlsLogCfg g_tls_log_cfg;
+extern uint8_t g_tls_enc_mode;   // APP_ENC_* (encryption-handling)
 void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
 /* STARTTLS (SMTP RFC 3207, IMAP/POP3 RFC 2595, FTP AUTH TLS RFC 4217): a protocol's
  * parse callback calls this when the server accepted the upgrade, with used = the bytes
