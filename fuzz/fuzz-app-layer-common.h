@@ -8,6 +8,8 @@
  *              that direction after the chunk
  *   bits 0..5  k: k + 1 bytes follow; with len_ext, k = 63 means a 16-bit big-endian
  *              length follows, then that many bytes
+ * With gap_code, the header 0x7e (0xfe toclient) is instead a TCP gap of (next byte
+ * + 1) * 16 bytes in that direction.
  * With mode_byte the input starts with one byte whose bit 0 picks TCP (set) or UDP.
  * For UDP every chunk is one datagram.
  *
@@ -40,6 +42,7 @@ typedef struct FuzzAlTarget {
     bool mode_byte;      /* the first input byte picks the transport */
     bool len_ext;        /* k = 63 announces a 16-bit length */
     FuzzAlBit6 bit6;
+    bool gap_code;       /* header 0x7e / 0xfe: a gap of (next byte + 1) * 16 bytes */
     /* Called once, after app_layer_init(). Optional. */
     void (*init)(void);
     /* Extra per-transaction work after the EVE object (other record layouts). Optional. */
@@ -124,6 +127,14 @@ static int fuzz_al_run(const FuzzAlTarget *t, const uint8_t *data, size_t size)
     while (off < size) {
         uint8_t h = data[off++];
         uint8_t dir = (h & 0x80) ? 1 : 0;
+        if (t->gap_code && (h & 0x7f) == 0x7e) {
+            if (off >= size) {
+                break;
+            }
+            app_flow_gap_len(af, dir, ((uint32_t)data[off++] + 1u) * 16u);
+            app_flow_packet_publish(af);
+            continue;
+        }
         size_t n = (size_t)(h & 0x3f) + 1;
         if (t->len_ext && (h & 0x3f) == 0x3f && size - off >= 2) {
             n = (size_t)data[off] << 8 | data[off + 1];

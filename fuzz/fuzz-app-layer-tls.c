@@ -5,7 +5,9 @@
  * Built by fuzz/build.sh (make fuzz). Input: chunks, each a header byte (bit 7:
  * direction toclient; bit 6: end of data in that direction after it; low 6 bits k: k + 1
  * bytes follow, or for k = 63 a 16-bit big-endian length then that many bytes), so any
- * split of records across segments is reachable. Seeds: fuzz/corpus/fuzz-app-layer-tls/
+ * split of records across segments is reachable; the header 0x7e (0xfe toclient) is a
+ * TCP gap of (next byte + 1) * 16 bytes instead (it would otherwise mean 63 bytes then
+ * end of data). Seeds: fuzz/corpus/fuzz-app-layer-tls/
  * (handshakes of tools/gen-tls-captures.py in this form). */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@ static const FuzzAlTarget k_target = {
     .dport = 443,
     .len_ext = true,
     .bit6 = FUZZ_AL_BIT6_EOF,
+    .gap_code = true,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

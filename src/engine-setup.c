@@ -402,7 +402,7 @@ static void stats_detect_engines(JsonBuf *jb, void *user)
     eve_add_timestamp(jb, "last_reload", atomic_load(&g_last_reload_sec), 0);
     json_u64(jb, "rules_loaded", loaded);
     json_u64(jb, "rules_failed", failed);
-    json_u64(jb, "rules_skipped", 0);
+    json_u64(jb, "rules_skipped", detect_engine_skipped(atomic_load(&e->detect)));
     json_close_object(jb);
     json_close_array(jb);
 }

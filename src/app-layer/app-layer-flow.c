@@ -7,12 +7,15 @@
 #include "app-layer/app-layer.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "conf/conf.h"
 #include "flow/flow.h"
 #include "util/util-error.h"
+#include "util/util-log.h"
 
 _Thread_local CounterSet *app_tls_counters;
 
@@ -217,6 +220,12 @@ static void free_finished(AppFlow *af)
 
 void app_flow_packet_publish(AppFlow *af)
 {
+    /* no-inspection starts with the packet after the one whose data asked for it */
+    if (af->flags & APP_FLOW_F_NO_INSPECT_ARMED) {
+        af->flags |= APP_FLOW_F_NO_INSPECT;
+    } else if (af->flags & APP_FLOW_F_NO_INSPECT_SOON) {
+        af->flags |= APP_FLOW_F_NO_INSPECT_ARMED;
+    }
     if (af->row != NULL && app_tls_counters != NULL) {
         AppProtoCfg *pc = app_proto_cfg(af->row->proto);
         uint64_t now = atomic_load_explicit(&pc->memuse, memory_order_relaxed);
@@ -373,8 +382,22 @@ static void held_free(AppFlow *af)
     }
 }
 
+void app_flow_expect(AppFlow *af, AppProto p)
+{
+    af->expect = p;
+}
+
+/* A hand-over announced TLS (STARTTLS) and the connection went on in got instead. */
+static void check_expected(AppFlow *af, AppProto got)
+{
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->expect == APP_PROTO_TLS && got != APP_PROTO_TLS) {
+        app_flow_event(af, APP_EV_NO_TLS_AFTER_STARTTLS);
+    }
+}
+
 static void set_failed(AppFlow *af)
 {
+    check_expected(af, APP_PROTO_FAILED);
     if (af->flags & APP_FLOW_F_TUNNEL) {
         /* nothing known spoke in the tunnel: app_proto "failed", app_proto_orig stays */
         af->f->app_proto = APP_PROTO_FAILED;
@@ -396,6 +419,7 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     const AppParserDesc *row = app_parser_row(proto);
     AppProtoCfg *pc = app_proto_cfg(proto);
     bool tunnel = (af->flags & APP_FLOW_F_TUNNEL) != 0;
+    check_expected(af, proto);
     af->f->app_proto = proto;
     af->det[0] = af->det[1] = APP_DET_DONE;
     /* a second tunnel (the old instance is still kept) is detected, not parsed */
@@ -597,6 +621,44 @@ AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir)
 {
     const AppFlow *af = app_flow_get(f);
     return (af != NULL && dir < 2) ? af->proto_dir[dir] : APP_PROTO_UNKNOWN;
+}
+
+bool app_layer_flow_no_inspection(const Flow *f)
+{
+    const AppFlow *af = app_flow_get(f);
+    return af != NULL && (af->flags & APP_FLOW_F_NO_INSPECT) != 0;
+}
+
+void app_flow_encrypted(AppFlow *af, uint8_t mode)
+{
+    if (mode != APP_ENC_FULL) {
+        af->flags |= APP_FLOW_F_NO_INSPECT_SOON;
+    }
+}
+
+int app_enc_mode_config(const struct Conf *conf, const char *proto, uint8_t *mode)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "app-layer.protocols.%s.encryption-handling", proto);
+    const ConfNode *n = conf != NULL ? conf_get_node(conf, NULL, key) : NULL;
+    *mode = APP_ENC_DEFAULT;
+    if (n == NULL || n->value == NULL || strcmp(n->value, "default") == 0) {
+        return 0;
+    }
+    if (strcmp(n->value, "full") == 0) {
+        *mode = APP_ENC_FULL;
+        return 0;
+    }
+    if (strcmp(n->value, "bypass") == 0) {
+        *mode = APP_ENC_BYPASS;
+        VG_NOTICE("%s:%d: %s: bypass: flows are not bypassed by this engine; encrypted %s "
+                  "flows are handled as with default (payload no longer inspected)",
+                  n->file ? n->file : "--set", n->line, key, proto);
+        return 0;
+    }
+    VG_ERROR("%s:%d: %s: '%s' is not default, bypass or full", n->file ? n->file : "--set",
+             n->line, key, n->value);
+    return VG_EINVAL;
 }
 
 AppProto app_layer_flow_proto_orig(const Flow *f)

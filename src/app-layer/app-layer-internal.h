@@ -170,6 +170,10 @@ enum {
     APP_FLOW_F_MEMCAP = 1u << 7,
     APP_FLOW_F_ENDED = 1u << 8,      // flow end: every tx forced done
     APP_FLOW_F_TUNNEL = 1u << 9,     // the parser handed over (CONNECT/Upgrade)
+    APP_FLOW_F_NO_INSPECT = 1u << 10, // encrypted both ways: raw payload no longer inspected
+    APP_FLOW_F_NO_INSPECT_SOON = 1u << 11,  // ... from the next packet of the flow on (the
+                                            // data that ended the handshake is inspected)
+    APP_FLOW_F_NO_INSPECT_ARMED = 1u << 12,
 };
 
 struct AppFlow {
@@ -196,6 +200,7 @@ struct AppFlow {
     uint64_t next_tx_id;
     uint64_t memuse;             // bytes charged to the protocol by this flow
     uint32_t next_file_id;
+    AppProto expect;             // protocol announced for after a hand-over (STARTTLS: TLS)
 };
 
 /* The flow's app state, or NULL. Caller holds f->lock. */
@@ -213,6 +218,20 @@ void app_flow_end(AppFlow *af);
 /* Start of the app-layer module's turn on a packet: free finished txs, publish the
  * pending updates as UPDATED flags. */
 void app_flow_packet_publish(AppFlow *af);
+
+/* encryption-handling of TLS and SSH (app-layer.protocols.<p>.encryption-handling). */
+enum { APP_ENC_DEFAULT = 0, APP_ENC_BYPASS, APP_ENC_FULL };
+/* Reads app-layer.protocols.<proto>.encryption-handling into *mode (default when unset).
+ * VG_EINVAL (message names the key) for another value. */
+int app_enc_mode_config(const struct Conf *conf, const char *proto, uint8_t *mode);
+/* A parser whose flow is now encrypted both ways applies mode: default and bypass stop
+ * the inspection of the flow's raw payload (app_layer_flow_no_inspection); full keeps it. */
+void app_flow_encrypted(AppFlow *af, uint8_t mode);
+
+/* A parser announces which protocol the connection continues in once it returns
+ * APP_PARSE_TUNNEL (STARTTLS: tls_starttls_handover). Anything else found there (or
+ * nothing) raises applayer.no_tls_after_starttls when TLS was announced. */
+void app_flow_expect(AppFlow *af, AppProto p);
 
 /* Helpers for parsers. tx_new: allocates size bytes (zeroed, AppTx first), charged to the
  * protocol's memcap, appended to the flow's tx list with the next id. NULL on memcap

@@ -78,6 +78,10 @@ AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto
  * differ from app_proto. */
 AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir);
 AppProto app_layer_flow_proto_orig(const Flow *f);
+/* True once the flow's payload is no longer to be inspected by content rules: TLS or SSH
+ * encrypted both ways with encryption-handling default or bypass (Suricata's default).
+ * Transaction rules still run. Caller holds f->lock. */
+bool app_layer_flow_no_inspection(const Flow *f);
 uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
 AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown
@@ -193,6 +197,12 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
 int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
     __attribute__((warn_unused_result));
 void app_layer_filestore_deinit(void);
+/* The TLS certificate store (outputs: - tls-store: enabled, certs-log-dir, default "certs"
+ * relative to log_dir): 0, VG_EINVAL (message names the key), VG_EIO (the directory
+ * cannot be made). Start-up, before packets (src/app-layer/tls/app-layer-tls-store.c). */
+int app_layer_tls_store_setup(const struct ConfNode *opts, const char *log_dir)
+    __attribute__((warn_unused_result));
+void app_layer_tls_store_deinit(void);
 /* file-store.stream-depth (0: none, or the store is off). */
 uint64_t app_layer_filestore_stream_depth(void);
 /* Output: the fileinfo record of a stored file, written beside it when write-fileinfo is

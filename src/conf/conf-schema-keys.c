@@ -209,6 +209,8 @@ static const ConfOption vigil_keys[] = {
         "serial, fingerprint, sni, version, dates, ja3/ja3s/ja4, ALPNs, handshakes"),
     OPT("outputs.*.eve-log.types.*.tls.session-resumption", CONF_OPT_BOOL, "no", 0, 0,
         "accepted; resumed sessions are logged when they said hello"),
+    OPT("outputs.*.eve-log.types.*.tls.custom", CONF_OPT_LIST, NULL, 0, 0,
+        "the tls fields to log (subject, issuer, ..., certificate, chain); replaces extended"),
     OPT("outputs.*.eve-log.types.*.tls.ja4", CONF_OPT_BOOL, "yes", 0, 0,
         "the ja4 field (default: unless app-layer.protocols.tls.ja4-fingerprints is no)"),
     OPT("outputs.*.file-store.enabled", CONF_OPT_BOOL, "no", 0, 0,

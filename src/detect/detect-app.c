@@ -437,6 +437,17 @@ static int set_dirs(DetectParser *dp, bool need_ts, bool need_tc)
 {
     Signature *s = dp->s;
     DetectSigApp *a = s->app;
+    if (s->flags & SIG_F_TXBOTHDIR) {
+        /* '=>': one transaction, its request and response sides together; decided
+         * once the response side can answer, like a rule mixing both sides. */
+        if (s->flags & (SIG_F_TOSERVER | SIG_F_TOCLIENT)) {
+            return detect_err(dp, "a '=>' rule covers both directions: flow:to_server/"
+                              "to_client can't be used");
+        }
+        a->dirs = 1u << APP_DIR_TOCLIENT;
+        a->is_mixed = true;
+        return 0;
+    }
     if (s->flags & SIG_F_TOSERVER) {
         if (need_tc) {
             return detect_err(dp, "flow:to_server with a buffer only responses have");
@@ -456,6 +467,10 @@ static int set_dirs(DetectParser *dp, bool need_ts, bool need_tc)
         a->dirs = 1u << APP_DIR_TOCLIENT;
     } else {
         a->dirs = (1u << APP_DIR_TOSERVER) | (1u << APP_DIR_TOCLIENT);
+        a->is_per_dir = a->n_lists == 0 && a->file_ml.n == 0 && a->tx_ml.n > 0;
+        for (uint16_t i = 0; i < a->tx_ml.n; i++) {
+            a->is_per_dir &= (a->tx_ml.m[i].kw->flags & DETECT_KW_TX_PER_DIR) != 0;
+        }
     }
     return 0;
 }
@@ -494,6 +509,16 @@ static bool has_app_content(const Signature *s)
     return false;
 }
 
+/* A '=>' rule that is not a transaction rule: refused, as Suricata does. */
+static int txbothdir_refused(DetectParser *dp)
+{
+    if (dp->s->flags & SIG_F_TXBOTHDIR) {
+        return detect_err(dp, "a '=>' rule needs app-layer transaction keywords "
+                          "(buffers of a protocol with transactions)");
+    }
+    return 0;
+}
+
 int detect_app_finish(DetectParser *dp)
 {
     Signature *s = dp->s;
@@ -515,13 +540,13 @@ int detect_app_finish(DetectParser *dp)
         !has_app_content(s) && no_tx_kw) {
         s->flags |= SIG_F_PD_ONLY;
         s->flags &= ~(uint32_t)SIG_F_IPONLY;
-        return 0;
+        return txbothdir_refused(dp);
     }
     if (s->alproto == APP_PROTO_UNKNOWN) {
         if (!no_tx_kw) {
             return detect_err(dp, "app-layer keywords need a protocol in the header");
         }
-        return 0;
+        return txbothdir_refused(dp);
     }
     bool tcp_ok = (s->protos[6 / 8] & (1u << (6 % 8))) && app_proto_runs_over(s->alproto, 6);
     bool udp_ok = (s->protos[17 / 8] & (1u << (17 % 8))) && app_proto_runs_over(s->alproto, 17);
@@ -537,7 +562,7 @@ int detect_app_finish(DetectParser *dp)
      * stream) rule, limited to flows of that protocol: as in Suricata, one without
      * any payload keyword matches every packet of such a flow. */
     if (!has_app_content(s) && no_tx_kw && (s->app == NULL || s->app->n_lists == 0)) {
-        return 0;
+        return txbothdir_refused(dp);
     }
     bool has_hdr_buf = false;
     for (int li = DETECT_LIST_BUF_FIRST; li <= DETECT_LIST_HDR_LAST; li++) {

@@ -90,6 +90,11 @@ void detect_engine_free(DetectEngine *de)
     free(de);
 }
 
+uint32_t detect_engine_skipped(const DetectEngine *de)
+{
+    return de != NULL ? de->skipped : 0;
+}
+
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed)
 {
     if (loaded != NULL) {
@@ -331,6 +336,12 @@ static int load_rule(DetectEngine *de, const char *text, const char *file, int l
     if (rc != 0) {
         report_bad_rule(de, rc, file, line, detect_parse_scan_sid(text), err, text);
         return rc;
+    }
+    if (s == NULL) {
+        de->skipped++;
+        uint32_t sid = detect_parse_scan_sid(text);
+        VG_INFO("%s:%d: sid %u: skipped: %s", file, line, sid, err);
+        return 0;
     }
     return add_sig(de, s);
 }

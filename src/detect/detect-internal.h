@@ -144,6 +144,9 @@ enum {
     SIG_F_PD_ONLY = 1u << 26,           // app-layer-protocol and header keywords only: matches
                                         // on the packet that completed protocol detection
     SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
+    SIG_F_TXBOTHDIR = 1u << 28,         // '=>' header: one tx, buffers of both directions,
+                                        // decided once both sides can answer
+    SIG_F_TLS_STORE = 1u << 29,         // tls.store: write the tx's certificate chain
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -266,6 +269,7 @@ typedef struct DetectSigApp {
     uint16_t n_lists;
     uint8_t dirs;                      // bit per APP_DIR_*: directions the tx rule is inspected in
     bool is_mixed;                     // buffers of both directions: decided on the response side
+    bool is_per_dir;                   // both directions, each alerting once (DETECT_KW_TX_PER_DIR)
     uint32_t tx_idx;                   // dense index among tx rules (engine build)
     DetectMatchList tx_ml;             // tx keywords (app-layer-event, ...): kw->tx_match
     DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
@@ -348,6 +352,9 @@ enum {
     DETECT_KW_NOOPT = 1u << 0,         // takes no value
     DETECT_KW_OPTIONAL = 1u << 1,      // value optional
     DETECT_KW_RAW_VALUE = 1u << 2,     // value handed over unquoted/unescaped as written
+    DETECT_KW_TX_PER_DIR = 1u << 3,    // tx keyword inspected in each direction on its own
+                                       // (ssl_version, ssl_state): a rule of only such keywords
+                                       // alerts once per direction of a tx, as Suricata's
 };
 
 typedef struct DetectKeyword {
@@ -536,6 +543,9 @@ struct DetectEngine {
     uint32_t loaded;
     uint32_t failed;                   // rules refused, unsupported ones included
     uint32_t unsupported;              // of failed: unsupported protocol or keyword
+    uint32_t skipped;                  // rules whose `requires` are not met (not failed)
+    uint32_t n_conflicts;              // rules refused because the config disables what they
+                                       // need (hassh): start-up fails
     DetectRefusal refusals[DETECT_REFUSAL_REASONS_MAX];  // unsupported, by reason
     size_t n_refusals;
     uint32_t n_refusals_other;         // refusals beyond the table
@@ -737,7 +747,8 @@ void detect_tx_state_free(void *state);
 void detect_app_packet_begin(DetectThread *dt, Packet *p);
 void detect_app_packet_end(DetectThread *dt, Packet *p);
 
-/* detect-parse.c */
+/* detect-parse.c. 0 with *out NULL: the rule's `requires` are not met, it is to be
+ * skipped (err says which is missing). */
 int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
                       Signature **out, char *err, size_t errlen);
 void detect_sig_free(Signature *s);

@@ -316,6 +316,16 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     load_rules(de, conf, opts);
     log_refusal_summary(de);
     VG_NOTICE("%u rules successfully loaded, %u rules failed", de->loaded, de->failed);
+    if (de->skipped > 0) {
+        VG_NOTICE("%u rules skipped: their requires option is not met (per rule with -v)",
+                  de->skipped);
+    }
+    if (de->n_conflicts > 0) {
+        VG_ERROR("%u rule(s) need what the configuration turns off (see above): change the "
+                 "configuration or remove the rules", de->n_conflicts);
+        detect_engine_free(de);
+        return NULL;
+    }
     if (de->n_files_failed > 0) {
         VG_ERROR("%u rule file(s) could not be loaded (see above)", de->n_files_failed);
         detect_engine_free(de);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
@@ -403,14 +404,17 @@ void detect_packet(DetectThread *dt, Packet *p)
         return;
     }
     detect_app_packet_begin(dt, p);
-    bool stop = detect_stream_inspect(dt, p, pa);
+    /* encrypted TLS/SSH (encryption-handling default): no more content inspection */
+    bool no_payload = p->flow != NULL && app_layer_flow_no_inspection(p->flow);
+    bool stop = !no_payload && detect_stream_inspect(dt, p, pa);
     if (!stop) {
         detect_collect(dt, p);
         counters_add(dt->counters, dt->c_inspected, dt->n_cand);
     }
     for (uint32_t i = 0; !stop && i < dt->n_cand; i++) {
         const Signature *s = dt->de->sigs[dt->cand[i]];
-        if (!detect_stream_pkt_allowed(dt, p, s)) {
+        if (!detect_stream_pkt_allowed(dt, p, s) ||
+            (no_payload && (s->flags & SIG_F_HAS_PAYLOAD))) {
             continue;
         }
         stop = detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s);

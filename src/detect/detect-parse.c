@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
 
 int detect_err(DetectParser *dp, const char *fmt, ...)
@@ -259,6 +260,8 @@ static int parse_header_tokens(DetectParser *dp, char **tok)
     }
     if (strcmp(tok[4], "<>") == 0) {
         s->flags |= SIG_F_BIDIR;
+    } else if (strcmp(tok[4], "=>") == 0) {
+        s->flags |= SIG_F_TXBOTHDIR;  // Suricata 8 transactional rule: checked in detect-app.c
     } else if (strcmp(tok[4], "->") != 0) {
         return detect_err(dp, "bad direction '%.32s'", tok[4]);
     }
@@ -634,6 +637,12 @@ uint32_t detect_parse_scan_sid(const char *rule)
 int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int line,
                       Signature **out, char *err, size_t errlen)
 {
+    /* requires first: a rule for another engine may hold anything after it */
+    int req = detect_requires_check(rule, err, errlen);
+    if (req <= 0) {
+        *out = NULL;
+        return req < 0 ? VG_EINVAL : 0;
+    }
     DetectParser *dp = calloc(1, sizeof(*dp));
     Signature *s = calloc(1, sizeof(*s));
     int rc = VG_ENOMEM;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 #include "stream/stream.h"
@@ -343,8 +344,8 @@ static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint
 static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, void *user)
 {
     FlowEndCtx *c = user;
-    if (c->f->flags & FLOW_F_PASS) {
-        return;
+    if ((c->f->flags & FLOW_F_PASS) || app_layer_flow_no_inspection(c->f)) {
+        return;  // passed, or encrypted and no longer inspected (encryption-handling)
     }
     Packet *p = c->p;
     pseudo_packet(c->f, data, len, flags, p);

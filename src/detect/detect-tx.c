@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "app-layer/app-layer.h"
+#include "app-layer/tls/app-layer-tls-tx.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
@@ -48,6 +49,7 @@ typedef struct DetectTxThread {
     uint32_t *hits;                    // keys from one scan
     uint32_t n_hits;
     Packet sv;                         // the packet turned into the data's direction
+    Packet hv;                         // '=>' rules: the packet turned to_server (header check)
 } DetectTxThread;
 
 typedef struct DetectTxState {
@@ -601,7 +603,16 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
-    if (s->alproto != proto || !detect_sig_header_ok(s, sv)) {
+    if (s->alproto != proto) {
+        return EVAL_FAIL;
+    }
+    /* A '=>' header names the client first, whichever side is being inspected. */
+    const Packet *hp = sv;
+    if ((s->flags & SIG_F_TXBOTHDIR) && dir != APP_DIR_TOSERVER) {
+        orient(sv, APP_DIR_TOSERVER, &dt->tx->hv);
+        hp = &dt->tx->hv;
+    }
+    if (!detect_sig_header_ok(s, hp)) {
         return EVAL_FAIL;
     }
     if (!detect_sig_match_list_ok(dt, sv, s)) {
@@ -686,6 +697,12 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     dt->alert_flags = (uint8_t)(PACKET_ALERT_F_TX | (reversed ? PACKET_ALERT_F_REVERSED : 0));
     dt->alert_tx_id = tp->tx->id;
     bool stop = detect_on_match(dt, sv, tp->pa, s);
+    if (s->flags & SIG_F_TLS_STORE) {
+        /* the chain of the side inspected, else the other side's */
+        if (!tls_tx_store(tp->f, tp->tx, tp->dir, tp->p->ts_sec, tp->p->ts_usec)) {
+            (void)tls_tx_store(tp->f, tp->tx, tp->dir ^ 1u, tp->p->ts_sec, tp->p->ts_usec);
+        }
+    }
     if (s->flags & SIG_F_FILESTORE) {
         for (uint8_t d = 0; d < 2; d++) {
             if (s->app->file_dirs & (1u << d)) {
@@ -721,7 +738,9 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
         }
         set_done(st, key);
         if (r == EVAL_MATCH) {
-            set_done(st, key ^ 1u);  // once per tx, whichever side matched
+            if (!s->app->is_per_dir) {
+                set_done(st, key ^ 1u);  // once per tx, whichever side matched
+            }
             stop = alert_tx(dt, tp, s);
         }
     }

@@ -221,6 +221,8 @@ typedef struct DetectFailedRule {
 uint32_t detect_engine_failed_kept(const DetectEngine *de);
 /* The idx-th kept failed rule; false past the end. */
 bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out);
+/* Rules skipped because their `requires` are not met (neither loaded nor failed). */
+uint32_t detect_engine_skipped(const DetectEngine *de);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be

@@ -176,6 +176,8 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
             rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log);
         } else if (strcmp(name, "file-store") == 0) {
             rc = app_layer_filestore_setup(opts, oc->log_dir) == 0 ? 0 : -1;
+        } else if (strcmp(name, "tls-store") == 0) {
+            rc = app_layer_tls_store_setup(opts, oc->log_dir) == 0 ? 0 : -1;
         } else {
             VG_INFO("%s:%d: output '%s' is not supported; ignored", it->file, it->line, name);
         }

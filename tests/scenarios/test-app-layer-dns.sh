@@ -56,6 +56,14 @@ run dns-udp "$WORK/v2" --set "outputs.0.eve-log.types.$idx.dns.version=2"
 E2=$WORK/v2/eve.json
 [ "$(q "$E2" '[(r["dns"]["type"], r["dns"].get("rrname")) for r in recs if r["event_type"] == "dns"]')" = '[["query", "www.example.com"], ["answer", "www.example.com"], ["query", "evil.example.net"]]' ] ||
     fail "version 2 records: $(grep '"dns"' "$E2")"
+# Suricata's environment override of the layout gives the same records; a bad one stops.
+SURICATA_EVE_DNS_VERSION=2 run dns-udp "$WORK/v2env"
+[ "$(q "$WORK/v2env/eve.json" '[(r["dns"]["type"], r["dns"].get("rrname")) for r in recs if r["event_type"] == "dns"]')" = \
+  "$(q "$E2" '[(r["dns"]["type"], r["dns"].get("rrname")) for r in recs if r["event_type"] == "dns"]')" ] ||
+    fail "SURICATA_EVE_DNS_VERSION=2 records: $(grep '"dns"' "$WORK/v2env/eve.json")"
+SURICATA_EVE_DNS_VERSION=7 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/dns-udp.pcap" \
+    -l "$WORK/v2bad" 2>"$WORK/err-env" && fail "SURICATA_EVE_DNS_VERSION=7 accepted"
+grep -q "SURICATA_EVE_DNS_VERSION must be 2 or 3" "$WORK/err-env" || fail "no message for a bad version"
 
 run dns-tcp "$WORK/tcp"
 E=$WORK/tcp/eve.json

@@ -58,4 +58,16 @@ for rm in workers autofp; do
       "$(q "$WORK/b/eve.json" 'sorted((r["event_type"], r.get("alert", {}).get("signature_id", 0), r["dest_port"] + r["src_port"], r.get("pcap_cnt")) for r in recs if r["event_type"] in ("alert", "ssh"))')" ] ||
         fail "runmode $rm differs"
 done
+# hassh turned off while rules use it: each rule is named, start-up fails (exit 1), -T too.
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/ssh-22.pcap" -S "$RULES" \
+    -l "$WORK/off" --set app-layer.protocols.ssh.hassh=no 2>"$WORK/err-off"
+rc=$?
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -T -S "$RULES" --set app-layer.protocols.ssh.hassh=no \
+    2>/dev/null
+rc_t=$?
+[ "$rc" = 1 ] || fail "hassh rules with hassh off: exit $rc, expected 1"
+[ "$rc_t" = 1 ] || fail "-T with hassh rules and hassh off: exit $rc_t, expected 1"
+[ "$(grep -c "ssh.hassh.server.string: hassh support is not enabled" "$WORK/err-off")" = 1 ] ||
+    fail "refused hassh rule not named: $(cat "$WORK/err-off")"
+grep -q "need what the configuration turns off" "$WORK/err-off" || fail "no start-up error"
 echo "ok: ssh scenarios"

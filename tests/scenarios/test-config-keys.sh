@@ -29,6 +29,7 @@ values = {  # keys without a usable default
     "outputs.*.eve-log.types.*.http.custom": ["X-Test"],
     "outputs.*.eve-log.types.*.dns.formats": ["detailed", "grouped"],
     "outputs.*.eve-log.types.*.dns.types": ["a", "aaaa"],
+    "outputs.*.eve-log.types.*.tls.custom": ["sni", "certificate"],
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

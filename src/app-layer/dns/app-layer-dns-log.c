@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
@@ -490,6 +491,16 @@ int dns_log_config(const struct Conf *conf)
                     cfg.fmt_grouped = true;
                 }
             }
+        }
+    }
+    /* Suricata's override of the layout (its test harness sets it): wins over the file */
+    const char *env = getenv("SURICATA_EVE_DNS_VERSION");
+    if (env != NULL && env[0] != '\0') {
+        if (strcmp(env, "2") == 0 || strcmp(env, "3") == 0) {
+            cfg.version = (uint8_t)(env[0] - '0');
+        } else {
+            VG_ERROR("environment: SURICATA_EVE_DNS_VERSION must be 2 or 3, not '%s'", env);
+            return VG_EINVAL;
         }
     }
     g_dns_log_cfg = cfg;

@@ -59,6 +59,7 @@ const char *const ssh_event_names[SSH_EV_N] = {
 };
 
 static int g_hassh_cfg = -1;     // -1 not set, 0 no, 1 yes
+static uint8_t g_ssh_enc_mode;   // APP_ENC_* (encryption-handling), set at start-up
 
 bool ssh_hassh_logging(void)
 {
@@ -369,6 +370,9 @@ static bool header_done(SshState *st, SshTx *t, uint8_t dir)
         set_progress(st, t, dir, SSH_PROG_DONE);
         d->phase = SSH_PH_ENCRYPTED;
         kex_free(st, d);
+        if (st->dir[dir ^ 1].phase == SSH_PH_ENCRYPTED) {
+            app_flow_encrypted(st->af, g_ssh_enc_mode);
+        }
         return false;
     }
     if (type == SSH_MSG_KEXINIT && !t->side[dir].has_hassh) {
@@ -476,6 +480,9 @@ static int ssh_config(const struct Conf *conf)
 {
     const char *v = NULL;
     g_hassh_cfg = -1;
+    if (app_enc_mode_config(conf, "ssh", &g_ssh_enc_mode) != 0) {
+        return VG_EINVAL;
+    }
     if (conf != NULL && conf_get_str(conf, "app-layer.protocols.ssh.hassh", &v) && v != NULL) {
         bool bad = false;
         g_hassh_cfg = conf_bool_or(conf, "app-layer.protocols.ssh.hassh", false, &bad) ? 1 : 0;

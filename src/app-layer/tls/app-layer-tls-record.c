@@ -355,6 +355,9 @@ static int record_start(TlsState *st, uint8_t dir)
     case REC_APPDATA:
         d->encrypted = true;
         advance(t, dir, TLS_PROG_DONE);
+        if (st->dir[dir ^ 1].encrypted) {
+            app_flow_encrypted(st->af, g_tls_enc_mode);
+        }
         break;
     case REC_HEARTBEAT:
         raise(st, TLS_EV_HEARTBEAT_MESSAGE);
@@ -377,7 +380,7 @@ static int record_body(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
     TlsDir *d = &st->dir[dir];
     switch (d->rec_type) {
     case REC_HANDSHAKE:
-        return d->encrypted || d->skip_record ? 0 : hs_feed(st, dir, b, n);
+        return d->encrypted || d->skip_record || d->hs_lost ? 0 : hs_feed(st, dir, b, n);
     case REC_HEARTBEAT:
         if (!d->encrypted) {
             heartbeat_feed(st, d, b, n);
@@ -393,11 +396,75 @@ static int record_body(TlsState *st, uint8_t dir, const uint8_t *b, uint32_t n)
     }
 }
 
+/* A record header a TLS stack could have sent (RFC 5246 6.2.1, RFC 8446 5.1): content
+ * type 20-24, major version 3, minor 0-4, length within the TLSCiphertext bound. */
+static bool plausible_header(const uint8_t *h)
+{
+    return h[0] >= REC_CCS && h[0] <= REC_HEARTBEAT && h[1] == 3 && h[2] <= 4 &&
+           util_be16(h + 3) <= TLS_MAX_RECORD;
+}
+
+/* Resync after a gap: offset of the first plausible record header in data, len when
+ * none (a header cut by the end of data is missed; the search goes on with the next
+ * data and finds a later one). */
+static uint32_t resync_offset(const uint8_t *data, uint32_t len, bool *found)
+{
+    *found = false;
+    for (uint32_t i = 0; i + 5 <= len; i++) {
+        if (plausible_header(data + i)) {
+            *found = true;
+            return i;
+        }
+    }
+    return len;
+}
+
+int tls_state_gap(TlsState *st, uint8_t dir, uint32_t len)
+{
+    TlsDir *d = &st->dir[dir];
+    TlsTx *t = st->tx;
+    if (d->stopped || len == 0) {
+        return APP_PARSE_ERROR;
+    }
+    bool in_clear_hs = !d->encrypted && !d->hs_lost &&
+                       (d->rec_type == REC_HANDSHAKE || d->rec_type == TLS_REC_SSLV2 ||
+                        d->hs_len > 0 || d->rec_left == 0);
+    if (in_clear_hs && t != NULL && t->tx.progress[dir] < TLS_PROG_DONE) {
+        /* what the handshake would still have told is lost with the gap */
+        d->hs_lost = true;
+        tls_dir_release(st, d);
+        d->hs_skip = 0;
+        advance(t, dir, TLS_PROG_DONE);
+    }
+    if (d->hdr_len == 0 && d->rec_left > len && d->rec_type != TLS_REC_SSLV2) {
+        d->rec_left -= len;   // inside a record's body: still in step
+        d->skip_record = true;
+        if (d->rec_type != REC_HANDSHAKE) {
+            d->rec_type = 0;  // the rest of the body is skipped (no heartbeat checks)
+        }
+        return APP_PARSE_OK;
+    }
+    d->hdr_len = 0;
+    d->rec_left = 0;
+    d->resync = true;
+    return APP_PARSE_OK;
+}
+
 int tls_state_parse(TlsState *st, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     TlsDir *d = &st->dir[dir];
     st->tx->cur_state[dir] = 0;
     uint32_t n_records = 0;
+    if (d->resync) {
+        bool found;
+        uint32_t off = resync_offset(data, len, &found);
+        d->resync = !found;
+        data += off;
+        len -= off;
+        if (!found) {
+            return APP_PARSE_OK;
+        }
+    }
     while (len > 0 && !d->stopped) {
         if (d->rec_left == 0) {
             uint32_t take = 5u - d->hdr_len < len ? 5u - d->hdr_len : len;

@@ -32,4 +32,15 @@ bool tls_tx_loggable(const AppTx *tx);
  * the server's clear-text part of the handshake is over. */
 bool tls_tx_log_ready(const AppTx *tx);
 
+/* tls.store: writes the certificate chain side dir sent to the tls-store (once per side;
+ * sec/usec: the time of the packet whose rule asked). False when the store is off, the
+ * side sent none, it was stored already, or a write failed (reported once). */
+bool tls_tx_store(const Flow *f, AppTx *tx, uint8_t dir, int64_t sec, uint32_t usec);
+bool tls_store_enabled(void);
+
+/* Whether JA3 / JA4 are on (app-layer.protocols.tls.ja3-fingerprints / ja4-fingerprints
+ * not "no"): the `ja3` and `ja4` features of the rule option `requires`. Set at start-up. */
+bool tls_ja3_enabled(void);
+bool tls_ja4_enabled(void);
+
 #endif

@@ -78,15 +78,28 @@ static int tls_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     *consumed = len;
     TlsState *st = state;
     if (st->tx == NULL) {
-        if (af->next_tx_id != 0) {
+        if (st->had_tx) {
             return APP_PARSE_OK;   // the handshake tx is gone: nothing more to record
         }
         st->tx = (TlsTx *)app_tx_new(af, sizeof(TlsTx));
         if (st->tx == NULL) {
             return APP_PARSE_ERROR;
         }
+        st->had_tx = true;
     }
     return tls_state_parse(st, dir, data, len);
+}
+
+/* len bytes of dir missing: stay in step or resync (tls_state_gap). */
+static int tls_gap_len(AppFlow *af, void *state, uint8_t dir, uint32_t len)
+{
+    (void)af;
+    TlsState *st = state;
+    if (st->tx == NULL) {
+        st->dir[dir].resync = true;   // nothing parsed yet: look for a record header
+        return len > 0 ? APP_PARSE_OK : APP_PARSE_ERROR;
+    }
+    return tls_state_gap(st, dir, len);
 }
 
 /* No more data in dir: the direction's handshake is as done as it will get. */
@@ -169,8 +182,42 @@ static const ConfNode *eve_tls_node(const struct Conf *conf)
     return NULL;
 }
 
+int tls_starttls_handover(AppFlow *af, uint32_t used, uint32_t *consumed)
+{
+    app_flow_expect(af, APP_PROTO_TLS);
+    *consumed = used;
+    return APP_PARSE_TUNNEL;
+}
+
+/* Written once by tls_config at start-up, read by rule loading. */
+static bool g_tls_ja3_on = true;
+static bool g_tls_ja4_on = true;
+
+bool tls_ja3_enabled(void)
+{
+    return g_tls_ja3_on;
+}
+
+bool tls_ja4_enabled(void)
+{
+    return g_tls_ja4_on;
+}
+
+static bool is_no(const char *v)
+{
+    return strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0 ||
+           strcmp(v, "0") == 0;
+}
+
+uint8_t g_tls_enc_mode;   // APP_ENC_*: written by tls_config at start-up
+
 static int tls_config(const struct Conf *conf)
 {
+    if (app_enc_mode_config(conf, "tls", &g_tls_enc_mode) != 0) {
+        return VG_EINVAL;
+    }
+    g_tls_ja3_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja3-fingerprints", "auto"));
+    g_tls_ja4_on = !is_no(conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto"));
     const char *ja4 = conf_str_or(conf, "app-layer.protocols.tls.ja4-fingerprints", "auto");
     /* auto (the default) and yes log JA4; no does not; the eve tls ja4 option decides
      * when given. */
@@ -181,6 +228,20 @@ static int tls_config(const struct Conf *conf)
     g_tls_log_cfg.log_ja4 = opt_bool(t, "ja4", g_tls_log_cfg.log_ja4, &bad);
     g_tls_log_cfg.extended = opt_bool(t, "extended", true, &bad);
     g_tls_log_cfg.session_resumption = opt_bool(t, "session-resumption", false, &bad);
+    g_tls_log_cfg.fields = g_tls_log_cfg.extended ? TLS_LOG_EXTENDED : TLS_LOG_BASIC;
+    const ConfNode *custom = t != NULL ? conf_node_child(t, "custom") : NULL;
+    if (custom != NULL) {
+        g_tls_log_cfg.fields = 0;
+        for (const ConfNode *c = custom->first_child; c != NULL; c = c->next) {
+            uint32_t bit = c->value != NULL ? tls_log_field_by_name(c->value) : 0;
+            if (bit == 0) {
+                VG_ERROR("%s:%d: outputs: eve-log types tls.custom: unknown field '%s'",
+                         c->file ? c->file : "--set", c->line, c->value ? c->value : "");
+                bad = true;
+            }
+            g_tls_log_cfg.fields |= bit;
+        }
+    }
     return bad ? VG_EINVAL : 0;
 }
 
@@ -198,6 +259,8 @@ const AppParserDesc app_parser_tls = {
     .parse = tls_parse,
     .eof = tls_eof,
     .tx_free = tls_tx_free,
+    .gap_len = tls_gap_len,
+    .deinit = app_layer_tls_store_deinit,
     .complete = {TLS_PROG_DONE, TLS_PROG_DONE},
     .events = tls_event_names,
     .n_events = TLS_EV_N,

@@ -129,6 +129,7 @@ typedef struct TlsTx {
     TlsSide side[2];             // APP_DIR_TOSERVER: client, APP_DIR_TOCLIENT: server
     uint8_t cur_state[2];        // TLS_STATE_* of the latest data per direction
     bool session_resumed;
+    bool stored[2];              // the side's chain went to the tls-store
     uint64_t mem_bytes;          // charged beyond the tx struct
 } TlsTx;
 
@@ -149,12 +150,15 @@ typedef struct TlsDir {
     bool stopped;
     bool skip_record;            // rest of the current record is not handshake data
     bool sslv2_done;
+    bool hs_lost;                // a gap hit the clear handshake: it is no longer parsed
+    bool resync;                 // after a gap: looking for the next record header
     uint64_t n_records;
 } TlsDir;
 
 typedef struct TlsState {
     AppFlow *af;
     TlsTx *tx;
+    bool had_tx;                 // the handshake tx was made (and may be gone since)
     TlsDir dir[2];
 } TlsState;
 
@@ -177,6 +181,12 @@ bool tls_is_grease(uint16_t v);
 
 /* Feeds bytes of dir to st (any split). Returns APP_PARSE_OK or APP_PARSE_ERROR. */
 int tls_state_parse(TlsState *st, uint8_t dir, const uint8_t *data, uint32_t len);
+/* len bytes of dir are missing (TCP gap). Inside a record's body the record lengths keep
+ * the parser in step; otherwise it looks for the next plausible record header in the
+ * data that follows (resync). A gap in the clear handshake ends its parsing for that
+ * direction (the direction's progress becomes done). Returns APP_PARSE_OK, or
+ * APP_PARSE_ERROR when the direction had stopped already (or len is 0: unknown). */
+int tls_state_gap(TlsState *st, uint8_t dir, uint32_t len);
 /* Frees dir's partial handshake buffer (and its memcap charge). */
 void tls_dir_release(TlsState *st, TlsDir *d);
 
@@ -201,13 +211,59 @@ void tls_ja4_compute(TlsSide *s, bool is_quic);
 
 const char *tls_version_name(uint16_t v);
 /* EVE "tls" object settings. */
+/* Fields of the EVE tls object (the names of `custom:`, Suricata's). */
+enum {
+    TLS_LOG_SUBJECT = 1u << 0,
+    TLS_LOG_ISSUER = 1u << 1,
+    TLS_LOG_SESSION_RESUMED = 1u << 2,
+    TLS_LOG_SERIAL = 1u << 3,
+    TLS_LOG_FINGERPRINT = 1u << 4,
+    TLS_LOG_SNI = 1u << 5,
+    TLS_LOG_VERSION = 1u << 6,
+    TLS_LOG_NOTBEFORE = 1u << 7,
+    TLS_LOG_NOTAFTER = 1u << 8,
+    TLS_LOG_CERTIFICATE = 1u << 9,
+    TLS_LOG_CHAIN = 1u << 10,
+    TLS_LOG_JA3 = 1u << 11,
+    TLS_LOG_JA3S = 1u << 12,
+    TLS_LOG_JA4 = 1u << 13,
+    TLS_LOG_SAN = 1u << 14,
+    TLS_LOG_CLIENT = 1u << 15,
+    TLS_LOG_CLIENT_CERTIFICATE = 1u << 16,
+    TLS_LOG_CLIENT_CHAIN = 1u << 17,
+    TLS_LOG_CLIENT_ALPNS = 1u << 18,
+    TLS_LOG_SERVER_ALPNS = 1u << 19,
+    TLS_LOG_CLIENT_HANDSHAKE = 1u << 20,
+    TLS_LOG_SERVER_HANDSHAKE = 1u << 21,
+    TLS_LOG_BASIC = TLS_LOG_SUBJECT | TLS_LOG_ISSUER | TLS_LOG_SESSION_RESUMED,
+    TLS_LOG_EXTENDED = TLS_LOG_BASIC | TLS_LOG_SERIAL | TLS_LOG_FINGERPRINT | TLS_LOG_SNI |
+                       TLS_LOG_VERSION | TLS_LOG_NOTBEFORE | TLS_LOG_NOTAFTER | TLS_LOG_JA3 |
+                       TLS_LOG_JA3S | TLS_LOG_JA4 | TLS_LOG_SAN | TLS_LOG_CLIENT |
+                       TLS_LOG_CLIENT_ALPNS | TLS_LOG_SERVER_ALPNS | TLS_LOG_CLIENT_HANDSHAKE |
+                       TLS_LOG_SERVER_HANDSHAKE,
+};
+/* The TLS_LOG_* bit of a custom field name, 0 when unknown. */
+uint32_t tls_log_field_by_name(const char *name);
+
 typedef struct TlsLogCfg {
     bool extended;
     bool log_ja4;
     bool session_resumption;
+    uint32_t fields;             // TLS_LOG_*: from custom, else basic or extended
 } TlsLogCfg;
 extern TlsLogCfg g_tls_log_cfg;
+extern uint8_t g_tls_enc_mode;   // APP_ENC_* (encryption-handling)
 void tls_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+/* STARTTLS (SMTP RFC 3207, IMAP/POP3 RFC 2595, FTP AUTH TLS RFC 4217): a protocol's
+ * parse callback calls this when the server accepted the upgrade, with used = the bytes
+ * of the current data that were still its own (up to the end of the accepting reply),
+ * and returns what it returns (APP_PARSE_TUNNEL) with *consumed set. The framework stops
+ * that parser (its txs stay until freed), records it as the flow's app_proto_orig, and
+ * detects the rest of the connection, which then runs through the TLS parser; when the
+ * connection goes on in anything but TLS, applayer.no_tls_after_starttls is raised.
+ * Caller holds the flow lock (any packet thread). */
+int tls_starttls_handover(AppFlow *af, uint32_t used, uint32_t *consumed);
+
 #define TLS_N_BUFFERS 26
 extern const AppBufferDef tls_buffers[TLS_N_BUFFERS];
 

@@ -56,10 +56,11 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_tls_subject, &detect_kw_tls_issuerdn, &detect_kw_tls_fingerprint,
     &detect_kw_tls_version, &detect_kw_ssl_version, &detect_kw_ssl_state,
     &detect_kw_tls_cert_chain_len, &detect_kw_tls_cert_notbefore, &detect_kw_tls_cert_notafter,
-    &detect_kw_tls_cert_expired, &detect_kw_tls_cert_valid,
+    &detect_kw_tls_cert_expired, &detect_kw_tls_cert_valid, &detect_kw_tls_store,
     &detect_kw_ssh_protoversion, &detect_kw_ssh_softwareversion, &detect_kw_ssh_proto_legacy,
     &detect_kw_ssh_software_legacy, &detect_kw_ssh_hassh, &detect_kw_ssh_hassh_string,
     &detect_kw_ssh_hassh_server, &detect_kw_ssh_hassh_server_string,
+    &detect_kw_requires,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -8,7 +8,8 @@
  * ssh.softwareversion:V       the software version of either side starts with V.
  *
  * Hassh buffers are refused with "hassh support is not enabled" when the config says
- * app-layer.protocols.ssh.hassh: no (otherwise they are always computed). */
+ * app-layer.protocols.ssh.hassh: no (otherwise they are always computed); such a refusal
+ * fails start-up (and a reload), as in Suricata 9. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,7 @@ static int setup_software_legacy(DetectParser *dp, const char *arg)
 static int setup_hassh(DetectParser *dp, const char *name)
 {
     if (!ssh_hassh_allowed()) {
+        dp->de->n_conflicts++;  // the rules and the configuration disagree: start-up fails
         return detect_err(dp, "%s: hassh support is not enabled "
                               "(app-layer.protocols.ssh.hassh: no)", name);
     }

@@ -181,6 +181,12 @@ static const DetectKeyword kw_tls_version_tx = {
     .name = "tls-version", .desc = "TLS version", .tx_match = match_version, .free = free,
 };
 
+/* ssl_version looks at each side's own version: inspected per direction. */
+static const DetectKeyword kw_ssl_version_tx = {
+    .name = "ssl-version", .desc = "TLS version of a side", .flags = DETECT_KW_TX_PER_DIR,
+    .tx_match = match_version, .free = free,
+};
+
 static bool version_of(const char *s, bool ssl_names, uint16_t *out)
 {
     static const struct { const char *name; uint16_t v; bool ssl; } names[] = {
@@ -234,7 +240,7 @@ static int setup_ssl_version(DetectParser *dp, const char *arg)
         free(m);
         return VG_EINVAL;
     }
-    return detect_app_append(dp, false, &kw_tls_version_tx, m);
+    return detect_app_append(dp, false, &kw_ssl_version_tx, m);
 }
 
 static int setup_tls_version(DetectParser *dp, const char *arg)
@@ -561,6 +567,42 @@ const DetectKeyword detect_kw_tls_cert_notafter = {
 const DetectKeyword detect_kw_tls_cert_expired = {
     .name = "tls.cert_expired", .desc = "server certificate expired at packet time",
     .flags = DETECT_KW_NOOPT, .setup = setup_expired, .free = free,
+};
+/* ---- tls.store ---- */
+
+/* Always true: tls.store is an action (SIG_F_TLS_STORE, done by detect-tx.c when the rule
+ * matches); the entry only makes the rule a transaction rule. */
+static bool match_store(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t dir,
+                        const void *ctx)
+{
+    (void)dt;
+    (void)f;
+    (void)tx;
+    (void)dir;
+    (void)ctx;
+    return true;
+}
+
+static const DetectKeyword kw_tls_store_tx = {
+    .name = "tls-store", .desc = "store the certificate chain", .tx_match = match_store,
+};
+
+static int setup_store(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    if (claim_tls(dp, "tls.store") != 0) {
+        return VG_EINVAL;
+    }
+    if (dp->s->flags & SIG_F_TLS_STORE) {
+        return 0;
+    }
+    dp->s->flags |= SIG_F_TLS_STORE;
+    return detect_app_append(dp, false, &kw_tls_store_tx, NULL);
+}
+
+const DetectKeyword detect_kw_tls_store = {
+    .name = "tls.store", .desc = "write the matching side's certificate chain to the tls-store",
+    .flags = DETECT_KW_NOOPT, .setup = setup_store,
 };
 const DetectKeyword detect_kw_tls_cert_valid = {
     .name = "tls.cert_valid", .desc = "server certificate valid at packet time",

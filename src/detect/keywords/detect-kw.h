@@ -92,7 +92,7 @@ extern const DetectKeyword detect_kw_tls_sni_legacy, detect_kw_tls_cert_subject_
     detect_kw_tls_issuerdn, detect_kw_tls_fingerprint, detect_kw_tls_version,
     detect_kw_ssl_version, detect_kw_ssl_state, detect_kw_tls_cert_chain_len,
     detect_kw_tls_cert_notbefore, detect_kw_tls_cert_notafter, detect_kw_tls_cert_expired,
-    detect_kw_tls_cert_valid;
+    detect_kw_tls_cert_valid, detect_kw_tls_store;
 extern const DetectKeyword detect_kw_dns_opcode, detect_kw_dns_rcode, detect_kw_dns_rrtype,
     detect_kw_dns_query_legacy;
 
@@ -102,5 +102,14 @@ extern const DetectKeyword detect_kw_ipv4_hdr, detect_kw_ipv6_hdr, detect_kw_tcp
 extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwareversion,
     detect_kw_ssh_proto_legacy, detect_kw_ssh_software_legacy, detect_kw_ssh_hassh,
     detect_kw_ssh_hassh_string, detect_kw_ssh_hassh_server, detect_kw_ssh_hassh_server_string;
+
+/* detect-kw-requires.c */
+extern const DetectKeyword detect_kw_requires;
+/* Evaluates the `requires` option of a rule's text before it is parsed: 1 met (or no
+ * such option), 0 not met (why: "missing a required ..."), VG_EINVAL malformed (why
+ * says so). */
+int detect_requires_check(const char *rule, char *why, size_t whylen);
+/* Same for the option's value alone. */
+int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
 
 #endif

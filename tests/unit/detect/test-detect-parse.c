@@ -107,7 +107,8 @@ static void parse_refuses_bad_ports(void **state)
     (void)state;
     expect_err("alert tcp any 65536 -> any any " OPTS, "bad port");
     expect_err("alert tcp any 90:80 -> any any " OPTS, "reversed");
-    expect_err("alert tcp any any => any any " OPTS, "bad direction");
+    expect_err("alert tcp any any =< any any " OPTS, "bad direction");
+    expect_err("alert tcp any any => any any " OPTS, "needs app-layer transaction keywords");
 }
 
 static void parse_detects_variable_loop(void **state)

@@ -13,6 +13,7 @@
 
 #include "app-layer/app-layer-internal.h"
 #include "app-layer/ssh/app-layer-ssh.h"
+#include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "util/util-json.h"
@@ -191,6 +192,56 @@ static void full_exchange(void **state)
     feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
     feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
     check_full_exchange(fx);
+}
+
+/* encryption-handling default: once both sides sent NEWKEYS the flow's payload is no
+ * longer inspected, from the packet after the one that completed it. */
+static void both_newkeys_end_payload_inspection(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    assert_false(app_layer_flow_no_inspection(&fx->f));  // one side only
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    assert_false(app_layer_flow_no_inspection(&fx->f));  // the completing packet: inspected
+    app_flow_packet_publish(fx->af);                     // the next packet
+    assert_true(app_layer_flow_no_inspection(&fx->f));
+}
+
+static void encryption_handling_full_keeps_inspection(void **state)
+{
+    (void)state;
+    Buf p;
+    g_cli.n = g_srv.n = 0;
+    put(&g_cli, "SSH-2.0-a\r\n", 11);
+    kexinit_payload(&p, "aes128-ctr", "hmac-sha2-256", "none");
+    packet(&g_cli, &p);
+    newkeys(&g_cli);
+    put(&g_srv, "SSH-2.0-b\r\n", 11);
+    kexinit_payload(&p, "aes256-ctr", "hmac-sha1", "zlib");
+    packet(&g_srv, &p);
+    newkeys(&g_srv);
+    Conf *c = conf_new();
+    assert_int_equal(conf_set(c, "app-layer.protocols.ssh.encryption-handling", "full"), 0);
+    assert_int_equal(app_layer_init(c), 0);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    f.key.proto = 6;
+    f.key.src.family = f.key.dst.family = 4;
+    f.key.dp = 22;
+    AppFlow *af = app_flow_get_or_new(&f);
+    app_flow_data(af, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    app_flow_data(af, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    for (int i = 0; i < 3; i++) {
+        app_flow_packet_publish(af);
+    }
+    assert_false(app_layer_flow_no_inspection(&f));
+    app_flow_free(af);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(conf_set(c, "app-layer.protocols.ssh.encryption-handling", "never"), 0);
+    assert_int_not_equal(app_layer_init(c), 0);
+    app_layer_deinit();
+    conf_free(c);
 }
 
 static void full_exchange_byte_by_byte(void **state)
@@ -380,8 +431,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(banner_parse_forms),
+        cmocka_unit_test(encryption_handling_full_keeps_inspection),
         cmocka_unit_test(hassh_string_truncated_and_empty),
         cmocka_unit_test_setup_teardown(full_exchange, setup, teardown),
+        cmocka_unit_test_setup_teardown(both_newkeys_end_payload_inspection, setup, teardown),
         cmocka_unit_test_setup_teardown(full_exchange_byte_by_byte, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage_is_not_ssh, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_banner_stops_direction, setup, teardown),

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,9 @@
 #include "app-layer/tls/tls-test-util.h"
 #include "flow/flow.h"
 #include "util/util-error.h"
+#include "util/util-base64.h"
 #include "util/util-json.h"
+#include "conf/conf.h"
 
 typedef struct Fx {
     Flow f;
@@ -28,6 +31,8 @@ static TlsBuild g_body;
 static TlsBuild g_cli;           // client flight: records
 static TlsBuild g_srv;           // server flight: records
 static TlsBuild g_tmp;
+static uint8_t g_der[4096];      // the server's certificate
+static uint32_t g_der_len;
 
 static int setup(void **state)
 {
@@ -51,10 +56,9 @@ static int setup(void **state)
     g_tmp.n = 0;
     tb_server_hello_body(&g_body, false);
     tb_handshake(&g_tmp, 2, g_body.b, g_body.n);
-    uint8_t der[4096];
-    uint32_t len = tb_make_cert("srv.example", der, sizeof(der));
-    assert_true(len > 0);
-    tb_certificate_body(&g_body, der, len, 1);
+    g_der_len = tb_make_cert("srv.example", g_der, sizeof(g_der));
+    assert_true(g_der_len > 0);
+    tb_certificate_body(&g_body, g_der, g_der_len, 1);
     tb_handshake(&g_tmp, 11, g_body.b, g_body.n);
     tb_handshake(&g_tmp, 14, NULL, 0);
     g_srv.n = 0;
@@ -241,6 +245,90 @@ static void midstream_application_data_is_tls_and_encrypted(void **state)
     assert_false(tls_tx_loggable(&t->tx));   // nothing to log without a hello
 }
 
+/* An application data record of body_len bytes, of which the first n go out. */
+static void appdata_start(Fx *fx, uint8_t dir, uint16_t body_len, uint32_t n)
+{
+    uint8_t rec[5 + 256];
+    rec[0] = 0x17;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = (uint8_t)(body_len >> 8);
+    rec[4] = (uint8_t)body_len;
+    memset(rec + 5, 0xaa, sizeof(rec) - 5);
+    feed(fx, dir, rec, 5 + n);
+}
+
+static void gap_inside_a_record_body_keeps_step(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    TlsState *st = fx->af->state;
+    appdata_start(fx, APP_DIR_TOCLIENT, 100, 10);
+    uint64_t recs = st->dir[APP_DIR_TOCLIENT].n_records;
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 50);
+    /* the last 40 body bytes hold what looks like a heartbeat header: body, not a record */
+    uint8_t rest[40 + 7];
+    memset(rest, 0xaa, sizeof(rest));
+    memcpy(rest + 10, "\x18\x03\x03\x00\x01", 5);
+    memcpy(rest + 40, "\x15\x03\x03\x00\x02\x01\x00", 7);   // then an alert record
+    feed(fx, APP_DIR_TOCLIENT, rest, sizeof(rest));
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 1);
+    assert_false(st->dir[APP_DIR_TOCLIENT].stopped);
+    assert_false(has_event(the_tx(fx), "tls.heartbeat_message"));
+    assert_int_equal(fx->af->flags & (APP_FLOW_F_STOP_TC | APP_FLOW_F_ERROR), 0);
+}
+
+static void gap_past_a_record_resyncs_on_the_next_header(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    TlsState *st = fx->af->state;
+    appdata_start(fx, APP_DIR_TOCLIENT, 100, 10);
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 500);   // past the record's end
+    uint64_t recs = st->dir[APP_DIR_TOCLIENT].n_records;
+    uint8_t junk[64];
+    memset(junk, 0x42, sizeof(junk));
+    feed(fx, APP_DIR_TOCLIENT, junk, sizeof(junk));   // no header in it: still looking
+    assert_true(st->dir[APP_DIR_TOCLIENT].resync);
+    uint8_t more[9 + 5 + 3];
+    memcpy(more, "\x99\x01\x02\x03\x17\x03\x09\x00\x01", 9);  // minor 9: not a header
+    memcpy(more + 9, "\x17\x03\x03\x00\x03", 5);                   // this one is
+    memset(more + 14, 0xcc, 3);
+    feed(fx, APP_DIR_TOCLIENT, more, sizeof(more));
+    assert_false(st->dir[APP_DIR_TOCLIENT].resync);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 1);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].rec_left, 0);
+    feed(fx, APP_DIR_TOCLIENT, (const uint8_t *)"\x15\x03\x03\x00\x02\x01\x00", 7);
+    assert_int_equal(st->dir[APP_DIR_TOCLIENT].n_records, recs + 2);
+    assert_int_equal(fx->af->flags & (APP_FLOW_F_STOP_TC | APP_FLOW_F_ERROR), 0);
+}
+
+static void gap_in_the_clear_handshake_ends_that_side(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, 120);        // part of the server's flight
+    TlsTx *t = the_tx(fx);
+    assert_true(t->tx.progress[APP_DIR_TOCLIENT] < TLS_PROG_DONE);
+    app_flow_gap_len(fx->af, APP_DIR_TOCLIENT, 200);
+    assert_int_equal(t->tx.progress[APP_DIR_TOCLIENT], TLS_PROG_DONE);
+    /* what follows is not parsed as handshake (no certificate appears), no error */
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b + 320, g_srv.n - 320);
+    assert_int_equal(t->side[APP_DIR_TOCLIENT].n_certs, 0);
+    assert_int_equal(fx->af->flags & APP_FLOW_F_ERROR, 0);
+    assert_true(app_layer_tx_complete(&fx->f, &t->tx, APP_DIR_TOCLIENT));
+}
+
+static void gap_of_unknown_length_stops_the_direction(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    app_flow_gap(fx->af, APP_DIR_TOSERVER);
+    assert_true(fx->af->flags & APP_FLOW_F_STOP_TS);
+}
+
 static void eve_object(void **state)
 {
     Fx *fx = *state;
@@ -262,6 +350,117 @@ static void eve_object(void **state)
     json_buf_deinit(&jb);
 }
 
+static void eve_custom_fields_log_only_those_listed(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    uint32_t saved = g_tls_log_cfg.fields;
+    g_tls_log_cfg.fields = TLS_LOG_SNI | TLS_LOG_CERTIFICATE | TLS_LOG_CHAIN;
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 1024), 0);
+    json_open_object(&jb, NULL);
+    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
+    json_close_object(&jb);
+    g_tls_log_cfg.fields = saved;
+    char b64[8192];
+    assert_int_equal(util_base64_encode(b64, sizeof(b64), g_der, g_der_len, NULL), 0);
+    char want[20000];
+    snprintf(want, sizeof(want), "{\"tls\":{\"sni\":\"www.example.com\",\"certificate\":\"%s\","
+             "\"chain\":[\"%s\"]}}", b64, b64);
+    assert_string_equal(jb.buf, want);
+    json_buf_deinit(&jb);
+}
+
+static void eve_custom_config_is_checked(void **state)
+{
+    (void)state;
+    Conf *c = conf_new();
+    assert_int_equal(conf_load_string(c, "outputs:\n  - eve-log:\n      types:\n"
+                                         "        - tls:\n            custom: [sni, chain, "
+                                         "client_certificate]\n", "t.yaml"), 0);
+    assert_int_equal(app_layer_init(c), 0);
+    assert_int_equal(g_tls_log_cfg.fields, TLS_LOG_SNI | TLS_LOG_CHAIN |
+                                               TLS_LOG_CLIENT_CERTIFICATE);
+    app_layer_deinit();
+    conf_free(c);
+    c = conf_new();
+    assert_int_equal(conf_load_string(c, "outputs:\n  - eve-log:\n      types:\n"
+                                         "        - tls:\n            custom: [sni, nosuch]\n",
+                                      "t.yaml"), 0);
+    assert_int_not_equal(app_layer_init(c), 0);
+    app_layer_deinit();
+    conf_free(c);
+    assert_int_equal(app_layer_init(NULL), 0);
+    assert_int_equal(g_tls_log_cfg.fields, TLS_LOG_EXTENDED);
+    app_layer_deinit();
+}
+
+/* STARTTLS hand-over: what a protocol's parser returns, and the framework's check of the
+ * announced protocol, driven here through an HTTP CONNECT (the parser that hands a
+ * connection over today) with TLS announced as tls_starttls_handover does. */
+static void starttls_handover_returns_tunnel_and_announces_tls(void **state)
+{
+    Fx *fx = *state;
+    uint32_t consumed = 0;
+    assert_int_equal(tls_starttls_handover(fx->af, 17, &consumed), APP_PARSE_TUNNEL);
+    assert_int_equal(consumed, 17);
+    assert_int_equal(fx->af->expect, APP_PROTO_TLS);
+}
+
+static uint32_t n_flow_events(Fx *fx, const char *name)
+{
+    const uint8_t *ids = NULL;
+    uint32_t n = app_layer_flow_events(&fx->f, &ids);
+    int want = app_layer_event_find(name);
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        hits += ids[i] == want;
+    }
+    return hits;
+}
+
+static void handover(Fx *fx)
+{
+    static const char req[] = "CONNECT mail:25 HTTP/1.1\r\nHost: mail\r\n\r\n";
+    static const char resp[] = "HTTP/1.1 200 OK\r\n\r\n";
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)req, sizeof(req) - 1);
+    app_flow_expect(fx->af, APP_PROTO_TLS);
+    feed(fx, APP_DIR_TOCLIENT, (const uint8_t *)resp, sizeof(resp) - 1);
+}
+
+static void starttls_then_tls_runs_the_tls_parser(void **state)
+{
+    Fx *fx = *state;
+    handover(fx);
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_TLS);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
+    assert_int_equal(n_flow_events(fx, "applayer.no_tls_after_starttls"), 0);
+    AppTx *tx = app_layer_tx_at(&fx->f, app_layer_tx_count(&fx->f) - 1);
+    assert_non_null(tx);
+    assert_int_equal(app_layer_tx_proto(&fx->f, tx), APP_PROTO_TLS);
+    int id = app_layer_buffer_find_for("tls.sni", APP_PROTO_TLS, APP_DIR_TOSERVER);
+    const uint8_t *d;
+    uint32_t l;
+    assert_true(app_layer_buffer_def(id)->get(&fx->f, tx, &d, &l));
+    assert_int_equal(l, 15);
+    assert_memory_equal(d, "www.example.com", 15);
+}
+
+static void starttls_then_no_tls_is_an_event(void **state)
+{
+    Fx *fx = *state;
+    handover(fx);
+    static const char junk[] = "EHLO again\r\n";
+    feed(fx, APP_DIR_TOSERVER, (const uint8_t *)junk, sizeof(junk) - 1);
+    app_flow_eof(fx->af, APP_DIR_TOSERVER);
+    app_flow_eof(fx->af, APP_DIR_TOCLIENT);
+    assert_int_not_equal(app_layer_flow_proto(&fx->f), APP_PROTO_TLS);
+    assert_int_equal(n_flow_events(fx, "applayer.no_tls_after_starttls"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +480,20 @@ int main(void)
         cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_inside_a_record_body_keeps_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(gap_past_a_record_resyncs_on_the_next_header, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_in_the_clear_handshake_ends_that_side, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(gap_of_unknown_length_stops_the_direction, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(eve_custom_fields_log_only_those_listed, setup,
+                                        teardown),
+        cmocka_unit_test(eve_custom_config_is_checked),
+        cmocka_unit_test_setup_teardown(starttls_handover_returns_tunnel_and_announces_tls,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(starttls_then_tls_runs_the_tls_parser, setup, teardown),
+        cmocka_unit_test_setup_teardown(starttls_then_no_tls_is_an_event, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
