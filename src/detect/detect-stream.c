@@ -5,8 +5,9 @@
  * (p->stream_data); its packet payload is still inspected for packets whose
  * segment did not go into the stream (no session, midstream pick-up off, data
  * on a SYN, reassembly stopped), or always when a content is anchored with
- * depth/offset. "tcp-pkt", flow:no_stream and dsize rules inspect packets
- * only; "tcp-stream" and flow:only_stream rules the stream only.
+ * depth/offset or the rule uses stream_size. "tcp-pkt", flow:no_stream and
+ * dsize rules inspect packets only; "tcp-stream" and flow:only_stream rules
+ * the stream only.
  *
  * A view's data may flow opposite to the packet carrying it (IDS: the view
  * rides on the packet that acknowledges the data). Rules are evaluated
@@ -68,7 +69,10 @@ void detect_stream_classify(Signature *s)
     s->flags |= SIG_F_STREAM;
     if (s->flags & (SIG_F_PROTO_TCP_STREAM | SIG_F_FLOW_ONLY_STREAM)) {
         s->flags |= SIG_F_STREAM_ONLY;
-    } else if (has_anchored_content(s)) {
+    } else if (has_anchored_content(s) || has_match_kw(s, "stream_size")) {
+        /* Suricata inspects the packets of these too: anchored content may
+         * sit at the start of a packet rather than of a chunk, and
+         * stream_size describes the session as of each packet. */
         s->flags |= SIG_F_PKT_TOO;
     }
 }
@@ -107,14 +111,14 @@ uint32_t detect_stream_need(const Signature *s)
 static void declare_ports(const DetectPortSet *ps, uint8_t dir, uint32_t need)
 {
     if (ps->is_any) {
-        stream_set_min_chunk(0, dir, need);
+        stream_declare_need(0, dir, need);
         return;
     }
     for (uint32_t i = 0; i < ps->ports.n; i++) {
         uint32_t lo = (uint32_t)ps->ports.r[i].lo;
         uint32_t hi = (uint32_t)(ps->ports.r[i].hi > 65535 ? 65535 : ps->ports.r[i].hi);
         for (uint32_t port = lo; port <= hi; port++) {
-            stream_set_min_chunk((uint16_t)port, dir, need);
+            stream_declare_need((uint16_t)port, dir, need);
         }
     }
 }

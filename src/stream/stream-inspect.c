@@ -10,9 +10,11 @@
  * ignores matches that end inside the overlap.
  *
  * Chunk size for a server port and direction: the configured
- * stream.reassembly.to{server,client}-chunk-size, lowered to what the
- * signatures for that port declared through stream_set_min_chunk (never
- * below STREAM_CHUNK_FLOOR). Overlap: the longest declared need minus one
+ * stream.reassembly.to{server,client}-chunk-size, as in Suricata, where raw
+ * data waits for a full chunk (or the session closing) before it is
+ * inspected; only stream_set_min_chunk lowers it (never below
+ * STREAM_CHUNK_FLOOR). Overlap: the longest need declared through
+ * stream_declare_need or stream_set_min_chunk, minus one
  * (STREAM_DEFAULT_OVERLAP when nothing was declared), never above the chunk. */
 #include "stream/stream-internal.h"
 
@@ -24,6 +26,7 @@
 /* Written at start-up (stream_set_min_chunk) and, only ever growing, when a
  * rule reload builds a new engine while packets flow: hence relaxed atomics. */
 static _Atomic uint32_t g_min_chunk[2][65536];
+static _Atomic uint32_t g_need[2][65536];       // overlap only, chunk untouched
 static _Atomic uint32_t g_max_declared;
 
 typedef struct Subscriber {
@@ -35,17 +38,29 @@ typedef struct Subscriber {
 static Subscriber g_subs[STREAM_MAX_SUBSCRIBERS];
 static int g_n_subs;
 
+static void raise_to(_Atomic uint32_t *v, uint32_t bytes)
+{
+    if (bytes > atomic_load_explicit(v, memory_order_relaxed)) {
+        atomic_store_explicit(v, bytes, memory_order_relaxed);
+    }
+}
+
 void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes)
 {
     if (dir > STREAM_DIR_TOCLIENT) {
         return;
     }
-    if (bytes > atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed)) {
-        atomic_store_explicit(&g_min_chunk[dir][port], bytes, memory_order_relaxed);
+    raise_to(&g_min_chunk[dir][port], bytes);
+    raise_to(&g_max_declared, bytes);
+}
+
+void stream_declare_need(uint16_t port, uint8_t dir, uint32_t bytes)
+{
+    if (dir > STREAM_DIR_TOCLIENT) {
+        return;
     }
-    if (bytes > atomic_load_explicit(&g_max_declared, memory_order_relaxed)) {
-        atomic_store_explicit(&g_max_declared, bytes, memory_order_relaxed);
-    }
+    raise_to(&g_need[dir][port], bytes);
+    raise_to(&g_max_declared, bytes);
 }
 
 void stream_chunks_reset(void)
@@ -53,15 +68,23 @@ void stream_chunks_reset(void)
     for (uint32_t d = 0; d < 2; d++) {
         for (uint32_t port = 0; port < 65536; port++) {
             atomic_store_explicit(&g_min_chunk[d][port], 0, memory_order_relaxed);
+            atomic_store_explicit(&g_need[d][port], 0, memory_order_relaxed);
         }
     }
     atomic_store_explicit(&g_max_declared, 0, memory_order_relaxed);
 }
 
+static uint32_t port_max(_Atomic uint32_t (*t)[65536], uint16_t port, uint8_t dir)
+{
+    uint32_t a = atomic_load_explicit(&t[dir][port], memory_order_relaxed);
+    uint32_t b = atomic_load_explicit(&t[dir][0], memory_order_relaxed);
+    return a > b ? a : b;
+}
+
 static uint32_t declared(uint16_t port, uint8_t dir)
 {
-    uint32_t a = atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed);
-    uint32_t b = atomic_load_explicit(&g_min_chunk[dir][0], memory_order_relaxed);
+    uint32_t a = port_max(g_min_chunk, port, dir);
+    uint32_t b = port_max(g_need, port, dir);
     return a > b ? a : b;
 }
 
@@ -69,7 +92,7 @@ uint32_t stream_chunk_size(uint16_t port, uint8_t dir)
 {
     uint32_t cfg = g_stream_cfg.chunk_bytes[dir & 1];
     cfg = cfg ? cfg : 2560;
-    uint32_t need = declared(port, dir & 1);
+    uint32_t need = port_max(g_min_chunk, port, dir & 1);
     if (need == 0) {
         return cfg;
     }
@@ -317,6 +340,16 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     }
 }
 
+/* Suricata's application-layer parsers ask for raw inspection at every
+ * message they complete instead of letting data wait for a full chunk. A
+ * flow whose protocol a parser here owns (f->app_proto set, and not the app
+ * layer's "failed", 0xffff) is therefore inspected at every acknowledgment;
+ * flows of unknown protocols wait for a chunk or the session closing. */
+static bool parser_owns(const Flow *f)
+{
+    return f->app_proto != 0 && f->app_proto != 0xffff;
+}
+
 static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
 {
     /* This packet acknowledges the other side's data; a one-sided session
@@ -332,7 +365,7 @@ static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, i
     limit = limit < end ? limit : end;
     deliver_subs(f, s, idx, limit, limit);
     uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
-    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing)) {
+    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing && !parser_owns(f))) {
         (void)reached_eof(f, ssn, s, idx);
         return;
     }

@@ -70,6 +70,17 @@ static void chunk_size_follows_declared_need_within_bounds(void **state)
     assert_int_equal(stream_overlap_size(443, STREAM_DIR_TOSERVER), 2560);
 }
 
+/* What detection declares sets the overlap only: chunks keep the configured
+ * size, as Suricata's raw inspection does. */
+static void declared_need_sets_overlap_not_chunk(void **state)
+{
+    (void)state;
+    stream_declare_need(8080, STREAM_DIR_TOSERVER, 10);
+    assert_int_equal(stream_chunk_size(8080, STREAM_DIR_TOSERVER), 2560);
+    assert_int_equal(stream_overlap_size(8080, STREAM_DIR_TOSERVER), 9);
+    assert_int_equal(stream_chunk_size(8080, STREAM_DIR_TOCLIENT), 2560);
+}
+
 static void ids_view_appears_when_the_server_acks(void **state)
 {
     (void)state;
@@ -337,6 +348,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(chunk_size_follows_declared_need_within_bounds),
+        T(declared_need_sets_overlap_not_chunk),
         T(ids_view_appears_when_the_server_acks),
         T(ids_view_keeps_overlap_before_the_next_chunk),
         T(fin_flushes_small_remainder_with_eof),
