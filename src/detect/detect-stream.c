@@ -9,15 +9,18 @@
  * dsize rules inspect packets only; "tcp-stream" and flow:only_stream rules
  * the stream only.
  *
- * A view's data may flow opposite to the packet carrying it (IDS: the view
- * rides on the packet that acknowledges the data). Rules are evaluated
+ * A view's data may flow opposite to the packet carrying it (the stream
+ * engine's IDS views now ride on their own direction's packets, as in
+ * Suricata, but the flow-end pseudo packets and any future producer may
+ * not). Rules are evaluated
  * against a copy of the packet turned into the data's direction (addresses,
  * ports, flow:to_server/to_client), and alerts are flagged so that outputs
  * report them with the data direction's tuple and the stream payload.
  *
  * Duplicates: a view starts with bytes already inspected (the overlap); a
  * payload chain must end past them (detect-inspect.c retries later
- * occurrences). A rule that matched the view is not inspected again on the
+ * occurrences), and offset/depth count from the end of the overlap, the
+ * start of the chunk as Suricata inspects it (dt->anchor_base). A rule that matched the view is not inspected again on the
  * packet's own payload when that payload is part of the same data. */
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +281,7 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     make_view_packet(p, reversed, &sv);
     dt->stream_insp = true;
     dt->min_match_end = ov > 0 ? ov + 1 : 0;
+    dt->anchor_base = ov;
     uint16_t n_before = pa != NULL ? pa->n : 0;
     bool stop = inspect_view(dt, &sv, pa, reversed);
     if (pa != NULL) {
@@ -285,6 +289,7 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     }
     dt->stream_insp = false;
     dt->min_match_end = 0;
+    dt->anchor_base = 0;
     p->flags |= sv.flags & (PKT_F_DROP | PKT_F_ALERTED);
     return stop;
 }

@@ -1,9 +1,10 @@
 /* What detection and subscribers get to see of the reassembled data.
  *
  * IDS: a direction's data becomes inspectable once the peer acknowledges it
- * (what the receiver accepted is what it acked), handed out with the packet
- * carrying that ACK once at least a chunk has gathered, and at FIN, RST and
- * flow end whatever is left. Inline: the in-order data not yet acknowledged,
+ * (what the receiver accepted is what it acked), handed out with the next
+ * packet of that direction once at least a chunk has gathered or the session
+ * is in one of Suricata's flushing states (inspect_ids), and at flow end
+ * whatever is left; subscribers get it with the acknowledging packet. Inline: the in-order data not yet acknowledged,
  * with the packet that completes it, so that a match can drop that packet.
  * Either way each piece is preceded by up to "overlap" bytes already seen,
  * so that a pattern spanning two pieces is still found whole; detection
@@ -273,20 +274,36 @@ static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t gap_limit, uin
     }
 }
 
-/* EOF once everything up to the final end was delivered. */
-static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
+static bool is_closed(const TcpSession *ssn, const TcpStream *s)
+{
+    return (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
+}
+
+/* Subscribers: once a closed direction's data up to its final end is
+ * available (limit), everything is handed over and the close told, once. */
+static void subs_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx, uint64_t limit)
 {
     uint64_t end = final_end(ssn, s);
     end = end < s->stored_end ? end : s->stored_end;
-    bool closed = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
-    if (!closed || s->insp_off < end) {
-        return false;
+    if (!is_closed(ssn, s) || limit < end) {
+        return;
     }
     deliver_subs(f, s, idx, end, end);
     if (!(s->flags & STREAM_F_EOF_DONE)) {
         s->flags |= STREAM_F_EOF_DONE;
         notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
     }
+}
+
+/* EOF once everything up to the final end was inspected. */
+static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
+{
+    uint64_t end = final_end(ssn, s);
+    end = end < s->stored_end ? end : s->stored_end;
+    if (!is_closed(ssn, s) || s->insp_off < end) {
+        return false;
+    }
+    subs_eof(f, ssn, s, idx, s->insp_off);
     return true;
 }
 
@@ -306,6 +323,12 @@ void stream_inspect_prepare(TcpSession *ssn)
     bool is_inline = stream_is_inline();
     prune(&ssn->streams[0], is_inline);
     prune(&ssn->streams[1], is_inline);
+}
+
+static bool fin_acked_by_peer(const TcpStream *s)
+{
+    return (s->flags & STREAM_F_FIN) && (s->flags & STREAM_F_ACK_SEEN) &&
+           stream_seq_to_off(s, s->last_ack) > stream_seq_to_off(s, s->fin_seq);
 }
 
 static uint64_t acked_off(const TcpStream *s)
@@ -350,28 +373,65 @@ static bool parser_owns(const Flow *f)
     return f->app_proto != 0 && f->app_proto != 0xffff;
 }
 
-static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+/* The session states in which Suricata inspects raw data whatever its amount:
+ * its states beyond TIME_WAIT (CLOSE_WAIT, LAST_ACK, CLOSING, CLOSED). It
+ * names states from the server's side, so these are: the client sent the
+ * first FIN (our FIN_WAIT1 onwards), both FINs were sent while the server's
+ * was not yet acknowledged (a simultaneous close), or the session closed
+ * (RST included). A server that closes first does not trigger it. */
+static bool raw_flush_state(const TcpSession *ssn)
 {
-    /* This packet acknowledges the other side's data; a one-sided session
-     * never sees acks for its data, so its own data counts as accepted. */
-    int idx = (ssn->flags & SSN_F_ASYNC) ? dir : 1 - dir;
-    TcpStream *s = &ssn->streams[idx];
-    uint64_t end = final_end(ssn, s);
+    if (ssn->state == TCP_CLOSED) {
+        return true;
+    }
+    if (ssn->state <= TCP_ESTABLISHED) {
+        return false;
+    }
+    if (ssn->closer_dir == 0) {
+        return true;
+    }
+    return ssn->state == TCP_LAST_ACK && !fin_acked_by_peer(&ssn->streams[1]);
+}
+
+/* The data of stream idx this packet may deliver: what the peer
+ * acknowledged (all of it once the session closed, and a one-sided session's
+ * own data as soon as it is stored), never past the final end. */
+static uint64_t ids_limit(const TcpSession *ssn, const TcpStream *s)
+{
     uint64_t limit = (ssn->flags & SSN_F_ASYNC) ? s->stored_end : acked_off(s);
-    bool closing = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
     if (ssn->state == TCP_CLOSED) {
         limit = s->stored_end;
     }
-    limit = limit < end ? limit : end;
-    deliver_subs(f, s, idx, limit, limit);
-    uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
-    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing && !parser_owns(f))) {
-        (void)reached_eof(f, ssn, s, idx);
+    uint64_t end = final_end(ssn, s);
+    return limit < end ? limit : end;
+}
+
+/* IDS, as Suricata's raw inspection: a packet carries a view of its own
+ * direction's data, up to what the peer acknowledged, once a chunk has
+ * gathered, the session is in a flush state (raw_flush_state), reassembly
+ * depth was reached, or a parser owns the flow. Subscribers get the data this
+ * packet acknowledges at once (a one-sided session's own). */
+static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+{
+    bool async = (ssn->flags & SSN_F_ASYNC) != 0;
+    int acked_idx = async ? dir : 1 - dir;
+    TcpStream *as = &ssn->streams[acked_idx];
+    uint64_t alimit = ids_limit(ssn, as);
+    deliver_subs(f, as, acked_idx, alimit, alimit);
+    subs_eof(f, ssn, as, acked_idx, alimit);
+
+    TcpStream *s = &ssn->streams[dir];
+    uint64_t limit = ids_limit(ssn, s);
+    deliver_subs(f, s, dir, limit, limit);
+    uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)dir);
+    bool due = raw_flush_state(ssn) || (s->flags & STREAM_F_DEPTH) || parser_owns(f);
+    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !due)) {
+        (void)reached_eof(f, ssn, s, dir);
         return;
     }
     Piece pc;
-    if (next_piece(st, p, f, ssn, idx, limit, limit, &pc)) {
-        if (reached_eof(f, ssn, s, idx)) {
+    if (next_piece(st, p, f, ssn, dir, limit, limit, &pc)) {
+        if (reached_eof(f, ssn, s, dir)) {
             pc.flags |= PKT_STREAM_EOF;
         }
         set_view(ssn, p, &pc);
