@@ -20,8 +20,9 @@
  * Duplicates: a view starts with bytes already inspected (the overlap); a
  * payload chain must end past them (detect-inspect.c retries later
  * occurrences), and offset/depth count from the end of the overlap, the
- * start of the chunk as Suricata inspects it (dt->anchor_base). A rule that matched the view is not inspected again on the
- * packet's own payload when that payload is part of the same data. */
+ * start of the chunk as Suricata inspects it (dt->anchor_base). A rule that
+ * matched the view is not inspected again on the packet's own payload when
+ * that payload is part of the same data. */
 #include <stdlib.h>
 #include <string.h>
 

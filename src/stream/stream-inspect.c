@@ -4,8 +4,9 @@
  * (what the receiver accepted is what it acked), handed out with the next
  * packet of that direction once at least a chunk has gathered or the session
  * is in one of Suricata's flushing states (inspect_ids), and at flow end
- * whatever is left; subscribers get it with the acknowledging packet. Inline: the in-order data not yet acknowledged,
- * with the packet that completes it, so that a match can drop that packet.
+ * whatever is left; subscribers get it with the acknowledging packet.
+ * Inline: the in-order data not yet acknowledged, with the packet that
+ * completes it, so that a match can drop that packet.
  * Either way each piece is preceded by up to "overlap" bytes already seen,
  * so that a pattern spanning two pieces is still found whole; detection
  * ignores matches that end inside the overlap.
