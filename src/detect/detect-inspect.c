@@ -102,8 +102,14 @@ static bool content_window(const Inspect *ic, const DetectContent *c, uint32_t o
             s = 0;
         }
     } else {
+        /* A stream view's offset/depth count from its new data, after the
+         * bytes repeated from the previous chunk: Suricata anchors them at
+         * the start of each inspected chunk. */
+        if (c->flags & (DETECT_CONTENT_OFFSET | DETECT_CONTENT_DEPTH)) {
+            s = ic->dt->anchor_base;
+        }
         if (c->flags & DETECT_CONTENT_OFFSET) {
-            s = value_of(ic, &c->offset);
+            s += value_of(ic, &c->offset);
         }
         if (c->flags & DETECT_CONTENT_DEPTH) {
             e = s + value_of(ic, &c->depth);

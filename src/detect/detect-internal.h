@@ -630,6 +630,7 @@ typedef struct DetectThread {
     /* Stream inspection (detect-stream.c). */
     bool stream_insp;                  // inspecting a stream view (flow:only_stream)
     uint32_t min_match_end;            // a payload match must end at or after this offset
+    uint32_t anchor_base;              // where offset/depth count from (a view's new data)
     uint8_t alert_flags;               // PACKET_ALERT_F_* for alerts being added
     uint8_t *stream_hit;               // sigs that matched this packet's stream view (n_sigs bits)
     uint32_t *stream_hit_list;         // their nums, to clear the bitmap

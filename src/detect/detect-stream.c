@@ -5,19 +5,24 @@
  * (p->stream_data); its packet payload is still inspected for packets whose
  * segment did not go into the stream (no session, midstream pick-up off, data
  * on a SYN, reassembly stopped), or always when a content is anchored with
- * depth/offset. "tcp-pkt", flow:no_stream and dsize rules inspect packets
- * only; "tcp-stream" and flow:only_stream rules the stream only.
+ * depth/offset or the rule uses stream_size. "tcp-pkt", flow:no_stream and
+ * dsize rules inspect packets only; "tcp-stream" and flow:only_stream rules
+ * the stream only.
  *
- * A view's data may flow opposite to the packet carrying it (IDS: the view
- * rides on the packet that acknowledges the data). Rules are evaluated
+ * A view's data may flow opposite to the packet carrying it (the stream
+ * engine's IDS views now ride on their own direction's packets, as in
+ * Suricata, but the flow-end pseudo packets and any future producer may
+ * not). Rules are evaluated
  * against a copy of the packet turned into the data's direction (addresses,
  * ports, flow:to_server/to_client), and alerts are flagged so that outputs
  * report them with the data direction's tuple and the stream payload.
  *
  * Duplicates: a view starts with bytes already inspected (the overlap); a
  * payload chain must end past them (detect-inspect.c retries later
- * occurrences). A rule that matched the view is not inspected again on the
- * packet's own payload when that payload is part of the same data. */
+ * occurrences), and offset/depth count from the end of the overlap, the
+ * start of the chunk as Suricata inspects it (dt->anchor_base). A rule that
+ * matched the view is not inspected again on the packet's own payload when
+ * that payload is part of the same data. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +74,10 @@ void detect_stream_classify(Signature *s)
     s->flags |= SIG_F_STREAM;
     if (s->flags & (SIG_F_PROTO_TCP_STREAM | SIG_F_FLOW_ONLY_STREAM)) {
         s->flags |= SIG_F_STREAM_ONLY;
-    } else if (has_anchored_content(s)) {
+    } else if (has_anchored_content(s) || has_match_kw(s, "stream_size")) {
+        /* Suricata inspects the packets of these too: anchored content may
+         * sit at the start of a packet rather than of a chunk, and
+         * stream_size describes the session as of each packet. */
         s->flags |= SIG_F_PKT_TOO;
     }
 }
@@ -108,14 +116,14 @@ uint32_t detect_stream_need(const Signature *s)
 static void declare_ports(const DetectPortSet *ps, uint8_t dir, uint32_t need)
 {
     if (ps->is_any) {
-        stream_set_min_chunk(0, dir, need);
+        stream_declare_need(0, dir, need);
         return;
     }
     for (uint32_t i = 0; i < ps->ports.n; i++) {
         uint32_t lo = (uint32_t)ps->ports.r[i].lo;
         uint32_t hi = (uint32_t)(ps->ports.r[i].hi > 65535 ? 65535 : ps->ports.r[i].hi);
         for (uint32_t port = lo; port <= hi; port++) {
-            stream_set_min_chunk((uint16_t)port, dir, need);
+            stream_declare_need((uint16_t)port, dir, need);
         }
     }
 }
@@ -275,6 +283,7 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     make_view_packet(p, reversed, &sv);
     dt->stream_insp = true;
     dt->min_match_end = ov > 0 ? ov + 1 : 0;
+    dt->anchor_base = ov;
     uint16_t n_before = pa != NULL ? pa->n : 0;
     bool stop = inspect_view(dt, &sv, pa, reversed);
     if (pa != NULL) {
@@ -282,6 +291,7 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     }
     dt->stream_insp = false;
     dt->min_match_end = 0;
+    dt->anchor_base = 0;
     p->flags |= sv.flags & (PKT_F_DROP | PKT_F_ALERTED);
     return stop;
 }

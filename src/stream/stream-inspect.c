@@ -1,18 +1,22 @@
 /* What detection and subscribers get to see of the reassembled data.
  *
  * IDS: a direction's data becomes inspectable once the peer acknowledges it
- * (what the receiver accepted is what it acked), handed out with the packet
- * carrying that ACK once at least a chunk has gathered, and at FIN, RST and
- * flow end whatever is left. Inline: the in-order data not yet acknowledged,
- * with the packet that completes it, so that a match can drop that packet.
+ * (what the receiver accepted is what it acked), handed out with the next
+ * packet of that direction once at least a chunk has gathered or the session
+ * is in one of Suricata's flushing states (inspect_ids), and at flow end
+ * whatever is left; subscribers get it with the acknowledging packet.
+ * Inline: the in-order data not yet acknowledged, with the packet that
+ * completes it, so that a match can drop that packet.
  * Either way each piece is preceded by up to "overlap" bytes already seen,
  * so that a pattern spanning two pieces is still found whole; detection
  * ignores matches that end inside the overlap.
  *
  * Chunk size for a server port and direction: the configured
- * stream.reassembly.to{server,client}-chunk-size, lowered to what the
- * signatures for that port declared through stream_set_min_chunk (never
- * below STREAM_CHUNK_FLOOR). Overlap: the longest declared need minus one
+ * stream.reassembly.to{server,client}-chunk-size, as in Suricata, where raw
+ * data waits for a full chunk (or the session closing) before it is
+ * inspected; only stream_set_min_chunk lowers it (never below
+ * STREAM_CHUNK_FLOOR). Overlap: the longest need declared through
+ * stream_declare_need or stream_set_min_chunk, minus one
  * (STREAM_DEFAULT_OVERLAP when nothing was declared), never above the chunk. */
 #include "stream/stream-internal.h"
 
@@ -24,6 +28,7 @@
 /* Written at start-up (stream_set_min_chunk) and, only ever growing, when a
  * rule reload builds a new engine while packets flow: hence relaxed atomics. */
 static _Atomic uint32_t g_min_chunk[2][65536];
+static _Atomic uint32_t g_need[2][65536];       // overlap only, chunk untouched
 static _Atomic uint32_t g_max_declared;
 
 typedef struct Subscriber {
@@ -35,17 +40,29 @@ typedef struct Subscriber {
 static Subscriber g_subs[STREAM_MAX_SUBSCRIBERS];
 static int g_n_subs;
 
+static void raise_to(_Atomic uint32_t *v, uint32_t bytes)
+{
+    if (bytes > atomic_load_explicit(v, memory_order_relaxed)) {
+        atomic_store_explicit(v, bytes, memory_order_relaxed);
+    }
+}
+
 void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes)
 {
     if (dir > STREAM_DIR_TOCLIENT) {
         return;
     }
-    if (bytes > atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed)) {
-        atomic_store_explicit(&g_min_chunk[dir][port], bytes, memory_order_relaxed);
+    raise_to(&g_min_chunk[dir][port], bytes);
+    raise_to(&g_max_declared, bytes);
+}
+
+void stream_declare_need(uint16_t port, uint8_t dir, uint32_t bytes)
+{
+    if (dir > STREAM_DIR_TOCLIENT) {
+        return;
     }
-    if (bytes > atomic_load_explicit(&g_max_declared, memory_order_relaxed)) {
-        atomic_store_explicit(&g_max_declared, bytes, memory_order_relaxed);
-    }
+    raise_to(&g_need[dir][port], bytes);
+    raise_to(&g_max_declared, bytes);
 }
 
 void stream_chunks_reset(void)
@@ -53,15 +70,23 @@ void stream_chunks_reset(void)
     for (uint32_t d = 0; d < 2; d++) {
         for (uint32_t port = 0; port < 65536; port++) {
             atomic_store_explicit(&g_min_chunk[d][port], 0, memory_order_relaxed);
+            atomic_store_explicit(&g_need[d][port], 0, memory_order_relaxed);
         }
     }
     atomic_store_explicit(&g_max_declared, 0, memory_order_relaxed);
 }
 
+static uint32_t port_max(_Atomic uint32_t (*t)[65536], uint16_t port, uint8_t dir)
+{
+    uint32_t a = atomic_load_explicit(&t[dir][port], memory_order_relaxed);
+    uint32_t b = atomic_load_explicit(&t[dir][0], memory_order_relaxed);
+    return a > b ? a : b;
+}
+
 static uint32_t declared(uint16_t port, uint8_t dir)
 {
-    uint32_t a = atomic_load_explicit(&g_min_chunk[dir][port], memory_order_relaxed);
-    uint32_t b = atomic_load_explicit(&g_min_chunk[dir][0], memory_order_relaxed);
+    uint32_t a = port_max(g_min_chunk, port, dir);
+    uint32_t b = port_max(g_need, port, dir);
     return a > b ? a : b;
 }
 
@@ -69,7 +94,7 @@ uint32_t stream_chunk_size(uint16_t port, uint8_t dir)
 {
     uint32_t cfg = g_stream_cfg.chunk_bytes[dir & 1];
     cfg = cfg ? cfg : 2560;
-    uint32_t need = declared(port, dir & 1);
+    uint32_t need = port_max(g_min_chunk, port, dir & 1);
     if (need == 0) {
         return cfg;
     }
@@ -250,20 +275,36 @@ static void deliver_subs(Flow *f, TcpStream *s, int idx, uint64_t gap_limit, uin
     }
 }
 
-/* EOF once everything up to the final end was delivered. */
-static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
+static bool is_closed(const TcpSession *ssn, const TcpStream *s)
+{
+    return (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
+}
+
+/* Subscribers: once a closed direction's data up to its final end is
+ * available (limit), everything is handed over and the close told, once. */
+static void subs_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx, uint64_t limit)
 {
     uint64_t end = final_end(ssn, s);
     end = end < s->stored_end ? end : s->stored_end;
-    bool closed = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
-    if (!closed || s->insp_off < end) {
-        return false;
+    if (!is_closed(ssn, s) || limit < end) {
+        return;
     }
     deliver_subs(f, s, idx, end, end);
     if (!(s->flags & STREAM_F_EOF_DONE)) {
         s->flags |= STREAM_F_EOF_DONE;
         notify(f, idx, STREAM_NOTE_CLOSE, NULL, 0);
     }
+}
+
+/* EOF once everything up to the final end was inspected. */
+static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
+{
+    uint64_t end = final_end(ssn, s);
+    end = end < s->stored_end ? end : s->stored_end;
+    if (!is_closed(ssn, s) || s->insp_off < end) {
+        return false;
+    }
+    subs_eof(f, ssn, s, idx, s->insp_off);
     return true;
 }
 
@@ -283,6 +324,12 @@ void stream_inspect_prepare(TcpSession *ssn)
     bool is_inline = stream_is_inline();
     prune(&ssn->streams[0], is_inline);
     prune(&ssn->streams[1], is_inline);
+}
+
+static bool fin_acked_by_peer(const TcpStream *s)
+{
+    return (s->flags & STREAM_F_FIN) && (s->flags & STREAM_F_ACK_SEEN) &&
+           stream_seq_to_off(s, s->last_ack) > stream_seq_to_off(s, s->fin_seq);
 }
 
 static uint64_t acked_off(const TcpStream *s)
@@ -317,28 +364,75 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     }
 }
 
-static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+/* Suricata's application-layer parsers ask for raw inspection at every
+ * message they complete instead of letting data wait for a full chunk. A
+ * flow whose protocol a parser here owns (f->app_proto set, and not the app
+ * layer's "failed", 0xffff) is therefore inspected at every acknowledgment;
+ * flows of unknown protocols wait for a chunk or the session closing. */
+static bool parser_owns(const Flow *f)
 {
-    /* This packet acknowledges the other side's data; a one-sided session
-     * never sees acks for its data, so its own data counts as accepted. */
-    int idx = (ssn->flags & SSN_F_ASYNC) ? dir : 1 - dir;
-    TcpStream *s = &ssn->streams[idx];
-    uint64_t end = final_end(ssn, s);
+    return f->app_proto != 0 && f->app_proto != 0xffff;
+}
+
+/* The session states in which Suricata inspects raw data whatever its amount:
+ * its states beyond TIME_WAIT (CLOSE_WAIT, LAST_ACK, CLOSING, CLOSED). It
+ * names states from the server's side, so these are: the client sent the
+ * first FIN (our FIN_WAIT1 onwards), both FINs were sent while the server's
+ * was not yet acknowledged (a simultaneous close), or the session closed
+ * (RST included). A server that closes first does not trigger it. */
+static bool raw_flush_state(const TcpSession *ssn)
+{
+    if (ssn->state == TCP_CLOSED) {
+        return true;
+    }
+    if (ssn->state <= TCP_ESTABLISHED) {
+        return false;
+    }
+    if (ssn->closer_dir == 0) {
+        return true;
+    }
+    return ssn->state == TCP_LAST_ACK && !fin_acked_by_peer(&ssn->streams[1]);
+}
+
+/* The data of stream idx this packet may deliver: what the peer
+ * acknowledged (all of it once the session closed, and a one-sided session's
+ * own data as soon as it is stored), never past the final end. */
+static uint64_t ids_limit(const TcpSession *ssn, const TcpStream *s)
+{
     uint64_t limit = (ssn->flags & SSN_F_ASYNC) ? s->stored_end : acked_off(s);
-    bool closing = (s->flags & (STREAM_F_FIN | STREAM_F_RST)) || ssn->state == TCP_CLOSED;
     if (ssn->state == TCP_CLOSED) {
         limit = s->stored_end;
     }
-    limit = limit < end ? limit : end;
-    deliver_subs(f, s, idx, limit, limit);
-    uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
-    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !closing)) {
-        (void)reached_eof(f, ssn, s, idx);
+    uint64_t end = final_end(ssn, s);
+    return limit < end ? limit : end;
+}
+
+/* IDS, as Suricata's raw inspection: a packet carries a view of its own
+ * direction's data, up to what the peer acknowledged, once a chunk has
+ * gathered, the session is in a flush state (raw_flush_state), reassembly
+ * depth was reached, or a parser owns the flow. Subscribers get the data this
+ * packet acknowledges at once (a one-sided session's own). */
+static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
+{
+    bool async = (ssn->flags & SSN_F_ASYNC) != 0;
+    int acked_idx = async ? dir : 1 - dir;
+    TcpStream *as = &ssn->streams[acked_idx];
+    uint64_t alimit = ids_limit(ssn, as);
+    deliver_subs(f, as, acked_idx, alimit, alimit);
+    subs_eof(f, ssn, as, acked_idx, alimit);
+
+    TcpStream *s = &ssn->streams[dir];
+    uint64_t limit = ids_limit(ssn, s);
+    deliver_subs(f, s, dir, limit, limit);
+    uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)dir);
+    bool due = raw_flush_state(ssn) || (s->flags & STREAM_F_DEPTH) || parser_owns(f);
+    if (limit <= s->insp_off || (limit - s->insp_off < chunk && !due)) {
+        (void)reached_eof(f, ssn, s, dir);
         return;
     }
     Piece pc;
-    if (next_piece(st, p, f, ssn, idx, limit, limit, &pc)) {
-        if (reached_eof(f, ssn, s, idx)) {
+    if (next_piece(st, p, f, ssn, dir, limit, limit, &pc)) {
+        if (reached_eof(f, ssn, s, dir)) {
             pc.flags |= PKT_STREAM_EOF;
         }
         set_view(ssn, p, &pc);

@@ -102,7 +102,13 @@ bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server)
 uint8_t stream_packet_flow_state(const Flow *f)
 {
     const TcpSession *ssn = f->protoctx;
-    if (ssn == NULL || ssn->state <= TCP_ESTABLISHED || f->state != FLOW_STATE_ESTABLISHED) {
+    if (ssn == NULL) {
+        /* No session (no handshake seen with midstream pick-up off, or
+         * refused by the memcap): its packets are never established, as in
+         * Suricata, where only the TCP engine marks TCP packets established. */
+        return f->state == FLOW_STATE_ESTABLISHED ? FLOW_STATE_NEW : (uint8_t)f->state;
+    }
+    if (ssn->state <= TCP_ESTABLISHED || f->state != FLOW_STATE_ESTABLISHED) {
         return (uint8_t)f->state;
     }
     return FLOW_STATE_CLOSED;

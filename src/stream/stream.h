@@ -5,8 +5,8 @@
  * tracking, target-based reassembly, and the views of reassembled data that
  * detection and subscribers inspect.
  *
- * Threads: stream_init/stream_deinit and stream_set_min_chunk/stream_subscribe
- * at start-up only. Everything taking a Flow is called by the packet thread
+ * Threads: stream_init/stream_deinit, stream_declare_need, stream_set_min_chunk
+ * and stream_subscribe at start-up only. Everything taking a Flow is called by the packet thread
  * that owns the flow, with f->lock held. Details: src/stream/README.md. */
 
 #include <stdbool.h>
@@ -85,11 +85,14 @@ void stream_deinit(void);
 /* Inline (IPS) mode: --simulate-ips or NFQUEUE; set at start-up. */
 void stream_set_inline(bool is_inline);
 
-/* Detection declares, per destination port, how many bytes a signature needs
- * to see in one piece (longest pattern, or depth): chunks for that port are at
- * least this big (bounded by the configured chunk sizes), and the overlap
- * re-inspected before each chunk is bytes - 1. port 0 = every port. dir is
- * STREAM_DIR_*. Start-up only. */
+/* Detection declares, per server port, how many bytes a signature needs to
+ * see in one piece (longest pattern, or offset + depth): the overlap
+ * re-inspected before each chunk of that port is bytes - 1. The chunk size
+ * stays the configured one (Suricata's raw inspection points).
+ * stream_set_min_chunk also lowers the chunks of that port to bytes (never
+ * below 64; tests use it to inspect short payloads). port 0 = every port. dir
+ * is STREAM_DIR_*. Start-up only. */
+void stream_declare_need(uint16_t port, uint8_t dir, uint32_t bytes);
 void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes);
 
 /* Per-thread state of the stream stage (counters, event raising). */

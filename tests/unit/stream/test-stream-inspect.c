@@ -70,7 +70,20 @@ static void chunk_size_follows_declared_need_within_bounds(void **state)
     assert_int_equal(stream_overlap_size(443, STREAM_DIR_TOSERVER), 2560);
 }
 
-static void ids_view_appears_when_the_server_acks(void **state)
+/* What detection declares sets the overlap only: chunks keep the configured
+ * size, as Suricata's raw inspection does. */
+static void declared_need_sets_overlap_not_chunk(void **state)
+{
+    (void)state;
+    stream_declare_need(8080, STREAM_DIR_TOSERVER, 10);
+    assert_int_equal(stream_chunk_size(8080, STREAM_DIR_TOSERVER), 2560);
+    assert_int_equal(stream_overlap_size(8080, STREAM_DIR_TOSERVER), 9);
+    assert_int_equal(stream_chunk_size(8080, STREAM_DIR_TOCLIENT), 2560);
+}
+
+/* As Suricata's raw inspection: a direction's data is inspected on that
+ * direction's next packet once the peer acknowledged it. */
+static void ids_view_rides_on_the_senders_packet_once_acked(void **state)
 {
     (void)state;
     char v[128];
@@ -80,6 +93,8 @@ static void ids_view_appears_when_the_server_acks(void **state)
                                                                 "past the floor chunk size");
     assert_null(p->stream_data);                 // not acknowledged yet
     p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1001 + 78, NULL);
+    assert_null(p->stream_data);                 // the acking packet carries no view
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + 78, 5001, NULL);
     tc_view(p, v, sizeof(v));
     assert_true(p->stream_flags & PKT_STREAM_TOSERVER);
     assert_int_equal(stream_data_overlap(p), 0);
@@ -97,8 +112,10 @@ static void ids_view_keeps_overlap_before_the_next_chunk(void **state)
     tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, big);
     tc_pkt(&g_tc, TC, TH_ACK, 5001, 1080, NULL);
     memset(big, 'b', 79);
-    tc_pkt(&g_tc, TS, TH_ACK, 1080, 5001, big);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1159, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1080, 5001, big);
+    assert_int_equal(p->stream_data_len, 79);    // the acked 'a's
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1159, NULL);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1159, 5001, NULL);
     assert_int_equal(stream_data_overlap(p), 3);
     assert_int_equal(p->stream_data_len, 82);
     assert_memory_equal(p->stream_data, "aaab", 4);
@@ -110,7 +127,8 @@ static void fin_flushes_small_remainder_with_eof(void **state)
     char v[64];
     tc_handshake(&g_tc);
     tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, "tiny");
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1006, NULL);
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1006, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1006, 5001, NULL);
     tc_view(p, v, sizeof(v));
     assert_string_equal(v, "tiny");
     assert_true(p->stream_flags & PKT_STREAM_EOF);
@@ -125,7 +143,8 @@ static void missing_acked_data_is_a_gap(void **state)
     tc_handshake(&g_tc);
     tc_pkt(&g_tc, TS, TH_ACK, 1011, 5001, "after-the-gap-data-long-enough-for-a-chunk-of-"
                                            "sixty-four-bytes-at-least!!");
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_FIN, 5001, 1011 + 67, NULL);
+    tc_pkt(&g_tc, TC, TH_ACK | TH_FIN, 5001, 1011 + 67, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1011 + 67, 5002, NULL);
     assert_true(p->stream_flags & PKT_STREAM_GAP);
     assert_int_equal(tc_counter("tcp.reassembly_gap"), 1);
     assert_true(tc_has_event(p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP));
@@ -189,7 +208,8 @@ static void subscriber_receives_each_piece_once_then_close(void **state)
     assert_string_equal(g_rec.data, "hello world!");
     assert_int_equal(g_rec.closes, 1);
     assert_int_equal(g_rec.gaps, 0);
-    assert_int_equal(stream_flow_end_flush(&g_tc.f, NULL, NULL), 0);
+    /* Detection still holds the data: no client packet followed the last ack. */
+    assert_int_equal(stream_flow_end_flush(&g_tc.f, NULL, NULL), 1);
     assert_int_equal(g_rec.closes, 1);
 }
 
@@ -337,7 +357,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(chunk_size_follows_declared_need_within_bounds),
-        T(ids_view_appears_when_the_server_acks),
+        T(declared_need_sets_overlap_not_chunk),
+        T(ids_view_rides_on_the_senders_packet_once_acked),
         T(ids_view_keeps_overlap_before_the_next_chunk),
         T(fin_flushes_small_remainder_with_eof),
         T(missing_acked_data_is_a_gap),

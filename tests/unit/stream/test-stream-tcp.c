@@ -58,6 +58,18 @@ static void fin_ends_established_for_packets_not_for_the_flow(void **state)
     assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_CLOSED);
 }
 
+/* Midstream pick-up off: data without a handshake makes no session, and its
+ * packets are never established, even once both sides were seen (Suricata). */
+static void flow_without_session_is_never_established(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "data");
+    tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5001, 1005, "answer");
+    assert_null(g_tc.f.protoctx);
+    g_tc.f.state = FLOW_STATE_ESTABLISHED;      // what the flow engine sets after both sides
+    assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_NEW);
+}
+
 static void synack_with_wrong_ack_raises_event(void **state)
 {
     (void)state;
@@ -389,6 +401,7 @@ int main(void)
         T(handshake_establishes_session_and_flow),
         T(synack_with_wrong_ack_raises_event),
         T(fin_ends_established_for_packets_not_for_the_flow),
+        T(flow_without_session_is_never_established),
         T(syn_sent_answer_echoing_another_timestamp_is_ignored),
         T(syn_sent_echo_without_timestamp_in_syn_is_invalid),
         T(synack_resend_with_different_ack_raises_event),
