@@ -45,6 +45,7 @@ struct MimeEntity {
     uint8_t b64_len;
     bool b64_bad;
     bool qp_bad;
+    bool crlf_pending;           // the last line's end: data unless a boundary follows
     uint8_t *text;               // decoded text line (URL scan)
     uint32_t text_len;
 };
@@ -307,15 +308,19 @@ static void qp_line(SmtpMime *m, MimeEntity *e, const uint8_t *p, uint32_t len, 
         }
     }
     out(m, e, buf, bl);
-    if (!partial && !soft) {
-        out(m, e, (const uint8_t *)"\r\n", 2);
-    }
+    e->crlf_pending = !partial && !soft;
 }
 
 static void body_line(SmtpMime *m, MimeEntity *e, const uint8_t *p, uint32_t len, bool partial)
 {
     if (e->is_multipart) {
         return;                  // preamble / epilogue
+    }
+    if (e->crlf_pending) {
+        /* RFC 2046 5.1.1: the line end before a boundary belongs to the boundary, so a
+         * line's end is data only once another line follows */
+        e->crlf_pending = false;
+        out(m, e, (const uint8_t *)"\r\n", 2);
     }
     switch (e->enc) {
     case ENC_B64:
@@ -326,9 +331,7 @@ static void body_line(SmtpMime *m, MimeEntity *e, const uint8_t *p, uint32_t len
         break;
     default:
         out(m, e, p, len);
-        if (!partial) {
-            out(m, e, (const uint8_t *)"\r\n", 2);
-        }
+        e->crlf_pending = !partial;
         break;
     }
 }

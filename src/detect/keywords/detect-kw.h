@@ -102,4 +102,7 @@ extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwarever
     detect_kw_ssh_proto_legacy, detect_kw_ssh_software_legacy, detect_kw_ssh_hassh,
     detect_kw_ssh_hassh_string, detect_kw_ssh_hassh_server, detect_kw_ssh_hassh_server_string;
 
+extern const DetectKeyword detect_kw_ftp_mode, detect_kw_ftp_reply_received,
+    detect_kw_ftp_dynamic_port, detect_kw_ftpbounce, detect_kw_ftpdata_command;
+
 #endif
