@@ -401,10 +401,11 @@ static void cmd_helo(SmtpState *st, const uint8_t *line, uint32_t len)
     uint32_t alen;
     arg_of(line, len, 4, &a, &alen);
     SmtpTx *t = st->cur;
-    if (st->helo.p != NULL || st->helo.len > 0) {
-        event(st, t, SMTP_EV_DUPLICATE_FIELDS);
+    if (st->helo.p != NULL) {
+        event(st, t, SMTP_EV_DUPLICATE_FIELDS);   // the first one is kept
+    } else {
+        (void)smtp_str_set(st->af, &st->helo, a, alen);
     }
-    (void)smtp_str_set(st->af, &st->helo, a, alen);
     if (t == NULL) {
         return;
     }
@@ -412,8 +413,8 @@ static void cmd_helo(SmtpState *st, const uint8_t *line, uint32_t len)
         tx_abandon(t);           // RFC 5321 4.1.4: HELO/EHLO resets like RSET
         return;
     }
-    if (!t->is_done) {
-        (void)smtp_str_set(st->af, &t->helo, a, alen);
+    if (!t->is_done && t->helo.p == NULL && st->helo.p != NULL) {
+        (void)smtp_str_set(st->af, &t->helo, st->helo.p, st->helo.len);
         app_tx_touch(&t->tx, APP_DIR_TOSERVER);
     }
 }
@@ -526,7 +527,9 @@ static void data_end(SmtpState *st, uint8_t cmd)
     if (t == NULL) {
         return;
     }
-    pending_push(st, cmd);
+    if (cmd == CMD_DATA_END) {
+        pending_push(st, cmd);   // "." is answered; BDAT LAST waits in the queue already
+    }
     smtp_mime_end(&t->mime);
     t->data_ended = true;
     t->is_done = true;
