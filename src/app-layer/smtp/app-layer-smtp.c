@@ -329,7 +329,9 @@ static void pending_push(SmtpState *st, uint8_t cmd)
 /* ---- line framing ---- */
 
 /* Takes bytes of data up to and including a line end into l; *done when the line is
- * complete (its end removed). Returns bytes used. False from *ok on memcap. */
+ * complete (its end removed). A line whose end does not fit in SMTP_LINE_MAX bytes is
+ * kept truncated to them (as Suricata: a CR before the cut stays). Returns bytes used.
+ * False from *ok on memcap. */
 static uint32_t line_take(SmtpState *st, SmtpLine *l, const uint8_t *data, uint32_t len,
                           bool *done, bool *ok)
 {
@@ -349,8 +351,8 @@ static uint32_t line_take(SmtpState *st, SmtpLine *l, const uint8_t *data, uint3
     if (!l->skipping) {
         memcpy(l->buf + l->len, data, copy);
         l->len += copy;
-        if (copy < n) {
-            l->skipping = true;
+        if (l->len == SMTP_LINE_MAX) {
+            l->skipping = true;  // the line end does not fit: kept as is (CR included)
         }
     }
     if (lf == NULL) {
@@ -409,7 +411,8 @@ static void cmd_helo(SmtpState *st, const uint8_t *line, uint32_t len)
     if (t == NULL) {
         return;
     }
-    if (!t->is_done && (t->mail_from.p != NULL || t->rcpt_to.n > 0 || t->has_mime)) {
+    if (!t->is_done &&
+        (t->mail_from.p != NULL || t->rcpt_to.n > 0 || t->has_mime || t->data_tried)) {
         tx_abandon(t);           // RFC 5321 4.1.4: HELO/EHLO resets like RSET
         return;
     }
@@ -424,6 +427,7 @@ static void cmd_data(SmtpState *st, SmtpTx *t)
     pending_push(st, CMD_DATA);
     st->mode = MODE_DATA;
     t->has_mime = true;
+    t->data_tried = true;
     tx_progress(t, APP_DIR_TOSERVER, SMTP_PROG_DATA);
 }
 
@@ -791,8 +795,8 @@ static void smtp_eof(AppFlow *af, void *state, uint8_t dir)
 /* ---- detection ---- */
 
 static const AppPattern smtp_patterns[] = {
-    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 5, .bytes = "EHLO ", .len = 5},
-    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 5, .bytes = "HELO ", .len = 5},
+    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 4, .bytes = "EHLO", .len = 4},
+    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 4, .bytes = "HELO", .len = 4},
 };
 
 /* The server greeting "220" on an SMTP port (the greeting alone could be FTP). */

@@ -106,6 +106,7 @@ typedef struct SmtpTx {
     SmtpStr mail_from;
     SmtpList rcpt_to;
     bool has_mime;               // DATA/BDAT started: the email object exists
+    bool data_tried;             // a DATA was sent (even if refused)
     bool data_ended;             // the message's data ended (".", BDAT LAST)
     bool is_done;                // no more commands go to this tx
     SmtpMime mime;
