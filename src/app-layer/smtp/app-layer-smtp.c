@@ -634,13 +634,14 @@ static int parse_toserver(SmtpState *st, const uint8_t *data, uint32_t len)
         if (!done) {
             continue;
         }
-        if (l->skipping || was_skipping) {
-            event(st, st->cur, SMTP_EV_TRUNCATED_LINE);
-        }
+        bool truncated = l->skipping || was_skipping;
         if (st->mode == MODE_DATA) {
             data_line(st, l, false);
         } else {
-            command(st, l->buf, l->len);
+            command(st, l->buf, l->len);   // may start the tx the event goes to
+        }
+        if (truncated) {
+            event(st, st->cur, SMTP_EV_TRUNCATED_LINE);
         }
         line_reset(l);
     }
