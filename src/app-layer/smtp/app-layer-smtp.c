@@ -719,11 +719,27 @@ static int reply_done(SmtpState *st, uint32_t code)
     return APP_PARSE_OK;
 }
 
-/* "NNN" then SP, "-" or the line end (RFC 5321 4.2). */
+/* Reply codes SMTP servers send: RFC 5321 4.2.3, plus STARTTLS (RFC 3207: 454) and AUTH
+ * (RFC 4954: 235, 334, 432, 454, 530, 534, 535, 538). Anything else is not SMTP. */
+static bool known_code(uint32_t c)
+{
+    static const uint16_t codes[] = {211, 214, 220, 221, 235, 250, 251, 252, 334, 354, 421,
+                                     432, 450, 451, 452, 454, 455, 500, 501, 502, 503, 504,
+                                     530, 534, 535, 538, 550, 551, 552, 553, 554, 555};
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (codes[i] == c) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "NNN" (a known code) then SP, "-" or the line end (RFC 5321 4.2). */
 static int reply_line(SmtpState *st, const uint8_t *line, uint32_t len)
 {
     if (len < 3 || !isdigit(line[0]) || !isdigit(line[1]) || !isdigit(line[2]) ||
-        (len > 3 && line[3] != ' ' && line[3] != '-')) {
+        (len > 3 && line[3] != ' ' && line[3] != '-') ||
+        !known_code((uint32_t)((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0')))) {
         SmtpTx *t = st->cur;
         event(st, t, SMTP_EV_INVALID_REPLY);
         if (t != NULL) {
