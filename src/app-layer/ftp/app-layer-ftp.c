@@ -462,12 +462,31 @@ static const AppPattern ftp_patterns[] = {
      .len = 8},
 };
 
-/* The greeting "220" toclient on an FTP port (alone it could be SMTP). */
+/* A command word (3 or 4 letters, RFC 959 5.3.1) then SP or the line end. */
+static int probe_command(const uint8_t *data, uint32_t len)
+{
+    uint32_t i = 0;
+    while (i < len && i < 5 && isalpha(data[i])) {
+        i++;
+    }
+    if (i == len) {
+        return i < 5 ? APP_PROBE_MORE : APP_PROBE_NO;
+    }
+    return i >= 3 && i <= 4 && (data[i] == ' ' || data[i] == '\r' || data[i] == '\n')
+               ? APP_PROBE_YES
+               : APP_PROBE_NO;
+}
+
+/* On an FTP port only (alone, each could be SMTP): the greeting "220" toclient, any
+ * command word toserver ("QUIT" alone is FTP on port 21). */
 static int ftp_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                         uint8_t dir)
 {
-    if (ipproto != 6 || dir != APP_DIR_TOCLIENT || !port_hint) {
+    if (ipproto != 6 || !port_hint) {
         return APP_PROBE_NO;
+    }
+    if (dir == APP_DIR_TOSERVER) {
+        return probe_command(data, len);
     }
     uint32_t n = len < 3 ? len : 3;
     if (memcmp(data, "220", n) != 0) {
