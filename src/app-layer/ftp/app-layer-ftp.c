@@ -452,10 +452,10 @@ static int ftp_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
 
 /* ---- detection ---- */
 
+/* Any port: what FTP clients open with. "PASS " is left out: IRC clients open with it
+ * (RFC 2812 3.1.1); on port 21 every command word counts (ftp_probe_ip). */
 static const AppPattern ftp_patterns[] = {
     {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 5, .bytes = "USER ", .len = 5},
-    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 5, .bytes = "PASS ", .len = 5},
-    {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 5, .bytes = "PORT ", .len = 5},
     {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 8, .bytes = "AUTH TLS",
      .len = 8},
     {.dir = APP_DIR_TOSERVER, .nocase = true, .offset = 0, .depth = 8, .bytes = "AUTH SSL",
