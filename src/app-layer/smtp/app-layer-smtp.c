@@ -315,6 +315,14 @@ static void event(SmtpState *st, SmtpTx *t, uint32_t ev)
 
 static void pending_push(SmtpState *st, uint8_t cmd)
 {
+    /* RFC 2920 3.1: DATA and STARTTLS end a pipelined group; nothing may follow them
+     * before their reply */
+    if (st->p_count > 0) {
+        uint8_t last = st->pending[(st->p_head + st->p_count - 1) % SMTP_MAX_PENDING].cmd;
+        if (last == CMD_DATA || last == CMD_STARTTLS) {
+            event(st, st->cur, SMTP_EV_INVALID_PIPELINED_SEQUENCE);
+        }
+    }
     if (st->p_count >= SMTP_MAX_PENDING) {
         /* a client far ahead of the server: the oldest is forgotten */
         st->p_head = (st->p_head + 1) % SMTP_MAX_PENDING;
