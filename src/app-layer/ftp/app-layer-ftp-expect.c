@@ -4,13 +4,15 @@
  * app layer asks app_expect_proto on the flow's first data (before pattern detection),
  * and the ftp-data parser takes the entry (transfer command and file name).
  *
- * Bounded: FTP_EXPECT_MAX entries; a new one replaces the oldest. Any packet thread may
+ * Bounded: FTP_EXPECT_MAX entries; a new one replaces the oldest, and a control
+ * connection's last announcement not used when it ends goes with it. Any packet thread may
  * add or take (a control and its data connection may be on different threads): one
  * mutex. With several threads, a data connection can start before its control
  * connection's announcement is parsed; it is then detected like any flow. */
 #include "app-layer/ftp/app-layer-ftp.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,9 @@ typedef struct Entry {
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static Entry g_tab[FTP_EXPECT_MAX];   // under g_lock
 static uint64_t g_seq;
+/* Entries in use: new flows skip the lock while no FTP announced anything (written under
+ * g_lock, read by any packet thread). */
+static _Atomic uint32_t g_used;
 
 static bool same(const VgAddr *a, const VgAddr *b)
 {
@@ -46,6 +51,9 @@ static Entry *find(const VgAddr *srv, uint16_t port)
 
 static void entry_clear(Entry *en)
 {
+    if (en->used) {
+        atomic_fetch_sub(&g_used, 1);
+    }
     free(en->e.name);
     memset(en, 0, sizeof(*en));
 }
@@ -69,6 +77,7 @@ void ftp_expect_add(const VgAddr *srv, uint16_t port)
     }
     entry_clear(en);
     en->used = true;
+    atomic_fetch_add(&g_used, 1);
     en->e.srv = *srv;
     en->e.port = port;
     en->seq = ++g_seq;
@@ -95,6 +104,9 @@ void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
 
 static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
 {
+    if (atomic_load(&g_used) == 0) {
+        return false;
+    }
     pthread_mutex_lock(&g_lock);
     Entry *en = find(dst, dp);
     if (en != NULL && out != NULL) {
@@ -111,6 +123,14 @@ static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
 bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out)
 {
     return lookup(dst, dp, out, true);
+}
+
+void ftp_expect_remove(const VgAddr *srv, uint16_t port)
+{
+    FtpExpect e;
+    if (lookup(srv, port, &e, true)) {
+        free(e.name);
+    }
 }
 
 AppProto app_expect_proto(const Flow *f)

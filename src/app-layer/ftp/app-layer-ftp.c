@@ -158,6 +158,9 @@ static void ftp_state_free(void *state)
     if (st == NULL) {
         return;
     }
+    if (st->port_known) {
+        ftp_expect_remove(&st->data_addr, st->data_port);
+    }
     for (int d = 0; d < 2; d++) {
         if (st->line[d].buf != NULL) {
             app_mem_release(st->af, FTP_LINE_MAX);

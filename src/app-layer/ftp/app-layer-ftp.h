@@ -86,6 +86,8 @@ void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
                             const uint8_t *name, uint32_t name_len);
 /* Data side: takes the expectation for a new flow to dst:dp (the owner frees name). */
 bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out);
+/* The control connection ended: its announcement goes unless it was used. */
+void ftp_expect_remove(const VgAddr *srv, uint16_t port);
 void ftp_expect_deinit(void);
 
 void ftp_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
