@@ -19,9 +19,14 @@
 #include "app-layer/smtp/app-layer-smtp.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "conf/conf.h"
+#include "util/util-error.h"
+#include "util/util-log.h"
 
 #define MIME_HDR_BUF (MIME_HEADER_NAME_MAX + 2 + MIME_HEADER_VALUE_MAX)
 #define MIME_TEXT_MAX 4096
@@ -127,25 +132,80 @@ static void url_add(SmtpMime *m, const uint8_t *u, uint32_t n)
     (void)smtp_list_add(m->af, l, u, n, MIME_MAX_LIST);
 }
 
-/* http:// URLs of a decoded text line, kept without their scheme (Suricata's
- * extract-urls defaults). */
+/* app-layer.protocols.smtp.mime.extract-urls, extract-urls-schemes, log-url-scheme
+ * (Suricata's settings and defaults: http only, scheme not logged). Start-up only. */
+#define MIME_MAX_SCHEMES 8
+static struct {
+    bool extract;
+    bool log_scheme;
+    char scheme[MIME_MAX_SCHEMES][24];   // "http://"
+    uint32_t n;
+} g_url_cfg = {.extract = true, .scheme = {"http://"}, .n = 1};
+
+int smtp_mime_config(const struct Conf *conf)
+{
+    snprintf(g_url_cfg.scheme[0], sizeof(g_url_cfg.scheme[0]), "http://");
+    g_url_cfg.n = 1;
+    g_url_cfg.extract = true;
+    g_url_cfg.log_scheme = false;
+    if (conf == NULL) {
+        return 0;
+    }
+    bool bad = false;
+    g_url_cfg.extract = conf_bool_or(conf, "app-layer.protocols.smtp.mime.extract-urls", true,
+                                     &bad);
+    g_url_cfg.log_scheme =
+        conf_bool_or(conf, "app-layer.protocols.smtp.mime.log-url-scheme", false, &bad);
+    if (bad) {
+        VG_ERROR("app-layer.protocols.smtp.mime: extract-urls and log-url-scheme take yes or no");
+        return VG_EINVAL;
+    }
+    const ConfNode *l =
+        conf_get_node(conf, NULL, "app-layer.protocols.smtp.mime.extract-urls-schemes");
+    if (l == NULL) {
+        return 0;
+    }
+    g_url_cfg.n = 0;
+    for (const ConfNode *c = l->first_child; c != NULL; c = c->next) {
+        size_t n = c->value != NULL ? strcspn(c->value, ":") : 0;
+        if (n == 0 || n > 16 || g_url_cfg.n == MIME_MAX_SCHEMES) {
+            VG_ERROR("%s:%d: app-layer.protocols.smtp.mime.extract-urls-schemes: expected "
+                     "at most %d scheme names such as http, https, ftp",
+                     c->file, c->line, MIME_MAX_SCHEMES);
+            return VG_EINVAL;
+        }
+        snprintf(g_url_cfg.scheme[g_url_cfg.n++], sizeof(g_url_cfg.scheme[0]), "%.*s://",
+                 (int)n, c->value);
+    }
+    return 0;
+}
+
+/* URLs of a decoded text line with one of the configured schemes, kept with or without
+ * the scheme. */
 static void url_scan(SmtpMime *m, const uint8_t *p, uint32_t len)
 {
-    static const char scheme[] = "http://";
-    const uint32_t sl = sizeof(scheme) - 1;
-    for (uint32_t i = 0; i + sl < len; i++) {
-        if (strncasecmp((const char *)p + i, scheme, sl) != 0) {
-            continue;
+    if (!g_url_cfg.extract) {
+        return;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        for (uint32_t k = 0; k < g_url_cfg.n; k++) {
+            const char *scheme = g_url_cfg.scheme[k];
+            uint32_t sl = (uint32_t)strlen(scheme);
+            if (i + sl >= len || strncasecmp((const char *)p + i, scheme, sl) != 0) {
+                continue;
+            }
+            uint32_t s = i + sl;
+            uint32_t e = s;
+            while (e < len && !url_stop(p[e])) {
+                e++;
+            }
+            if (e > s) {
+                uint32_t from = g_url_cfg.log_scheme ? i : s;
+                url_add(m, p + from, e - from);
+            }
+            i = e - 1;
+            break;
         }
-        uint32_t s = i + sl;
-        uint32_t e = s;
-        while (e < len && !url_stop(p[e])) {
-            e++;
-        }
-        if (e > s) {
-            url_add(m, p + s, e - s);
-        }
-        i = e > i ? e - 1 : i;
     }
 }
 

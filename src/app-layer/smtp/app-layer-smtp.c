@@ -849,6 +849,7 @@ const AppParserDesc app_parser_smtp = {
     .patterns = smtp_patterns,
     .n_patterns = sizeof(smtp_patterns) / sizeof(smtp_patterns[0]),
     .probe_ip = smtp_probe_ip,
+    .config = smtp_mime_config,
     .state_new = smtp_state_new,
     .state_free = smtp_state_free,
     .parse = smtp_parse,

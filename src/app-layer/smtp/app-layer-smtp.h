@@ -117,6 +117,11 @@ typedef struct SmtpTx {
 
 /* ---- MIME (app-layer-smtp-mime.c) ---- */
 
+struct Conf;
+/* Start-up: app-layer.protocols.smtp.mime.extract-urls, extract-urls-schemes,
+ * log-url-scheme. 0 or VG_EINVAL (message names file, line and key). */
+int smtp_mime_config(const struct Conf *conf);
+
 void smtp_mime_init(SmtpMime *m, AppFlow *af, AppTx *tx);
 /* One line of the message (after dot-unstuffing, without its line end). partial: the
  * line goes on in the next call (a line split at SMTP_LINE_MAX or at a BDAT chunk). */

@@ -15,8 +15,10 @@
 
 #include "app-layer/app-layer-internal.h"
 #include "app-layer/smtp/app-layer-smtp.h"
+#include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
+#include "util/util-error.h"
 #include "util/util-json.h"
 
 typedef struct Fx {
@@ -390,6 +392,40 @@ static void eve_object(void **state)
     json_buf_deinit(&jb);
 }
 
+static void url_schemes_from_config(void **state)
+{
+    (void)state;
+    Fx fx2 = {0};
+    Fx *fx = &fx2;
+    Conf *c = conf_new();
+    assert_int_equal(conf_load_string(c, "app-layer:\n  protocols:\n    smtp:\n      mime:\n"
+                                         "        extract-urls-schemes: [https, ftp]\n"
+                                         "        log-url-scheme: yes\n", "t.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    fx->f.key.proto = 6;
+    fx->f.key.src.family = fx->f.key.dst.family = 4;
+    fx->f.key.sp = 40001;
+    fx->f.key.dp = 25;
+    fx->af = app_flow_get_or_new(&fx->f);
+    assert_non_null(fx->af);
+    feed(fx, APP_DIR_TOSERVER, "HELO x\r\nMAIL FROM:<a@b>\r\nDATA\r\n\r\n"
+                               "http://no.test https://yes.test/a ftp://10.0.0.1\r\n.\r\n");
+    const SmtpList *u = &tx_at(fx, 0)->mime.list[MIME_L_URL];
+    assert_int_equal(u->n, 2);
+    assert_true(str_is(&u->v[0], "https://yes.test/a"));
+    assert_true(str_is(&u->v[1], "ftp://10.0.0.1"));
+    Conf *bad = conf_new();
+    assert_int_equal(conf_load_string(bad, "app-layer:\n  protocols:\n    smtp:\n      mime:\n"
+                                           "        extract-urls-schemes: [\"\"]\n", "b.yaml"), 0);
+    assert_int_equal(smtp_mime_config(bad), VG_EINVAL);
+    assert_int_equal(smtp_mime_config(NULL), 0);    // back to the defaults
+    app_flow_free(fx->af);
+    conf_free(bad);
+    conf_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(invalid_base64_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_and_truncated_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(url_schemes_from_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
