@@ -11,7 +11,7 @@ endif
 DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev iptables \
                libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
                libhtp-dev libmagic-dev libssl-dev \
-               tshark python3 python3-scapy jq
+               tshark python3 python3-scapy jq curl groff-base systemd tmux
 
 .PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke \
         install uninstall

@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     detect_engine_free(de);
+    detect_datasets_free();  // sets are process-wide: none may pile up between inputs
     free(text);
     return 0;
 }

@@ -44,11 +44,14 @@ void engine_progress_enable(void)
 
 void engine_progress_setup(const Engine *e)
 {
-    if (!g_prog.is_on || e->opts.pcap_path == NULL) {
+    g_prog.is_tty = isatty(STDERR_FILENO) == 1;
+    /* On by itself on a terminal (--quiet silences it), or asked for. */
+    bool is_auto = g_prog.is_tty && e->opts.verbose >= 0 && !e->opts.daemon;
+    if ((!g_prog.is_on && !is_auto) || e->opts.pcap_path == NULL) {
         g_prog.is_on = false;
         return;
     }
-    g_prog.is_tty = isatty(STDERR_FILENO) == 1;
+    g_prog.is_on = true;
     char **files = NULL;
     size_t n = acquire_list_files(e->opts.pcap_path, &files);
     for (size_t i = 0; i < n; i++) {
@@ -79,7 +82,14 @@ static void print_line(const Engine *e, double now, bool is_final)
     counters_merge(m);
     uint64_t pkts = counter(m, "decoder.pkts");
     uint64_t bytes = counter(m, "decoder.bytes");
+    uint64_t files = counter(m, "capture.pcap.files");
     free(m);
+    char file_part[64] = "";
+    if (g_prog.n_files > 1) {
+        /* The file being read: opened ones, the last of them still going. */
+        snprintf(file_part, sizeof(file_part), "file %" PRIu64 "/%" PRIu64 ", ",
+                 files > 0 ? files : 1, g_prog.n_files);
+    }
     const OutputCtx *oc = e->output;
     uint64_t alerts = oc != NULL ? atomic_load(&oc->n_alerts) : 0;
     double secs = now - g_prog.start > 1e-6 ? now - g_prog.start : 1e-6;
@@ -95,9 +105,9 @@ static void print_line(const Engine *e, double now, bool is_final)
         snprintf(share, sizeof(share), ", %.1f%% of %.1f MB, ETA %.0f s", pct,
                  (double)g_prog.total_bytes / 1e6, is_final ? 0.0 : eta);
     }
-    fprintf(stderr, "%sprogress: %" PRIu64 " packets, %.1f MB%s, %.0f pkts/s, %" PRIu64
+    fprintf(stderr, "%sprogress: %s%" PRIu64 " packets, %.1f MB%s, %.0f pkts/s, %" PRIu64
             " alerts, %.1f s%s",
-            g_prog.is_tty ? "\r\033[K" : "", pkts, (double)bytes / 1e6, share,
+            g_prog.is_tty ? "\r\033[K" : "", file_part, pkts, (double)bytes / 1e6, share,
             (double)pkts / secs, alerts, secs, g_prog.is_tty && !is_final ? "" : "\n");
     fflush(stderr);
 }

@@ -5,10 +5,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "control/control-metrics.h"
 #include "control/control.h"
 #include "decode/decode.h"
 #include "defrag/defrag.h"
@@ -40,6 +42,12 @@ static struct {
     const char *cli_path;        // NULL or "": the configured path
     ControlServer *server;
 } g_control;
+
+/* The metrics endpoint (MX#01): configuration and server, as above. */
+static struct {
+    MetricsConfig cfg;
+    MetricsServer *server;
+} g_metrics;
 
 /* Flow-end detection: the stream data a flow still holds when it ends is
  * inspected in whichever thread ends it (flow manager, acquire thread in
@@ -352,6 +360,35 @@ static int setup_control(Engine *e)
     return 0;
 }
 
+/* MX#01: the metrics endpoint. */
+static void task_metrics(Engine *e, bool is_final, void *user)
+{
+    (void)e;
+    if (!is_final) {
+        metrics_server_poll(user, g_metrics.cfg.path, 100);
+    }
+}
+
+static int setup_metrics(Engine *e)
+{
+    if (metrics_config(e->conf, &g_metrics.cfg) != 0) {
+        return 1;
+    }
+    if (!g_metrics.cfg.is_enabled) {
+        return 0;
+    }
+    if (e->n_tasks >= ENGINE_MAX_TASKS) {
+        VG_ERROR("no room for the metrics endpoint's management thread");
+        return 1;
+    }
+    g_metrics.server = metrics_server_new(&g_metrics.cfg, e);
+    if (g_metrics.server == NULL) {
+        return 1;
+    }
+    e->tasks[e->n_tasks++] = (EngineTask){"MX#01", task_metrics, g_metrics.server, 5};
+    return 0;
+}
+
 /* stats.detect.engines: the live rule set, as Suricata reports it. */
 static void stats_detect_engines(JsonBuf *jb, void *user)
 {
@@ -388,7 +425,21 @@ int engine_setup_outputs(Engine *e)
     e->tasks[e->n_tasks++] = (EngineTask){"RL#01", task_reload, NULL, 200};
     control_note_reload(true, true, "rules loaded at start-up");
     engine_progress_setup(e);
-    return setup_control(e);
+    if (setup_control(e) != 0) {
+        return 1;
+    }
+    return setup_metrics(e);
+}
+
+/* Drop counters worth a word in the summary: every ips.drop_reason.* and the
+ * capture and queue losses. */
+static bool is_drop_counter(const char *name)
+{
+    return strncmp(name, "ips.drop_reason.", 16) == 0 ||
+           strcmp(name, "capture.kernel_drops") == 0 ||
+           strcmp(name, "nfq.kernel.queue_dropped") == 0 ||
+           strcmp(name, "nfq.kernel.user_dropped") == 0 ||
+           strcmp(name, "runtime.queue_closed_drops") == 0;
 }
 
 void engine_print_summary(const Engine *e, double elapsed_sec)
@@ -403,6 +454,16 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
     uint64_t pkts = counters_find("decoder.pkts", &id) ? m[id] : 0;
     uint64_t bytes = counters_find("decoder.bytes", &id) ? m[id] : 0;
     uint64_t invalid = counters_find("decoder.invalid", &id) ? m[id] : 0;
+    char drops[512] = "";
+    size_t dl = 0;
+    for (CounterId c = 0; c < n && dl < sizeof(drops) - 64; c++) {
+        const char *name = counters_name(c);
+        if (m[c] > 0 && is_drop_counter(name)) {
+            const char *cause = strncmp(name, "ips.drop_reason.", 16) == 0 ? name + 16 : name;
+            dl += (size_t)snprintf(drops + dl, sizeof(drops) - dl, "%s%s %" PRIu64,
+                                   dl > 0 ? ", " : "", cause, m[c]);
+        }
+    }
     free(m);
     OutputCtx *oc = e->output;
     uint64_t alerts = oc ? atomic_load(&oc->n_alerts) : 0;
@@ -412,6 +473,15 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
               " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
               pkts, invalid, bytes, alerts, flows, elapsed_sec, (double)pkts / secs,
               (double)bytes * 8 / secs / 1e9);
+    if (alerts > 0) {
+        VG_NOTICE("alerts by severity: 1: %" PRIu64 ", 2: %" PRIu64 ", 3: %" PRIu64
+                  ", other: %" PRIu64,
+                  atomic_load(&oc->n_alerts_sev[0]), atomic_load(&oc->n_alerts_sev[1]),
+                  atomic_load(&oc->n_alerts_sev[2]), atomic_load(&oc->n_alerts_sev[3]));
+    }
+    if (dl > 0) {
+        VG_NOTICE("drops by cause: %s", drops);
+    }
     VG_NOTICE("outputs written to %s (eve.json, fast.log, stats.log)", e->opts.log_dir);
 }
 
@@ -429,6 +499,8 @@ void engine_teardown(Engine *e)
 {
     control_server_free(g_control.server);
     g_control.server = NULL;
+    metrics_server_free(g_metrics.server);
+    g_metrics.server = NULL;
     output_ctx_free(e->output);
     e->output = NULL;
     output_eve_stats_clear_sections();
@@ -437,6 +509,10 @@ void engine_teardown(Engine *e)
     defrag_deinit();
     stream_deinit();
     flow_end_detect_free();
+    if (!e->opts.test_config) {
+        (void)detect_datasets_save();    // errors are logged with the file
+    }
+    detect_datasets_free();
     detect_engine_free(atomic_exchange(&e->detect, NULL));
     for (int i = 0; i < g_n_retired; i++) {
         detect_engine_free(g_retired[i]);

@@ -13,10 +13,12 @@
 #include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "detect/detect.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 #define EXIT_USAGE 2
@@ -53,11 +55,15 @@ static void usage(FILE *out)
             "  --list-keywords      list the supported rule keywords\n"
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
+            "  --dump-config        print the effective configuration (-c, --set, defaults)\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
-            "  --progress           a progress line while reading captures\n"
+            "  --progress           a progress line while reading captures (on by itself\n"
+            "                       when stderr is a terminal; --quiet turns it off)\n"
             "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
             "                       unix-command.filename, in the log directory)\n"
-            "  -T                   test the config and rules, then exit\n"
+            "  -T                   test the config and rules, then exit (-v: rule set summary)\n"
+            "  --engine-analysis    load config and rules, write LOGDIR/rules.json (per rule:\n"
+            "                       fast pattern, prefilter, lists, warnings) and a summary\n"
             "  --allow-empty-rules  with -T: pass even when no rule is loaded\n"
             "  -v                   more verbose (repeatable)\n"
             "  --quiet              quiet: errors and warnings only\n"
@@ -135,6 +141,8 @@ enum {
     OPT_ALLOW_EMPTY_RULES,
     OPT_STRICT_CONFIG,
     OPT_LIST_CONFIG_KEYS,
+    OPT_DUMP_CONFIG,
+    OPT_ENGINE_ANALYSIS,
     OPT_UNIX_SOCKET,
     OPT_PROGRESS,
     OPT_QUIET,
@@ -149,6 +157,7 @@ typedef struct Cli {
     int n_sets;
     int list;                    // OPT_LIST_* or 0
     bool is_strict_config;       // --strict-config
+    bool is_dump_config;         // --dump-config
 } Cli;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -292,6 +301,13 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_LIST_CONFIG_KEYS:
         cli->list = c;
         break;
+    case OPT_DUMP_CONFIG:
+        cli->is_dump_config = true;
+        break;
+    case OPT_ENGINE_ANALYSIS:
+        o->engine_analysis = true;
+        o->test_config = true;
+        break;
     default:
         return EXIT_USAGE;
     }
@@ -313,6 +329,8 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"allow-empty-rules", no_argument, NULL, OPT_ALLOW_EMPTY_RULES},
         {"strict-config", no_argument, NULL, OPT_STRICT_CONFIG},
         {"list-config-keys", no_argument, NULL, OPT_LIST_CONFIG_KEYS},
+        {"dump-config", no_argument, NULL, OPT_DUMP_CONFIG},
+        {"engine-analysis", no_argument, NULL, OPT_ENGINE_ANALYSIS},
         {"unix-socket", optional_argument, NULL, OPT_UNIX_SOCKET},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"quiet", no_argument, NULL, OPT_QUIET},
@@ -483,6 +501,31 @@ static int daemonize(void)
     return in != NULL && out != NULL ? 0 : 1;
 }
 
+static int make_log_dir(Engine *e);
+
+/* --engine-analysis: rules.json in the log directory and the summary on
+ * stdout. Refused rules are part of the analysis, not a failure of it. */
+static int write_engine_analysis(Engine *e)
+{
+    if (make_log_dir(e) != 0) {
+        return 1;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/rules.json", e->opts.log_dir);
+    const DetectEngine *de = atomic_load(&e->detect);
+    int rc = detect_analysis_write(de, path);
+    if (rc != 0) {
+        VG_ERROR("%s: cannot write the rule analysis (%s)", path,
+                 rc == VG_ENOMEM ? "out of memory" : strerror(errno));
+        return 1;
+    }
+    DetectAnalysisSummary sum;
+    detect_analysis_summary(de, &sum);
+    detect_analysis_print(&sum, stdout);
+    VG_NOTICE("rule analysis written to %s", path);
+    return 0;
+}
+
 static int make_log_dir(Engine *e)
 {
     if (e->opts.log_dir == NULL) {
@@ -561,6 +604,14 @@ int main(int argc, char **argv)
         conf_schema_print(stdout);
         return 0;
     }
+    if (cli.is_dump_config) {
+        rc = load_config(e, &cli);
+        if (rc == 0) {
+            conf_dump(e->conf, stdout);
+        }
+        conf_free(e->conf);
+        return rc;
+    }
     bool is_nfq = e->opts.n_nfq_queues > 0;
     bool is_live = e->opts.live_iface != NULL;
     bool is_afp = e->opts.af_packet_iface != NULL;
@@ -601,7 +652,14 @@ int main(int argc, char **argv)
         e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
     }
     rc = engine_setup(e);
-    if (e->opts.test_config) {
+    if (rc == 0 && e->opts.engine_analysis) {
+        rc = write_engine_analysis(e);
+    } else if (e->opts.test_config) {
+        if (rc == 0 && e->opts.verbose > 0 && atomic_load(&e->detect) != NULL) {
+            DetectAnalysisSummary sum;
+            detect_analysis_summary(atomic_load(&e->detect), &sum);
+            detect_analysis_print(&sum, stdout);
+        }
         rc = rc == 0 ? engine_test_result(e) : rc;
         if (rc == 0) {
             VG_NOTICE("configuration test passed");

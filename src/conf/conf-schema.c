@@ -548,3 +548,86 @@ void conf_schema_print(FILE *out)
         }
     }
 }
+
+/* Writes the path of node into buf ("a.b.0.c"); false when it does not fit. */
+static bool node_path(const ConfNode *n, char *buf, size_t len)
+{
+    if (n->parent == NULL) {
+        buf[0] = '\0';
+        return true;
+    }
+    if (!node_path(n->parent, buf, len)) {
+        return false;
+    }
+    size_t at = strlen(buf);
+    int w = snprintf(buf + at, len - at, "%s%s", at > 0 ? "." : "", n->name);
+    return w >= 0 && (size_t)w < len - at;
+}
+
+static void dump_node(const ConfNode *n, FILE *out)
+{
+    if (n->type == CONF_SCALAR && n->parent != NULL) {
+        char path[512];
+        if (node_path(n, path, sizeof(path))) {
+            fprintf(out, "%s = %s\n", path, n->value != NULL ? n->value : "");
+        }
+        return;
+    }
+    for (const ConfNode *c = n->first_child; c != NULL; c = c->next) {
+        dump_node(c, out);
+    }
+}
+
+/* Prints "key = dflt" for each spelling of a schema key (a segment "a|b"
+ * stands for a and b) that the tree does not set. */
+static void dump_default(const Conf *conf, const char *key, const char *dflt, FILE *out)
+{
+    const char *bar = strchr(key, '|');
+    if (bar == NULL) {
+        if (conf_get_node(conf, NULL, key) == NULL) {
+            fprintf(out, "%s = %s\n", key, dflt);
+        }
+        return;
+    }
+    const char *seg = bar;
+    while (seg > key && seg[-1] != '.') {
+        seg--;
+    }
+    const char *seg_end = strchr(bar, '.');
+    size_t seg_len = seg_end != NULL ? (size_t)(seg_end - seg) : strlen(seg);
+    const char *alt = seg;
+    while (alt < seg + seg_len) {
+        const char *alt_end = memchr(alt, '|', (size_t)(seg + seg_len - alt));
+        size_t alt_len = alt_end != NULL ? (size_t)(alt_end - alt) : (size_t)(seg + seg_len - alt);
+        char one[256];
+        int w = snprintf(one, sizeof(one), "%.*s%.*s%s", (int)(seg - key), key, (int)alt_len, alt,
+                         seg + seg_len);
+        if (w > 0 && (size_t)w < sizeof(one)) {
+            dump_default(conf, one, dflt, out);
+        }
+        alt += alt_len + 1;
+    }
+}
+
+void conf_dump(const Conf *conf, FILE *out)
+{
+    dump_node(conf_root(conf), out);
+    fprintf(out, "# built-in defaults of the keys not set above\n");
+    size_t n_parts;
+    const ConfSchemaPart *const *parts = conf_schema_parts(&n_parts);
+    for (size_t p = 0; p < n_parts; p++) {
+        const ConfSchemaPart *part = parts[p];
+        bool has_prefix = part->prefix != NULL && part->prefix[0] != '\0';
+        for (size_t i = 0; i < part->n_opts; i++) {
+            const ConfOption *o = &part->opts[i];
+            char key[256];
+            snprintf(key, sizeof(key), "%s%s%s", has_prefix ? part->prefix : "",
+                     has_prefix ? "." : "", o->name);
+            if (o->dflt == NULL || strchr(key, '*') != NULL ||
+                (o->flags & CONF_OPT_F_NO_EFFECT)) {
+                continue;
+            }
+            dump_default(conf, key, o->dflt, out);
+        }
+    }
+}

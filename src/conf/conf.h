@@ -177,6 +177,12 @@ int conf_check(const Conf *conf, bool strict, ConfCheckResult *res)
 /* The schema as a table for operators (vigil --list-config-keys): key, type,
  * default, bounds, what it does. */
 void conf_schema_print(FILE *out);
+/* --dump-config: the effective configuration, one "path = value" line per
+ * scalar of the tree (file, includes, --set and built-in defaults, in tree
+ * order; a null scalar prints an empty value), then, after a comment line,
+ * "path = default" for each schema key the tree does not set (keys with a
+ * wildcard excepted). */
+void conf_dump(const Conf *conf, FILE *out);
 
 /* Keys set by a file or --set that are known to the schema but that no
  * reader looked up (conf_get_node/conf_node_child; a map or list handed to

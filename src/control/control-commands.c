@@ -14,6 +14,7 @@
 #include "detect/detect.h"
 #include "output/output.h"
 #include "runtime/counters.h"
+#include "util/util-error.h"
 #include "util/util-json-parse.h"
 
 /* The last rule-set load or reload attempt: written by the reload task,
@@ -116,7 +117,79 @@ static ControlResult cmd_capture_mode(ControlCtx *ctx, const JsonValue *args, Js
                                       uint64_t *wait_gen)
 {
     (void)args, (void)wait_gen;
-    answer_str(out, true, ctx->engine->opts.pcap_path != NULL ? "PCAP_FILE" : "unknown");
+    const EngineOptions *o = &ctx->engine->opts;
+    /* Suricata's names for the capture sources. */
+    const char *mode = o->pcap_path != NULL          ? "PCAP_FILE"
+                       : o->live_iface != NULL       ? "PCAP_DEV"
+                       : o->af_packet_iface != NULL  ? "AF_PACKET_DEV"
+                       : o->n_nfq_queues > 0         ? "NFQ"
+                                                     : "unknown";
+    answer_str(out, true, mode);
+    return CONTROL_DONE;
+}
+
+/* The live interface this run captures on (one per run), or NULL. */
+static const char *live_iface(const Engine *e)
+{
+    return e->opts.live_iface != NULL ? e->opts.live_iface : e->opts.af_packet_iface;
+}
+
+static ControlResult cmd_iface_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
+{
+    (void)args, (void)wait_gen;
+    const char *ifc = live_iface(ctx->engine);
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "count", ifc != NULL ? 1 : 0);
+    json_open_array(out, "ifaces");
+    if (ifc != NULL) {
+        json_str(out, NULL, ifc);
+    }
+    json_close_array(out);
+    json_close_object(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
+static uint64_t merged(const uint64_t *m, const char *name)
+{
+    CounterId id;
+    return m != NULL && counters_find(name, &id) ? m[id] : 0;
+}
+
+static ControlResult cmd_iface_stat(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *want = json_object_get_str(args, "iface");
+    const char *ifc = live_iface(ctx->engine);
+    if (want == NULL) {
+        control_answer_nok(out, "iface-stat needs the argument 'iface' (see iface-list)");
+        return CONTROL_DONE;
+    }
+    if (ifc == NULL || strcmp(want, ifc) != 0) {
+        control_answer_nok(out, "Interface not found");
+        return CONTROL_DONE;
+    }
+    CounterId n = counters_count();
+    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
+    if (m == NULL) {
+        control_answer_nok(out, "out of memory");
+        return CONTROL_DONE;
+    }
+    counters_merge(m);
+    bool is_afp = ctx->engine->opts.af_packet_iface != NULL;
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "pkts", merged(m, is_afp ? "capture.af_packet.pkts" : "capture.pcap_live.pkts"));
+    json_u64(out, "drop", merged(m, "capture.kernel_drops"));
+    json_u64(out, "invalid-checksums",
+             merged(m, "decoder.ipv4_csum_bad") + merged(m, "decoder.l4_csum_bad"));
+    json_u64(out, "bypassed", 0);
+    json_close_object(out);
+    json_close_object(out);
+    free(m);
     return CONTROL_DONE;
 }
 
@@ -223,22 +296,34 @@ static ControlResult cmd_failed_rules(ControlCtx *ctx, const JsonValue *args, Js
                                       uint64_t *wait_gen)
 {
     (void)args, (void)wait_gen;
+    const DetectEngine *de = atomic_load(&ctx->engine->detect);
     uint32_t loaded = 0;
     uint32_t failed = 0;
-    detect_engine_stats(atomic_load(&ctx->engine->detect), &loaded, &failed);
-    if (failed == 0) {
-        answer(out, true);
-        json_open_array(out, "message");
-        json_close_array(out);
+    detect_engine_stats(de, &loaded, &failed);
+    /* As Suricata answers: a list of {rule, filename, line}; sid, reason and
+     * whether the rule was refused as unsupported are ours. The engine keeps
+     * the first DETECT_FAILED_KEEP refusals: "omitted" counts the others. */
+    answer(out, true);
+    json_open_array(out, "message");
+    uint32_t kept = detect_engine_failed_kept(de);
+    DetectFailedRule fr;
+    for (uint32_t i = 0; i < kept && detect_engine_failed_rule(de, i, &fr); i++) {
+        json_open_object(out, NULL);
+        json_str(out, "rule", fr.text);
+        json_str(out, "filename", fr.file);
+        json_i64(out, "line", fr.line);
+        if (fr.sid != 0) {
+            json_u64(out, "sid", fr.sid);
+        }
+        json_str(out, "reason", fr.reason);
+        json_bool(out, "unsupported", fr.unsupported);
         json_close_object(out);
-        return CONTROL_DONE;
     }
-    /* FIXME(#13): the detect engine counts refused rules but does not keep
-     * their text and reason; they are in the log (file:line: reason). */
-    char msg[160];
-    snprintf(msg, sizeof(msg), "%u rules failed; the engine keeps no list of them (see the log "
-             "for file, line and reason)", failed);
-    answer_str(out, false, msg);
+    json_close_array(out);
+    if (failed > kept) {
+        json_u64(out, "omitted", failed - kept);
+    }
+    json_close_object(out);
     return CONTROL_DONE;
 }
 
@@ -398,6 +483,245 @@ static ControlResult cmd_memcap_show(ControlCtx *ctx, const JsonValue *args, Jso
     return memcap_answer(ctx, name, out);
 }
 
+/* An argument given as a JSON number or as a decimal string (vigilctl sends
+ * words as strings). */
+static bool arg_int(const JsonValue *args, const char *key, int64_t *out)
+{
+    const JsonValue *v = json_object_get(args, key);
+    if (v == NULL) {
+        return false;
+    }
+    if (v->type == JSON_T_NUMBER) {
+        return conf_parse_int(v->str, out);
+    }
+    return v->type == JSON_T_STRING && conf_parse_int(v->str, out);
+}
+
+static bool hostbit_args(const JsonValue *args, JsonBuf *out, const char *cmd, bool need_bit,
+                         const char **ip, const char **bit)
+{
+    *ip = json_object_get_str(args, "ipaddress");
+    *bit = json_object_get_str(args, "hostbit");
+    if (*ip == NULL || (need_bit && *bit == NULL)) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "%s needs the argument%s 'ipaddress'%s", cmd,
+                 need_bit ? "s" : "", need_bit ? " and 'hostbit'" : "");
+        control_answer_nok(out, msg);
+        return false;
+    }
+    return true;
+}
+
+static void hostbit_nok(JsonBuf *out, int rc, const char *ip, const char *bit)
+{
+    char msg[256];
+    if (rc == VG_ENOENT) {
+        snprintf(msg, sizeof(msg), "no rule of the live rule set uses hostbit '%.64s'", bit);
+    } else {
+        snprintf(msg, sizeof(msg), "'%.64s' is not an IPv4 or IPv6 address", ip);
+    }
+    control_answer_nok(out, msg);
+}
+
+static ControlResult cmd_add_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    int64_t secs = 0;
+    if (!hostbit_args(args, out, "add-hostbit", true, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    if (!arg_int(args, "expire", &secs) || secs <= 0 || secs > 10 * 365 * 86400LL) {
+        control_answer_nok(out, "add-hostbit needs 'expire': seconds from now (1 to 10 years)");
+        return CONTROL_DONE;
+    }
+    /* Expiry runs on the engine clock (packet time), as rules set them. */
+    int64_t now = atomic_load(&ctx->engine->now_sec);
+    int rc = detect_engine_hostbit_set(atomic_load(&ctx->engine->detect), ip, bit, now + secs);
+    if (rc != 0) {
+        hostbit_nok(out, rc, ip, bit);
+        return CONTROL_DONE;
+    }
+    answer_str(out, true, "hostbit added");
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_remove_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    if (!hostbit_args(args, out, "remove-hostbit", true, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    int rc = detect_engine_hostbit_unset(atomic_load(&ctx->engine->detect), ip, bit);
+    if (rc != 0) {
+        hostbit_nok(out, rc, ip, bit);
+        return CONTROL_DONE;
+    }
+    answer_str(out, true, "hostbit removed");
+    return CONTROL_DONE;
+}
+
+typedef struct HostbitListCtx {
+    JsonBuf *out;
+    int64_t now;
+} HostbitListCtx;
+
+static void hostbit_item(const char *name, int64_t expire, void *user)
+{
+    HostbitListCtx *hl = user;
+    json_open_object(hl->out, NULL);
+    json_str(hl->out, "name", name);
+    json_i64(hl->out, "expire", expire - hl->now);
+    json_close_object(hl->out);
+}
+
+static ControlResult cmd_list_hostbit(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *ip;
+    const char *bit;
+    if (!hostbit_args(args, out, "list-hostbit", false, &ip, &bit)) {
+        return CONTROL_DONE;
+    }
+    HostbitListCtx hl = {.out = out, .now = atomic_load(&ctx->engine->now_sec)};
+    const DetectEngine *de = atomic_load(&ctx->engine->detect);
+    /* The list is built aside: the answer is opened only for a good address. */
+    JsonBuf tmp;
+    if (json_buf_init(&tmp, 256) != 0) {
+        control_answer_nok(out, "out of memory");
+        return CONTROL_DONE;
+    }
+    hl.out = &tmp;
+    json_open_array(&tmp, NULL);
+    int n = detect_engine_hostbit_list(de, ip, hl.now, hostbit_item, &hl);
+    json_close_array(&tmp);
+    if (n < 0) {
+        json_buf_deinit(&tmp);
+        hostbit_nok(out, n, ip, "");
+        return CONTROL_DONE;
+    }
+    answer(out, true);
+    json_open_object(out, "message");
+    json_u64(out, "count", (uint64_t)n);
+    json_raw(out, "hostbits", tmp.buf);
+    json_close_object(out);
+    json_close_object(out);
+    json_buf_deinit(&tmp);
+    return CONTROL_DONE;
+}
+
+/* ---- datasets ---- */
+
+static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectDatasetOp op,
+                                 const char *cmd)
+{
+    const char *name = json_object_get_str(args, "setname");
+    const char *type = json_object_get_str(args, "settype");
+    const char *value = json_object_get_str(args, "datavalue");
+    if (name == NULL || type == NULL || (op != DETECT_DS_OP_CLEAR && value == NULL)) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "%s needs the arguments 'setname', 'settype'%s", cmd,
+                 op != DETECT_DS_OP_CLEAR ? " and 'datavalue' (serialized: base64 for "
+                 "string, hex for md5/sha256, an address for ipv4/ip)" : "");
+        control_answer_nok(out, msg);
+        return CONTROL_DONE;
+    }
+    static const char *const k_msgs[] = {
+        [DETECT_DS_R_NO_SET] = "no dataset of that name",
+        [DETECT_DS_R_TYPE] = "the dataset is not of that type",
+        [DETECT_DS_R_BAD_VALUE] = "datavalue is not a serialized value of the set's type",
+        [DETECT_DS_R_EXISTS] = "data already in set",
+        [DETECT_DS_R_ABSENT] = "data not in set",
+        [DETECT_DS_R_FULL] = "the dataset's memcap is reached",
+        [DETECT_DS_R_NOMEM] = "out of memory",
+    };
+    DetectDatasetResult r = detect_dataset_op(name, type, value, op);
+    if (r == DETECT_DS_R_OK) {
+        static const char *const k_ok[] = {"data added", "data removed", "item found",
+                                           "dataset cleared"};
+        answer_str(out, true, k_ok[op]);
+    } else if (r == DETECT_DS_R_EXISTS) {
+        answer_str(out, true, k_msgs[r]);    // as Suricata: adding twice is no failure
+    } else {
+        control_answer_nok(out, k_msgs[r]);
+    }
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_dataset_add(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                     uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_ADD, "dataset-add");
+}
+
+static ControlResult cmd_dataset_remove(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_REMOVE, "dataset-remove");
+}
+
+static ControlResult cmd_dataset_lookup(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                        uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_LOOKUP, "dataset-lookup");
+}
+
+static ControlResult cmd_dataset_clear(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                       uint64_t *wait_gen)
+{
+    (void)ctx, (void)wait_gen;
+    return dataset_cmd(args, out, DETECT_DS_OP_CLEAR, "dataset-clear");
+}
+
+static ControlResult cmd_dataset_dump(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    if (detect_datasets_save() != 0) {
+        control_answer_nok(out, "saving a dataset failed (see the log)");
+    } else {
+        answer_str(out, true, "datasets dumped");
+    }
+    return CONTROL_DONE;
+}
+
+static void dataset_item(const DetectDatasetInfo *d, void *user)
+{
+    JsonBuf *out = user;
+    json_open_object(out, NULL);
+    json_str(out, "name", d->name);
+    json_str(out, "type", d->type);
+    json_u64(out, "items", d->n_items);
+    json_u64(out, "memuse", d->memuse);
+    json_u64(out, "memcap", d->memcap);
+    json_u64(out, "refused", d->n_refused);
+    if (d->save_path != NULL) {
+        json_str(out, "file", d->save_path);
+    }
+    json_close_object(out);
+}
+
+static ControlResult cmd_dataset_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                      uint64_t *wait_gen)
+{
+    (void)ctx, (void)args, (void)wait_gen;
+    answer(out, true);
+    json_open_array(out, "message");
+    (void)detect_dataset_each(dataset_item, out);
+    json_close_array(out);
+    json_close_object(out);
+    return CONTROL_DONE;
+}
+
 static const Cmd k_cmds[] = {
     {"version", "the engine's version", cmd_version},
     {"uptime", "seconds since the control socket started", cmd_uptime},
@@ -416,6 +740,21 @@ static const Cmd k_cmds[] = {
     {"conf-get", "a configuration value: {\"variable\": KEY}", cmd_conf_get},
     {"memcap-list", "the memcaps, their values and memory in use", cmd_memcap_list},
     {"memcap-show", "one memcap: {\"config\": NAME}", cmd_memcap_show},
+    {"iface-list", "the live capture interfaces", cmd_iface_list},
+    {"iface-stat", "packets and drops of an interface: {\"iface\"}", cmd_iface_stat},
+    {"add-hostbit", "set a hostbit: {\"ipaddress\", \"hostbit\", \"expire\": SECONDS}",
+     cmd_add_hostbit},
+    {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
+    {"list-hostbit", "the hostbits of a host: {\"ipaddress\"}", cmd_list_hostbit},
+    {"dataset-add", "add to a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_add},
+    {"dataset-remove", "remove from a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_remove},
+    {"dataset-lookup", "is a value in a dataset: {\"setname\", \"settype\", \"datavalue\"}",
+     cmd_dataset_lookup},
+    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_clear},
+    {"dataset-dump", "write every dataset with a save or state file", cmd_dataset_dump},
+    {"dataset-list", "the datasets: name, type, items, memory", cmd_dataset_list},
 };
 
 static const Cmd *cmd_table(size_t *n)

@@ -379,6 +379,7 @@ static void mark_relative_chain(DetectMatchList *l)
             ((DetectIsdataat *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
             break;
         case DETECT_PM_BSIZE:
+        case DETECT_PM_DATASET:
             break;
         default:
             ((DetectByte *)prev->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;

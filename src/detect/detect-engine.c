@@ -35,6 +35,7 @@ DetectEngine *detect_engine_new_empty(void)
     de->action_rank[DETECT_ACTION_ALERT] = 3;
     de->alerts_max = DETECT_ALERTS_MAX;
     de->max_pcre_pairs = 1;
+    de->ds_allow_write = true;
     return de;
 }
 
@@ -62,6 +63,11 @@ void detect_engine_free(DetectEngine *de)
         free(de->files[i]);
     }
     free(de->files);
+    for (uint32_t i = 0; i < de->n_failed_kept; i++) {
+        free(de->failed_kept[i].reason);
+        free(de->failed_kept[i].text);
+    }
+    free(de->failed_kept);
     for (uint32_t i = 0; i < de->n_flowbits; i++) {
         free(de->flowbit_names[i]);
     }
@@ -78,6 +84,7 @@ void detect_engine_free(DetectEngine *de)
     free(de->sid_vals);
     detect_threshold_table_free(de->thr);
     detect_hostbit_table_free(de->hostbits);
+    detect_iprep_free(de->iprep);
     detect_tag_table_free(de->tags);
     detect_vars_free(&de->vars);
     free(de);
@@ -223,6 +230,57 @@ static int add_sig(DetectEngine *de, Signature *s)
     return 0;
 }
 
+uint32_t detect_engine_failed_kept(const DetectEngine *de)
+{
+    return de != NULL ? de->n_failed_kept : 0;
+}
+
+bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out)
+{
+    if (de == NULL || idx >= de->n_failed_kept) {
+        return false;
+    }
+    const struct DetectFailedKept *k = &de->failed_kept[idx];
+    *out = (DetectFailedRule){ .file = k->file, .line = k->line, .sid = k->sid,
+                               .unsupported = k->unsupported, .reason = k->reason,
+                               .text = k->text };
+    return true;
+}
+
+/* Keeps a refused rule for later listing. Out of memory only loses the entry
+ * (the refusal is counted and logged all the same). */
+static void keep_failed(DetectEngine *de, const char *file, int line, uint32_t sid,
+                        bool unsupported, const char *why, const char *text)
+{
+    if (de->n_failed_kept >= DETECT_FAILED_KEEP) {
+        return;
+    }
+    if (de->n_failed_kept == de->cap_failed_kept) {
+        uint32_t cap = de->cap_failed_kept ? de->cap_failed_kept * 2 : 32;
+        struct DetectFailedKept *n = realloc(de->failed_kept, cap * sizeof(*n));
+        if (n == NULL) {
+            return;
+        }
+        de->failed_kept = n;
+        de->cap_failed_kept = cap;
+    }
+    size_t tl = text != NULL ? strnlen(text, DETECT_FAILED_TEXT_MAX) : 0;
+    char *t = malloc(tl + 1);
+    char *r = strdup(why);
+    if (t == NULL || r == NULL) {
+        free(t);
+        free(r);
+        return;
+    }
+    if (tl > 0) {
+        memcpy(t, text, tl);
+    }
+    t[tl] = '\0';
+    de->failed_kept[de->n_failed_kept++] = (struct DetectFailedKept){
+        .file = file, .line = line, .sid = sid, .unsupported = unsupported, .reason = r,
+        .text = t };
+}
+
 /* Counts a refusal under its reason, for the summary after loading. */
 static void count_refusal(DetectEngine *de, const char *why)
 {
@@ -245,9 +303,10 @@ static void count_refusal(DetectEngine *de, const char *why)
  * (one line at info, -v, and a count in the summary); anything else is a
  * broken rule the operator must see. */
 static void report_bad_rule(DetectEngine *de, int rc, const char *file, int line, uint32_t sid,
-                            const char *err)
+                            const char *err, const char *text)
 {
     de->failed++;
+    keep_failed(de, file, line, sid, rc == VG_EUNSUPPORTED, err, text);
     char where[32] = "";
     if (sid != 0) {
         snprintf(where, sizeof(where), "sid %u: ", sid);
@@ -270,7 +329,7 @@ static int load_rule(DetectEngine *de, const char *text, const char *file, int l
     Signature *s = NULL;
     int rc = detect_parse_rule(de, text, file, line, &s, err, sizeof(err));
     if (rc != 0) {
-        report_bad_rule(de, rc, file, line, detect_parse_scan_sid(text), err);
+        report_bad_rule(de, rc, file, line, detect_parse_scan_sid(text), err, text);
         return rc;
     }
     return add_sig(de, s);
@@ -355,7 +414,7 @@ int detect_engine_load_buffer(DetectEngine *de, const char *rules, size_t rules_
             /* Binary bytes (a NUL above all) are no part of any rule: the
              * rule is refused whole, and reading goes on after it. */
             report_bad_rule(de, VG_EINVAL, file, bad_line, detect_parse_scan_sid(r),
-                            "binary content (a NUL or control byte) in the rule text");
+                            "binary content (a NUL or control byte) in the rule text", NULL);
             continue;
         }
         rc = load_rule(de, r, file, first_line) == VG_ENOMEM ? VG_ENOMEM : 0;

@@ -158,3 +158,83 @@ void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, 
     }
     pthread_mutex_unlock(&t->lock);
 }
+
+/* ---- operator access (control socket) ----------------------------------- */
+
+static int find_name(const DetectHostbitTable *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->n_names; i++) {
+        if (strcmp(t->names[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static int host_addr(const char *ip, VgAddr *a)
+{
+    return detect_addr_parse_ip(ip, strlen(ip), a) ? 0 : VG_EINVAL;
+}
+
+int detect_engine_hostbit_set(const DetectEngine *de, const char *ip, const char *name,
+                              int64_t expire)
+{
+    VgAddr a;
+    if (de == NULL || de->hostbits == NULL || host_addr(ip, &a) != 0) {
+        return VG_EINVAL;
+    }
+    int idx = find_name(de->hostbits, name);
+    if (idx < 0) {
+        return VG_ENOENT;
+    }
+    detect_hostbit_set(de->hostbits, (uint32_t)idx, &a, NULL, expire);
+    return 0;
+}
+
+int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const char *name)
+{
+    VgAddr a;
+    if (de == NULL || de->hostbits == NULL || host_addr(ip, &a) != 0) {
+        return VG_EINVAL;
+    }
+    int idx = find_name(de->hostbits, name);
+    if (idx < 0) {
+        return VG_ENOENT;
+    }
+    detect_hostbit_unset(de->hostbits, (uint32_t)idx, &a, NULL);
+    return 0;
+}
+
+int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
+                               DetectHostbitFn fn, void *user)
+{
+    VgAddr a;
+    if (de == NULL || de->hostbits == NULL || host_addr(ip, &a) != 0) {
+        return VG_EINVAL;
+    }
+    DetectHostbitTable *t = de->hostbits;
+    HbKey want;
+    make_key(&want, 0, &a, NULL);
+    /* Collected under the lock, reported after it: fn may take its time. */
+    struct {
+        uint32_t idx;
+        int64_t expire;
+    } found[64];
+    int n = 0;
+    pthread_mutex_lock(&t->lock);
+    for (size_t b = 0; b < HB_BUCKETS && n < 64; b++) {
+        for (const HbEntry *e = t->buckets[b]; e != NULL && n < 64; e = e->next) {
+            if (e->key.fam_b == 0 && e->key.fam_a == want.fam_a &&
+                memcmp(e->key.a, want.a, 16) == 0 && now < e->expire) {
+                found[n].idx = e->key.idx;
+                found[n].expire = e->expire;
+                n++;
+            }
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    for (int i = 0; i < n; i++) {
+        fn(found[i].idx < t->n_names ? t->names[found[i].idx] : "?", found[i].expire, user);
+    }
+    return n;
+}

@@ -357,6 +357,9 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
     case DETECT_PM_BSIZE:
         return detect_uint_match(ic->l->m[idx].ctx, ic->len) ? next(ic, idx, off)
                                                               : INSPECT_NOMATCH;
+    case DETECT_PM_DATASET:
+        return detect_dataset_match(ic->l->m[idx].ctx, ic->buf, ic->len) ? next(ic, idx, off)
+                                                                          : INSPECT_NOMATCH;
     default:
         return inspect_byte(ic, idx, off);
     }

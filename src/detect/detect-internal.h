@@ -193,6 +193,7 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEEXTRACT,
     DETECT_PM_BYTEMATH,
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
+    DETECT_PM_DATASET,                 // whole-buffer set check (dataset): DetectDatasetCtx
 } DetectPmType;
 
 struct DetectThread;
@@ -513,6 +514,16 @@ typedef struct DetectThresholdRule {
 
 enum { DETECT_TCFG_THRESHOLD = 0, DETECT_TCFG_SUPPRESS, DETECT_TCFG_RATE };
 
+/* A refused rule as kept for ruleset-failed-rules (file is interned). */
+struct DetectFailedKept {
+    const char *file;
+    int line;
+    uint32_t sid;
+    bool unsupported;
+    char *reason;
+    char *text;
+};
+
 struct DetectEngine {
     DetectVars vars;
     DetectClass *classes;
@@ -529,6 +540,9 @@ struct DetectEngine {
     size_t n_refusals;
     uint32_t n_refusals_other;         // refusals beyond the table
     uint32_t n_files_failed;           // rule files that could not be read
+    struct DetectFailedKept *failed_kept;  // the first DETECT_FAILED_KEEP refusals
+    uint32_t n_failed_kept;
+    uint32_t cap_failed_kept;
     size_t file_max_bytes;             // rule file size bound (0: DETECT_FILE_MAX)
     char **files;                      // interned file names
     size_t n_files;
@@ -543,6 +557,9 @@ struct DetectEngine {
     DetectTagTable *tags;              // tag:host state, own lock
     bool has_tags;                     // some rule uses tag: check packets for tags
     bool has_app_pkt_rules;            // PD-only or flow-level app-layer-event rules exist
+    bool ds_allow_absolute;            // datasets.rules.allow-absolute-filenames
+    bool ds_allow_write;               // datasets.rules.allow-write
+    struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
@@ -654,6 +671,9 @@ uint32_t detect_app_buf_count(void);
 const char *detect_app_buf_name(uint32_t idx);
 int detect_app_buf_find(const char *name);          // index of a buffer name, -1 if none
 const char *detect_list_name(int list);
+/* detect-analysis.c: the kind of a built rule ("ip-only", "packet", "stream",
+ * "app-tx", ...). */
+const char *detect_analysis_kind(const Signature *s);
 /* The app list of s numbered list, NULL if none. */
 DetectAppList *detect_sig_app_list(const Signature *s, int list);
 /* keywords/detect-kw-transform.c: data transformed by xf[0..n) into the
@@ -796,6 +816,59 @@ void detect_hostbit_set(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, co
                         int64_t expire);
 void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a,
                           const VgAddr *b);
+
+/* detect-dataset.c: the sets behind the dataset keyword (see detect.h for
+ * the operator side). */
+#define DETECT_DATASET_NAME_MAX 64
+#define DETECT_DATASET_HASHSIZE 4096u
+#define DETECT_DATASET_MEMCAP (16ull << 20)
+typedef enum DetectDatasetType {
+    DETECT_DS_STRING = 0,
+    DETECT_DS_MD5,
+    DETECT_DS_SHA256,
+    DETECT_DS_IPV4,
+    DETECT_DS_IP,
+} DetectDatasetType;
+typedef struct Dataset Dataset;
+typedef struct DetectDatasetSpec {
+    const char *name;
+    bool has_type;
+    DetectDatasetType type;
+    const char *load_path;             // read at creation
+    const char *save_path;             // written at exit / dataset-dump
+    const char *state_path;            // both (a missing file is an empty set)
+    uint64_t memcap;                   // 0: DETECT_DATASET_MEMCAP
+    uint32_t hashsize;                 // 0: DETECT_DATASET_HASHSIZE
+} DetectDatasetSpec;
+bool detect_dataset_type_parse(const char *s, DetectDatasetType *out);
+const char *detect_dataset_type_name(DetectDatasetType t);
+/* The set named spec->name, created (and its files read) when new; an
+ * existing set must have spec's type when one is given. err gets why not. */
+int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, size_t err_len);
+Dataset *detect_dataset_find(const char *name);
+DetectDatasetType detect_dataset_type(const Dataset *ds);
+const char *detect_dataset_name(const Dataset *ds);
+/* Raw values (a buffer as rules see it). insert: 0, VG_EEXIST, VG_ERANGE
+ * (memcap), VG_EINVAL (length not of the type), VG_ENOMEM; delete: 0 or
+ * VG_ENOENT. */
+bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len);
+int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len);
+int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len);
+/* detect-iprep.c: IP reputation categories and scores, loaded with the rule
+ * set (reputation-categories-file, reputation-files); read-only after. */
+#define DETECT_IPREP_CATS 60
+typedef struct DetectIprep DetectIprep;  // (also named in DetectEngine)
+/* NULL in *out when no categories file is configured. */
+int detect_iprep_load(const struct Conf *conf, DetectIprep **out);
+void detect_iprep_free(DetectIprep *r);
+/* The id of a category short name, -1 if unknown (or r NULL). */
+int detect_iprep_category(const DetectIprep *r, const char *name);
+/* The score of a for category cat (exact address, else the longest
+ * prefix); false when a has none. */
+bool detect_iprep_lookup(const DetectIprep *r, const VgAddr *a, uint8_t cat, uint8_t *score);
+
+/* keywords/detect-kw-dataset.c: the dataset keyword on a whole buffer. */
+bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len);
 
 /* detect-tag.c: tag keyword state. A tag runs for count packets, bytes or
  * seconds (packet time) after the packet that set it, which is not tagged. */

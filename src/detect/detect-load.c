@@ -178,9 +178,72 @@ static void log_refusal_summary(const DetectEngine *de)
     }
 }
 
+/* datasets: the rule file options and the sets defined in the config
+ * (datasets.NAME.{type,load,save,state,memcap,hashsize}; files relative to
+ * the config file). A set that exists already (a reload) is kept as it is. */
+static int load_dataset_settings(DetectEngine *de, const Conf *conf)
+{
+    bool bad = false;
+    de->ds_allow_absolute =
+        conf_bool_or(conf, "datasets.rules.allow-absolute-filenames", false, &bad);
+    de->ds_allow_write = conf_bool_or(conf, "datasets.rules.allow-write", true, &bad);
+    uint64_t dflt_memcap = conf_size_or(conf, "datasets.defaults.memcap", 0, &bad);
+    int64_t dflt_hash = conf_int_or(conf, "datasets.defaults.hashsize", 0, &bad);
+    if (bad || dflt_hash < 0 || dflt_hash > (1 << 24)) {
+        VG_ERROR("datasets: bad value in rules or defaults (see above)");
+        return VG_EINVAL;
+    }
+    const ConfNode *sets = conf_get_node(conf, NULL, "datasets");
+    for (const ConfNode *c = sets != NULL ? sets->first_child : NULL; c != NULL; c = c->next) {
+        if (strcmp(c->name, "rules") == 0 || strcmp(c->name, "defaults") == 0 ||
+            c->type != CONF_MAP) {
+            continue;
+        }
+        char key[256];
+        char load[4096];
+        char save[4096];
+        char state[4096];
+        DetectDatasetSpec spec = {.name = c->name, .memcap = dflt_memcap,
+                                  .hashsize = (uint32_t)dflt_hash};
+        snprintf(key, sizeof(key), "datasets.%s.type", c->name);
+        const char *type = conf_str_or(conf, key, NULL);
+        if (type == NULL || !detect_dataset_type_parse(type, &spec.type)) {
+            VG_ERROR("%s:%d: dataset %s: type must be string, md5, sha256, ipv4 or ip",
+                     c->file, c->line, c->name);
+            return VG_EINVAL;
+        }
+        spec.has_type = true;
+        snprintf(key, sizeof(key), "datasets.%s.load", c->name);
+        spec.load_path = conf_get_path(conf, key, load, sizeof(load)) ? load : NULL;
+        snprintf(key, sizeof(key), "datasets.%s.save", c->name);
+        spec.save_path = conf_get_path(conf, key, save, sizeof(save)) ? save : NULL;
+        snprintf(key, sizeof(key), "datasets.%s.state", c->name);
+        spec.state_path = conf_get_path(conf, key, state, sizeof(state)) ? state : NULL;
+        snprintf(key, sizeof(key), "datasets.%s.memcap", c->name);
+        spec.memcap = conf_size_or(conf, key, spec.memcap, &bad);
+        snprintf(key, sizeof(key), "datasets.%s.hashsize", c->name);
+        int64_t hs = conf_int_or(conf, key, spec.hashsize, &bad);
+        if (bad || hs < 0 || hs > (1 << 24)) {
+            VG_ERROR("%s:%d: dataset %s: bad memcap or hashsize", c->file, c->line, c->name);
+            return VG_EINVAL;
+        }
+        spec.hashsize = (uint32_t)hs;
+        Dataset *ds;
+        char err[200];
+        if (detect_dataset_get(&spec, &ds, err, sizeof(err)) != 0) {
+            VG_ERROR("%s:%d: %s", c->file, c->line, err);
+            return VG_EINVAL;
+        }
+    }
+    return 0;
+}
+
 static int apply_settings(DetectEngine *de, const Conf *conf)
 {
     bool bad = false;
+    if (load_dataset_settings(de, conf) != 0 || detect_iprep_load(conf, &de->iprep) != 0) {
+        return VG_EINVAL;
+    }
     const char *algo = conf_str_or(conf, "mpm-algo", "auto");
     if (strcmp(algo, "ac") == 0) {
         de->mpm_algo = DETECT_MPM_AC;

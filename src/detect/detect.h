@@ -132,6 +132,95 @@ int detect_engine_load_reference_buffer(DetectEngine *de, const char *text, size
 int detect_engine_build(DetectEngine *de) __attribute__((warn_unused_result));
 
 void detect_engine_stats(const DetectEngine *de, uint32_t *loaded, uint32_t *failed);
+
+/* Host bits from outside the packet path (control socket): ip is an IPv4 or
+ * IPv6 address, name a hostbit some rule of de uses (else VG_ENOENT), expire
+ * an absolute packet-time second. A bad address is VG_EINVAL. The list calls
+ * fn for each bit set on that host (at most 64), returning how many or VG_E*. */
+typedef void (*DetectHostbitFn)(const char *name, int64_t expire, void *user);
+int detect_engine_hostbit_set(const DetectEngine *de, const char *ip, const char *name,
+                              int64_t expire);
+int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const char *name);
+int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
+                               DetectHostbitFn fn, void *user);
+
+/* Datasets (detect-dataset.c): process-wide named sets, kept across rule
+ * reloads, filled by rules (dataset:set), files and operators. Values are
+ * given in their serialized form (string: base64; md5/sha256: hex; ipv4/ip:
+ * an address). Any thread. */
+typedef enum DetectDatasetOp {
+    DETECT_DS_OP_ADD = 0,
+    DETECT_DS_OP_REMOVE,
+    DETECT_DS_OP_LOOKUP,
+    DETECT_DS_OP_CLEAR,          // value ignored
+} DetectDatasetOp;
+typedef enum DetectDatasetResult {
+    DETECT_DS_R_OK = 0,          // done / found
+    DETECT_DS_R_NO_SET,          // no set of that name
+    DETECT_DS_R_TYPE,            // the type given is not the set's
+    DETECT_DS_R_BAD_VALUE,       // not a value of the set's type
+    DETECT_DS_R_EXISTS,          // add: already there
+    DETECT_DS_R_ABSENT,          // remove/lookup: not there
+    DETECT_DS_R_FULL,            // add: the set's memcap is reached
+    DETECT_DS_R_NOMEM,
+} DetectDatasetResult;
+DetectDatasetResult detect_dataset_op(const char *name, const char *type, const char *value,
+                                      DetectDatasetOp op);
+typedef struct DetectDatasetInfo {
+    const char *name;
+    const char *type;
+    uint64_t n_items;
+    uint64_t memuse;
+    uint64_t memcap;
+    uint64_t n_refused;          // additions refused by the memcap
+    const char *save_path;       // NULL when never saved
+} DetectDatasetInfo;
+typedef void (*DetectDatasetFn)(const DetectDatasetInfo *info, void *user);
+/* Calls fn for every set (under the registry lock: fn must not call back). */
+int detect_dataset_each(DetectDatasetFn fn, void *user);
+/* Writes every set with a save or state file; 0 or VG_EIO (logged). */
+int detect_datasets_save(void);
+/* Frees every set (end of the process). */
+void detect_datasets_free(void);
+
+/* Rule analysis of a built engine (detect-analysis.c). detect_analysis_write
+ * writes one JSON object a line per rule (kind, fast pattern and its buffer,
+ * prefilter, keyword lists, warnings), then one per refused rule (its reason);
+ * returns 0, VG_EIO or VG_ENOMEM. The summary counts the same by kind, action
+ * and warning; detect_analysis_print writes it for people. */
+#define DETECT_ANALYSIS_KINDS 8
+typedef struct DetectAnalysisSummary {
+    uint32_t n_rules;
+    uint32_t n_fast_pattern;
+    uint32_t n_failed;
+    struct {
+        const char *name;
+        uint32_t count;
+    } kinds[DETECT_ANALYSIS_KINDS];
+    uint32_t actions[8];         // by DetectAction
+    uint32_t warnings[8];        // by warning kind
+} DetectAnalysisSummary;
+int detect_analysis_write(const DetectEngine *de, const char *path);
+void detect_analysis_summary(const DetectEngine *de, DetectAnalysisSummary *out);
+void detect_analysis_print(const DetectAnalysisSummary *sum, FILE *out);
+
+/* The rules that failed to load, in load order: the first DETECT_FAILED_KEEP of
+ * them are kept (rule text cut to DETECT_FAILED_TEXT_MAX bytes), the rest only
+ * counted. Strings live as long as the engine. */
+#define DETECT_FAILED_KEEP 4096
+#define DETECT_FAILED_TEXT_MAX 1024
+typedef struct DetectFailedRule {
+    const char *file;
+    int line;
+    uint32_t sid;          // 0 when the rule had none that could be read
+    bool unsupported;      // an unsupported protocol or keyword, not a broken rule
+    const char *reason;
+    const char *text;      // the rule as read (continuation lines joined)
+} DetectFailedRule;
+/* Number of failed rules kept (<= the failed count of detect_engine_stats). */
+uint32_t detect_engine_failed_kept(const DetectEngine *de);
+/* The idx-th kept failed rule; false past the end. */
+bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be

@@ -456,6 +456,14 @@ static void write_fast(OutputCtx *oc, const Packet *p, const PacketAlert *pa)
     (void)output_text_file_write(oc->fast, line);
 }
 
+/* The run's alert counters (summary, progress). */
+static void count_alert(OutputCtx *oc, const PacketAlert *pa)
+{
+    atomic_fetch_add(&oc->n_alerts, 1);
+    int sev = pa->priority >= 1 && pa->priority <= 3 ? pa->priority - 1 : 3;
+    atomic_fetch_add(&oc->n_alerts_sev[sev], 1);
+}
+
 static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
 {
     const PacketAlerts *pas = detect_packet_alerts(p);
@@ -464,7 +472,7 @@ static void write_alerts(OutputThread *ot, OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        atomic_fetch_add(&oc->n_alerts, 1);
+        count_alert(oc, pa);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);
         if (ot->tb != NULL && oc->alert) {
@@ -485,7 +493,7 @@ void output_packet_alerts(OutputCtx *oc, const Packet *p)
     }
     for (uint16_t i = 0; i < pas->n; i++) {
         const PacketAlert *pa = &pas->alerts[i];
-        atomic_fetch_add(&oc->n_alerts, 1);
+        count_alert(oc, pa);
         Packet tmp;
         const Packet *ap = output_alert_packet(p, pa, &tmp);
         if (oc->eve != NULL && oc->alert) {

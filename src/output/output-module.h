@@ -61,6 +61,7 @@ typedef struct OutputCtx {
     int64_t last_stats_wall_ms;      // wall clock (monotonic): time of the last record
     int64_t start_wall_ms;           // monotonic time the outputs were opened
     _Atomic uint64_t n_alerts;       // added to by output threads
+    _Atomic uint64_t n_alerts_sev[4]; // of those, severity 1, 2, 3, and any other
     _Atomic uint64_t n_flows;        // added to by whoever ends a flow
 } OutputCtx;
 

@@ -41,6 +41,7 @@ typedef struct EngineOptions {
     const char *af_packet_iface;     // --af-packet[=IF]: live capture through AF_PACKET
     const char *bpf_filter;          // words after the options (live capture only)
     bool test_config;                // -T
+    bool engine_analysis;            // --engine-analysis: -T that writes rules.json
     bool allow_empty_rules;          // --allow-empty-rules: -T passes with no rule loaded
     int verbose;
 } EngineOptions;
@@ -55,7 +56,7 @@ typedef struct EngineTask {
     uint32_t interval_ms;
 } EngineTask;
 
-#define ENGINE_MAX_TASKS 4
+#define ENGINE_MAX_TASKS 8
 
 typedef struct Engine {
     EngineOptions opts;

@@ -92,4 +92,15 @@ if grep -q "set but not read" "$WORK/err"; then
     fail "schema keys no reader looked at: $(grep "set but not read" "$WORK/err")"
 fi
 [ -s "$WORK/cwd/logs/eve.json" ] || fail "no ./logs/eve.json"
+# --dump-config: the file, --set and the defaults of keys left unset.
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" --set flow.memcap=77mb --dump-config \
+    >"$WORK/dump" 2>"$WORK/dump.err" || fail "--dump-config failed: $(cat "$WORK/dump.err")"
+grep -qx 'flow.memcap = 77mb' "$WORK/dump" || fail "--dump-config lacks the --set value"
+grep -qx 'unix-command.filename = vigil-command.socket' "$WORK/dump" ||
+    fail "--dump-config lacks a value of the file"
+sed -n '/^# built-in defaults/,$p' "$WORK/dump" | grep -q '^libhtp\.' ||
+    fail "--dump-config lacks the defaults of unset keys"
+[ "$(grep -c '^flow.memcap = ' "$WORK/dump")" = 1 ] || fail "flow.memcap printed twice"
+expect_exit 1 "flow.memcapp: unknown key" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" \
+    --set flow.memcapp=1 --dump-config
 echo "config-keys: ok"

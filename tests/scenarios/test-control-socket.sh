@@ -119,10 +119,63 @@ p2=$p
 field '"threads" in a["message"]' | grep -q True || fail "dump-counters lacks threads"
 
 # A reload through the socket answers when the new rules are live.
-echo 'alert udp any any -> any 53 (msg:"new dns"; content:"example"; sid:8002; rev:1;)' >"$rules"
+{
+    echo 'alert udp any any -> any 53 (msg:"new dns"; content:"example"; sid:8002; rev:1;)'
+    echo 'alert udp any any -> any 53 (msg:"flagged host"; hostbits:isset,flagged,src; sid:8100; rev:1;)'
+    echo 'alert dns any any -> any any (msg:"listed domain"; dns.query; dataset:isset,ctl-domains,type string; sid:8200; rev:1;)'
+} >"$rules"
 ctl 0 reload-rules
-[ "$(field 'a["message"]')" = "done: 1 rules loaded, 0 failed" ] || fail "reload-rules: $ans"
+[ "$(field 'a["message"]')" = "done: 3 rules loaded, 0 failed" ] || fail "reload-rules: $ans"
 grep -q "rule reload done" "$WORK/err" || fail "reload-rules answered before the reload ended"
+
+# Hostbits set by the operator: a rule checking the bit fires on that host's
+# next packets; list and remove see it.
+grep -q '"signature_id":8100' "$WORK/out/eve.json" && fail "sid 8100 fired before its hostbit was set"
+ctl 0 add-hostbit 192.168.1.10 flagged 3600
+for _ in $(seq 100); do
+    grep -q '"signature_id":8100' "$WORK/out/eve.json" && break
+    sleep 0.1
+done
+grep -q '"signature_id":8100' "$WORK/out/eve.json" || fail "the operator's hostbit did not fire sid 8100"
+ctl 0 list-hostbit 192.168.1.10
+[ "$(field 'a["message"]["count"]')" = 1 ] && [ "$(field 'a["message"]["hostbits"][0]["name"]')" = flagged ] ||
+    fail "list-hostbit: $ans"
+field '0 < a["message"]["hostbits"][0]["expire"] <= 3600' | grep -q True || fail "hostbit expiry: $ans"
+ctl 0 remove-hostbit ipaddress=192.168.1.10 hostbit=flagged
+ctl 0 list-hostbit 192.168.1.10
+[ "$(field 'a["message"]["count"]')" = 0 ] || fail "hostbit still listed after remove: $ans"
+ctl 1 add-hostbit 192.168.1.999 flagged 60
+field 'a["message"]' | grep -q "not an IPv4 or IPv6 address" || fail "bad address: $ans"
+ctl 1 add-hostbit 192.168.1.10 nosuchbit 60
+field 'a["message"]' | grep -q "no rule of the live rule set uses hostbit" || fail "unknown bit: $ans"
+ctl 1 add-hostbit 192.168.1.10 flagged
+field 'a["message"]' | grep -q "expire" || fail "missing expire: $ans"
+
+# Datasets filled by the operator: the rule fires once the domain is in.
+grep -q '"signature_id":8200' "$WORK/out/eve.json" && fail "sid 8200 fired on an empty set"
+b64=$(printf example.test | base64)
+ctl 1 dataset-lookup ctl-domains string "$b64"
+ctl 0 dataset-add ctl-domains string "$b64"
+[ "$(field 'a["message"]')" = "data added" ] || fail "dataset-add: $ans"
+for _ in $(seq 100); do
+    grep -q '"signature_id":8200' "$WORK/out/eve.json" && break
+    sleep 0.1
+done
+grep -q '"signature_id":8200' "$WORK/out/eve.json" || fail "the operator's dataset entry did not fire sid 8200"
+ctl 0 dataset-lookup ctl-domains string "$b64"
+ctl 0 dataset-add ctl-domains string "$b64"
+[ "$(field 'a["message"]')" = "data already in set" ] || fail "second dataset-add: $ans"
+ctl 0 dataset-list
+field '[d["items"] for d in a["message"] if d["name"] == "ctl-domains"]' | grep -qx '\[1\]' ||
+    fail "dataset-list: $ans"
+ctl 0 dataset-remove ctl-domains string "$b64"
+ctl 1 dataset-lookup ctl-domains string "$b64"
+ctl 1 dataset-add ctl-domains md5 "$b64"
+field 'a["message"]' | grep -q "not of that type" || fail "wrong type: $ans"
+ctl 1 dataset-add ctl-domains string 'not base64!'
+field 'a["message"]' | grep -q "not a serialized value" || fail "bad value: $ans"
+ctl 1 dataset-add no-such-set string "$b64"
+ctl 0 dataset-clear ctl-domains string
 rm "$rules"
 ctl 1 reload-rules
 field 'a["message"]' | grep -q "keeping the current rules" || fail "failed reload: $ans"

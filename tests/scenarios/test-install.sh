@@ -12,6 +12,25 @@ for f in bin/vigil bin/vigilctl etc/vigil/vigil.yaml etc/vigil/classification.co
     [ -f "$p/$f" ] || fail "not installed: $f"
 done
 [ -x "$p/bin/vigilctl" ] || fail "vigilctl not executable"
+for f in share/man/man8/vigil.8 lib/systemd/system/vigil.service share/vigil/logrotate.d/vigil; do
+    [ -f "$p/$f" ] || fail "not installed: $f"
+done
+# The man page renders without a warning; the unit names this prefix's
+# binary and configuration, and systemd accepts it (every key known, the
+# binary there, the man page found).
+warn=$(groff -man -Tutf8 -ww "$p/share/man/man8/vigil.8" 2>&1 >/dev/null)
+[ -z "$warn" ] || fail "man page warnings: $warn"
+grep -qx "ExecStart=$p/bin/vigil -c $p/etc/vigil/vigil.yaml --af-packet -l /var/log/vigil --pidfile /run/vigil/vigil.pid" \
+    "$p/lib/systemd/system/vigil.service" || fail "unit ExecStart: $(grep ExecStart= "$p/lib/systemd/system/vigil.service")"
+if command -v systemd-analyze >/dev/null; then
+    v=$(MANPATH=$p/share/man systemd-analyze verify "$p/lib/systemd/system/vigil.service" 2>&1) ||
+        fail "systemd-analyze verify: $v"
+    [ -z "$v" ] || fail "systemd-analyze verify warns: $v"
+else
+    needs "systemd-analyze (systemd)"
+fi
+# The unit's start-up check passes on the installed configuration.
+expect_exit 0 "" "$p/bin/vigil" -c "$p/etc/vigil/vigil.yaml" -T -l "$WORK/tl" --quiet
 expect_exit 0 "This is Vigil version" "$p/bin/vigil" -V
 expect_exit 0 "configuration test passed" "$p/bin/vigil" -c "$p/etc/vigil/vigil.yaml" -T
 expect_exit 0 "summary: 17 packets" "$p/bin/vigil" -c "$p/etc/vigil/vigil.yaml" -r "$SAMPLE" \

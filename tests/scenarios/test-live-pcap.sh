@@ -37,7 +37,7 @@ alert udp any any -> any 6000 (msg:"live pattern"; content:"LIVEPATTERN"; sid:91
 R
 mkdir -p "$WORK/out"
 bg_ns "$NS_S" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -i b0 -k none -S "$WORK/live.rules" \
-    -l "$WORK/out" udp port 6000 >"$WORK/vigil.log" 2>&1
+    -l "$WORK/out" --unix-socket="$WORK/ctl.sock" udp port 6000 >"$WORK/vigil.log" 2>&1
 VPID=$BG_PID
 for _ in $(seq 100); do
     grep -q "b0: capturing" "$WORK/vigil.log" && break
@@ -58,6 +58,15 @@ for i in range(n):
         time.sleep(0.01)
 PY
 sleep 0.5
+# The control socket reports the interface and its counters.
+CTL="python3 $VG_SOURCE_DIR/tools/vigilctl --socket $WORK/ctl.sock"
+[ "$($CTL capture-mode | python3 -c 'import json,sys; print(json.load(sys.stdin)["message"])')" = PCAP_DEV ] ||
+    fail "capture-mode"
+$CTL iface-list | python3 -c 'import json,sys; m=json.load(sys.stdin)["message"]; sys.exit(m != {"count": 1, "ifaces": ["b0"]})' ||
+    fail "iface-list: $($CTL iface-list)"
+$CTL iface-stat b0 | python3 -c 'import json,sys; m=json.load(sys.stdin)["message"]; sys.exit(not (m["pkts"] == int(sys.argv[1]) and m["drop"] == 0))' "$N" ||
+    fail "iface-stat: $($CTL iface-stat b0)"
+$CTL iface-stat nosuch0 >/dev/null && fail "iface-stat of an unknown interface answered OK"
 kill -TERM "$VPID"
 wait "$VPID" || fail "vigil exited $? after SIGTERM: $(tail -3 "$WORK/vigil.log")"
 eve_check "$WORK/out/eve.json"

@@ -134,8 +134,18 @@ static void ruleset_commands_report_the_live_rule_set(void **state)
     const JsonValue *m = json_object_get(a, "message")->child;
     assert_true(json_object_get(m, "rules_loaded")->num == 1.0);
     assert_true(json_object_get(m, "rules_failed")->num == 1.0);
-    assert_ret(run(f, "{\"command\":\"ruleset-failed-rules\"}", CONTROL_DONE), "NOK",
-               "1 rules failed");
+    a = run(f, "{\"command\":\"ruleset-failed-rules\"}", CONTROL_DONE);
+    assert_ret(a, "OK", NULL);
+    const JsonValue *list = json_object_get(a, "message");
+    assert_int_equal(list->n_children, 1);
+    const JsonValue *r = list->child;
+    assert_string_equal(json_object_get_str(r, "rule"),
+                        "alert udp any any -> any 53 (nope; sid:2;)");
+    assert_string_equal(json_object_get_str(r, "filename"), "t.rules");
+    assert_true(json_object_get(r, "line")->num == 2.0);
+    assert_true(json_object_get(r, "sid")->num == 2.0);
+    assert_non_null(strstr(json_object_get_str(r, "reason"), "nope"));
+    assert_null(json_object_get(a, "omitted"));
 }
 
 static void reload_rules_waits_for_the_reload_task(void **state)
