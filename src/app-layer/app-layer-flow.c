@@ -474,8 +474,12 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
         return;
     }
     bool more = false;
-    AppProto p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, af->held[dir],
-                                  af->held_len[dir], &more);
+    /* a connection announced on another one (FTP data) is that protocol from its start */
+    AppProto p = (af->flags & APP_FLOW_F_TUNNEL) ? APP_PROTO_UNKNOWN : app_expect_proto(af->f);
+    if (p == APP_PROTO_UNKNOWN) {
+        p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, af->held[dir],
+                             af->held_len[dir], &more);
+    }
     if (p != APP_PROTO_UNKNOWN) {
         af->proto_dir[dir] = p;
         AppProto other = af->proto_dir[1 - dir];

@@ -258,6 +258,37 @@ void app_filestore_write(AppFileStore *st, const uint8_t *data, uint32_t len);
 bool app_filestore_close(AppFileStore *st, AppFile *f);
 void app_filestore_abort(AppFileStore *st);
 
+/* Files of protocols other than HTTP (app-layer-file.c): the AppFile (first member,
+ * so a tx's tx_file_at can hand it out) plus hashing, the file store copy and the data
+ * window detection inspects (the file's first APP_FILE_WINDOW_MAX bytes). Owned by the
+ * parser's tx; af is the flow whose protocol memcap is charged. */
+#define APP_FILE_WINDOW_MAX (256u * 1024u)
+typedef struct AppFileTrack {
+    AppFile f;                   // first
+    uint8_t *name;               // owned
+    void *md5;                   // EVP_MD_CTX * while open
+    void *sha1;
+    void *sha256;
+    AppFileStore *store;
+    bool store_failed;
+    uint8_t *win;                // file.data window (owned)
+    uint32_t win_len;
+    uint32_t win_cap;
+    uint64_t charged;            // bytes charged to the memcap
+} AppFileTrack;
+/* NULL on memcap or memory refusal. */
+AppFileTrack *app_file_new(AppFlow *af, uint8_t dir, const uint8_t *name, uint32_t name_len);
+void app_file_data(AppFlow *af, AppFileTrack *ft, const uint8_t *data, uint32_t len);
+void app_file_close(AppFileTrack *ft, uint8_t state);   // APP_FILE_CLOSED / _TRUNCATED
+void app_file_request_store(AppFileTrack *ft);
+void app_file_free(AppFlow *af, AppFileTrack *ft);      // af NULL: no memcap release
+/* The APP_FILE_F_* hashes detection and fileinfo asked for (app_layer_files_need). */
+uint32_t app_files_needed(void);
+
+/* Expected connections (ftp/app-layer-ftp-expect.c): the protocol a new TCP flow was
+ * announced as on another connection (FTP data), or APP_PROTO_UNKNOWN. */
+AppProto app_expect_proto(const Flow *f);
+
 /* Detection (app-layer-detect-proto.c): the protocol data of dir looks like, or
  * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */
 AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,

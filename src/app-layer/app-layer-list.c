@@ -7,6 +7,9 @@ extern const AppParserDesc app_parser_dns;
 extern const AppParserDesc app_parser_tls;
 extern const AppParserDesc app_parser_ssh;
 extern const AppParserDesc app_parser_quic;
+extern const AppParserDesc app_parser_smtp;
+extern const AppParserDesc app_parser_ftp;
+extern const AppParserDesc app_parser_ftp_data;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -14,5 +17,8 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_tls,
     &app_parser_ssh,
     &app_parser_quic,
+    &app_parser_smtp,
+    &app_parser_ftp,
+    &app_parser_ftp_data,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

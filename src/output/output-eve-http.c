@@ -166,7 +166,14 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx != NULL && tx->proto == APP_PROTO_QUIC && lg->quic) {
             output_eve_quic_log(lg, f, tx);
         }
-        if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
+        if (tx != NULL && tx->proto == APP_PROTO_SMTP && lg->smtp) {
+            output_eve_smtp_log(lg, f, tx);
+        }
+        if (tx != NULL && (tx->proto == APP_PROTO_FTP || tx->proto == APP_PROTO_FTP_DATA) &&
+            lg->ftp) {
+            output_eve_ftp_log(lg, f, tx);
+        }
+        if (tx == NULL) {
             continue;
         }
         bool complete = app_layer_tx_complete(f, tx, 0) && app_layer_tx_complete(f, tx, 1);
@@ -175,6 +182,9 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
             if (log_files(lg, f, tx) && complete) {
                 tx->logged |= OUTPUT_TX_LOGGER_FILES;
             }
+        }
+        if (tx->proto != APP_PROTO_HTTP1) {
+            continue;
         }
         if (lg->http && complete && !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
             http_build(lg->jb, f, tx, lg->sec, lg->usec);
@@ -193,4 +203,13 @@ void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, b
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
+}
+
+void output_eve_mail_loggers_register(bool smtp, bool ftp, bool files)
+{
+    app_layer_set_proto_logged(APP_PROTO_SMTP, OUTPUT_TX_LOGGER_SMTP, smtp);
+    app_layer_set_proto_logged(APP_PROTO_SMTP, OUTPUT_TX_LOGGER_FILES, files);
+    app_layer_set_proto_logged(APP_PROTO_FTP, OUTPUT_TX_LOGGER_FTP, ftp);
+    app_layer_set_proto_logged(APP_PROTO_FTP_DATA, OUTPUT_TX_LOGGER_FTP, ftp);
+    app_layer_set_proto_logged(APP_PROTO_FTP_DATA, OUTPUT_TX_LOGGER_FILES, files);
 }

@@ -18,6 +18,7 @@ struct AppTx;
 enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
        OUTPUT_TX_LOGGER_DNS = 1u << 2, OUTPUT_TX_LOGGER_TLS = 1u << 3,
        OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
+enum { OUTPUT_TX_LOGGER_SMTP = 1u << 12, OUTPUT_TX_LOGGER_FTP = 1u << 13 };
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
@@ -27,6 +28,8 @@ typedef struct OutputTxLog {
     bool tls;                    // tls records enabled
     bool ssh;                    // ssh records enabled
     bool quic;                   // quic records enabled
+    bool smtp;                   // smtp records enabled
+    bool ftp;                    // ftp and ftp_data records enabled
     int64_t sec;                 // record timestamp
     uint64_t pcap_cnt;           // packet writing the records (0: flow end)
     const char *pkt_src;         // that packet's pkt_src (NULL: flow end)
@@ -47,6 +50,12 @@ void output_eve_tls_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* output-eve-ssh.c / output-eve-quic.c: the record of tx, once. */
 void output_eve_ssh_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 void output_eve_quic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+/* output-eve-smtp.c / output-eve-ftp.c: the smtp record of a complete tx; the ftp /
+ * ftp_data record of a tx, once. */
+void output_eve_smtp_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+void output_eve_ftp_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+/* SMTP and FTP tx loggers (start-up), beside output_eve_tx_loggers_register. */
+void output_eve_mail_loggers_register(bool smtp, bool ftp, bool files);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id and the protocol object of the alert's tx, and app_proto.

@@ -12,6 +12,7 @@
 
 #include "conf/conf.h"
 #include "app-layer/app-layer.h"
+#include "app-layer/smtp/app-layer-smtp.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -62,6 +63,20 @@ static bool opt_bool(const ConfNode *opts, const char *key, bool dflt)
     return v;
 }
 
+/* outputs.eve-log.types.smtp: extended (every email field) or custom: [names]. */
+static void eve_smtp_fields(const ConfNode *opts)
+{
+    const char *custom[16];
+    uint32_t n = 0;
+    const ConfNode *c = opts ? conf_node_child(opts, "custom") : NULL;
+    for (const ConfNode *it = c ? c->first_child : NULL; it && n < 16; it = it->next) {
+        if (it->value != NULL) {
+            custom[n++] = it->value;
+        }
+    }
+    smtp_log_set_fields(opt_bool(opts, "extended", false), custom, n);
+}
+
 static void eve_types(OutputCtx *oc, const ConfNode *types)
 {
     for (const ConfNode *it = types ? types->first_child : NULL; it; it = it->next) {
@@ -104,6 +119,11 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->ssh = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "quic") == 0) {
             oc->quic = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "smtp") == 0) {
+            oc->smtp = opt_bool(opts, "enabled", true);
+            eve_smtp_fields(opts);
+        } else if (strcmp(name, "ftp") == 0) {
+            oc->ftp = opt_bool(opts, "enabled", true);
         }
     }
 }
@@ -150,6 +170,7 @@ static int open_defaults(OutputCtx *oc)
     oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
+    oc->smtp = oc->ftp = true;
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
@@ -249,6 +270,8 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
     output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files,
                                    oc->eve != NULL && oc->dns, oc->eve != NULL && oc->tls,
                                    oc->eve != NULL && oc->ssh, oc->eve != NULL && oc->quic);
+    output_eve_mail_loggers_register(oc->eve != NULL && oc->smtp, oc->eve != NULL && oc->ftp,
+                                     oc->eve != NULL && oc->files);
     return oc;
 }
 
@@ -298,11 +321,13 @@ static void write_flow_jb(JsonBuf *jb, void *user)
  * oc->flow_lock. */
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
-    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic)) {
+    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
+                            !oc->smtp && !oc->ftp)) {
         return;
     }
     app_layer_flow_end(f);
     OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
+                      .smtp = oc->smtp, .ftp = oc->ftp,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
     output_eve_tx_log(&lg, f);
@@ -524,6 +549,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
     OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
+                      .smtp = oc->smtp, .ftp = oc->ftp,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
                                                                  : decode_pkt_src_name(p),
@@ -589,7 +615,8 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
     }
-    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic)) {
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
+                                              oc->smtp || oc->ftp)) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

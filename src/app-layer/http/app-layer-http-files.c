@@ -19,6 +19,11 @@ void app_layer_files_need(uint32_t flags)
     g_need |= flags;
 }
 
+uint32_t app_files_needed(void)
+{
+    return g_need;
+}
+
 /* Start storing hf: what passed already must still be in its window (the body buffer
  * from offset 0), then the rest is written as it comes; a closed file is finished now. */
 static void store_start(HttpFile *hf)
@@ -53,8 +58,17 @@ static void store_start(HttpFile *hf)
 
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file)
 {
-    (void)f;
-    if (tx->proto != APP_PROTO_HTTP1 || dir > 1) {
+    if (dir > 1) {
+        return;
+    }
+    if (tx->proto != APP_PROTO_HTTP1) {
+        /* other protocols' files are AppFileTracks (app-layer-file.c) */
+        for (uint32_t i = 0; i < tx->n_files[dir]; i++) {
+            AppFile *af = (AppFile *)app_layer_tx_file_at(f, tx, dir, i);
+            if (af != NULL && (file == NULL || file == af)) {
+                app_file_request_store((AppFileTrack *)af);
+            }
+        }
         return;
     }
     for (uint32_t i = 0; i < tx->n_files[dir]; i++) {

@@ -61,6 +61,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_ssh_software_legacy, &detect_kw_ssh_hassh, &detect_kw_ssh_hassh_string,
     &detect_kw_ssh_hassh_server, &detect_kw_ssh_hassh_server_string,
     &detect_kw_requires,
+    &detect_kw_ftp_mode, &detect_kw_ftp_reply_received, &detect_kw_ftp_dynamic_port,
+    &detect_kw_ftpbounce, &detect_kw_ftpdata_command,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

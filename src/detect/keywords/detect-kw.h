@@ -111,5 +111,7 @@ extern const DetectKeyword detect_kw_requires;
 int detect_requires_check(const char *rule, char *why, size_t whylen);
 /* Same for the option's value alone. */
 int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
+extern const DetectKeyword detect_kw_ftp_mode, detect_kw_ftp_reply_received,
+    detect_kw_ftp_dynamic_port, detect_kw_ftpbounce, detect_kw_ftpdata_command;
 
 #endif

@@ -1,0 +1,101 @@
+#ifndef VG_APP_LAYER_FTP_APP_LAYER_FTP_H
+#define VG_APP_LAYER_FTP_APP_LAYER_FTP_H
+
+/* FTP control connections (RFC 959, RFC 2428): one transaction per command, with the
+ * reply lines answering it; PORT/EPRT/PASV/EPSV give the data connection's mode and
+ * port. A tx is complete (both ways, as Suricata's single progress) once a final reply
+ * (not 1xx) came, or the flow ended. Details: src/app-layer/ftp/README.md. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app-layer/app-layer-internal.h"
+
+#define FTP_LINE_MAX 4096        // command / reply line bytes kept (Suricata's limit)
+#define FTP_MAX_REPLIES 32       // reply lines kept per tx
+#define FTP_MAX_PENDING 32       // commands waiting for their reply
+
+enum { FTP_PROG_OPEN = 0, FTP_PROG_DONE = 1 };
+enum { FTP_MODE_NONE = 0, FTP_MODE_ACTIVE, FTP_MODE_PASSIVE };
+
+enum {
+    FTP_EV_REQUEST_COMMAND_TOO_LONG = 0,
+    FTP_EV_RESPONSE_COMMAND_TOO_LONG,
+    FTP_EV_TOO_MANY_TRANSACTIONS,
+    FTP_EV_FILE_BEFORE_PORT,
+    FTP_EV_FILE_WITHOUT_NAME,
+    FTP_EV_N,
+};
+
+typedef struct FtpReply {
+    uint8_t code[3];
+    uint8_t *text;               // after "NNN " / "NNN-" (owned)
+    uint32_t len;
+} FtpReply;
+
+typedef struct FtpTx {
+    AppTx tx;                    // first
+    bool has_command;            // false: replies with no command (the greeting)
+    uint8_t *cmd;                // command name, upper case as sent (owned)
+    uint32_t cmd_len;
+    uint8_t *arg;                // command_data (owned)
+    uint32_t arg_len;
+    bool cmd_truncated;
+    bool reply_truncated;
+    bool reply_received;
+    FtpReply replies[FTP_MAX_REPLIES];
+    uint32_t n_replies;
+    uint8_t mode;                // FTP_MODE_*
+    bool has_port;               // dynamic_port known
+    uint16_t port;
+    bool has_addr;               // PORT/EPRT/PASV address
+    VgAddr addr;
+} FtpTx;
+
+const FtpTx *ftp_tx(const AppTx *tx);
+/* "h1,h2,h3,h4,p1,p2" into addr and port. False when malformed. */
+bool ftp_parse_hostport(const uint8_t *s, uint32_t len, VgAddr *addr, uint16_t *port);
+/* EPRT "|1|addr|port|" / EPSV reply "(|||port|)": addr only for EPRT. */
+bool ftp_parse_ext(const uint8_t *s, uint32_t len, VgAddr *addr, bool *has_addr,
+                   uint16_t *port);
+
+/* ---- ftp-data (app-layer-ftp-data.c) ---- */
+
+enum { FTPDATA_CMD_NONE = 0, FTPDATA_CMD_STOR, FTPDATA_CMD_RETR };
+typedef struct FtpDataTx {
+    AppTx tx;                    // first
+    uint8_t command;             // FTPDATA_CMD_*
+    uint8_t dir;                 // direction the file travels
+    AppFileTrack *file;
+} FtpDataTx;
+const FtpDataTx *ftp_data_tx(const AppTx *tx);
+
+/* The expectation table: a data connection announced on a control connection. The
+ * flow engine asks ftp_expect_take at the start of each new TCP flow. */
+typedef struct FtpExpect {
+    VgAddr srv;                  // the data connection's server (who listens)
+    uint16_t port;
+    uint8_t command;             // FTPDATA_CMD_*
+    uint8_t *name;               // file name (owned by the table entry)
+    uint32_t name_len;
+} FtpExpect;
+/* Control side: the data connection to srv:port will carry the file of the next
+ * transfer command; records command and name when they come. */
+void ftp_expect_add(const VgAddr *srv, uint16_t port);
+void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
+                            const uint8_t *name, uint32_t name_len);
+/* Data side: takes the expectation for a new flow to dst:dp (the owner frees name). */
+bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out);
+/* The control connection ended: its announcement goes unless it was used. */
+void ftp_expect_remove(const VgAddr *srv, uint16_t port);
+void ftp_expect_deinit(void);
+
+void ftp_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+void ftp_data_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+
+#define FTP_N_BUFFERS 4
+extern const AppBufferDef ftp_buffers[FTP_N_BUFFERS];
+#define FTPDATA_N_BUFFERS 2
+extern const AppBufferDef ftp_data_buffers[FTPDATA_N_BUFFERS];
+
+#endif

@@ -1,0 +1,242 @@
+/* FTP and ftp-data through the app-layer framework: commands and replies (multi-line,
+ * preliminary), PORT/EPRT/PASV/EPSV parsing and the expectation that turns the data
+ * connection into ftp-data with the transfer's file, too-long lines, byte splits,
+ * garbage, and the EVE objects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "app-layer/ftp/app-layer-ftp.h"
+#include "flow/flow.h"
+#include "runtime/counters.h"
+#include "util/util-json.h"
+
+typedef struct Fx {
+    Flow f;
+    AppFlow *af;
+} Fx;
+
+static void addr4(VgAddr *a, uint8_t a0, uint8_t a1, uint8_t a2, uint8_t a3)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = 4;
+    a->a.u8[0] = a0;
+    a->a.u8[1] = a1;
+    a->a.u8[2] = a2;
+    a->a.u8[3] = a3;
+}
+
+static void flow_init(Fx *fx, uint16_t sp, uint16_t dp)
+{
+    fx->f.key.proto = 6;
+    addr4(&fx->f.key.src, 10, 0, 0, 1);
+    addr4(&fx->f.key.dst, 10, 0, 0, 2);
+    fx->f.key.sp = sp;
+    fx->f.key.dp = dp;
+    fx->af = app_flow_get_or_new(&fx->f);
+    assert_non_null(fx->af);
+}
+
+static int setup(void **state)
+{
+    assert_int_equal(app_layer_init(NULL), 0);
+    app_layer_set_proto_inspected(APP_PROTO_FTP, true);
+    app_layer_set_proto_inspected(APP_PROTO_FTP_DATA, true);
+    Fx *fx = calloc(2, sizeof(*fx));
+    flow_init(&fx[0], 40000, 21);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fx *fx = *state;
+    app_flow_free(fx[0].af);
+    app_flow_free(fx[1].af);
+    free(fx);
+    ftp_expect_deinit();
+    app_layer_set_proto_inspected(APP_PROTO_FTP, false);
+    app_layer_set_proto_inspected(APP_PROTO_FTP_DATA, false);
+    app_layer_deinit();
+    flow_storage_reset();
+    counters_reset();
+    return 0;
+}
+
+static void feed(Fx *fx, uint8_t dir, const char *s)
+{
+    app_flow_data(fx->af, dir, (const uint8_t *)s, (uint32_t)strlen(s));
+    app_flow_packet_publish(fx->af);
+}
+
+static const FtpTx *tx_at(Fx *fx, uint32_t i)
+{
+    return ftp_tx(app_layer_tx_at(&fx->f, i));
+}
+
+static bool bytes_is(const uint8_t *p, uint32_t n, const char *v)
+{
+    return p != NULL && n == strlen(v) && memcmp(p, v, n) == 0;
+}
+
+static void hostport_forms(void **state)
+{
+    (void)state;
+    VgAddr a;
+    uint16_t port;
+    bool has;
+    assert_true(ftp_parse_hostport((const uint8_t *)"10,0,0,9,4,1", 12, &a, &port));
+    assert_int_equal(port, 1025);
+    assert_int_equal(a.a.u8[3], 9);
+    assert_true(ftp_parse_hostport((const uint8_t *)"Entering (1,2,3,4,0,21).", 24, &a, &port));
+    assert_int_equal(port, 21);
+    assert_false(ftp_parse_hostport((const uint8_t *)"1,2,3,4,0", 9, &a, &port));
+    assert_false(ftp_parse_hostport((const uint8_t *)"1,2,3,256,0,1", 13, &a, &port));
+    assert_false(ftp_parse_hostport((const uint8_t *)"", 0, &a, &port));
+    assert_true(ftp_parse_ext((const uint8_t *)"|1|10.1.2.3|5000|", 17, &a, &has, &port));
+    assert_true(has);
+    assert_int_equal(port, 5000);
+    assert_true(ftp_parse_ext((const uint8_t *)"(|||58612|)", 11, &a, &has, &port));
+    assert_false(has);
+    assert_int_equal(port, 58612);
+    assert_false(ftp_parse_ext((const uint8_t *)"(|||99999|)", 11, &a, &has, &port));
+    assert_false(ftp_parse_ext((const uint8_t *)"|||", 3, &a, &has, &port));
+}
+
+static void commands_and_replies(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOCLIENT, "220-Welcome\r\n220 ready\r\n");
+    feed(fx, APP_DIR_TOSERVER, "USER anonymous\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 password\r\n");
+    feed(fx, APP_DIR_TOSERVER, "PASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "227 Entering Passive Mode (10,0,0,2,19,137).\r\n");
+    feed(fx, APP_DIR_TOSERVER, "RETR f.txt\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "150 here\r\n");
+    const FtpTx *r = tx_at(fx, 3);
+    assert_true(bytes_is(r->cmd, r->cmd_len, "RETR"));
+    assert_false(app_layer_tx_complete(&fx->f, &r->tx, 1));   // 1xx is preliminary
+    feed(fx, APP_DIR_TOCLIENT, "226 done\r\n");
+    assert_true(app_layer_tx_complete(&fx->f, &r->tx, 1));
+    assert_int_equal(r->n_replies, 2);
+    const FtpTx *g = tx_at(fx, 0);
+    assert_false(g->has_command);
+    assert_int_equal(g->n_replies, 2);
+    const FtpTx *p = tx_at(fx, 2);
+    assert_int_equal(p->mode, FTP_MODE_PASSIVE);
+    assert_true(p->has_port);
+    assert_int_equal(p->port, 19 * 256 + 137);
+    assert_true(bytes_is(tx_at(fx, 1)->arg, tx_at(fx, 1)->arg_len, "anonymous"));
+}
+
+static void data_connection_becomes_ftp_data(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    feed(fx, APP_DIR_TOSERVER, "STOR up.txt\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    feed(&fx[1], APP_DIR_TOSERVER, "root:x:0:0\n");
+    assert_int_equal(fx[1].f.app_proto, APP_PROTO_FTP_DATA);
+    app_flow_eof(fx[1].af, APP_DIR_TOSERVER);
+    const FtpDataTx *t = ftp_data_tx(app_layer_tx_at(&fx[1].f, 0));
+    assert_non_null(t);
+    assert_int_equal(t->command, FTPDATA_CMD_STOR);
+    const AppFile *file = app_layer_tx_file_at(&fx[1].f, &t->tx, APP_DIR_TOSERVER, 0);
+    assert_non_null(file);
+    assert_int_equal(file->state, APP_FILE_CLOSED);
+    assert_int_equal(file->size, 11);
+    assert_true(bytes_is(file->name, file->name_len, "up.txt"));
+    /* the expectation is used once */
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+}
+
+static void port_command_and_bounce_address(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "PORT 192,168,1,1,4,0\r\n");
+    const FtpTx *t = tx_at(fx, 0);
+    assert_int_equal(t->mode, FTP_MODE_ACTIVE);
+    assert_int_equal(t->port, 1024);
+    assert_true(t->has_addr);
+    assert_int_equal(t->addr.a.u8[0], 192);
+}
+
+static void too_long_lines_are_truncated(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n");
+    feed(fx, APP_DIR_TOSERVER, "RETR ");
+    char chunk[1025];
+    memset(chunk, 'x', 1024);
+    chunk[1024] = '\0';
+    for (int i = 0; i < 100; i++) {
+        feed(fx, APP_DIR_TOSERVER, chunk);
+    }
+    feed(fx, APP_DIR_TOSERVER, "\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "550 ");
+    for (int i = 0; i < 100; i++) {
+        feed(fx, APP_DIR_TOCLIENT, chunk);
+    }
+    feed(fx, APP_DIR_TOCLIENT, "\r\n");
+    const FtpTx *t = tx_at(fx, 1);
+    assert_non_null(t);
+    assert_true(t->cmd_truncated);
+    assert_int_equal(t->arg_len, FTP_LINE_MAX - 5);
+    assert_true(t->reply_truncated);
+    assert_true(app_layer_tx_complete(&fx->f, &t->tx, 1));
+}
+
+static void byte_by_byte_and_garbage(void **state)
+{
+    Fx *fx = *state;
+    const char *s = "USER me\r\n\r\n\x01\x02 junk\nPASS x\r\n";
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        app_flow_data(fx->af, APP_DIR_TOSERVER, (const uint8_t *)s + i, 1);
+    }
+    app_flow_packet_publish(fx->af);
+    assert_int_equal(app_layer_tx_count(&fx->f), 3);
+    assert_true(bytes_is(tx_at(fx, 2)->cmd, tx_at(fx, 2)->cmd_len, "PASS"));
+    feed(fx, APP_DIR_TOCLIENT, "no code here\r\n");
+    assert_int_equal(tx_at(fx, 0)->n_replies, 1);
+}
+
+static void eve_object(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nEPSV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n229 Entering Extended Passive Mode (|||58612|)\r\n");
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 1024), 0);
+    json_open_object(&jb, NULL);
+    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
+    json_close_object(&jb);
+    assert_string_equal(jb.buf,
+                        "{\"ftp\":{\"command\":\"EPSV\",\"reply\":[\"Entering Extended Passive "
+                        "Mode (|||58612|)\"],\"completion_code\":[\"229\"],\"dynamic_port\":58612,"
+                        "\"mode\":\"passive\",\"reply_received\":\"yes\",\"command_truncated\":false,"
+                        "\"reply_truncated\":false}}");
+    json_buf_deinit(&jb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hostport_forms),
+        cmocka_unit_test_setup_teardown(commands_and_replies, setup, teardown),
+        cmocka_unit_test_setup_teardown(data_connection_becomes_ftp_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(port_command_and_bounce_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(too_long_lines_are_truncated, setup, teardown),
+        cmocka_unit_test_setup_teardown(byte_by_byte_and_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
