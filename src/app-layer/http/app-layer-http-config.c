@@ -273,6 +273,7 @@ static int server_cfg(const struct Conf *conf, const char *base, const ConfNode 
 static void log_config(const struct Conf *conf)
 {
     memset(&g_http_log_cfg, 0, sizeof(g_http_log_cfg));
+    g_http_log_cfg.extended = true;
     const ConfNode *outs = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
     for (const ConfNode *o = outs ? outs->first_child : NULL; o; o = o->next) {
         const ConfNode *eve = o->first_child;
@@ -294,7 +295,9 @@ static void log_config(const struct Conf *conf)
             }
             bool b = false;
             n = conf_node_child(h, "extended");
-            g_http_log_cfg.extended = n && n->value && conf_parse_bool(n->value, &b) && b;
+            /* Absent means yes, as in Suricata's shipped config. */
+            g_http_log_cfg.extended = n == NULL || n->value == NULL ||
+                                      !conf_parse_bool(n->value, &b) || b;
             const ConfNode *custom = conf_node_child(h, "custom");
             if (custom != NULL && custom->n_children > 0) {
                 g_http_log_cfg.custom = calloc((size_t)custom->n_children + 1, sizeof(char *));

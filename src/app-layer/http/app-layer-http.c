@@ -376,6 +376,11 @@ static int cb_request_complete(htp_tx_t *t)
 static int cb_response_line(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
+    if (ht == NULL && cb_request_start(t) == HTP_OK) {
+        /* a response with no request seen (one-sided or midstream capture): libhtp
+         * made the tx itself, without the request start hook */
+        ht = tx_of(t);
+    }
     if (ht != NULL) {
         ht->status = (uint16_t)(t->response_status_number > 0 && t->response_status_number < 1000
                                     ? t->response_status_number : 0);
