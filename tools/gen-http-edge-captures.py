@@ -9,6 +9,8 @@ http-oneside.pcap: only the server's side of a connection on port 8080: its SYN/
   stream.async-oneside picks up).
 http-mismatch.pcap: a GET request on port 2222 answered by an SSH banner: the two
   directions speak different protocols.
+http-uri.pcap: "GET /a b?x=Zm9v%20YmFy&k=%41+c HTTP/1.1" (a space in the path, percent
+  escapes and a plus in the query) answered 200.
 """
 import sys
 
@@ -87,9 +89,18 @@ def mismatch():
     return c.pkts
 
 
+def uri():
+    c = Conv(40003, 80)
+    c.send(True, b"GET /a b?x=Zm9v%20YmFy&k=%41+c HTTP/1.1\r\nHost: h\r\n\r\n")
+    c.send(False, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    c.close()
+    return c.pkts
+
+
 def main(out):
     wrpcap(f"{out}/http-oneside.pcap", oneside())
     wrpcap(f"{out}/http-mismatch.pcap", mismatch())
+    wrpcap(f"{out}/http-uri.pcap", uri())
 
 
 if __name__ == "__main__":

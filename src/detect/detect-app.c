@@ -81,7 +81,7 @@ const char *detect_list_name(int list)
     static const char *const fixed[] = { "match",      "payload",    "post",
                                          "ipv4.hdr",   "ipv6.hdr",   "tcp.hdr",
                                          "udp.hdr",    "icmpv4.hdr", "icmpv6.hdr",
-                                         "file.name",  "file.magic" };
+                                         "file.name",  "file.magic", "base64_data" };
     _Static_assert(sizeof(fixed) / sizeof(fixed[0]) == DETECT_LIST_MAX, "list names");
     if (list >= 0 && list < DETECT_LIST_MAX) {
         return fixed[list];
@@ -196,6 +196,8 @@ static bool elem_is_relative(uint8_t pm_type, const void *ctx)
     case DETECT_PM_BYTEEXTRACT:
     case DETECT_PM_BYTEMATH:
         return (((const DetectByte *)ctx)->flags & DETECT_BYTE_F_RELATIVE) != 0;
+    case DETECT_PM_BASE64:
+        return (((const DetectBase64 *)ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     default:
         return false;  // contents become relative after they are appended
     }
@@ -379,6 +381,9 @@ static void mark_relative_chain(DetectMatchList *l)
             ((DetectIsdataat *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
             break;
         case DETECT_PM_BSIZE:
+            break;
+        case DETECT_PM_BASE64:
+            ((DetectBase64 *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
             break;
         default:
             ((DetectByte *)prev->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;

@@ -162,6 +162,7 @@ typedef enum DetectList {
     DETECT_LIST_ICMPV6_HDR,
     DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
     DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
+    DETECT_LIST_BASE64,                // base64_data: what the list's base64_decode decoded
     DETECT_LIST_MAX,
 } DetectList;
 
@@ -193,6 +194,7 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEEXTRACT,
     DETECT_PM_BYTEMATH,
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
+    DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
 } DetectPmType;
 
 struct DetectThread;
@@ -411,6 +413,16 @@ struct DetectContent {
 enum { DETECT_PM_F_RELATIVE = 1u << 0, DETECT_PM_F_NEGATED = 1u << 1,
        DETECT_PM_F_RELATIVE_NEXT = 1u << 2 };
 
+/* base64_decode (keywords/detect-kw-base64.c). */
+#define DETECT_B64_MAX 65535u          // decoded bytes at most
+typedef struct DetectBase64 {
+    uint32_t flags;                    // DETECT_PM_F_RELATIVE, _RELATIVE_NEXT
+    uint32_t bytes;                    // input bytes decoded at most, 0 = the rest
+    uint32_t offset;
+} DetectBase64;
+/* Suricata's RFC 4648 base64_decode of in into out; returns the bytes written. */
+uint32_t detect_base64_decode(const uint8_t *in, uint32_t len, uint8_t *out, uint32_t out_size);
+
 typedef struct DetectIsdataat {
     DetectValue pos;
     uint32_t flags;
@@ -612,6 +624,7 @@ typedef struct DetectThread {
     uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
+    uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */

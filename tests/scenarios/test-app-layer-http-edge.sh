@@ -63,4 +63,19 @@ run http-basic "$WORK/ok" -S "$WORK/mm.rules"
 run http-basic "$WORK/obj"
 [ "$(q "$WORK/obj/eve.json" 'sorted([r for r in recs if r["event_type"] == "http"][0]["http"])')" = '["hostname", "http_content_type", "http_method", "http_refer", "http_user_agent", "length", "protocol", "status", "url"]' ] ||
     fail "http object keys: $(grep '"http"' "$WORK/obj/eve.json" | head -1)"
+# A space inside the uri is part of it; http.uri has the query's %XX decoded ('+'
+# stays), http.uri.raw keeps them; base64_decode on the decoded query.
+cat >"$WORK/uri.rules" <<'EOF2'
+alert http any any -> any any (msg:"space"; http.uri; content:"/a b?"; startswith; sid:20;)
+alert http any any -> any any (msg:"query"; http.uri; content:"x=Zm9v YmFy&k=A+c"; endswith; sid:21;)
+alert http any any -> any any (msg:"raw"; http.uri.raw; content:"%20YmFy&k=%41+c"; sid:22;)
+alert http any any -> any any (msg:"b64"; http.uri; content:"x="; base64_decode:relative; base64_data; content:"foo"; startswith; sid:23;)
+alert http any any -> any any (msg:"b64 bytes"; http.uri; content:"x="; base64_decode:bytes 2, relative; base64_data; content:"foo"; sid:24;)
+EOF2
+run http-uri "$WORK/uri" -S "$WORK/uri.rules"
+E=$WORK/uri/eve.json
+[ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = '[20, 21, 22, 23]' ] ||
+    fail "uri: alerts $(grep '"alert"' "$E")"
+[ "$(q "$E" '[r["http"]["url"] for r in recs if r["event_type"] == "http"]')" = '["/a b?x=Zm9v%20YmFy&k=%41+c"]' ] ||
+    fail "uri: url $(grep '"http"' "$E")"
 echo ok

@@ -120,20 +120,28 @@ static bool percent_decode(uint8_t *p, uint32_t *len)
     return changed;
 }
 
-static void append_part(const Flow *f, HttpTx *ht, const bstr *b, bool twice, bool *changed)
+/* Appends a uri part: decoded `once` more (the query, which libhtp leaves raw), and
+ * once more again with `twice` (double-decode-path/-query), *changed telling whether
+ * that last decode changed anything. */
+static void append_part(const Flow *f, HttpTx *ht, const bstr *b, bool once, bool twice,
+                        bool *changed)
 {
     if (b == NULL) {
         return;
     }
     uint32_t start = ht->cache[HTTP_C_URI].len;
     cache_bstr(f, ht, HTTP_C_URI, b);
-    if (twice && ht->cache[HTTP_C_URI].data != NULL) {
-        uint32_t n = ht->cache[HTTP_C_URI].len - start;
-        if (percent_decode(ht->cache[HTTP_C_URI].data + start, &n)) {
-            *changed = true;
-        }
-        ht->cache[HTTP_C_URI].len = start + n;
+    if (ht->cache[HTTP_C_URI].data == NULL) {
+        return;
     }
+    uint32_t n = ht->cache[HTTP_C_URI].len - start;
+    if (once) {
+        (void)percent_decode(ht->cache[HTTP_C_URI].data + start, &n);
+    }
+    if (twice && percent_decode(ht->cache[HTTP_C_URI].data + start, &n)) {
+        *changed = true;
+    }
+    ht->cache[HTTP_C_URI].len = start + n;
 }
 
 void http_build_uri(const Flow *f, HttpTx *ht, const HttpCfg *cfg, bool *double_encoded)
@@ -159,10 +167,11 @@ void http_build_uri(const Flow *f, HttpTx *ht, const HttpCfg *cfg, bool *double_
             cache_bstr(f, ht, HTTP_C_URI, u->port);
         }
     }
-    append_part(f, ht, u->path, cfg->double_decode_path, double_encoded);
+    append_part(f, ht, u->path, false, cfg->double_decode_path, double_encoded);
     if (u->query != NULL) {
+        /* the query's %XX are decoded as Suricata 8 does ('+' stays) */
         cache_add(f, ht, HTTP_C_URI, "?", 1);
-        append_part(f, ht, u->query, cfg->double_decode_query, double_encoded);
+        append_part(f, ht, u->query, true, cfg->double_decode_query, double_encoded);
     }
     if (u->fragment != NULL) {
         cache_add(f, ht, HTTP_C_URI, "#", 1);

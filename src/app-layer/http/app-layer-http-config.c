@@ -157,6 +157,9 @@ static int build_cfg(const struct Conf *conf, const char *prefix, HttpCfg *out)
         htp_config_set_number_headers_limit(cfg, (uint32_t)o.headers_limit);
     }
     htp_config_set_parse_request_cookies(cfg, 0);
+    /* "GET /a b HTTP/1.1": the uri runs to the last space before the protocol, as
+     * Suricata 8 parses it */
+    htp_config_set_allow_space_uri(cfg, 1);
     htp_config_set_log_level(cfg, HTP_LOG_NOTICE);
     http_register_callbacks(cfg);
     out->htp = cfg;
