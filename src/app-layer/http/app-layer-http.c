@@ -532,6 +532,7 @@ static void http_tx_free(void *state, AppTx *tx)
     for (int c = 0; c < HTTP_C_N; c++) {
         http_buf_free(af, &ht->cache[c]);
     }
+    http_buf_free(NULL, &ht->line);
     http_files_free(ht);
 }
 

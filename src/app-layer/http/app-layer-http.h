@@ -129,6 +129,8 @@ typedef struct HttpTx {
     uint64_t body_seen[2];       // body bytes seen (beyond the cap too)
     bool body_truncated[2];
     HttpBuf raw_hdr[2];          // header block as received
+    HttpBuf line;                // the header instance handed out last (not charged: one
+                                 // header, bounded by libhtp's field limit)
     HttpBuf cache[HTTP_C_N];
     bool cached[HTTP_C_N];
     bool events_done;            // tx flags turned into events
@@ -171,7 +173,7 @@ void http_config_deinit(void);
 void http_register_callbacks(htp_cfg_t *cfg);
 
 /* Buffers (app-layer-http-buffers.c). */
-#define HTTP_N_BUFFERS 38
+#define HTTP_N_BUFFERS 40
 extern const AppBufferDef http_buffers[HTTP_N_BUFFERS];
 /* Normalised uri per config, built once at the request line (cached in the tx);
  * *double_encoded when double decoding changed it. */

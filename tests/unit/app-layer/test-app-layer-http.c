@@ -380,6 +380,75 @@ static void long_body_memory_stays_bounded(void **state)
     conf_free(c);
 }
 
+static void header_instances_are_name_colon_value(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    static const char *const want[] = { "Host: WWW.Example.COM", "User-Agent: ua/1",
+                                        "Cookie: k=v" };
+    const AppBufferDef *d =
+        app_layer_buffer_def(app_layer_buffer_find_for("http.request_header", APP_PROTO_HTTP1, 0));
+    assert_non_null(d->get_multi);
+    const uint8_t *data;
+    uint32_t len;
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_true(d->get_multi(&fx->f, tx, i, &data, &len));
+        assert_int_equal(len, strlen(want[i]));
+        assert_memory_equal(data, want[i], len);
+    }
+    assert_false(d->get_multi(&fx->f, tx, 3, &data, &len));
+    const AppBufferDef *r =
+        app_layer_buffer_def(app_layer_buffer_find_for("http.response_header", APP_PROTO_HTTP1, 1));
+    assert_true(r->get_multi(&fx->f, tx, 1, &data, &len));
+    assert_int_equal(len, strlen("Content-Length: 5"));
+    assert_memory_equal(data, "Content-Length: 5", len);
+}
+
+static void uri_query_escapes_are_decoded_once(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /p%2541?q=%2541+%41 b HTTP/1.1\r\nHost: h\r\n\r\n");
+    buf_is(fx, "http.uri", 0, "/p%41?q=%41+A b");
+    buf_is(fx, "http.uri.raw", 0, "/p%2541?q=%2541+%41 b");
+}
+
+static void response_without_request_is_a_tx(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOCLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    feed(fx, APP_DIR_TOCLIENT, "HTTP/1.0 404 No\r\nContent-Length: 0\r\n\r\n");
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    buf_is(fx, "http.stat_code", 1, "200");
+    buf_is(fx, "http.response_body", 1, "hi");
+}
+
+static void other_side_speaking_another_protocol_is_a_mismatch(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    const uint8_t *ev;
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
+    feed(fx, APP_DIR_TOCLIENT, "SSH-2.0-OpenSSH_9.6\r\n");
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 1);
+    assert_int_equal(ev[0], app_layer_event_find("applayer.mismatch_protocol_both_directions"));
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT),
+                     app_proto_by_name("ssh"));
+}
+
+static void other_side_agreeing_raises_nothing(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    const uint8_t *ev;
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT), APP_PROTO_UNKNOWN);
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -428,6 +497,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(response_body_is_inspected_in_windows, setup, teardown),
         cmocka_unit_test_setup_teardown(long_body_memory_stays_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(header_instances_are_name_colon_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(uri_query_escapes_are_decoded_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(response_without_request_is_a_tx, setup, teardown),
+        cmocka_unit_test_setup_teardown(other_side_speaking_another_protocol_is_a_mismatch,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(other_side_agreeing_raises_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
