@@ -283,11 +283,21 @@ static int cb_request_headers(htp_tx_t *t)
     return HTP_OK;
 }
 
+/* Lines before the status line of a response to an HTTP/1.x request (blank lines, junk,
+ * another protocol's status line): libhtp 0.5 hands them over as body while it waits for
+ * the status line; Suricata 8 skips them, so they are neither body nor file. */
+static bool before_status_line(const HttpTx *ht, const htp_tx_t *t, uint8_t dir)
+{
+    return dir == APP_DIR_TOCLIENT && ht->tx.progress[dir] < HTTP_PROG_LINE &&
+           !t->is_protocol_0_9;
+}
+
 static void body_data(htp_tx_data_t *d, uint8_t dir)
 {
     HttpTx *ht = tx_of(d->tx);
     HttpState *hs = state_of(d->tx->connp);
-    if (ht == NULL || hs == NULL) {
+    if (ht == NULL || hs == NULL ||
+        (d->data != NULL && before_status_line(ht, d->tx, dir))) {
         return;
     }
     progress(ht, dir, HTTP_PROG_BODY);

@@ -449,6 +449,21 @@ static void other_side_agreeing_raises_nothing(void **state)
     assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT), APP_PROTO_UNKNOWN);
 }
 
+static void lines_before_the_status_line_are_skipped(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "SIP/2.0 200 ok\r\n \r\nHTTP/1.1 200 ok\r\n"
+                               "Content-Disposition: attachment; filename=\"e.txt\"\r\n"
+                               "Content-Length: 4\r\n\r\nbody");
+    buf_is(fx, "http.response_body", 1, "body");
+    const AppFile *af = app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 0), 1, 0);
+    assert_non_null(af);
+    assert_int_equal(af->name_len, 5);
+    assert_memory_equal(af->name, "e.txt", 5);
+    assert_int_equal(af->size, 4);
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -503,6 +518,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(other_side_speaking_another_protocol_is_a_mismatch,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(other_side_agreeing_raises_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(lines_before_the_status_line_are_skipped, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
