@@ -274,10 +274,48 @@ static int cb_response_header_data(htp_tx_data_t *d)
     return HTP_OK;
 }
 
+/* Chunk framing of the data being fed, from hs->chunk_from[dir] up to `to`, with the
+ * scan state of the body going on; an extension is an event on the body's tx. */
+static void chunk_follow(HttpState *hs, uint8_t dir, uint32_t to)
+{
+    HttpChunkScan *cs = &hs->chunk[dir];
+    uint32_t from = hs->chunk_from[dir];
+    if (hs->feed_data[dir] == NULL || cs->state == HTTP_CS_OFF || from >= to) {
+        return;
+    }
+    hs->chunk_from[dir] = to;
+    if (http_chunk_scan(cs, hs->feed_data[dir] + from, to - from)) {
+        AppTx *tx = app_layer_tx_by_id(hs->af->f, cs->tx_id);
+        app_tx_event(hs->af, tx, dir == APP_DIR_TOSERVER ? HTTP_EV_REQUEST_CHUNK_EXTENSION
+                                                         : HTTP_EV_RESPONSE_CHUNK_EXTENSION);
+    }
+}
+
+/* A chunked body starts after these headers: what came before in the data being fed
+ * belongs to the previous body (if any), the scan restarts where libhtp is now. */
+static void chunk_arm(htp_tx_t *t, HttpTx *ht, uint8_t dir)
+{
+    HttpState *hs = state_of(t->connp);
+    enum htp_transfer_coding_t tc = dir == APP_DIR_TOSERVER ? t->request_transfer_coding
+                                                            : t->response_transfer_coding;
+    if (hs == NULL || ht == NULL || tc != HTP_CODING_CHUNKED || hs->feed_data[dir] == NULL) {
+        return;
+    }
+    size_t at = dir == APP_DIR_TOSERVER ? htp_connp_req_data_consumed(t->connp)
+                                        : htp_connp_res_data_consumed(t->connp);
+    at = at > hs->feed_len[dir] ? hs->feed_len[dir] : at;
+    chunk_follow(hs, dir, (uint32_t)at);
+    hs->chunk[dir] = (HttpChunkScan){ .state = HTTP_CS_SIZE, .tx_id = ht->tx.id };
+    hs->chunk_from[dir] = (uint32_t)at;
+}
+
 static int cb_request_headers(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
     if (ht != NULL) {
+        if (ht->tx.progress[APP_DIR_TOSERVER] < HTTP_PROG_HEADERS) {
+            chunk_arm(t, ht, APP_DIR_TOSERVER);
+        }
         progress(ht, APP_DIR_TOSERVER, HTTP_PROG_HEADERS);
     }
     return HTP_OK;
@@ -403,6 +441,9 @@ static int cb_response_headers(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
     if (ht != NULL) {
+        if (ht->tx.progress[APP_DIR_TOCLIENT] < HTTP_PROG_HEADERS) {
+            chunk_arm(t, ht, APP_DIR_TOCLIENT);
+        }
         progress(ht, APP_DIR_TOCLIENT, HTTP_PROG_HEADERS);
     }
     return HTP_OK;
@@ -549,11 +590,19 @@ static void http_tx_free(void *state, AppTx *tx)
 static int feed(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len, uint32_t *used)
 {
     struct timeval tv = {.tv_sec = hs->af->f->last_sec, .tv_usec = hs->af->f->last_usec};
+    hs->feed_data[dir] = data;
+    hs->feed_len[dir] = len;
+    hs->chunk_from[dir] = 0;
+    if (data == NULL) {
+        hs->chunk[dir].state = HTTP_CS_OFF;  // a gap: the framing is lost
+    }
     int r = dir == APP_DIR_TOSERVER ? htp_connp_req_data(hs->connp, &tv, data, len)
                                     : htp_connp_res_data(hs->connp, &tv, data, len);
     size_t c = dir == APP_DIR_TOSERVER ? htp_connp_req_data_consumed(hs->connp)
                                        : htp_connp_res_data_consumed(hs->connp);
     *used = c > len ? len : (uint32_t)c;
+    chunk_follow(hs, dir, *used);
+    hs->feed_data[dir] = NULL;
     return r;
 }
 

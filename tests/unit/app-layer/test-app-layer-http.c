@@ -464,6 +464,52 @@ static void lines_before_the_status_line_are_skipped(void **state)
     assert_int_equal(af->size, 4);
 }
 
+static bool tx_has_event(AppTx *tx, const char *name)
+{
+    int id = app_layer_event_find(name);
+    assert_true(id >= 0);
+    for (uint32_t i = 0; tx != NULL && i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
+        if (tx->events[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void chunk_scan_sees_extensions_only_on_size_lines(void **state)
+{
+    (void)state;
+    static const char body[] = "8 \r\ntoto;ata\r\n4\r\ntiti\r\n0\r\nT: 1\r\n\r\nGET";
+    HttpChunkScan cs = { .state = HTTP_CS_SIZE };
+    assert_false(http_chunk_scan(&cs, (const uint8_t *)body, (uint32_t)strlen(body)));
+    assert_int_equal(cs.state, HTTP_CS_OFF);  // ended at the trailer's blank line
+    /* the same with an extension on the last size line, fed a byte at a time */
+    static const char ext[] = "4\r\nabcd\r\n0 ; k=\"v\"\r\n\r\n";
+    HttpChunkScan c2 = { .state = HTTP_CS_SIZE };
+    bool seen = false;
+    for (size_t i = 0; i < strlen(ext); i++) {
+        seen = http_chunk_scan(&c2, (const uint8_t *)ext + i, 1) || seen;
+    }
+    assert_true(seen);
+    assert_int_equal(c2.state, HTTP_CS_OFF);
+    HttpChunkScan c3 = { .state = HTTP_CS_SIZE };
+    assert_false(http_chunk_scan(&c3, (const uint8_t *)"", 0));
+}
+
+static void chunk_extension_raises_its_event(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "4\r\nabcd\r\n0;x=y\r\n\r\n"
+                "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "2\r\nab\r\n0\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 0), "http.request_chunk_extension"));
+    assert_false(tx_has_event(app_layer_tx_at(&fx->f, 1), "http.request_chunk_extension"));
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;e\r\nabc\r\n0\r\n\r\n");
+    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 0), "http.response_chunk_extension"));
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -520,6 +566,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(other_side_agreeing_raises_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(lines_before_the_status_line_are_skipped, setup,
                                         teardown),
+        cmocka_unit_test(chunk_scan_sees_extensions_only_on_size_lines),
+        cmocka_unit_test_setup_teardown(chunk_extension_raises_its_event, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
