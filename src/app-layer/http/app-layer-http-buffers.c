@@ -344,7 +344,8 @@ static bool get_host_raw(const Flow *f, const AppTx *tx, const uint8_t **d, uint
 }
 
 /* file.data: the body of the direction as file content (toserver: the uploaded files'
- * data when the request carries files, else the body of a PUT). */
+ * data when the request carries files, else a PUT body or a POST body that is not
+ * multipart). */
 static bool get_file_data_ts(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
 {
     const HttpTx *ht = htx(tx);

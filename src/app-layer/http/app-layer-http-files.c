@@ -1,5 +1,6 @@
 /* Files carried by HTTP: the response body of every response with a body, the body of
- * a PUT, and the parts with a filename of a multipart/form-data request. Each file has
+ * a PUT or of a POST that is not multipart, and the parts with a filename of a
+ * multipart/form-data request. Each file has
  * its name, size, state, hashes (when asked for) and libmagic type; its data window is
  * the tx's body buffer (request/response body limit). */
 #include "app-layer/http/app-layer-http.h"
@@ -253,9 +254,14 @@ static bool body_is_file(const HttpTx *ht, uint8_t dir)
     if (dir == APP_DIR_TOCLIENT) {
         return true;
     }
+    /* as Suricata: a PUT body, or a POST body that is not multipart (whose parts are the
+     * files), is one file named by the uri path */
     const htp_tx_t *t = ht->htp;
-    return t != NULL && t->request_method != NULL &&
-           bstr_cmp_c_nocase(t->request_method, "PUT") == 0;
+    if (t == NULL || t->request_method == NULL) {
+        return false;
+    }
+    return bstr_cmp_c_nocase(t->request_method, "PUT") == 0 ||
+           (bstr_cmp_c_nocase(t->request_method, "POST") == 0 && !is_multipart(ht));
 }
 
 void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, uint32_t len)

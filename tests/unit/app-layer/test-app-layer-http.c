@@ -510,6 +510,22 @@ static void chunk_extension_raises_its_event(void **state)
     assert_true(tx_has_event(app_layer_tx_at(&fx->f, 0), "http.response_chunk_extension"));
 }
 
+static void plain_post_body_is_a_file(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST /up/x.bin HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nDATA");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    const AppFile *af = app_layer_tx_file_at(&fx->f, tx, 0, 0);
+    assert_non_null(af);
+    assert_int_equal(af->name_len, strlen("/up/x.bin"));
+    assert_memory_equal(af->name, "/up/x.bin", af->name_len);
+    assert_int_equal(af->size, 4);
+    buf_is(fx, "file.data", 0, "DATA");
+    /* a GET body is none */
+    feed(fx, 0, "GET /g HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab");
+    assert_null(app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 1), 0, 0));
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -568,6 +584,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(chunk_scan_sees_extensions_only_on_size_lines),
         cmocka_unit_test_setup_teardown(chunk_extension_raises_its_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(plain_post_body_is_a_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
