@@ -13,6 +13,8 @@
  * afterwards. */
 
 #include <pthread.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -579,6 +581,10 @@ void detect_app_sig_free(Signature *s)
         free(l->m);
     }
     free(a->lists);
+    for (uint16_t i = 0; i < a->n_xf_res; i++) {
+        pcre2_code_free(a->xf_res[i]);
+    }
+    free(a->xf_res);
     DetectMatchList *extra[] = { &a->tx_ml, &a->file_ml };
     for (size_t k = 0; k < 2; k++) {
         for (uint16_t j = 0; j < extra[k]->n; j++) {

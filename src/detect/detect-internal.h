@@ -242,13 +242,18 @@ typedef struct DetectContent DetectContent;
 enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
 
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
-       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64 };
+       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64, DETECT_XF_PCREXFORM,
+       DETECT_XF_ZLIB_DEFLATE };
+#define DETECT_ZLIB_MAX_DEFAULT 1024u              // zlib_deflate output without max-size
+#define DETECT_ZLIB_MAX_LIMIT (16u * 1024u * 1024u) // the largest max-size
 enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
 
 typedef struct DetectXformArg {
     uint32_t offset;                   // from_base64: where decoding starts
     uint32_t bytes;                    // from_base64: input bytes decoded, 0 = to the end
     uint8_t mode;                      // from_base64: DETECT_B64_*
+    uint32_t max_size;                 // zlib_deflate: output bytes at most
+    void *re;                          // pcrexform: pcre2_code *, owned by DetectSigApp.xf_res
 } DetectXformArg;
 
 typedef struct DetectAppList {
@@ -272,6 +277,8 @@ typedef struct DetectSigApp {
     DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
                                        // all on one file of the tx
     uint8_t file_dirs;                 // directions whose files the file keywords look at
+    void **xf_res;                     // pcrexform regexes (pcre2_code *) the lists' transform
+    uint16_t n_xf_res;                 // arguments point at: freed with the signature
 } DetectSigApp;
 
 typedef struct Signature {

@@ -1,13 +1,20 @@
 /* Transforms of an app-layer sticky buffer: url_decode, to_lowercase,
- * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64.
+ * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64,
+ * pcrexform (the regex's first capture group, the buffer unchanged when it does not
+ * match), zlib_deflate (zlib-wrapped deflate inflated, at most max-size bytes, 1024
+ * by default: what decompressed before an error or the limit).
  * They change the bytes the following payload keywords inspect. A transform
  * after a keyword of the buffer starts a new instance of it (Suricata's
  * semantics): keywords before it see the bytes untransformed, those after it the
  * transformed ones; each instance must match. Rules whose fast pattern is on a
  * transformed buffer are evaluated without prefilter. Also absent. */
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <zlib.h>
 
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
@@ -128,6 +135,81 @@ static int setup_from_base64(DetectParser *dp, const char *arg)
     return add_xform_arg(dp, DETECT_XF_FROM_BASE64, &xa, "from_base64");
 }
 
+/* pcrexform:"regex": a regex with at least one capture group. */
+static int setup_pcrexform(DetectParser *dp, const char *arg)
+{
+    size_t len = arg != NULL ? strlen(arg) : 0;
+    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
+        return detect_err(dp, "pcrexform needs a quoted regex");
+    }
+    int err;
+    PCRE2_SIZE eoff;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)arg + 1, len - 2, 0, &err, &eoff, NULL);
+    if (re == NULL) {
+        PCRE2_UCHAR msg[128];
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        return detect_err(dp, "bad pcrexform regex at offset %zu: %s", (size_t)eoff,
+                          (const char *)msg);
+    }
+    uint32_t n_groups = 0;
+    (void)pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &n_groups);
+    DetectSigApp *a = dp->s->app;
+    void **res = NULL;
+    if (n_groups == 0 || a == NULL || a->n_xf_res >= 64 ||
+        (res = realloc(a->xf_res, (a->n_xf_res + 1u) * sizeof(*res))) == NULL) {
+        pcre2_code_free(re);
+        return n_groups == 0 ? detect_err(dp, "pcrexform regex has no capture group")
+                             : detect_err(dp, "pcrexform needs an app-layer sticky buffer "
+                                              "before it");
+    }
+    a->xf_res = res;
+    a->xf_res[a->n_xf_res++] = re;  // owned by the signature from here on
+    DetectXformArg xa = { .re = re };
+    return add_xform_arg(dp, DETECT_XF_PCREXFORM, &xa, "pcrexform");
+}
+
+/* zlib_deflate[:max-size N] (N in bytes, or with kb/mb). */
+static int setup_zlib_deflate(DetectParser *dp, const char *arg)
+{
+    DetectXformArg xa = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    if (arg != NULL) {
+        while (*arg == ' ') {
+            arg++;
+        }
+        char *end = NULL;
+        unsigned long long v = 0;
+        if (strncmp(arg, "max-size", 8) == 0) {
+            v = strtoull(arg + 8, &end, 10);
+        }
+        while (end != NULL && *end == ' ') {
+            end++;
+        }
+        uint64_t unit = 1;
+        if (end != NULL && (strcasecmp(end, "kb") == 0 || strcasecmp(end, "kib") == 0)) {
+            unit = 1024;
+        } else if (end != NULL && (strcasecmp(end, "mb") == 0 || strcasecmp(end, "mib") == 0)) {
+            unit = 1024 * 1024;
+        } else if (end == NULL || *end != '\0') {
+            return detect_err(dp, "bad zlib_deflate option '%s' (max-size N)", arg);
+        }
+        if (v == 0 || v > DETECT_ZLIB_MAX_LIMIT || v * unit > DETECT_ZLIB_MAX_LIMIT) {
+            return detect_err(dp, "zlib_deflate max-size out of range (1 to 16 MiB)");
+        }
+        xa.max_size = (uint32_t)(v * unit);
+    }
+    return add_xform_arg(dp, DETECT_XF_ZLIB_DEFLATE, &xa, "zlib_deflate");
+}
+
+const DetectKeyword detect_kw_pcrexform = {
+    .name = "pcrexform", .desc = "transform: the first capture group of a regex",
+    .flags = DETECT_KW_RAW_VALUE, .setup = setup_pcrexform,
+};
+
+const DetectKeyword detect_kw_zlib_deflate = {
+    .name = "zlib_deflate", .desc = "transform: inflate zlib data ([max-size N])",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_zlib_deflate,
+};
+
 const DetectKeyword detect_kw_from_base64 = {
     .name = "from_base64", .desc = "transform: base64 decode ([offset N, bytes N, mode M])",
     .flags = DETECT_KW_OPTIONAL, .setup = setup_from_base64,
@@ -201,7 +283,47 @@ static int hexval(uint8_t c)
     return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-/* One transform from in to out (out holds len + 1 bytes); returns the length. */
+/* The first capture group of the regex, else the input unchanged. The match data is
+ * made per call: pcrexform rules are rare, and the transform has no thread state. */
+static uint32_t pcrexform(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
+{
+    uint32_t n = len;
+    const uint8_t *from = in;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(xa->re, NULL);
+    if (md != NULL && pcre2_match(xa->re, in, len, 0, 0, md, NULL) > 1) {
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (ov[2] != PCRE2_UNSET && ov[3] >= ov[2] && ov[3] <= len) {
+            from = in + ov[2];
+            n = (uint32_t)(ov[3] - ov[2]);
+        }
+    }
+    pcre2_match_data_free(md);
+    memmove(out, from, n);
+    return n;
+}
+
+/* zlib-wrapped deflate to out (max_size bytes of room): what inflated before the end,
+ * an error or the limit. */
+static uint32_t zlib_inflate(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                             uint8_t *out)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit(&zs) != Z_OK) {
+        return 0;
+    }
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = len;
+    zs.next_out = out;
+    zs.avail_out = xa->max_size;
+    (void)inflate(&zs, Z_FINISH);
+    uint32_t n = xa->max_size - zs.avail_out;
+    inflateEnd(&zs);
+    return n;
+}
+
+/* One transform from in to out (out holds xform_room() bytes); returns the length. */
 static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *in, uint32_t len,
                           uint8_t *out)
 {
@@ -209,6 +331,10 @@ static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *i
     switch (xf) {
     case DETECT_XF_FROM_BASE64:
         return base64_decode(xa, in, len, out);
+    case DETECT_XF_PCREXFORM:
+        return pcrexform(xa, in, len, out);
+    case DETECT_XF_ZLIB_DEFLATE:
+        return zlib_inflate(xa, in, len, out);
     case DETECT_XF_URL_DECODE:
         for (uint32_t i = 0; i < len; i++) {
             if (in[i] == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&
@@ -263,7 +389,9 @@ bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
     }
     for (uint8_t i = 0; i < n; i++) {
         uint8_t *dst = scratch[i % 2];
-        uint32_t need = len + 1;
+        const DetectXformArg *a = xa != NULL ? &xa[i] : &none;
+        uint32_t need = xf[i] == DETECT_XF_ZLIB_DEFLATE ? a->max_size : len + 1;
+        need = need > len + 1 ? need : len + 1;
         if (cap[i % 2] < need) {
             dst = realloc(scratch[i % 2], need);
             if (dst == NULL) {
@@ -272,7 +400,7 @@ bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
             scratch[i % 2] = dst;
             cap[i % 2] = need;
         }
-        len = xform_one(xf[i], xa != NULL ? &xa[i] : &none, in, len, dst);
+        len = xform_one(xf[i], a, in, len, dst);
         in = dst;
     }
     *out = in;

@@ -8,6 +8,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <zlib.h>
+
 #include "detect-test.h"
 #include "util/util-error.h"
 
@@ -150,6 +154,80 @@ static void absent_placement(void **state)
                                     "sid:1;)", err, sizeof(err)), 0);
 }
 
+static void pcrexform_gives_the_first_group(void **state)
+{
+    (void)state;
+    int err;
+    PCRE2_SIZE eoff;
+    static const char re_src[] = "[A-Z]+ (\\S+) HTTP";
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)re_src, PCRE2_ZERO_TERMINATED, 0, &err, &eoff,
+                                   NULL);
+    assert_non_null(re);
+    const uint8_t xf[] = { DETECT_XF_PCREXFORM };
+    DetectXformArg a = { .re = re };
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    static const char line[] = "GET /x.jpg HTTP/1.1";
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)line, sizeof(line) - 1, scratch,
+                                   cap, &out, &len));
+    assert_int_equal(len, 6);
+    assert_memory_equal(out, "/x.jpg", 6);
+    static const char other[] = "no match here";  // unchanged
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)other, sizeof(other) - 1, scratch,
+                                   cap, &out, &len));
+    assert_int_equal(len, sizeof(other) - 1);
+    assert_memory_equal(out, other, len);
+    pcre2_code_free(re);
+    free(scratch[0]);
+    free(scratch[1]);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"a(b)\"; "
+                                "content:\"b\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"ab\"; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"a(\"; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert tcp any any -> any any (pcrexform:\"(a)\"; sid:1;)", e,
+                                sizeof(e)), VG_EINVAL);
+}
+
+static void zlib_deflate_inflates_up_to_max_size(void **state)
+{
+    (void)state;
+    static const char text[] = "This is compressed text, compressed text, compressed.";
+    uint8_t z[256];
+    uLongf zl = sizeof(z);
+    assert_int_equal(compress(z, &zl, (const Bytef *)text, sizeof(text) - 1), Z_OK);
+    const uint8_t xf[] = { DETECT_XF_ZLIB_DEFLATE };
+    DetectXformArg a = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    assert_true(detect_xform_apply(xf, &a, 1, z, (uint32_t)zl, scratch, cap, &out, &len));
+    assert_int_equal(len, sizeof(text) - 1);
+    assert_memory_equal(out, text, len);
+    a.max_size = 8;
+    assert_true(detect_xform_apply(xf, &a, 1, z, (uint32_t)zl, scratch, cap, &out, &len));
+    assert_int_equal(len, 8);
+    assert_memory_equal(out, "This is ", 8);
+    a.max_size = DETECT_ZLIB_MAX_DEFAULT;
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)"garbage", 7, scratch, cap, &out,
+                                   &len));
+    assert_int_equal(len, 0);
+    free(scratch[0]);
+    free(scratch[1]);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:max-size 2 kb; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:max-size 0; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:size 9; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +237,8 @@ int main(void)
         cmocka_unit_test(absent_placement),
         cmocka_unit_test(transform_after_content_is_a_new_instance),
         cmocka_unit_test(from_base64_modes),
+        cmocka_unit_test(pcrexform_gives_the_first_group),
+        cmocka_unit_test(zlib_deflate_inflates_up_to_max_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
