@@ -585,6 +585,10 @@ void detect_app_sig_free(Signature *s)
         pcre2_code_free(a->xf_res[i]);
     }
     free(a->xf_res);
+    for (uint16_t i = 0; i < a->n_xf_keys; i++) {
+        free(a->xf_keys[i]);
+    }
+    free(a->xf_keys);
     DetectMatchList *extra[] = { &a->tx_ml, &a->file_ml };
     for (size_t k = 0; k < 2; k++) {
         for (uint16_t j = 0; j < extra[k]->n; j++) {

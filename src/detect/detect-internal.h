@@ -243,7 +243,7 @@ enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
 
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
        DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64, DETECT_XF_PCREXFORM,
-       DETECT_XF_ZLIB_DEFLATE };
+       DETECT_XF_ZLIB_DEFLATE, DETECT_XF_XOR, DETECT_XF_SUBSLICE };
 #define DETECT_ZLIB_MAX_DEFAULT 1024u              // zlib_deflate output without max-size
 #define DETECT_ZLIB_MAX_LIMIT (16u * 1024u * 1024u) // the largest max-size
 enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
@@ -254,6 +254,13 @@ typedef struct DetectXformArg {
     uint8_t mode;                      // from_base64: DETECT_B64_*
     uint32_t max_size;                 // zlib_deflate: output bytes at most
     void *re;                          // pcrexform: pcre2_code *, owned by DetectSigApp.xf_res
+    const uint8_t *key;                // xor: fixed key (DetectSigApp.xf_keys owns it), or NULL:
+    uint32_t key_len;                  // the key_len bytes at key_at of the buffer, xored from
+    uint32_t key_at;                   // offset on
+    int32_t start;                     // subslice: from the end when negative
+    uint32_t length;                   // subslice: 0 = to the end
+    bool has_length;
+    bool truncate;                     // subslice: clamp to the buffer instead of emptying it
 } DetectXformArg;
 
 typedef struct DetectAppList {
@@ -279,6 +286,8 @@ typedef struct DetectSigApp {
     uint8_t file_dirs;                 // directions whose files the file keywords look at
     void **xf_res;                     // pcrexform regexes (pcre2_code *) the lists' transform
     uint16_t n_xf_res;                 // arguments point at: freed with the signature
+    uint8_t **xf_keys;                 // xor keys, the same way
+    uint16_t n_xf_keys;
 } DetectSigApp;
 
 typedef struct Signature {

@@ -144,6 +144,10 @@ static int build_cfg(const struct Conf *conf, const char *prefix, HttpCfg *out)
         return VG_ENOMEM;
     }
     htp_config_set_server_personality(cfg, pers);
+    /* The IDS personality lowercases the path; rules expect it as sent (as Suricata
+     * configures libhtp), and '+' stays '+'. */
+    htp_config_set_convert_lowercase(cfg, HTP_DECODER_URL_PATH, 0);
+    htp_config_set_plusspace_decode(cfg, HTP_DECODER_URLENCODED, 0);
     htp_config_set_tx_auto_destroy(cfg, 0);
     htp_config_set_response_decompression(cfg, 1);
     htp_config_set_request_decompression(cfg, o.request_decompression ? 1 : 0);

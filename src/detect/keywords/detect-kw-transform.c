@@ -2,7 +2,11 @@
  * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64,
  * pcrexform (the regex's first capture group, the buffer unchanged when it does not
  * match), zlib_deflate (zlib-wrapped deflate inflated, at most max-size bytes, 1024
- * by default: what decompressed before an error or the limit).
+ * by default: what decompressed before an error or the limit), xor ("hexkey": the
+ * buffer xored with the key; offset N, extract L A: the buffer from N xored with the L
+ * bytes at A as key, nothing when the buffer is shorter), subslice (start[, length]
+ * [, truncate]: a negative start counts from the end; out of the buffer is empty, or
+ * clamped with truncate).
  * They change the bytes the following payload keywords inspect. A transform
  * after a keyword of the buffer starts a new instance of it (Suricata's
  * semantics): keywords before it see the bytes untransformed, those after it the
@@ -200,6 +204,108 @@ static int setup_zlib_deflate(DetectParser *dp, const char *arg)
     return add_xform_arg(dp, DETECT_XF_ZLIB_DEFLATE, &xa, "zlib_deflate");
 }
 
+static int hexval(uint8_t c);
+
+static int xor_fixed_key(DetectParser *dp, const char *hex, size_t n, DetectXformArg *xa)
+{
+    if (n == 0 || n % 2 != 0 || n / 2 > 255) {
+        return detect_err(dp, "xor key must be an even number of hex digits (at most 255 bytes)");
+    }
+    DetectSigApp *a = dp->s->app;
+    uint8_t *key = malloc(n / 2);
+    uint8_t **keys = a != NULL && key != NULL && a->n_xf_keys < 64
+                         ? realloc(a->xf_keys, (a->n_xf_keys + 1u) * sizeof(*keys))
+                         : NULL;
+    if (keys == NULL) {
+        free(key);
+        return detect_err(dp, "xor needs an app-layer sticky buffer before it");
+    }
+    a->xf_keys = keys;
+    a->xf_keys[a->n_xf_keys++] = key;  // owned by the signature from here on
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval((uint8_t)hex[2 * i]);
+        int lo = hexval((uint8_t)hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return detect_err(dp, "xor key is not hex");
+        }
+        key[i] = (uint8_t)(hi << 4 | lo);
+    }
+    xa->key = key;
+    xa->key_len = (uint32_t)(n / 2);
+    return 0;
+}
+
+/* xor:"hexkey" or xor:offset N, extract L A (the key read from the buffer). */
+static int setup_xor(DetectParser *dp, const char *arg)
+{
+    DetectXformArg xa = { 0 };
+    size_t n = arg != NULL ? strlen(arg) : 0;
+    if (n >= 2 && arg[0] == '"' && arg[n - 1] == '"') {
+        int rc = xor_fixed_key(dp, arg + 1, n - 2, &xa);
+        return rc != 0 ? rc : add_xform_arg(dp, DETECT_XF_XOR, &xa, "xor");
+    }
+    DetectKwTokens tk;
+    if (arg == NULL || detect_kw_split(dp, arg, &tk, 2, false) != 0) {
+        return detect_err(dp, "xor needs a quoted hex key or offset N, extract L A");
+    }
+    bool has_key = false;
+    for (int i = 0; i < tk.n; i++) {
+        unsigned v1 = 0;
+        unsigned v2 = 0;
+        char extra;
+        if (sscanf(tk.t[i], "offset %u %c", &v1, &extra) == 1 && v1 <= 65535) {
+            xa.offset = v1;
+        } else if (sscanf(tk.t[i], "extract %u %u %c", &v1, &v2, &extra) == 2 && v1 > 0 &&
+                   v1 <= 255 && v2 <= 65535) {
+            xa.key_len = v1;
+            xa.key_at = v2;
+            has_key = true;
+        } else {
+            return detect_err(dp, "bad xor option '%s' (offset N, extract L A)", tk.t[i]);
+        }
+    }
+    if (!has_key) {
+        return detect_err(dp, "xor needs extract L A when the key is not given");
+    }
+    return add_xform_arg(dp, DETECT_XF_XOR, &xa, "xor");
+}
+
+/* subslice:start[, length][, truncate] */
+static int setup_subslice(DetectParser *dp, const char *arg)
+{
+    DetectKwTokens tk;
+    if (arg == NULL || detect_kw_split(dp, arg, &tk, 3, false) != 0) {
+        return detect_err(dp, "subslice needs start[, length][, truncate]");
+    }
+    DetectXformArg xa = { 0 };
+    int64_t v;
+    if (!detect_parse_int(tk.t[0], -65535, 65535, &v)) {
+        return detect_err(dp, "bad subslice start '%s'", tk.t[0]);
+    }
+    xa.start = (int32_t)v;
+    for (int i = 1; i < tk.n; i++) {
+        if (strcmp(tk.t[i], "truncate") == 0) {
+            xa.truncate = true;
+        } else if (i == 1 && detect_parse_int(tk.t[i], 0, 65535, &v)) {
+            xa.length = (uint32_t)v;
+            xa.has_length = true;
+        } else {
+            return detect_err(dp, "bad subslice option '%s'", tk.t[i]);
+        }
+    }
+    return add_xform_arg(dp, DETECT_XF_SUBSLICE, &xa, "subslice");
+}
+
+const DetectKeyword detect_kw_xor = {
+    .name = "xor", .desc = "transform: xor with a key (\"hex\", or offset N, extract L A)",
+    .flags = DETECT_KW_RAW_VALUE, .setup = setup_xor,
+};
+
+const DetectKeyword detect_kw_subslice = {
+    .name = "subslice", .desc = "transform: part of the buffer (start[, length][, truncate])",
+    .setup = setup_subslice,
+};
+
 const DetectKeyword detect_kw_pcrexform = {
     .name = "pcrexform", .desc = "transform: the first capture group of a regex",
     .flags = DETECT_KW_RAW_VALUE, .setup = setup_pcrexform,
@@ -323,6 +429,50 @@ static uint32_t zlib_inflate(const DetectXformArg *xa, const uint8_t *in, uint32
     return n;
 }
 
+static uint32_t xor_apply(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
+{
+    const uint8_t *key = xa->key;
+    uint32_t from = 0;
+    if (key == NULL) {
+        if ((uint64_t)xa->key_at + xa->key_len > len || xa->offset > len) {
+            return 0;  // the key (or the data) is not in this buffer
+        }
+        key = in + xa->key_at;
+        from = xa->offset;
+    }
+    uint8_t k[256];
+    memcpy(k, key, xa->key_len);  // out may overlap nothing, but keep the key stable
+    for (uint32_t i = 0; i + from < len; i++) {
+        out[i] = in[from + i] ^ k[i % xa->key_len];
+    }
+    return len - from;
+}
+
+static uint32_t subslice(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                         uint8_t *out)
+{
+    int64_t start = xa->start < 0 ? (int64_t)len + xa->start : xa->start;
+    if (start < 0 || start > len) {
+        if (!xa->truncate) {
+            return 0;
+        }
+        start = start < 0 ? 0 : len;
+    }
+    int64_t end = xa->has_length ? start + xa->length : (int64_t)len;
+    if (end > len) {
+        if (!xa->truncate) {
+            return 0;
+        }
+        end = len;
+    }
+    if (end <= start) {
+        return 0;
+    }
+    memmove(out, in + start, (size_t)(end - start));
+    return (uint32_t)(end - start);
+}
+
 /* One transform from in to out (out holds xform_room() bytes); returns the length. */
 static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *in, uint32_t len,
                           uint8_t *out)
@@ -335,6 +485,10 @@ static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *i
         return pcrexform(xa, in, len, out);
     case DETECT_XF_ZLIB_DEFLATE:
         return zlib_inflate(xa, in, len, out);
+    case DETECT_XF_XOR:
+        return xor_apply(xa, in, len, out);
+    case DETECT_XF_SUBSLICE:
+        return subslice(xa, in, len, out);
     case DETECT_XF_URL_DECODE:
         for (uint32_t i = 0; i < len; i++) {
             if (in[i] == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&

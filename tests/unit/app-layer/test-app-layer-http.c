@@ -526,6 +526,13 @@ static void plain_post_body_is_a_file(void **state)
     assert_null(app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 1), 0, 0));
 }
 
+static void uri_path_keeps_its_case(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /Admin/Login.PHP?A=B+C HTTP/1.1\r\nHost: h\r\n\r\n");
+    buf_is(fx, "http.uri", 0, "/Admin/Login.PHP?A=B+C");
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -585,6 +592,7 @@ int main(void)
         cmocka_unit_test(chunk_scan_sees_extensions_only_on_size_lines),
         cmocka_unit_test_setup_teardown(chunk_extension_raises_its_event, setup, teardown),
         cmocka_unit_test_setup_teardown(plain_post_body_is_a_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(uri_path_keeps_its_case, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

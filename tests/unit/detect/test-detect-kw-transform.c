@@ -228,6 +228,71 @@ static void zlib_deflate_inflates_up_to_max_size(void **state)
                                 "sid:1;)", e, sizeof(e)), VG_EINVAL);
 }
 
+static void xform1(uint8_t xf, const DetectXformArg *a, const char *in, uint32_t in_len,
+                   const void *want, uint32_t want_len)
+{
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    assert_true(detect_xform_apply(&xf, a, 1, (const uint8_t *)in, in_len, scratch, cap, &out,
+                                   &len));
+    if (len != want_len || (len > 0 && memcmp(out, want, len) != 0)) {
+        fail_msg("transform %u of '%.*s': %u bytes '%.*s', want %u", xf, (int)in_len, in, len,
+                 (int)len, (const char *)out, want_len);
+    }
+    free(scratch[0]);
+    free(scratch[1]);
+}
+
+static void xor_with_fixed_or_extracted_key(void **state)
+{
+    (void)state;
+    static const uint8_t key[] = { 0x30 };
+    DetectXformArg fixed = { .key = key, .key_len = 1 };
+    xform1(DETECT_XF_XOR, &fixed, "@QDX", 4, "path", 4);
+    /* key = the byte at 1, data from 2 on */
+    DetectXformArg ex = { .offset = 2, .key_len = 1, .key_at = 1 };
+    xform1(DETECT_XF_XOR, &ex, "/0@QDX", 6, "path", 4);
+    DetectXformArg ex2 = { .offset = 2, .key_len = 2, .key_at = 0 };
+    xform1(DETECT_XF_XOR, &ex2, "\x01\x02qcrq", 6, "pass", 4);
+    DetectXformArg far = { .offset = 1, .key_len = 4, .key_at = 3 };  // key beyond the buffer
+    xform1(DETECT_XF_XOR, &far, "abcd", 4, "", 0);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:\"0d0a\"; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:offset 4,extract 4 0; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:\"0d0\"; sid:1;)",
+                                e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:offset 4; sid:1;)",
+                                e, sizeof(e)), VG_EINVAL);
+}
+
+static void subslice_cuts_or_empties(void **state)
+{
+    (void)state;
+    DetectXformArg a = { .start = 2, .length = 3, .has_length = true };
+    xform1(DETECT_XF_SUBSLICE, &a, "curl/7.64.1", 11, "rl/", 3);
+    DetectXformArg tail = { .start = -4 };
+    xform1(DETECT_XF_SUBSLICE, &tail, "curl/7.64.1", 11, "64.1", 4);
+    DetectXformArg over = { .start = -20 };
+    xform1(DETECT_XF_SUBSLICE, &over, "curl/7.64.1", 11, "", 0);
+    over.truncate = true;
+    xform1(DETECT_XF_SUBSLICE, &over, "curl/7.64.1", 11, "curl/7.64.1", 11);
+    DetectXformArg five = { .start = -20, .length = 5, .has_length = true, .truncate = true };
+    xform1(DETECT_XF_SUBSLICE, &five, "curl/7.64.1", 11, "curl/", 5);
+    DetectXformArg longer = { .start = 8, .length = 9, .has_length = true };
+    xform1(DETECT_XF_SUBSLICE, &longer, "curl/7.64.1", 11, "", 0);
+    longer.truncate = true;
+    xform1(DETECT_XF_SUBSLICE, &longer, "curl/7.64.1", 11, "4.1", 3);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.user_agent; subslice:-20, 5, "
+                                "truncate; content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.user_agent; subslice:x; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +304,8 @@ int main(void)
         cmocka_unit_test(from_base64_modes),
         cmocka_unit_test(pcrexform_gives_the_first_group),
         cmocka_unit_test(zlib_deflate_inflates_up_to_max_size),
+        cmocka_unit_test(xor_with_fixed_or_extracted_key),
+        cmocka_unit_test(subslice_cuts_or_empties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
