@@ -244,6 +244,18 @@ static int cb_request_line(htp_tx_t *t)
     }
     HttpState *hs = state_of(t->connp);
     bool twice = false;
+    if (hs != NULL && hs->orig_line != NULL) {
+        /* the protocol was added for libhtp's sake: the tx keeps the line as sent */
+        bstr *orig = bstr_dup_mem(hs->orig_line, hs->orig_line_len);
+        if (orig != NULL) {
+            bstr_free(t->request_line);
+            t->request_line = orig;
+        }
+        bstr_free(t->request_protocol);
+        t->request_protocol = NULL;
+        hs->orig_line = NULL;
+        app_tx_event(hs->af, &ht->tx, HTTP_EV_REQUEST_LINE_MISSING_PROTOCOL);
+    }
     if (hs != NULL) {
         http_build_uri(hs->af->f, ht, hs->cfg, &twice);
         if (twice) {
@@ -412,6 +424,10 @@ static int cb_request_complete(htp_tx_t *t)
         return HTP_OK;
     }
     flag_events(hs, ht, t);
+    if (hs->feed_data[APP_DIR_TOSERVER] != NULL &&
+        htp_connp_req_data_consumed(t->connp) >= hs->feed_len[APP_DIR_TOSERVER]) {
+        hs->req_next_at_start = true;  // the next request starts with the next data
+    }
     if (t->is_protocol_0_9) {
         /* HTTP/0.9 has one request per connection: libhtp ignores what follows */
         hs->after_09 = true;
@@ -541,6 +557,7 @@ static void *http_state_new(AppFlow *af)
         return NULL;
     }
     hs->af = af;
+    hs->req_at_start = true;
     hs->cfg = cfg;
     hs->connp = connp;
     htp_connp_set_user_data(connp, hs);
@@ -587,7 +604,70 @@ static void http_tx_free(void *state, AppTx *tx)
     http_files_free(ht);
 }
 
+static int feed_htp(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
+                    uint32_t *used);
+
+/* "METHOD uri" with no protocol, followed by a header line: Suricata 8 parses such a
+ * request as HTTP/1.x with headers (event request_line_missing_protocol), libhtp 0.5 as
+ * HTTP/0.9. Returns the length of the line (without its end) when data starts so. */
+static uint32_t missing_protocol_line(const uint8_t *d, uint32_t len)
+{
+    const uint8_t *lf = memchr(d, '\n', len < 8192 ? len : 8192);
+    if (lf == NULL) {
+        return 0;
+    }
+    uint32_t n = (uint32_t)(lf - d);
+    uint32_t end = n > 0 && d[n - 1] == '\r' ? n - 1 : n;
+    uint32_t i = 0;
+    while (i < end && d[i] >= 'A' && d[i] <= 'Z') {
+        i++;
+    }
+    if (i == 0 || i + 1 >= end || d[i] != ' ' || d[i + 1] == ' ' ||
+        memchr(d + i + 1, ' ', end - i - 1) != NULL) {
+        return 0;
+    }
+    const uint8_t *next = lf + 1;
+    uint32_t rest = len - n - 1;
+    if (rest == 0 || next[0] == '\n' || (next[0] == '\r' && (rest < 2 || next[1] == '\n'))) {
+        return 0;  // a blank line or nothing yet: HTTP/0.9 indeed
+    }
+    return end;
+}
+
 static int feed(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len, uint32_t *used)
+{
+    static const char proto[] = " HTTP/1.0";
+    uint8_t *fixed = NULL;
+    uint32_t line = 0;
+    if (dir == APP_DIR_TOSERVER && data != NULL && hs->req_at_start &&
+        (line = missing_protocol_line(data, len)) > 0 &&
+        (fixed = malloc((size_t)len + sizeof(proto))) != NULL) {
+        memcpy(fixed, data, line);
+        memcpy(fixed + line, proto, sizeof(proto) - 1);
+        memcpy(fixed + line + sizeof(proto) - 1, data + line, len - line);
+        hs->orig_line = data;
+        hs->orig_line_len = line;
+        data = fixed;
+        len += (uint32_t)(sizeof(proto) - 1);
+    }
+    if (dir == APP_DIR_TOSERVER && data != NULL) {
+        hs->req_next_at_start = false;
+    }
+    int r = feed_htp(hs, dir, data, len, used);
+    if (dir == APP_DIR_TOSERVER && data != NULL) {
+        hs->req_at_start = hs->req_next_at_start;
+    }
+    if (fixed != NULL) {
+        uint32_t ins = (uint32_t)(sizeof(proto) - 1);
+        *used = *used >= line + ins ? *used - ins : (*used > line ? line : *used);
+        hs->orig_line = NULL;
+        free(fixed);
+    }
+    return r;
+}
+
+static int feed_htp(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
+                    uint32_t *used)
 {
     struct timeval tv = {.tv_sec = hs->af->f->last_sec, .tv_usec = hs->af->f->last_usec};
     hs->feed_data[dir] = data;

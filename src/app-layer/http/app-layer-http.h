@@ -170,6 +170,10 @@ typedef struct HttpState {
     const uint8_t *feed_data[2]; // the data being handed to libhtp (NULL between calls)
     uint32_t feed_len[2];
     uint32_t chunk_from[2];      // offset in it up to which the chunk framing was scanned
+    bool req_at_start;           // the next toserver data starts a request
+    bool req_next_at_start;      // set by the request-complete callback during a feed
+    const uint8_t *orig_line;    // a request line given to libhtp with " HTTP/1.0" added
+    uint32_t orig_line_len;      // (missing protocol, headers follow): restored on the tx
 } HttpState;
 
 /* Configuration: the default personality and per-server ones. */

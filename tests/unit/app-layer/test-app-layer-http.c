@@ -533,6 +533,31 @@ static void uri_path_keeps_its_case(void **state)
     buf_is(fx, "http.uri", 0, "/Admin/Login.PHP?A=B+C");
 }
 
+static void missing_protocol_with_headers_is_not_http09(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x\r\nFakeHeader\r\nUser-Agent: u/1\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(tx_has_event(tx, "http.request_line_missing_protocol"));
+    buf_is(fx, "http.user_agent", 0, "u/1");
+    buf_is(fx, "http.request_line", 0, "GET /x");
+    buf_is(fx, "http.uri", 0, "/x");
+    /* the next request on the connection parses normally */
+    feed(fx, APP_DIR_TOSERVER, "GET /y HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    assert_false(tx_has_event(app_layer_tx_at(&fx->f, 1), "http.request_line_missing_protocol"));
+}
+
+static void http09_request_stays_http09(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_non_null(tx);
+    assert_false(tx_has_event(tx, "http.request_line_missing_protocol"));
+    buf_is(fx, "http.request_line", 0, "GET /x");
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -593,6 +618,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(chunk_extension_raises_its_event, setup, teardown),
         cmocka_unit_test_setup_teardown(plain_post_body_is_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(uri_path_keeps_its_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_protocol_with_headers_is_not_http09, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(http09_request_stays_http09, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
