@@ -78,4 +78,14 @@ E=$WORK/uri/eve.json
     fail "uri: alerts $(grep '"alert"' "$E")"
 [ "$(q "$E" '[r["http"]["url"] for r in recs if r["event_type"] == "http"]')" = '["/a b?x=Zm9v%20YmFy&k=%41+c"]' ] ||
     fail "uri: url $(grep '"http"' "$E")"
+# fileinfo "sid": the filestore rules that matched the file's tx, per file direction.
+cat >"$WORK/fs.rules" <<'EOF2'
+alert http any any -> any any (msg:"resp"; file.data; content:"ok"; filestore; sid:77;)
+alert http any any -> any any (msg:"req"; http.method; content:"POST"; filestore; sid:78;)
+alert http any any -> any any (msg:"req again"; http.uri; content:"/upload"; filestore; sid:79;)
+alert http any any -> any any (msg:"no store"; http.uri; content:"/upload"; sid:80;)
+EOF2
+run http-upload "$WORK/fs" -S "$WORK/fs.rules"
+[ "$(q "$WORK/fs/eve.json" '[(r["fileinfo"]["filename"], r["fileinfo"]["sid"]) for r in recs if r["event_type"] == "fileinfo"]')" = '[["a.txt", [78, 79]], ["/upload", [77]]]' ] ||
+    fail "fileinfo sid lists: $(grep fileinfo "$WORK/fs/eve.json")"
 echo ok

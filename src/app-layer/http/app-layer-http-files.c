@@ -57,7 +57,25 @@ static void store_start(HttpFile *hf)
     }
 }
 
+static void add_sid(AppFile *af, uint32_t sid)
+{
+    for (uint8_t i = 0; i < af->n_store_sids; i++) {
+        if (af->store_sids[i] == sid) {
+            return;
+        }
+    }
+    if (sid != 0 && af->n_store_sids < APP_FILE_SIDS_MAX) {
+        af->store_sids[af->n_store_sids++] = sid;
+    }
+}
+
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file)
+{
+    app_layer_file_request_store_by(f, tx, dir, file, 0);
+}
+
+void app_layer_file_request_store_by(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file,
+                                     uint32_t sid)
 {
     (void)f;
     if (tx->proto != APP_PROTO_HTTP1 || dir > 1) {
@@ -66,6 +84,9 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
     for (uint32_t i = 0; i < tx->n_files[dir]; i++) {
         AppFile *af = (AppFile *)http_tx_file_at(tx, dir, i);
         if (af != NULL && (file == NULL || file == af)) {
+            if (!(af->flags & APP_FILE_F_LOGGED)) {
+                add_sid(af, sid);  // a record already written can't name it any more
+            }
             af->flags |= APP_FILE_F_STORE;
             if (app_filestore_enabled()) {
                 store_start((HttpFile *)af);   // AppFile is HttpFile's first member
