@@ -207,6 +207,8 @@ uint64_t app_layer_filestore_stream_depth(void);
 bool app_layer_file_store_sidecar(const AppFile *f, int64_t sec, const char *json, size_t len);
 /* True when the file store writes fileinfo sidecars (output builds the records then). */
 bool app_layer_filestore_sidecars(void);
+/* The file-store output is on (start-up, after the outputs are set up). */
+bool app_layer_filestore_enabled(void);
 /* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
  * eve fileinfo with hashes enabled asks for them too. */
 void app_layer_files_need(uint32_t flags);

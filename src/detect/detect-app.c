@@ -601,3 +601,13 @@ void detect_app_sig_free(Signature *s)
     free(a);
     s->app = NULL;
 }
+
+bool detect_engine_has_filestore(const DetectEngine *de)
+{
+    for (uint32_t i = 0; de != NULL && i < de->n_sigs; i++) {
+        if (de->sigs[i]->flags & SIG_F_FILESTORE) {
+            return true;
+        }
+    }
+    return false;
+}

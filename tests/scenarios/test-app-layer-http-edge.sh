@@ -86,6 +86,10 @@ alert http any any -> any any (msg:"req again"; http.uri; content:"/upload"; fil
 alert http any any -> any any (msg:"no store"; http.uri; content:"/upload"; sid:80;)
 EOF2
 run http-upload "$WORK/fs" -S "$WORK/fs.rules"
+grep -q 'depends on the file-store output log which is not enabled' "$WORK/err" ||
+    fail "no warning for filestore rules without the file-store output: $(cat "$WORK/err")"
 [ "$(q "$WORK/fs/eve.json" '[(r["fileinfo"]["filename"], r["fileinfo"]["sid"]) for r in recs if r["event_type"] == "fileinfo"]')" = '[["a.txt", [78, 79]], ["/upload", [77]]]' ] ||
     fail "fileinfo sid lists: $(grep fileinfo "$WORK/fs/eve.json")"
+run http-upload "$WORK/nofs" -S "$WORK/uri.rules"
+! grep -q 'file-store' "$WORK/err" || fail "file-store warning without filestore rules"
 echo ok
