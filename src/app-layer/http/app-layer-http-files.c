@@ -441,9 +441,15 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
 
 bool http_body_keep_all(const HttpTx *ht, uint8_t dir)
 {
-    /* stored files need their start (the store may be asked for later); multipart parts
-     * are cut from the whole request body at its end */
-    return app_filestore_enabled() || (dir == APP_DIR_TOSERVER && is_multipart(ht));
+    /* multipart parts are cut from the whole request body at its end */
+    if (dir == APP_DIR_TOSERVER && is_multipart(ht)) {
+        return true;
+    }
+    /* a file the store may still be asked for needs its start; one being written (what
+     * came so far is in the store), refused, or already logged does not */
+    const HttpFile *hf = ht->files[dir];
+    return app_filestore_enabled() && hf != NULL && hf->store == NULL && !hf->store_failed &&
+           !(hf->f.flags & (APP_FILE_F_LOGGED | APP_FILE_F_STORED));
 }
 
 void http_file_before_prune(HttpTx *ht, uint8_t dir)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +381,56 @@ static void long_body_memory_stays_bounded(void **state)
     conf_free(c);
 }
 
+/* With the file store on, a file being stored no longer holds its whole body: what came
+ * is in the store, the window is pruned as without the store. */
+static void stored_file_body_memory_stays_bounded(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vg-fs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    Fx fx2 = {0};
+    Conf *c = conf_new();
+    assert_non_null(c);
+    assert_int_equal(conf_load_string(c, "libhtp:\n  default-config:\n"
+                                         "    response-body-limit: 0\n"
+                                         "fs:\n  version: 2\n  enabled: yes\n  dir: fs\n",
+                                      "t.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    assert_int_equal(app_layer_filestore_setup(conf_get_node(c, NULL, "fs"), dir), 0);
+    fx2.f.key.proto = 6;
+    fx2.f.key.src.family = fx2.f.key.dst.family = 4;
+    fx2.f.key.sp = 40002;
+    fx2.f.key.dp = 80;
+    fx2.af = app_flow_get_or_new(&fx2.f);
+    assert_non_null(fx2.af);
+    feed(&fx2, 0, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(&fx2, 1, "HTTP/1.1 200 OK\r\nContent-Length: 4000000\r\n\r\nfirst");
+    AppTx *tx = app_layer_tx_at(&fx2.f, 0);
+    const HttpTx *ht = (const HttpTx *)tx;
+    assert_true(http_body_keep_all(ht, 1));          // the store may still be asked for
+    app_layer_file_request_store(&fx2.f, tx, 1, NULL);
+    assert_false(http_body_keep_all(ht, 1));         // being stored: prunable
+    static uint8_t chunk[8000];
+    memset(chunk, 'x', sizeof(chunk));
+    uint64_t peak = 0;
+    for (int i = 0; i < 499; i++) {
+        app_flow_data(fx2.af, 1, chunk, sizeof(chunk));
+        const uint8_t *d;
+        uint32_t l;
+        (void)body_window(&fx2, 1, &d, &l);
+        peak = fx2.af->memuse > peak ? fx2.af->memuse : peak;
+    }
+    assert_true(peak < 512 * 1024);                  // not the 4 MB body
+    app_flow_free(fx2.af);
+    app_layer_filestore_deinit();
+    conf_free(c);
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void header_instances_are_name_colon_value(void **state)
 {
     Fx *fx = *state;
@@ -605,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(connect_target_host_is_the_host, setup, teardown),
         cmocka_unit_test_setup_teardown(response_body_is_inspected_in_windows, setup, teardown),
         cmocka_unit_test_setup_teardown(long_body_memory_stays_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(stored_file_body_memory_stays_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(header_instances_are_name_colon_value, setup, teardown),
         cmocka_unit_test_setup_teardown(uri_query_escapes_are_decoded_once, setup, teardown),
