@@ -63,6 +63,9 @@ run http-basic "$WORK/ok" -S "$WORK/mm.rules"
 run http-basic "$WORK/obj"
 [ "$(q "$WORK/obj/eve.json" 'sorted([r for r in recs if r["event_type"] == "http"][0]["http"])')" = '["hostname", "http_content_type", "http_method", "http_refer", "http_user_agent", "length", "protocol", "status", "url"]' ] ||
     fail "http object keys: $(grep '"http"' "$WORK/obj/eve.json" | head -1)"
+# Records written for a flow (http, fileinfo, flow) carry ip_v as packet records do.
+[ "$(q "$WORK/obj/eve.json" 'sorted(set((r["event_type"], r.get("ip_v")) for r in recs if r["event_type"] in ("http", "fileinfo", "flow")))')" = '[["fileinfo", 4], ["flow", 4], ["http", 4]]' ] ||
+    fail "ip_v on flow records: $(grep -v stats "$WORK/obj/eve.json")"
 # A space inside the uri is part of it; http.uri has the query's %XX decoded ('+'
 # stays), http.uri.raw keeps them; base64_decode on the decoded query.
 cat >"$WORK/uri.rules" <<'EOF2'
