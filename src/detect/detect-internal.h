@@ -243,7 +243,8 @@ enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
 
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
        DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64, DETECT_XF_PCREXFORM,
-       DETECT_XF_ZLIB_DEFLATE, DETECT_XF_XOR, DETECT_XF_SUBSLICE };
+       DETECT_XF_ZLIB_DEFLATE, DETECT_XF_XOR, DETECT_XF_SUBSLICE, DETECT_XF_GUNZIP,
+       DETECT_XF_TO_MD5, DETECT_XF_TO_SHA1, DETECT_XF_TO_SHA256 };
 #define DETECT_ZLIB_MAX_DEFAULT 1024u              // zlib_deflate output without max-size
 #define DETECT_ZLIB_MAX_LIMIT (16u * 1024u * 1024u) // the largest max-size
 enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
@@ -252,7 +253,7 @@ typedef struct DetectXformArg {
     uint32_t offset;                   // from_base64: where decoding starts
     uint32_t bytes;                    // from_base64: input bytes decoded, 0 = to the end
     uint8_t mode;                      // from_base64: DETECT_B64_*
-    uint32_t max_size;                 // zlib_deflate: output bytes at most
+    uint32_t max_size;                 // zlib_deflate, gunzip: output bytes at most
     void *re;                          // pcrexform: pcre2_code *, owned by DetectSigApp.xf_res
     const uint8_t *key;                // xor: fixed key (DetectSigApp.xf_keys owns it), or NULL:
     uint32_t key_len;                  // the key_len bytes at key_at of the buffer, xored from

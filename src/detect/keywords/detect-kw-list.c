@@ -48,6 +48,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_strip_whitespace, &detect_kw_compress_whitespace, &detect_kw_dotprefix,
     &detect_kw_absent, &detect_kw_from_base64, &detect_kw_base64_decode, &detect_kw_base64_data,
     &detect_kw_pcrexform, &detect_kw_zlib_deflate, &detect_kw_xor, &detect_kw_subslice,
+    &detect_kw_gunzip, &detect_kw_to_md5, &detect_kw_to_sha1, &detect_kw_to_sha256,
     &detect_kw_dns_opcode, &detect_kw_dns_rcode, &detect_kw_dns_rrtype, &detect_kw_dns_query_legacy,
     &detect_kw_tls_sni_legacy, &detect_kw_tls_cert_subject_legacy,
     &detect_kw_tls_cert_issuer_legacy, &detect_kw_tls_cert_serial_legacy,

@@ -6,7 +6,8 @@
  * buffer xored with the key; offset N, extract L A: the buffer from N xored with the L
  * bytes at A as key, nothing when the buffer is shorter), subslice (start[, length]
  * [, truncate]: a negative start counts from the end; out of the buffer is empty, or
- * clamped with truncate).
+ * clamped with truncate), gunzip (as zlib_deflate, for gzip data), to_md5, to_sha1,
+ * to_sha256 (the buffer becomes its raw digest).
  * They change the bytes the following payload keywords inspect. A transform
  * after a keyword of the buffer starts a new instance of it (Suricata's
  * semantics): keywords before it see the bytes untransformed, those after it the
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "detect/detect-internal.h"
@@ -172,8 +174,21 @@ static int setup_pcrexform(DetectParser *dp, const char *arg)
     return add_xform_arg(dp, DETECT_XF_PCREXFORM, &xa, "pcrexform");
 }
 
+static int setup_decompress(DetectParser *dp, const char *arg, uint8_t xf, const char *name);
+
 /* zlib_deflate[:max-size N] (N in bytes, or with kb/mb). */
 static int setup_zlib_deflate(DetectParser *dp, const char *arg)
+{
+    return setup_decompress(dp, arg, DETECT_XF_ZLIB_DEFLATE, "zlib_deflate");
+}
+
+/* gunzip[:max-size N] */
+static int setup_gunzip(DetectParser *dp, const char *arg)
+{
+    return setup_decompress(dp, arg, DETECT_XF_GUNZIP, "gunzip");
+}
+
+static int setup_decompress(DetectParser *dp, const char *arg, uint8_t xf, const char *name)
 {
     DetectXformArg xa = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
     if (arg != NULL) {
@@ -194,14 +209,14 @@ static int setup_zlib_deflate(DetectParser *dp, const char *arg)
         } else if (end != NULL && (strcasecmp(end, "mb") == 0 || strcasecmp(end, "mib") == 0)) {
             unit = 1024 * 1024;
         } else if (end == NULL || *end != '\0') {
-            return detect_err(dp, "bad zlib_deflate option '%s' (max-size N)", arg);
+            return detect_err(dp, "bad %s option '%s' (max-size N)", name, arg);
         }
         if (v == 0 || v > DETECT_ZLIB_MAX_LIMIT || v * unit > DETECT_ZLIB_MAX_LIMIT) {
-            return detect_err(dp, "zlib_deflate max-size out of range (1 to 16 MiB)");
+            return detect_err(dp, "%s max-size out of range (1 to 16 MiB)", name);
         }
         xa.max_size = (uint32_t)(v * unit);
     }
-    return add_xform_arg(dp, DETECT_XF_ZLIB_DEFLATE, &xa, "zlib_deflate");
+    return add_xform_arg(dp, xf, &xa, name);
 }
 
 static int hexval(uint8_t c);
@@ -304,6 +319,19 @@ const DetectKeyword detect_kw_xor = {
 const DetectKeyword detect_kw_subslice = {
     .name = "subslice", .desc = "transform: part of the buffer (start[, length][, truncate])",
     .setup = setup_subslice,
+};
+
+XFORM(setup_to_md5, DETECT_XF_TO_MD5, "to_md5")
+XFORM(setup_to_sha1, DETECT_XF_TO_SHA1, "to_sha1")
+XFORM(setup_to_sha256, DETECT_XF_TO_SHA256, "to_sha256")
+XFORM_KW(detect_kw_to_md5, "to_md5", setup_to_md5, "the buffer's MD5 (16 raw bytes)")
+XFORM_KW(detect_kw_to_sha1, "to_sha1", setup_to_sha1, "the buffer's SHA-1 (20 raw bytes)")
+XFORM_KW(detect_kw_to_sha256, "to_sha256", setup_to_sha256,
+         "the buffer's SHA-256 (32 raw bytes)")
+
+const DetectKeyword detect_kw_gunzip = {
+    .name = "gunzip", .desc = "transform: decompress gzip data ([max-size N])",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_gunzip,
 };
 
 const DetectKeyword detect_kw_pcrexform = {
@@ -412,11 +440,11 @@ static uint32_t pcrexform(const DetectXformArg *xa, const uint8_t *in, uint32_t 
 /* zlib-wrapped deflate to out (max_size bytes of room): what inflated before the end,
  * an error or the limit. */
 static uint32_t zlib_inflate(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
-                             uint8_t *out)
+                             uint8_t *out, bool gzip)
 {
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
-    if (inflateInit(&zs) != Z_OK) {
+    if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
         return 0;
     }
     zs.next_in = (Bytef *)(uintptr_t)in;
@@ -473,6 +501,18 @@ static uint32_t subslice(const DetectXformArg *xa, const uint8_t *in, uint32_t l
     return (uint32_t)(end - start);
 }
 
+/* The raw digest of the buffer (out has room for 32 bytes). */
+static uint32_t digest(uint8_t xf, const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    const EVP_MD *md = xf == DETECT_XF_TO_MD5 ? EVP_md5() : xf == DETECT_XF_TO_SHA1 ? EVP_sha1()
+                                                                                    : EVP_sha256();
+    unsigned int n = 0;
+    if (EVP_Digest(in, len, out, &n, md, NULL) != 1) {
+        return 0;
+    }
+    return n;
+}
+
 /* One transform from in to out (out holds xform_room() bytes); returns the length. */
 static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *in, uint32_t len,
                           uint8_t *out)
@@ -484,7 +524,12 @@ static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *i
     case DETECT_XF_PCREXFORM:
         return pcrexform(xa, in, len, out);
     case DETECT_XF_ZLIB_DEFLATE:
-        return zlib_inflate(xa, in, len, out);
+    case DETECT_XF_GUNZIP:
+        return zlib_inflate(xa, in, len, out, xf == DETECT_XF_GUNZIP);
+    case DETECT_XF_TO_MD5:
+    case DETECT_XF_TO_SHA1:
+    case DETECT_XF_TO_SHA256:
+        return digest(xf, in, len, out);
     case DETECT_XF_XOR:
         return xor_apply(xa, in, len, out);
     case DETECT_XF_SUBSLICE:
@@ -544,7 +589,9 @@ bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
     for (uint8_t i = 0; i < n; i++) {
         uint8_t *dst = scratch[i % 2];
         const DetectXformArg *a = xa != NULL ? &xa[i] : &none;
-        uint32_t need = xf[i] == DETECT_XF_ZLIB_DEFLATE ? a->max_size : len + 1;
+        uint32_t need = xf[i] == DETECT_XF_ZLIB_DEFLATE || xf[i] == DETECT_XF_GUNZIP
+                            ? a->max_size
+                            : 32;  // a digest
         need = need > len + 1 ? need : len + 1;
         if (cap[i % 2] < need) {
             dst = realloc(scratch[i % 2], need);

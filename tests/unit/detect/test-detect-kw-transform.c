@@ -293,6 +293,35 @@ static void subslice_cuts_or_empties(void **state)
                                 "sid:1;)", e, sizeof(e)), VG_EINVAL);
 }
 
+static void digests_and_gunzip(void **state)
+{
+    (void)state;
+    static const uint8_t md5_abc[16] = { 0x90, 0x01, 0x50, 0x98, 0x3c, 0xd2, 0x4f, 0xb0,
+                                         0xd6, 0x96, 0x3f, 0x7d, 0x28, 0xe1, 0x7f, 0x72 };
+    static const uint8_t sha1_abc[20] = { 0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+                                          0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d };
+    static const uint8_t sha256_abc[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+    DetectXformArg none = { 0 };
+    xform1(DETECT_XF_TO_MD5, &none, "abc", 3, md5_abc, 16);        // RFC 1321 A.5
+    xform1(DETECT_XF_TO_SHA1, &none, "abc", 3, sha1_abc, 20);      // FIPS 180 example
+    xform1(DETECT_XF_TO_SHA256, &none, "abc", 3, sha256_abc, 32);
+    /* gzip: "hi there\n" (made with gzip -n) */
+    static const uint8_t gz[] = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+                                  0xcb, 0xc8, 0x54, 0x28, 0xc9, 0x48, 0x2d, 0x4a, 0xe5, 0x02,
+                                  0x00, 0xb6, 0x0b, 0x88, 0x9b, 0x09, 0x00, 0x00, 0x00 };
+    DetectXformArg g = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    xform1(DETECT_XF_GUNZIP, &g, (const char *)gz, sizeof(gz), "hi there\n", 9);
+    g.max_size = 2;
+    xform1(DETECT_XF_GUNZIP, &g, (const char *)gz, sizeof(gz), "hi", 2);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; to_sha256; bsize:32; "
+                                "sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.response_body; gunzip:max-size "
+                                "4096; content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +335,7 @@ int main(void)
         cmocka_unit_test(zlib_deflate_inflates_up_to_max_size),
         cmocka_unit_test(xor_with_fixed_or_extracted_key),
         cmocka_unit_test(subslice_cuts_or_empties),
+        cmocka_unit_test(digests_and_gunzip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
