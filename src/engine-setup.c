@@ -413,6 +413,10 @@ int engine_setup_outputs(Engine *e)
     if (e->output == NULL) {
         return 1;
     }
+    if (detect_engine_has_filestore(atomic_load(&e->detect)) && !app_layer_filestore_enabled()) {
+        VG_WARN("One or more rule(s) depends on the file-store output log which is not "
+                   "enabled. Enable the output \"file-store\" (filestore rules store nothing)");
+    }
     if (flow_end_detect_setup(e) != 0) {
         return 1;
     }

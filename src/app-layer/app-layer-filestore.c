@@ -177,6 +177,11 @@ bool app_filestore_enabled(void)
     return g_fs.enabled;
 }
 
+bool app_layer_filestore_enabled(void)
+{
+    return g_fs.enabled;
+}
+
 bool app_layer_filestore_sidecars(void)
 {
     return g_fs.enabled && g_fs.write_fileinfo;

@@ -422,6 +422,10 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     check_expected(af, proto);
     af->f->app_proto = proto;
     af->det[0] = af->det[1] = APP_DET_DONE;
+    uint8_t o = (uint8_t)(1 - dir);
+    if (!tunnel && af->seen[o] == 0 && af->held_len[o] == 0) {
+        af->det[o] = APP_DET_CONFIRM;
+    }
     /* a second tunnel (the old instance is still kept) is detected, not parsed */
     if (row == NULL || pc->enabled != APP_ENABLED_YES || (tunnel && af->row != NULL) ||
         (tunnel && (af->flags & (APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC)))) {
@@ -504,6 +508,23 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
     }
 }
 
+/* The first data of the side that did not decide the protocol is matched too (as
+ * Suricata detects each direction): another protocol there raises
+ * applayer.mismatch_protocol_both_directions and shows as app_proto_ts/_tc, while the
+ * data still goes to the flow's parser. Nothing recognised counts as agreement. */
+static void confirm_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    bool more = false;
+    af->det[dir] = APP_DET_DONE;
+    AppProto p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, data, len, &more);
+    if (p == APP_PROTO_UNKNOWN || p == af->f->app_proto) {
+        return;
+    }
+    af->proto_dir[dir] = p;
+    app_flow_event(af, APP_EV_MISMATCH_BOTH_DIRECTIONS);
+    app_count(g_app_cfg.c_detect_mismatch, 1);
+}
+
 void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     if (len == 0 || dir > 1) {
@@ -528,6 +549,9 @@ void app_flow_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
         af->seen[dir] += len;
         detect_dir(af, dir, data, len);
         return;
+    }
+    if (af->det[dir] == APP_DET_CONFIRM) {
+        confirm_dir(af, dir, data, len);
     }
     af->seen[dir] += len;
     parse(af, dir, data, len);

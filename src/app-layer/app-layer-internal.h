@@ -157,6 +157,8 @@ enum {
     APP_DET_UNKNOWN = 0,         // still looking
     APP_DET_DONE,                // proto found in this direction
     APP_DET_FAILED,              // gave up
+    APP_DET_CONFIRM,             // the other side found it; this side's first data is
+                                 // still matched, to see whether it agrees
 };
 
 enum {

@@ -166,6 +166,7 @@ enum {
     APP_FILE_F_GAP = 1u << 7,      // data missing
 };
 
+#define APP_FILE_SIDS_MAX 8
 typedef struct AppFile {
     uint32_t file_id;            // per flow, from 1
     uint8_t dir;                 // APP_DIR_* the file travels in
@@ -183,6 +184,8 @@ typedef struct AppFile {
     uint32_t data_len;
     uint64_t data_offset;
     uint8_t store_sha256[32];    // name of the stored copy (APP_FILE_F_STORED)
+    uint32_t store_sids[APP_FILE_SIDS_MAX];  // filestore rules that matched (fileinfo "sid")
+    uint8_t n_store_sids;
 } AppFile;
 
 /* Files of tx in dir, oldest first. NULL past the end. Caller holds f->lock. */
@@ -194,6 +197,10 @@ const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
 bool app_layer_file_logable(const Flow *f, const AppTx *tx, const AppFile *file);
 /* filestore: ask that a file (or all files of tx in dir when file is NULL) be stored. */
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file);
+/* The same, naming the filestore rule (its sid goes to the fileinfo "sid" list once per
+ * file, at most APP_FILE_SIDS_MAX of them). */
+void app_layer_file_request_store_by(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file,
+                                     uint32_t sid);
 /* The file store (outputs: - file-store, version 2): opts is the entry's map, log_dir the
  * run's log directory (dir is relative to it). 0, VG_EINVAL (message names the key) or
  * VG_EIO (the directory cannot be made). Start-up, before packets. */
@@ -213,6 +220,8 @@ uint64_t app_layer_filestore_stream_depth(void);
 bool app_layer_file_store_sidecar(const AppFile *f, int64_t sec, const char *json, size_t len);
 /* True when the file store writes fileinfo sidecars (output builds the records then). */
 bool app_layer_filestore_sidecars(void);
+/* The file-store output is on (start-up, after the outputs are set up). */
+bool app_layer_filestore_enabled(void);
 /* Detect declares at rule build which file properties rules need (APP_FILE_F_MD5 ...);
  * eve fileinfo with hashes enabled asks for them too. */
 void app_layer_files_need(uint32_t flags);

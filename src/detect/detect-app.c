@@ -13,6 +13,8 @@
  * afterwards. */
 
 #include <pthread.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +83,7 @@ const char *detect_list_name(int list)
     static const char *const fixed[] = { "match",      "payload",    "post",
                                          "ipv4.hdr",   "ipv6.hdr",   "tcp.hdr",
                                          "udp.hdr",    "icmpv4.hdr", "icmpv6.hdr",
-                                         "file.name",  "file.magic" };
+                                         "file.name",  "file.magic", "base64_data" };
     _Static_assert(sizeof(fixed) / sizeof(fixed[0]) == DETECT_LIST_MAX, "list names");
     if (list >= 0 && list < DETECT_LIST_MAX) {
         return fixed[list];
@@ -196,6 +198,8 @@ static bool elem_is_relative(uint8_t pm_type, const void *ctx)
     case DETECT_PM_BYTEEXTRACT:
     case DETECT_PM_BYTEMATH:
         return (((const DetectByte *)ctx)->flags & DETECT_BYTE_F_RELATIVE) != 0;
+    case DETECT_PM_BASE64:
+        return (((const DetectBase64 *)ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     default:
         return false;  // contents become relative after they are appended
     }
@@ -380,6 +384,9 @@ static void mark_relative_chain(DetectMatchList *l)
             break;
         case DETECT_PM_BSIZE:
         case DETECT_PM_DATASET:
+            break;
+        case DETECT_PM_BASE64:
+            ((DetectBase64 *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
             break;
         default:
             ((DetectByte *)prev->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;
@@ -600,6 +607,14 @@ void detect_app_sig_free(Signature *s)
         free(l->m);
     }
     free(a->lists);
+    for (uint16_t i = 0; i < a->n_xf_res; i++) {
+        pcre2_code_free(a->xf_res[i]);
+    }
+    free(a->xf_res);
+    for (uint16_t i = 0; i < a->n_xf_keys; i++) {
+        free(a->xf_keys[i]);
+    }
+    free(a->xf_keys);
     DetectMatchList *extra[] = { &a->tx_ml, &a->file_ml };
     for (size_t k = 0; k < 2; k++) {
         for (uint16_t j = 0; j < extra[k]->n; j++) {
@@ -611,4 +626,14 @@ void detect_app_sig_free(Signature *s)
     }
     free(a);
     s->app = NULL;
+}
+
+bool detect_engine_has_filestore(const DetectEngine *de)
+{
+    for (uint32_t i = 0; de != NULL && i < de->n_sigs; i++) {
+        if (de->sigs[i]->flags & SIG_F_FILESTORE) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -9,6 +9,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect-internal.h"
@@ -347,6 +348,40 @@ static int inspect_byte(Inspect *ic, uint16_t idx, uint32_t off)
     }
 }
 
+/* base64_decode: decode from the buffer (relative to the previous match or
+ * not), then the base64_data keywords inspect the result; their match ends
+ * the whole chain (Suricata's base64_data is a terminal list). */
+static int inspect_base64(Inspect *ic, uint16_t idx, uint32_t off)
+{
+    const DetectBase64 *b = ic->l->m[idx].ctx;
+    uint64_t at = ((b->flags & DETECT_PM_F_RELATIVE) ? off : 0) + (uint64_t)b->offset;
+    if (at >= ic->len) {
+        return INSPECT_NOMATCH;
+    }
+    uint32_t n = ic->len - (uint32_t)at;
+    if (b->bytes > 0 && b->bytes < n) {
+        n = b->bytes;
+    }
+    DetectThread *dt = ic->dt;
+    if (dt->b64 == NULL && (dt->b64 = malloc(DETECT_B64_MAX)) == NULL) {
+        return INSPECT_NOMATCH;
+    }
+    uint32_t dlen = detect_base64_decode(ic->buf + at, n, dt->b64, DETECT_B64_MAX);
+    if (dlen == 0) {
+        return INSPECT_NOMATCH;
+    }
+    const DetectMatchList *data = &ic->s->lists[DETECT_LIST_BASE64];
+    if (data->n == 0) {
+        return next(ic, idx, off);
+    }
+    Inspect sub = { dt, ic->s, data, dt->b64, dlen };
+    uint32_t min_end = dt->min_match_end;
+    dt->min_match_end = 0;  // the decoded bytes are new, whatever view they came from
+    int r = inspect_at(&sub, 0, 0);
+    dt->min_match_end = min_end;
+    return r;
+}
+
 static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
 {
     if (++ic->dt->recursion > DETECT_RECURSION_LIMIT) {
@@ -366,6 +401,8 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
     case DETECT_PM_DATASET:
         return detect_dataset_match(ic->l->m[idx].ctx, ic->buf, ic->len) ? next(ic, idx, off)
                                                                           : INSPECT_NOMATCH;
+    case DETECT_PM_BASE64:
+        return inspect_base64(ic, idx, off);
     default:
         return inspect_byte(ic, idx, off);
     }

@@ -165,6 +165,7 @@ typedef enum DetectList {
     DETECT_LIST_ICMPV6_HDR,
     DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
     DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
+    DETECT_LIST_BASE64,                // base64_data: what the list's base64_decode decoded
     DETECT_LIST_MAX,
 } DetectList;
 
@@ -197,6 +198,7 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEMATH,
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
     DETECT_PM_DATASET,                 // whole-buffer set check (dataset): DetectDatasetCtx
+    DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
 } DetectPmType;
 
 struct DetectThread;
@@ -244,13 +246,26 @@ typedef struct DetectContent DetectContent;
 enum { DETECT_ABSENT_NONE = 0, DETECT_ABSENT_ONLY, DETECT_ABSENT_OR_ELSE };
 
 enum { DETECT_XF_URL_DECODE = 1, DETECT_XF_TO_LOWER, DETECT_XF_TO_UPPER, DETECT_XF_STRIP_WS,
-       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64 };
+       DETECT_XF_COMPRESS_WS, DETECT_XF_DOTPREFIX, DETECT_XF_FROM_BASE64, DETECT_XF_PCREXFORM,
+       DETECT_XF_ZLIB_DEFLATE, DETECT_XF_XOR, DETECT_XF_SUBSLICE, DETECT_XF_GUNZIP,
+       DETECT_XF_TO_MD5, DETECT_XF_TO_SHA1, DETECT_XF_TO_SHA256 };
+#define DETECT_ZLIB_MAX_DEFAULT 1024u              // zlib_deflate output without max-size
+#define DETECT_ZLIB_MAX_LIMIT (16u * 1024u * 1024u) // the largest max-size
 enum { DETECT_B64_RFC4648 = 0, DETECT_B64_RFC2045, DETECT_B64_STRICT };
 
 typedef struct DetectXformArg {
     uint32_t offset;                   // from_base64: where decoding starts
     uint32_t bytes;                    // from_base64: input bytes decoded, 0 = to the end
     uint8_t mode;                      // from_base64: DETECT_B64_*
+    uint32_t max_size;                 // zlib_deflate, gunzip: output bytes at most
+    void *re;                          // pcrexform: pcre2_code *, owned by DetectSigApp.xf_res
+    const uint8_t *key;                // xor: fixed key (DetectSigApp.xf_keys owns it), or NULL:
+    uint32_t key_len;                  // the key_len bytes at key_at of the buffer, xored from
+    uint32_t key_at;                   // offset on
+    int32_t start;                     // subslice: from the end when negative
+    uint32_t length;                   // subslice: 0 = to the end
+    bool has_length;
+    bool truncate;                     // subslice: clamp to the buffer instead of emptying it
 } DetectXformArg;
 
 typedef struct DetectAppList {
@@ -275,6 +290,10 @@ typedef struct DetectSigApp {
     DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
                                        // all on one file of the tx
     uint8_t file_dirs;                 // directions whose files the file keywords look at
+    void **xf_res;                     // pcrexform regexes (pcre2_code *) the lists' transform
+    uint16_t n_xf_res;                 // arguments point at: freed with the signature
+    uint8_t **xf_keys;                 // xor keys, the same way
+    uint16_t n_xf_keys;
 } DetectSigApp;
 
 typedef struct Signature {
@@ -418,6 +437,16 @@ struct DetectContent {
 /* Generic relative flag shared by the other payload elements. */
 enum { DETECT_PM_F_RELATIVE = 1u << 0, DETECT_PM_F_NEGATED = 1u << 1,
        DETECT_PM_F_RELATIVE_NEXT = 1u << 2 };
+
+/* base64_decode (keywords/detect-kw-base64.c). */
+#define DETECT_B64_MAX 65535u          // decoded bytes at most
+typedef struct DetectBase64 {
+    uint32_t flags;                    // DETECT_PM_F_RELATIVE, _RELATIVE_NEXT
+    uint32_t bytes;                    // input bytes decoded at most, 0 = the rest
+    uint32_t offset;
+} DetectBase64;
+/* Suricata's RFC 4648 base64_decode of in into out; returns the bytes written. */
+uint32_t detect_base64_decode(const uint8_t *in, uint32_t len, uint8_t *out, uint32_t out_size);
 
 typedef struct DetectIsdataat {
     DetectValue pos;
@@ -640,6 +669,7 @@ typedef struct DetectThread {
     uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
+    uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */

@@ -101,6 +101,7 @@ void detect_thread_free(DetectThread *dt)
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
     detect_tx_thread_free(dt);
+    free(dt->b64);
     free(dt->own_counters);
     free(dt);
 }
@@ -206,7 +207,7 @@ bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)
     for (int li = DETECT_LIST_BUF_FIRST; li < DETECT_LIST_MAX; li++) {
         const uint8_t *buf;
         uint32_t len;
-        if (s->lists[li].n == 0) {
+        if (s->lists[li].n == 0 || li == DETECT_LIST_BASE64) { // inspected by base64_decode
             continue;
         }
         if (!detect_buffer_get(p, li, &buf, &len) || !inspect_list(dt, s, li, buf, len)) {

@@ -490,9 +490,11 @@ static bool pm_is_relative(const DetectMatch *m)
         return (((const DetectPcre *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_ISDATAAT:
         return (((const DetectIsdataat *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
+    case DETECT_PM_BASE64:
+        return (((const DetectBase64 *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_BSIZE:
     case DETECT_PM_DATASET:
-        return false;  // whole-buffer checks: never relative
+        return false;
     default:
         return (((const DetectByte *)m->ctx)->flags & DETECT_BYTE_F_RELATIVE) != 0;
     }
@@ -510,9 +512,12 @@ static void mark_relative_next(DetectMatch *m)
     case DETECT_PM_ISDATAAT:
         ((DetectIsdataat *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
         break;
+    case DETECT_PM_BASE64:
+        ((DetectBase64 *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
+        break;
     case DETECT_PM_BSIZE:
     case DETECT_PM_DATASET:
-        break;         // whole-buffer checks hold no position
+        break;
     default:
         ((DetectByte *)m->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;
         break;

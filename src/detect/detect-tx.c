@@ -706,7 +706,7 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     if (s->flags & SIG_F_FILESTORE) {
         for (uint8_t d = 0; d < 2; d++) {
             if (s->app->file_dirs & (1u << d)) {
-                app_layer_file_request_store((Flow *)tp->f, tp->tx, d, NULL);
+                app_layer_file_request_store_by((Flow *)tp->f, tp->tx, d, NULL, s->sid);
             }
         }
     }

@@ -97,6 +97,8 @@ DetectEngine *detect_engine_new(const struct Conf *conf, const DetectLoadOptions
 /* An engine without rules and with built-in defaults; add rules with
  * detect_engine_load_string, then detect_engine_build (tests, fuzzing). */
 DetectEngine *detect_engine_new_empty(void) __attribute__((warn_unused_result));
+/* Rules of de store files (filestore keyword): the file-store output should be on. */
+bool detect_engine_has_filestore(const DetectEngine *de);
 
 /* Parse rules from a string (one per line, trailing backslash continues);
  * name is used in messages. Returns the number of rules that failed (>= 0) or

@@ -215,6 +215,9 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
         json_u64(jb, "dest_port", is_toclient ? k->sp : k->dp);
     }
     add_proto(jb, k->proto);
+    if (k->src.family == 4 || k->src.family == 6) {
+        json_u64(jb, "ip_v", k->src.family);  // as on packet records (Suricata 8)
+    }
     if (pkt_src != NULL) {
         json_str(jb, "pkt_src", pkt_src);
     }

@@ -85,6 +85,9 @@ static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const Ap
     json_open_object(jb, "fileinfo");
     json_printable(jb, "filename", af->name ? af->name : (const uint8_t *)"", af->name_len);
     json_open_array(jb, "sid");
+    for (uint8_t i = 0; i < af->n_store_sids; i++) {
+        json_u64(jb, NULL, af->store_sids[i]);
+    }
     json_close_array(jb);
     json_bool(jb, "gaps", (af->flags & APP_FILE_F_GAP) != 0);
     json_str(jb, "state", file_state_name(af->state));

@@ -709,7 +709,8 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     }
     bool is_syn = fl == TH_SYN;
     bool is_synack = fl == (TH_SYN | TH_ACK);
-    if (!is_syn && !mid) {
+    /* async-oneside also picks up a SYN/ACK: the server side of a one-sided session */
+    if (!is_syn && !mid && !(is_synack && g_stream_cfg.async_oneside)) {
         return;                   // not tracked: no handshake seen
     }
     TcpSession *ssn = stream_session_new(st, p);

@@ -120,20 +120,28 @@ static bool percent_decode(uint8_t *p, uint32_t *len)
     return changed;
 }
 
-static void append_part(const Flow *f, HttpTx *ht, const bstr *b, bool twice, bool *changed)
+/* Appends a uri part: decoded `once` more (the query, which libhtp leaves raw), and
+ * once more again with `twice` (double-decode-path/-query), *changed telling whether
+ * that last decode changed anything. */
+static void append_part(const Flow *f, HttpTx *ht, const bstr *b, bool once, bool twice,
+                        bool *changed)
 {
     if (b == NULL) {
         return;
     }
     uint32_t start = ht->cache[HTTP_C_URI].len;
     cache_bstr(f, ht, HTTP_C_URI, b);
-    if (twice && ht->cache[HTTP_C_URI].data != NULL) {
-        uint32_t n = ht->cache[HTTP_C_URI].len - start;
-        if (percent_decode(ht->cache[HTTP_C_URI].data + start, &n)) {
-            *changed = true;
-        }
-        ht->cache[HTTP_C_URI].len = start + n;
+    if (ht->cache[HTTP_C_URI].data == NULL) {
+        return;
     }
+    uint32_t n = ht->cache[HTTP_C_URI].len - start;
+    if (once) {
+        (void)percent_decode(ht->cache[HTTP_C_URI].data + start, &n);
+    }
+    if (twice && percent_decode(ht->cache[HTTP_C_URI].data + start, &n)) {
+        *changed = true;
+    }
+    ht->cache[HTTP_C_URI].len = start + n;
 }
 
 void http_build_uri(const Flow *f, HttpTx *ht, const HttpCfg *cfg, bool *double_encoded)
@@ -159,10 +167,11 @@ void http_build_uri(const Flow *f, HttpTx *ht, const HttpCfg *cfg, bool *double_
             cache_bstr(f, ht, HTTP_C_URI, u->port);
         }
     }
-    append_part(f, ht, u->path, cfg->double_decode_path, double_encoded);
+    append_part(f, ht, u->path, false, cfg->double_decode_path, double_encoded);
     if (u->query != NULL) {
+        /* the query's %XX are decoded as Suricata 8 does ('+' stays) */
         cache_add(f, ht, HTTP_C_URI, "?", 1);
-        append_part(f, ht, u->query, cfg->double_decode_query, double_encoded);
+        append_part(f, ht, u->query, true, cfg->double_decode_query, double_encoded);
     }
     if (u->fragment != NULL) {
         cache_add(f, ht, HTTP_C_URI, "#", 1);
@@ -335,7 +344,8 @@ static bool get_host_raw(const Flow *f, const AppTx *tx, const uint8_t **d, uint
 }
 
 /* file.data: the body of the direction as file content (toserver: the uploaded files'
- * data when the request carries files, else the body of a PUT). */
+ * data when the request carries files, else a PUT body or a POST body that is not
+ * multipart). */
 static bool get_file_data_ts(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
 {
     const HttpTx *ht = htx(tx);
@@ -355,8 +365,60 @@ static bool get_file_data_tc(const Flow *f, const AppTx *tx, const uint8_t **d, 
     return get_body_tc(f, tx, d, l);
 }
 
+/* http.request_header / http.response_header: one instance per header, "Name: Value"
+ * as received (names in their case, Cookie included), built in the tx's scratch. */
+static bool header_line(const AppTx *tx, uint8_t dir, uint32_t idx, const uint8_t **d,
+                        uint32_t *l)
+{
+    HttpTx *ht = htx(tx);
+    htp_table_t *t = tx->progress[dir] >= HTTP_PROG_HEADERS ? headers_of(ht, dir) : NULL;
+    htp_header_t *h = t != NULL && idx < htp_table_size(t) ? htp_table_get_index(t, idx, NULL)
+                                                          : NULL;
+    if (h == NULL || h->name == NULL) {
+        return false;
+    }
+    HttpBuf *b = &ht->line;
+    b->len = 0;
+    if (!http_buf_append(NULL, b, bstr_ptr(h->name), (uint32_t)bstr_len(h->name), 0) ||
+        !http_buf_append(NULL, b, (const uint8_t *)": ", 2, 0) ||
+        (h->value != NULL &&
+         !http_buf_append(NULL, b, bstr_ptr(h->value), (uint32_t)bstr_len(h->value), 0))) {
+        return false;
+    }
+    *d = b->data;
+    *l = b->len;
+    return true;
+}
+
+static bool get_req_header_at(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **d,
+                              uint32_t *l)
+{
+    (void)f;
+    return header_line(tx, APP_DIR_TOSERVER, idx, d, l);
+}
+
+static bool get_req_header(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
+{
+    return get_req_header_at(f, tx, 0, d, l);
+}
+
+static bool get_resp_header_at(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **d,
+                               uint32_t *l)
+{
+    (void)f;
+    return header_line(tx, APP_DIR_TOCLIENT, idx, d, l);
+}
+
+static bool get_resp_header(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
+{
+    return get_resp_header_at(f, tx, 0, d, l);
+}
+
 #define TS APP_DIR_TOSERVER
 #define TC APP_DIR_TOCLIENT
+#define M(n, d, fn, fn_at)                                                                     \
+    {.name = n, .proto = APP_PROTO_HTTP1, .dir = d, .progress = HTTP_PROG_HEADERS,            \
+     .get = fn, .get_multi = fn_at}
 #define B(n, d, prog, grow, fn)                                                                \
     {.name = n, .proto = APP_PROTO_HTTP1, .dir = d, .progress = prog, .is_growing = grow,    \
      .get = fn, .is_windowed = grow}
@@ -399,7 +461,10 @@ const AppBufferDef http_buffers[HTTP_N_BUFFERS] = {
     B("http.server", TC, HTTP_PROG_HEADERS, false, get_server),
     B("http.response_body", TC, HTTP_PROG_HEADERS, true, get_body_tc),
     B("file.data", TC, HTTP_PROG_HEADERS, true, get_file_data_tc),
+    M("http.request_header", TS, get_req_header, get_req_header_at),
+    M("http.response_header", TC, get_resp_header, get_resp_header_at),
 };
+#undef M
 #undef B
 #undef TS
 #undef TC

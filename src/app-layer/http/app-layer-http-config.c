@@ -144,6 +144,10 @@ static int build_cfg(const struct Conf *conf, const char *prefix, HttpCfg *out)
         return VG_ENOMEM;
     }
     htp_config_set_server_personality(cfg, pers);
+    /* The IDS personality lowercases the path; rules expect it as sent (as Suricata
+     * configures libhtp), and '+' stays '+'. */
+    htp_config_set_convert_lowercase(cfg, HTP_DECODER_URL_PATH, 0);
+    htp_config_set_plusspace_decode(cfg, HTP_DECODER_URLENCODED, 0);
     htp_config_set_tx_auto_destroy(cfg, 0);
     htp_config_set_response_decompression(cfg, 1);
     htp_config_set_request_decompression(cfg, o.request_decompression ? 1 : 0);
@@ -157,6 +161,9 @@ static int build_cfg(const struct Conf *conf, const char *prefix, HttpCfg *out)
         htp_config_set_number_headers_limit(cfg, (uint32_t)o.headers_limit);
     }
     htp_config_set_parse_request_cookies(cfg, 0);
+    /* "GET /a b HTTP/1.1": the uri runs to the last space before the protocol, as
+     * Suricata 8 parses it */
+    htp_config_set_allow_space_uri(cfg, 1);
     htp_config_set_log_level(cfg, HTP_LOG_NOTICE);
     http_register_callbacks(cfg);
     out->htp = cfg;
@@ -273,6 +280,7 @@ static int server_cfg(const struct Conf *conf, const char *base, const ConfNode 
 static void log_config(const struct Conf *conf)
 {
     memset(&g_http_log_cfg, 0, sizeof(g_http_log_cfg));
+    g_http_log_cfg.extended = true;
     const ConfNode *outs = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
     for (const ConfNode *o = outs ? outs->first_child : NULL; o; o = o->next) {
         const ConfNode *eve = o->first_child;
@@ -294,7 +302,9 @@ static void log_config(const struct Conf *conf)
             }
             bool b = false;
             n = conf_node_child(h, "extended");
-            g_http_log_cfg.extended = n && n->value && conf_parse_bool(n->value, &b) && b;
+            /* Absent means yes, as in Suricata's shipped config. */
+            g_http_log_cfg.extended = n == NULL || n->value == NULL ||
+                                      !conf_parse_bool(n->value, &b) || b;
             const ConfNode *custom = conf_node_child(h, "custom");
             if (custom != NULL && custom->n_children > 0) {
                 g_http_log_cfg.custom = calloc((size_t)custom->n_children + 1, sizeof(char *));

@@ -147,3 +147,61 @@ int http_event_from_log(const char *msg)
     }
     return -1;
 }
+
+static int hex_digit(uint8_t c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = (uint8_t)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Size line (RFC 9112 section 7.1): hex size, then optional ";ext" up to the LF. */
+bool http_chunk_scan(HttpChunkScan *cs, const uint8_t *p, uint32_t n)
+{
+    bool ext = false;
+    for (uint32_t i = 0; i < n && cs->state != HTTP_CS_OFF; i++) {
+        uint8_t c = p[i];
+        switch (cs->state) {
+        case HTTP_CS_SIZE:
+        case HTTP_CS_EXT:
+            if (c == '\n') {
+                cs->is_last = cs->has_size && cs->size == 0;
+                cs->state = cs->is_last ? HTTP_CS_TRAILER
+                                        : cs->size > 0 ? HTTP_CS_DATA : HTTP_CS_DATA_END;
+                cs->has_size = false;
+                cs->line_len = 0;
+            } else if (cs->state == HTTP_CS_SIZE && hex_digit(c) >= 0 && cs->size < (1ull << 56)) {
+                cs->size = cs->size * 16 + (uint64_t)hex_digit(c);
+                cs->has_size = true;
+            } else if (c == ';' && cs->state == HTTP_CS_SIZE) {
+                ext = true;
+                cs->state = HTTP_CS_EXT;
+            }
+            break;
+        case HTTP_CS_DATA: {  // size > 0 here
+            uint64_t take = n - i < cs->size ? n - i : cs->size;
+            i += (uint32_t)take - 1;
+            cs->size -= take;
+            cs->state = cs->size == 0 ? HTTP_CS_DATA_END : HTTP_CS_DATA;
+            break;
+        }
+        case HTTP_CS_DATA_END:
+            if (c == '\n') {
+                cs->state = HTTP_CS_SIZE;
+                cs->size = 0;
+            }
+            break;
+        default:  // HTTP_CS_TRAILER: header lines up to a blank one
+            if (c == '\n') {
+                cs->state = cs->line_len == 0 ? HTTP_CS_OFF : HTTP_CS_TRAILER;
+                cs->line_len = 0;
+            } else if (c != '\r') {
+                cs->line_len++;
+            }
+            break;
+        }
+    }
+    return ext;
+}

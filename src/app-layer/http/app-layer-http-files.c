@@ -1,5 +1,6 @@
 /* Files carried by HTTP: the response body of every response with a body, the body of
- * a PUT, and the parts with a filename of a multipart/form-data request. Each file has
+ * a PUT or of a POST that is not multipart, and the parts with a filename of a
+ * multipart/form-data request. Each file has
  * its name, size, state, hashes (when asked for) and libmagic type; its data window is
  * the tx's body buffer (request/response body limit). */
 #include "app-layer/http/app-layer-http.h"
@@ -56,7 +57,25 @@ static void store_start(HttpFile *hf)
     }
 }
 
+static void add_sid(AppFile *af, uint32_t sid)
+{
+    for (uint8_t i = 0; i < af->n_store_sids; i++) {
+        if (af->store_sids[i] == sid) {
+            return;
+        }
+    }
+    if (sid != 0 && af->n_store_sids < APP_FILE_SIDS_MAX) {
+        af->store_sids[af->n_store_sids++] = sid;
+    }
+}
+
 void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file)
+{
+    app_layer_file_request_store_by(f, tx, dir, file, 0);
+}
+
+void app_layer_file_request_store_by(Flow *f, AppTx *tx, uint8_t dir, const AppFile *file,
+                                     uint32_t sid)
 {
     if (dir > 1) {
         return;
@@ -74,6 +93,9 @@ void app_layer_file_request_store(Flow *f, AppTx *tx, uint8_t dir, const AppFile
     for (uint32_t i = 0; i < tx->n_files[dir]; i++) {
         AppFile *af = (AppFile *)http_tx_file_at(tx, dir, i);
         if (af != NULL && (file == NULL || file == af)) {
+            if (!(af->flags & APP_FILE_F_LOGGED)) {
+                add_sid(af, sid);  // a record already written can't name it any more
+            }
             af->flags |= APP_FILE_F_STORE;
             if (app_filestore_enabled()) {
                 store_start((HttpFile *)af);   // AppFile is HttpFile's first member
@@ -237,9 +259,14 @@ static bool body_is_file(const HttpTx *ht, uint8_t dir)
     if (dir == APP_DIR_TOCLIENT) {
         return true;
     }
+    /* as Suricata: a PUT body, or a POST body that is not multipart (whose parts are the
+     * files), is one file named by the uri path */
     const htp_tx_t *t = ht->htp;
-    return t != NULL && t->request_method != NULL &&
-           bstr_cmp_c_nocase(t->request_method, "PUT") == 0;
+    if (t == NULL || t->request_method == NULL) {
+        return false;
+    }
+    return bstr_cmp_c_nocase(t->request_method, "PUT") == 0 ||
+           (bstr_cmp_c_nocase(t->request_method, "POST") == 0 && !is_multipart(ht));
 }
 
 void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, uint32_t len)
@@ -398,9 +425,15 @@ void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated)
 
 bool http_body_keep_all(const HttpTx *ht, uint8_t dir)
 {
-    /* stored files need their start (the store may be asked for later); multipart parts
-     * are cut from the whole request body at its end */
-    return app_filestore_enabled() || (dir == APP_DIR_TOSERVER && is_multipart(ht));
+    /* multipart parts are cut from the whole request body at its end */
+    if (dir == APP_DIR_TOSERVER && is_multipart(ht)) {
+        return true;
+    }
+    /* a file the store may still be asked for needs its start; one being written (what
+     * came so far is in the store), refused, or already logged does not */
+    const HttpFile *hf = ht->files[dir];
+    return app_filestore_enabled() && hf != NULL && hf->store == NULL && !hf->store_failed &&
+           !(hf->f.flags & (APP_FILE_F_LOGGED | APP_FILE_F_STORED));
 }
 
 void http_file_before_prune(HttpTx *ht, uint8_t dir)

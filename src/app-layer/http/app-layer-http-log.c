@@ -119,6 +119,22 @@ static void log_custom(JsonBuf *jb, const HttpTx *ht)
     }
 }
 
+/* Suricata's extended set: referer, method, protocol, status, redirect, length. */
+static void log_extended(JsonBuf *jb, const HttpTx *ht)
+{
+    const htp_tx_t *t = ht->htp;
+    log_header(jb, ht, APP_DIR_TOSERVER, "http_refer", "referer");
+    log_bstr(jb, "http_method", t->request_method);
+    log_bstr(jb, "protocol", t->request_protocol);
+    if (t->response_status_number > 0) {
+        json_u64(jb, "status", (uint64_t)t->response_status_number);
+    } else if (t->response_status != NULL) {
+        log_bstr(jb, "status_string", t->response_status);
+    }
+    log_header(jb, ht, APP_DIR_TOCLIENT, "redirect", "location");
+    json_u64(jb, "length", t->response_message_len > 0 ? (uint64_t)t->response_message_len : 0);
+}
+
 void http_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
 {
     (void)f;
@@ -140,23 +156,12 @@ void http_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
         json_str(jb, "xff", xff);
     }
     log_content_type(jb, ht);
-    log_custom(jb, ht);
+    /* Other headers only when named in `custom`: Suricata's extended set is the
+     * referer, method, protocol, status, redirect and length below. */
+    log_custom(jb, ht); // other headers only when named in `custom`, as Suricata
     if (g_http_log_cfg.extended) {
-        log_header(jb, ht, APP_DIR_TOSERVER, "accept", "accept");
-        log_header(jb, ht, APP_DIR_TOSERVER, "accept_encoding", "accept-encoding");
-        log_header(jb, ht, APP_DIR_TOSERVER, "accept_language", "accept-language");
-        log_header(jb, ht, APP_DIR_TOCLIENT, "server", "server");
+        log_extended(jb, ht);
     }
-    log_header(jb, ht, APP_DIR_TOSERVER, "http_refer", "referer");
-    log_bstr(jb, "http_method", t->request_method);
-    log_bstr(jb, "protocol", t->request_protocol);
-    if (t->response_status_number > 0) {
-        json_u64(jb, "status", (uint64_t)t->response_status_number);
-    } else if (t->response_status != NULL) {
-        log_bstr(jb, "status_string", t->response_status);
-    }
-    log_header(jb, ht, APP_DIR_TOCLIENT, "redirect", "location");
-    json_u64(jb, "length", t->response_message_len > 0 ? (uint64_t)t->response_message_len : 0);
     if (g_http_log_cfg.dump_headers & 1) {
         log_headers(jb, "request_headers", t->request_headers);
     }

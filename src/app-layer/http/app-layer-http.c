@@ -244,6 +244,18 @@ static int cb_request_line(htp_tx_t *t)
     }
     HttpState *hs = state_of(t->connp);
     bool twice = false;
+    if (hs != NULL && hs->orig_line != NULL) {
+        /* the protocol was added for libhtp's sake: the tx keeps the line as sent */
+        bstr *orig = bstr_dup_mem(hs->orig_line, hs->orig_line_len);
+        if (orig != NULL) {
+            bstr_free(t->request_line);
+            t->request_line = orig;
+        }
+        bstr_free(t->request_protocol);
+        t->request_protocol = NULL;
+        hs->orig_line = NULL;
+        app_tx_event(hs->af, &ht->tx, HTTP_EV_REQUEST_LINE_MISSING_PROTOCOL);
+    }
     if (hs != NULL) {
         http_build_uri(hs->af->f, ht, hs->cfg, &twice);
         if (twice) {
@@ -274,20 +286,68 @@ static int cb_response_header_data(htp_tx_data_t *d)
     return HTP_OK;
 }
 
+/* Chunk framing of the data being fed, from hs->chunk_from[dir] up to `to`, with the
+ * scan state of the body going on; an extension is an event on the body's tx. */
+static void chunk_follow(HttpState *hs, uint8_t dir, uint32_t to)
+{
+    HttpChunkScan *cs = &hs->chunk[dir];
+    uint32_t from = hs->chunk_from[dir];
+    if (hs->feed_data[dir] == NULL || cs->state == HTTP_CS_OFF || from >= to) {
+        return;
+    }
+    hs->chunk_from[dir] = to;
+    if (http_chunk_scan(cs, hs->feed_data[dir] + from, to - from)) {
+        AppTx *tx = app_layer_tx_by_id(hs->af->f, cs->tx_id);
+        app_tx_event(hs->af, tx, dir == APP_DIR_TOSERVER ? HTTP_EV_REQUEST_CHUNK_EXTENSION
+                                                         : HTTP_EV_RESPONSE_CHUNK_EXTENSION);
+    }
+}
+
+/* A chunked body starts after these headers: what came before in the data being fed
+ * belongs to the previous body (if any), the scan restarts where libhtp is now. */
+static void chunk_arm(htp_tx_t *t, HttpTx *ht, uint8_t dir)
+{
+    HttpState *hs = state_of(t->connp);
+    enum htp_transfer_coding_t tc = dir == APP_DIR_TOSERVER ? t->request_transfer_coding
+                                                            : t->response_transfer_coding;
+    if (hs == NULL || ht == NULL || tc != HTP_CODING_CHUNKED || hs->feed_data[dir] == NULL) {
+        return;
+    }
+    size_t at = dir == APP_DIR_TOSERVER ? htp_connp_req_data_consumed(t->connp)
+                                        : htp_connp_res_data_consumed(t->connp);
+    at = at > hs->feed_len[dir] ? hs->feed_len[dir] : at;
+    chunk_follow(hs, dir, (uint32_t)at);
+    hs->chunk[dir] = (HttpChunkScan){ .state = HTTP_CS_SIZE, .tx_id = ht->tx.id };
+    hs->chunk_from[dir] = (uint32_t)at;
+}
+
 static int cb_request_headers(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
     if (ht != NULL) {
+        if (ht->tx.progress[APP_DIR_TOSERVER] < HTTP_PROG_HEADERS) {
+            chunk_arm(t, ht, APP_DIR_TOSERVER);
+        }
         progress(ht, APP_DIR_TOSERVER, HTTP_PROG_HEADERS);
     }
     return HTP_OK;
+}
+
+/* Lines before the status line of a response to an HTTP/1.x request (blank lines, junk,
+ * another protocol's status line): libhtp 0.5 hands them over as body while it waits for
+ * the status line; Suricata 8 skips them, so they are neither body nor file. */
+static bool before_status_line(const HttpTx *ht, const htp_tx_t *t, uint8_t dir)
+{
+    return dir == APP_DIR_TOCLIENT && ht->tx.progress[dir] < HTTP_PROG_LINE &&
+           !t->is_protocol_0_9;
 }
 
 static void body_data(htp_tx_data_t *d, uint8_t dir)
 {
     HttpTx *ht = tx_of(d->tx);
     HttpState *hs = state_of(d->tx->connp);
-    if (ht == NULL || hs == NULL) {
+    if (ht == NULL || hs == NULL ||
+        (d->data != NULL && before_status_line(ht, d->tx, dir))) {
         return;
     }
     progress(ht, dir, HTTP_PROG_BODY);
@@ -364,6 +424,10 @@ static int cb_request_complete(htp_tx_t *t)
         return HTP_OK;
     }
     flag_events(hs, ht, t);
+    if (hs->feed_data[APP_DIR_TOSERVER] != NULL &&
+        htp_connp_req_data_consumed(t->connp) >= hs->feed_len[APP_DIR_TOSERVER]) {
+        hs->req_next_at_start = true;  // the next request starts with the next data
+    }
     if (t->is_protocol_0_9) {
         /* HTTP/0.9 has one request per connection: libhtp ignores what follows */
         hs->after_09 = true;
@@ -376,6 +440,11 @@ static int cb_request_complete(htp_tx_t *t)
 static int cb_response_line(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
+    if (ht == NULL && cb_request_start(t) == HTP_OK) {
+        /* a response with no request seen (one-sided or midstream capture): libhtp
+         * made the tx itself, without the request start hook */
+        ht = tx_of(t);
+    }
     if (ht != NULL) {
         ht->status = (uint16_t)(t->response_status_number > 0 && t->response_status_number < 1000
                                     ? t->response_status_number : 0);
@@ -388,6 +457,9 @@ static int cb_response_headers(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
     if (ht != NULL) {
+        if (ht->tx.progress[APP_DIR_TOCLIENT] < HTTP_PROG_HEADERS) {
+            chunk_arm(t, ht, APP_DIR_TOCLIENT);
+        }
         progress(ht, APP_DIR_TOCLIENT, HTTP_PROG_HEADERS);
     }
     return HTP_OK;
@@ -485,6 +557,7 @@ static void *http_state_new(AppFlow *af)
         return NULL;
     }
     hs->af = af;
+    hs->req_at_start = true;
     hs->cfg = cfg;
     hs->connp = connp;
     htp_connp_set_user_data(connp, hs);
@@ -527,17 +600,89 @@ static void http_tx_free(void *state, AppTx *tx)
     for (int c = 0; c < HTTP_C_N; c++) {
         http_buf_free(af, &ht->cache[c]);
     }
+    http_buf_free(NULL, &ht->line);
     http_files_free(ht);
+}
+
+static int feed_htp(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
+                    uint32_t *used);
+
+/* "METHOD uri" with no protocol, followed by a header line: Suricata 8 parses such a
+ * request as HTTP/1.x with headers (event request_line_missing_protocol), libhtp 0.5 as
+ * HTTP/0.9. Returns the length of the line (without its end) when data starts so. */
+static uint32_t missing_protocol_line(const uint8_t *d, uint32_t len)
+{
+    const uint8_t *lf = memchr(d, '\n', len < 8192 ? len : 8192);
+    if (lf == NULL) {
+        return 0;
+    }
+    uint32_t n = (uint32_t)(lf - d);
+    uint32_t end = n > 0 && d[n - 1] == '\r' ? n - 1 : n;
+    uint32_t i = 0;
+    while (i < end && d[i] >= 'A' && d[i] <= 'Z') {
+        i++;
+    }
+    if (i == 0 || i + 1 >= end || d[i] != ' ' || d[i + 1] == ' ' ||
+        memchr(d + i + 1, ' ', end - i - 1) != NULL) {
+        return 0;
+    }
+    const uint8_t *next = lf + 1;
+    uint32_t rest = len - n - 1;
+    if (rest == 0 || next[0] == '\n' || (next[0] == '\r' && (rest < 2 || next[1] == '\n'))) {
+        return 0;  // a blank line or nothing yet: HTTP/0.9 indeed
+    }
+    return end;
 }
 
 static int feed(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len, uint32_t *used)
 {
+    static const char proto[] = " HTTP/1.0";
+    uint8_t *fixed = NULL;
+    uint32_t line = 0;
+    if (dir == APP_DIR_TOSERVER && data != NULL && hs->req_at_start &&
+        (line = missing_protocol_line(data, len)) > 0 &&
+        (fixed = malloc((size_t)len + sizeof(proto))) != NULL) {
+        memcpy(fixed, data, line);
+        memcpy(fixed + line, proto, sizeof(proto) - 1);
+        memcpy(fixed + line + sizeof(proto) - 1, data + line, len - line);
+        hs->orig_line = data;
+        hs->orig_line_len = line;
+        data = fixed;
+        len += (uint32_t)(sizeof(proto) - 1);
+    }
+    if (dir == APP_DIR_TOSERVER && data != NULL) {
+        hs->req_next_at_start = false;
+    }
+    int r = feed_htp(hs, dir, data, len, used);
+    if (dir == APP_DIR_TOSERVER && data != NULL) {
+        hs->req_at_start = hs->req_next_at_start;
+    }
+    if (fixed != NULL) {
+        uint32_t ins = (uint32_t)(sizeof(proto) - 1);
+        *used = *used >= line + ins ? *used - ins : (*used > line ? line : *used);
+        hs->orig_line = NULL;
+        free(fixed);
+    }
+    return r;
+}
+
+static int feed_htp(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,
+                    uint32_t *used)
+{
     struct timeval tv = {.tv_sec = hs->af->f->last_sec, .tv_usec = hs->af->f->last_usec};
+    hs->feed_data[dir] = data;
+    hs->feed_len[dir] = len;
+    hs->chunk_from[dir] = 0;
+    if (data == NULL) {
+        hs->chunk[dir].state = HTTP_CS_OFF;  // a gap: the framing is lost
+    }
     int r = dir == APP_DIR_TOSERVER ? htp_connp_req_data(hs->connp, &tv, data, len)
                                     : htp_connp_res_data(hs->connp, &tv, data, len);
     size_t c = dir == APP_DIR_TOSERVER ? htp_connp_req_data_consumed(hs->connp)
                                        : htp_connp_res_data_consumed(hs->connp);
     *used = c > len ? len : (uint32_t)c;
+    chunk_follow(hs, dir, *used);
+    hs->feed_data[dir] = NULL;
     return r;
 }
 

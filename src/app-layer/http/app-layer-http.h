@@ -129,6 +129,8 @@ typedef struct HttpTx {
     uint64_t body_seen[2];       // body bytes seen (beyond the cap too)
     bool body_truncated[2];
     HttpBuf raw_hdr[2];          // header block as received
+    HttpBuf line;                // the header instance handed out last (not charged: one
+                                 // header, bounded by libhtp's field limit)
     HttpBuf cache[HTTP_C_N];
     bool cached[HTTP_C_N];
     bool events_done;            // tx flags turned into events
@@ -140,6 +142,22 @@ typedef struct HttpTx {
     uint16_t status;
 } HttpTx;
 
+/* Chunked-body framing seen beside libhtp (which does not report chunk extensions in
+ * its 0.5 series): size lines, data, trailer, per direction. */
+typedef struct HttpChunkScan {
+    uint8_t state;               // HTTP_CS_*: 0 = not in a chunked body
+    bool has_size;               // a hex digit on this size line
+    bool is_last;                // size line of the last (0) chunk
+    uint64_t size;               // of the chunk being read / data left in it
+    uint32_t line_len;           // bytes of the current trailer line
+    uint64_t tx_id;              // tx whose body this is
+} HttpChunkScan;
+enum { HTTP_CS_OFF = 0, HTTP_CS_SIZE, HTTP_CS_EXT, HTTP_CS_DATA, HTTP_CS_DATA_END,
+       HTTP_CS_TRAILER };
+/* Scans n bytes of a chunked body; returns true when a size line carried an extension
+ * (";name=value"). The scan ends (state HTTP_CS_OFF) after the trailer's blank line. */
+bool http_chunk_scan(HttpChunkScan *cs, const uint8_t *p, uint32_t n);
+
 /* Per-flow parser state. */
 typedef struct HttpState {
     AppFlow *af;
@@ -148,6 +166,14 @@ typedef struct HttpState {
     HttpBuf pending[2];          // data libhtp did not take yet (DATA_OTHER)
     bool tunnel;
     bool after_09;               // an HTTP/0.9 request was complete: toserver data ignored
+    HttpChunkScan chunk[2];
+    const uint8_t *feed_data[2]; // the data being handed to libhtp (NULL between calls)
+    uint32_t feed_len[2];
+    uint32_t chunk_from[2];      // offset in it up to which the chunk framing was scanned
+    bool req_at_start;           // the next toserver data starts a request
+    bool req_next_at_start;      // set by the request-complete callback during a feed
+    const uint8_t *orig_line;    // a request line given to libhtp with " HTTP/1.0" added
+    uint32_t orig_line_len;      // (missing protocol, headers follow): restored on the tx
 } HttpState;
 
 /* Configuration: the default personality and per-server ones. */
@@ -171,7 +197,7 @@ void http_config_deinit(void);
 void http_register_callbacks(htp_cfg_t *cfg);
 
 /* Buffers (app-layer-http-buffers.c). */
-#define HTTP_N_BUFFERS 38
+#define HTTP_N_BUFFERS 40
 extern const AppBufferDef http_buffers[HTTP_N_BUFFERS];
 /* Normalised uri per config, built once at the request line (cached in the tx);
  * *double_encoded when double decoding changed it. */

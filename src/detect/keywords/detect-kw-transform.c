@@ -1,13 +1,26 @@
 /* Transforms of an app-layer sticky buffer: url_decode, to_lowercase,
- * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64.
+ * to_uppercase, strip_whitespace, compress_whitespace, dotprefix, from_base64,
+ * pcrexform (the regex's first capture group, the buffer unchanged when it does not
+ * match), zlib_deflate (zlib-wrapped deflate inflated, at most max-size bytes, 1024
+ * by default: what decompressed before an error or the limit), xor ("hexkey": the
+ * buffer xored with the key; offset N, extract L A: the buffer from N xored with the L
+ * bytes at A as key, nothing when the buffer is shorter), subslice (start[, length]
+ * [, truncate]: a negative start counts from the end; out of the buffer is empty, or
+ * clamped with truncate), gunzip (as zlib_deflate, for gzip data), to_md5, to_sha1,
+ * to_sha256 (the buffer becomes its raw digest).
  * They change the bytes the following payload keywords inspect. A transform
  * after a keyword of the buffer starts a new instance of it (Suricata's
  * semantics): keywords before it see the bytes untransformed, those after it the
  * transformed ones; each instance must match. Rules whose fast pattern is on a
  * transformed buffer are evaluated without prefilter. Also absent. */
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <openssl/evp.h>
+#include <zlib.h>
 
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
@@ -128,6 +141,209 @@ static int setup_from_base64(DetectParser *dp, const char *arg)
     return add_xform_arg(dp, DETECT_XF_FROM_BASE64, &xa, "from_base64");
 }
 
+/* pcrexform:"regex": a regex with at least one capture group. */
+static int setup_pcrexform(DetectParser *dp, const char *arg)
+{
+    size_t len = arg != NULL ? strlen(arg) : 0;
+    if (len < 2 || arg[0] != '"' || arg[len - 1] != '"') {
+        return detect_err(dp, "pcrexform needs a quoted regex");
+    }
+    int err;
+    PCRE2_SIZE eoff;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)arg + 1, len - 2, 0, &err, &eoff, NULL);
+    if (re == NULL) {
+        PCRE2_UCHAR msg[128];
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        return detect_err(dp, "bad pcrexform regex at offset %zu: %s", (size_t)eoff,
+                          (const char *)msg);
+    }
+    uint32_t n_groups = 0;
+    (void)pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &n_groups);
+    DetectSigApp *a = dp->s->app;
+    void **res = NULL;
+    if (n_groups == 0 || a == NULL || a->n_xf_res >= 64 ||
+        (res = realloc(a->xf_res, (a->n_xf_res + 1u) * sizeof(*res))) == NULL) {
+        pcre2_code_free(re);
+        return n_groups == 0 ? detect_err(dp, "pcrexform regex has no capture group")
+                             : detect_err(dp, "pcrexform needs an app-layer sticky buffer "
+                                              "before it");
+    }
+    a->xf_res = res;
+    a->xf_res[a->n_xf_res++] = re;  // owned by the signature from here on
+    DetectXformArg xa = { .re = re };
+    return add_xform_arg(dp, DETECT_XF_PCREXFORM, &xa, "pcrexform");
+}
+
+static int setup_decompress(DetectParser *dp, const char *arg, uint8_t xf, const char *name);
+
+/* zlib_deflate[:max-size N] (N in bytes, or with kb/mb). */
+static int setup_zlib_deflate(DetectParser *dp, const char *arg)
+{
+    return setup_decompress(dp, arg, DETECT_XF_ZLIB_DEFLATE, "zlib_deflate");
+}
+
+/* gunzip[:max-size N] */
+static int setup_gunzip(DetectParser *dp, const char *arg)
+{
+    return setup_decompress(dp, arg, DETECT_XF_GUNZIP, "gunzip");
+}
+
+static int setup_decompress(DetectParser *dp, const char *arg, uint8_t xf, const char *name)
+{
+    DetectXformArg xa = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    if (arg != NULL) {
+        while (*arg == ' ') {
+            arg++;
+        }
+        char *end = NULL;
+        unsigned long long v = 0;
+        if (strncmp(arg, "max-size", 8) == 0) {
+            v = strtoull(arg + 8, &end, 10);
+        }
+        while (end != NULL && *end == ' ') {
+            end++;
+        }
+        uint64_t unit = 1;
+        if (end != NULL && (strcasecmp(end, "kb") == 0 || strcasecmp(end, "kib") == 0)) {
+            unit = 1024;
+        } else if (end != NULL && (strcasecmp(end, "mb") == 0 || strcasecmp(end, "mib") == 0)) {
+            unit = 1024 * 1024;
+        } else if (end == NULL || *end != '\0') {
+            return detect_err(dp, "bad %s option '%s' (max-size N)", name, arg);
+        }
+        if (v == 0 || v > DETECT_ZLIB_MAX_LIMIT || v * unit > DETECT_ZLIB_MAX_LIMIT) {
+            return detect_err(dp, "%s max-size out of range (1 to 16 MiB)", name);
+        }
+        xa.max_size = (uint32_t)(v * unit);
+    }
+    return add_xform_arg(dp, xf, &xa, name);
+}
+
+static int hexval(uint8_t c);
+
+static int xor_fixed_key(DetectParser *dp, const char *hex, size_t n, DetectXformArg *xa)
+{
+    if (n == 0 || n % 2 != 0 || n / 2 > 255) {
+        return detect_err(dp, "xor key must be an even number of hex digits (at most 255 bytes)");
+    }
+    DetectSigApp *a = dp->s->app;
+    uint8_t *key = malloc(n / 2);
+    uint8_t **keys = a != NULL && key != NULL && a->n_xf_keys < 64
+                         ? realloc(a->xf_keys, (a->n_xf_keys + 1u) * sizeof(*keys))
+                         : NULL;
+    if (keys == NULL) {
+        free(key);
+        return detect_err(dp, "xor needs an app-layer sticky buffer before it");
+    }
+    a->xf_keys = keys;
+    a->xf_keys[a->n_xf_keys++] = key;  // owned by the signature from here on
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval((uint8_t)hex[2 * i]);
+        int lo = hexval((uint8_t)hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return detect_err(dp, "xor key is not hex");
+        }
+        key[i] = (uint8_t)(hi << 4 | lo);
+    }
+    xa->key = key;
+    xa->key_len = (uint32_t)(n / 2);
+    return 0;
+}
+
+/* xor:"hexkey" or xor:offset N, extract L A (the key read from the buffer). */
+static int setup_xor(DetectParser *dp, const char *arg)
+{
+    DetectXformArg xa = { 0 };
+    size_t n = arg != NULL ? strlen(arg) : 0;
+    if (n >= 2 && arg[0] == '"' && arg[n - 1] == '"') {
+        int rc = xor_fixed_key(dp, arg + 1, n - 2, &xa);
+        return rc != 0 ? rc : add_xform_arg(dp, DETECT_XF_XOR, &xa, "xor");
+    }
+    DetectKwTokens tk;
+    if (arg == NULL || detect_kw_split(dp, arg, &tk, 2, false) != 0) {
+        return detect_err(dp, "xor needs a quoted hex key or offset N, extract L A");
+    }
+    bool has_key = false;
+    for (int i = 0; i < tk.n; i++) {
+        unsigned v1 = 0;
+        unsigned v2 = 0;
+        char extra;
+        if (sscanf(tk.t[i], "offset %u %c", &v1, &extra) == 1 && v1 <= 65535) {
+            xa.offset = v1;
+        } else if (sscanf(tk.t[i], "extract %u %u %c", &v1, &v2, &extra) == 2 && v1 > 0 &&
+                   v1 <= 255 && v2 <= 65535) {
+            xa.key_len = v1;
+            xa.key_at = v2;
+            has_key = true;
+        } else {
+            return detect_err(dp, "bad xor option '%s' (offset N, extract L A)", tk.t[i]);
+        }
+    }
+    if (!has_key) {
+        return detect_err(dp, "xor needs extract L A when the key is not given");
+    }
+    return add_xform_arg(dp, DETECT_XF_XOR, &xa, "xor");
+}
+
+/* subslice:start[, length][, truncate] */
+static int setup_subslice(DetectParser *dp, const char *arg)
+{
+    DetectKwTokens tk;
+    if (arg == NULL || detect_kw_split(dp, arg, &tk, 3, false) != 0) {
+        return detect_err(dp, "subslice needs start[, length][, truncate]");
+    }
+    DetectXformArg xa = { 0 };
+    int64_t v;
+    if (!detect_parse_int(tk.t[0], -65535, 65535, &v)) {
+        return detect_err(dp, "bad subslice start '%s'", tk.t[0]);
+    }
+    xa.start = (int32_t)v;
+    for (int i = 1; i < tk.n; i++) {
+        if (strcmp(tk.t[i], "truncate") == 0) {
+            xa.truncate = true;
+        } else if (i == 1 && detect_parse_int(tk.t[i], 0, 65535, &v)) {
+            xa.length = (uint32_t)v;
+            xa.has_length = true;
+        } else {
+            return detect_err(dp, "bad subslice option '%s'", tk.t[i]);
+        }
+    }
+    return add_xform_arg(dp, DETECT_XF_SUBSLICE, &xa, "subslice");
+}
+
+const DetectKeyword detect_kw_xor = {
+    .name = "xor", .desc = "transform: xor with a key (\"hex\", or offset N, extract L A)",
+    .flags = DETECT_KW_RAW_VALUE, .setup = setup_xor,
+};
+
+const DetectKeyword detect_kw_subslice = {
+    .name = "subslice", .desc = "transform: part of the buffer (start[, length][, truncate])",
+    .setup = setup_subslice,
+};
+
+XFORM(setup_to_md5, DETECT_XF_TO_MD5, "to_md5")
+XFORM(setup_to_sha1, DETECT_XF_TO_SHA1, "to_sha1")
+XFORM(setup_to_sha256, DETECT_XF_TO_SHA256, "to_sha256")
+XFORM_KW(detect_kw_to_md5, "to_md5", setup_to_md5, "the buffer's MD5 (16 raw bytes)")
+XFORM_KW(detect_kw_to_sha1, "to_sha1", setup_to_sha1, "the buffer's SHA-1 (20 raw bytes)")
+XFORM_KW(detect_kw_to_sha256, "to_sha256", setup_to_sha256,
+         "the buffer's SHA-256 (32 raw bytes)")
+
+const DetectKeyword detect_kw_gunzip = {
+    .name = "gunzip", .desc = "transform: decompress gzip data ([max-size N])",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_gunzip,
+};
+
+const DetectKeyword detect_kw_pcrexform = {
+    .name = "pcrexform", .desc = "transform: the first capture group of a regex",
+    .flags = DETECT_KW_RAW_VALUE, .setup = setup_pcrexform,
+};
+
+const DetectKeyword detect_kw_zlib_deflate = {
+    .name = "zlib_deflate", .desc = "transform: inflate zlib data ([max-size N])",
+    .flags = DETECT_KW_OPTIONAL, .setup = setup_zlib_deflate,
+};
+
 const DetectKeyword detect_kw_from_base64 = {
     .name = "from_base64", .desc = "transform: base64 decode ([offset N, bytes N, mode M])",
     .flags = DETECT_KW_OPTIONAL, .setup = setup_from_base64,
@@ -201,7 +417,103 @@ static int hexval(uint8_t c)
     return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-/* One transform from in to out (out holds len + 1 bytes); returns the length. */
+/* The first capture group of the regex, else the input unchanged. The match data is
+ * made per call: pcrexform rules are rare, and the transform has no thread state. */
+static uint32_t pcrexform(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
+{
+    uint32_t n = len;
+    const uint8_t *from = in;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(xa->re, NULL);
+    if (md != NULL && pcre2_match(xa->re, in, len, 0, 0, md, NULL) > 1) {
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        if (ov[2] != PCRE2_UNSET && ov[3] >= ov[2] && ov[3] <= len) {
+            from = in + ov[2];
+            n = (uint32_t)(ov[3] - ov[2]);
+        }
+    }
+    pcre2_match_data_free(md);
+    memmove(out, from, n);
+    return n;
+}
+
+/* zlib-wrapped deflate to out (max_size bytes of room): what inflated before the end,
+ * an error or the limit. */
+static uint32_t zlib_inflate(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                             uint8_t *out, bool gzip)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit2(&zs, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) {
+        return 0;
+    }
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = len;
+    zs.next_out = out;
+    zs.avail_out = xa->max_size;
+    (void)inflate(&zs, Z_FINISH);
+    uint32_t n = xa->max_size - zs.avail_out;
+    inflateEnd(&zs);
+    return n;
+}
+
+static uint32_t xor_apply(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
+{
+    const uint8_t *key = xa->key;
+    uint32_t from = 0;
+    if (key == NULL) {
+        if ((uint64_t)xa->key_at + xa->key_len > len || xa->offset > len) {
+            return 0;  // the key (or the data) is not in this buffer
+        }
+        key = in + xa->key_at;
+        from = xa->offset;
+    }
+    uint8_t k[256];
+    memcpy(k, key, xa->key_len);  // out may overlap nothing, but keep the key stable
+    for (uint32_t i = 0; i + from < len; i++) {
+        out[i] = in[from + i] ^ k[i % xa->key_len];
+    }
+    return len - from;
+}
+
+static uint32_t subslice(const DetectXformArg *xa, const uint8_t *in, uint32_t len,
+                         uint8_t *out)
+{
+    int64_t start = xa->start < 0 ? (int64_t)len + xa->start : xa->start;
+    if (start < 0 || start > len) {
+        if (!xa->truncate) {
+            return 0;
+        }
+        start = start < 0 ? 0 : len;
+    }
+    int64_t end = xa->has_length ? start + xa->length : (int64_t)len;
+    if (end > len) {
+        if (!xa->truncate) {
+            return 0;
+        }
+        end = len;
+    }
+    if (end <= start) {
+        return 0;
+    }
+    memmove(out, in + start, (size_t)(end - start));
+    return (uint32_t)(end - start);
+}
+
+/* The raw digest of the buffer (out has room for 32 bytes). */
+static uint32_t digest(uint8_t xf, const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    const EVP_MD *md = xf == DETECT_XF_TO_MD5 ? EVP_md5() : xf == DETECT_XF_TO_SHA1 ? EVP_sha1()
+                                                                                    : EVP_sha256();
+    unsigned int n = 0;
+    if (EVP_Digest(in, len, out, &n, md, NULL) != 1) {
+        return 0;
+    }
+    return n;
+}
+
+/* One transform from in to out (out holds xform_room() bytes); returns the length. */
 static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *in, uint32_t len,
                           uint8_t *out)
 {
@@ -209,6 +521,19 @@ static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *i
     switch (xf) {
     case DETECT_XF_FROM_BASE64:
         return base64_decode(xa, in, len, out);
+    case DETECT_XF_PCREXFORM:
+        return pcrexform(xa, in, len, out);
+    case DETECT_XF_ZLIB_DEFLATE:
+    case DETECT_XF_GUNZIP:
+        return zlib_inflate(xa, in, len, out, xf == DETECT_XF_GUNZIP);
+    case DETECT_XF_TO_MD5:
+    case DETECT_XF_TO_SHA1:
+    case DETECT_XF_TO_SHA256:
+        return digest(xf, in, len, out);
+    case DETECT_XF_XOR:
+        return xor_apply(xa, in, len, out);
+    case DETECT_XF_SUBSLICE:
+        return subslice(xa, in, len, out);
     case DETECT_XF_URL_DECODE:
         for (uint32_t i = 0; i < len; i++) {
             if (in[i] == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&
@@ -263,7 +588,11 @@ bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
     }
     for (uint8_t i = 0; i < n; i++) {
         uint8_t *dst = scratch[i % 2];
-        uint32_t need = len + 1;
+        const DetectXformArg *a = xa != NULL ? &xa[i] : &none;
+        uint32_t need = xf[i] == DETECT_XF_ZLIB_DEFLATE || xf[i] == DETECT_XF_GUNZIP
+                            ? a->max_size
+                            : 32;  // a digest
+        need = need > len + 1 ? need : len + 1;
         if (cap[i % 2] < need) {
             dst = realloc(scratch[i % 2], need);
             if (dst == NULL) {
@@ -272,7 +601,7 @@ bool detect_xform_apply(const uint8_t *xf, const DetectXformArg *xa, uint8_t n,
             scratch[i % 2] = dst;
             cap[i % 2] = need;
         }
-        len = xform_one(xf[i], xa != NULL ? &xa[i] : &none, in, len, dst);
+        len = xform_one(xf[i], a, in, len, dst);
         in = dst;
     }
     *out = in;

@@ -81,6 +81,10 @@ extern const DetectKeyword detect_kw_app_layer_protocol, detect_kw_app_layer_eve
 extern const DetectKeyword detect_kw_url_decode, detect_kw_to_lowercase, detect_kw_to_uppercase,
     detect_kw_strip_whitespace, detect_kw_compress_whitespace, detect_kw_dotprefix,
     detect_kw_absent, detect_kw_from_base64;
+extern const DetectKeyword detect_kw_base64_decode, detect_kw_base64_data;
+extern const DetectKeyword detect_kw_pcrexform, detect_kw_zlib_deflate, detect_kw_xor,
+    detect_kw_subslice, detect_kw_gunzip, detect_kw_to_md5, detect_kw_to_sha1,
+    detect_kw_to_sha256;
 extern const DetectKeyword detect_kw_file_name, detect_kw_file_magic, detect_kw_filename,
     detect_kw_filemagic, detect_kw_fileext, detect_kw_filemd5, detect_kw_filesha1,
     detect_kw_filesha256, detect_kw_filesize, detect_kw_filestore;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +381,234 @@ static void long_body_memory_stays_bounded(void **state)
     conf_free(c);
 }
 
+/* With the file store on, a file being stored no longer holds its whole body: what came
+ * is in the store, the window is pruned as without the store. */
+static void stored_file_body_memory_stays_bounded(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vg-fs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    Fx fx2 = {0};
+    Conf *c = conf_new();
+    assert_non_null(c);
+    assert_int_equal(conf_load_string(c, "libhtp:\n  default-config:\n"
+                                         "    response-body-limit: 0\n"
+                                         "fs:\n  version: 2\n  enabled: yes\n  dir: fs\n",
+                                      "t.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    assert_int_equal(app_layer_filestore_setup(conf_get_node(c, NULL, "fs"), dir), 0);
+    fx2.f.key.proto = 6;
+    fx2.f.key.src.family = fx2.f.key.dst.family = 4;
+    fx2.f.key.sp = 40002;
+    fx2.f.key.dp = 80;
+    fx2.af = app_flow_get_or_new(&fx2.f);
+    assert_non_null(fx2.af);
+    feed(&fx2, 0, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+    feed(&fx2, 1, "HTTP/1.1 200 OK\r\nContent-Length: 4000000\r\n\r\nfirst");
+    AppTx *tx = app_layer_tx_at(&fx2.f, 0);
+    const HttpTx *ht = (const HttpTx *)tx;
+    assert_true(http_body_keep_all(ht, 1));          // the store may still be asked for
+    app_layer_file_request_store(&fx2.f, tx, 1, NULL);
+    assert_false(http_body_keep_all(ht, 1));         // being stored: prunable
+    static uint8_t chunk[8000];
+    memset(chunk, 'x', sizeof(chunk));
+    uint64_t peak = 0;
+    for (int i = 0; i < 499; i++) {
+        app_flow_data(fx2.af, 1, chunk, sizeof(chunk));
+        const uint8_t *d;
+        uint32_t l;
+        (void)body_window(&fx2, 1, &d, &l);
+        peak = fx2.af->memuse > peak ? fx2.af->memuse : peak;
+    }
+    assert_true(peak < 512 * 1024);                  // not the 4 MB body
+    app_flow_free(fx2.af);
+    app_layer_filestore_deinit();
+    conf_free(c);
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void header_instances_are_name_colon_value(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    static const char *const want[] = { "Host: WWW.Example.COM", "User-Agent: ua/1",
+                                        "Cookie: k=v" };
+    const AppBufferDef *d =
+        app_layer_buffer_def(app_layer_buffer_find_for("http.request_header", APP_PROTO_HTTP1, 0));
+    assert_non_null(d->get_multi);
+    const uint8_t *data;
+    uint32_t len;
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_true(d->get_multi(&fx->f, tx, i, &data, &len));
+        assert_int_equal(len, strlen(want[i]));
+        assert_memory_equal(data, want[i], len);
+    }
+    assert_false(d->get_multi(&fx->f, tx, 3, &data, &len));
+    const AppBufferDef *r =
+        app_layer_buffer_def(app_layer_buffer_find_for("http.response_header", APP_PROTO_HTTP1, 1));
+    assert_true(r->get_multi(&fx->f, tx, 1, &data, &len));
+    assert_int_equal(len, strlen("Content-Length: 5"));
+    assert_memory_equal(data, "Content-Length: 5", len);
+}
+
+static void uri_query_escapes_are_decoded_once(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /p%2541?q=%2541+%41 b HTTP/1.1\r\nHost: h\r\n\r\n");
+    buf_is(fx, "http.uri", 0, "/p%41?q=%41+A b");
+    buf_is(fx, "http.uri.raw", 0, "/p%2541?q=%2541+%41 b");
+}
+
+static void response_without_request_is_a_tx(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOCLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    feed(fx, APP_DIR_TOCLIENT, "HTTP/1.0 404 No\r\nContent-Length: 0\r\n\r\n");
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    buf_is(fx, "http.stat_code", 1, "200");
+    buf_is(fx, "http.response_body", 1, "hi");
+}
+
+static void other_side_speaking_another_protocol_is_a_mismatch(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    const uint8_t *ev;
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
+    feed(fx, APP_DIR_TOCLIENT, "SSH-2.0-OpenSSH_9.6\r\n");
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 1);
+    assert_int_equal(ev[0], app_layer_event_find("applayer.mismatch_protocol_both_directions"));
+    assert_int_equal(fx->f.app_proto, APP_PROTO_HTTP1);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT),
+                     app_proto_by_name("ssh"));
+}
+
+static void other_side_agreeing_raises_nothing(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, REQ);
+    feed(fx, APP_DIR_TOCLIENT, RESP);
+    const uint8_t *ev;
+    assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT), APP_PROTO_UNKNOWN);
+}
+
+static void lines_before_the_status_line_are_skipped(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "SIP/2.0 200 ok\r\n \r\nHTTP/1.1 200 ok\r\n"
+                               "Content-Disposition: attachment; filename=\"e.txt\"\r\n"
+                               "Content-Length: 4\r\n\r\nbody");
+    buf_is(fx, "http.response_body", 1, "body");
+    const AppFile *af = app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 0), 1, 0);
+    assert_non_null(af);
+    assert_int_equal(af->name_len, 5);
+    assert_memory_equal(af->name, "e.txt", 5);
+    assert_int_equal(af->size, 4);
+}
+
+static bool tx_has_event(AppTx *tx, const char *name)
+{
+    int id = app_layer_event_find(name);
+    assert_true(id >= 0);
+    for (uint32_t i = 0; tx != NULL && i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
+        if (tx->events[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void chunk_scan_sees_extensions_only_on_size_lines(void **state)
+{
+    (void)state;
+    static const char body[] = "8 \r\ntoto;ata\r\n4\r\ntiti\r\n0\r\nT: 1\r\n\r\nGET";
+    HttpChunkScan cs = { .state = HTTP_CS_SIZE };
+    assert_false(http_chunk_scan(&cs, (const uint8_t *)body, (uint32_t)strlen(body)));
+    assert_int_equal(cs.state, HTTP_CS_OFF);  // ended at the trailer's blank line
+    /* the same with an extension on the last size line, fed a byte at a time */
+    static const char ext[] = "4\r\nabcd\r\n0 ; k=\"v\"\r\n\r\n";
+    HttpChunkScan c2 = { .state = HTTP_CS_SIZE };
+    bool seen = false;
+    for (size_t i = 0; i < strlen(ext); i++) {
+        seen = http_chunk_scan(&c2, (const uint8_t *)ext + i, 1) || seen;
+    }
+    assert_true(seen);
+    assert_int_equal(c2.state, HTTP_CS_OFF);
+    HttpChunkScan c3 = { .state = HTTP_CS_SIZE };
+    assert_false(http_chunk_scan(&c3, (const uint8_t *)"", 0));
+}
+
+static void chunk_extension_raises_its_event(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "4\r\nabcd\r\n0;x=y\r\n\r\n"
+                "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "2\r\nab\r\n0\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 0), "http.request_chunk_extension"));
+    assert_false(tx_has_event(app_layer_tx_at(&fx->f, 1), "http.request_chunk_extension"));
+    feed(fx, 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;e\r\nabc\r\n0\r\n\r\n");
+    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 0), "http.response_chunk_extension"));
+}
+
+static void plain_post_body_is_a_file(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "POST /up/x.bin HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nDATA");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    const AppFile *af = app_layer_tx_file_at(&fx->f, tx, 0, 0);
+    assert_non_null(af);
+    assert_int_equal(af->name_len, strlen("/up/x.bin"));
+    assert_memory_equal(af->name, "/up/x.bin", af->name_len);
+    assert_int_equal(af->size, 4);
+    buf_is(fx, "file.data", 0, "DATA");
+    /* a GET body is none */
+    feed(fx, 0, "GET /g HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab");
+    assert_null(app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 1), 0, 0));
+}
+
+static void uri_path_keeps_its_case(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /Admin/Login.PHP?A=B+C HTTP/1.1\r\nHost: h\r\n\r\n");
+    buf_is(fx, "http.uri", 0, "/Admin/Login.PHP?A=B+C");
+}
+
+static void missing_protocol_with_headers_is_not_http09(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x\r\nFakeHeader\r\nUser-Agent: u/1\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_true(tx_has_event(tx, "http.request_line_missing_protocol"));
+    buf_is(fx, "http.user_agent", 0, "u/1");
+    buf_is(fx, "http.request_line", 0, "GET /x");
+    buf_is(fx, "http.uri", 0, "/x");
+    /* the next request on the connection parses normally */
+    feed(fx, APP_DIR_TOSERVER, "GET /y HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(app_layer_tx_count(&fx->f), 2);
+    assert_false(tx_has_event(app_layer_tx_at(&fx->f, 1), "http.request_line_missing_protocol"));
+}
+
+static void http09_request_stays_http09(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "GET /x\r\n\r\n");
+    AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    assert_non_null(tx);
+    assert_false(tx_has_event(tx, "http.request_line_missing_protocol"));
+    buf_is(fx, "http.request_line", 0, "GET /x");
+}
+
 static void names_and_lists(void **state)
 {
     (void)state;
@@ -427,7 +656,23 @@ int main(void)
         cmocka_unit_test_setup_teardown(connect_target_host_is_the_host, setup, teardown),
         cmocka_unit_test_setup_teardown(response_body_is_inspected_in_windows, setup, teardown),
         cmocka_unit_test_setup_teardown(long_body_memory_stays_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(stored_file_body_memory_stays_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(header_instances_are_name_colon_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(uri_query_escapes_are_decoded_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(response_without_request_is_a_tx, setup, teardown),
+        cmocka_unit_test_setup_teardown(other_side_speaking_another_protocol_is_a_mismatch,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(other_side_agreeing_raises_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(lines_before_the_status_line_are_skipped, setup,
+                                        teardown),
+        cmocka_unit_test(chunk_scan_sees_extensions_only_on_size_lines),
+        cmocka_unit_test_setup_teardown(chunk_extension_raises_its_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(plain_post_body_is_a_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(uri_path_keeps_its_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_protocol_with_headers_is_not_http09, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(http09_request_stays_http09, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <zlib.h>
+
 #include "detect-test.h"
 #include "util/util-error.h"
 
@@ -150,6 +154,174 @@ static void absent_placement(void **state)
                                     "sid:1;)", err, sizeof(err)), 0);
 }
 
+static void pcrexform_gives_the_first_group(void **state)
+{
+    (void)state;
+    int err;
+    PCRE2_SIZE eoff;
+    static const char re_src[] = "[A-Z]+ (\\S+) HTTP";
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)re_src, PCRE2_ZERO_TERMINATED, 0, &err, &eoff,
+                                   NULL);
+    assert_non_null(re);
+    const uint8_t xf[] = { DETECT_XF_PCREXFORM };
+    DetectXformArg a = { .re = re };
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    static const char line[] = "GET /x.jpg HTTP/1.1";
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)line, sizeof(line) - 1, scratch,
+                                   cap, &out, &len));
+    assert_int_equal(len, 6);
+    assert_memory_equal(out, "/x.jpg", 6);
+    static const char other[] = "no match here";  // unchanged
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)other, sizeof(other) - 1, scratch,
+                                   cap, &out, &len));
+    assert_int_equal(len, sizeof(other) - 1);
+    assert_memory_equal(out, other, len);
+    pcre2_code_free(re);
+    free(scratch[0]);
+    free(scratch[1]);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"a(b)\"; "
+                                "content:\"b\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"ab\"; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; pcrexform:\"a(\"; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert tcp any any -> any any (pcrexform:\"(a)\"; sid:1;)", e,
+                                sizeof(e)), VG_EINVAL);
+}
+
+static void zlib_deflate_inflates_up_to_max_size(void **state)
+{
+    (void)state;
+    static const char text[] = "This is compressed text, compressed text, compressed.";
+    uint8_t z[256];
+    uLongf zl = sizeof(z);
+    assert_int_equal(compress(z, &zl, (const Bytef *)text, sizeof(text) - 1), Z_OK);
+    const uint8_t xf[] = { DETECT_XF_ZLIB_DEFLATE };
+    DetectXformArg a = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    assert_true(detect_xform_apply(xf, &a, 1, z, (uint32_t)zl, scratch, cap, &out, &len));
+    assert_int_equal(len, sizeof(text) - 1);
+    assert_memory_equal(out, text, len);
+    a.max_size = 8;
+    assert_true(detect_xform_apply(xf, &a, 1, z, (uint32_t)zl, scratch, cap, &out, &len));
+    assert_int_equal(len, 8);
+    assert_memory_equal(out, "This is ", 8);
+    a.max_size = DETECT_ZLIB_MAX_DEFAULT;
+    assert_true(detect_xform_apply(xf, &a, 1, (const uint8_t *)"garbage", 7, scratch, cap, &out,
+                                   &len));
+    assert_int_equal(len, 0);
+    free(scratch[0]);
+    free(scratch[1]);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:max-size 2 kb; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:max-size 0; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; zlib_deflate:size 9; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+}
+
+static void xform1(uint8_t xf, const DetectXformArg *a, const char *in, uint32_t in_len,
+                   const void *want, uint32_t want_len)
+{
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out;
+    uint32_t len;
+    assert_true(detect_xform_apply(&xf, a, 1, (const uint8_t *)in, in_len, scratch, cap, &out,
+                                   &len));
+    if (len != want_len || (len > 0 && memcmp(out, want, len) != 0)) {
+        fail_msg("transform %u of '%.*s': %u bytes '%.*s', want %u", xf, (int)in_len, in, len,
+                 (int)len, (const char *)out, want_len);
+    }
+    free(scratch[0]);
+    free(scratch[1]);
+}
+
+static void xor_with_fixed_or_extracted_key(void **state)
+{
+    (void)state;
+    static const uint8_t key[] = { 0x30 };
+    DetectXformArg fixed = { .key = key, .key_len = 1 };
+    xform1(DETECT_XF_XOR, &fixed, "@QDX", 4, "path", 4);
+    /* key = the byte at 1, data from 2 on */
+    DetectXformArg ex = { .offset = 2, .key_len = 1, .key_at = 1 };
+    xform1(DETECT_XF_XOR, &ex, "/0@QDX", 6, "path", 4);
+    DetectXformArg ex2 = { .offset = 2, .key_len = 2, .key_at = 0 };
+    xform1(DETECT_XF_XOR, &ex2, "\x01\x02qcrq", 6, "pass", 4);
+    DetectXformArg far = { .offset = 1, .key_len = 4, .key_at = 3 };  // key beyond the buffer
+    xform1(DETECT_XF_XOR, &far, "abcd", 4, "", 0);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:\"0d0a\"; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:offset 4,extract 4 0; "
+                                "content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:\"0d0\"; sid:1;)",
+                                e, sizeof(e)), VG_EINVAL);
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; xor:offset 4; sid:1;)",
+                                e, sizeof(e)), VG_EINVAL);
+}
+
+static void subslice_cuts_or_empties(void **state)
+{
+    (void)state;
+    DetectXformArg a = { .start = 2, .length = 3, .has_length = true };
+    xform1(DETECT_XF_SUBSLICE, &a, "curl/7.64.1", 11, "rl/", 3);
+    DetectXformArg tail = { .start = -4 };
+    xform1(DETECT_XF_SUBSLICE, &tail, "curl/7.64.1", 11, "64.1", 4);
+    DetectXformArg over = { .start = -20 };
+    xform1(DETECT_XF_SUBSLICE, &over, "curl/7.64.1", 11, "", 0);
+    over.truncate = true;
+    xform1(DETECT_XF_SUBSLICE, &over, "curl/7.64.1", 11, "curl/7.64.1", 11);
+    DetectXformArg five = { .start = -20, .length = 5, .has_length = true, .truncate = true };
+    xform1(DETECT_XF_SUBSLICE, &five, "curl/7.64.1", 11, "curl/", 5);
+    DetectXformArg longer = { .start = 8, .length = 9, .has_length = true };
+    xform1(DETECT_XF_SUBSLICE, &longer, "curl/7.64.1", 11, "", 0);
+    longer.truncate = true;
+    xform1(DETECT_XF_SUBSLICE, &longer, "curl/7.64.1", 11, "4.1", 3);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.user_agent; subslice:-20, 5, "
+                                "truncate; content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.user_agent; subslice:x; "
+                                "sid:1;)", e, sizeof(e)), VG_EINVAL);
+}
+
+static void digests_and_gunzip(void **state)
+{
+    (void)state;
+    static const uint8_t md5_abc[16] = { 0x90, 0x01, 0x50, 0x98, 0x3c, 0xd2, 0x4f, 0xb0,
+                                         0xd6, 0x96, 0x3f, 0x7d, 0x28, 0xe1, 0x7f, 0x72 };
+    static const uint8_t sha1_abc[20] = { 0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+                                          0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d };
+    static const uint8_t sha256_abc[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+    DetectXformArg none = { 0 };
+    xform1(DETECT_XF_TO_MD5, &none, "abc", 3, md5_abc, 16);        // RFC 1321 A.5
+    xform1(DETECT_XF_TO_SHA1, &none, "abc", 3, sha1_abc, 20);      // FIPS 180 example
+    xform1(DETECT_XF_TO_SHA256, &none, "abc", 3, sha256_abc, 32);
+    /* gzip: "hi there\n" (made with gzip -n) */
+    static const uint8_t gz[] = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+                                  0xcb, 0xc8, 0x54, 0x28, 0xc9, 0x48, 0x2d, 0x4a, 0xe5, 0x02,
+                                  0x00, 0xb6, 0x0b, 0x88, 0x9b, 0x09, 0x00, 0x00, 0x00 };
+    DetectXformArg g = { .max_size = DETECT_ZLIB_MAX_DEFAULT };
+    xform1(DETECT_XF_GUNZIP, &g, (const char *)gz, sizeof(gz), "hi there\n", 9);
+    g.max_size = 2;
+    xform1(DETECT_XF_GUNZIP, &g, (const char *)gz, sizeof(gz), "hi", 2);
+    char e[256];
+    assert_int_equal(test_parse("alert http any any -> any any (http.uri; to_sha256; bsize:32; "
+                                "sid:1;)", e, sizeof(e)), 0);
+    assert_int_equal(test_parse("alert http any any -> any any (http.response_body; gunzip:max-size "
+                                "4096; content:\"x\"; sid:1;)", e, sizeof(e)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +331,11 @@ int main(void)
         cmocka_unit_test(absent_placement),
         cmocka_unit_test(transform_after_content_is_a_new_instance),
         cmocka_unit_test(from_base64_modes),
+        cmocka_unit_test(pcrexform_gives_the_first_group),
+        cmocka_unit_test(zlib_deflate_inflates_up_to_max_size),
+        cmocka_unit_test(xor_with_fixed_or_extracted_key),
+        cmocka_unit_test(subslice_cuts_or_empties),
+        cmocka_unit_test(digests_and_gunzip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

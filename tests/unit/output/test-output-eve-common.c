@@ -202,7 +202,7 @@ static void begin_flow_uses_client_side_and_vlans(void **state)
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.000005+0000\",\"flow_id\":99,"
                      "\"event_type\":\"flow\",\"vlan\":[7],\"src_ip\":\"10.0.0.1\","
                      "\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":443,"
-                     "\"proto\":\"TCP\"}");
+                     "\"proto\":\"TCP\",\"ip_v\":4}");
 }
 
 static void begin_flow_icmp_has_types_of_both_directions(void **state)
@@ -221,7 +221,7 @@ static void begin_flow_icmp_has_types_of_both_directions(void **state)
     eve_begin_flow(jb, &f, OT_SEC, 0, "flow");
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.000000+0000\",\"event_type\":\"flow\","
                      "\"src_ip\":\"2001:db8::1\",\"dest_ip\":\"2001:db8::2\","
-                     "\"proto\":\"IPv6-ICMP\",\"icmp_type\":128,\"icmp_code\":0,"
+                     "\"proto\":\"IPv6-ICMP\",\"ip_v\":6,\"icmp_type\":128,\"icmp_code\":0,"
                      "\"response_icmp_type\":129,\"response_icmp_code\":0}");
 }
 
