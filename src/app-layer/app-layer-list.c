@@ -7,6 +7,7 @@ extern const AppParserDesc app_parser_dns;
 extern const AppParserDesc app_parser_tls;
 extern const AppParserDesc app_parser_ssh;
 extern const AppParserDesc app_parser_quic;
+extern const AppParserDesc app_parser_http2;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -14,5 +15,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_tls,
     &app_parser_ssh,
     &app_parser_quic,
+    &app_parser_http2,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -166,7 +166,7 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx != NULL && tx->proto == APP_PROTO_QUIC && lg->quic) {
             output_eve_quic_log(lg, f, tx);
         }
-        if (tx == NULL || tx->proto != APP_PROTO_HTTP1) {
+        if (tx == NULL || (tx->proto != APP_PROTO_HTTP1 && tx->proto != APP_PROTO_HTTP2)) {
             continue;
         }
         bool complete = app_layer_tx_complete(f, tx, 0) && app_layer_tx_complete(f, tx, 1);
@@ -193,4 +193,5 @@ void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, b
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
+    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_HTTP, http);  // "http" records
 }

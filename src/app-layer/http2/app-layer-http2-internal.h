@@ -1,0 +1,30 @@
+#ifndef VG_APP_LAYER_HTTP2_APP_LAYER_HTTP2_INTERNAL_H
+#define VG_APP_LAYER_HTTP2_APP_LAYER_HTTP2_INTERNAL_H
+
+/* Inside src/app-layer/http2 and its tests: the HPACK decoder of one direction. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app-layer/app-layer-internal.h"
+#include "app-layer/http2/app-layer-http2.h"
+
+typedef struct Http2Hpack Http2Hpack;
+
+/* One decoded field; name and value are valid during the call only. */
+typedef void (*Http2HeaderFn)(void *user, const uint8_t *name, uint32_t name_len,
+                              const uint8_t *value, uint32_t value_len);
+
+/* A decoder whose memory is charged to af's protocol memcap (af NULL: not charged).
+ * NULL on memcap or no memory. */
+Http2Hpack *http2_hpack_new(AppFlow *af);
+void http2_hpack_free(Http2Hpack *h);
+/* The peer's SETTINGS_HEADER_TABLE_SIZE (capped at HTTP2_TABLE_MAX). */
+void http2_hpack_set_table_max(Http2Hpack *h, uint32_t bytes);
+/* Decodes one complete header block, calling fn per field in order. 0, or VG_EINVAL
+ * on a malformed block: the decoder is then unusable (the dynamic table is lost) and
+ * every later call fails too. */
+int http2_hpack_decode(Http2Hpack *h, const uint8_t *block, uint32_t len, Http2HeaderFn fn,
+                       void *user) __attribute__((warn_unused_result));
+
+#endif
