@@ -1,5 +1,5 @@
-/* Protocol detection on the start of a direction's data: each enabled row's patterns
- * for that direction (exact offset, or anywhere before depth), then its probing parser.
+/* Protocol detection on the start of a direction's data: the enabled rows' patterns
+ * for that direction (exact offset, or anywhere before depth), then their probing parsers.
  * Rows whose detection ports hold the server port are tried first; any port works. */
 #include "app-layer/app-layer-internal.h"
 
@@ -41,10 +41,11 @@ static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len
     return more ? 2 : 0;
 }
 
-static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hint, uint8_t dir,
-                        const uint8_t *data, uint32_t len, bool *need_more)
+/* probes false: the row's patterns; true: its probing parser. */
+static AppProto try_row(const AppParserDesc *row, bool probes, uint8_t ipproto, bool port_hint,
+                        uint8_t dir, const uint8_t *data, uint32_t len, bool *need_more)
 {
-    for (uint32_t i = 0; i < row->n_patterns; i++) {
+    for (uint32_t i = 0; !probes && i < row->n_patterns; i++) {
         const AppPattern *pt = &row->patterns[i];
         if (pt->dir != dir) {
             continue;
@@ -57,7 +58,7 @@ static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hin
             *need_more = true;
         }
     }
-    if (row->probe != NULL || row->probe_ip != NULL) {
+    if (probes && (row->probe != NULL || row->probe_ip != NULL)) {
         int r = row->probe_ip != NULL ? row->probe_ip(ipproto, port_hint, data, len, dir)
                                       : row->probe(data, len, dir);
         if (r == APP_PROBE_YES) {
@@ -79,15 +80,20 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                           const uint8_t *data, uint32_t len, bool *need_more)
 {
     *need_more = false;
-    for (int pass = 0; pass < 2; pass++) {
+    /* Per pass (rows whose ports hold the server port, then the others): every row's
+     * patterns before any probe, so a pattern ("PRI * HTTP/2.0") is not taken by an
+     * earlier row's lenient probe (HTTP/1's request line). */
+    for (int step = 0; step < 4; step++) {
+        bool ported = step < 2;
+        bool probes = (step & 1) != 0;
         for (uint32_t r = 0; r < app_parser_n_rows; r++) {
             const AppParserDesc *row = app_parser_rows[r];
             const AppProtoCfg *pc = app_proto_cfg(row->proto);
             if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO ||
-                port_hint(pc, server_port) != (pass == 0)) {
+                port_hint(pc, server_port) != ported) {
                 continue;
             }
-            AppProto p = try_row(row, ipproto, pass == 0, dir, data, len, need_more);
+            AppProto p = try_row(row, probes, ipproto, ported, dir, data, len, need_more);
             if (p != APP_PROTO_UNKNOWN) {
                 return p;
             }

@@ -142,7 +142,8 @@ DetectMatchList *detect_sig_list_get(DetectParser *dp, int list)
         return NULL;
     }
     a->lists = ls;
-    ls[a->n_lists] = (DetectAppList){ .list = (uint16_t)list, .row = { -1, -1 } };
+    ls[a->n_lists] = (DetectAppList){ .list = (uint16_t)list, .row = { -1, -1 },
+                                       .row_h2 = { -1, -1 } };
     return &ls[a->n_lists++].ml;
 }
 
@@ -223,6 +224,7 @@ int detect_app_header_proto(DetectParser *dp, const char *name)
         return VG_ENOENT;
     }
     dp->s->alproto = p;
+    dp->is_http1_only = strcmp(name, "http1") == 0;
     for (uint8_t ipp = 6; ipp <= 17; ipp += 11) {  // TCP and UDP, as the protocol runs
         if (app_proto_runs_over(p, ipp)) {
             dp->s->protos[ipp / 8] |= (uint8_t)(1u << (ipp % 8));
@@ -429,6 +431,32 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
     return 0;
 }
 
+/* An http rule also inspects HTTP/2 streams (Suricata's http is either version) when
+ * every buffer it uses has an HTTP/2 row, it has no tx or file keywords (those read
+ * HTTP/1 transactions), and its header did not say http1. */
+static void resolve_http2(DetectParser *dp)
+{
+    Signature *s = dp->s;
+    DetectSigApp *a = s->app;
+    if (a == NULL || s->alproto != APP_PROTO_HTTP1 || dp->is_http1_only || a->n_lists == 0 ||
+        a->tx_ml.n > 0 || a->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+        s->lists[DETECT_LIST_FILE_MAGIC].n > 0 || (s->flags & SIG_F_FILESTORE)) {
+        return;
+    }
+    for (uint16_t i = 0; i < a->n_lists; i++) {
+        DetectAppList *al = &a->lists[i];
+        const char *name = detect_list_name(al->list);
+        for (uint8_t d = 0; d < 2; d++) {
+            int row = app_layer_buffer_find_for(name, APP_PROTO_HTTP2, d);
+            al->row_h2[d] = (int16_t)(row >= 0 && al->row[d] >= 0 ? row : -1);
+        }
+        if (al->row_h2[0] < 0 && al->row_h2[1] < 0) {
+            return;
+        }
+    }
+    a->also_http2 = true;
+}
+
 /* Which directions a tx rule is inspected in (Suricata's rules: flow
  * direction first, then the buffers; a rule needing both sides is decided
  * with the response). */
@@ -554,6 +582,7 @@ int detect_app_finish(DetectParser *dp)
     }
     s->flags |= SIG_F_APP_TX;
     s->app->file_dirs = s->app->is_mixed ? 3u : s->app->dirs;
+    resolve_http2(dp);
     pick_app_fast_pattern(s);
     return 0;
 }

@@ -252,6 +252,7 @@ typedef struct DetectXformArg {
 typedef struct DetectAppList {
     uint16_t list;                     // DETECT_LIST_APP_FIRST + buffer name index
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
+    int16_t row_h2[2];                 // HTTP/2 rows of an http rule's buffer (also_http2), -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
     DetectXformArg xarg[DETECT_XFORM_MAX];
     uint8_t n_xform;
@@ -270,6 +271,8 @@ typedef struct DetectSigApp {
     DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
                                        // all on one file of the tx
     uint8_t file_dirs;                 // directions whose files the file keywords look at
+    bool also_http2;                   // an http rule whose buffers HTTP/2 has too: inspected on
+                                       // HTTP/2 txs as well (row_h2), as Suricata's http
 } DetectSigApp;
 
 typedef struct Signature {
@@ -317,6 +320,7 @@ typedef struct DetectParser {
      * modifier included): relative pcre, byte_* and isdataat outside a sticky buffer follow
      * it, as Suricata's do. */
     uint16_t last_list;
+    bool is_http1_only;                // the header said http1: no HTTP/2 txs (also_http2)
 } DetectParser;
 
 /* Narrows [*s, *s + *len) past leading spaces and tabs and trailing spaces, tabs and CRs. */

@@ -117,10 +117,20 @@ static int list_push(uint32_t **arr, uint32_t *n, uint32_t v)
     return 0;
 }
 
-static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d)
+/* The registry row of al to read for a tx of proto in direction d (an http rule on an
+ * HTTP/2 tx reads the HTTP/2 rows). */
+static int list_row(const DetectAppList *al, AppProto proto, uint8_t d)
+{
+    const int16_t *r = proto == APP_PROTO_HTTP2 && (al->row_h2[0] >= 0 || al->row_h2[1] >= 0)
+                           ? al->row_h2 : al->row;
+    return r[d] >= 0 ? r[d] : r[d ^ 1];
+}
+
+static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d,
+                  AppProto proto)
 {
     DetectTxEngine *te = de->tx;
-    int row = al->row[d] >= 0 ? al->row[d] : al->row[d ^ 1];
+    int row = list_row(al, proto, d);
     if (row < 0 || (uint32_t)row >= te->n_rows) {
         return VG_EINVAL;
     }
@@ -151,15 +161,17 @@ static int add_rule(DetectEngine *de, Signature *s)
     if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
         al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
-    for (uint8_t d = 0; d < 2 && rc == 0; d++) {
-        if (!(s->app->dirs & (1u << d))) {
-            continue;
-        }
-        if (al != NULL) {
-            rc = add_fp(de, s, al, d);
-        } else {
-            rc = list_push(&te->nofp[s->alproto][d], &te->n_nofp[s->alproto][d],
-                           s->app->tx_idx);
+    for (int k = 0; k < (s->app->also_http2 ? 2 : 1); k++) {
+        AppProto proto = k == 0 ? s->alproto : APP_PROTO_HTTP2;
+        for (uint8_t d = 0; d < 2 && rc == 0; d++) {
+            if (!(s->app->dirs & (1u << d))) {
+                continue;
+            }
+            if (al != NULL) {
+                rc = add_fp(de, s, al, d, proto);
+            } else {
+                rc = list_push(&te->nofp[proto][d], &te->n_nofp[proto][d], s->app->tx_idx);
+            }
         }
     }
     return rc;
@@ -224,6 +236,7 @@ int detect_tx_build(DetectEngine *de)
         if (s->flags & SIG_F_APP_TX) {
             rc = add_rule(de, s);
             has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
+            has_rules[APP_PROTO_HTTP2] |= s->app->also_http2;
         }
         if (s->flags & SIG_F_PD_ONLY) {
             de->has_app_pkt_rules = true;
@@ -479,12 +492,12 @@ static bool orient(const Packet *p, uint8_t dir, Packet *sv)
 }
 
 static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
-                      uint8_t dir)
+                      uint8_t dir, AppProto proto)
 {
     int res = EVAL_MATCH;
     for (uint16_t i = 0; i < s->app->n_lists; i++) {
         const DetectAppList *al = &s->app->lists[i];
-        int row = al->row[dir] >= 0 ? al->row[dir] : al->row[dir ^ 1];
+        int row = list_row(al, proto, dir);
         const AppBufferDef *def = app_layer_buffer_def(row);
         bool is_final;
         if (def == NULL) {
@@ -601,13 +614,14 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
-    if (s->alproto != proto || !detect_sig_header_ok(s, sv)) {
+    bool proto_ok = s->alproto == proto || (proto == APP_PROTO_HTTP2 && s->app->also_http2);
+    if (!proto_ok || !detect_sig_header_ok(s, sv)) {
         return EVAL_FAIL;
     }
     if (!detect_sig_match_list_ok(dt, sv, s)) {
         return dir_complete(f, tx, dir) ? EVAL_FAIL : EVAL_WAIT;
     }
-    int r = eval_lists(dt, s, f, tx, dir);
+    int r = eval_lists(dt, s, f, tx, dir, proto);
     if (r == EVAL_FAIL) {
         return r;
     }

@@ -110,9 +110,9 @@ static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const Ap
     json_close_object(jb);
 }
 
-static void http_build(JsonBuf *jb, const Flow *f, const AppTx *tx, int64_t sec, uint32_t usec)
+static void http_build(const OutputTxLog *lg, JsonBuf *jb, const Flow *f, const AppTx *tx)
 {
-    eve_begin_flow(jb, f, sec, usec, "http");
+    eve_begin_flow_dir(jb, f, lg->sec, lg->usec, "http", false, lg->pcap_cnt, lg->pkt_src);
     json_u64(jb, "tx_id", tx->id);
     (void)app_layer_tx_log_json(f, tx->id, jb);
     json_close_object(jb);
@@ -177,7 +177,7 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
             }
         }
         if (lg->http && complete && !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
-            http_build(lg->jb, f, tx, lg->sec, lg->usec);
+            http_build(lg, lg->jb, f, tx);
             lg->write(lg->jb, lg->user);
             tx->logged |= OUTPUT_TX_LOGGER_HTTP;
         }

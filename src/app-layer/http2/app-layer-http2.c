@@ -1030,25 +1030,6 @@ static void http2_eof(AppFlow *af, void *state, uint8_t dir)
     st->dir[dir].block_len = 0;
 }
 
-/* Toclient (midstream or after h2c): the server's first frame is SETTINGS on stream 0. */
-static int http2_probe(const uint8_t *data, uint32_t len, uint8_t dir)
-{
-    if (dir != APP_DIR_TOCLIENT) {
-        return APP_PROBE_NO;
-    }
-    if (len < HTTP2_FRAME_HDR_LEN) {
-        return APP_PROBE_MORE;
-    }
-    uint32_t flen;
-    uint8_t type;
-    uint8_t flags;
-    uint32_t sid;
-    http2_frame_header_parse(data, &flen, &type, &flags, &sid);
-    bool ok = type == HTTP2_FRAME_SETTINGS && sid == 0 && flen % 6 == 0 &&
-              flen <= 16384 && (flags & ~HTTP2_FLAG_END_STREAM) == 0 && data[5] == 0;
-    return ok ? APP_PROBE_YES : APP_PROBE_NO;
-}
-
 static const AppPattern http2_patterns[] = {
     {.dir = APP_DIR_TOSERVER, .offset = 0, .depth = HTTP2_PREFACE_LEN,
      .bytes = HTTP2_PREFACE, .len = HTTP2_PREFACE_LEN},
@@ -1063,7 +1044,8 @@ const AppParserDesc app_parser_http2 = {
     .default_ports = "80",
     .patterns = http2_patterns,
     .n_patterns = sizeof(http2_patterns) / sizeof(http2_patterns[0]),
-    .probe = http2_probe,
+    /* No toclient probe: the server's SETTINGS wait (held) for the client preface, so
+     * both sides are parsed from the packet that confirms it, as Suricata does. */
     .state_new = http2_state_new,
     .state_free = http2_state_free,
     .parse = http2_parse,

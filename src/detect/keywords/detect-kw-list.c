@@ -59,6 +59,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_ssh_protoversion, &detect_kw_ssh_softwareversion, &detect_kw_ssh_proto_legacy,
     &detect_kw_ssh_software_legacy, &detect_kw_ssh_hassh, &detect_kw_ssh_hassh_string,
     &detect_kw_ssh_hassh_server, &detect_kw_ssh_hassh_server_string,
+    &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
+    &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
