@@ -140,6 +140,21 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Raises event id on t, or (t NULL) on the newest tx of the flow as Suricata does, or on
+ * the flow when there is none yet; the tx is marked changed so detection sees it. */
+static void ev(Http2State *st, uint8_t dir, AppTx *t, uint32_t id)
+{
+    AppFlow *af = st->af;
+    if (t == NULL && af->n_txs > 0) {
+        AppTx *last = af->txs[af->n_txs - 1];
+        t = last->proto == APP_PROTO_HTTP2 && !(last->flags & APP_TX_F_OLD_PARSER) ? last : NULL;
+    }
+    app_tx_event(af, t, id);
+    if (t != NULL) {
+        app_tx_touch(t, dir);
+    }
+}
+
 /* ---- tx lookups ---- */
 
 const Http2Tx *http2_tx(const AppTx *tx)
@@ -250,7 +265,7 @@ static Http2Tx *tx_stream(Http2State *st, uint32_t sid, uint8_t dir, bool create
     }
     if (st->n_open >= HTTP2_STREAMS_MAX) {
         if (!st->too_many_raised) {
-            app_tx_event(st->af, NULL, HTTP2_EV_TOO_MANY_STREAMS);
+            ev(st, dir, NULL, HTTP2_EV_TOO_MANY_STREAMS);
             st->too_many_raised = true;
         }
         return NULL;
@@ -269,7 +284,7 @@ static Http2Tx *tx_stream(Http2State *st, uint32_t sid, uint8_t dir, bool create
         return t;
     }
     if (reuse) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_STREAM_ID_REUSE);
+        ev(st, dir, &t->tx, HTTP2_EV_STREAM_ID_REUSE);
     }
     return t;
 }
@@ -461,7 +476,7 @@ static void side_host(Http2State *st, Http2Tx *t)
     bool has_a = http2_header_find(s, ":authority", &a, &al);
     bool has_h = http2_header_find(s, "host", &h, &hl);
     if (has_a && has_h && (al != hl || strncasecmp((const char *)a, (const char *)h, al) != 0)) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_AUTHORITY_HOST_MISMATCH);
+        ev(st, APP_DIR_TOSERVER, &t->tx, HTTP2_EV_AUTHORITY_HOST_MISMATCH);
     }
     if (!has_a) {
         a = h;
@@ -472,7 +487,7 @@ static void side_host(Http2State *st, Http2Tx *t)
     }
     const uint8_t *at = memchr(a, '@', al);
     if (at != NULL) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_USERINFO_IN_URI);
+        ev(st, APP_DIR_TOSERVER, &t->tx, HTTP2_EV_USERINFO_IN_URI);
         al -= (uint32_t)(at + 1 - a);
         a = at + 1;
     }
@@ -517,15 +532,15 @@ static void block_finish(Http2State *st, uint8_t dir)
     s->n_size_updates += (uint16_t)http2_hpack_size_updates(
         d->block, d->block_len, s->size_updates + s->n_size_updates, room, &overflow);
     if (overflow) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_HEADER_INTEGER_OVERFLOW);
+        ev(st, dir, &t->tx, HTTP2_EV_HEADER_INTEGER_OVERFLOW);
     }
     HdrCtx c = {st, t, dir, false};
     if (http2_hpack_decode(d->hpack, d->block, d->block_len, on_header, &c) != 0) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_INVALID_HEADER);
+        ev(st, dir, &t->tx, HTTP2_EV_INVALID_HEADER);
     }
     if (c.dropped && !s->headers_truncated) {
         s->headers_truncated = true;
-        app_tx_event(st->af, &t->tx, HTTP2_EV_COMPRESSION_BOMB);
+        ev(st, dir, &t->tx, HTTP2_EV_COMPRESSION_BOMB);
     }
     d->block_len = 0;
     side_derive(st->af, s, dir);
@@ -544,7 +559,7 @@ static void block_append(Http2State *st, uint8_t dir, const uint8_t *p, uint32_t
     if (!grow(st->af, (void **)&d->block, &d->block_cap, d->block_len + n, 1, HTTP2_BLOCK_MAX)) {
         d->block_overflow = true;
         Http2Tx *t = open_find(st, d->block_sid);
-        app_tx_event(st->af, t != NULL ? &t->tx : NULL, HTTP2_EV_REASSEMBLY_LIMIT_REACHED);
+        ev(st, dir, t != NULL ? &t->tx : NULL, HTTP2_EV_REASSEMBLY_LIMIT_REACHED);
         return;
     }
     memcpy(d->block + d->block_len, p, n);
@@ -570,13 +585,14 @@ static void block_start(Http2State *st, uint8_t dir, uint32_t sid, bool end_stre
 
 /* The payload of a padded frame without its padding: false (event raised) when the
  * pad length is impossible. */
-static bool unpad(Http2State *st, Http2Tx *t, uint8_t flags, const uint8_t **p, uint32_t *n)
+static bool unpad(Http2State *st, uint8_t dir, Http2Tx *t, uint8_t flags, const uint8_t **p,
+                  uint32_t *n)
 {
     if (!(flags & HTTP2_FLAG_PADDED)) {
         return true;
     }
     if (*n < 1 || (*p)[0] >= *n) {
-        app_tx_event(st->af, t != NULL ? &t->tx : NULL, HTTP2_EV_INVALID_FRAME_DATA);
+        ev(st, dir, t != NULL ? &t->tx : NULL, HTTP2_EV_INVALID_FRAME_DATA);
         return false;
     }
     uint32_t pad = (*p)[0];
@@ -589,7 +605,7 @@ static void frame_headers(Http2State *st, uint8_t dir, const Http2Dir *d, const 
                           uint32_t n)
 {
     if (d->fsid == 0) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         return;
     }
     Http2Tx *t = tx_stream(st, d->fsid, dir, true);
@@ -597,12 +613,12 @@ static void frame_headers(Http2State *st, uint8_t dir, const Http2Dir *d, const 
         return;
     }
     side_frame(&t->side[dir], HTTP2_FRAME_HEADERS);
-    if (!unpad(st, t, d->fflags, &p, &n)) {
+    if (!unpad(st, dir, t, d->fflags, &p, &n)) {
         return;
     }
     if (d->fflags & HTTP2_FLAG_PRIORITY) {
         if (n < 5) {
-            app_tx_event(st->af, &t->tx, HTTP2_EV_INVALID_FRAME_LENGTH);
+            ev(st, dir, &t->tx, HTTP2_EV_INVALID_FRAME_LENGTH);
             return;
         }
         side_priority(&t->side[dir], p[4]);
@@ -619,15 +635,15 @@ static void frame_push_promise(Http2State *st, uint8_t dir, const Http2Dir *d,
 {
     Http2Tx *t = d->fsid != 0 ? tx_stream(st, d->fsid, dir, false) : NULL;
     if (t == NULL) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         return;
     }
     side_frame(&t->side[dir], HTTP2_FRAME_PUSH_PROMISE);
-    if (!unpad(st, t, d->fflags, &p, &n)) {
+    if (!unpad(st, dir, t, d->fflags, &p, &n)) {
         return;
     }
     if (n < 4) {
-        app_tx_event(st->af, &t->tx, HTTP2_EV_INVALID_FRAME_LENGTH);
+        ev(st, dir, &t->tx, HTTP2_EV_INVALID_FRAME_LENGTH);
         return;
     }
     /* The promised request's headers go with the stream carrying the promise. */
@@ -639,11 +655,11 @@ static void frame_settings(Http2State *st, uint8_t dir, const Http2Dir *d, const
                            uint32_t n)
 {
     if (d->fsid != 0) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         return;
     }
     if (n % 6 != 0 || ((d->fflags & HTTP2_FLAG_END_STREAM) && n != 0)) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_LENGTH);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_LENGTH);
         return;
     }
     Http2Tx *t = tx_single(st, 0, dir);
@@ -685,11 +701,11 @@ static void frame_control(Http2State *st, uint8_t dir, const Http2Dir *d, const 
     bool on_zero = type == HTTP2_FRAME_PING || type == HTTP2_FRAME_GOAWAY;
     bool any_sid = type == HTTP2_FRAME_WINDOW_UPDATE;
     if ((on_zero && d->fsid != 0) || (!on_zero && !any_sid && d->fsid == 0)) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         return;
     }
     if (type == HTTP2_FRAME_GOAWAY ? n < want[type] : n != want[type]) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_LENGTH);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_LENGTH);
         return;
     }
     Http2Tx *t = d->fsid == 0 ? tx_single(st, 0, dir) : stream_or_single(st, dir, d->fsid);
@@ -725,7 +741,7 @@ static void frame_continuation(Http2State *st, uint8_t dir, const Http2Dir *d,
                                const uint8_t *p, uint32_t n)
 {
     if (!d->in_block || d->fsid != d->block_sid) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         return;
     }
     Http2Tx *t = open_find(st, d->fsid);
@@ -746,7 +762,7 @@ static void frame_done(Http2State *st, uint8_t dir)
     uint32_t n = d->buf_len;
     if (d->in_block && d->ftype != HTTP2_FRAME_CONTINUATION) {
         /* RFC 9113 section 6.10: nothing may come between a block's frames */
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         d->in_block = false;
         d->block_len = 0;
     }
@@ -787,7 +803,7 @@ static void frame_begin(Http2State *st, uint8_t dir)
     d->skip_after = 0;
     if (d->flen > d->max_frame) {
         Http2Tx *t = d->fsid != 0 ? open_find(st, d->fsid) : NULL;
-        app_tx_event(st->af, t != NULL ? &t->tx : NULL, HTTP2_EV_LONG_FRAME_DATA);
+        ev(st, dir, t != NULL ? &t->tx : NULL, HTTP2_EV_LONG_FRAME_DATA);
     }
     if (d->ftype != HTTP2_FRAME_DATA) {
         d->phase = PH_PAYLOAD;
@@ -798,13 +814,13 @@ static void frame_begin(Http2State *st, uint8_t dir)
         return;
     }
     if (d->in_block) {
-        app_tx_event(st->af, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
+        ev(st, dir, NULL, HTTP2_EV_INVALID_FRAME_HEADER);
         d->in_block = false;
         d->block_len = 0;
     }
     Http2Tx *t = d->fsid != 0 ? open_find(st, d->fsid) : NULL;
     if (d->fsid == 0) {
-        app_tx_event(st->af, NULL, HTTP2_EV_DATA_STREAM_ZERO);
+        ev(st, dir, NULL, HTTP2_EV_DATA_STREAM_ZERO);
     } else if (t != NULL) {
         side_frame(&t->side[dir], HTTP2_FRAME_DATA);
         app_tx_touch(&t->tx, dir);
@@ -881,7 +897,7 @@ static uint32_t step_data(Http2State *st, uint8_t dir, const uint8_t *p, uint32_
         d->remain--;
         if (p[0] > d->remain) {
             Http2Tx *t = open_find(st, d->fsid);
-            app_tx_event(st->af, t != NULL ? &t->tx : NULL, HTTP2_EV_INVALID_FRAME_DATA);
+            ev(st, dir, t != NULL ? &t->tx : NULL, HTTP2_EV_INVALID_FRAME_DATA);
             d->skip_after = d->remain;
         } else {
             d->skip_after = p[0];
@@ -913,7 +929,7 @@ static uint32_t step(Http2State *st, uint8_t dir, const uint8_t *p, uint32_t n)
         uint32_t want = HTTP2_PREFACE_LEN - d->preface_got;
         uint32_t take = n < want ? n : want;
         if (memcmp(p, HTTP2_PREFACE + d->preface_got, take) != 0) {
-            app_tx_event(st->af, NULL, HTTP2_EV_INVALID_CLIENT_MAGIC);
+            ev(st, dir, NULL, HTTP2_EV_INVALID_CLIENT_MAGIC);
             d->phase = PH_STOPPED;
             return n;
         }
