@@ -239,6 +239,10 @@ void app_filestore_write(AppFileStore *st, const uint8_t *data, uint32_t len);
 bool app_filestore_close(AppFileStore *st, AppFile *f);
 void app_filestore_abort(AppFileStore *st);
 
+/* The file properties detect and output asked for through app_layer_files_need
+ * (APP_FILE_F_*), for parsers with files. */
+uint32_t app_files_needed(void);
+
 /* Detection (app-layer-detect-proto.c): the protocol data of dir looks like, or
  * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */
 AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,

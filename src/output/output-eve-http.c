@@ -194,4 +194,5 @@ void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, b
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
     app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_HTTP, http);  // "http" records
+    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_FILES, files);
 }

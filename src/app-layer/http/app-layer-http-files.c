@@ -24,6 +24,11 @@ void app_layer_files_need(uint32_t flags)
     g_need |= flags;
 }
 
+uint32_t app_files_needed(void)   // HTTP/2 files too (src/app-layer/http2)
+{
+    return g_need;
+}
+
 /* Start storing hf: what passed already must still be in its window (the body buffer
  * from offset 0), then the rest is written as it comes; a closed file is finished now. */
 static void store_start(HttpFile *hf)

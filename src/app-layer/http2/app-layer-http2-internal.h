@@ -27,4 +27,13 @@ void http2_hpack_set_table_max(Http2Hpack *h, uint32_t bytes);
 int http2_hpack_decode(Http2Hpack *h, const uint8_t *block, uint32_t len, Http2HeaderFn fn,
                        void *user) __attribute__((warn_unused_result));
 
+/* Bodies (app-layer-http2-body.c). Starts a gzip/deflate/br decoder for side when its
+ * headers say so (true when started). */
+bool http2_body_decoder_start(AppFlow *af, Http2Side *s);
+/* Inflates p into fn's calls: 0 ok (or nothing to do), 1 bomb stop, -1 corrupt data. */
+typedef void (*Http2BodyFn)(void *user, const uint8_t *p, uint32_t n);
+int http2_body_inflate(AppFlow *af, Http2Side *s, const uint8_t *p, uint32_t n,
+                       Http2BodyFn fn, void *user);
+void http2_body_decoder_end(AppFlow *af, Http2Side *s);
+
 #endif

@@ -294,6 +294,9 @@ static void tx_progress(Http2State *st, Http2Tx *t, uint8_t dir, uint8_t prog)
     if (t->tx.progress[dir] < prog) {
         t->tx.progress[dir] = prog;
     }
+    if (prog == HTTP2_PROG_DONE) {
+        http2_file_close(t, dir, APP_FILE_CLOSED);
+    }
     app_tx_touch(&t->tx, dir);
     if (t->tx.progress[0] == HTTP2_PROG_DONE && t->tx.progress[1] == HTTP2_PROG_DONE) {
         open_remove(st, t);
@@ -544,6 +547,7 @@ static void block_finish(Http2State *st, uint8_t dir)
     }
     d->block_len = 0;
     side_derive(st->af, s, dir);
+    (void)http2_body_decoder_start(st->af, s);
     if (dir == APP_DIR_TOSERVER) {
         side_host(st, t);
     }
@@ -720,6 +724,8 @@ static void frame_control(Http2State *st, uint8_t dir, const Http2Dir *d, const 
         break;
     case HTTP2_FRAME_RST_STREAM:
         side_error(s, be32(p));
+        http2_file_close(t, APP_DIR_TOSERVER, APP_FILE_TRUNCATED);
+        http2_file_close(t, APP_DIR_TOCLIENT, APP_FILE_TRUNCATED);
         tx_progress(st, t, APP_DIR_TOSERVER, HTTP2_PROG_DONE);
         tx_progress(st, t, APP_DIR_TOCLIENT, HTTP2_PROG_DONE);
         break;
@@ -834,6 +840,27 @@ static void frame_begin(Http2State *st, uint8_t dir)
     }
 }
 
+typedef struct BodyCtx {
+    Http2State *st;
+    Http2Tx *t;
+    uint8_t dir;
+} BodyCtx;
+
+/* Body bytes (decoded) into the body buffer (first HTTP2_BODY_MAX) and the file. */
+static void body_out(void *user, const uint8_t *p, uint32_t n)
+{
+    BodyCtx *c = user;
+    Http2Side *s = &c->t->side[c->dir];
+    uint32_t keep = HTTP2_BODY_MAX - s->body_len;
+    keep = n < keep ? n : keep;
+    if (keep > 0 && grow(c->st->af, (void **)&s->body, &s->body_cap, s->body_len + keep, 1,
+                         HTTP2_BODY_MAX)) {
+        memcpy(s->body + s->body_len, p, keep);
+        s->body_len += keep;
+    }
+    http2_file_data(c->st->af, c->t, c->dir, p, n);
+}
+
 static void data_bytes(Http2State *st, uint8_t dir, const uint8_t *p, uint32_t n)
 {
     Http2Dir *d = &st->dir[dir];
@@ -843,12 +870,15 @@ static void data_bytes(Http2State *st, uint8_t dir, const uint8_t *p, uint32_t n
     }
     Http2Side *s = &t->side[dir];
     s->body_seen += n;
-    uint32_t keep = HTTP2_BODY_MAX - s->body_len;
-    keep = n < keep ? n : keep;
-    if (keep > 0 && grow(st->af, (void **)&s->body, &s->body_cap, s->body_len + keep, 1,
-                         HTTP2_BODY_MAX)) {
-        memcpy(s->body + s->body_len, p, keep);
-        s->body_len += keep;
+    BodyCtx c = {st, t, dir};
+    if (s->z_state == HTTP2_Z_NONE) {
+        body_out(&c, p, n);
+    } else {
+        int rc = http2_body_inflate(st->af, s, p, n, body_out, &c);
+        if (rc != 0) {
+            ev(st, dir, &t->tx, rc > 0 ? HTTP2_EV_COMPRESSION_BOMB : HTTP2_EV_FAILED_DECOMPRESSION);
+            http2_body_decoder_end(st->af, s);
+        }
     }
     if (t->tx.progress[dir] < HTTP2_PROG_DATA) {
         t->tx.progress[dir] = HTTP2_PROG_DATA;
@@ -1016,6 +1046,8 @@ static void http2_state_free(void *state)
 
 static void side_free(AppFlow *af, Http2Side *s)
 {
+    http2_file_free(af, s);
+    http2_body_decoder_end(af, s);
     side_derived_free(af, s);
     uint64_t n = (uint64_t)s->cap_headers * sizeof(Http2Header) + s->hbytes_cap + s->body_cap;
     n += s->host != NULL ? s->host_len + 1u : 0;
@@ -1044,6 +1076,9 @@ static void http2_eof(AppFlow *af, void *state, uint8_t dir)
     Http2State *st = state;
     st->dir[dir].in_block = false;   // an unfinished header block is lost
     st->dir[dir].block_len = 0;
+    for (uint32_t i = 0; i < st->n_open; i++) {
+        http2_file_close(st->open[i], dir, APP_FILE_TRUNCATED);
+    }
 }
 
 static const AppPattern http2_patterns[] = {
@@ -1073,4 +1108,5 @@ const AppParserDesc app_parser_http2 = {
     .buffers = http2_buffers,
     .n_buffers = HTTP2_N_BUFFERS,
     .log_json = http2_log_json,
+    .tx_file_at = http2_tx_file_at,
 };

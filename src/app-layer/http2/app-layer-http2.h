@@ -134,7 +134,22 @@ typedef struct Http2Side {
     uint32_t cookie_len;
     uint8_t *host;               // :authority (or host) lower case, no port, no userinfo
     uint32_t host_len;
+    AppFile file;                // the body as a file (tx.n_files[dir] is 1 once it starts)
+    uint8_t *file_name;          // the request's :path, owned
+    void *md5;                   // EVP_MD_CTX * while the file is open and hashed
+    void *sha1;
+    void *sha256;
+    void *zs;                    // z_stream * or BrotliDecoderState * while a body is decoded
+    uint8_t z_state;             // HTTP2_Z_*
+    uint8_t z_kind;              // HTTP2_ZK_*
+    uint64_t z_in;               // compressed bytes in, decompressed bytes out
+    uint64_t z_out;
 } Http2Side;
+
+enum { HTTP2_Z_NONE = 0, HTTP2_Z_ACTIVE, HTTP2_Z_DONE, HTTP2_Z_FAILED, HTTP2_Z_BOMB };
+enum { HTTP2_ZK_ZLIB = 0, HTTP2_ZK_RAW, HTTP2_ZK_BROTLI };
+#define HTTP2_INFLATE_MAX (1024 * 1024)   // decompressed bytes before the ratio is checked
+#define HTTP2_INFLATE_RATIO 64u
 
 typedef struct Http2Tx {
     AppTx tx;
@@ -175,6 +190,15 @@ bool http2_header_find(const Http2Side *s, const char *name, const uint8_t **val
 extern const AppBufferDef http2_buffers[];
 #define HTTP2_N_BUFFERS 35
 extern const char *const http2_event_names[];
+
+/* Files (app-layer-http2-files.c): DATA bytes of dir on t (the file starts with the
+ * first), the file's end (CLOSED, or TRUNCATED by a reset or the end of the data), and
+ * release with the tx. af: memcap accounting. */
+struct AppFlow;
+void http2_file_data(struct AppFlow *af, Http2Tx *t, uint8_t dir, const uint8_t *p, uint32_t n);
+void http2_file_close(Http2Tx *t, uint8_t dir, uint8_t state);
+void http2_file_free(struct AppFlow *af, Http2Side *s);
+const AppFile *http2_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
 
 /* The EVE "http" object of tx (app-layer-http2-log.c). */
 void http2_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
