@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <nghttp2/nghttp2.h>
+#include <zlib.h>
 
 #include "app-layer/app-layer-internal.h"
 #include "app-layer/http2/app-layer-http2-internal.h"
@@ -522,6 +523,86 @@ static void hpack_decoder_alone(void **state)
     http2_hpack_free(h);
 }
 
+/* in compressed with a gzip wrapper into out (returns its length). */
+static uint32_t gzip(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof(zs));
+    assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = n;
+    zs.next_out = out;
+    zs.avail_out = cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    uint32_t len = (uint32_t)zs.total_out;
+    deflateEnd(&zs);
+    return len;
+}
+
+/* A response on stream 1 with Content-Encoding gzip and body (sent in 1000-byte DATA
+ * frames, the last with END_STREAM). */
+static void gzip_response(Fx *fx, const uint8_t *body, uint32_t n)
+{
+    uint8_t blk[256];
+    client_preface(&fx->cli);
+    uint32_t bn = hpack(fx, 0, g_req, 4, blk, sizeof(blk));
+    frame(&fx->cli, bn, HTTP2_FRAME_HEADERS, HTTP2_FLAG_END_HEADERS | HTTP2_FLAG_END_STREAM, 1,
+          blk);
+    const nghttp2_nv resp[] = {NV(":status", "200"), NV("content-encoding", "gzip")};
+    bn = hpack(fx, 1, resp, 2, blk, sizeof(blk));
+    frame(&fx->srv, bn, HTTP2_FRAME_HEADERS, HTTP2_FLAG_END_HEADERS, 1, blk);
+    for (uint32_t off = 0; off < n; off += 1000) {
+        uint32_t k = n - off < 1000 ? n - off : 1000;
+        frame(&fx->srv, k, HTTP2_FRAME_DATA, off + k == n ? HTTP2_FLAG_END_STREAM : 0, 1,
+              body + off);
+    }
+    feed_both(fx, 700);
+}
+
+static void gzip_body_decoded(void **state)
+{
+    Fx *fx = *state;
+    static uint8_t plain[5000];
+    for (uint32_t i = 0; i < sizeof(plain); i++) {
+        plain[i] = (uint8_t)("the quick brown fox "[i % 20]);
+    }
+    static uint8_t z[8000];
+    uint32_t zn = gzip(plain, sizeof(plain), z, sizeof(z));
+    gzip_response(fx, z, zn);
+    const Http2Tx *t = stream_tx(fx, 1);
+    assert_int_equal(t->side[1].body_len, sizeof(plain));
+    assert_memory_equal(t->side[1].body, plain, sizeof(plain));
+    const AppFile *f = app_layer_tx_file_at(&fx->f, &t->tx, 1, 0);
+    assert_non_null(f);
+    assert_int_equal(f->size, sizeof(plain));
+    assert_int_equal(f->state, APP_FILE_CLOSED);
+    assert_false(has_event(fx, "http2.failed_decompression"));
+}
+
+/* 8 MiB of zeros in a few KiB: decoding stops past 1 MiB (and 64 times the input). */
+static void gzip_bomb_stops(void **state)
+{
+    Fx *fx = *state;
+    uint32_t n = 8u << 20;
+    uint8_t *zeros = calloc(1, n);
+    static uint8_t z[65536];
+    uint32_t zn = gzip(zeros, n, z, sizeof(z));
+    free(zeros);
+    gzip_response(fx, z, zn);
+    const Http2Tx *t = stream_tx(fx, 1);
+    assert_true(has_event(fx, "http2.compression_bomb"));
+    assert_true(t->side[1].z_out < 2u * HTTP2_INFLATE_MAX);
+    assert_int_equal(t->side[1].body_len, HTTP2_BODY_MAX);
+}
+
+static void corrupt_gzip_raises_event(void **state)
+{
+    Fx *fx = *state;
+    static const uint8_t junk[64] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff};
+    gzip_response(fx, junk, sizeof(junk));
+    assert_true(has_event(fx, "http2.failed_decompression"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +621,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(malformed_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_reuse_and_long_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(truncated_and_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(gzip_body_decoded, setup, teardown),
+        cmocka_unit_test_setup_teardown(gzip_bomb_stops, setup, teardown),
+        cmocka_unit_test_setup_teardown(corrupt_gzip_raises_event, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
