@@ -548,6 +548,10 @@ static void block_finish(Http2State *st, uint8_t dir)
     d->block_len = 0;
     side_derive(st->af, s, dir);
     (void)http2_body_decoder_start(st->af, s);
+    const uint8_t *ct;
+    uint32_t ct_len;
+    s->is_dns_message = http2_header_find(s, "content-type", &ct, &ct_len) && ct_len >= 23 &&
+                        strncasecmp((const char *)ct, "application/dns-message", 23) == 0;
     if (dir == APP_DIR_TOSERVER) {
         side_host(st, t);
     }
@@ -859,6 +863,13 @@ static void body_out(void *user, const uint8_t *p, uint32_t n)
         s->body_len += keep;
     }
     http2_file_data(c->st->af, c->t, c->dir, p, n);
+    if (s->is_dns_message && !s->dns_too_long && s->file.size > 65535) {
+        /* a DNS message is at most 65535 bytes (RFC 8484 carries one per body) */
+        s->dns_too_long = true;
+        ev(c->st, c->dir, &c->t->tx,
+           c->dir == APP_DIR_TOSERVER ? HTTP2_EV_DNS_REQUEST_TOO_LONG
+                                      : HTTP2_EV_DNS_RESPONSE_TOO_LONG);
+    }
 }
 
 static void data_bytes(Http2State *st, uint8_t dir, const uint8_t *p, uint32_t n)

@@ -144,6 +144,8 @@ typedef struct Http2Side {
     uint8_t z_kind;              // HTTP2_ZK_*
     uint64_t z_in;               // compressed bytes in, decompressed bytes out
     uint64_t z_out;
+    bool is_dns_message;         // Content-Type application/dns-message (DNS over HTTP/2)
+    bool dns_too_long;           // its body passed the 65535 bytes of a DNS message
 } Http2Side;
 
 enum { HTTP2_Z_NONE = 0, HTTP2_Z_ACTIVE, HTTP2_Z_DONE, HTTP2_Z_FAILED, HTTP2_Z_BOMB };
