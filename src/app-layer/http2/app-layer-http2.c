@@ -407,7 +407,9 @@ static void side_derived_free(AppFlow *af, Http2Side *s)
 {
     uint64_t n = s->joined != NULL ? s->joined_len + 1u : 0;
     n += s->cookie != NULL ? s->cookie_len + 1u : 0;
-    app_mem_release(af, n);
+    if (af != NULL) {
+        app_mem_release(af, n);
+    }
     free(s->joined);
     free(s->cookie);
     s->joined = NULL;
@@ -1062,7 +1064,9 @@ static void side_free(AppFlow *af, Http2Side *s)
     side_derived_free(af, s);
     uint64_t n = (uint64_t)s->cap_headers * sizeof(Http2Header) + s->hbytes_cap + s->body_cap;
     n += s->host != NULL ? s->host_len + 1u : 0;
-    app_mem_release(af, n);
+    if (af != NULL) {
+        app_mem_release(af, n);
+    }
     free(s->headers);
     free(s->hbytes);
     free(s->body);
