@@ -103,7 +103,8 @@ typedef struct AppBufferDef {
     /* Optional: a multi-buffer (one instance per record, e.g. per DNS query name). Fills
      * the idx-th instance (0, 1, ...); false past the last. Rows setting it also give
      * get (the first instance), and are never growing. A rule's buffer matches when one
-     * instance matches all of the rule's keywords for that buffer. */
+     * instance matches all the keywords given after the buffer's name (a rule naming the
+     * buffer twice has two such sets, each matched on its own). */
     bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
                       uint32_t *len);
     /* Growing buffers handed out as inspection windows (HTTP bodies, as Suricata's

@@ -274,6 +274,19 @@ bool detect_app_is_buffer_name(const char *name)
     return detect_app_buf_find(canonical_name(name)) >= 0;
 }
 
+/* True when some registry row of name is a multi-buffer (one instance per record). */
+static bool is_multi_buffer(const char *name)
+{
+    uint32_t n = app_layer_buffer_count();
+    for (uint32_t id = 0; id < n; id++) {
+        const AppBufferDef *d = app_layer_buffer_def((int)id);
+        if (d != NULL && d->get_multi != NULL && strcmp(d->name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int detect_app_select_buffer(DetectParser *dp, const char *name)
 {
     int idx = detect_app_buf_find(canonical_name(name));
@@ -281,6 +294,20 @@ int detect_app_select_buffer(DetectParser *dp, const char *name)
         return detect_err_unsupported(dp, name);
     }
     int list = DETECT_LIST_APP_FIRST + idx;
+    const DetectAppList *cur = detect_sig_app_list(dp->s, list);
+    if (cur != NULL && (cur->ml.n > 0 || cur->absent != DETECT_ABSENT_NONE) &&
+        is_multi_buffer(canonical_name(name))) {
+        /* A multi-buffer named again starts a new instance, which may match another
+         * record (Suricata 7+: http.request_header twice, for two headers). */
+        int v = list;
+        while (v + DETECT_APP_VARIANT_STRIDE <= UINT16_MAX && detect_sig_list(dp->s, v) != NULL) {
+            v += DETECT_APP_VARIANT_STRIDE;
+        }
+        if (detect_sig_list(dp->s, v) != NULL) {
+            return detect_err(dp, "too many instances of %s", name);
+        }
+        list = v;
+    }
     DetectMatchList *l = detect_sig_list_get(dp, list);
     if (l == NULL) {
         return detect_err(dp, "out of memory");

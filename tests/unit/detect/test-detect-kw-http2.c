@@ -165,6 +165,27 @@ static void http_rules_cover_http2(void **state)
     done(&p);
 }
 
+/* A multi-buffer named twice makes two instances (each may match another header); a
+ * single buffer named twice stays one list. */
+static void repeated_multi_buffer_is_two_instances(void **state)
+{
+    (void)state;
+    Parsed p;
+    parse(&p, "alert http2 any any -> any any (http.request_header; content:\"method: GET\"; "
+              "http.request_header; content:\"authority: x\"; sid:1;)");
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.s->app->n_lists, 2);
+    assert_int_equal(p.s->app->lists[0].ml.n, 1);
+    assert_int_equal(p.s->app->lists[1].ml.n, 1);
+    done(&p);
+    parse(&p, "alert http2 any any -> any any (http.uri; content:\"/a\"; http.uri; "
+              "content:\"b\"; sid:1;)");
+    assert_int_equal(p.rc, 0);
+    assert_int_equal(p.s->app->n_lists, 1);
+    assert_int_equal(p.s->app->lists[0].ml.n, 2);
+    done(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +193,7 @@ int main(void)
         cmocka_unit_test(integer_forms),
         cmocka_unit_test(refusals),
         cmocka_unit_test(http_rules_cover_http2),
+        cmocka_unit_test(repeated_multi_buffer_is_two_instances),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
