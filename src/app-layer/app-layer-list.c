@@ -8,6 +8,7 @@ extern const AppParserDesc app_parser_tls;
 extern const AppParserDesc app_parser_ssh;
 extern const AppParserDesc app_parser_quic;
 extern const AppParserDesc app_parser_http2;
+extern const AppParserDesc app_parser_doh2;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -16,5 +17,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ssh,
     &app_parser_quic,
     &app_parser_http2,
+    &app_parser_doh2,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

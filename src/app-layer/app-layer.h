@@ -29,6 +29,7 @@ enum {
     APP_PROTO_SSH = 4,
     APP_PROTO_QUIC = 5,
     APP_PROTO_HTTP2 = 6,
+    APP_PROTO_DOH2 = 7,          // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "app-layer/app-layer.h"
+#include "app-layer/http2/app-layer-http2.h"
 #include "detect/detect.h"
 
 void output_eve_app_proto(JsonBuf *jb, const Flow *f)
@@ -165,6 +166,12 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         }
         if (tx != NULL && tx->proto == APP_PROTO_QUIC && lg->quic) {
             output_eve_quic_log(lg, f, tx);
+        }
+        for (uint8_t d = 0; tx != NULL && tx->proto == APP_PROTO_HTTP2 && lg->dns && d < 2; d++) {
+            AppTx *doh = http2_tx_doh(tx, d);   // DNS over HTTP/2: a dns record
+            if (doh != NULL) {
+                output_eve_dns_log(lg, f, doh);
+            }
         }
         if (tx == NULL || (tx->proto != APP_PROTO_HTTP1 && tx->proto != APP_PROTO_HTTP2)) {
             continue;

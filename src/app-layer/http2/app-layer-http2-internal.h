@@ -36,4 +36,12 @@ int http2_body_inflate(AppFlow *af, Http2Side *s, const uint8_t *p, uint32_t n,
                        Http2BodyFn fn, void *user);
 void http2_body_decoder_end(AppFlow *af, Http2Side *s);
 
+/* DoH (app-layer-http2-doh.c): parse the DNS message dir of t carried, once that
+ * direction ended; release it with the tx. */
+void http2_doh_parse(AppFlow *af, Http2Tx *t, uint8_t dir);
+void http2_doh_free(AppFlow *af, Http2Side *s);
+/* base64url (RFC 4648 section 5, padding optional) of in into out; bytes written, 0 on
+ * a bad character or when out is too small. */
+uint32_t http2_b64url_decode(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap);
+
 #endif

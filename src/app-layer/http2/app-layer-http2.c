@@ -296,6 +296,7 @@ static void tx_progress(Http2State *st, Http2Tx *t, uint8_t dir, uint8_t prog)
     }
     if (prog == HTTP2_PROG_DONE) {
         http2_file_close(t, dir, APP_FILE_CLOSED);
+        http2_doh_parse(st->af, t, dir);
     }
     app_tx_touch(&t->tx, dir);
     if (t->tx.progress[0] == HTTP2_PROG_DONE && t->tx.progress[1] == HTTP2_PROG_DONE) {
@@ -1061,6 +1062,7 @@ static void side_free(AppFlow *af, Http2Side *s)
 {
     http2_file_free(af, s);
     http2_body_decoder_end(af, s);
+    http2_doh_free(af, s);
     side_derived_free(af, s);
     uint64_t n = (uint64_t)s->cap_headers * sizeof(Http2Header) + s->hbytes_cap + s->body_cap;
     n += s->host != NULL ? s->host_len + 1u : 0;
@@ -1124,4 +1126,21 @@ const AppParserDesc app_parser_http2 = {
     .n_buffers = HTTP2_N_BUFFERS,
     .log_json = http2_log_json,
     .tx_file_at = http2_tx_file_at,
+};
+
+/* DNS over HTTP/2: never detected by itself (no pattern or probe); an HTTP/2 flow whose
+ * streams carry DNS messages is renamed doh2 (app_proto_orig http2), as Suricata does.
+ * The HTTP/2 row keeps parsing it; this row gives the name, the enabled switch
+ * (app-layer.protocols.doh2.enabled) and the counters. */
+const AppParserDesc app_parser_doh2 = {
+    .name = "doh2",
+    .proto = APP_PROTO_DOH2,
+    .ipproto = 6,
+    .first_dir = APP_DIR_TOSERVER,
+    .state_new = http2_state_new,
+    .state_free = http2_state_free,
+    .parse = http2_parse,
+    .eof = http2_eof,
+    .tx_free = http2_tx_free,
+    .complete = {HTTP2_PROG_DONE, HTTP2_PROG_DONE},
 };

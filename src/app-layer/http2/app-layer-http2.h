@@ -146,6 +146,7 @@ typedef struct Http2Side {
     uint64_t z_out;
     bool is_dns_message;         // Content-Type application/dns-message (DNS over HTTP/2)
     bool dns_too_long;           // its body passed the 65535 bytes of a DNS message
+    void *doh;                   // DnsTx * of the DNS message this side carried (DoH)
 } Http2Side;
 
 enum { HTTP2_Z_NONE = 0, HTTP2_Z_ACTIVE, HTTP2_Z_DONE, HTTP2_Z_FAILED, HTTP2_Z_BOMB };
@@ -201,6 +202,11 @@ void http2_file_data(struct AppFlow *af, Http2Tx *t, uint8_t dir, const uint8_t 
 void http2_file_close(Http2Tx *t, uint8_t dir, uint8_t state);
 void http2_file_free(struct AppFlow *af, Http2Side *s);
 const AppFile *http2_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
+
+/* DNS over HTTP/2 (app-layer-http2-doh.c): the DNS tx (proto DNS, not listed in the
+ * flow) of the message tx carried in dir, NULL when none. Output writes it as a dns
+ * record and sets its logged bits. */
+AppTx *http2_tx_doh(const AppTx *tx, uint8_t dir);
 
 /* The EVE "http" object of tx (app-layer-http2-log.c). */
 void http2_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/dns/app-layer-dns-tx.h"
 #include "app-layer/http2/app-layer-http2-internal.h"
 #include "app-layer/http2/app-layer-http2.h"
 #include "flow/flow.h"
@@ -603,6 +604,61 @@ static void corrupt_gzip_raises_event(void **state)
     assert_true(has_event(fx, "http2.failed_decompression"));
 }
 
+/* A DNS query for example.com NS (id 0, RD), as DoH clients send it. */
+static const uint8_t g_dns_query[] = {
+    0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,                          // header: RD, 1 question
+    7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,    // example.com
+    0, 2, 0, 1,                                                  // NS IN
+};
+
+static void doh_post_and_get(void **state)
+{
+    Fx *fx = *state;
+    uint8_t blk[256];
+    client_preface(&fx->cli);
+    const nghttp2_nv post[] = {NV(":method", "POST"), NV(":scheme", "https"),
+                               NV(":authority", "dns.example"), NV(":path", "/dns-query"),
+                               NV("content-type", "application/dns-message")};
+    uint32_t n = hpack(fx, 0, post, 5, blk, sizeof(blk));
+    frame(&fx->cli, n, HTTP2_FRAME_HEADERS, HTTP2_FLAG_END_HEADERS, 1, blk);
+    frame(&fx->cli, sizeof(g_dns_query), HTTP2_FRAME_DATA, HTTP2_FLAG_END_STREAM, 1,
+          g_dns_query);
+    /* the same query as a GET: base64url of the message, no padding */
+    const nghttp2_nv get[] = {NV(":method", "GET"), NV(":scheme", "https"),
+                              NV(":authority", "dns.example"),
+                              NV(":path", "/dns-query?ct&dns=AAABAAABAAAAAAAAB2V4YW1wbGUDY29tAAACAAE")};
+    n = hpack(fx, 0, get, 4, blk, sizeof(blk));
+    frame(&fx->cli, n, HTTP2_FRAME_HEADERS, HTTP2_FLAG_END_HEADERS | HTTP2_FLAG_END_STREAM, 3,
+          blk);
+    feed(fx, 0, &fx->cli, 50);
+    assert_non_null(http2_tx_doh(&stream_tx(fx, 1)->tx, 0));
+    assert_non_null(http2_tx_doh(&stream_tx(fx, 3)->tx, 0));
+    assert_null(http2_tx_doh(&stream_tx(fx, 3)->tx, 1));
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_DOH2);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP2);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 1024), 0);
+    json_open_object(&jb, NULL);
+    dns_tx_log_record(http2_tx_doh(&stream_tx(fx, 3)->tx, 0), 0, &jb);
+    json_close_object(&jb);
+    assert_non_null(strstr(jb.buf, "\"rrname\":\"example.com\",\"rrtype\":\"NS\""));
+    json_buf_deinit(&jb);
+}
+
+static void b64url_forms(void **state)
+{
+    (void)state;
+    uint8_t out[8];
+    assert_int_equal(http2_b64url_decode((const uint8_t *)"AAE", 3, out, sizeof(out)), 2);
+    assert_int_equal(out[1], 1);
+    assert_int_equal(http2_b64url_decode((const uint8_t *)"-_8=", 4, out, sizeof(out)), 2);
+    assert_int_equal(out[0], 0xfb);
+    assert_int_equal(out[1], 0xff);
+    assert_int_equal(http2_b64url_decode((const uint8_t *)"A+A", 3, out, sizeof(out)), 0);
+    assert_int_equal(http2_b64url_decode((const uint8_t *)"AAAAAAAAAAAAAAAA", 16, out, 8), 0);
+    assert_int_equal(http2_b64url_decode((const uint8_t *)"", 0, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +680,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(gzip_body_decoded, setup, teardown),
         cmocka_unit_test_setup_teardown(gzip_bomb_stops, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_gzip_raises_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(doh_post_and_get, setup, teardown),
+        cmocka_unit_test(b64url_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
