@@ -22,6 +22,8 @@ h2-bad.pcap: port 8080: preface, a DATA frame on stream 0, a SETTINGS of 5 bytes
   HPACK bombs are tested in tests/unit/app-layer/http2/.
 h2c-upgrade.pcap: port 80: HTTP/1.1 GET / with Upgrade: h2c and HTTP2-Settings, 101
   Switching Protocols, then the client preface and the server's response on stream 1.
+h2-doh.pcap: port 443 in clear: DNS over HTTP/2, a POST of a DNS query (example.com NS)
+  answered by a DNS message, and the same query as a GET with dns= (base64url).
 """
 import os
 import struct
@@ -127,6 +129,26 @@ def upgrade():
     return [("c", h1), ("s", r1), ("c", c), ("s", s)]
 
 
+DNS_QUERY = bytes([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 7]) + b"example" + bytes([3]) + \
+    b"com" + bytes([0, 0, 2, 0, 1])   # example.com NS, RD
+DNS_ANSWER = bytes([0, 0, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 7]) + b"example" + bytes([3]) + \
+    b"com" + bytes([0, 0, 2, 0, 1]) + bytes([0xc0, 12, 0, 2, 0, 1, 0, 0, 0x0e, 0x10, 0, 20, 1]) + \
+    b"b" + bytes([12]) + b"iana-servers" + bytes([3]) + b"net" + bytes([0])
+
+
+def doh():
+    """RFC 8484: a POST with a DNS message body, its answer, and a GET with dns=."""
+    post = lit(b":method", b"POST") + b"\x87" + lit(b":authority", b"doh.example") + \
+        lit(b":path", b"/dns-query") + lit(b"content-type", b"application/dns-message")
+    get = b"\x82\x87" + lit(b":authority", b"doh.example") + \
+        lit(b":path", b"/dns-query?dns=AAABAAABAAAAAAAAB2V4YW1wbGUDY29tAAACAAE")
+    c = PREFACE + frame(SETTINGS, 0, 0) + frame(HEADERS, 0x04, 1, post) + \
+        frame(DATA, 0x01, 1, DNS_QUERY) + frame(HEADERS, 0x05, 3, get)
+    resp = b"\x88" + lit(b"content-type", b"application/dns-message")
+    s = frame(SETTINGS, 0, 0) + frame(HEADERS, 0x04, 1, resp) + frame(DATA, 0x01, 1, DNS_ANSWER)
+    return [("c", c), ("s", s)]
+
+
 def seed(exchanges):
     """The fuzz target's chunk format: header byte (bit 7 toclient, low 6 bits k: k + 1
     bytes follow; k = 63: a 16-bit length follows) then the bytes."""
@@ -146,9 +168,10 @@ def main(out, corpus):
     wrpcap(os.path.join(out, "h2-prior.pcap"), session(40010, 80, prior(), T0))
     wrpcap(os.path.join(out, "h2-bad.pcap"), session(40011, 8080, bad(), T0 + 10))
     wrpcap(os.path.join(out, "h2c-upgrade.pcap"), session(40012, 80, upgrade(), T0 + 20))
+    wrpcap(os.path.join(out, "h2-doh.pcap"), session(40013, 443, doh(), T0 + 30))
     if corpus:
         os.makedirs(corpus, exist_ok=True)
-        seeds = (prior(), [("c", bad()[0][1][:4000])], upgrade())   # seeds stay under 4 KiB
+        seeds = (prior(), [("c", bad()[0][1][:4000])], upgrade(), doh())   # under 4 KiB
         for i, ex in enumerate(seeds):
             with open(os.path.join(corpus, f"seed-{i}"), "wb") as f:
                 f.write(seed(ex)[:4096])

@@ -3,8 +3,8 @@
 # knowledge on port 80 (preface detection, HEADERS + CONTINUATION, padded DATA, two
 # streams), the http2.* keywords, HTTP buffers on HTTP/2 streams (http rules match them,
 # http1 rules do not), EVE http records with the http2 object, an h2c upgrade from
-# HTTP/1, malformed input raising the events of etc/rules/http2-events.rules, and the
-# same output in every runmode.
+# HTTP/1, DNS over HTTP/2 (dns records, app_proto doh2), malformed input raising the
+# events of etc/rules/http2-events.rules, and the same output in every runmode.
 . "$(dirname "$0")/lib.sh"
 DATA=$VG_SOURCE_DIR/tests/data/app-layer
 RULES=$WORK/http2.rules
@@ -55,6 +55,15 @@ E=$WORK/u/eve.json
     fail "the HTTP/1 upgrade request"
 [ "$(q "$E" '[r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert"]')" = '[9200013]' ] ||
     fail "h2c alerts: $(grep '"alert"' "$E")"
+
+# DNS over HTTP/2: POST and GET queries and the answer become dns records; the flow is doh2.
+run h2-doh "$WORK/d"
+E=$WORK/d/eve.json
+[ "$(q "$E" 'sorted((r["dns"]["type"], r["dns"]["queries"][0]["rrname"], r["dns"].get("grouped", {}).get("NS", [])) for r in recs if r["event_type"] == "dns")')" = \
+  '[["request", "example.com", []], ["request", "example.com", []], ["response", "example.com", ["b.iana-servers.net"]]]' ] ||
+    fail "doh dns records: $(grep '"dns"' "$E")"
+[ "$(q "$E" '[(r["app_proto"], r["app_proto_orig"]) for r in recs if r["event_type"] == "flow"]')" = '[["doh2", "http2"]]' ] ||
+    fail "doh flow: $(grep '"flow"' "$E")"
 
 # Malformed: events, and the parser goes on.
 run h2-bad "$WORK/b"
