@@ -3,10 +3,11 @@
  * Each direction is a sequence of frames (RFC 9113 section 4.1: 24-bit length, type,
  * flags, 31-bit stream id); toserver starts with the 24-byte client preface (section
  * 3.4). DATA payloads are streamed (never buffered whole) into the stream's body, up to
- * HTTP2_BODY_MAX; other frames are buffered up to HTTP2_FRAME_BUF_MAX (the rest is
- * skipped: long_frame_data). HEADERS / PUSH_PROMISE fragments and their CONTINUATIONs
- * are joined up to HTTP2_BLOCK_MAX (more: reassembly_limit_reached, the block is
- * dropped), then decoded by the direction's HPACK decoder.
+ * HTTP2_BODY_MAX; other frames are buffered up to HTTP2_FRAME_BUF_MAX (the rest is read
+ * and dropped). A frame longer than the receiver's SETTINGS_MAX_FRAME_SIZE raises
+ * long_frame_data and is parsed all the same. HEADERS / PUSH_PROMISE fragments and
+ * their CONTINUATIONs are joined up to HTTP2_BLOCK_MAX (more: reassembly_limit_reached,
+ * the block is dropped), then decoded by the direction's HPACK decoder.
  *
  * Transactions: one per stream, found among the open streams (at most
  * HTTP2_STREAMS_MAX: too_many_streams); one per stream-0 frame (settings, ping, goaway,
@@ -29,7 +30,6 @@ enum {
     PH_PAYLOAD,                  // buffering a non-DATA payload
     PH_DATA_PAD,                 // DATA: the pad length byte
     PH_DATA,                     // DATA: body bytes
-    PH_SKIP,                     // skipping (padding, an oversized payload's rest)
     PH_STOPPED,
 };
 
