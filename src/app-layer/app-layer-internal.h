@@ -83,6 +83,8 @@ typedef struct AppParserDesc {
      * its ports and strict elsewhere. */
     int (*probe_ip)(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                     uint8_t dir);
+    /* Optional: txs carried inside tx (app_layer_tx_sub), NULL where there is none. */
+    AppTx *(*tx_sub)(const AppTx *tx, uint32_t idx);
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */

@@ -86,6 +86,12 @@ AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknow
 bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);
 /* The tx's protocol (txs of a tunnelled protocol may follow those of the outer one). */
 AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx);
+/* Transactions carried inside tx (DNS over HTTP/2: the DNS message of each direction of
+ * an HTTP/2 stream), idx 0 .. APP_TX_SUB_MAX - 1; NULL where there is none. They are not
+ * listed among the flow's txs (app_layer_tx_at), keep their own protocol, flags and
+ * detect state, and live as long as tx. */
+#define APP_TX_SUB_MAX 2
+AppTx *app_layer_tx_sub(const Flow *f, const AppTx *tx, uint32_t idx);
 /* Flow-level (not tx) app-layer events raised so far, e.g. detection mismatch. */
 uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids);
 

@@ -237,6 +237,9 @@ int detect_tx_build(DetectEngine *de)
             rc = add_rule(de, s);
             has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
             has_rules[APP_PROTO_HTTP2] |= s->app->also_http2;
+            /* DNS over HTTP/2 messages are inspected through their HTTP/2 txs, which
+             * must then wait for inspection before being freed */
+            has_rules[APP_PROTO_HTTP2] |= s->alproto == APP_PROTO_DNS;
         }
         if (s->flags & SIG_F_PD_ONLY) {
             de->has_app_pkt_rules = true;
@@ -775,6 +778,45 @@ static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, ui
     return (tx->flags & upd) || pending;
 }
 
+static uint32_t inspected_flag(uint8_t d)
+{
+    return d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+}
+
+/* Both directions of tx (of protocol proto) that are due; true when a rule asked to
+ * stop (drop). hold[d]: a tx carried inside tx is not inspected yet in d, so tx must
+ * not be marked inspected (freed) in d. */
+static bool inspect_tx(DetectThread *dt, Packet *p, PacketAlerts *pa, const Flow *f, AppTx *tx,
+                       AppProto proto, uint8_t pdir, bool is_flow_end, const bool hold[2])
+{
+    for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
+        if (hold[d]) {
+            continue;   // waits for its carried txs
+        }
+        if (!has_rules_for(dt->de->tx, proto, d)) {
+            if (dir_complete(f, tx, d) || is_flow_end) {
+                tx->flags |= inspected_flag(d);   // nothing to inspect in d
+            }
+            continue;
+        }
+        if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
+            continue;
+        }
+        DetectTxState *st = tx->detect_state;
+        if (st != NULL) {
+            st->pending &= (uint8_t)~(1u << d);
+        }
+        TxPass tp = { p, pa, f, tx, proto, d };
+        if (inspect_tx_dir(dt, &tp)) {
+            return true;
+        }
+        if (dir_complete(f, tx, d) || is_flow_end) {
+            tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+        }
+    }
+    return false;
+}
+
 bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end)
 {
     const DetectTxEngine *te = dt->de->tx;
@@ -793,23 +835,22 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         if (tx == NULL) {
             break;
         }
-        AppProto proto = app_layer_tx_proto(f, tx);
-        for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
-            if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
-                continue;
-            }
-            DetectTxState *st = tx->detect_state;
-            if (st != NULL) {
-                st->pending &= (uint8_t)~(1u << d);
-            }
-            TxPass tp = { p, pa, f, tx, proto, d };
-            if (inspect_tx_dir(dt, &tp)) {
+        /* txs carried inside this one (DNS over HTTP/2 messages), as their own protocol;
+         * the carrier is not done in a direction before they are */
+        bool hold[2] = { false, false };
+        static const bool none[2] = { false, false };
+        for (uint32_t k = 0; k < APP_TX_SUB_MAX; k++) {
+            AppTx *sub = app_layer_tx_sub(f, tx, k);
+            if (sub != NULL && inspect_tx(dt, p, pa, f, sub, sub->proto, pdir, is_flow_end, none)) {
                 return true;
             }
-            if (dir_complete(f, tx, d) || is_flow_end) {
-                tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS
-                                                   : APP_TX_F_INSPECTED_TC;
+            for (uint8_t d = 0; sub != NULL && d < 2; d++) {
+                hold[d] |= has_rules_for(dt->de->tx, sub->proto, d) &&
+                           !(sub->flags & inspected_flag(d));
             }
+        }
+        if (inspect_tx(dt, p, pa, f, tx, app_layer_tx_proto(f, tx), pdir, is_flow_end, hold)) {
+            return true;
         }
     }
     return false;

@@ -64,6 +64,8 @@ E=$WORK/d/eve.json
     fail "doh dns records: $(grep '"dns"' "$E")"
 [ "$(q "$E" '[(r["app_proto"], r["app_proto_orig"]) for r in recs if r["event_type"] == "flow"]')" = '[["doh2", "http2"]]' ] ||
     fail "doh flow: $(grep '"flow"' "$E")"
+[ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = '[9200015, 9200015, 9200016]' ] ||
+    fail "dns rules on DoH: $(grep '"alert"' "$E")"
 
 # Malformed: events, and the parser goes on.
 run h2-bad "$WORK/b"

@@ -3,7 +3,8 @@
  * (base64url, GET), and a response whose body is one, are parsed by the DNS parser when
  * that direction of the stream ends. The message lives in a DnsTx held by the HTTP/2 tx
  * (never listed among the flow's txs): output writes it as a dns record, as Suricata
- * does for doh2. A message longer than 65535 bytes is not parsed (the too_long events
+ * does for doh2, and detect inspects it as a DNS tx (app_layer_tx_sub: dns keywords
+ * and dns rules apply). A message longer than 65535 bytes is not parsed (the too_long events
  * are raised while the body grows). The first message makes the flow's app_proto doh2
  * (app_proto_orig http2) unless app-layer.protocols.doh2.enabled is no. Memory: the
  * DnsTx and its message are charged to the http2 memcap. */
@@ -111,7 +112,8 @@ void http2_doh_parse(AppFlow *af, Http2Tx *t, uint8_t dir)
     dt->mem_bytes = (uint32_t)mem;
     dt->tx.proto = APP_PROTO_DNS;
     dt->tx.id = t->tx.id;
-    dt->tx.progress[dir] = DNS_PROG_DONE;
+    dt->tx.progress[0] = dt->tx.progress[1] = DNS_PROG_DONE;   // one message, both done
+    dt->tx.flags = APP_TX_F_UPDATED_TS | APP_TX_F_UPDATED_TC;  // for detect, once
     dt->dir = dir;
     dt->has_msg = true;
     s->doh = dt;
@@ -133,6 +135,9 @@ void http2_doh_free(AppFlow *af, Http2Side *s)
     if (af != NULL) {
         app_mem_release(af, sizeof(DnsTx) + dt->mem_bytes);
     }
+    if (dt->tx.detect_state != NULL && g_app_cfg.detect_state_free != NULL) {
+        g_app_cfg.detect_state_free(dt->tx.detect_state);
+    }
     dns_message_deinit(&dt->msg);
     free(dt);
     s->doh = NULL;
@@ -145,4 +150,9 @@ AppTx *http2_tx_doh(const AppTx *tx, uint8_t dir)
         return NULL;
     }
     return &((DnsTx *)t->side[dir].doh)->tx;
+}
+
+AppTx *http2_tx_sub(const AppTx *tx, uint32_t idx)
+{
+    return http2_tx_doh(tx, (uint8_t)idx);
 }

@@ -40,6 +40,7 @@ void http2_body_decoder_end(AppFlow *af, Http2Side *s);
  * direction ended; release it with the tx. */
 void http2_doh_parse(AppFlow *af, Http2Tx *t, uint8_t dir);
 void http2_doh_free(AppFlow *af, Http2Side *s);
+AppTx *http2_tx_sub(const AppTx *tx, uint32_t idx);   // the row's tx_sub
 /* base64url (RFC 4648 section 5, padding optional) of in into out; bytes written, 0 on
  * a bad character or when out is too small. */
 uint32_t http2_b64url_decode(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap);

@@ -1126,6 +1126,7 @@ const AppParserDesc app_parser_http2 = {
     .n_buffers = HTTP2_N_BUFFERS,
     .log_json = http2_log_json,
     .tx_file_at = http2_tx_file_at,
+    .tx_sub = http2_tx_sub,
 };
 
 /* DNS over HTTP/2: never detected by itself (no pattern or probe); an HTTP/2 flow whose
