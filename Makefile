@@ -10,7 +10,7 @@ endif
 
 DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev iptables \
                libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
-               libhtp-dev libmagic-dev libssl-dev \
+               libhtp-dev libmagic-dev libssl-dev libnghttp2-dev zlib1g-dev libbrotli-dev \
                tshark python3 python3-scapy jq curl groff-base systemd tmux
 
 .PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke \

@@ -1,5 +1,5 @@
-/* Protocol detection on the start of a direction's data: each enabled row's patterns
- * for that direction (exact offset, or anywhere before depth), then its probing parser.
+/* Protocol detection on the start of a direction's data: the enabled rows' patterns
+ * for that direction (exact offset, or anywhere before depth), then their probing parsers.
  * Rows whose detection ports hold the server port are tried first; any port works. */
 #include "app-layer/app-layer-internal.h"
 
@@ -19,7 +19,8 @@ static bool bytes_eq(const uint8_t *a, const char *b, uint32_t n, bool nocase)
     return true;
 }
 
-/* 1 match, 0 no match, 2 not enough data to say. */
+/* 1 match, 0 no match, 2 not enough data to say, 3 the data so far is a start of the
+ * pattern (more data may match). */
 static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len)
 {
     uint32_t last_start = pt->depth > pt->len ? (uint32_t)(pt->depth - pt->len) : pt->offset;
@@ -32,19 +33,22 @@ static int pattern_match(const AppPattern *pt, const uint8_t *data, uint32_t len
             }
         } else {
             uint32_t have = at < len ? len - at : 0;
-            if (have == 0 || bytes_eq(data + at, pt->bytes, have, pt->nocase)) {
-                more = true;
+            if (have > 0 && bytes_eq(data + at, pt->bytes, have, pt->nocase)) {
+                return 3;
             }
+            more = more || have == 0;
             break;
         }
     }
     return more ? 2 : 0;
 }
 
-static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hint, uint8_t dir,
-                        const uint8_t *data, uint32_t len, bool *need_more)
+/* probes false: the row's patterns; true: its probing parser. */
+static AppProto try_row(const AppParserDesc *row, bool probes, uint8_t ipproto, bool port_hint,
+                        uint8_t dir, const uint8_t *data, uint32_t len, bool *need_more,
+                        bool *partial)
 {
-    for (uint32_t i = 0; i < row->n_patterns; i++) {
+    for (uint32_t i = 0; !probes && i < row->n_patterns; i++) {
         const AppPattern *pt = &row->patterns[i];
         if (pt->dir != dir) {
             continue;
@@ -53,11 +57,12 @@ static AppProto try_row(const AppParserDesc *row, uint8_t ipproto, bool port_hin
         if (r == 1) {
             return row->proto;
         }
-        if (r == 2) {
+        if (r == 2 || r == 3) {
             *need_more = true;
         }
+        *partial = *partial || r == 3;
     }
-    if (row->probe != NULL || row->probe_ip != NULL) {
+    if (probes && (row->probe != NULL || row->probe_ip != NULL)) {
         int r = row->probe_ip != NULL ? row->probe_ip(ipproto, port_hint, data, len, dir)
                                       : row->probe(data, len, dir);
         if (r == APP_PROBE_YES) {
@@ -79,15 +84,27 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                           const uint8_t *data, uint32_t len, bool *need_more)
 {
     *need_more = false;
-    for (int pass = 0; pass < 2; pass++) {
+    /* Every row's patterns (rows whose ports hold the server port first), then the
+     * probes (same order), and no probe while a pattern may still match, so a
+     * pattern ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") is not taken by a lenient probe
+     * (HTTP/1's request line) whatever the split. */
+    bool partial = false;
+    for (int step = 0; step < 4; step++) {
+        bool ported = (step & 1) == 0;
+        bool probes = step >= 2;
+        if (probes && partial) {
+            /* a pattern may still match with more data: it goes before any probe */
+            return APP_PROTO_UNKNOWN;
+        }
         for (uint32_t r = 0; r < app_parser_n_rows; r++) {
             const AppParserDesc *row = app_parser_rows[r];
             const AppProtoCfg *pc = app_proto_cfg(row->proto);
             if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO ||
-                port_hint(pc, server_port) != (pass == 0)) {
+                port_hint(pc, server_port) != ported) {
                 continue;
             }
-            AppProto p = try_row(row, ipproto, pass == 0, dir, data, len, need_more);
+            AppProto p = try_row(row, probes, ipproto, ported, dir, data, len, need_more,
+                                 &partial);
             if (p != APP_PROTO_UNKNOWN) {
                 return p;
             }

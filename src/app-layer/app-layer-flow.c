@@ -771,6 +771,14 @@ const AppFile *app_layer_tx_file_at(const Flow *f, const AppTx *tx, uint8_t dir,
     return row->tx_file_at(tx, dir, idx);
 }
 
+AppTx *app_layer_tx_sub(const Flow *f, const AppTx *tx, uint32_t idx)
+{
+    (void)f;
+    const AppParserDesc *row = tx != NULL ? tx_row(tx) : NULL;
+    return row != NULL && row->tx_sub != NULL && idx < APP_TX_SUB_MAX ? row->tx_sub(tx, idx)
+                                                                       : NULL;
+}
+
 void app_layer_flow_end(Flow *f)
 {
     AppFlow *af = app_flow_get(f);

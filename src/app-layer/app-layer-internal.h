@@ -83,6 +83,8 @@ typedef struct AppParserDesc {
      * its ports and strict elsewhere. */
     int (*probe_ip)(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                     uint8_t dir);
+    /* Optional: txs carried inside tx (app_layer_tx_sub), NULL where there is none. */
+    AppTx *(*tx_sub)(const AppTx *tx, uint32_t idx);
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */
@@ -290,6 +292,10 @@ uint32_t app_files_needed(void);
 /* Expected connections (ftp/app-layer-ftp-expect.c): the protocol a new TCP flow was
  * announced as on another connection (FTP data), or APP_PROTO_UNKNOWN. */
 AppProto app_expect_proto(const Flow *f);
+
+/* The file properties detect and output asked for through app_layer_files_need
+ * (APP_FILE_F_*), for parsers with files. */
+uint32_t app_files_needed(void);
 
 /* Detection (app-layer-detect-proto.c): the protocol data of dir looks like, or
  * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */

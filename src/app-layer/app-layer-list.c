@@ -10,6 +10,8 @@ extern const AppParserDesc app_parser_quic;
 extern const AppParserDesc app_parser_smtp;
 extern const AppParserDesc app_parser_ftp;
 extern const AppParserDesc app_parser_ftp_data;
+extern const AppParserDesc app_parser_http2;
+extern const AppParserDesc app_parser_doh2;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -20,5 +22,7 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_smtp,
     &app_parser_ftp,
     &app_parser_ftp_data,
+    &app_parser_http2,
+    &app_parser_doh2,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -41,7 +41,7 @@ static const char *const framework_events[APP_EV_N] = {
 
 /* ---- registry (built once, independent of configuration) ---- */
 
-#define APP_MAX_BUFFERS 128
+#define APP_MAX_BUFFERS 256
 #define APP_MAX_EVENTS 256
 
 typedef struct Registry {
@@ -80,7 +80,12 @@ static void registry_build(void)
         for (uint32_t e = 0; e < row->n_events; e++) {
             add_event(row->name, row->events[e]);
         }
-        for (uint32_t b = 0; b < row->n_buffers && g_reg.n_buffers < APP_MAX_BUFFERS; b++) {
+        for (uint32_t b = 0; b < row->n_buffers; b++) {
+            if (g_reg.n_buffers >= APP_MAX_BUFFERS) {
+                VG_ERROR("app-layer: more than %d buffers; %s's %s and later dropped",
+                         APP_MAX_BUFFERS, row->name, row->buffers[b].name);
+                break;
+            }
             g_reg.buffers[g_reg.n_buffers++] = &row->buffers[b];
         }
     }

@@ -31,6 +31,8 @@ enum {
     APP_PROTO_SMTP = 6,
     APP_PROTO_FTP = 7,
     APP_PROTO_FTP_DATA = 8,
+    APP_PROTO_HTTP2 = 9,
+    APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -91,6 +93,12 @@ AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknow
 bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);
 /* The tx's protocol (txs of a tunnelled protocol may follow those of the outer one). */
 AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx);
+/* Transactions carried inside tx (DNS over HTTP/2: the DNS message of each direction of
+ * an HTTP/2 stream), idx 0 .. APP_TX_SUB_MAX - 1; NULL where there is none. They are not
+ * listed among the flow's txs (app_layer_tx_at), keep their own protocol, flags and
+ * detect state, and live as long as tx. */
+#define APP_TX_SUB_MAX 2
+AppTx *app_layer_tx_sub(const Flow *f, const AppTx *tx, uint32_t idx);
 /* Flow-level (not tx) app-layer events raised so far, e.g. detection mismatch. */
 uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids);
 
@@ -109,7 +117,8 @@ typedef struct AppBufferDef {
     /* Optional: a multi-buffer (one instance per record, e.g. per DNS query name). Fills
      * the idx-th instance (0, 1, ...); false past the last. Rows setting it also give
      * get (the first instance), and are never growing. A rule's buffer matches when one
-     * instance matches all of the rule's keywords for that buffer. */
+     * instance matches all the keywords given after the buffer's name (a rule naming the
+     * buffer twice has two such sets, each matched on its own). */
     bool (*get_multi)(const Flow *f, const AppTx *tx, uint32_t idx, const uint8_t **data,
                       uint32_t *len);
     /* Growing buffers handed out as inspection windows (HTTP bodies, as Suricata's

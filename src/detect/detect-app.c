@@ -144,7 +144,8 @@ DetectMatchList *detect_sig_list_get(DetectParser *dp, int list)
         return NULL;
     }
     a->lists = ls;
-    ls[a->n_lists] = (DetectAppList){ .list = (uint16_t)list, .row = { -1, -1 } };
+    ls[a->n_lists] = (DetectAppList){ .list = (uint16_t)list, .row = { -1, -1 },
+                                       .row_h2 = { -1, -1 } };
     return &ls[a->n_lists++].ml;
 }
 
@@ -227,6 +228,7 @@ int detect_app_header_proto(DetectParser *dp, const char *name)
         return VG_ENOENT;
     }
     dp->s->alproto = p;
+    dp->is_http1_only = strcmp(name, "http1") == 0;
     for (uint8_t ipp = 6; ipp <= 17; ipp += 11) {  // TCP and UDP, as the protocol runs
         if (app_proto_runs_over(p, ipp)) {
             dp->s->protos[ipp / 8] |= (uint8_t)(1u << (ipp % 8));
@@ -276,6 +278,19 @@ bool detect_app_is_buffer_name(const char *name)
     return detect_app_buf_find(canonical_name(name)) >= 0;
 }
 
+/* True when some registry row of name is a multi-buffer (one instance per record). */
+static bool is_multi_buffer(const char *name)
+{
+    uint32_t n = app_layer_buffer_count();
+    for (uint32_t id = 0; id < n; id++) {
+        const AppBufferDef *d = app_layer_buffer_def((int)id);
+        if (d != NULL && d->get_multi != NULL && strcmp(d->name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int detect_app_select_buffer(DetectParser *dp, const char *name)
 {
     int idx = detect_app_buf_find(canonical_name(name));
@@ -283,6 +298,20 @@ int detect_app_select_buffer(DetectParser *dp, const char *name)
         return detect_err_unsupported(dp, name);
     }
     int list = DETECT_LIST_APP_FIRST + idx;
+    const DetectAppList *cur = detect_sig_app_list(dp->s, list);
+    if (cur != NULL && (cur->ml.n > 0 || cur->absent != DETECT_ABSENT_NONE) &&
+        is_multi_buffer(canonical_name(name))) {
+        /* A multi-buffer named again starts a new instance, which may match another
+         * record (Suricata 7+: http.request_header twice, for two headers). */
+        int v = list;
+        while (v + DETECT_APP_VARIANT_STRIDE <= UINT16_MAX && detect_sig_list(dp->s, v) != NULL) {
+            v += DETECT_APP_VARIANT_STRIDE;
+        }
+        if (detect_sig_list(dp->s, v) != NULL) {
+            return detect_err(dp, "too many instances of %s", name);
+        }
+        list = v;
+    }
     DetectMatchList *l = detect_sig_list_get(dp, list);
     if (l == NULL) {
         return detect_err(dp, "out of memory");
@@ -437,6 +466,32 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
     return 0;
 }
 
+/* An http rule also inspects HTTP/2 streams (Suricata's http is either version) when
+ * every buffer it uses has an HTTP/2 row, it has no tx or file keywords (those read
+ * HTTP/1 transactions), and its header did not say http1. */
+static void resolve_http2(DetectParser *dp)
+{
+    Signature *s = dp->s;
+    DetectSigApp *a = s->app;
+    if (a == NULL || s->alproto != APP_PROTO_HTTP1 || dp->is_http1_only || a->n_lists == 0 ||
+        a->tx_ml.n > 0 || a->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+        s->lists[DETECT_LIST_FILE_MAGIC].n > 0 || (s->flags & SIG_F_FILESTORE)) {
+        return;
+    }
+    for (uint16_t i = 0; i < a->n_lists; i++) {
+        DetectAppList *al = &a->lists[i];
+        const char *name = detect_list_name(al->list);
+        for (uint8_t d = 0; d < 2; d++) {
+            int row = app_layer_buffer_find_for(name, APP_PROTO_HTTP2, d);
+            al->row_h2[d] = (int16_t)(row >= 0 && al->row[d] >= 0 ? row : -1);
+        }
+        if (al->row_h2[0] < 0 && al->row_h2[1] < 0) {
+            return;
+        }
+    }
+    a->also_http2 = true;
+}
+
 /* Which directions a tx rule is inspected in (Suricata's rules: flow
  * direction first, then the buffers; a rule needing both sides is decided
  * with the response). */
@@ -587,6 +642,7 @@ int detect_app_finish(DetectParser *dp)
     }
     s->flags |= SIG_F_APP_TX;
     s->app->file_dirs = s->app->is_mixed ? 3u : s->app->dirs;
+    resolve_http2(dp);
     pick_app_fast_pattern(s);
     return 0;
 }

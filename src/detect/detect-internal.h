@@ -271,6 +271,7 @@ typedef struct DetectXformArg {
 typedef struct DetectAppList {
     uint16_t list;                     // DETECT_LIST_APP_FIRST + buffer name index
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
+    int16_t row_h2[2];                 // HTTP/2 rows of an http rule's buffer (also_http2), -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
     DetectXformArg xarg[DETECT_XFORM_MAX];
     uint8_t n_xform;
@@ -294,6 +295,8 @@ typedef struct DetectSigApp {
     uint16_t n_xf_res;                 // arguments point at: freed with the signature
     uint8_t **xf_keys;                 // xor keys, the same way
     uint16_t n_xf_keys;
+    bool also_http2;                   // an http rule whose buffers HTTP/2 has too: inspected on
+                                       // HTTP/2 txs as well (row_h2), as Suricata's http
 } DetectSigApp;
 
 typedef struct Signature {
@@ -341,6 +344,7 @@ typedef struct DetectParser {
      * modifier included): relative pcre, byte_* and isdataat outside a sticky buffer follow
      * it, as Suricata's do. */
     uint16_t last_list;
+    bool is_http1_only;                // the header said http1: no HTTP/2 txs (also_http2)
 } DetectParser;
 
 /* Narrows [*s, *s + *len) past leading spaces and tabs and trailing spaces, tabs and CRs. */

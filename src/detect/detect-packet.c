@@ -187,8 +187,12 @@ static bool app_ok(const DetectThread *dt, const Signature *s, const Packet *p)
     if ((s->flags & SIG_F_PD_ONLY) && dt->pd_done == 0) {
         return false;
     }
-    return s->alproto == 0 ||
-           (p->flow != NULL && ((const Flow *)p->flow)->app_proto == s->alproto);
+    if (s->alproto == 0) {
+        return true;
+    }
+    AppProto fp = p->flow != NULL ? ((const Flow *)p->flow)->app_proto : APP_PROTO_UNKNOWN;
+    /* a doh2 flow is an HTTP/2 flow that carried DNS messages: http2 rules apply */
+    return fp == s->alproto || (s->alproto == APP_PROTO_HTTP2 && fp == APP_PROTO_DOH2);
 }
 
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s)

@@ -119,10 +119,20 @@ static int list_push(uint32_t **arr, uint32_t *n, uint32_t v)
     return 0;
 }
 
-static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d)
+/* The registry row of al to read for a tx of proto in direction d (an http rule on an
+ * HTTP/2 tx reads the HTTP/2 rows). */
+static int list_row(const DetectAppList *al, AppProto proto, uint8_t d)
+{
+    const int16_t *r = proto == APP_PROTO_HTTP2 && (al->row_h2[0] >= 0 || al->row_h2[1] >= 0)
+                           ? al->row_h2 : al->row;
+    return r[d] >= 0 ? r[d] : r[d ^ 1];
+}
+
+static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d,
+                  AppProto proto)
 {
     DetectTxEngine *te = de->tx;
-    int row = al->row[d] >= 0 ? al->row[d] : al->row[d ^ 1];
+    int row = list_row(al, proto, d);
     if (row < 0 || (uint32_t)row >= te->n_rows) {
         return VG_EINVAL;
     }
@@ -153,15 +163,17 @@ static int add_rule(DetectEngine *de, Signature *s)
     if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
         al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
-    for (uint8_t d = 0; d < 2 && rc == 0; d++) {
-        if (!(s->app->dirs & (1u << d))) {
-            continue;
-        }
-        if (al != NULL) {
-            rc = add_fp(de, s, al, d);
-        } else {
-            rc = list_push(&te->nofp[s->alproto][d], &te->n_nofp[s->alproto][d],
-                           s->app->tx_idx);
+    for (int k = 0; k < (s->app->also_http2 ? 2 : 1); k++) {
+        AppProto proto = k == 0 ? s->alproto : APP_PROTO_HTTP2;
+        for (uint8_t d = 0; d < 2 && rc == 0; d++) {
+            if (!(s->app->dirs & (1u << d))) {
+                continue;
+            }
+            if (al != NULL) {
+                rc = add_fp(de, s, al, d, proto);
+            } else {
+                rc = list_push(&te->nofp[proto][d], &te->n_nofp[proto][d], s->app->tx_idx);
+            }
         }
     }
     return rc;
@@ -226,6 +238,10 @@ int detect_tx_build(DetectEngine *de)
         if (s->flags & SIG_F_APP_TX) {
             rc = add_rule(de, s);
             has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
+            has_rules[APP_PROTO_HTTP2] |= s->app->also_http2;
+            /* DNS over HTTP/2 messages are inspected through their HTTP/2 txs, which
+             * must then wait for inspection before being freed */
+            has_rules[APP_PROTO_HTTP2] |= s->alproto == APP_PROTO_DNS;
         }
         if (s->flags & SIG_F_PD_ONLY) {
             de->has_app_pkt_rules = true;
@@ -481,12 +497,12 @@ static bool orient(const Packet *p, uint8_t dir, Packet *sv)
 }
 
 static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
-                      uint8_t dir)
+                      uint8_t dir, AppProto proto)
 {
     int res = EVAL_MATCH;
     for (uint16_t i = 0; i < s->app->n_lists; i++) {
         const DetectAppList *al = &s->app->lists[i];
-        int row = al->row[dir] >= 0 ? al->row[dir] : al->row[dir ^ 1];
+        int row = list_row(al, proto, dir);
         const AppBufferDef *def = app_layer_buffer_def(row);
         bool is_final;
         if (def == NULL) {
@@ -603,7 +619,8 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
-    if (s->alproto != proto) {
+    bool proto_ok = s->alproto == proto || (proto == APP_PROTO_HTTP2 && s->app->also_http2);
+    if (!proto_ok) {
         return EVAL_FAIL;
     }
     /* A '=>' header names the client first, whichever side is being inspected. */
@@ -618,7 +635,7 @@ static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const 
     if (!detect_sig_match_list_ok(dt, sv, s)) {
         return dir_complete(f, tx, dir) ? EVAL_FAIL : EVAL_WAIT;
     }
-    int r = eval_lists(dt, s, f, tx, dir);
+    int r = eval_lists(dt, s, f, tx, dir, proto);
     if (r == EVAL_FAIL) {
         return r;
     }
@@ -780,6 +797,45 @@ static bool due(const DetectEngine *de, AppTx *tx, AppProto proto, uint8_t d, ui
     return (tx->flags & upd) || pending;
 }
 
+static uint32_t inspected_flag(uint8_t d)
+{
+    return d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+}
+
+/* Both directions of tx (of protocol proto) that are due; true when a rule asked to
+ * stop (drop). hold[d]: a tx carried inside tx is not inspected yet in d, so tx must
+ * not be marked inspected (freed) in d. */
+static bool inspect_tx(DetectThread *dt, Packet *p, PacketAlerts *pa, const Flow *f, AppTx *tx,
+                       AppProto proto, uint8_t pdir, bool is_flow_end, const bool hold[2])
+{
+    for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
+        if (hold[d]) {
+            continue;   // waits for its carried txs
+        }
+        if (!has_rules_for(dt->de->tx, proto, d)) {
+            if (dir_complete(f, tx, d) || is_flow_end) {
+                tx->flags |= inspected_flag(d);   // nothing to inspect in d
+            }
+            continue;
+        }
+        if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
+            continue;
+        }
+        DetectTxState *st = tx->detect_state;
+        if (st != NULL) {
+            st->pending &= (uint8_t)~(1u << d);
+        }
+        TxPass tp = { p, pa, f, tx, proto, d };
+        if (inspect_tx_dir(dt, &tp)) {
+            return true;
+        }
+        if (dir_complete(f, tx, d) || is_flow_end) {
+            tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS : APP_TX_F_INSPECTED_TC;
+        }
+    }
+    return false;
+}
+
 bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end)
 {
     const DetectTxEngine *te = dt->de->tx;
@@ -798,23 +854,22 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         if (tx == NULL) {
             break;
         }
-        AppProto proto = app_layer_tx_proto(f, tx);
-        for (uint8_t d = 0; d < 2 && proto < TX_PROTOS; d++) {
-            if (!due(dt->de, tx, proto, d, pdir, is_flow_end)) {
-                continue;
-            }
-            DetectTxState *st = tx->detect_state;
-            if (st != NULL) {
-                st->pending &= (uint8_t)~(1u << d);
-            }
-            TxPass tp = { p, pa, f, tx, proto, d };
-            if (inspect_tx_dir(dt, &tp)) {
+        /* txs carried inside this one (DNS over HTTP/2 messages), as their own protocol;
+         * the carrier is not done in a direction before they are */
+        bool hold[2] = { false, false };
+        static const bool none[2] = { false, false };
+        for (uint32_t k = 0; k < APP_TX_SUB_MAX; k++) {
+            AppTx *sub = app_layer_tx_sub(f, tx, k);
+            if (sub != NULL && inspect_tx(dt, p, pa, f, sub, sub->proto, pdir, is_flow_end, none)) {
                 return true;
             }
-            if (dir_complete(f, tx, d) || is_flow_end) {
-                tx->flags |= d == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TS
-                                                   : APP_TX_F_INSPECTED_TC;
+            for (uint8_t d = 0; sub != NULL && d < 2; d++) {
+                hold[d] |= has_rules_for(dt->de->tx, sub->proto, d) &&
+                           !(sub->flags & inspected_flag(d));
             }
+        }
+        if (inspect_tx(dt, p, pa, f, tx, app_layer_tx_proto(f, tx), pdir, is_flow_end, hold)) {
+            return true;
         }
     }
     return false;

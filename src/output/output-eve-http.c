@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "app-layer/app-layer.h"
+#include "app-layer/http2/app-layer-http2.h"
 #include "detect/detect.h"
 
 void output_eve_app_proto(JsonBuf *jb, const Flow *f)
@@ -113,9 +114,9 @@ static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const Ap
     json_close_object(jb);
 }
 
-static void http_build(JsonBuf *jb, const Flow *f, const AppTx *tx, int64_t sec, uint32_t usec)
+static void http_build(const OutputTxLog *lg, JsonBuf *jb, const Flow *f, const AppTx *tx)
 {
-    eve_begin_flow(jb, f, sec, usec, "http");
+    eve_begin_flow_dir(jb, f, lg->sec, lg->usec, "http", false, lg->pcap_cnt, lg->pkt_src);
     json_u64(jb, "tx_id", tx->id);
     (void)app_layer_tx_log_json(f, tx->id, jb);
     json_close_object(jb);
@@ -176,6 +177,12 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
             lg->ftp) {
             output_eve_ftp_log(lg, f, tx);
         }
+        for (uint8_t d = 0; tx != NULL && tx->proto == APP_PROTO_HTTP2 && lg->dns && d < 2; d++) {
+            AppTx *doh = http2_tx_doh(tx, d);   // DNS over HTTP/2: a dns record
+            if (doh != NULL) {
+                output_eve_dns_log(lg, f, doh);
+            }
+        }
         if (tx == NULL) {
             continue;
         }
@@ -186,11 +193,11 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
                 tx->logged |= OUTPUT_TX_LOGGER_FILES;
             }
         }
-        if (tx->proto != APP_PROTO_HTTP1) {
+        if (tx->proto != APP_PROTO_HTTP1 && tx->proto != APP_PROTO_HTTP2) {
             continue;
         }
         if (lg->http && complete && !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
-            http_build(lg->jb, f, tx, lg->sec, lg->usec);
+            http_build(lg, lg->jb, f, tx);
             lg->write(lg->jb, lg->user);
             tx->logged |= OUTPUT_TX_LOGGER_HTTP;
         }
@@ -206,6 +213,8 @@ void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, b
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
+    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_HTTP, http);  // "http" records
+    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_FILES, files);
 }
 
 void output_eve_mail_loggers_register(bool smtp, bool ftp, bool files)

@@ -20,7 +20,7 @@ void app_layer_files_need(uint32_t flags)
     g_need |= flags;
 }
 
-uint32_t app_files_needed(void)
+uint32_t app_files_needed(void)   // HTTP/2 files too (src/app-layer/http2)
 {
     return g_need;
 }

@@ -65,6 +65,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_requires,
     &detect_kw_ftp_mode, &detect_kw_ftp_reply_received, &detect_kw_ftp_dynamic_port,
     &detect_kw_ftpbounce, &detect_kw_ftpdata_command,
+    &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
+    &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
