@@ -171,6 +171,7 @@ enum {
     PKT_DROP_RULES,              // a drop/reject rule matched this packet
     PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
     PKT_DROP_INNER,              // a tunnel packet inside this (root) packet was dropped
+    PKT_DROP_THRESHOLD,          // a rate_filter turned a rule's action into drop/reject
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a
@@ -202,6 +203,7 @@ enum {
     PKT_F_NOPAYLOAD_INSPECT = 1u << 10,
     PKT_F_STREAM_FLUSH = 1u << 11,   // pseudo packet carrying stream data left at flow end
     PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
+    PKT_F_DROP_FLOW = 1u << 13,      // inline: the drop applies to the packet's flow too
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

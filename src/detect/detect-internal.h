@@ -144,6 +144,8 @@ enum {
     SIG_F_PD_ONLY = 1u << 26,           // app-layer-protocol and header keywords only: matches
                                         // on the packet that completed protocol detection
     SIG_F_FILESTORE = 1u << 27,         // filestore: store the matching tx's files
+    SIG_F_LIKE_IPONLY = 1u << 28,       // addresses, ports, flow state and flowbits set only:
+                                        // its drop or pass applies to the whole flow
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -762,13 +764,14 @@ void detect_prefilter_scan(const DetectPrefilter *pf, void *scratch, const uint8
 bool detect_sig_header_ok(const Signature *s, const Packet *p);
 bool detect_sig_match_list_ok(DetectThread *dt, Packet *p, const Signature *s);
 
-/* detect-threshold.c: returns true when the alert may be emitted; may also
- * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters
- * go to dt's counter set. */
+/* detect-threshold.c: returns true when the match counts (its action
+ * applies); may also rewrite *action (rate_filter). *is_suppressed is set
+ * when a suppress entry hides the alert while the action still applies.
+ * Thread-safe. The unique_on bitmap counters go to dt's counter set. */
 DetectThresholdTable *detect_threshold_table_new(void);
 void detect_threshold_table_free(DetectThresholdTable *t);
 bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
-                            uint8_t *action);
+                            uint8_t *action, bool *is_suppressed);
 int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThresholdSpec *out,
                                 char *err, size_t errlen);
 

@@ -322,19 +322,39 @@ static void run_post(DetectThread *dt, Packet *p, const Signature *s)
     }
 }
 
+/* Whether a drop or pass of s, matched as dt->alert_flags say, applies to
+ * the whole flow rather than this packet alone. As Suricata decides it: the
+ * match was on the stream or an app-layer transaction, or the rule looks only
+ * at addresses, ports and flow state (IP-only and like it), the detected
+ * protocol (PD-only) or names an
+ * app-layer protocol in its header. A packet rule (`drop tcp ... dsize:0`)
+ * drops or passes its packet only. */
+static bool action_scope_is_flow(const DetectThread *dt, const Signature *s)
+{
+    if (dt->alert_flags & (PACKET_ALERT_F_STREAM | PACKET_ALERT_F_TX)) {
+        return true;
+    }
+    return (s->flags & (SIG_F_IPONLY | SIG_F_LIKE_IPONLY | SIG_F_PD_ONLY | SIG_F_APP_TX)) ||
+           s->alproto != 0;
+}
+
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
 {
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
     uint8_t action = s->action;
-    if (!detect_threshold_check(dt, s, p, &action)) {
+    bool is_suppressed = false;
+    if (!detect_threshold_check(dt, s, p, &action, &is_suppressed)) {
         return false;
     }
+    bool to_flow = p->flow != NULL && action_scope_is_flow(dt, s);
+    bool alerts = !(s->flags & SIG_F_NOALERT) && !is_suppressed;
     if (action == DETECT_ACTION_PASS) {
-        if (p->flow != NULL) {
-            ((Flow *)p->flow)->flags |= FLOW_F_PASS;
+        if (to_flow && !(((Flow *)p->flow)->flags & FLOW_F_DROP) &&
+            !(p->flags & PKT_F_DROP_FLOW)) {
+            ((Flow *)p->flow)->flags |= FLOW_F_PASS;  // first of drop and pass wins
         }
-        if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
+        if ((s->flags & SIG_F_PASS_ALERT) && alerts) {
             add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
@@ -342,9 +362,15 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         return true;
     }
     if (action != DETECT_ACTION_ALERT) {
+        if (!(p->flags & PKT_F_DROP) && action != s->action) {
+            p->drop_reason = PKT_DROP_THRESHOLD;  // a rate_filter made this a drop
+        }
         p->flags |= PKT_F_DROP;
+        if (to_flow && !(((Flow *)p->flow)->flags & FLOW_F_PASS)) {
+            p->flags |= PKT_F_DROP_FLOW;
+        }
     }
-    if (!(s->flags & SIG_F_NOALERT)) {
+    if (alerts) {
         add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {

@@ -393,11 +393,14 @@ static bool run_spec(DetectThread *dt, DetectThresholdTable *t, const Signature 
 }
 
 bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
-                            uint8_t *action)
+                            uint8_t *action, bool *is_suppressed)
 {
     const DetectEngine *de = dt->de;
+    *is_suppressed = false;
     if (de->n_tcfg > 0 && suppressed(de, s, p)) {
-        return false;
+        /* suppress hides the alert; the rule's action still applies. */
+        *is_suppressed = true;
+        return true;
     }
     const DetectThresholdRule *r = de->n_tcfg > 0 ? tcfg_find(de, s, DETECT_TCFG_THRESHOLD)
                                                   : NULL;

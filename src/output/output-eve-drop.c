@@ -34,6 +34,8 @@ static const char *drop_reason_name(uint8_t reason)
         return "flow drop";
     case PKT_DROP_INNER:
         return "tunnel packet drop";
+    case PKT_DROP_THRESHOLD:
+        return "threshold detection_filter";
     default:
         return "rules";
     }

@@ -1,8 +1,9 @@
 /* The verdict thread module: what happens to a packet inline.
  *
- * Inline (--simulate-ips, later NFQUEUE) a drop or reject rule drops the
- * packet and, as Suricata does, every later packet of its flow: the flow is
- * marked FLOW_F_DROP and its packets are dropped with reason "flow drop"
+ * Inline (--simulate-ips, NFQUEUE) a drop or reject rule drops the packet
+ * and, when detection scoped the drop to the flow (PKT_F_DROP_FLOW, see
+ * detect_on_match), every later packet of its flow: the flow is marked
+ * FLOW_F_DROP and its packets are dropped with reason "flow drop"
  * (detection skips them). A dropped tunnel packet drops its root (the
  * packet from the wire that carries it) too, with reason "tunnel packet
  * drop"; the root's flow is not marked. In IDS mode nothing is dropped and
@@ -28,6 +29,7 @@ typedef struct VerdictThread {
     CounterId c_reason_rules;
     CounterId c_reason_flow;
     CounterId c_reason_inner;
+    CounterId c_reason_threshold;
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
@@ -45,6 +47,8 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_reason_flow = counters_register("ips.drop_reason.flow_drop", COUNTER_SUM);
         vt->c_reason_inner =
             counters_register("ips.drop_reason.tunnel_packet_drop", COUNTER_SUM);
+        vt->c_reason_threshold =
+            counters_register("ips.drop_reason.threshold_detection_filter", COUNTER_SUM);
     }
     if (tv->engine->is_live_inline) {
         if (respond_reject_init(&vt->reject) != 0) {
@@ -79,6 +83,8 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
         return vt->c_reason_flow;
     case PKT_DROP_INNER:
         return vt->c_reason_inner;
+    case PKT_DROP_THRESHOLD:
+        return vt->c_reason_threshold;
     default:
         return vt->c_reason_rules;
     }
@@ -96,9 +102,10 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         if (p->drop_reason == PKT_DROP_NONE) {
             p->drop_reason = PKT_DROP_RULES;
         }
-        /* Only a packet's own verdict drops its flow: a root dropped for
-         * its tunnel packet leaves the outer flow alone. */
-        if (f != NULL && p->drop_reason != PKT_DROP_INNER) {
+        /* Only a drop whose scope is the flow (PKT_F_DROP_FLOW: see
+         * detect_on_match) drops the flow: a packet rule's drop, or a root
+         * dropped for its tunnel packet, leaves the flow alone. */
+        if (f != NULL && (p->flags & PKT_F_DROP_FLOW) && p->drop_reason != PKT_DROP_INNER) {
             pthread_mutex_lock(&f->lock);
             f->flags |= FLOW_F_DROP;
             pthread_mutex_unlock(&f->lock);
