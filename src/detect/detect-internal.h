@@ -614,6 +614,11 @@ typedef struct DetectThread {
     uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
+    /* Actions of this packet, resolved in rule order when it is done
+     * (detect_packet): a pass ordered before every drop cancels them. */
+    uint32_t pass_num;                 // lowest num of a matching pass (UINT32_MAX: none)
+    uint32_t drop_num;                 // lowest num of a matching drop/reject (UINT32_MAX: none)
+    bool pass_to_flow;                 // that pass's scope is the flow
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */

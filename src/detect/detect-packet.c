@@ -43,6 +43,8 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
         return NULL;
     }
     dt->de = de;
+    dt->pass_num = UINT32_MAX;
+    dt->drop_num = UINT32_MAX;
     dt->cand = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->cand_seen = calloc(de->n_sigs / 8 + 1, 1);
     dt->pf_hits = malloc((de->n_sigs + 1) * sizeof(uint32_t));
@@ -350,9 +352,9 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     bool to_flow = p->flow != NULL && action_scope_is_flow(dt, s);
     bool alerts = !(s->flags & SIG_F_NOALERT) && !is_suppressed;
     if (action == DETECT_ACTION_PASS) {
-        if (to_flow && !(((Flow *)p->flow)->flags & FLOW_F_DROP) &&
-            !(p->flags & PKT_F_DROP_FLOW)) {
-            ((Flow *)p->flow)->flags |= FLOW_F_PASS;  // first of drop and pass wins
+        if (s->num < dt->pass_num) {
+            dt->pass_num = s->num;
+            dt->pass_to_flow = to_flow;
         }
         if ((s->flags & SIG_F_PASS_ALERT) && alerts) {
             add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
@@ -369,6 +371,9 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         if (to_flow && !(((Flow *)p->flow)->flags & FLOW_F_PASS)) {
             p->flags |= PKT_F_DROP_FLOW;
         }
+        if (s->num < dt->drop_num) {
+            dt->drop_num = s->num;
+        }
     }
     if (alerts) {
         add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
@@ -381,9 +386,44 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     return false;
 }
 
+/* Resolves the packet's actions in rule order, as Suricata does once all
+ * matches are in: a pass ordered before every drop cancels the drops, and
+ * the alerts of rules ordered after the pass are discarded. A flow-scoped
+ * pass then passes the flow, unless its drop came first. */
+static void resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
+{
+    if (dt->pass_num == UINT32_MAX) {
+        return;
+    }
+    if (dt->pass_num < dt->drop_num) {
+        p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW);
+        p->drop_reason = PKT_DROP_NONE;
+    }
+    if (pa != NULL) {
+        uint16_t n = 0;
+        for (uint16_t i = 0; i < pa->n; i++) {
+            if (pa->alerts[i].sig == NULL || pa->alerts[i].sig->num <= dt->pass_num) {
+                pa->alerts[n++] = pa->alerts[i];
+            }
+        }
+        pa->n = n;
+        if (n == 0) {
+            p->flags &= ~(uint32_t)PKT_F_ALERTED;
+        }
+    }
+    Flow *f = p->flow;
+    if (dt->pass_to_flow && f != NULL && !(f->flags & FLOW_F_DROP) &&
+        !(p->flags & PKT_F_DROP_FLOW)) {
+        f->flags |= FLOW_F_PASS;
+    }
+}
+
 void detect_packet(DetectThread *dt, Packet *p)
 {
     PacketAlerts *pa = alerts_of(p);
+    dt->pass_num = UINT32_MAX;
+    dt->drop_num = UINT32_MAX;
+    dt->pass_to_flow = false;
     if (pa != NULL) {
         pa->n = 0;
         pa->n_discarded = 0;
@@ -408,6 +448,7 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         (void)detect_tx_inspect(dt, p, pa, false);
     }
+    resolve_actions(dt, p, pa);
     detect_app_packet_end(dt, p);
     p->n_alerts = pa ? pa->n : 0;
     if (dt->de->has_tags) {
