@@ -31,6 +31,7 @@
 #define HOST_POLICIES "bsd|bsd-right|old-linux|linux|old-solaris|solaris|hpux10|hpux11|irix|" \
                       "macos|vista|windows|windows2k3|first|last"
 #define BOOL_WORDS "yes|no|true|false|on|off|1|0"
+#define EXC_POLICIES "auto|drop-packet|drop-flow|pass-packet|pass-flow|bypass|reject|ignore"
 
 #define SURICATA_ONLY(n) NO_EFFECT(n, CONF_OPT_ANY, "Suricata's; Vigil has no such feature")
 
@@ -231,11 +232,15 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("datasets|reputation-files|reputation-categories-file|magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
-    SURICATA_ONLY("exception-policy"),
+    /* ---- exception policies (flow/flow-exception.c) ---- */
+    ENUM("exception-policy", "ignore", EXC_POLICIES, "master switch for every exception policy "
+         "not set on its own"),
+    ENUM("stream.midstream-policy", "ignore", EXC_POLICIES, "a TCP session without its handshake "
+         "(not set: the master switch)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
-    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|midstream-policy|prealloc-sessions"),
+    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.memcap-policy|urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),

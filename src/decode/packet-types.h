@@ -172,6 +172,13 @@ enum {
     PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
     PKT_DROP_INNER,              // a tunnel packet inside this (root) packet was dropped
     PKT_DROP_THRESHOLD,          // a rate_filter turned a rule's action into drop/reject
+    /* exception policies (flow/flow-exception.c) */
+    PKT_DROP_STREAM_MIDSTREAM,   // a TCP session picked up midstream
+    PKT_DROP_STREAM_MEMCAP,      // stream.memcap reached
+    PKT_DROP_STREAM_REASSEMBLY,  // stream.reassembly.memcap reached
+    PKT_DROP_APPLAYER_ERROR,     // an app-layer parser failed
+    PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
+    PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a
@@ -204,6 +211,8 @@ enum {
     PKT_F_STREAM_FLUSH = 1u << 11,   // pseudo packet carrying stream data left at flow end
     PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
     PKT_F_DROP_FLOW = 1u << 13,      // inline: the drop applies to the packet's flow too
+    PKT_F_REJECT = 1u << 14,         // inline: an exception policy rejects it (reset / ICMP)
+    PKT_F_NOPACKET_INSPECT = 1u << 15, // an exception policy passed it: no detection
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

@@ -113,7 +113,7 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         drop_root(p);
         counters_incr(tv->counters, vt->c_blocked);
         counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
-        if (vt->has_reject && p->drop_reason == PKT_DROP_RULES) {
+        if (vt->has_reject && (p->drop_reason == PKT_DROP_RULES || (p->flags & PKT_F_REJECT))) {
             respond_reject_packet(&vt->reject, p, tv->counters);
         }
     } else {

@@ -3,6 +3,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,13 @@ static int load_config(const struct Conf *conf)
         .checksum_validation = o.checksum_validation,
     };
     int rc = parse_inline(o.inline_mode, &g_stream_cfg.inline_mode);
+    if (rc == 0) {
+        /* With midstream pick-up enabled the policy may only pass the
+         * picked-up flows (or ignore them). */
+        unsigned flags = FLOW_EXC_F_FLOW_ONLY | (o.midstream ? FLOW_EXC_F_IGNORE_OR_PASS : 0);
+        rc = flow_exception_policy_load(c, "stream.midstream-policy", flags,
+                                        &g_stream_cfg.midstream_policy);
+    }
     if (rc == 0 && g_stream_cfg.inline_mode >= 0) {
         atomic_store(&g_inline, g_stream_cfg.inline_mode == 1);
     }
@@ -222,6 +230,21 @@ void stream_register_counters(void)
 {
     for (int c = 0; c < SC_COUNT; c++) {
         (void)counters_register(counter_names[c], counter_kind((StreamCounter)c));
+    }
+}
+
+void stream_thread_set_mode(StreamThread *st, bool is_ips)
+{
+    FlowExceptionPolicy pol = g_stream_cfg.midstream_policy;
+    if (g_stream_cfg.midstream && pol == FLOW_EXC_AUTO) {
+        pol = FLOW_EXC_IGNORE;  // picked-up flows are wanted: auto leaves them alone
+    }
+    st->midstream_policy = flow_exception_policy_resolve(pol, is_ips, true);
+    if (st->midstream_policy != FLOW_EXC_IGNORE) {
+        char name[96];
+        (void)snprintf(name, sizeof(name), "exception_policy.tcp.midstream.%s",
+                       flow_exception_policy_name(st->midstream_policy));
+        st->c_midstream_policy = counters_register(name, COUNTER_SUM);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "flow/flow.h"
 #include "stream/stream.h"
 
 #define STREAM_POLICY_OLD_SOLARIS STREAM_POLICY_MAX   // name alias, behaves as "first"
@@ -142,6 +143,7 @@ typedef struct StreamConfig {
     bool async_oneside;
     bool checksum_validation;
     int inline_mode;             // -1 auto, 0 no, 1 yes
+    FlowExceptionPolicy midstream_policy; // stream.midstream-policy (or exception-policy)
 } StreamConfig;
 
 extern StreamConfig g_stream_cfg;
@@ -190,7 +192,13 @@ struct StreamThread {
     CounterId cid[SC_COUNT];
     DecodeThreadCtx dtv;         // to raise stream.* events on packets
     uint32_t thread_id;
+    FlowExceptionPolicy midstream_policy; // resolved for the engine's mode (stream_thread_set_mode)
+    CounterId c_midstream_policy;         // exception_policy.tcp.midstream.<policy>
 };
+
+/* Resolves the exception policies for IPS or IDS mode and registers their
+ * counters; the stream thread module calls it at thread start. */
+void stream_thread_set_mode(StreamThread *st, bool is_ips);
 
 void stream_count(StreamThread *st, StreamCounter c);
 void stream_event(StreamThread *st, Packet *p, DecodeEvent ev);

@@ -691,6 +691,19 @@ static void pickup_established(StreamThread *st, Flow *f, TcpSession *ssn, Packe
     establish(st, f, ssn, p);
 }
 
+/* stream.midstream-policy on a session that did not start with its
+ * handshake (picked up, or not tracked when midstream is off). */
+static void midstream_exception(StreamThread *st, Flow *f, Packet *p)
+{
+    if (f->flags & FLOW_F_DROP) {
+        return;  // dropped already: its packets go as "flow drop"
+    }
+    if (flow_exception_apply(f, p, st->midstream_policy, PKT_DROP_STREAM_MIDSTREAM) &&
+        st->counters != NULL) {
+        counters_incr(st->counters, st->c_midstream_policy);
+    }
+}
+
 static void no_session(StreamThread *st, Flow *f, Packet *p)
 {
     uint8_t fl = tcp_flags_syn_ack(p);
@@ -710,6 +723,7 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     bool is_syn = fl == TH_SYN;
     bool is_synack = fl == (TH_SYN | TH_ACK);
     if (!is_syn && !mid) {
+        midstream_exception(st, f, p);
         return;                   // not tracked: no handshake seen
     }
     TcpSession *ssn = stream_session_new(st, p);
@@ -723,8 +737,10 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     } else if (is_synack) {
         pickup_synack(ssn, dir, p);
         stream_count(st, SC_MIDSTREAM_PICKUPS);
+        midstream_exception(st, f, p);
     } else if (!(fl & TH_RST)) {
         pickup_established(st, f, ssn, p);
+        midstream_exception(st, f, p);
     } else {
         set_state(f, ssn, TCP_CLOSED);
     }
