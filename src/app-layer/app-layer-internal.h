@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "app-layer/app-layer.h"
+#include "flow/flow.h"
 #include "runtime/counters.h"
 
 struct Conf;
@@ -122,6 +123,9 @@ typedef struct AppLayerCfg {
     CounterId c_flows_failed;
     int storage_id;
     void (*detect_state_free)(void *);
+    FlowExceptionPolicy error_policy; // app-layer.error-policy (or exception-policy)
+    int64_t sim_error_offset_ts;      // test hook: parser error on to-server data at this
+                                      // offset (-1: off)
 } AppLayerCfg;
 extern AppLayerCfg g_app_cfg;
 
@@ -170,6 +174,8 @@ enum {
     APP_FLOW_F_MEMCAP = 1u << 7,
     APP_FLOW_F_ENDED = 1u << 8,      // flow end: every tx forced done
     APP_FLOW_F_TUNNEL = 1u << 9,     // the parser handed over (CONNECT/Upgrade)
+    APP_FLOW_F_ERROR_NEW = 1u << 10, // the parser error came on the current packet: the
+                                     // app-layer module applies app-layer.error-policy
 };
 
 struct AppFlow {

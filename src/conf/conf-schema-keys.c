@@ -114,7 +114,6 @@ static const ConfOption vigil_keys[] = {
     /* other protocols: checked by their parsers (or without effect) */
     OPT("app-layer.protocols", CONF_OPT_ANY, NULL, 0, 0,
         "app-layer.protocols.<proto>.enabled, detection-ports, ..."),
-    SURICATA_ONLY("app-layer.error-policy"),
     OPT("libhtp.server-config", CONF_OPT_ANY, NULL, 0, 0,
         "per-server libhtp options (a list of named maps with address): checked by HTTP"),
 
@@ -237,11 +236,24 @@ static const ConfOption vigil_keys[] = {
          "not set on its own"),
     ENUM("stream.midstream-policy", "ignore", EXC_POLICIES, "a TCP session without its handshake "
          "(not set: the master switch)"),
+    ENUM("stream.memcap-policy", "ignore", EXC_POLICIES, "stream.memcap reached: no session "
+         "(not set: the master switch)"),
+    ENUM("stream.reassembly.memcap-policy", "ignore", EXC_POLICIES, "stream.reassembly.memcap "
+         "reached (not set: the master switch)"),
+    ENUM("app-layer.error-policy", "ignore", EXC_POLICIES, "an app-layer parser failed "
+         "(not set: the master switch)"),
+    /* Test hooks set by the --simulate-* options (0: off). */
+    OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
+        "act as if stream.memcap were reached at this capture packet"),
+    OPT("simulate.tcp-reassembly-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
+        "act as if stream.reassembly.memcap were reached at this capture packet"),
+    OPT("simulate.applayer-error-offset-ts", CONF_OPT_INT, "-1", -1, INT64_MAX,
+        "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
-    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|prealloc-sessions"),
-    SURICATA_ONLY("stream.reassembly.memcap-policy|urgent|randomize-chunk-size|"
+    SURICATA_ONLY("stream.bypass|drop-invalid|prealloc-sessions"),
+    SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),
 };

@@ -179,6 +179,7 @@ enum {
     PKT_DROP_APPLAYER_ERROR,     // an app-layer parser failed
     PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
     PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
+    PKT_DROP_EXCEPTION_FLOW,     // an earlier packet's exception policy dropped the flow
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a

@@ -84,7 +84,8 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
              * (with the reason of an exception policy that dropped it here). */
             if (!(p->flags & PKT_F_DROP)) {
                 p->flags |= PKT_F_DROP;
-                p->drop_reason = PKT_DROP_FLOW;
+                p->drop_reason = (f->flags & FLOW_F_DROP_EXCEPTION) ? PKT_DROP_EXCEPTION_FLOW
+                                                                    : PKT_DROP_FLOW;
             }
             pthread_mutex_unlock(&f->lock);
             return TM_OK;

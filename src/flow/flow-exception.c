@@ -145,7 +145,7 @@ bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t d
     case FLOW_EXC_DROP_FLOW:
     case FLOW_EXC_REJECT:
         if (f != NULL && !(f->flags & FLOW_F_PASS)) {
-            f->flags |= FLOW_F_DROP;
+            f->flags |= FLOW_F_DROP | FLOW_F_DROP_EXCEPTION;
             p->flags |= PKT_F_DROP_FLOW;
         }
         /* fall through */

@@ -30,9 +30,26 @@ typedef struct VerdictThread {
     CounterId c_reason_flow;
     CounterId c_reason_inner;
     CounterId c_reason_threshold;
+    CounterId c_reason_exception_flow;
+    CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
+
+/* Suricata's counter names for the exception policies' drop reasons. */
+static void register_exception_reasons(VerdictThread *vt)
+{
+    static const char *const names[6] = {
+        "ips.drop_reason.stream_midstream", "ips.drop_reason.stream_memcap",
+        "ips.drop_reason.stream_reassembly", "ips.drop_reason.applayer_error",
+        "ips.drop_reason.flow_memcap", "ips.drop_reason.defrag_memcap",
+    };
+    for (int i = 0; i < 6; i++) {
+        vt->c_reason_exception[i] = counters_register(names[i], COUNTER_SUM);
+    }
+    vt->c_reason_exception_flow =
+        counters_register("ips.drop_reason.exception_policy_flow_drop", COUNTER_SUM);
+}
 
 static int verdict_thread_init(ThreadVars *tv, void **data)
 {
@@ -49,6 +66,7 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
             counters_register("ips.drop_reason.tunnel_packet_drop", COUNTER_SUM);
         vt->c_reason_threshold =
             counters_register("ips.drop_reason.threshold_detection_filter", COUNTER_SUM);
+        register_exception_reasons(vt);
     }
     if (tv->engine->is_live_inline) {
         if (respond_reject_init(&vt->reject) != 0) {
@@ -85,6 +103,15 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
         return vt->c_reason_inner;
     case PKT_DROP_THRESHOLD:
         return vt->c_reason_threshold;
+    case PKT_DROP_EXCEPTION_FLOW:
+        return vt->c_reason_exception_flow;
+    case PKT_DROP_STREAM_MIDSTREAM:
+    case PKT_DROP_STREAM_MEMCAP:
+    case PKT_DROP_STREAM_REASSEMBLY:
+    case PKT_DROP_APPLAYER_ERROR:
+    case PKT_DROP_FLOW_MEMCAP:
+    case PKT_DROP_DEFRAG_MEMCAP:
+        return vt->c_reason_exception[reason - PKT_DROP_STREAM_MIDSTREAM];
     default:
         return vt->c_reason_rules;
     }

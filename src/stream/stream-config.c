@@ -71,6 +71,31 @@ static int parse_inline(const char *s, int *out)
     return VG_EINVAL;
 }
 
+static int load_exception_policies(const struct Conf *c, bool midstream)
+{
+    /* With midstream pick-up enabled the midstream policy may only pass the
+     * picked-up flows (or ignore them). */
+    unsigned mid_flags = FLOW_EXC_F_FLOW_ONLY | (midstream ? FLOW_EXC_F_IGNORE_OR_PASS : 0);
+    if (flow_exception_policy_load(c, "stream.midstream-policy", mid_flags,
+                                   &g_stream_cfg.exc[STREAM_EXC_MIDSTREAM]) != 0 ||
+        flow_exception_policy_load(c, "stream.memcap-policy", 0,
+                                   &g_stream_cfg.exc[STREAM_EXC_SSN_MEMCAP]) != 0 ||
+        flow_exception_policy_load(c, "stream.reassembly.memcap-policy", 0,
+                                   &g_stream_cfg.exc[STREAM_EXC_REASM_MEMCAP]) != 0) {
+        return VG_EINVAL;
+    }
+    bool bad = false;
+    int64_t ssn = c ? conf_int_or(c, "simulate.tcp-ssn-memcap-packet", 0, &bad) : 0;
+    int64_t reasm = c ? conf_int_or(c, "simulate.tcp-reassembly-memcap-packet", 0, &bad) : 0;
+    if (bad || ssn < 0 || reasm < 0) {
+        VG_ERROR("simulate.tcp-*-memcap-packet: not a packet number");
+        return VG_EINVAL;
+    }
+    g_stream_cfg.sim_ssn_memcap_pkt = (uint64_t)ssn;
+    g_stream_cfg.sim_reasm_memcap_pkt = (uint64_t)reasm;
+    return 0;
+}
+
 static int load_config(const struct Conf *conf)
 {
     StreamOpts o;
@@ -103,11 +128,7 @@ static int load_config(const struct Conf *conf)
     };
     int rc = parse_inline(o.inline_mode, &g_stream_cfg.inline_mode);
     if (rc == 0) {
-        /* With midstream pick-up enabled the policy may only pass the
-         * picked-up flows (or ignore them). */
-        unsigned flags = FLOW_EXC_F_FLOW_ONLY | (o.midstream ? FLOW_EXC_F_IGNORE_OR_PASS : 0);
-        rc = flow_exception_policy_load(c, "stream.midstream-policy", flags,
-                                        &g_stream_cfg.midstream_policy);
+        rc = load_exception_policies(c, o.midstream);
     }
     if (rc == 0 && g_stream_cfg.inline_mode >= 0) {
         atomic_store(&g_inline, g_stream_cfg.inline_mode == 1);
@@ -235,16 +256,23 @@ void stream_register_counters(void)
 
 void stream_thread_set_mode(StreamThread *st, bool is_ips)
 {
-    FlowExceptionPolicy pol = g_stream_cfg.midstream_policy;
-    if (g_stream_cfg.midstream && pol == FLOW_EXC_AUTO) {
-        pol = FLOW_EXC_IGNORE;  // picked-up flows are wanted: auto leaves them alone
-    }
-    st->midstream_policy = flow_exception_policy_resolve(pol, is_ips, true);
-    if (st->midstream_policy != FLOW_EXC_IGNORE) {
-        char name[96];
-        (void)snprintf(name, sizeof(name), "exception_policy.tcp.midstream.%s",
-                       flow_exception_policy_name(st->midstream_policy));
-        st->c_midstream_policy = counters_register(name, COUNTER_SUM);
+    static const char *const targets[STREAM_EXC_N] = {
+        [STREAM_EXC_MIDSTREAM] = "midstream",
+        [STREAM_EXC_SSN_MEMCAP] = "ssn_memcap",
+        [STREAM_EXC_REASM_MEMCAP] = "reassembly",
+    };
+    for (int i = 0; i < STREAM_EXC_N; i++) {
+        FlowExceptionPolicy pol = g_stream_cfg.exc[i];
+        if (i == STREAM_EXC_MIDSTREAM && g_stream_cfg.midstream && pol == FLOW_EXC_AUTO) {
+            pol = FLOW_EXC_IGNORE;  // picked-up flows are wanted: auto leaves them alone
+        }
+        st->exc[i] = flow_exception_policy_resolve(pol, is_ips, true);
+        if (st->exc[i] != FLOW_EXC_IGNORE) {
+            char name[96];
+            (void)snprintf(name, sizeof(name), "exception_policy.tcp.%s.%s", targets[i],
+                           flow_exception_policy_name(st->exc[i]));
+            st->c_exc[i] = counters_register(name, COUNTER_SUM);
+        }
     }
 }
 

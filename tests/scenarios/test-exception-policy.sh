@@ -19,19 +19,53 @@ run() { # run NAME ARGS...: vigil on the capture, output in $WORK/NAME
 }
 
 # drop-flow inline: the first packet is dropped as "stream midstream", the
-# rest with the flow; nothing is inspected.
+# rest with the flow ("exception policy flow drop"); nothing is inspected.
 run dropflow --simulate-ips --set stream.midstream-policy=drop-flow
 py "$WORK/dropflow/eve.json" <<'PY' || fail "drop-flow: wrong records"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 drops = [(r["pcap_cnt"], r["drop"]["reason"]) for r in recs if r["event_type"] == "drop"]
-check(drops == [(1, "stream midstream"), (2, "flow drop"), (3, "flow drop"), (4, "flow drop")],
-      drops)
+flow_drop = "exception policy flow drop"
+check(drops == [(1, "stream midstream"), (2, flow_drop), (3, flow_drop), (4, flow_drop)], drops)
 check(not [r for r in recs if r["event_type"] == "alert"])
 flows = [r["flow"] for r in recs if r["event_type"] == "flow"]
 check(len(flows) == 1 and flows[0]["action"] == "drop", flows)
 stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
 check(stats["exception_policy"]["tcp"]["midstream"]["drop_flow"] == 1, stats)
+check(stats["ips"]["drop_reason"]["stream_midstream"] == 1, stats["ips"])
+check(stats["ips"]["drop_reason"]["exception_policy_flow_drop"] == 3, stats["ips"])
+PY
+
+# The memcap and parser-error policies, through the --simulate-* test hooks,
+# on the session picked up midstream: each drops the flow with its reason.
+first_drop() { # first_drop NAME: "pcap_cnt reason" of the first drop record
+    py "$WORK/$1/eve.json" <<'PY'
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])]
+d = [r for r in d if r["event_type"] == "drop"]
+print(d[0]["pcap_cnt"], d[0]["drop"]["reason"], len(d))
+PY
+}
+run ssn --simulate-ips --set stream.midstream=true --simulate-packet-tcp-ssn-memcap=1 \
+    --set stream.memcap-policy=drop-flow
+[ "$(first_drop ssn)" = "1 stream memcap 4" ] || fail "ssn memcap: $(first_drop ssn)"
+run reasm --simulate-ips --set stream.midstream=true --simulate-packet-tcp-reassembly-memcap=1 \
+    --set stream.reassembly.memcap-policy=drop-flow
+[ "$(first_drop reasm)" = "1 stream reassembly 4" ] || fail "reassembly: $(first_drop reasm)"
+run alerr --simulate-ips --set stream.midstream=true --simulate-applayer-error-at-offset-ts=0 \
+    --set app-layer.error-policy=drop-flow
+[ "$(first_drop alerr)" = "1 applayer error 4" ] || fail "app-layer error: $(first_drop alerr)"
+lacks '"event_type":"alert"' "$WORK/alerr/eve.json"
+# pass-packet on the reassembly memcap: that packet is not inspected, the
+# next ones are (the http rule alerts on the response).
+run reasmpass --simulate-ips --set stream.midstream=true \
+    --simulate-packet-tcp-reassembly-memcap=1 --set stream.reassembly.memcap-policy=pass-packet
+lacks '"event_type":"drop"' "$WORK/reasmpass/eve.json"
+py "$WORK/reasmpass/eve.json" <<'PY' || fail "pass-packet: packet 1 was inspected"
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1])]
+alerts = [r["pcap_cnt"] for r in alerts if r["event_type"] == "alert"]
+check(alerts and 1 not in alerts, alerts)
 PY
 
 # The master switch: auto is drop-flow inline...
@@ -67,6 +101,8 @@ expect_exit 1 'stream.midstream-policy.*drop-packet.*whole flows' \
 expect_exit 1 'stream.midstream-policy.*drop-flow.*midstream enabled' \
     "$VIGIL" -r "$cap" -S "$WORK/t.rules" -l "$WORK" \
     --set stream.midstream=true --set stream.midstream-policy=drop-flow
+expect_exit 2 "simulate.*takes a number" \
+    "$VIGIL" -r "$cap" -S "$WORK/t.rules" -l "$WORK" --simulate-packet-tcp-ssn-memcap=x
 expect_exit 1 "exception-policy.*'sometimes' is not one of" \
     "$VIGIL" -r "$cap" -S "$WORK/t.rules" -l "$WORK" --set exception-policy=sometimes
 echo "exception-policy: ok"

@@ -32,8 +32,8 @@ check(flows[("10.1.0.1", "ICMP")].get("action") == "drop", flows)
 check("action" not in flows[("192.0.2.1", "GRE")], flows)
 ips = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]["ips"]
 check(ips["blocked"] == 4, ips)
-check(ips["drop_reason"] == {"rules": 1, "flow_drop": 1, "tunnel_packet_drop": 2,
-                             "threshold_detection_filter": 0}, ips)
+reasons = {k: v for k, v in ips["drop_reason"].items() if v}
+check(reasons == {"rules": 1, "flow_drop": 1, "tunnel_packet_drop": 2}, ips)
 PY
 # IDS mode: the same rules drop nothing, inner or outer.
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/ids" \
