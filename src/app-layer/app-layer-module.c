@@ -77,10 +77,8 @@ static int app_module_thread_init(ThreadVars *tv, void **data)
     bool is_ips = tv->engine->is_inline || tv->engine->opts.simulate_ips;
     mt->error_policy = flow_exception_policy_resolve(g_app_cfg.error_policy, is_ips, true);
     if (mt->error_policy != FLOW_EXC_IGNORE) {
-        char name[96];
-        (void)snprintf(name, sizeof(name), "exception_policy.app_layer.error.%s",
-                       flow_exception_policy_name(mt->error_policy));
-        mt->c_error_policy = counters_register(name, COUNTER_SUM);
+        mt->c_error_policy = flow_exception_counters_register("exception_policy.app_layer.error",
+                                                              false, mt->error_policy);
     }
     *data = mt;
     return TM_OK;

@@ -16,10 +16,13 @@
 #include "flow/flow.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
 #include "util/util-error.h"
+#include "util/util-json.h"
 #include "util/util-log.h"
 
 static const char *const policy_words[] = {
@@ -47,6 +50,82 @@ static const char *const policy_names[] = {
     [FLOW_EXC_REJECT] = "reject",
 };
 
+/* What each flow remembers of the policies applied to it (EVE flow
+ * "exception_policy"): a flow storage slot, allocated on the first one. */
+#define EXC_TARGETS 6            // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
+
+typedef struct FlowExceptionRecord {
+    uint8_t n;
+    uint8_t reason[EXC_TARGETS]; // PKT_DROP_* of the exception, in order applied
+    uint8_t policy[EXC_TARGETS];
+} FlowExceptionRecord;
+
+static int g_record_id = -1;     // written at start-up (flow_exception_policy_load)
+
+static const char *target_name(uint8_t reason)
+{
+    switch (reason) {
+    case PKT_DROP_STREAM_MIDSTREAM:
+        return "stream_midstream";
+    case PKT_DROP_STREAM_MEMCAP:
+        return "stream_memcap";
+    case PKT_DROP_STREAM_REASSEMBLY:
+        return "stream_reassembly_memcap";
+    case PKT_DROP_APPLAYER_ERROR:
+        return "app_layer_error";
+    case PKT_DROP_FLOW_MEMCAP:
+        return "flow_memcap";
+    default:
+        return "defrag_memcap";
+    }
+}
+
+static void record(Flow *f, FlowExceptionPolicy pol, uint8_t reason)
+{
+    if (f == NULL || g_record_id < 0) {
+        return;
+    }
+    FlowExceptionRecord *r = flow_storage_get(f, g_record_id);
+    if (r == NULL) {
+        r = calloc(1, sizeof(*r));
+        if (r == NULL) {
+            return;
+        }
+        flow_storage_set(f, g_record_id, r);
+    }
+    for (uint8_t i = 0; i < r->n; i++) {
+        if (r->reason[i] == reason) {
+            return;
+        }
+    }
+    if (r->n < EXC_TARGETS) {
+        r->reason[r->n] = reason;
+        r->policy[r->n++] = (uint8_t)pol;
+    }
+}
+
+void flow_exception_record_write(const Flow *f, JsonBuf *jb)
+{
+    const FlowExceptionRecord *r = g_record_id >= 0 ? flow_storage_get(f, g_record_id) : NULL;
+    if (r == NULL || r->n == 0) {
+        return;
+    }
+    json_open_array(jb, "exception_policy");
+    for (uint8_t i = 0; i < r->n; i++) {
+        json_open_object(jb, NULL);
+        json_str(jb, "target", target_name(r->reason[i]));
+        json_str(jb, "policy", flow_exception_policy_name((FlowExceptionPolicy)r->policy[i]));
+        json_close_object(jb);
+    }
+    json_close_array(jb);
+}
+
+static void record_slot_init(void)
+{
+    int id = flow_storage_find("exception-policy");
+    g_record_id = id >= 0 ? id : flow_storage_register("exception-policy", free);
+}
+
 const char *flow_exception_policy_name(FlowExceptionPolicy pol)
 {
     return (unsigned)pol < FLOW_EXC_N ? policy_names[pol] : "ignore";
@@ -70,6 +149,7 @@ int flow_exception_policy_load(const struct Conf *conf, const char *key, unsigne
                                FlowExceptionPolicy *out)
 {
     *out = FLOW_EXC_NOT_SET;
+    record_slot_init();
     const char *value = NULL;
     const char *master = NULL;
     /* Both are read (and so marked read) whichever is used. */
@@ -141,6 +221,9 @@ FlowExceptionPolicy flow_exception_policy_resolve(FlowExceptionPolicy pol, bool 
 
 bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t drop_reason)
 {
+    if (pol != FLOW_EXC_IGNORE && pol != FLOW_EXC_NOT_SET) {
+        record(f, pol, drop_reason);
+    }
     switch (pol) {
     case FLOW_EXC_DROP_FLOW:
     case FLOW_EXC_REJECT:
@@ -174,4 +257,25 @@ bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t d
     default:
         return false;
     }
+}
+
+CounterId flow_exception_counters_register(const char *prefix, bool flow_only,
+                                           FlowExceptionPolicy applied)
+{
+    static const FlowExceptionPolicy all[] = {FLOW_EXC_DROP_PACKET, FLOW_EXC_DROP_FLOW,
+                                              FLOW_EXC_REJECT, FLOW_EXC_BYPASS,
+                                              FLOW_EXC_PASS_FLOW, FLOW_EXC_PASS_PACKET};
+    CounterId id = 0;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (flow_only && (all[i] == FLOW_EXC_DROP_PACKET || all[i] == FLOW_EXC_PASS_PACKET)) {
+            continue;
+        }
+        char name[128];
+        (void)snprintf(name, sizeof(name), "%s.%s", prefix, flow_exception_policy_name(all[i]));
+        CounterId c = counters_register(name, COUNTER_SUM);
+        if (all[i] == applied) {
+            id = c;
+        }
+    }
+    return id;
 }

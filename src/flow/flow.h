@@ -113,6 +113,16 @@ FlowExceptionPolicy flow_exception_policy_resolve(FlowExceptionPolicy pol, bool 
 bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t drop_reason);
 /* "drop_flow", "pass_packet", ...: counter and EVE spelling. */
 const char *flow_exception_policy_name(FlowExceptionPolicy pol);
+/* The policies applied to f, as the EVE flow record's "exception_policy"
+ * array of {target, policy} (nothing when none was). Caller holds f's lock
+ * or owns f (flow end). */
+struct JsonBuf;
+void flow_exception_record_write(const Flow *f, struct JsonBuf *jb);
+/* Registers "<prefix>.<policy>" for every policy the exception can take
+ * (flow_only: not the packet ones), as Suricata lists them, and returns the
+ * counter of applied. Thread start-up. */
+CounterId flow_exception_counters_register(const char *prefix, bool flow_only,
+                                           FlowExceptionPolicy applied);
 
 /* Configuration. Defaults are Suricata's (see README.md). flow_config_load
  * starts from the defaults and applies flow.* and flow-timeouts.* from conf;

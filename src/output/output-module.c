@@ -335,6 +335,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     } else if (f->flags & FLOW_F_PASS) {
         json_str(jb, "action", "pass");
     }
+    flow_exception_record_write(f, jb);
     json_close_object(jb);
     stream_flow_record(f, jb);
     json_close_object(jb);

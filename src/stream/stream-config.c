@@ -268,10 +268,10 @@ void stream_thread_set_mode(StreamThread *st, bool is_ips)
         }
         st->exc[i] = flow_exception_policy_resolve(pol, is_ips, true);
         if (st->exc[i] != FLOW_EXC_IGNORE) {
-            char name[96];
-            (void)snprintf(name, sizeof(name), "exception_policy.tcp.%s.%s", targets[i],
-                           flow_exception_policy_name(st->exc[i]));
-            st->c_exc[i] = counters_register(name, COUNTER_SUM);
+            char prefix[64];
+            (void)snprintf(prefix, sizeof(prefix), "exception_policy.tcp.%s", targets[i]);
+            st->c_exc[i] = flow_exception_counters_register(prefix, i == STREAM_EXC_MIDSTREAM,
+                                                            st->exc[i]);
         }
     }
 }

@@ -30,8 +30,12 @@ check(drops == [(1, "stream midstream"), (2, flow_drop), (3, flow_drop), (4, flo
 check(not [r for r in recs if r["event_type"] == "alert"])
 flows = [r["flow"] for r in recs if r["event_type"] == "flow"]
 check(len(flows) == 1 and flows[0]["action"] == "drop", flows)
+check(flows[0]["exception_policy"] == [{"target": "stream_midstream", "policy": "drop_flow"}],
+      flows)
 stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
-check(stats["exception_policy"]["tcp"]["midstream"]["drop_flow"] == 1, stats)
+# every policy the midstream exception can take is listed, the applied one counted
+check(stats["exception_policy"]["tcp"]["midstream"] ==
+      {"drop_flow": 1, "reject": 0, "bypass": 0, "pass_flow": 0}, stats)
 check(stats["ips"]["drop_reason"]["stream_midstream"] == 1, stats["ips"])
 check(stats["ips"]["drop_reason"]["exception_policy_flow_drop"] == 3, stats["ips"])
 PY

@@ -15,6 +15,7 @@
 #include "conf/conf.h"
 #include "flow/flow.h"
 #include "util/util-error.h"
+#include "util/util-json.h"
 #include "util/util-log.h"
 
 static Conf *conf_of(const char *yaml)
@@ -136,6 +137,40 @@ static void applying_each_policy(void **state)
     assert_string_equal(flow_exception_policy_name(FLOW_EXC_DROP_FLOW), "drop_flow");
 }
 
+/* The flow remembers each exception once, in the order applied; the flow
+ * record lists them as {target, policy}. */
+static void applied_policies_are_recorded_for_the_flow_record(void **state)
+{
+    (void)state;
+    flow_storage_reset();
+    Conf *c = conf_of("exception-policy: drop-flow\n");
+    FlowExceptionPolicy pol;
+    assert_int_equal(flow_exception_policy_load(c, "stream.midstream-policy", 0, &pol), 0);
+    conf_free(c);
+    Flow f = {0};
+    Packet p = {0};
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    json_open_object(&jb, NULL);
+    flow_exception_record_write(&f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{}");
+    assert_true(flow_exception_apply(&f, &p, FLOW_EXC_PASS_PACKET, PKT_DROP_STREAM_REASSEMBLY));
+    assert_true(flow_exception_apply(&f, &p, FLOW_EXC_DROP_FLOW, PKT_DROP_APPLAYER_ERROR));
+    assert_true(flow_exception_apply(&f, &p, FLOW_EXC_PASS_PACKET, PKT_DROP_STREAM_REASSEMBLY));
+    json_buf_reset(&jb);
+    json_open_object(&jb, NULL);
+    flow_exception_record_write(&f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf,
+                        "{\"exception_policy\":[{\"target\":\"stream_reassembly_memcap\","
+                        "\"policy\":\"pass_packet\"},{\"target\":\"app_layer_error\","
+                        "\"policy\":\"drop_flow\"}]}");
+    json_buf_deinit(&jb);
+    free(f.storage[flow_storage_find("exception-policy")]);
+    flow_storage_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +180,7 @@ int main(void)
         cmocka_unit_test(values_a_policy_cannot_take_are_refused),
         cmocka_unit_test(auto_and_drops_resolve_by_mode),
         cmocka_unit_test(applying_each_policy),
+        cmocka_unit_test(applied_policies_are_recorded_for_the_flow_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
