@@ -55,6 +55,8 @@ static void usage(FILE *out)
             "  --list-modules       list the thread modules\n"
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --no-random          accepted as Suricata's: Vigil's output never depends on\n"
+            "                       random numbers (same input, same output)\n"
             "  --simulate-packet-tcp-ssn-memcap=N, --simulate-packet-tcp-reassembly-memcap=N\n"
             "                       test the exception policies: act as if the stream (or\n"
             "                       reassembly) memcap were reached at capture packet N\n"
@@ -148,6 +150,7 @@ enum {
     OPT_PCAP_LIVE,
     OPT_AF_PACKET,
     OPT_PIDFILE,
+    OPT_NO_RANDOM,
     OPT_SIM_SSN_MEMCAP,
     OPT_SIM_REASM_MEMCAP,
     OPT_SIM_APPLAYER_ERROR_TS,
@@ -300,6 +303,8 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_PIDFILE:
         o->pidfile = arg;
         break;
+    case OPT_NO_RANDOM:
+        break;                   // nothing random reaches an output (see the help)
     case OPT_SIM_SSN_MEMCAP:
     case OPT_SIM_REASM_MEMCAP:
     case OPT_SIM_APPLAYER_ERROR_TS:
@@ -353,6 +358,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
         {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
         {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"no-random", no_argument, NULL, OPT_NO_RANDOM},
         {"simulate-packet-tcp-ssn-memcap", required_argument, NULL, OPT_SIM_SSN_MEMCAP},
         {"simulate-packet-tcp-reassembly-memcap", required_argument, NULL, OPT_SIM_REASM_MEMCAP},
         {"simulate-applayer-error-at-offset-ts", required_argument, NULL,

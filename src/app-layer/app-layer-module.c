@@ -88,7 +88,7 @@ static int app_module_thread_init(ThreadVars *tv, void **data)
  * (drop reason "applayer error"). Flow lock held. */
 static void error_policy(const AppModuleThread *mt, ThreadVars *tv, AppFlow *af, Packet *p)
 {
-    if (!(af->flags & APP_FLOW_F_ERROR_NEW)) {
+    if (mt == NULL || !(af->flags & APP_FLOW_F_ERROR_NEW)) {
         return;
     }
     af->flags &= (uint16_t)~APP_FLOW_F_ERROR_NEW;

@@ -40,6 +40,16 @@ check(drops == [(10, "rules"), (11, "flow drop")], drops)
 flows = [r for r in recs if r["event_type"] == "flow" and r.get("dest_port") == 53]
 check(flows and flows[0]["flow"]["action"] == "drop", flows)
 PY
+# --no-random (Suricata's) is accepted and changes nothing: same records.
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/flow.rules" -l "$WORK/norand" \
+    --simulate-ips --no-random 2>"$WORK/err" || fail "--no-random refused: $(cat "$WORK/err")"
+py "$WORK/ipsflow/eve.json" "$WORK/norand/eve.json" <<'PY' || fail "--no-random changed the records"
+import json, sys
+def recs(path):
+    return [json.dumps(r, sort_keys=True) for r in map(json.loads, open(path))
+            if r["event_type"] in ("alert", "drop", "flow")]
+check(recs(sys.argv[1]) == recs(sys.argv[2]))
+PY
 # The same rules in IDS mode: alerts only, action allowed, no drop records.
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$SAMPLE" -S "$WORK/drop.rules" -l "$WORK/ids" \
     2>"$WORK/err" || fail "IDS run failed"

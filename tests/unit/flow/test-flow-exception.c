@@ -96,6 +96,15 @@ static void auto_and_drops_resolve_by_mode(void **state)
                      FLOW_EXC_PASS_PACKET);
 }
 
+/* Frees what the policies recorded in f's storage and clears f. */
+static void flow_clear(Flow *f)
+{
+    for (int i = 0; i < FLOW_STORAGE_MAX; i++) {
+        free(f->storage[i]);
+    }
+    memset(f, 0, sizeof(*f));
+}
+
 static void applying_each_policy(void **state)
 {
     (void)state;
@@ -110,7 +119,7 @@ static void applying_each_policy(void **state)
     assert_int_equal(p.drop_reason, PKT_DROP_STREAM_MIDSTREAM);
     assert_true(f.flags & FLOW_F_DROP);
 
-    memset(&f, 0, sizeof(f));
+    flow_clear(&f);
     memset(&p, 0, sizeof(p));
     assert_true(flow_exception_apply(&f, &p, FLOW_EXC_DROP_PACKET, PKT_DROP_STREAM_MEMCAP));
     assert_true(p.flags & PKT_F_DROP);
@@ -121,7 +130,7 @@ static void applying_each_policy(void **state)
     assert_true(p.flags & PKT_F_REJECT);
     assert_true(f.flags & FLOW_F_DROP);
 
-    memset(&f, 0, sizeof(f));
+    flow_clear(&f);
     memset(&p, 0, sizeof(p));
     assert_true(flow_exception_apply(&f, &p, FLOW_EXC_BYPASS, PKT_DROP_STREAM_MIDSTREAM));
     assert_true(f.flags & FLOW_F_BYPASSED);
@@ -129,12 +138,13 @@ static void applying_each_policy(void **state)
     assert_true(p.flags & PKT_F_NOPACKET_INSPECT);
     assert_false(p.flags & PKT_F_DROP);
 
-    memset(&f, 0, sizeof(f));
+    flow_clear(&f);
     memset(&p, 0, sizeof(p));
     assert_true(flow_exception_apply(&f, &p, FLOW_EXC_PASS_PACKET, PKT_DROP_STREAM_MIDSTREAM));
     assert_true(p.flags & PKT_F_NOPACKET_INSPECT);
     assert_false(f.flags & FLOW_F_PASS);
     assert_string_equal(flow_exception_policy_name(FLOW_EXC_DROP_FLOW), "drop_flow");
+    flow_clear(&f);
 }
 
 /* The flow remembers each exception once, in the order applied; the flow
@@ -167,7 +177,7 @@ static void applied_policies_are_recorded_for_the_flow_record(void **state)
                         "\"policy\":\"pass_packet\"},{\"target\":\"app_layer_error\","
                         "\"policy\":\"drop_flow\"}]}");
     json_buf_deinit(&jb);
-    free(f.storage[flow_storage_find("exception-policy")]);
+    flow_clear(&f);
     flow_storage_reset();
 }
 
