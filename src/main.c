@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,14 @@ static void usage(FILE *out)
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --dump-config        print the effective configuration (-c, --set, defaults)\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --no-random          accepted as Suricata's: Vigil's output never depends on\n"
+            "                       random numbers (same input, same output)\n"
+            "  --simulate-packet-tcp-ssn-memcap=N, --simulate-packet-tcp-reassembly-memcap=N\n"
+            "                       test the exception policies: act as if the stream (or\n"
+            "                       reassembly) memcap were reached at capture packet N\n"
+            "  --simulate-applayer-error-at-offset-ts=N\n"
+            "                       ... as if the app-layer parser failed on to-server data\n"
+            "                       at stream offset N\n"
             "  --progress           a progress line while reading captures (on by itself\n"
             "                       when stderr is a terminal; --quiet turns it off)\n"
             "  --unix-socket[=PATH] serve the control socket (vigilctl; default path:\n"
@@ -149,12 +158,17 @@ enum {
     OPT_PCAP_LIVE,
     OPT_AF_PACKET,
     OPT_PIDFILE,
+    OPT_NO_RANDOM,
+    OPT_SIM_SSN_MEMCAP,
+    OPT_SIM_REASM_MEMCAP,
+    OPT_SIM_APPLAYER_ERROR_TS,
 };
 
 typedef struct Cli {
     EngineOptions *o;
     const char *sets[64];
     int n_sets;
+    char sim_sets[3][96];        // --simulate-* options, as the simulate.* keys they set
     int list;                    // OPT_LIST_* or 0
     bool is_strict_config;       // --strict-config
     bool is_dump_config;         // --dump-config
@@ -201,6 +215,25 @@ static int parse_queues(EngineOptions *o, const char *arg)
 }
 
 /* Returns -1 to go on, or an exit status. */
+/* --simulate-* test hooks become the simulate.* keys (conf-schema-keys.c) that
+ * the stream engine and the app layer read. */
+static int simulate_set(Cli *cli, int c, const char *arg)
+{
+    static const char *const keys[] = {"simulate.tcp-ssn-memcap-packet",
+                                       "simulate.tcp-reassembly-memcap-packet",
+                                       "simulate.applayer-error-offset-ts"};
+    int i = c - OPT_SIM_SSN_MEMCAP;
+    char *end = NULL;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || end == NULL || *end != '\0' || v > INT64_MAX ||
+        cli->n_sets >= 64) {
+        return bad_usage("--simulate-* takes a number, not '%s'", arg);
+    }
+    (void)snprintf(cli->sim_sets[i], sizeof(cli->sim_sets[i]), "%s=%llu", keys[i], v);
+    cli->sets[cli->n_sets++] = cli->sim_sets[i];
+    return -1;
+}
+
 static int parse_opt(Cli *cli, int c, const char *arg)
 {
     EngineOptions *o = cli->o;
@@ -279,6 +312,12 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_PIDFILE:
         o->pidfile = arg;
         break;
+    case OPT_NO_RANDOM:
+        break;                   // nothing random reaches an output (see the help)
+    case OPT_SIM_SSN_MEMCAP:
+    case OPT_SIM_REASM_MEMCAP:
+    case OPT_SIM_APPLAYER_ERROR_TS:
+        return simulate_set(cli, c, arg);
     case 'D':
         o->daemon = true;
         break;
@@ -337,6 +376,11 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
         {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
         {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"no-random", no_argument, NULL, OPT_NO_RANDOM},
+        {"simulate-packet-tcp-ssn-memcap", required_argument, NULL, OPT_SIM_SSN_MEMCAP},
+        {"simulate-packet-tcp-reassembly-memcap", required_argument, NULL, OPT_SIM_REASM_MEMCAP},
+        {"simulate-applayer-error-at-offset-ts", required_argument, NULL,
+         OPT_SIM_APPLAYER_ERROR_TS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -309,10 +309,17 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
         return;
     }
     uint32_t consumed = len;
-    int rc = af->row->parse(af, af->state, dir, data, len, &consumed);
+    int64_t sim = g_app_cfg.sim_error_offset_ts;
+    int rc;
+    if (sim >= 0 && dir == APP_DIR_TOSERVER && (uint64_t)sim < af->seen[dir] &&
+        (uint64_t)sim >= af->seen[dir] - len) {
+        rc = APP_PARSE_ERROR;  // test hook (--simulate-applayer-error-at-offset-ts)
+    } else {
+        rc = af->row->parse(af, af->state, dir, data, len, &consumed);
+    }
     if (rc == APP_PARSE_ERROR) {
         app_count(app_proto_cfg(af->row->proto)->c_errors, 1);
-        af->flags |= APP_FLOW_F_ERROR;
+        af->flags |= APP_FLOW_F_ERROR | APP_FLOW_F_ERROR_NEW;
         stop_dir(af, 0);
         stop_dir(af, 1);
     } else if (rc == APP_PARSE_TUNNEL) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "app-layer/app-layer.h"
+#include "flow/flow.h"
 #include "runtime/counters.h"
 
 struct Conf;
@@ -124,6 +125,9 @@ typedef struct AppLayerCfg {
     CounterId c_flows_failed;
     int storage_id;
     void (*detect_state_free)(void *);
+    FlowExceptionPolicy error_policy; // app-layer.error-policy (or exception-policy)
+    int64_t sim_error_offset_ts;      // test hook: parser error on to-server data at this
+                                      // offset (-1: off)
 } AppLayerCfg;
 extern AppLayerCfg g_app_cfg;
 
@@ -178,6 +182,8 @@ enum {
     APP_FLOW_F_NO_INSPECT_SOON = 1u << 11,  // ... from the next packet of the flow on (the
                                             // data that ended the handshake is inspected)
     APP_FLOW_F_NO_INSPECT_ARMED = 1u << 12,
+    APP_FLOW_F_ERROR_NEW = 1u << 13, // the parser error came on the current packet: the
+                                     // app-layer module applies app-layer.error-policy
 };
 
 struct AppFlow {

@@ -5,8 +5,12 @@
 #include "app-layer/app-layer.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "flow/flow.h"
+#include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/runtime.h"
 #include "stream/stream.h"
@@ -57,17 +61,47 @@ static bool have_udp_parsers(void)
     return false;
 }
 
+/* Per thread: app-layer.error-policy resolved for the engine's mode. */
+typedef struct AppModuleThread {
+    FlowExceptionPolicy error_policy;
+    CounterId c_error_policy;    // exception_policy.app_layer.error.<policy>
+} AppModuleThread;
+
 static int app_module_thread_init(ThreadVars *tv, void **data)
 {
     app_tls_counters = tv->counters;
-    *data = NULL;
+    AppModuleThread *mt = calloc(1, sizeof(*mt));
+    if (mt == NULL) {
+        return TM_FAILED;
+    }
+    bool is_ips = tv->engine->is_inline || tv->engine->opts.simulate_ips;
+    mt->error_policy = flow_exception_policy_resolve(g_app_cfg.error_policy, is_ips, true);
+    if (mt->error_policy != FLOW_EXC_IGNORE) {
+        mt->c_error_policy = flow_exception_counters_register("exception_policy.app_layer.error",
+                                                              false, mt->error_policy);
+    }
+    *data = mt;
     return TM_OK;
+}
+
+/* A parser failed on this packet's data: app-layer.error-policy, as Suricata
+ * (drop reason "applayer error"). Flow lock held. */
+static void error_policy(const AppModuleThread *mt, ThreadVars *tv, AppFlow *af, Packet *p)
+{
+    if (mt == NULL || !(af->flags & APP_FLOW_F_ERROR_NEW)) {
+        return;
+    }
+    af->flags &= (uint16_t)~APP_FLOW_F_ERROR_NEW;
+    Flow *f = p->flow;
+    if (!(f->flags & FLOW_F_DROP) &&
+        flow_exception_apply(f, p, mt->error_policy, PKT_DROP_APPLAYER_ERROR)) {
+        counters_incr(tv->counters, mt->c_error_policy);
+    }
 }
 
 static int app_module_process(ThreadVars *tv, Packet *p, void *data)
 {
-    (void)tv;
-    (void)data;
+    const AppModuleThread *mt = data;
     Flow *f = p->flow;
     /* A flow on a tunnel's protocol or port is no application's: in the
      * threaded runmodes its packets run in the threads of the flows they
@@ -85,6 +119,7 @@ static int app_module_process(ThreadVars *tv, Packet *p, void *data)
         }
     }
     if (af != NULL) {
+        error_policy(mt, tv, af, p);
         app_flow_packet_publish(af);
     }
     pthread_mutex_unlock(&f->lock);
@@ -94,7 +129,7 @@ static int app_module_process(ThreadVars *tv, Packet *p, void *data)
 static void app_module_thread_deinit(ThreadVars *tv, void *data)
 {
     (void)tv;
-    (void)data;
+    free(data);
     app_tls_counters = NULL;
 }
 

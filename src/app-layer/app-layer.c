@@ -423,6 +423,16 @@ static int app_layer_init_conf(const struct Conf *conf)
         return VG_EINVAL;
     }
     g_app_cfg.detect_max_bytes = (uint32_t)cap;
+    if (flow_exception_policy_load(conf, "app-layer.error-policy", 0, &g_app_cfg.error_policy) !=
+        0) {
+        return VG_EINVAL;
+    }
+    int64_t sim = conf_int_or(conf, "simulate.applayer-error-offset-ts", -1, &bad);
+    if (bad || sim < -1) {
+        VG_ERROR("simulate.applayer-error-offset-ts: not a stream offset");
+        return VG_EINVAL;
+    }
+    g_app_cfg.sim_error_offset_ts = sim;
     for (uint32_t r = 0; r < app_parser_n_rows; r++) {
         int rc = config_proto(conf, app_parser_rows[r]);
         if (rc != 0) {

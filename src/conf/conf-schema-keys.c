@@ -31,6 +31,7 @@
 #define HOST_POLICIES "bsd|bsd-right|old-linux|linux|old-solaris|solaris|hpux10|hpux11|irix|" \
                       "macos|vista|windows|windows2k3|first|last"
 #define BOOL_WORDS "yes|no|true|false|on|off|1|0"
+#define EXC_POLICIES "auto|drop-packet|drop-flow|pass-packet|pass-flow|bypass|reject|ignore"
 
 #define SURICATA_ONLY(n) NO_EFFECT(n, CONF_OPT_ANY, "Suricata's; Vigil has no such feature")
 
@@ -113,7 +114,6 @@ static const ConfOption vigil_keys[] = {
     /* other protocols: checked by their parsers (or without effect) */
     OPT("app-layer.protocols", CONF_OPT_ANY, NULL, 0, 0,
         "app-layer.protocols.<proto>.enabled, detection-ports, ..."),
-    SURICATA_ONLY("app-layer.error-policy"),
     OPT("libhtp.server-config", CONF_OPT_ANY, NULL, 0, 0,
         "per-server libhtp options (a list of named maps with address): checked by HTTP"),
 
@@ -263,12 +263,29 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
-    SURICATA_ONLY("exception-policy"),
+    /* ---- exception policies (flow/flow-exception.c) ---- */
+    ENUM("exception-policy", "ignore", EXC_POLICIES, "master switch for every exception policy "
+         "not set on its own"),
+    ENUM("stream.midstream-policy", "ignore", EXC_POLICIES, "a TCP session without its handshake "
+         "(not set: the master switch)"),
+    ENUM("stream.memcap-policy", "ignore", EXC_POLICIES, "stream.memcap reached: no session "
+         "(not set: the master switch)"),
+    ENUM("stream.reassembly.memcap-policy", "ignore", EXC_POLICIES, "stream.reassembly.memcap "
+         "reached (not set: the master switch)"),
+    ENUM("app-layer.error-policy", "ignore", EXC_POLICIES, "an app-layer parser failed "
+         "(not set: the master switch)"),
+    /* Test hooks set by the --simulate-* options (0: off). */
+    OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
+        "act as if stream.memcap were reached at this capture packet"),
+    OPT("simulate.tcp-reassembly-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
+        "act as if stream.reassembly.memcap were reached at this capture packet"),
+    OPT("simulate.applayer-error-offset-ts", CONF_OPT_INT, "-1", -1, INT64_MAX,
+        "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
-    SURICATA_ONLY("stream.bypass|drop-invalid|memcap-policy|midstream-policy|prealloc-sessions"),
-    SURICATA_ONLY("stream.reassembly.memcap-policy|urgent|randomize-chunk-size|"
+    SURICATA_ONLY("stream.bypass|drop-invalid|prealloc-sessions"),
+    SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),
 };

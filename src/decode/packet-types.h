@@ -171,6 +171,15 @@ enum {
     PKT_DROP_RULES,              // a drop/reject rule matched this packet
     PKT_DROP_FLOW,               // an earlier packet's drop rule dropped the whole flow
     PKT_DROP_INNER,              // a tunnel packet inside this (root) packet was dropped
+    PKT_DROP_THRESHOLD,          // a rate_filter turned a rule's action into drop/reject
+    /* exception policies (flow/flow-exception.c) */
+    PKT_DROP_STREAM_MIDSTREAM,   // a TCP session picked up midstream
+    PKT_DROP_STREAM_MEMCAP,      // stream.memcap reached
+    PKT_DROP_STREAM_REASSEMBLY,  // stream.reassembly.memcap reached
+    PKT_DROP_APPLAYER_ERROR,     // an app-layer parser failed
+    PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
+    PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
+    PKT_DROP_EXCEPTION_FLOW,     // an earlier packet's exception policy dropped the flow
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a
@@ -204,6 +213,9 @@ enum {
     PKT_F_TAGGED = 1u << 12,         // covered by a tag keyword's session/host tag (detect)
     PKT_F_TUNNEL_PROTO = 1u << 13,   // sent on a tunnel's IP protocol or UDP port (either
                                      // side), tunnel or not: its flow may carry one
+    PKT_F_DROP_FLOW = 1u << 14,      // inline: the drop applies to the packet's flow too
+    PKT_F_REJECT = 1u << 15,         // inline: an exception policy rejects it (reset / ICMP)
+    PKT_F_NOPACKET_INSPECT = 1u << 16, // an exception policy passed it: no detection
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

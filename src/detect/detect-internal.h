@@ -147,6 +147,8 @@ enum {
     SIG_F_TXBOTHDIR = 1u << 28,         // '=>' header: one tx, buffers of both directions,
                                         // decided once both sides can answer
     SIG_F_TLS_STORE = 1u << 29,         // tls.store: write the tx's certificate chain
+    SIG_F_LIKE_IPONLY = 1u << 30,       // addresses, ports, flow state and flowbits set only:
+                                        // its drop or pass applies to the whole flow
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -674,6 +676,11 @@ typedef struct DetectThread {
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
     uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
+    /* Actions of this packet, resolved in rule order when it is done
+     * (detect_packet): a pass ordered before every drop cancels them. */
+    uint32_t pass_num;                 // lowest num of a matching pass (UINT32_MAX: none)
+    uint32_t drop_num;                 // lowest num of a matching drop/reject (UINT32_MAX: none)
+    bool pass_to_flow;                 // that pass's scope is the flow
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -828,13 +835,14 @@ void detect_prefilter_scan(const DetectPrefilter *pf, void *scratch, const uint8
 bool detect_sig_header_ok(const Signature *s, const Packet *p);
 bool detect_sig_match_list_ok(DetectThread *dt, Packet *p, const Signature *s);
 
-/* detect-threshold.c: returns true when the alert may be emitted; may also
- * rewrite *action (rate_filter). Thread-safe. The unique_on bitmap counters
- * go to dt's counter set. */
+/* detect-threshold.c: returns true when the match counts (its action
+ * applies); may also rewrite *action (rate_filter). *is_suppressed is set
+ * when a suppress entry hides the alert while the action still applies.
+ * Thread-safe. The unique_on bitmap counters go to dt's counter set. */
 DetectThresholdTable *detect_threshold_table_new(void);
 void detect_threshold_table_free(DetectThresholdTable *t);
 bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
-                            uint8_t *action);
+                            uint8_t *action, bool *is_suppressed);
 int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThresholdSpec *out,
                                 char *err, size_t errlen);
 

@@ -47,6 +47,22 @@ static void follow_reload(ThreadVars *tv, DetectModuleThread *mt)
     mt->de = cur;
 }
 
+/* Drops an exception policy made before detection (flow-exception.c). */
+static bool dropped_by_exception(uint8_t reason)
+{
+    switch (reason) {
+    case PKT_DROP_STREAM_MIDSTREAM:
+    case PKT_DROP_STREAM_MEMCAP:
+    case PKT_DROP_STREAM_REASSEMBLY:
+    case PKT_DROP_APPLAYER_ERROR:
+    case PKT_DROP_FLOW_MEMCAP:
+    case PKT_DROP_DEFRAG_MEMCAP:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     DetectModuleThread *mt = data;
@@ -64,12 +80,24 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
             return TM_OK;
         }
         if ((f->flags & FLOW_F_DROP) && tv->engine->is_inline) {
-            /* The flow was dropped inline: so is this packet, uninspected. */
-            p->flags |= PKT_F_DROP;
-            p->drop_reason = PKT_DROP_FLOW;
+            /* The flow was dropped inline: so is this packet, uninspected
+             * (with the reason of an exception policy that dropped it here). */
+            if (!(p->flags & PKT_F_DROP)) {
+                p->flags |= PKT_F_DROP;
+                p->drop_reason = (f->flags & FLOW_F_DROP_EXCEPTION) ? PKT_DROP_EXCEPTION_FLOW
+                                                                    : PKT_DROP_FLOW;
+            }
             pthread_mutex_unlock(&f->lock);
             return TM_OK;
         }
+    }
+    if ((p->flags & PKT_F_NOPACKET_INSPECT) ||
+        ((p->flags & PKT_F_DROP) && dropped_by_exception(p->drop_reason))) {
+        /* An exception policy passed or dropped it before detection. */
+        if (f != NULL) {
+            pthread_mutex_unlock(&f->lock);
+        }
+        return TM_OK;
     }
     detect_packet(mt->dt, p);
     if (f != NULL && (f->flags & FLOW_F_PASS)) {

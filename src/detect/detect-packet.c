@@ -50,6 +50,8 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
         return NULL;
     }
     dt->de = de;
+    dt->pass_num = UINT32_MAX;
+    dt->drop_num = UINT32_MAX;
     dt->cand = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->cand_seen = calloc(cand_seen_words(de) * 8u, 1);   // whole words: cand_sort
     dt->pf_hits = malloc((de->n_sigs + 1) * sizeof(uint32_t));
@@ -364,19 +366,39 @@ static void run_post(DetectThread *dt, Packet *p, const Signature *s)
     }
 }
 
+/* Whether a drop or pass of s, matched as dt->alert_flags say, applies to
+ * the whole flow rather than this packet alone. As Suricata decides it: the
+ * match was on the stream or an app-layer transaction, or the rule looks only
+ * at addresses, ports and flow state (IP-only and like it), the detected
+ * protocol (PD-only) or names an
+ * app-layer protocol in its header. A packet rule (`drop tcp ... dsize:0`)
+ * drops or passes its packet only. */
+static bool action_scope_is_flow(const DetectThread *dt, const Signature *s)
+{
+    if (dt->alert_flags & (PACKET_ALERT_F_STREAM | PACKET_ALERT_F_TX)) {
+        return true;
+    }
+    return (s->flags & (SIG_F_IPONLY | SIG_F_LIKE_IPONLY | SIG_F_PD_ONLY | SIG_F_APP_TX)) ||
+           s->alproto != 0;
+}
+
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
 {
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
     uint8_t action = s->action;
-    if (!detect_threshold_check(dt, s, p, &action)) {
+    bool is_suppressed = false;
+    if (!detect_threshold_check(dt, s, p, &action, &is_suppressed)) {
         return false;
     }
+    bool to_flow = p->flow != NULL && action_scope_is_flow(dt, s);
+    bool alerts = !(s->flags & SIG_F_NOALERT) && !is_suppressed;
     if (action == DETECT_ACTION_PASS) {
-        if (p->flow != NULL) {
-            ((Flow *)p->flow)->flags |= FLOW_F_PASS;
+        if (s->num < dt->pass_num) {
+            dt->pass_num = s->num;
+            dt->pass_to_flow = to_flow;
         }
-        if ((s->flags & SIG_F_PASS_ALERT) && !(s->flags & SIG_F_NOALERT)) {
+        if ((s->flags & SIG_F_PASS_ALERT) && alerts) {
             add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
@@ -384,9 +406,18 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         return true;
     }
     if (action != DETECT_ACTION_ALERT) {
+        if (!(p->flags & PKT_F_DROP) && action != s->action) {
+            p->drop_reason = PKT_DROP_THRESHOLD;  // a rate_filter made this a drop
+        }
         p->flags |= PKT_F_DROP;
+        if (to_flow && !(((Flow *)p->flow)->flags & FLOW_F_PASS)) {
+            p->flags |= PKT_F_DROP_FLOW;
+        }
+        if (s->num < dt->drop_num) {
+            dt->drop_num = s->num;
+        }
     }
-    if (!(s->flags & SIG_F_NOALERT)) {
+    if (alerts) {
         add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {
@@ -397,9 +428,44 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     return false;
 }
 
+/* Resolves the packet's actions in rule order, as Suricata does once all
+ * matches are in: a pass ordered before every drop cancels the drops, and
+ * the alerts of rules ordered after the pass are discarded. A flow-scoped
+ * pass then passes the flow, unless its drop came first. */
+static void resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
+{
+    if (dt->pass_num == UINT32_MAX) {
+        return;
+    }
+    if (dt->pass_num < dt->drop_num) {
+        p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW);
+        p->drop_reason = PKT_DROP_NONE;
+    }
+    if (pa != NULL) {
+        uint16_t n = 0;
+        for (uint16_t i = 0; i < pa->n; i++) {
+            if (pa->alerts[i].sig == NULL || pa->alerts[i].sig->num <= dt->pass_num) {
+                pa->alerts[n++] = pa->alerts[i];
+            }
+        }
+        pa->n = n;
+        if (n == 0) {
+            p->flags &= ~(uint32_t)PKT_F_ALERTED;
+        }
+    }
+    Flow *f = p->flow;
+    if (dt->pass_to_flow && f != NULL && !(f->flags & FLOW_F_DROP) &&
+        !(p->flags & PKT_F_DROP_FLOW)) {
+        f->flags |= FLOW_F_PASS;
+    }
+}
+
 void detect_packet(DetectThread *dt, Packet *p)
 {
     PacketAlerts *pa = alerts_of(p);
+    dt->pass_num = UINT32_MAX;
+    dt->drop_num = UINT32_MAX;
+    dt->pass_to_flow = false;
     if (pa != NULL) {
         pa->n = 0;
         pa->n_discarded = 0;
@@ -427,6 +493,7 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         (void)detect_tx_inspect(dt, p, pa, false);
     }
+    resolve_actions(dt, p, pa);
     detect_app_packet_end(dt, p);
     p->n_alerts = pa ? pa->n : 0;
     if (dt->de->has_tags) {

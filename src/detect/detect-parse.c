@@ -546,6 +546,30 @@ static void pick_fast_pattern(Signature *s)
     s->fp = best;
 }
 
+/* A rule that looks only at addresses, ports, the flow's state (not its
+ * direction) and sets flowbits decides for a whole flow, as an IP-only rule
+ * does in Suricata: its drop or pass applies to the flow (detect_on_match). */
+static bool sig_is_like_iponly(const Signature *s, bool any_payload)
+{
+    if (any_payload || s->alproto != 0 || s->app != NULL ||
+        (s->flags & (SIG_F_PKTHDR | SIG_F_ARP | SIG_F_TOSERVER | SIG_F_TOCLIENT))) {
+        return false;
+    }
+    const DetectMatchList *m = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < m->n; i++) {
+        if (strcmp(m->m[i].kw->name, "flow") != 0) {
+            return false;
+        }
+    }
+    const DetectMatchList *post = &s->lists[DETECT_LIST_POST];
+    for (uint16_t i = 0; i < post->n; i++) {
+        if (strcmp(post->m[i].kw->name, "flowbits") != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int finish_rule(DetectParser *dp)
 {
     Signature *s = dp->s;
@@ -575,6 +599,9 @@ static int finish_rule(DetectParser *dp)
     if (s->sp.is_any && s->dp.is_any && s->lists[DETECT_LIST_MATCH].n == 0 && !any_payload &&
         !(s->flags & (SIG_F_PKTHDR | SIG_F_ARP)) && s->alproto == 0 && s->app == NULL) {
         s->flags |= SIG_F_IPONLY;
+    }
+    if (sig_is_like_iponly(s, any_payload)) {
+        s->flags |= SIG_F_LIKE_IPONLY;
     }
     return detect_app_finish(dp);
 }

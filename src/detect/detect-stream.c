@@ -292,7 +292,10 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     dt->stream_insp = false;
     dt->min_match_end = 0;
     dt->anchor_base = 0;
-    p->flags |= sv.flags & (PKT_F_DROP | PKT_F_ALERTED);
+    p->flags |= sv.flags & (PKT_F_DROP | PKT_F_DROP_FLOW | PKT_F_ALERTED);
+    if (p->drop_reason == PKT_DROP_NONE) {
+        p->drop_reason = sv.drop_reason;
+    }
     return stop;
 }
 

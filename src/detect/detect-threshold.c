@@ -191,14 +191,18 @@ int detect_threshold_parse_spec(const char *text, bool is_filter, DetectThreshol
 static void key_addr(uint8_t track, const Packet *p, uint8_t out[32])
 {
     memset(out, 0, 32);
-    if (track == DETECT_TRACK_SRC || track == DETECT_TRACK_BOTH) {
+    if (track == DETECT_TRACK_SRC) {
         memcpy(out, p->src.a.u8, 16);
     }
     if (track == DETECT_TRACK_DST) {
         memcpy(out, p->dst.a.u8, 16);
     }
     if (track == DETECT_TRACK_BOTH) {
-        memcpy(out + 16, p->dst.a.u8, 16);
+        /* The address pair, in either direction (as Suricata's ip pairs):
+         * the lower address first. */
+        bool src_first = memcmp(p->src.a.u8, p->dst.a.u8, 16) <= 0;
+        memcpy(out, src_first ? p->src.a.u8 : p->dst.a.u8, 16);
+        memcpy(out + 16, src_first ? p->dst.a.u8 : p->src.a.u8, 16);
     }
     if (track == DETECT_TRACK_FLOW && p->flow != NULL) {
         uint64_t id = ((const Flow *)p->flow)->flow_id;
@@ -393,11 +397,14 @@ static bool run_spec(DetectThread *dt, DetectThresholdTable *t, const Signature 
 }
 
 bool detect_threshold_check(DetectThread *dt, const Signature *s, const Packet *p,
-                            uint8_t *action)
+                            uint8_t *action, bool *is_suppressed)
 {
     const DetectEngine *de = dt->de;
+    *is_suppressed = false;
     if (de->n_tcfg > 0 && suppressed(de, s, p)) {
-        return false;
+        /* suppress hides the alert; the rule's action still applies. */
+        *is_suppressed = true;
+        return true;
     }
     const DetectThresholdRule *r = de->n_tcfg > 0 ? tcfg_find(de, s, DETECT_TCFG_THRESHOLD)
                                                   : NULL;

@@ -729,7 +729,10 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     }
     dt->alert_flags = 0;
     dt->alert_tx_id = 0;
-    tp->p->flags |= sv->flags & (PKT_F_DROP | PKT_F_ALERTED);
+    tp->p->flags |= sv->flags & (PKT_F_DROP | PKT_F_DROP_FLOW | PKT_F_ALERTED);
+    if (tp->p->drop_reason == PKT_DROP_NONE) {
+        tp->p->drop_reason = sv->drop_reason;
+    }
     return stop;
 }
 

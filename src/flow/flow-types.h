@@ -45,6 +45,8 @@ enum {
                                      // moving the state by itself
     FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one flow thread: no
                                      // thread's pass may end it
+    FLOW_F_BYPASSED = 1u << 11,      // an exception policy bypassed it: no more inspection
+    FLOW_F_DROP_EXCEPTION = 1u << 12, // FLOW_F_DROP came from an exception policy
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's

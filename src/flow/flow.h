@@ -73,6 +73,57 @@ typedef struct FlowTableStats {
     bool is_emergency;
 } FlowTableStats;
 
+/* Exception policies (flow-exception.c): what to do with a packet and its
+ * flow when the engine cannot follow them normally (midstream pick-up,
+ * memcap, app-layer error), as Suricata's exception-policy settings. */
+typedef enum FlowExceptionPolicy {
+    FLOW_EXC_NOT_SET = 0,            // neither the key nor the master switch: ignore
+    FLOW_EXC_AUTO,                   // IPS: drop-flow (drop-packet without a flow); IDS: ignore
+    FLOW_EXC_IGNORE,
+    FLOW_EXC_DROP_PACKET,
+    FLOW_EXC_DROP_FLOW,
+    FLOW_EXC_PASS_PACKET,
+    FLOW_EXC_PASS_FLOW,
+    FLOW_EXC_BYPASS,
+    FLOW_EXC_REJECT,
+    FLOW_EXC_N,
+} FlowExceptionPolicy;
+
+enum {
+    FLOW_EXC_F_FLOW_ONLY = 1u << 0,      // drop-packet and pass-packet make no sense here
+    FLOW_EXC_F_IGNORE_OR_PASS = 1u << 1, // only ignore or pass-flow (midstream enabled)
+};
+
+/* Reads key (e.g. "stream.midstream-policy"), else the master switch
+ * "exception-policy", into *out (FLOW_EXC_NOT_SET when neither is set). A
+ * value the policy cannot take is an error naming the key (VG_EINVAL); from
+ * the master switch it is adapted instead. Start-up only. */
+int flow_exception_policy_load(const struct Conf *conf, const char *key, unsigned flags,
+                               FlowExceptionPolicy *out) __attribute__((warn_unused_result));
+int flow_exception_policy_parse(const char *key, const char *value, FlowExceptionPolicy *out)
+    __attribute__((warn_unused_result));
+/* The policy to apply in this mode: auto and the drops become ignore in IDS
+ * mode; flow policies become packet ones without a flow. */
+FlowExceptionPolicy flow_exception_policy_resolve(FlowExceptionPolicy pol, bool is_ips,
+                                                  bool has_flow);
+/* Applies a resolved policy to p and f (may be NULL; caller holds its lock):
+ * drops set PKT_F_DROP with drop_reason (and FLOW_F_DROP for a flow drop;
+ * reject also PKT_F_REJECT), passes set PKT_F_NOPACKET_INSPECT (and
+ * FLOW_F_PASS, bypass also FLOW_F_BYPASSED). Returns false for ignore. */
+bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t drop_reason);
+/* "drop_flow", "pass_packet", ...: counter and EVE spelling. */
+const char *flow_exception_policy_name(FlowExceptionPolicy pol);
+/* The policies applied to f, as the EVE flow record's "exception_policy"
+ * array of {target, policy} (nothing when none was). Caller holds f's lock
+ * or owns f (flow end). */
+struct JsonBuf;
+void flow_exception_record_write(const Flow *f, struct JsonBuf *jb);
+/* Registers "<prefix>.<policy>" for every policy the exception can take
+ * (flow_only: not the packet ones), as Suricata lists them, and returns the
+ * counter of applied. Thread start-up. */
+CounterId flow_exception_counters_register(const char *prefix, bool flow_only,
+                                           FlowExceptionPolicy applied);
+
 /* Configuration. Defaults are Suricata's (see README.md). flow_config_load
  * starts from the defaults and applies flow.* and flow-timeouts.* from conf;
  * on a malformed or out-of-range value it logs "file:line: key: problem" and

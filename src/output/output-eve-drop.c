@@ -34,6 +34,22 @@ static const char *drop_reason_name(uint8_t reason)
         return "flow drop";
     case PKT_DROP_INNER:
         return "tunnel packet drop";
+    case PKT_DROP_THRESHOLD:
+        return "threshold detection_filter";
+    case PKT_DROP_STREAM_MIDSTREAM:
+        return "stream midstream";
+    case PKT_DROP_STREAM_MEMCAP:
+        return "stream memcap";
+    case PKT_DROP_STREAM_REASSEMBLY:
+        return "stream reassembly";
+    case PKT_DROP_APPLAYER_ERROR:
+        return "applayer error";
+    case PKT_DROP_FLOW_MEMCAP:
+        return "flow memcap";
+    case PKT_DROP_DEFRAG_MEMCAP:
+        return "defrag memcap";
+    case PKT_DROP_EXCEPTION_FLOW:
+        return "exception policy flow drop";
     default:
         return "rules";
     }

@@ -353,12 +353,16 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     eve_add_flow_counters(jb, f);
     eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
     json_i64(jb, "age", flow_age_sec(f));
-    json_str(jb, "state", flow_state_name((FlowState)f->state));
+    json_str(jb, "state", (f->flags & FLOW_F_BYPASSED) ? "bypassed"
+                                                        : flow_state_name((FlowState)f->state));
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     if (f->flags & FLOW_F_DROP) {
         json_str(jb, "action", "drop");
+    } else if (f->flags & FLOW_F_PASS) {
+        json_str(jb, "action", "pass");
     }
+    flow_exception_record_write(f, jb);
     json_close_object(jb);
     stream_flow_record(f, jb);
     json_close_object(jb);

@@ -232,12 +232,14 @@ static void send_unreach(RespondReject *rr, CounterSet *cs, const Packet *p, con
 void respond_reject_packet(RespondReject *rr, const Packet *p, CounterSet *cs)
 {
     const PacketAlerts *pa = p->alerts;
-    if (pa == NULL || p->root != NULL || p->l3_hdr == NULL ||
+    if (p->root != NULL || p->l3_hdr == NULL ||
         (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
         return;
     }
-    int action = -1;
-    for (uint16_t i = 0; i < p->n_alerts && i < DETECT_ALERTS_MAX; i++) {
+    /* An exception policy's reject answers the source, as rejectsrc. */
+    int action = (p->flags & PKT_F_REJECT) ? DETECT_ACTION_REJECT : -1;
+    for (uint16_t i = 0; action < 0 && pa != NULL && i < p->n_alerts && i < DETECT_ALERTS_MAX;
+         i++) {
         uint8_t a = pa->alerts[i].action;
         if (a >= DETECT_ACTION_REJECT && a <= DETECT_ACTION_REJECT_BOTH) {
             action = a;

@@ -1,8 +1,9 @@
 /* The verdict thread module: what happens to a packet inline.
  *
- * Inline (--simulate-ips, later NFQUEUE) a drop or reject rule drops the
- * packet and, as Suricata does, every later packet of its flow: the flow is
- * marked FLOW_F_DROP and its packets are dropped with reason "flow drop"
+ * Inline (--simulate-ips, NFQUEUE) a drop or reject rule drops the packet
+ * and, when detection scoped the drop to the flow (PKT_F_DROP_FLOW, see
+ * detect_on_match), every later packet of its flow: the flow is marked
+ * FLOW_F_DROP and its packets are dropped with reason "flow drop"
  * (detection skips them). A dropped tunnel packet drops its root (the
  * packet from the wire that carries it) too, with reason "tunnel packet
  * drop"; the root's flow is not marked. In IDS mode nothing is dropped and
@@ -28,9 +29,27 @@ typedef struct VerdictThread {
     CounterId c_reason_rules;
     CounterId c_reason_flow;
     CounterId c_reason_inner;
+    CounterId c_reason_threshold;
+    CounterId c_reason_exception_flow;
+    CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
+
+/* Suricata's counter names for the exception policies' drop reasons. */
+static void register_exception_reasons(VerdictThread *vt)
+{
+    static const char *const names[6] = {
+        "ips.drop_reason.stream_midstream", "ips.drop_reason.stream_memcap",
+        "ips.drop_reason.stream_reassembly", "ips.drop_reason.applayer_error",
+        "ips.drop_reason.flow_memcap", "ips.drop_reason.defrag_memcap",
+    };
+    for (int i = 0; i < 6; i++) {
+        vt->c_reason_exception[i] = counters_register(names[i], COUNTER_SUM);
+    }
+    vt->c_reason_exception_flow =
+        counters_register("ips.drop_reason.exception_policy_flow_drop", COUNTER_SUM);
+}
 
 static int verdict_thread_init(ThreadVars *tv, void **data)
 {
@@ -45,6 +64,9 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_reason_flow = counters_register("ips.drop_reason.flow_drop", COUNTER_SUM);
         vt->c_reason_inner =
             counters_register("ips.drop_reason.tunnel_packet_drop", COUNTER_SUM);
+        vt->c_reason_threshold =
+            counters_register("ips.drop_reason.threshold_detection_filter", COUNTER_SUM);
+        register_exception_reasons(vt);
     }
     if (tv->engine->is_live_inline) {
         if (respond_reject_init(&vt->reject) != 0) {
@@ -79,6 +101,17 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
         return vt->c_reason_flow;
     case PKT_DROP_INNER:
         return vt->c_reason_inner;
+    case PKT_DROP_THRESHOLD:
+        return vt->c_reason_threshold;
+    case PKT_DROP_EXCEPTION_FLOW:
+        return vt->c_reason_exception_flow;
+    case PKT_DROP_STREAM_MIDSTREAM:
+    case PKT_DROP_STREAM_MEMCAP:
+    case PKT_DROP_STREAM_REASSEMBLY:
+    case PKT_DROP_APPLAYER_ERROR:
+    case PKT_DROP_FLOW_MEMCAP:
+    case PKT_DROP_DEFRAG_MEMCAP:
+        return vt->c_reason_exception[reason - PKT_DROP_STREAM_MIDSTREAM];
     default:
         return vt->c_reason_rules;
     }
@@ -96,9 +129,10 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         if (p->drop_reason == PKT_DROP_NONE) {
             p->drop_reason = PKT_DROP_RULES;
         }
-        /* Only a packet's own verdict drops its flow: a root dropped for
-         * its tunnel packet leaves the outer flow alone. */
-        if (f != NULL && p->drop_reason != PKT_DROP_INNER) {
+        /* Only a drop whose scope is the flow (PKT_F_DROP_FLOW: see
+         * detect_on_match) drops the flow: a packet rule's drop, or a root
+         * dropped for its tunnel packet, leaves the flow alone. */
+        if (f != NULL && (p->flags & PKT_F_DROP_FLOW) && p->drop_reason != PKT_DROP_INNER) {
             pthread_mutex_lock(&f->lock);
             f->flags |= FLOW_F_DROP;
             pthread_mutex_unlock(&f->lock);
@@ -106,7 +140,7 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         drop_root(p);
         counters_incr(tv->counters, vt->c_blocked);
         counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
-        if (vt->has_reject && p->drop_reason == PKT_DROP_RULES) {
+        if (vt->has_reject && (p->drop_reason == PKT_DROP_RULES || (p->flags & PKT_F_REJECT))) {
             respond_reject_packet(&vt->reject, p, tv->counters);
         }
     } else {

@@ -3,6 +3,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,31 @@ static int parse_inline(const char *s, int *out)
     return VG_EINVAL;
 }
 
+static int load_exception_policies(const struct Conf *c, bool midstream)
+{
+    /* With midstream pick-up enabled the midstream policy may only pass the
+     * picked-up flows (or ignore them). */
+    unsigned mid_flags = FLOW_EXC_F_FLOW_ONLY | (midstream ? FLOW_EXC_F_IGNORE_OR_PASS : 0);
+    if (flow_exception_policy_load(c, "stream.midstream-policy", mid_flags,
+                                   &g_stream_cfg.exc[STREAM_EXC_MIDSTREAM]) != 0 ||
+        flow_exception_policy_load(c, "stream.memcap-policy", 0,
+                                   &g_stream_cfg.exc[STREAM_EXC_SSN_MEMCAP]) != 0 ||
+        flow_exception_policy_load(c, "stream.reassembly.memcap-policy", 0,
+                                   &g_stream_cfg.exc[STREAM_EXC_REASM_MEMCAP]) != 0) {
+        return VG_EINVAL;
+    }
+    bool bad = false;
+    int64_t ssn = c ? conf_int_or(c, "simulate.tcp-ssn-memcap-packet", 0, &bad) : 0;
+    int64_t reasm = c ? conf_int_or(c, "simulate.tcp-reassembly-memcap-packet", 0, &bad) : 0;
+    if (bad || ssn < 0 || reasm < 0) {
+        VG_ERROR("simulate.tcp-*-memcap-packet: not a packet number");
+        return VG_EINVAL;
+    }
+    g_stream_cfg.sim_ssn_memcap_pkt = (uint64_t)ssn;
+    g_stream_cfg.sim_reasm_memcap_pkt = (uint64_t)reasm;
+    return 0;
+}
+
 static int load_config(const struct Conf *conf)
 {
     StreamOpts o;
@@ -101,6 +127,9 @@ static int load_config(const struct Conf *conf)
         .checksum_validation = o.checksum_validation,
     };
     int rc = parse_inline(o.inline_mode, &g_stream_cfg.inline_mode);
+    if (rc == 0) {
+        rc = load_exception_policies(c, o.midstream);
+    }
     if (rc == 0 && g_stream_cfg.inline_mode >= 0) {
         atomic_store(&g_inline, g_stream_cfg.inline_mode == 1);
     }
@@ -222,6 +251,28 @@ void stream_register_counters(void)
 {
     for (int c = 0; c < SC_COUNT; c++) {
         (void)counters_register(counter_names[c], counter_kind((StreamCounter)c));
+    }
+}
+
+void stream_thread_set_mode(StreamThread *st, bool is_ips)
+{
+    static const char *const targets[STREAM_EXC_N] = {
+        [STREAM_EXC_MIDSTREAM] = "midstream",
+        [STREAM_EXC_SSN_MEMCAP] = "ssn_memcap",
+        [STREAM_EXC_REASM_MEMCAP] = "reassembly",
+    };
+    for (int i = 0; i < STREAM_EXC_N; i++) {
+        FlowExceptionPolicy pol = g_stream_cfg.exc[i];
+        if (i == STREAM_EXC_MIDSTREAM && g_stream_cfg.midstream && pol == FLOW_EXC_AUTO) {
+            pol = FLOW_EXC_IGNORE;  // picked-up flows are wanted: auto leaves them alone
+        }
+        st->exc[i] = flow_exception_policy_resolve(pol, is_ips, true);
+        if (st->exc[i] != FLOW_EXC_IGNORE) {
+            char prefix[64];
+            (void)snprintf(prefix, sizeof(prefix), "exception_policy.tcp.%s", targets[i]);
+            st->c_exc[i] = flow_exception_counters_register(prefix, i == STREAM_EXC_MIDSTREAM,
+                                                            st->exc[i]);
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "flow/flow.h"
 #include "stream/stream.h"
 
 #define STREAM_POLICY_OLD_SOLARIS STREAM_POLICY_MAX   // name alias, behaves as "first"
@@ -133,6 +134,14 @@ typedef struct TcpSession {
 } TcpSession;
 
 /* Configuration and global state (stream-config.c). Written at start-up. */
+/* The stream engine's exception policies (flow-exception.c). */
+typedef enum StreamException {
+    STREAM_EXC_MIDSTREAM = 0,    // stream.midstream-policy
+    STREAM_EXC_SSN_MEMCAP,       // stream.memcap-policy
+    STREAM_EXC_REASM_MEMCAP,     // stream.reassembly.memcap-policy
+    STREAM_EXC_N,
+} StreamException;
+
 typedef struct StreamConfig {
     uint64_t memcap_bytes;
     uint64_t reasm_memcap_bytes;
@@ -142,6 +151,9 @@ typedef struct StreamConfig {
     bool async_oneside;
     bool checksum_validation;
     int inline_mode;             // -1 auto, 0 no, 1 yes
+    FlowExceptionPolicy exc[STREAM_EXC_N]; // the exception policies (or exception-policy)
+    uint64_t sim_ssn_memcap_pkt;   // test hook: no session at this pcap_cnt (0: off)
+    uint64_t sim_reasm_memcap_pkt; // test hook: reassembly memcap at this pcap_cnt (0: off)
 } StreamConfig;
 
 extern StreamConfig g_stream_cfg;
@@ -185,12 +197,24 @@ typedef enum StreamCounter {
     SC_COUNT,
 } StreamCounter;
 
+/* Applies exception e's policy to p and its flow (lock held), counted;
+ * nothing when the flow is dropped already. */
+void stream_exception(StreamThread *st, Flow *f, Packet *p, StreamException e);
+
 struct StreamThread {
     CounterSet *counters;        // NULL in some tests: then nothing is counted
     CounterId cid[SC_COUNT];
     DecodeThreadCtx dtv;         // to raise stream.* events on packets
     uint32_t thread_id;
+    /* Exception policies resolved for the engine's mode (stream_thread_set_mode)
+     * and their counters, exception_policy.tcp.<target>.<policy>. */
+    FlowExceptionPolicy exc[STREAM_EXC_N];
+    CounterId c_exc[STREAM_EXC_N];
 };
+
+/* Resolves the exception policies for IPS or IDS mode and registers their
+ * counters; the stream thread module calls it at thread start. */
+void stream_thread_set_mode(StreamThread *st, bool is_ips);
 
 void stream_count(StreamThread *st, StreamCounter c);
 void stream_event(StreamThread *st, Packet *p, DecodeEvent ev);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
+#include "util/util-error.h"
 
 #define WSCALE_MAX 14            // RFC 7323 section 2.3
 
@@ -25,6 +26,11 @@ static uint8_t tcp_flags_syn_ack(const Packet *p)
 
 TcpSession *stream_session_new(StreamThread *st, const Packet *p)
 {
+    uint64_t sim = g_stream_cfg.sim_ssn_memcap_pkt;
+    if (sim != 0 && p->pcap_cnt == sim) {
+        stream_count(st, SC_SSN_MEMCAP_DROP);  // test hook: as if the memcap were reached
+        return NULL;
+    }
     if (!stream_mem_charge_ssn(sizeof(TcpSession))) {
         stream_count(st, SC_SSN_MEMCAP_DROP);
         return NULL;
@@ -282,10 +288,20 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
     if ((s->flags & STREAM_F_FIN) && seq_geq(p->tcp.seq, s->fin_seq)) {
         return true;              // data after this side's FIN is not accepted
     }
+    uint64_t sim = g_stream_cfg.sim_reasm_memcap_pkt;
     if (s->flags & STREAM_F_NOREASM) {
         stream_count(st, SC_SEGMENT_MEMCAP_DROP);   // the memcap stopped this direction
-    } else if (stream_reasm_insert(st, p, s, p->tcp.seq, p->payload, len) == 0) {
-        p->stream_flags |= PKT_STREAM_ADDED;
+    } else if (sim != 0 && p->pcap_cnt == sim) {
+        /* test hook: as if the reassembly memcap refused this segment */
+        stream_count(st, SC_SEGMENT_MEMCAP_DROP);
+        stream_exception(st, (Flow *)p->flow, p, STREAM_EXC_REASM_MEMCAP);
+    } else {
+        int rc = stream_reasm_insert(st, p, s, p->tcp.seq, p->payload, len);
+        if (rc == 0) {
+            p->stream_flags |= PKT_STREAM_ADDED;
+        } else if (rc == VG_ENOMEM) {
+            stream_exception(st, (Flow *)p->flow, p, STREAM_EXC_REASM_MEMCAP);
+        }
     }
     if (seq_gt(end, s->next_seq)) {
         s->next_seq = end;
@@ -691,6 +707,28 @@ static void pickup_established(StreamThread *st, Flow *f, TcpSession *ssn, Packe
     establish(st, f, ssn, p);
 }
 
+void stream_exception(StreamThread *st, Flow *f, Packet *p, StreamException e)
+{
+    static const uint8_t reasons[STREAM_EXC_N] = {
+        [STREAM_EXC_MIDSTREAM] = PKT_DROP_STREAM_MIDSTREAM,
+        [STREAM_EXC_SSN_MEMCAP] = PKT_DROP_STREAM_MEMCAP,
+        [STREAM_EXC_REASM_MEMCAP] = PKT_DROP_STREAM_REASSEMBLY,
+    };
+    if (f->flags & FLOW_F_DROP) {
+        return;  // dropped already: its packets go as "flow drop"
+    }
+    if (flow_exception_apply(f, p, st->exc[e], reasons[e]) && st->counters != NULL) {
+        counters_incr(st->counters, st->c_exc[e]);
+    }
+}
+
+/* stream.midstream-policy on a session that did not start with its
+ * handshake (picked up, or not tracked when midstream is off). */
+static void midstream_exception(StreamThread *st, Flow *f, Packet *p)
+{
+    stream_exception(st, f, p, STREAM_EXC_MIDSTREAM);
+}
+
 static void no_session(StreamThread *st, Flow *f, Packet *p)
 {
     uint8_t fl = tcp_flags_syn_ack(p);
@@ -711,10 +749,12 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     bool is_synack = fl == (TH_SYN | TH_ACK);
     /* async-oneside also picks up a SYN/ACK: the server side of a one-sided session */
     if (!is_syn && !mid && !(is_synack && g_stream_cfg.async_oneside)) {
+        midstream_exception(st, f, p);
         return;                   // not tracked: no handshake seen
     }
     TcpSession *ssn = stream_session_new(st, p);
     if (ssn == NULL) {
+        stream_exception(st, f, p, STREAM_EXC_SSN_MEMCAP);  // stream.memcap-policy
         return;
     }
     f->protoctx = ssn;
@@ -724,8 +764,10 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     } else if (is_synack) {
         pickup_synack(ssn, dir, p);
         stream_count(st, SC_MIDSTREAM_PICKUPS);
+        midstream_exception(st, f, p);
     } else if (!(fl & TH_RST)) {
         pickup_established(st, f, ssn, p);
+        midstream_exception(st, f, p);
     } else {
         set_state(f, ssn, TCP_CLOSED);
     }

@@ -81,9 +81,9 @@ has stock "Warning: $VG_SOURCE_DIR/tests/data/suricata-stock.yaml:190: pcap: acc
 lacks stock 'suricata-stock.yaml:18[3-8]: af-packet' 
 
 # Suricata's keys given with --set (as its test suites do): warnings.
-run set-suricata 0 -c "$ETC/vigil.yaml" -l "$WORK/l12" --set stream.midstream-policy=drop-flow \
+run set-suricata 0 -c "$ETC/vigil.yaml" -l "$WORK/l12" --set stream.drop-invalid=yes \
     --set exception-policy=auto
-has set-suricata "Warning: --set: stream.midstream-policy: accepted for compatibility, no effect in Vigil; ignored"
+has set-suricata "Warning: --set: stream.drop-invalid: accepted for compatibility, no effect in Vigil; ignored"
 run stock-strict 1 -c "$VG_SOURCE_DIR/tests/data/suricata-stock.yaml" -l "$WORK/l10" \
     --strict-config
 

@@ -6,7 +6,7 @@
 cap=$VG_SOURCE_DIR/tests/data/tunnels.pcap
 [ -f "$cap" ] || fail "$cap is missing (tools/make-tunnel-pcap.py makes it)"
 cat >"$WORK/t.rules" <<'R'
-drop icmp 10.1.0.0/16 any -> any any (msg:"drop gre ping"; itype:8; sid:1;)
+drop icmp 10.1.0.0/16 any -> any any (msg:"drop gre icmp"; sid:1;)
 alert icmp 10.3.0.0/16 any -> any any (msg:"vxlan ping"; itype:8; sid:2;)
 R
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/ips" \
@@ -32,7 +32,8 @@ check(flows[("10.1.0.1", "ICMP")].get("action") == "drop", flows)
 check("action" not in flows[("192.0.2.1", "GRE")], flows)
 ips = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]["ips"]
 check(ips["blocked"] == 4, ips)
-check(ips["drop_reason"] == {"rules": 1, "flow_drop": 1, "tunnel_packet_drop": 2}, ips)
+reasons = {k: v for k, v in ips["drop_reason"].items() if v}
+check(reasons == {"rules": 1, "flow_drop": 1, "tunnel_packet_drop": 2}, ips)
 PY
 # IDS mode: the same rules drop nothing, inner or outer.
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/ids" \

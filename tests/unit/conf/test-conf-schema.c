@@ -74,12 +74,12 @@ static void unknown_top_level_key_is_a_warning(void **state)
 
 static void suricata_keys_from_set_are_warnings(void **state)
 {
-    assert_int_equal(conf_set_override(*state, "stream.midstream-policy=drop-flow"), 0);
+    assert_int_equal(conf_set_override(*state, "stream.drop-invalid=yes"), 0);
     assert_int_equal(conf_set_override(*state, "pcap.0.interface=eth0"), 0);
     Run r = check_yaml(*state, NULL, false);
     assert_int_equal(r.rc, 0);
     assert_int_equal(r.res.n_no_effect, 2);
-    assert_log_has(&r, "Warning: --set: stream.midstream-policy: accepted for compatibility, "
+    assert_log_has(&r, "Warning: --set: stream.drop-invalid: accepted for compatibility, "
                        "no effect in Vigil; ignored");
     assert_log_has(&r, "Warning: --set: pcap: accepted for compatibility");
     free(r.log);

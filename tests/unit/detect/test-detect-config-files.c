@@ -218,6 +218,90 @@ static void threshold_bad_lines_are_skipped_with_file_and_line(void **state)
     detect_engine_free(de);
 }
 
+/* suppress hides a drop rule's alert; the packet is still dropped. A
+ * rate_filter that turns an alert into a drop marks the drop as its own. */
+static void suppressed_drop_rule_still_drops_and_rate_filter_drop_is_marked(void **state)
+{
+    (void)state;
+    util_log_set_level(LOG_LEVEL_ERROR);
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    assert_int_equal(detect_engine_load_string(
+                         de,
+                         "drop tcp any any -> any any (content:\"hello\"; sid:7;)\n"
+                         "alert tcp any any -> any any (content:\"world\"; sid:8;)\n",
+                         "t.rules"),
+                     0);
+    assert_int_equal(detect_engine_load_threshold_string(
+                         de,
+                         "suppress gen_id 1, sig_id 7\n"
+                         "rate_filter gen_id 1, sig_id 8, track by_rule, count 1, seconds 60, "
+                         "new_action drop, timeout 30\n",
+                         "thr.config"),
+                     0);
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    assert_non_null(dt);
+    Packet p = {0};
+    test_tcp(&p, "hello", 5);
+    p.ts_sec = 1000;
+    detect_packet(dt, &p);
+    assert_null(detect_packet_alerts(&p));
+    assert_true(p.flags & PKT_F_DROP);
+    assert_int_equal(p.drop_reason, PKT_DROP_NONE);
+    for (int i = 0; i < 2; i++) {
+        test_tcp(&p, "world", 5);
+        p.ts_sec = 1001 + i;
+        detect_packet(dt, &p);
+    }
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_non_null(pa);
+    assert_int_equal(pa->alerts[0].action, DETECT_ACTION_DROP);
+    assert_true(p.flags & PKT_F_DROP);
+    assert_int_equal(p.drop_reason, PKT_DROP_THRESHOLD);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+/* track by_both follows the address pair in either direction: the answer
+ * counts against the same entry as the request. */
+static void rate_filter_by_both_counts_both_directions_together(void **state)
+{
+    (void)state;
+    util_log_set_level(LOG_LEVEL_ERROR);
+    DetectEngine *de = detect_engine_new_empty();
+    assert_non_null(de);
+    assert_int_equal(detect_engine_load_string(
+                         de, "drop tcp any any -> any any (content:\"hello\"; sid:7;)\n",
+                         "t.rules"),
+                     0);
+    assert_int_equal(detect_engine_load_threshold_string(
+                         de,
+                         "rate_filter gen_id 1, sig_id 7, track by_both, count 1, seconds 60, "
+                         "new_action alert, timeout 30\n",
+                         "thr.config"),
+                     0);
+    assert_int_equal(detect_engine_build(de), 0);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    assert_non_null(dt);
+    Packet p = {0};
+    test_packet(&p, PKT_L4_TCP, "10.0.0.1", 40000, "192.0.2.1", 80, "hello", 5);
+    p.ts_sec = 1000;
+    detect_packet(dt, &p);
+    assert_true(p.flags & PKT_F_DROP);
+    test_packet(&p, PKT_L4_TCP, "192.0.2.1", 80, "10.0.0.1", 40000, "hello", 5);
+    p.ts_sec = 1001;
+    detect_packet(dt, &p);
+    assert_false(p.flags & PKT_F_DROP);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    assert_non_null(pa);
+    assert_int_equal(pa->alerts[0].action, DETECT_ACTION_ALERT);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +309,8 @@ int main(void)
         cmocka_unit_test(classification_of_nothing_but_comments_loads_nothing),
         cmocka_unit_test(reference_bad_lines_are_skipped_with_file_and_line),
         cmocka_unit_test(threshold_bad_lines_are_skipped_with_file_and_line),
+        cmocka_unit_test(suppressed_drop_rule_still_drops_and_rate_filter_drop_is_marked),
+        cmocka_unit_test(rate_filter_by_both_counts_both_directions_together),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

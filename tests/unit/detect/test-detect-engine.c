@@ -124,7 +124,9 @@ static void alerts_follow_action_order_then_priority(void **state)
     detect_engine_free(de);
 }
 
-static void pass_rule_stops_inspection_and_passes_flow(void **state)
+/* A pass on packet content (no stream, no app layer) passes that packet:
+ * inspection stops, the flow is not passed. */
+static void packet_pass_rule_stops_inspection_but_not_the_flow(void **state)
 {
     (void)state;
     DetectEngine *de = test_engine(
@@ -136,7 +138,73 @@ static void pass_rule_stops_inspection_and_passes_flow(void **state)
     test_tcp(&p, payload, 11);
     p.flow = &f;
     assert_int_equal(test_run(de, &p), 0);
+    assert_false(f.flags & FLOW_F_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+/* A pass rule on addresses, ports and flow state only decides for the flow. */
+static void like_iponly_pass_rule_passes_the_flow(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
+        "pass tcp any any -> any 80 (flow:established; sid:2;)\n", NULL);
+    Packet p = { 0 };
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    p.flow_state = FLOW_STATE_ESTABLISHED;
+    assert_int_equal(test_run(de, &p), 0);
     assert_true(f.flags & FLOW_F_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+/* A drop on packet content drops the packet only; one on addresses and
+ * ports (or with a one-sided flow direction: a packet rule) as Suricata
+ * scopes them. */
+static void packet_drop_rule_drops_the_packet_not_the_flow(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("drop tcp any any -> any any (content:\"world\"; sid:1;)\n",
+                                   NULL);
+    Packet p = { 0 };
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    assert_int_equal(test_run(de, &p), 1);
+    assert_true(p.flags & PKT_F_DROP);
+    assert_false(p.flags & PKT_F_DROP_FLOW);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
+static void like_iponly_drop_rule_drops_the_flow(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("drop tcp any any -> any 80 (flowbits:set,x; sid:1;)\n"
+                                   "drop tcp any any -> any 80 (flow:to_server; sid:2;)\n", NULL);
+    Packet p = { 0 };
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    p.flags |= PKT_F_TOSERVER;
+    assert_int_equal(test_run(de, &p), 2);
+    assert_true(p.flags & PKT_F_DROP_FLOW);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    de = test_engine("drop tcp any any -> any 80 (flow:to_server; sid:2;)\n", NULL);
+    memset(&p, 0, sizeof(p));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    p.flags |= PKT_F_TOSERVER;
+    assert_int_equal(test_run(de, &p), 1);
+    assert_true(p.flags & PKT_F_DROP);
+    assert_false(p.flags & PKT_F_DROP_FLOW);
     detect_packet_alerts_free(&p);
     detect_engine_free(de);
 }
@@ -800,7 +868,10 @@ int main(void)
         cmocka_unit_test(address_negation_and_vars),
         cmocka_unit_test(ipv6_addresses_match),
         cmocka_unit_test(alerts_follow_action_order_then_priority),
-        cmocka_unit_test(pass_rule_stops_inspection_and_passes_flow),
+        cmocka_unit_test(packet_pass_rule_stops_inspection_but_not_the_flow),
+        cmocka_unit_test(like_iponly_pass_rule_passes_the_flow),
+        cmocka_unit_test(packet_drop_rule_drops_the_packet_not_the_flow),
+        cmocka_unit_test(like_iponly_drop_rule_drops_the_flow),
         cmocka_unit_test(pass_rule_with_alert_keyword_logs_one_alert),
         cmocka_unit_test(alerts_capped_at_fifteen),
         cmocka_unit_test(alert_carries_class_and_message),

@@ -126,6 +126,26 @@ static void data_parsed_on_the_other_direction_waits_for_its_own(void **state)
     assert_int_equal(step(fx, APP_DIR_TOSERVER, APP_DIR_TOSERVER, NULL), 0);
 }
 
+/* A pass ordered before a drop wins even when the drop matched first (a
+ * packet rule, then the tx the pass needs): the drop and the alerts of rules
+ * ordered after the pass are cancelled, and the tx-scoped pass passes the
+ * flow, as Suricata resolves a packet's actions once all matches are in. */
+static void tx_pass_cancels_an_earlier_packet_drop_ordered_after_it(void **state)
+{
+    Fx *fx = *state;
+    detect_thread_free(fx->dt);
+    detect_engine_free(fx->de);
+    fx->de = test_engine("drop tcp any any -> any 8080 (flow:to_server; sid:5;)\n"
+                         "pass http any any -> any any (http.uri; content:\"/a\"; sid:6;)\n",
+                         NULL);
+    assert_non_null(fx->de);
+    fx->dt = detect_thread_new(fx->de, NULL);
+    assert_non_null(fx->dt);
+    assert_int_equal(step(fx, APP_DIR_TOSERVER, APP_DIR_TOSERVER, REQ), 0);
+    assert_false(fx->p.flags & PKT_F_DROP);
+    assert_true(fx->f.flags & FLOW_F_PASS);
+}
+
 /* At flow end every tx is inspected once more with its data forced complete. */
 static void flow_end_inspects_what_is_left(void **state)
 {
@@ -139,6 +159,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_rule_fires_once_per_tx, setup, teardown),
+        cmocka_unit_test_setup_teardown(tx_pass_cancels_an_earlier_packet_drop_ordered_after_it,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(growing_body_alerts_once_when_the_match_completes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(data_parsed_on_the_other_direction_waits_for_its_own,

@@ -101,11 +101,11 @@ static void inline_packet_without_drop_is_accepted(void **state)
     fixture_free(fx);
 }
 
-static void inline_rule_drop_drops_the_packet_and_marks_its_flow(void **state)
+static void inline_flow_scoped_drop_drops_the_packet_and_marks_its_flow(void **state)
 {
     (void)state;
     Fixture *fx = fixture_new(true);
-    Packet p = {.flags = PKT_F_DROP, .flow = &fx->flow};
+    Packet p = {.flags = PKT_F_DROP | PKT_F_DROP_FLOW, .flow = &fx->flow};
     process(fx, &p);
     assert_true(p.flags & PKT_F_DROP);
     assert_int_equal(p.drop_reason, PKT_DROP_RULES);
@@ -114,6 +114,33 @@ static void inline_rule_drop_drops_the_packet_and_marks_its_flow(void **state)
     assert_int_equal(counter(fx, "ips.drop_reason.rules"), 1);
     assert_int_equal(counter(fx, "ips.drop_reason.flow_drop"), 0);
     assert_int_equal(counter(fx, "ips.accepted"), 0);
+    fixture_free(fx);
+}
+
+/* A packet rule's drop (no PKT_F_DROP_FLOW) leaves the flow alone. */
+static void inline_packet_scoped_drop_leaves_the_flow(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture_new(true);
+    Packet p = {.flags = PKT_F_DROP, .flow = &fx->flow};
+    process(fx, &p);
+    assert_true(p.flags & PKT_F_DROP);
+    assert_int_equal(p.drop_reason, PKT_DROP_RULES);
+    assert_false(fx->flow.flags & FLOW_F_DROP);
+    assert_int_equal(counter(fx, "ips.blocked"), 1);
+    fixture_free(fx);
+}
+
+/* A drop that a rate_filter made keeps the threshold reason and counter. */
+static void inline_rate_filter_drop_is_counted_as_threshold(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture_new(true);
+    Packet p = {.flags = PKT_F_DROP, .drop_reason = PKT_DROP_THRESHOLD, .flow = &fx->flow};
+    process(fx, &p);
+    assert_int_equal(p.drop_reason, PKT_DROP_THRESHOLD);
+    assert_int_equal(counter(fx, "ips.drop_reason.threshold_detection_filter"), 1);
+    assert_int_equal(counter(fx, "ips.drop_reason.rules"), 0);
     fixture_free(fx);
 }
 
@@ -151,7 +178,7 @@ static void inline_dropped_tunnel_packet_drops_its_root_not_the_outer_flow(void 
     Flow inner_flow = {0};
     assert_int_equal(pthread_mutex_init(&inner_flow.lock, NULL), 0);
     Packet root = {.flow = &fx->flow};
-    Packet inner = {.flags = PKT_F_DROP, .root = &root, .flow = &inner_flow};
+    Packet inner = {.flags = PKT_F_DROP | PKT_F_DROP_FLOW, .root = &root, .flow = &inner_flow};
     process(fx, &inner);
     assert_true(root.flags & PKT_F_DROP);
     assert_int_equal(root.drop_reason, PKT_DROP_INNER);
@@ -172,7 +199,8 @@ static void inline_root_dropped_by_its_own_rule_keeps_the_rule_reason(void **sta
 {
     (void)state;
     Fixture *fx = fixture_new(true);
-    Packet root = {.flags = PKT_F_DROP, .drop_reason = PKT_DROP_RULES, .flow = &fx->flow};
+    Packet root = {.flags = PKT_F_DROP | PKT_F_DROP_FLOW, .drop_reason = PKT_DROP_RULES,
+                   .flow = &fx->flow};
     Packet inner = {.flags = PKT_F_DROP, .root = &root};
     process(fx, &inner);
     assert_int_equal(root.drop_reason, PKT_DROP_RULES);
@@ -247,7 +275,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(ids_mode_clears_the_drop_mark_and_counts_nothing),
         T(inline_packet_without_drop_is_accepted),
-        T(inline_rule_drop_drops_the_packet_and_marks_its_flow),
+        T(inline_flow_scoped_drop_drops_the_packet_and_marks_its_flow),
+        T(inline_packet_scoped_drop_leaves_the_flow),
+        T(inline_rate_filter_drop_is_counted_as_threshold),
         T(inline_flow_drop_keeps_its_reason),
         T(inline_drop_without_a_flow_is_counted),
         T(inline_dropped_tunnel_packet_drops_its_root_not_the_outer_flow),
