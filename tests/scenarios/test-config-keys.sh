@@ -12,10 +12,13 @@ PENDING=""
 "$VIGIL" --list-config-keys >"$WORK/keys.txt" || fail "--list-config-keys failed"
 grep -q '^flow.memcap  *size  *128mb ' "$WORK/keys.txt" || fail "--list-config-keys lacks flow.memcap"
 
-python3 - "$WORK/keys.txt" "$VG_SOURCE_DIR" "$PENDING" >"$WORK/all.yaml" <<'PY' ||
+# IP reputation files for the reputation-* keys.
+printf '1,BadHosts,Known bad hosts\n' >"$WORK/categories.txt"
+printf '192.0.2.1,1,50\n' >"$WORK/rep.list"
+python3 - "$WORK/keys.txt" "$VG_SOURCE_DIR" "$PENDING" "$WORK" >"$WORK/all.yaml" <<'PY' ||
 import itertools, json, sys
 
-keys_file, src, pending = sys.argv[1], sys.argv[2], set(sys.argv[3].split())
+keys_file, src, pending, work = sys.argv[1], sys.argv[2], set(sys.argv[3].split()), sys.argv[4]
 values = {  # keys without a usable default
     "default-log-dir": "./logs",
     "default-rule-path": src + "/etc/rules",
@@ -31,6 +34,9 @@ values = {  # keys without a usable default
     "outputs.*.eve-log.types.*.dns.formats": ["detailed", "grouped"],
     "outputs.*.eve-log.types.*.dns.types": ["a", "aaaa"],
     "outputs.*.eve-log.types.*.tls.custom": ["sni", "certificate"],
+    "reputation-categories-file": work + "/categories.txt",
+    "default-reputation-path": work,
+    "reputation-files": ["rep.list"],
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

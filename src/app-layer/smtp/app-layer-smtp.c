@@ -21,6 +21,7 @@
  * once). Memory per flow: three line buffers (charged), the pending queue, and per tx
  * the envelope, the message fields and attachments (all charged to the smtp memcap). */
 #include "app-layer/smtp/app-layer-smtp.h"
+#include "app-layer/tls/app-layer-tls.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -797,12 +798,16 @@ static int parse_toclient(SmtpState *st, const uint8_t *data, uint32_t len, uint
 static int smtp_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
                       uint32_t *consumed)
 {
-    (void)af;
     SmtpState *st = state;
     if (dir == APP_DIR_TOSERVER) {
         return parse_toserver(st, data, len);
     }
-    return parse_toclient(st, data, len, consumed);
+    int rc = parse_toclient(st, data, len, consumed);
+    if (rc == APP_PARSE_TUNNEL) {
+        /* 220 to STARTTLS: the rest is TLS (else no_tls_after_starttls). */
+        return tls_starttls_handover(af, *consumed, consumed);
+    }
+    return rc;
 }
 
 /* A hole in the data: the framing is lost; the direction stops (the framework forces
