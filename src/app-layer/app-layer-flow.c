@@ -666,9 +666,22 @@ bool app_layer_flow_no_inspection(const Flow *f)
 
 void app_flow_encrypted(AppFlow *af, uint8_t mode)
 {
-    if (mode != APP_ENC_FULL) {
+    if (mode != APP_ENC_FULL && !(af->flags & APP_FLOW_F_NO_INSPECT_SOON)) {
         af->flags |= APP_FLOW_F_NO_INSPECT_SOON;
+        /* What was delivered until now is the clear part (the handshake, up to the
+         * chunk that ended it): raw stream inspection still looks at it, later. */
+        af->enc_off[0] = af->stream_off[0];
+        af->enc_off[1] = af->stream_off[1];
     }
+}
+
+bool app_layer_flow_stream_clear(const Flow *f, uint8_t dir, uint64_t off, uint32_t len)
+{
+    const AppFlow *af = app_flow_get(f);
+    if (af == NULL || !(af->flags & APP_FLOW_F_NO_INSPECT)) {
+        return true;
+    }
+    return dir < 2 && off + len <= af->enc_off[dir];
 }
 
 int app_enc_mode_config(const struct Conf *conf, const char *proto, uint8_t *mode)

@@ -27,9 +27,11 @@ static void on_stream(Flow *f, uint8_t dir, int note, const uint8_t *data, uint3
     }
     switch (note) {
     case STREAM_NOTE_DATA:
+        af->stream_off[dir & 1] += len;   // before parsing: the data's end
         app_flow_data(af, dir, data, len);
         break;
     case STREAM_NOTE_GAP:
+        af->stream_off[dir & 1] += len;
         app_flow_gap_len(af, dir, len);
         break;
     case STREAM_NOTE_CLOSE:

@@ -87,6 +87,11 @@ AppProto app_layer_flow_proto_orig(const Flow *f);
  * encrypted both ways with encryption-handling default or bypass (Suricata's default).
  * Transaction rules still run. Caller holds f->lock. */
 bool app_layer_flow_no_inspection(const Flow *f);
+/* Whether a raw stream view of direction dir, covering stream offsets
+ * [off, off + len), may still be inspected: always before no-inspection
+ * starts, then only when it lies wholly in the clear part (before the
+ * encrypted data). */
+bool app_layer_flow_stream_clear(const Flow *f, uint8_t dir, uint64_t off, uint32_t len);
 uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
 AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown

@@ -306,6 +306,7 @@ typedef struct Packet {
     const uint8_t *stream_data;
     uint32_t stream_data_len;
     uint32_t stream_flags;       // PKT_STREAM_* (stream/stream.h)
+    uint64_t stream_view_off;    // stream offset of stream_data[0] (overlap included)
 
     /* later stages */
     struct Flow *flow;           // reference held while in flight

@@ -10,6 +10,7 @@
 
 #include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
+#include "stream/stream.h"
 #include "flow/flow-types.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -477,7 +478,14 @@ void detect_packet(DetectThread *dt, Packet *p)
     detect_app_packet_begin(dt, p);
     /* encrypted TLS/SSH (encryption-handling default): no more content inspection */
     bool no_payload = p->flow != NULL && app_layer_flow_no_inspection(p->flow);
-    bool stop = !no_payload && detect_stream_inspect(dt, p, pa);
+    /* ... but a stream view of data from before the encryption (inspected on a
+     * later packet) still is. */
+    bool view_clear = p->flow == NULL || p->stream_data == NULL ||
+                      app_layer_flow_stream_clear(p->flow,
+                                                  (p->stream_flags & PKT_STREAM_TOSERVER) ? 0 : 1,
+                                                  p->stream_view_off, p->stream_data_len);
+    bool stop = (!no_payload || (p->stream_data != NULL && view_clear)) &&
+                detect_stream_inspect(dt, p, pa);
     if (!stop) {
         detect_collect(dt, p);
         counters_add(dt->counters, dt->c_inspected, dt->n_cand);

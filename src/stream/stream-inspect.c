@@ -145,6 +145,7 @@ static void notify(Flow *f, int idx, int note, const uint8_t *data, uint32_t len
 
 typedef struct Piece {
     const uint8_t *data;         // overlap included
+    uint64_t off;                // stream offset of data[0]
     uint32_t len;
     uint32_t flags;              // PKT_STREAM_* with the overlap in the high bits
 } Piece;
@@ -211,6 +212,7 @@ static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, in
     run = run > UINT32_MAX - ov ? UINT32_MAX - ov : run;
     const uint8_t *piece = stream_reasm_ptr(s, start);
     out->data = piece - ov;
+    out->off = start - ov;
     out->len = (uint32_t)(ov + run);
     out->flags = (idx == 0 ? PKT_STREAM_TOSERVER : 0) | ((uint32_t)ov << PKT_STREAM_OVERLAP_SHIFT);
     if (s->flags & STREAM_F_GAP_PENDING) {
@@ -296,6 +298,14 @@ static void subs_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx, uint
     }
 }
 
+/* Whether raw inspection reached the final end of a closed direction. */
+static bool eof_inspected(const TcpSession *ssn, const TcpStream *s)
+{
+    uint64_t end = final_end(ssn, s);
+    end = end < s->stored_end ? end : s->stored_end;
+    return is_closed(ssn, s) && s->insp_off >= end;
+}
+
 /* EOF once everything up to the final end was inspected. */
 static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
 {
@@ -340,6 +350,7 @@ static uint64_t acked_off(const TcpStream *s)
 static void set_view(const TcpSession *ssn, Packet *p, const Piece *pc)
 {
     p->stream_data = pc->data;
+    p->stream_view_off = pc->off;
     p->stream_data_len = pc->len;
     p->stream_flags = pc->flags | (p->stream_flags & PKT_STREAM_ADDED);
     if (ssn->state >= TCP_ESTABLISHED) {
@@ -426,13 +437,16 @@ static void inspect_ids(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, i
     deliver_subs(f, s, dir, limit, limit);
     uint32_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)dir);
     bool due = raw_flush_state(ssn) || (s->flags & STREAM_F_DEPTH) || parser_owns(f);
+    /* Subscribers (the app layer) hear of this direction's end only once
+     * the peer acknowledged it (subs_eof above, on the acknowledging packet),
+     * as its data: raw inspection of the sender's own packet must not tell
+     * them earlier. */
     if (limit <= s->insp_off || (limit - s->insp_off < chunk && !due)) {
-        (void)reached_eof(f, ssn, s, dir);
         return;
     }
     Piece pc;
     if (next_piece(st, p, f, ssn, dir, limit, limit, &pc)) {
-        if (reached_eof(f, ssn, s, dir)) {
+        if (eof_inspected(ssn, s)) {
             pc.flags |= PKT_STREAM_EOF;
         }
         set_view(ssn, p, &pc);
