@@ -216,6 +216,7 @@ enum {
     PKT_F_DROP_FLOW = 1u << 14,      // inline: the drop applies to the packet's flow too
     PKT_F_REJECT = 1u << 15,         // inline: an exception policy rejects it (reset / ICMP)
     PKT_F_NOPACKET_INSPECT = 1u << 16, // an exception policy passed it: no detection
+    PKT_F_PASS = 1u << 17,           // a pass rule decided the packet (detect): verdict "pass"
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

@@ -441,6 +441,7 @@ static void resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
     if (dt->pass_num < dt->drop_num) {
         p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW);
         p->drop_reason = PKT_DROP_NONE;
+        p->flags |= PKT_F_PASS;
     }
     if (pa != NULL) {
         uint16_t n = 0;

@@ -152,13 +152,14 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
 }
 
 /* "verdict": what happened to the packet as a whole (Suricata 7+): "drop"
- * when inline and dropped, "pass" when a pass rule matched, else "alert";
+ * when inline and dropped, "pass" when a pass rule decided it (PKT_F_PASS, or
+ * a pass rule that alerts), else "alert";
  * reject rules add where the reset or ICMP error goes and what it is. */
 static void write_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
 {
     const PacketAlerts *all = p->alerts;
     int reject = -1;
-    bool pass = false;
+    bool pass = (p->flags & PKT_F_PASS) != 0;
     for (uint16_t i = 0; all != NULL && i < p->n_alerts && i < DETECT_ALERTS_MAX; i++) {
         uint8_t a = all->alerts[i].action;
         pass = pass || a == DETECT_ACTION_PASS;

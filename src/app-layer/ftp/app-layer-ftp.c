@@ -12,6 +12,7 @@
  * STOR/RETR/... command's file name. Memory: two line buffers per flow and per tx the
  * command, argument and reply lines, charged to the ftp memcap. */
 #include "app-layer/ftp/app-layer-ftp.h"
+#include "app-layer/tls/app-layer-tls.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -371,7 +372,15 @@ static void passive_reply(FtpState *st, FtpTx *t, const uint8_t *code, const uin
     }
 }
 
-static void reply(FtpState *st, FtpLine *l)
+/* RFC 4217: "234" to AUTH TLS (or its older spellings) starts TLS at once. */
+static bool starts_tls(const FtpTx *t, const uint8_t *code)
+{
+    return t->has_command && t->cmd_len == 4 && memcmp(t->cmd, "AUTH", 4) == 0 &&
+           memcmp(code, "234", 3) == 0;
+}
+
+/* Returns true when the reply hands the connection over to TLS. */
+static bool reply(FtpState *st, FtpLine *l)
 {
     const uint8_t *s = l->buf;
     uint32_t len = l->len;
@@ -380,7 +389,7 @@ static void reply(FtpState *st, FtpLine *l)
     bool final = coded && (len == 3 || s[3] == ' ');
     FtpTx *t = reply_target(st);
     if (t == NULL) {
-        return;
+        return false;
     }
     if (l->truncated) {
         t->reply_truncated = true;
@@ -406,12 +415,13 @@ static void reply(FtpState *st, FtpLine *l)
     /* a block "NNN-" ... ends at "NNN " with the same code (RFC 959 4.2) */
     if (coded && !final) {
         st->in_multiline = true;
-        return;
+        return false;
     }
     if (!final || s[0] == '1') {
-        return;                  // inside a block, or a preliminary reply
+        return false;            // inside a block, or a preliminary reply
     }
     st->in_multiline = false;
+    bool tls = starts_tls(t, s);
     tx_done(t);
     if (t == st->reply_tx) {
         st->reply_tx = NULL;
@@ -419,14 +429,14 @@ static void reply(FtpState *st, FtpLine *l)
         st->p_head = (st->p_head + 1) % FTP_MAX_PENDING;
         st->p_count--;
     }
+    return tls;
 }
 
 static int ftp_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
                      uint32_t *consumed)
 {
-    (void)af;
-    (void)consumed;
     FtpState *st = state;
+    uint32_t total = len;
     FtpLine *l = &st->line[dir];
     while (len > 0) {
         bool done, ok;
@@ -443,8 +453,10 @@ static int ftp_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             if (l->len > 0 || l->truncated) {
                 command(st, l);
             }
-        } else {
-            reply(st, l);
+        } else if (reply(st, l)) {
+            /* AUTH TLS accepted: the rest is TLS (else no_tls_after_starttls) */
+            l->len = 0;
+            return tls_starttls_handover(af, total - len, consumed);
         }
         l->len = 0;
         l->skipping = false;

@@ -110,6 +110,27 @@ static void hostport_forms(void **state)
     assert_false(ftp_parse_ext((const uint8_t *)"|||", 3, &a, &has, &port));
 }
 
+/* RFC 4217: a 234 to AUTH TLS hands the control connection to TLS; a refused
+ * AUTH (534) keeps FTP. */
+static void auth_tls_hands_over_to_tls(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOCLIENT, "220 ready\r\n");
+    feed(fx, APP_DIR_TOSERVER, "AUTH TLS\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "534 not now\r\n");
+    assert_int_equal(fx->f.app_proto, APP_PROTO_FTP);
+    feed(fx, APP_DIR_TOSERVER, "AUTH TLS\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "234 go ahead\r\n");
+    static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29,
+                                    0x03, 0x03};
+    uint8_t ch[50] = {0};
+    memcpy(ch, hello, sizeof(hello));
+    app_flow_data(fx->af, APP_DIR_TOSERVER, ch, sizeof(ch));
+    app_flow_packet_publish(fx->af);
+    assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_FTP);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
+}
+
 static void commands_and_replies(void **state)
 {
     Fx *fx = *state;
@@ -232,6 +253,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hostport_forms),
         cmocka_unit_test_setup_teardown(commands_and_replies, setup, teardown),
+        cmocka_unit_test_setup_teardown(auth_tls_hands_over_to_tls, setup, teardown),
         cmocka_unit_test_setup_teardown(data_connection_becomes_ftp_data, setup, teardown),
         cmocka_unit_test_setup_teardown(port_command_and_bounce_address, setup, teardown),
         cmocka_unit_test_setup_teardown(too_long_lines_are_truncated, setup, teardown),
