@@ -25,24 +25,7 @@ echo 'alert udp any any -> any 53 (msg:"old dns"; content:"example"; sid:8001; r
 pid=$!
 # The feeder: the sample capture again and again (timestamps moved on by 100 s
 # a round) until the engine goes away.
-python3 - "$SAMPLE" >"$fifo" 2>/dev/null <<'PY' &
-import struct, sys, time
-data = open(sys.argv[1], "rb").read()
-hdr, body = data[:24], data[24:]
-out = sys.stdout.buffer
-out.write(hdr)
-r = 0
-while True:
-    off = 0
-    while off < len(body):
-        sec, usec, incl, orig = struct.unpack("<IIII", body[off:off + 16])
-        out.write(struct.pack("<IIII", sec + 100 * r, usec, incl, orig))
-        out.write(body[off + 16:off + 16 + incl])
-        off += 16 + incl
-    out.flush()
-    r += 1
-    time.sleep(0.05)
-PY
+python3 "$VG_SOURCE_DIR/tests/scenarios/pcap-loop.py" "$SAMPLE" >"$fifo" 2>/dev/null &
 feeder=$!
 trap 'kill $feeder 2>/dev/null; kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do

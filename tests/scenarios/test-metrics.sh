@@ -19,24 +19,7 @@ mkfifo "$fifo"
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$fifo" -l "$WORK/out" --runmode workers \
     "${set_args[@]}" 2>"$WORK/err" &
 pid=$!
-python3 - "$SAMPLE" >"$fifo" 2>/dev/null <<'PY' &
-import struct, sys, time
-data = open(sys.argv[1], "rb").read()
-hdr, body = data[:24], data[24:]
-out = sys.stdout.buffer
-out.write(hdr)
-r = 0
-while True:
-    off = 0
-    while off < len(body):
-        sec, usec, incl, orig = struct.unpack("<IIII", body[off:off + 16])
-        out.write(struct.pack("<IIII", sec + 100 * r, usec, incl, orig))
-        out.write(body[off + 16:off + 16 + incl])
-        off += 16 + incl
-    out.flush()
-    r += 1
-    time.sleep(0.05)
-PY
+python3 "$VG_SOURCE_DIR/tests/scenarios/pcap-loop.py" "$SAMPLE" >"$fifo" 2>/dev/null &
 feeder=$!
 trap 'kill $feeder 2>/dev/null; kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 url=http://127.0.0.1:$port

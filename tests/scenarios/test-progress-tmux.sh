@@ -9,22 +9,8 @@ sock=vg-progress-$$
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
 # feed FIFO ROUNDS: the sample capture ROUNDS times, 0.1 s between packets.
 feed() {
-    python3 - "$SAMPLE" "$2" >"$1" <<'PY'
-import struct, sys, time
-data = open(sys.argv[1], "rb").read()
-out = sys.stdout.buffer
-out.write(data[:24])
-body = data[24:]
-for r in range(int(sys.argv[2])):
-    off = 0
-    while off < len(body):
-        sec, usec, incl, orig = struct.unpack("<IIII", body[off:off + 16])
-        out.write(struct.pack("<IIII", sec + 100 * r, usec, incl, orig))
-        out.write(body[off + 16:off + 16 + incl])
-        out.flush()
-        off += 16 + incl
-        time.sleep(0.1)
-PY
+    python3 "$VG_SOURCE_DIR/tests/scenarios/pcap-loop.py" "$SAMPLE" --rounds "$2" \
+        --packet-delay 0.1 --round-delay 0 >"$1"
 }
 # pane CMD: run CMD in a fresh 160x30 tmux pane; the pane stays after it.
 pane() {

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Write a classic pcap to stdout again and again (for a FIFO a test feeds Vigil).
+
+  pcap-loop.py CAPTURE [--rounds N] [--packet-delay S] [--round-delay S]
+
+Each round moves the timestamps on by 100 s, so that packet time keeps going
+forward; --rounds 0 (the default) goes on until the reader goes away. The
+delays sleep after each packet / after each round. Standard library only."""
+import argparse
+import struct
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("capture")
+    ap.add_argument("--rounds", type=int, default=0)
+    ap.add_argument("--packet-delay", type=float, default=0.0)
+    ap.add_argument("--round-delay", type=float, default=0.05)
+    opts = ap.parse_args()
+    data = open(opts.capture, "rb").read()
+    hdr, body = data[:24], data[24:]
+    out = sys.stdout.buffer
+    out.write(hdr)
+    r = 0
+    while opts.rounds == 0 or r < opts.rounds:
+        off = 0
+        while off < len(body):
+            sec, usec, incl, orig = struct.unpack("<IIII", body[off:off + 16])
+            out.write(struct.pack("<IIII", sec + 100 * r, usec, incl, orig))
+            out.write(body[off + 16:off + 16 + incl])
+            off += 16 + incl
+            if opts.packet_delay > 0:
+                out.flush()
+                time.sleep(opts.packet_delay)
+        out.flush()
+        r += 1
+        time.sleep(opts.round_delay)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:
+        pass
