@@ -12,11 +12,20 @@ feed() {
     python3 "$VG_SOURCE_DIR/tests/scenarios/pcap-loop.py" "$SAMPLE" --rounds "$2" \
         --packet-delay 0.1 --round-delay 0 >"$1"
 }
-# pane CMD: run CMD in a fresh 160x30 tmux pane; the pane stays after it.
+# pane CMD: run CMD in a fresh 160x30 tmux pane, on a tmux server of its own
+# (a new server name each time: a server being killed may still hold the
+# old name for a moment); the pane stays after CMD ends.
+n_pane=0
 pane() {
     tmux -L "$sock" kill-server 2>/dev/null
-    tmux -L "$sock" new-session -d -x 160 -y 30 "$1; echo EXIT=\$?; sleep 60" ||
-        fail "cannot start tmux"
+    n_pane=$((n_pane + 1))
+    sock=vg-progress-$$-$n_pane
+    for _ in $(seq 20); do
+        tmux -L "$sock" new-session -d -x 160 -y 30 "$1; echo EXIT=\$?; sleep 60" 2>/dev/null &&
+            return 0
+        sleep 0.2
+    done
+    fail "cannot start tmux"
 }
 screen() { tmux -L "$sock" capture-pane -p -J; }
 wait_for() {
