@@ -341,6 +341,16 @@ static int load_file(Dataset *ds, const char *path, bool missing_ok)
     while (fgets(line, DS_LINE_MAX, fp) != NULL) {
         lineno++;
         size_t len = strlen(line);
+        if (len > 0 && line[len - 1] != '\n' && !feof(fp)) {
+            /* longer than any value: skip the rest of it, as one bad line */
+            int c;
+            while ((c = fgetc(fp)) != EOF && c != '\n') {
+            }
+            if (n_bad++ < 10) {
+                VG_WARN("%s:%d: line longer than %d bytes; skipped", path, lineno, DS_LINE_MAX);
+            }
+            continue;
+        }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
                            line[len - 1] == ' ' || line[len - 1] == '\t')) {
             len--;

@@ -123,6 +123,19 @@ bool detect_iprep_lookup(const DetectIprep *r, const VgAddr *a, uint8_t cat, uin
 
 /* ---- loading ------------------------------------------------------------ */
 
+/* A line fgets could not take whole: its rest is read away; true when so. */
+static bool skip_long_line(FILE *fp, const char *line)
+{
+    size_t n = strlen(line);
+    if (n == 0 || line[n - 1] == '\n' || feof(fp)) {
+        return false;
+    }
+    int c;
+    while ((c = fgetc(fp)) != EOF && c != '\n') {
+    }
+    return true;
+}
+
 static char *trim(char *s)
 {
     while (*s == ' ' || *s == '\t') {
@@ -148,6 +161,11 @@ static int load_categories(DetectIprep *r, const char *path)
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
         lineno++;
+        if (skip_long_line(fp, line)) {
+            VG_ERROR("%s:%d: line longer than %d bytes", path, lineno, IPREP_LINE_MAX);
+            rc = VG_EINVAL;
+            break;
+        }
         char *l = trim(line);
         if (*l == '\0' || *l == '#') {
             continue;
@@ -239,6 +257,13 @@ static int load_reputation(DetectIprep *r, const char *path, uint32_t *order, ui
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
         lineno++;
+        if (skip_long_line(fp, line)) {
+            if (n_bad++ < 10) {
+                VG_WARN("%s:%d: line longer than %d bytes; skipped", path, lineno,
+                        IPREP_LINE_MAX);
+            }
+            continue;
+        }
         char *l = trim(line);
         if (*l == '\0' || *l == '#') {
             continue;

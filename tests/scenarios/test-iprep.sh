@@ -63,6 +63,13 @@ count() { grep -c "\"signature_id\":$1," out/eve.json; }
 printf 'reputation-categories-file: rep/categories.txt\nreputation-files: rep/b.list\n' >d.yaml
 expect_exit 0 "" "$VIGIL" -c d.yaml -S t.rules -r "$SAMPLE" -l out2 -k none
 [ "$(grep -c '"signature_id":7,' out2/eve.json)" = 1 ] || fail "scalar reputation-files"
+# A line longer than the reader's buffer is one bad line, not two.
+{ printf '10.1.1.1,1,'; head -c 2000 /dev/zero | tr '\0' '9'; printf '\n10.1.1.2,1,33\n'; } >rep/long.list
+printf 'reputation-categories-file: rep/categories.txt\nreputation-files: rep/long.list\n' >g.yaml
+echo 'alert ip any any -> any any (iprep:dst,BadHosts,=,33; sid:11;)' >g.rules
+expect_exit 0 "long.list:1: line longer than 512 bytes" "$VIGIL" -c g.yaml -S g.rules -r "$SAMPLE" \
+    -l out3 -k none
+[ "$(grep -c '"signature_id":11,' out3/eve.json)" = 1 ] || fail "the line after a long one"
 printf '1,A,x\n1,B,y\n' >rep/dup.txt
 printf 'reputation-categories-file: rep/dup.txt\n' >e.yaml
 expect_exit 1 "dup.txt:2: category B \(id 1\) defined twice" "$VIGIL" -c e.yaml -S t.rules -T

@@ -141,6 +141,31 @@ static void state_file_round_trip(void **state)
     rmdir(dir);
 }
 
+/* A line longer than any value is skipped whole (its tail is no value of its
+ * own); the lines around it load. */
+static void overlong_lines_are_skipped_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/vg-ds-long-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs("YQ==\n", fp);                       // "a"
+    for (int i = 0; i < 200000; i++) {
+        fputc('Y', fp);
+    }
+    fputs("YQ==\nYg==\n", fp);                 // a tail that would decode, then "b"
+    fclose(fp);
+    DetectDatasetSpec spec = {.name = "long", .has_type = true, .type = DETECT_DS_STRING,
+                              .load_path = path};
+    Dataset *ds = NULL;
+    char err[200];
+    assert_int_equal(detect_dataset_get(&spec, &ds, err, sizeof(err)), 0);
+    assert_true(detect_dataset_contains(ds, (const uint8_t *)"a", 1));
+    assert_true(detect_dataset_contains(ds, (const uint8_t *)"b", 1));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +174,7 @@ int main(void)
         cmocka_unit_test_teardown(memcap_refuses_and_counts, teardown),
         cmocka_unit_test_teardown(operator_values_in_serialized_form, teardown),
         cmocka_unit_test_teardown(state_file_round_trip, teardown),
+        cmocka_unit_test_teardown(overlong_lines_are_skipped_whole, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
