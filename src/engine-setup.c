@@ -22,6 +22,7 @@
 #include "runtime/counters.h"
 #include "runtime/packet-pool.h"
 #include "runtime/plugin.h"
+#include "runtime/plugin-internal.h"
 #include "runtime/runtime.h"
 #include "stream/stream.h"
 #include "util/util-log.h"
@@ -149,7 +150,8 @@ int engine_setup(Engine *e)
         VG_ERROR("out of memory setting up the flow table and packet pool");
         return 1;
     }
-    if (stream_init(e->conf, e->flow_table) != 0 || app_layer_stream_attach() != 0) {
+    if (stream_init(e->conf, e->flow_table) != 0 || app_layer_stream_attach() != 0 ||
+        stream_plugin_attach() != 0) {
         return 1;
     }
     if (setup_defrag(e) != 0) {
@@ -477,6 +479,7 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
               " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
               pkts, invalid, bytes, alerts, flows, elapsed_sec, (double)pkts / secs,
               (double)bytes * 8 / secs / 1e9);
+    plugin_report();
     if (alerts > 0) {
         VG_NOTICE("alerts by severity: 1: %" PRIu64 ", 2: %" PRIu64 ", 3: %" PRIu64
                   ", other: %" PRIu64,

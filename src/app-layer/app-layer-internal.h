@@ -92,6 +92,12 @@ typedef struct AppParserDesc {
 extern const AppParserDesc *const app_parser_rows[];
 extern const uint32_t app_parser_n_rows;
 const AppParserDesc *app_parser_row(AppProto p);
+/* All rows: the built-in ones, then those of plugins (app_parser_add, start-up only:
+ * row->proto must be app_parser_next_plugin_proto(); 0 or VG_ERANGE). */
+uint32_t app_parser_count(void);
+const AppParserDesc *app_parser_at(uint32_t i);
+int app_parser_add(const AppParserDesc *row);
+AppProto app_parser_next_plugin_proto(void);    // APP_PROTO_UNKNOWN when full
 
 /* Per-protocol settings and counters (app-layer.c). */
 enum { APP_ENABLED_NO = 0, APP_ENABLED_YES, APP_ENABLED_DETECTION_ONLY };

@@ -36,6 +36,10 @@ enum {
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
+/* Protocols of plugins (runtime/plugin.h register_app_layer) take the ids from
+ * APP_PROTO_MAX_BUILTIN on, in load order; tables indexed by protocol use APP_PROTO_MAX. */
+#define APP_PROTO_PLUGIN_MAX 8
+#define APP_PROTO_MAX (APP_PROTO_MAX_BUILTIN + APP_PROTO_PLUGIN_MAX)
 
 /* "http" (the EVE name), "failed"; NULL for unknown ids (0 included). */
 const char *app_proto_name(AppProto p);

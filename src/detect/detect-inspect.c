@@ -403,6 +403,10 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
                                                                           : INSPECT_NOMATCH;
     case DETECT_PM_BASE64:
         return inspect_base64(ic, idx, off);
+    case DETECT_PM_PLUGIN:
+        return detect_plugin_match_buffer(ic->l->m[idx].ctx, ic->buf, ic->len)
+                   ? next(ic, idx, off)
+                   : INSPECT_NOMATCH;
     default:
         return inspect_byte(ic, idx, off);
     }

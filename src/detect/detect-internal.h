@@ -201,6 +201,7 @@ typedef enum DetectPmType {
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
     DETECT_PM_DATASET,                 // whole-buffer set check (dataset): DetectDatasetCtx
     DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
+    DETECT_PM_PLUGIN,                  // a plugin keyword on the buffer: DetectPluginCtx
 } DetectPmType;
 
 struct DetectThread;
@@ -400,7 +401,19 @@ typedef struct DetectKeyword {
      * the answer. */
     bool (*file_match)(struct DetectThread *dt, const struct AppFile *file, const void *ctx,
                        bool *is_final);
+    /* Keywords of plugins (keywords/detect-kw-plugin.c): the plugin's descriptor; setup
+     * is then detect_plugin_setup. NULL for built-ins. */
+    const struct VgKeyword *plugin;
 } DetectKeyword;
+
+/* A plugin keyword's context: its descriptor and the plugin's own context. */
+typedef struct DetectPluginCtx {
+    const struct VgKeyword *kd;
+    void *ctx;
+} DetectPluginCtx;
+int detect_plugin_setup(DetectParser *dp, const DetectKeyword *kw, const char *arg);
+/* Payload element: does the plugin keyword match buf? */
+bool detect_plugin_match_buffer(const DetectPluginCtx *pc, const uint8_t *buf, uint32_t len);
 
 extern const DetectKeyword *const detect_keywords[];
 extern const size_t detect_n_keywords;

@@ -124,6 +124,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             eve_smtp_fields(opts);
         } else if (strcmp(name, "ftp") == 0) {
             oc->ftp = opt_bool(opts, "enabled", true);
+        } else {
+            (void)output_eve_plugin_type(name, opt_bool(opts, "enabled", true));
         }
     }
 }
@@ -365,6 +367,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     flow_exception_record_write(f, jb);
     json_close_object(jb);
     stream_flow_record(f, jb);
+    stream_plugin_flow_record(f, jb);
     json_close_object(jb);
     (void)eve_sink_write(oc->eve, jb);
     pthread_mutex_unlock(&oc->flow_lock);

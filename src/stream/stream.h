@@ -155,6 +155,13 @@ bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
  * established for flow:established. Caller holds f->lock. */
 uint8_t stream_packet_flow_state(const Flow *f);
 
+/* Plugin stream consumers (stream-plugin.c): after stream_init, subscribe
+ * each consumer plugins registered (flow storage slot, directions). 0 or
+ * VG_ERANGE (message names the consumer). */
+int stream_plugin_attach(void) __attribute__((warn_unused_result));
+/* Their objects in the flow record of f. Caller holds f->lock or owns f. */
+void stream_plugin_flow_record(const Flow *f, JsonBuf *jb);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);

@@ -78,5 +78,5 @@ const DetectKeyword *detect_keyword_find(const char *name)
             return detect_keywords[i];
         }
     }
-    return NULL;
+    return detect_plugin_keyword_find(name);
 }

@@ -118,6 +118,8 @@ extern const DetectKeyword detect_kw_requires;
 int detect_requires_check(const char *rule, char *why, size_t whylen);
 /* Same for the option's value alone. */
 int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
+/* detect-kw-plugin.c: keywords plugins registered (NULL when none has that name). */
+const DetectKeyword *detect_plugin_keyword_find(const char *name);
 extern const DetectKeyword detect_kw_ftp_mode, detect_kw_ftp_reply_received,
     detect_kw_ftp_dynamic_port, detect_kw_ftpbounce, detect_kw_ftpdata_command;
 
