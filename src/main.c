@@ -14,6 +14,7 @@
 #include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "runtime/plugin.h"
 #include "detect/detect.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
@@ -477,6 +478,10 @@ static int load_config(Engine *e, const Cli *cli)
         if (conf_set_override(e->conf, cli->sets[i]) != 0) {
             return EXIT_USAGE;
         }
+    }
+    /* Plugins first: the schema then knows the keys they add. */
+    if (plugin_load_all(e->conf) != 0) {
+        return 1;
     }
     /* Every key against the schema: unknown keys warn (fail when strict or
      * from --set), bad values fail. */

@@ -42,6 +42,7 @@ typedef struct OutputTxLog {
 /* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol (false when
  * name is not one); the record of a plugin protocol's tx, once complete. */
 bool output_eve_plugin_type(const char *name, bool enabled);
+bool output_eve_plugin_any(void);           // records of some plugin protocol are on
 void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 
 /* Write the records of f's txs that became ready and mark them logged. */

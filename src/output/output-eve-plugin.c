@@ -22,6 +22,11 @@ bool output_eve_plugin_type(const char *name, bool enabled)
     return true;
 }
 
+bool output_eve_plugin_any(void)
+{
+    return g_enabled != 0;
+}
+
 void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
 {
     if (tx->proto < APP_PROTO_MAX_BUILTIN || tx->proto >= APP_PROTO_MAX ||

@@ -324,7 +324,7 @@ static void write_flow_jb(JsonBuf *jb, void *user)
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
     if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
-                            !oc->smtp && !oc->ftp)) {
+                            !oc->smtp && !oc->ftp && !output_eve_plugin_any())) {
         return;
     }
     app_layer_flow_end(f);
@@ -623,7 +623,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
         write_alerts(ot, oc, p);
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
-                                              oc->smtp || oc->ftp)) {
+                                              oc->smtp || oc->ftp || output_eve_plugin_any())) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

@@ -281,6 +281,24 @@ static const VgPluginRegistrar registrar = {
     .app_tx_event = app_layer_plugin_tx_event,
 };
 
+/* Schema keys of plugin protocols: outputs.*.eve-log.types.*.<proto>[.enabled]. */
+static char g_type_keys[PLUGIN_APP_LAYERS_MAX][96];
+static ConfOption g_plugin_opts[PLUGIN_APP_LAYERS_MAX];
+static ConfSchemaPart g_plugin_part = {.prefix = "", .opts = g_plugin_opts};
+
+static void schema_add_proto(const char *name)
+{
+    size_t i = g_plugin_part.n_opts;
+    if (i >= PLUGIN_APP_LAYERS_MAX) {
+        return;
+    }
+    snprintf(g_type_keys[i], sizeof(g_type_keys[i]), "outputs.*.eve-log.types.*.%s", name);
+    g_plugin_opts[i] = (ConfOption){.name = g_type_keys[i], .type = CONF_OPT_ANY,
+                                    .doc = "records of a plugin's protocol"};
+    g_plugin_part.n_opts++;
+    conf_schema_set_plugin_part(&g_plugin_part);
+}
+
 /* Everything staged passed its checks: take it. */
 static int stage_commit(void)
 {
@@ -298,6 +316,7 @@ static int stage_commit(void)
         if (rc != 0) {
             return rc;
         }
+        schema_add_proto(g_stage.apps[i]->name);
         g_n_apps++;
     }
     for (uint32_t i = 0; i < g_stage.n_keywords; i++) {
@@ -352,7 +371,22 @@ int plugin_load(const char *path)
     return 0;
 }
 
+static int plugin_load_conf(const struct Conf *conf);
+
 int plugin_load_all(const struct Conf *conf)
+{
+    /* main thread, start-up: the first call loads, later ones get its result */
+    static bool done;
+    static int result;
+    if (done) {
+        return result;
+    }
+    done = true;
+    result = plugin_load_conf(conf);
+    return result;
+}
+
+static int plugin_load_conf(const struct Conf *conf)
 {
     const ConfNode *list = conf_get_node(conf, NULL, "plugins");
     if (list == NULL || (list->type == CONF_SCALAR && list->value == NULL)) {
