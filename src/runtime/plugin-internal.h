@@ -17,8 +17,9 @@
 /* The registered stream consumers (stream/stream-plugin.c runs them). */
 const VgStreamConsumer *const *plugin_stream_consumers(uint32_t *n);
 
-/* A plugin callback returned an error: counts it for `what` (a consumer,
- * protocol or keyword name) and logs the first ones. Any thread. */
+/* A plugin callback returned an error: counts it, and logs the first error of
+ * each `what` (a consumer, protocol or keyword name: the plugin's own string,
+ * compared by address). Any thread. */
 void plugin_callback_error(const char *kind, const char *what, int rc);
 /* Callback errors counted so far (tests, the end-of-run summary). */
 uint64_t plugin_callback_errors(void);

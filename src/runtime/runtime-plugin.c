@@ -49,7 +49,6 @@ static uint32_t g_n_keywords;
 
 /* Callback errors (any packet thread). */
 static _Atomic uint64_t g_cb_errors;
-#define PLUGIN_ERRORS_LOGGED 10
 
 static void plugin_log(int level, const char *fmt, ...)
 {
@@ -68,12 +67,37 @@ const VgStreamConsumer *const *plugin_stream_consumers(uint32_t *n)
     return g_consumers;
 }
 
+/* Names (stable pointers into the plugins) whose first error was logged. */
+#define PLUGIN_LOGGED_MAX 64
+static _Atomic(const char *) g_logged[PLUGIN_LOGGED_MAX];
+
+/* True for the first error of what (any thread; lock-free). */
+static bool first_error_of(const char *what)
+{
+    for (int i = 0; i < PLUGIN_LOGGED_MAX; i++) {
+        const char *cur = atomic_load_explicit(&g_logged[i], memory_order_acquire);
+        if (cur == what) {
+            return false;
+        }
+        if (cur == NULL) {
+            const char *expect = NULL;
+            if (atomic_compare_exchange_strong(&g_logged[i], &expect, what)) {
+                return true;
+            }
+            if (expect == what) {
+                return false;
+            }
+        }
+    }
+    return false; // table full: counted only
+}
+
 void plugin_callback_error(const char *kind, const char *what, int rc)
 {
-    uint64_t n = atomic_fetch_add_explicit(&g_cb_errors, 1, memory_order_relaxed) + 1;
-    if (n <= PLUGIN_ERRORS_LOGGED) {
-        VG_WARN("plugin %s '%s': callback returned error %d%s", kind, what, rc,
-                n == PLUGIN_ERRORS_LOGGED ? " (further plugin errors are only counted)" : "");
+    atomic_fetch_add_explicit(&g_cb_errors, 1, memory_order_relaxed);
+    if (first_error_of(what)) {
+        VG_WARN("plugin %s '%s': callback returned error %d (further errors of it are only "
+                "counted)", kind, what, rc);
     }
 }
 
