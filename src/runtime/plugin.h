@@ -24,9 +24,11 @@
  * (plugins/README.md: threads, ownership, an example of each.) Every
  * descriptor below starts with VG_PLUGIN_HDR(its type), is const and lives
  * as long as the process (a static in the plugin). Callbacks that return
- * int give 0, or a negative value for an error: the engine counts it, logs
- * it (the first few) and stops calling that callback for that flow/rule
- * use; it never stops the engine. */
+ * int give 0 (or a match result), or a negative value for an error: the
+ * engine counts it, logs the first error of each consumer, protocol or
+ * keyword, and contains it as each descriptor says (the flow gets no more
+ * calls, the parser stops for the flow, the keyword does not match); it
+ * never stops the engine. */
 
 struct Flow;                     // opaque to plugins: ask the registrar
 struct JsonBuf;
