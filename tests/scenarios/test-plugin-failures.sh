@@ -91,7 +91,9 @@ for rm in single workers autofp; do
         "plugin keyword 'failbuf': callback returned error -3" \
         "plugin stream consumer 'failing_consumer': callback returned error -1" \
         "plugin app-layer parser 'errproto': callback returned error -1" \
-        "plugins: [0-9]+ callback errors in this run"; do
+        "plugins: [0-9]+ callback errors in this run" \
+        "failing_consumer: new flow 10.0.0.1:40001 -> 10.0.0.11:11211 proto 6" \
+        "failing_consumer: new flow 10.0.0.1:40002 -> 10.0.0.11:11211 proto 6"; do
         grep -qE -- "$m" "$WORK/e-$rm.log" || fail "$rm: no /$m/: $(cat "$WORK/e-$rm.log")"
     done
     eve_check "$WORK/e-$rm/eve.json"

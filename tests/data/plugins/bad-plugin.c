@@ -62,9 +62,14 @@ static const VgKeyword kw_pkt = {
     .free = free,
 };
 
+static const VgPluginRegistrar *g_reg;
+
 static void *sc_new(const struct Flow *f)
 {
-    (void)f;
+    VgFlowInfo fi;
+    g_reg->flow_info(f, &fi); // the test looks for this line per flow
+    g_reg->log(2, "failing_consumer: new flow %s:%u -> %s:%u proto %u", fi.src_ip, fi.sp,
+               fi.dst_ip, fi.dp, fi.ipproto);
     return malloc(8);
 }
 static int sc_recv(const struct Flow *f, void *s, uint8_t dir, const uint8_t *d, uint32_t l)
@@ -123,6 +128,7 @@ static const VgAppLayer app = {
 
 static int bad_init(const VgPluginRegistrar *reg)
 {
+    g_reg = reg;
 #if defined(DUP_PROTO)
     return reg->register_app_layer(&app);
 #elif defined(INIT_FAIL)
