@@ -11,6 +11,9 @@
  * and with `- memcached` in eve-log `types:` each tx is a record:
  *   "memcached": {"command":"set","key":"k","bytes":5,"noreply":false,"reply":"STORED"}
  *
+ * Data missing in requests (a gap) is skipped and parsing goes on; in
+ * replies it stops the reply side.
+ *
  * Builds against the installed plugin header only; needs no engine symbols. */
 #include <ctype.h>
 #include <stdio.h>
@@ -188,6 +191,31 @@ static int mc_parse(VgAppFlow *af, void *state, uint8_t dir, const uint8_t *data
     return VG_PARSE_OK;
 }
 
+/* Data missing: inside a data block the block just ends sooner; elsewhere the
+ * partial line is dropped and the data after the hole is taken as the start
+ * of a line (a request there is parsed; a reply there cannot be matched to
+ * its request any more, so the reply side stops). */
+static int mc_gap(VgAppFlow *af, void *state, uint8_t dir, uint32_t len)
+{
+    (void)af;
+    McState *st = state;
+    McDir *d = &st->d[dir & 1];
+    if (dir != VG_DIR_TOSERVER) {
+        return VG_PARSE_ERROR;
+    }
+    if (d->skip > len) {
+        d->skip -= len;
+        return 0;
+    }
+    d->skip = 0;
+    d->line_len = 0;
+    if (st->storing != NULL) {
+        g_reg->app_tx_progress(st->storing, VG_DIR_TOSERVER, 1);
+        st->storing = NULL;
+    }
+    return 0;
+}
+
 static int mc_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 {
     static const char *const cmds[] = {"gets ", "get ", "set ", "add ", "replace ",
@@ -268,6 +296,7 @@ static const VgAppLayer memcached = {
     .state_new = mc_state_new,
     .state_free = free,
     .parse = mc_parse,
+    .gap = mc_gap,
     .complete = {1, 1},
     .events = mc_events,
     .n_events = sizeof(mc_events) / sizeof(mc_events[0]),

@@ -101,6 +101,13 @@ static int pl_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, 
     return APP_PARSE_OK;
 }
 
+static int pl_gap(AppFlow *af, void *state, uint8_t dir, uint32_t len)
+{
+    PluginState *ps = state;
+    /* a parser that cannot go on after a hole is not failing: no error counted */
+    return ps->pd->gap(af, ps->state, dir, len) == 0 ? APP_PARSE_OK : APP_PARSE_ERROR;
+}
+
 static void pl_tx_free(void *state, AppTx *tx)
 {
     PluginState *ps = state;
@@ -248,6 +255,7 @@ int app_layer_plugin_add(const VgAppLayer *a)
         .state_free = pl_state_free,
         .parse = pl_parse,
         .tx_free = pl_tx_free,
+        .gap_len = a->gap != NULL ? pl_gap : NULL,
         .complete = {a->complete[0], a->complete[1]},
         .events = a->events,
         .n_events = a->n_events,

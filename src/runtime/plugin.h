@@ -115,6 +115,10 @@ typedef struct VgAppLayer {
     /* VG_PARSE_ERROR stops the parser for the flow (app_layer.error.<name>.parser). */
     int (*parse)(VgAppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len);
     void (*tx_free)(void *state, void *tx); // the plugin's part of tx; the engine frees tx
+    /* Optional: len bytes of dir are missing (TCP gap). 0: the parser goes on after
+     * the hole; VG_PARSE_ERROR: it cannot, and stops for that direction (its open
+     * txs are then forced done). Without it, a gap stops the direction. */
+    int (*gap)(VgAppFlow *af, void *state, uint8_t dir, uint32_t len);
     uint8_t complete[2];
     const char *const *events;   // optional event names (app-layer-event:<name>.<event>)
     uint32_t n_events;
