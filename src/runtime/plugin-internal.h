@@ -10,7 +10,8 @@
 
 #include "runtime/plugin.h"
 
-#define PLUGIN_STREAM_CONSUMERS_MAX 4
+#define PLUGIN_STREAM_CONSUMERS_MAX 3   // two directions each, beside the app layer's two of
+                                        // STREAM_MAX_SUBSCRIBERS (8)
 #define PLUGIN_APP_LAYERS_MAX 8
 #define PLUGIN_KEYWORDS_MAX 32
 
