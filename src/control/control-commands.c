@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "control/control.h"
+#include "control/control-pcap.h"
 #include "detect/detect.h"
 #include "output/output.h"
 #include "runtime/counters.h"
@@ -119,7 +120,8 @@ static ControlResult cmd_capture_mode(ControlCtx *ctx, const JsonValue *args, Js
     (void)args, (void)wait_gen;
     const EngineOptions *o = &ctx->engine->opts;
     /* Suricata's names for the capture sources. */
-    const char *mode = o->pcap_path != NULL          ? "PCAP_FILE"
+    const char *mode = control_pcap_is_enabled()     ? "UNIX_SOCKET"
+                       : o->pcap_path != NULL        ? "PCAP_FILE"
                        : o->live_iface != NULL       ? "PCAP_DEV"
                        : o->af_packet_iface != NULL  ? "AF_PACKET_DEV"
                        : o->n_nfq_queues > 0         ? "NFQ"
@@ -755,6 +757,17 @@ static const Cmd k_cmds[] = {
     {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_clear},
     {"dataset-dump", "write every dataset with a save or state file", cmd_dataset_dump},
     {"dataset-list", "the datasets: name, type, items, memory", cmd_dataset_list},
+    {"pcap-file", "queue a capture (unix-socket runmode): {\"filename\", \"output-dir\", "
+     "\"tenant\", \"continuous\", \"delete-when-done\"}", control_cmd_pcap_file},
+    {"pcap-file-continuous", "queue a directory watched for new captures until pcap-interrupt",
+     control_cmd_pcap_file_continuous},
+    {"pcap-file-number", "how many captures wait in the queue", control_cmd_pcap_file_number},
+    {"pcap-file-list", "the captures waiting in the queue", control_cmd_pcap_file_list},
+    {"pcap-current", "the capture being read, or None", control_cmd_pcap_current},
+    {"pcap-last-processed", "modification time (ms) of the newest capture read whole",
+     control_cmd_pcap_last_processed},
+    {"pcap-interrupt", "stop reading the current capture (or continuous directory)",
+     control_cmd_pcap_interrupt},
 };
 
 static const Cmd *cmd_table(size_t *n)

@@ -44,4 +44,16 @@ void control_answer_nok(JsonBuf *out, const char *msg);
  * array (or garbage) ends at its first byte: the parser then says why. */
 size_t control_request_end(const char *buf, size_t len);
 
+/* The pcap-file queue commands (control-pcap.c), in the command table. */
+typedef struct JsonValue JsonValue;
+#define CONTROL_CMD(fn)                                                                 \
+    ControlResult fn(ControlCtx *ctx, const JsonValue *args, JsonBuf *out, uint64_t *wait_gen)
+CONTROL_CMD(control_cmd_pcap_file);
+CONTROL_CMD(control_cmd_pcap_file_continuous);
+CONTROL_CMD(control_cmd_pcap_file_number);
+CONTROL_CMD(control_cmd_pcap_file_list);
+CONTROL_CMD(control_cmd_pcap_current);
+CONTROL_CMD(control_cmd_pcap_last_processed);
+CONTROL_CMD(control_cmd_pcap_interrupt);
+
 #endif
