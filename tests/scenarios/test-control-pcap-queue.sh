@@ -15,7 +15,7 @@ rules=$WORK/live.rules
 fifo=$WORK/slow.fifo
 mkfifo "$fifo"
 mkdir "$WORK/o0" "$WORK/o1" "$WORK/o2" "$WORK/o3" "$WORK/o4" "$WORK/o5" "$WORK/watch" \
-    "$WORK/o6" "$WORK/ref"
+    "$WORK/o6" "$WORK/o7" "$WORK/ref"
 echo 'alert udp any any -> any 53 (msg:"old dns"; content:"example"; sid:8001; rev:1;)' >"$rules"
 
 # No capture source and no socket: still a usage error.
@@ -129,6 +129,47 @@ ctl 0 ruleset-stats
 ctl 0 pcap-file "$SAMPLE" "$WORK/o4"
 wait_for 'a["message"] == "None"' pcap-current
 grep -q '"signature_id":8002' "$WORK/o4/eve.json" || fail "o4: the reloaded rule did not fire"
+
+# memcap-set on the server: every capture read after it runs with the new
+# memcaps (o2 read runmodes.pcap with the configured ones: nothing refused).
+# stat NAME DIR: counter NAME of the last stats record of DIR/eve.json.
+stat() {
+    python3 - "$1" "$2/eve.json" <<'PY'
+import json, sys
+last = None
+for line in open(sys.argv[2]):
+    r = json.loads(line)
+    if r.get("event_type") == "stats":
+        last = r["stats"]
+v = last
+for k in sys.argv[1].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)
+PY
+}
+[ "$(stat tcp.ssn_memcap_drop "$WORK/o2")" = 0 ] || fail "o2: sessions refused with the default memcap"
+[ "$(stat app_layer.error.http.memcap "$WORK/o2")" = 0 ] || fail "o2: http memcap reached"
+ctl 0 memcap-show stream
+old_stream=$(field 'a["message"]["value"]')
+ctl 0 memcap-set stream 1kb
+field '"updated: 1024" in a["message"]' | grep -q True || fail "memcap-set stream: $ans"
+ctl 0 memcap-set app-layer-http 100
+ctl 0 memcap-show stream
+[ "$(field 'a["message"]["value"]')" = 1024 ] || fail "memcap-show after set: $ans"
+ctl 0 memcap-list
+field '[m["value"] for m in a["message"] if m["name"] == "app-layer-http"] == [100]' |
+    grep -q True || fail "memcap-list after set: $ans"
+ctl 1 memcap-set stream lots
+ctl 1 memcap-set nothing 1mb
+ctl 1 memcap-set flow 1kb
+field '"too small" in a["message"]' | grep -q True || fail "flow memcap below its hash: $ans"
+ctl 0 pcap-file "$RUNS" "$WORK/o7"
+wait_for 'a["message"] == "None"' pcap-current
+[ "$(stat tcp.ssn_memcap_drop "$WORK/o7")" -gt 0 ] || fail "o7: stream memcap of 1kb refused nothing"
+[ "$(stat app_layer.error.http.memcap "$WORK/o7")" -gt 0 ] ||
+    fail "o7: http memcap of 100 bytes refused nothing"
+ctl 0 memcap-set stream "$old_stream"
+ctl 0 memcap-set app-layer-http 64mb
 
 # pcap-interrupt: a capture that never ends (the sample over and over through
 # the FIFO) is being read; interrupting it ends it with its outputs flushed

@@ -71,6 +71,14 @@ ctl 0 -c "memcap-show config=flow"
 field 'a["message"]["value"] > 0 and a["message"]["memuse"] > 0' | grep -q True ||
     fail "memcap-show: $ans"
 ctl 1 memcap-show nothing
+# memcap-set while packets flow: the live value changes (its effect on what is
+# refused: test-control-pcap-queue.sh and unit/test-stream-flood).
+ctl 0 memcap-set stream-reassembly 512mb
+ctl 0 memcap-show stream-reassembly
+[ "$(field 'a["message"]["value"]')" = 536870912 ] || fail "memcap-set stream-reassembly: $ans"
+ctl 1 memcap-set flow 1
+ctl 0 memcap-show flow
+field 'a["message"]["value"] > 1' | grep -q True || fail "flow memcap changed by a refused set: $ans"
 ctl 0 ruleset-stats
 [ "$(field 'a["message"][0]["rules_loaded"]')" = 1 ] || fail "ruleset-stats: $ans"
 ctl 0 ruleset-reload-time
