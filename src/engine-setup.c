@@ -310,6 +310,10 @@ int engine_reload_rules(Engine *e, bool free_old)
         return VG_EINVAL;
     }
     DetectEngine *old = atomic_exchange(&e->detect, de);
+    uint32_t carried = detect_engine_hostbits_carry(de, old, atomic_load(&e->now_sec));
+    if (carried > 0) {
+        VG_INFO("rule reload: %u hostbits/xbits carried over to the new rule set", carried);
+    }
     if (free_old) {
         detect_engine_free(old);
     } else {

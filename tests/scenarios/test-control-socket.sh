@@ -132,6 +132,13 @@ ctl 0 list-hostbit 192.168.1.10
 [ "$(field 'a["message"]["count"]')" = 1 ] && [ "$(field 'a["message"]["hostbits"][0]["name"]')" = flagged ] ||
     fail "list-hostbit: $ans"
 field '0 < a["message"]["hostbits"][0]["expire"] <= 3600' | grep -q True || fail "hostbit expiry: $ans"
+# A rule reload carries the live bits over to the new rule set (by name);
+# packet time runs 100 s a round here: a bit for years.
+ctl 0 add-hostbit 10.9.9.9 flagged 300000000
+ctl 0 reload-rules
+ctl 0 list-hostbit 10.9.9.9
+[ "$(field 'a["message"]["count"]')" = 1 ] && [ "$(field 'a["message"]["hostbits"][0]["name"]')" = flagged ] ||
+    fail "hostbit lost by a rule reload: $ans"
 ctl 0 remove-hostbit ipaddress=192.168.1.10 hostbit=flagged
 ctl 0 list-hostbit 192.168.1.10
 [ "$(field 'a["message"]["count"]')" = 0 ] || fail "hostbit still listed after remove: $ans"
