@@ -714,9 +714,29 @@ static ControlResult cmd_list_hostbit(ControlCtx *ctx, const JsonValue *args, Js
 
 /* ---- datasets ---- */
 
-static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectDatasetOp op,
-                                 const char *cmd)
+/* dataset-add, -remove, -lookup and -clear: one handler, the operation from
+ * the command's name. */
+static ControlResult cmd_dataset_op(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
 {
+    (void)wait_gen;
+    static const struct {
+        const char *cmd;
+        DetectDatasetOp op;
+    } k_ops[] = {{"dataset-add", DETECT_DS_OP_ADD},
+                 {"dataset-remove", DETECT_DS_OP_REMOVE},
+                 {"dataset-lookup", DETECT_DS_OP_LOOKUP},
+                 {"dataset-clear", DETECT_DS_OP_CLEAR}};
+    const char *cmd = ctx->cmd_name != NULL ? ctx->cmd_name : "";
+    size_t i = 0;
+    while (i < sizeof(k_ops) / sizeof(k_ops[0]) && strcmp(k_ops[i].cmd, cmd) != 0) {
+        i++;
+    }
+    if (i == sizeof(k_ops) / sizeof(k_ops[0])) {
+        control_answer_nok(out, "not a dataset command");
+        return CONTROL_DONE;
+    }
+    DetectDatasetOp op = k_ops[i].op;
     const char *name = json_object_get_str(args, "setname");
     const char *type = json_object_get_str(args, "settype");
     const char *value = json_object_get_str(args, "datavalue");
@@ -748,34 +768,6 @@ static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectData
         control_answer_nok(out, k_msgs[r]);
     }
     return CONTROL_DONE;
-}
-
-static ControlResult cmd_dataset_add(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                     uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_ADD, "dataset-add");
-}
-
-static ControlResult cmd_dataset_remove(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                        uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_REMOVE, "dataset-remove");
-}
-
-static ControlResult cmd_dataset_lookup(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                        uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_LOOKUP, "dataset-lookup");
-}
-
-static ControlResult cmd_dataset_clear(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                       uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_CLEAR, "dataset-clear");
 }
 
 static ControlResult cmd_dataset_dump(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
@@ -845,12 +837,12 @@ static const Cmd k_cmds[] = {
     {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
     {"list-hostbit", "the hostbits of a host: {\"ipaddress\"}", cmd_list_hostbit},
     {"dataset-add", "add to a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_add},
+     cmd_dataset_op},
     {"dataset-remove", "remove from a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_remove},
+     cmd_dataset_op},
     {"dataset-lookup", "is a value in a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_lookup},
-    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_clear},
+     cmd_dataset_op},
+    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_op},
     {"dataset-dump", "write every dataset with a save or state file", cmd_dataset_dump},
     {"dataset-list", "the datasets: name, type, items, memory", cmd_dataset_list},
     {"pcap-file", "queue a capture (unix-socket runmode): {\"filename\", \"output-dir\", "
@@ -905,7 +897,9 @@ ControlResult control_dispatch(ControlCtx *ctx, const char *req, size_t len, Jso
             snprintf(msg, sizeof(msg), "Unknown command '%.64s': see command-list", name);
             control_answer_nok(out, msg);
         } else {
+            ctx->cmd_name = cmd->name;
             res = cmd->fn(ctx, args, out, wait_gen);
+            ctx->cmd_name = NULL;
         }
     }
     json_doc_free(doc);

@@ -23,6 +23,7 @@ typedef enum ControlResult {
 typedef struct ControlCtx {
     Engine *engine;
     int64_t start_wall_sec;      // when the server started (uptime)
+    const char *cmd_name;        // the command being run (set by control_dispatch)
 } ControlCtx;
 
 /* One request (len bytes, one JSON value) after the handshake: the answer

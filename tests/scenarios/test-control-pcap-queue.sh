@@ -56,6 +56,10 @@ wait_for() {
 
 ctl 0 capture-mode
 [ "$(field 'a["message"]')" = UNIX_SOCKET ] || fail "capture-mode: $ans"
+# A second server on the same socket is refused, the first one goes on.
+expect_exit 1 "another process is listening" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" \
+    -S "$rules" -l "$WORK/log2" --unix-socket="$sock"
+ctl 0 version
 ctl 0 pcap-current
 [ "$(field 'a["message"]')" = None ] || fail "pcap-current when idle: $ans"
 ctl 1 pcap-interrupt
