@@ -25,6 +25,7 @@
 #include "runtime/plugin-internal.h"
 #include "runtime/runtime.h"
 #include "stream/stream.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 #define MAX_RETIRED_ENGINES 16
@@ -41,6 +42,7 @@ static int g_detect_storage_id = -1;
 static struct {
     bool is_cli_on;
     const char *cli_path;        // NULL or "": the configured path
+    bool is_detached;            // a capture run of the unix-socket runmode: no socket of its own
     ControlServer *server;
 } g_control;
 
@@ -280,16 +282,12 @@ static void task_stats(Engine *e, bool is_final, void *user)
     engine_progress_tick(e, is_final);
 }
 
-static void task_reload(Engine *e, bool is_final, void *user)
+int engine_reload_rules(Engine *e, bool free_old)
 {
-    (void)user;
-    if (is_final || !atomic_exchange(&e->reload_rules, false)) {
-        return;
-    }
-    if (g_n_retired >= MAX_RETIRED_ENGINES) {
+    if (!free_old && g_n_retired >= MAX_RETIRED_ENGINES) {
         VG_WARN("rule reload refused: too many reloads in this run");
         control_note_reload(false, false, "reload refused: too many reloads in this run");
-        return;
+        return VG_ERANGE;
     }
     VG_NOTICE("rule reload requested: building the new rule set beside the old one");
     DetectEngine *de = load_rules(e);
@@ -302,7 +300,7 @@ static void task_reload(Engine *e, bool is_final, void *user)
         /* A setting or rule file that fails start-up fails the reload too. */
         VG_ERROR("rule reload failed: keeping the current rules");
         control_note_reload(false, false, "reload failed (see the log): keeping the current rules");
-        return;
+        return VG_EINVAL;
     }
     if (failed > 0 && e->is_reload_strict) {
         /* Asked for: a rule set that did not load whole is not swapped in. */
@@ -311,15 +309,35 @@ static void task_reload(Engine *e, bool is_final, void *user)
         detect_engine_free(de);
         control_note_reload(false, false, "reload failed: rules failed to load and "
                             "detect.reload-strict is set: keeping the current rules");
-        return;
+        return VG_EINVAL;
     }
-    g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
+    DetectEngine *old = atomic_exchange(&e->detect, de);
+    uint32_t carried = detect_engine_hostbits_carry(de, old, atomic_load(&e->now_sec));
+    if (carried > 0) {
+        VG_INFO("rule reload: %u hostbits/xbits carried over to the new rule set", carried);
+    }
+    if (free_old) {
+        detect_engine_free(old);
+    } else {
+        g_retired[g_n_retired++] = old;
+    }
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
     VG_NOTICE("rule reload done: the new rule set is live (%u rules loaded, %u failed)", loaded,
               failed);
     char msg[128];
     snprintf(msg, sizeof(msg), "done: %u rules loaded, %u failed", loaded, failed);
     control_note_reload(false, true, msg);
+    return 0;
+}
+
+/* RL#01: a worker may still inspect with the replaced rule set: it is kept. */
+static void task_reload(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    if (is_final || !atomic_exchange(&e->reload_rules, false)) {
+        return;
+    }
+    (void)engine_reload_rules(e, false);
 }
 
 /* UC#01: the control socket; at the end, pending requests are refused. */
@@ -339,10 +357,40 @@ void engine_set_unix_socket(const char *path)
     g_control.cli_path = path;
 }
 
+bool engine_unix_socket_asked(void)
+{
+    return g_control.is_cli_on;
+}
+
+ControlServer *engine_control_open(Engine *e)
+{
+    char buf[256];
+    const char *path = NULL;
+    if (g_control.server != NULL) {
+        return g_control.server;
+    }
+    if (control_socket_path(e->conf, true, g_control.cli_path, e->opts.log_dir, buf, sizeof(buf),
+                            &path) != 0) {
+        return NULL;
+    }
+    g_control.server = control_server_new(path, e);
+    return g_control.server;
+}
+
+void engine_control_detach(void)
+{
+    control_server_forget(g_control.server);
+    g_control.server = NULL;
+    g_control.is_detached = true;
+}
+
 static int setup_control(Engine *e)
 {
     char buf[256];
     const char *path = NULL;
+    if (g_control.is_detached) {
+        return 0;
+    }
     if (control_socket_path(e->conf, g_control.is_cli_on, g_control.cli_path, e->opts.log_dir,
                             buf, sizeof(buf), &path) != 0) {
         return 1;

@@ -108,7 +108,7 @@ typedef struct AppProtoCfg {
      * read it, hence atomic. */
     _Atomic bool has_rules;
     uint32_t logger_mask;        // loggers that must log a tx before it is freed
-    uint64_t memcap_bytes;       // 0 = unlimited
+    _Atomic uint64_t memcap_bytes; // 0 = unlimited; memcap-set writes it while packets flow
     uint32_t max_tx;             // live txs per flow; 0 = unlimited
     uint8_t ports[65536 / 8];    // detection-ports bitmap (hint for probing order)
     _Atomic uint64_t memuse;     // bytes charged now (any packet thread)

@@ -152,6 +152,30 @@ AppProtoCfg *app_proto_cfg(AppProto p)
     return p < APP_PROTO_MAX ? &g_proto_cfg[p] : NULL;
 }
 
+bool app_layer_memcap_get(AppProto p, uint64_t *memcap, uint64_t *memuse)
+{
+    AppProtoCfg *pc = app_proto_cfg(p);
+    if (pc == NULL || pc->enabled == APP_ENABLED_NO) {
+        return false;
+    }
+    *memcap = atomic_load(&pc->memcap_bytes);
+    *memuse = atomic_load(&pc->memuse);
+    return true;
+}
+
+int app_layer_memcap_set(AppProto p, uint64_t bytes)
+{
+    AppProtoCfg *pc = app_proto_cfg(p);
+    if (pc == NULL || pc->enabled == APP_ENABLED_NO) {
+        return VG_ENOENT;
+    }
+    if (bytes != 0 && bytes < atomic_load(&pc->memuse)) {
+        return VG_ERANGE;
+    }
+    atomic_store(&pc->memcap_bytes, bytes);
+    return 0;
+}
+
 const char *app_proto_name(AppProto p)
 {
     if (p == APP_PROTO_FAILED) {
@@ -400,7 +424,7 @@ static int config_proto(const struct Conf *conf, const AppParserDesc *row)
     char key[160];
     bool bad = false;
     snprintf(key, sizeof(key), "app-layer.protocols.%s.memcap", row->name);
-    pc->memcap_bytes = conf_size_or(conf, key, 64u << 20, &bad);
+    atomic_store(&pc->memcap_bytes, conf_size_or(conf, key, 64u << 20, &bad));
     snprintf(key, sizeof(key), "app-layer.protocols.%s.max-tx", row->name);
     int64_t mt = conf_int_or(conf, key, 4096, &bad);
     if (bad || mt < 0 || mt > 1000000) {

@@ -45,6 +45,12 @@ enum {
 const char *app_proto_name(AppProto p);
 /* "http", "http1" -> APP_PROTO_HTTP1; APP_PROTO_UNKNOWN (0) if we have no parser of that name. */
 AppProto app_proto_by_name(const char *name);
+/* memcap-list/-set: the protocol's memcap (app-layer.protocols.P.memcap, 0 =
+ * unlimited) and the bytes charged to it now; false for a protocol without a
+ * parser or disabled. set: effective at the next charge of any thread;
+ * VG_ENOENT (no such parser) or VG_ERANGE (below the bytes charged now). */
+bool app_layer_memcap_get(AppProto p, uint64_t *memcap, uint64_t *memuse);
+int app_layer_memcap_set(AppProto p, uint64_t bytes);
 /* True for names of protocols Suricata has, even if Vigil has no parser for them yet
  * (rules naming those are refused with "unsupported protocol"). */
 bool app_proto_is_known_name(const char *name);

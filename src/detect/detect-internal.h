@@ -199,7 +199,7 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEEXTRACT,
     DETECT_PM_BYTEMATH,
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
-    DETECT_PM_DATASET,                 // whole-buffer set check (dataset): DetectDatasetCtx
+    DETECT_PM_DATASET,                 // whole-buffer set check (dataset, datarep): DetectDatasetCtx
     DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
     DETECT_PM_PLUGIN,                  // a plugin keyword on the buffer: DetectPluginCtx
 } DetectPmType;
@@ -906,6 +906,7 @@ typedef struct DetectDatasetSpec {
     const char *state_path;            // both (a missing file is an empty set)
     uint64_t memcap;                   // 0: DETECT_DATASET_MEMCAP
     uint32_t hashsize;                 // 0: DETECT_DATASET_HASHSIZE
+    bool is_rep;                       // a datarep set: each value has a reputation
 } DetectDatasetSpec;
 bool detect_dataset_type_parse(const char *s, DetectDatasetType *out);
 const char *detect_dataset_type_name(DetectDatasetType t);
@@ -921,6 +922,10 @@ const char *detect_dataset_name(const Dataset *ds);
 bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len);
+/* datarep sets: insert with a reputation (insert gives 0); lookup: whether d
+ * is in the set and its reputation in *rep. */
+int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep);
+bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep);
 /* detect-iprep.c: IP reputation categories and scores, loaded with the rule
  * set (reputation-categories-file, reputation-files); read-only after. */
 #define DETECT_IPREP_CATS 60

@@ -145,6 +145,13 @@ int detect_engine_hostbit_set(const DetectEngine *de, const char *ip, const char
 int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const char *name);
 int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
                                DetectHostbitFn fn, void *user);
+/* A reload swapped from for to: the host and address-pair bits (hostbits,
+ * xbits) still set at packet time now move to to's table, under to's index
+ * of their name; bits whose name no rule of to uses are dropped, and a bit
+ * to already holds (set since the swap) is kept as it is. Call after the
+ * swap (packets may still set bits in from meanwhile: those of that instant
+ * can be lost). Returns how many bits moved. */
+uint32_t detect_engine_hostbits_carry(DetectEngine *to, const DetectEngine *from, int64_t now);
 
 /* Datasets (detect-dataset.c): process-wide named sets, kept across rule
  * reloads, filled by rules (dataset:set), files and operators. Values are
