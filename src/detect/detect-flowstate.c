@@ -8,6 +8,7 @@
 #include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
+#include "util/util-json.h"
 
 struct DetectFlowState {
     uint32_t n_bits;
@@ -177,4 +178,65 @@ void detect_app_packet_end(DetectThread *dt, Packet *p)
     }
     const uint8_t *ids = NULL;
     fs->app.n_events = app_layer_flow_events(f, &ids);
+}
+
+bool detect_engine_has_flow_vars(const DetectEngine *de)
+{
+    return de != NULL && (de->n_flowbits > 0 || de->n_flowints > 0);
+}
+
+void detect_flow_vars_json(const DetectEngine *de, const Flow *f, JsonBuf *jb)
+{
+    if (de == NULL || f == NULL || flow_storage_id < 0) {
+        return;
+    }
+    const DetectFlowState *fs = f->storage[flow_storage_id];
+    if (fs == NULL) {
+        return;
+    }
+    /* Names come from the engine in use; a state made by an older engine
+     * (reload) may have more bits than it names: those are left out. */
+    uint32_t n_bits = fs->n_bits < de->n_flowbits ? fs->n_bits : de->n_flowbits;
+    uint32_t n_ints = fs->n_ints < de->n_flowints ? fs->n_ints : de->n_flowints;
+    bool is_open = false;
+    bool in_list = false;
+    for (uint32_t i = 0; i < n_bits; i++) {
+        if (!detect_flowbit_isset(fs, i)) {
+            continue;
+        }
+        if (!is_open) {
+            json_open_object(jb, "metadata");
+            is_open = true;
+        }
+        if (!in_list) {
+            json_open_array(jb, "flowbits");
+            in_list = true;
+        }
+        json_str(jb, NULL, de->flowbit_names[i]);
+    }
+    if (in_list) {
+        json_close_array(jb);
+        in_list = false;
+    }
+    for (uint32_t i = 0; i < n_ints; i++) {
+        int64_t v;
+        if (!detect_flowint_get(fs, i, &v)) {
+            continue;
+        }
+        if (!is_open) {
+            json_open_object(jb, "metadata");
+            is_open = true;
+        }
+        if (!in_list) {
+            json_open_object(jb, "flowints");
+            in_list = true;
+        }
+        json_i64(jb, de->flowint_names[i], v);
+    }
+    if (in_list) {
+        json_close_object(jb);
+    }
+    if (is_open) {
+        json_close_object(jb);
+    }
 }

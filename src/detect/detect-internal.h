@@ -329,6 +329,7 @@ typedef struct Signature {
     uint16_t dsize_min;                // for the prefilter and 'only' checks
     uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
     DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
+    char *text;                        // the rule as loaded (keep_rule_text), else NULL
 } Signature;
 
 /* ---- parser context handed to keyword setup ----------------------------- */
@@ -606,6 +607,7 @@ struct DetectEngine {
     bool ds_allow_write;               // datasets.rules.allow-write
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
+    bool keep_rule_text;               // Signature.text for EVE alert.rule
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
     int mpm_algo;                      // DETECT_MPM_*

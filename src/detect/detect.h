@@ -83,6 +83,7 @@ typedef struct DetectLoadOptions {
     size_t n_exclusive;
     const char **extra_files;    // -s: in addition to the configured ones
     size_t n_extra;
+    bool keep_rule_text;         // keep each rule's text (EVE alert.rule)
 } DetectLoadOptions;
 
 /* Builds an engine from the configuration (default-rule-path, rule-files,
@@ -260,6 +261,19 @@ void detect_tx_flow_passed(struct Flow *f);
  * flow engine and hands it here at start-up (before threads start). */
 void detect_set_flow_storage_id(int id);
 void detect_flow_storage_free(void *state);
+
+/* EVE "metadata" (eve-log metadata): the flowbits set on f, in name-index
+ * order, and the flowints set on f, named by de:
+ * "metadata":{"flowbits":["a","b"],"flowints":{"n":3}}; nothing when none is
+ * set. Caller holds f->lock. */
+struct JsonBuf;
+void detect_flow_vars_json(const DetectEngine *de, const struct Flow *f, struct JsonBuf *jb);
+/* Whether de's rules name any flowbit or flowint (else no flow has any). */
+bool detect_engine_has_flow_vars(const DetectEngine *de);
+
+/* The text of a rule as loaded, when the engine keeps it
+ * (DetectLoadOptions.keep_rule_text), else NULL. */
+const char *detect_sig_text(const struct Signature *s);
 
 /* --list-keywords */
 void detect_print_keywords(FILE *out);

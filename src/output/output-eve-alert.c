@@ -129,10 +129,13 @@ static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     if (oc->alert_payload && len > 0) {
         json_base64(jb, "payload", data, len);
     }
+    if (oc->alert_payload_length && len > 0) {
+        json_u64(jb, "payload_length", len);   // stream: gap markers included
+    }
     if (oc->alert_payload_printable && len > 0) {
         json_printable(jb, "payload_printable", data, len);
     }
-    if (oc->alert_payload || oc->alert_payload_printable) {
+    if (oc->alert_payload || oc->alert_payload_printable || oc->alert_payload_length) {
         json_u64(jb, "stream", stream ? 1 : 0);
     }
 }
@@ -148,6 +151,10 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_str(jb, "category", pa->class_msg ? pa->class_msg : "");
     json_i64(jb, "severity", pa->priority);
     write_metadata(jb, pa);
+    const char *text = oc->alert_rule ? detect_sig_text(pa->sig) : NULL;
+    if (text != NULL) {
+        json_str(jb, "rule", text);
+    }
     json_close_object(jb);
 }
 
@@ -191,6 +198,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
 {
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
+    eve_add_flow_vars(jb, p);
     output_eve_alert_fields(jb, oc, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
