@@ -158,8 +158,9 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.eve-log.types.*.alert.enabled|payload|payload-printable|packet|"
         "tagged-packets|payload-length",
         CONF_OPT_BOOL, NULL, 0, 0, "alert records and what they hold"),
-    OPT("outputs.*.eve-log.types.*.alert.metadata.rule.raw", CONF_OPT_BOOL, "no", 0, 0,
-        "alert.rule: the rule's text (detection then keeps every rule's text)"),
+    OPT("outputs.*.eve-log.types.*.alert.metadata", CONF_OPT_ANY, NULL, 0, 0,
+        "yes/no (all of:) or a map: flow (object), app-layer (tx_id, app object, app_proto), "
+        "rule: {metadata (alert.metadata), raw (alert.rule, the rule's text; default no)}"),
     OPT("outputs.*.eve-log.community-id|ethernet", CONF_OPT_BOOL, "no", 0, 0,
         "community_id (Community ID v1) in flow-related records; ether (MAC addresses)"),
     OPT("outputs.*.eve-log.community-id-seed", CONF_OPT_INT, "0", 0, 65535,

@@ -150,7 +150,9 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_str(jb, "signature", pa->msg ? pa->msg : "");
     json_str(jb, "category", pa->class_msg ? pa->class_msg : "");
     json_i64(jb, "severity", pa->priority);
-    write_metadata(jb, pa);
+    if (!oc->alert_no_rule_metadata) {
+        write_metadata(jb, pa);
+    }
     const char *text = oc->alert_rule ? detect_sig_text(pa->sig) : NULL;
     if (text != NULL) {
         json_str(jb, "rule", text);
@@ -202,8 +204,12 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     output_eve_alert_fields(jb, oc, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
-        write_flow(jb, p, f);
-        output_eve_alert_app(jb, p, pa);
+        if (!oc->alert_no_flow) {
+            write_flow(jb, p, f);
+        }
+        if (!oc->alert_no_app_layer) {
+            output_eve_alert_app(jb, p, pa);
+        }
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {
@@ -221,6 +227,7 @@ void output_eve_tagged_build(JsonBuf *jb, const Packet *p)
 {
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "packet");
+    eve_add_flow_vars(jb, p);
     json_base64(jb, "packet", p->data, p->caplen);
     json_open_object(jb, "packet_info");
     json_i64(jb, "linktype", p->linktype);

@@ -89,6 +89,42 @@ static bool alert_wants_rule_text(const ConfNode *alert_opts)
     return opt_bool(conf_node_child(md, "rule"), "raw", false);
 }
 
+/* types.alert.metadata as Suricata reads it: "no" leaves out the flow
+ * object, the app-layer part and the rule's metadata; a map turns each off
+ * on its own (flow, app-layer, rule.metadata; all default yes). */
+static void alert_metadata_opts(OutputCtx *oc, const ConfNode *alert_opts)
+{
+    const ConfNode *md = alert_opts ? conf_node_child(alert_opts, "metadata") : NULL;
+    bool flow = true;
+    bool app = true;
+    bool rule_md = true;
+    if (md != NULL && md->type == CONF_MAP) {
+        /* the schema leaves this subtree to us (a boolean or a map) */
+        for (const ConfNode *c = md->first_child; c != NULL; c = c->next) {
+            bool known = strcmp(c->name, "flow") == 0 || strcmp(c->name, "app-layer") == 0;
+            for (const ConfNode *r = c->first_child; strcmp(c->name, "rule") == 0 && r;
+                 r = r->next) {
+                if (strcmp(r->name, "metadata") != 0 && strcmp(r->name, "raw") != 0) {
+                    VG_WARN("%s:%d: alert.metadata.rule.%s: not supported; ignored",
+                            r->file ? r->file : "--set", r->line, r->name);
+                }
+            }
+            if (!known && strcmp(c->name, "rule") != 0) {
+                VG_WARN("%s:%d: alert.metadata.%s: unknown key; ignored",
+                        c->file ? c->file : "--set", c->line, c->name);
+            }
+        }
+        flow = opt_bool(md, "flow", true);
+        app = opt_bool(md, "app-layer", true);
+        rule_md = opt_bool(conf_node_child(md, "rule"), "metadata", true);
+    } else if (md != NULL) {
+        flow = app = rule_md = opt_bool(alert_opts, "metadata", true);
+    }
+    oc->alert_no_flow = !flow;
+    oc->alert_no_app_layer = !app;
+    oc->alert_no_rule_metadata = !rule_md;
+}
+
 static void eve_types(OutputCtx *oc, const ConfNode *types)
 {
     for (const ConfNode *it = types ? types->first_child : NULL; it; it = it->next) {
@@ -104,6 +140,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_packet = opt_bool(opts, "packet", false);
             oc->alert_payload_length = opt_bool(opts, "payload-length", false);
             oc->alert_rule = alert_wants_rule_text(opts);
+            alert_metadata_opts(oc, opts);
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);

@@ -31,6 +31,10 @@ typedef struct OutputCtx {
     bool alert_packet;
     bool alert_payload_length;       // alert.payload-length: "payload_length"
     bool alert_rule;                 // alert.metadata.rule.raw: "alert.rule", the rule text
+    bool alert_no_flow;              // alert.metadata: no, or metadata.flow: no: no "flow"
+    bool alert_no_app_layer;         // ... or metadata.app-layer: no: no tx_id, app object,
+                                     // app_proto
+    bool alert_no_rule_metadata;     // ... or metadata.rule.metadata: no: no alert.metadata
     bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
     bool anomaly;
     bool anomaly_decode;             // anomaly.types.decode: decoder.* events
