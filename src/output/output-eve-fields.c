@@ -7,7 +7,6 @@
 #include "output/output.h"
 
 #include <openssl/evp.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "util/util-base64.h"
