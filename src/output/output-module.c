@@ -395,6 +395,9 @@ void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
     }
     EveFieldsCfg fc = *eve_fields_cfg();
     fc.in_iface = e->opts.live_iface != NULL ? e->opts.live_iface : e->opts.af_packet_iface;
+    if (fc.in_iface != NULL && fc.in_iface[0] == '\0') {
+        fc.in_iface = NULL;   // --af-packet without a name and no af-packet entry
+    }
     eve_fields_configure(&fc);
     output_set_flow_vars_logger(flow_vars_log, flow_vars_any, e);
 }
