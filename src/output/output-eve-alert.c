@@ -140,7 +140,8 @@ static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     }
 }
 
-void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert *pa)
+void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                             const PacketAlert *pa)
 {
     json_open_object(jb, "alert");
     json_str(jb, "action", action_name(oc, pa));
@@ -152,6 +153,9 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_i64(jb, "severity", pa->priority);
     if (!oc->alert_no_rule_metadata) {
         write_metadata(jb, pa);
+    }
+    if (p != NULL) {
+        detect_alert_context_json(p, pa, jb);
     }
     const char *text = oc->alert_rule ? detect_sig_text(pa->sig) : NULL;
     if (text != NULL) {
@@ -201,7 +205,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
     eve_add_flow_vars(jb, p);
-    output_eve_alert_fields(jb, oc, pa);
+    output_eve_alert_fields(jb, oc, p, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
         if (!oc->alert_no_flow) {

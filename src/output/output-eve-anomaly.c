@@ -55,7 +55,7 @@ void output_eve_anomaly_app_build(JsonBuf *jb, const Packet *p, uint64_t flow_id
                                   const char *event, const char *layer)
 {
     eve_begin_packet(jb, p, flow_id, "anomaly");
-    eve_add_flow_vars_locked(jb, p->flow);   // app-layer events: the caller holds the lock
+    eve_add_packet_vars_locked(jb, p);   // app-layer events: the caller holds the lock
     if (has_tx) {
         json_u64(jb, "tx_id", tx_id);
     }

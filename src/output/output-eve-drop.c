@@ -89,7 +89,7 @@ void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
     json_close_object(jb);
     const PacketAlert *pa = oc->drop_alerts ? dropping_alert(p) : NULL;
     if (pa != NULL) {
-        output_eve_alert_fields(jb, oc, pa);
+        output_eve_alert_fields(jb, oc, p, pa);
     }
     json_close_object(jb);
 }

@@ -241,21 +241,28 @@ bool eve_flow_vars_wanted(void)
 void eve_add_flow_vars_locked(JsonBuf *jb, const Flow *f)
 {
     if (f != NULL && eve_flow_vars_wanted()) {
-        g_vars_fn(jb, f, g_vars_user);
+        g_vars_fn(jb, NULL, f, g_vars_user);
+    }
+}
+
+void eve_add_packet_vars_locked(JsonBuf *jb, const Packet *p)
+{
+    if (eve_flow_vars_wanted()) {
+        g_vars_fn(jb, p, p->flow, g_vars_user);
     }
 }
 
 void eve_add_flow_vars(JsonBuf *jb, const Packet *p)
 {
     Flow *f = p->flow;
-    if (f == NULL || !eve_flow_vars_wanted()) {
+    if (!eve_flow_vars_wanted()) {
         return;
     }
-    bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    bool locked = f == NULL || (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds it
     if (!locked) {
         pthread_mutex_lock(&f->lock);
     }
-    g_vars_fn(jb, f, g_vars_user);
+    g_vars_fn(jb, p, f, g_vars_user);
     if (!locked) {
         pthread_mutex_unlock(&f->lock);
     }

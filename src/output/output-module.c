@@ -376,10 +376,10 @@ void output_ctx_free(OutputCtx *oc)
     free(oc);
 }
 
-static void flow_vars_log(JsonBuf *jb, const Flow *f, void *user)
+static void flow_vars_log(JsonBuf *jb, const Packet *p, const Flow *f, void *user)
 {
     Engine *e = user;
-    detect_flow_vars_json(atomic_load(&e->detect), f, jb);
+    detect_vars_json(atomic_load(&e->detect), p, f, jb);
 }
 
 static bool flow_vars_any(void *user)

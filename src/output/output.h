@@ -169,19 +169,22 @@ void eve_add_ether(JsonBuf *jb, const Packet *p, bool is_reversed);
 void eve_add_in_iface(JsonBuf *jb);
 void eve_add_host(JsonBuf *jb);
 
-/* Flow variables: detection installs fn at start-up; fn writes
- * "metadata":{"flowbits":[..],"flowints":{..}} for what is set on the flow
- * (nothing when none is), any (may be NULL) says cheaply whether the rules
- * use flow variables at all. Both with the flow lock held (any: without). */
-typedef void (*OutputFlowVarsFn)(JsonBuf *jb, const Flow *f, void *user);
+/* Flow and packet variables: detection installs fn at start-up; fn writes
+ * "metadata":{"flowbits":[..],"flowints":{..},"flowvars":[..],"pktvars":[..]}
+ * for what is set on the flow f and the packet p (either may be NULL;
+ * nothing when none is set), any (may be NULL) says cheaply whether the
+ * rules use variables at all. fn with the flow lock held, any without. */
+typedef void (*OutputFlowVarsFn)(JsonBuf *jb, const Packet *p, const Flow *f, void *user);
 typedef bool (*OutputFlowVarsAnyFn)(void *user);
 void output_set_flow_vars_logger(OutputFlowVarsFn fn, OutputFlowVarsAnyFn any, void *user);
 bool eve_flow_vars_wanted(void);
 /* The caller holds f->lock. */
 void eve_add_flow_vars_locked(JsonBuf *jb, const Flow *f);
-/* Takes p->flow's lock (unless p is a flow-end pseudo packet, whose lock
- * the flow-end work holds). */
+/* p's variables and its flow's: takes p->flow's lock (unless p is a
+ * flow-end pseudo packet, whose lock the flow-end work holds). */
 void eve_add_flow_vars(JsonBuf *jb, const Packet *p);
+/* The same when the caller holds p->flow's lock. */
+void eve_add_packet_vars_locked(JsonBuf *jb, const Packet *p);
 
 /* ---- stats (output-eve-stats.c, output-stats-log.c) ------------------- */
 

@@ -203,9 +203,10 @@ static void packet_record_ether_and_community_id(void **state)
 static int n_vars_calls;
 static bool vars_any;
 
-static void fake_vars(JsonBuf *jb, const Flow *f, void *user)
+static void fake_vars(JsonBuf *jb, const Packet *p, const Flow *f, void *user)
 {
     (void)f;
+    (void)p;
     (void)user;
     n_vars_calls++;
     json_open_object(jb, "metadata");
