@@ -369,6 +369,75 @@ static void flow_vars_json_lists_what_is_set(void **state)
     detect_engine_free(de);
 }
 
+/* pcre captures stored in variables only when the whole rule matches. */
+static void pcre_captures_become_variables(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    int failed = -1;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"ua=\"; "
+        "pcre:\"/ua=([a-z]+) v=(\\d+)/, flow:agent, pkt:ver\"; sid:1;)\n"
+        "alert tcp any any -> any any (pcre:\"/(?P<alert_who>[a-z]+) v=/\"; sid:2;)\n"
+        "alert tcp any any -> any any (pcre:\"/ua=([a-z]+)/, flow:never\"; "
+        "content:\"nothere\"; sid:3;)\n", &failed);
+    assert_non_null(de);
+    assert_int_equal(failed, 0);
+    assert_true(detect_engine_has_flow_vars(de));
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    test_tcp(&p, "ua=firefox v=42", 15);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 2);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    json_open_object(&jb, NULL);
+    detect_vars_json(de, &p, &f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{\"metadata\":{\"flowvars\":[{\"agent\":\"firefox\"}],"
+                                "\"pktvars\":[{\"ver\":\"42\"}]}}");
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    for (uint16_t i = 0; i < pa->n; i++) {
+        json_buf_reset(&jb);
+        json_open_object(&jb, NULL);
+        detect_alert_context_json(&p, &pa->alerts[i], &jb);
+        json_close_object(&jb);
+        assert_string_equal(jb.buf, pa->alerts[i].sid == 2 ? "{\"context\":{\"who\":\"firefox\"}}"
+                                                           : "{}");
+    }
+    /* the next packet of the flow: its own packet variables, the flow's stay */
+    test_tcp(&p, "ua=lynx v=7", 11);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 2);
+    json_buf_reset(&jb);
+    json_open_object(&jb, NULL);
+    detect_vars_json(de, &p, &f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{\"metadata\":{\"flowvars\":[{\"agent\":\"lynx\"}],"
+                                "\"pktvars\":[{\"ver\":\"7\"}]}}");
+    json_buf_deinit(&jb);
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void pcre_variable_specs_checked(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/i, flow:x\"; sid:1;)",
+                                err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/, foo:x\"; "
+                                    "sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/, flow:x, "
+                                    "flow:y\"; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/x y\"; sid:1;)",
+                                    err, sizeof(err)), 0);
+}
+
 /* Rule text is kept only on request (EVE alert.rule). */
 static void rule_text_kept_only_when_asked(void **state)
 {
@@ -976,6 +1045,8 @@ int main(void)
         cmocka_unit_test(print_keywords_lists_content),
         cmocka_unit_test(flow_vars_json_lists_what_is_set),
         cmocka_unit_test(rule_text_kept_only_when_asked),
+        cmocka_unit_test(pcre_captures_become_variables),
+        cmocka_unit_test(pcre_variable_specs_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
