@@ -93,6 +93,7 @@ static DetectEngine *load_rules(const Engine *e)
         .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
+        .keep_rule_text = output_conf_wants_rule_text(e->conf),
     };
     return detect_engine_new(e->conf, &lo);
 }
@@ -463,6 +464,7 @@ int engine_setup_outputs(Engine *e)
     if (e->output == NULL) {
         return 1;
     }
+    output_ctx_attach_engine(e->output, e);
     if (detect_engine_has_filestore(atomic_load(&e->detect)) && !app_layer_filestore_enabled()) {
         VG_WARN("One or more rule(s) depends on the file-store output log which is not "
                    "enabled. Enable the output \"file-store\" (filestore rules store nothing)");

@@ -330,6 +330,7 @@ typedef struct Signature {
     uint16_t dsize_min;                // for the prefilter and 'only' checks
     uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
     DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
+    char *text;                        // the rule as loaded (keep_rule_text), else NULL
 } Signature;
 
 /* ---- parser context handed to keyword setup ----------------------------- */
@@ -472,11 +473,32 @@ typedef struct DetectIsdataat {
     uint32_t flags;
 } DetectIsdataat;
 
+/* A capture of a pcre stored in a variable when the rule matches:
+ * "/re/, flow:NAME, pkt:NAME, alert:NAME" (capture 1, 2, ...) or named
+ * groups (?P<flow_NAME>...). */
+#define DETECT_PCRE_VARS_MAX 8
+typedef struct DetectPcreVar {
+    uint8_t kind;                      // DETECT_VAR_*
+    uint8_t capture;                   // group number, >= 1
+    char *name;
+} DetectPcreVar;
+
 typedef struct DetectPcre {
     void *code;                        // pcre2_code *
     uint32_t flags;
     uint32_t ovec_pairs;
+    uint8_t n_vars;
+    DetectPcreVar vars[DETECT_PCRE_VARS_MAX];
 } DetectPcre;
+
+/* A capture waiting for its rule to match (committed by detect_on_match). */
+#define DETECT_VARS_PENDING_MAX 16
+typedef struct DetectVarPending {
+    const Signature *s;
+    const DetectPcreVar *var;
+    uint16_t len;
+    uint8_t value[DETECT_VAR_VALUE_MAX];
+} DetectVarPending;
 
 enum { DETECT_BYTE_BIG = 0, DETECT_BYTE_LITTLE, DETECT_BYTE_DCE };
 enum { DETECT_BYTE_BIN = 0, DETECT_BYTE_HEX, DETECT_BYTE_DEC, DETECT_BYTE_OCT };
@@ -619,6 +641,8 @@ struct DetectEngine {
     bool ds_allow_write;               // datasets.rules.allow-write
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
+    bool keep_rule_text;               // Signature.text for EVE alert.rule
+    bool has_pcre_vars;                // some pcre stores captures in variables
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
     int mpm_algo;                      // DETECT_MPM_*
@@ -694,6 +718,9 @@ typedef struct DetectThread {
     uint32_t pass_num;                 // lowest num of a matching pass (UINT32_MAX: none)
     uint32_t drop_num;                 // lowest num of a matching drop/reject (UINT32_MAX: none)
     bool pass_to_flow;                 // that pass's scope is the flow
+    /* pcre captures of rules being inspected (detect-flowstate.c commits them) */
+    uint32_t n_vars_pending;
+    DetectVarPending vars_pending[DETECT_VARS_PENDING_MAX];
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -866,6 +893,11 @@ bool detect_flowbit_isset(const DetectFlowState *fs, uint32_t idx);
 void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
 bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
 void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
+/* pcre captures: record one for s (inspection), then on s's match store s's
+ * in the flow, packet and alert variables and forget every pending one. */
+void detect_vars_capture(DetectThread *dt, const Signature *s, const DetectPcreVar *var,
+                         const uint8_t *data, size_t len);
+void detect_vars_commit(DetectThread *dt, Packet *p, const Signature *s);
 
 /* keywords/detect-kw-flowcount.c: sequence space each side of the packet's
  * TCP session has used (next_seq - ISN, as Suricata's stream_size), for

@@ -608,11 +608,17 @@ static int finish_rule(DetectParser *dp)
     return detect_app_finish(dp);
 }
 
+const char *detect_sig_text(const Signature *s)
+{
+    return s != NULL ? s->text : NULL;
+}
+
 void detect_sig_free(Signature *s)
 {
     if (s == NULL) {
         return;
     }
+    free(s->text);
     for (int li = 0; li < DETECT_LIST_MAX; li++) {
         DetectMatchList *l = &s->lists[li];
         for (uint16_t i = 0; i < l->n; i++) {
