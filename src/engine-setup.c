@@ -90,6 +90,7 @@ static DetectEngine *load_rules(const Engine *e)
         .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
+        .firewall_exclusive = e->opts.firewall_rules,
     };
     return detect_engine_new(e->conf, &lo);
 }

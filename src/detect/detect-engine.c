@@ -45,6 +45,7 @@ void detect_engine_free(DetectEngine *de)
         return;
     }
     detect_groups_free(de);
+    detect_fw_free(de);
     for (uint32_t i = 0; i < de->n_sigs; i++) {
         detect_sig_free(de->sigs[i]);
     }
@@ -342,6 +343,9 @@ static int load_rule(DetectEngine *de, const char *text, const char *file, int l
         uint32_t sid = detect_parse_scan_sid(text);
         VG_INFO("%s:%d: sid %u: skipped: %s", file, line, sid, err);
         return 0;
+    }
+    if (s->fw != NULL) {
+        return detect_fw_add_sig(de, s);
     }
     return add_sig(de, s);
 }

@@ -79,6 +79,7 @@ typedef struct PacketAlerts {
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {
+    const char *firewall_exclusive; // --firewall-rules-exclusive: turns firewall mode on
     const char **exclusive_files; // -S (repeatable): only these files
     size_t n_exclusive;
     const char **extra_files;    // -s: in addition to the configured ones
@@ -99,6 +100,8 @@ DetectEngine *detect_engine_new(const struct Conf *conf, const DetectLoadOptions
 DetectEngine *detect_engine_new_empty(void) __attribute__((warn_unused_result));
 /* Rules of de store files (filestore keyword): the file-store output should be on. */
 bool detect_engine_has_filestore(const DetectEngine *de);
+/* Firewall mode is on (firewall rules or `firewall.enabled`). */
+bool detect_engine_has_firewall(const DetectEngine *de);
 
 /* Parse rules from a string (one per line, trailing backslash continues);
  * name is used in messages. Returns the number of rules that failed (>= 0) or

@@ -50,6 +50,14 @@ static const char *drop_reason_name(uint8_t reason)
         return "defrag memcap";
     case PKT_DROP_EXCEPTION_FLOW:
         return "exception policy flow drop";
+    case PKT_DROP_FW_RULES:
+        return "firewall rules";
+    case PKT_DROP_FW_FLOW:
+        return "firewall flow drop";
+    case PKT_DROP_FW_PACKET_POLICY:
+        return "firewall default packet policy";
+    case PKT_DROP_FW_APP_POLICY:
+        return "firewall default app policy";
     default:
         return "rules";
     }
