@@ -35,8 +35,15 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     pthread_mutex_lock(&f->lock);
+    /* Inline, the packet that completes the handshake is not established yet
+     * (Suricata's IPS mode; its IDS mode counts it established). */
+    bool was_handshake = stream_is_inline() && f->protoctx != NULL &&
+                         stream_packet_flow_state(f) == FLOW_STATE_NEW;
     stream_packet(data, p);
     p->flow_state = stream_packet_flow_state(f); // the session may have moved it
+    if (was_handshake && p->flow_state == FLOW_STATE_ESTABLISHED) {
+        p->flow_state = FLOW_STATE_NEW;
+    }
     pthread_mutex_unlock(&f->lock);
     return TM_OK;
 }
