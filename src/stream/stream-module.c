@@ -44,6 +44,11 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
     if (was_handshake && p->flow_state == FLOW_STATE_ESTABLISHED) {
         p->flow_state = FLOW_STATE_NEW;
     }
+    /* ... and a session closing after its handshake is still established */
+    if (stream_is_inline() && p->flow_state == FLOW_STATE_CLOSED &&
+        (f->flags & FLOW_F_STATE_EXTERNAL)) {
+        p->flow_state = FLOW_STATE_ESTABLISHED;
+    }
     pthread_mutex_unlock(&f->lock);
     return TM_OK;
 }
