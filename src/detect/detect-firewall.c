@@ -719,7 +719,12 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa)
         if (tx == NULL) {
             break;
         }
-        if (tx->flags & upd) {
+        /* updated by the parser, or given its first data in dir (a TLS record
+         * in pieces: the parser holds it without touching the tx) */
+        uint8_t *next = (tx->flags & upd) || p->payload_len > 0
+                            ? detect_tx_fw_next(dt->de, tx) : NULL;
+        if (next != NULL && ((tx->flags & upd) || !(next[2] & (1u << dir)))) {
+            next[2] |= (uint8_t)(1u << dir);
             v = eval_tx(dt, p, pa, tx, app_layer_tx_proto(f, tx), dir);
         }
     }

@@ -1013,7 +1013,8 @@ int detect_fw_packet(DetectThread *dt, Packet *p, PacketAlerts *pa);
 /* The app:filter tables of the packet's flow (txs updated in its direction). */
 int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa);
 /* detect-tx.c: a firewall rule against tx in dir (EVAL_MATCH when it matches now), and
- * the firewall's per-tx progress: the next hook index to evaluate per direction. */
+ * the firewall's per-tx state: [0..1] the next hook index to evaluate per direction,
+ * [2] a bit per direction it looked at. */
 bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const struct Flow *f,
                         const struct AppTx *tx, uint8_t dir, uint16_t proto);
 uint8_t *detect_tx_fw_next(const DetectEngine *de, struct AppTx *tx);

@@ -63,7 +63,8 @@ typedef struct DetectTxState {
     uint8_t *scanned_final;            // per row: scanned in its final state
     uint8_t pending;                   // bit per direction: updated on a packet of the other
                                        // direction, inspected on the next one of its own
-    uint8_t fw_next[2];                // firewall: next hook per direction (detect-firewall.c)
+    uint8_t fw[3];                     // firewall (detect-firewall.c): next hook per direction,
+                                       // then a bit per direction it looked at
 } DetectTxState;
 
 enum { EVAL_WAIT = 0, EVAL_MATCH, EVAL_FAIL };
@@ -892,7 +893,7 @@ bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const F
 uint8_t *detect_tx_fw_next(const DetectEngine *de, AppTx *tx)
 {
     DetectTxState *st = tx_state(de, tx);
-    return st != NULL ? st->fw_next : NULL;
+    return st != NULL ? st->fw : NULL;
 }
 
 void detect_tx_flow_passed(Flow *f)
