@@ -71,6 +71,9 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
                            p->n_events == 0)) {
         return TM_OK;
     }
+    if (detect_engine_has_firewall(mt->de)) {
+        p->flags |= PKT_F_FIREWALL;
+    }
     Flow *f = p->flow;
     if (f != NULL) {
         pthread_mutex_lock(&f->lock);

@@ -350,6 +350,9 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
         pa->n_discarded++;
         return;
     }
+    if (de->fw != NULL) {
+        flags |= PACKET_ALERT_F_FW_MODE | (s->fw != NULL ? PACKET_ALERT_F_FW : 0);
+    }
     pa->alerts[pa->n++] = (PacketAlert){
         .sid = s->sid, .gid = s->gid, .rev = s->rev, .action = action,
         .priority = s->priority, .msg = s->msg ? s->msg : "",
@@ -489,6 +492,9 @@ void detect_packet(DetectThread *dt, Packet *p)
     }
     p->n_alerts = 0;
     dt->fw_td_skip = false;
+    if (dt->de->fw != NULL) {
+        p->flags |= PKT_F_FIREWALL;
+    }
     bool td_passed = p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS);
     int fw = DETECT_FW_V_ACCEPT_FLOW;
     if (dt->de->fw != NULL) {

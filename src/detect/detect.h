@@ -46,6 +46,8 @@ enum {
     PACKET_ALERT_F_REVERSED = 1u << 1, // the view's data flows opposite to the packet: report
                                        // the alert with the packet's tuple swapped
     PACKET_ALERT_F_TX = 1u << 2,       // matched app-layer tx tx_id of the packet's flow
+    PACKET_ALERT_F_FW_MODE = 1u << 3,  // raised in firewall mode: EVE alert.engine
+    PACKET_ALERT_F_FW = 1u << 4,       // ... by a firewall rule ("fw"; else "td")
 };
 
 typedef struct PacketAlert {

@@ -98,5 +98,8 @@ void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
     if (pa != NULL) {
         output_eve_alert_fields(jb, oc, pa);
     }
+    if (p->flags & PKT_F_FIREWALL) {
+        output_eve_verdict(jb, oc, p);
+    }
     json_close_object(jb);
 }

@@ -15,7 +15,10 @@
  * ICMP error (respond-reject.c) before its verdict. Counters:
  * ips.accepted, ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop,
  * ips.drop_reason.tunnel_packet_drop. */
+#include <stdatomic.h>
 #include <stdlib.h>
+
+#include "detect/detect.h"
 
 #include "flow/flow-types.h"
 #include "respond/respond.h"
@@ -32,6 +35,11 @@ typedef struct VerdictThread {
     CounterId c_reason_threshold;
     CounterId c_reason_exception_flow;
     CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
+    bool fw_mode;                // the rule set has a firewall table
+    CounterId c_fw_accepted;
+    CounterId c_fw_blocked;
+    CounterId c_fw_rejected;
+    CounterId c_fw_reason[4];    // PKT_DROP_FW_RULES .. PKT_DROP_FW_APP_POLICY
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
@@ -67,6 +75,20 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_reason_threshold =
             counters_register("ips.drop_reason.threshold_detection_filter", COUNTER_SUM);
         register_exception_reasons(vt);
+        if (detect_engine_has_firewall(atomic_load(&tv->engine->detect))) {
+            static const char *const fw_names[4] = {
+                "firewall.drop_reason.rules", "firewall.drop_reason.flow_drop",
+                "firewall.drop_reason.default_packet_policy",
+                "firewall.drop_reason.default_app_policy",
+            };
+            vt->fw_mode = true;
+            vt->c_fw_accepted = counters_register("firewall.accepted", COUNTER_SUM);
+            vt->c_fw_blocked = counters_register("firewall.blocked", COUNTER_SUM);
+            vt->c_fw_rejected = counters_register("firewall.rejected", COUNTER_SUM);
+            for (int i = 0; i < 4; i++) {
+                vt->c_fw_reason[i] = counters_register(fw_names[i], COUNTER_SUM);
+            }
+        }
     }
     if (tv->engine->is_live_inline) {
         if (respond_reject_init(&vt->reject) != 0) {
@@ -125,7 +147,23 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     Flow *f = p->flow;
-    if (p->flags & PKT_F_DROP) {
+    bool fw_drop = (p->flags & PKT_F_DROP) && p->drop_reason >= PKT_DROP_FW_RULES &&
+                   p->drop_reason <= PKT_DROP_FW_APP_POLICY;
+    if (fw_drop) {
+        /* the firewall dropped it: the threat detection never saw it (no ips.*) */
+        counters_incr(tv->counters, (p->flags & PKT_F_REJECT) && p->drop_reason == PKT_DROP_FW_RULES
+                                        ? vt->c_fw_rejected : vt->c_fw_blocked);
+        counters_incr(tv->counters, vt->c_fw_reason[p->drop_reason - PKT_DROP_FW_RULES]);
+        if (vt->has_reject && (p->flags & PKT_F_REJECT)) {
+            respond_reject_packet(&vt->reject, p, tv->counters);
+        }
+    } else if (vt->fw_mode) {
+        counters_incr(tv->counters, vt->c_fw_accepted);  // passed on to threat detection
+    }
+    if (fw_drop) {
+        /* FLOW_F_DROP was set by detect for drop:flow */
+        drop_root(p);
+    } else if (p->flags & PKT_F_DROP) {
         if (p->drop_reason == PKT_DROP_NONE) {
             p->drop_reason = PKT_DROP_RULES;
         }
