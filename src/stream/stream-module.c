@@ -35,6 +35,14 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     pthread_mutex_lock(&f->lock);
+    if (f->flags & FLOW_F_DROP) {
+        /* dropped inline: its packets go nowhere, the session stays as it was */
+        p->stream_data = NULL;
+        p->stream_data_len = 0;
+        p->stream_flags = 0;
+        pthread_mutex_unlock(&f->lock);
+        return TM_OK;
+    }
     /* Inline, the packet that completes the handshake is not established yet
      * (Suricata's IPS mode; its IDS mode counts it established). */
     bool was_handshake = stream_is_inline() && f->protoctx != NULL &&
