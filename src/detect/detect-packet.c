@@ -88,6 +88,9 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->c_thr_bitmap_memuse = counters_register("detect.thresholds.bitmap_memuse", COUNTER_SUM);
     dt->c_thr_bitmap_fail = counters_register("detect.thresholds.bitmap_alloc_fail",
                                               COUNTER_SUM);
+    if (de->fw != NULL) {
+        dt->c_fw_discarded = counters_register("firewall.discarded_alerts", COUNTER_SUM);
+    }
     return dt;
 }
 
@@ -365,6 +368,9 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
 void detect_alert_add(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s,
                       uint8_t action)
 {
+    if (pa != NULL && (pa->n >= dt->de->alerts_max || pa->n >= DETECT_ALERTS_MAX)) {
+        counters_incr(dt->counters, dt->c_fw_discarded);  // a firewall alert lost to the cap
+    }
     add_alert(dt->de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
     p->flags |= PKT_F_ALERTED;
     if (p->flow != NULL) {

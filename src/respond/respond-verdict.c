@@ -39,6 +39,7 @@ typedef struct VerdictThread {
     CounterId c_fw_accepted;
     CounterId c_fw_blocked;
     CounterId c_fw_rejected;
+    CounterId c_rejected;        // ips.rejected (firewall mode): TD reject rules
     CounterId c_fw_reason[4];    // PKT_DROP_FW_RULES .. PKT_DROP_FW_APP_POLICY
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
@@ -85,6 +86,7 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
             vt->c_fw_accepted = counters_register("firewall.accepted", COUNTER_SUM);
             vt->c_fw_blocked = counters_register("firewall.blocked", COUNTER_SUM);
             vt->c_fw_rejected = counters_register("firewall.rejected", COUNTER_SUM);
+            vt->c_rejected = counters_register("ips.rejected", COUNTER_SUM);
             for (int i = 0; i < 4; i++) {
                 vt->c_fw_reason[i] = counters_register(fw_names[i], COUNTER_SUM);
             }
@@ -139,6 +141,17 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
     }
 }
 
+static bool has_reject_alert(const Packet *p)
+{
+    const PacketAlerts *pas = detect_packet_alerts(p);
+    for (uint16_t i = 0; pas != NULL && i < pas->n; i++) {
+        if (pas->alerts[i].action >= DETECT_ACTION_REJECT) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int verdict_process(ThreadVars *tv, Packet *p, void *data)
 {
     VerdictThread *vt = data;
@@ -176,7 +189,8 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
             pthread_mutex_unlock(&f->lock);
         }
         drop_root(p);
-        counters_incr(tv->counters, vt->c_blocked);
+        counters_incr(tv->counters, vt->fw_mode && has_reject_alert(p) ? vt->c_rejected
+                                                                         : vt->c_blocked);
         counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
         if (vt->has_reject && (p->drop_reason == PKT_DROP_RULES || (p->flags & PKT_F_REJECT))) {
             respond_reject_packet(&vt->reject, p, tv->counters);
