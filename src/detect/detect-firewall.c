@@ -714,15 +714,21 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa)
     uint32_t upd = dir == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
     int v = DETECT_FW_V_NEXT;
     uint32_t n = app_layer_tx_count(f);
+    /* data the parser took without touching any tx (a TLS record in pieces)
+     * still reaches the hooks of txs the firewall has not seen that way yet */
+    bool any_updated = false;
+    for (uint32_t i = 0; i < n && !any_updated; i++) {
+        const AppTx *tx = app_layer_tx_at(f, i);
+        any_updated = tx != NULL && (tx->flags & upd);
+    }
+    bool fed = p->payload_len > 0 && !any_updated;
     for (uint32_t i = 0; i < n && v == DETECT_FW_V_NEXT; i++) {
         AppTx *tx = app_layer_tx_at(f, i);
         if (tx == NULL) {
             break;
         }
-        /* updated by the parser, or given its first data in dir (a TLS record
-         * in pieces: the parser holds it without touching the tx) */
-        uint8_t *next = (tx->flags & upd) || p->payload_len > 0
-                            ? detect_tx_fw_next(dt->de, tx) : NULL;
+        /* updated by the parser, or given its first data in dir */
+        uint8_t *next = (tx->flags & upd) || fed ? detect_tx_fw_next(dt->de, tx) : NULL;
         if (next != NULL && ((tx->flags & upd) || !(next[2] & (1u << dir)))) {
             next[2] |= (uint8_t)(1u << dir);
             v = eval_tx(dt, p, pa, tx, app_layer_tx_proto(f, tx), dir);
