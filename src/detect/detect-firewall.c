@@ -527,7 +527,10 @@ static uint8_t apply(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
                      uint8_t action, uint8_t scope, uint8_t drop_reason)
 {
     Flow *f = p->flow;
-    if (s != NULL && (s->flags & SIG_F_PASS_ALERT)) {
+    /* an app:filter accept is conditional on the TD verdict: a packet the TD
+     * packet rules already drop does not log the accepting rules' alerts */
+    bool quiet = dt->fw_in_app && action == DETECT_FW_ACCEPT && (p->flags & PKT_F_DROP);
+    if (s != NULL && (s->flags & SIG_F_PASS_ALERT) && !quiet) {
         detect_alert_add(dt, p, pa, s, s->action);
     }
     if (action != DETECT_FW_ACCEPT) {
@@ -713,6 +716,7 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa)
     uint8_t dir = (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
     uint32_t upd = dir == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
     int v = DETECT_FW_V_NEXT;
+    dt->fw_in_app = true;
     uint32_t n = app_layer_tx_count(f);
     /* data the parser took without touching any tx (a TLS record in pieces)
      * still reaches the hooks of txs the firewall has not seen that way yet */
@@ -736,5 +740,6 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa)
     }
     dt->alert_flags = 0;
     dt->alert_tx_id = 0;
+    dt->fw_in_app = false;
     return v;
 }

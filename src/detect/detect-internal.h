@@ -682,6 +682,7 @@ typedef struct DetectThread {
     uint64_t alert_tx_id;              // tx of alerts being added (PACKET_ALERT_F_TX)
     uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
     bool fw_td_skip;                   // a firewall rule's pass:packet: no TD rules this packet
+    bool fw_in_app;                    // evaluating the app:filter tables
     CounterId c_fw_discarded;          // firewall.discarded_alerts (firewall mode)
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
