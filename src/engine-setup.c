@@ -94,6 +94,7 @@ static DetectEngine *load_rules(const Engine *e)
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
         .keep_rule_text = output_conf_wants_rule_text(e->conf),
+        .firewall_exclusive = e->opts.firewall_rules,
     };
     return detect_engine_new(e->conf, &lo);
 }

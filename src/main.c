@@ -61,6 +61,8 @@ static void usage(FILE *out)
             "  --list-config-keys   list every config key with type, default and bounds\n"
             "  --dump-config        print the effective configuration (-c, --set, defaults)\n"
             "  --simulate-ips       act as if inline: drop rules drop\n"
+            "  --firewall-rules-exclusive FILE\n"
+            "                       firewall mode with the firewall rules of FILE only\n"
             "  --no-random          accepted as Suricata's: Vigil's output never depends on\n"
             "                       random numbers (same input, same output)\n"
             "  --simulate-packet-tcp-ssn-memcap=N, --simulate-packet-tcp-reassembly-memcap=N\n"
@@ -144,6 +146,7 @@ enum {
     OPT_SET = 256,
     OPT_RUNMODE,
     OPT_SIMULATE_IPS,
+    OPT_FIREWALL_RULES,
     OPT_BUILD_INFO,
     OPT_LIST_RUNMODES,
     OPT_LIST_APP_LAYER_PROTOS,
@@ -287,6 +290,9 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_SIMULATE_IPS:
         o->simulate_ips = true;
         break;
+    case OPT_FIREWALL_RULES:
+        o->firewall_rules = arg;
+        break;
     case OPT_UNIX_SOCKET:
         engine_set_unix_socket(arg);
         break;
@@ -362,6 +368,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"set", required_argument, NULL, OPT_SET},
         {"runmode", required_argument, NULL, OPT_RUNMODE},
         {"simulate-ips", no_argument, NULL, OPT_SIMULATE_IPS},
+        {"firewall-rules-exclusive", required_argument, NULL, OPT_FIREWALL_RULES},
         {"build-info", no_argument, NULL, OPT_BUILD_INFO},
         {"list-runmodes", no_argument, NULL, OPT_LIST_RUNMODES},
         {"list-app-layer-protos", no_argument, NULL, OPT_LIST_APP_LAYER_PROTOS},

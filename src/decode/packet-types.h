@@ -180,6 +180,11 @@ enum {
     PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
     PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
     PKT_DROP_EXCEPTION_FLOW,     // an earlier packet's exception policy dropped the flow
+    /* firewall mode (detect/detect-firewall.c) */
+    PKT_DROP_FW_RULES,           // a firewall drop/reject rule
+    PKT_DROP_FW_FLOW,            // an earlier packet's firewall drop:flow
+    PKT_DROP_FW_PACKET_POLICY,   // no firewall rule accepted the packet (packet:filter)
+    PKT_DROP_FW_APP_POLICY,      // no firewall rule accepted an app-layer hook
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a
@@ -217,6 +222,8 @@ enum {
     PKT_F_REJECT = 1u << 15,         // inline: an exception policy rejects it (reset / ICMP)
     PKT_F_NOPACKET_INSPECT = 1u << 16, // an exception policy passed it: no detection
     PKT_F_PASS = 1u << 17,           // a pass rule decided the packet (detect): verdict "pass"
+    PKT_F_FIREWALL = 1u << 18,       // judged by firewall mode (detect): verdict "accept",
+                                     // firewall.* counters
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

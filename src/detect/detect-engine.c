@@ -45,6 +45,7 @@ void detect_engine_free(DetectEngine *de)
         return;
     }
     detect_groups_free(de);
+    detect_fw_free(de);
     for (uint32_t i = 0; i < de->n_sigs; i++) {
         detect_sig_free(de->sigs[i]);
     }
@@ -346,6 +347,9 @@ static int load_rule(DetectEngine *de, const char *text, const char *file, int l
     if (de->keep_rule_text && (s->text = detect_strndup(text, strlen(text))) == NULL) {
         detect_sig_free(s);
         return VG_ENOMEM;
+    }
+    if (s->fw != NULL) {
+        return detect_fw_add_sig(de, s);
     }
     return add_sig(de, s);
 }

@@ -331,7 +331,13 @@ typedef struct Signature {
     uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
     DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
     char *text;                        // the rule as loaded (keep_rule_text), else NULL
+    uint8_t scope;                     // DETECT_SCOPE_*: 'drop:flow' style action scope
+    struct DetectFwSig *fw;            // firewall rule (detect-firewall.c), NULL for TD rules
 } Signature;
+
+/* Action scope written after a threat-detection rule's action (`drop:flow`,
+ * `pass:packet`); AUTO: decided by what the rule matched (detect_on_match). */
+enum { DETECT_SCOPE_AUTO = 0, DETECT_SCOPE_PACKET, DETECT_SCOPE_FLOW };
 
 /* ---- parser context handed to keyword setup ----------------------------- */
 
@@ -349,6 +355,7 @@ typedef struct DetectParser {
      * it, as Suricata's do. */
     uint16_t last_list;
     bool is_http1_only;                // the header said http1: no HTTP/2 txs (also_http2)
+    bool is_firewall;                  // parsing a firewall rule (detect-firewall.c)
 } DetectParser;
 
 /* Narrows [*s, *s + *len) past leading spaces and tabs and trailing spaces, tabs and CRs. */
@@ -654,6 +661,7 @@ struct DetectEngine {
      * packet's groups keeps the hits that are its members. */
     DetectPrefilter *pf;
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
+    struct DetectFw *fw;               // firewall mode: its rules and policies, else NULL
     uint64_t build_gen;                // unique per built engine (tx states name their set)
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
     uint16_t tcp_any, udp_any;         // group index + 1 of rules with any ports
@@ -710,6 +718,9 @@ typedef struct DetectThread {
     /* App layer (detect-tx.c, detect-flowstate.c). */
     uint64_t alert_tx_id;              // tx of alerts being added (PACKET_ALERT_F_TX)
     uint8_t pd_done;                   // bit per APP_DIR_*: protocol detection ended on this packet
+    bool fw_td_skip;                   // a firewall rule's pass:packet: no TD rules this packet
+    bool fw_in_app;                    // evaluating the app:filter tables
+    CounterId c_fw_discarded;          // firewall.discarded_alerts (firewall mode)
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
     uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
@@ -1010,6 +1021,60 @@ bool detect_tag_session_step(DetectTagEntry *e, const Packet *p);
 DetectTagEntry *detect_flow_tag(DetectFlowState *fs);
 /* Marks p PKT_F_TAGGED when a session or host tag covers it (after detection). */
 void detect_tag_packet(DetectThread *dt, Packet *p);
+
+/* ---- firewall mode (detect-firewall.c) ----------------------------------- */
+
+enum { DETECT_FW_ACCEPT = 1, DETECT_FW_DROP, DETECT_FW_REJECT };
+enum { DETECT_FW_SCOPE_PACKET = 1, DETECT_FW_SCOPE_FLOW, DETECT_FW_SCOPE_TX,
+       DETECT_FW_SCOPE_HOOK };
+enum { DETECT_FW_HOOK_ALL = 0, DETECT_FW_HOOK_FLOW_START, DETECT_FW_HOOK_APP };
+
+typedef struct DetectFwSig {
+    uint8_t action;                    // DETECT_FW_ACCEPT/DROP/REJECT
+    uint8_t scope;                     // DETECT_FW_SCOPE_*
+    bool td_pass_flow;                 // secondary pass:flow (threat detection skips the flow)
+    bool td_pass_packet;               // secondary pass:packet
+    uint8_t hook_kind;                 // DETECT_FW_HOOK_*
+    uint8_t dir;                       // app hooks: APP_DIR_* of the hook
+    uint8_t hook;                      // app hooks: index in the protocol's hook list of dir
+    bool accepts_prior;                // 'proto:<hook': the hooks before it are accepted too
+    uint16_t hook_proto;               // app hooks: AppProto whose states the hook names
+} DetectFwSig;
+
+/* Whether the parser is loading firewall rules (set around firewall files). */
+bool detect_fw_loading(const DetectEngine *de);
+void detect_fw_set_loading(DetectEngine *de, bool on);
+/* `firewall: true` or `firewall.enabled: yes`. */
+bool detect_fw_enabled_by_conf(const struct Conf *conf);
+/* Turns firewall mode on for de: the table and the policies of `firewall.policies`. */
+int detect_fw_init(DetectEngine *de, const struct Conf *conf);
+/* Header parsing of a firewall rule: the action token (`accept:hook,alert`) and the
+ * protocol token (`http1:request_line`, `tcp:all`, `tls:<client_hello_done`); the
+ * latter writes the protocol name for parse_proto into proto (cap bytes). */
+int detect_fw_parse_action(DetectParser *dp, const char *tok);
+int detect_fw_parse_proto(DetectParser *dp, const char *tok, char *proto, size_t cap);
+/* After the options: checks and adjusts a parsed firewall rule. */
+int detect_fw_finish(DetectParser *dp);
+/* Takes ownership of s (a firewall rule) on every path. */
+int detect_fw_add_sig(DetectEngine *de, Signature *s);
+void detect_fw_free(DetectEngine *de);
+/* The packet:filter table; returns DETECT_FW_V_*. */
+enum { DETECT_FW_V_NEXT = 0, DETECT_FW_V_ACCEPT_PACKET, DETECT_FW_V_ACCEPT_FLOW,
+       DETECT_FW_V_DROP };
+int detect_fw_packet(DetectThread *dt, Packet *p, PacketAlerts *pa);
+/* The app:filter tables of the packet's flow (txs updated in its direction). */
+int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa);
+/* detect-tx.c: a firewall rule against tx in dir (EVAL_MATCH when it matches now), and
+ * the firewall's per-tx state: [0..1] the next hook index to evaluate per direction,
+ * [2] a bit per direction it looked at. */
+bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const struct Flow *f,
+                        const struct AppTx *tx, uint8_t dir, uint16_t proto);
+uint8_t *detect_tx_fw_next(const DetectEngine *de, struct AppTx *tx);
+/* detect-packet.c: a rule's post-match keywords (flowbits set ...). */
+void detect_run_post(DetectThread *dt, Packet *p, const Signature *s);
+/* detect-packet.c: queue an alert of s with this action (firewall rules). */
+void detect_alert_add(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s,
+                      uint8_t action);
 
 /* Simple helpers */
 char *detect_strndup(const char *s, size_t n);

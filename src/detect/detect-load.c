@@ -152,6 +152,44 @@ static void load_rules(DetectEngine *de, const Conf *conf, const DetectLoadOptio
     }
 }
 
+/* Firewall mode: on with --firewall-rules-exclusive, firewall-rule-files or
+ * `firewall.enabled`; its rules load first, from their own files
+ * (firewall-rule-path + firewall-rule-files, or the command line's file). */
+static int load_firewall(DetectEngine *de, const Conf *conf, const DetectLoadOptions *opts)
+{
+    const char *only = opts != NULL ? opts->firewall_exclusive : NULL;
+    const ConfNode *files = conf != NULL ? conf_get_node(conf, NULL, "firewall-rule-files")
+                                         : NULL;
+    if (only == NULL && files == NULL && !detect_fw_enabled_by_conf(conf)) {
+        return 0;
+    }
+    int rc = detect_fw_init(de, conf);
+    if (rc != 0) {
+        VG_ERROR("firewall: bad policies (see above)");
+        return rc;
+    }
+    detect_fw_set_loading(de, true);
+    if (only != NULL) {
+        load_rule_file(de, only);
+    } else if (files != NULL) {
+        char dir_buf[4096];
+        const char *dir = NULL;
+        if (conf_get_path(conf, "firewall-rule-path", dir_buf, sizeof(dir_buf))) {
+            dir = dir_buf;
+        }
+        if (files->value != NULL) {
+            load_rule_path(de, dir, files->value);
+        }
+        for (const ConfNode *c = files->first_child; c != NULL; c = c->next) {
+            if (c->value != NULL) {
+                load_rule_path(de, dir, c->value);
+            }
+        }
+    }
+    detect_fw_set_loading(de, false);
+    return 0;
+}
+
 /* The refusals of unsupported rules, by reason, most frequent first: one
  * line in all, then one per reason (the per-rule lines are at info, -v). */
 static void log_refusal_summary(const DetectEngine *de)
@@ -313,6 +351,10 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     }
     if (conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref))) {
         load_aux_file(de, ref, AUX_REFERENCE);
+    }
+    if (load_firewall(de, conf, opts) != 0) {
+        detect_engine_free(de);
+        return NULL;
     }
     load_rules(de, conf, opts);
     log_refusal_summary(de);

@@ -71,10 +71,15 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
                            p->n_events == 0)) {
         return TM_OK;
     }
+    if (detect_engine_has_firewall(mt->de)) {
+        p->flags |= PKT_F_FIREWALL;
+    }
     Flow *f = p->flow;
     if (f != NULL) {
         pthread_mutex_lock(&f->lock);
-        if (f->flags & FLOW_F_PASS) {
+        /* a TD pass leaves the firewall rules to run (firewall mode) */
+        bool fw_left = detect_engine_has_firewall(mt->de) && !(f->flags & FLOW_F_FW_ACCEPT);
+        if ((f->flags & FLOW_F_PASS) && !fw_left) {
             detect_tx_flow_passed(f);
             pthread_mutex_unlock(&f->lock);
             return TM_OK;
@@ -85,6 +90,7 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
             if (!(p->flags & PKT_F_DROP)) {
                 p->flags |= PKT_F_DROP;
                 p->drop_reason = (f->flags & FLOW_F_DROP_EXCEPTION) ? PKT_DROP_EXCEPTION_FLOW
+                                 : (f->flags & FLOW_F_DROP_FW)      ? PKT_DROP_FW_FLOW
                                                                     : PKT_DROP_FLOW;
             }
             pthread_mutex_unlock(&f->lock);

@@ -88,6 +88,9 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->c_thr_bitmap_memuse = counters_register("detect.thresholds.bitmap_memuse", COUNTER_SUM);
     dt->c_thr_bitmap_fail = counters_register("detect.thresholds.bitmap_alloc_fail",
                                               COUNTER_SUM);
+    if (de->fw != NULL) {
+        dt->c_fw_discarded = counters_register("firewall.discarded_alerts", COUNTER_SUM);
+    }
     return dt;
 }
 
@@ -350,6 +353,9 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
         pa->n_discarded++;
         return;
     }
+    if (de->fw != NULL) {
+        flags |= PACKET_ALERT_F_FW_MODE | (s->fw != NULL ? PACKET_ALERT_F_FW : 0);
+    }
     pa->alerts[pa->n++] = (PacketAlert){
         .sid = s->sid, .gid = s->gid, .rev = s->rev, .action = action,
         .priority = s->priority, .msg = s->msg ? s->msg : "",
@@ -359,7 +365,21 @@ static void add_alert(const DetectEngine *de, PacketAlerts *pa, const Signature 
     };
 }
 
-static void run_post(DetectThread *dt, Packet *p, const Signature *s)
+void detect_alert_add(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s,
+                      uint8_t action)
+{
+    if (pa != NULL && (pa->n >= dt->de->alerts_max || pa->n >= DETECT_ALERTS_MAX)) {
+        counters_incr(dt->counters, dt->c_fw_discarded);  // a firewall alert lost to the cap
+    }
+    add_alert(dt->de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+    p->flags |= PKT_F_ALERTED;
+    if (p->flow != NULL) {
+        ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
+    }
+    counters_incr(dt->counters, dt->c_alerts);
+}
+
+void detect_run_post(DetectThread *dt, Packet *p, const Signature *s)
 {
     const DetectMatchList *l = &s->lists[DETECT_LIST_POST];
     for (uint16_t i = 0; i < l->n; i++) {
@@ -376,6 +396,9 @@ static void run_post(DetectThread *dt, Packet *p, const Signature *s)
  * drops or passes its packet only. */
 static bool action_scope_is_flow(const DetectThread *dt, const Signature *s)
 {
+    if (s->scope != DETECT_SCOPE_AUTO) {
+        return s->scope == DETECT_SCOPE_FLOW;
+    }
     if (dt->alert_flags & (PACKET_ALERT_F_STREAM | PACKET_ALERT_F_TX)) {
         return true;
     }
@@ -386,7 +409,7 @@ static bool action_scope_is_flow(const DetectThread *dt, const Signature *s)
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
 {
     const DetectEngine *de = dt->de;
-    run_post(dt, p, s);
+    detect_run_post(dt, p, s);
     if (dt->n_vars_pending > 0) {
         detect_vars_commit(dt, p, s);
     }
@@ -441,7 +464,8 @@ static void resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
     if (dt->pass_num == UINT32_MAX) {
         return;
     }
-    if (dt->pass_num < dt->drop_num) {
+    bool fw_drop = p->drop_reason >= PKT_DROP_FW_RULES && p->drop_reason <= PKT_DROP_FW_APP_POLICY;
+    if (dt->pass_num < dt->drop_num && !fw_drop) {
         p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW);
         p->drop_reason = PKT_DROP_NONE;
         p->flags |= PKT_F_PASS;
@@ -478,7 +502,25 @@ void detect_packet(DetectThread *dt, Packet *p)
     }
     dt->n_vars_pending = 0;
     p->n_alerts = 0;
-    if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
+    dt->fw_td_skip = false;
+    if (dt->de->fw != NULL) {
+        p->flags |= PKT_F_FIREWALL;
+    }
+    bool td_passed = p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS);
+    int fw = DETECT_FW_V_ACCEPT_FLOW;
+    if (dt->de->fw != NULL) {
+        /* firewall mode: packet:filter first; a TD pass skips only the TD tables */
+        fw = detect_fw_packet(dt, p, pa);
+        if (fw == DETECT_FW_V_DROP) {
+            p->n_alerts = pa ? pa->n : 0;
+            return;
+        }
+    }
+    if (td_passed || dt->fw_td_skip) {
+        if (fw != DETECT_FW_V_ACCEPT_FLOW && fw != DETECT_FW_V_ACCEPT_PACKET) {
+            (void)detect_fw_app(dt, p, pa);
+        }
+        p->n_alerts = pa ? pa->n : 0;
         return;
     }
     detect_app_packet_begin(dt, p);
@@ -504,7 +546,13 @@ void detect_packet(DetectThread *dt, Packet *p)
         }
         stop = detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s);
     }
-    if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
+    /* app:filter: not after a TD flow drop on this packet (the flow is gone) */
+    if (fw == DETECT_FW_V_NEXT && !(p->flags & PKT_F_DROP_FLOW) &&
+        detect_fw_app(dt, p, pa) == DETECT_FW_V_DROP) {
+        stop = true;
+    }
+    if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS) &&
+        !dt->fw_td_skip) {
         (void)detect_tx_inspect(dt, p, pa, false);
     }
     resolve_actions(dt, p, pa);

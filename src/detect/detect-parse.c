@@ -218,11 +218,30 @@ static int parse_action(DetectParser *dp, const char *a)
         { "rejectsrc", DETECT_ACTION_REJECT }, { "rejectdst", DETECT_ACTION_REJECT_DST },
         { "rejectboth", DETECT_ACTION_REJECT_BOTH },
     };
+    /* Suricata 8 action scopes: drop:packet, drop:flow, pass:packet, pass:flow */
+    const char *colon = strchr(a, ':');
+    size_t alen = colon != NULL ? (size_t)(colon - a) : strlen(a);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-        if (strcmp(a, actions[i].name) == 0) {
-            dp->s->action = actions[i].action;
+        if (strlen(actions[i].name) != alen || strncmp(a, actions[i].name, alen) != 0) {
+            continue;
+        }
+        dp->s->action = actions[i].action;
+        if (colon == NULL) {
             return 0;
         }
+        bool scoped = actions[i].action == DETECT_ACTION_DROP ||
+                      actions[i].action == DETECT_ACTION_PASS;
+        if (scoped && strcmp(colon + 1, "packet") == 0) {
+            dp->s->scope = DETECT_SCOPE_PACKET;
+        } else if (scoped && strcmp(colon + 1, "flow") == 0) {
+            dp->s->scope = DETECT_SCOPE_FLOW;
+        } else {
+            return detect_err(dp, "bad action scope '%s'", a);
+        }
+        return 0;
+    }
+    if (strncmp(a, "accept", 6) == 0) {
+        return detect_err(dp, "action 'accept' is for firewall rules only");
     }
     return detect_err(dp, "unknown action '%s'", a);
 }
@@ -251,9 +270,21 @@ static int next_token(const char **pp, char *out, size_t outlen)
 static int parse_header_tokens(DetectParser *dp, char **tok)
 {
     Signature *s = dp->s;
-    int rc = parse_action(dp, tok[0]);
-    if (rc == 0) {
-        rc = parse_proto(dp, tok[1]);
+    int rc;
+    if (dp->is_firewall) {
+        char proto[64];
+        rc = detect_fw_parse_action(dp, tok[0]);
+        if (rc == 0) {
+            rc = detect_fw_parse_proto(dp, tok[1], proto, sizeof(proto));
+        }
+        if (rc == 0) {
+            rc = parse_proto(dp, proto);
+        }
+    } else {
+        rc = parse_action(dp, tok[0]);
+        if (rc == 0) {
+            rc = parse_proto(dp, tok[1]);
+        }
     }
     if (rc != 0) {
         return rc;
@@ -605,7 +636,11 @@ static int finish_rule(DetectParser *dp)
     if (sig_is_like_iponly(s, any_payload)) {
         s->flags |= SIG_F_LIKE_IPONLY;
     }
-    return detect_app_finish(dp);
+    int rc = detect_app_finish(dp);
+    if (rc == 0 && dp->is_firewall) {
+        rc = detect_fw_finish(dp);
+    }
+    return rc;
 }
 
 const char *detect_sig_text(const Signature *s)
@@ -636,6 +671,7 @@ void detect_sig_free(Signature *s)
         free(s->byte_var_names[i]);
     }
     detect_app_sig_free(s);
+    free(s->fw);
     free(s->meta);
     free(s->msg);
     free(s->threshold);
@@ -691,7 +727,7 @@ int detect_parse_rule(DetectEngine *de, const char *rule, const char *file, int 
         goto fail;
     }
     *dp = (DetectParser){ .de = de, .s = s, .last_pm = -1, .pm_list = DETECT_LIST_PMATCH,
-                          .last_list = DETECT_LIST_PMATCH };
+                          .last_list = DETECT_LIST_PMATCH, .is_firewall = detect_fw_loading(de) };
     s->file = (char *)file;
     s->line = line;
     const char *p = rule;

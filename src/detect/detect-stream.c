@@ -413,6 +413,9 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
     if (dt == NULL || f == NULL) {
         return 0;
     }
+    if (f->flags & FLOW_F_DROP_FW) {
+        return 0;  // the firewall dropped it: threat detection never saw what is left
+    }
     Packet *p = calloc(1, sizeof(*p));
     if (p == NULL) {
         return 0;

@@ -63,6 +63,8 @@ typedef struct DetectTxState {
     uint8_t *scanned_final;            // per row: scanned in its final state
     uint8_t pending;                   // bit per direction: updated on a packet of the other
                                        // direction, inspected on the next one of its own
+    uint8_t fw[3];                     // firewall (detect-firewall.c): next hook per direction,
+                                       // then a bit per direction it looked at
 } DetectTxState;
 
 enum { EVAL_WAIT = 0, EVAL_MATCH, EVAL_FAIL };
@@ -876,6 +878,22 @@ bool detect_tx_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_fl
         }
     }
     return false;
+}
+
+bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const Flow *f,
+                        const AppTx *tx, uint8_t dir, uint16_t proto)
+{
+    if (dt->tx == NULL) {
+        return false;
+    }
+    orient(p, dir, &dt->tx->sv);
+    return eval_rule(dt, s, f, tx, dir, &dt->tx->sv, proto) == EVAL_MATCH;
+}
+
+uint8_t *detect_tx_fw_next(const DetectEngine *de, AppTx *tx)
+{
+    DetectTxState *st = tx_state(de, tx);
+    return st != NULL ? st->fw : NULL;
 }
 
 void detect_tx_flow_passed(Flow *f)

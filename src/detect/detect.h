@@ -46,6 +46,8 @@ enum {
     PACKET_ALERT_F_REVERSED = 1u << 1, // the view's data flows opposite to the packet: report
                                        // the alert with the packet's tuple swapped
     PACKET_ALERT_F_TX = 1u << 2,       // matched app-layer tx tx_id of the packet's flow
+    PACKET_ALERT_F_FW_MODE = 1u << 3,  // raised in firewall mode: EVE alert.engine
+    PACKET_ALERT_F_FW = 1u << 4,       // ... by a firewall rule ("fw"; else "td")
 };
 
 typedef struct PacketAlert {
@@ -95,6 +97,7 @@ typedef struct PacketAlerts {
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {
+    const char *firewall_exclusive; // --firewall-rules-exclusive: turns firewall mode on
     const char **exclusive_files; // -S (repeatable): only these files
     size_t n_exclusive;
     const char **extra_files;    // -s: in addition to the configured ones
@@ -116,6 +119,8 @@ DetectEngine *detect_engine_new(const struct Conf *conf, const DetectLoadOptions
 DetectEngine *detect_engine_new_empty(void) __attribute__((warn_unused_result));
 /* Rules of de store files (filestore keyword): the file-store output should be on. */
 bool detect_engine_has_filestore(const DetectEngine *de);
+/* Firewall mode is on (firewall rules or `firewall.enabled`). */
+bool detect_engine_has_firewall(const DetectEngine *de);
 
 /* Parse rules from a string (one per line, trailing backslash continues);
  * name is used in messages. Returns the number of rules that failed (>= 0) or

@@ -493,7 +493,8 @@ static void flow_update(Flow *f, Packet *p, bool to_server)
 {
     count_packet(f, p, to_server);
     f->flags |= to_server ? FLOW_F_TOSERVER_SEEN : FLOW_F_TOCLIENT_SEEN;
-    if (f->flags & FLOW_F_STATE_EXTERNAL) {
+    /* a flow dropped inline keeps its state: its packets go no further (Suricata) */
+    if (f->flags & (FLOW_F_STATE_EXTERNAL | FLOW_F_DROP)) {
         return;
     }
     uint32_t both = FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN;

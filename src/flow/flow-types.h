@@ -47,6 +47,8 @@ enum {
                                      // thread's pass may end it
     FLOW_F_BYPASSED = 1u << 11,      // an exception policy bypassed it: no more inspection
     FLOW_F_DROP_EXCEPTION = 1u << 12, // FLOW_F_DROP came from an exception policy
+    FLOW_F_FW_ACCEPT = 1u << 13,     // firewall accept:flow: no more firewall rules (detect)
+    FLOW_F_DROP_FW = 1u << 14,       // FLOW_F_DROP came from the firewall (detect)
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's

@@ -161,6 +161,9 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     if (text != NULL) {
         json_str(jb, "rule", text);
     }
+    if (pa->flags & PACKET_ALERT_F_FW_MODE) {
+        json_str(jb, "engine", (pa->flags & PACKET_ALERT_F_FW) ? "fw" : "td");
+    }
     json_close_object(jb);
 }
 
@@ -168,7 +171,7 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
  * when inline and dropped, "pass" when a pass rule decided it (PKT_F_PASS, or
  * a pass rule that alerts), else "alert";
  * reject rules add where the reset or ICMP error goes and what it is. */
-static void write_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
+void output_eve_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
 {
     const PacketAlerts *all = p->alerts;
     int reject = -1;
@@ -180,7 +183,7 @@ static void write_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
             reject = a;
         }
     }
-    const char *action = "alert";
+    const char *action = (p->flags & PKT_F_FIREWALL) ? "accept" : "alert";
     if ((p->flags & PKT_F_DROP) && oc->is_inline) {
         action = "drop";
     } else if (pass) {
@@ -223,7 +226,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_str(jb, "linktype_name", linktype_name((int)p->linktype));
         json_close_object(jb);
     }
-    write_verdict(jb, oc, p);
+    output_eve_verdict(jb, oc, p);
     json_close_object(jb);
 }
 

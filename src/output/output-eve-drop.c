@@ -50,6 +50,14 @@ static const char *drop_reason_name(uint8_t reason)
         return "defrag memcap";
     case PKT_DROP_EXCEPTION_FLOW:
         return "exception policy flow drop";
+    case PKT_DROP_FW_RULES:
+        return "firewall rules";
+    case PKT_DROP_FW_FLOW:
+        return "firewall flow drop";
+    case PKT_DROP_FW_PACKET_POLICY:
+        return "firewall default packet policy";
+    case PKT_DROP_FW_APP_POLICY:
+        return "firewall default app policy";
     default:
         return "rules";
     }
@@ -90,6 +98,9 @@ void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
     const PacketAlert *pa = oc->drop_alerts ? dropping_alert(p) : NULL;
     if (pa != NULL) {
         output_eve_alert_fields(jb, oc, p, pa);
+    }
+    if (p->flags & PKT_F_FIREWALL) {
+        output_eve_verdict(jb, oc, p);
     }
     json_close_object(jb);
 }

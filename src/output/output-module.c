@@ -494,6 +494,8 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
         json_str(jb, "action", "drop");
     } else if (f->flags & FLOW_F_PASS) {
         json_str(jb, "action", "pass");
+    } else if (f->flags & FLOW_F_FW_ACCEPT) {
+        json_str(jb, "action", "accept");
     }
     flow_exception_record_write(f, jb);
     json_close_object(jb);

@@ -114,6 +114,8 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
 /* The "alert" object of an alert (also embedded in drop records). */
 void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                              const struct PacketAlert *pa);
+/* The "verdict" object of alert records (and of drop records in firewall mode). */
+void output_eve_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p);
 /* A drop record for a packet dropped inline (output-eve-drop.c). */
 void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p);
 int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet *p,

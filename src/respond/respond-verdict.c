@@ -15,7 +15,10 @@
  * ICMP error (respond-reject.c) before its verdict. Counters:
  * ips.accepted, ips.blocked, ips.drop_reason.rules, ips.drop_reason.flow_drop,
  * ips.drop_reason.tunnel_packet_drop. */
+#include <stdatomic.h>
 #include <stdlib.h>
+
+#include "detect/detect.h"
 
 #include "flow/flow-types.h"
 #include "respond/respond.h"
@@ -32,6 +35,12 @@ typedef struct VerdictThread {
     CounterId c_reason_threshold;
     CounterId c_reason_exception_flow;
     CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
+    bool fw_mode;                // the rule set has a firewall table
+    CounterId c_fw_accepted;
+    CounterId c_fw_blocked;
+    CounterId c_fw_rejected;
+    CounterId c_rejected;        // ips.rejected (firewall mode): TD reject rules
+    CounterId c_fw_reason[4];    // PKT_DROP_FW_RULES .. PKT_DROP_FW_APP_POLICY
     RespondReject reject;
     bool has_reject;             // raw sockets open (live inline only)
 } VerdictThread;
@@ -67,6 +76,21 @@ static int verdict_thread_init(ThreadVars *tv, void **data)
         vt->c_reason_threshold =
             counters_register("ips.drop_reason.threshold_detection_filter", COUNTER_SUM);
         register_exception_reasons(vt);
+        if (detect_engine_has_firewall(atomic_load(&tv->engine->detect))) {
+            static const char *const fw_names[4] = {
+                "firewall.drop_reason.rules", "firewall.drop_reason.flow_drop",
+                "firewall.drop_reason.default_packet_policy",
+                "firewall.drop_reason.default_app_policy",
+            };
+            vt->fw_mode = true;
+            vt->c_fw_accepted = counters_register("firewall.accepted", COUNTER_SUM);
+            vt->c_fw_blocked = counters_register("firewall.blocked", COUNTER_SUM);
+            vt->c_fw_rejected = counters_register("firewall.rejected", COUNTER_SUM);
+            vt->c_rejected = counters_register("ips.rejected", COUNTER_SUM);
+            for (int i = 0; i < 4; i++) {
+                vt->c_fw_reason[i] = counters_register(fw_names[i], COUNTER_SUM);
+            }
+        }
     }
     if (tv->engine->is_live_inline) {
         if (respond_reject_init(&vt->reject) != 0) {
@@ -117,6 +141,17 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
     }
 }
 
+static bool has_reject_alert(const Packet *p)
+{
+    const PacketAlerts *pas = detect_packet_alerts(p);
+    for (uint16_t i = 0; pas != NULL && i < pas->n; i++) {
+        if (pas->alerts[i].action >= DETECT_ACTION_REJECT) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int verdict_process(ThreadVars *tv, Packet *p, void *data)
 {
     VerdictThread *vt = data;
@@ -125,7 +160,23 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     Flow *f = p->flow;
-    if (p->flags & PKT_F_DROP) {
+    bool fw_drop = (p->flags & PKT_F_DROP) && p->drop_reason >= PKT_DROP_FW_RULES &&
+                   p->drop_reason <= PKT_DROP_FW_APP_POLICY;
+    if (fw_drop) {
+        /* the firewall dropped it: the threat detection never saw it (no ips.*) */
+        counters_incr(tv->counters, (p->flags & PKT_F_REJECT) && p->drop_reason == PKT_DROP_FW_RULES
+                                        ? vt->c_fw_rejected : vt->c_fw_blocked);
+        counters_incr(tv->counters, vt->c_fw_reason[p->drop_reason - PKT_DROP_FW_RULES]);
+        if (vt->has_reject && (p->flags & PKT_F_REJECT)) {
+            respond_reject_packet(&vt->reject, p, tv->counters);
+        }
+    } else if (vt->fw_mode) {
+        counters_incr(tv->counters, vt->c_fw_accepted);  // passed on to threat detection
+    }
+    if (fw_drop) {
+        /* FLOW_F_DROP was set by detect for drop:flow */
+        drop_root(p);
+    } else if (p->flags & PKT_F_DROP) {
         if (p->drop_reason == PKT_DROP_NONE) {
             p->drop_reason = PKT_DROP_RULES;
         }
@@ -138,7 +189,8 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
             pthread_mutex_unlock(&f->lock);
         }
         drop_root(p);
-        counters_incr(tv->counters, vt->c_blocked);
+        counters_incr(tv->counters, vt->fw_mode && has_reject_alert(p) ? vt->c_rejected
+                                                                         : vt->c_blocked);
         counters_incr(tv->counters, reason_counter(vt, p->drop_reason));
         if (vt->has_reject && (p->drop_reason == PKT_DROP_RULES || (p->flags & PKT_F_REJECT))) {
             respond_reject_packet(&vt->reject, p, tv->counters);

@@ -27,6 +27,7 @@ typedef struct EngineOptions {
     const char *log_dir;             // -l
     const char *exclusive_rules[16]; // -S (repeatable)
     int n_exclusive_rules;
+    const char *firewall_rules;      // --firewall-rules-exclusive
     const char *extra_rules[16];     // -s (repeatable)
     int n_extra_rules;
     const char *runmode;             // --runmode

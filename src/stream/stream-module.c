@@ -35,8 +35,28 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     pthread_mutex_lock(&f->lock);
+    if (f->flags & FLOW_F_DROP) {
+        /* dropped inline: its packets go nowhere, the session stays as it was */
+        p->stream_data = NULL;
+        p->stream_data_len = 0;
+        p->stream_flags = 0;
+        pthread_mutex_unlock(&f->lock);
+        return TM_OK;
+    }
+    /* Inline, the packet that completes the handshake is not established yet
+     * (Suricata's IPS mode; its IDS mode counts it established). */
+    bool was_handshake = stream_is_inline() && f->protoctx != NULL &&
+                         stream_packet_flow_state(f) == FLOW_STATE_NEW;
     stream_packet(data, p);
     p->flow_state = stream_packet_flow_state(f); // the session may have moved it
+    if (was_handshake && p->flow_state == FLOW_STATE_ESTABLISHED) {
+        p->flow_state = FLOW_STATE_NEW;
+    }
+    /* ... and a session closing after its handshake is still established */
+    if (stream_is_inline() && p->flow_state == FLOW_STATE_CLOSED &&
+        (f->flags & FLOW_F_STATE_EXTERNAL)) {
+        p->flow_state = FLOW_STATE_ESTABLISHED;
+    }
     pthread_mutex_unlock(&f->lock);
     return TM_OK;
 }

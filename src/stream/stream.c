@@ -108,6 +108,10 @@ uint8_t stream_packet_flow_state(const Flow *f)
          * Suricata, where only the TCP engine marks TCP packets established. */
         return f->state == FLOW_STATE_ESTABLISHED ? FLOW_STATE_NEW : (uint8_t)f->state;
     }
+    if (ssn->state < TCP_ESTABLISHED && f->state == FLOW_STATE_ESTABLISHED) {
+        /* both sides seen, handshake not done: not established yet (Suricata) */
+        return FLOW_STATE_NEW;
+    }
     if (ssn->state <= TCP_ESTABLISHED || f->state != FLOW_STATE_ESTABLISHED) {
         return (uint8_t)f->state;
     }
