@@ -225,6 +225,10 @@ uint32_t detect_engine_failed_kept(const DetectEngine *de);
 bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out);
 /* Rules skipped because their `requires` are not met (neither loaded nor failed). */
 uint32_t detect_engine_skipped(const DetectEngine *de);
+/* Some rule (or threshold.config line) reads or writes state shared across
+ * flows: thresholds not tracked by_flow, rate filters, hostbits/xbits,
+ * datasets, host tags. Its decisions wait for packet order (runtime-order.h). */
+bool detect_engine_shares_state(const DetectEngine *de);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be

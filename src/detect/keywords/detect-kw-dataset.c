@@ -20,6 +20,7 @@
 #include "conf/conf.h"
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 
 enum { DS_SET = 0, DS_UNSET, DS_ISSET, DS_ISNOTSET };
@@ -32,6 +33,7 @@ typedef struct DetectDatasetCtx {
 bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
 {
     const DetectDatasetCtx *c = ctx;
+    runtime_order_wait();  // a set shared by every flow: in packet order
     switch (c->cmd) {
     case DS_SET:
         (void)detect_dataset_insert(c->ds, buf, len);
@@ -156,6 +158,7 @@ static int setup_dataset(DetectParser *dp, const char *arg)
         return detect_err(dp, "out of memory");
     }
     *ctx = c;
+    dp->de->shares_state = true;
     /* Like a length check: no payload position for relative keywords. */
     uint16_t last_list = dp->last_list;
     int last_pm = dp->last_pm;
