@@ -14,12 +14,16 @@ Over about two minutes of packet time (T0 = 1700000000):
   xbit on its source that later "CHECK" packets of other flows read.
 - Between them, filler UDP to port 9 (no rule matches) of varying size, so
   that the workers do uneven work.
+- A seventh source scans the same way through one VXLAN tunnel, so the
+  tunnel's outer flow has packets in every worker in bursts of ten
+  flows (a rule on the outer packets is thresholded by_src too).
 - The window of the 60 s thresholds runs out in the middle (a second wave
   starts 70 s in), so the counts restart.
 """
 import sys
 
 from scapy.all import IP, UDP, Ether, Raw, wrpcap
+from scapy.layers.vxlan import VXLAN
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "tests/data/threshold-order.pcap"
 T0 = 1700000000
@@ -34,6 +38,13 @@ def at(t, pkt):
 
 def udp(t, src, dst, sport, dport, data):
     at(t, Ether(**MAC) / IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(data))
+
+
+def vxlan(t, src, dst, sport, dport, data):
+    """An inner UDP packet in the one VXLAN tunnel 10.60.0.1 <-> 10.60.0.2."""
+    inner = Ether(**MAC) / IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(data)
+    at(t, Ether(**MAC) / IP(src="10.60.0.1", dst="10.60.0.2") / UDP(sport=4789, dport=4789) /
+       VXLAN(vni=42) / inner)
 
 
 def wave(t0, n_flows):
@@ -55,6 +66,12 @@ def wave(t0, n_flows):
                 udp(t + 0.6, src, dst, sport, dport, b"CHECK")
             # the server answers: by_dst counts see it as the source
             udp(t + 0.7, dst, src, dport, sport, b"REPLY %03d" % i)
+        # a seventh source scans through the tunnel, in bursts of ten flows
+        # back to back: its inner flows run in every worker, and so do the
+        # packets of the one outer flow
+        for k in range(3):
+            vxlan(t0 + (i // 10) * 2 + 0.08 + k * 0.5 + (i % 10) * 1e-5, "10.40.0.7",
+                  f"10.41.0.{i % 30 + 1}", 21000 + i, 7000 + i % 7, b"SCAN %03d %d" % (i, k))
 
 
 wave(T0, 60)

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "runtime/runtime-internal.h"
 #include "runtime/runtime.h"
 #include "util/util-log.h"
 
@@ -250,4 +251,20 @@ void runtime_order_wait(void)
     }
     o->n_waiting--;
     pthread_mutex_unlock(&o->lock);
+}
+
+uint32_t runtime_order_n_waiting(void)
+{
+    pthread_mutex_lock(&g_order.lock);
+    uint32_t n = g_order.n_waiting;
+    pthread_mutex_unlock(&g_order.lock);
+    return n;
+}
+
+uint64_t runtime_order_next_unreleased(void)
+{
+    pthread_mutex_lock(&g_order.lock);
+    uint64_t n = g_order.next;
+    pthread_mutex_unlock(&g_order.lock);
+    return n;
 }

@@ -3,8 +3,10 @@
 # detection_filter tracked by_src / by_dst / by_rule / by_both, a backoff
 # threshold, xbits by ip_src read by other flows, and a rate_filter from
 # threshold.config that turns alerts into drops (IPS). tests/data/threshold-order.pcap
-# (tools/make-threshold-order-pcap.py) has six sources whose ~90 flows each are
-# spread over the workers and interleaved packet by packet, so without packet
+# (tools/make-threshold-order-pcap.py) has seven sources whose 90 flows each are
+# spread over the workers and interleaved packet by packet (one source through a
+# VXLAN tunnel, whose outer flow then has packets in every worker, with a
+# thresholded rule on the outer packets), so without packet
 # order (src/runtime/runtime-order.h) which flow reaches a source's counter first
 # depends on the threads. Every runmode (single, autofp, workers, a custom
 # pipeline whose detect threads are fed by two flow threads) runs it several times, IDS and
@@ -33,6 +35,7 @@ alert udp any any -> any 7000:7010 (msg:"check marked"; content:"CHECK"; xbits:i
 alert udp any any -> any 7000:7010 (msg:"check unmarked"; content:"CHECK"; xbits:isnotset,marked,track ip_src; threshold:type limit, track by_src, count 3, seconds 60; sid:9100009; rev:1;)
 alert udp any any -> any 7000:7010 (msg:"scan backoff by_dst"; content:"SCAN"; threshold:type backoff, track by_dst, count 1, multiplier 2; sid:9100010; rev:1;)
 alert udp any any -> any 7000:7010 (msg:"scan rate filtered"; content:"SCAN 0"; sid:9100011; rev:1;)
+alert udp any any -> any 4789 (msg:"tunnel packet"; dsize:>10; threshold:type limit, track by_src, count 5, seconds 60; sid:9100012; rev:1;)
 EOF
 cat >"$WORK/threshold.config" <<'EOF'
 rate_filter gen_id 1, sig_id 9100011, track by_src, count 20, seconds 60, new_action drop, timeout 5
@@ -126,9 +129,9 @@ def alerts(path):
 
 ids, ids_blocked = alerts(sys.argv[1])
 ips, ips_blocked = alerts(sys.argv[2])
-# SCAN: 6 sources x (60 + 30) flows x 3 packets; 60 s windows
-scans = 6 * 90 * 3
-want = {9100001: 6 * 2 * 4, 9100003: 6 * 2, 9100005: 2 * 9}
+# SCAN: 7 sources (one through the tunnel) x (60 + 30) flows x 3 packets; 60 s windows
+scans = 7 * 90 * 3
+want = {9100001: 7 * 2 * 4, 9100003: 7 * 2, 9100005: 2 * 9, 9100012: 2 * 5}
 for sid, n in want.items():
     if ids[sid] != n:
         sys.exit(f"sid {sid}: {ids[sid]} alerts, expected {n}")
