@@ -2,8 +2,11 @@
  * threshold.config directives (threshold, event_filter, suppress, rate_filter)
  * with Suricata's semantics. Time comes from packet timestamps.
  *
- * The tracking table is the engine's only mutable state shared by workers: one
- * mutex guards it. Entries are created per tracked (rule, address) up to
+ * The tracking table is shared by the workers: one mutex guards it. Entries
+ * tracked by anything but the flow are decided in packet order on capture
+ * files (runtime_order_wait before the lock), so threaded runmodes count a
+ * host's matches in the order single does. Entries are created per tracked
+ * (rule, address) up to
  * THR_MAX_ENTRIES; past that, thresholds of new keys are not enforced (alerts
  * pass) rather than failing. */
 
