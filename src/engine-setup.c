@@ -188,7 +188,7 @@ static void engine_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     Engine *e = user;
     const DetectEngine *de = atomic_load(&e->detect);
-    if (detect_engine_shares_state(de)) {
+    if (detect_engine_shares_state(de) && detect_flow_end_may_inspect(f)) {
         /* Its detection may decide on state shared across flows: wait for the
          * packet order first (runtime-order.h), never under g_flow_end.lock,
          * which the threads of earlier packets may need. */

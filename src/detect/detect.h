@@ -255,6 +255,9 @@ void detect_packet_alerts_free(Packet *p);
 struct Flow;
 uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
                          void (*emit)(const Packet *p, void *user), void *user);
+/* Whether detect_flow_end may inspect anything of f (TCP stream data left, or
+ * application-layer transactions): false means it certainly does not. */
+bool detect_flow_end_may_inspect(const struct Flow *f);
 
 /* A passed flow is not inspected any more: its app-layer transactions are marked
  * inspected so the app layer can free them. Caller holds f->lock. */
