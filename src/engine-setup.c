@@ -24,6 +24,7 @@
 #include "runtime/plugin.h"
 #include "runtime/plugin-internal.h"
 #include "runtime/runtime.h"
+#include "runtime/runtime-order.h"
 #include "stream/stream.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -193,6 +194,12 @@ static void engine_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     Engine *e = user;
     const DetectEngine *de = atomic_load(&e->detect);
+    if (detect_engine_shares_state(de) && detect_flow_end_may_inspect(f)) {
+        /* Its detection may decide on state shared across flows: wait for the
+         * packet order first (runtime-order.h), never under g_flow_end.lock,
+         * which the threads of earlier packets may need. */
+        runtime_order_wait();
+    }
     pthread_mutex_lock(&g_flow_end.lock);
     if (g_flow_end.de != de) {
         detect_thread_free(g_flow_end.dt);

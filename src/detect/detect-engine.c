@@ -91,6 +91,11 @@ void detect_engine_free(DetectEngine *de)
     free(de);
 }
 
+bool detect_engine_shares_state(const DetectEngine *de)
+{
+    return de != NULL && de->shares_state;
+}
+
 uint32_t detect_engine_skipped(const DetectEngine *de)
 {
     return de != NULL ? de->skipped : 0;

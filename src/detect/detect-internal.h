@@ -643,6 +643,9 @@ struct DetectEngine {
     DetectHostbitTable *hostbits;      // hostbits/xbits state and names, own lock
     DetectTagTable *tags;              // tag:host state, own lock
     bool has_tags;                     // some rule uses tag: check packets for tags
+    bool has_host_tags;                // some rule uses tag:host
+    bool shares_state;                 // some rule reads or writes state shared across
+                                       // flows (detect_engine_shares_state)
     bool has_app_pkt_rules;            // PD-only or flow-level app-layer-event rules exist
     bool ds_allow_absolute;            // datasets.rules.allow-absolute-filenames
     bool ds_allow_write;               // datasets.rules.allow-write

@@ -407,6 +407,12 @@ static void flow_end_txs(FlowEndCtx *c)
     c->n_alerts += pa->n;
 }
 
+bool detect_flow_end_may_inspect(const Flow *f)
+{
+    return (f->key.proto == 6 && f->protoctx != NULL) ||
+           (!(f->flags & FLOW_F_PASS) && f->app_proto != 0);
+}
+
 uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p, void *user),
                          void *user)
 {

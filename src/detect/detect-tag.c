@@ -17,6 +17,7 @@
 
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 
 #define TAG_BUCKETS 4096
@@ -227,6 +228,9 @@ void detect_tag_packet(DetectThread *dt, Packet *p)
         tagged = detect_tag_session_step(detect_flow_tag(fs), p);
     }
     DetectTagTable *t = dt->de->tags;
+    if (dt->de->has_host_tags) {
+        runtime_order_wait();  // host tags are shared by every flow: in packet order
+    }
     tagged |= detect_tag_host_step(t, &p->src, p);
     tagged |= detect_tag_host_step(t, &p->dst, p);
     if (tagged) {

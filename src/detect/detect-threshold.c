@@ -2,8 +2,11 @@
  * threshold.config directives (threshold, event_filter, suppress, rate_filter)
  * with Suricata's semantics. Time comes from packet timestamps.
  *
- * The tracking table is the engine's only mutable state shared by workers: one
- * mutex guards it. Entries are created per tracked (rule, address) up to
+ * The tracking table is shared by the workers: one mutex guards it. Entries
+ * tracked by anything but the flow are decided in packet order on capture
+ * files (runtime_order_wait before the lock), so threaded runmodes count a
+ * host's matches in the order single does. Entries are created per tracked
+ * (rule, address) up to
  * THR_MAX_ENTRIES; past that, thresholds of new keys are not enforced (alerts
  * pass) rather than failing. */
 
@@ -14,6 +17,7 @@
 
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-file.h"
 #include "util/util-log.h"
@@ -368,6 +372,11 @@ static bool run_spec(DetectThread *dt, DetectThresholdTable *t, const Signature 
     if (sp->track == DETECT_TRACK_FLOW && p->flow == NULL) {
         return true;  // nothing to track by
     }
+    if (sp->track != DETECT_TRACK_FLOW) {
+        /* Other flows count too: decide in packet order (runtime-order.h), so
+         * that every runmode takes the decisions single takes. */
+        runtime_order_wait();
+    }
     pthread_mutex_lock(&t->lock);
     ThrEntry *e = entry_get(t, s, kind, sp->track, p, &is_new);
     bool ok = true;
@@ -593,6 +602,7 @@ static int tcfg_add(DetectEngine *de, const DetectThresholdRule *r)
     }
     de->tcfg = n;
     n[de->n_tcfg++] = *r;
+    de->shares_state |= r->kind != DETECT_TCFG_SUPPRESS && r->spec.track != DETECT_TRACK_FLOW;
     return 0;
 }
 

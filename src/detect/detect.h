@@ -254,6 +254,10 @@ uint32_t detect_engine_failed_kept(const DetectEngine *de);
 bool detect_engine_failed_rule(const DetectEngine *de, uint32_t idx, DetectFailedRule *out);
 /* Rules skipped because their `requires` are not met (neither loaded nor failed). */
 uint32_t detect_engine_skipped(const DetectEngine *de);
+/* Some rule (or threshold.config line) reads or writes state shared across
+ * flows: thresholds not tracked by_flow, rate filters, hostbits/xbits,
+ * datasets, host tags. Its decisions wait for packet order (runtime-order.h). */
+bool detect_engine_shares_state(const DetectEngine *de);
 void detect_engine_free(DetectEngine *de);
 
 /* Per-thread scratch for a built engine (NULL if not built). counters may be
@@ -280,6 +284,9 @@ void detect_packet_alerts_free(Packet *p);
 struct Flow;
 uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
                          void (*emit)(const Packet *p, void *user), void *user);
+/* Whether detect_flow_end may inspect anything of f (TCP stream data left, or
+ * application-layer transactions): false means it certainly does not. */
+bool detect_flow_end_may_inspect(const struct Flow *f);
 
 /* A passed flow is not inspected any more: its app-layer transactions are marked
  * inspected so the app layer can free them. Caller holds f->lock. */

@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "runtime/engine.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -519,6 +520,51 @@ static uint32_t count_flow_owners(const Pipeline *pl, const RunState *rs)
     return n;
 }
 
+/* Cross-flow state in packet order (runtime-order.h): on a capture file, when
+ * detection runs in several threads, each of which gets its packets in reading
+ * order (autofp, workers, and custom pipelines like them). Other pipelines keep
+ * unordered decisions (said once). */
+static bool wants_order(const Engine *e, const Pipeline *pl)
+{
+    int gd = group_of(pl, "detect");
+    if (e->opts.pcap_path == NULL || e->acquire_module != NULL || gd < 0 ||
+        pl->groups[gd].n_threads < 2) {
+        return false;
+    }
+    /* One thread per group up to the first with N threads; from there to detect,
+     * every group has N threads fed by flow: thread i of each gets the flows of
+     * queue i, so each detect queue holds its packets in reading order. */
+    uint32_t n = 1;
+    for (int gi = 0; gi <= gd; gi++) {
+        const PipelineGroup *g = &pl->groups[gi];
+        if (g->n_threads == 1 && n == 1) {
+            continue;
+        }
+        if ((n != 1 && g->n_threads != n) || (gi > 0 && g->input != QH_FLOW)) {
+            VG_NOTICE("runmode: detection is fed through group '%s' (%u threads, not flow "
+                      "steered like detect): thresholds and other state shared across flows "
+                      "are not kept in packet order", g->name, g->n_threads);
+            return false;
+        }
+        n = g->n_threads;
+    }
+    return true;
+}
+
+static void order_setup(const Engine *e, const Pipeline *pl, RunState *rs)
+{
+    runtime_order_enable(false);
+    if (!wants_order(e, pl)) {
+        return;
+    }
+    for (uint32_t gi = 1; gi < pl->n_groups; gi++) {
+        for (uint32_t q = 0; q < rs->n_queues[gi]; q++) {
+            runtime_order_add_queue(&rs->queues[gi][q]);
+        }
+    }
+    runtime_order_enable(true);
+}
+
 int runmode_run(Engine *e, const Pipeline *pl)
 {
     RunState rs;
@@ -546,7 +592,9 @@ int runmode_run(Engine *e, const Pipeline *pl)
             VG_WARN("cannot start management thread %s", e->tasks[i].thread_name);
         }
     }
+    order_setup(e, pl, &rs);
     rc = run_threads(e, pl, &rs);
+    runtime_order_enable(false);
     pthread_mutex_lock(&sync.lock);
     sync.done = true;
     pthread_cond_broadcast(&sync.cond);

@@ -11,4 +11,9 @@
  * getter really sleeps before it returns packets (no sleeps in tests). */
 uint32_t packet_pool_n_waiting(PacketPool *pool);
 
+/* runtime-order.c: threads in runtime_order_wait right now, and the lowest
+ * sequence number not yet released. */
+uint32_t runtime_order_n_waiting(void);
+uint64_t runtime_order_next_unreleased(void);
+
 #endif

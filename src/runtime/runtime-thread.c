@@ -7,6 +7,7 @@
 
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -74,17 +75,42 @@ static void stage_flush(ThreadVars *tv, uint32_t q, bool is_urgent)
     }
 }
 
+/* Push every stage. With packet order on (runtime-order.h), oldest first: a push
+ * that blocks on a full queue then never holds back a packet older than the
+ * ones it pushes, which some waiter may be waiting for. */
+static void stages_flush(ThreadVars *tv, bool is_urgent)
+{
+    uint32_t nq = tv->outq->n_queues;
+    if (runtime_order_is_enabled()) {
+        for (;;) {
+            uint32_t best = nq;
+            for (uint32_t q = 0; q < nq; q++) {
+                if (tv->n_staged[q] > 0 &&
+                    (best == nq || tv->staged[q][0]->order_seq < tv->staged[best][0]->order_seq)) {
+                    best = q;
+                }
+            }
+            if (best == nq) {
+                break;
+            }
+            stage_flush(tv, best, is_urgent);
+        }
+    }
+    for (uint32_t q = 0; q < nq; q++) {
+        stage_flush(tv, q, is_urgent);
+    }
+}
+
 void tm_thread_idle(ThreadVars *tv)
 {
     if (tv->is_batching && tv->outq != NULL) {
-        for (uint32_t q = 0; q < tv->outq->n_queues; q++) {
-            stage_flush(tv, q, true);
-        }
+        stages_flush(tv, true);
     }
     if (tv->n_done > 0) {
         packet_pool_put_batch(tv->done, tv->n_done);
         tv->n_done = 0;
     }
+    runtime_order_publish();
 }
 
 static void idle_hook(void *arg)
@@ -103,8 +129,18 @@ static void hand_on(ThreadVars *tv, Packet *p)
     }
     uint32_t q = queue_handler_pick(tv->outq, p);
     tv->staged[q][tv->n_staged[q]++] = p;
-    if (tv->n_staged[q] == TM_BATCH) {
-        stage_flush(tv, q, false);
+    if (!runtime_order_is_enabled()) {
+        if (tv->n_staged[q] == TM_BATCH) {
+            stage_flush(tv, q, false);
+        }
+        return;
+    }
+    uint64_t gen = runtime_order_flush_gen();
+    if (gen != tv->order_gen) {
+        tv->order_gen = gen;   // a waiter asked: everything on at once
+        tm_thread_idle(tv);
+    } else if (tv->n_staged[q] == TM_BATCH) {
+        stages_flush(tv, false);
     }
 }
 
@@ -116,7 +152,9 @@ void tm_packet_release(ThreadVars *tv, Packet *p)
         packet_release_one(tv, c);
         c = next;
     }
+    uint64_t seq = p->root == NULL ? p->order_seq : 0;
     packet_release_one(tv, p);
+    runtime_order_done(seq);
 }
 
 static Packet *last_child(const Packet *root)
@@ -171,6 +209,7 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
 
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 {
+    runtime_order_begin(p->order_seq);
     if (tv->is_tearing_down) {
         tm_packet_release(tv, p);
         return;
@@ -195,6 +234,7 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
     } else {
         tm_packet_release(tv, p);
     }
+    runtime_order_begin(0);
 }
 
 void tm_thread_dispatch(ThreadVars *tv, Packet *p)
@@ -205,6 +245,7 @@ void tm_thread_dispatch(ThreadVars *tv, Packet *p)
     if (tv->engine != NULL) {
         p->clock_sec = atomic_load(&tv->engine->now_sec);
     }
+    p->order_seq = runtime_order_next_seq();
     tm_thread_dispatch_from(tv, p, 1);
 }
 
@@ -366,6 +407,7 @@ int tm_thread_run_inline(ThreadVars *tv)
         return tv->result;
     }
     signal_ready(tv);
+    runtime_order_set_thread(tv);
     batching_begin(tv);
     int rc = 0;
     if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
@@ -376,6 +418,7 @@ int tm_thread_run_inline(ThreadVars *tv)
     tm_thread_idle(tv);
     slots_finish(tv);         // a module's flush may still hand packets on
     batching_end(tv);
+    runtime_order_set_thread(NULL);
     counters_set_free(tv->counters);
     tv->counters = NULL;
     tv->result = rc;

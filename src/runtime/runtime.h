@@ -131,6 +131,7 @@ typedef struct ThreadVars {
     uint16_t n_staged[TM_MAX_QUEUES];
     bool is_unwoken[TM_MAX_QUEUES];   // pushed since the last urgent push or wake
     Packet *staged[TM_MAX_QUEUES][TM_BATCH];
+    uint64_t order_gen;          // runtime_order_flush_gen last seen: a waiter asked for stages
 } ThreadVars;
 
 /* Run p through slots [from, n_slots) and pass it on (next queue or pool).

@@ -25,6 +25,7 @@
 #include "conf/conf.h"
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 
 enum { DS_SET = 0, DS_UNSET, DS_ISSET, DS_ISNOTSET, DS_REP };
@@ -58,6 +59,7 @@ static bool rep_compare(uint8_t op, uint16_t rep, uint16_t value)
 bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
 {
     const DetectDatasetCtx *c = ctx;
+    runtime_order_wait();  // a set shared by every flow: in packet order
     switch (c->cmd) {
     case DS_SET:
         (void)detect_dataset_insert(c->ds, buf, len);
@@ -182,6 +184,7 @@ static int append_set_match(DetectParser *dp, const DetectDatasetSpec *spec, Det
         return detect_err(dp, "out of memory");
     }
     *ctx = c;
+    dp->de->shares_state = true;
     /* Like a length check: no payload position for relative keywords. */
     uint16_t last_list = dp->last_list;
     int last_pm = dp->last_pm;

@@ -13,6 +13,7 @@
 
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 
 #define HB_EXPIRE_DEFAULT 30
@@ -55,6 +56,7 @@ static bool match_hostbits(DetectThread *dt, Packet *p, const Signature *s, cons
     if (!has_ip(p)) {
         return false;
     }
+    runtime_order_wait();  // state of other flows: in packet order
     if (h->cmd <= HB_TOGGLE) {
         if (h->track == HB_PAIR) {
             write_bit(t, h, &p->src, &p->dst, now);
@@ -144,6 +146,7 @@ static int setup_bits(DetectParser *dp, const char *arg, bool xbits, const Detec
     }
     *c = h;
     bool writes = h.cmd <= HB_TOGGLE;
+    dp->de->shares_state = true;
     dp->s->flags |= writes ? SIG_F_FLOWBITS_SET : SIG_F_FLOWBITS_READ;
     return detect_append(dp, writes ? DETECT_LIST_POST : DETECT_LIST_MATCH, kw, c, 0);
 }

@@ -11,6 +11,7 @@
 
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
+#include "runtime/runtime-order.h"
 #include "util/util-error.h"
 
 #define TAG_DEFAULT_COUNT 256
@@ -30,6 +31,7 @@ static bool match_tag(DetectThread *dt, Packet *p, const Signature *s, const voi
     }
     if (t->host) {
         const VgAddr *a = t->src ? &p->src : &p->dst;
+        runtime_order_wait();  // host tags are shared by every flow: in packet order
         if (detect_tag_host_add(dt->de->tags, a, &t->spec, p->ts_sec) != 0) {
             counters_incr(dt->counters, dt->c_tag_refused);
         }
@@ -101,6 +103,8 @@ static int setup_tag(DetectParser *dp, const char *arg)
     }
     *c = t;
     dp->de->has_tags = true;
+    dp->de->has_host_tags |= c->host;
+    dp->de->shares_state |= c->host;
     return detect_append(dp, DETECT_LIST_POST, &detect_kw_tag, c, 0);
 }
 

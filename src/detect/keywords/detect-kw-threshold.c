@@ -25,6 +25,7 @@ static int setup_spec(DetectParser *dp, const char *arg, bool is_filter)
         return detect_err(dp, "track by_either is only valid for suppress");
     }
     dp->s->threshold = sp;
+    dp->de->shares_state |= sp->track != DETECT_TRACK_FLOW;
     return 0;
 }
 

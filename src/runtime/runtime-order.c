@@ -1,0 +1,273 @@
+/* Packet order for cross-flow state: see runtime-order.h.
+ *
+ * Completions are kept as a bitmap ring indexed by sequence number, from the
+ * lowest number not yet released (next) upwards; the ring doubles when a
+ * completion lies beyond it (a packet parked in a quiet worker's queue while
+ * the others run far ahead). One mutex guards it; threads publish their
+ * completions in batches, so it is taken about once per TM_BATCH packets.
+ *
+ * Why a waiter always gets its turn: the lowest unreleased packet m waits for
+ * nothing (everything below it is released), and it is either being worked on,
+ * in a queue, or staged in a thread that feeds a queue. A waiter hands on what
+ * its own thread holds back, bumps flush_gen (feeding threads hand their
+ * stages on when they see it; they stage and push oldest first, so a push that
+ * blocks on a full queue never holds back an older packet) and wakes every
+ * registered queue's consumer, again every few milliseconds while it waits. */
+#include "runtime/runtime-order.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runtime/runtime-internal.h"
+#include "runtime/runtime.h"
+#include "util/util-log.h"
+
+#define ORDER_RING_MIN_BITS (1u << 16)
+#define ORDER_MAX_QUEUES 256
+#define ORDER_POKE_MS 5
+
+typedef struct OrderState {
+    pthread_mutex_t lock;
+    pthread_cond_t released;
+    uint64_t next;                   // lowest number not yet released (guarded)
+    uint8_t *ring;                   // bit (seq % ring_bits): released (guarded)
+    uint64_t ring_bits;              // a power of two
+    uint32_t n_waiting;              // guarded
+    _Atomic uint64_t next_pub;       // next, for a look without the lock
+    _Atomic uint64_t issued;         // numbers handed out
+    _Atomic uint64_t flush_gen;
+    _Atomic bool enabled;
+    PacketQueue *queues[ORDER_MAX_QUEUES];
+    uint32_t n_queues;               // written before threads start
+} OrderState;
+
+static OrderState g_order = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .released = PTHREAD_COND_INITIALIZER,
+    .next = 1,
+    .next_pub = 1,
+};
+
+static _Thread_local uint64_t tl_cur;        // the packet this thread works on
+static _Thread_local uint64_t tl_waited;     // the packet that already waited
+static _Thread_local ThreadVars *tl_tv;
+static _Thread_local uint64_t tl_done[TM_BATCH];
+static _Thread_local uint32_t tl_n_done;
+
+void runtime_order_enable(bool on)
+{
+    pthread_mutex_lock(&g_order.lock);
+    if (on) {
+        g_order.next = 1;
+        atomic_store(&g_order.next_pub, 1);
+        atomic_store(&g_order.issued, 0);
+        if (g_order.ring != NULL) {
+            memset(g_order.ring, 0, g_order.ring_bits / 8);
+        }
+    } else {
+        free(g_order.ring);
+        g_order.ring = NULL;
+        g_order.ring_bits = 0;
+        g_order.n_queues = 0;
+    }
+    atomic_store(&g_order.enabled, on);
+    pthread_mutex_unlock(&g_order.lock);
+    tl_n_done = 0;
+}
+
+bool runtime_order_is_enabled(void)
+{
+    return atomic_load_explicit(&g_order.enabled, memory_order_relaxed);
+}
+
+void runtime_order_add_queue(PacketQueue *q)
+{
+    if (g_order.n_queues < ORDER_MAX_QUEUES) {
+        g_order.queues[g_order.n_queues++] = q;
+    }
+}
+
+uint64_t runtime_order_next_seq(void)
+{
+    if (!runtime_order_is_enabled()) {
+        return 0;
+    }
+    return atomic_fetch_add_explicit(&g_order.issued, 1, memory_order_relaxed) + 1;
+}
+
+void runtime_order_begin(uint64_t seq)
+{
+    tl_cur = seq;
+}
+
+void runtime_order_set_thread(ThreadVars *tv)
+{
+    tl_tv = tv;
+    tl_cur = 0;
+    tl_waited = 0;
+    tl_n_done = 0;
+}
+
+uint64_t runtime_order_flush_gen(void)
+{
+    return atomic_load_explicit(&g_order.flush_gen, memory_order_relaxed);
+}
+
+static bool bit_get(const uint8_t *ring, uint64_t bits, uint64_t seq)
+{
+    uint64_t i = seq & (bits - 1);
+    return (ring[i / 8] >> (i % 8)) & 1u;
+}
+
+static void bit_put(uint8_t *ring, uint64_t bits, uint64_t seq, bool on)
+{
+    uint64_t i = seq & (bits - 1);
+    uint8_t m = (uint8_t)(1u << (i % 8));
+    ring[i / 8] = on ? (uint8_t)(ring[i / 8] | m) : (uint8_t)(ring[i / 8] & ~m);
+}
+
+/* Room for seq in the ring (lock held). False when memory ran out. */
+static bool ring_fit(OrderState *o, uint64_t seq)
+{
+    if (o->ring != NULL && seq - o->next < o->ring_bits) {
+        return true;
+    }
+    uint64_t bits = o->ring_bits ? o->ring_bits : ORDER_RING_MIN_BITS;
+    while (seq - o->next >= bits) {
+        bits *= 2;
+    }
+    uint8_t *ring = calloc(bits / 8, 1);
+    if (ring == NULL) {
+        return false;
+    }
+    for (uint64_t s = o->next; o->ring != NULL && s < o->next + o->ring_bits; s++) {
+        if (bit_get(o->ring, o->ring_bits, s)) {
+            bit_put(ring, bits, s, true);
+        }
+    }
+    free(o->ring);
+    o->ring = ring;
+    o->ring_bits = bits;
+    return true;
+}
+
+static void publish(const uint64_t *seqs, uint32_t n)
+{
+    OrderState *o = &g_order;
+    pthread_mutex_lock(&o->lock);
+    uint64_t before = o->next;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t s = seqs[i];
+        if (s < o->next) {
+            continue; // numbered before the last enable: not this run's
+        }
+        if (!ring_fit(o, s)) {
+            /* Out of memory: give up ordering rather than wait forever. */
+            VG_ERROR("packet order: out of memory; cross-flow state is no longer ordered");
+            atomic_store(&o->enabled, false);
+            o->next = UINT64_MAX;
+            break;
+        }
+        bit_put(o->ring, o->ring_bits, s, true);
+    }
+    while (o->ring != NULL && o->next != UINT64_MAX && bit_get(o->ring, o->ring_bits, o->next)) {
+        bit_put(o->ring, o->ring_bits, o->next, false);
+        o->next++;
+    }
+    if (o->next != before) {
+        atomic_store_explicit(&o->next_pub, o->next, memory_order_release);
+        if (o->n_waiting > 0) {
+            pthread_cond_broadcast(&o->released);
+        }
+    }
+    pthread_mutex_unlock(&o->lock);
+}
+
+void runtime_order_done(uint64_t seq)
+{
+    if (seq == 0 || !runtime_order_is_enabled()) {
+        return;
+    }
+    tl_done[tl_n_done++] = seq;
+    /* Batched: publishing each release at once while someone waits costs more
+     * (a lock and a wake-up per packet) than the wait it saves, measured on
+     * the bench mix. */
+    if (tl_n_done == TM_BATCH) {
+        publish(tl_done, tl_n_done);
+        tl_n_done = 0;
+    }
+}
+
+void runtime_order_publish(void)
+{
+    if (tl_n_done > 0) {
+        publish(tl_done, tl_n_done);
+        tl_n_done = 0;
+    }
+}
+
+static void poke(void)
+{
+    atomic_fetch_add_explicit(&g_order.flush_gen, 1, memory_order_relaxed);
+    for (uint32_t i = 0; i < g_order.n_queues; i++) {
+        packet_queue_wake(g_order.queues[i]);
+    }
+}
+
+void runtime_order_wait(void)
+{
+    uint64_t cur = tl_cur;
+    if (cur == 0 || tl_waited == cur || !runtime_order_is_enabled()) {
+        return;
+    }
+    tl_waited = cur;
+    if (atomic_load_explicit(&g_order.next_pub, memory_order_acquire) >= cur) {
+        return;
+    }
+    /* What this thread holds back may be what the others need first. */
+    if (tl_tv != NULL) {
+        tm_thread_idle(tl_tv);
+    }
+    runtime_order_publish();
+    OrderState *o = &g_order;
+    poke();
+    pthread_mutex_lock(&o->lock);
+    o->n_waiting++;
+    while (o->next < cur) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += ORDER_POKE_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (pthread_cond_timedwait(&o->released, &o->lock, &until) == ETIMEDOUT &&
+            o->next < cur) {
+            pthread_mutex_unlock(&o->lock);
+            poke();
+            pthread_mutex_lock(&o->lock);
+        }
+    }
+    o->n_waiting--;
+    pthread_mutex_unlock(&o->lock);
+}
+
+uint32_t runtime_order_n_waiting(void)
+{
+    pthread_mutex_lock(&g_order.lock);
+    uint32_t n = g_order.n_waiting;
+    pthread_mutex_unlock(&g_order.lock);
+    return n;
+}
+
+uint64_t runtime_order_next_unreleased(void)
+{
+    pthread_mutex_lock(&g_order.lock);
+    uint64_t n = g_order.next;
+    pthread_mutex_unlock(&g_order.lock);
+    return n;
+}

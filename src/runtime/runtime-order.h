@@ -1,0 +1,52 @@
+/* Packet order for state shared across flows (thresholds by_src/by_dst/by_rule,
+ * rate filters, hostbits/xbits, datasets, host tags).
+ *
+ * On a capture file read by one thread, every packet gets a sequence number in
+ * reading order (runtime_order_seq). Detection of flow-local matters runs in
+ * parallel in the worker threads; a decision on cross-flow state waits
+ * (runtime_order_wait) until every packet with a lower number has ended its
+ * journey (been released), so such decisions are taken one packet at a time,
+ * in capture order, exactly as the single runmode takes them: the same alerts,
+ * drops and later matches in every runmode and every run. Packets that touch no
+ * shared state never wait. Live capture (and custom pipelines where several
+ * threads feed detection) keep the old behaviour: no ordering, decisions in
+ * whatever order the threads reach them. */
+#ifndef VIGIL_RUNTIME_ORDER_H
+#define VIGIL_RUNTIME_ORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct PacketQueue;
+struct ThreadVars;
+
+/* Turns ordering on or off. runmode_run, before any packet thread starts
+ * and after they are all joined; on resets the numbering. */
+void runtime_order_enable(bool on);
+bool runtime_order_is_enabled(void);
+/* Queues whose sleeping consumers a waiter wakes (runmode_run, before start). */
+void runtime_order_add_queue(struct PacketQueue *q);
+
+/* The next sequence number (1, 2, ...): the reading thread, per acquired
+ * packet. 0 when ordering is off. */
+uint64_t runtime_order_next_seq(void);
+/* The packet this thread is working on now (its root's number; 0: none). */
+void runtime_order_begin(uint64_t seq);
+/* A root packet with this number has been released. Collected per thread
+ * and published in batches (runtime_order_publish). */
+void runtime_order_done(uint64_t seq);
+/* Publishes this thread's collected completions (before it may block). */
+void runtime_order_publish(void);
+/* The thread this is (tm_thread_run_inline): a waiter first hands on what the
+ * thread holds back, since the packets it waits for may be among them. */
+void runtime_order_set_thread(struct ThreadVars *tv);
+/* Bumped by waiters: threads that stage packets for a next group hand them on
+ * at once when they see it change. */
+uint64_t runtime_order_flush_gen(void);
+
+/* Before a decision on cross-flow state for the current packet: returns once
+ * every packet with a lower number has been released. At once when ordering
+ * is off, outside a packet, or when this packet already waited. */
+void runtime_order_wait(void);
+
+#endif

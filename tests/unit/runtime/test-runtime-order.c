@@ -1,0 +1,137 @@
+/* Packet order for cross-flow state (runtime-order.h); threaded tests also run
+ * under TSan. No sleeps: a test that needs a waiter blocked waits for it
+ * through runtime_order_n_waiting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include "runtime/runtime-internal.h"
+#include "runtime/runtime-order.h"
+
+static void done_now(uint64_t seq)
+{
+    runtime_order_done(seq);
+    runtime_order_publish();
+}
+
+static void test_off(void **state)
+{
+    (void)state;
+    runtime_order_enable(false);
+    assert_false(runtime_order_is_enabled());
+    assert_int_equal(runtime_order_next_seq(), 0);
+    runtime_order_begin(5);
+    runtime_order_wait(); // off: returns at once
+    runtime_order_begin(0);
+}
+
+static void test_numbers_and_release(void **state)
+{
+    (void)state;
+    runtime_order_enable(true);
+    for (uint64_t i = 1; i <= 5; i++) {
+        assert_int_equal(runtime_order_next_seq(), i);
+    }
+    assert_int_equal(runtime_order_next_unreleased(), 1);
+    done_now(3);
+    done_now(2);
+    assert_int_equal(runtime_order_next_unreleased(), 1); // 1 still out
+    done_now(1);
+    assert_int_equal(runtime_order_next_unreleased(), 4);
+    runtime_order_begin(4);
+    runtime_order_wait(); // 1..3 released: at once
+    runtime_order_begin(0);
+    runtime_order_enable(true); // a new run numbers from 1 again
+    assert_int_equal(runtime_order_next_seq(), 1);
+    assert_int_equal(runtime_order_next_unreleased(), 1);
+    runtime_order_enable(false);
+}
+
+/* Completions far beyond the lowest unreleased packet grow the ring and are
+ * all kept. */
+static void test_ring_grows(void **state)
+{
+    (void)state;
+    runtime_order_enable(true);
+    const uint64_t n = 300000;
+    for (uint64_t s = n; s >= 2; s--) {
+        runtime_order_done(s);
+    }
+    runtime_order_publish();
+    assert_int_equal(runtime_order_next_unreleased(), 1);
+    done_now(1);
+    assert_int_equal(runtime_order_next_unreleased(), n + 1);
+    runtime_order_enable(false);
+}
+
+typedef struct Waiter {
+    uint64_t seq;
+    _Atomic bool returned;
+} Waiter;
+
+static void *waiter_main(void *arg)
+{
+    Waiter *w = arg;
+    runtime_order_set_thread(NULL);
+    runtime_order_begin(w->seq);
+    runtime_order_wait();
+    atomic_store(&w->returned, true);
+    runtime_order_wait(); // the same packet again: no second wait
+    runtime_order_begin(0);
+    return NULL;
+}
+
+static void wait_for_waiters(uint32_t n)
+{
+    while (runtime_order_n_waiting() != n) {
+        sched_yield();
+    }
+}
+
+/* A decision for packet 3 waits until 1 and 2 are released, in any order,
+ * by other threads; packet 2's decision meanwhile goes first. */
+static void test_wait_for_lower(void **state)
+{
+    (void)state;
+    runtime_order_enable(true);
+    for (int i = 0; i < 4; i++) {
+        (void)runtime_order_next_seq();
+    }
+    Waiter w3 = {.seq = 3};
+    Waiter w2 = {.seq = 2};
+    pthread_t t3;
+    pthread_t t2;
+    assert_int_equal(pthread_create(&t3, NULL, waiter_main, &w3), 0);
+    wait_for_waiters(1);
+    assert_int_equal(pthread_create(&t2, NULL, waiter_main, &w2), 0);
+    wait_for_waiters(2);
+    assert_false(atomic_load(&w3.returned));
+    assert_false(atomic_load(&w2.returned));
+    done_now(1);
+    assert_int_equal(pthread_join(t2, NULL), 0); // 2 may decide now
+    assert_true(atomic_load(&w2.returned));
+    wait_for_waiters(1);
+    assert_false(atomic_load(&w3.returned)); // 2 is not released yet
+    done_now(2);
+    assert_int_equal(pthread_join(t3, NULL), 0);
+    assert_true(atomic_load(&w3.returned));
+    runtime_order_enable(false);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_off),
+        cmocka_unit_test(test_numbers_and_release),
+        cmocka_unit_test(test_ring_grows),
+        cmocka_unit_test(test_wait_for_lower),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
