@@ -24,7 +24,8 @@ typedef enum OutputStatsClock {
 
 typedef struct OutputCtx {
     char *log_dir;
-    EveSink *eve;                    // NULL when eve-log is disabled
+    EveSink *eve;                    // every eve-log output; NULL when there is none
+    uint32_t n_eve_outs;             // eve-log outputs configured (names 1, 2, ...)
     bool alert;                      // eve types
     bool alert_payload;
     bool alert_payload_printable;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "conf/conf.h"
+#include "output/output.h"
 #include "runtime/runtime.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -26,6 +27,7 @@ static const VgPluginRegistrar registrar = {
     .register_module = tm_module_register,
     .register_counter = counters_register,
     .log = plugin_log,
+    .register_eve_sink = eve_sink_ops_register,
 };
 
 int plugin_load(const char *path)
