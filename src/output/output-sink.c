@@ -54,6 +54,8 @@ struct EveOut {
     uint64_t batches;            // lists the writer has taken
     uint64_t reopen_after;       // reopen once batches passes this
     uint64_t reopen_done;        // reopens the writer has done
+    bool flush_requested;        // drain: flush the backend once the queue is empty
+    uint64_t flush_done;         // flushes the writer has done on request
     int reopen_rc;               // and the result of the last
     bool has_thread;
     pthread_t thread;
@@ -513,6 +515,18 @@ static void *writer_main(void *arg)
             pthread_cond_broadcast(&o->has_room);
             continue;
         }
+        if (o->flush_requested && o->head == NULL) {
+            o->flush_requested = false;
+            pthread_mutex_unlock(&o->lock);
+            if (o->c.ops->flush != NULL && o->c.ops->flush(o->state) != 0) {
+                ctr_add(o, CTR_ERRORS, 1);
+            }
+            publish(o, true);
+            pthread_mutex_lock(&o->lock);
+            o->flush_done++;
+            pthread_cond_broadcast(&o->has_room);
+            continue;
+        }
         if (o->head == NULL) {
             if (o->stop) {
                 break;
@@ -634,10 +648,15 @@ int eve_out_drain(EveOut *o, int64_t timeout_ms)
     int rc = 0;
     pthread_mutex_lock(&o->lock);
     if (o->has_thread) {
-        while ((o->head != NULL || o->is_writing) && eve_out_now_ms() < until) {
+        /* The writer flushes the backend once the queue is empty (async
+         * sinks: until their delivery reports are in). */
+        uint64_t gen = o->flush_done;
+        o->flush_requested = true;
+        pthread_cond_signal(&o->has_data);
+        while (o->flush_done == gen && eve_out_now_ms() < until) {
             timed_wait(&o->has_room, &o->lock, 20);
         }
-        rc = o->head != NULL || o->is_writing ? VG_EIO : 0;
+        rc = o->flush_done == gen ? VG_EIO : 0;
     }
     pthread_mutex_unlock(&o->lock);
     if (!o->has_thread && o->c.ops->flush != NULL) {
@@ -705,7 +724,11 @@ void eve_out_free(EveOut *o)
     o->c.ops->close(o->state);
     EveSinkStats st;
     eve_out_get_stats(o, &st);
-    if (o->c.register_counters) {
+    if (o->c.register_counters && (st.dropped > 0 || st.write_errors > 0)) {
+        VG_NOTICE("eve-log %s: %llu records produced, %llu written, %llu dropped, %llu errors",
+                  o->name, (unsigned long long)st.produced, (unsigned long long)st.records,
+                  (unsigned long long)st.dropped, (unsigned long long)st.write_errors);
+    } else if (o->c.register_counters) {
         VG_INFO("eve-log %s: %llu records produced, %llu written, %llu dropped, %llu errors",
                 o->name, (unsigned long long)st.produced, (unsigned long long)st.records,
                 (unsigned long long)st.dropped, (unsigned long long)st.write_errors);
