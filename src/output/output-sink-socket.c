@@ -22,7 +22,7 @@
 #include "util/util-error.h"
 #include "util/util-log.h"
 
-#define SOCK_STALL_MS 100            // a peer that takes nothing for this long: give up the batch
+#define SOCK_STALL_MS 1000           // a peer that takes nothing for this long: give up the batch
 #define SOCK_BACKOFF_MIN_MS 100
 #define SOCK_BACKOFF_MAX_MS 5000
 #define SYSLOG_MAX_RECORD (256 * 1024)

@@ -6,6 +6,7 @@ sock-reader.py stream PATH OUT  listen on a unix stream socket, copy what arrive
 sock-reader.py stall PATH OUT   listen on a unix stream socket, accept, never read
 Creates PATH.ready once listening; runs until SIGTERM (then flushes OUT)."""
 import os
+import select
 import signal
 import socket
 import sys
@@ -34,30 +35,33 @@ conns = []
 with open(out, "wb") as f:
     while running:
         try:
-            if mode == "dgram":
-                data = s.recv(1 << 20)
-                f.write(data + b"\n")
-            else:
-                c, _ = s.accept()
-                c.settimeout(0.1)
-                conns.append(c)
-        except (socket.timeout, BlockingIOError):
-            pass
+            ready, _, _ = select.select([s] + (conns if mode == "stream" else []), [], [], 0.1)
         except InterruptedError:
-            pass
-        if mode == "stream":
-            for c in list(conns):
+            continue
+        for r in ready:
+            if r is s and mode == "dgram":
+                f.write(s.recv(1 << 20) + b"\n")
+            elif r is s:
+                c, _ = s.accept()
+                conns.append(c)
+            elif mode == "stream":
+                data = r.recv(1 << 16)
+                if data:
+                    f.write(data)
+                else:
+                    conns.remove(r)
+    # drain what is still queued for us
+    if mode == "stream":
+        for c in conns:
+            c.setblocking(False)
+            while True:
                 try:
                     data = c.recv(1 << 16)
-                    if data:
-                        f.write(data)
-                    else:
-                        conns.remove(c)
-                except (socket.timeout, BlockingIOError):
-                    pass
-        elif mode == "stall":
-            time.sleep(0.05)
-    # drain what is still queued for us
+                except (BlockingIOError, OSError):
+                    break
+                if not data:
+                    break
+                f.write(data)
     if mode == "dgram":
         s.setblocking(False)
         while True:
