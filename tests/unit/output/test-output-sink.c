@@ -12,6 +12,9 @@
 #include <cmocka.h>
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
 
 #include "output/output-sink-internal.h"
 #include "output/output.h"
@@ -303,6 +306,55 @@ static void counters_are_published_by_name(void **state)
     counters_reset();
 }
 
+static size_t file_size(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return 0;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return (size_t)n;
+}
+
+/* regular with limit: 2kb and rotate-count: 2: the file is rotated before a
+ * batch once it passed the limit; eve.json.1 and .2 are kept, no .3. */
+static void regular_file_rotates_by_size(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vg-sink-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char yaml[256], path[64], p1[80], p2[80], p3[80];
+    snprintf(path, sizeof(path), "%s/eve.json", dir);
+    snprintf(yaml, sizeof(yaml), "o:\n  limit: 2kb\n  rotate-count: 2\n");
+    Conf *conf = conf_new();
+    assert_int_equal(conf_load_string(conf, yaml, "t.yaml"), 0);
+    EveOutConf c = {.name = "r", .ops = &eve_sink_ops_regular, .conf = conf,
+                    .node = conf_get_node(conf, NULL, "o"), .path = path, .accept_all = true};
+    EveOut *o = eve_out_new(&c); // direct: each record is one batch
+    assert_non_null(o);
+    char rec[256];
+    for (int i = 0; i < 40; i++) { // ~8 KB: four files' worth
+        record(rec, sizeof(rec), "flow", i);
+        assert_int_equal(eve_out_offer_record(o, rec, strlen(rec)), 0);
+    }
+    eve_out_free(o);
+    conf_free(conf);
+    snprintf(p1, sizeof(p1), "%s.1", path);
+    snprintf(p2, sizeof(p2), "%s.2", path);
+    snprintf(p3, sizeof(p3), "%s.3", path);
+    size_t rec_len = strlen(rec) + 1;
+    assert_true(file_size(path) > 0 && file_size(path) < 2048 + rec_len);
+    assert_true(file_size(p1) >= 2048 && file_size(p1) < 2048 + rec_len);
+    assert_true(file_size(p2) >= 2048);
+    assert_int_equal(access(p3, F_OK), -1);
+    unlink(path);
+    unlink(p1);
+    unlink(p2);
+    rmdir(dir);
+}
+
 static void record_type_maps_suricata_type_names(void **state)
 {
     (void)state;
@@ -347,6 +399,7 @@ int main(void)
         cmocka_unit_test(partial_writes_count_the_rest_dropped),
         cmocka_unit_test(type_filter_takes_listed_types_only),
         cmocka_unit_test(counters_are_published_by_name),
+        cmocka_unit_test(regular_file_rotates_by_size),
         cmocka_unit_test(record_type_maps_suricata_type_names),
         cmocka_unit_test(plugin_sink_registration_is_checked),
     };
