@@ -3,6 +3,7 @@
 #include "output/output-module.h"
 
 #include "output/output-eve-http.h"
+#include "output/output-pcap-log.h"
 #include "output/output-sink-internal.h"
 
 #include <stdatomic.h>
@@ -304,6 +305,11 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
             rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast);
         } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
             rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log);
+        } else if (strcmp(name, "pcap-log") == 0 && oc->pcap_log == NULL) {
+            if (output_pcap_log_enabled(conf, it)) {
+                oc->pcap_log = output_pcap_log_new(conf, it, oc->log_dir);
+                rc = oc->pcap_log != NULL ? 0 : -1;
+            }
         } else if (strcmp(name, "file-store") == 0) {
             rc = app_layer_filestore_setup(opts, oc->log_dir) == 0 ? 0 : -1;
         } else if (strcmp(name, "tls-store") == 0) {
@@ -390,6 +396,7 @@ void output_ctx_free(OutputCtx *oc)
         return;
     }
     eve_sink_close(oc->eve);
+    output_pcap_log_free(oc->pcap_log);
     output_text_file_close(oc->fast);
     output_text_file_close(oc->stats_log);
     json_buf_deinit(&oc->flow_jb);
@@ -731,6 +738,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
+    }
+    if (oc->pcap_log != NULL) {
+        output_pcap_log_packet(oc->pcap_log, p);
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
                                               oc->smtp || oc->ftp)) {

@@ -50,6 +50,7 @@ typedef struct OutputCtx {
     bool smtp;                       // smtp records (with the email object)
     bool ftp;                        // ftp and ftp_data records
     bool is_inline;                  // alert.action "blocked" for drop/reject
+    struct PcapLog *pcap_log;        // pcap-log, NULL when disabled
     OutputTextFile *fast;            // fast.log, NULL when disabled
     OutputTextFile *stats_log;       // stats.log, NULL when disabled
     uint32_t stats_interval_sec;     // 0: no periodic stats (the final record is written)
