@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # EVE sinks with real peers, one run, several eve-log outputs at once: a
 # regular file, Redis (a redis-server of the test's own on a free loopback
-# port; RPUSH pipelined, and LPUSH with one list per event type), syslog to a
+# port, with a password; RPUSH pipelined, LPUSH with one list per event type,
+# PUBLISH to a subscriber), syslog to a
 # unix socket the test reads, and unix_dgram. Every sink must hold the same
 # records as the file, record for record, and each output's counters must
 # add up (written = produced, nothing dropped).
@@ -11,6 +12,7 @@ command -v redis-server >/dev/null && command -v redis-cli >/dev/null ||
 PCAP=$VG_SOURCE_DIR/tests/data/determinism.pcap
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
+    --requirepass vg-secret \
     >"$WORK/redis.log" 2>&1 &
 RPID=$!
 READERS=()
@@ -20,11 +22,16 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+export REDISCLI_AUTH=vg-secret
 for _ in $(seq 50); do
     redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
     sleep 0.1
 done
 redis-cli -p "$PORT" ping >/dev/null 2>&1 || fail "redis-server did not start: $(cat "$WORK/redis.log")"
+# mode channel: what a subscriber hears
+redis-cli -p "$PORT" --raw subscribe vigil-ch >"$WORK/channel.out" 2>/dev/null &
+READERS+=($!)
+for _ in $(seq 50); do grep -q vigil-ch "$WORK/channel.out" 2>/dev/null && break; sleep 0.1; done
 
 reader() { # MODE NAME
     python3 "$VG_SOURCE_DIR/tests/scenarios/sock-reader.py" "$1" "$WORK/$2.sock" "$WORK/$2.out" &
@@ -45,13 +52,19 @@ outputs:
   - eve-log:
       name: redis-list
       filetype: redis
-      redis: {server: 127.0.0.1, port: $PORT, mode: rpush, key: vigil,
+      redis: {server: 127.0.0.1, port: $PORT, mode: rpush, key: vigil, password: vg-secret,
               pipelining: {enabled: yes, batch-size: 7}}
       types: $TYPES
   - eve-log:
       name: redis-types
       filetype: redis
-      redis: {server: 127.0.0.1, port: $PORT, mode: list, key: "t-{type}"}
+      redis: {server: 127.0.0.1, port: $PORT, mode: list, key: "t-{type}", password: vg-secret}
+      types: $TYPES
+  - eve-log:
+      name: redis-channel
+      filetype: redis
+      redis: {port: $PORT, mode: channel, key: vigil-ch, password: vg-secret,
+              pipelining: {enabled: yes, batch-size: 50}}
       types: $TYPES
   - eve-log:
       name: syslog
@@ -69,6 +82,7 @@ outputs:
 YAML
 "$VIGIL" -c "$WORK/sinks.yaml" -r "$PCAP" -l "$WORK/out" 2>"$WORK/err" ||
     fail "vigil with every sink failed: $(cat "$WORK/err")"
+sleep 0.3 # the subscriber prints what it heard
 kill "${READERS[@]}"
 wait "${READERS[@]}" 2>/dev/null
 
@@ -93,6 +107,9 @@ for key in $(redis-cli -p "$PORT" --raw keys 't-*'); do
 done
 sort "$WORK/types.all" | cmp -s - "$WORK/file.sorted" || fail "redis per-type lists != file"
 
+grep '^{' "$WORK/channel.out" | sort | cmp -s - "$WORK/file.sorted" ||
+    fail "redis channel: the subscriber heard $(grep -c '^{' "$WORK/channel.out") of $n records"
+
 # syslog: "<PRI>Mmm dd hh:mm:ss identity[pid]: record", PRI = local3 (19) * 8 + notice (5)
 [ "$(grep -cv '^<157>[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]\{8\} vigil-test\[[0-9]*\]: {' "$WORK/syslog.out")" -eq 0 ] ||
     fail "syslog lines not in the syslog format: $(head -2 "$WORK/syslog.out")"
@@ -102,7 +119,7 @@ sort "$WORK/dgram.out" | cmp -s - "$WORK/file.sorted" || fail "unix_dgram record
 
 # Counters: every output wrote what it produced, dropped nothing.
 last=$(grep '"event_type":"stats"' "$WORK/out/all.json" | tail -1)
-for name in 1 redis-list redis-types syslog dgram; do
+for name in 1 redis-list redis-types redis-channel syslog dgram; do
     c=$(printf '%s' "$last" | jq -c ".stats.output[\"eve-log\"][\"$name\"]")
     p=$(printf '%s' "$c" | jq .produced)
     w=$(printf '%s' "$c" | jq .written)
