@@ -498,6 +498,14 @@ static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ms)
     pthread_cond_timedwait(cv, m, &ts);
 }
 
+static bool is_stopping(EveOut *o)
+{
+    pthread_mutex_lock(&o->lock);
+    bool stop = o->stop;
+    pthread_mutex_unlock(&o->lock);
+    return stop;
+}
+
 static void *writer_main(void *arg)
 {
     EveOut *o = arg;
@@ -551,6 +559,11 @@ static void *writer_main(void *arg)
         o->batches++;
         pthread_mutex_unlock(&o->lock);
         for (EveChunk *c = list; c != NULL; c = c->next) {
+            if (deadline_ms == 0 && is_stopping(o)) {
+                /* Closing while a long list is being written to a slow sink:
+                 * the drain's limit applies to the rest of it too. */
+                deadline_ms = eve_out_now_ms() + EVE_DRAIN_TIMEOUT_MS;
+            }
             if (deadline_ms > 0 && eve_out_now_ms() > deadline_ms) {
                 ctr_add(o, CTR_DROPPED, c->n_records); // closing, out of time
             } else {
