@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Packet-path cost of each EVE sink: the whole engine on a capture with the
 # file output alone, then with one more eve-log output of each filetype (the
-# same types), ROUNDS runs each (default 3, interleaved), medians of wall
-# time and CPU (user + sys, all threads), and the sink's written/dropped.
+# same types), ROUNDS runs each (default 3, interleaved), medians (by wall
+# time) of wall time and CPU (user + sys, all threads), the sink's
+# produced/written/dropped, and the engine's packets/s from its summary line
+# (the packet path, before outputs close: a stalled sink's bounded drain at
+# exit is in wall_s, not in pkts/s).
 #   bench/bench-eve-engine.sh VIGIL CAPTURE [ROUNDS]
 # Starts its own redis-server (when installed) and Kafka mock broker
 # (build/vg-kafka-mock), and unix socket readers (one that never reads).
@@ -60,13 +63,15 @@ for r in $(seq "$rounds"); do
             -l "$work/out" 2>"$work/err" >/dev/null
         read -r wall u sy <"$work/time"
         sum=$(grep -o 'eve-log s: [0-9]* records produced, [0-9]* written, [0-9]* dropped' "$work/err" | tr -dc '0-9 ' | xargs)
-        echo "$s $wall $(echo "$u + $sy" | bc) ${sum:-- - -}" >>"$work/results"
+        # the engine's own packet-path figure: "summary: ..., T s, R pkts/s"
+        pps=$(grep -o '[0-9.]* s, [0-9]* pkts/s' "$work/err" | awk '{print $3}')
+        echo "$s $wall $(echo "$u + $sy" | bc) ${sum:-- - -} ${pps:--}" >>"$work/results"
     done
 done
-printf '%-12s %9s %9s %10s %10s %10s\n' sink wall_s cpu_s produced written dropped
+printf '%-12s %9s %9s %10s %10s %10s %10s\n' sink wall_s cpu_s produced written dropped pkts/s
 for s in $sinks; do
     awk -v s="$s" '$1 == s' "$work/results" | sort -k2 -n | awk -v n="$rounds" '
         {w[NR] = $2; line[NR] = $0}
         END {split(line[int((n + 1) / 2)], f, " ");
-             printf "%-12s %9s %9s %10s %10s %10s\n", f[1], f[2], f[3], f[4], f[5], f[6]}'
+             printf "%-12s %9s %9s %10s %10s %10s %10s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7]}'
 done

@@ -533,8 +533,9 @@ void output_stats_tick(OutputCtx *oc, OutputStatsClock clock, int64_t start_sec,
     } else {
         due = interval > 0 && now_ms - oc->last_stats_wall_ms >= interval * 1000;
     }
-    if (is_final && oc->eve != NULL) {
-        /* Every record before it handed over: the final counters add up. */
+    if (is_final && oc->eve != NULL && oc->eve_stats) {
+        /* Every record before the final stats record handed over, so that
+         * its output counters add up (not needed without one). */
         (void)eve_sink_drain(oc->eve, 2000);
     }
     if (due || is_final) {

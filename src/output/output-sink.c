@@ -18,6 +18,8 @@
 #define EVE_CHUNK_BYTES ((size_t)64 * 1024) // a queue chunk: whole records
 #define EVE_WRITER_WAKE_MS 100               // idle writer: tick, publish counters
 #define EVE_DRAIN_TIMEOUT_MS 5000            // at close: then what is left is dropped
+#define EVE_STALLED_DRAIN_MS 1000            // the same for an output already found stalled
+#define EVE_DRAIN_IDLE_MS 1000               // a drain gives up after this long without a write
 #define EVE_RETRY_MAX_MS 1000                // block mode: back-off between retries
 
 /* A run of whole records. Chunks of EVE_CHUNK_BYTES are reused through the
@@ -55,6 +57,7 @@ struct EveOut {
     uint64_t reopen_after;       // reopen once batches passes this
     uint64_t reopen_done;        // reopens the writer has done
     bool flush_requested;        // drain: flush the backend once the queue is empty
+    bool is_stalled;             // a drain timed out: close waits less
     uint64_t flush_done;         // flushes the writer has done on request
     int reopen_rc;               // and the result of the last
     bool has_thread;
@@ -506,6 +509,14 @@ static bool is_stopping(EveOut *o)
     return stop;
 }
 
+/* When a close gives up on what is still queued: 5 s, or 1 s for an output
+ * whose last drain already timed out (its sink is stalled). Caller holds
+ * the lock or is the writer after stop was seen. */
+static int64_t drain_deadline(const EveOut *o)
+{
+    return eve_out_now_ms() + (o->is_stalled ? EVE_STALLED_DRAIN_MS : EVE_DRAIN_TIMEOUT_MS);
+}
+
 static void *writer_main(void *arg)
 {
     EveOut *o = arg;
@@ -551,7 +562,7 @@ static void *writer_main(void *arg)
             continue;
         }
         if (o->stop && deadline_ms == 0) {
-            deadline_ms = eve_out_now_ms() + EVE_DRAIN_TIMEOUT_MS;
+            deadline_ms = drain_deadline(o);
         }
         EveChunk *list = o->head;
         o->head = o->tail = NULL;
@@ -562,7 +573,9 @@ static void *writer_main(void *arg)
             if (deadline_ms == 0 && is_stopping(o)) {
                 /* Closing while a long list is being written to a slow sink:
                  * the drain's limit applies to the rest of it too. */
-                deadline_ms = eve_out_now_ms() + EVE_DRAIN_TIMEOUT_MS;
+                pthread_mutex_lock(&o->lock);
+                deadline_ms = drain_deadline(o);
+                pthread_mutex_unlock(&o->lock);
             }
             if (deadline_ms > 0 && eve_out_now_ms() > deadline_ms) {
                 ctr_add(o, CTR_DROPPED, c->n_records); // closing, out of time
@@ -666,10 +679,21 @@ int eve_out_drain(EveOut *o, int64_t timeout_ms)
         uint64_t gen = o->flush_done;
         o->flush_requested = true;
         pthread_cond_signal(&o->has_data);
-        while (o->flush_done == gen && eve_out_now_ms() < until) {
+        /* A sink that writes nothing for EVE_DRAIN_IDLE_MS is stalled (or its
+         * peer is gone): waiting longer would only delay the end of the run. */
+        uint64_t seen = UINT64_MAX;
+        int64_t last_move = eve_out_now_ms();
+        while (o->flush_done == gen && eve_out_now_ms() < until &&
+               eve_out_now_ms() - last_move < EVE_DRAIN_IDLE_MS) {
             timed_wait(&o->has_room, &o->lock, 20);
+            uint64_t done = atomic_load_explicit(&o->ctr[CTR_WRITTEN], memory_order_relaxed);
+            if (done != seen) {
+                seen = done;
+                last_move = eve_out_now_ms();
+            }
         }
         rc = o->flush_done == gen ? VG_EIO : 0;
+        o->is_stalled = rc != 0;
     }
     pthread_mutex_unlock(&o->lock);
     if (!o->has_thread && o->c.ops->flush != NULL) {
