@@ -44,7 +44,10 @@ static const struct { const char *name; KafkaKeyFn fn; } kafka_keys[] = {
 
 typedef struct KafkaSink {
     const VgEveSinkConfig *cfg;
-    rd_kafka_t *rk;
+    rd_kafka_conf_t *kc;         // checked at open; the producer takes it
+    rd_kafka_t *rk;              // made on the writer thread at first use (its threads
+                                 // would not survive the -D fork that follows open)
+    bool is_failed;              // the producer could not be made
     char topic[256];
     bool is_topic_per_type;
     rd_kafka_topic_t *topics[KAFKA_TOPICS_MAX];
@@ -52,6 +55,23 @@ typedef struct KafkaSink {
     uint32_t n_topics;
     KafkaKeyFn key;
 } KafkaSink;
+
+/* The producer, made on first use. NULL when it cannot be made (logged once). */
+static rd_kafka_t *kafka_rk(KafkaSink *k)
+{
+    if (k->rk != NULL || k->is_failed) {
+        return k->rk;
+    }
+    char err[256];
+    k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, k->kc, err, sizeof(err)); // owns kc on success
+    if (k->rk == NULL) {
+        VG_ERROR("eve-log %s: kafka producer: %s", k->cfg->name, err);
+        k->is_failed = true;
+        return NULL;
+    }
+    k->kc = NULL;
+    return k->rk;
+}
 
 static void kafka_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
@@ -134,6 +154,9 @@ static int64_t kafka_write_batch(void *state, const char *lines, size_t len, uin
 {
     KafkaSink *k = state;
     (void)n;
+    if (kafka_rk(k) == NULL) {
+        return VG_EIO;
+    }
     uint32_t accepted = eve_lines_each(lines, len, kafka_produce, k);
     rd_kafka_poll(k->rk, 0);
     return accepted;
@@ -142,12 +165,17 @@ static int64_t kafka_write_batch(void *state, const char *lines, size_t len, uin
 static void kafka_tick(void *state)
 {
     KafkaSink *k = state;
-    rd_kafka_poll(k->rk, 0);
+    if (k->rk != NULL) {
+        rd_kafka_poll(k->rk, 0);
+    }
 }
 
 static int kafka_flush(void *state)
 {
     KafkaSink *k = state;
+    if (k->rk == NULL) {
+        return 0; // nothing was produced
+    }
     return rd_kafka_flush(k->rk, KAFKA_CLOSE_FLUSH_MS) == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : VG_EIO;
 }
 
@@ -236,14 +264,7 @@ static int kafka_open(const VgEveSinkConfig *cfg, void **state)
         free(k);
         return VG_EINVAL;
     }
-    char err[256];
-    k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, err, sizeof(err)); // owns kc on success
-    if (k->rk == NULL) {
-        VG_ERROR("eve-log %s: kafka producer: %s", cfg->name, err);
-        rd_kafka_conf_destroy(kc);
-        free(k);
-        return VG_EINVAL;
-    }
+    k->kc = kc;
     *state = k;
     return 0;
 }
@@ -252,6 +273,13 @@ static void kafka_close(void *state)
 {
     KafkaSink *k = state;
     if (k == NULL) {
+        return;
+    }
+    if (k->rk == NULL) {
+        if (k->kc != NULL) {
+            rd_kafka_conf_destroy(k->kc);
+        }
+        free(k);
         return;
     }
     (void)rd_kafka_flush(k->rk, KAFKA_CLOSE_FLUSH_MS);

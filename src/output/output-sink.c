@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,11 @@ struct EveOut {
     bool is_stalled;             // a drain timed out: close waits less
     uint64_t flush_done;         // flushes the writer has done on request
     int reopen_rc;               // and the result of the last
-    bool has_thread;
+    bool is_queued;              // queue and writer thread (else direct); set at creation
+    bool is_started;             // the writer thread runs (started on first use)
+    bool is_start_failed;
+    bool has_cpus;
+    cpu_set_t cpus;              // the creating (main) thread's CPUs, for the writer
     pthread_t thread;
     _Atomic uint64_t ctr[CTR_N];
     _Atomic uint64_t bytes;
@@ -220,6 +225,25 @@ static bool takes_line(const EveOut *o, const char *line, size_t len)
     return false;
 }
 
+static void *writer_main(void *arg);
+
+/* Start the writer on first use. Caller holds the lock. If the thread
+ * cannot start, records stay queued (until full) and are counted dropped
+ * at close. */
+static void ensure_started(EveOut *o)
+{
+    if (o->is_started || o->is_start_failed || o->stop) {
+        return;
+    }
+    if (pthread_create(&o->thread, NULL, writer_main, o) != 0) {
+        VG_ERROR("eve-log %s: cannot start its writer thread; its records are dropped",
+                 o->name);
+        o->is_start_failed = true;
+        return;
+    }
+    o->is_started = true;
+}
+
 /* ---- the queue ---- */
 
 /* A chunk with room for need bytes at the tail, or NULL when the bound is
@@ -357,7 +381,7 @@ int eve_out_offer(EveOut *o, const char *data, size_t len, uint32_t n_records)
     if (len == 0) {
         return 0;
     }
-    if (!o->has_thread) {
+    if (!o->is_queued) {
         DirectCtx d = {.o = o};
         pthread_mutex_lock(&o->lock);
         if (o->c.accept_all) {
@@ -372,6 +396,7 @@ int eve_out_offer(EveOut *o, const char *data, size_t len, uint32_t n_records)
     }
     OfferCtx oc = {.o = o};
     pthread_mutex_lock(&o->lock);
+    ensure_started(o);
     eve_lines_each(data, len, offer_line, &oc);
     pthread_mutex_unlock(&o->lock);
     ctr_add(o, CTR_PRODUCED, oc.n_taken);
@@ -388,7 +413,7 @@ int eve_out_offer_record(EveOut *o, const char *rec, size_t len)
     if (!takes_line(o, rec, len)) {
         return 0;
     }
-    if (!o->has_thread) {
+    if (!o->is_queued) {
         char *line = malloc(len + 1); // direct mode only (eve_sink_open)
         if (line == NULL) {
             ctr_add(o, CTR_PRODUCED, 1);
@@ -404,6 +429,7 @@ int eve_out_offer_record(EveOut *o, const char *rec, size_t len)
         return rc;
     }
     pthread_mutex_lock(&o->lock);
+    ensure_started(o);
     bool ok = enqueue_one(o, rec, len, true);
     pthread_mutex_unlock(&o->lock);
     ctr_add(o, CTR_PRODUCED, 1);
@@ -520,6 +546,10 @@ static int64_t drain_deadline(const EveOut *o)
 static void *writer_main(void *arg)
 {
     EveOut *o = arg;
+    if (o->has_cpus) {
+        /* Not the CPUs of the packet thread that happened to start it. */
+        (void)pthread_setaffinity_np(pthread_self(), sizeof(o->cpus), &o->cpus);
+    }
     int64_t deadline_ms = 0; // set when stopping: the drain's limit
     pthread_mutex_lock(&o->lock);
     for (;;) {
@@ -644,14 +674,10 @@ EveOut *eve_out_new(const EveOutConf *c)
     if (c->ops->open(&o->scfg, &o->state) != 0) {
         goto fail_sync; // the backend logged why
     }
-    if (c->queue_bytes > 0) {
-        if (pthread_create(&o->thread, NULL, writer_main, o) != 0) {
-            VG_ERROR("eve-log %s: cannot start its writer thread", o->name);
-            c->ops->close(o->state);
-            goto fail_sync;
-        }
-        o->has_thread = true;
-    }
+    /* The writer starts on first use, not here: outputs open before -D
+     * forks, and a thread would not survive the fork. */
+    o->is_queued = c->queue_bytes > 0;
+    o->has_cpus = sched_getaffinity(0, sizeof(o->cpus), &o->cpus) == 0;
     publish(o, true);
     return o;
 
@@ -673,7 +699,7 @@ int eve_out_drain(EveOut *o, int64_t timeout_ms)
     int64_t until = eve_out_now_ms() + timeout_ms;
     int rc = 0;
     pthread_mutex_lock(&o->lock);
-    if (o->has_thread) {
+    if (o->is_started) {
         /* The writer flushes the backend once the queue is empty (async
          * sinks: until their delivery reports are in). */
         uint64_t gen = o->flush_done;
@@ -696,7 +722,7 @@ int eve_out_drain(EveOut *o, int64_t timeout_ms)
         o->is_stalled = rc != 0;
     }
     pthread_mutex_unlock(&o->lock);
-    if (!o->has_thread && o->c.ops->flush != NULL) {
+    if (!o->is_queued && o->c.ops->flush != NULL) {
         pthread_mutex_lock(&o->lock);
         rc = o->c.ops->flush(o->state);
         pthread_mutex_unlock(&o->lock);
@@ -709,7 +735,7 @@ int eve_out_reopen(EveOut *o)
 {
     int rc = 0;
     pthread_mutex_lock(&o->lock);
-    if (o->has_thread) {
+    if (o->is_started) {
         /* The writer does it once what is queued now is written; wait for
          * it (bounded), so that the new file exists when this returns. */
         uint64_t gen = o->reopen_done;
@@ -748,7 +774,7 @@ void eve_out_free(EveOut *o)
     if (o == NULL) {
         return;
     }
-    if (o->has_thread) {
+    if (o->is_started) {
         pthread_mutex_lock(&o->lock);
         o->stop = true;
         pthread_cond_signal(&o->has_data);
@@ -758,6 +784,13 @@ void eve_out_free(EveOut *o)
     } else if (o->c.ops->flush != NULL) {
         (void)o->c.ops->flush(o->state);
     }
+    for (EveChunk *c = o->head; c != NULL;) { // never written (no writer thread)
+        EveChunk *next = c->next;
+        ctr_add(o, CTR_DROPPED, c->n_records);
+        free(c);
+        c = next;
+    }
+    o->head = o->tail = NULL;
     o->c.ops->close(o->state);
     EveSinkStats st;
     eve_out_get_stats(o, &st);
