@@ -49,6 +49,11 @@ outputs:
         acks: all
         properties: {linger.ms: 5, message.timeout.ms: 2000}
       types: [alert, flow, dns, http, tls, files, anomaly]
+  - eve-log:
+      name: kafka-types
+      filetype: kafka
+      kafka: {brokers: $BOOT, topic: "k-{type}", key: community_id}
+      types: [flow, dns]
 YAML
 "$VIGIL" -c "$WORK/k.yaml" -r "$PCAP" -l "$WORK/out" 2>"$WORK/err" ||
     fail "vigil with a kafka output failed: $(cat "$WORK/err")"
@@ -71,10 +76,20 @@ print(bad)
 PY
 )
 [ "$bad" -eq 0 ] || fail "$bad messages not keyed by flow_id"
+# One topic per event type ({type}); key community_id, or flow_id without one.
+for t in flow dns; do
+    consume "k-$t" | cut -f2- | sort >"$WORK/k-$t"
+    grep "\"event_type\":\"$t\"" "$WORK/file.sorted" | cmp -s - "$WORK/k-$t" ||
+        fail "topic k-$t != the file's $t records ($(wc -l <"$WORK/k-$t"))"
+done
+[ -s "$WORK/k-flow" ] || fail "no flow records in k-flow"
 last=$(grep '"event_type":"stats"' "$WORK/out/all.json" | tail -1)
 c=$(printf '%s' "$last" | jq -c '.stats.output["eve-log"].kafka')
 [ "$(printf '%s' "$c" | jq '.written == .produced and .dropped == 0 and .produced > 100')" = true ] ||
     fail "kafka counters: $c"
+
+sed -i '/name: kafka-types/,$d' "$WORK/k.yaml" # the live part: one kafka output
+sed -i '$d' "$WORK/k.yaml"
 
 # 2. A live run (a FIFO fed for ~6 s), the broker down for 3 s in the middle.
 mkfifo "$WORK/feed"
