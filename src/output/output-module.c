@@ -242,6 +242,9 @@ static int open_eve(OutputCtx *oc, const struct Conf *conf, const ConfNode *opts
     int rc = add_eve_out(oc, &c);
     free(path);
     if (rc != 0) {
+        const ConfNode *at = ft != NULL ? ft : opts;
+        VG_ERROR("%s:%d: eve-log %s (filetype %s): could not open (see above)",
+                 at && at->file ? at->file : "-", at ? at->line : 0, name, filetype);
         return -1;
     }
     /* Record options: from the last output listing the type (see README). */

@@ -127,4 +127,15 @@ for name in 1 redis-list redis-types redis-channel syslog dgram; do
     [ "$name" = 1 ] || [ "$p" -eq "$n" ] || fail "output $name produced $p, file has $n: $c"
     [ "$w" -eq "$p" ] && [ "$d" -eq 0 ] || fail "output $name: $c"
 done
+# Bad sink settings stop start-up, naming the file, line and problem.
+printf 'include: %s/etc/vigil.yaml\noutputs:\n  - eve-log:\n      filetype: redis\n      redis: {mode: sideways}\n' \
+    "$VG_SOURCE_DIR" >"$WORK/bad.yaml"
+expect_exit 1 "redis.mode: 'sideways' is not list" \
+    "$VIGIL" -c "$WORK/bad.yaml" -r "$PCAP" -l "$WORK/bad"
+printf '%s\n' "$out" | grep -q "bad.yaml:4: eve-log 1 (filetype redis): could not open" ||
+    fail "the failed sink is not located: $out"
+printf 'include: %s/etc/vigil.yaml\noutputs:\n  - eve-log:\n      filetype: carrier-pigeon\n' \
+    "$VG_SOURCE_DIR" >"$WORK/bad2.yaml"
+expect_exit 1 "bad2.yaml:4: filetype: 'carrier-pigeon' is not an EVE sink" \
+    "$VIGIL" -c "$WORK/bad2.yaml" -r "$PCAP" -l "$WORK/bad2"
 echo "eve sinks: ok ($n records each)"
