@@ -37,7 +37,7 @@ const VgEveSinkOps *eve_sink_ops_find(const char *filetype)
     return NULL;
 }
 
-int eve_sink_ops_register(const VgEveSinkOps *ops)
+int eve_sink_ops_check(const VgEveSinkOps *ops)
 {
     if (ops == NULL || ops->hdr.api_version != VG_PLUGIN_API_VERSION ||
         ops->hdr.struct_size != sizeof(VgEveSinkOps)) {
@@ -58,6 +58,15 @@ int eve_sink_ops_register(const VgEveSinkOps *ops)
         VG_ERROR("eve sink %s: refused: more than %d plugin sinks", ops->filetype,
                  PLUGIN_SINKS_MAX);
         return VG_ERANGE;
+    }
+    return 0;
+}
+
+int eve_sink_ops_register(const VgEveSinkOps *ops)
+{
+    int rc = eve_sink_ops_check(ops);
+    if (rc != 0) {
+        return rc;
     }
     g_plugin_sinks[g_n_plugin_sinks++] = ops;
     return 0;
