@@ -11,7 +11,8 @@ endif
 DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2-dev iptables \
                libhyperscan-dev libcmocka-dev libnetfilter-queue-dev libcap-ng-dev \
                libhtp-dev libmagic-dev libssl-dev libnghttp2-dev zlib1g-dev libbrotli-dev \
-               tshark python3 python3-scapy jq curl groff-base systemd tmux
+               tshark python3 python3-scapy jq curl groff-base systemd tmux \
+               libhiredis-dev librdkafka-dev redis-server redis-tools kcat
 
 .PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke \
         install uninstall

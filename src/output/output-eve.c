@@ -1,31 +1,19 @@
-/* The EVE file sink and its per-thread batching buffer. */
+/* The EVE sink (every eve-log output of the run, each record routed by type)
+ * and its per-thread batching buffer. */
 
 #include "output/output.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
+#include "output/output-sink-internal.h"
 #include "util/util-error.h"
-#include "util/util-log.h"
-
-#define EVE_WRITE_POLL_MS 100        // wait per stalled attempt on a non-regular target
-#define EVE_WRITE_MAX_STALLS 10      // then the write is abandoned (about a second)
 
 struct EveSink {
-    pthread_mutex_t lock;        // serialises writes, reopen and the fd
-    int fd;
-    char *path;
-    _Atomic uint64_t records;
-    _Atomic uint64_t bytes;
-    _Atomic uint64_t write_errors;
-    _Atomic uint64_t dropped;
+    EveOut **outs;               // each with its own types, queue and backend
+    uint32_t n_outs;
+    _Atomic uint64_t invalid;    // records refused before any output: builder failed
 };
 
 struct EveThreadBuf {
@@ -36,121 +24,62 @@ struct EveThreadBuf {
     uint64_t n_records;          // records in buf
 };
 
-static int open_append(const char *path)
+EveSink *eve_sink_group_new(void)
 {
-    /* O_NONBLOCK: a FIFO or socket target must not stall the packet path. */
-    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0640);
+    return calloc(1, sizeof(EveSink));
+}
+
+int eve_sink_group_add(EveSink *sink, EveOut *o)
+{
+    EveOut **outs = realloc(sink->outs, (sink->n_outs + 1) * sizeof(*outs));
+    if (outs == NULL) {
+        eve_out_free(o);
+        return VG_ENOMEM;
+    }
+    sink->outs = outs;
+    sink->outs[sink->n_outs++] = o;
+    return 0;
+}
+
+uint32_t eve_sink_group_size(const EveSink *sink)
+{
+    return sink->n_outs;
+}
+
+EveOut *eve_sink_group_at(const EveSink *sink, uint32_t i)
+{
+    return i < sink->n_outs ? sink->outs[i] : NULL;
 }
 
 EveSink *eve_sink_open(const char *path)
 {
-    EveSink *sink = calloc(1, sizeof(*sink));
+    EveSink *sink = eve_sink_group_new();
     if (sink == NULL) {
         return NULL;
     }
-    sink->path = strdup(path);
-    if (sink->path == NULL) {
-        goto fail_path;
-    }
-    sink->fd = open_append(path);
-    if (sink->fd < 0) {
-        VG_ERROR("eve: cannot open %s for appending: %s", path, strerror(errno));
-        goto fail_open;
-    }
-    if (pthread_mutex_init(&sink->lock, NULL) != 0) {
-        goto fail_mutex;
+    /* Direct: written on the caller's thread, as this API always did. */
+    EveOutConf c = {.name = "eve", .ops = &eve_sink_ops_regular, .path = path,
+                    .accept_all = true};
+    EveOut *o = eve_out_new(&c);
+    if (o == NULL || eve_sink_group_add(sink, o) != 0) {
+        free(sink);
+        return NULL;
     }
     return sink;
-
-fail_mutex:
-    close(sink->fd);
-fail_open:
-    free(sink->path);
-fail_path:
-    free(sink);
-    return NULL;
-}
-
-/* Wait a little for a non-blocking target to accept data. */
-static bool wait_writable(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-    int rc = poll(&pfd, 1, EVE_WRITE_POLL_MS);
-    return rc > 0 && (pfd.revents & POLLOUT) != 0;
-}
-
-/* After giving up half-way through a record, end the line so that the next
- * record starts on its own line: one broken line instead of two. */
-static void terminate_partial_line(int fd)
-{
-    ssize_t w;
-    do {
-        w = write(fd, "\n", 1);
-    } while (w < 0 && errno == EINTR);
-}
-
-/* Write every byte of iov[0..n) to fd; the caller holds the sink lock.
- * Short writes continue where they stopped (still under the lock, so no
- * other record can slip in between). */
-static int write_all(int fd, struct iovec *iov, int n)
-{
-    int stalls = 0;
-    bool is_partial = false;
-    while (n > 0) {
-        ssize_t w = writev(fd, iov, n);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if ((errno == EAGAIN || errno == EWOULDBLOCK) && stalls++ < EVE_WRITE_MAX_STALLS) {
-                wait_writable(fd);
-                continue;
-            }
-            if (is_partial) {
-                terminate_partial_line(fd);
-            }
-            return VG_EIO;
-        }
-        is_partial = true;
-        size_t done = (size_t)w;
-        while (n > 0 && done >= iov->iov_len) {
-            done -= iov->iov_len;
-            iov++;
-            n--;
-        }
-        if (n > 0) {
-            iov->iov_base = (char *)iov->iov_base + done;
-            iov->iov_len -= done;
-        }
-    }
-    return 0;
-}
-
-static int sink_writev(EveSink *sink, struct iovec *iov, int n, size_t total, uint64_t records)
-{
-    pthread_mutex_lock(&sink->lock);
-    int rc = write_all(sink->fd, iov, n);
-    pthread_mutex_unlock(&sink->lock);
-    if (rc != 0) {
-        atomic_fetch_add_explicit(&sink->write_errors, 1, memory_order_relaxed);
-        return rc;
-    }
-    atomic_fetch_add_explicit(&sink->records, records, memory_order_relaxed);
-    atomic_fetch_add_explicit(&sink->bytes, total, memory_order_relaxed);
-    return 0;
 }
 
 int eve_sink_write(EveSink *sink, const JsonBuf *jb)
 {
     if (!json_complete(jb)) {
-        atomic_fetch_add_explicit(&sink->dropped, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&sink->invalid, 1, memory_order_relaxed);
         return VG_EINVAL;
     }
-    struct iovec iov[2] = {
-        { .iov_base = jb->buf, .iov_len = jb->len },
-        { .iov_base = (void *)"\n", .iov_len = 1 },
-    };
-    return sink_writev(sink, iov, 2, jb->len + 1, 1);
+    int rc = 0;
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        int r = eve_out_offer_record(sink->outs[i], jb->buf, jb->len);
+        rc = rc != 0 ? rc : r;
+    }
+    return rc == VG_ENOMEM ? VG_EIO : rc;
 }
 
 int eve_sink_write_lines(EveSink *sink, const char *data, size_t len, uint64_t n_records)
@@ -158,44 +87,53 @@ int eve_sink_write_lines(EveSink *sink, const char *data, size_t len, uint64_t n
     if (len == 0) {
         return 0;
     }
-    struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-    return sink_writev(sink, &iov, 1, len, n_records);
+    int rc = 0;
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        int r = eve_out_offer(sink->outs[i], data, len, (uint32_t)n_records);
+        rc = rc != 0 ? rc : r;
+    }
+    return rc == VG_ENOMEM ? VG_EIO : rc;
 }
 
 int eve_sink_reopen(EveSink *sink)
 {
-    /* Open the new file before closing the old one: writers never see a
-     * closed descriptor, and a failed reopen keeps logging somewhere. */
-    int fd = open_append(sink->path);
-    if (fd < 0) {
-        VG_ERROR("eve: cannot reopen %s, still writing to the previous file: %s", sink->path,
-                 strerror(errno));
-        return VG_EIO;
+    int rc = 0;
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        int r = eve_out_reopen(sink->outs[i]);
+        rc = rc != 0 ? rc : r;
     }
-    pthread_mutex_lock(&sink->lock);
-    int old = sink->fd;
-    sink->fd = fd;
-    pthread_mutex_unlock(&sink->lock);
-    close(old);
-    return 0;
+    return rc;
+}
+
+int eve_sink_drain(EveSink *sink, int64_t timeout_ms)
+{
+    int rc = 0;
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        int r = eve_out_drain(sink->outs[i], timeout_ms);
+        rc = rc != 0 ? rc : r;
+    }
+    return rc;
 }
 
 int eve_sink_flush(EveSink *sink)
 {
-    pthread_mutex_lock(&sink->lock);
-    int rc = fdatasync(sink->fd);
-    int err = errno;
-    pthread_mutex_unlock(&sink->lock);
-    /* EINVAL: the target (pipe, socket, special file) has nothing to sync. */
-    return rc == 0 || err == EINVAL ? 0 : VG_EIO;
+    return eve_sink_drain(sink, 5000);
 }
 
 void eve_sink_get_stats(EveSink *sink, EveSinkStats *out)
 {
-    out->records = atomic_load_explicit(&sink->records, memory_order_relaxed);
-    out->bytes = atomic_load_explicit(&sink->bytes, memory_order_relaxed);
-    out->write_errors = atomic_load_explicit(&sink->write_errors, memory_order_relaxed);
-    out->dropped = atomic_load_explicit(&sink->dropped, memory_order_relaxed);
+    memset(out, 0, sizeof(*out));
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        EveSinkStats st;
+        eve_out_get_stats(sink->outs[i], &st);
+        out->records += st.records;
+        out->bytes += st.bytes;
+        out->write_errors += st.write_errors;
+        out->dropped += st.dropped;
+        out->produced += st.produced;
+        out->reconnects += st.reconnects;
+    }
+    out->dropped += atomic_load_explicit(&sink->invalid, memory_order_relaxed);
 }
 
 void eve_sink_close(EveSink *sink)
@@ -203,9 +141,10 @@ void eve_sink_close(EveSink *sink)
     if (sink == NULL) {
         return;
     }
-    close(sink->fd);
-    pthread_mutex_destroy(&sink->lock);
-    free(sink->path);
+    for (uint32_t i = 0; i < sink->n_outs; i++) {
+        eve_out_free(sink->outs[i]);
+    }
+    free(sink->outs);
     free(sink);
 }
 

@@ -3,6 +3,8 @@
 #include "output/output-module.h"
 
 #include "output/output-eve-http.h"
+#include "output/output-pcap-log.h"
+#include "output/output-sink-internal.h"
 
 #include <stdatomic.h>
 #include <stddef.h>
@@ -181,6 +183,83 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
     }
 }
 
+#define EVE_QUEUE_DEFAULT_BYTES ((uint64_t)16 * 1024 * 1024)
+
+/* The record types an eve-log output takes: its `types:` names (enabled). */
+static void eve_type_filter(EveOutConf *c, const ConfNode *types)
+{
+    for (const ConfNode *it = types ? types->first_child : NULL; it; it = it->next) {
+        const ConfNode *opts;
+        const char *name = type_entry(it, &opts);
+        if (name != NULL && opt_bool(opts, "enabled", true) && c->n_types < EVE_OUT_MAX_TYPES) {
+            c->types[c->n_types++] = name;
+        }
+    }
+}
+
+/* buffer-size and buffer-full of an output (its queue). */
+static int eve_queue_opts(EveOutConf *c, const ConfNode *opts)
+{
+    const ConfNode *sz = opts ? conf_node_child(opts, "buffer-size") : NULL;
+    const ConfNode *full = opts ? conf_node_child(opts, "buffer-full") : NULL;
+    uint64_t bytes = EVE_QUEUE_DEFAULT_BYTES;
+    if (sz != NULL && (sz->value == NULL || !conf_parse_size(sz->value, &bytes) ||
+                       bytes < 65536 || bytes > ((uint64_t)1 << 34))) {
+        VG_ERROR("%s:%d: buffer-size: '%s' is not a size from 64kb to 16gb", sz->file, sz->line,
+                 sz->value ? sz->value : "");
+        return VG_EINVAL;
+    }
+    c->queue_bytes = (size_t)bytes;
+    c->full = EVE_OUT_FULL_DROP;
+    if (full != NULL && full->value != NULL && strcmp(full->value, "block") == 0) {
+        c->full = EVE_OUT_FULL_BLOCK;
+    } else if (full != NULL && (full->value == NULL || strcmp(full->value, "drop") != 0)) {
+        VG_ERROR("%s:%d: buffer-full: '%s' is not drop or block", full->file, full->line,
+                 full->value ? full->value : "");
+        return VG_EINVAL;
+    }
+    return 0;
+}
+
+/* The counter name of an output: `name:`, or its position among the
+ * eve-log outputs (1, 2, ...). Letters, digits, '-' and '_' only. */
+static int eve_out_name_of(const ConfNode *opts, uint32_t index, char *buf, size_t size)
+{
+    const ConfNode *n = opts ? conf_node_child(opts, "name") : NULL;
+    if (n == NULL) {
+        snprintf(buf, size, "%u", index);
+        return 0;
+    }
+    const char *v = n->value ? n->value : "";
+    bool ok = v[0] != '\0' && strlen(v) < size;
+    for (const char *c = v; *c && ok; c++) {
+        ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+             *c == '-' || *c == '_';
+    }
+    if (!ok) {
+        VG_ERROR("%s:%d: name: '%s' is not a name for counters (letters, digits, - and _)",
+                 n->file, n->line, v);
+        return VG_EINVAL;
+    }
+    snprintf(buf, size, "%s", v);
+    return 0;
+}
+
+static int add_eve_out(OutputCtx *oc, EveOutConf *c)
+{
+    if (oc->eve == NULL && (oc->eve = eve_sink_group_new()) == NULL) {
+        return VG_ENOMEM;
+    }
+    for (uint32_t i = 0; i < eve_sink_group_size(oc->eve); i++) {
+        if (strcmp(eve_out_name(eve_sink_group_at(oc->eve, i)), c->name) == 0) {
+            VG_ERROR("eve-log: two outputs named '%s' (set a different name:)", c->name);
+            return VG_EEXIST;
+        }
+    }
+    EveOut *o = eve_out_new(c);
+    return o != NULL ? eve_sink_group_add(oc->eve, o) : VG_EINVAL;
+}
+
 /* The record fields of output-eve-fields.c: eve-log community-id,
  * community-id-seed, ethernet, metadata, and the top-level sensor-name. */
 static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
@@ -214,17 +293,45 @@ static int open_eve(OutputCtx *oc, const struct Conf *conf, const ConfNode *opts
     if (!opt_bool(opts, "enabled", true)) {
         return 0;
     }
-    /* Only regular files: the schema check refuses other file types. */
-    (void)(opts ? conf_node_child(opts, "filetype") : NULL);
-    const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
-    char *path = join_path(oc->log_dir, fn && fn->value ? fn->value : "eve.json");
-    oc->eve = path ? eve_sink_open(path) : NULL;
-    free(path);
-    if (oc->eve == NULL) {
+    const ConfNode *ft = opts ? conf_node_child(opts, "filetype") : NULL;
+    const char *filetype = ft && ft->value ? ft->value : "regular";
+    EveOutConf c = {.conf = conf, .node = opts, .register_counters = true};
+    if (strcmp(filetype, "file") == 0) {
+        filetype = "regular"; // Suricata's other spelling
+    }
+    c.ops = eve_sink_ops_find(filetype);
+    if (c.ops == NULL) {
+        VG_ERROR("%s:%d: filetype: '%s' is not an EVE sink (regular, unix_dgram, unix_stream, "
+                 "syslog, redis, kafka, or one a plugin registers)",
+                 ft->file, ft->line, filetype);
         return -1;
     }
-    eve_types(oc, opts ? conf_node_child(opts, "types") : NULL);
-    return eve_fields_load(conf, opts);
+    char name[64];
+    if (eve_out_name_of(opts, ++oc->n_eve_outs, name, sizeof(name)) != 0 ||
+        eve_queue_opts(&c, opts) != 0) {
+        return -1;
+    }
+    c.name = name;
+    const ConfNode *fn = opts ? conf_node_child(opts, "filename") : NULL;
+    char *path = join_path(oc->log_dir, fn && fn->value ? fn->value : "eve.json");
+    if (path == NULL) {
+        return -1;
+    }
+    c.path = path;
+    const ConfNode *types = opts ? conf_node_child(opts, "types") : NULL;
+    eve_type_filter(&c, types);
+    int rc = add_eve_out(oc, &c);
+    free(path);
+    if (rc != 0) {
+        const ConfNode *at = ft != NULL ? ft : opts;
+        VG_ERROR("%s:%d: eve-log %s (filetype %s): could not open (see above)",
+                 at && at->file ? at->file : "-", at ? at->line : 0, name, filetype);
+        return -1;
+    }
+    /* Record options: from the last output listing the type; record fields
+     * (community-id, ethernet, metadata): from the first output (README). */
+    eve_types(oc, types);
+    return oc->n_eve_outs == 1 ? eve_fields_load(conf, opts) : 0;
 }
 
 static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt,
@@ -245,7 +352,14 @@ static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt
 static int open_defaults(OutputCtx *oc, const struct Conf *conf)
 {
     char *path = join_path(oc->log_dir, "eve.json");
-    oc->eve = path ? eve_sink_open(path) : NULL;
+    EveOutConf c = {.name = "1", .ops = &eve_sink_ops_regular, .path = path,
+                    .queue_bytes = EVE_QUEUE_DEFAULT_BYTES, .accept_all = true,
+                    .register_counters = true};
+    oc->n_eve_outs = 1;
+    if (path == NULL || add_eve_out(oc, &c) != 0) {
+        eve_sink_close(oc->eve);
+        oc->eve = NULL;
+    }
     free(path);
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     oc->eve_stats_totals = true;
@@ -273,12 +387,17 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
         int rc = 0;
         if (name == NULL) {
             continue;
-        } else if (strcmp(name, "eve-log") == 0 && oc->eve == NULL) {
+        } else if (strcmp(name, "eve-log") == 0) {
             rc = open_eve(oc, conf, opts);
         } else if (strcmp(name, "fast") == 0 && oc->fast == NULL) {
             rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast);
         } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
             rc = open_text(opts, oc->log_dir, "stats.log", &oc->stats_log);
+        } else if (strcmp(name, "pcap-log") == 0 && oc->pcap_log == NULL) {
+            if (output_pcap_log_enabled(conf, it)) {
+                oc->pcap_log = output_pcap_log_new(conf, it, oc->log_dir);
+                rc = oc->pcap_log != NULL ? 0 : -1;
+            }
         } else if (strcmp(name, "file-store") == 0) {
             rc = app_layer_filestore_setup(opts, oc->log_dir) == 0 ? 0 : -1;
         } else if (strcmp(name, "tls-store") == 0) {
@@ -367,6 +486,7 @@ void output_ctx_free(OutputCtx *oc)
     eve_fields_configure(NULL);
     output_set_flow_vars_logger(NULL, NULL, NULL);
     eve_sink_close(oc->eve);
+    output_pcap_log_free(oc->pcap_log);
     output_text_file_close(oc->fast);
     output_text_file_close(oc->stats_log);
     json_buf_deinit(&oc->flow_jb);
@@ -552,6 +672,11 @@ void output_stats_tick(OutputCtx *oc, OutputStatsClock clock, int64_t start_sec,
         due = interval > 0 && now_sec - oc->last_stats_sec >= interval;
     } else {
         due = interval > 0 && now_ms - oc->last_stats_wall_ms >= interval * 1000;
+    }
+    if (is_final && oc->eve != NULL && oc->eve_stats) {
+        /* Every record before the final stats record handed over, so that
+         * its output counters add up (not needed without one). */
+        (void)eve_sink_drain(oc->eve, 2000);
     }
     if (due || is_final) {
         int64_t up = oc->stats_clock == OUTPUT_STATS_CLOCK_PACKET
@@ -754,6 +879,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_alerts > 0) {
         write_alerts(ot, oc, p);
+    }
+    if (oc->pcap_log != NULL) {
+        output_pcap_log_packet(oc->pcap_log, p);
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
                                               oc->smtp || oc->ftp || output_eve_plugin_any())) {

@@ -24,7 +24,8 @@ typedef enum OutputStatsClock {
 
 typedef struct OutputCtx {
     char *log_dir;
-    EveSink *eve;                    // NULL when eve-log is disabled
+    EveSink *eve;                    // every eve-log output; NULL when there is none
+    uint32_t n_eve_outs;             // eve-log outputs configured (names 1, 2, ...)
     bool alert;                      // eve types
     bool alert_payload;
     bool alert_payload_printable;
@@ -55,6 +56,7 @@ typedef struct OutputCtx {
     bool smtp;                       // smtp records (with the email object)
     bool ftp;                        // ftp and ftp_data records
     bool is_inline;                  // alert.action "blocked" for drop/reject
+    struct PcapLog *pcap_log;        // pcap-log, NULL when disabled
     OutputTextFile *fast;            // fast.log, NULL when disabled
     OutputTextFile *stats_log;       // stats.log, NULL when disabled
     uint32_t stats_interval_sec;     // 0: no periodic stats (the final record is written)

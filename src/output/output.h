@@ -15,9 +15,12 @@
 
 /* ---- EVE sink (output-eve.c) ------------------------------------------ */
 
-/* An append-only EVE file shared by every thread. Each record is written as
- * its JSON text plus '\n' in one write under the sink's mutex, so records
- * from different threads never interleave. A slow or failing target makes
+/* The EVE sink shared by every thread: one or more eve-log outputs, each
+ * taking the record types its `types:` lists (output-sink-internal.h). A
+ * configured output queues records for its own writer thread; eve_sink_open
+ * gives one regular file written directly on the caller's thread (each
+ * record or batch in one write under the output's mutex, so records from
+ * different threads never interleave). A slow or failing target makes
  * writes fail (counted), never hang: a write that cannot progress within
  * about a second is abandoned. */
 typedef struct EveSink EveSink;
@@ -26,7 +29,9 @@ typedef struct EveSinkStats {
     uint64_t records;            // records written
     uint64_t bytes;              // bytes written
     uint64_t write_errors;       // writes that failed or were cut short
-    uint64_t dropped;            // records refused: builder failed or incomplete
+    uint64_t dropped;            // records lost: queue full, write failed, builder failed
+    uint64_t produced;           // records handed to an output (written + dropped, when idle)
+    uint64_t reconnects;         // reconnections of network targets
 } EveSinkStats;
 
 /* Open (create, mode 0640) path for appending. NULL on failure, logged. */
@@ -41,12 +46,24 @@ int eve_sink_write_lines(EveSink *sink, const char *data, size_t len, uint64_t n
 /* Close and reopen the same path (log rotation, SIGHUP). On failure the old
  * file stays in use and VG_EIO is returned. Any thread. */
 int eve_sink_reopen(EveSink *sink);
-/* Push written data to storage (fdatasync). Returns 0 or VG_EIO. */
+/* Wait (at most timeout_ms per output) until every queued record has been
+ * handed to its target, then flush the targets (fdatasync for files).
+ * Returns 0, or VG_EIO when a queue did not empty or a flush failed. */
+int eve_sink_drain(EveSink *sink, int64_t timeout_ms);
+/* eve_sink_drain with 5 s. */
 int eve_sink_flush(EveSink *sink);
 void eve_sink_get_stats(EveSink *sink, EveSinkStats *out);
 /* Close the file and free the sink; NULL is accepted. No thread may still
  * be writing to it. */
 void eve_sink_close(EveSink *sink);
+
+/* A filetype for eve-log outputs (plugin API register_eve_sink; start-up
+ * only, before outputs open). 0, VG_EEXIST when the filetype is taken,
+ * VG_EVERSION / VG_EINVAL for a bad descriptor (logged). */
+struct VgEveSinkOps;
+int eve_sink_ops_register(const struct VgEveSinkOps *ops);
+/* The same checks without registering (a plugin's staged registration). */
+int eve_sink_ops_check(const struct VgEveSinkOps *ops);
 
 /* Per-thread batching in front of a sink: records are appended to a local
  * buffer and written as one batch when it passes EVE_THREAD_BUF_FLUSH_BYTES

@@ -161,6 +161,47 @@ typedef struct VgJsonApi {
 } VgJsonApi;
 /* ---- end API 2 ---- */
 
+/* ---- EVE sinks (register_eve_sink) ----------------------------------- */
+
+/* A plugin EVE sink is a `filetype:` of `eve-log`. It gets the same bounded
+ * queue and writer thread as the built-in sinks: every callback runs on the
+ * output's writer thread (one per output), never on a packet thread, so a
+ * callback may block (briefly: while it blocks the queue fills, then drops or,
+ * with buffer-full: block, the packet path waits). Records are whole JSON
+ * lines; the engine owns them (valid during the call only). */
+typedef struct VgEveSinkConfig {
+    const char *name;            // the output's name (counters output.eve-log.<name>.*)
+    const char *filename;        // `filename` resolved against the log directory, or NULL
+    void *engine;                // the engine's; pass back to the functions below
+    /* A scalar option of this eve-log output by dotted path below it
+     * ("filename", "plugin.socket"); NULL when absent. Open only. */
+    const char *(*get)(const struct VgEveSinkConfig *cfg, const char *path);
+    /* Async sinks: outcomes of records accepted earlier. Writer thread. */
+    void (*report)(const struct VgEveSinkConfig *cfg, uint64_t n_written, uint64_t n_failed);
+    /* Count a reconnection / an error of the target. Writer thread. */
+    void (*count_reconnect)(const struct VgEveSinkConfig *cfg);
+    void (*count_error)(const struct VgEveSinkConfig *cfg);
+} VgEveSinkConfig;
+
+#define VG_EVE_SINK_F_ASYNC 0x1u // write_batch returns records accepted; outcomes via report
+
+typedef struct VgEveSinkOps {
+    VgDescHeader hdr;            // VG_PLUGIN_HDR(VgEveSinkOps)
+    const char *filetype;        // the `filetype:` value it serves
+    uint32_t flags;              // VG_EVE_SINK_F_*
+    /* Open the target; *state receives the sink's state. cfg stays valid
+     * until close. 0 or negative VG_E* (the engine then refuses to start). */
+    int (*open)(const VgEveSinkConfig *cfg, void **state);
+    /* Write n_records whole records: lines[0..len) holds each followed by
+     * '\n'. Returns how many, from the first, were written (the rest are
+     * counted dropped, with an error), or negative VG_E* when none was. */
+    int64_t (*write_batch)(void *state, const char *lines, size_t len, uint32_t n_records);
+    int (*flush)(void *state);   // optional: push out what is buffered
+    int (*reopen)(void *state);  // optional: SIGHUP (log rotation)
+    void (*tick)(void *state);   // optional: called at least every 100 ms while idle
+    void (*close)(void *state);  // flush and free state
+} VgEveSinkOps;
+
 /* What the engine offers a plugin; function pointers so that a plugin needs
  * no link-time symbols from the engine. The register_* calls are only valid
  * inside init; what they register takes effect once init returns 0 (nothing
@@ -191,6 +232,9 @@ typedef struct VgPluginRegistrar {
     uint64_t (*app_tx_id)(const void *tx);
     /* Raises event index id of the row's events on tx. */
     void (*app_tx_event)(VgAppFlow *af, void *tx, uint32_t id);
+    /* An EVE sink (filetype) for eve-log outputs (API 2). 0, VG_EEXIST when
+     * the filetype is taken, VG_EVERSION / VG_EINVAL for a bad descriptor. */
+    int (*register_eve_sink)(const VgEveSinkOps *ops);
     /* ---- end API 2 ---- */
 } VgPluginRegistrar;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "output/output.h"
 #include "flow/flow-types.h"
 #include "runtime/plugin-internal.h"
 #include "runtime/runtime.h"
@@ -37,6 +38,8 @@ typedef struct Stage {
     uint32_t n_apps;
     const VgKeyword *keywords[PLUGIN_KEYWORDS_MAX];
     uint32_t n_keywords;
+    const VgEveSinkOps *eve_sinks[STAGE_MAX];
+    uint32_t n_eve_sinks;
 } Stage;
 
 static Stage g_stage;
@@ -252,6 +255,31 @@ static int reg_keyword(const VgKeyword *k)
     return 0;
 }
 
+static int reg_eve_sink(const VgEveSinkOps *ops)
+{
+    int rc = stage_check("eve_sink", ops ? ops->filetype : NULL,
+                         ops ? &ops->hdr : &(VgDescHeader){0}, sizeof(VgEveSinkOps));
+    if (rc != 0) {
+        return refuse(rc);
+    }
+    for (uint32_t i = 0; i < g_stage.n_eve_sinks; i++) {
+        if (strcmp(g_stage.eve_sinks[i]->filetype, ops->filetype) == 0) {
+            VG_ERROR("plugin %s: eve sink '%s' registered twice", g_stage.plugin,
+                     ops->filetype);
+            return refuse(VG_EEXIST);
+        }
+    }
+    if (g_stage.n_eve_sinks >= STAGE_MAX) {
+        return refuse(VG_ERANGE);
+    }
+    rc = eve_sink_ops_check(ops); // callbacks, filetype not taken, room
+    if (rc != 0) {
+        return refuse(rc);
+    }
+    g_stage.eve_sinks[g_stage.n_eve_sinks++] = ops;
+    return 0;
+}
+
 static void addr_str(const VgAddr *a, char *out, size_t cap)
 {
     if (a->family == 4) {
@@ -303,6 +331,7 @@ static const VgPluginRegistrar registrar = {
     .app_tx_progress = app_layer_plugin_tx_progress,
     .app_tx_id = app_layer_plugin_tx_id,
     .app_tx_event = app_layer_plugin_tx_event,
+    .register_eve_sink = reg_eve_sink,
 };
 
 /* Schema keys of plugin protocols: outputs.*.eve-log.types.*.<proto>[.enabled]. */
@@ -349,6 +378,12 @@ static int stage_commit(void)
             return rc;
         }
         g_n_keywords++;
+    }
+    for (uint32_t i = 0; i < g_stage.n_eve_sinks; i++) {
+        int rc = eve_sink_ops_register(g_stage.eve_sinks[i]);
+        if (rc != 0) {
+            return rc;
+        }
     }
     return 0;
 }

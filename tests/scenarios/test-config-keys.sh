@@ -37,6 +37,7 @@ values = {  # keys without a usable default
     "reputation-categories-file": work + "/categories.txt",
     "default-reputation-path": work,
     "reputation-files": ["rep.list"],
+    "outputs.*.eve-log.rotate-interval": "1h",
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

@@ -263,12 +263,12 @@ static void bare_list_entries_are_names(void **state)
 
 static void output_settings_are_checked(void **state)
 {
-    const char *yaml = "outputs:\n  - eve-log:\n      filetype: redis\n"
+    const char *yaml = "outputs:\n  - eve-log:\n      buffer-full: sometimes\n"
                        "      types:\n        - alert:\n            payload: maybe\n";
     Run r = check_yaml(*state, yaml, false);
     assert_int_equal(r.rc, VG_EINVAL);
     assert_int_equal(r.res.n_bad, 2);
-    assert_log_has(&r, "t.yaml:3: outputs.0.eve-log.filetype: 'redis' is not one of regular");
+    assert_log_has(&r, "t.yaml:3: outputs.0.eve-log.buffer-full: 'sometimes' is not one of drop");
     assert_log_has(&r, "t.yaml:6: outputs.0.eve-log.types.0.alert.payload: 'maybe' is not a "
                        "boolean");
     free(r.log);
