@@ -26,7 +26,7 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ftp_data,
     &app_parser_http2,
     &app_parser_doh2,
+    &app_parser_dcerpc,          // before smb: dcerpc.stub_data alone names dcerpc
     &app_parser_smb,
-    &app_parser_dcerpc,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

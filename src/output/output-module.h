@@ -48,6 +48,8 @@ typedef struct OutputCtx {
     bool quic;                       // quic records
     bool smtp;                       // smtp records (with the email object)
     bool ftp;                        // ftp and ftp_data records
+    bool smb;                        // smb records
+    bool dcerpc;                     // dcerpc records (DCERPC over TCP)
     bool is_inline;                  // alert.action "blocked" for drop/reject
     OutputTextFile *fast;            // fast.log, NULL when disabled
     OutputTextFile *stats_log;       // stats.log, NULL when disabled

@@ -62,8 +62,10 @@ void smb_fid_close(SmbState *st, const uint8_t *fid, uint32_t fid_len);
 SmbTree *smb_tree_find(SmbState *st, uint32_t tree_id);
 SmbTree *smb_tree_add(SmbState *st, uint32_t tree_id);
 /* File data of fid in dir at offset (reads toclient, writes toserver). */
-void smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8_t dir,
-                   uint64_t offset, const uint8_t *d, uint32_t n);
+SmbTx *smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8_t dir,
+                     uint64_t offset, const uint8_t *d, uint32_t n);
+/* The file of ft ends (state APP_FILE_CLOSED or _TRUNCATED): held chunks go first. */
+void smb_file_end(SmbState *st, SmbTx *ft, uint8_t state);
 /* DCERPC bytes on a pipe: request PDUs (toserver) start calls on tx, response PDUs
  * (toclient) end the call of the same call_id on whichever tx waits for it. */
 void smb_pipe_data(SmbState *st, SmbFid *fd, SmbTx *t, uint8_t dir, const uint8_t *d,

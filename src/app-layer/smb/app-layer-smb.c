@@ -118,6 +118,13 @@ static void smb_tx_free(void *state, AppTx *tx)
         smb_str_free(af, &t->client_dialects[i]);
     }
     dce_call_free(af, &t->dce);
+    for (uint32_t i = 0; i < t->n_ooo; i++) {
+        if (af != NULL) {
+            app_mem_release(af, t->ooo[i].n);
+        }
+        free(t->ooo[i].d);
+    }
+    t->n_ooo = 0;
     app_file_free(af, t->file);
     t->file = NULL;
     if (st != NULL) {
@@ -230,8 +237,7 @@ void smb_fid_close(SmbState *st, const uint8_t *fid, uint32_t fid_len)
     for (int d = 0; d < 2; d++) {
         SmbTx *ft = fd->file[d];
         if (ft != NULL) {
-            app_file_close(ft->file, APP_FILE_CLOSED);
-            tx_close(ft);
+            smb_file_end(st, ft, APP_FILE_CLOSED);
             fd->file[d] = NULL;
         }
     }
@@ -301,14 +307,87 @@ static bool str_copy(AppFlow *af, SmbStr *dst, const SmbStr *src)
     return smb_ascii_to_str(af, src->s, src->len, dst);
 }
 
-void smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8_t dir,
-                   uint64_t offset, const uint8_t *d, uint32_t n)
+/* In-order bytes at ft->file_next (the part of d before it is data seen again). */
+static void file_append(SmbState *st, SmbTx *ft, uint64_t offset, const uint8_t *d, uint32_t n)
+{
+    if (offset < ft->file_next) {
+        uint64_t skip = ft->file_next - offset;
+        if (skip >= n) {
+            return;
+        }
+        d += skip;
+        n -= (uint32_t)skip;
+    }
+    app_file_data(st->af, ft->file, d, n);
+    ft->file_next += n;
+}
+
+static void ooo_remove(SmbState *st, SmbTx *ft, uint32_t i)
+{
+    app_mem_release(st->af, ft->ooo[i].n);
+    ft->ooo_bytes -= ft->ooo[i].n;
+    free(ft->ooo[i].d);
+    memmove(&ft->ooo[i], &ft->ooo[i + 1], (ft->n_ooo - i - 1) * sizeof(ft->ooo[0]));
+    ft->n_ooo--;
+}
+
+/* Held chunks that fit now go to the file; with force all of them, the holes before
+ * them marked as gaps. */
+static void ooo_drain(SmbState *st, SmbTx *ft, bool force)
+{
+    while (ft->n_ooo > 0 && (force || ft->ooo[0].off <= ft->file_next)) {
+        SmbChunk *c = &ft->ooo[0];
+        if (c->off > ft->file_next) {
+            ft->file->f.flags |= APP_FILE_F_GAP;
+            ft->file->f.size += c->off - ft->file_next;
+            ft->file_next = c->off;
+        }
+        file_append(st, ft, c->off, c->d, c->n);
+        ooo_remove(st, ft, 0);
+    }
+}
+
+void smb_file_end(SmbState *st, SmbTx *ft, uint8_t state)
+{
+    if (ft->file != NULL) {
+        ooo_drain(st, ft, true);
+    }
+    app_file_close(ft->file, state);
+    tx_close(ft);
+}
+
+/* A chunk past the next expected offset is held until the bytes before it came. */
+static bool ooo_hold(SmbState *st, SmbTx *ft, uint64_t offset, const uint8_t *d, uint32_t n)
+{
+    if (ft->n_ooo == SMB_OOO_CHUNKS_MAX || ft->ooo_bytes + n > SMB_OOO_BYTES_MAX ||
+        !app_mem_charge(st->af, n)) {
+        return false;
+    }
+    uint8_t *copy = malloc(n);
+    if (copy == NULL) {
+        app_mem_release(st->af, n);
+        return false;
+    }
+    memcpy(copy, d, n);
+    uint32_t i = ft->n_ooo;
+    while (i > 0 && ft->ooo[i - 1].off > offset) {
+        i--;
+    }
+    memmove(&ft->ooo[i + 1], &ft->ooo[i], (ft->n_ooo - i) * sizeof(ft->ooo[0]));
+    ft->ooo[i] = (SmbChunk){.off = offset, .d = copy, .n = n};
+    ft->n_ooo++;
+    ft->ooo_bytes += n;
+    return true;
+}
+
+SmbTx *smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8_t dir,
+                     uint64_t offset, const uint8_t *d, uint32_t n)
 {
     SmbTx *ft = fd->file[dir];
     if (ft == NULL) {
         ft = (SmbTx *)app_tx_new(st->af, sizeof(SmbTx));
         if (ft == NULL) {
-            return;
+            return NULL;
         }
         dce_call_init(&ft->dce);
         ft->kind = SMB_KIND_FILE;
@@ -327,26 +406,28 @@ void smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8_t
         fd->file[dir] = ft;
     }
     if (ft->file == NULL || n == 0) {
-        return;
+        return ft;
     }
-    if (offset < ft->file_next) {
-        /* data again (a retransmitted read, or an overlapping write): only the new part */
-        uint64_t skip = ft->file_next - offset;
-        if (skip >= n) {
-            return;
-        }
-        app_tx_event(st->af, &ft->tx, SMB_EV_FILE_OVERLAP);
-        d += skip;
-        n -= (uint32_t)skip;
-        offset = ft->file_next;
-    } else if (offset > ft->file_next) {
-        /* a hole: the file is incomplete from here */
-        ft->file->f.flags |= APP_FILE_F_GAP;
-        ft->file->f.size += offset - ft->file_next;
-    }
-    app_file_data(st->af, ft->file, d, n);
-    ft->file_next = offset + n;
     app_tx_touch(&ft->tx, dir);
+    if (offset + n <= ft->file_next) {
+        app_tx_event(st->af, &ft->tx, SMB_EV_FILE_OVERLAP);   // data seen already
+        return ft;
+    }
+    if (offset > ft->file_next) {
+        if (ooo_hold(st, ft, offset, d, n)) {
+            return ft;
+        }
+        /* nothing more can be held: the earliest held data and this go out with gaps */
+        ooo_drain(st, ft, true);
+        if (offset > ft->file_next) {
+            ft->file->f.flags |= APP_FILE_F_GAP;
+            ft->file->f.size += offset - ft->file_next;
+            ft->file_next = offset;
+        }
+    }
+    file_append(st, ft, offset, d, n);
+    ooo_drain(st, ft, false);
+    return ft;
 }
 
 /* ---- DCERPC on pipes ----------------------------------------------------- */
@@ -361,6 +442,15 @@ static DceCall *pipe_find(void *ud, uint32_t call_id, uint8_t ptype, uint8_t dir
     (void)create;
     PipeCtx *pc = ud;
     if (dir == APP_DIR_TOSERVER) {
+        /* a later fragment of a request continues its call */
+        for (uint32_t i = 0; i < pc->st->n_open; i++) {
+            SmbTx *w = pc->st->open[i];
+            if (w != pc->t && w->has_dce && !w->dce.req_done && w->dce.call_id == call_id &&
+                w->dce.req_type == ptype) {
+                pc->t = w;
+                return &w->dce;
+            }
+        }
         if (pc->t == NULL) {
             return NULL;
         }
@@ -430,7 +520,8 @@ void smb_pipe_data(SmbState *st, SmbFid *fd, SmbTx *t, uint8_t dir, const uint8_
 #define SMB2_HDR 64
 enum {
     SMB2_NEGOTIATE = 0, SMB2_SESSION_SETUP = 1, SMB2_TREE_CONNECT = 3, SMB2_CREATE = 5,
-    SMB2_CLOSE = 6, SMB2_READ = 8, SMB2_WRITE = 9, SMB2_IOCTL = 0xb,
+    SMB2_CLOSE = 6, SMB2_READ = 8, SMB2_WRITE = 9, SMB2_IOCTL = 0xb, SMB2_GET_INFO = 0x10,
+    SMB2_SET_INFO = 0x11,
 };
 #define SMB2_STATUS_PENDING 0x103u
 #define FSCTL_PIPE_TRANSCEIVE 0x0011c017u
@@ -446,6 +537,28 @@ static const uint8_t *body_at(const uint8_t *m, uint32_t n, uint32_t off, uint32
     return off <= n && len <= n - off ? m + off : NULL;
 }
 
+/* The open file or pipe of fid; one first seen here (midstream) is remembered without
+ * a name, a pipe when its tree is. */
+static SmbFid *fid_of(SmbState *st, const uint8_t *fid, uint32_t tree_id)
+{
+    SmbFid *fd = smb_fid_find(st, fid, 16);
+    if (fd != NULL) {
+        return fd;
+    }
+    fd = smb_fid_add(st, fid, 16);
+    if (fd != NULL) {
+        fd->vers = 2;
+        SmbTree *tr = smb_tree_find(st, tree_id);
+        if (tr != NULL) {
+            fd->is_pipe = tr->is_pipe;
+            if (tr->share.s != NULL) {
+                (void)smb_ascii_to_str(st->af, tr->share.s, tr->share.len, &fd->share);
+            }
+        }
+    }
+    return fd;
+}
+
 static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cmd,
                          uint64_t msg_id, bool is_async)
 {
@@ -454,28 +567,35 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
     uint32_t tree_id = is_async ? 0 : le32(m + 36);
     uint64_t session_id = le64(m + 40);
 
-    /* file and pipe data: reads and writes of files go to the file tx */
+    /* file and pipe data: reads and writes of files go to the file tx, reads of pipes
+     * to the call waiting for them; neither has a tx of its own (nor get/set info) */
     if (cmd == SMB2_WRITE && bl >= 48) {
         uint16_t doff = le16(b + 2);
         uint32_t dlen = le32(b + 4);
         uint64_t off = le64(b + 8);
-        SmbFid *fd = smb_fid_find(st, b + 16, 16);
+        SmbFid *fd = fid_of(st, b + 16, tree_id);
         const uint8_t *d = body_at(m, n, doff, dlen);
         if (d == NULL && doff <= n) {
             dlen = n - doff;     // a truncated write: what is there
             d = m + doff;
         }
         if (fd != NULL && !fd->is_pipe && d != NULL) {
-            smb_file_data(st, fd, 2, cmd, APP_DIR_TOSERVER, off, d, dlen);
+            SmbTx *ft = smb_file_data(st, fd, 2, cmd, APP_DIR_TOSERVER, off, d, dlen);
+            if (ft != NULL) {
+                ft->session_id = session_id;
+                ft->tree_id = tree_id;
+            }
             return;
         }
     }
     if (cmd == SMB2_READ && bl >= 32) {
-        SmbFid *fd = smb_fid_find(st, b + 16, 16);
-        if (fd != NULL && !fd->is_pipe) {
+        if (fid_of(st, b + 16, tree_id) != NULL) {
             (void)smb_read_pending_add(st, msg_id, b + 16, le64(b + 8));
-            return;
         }
+        return;
+    }
+    if (cmd == SMB2_GET_INFO || cmd == SMB2_SET_INFO) {
+        return;
     }
     SmbTx *t = smb_tx_new(st, 2, cmd, msg_id);
     if (t == NULL) {
@@ -559,16 +679,6 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
             }
         }
         break;
-    case SMB2_READ:
-        if (bl >= 32) {
-            memcpy(t->fid, b + 16, 16);
-            t->has_fid = true;
-            SmbFid *fd = smb_fid_find(st, b + 16, 16);
-            if (fd != NULL) {
-                (void)str_copy(st->af, &t->filename, &fd->name);
-            }
-        }
-        break;
     case SMB2_IOCTL:
         if (bl >= 56) {
             t->has_ioctl = true;
@@ -603,18 +713,34 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
     uint32_t bl = n - SMB2_HDR;
     bool is_error = bl >= 8 && le16(b) == 9 && status != 0 && cmd != SMB2_SESSION_SETUP;
     SmbPendingRead pr;
-    if (cmd == SMB2_READ && status != SMB2_STATUS_PENDING &&
-        smb_read_pending_take(st, msg_id, &pr)) {
+    if (cmd == SMB2_READ && status == SMB2_STATUS_PENDING) {
+        return;                  // the final response follows
+    }
+    if (cmd == SMB2_READ && smb_read_pending_take(st, msg_id, &pr)) {
         SmbFid *fd = smb_fid_find(st, pr.fid, 16);
         if (fd != NULL && !is_error && bl >= 16) {
             uint8_t doff = b[2];
             uint32_t dlen = le32(b + 4);
-            if (doff <= n) {
-                smb_file_data(st, fd, 2, cmd, APP_DIR_TOCLIENT, pr.offset, m + doff,
+            if (doff <= n && fd->is_pipe) {
+                smb_pipe_data(st, fd, NULL, APP_DIR_TOCLIENT, m + doff,
                               dlen < n - doff ? dlen : n - doff);
+            } else if (doff <= n) {
+                SmbTx *ft = smb_file_data(st, fd, 2, cmd, APP_DIR_TOCLIENT, pr.offset, m + doff,
+                                          dlen < n - doff ? dlen : n - doff);
+                if (ft != NULL) {
+                    ft->status = status;
+                    ft->has_status = true;
+                    ft->session_id = le64(m + 40);
+                    if (!(le32(m + 16) & 0x2)) {
+                        ft->tree_id = le32(m + 36);
+                    }
+                }
             }
         }
         return;
+    }
+    if (cmd == SMB2_READ || cmd == SMB2_GET_INFO || cmd == SMB2_SET_INFO) {
+        return;                  // no tx for these (see the request side)
     }
     SmbTx *t = smb_tx_find(st, 2, cmd, msg_id);
     if (t == NULL) {
@@ -681,17 +807,6 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
                         (void)str_copy(st->af, &fd->share, &tr->share);
                     }
                 }
-            }
-        }
-        break;
-    case SMB2_READ:
-        if (bl >= 16 && t->has_fid) {
-            SmbFid *fd = smb_fid_find(st, t->fid, 16);
-            uint8_t doff = b[2];
-            uint32_t dlen = le32(b + 4);
-            if (fd != NULL && fd->is_pipe && doff <= n) {
-                smb_pipe_data(st, fd, t, APP_DIR_TOCLIENT, m + doff,
-                              dlen < n - doff ? dlen : n - doff);
             }
         }
         break;
@@ -952,8 +1067,7 @@ static void smb_eof(AppFlow *af, void *state, uint8_t dir)
     for (uint32_t i = 0; i < st->n_fids; i++) {
         SmbTx *ft = st->fids[i].file[dir];
         if (ft != NULL) {
-            app_file_close(ft->file, APP_FILE_TRUNCATED);
-            tx_close(ft);
+            smb_file_end(st, ft, APP_FILE_TRUNCATED);
             st->fids[i].file[dir] = NULL;
         }
     }

@@ -37,6 +37,15 @@ enum {
 
 enum { SMB_KIND_CMD = 0, SMB_KIND_FILE };
 
+#define SMB_OOO_CHUNKS_MAX 32     // file chunks held that came before their turn
+#define SMB_OOO_BYTES_MAX (8u * 1024u * 1024u)
+
+typedef struct SmbChunk {
+    uint64_t off;
+    uint8_t *d;                  // owned, charged
+    uint32_t n;
+} SmbChunk;
+
 typedef struct SmbStr {
     uint8_t *s;                  // UTF-8 (owned), NULL when absent
     uint32_t len;
@@ -85,6 +94,9 @@ typedef struct SmbTx {
     uint8_t file_dir;
     AppFileTrack *file;
     uint64_t file_next;          // next expected file offset
+    SmbChunk ooo[SMB_OOO_CHUNKS_MAX];   // later chunks (reads answered out of order),
+    uint32_t n_ooo;                     // by offset
+    uint64_t ooo_bytes;
     /* DCERPC on a pipe */
     bool has_dce;
     DceCall dce;
