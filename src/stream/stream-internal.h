@@ -62,6 +62,7 @@ enum {
     STREAM_F_SEEN = 1u << 8,         // at least one packet from this side
     STREAM_F_ACK_SEEN = 1u << 9,     // last_ack is set (the peer acked something)
     STREAM_F_DEPTH_EV = 1u << 10,    // depth event raised
+    STREAM_F_NO_DEPTH = 1u << 11,    // the app layer lifted the depth (SMB: files)
 };
 
 /* One direction: the data one side sends and what the peer tells about it. */

@@ -155,6 +155,11 @@ bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
  * established for flow:established. Caller holds f->lock. */
 uint8_t stream_packet_flow_state(const Flow *f);
 
+/* The app layer lifts the reassembly depth of f's streams that have not reached it
+ * yet (protocols whose files must be whole, as Suricata's SMB stream-depth 0).
+ * Caller holds f->lock. */
+void stream_flow_unlimit_depth(Flow *f);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);

@@ -305,7 +305,9 @@ bool dce_pdu(DceConn *c, AppFlow *af, uint8_t dir, const uint8_t *pdu, uint32_t 
     case DCE_PT_BIND:
     case DCE_PT_ALTER_CONTEXT:
         call->req_done = true;
-        return parse_bind(c, call, b, bl, be);
+        /* a bind that does not say it is a first fragment binds nothing (as Suricata
+         * 8.0.5: no interface of it is matched) */
+        return (flags & DCE_PFC_FIRST_FRAG) ? parse_bind(c, call, b, bl, be) : true;
     case DCE_PT_BIND_ACK:
     case DCE_PT_ALTER_CONTEXT_RESP:
         call->res_done = true;

@@ -26,6 +26,7 @@ typedef struct SmbPendingRead {
     uint64_t msg_id;
     uint8_t fid[16];
     uint64_t offset;
+    uint32_t tree_id;
 } SmbPendingRead;
 
 typedef struct SmbState {
@@ -70,7 +71,8 @@ void smb_file_end(SmbState *st, SmbTx *ft, uint8_t state);
  * (toclient) end the call of the same call_id on whichever tx waits for it. */
 void smb_pipe_data(SmbState *st, SmbFid *fd, SmbTx *t, uint8_t dir, const uint8_t *d,
                    uint32_t n);
-bool smb_read_pending_add(SmbState *st, uint64_t msg_id, const uint8_t *fid, uint64_t off);
+bool smb_read_pending_add(SmbState *st, uint64_t msg_id, const uint8_t *fid, uint64_t off,
+                          uint32_t tree_id);
 bool smb_read_pending_take(SmbState *st, uint64_t msg_id, SmbPendingRead *out);
 
 /* ---- app-layer-smb1.c ---- */

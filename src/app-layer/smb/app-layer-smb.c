@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream/stream.h"
+
 const char *const smb_event_names[SMB_EV_N] = {
     "internal_error",
     "malformed_data",
@@ -44,6 +46,11 @@ static void *smb_state_new(AppFlow *af)
     SmbState *st = calloc(1, sizeof(*st));
     if (st != NULL) {
         st->af = af;
+        /* as Suricata (smb stream-depth 0): files are followed past the reassembly
+         * depth */
+        if (af->f != NULL && af->f->key.proto == 6) {
+            stream_flow_unlimit_depth(af->f);
+        }
     }
     return st;
 }
@@ -273,7 +280,8 @@ SmbTree *smb_tree_add(SmbState *st, uint32_t tree_id)
     return tr;
 }
 
-bool smb_read_pending_add(SmbState *st, uint64_t msg_id, const uint8_t *fid, uint64_t off)
+bool smb_read_pending_add(SmbState *st, uint64_t msg_id, const uint8_t *fid, uint64_t off,
+                          uint32_t tree_id)
 {
     if (st->n_reads == sizeof(st->reads) / sizeof(st->reads[0])) {
         memmove(&st->reads[0], &st->reads[1], (st->n_reads - 1) * sizeof(st->reads[0]));
@@ -283,6 +291,7 @@ bool smb_read_pending_add(SmbState *st, uint64_t msg_id, const uint8_t *fid, uin
     r->msg_id = msg_id;
     memcpy(r->fid, fid, 16);
     r->offset = off;
+    r->tree_id = tree_id;
     return true;
 }
 
@@ -579,7 +588,7 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
             dlen = n - doff;     // a truncated write: what is there
             d = m + doff;
         }
-        if (fd != NULL && !fd->is_pipe && d != NULL) {
+        if (fd != NULL && d != NULL && !fd->is_pipe) {
             SmbTx *ft = smb_file_data(st, fd, 2, cmd, APP_DIR_TOSERVER, off, d, dlen);
             if (ft != NULL) {
                 ft->session_id = session_id;
@@ -590,7 +599,7 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
     }
     if (cmd == SMB2_READ && bl >= 32) {
         if (fid_of(st, b + 16, tree_id) != NULL) {
-            (void)smb_read_pending_add(st, msg_id, b + 16, le64(b + 8));
+            (void)smb_read_pending_add(st, msg_id, b + 16, le64(b + 8), tree_id);
         }
         return;
     }
@@ -662,7 +671,7 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
             if (fd != NULL && fd->name.s != NULL) {
                 (void)smb_ascii_to_str(st->af, fd->name.s, fd->name.len, &t->filename);
             }
-            smb_fid_close(st, b + 8, 16);
+            /* the file ends with the response: reads answered before it still count */
         }
         break;
     case SMB2_WRITE:
@@ -721,9 +730,9 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
         if (fd != NULL && !is_error && bl >= 16) {
             uint8_t doff = b[2];
             uint32_t dlen = le32(b + 4);
+            uint32_t have = doff <= n ? (dlen < n - doff ? dlen : n - doff) : 0;
             if (doff <= n && fd->is_pipe) {
-                smb_pipe_data(st, fd, NULL, APP_DIR_TOCLIENT, m + doff,
-                              dlen < n - doff ? dlen : n - doff);
+                smb_pipe_data(st, fd, NULL, APP_DIR_TOCLIENT, m + doff, have);
             } else if (doff <= n) {
                 SmbTx *ft = smb_file_data(st, fd, 2, cmd, APP_DIR_TOCLIENT, pr.offset, m + doff,
                                           dlen < n - doff ? dlen : n - doff);
@@ -731,9 +740,7 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
                     ft->status = status;
                     ft->has_status = true;
                     ft->session_id = le64(m + 40);
-                    if (!(le32(m + 16) & 0x2)) {
-                        ft->tree_id = le32(m + 36);
-                    }
+                    ft->tree_id = pr.tree_id;
                 }
             }
         }
@@ -743,9 +750,19 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
         return;                  // no tx for these (see the request side)
     }
     SmbTx *t = smb_tx_find(st, 2, cmd, msg_id);
+    if (t == NULL && cmd == SMB2_NEGOTIATE) {
+        /* the answer to an SMB1 negotiate offering SMB2 ("SMB 2.???") */
+        for (uint32_t i = st->n_open; i-- > 0 && t == NULL;) {
+            SmbTx *w = st->open[i];
+            if (w->vers == 1 && w->command == 0x72 && !w->res_seen) {
+                t = w;
+                t->status_dos = false;
+            }
+        }
+    }
     if (t == NULL) {
-        if (status == SMB2_STATUS_PENDING) {
-            return;
+        if (status == SMB2_STATUS_PENDING || cmd == SMB2_WRITE) {
+            return;              // interim, or a write of a file (the file tx has it)
         }
         t = smb_tx_new(st, 2, cmd, msg_id);     // the request was not seen (midstream)
         if (t == NULL) {
@@ -824,6 +841,9 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
     default:
         break;
     }
+    if (cmd == SMB2_CLOSE && t->has_fid) {
+        smb_fid_close(st, t->fid, 16);   // whatever the status: the handle is gone
+    }
     smb_tx_respond(st, t);
 }
 
@@ -889,10 +909,12 @@ static bool nbss_hdr(const uint8_t *p, uint32_t *len, bool *is_msg)
         type != 0x85) {
         return false;
     }
-    if (p[1] & 0xfe) {
+    /* a session message over direct TCP (445) has a 24-bit length (MS-SMB2 2.1);
+     * NetBIOS (139) allows 17 bits, which the 24-bit reading covers */
+    if (type != 0x00 && (p[1] & 0xfe)) {
         return false;
     }
-    *len = (uint32_t)(p[1] & 1) << 16 | (uint32_t)p[2] << 8 | p[3];
+    *len = (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
     *is_msg = type == 0x00;
     return true;
 }
@@ -902,7 +924,7 @@ static bool nbss_hdr(const uint8_t *p, uint32_t *len, bool *is_msg)
 static uint32_t hunt(const uint8_t *d, uint32_t n)
 {
     for (uint32_t i = 0; i + 8 <= n; i++) {
-        if (d[i] == 0 && (d[i + 1] & 0xfe) == 0 && smb_magic(d + i + 4)) {
+        if (d[i] == 0 && smb_magic(d + i + 4)) {
             return i;
         }
     }
@@ -981,12 +1003,10 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
                 return APP_PARSE_OK;
             }
             uint32_t at = hunt(hdr, hl);
-            if (at == 0 && hl >= 8 && hdr[0] == 0 && (hdr[1] & 0xfe) == 0 && smb_magic(hdr + 4)) {
+            if (at == 0 && hl >= 8 && hdr[0] == 0 && smb_magic(hdr + 4)) {
                 st->synced[dir] = true;
             } else {
                 /* drop the kept bytes and go on with the new data */
-                uint32_t drop_new = hl - have > 0 ? 0 : 0;
-                (void)drop_new;
                 st->carry_len[dir] = 0;
                 continue;
             }
@@ -1094,7 +1114,7 @@ static int smb_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *d, uint3
     if (port_hint) {
         /* midstream: a record start further in */
         for (uint32_t i = 1; i + 8 <= n; i++) {
-            if (d[i] == 0 && (d[i + 1] & 0xfe) == 0 && smb_magic(d + i + 4)) {
+            if (d[i] == 0 && smb_magic(d + i + 4)) {
                 return APP_PROBE_YES;
             }
         }

@@ -182,7 +182,7 @@ static uint8_t command(SmbState *st, const Msg *g, uint8_t cmd, uint32_t wo, uin
         SmbFid *fd = smb_fid_find(st, fidb, 16);
         if (fd != NULL && !fd->is_pipe) {
             uint64_t off = le32(w + 6) | (wc >= 12 ? (uint64_t)le32(w + 20) << 32 : 0);
-            (void)smb_read_pending_add(st, g->mid, fidb, off);
+            (void)smb_read_pending_add(st, g->mid, fidb, off, g->tid);
             return next;
         }
     }

@@ -83,7 +83,7 @@ static bool match_dce(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t 
 
 static const DetectKeyword kw_dce_tx = {
     .name = "dcerpc-tx", .desc = "DCERPC / SMB transaction property", .tx_match = match_dce,
-    .free = free,
+    .free = free, .flags = DETECT_KW_TX_PER_DIR,   // as Suricata: each direction of a call
 };
 
 static int append(DetectParser *dp, const DetectDce *v, const char *kw)
