@@ -22,6 +22,16 @@ const char *const smb_event_names[SMB_EV_N] = {
     "request_to_client",
     "response_to_server",
     "unusual_nbss_type",
+    "read_request_too_large",
+    "read_response_too_large",
+    "write_request_too_large",
+    "negotiate_max_read_size_too_large",
+    "negotiate_max_write_size_too_large",
+    "write_queue_size_exceeded",
+    "write_queue_cnt_exceeded",
+    "read_queue_size_exceeded",
+    "read_queue_cnt_exceeded",
+    "too_many_transactions",
 };
 
 static uint16_t le16(const uint8_t *p)
@@ -157,6 +167,7 @@ SmbTx *smb_tx_new(SmbState *st, uint8_t vers, uint16_t cmd, uint64_t msg_id)
     t->msg_id = msg_id;
     dce_call_init(&t->dce);
     if (st->n_open == SMB_OPEN_MAX) {
+        app_tx_event(st->af, &t->tx, SMB_EV_TOO_MANY_TRANSACTIONS);
         SmbTx *old = st->open[0];   // the oldest unanswered request is given up on
         tx_close(old);
         open_remove(st, old);
@@ -368,8 +379,18 @@ void smb_file_end(SmbState *st, SmbTx *ft, uint8_t state)
 /* A chunk past the next expected offset is held until the bytes before it came. */
 static bool ooo_hold(SmbState *st, SmbTx *ft, uint64_t offset, const uint8_t *d, uint32_t n)
 {
-    if (ft->n_ooo == SMB_OOO_CHUNKS_MAX || ft->ooo_bytes + n > SMB_OOO_BYTES_MAX ||
-        !app_mem_charge(st->af, n)) {
+    bool is_read = ft->file_dir == APP_DIR_TOCLIENT;
+    if (ft->n_ooo == SMB_OOO_CHUNKS_MAX) {
+        app_tx_event(st->af, &ft->tx, is_read ? SMB_EV_READ_QUEUE_CNT_EXCEEDED
+                                              : SMB_EV_WRITE_QUEUE_CNT_EXCEEDED);
+        return false;
+    }
+    if (ft->ooo_bytes + n > SMB_OOO_BYTES_MAX) {
+        app_tx_event(st->af, &ft->tx, is_read ? SMB_EV_READ_QUEUE_SIZE_EXCEEDED
+                                              : SMB_EV_WRITE_QUEUE_SIZE_EXCEEDED);
+        return false;
+    }
+    if (!app_mem_charge(st->af, n)) {
         return false;
     }
     uint8_t *copy = malloc(n);
@@ -578,6 +599,12 @@ static void smb2_request(SmbState *st, const uint8_t *m, uint32_t n, uint16_t cm
 
     /* file and pipe data: reads and writes of files go to the file tx, reads of pipes
      * to the call waiting for them; neither has a tx of its own (nor get/set info) */
+    if (cmd == SMB2_WRITE && bl >= 48 && le32(b + 4) > SMB_IO_MAX) {
+        app_tx_event(st->af, NULL, SMB_EV_WRITE_REQUEST_TOO_LARGE);
+    }
+    if (cmd == SMB2_READ && bl >= 32 && le32(b + 4) > SMB_IO_MAX) {
+        app_tx_event(st->af, NULL, SMB_EV_READ_REQUEST_TOO_LARGE);
+    }
     if (cmd == SMB2_WRITE && bl >= 48) {
         uint16_t doff = le16(b + 2);
         uint32_t dlen = le32(b + 4);
@@ -785,6 +812,12 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
         if (bl >= 24) {
             t->dialect = le16(b + 4);
             st->dialect = t->dialect;
+            if (bl >= 36 && le32(b + 28) > SMB_IO_MAX) {
+                app_tx_event(st->af, &t->tx, SMB_EV_NEGOTIATE_MAX_READ_SIZE_TOO_LARGE);
+            }
+            if (bl >= 36 && le32(b + 32) > SMB_IO_MAX) {
+                app_tx_event(st->af, &t->tx, SMB_EV_NEGOTIATE_MAX_WRITE_SIZE_TOO_LARGE);
+            }
             st->negotiated = true;
             memcpy(t->server_guid, b + 8, 16);
             t->has_server_guid = true;
@@ -1023,7 +1056,9 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             }
             need = 4 + rl;
             if (need > SMB_RECORD_MAX) {
-                app_tx_event(st->af, NULL, SMB_EV_RECORD_OVERFLOW);
+                app_tx_event(st->af, NULL, dir == APP_DIR_TOCLIENT
+                                               ? SMB_EV_READ_RESPONSE_TOO_LARGE
+                                               : SMB_EV_RECORD_OVERFLOW);
                 return APP_PARSE_ERROR;
             }
         }

@@ -14,7 +14,8 @@
 #include "app-layer/app-layer-internal.h"
 #include "app-layer/dcerpc/app-layer-dcerpc.h"
 
-#define SMB_RECORD_MAX (8u * 1024u * 1024u + 1024u)  // NBSS record bytes carried
+#define SMB_IO_MAX (8u * 1024u * 1024u)              // read / write size followed
+#define SMB_RECORD_MAX (SMB_IO_MAX + 1024u)          // NBSS record bytes carried
 #define SMB_FIDS_MAX 512         // open files / pipes remembered per flow
 #define SMB_TREES_MAX 64         // tree connects remembered
 #define SMB_OPEN_MAX 512         // requests waiting for their response
@@ -32,6 +33,16 @@ enum {
     SMB_EV_REQUEST_TO_CLIENT,
     SMB_EV_RESPONSE_TO_SERVER,
     SMB_EV_UNUSUAL_NBSS_TYPE,
+    SMB_EV_READ_REQUEST_TOO_LARGE,
+    SMB_EV_READ_RESPONSE_TOO_LARGE,
+    SMB_EV_WRITE_REQUEST_TOO_LARGE,
+    SMB_EV_NEGOTIATE_MAX_READ_SIZE_TOO_LARGE,
+    SMB_EV_NEGOTIATE_MAX_WRITE_SIZE_TOO_LARGE,
+    SMB_EV_WRITE_QUEUE_SIZE_EXCEEDED,
+    SMB_EV_WRITE_QUEUE_CNT_EXCEEDED,
+    SMB_EV_READ_QUEUE_SIZE_EXCEEDED,
+    SMB_EV_READ_QUEUE_CNT_EXCEEDED,
+    SMB_EV_TOO_MANY_TRANSACTIONS,
     SMB_EV_N,
 };
 
