@@ -432,7 +432,7 @@ SmbTx *smb_file_data(SmbState *st, SmbFid *fd, uint8_t vers, uint16_t cmd, uint8
         if (ft->file != NULL) {
             ft->tx.n_files[dir] = 1;
         }
-        ft->file_next = offset;
+        ft->file_next = 0;     // a file starts at 0: later chunks wait for it
         fd->file[dir] = ft;
     }
     if (ft->file == NULL || n == 0) {
