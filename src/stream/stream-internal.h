@@ -117,6 +117,8 @@ enum {
     SSN_F_WSCALE = 1u << 4,          // both sides scale windows
     SSN_F_SERVER_CLOSED_FIRST = 1u << 5,
     SSN_F_EST_REPORTED = 1u << 6,
+    SSN_F_RAW_CHUNKED = 1u << 7,     // the app layer's parser does not ask for raw
+                                     // inspection per message (stream_flow_raw_chunked)
 };
 
 /* The session: f->protoctx of a TCP flow. streams[0] is the data of the

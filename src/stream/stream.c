@@ -126,3 +126,11 @@ void stream_flow_unlimit_depth(Flow *f)
         }
     }
 }
+
+void stream_flow_raw_chunked(Flow *f)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn != NULL) {
+        ssn->flags |= SSN_F_RAW_CHUNKED;
+    }
+}

@@ -160,6 +160,12 @@ uint8_t stream_packet_flow_state(const Flow *f);
  * Caller holds f->lock. */
 void stream_flow_unlimit_depth(Flow *f);
 
+/* The app layer's parser of f does not ask for raw inspection at every message it
+ * completes (Suricata's SMB and DCERPC parsers do not): raw data of f waits for a
+ * chunk or the session closing, as for flows of unknown protocols. Caller holds
+ * f->lock. */
+void stream_flow_raw_chunked(Flow *f);
+
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);
 uint64_t stream_reassembly_memuse(void);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream/stream.h"
+
 #define DCE_OPEN_MAX 64          // calls waiting for their other half
 
 const char *const dcerpc_event_names[DCE_EV_N] = {
@@ -34,6 +36,9 @@ static void *dce_state_new(AppFlow *af)
     DcerpcState *st = calloc(1, sizeof(*st));
     if (st != NULL) {
         st->af = af;
+        if (af->f != NULL && af->f->key.proto == 6) {
+            stream_flow_raw_chunked(af->f);
+        }
     }
     return st;
 }

@@ -60,6 +60,7 @@ static void *smb_state_new(AppFlow *af)
          * depth */
         if (af->f != NULL && af->f->key.proto == 6) {
             stream_flow_unlimit_depth(af->f);
+            stream_flow_raw_chunked(af->f);
         }
     }
     return st;
