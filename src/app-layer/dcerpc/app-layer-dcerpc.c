@@ -231,20 +231,26 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
 
 static int dce_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 {
-    if (len < DCE_HDR_LEN) {
-        return len >= 3 && (data[0] != 5 || data[1] > 1) ? APP_PROBE_NO : APP_PROBE_MORE;
-    }
-    if (dce_pdu_len(data, len) == 0 || (data[4] & 0xee) != 0) {
+    if ((len >= 1 && data[0] != 5) || (len >= 2 && data[1] > 1)) {
         return APP_PROBE_NO;
     }
-    uint8_t t = data[2];
-    if (dir == APP_DIR_TOSERVER) {
-        return t == DCE_PT_BIND || t == DCE_PT_ALTER_CONTEXT || t == DCE_PT_REQUEST
-                   ? APP_PROBE_YES : APP_PROBE_NO;
+    if (len >= 3) {
+        uint8_t t = data[2];
+        bool ok = dir == APP_DIR_TOSERVER
+                      ? t == DCE_PT_BIND || t == DCE_PT_ALTER_CONTEXT || t == DCE_PT_REQUEST
+                      : t == DCE_PT_BIND_ACK || t == DCE_PT_BIND_NAK || t == DCE_PT_RESPONSE ||
+                            t == DCE_PT_ALTER_CONTEXT_RESP || t == DCE_PT_FAULT;
+        if (!ok) {
+            return APP_PROBE_NO;
+        }
     }
-    return t == DCE_PT_BIND_ACK || t == DCE_PT_BIND_NAK || t == DCE_PT_RESPONSE ||
-                   t == DCE_PT_ALTER_CONTEXT_RESP || t == DCE_PT_FAULT
-               ? APP_PROBE_YES : APP_PROBE_NO;
+    if (len >= 5 && (data[4] & 0xee) != 0) {
+        return APP_PROBE_NO;
+    }
+    if (len < DCE_HDR_LEN) {
+        return APP_PROBE_MORE;
+    }
+    return dce_pdu_len(data, len) != 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
 const DceCall *dce_call_of(const AppTx *tx)

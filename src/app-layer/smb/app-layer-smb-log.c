@@ -105,9 +105,10 @@ const AppBufferDef smb_buffers[SMB_N_BUFFERS] = {
 
 static void guid_str(const uint8_t b[16], char out[40])
 {
+    /* the layout Suricata logs FileIds in (checked against its records) */
     snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[9], b[8], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+             b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[9], b[8], b[10], b[11], b[15],
+             b[14], b[13], b[12]);
 }
 
 static void str_field(JsonBuf *jb, const char *key, const SmbStr *s)

@@ -58,6 +58,8 @@ SmbTx *smb_tx_find(SmbState *st, uint8_t vers, uint16_t cmd, uint64_t msg_id);
 void smb_tx_respond(SmbState *st, SmbTx *t);
 void smb_tx_request_done(SmbTx *t);
 SmbFid *smb_fid_find(SmbState *st, const uint8_t *fid, uint32_t fid_len);
+/* The name of a usual DCERPC pipe (lsarpc, svcctl, ...), with or without \PIPE\. */
+bool smb_name_is_rpc_pipe(const SmbStr *name);
 SmbFid *smb_fid_add(SmbState *st, const uint8_t *fid, uint32_t fid_len);
 void smb_fid_close(SmbState *st, const uint8_t *fid, uint32_t fid_len);
 SmbTree *smb_tree_find(SmbState *st, uint32_t tree_id);

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stream/stream.h"
 
@@ -215,6 +216,32 @@ void smb_tx_respond(SmbState *st, SmbTx *t)
         app_tx_touch(&t->tx, APP_DIR_TOSERVER);
     }
     settle(st, t);
+}
+
+/* Names of the usual DCERPC pipes: a handle of that name is a pipe when its tree was not
+ * seen (a midstream start). */
+bool smb_name_is_rpc_pipe(const SmbStr *name)
+{
+    static const char *const pipes[] = {
+        "lsarpc", "samr", "svcctl", "atsvc", "srvsvc", "wkssvc", "winreg", "spoolss",
+        "netlogon", "netdfs", "eventlog", "ntsvcs", "epmapper", "browser", "lsass",
+        "protected_storage", "scerpc", "initshutdown", "efsrpc", "dnsserver",
+    };
+    if (name->s == NULL) {
+        return false;
+    }
+    const char *n = (const char *)name->s;
+    if (strncasecmp(n, "\\PIPE\\", 6) == 0) {
+        n += 6;
+    } else if (*n == '\\') {
+        n++;
+    }
+    for (size_t i = 0; i < sizeof(pipes) / sizeof(pipes[0]); i++) {
+        if (strcasecmp(n, pipes[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 SmbFid *smb_fid_find(SmbState *st, const uint8_t *fid, uint32_t fid_len)
@@ -856,6 +883,8 @@ static void smb2_response(SmbState *st, const uint8_t *m, uint32_t n, uint16_t c
                     if (tr != NULL) {
                         fd->is_pipe = tr->is_pipe;
                         (void)str_copy(st->af, &fd->share, &tr->share);
+                    } else {
+                        fd->is_pipe = smb_name_is_rpc_pipe(&fd->name);
                     }
                 }
             }
@@ -1137,7 +1166,12 @@ static int smb_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *d, uint3
         return APP_PROBE_NO;
     }
     if (n < 8) {
-        return APP_PROBE_MORE;
+        /* what is there must fit a record start (or, on the ports, more may show one) */
+        bool fits = n == 0 || d[0] == 0x00 || (d[0] >= 0x81 && d[0] <= 0x85);
+        if (fits && n >= 5 && d[0] == 0x00) {
+            fits = d[4] == 0xfe || d[4] == 0xff || d[4] == 0xfd;
+        }
+        return fits || port_hint ? APP_PROBE_MORE : APP_PROBE_NO;
     }
     uint32_t rl;
     bool is_msg;

@@ -324,6 +324,8 @@ static uint8_t command(SmbState *st, const Msg *g, uint8_t cmd, uint32_t wo, uin
                         if (tr->share.s != NULL) {
                             (void)smb_ascii_to_str(af, tr->share.s, tr->share.len, &fd->share);
                         }
+                    } else {
+                        fd->is_pipe = smb_name_is_rpc_pipe(&fd->name);
                     }
                 }
             }
