@@ -144,14 +144,19 @@ const DceIface *dce_call_iface(const DceCall *call)
 
 /* Appends stub bytes, growing the buffer geometrically, charged to the memcap. */
 static void stub_add(AppFlow *af, uint8_t **buf, uint32_t *len, uint32_t *cap, uint64_t *size,
-                     const uint8_t *d, uint32_t n)
+                     const uint8_t *d, uint32_t n, bool *truncated)
 {
     *size += n;
-    if (*len >= DCE_STUB_MAX || n == 0) {
+    if (n == 0) {
+        return;
+    }
+    if (*len >= DCE_STUB_MAX) {
+        *truncated = true;
         return;
     }
     if (n > DCE_STUB_MAX - *len) {
         n = DCE_STUB_MAX - *len;
+        *truncated = true;
     }
     if (*len + n > *cap) {
         uint32_t nc = *cap < 256 ? 256 : *cap;
@@ -340,7 +345,7 @@ bool dce_pdu(DceConn *c, AppFlow *af, uint8_t dir, const uint8_t *pdu, uint32_t 
         }
         call->req_frags++;
         stub_add(af, &call->req_stub, &call->req_stub_len, &call->req_stub_cap,
-                 &call->req_stub_size, b + hl, bl - hl);
+                 &call->req_stub_size, b + hl, bl - hl, &call->stub_truncated);
         if (flags & DCE_PFC_LAST_FRAG) {
             call->req_done = true;
         }
@@ -352,7 +357,7 @@ bool dce_pdu(DceConn *c, AppFlow *af, uint8_t dir, const uint8_t *pdu, uint32_t 
         }
         call->res_frags++;
         stub_add(af, &call->res_stub, &call->res_stub_len, &call->res_stub_cap,
-                 &call->res_stub_size, b + 8, bl - 8);
+                 &call->res_stub_size, b + 8, bl - 8, &call->stub_truncated);
         if (flags & DCE_PFC_LAST_FRAG) {
             call->res_done = true;
         }

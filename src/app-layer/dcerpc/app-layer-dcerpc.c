@@ -155,8 +155,13 @@ static int one_pdu(DcerpcState *st, uint8_t dir, const uint8_t *pdu, uint32_t le
         app_tx_event(st->af, NULL, DCE_EV_MALFORMED);
     }
     for (uint32_t i = 0; i < st->n_open; i++) {
-        if (st->open[i]->call.call_id == dce_pdu_call_id(pdu)) {
-            app_tx_touch(&st->open[i]->tx, dir);
+        DcerpcTx *t = st->open[i];
+        if (t->call.call_id == dce_pdu_call_id(pdu)) {
+            app_tx_touch(&t->tx, dir);
+            if (t->call.stub_truncated && !t->call.truncation_reported) {
+                t->call.truncation_reported = true;
+                app_tx_event(st->af, &t->tx, DCE_EV_FRAGMENT_TOO_LARGE);
+            }
         }
     }
     settle(st);
@@ -195,7 +200,9 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             need = dce_pdu_len(st->carry[dir], have);
         } else if (have + len >= DCE_HDR_LEN) {
             uint8_t hdr[DCE_HDR_LEN];
-            memcpy(hdr, st->carry[dir], have);
+            if (have > 0) {
+                memcpy(hdr, st->carry[dir], have);
+            }
             memcpy(hdr + have, data, DCE_HDR_LEN - have);
             need = dce_pdu_len(hdr, DCE_HDR_LEN);
             if (need == 0) {

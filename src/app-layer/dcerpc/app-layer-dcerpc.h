@@ -84,6 +84,8 @@ typedef struct DceCall {
     uint64_t req_stub_size;      // whole size, kept bytes or not
     uint64_t res_stub_size;
     bool big_endian;             // data representation of the request
+    bool stub_truncated;         // stub data past DCE_STUB_MAX was dropped
+    bool truncation_reported;
     /* the interfaces of a bind (copied from the connection when the ack came), or the
      * interface bound to ctx_id of a request */
     DceIface ifaces[DCE_IFACES_MAX];

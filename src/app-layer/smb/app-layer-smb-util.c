@@ -152,7 +152,9 @@ static bool str_set(AppFlow *af, SmbStr *out, const uint8_t *d, uint32_t n)
         }
         return false;
     }
-    memcpy(out->s, d, n);
+    if (n > 0) {
+        memcpy(out->s, d, n);
+    }
     out->s[n] = 0;
     out->len = n;
     return true;

@@ -22,7 +22,6 @@ const char *const smb_event_names[SMB_EV_N] = {
     "file_overlap",
     "request_to_client",
     "response_to_server",
-    "unusual_nbss_type",
     "read_request_too_large",
     "read_response_too_large",
     "write_request_too_large",
@@ -162,6 +161,7 @@ SmbTx *smb_tx_new(SmbState *st, uint8_t vers, uint16_t cmd, uint64_t msg_id)
 {
     SmbTx *t = (SmbTx *)app_tx_new(st->af, sizeof(SmbTx));
     if (t == NULL) {
+        app_tx_event(st->af, NULL, SMB_EV_INTERNAL_ERROR);   // memcap or max-tx
         return NULL;
     }
     t->vers = vers;
@@ -1052,7 +1052,9 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
         uint32_t have = st->carry_len[dir];
         uint8_t hdr[8];
         uint32_t hl = have < 8 ? have : 8;
-        memcpy(hdr, st->carry[dir], hl);
+        if (hl > 0) {
+            memcpy(hdr, st->carry[dir], hl);
+        }
         if (hl < 8) {
             uint32_t more = 8 - hl < len ? 8 - hl : len;
             memcpy(hdr + hl, data, more);
