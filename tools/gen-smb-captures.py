@@ -13,7 +13,9 @@ tests/data/app-layer/smb-dcerpc.pcap:
     FSCTL_PIPE_TRANSCEIVE and its response;
   - a DCERPC connection to 135: bind to the endpoint mapper
     (e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0), ack, a request with opnum 3 in two
-    fragments (stub "LOOKUP-" + "FRAGMENTS"), the response.
+    fragments (stub "LOOKUP-" + "FRAGMENTS"), the response;
+  - DCERPC over UDP 135 (connectionless): a request to the same interface, opnum 2,
+    sequence 7, stub "UDP-STUB", and its response.
 fuzz/corpus/fuzz-app-layer-smb/, fuzz/corpus/fuzz-app-layer-dcerpc/: the same dialogues
 and pieces of them in the targets' chunk format (fuzz/fuzz-app-layer-common.h).
 """
@@ -172,8 +174,18 @@ def dce_dialogue():
     ]
 
 
+def dce_cl(ptype, opnum, seq, stub):
+    """A connectionless PDU (little endian) of the endpoint mapper interface."""
+    hdr = bytes([4, ptype, 0x08, 0]) + b"\x10\x00\x00" + bytes([0]) + bytes(16) + \
+        uuid_le("e1af8308-5d1f-11c9-91a4-08002b14a0fa") + \
+        uuid_le("11111111-2222-3333-4444-555555555555") + u32(1) + u32(3) + u32(seq) + \
+        u16(opnum) + u16(0xffff) + u16(0xffff) + u16(len(stub)) + u16(0) + bytes([0, 0])
+    assert len(hdr) == 80
+    return hdr + stub
+
+
 def capture(path):
-    from scapy.all import IP, TCP, Raw, wrpcap
+    from scapy.all import IP, TCP, UDP, Raw, wrpcap
 
     pkts = []
 
@@ -204,6 +216,10 @@ def capture(path):
 
     conn(49200, 445, smb_dialogue())
     conn(49201, 135, dce_dialogue())
+    pkts.append(IP(src=CLI, dst=SRV) / UDP(sport=49202, dport=135) /
+                Raw(dce_cl(0, 2, 7, b"UDP-STUB")))
+    pkts.append(IP(src=SRV, dst=CLI) / UDP(sport=135, dport=49202) /
+                Raw(dce_cl(2, 2, 7, b"UDP-ANSWER")))
     for i, p in enumerate(pkts):
         p.time = T0 + i * 0.001
     wrpcap(path, pkts)

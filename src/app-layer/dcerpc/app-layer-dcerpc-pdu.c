@@ -183,6 +183,17 @@ static void stub_add(AppFlow *af, uint8_t **buf, uint32_t *len, uint32_t *cap, u
     *len += n;
 }
 
+void dce_stub_append(AppFlow *af, DceCall *call, uint8_t dir, const uint8_t *d, uint32_t n)
+{
+    if (dir == APP_DIR_TOSERVER) {
+        stub_add(af, &call->req_stub, &call->req_stub_len, &call->req_stub_cap,
+                 &call->req_stub_size, d, n, &call->stub_truncated);
+    } else {
+        stub_add(af, &call->res_stub, &call->res_stub_len, &call->res_stub_cap,
+                 &call->res_stub_size, d, n, &call->stub_truncated);
+    }
+}
+
 static DceIface *conn_iface(DceConn *c, uint16_t ctx_id)
 {
     for (uint32_t i = 0; i < c->n_ifaces; i++) {
@@ -420,6 +431,12 @@ void dce_call_log(const DceCall *call, JsonBuf *jb)
         json_close_object(jb);
     }
     json_u64(jb, "call_id", call->call_id);
+    if (call->is_udp) {
+        char u[37];
+        dce_uuid_str(call->activity, u);
+        json_str(jb, "activityuuid", u);
+        json_u64(jb, "seqnum", call->call_id);
+    }
     snprintf(ver, sizeof(ver), "%u.%u", call->rpc_ver, call->rpc_ver_minor);
     json_str(jb, "rpc_version", ver);
 }

@@ -23,6 +23,8 @@ typedef struct DcerpcState {
     uint32_t carry_cap[2];
     DcerpcTx *open[DCE_OPEN_MAX];
     uint32_t n_open;
+    bool udp_on;                 // UDP: calls are found by activity too
+    uint8_t udp_act[16];         // the datagram's activity uuid (canonical)
     uint8_t cur_dir;
 } DcerpcState;
 
@@ -88,7 +90,8 @@ static DceCall *find_call(void *ud, uint32_t call_id, uint8_t ptype, uint8_t dir
     DcerpcState *st = ud;
     for (uint32_t i = st->n_open; i-- > 0;) {
         DcerpcTx *t = st->open[i];
-        if (t->call.call_id != call_id) {
+        if (t->call.call_id != call_id || t->call.is_udp != st->udp_on ||
+            (st->udp_on && memcmp(t->call.activity, st->udp_act, 16) != 0)) {
             continue;
         }
         /* a request continues its call until its last fragment; the reply side
@@ -109,6 +112,10 @@ static DceCall *find_call(void *ud, uint32_t call_id, uint8_t ptype, uint8_t dir
     }
     dce_call_init(&t->call);
     t->call.call_id = call_id;
+    if (st->udp_on) {
+        t->call.is_udp = true;
+        memcpy(t->call.activity, st->udp_act, 16);
+    }
     if (st->n_open == DCE_OPEN_MAX) {
         /* the oldest unanswered call is given up on */
         DcerpcTx *old = st->open[0];
@@ -168,12 +175,44 @@ static int one_pdu(DcerpcState *st, uint8_t dir, const uint8_t *pdu, uint32_t le
     return APP_PARSE_OK;
 }
 
+/* UDP: one connectionless PDU per datagram; calls keyed by activity and sequence. */
+static int dce_parse_udp(DcerpcState *st, uint8_t dir, const uint8_t *data, uint32_t len)
+{
+    uint8_t activity[16];
+    if (!dce_cl_header_ok(data, len)) {
+        app_tx_event(st->af, NULL, DCE_EV_MALFORMED);
+        return APP_PARSE_OK;     // a bad datagram does not end the flow
+    }
+    /* the activity picks among open calls of the same sequence number */
+    const uint8_t *a = data + 40;
+    if (data[4] & 0x10) {
+        uint8_t c[16] = {a[3], a[2], a[1], a[0], a[5], a[4], a[7], a[6]};
+        memcpy(c + 8, a + 8, 8);
+        memcpy(st->udp_act, c, 16);
+    } else {
+        memcpy(st->udp_act, a, 16);
+    }
+    st->udp_on = true;
+    (void)dce_cl_pdu(st->af, dir, data, len, find_call, st, activity);
+    st->udp_on = false;
+    for (uint32_t i = 0; i < st->n_open; i++) {
+        DcerpcTx *t = st->open[i];
+        if (t->call.is_udp && memcmp(t->call.activity, activity, 16) == 0) {
+            app_tx_touch(&t->tx, dir);
+        }
+    }
+    settle(st);
+    return APP_PARSE_OK;
+}
+
 static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
                      uint32_t *consumed)
 {
-    (void)af;
     (void)consumed;
     DcerpcState *st = state;
+    if (af->f != NULL && af->f->key.proto == 17) {
+        return dce_parse_udp(st, dir, data, len);
+    }
     while (len > 0) {
         if (st->carry_len[dir] == 0) {
             if (len < DCE_HDR_LEN) {
@@ -260,6 +299,24 @@ static int dce_probe(const uint8_t *data, uint32_t len, uint8_t dir)
     return dce_pdu_len(data, len) != 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
+/* TCP: the connection-oriented probe; UDP, on a detection port only (the header has
+ * little to tell it from other datagrams): a connectionless request toserver, a
+ * response, fault or reject toclient. */
+static int dce_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                        uint8_t dir)
+{
+    if (ipproto == 6) {
+        return dce_probe(data, len, dir);
+    }
+    if (!port_hint || !dce_cl_header_ok(data, len)) {
+        return APP_PROBE_NO;
+    }
+    uint8_t t = data[1];
+    return (dir == APP_DIR_TOSERVER ? t == DCE_PT_REQUEST
+                                    : t == DCE_PT_RESPONSE || t == DCE_PT_FAULT || t == 6)
+               ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
 const DceCall *dce_call_of(const AppTx *tx)
 {
     if (tx == NULL) {
@@ -327,10 +384,11 @@ static void dce_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
 const AppParserDesc app_parser_dcerpc = {
     .name = "dcerpc",
     .proto = APP_PROTO_DCERPC,
-    .ipproto = 6,
+    .ipproto = 0,                // TCP (connection-oriented) and UDP (connectionless)
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "135",
     .probe = dce_probe,
+    .probe_ip = dce_probe_ip,
     .state_new = dce_state_new,
     .state_free = dce_state_free,
     .parse = dce_parse,

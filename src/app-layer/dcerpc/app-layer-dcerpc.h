@@ -85,6 +85,8 @@ typedef struct DceCall {
     uint64_t res_stub_size;
     bool big_endian;             // data representation of the request
     bool stub_truncated;         // stub data past DCE_STUB_MAX was dropped
+    bool is_udp;                 // connectionless (activity, sequence number)
+    uint8_t activity[16];
     bool truncation_reported;
     /* the interfaces of a bind (copied from the connection when the ack came), or the
      * interface bound to ctx_id of a request */
@@ -106,6 +108,15 @@ uint32_t dce_pdu_call_id(const uint8_t *pdu);
  * stub bytes. Returns false when the PDU was malformed. */
 bool dce_pdu(DceConn *c, AppFlow *af, uint8_t dir, const uint8_t *pdu, uint32_t len,
              DceCallFind find, void *ud);
+/* Appends stub bytes of a call in dir (reassembly, capped at DCE_STUB_MAX). */
+void dce_stub_append(AppFlow *af, DceCall *call, uint8_t dir, const uint8_t *d, uint32_t n);
+/* Connectionless (UDP) PDUs (app-layer-dcerpc-udp.c): the header is sane (version 4, a
+ * known type, a body length inside the datagram). */
+bool dce_cl_header_ok(const uint8_t *d, uint32_t len);
+/* One datagram in dir; the call is found by the sequence number, the activity uuid
+ * is written to activity. False when malformed. */
+bool dce_cl_pdu(AppFlow *af, uint8_t dir, const uint8_t *d, uint32_t len, DceCallFind find,
+                void *ud, uint8_t activity[16]);
 void dce_call_init(DceCall *call);
 void dce_call_free(AppFlow *af, DceCall *call);   // af NULL: no memcap release
 /* "6bffd098-a112-3610-9833-46c3f87e345a" into out (37 bytes). */

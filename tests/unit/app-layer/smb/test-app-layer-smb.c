@@ -640,6 +640,53 @@ static void dcerpc_over_smb_pipe(void **state)
     assert_true(buffer_is(fx, "smb.named_pipe", &tc->tx, APP_DIR_TOSERVER, "\\\\srv\\IPC$"));
 }
 
+static void dce_cl(Buf *b, uint8_t ptype, uint8_t flags, uint16_t fragnum, const char *stub)
+{
+    u8(b, 4), u8(b, ptype), u8(b, flags), u8(b, 0);
+    put(b, "\x10\x00\x00\x00", 4);
+    zeros(b, 16);                                         // object
+    put(b, EPM_LE, 16);                                   // interface
+    put(b, "ACTIVITY-UUID-01", 16);
+    u32(b, 1), u32(b, 3), u32(b, 9);                      // boot, if version, seqnum
+    u16(b, 4), u16(b, 0xffff), u16(b, 0xffff);            // opnum, hints
+    u16(b, (uint16_t)strlen(stub)), u16(b, fragnum), u8(b, 0), u8(b, 0);
+    put(b, stub, (uint32_t)strlen(stub));
+}
+
+/* DCERPC over UDP: a request in two fragments, a response; a short datagram is an
+ * event and does not stop the flow. */
+static void dcerpc_udp_call(void **state)
+{
+    Fx *fx = *state;
+    flow_init(fx, 135);
+    fx->f.key.proto = 17;
+    Buf b = {0};
+    dce_cl(&b, 0, 0x04, 0, "UDP-");
+    feed_buf(fx, APP_DIR_TOSERVER, &b, 4096);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_DCERPC);
+    b.n = 0;
+    put(&b, "\x04\x00", 2);
+    feed_buf(fx, APP_DIR_TOSERVER, &b, 4096);
+    b.n = 0;
+    dce_cl(&b, 0, 0x06, 1, "STUB");
+    feed_buf(fx, APP_DIR_TOSERVER, &b, 4096);
+    b.n = 0;
+    dce_cl(&b, 2, 0, 0, "ANSWER");
+    feed_buf(fx, APP_DIR_TOCLIENT, &b, 4096);
+    assert_int_equal(app_layer_tx_count(&fx->f), 1);
+    const AppTx *tx = app_layer_tx_at(&fx->f, 0);
+    const DceCall *c = dce_call_of(tx);
+    assert_non_null(c);
+    assert_true(c->is_udp);
+    assert_int_equal(c->opnum, 4);
+    assert_int_equal(c->req_frags, 2);
+    assert_true(c->req_done && c->res_done);
+    assert_true(buffer_is(fx, "dcerpc.stub_data", tx, APP_DIR_TOSERVER, "UDP-STUB"));
+    assert_true(buffer_is(fx, "dcerpc.stub_data", tx, APP_DIR_TOCLIENT, "ANSWER"));
+    assert_non_null(dce_call_iface(c));
+    assert_false(fx->af->flags & APP_FLOW_F_ERROR);
+}
+
 /* Pseudo-random bytes after a valid start, in small pieces, both parsers. */
 static void garbage(void **state)
 {
@@ -683,6 +730,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(dcerpc_tcp_bind_and_fragments, setup, teardown),
         cmocka_unit_test_setup_teardown(dcerpc_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(dcerpc_over_smb_pipe, setup, teardown),
+        cmocka_unit_test_setup_teardown(dcerpc_udp_call, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
