@@ -22,8 +22,10 @@
 #include "runtime/counters.h"
 #include "runtime/packet-pool.h"
 #include "runtime/plugin.h"
+#include "runtime/plugin-internal.h"
 #include "runtime/runtime.h"
 #include "stream/stream.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 #define MAX_RETIRED_ENGINES 16
@@ -40,6 +42,7 @@ static int g_detect_storage_id = -1;
 static struct {
     bool is_cli_on;
     const char *cli_path;        // NULL or "": the configured path
+    bool is_detached;            // a capture run of the unix-socket runmode: no socket of its own
     ControlServer *server;
 } g_control;
 
@@ -90,6 +93,7 @@ static DetectEngine *load_rules(const Engine *e)
         .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
+        .keep_rule_text = output_conf_wants_rule_text(e->conf),
     };
     return detect_engine_new(e->conf, &lo);
 }
@@ -149,7 +153,8 @@ int engine_setup(Engine *e)
         VG_ERROR("out of memory setting up the flow table and packet pool");
         return 1;
     }
-    if (stream_init(e->conf, e->flow_table) != 0 || app_layer_stream_attach() != 0) {
+    if (stream_init(e->conf, e->flow_table) != 0 || app_layer_stream_attach() != 0 ||
+        stream_plugin_attach() != 0) {
         return 1;
     }
     if (setup_defrag(e) != 0) {
@@ -278,16 +283,12 @@ static void task_stats(Engine *e, bool is_final, void *user)
     engine_progress_tick(e, is_final);
 }
 
-static void task_reload(Engine *e, bool is_final, void *user)
+int engine_reload_rules(Engine *e, bool free_old)
 {
-    (void)user;
-    if (is_final || !atomic_exchange(&e->reload_rules, false)) {
-        return;
-    }
-    if (g_n_retired >= MAX_RETIRED_ENGINES) {
+    if (!free_old && g_n_retired >= MAX_RETIRED_ENGINES) {
         VG_WARN("rule reload refused: too many reloads in this run");
         control_note_reload(false, false, "reload refused: too many reloads in this run");
-        return;
+        return VG_ERANGE;
     }
     VG_NOTICE("rule reload requested: building the new rule set beside the old one");
     DetectEngine *de = load_rules(e);
@@ -300,7 +301,7 @@ static void task_reload(Engine *e, bool is_final, void *user)
         /* A setting or rule file that fails start-up fails the reload too. */
         VG_ERROR("rule reload failed: keeping the current rules");
         control_note_reload(false, false, "reload failed (see the log): keeping the current rules");
-        return;
+        return VG_EINVAL;
     }
     if (failed > 0 && e->is_reload_strict) {
         /* Asked for: a rule set that did not load whole is not swapped in. */
@@ -309,15 +310,35 @@ static void task_reload(Engine *e, bool is_final, void *user)
         detect_engine_free(de);
         control_note_reload(false, false, "reload failed: rules failed to load and "
                             "detect.reload-strict is set: keeping the current rules");
-        return;
+        return VG_EINVAL;
     }
-    g_retired[g_n_retired++] = atomic_exchange(&e->detect, de);
+    DetectEngine *old = atomic_exchange(&e->detect, de);
+    uint32_t carried = detect_engine_hostbits_carry(de, old, atomic_load(&e->now_sec));
+    if (carried > 0) {
+        VG_INFO("rule reload: %u hostbits/xbits carried over to the new rule set", carried);
+    }
+    if (free_old) {
+        detect_engine_free(old);
+    } else {
+        g_retired[g_n_retired++] = old;
+    }
     atomic_store(&g_last_reload_sec, (int64_t)time(NULL));
     VG_NOTICE("rule reload done: the new rule set is live (%u rules loaded, %u failed)", loaded,
               failed);
     char msg[128];
     snprintf(msg, sizeof(msg), "done: %u rules loaded, %u failed", loaded, failed);
     control_note_reload(false, true, msg);
+    return 0;
+}
+
+/* RL#01: a worker may still inspect with the replaced rule set: it is kept. */
+static void task_reload(Engine *e, bool is_final, void *user)
+{
+    (void)user;
+    if (is_final || !atomic_exchange(&e->reload_rules, false)) {
+        return;
+    }
+    (void)engine_reload_rules(e, false);
 }
 
 /* UC#01: the control socket; at the end, pending requests are refused. */
@@ -337,10 +358,40 @@ void engine_set_unix_socket(const char *path)
     g_control.cli_path = path;
 }
 
+bool engine_unix_socket_asked(void)
+{
+    return g_control.is_cli_on;
+}
+
+ControlServer *engine_control_open(Engine *e)
+{
+    char buf[256];
+    const char *path = NULL;
+    if (g_control.server != NULL) {
+        return g_control.server;
+    }
+    if (control_socket_path(e->conf, true, g_control.cli_path, e->opts.log_dir, buf, sizeof(buf),
+                            &path) != 0) {
+        return NULL;
+    }
+    g_control.server = control_server_new(path, e);
+    return g_control.server;
+}
+
+void engine_control_detach(void)
+{
+    control_server_forget(g_control.server);
+    g_control.server = NULL;
+    g_control.is_detached = true;
+}
+
 static int setup_control(Engine *e)
 {
     char buf[256];
     const char *path = NULL;
+    if (g_control.is_detached) {
+        return 0;
+    }
     if (control_socket_path(e->conf, g_control.is_cli_on, g_control.cli_path, e->opts.log_dir,
                             buf, sizeof(buf), &path) != 0) {
         return 1;
@@ -413,6 +464,7 @@ int engine_setup_outputs(Engine *e)
     if (e->output == NULL) {
         return 1;
     }
+    output_ctx_attach_engine(e->output, e);
     if (detect_engine_has_filestore(atomic_load(&e->detect)) && !app_layer_filestore_enabled()) {
         VG_WARN("One or more rule(s) depends on the file-store output log which is not "
                    "enabled. Enable the output \"file-store\" (filestore rules store nothing)");
@@ -477,6 +529,7 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
               " alerts, %" PRIu64 " flows, %.3f s, %.0f pkts/s, %.3f Gbit/s",
               pkts, invalid, bytes, alerts, flows, elapsed_sec, (double)pkts / secs,
               (double)bytes * 8 / secs / 1e9);
+    plugin_report();
     if (alerts > 0) {
         VG_NOTICE("alerts by severity: 1: %" PRIu64 ", 2: %" PRIu64 ", 3: %" PRIu64
                   ", other: %" PRIu64,

@@ -14,9 +14,11 @@
 #include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
+#include "runtime/plugin.h"
 #include "detect/detect.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
+#include "engine-socket-mode.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
 #include "util/util-error.h"
@@ -32,6 +34,7 @@ static void usage(FILE *out)
             "Usage: vigil -r PATH [options]\n"
             "       vigil -q QUEUE [options]\n"
             "       vigil -i IF [options] [BPF filter]\n"
+            "       vigil --unix-socket[=PATH] [options]   (captures queued with pcap-file)\n"
             "  -r PATH              read a pcap/pcapng file, or every capture in a directory\n"
             "  -i IF, --pcap=IF     capture live from interface IF (libpcap); words after the\n"
             "                       options form a BPF filter, e.g. 'tcp port 80'\n"
@@ -478,6 +481,10 @@ static int load_config(Engine *e, const Cli *cli)
             return EXIT_USAGE;
         }
     }
+    /* Plugins first: the schema then knows the keys they add. */
+    if (plugin_load_all(e->conf) != 0) {
+        return 1;
+    }
     /* Every key against the schema: unknown keys warn (fail when strict or
      * from --set), bad values fail. */
     if (conf_check(e->conf, cli->is_strict_config, NULL) != 0) {
@@ -663,7 +670,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "vigil: -r, -q, -i and --af-packet exclude each other (see vigil -h)\n");
         return EXIT_USAGE;
     }
-    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !is_afp && !e->opts.test_config) {
+    /* --unix-socket and no capture source: the unix-socket runmode, which
+     * reads the captures queued on the socket. */
+    bool is_socket_mode = e->opts.pcap_path == NULL && !is_nfq && !is_live && !is_afp &&
+                          !e->opts.test_config && engine_unix_socket_asked();
+    if (e->opts.pcap_path == NULL && !is_nfq && !is_live && !is_afp && !e->opts.test_config &&
+        !is_socket_mode) {
         fprintf(stderr, "vigil: nothing to read: give a capture with -r PATH, an interface "
                         "with -i IF or a queue with -q N (see vigil -h)\n");
         return EXIT_USAGE;
@@ -719,13 +731,17 @@ int main(int argc, char **argv)
             rc = acquire_pcap_live_probe(e->opts.live_iface, e->opts.bpf_filter) == 0 ? 0 : 1;
         } else if (is_afp) {
             rc = acquire_af_packet_probe(e->opts.af_packet_iface, e->conf) == 0 ? 0 : 1;
-        } else {
+        } else if (!is_socket_mode) {
             rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
         }
         if (rc == 0 && e->opts.pidfile != NULL) {
             rc = pidfile_write(e->opts.pidfile, false); // a live pid: refuse before any output
         }
-        rc = rc != 0 || make_log_dir(e) != 0 ? 1 : engine_setup_outputs(e);
+        /* The unix-socket runmode opens its socket at once (a second instance
+         * is refused before detaching); each capture gets its outputs later. */
+        rc = rc != 0 || make_log_dir(e) != 0 ? 1
+             : is_socket_mode                ? (engine_control_open(e) != NULL ? 0 : 1)
+                                             : engine_setup_outputs(e);
         if (rc == 0 && e->opts.daemon) {
             rc = daemonize();
         }
@@ -735,7 +751,7 @@ int main(int argc, char **argv)
             wrote_pid = rc == 0;
         }
         if (rc == 0) {
-            rc = run(e);
+            rc = is_socket_mode ? engine_socket_mode_run(e, run) : run(e);
             (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
         }
         if (wrote_pid) {

@@ -96,8 +96,8 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
             /* a pattern may still match with more data: it goes before any probe */
             return APP_PROTO_UNKNOWN;
         }
-        for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-            const AppParserDesc *row = app_parser_rows[r];
+        for (uint32_t r = 0; r < app_parser_count(); r++) {
+            const AppParserDesc *row = app_parser_at(r);
             const AppProtoCfg *pc = app_proto_cfg(row->proto);
             if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO ||
                 port_hint(pc, server_port) != ported) {

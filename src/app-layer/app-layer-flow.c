@@ -59,7 +59,8 @@ bool app_mem_charge(AppFlow *af, uint64_t bytes)
         return true;
     }
     uint64_t now = atomic_fetch_add(&pc->memuse, bytes) + bytes;
-    if (pc->memcap_bytes != 0 && now > pc->memcap_bytes) {
+    uint64_t cap = atomic_load_explicit(&pc->memcap_bytes, memory_order_relaxed);
+    if (cap != 0 && now > cap) {
         atomic_fetch_sub(&pc->memuse, bytes);
         app_count(pc->c_memcap, 1);
         af->flags |= APP_FLOW_F_MEMCAP;

@@ -92,6 +92,12 @@ typedef struct AppParserDesc {
 extern const AppParserDesc *const app_parser_rows[];
 extern const uint32_t app_parser_n_rows;
 const AppParserDesc *app_parser_row(AppProto p);
+/* All rows: the built-in ones, then those of plugins (app_parser_add, start-up only:
+ * row->proto must be app_parser_next_plugin_proto(); 0 or VG_ERANGE). */
+uint32_t app_parser_count(void);
+const AppParserDesc *app_parser_at(uint32_t i);
+int app_parser_add(const AppParserDesc *row);
+AppProto app_parser_next_plugin_proto(void);    // APP_PROTO_UNKNOWN when full
 
 /* Per-protocol settings and counters (app-layer.c). */
 enum { APP_ENABLED_NO = 0, APP_ENABLED_YES, APP_ENABLED_DETECTION_ONLY };
@@ -102,7 +108,7 @@ typedef struct AppProtoCfg {
      * read it, hence atomic. */
     _Atomic bool has_rules;
     uint32_t logger_mask;        // loggers that must log a tx before it is freed
-    uint64_t memcap_bytes;       // 0 = unlimited
+    _Atomic uint64_t memcap_bytes; // 0 = unlimited; memcap-set writes it while packets flow
     uint32_t max_tx;             // live txs per flow; 0 = unlimited
     uint8_t ports[65536 / 8];    // detection-ports bitmap (hint for probing order)
     _Atomic uint64_t memuse;     // bytes charged now (any packet thread)

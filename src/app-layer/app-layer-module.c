@@ -54,9 +54,9 @@ int app_layer_stream_attach(void)
 
 static bool have_udp_parsers(void)
 {
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        if ((app_parser_rows[r]->ipproto == 17 || app_parser_rows[r]->ipproto == 0) &&
-            app_proto_cfg(app_parser_rows[r]->proto)->enabled) {
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        if ((app_parser_at(r)->ipproto == 17 || app_parser_at(r)->ipproto == 0) &&
+            app_proto_cfg(app_parser_at(r)->proto)->enabled) {
             return true;
         }
     }

@@ -19,7 +19,7 @@
 
 AppLayerCfg g_app_cfg = {.detect_max_bytes = 4096, .storage_id = -1};
 
-static AppProtoCfg g_proto_cfg[APP_PROTO_MAX_BUILTIN];
+static AppProtoCfg g_proto_cfg[APP_PROTO_MAX];
 
 /* Names of protocols Suricata knows (rule headers, app-layer-protocol). */
 static const char *const known_names[] = {
@@ -49,11 +49,27 @@ typedef struct Registry {
     uint32_t n_buffers;
     char *events[APP_MAX_EVENTS];
     uint32_t n_events;
-    int event_base[APP_PROTO_MAX_BUILTIN];
+    int event_base[APP_PROTO_MAX];
 } Registry;
 
 static Registry g_reg;
 static pthread_once_t g_reg_once = PTHREAD_ONCE_INIT;
+static bool g_reg_built;         // start-up: rows added later extend the tables
+
+/* Rows of plugins (app-layer-plugin.c), after the built-in ones; their
+ * protocol ids follow APP_PROTO_MAX_BUILTIN. Written at start-up only. */
+static const AppParserDesc *g_plugin_rows[APP_PROTO_PLUGIN_MAX];
+static uint32_t g_n_plugin_rows;
+
+uint32_t app_parser_count(void)
+{
+    return app_parser_n_rows + g_n_plugin_rows;
+}
+
+const AppParserDesc *app_parser_at(uint32_t i)
+{
+    return i < app_parser_n_rows ? app_parser_rows[i] : g_plugin_rows[i - app_parser_n_rows];
+}
 
 static void add_event(const char *proto, const char *name)
 {
@@ -69,26 +85,51 @@ static void add_event(const char *proto, const char *name)
     }
 }
 
+static void registry_add_row(const AppParserDesc *row)
+{
+    g_reg.event_base[row->proto] = (int)g_reg.n_events;
+    for (uint32_t e = 0; e < row->n_events; e++) {
+        add_event(row->name, row->events[e]);
+    }
+    for (uint32_t b = 0; b < row->n_buffers; b++) {
+        if (g_reg.n_buffers >= APP_MAX_BUFFERS) {
+            VG_ERROR("app-layer: more than %d buffers; %s's %s and later dropped",
+                     APP_MAX_BUFFERS, row->name, row->buffers[b].name);
+            break;
+        }
+        g_reg.buffers[g_reg.n_buffers++] = &row->buffers[b];
+    }
+}
+
 static void registry_build(void)
 {
     for (uint32_t i = 0; i < APP_EV_N; i++) {
         add_event("applayer", framework_events[i]);
     }
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        const AppParserDesc *row = app_parser_rows[r];
-        g_reg.event_base[row->proto] = (int)g_reg.n_events;
-        for (uint32_t e = 0; e < row->n_events; e++) {
-            add_event(row->name, row->events[e]);
-        }
-        for (uint32_t b = 0; b < row->n_buffers; b++) {
-            if (g_reg.n_buffers >= APP_MAX_BUFFERS) {
-                VG_ERROR("app-layer: more than %d buffers; %s's %s and later dropped",
-                         APP_MAX_BUFFERS, row->name, row->buffers[b].name);
-                break;
-            }
-            g_reg.buffers[g_reg.n_buffers++] = &row->buffers[b];
-        }
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        registry_add_row(app_parser_at(r));
     }
+    g_reg_built = true;
+}
+
+int app_parser_add(const AppParserDesc *row)
+{
+    if (g_n_plugin_rows >= APP_PROTO_PLUGIN_MAX ||
+        row->proto != APP_PROTO_MAX_BUILTIN + g_n_plugin_rows) {
+        return VG_ERANGE;
+    }
+    g_plugin_rows[g_n_plugin_rows++] = row;
+    if (g_reg_built) {
+        registry_add_row(row);
+    }
+    return 0;
+}
+
+AppProto app_parser_next_plugin_proto(void)
+{
+    return g_n_plugin_rows < APP_PROTO_PLUGIN_MAX
+               ? (AppProto)(APP_PROTO_MAX_BUILTIN + g_n_plugin_rows)
+               : APP_PROTO_UNKNOWN;
 }
 
 static void registry_ensure(void)
@@ -98,9 +139,9 @@ static void registry_ensure(void)
 
 const AppParserDesc *app_parser_row(AppProto p)
 {
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        if (app_parser_rows[r]->proto == p) {
-            return app_parser_rows[r];
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        if (app_parser_at(r)->proto == p) {
+            return app_parser_at(r);
         }
     }
     return NULL;
@@ -108,7 +149,31 @@ const AppParserDesc *app_parser_row(AppProto p)
 
 AppProtoCfg *app_proto_cfg(AppProto p)
 {
-    return p < APP_PROTO_MAX_BUILTIN ? &g_proto_cfg[p] : NULL;
+    return p < APP_PROTO_MAX ? &g_proto_cfg[p] : NULL;
+}
+
+bool app_layer_memcap_get(AppProto p, uint64_t *memcap, uint64_t *memuse)
+{
+    AppProtoCfg *pc = app_proto_cfg(p);
+    if (pc == NULL || pc->enabled == APP_ENABLED_NO) {
+        return false;
+    }
+    *memcap = atomic_load(&pc->memcap_bytes);
+    *memuse = atomic_load(&pc->memuse);
+    return true;
+}
+
+int app_layer_memcap_set(AppProto p, uint64_t bytes)
+{
+    AppProtoCfg *pc = app_proto_cfg(p);
+    if (pc == NULL || pc->enabled == APP_ENABLED_NO) {
+        return VG_ENOENT;
+    }
+    if (bytes != 0 && bytes < atomic_load(&pc->memuse)) {
+        return VG_ERANGE;
+    }
+    atomic_store(&pc->memcap_bytes, bytes);
+    return 0;
 }
 
 const char *app_proto_name(AppProto p)
@@ -128,8 +193,8 @@ AppProto app_proto_by_name(const char *name)
     if (strcmp(name, "failed") == 0) {
         return APP_PROTO_FAILED;
     }
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        const AppParserDesc *row = app_parser_rows[r];
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        const AppParserDesc *row = app_parser_at(r);
         if (strcmp(row->name, name) == 0) {
             return row->proto;
         }
@@ -233,8 +298,8 @@ bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer)
         *layer = "proto_detect";
         return true;
     }
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        const AppParserDesc *row = app_parser_rows[r];
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        const AppParserDesc *row = app_parser_at(r);
         int base = g_reg.event_base[row->proto];
         if (id >= base && (uint32_t)(id - base) < row->n_events) {
             copy_event(out, cap, "", row->events[id - base], row->events_upper);
@@ -248,7 +313,7 @@ bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer)
 int app_layer_event_base(AppProto p)
 {
     registry_ensure();
-    return p < APP_PROTO_MAX_BUILTIN ? g_reg.event_base[p] : 0;
+    return p < APP_PROTO_MAX ? g_reg.event_base[p] : 0;
 }
 
 void app_layer_set_detect_state_free(void (*free_fn)(void *))
@@ -258,14 +323,14 @@ void app_layer_set_detect_state_free(void (*free_fn)(void *))
 
 void app_layer_set_proto_inspected(AppProto p, bool has_rules)
 {
-    if (p < APP_PROTO_MAX_BUILTIN) {
+    if (p < APP_PROTO_MAX) {
         atomic_store_explicit(&g_proto_cfg[p].has_rules, has_rules, memory_order_relaxed);
     }
 }
 
 void app_layer_set_proto_logged(AppProto p, uint32_t logger_bit, bool enabled)
 {
-    if (p >= APP_PROTO_MAX_BUILTIN) {
+    if (p >= APP_PROTO_MAX) {
         return;
     }
     if (enabled) {
@@ -283,7 +348,7 @@ bool app_proto_runs_over(AppProto p, uint8_t ipproto)
 
 bool app_layer_proto_enabled(AppProto p)
 {
-    return p < APP_PROTO_MAX_BUILTIN && g_proto_cfg[p].enabled == APP_ENABLED_YES;
+    return p < APP_PROTO_MAX && g_proto_cfg[p].enabled == APP_ENABLED_YES;
 }
 
 /* ---- configuration ---- */
@@ -359,7 +424,7 @@ static int config_proto(const struct Conf *conf, const AppParserDesc *row)
     char key[160];
     bool bad = false;
     snprintf(key, sizeof(key), "app-layer.protocols.%s.memcap", row->name);
-    pc->memcap_bytes = conf_size_or(conf, key, 64u << 20, &bad);
+    atomic_store(&pc->memcap_bytes, conf_size_or(conf, key, 64u << 20, &bad));
     snprintf(key, sizeof(key), "app-layer.protocols.%s.max-tx", row->name);
     int64_t mt = conf_int_or(conf, key, 4096, &bad);
     if (bad || mt < 0 || mt > 1000000) {
@@ -433,8 +498,8 @@ static int app_layer_init_conf(const struct Conf *conf)
         return VG_EINVAL;
     }
     g_app_cfg.sim_error_offset_ts = sim;
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        int rc = config_proto(conf, app_parser_rows[r]);
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        int rc = config_proto(conf, app_parser_at(r));
         if (rc != 0) {
             return rc;
         }
@@ -457,9 +522,9 @@ static int app_layer_init_conf(const struct Conf *conf)
 
 void app_layer_deinit(void)
 {
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        if (app_parser_rows[r]->deinit != NULL) {
-            app_parser_rows[r]->deinit();
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        if (app_parser_at(r)->deinit != NULL) {
+            app_parser_at(r)->deinit();
         }
     }
     app_layer_filestore_deinit();
@@ -470,8 +535,8 @@ void app_layer_list_protos_print(void)
 {
     printf("%-8s %-5s %-24s %-8s %-8s %s\n", "Name", "IP", "Ports", "Buffers", "Events",
            "Aliases");
-    for (uint32_t r = 0; r < app_parser_n_rows; r++) {
-        const AppParserDesc *row = app_parser_rows[r];
+    for (uint32_t r = 0; r < app_parser_count(); r++) {
+        const AppParserDesc *row = app_parser_at(r);
         char aliases[128] = "";
         size_t used = 0;
         for (const char *const *a = row->aliases; a != NULL && *a != NULL; a++) {

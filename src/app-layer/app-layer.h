@@ -38,11 +38,21 @@ enum {
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
+/* Protocols of plugins (runtime/plugin.h register_app_layer) take the ids from
+ * APP_PROTO_MAX_BUILTIN on, in load order; tables indexed by protocol use APP_PROTO_MAX. */
+#define APP_PROTO_PLUGIN_MAX 8
+#define APP_PROTO_MAX (APP_PROTO_MAX_BUILTIN + APP_PROTO_PLUGIN_MAX)
 
 /* "http" (the EVE name), "failed"; NULL for unknown ids (0 included). */
 const char *app_proto_name(AppProto p);
 /* "http", "http1" -> APP_PROTO_HTTP1; APP_PROTO_UNKNOWN (0) if we have no parser of that name. */
 AppProto app_proto_by_name(const char *name);
+/* memcap-list/-set: the protocol's memcap (app-layer.protocols.P.memcap, 0 =
+ * unlimited) and the bytes charged to it now; false for a protocol without a
+ * parser or disabled. set: effective at the next charge of any thread;
+ * VG_ENOENT (no such parser) or VG_ERANGE (below the bytes charged now). */
+bool app_layer_memcap_get(AppProto p, uint64_t *memcap, uint64_t *memuse);
+int app_layer_memcap_set(AppProto p, uint64_t bytes);
 /* True for names of protocols Suricata has, even if Vigil has no parser for them yet
  * (rules naming those are refused with "unsupported protocol"). */
 bool app_proto_is_known_name(const char *name);

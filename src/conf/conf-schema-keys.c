@@ -51,6 +51,7 @@ static const ConfOption vigil_keys[] = {
     OPT("threading.custom", CONF_OPT_ANY, NULL, 0, 0, "thread groups of --runmode custom"),
     OPT("plugins", CONF_OPT_LIST, NULL, 0, 0, "shared objects loaded at start-up"),
     OPT("plugin-modules", CONF_OPT_LIST, NULL, 0, 0, "plugin modules added to the runmodes"),
+    OPT("sensor-name", CONF_OPT_STR, NULL, 0, 0, "EVE \"host\" of every record (not set: none)"),
     NO_EFFECT("logging", CONF_OPT_ANY, "Vigil's messages go to stderr; -v and -q set the level"),
 
     /* ---- capture (acquire, decode) ---- */
@@ -155,8 +156,17 @@ static const ConfOption vigil_keys[] = {
     ENUM("outputs.*.eve-log.filetype", "regular", "regular", "only regular files"),
     OPT("outputs.*.eve-log.filename", CONF_OPT_STR, "eve.json", 0, 0, "in default-log-dir"),
     OPT("outputs.*.eve-log.types.*.alert.enabled|payload|payload-printable|packet|"
-        "tagged-packets",
+        "tagged-packets|payload-length",
         CONF_OPT_BOOL, NULL, 0, 0, "alert records and what they hold"),
+    OPT("outputs.*.eve-log.types.*.alert.metadata", CONF_OPT_ANY, NULL, 0, 0,
+        "yes/no (all of:) or a map: flow (object), app-layer (tx_id, app object, app_proto), "
+        "rule: {metadata (alert.metadata), raw (alert.rule, the rule's text; default no)}"),
+    OPT("outputs.*.eve-log.community-id|ethernet", CONF_OPT_BOOL, "no", 0, 0,
+        "community_id (Community ID v1) in flow-related records; ether (MAC addresses)"),
+    OPT("outputs.*.eve-log.community-id-seed", CONF_OPT_INT, "0", 0, 65535,
+        "seed of the Community ID hash (the same on every sensor and tool)"),
+    OPT("outputs.*.eve-log.metadata", CONF_OPT_BOOL, "yes", 0, 0,
+        "metadata: the flow's flowbits and flowints in alert, anomaly, flow and app records"),
     OPT("outputs.*.eve-log.types.*.anomaly.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "anomaly records"),
     OPT("outputs.*.eve-log.types.*.anomaly.types.decode", CONF_OPT_BOOL, "no", 0, 0,
@@ -261,7 +271,7 @@ static const ConfOption vigil_keys[] = {
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
     SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
-    SURICATA_ONLY("coredump|host-mode|run-as|pid-file|sensor-name|legacy|security"),
+    SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
     SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),

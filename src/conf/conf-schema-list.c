@@ -11,15 +11,23 @@
 #include "defrag/defrag.h"
 #include "stream/stream.h"
 
-static const ConfSchemaPart *const schema_parts[] = {
+static const ConfSchemaPart *schema_parts[] = {
     &conf_schema_vigil_keys,
     &defrag_conf_schema,
     &stream_conf_schema,
     &app_layer_http_conf_schema,
+    NULL, // the keys plugins add (conf_schema_set_plugin_part), when any
 };
+
+#define N_PARTS (sizeof(schema_parts) / sizeof(schema_parts[0]))
 
 const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts)
 {
-    *n_parts = sizeof(schema_parts) / sizeof(schema_parts[0]);
+    *n_parts = schema_parts[N_PARTS - 1] != NULL ? N_PARTS : N_PARTS - 1;
     return schema_parts;
+}
+
+void conf_schema_set_plugin_part(const ConfSchemaPart *part)
+{
+    schema_parts[N_PARTS - 1] = part;
 }

@@ -154,6 +154,9 @@ typedef struct ConfSchemaPart {
 
 /* The built-in schema: every key Vigil reads. */
 const ConfSchemaPart *const *conf_schema_parts(size_t *n_parts);
+/* The keys plugins add (eve-log types of their protocols), set once loaded (start-up,
+ * before conf_check); part stays valid until exit. */
+void conf_schema_set_plugin_part(const ConfSchemaPart *part);
 
 typedef struct ConfCheckResult {
     unsigned n_unknown;   // keys the schema does not know (warnings unless strict or --set)

@@ -9,11 +9,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "control/control.h"
+#include "control/control-pcap.h"
+#include "defrag/defrag.h"
 #include "detect/detect.h"
+#include "flow/flow.h"
 #include "output/output.h"
 #include "runtime/counters.h"
+#include "stream/stream.h"
 #include "util/util-error.h"
 #include "util/util-json-parse.h"
 
@@ -119,7 +124,8 @@ static ControlResult cmd_capture_mode(ControlCtx *ctx, const JsonValue *args, Js
     (void)args, (void)wait_gen;
     const EngineOptions *o = &ctx->engine->opts;
     /* Suricata's names for the capture sources. */
-    const char *mode = o->pcap_path != NULL          ? "PCAP_FILE"
+    const char *mode = control_pcap_is_enabled()     ? "UNIX_SOCKET"
+                       : o->pcap_path != NULL        ? "PCAP_FILE"
                        : o->live_iface != NULL       ? "PCAP_DEV"
                        : o->af_packet_iface != NULL  ? "AF_PACKET_DEV"
                        : o->n_nfq_queues > 0         ? "NFQ"
@@ -403,72 +409,113 @@ static ControlResult cmd_conf_get(ControlCtx *ctx, const JsonValue *args, JsonBu
     return CONTROL_DONE;
 }
 
-/* The memcaps an operator can read: name, config key, the default its
- * reader applies, and the counter of the memory in use. */
-static const struct {
-    const char *name;
-    const char *key;
-    uint64_t dflt;
-    const char *memuse;
-} k_memcaps[] = {
-    {"flow", "flow.memcap", 128ull << 20, "flow.memuse"},
-    {"stream", "stream.memcap", 64ull << 20, "tcp.memuse"},
-    {"stream-reassembly", "stream.reassembly.memcap", 256ull << 20, "tcp.reassembly_memuse"},
-    {"defrag", "defrag.memcap", 32ull << 20, "defrag.memuse"},
-};
-#define N_MEMCAPS (sizeof(k_memcaps) / sizeof(k_memcaps[0]))
+/* The memcaps memcap-list shows and memcap-set changes on the running
+ * engine: each subsystem's live value (flow table, stream, reassembly,
+ * defrag, one per app-layer parser as app-layer-<proto>). In the
+ * unix-socket runmode they are the server's, which every capture read after
+ * the change inherits. */
+enum { MC_FLOW, MC_STREAM, MC_REASM, MC_DEFRAG, MC_APP };
+static const char *const k_memcap_names[] = {"flow", "stream", "stream-reassembly", "defrag"};
+#define MC_APP_PREFIX "app-layer-"
 
-static void memcap_entry(const Engine *e, const char *key, size_t i, const uint64_t *merged,
-                         JsonBuf *out)
+typedef struct MemcapRef {
+    int kind;                    // MC_*
+    AppProto proto;              // MC_APP
+} MemcapRef;
+
+/* name -> memcap; false when there is none of that name. */
+static bool memcap_find(const Engine *e, const char *name, MemcapRef *out)
 {
-    json_open_object(out, key);
-    json_str(out, "name", k_memcaps[i].name);
-    json_u64(out, "value", conf_size_or(e->conf, k_memcaps[i].key, k_memcaps[i].dflt, NULL));
-    CounterId id;
-    if (merged != NULL && counters_find(k_memcaps[i].memuse, &id)) {
-        json_u64(out, "memuse", merged[id]);
+    for (int i = 0; i < MC_APP; i++) {
+        if (strcmp(name, k_memcap_names[i]) == 0) {
+            *out = (MemcapRef){.kind = i};
+            return i != MC_FLOW || e->flow_table != NULL;
+        }
     }
-    json_close_object(out);
+    uint64_t cap;
+    uint64_t use;
+    size_t n = strlen(MC_APP_PREFIX);
+    if (strncmp(name, MC_APP_PREFIX, n) != 0) {
+        return false;
+    }
+    AppProto p = app_proto_by_name(name + n);
+    *out = (MemcapRef){.kind = MC_APP, .proto = p};
+    return p != APP_PROTO_UNKNOWN && app_layer_memcap_get(p, &cap, &use);
 }
 
-/* Every memcap (only NULL: an array) or the one named only (an object). */
-static ControlResult memcap_answer(ControlCtx *ctx, const char *only, JsonBuf *out)
+static uint64_t memcap_get(const Engine *e, MemcapRef r, uint64_t *memuse)
 {
-    size_t pick = N_MEMCAPS;
-    for (size_t i = 0; only != NULL && i < N_MEMCAPS; i++) {
-        if (strcmp(only, k_memcaps[i].name) == 0) {
-            pick = i;
-        }
+    uint64_t cap = 0;
+    *memuse = 0;
+    switch (r.kind) {
+    case MC_FLOW: {
+        FlowTableStats st;
+        flow_table_get_stats(e->flow_table, &st);
+        *memuse = st.memuse_bytes;
+        return flow_table_memcap(e->flow_table);
     }
-    if (only != NULL && pick == N_MEMCAPS) {
-        control_answer_nok(out, "Memcap not found: see memcap-list");
-        return CONTROL_DONE;
+    case MC_STREAM:
+    case MC_REASM:
+        return stream_memcap_get(r.kind == MC_REASM, memuse);
+    case MC_DEFRAG:
+        return defrag_memcap_get(memuse);
+    default:
+        (void)app_layer_memcap_get(r.proto, &cap, memuse);
+        return cap;
     }
-    CounterId n = counters_count();
-    uint64_t *m = calloc(n ? n : 1, sizeof(uint64_t));
-    if (m != NULL) {
-        counters_merge(m);
+}
+
+static int memcap_set(Engine *e, MemcapRef r, uint64_t bytes)
+{
+    switch (r.kind) {
+    case MC_FLOW:
+        return flow_table_set_memcap(e->flow_table, bytes);
+    case MC_STREAM:
+    case MC_REASM:
+        return stream_memcap_set(r.kind == MC_REASM, bytes);
+    case MC_DEFRAG:
+        return defrag_memcap_set(bytes);
+    default:
+        return app_layer_memcap_set(r.proto, bytes);
     }
-    answer(out, true);
-    if (only == NULL) {
-        json_open_array(out, "message");
-        for (size_t i = 0; i < N_MEMCAPS; i++) {
-            memcap_entry(ctx->engine, NULL, i, m, out);
-        }
-        json_close_array(out);
-    } else {
-        memcap_entry(ctx->engine, "message", pick, m, out);
-    }
+}
+
+static void memcap_entry(const Engine *e, const char *key, const char *name, MemcapRef r,
+                         JsonBuf *out)
+{
+    uint64_t use = 0;
+    uint64_t cap = memcap_get(e, r, &use);
+    json_open_object(out, key);
+    json_str(out, "name", name);
+    json_u64(out, "value", cap);
+    json_u64(out, "memuse", use);
     json_close_object(out);
-    free(m);
-    return CONTROL_DONE;
 }
 
 static ControlResult cmd_memcap_list(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
                                      uint64_t *wait_gen)
 {
     (void)args, (void)wait_gen;
-    return memcap_answer(ctx, NULL, out);
+    const Engine *e = ctx->engine;
+    answer(out, true);
+    json_open_array(out, "message");
+    MemcapRef r;
+    for (int i = 0; i < MC_APP; i++) {
+        if (memcap_find(e, k_memcap_names[i], &r)) {
+            memcap_entry(e, NULL, k_memcap_names[i], r, out);
+        }
+    }
+    for (AppProto p = 1; p < APP_PROTO_MAX_BUILTIN; p++) {
+        char name[64];
+        const char *pn = app_proto_name(p);
+        snprintf(name, sizeof(name), MC_APP_PREFIX "%s", pn != NULL ? pn : "");
+        if (pn != NULL && memcap_find(e, name, &r) && r.proto == p) {
+            memcap_entry(e, NULL, name, r, out);
+        }
+    }
+    json_close_array(out);
+    json_close_object(out);
+    return CONTROL_DONE;
 }
 
 static ControlResult cmd_memcap_show(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
@@ -476,11 +523,60 @@ static ControlResult cmd_memcap_show(ControlCtx *ctx, const JsonValue *args, Jso
 {
     (void)wait_gen;
     const char *name = json_object_get_str(args, "config");
+    MemcapRef r;
     if (name == NULL) {
         control_answer_nok(out, "memcap-show needs the argument 'config' (a name of memcap-list)");
+    } else if (!memcap_find(ctx->engine, name, &r)) {
+        control_answer_nok(out, "Memcap not found: see memcap-list");
+    } else {
+        answer(out, true);
+        memcap_entry(ctx->engine, "message", name, r, out);
+        json_close_object(out);
+    }
+    return CONTROL_DONE;
+}
+
+static ControlResult cmd_memcap_set(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
+{
+    (void)wait_gen;
+    const char *name = json_object_get_str(args, "config");
+    const JsonValue *v = json_object_get(args, "memcap");
+    MemcapRef r;
+    uint64_t bytes = 0;
+    char msg[200];
+    if (name == NULL || v == NULL) {
+        control_answer_nok(out, "memcap-set needs the arguments 'config' (a name of memcap-list) "
+                           "and 'memcap' (a size: 64mb, 1gb, bytes)");
         return CONTROL_DONE;
     }
-    return memcap_answer(ctx, name, out);
+    if (!memcap_find(ctx->engine, name, &r)) {
+        control_answer_nok(out, "Memcap not found: see memcap-list");
+        return CONTROL_DONE;
+    }
+    if ((v->type != JSON_T_STRING && v->type != JSON_T_NUMBER) ||
+        !conf_parse_size(v->str, &bytes) || (bytes == 0 && r.kind != MC_APP)) {
+        control_answer_nok(out, "memcap: not a size (64mb, 1gb, or bytes; 0 only for "
+                           "app-layer-*, where it means unlimited)");
+        return CONTROL_DONE;
+    }
+    uint64_t use = 0;
+    uint64_t old = memcap_get(ctx->engine, r, &use);
+    int rc = memcap_set(ctx->engine, r, bytes);
+    if (rc == VG_ERANGE) {
+        snprintf(msg, sizeof(msg), "memcap value for '%.64s' not set: %" PRIu64
+                 " is below the memory in use (%" PRIu64 " bytes)", name, bytes, use);
+        control_answer_nok(out, msg);
+    } else if (rc != 0) {
+        snprintf(msg, sizeof(msg), "memcap value for '%.64s' not set: %" PRIu64
+                 " bytes is too small for it", name, bytes);
+        control_answer_nok(out, msg);
+    } else {
+        snprintf(msg, sizeof(msg), "memcap value for '%.64s' updated: %" PRIu64 " (was %" PRIu64
+                 ")", name, bytes, old);
+        answer_str(out, true, msg);
+    }
+    return CONTROL_DONE;
 }
 
 /* An argument given as a JSON number or as a decimal string (vigilctl sends
@@ -618,9 +714,29 @@ static ControlResult cmd_list_hostbit(ControlCtx *ctx, const JsonValue *args, Js
 
 /* ---- datasets ---- */
 
-static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectDatasetOp op,
-                                 const char *cmd)
+/* dataset-add, -remove, -lookup and -clear: one handler, the operation from
+ * the command's name. */
+static ControlResult cmd_dataset_op(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
+                                    uint64_t *wait_gen)
 {
+    (void)wait_gen;
+    static const struct {
+        const char *cmd;
+        DetectDatasetOp op;
+    } k_ops[] = {{"dataset-add", DETECT_DS_OP_ADD},
+                 {"dataset-remove", DETECT_DS_OP_REMOVE},
+                 {"dataset-lookup", DETECT_DS_OP_LOOKUP},
+                 {"dataset-clear", DETECT_DS_OP_CLEAR}};
+    const char *cmd = ctx->cmd_name != NULL ? ctx->cmd_name : "";
+    size_t i = 0;
+    while (i < sizeof(k_ops) / sizeof(k_ops[0]) && strcmp(k_ops[i].cmd, cmd) != 0) {
+        i++;
+    }
+    if (i == sizeof(k_ops) / sizeof(k_ops[0])) {
+        control_answer_nok(out, "not a dataset command");
+        return CONTROL_DONE;
+    }
+    DetectDatasetOp op = k_ops[i].op;
     const char *name = json_object_get_str(args, "setname");
     const char *type = json_object_get_str(args, "settype");
     const char *value = json_object_get_str(args, "datavalue");
@@ -652,34 +768,6 @@ static ControlResult dataset_cmd(const JsonValue *args, JsonBuf *out, DetectData
         control_answer_nok(out, k_msgs[r]);
     }
     return CONTROL_DONE;
-}
-
-static ControlResult cmd_dataset_add(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                     uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_ADD, "dataset-add");
-}
-
-static ControlResult cmd_dataset_remove(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                        uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_REMOVE, "dataset-remove");
-}
-
-static ControlResult cmd_dataset_lookup(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                        uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_LOOKUP, "dataset-lookup");
-}
-
-static ControlResult cmd_dataset_clear(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
-                                       uint64_t *wait_gen)
-{
-    (void)ctx, (void)wait_gen;
-    return dataset_cmd(args, out, DETECT_DS_OP_CLEAR, "dataset-clear");
 }
 
 static ControlResult cmd_dataset_dump(ControlCtx *ctx, const JsonValue *args, JsonBuf *out,
@@ -740,6 +828,8 @@ static const Cmd k_cmds[] = {
     {"conf-get", "a configuration value: {\"variable\": KEY}", cmd_conf_get},
     {"memcap-list", "the memcaps, their values and memory in use", cmd_memcap_list},
     {"memcap-show", "one memcap: {\"config\": NAME}", cmd_memcap_show},
+    {"memcap-set", "change a memcap now: {\"config\": NAME, \"memcap\": SIZE}",
+     cmd_memcap_set},
     {"iface-list", "the live capture interfaces", cmd_iface_list},
     {"iface-stat", "packets and drops of an interface: {\"iface\"}", cmd_iface_stat},
     {"add-hostbit", "set a hostbit: {\"ipaddress\", \"hostbit\", \"expire\": SECONDS}",
@@ -747,14 +837,25 @@ static const Cmd k_cmds[] = {
     {"remove-hostbit", "unset a hostbit: {\"ipaddress\", \"hostbit\"}", cmd_remove_hostbit},
     {"list-hostbit", "the hostbits of a host: {\"ipaddress\"}", cmd_list_hostbit},
     {"dataset-add", "add to a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_add},
+     cmd_dataset_op},
     {"dataset-remove", "remove from a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_remove},
+     cmd_dataset_op},
     {"dataset-lookup", "is a value in a dataset: {\"setname\", \"settype\", \"datavalue\"}",
-     cmd_dataset_lookup},
-    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_clear},
+     cmd_dataset_op},
+    {"dataset-clear", "empty a dataset: {\"setname\", \"settype\"}", cmd_dataset_op},
     {"dataset-dump", "write every dataset with a save or state file", cmd_dataset_dump},
     {"dataset-list", "the datasets: name, type, items, memory", cmd_dataset_list},
+    {"pcap-file", "queue a capture (unix-socket runmode): {\"filename\", \"output-dir\", "
+     "\"tenant\", \"continuous\", \"delete-when-done\"}", control_cmd_pcap_file},
+    {"pcap-file-continuous", "queue a directory watched for new captures until pcap-interrupt",
+     control_cmd_pcap_file_continuous},
+    {"pcap-file-number", "how many captures wait in the queue", control_cmd_pcap_file_number},
+    {"pcap-file-list", "the captures waiting in the queue", control_cmd_pcap_file_list},
+    {"pcap-current", "the capture being read, or None", control_cmd_pcap_current},
+    {"pcap-last-processed", "modification time (ms) of the newest capture read whole",
+     control_cmd_pcap_last_processed},
+    {"pcap-interrupt", "stop reading the current capture (or continuous directory)",
+     control_cmd_pcap_interrupt},
 };
 
 static const Cmd *cmd_table(size_t *n)
@@ -796,7 +897,9 @@ ControlResult control_dispatch(ControlCtx *ctx, const char *req, size_t len, Jso
             snprintf(msg, sizeof(msg), "Unknown command '%.64s': see command-list", name);
             control_answer_nok(out, msg);
         } else {
+            ctx->cmd_name = cmd->name;
             res = cmd->fn(ctx, args, out, wait_gen);
+            ctx->cmd_name = NULL;
         }
     }
     json_doc_free(doc);

@@ -23,6 +23,7 @@ typedef enum ControlResult {
 typedef struct ControlCtx {
     Engine *engine;
     int64_t start_wall_sec;      // when the server started (uptime)
+    const char *cmd_name;        // the command being run (set by control_dispatch)
 } ControlCtx;
 
 /* One request (len bytes, one JSON value) after the handshake: the answer
@@ -43,5 +44,17 @@ void control_answer_nok(JsonBuf *out, const char *msg);
  * included), 0 while it is incomplete; a value that is not an object or
  * array (or garbage) ends at its first byte: the parser then says why. */
 size_t control_request_end(const char *buf, size_t len);
+
+/* The pcap-file queue commands (control-pcap.c), in the command table. */
+typedef struct JsonValue JsonValue;
+#define CONTROL_CMD(fn)                                                                 \
+    ControlResult fn(ControlCtx *ctx, const JsonValue *args, JsonBuf *out, uint64_t *wait_gen)
+CONTROL_CMD(control_cmd_pcap_file);
+CONTROL_CMD(control_cmd_pcap_file_continuous);
+CONTROL_CMD(control_cmd_pcap_file_number);
+CONTROL_CMD(control_cmd_pcap_file_list);
+CONTROL_CMD(control_cmd_pcap_current);
+CONTROL_CMD(control_cmd_pcap_last_processed);
+CONTROL_CMD(control_cmd_pcap_interrupt);
 
 #endif

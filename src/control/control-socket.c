@@ -377,6 +377,22 @@ void control_server_free(ControlServer *cs)
     free(cs);
 }
 
+void control_server_forget(ControlServer *cs)
+{
+    if (cs == NULL) {
+        return;
+    }
+    for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+        if (cs->clients[i].fd >= 0) {
+            client_close(&cs->clients[i]);
+        }
+    }
+    if (cs->fd >= 0) {
+        close(cs->fd);
+    }
+    free(cs);
+}
+
 size_t control_request_end(const char *buf, size_t len)
 {
     size_t i = 0;

@@ -40,6 +40,9 @@ void control_server_poll(ControlServer *cs, int timeout_ms);
 void control_server_stop_clients(ControlServer *cs);
 /* Close everything and remove the socket file. NULL is fine. */
 void control_server_free(ControlServer *cs);
+/* Close every descriptor and free, leaving the socket file: a forked child
+ * lets go of the socket its parent keeps serving. NULL is fine. */
+void control_server_forget(ControlServer *cs);
 
 /* A rule set was loaded at start-up (is_startup), or a reload attempt ended
  * (is_ok false: the old rules stay); message says what happened, and is the

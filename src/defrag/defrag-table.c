@@ -187,6 +187,30 @@ static uint32_t key_hash(const DefragKey *k)
     return (uint32_t)h;
 }
 
+uint64_t defrag_memcap_get(uint64_t *memuse)
+{
+    pthread_mutex_lock(&g_dt.lock);
+    uint64_t cap = g_dt.cfg.memcap_bytes;
+    if (memuse != NULL) {
+        *memuse = g_dt.memuse;
+    }
+    pthread_mutex_unlock(&g_dt.lock);
+    return cap;
+}
+
+int defrag_memcap_set(uint64_t bytes)
+{
+    int rc = 0;
+    pthread_mutex_lock(&g_dt.lock);
+    if (bytes < g_dt.memuse) {
+        rc = VG_ERANGE;
+    } else {
+        g_dt.cfg.memcap_bytes = bytes;
+    }
+    pthread_mutex_unlock(&g_dt.lock);
+    return rc;
+}
+
 static bool memcap_allows(uint64_t bytes)
 {
     return g_dt.memuse + bytes <= g_dt.cfg.memcap_bytes;

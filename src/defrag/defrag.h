@@ -75,6 +75,11 @@ const char *defrag_policy_name(DefragPolicy pol);
 int defrag_init(const DefragConfig *c, DefragPolicyFn policy_fn)
     __attribute__((warn_unused_result));
 void defrag_deinit(void);
+/* defrag.memcap now and the bytes charged to it (*memuse, may be NULL). */
+uint64_t defrag_memcap_get(uint64_t *memuse);
+/* memcap-set defrag: effective for the next tracker or fragment; VG_ERANGE
+ * (nothing changed) when below the bytes charged now. Any thread. */
+int defrag_memcap_set(uint64_t bytes);
 
 /* Counter names registered by defrag_init (also usable alone in tests). */
 void defrag_register_counters(void);

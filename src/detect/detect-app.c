@@ -413,6 +413,7 @@ static void mark_relative_chain(DetectMatchList *l)
             break;
         case DETECT_PM_BSIZE:
         case DETECT_PM_DATASET:
+        case DETECT_PM_PLUGIN:
             break;
         case DETECT_PM_BASE64:
             ((DetectBase64 *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;

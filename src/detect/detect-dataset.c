@@ -15,7 +15,8 @@
  * additions take it alone) with a memory cap: past it, additions fail and are
  * counted. Files: `load` is read when the set is created, `save` written at
  * exit and on dataset-dump (to a temporary file renamed over it), `state` is
- * both. */
+ * both. A datarep set (created by the datarep keyword) gives each value a
+ * reputation, 0..65535, written after it in files: `value,reputation`. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
@@ -37,12 +38,14 @@
 typedef struct DsItem {
     struct DsItem *next;
     uint32_t len;
+    uint16_t rep;                  // datarep sets: the value's reputation
     uint8_t data[];
 } DsItem;
 
 struct Dataset {
     char name[DETECT_DATASET_NAME_MAX];
     DetectDatasetType type;
+    bool is_rep;                   // a datarep set
     pthread_rwlock_t lock;
     DsItem **buckets;
     uint32_t n_buckets;
@@ -250,7 +253,26 @@ bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len)
     return found;
 }
 
+bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep)
+{
+    if (!type_len_ok(ds->type, len)) {
+        return false;
+    }
+    pthread_rwlock_rdlock(&ds->lock);
+    const DsItem *it = *find_slot(ds, d, len);
+    if (it != NULL) {
+        *rep = it->rep;
+    }
+    pthread_rwlock_unlock(&ds->lock);
+    return it != NULL;
+}
+
 int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len)
+{
+    return detect_dataset_insert_rep(ds, d, len, 0);
+}
+
+int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep)
 {
     if (!type_len_ok(ds->type, len)) {
         return VG_EINVAL;
@@ -269,6 +291,7 @@ int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len)
     } else {
         (*pp)->next = NULL;
         (*pp)->len = len;
+        (*pp)->rep = rep;
         memcpy((*pp)->data, d, len);
         ds->n_items++;
         ds->memuse += sz;
@@ -314,6 +337,29 @@ static void clear_items(Dataset *ds)
 
 /* ---- files -------------------------------------------------------------- */
 
+/* A reputation: 1 to 5 decimal digits, at most 65535 (spaces around). */
+static bool parse_rep(const char *s, size_t len, uint32_t *out)
+{
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++, len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+        len--;
+    }
+    uint32_t v = 0;
+    if (len == 0 || len > 5) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    }
+    *out = v;
+    return v <= 65535;
+}
+
 /* Reads path into ds: one serialized value a line; blank lines and lines
  * starting with '#' are skipped, a bad line is a warning naming it. A missing
  * file is fine for a state file (nothing saved yet) and an error otherwise. */
@@ -355,24 +401,30 @@ static int load_file(Dataset *ds, const char *path, bool missing_ok)
                            line[len - 1] == ' ' || line[len - 1] == '\t')) {
             len--;
         }
-        /* A value may carry a ",reputation" suffix (datarep files): the
-         * value is what comes before it. */
-        const char *comma = memchr(line, ',', len);
-        if (comma != NULL) {
-            len = (size_t)(comma - line);
-        }
         if (len == 0 || line[0] == '#') {
             continue;
         }
+        /* A value may carry a ",reputation" suffix (datarep files, where it
+         * is required): the value is what comes before it. */
+        const char *comma = memchr(line, ',', len);
+        bool is_bad_rep = ds->is_rep && comma == NULL;
+        uint32_t rep = 0;
+        if (comma != NULL && ds->is_rep) {
+            is_bad_rep = !parse_rep(comma + 1, len - (size_t)(comma - line) - 1, &rep);
+        }
+        if (comma != NULL) {
+            len = (size_t)(comma - line);
+        }
         uint32_t vl = 0;
-        if (!decode_value(ds->type, line, len, val, DS_ITEM_MAX + 3, &vl)) {
+        if (is_bad_rep || !decode_value(ds->type, line, len, val, DS_ITEM_MAX + 3, &vl)) {
             if (n_bad++ < 10) {
-                VG_WARN("%s:%d: not a %s value of dataset %s; line skipped", path, lineno,
-                        k_type_names[ds->type], ds->name);
+                VG_WARN("%s:%d: not a %s value%s of dataset %s; line skipped", path, lineno,
+                        k_type_names[ds->type], ds->is_rep ? " and reputation (0..65535)" : "",
+                        ds->name);
             }
             continue;
         }
-        int rc = detect_dataset_insert(ds, val, vl);
+        int rc = detect_dataset_insert_rep(ds, val, vl, (uint16_t)rep);
         if (rc == VG_ERANGE) {
             n_full++;
         } else if (rc == VG_ENOMEM) {
@@ -412,7 +464,8 @@ static int save_file(Dataset *ds)
     for (uint32_t b = 0; rc == 0 && b < ds->n_buckets; b++) {
         for (const DsItem *it = ds->buckets[b]; rc == 0 && it != NULL; it = it->next) {
             if (!encode_value(ds->type, it->data, it->len, out, cap) ||
-                fprintf(fp, "%s\n", out) < 0) {
+                (ds->is_rep ? fprintf(fp, "%s,%u\n", out, (unsigned)it->rep)
+                            : fprintf(fp, "%s\n", out)) < 0) {
                 rc = VG_EIO;
             }
         }
@@ -464,6 +517,12 @@ int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, 
             snprintf(err, err_len, "dataset '%s' is of type %s, not %s", ds->name,
                      k_type_names[ds->type], k_type_names[spec->type]);
             rc = VG_EINVAL;
+        } else if (spec->is_rep != ds->is_rep) {
+            snprintf(err, err_len, "'%s' is a %s: %s cannot use it", ds->name,
+                     ds->is_rep ? "datarep set (values with reputations)"
+                                : "dataset (no reputations)",
+                     spec->is_rep ? "datarep" : "dataset");
+            rc = VG_EINVAL;
         }
         pthread_mutex_unlock(&g_sets_lock);
         *out = rc == 0 ? ds : NULL;
@@ -491,6 +550,7 @@ int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, 
     }
     snprintf(ds->name, sizeof(ds->name), "%s", spec->name);
     ds->type = spec->type;
+    ds->is_rep = spec->is_rep;
     ds->n_buckets = nb;
     ds->memcap = spec->memcap != 0 ? spec->memcap : DETECT_DATASET_MEMCAP;
     ds->memuse = (uint64_t)nb * sizeof(DsItem *);

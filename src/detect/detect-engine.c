@@ -343,6 +343,10 @@ static int load_rule(DetectEngine *de, const char *text, const char *file, int l
         VG_INFO("%s:%d: sid %u: skipped: %s", file, line, sid, err);
         return 0;
     }
+    if (de->keep_rule_text && (s->text = detect_strndup(text, strlen(text))) == NULL) {
+        detect_sig_free(s);
+        return VG_ENOMEM;
+    }
     return add_sig(de, s);
 }
 

@@ -8,6 +8,16 @@
 #include "app-layer/app-layer.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
+#include "util/util-json.h"
+
+/* A pcre capture kept on the flow (flow:NAME): the last value of each name,
+ * at most DETECT_FLOW_VARS_MAX names of DETECT_VAR_VALUE_MAX bytes. */
+#define DETECT_FLOW_VARS_MAX 16
+typedef struct DetectFlowVar {
+    const char *name;                  // the rule's (engines live until shutdown)
+    uint8_t *value;
+    uint16_t len;
+} DetectFlowVar;
 
 struct DetectFlowState {
     uint32_t n_bits;
@@ -16,6 +26,8 @@ struct DetectFlowState {
     uint8_t *int_set;                  // n_ints bits
     int64_t *ints;
     DetectTagEntry tag;                // tag:session
+    DetectFlowVar *vars;               // DETECT_FLOW_VARS_MAX entries once one is set
+    uint8_t n_vars;
     struct {
         uint16_t proto[2];             // app_proto per direction as of the last packet
         uint32_t n_events;             // flow-level app-layer events seen by detection
@@ -34,6 +46,10 @@ void detect_flow_storage_free(void *state)
 {
     DetectFlowState *fs = state;
     if (fs != NULL) {
+        for (uint8_t i = 0; i < fs->n_vars; i++) {
+            free(fs->vars[i].value);
+        }
+        free(fs->vars);
         free(fs->bits);
         free(fs->int_set);
         free(fs->ints);
@@ -72,6 +88,10 @@ static bool state_grow(DetectFlowState *fs, uint32_t n_bits, uint32_t n_ints)
     memcpy(n->ints, fs->ints, (fs->n_ints + 1) * sizeof(int64_t));
     n->tag = fs->tag;
     n->app = fs->app;
+    n->vars = fs->vars;                // moved: the old state is freed below
+    n->n_vars = fs->n_vars;
+    fs->vars = NULL;
+    fs->n_vars = 0;
     DetectFlowState tmp = *fs;
     *fs = *n;
     *n = tmp;
@@ -177,4 +197,210 @@ void detect_app_packet_end(DetectThread *dt, Packet *p)
     }
     const uint8_t *ids = NULL;
     fs->app.n_events = app_layer_flow_events(f, &ids);
+}
+
+bool detect_engine_has_flow_vars(const DetectEngine *de)
+{
+    return de != NULL && (de->n_flowbits > 0 || de->n_flowints > 0 || de->has_pcre_vars);
+}
+
+void detect_vars_capture(DetectThread *dt, const Signature *s, const DetectPcreVar *var,
+                         const uint8_t *data, size_t len)
+{
+    if (dt->n_vars_pending >= DETECT_VARS_PENDING_MAX) {
+        return;
+    }
+    DetectVarPending *v = &dt->vars_pending[dt->n_vars_pending++];
+    v->s = s;
+    v->var = var;
+    v->len = (uint16_t)(len < DETECT_VAR_VALUE_MAX ? len : DETECT_VAR_VALUE_MAX);
+    memcpy(v->value, data, v->len);
+}
+
+static void flow_var_set(DetectFlowState *fs, const char *name, const uint8_t *data,
+                         uint16_t len)
+{
+    if (fs->vars == NULL && (fs->vars = calloc(DETECT_FLOW_VARS_MAX, sizeof(*fs->vars))) == NULL) {
+        return;
+    }
+    uint8_t i = 0;
+    while (i < fs->n_vars && strcmp(fs->vars[i].name, name) != 0) {
+        i++;
+    }
+    if (i == DETECT_FLOW_VARS_MAX) {
+        return;   // full: the flow keeps the values it has
+    }
+    uint8_t *copy = malloc(len ? len : 1);
+    if (copy == NULL) {
+        return;
+    }
+    memcpy(copy, data, len);
+    if (i == fs->n_vars) {
+        fs->n_vars++;
+    } else {
+        free(fs->vars[i].value);
+    }
+    fs->vars[i] = (DetectFlowVar){ .name = name, .value = copy, .len = len };
+}
+
+void detect_vars_commit(DetectThread *dt, Packet *p, const Signature *s)
+{
+    PacketAlerts *pa = p->alerts;
+    DetectFlowState *fs = NULL;
+    for (uint32_t i = 0; i < dt->n_vars_pending; i++) {
+        const DetectVarPending *v = &dt->vars_pending[i];
+        if (v->s != s) {
+            continue;   // a rule that did not match
+        }
+        if (v->var->kind == DETECT_VAR_FLOW) {
+            if (fs == NULL) {
+                fs = detect_flow_state(p, true, dt->de->n_flowbits, dt->de->n_flowints);
+            }
+            if (fs != NULL) {
+                flow_var_set(fs, v->var->name, v->value, v->len);
+            }
+        } else if (pa != NULL && pa->n_vars < DETECT_PKT_VARS_MAX) {
+            PacketVar *pv = &pa->vars[pa->n_vars++];
+            pv->kind = v->var->kind;
+            pv->name = v->var->name;
+            pv->sig = s;
+            pv->len = v->len;
+            memcpy(pv->value, v->value, v->len);
+        }
+    }
+    dt->n_vars_pending = 0;
+}
+
+void detect_alert_context_json(const Packet *p, const PacketAlert *pa, JsonBuf *jb)
+{
+    const PacketAlerts *all = p != NULL ? p->alerts : NULL;
+    bool is_open = false;
+    for (uint16_t i = 0; all != NULL && i < all->n_vars; i++) {
+        const PacketVar *v = &all->vars[i];
+        if (v->kind != DETECT_VAR_ALERT || v->sig != pa->sig) {
+            continue;
+        }
+        if (!is_open) {
+            json_open_object(jb, "context");
+            is_open = true;
+        }
+        json_printable(jb, v->name, v->value, v->len);
+    }
+    if (is_open) {
+        json_close_object(jb);
+    }
+}
+
+/* "pktvars":[{"name":"value"}] of p, inside the open metadata object. */
+static void pkt_vars_json(const Packet *p, JsonBuf *jb, bool *is_open)
+{
+    const PacketAlerts *all = p != NULL ? p->alerts : NULL;
+    bool in_list = false;
+    for (uint16_t i = 0; all != NULL && i < all->n_vars; i++) {
+        const PacketVar *v = &all->vars[i];
+        if (v->kind != DETECT_VAR_PKT) {
+            continue;
+        }
+        if (!*is_open) {
+            json_open_object(jb, "metadata");
+            *is_open = true;
+        }
+        if (!in_list) {
+            json_open_array(jb, "pktvars");
+            in_list = true;
+        }
+        json_open_object(jb, NULL);
+        json_printable(jb, v->name, v->value, v->len);
+        json_close_object(jb);
+    }
+    if (in_list) {
+        json_close_array(jb);
+    }
+}
+
+static void flow_state_json(const DetectEngine *de, const DetectFlowState *fs, JsonBuf *jb,
+                            bool *is_open);
+
+void detect_flow_vars_json(const DetectEngine *de, const Flow *f, JsonBuf *jb)
+{
+    detect_vars_json(de, NULL, f, jb);
+}
+
+void detect_vars_json(const DetectEngine *de, const Packet *p, const Flow *f, JsonBuf *jb)
+{
+    bool is_open = false;
+    const DetectFlowState *fs =
+        (de != NULL && f != NULL && flow_storage_id >= 0) ? f->storage[flow_storage_id] : NULL;
+    if (fs != NULL) {
+        flow_state_json(de, fs, jb, &is_open);
+    }
+    pkt_vars_json(p, jb, &is_open);
+    if (is_open) {
+        json_close_object(jb);
+    }
+}
+
+static void flow_state_json(const DetectEngine *de, const DetectFlowState *fs, JsonBuf *jb,
+                            bool *is_open_out)
+{
+    /* Names come from the engine in use; a state made by an older engine
+     * (reload) may have more bits than it names: those are left out. */
+    uint32_t n_bits = fs->n_bits < de->n_flowbits ? fs->n_bits : de->n_flowbits;
+    uint32_t n_ints = fs->n_ints < de->n_flowints ? fs->n_ints : de->n_flowints;
+    bool is_open = false;
+    bool in_list = false;
+    for (uint32_t i = 0; i < n_bits; i++) {
+        if (!detect_flowbit_isset(fs, i)) {
+            continue;
+        }
+        if (!is_open) {
+            json_open_object(jb, "metadata");
+            is_open = true;
+        }
+        if (!in_list) {
+            json_open_array(jb, "flowbits");
+            in_list = true;
+        }
+        json_str(jb, NULL, de->flowbit_names[i]);
+    }
+    if (in_list) {
+        json_close_array(jb);
+        in_list = false;
+    }
+    for (uint32_t i = 0; i < n_ints; i++) {
+        int64_t v;
+        if (!detect_flowint_get(fs, i, &v)) {
+            continue;
+        }
+        if (!is_open) {
+            json_open_object(jb, "metadata");
+            is_open = true;
+        }
+        if (!in_list) {
+            json_open_object(jb, "flowints");
+            in_list = true;
+        }
+        json_i64(jb, de->flowint_names[i], v);
+    }
+    if (in_list) {
+        json_close_object(jb);
+        in_list = false;
+    }
+    for (uint8_t i = 0; i < fs->n_vars; i++) {
+        if (!is_open) {
+            json_open_object(jb, "metadata");
+            is_open = true;
+        }
+        if (!in_list) {
+            json_open_array(jb, "flowvars");
+            in_list = true;
+        }
+        json_open_object(jb, NULL);
+        json_printable(jb, fs->vars[i].name, fs->vars[i].value, fs->vars[i].len);
+        json_close_object(jb);
+    }
+    if (in_list) {
+        json_close_array(jb);
+    }
+    *is_open_out = is_open;
 }

@@ -3,7 +3,9 @@
  * packet timestamps. Shared by all workers: one mutex guards the table. The
  * table holds at most HB_MAX_ENTRIES live bits; past that, new bits are not
  * stored (a later isset sees them unset) rather than growing without bound.
- * Expired entries are reused in place. */
+ * Expired entries are reused in place. The table belongs to a rule set (its
+ * bit indices are the rule set's names); a rule reload carries the live bits
+ * over to the new set's table by name (detect_engine_hostbits_carry). */
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -157,6 +159,63 @@ void detect_hostbit_unset(DetectHostbitTable *t, uint32_t idx, const VgAddr *a, 
         e->expire = INT64_MIN;  // kept for reuse; reads as unset
     }
     pthread_mutex_unlock(&t->lock);
+}
+
+/* ---- rule reload ------------------------------------------------------- */
+
+static int find_name(const DetectHostbitTable *t, const char *name);
+
+uint32_t detect_engine_hostbits_carry(DetectEngine *to, const DetectEngine *from, int64_t now)
+{
+    if (to == NULL || from == NULL || to->hostbits == NULL || from->hostbits == NULL ||
+        to->hostbits->n_names == 0) {
+        return 0;
+    }
+    DetectHostbitTable *src = from->hostbits;
+    DetectHostbitTable *dst = to->hostbits;
+    /* Old index -> new index (-1: no rule of the new set uses the name).
+     * Names are written at parse time only: read without the locks. */
+    int *map = malloc((src->n_names ? src->n_names : 1) * sizeof(int));
+    if (map == NULL) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < src->n_names; i++) {
+        map[i] = find_name(dst, src->names[i]);
+    }
+    uint32_t n = 0;
+    pthread_mutex_lock(&src->lock);
+    uint32_t cap = src->n_entries;
+    HbEntry *live = malloc((cap ? cap : 1) * sizeof(HbEntry));
+    for (size_t b = 0; live != NULL && b < HB_BUCKETS; b++) {
+        for (const HbEntry *e = src->buckets[b]; e != NULL && n < cap; e = e->next) {
+            if (now < e->expire && e->key.idx < src->n_names && map[e->key.idx] >= 0) {
+                live[n] = *e;
+                live[n].key.idx = (uint32_t)map[e->key.idx];
+                n++;
+            }
+        }
+    }
+    pthread_mutex_unlock(&src->lock);
+    uint32_t moved = 0;
+    pthread_mutex_lock(&dst->lock);
+    for (uint32_t i = 0; i < n; i++) {
+        HbEntry **pp = slot(dst, &live[i].key);
+        if (*pp != NULL || dst->n_entries >= HB_MAX_ENTRIES) {
+            continue;            // set (or unset) since the swap: that is newer
+        }
+        *pp = calloc(1, sizeof(**pp));
+        if (*pp == NULL) {
+            break;
+        }
+        (*pp)->key = live[i].key;
+        (*pp)->expire = live[i].expire;
+        dst->n_entries++;
+        moved++;
+    }
+    pthread_mutex_unlock(&dst->lock);
+    free(map);
+    free(live);
+    return moved;
 }
 
 /* ---- operator access (control socket) ----------------------------------- */

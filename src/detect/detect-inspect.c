@@ -186,6 +186,13 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
         }
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         uint32_t mstart = (uint32_t)ov[0];
+        for (uint8_t v = 0; v < pc->n_vars; v++) {
+            uint8_t c = pc->vars[v].capture;
+            if ((int)c < n && ov[2 * c] != PCRE2_UNSET && ov[2 * c + 1] >= ov[2 * c]) {
+                detect_vars_capture(ic->dt, ic->s, &pc->vars[v], ic->buf + base + ov[2 * c],
+                                    ov[2 * c + 1] - ov[2 * c]);
+            }
+        }
         int rc = next(ic, idx, base + (uint32_t)ov[1]);
         bool retry = (pc->flags & DETECT_PM_F_RELATIVE_NEXT) || ic->dt->min_match_end > 0;
         if (rc != INSPECT_NOMATCH || !retry) {
@@ -403,6 +410,10 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
                                                                           : INSPECT_NOMATCH;
     case DETECT_PM_BASE64:
         return inspect_base64(ic, idx, off);
+    case DETECT_PM_PLUGIN:
+        return detect_plugin_match_buffer(ic->l->m[idx].ctx, ic->buf, ic->len)
+                   ? next(ic, idx, off)
+                   : INSPECT_NOMATCH;
     default:
         return inspect_byte(ic, idx, off);
     }

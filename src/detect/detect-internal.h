@@ -199,8 +199,9 @@ typedef enum DetectPmType {
     DETECT_PM_BYTEEXTRACT,
     DETECT_PM_BYTEMATH,
     DETECT_PM_BSIZE,                   // buffer length check (bsize, urilen): DetectUint ctx
-    DETECT_PM_DATASET,                 // whole-buffer set check (dataset): DetectDatasetCtx
+    DETECT_PM_DATASET,                 // whole-buffer set check (dataset, datarep): DetectDatasetCtx
     DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
+    DETECT_PM_PLUGIN,                  // a plugin keyword on the buffer: DetectPluginCtx
 } DetectPmType;
 
 struct DetectThread;
@@ -331,6 +332,7 @@ typedef struct Signature {
     uint16_t dsize_min;                // for the prefilter and 'only' checks
     uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
     DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
+    char *text;                        // the rule as loaded (keep_rule_text), else NULL
 } Signature;
 
 /* ---- parser context handed to keyword setup ----------------------------- */
@@ -402,7 +404,19 @@ typedef struct DetectKeyword {
      * the answer. */
     bool (*file_match)(struct DetectThread *dt, const struct AppFile *file, const void *ctx,
                        bool *is_final);
+    /* Keywords of plugins (keywords/detect-kw-plugin.c): the plugin's descriptor; setup
+     * is then detect_plugin_setup. NULL for built-ins. */
+    const struct VgKeyword *plugin;
 } DetectKeyword;
+
+/* A plugin keyword's context: its descriptor and the plugin's own context. */
+typedef struct DetectPluginCtx {
+    const struct VgKeyword *kd;
+    void *ctx;
+} DetectPluginCtx;
+int detect_plugin_setup(DetectParser *dp, const DetectKeyword *kw, const char *arg);
+/* Payload element: does the plugin keyword match buf? */
+bool detect_plugin_match_buffer(const DetectPluginCtx *pc, const uint8_t *buf, uint32_t len);
 
 extern const DetectKeyword *const detect_keywords[];
 extern const size_t detect_n_keywords;
@@ -461,11 +475,32 @@ typedef struct DetectIsdataat {
     uint32_t flags;
 } DetectIsdataat;
 
+/* A capture of a pcre stored in a variable when the rule matches:
+ * "/re/, flow:NAME, pkt:NAME, alert:NAME" (capture 1, 2, ...) or named
+ * groups (?P<flow_NAME>...). */
+#define DETECT_PCRE_VARS_MAX 8
+typedef struct DetectPcreVar {
+    uint8_t kind;                      // DETECT_VAR_*
+    uint8_t capture;                   // group number, >= 1
+    char *name;
+} DetectPcreVar;
+
 typedef struct DetectPcre {
     void *code;                        // pcre2_code *
     uint32_t flags;
     uint32_t ovec_pairs;
+    uint8_t n_vars;
+    DetectPcreVar vars[DETECT_PCRE_VARS_MAX];
 } DetectPcre;
+
+/* A capture waiting for its rule to match (committed by detect_on_match). */
+#define DETECT_VARS_PENDING_MAX 16
+typedef struct DetectVarPending {
+    const Signature *s;
+    const DetectPcreVar *var;
+    uint16_t len;
+    uint8_t value[DETECT_VAR_VALUE_MAX];
+} DetectVarPending;
 
 enum { DETECT_BYTE_BIG = 0, DETECT_BYTE_LITTLE, DETECT_BYTE_DCE };
 enum { DETECT_BYTE_BIN = 0, DETECT_BYTE_HEX, DETECT_BYTE_DEC, DETECT_BYTE_OCT };
@@ -608,6 +643,8 @@ struct DetectEngine {
     bool ds_allow_write;               // datasets.rules.allow-write
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
+    bool keep_rule_text;               // Signature.text for EVE alert.rule
+    bool has_pcre_vars;                // some pcre stores captures in variables
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;
     int mpm_algo;                      // DETECT_MPM_*
@@ -683,6 +720,9 @@ typedef struct DetectThread {
     uint32_t pass_num;                 // lowest num of a matching pass (UINT32_MAX: none)
     uint32_t drop_num;                 // lowest num of a matching drop/reject (UINT32_MAX: none)
     bool pass_to_flow;                 // that pass's scope is the flow
+    /* pcre captures of rules being inspected (detect-flowstate.c commits them) */
+    uint32_t n_vars_pending;
+    DetectVarPending vars_pending[DETECT_VARS_PENDING_MAX];
 } DetectThread;
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
@@ -855,6 +895,11 @@ bool detect_flowbit_isset(const DetectFlowState *fs, uint32_t idx);
 void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
 bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
 void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
+/* pcre captures: record one for s (inspection), then on s's match store s's
+ * in the flow, packet and alert variables and forget every pending one. */
+void detect_vars_capture(DetectThread *dt, const Signature *s, const DetectPcreVar *var,
+                         const uint8_t *data, size_t len);
+void detect_vars_commit(DetectThread *dt, Packet *p, const Signature *s);
 
 /* keywords/detect-kw-flowcount.c: sequence space each side of the packet's
  * TCP session has used (next_seq - ISN, as Suricata's stream_size), for
@@ -895,6 +940,7 @@ typedef struct DetectDatasetSpec {
     const char *state_path;            // both (a missing file is an empty set)
     uint64_t memcap;                   // 0: DETECT_DATASET_MEMCAP
     uint32_t hashsize;                 // 0: DETECT_DATASET_HASHSIZE
+    bool is_rep;                       // a datarep set: each value has a reputation
 } DetectDatasetSpec;
 bool detect_dataset_type_parse(const char *s, DetectDatasetType *out);
 const char *detect_dataset_type_name(DetectDatasetType t);
@@ -910,6 +956,10 @@ const char *detect_dataset_name(const Dataset *ds);
 bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len);
 int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len);
+/* datarep sets: insert with a reputation (insert gives 0); lookup: whether d
+ * is in the set and its reputation in *rep. */
+int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep);
+bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep);
 /* detect-iprep.c: IP reputation categories and scores, loaded with the rule
  * set (reputation-categories-file, reputation-files); read-only after. */
 #define DETECT_IPREP_CATS 60

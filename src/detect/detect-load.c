@@ -294,6 +294,7 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
         VG_ERROR("detection: out of memory");
         return NULL;
     }
+    de->keep_rule_text = opts != NULL && opts->keep_rule_text;
     if (conf != NULL) {
         load_vars(de, conf);
         if (apply_settings(de, conf) != 0) {

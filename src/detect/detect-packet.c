@@ -387,6 +387,9 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
 {
     const DetectEngine *de = dt->de;
     run_post(dt, p, s);
+    if (dt->n_vars_pending > 0) {
+        detect_vars_commit(dt, p, s);
+    }
     uint8_t action = s->action;
     bool is_suppressed = false;
     if (!detect_threshold_check(dt, s, p, &action, &is_suppressed)) {
@@ -471,7 +474,9 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (pa != NULL) {
         pa->n = 0;
         pa->n_discarded = 0;
+        pa->n_vars = 0;
     }
+    dt->n_vars_pending = 0;
     p->n_alerts = 0;
     if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         return;

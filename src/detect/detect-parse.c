@@ -402,7 +402,7 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
         return detect_err(dp, "keyword '%s' needs a value", name);
     }
     if (!has_val) {
-        return kw->setup(dp, NULL);
+        return kw->plugin != NULL ? detect_plugin_setup(dp, kw, NULL) : kw->setup(dp, NULL);
     }
     if (check_quoted(dp, name, val, vlen) != 0) {
         return VG_EINVAL;
@@ -413,7 +413,7 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
     } else {
         unquote(val, vlen, scratch);
     }
-    return kw->setup(dp, scratch);
+    return kw->plugin != NULL ? detect_plugin_setup(dp, kw, scratch) : kw->setup(dp, scratch);
 }
 
 void detect_trim_span(const char **s, size_t *len)
@@ -494,6 +494,7 @@ static bool pm_is_relative(const DetectMatch *m)
         return (((const DetectBase64 *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_BSIZE:
     case DETECT_PM_DATASET:
+    case DETECT_PM_PLUGIN:
         return false;
     default:
         return (((const DetectByte *)m->ctx)->flags & DETECT_BYTE_F_RELATIVE) != 0;
@@ -517,6 +518,7 @@ static void mark_relative_next(DetectMatch *m)
         break;
     case DETECT_PM_BSIZE:
     case DETECT_PM_DATASET:
+    case DETECT_PM_PLUGIN:
         break;
     default:
         ((DetectByte *)m->ctx)->flags |= DETECT_BYTE_F_RELATIVE_NEXT;
@@ -606,11 +608,17 @@ static int finish_rule(DetectParser *dp)
     return detect_app_finish(dp);
 }
 
+const char *detect_sig_text(const Signature *s)
+{
+    return s != NULL ? s->text : NULL;
+}
+
 void detect_sig_free(Signature *s)
 {
     if (s == NULL) {
         return;
     }
+    free(s->text);
     for (int li = 0; li < DETECT_LIST_MAX; li++) {
         DetectMatchList *l = &s->lists[li];
         for (uint16_t i = 0; i < l->n; i++) {

@@ -368,6 +368,8 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
     PacketAlerts *pa = p->alerts;
     pa->n = 0;
     pa->n_discarded = 0;
+    pa->n_vars = 0;
+    c->dt->n_vars_pending = 0;
     (void)detect_stream_inspect(c->dt, p, pa);
     p->n_alerts = pa->n;
     if (pa->n > 0 && c->emit != NULL) {
@@ -394,6 +396,8 @@ static void flow_end_txs(FlowEndCtx *c)
     PacketAlerts *pa = p->alerts;
     pa->n = 0;
     pa->n_discarded = 0;
+    pa->n_vars = 0;
+    c->dt->n_vars_pending = 0;
     pa->stream_log_len = 0;
     (void)detect_tx_inspect(c->dt, p, pa, true);
     p->n_alerts = pa->n;

@@ -28,7 +28,7 @@
 #include "flow/flow-types.h"
 #include "util/util-error.h"
 
-#define TX_PROTOS APP_PROTO_MAX_BUILTIN
+#define TX_PROTOS APP_PROTO_MAX
 
 struct DetectTxEngine {
     uint32_t n_tx;                     // tx rules

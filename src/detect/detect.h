@@ -65,9 +65,25 @@ typedef struct PacketAlert {
     const struct Signature *sig; // valid while the engine lives
 } PacketAlert;
 
+/* Variables a pcre capture set on this packet (pkt:NAME, (?P<pkt_NAME>..))
+ * or on one rule's alert (alert:NAME, (?P<alert_NAME>..)): EVE
+ * metadata.pktvars and alert.context. Values are cut at DETECT_VAR_VALUE_MAX. */
+#define DETECT_PKT_VARS_MAX 8
+#define DETECT_VAR_VALUE_MAX 256
+enum { DETECT_VAR_FLOW = 1, DETECT_VAR_PKT, DETECT_VAR_ALERT };
+typedef struct PacketVar {
+    uint8_t kind;                // DETECT_VAR_PKT or DETECT_VAR_ALERT
+    uint16_t len;
+    const char *name;            // valid while the engine lives
+    const struct Signature *sig; // the rule that set it (alert vars show in its alert)
+    uint8_t value[DETECT_VAR_VALUE_MAX];
+} PacketVar;
+
 typedef struct PacketAlerts {
     uint16_t n;
     uint16_t n_discarded;        // matches beyond the cap
+    uint16_t n_vars;
+    PacketVar vars[DETECT_PKT_VARS_MAX];
     PacketAlert alerts[DETECT_ALERTS_MAX];
     /* What stream alerts of this packet log as their payload (the stream
      * engine's stored data of the view's direction, gaps marked); filled
@@ -83,6 +99,7 @@ typedef struct DetectLoadOptions {
     size_t n_exclusive;
     const char **extra_files;    // -s: in addition to the configured ones
     size_t n_extra;
+    bool keep_rule_text;         // keep each rule's text (EVE alert.rule)
 } DetectLoadOptions;
 
 /* Builds an engine from the configuration (default-rule-path, rule-files,
@@ -145,6 +162,13 @@ int detect_engine_hostbit_set(const DetectEngine *de, const char *ip, const char
 int detect_engine_hostbit_unset(const DetectEngine *de, const char *ip, const char *name);
 int detect_engine_hostbit_list(const DetectEngine *de, const char *ip, int64_t now,
                                DetectHostbitFn fn, void *user);
+/* A reload swapped from for to: the host and address-pair bits (hostbits,
+ * xbits) still set at packet time now move to to's table, under to's index
+ * of their name; bits whose name no rule of to uses are dropped, and a bit
+ * to already holds (set since the swap) is kept as it is. Call after the
+ * swap (packets may still set bits in from meanwhile: those of that instant
+ * can be lost). Returns how many bits moved. */
+uint32_t detect_engine_hostbits_carry(DetectEngine *to, const DetectEngine *from, int64_t now);
 
 /* Datasets (detect-dataset.c): process-wide named sets, kept across rule
  * reloads, filled by rules (dataset:set), files and operators. Values are
@@ -260,6 +284,26 @@ void detect_tx_flow_passed(struct Flow *f);
  * flow engine and hands it here at start-up (before threads start). */
 void detect_set_flow_storage_id(int id);
 void detect_flow_storage_free(void *state);
+
+/* EVE "metadata" (eve-log metadata): the flowbits set on f, in name-index
+ * order, and the flowints set on f, named by de:
+ * "metadata":{"flowbits":["a","b"],"flowints":{"n":3}}; nothing when none is
+ * set. Caller holds f->lock. */
+struct JsonBuf;
+void detect_flow_vars_json(const DetectEngine *de, const struct Flow *f, struct JsonBuf *jb);
+/* The same with the flow's pcre variables ("flowvars":[{"name":"value"}])
+ * and p's ("pktvars"), in one "metadata" object; p or f may be NULL. */
+void detect_vars_json(const DetectEngine *de, const Packet *p, const struct Flow *f,
+                      struct JsonBuf *jb);
+/* Whether de's rules name any flowbit, flowint or pcre variable (else no
+ * flow or packet has any). */
+bool detect_engine_has_flow_vars(const DetectEngine *de);
+/* "context":{"name":"value"}: the alert variables pa's rule set on p. */
+void detect_alert_context_json(const Packet *p, const PacketAlert *pa, struct JsonBuf *jb);
+
+/* The text of a rule as loaded, when the engine keeps it
+ * (DetectLoadOptions.keep_rule_text), else NULL. */
+const char *detect_sig_text(const struct Signature *s);
 
 /* --list-keywords */
 void detect_print_keywords(FILE *out);

@@ -58,7 +58,8 @@ struct FlowTable {
     _Atomic uint64_t memuse_peak;
     _Atomic uint64_t allocs;
     _Atomic uint64_t active;         // flows linked in the hash
-    uint64_t room_flows;             // flows the memcap holds beside the hash
+    _Atomic uint64_t room_flows;     // flows the memcap holds beside the hash (memcap-set)
+    _Atomic uint64_t memcap_bytes;   // flow.memcap now: cfg's, or memcap-set's
     FlowOwner *owners;               // FLOW_OWNERS_MAX, indexed by Flow.owner
     _Atomic uint32_t n_owners;       // threads sharing room_flows (flow_table_set_owners)
     _Atomic uint32_t n_emergency;    // owners in emergency mode

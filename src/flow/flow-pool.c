@@ -95,7 +95,7 @@ void flow_pool_put(FlowTable *ft, Flow *f)
     pthread_mutex_lock(&ft->pool_lock);
     /* Spare flows count in the memcap too: linked + spare stay within it. */
     uint64_t linked = atomic_load(&ft->active);
-    if (ft->pool_len < ft->cfg.prealloc && linked + ft->pool_len < ft->room_flows) {
+    if (ft->pool_len < ft->cfg.prealloc && linked + ft->pool_len < atomic_load(&ft->room_flows)) {
         f->pnext = ft->pool_head;
         ft->pool_head = f;
         ft->pool_len++;

@@ -96,7 +96,8 @@ static int table_check_config(FlowTable *ft)
         return VG_EINVAL;
     }
     uint64_t room = (cfg->memcap_bytes - hash_bytes) / sizeof(Flow);
-    ft->room_flows = room;
+    atomic_store(&ft->room_flows, room);
+    atomic_store(&ft->memcap_bytes, cfg->memcap_bytes);
     if (cfg->prealloc > room) {
         VG_WARN("flow.prealloc %u does not fit flow.memcap: preallocating %llu flows",
                 cfg->prealloc, (unsigned long long)room);
@@ -217,7 +218,29 @@ static FlowOwner *owner_of(const FlowTable *ft, uint32_t owner)
 
 uint64_t flow_owner_share(const FlowTable *ft)
 {
-    return ft->room_flows / atomic_load_explicit(&ft->n_owners, memory_order_relaxed);
+    return atomic_load_explicit(&ft->room_flows, memory_order_relaxed) /
+           atomic_load_explicit(&ft->n_owners, memory_order_relaxed);
+}
+
+uint64_t flow_table_memcap(const FlowTable *ft)
+{
+    return atomic_load(&((FlowTable *)ft)->memcap_bytes);
+}
+
+int flow_table_set_memcap(FlowTable *ft, uint64_t bytes)
+{
+    uint64_t hash_bytes = (uint64_t)ft->cfg.hash_size * sizeof(FlowBucket);
+    if (bytes <= hash_bytes) {
+        return VG_EINVAL;
+    }
+    if (bytes < atomic_load(&ft->memuse)) {
+        return VG_ERANGE;
+    }
+    /* Owners see the new share at their next new flow; one above it evicts
+     * down to it as at the memcap. */
+    atomic_store(&ft->room_flows, (bytes - hash_bytes) / sizeof(Flow));
+    atomic_store(&ft->memcap_bytes, bytes);
+    return 0;
 }
 
 bool flow_table_owner_is_emergency(const FlowTable *ft, uint32_t owner)
@@ -323,7 +346,7 @@ void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out)
     memset(out, 0, sizeof(*out));
     out->memuse_bytes = atomic_load(&ft->memuse);
     out->memuse_peak_bytes = atomic_load(&ft->memuse_peak);
-    out->memcap_bytes = ft->cfg.memcap_bytes;
+    out->memcap_bytes = atomic_load(&ft->memcap_bytes);
     out->active = atomic_load(&ft->active);
     out->spare = flow_pool_len((FlowTable *)ft);
     out->allocs = atomic_load(&ft->allocs);

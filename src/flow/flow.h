@@ -214,6 +214,13 @@ uint64_t flow_table_end_all_at(FlowTable *ft, int64_t now_sec, FlowEndCb cb, voi
 uint64_t flow_table_end_all(FlowTable *ft, FlowEndReason reason, FlowEndCb cb, void *user);
 
 void flow_table_get_stats(const FlowTable *ft, FlowTableStats *out);
+/* flow.memcap now (memcap-list). Any thread. */
+uint64_t flow_table_memcap(const FlowTable *ft);
+/* memcap-set flow: a new flow.memcap while packets flow; each owner's share
+ * follows (an owner above it evicts down to it as at the memcap). VG_EINVAL
+ * when it would not hold the flow hash, VG_ERANGE when below the memory in
+ * use now (nothing changed). Any thread. */
+int flow_table_set_memcap(FlowTable *ft, uint64_t bytes);
 /* Whether any owner is in emergency mode. */
 bool flow_table_is_emergency(const FlowTable *ft);
 /* Seconds of inactivity after which f ends, in its owner's current mode.

@@ -129,15 +129,19 @@ static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     if (oc->alert_payload && len > 0) {
         json_base64(jb, "payload", data, len);
     }
+    if (oc->alert_payload_length && len > 0) {
+        json_u64(jb, "payload_length", len);   // stream: gap markers included
+    }
     if (oc->alert_payload_printable && len > 0) {
         json_printable(jb, "payload_printable", data, len);
     }
-    if (oc->alert_payload || oc->alert_payload_printable) {
+    if (oc->alert_payload || oc->alert_payload_printable || oc->alert_payload_length) {
         json_u64(jb, "stream", stream ? 1 : 0);
     }
 }
 
-void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert *pa)
+void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                             const PacketAlert *pa)
 {
     json_open_object(jb, "alert");
     json_str(jb, "action", action_name(oc, pa));
@@ -147,7 +151,16 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_str(jb, "signature", pa->msg ? pa->msg : "");
     json_str(jb, "category", pa->class_msg ? pa->class_msg : "");
     json_i64(jb, "severity", pa->priority);
-    write_metadata(jb, pa);
+    if (!oc->alert_no_rule_metadata) {
+        write_metadata(jb, pa);
+    }
+    if (p != NULL) {
+        detect_alert_context_json(p, pa, jb);
+    }
+    const char *text = oc->alert_rule ? detect_sig_text(pa->sig) : NULL;
+    if (text != NULL) {
+        json_str(jb, "rule", text);
+    }
     json_close_object(jb);
 }
 
@@ -191,11 +204,16 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
 {
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
-    output_eve_alert_fields(jb, oc, pa);
+    eve_add_flow_vars(jb, p);
+    output_eve_alert_fields(jb, oc, p, pa);
     if (f != NULL) {
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
-        write_flow(jb, p, f);
-        output_eve_alert_app(jb, p, pa);
+        if (!oc->alert_no_flow) {
+            write_flow(jb, p, f);
+        }
+        if (!oc->alert_no_app_layer) {
+            output_eve_alert_app(jb, p, pa);
+        }
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {
@@ -213,6 +231,7 @@ void output_eve_tagged_build(JsonBuf *jb, const Packet *p)
 {
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "packet");
+    eve_add_flow_vars(jb, p);
     json_base64(jb, "packet", p->data, p->caplen);
     json_open_object(jb, "packet_info");
     json_i64(jb, "linktype", p->linktype);

@@ -21,6 +21,7 @@ OutputAnomalyType output_anomaly_type(uint16_t event)
 void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event)
 {
     eve_begin_packet(jb, p, flow_id, "anomaly");
+    eve_add_flow_vars(jb, p);   // the output thread, without the flow lock
     json_open_object(jb, "anomaly");
     const char *name = decode_event_name((DecodeEvent)event);
     switch (output_anomaly_type(event)) {
@@ -54,6 +55,7 @@ void output_eve_anomaly_app_build(JsonBuf *jb, const Packet *p, uint64_t flow_id
                                   const char *event, const char *layer)
 {
     eve_begin_packet(jb, p, flow_id, "anomaly");
+    eve_add_packet_vars_locked(jb, p);   // app-layer events: the caller holds the lock
     if (has_tx) {
         json_u64(jb, "tx_id", tx_id);
     }

@@ -1,4 +1,5 @@
-/* Fields shared by every EVE record: time, flow id, 5-tuple, VLANs. */
+/* Fields shared by every EVE record: time, flow id, 5-tuple, VLANs, and the
+ * optional ones of output-eve-fields.c. */
 
 #include "output/output.h"
 
@@ -172,6 +173,7 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     if (flow_id != 0) {
         json_u64(jb, "flow_id", flow_id);
     }
+    eve_add_in_iface(jb);
     if (p->pcap_cnt != 0) {
         json_u64(jb, "pcap_cnt", p->pcap_cnt);
     }
@@ -181,6 +183,9 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     json_str(jb, "pkt_src",
              (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)" : decode_pkt_src_name(p));
     add_tunnel(jb, p);
+    eve_add_ether(jb, p, false);
+    eve_add_community_id(jb, p->flow);
+    eve_add_host(jb);
 }
 
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
@@ -200,6 +205,7 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
     if (f->flow_id != 0) {
         json_u64(jb, "flow_id", f->flow_id);
     }
+    eve_add_in_iface(jb);
     if (pcap_cnt != 0) {
         json_u64(jb, "pcap_cnt", pcap_cnt);
     }
@@ -229,6 +235,9 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
             json_u64(jb, "response_icmp_code", f->icmp_resp_code);
         }
     }
+    eve_add_flow_vars_locked(jb, f);  // callers hold the flow lock (tx loggers, flow end)
+    eve_add_community_id(jb, f);
+    eve_add_host(jb);
 }
 
 /* Written at start-up only (by the app-layer), read by every output thread. */

@@ -72,6 +72,7 @@ void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
 {
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "drop");
+    eve_add_flow_vars(jb, p);
     json_open_object(jb, "drop");
     json_u64(jb, "len", p->l3_len);
     if (p->l3 == PKT_L3_IPV4) {
@@ -88,7 +89,7 @@ void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
     json_close_object(jb);
     const PacketAlert *pa = oc->drop_alerts ? dropping_alert(p) : NULL;
     if (pa != NULL) {
-        output_eve_alert_fields(jb, oc, pa);
+        output_eve_alert_fields(jb, oc, p, pa);
     }
     json_close_object(jb);
 }

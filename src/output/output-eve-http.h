@@ -20,6 +20,7 @@ enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
        OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
 enum { OUTPUT_TX_LOGGER_SMTP = 1u << 12, OUTPUT_TX_LOGGER_FTP = 1u << 13 };
 enum { OUTPUT_TX_LOGGER_SMB = 1u << 14 };   // smb and dcerpc records
+enum { OUTPUT_TX_LOGGER_PLUGIN = 1u << 24 };   // records of plugin protocols
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
@@ -40,6 +41,12 @@ typedef struct OutputTxLog {
     void (*write)(JsonBuf *jb, void *user);
     void *user;
 } OutputTxLog;
+
+/* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol (false when
+ * name is not one); the record of a plugin protocol's tx, once complete. */
+bool output_eve_plugin_type(const char *name, bool enabled);
+bool output_eve_plugin_any(void);           // records of some plugin protocol are on
+void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 
 /* Write the records of f's txs that became ready and mark them logged. */
 void output_eve_tx_log(const OutputTxLog *lg, Flow *f);

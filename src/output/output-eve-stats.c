@@ -316,6 +316,7 @@ int output_eve_stats_build_sel(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t
     json_open_object(jb, NULL);
     eve_add_timestamp(jb, "timestamp", sec, usec);
     json_str(jb, "event_type", "stats");
+    eve_add_host(jb);
     json_open_object(jb, "stats");
     json_u64(jb, "uptime", uptime_sec);
 

@@ -77,6 +77,54 @@ static void eve_smtp_fields(const ConfNode *opts)
     smtp_log_set_fields(opt_bool(opts, "extended", false), custom, n);
 }
 
+/* types.alert.metadata: a boolean (Suricata: app-layer, flow and rule
+ * metadata in alerts, all on by default) or a map whose rule.raw asks for
+ * the rule text. */
+static bool alert_wants_rule_text(const ConfNode *alert_opts)
+{
+    const ConfNode *md = alert_opts ? conf_node_child(alert_opts, "metadata") : NULL;
+    if (md == NULL || md->type != CONF_MAP) {
+        return false;
+    }
+    return opt_bool(conf_node_child(md, "rule"), "raw", false);
+}
+
+/* types.alert.metadata as Suricata reads it: "no" leaves out the flow
+ * object, the app-layer part and the rule's metadata; a map turns each off
+ * on its own (flow, app-layer, rule.metadata; all default yes). */
+static void alert_metadata_opts(OutputCtx *oc, const ConfNode *alert_opts)
+{
+    const ConfNode *md = alert_opts ? conf_node_child(alert_opts, "metadata") : NULL;
+    bool flow = true;
+    bool app = true;
+    bool rule_md = true;
+    if (md != NULL && md->type == CONF_MAP) {
+        /* the schema leaves this subtree to us (a boolean or a map) */
+        for (const ConfNode *c = md->first_child; c != NULL; c = c->next) {
+            bool known = strcmp(c->name, "flow") == 0 || strcmp(c->name, "app-layer") == 0;
+            for (const ConfNode *r = c->first_child; strcmp(c->name, "rule") == 0 && r;
+                 r = r->next) {
+                if (strcmp(r->name, "metadata") != 0 && strcmp(r->name, "raw") != 0) {
+                    VG_WARN("%s:%d: alert.metadata.rule.%s: not supported; ignored",
+                            r->file ? r->file : "--set", r->line, r->name);
+                }
+            }
+            if (!known && strcmp(c->name, "rule") != 0) {
+                VG_WARN("%s:%d: alert.metadata.%s: unknown key; ignored",
+                        c->file ? c->file : "--set", c->line, c->name);
+            }
+        }
+        flow = opt_bool(md, "flow", true);
+        app = opt_bool(md, "app-layer", true);
+        rule_md = opt_bool(conf_node_child(md, "rule"), "metadata", true);
+    } else if (md != NULL) {
+        flow = app = rule_md = opt_bool(alert_opts, "metadata", true);
+    }
+    oc->alert_no_flow = !flow;
+    oc->alert_no_app_layer = !app;
+    oc->alert_no_rule_metadata = !rule_md;
+}
+
 static void eve_types(OutputCtx *oc, const ConfNode *types)
 {
     for (const ConfNode *it = types ? types->first_child : NULL; it; it = it->next) {
@@ -90,6 +138,9 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_payload = opt_bool(opts, "payload", false);
             oc->alert_payload_printable = opt_bool(opts, "payload-printable", false);
             oc->alert_packet = opt_bool(opts, "packet", false);
+            oc->alert_payload_length = opt_bool(opts, "payload-length", false);
+            oc->alert_rule = alert_wants_rule_text(opts);
+            alert_metadata_opts(oc, opts);
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);
@@ -128,11 +179,41 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->smb = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "dcerpc") == 0) {
             oc->dcerpc = opt_bool(opts, "enabled", true);
+        } else {
+            (void)output_eve_plugin_type(name, opt_bool(opts, "enabled", true));
         }
     }
 }
 
-static int open_eve(OutputCtx *oc, const ConfNode *opts)
+/* The record fields of output-eve-fields.c: eve-log community-id,
+ * community-id-seed, ethernet, metadata, and the top-level sensor-name. */
+static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
+{
+    EveFieldsCfg fc = *eve_fields_cfg();
+    fc.community_id = opt_bool(opts, "community-id", false);
+    fc.ethernet = opt_bool(opts, "ethernet", false);
+    fc.metadata = opt_bool(opts, "metadata", true);
+    fc.community_id_seed = 0;
+    const ConfNode *seed = opts ? conf_node_child(opts, "community-id-seed") : NULL;
+    if (seed != NULL && seed->value != NULL) {
+        char *end = NULL;
+        long v = strtol(seed->value, &end, 10);
+        if (end == seed->value || *end != '\0' || v < 0 || v > 65535) {
+            VG_ERROR("%s:%d: community-id-seed: '%s' is not a number from 0 to 65535",
+                     seed->file ? seed->file : "--set", seed->line, seed->value);
+            return -1;
+        }
+        fc.community_id_seed = (uint16_t)v;
+    }
+    const char *name = NULL;
+    fc.sensor_name = conf != NULL && conf_get_str(conf, "sensor-name", &name) && name[0] != '\0'
+                         ? name
+                         : NULL;
+    eve_fields_configure(&fc);
+    return 0;
+}
+
+static int open_eve(OutputCtx *oc, const struct Conf *conf, const ConfNode *opts)
 {
     if (!opt_bool(opts, "enabled", true)) {
         return 0;
@@ -147,7 +228,7 @@ static int open_eve(OutputCtx *oc, const ConfNode *opts)
         return -1;
     }
     eve_types(oc, opts ? conf_node_child(opts, "types") : NULL);
-    return 0;
+    return eve_fields_load(conf, opts);
 }
 
 static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt,
@@ -165,7 +246,7 @@ static int open_text(const ConfNode *opts, const char *log_dir, const char *dflt
 
 /* Without an `outputs:` list: eve.json (alert, anomaly, flow, stats),
  * fast.log and stats.log. */
-static int open_defaults(OutputCtx *oc)
+static int open_defaults(OutputCtx *oc, const struct Conf *conf)
 {
     char *path = join_path(oc->log_dir, "eve.json");
     oc->eve = path ? eve_sink_open(path) : NULL;
@@ -176,6 +257,9 @@ static int open_defaults(OutputCtx *oc)
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
     oc->smb = oc->dcerpc = true;
+    if (oc->eve != NULL && eve_fields_load(conf, NULL) != 0) {
+        return -1;
+    }
     if (oc->eve == NULL || open_text(NULL, oc->log_dir, "fast.log", &oc->fast) != 0) {
         return -1;
     }
@@ -186,7 +270,7 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
 {
     const ConfNode *list = conf_get_node(conf, NULL, "outputs");
     if (list == NULL) {
-        return open_defaults(oc);
+        return open_defaults(oc, conf);
     }
     for (const ConfNode *it = list->first_child; it; it = it->next) {
         const ConfNode *opts;
@@ -195,7 +279,7 @@ static int open_outputs(OutputCtx *oc, const struct Conf *conf)
         if (name == NULL) {
             continue;
         } else if (strcmp(name, "eve-log") == 0 && oc->eve == NULL) {
-            rc = open_eve(oc, opts);
+            rc = open_eve(oc, conf, opts);
         } else if (strcmp(name, "fast") == 0 && oc->fast == NULL) {
             rc = open_text(opts, oc->log_dir, "fast.log", &oc->fast);
         } else if (strcmp(name, "stats") == 0 && oc->stats_log == NULL) {
@@ -287,6 +371,8 @@ void output_ctx_free(OutputCtx *oc)
     if (oc == NULL) {
         return;
     }
+    eve_fields_configure(NULL);
+    output_set_flow_vars_logger(NULL, NULL, NULL);
     eve_sink_close(oc->eve);
     output_text_file_close(oc->fast);
     output_text_file_close(oc->stats_log);
@@ -297,6 +383,53 @@ void output_ctx_free(OutputCtx *oc)
     pthread_mutex_destroy(&oc->stats_lock);
     free(oc->log_dir);
     free(oc);
+}
+
+static void flow_vars_log(JsonBuf *jb, const Packet *p, const Flow *f, void *user)
+{
+    Engine *e = user;
+    detect_vars_json(atomic_load(&e->detect), p, f, jb);
+}
+
+static bool flow_vars_any(void *user)
+{
+    Engine *e = user;
+    return detect_engine_has_flow_vars(atomic_load(&e->detect));
+}
+
+void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
+{
+    if (oc == NULL || oc->eve == NULL) {
+        return;
+    }
+    EveFieldsCfg fc = *eve_fields_cfg();
+    fc.in_iface = e->opts.live_iface != NULL ? e->opts.live_iface : e->opts.af_packet_iface;
+    if (fc.in_iface != NULL && fc.in_iface[0] == '\0') {
+        fc.in_iface = NULL;   // --af-packet without a name and no af-packet entry
+    }
+    eve_fields_configure(&fc);
+    output_set_flow_vars_logger(flow_vars_log, flow_vars_any, e);
+}
+
+bool output_conf_wants_rule_text(const struct Conf *conf)
+{
+    const ConfNode *list = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
+    for (const ConfNode *it = list ? list->first_child : NULL; it; it = it->next) {
+        const ConfNode *opts;
+        const char *name = type_entry(it, &opts);
+        if (name == NULL || strcmp(name, "eve-log") != 0 || !opt_bool(opts, "enabled", true)) {
+            continue;
+        }
+        const ConfNode *types = opts ? conf_node_child(opts, "types") : NULL;
+        for (const ConfNode *t = types ? types->first_child : NULL; t; t = t->next) {
+            const ConfNode *topts;
+            const char *tname = type_entry(t, &topts);
+            if (tname != NULL && strcmp(tname, "alert") == 0 && alert_wants_rule_text(topts)) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 /* Each sink swaps its file under its own lock, so a writer in any thread
@@ -329,7 +462,8 @@ static void write_flow_jb(JsonBuf *jb, void *user)
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
     if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
-                            !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc)) {
+                            !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc &&
+                            !output_eve_plugin_any())) {
         return;
     }
     app_layer_flow_end(f);
@@ -372,6 +506,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     flow_exception_record_write(f, jb);
     json_close_object(jb);
     stream_flow_record(f, jb);
+    stream_plugin_flow_record(f, jb);
     json_close_object(jb);
     (void)eve_sink_write(oc->eve, jb);
     pthread_mutex_unlock(&oc->flow_lock);
@@ -627,7 +762,8 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
         write_alerts(ot, oc, p);
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
-                                              oc->smtp || oc->ftp || oc->smb || oc->dcerpc)) {
+                                              oc->smtp || oc->ftp || oc->smb || oc->dcerpc ||
+                                              output_eve_plugin_any())) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

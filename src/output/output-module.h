@@ -29,6 +29,12 @@ typedef struct OutputCtx {
     bool alert_payload;
     bool alert_payload_printable;
     bool alert_packet;
+    bool alert_payload_length;       // alert.payload-length: "payload_length"
+    bool alert_rule;                 // alert.metadata.rule.raw: "alert.rule", the rule text
+    bool alert_no_flow;              // alert.metadata: no, or metadata.flow: no: no "flow"
+    bool alert_no_app_layer;         // ... or metadata.app-layer: no: no tx_id, app object,
+                                     // app_proto
+    bool alert_no_rule_metadata;     // ... or metadata.rule.metadata: no: no alert.metadata
     bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
     bool anomaly;
     bool anomaly_decode;             // anomaly.types.decode: decoder.* events
@@ -70,6 +76,14 @@ typedef struct OutputCtx {
 /* Open every configured output in log_dir. NULL on error (logged). */
 OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_inline);
 void output_ctx_free(OutputCtx *oc);
+/* After output_ctx_new, before packet threads start: the capture interface
+ * (EVE in_iface) and the detection engine whose flow variables EVE metadata
+ * names (read through e->detect, so reloads are followed). */
+struct Engine;
+void output_ctx_attach_engine(OutputCtx *oc, struct Engine *e);
+/* Whether an eve-log output asks for the rule text in alerts
+ * (types.alert.metadata.rule.raw): detection then keeps it. */
+bool output_conf_wants_rule_text(const struct Conf *conf);
 /* SIGHUP: reopen every file. */
 void output_ctx_reopen(OutputCtx *oc);
 
@@ -100,7 +114,8 @@ struct PacketAlert;
 void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                             const struct PacketAlert *pa);
 /* The "alert" object of an alert (also embedded in drop records). */
-void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const struct PacketAlert *pa);
+void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
+                             const struct PacketAlert *pa);
 /* A drop record for a packet dropped inline (output-eve-drop.c). */
 void output_eve_drop_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p);
 int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet *p,

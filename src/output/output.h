@@ -136,6 +136,56 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                         const char *event_type, bool is_toclient, uint64_t pcap_cnt,
                         const char *pkt_src);
 
+/* ---- optional record fields (output-eve-fields.c) --------------------- */
+
+/* What every EVE record may carry besides its own fields (eve-log options
+ * community-id, community-id-seed, ethernet, metadata; sensor-name; the
+ * capture interface). Set once at start-up, before packet threads run. */
+typedef struct EveFieldsCfg {
+    bool community_id;           // "community_id" in flow, alert, app-layer, anomaly records
+    uint16_t community_id_seed;
+    bool ethernet;               // "ether": MAC addresses of packet records
+    bool metadata;               // "metadata": the flow's flowbits and flowints (default yes)
+    const char *sensor_name;     // "host", NULL: none (not owned: lives as long as the config)
+    const char *in_iface;        // "in_iface", NULL offline (not owned: engine options)
+} EveFieldsCfg;
+
+void eve_fields_configure(const EveFieldsCfg *cfg);   // NULL: all off
+const EveFieldsCfg *eve_fields_cfg(void);
+
+/* "1:" + base64 of a SHA-1: 31 bytes with the NUL. */
+#define OUTPUT_COMMUNITY_ID_SIZE 32
+/* Community ID v1 (corelight community-id-spec) of a tuple: for ICMP and
+ * ICMPv6, sp is the type and dp the code. Returns 0, VG_EINVAL (addresses of
+ * no or different families), VG_ERANGE (size too small). */
+int output_community_id(const VgAddr *src, const VgAddr *dst, uint16_t sp, uint16_t dp,
+                        uint8_t proto, uint16_t seed, char *out, size_t size);
+/* The same for a flow's key (its client's first ICMP type and code). */
+int output_community_id_flow(const Flow *f, uint16_t seed, char *out, size_t size);
+
+/* Each writes its field when configured, else nothing. */
+void eve_add_community_id(JsonBuf *jb, const Flow *f);
+void eve_add_ether(JsonBuf *jb, const Packet *p, bool is_reversed);
+void eve_add_in_iface(JsonBuf *jb);
+void eve_add_host(JsonBuf *jb);
+
+/* Flow and packet variables: detection installs fn at start-up; fn writes
+ * "metadata":{"flowbits":[..],"flowints":{..},"flowvars":[..],"pktvars":[..]}
+ * for what is set on the flow f and the packet p (either may be NULL;
+ * nothing when none is set), any (may be NULL) says cheaply whether the
+ * rules use variables at all. fn with the flow lock held, any without. */
+typedef void (*OutputFlowVarsFn)(JsonBuf *jb, const Packet *p, const Flow *f, void *user);
+typedef bool (*OutputFlowVarsAnyFn)(void *user);
+void output_set_flow_vars_logger(OutputFlowVarsFn fn, OutputFlowVarsAnyFn any, void *user);
+bool eve_flow_vars_wanted(void);
+/* The caller holds f->lock. */
+void eve_add_flow_vars_locked(JsonBuf *jb, const Flow *f);
+/* p's variables and its flow's: takes p->flow's lock (unless p is a
+ * flow-end pseudo packet, whose lock the flow-end work holds). */
+void eve_add_flow_vars(JsonBuf *jb, const Packet *p);
+/* The same when the caller holds p->flow's lock. */
+void eve_add_packet_vars_locked(JsonBuf *jb, const Packet *p);
+
 /* ---- stats (output-eve-stats.c, output-stats-log.c) ------------------- */
 
 /* Build the EVE stats record from merged counter values (counters_merge

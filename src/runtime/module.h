@@ -10,7 +10,7 @@
 
 #include "decode/packet-types.h"
 
-#define VG_PLUGIN_API_VERSION 1u
+#define VG_PLUGIN_API_VERSION 2u   // 2: stream consumers, app-layer parsers, keywords
 
 typedef struct ThreadVars ThreadVars;
 

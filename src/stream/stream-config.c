@@ -17,6 +17,9 @@ StreamConfig g_stream_cfg;
 /* Charged by packet threads, released by whichever thread frees a flow. */
 static _Atomic uint64_t g_ssn_memuse;
 static _Atomic uint64_t g_reasm_memuse;
+/* The memcaps now: stream_init's, or memcap-set's (any thread). */
+static _Atomic uint64_t g_ssn_memcap;
+static _Atomic uint64_t g_reasm_memcap;
 static _Atomic bool g_inline;
 
 typedef struct StreamOpts {
@@ -126,6 +129,8 @@ static int load_config(const struct Conf *conf)
         .async_oneside = o.async_oneside,
         .checksum_validation = o.checksum_validation,
     };
+    atomic_store(&g_ssn_memcap, o.memcap);
+    atomic_store(&g_reasm_memcap, o.reasm_memcap);
     int rc = parse_inline(o.inline_mode, &g_stream_cfg.inline_mode);
     if (rc == 0) {
         rc = load_exception_policies(c, o.midstream);
@@ -189,9 +194,27 @@ static bool charge(_Atomic uint64_t *use, uint64_t cap, uint64_t bytes)
     return true;
 }
 
+uint64_t stream_memcap_get(bool is_reasm, uint64_t *memuse)
+{
+    if (memuse != NULL) {
+        *memuse = atomic_load(is_reasm ? &g_reasm_memuse : &g_ssn_memuse);
+    }
+    return atomic_load(is_reasm ? &g_reasm_memcap : &g_ssn_memcap);
+}
+
+int stream_memcap_set(bool is_reasm, uint64_t bytes)
+{
+    if (bytes < atomic_load(is_reasm ? &g_reasm_memuse : &g_ssn_memuse)) {
+        return VG_ERANGE;
+    }
+    atomic_store(is_reasm ? &g_reasm_memcap : &g_ssn_memcap, bytes);
+    return 0;
+}
+
 bool stream_mem_charge_ssn(uint64_t bytes)
 {
-    return charge(&g_ssn_memuse, g_stream_cfg.memcap_bytes, bytes);
+    return charge(&g_ssn_memuse, atomic_load_explicit(&g_ssn_memcap, memory_order_relaxed),
+                  bytes);
 }
 
 void stream_mem_release_ssn(uint64_t bytes)
@@ -201,7 +224,8 @@ void stream_mem_release_ssn(uint64_t bytes)
 
 bool stream_mem_charge_reasm(uint64_t bytes)
 {
-    return charge(&g_reasm_memuse, g_stream_cfg.reasm_memcap_bytes, bytes);
+    return charge(&g_reasm_memuse, atomic_load_explicit(&g_reasm_memcap, memory_order_relaxed),
+                  bytes);
 }
 
 void stream_mem_release_reasm(uint64_t bytes)

@@ -82,6 +82,12 @@ StreamPolicy stream_policy_for(const VgAddr *addr);
  * key) / VG_ENOMEM. stream_deinit forgets everything (sessions must be gone). */
 int stream_init(const struct Conf *conf, struct FlowTable *ft) __attribute__((warn_unused_result));
 void stream_deinit(void);
+/* stream.memcap (is_reasm false) or stream.reassembly.memcap now, and the
+ * bytes charged to it in *memuse (may be NULL). Any thread. */
+uint64_t stream_memcap_get(bool is_reasm, uint64_t *memuse);
+/* memcap-set: a new memcap, effective at the next charge of any thread;
+ * VG_ERANGE (nothing changed) when below the bytes charged now. */
+int stream_memcap_set(bool is_reasm, uint64_t bytes);
 /* Inline (IPS) mode: --simulate-ips or NFQUEUE; set at start-up. */
 void stream_set_inline(bool is_inline);
 
@@ -165,6 +171,13 @@ void stream_flow_unlimit_depth(Flow *f);
  * chunk or the session closing, as for flows of unknown protocols. Caller holds
  * f->lock. */
 void stream_flow_raw_chunked(Flow *f);
+
+/* Plugin stream consumers (stream-plugin.c): after stream_init, subscribe
+ * each consumer plugins registered (flow storage slot, directions). 0 or
+ * VG_ERANGE (message names the consumer). */
+int stream_plugin_attach(void) __attribute__((warn_unused_result));
+/* Their objects in the flow record of f. Caller holds f->lock or owns f. */
+void stream_plugin_flow_record(const Flow *f, JsonBuf *jb);
 
 /* Memory charged right now (tests, stats). */
 uint64_t stream_memuse(void);

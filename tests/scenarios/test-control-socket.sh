@@ -71,6 +71,14 @@ ctl 0 -c "memcap-show config=flow"
 field 'a["message"]["value"] > 0 and a["message"]["memuse"] > 0' | grep -q True ||
     fail "memcap-show: $ans"
 ctl 1 memcap-show nothing
+# memcap-set while packets flow: the live value changes (its effect on what is
+# refused: test-control-pcap-queue.sh and unit/test-stream-flood).
+ctl 0 memcap-set stream-reassembly 512mb
+ctl 0 memcap-show stream-reassembly
+[ "$(field 'a["message"]["value"]')" = 536870912 ] || fail "memcap-set stream-reassembly: $ans"
+ctl 1 memcap-set flow 1
+ctl 0 memcap-show flow
+field 'a["message"]["value"] > 1' | grep -q True || fail "flow memcap changed by a refused set: $ans"
 ctl 0 ruleset-stats
 [ "$(field 'a["message"][0]["rules_loaded"]')" = 1 ] || fail "ruleset-stats: $ans"
 ctl 0 ruleset-reload-time
@@ -124,6 +132,13 @@ ctl 0 list-hostbit 192.168.1.10
 [ "$(field 'a["message"]["count"]')" = 1 ] && [ "$(field 'a["message"]["hostbits"][0]["name"]')" = flagged ] ||
     fail "list-hostbit: $ans"
 field '0 < a["message"]["hostbits"][0]["expire"] <= 3600' | grep -q True || fail "hostbit expiry: $ans"
+# A rule reload carries the live bits over to the new rule set (by name);
+# packet time runs 100 s a round here: a bit for years.
+ctl 0 add-hostbit 10.9.9.9 flagged 300000000
+ctl 0 reload-rules
+ctl 0 list-hostbit 10.9.9.9
+[ "$(field 'a["message"]["count"]')" = 1 ] && [ "$(field 'a["message"]["hostbits"][0]["name"]')" = flagged ] ||
+    fail "hostbit lost by a rule reload: $ans"
 ctl 0 remove-hostbit ipaddress=192.168.1.10 hostbit=flagged
 ctl 0 list-hostbit 192.168.1.10
 [ "$(field 'a["message"]["count"]')" = 0 ] || fail "hostbit still listed after remove: $ans"

@@ -38,6 +38,31 @@ expect_exit 0 "summary: 17 packets" "$p/bin/vigil" -c "$p/etc/vigil/vigil.yaml" 
 grep -q '"event_type":"alert"' "$WORK/out/eve.json" || fail "installed rules did not fire"
 expect_exit 0 "usage: vigilctl" python3 "$p/bin/vigilctl" --help
 expect_exit 2 "vigilctl: $WORK/none.sock" python3 "$p/bin/vigilctl" --socket "$WORK/none.sock" version
+# The plugin API is installed: a plugin builds out of the tree against the
+# installed headers alone (found through pkg-config), and the installed vigil
+# loads it and runs its keyword.
+for h in runtime/plugin.h runtime/module.h runtime/counters.h runtime/runtime.h \
+    decode/packet-types.h decode/decode-events.h decode/decode-events-list.h; do
+    [ -f "$p/include/vigil/$h" ] || fail "not installed: include/vigil/$h"
+done
+pc=$(find "$p" -name vigil-plugin.pc | head -1)
+[ -n "$pc" ] || fail "not installed: vigil-plugin.pc"
+command -v pkg-config >/dev/null || needs "pkg-config"
+cflags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags vigil-plugin) ||
+    fail "pkg-config vigil-plugin failed"
+cflags=${cflags% }
+[ "$cflags" = "-I$p/include/vigil" ] || fail "vigil-plugin cflags: $cflags"
+mkdir -p "$WORK/oot"
+cp "$VG_SOURCE_DIR/plugins/entropy/entropy.c" "$WORK/oot/"
+(cd "$WORK/oot" && cc -shared -fPIC -Wall -Werror $cflags -o entropy.so entropy.c -lm) ||
+    fail "the entropy plugin does not build against the installed headers"
+printf 'include: %s\nplugins:\n  - %s\n' "$p/etc/vigil/vigil.yaml" "$WORK/oot/entropy.so" \
+    >"$WORK/oot/vigil.yaml"
+echo 'alert tcp any any -> any 11211 (msg:"e"; flow:to_server; entropy: value >= 7.5; sid:9;)' \
+    >"$WORK/oot/e.rules"
+expect_exit 0 "plugin entropy 1.0 loaded" "$p/bin/vigil" -c "$WORK/oot/vigil.yaml" \
+    -S "$WORK/oot/e.rules" -r "$VG_SOURCE_DIR/tests/data/plugins/memcached.pcap" -l "$WORK/oot/out"
+grep -q '"signature_id":9' "$WORK/oot/out/eve.json" || fail "the out-of-tree plugin's rule did not fire"
 # An operator's edit survives a second install; the rules are refreshed.
 echo "# edited" >>"$p/etc/vigil/vigil.yaml"
 echo "garbage" >"$p/etc/vigil/rules/vigil-demo.rules"

@@ -76,6 +76,8 @@ n = int(sys.argv[2])
 recs = [json.loads(l) for l in open(sys.argv[1])]
 alerts = [r for r in recs if r["event_type"] == "alert"]
 check([a["alert"]["signature_id"] for a in alerts] == [9201], alerts)
+check(all(r.get("in_iface") == "b0" for r in recs if r["event_type"] in ("alert", "flow")),
+      "in_iface of live records", alerts)
 last = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
 c = last["capture"]
 check(c["af_packet"]["pkts"] == n, "packets captured", c, n)

@@ -1,9 +1,14 @@
 /* dataset: check the current buffer against a named set, or add it / take it
- * out (Suricata's datasets).
+ * out (Suricata's datasets); datarep: compare the reputation a set gives the
+ * buffer.
  *
  *   dataset:<set|unset|isset|isnotset>,<name>[,type <string|md5|sha256|ipv4|ip>]
  *           [,load <file>][,save <file>][,state <file>][,memcap <size>]
  *           [,hashsize <n>]
+ *   datarep:<name>,<op>,<value>[,type T][,load <file>][,memcap <size>][,hashsize <n>]
+ *           op: > < == != >= <= ; value 0..65535; the file has "value,reputation"
+ *           lines. Matches when the buffer is in the set and its reputation
+ *           compares true with value (absent: no match).
  *
  * It sits in the buffer's chain like bsize: it looks at the whole buffer and
  * leaves the position of relative keywords alone. set and unset always
@@ -22,12 +27,33 @@
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
 
-enum { DS_SET = 0, DS_UNSET, DS_ISSET, DS_ISNOTSET };
+enum { DS_SET = 0, DS_UNSET, DS_ISSET, DS_ISNOTSET, DS_REP };
+enum { REP_GT = 0, REP_LT, REP_EQ, REP_NE, REP_GE, REP_LE };
 
 typedef struct DetectDatasetCtx {
     Dataset *ds;
     uint8_t cmd;
+    uint8_t rep_op;              // DS_REP: REP_*
+    uint16_t rep_value;          // DS_REP
 } DetectDatasetCtx;
+
+static bool rep_compare(uint8_t op, uint16_t rep, uint16_t value)
+{
+    switch (op) {
+    case REP_GT:
+        return rep > value;
+    case REP_LT:
+        return rep < value;
+    case REP_EQ:
+        return rep == value;
+    case REP_NE:
+        return rep != value;
+    case REP_GE:
+        return rep >= value;
+    default:
+        return rep <= value;
+    }
+}
 
 bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
 {
@@ -41,6 +67,11 @@ bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
         return true;
     case DS_ISSET:
         return detect_dataset_contains(c->ds, buf, len);
+    case DS_REP: {
+        uint16_t rep = 0;
+        return detect_dataset_lookup_rep(c->ds, buf, len, &rep) &&
+               rep_compare(c->rep_op, rep, c->rep_value);
+    }
     default:
         return !detect_dataset_contains(c->ds, buf, len);
     }
@@ -70,6 +101,105 @@ static int rule_path(DetectParser *dp, const char *name, char *out, size_t out_l
     return 0;
 }
 
+/* File names resolved for a spec (they must outlive detect_dataset_get). */
+typedef struct DatasetPaths {
+    char load[4096];
+    char save[4096];
+    char state[4096];
+} DatasetPaths;
+
+/* The "NAME VALUE" options from token first on; kw names the keyword (datarep
+ * takes no save or state). */
+static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const char *kw,
+                         DetectDatasetSpec *spec, DatasetPaths *paths)
+{
+    bool is_rep = spec->is_rep;
+    for (int i = first; i < tk->n; i++) {
+        char *opt = tk->t[i];
+        char *val = strchr(opt, ' ');
+        if (val == NULL) {
+            return detect_err(dp, "bad %s option '%s' (NAME VALUE)", kw, opt);
+        }
+        *val++ = '\0';
+        while (*val == ' ') {
+            val++;
+        }
+        int64_t n;
+        uint64_t sz;
+        if (strcmp(opt, "type") == 0) {
+            if (!detect_dataset_type_parse(val, &spec->type)) {
+                return detect_err(dp, "bad %s type '%s' (string|md5|sha256|ipv4|ip)", kw, val);
+            }
+            spec->has_type = true;
+        } else if (strcmp(opt, "load") == 0) {
+            if (rule_path(dp, val, paths->load, sizeof(paths->load)) != 0) {
+                return VG_EINVAL;
+            }
+            spec->load_path = paths->load;
+        } else if (!is_rep && (strcmp(opt, "save") == 0 || strcmp(opt, "state") == 0)) {
+            bool is_state = opt[1] == 't';
+            if (!dp->de->ds_allow_write) {
+                return detect_err(dp, "dataset %s: writing files from rules is off "
+                                  "(datasets.rules.allow-write)", opt);
+            }
+            char *dst = is_state ? paths->state : paths->save;
+            if (rule_path(dp, val, dst, sizeof(paths->save)) != 0) {
+                return VG_EINVAL;
+            }
+            if (is_state) {
+                spec->state_path = dst;
+            } else {
+                spec->save_path = dst;
+            }
+        } else if (strcmp(opt, "memcap") == 0) {
+            if (!conf_parse_size(val, &sz) || sz == 0) {
+                return detect_err(dp, "bad %s memcap '%s'", kw, val);
+            }
+            spec->memcap = sz;
+        } else if (strcmp(opt, "hashsize") == 0) {
+            if (!detect_parse_int(val, 1, 1 << 24, &n)) {
+                return detect_err(dp, "bad %s hashsize '%s' (1 to 16777216)", kw, val);
+            }
+            spec->hashsize = (uint32_t)n;
+        } else {
+            return detect_err(dp, "unknown %s option '%s'%s", kw, opt,
+                              is_rep ? " (type, load, memcap, hashsize)" : "");
+        }
+    }
+    return 0;
+}
+
+/* The set (created and loaded when new), then the match in the buffer's chain. */
+static int append_set_match(DetectParser *dp, const DetectDatasetSpec *spec, DetectDatasetCtx c,
+                            const DetectKeyword *kw)
+{
+    char err[200];
+    if (detect_dataset_get(spec, &c.ds, err, sizeof(err)) != 0) {
+        return detect_err(dp, "%s", err);
+    }
+    DetectDatasetCtx *ctx = malloc(sizeof(*ctx));
+    if (ctx == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    *ctx = c;
+    /* Like a length check: no payload position for relative keywords. */
+    uint16_t last_list = dp->last_list;
+    int last_pm = dp->last_pm;
+    int rc = detect_append(dp, DETECT_LIST_PMATCH, kw, ctx, DETECT_PM_DATASET);
+    dp->last_list = last_list;
+    dp->last_pm = last_pm;
+    return rc;
+}
+
+static int check_name(DetectParser *dp, const char *kw, const char *name)
+{
+    if (strlen(name) >= DETECT_DATASET_NAME_MAX) {
+        return detect_err(dp, "%s name '%s' longer than %d bytes", kw, name,
+                          DETECT_DATASET_NAME_MAX - 1);
+    }
+    return 0;
+}
+
 static int setup_dataset(DetectParser *dp, const char *arg)
 {
     static const char *const cmds[] = {"set", "unset", "isset", "isnotset"};
@@ -89,79 +219,60 @@ static int setup_dataset(DetectParser *dp, const char *arg)
     if (c.cmd == 0xff) {
         return detect_err(dp, "bad dataset command '%s' (set|unset|isset|isnotset)", tk.t[0]);
     }
-    if (strlen(tk.t[1]) >= DETECT_DATASET_NAME_MAX) {
-        return detect_err(dp, "dataset name '%s' longer than %d bytes", tk.t[1],
-                          DETECT_DATASET_NAME_MAX - 1);
+    if (check_name(dp, "dataset", tk.t[1]) != 0) {
+        return VG_EINVAL;
     }
     DetectDatasetSpec spec = {.name = tk.t[1]};
-    char load[4096];
-    char save[4096];
-    char state[4096];
-    for (int i = 2; i < tk.n; i++) {
-        char *opt = tk.t[i];
-        char *val = strchr(opt, ' ');
-        if (val == NULL) {
-            return detect_err(dp, "bad dataset option '%s' (NAME VALUE)", opt);
-        }
-        *val++ = '\0';
-        while (*val == ' ') {
-            val++;
-        }
-        int64_t n;
-        uint64_t sz;
-        if (strcmp(opt, "type") == 0) {
-            if (!detect_dataset_type_parse(val, &spec.type)) {
-                return detect_err(dp, "bad dataset type '%s' (string|md5|sha256|ipv4|ip)", val);
-            }
-            spec.has_type = true;
-        } else if (strcmp(opt, "load") == 0) {
-            if (rule_path(dp, val, load, sizeof(load)) != 0) {
-                return VG_EINVAL;
-            }
-            spec.load_path = load;
-        } else if (strcmp(opt, "save") == 0 || strcmp(opt, "state") == 0) {
-            bool is_state = opt[1] == 't';
-            if (!dp->de->ds_allow_write) {
-                return detect_err(dp, "dataset %s: writing files from rules is off "
-                                  "(datasets.rules.allow-write)", opt);
-            }
-            if (rule_path(dp, val, is_state ? state : save, sizeof(save)) != 0) {
-                return VG_EINVAL;
-            }
-            if (is_state) {
-                spec.state_path = state;
-            } else {
-                spec.save_path = save;
-            }
-        } else if (strcmp(opt, "memcap") == 0) {
-            if (!conf_parse_size(val, &sz) || sz == 0) {
-                return detect_err(dp, "bad dataset memcap '%s'", val);
-            }
-            spec.memcap = sz;
-        } else if (strcmp(opt, "hashsize") == 0) {
-            if (!detect_parse_int(val, 1, 1 << 24, &n)) {
-                return detect_err(dp, "bad dataset hashsize '%s' (1 to 16777216)", val);
-            }
-            spec.hashsize = (uint32_t)n;
-        } else {
-            return detect_err(dp, "unknown dataset option '%s'", opt);
-        }
-    }
-    char err[200];
-    if (detect_dataset_get(&spec, &c.ds, err, sizeof(err)) != 0) {
-        return detect_err(dp, "%s", err);
-    }
-    DetectDatasetCtx *ctx = malloc(sizeof(*ctx));
-    if (ctx == NULL) {
+    DatasetPaths *paths = malloc(sizeof(*paths));
+    if (paths == NULL) {
         return detect_err(dp, "out of memory");
     }
-    *ctx = c;
-    /* Like a length check: no payload position for relative keywords. */
-    uint16_t last_list = dp->last_list;
-    int last_pm = dp->last_pm;
-    int rc = detect_append(dp, DETECT_LIST_PMATCH, &detect_kw_dataset, ctx, DETECT_PM_DATASET);
-    dp->last_list = last_list;
-    dp->last_pm = last_pm;
+    int rc = parse_options(dp, &tk, 2, "dataset", &spec, paths);
+    if (rc == 0) {
+        rc = append_set_match(dp, &spec, c, &detect_kw_dataset);
+    }
+    free(paths);
+    return rc;
+}
+
+static int setup_datarep(DetectParser *dp, const char *arg)
+{
+    static const char *const ops[] = {">", "<", "==", "!=", ">=", "<="};
+    DetectKwTokens tk;
+    if (detect_kw_split(dp, arg, &tk, 8, false) != 0) {
+        return VG_EINVAL;
+    }
+    if (tk.n < 3) {
+        return detect_err(dp, "datarep needs a set name, an operator and a value "
+                          "(datarep:NAME,>,VALUE[,type T,load FILE])");
+    }
+    if (check_name(dp, "datarep", tk.t[0]) != 0) {
+        return VG_EINVAL;
+    }
+    DetectDatasetCtx c = {.cmd = DS_REP, .rep_op = 0xff};
+    for (uint8_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        if (strcmp(tk.t[1], ops[i]) == 0) {
+            c.rep_op = i;
+        }
+    }
+    if (c.rep_op == 0xff) {
+        return detect_err(dp, "bad datarep operator '%s' (>, <, ==, !=, >=, <=)", tk.t[1]);
+    }
+    int64_t v = 0;
+    if (!detect_parse_int(tk.t[2], 0, 65535, &v)) {
+        return detect_err(dp, "bad datarep value '%s' (0..65535)", tk.t[2]);
+    }
+    c.rep_value = (uint16_t)v;
+    DetectDatasetSpec spec = {.name = tk.t[0], .is_rep = true};
+    DatasetPaths *paths = malloc(sizeof(*paths));
+    if (paths == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    int rc = parse_options(dp, &tk, 3, "datarep", &spec, paths);
+    if (rc == 0) {
+        rc = append_set_match(dp, &spec, c, &detect_kw_datarep);
+    }
+    free(paths);
     return rc;
 }
 
@@ -169,4 +280,10 @@ const DetectKeyword detect_kw_dataset = {
     .name = "dataset",
     .desc = "check or change a named set with the buffer: cmd,name[,type T][,load F]...",
     .setup = setup_dataset, .free = free,
+};
+
+const DetectKeyword detect_kw_datarep = {
+    .name = "datarep",
+    .desc = "compare the reputation a named set gives the buffer: name,op,value[,type T][,load F]",
+    .setup = setup_datarep, .free = free,
 };

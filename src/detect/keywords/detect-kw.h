@@ -53,7 +53,7 @@ extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
     detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;
 extern const DetectKeyword detect_kw_vlan_id, detect_kw_vlan_layers;
 extern const DetectKeyword detect_kw_hostbits, detect_kw_xbits, detect_kw_tag;
-extern const DetectKeyword detect_kw_dataset, detect_kw_iprep;
+extern const DetectKeyword detect_kw_dataset, detect_kw_datarep, detect_kw_iprep;
 extern const DetectKeyword detect_kw_ipv4_csum, detect_kw_tcpv4_csum, detect_kw_tcpv6_csum,
     detect_kw_udpv4_csum, detect_kw_udpv6_csum, detect_kw_icmpv4_csum, detect_kw_icmpv6_csum;
 /* A keyword argument split on commas into trimmed tokens (keyword-argument
@@ -118,6 +118,8 @@ extern const DetectKeyword detect_kw_requires;
 int detect_requires_check(const char *rule, char *why, size_t whylen);
 /* Same for the option's value alone. */
 int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
+/* detect-kw-plugin.c: keywords plugins registered (NULL when none has that name). */
+const DetectKeyword *detect_plugin_keyword_find(const char *name);
 extern const DetectKeyword detect_kw_ftp_mode, detect_kw_ftp_reply_received,
     detect_kw_ftp_dynamic_port, detect_kw_ftpbounce, detect_kw_ftpdata_command;
 /* detect-kw-dcerpc.c */

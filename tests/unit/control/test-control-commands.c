@@ -10,6 +10,7 @@
 #include "control/control-internal.h"
 #include "control/control.h"
 #include "detect/detect.h"
+#include "flow/flow.h"
 #include "util/util-json-parse.h"
 
 typedef struct Fixture {
@@ -24,8 +25,9 @@ static int setup(void **state)
     static Fixture f;
     memset(&f, 0, sizeof(f));
     f.e.conf = conf_new();
-    assert_int_equal(conf_load_string(f.e.conf, "runmode: workers\nflow:\n  memcap: 1mb\n",
-                                      "test"), 0);
+    assert_int_equal(conf_load_string(f.e.conf,
+                                      "runmode: workers\nflow:\n  memcap: 1mb\n"
+                                      "  hash-size: 1024\n  prealloc: 10\n", "test"), 0);
     DetectEngine *de = detect_engine_new_empty();
     assert_non_null(de);
     assert_int_equal(detect_engine_load_string(de, "alert udp any any -> any 53 (sid:1;)\n"
@@ -33,6 +35,11 @@ static int setup(void **state)
                                                "t.rules"), 1);
     assert_int_equal(detect_engine_build(de), 0);
     atomic_store(&f.e.detect, de);
+    FlowConfig fc;
+    flow_config_defaults(&fc);
+    assert_int_equal(flow_config_load(&fc, f.e.conf), 0);
+    f.e.flow_table = flow_table_new(&fc);
+    assert_non_null(f.e.flow_table);
     f.ctx = (ControlCtx){.engine = &f.e, .start_wall_sec = 0};
     assert_int_equal(json_buf_init(&f.out, 64), 0);
     *state = &f;
@@ -45,6 +52,7 @@ static int teardown(void **state)
     json_doc_free(f->answer);
     json_buf_deinit(&f->out);
     detect_engine_free(atomic_load(&f->e.detect));
+    flow_table_free(f->e.flow_table);
     conf_free(f->e.conf);
     return 0;
 }
@@ -127,6 +135,29 @@ static void memcap_show_reads_the_configured_value(void **state)
                    CONTROL_DONE), "NOK", "not found");
 }
 
+static void memcap_set_changes_the_live_value(void **state)
+{
+    Fixture *f = *state;
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"flow\","
+                      "\"memcap\":\"2mb\"}}", CONTROL_DONE), "OK", "updated: 2097152");
+    assert_int_equal(flow_table_memcap(f->e.flow_table), 2u << 20);
+    const JsonValue *a = run(f, "{\"command\":\"memcap-show\",\"arguments\":{\"config\":"
+                                "\"flow\"}}", CONTROL_DONE);
+    assert_true(json_object_get(json_object_get(a, "message"), "value")->num == 2097152.0);
+    /* A JSON number works too; too small for the hash, not a size, no such memcap. */
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"flow\","
+                      "\"memcap\":3000000}}", CONTROL_DONE), "OK", "updated: 3000000");
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"flow\","
+                      "\"memcap\":\"1kb\"}}", CONTROL_DONE), "NOK", "too small");
+    assert_int_equal(flow_table_memcap(f->e.flow_table), 3000000);
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"flow\","
+                      "\"memcap\":\"many\"}}", CONTROL_DONE), "NOK", "not a size");
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"nope\","
+                      "\"memcap\":\"1mb\"}}", CONTROL_DONE), "NOK", "not found");
+    assert_ret(run(f, "{\"command\":\"memcap-set\",\"arguments\":{\"config\":\"flow\"}}",
+                   CONTROL_DONE), "NOK", "'memcap'");
+}
+
 static void ruleset_commands_report_the_live_rule_set(void **state)
 {
     Fixture *f = *state;
@@ -204,6 +235,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(conf_get_returns_values_and_refuses_unknown_keys, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(memcap_show_reads_the_configured_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(memcap_set_changes_the_live_value, setup, teardown),
         cmocka_unit_test_setup_teardown(ruleset_commands_report_the_live_rule_set, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(reload_rules_waits_for_the_reload_task, setup, teardown),

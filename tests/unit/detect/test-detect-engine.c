@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "detect-test.h"
+#include "util/util-json.h"
 
 static const char payload[] = "hello world";
 
@@ -319,6 +320,148 @@ static void flowbits_set_then_isset_on_next_packet(void **state)
     detect_packet_alerts_free(&p);
     detect_thread_free(dt);
     detect_engine_free(de);
+}
+
+/* EVE metadata: the flowbits set (name-index order) and flowints of a flow. */
+static void flow_vars_json_lists_what_is_set(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"a\"; flowbits:set,first; flowbits:noalert; "
+        "sid:1;)\n"
+        "alert tcp any any -> any any (content:\"b\"; flowbits:set,second; flowint:n,=,7; "
+        "flowbits:noalert; sid:2;)\n"
+        "alert tcp any any -> any any (content:\"c\"; flowbits:unset,first; flowint:n,+,2; "
+        "flowbits:noalert; sid:3;)\n", NULL);
+    assert_non_null(de);
+    assert_true(detect_engine_has_flow_vars(de));
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    const char *seq[] = { "x", "a", "b", "c" };
+    const char *want[] = {
+        "{}",
+        "{\"metadata\":{\"flowbits\":[\"first\"]}}",
+        "{\"metadata\":{\"flowbits\":[\"first\",\"second\"],\"flowints\":{\"n\":7}}}",
+        "{\"metadata\":{\"flowbits\":[\"second\"],\"flowints\":{\"n\":9}}}",
+    };
+    for (int i = 0; i < 4; i++) {
+        test_tcp(&p, seq[i], 1);
+        p.flow = &f;
+        (void)run_on(de, dt, &p);
+        json_buf_reset(&jb);
+        json_open_object(&jb, NULL);
+        detect_flow_vars_json(de, &f, &jb);
+        json_close_object(&jb);
+        assert_string_equal(jb.buf, want[i]);
+    }
+    json_buf_deinit(&jb);
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+    de = test_engine("alert tcp any any -> any any (content:\"a\"; sid:1;)\n", NULL);
+    assert_false(detect_engine_has_flow_vars(de));
+    detect_engine_free(de);
+}
+
+/* pcre captures stored in variables only when the whole rule matches. */
+static void pcre_captures_become_variables(void **state)
+{
+    (void)state;
+    detect_set_flow_storage_id(0);
+    int failed = -1;
+    DetectEngine *de = test_engine(
+        "alert tcp any any -> any any (content:\"ua=\"; "
+        "pcre:\"/ua=([a-z]+) v=(\\d+)/, flow:agent, pkt:ver\"; sid:1;)\n"
+        "alert tcp any any -> any any (pcre:\"/(?P<alert_who>[a-z]+) v=/\"; sid:2;)\n"
+        "alert tcp any any -> any any (pcre:\"/ua=([a-z]+)/, flow:never\"; "
+        "content:\"nothere\"; sid:3;)\n", &failed);
+    assert_non_null(de);
+    assert_int_equal(failed, 0);
+    assert_true(detect_engine_has_flow_vars(de));
+    DetectThread *dt = detect_thread_new(de, NULL);
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    Packet p = { 0 };
+    test_tcp(&p, "ua=firefox v=42", 15);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 2);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    json_open_object(&jb, NULL);
+    detect_vars_json(de, &p, &f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{\"metadata\":{\"flowvars\":[{\"agent\":\"firefox\"}],"
+                                "\"pktvars\":[{\"ver\":\"42\"}]}}");
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    for (uint16_t i = 0; i < pa->n; i++) {
+        json_buf_reset(&jb);
+        json_open_object(&jb, NULL);
+        detect_alert_context_json(&p, &pa->alerts[i], &jb);
+        json_close_object(&jb);
+        assert_string_equal(jb.buf, pa->alerts[i].sid == 2 ? "{\"context\":{\"who\":\"firefox\"}}"
+                                                           : "{}");
+    }
+    /* the next packet of the flow: its own packet variables, the flow's stay */
+    test_tcp(&p, "ua=lynx v=7", 11);
+    p.flow = &f;
+    assert_int_equal(run_on(de, dt, &p)->n, 2);
+    json_buf_reset(&jb);
+    json_open_object(&jb, NULL);
+    detect_vars_json(de, &p, &f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(jb.buf, "{\"metadata\":{\"flowvars\":[{\"agent\":\"lynx\"}],"
+                                "\"pktvars\":[{\"ver\":\"7\"}]}}");
+    json_buf_deinit(&jb);
+    detect_flow_storage_free(f.storage[0]);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
+static void pcre_variable_specs_checked(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_int_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/i, flow:x\"; sid:1;)",
+                                err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/, foo:x\"; "
+                                    "sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/, flow:x, "
+                                    "flow:y\"; sid:1;)", err, sizeof(err)), 0);
+    assert_int_not_equal(test_parse("alert tcp any any -> any any (pcre:\"/a(b)/x y\"; sid:1;)",
+                                    err, sizeof(err)), 0);
+}
+
+/* Rule text is kept only on request (EVE alert.rule). */
+static void rule_text_kept_only_when_asked(void **state)
+{
+    (void)state;
+    const char *rule = "alert tcp any any -> any any (msg:\"t\"; content:\"hello\"; sid:1;)";
+    for (int keep = 0; keep < 2; keep++) {
+        DetectEngine *de = detect_engine_new_empty();
+        assert_non_null(de);
+        de->keep_rule_text = keep != 0;
+        assert_int_equal(detect_engine_load_string(de, rule, "t.rules"), 0);
+        assert_int_equal(detect_engine_build(de), 0);
+        Packet p = { 0 };
+        test_tcp(&p, payload, sizeof(payload) - 1);
+        assert_int_equal(test_run(de, &p), 1);
+        const char *text = detect_sig_text(detect_packet_alerts(&p)->alerts[0].sig);
+        if (keep) {
+            assert_non_null(text);
+            assert_string_equal(text, rule);
+        } else {
+            assert_null(text);
+        }
+        detect_packet_alerts_free(&p);
+        detect_engine_free(de);
+    }
 }
 
 static void flowbits_or_and_toggle(void **state)
@@ -900,6 +1043,10 @@ int main(void)
         cmocka_unit_test(shipped_stream_event_rules_all_load),
         cmocka_unit_test(thread_requires_built_engine),
         cmocka_unit_test(print_keywords_lists_content),
+        cmocka_unit_test(flow_vars_json_lists_what_is_set),
+        cmocka_unit_test(rule_text_kept_only_when_asked),
+        cmocka_unit_test(pcre_captures_become_variables),
+        cmocka_unit_test(pcre_variable_specs_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

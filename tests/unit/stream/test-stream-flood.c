@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "stream-test-util.h"
+#include "stream/stream.h"
+#include "util/util-error.h"
 
 static TestConn g_tc;
 
@@ -166,6 +168,47 @@ static void half_open_flood_stays_within_session_memcap(void **state)
     assert_int_equal(stream_memuse(), 0);
 }
 
+/* memcap-set while sessions live: below the memory in use is refused; a
+ * lower cap stops new sessions at once, a higher one lets more in. */
+static void session_memcap_set_at_run_time(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    uint64_t cap = (uint64_t)SSN_LIMIT * sizeof(TcpSession);
+    Flow *flows = calloc(N, sizeof(Flow));
+    assert_non_null(flows);
+    uint64_t use = 0;
+    assert_int_equal(stream_memcap_get(false, &use), cap);
+    for (uint32_t i = 0; i < 500; i++) {
+        flows[i].key.proto = 6;
+        send_on(&flows[i], TS, TH_SYN, 1000 + i, 0, NULL, false);
+    }
+    assert_int_equal(stream_memuse(), 500 * sizeof(TcpSession));
+    assert_int_equal(stream_memcap_set(false, 499 * sizeof(TcpSession)), VG_ERANGE);
+    assert_int_equal(stream_memcap_get(false, NULL), cap);
+    /* Exactly the memory in use: the next session is refused. */
+    assert_int_equal(stream_memcap_set(false, 500 * sizeof(TcpSession)), 0);
+    flows[500].key.proto = 6;
+    send_on(&flows[500], TS, TH_SYN, 5000, 0, NULL, false);
+    assert_null(flows[500].protoctx);
+    assert_int_equal(tc_counter("tcp.ssn_memcap_drop"), 1);
+    /* Raised past the configured value: 2500 sessions fit in all. */
+    assert_int_equal(stream_memcap_set(false, 2500 * sizeof(TcpSession)), 0);
+    uint32_t tracked = 500;
+    for (uint32_t i = 501; i < N; i++) {
+        flows[i].key.proto = 6;
+        send_on(&flows[i], TS, TH_SYN, 1000 + i, 0, NULL, false);
+        tracked += flows[i].protoctx != NULL;
+    }
+    assert_int_equal(tracked, 2500);
+    assert_int_equal(tc_counter("tcp.ssn_memcap_drop"), 1 + (N - 501) - 2000);
+    for (uint32_t i = 0; i < N; i++) {
+        free_session(&flows[i]);
+    }
+    free(flows);
+    assert_int_equal(stream_memuse(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +216,7 @@ int main(void)
                                         setup_reasm_cap, teardown),
         cmocka_unit_test_setup_teardown(half_open_flood_stays_within_session_memcap,
                                         setup_ssn_cap, teardown),
+        cmocka_unit_test_setup_teardown(session_memcap_set_at_run_time, setup_ssn_cap, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
