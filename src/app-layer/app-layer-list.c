@@ -12,6 +12,8 @@ extern const AppParserDesc app_parser_ftp;
 extern const AppParserDesc app_parser_ftp_data;
 extern const AppParserDesc app_parser_http2;
 extern const AppParserDesc app_parser_doh2;
+extern const AppParserDesc app_parser_smb;
+extern const AppParserDesc app_parser_dcerpc;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -24,5 +26,7 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ftp_data,
     &app_parser_http2,
     &app_parser_doh2,
+    &app_parser_dcerpc,          // before smb: dcerpc.stub_data alone names dcerpc
+    &app_parser_smb,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

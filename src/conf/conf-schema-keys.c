@@ -249,6 +249,8 @@ static const ConfOption vigil_keys[] = {
         "the ja4 field (default: unless app-layer.protocols.tls.ja4-fingerprints is no)"),
     OPT("outputs.*.eve-log.types.*.smtp|ftp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "smtp records (one per mail transaction) / ftp and ftp_data records"),
+    OPT("outputs.*.eve-log.types.*.smb|dcerpc.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "smb records (one per SMB request/response or file) / dcerpc records (per call)"),
     OPT("outputs.*.eve-log.types.*.smtp.extended", CONF_OPT_BOOL, "no", 0, 0,
         "every email field (subject, date, message_id, x_mailer, received, ...)"),
     OPT("outputs.*.eve-log.types.*.smtp.custom", CONF_OPT_LIST, NULL, 0, 0,

@@ -493,6 +493,32 @@ static void resolve_http2(DetectParser *dp)
     a->also_http2 = true;
 }
 
+/* A dcerpc rule also inspects SMB txs (DCERPC over named pipes, as Suricata) when every
+ * buffer it uses has an SMB row and it has no file keywords; its tx keywords (dcerpc.*)
+ * read both. */
+static void resolve_smb(DetectParser *dp)
+{
+    Signature *s = dp->s;
+    DetectSigApp *a = s->app;
+    if (a == NULL || s->alproto != APP_PROTO_DCERPC || a->file_ml.n > 0 ||
+        s->lists[DETECT_LIST_FILE_NAME].n > 0 || s->lists[DETECT_LIST_FILE_MAGIC].n > 0 ||
+        (s->flags & SIG_F_FILESTORE)) {
+        return;
+    }
+    for (uint16_t i = 0; i < a->n_lists; i++) {
+        DetectAppList *al = &a->lists[i];
+        const char *name = detect_list_name(al->list);
+        for (uint8_t d = 0; d < 2; d++) {
+            int row = app_layer_buffer_find_for(name, APP_PROTO_SMB, d);
+            al->row_h2[d] = (int16_t)(row >= 0 && al->row[d] >= 0 ? row : -1);
+        }
+        if (al->row_h2[0] < 0 && al->row_h2[1] < 0) {
+            return;
+        }
+    }
+    a->also_smb = true;
+}
+
 /* Which directions a tx rule is inspected in (Suricata's rules: flow
  * direction first, then the buffers; a rule needing both sides is decided
  * with the response). */
@@ -644,6 +670,7 @@ int detect_app_finish(DetectParser *dp)
     s->flags |= SIG_F_APP_TX;
     s->app->file_dirs = s->app->is_mixed ? 3u : s->app->dirs;
     resolve_http2(dp);
+    resolve_smb(dp);
     pick_app_fast_pattern(s);
     return 0;
 }

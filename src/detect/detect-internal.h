@@ -300,6 +300,8 @@ typedef struct DetectSigApp {
     uint16_t n_xf_keys;
     bool also_http2;                   // an http rule whose buffers HTTP/2 has too: inspected on
                                        // HTTP/2 txs as well (row_h2), as Suricata's http
+    bool also_smb;                     // a dcerpc rule also inspected on SMB txs (DCERPC on
+                                       // named pipes; SMB rows in row_h2)
 } DetectSigApp;
 
 typedef struct Signature {

@@ -125,7 +125,8 @@ static int list_push(uint32_t **arr, uint32_t *n, uint32_t v)
  * HTTP/2 tx reads the HTTP/2 rows). */
 static int list_row(const DetectAppList *al, AppProto proto, uint8_t d)
 {
-    const int16_t *r = proto == APP_PROTO_HTTP2 && (al->row_h2[0] >= 0 || al->row_h2[1] >= 0)
+    const int16_t *r = (proto == APP_PROTO_HTTP2 || proto == APP_PROTO_SMB) &&
+                               (al->row_h2[0] >= 0 || al->row_h2[1] >= 0)
                            ? al->row_h2 : al->row;
     return r[d] >= 0 ? r[d] : r[d ^ 1];
 }
@@ -165,8 +166,9 @@ static int add_rule(DetectEngine *de, Signature *s)
     if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
         al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
-    for (int k = 0; k < (s->app->also_http2 ? 2 : 1); k++) {
-        AppProto proto = k == 0 ? s->alproto : APP_PROTO_HTTP2;
+    bool also = s->app->also_http2 || s->app->also_smb;
+    for (int k = 0; k < (also ? 2 : 1); k++) {
+        AppProto proto = k == 0 ? s->alproto : s->app->also_smb ? APP_PROTO_SMB : APP_PROTO_HTTP2;
         for (uint8_t d = 0; d < 2 && rc == 0; d++) {
             if (!(s->app->dirs & (1u << d))) {
                 continue;
@@ -241,6 +243,7 @@ int detect_tx_build(DetectEngine *de)
             rc = add_rule(de, s);
             has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
             has_rules[APP_PROTO_HTTP2] |= s->app->also_http2;
+            has_rules[APP_PROTO_SMB] |= s->app->also_smb;
             /* DNS over HTTP/2 messages are inspected through their HTTP/2 txs, which
              * must then wait for inspection before being freed */
             has_rules[APP_PROTO_HTTP2] |= s->alproto == APP_PROTO_DNS;
@@ -621,7 +624,8 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
-    bool proto_ok = s->alproto == proto || (proto == APP_PROTO_HTTP2 && s->app->also_http2);
+    bool proto_ok = s->alproto == proto || (proto == APP_PROTO_HTTP2 && s->app->also_http2) ||
+                    (proto == APP_PROTO_SMB && s->app->also_smb);
     if (!proto_ok) {
         return EVAL_FAIL;
     }

@@ -177,6 +177,10 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
             lg->ftp) {
             output_eve_ftp_log(lg, f, tx);
         }
+        if (tx != NULL && ((tx->proto == APP_PROTO_SMB && lg->smb) ||
+                           (tx->proto == APP_PROTO_DCERPC && lg->dcerpc))) {
+            output_eve_smb_log(lg, f, tx);
+        }
         if (tx != NULL && tx->proto >= APP_PROTO_MAX_BUILTIN) {
             output_eve_plugin_log(lg, f, tx);
         }

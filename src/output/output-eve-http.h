@@ -19,6 +19,7 @@ enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
        OUTPUT_TX_LOGGER_DNS = 1u << 2, OUTPUT_TX_LOGGER_TLS = 1u << 3,
        OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
 enum { OUTPUT_TX_LOGGER_SMTP = 1u << 12, OUTPUT_TX_LOGGER_FTP = 1u << 13 };
+enum { OUTPUT_TX_LOGGER_SMB = 1u << 14 };   // smb and dcerpc records
 enum { OUTPUT_TX_LOGGER_PLUGIN = 1u << 24 };   // records of plugin protocols
 
 typedef struct OutputTxLog {
@@ -31,6 +32,8 @@ typedef struct OutputTxLog {
     bool quic;                   // quic records enabled
     bool smtp;                   // smtp records enabled
     bool ftp;                    // ftp and ftp_data records enabled
+    bool smb;                    // smb records enabled
+    bool dcerpc;                 // dcerpc records enabled
     int64_t sec;                 // record timestamp
     uint64_t pcap_cnt;           // packet writing the records (0: flow end)
     const char *pkt_src;         // that packet's pkt_src (NULL: flow end)
@@ -63,6 +66,9 @@ void output_eve_smtp_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 void output_eve_ftp_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* SMTP and FTP tx loggers (start-up), beside output_eve_tx_loggers_register. */
 void output_eve_mail_loggers_register(bool smtp, bool ftp, bool files);
+/* output-eve-smb.c: the smb / dcerpc record of a complete tx, once; its loggers. */
+void output_eve_smb_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+void output_eve_smb_loggers_register(bool smb, bool dcerpc, bool files);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id and the protocol object of the alert's tx, and app_proto.

@@ -177,6 +177,10 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             eve_smtp_fields(opts);
         } else if (strcmp(name, "ftp") == 0) {
             oc->ftp = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "smb") == 0) {
+            oc->smb = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "dcerpc") == 0) {
+            oc->dcerpc = opt_bool(opts, "enabled", true);
         } else {
             (void)output_eve_plugin_type(name, opt_bool(opts, "enabled", true));
         }
@@ -366,6 +370,7 @@ static int open_defaults(OutputCtx *oc, const struct Conf *conf)
     oc->anomaly_applayer = true;
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
+    oc->smb = oc->dcerpc = true;
     if (oc->eve != NULL && eve_fields_load(conf, NULL) != 0) {
         return -1;
     }
@@ -475,6 +480,8 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
                                    oc->eve != NULL && oc->ssh, oc->eve != NULL && oc->quic);
     output_eve_mail_loggers_register(oc->eve != NULL && oc->smtp, oc->eve != NULL && oc->ftp,
                                      oc->eve != NULL && oc->files);
+    output_eve_smb_loggers_register(oc->eve != NULL && oc->smb, oc->eve != NULL && oc->dcerpc,
+                                    oc->eve != NULL && oc->files);
     return oc;
 }
 
@@ -575,12 +582,13 @@ static void write_flow_jb(JsonBuf *jb, void *user)
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
     if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
-                            !oc->smtp && !oc->ftp && !output_eve_plugin_any())) {
+                            !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc &&
+                            !output_eve_plugin_any())) {
         return;
     }
     app_layer_flow_end(f);
     OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
-                      .smtp = oc->smtp, .ftp = oc->ftp,
+                      .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
     output_eve_tx_log(&lg, f);
@@ -814,7 +822,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
     OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
-                      .smtp = oc->smtp, .ftp = oc->ftp,
+                      .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
                                                                  : decode_pkt_src_name(p),
@@ -884,7 +892,8 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
         output_pcap_log_packet(oc->pcap_log, p);
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
-                                              oc->smtp || oc->ftp || output_eve_plugin_any())) {
+                                              oc->smtp || oc->ftp || oc->smb || oc->dcerpc ||
+                                              output_eve_plugin_any())) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

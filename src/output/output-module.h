@@ -55,6 +55,8 @@ typedef struct OutputCtx {
     bool quic;                       // quic records
     bool smtp;                       // smtp records (with the email object)
     bool ftp;                        // ftp and ftp_data records
+    bool smb;                        // smb records
+    bool dcerpc;                     // dcerpc records (DCERPC over TCP)
     bool is_inline;                  // alert.action "blocked" for drop/reject
     struct PcapLog *pcap_log;        // pcap-log, NULL when disabled
     OutputTextFile *fast;            // fast.log, NULL when disabled

@@ -382,6 +382,10 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
  * flows of unknown protocols wait for a chunk or the session closing. */
 static bool parser_owns(const Flow *f)
 {
+    const TcpSession *ssn = f->protoctx;
+    if (ssn != NULL && (ssn->flags & SSN_F_RAW_CHUNKED)) {
+        return false;
+    }
     return f->app_proto != 0 && f->app_proto != 0xffff;
 }
 

@@ -62,6 +62,7 @@ enum {
     STREAM_F_SEEN = 1u << 8,         // at least one packet from this side
     STREAM_F_ACK_SEEN = 1u << 9,     // last_ack is set (the peer acked something)
     STREAM_F_DEPTH_EV = 1u << 10,    // depth event raised
+    STREAM_F_NO_DEPTH = 1u << 11,    // the app layer lifted the depth (SMB: files)
 };
 
 /* One direction: the data one side sends and what the peer tells about it. */
@@ -116,6 +117,8 @@ enum {
     SSN_F_WSCALE = 1u << 4,          // both sides scale windows
     SSN_F_SERVER_CLOSED_FIRST = 1u << 5,
     SSN_F_EST_REPORTED = 1u << 6,
+    SSN_F_RAW_CHUNKED = 1u << 7,     // the app layer's parser does not ask for raw
+                                     // inspection per message (stream_flow_raw_chunked)
 };
 
 /* The session: f->protoctx of a TCP flow. streams[0] is the data of the

@@ -117,3 +117,24 @@ uint8_t stream_packet_flow_state(const Flow *f)
     }
     return FLOW_STATE_CLOSED;
 }
+
+void stream_flow_unlimit_depth(Flow *f)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn == NULL) {
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        if (!(ssn->streams[d].flags & STREAM_F_DEPTH)) {
+            ssn->streams[d].flags |= STREAM_F_NO_DEPTH;
+        }
+    }
+}
+
+void stream_flow_raw_chunked(Flow *f)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn != NULL) {
+        ssn->flags |= SSN_F_RAW_CHUNKED;
+    }
+}

@@ -161,6 +161,17 @@ bool stream_seq_sizes(const Flow *f, uint32_t *client, uint32_t *server);
  * established for flow:established. Caller holds f->lock. */
 uint8_t stream_packet_flow_state(const Flow *f);
 
+/* The app layer lifts the reassembly depth of f's streams that have not reached it
+ * yet (protocols whose files must be whole, as Suricata's SMB stream-depth 0).
+ * Caller holds f->lock. */
+void stream_flow_unlimit_depth(Flow *f);
+
+/* The app layer's parser of f does not ask for raw inspection at every message it
+ * completes (Suricata's SMB and DCERPC parsers do not): raw data of f waits for a
+ * chunk or the session closing, as for flows of unknown protocols. Caller holds
+ * f->lock. */
+void stream_flow_raw_chunked(Flow *f);
+
 /* Plugin stream consumers (stream-plugin.c): after stream_init, subscribe
  * each consumer plugins registered (flow storage slot, directions). 0 or
  * VG_ERANGE (message names the consumer). */

@@ -67,8 +67,8 @@ static void parse_refuses_app_layer_protocol(void **state)
     expect_ok("alert http any any -> any any " OPTS);
     expect_ok("alert http1 any any -> any any " OPTS);
     expect_ok("alert dns any any -> any any " OPTS);
-    expect_err("alert smb any any -> any any " OPTS, "unsupported protocol 'smb'");
-    expect_err("alert smb any any -> any any " OPTS, "unsupported protocol 'smb'");
+    expect_err("alert nfs any any -> any any " OPTS, "unsupported protocol 'nfs'");
+    expect_err("alert nfs any any -> any any " OPTS, "unsupported protocol 'nfs'");
     expect_err("alert foo any any -> any any " OPTS, "unknown protocol 'foo'");
 }
 
@@ -150,8 +150,8 @@ static void parse_refuses_unknown_keyword_with_its_name(void **state)
     (void)state;
     expect_err("alert tcp any any -> any any (msg:\"x\"; frobnicate:1; sid:1;)",
                "unsupported keyword 'frobnicate'");
-    expect_err("alert tcp any any -> any any (smb.named_pipe; content:\"x\"; sid:1;)",
-               "unsupported keyword 'smb.named_pipe'");
+    expect_err("alert tcp any any -> any any (nfs.procedure_name; content:\"x\"; sid:1;)",
+               "unsupported keyword 'nfs.procedure_name'");
 }
 
 static void parse_refuses_structural_errors(void **state)
