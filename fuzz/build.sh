@@ -12,7 +12,7 @@
 # into build-fuzz/obj/ and archived as build-fuzz/libvigil-fuzz.a; each
 # fuzz/fuzz-<name>.c is compiled with -fsanitize=fuzzer,address,undefined and
 # linked against it into build-fuzz/fuzz-<name>. Include paths -Isrc
-# -Itests/unit; compiler and linker flags of libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto libnghttp2 zlib libbrotlidec from
+# -Itests/unit; compiler and linker flags of libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto libnghttp2 zlib libbrotlidec hiredis rdkafka from
 # pkg-config, and libhs when present (VG_HAVE_HYPERSCAN=1, as in CMake).
 # Objects are rebuilt only when their source or a header they include changed.
 #
@@ -59,7 +59,7 @@ ensure_clang() {
 }
 
 pkg_flags() {
-    local kind=$1 mods="libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto libnetfilter_queue libnghttp2 zlib libbrotlidec"
+    local kind=$1 mods="libpcap yaml-0.1 libpcre2-8 htp libmagic libcrypto libnetfilter_queue libnghttp2 zlib libbrotlidec hiredis rdkafka"
     if pkg-config --exists libhs 2>/dev/null; then
         mods="$mods libhs"
     fi
