@@ -72,10 +72,9 @@ static const ConfOption vigil_keys[] = {
     OPT("flow.prealloc", CONF_OPT_INT, "10000", 0, 100000000, "flows allocated at start-up"),
     OPT("flow.emergency-recovery", CONF_OPT_INT, "30", 1, 100, "percent free to leave emergency"),
     OPT("flow-timeouts." FLOW_PROTOS
-        ".new|established|closed|emergency-new|emergency-established|emergency-closed",
+        ".new|established|closed|emergency-new|emergency-established|emergency-closed|"
+        "bypassed|emergency-bypassed",
         CONF_OPT_INT, NULL, 0, INT32_MAX, "seconds without packets, by protocol and state"),
-    NO_EFFECT("flow-timeouts." FLOW_PROTOS ".bypassed|emergency-bypassed", CONF_OPT_INT,
-              "Vigil does not bypass flows"),
 
     /* ---- stream (the rest is stream_conf_schema) ---- */
     OPT("host-os-policy." HOST_POLICIES, CONF_OPT_ANY, NULL, 0, 0,
@@ -284,7 +283,7 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
-    SURICATA_ONLY("stream.bypass|drop-invalid|prealloc-sessions"),
+    SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),

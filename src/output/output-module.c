@@ -355,6 +355,9 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     json_i64(jb, "age", flow_age_sec(f));
     json_str(jb, "state", (f->flags & FLOW_F_BYPASSED) ? "bypassed"
                                                         : flow_state_name((FlowState)f->state));
+    if (f->flags & FLOW_F_BYPASSED) {
+        json_str(jb, "bypass", "local");   // no capture (kernel) bypass in Vigil
+    }
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     if (f->flags & FLOW_F_DROP) {

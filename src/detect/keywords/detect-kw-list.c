@@ -22,6 +22,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_flow_bytes_toclient, &detect_kw_flow_age, &detect_kw_stream_size,
     &detect_kw_flowbits, &detect_kw_flowint, &detect_kw_noalert,
     &detect_kw_hostbits, &detect_kw_xbits, &detect_kw_tag, &detect_kw_dataset,
+    &detect_kw_bypass,
     &detect_kw_iprep,
     &detect_kw_ttl, &detect_kw_tos, &detect_kw_id, &detect_kw_ipopts, &detect_kw_fragbits,
     &detect_kw_fragoffset, &detect_kw_ip_proto, &detect_kw_sameip,
