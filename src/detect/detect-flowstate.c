@@ -1,4 +1,4 @@
-/* Per-flow detection state: flowbits and flowints, kept in the flow's
+/* Per-flow detection state: flowbits, flowints and flow variables, kept in the flow's
  * storage slot registered by main (detect_set_flow_storage_id). Touched only
  * with the flow lock held; allocated once per flow, freed with the flow. */
 
@@ -16,6 +16,10 @@ struct DetectFlowState {
     uint8_t *int_set;                  // n_ints bits
     int64_t *ints;
     DetectTagEntry tag;                // tag:session
+    DetectFlowVar *vars;               // flow variables (pcre captures), n_vars of them
+    uint16_t n_vars;
+    char *eve_metadata;                // its variables as JSON for the flow record (flow end)
+    char *eve_traffic;
     struct {
         uint16_t proto[2];             // app_proto per direction as of the last packet
         uint32_t n_events;             // flow-level app-layer events seen by detection
@@ -37,6 +41,13 @@ void detect_flow_storage_free(void *state)
         free(fs->bits);
         free(fs->int_set);
         free(fs->ints);
+        for (uint16_t i = 0; i < fs->n_vars; i++) {
+            free(fs->vars[i].name);
+            free(fs->vars[i].val);
+        }
+        free(fs->vars);
+        free(fs->eve_metadata);
+        free(fs->eve_traffic);
         free(fs);
     }
 }
@@ -72,6 +83,14 @@ static bool state_grow(DetectFlowState *fs, uint32_t n_bits, uint32_t n_ints)
     memcpy(n->ints, fs->ints, (fs->n_ints + 1) * sizeof(int64_t));
     n->tag = fs->tag;
     n->app = fs->app;
+    n->vars = fs->vars;                // moved: the old state is freed below without them
+    n->n_vars = fs->n_vars;
+    n->eve_metadata = fs->eve_metadata;
+    n->eve_traffic = fs->eve_traffic;
+    fs->vars = NULL;
+    fs->n_vars = 0;
+    fs->eve_metadata = NULL;
+    fs->eve_traffic = NULL;
     DetectFlowState tmp = *fs;
     *fs = *n;
     *n = tmp;
@@ -130,6 +149,81 @@ void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v)
     }
     fs->int_set[idx / 8] |= (uint8_t)(1u << (idx % 8));
     fs->ints[idx] = v;
+}
+
+uint32_t detect_flowbit_count(const DetectFlowState *fs)
+{
+    return fs != NULL ? fs->n_bits : 0;
+}
+
+uint32_t detect_flowint_count(const DetectFlowState *fs)
+{
+    return fs != NULL ? fs->n_ints : 0;
+}
+
+bool detect_flowvar_set(DetectFlowState *fs, const char *name, const uint8_t *val, uint16_t len)
+{
+    if (fs == NULL) {
+        return false;
+    }
+    for (uint16_t i = 0; i < fs->n_vars; i++) {
+        if (strcmp(fs->vars[i].name, name) == 0) {
+            uint8_t *v = malloc(len ? len : 1);
+            if (v == NULL) {
+                return false;
+            }
+            memcpy(v, val, len);
+            free(fs->vars[i].val);
+            fs->vars[i].val = v;
+            fs->vars[i].len = len;
+            return true;
+        }
+    }
+    if (fs->n_vars >= DETECT_FLOWVARS_MAX) {
+        return false;
+    }
+    DetectFlowVar *nv = realloc(fs->vars, (fs->n_vars + 1u) * sizeof(*nv));
+    if (nv == NULL) {
+        return false;
+    }
+    fs->vars = nv;
+    char *n = strdup(name);
+    uint8_t *v = malloc(len ? len : 1);
+    if (n == NULL || v == NULL) {
+        free(n);
+        free(v);
+        return false;
+    }
+    memcpy(v, val, len);
+    nv[fs->n_vars++] = (DetectFlowVar){.name = n, .val = v, .len = len};
+    return true;
+}
+
+uint16_t detect_flowvars(const DetectFlowState *fs, const DetectFlowVar **out)
+{
+    *out = fs != NULL ? fs->vars : NULL;
+    return fs != NULL ? fs->n_vars : 0;
+}
+
+void detect_flow_eve_set(DetectFlowState *fs, char *metadata, char *traffic)
+{
+    if (fs == NULL) {
+        free(metadata);
+        free(traffic);
+        return;
+    }
+    free(fs->eve_metadata);
+    free(fs->eve_traffic);
+    fs->eve_metadata = metadata;
+    fs->eve_traffic = traffic;
+}
+
+void detect_flow_eve_vars(const Flow *f, const char **metadata, const char **traffic)
+{
+    const DetectFlowState *fs = (f != NULL && flow_storage_id >= 0) ? f->storage[flow_storage_id]
+                                                                    : NULL;
+    *metadata = fs != NULL ? fs->eve_metadata : NULL;
+    *traffic = fs != NULL ? fs->eve_traffic : NULL;
 }
 
 DetectTagEntry *detect_flow_tag(DetectFlowState *fs)

@@ -186,7 +186,15 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
         }
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         uint32_t mstart = (uint32_t)ov[0];
-        int rc = next(ic, idx, base + (uint32_t)ov[1]);
+        uint32_t mend = (uint32_t)ov[1];
+        uint8_t n_pend = ic->dt->cap != NULL ? detect_capture_n_pending(ic->dt) : 0;
+        if (pc->n_caps > 0) {
+            detect_capture_pending(ic->dt, ic->s, pc, ic->buf + base, md);
+        }
+        int rc = next(ic, idx, base + mend);
+        if (rc == INSPECT_NOMATCH && pc->n_caps > 0) {
+            detect_capture_rollback(ic->dt, n_pend);   // this match is not the rule's
+        }
         bool retry = (pc->flags & DETECT_PM_F_RELATIVE_NEXT) || ic->dt->min_match_end > 0;
         if (rc != INSPECT_NOMATCH || !retry) {
             return rc;

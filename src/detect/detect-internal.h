@@ -459,11 +459,25 @@ typedef struct DetectIsdataat {
     uint32_t flags;
 } DetectIsdataat;
 
+/* A pcre capture kept when the rule matches (detect-capture.c): group `group` of
+ * the match into a flow variable, a packet variable or the alert's context. */
+enum { DETECT_VAR_FLOW = 1, DETECT_VAR_PKT, DETECT_VAR_ALERT };
+#define DETECT_PCRE_CAPS_MAX 8
+typedef struct DetectPcreCap {
+    uint8_t type;                      // DETECT_VAR_*
+    uint8_t group;
+    char *name;
+} DetectPcreCap;
+
 typedef struct DetectPcre {
     void *code;                        // pcre2_code *
     uint32_t flags;
     uint32_t ovec_pairs;
+    uint8_t n_caps;
+    DetectPcreCap caps[DETECT_PCRE_CAPS_MAX];
 } DetectPcre;
+
+
 
 enum { DETECT_BYTE_BIG = 0, DETECT_BYTE_LITTLE, DETECT_BYTE_DCE };
 enum { DETECT_BYTE_BIN = 0, DETECT_BYTE_HEX, DETECT_BYTE_DEC, DETECT_BYTE_OCT };
@@ -681,7 +695,30 @@ typedef struct DetectThread {
     uint32_t pass_num;                 // lowest num of a matching pass (UINT32_MAX: none)
     uint32_t drop_num;                 // lowest num of a matching drop/reject (UINT32_MAX: none)
     bool pass_to_flow;                 // that pass's scope is the flow
+    struct DetectCapThread *cap;       // pcre captures (detect-capture.c), made on first use
 } DetectThread;
+
+/* detect-capture.c: pcre captures into flow/packet variables and alert context. */
+/* Parses pcre's ", flow:NAME, pkt:NAME, alert:NAME" list (groups 1, 2, ... in order) and
+ * the named groups (?P<flow_X>), (?P<pkt_X>), (?P<alert_X>) of pc's compiled pattern. */
+int detect_capture_setup(DetectParser *dp, DetectPcre *pc, const char *list);
+void detect_capture_free(DetectPcre *pc);
+/* After pc matched with match data md over buf: keep its captures pending for s. */
+void detect_capture_pending(DetectThread *dt, const Signature *s, const DetectPcre *pc,
+                            const uint8_t *buf, void *md);
+/* The number pending, and a return to it when the match that added more did not hold. */
+uint8_t detect_capture_n_pending(const DetectThread *dt);
+void detect_capture_rollback(DetectThread *dt, uint8_t n);
+/* s matched on p: its pending captures become flow and packet variables, its alert
+ * context is kept for detect_capture_alert; nothing stays pending. */
+void detect_capture_commit(DetectThread *dt, Packet *p, const Signature *s);
+/* The alert a of s just added to pa gets its JSON texts (context, metadata, traffic). */
+void detect_capture_alert(DetectThread *dt, Packet *p, PacketAlerts *pa, PacketAlert *a);
+/* A new packet: no packet variables yet. */
+void detect_capture_packet_begin(DetectThread *dt);
+void detect_capture_thread_free(DetectThread *dt);
+/* Flow end: the flow's variables as JSON for its record (detect_flow_eve_vars). */
+void detect_capture_flow_end(DetectThread *dt, struct Flow *f);
 
 /* detect-inspect.c: full payload chain of list over buf; true when it matches. */
 bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, const uint8_t *buf,
@@ -853,6 +890,20 @@ bool detect_flowbit_isset(const DetectFlowState *fs, uint32_t idx);
 void detect_flowbit_set(DetectFlowState *fs, uint32_t idx, bool on);
 bool detect_flowint_get(const DetectFlowState *fs, uint32_t idx, int64_t *out);
 void detect_flowint_set(DetectFlowState *fs, uint32_t idx, int64_t v);
+uint32_t detect_flowbit_count(const DetectFlowState *fs);
+uint32_t detect_flowint_count(const DetectFlowState *fs);
+/* Flow variables (pcre captures to flow:NAME): set replaces a variable of that name;
+ * at most DETECT_FLOWVARS_MAX per flow (false: not kept). */
+#define DETECT_FLOWVARS_MAX 32
+typedef struct DetectFlowVar {
+    char *name;
+    uint8_t *val;
+    uint16_t len;
+} DetectFlowVar;
+bool detect_flowvar_set(DetectFlowState *fs, const char *name, const uint8_t *val, uint16_t len);
+uint16_t detect_flowvars(const DetectFlowState *fs, const DetectFlowVar **out);
+/* Keeps the flow record's JSON texts (malloc'd; owned by fs from now on). */
+void detect_flow_eve_set(DetectFlowState *fs, char *metadata, char *traffic);
 
 /* keywords/detect-kw-flowcount.c: sequence space each side of the packet's
  * TCP session has used (next_seq - ISN, as Suricata's stream_size), for

@@ -105,6 +105,7 @@ void detect_thread_free(DetectThread *dt)
     detect_stream_thread_free(dt);
     detect_tx_thread_free(dt);
     free(dt->b64);
+    detect_capture_thread_free(dt);
     free(dt->own_counters);
     free(dt);
 }
@@ -383,10 +384,21 @@ static bool action_scope_is_flow(const DetectThread *dt, const Signature *s)
            s->alproto != 0;
 }
 
+/* add_alert, and the alert's variables (detect-capture.c). */
+static void add_alert_vars(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s,
+                           uint8_t action)
+{
+    uint16_t before = pa != NULL ? pa->n : 0;
+    add_alert(dt->de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+    if (pa != NULL && pa->n > before) {
+        detect_capture_alert(dt, p, pa, &pa->alerts[pa->n - 1]);
+    }
+}
+
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s)
 {
-    const DetectEngine *de = dt->de;
     run_post(dt, p, s);
+    detect_capture_commit(dt, p, s);
     uint8_t action = s->action;
     bool is_suppressed = false;
     if (!detect_threshold_check(dt, s, p, &action, &is_suppressed)) {
@@ -400,7 +412,7 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
             dt->pass_to_flow = to_flow;
         }
         if ((s->flags & SIG_F_PASS_ALERT) && alerts) {
-            add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+            add_alert_vars(dt, p, pa, s, action);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
         }
@@ -419,7 +431,7 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         }
     }
     if (alerts) {
-        add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+        add_alert_vars(dt, p, pa, s, action);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
@@ -476,6 +488,7 @@ void detect_packet(DetectThread *dt, Packet *p)
     if (p->flow != NULL && (((const Flow *)p->flow)->flags & FLOW_F_PASS)) {
         return;
     }
+    detect_capture_packet_begin(dt);
     detect_app_packet_begin(dt, p);
     /* encrypted TLS/SSH (encryption-handling default): no more content inspection */
     bool no_payload = p->flow != NULL && app_layer_flow_no_inspection(p->flow);

@@ -414,10 +414,12 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
         return 0;
     }
     FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
+    detect_capture_packet_begin(dt);
     if (f->key.proto == 6 && f->protoctx != NULL) {
         (void)stream_flow_end_flush(f, flow_end_piece, &c);
     }
     flow_end_txs(&c);
+    detect_capture_flow_end(dt, f);    // the flow record's variables
     detect_packet_alerts_free(p);
     free(p);
     return c.n_alerts;

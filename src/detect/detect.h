@@ -33,6 +33,7 @@ typedef enum DetectAction {
 } DetectAction;
 
 #define DETECT_ALERTS_MAX 15
+#define DETECT_VAR_POOL_MAX 4096u    // JSON of the variables an alert logs (all alerts of a packet)
 #define DETECT_STREAM_LOG_MAX 4096u  // bytes of stream data an alert logs (Suricata's default)     // default packet-alert-max
 
 typedef struct DetectMetadata {
@@ -63,6 +64,13 @@ typedef struct PacketAlert {
     const DetectMetadata *metadata;
     uint16_t n_metadata;
     const struct Signature *sig; // valid while the engine lives
+    /* Variables logged with the alert (detect-capture.c), JSON texts in the
+     * PacketAlerts' var_pool, NULL when none: "alert.context" (pcre captures to
+     * alert:NAME), top-level "metadata" (pktvars, flowvars, flowbits, flowints)
+     * and "traffic" (flowbits named traffic/id/X or traffic/label/X). */
+    const char *eve_context;
+    const char *eve_metadata;
+    const char *eve_traffic;
 } PacketAlert;
 
 typedef struct PacketAlerts {
@@ -76,6 +84,8 @@ typedef struct PacketAlerts {
      * with free()). */
     uint32_t stream_log_len;
     uint8_t stream_log[DETECT_STREAM_LOG_MAX];
+    uint32_t var_pool_len;       // bytes of var_pool used by this packet's alerts
+    char var_pool[DETECT_VAR_POOL_MAX];
 } PacketAlerts;
 
 typedef struct DetectLoadOptions {
@@ -249,6 +259,11 @@ void detect_packet_alerts_free(Packet *p);
  * holds f->lock or owns f; dt is not shared with another thread meanwhile.
  * Returns the number of alerts. */
 struct Flow;
+/* The flow's variables for its EVE flow record, as JSON texts made at flow end
+ * (detect_flow_end): "metadata" (flowvars, flowbits, flowints) and "traffic"
+ * (traffic/id/ and traffic/label/ flowbits); NULL when there are none. Valid until
+ * the flow is freed. */
+void detect_flow_eve_vars(const struct Flow *f, const char **metadata, const char **traffic);
 uint32_t detect_flow_end(DetectThread *dt, struct Flow *f,
                          void (*emit)(const Packet *p, void *user), void *user);
 

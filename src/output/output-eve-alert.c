@@ -148,6 +148,9 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const PacketAlert
     json_str(jb, "category", pa->class_msg ? pa->class_msg : "");
     json_i64(jb, "severity", pa->priority);
     write_metadata(jb, pa);
+    if (pa->eve_context != NULL) {
+        json_raw(jb, "context", pa->eve_context);   // pcre captures to alert:NAME
+    }
     json_close_object(jb);
 }
 
@@ -196,6 +199,12 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         json_str(jb, "direction", (p->flags & PKT_F_TOCLIENT) ? "to_client" : "to_server");
         write_flow(jb, p, f);
         output_eve_alert_app(jb, p, pa);
+    }
+    if (pa->eve_metadata != NULL) {
+        json_raw(jb, "metadata", pa->eve_metadata);  // pktvars, flowvars, flowbits, flowints
+    }
+    if (pa->eve_traffic != NULL) {
+        json_raw(jb, "traffic", pa->eve_traffic);
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {

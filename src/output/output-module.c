@@ -367,6 +367,14 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     }
     flow_exception_record_write(f, jb);
     json_close_object(jb);
+    const char *vars = NULL, *traffic = NULL;
+    detect_flow_eve_vars(f, &vars, &traffic);   // made by detect_flow_end
+    if (vars != NULL) {
+        json_raw(jb, "metadata", vars);
+    }
+    if (traffic != NULL) {
+        json_raw(jb, "traffic", traffic);
+    }
     stream_flow_record(f, jb);
     json_close_object(jb);
     (void)eve_sink_write(oc->eve, jb);

@@ -19,6 +19,7 @@ static void pcre_free_ctx(void *ctx)
 {
     DetectPcre *p = ctx;
     if (p != NULL) {
+        detect_capture_free(p);
         pcre2_code_free(p->code);
         free(p);
     }
@@ -122,7 +123,15 @@ static int setup_pcre(DetectParser *dp, const char *arg)
     pc->flags = neg ? DETECT_PM_F_NEGATED : 0;
     uint32_t opts = 0;
     int list = DETECT_LIST_PMATCH;
+    const char *caps = NULL;     // ", flow:NAME, pkt:NAME, alert:NAME" after the flags
     for (const char *f = last + 1; f < arg + len; f++) {
+        if (*f == ',') {
+            caps = f;
+            break;
+        }
+        if (*f == ' ') {
+            continue;
+        }
         if (apply_flag(dp, *f, &opts, pc, &list) != 0) {
             free(pc);
             return VG_EINVAL;
@@ -132,6 +141,13 @@ static int setup_pcre(DetectParser *dp, const char *arg)
         free(pc);
         return VG_EINVAL;
     }
+    char *caps_s = caps != NULL ? strndup(caps, (size_t)(arg + len - caps)) : NULL;
+    if ((caps != NULL && caps_s == NULL) || detect_capture_setup(dp, pc, caps_s) != 0) {
+        free(caps_s);
+        pcre_free_ctx(pc);
+        return dp->err[0] ? VG_EINVAL : detect_err(dp, "out of memory");
+    }
+    free(caps_s);
     if (pc->ovec_pairs > dp->de->max_pcre_pairs) {
         dp->de->max_pcre_pairs = pc->ovec_pairs;
     }
