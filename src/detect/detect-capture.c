@@ -27,13 +27,15 @@
 #include "util/util-json.h"
 
 #define CAP_PENDING_MAX 16
-#define CAP_VALUE_MAX 512     // bytes of a captured value kept (longer ones are cut)
+#define CAP_VALUE_MAX DETECT_CAP_JSON_MAX   // bytes of a captured value kept (longer: cut)
 #define TRAFFIC_ID "traffic/id/"
 #define TRAFFIC_LABEL "traffic/label/"
 
 typedef struct CapValue {
     const Signature *s;
-    const DetectPcreCap *cap;
+    const char *name;            // the rule's (valid while the engine lives)
+    uint8_t type;                // DETECT_VAR_*
+    bool is_json;                // val is a JSON text (datajson), NUL-terminated
     uint16_t len;
     uint8_t val[CAP_VALUE_MAX];
 } CapValue;
@@ -195,9 +197,30 @@ void detect_capture_pending(DetectThread *dt, const Signature *s, const DetectPc
         size_t len = ov[2 * g + 1] - ov[2 * g];
         CapValue *v = &c->pend[c->n_pend++];
         v->s = s;
-        v->cap = &pc->caps[i];
+        v->name = pc->caps[i].name;
+        v->type = pc->caps[i].type;
+        v->is_json = false;
         v->len = (uint16_t)(len < CAP_VALUE_MAX ? len : CAP_VALUE_MAX);
         memcpy(v->val, buf + ov[2 * g], v->len);
+    }
+}
+
+void detect_capture_pending_json(DetectThread *dt, const Signature *s, const char *name,
+                                 const char *json)
+{
+    DetectCapThread *c = cap_thread(dt);
+    size_t len = strlen(json);
+    if (c == NULL || len >= CAP_VALUE_MAX) {
+        return;
+    }
+    if (c->n_pend > 0 && c->pend[0].s != s) {
+        c->n_pend = 0;
+    }
+    if (c->n_pend < CAP_PENDING_MAX) {
+        CapValue *v = &c->pend[c->n_pend++];
+        *v = (CapValue){.s = s, .name = name, .type = DETECT_VAR_ALERT, .is_json = true,
+                        .len = (uint16_t)len};
+        memcpy(v->val, json, len + 1);
     }
 }
 
@@ -226,11 +249,11 @@ void detect_capture_commit(DetectThread *dt, Packet *p, const Signature *s)
         if (v->s != s) {
             continue;
         }
-        switch (v->cap->type) {
+        switch (v->type) {
         case DETECT_VAR_FLOW: {
             DetectFlowState *fs = detect_flow_state(p, true, dt->de->n_flowbits,
                                                     dt->de->n_flowints);
-            (void)detect_flowvar_set(fs, v->cap->name, v->val, v->len);
+            (void)detect_flowvar_set(fs, v->name, v->val, v->len);
             break;
         }
         case DETECT_VAR_PKT:
@@ -256,7 +279,7 @@ static void write_vars(JsonBuf *jb, const char *key, const CapValue *v, uint8_t 
     json_open_array(jb, key);
     for (uint8_t i = 0; i < n; i++) {
         json_open_object(jb, NULL);
-        json_strn(jb, v[i].cap->name, v[i].val, v[i].len);
+        json_strn(jb, v[i].name, v[i].val, v[i].len);
         json_close_object(jb);
     }
     json_close_array(jb);
@@ -393,7 +416,11 @@ void detect_capture_alert(DetectThread *dt, Packet *p, PacketAlerts *pa, PacketA
         json_buf_reset(jb);
         json_open_object(jb, NULL);
         for (uint8_t i = 0; i < c->n_ctx; i++) {
-            json_strn(jb, c->ctx[i].cap->name, c->ctx[i].val, c->ctx[i].len);
+            if (c->ctx[i].is_json) {
+                json_raw(jb, c->ctx[i].name, (const char *)c->ctx[i].val);
+            } else {
+                json_strn(jb, c->ctx[i].name, c->ctx[i].val, c->ctx[i].len);
+            }
         }
         json_close_object(jb);
         a->eve_context = pool_put(pa, jb);

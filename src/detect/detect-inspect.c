@@ -407,8 +407,9 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
         return detect_uint_match(ic->l->m[idx].ctx, ic->len) ? next(ic, idx, off)
                                                               : INSPECT_NOMATCH;
     case DETECT_PM_DATASET:
-        return detect_dataset_match(ic->l->m[idx].ctx, ic->buf, ic->len) ? next(ic, idx, off)
-                                                                          : INSPECT_NOMATCH;
+        return detect_dataset_match(ic->dt, ic->s, ic->l->m[idx].ctx, ic->buf, ic->len)
+                   ? next(ic, idx, off)
+                   : INSPECT_NOMATCH;
     case DETECT_PM_BASE64:
         return inspect_base64(ic, idx, off);
     default:

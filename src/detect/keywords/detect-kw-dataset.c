@@ -3,7 +3,8 @@
  *
  *   dataset:<set|unset|isset|isnotset>,<name>[,type <string|md5|sha256|ipv4|ip>]
  *           [,load <file>][,save <file>][,state <file>][,memcap <size>]
- *           [,hashsize <n>]
+ *           [,hashsize <n>][,format csv|json|ndjson][,context_key K][,value_key V]
+ *           [,array_key A][,remove_key]
  *
  * It sits in the buffer's chain like bsize: it looks at the whole buffer and
  * leaves the position of relative keywords alone. set and unset always
@@ -11,7 +12,8 @@
  * absolute name or one climbing out with ".." needs
  * datasets.rules.allow-absolute-filenames, and save/state need
  * datasets.rules.allow-write (on by default). The sets live in
- * detect-dataset.c. */
+ * detect-dataset.c; json and ndjson files (datajson: a JSON object per value, logged
+ * as alert.context.K on an isset match) in detect-datajson.c. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +29,32 @@ enum { DS_SET = 0, DS_UNSET, DS_ISSET, DS_ISNOTSET };
 typedef struct DetectDatasetCtx {
     Dataset *ds;
     uint8_t cmd;
+    char context_key[DETECT_DATASET_NAME_MAX];   // datajson: the alert.context member ("")
 } DetectDatasetCtx;
 
-bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
+bool detect_dataset_match(DetectThread *dt, const Signature *s, const void *ctx,
+                          const uint8_t *buf, uint32_t len)
 {
     const DetectDatasetCtx *c = ctx;
+    uint8_t mapped[16];
+    if (len == 4 && detect_dataset_type(c->ds) == DETECT_DS_IP) {
+        /* an IPv4 address (ip.src) in a set of IPv4 and IPv6 addresses: v4-mapped */
+        static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        memcpy(mapped, prefix, 12);
+        memcpy(mapped + 12, buf, 4);
+        buf = mapped;
+        len = 16;
+    }
+    if (c->cmd == DS_ISSET && c->context_key[0] != '\0') {
+        char json[DETECT_CAP_JSON_MAX];
+        if (!detect_dataset_lookup_json(c->ds, buf, len, json, sizeof(json))) {
+            return false;
+        }
+        if (json[0] != '\0') {
+            detect_capture_pending_json(dt, s, c->context_key, json);
+        }
+        return true;
+    }
     switch (c->cmd) {
     case DS_SET:
         (void)detect_dataset_insert(c->ds, buf, len);
@@ -74,7 +97,7 @@ static int setup_dataset(DetectParser *dp, const char *arg)
 {
     static const char *const cmds[] = {"set", "unset", "isset", "isnotset"};
     DetectKwTokens tk;
-    if (detect_kw_split(dp, arg, &tk, 9, false) != 0) {
+    if (detect_kw_split(dp, arg, &tk, 14, false) != 0) {
         return VG_EINVAL;
     }
     if (tk.n < 2) {
@@ -99,6 +122,10 @@ static int setup_dataset(DetectParser *dp, const char *arg)
     char state[4096];
     for (int i = 2; i < tk.n; i++) {
         char *opt = tk.t[i];
+        if (strcmp(opt, "remove_key") == 0) {
+            spec.remove_key = true;
+            continue;
+        }
         char *val = strchr(opt, ' ');
         if (val == NULL) {
             return detect_err(dp, "bad dataset option '%s' (NAME VALUE)", opt);
@@ -138,6 +165,25 @@ static int setup_dataset(DetectParser *dp, const char *arg)
                 return detect_err(dp, "bad dataset memcap '%s'", val);
             }
             spec.memcap = sz;
+        } else if (strcmp(opt, "format") == 0) {
+            static const char *const fmts[] = {"csv", "json", "ndjson"};
+            uint8_t f = 0xff;
+            for (uint8_t k = 0; k < 3; k++) {
+                f = strcmp(val, fmts[k]) == 0 ? k : f;
+            }
+            if (f == 0xff) {
+                return detect_err(dp, "bad dataset format '%s' (csv|json|ndjson)", val);
+            }
+            spec.format = f;
+        } else if (strcmp(opt, "context_key") == 0) {
+            if (strlen(val) >= sizeof(c.context_key)) {
+                return detect_err(dp, "dataset context_key '%s' too long", val);
+            }
+            snprintf(c.context_key, sizeof(c.context_key), "%s", val);
+        } else if (strcmp(opt, "value_key") == 0) {
+            spec.value_key = val;
+        } else if (strcmp(opt, "array_key") == 0) {
+            spec.array_key = val;
         } else if (strcmp(opt, "hashsize") == 0) {
             if (!detect_parse_int(val, 1, 1 << 24, &n)) {
                 return detect_err(dp, "bad dataset hashsize '%s' (1 to 16777216)", val);
@@ -147,7 +193,15 @@ static int setup_dataset(DetectParser *dp, const char *arg)
             return detect_err(dp, "unknown dataset option '%s'", opt);
         }
     }
-    char err[200];
+    if (spec.format != DETECT_DS_FMT_CSV && (spec.load_path == NULL || spec.value_key == NULL)) {
+        return detect_err(dp, "dataset format json/ndjson needs load and value_key");
+    }
+    if (spec.format == DETECT_DS_FMT_CSV && (spec.value_key != NULL || spec.array_key != NULL ||
+                                             spec.remove_key || c.context_key[0] != '\0')) {
+        return detect_err(dp, "dataset value_key, array_key, remove_key and context_key go "
+                              "with format json or ndjson");
+    }
+    char err[512];
     if (detect_dataset_get(&spec, &c.ds, err, sizeof(err)) != 0) {
         return detect_err(dp, "%s", err);
     }

@@ -33,7 +33,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_decode_event,
     &detect_kw_stream_event,
     &detect_kw_ipv4_hdr, &detect_kw_ipv6_hdr, &detect_kw_tcp_hdr, &detect_kw_udp_hdr,
-    &detect_kw_icmpv4_hdr, &detect_kw_icmpv6_hdr,
+    &detect_kw_icmpv4_hdr, &detect_kw_icmpv6_hdr, &detect_kw_ip_src, &detect_kw_ip_dst,
     &detect_kw_vlan_id, &detect_kw_vlan_layers,
     &detect_kw_ipv4_csum, &detect_kw_tcpv4_csum, &detect_kw_tcpv6_csum, &detect_kw_udpv4_csum,
     &detect_kw_udpv6_csum, &detect_kw_icmpv4_csum, &detect_kw_icmpv6_csum,

@@ -15,6 +15,8 @@
 #include "flow/flow.h"
 #include "util/util-error.h"
 
+#include <unistd.h>
+
 typedef struct Run {
     DetectEngine *de;
     DetectThread *dt;
@@ -26,10 +28,12 @@ static void run_open(Run *r, const char *rules)
 {
     detect_set_flow_storage_id(0);
     memset(r, 0, sizeof(*r));
-    int failed = -1;
-    r->de = test_engine(rules, &failed);
+    util_log_set_level(LOG_LEVEL_ERROR);
+    r->de = detect_engine_new_empty();
     assert_non_null(r->de);
-    assert_int_equal(failed, 0);
+    r->de->ds_allow_absolute = true;     // the tests' dataset files are in /tmp
+    assert_int_equal(detect_engine_load_string(r->de, rules, "test.rules"), 0);
+    assert_int_equal(detect_engine_build(r->de), 0);
     r->dt = detect_thread_new(r->de, NULL);
     assert_non_null(r->dt);
 }
@@ -132,6 +136,62 @@ static void bypass_keyword_marks_the_flow_after_the_match(void **state)
                                     sizeof(err)), 0);
 }
 
+static char *write_tmp(const char *text)
+{
+    char *path = strdup("/tmp/vg-datajson-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void datajson_objects_go_to_the_alert_context(void **state)
+{
+    (void)state;
+    char *hosts = write_tmp("{\"list\": {\"bad\": [{\"h\": \"evil.test\", \"n\": 7, "
+                            "\"tags\": [true, null]}, {\"nohost\": 1}]}}");
+    char *ips = write_tmp("{\"ip\": \"10.0.0.1\", \"who\": \"client\"}\n\n"
+                          "{\"ip\": \"2001:db8::1\", \"who\": \"v6\"}\n");
+    char rules[1024];
+    snprintf(rules, sizeof(rules),
+             "alert tcp any any -> any any (content:\"evil.test\"; dataset:isset,djh,"
+             "type string,load %s,format json,array_key list.bad,value_key h,context_key host; "
+             "ip.src; dataset:isset,dji,type ip,load %s,format ndjson,value_key ip,remove_key,"
+             "context_key src; sid:1;)\n", hosts, ips);
+    Run r;
+    run_open(&r, rules);
+    const PacketAlerts *pa = run_pkt(&r, "evil.test");
+    assert_int_equal(pa->n, 1);
+    assert_string_equal(pa->alerts[0].eve_context,
+                        "{\"host\":{\"h\":\"evil.test\",\"n\":7,\"tags\":[true,null]},"
+                        "\"src\":{\"who\":\"client\"}}");
+    (void)run_pkt(&r, "good.test");
+    assert_int_equal(r.p.n_alerts, 0);
+    run_close(&r);
+    detect_datasets_free();
+    /* a value that is not of the set's type refuses the rule, naming the file */
+    char *bad = write_tmp("[{\"ip\": 5}]");
+    snprintf(rules, sizeof(rules), "alert tcp any any -> any any (ip.src; dataset:isset,djb,"
+             "type ipv4,load %s,format json,value_key ip,context_key x; sid:1;)", bad);
+    DetectEngine *de = detect_engine_new_empty();
+    de->ds_allow_absolute = true;
+    Signature *sig = NULL;
+    char err[DETECT_ERR_MAX];
+    assert_int_not_equal(detect_parse_rule(de, rules, "t.rules", 1, &sig, err, sizeof(err)), 0);
+    assert_non_null(strstr(err, "is not a ipv4 value"));
+    assert_non_null(strstr(err, bad));
+    detect_sig_free(sig);
+    detect_engine_free(de);
+    detect_datasets_free();
+    unlink(hosts);
+    unlink(ips);
+    unlink(bad);
+    free(hosts);
+    free(ips);
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +199,7 @@ int main(void)
         cmocka_unit_test(captures_of_a_failed_rule_are_not_kept),
         cmocka_unit_test(bad_capture_lists_are_refused),
         cmocka_unit_test(bypass_keyword_marks_the_flow_after_the_match),
+        cmocka_unit_test(datajson_objects_go_to_the_alert_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
