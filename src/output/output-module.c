@@ -91,6 +91,15 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_payload_printable = opt_bool(opts, "payload-printable", false);
             oc->alert_packet = opt_bool(opts, "packet", false);
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
+            const ConfNode *xff = opts ? conf_node_child(opts, "xff") : NULL;
+            if (xff != NULL && opt_bool(xff, "enabled", false)) {
+                const ConfNode *m = conf_node_child(xff, "mode");
+                const ConfNode *d = conf_node_child(xff, "deployment");
+                const ConfNode *h = conf_node_child(xff, "header");
+                oc->alert_xff_mode = m && m->value && strcmp(m->value, "overwrite") == 0 ? 2 : 1;
+                oc->alert_xff_forward = d && d->value && strcmp(d->value, "forward") == 0;
+                oc->alert_xff_header = h && h->value ? h->value : "X-Forwarded-For";
+            }
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);
             /* As Suricata: without types, app-layer events only. */
