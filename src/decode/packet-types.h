@@ -217,6 +217,8 @@ enum {
     PKT_F_REJECT = 1u << 15,         // inline: an exception policy rejects it (reset / ICMP)
     PKT_F_NOPACKET_INSPECT = 1u << 16, // an exception policy passed it: no detection
     PKT_F_PASS = 1u << 17,           // a pass rule decided the packet (detect): verdict "pass"
+    PKT_F_BYPASS = 1u << 24,         // its flow was bypassed before it (flow stage): no stream,
+                                     // app-layer or detection, accepted inline
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the
