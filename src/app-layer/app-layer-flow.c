@@ -674,6 +674,9 @@ void app_flow_encrypted(AppFlow *af, uint8_t mode)
         af->enc_off[0] = af->stream_off[0];
         af->enc_off[1] = af->stream_off[1];
     }
+    if (mode == APP_ENC_BYPASS) {
+        flow_bypass(af->f);   // from the next packet on (the stream stage holds the lock)
+    }
 }
 
 bool app_layer_flow_stream_clear(const Flow *f, uint8_t dir, uint64_t off, uint32_t len)
@@ -700,9 +703,6 @@ int app_enc_mode_config(const struct Conf *conf, const char *proto, uint8_t *mod
     }
     if (strcmp(n->value, "bypass") == 0) {
         *mode = APP_ENC_BYPASS;
-        VG_NOTICE("%s:%d: %s: bypass: flows are not bypassed by this engine; encrypted %s "
-                  "flows are handled as with default (payload no longer inspected)",
-                  n->file ? n->file : "--set", n->line, key, proto);
         return 0;
     }
     VG_ERROR("%s:%d: %s: '%s' is not default, bypass or full", n->file ? n->file : "--set",

@@ -108,7 +108,7 @@ static int app_module_process(ThreadVars *tv, Packet *p, void *data)
     /* A flow on a tunnel's protocol or port is no application's: in the
      * threaded runmodes its packets run in the threads of the flows they
      * carry, in no fixed order, so parsing it would depend on scheduling. */
-    if (f == NULL || g_app_cfg.storage_id < 0 || (p->flags & PKT_F_TUNNEL_PROTO)) {
+    if (f == NULL || g_app_cfg.storage_id < 0 || (p->flags & (PKT_F_TUNNEL_PROTO | PKT_F_BYPASS))) {
         return TM_OK;
     }
     pthread_mutex_lock(&f->lock);

@@ -110,6 +110,11 @@ AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknow
 bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);
 /* The tx's protocol (txs of a tunnelled protocol may follow those of the outer one). */
 AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx);
+/* The client address an HTTP/1 tx's header (X-Forwarded-For) names: its last entry
+ * (reverse proxy deployment) or first (forward), as text. False for other txs, without the
+ * header or when it does not fit. Caller holds f->lock. */
+bool app_layer_tx_xff(const Flow *f, uint64_t tx_id, const char *header, bool forward,
+                      char *buf, size_t size);
 /* Transactions carried inside tx (DNS over HTTP/2: the DNS message of each direction of
  * an HTTP/2 stream), idx 0 .. APP_TX_SUB_MAX - 1; NULL where there is none. They are not
  * listed among the flow's txs (app_layer_tx_at), keep their own protocol, flags and

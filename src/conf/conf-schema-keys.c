@@ -73,10 +73,9 @@ static const ConfOption vigil_keys[] = {
     OPT("flow.prealloc", CONF_OPT_INT, "10000", 0, 100000000, "flows allocated at start-up"),
     OPT("flow.emergency-recovery", CONF_OPT_INT, "30", 1, 100, "percent free to leave emergency"),
     OPT("flow-timeouts." FLOW_PROTOS
-        ".new|established|closed|emergency-new|emergency-established|emergency-closed",
+        ".new|established|closed|emergency-new|emergency-established|emergency-closed|"
+        "bypassed|emergency-bypassed",
         CONF_OPT_INT, NULL, 0, INT32_MAX, "seconds without packets, by protocol and state"),
-    NO_EFFECT("flow-timeouts." FLOW_PROTOS ".bypassed|emergency-bypassed", CONF_OPT_INT,
-              "Vigil does not bypass flows"),
 
     /* ---- stream (the rest is stream_conf_schema) ---- */
     OPT("host-os-policy." HOST_POLICIES, CONF_OPT_ANY, NULL, 0, 0,
@@ -215,13 +214,13 @@ static const ConfOption vigil_keys[] = {
          "every header of request, response or both"),
     OPT("outputs.*.eve-log.types.*.http.custom", CONF_OPT_LIST, NULL, 0, 0,
         "extra headers to log by name"),
-    OPT("outputs.*.eve-log.types.*.http.xff.enabled", CONF_OPT_BOOL, "no", 0, 0,
-        "X-Forwarded-For in http records"),
-    ENUM("outputs.*.eve-log.types.*.http.xff.mode", "extra-data", "extra-data|overwrite",
+    OPT("outputs.*.eve-log.types.*.http|alert.xff.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "X-Forwarded-For in http records / alerts on HTTP transactions"),
+    ENUM("outputs.*.eve-log.types.*.http|alert.xff.mode", "extra-data", "extra-data|overwrite",
          "xff as a field, or over the address"),
-    ENUM("outputs.*.eve-log.types.*.http.xff.deployment", "reverse", "reverse|forward",
+    ENUM("outputs.*.eve-log.types.*.http|alert.xff.deployment", "reverse", "reverse|forward",
          "reverse: the last entry; forward: the first"),
-    OPT("outputs.*.eve-log.types.*.http.xff.header", CONF_OPT_STR, "X-Forwarded-For", 0, 0,
+    OPT("outputs.*.eve-log.types.*.http|alert.xff.header", CONF_OPT_STR, "X-Forwarded-For", 0, 0,
         "header carrying the client address"),
     OPT("outputs.*.eve-log.types.*.files.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "fileinfo records (one per file)"),
@@ -334,7 +333,7 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
-    SURICATA_ONLY("stream.bypass|drop-invalid|prealloc-sessions"),
+    SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),

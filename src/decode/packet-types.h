@@ -224,6 +224,8 @@ enum {
     PKT_F_PASS = 1u << 17,           // a pass rule decided the packet (detect): verdict "pass"
     PKT_F_FIREWALL = 1u << 18,       // judged by firewall mode (detect): verdict "accept",
                                      // firewall.* counters
+    PKT_F_BYPASS = 1u << 24,         // its flow was bypassed before it (flow stage): no stream,
+                                     // app-layer or detection, accepted inline
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

@@ -83,6 +83,7 @@ const char *detect_list_name(int list)
     static const char *const fixed[] = { "match",      "payload",    "post",
                                          "ipv4.hdr",   "ipv6.hdr",   "tcp.hdr",
                                          "udp.hdr",    "icmpv4.hdr", "icmpv6.hdr",
+                                         "ip.src",     "ip.dst",
                                          "file.name",  "file.magic", "base64_data" };
     _Static_assert(sizeof(fixed) / sizeof(fixed[0]) == DETECT_LIST_MAX, "list names");
     if (list >= 0 && list < DETECT_LIST_MAX) {

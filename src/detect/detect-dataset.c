@@ -37,6 +37,7 @@
 
 typedef struct DsItem {
     struct DsItem *next;
+    char *json;                    // the value's JSON object (datajson sets), else NULL
     uint32_t len;
     uint16_t rep;                  // datarep sets: the value's reputation
     uint8_t data[];
@@ -253,31 +254,88 @@ bool detect_dataset_contains(Dataset *ds, const uint8_t *d, uint32_t len)
     return found;
 }
 
-bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep)
+static size_t item_size(const DsItem *it)
 {
+    return sizeof(DsItem) + it->len + (it->json != NULL ? strlen(it->json) + 1 : 0);
+}
+
+/* d's item, read under the set's lock: its reputation into *rep and its JSON object into
+ * json (when both are non-NULL; empty when it has none or it does not fit). */
+static bool lookup_item(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep, char *json,
+                        size_t json_len)
+{
+    if (json != NULL && json_len > 0) {
+        json[0] = '\0';
+    }
     if (!type_len_ok(ds->type, len)) {
         return false;
     }
     pthread_rwlock_rdlock(&ds->lock);
     const DsItem *it = *find_slot(ds, d, len);
-    if (it != NULL) {
+    if (it != NULL && rep != NULL) {
         *rep = it->rep;
+    }
+    if (it != NULL && json != NULL && it->json != NULL && strlen(it->json) < json_len) {
+        memcpy(json, it->json, strlen(it->json) + 1);
     }
     pthread_rwlock_unlock(&ds->lock);
     return it != NULL;
 }
 
+bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep)
+{
+    return lookup_item(ds, d, len, rep, NULL, 0);
+}
+
+bool detect_dataset_lookup_json(Dataset *ds, const uint8_t *d, uint32_t len, char *json,
+                                size_t json_len)
+{
+    return lookup_item(ds, d, len, NULL, json, json_len);
+}
+
+bool detect_dataset_decode_text(const Dataset *ds, const char *text, size_t len, uint8_t *out,
+                                size_t cap, uint32_t *out_len)
+{
+    if (ds->type == DETECT_DS_STRING) {   // JSON values are the text itself, not base64
+        if (len == 0 || len > cap) {
+            return false;
+        }
+        memcpy(out, text, len);
+        *out_len = (uint32_t)len;
+        return true;
+    }
+    return decode_value(ds->type, text, len, out, cap, out_len);
+}
+
+static int insert_item(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep,
+                       const char *json);
+
 int detect_dataset_insert(Dataset *ds, const uint8_t *d, uint32_t len)
 {
-    return detect_dataset_insert_rep(ds, d, len, 0);
+    return insert_item(ds, d, len, 0, NULL);
 }
 
 int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep)
 {
+    return insert_item(ds, d, len, rep, NULL);
+}
+
+int detect_dataset_insert_json(Dataset *ds, const uint8_t *d, uint32_t len, const char *json)
+{
+    return insert_item(ds, d, len, 0, json);
+}
+
+static int insert_item(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep,
+                       const char *json)
+{
     if (!type_len_ok(ds->type, len)) {
         return VG_EINVAL;
     }
-    size_t sz = sizeof(DsItem) + len;
+    size_t sz = sizeof(DsItem) + len + (json != NULL ? strlen(json) + 1 : 0);
+    char *jcopy = json != NULL ? strdup(json) : NULL;
+    if (json != NULL && jcopy == NULL) {
+        return VG_ENOMEM;
+    }
     pthread_rwlock_wrlock(&ds->lock);
     DsItem **pp = find_slot(ds, d, len);
     int rc = 0;
@@ -286,17 +344,20 @@ int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint1
     } else if (ds->memuse + sz > ds->memcap) {
         atomic_fetch_add_explicit(&ds->n_refused, 1, memory_order_relaxed);
         rc = VG_ERANGE;
-    } else if ((*pp = malloc(sz)) == NULL) {
+    } else if ((*pp = malloc(sizeof(DsItem) + len)) == NULL) {
         rc = VG_ENOMEM;
     } else {
         (*pp)->next = NULL;
         (*pp)->len = len;
         (*pp)->rep = rep;
+        (*pp)->json = jcopy;
+        jcopy = NULL;
         memcpy((*pp)->data, d, len);
         ds->n_items++;
         ds->memuse += sz;
     }
     pthread_rwlock_unlock(&ds->lock);
+    free(jcopy);
     return rc;
 }
 
@@ -312,7 +373,8 @@ int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len)
         DsItem *it = *pp;
         *pp = it->next;
         ds->n_items--;
-        ds->memuse -= sizeof(DsItem) + it->len;
+        ds->memuse -= item_size(it);
+        free(it->json);
         free(it);
         rc = 0;
     }
@@ -326,6 +388,7 @@ static void clear_items(Dataset *ds)
         DsItem *it = ds->buckets[b];
         while (it != NULL) {
             DsItem *n = it->next;
+            free(it->json);
             free(it);
             it = n;
         }
@@ -507,6 +570,9 @@ Dataset *detect_dataset_find(const char *name)
 
 int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, size_t err_len)
 {
+    if (err_len > 0) {
+        err[0] = '\0';
+    }
     pthread_mutex_lock(&g_sets_lock);
     Dataset *ds = find_locked(spec->name);
     int rc = 0;
@@ -567,13 +633,17 @@ int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, 
     g_sets = ds;
     pthread_mutex_unlock(&g_sets_lock);
     if (spec->load_path != NULL) {
-        rc = load_file(ds, spec->load_path, false);
+        rc = spec->format != DETECT_DS_FMT_CSV
+                 ? detect_datajson_load(ds, spec, err, err_len)
+                 : load_file(ds, spec->load_path, false);
     }
     if (rc == 0 && spec->state_path != NULL) {
         rc = load_file(ds, spec->state_path, true);
     }
     if (rc != 0) {
-        snprintf(err, err_len, "dataset '%s': its file could not be read", spec->name);
+        if (spec->format == DETECT_DS_FMT_CSV || err[0] == '\0') {
+            snprintf(err, err_len, "dataset '%s': its file could not be read", spec->name);
+        }
         return rc;
     }
     *out = ds;

@@ -1,4 +1,4 @@
-/* Per-flow detection state: flowbits and flowints, kept in the flow's
+/* Per-flow detection state: flowbits, flowints and flow variables, kept in the flow's
  * storage slot registered by main (detect_set_flow_storage_id). Touched only
  * with the flow lock held; allocated once per flow, freed with the flow. */
 
@@ -210,6 +210,9 @@ void detect_vars_capture(DetectThread *dt, const Signature *s, const DetectPcreV
     if (dt->n_vars_pending >= DETECT_VARS_PENDING_MAX) {
         return;
     }
+    if (var->kind == DETECT_VAR_ALERT_JSON && len >= DETECT_VAR_VALUE_MAX) {
+        return;   // a JSON text is never cut
+    }
     DetectVarPending *v = &dt->vars_pending[dt->n_vars_pending++];
     v->s = s;
     v->var = var;
@@ -277,14 +280,22 @@ void detect_alert_context_json(const Packet *p, const PacketAlert *pa, JsonBuf *
     bool is_open = false;
     for (uint16_t i = 0; all != NULL && i < all->n_vars; i++) {
         const PacketVar *v = &all->vars[i];
-        if (v->kind != DETECT_VAR_ALERT || v->sig != pa->sig) {
+        bool is_json = v->kind == DETECT_VAR_ALERT_JSON;
+        if ((v->kind != DETECT_VAR_ALERT && !is_json) || v->sig != pa->sig) {
             continue;
         }
         if (!is_open) {
             json_open_object(jb, "context");
             is_open = true;
         }
-        json_printable(jb, v->name, v->value, v->len);
+        if (is_json) {
+            char text[DETECT_VAR_VALUE_MAX];   // len < DETECT_VAR_VALUE_MAX (vars_capture)
+            memcpy(text, v->value, v->len);
+            text[v->len] = '\0';
+            json_raw(jb, v->name, text);
+        } else {
+            json_printable(jb, v->name, v->value, v->len);
+        }
     }
     if (is_open) {
         json_close_object(jb);
@@ -326,12 +337,55 @@ void detect_flow_vars_json(const DetectEngine *de, const Flow *f, JsonBuf *jb)
     detect_vars_json(de, NULL, f, jb);
 }
 
+/* Flowbits named traffic/id/X and traffic/label/X are not "flowbits": they
+ * make the record's top-level "traffic":{"id":[X..],"label":[X..]}. */
+static const char *const k_traffic_prefix[2] = {"traffic/id/", "traffic/label/"};
+
+static bool is_traffic_bit(const char *name)
+{
+    return strncmp(name, k_traffic_prefix[0], strlen(k_traffic_prefix[0])) == 0 ||
+           strncmp(name, k_traffic_prefix[1], strlen(k_traffic_prefix[1])) == 0;
+}
+
+static void traffic_json(const DetectEngine *de, const DetectFlowState *fs, JsonBuf *jb)
+{
+    static const char *const keys[2] = {"id", "label"};
+    uint32_t n_bits = fs->n_bits < de->n_flowbits ? fs->n_bits : de->n_flowbits;
+    bool is_open = false;
+    for (int k = 0; k < 2; k++) {
+        size_t pl = strlen(k_traffic_prefix[k]);
+        bool in_list = false;
+        for (uint32_t i = 0; i < n_bits; i++) {
+            const char *name = de->flowbit_names[i];
+            if (!detect_flowbit_isset(fs, i) || strncmp(name, k_traffic_prefix[k], pl) != 0) {
+                continue;
+            }
+            if (!is_open) {
+                json_open_object(jb, "traffic");
+                is_open = true;
+            }
+            if (!in_list) {
+                json_open_array(jb, keys[k]);
+                in_list = true;
+            }
+            json_str(jb, NULL, name + pl);
+        }
+        if (in_list) {
+            json_close_array(jb);
+        }
+    }
+    if (is_open) {
+        json_close_object(jb);
+    }
+}
+
 void detect_vars_json(const DetectEngine *de, const Packet *p, const Flow *f, JsonBuf *jb)
 {
     bool is_open = false;
     const DetectFlowState *fs =
         (de != NULL && f != NULL && flow_storage_id >= 0) ? f->storage[flow_storage_id] : NULL;
     if (fs != NULL) {
+        traffic_json(de, fs, jb);
         flow_state_json(de, fs, jb, &is_open);
     }
     pkt_vars_json(p, jb, &is_open);
@@ -350,7 +404,7 @@ static void flow_state_json(const DetectEngine *de, const DetectFlowState *fs, J
     bool is_open = false;
     bool in_list = false;
     for (uint32_t i = 0; i < n_bits; i++) {
-        if (!detect_flowbit_isset(fs, i)) {
+        if (!detect_flowbit_isset(fs, i) || is_traffic_bit(de->flowbit_names[i])) {
             continue;
         }
         if (!is_open) {

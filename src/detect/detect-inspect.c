@@ -186,6 +186,7 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
         }
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         uint32_t mstart = (uint32_t)ov[0];
+        uint32_t n_pending = ic->dt->n_vars_pending;
         for (uint8_t v = 0; v < pc->n_vars; v++) {
             uint8_t c = pc->vars[v].capture;
             if ((int)c < n && ov[2 * c] != PCRE2_UNSET && ov[2 * c + 1] >= ov[2 * c]) {
@@ -194,6 +195,9 @@ static int inspect_pcre(Inspect *ic, uint16_t idx, uint32_t off)
             }
         }
         int rc = next(ic, idx, base + (uint32_t)ov[1]);
+        if (rc == INSPECT_NOMATCH) {
+            ic->dt->n_vars_pending = n_pending;   // this match is not the rule's: its captures go
+        }
         bool retry = (pc->flags & DETECT_PM_F_RELATIVE_NEXT) || ic->dt->min_match_end > 0;
         if (rc != INSPECT_NOMATCH || !retry) {
             return rc;
@@ -406,8 +410,9 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
         return detect_uint_match(ic->l->m[idx].ctx, ic->len) ? next(ic, idx, off)
                                                               : INSPECT_NOMATCH;
     case DETECT_PM_DATASET:
-        return detect_dataset_match(ic->l->m[idx].ctx, ic->buf, ic->len) ? next(ic, idx, off)
-                                                                          : INSPECT_NOMATCH;
+        return detect_dataset_match(ic->dt, ic->s, ic->l->m[idx].ctx, ic->buf, ic->len)
+                   ? next(ic, idx, off)
+                   : INSPECT_NOMATCH;
     case DETECT_PM_BASE64:
         return inspect_base64(ic, idx, off);
     case DETECT_PM_PLUGIN:

@@ -165,6 +165,8 @@ typedef enum DetectList {
     DETECT_LIST_UDP_HDR,
     DETECT_LIST_ICMPV4_HDR,            // ICMPv4 header, its length depending on the type
     DETECT_LIST_ICMPV6_HDR,
+    DETECT_LIST_IP_SRC,                // ip.src: the packet's source address (4 or 16 bytes)
+    DETECT_LIST_IP_DST,                // ip.dst; both also inspected beside app-layer buffers
     DETECT_LIST_FILE_NAME,             // file.name / filename / fileext: a tx file's name
     DETECT_LIST_FILE_MAGIC,            // file.magic / filemagic: its libmagic description
     DETECT_LIST_BASE64,                // base64_data: what the list's base64_decode decoded
@@ -500,7 +502,8 @@ typedef struct DetectPcre {
     DetectPcreVar vars[DETECT_PCRE_VARS_MAX];
 } DetectPcre;
 
-/* A capture waiting for its rule to match (committed by detect_on_match). */
+/* A capture (pcre, or a datajson object for alert.context) waiting for its
+ * rule to match (committed by detect_on_match). */
 #define DETECT_VARS_PENDING_MAX 16
 typedef struct DetectVarPending {
     const Signature *s;
@@ -955,7 +958,12 @@ typedef struct DetectDatasetSpec {
     uint64_t memcap;                   // 0: DETECT_DATASET_MEMCAP
     uint32_t hashsize;                 // 0: DETECT_DATASET_HASHSIZE
     bool is_rep;                       // a datarep set: each value has a reputation
+    uint8_t format;                    // DETECT_DS_FMT_*: how load reads its file
+    const char *value_key;             // json/ndjson: the member holding the value (a.b.c)
+    const char *array_key;             // json: the member holding the array of objects
+    bool remove_key;                   // the value's member left out of the kept object
 } DetectDatasetSpec;
+enum { DETECT_DS_FMT_CSV = 0, DETECT_DS_FMT_JSON, DETECT_DS_FMT_NDJSON };
 bool detect_dataset_type_parse(const char *s, DetectDatasetType *out);
 const char *detect_dataset_type_name(DetectDatasetType t);
 /* The set named spec->name, created (and its files read) when new; an
@@ -974,6 +982,17 @@ int detect_dataset_delete(Dataset *ds, const uint8_t *d, uint32_t len);
  * is in the set and its reputation in *rep. */
 int detect_dataset_insert_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t rep);
 bool detect_dataset_lookup_rep(Dataset *ds, const uint8_t *d, uint32_t len, uint16_t *rep);
+/* datajson (Suricata 8): values with a JSON object each. insert_json keeps a copy of json
+ * (NULL: none); lookup_json says whether d is in the set and copies its object into json
+ * (empty when it has none or it does not fit). decode_text: a value as a JSON file gives it
+ * (string sets: the text itself). */
+int detect_dataset_insert_json(Dataset *ds, const uint8_t *d, uint32_t len, const char *json);
+bool detect_dataset_lookup_json(Dataset *ds, const uint8_t *d, uint32_t len, char *json,
+                                size_t json_len);
+bool detect_dataset_decode_text(const Dataset *ds, const char *text, size_t len, uint8_t *out,
+                                size_t cap, uint32_t *out_len);
+/* detect-datajson.c: reads spec->load_path (format json or ndjson) into ds; err says why not. */
+int detect_datajson_load(Dataset *ds, const DetectDatasetSpec *spec, char *err, size_t err_len);
 /* detect-iprep.c: IP reputation categories and scores, loaded with the rule
  * set (reputation-categories-file, reputation-files); read-only after. */
 #define DETECT_IPREP_CATS 60
@@ -988,7 +1007,8 @@ int detect_iprep_category(const DetectIprep *r, const char *name);
 bool detect_iprep_lookup(const DetectIprep *r, const VgAddr *a, uint8_t cat, uint8_t *score);
 
 /* keywords/detect-kw-dataset.c: the dataset keyword on a whole buffer. */
-bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len);
+bool detect_dataset_match(DetectThread *dt, const Signature *s, const void *ctx,
+                          const uint8_t *buf, uint32_t len);
 
 /* detect-tag.c: tag keyword state. A tag runs for count packets, bytes or
  * seconds (packet time) after the packet that set it, which is not tagged. */

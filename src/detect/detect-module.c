@@ -85,8 +85,8 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     DetectModuleThread *mt = data;
     follow_reload(tv, mt);
-    if (mt->dt == NULL || (p->flags & PKT_F_INVALID && p->l3 == PKT_L3_NONE &&
-                           p->n_events == 0)) {
+    if (mt->dt == NULL || (p->flags & PKT_F_BYPASS) ||
+        (p->flags & PKT_F_INVALID && p->l3 == PKT_L3_NONE && p->n_events == 0)) {
         return TM_OK;
     }
     if (detect_engine_has_firewall(mt->de)) {

@@ -641,6 +641,14 @@ static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const 
     if (!detect_sig_match_list_ok(dt, sv, s)) {
         return dir_complete(f, tx, dir) ? EVAL_FAIL : EVAL_WAIT;
     }
+    for (int li = DETECT_LIST_IP_SRC; li <= DETECT_LIST_IP_DST; li++) {
+        const uint8_t *buf;
+        uint32_t len;
+        if (s->lists[li].n > 0 && (!detect_buffer_get(hp, li, &buf, &len) ||
+                                   !detect_inspect_payload(dt, s, li, buf, len))) {
+            return EVAL_FAIL;    // the addresses do not change with the tx
+        }
+    }
     int r = eval_lists(dt, s, f, tx, dir, proto);
     if (r == EVAL_FAIL) {
         return r;

@@ -68,13 +68,15 @@ typedef struct PacketAlert {
 } PacketAlert;
 
 /* Variables a pcre capture set on this packet (pkt:NAME, (?P<pkt_NAME>..))
- * or on one rule's alert (alert:NAME, (?P<alert_NAME>..)): EVE
- * metadata.pktvars and alert.context. Values are cut at DETECT_VAR_VALUE_MAX. */
+ * or on one rule's alert (alert:NAME, (?P<alert_NAME>..); a datajson isset
+ * with context_key NAME gives an alert variable holding a JSON object): EVE
+ * metadata.pktvars and alert.context. Values are cut at DETECT_VAR_VALUE_MAX;
+ * a JSON object that long or longer is not kept. */
 #define DETECT_PKT_VARS_MAX 8
-#define DETECT_VAR_VALUE_MAX 256
-enum { DETECT_VAR_FLOW = 1, DETECT_VAR_PKT, DETECT_VAR_ALERT };
+#define DETECT_VAR_VALUE_MAX 1024
+enum { DETECT_VAR_FLOW = 1, DETECT_VAR_PKT, DETECT_VAR_ALERT, DETECT_VAR_ALERT_JSON };
 typedef struct PacketVar {
-    uint8_t kind;                // DETECT_VAR_PKT or DETECT_VAR_ALERT
+    uint8_t kind;                // DETECT_VAR_PKT, DETECT_VAR_ALERT or DETECT_VAR_ALERT_JSON
     uint16_t len;
     const char *name;            // valid while the engine lives
     const struct Signature *sig; // the rule that set it (alert vars show in its alert)
@@ -300,7 +302,9 @@ void detect_flow_storage_free(void *state);
 /* EVE "metadata" (eve-log metadata): the flowbits set on f, in name-index
  * order, and the flowints set on f, named by de:
  * "metadata":{"flowbits":["a","b"],"flowints":{"n":3}}; nothing when none is
- * set. Caller holds f->lock. */
+ * set. Flowbits named traffic/id/X and traffic/label/X go to a top-level
+ * "traffic":{"id":["X"],"label":["X"]} instead, written before "metadata".
+ * Caller holds f->lock. */
 struct JsonBuf;
 void detect_flow_vars_json(const DetectEngine *de, const struct Flow *f, struct JsonBuf *jb);
 /* The same with the flow's pcre variables ("flowvars":[{"name":"value"}])

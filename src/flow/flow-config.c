@@ -44,13 +44,15 @@ static int load_int(const Conf *conf, const char *path, int64_t lo, int64_t hi, 
 static int load_timeouts(FlowConfig *cfg, const Conf *conf)
 {
     static const char *const keys[] = {"new", "established", "closed", "emergency-new",
-                                       "emergency-established", "emergency-closed"};
+                                       "emergency-established", "emergency-closed",
+                                       "bypassed", "emergency-bypassed"};
     int rc = VG_OK;
     for (int p = 0; p < FLOW_PROTO_MAX; p++) {
         FlowTimeouts *t = &cfg->timeouts[p];
         uint32_t *vals[] = {&t->new_sec, &t->established_sec, &t->closed_sec,
                             &t->emerg_new_sec, &t->emerg_established_sec,
-                            &t->emerg_closed_sec};
+                            &t->emerg_closed_sec, &t->bypassed_sec,
+                            &t->emerg_bypassed_sec};
         for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
             char path[96];
             snprintf(path, sizeof(path), "flow-timeouts.%s.%s", proto_names[p], keys[k]);

@@ -243,7 +243,7 @@ bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t d
         return true;
     case FLOW_EXC_BYPASS:
         if (f != NULL) {
-            f->flags |= FLOW_F_BYPASSED;
+            flow_bypass(f);
         }
         /* fall through */
     case FLOW_EXC_PASS_FLOW:
@@ -278,4 +278,11 @@ CounterId flow_exception_counters_register(const char *prefix, bool flow_only,
         }
     }
     return id;
+}
+
+void flow_bypass(Flow *f)
+{
+    if (!(f->flags & FLOW_F_DROP)) {
+        f->flags |= FLOW_F_BYPASSED;
+    }
 }

@@ -15,6 +15,7 @@
  * runmode. The rest end at the end of the capture (flow_table_end_all_at). */
 #include "flow/flow-module.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "flow/flow.h"
@@ -58,6 +59,13 @@ typedef struct FlowModuleThread {
     uint64_t pkts_since_pass;
 } FlowModuleThread;
 
+/* flow_bypassed.local_pkts / _bytes: packets of bypassed flows. Registered by every flow
+ * thread (the same ids each time), before any packet; the steering thread, which looks up
+ * the flows of tunnel packets, counts with them too. */
+static _Atomic CounterId g_c_bypass_pkts;
+static _Atomic CounterId g_c_bypass_bytes;
+static _Atomic bool g_bypass_counters;    // the two above are registered
+
 static int flow_module_thread_init(ThreadVars *tv, void **data)
 {
     Engine *e = tv->engine;
@@ -68,6 +76,9 @@ static int flow_module_thread_init(ThreadVars *tv, void **data)
     if (mt == NULL) {
         return TM_FAILED;
     }
+    atomic_store(&g_c_bypass_pkts, counters_register("flow_bypassed.local_pkts", COUNTER_SUM));
+    atomic_store(&g_c_bypass_bytes, counters_register("flow_bypassed.local_bytes", COUNTER_SUM));
+    atomic_store(&g_bypass_counters, true);
     *data = mt;
     return TM_OK;
 }
@@ -96,10 +107,25 @@ static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, cons
     (void)flow_manager_owned_pass(ft, tv->id, now, tv->counters);
 }
 
+/* A packet of a bypassed flow: counted with the flow (done by the lookup) and
+ * here, then left alone by stream, app-layer and detect. */
+static void note_bypass(ThreadVars *tv, const Flow *f, Packet *p)
+{
+    if (!flow_is_bypassed(f)) {
+        return;
+    }
+    p->flags |= PKT_F_BYPASS;
+    if (tv->counters != NULL && atomic_load(&g_bypass_counters)) {
+        counters_incr(tv->counters, atomic_load(&g_c_bypass_pkts));
+        counters_add(tv->counters, atomic_load(&g_c_bypass_bytes), p->caplen);
+    }
+}
+
 static void attach_flow(ThreadVars *tv, FlowTable *ft, Packet *p)
 {
     Flow *f = flow_lookup_as(ft, tv->counters, tv->id, p);
     if (f != NULL) {
+        note_bypass(tv, f, p);
         if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
             f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
         }

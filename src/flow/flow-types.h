@@ -45,7 +45,8 @@ enum {
                                      // moving the state by itself
     FLOW_F_SHARED = 1u << 10,        // packets of it ran in more than one flow thread: no
                                      // thread's pass may end it
-    FLOW_F_BYPASSED = 1u << 11,      // an exception policy bypassed it: no more inspection
+    FLOW_F_BYPASSED = 1u << 11,      // bypassed (flow_bypass): later packets skip stream,
+                                     // app-layer and detection
     FLOW_F_DROP_EXCEPTION = 1u << 12, // FLOW_F_DROP came from an exception policy
     FLOW_F_FW_ACCEPT = 1u << 13,     // firewall accept:flow: no more firewall rules (detect)
     FLOW_F_DROP_FW = 1u << 14,       // FLOW_F_DROP came from the firewall (detect)

@@ -37,6 +37,8 @@ typedef struct FlowTimeouts {
     uint32_t emerg_new_sec;
     uint32_t emerg_established_sec;
     uint32_t emerg_closed_sec;
+    uint32_t bypassed_sec;           // a bypassed flow (FLOW_F_BYPASSED), whatever its state
+    uint32_t emerg_bypassed_sec;
 } FlowTimeouts;
 
 typedef struct FlowConfig {
@@ -111,6 +113,18 @@ FlowExceptionPolicy flow_exception_policy_resolve(FlowExceptionPolicy pol, bool 
  * reject also PKT_F_REJECT), passes set PKT_F_NOPACKET_INSPECT (and
  * FLOW_F_PASS, bypass also FLOW_F_BYPASSED). Returns false for ignore. */
 bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t drop_reason);
+/* Local flow bypass, as Suricata's (the `bypass` keyword, encryption-handling
+ * bypass, stream.bypass at depth, the bypass exception policy): the flow's
+ * later packets only update its counters and flow_bypassed.local_pkts/_bytes;
+ * stream, app-layer and detection skip them (PKT_F_BYPASS, set by the flow
+ * stage) and inline they are accepted. The packet that asked is handled
+ * whole. A flow dropped inline stays dropped. Caller holds f's lock. */
+void flow_bypass(Flow *f);
+static inline bool flow_is_bypassed(const Flow *f)
+{
+    return (f->flags & FLOW_F_BYPASSED) != 0;
+}
+
 /* "drop_flow", "pass_packet", ...: counter and EVE spelling. */
 const char *flow_exception_policy_name(FlowExceptionPolicy pol);
 /* The policies applied to f, as the EVE flow record's "exception_policy"

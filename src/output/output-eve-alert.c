@@ -1,6 +1,9 @@
 /* EVE alert records, in Suricata's layout. */
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <string.h>
 
+#include "app-layer/app-layer.h"
 #include "detect/detect.h"
 #include "output/output-eve-http.h"
 #include "output/output-module.h"
@@ -202,10 +205,57 @@ void output_eve_verdict(JsonBuf *jb, const OutputCtx *oc, const Packet *p)
     json_close_object(jb);
 }
 
+/* alert.xff: the client address an HTTP tx's X-Forwarded-For names, for an alert on that
+ * tx. Overwrite puts it over the alert's client side address (src_ip to the server,
+ * dest_ip to the client) when it is of the packet's IP version (*tmp holds the copy, p
+ * points at it); otherwise, and in extra-data mode, it is "xff" beside them (as Suricata). */
+static bool alert_xff(const OutputCtx *oc, const Packet **p, const PacketAlert *pa, Packet *tmp,
+                      char *xff, size_t size)
+{
+    Flow *f = (*p)->flow;
+    if (oc->alert_xff_mode == 0 || f == NULL || !(pa->flags & PACKET_ALERT_F_TX)) {
+        return false;
+    }
+    bool locked = ((*p)->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
+    if (!locked) {
+        pthread_mutex_lock(&f->lock);
+    }
+    bool have = app_layer_tx_xff(f, pa->tx_id, oc->alert_xff_header, oc->alert_xff_forward, xff,
+                                 size);
+    if (!locked) {
+        pthread_mutex_unlock(&f->lock);
+    }
+    if (!have || oc->alert_xff_mode != 2) {
+        return have;
+    }
+    VgAddr a;
+    memset(&a, 0, sizeof(a));
+    bool to_client = ((*p)->flags & PKT_F_TOCLIENT) != 0;
+    uint8_t fam = to_client ? (*p)->dst.family : (*p)->src.family;
+    if (fam == 4 && inet_pton(AF_INET, xff, a.a.u8) == 1) {
+        a.family = 4;
+    } else if (fam == 6 && inet_pton(AF_INET6, xff, a.a.u8) == 1) {
+        a.family = 6;
+    } else {
+        return true;     // another version (or not an address): extra-data instead
+    }
+    *tmp = **p;
+    if (to_client) {
+        tmp->dst = a;
+    } else {
+        tmp->src = a;
+    }
+    *p = tmp;
+    return false;
+}
+
 void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
                             const PacketAlert *pa)
 {
     const Flow *f = p->flow;
+    Packet xff_pkt;
+    char xff[128];
+    bool xff_extra = alert_xff(oc, &p, pa, &xff_pkt, xff, sizeof(xff));
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "alert");
     eve_add_flow_vars(jb, p);
     output_eve_alert_fields(jb, oc, p, pa);
@@ -217,6 +267,9 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         if (!oc->alert_no_app_layer) {
             output_eve_alert_app(jb, p, pa);
         }
+    }
+    if (xff_extra) {
+        json_str(jb, "xff", xff);
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {

@@ -144,6 +144,15 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_rule = alert_wants_rule_text(opts);
             alert_metadata_opts(oc, opts);
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
+            const ConfNode *xff = opts ? conf_node_child(opts, "xff") : NULL;
+            if (xff != NULL && opt_bool(xff, "enabled", false)) {
+                const ConfNode *m = conf_node_child(xff, "mode");
+                const ConfNode *d = conf_node_child(xff, "deployment");
+                const ConfNode *h = conf_node_child(xff, "header");
+                oc->alert_xff_mode = m && m->value && strcmp(m->value, "overwrite") == 0 ? 2 : 1;
+                oc->alert_xff_forward = d && d->value && strcmp(d->value, "forward") == 0;
+                oc->alert_xff_header = h && h->value ? h->value : "X-Forwarded-For";
+            }
         } else if (strcmp(name, "anomaly") == 0) {
             oc->anomaly = opt_bool(opts, "enabled", true);
             /* As Suricata: without types, app-layer events only. */
@@ -616,6 +625,9 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     json_i64(jb, "age", flow_age_sec(f));
     json_str(jb, "state", (f->flags & FLOW_F_BYPASSED) ? "bypassed"
                                                         : flow_state_name((FlowState)f->state));
+    if (f->flags & FLOW_F_BYPASSED) {
+        json_str(jb, "bypass", "local");   // no capture (kernel) bypass in Vigil
+    }
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     if (f->flags & FLOW_F_DROP) {

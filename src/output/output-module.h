@@ -37,6 +37,9 @@ typedef struct OutputCtx {
                                      // app_proto
     bool alert_no_rule_metadata;     // ... or metadata.rule.metadata: no: no alert.metadata
     bool alert_tagged;               // alert.tagged-packets: "packet" records of tagged packets
+    uint8_t alert_xff_mode;          // alert.xff: 0 off, 1 extra-data, 2 overwrite
+    bool alert_xff_forward;          // alert.xff.deployment forward (first entry), else last
+    const char *alert_xff_header;    // alert.xff.header (the config's string)
     bool anomaly;
     bool anomaly_decode;             // anomaly.types.decode: decoder.* events
     bool anomaly_stream;             // anomaly.types.stream: stream.* events

@@ -188,7 +188,7 @@ void eve_add_host(JsonBuf *jb);
 
 /* Flow and packet variables: detection installs fn at start-up; fn writes
  * "metadata":{"flowbits":[..],"flowints":{..},"flowvars":[..],"pktvars":[..]}
- * for what is set on the flow f and the packet p (either may be NULL;
+ * (and "traffic":{"id":[..],"label":[..]} for traffic/ flowbits) for what is set on the flow f and the packet p (either may be NULL;
  * nothing when none is set), any (may be NULL) says cheaply whether the
  * rules use variables at all. fn with the flow lock held, any without. */
 typedef void (*OutputFlowVarsFn)(JsonBuf *jb, const Packet *p, const Flow *f, void *user);

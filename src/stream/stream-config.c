@@ -28,6 +28,7 @@ typedef struct StreamOpts {
     bool midstream;
     bool async_oneside;
     const char *inline_mode;
+    bool bypass;
     uint64_t reasm_memcap;
     uint64_t depth;
     uint64_t toserver_chunk;
@@ -46,6 +47,8 @@ static const ConfOption stream_options[] = {
      "track sessions seen in one direction"},
     {"inline", CONF_OPT_ENUM, offsetof(StreamOpts, inline_mode), "auto", 0, 0,
      "auto|yes|no|true|false|on|off|1|0", "inspect unacknowledged data (auto: when inline)"},
+    {"bypass", CONF_OPT_BOOL, offsetof(StreamOpts, bypass), "no", 0, 0, NULL,
+     "bypass a session once both directions reached the reassembly depth"},
     {"reassembly.memcap", CONF_OPT_SIZE, offsetof(StreamOpts, reasm_memcap), "256mb", 0, 0, NULL,
      "memory for segments"},
     {"reassembly.depth", CONF_OPT_SIZE, offsetof(StreamOpts, depth), "1mb", 0, 0, NULL,
@@ -128,6 +131,7 @@ static int load_config(const struct Conf *conf)
         .midstream = o.midstream,
         .async_oneside = o.async_oneside,
         .checksum_validation = o.checksum_validation,
+        .bypass = o.bypass,
     };
     atomic_store(&g_ssn_memcap, o.memcap);
     atomic_store(&g_reasm_memcap, o.reasm_memcap);

@@ -153,6 +153,7 @@ typedef struct StreamConfig {
     bool midstream;
     bool async_oneside;
     bool checksum_validation;
+    bool bypass;                 // stream.bypass: bypass a session at depth both ways
     int inline_mode;             // -1 auto, 0 no, 1 yes
     FlowExceptionPolicy exc[STREAM_EXC_N]; // the exception policies (or exception-policy)
     uint64_t sim_ssn_memcap_pkt;   // test hook: no session at this pcap_cnt (0: off)

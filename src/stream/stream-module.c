@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "flow/flow.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/runtime.h"
@@ -24,11 +25,23 @@ static int stream_module_thread_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
+/* stream.bypass: once a direction reached the reassembly depth the session is
+ * bypassed from the next packet on (as Suricata: "bypass packets when
+ * stream.reassembly.depth is reached", one direction is enough). Flow locked. */
+static void stream_depth_bypass(Flow *f)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (g_stream_cfg.bypass && ssn != NULL &&
+        ((ssn->streams[0].flags | ssn->streams[1].flags) & STREAM_F_DEPTH)) {
+        flow_bypass(f);
+    }
+}
+
 static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     (void)tv;
     Flow *f = p->flow;
-    if (f == NULL || p->l4 != PKT_L4_TCP) {
+    if (f == NULL || p->l4 != PKT_L4_TCP || (p->flags & PKT_F_BYPASS)) {
         p->stream_data = NULL;
         p->stream_data_len = 0;
         p->stream_flags = 0;
@@ -48,6 +61,7 @@ static int stream_module_process(ThreadVars *tv, Packet *p, void *data)
     bool was_handshake = stream_is_inline() && f->protoctx != NULL &&
                          stream_packet_flow_state(f) == FLOW_STATE_NEW;
     stream_packet(data, p);
+    stream_depth_bypass(f);
     p->flow_state = stream_packet_flow_state(f); // the session may have moved it
     if (was_handshake && p->flow_state == FLOW_STATE_ESTABLISHED) {
         p->flow_state = FLOW_STATE_NEW;

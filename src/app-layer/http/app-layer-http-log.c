@@ -58,20 +58,19 @@ static void log_content_type(JsonBuf *jb, const HttpTx *ht)
     json_printable(jb, "http_content_type", d, n);
 }
 
-/* The client address from X-Forwarded-For: the last (reverse proxy) or first (forward)
- * entry of the list. */
-bool http_tx_xff(const AppTx *tx, char *buf, size_t size)
+/* The client address from header hdr (X-Forwarded-For): the last (reverse proxy) or
+ * first (forward) entry of the list. */
+static bool xff_extract(const AppTx *tx, const char *hdr, bool forward, char *buf, size_t size)
 {
     const HttpTx *ht = (const HttpTx *)tx;
     const uint8_t *d;
     uint32_t l;
-    const char *hdr = g_http_log_cfg.xff_header ? g_http_log_cfg.xff_header : "X-Forwarded-For";
-    if (g_http_log_cfg.xff_mode == 0 || !http_header_value(ht, APP_DIR_TOSERVER, hdr, &d, &l)) {
+    if (!http_header_value(ht, APP_DIR_TOSERVER, hdr, &d, &l)) {
         return false;
     }
     uint32_t start = 0;
     uint32_t end = l;
-    if (g_http_log_cfg.xff_deployment == 0) {
+    if (!forward) {
         for (uint32_t i = l; i-- > 0;) {
             if (d[i] == ',') {
                 start = i + 1;
@@ -98,6 +97,21 @@ bool http_tx_xff(const AppTx *tx, char *buf, size_t size)
     memcpy(buf, d + start, end - start);
     buf[end - start] = '\0';
     return true;
+}
+
+bool http_tx_xff(const AppTx *tx, char *buf, size_t size)
+{
+    const char *hdr = g_http_log_cfg.xff_header ? g_http_log_cfg.xff_header : "X-Forwarded-For";
+    return g_http_log_cfg.xff_mode != 0 &&
+           xff_extract(tx, hdr, g_http_log_cfg.xff_deployment == 1, buf, size);
+}
+
+bool app_layer_tx_xff(const Flow *f, uint64_t tx_id, const char *header, bool forward,
+                      char *buf, size_t size)
+{
+    const AppTx *tx = app_layer_tx_by_id(f, tx_id);
+    return tx != NULL && app_layer_tx_proto(f, tx) == APP_PROTO_HTTP1 &&
+           xff_extract(tx, header, forward, buf, size);
 }
 
 static void log_custom(JsonBuf *jb, const HttpTx *ht)

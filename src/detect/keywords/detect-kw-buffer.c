@@ -1,5 +1,7 @@
 /* Sticky buffers over protocol headers: ipv4.hdr, ipv6.hdr, tcp.hdr, udp.hdr,
- * icmpv4.hdr, icmpv6.hdr. After one of them, content, pcre, byte_* and isdataat
+ * icmpv4.hdr, icmpv6.hdr; ip.src and ip.dst (Suricata 8: the address itself, 4 bytes
+ * for IPv4, 16 for IPv6; they may go with app-layer buffers, inspected on the packet
+ * the transaction is inspected on). After one of them, content, pcre, byte_* and isdataat
  * inspect the header bytes instead of the payload (until pkt_data or another
  * sticky buffer). The header is the innermost one the decoder filled. */
 
@@ -77,6 +79,16 @@ bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t 
     case DETECT_LIST_ICMPV6_HDR:
         return p->l4 == PKT_L4_ICMPV6 &&
                clamp(p->icmp.hdr, ICMP_HDR_MIN, avail_from(p, p->icmp.hdr), buf, len);
+    case DETECT_LIST_IP_SRC:
+    case DETECT_LIST_IP_DST: {
+        const VgAddr *a = list == DETECT_LIST_IP_SRC ? &p->src : &p->dst;
+        if (a->family != 4 && a->family != 6) {
+            return false;
+        }
+        *buf = a->a.u8;
+        *len = a->family == 4 ? 4 : 16;
+        return true;
+    }
     default:
         return false;
     }
@@ -128,6 +140,26 @@ static int setup_icmpv6_hdr(DetectParser *dp, const char *arg)
     return select_list(dp, DETECT_LIST_ICMPV6_HDR);
 }
 
+static int setup_ip_src(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    return select_list(dp, DETECT_LIST_IP_SRC);
+}
+
+static int setup_ip_dst(DetectParser *dp, const char *arg)
+{
+    (void)arg;
+    return select_list(dp, DETECT_LIST_IP_DST);
+}
+
+const DetectKeyword detect_kw_ip_src = {
+    .name = "ip.src", .desc = "sticky buffer: the source IP address (4 or 16 bytes)",
+    .flags = DETECT_KW_NOOPT, .setup = setup_ip_src,
+};
+const DetectKeyword detect_kw_ip_dst = {
+    .name = "ip.dst", .desc = "sticky buffer: the destination IP address (4 or 16 bytes)",
+    .flags = DETECT_KW_NOOPT, .setup = setup_ip_dst,
+};
 const DetectKeyword detect_kw_ipv4_hdr = {
     .name = "ipv4.hdr", .desc = "sticky buffer: the IPv4 header", .flags = DETECT_KW_NOOPT,
     .setup = setup_ipv4_hdr,

@@ -4,7 +4,8 @@
  *
  *   dataset:<set|unset|isset|isnotset>,<name>[,type <string|md5|sha256|ipv4|ip>]
  *           [,load <file>][,save <file>][,state <file>][,memcap <size>]
- *           [,hashsize <n>]
+ *           [,hashsize <n>][,format csv|json|ndjson][,context_key K][,value_key V]
+ *           [,array_key A][,remove_key]
  *   datarep:<name>,<op>,<value>[,type T][,load <file>][,memcap <size>][,hashsize <n>]
  *           op: > < == != >= <= ; value 0..65535; the file has "value,reputation"
  *           lines. Matches when the buffer is in the set and its reputation
@@ -16,7 +17,8 @@
  * absolute name or one climbing out with ".." needs
  * datasets.rules.allow-absolute-filenames, and save/state need
  * datasets.rules.allow-write (on by default). The sets live in
- * detect-dataset.c. */
+ * detect-dataset.c; json and ndjson files (datajson: a JSON object per value, logged
+ * as alert.context.K on an isset match) in detect-datajson.c. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@ typedef struct DetectDatasetCtx {
     uint8_t cmd;
     uint8_t rep_op;              // DS_REP: REP_*
     uint16_t rep_value;          // DS_REP
+    char context_key[DETECT_DATASET_NAME_MAX];   // datajson: the alert.context member ("")
+    DetectPcreVar context_var;   // that member as an alert variable (DETECT_VAR_ALERT_JSON)
 } DetectDatasetCtx;
 
 static bool rep_compare(uint8_t op, uint16_t rep, uint16_t value)
@@ -56,10 +60,30 @@ static bool rep_compare(uint8_t op, uint16_t rep, uint16_t value)
     }
 }
 
-bool detect_dataset_match(const void *ctx, const uint8_t *buf, uint32_t len)
+bool detect_dataset_match(DetectThread *dt, const Signature *s, const void *ctx,
+                          const uint8_t *buf, uint32_t len)
 {
     const DetectDatasetCtx *c = ctx;
     runtime_order_wait();  // a set shared by every flow: in packet order
+    uint8_t mapped[16];
+    if (len == 4 && detect_dataset_type(c->ds) == DETECT_DS_IP) {
+        /* an IPv4 address (ip.src) in a set of IPv4 and IPv6 addresses: v4-mapped */
+        static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        memcpy(mapped, prefix, 12);
+        memcpy(mapped + 12, buf, 4);
+        buf = mapped;
+        len = 16;
+    }
+    if (c->cmd == DS_ISSET && c->context_key[0] != '\0') {
+        char json[DETECT_VAR_VALUE_MAX];
+        if (!detect_dataset_lookup_json(c->ds, buf, len, json, sizeof(json))) {
+            return false;
+        }
+        if (json[0] != '\0') {   // kept if s matches, as pcre captures
+            detect_vars_capture(dt, s, &c->context_var, (const uint8_t *)json, strlen(json));
+        }
+        return true;
+    }
     switch (c->cmd) {
     case DS_SET:
         (void)detect_dataset_insert(c->ds, buf, len);
@@ -111,13 +135,18 @@ typedef struct DatasetPaths {
 } DatasetPaths;
 
 /* The "NAME VALUE" options from token first on; kw names the keyword (datarep
- * takes no save or state). */
+ * takes no save, state nor the datajson options: format, context_key, value_key,
+ * array_key, remove_key). */
 static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const char *kw,
-                         DetectDatasetSpec *spec, DatasetPaths *paths)
+                         DetectDatasetSpec *spec, DatasetPaths *paths, DetectDatasetCtx *c)
 {
     bool is_rep = spec->is_rep;
     for (int i = first; i < tk->n; i++) {
         char *opt = tk->t[i];
+        if (!is_rep && strcmp(opt, "remove_key") == 0) {
+            spec->remove_key = true;
+            continue;
+        }
         char *val = strchr(opt, ' ');
         if (val == NULL) {
             return detect_err(dp, "bad %s option '%s' (NAME VALUE)", kw, opt);
@@ -163,10 +192,38 @@ static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const 
                 return detect_err(dp, "bad %s hashsize '%s' (1 to 16777216)", kw, val);
             }
             spec->hashsize = (uint32_t)n;
+        } else if (!is_rep && strcmp(opt, "format") == 0) {
+            static const char *const fmts[] = {"csv", "json", "ndjson"};
+            uint8_t f = 0xff;
+            for (uint8_t k = 0; k < 3; k++) {
+                f = strcmp(val, fmts[k]) == 0 ? k : f;
+            }
+            if (f == 0xff) {
+                return detect_err(dp, "bad dataset format '%s' (csv|json|ndjson)", val);
+            }
+            spec->format = f;
+        } else if (!is_rep && strcmp(opt, "context_key") == 0) {
+            if (strlen(val) >= sizeof(c->context_key)) {
+                return detect_err(dp, "dataset context_key '%s' too long", val);
+            }
+            snprintf(c->context_key, sizeof(c->context_key), "%s", val);
+        } else if (!is_rep && strcmp(opt, "value_key") == 0) {
+            spec->value_key = val;
+        } else if (!is_rep && strcmp(opt, "array_key") == 0) {
+            spec->array_key = val;
         } else {
             return detect_err(dp, "unknown %s option '%s'%s", kw, opt,
                               is_rep ? " (type, load, memcap, hashsize)" : "");
         }
+    }
+    if (spec->format != DETECT_DS_FMT_CSV && (spec->load_path == NULL || spec->value_key == NULL)) {
+        return detect_err(dp, "dataset format json/ndjson needs load and value_key");
+    }
+    if (spec->format == DETECT_DS_FMT_CSV &&
+        (spec->value_key != NULL || spec->array_key != NULL || spec->remove_key ||
+         c->context_key[0] != '\0')) {
+        return detect_err(dp, "dataset value_key, array_key, remove_key and context_key go "
+                              "with format json or ndjson");
     }
     return 0;
 }
@@ -175,7 +232,7 @@ static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const 
 static int append_set_match(DetectParser *dp, const DetectDatasetSpec *spec, DetectDatasetCtx c,
                             const DetectKeyword *kw)
 {
-    char err[200];
+    char err[512];   // datajson errors name the file and the element
     if (detect_dataset_get(spec, &c.ds, err, sizeof(err)) != 0) {
         return detect_err(dp, "%s", err);
     }
@@ -185,6 +242,7 @@ static int append_set_match(DetectParser *dp, const DetectDatasetSpec *spec, Det
     }
     *ctx = c;
     dp->de->shares_state = true;
+    ctx->context_var = (DetectPcreVar){.kind = DETECT_VAR_ALERT_JSON, .name = ctx->context_key};
     /* Like a length check: no payload position for relative keywords. */
     uint16_t last_list = dp->last_list;
     int last_pm = dp->last_pm;
@@ -207,7 +265,7 @@ static int setup_dataset(DetectParser *dp, const char *arg)
 {
     static const char *const cmds[] = {"set", "unset", "isset", "isnotset"};
     DetectKwTokens tk;
-    if (detect_kw_split(dp, arg, &tk, 9, false) != 0) {
+    if (detect_kw_split(dp, arg, &tk, 14, false) != 0) {
         return VG_EINVAL;
     }
     if (tk.n < 2) {
@@ -230,7 +288,7 @@ static int setup_dataset(DetectParser *dp, const char *arg)
     if (paths == NULL) {
         return detect_err(dp, "out of memory");
     }
-    int rc = parse_options(dp, &tk, 2, "dataset", &spec, paths);
+    int rc = parse_options(dp, &tk, 2, "dataset", &spec, paths, &c);
     if (rc == 0) {
         rc = append_set_match(dp, &spec, c, &detect_kw_dataset);
     }
@@ -271,7 +329,7 @@ static int setup_datarep(DetectParser *dp, const char *arg)
     if (paths == NULL) {
         return detect_err(dp, "out of memory");
     }
-    int rc = parse_options(dp, &tk, 3, "datarep", &spec, paths);
+    int rc = parse_options(dp, &tk, 3, "datarep", &spec, paths, &c);
     if (rc == 0) {
         rc = append_set_match(dp, &spec, c, &detect_kw_datarep);
     }

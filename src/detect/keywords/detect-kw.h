@@ -53,6 +53,8 @@ extern const DetectKeyword detect_kw_flow_pkts, detect_kw_flow_bytes,
     detect_kw_flow_bytes_toclient, detect_kw_flow_age, detect_kw_stream_size;
 extern const DetectKeyword detect_kw_vlan_id, detect_kw_vlan_layers;
 extern const DetectKeyword detect_kw_hostbits, detect_kw_xbits, detect_kw_tag;
+extern const DetectKeyword detect_kw_bypass;   // detect-kw-bypass.c
+extern const DetectKeyword detect_kw_ip_src, detect_kw_ip_dst;   // detect-kw-buffer.c
 extern const DetectKeyword detect_kw_dataset, detect_kw_datarep, detect_kw_iprep;
 extern const DetectKeyword detect_kw_ipv4_csum, detect_kw_tcpv4_csum, detect_kw_tcpv6_csum,
     detect_kw_udpv4_csum, detect_kw_udpv6_csum, detect_kw_icmpv4_csum, detect_kw_icmpv6_csum;

@@ -217,11 +217,11 @@ static void null_values_are_absent(void **state)
 
 static void key_without_effect_warns_and_fails_when_strict(void **state)
 {
-    const char *yaml = "flow-timeouts:\n  tcp:\n    bypassed: 100\n";
+    const char *yaml = "detect:\n  profile: medium\n";
     Run r = check_yaml(*state, yaml, false);
     assert_int_equal(r.rc, 0);
     assert_int_equal(r.res.n_no_effect, 1);
-    assert_log_has(&r, "Warning: t.yaml:3: flow-timeouts.tcp.bypassed: accepted for "
+    assert_log_has(&r, "Warning: t.yaml:2: detect.profile: accepted for "
                        "compatibility, no effect in Vigil; ignored");
     free(r.log);
     r = check_yaml(*state, NULL, true);
@@ -463,7 +463,7 @@ static void stock_suricata_yaml_loads_with_warnings_only(void **state)
         fail_msg("stock suricata.yaml gave errors:\n%s", log);
     }
     assert_true(res.n_unknown > 20); // af-packet, pcap, host, security, ...
-    assert_true(res.n_no_effect > 5); // logging, bypassed timeouts, ...
+    assert_true(res.n_no_effect > 5); // logging, detect.profile, ...
     assert_non_null(strstr(log, "suricata-stock.yaml:"));
     assert_null(strstr(log, "Error"));
     free(log);
