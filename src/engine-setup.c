@@ -547,7 +547,9 @@ void engine_print_summary(const Engine *e, double elapsed_sec)
     if (dl > 0) {
         VG_NOTICE("drops by cause: %s", drops);
     }
-    VG_NOTICE("outputs written to %s (eve.json, fast.log, stats.log)", e->opts.log_dir);
+    char outs[1024];
+    output_ctx_describe(oc, outs, sizeof(outs));
+    VG_NOTICE("outputs written to %s (%s)", e->opts.log_dir, outs);
 }
 
 void engine_print_keywords(void)

@@ -564,6 +564,47 @@ bool output_conf_wants_rule_text(const struct Conf *conf)
 /* Each sink swaps its file under its own lock, so a writer in any thread
  * sees either the old file or the new one, never a closed one. A file that
  * cannot be reopened is logged by its sink and stays in use. */
+static void describe_add(char *buf, size_t size, size_t *at, const char *part)
+{
+    if (*at >= size) {
+        return;
+    }
+    int n = snprintf(buf + *at, size - *at, "%s%s", *at > 0 ? ", " : "", part);
+    if (n > 0) {
+        *at += (size_t)n;
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+    return slash != NULL ? slash + 1 : (path != NULL ? path : "?");
+}
+
+void output_ctx_describe(const OutputCtx *oc, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    uint32_t n = oc->eve != NULL ? eve_sink_group_size(oc->eve) : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        char part[256];
+        eve_out_describe(eve_sink_group_at(oc->eve, i), part, sizeof(part));
+        describe_add(buf, size, &at, part);
+    }
+    if (oc->fast != NULL) {
+        describe_add(buf, size, &at, base_name(output_text_file_path(oc->fast)));
+    }
+    if (oc->stats_log != NULL) {
+        describe_add(buf, size, &at, base_name(output_text_file_path(oc->stats_log)));
+    }
+    if (oc->pcap_log != NULL) {
+        describe_add(buf, size, &at, "pcap-log");
+    }
+    if (at == 0) {
+        snprintf(buf, size, "no outputs enabled");
+    }
+}
+
 void output_ctx_reopen(OutputCtx *oc)
 {
     int failed = 0;

@@ -90,6 +90,9 @@ void output_ctx_attach_engine(OutputCtx *oc, struct Engine *e);
  * (types.alert.metadata.rule.raw): detection then keeps it. */
 bool output_conf_wants_rule_text(const struct Conf *conf);
 /* SIGHUP: reopen every file. */
+/* What the run wrote to, for the summary: "eve.json, redis (eve-log 2),
+ * fast.log, stats.log". */
+void output_ctx_describe(const OutputCtx *oc, char *buf, size_t size);
 void output_ctx_reopen(OutputCtx *oc);
 
 /* Whether an anomaly record is written for this packet event: anomaly

@@ -59,6 +59,9 @@ void eve_out_get_stats(EveOut *o, EveSinkStats *st);
  * records still queued after the timeout are counted dropped. NULL ok. */
 void eve_out_free(EveOut *o);
 const char *eve_out_name(const EveOut *o);
+/* For the run summary: "eve.json" (a regular file's name), "unix_dgram
+ * /run/x.sock", "redis (eve-log 2)". */
+void eve_out_describe(const EveOut *o, char *buf, size_t size);
 
 /* The type name a record's event_type is selected by in `types:`
  * ("fileinfo" -> "files", "ftp_data" -> "ftp", "packet" -> "alert"); copies

@@ -769,6 +769,19 @@ const char *eve_out_name(const EveOut *o)
     return o->name;
 }
 
+void eve_out_describe(const EveOut *o, char *buf, size_t size)
+{
+    const char *ft = o->c.ops != NULL && o->c.ops->filetype != NULL ? o->c.ops->filetype : "?";
+    if (strcmp(ft, "regular") == 0 && o->path != NULL) {
+        const char *slash = strrchr(o->path, '/');
+        snprintf(buf, size, "%s", slash != NULL ? slash + 1 : o->path);
+    } else if (o->path != NULL && o->path[0] != '\0') {
+        snprintf(buf, size, "%s %s", ft, o->path);
+    } else {
+        snprintf(buf, size, "%s (eve-log %s)", ft, o->name);
+    }
+}
+
 void eve_out_free(EveOut *o)
 {
     if (o == NULL) {
