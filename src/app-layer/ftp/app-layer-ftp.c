@@ -13,6 +13,7 @@
  * command, argument and reply lines, charged to the ftp memcap. */
 #include "app-layer/ftp/app-layer-ftp.h"
 #include "app-layer/tls/app-layer-tls.h"
+#include "stream/stream.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -149,6 +150,14 @@ static void *ftp_state_new(AppFlow *af)
     FtpState *st = calloc(1, sizeof(*st));
     if (st != NULL) {
         st->af = af;
+        /* Suricata's FTP parser does not ask for raw inspection per command:
+         * raw stream data of an FTP flow waits for a chunk or the close, as
+         * for a flow of unknown protocol. (Seen on the reference mix: IRC on
+         * port 6667 is detected as FTP by its "USER " line, and Suricata
+         * 8.0.7 inspects its JOIN/NICK/USER lines once, at flow end.) */
+        if (af->f != NULL) {
+            stream_flow_raw_chunked(af->f);
+        }
     }
     return st;
 }
