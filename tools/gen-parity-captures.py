@@ -23,6 +23,14 @@ test tests/scenarios/test-parity-stream.sh runs them.
                        Raw inspection of the client's data happens on the
                        client's FIN (the acked request) and on its last ACK
                        (the acked rest), each chunk anchored at its own start.
+  irc-user-first.pcap  10.0.0.1:50003 -> 10.0.0.2:6667: the server greets
+                       first, the client's first line is "USER ...", so the
+                       flow is detected as FTP (Suricata's "USER " pattern);
+                       then NICK, JOIN, PRIVMSG and QUIT, each acked, and a
+                       close by the server. The FTP parser asks for no raw
+                       inspection per command: the JOIN is inspected once,
+                       with the rest, at flow end (the server closes first,
+                       which is not a flush state).
 
 Usage: tools/gen-parity-captures.py tests/data/parity
 """
@@ -111,11 +119,27 @@ def gnutella_close():
     return c.pkts
 
 
+def irc_user_first():
+    c = Conn(50003, 6667)
+    c.handshake()
+    c.s2c("PA", b":irc.example NOTICE * :*** Looking up your hostname...\r\n")
+    for line in (b"USER vg * * :vg\r\n", b"NICK vg\r\n", b"JOIN #vg\r\n",
+                 b"PRIVMSG #vg test\r\n", b"QUIT bye\r\n"):
+        c.c2s("PA", line)
+        c.s2c("PA", b":irc.example NOTICE vg :ok\r\n")
+        c.c2s("A")
+    c.s2c("FA")
+    c.c2s("FA")
+    c.s2c("A")
+    return c.pkts
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/data/parity"
     wrpcap(out + "/midstream-smb.pcap", midstream_smb())
     wrpcap(out + "/irc-two-joins.pcap", irc_two_joins())
     wrpcap(out + "/gnutella-close.pcap", gnutella_close())
+    wrpcap(out + "/irc-user-first.pcap", irc_user_first())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
 #  - raw stream data waits for a full chunk (2560 bytes by default) or the
 #    session closing: two short IRC commands in one small flow are inspected
 #    together at flow end, one alert;
+#  - an FTP flow (here IRC detected as FTP by its "USER " line) waits for a
+#    chunk as well: its parser asks for no raw inspection per command;
 #  - a direction's data is inspected on that direction's packets once acked,
 #    each chunk anchoring depth at its own start: a client that sends two
 #    GNUTELLA messages and closes first gets two packet alerts (depth rules
@@ -47,6 +49,8 @@ got=$(alerts irc-two-joins)
 got=$(alerts irc-two-joins --set stream.reassembly.toserver-chunk-size=64)
 [ "$(printf '%s\n' "$got" | grep -c '^2:[0-9]')" = 2 ] ||
     fail "irc-two-joins, 64-byte chunks: want two packet-time alerts, got '$got'"
+got=$(alerts irc-user-first)
+[ "$got" = "2:-:stream (flow timeout)" ] || fail "irc-user-first: want one alert at flow end, got '$got'"
 got=$(alerts gnutella-close | tr '\n' ' ')
 [ "$got" = "3:4:wire/pcap 3:7:wire/pcap 3:8:wire/pcap 3:11:wire/pcap " ] ||
     fail "gnutella-close: want alerts on packets 4, 7 (payload), 8 and 11 (stream), got '$got'"
