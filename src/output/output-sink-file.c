@@ -27,6 +27,7 @@ typedef struct FileSink {
     int64_t next_rotate;         // wall time of the next rotation
     uint64_t size;               // bytes in the current file
     uint32_t keep;               // rotated files kept: path.1 .. path.<keep>
+    bool is_failing;             // the last write failed (warned once until one succeeds)
 } FileSink;
 
 static int open_append(const char *path)
@@ -236,10 +237,23 @@ static int64_t file_write_batch(void *state, const char *lines, size_t len, uint
     if (rotation_due(fs)) {
         file_rotate(fs);
     }
+    errno = 0;
     size_t w = write_all(fs->fd, lines, len);
+    int err = errno;
     fs->size += w;
     if (w == len) {
+        if (fs->is_failing) {
+            VG_NOTICE("eve: writing to %s again", fs->path);
+            fs->is_failing = false;
+        }
         return n;
+    }
+    /* A full disk, a quota, an I/O error: say so once, then count (the
+     * output's dropped/errors counters) until a write succeeds again. */
+    if (!fs->is_failing) {
+        VG_WARN("eve: cannot write to %s: %s; records are dropped and counted "
+                "until writing works again", fs->path, err != 0 ? strerror(err) : "short write");
+        fs->is_failing = true;
     }
     /* Cut short: end the line so the next record starts on its own line
      * (one broken line instead of two), and report the whole records. */
