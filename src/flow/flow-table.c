@@ -489,9 +489,27 @@ static void update_tcp_state(Flow *f, const Packet *p, bool to_server)
     }
 }
 
+/* The first Ethernet header of each direction (the outermost frame of a
+ * tunnel packet), for EVE's `ether` on flow and app-layer records. */
+static void note_mac(Flow *f, const Packet *p, bool to_server)
+{
+    uint8_t bit = to_server ? 1 : 2;
+    if (f->has_mac & bit) {
+        return;
+    }
+    if (p->linktype != LINKTYPE_ETHERNET && p->root != NULL) {
+        p = p->root;
+    }
+    if (p->linktype == LINKTYPE_ETHERNET && p->l2 != NULL && p->caplen >= 14) {
+        memcpy(f->mac[to_server ? 0 : 1], p->l2, 12);
+        f->has_mac |= bit;
+    }
+}
+
 static void flow_update(Flow *f, Packet *p, bool to_server)
 {
     count_packet(f, p, to_server);
+    note_mac(f, p, to_server);
     f->flags |= to_server ? FLOW_F_TOSERVER_SEEN : FLOW_F_TOCLIENT_SEEN;
     /* a flow dropped inline keeps its state: its packets go no further (Suricata) */
     if (f->flags & (FLOW_F_STATE_EXTERNAL | FLOW_F_DROP)) {

@@ -97,6 +97,9 @@ typedef struct Flow {
     uint8_t icmp_code;
     uint8_t icmp_resp_type;          // ICMP: first message back (FLOW_F_ICMP_RESP)
     uint8_t icmp_resp_code;
+    uint8_t has_mac;                 // bit 0: mac[0] holds the client side's first frame
+                                     // (dst, src), bit 1: mac[1] the server side's
+    uint8_t mac[2][12];              // Ethernet addresses for EVE `ether` (flow stage)
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain

@@ -4,6 +4,7 @@
 #include "output/output.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "decode/decode.h"
@@ -235,6 +236,7 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
             json_u64(jb, "response_icmp_code", f->icmp_resp_code);
         }
     }
+    eve_add_ether_flow(jb, f, is_toclient, strcmp(event_type, "flow") == 0);
     eve_add_flow_vars_locked(jb, f);  // callers hold the flow lock (tx loggers, flow end)
     eve_add_community_id(jb, f);
     eve_add_host(jb);

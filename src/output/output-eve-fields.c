@@ -217,6 +217,67 @@ void eve_add_ether(JsonBuf *jb, const Packet *p, bool is_reversed)
     json_close_object(jb);
 }
 
+static bool mac_in(uint8_t list[][6], int n, const uint8_t *m)
+{
+    for (int i = 0; i < n; i++) {
+        if (memcmp(list[i], m, 6) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void eve_add_ether_flow(JsonBuf *jb, const Flow *f, bool is_toclient, bool is_flow_record)
+{
+    if (!g_cfg.ethernet || f->has_mac == 0) {
+        return;
+    }
+    /* client-side addresses (src) and server-side ones (dest), from the
+     * first frame of each direction */
+    uint8_t cli[2][6];
+    uint8_t srv[2][6];
+    int n_cli = 0;
+    int n_srv = 0;
+    for (int d = 0; d < 2; d++) {
+        if (!(f->has_mac & (1u << d))) {
+            continue;
+        }
+        const uint8_t *dst = f->mac[d];
+        const uint8_t *src = f->mac[d] + 6;
+        const uint8_t *c = d == 0 ? src : dst;
+        const uint8_t *sv = d == 0 ? dst : src;
+        if (!mac_in(cli, n_cli, c)) {
+            memcpy(cli[n_cli++], c, 6);
+        }
+        if (!mac_in(srv, n_srv, sv)) {
+            memcpy(srv[n_srv++], sv, 6);
+        }
+    }
+    char a[18];
+    json_open_object(jb, "ether");
+    if (is_flow_record) {
+        /* flow records list every address seen, as Suricata's src_macs/dest_macs */
+        json_open_array(jb, "src_macs");
+        for (int i = 0; i < n_cli; i++) {
+            mac_str(a, cli[i]);
+            json_str(jb, NULL, a);
+        }
+        json_close_array(jb);
+        json_open_array(jb, "dest_macs");
+        for (int i = 0; i < n_srv; i++) {
+            mac_str(a, srv[i]);
+            json_str(jb, NULL, a);
+        }
+        json_close_array(jb);
+    } else {
+        mac_str(a, is_toclient ? srv[0] : cli[0]);
+        json_str(jb, "src_mac", a);
+        mac_str(a, is_toclient ? cli[0] : srv[0]);
+        json_str(jb, "dest_mac", a);
+    }
+    json_close_object(jb);
+}
+
 void eve_add_in_iface(JsonBuf *jb)
 {
     if (g_cfg.in_iface != NULL) {

@@ -183,6 +183,10 @@ int output_community_id_flow(const Flow *f, uint16_t seed, char *out, size_t siz
 /* Each writes its field when configured, else nothing. */
 void eve_add_community_id(JsonBuf *jb, const Flow *f);
 void eve_add_ether(JsonBuf *jb, const Packet *p, bool is_reversed);
+/* `ether` of a record about a flow: src_mac/dest_mac of the record's
+ * direction (app-layer records), or the src_macs/dest_macs lists (flow
+ * records), from the first frame of each direction. */
+void eve_add_ether_flow(JsonBuf *jb, const struct Flow *f, bool is_toclient, bool is_flow_record);
 void eve_add_in_iface(JsonBuf *jb);
 void eve_add_host(JsonBuf *jb);
 

@@ -97,6 +97,11 @@ bad=$(jqe "$E" 'select(.event_type=="alert") |
       select(.ether.src_mac != ("02:00:00:00:00:0" + (.src_ip | split(".")[3])) or
              .ether.dest_mac != ("02:00:00:00:00:0" + (.dest_ip | split(".")[3])))')
 [ -z "$bad" ] || fail "ether does not match the frame: $bad"
+# flow records list the addresses of each side (src_macs: the client's)
+bad=$(jqe "$E" 'select(.event_type=="flow") |
+      select(.ether.src_macs != ["02:00:00:00:00:0" + (.src_ip | split(".")[3])] or
+             .ether.dest_macs != ["02:00:00:00:00:0" + (.dest_ip | split(".")[3])])')
+[ -z "$bad" ] || fail "flow ether does not match the frames: $bad"
 
 # alert.rule is the rule's text; payload_length the bytes logged
 while read -r line; do
