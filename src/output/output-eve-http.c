@@ -33,7 +33,7 @@ void output_eve_app_proto(JsonBuf *jb, const Flow *f)
     }
 }
 
-void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa)
+void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa, bool with_app_layer)
 {
     Flow *f = p->flow;
     if (f == NULL) {
@@ -45,7 +45,9 @@ void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa)
     }
     if (pa->flags & PACKET_ALERT_F_TX) {
         json_u64(jb, "tx_id", pa->tx_id);
-        (void)app_layer_tx_log_json(f, pa->tx_id, jb);
+        if (with_app_layer) {
+            (void)app_layer_tx_log_json(f, pa->tx_id, jb);
+        }
     }
     output_eve_app_proto(jb, f);
     if (!locked) {
