@@ -363,6 +363,21 @@ static int record_start(TlsState *st, uint8_t dir)
         raise(st, TLS_EV_HEARTBEAT_MESSAGE);
         d->hb_len = 0;
         d->hb_rec_len = rlen;
+        if (d->encrypted) {
+            /* Encrypted: the payload length cannot be read, but an answer
+             * (same payload, same padding) comes in a record of the same
+             * length as the request; a different length is what a leak of
+             * memory (heartbleed) looks like. */
+            TlsDir *o = &st->dir[dir ^ 1];
+            if (o->hb_enc_len != 0) {
+                if (o->hb_enc_len != rlen) {
+                    raise(st, TLS_EV_DATALEAK_HEARTBEAT_MISMATCH);
+                }
+                o->hb_enc_len = 0;
+            } else {
+                d->hb_enc_len = rlen;
+            }
+        }
         break;
     case REC_HANDSHAKE:
         if (d->encrypted) {

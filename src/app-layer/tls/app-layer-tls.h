@@ -142,6 +142,7 @@ typedef struct TlsDir {
     uint8_t hb[3];               // heartbeat type + payload length
     uint8_t hb_len;
     uint32_t hb_rec_len;
+    uint32_t hb_enc_len;         // an encrypted heartbeat record awaiting its answer: its length
     uint8_t *hs;                 // partial handshake message
     uint32_t hs_len;
     uint32_t hs_cap;

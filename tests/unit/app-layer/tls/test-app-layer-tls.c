@@ -204,6 +204,43 @@ static void heartbeat_overflow_is_flagged(void **state)
     assert_true(has_event(t, "tls.overflow_heartbeat_message"));
 }
 
+/* Encrypted heartbeat: request and answer records of one length are fine, an
+ * answer longer than its request is a leak (heartbleed). */
+static void encrypted_heartbeat(Fx *fx, uint16_t req_len, uint16_t resp_len)
+{
+    feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
+    static const uint8_t ccs[] = {20, 3, 3, 0, 1, 1};
+    feed(fx, APP_DIR_TOSERVER, ccs, sizeof(ccs));
+    feed(fx, APP_DIR_TOCLIENT, ccs, sizeof(ccs));
+    static uint8_t rec[5 + 0x4000];
+    memset(rec, 0xa5, sizeof(rec));
+    rec[0] = 24;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = (uint8_t)(req_len >> 8);
+    rec[4] = (uint8_t)req_len;
+    feed(fx, APP_DIR_TOSERVER, rec, 5u + req_len);
+    rec[3] = (uint8_t)(resp_len >> 8);
+    rec[4] = (uint8_t)resp_len;
+    feed(fx, APP_DIR_TOCLIENT, rec, 5u + resp_len);
+}
+
+static void encrypted_heartbeat_answer_of_same_length_is_fine(void **state)
+{
+    Fx *fx = *state;
+    encrypted_heartbeat(fx, 40, 40);
+    TlsTx *t = the_tx(fx);
+    assert_true(has_event(t, "tls.heartbeat_message"));
+    assert_false(has_event(t, "tls.dataleak_heartbeat_mismatch"));
+}
+
+static void encrypted_heartbeat_longer_answer_is_a_leak(void **state)
+{
+    Fx *fx = *state;
+    encrypted_heartbeat(fx, 40, 0x4000);
+    assert_true(has_event(the_tx(fx), "tls.dataleak_heartbeat_mismatch"));
+}
+
 static void unknown_handshake_type_is_an_event(void **state)
 {
     Fx *fx = *state;
@@ -465,6 +502,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(handshake_in_one_piece, setup, teardown),
+        cmocka_unit_test_setup_teardown(encrypted_heartbeat_answer_of_same_length_is_fine, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(encrypted_heartbeat_longer_answer_is_a_leak, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(byte_by_byte_gives_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(change_cipher_spec_encrypts_the_direction, setup,
                                         teardown),
