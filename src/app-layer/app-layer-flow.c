@@ -70,6 +70,24 @@ bool app_mem_charge(AppFlow *af, uint64_t bytes)
     return true;
 }
 
+bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap)
+{
+    if (new_cap <= *cap) {
+        return true;
+    }
+    if (!app_mem_charge(af, new_cap - *cap)) {
+        return false;
+    }
+    uint8_t *nb = realloc(*buf, new_cap);
+    if (nb == NULL) {
+        app_mem_release(af, new_cap - *cap);
+        return false;
+    }
+    *buf = nb;
+    *cap = new_cap;
+    return true;
+}
+
 void app_mem_release(AppFlow *af, uint64_t bytes)
 {
     const AppParserDesc *row = af->row;

@@ -263,6 +263,9 @@ void app_flow_event(AppFlow *af, uint32_t framework_ev);
 /* Memcap accounting for parser allocations beyond the tx itself. */
 bool app_mem_charge(AppFlow *af, uint64_t bytes);
 void app_mem_release(AppFlow *af, uint64_t bytes);
+/* Grow *buf (capacity *cap) to new_cap bytes, charging the difference to
+ * the memcap; false (nothing changed) when the memcap or realloc refuses. */
+bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap);
 
 /* File store (app-layer-filestore.c): one per file being written. */
 typedef struct AppFileStore AppFileStore;

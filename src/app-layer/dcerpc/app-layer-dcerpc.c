@@ -250,18 +250,9 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             }
         }
         uint32_t take = need - have < len ? need - have : len;
-        if (have + take > st->carry_cap[dir]) {
-            uint32_t nc = need;
-            if (!app_mem_charge(st->af, nc - st->carry_cap[dir])) {
-                return APP_PARSE_ERROR;
-            }
-            uint8_t *nb = realloc(st->carry[dir], nc);
-            if (nb == NULL) {
-                app_mem_release(st->af, nc - st->carry_cap[dir]);
-                return APP_PARSE_ERROR;
-            }
-            st->carry[dir] = nb;
-            st->carry_cap[dir] = nc;
+        if (have + take > st->carry_cap[dir] &&
+            !app_mem_grow(st->af, &st->carry[dir], &st->carry_cap[dir], need)) {
+            return APP_PARSE_ERROR;
         }
         memcpy(st->carry[dir] + have, data, take);
         st->carry_len[dir] += take;

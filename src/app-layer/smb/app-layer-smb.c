@@ -1007,18 +1007,8 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
                 if (at + 8 > len) {
                     /* keep the tail: a header may start there */
                     uint32_t keep = len - at;
-                    if (keep > 0 && app_mem_charge(st->af, 8)) {
-                        if (st->carry_cap[dir] < 8) {
-                            uint8_t *nb = realloc(st->carry[dir], 8);
-                            if (nb == NULL) {
-                                app_mem_release(st->af, 8);
-                                return APP_PARSE_OK;
-                            }
-                            st->carry[dir] = nb;
-                            st->carry_cap[dir] = 8;
-                        } else {
-                            app_mem_release(st->af, 8);
-                        }
+                    if (keep > 0 &&
+                        app_mem_grow(st->af, &st->carry[dir], &st->carry_cap[dir], 8)) {
                         memcpy(st->carry[dir], data + at, keep);
                         st->carry_len[dir] = keep;
                     }
@@ -1095,18 +1085,9 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             }
         }
         uint32_t take = need - have < len ? need - have : len;
-        if (have + take > st->carry_cap[dir]) {
-            uint32_t nc = need > 8 ? need : 8;
-            if (!app_mem_charge(st->af, nc - st->carry_cap[dir])) {
-                return APP_PARSE_ERROR;
-            }
-            uint8_t *nb = realloc(st->carry[dir], nc);
-            if (nb == NULL) {
-                app_mem_release(st->af, nc - st->carry_cap[dir]);
-                return APP_PARSE_ERROR;
-            }
-            st->carry[dir] = nb;
-            st->carry_cap[dir] = nc;
+        if (have + take > st->carry_cap[dir] &&
+            !app_mem_grow(st->af, &st->carry[dir], &st->carry_cap[dir], need > 8 ? need : 8)) {
+            return APP_PARSE_ERROR;
         }
         memcpy(st->carry[dir] + have, data, take);
         st->carry_len[dir] += take;
