@@ -208,17 +208,6 @@ static int setup_smb_version(DetectParser *dp, const char *arg)
     return append(dp, &v, "smb.version");
 }
 
-#define LEGACY_BUFFER(ident, kwname, buf)                                                  \
-    static int setup_##ident(DetectParser *dp, const char *arg)                           \
-    {                                                                                      \
-        (void)arg;                                                                         \
-        return detect_app_select_buffer(dp, buf);                                          \
-    }                                                                                      \
-    const DetectKeyword detect_kw_##ident = {                                              \
-        .name = kwname, .desc = "sticky buffer: " buf " (legacy name)",                   \
-        .flags = DETECT_KW_NOOPT, .setup = setup_##ident,                                  \
-    };
-
 LEGACY_BUFFER(dce_stub_data, "dce_stub_data", "dcerpc.stub_data")
 LEGACY_BUFFER(smb_named_pipe_legacy, "smb_named_pipe", "smb.named_pipe")
 LEGACY_BUFFER(smb_share_legacy, "smb_share", "smb.share")

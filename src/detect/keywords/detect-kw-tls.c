@@ -41,17 +41,6 @@ static int claim_tls(DetectParser *dp, const char *kw)
 
 /* ---- legacy sticky buffer names ---- */
 
-#define LEGACY_BUFFER(ident, kwname, buf)                                                  \
-    static int setup_##ident(DetectParser *dp, const char *arg)                           \
-    {                                                                                      \
-        (void)arg;                                                                         \
-        return detect_app_select_buffer(dp, buf);                                          \
-    }                                                                                      \
-    const DetectKeyword detect_kw_##ident = {                                              \
-        .name = kwname, .desc = "sticky buffer: " buf " (legacy name)",                   \
-        .flags = DETECT_KW_NOOPT, .setup = setup_##ident,                                  \
-    };
-
 LEGACY_BUFFER(tls_sni_legacy, "tls_sni", "tls.sni")
 LEGACY_BUFFER(tls_cert_subject_legacy, "tls_cert_subject", "tls.cert_subject")
 LEGACY_BUFFER(tls_cert_issuer_legacy, "tls_cert_issuer", "tls.cert_issuer")

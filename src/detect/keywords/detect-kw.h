@@ -129,4 +129,18 @@ extern const DetectKeyword detect_kw_dcerpc_iface, detect_kw_dce_iface, detect_k
     detect_kw_dce_opnum, detect_kw_dce_stub_data, detect_kw_smb_named_pipe_legacy,
     detect_kw_smb_share_legacy, detect_kw_smb_version;
 
+/* A keyword that only selects an app-layer sticky buffer under an older
+ * name (tls_sni for tls.sni): defines detect_kw_<ident>. Needs
+ * detect-internal.h (detect_app_select_buffer). */
+#define LEGACY_BUFFER(ident, kwname, buf)                                                  \
+    static int setup_##ident(DetectParser *dp, const char *arg)                           \
+    {                                                                                      \
+        (void)arg;                                                                         \
+        return detect_app_select_buffer(dp, buf);                                          \
+    }                                                                                      \
+    const DetectKeyword detect_kw_##ident = {                                              \
+        .name = kwname, .desc = "sticky buffer: " buf " (legacy name)",                   \
+        .flags = DETECT_KW_NOOPT, .setup = setup_##ident,                                  \
+    };
+
 #endif
