@@ -147,6 +147,13 @@ const AppParserDesc *app_parser_row(AppProto p)
     return NULL;
 }
 
+bool app_layer_proto_eve_generic(AppProto p)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    return row != NULL && row->log_json != NULL &&
+           (row->eve_generic || p >= APP_PROTO_MAX_BUILTIN);
+}
+
 AppProtoCfg *app_proto_cfg(AppProto p)
 {
     return p < APP_PROTO_MAX ? &g_proto_cfg[p] : NULL;

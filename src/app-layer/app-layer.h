@@ -35,6 +35,7 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
+    APP_PROTO_TFTP = 26,         // 13-25: the protocols being added beside (see app-layer-list.c)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -45,6 +46,9 @@ enum {
 
 /* "http" (the EVE name), "failed"; NULL for unknown ids (0 included). */
 const char *app_proto_name(AppProto p);
+/* The protocol's EVE records come from the generic tx logger (plugin protocols and
+ * built-in rows flagged eve_generic, with a log_json). */
+bool app_layer_proto_eve_generic(AppProto p);
 /* "http", "http1" -> APP_PROTO_HTTP1; APP_PROTO_UNKNOWN (0) if we have no parser of that name. */
 AppProto app_proto_by_name(const char *name);
 /* memcap-list/-set: the protocol's memcap (app-layer.protocols.P.memcap, 0 =

@@ -20,7 +20,7 @@ enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
        OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
 enum { OUTPUT_TX_LOGGER_SMTP = 1u << 12, OUTPUT_TX_LOGGER_FTP = 1u << 13 };
 enum { OUTPUT_TX_LOGGER_SMB = 1u << 14 };   // smb and dcerpc records
-enum { OUTPUT_TX_LOGGER_PLUGIN = 1u << 24 };   // records of plugin protocols
+enum { OUTPUT_TX_LOGGER_GENERIC = 1u << 24 };  // output-eve-generic.c records
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
@@ -42,11 +42,12 @@ typedef struct OutputTxLog {
     void *user;
 } OutputTxLog;
 
-/* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol (false when
- * name is not one); the record of a plugin protocol's tx, once complete. */
-bool output_eve_plugin_type(const char *name, bool enabled);
-bool output_eve_plugin_any(void);           // records of some plugin protocol are on
-void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+/* Records of protocols without a logger of their own (output-eve-generic.c):
+ * plugin protocols and built-in rows flagged eve_generic. */
+bool output_eve_generic_type(const char *name, bool enabled);  // false: not such a protocol
+void output_eve_generic_all(void);          // every such protocol on (no `types:`)
+bool output_eve_generic_any(void);          // records of some such protocol are on
+void output_eve_generic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 
 /* Write the records of f's txs that became ready and mark them logged. */
 void output_eve_tx_log(const OutputTxLog *lg, Flow *f);

@@ -191,7 +191,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
         } else if (strcmp(name, "dcerpc") == 0) {
             oc->dcerpc = opt_bool(opts, "enabled", true);
         } else {
-            (void)output_eve_plugin_type(name, opt_bool(opts, "enabled", true));
+            (void)output_eve_generic_type(name, opt_bool(opts, "enabled", true));
         }
     }
 }
@@ -380,6 +380,7 @@ static int open_defaults(OutputCtx *oc, const struct Conf *conf)
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
     oc->smb = oc->dcerpc = true;
+    output_eve_generic_all();
     if (oc->eve != NULL && eve_fields_load(conf, NULL) != 0) {
         return -1;
     }
@@ -633,7 +634,7 @@ static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
     if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
                             !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc &&
-                            !output_eve_plugin_any())) {
+                            !output_eve_generic_any())) {
         return;
     }
     app_layer_flow_end(f);
@@ -946,7 +947,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
                                               oc->smtp || oc->ftp || oc->smb || oc->dcerpc ||
-                                              output_eve_plugin_any())) {
+                                              output_eve_generic_any())) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {
