@@ -12,12 +12,13 @@
 static bool g_enabled[APP_PROTO_MAX];
 static bool g_any;
 
-bool output_eve_generic_type(const char *name, bool enabled)
+bool output_eve_generic_type(const char *name, const struct ConfNode *opts, bool enabled)
 {
     AppProto p = app_proto_by_name(name);
     if (p == APP_PROTO_UNKNOWN || p >= APP_PROTO_MAX || !app_layer_proto_eve_generic(p)) {
         return false;
     }
+    app_layer_proto_eve_options(p, opts);
     g_enabled[p] = enabled;
     g_any = g_any || enabled;
     app_layer_set_proto_logged(p, OUTPUT_TX_LOGGER_GENERIC, enabled);
@@ -28,7 +29,7 @@ void output_eve_generic_all(void)
 {
     for (AppProto p = 1; p < APP_PROTO_MAX; p++) {
         if (app_layer_proto_eve_generic(p)) {
-            (void)output_eve_generic_type(app_proto_name(p), true);
+            (void)output_eve_generic_type(app_proto_name(p), NULL, true);
         }
     }
 }
@@ -43,6 +44,10 @@ void output_eve_generic_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
     if (tx->proto >= APP_PROTO_MAX || !g_enabled[tx->proto] ||
         (tx->logged & OUTPUT_TX_LOGGER_GENERIC) || !app_layer_tx_complete(f, tx, 0) ||
         !app_layer_tx_complete(f, tx, 1)) {
+        return;
+    }
+    if (!app_layer_tx_eve_wanted(tx)) {
+        tx->logged |= OUTPUT_TX_LOGGER_GENERIC;
         return;
     }
     eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, app_proto_name(tx->proto), false,

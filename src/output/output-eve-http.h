@@ -44,7 +44,9 @@ typedef struct OutputTxLog {
 
 /* Records of protocols without a logger of their own (output-eve-generic.c):
  * plugin protocols and built-in rows flagged eve_generic. */
-bool output_eve_generic_type(const char *name, bool enabled);  // false: not such a protocol
+struct ConfNode;
+bool output_eve_generic_type(const char *name, const struct ConfNode *opts,
+                             bool enabled);          // false: not such a protocol
 void output_eve_generic_all(void);          // every such protocol on (no `types:`)
 bool output_eve_generic_any(void);          // records of some such protocol are on
 void output_eve_generic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);

@@ -191,7 +191,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
         } else if (strcmp(name, "dcerpc") == 0) {
             oc->dcerpc = opt_bool(opts, "enabled", true);
         } else {
-            (void)output_eve_generic_type(name, opt_bool(opts, "enabled", true));
+            (void)output_eve_generic_type(name, opts, opt_bool(opts, "enabled", true));
         }
     }
 }
