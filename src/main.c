@@ -21,6 +21,7 @@
 #include "engine-socket-mode.h"
 #include "runtime/engine.h"
 #include "runtime/runmodes.h"
+#include "runtime/runtime-profiling.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -497,7 +498,7 @@ static int load_config(Engine *e, const Cli *cli)
     if (conf_check(e->conf, cli->is_strict_config, NULL) != 0) {
         return 1;
     }
-    if (acquire_af_packet_conf_check(e->conf) != 0) {
+    if (acquire_af_packet_conf_check(e->conf) != 0 || prof_configure(e->conf) != 0) {
         return 1;
     }
     return acquire_nfq_conf_check(e->conf) == 0 ? 0 : 1;
@@ -715,6 +716,7 @@ int main(int argc, char **argv)
         e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
     }
     rc = engine_setup(e);
+    bool did_run = false;
     if (rc == 0 && e->opts.engine_analysis) {
         rc = write_engine_analysis(e);
     } else if (e->opts.test_config) {
@@ -760,12 +762,17 @@ int main(int argc, char **argv)
         if (rc == 0) {
             rc = is_socket_mode ? engine_socket_mode_run(e, run) : run(e);
             (void)conf_report_unread(e->conf); // keys no reader looked at (-v)
+            did_run = true;
         }
         if (wrote_pid) {
             unlink(e->opts.pidfile);
         }
     }
     engine_teardown(e);
+    /* After the teardown: flow-end detection has merged its rule figures. */
+    if (did_run && prof_enabled && prof_report_write(e->opts.log_dir) != 0) {
+        rc = 1;
+    }
     conf_free(e->conf);
     return rc;
 }
