@@ -704,6 +704,12 @@ static void table_write(FILE *out, const ProfView *v)
             " %.3f s of ticks, %.3f s of CPU time\n", clock_name(), v->tps / 1e9,
             v->sums.n_threads, (double)v->sums.span_ticks / v->tps,
             (double)v->sums.cpu_ns / 1e9);
+    if (v->sums.span_ticks != 0) {
+        fprintf(out, "CPU time is %.0f%% of the threads' ticks: the rest is time the threads "
+                "waited or were preempted (ms below are ticks; shares hold for CPU time too "
+                "when waits fall evenly)\n",
+                100.0 * (double)v->sums.cpu_ns / 1e9 / ((double)v->sums.span_ticks / v->tps));
+    }
     fprintf(out, "%-30s %10s %7s %12s %10s\n", "stage (all threads)", "ms", "share",
             "calls", "ticks/call");
     for (uint32_t i = 0; i < v->sums.n_mods; i++) {
