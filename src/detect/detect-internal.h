@@ -733,6 +733,7 @@ typedef struct DetectThread {
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
     struct ProfRuleStat *prof_rules;   // per rule num (n_sigs): profiling.rules only, else NULL
+    Packet *fe_pkt;                    // flow-end pseudo packet (detect_flow_end), kept
     uint64_t prof_rule_ticks;          // rule check ticks not yet charged to the stage
     uint64_t prof_rule_checks;
     uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use

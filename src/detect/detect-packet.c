@@ -138,6 +138,10 @@ void detect_thread_free(DetectThread *dt)
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
     detect_tx_thread_free(dt);
+    if (dt->fe_pkt != NULL) {
+        detect_packet_alerts_free(dt->fe_pkt);
+        free(dt->fe_pkt);
+    }
     free(dt->b64);
     free(dt->own_counters);
     free(dt);
