@@ -330,9 +330,12 @@ typedef struct FlowEndCtx {
 static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint32_t flags,
                           Packet *p)
 {
-    void *alerts = p->alerts;
+    PacketAlerts *alerts = p->alerts;
     memset(p, 0, sizeof(*p));
     p->alerts = alerts;
+    if (alerts != NULL) {
+        alerts->stream_log_len = 0;   // as a fresh list: nothing logged from the last flow
+    }
     bool ts = (flags & PKT_STREAM_TOSERVER) != 0;
     p->ts_sec = f->last_sec;
     p->ts_usec = f->last_usec;
@@ -428,9 +431,12 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
         return 0;
     }
     Packet *p = dt->fe_pkt;
-    void *alerts = p->alerts;
+    PacketAlerts *alerts = p->alerts;
     memset(p, 0, sizeof(*p));
     p->alerts = alerts;
+    if (alerts != NULL) {
+        alerts->stream_log_len = 0;   // as a fresh list: nothing logged from the last flow
+    }
     FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
     if (f->key.proto == 6 && f->protoctx != NULL) {
         (void)stream_flow_end_flush(f, flow_end_piece, &c);

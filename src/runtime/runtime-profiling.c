@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,7 +53,9 @@ static ProfThread *g_threads;      // under g_lock
 static ProfRuleTotal *g_rules;     // open addressing, under g_lock
 static uint32_t g_rules_cap;
 static uint32_t g_rules_n;
-static const char *g_sub_names[PROF_SUB_MAX];   // static strings, set by the timing thread
+/* Names of the sub-stages: static strings, set by the first thread timing one
+ * (any thread; every thread gives the same string for the same sub-stage). */
+static _Atomic(const char *) g_sub_names[PROF_SUB_MAX];
 static ProfConfig g_cfg;           // written by prof_configure/prof_set only
 static uint64_t g_tick0;           // prof_configure: tick and monotonic ns at the start
 static uint64_t g_mono0_ns;
@@ -198,8 +201,8 @@ void prof_sub_add(uint32_t sub, const char *name, uint64_t ticks, uint64_t calls
     if (pt == NULL || sub >= PROF_SUB_MAX) {
         return;
     }
-    if (g_sub_names[sub] == NULL) {
-        g_sub_names[sub] = name;   // the same static string from every thread
+    if (atomic_load_explicit(&g_sub_names[sub], memory_order_relaxed) == NULL) {
+        atomic_store_explicit(&g_sub_names[sub], name, memory_order_relaxed);
     }
     pt->sub_ticks[pt->cur_slot][sub] += ticks;
     pt->sub_calls[pt->cur_slot][sub] += calls;
@@ -461,6 +464,12 @@ static const char *clock_name(void)
 #endif
 }
 
+static const char *sub_name(uint32_t k)
+{
+    const char *n = atomic_load_explicit(&g_sub_names[k], memory_order_relaxed);
+    return n != NULL ? n : "?";
+}
+
 static int cmp_rule_ticks(const void *a, const void *b)
 {
     const ProfRuleTotal *x = *(const ProfRuleTotal *const *)a;
@@ -532,7 +541,7 @@ static void json_module(JsonBuf *jb, const ProfModule *m, uint64_t all, double t
         }
         nested += m->sub_ticks[k];
         json_open_object(jb, NULL);
-        json_str(jb, "name", g_sub_names[k] != NULL ? g_sub_names[k] : "?");
+        json_str(jb, "name", sub_name(k));
         json_u64(jb, "ticks", m->sub_ticks[k]);
         json_u64(jb, "calls", m->sub_calls[k]);
         json_double(jb, "seconds", (double)m->sub_ticks[k] / tps);
@@ -663,7 +672,7 @@ static void table_module(FILE *out, const ProfModule *m, const ProfView *v)
         }
         nested += m->sub_ticks[k];
         char name[64];
-        snprintf(name, sizeof(name), "  %s", g_sub_names[k] != NULL ? g_sub_names[k] : "?");
+        snprintf(name, sizeof(name), "  %s", sub_name(k));
         fprintf(out, "%-30s %10.1f %6.1f%% %12llu %10.0f\n", name,
                 (double)m->sub_ticks[k] * 1e3 / v->tps,
                 v->all != 0 ? 100.0 * (double)m->sub_ticks[k] / (double)v->all : 0.0,
