@@ -94,6 +94,11 @@ static const StreamRun *run_find(const StreamRun *t, uint64_t off)
  * another thread than the one that made them (flow end), which only moves
  * them between caches. */
 #define RUN_CACHE_MAX 256u
+#if defined(__SANITIZE_ADDRESS__)
+#define RUN_CACHE_ON false  // every run freed: AddressSanitizer keeps seeing a use after free
+#else
+#define RUN_CACHE_ON true
+#endif
 
 typedef struct RunCache {
     StreamRun *head;             // linked through left
@@ -140,7 +145,7 @@ static void run_release(StreamRun *r)
         pthread_once(&g_run_once, run_key_make);
         t_runs.is_registered = g_run_key_ok && pthread_setspecific(g_run_key, &t_runs) == 0;
     }
-    if (!t_runs.is_registered || t_runs.n >= RUN_CACHE_MAX) {
+    if (!RUN_CACHE_ON || !t_runs.is_registered || t_runs.n >= RUN_CACHE_MAX) {
         free(r);
         return;
     }
