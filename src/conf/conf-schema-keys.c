@@ -307,13 +307,24 @@ static const ConfOption vigil_keys[] = {
         "list of {interface, threads, cluster-id, cluster-type, ring-size, block-size, "
         "bpf-filter}: the entry of the captured interface, else 'default'"),
 
+    /* ---- profiling (runtime/runtime-profiling.c) ---- */
+    OPT("profiling.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "time every thread module, app-layer parser and rule; report in the log dir at exit"),
+    OPT("profiling.rules.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "with profiling.enabled: time each rule check (rule_perf.json)"),
+    OPT("profiling.rules.limit", CONF_OPT_INT, "20", 1, 1000000,
+        "rules listed in profile.txt and profile.json (rule_perf.json has all)"),
+
     /* ---- Suricata's, without effect in Vigil ----
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
     SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
     SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
-    SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),
+    NO_EFFECT("profiling.rules.filename|append|json|sort", CONF_OPT_ANY,
+              "Vigil always writes rule_perf.json (all rules) and profile.txt in the log dir"),
     SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
     /* ---- exception policies (flow/flow-exception.c) ---- */

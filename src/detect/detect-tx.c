@@ -784,7 +784,11 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
     if (st == NULL) {
         return false;
     }
+    uint64_t t_pf = prof_enabled ? prof_ticks() : 0;
     prefilter_rows(dt, tp->f, tp->tx, tp->proto, tp->dir, st);
+    if (prof_enabled) {
+        prof_sub_end(PROF_SUB_TX_PREFILTER, "detect.tx-prefilter", t_pf);
+    }
     uint32_t n = collect_eval(te, st, dt->tx, tp->proto, tp->dir);
     counters_add(dt->counters, dt->c_inspected, n);
     bool stop = false;
@@ -792,7 +796,11 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
         uint32_t key = dt->tx->eval[i];
         const Signature *s = de->sigs[te->tx_sig[key / 2]];
         orient(tp->p, tp->dir, &dt->tx->sv);
+        uint64_t t0 = prof_rules_enabled ? prof_ticks() : 0;
         int r = eval_rule(dt, s, tp->f, tp->tx, tp->dir, &dt->tx->sv, tp->proto);
+        if (prof_rules_enabled) {
+            detect_prof_rule(dt, s, t0, r == EVAL_MATCH);
+        }
         if (r == EVAL_WAIT) {
             continue;
         }
