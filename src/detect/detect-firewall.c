@@ -96,6 +96,17 @@ static const FwProtoHooks fw_ssh = {
     .n = { 4, 4 },
 };
 
+/* SMTP: SMTP_PROG_DATA toserver (the DATA/BDAT command), SMTP_PROG_TC_DATA toclient
+ * (the server took it). Values from app-layer-smtp.h. */
+static const FwProtoHooks fw_smtp = {
+    .proto = APP_PROTO_SMTP,
+    .hooks = { { { "request_started", 0 }, { "request_data", 1 },
+                 { "request_complete", FW_PROG_COMPLETE } },
+               { { "response_started", 0 }, { "response_data", 1 },
+                 { "response_complete", FW_PROG_COMPLETE } } },
+    .n = { 3, 3 },
+};
+
 /* Every other protocol: started and complete. */
 static const FwProtoHooks fw_generic = {
     .hooks = { { { "request_started", 0 }, { "request_complete", FW_PROG_COMPLETE } },
@@ -112,6 +123,8 @@ static const FwProtoHooks *hooks_of(AppProto p)
         return &fw_tls;
     case APP_PROTO_SSH:
         return &fw_ssh;
+    case APP_PROTO_SMTP:
+        return &fw_smtp;
     default:
         return &fw_generic;
     }
@@ -631,13 +644,11 @@ static bool hook_reached(const Flow *f, const AppTx *tx, uint8_t dir, const FwHo
 }
 
 /* The rules of one hook, in file order; returns the accepted scope or 0 (dropped). */
-static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, const AppTx *tx,
-                         AppProto proto, uint8_t dir, uint8_t hook)
+static uint8_t eval_hook_rules(DetectThread *dt, Packet *p, PacketAlerts *pa, AppTx *tx,
+                               AppProto proto, uint8_t dir, uint8_t hook)
 {
     const DetectFw *fw = dt->de->fw;
     const Flow *f = p->flow;
-    dt->alert_flags = PACKET_ALERT_F_TX;
-    dt->alert_tx_id = tx->id;
     for (uint32_t i = 0; i < fw->n_sigs; i++) {
         const Signature *s = fw->sigs[i];
         const DetectFwSig *fs = s->fw;
@@ -652,16 +663,37 @@ static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, const Ap
             }
             continue;
         }
+        /* a rule inspecting tx buffers is done with a tx it matched: later evaluations
+         * of its hook skip it (as a TD tx rule); one on the header and packet alone is
+         * evaluated (and alerts) each time, as the packet rules */
+        if ((s->flags & SIG_F_APP_TX) && detect_tx_fw_matched(dt->de, tx, s->load_idx)) {
+            continue;
+        }
         bool ok = (s->flags & SIG_F_APP_TX)
                       ? detect_tx_fw_match(dt, s, p, f, tx, dir, proto)
                       : detect_sig_header_ok(s, p) && detect_sig_match_list_ok(dt, p, s);
         if (!ok || !fw_matched(dt, p, s)) {
             continue;
         }
+        if (s->flags & SIG_F_APP_TX) {
+            detect_tx_fw_set_matched(dt->de, tx, s->load_idx);
+        }
         return apply(dt, p, pa, s, fs->action, fs->scope, PKT_DROP_FW_RULES);
     }
     FwPolicy pol = hook_policy(fw, proto, dir, hook);
     return apply(dt, p, pa, NULL, pol.action, pol.scope, PKT_DROP_FW_APP_POLICY);
+}
+
+/* eval_hook_rules with tx as the alerts' and the tx xbits' tx. */
+static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, AppTx *tx,
+                         AppProto proto, uint8_t dir, uint8_t hook)
+{
+    dt->alert_flags = PACKET_ALERT_F_TX;
+    dt->alert_tx_id = tx->id;
+    dt->cur_tx = tx;
+    uint8_t acc = eval_hook_rules(dt, p, pa, tx, proto, dir, hook);
+    dt->cur_tx = NULL;
+    return acc;
 }
 
 /* The hooks of tx in dir due on this packet; returns the verdict. */
