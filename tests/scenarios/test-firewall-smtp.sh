@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Firewall SMTP hooks (detect/detect-firewall.c) on tests/data/fw-smtp.pcap
-# (tools/make-fw-smtp-pcap.py --list shows the packets): two mail transactions,
+# (tools/make-fw-app-pcap.py --list smtp FILE shows the packets): two mail transactions,
 # from alice@example.com (MAIL FROM pcap 7, DATA 11, 354 12, data end 14) and
 # from mallory@example.net (MAIL FROM 15, DATA 19).
 # - smtp:request_data / response_data are hooks between started and complete;

@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""Write tests/data/fw-smtp.pcap for the SMTP firewall-hook scenario test
-(tests/scenarios/test-firewall-smtp.sh): one SMTP session 198.18.0.1:40010 ->
-198.18.0.2:25 with two mail transactions, each command or reply its own
-segment, each client segment acknowledged by the next server one:
+"""Write the captures of the firewall app-hook scenario tests: one TCP session
+198.18.0.1:40010 -> 198.18.0.2:PORT, each command or reply its own segment,
+each client segment acknowledged by the next server one, then ACK and FINs.
 
-  tx 0  MAIL FROM:<alice@example.com>, RCPT TO:<bob@example.com>, DATA, message
-  tx 1  MAIL FROM:<mallory@example.net>, RCPT TO:<bob@example.com>, DATA, message
+  smtp (tests/data/fw-smtp.pcap, tests/scenarios/test-firewall-smtp.sh), port 25:
+    tx 0  MAIL FROM:<alice@example.com>, RCPT TO:<bob@example.com>, DATA, message
+    tx 1  MAIL FROM:<mallory@example.net>, RCPT TO:<bob@example.com>, DATA, message
+    then QUIT
+  ftp (tests/data/fw-ftp.pcap, tests/scenarios/test-firewall-ftp.sh), port 21:
+    USER, PORT naming the client, PORT naming another host (a bounce), QUIT
 
-then QUIT. Packet numbers (pcap_cnt) are printed by --list.
+Packet numbers (pcap_cnt) are printed by --list.
 Standard library only (the TCP/IP helpers of tools/make-firewall-pcap.py).
-Usage: tools/make-fw-smtp-pcap.py [--list] tests/data/fw-smtp.pcap
+Usage: tools/make-fw-app-pcap.py [--list] smtp|ftp FILE
 """
 import importlib.util
 import os
@@ -22,10 +25,10 @@ fwpcap = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fwpcap)
 tcp, CLI, SRV = fwpcap.tcp, fwpcap.CLI, fwpcap.SRV
 SYN, ACK, PSH, FIN = fwpcap.SYN, fwpcap.ACK, fwpcap.PSH, fwpcap.FIN
-SP, DP = 40010, 25
+SP = 40010
 
 # (sender, bytes): 'c' client, 's' server
-DIALOG = [
+SMTP = [
     ("s", b"220 mail.example.com ESMTP\r\n"),
     ("c", b"HELO client.example.com\r\n"),
     ("s", b"250 mail.example.com\r\n"),
@@ -49,14 +52,28 @@ DIALOG = [
     ("s", b"221 2.0.0 Bye\r\n"),
 ]
 
+FTP = [
+    ("s", b"220 ftp.example.com\r\n"),
+    ("c", b"USER anonymous\r\n"),
+    ("s", b"230 Login successful\r\n"),
+    ("c", b"PORT 198,18,0,1,156,64\r\n"),
+    ("s", b"200 PORT command successful\r\n"),
+    ("c", b"PORT 198,18,0,3,0,80\r\n"),
+    ("s", b"200 PORT command successful\r\n"),
+    ("c", b"QUIT\r\n"),
+    ("s", b"221 Goodbye\r\n"),
+]
 
-def packets():
+DIALOGS = {"smtp": (SMTP, 25), "ftp": (FTP, 21)}
+
+
+def packets(dialog, DP):
     c, s = 1000, 5000
     out = [("syn", tcp(CLI, SRV, SP, DP, c, 0, SYN)),
            ("syn-ack", tcp(SRV, CLI, DP, SP, s, c + 1, SYN | ACK)),
            ("ack", tcp(CLI, SRV, SP, DP, c + 1, s + 1, ACK))]
     c, s = c + 1, s + 1
-    for who, data in DIALOG:
+    for who, data in dialog:
         if who == "c":
             out.append((data, tcp(CLI, SRV, SP, DP, c, s, ACK | PSH, data)))
             c += len(data)
@@ -71,12 +88,15 @@ def packets():
 
 
 def main(argv):
-    pkts = packets()
-    if argv and argv[0] == "--list":
+    listing = bool(argv) and argv[0] == "--list"
+    argv = argv[1:] if listing else argv
+    if len(argv) != 2 or argv[0] not in DIALOGS:
+        sys.exit(__doc__)
+    pkts = packets(*DIALOGS[argv[0]])
+    if listing:
         for i, (what, _) in enumerate(pkts, 1):
             print(i, what)
-        argv = argv[1:]
-    path = argv[0] if argv else "tests/data/fw-smtp.pcap"
+    path = argv[1]
     with open(path, "wb") as out:
         out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, (_, raw) in enumerate(pkts):
