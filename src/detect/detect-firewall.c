@@ -736,15 +736,15 @@ static bool hooks_pending(const Flow *f, AppTx *tx, AppProto proto, uint8_t dir,
     return cur_hook(f, tx, hooks_of(proto), dir) > (int)next[dir];
 }
 
-/* A tx the firewall looked at stays (APP_TX_F_FW_HOLD) until it passed the last hook
- * of both directions, or was accepted: a hook reached by data of one direction is
- * evaluated on the next packet of the other (hooks_pending). */
+/* A tx the firewall looked at stays (APP_TX_F_FW_HOLD) while a direction it looked at
+ * has hooks left (not accepted, last hook not passed): a hook reached by data of the
+ * other direction is evaluated on that direction's next packet (hooks_pending). */
 static void hold_update(AppTx *tx, AppProto proto, const uint8_t *next)
 {
     const FwProtoHooks *h = hooks_of(proto);
     bool done = true;
     for (uint8_t d = 0; d < 2; d++) {
-        done &= next[d] == FW_TX_ACCEPTED || next[d] >= h->n[d];
+        done &= !(next[2] & (1u << d)) || next[d] == FW_TX_ACCEPTED || next[d] >= h->n[d];
     }
     if (done || (tx->flags & (APP_TX_F_FORCE_DONE_TS | APP_TX_F_FORCE_DONE_TC))) {
         tx->flags &= ~(uint32_t)APP_TX_F_FW_HOLD;
