@@ -213,6 +213,9 @@ static bool tx_freeable(const AppFlow *af, const AppTx *tx)
     }
     const AppProtoCfg *pc = app_proto_cfg(tx->proto);
     bool ended = (af->flags & APP_FLOW_F_ENDED) != 0;
+    if ((tx->flags & APP_TX_F_FW_HOLD) && !ended) {
+        return false;
+    }
     if (atomic_load_explicit(&pc->has_rules, memory_order_relaxed) && !ended &&
         (tx->flags & (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) !=
             (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) {

@@ -296,6 +296,10 @@ static const ConfOption vigil_keys[] = {
     OPT("nfq.repeat-mark", CONF_OPT_INT, "1", 0, 4294967295LL, "mark set on repeated packets"),
     OPT("nfq.repeat-mask", CONF_OPT_INT, "1", 0, 4294967295LL, "bits of the mark repeat-mark sets"),
     OPT("nfq.route-queue", CONF_OPT_INT, "0", 0, 65535, "queue a passing packet goes to (route)"),
+    OPT("nfq.bypass-mark", CONF_OPT_INT, "0", 0, 4294967295LL,
+        "mark set on the passing packets of bypassed flows (with bypass-mask)"),
+    OPT("nfq.bypass-mask", CONF_OPT_INT, "0", 0, 4294967295LL,
+        "bits of the mark bypass-mark sets (0: no bypass mark)"),
     OPT("nfq.fail-open", CONF_OPT_BOOL, "no", 0, 0,
         "kernel accepts packets while the queue is full (NFQA_CFG_F_FAIL_OPEN)"),
     OPT("nfq.queue-maxlen", CONF_OPT_INT, "4096", 1, 1048576, "packets the kernel may queue"),
@@ -319,7 +323,7 @@ static const ConfOption vigil_keys[] = {
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
-    SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
+    SURICATA_ONLY("nfq.batchcount"),
     SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
     SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),

@@ -736,6 +736,8 @@ typedef struct DetectThread {
     Packet *fe_pkt;                    // flow-end pseudo packet (detect_flow_end), kept
     uint64_t prof_rule_ticks;          // rule check ticks not yet charged to the stage
     uint64_t prof_rule_checks;
+    struct AppTx *cur_tx;              // tx whose rules are being evaluated (xbits track tx),
+                                       // NULL outside tx inspection
     uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
     /* Actions of this packet, resolved in rule order when it is done
      * (detect_packet): a pass ordered before every drop cancels them. */
@@ -1114,6 +1116,14 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa);
 bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const struct Flow *f,
                         const struct AppTx *tx, uint8_t dir, uint16_t proto);
 uint8_t *detect_tx_fw_next(const DetectEngine *de, struct AppTx *tx);
+/* xbits with `track tx`: bit idx (a hostbit name index) of tx, kept in its detect
+ * state (freed with the tx). Set returns VG_ENOMEM when the state cannot grow. */
+bool detect_tx_xbit_isset(const DetectEngine *de, struct AppTx *tx, uint32_t idx);
+int detect_tx_xbit_set(const DetectEngine *de, struct AppTx *tx, uint32_t idx, bool on);
+/* Firewall: whether firewall rule fw_idx (its load_idx) matched tx; record that it did
+ * (no memory: not recorded, the rule is evaluated again). */
+bool detect_tx_fw_matched(const DetectEngine *de, struct AppTx *tx, uint32_t fw_idx);
+void detect_tx_fw_set_matched(const DetectEngine *de, struct AppTx *tx, uint32_t fw_idx);
 /* detect-packet.c: a rule's post-match keywords (flowbits set ...). */
 void detect_run_post(DetectThread *dt, Packet *p, const Signature *s);
 /* detect-packet.c: queue an alert of s with this action (firewall rules). */
