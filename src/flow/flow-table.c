@@ -19,6 +19,13 @@
 
 #define FLOW_HASH_SIZE_MAX (1u << 26)
 
+/* flow_table_wants_order: the flows one packet read may create at most (its
+ * own and one per tunnel layer, each possibly also as a rebuilt datagram),
+ * and room kept for lookups between ending an expired flow and linking its
+ * successor (one per thread at most). */
+#define FLOW_ORDER_FLOWS_PER_PKT (2u * (PACKET_MAX_TUNNEL_DEPTH + 1u))
+#define FLOW_ORDER_SLACK (2u * FLOW_OWNERS_MAX)
+
 static uint32_t round_pow2(uint32_t v)
 {
     uint32_t n = 1;
@@ -211,6 +218,32 @@ void flow_table_set_owners(FlowTable *ft, uint32_t n)
     atomic_store(&ft->n_owners, n > 0 ? n : 1);
 }
 
+void flow_table_set_ordered(FlowTable *ft, bool on)
+{
+    atomic_store(&ft->is_ordered, on);
+    if (on) {
+        atomic_store(&ft->n_owners, 1);
+    }
+}
+
+bool flow_table_is_one_share(const FlowTable *ft)
+{
+    return atomic_load_explicit(&ft->n_owners, memory_order_relaxed) == 1;
+}
+
+bool flow_table_wants_order(const FlowTable *ft, uint64_t window_pkts)
+{
+    if (!atomic_load_explicit(&ft->is_ordered, memory_order_relaxed)) {
+        return false;
+    }
+    if (atomic_load_explicit(&ft->owners[0].is_emergency, memory_order_relaxed)) {
+        return true;
+    }
+    uint64_t room = atomic_load_explicit(&ft->room_flows, memory_order_relaxed);
+    uint64_t may_add = window_pkts * FLOW_ORDER_FLOWS_PER_PKT + FLOW_ORDER_SLACK;
+    return atomic_load(&ft->active) + may_add >= room;
+}
+
 static FlowOwner *owner_of(const FlowTable *ft, uint32_t owner)
 {
     return &ft->owners[owner % FLOW_OWNERS_MAX];
@@ -257,6 +290,12 @@ static void owner_enter_emergency(FlowTable *ft, uint32_t owner, CounterSet *cs)
     if (cs != NULL) {
         counters_incr(cs, ft->ids.emerg_entered);
     }
+    if (flow_table_is_one_share(ft)) {
+        VG_NOTICE("flow: flow.memcap holds no more flows (%llu): emergency mode (short "
+                  "timeouts; the least recently used flows end to make room)",
+                  (unsigned long long)flow_owner_share(ft));
+        return;
+    }
     VG_NOTICE("flow: thread %u holds its share of flow.memcap (%llu flows): emergency mode "
               "(short timeouts; its least recently used flows end to make room)", owner,
               (unsigned long long)flow_owner_share(ft));
@@ -276,6 +315,10 @@ void flow_owner_maybe_recover(FlowTable *ft, uint32_t owner, CounterSet *cs)
     atomic_fetch_sub(&ft->n_emergency, 1);
     if (cs != NULL) {
         counters_incr(cs, ft->ids.emerg_over);
+    }
+    if (flow_table_is_one_share(ft)) {
+        VG_NOTICE("flow: down to %u flows, leaving emergency mode", n);
+        return;
     }
     VG_NOTICE("flow: thread %u down to %u flows, leaving emergency mode", owner, n);
 }
@@ -715,10 +758,63 @@ static bool owner_evict(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t n
     return true;
 }
 
+/* The share is full: make room for one flow. One share (every thread's
+ * flows, decided in packet order): first the flows expired at this packet's
+ * clock end, whichever thread ran them and whenever a pass would have got to
+ * them; only if that frees nothing does emergency mode start, with a pass
+ * under the emergency timeouts at once (then one every new second of packet
+ * time, flow_table_emergency_pass). Either way a share still full ends its
+ * least recently used flow. False when there is nothing to end. */
+static bool make_room(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t now_sec)
+{
+    FlowOwner *o = owner_of(ft, owner);
+    if (flow_table_is_one_share(ft) && !atomic_load(&o->is_emergency)) {
+        (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+        if (atomic_load(&o->n_flows) < flow_owner_share(ft)) {
+            return true;
+        }
+        owner_enter_emergency(ft, owner, cs);
+        atomic_store(&ft->emerg_pass_sec, now_sec);
+        (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+        if (atomic_load(&o->n_flows) < flow_owner_share(ft)) {
+            return true;
+        }
+    }
+    owner_enter_emergency(ft, owner, cs);
+    return owner_evict(ft, cs, owner, now_sec);
+}
+
+bool flow_table_emergency_pass_due(FlowTable *ft, int64_t now_sec)
+{
+    if (!flow_table_is_one_share(ft) || !atomic_load(&ft->owners[0].is_emergency)) {
+        return false;
+    }
+    int64_t last = atomic_load(&ft->emerg_pass_sec);
+    return now_sec > last && atomic_compare_exchange_strong(&ft->emerg_pass_sec, &last, now_sec);
+}
+
+void flow_table_emergency_pass(FlowTable *ft, int64_t now_sec, CounterSet *cs)
+{
+    if (!flow_table_emergency_pass_due(ft, now_sec)) {
+        return;
+    }
+    (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+    flow_owner_maybe_recover(ft, 0, cs);
+}
+
 #define FLOW_LOOKUP_TRIES 4
 
 Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
 {
+    return flow_lookup_full(ft, cs, owner, p, NULL);
+}
+
+Flow *flow_lookup_full(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p,
+                       bool *is_refused)
+{
+    if (is_refused != NULL) {
+        *is_refused = false;
+    }
     p->flow = NULL;
     p->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
     FlowTuple t;
@@ -732,7 +828,7 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
         t.k.recursion = 0;
         emb.k.recursion = 0;
     }
-    owner %= FLOW_OWNERS_MAX;
+    owner = flow_table_is_one_share(ft) ? 0 : owner % FLOW_OWNERS_MAX;
     flow_owner_maybe_recover(ft, owner, cs);
     p->flow_hash = flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
     FlowBucket *b = &ft->buckets[p->flow_hash & ft->mask];
@@ -744,8 +840,7 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
             return st.found;
         }
         if (st.owner_full) {
-            owner_enter_emergency(ft, owner, cs);
-            if (!owner_evict(ft, cs, owner, now_sec)) {
+            if (!make_room(ft, cs, owner, now_sec)) {
                 break; // a share without room for one flow
             }
             continue;
@@ -765,6 +860,9 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
     }
     if (cs != NULL) {
         counters_incr(cs, ft->ids.memcap);
+    }
+    if (is_refused != NULL) {
+        *is_refused = true;
     }
     return NULL;
 }
