@@ -170,9 +170,13 @@ static void order_gate(const FlowTable *ft, const Packet *p)
 
 /* No flow for p: the memcap (flow.memcap-policy, as Suricata's; drop reason
  * "flow memcap"). */
-static void memcap_policy(ThreadVars *tv, const FlowModuleThread *mt, Packet *p)
+static void memcap_policy(ThreadVars *tv, FlowTable *ft, const FlowModuleThread *mt, Packet *p)
 {
-    if (mt == NULL || !flow_exception_apply(NULL, p, mt->memcap_policy, PKT_DROP_FLOW_MEMCAP)) {
+    if (mt == NULL) {
+        return; // the steering thread: the flow stage tries again and counts
+    }
+    flow_table_count_refused(ft, tv->counters);
+    if (!flow_exception_apply(NULL, p, mt->memcap_policy, PKT_DROP_FLOW_MEMCAP)) {
         return;
     }
     if (tv->counters != NULL) {
@@ -185,7 +189,7 @@ static void attach_flow(ThreadVars *tv, FlowTable *ft, const FlowModuleThread *m
     bool is_refused = false;
     Flow *f = flow_lookup_full(ft, tv->counters, tv->id, p, &is_refused);
     if (is_refused) {
-        memcap_policy(tv, mt, p);
+        memcap_policy(tv, ft, mt, p);
     }
     if (f != NULL) {
         note_bypass(tv, f, p);

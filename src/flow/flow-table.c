@@ -761,7 +761,9 @@ static bool owner_evict(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t n
 /* The share is full: make room for one flow. One share (every thread's
  * flows, decided in packet order): first the flows expired at this packet's
  * clock end, whichever thread ran them and whenever a pass would have got to
- * them; only if that frees nothing does emergency mode start, with a pass
+ * them (which flows are expired at a packet does not depend on pass timing);
+ * unless that brings the share below the recovery mark (so such a full pass
+ * is paid for by that many new flows), emergency mode starts, with a pass
  * under the emergency timeouts at once (then one every new second of packet
  * time, flow_table_emergency_pass). Either way a share still full ends its
  * least recently used flow. False when there is nothing to end. */
@@ -770,7 +772,8 @@ static bool make_room(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t now
     FlowOwner *o = owner_of(ft, owner);
     if (flow_table_is_one_share(ft) && !atomic_load(&o->is_emergency)) {
         (void)flow_manager_reclaim_pass(ft, now_sec, cs);
-        if (atomic_load(&o->n_flows) < flow_owner_share(ft)) {
+        uint64_t mark = flow_owner_share(ft) * (100 - ft->cfg.emergency_recovery_pct) / 100;
+        if (atomic_load(&o->n_flows) < mark) {
             return true;
         }
         owner_enter_emergency(ft, owner, cs);
@@ -858,13 +861,19 @@ Flow *flow_lookup_full(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p,
         }
         i--; // a timed-out flow is not a failed try: the next one makes the new flow
     }
+    if (is_refused != NULL) {
+        *is_refused = true;
+    } else {
+        flow_table_count_refused(ft, cs);
+    }
+    return NULL;
+}
+
+void flow_table_count_refused(const FlowTable *ft, CounterSet *cs)
+{
     if (cs != NULL) {
         counters_incr(cs, ft->ids.memcap);
     }
-    if (is_refused != NULL) {
-        *is_refused = true;
-    }
-    return NULL;
 }
 
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)

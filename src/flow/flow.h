@@ -178,9 +178,14 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
  * thread's counter set (may be NULL). */
 Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p);
 /* flow_lookup_as; *is_refused (may be NULL) tells a packet left without a
- * flow by the memcap (or out of memory) from one that has none (non-IP). */
+ * flow by the memcap (or out of memory) from one that has none (non-IP).
+ * With is_refused, the caller counts a refusal (flow_table_count_refused):
+ * the thread that steers tunnel packets does not, as the flow stage looks
+ * the packet up again and counts it then, as the single runmode does once. */
 Flow *flow_lookup_full(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p,
                        bool *is_refused);
+/* Counts a packet left without a flow by the memcap in cs (flow.memcap). */
+void flow_table_count_refused(const FlowTable *ft, CounterSet *cs);
 /* flow_lookup_as for owner 0 (one packet thread, tests). */
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
 /* The number of threads that create flows (each flow thread, and each thread
