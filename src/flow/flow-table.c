@@ -351,24 +351,70 @@ static void lru_remove(FlowOwner *o, Flow *f)
     f->lru_prev = f->lru_next = NULL;
 }
 
+/* Whether a comes after b in the owner's list: its last packet came later
+ * in the capture (the same packet: by flow id). */
+static bool lru_after(const Flow *a, const Flow *b)
+{
+    if (a->lru_seq != b->lru_seq) {
+        return a->lru_seq > b->lru_seq;
+    }
+    return a->flow_id > b->flow_id;
+}
+
+/* f goes to the end of the list, or, when several threads touch flows of one
+ * share at once (one share, threads not yet in packet order), back past the
+ * flows whose last packet came later in the capture: the list is in capture
+ * order of the flows' last packets, whatever order the threads took them
+ * in, as the single runmode has it. o->lock held, f not in the list. */
+static void lru_insert(FlowOwner *o, Flow *f)
+{
+    Flow *after = o->lru_tail;
+    while (f->lru_seq != 0 && after != NULL && lru_after(after, f)) {
+        after = after->lru_prev;
+    }
+    if (after == o->lru_tail) {
+        lru_append(o, f);
+        return;
+    }
+    f->lru_prev = after;
+    f->lru_next = after != NULL ? after->lru_next : o->lru_head;
+    f->lru_next->lru_prev = f;
+    if (after != NULL) {
+        after->lru_next = f;
+    } else {
+        o->lru_head = f;
+    }
+}
+
+/* The capture number of p's root: what orders an owner's list. */
+static uint64_t lru_seq_of(const Packet *p)
+{
+    return p->root != NULL ? p->root->pcap_cnt : p->pcap_cnt;
+}
+
 /* A packet of f was seen: f becomes its owner's most recently used flow.
  * f's bucket is locked (so f is linked). */
-static void lru_touch(FlowTable *ft, Flow *f)
+static void lru_touch(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
+    uint64_t seq = lru_seq_of(p);
     pthread_spin_lock(&o->lock);
-    if (o->lru_tail != f) {
+    if (o->lru_tail != f || seq != f->lru_seq) {
         lru_remove(o, f);
-        lru_append(o, f);
+        if (seq > f->lru_seq) {
+            f->lru_seq = seq;
+        }
+        lru_insert(o, f);
     }
     pthread_spin_unlock(&o->lock);
 }
 
-static void owner_add(FlowTable *ft, Flow *f)
+static void owner_add(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
+    f->lru_seq = lru_seq_of(p);
     pthread_spin_lock(&o->lock);
-    lru_append(o, f);
+    lru_insert(o, f);
     atomic_fetch_add(&o->n_flows, 1);
     pthread_spin_unlock(&o->lock);
     atomic_fetch_add(&ft->active, 1);
@@ -586,7 +632,7 @@ static Flow *link_new_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f
     f->hnext = b->head;
     b->head = f;
     b->n_flows++;
-    owner_add(ft, f);
+    owner_add(ft, f, p);
     count_new_flow(ft, cs, p);
     take_ref_and_lock(b, f, p);
     flow_update(f, p, !t->src_is_server);
@@ -671,14 +717,14 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
     Flow *f = emb != NULL ? bucket_find(b, emb, &dir) : NULL;
     if (f != NULL) {
         /* The error travels back against the packet it quotes. */
-        lru_touch(ft, f);
+        lru_touch(ft, f, p);
         st->found = take_ref_and_lock(b, f, p);
         count_packet(f, p, dir < 0);
         return;
     }
     f = bucket_find(b, t, &dir);
     if (f != NULL) {
-        lru_touch(ft, f);
+        lru_touch(ft, f, p);
         take_ref_and_lock(b, f, p);
         if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
             return;
