@@ -65,6 +65,7 @@ struct FlowTable {
     _Atomic uint32_t n_emergency;    // owners in emergency mode
     _Atomic bool is_ordered;         // one share, decided in packet order (flow_table_set_ordered)
     _Atomic int64_t emerg_pass_sec;  // one share: clock of the last emergency pass
+    _Atomic uint64_t lookup_seq;     // orders owners' lists when packets carry no pcap_cnt
 
     /* manager: one pass at a time */
     pthread_mutex_t mgr_lock;

@@ -361,11 +361,10 @@ static bool lru_after(const Flow *a, const Flow *b)
     return a->flow_id > b->flow_id;
 }
 
-/* f goes to the end of the list, or, when several threads touch flows of one
- * share at once (one share, threads not yet in packet order), back past the
- * flows whose last packet came later in the capture: the list is in capture
- * order of the flows' last packets, whatever order the threads took them
- * in, as the single runmode has it. o->lock held, f not in the list. */
+/* f goes to the end of the list, or back past the flows whose last packet
+ * came later in the capture (threads that took packets out of capture
+ * order): the list stays in capture order of the flows' last packets.
+ * o->lock held, f not in the list. */
 static void lru_insert(FlowOwner *o, Flow *f)
 {
     Flow *after = o->lru_tail;
@@ -386,10 +385,69 @@ static void lru_insert(FlowOwner *o, Flow *f)
     }
 }
 
-/* The capture number of p's root: what orders an owner's list. */
-static uint64_t lru_seq_of(const Packet *p)
+/* Merges two lists linked by lru_next, each in lru_after order. */
+static Flow *lru_merge(Flow *a, Flow *b)
 {
-    return p->root != NULL ? p->root->pcap_cnt : p->pcap_cnt;
+    Flow head = {0};
+    Flow *t = &head;
+    while (a != NULL && b != NULL) {
+        Flow **take = lru_after(a, b) ? &b : &a;
+        t->lru_next = *take;
+        t = *take;
+        *take = (*take)->lru_next;
+    }
+    t->lru_next = a != NULL ? a : b;
+    return head.lru_next;
+}
+
+/* Sorts the owner's list by last packet (o->lock held): a bottom-up merge
+ * sort, O(n log n), no allocation. */
+static void lru_sort(FlowOwner *o)
+{
+    enum { LEVELS = 64 };
+    Flow *bins[LEVELS] = {0};
+    Flow *f = o->lru_head;
+    while (f != NULL) {
+        Flow *next = f->lru_next;
+        f->lru_next = NULL;
+        int i = 0;
+        for (; i < LEVELS - 1 && bins[i] != NULL; i++) {
+            f = lru_merge(bins[i], f);
+            bins[i] = NULL;
+        }
+        bins[i] = bins[i] == NULL ? f : lru_merge(bins[i], f);
+        f = next;
+    }
+    Flow *all = NULL;
+    for (int i = 0; i < LEVELS; i++) {
+        all = bins[i] == NULL ? all : (all == NULL ? bins[i] : lru_merge(bins[i], all));
+    }
+    o->lru_head = all;
+    Flow *prev = NULL;
+    for (f = all; f != NULL; f = f->lru_next) {
+        f->lru_prev = prev;
+        prev = f;
+    }
+    o->lru_tail = prev;
+}
+
+/* The capture number of p's root: what orders an owner's list. A source
+ * that does not number its packets gets the order of the lookups. */
+static uint64_t lru_seq_of(FlowTable *ft, const Packet *p)
+{
+    uint64_t n = p->root != NULL ? p->root->pcap_cnt : p->pcap_cnt;
+    return n != 0 ? n : atomic_fetch_add_explicit(&ft->lookup_seq, 1, memory_order_relaxed) + 1;
+}
+
+/* One share outside emergency mode keeps its list lazily: a touch only
+ * notes the packet in the flow (no shared lock per packet, which threads
+ * would fight over); the list is sorted when emergency mode starts, the only
+ * time its order is used, and kept in order from then on, while packets go
+ * one at a time. Per-thread shares keep theirs in order all the time. */
+static bool lru_is_lazy(const FlowTable *ft, const FlowOwner *o)
+{
+    return flow_table_is_one_share(ft) &&
+           !atomic_load_explicit(&o->is_emergency, memory_order_relaxed);
 }
 
 /* A packet of f was seen: f becomes its owner's most recently used flow.
@@ -397,13 +455,16 @@ static uint64_t lru_seq_of(const Packet *p)
 static void lru_touch(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
-    uint64_t seq = lru_seq_of(p);
+    uint64_t seq = lru_seq_of(ft, p);
+    if (seq > f->lru_seq) {
+        f->lru_seq = seq;
+    }
+    if (lru_is_lazy(ft, o)) {
+        return;
+    }
     pthread_spin_lock(&o->lock);
-    if (o->lru_tail != f || seq != f->lru_seq) {
+    if (o->lru_tail != f) {
         lru_remove(o, f);
-        if (seq > f->lru_seq) {
-            f->lru_seq = seq;
-        }
         lru_insert(o, f);
     }
     pthread_spin_unlock(&o->lock);
@@ -412,12 +473,26 @@ static void lru_touch(FlowTable *ft, Flow *f, const Packet *p)
 static void owner_add(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
-    f->lru_seq = lru_seq_of(p);
+    f->lru_seq = lru_seq_of(ft, p);
+    bool is_lazy = lru_is_lazy(ft, o);
     pthread_spin_lock(&o->lock);
-    lru_insert(o, f);
+    if (is_lazy) {
+        lru_append(o, f);
+    } else {
+        lru_insert(o, f);
+    }
     atomic_fetch_add(&o->n_flows, 1);
     pthread_spin_unlock(&o->lock);
     atomic_fetch_add(&ft->active, 1);
+}
+
+/* Emergency mode starts for a lazily kept list: put it in order. */
+static void owner_sort(FlowTable *ft, uint32_t owner)
+{
+    FlowOwner *o = owner_of(ft, owner);
+    pthread_spin_lock(&o->lock);
+    lru_sort(o);
+    pthread_spin_unlock(&o->lock);
 }
 
 void flow_unlinked(FlowTable *ft, Flow *f)
@@ -822,6 +897,7 @@ static bool make_room(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t now
         if (atomic_load(&o->n_flows) < mark) {
             return true;
         }
+        owner_sort(ft, owner); // before lookups see emergency mode and keep it in order
         owner_enter_emergency(ft, owner, cs);
         atomic_store(&ft->emerg_pass_sec, now_sec);
         (void)flow_manager_reclaim_pass(ft, now_sec, cs);
