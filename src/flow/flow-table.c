@@ -456,13 +456,13 @@ static void lru_touch(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
     uint64_t seq = lru_seq_of(ft, p);
-    if (seq > f->lru_seq) {
-        f->lru_seq = seq;
-    }
     if (lru_is_lazy(ft, o)) {
+        /* read by lru_sort only, when every lookup before has ended */
+        f->lru_seq = seq > f->lru_seq ? seq : f->lru_seq;
         return;
     }
-    pthread_spin_lock(&o->lock);
+    pthread_spin_lock(&o->lock);   // lru_insert reads the others' lru_seq under it
+    f->lru_seq = seq > f->lru_seq ? seq : f->lru_seq;
     if (o->lru_tail != f) {
         lru_remove(o, f);
         lru_insert(o, f);

@@ -9,6 +9,8 @@
 # every runmode gives the records and counters of the single runmode, after
 # sorting: single, autofp with 2 and 3 workers, workers, a custom pipeline,
 # with a CPU hog beside half the runs and pinned to one CPU in a third.
+# Stats in packet time (stats.clock: packet): a slow run (TSan) would write
+# more periodic stats records on the wall clock, and count them.
 #
 # VG_DETERMINISM_RUNS (default 3) sets runs per runmode.
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +71,7 @@ run() {
     mkdir -p "$out"
     "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/flood.rules" --runmode "$rm" -r "$CAP" -l "$out" \
         --set threading.worker-threads=$workers --set flow.hash-size=4096 \
-        --set flow.memcap=$MEMCAP --set flow.prealloc=1000 2>"$out.log"
+        --set flow.memcap=$MEMCAP --set flow.prealloc=1000 --set stats.clock=packet 2>"$out.log"
     local rc=$?
     stop_hog
     [ $rc = 0 ] || fail "$mode run $i exited $rc: $(cat "$out.log")"

@@ -68,7 +68,7 @@ run() {
     mkdir -p "$out"
     "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/memcap.rules" --runmode "$rm" -r "$CAP" -l "$out" \
         --set threading.worker-threads=$workers --set flow.hash-size=256 --set flow.memcap=150000 \
-        --set flow.prealloc=50 2>"$out.log"
+        --set flow.prealloc=50 --set stats.clock=packet 2>"$out.log"
     local rc=$?
     stop_hog
     [ $rc = 0 ] || fail "$mode run $i exited $rc: $(cat "$out.log")"
