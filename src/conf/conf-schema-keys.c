@@ -342,6 +342,8 @@ static const ConfOption vigil_keys[] = {
          "reached (not set: the master switch)"),
     ENUM("app-layer.error-policy", "ignore", EXC_POLICIES, "an app-layer parser failed "
          "(not set: the master switch)"),
+    ENUM("flow.memcap-policy", "ignore", EXC_POLICIES, "flow.memcap reached: a packet left "
+         "without a flow (not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
         "act as if stream.memcap were reached at this capture packet"),
@@ -350,7 +352,7 @@ static const ConfOption vigil_keys[] = {
     OPT("simulate.applayer-error-offset-ts", CONF_OPT_INT, "-1", -1, INT64_MAX,
         "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
-    SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
+    SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
