@@ -46,6 +46,9 @@ typedef struct OutputTxLog {
  * name is not one); the record of a plugin protocol's tx, once complete. */
 bool output_eve_plugin_type(const char *name, bool enabled);
 bool output_eve_plugin_any(void);           // records of some plugin protocol are on
+/* Built-in protocols logged the generic way (snmp, llmnr): on, for the default outputs
+ * used without an eve-log configuration (start-up). */
+void output_eve_generic_defaults(void);
 void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 
 /* Write the records of f's txs that became ready and mark them logged. */

@@ -72,6 +72,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_smb_version,
     &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
     &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
+    &detect_kw_snmp_version, &detect_kw_snmp_pdu_type,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

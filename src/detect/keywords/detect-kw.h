@@ -112,6 +112,9 @@ extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
     detect_kw_http2_priority, detect_kw_http2_window, detect_kw_http2_size_update,
     detect_kw_http2_settings;
 
+/* detect-kw-snmp.c */
+extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
+
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
 /* Evaluates the `requires` option of a rule's text before it is parsed: 1 met (or no

@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""Crafts the small captures of tests/data/app-layer/ for the SNMP and LLMNR scenario
+tests (tests/scenarios/test-app-layer-snmp.sh, test-app-layer-llmnr.sh), and prints the
+messages as C arrays for the unit tests (--c).
+
+  /usr/bin/python3 tools/gen-misc-captures.py tests/data/app-layer
+  /usr/bin/python3 tools/gen-misc-captures.py --c
+  /usr/bin/python3 tools/gen-misc-captures.py --fuzz fuzz/corpus/fuzz-app-layer-snmp
+
+BER is encoded by hand here (X.690 definite lengths) so that the bytes are exactly the
+ones described; scapy only frames them in IP/UDP.
+"""
+import sys
+
+
+def ber_len(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def tlv(tag, content):
+    return bytes([tag]) + ber_len(len(content)) + content
+
+
+def integer(v):
+    n = max(1, (v.bit_length() + 8) // 8)
+    return tlv(0x02, v.to_bytes(n, "big", signed=True))
+
+
+def octets(s):
+    return tlv(0x04, s if isinstance(s, bytes) else s.encode())
+
+
+def oid(text):
+    arcs = [int(a) for a in text.split(".")]
+    out = bytearray()
+    for i, a in enumerate([arcs[0] * 40 + arcs[1]] + arcs[2:]):
+        chunk = [a & 0x7F]
+        a >>= 7
+        while a:
+            chunk.append(0x80 | (a & 0x7F))
+            a >>= 7
+        out += bytes(reversed(chunk))
+    return tlv(0x06, bytes(out))
+
+
+def seq(*parts):
+    return tlv(0x30, b"".join(parts))
+
+
+NULL = b"\x05\x00"
+
+
+def varbinds(*pairs):
+    return seq(*[seq(oid(o), v) for o, v in pairs])
+
+
+def pdu(tag, req_id, binds):
+    return tlv(0xA0 | tag, integer(req_id) + integer(0) + integer(0) + binds)
+
+
+def v2c(community, p, version=1):
+    return seq(integer(version), octets(community), p)
+
+
+# SNMPv2c GetRequest sysDescr.0, community "public"
+GET = v2c("public", pdu(0, 1, varbinds(("1.3.6.1.2.1.1.1.0", NULL))))
+# its Response: sysDescr.0 = "vigil"
+RESP = v2c("public", pdu(2, 1, varbinds(("1.3.6.1.2.1.1.1.0", octets("vigil")))))
+# SNMPv1 Trap-PDU: enterprise 1.3.6.1.4.1.9, agent 10.0.0.1, linkDown (2), uptime 5
+TRAP1 = seq(integer(0), octets("public"),
+            tlv(0xA4, oid("1.3.6.1.4.1.9") + tlv(0x40, bytes([10, 0, 0, 1])) + integer(2) +
+                integer(0) + tlv(0x43, b"\x05") + varbinds()))
+# SNMPv2c Trap: sysUpTime.0, snmpTrapOID.0 = linkDown (1.3.6.1.6.3.1.1.5.3)
+TRAP2 = v2c("private", pdu(7, 9, varbinds(("1.3.6.1.2.1.1.3.0", tlv(0x43, b"\x05")),
+                                          ("1.3.6.1.6.3.1.1.4.1.0",
+                                           oid("1.3.6.1.6.3.1.1.5.3")))))
+
+
+def v3(user, data, model=3):
+    usm = seq(octets(b"\x80\x00\x1f\x88\x01"), integer(1), integer(100), octets(user),
+              octets(b""), octets(b""))
+    hdr = seq(integer(4242), integer(65507), octets(b"\x04"), integer(model))
+    return seq(integer(3), hdr, octets(usm), data)
+
+
+# SNMPv3 USM user "admin", plaintext scoped GetNextRequest
+V3_PLAIN = v3("admin", seq(octets(b""), octets(b""),
+                           pdu(1, 5, varbinds(("1.3.6.1.2.1.1", NULL)))))
+# SNMPv3 USM user "admin", encrypted scoped PDU
+V3_ENC = v3("admin", octets(b"\x11\x22\x33\x44\x55\x66\x77\x88"))
+# SNMPv3 with security model 99 (not USM)
+V3_MODEL = v3("admin", octets(b"\x00"), model=99)
+# A datagram to port 161 that is BER but a broken SNMP message (PDU cut short)
+BROKEN = v2c("public", tlv(0xA0, integer(1)))
+
+
+def llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR):
+    q = DNS(id=0x1234, qd=DNSQR(qname="vigilhost", qtype="A"))
+    r = DNS(id=0x1234, qr=1, aa=0, qd=DNSQR(qname="vigilhost", qtype="A"),
+            an=DNSRR(rrname="vigilhost", type="A", ttl=30, rdata="10.0.0.7"))
+    return [IP(src="10.0.0.5", dst="224.0.0.252") / UDP(sport=50000, dport=5355) / q,
+            IP(src="10.0.0.7", dst="10.0.0.5") / UDP(sport=5355, dport=50000) / r]
+
+
+def c_array(name, b):
+    body = ", ".join("0x%02x" % x for x in b)
+    return "static const uint8_t %s[] = {%s};" % (name, body)
+
+
+def fuzz_chunk(data, toclient=False):
+    """One datagram in the chunk format of fuzz/fuzz-app-layer-common.h (len_ext)."""
+    d = 0x80 if toclient else 0
+    if 1 <= len(data) <= 63:
+        return bytes([d | (len(data) - 1)]) + data
+    return bytes([d | 63]) + len(data).to_bytes(2, "big") + data
+
+
+def write_fuzz_seeds(out):
+    import hashlib
+    import os
+    os.makedirs(out, exist_ok=True)
+    seeds = [fuzz_chunk(GET) + fuzz_chunk(RESP, True), fuzz_chunk(TRAP1), fuzz_chunk(TRAP2),
+             fuzz_chunk(V3_PLAIN), fuzz_chunk(V3_ENC), fuzz_chunk(V3_MODEL), fuzz_chunk(BROKEN)]
+    for s in seeds:
+        with open(os.path.join(out, hashlib.sha1(s).hexdigest()), "wb") as f:
+            f.write(s)
+
+
+def main():
+    if sys.argv[1:2] == ["--fuzz"]:
+        write_fuzz_seeds(sys.argv[2])
+        return
+    if sys.argv[1:] == ["--c"]:
+        for n in ("GET", "RESP", "TRAP1", "TRAP2", "V3_PLAIN", "V3_ENC", "V3_MODEL",
+                  "BROKEN"):
+            print(c_array(n.lower(), globals()[n]))
+        return
+    from scapy.all import IP, UDP, Raw, wrpcap
+    from scapy.layers.dns import DNS, DNSQR, DNSRR
+    out = sys.argv[1]
+    mgr, agent = "10.1.1.10", "10.1.1.20"
+    pkts = [
+        IP(src=mgr, dst=agent) / UDP(sport=40000, dport=161) / Raw(GET),
+        IP(src=agent, dst=mgr) / UDP(sport=161, dport=40000) / Raw(RESP),
+        IP(src=agent, dst=mgr) / UDP(sport=40001, dport=162) / Raw(TRAP1),
+        IP(src=agent, dst=mgr) / UDP(sport=40002, dport=162) / Raw(TRAP2),
+        IP(src=mgr, dst=agent) / UDP(sport=40003, dport=161) / Raw(V3_PLAIN),
+        IP(src=mgr, dst=agent) / UDP(sport=40004, dport=161) / Raw(V3_ENC),
+        IP(src=mgr, dst=agent) / UDP(sport=40005, dport=161) / Raw(BROKEN),
+        # the same GetRequest on a port that is not SNMP's: not detected as SNMP
+        IP(src=mgr, dst=agent) / UDP(sport=40006, dport=9161) / Raw(GET),
+    ]
+    for i, p in enumerate(pkts):
+        p.time = 1700000000 + i
+    wrpcap(f"{out}/snmp.pcap", pkts)
+    ll = llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR)
+    for i, p in enumerate(ll):
+        p.time = 1700000100 + i
+    wrpcap(f"{out}/llmnr.pcap", ll)
+
+
+if __name__ == "__main__":
+    main()
