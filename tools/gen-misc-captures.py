@@ -6,6 +6,7 @@ messages as C arrays for the unit tests (--c).
   /usr/bin/python3 tools/gen-misc-captures.py tests/data/app-layer
   /usr/bin/python3 tools/gen-misc-captures.py --c
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz fuzz/corpus/fuzz-app-layer-snmp
+  /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ldap fuzz/corpus/fuzz-app-layer-ldap
 
 BER is encoded by hand here (X.690 definite lengths) so that the bytes are exactly the
 ones described; scapy only frames them in IP/UDP.
@@ -97,6 +98,35 @@ V3_MODEL = v3("admin", octets(b"\x00"), model=99)
 BROKEN = v2c("public", tlv(0xA0, integer(1)))
 
 
+def enum(v):
+    return tlv(0x0A, v.to_bytes(1, "big"))
+
+
+def ldap(msg_id, op):
+    return seq(integer(msg_id), op)
+
+
+def ldap_result(app_tag, code, matched="", message="", extra=b""):
+    return tlv(0x60 | app_tag, enum(code) + octets(matched) + octets(message) + extra)
+
+
+# LDAP (RFC 4511): simple bind as cn=admin,dc=example,dc=com, password "secret"
+LDAP_BIND = ldap(1, tlv(0x60, integer(3) + octets("cn=admin,dc=example,dc=com") +
+                         tlv(0x80, b"secret")))
+LDAP_BIND_OK = ldap(1, ldap_result(1, 0))
+# search base dc=example,dc=com, subtree, filter (objectClass=*), attributes cn
+LDAP_SEARCH = ldap(2, tlv(0x63, octets("dc=example,dc=com") + enum(2) + enum(0) +
+                          integer(0) + integer(0) + tlv(0x01, b"\x00") +
+                          tlv(0x87, b"objectClass") + seq(octets("cn"))))
+LDAP_ENTRY = ldap(2, tlv(0x64, octets("cn=alice,dc=example,dc=com") +
+                         seq(seq(octets("cn"), tlv(0x31, octets("alice"))))))
+LDAP_DONE = ldap(2, ldap_result(5, 0))
+# delete of a missing entry: noSuchObject (32)
+LDAP_DEL = ldap(3, tlv(0x4A, b"cn=bob,dc=example,dc=com"))
+LDAP_DEL_FAIL = ldap(3, ldap_result(11, 32, "dc=example,dc=com", "no such entry"))
+LDAP_UNBIND = ldap(4, tlv(0x42, b""))
+
+
 def llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR):
     q = DNS(id=0x1234, qd=DNSQR(qname="vigilhost", qtype="A"))
     r = DNS(id=0x1234, qr=1, aa=0, qd=DNSQR(qname="vigilhost", qtype="A"),
@@ -129,13 +159,33 @@ def write_fuzz_seeds(out):
             f.write(s)
 
 
+def write_ldap_seeds(out):
+    """LDAP sessions in the chunk format with the mode byte (1: TCP, 0: UDP)."""
+    import hashlib
+    import os
+    os.makedirs(out, exist_ok=True)
+    tcp = (b"\x01" + fuzz_chunk(LDAP_BIND) + fuzz_chunk(LDAP_BIND_OK, True) +
+           fuzz_chunk(LDAP_SEARCH) + fuzz_chunk(LDAP_ENTRY[:20], True) +
+           fuzz_chunk(LDAP_ENTRY[20:] + LDAP_DONE, True) + fuzz_chunk(LDAP_DEL) +
+           fuzz_chunk(LDAP_DEL_FAIL, True) + fuzz_chunk(LDAP_UNBIND))
+    udp = b"\x00" + fuzz_chunk(LDAP_SEARCH) + fuzz_chunk(LDAP_ENTRY + LDAP_DONE, True)
+    orphan = b"\x01" + fuzz_chunk(LDAP_DEL_FAIL, True)
+    for s in (tcp, udp, orphan):
+        with open(os.path.join(out, hashlib.sha1(s).hexdigest()), "wb") as f:
+            f.write(s)
+
+
 def main():
     if sys.argv[1:2] == ["--fuzz"]:
         write_fuzz_seeds(sys.argv[2])
         return
+    if sys.argv[1:2] == ["--fuzz-ldap"]:
+        write_ldap_seeds(sys.argv[2])
+        return
     if sys.argv[1:] == ["--c"]:
         for n in ("GET", "RESP", "TRAP1", "TRAP2", "V3_PLAIN", "V3_ENC", "V3_MODEL",
-                  "BROKEN"):
+                  "BROKEN", "LDAP_BIND", "LDAP_BIND_OK", "LDAP_SEARCH", "LDAP_ENTRY",
+                  "LDAP_DONE", "LDAP_DEL", "LDAP_DEL_FAIL", "LDAP_UNBIND"):
             print(c_array(n.lower(), globals()[n]))
         return
     from scapy.all import IP, UDP, Raw, wrpcap
@@ -160,6 +210,42 @@ def main():
     for i, p in enumerate(ll):
         p.time = 1700000100 + i
     wrpcap(f"{out}/llmnr.pcap", ll)
+    wrpcap(f"{out}/ldap.pcap", ldap_pkts())
+
+
+def ldap_pkts():
+    """One LDAP session over TCP 389: bind, search (one entry; the response split in
+    two segments), a failed delete, unbind; then FIN."""
+    from scapy.all import IP, TCP
+    cli, srv = ("10.2.2.10", 45000), ("10.2.2.20", 389)
+    pkts, seqs = [], {cli: 1000, srv: 5000}
+
+    def pkt(src, dst, flags, data=b""):
+        p = IP(src=src[0], dst=dst[0]) / TCP(sport=src[1], dport=dst[1], flags=flags,
+                                             seq=seqs[src], ack=seqs[dst])
+        if data:
+            p = p / data
+        seqs[src] += len(data) + (1 if "S" in flags or "F" in flags else 0)
+        pkts.append(p)
+
+    pkt(cli, srv, "S")
+    pkt(srv, cli, "SA")
+    pkt(cli, srv, "A")
+    pkt(cli, srv, "PA", LDAP_BIND)
+    pkt(srv, cli, "PA", LDAP_BIND_OK)
+    pkt(cli, srv, "PA", LDAP_SEARCH)
+    half = len(LDAP_ENTRY) // 2
+    pkt(srv, cli, "PA", LDAP_ENTRY[:half])
+    pkt(srv, cli, "PA", LDAP_ENTRY[half:] + LDAP_DONE)
+    pkt(cli, srv, "PA", LDAP_DEL)
+    pkt(srv, cli, "PA", LDAP_DEL_FAIL)
+    pkt(cli, srv, "PA", LDAP_UNBIND)
+    pkt(cli, srv, "FA")
+    pkt(srv, cli, "FA")
+    pkt(cli, srv, "A")
+    for i, p in enumerate(pkts):
+        p.time = 1700000200 + i * 0.01
+    return pkts
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_snmp;
 extern const AppParserDesc app_parser_llmnr;
+extern const AppParserDesc app_parser_ldap;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -32,5 +33,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_smb,
     &app_parser_snmp,
     &app_parser_llmnr,
+    &app_parser_ldap,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -114,6 +114,9 @@ extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
 
 /* detect-kw-snmp.c */
 extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
+/* detect-kw-ldap.c */
+extern const DetectKeyword detect_kw_ldap_request_operation, detect_kw_ldap_responses_operation,
+    detect_kw_ldap_responses_count, detect_kw_ldap_responses_result_code;
 
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
