@@ -7,6 +7,7 @@ messages as C arrays for the unit tests (--c).
   /usr/bin/python3 tools/gen-misc-captures.py --c
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz fuzz/corpus/fuzz-app-layer-snmp
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ldap fuzz/corpus/fuzz-app-layer-ldap
+  /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ike fuzz/corpus/fuzz-app-layer-ike
 
 BER is encoded by hand here (X.690 definite lengths) so that the bytes are exactly the
 ones described; scapy only frames them in IP/UDP.
@@ -127,6 +128,60 @@ LDAP_DEL_FAIL = ldap(3, ldap_result(11, 32, "dc=example,dc=com", "no such entry"
 LDAP_UNBIND = ldap(4, tlv(0x42, b""))
 
 
+def ike_payload(next_type, body):
+    return bytes([next_type, 0]) + (len(body) + 4).to_bytes(2, "big") + body
+
+
+def ike_msg(ispi, rspi, first, ver, exch, flags, payloads, msg_id=0):
+    """payloads: list of (type, body); chained in order."""
+    body = b""
+    for i, (t, b) in enumerate(payloads):
+        nxt = payloads[i + 1][0] if i + 1 < len(payloads) else 0
+        body += ike_payload(nxt, b)
+    total = 28 + len(body)
+    return (ispi + rspi + bytes([first, ver, exch, flags]) + msg_id.to_bytes(4, "big") +
+            total.to_bytes(4, "big") + body)
+
+
+def v1_attr_tv(t, v):
+    return (0x8000 | t).to_bytes(2, "big") + v.to_bytes(2, "big")
+
+
+def v1_attr_tlv(t, v):
+    return t.to_bytes(2, "big") + (4).to_bytes(2, "big") + v.to_bytes(4, "big")
+
+
+ISPI = bytes.fromhex("1122334455667788")
+RSPI = bytes.fromhex("99aabbccddeeff00")
+# IKEv1 transform: 3DES (5), SHA (2), PSK (1), group 2, life seconds 28800 (TLV)
+V1_TRANSFORM = (bytes([0, 0]) + (8 + 20 + 8).to_bytes(2, "big") + bytes([1, 1, 0, 0]) +
+                v1_attr_tv(1, 5) + v1_attr_tv(2, 2) + v1_attr_tv(3, 1) + v1_attr_tv(4, 2) +
+                v1_attr_tv(11, 1) + v1_attr_tlv(12, 28800))
+V1_PROPOSAL = bytes([0, 0]) + (8 + len(V1_TRANSFORM)).to_bytes(2, "big") + \
+    bytes([1, 1, 0, 1]) + V1_TRANSFORM
+V1_SA = (1).to_bytes(4, "big") + (1).to_bytes(4, "big") + V1_PROPOSAL
+VID_DPD = bytes.fromhex("afcad71368a1f1c96b8696fc77570100")
+# IKEv1 main mode, message 1 (initiator): SA + vendor ID
+IKE1_SA_INIT = ike_msg(ISPI, bytes(8), 1, 0x10, 2, 0, [(1, V1_SA), (13, VID_DPD)])
+# message 2 (responder): the chosen SA
+IKE1_SA_RESP = ike_msg(ISPI, RSPI, 1, 0x10, 2, 0, [(1, V1_SA)])
+# message 3: key exchange (16 octets) and nonce (8 octets)
+IKE1_KE = ike_msg(ISPI, RSPI, 4, 0x10, 2, 0, [(4, bytes(range(16))), (10, b"NONCE123")])
+# message 5: encrypted (flags bit 0)
+IKE1_ENC = ike_msg(ISPI, RSPI, 5, 0x10, 2, 1, []) + bytes(16)
+# IKEv2 IKE_SA_INIT request: SA (ENCR AES-CBC 12, PRF SHA1 2, INTEG 2, DH 14), KE, Nonce
+V2_TRANSFORMS = b"".join(
+    bytes([3 if i < 3 else 0, 0, 0, 8, t, 0]) + tid.to_bytes(2, "big")
+    for i, (t, tid) in enumerate([(1, 12), (2, 2), (3, 2), (4, 14)]))
+V2_PROPOSAL = bytes([0, 0]) + (8 + len(V2_TRANSFORMS)).to_bytes(2, "big") + \
+    bytes([1, 1, 0, 4]) + V2_TRANSFORMS
+IKE2_INIT = ike_msg(ISPI, bytes(8), 33, 0x20, 34, 0x08,
+                    [(33, V2_PROPOSAL), (34, (14).to_bytes(2, "big") + bytes(2) + bytes(32)),
+                     (40, b"nonce-of-16-byte"), (43, b"vigil-vid")])
+# IKEv2 IKE_AUTH: encrypted (SK payload)
+IKE2_AUTH = ike_msg(ISPI, RSPI, 46, 0x20, 35, 0x08, [(46, bytes(24))], msg_id=1)
+
+
 def llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR):
     q = DNS(id=0x1234, qd=DNSQR(qname="vigilhost", qtype="A"))
     r = DNS(id=0x1234, qr=1, aa=0, qd=DNSQR(qname="vigilhost", qtype="A"),
@@ -159,6 +214,15 @@ def write_fuzz_seeds(out):
             f.write(s)
 
 
+def write_seeds(out, seeds):
+    import hashlib
+    import os
+    os.makedirs(out, exist_ok=True)
+    for s in seeds:
+        with open(os.path.join(out, hashlib.sha1(s).hexdigest()), "wb") as f:
+            f.write(s)
+
+
 def write_ldap_seeds(out):
     """LDAP sessions in the chunk format with the mode byte (1: TCP, 0: UDP)."""
     import hashlib
@@ -179,13 +243,19 @@ def main():
     if sys.argv[1:2] == ["--fuzz"]:
         write_fuzz_seeds(sys.argv[2])
         return
+    if sys.argv[1:2] == ["--fuzz-ike"]:
+        write_seeds(sys.argv[2], [fuzz_chunk(IKE1_SA_INIT) + fuzz_chunk(IKE1_SA_RESP, True) +
+                                  fuzz_chunk(IKE1_KE) + fuzz_chunk(IKE1_ENC),
+                                  fuzz_chunk(IKE2_INIT) + fuzz_chunk(IKE2_AUTH)])
+        return
     if sys.argv[1:2] == ["--fuzz-ldap"]:
         write_ldap_seeds(sys.argv[2])
         return
     if sys.argv[1:] == ["--c"]:
         for n in ("GET", "RESP", "TRAP1", "TRAP2", "V3_PLAIN", "V3_ENC", "V3_MODEL",
                   "BROKEN", "LDAP_BIND", "LDAP_BIND_OK", "LDAP_SEARCH", "LDAP_ENTRY",
-                  "LDAP_DONE", "LDAP_DEL", "LDAP_DEL_FAIL", "LDAP_UNBIND"):
+                  "LDAP_DONE", "LDAP_DEL", "LDAP_DEL_FAIL", "LDAP_UNBIND", "IKE1_SA_INIT",
+                  "IKE1_SA_RESP", "IKE1_KE", "IKE1_ENC", "IKE2_INIT", "IKE2_AUTH"):
             print(c_array(n.lower(), globals()[n]))
         return
     from scapy.all import IP, UDP, Raw, wrpcap
@@ -211,6 +281,18 @@ def main():
         p.time = 1700000100 + i
     wrpcap(f"{out}/llmnr.pcap", ll)
     wrpcap(f"{out}/ldap.pcap", ldap_pkts())
+    a, b = "10.3.3.10", "10.3.3.20"
+    ike = [IP(src=a, dst=b) / UDP(sport=500, dport=500) / Raw(IKE1_SA_INIT),
+           IP(src=b, dst=a) / UDP(sport=500, dport=500) / Raw(IKE1_SA_RESP),
+           IP(src=a, dst=b) / UDP(sport=500, dport=500) / Raw(IKE1_KE),
+           IP(src=a, dst=b) / UDP(sport=500, dport=500) / Raw(IKE1_ENC),
+           # IKEv2 over NAT-T: non-ESP marker, then the message; then an ESP packet
+           IP(src=a, dst=b) / UDP(sport=4500, dport=4500) / Raw(bytes(4) + IKE2_INIT),
+           IP(src=a, dst=b) / UDP(sport=4500, dport=4500) / Raw(bytes(4) + IKE2_AUTH),
+           IP(src=a, dst=b) / UDP(sport=4500, dport=4500) / Raw(b"\x00\x00\x10\x01" + bytes(40))]
+    for i, p in enumerate(ike):
+        p.time = 1700000300 + i
+    wrpcap(f"{out}/ike.pcap", ike)
 
 
 def ldap_pkts():

@@ -17,6 +17,7 @@ extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_snmp;
 extern const AppParserDesc app_parser_llmnr;
 extern const AppParserDesc app_parser_ldap;
+extern const AppParserDesc app_parser_ike;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -34,5 +35,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_snmp,
     &app_parser_llmnr,
     &app_parser_ldap,
+    &app_parser_ike,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -38,6 +38,7 @@ enum {
     /* 13-19: ics and sip branches; 20-26 misc: SNMP, LDAP, IKE, PGSQL, KRB5, NFS, LLMNR */
     APP_PROTO_SNMP = 20,
     APP_PROTO_LDAP = 21,
+    APP_PROTO_IKE = 22,
     APP_PROTO_LLMNR = 26,        // DNS messages on UDP 5355 (parser: DNS)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow

@@ -100,6 +100,11 @@ const SnmpMsg *snmp_tx_msg(const AppTx *tx)
     return tx->proto == APP_PROTO_SNMP && t->has_msg ? &t->msg : NULL;
 }
 
+uint8_t snmp_tx_dir(const AppTx *tx)
+{
+    return ((const SnmpTx *)tx)->dir;
+}
+
 /* ---- buffers ---- */
 
 /* The message of tx when it travelled in dir. */

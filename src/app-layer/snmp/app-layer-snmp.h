@@ -79,6 +79,8 @@ int snmp_probe(const uint8_t *data, uint32_t len, uint8_t dir);
 
 /* For detect: the message of tx (NULL when tx is not an SNMP tx with one). */
 const SnmpMsg *snmp_tx_msg(const AppTx *tx);
+/* The direction the datagram of an SNMP tx travelled. */
+uint8_t snmp_tx_dir(const AppTx *tx);
 
 extern const char *const snmp_event_names[];
 

@@ -40,10 +40,9 @@ static bool match_ldap(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t
                        const void *ctx)
 {
     (void)dt;
-    (void)dir;
     const DetectLdap *d = ctx;
     const LdapTx *t = app_layer_tx_proto(f, tx) == APP_PROTO_LDAP ? ldap_tx(tx) : NULL;
-    if (t == NULL) {
+    if (t == NULL || dir != (d->field == LDAP_F_REQ_OP ? APP_DIR_TOSERVER : APP_DIR_TOCLIENT)) {
         return false;
     }
     switch (d->field) {
@@ -69,6 +68,7 @@ static bool match_ldap(DetectThread *dt, const Flow *f, const AppTx *tx, uint8_t
 static const DetectKeyword kw_ldap_tx = {
     .name = "ldap-value", .desc = "LDAP operation / result code / count of the transaction",
     .tx_match = match_ldap, .free = free,
+    .flags = DETECT_KW_TX_PER_DIR,   // requests toserver, responses toclient
 };
 
 /* A name of the field's table, or an integer form. */

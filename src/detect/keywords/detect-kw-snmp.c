@@ -27,13 +27,12 @@ static bool match_snmp_int(DetectThread *dt, const Flow *f, const AppTx *tx, uin
                            const void *ctx)
 {
     (void)dt;
-    (void)dir;
     const DetectSnmpInt *d = ctx;
     if (app_layer_tx_proto(f, tx) != APP_PROTO_SNMP) {
         return false;
     }
     const SnmpMsg *m = snmp_tx_msg(tx);
-    if (m == NULL) {
+    if (m == NULL || snmp_tx_dir(tx) != dir) {
         return false;
     }
     if (d->field == SNMP_FIELD_VERSION) {
@@ -45,6 +44,7 @@ static bool match_snmp_int(DetectThread *dt, const Flow *f, const AppTx *tx, uin
 static const DetectKeyword kw_snmp_int_tx = {
     .name = "snmp-int", .desc = "SNMP version / PDU type of the transaction",
     .tx_match = match_snmp_int, .free = free,
+    .flags = DETECT_KW_TX_PER_DIR,   // a message lives in the direction it travelled
 };
 
 static int setup_snmp_int(DetectParser *dp, const char *arg, uint8_t field, const char *kw)

@@ -114,6 +114,9 @@ extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
 
 /* detect-kw-snmp.c */
 extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
+/* detect-kw-ike.c */
+extern const DetectKeyword detect_kw_ike_exchtype, detect_kw_ike_ke_len, detect_kw_ike_nonce_len,
+    detect_kw_ike_chosen_sa;
 /* detect-kw-ldap.c */
 extern const DetectKeyword detect_kw_ldap_request_operation, detect_kw_ldap_responses_operation,
     detect_kw_ldap_responses_count, detect_kw_ldap_responses_result_code;
