@@ -8,6 +8,7 @@ messages as C arrays for the unit tests (--c).
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz fuzz/corpus/fuzz-app-layer-snmp
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ldap fuzz/corpus/fuzz-app-layer-ldap
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ike fuzz/corpus/fuzz-app-layer-ike
+  /usr/bin/python3 tools/gen-misc-captures.py --fuzz-pgsql fuzz/corpus/fuzz-app-layer-pgsql
 
 BER is encoded by hand here (X.690 definite lengths) so that the bytes are exactly the
 ones described; scapy only frames them in IP/UDP.
@@ -182,6 +183,41 @@ IKE2_INIT = ike_msg(ISPI, bytes(8), 33, 0x20, 34, 0x08,
 IKE2_AUTH = ike_msg(ISPI, RSPI, 46, 0x20, 35, 0x08, [(46, bytes(24))], msg_id=1)
 
 
+def pg(t, body):
+    """A typed PostgreSQL message: Byte1 type, Int32 length (itself included), body."""
+    return t + (len(body) + 4).to_bytes(4, "big") + body
+
+
+def pg_startup(params):
+    body = (3 << 16).to_bytes(4, "big") + b"".join(k + b"\0" + v + b"\0" for k, v in params) + b"\0"
+    return (len(body) + 4).to_bytes(4, "big") + body
+
+
+def pg_row(*cols):
+    return pg(b"D", len(cols).to_bytes(2, "big") +
+              b"".join(len(c).to_bytes(4, "big") + c for c in cols))
+
+
+# PostgreSQL: SSLRequest refused, startup (user vigil, database db), cleartext password
+# asked and sent, auth ok with two parameters, key data, ready; a query with two rows; a
+# failing query; terminate.
+PG_SSL = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
+PG_SSL_NO = b"N"
+PG_STARTUP = pg_startup([(b"user", b"vigil"), (b"database", b"db"),
+                         (b"application_name", b"psql")])
+PG_AUTH_CLEAR = pg(b"R", (3).to_bytes(4, "big"))
+PG_PASSWORD = pg(b"p", b"s3cret\0")
+PG_AUTH_OK = (pg(b"R", (0).to_bytes(4, "big")) + pg(b"S", b"DateStyle\0ISO, MDY\0") +
+              pg(b"S", b"server_version\x0016.1\x00") +
+              pg(b"K", (4242).to_bytes(4, "big") + (99).to_bytes(4, "big")) + pg(b"Z", b"I"))
+PG_QUERY = pg(b"Q", b"SELECT name FROM users;\0")
+PG_ROWS = (pg(b"T", (1).to_bytes(2, "big") + b"name\0" + bytes(18)) + pg_row(b"alice") +
+           pg_row(b"bob") + pg(b"C", b"SELECT 2\0") + pg(b"Z", b"I"))
+PG_BAD_QUERY = pg(b"Q", b"SELECT 1/0;\0")
+PG_ERROR = (pg(b"E", b"SERROR\0VERROR\0C22012\0Mdivision by zero\0\0") + pg(b"Z", b"I"))
+PG_TERMINATE = pg(b"X", b"")
+
+
 def llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR):
     q = DNS(id=0x1234, qd=DNSQR(qname="vigilhost", qtype="A"))
     r = DNS(id=0x1234, qr=1, aa=0, qd=DNSQR(qname="vigilhost", qtype="A"),
@@ -248,6 +284,14 @@ def main():
                                   fuzz_chunk(IKE1_KE) + fuzz_chunk(IKE1_ENC),
                                   fuzz_chunk(IKE2_INIT) + fuzz_chunk(IKE2_AUTH)])
         return
+    if sys.argv[1:2] == ["--fuzz-pgsql"]:
+        write_seeds(sys.argv[2], [
+            fuzz_chunk(PG_SSL) + fuzz_chunk(PG_SSL_NO, True) + fuzz_chunk(PG_STARTUP) +
+            fuzz_chunk(PG_AUTH_CLEAR, True) + fuzz_chunk(PG_PASSWORD) +
+            fuzz_chunk(PG_AUTH_OK, True) + fuzz_chunk(PG_QUERY) + fuzz_chunk(PG_ROWS, True) +
+            fuzz_chunk(PG_BAD_QUERY) + fuzz_chunk(PG_ERROR, True) + fuzz_chunk(PG_TERMINATE),
+            fuzz_chunk(PG_SSL) + fuzz_chunk(b"S", True) + fuzz_chunk(b"\x16\x03\x01")])
+        return
     if sys.argv[1:2] == ["--fuzz-ldap"]:
         write_ldap_seeds(sys.argv[2])
         return
@@ -255,7 +299,9 @@ def main():
         for n in ("GET", "RESP", "TRAP1", "TRAP2", "V3_PLAIN", "V3_ENC", "V3_MODEL",
                   "BROKEN", "LDAP_BIND", "LDAP_BIND_OK", "LDAP_SEARCH", "LDAP_ENTRY",
                   "LDAP_DONE", "LDAP_DEL", "LDAP_DEL_FAIL", "LDAP_UNBIND", "IKE1_SA_INIT",
-                  "IKE1_SA_RESP", "IKE1_KE", "IKE1_ENC", "IKE2_INIT", "IKE2_AUTH"):
+                  "IKE1_SA_RESP", "IKE1_KE", "IKE1_ENC", "IKE2_INIT", "IKE2_AUTH", "PG_SSL",
+                  "PG_STARTUP", "PG_AUTH_CLEAR", "PG_PASSWORD", "PG_AUTH_OK", "PG_QUERY",
+                  "PG_ROWS", "PG_BAD_QUERY", "PG_ERROR", "PG_TERMINATE"):
             print(c_array(n.lower(), globals()[n]))
         return
     from scapy.all import IP, UDP, Raw, wrpcap
@@ -281,6 +327,7 @@ def main():
         p.time = 1700000100 + i
     wrpcap(f"{out}/llmnr.pcap", ll)
     wrpcap(f"{out}/ldap.pcap", ldap_pkts())
+    wrpcap(f"{out}/pgsql.pcap", pgsql_pkts())
     a, b = "10.3.3.10", "10.3.3.20"
     ike = [IP(src=a, dst=b) / UDP(sport=500, dport=500) / Raw(IKE1_SA_INIT),
            IP(src=b, dst=a) / UDP(sport=500, dport=500) / Raw(IKE1_SA_RESP),
@@ -293,6 +340,42 @@ def main():
     for i, p in enumerate(ike):
         p.time = 1700000300 + i
     wrpcap(f"{out}/ike.pcap", ike)
+
+
+def pgsql_pkts():
+    """One PostgreSQL session over TCP 5432 (the messages above; the rows split across
+    two segments)."""
+    half = len(PG_ROWS) // 2
+    return tcp_session(("10.4.4.10", 46000), ("10.4.4.20", 5432), [
+        (0, PG_SSL), (1, PG_SSL_NO), (0, PG_STARTUP), (1, PG_AUTH_CLEAR), (0, PG_PASSWORD),
+        (1, PG_AUTH_OK), (0, PG_QUERY), (1, PG_ROWS[:half]), (1, PG_ROWS[half:]),
+        (0, PG_BAD_QUERY), (1, PG_ERROR), (0, PG_TERMINATE)], 1700000400)
+
+
+def tcp_session(cli, srv, msgs, t0):
+    """Handshake, each (direction, bytes) as one segment, FIN both ways."""
+    from scapy.all import IP, TCP
+    pkts, seqs = [], {cli: 1000, srv: 5000}
+
+    def pkt(src, dst, flags, data=b""):
+        p = IP(src=src[0], dst=dst[0]) / TCP(sport=src[1], dport=dst[1], flags=flags,
+                                             seq=seqs[src], ack=seqs[dst])
+        if data:
+            p = p / data
+        seqs[src] += len(data) + (1 if "S" in flags or "F" in flags else 0)
+        pkts.append(p)
+
+    pkt(cli, srv, "S")
+    pkt(srv, cli, "SA")
+    pkt(cli, srv, "A")
+    for d, data in msgs:
+        pkt(*((srv, cli) if d else (cli, srv)), "PA", data)
+    pkt(cli, srv, "FA")
+    pkt(srv, cli, "FA")
+    pkt(cli, srv, "A")
+    for i, p in enumerate(pkts):
+        p.time = t0 + i * 0.01
+    return pkts
 
 
 def ldap_pkts():

@@ -18,6 +18,7 @@ extern const AppParserDesc app_parser_snmp;
 extern const AppParserDesc app_parser_llmnr;
 extern const AppParserDesc app_parser_ldap;
 extern const AppParserDesc app_parser_ike;
+extern const AppParserDesc app_parser_pgsql;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -36,5 +37,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_llmnr,
     &app_parser_ldap,
     &app_parser_ike,
+    &app_parser_pgsql,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);
