@@ -9,6 +9,7 @@ messages as C arrays for the unit tests (--c).
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ldap fuzz/corpus/fuzz-app-layer-ldap
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-ike fuzz/corpus/fuzz-app-layer-ike
   /usr/bin/python3 tools/gen-misc-captures.py --fuzz-pgsql fuzz/corpus/fuzz-app-layer-pgsql
+  /usr/bin/python3 tools/gen-misc-captures.py --fuzz-krb5 fuzz/corpus/fuzz-app-layer-krb5
 
 BER is encoded by hand here (X.690 definite lengths) so that the bytes are exactly the
 ones described; scapy only frames them in IP/UDP.
@@ -218,6 +219,49 @@ PG_ERROR = (pg(b"E", b"SERROR\0VERROR\0C22012\0Mdivision by zero\0\0") + pg(b"Z"
 PG_TERMINATE = pg(b"X", b"")
 
 
+def ctx(n, content):
+    """An explicit context tag [n] around content (constructed)."""
+    return tlv(0xA0 | n, content)
+
+
+def app(n, content):
+    return tlv(0x60 | n, content)
+
+
+def gstr(text):
+    return tlv(0x1B, text.encode())    # GeneralString
+
+
+def principal(name_type, *parts):
+    return seq(ctx(0, integer(name_type)), ctx(1, seq(*[gstr(p) for p in parts])))
+
+
+def enc_data(etype):
+    return seq(ctx(0, integer(etype)), ctx(2, octets(bytes(16))))
+
+
+KTIME = tlv(0x18, b"20370913024805Z")   # GeneralizedTime
+# Kerberos (RFC 4120): AS-REQ alice@EXAMPLE.COM for krbtgt/EXAMPLE.COM, etypes 18 17 23
+KRB_AS_REQ = app(10, seq(
+    ctx(1, integer(5)), ctx(2, integer(10)),
+    ctx(4, seq(ctx(0, tlv(0x03, b"\x00\x40\x81\x00\x10")), ctx(1, principal(1, "alice")),
+               ctx(2, gstr("EXAMPLE.COM")), ctx(3, principal(2, "krbtgt", "EXAMPLE.COM")),
+               ctx(5, KTIME), ctx(7, integer(12345)),
+               ctx(8, seq(integer(18), integer(17), integer(23)))))))
+# KRB-ERROR KDC_ERR_PREAUTH_REQUIRED (25)
+KRB_ERROR = app(30, seq(
+    ctx(0, integer(5)), ctx(1, integer(30)), ctx(4, KTIME), ctx(5, integer(0)),
+    ctx(6, integer(25)), ctx(9, gstr("EXAMPLE.COM")),
+    ctx(10, principal(2, "krbtgt", "EXAMPLE.COM"))))
+# AS-REP for alice: ticket (etype 18) for krbtgt/EXAMPLE.COM, enc-part rc4-hmac (23, weak)
+KRB_AS_REP = app(11, seq(
+    ctx(0, integer(5)), ctx(1, integer(11)), ctx(3, gstr("EXAMPLE.COM")),
+    ctx(4, principal(1, "alice")),
+    ctx(5, app(1, seq(ctx(0, integer(5)), ctx(1, gstr("EXAMPLE.COM")),
+                      ctx(2, principal(2, "krbtgt", "EXAMPLE.COM")), ctx(3, enc_data(18))))),
+    ctx(6, enc_data(23))))
+
+
 def llmnr_pkts(IP, UDP, DNS, DNSQR, DNSRR):
     q = DNS(id=0x1234, qd=DNSQR(qname="vigilhost", qtype="A"))
     r = DNS(id=0x1234, qr=1, aa=0, qd=DNSQR(qname="vigilhost", qtype="A"),
@@ -292,6 +336,12 @@ def main():
             fuzz_chunk(PG_BAD_QUERY) + fuzz_chunk(PG_ERROR, True) + fuzz_chunk(PG_TERMINATE),
             fuzz_chunk(PG_SSL) + fuzz_chunk(b"S", True) + fuzz_chunk(b"\x16\x03\x01")])
         return
+    if sys.argv[1:2] == ["--fuzz-krb5"]:
+        rec = lambda m: len(m).to_bytes(4, "big") + m
+        write_seeds(sys.argv[2], [
+            b"\x00" + fuzz_chunk(KRB_AS_REQ) + fuzz_chunk(KRB_ERROR, True),
+            b"\x01" + fuzz_chunk(rec(KRB_AS_REQ)) + fuzz_chunk(rec(KRB_AS_REP), True)])
+        return
     if sys.argv[1:2] == ["--fuzz-ldap"]:
         write_ldap_seeds(sys.argv[2])
         return
@@ -301,7 +351,8 @@ def main():
                   "LDAP_DONE", "LDAP_DEL", "LDAP_DEL_FAIL", "LDAP_UNBIND", "IKE1_SA_INIT",
                   "IKE1_SA_RESP", "IKE1_KE", "IKE1_ENC", "IKE2_INIT", "IKE2_AUTH", "PG_SSL",
                   "PG_STARTUP", "PG_AUTH_CLEAR", "PG_PASSWORD", "PG_AUTH_OK", "PG_QUERY",
-                  "PG_ROWS", "PG_BAD_QUERY", "PG_ERROR", "PG_TERMINATE"):
+                  "PG_ROWS", "PG_BAD_QUERY", "PG_ERROR", "PG_TERMINATE", "KRB_AS_REQ",
+                  "KRB_ERROR", "KRB_AS_REP"):
             print(c_array(n.lower(), globals()[n]))
         return
     from scapy.all import IP, UDP, Raw, wrpcap
@@ -328,6 +379,16 @@ def main():
     wrpcap(f"{out}/llmnr.pcap", ll)
     wrpcap(f"{out}/ldap.pcap", ldap_pkts())
     wrpcap(f"{out}/pgsql.pcap", pgsql_pkts())
+    c, k = "10.5.5.10", "10.5.5.88"
+    krb = [IP(src=c, dst=k) / UDP(sport=51000, dport=88) / Raw(KRB_AS_REQ),
+           IP(src=k, dst=c) / UDP(sport=88, dport=51000) / Raw(KRB_ERROR)]
+    for i, p in enumerate(krb):
+        p.time = 1700000500 + i
+    rec = lambda m: len(m).to_bytes(4, "big") + m
+    krb += tcp_session(("10.5.5.10", 51001), ("10.5.5.88", 88),
+                       [(0, rec(KRB_AS_REQ)), (1, rec(KRB_AS_REP)[:30]),
+                        (1, rec(KRB_AS_REP)[30:])], 1700000510)
+    wrpcap(f"{out}/krb5.pcap", krb)
     a, b = "10.3.3.10", "10.3.3.20"
     ike = [IP(src=a, dst=b) / UDP(sport=500, dport=500) / Raw(IKE1_SA_INIT),
            IP(src=b, dst=a) / UDP(sport=500, dport=500) / Raw(IKE1_SA_RESP),

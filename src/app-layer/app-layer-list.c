@@ -19,6 +19,7 @@ extern const AppParserDesc app_parser_llmnr;
 extern const AppParserDesc app_parser_ldap;
 extern const AppParserDesc app_parser_ike;
 extern const AppParserDesc app_parser_pgsql;
+extern const AppParserDesc app_parser_krb5;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -38,5 +39,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ldap,
     &app_parser_ike,
     &app_parser_pgsql,
+    &app_parser_krb5,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

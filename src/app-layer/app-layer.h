@@ -40,6 +40,7 @@ enum {
     APP_PROTO_LDAP = 21,
     APP_PROTO_IKE = 22,
     APP_PROTO_PGSQL = 23,
+    APP_PROTO_KRB5 = 24,
     APP_PROTO_LLMNR = 26,        // DNS messages on UDP 5355 (parser: DNS)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow

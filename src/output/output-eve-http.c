@@ -185,7 +185,8 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         }
         if (tx != NULL && (tx->proto >= APP_PROTO_MAX_BUILTIN || tx->proto == APP_PROTO_SNMP ||
                            tx->proto == APP_PROTO_LLMNR || tx->proto == APP_PROTO_LDAP ||
-                           tx->proto == APP_PROTO_IKE || tx->proto == APP_PROTO_PGSQL)) {
+                           tx->proto == APP_PROTO_IKE || tx->proto == APP_PROTO_PGSQL ||
+                           tx->proto == APP_PROTO_KRB5)) {
             output_eve_plugin_log(lg, f, tx);
         }
         for (uint8_t d = 0; tx != NULL && tx->proto == APP_PROTO_HTTP2 && lg->dns && d < 2; d++) {

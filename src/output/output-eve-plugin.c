@@ -1,6 +1,6 @@
 /* EVE records of app-layer protocols whose record is the tx's object alone, written once
  * the tx is complete both ways: plugin protocols, and the built-in ones listed in
- * generic_proto (SNMP, LLMNR, LDAP, IKE, PGSQL). A record type is on when `types:` of eve-log names the
+ * generic_proto (SNMP, LLMNR, LDAP, IKE, PGSQL, KRB5). A record type is on when `types:` of eve-log names the
  * protocol (or with the built-in defaults when there is no eve-log configuration). The
  * object inside comes from the protocol's log_json. Caller holds f->lock. */
 #include "output/output-eve-http.h"
@@ -19,7 +19,7 @@ static bool generic_proto(AppProto p)
         return true;             // a plugin's protocol
     }
     return p == APP_PROTO_SNMP || p == APP_PROTO_LLMNR || p == APP_PROTO_LDAP ||
-           p == APP_PROTO_IKE || p == APP_PROTO_PGSQL;
+           p == APP_PROTO_IKE || p == APP_PROTO_PGSQL || p == APP_PROTO_KRB5;
 }
 
 bool output_eve_plugin_type(const char *name, bool enabled)
