@@ -424,11 +424,11 @@ static int ldap_probe(const uint8_t *data, uint32_t len, uint8_t dir)
 static int ldap_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                          uint8_t dir)
 {
-    (void)ipproto;
     if (!port_hint) {
         return APP_PROBE_NO;     // a BER SEQUENCE is too common a start elsewhere
     }
-    return ldap_probe(data, len, dir);
+    int r = ldap_probe(data, len, dir);
+    return r == APP_PROBE_MORE && ipproto == 17 ? APP_PROBE_NO : r;   // datagrams are whole
 }
 
 const LdapTx *ldap_tx(const AppTx *tx)

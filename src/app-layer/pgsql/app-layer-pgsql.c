@@ -554,7 +554,7 @@ static int pgsql_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, 
         return APP_PROBE_NO;
     }
     if (len < 8) {
-        return APP_PROBE_MORE;
+        return port_hint ? APP_PROBE_MORE : APP_PROBE_NO;   // elsewhere: no waiting on us
     }
     uint32_t l = util_be32(data);
     uint32_t code = util_be32(data + 4);
