@@ -35,13 +35,14 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
-    /* 13-19: ics and sip branches; 20-26 misc: SNMP, LDAP, IKE, PGSQL, KRB5, NFS, LLMNR */
+    /* 13-19: ics and sip branches; 20-25 misc (SNMP, LDAP, IKE, PGSQL, KRB5, NFS);
+     * main has TFTP = 26, DHCP = 27 */
     APP_PROTO_SNMP = 20,
     APP_PROTO_LDAP = 21,
     APP_PROTO_IKE = 22,
     APP_PROTO_PGSQL = 23,
     APP_PROTO_KRB5 = 24,
-    APP_PROTO_LLMNR = 26,        // DNS messages on UDP 5355 (parser: DNS)
+    APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
