@@ -83,6 +83,13 @@ static bool port_hint(const AppProtoCfg *pc, uint16_t port)
 AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                           const uint8_t *data, uint32_t len, bool *need_more)
 {
+    return app_detect_proto_ports(ipproto, server_port, 0, dir, data, len, need_more);
+}
+
+AppProto app_detect_proto_ports(uint8_t ipproto, uint16_t server_port, uint16_t client_port,
+                                uint8_t dir, const uint8_t *data, uint32_t len,
+                                bool *need_more)
+{
     *need_more = false;
     /* Every row's patterns (rows whose ports hold the server port first), then the
      * probes (same order), and no probe while a pattern may still match, so a
@@ -99,8 +106,12 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
         for (uint32_t r = 0; r < app_parser_count(); r++) {
             const AppParserDesc *row = app_parser_at(r);
             const AppProtoCfg *pc = app_proto_cfg(row->proto);
-            if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO ||
-                port_hint(pc, server_port) != ported) {
+            if ((row->ipproto != 0 && row->ipproto != ipproto) || pc == NULL || pc->enabled == APP_ENABLED_NO) {
+                continue;
+            }
+            bool hinted = port_hint(pc, server_port) ||
+                          (client_port != 0 && port_hint(pc, client_port));
+            if (hinted != ported) {
                 continue;
             }
             AppProto p = try_row(row, probes, ipproto, ported, dir, data, len, need_more,

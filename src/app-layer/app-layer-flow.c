@@ -506,6 +506,13 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     free(held[1]);
 }
 
+/* UDP flows may start with the server's answer (LLMNR responses come unicast from port
+ * 5355 to the asker's port): its source port hints too. */
+static uint16_t udp_client_port(const AppFlow *af)
+{
+    return af->f->key.proto == 17 ? af->f->key.sp : 0;
+}
+
 static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     uint32_t taken = 0;
@@ -517,8 +524,8 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
     /* a connection announced on another one (FTP data) is that protocol from its start */
     AppProto p = (af->flags & APP_FLOW_F_TUNNEL) ? APP_PROTO_UNKNOWN : app_expect_proto(af->f);
     if (p == APP_PROTO_UNKNOWN) {
-        p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, af->held[dir],
-                             af->held_len[dir], &more);
+        p = app_detect_proto_ports(af->f->key.proto, af->f->key.dp, udp_client_port(af), dir,
+                                   af->held[dir], af->held_len[dir], &more);
     }
     if (p != APP_PROTO_UNKNOWN) {
         af->proto_dir[dir] = p;

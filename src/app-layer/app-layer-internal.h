@@ -326,5 +326,10 @@ uint32_t app_files_needed(void);
  * APP_PROTO_UNKNOWN with *need_more when more bytes may decide. */
 AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                           const uint8_t *data, uint32_t len, bool *need_more);
+/* The same, where a port hint may also come from the client port (UDP: the first packet
+ * seen may be an answer from the server's port, e.g. an LLMNR response; 0: none). */
+AppProto app_detect_proto_ports(uint8_t ipproto, uint16_t server_port, uint16_t client_port,
+                                uint8_t dir, const uint8_t *data, uint32_t len,
+                                bool *need_more);
 
 #endif

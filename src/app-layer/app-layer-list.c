@@ -16,6 +16,12 @@ extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_tftp;
 extern const AppParserDesc app_parser_dhcp;
+extern const AppParserDesc app_parser_snmp;
+extern const AppParserDesc app_parser_llmnr;
+extern const AppParserDesc app_parser_ldap;
+extern const AppParserDesc app_parser_ike;
+extern const AppParserDesc app_parser_pgsql;
+extern const AppParserDesc app_parser_krb5;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -32,5 +38,11 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_smb,
     &app_parser_tftp,
     &app_parser_dhcp,
+    &app_parser_snmp,
+    &app_parser_llmnr,
+    &app_parser_ldap,
+    &app_parser_ike,
+    &app_parser_pgsql,
+    &app_parser_krb5,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

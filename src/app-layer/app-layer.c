@@ -26,7 +26,7 @@ static const char *const known_names[] = {
     "http", "http1", "http2", "dns", "tls", "ssl", "smb", "ssh", "ftp", "ftp-data", "smtp",
     "imap", "pop3", "dcerpc", "nfs", "tftp", "ntp", "dhcp", "krb5", "snmp", "sip", "rfb",
     "mqtt", "modbus", "dnp3", "enip", "ike", "ikev2", "rdp", "telnet", "quic", "pgsql",
-    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "pop",
+    "websocket", "ldap", "bittorrent-dht", "template", "irc", "doh2", "mdns", "pop", "llmnr",
     "failed", "unknown",
 };
 

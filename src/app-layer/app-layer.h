@@ -35,8 +35,15 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
-    APP_PROTO_TFTP = 26,         // 13-25: the protocols being added beside (see app-layer-list.c)
+    /* 13-19: the ics and sip protocols (being merged); 25 reserved (NFS) */
+    APP_PROTO_SNMP = 20,
+    APP_PROTO_LDAP = 21,
+    APP_PROTO_IKE = 22,
+    APP_PROTO_PGSQL = 23,
+    APP_PROTO_KRB5 = 24,
+    APP_PROTO_TFTP = 26,
     APP_PROTO_DHCP = 27,
+    APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

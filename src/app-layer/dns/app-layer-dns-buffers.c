@@ -126,3 +126,18 @@ const AppBufferDef dns_buffers[DNS_N_BUFFERS] = {
     ROW("dns.additionals.rrname", APP_DIR_TOCLIENT, tc_additional),
     ROW("dns.response.rrname", APP_DIR_TOCLIENT, tc_response),
 };
+
+#define LLMNR_ROW(n, d, fn) {.name = n, .proto = APP_PROTO_LLMNR, .dir = d, \
+                             .progress = DNS_PROG_DONE, .get = fn, .get_multi = fn##_multi}
+
+const AppBufferDef llmnr_buffers[LLMNR_N_BUFFERS] = {
+    LLMNR_ROW("llmnr.queries.rrname", APP_DIR_TOSERVER, ts_query),
+    LLMNR_ROW("llmnr.queries.rrname", APP_DIR_TOCLIENT, tc_query),
+    LLMNR_ROW("llmnr.answers.rrname", APP_DIR_TOSERVER, ts_answer),
+    LLMNR_ROW("llmnr.answers.rrname", APP_DIR_TOCLIENT, tc_answer),
+    LLMNR_ROW("llmnr.authorities.rrname", APP_DIR_TOSERVER, ts_authority),
+    LLMNR_ROW("llmnr.authorities.rrname", APP_DIR_TOCLIENT, tc_authority),
+    LLMNR_ROW("llmnr.additionals.rrname", APP_DIR_TOSERVER, ts_additional),
+    LLMNR_ROW("llmnr.additionals.rrname", APP_DIR_TOCLIENT, tc_additional),
+    LLMNR_ROW("llmnr.response.rrname", APP_DIR_TOCLIENT, tc_response),
+};

@@ -323,11 +323,10 @@ static void log_v2_query(JsonBuf *jb, const DnsTx *dt, uint32_t idx)
     json_u64(jb, "opcode", dns_opcode(m->flags));
 }
 
-void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
+static void log_json_as(const AppTx *tx, JsonBuf *jb, const char *key)
 {
-    (void)f;
     const DnsTx *dt = (const DnsTx *)tx;
-    json_open_object(jb, "dns");
+    json_open_object(jb, key);
     if (dt->has_msg) {
         DnsLogCfg cfg = g_dns_log_cfg;
         cfg.fmt_detailed = true;
@@ -337,6 +336,18 @@ void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
         json_u64(jb, "tx_id", dt->tx.id);
     }
     json_close_object(jb);
+}
+
+void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
+{
+    (void)f;
+    log_json_as(tx, jb, "dns");
+}
+
+void llmnr_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
+{
+    (void)f;
+    log_json_as(tx, jb, "llmnr");
 }
 
 static bool type_logged(const DnsLogCfg *cfg, uint16_t t)

@@ -106,6 +106,24 @@ static uint32_t header_events(const DnsMessage *m, uint8_t dir)
     return ev;
 }
 
+/* A UDP flow whose first packet came from the protocol's port (an LLMNR response is sent
+ * unicast from 5355 to the asker's port, so its flow starts with it): its responses are
+ * the server's, in the toclient direction, as Suricata turns such flows around. */
+static bool answer_first(const DnsState *st, uint8_t dir, uint16_t flags)
+{
+    const Flow *f = st->af->f;
+    if (st->is_tcp || dir != APP_DIR_TOSERVER || !(flags & DNS_F_QR) || f == NULL) {
+        return false;
+    }
+    const AppProtoCfg *pc = app_proto_cfg(f->app_proto);
+    if (pc == NULL) {
+        return false;
+    }
+    bool sp_hint = (pc->ports[f->key.sp / 8] >> (f->key.sp % 8)) & 1u;
+    bool dp_hint = (pc->ports[f->key.dp / 8] >> (f->key.dp % 8)) & 1u;
+    return sp_hint && !dp_hint;
+}
+
 /* Parses data as one message of dir into a new tx. Returns APP_PARSE_OK, or
  * APP_PARSE_ERROR when no tx could be made (memcap, max-tx, memory). A message the
  * parser refuses, or one in the wrong direction, still makes a tx carrying its events
@@ -117,11 +135,14 @@ static int handle_message(DnsState *st, uint8_t dir, const uint8_t *data, uint32
     if (dt == NULL) {
         return APP_PARSE_ERROR;
     }
-    dt->dir = dir;
     dt->tx.progress[0] = DNS_PROG_DONE;
     dt->tx.progress[1] = DNS_PROG_DONE;
-    app_tx_touch(&dt->tx, dir);
     int rc = dns_message_parse(data, len, &dt->msg);
+    if (answer_first(st, dir, rc == 0 ? dt->msg.flags : 0)) {
+        dir = APP_DIR_TOCLIENT;
+    }
+    dt->dir = dir;
+    app_tx_touch(&dt->tx, dir);
     uint32_t events = dt->msg.events;
     if (rc == 0 || (rc == VG_EINVAL && len >= DNS_HEADER_LEN)) {
         events |= header_events(&dt->msg, dir);
@@ -353,7 +374,7 @@ const AppParserDesc app_parser_dns = {
     .proto = APP_PROTO_DNS,
     .ipproto = 0,                // TCP and UDP
     .first_dir = APP_DIR_TOSERVER,
-    .default_ports = "53,5353,5355",
+    .default_ports = "53,5353",
     .config = dns_config,
     .state_new = dns_state_new,
     .state_free = dns_state_free,
@@ -370,12 +391,48 @@ const AppParserDesc app_parser_dns = {
     .probe_ip = dns_probe_ip,
 };
 
+/* LLMNR (RFC 4795): DNS messages on port 5355 (UDP, multicast 224.0.0.252 / ff02::1:3,
+ * and TCP), parsed by the DNS parser as their own protocol "llmnr" (Suricata 9), with
+ * llmnr.* buffers and llmnr records. Only on the detection ports: elsewhere such a
+ * message is DNS. */
+static int llmnr_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                          uint8_t dir)
+{
+    if (!port_hint) {
+        return APP_PROBE_NO;
+    }
+    return dns_probe_ip(ipproto, true, data, len, dir);
+}
+
+const AppParserDesc app_parser_llmnr = {
+    .name = "llmnr",
+    .proto = APP_PROTO_LLMNR,
+    .ipproto = 0,                // TCP and UDP
+    .first_dir = APP_DIR_TOSERVER,
+    .default_ports = "5355",
+    .state_new = dns_state_new,
+    .state_free = dns_state_free,
+    .parse = dns_parse,
+    .gap = dns_gap,
+    .eof = dns_eof,
+    .tx_free = dns_tx_free,
+    .complete = {DNS_PROG_DONE, DNS_PROG_DONE},
+    .events = dns_event_names,
+    .n_events = DNS_EV_N,
+    .buffers = llmnr_buffers,
+    .n_buffers = LLMNR_N_BUFFERS,
+    .log_json = llmnr_log_json,
+    .probe_ip = llmnr_probe_ip,
+    .eve_generic = true,
+};
+
 /* ---- app-layer-dns-tx.h ---- */
 
 static const DnsMessage *tx_msg(const AppTx *tx, uint8_t dir)
 {
     const DnsTx *dt = (const DnsTx *)tx;
-    return (tx->proto == APP_PROTO_DNS && dt->has_msg && dt->dir == dir) ? &dt->msg : NULL;
+    bool is_dns = tx->proto == APP_PROTO_DNS || tx->proto == APP_PROTO_LLMNR;
+    return (is_dns && dt->has_msg && dt->dir == dir) ? &dt->msg : NULL;
 }
 
 bool dns_tx_flags(const AppTx *tx, uint8_t dir, uint16_t *flags)

@@ -190,6 +190,9 @@ typedef struct DnsTx {
 /* Buffers (app-layer-dns-buffers.c). */
 #define DNS_N_BUFFERS 14
 extern const AppBufferDef dns_buffers[DNS_N_BUFFERS];
+/* LLMNR (RFC 4795) runs the DNS parser as its own protocol: llmnr.* buffers. */
+#define LLMNR_N_BUFFERS 9
+extern const AppBufferDef llmnr_buffers[LLMNR_N_BUFFERS];
 
 /* EVE (app-layer-dns-log.c). */
 typedef struct DnsLogCfg {
@@ -205,5 +208,7 @@ extern DnsLogCfg g_dns_log_cfg;
 int dns_log_config(const struct Conf *conf);
 /* The "dns" object of tx for alerts (version 3, detailed answers). */
 void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+/* The same object under "llmnr" (LLMNR txs). */
+void llmnr_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
 
 #endif

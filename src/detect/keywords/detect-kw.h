@@ -112,6 +112,17 @@ extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
     detect_kw_http2_priority, detect_kw_http2_window, detect_kw_http2_size_update,
     detect_kw_http2_settings;
 
+/* detect-kw-snmp.c */
+extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
+/* detect-kw-ike.c */
+extern const DetectKeyword detect_kw_ike_exchtype, detect_kw_ike_ke_len, detect_kw_ike_nonce_len,
+    detect_kw_ike_chosen_sa;
+/* detect-kw-krb5.c */
+extern const DetectKeyword detect_kw_krb5_msg_type, detect_kw_krb5_err_code;
+/* detect-kw-ldap.c */
+extern const DetectKeyword detect_kw_ldap_request_operation, detect_kw_ldap_responses_operation,
+    detect_kw_ldap_responses_count, detect_kw_ldap_responses_result_code;
+
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
 /* Evaluates the `requires` option of a rule's text before it is parsed: 1 met (or no
