@@ -59,7 +59,11 @@ for rm in workers autofp; do
 done
 
 # snmp records can be turned off
-run "$WORK/off" --set outputs.0.eve-log.types.15.snmp.enabled=no
+# (the position of snmp in etc/vigil.yaml's eve-log types list)
+idx=$(awk '/^      types:/ {on = 1; n = -1; next} on && /^        - / {n++} on && /^        - snmp/ {print n; exit}' \
+    "$VG_SOURCE_DIR/etc/vigil.yaml")
+[ -n "$idx" ] || fail "snmp not in etc/vigil.yaml's eve-log types"
+run "$WORK/off" --set "outputs.0.eve-log.types.$idx.snmp.enabled=no"
 [ "$(q "$WORK/off/eve.json" 'sum(r["event_type"] == "snmp" for r in recs)')" = 0 ] ||
     fail "snmp records while disabled"
 echo ok
