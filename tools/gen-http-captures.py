@@ -7,6 +7,9 @@ http-basic.pcap: one TCP connection on port 8888 (not an HTTP port) with two
 pipelined GET requests answered by a 200 (gzip-compressed body) and a 404; the
 client's requests are short, the responses follow.
 http-upload.pcap: a multipart/form-data POST carrying one file "a.txt".
+http-download-3k.pcap: a GET answered by a 3000-byte body sent after the response
+headers in three 1000-byte segments (file-store stream-depth: a store asked for on the
+headers raises the reassembly depth before the body passes it).
 """
 import gzip
 import sys
@@ -61,6 +64,10 @@ def main(out):
     up = [b"POST /upload HTTP/1.1\r\nHost: h\r\nContent-Type: multipart/form-data; boundary=XyZ"
           b"\r\nContent-Length: " + str(len(mp)).encode() + b"\r\n\r\n" + mp]
     wrpcap(f"{out}/http-upload.pcap", conversation(up, [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]))
+    big = [bytes([0x41 + i]) * 1000 for i in range(3)]
+    wrpcap(f"{out}/http-download-3k.pcap",
+           conversation([b"GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n"],
+                        [b"HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"] + big))
 
 
 if __name__ == "__main__":

@@ -271,6 +271,10 @@ bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap);
 typedef struct AppFileStore AppFileStore;
 void app_filestore_counters_register(void);
 bool app_filestore_enabled(void);
+/* outputs.file-store.stream-depth, when set: f stores files, so its reassembly depth is
+ * raised to that (0: unlimited) where it is less (stream_flow_raise_depth), as Suricata
+ * does for sessions whose files are extracted. Caller holds f->lock. */
+void app_filestore_flow_depth(Flow *f);
 bool app_filestore_forced(void);          // force-filestore: every file from its start
 AppFileStore *app_filestore_open(void);   // NULL: store off, max-open-files, or I/O error
 void app_filestore_write(AppFileStore *st, const uint8_t *data, uint32_t len);

@@ -131,6 +131,26 @@ void stream_flow_unlimit_depth(Flow *f)
     }
 }
 
+void stream_flow_raise_depth(Flow *f, uint64_t depth_bytes)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || f->key.proto != 6) {
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        TcpStream *s = &ssn->streams[d];
+        uint64_t cur = stream_depth_of(s);
+        if ((s->flags & STREAM_F_DEPTH) || cur == 0) {
+            continue;   // reached already (data past it is gone), or unlimited
+        }
+        if (depth_bytes == 0) {
+            s->flags |= STREAM_F_NO_DEPTH;
+        } else if (depth_bytes > cur) {
+            s->depth_bytes = depth_bytes;
+        }
+    }
+}
+
 void stream_flow_raw_chunked(Flow *f)
 {
     TcpSession *ssn = f->protoctx;

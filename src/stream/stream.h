@@ -165,6 +165,10 @@ uint8_t stream_packet_flow_state(const Flow *f);
  * yet (protocols whose files must be whole, as Suricata's SMB stream-depth 0).
  * Caller holds f->lock. */
 void stream_flow_unlimit_depth(Flow *f);
+/* The same to depth_bytes (0: unlimited) where that is more than a stream has (the
+ * file store's stream-depth for flows whose files are stored, as Suricata). Caller holds
+ * f->lock. */
+void stream_flow_raise_depth(Flow *f, uint64_t depth_bytes);
 
 /* The app layer's parser of f does not ask for raw inspection at every message it
  * completes (Suricata's SMB and DCERPC parsers do not): raw data of f waits for a

@@ -87,6 +87,37 @@ n=$(find "$WORK/fs2/fs" -type f ! -name '*.json' ! -path "$WORK/fs2/fs/tmp/*" | 
 [ "$n" = 2 ] || fail "force-filestore stored $n files, want 2"
 up=$(printf 'file content here' | sha256sum | cut -c1-64)
 [ -f "$WORK/fs2/fs/${up:0:2}/$up" ] || fail "upload not stored as $up: $(find "$WORK/fs2/fs")"
+# file-store stream-depth: a flow storing files gets that reassembly depth (0: unlimited)
+# where it is more than stream.reassembly.depth (1500 here): a 3000-byte body stored whole,
+# up to 2kb, or cut at 1500 stream bytes (1459 body bytes) without it or when smaller.
+sd_run() {
+    cat >"$WORK/sd.yaml" <<EOF
+include: $VG_SOURCE_DIR/etc/vigil.yaml
+stream:
+  reassembly:
+    depth: 1500
+outputs:
+  - eve-log:
+      enabled: yes
+      types: [files]
+  - file-store:
+      version: 2
+      enabled: yes
+      dir: fs
+      force-filestore: yes
+$([ "$2" = none ] || echo "      stream-depth: $2")
+EOF
+    "$VIGIL" -c "$WORK/sd.yaml" -k none -r "$DATA/http-download-3k.pcap" -l "$1" \
+        2>"$WORK/err" || fail "stream-depth run failed: $(cat "$WORK/err")"
+    eve_check "$1/eve.json"
+    find "$1/fs" -type f ! -name '*.json' ! -path "$1/fs/tmp/*" -exec stat -c %s {} +
+}
+[ "$(sd_run "$WORK/sd1" none)" = 1459 ] || fail "file-store without stream-depth"
+[ "$(sd_run "$WORK/sd2" 0)" = 3000 ] || fail "file-store stream-depth 0 did not lift the depth"
+whole=$(python3 -c 'import hashlib; print(hashlib.sha256(b"A"*1000+b"B"*1000+b"C"*1000).hexdigest())')
+[ -f "$WORK/sd2/fs/${whole:0:2}/$whole" ] || fail "whole body not stored as $whole"
+[ "$(sd_run "$WORK/sd3" 2kb)" = 2007 ] || fail "file-store stream-depth 2kb"
+[ "$(sd_run "$WORK/sd4" 500)" = 1459 ] || fail "file-store stream-depth below the stream's"
 # No file-store output: nothing written.
 run http-upload "$WORK/fs3"
 [ ! -e "$WORK/fs3/filestore" ] || fail "files stored without file-store"
