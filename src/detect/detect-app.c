@@ -306,8 +306,8 @@ static int parse_dir_word(DetectParser *dp, const char *kw, const char *word, si
     } else if (len == 9 && strncmp(word, "to_client", 9) == 0) {
         *out = 1 + APP_DIR_TOCLIENT;
     } else {
-        return detect_err(dp, "%s: unknown direction '%.*s' (to_server or to_client)", kw,
-                          (int)(len < 64 ? len : 64), word);
+        return detect_err(dp, "%s takes no value but a direction (to_server or to_client), "
+                          "not '%.*s'", kw, (int)(len < 64 ? len : 64), word);
     }
     return 0;
 }
@@ -540,8 +540,6 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
                                   keep == APP_DIR_TOSERVER ? "to_server" : "to_client");
             }
             al->row[keep ^ 1] = -1;
-        } else if ((s->flags & SIG_F_TXBOTHDIR) && al->row[0] >= 0 && al->row[1] >= 0) {
-            al->row[APP_DIR_TOCLIENT] = -1;   // '=>': a buffer of both sides is the request's
         }
         if (al->absent == DETECT_ABSENT_ONLY && al->ml.n > 0) {
             return detect_err(dp, "absent on %s can't be followed by keywords of that buffer "

@@ -813,8 +813,7 @@ int detect_app_header_proto(DetectParser *dp, const char *name);
 bool detect_app_is_buffer_name(const char *name);
 int detect_app_select_buffer(DetectParser *dp, const char *name);
 /* The same with a direction qualifier ("to_server"/"to_client", NULL: none): a buffer
- * both sides have is then read on that side only (and in a '=>' rule, an ambiguous
- * buffer without one is the request's, as in Suricata 8). */
+ * both sides have is then read on that side only (Suricata 8, for '=>' rules above all). */
 int detect_app_select_buffer_dir(DetectParser *dp, const char *name, const char *dir);
 /* A leading "to_server" / "to_client" argument of a file keyword (filesize): *arg moves
  * past it and its comma; the rule's file keywords then look at that side's files. */
