@@ -761,6 +761,10 @@ void detect_collect(DetectThread *dt, const Packet *p);
 /* Applies a matched rule (post keywords, threshold, action, alert with
  * dt->alert_flags); returns true when inspection must stop (pass). */
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s);
+/* The packet's actions once all its matches are in (detect-packet.c): a pass ordered
+ * before every drop cancels them and the alerts after it; a flow-scoped pass passes the
+ * flow. Also for the flow-end pseudo packets (detect-stream.c). */
+void detect_resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa);
 
 /* detect-stream.c: stream-aware inspection (Suricata's tcp / tcp-pkt /
  * tcp-stream semantics). */

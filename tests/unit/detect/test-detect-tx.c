@@ -155,6 +155,25 @@ static void flow_end_inspects_what_is_left(void **state)
     assert_int_equal(detect_flow_end(fx->dt, &fx->f, NULL, NULL), 1);
 }
 
+/* A pass rule matching a tx at flow end passes the flow and cancels the alerts ordered
+ * after it, as on a packet (bug-5464-verdict-05: the request is only seen then). */
+static void flow_end_pass_is_resolved_like_a_packets(void **state)
+{
+    Fx *fx = *state;
+    detect_thread_free(fx->dt);
+    detect_engine_free(fx->de);
+    fx->de = test_engine("pass http any any -> any any (http.uri; content:\"/a\"; sid:6;)\n"
+                         "alert http any any -> any any (http.uri; content:\"/a\"; sid:7;)\n",
+                         NULL);
+    assert_non_null(fx->de);
+    fx->dt = detect_thread_new(fx->de, NULL);
+    assert_non_null(fx->dt);
+    assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOSERVER, REQ), 0);
+    app_layer_flow_end(&fx->f);
+    assert_int_equal(detect_flow_end(fx->dt, &fx->f, NULL, NULL), 0);
+    assert_true(fx->f.flags & FLOW_F_PASS);
+}
+
 /* Suricata 8: a buffer both sides have names its side in a '=>' rule
  * (http.connection: to_client); filesize takes a side too. The request says
  * keep-alive, the response close. */
@@ -212,6 +231,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(data_parsed_on_the_other_direction_waits_for_its_own,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_inspects_what_is_left, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_end_pass_is_resolved_like_a_packets, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(bidir_rule_buffers_take_a_direction, setup, teardown),
         cmocka_unit_test_setup_teardown(direction_of_a_buffer_is_checked, setup, teardown),
     };
