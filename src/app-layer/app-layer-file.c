@@ -54,6 +54,7 @@ AppFileTrack *app_file_new(AppFlow *af, uint8_t dir, const uint8_t *name, uint32
         ft->f.flags |= APP_FILE_F_STORE;
         ft->store = app_filestore_open();
         ft->store_failed = ft->store == NULL;
+        app_filestore_flow_depth(af->f);
     }
     return ft;
 }

@@ -23,6 +23,7 @@
 
 #include "app-layer/app-layer-internal.h"
 #include "conf/conf.h"
+#include "stream/stream.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -30,7 +31,8 @@ typedef struct FileStoreCfg {
     bool enabled;
     bool write_fileinfo;
     bool force;
-    uint64_t stream_depth;
+    uint64_t stream_depth;       // 0: unlimited
+    bool has_stream_depth;       // stream-depth is set: raised for flows storing files
     uint32_t max_open;           // 0: no limit
     char *dir;
     _Atomic uint32_t n_open;     // files being written, all threads
@@ -103,7 +105,8 @@ int app_layer_filestore_setup(const struct ConfNode *opts, const char *log_dir)
     g_fs.write_fileinfo = opt_bool(opts, "write-fileinfo", false, &bad);
     g_fs.force = opt_bool(opts, "force-filestore", false, &bad);
     const ConfNode *n = conf_node_child(opts, "stream-depth");
-    if (n != NULL && n->value != NULL && !conf_parse_size(n->value, &g_fs.stream_depth)) {
+    g_fs.has_stream_depth = n != NULL && n->value != NULL;
+    if (g_fs.has_stream_depth && !conf_parse_size(n->value, &g_fs.stream_depth)) {
         VG_ERROR("%s:%d: file-store.stream-depth: '%s' is not a size", n->file, n->line,
                  n->value);
         bad = true;
@@ -160,6 +163,7 @@ void app_layer_filestore_deinit(void)
     g_fs.write_fileinfo = false;
     g_fs.force = false;
     g_fs.stream_depth = 0;
+    g_fs.has_stream_depth = false;
     g_fs.max_open = 0;
     g_fs_counters = false;
 }
@@ -195,6 +199,13 @@ bool app_filestore_forced(void)
 uint64_t app_layer_filestore_stream_depth(void)
 {
     return g_fs.enabled ? g_fs.stream_depth : 0;
+}
+
+void app_filestore_flow_depth(Flow *f)
+{
+    if (g_fs.enabled && g_fs.has_stream_depth && f != NULL) {
+        stream_flow_raise_depth(f, g_fs.stream_depth);
+    }
 }
 
 AppFileStore *app_filestore_open(void)

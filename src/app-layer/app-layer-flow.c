@@ -15,6 +15,7 @@
 #include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/runtime-profiling.h"
+#include "stream/stream.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -485,7 +486,8 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
         return;
     }
     uint8_t first = row->first_dir;
-    if (!row->any_first_dir && af->held_len[first] == 0 && af->seen[first] == 0 &&
+    if (!row->any_first_dir && !(af->flags & APP_FLOW_F_REVERSED) && af->held_len[first] == 0 &&
+        af->seen[first] == 0 &&
         af->held_len[1 - first] > 0 &&
         af->f->key.proto == 6) {
         app_flow_event(af, APP_EV_WRONG_DIRECTION_FIRST_DATA);
@@ -513,6 +515,71 @@ static uint16_t udp_client_port(const AppFlow *af)
     return af->f->key.proto == 17 ? af->f->key.sp : 0;
 }
 
+/* Whether the first data of dir may show the flow reversed: a TCP session picked up
+ * midstream, its to-server side's first data, nothing from the other side yet, not a
+ * tunnel, not at flow end (no packet is left to swap the flow on) (Suricata reverses such
+ * flows when the data is the other direction's protocol). */
+static bool may_reverse(const AppFlow *af, uint8_t dir)
+{
+    const Flow *f = af->f;
+    return dir == APP_DIR_TOSERVER && f->key.proto == 6 &&
+           !(af->flags & (APP_FLOW_F_TUNNEL | APP_FLOW_F_REVERSED | APP_FLOW_F_ENDED)) &&
+           af->seen[APP_DIR_TOCLIENT] == 0 && af->held_len[APP_DIR_TOCLIENT] == 0 &&
+           af->det[APP_DIR_TOCLIENT] == APP_DET_UNKNOWN && stream_flow_is_midstream(f);
+}
+
+#define APP_SWAP(type, a, b)                                                                       \
+    do {                                                                                           \
+        type t_ = (a);                                                                             \
+        (a) = (b);                                                                                 \
+        (b) = t_;                                                                                  \
+    } while (0)
+
+static uint16_t swap_flag_pair(uint16_t flags, uint16_t ts, uint16_t tc)
+{
+    uint16_t out = (uint16_t)(flags & ~(ts | tc));
+    return (uint16_t)(out | ((flags & ts) ? tc : 0) | ((flags & tc) ? ts : 0));
+}
+
+static void swap_sides(AppFlow *af)
+{
+    APP_SWAP(uint8_t *, af->held[0], af->held[1]);
+    APP_SWAP(uint32_t, af->held_len[0], af->held_len[1]);
+    APP_SWAP(uint32_t, af->held_cap[0], af->held_cap[1]);
+    APP_SWAP(uint64_t, af->seen[0], af->seen[1]);
+    APP_SWAP(uint64_t, af->stream_off[0], af->stream_off[1]);
+    APP_SWAP(uint64_t, af->enc_off[0], af->enc_off[1]);
+    APP_SWAP(uint64_t, af->seen_tunnel[0], af->seen_tunnel[1]);
+    APP_SWAP(uint8_t, af->det[0], af->det[1]);
+    APP_SWAP(AppProto, af->proto_dir[0], af->proto_dir[1]);
+    af->flags = swap_flag_pair(af->flags, APP_FLOW_F_STOP_TS, APP_FLOW_F_STOP_TC);
+    af->flags = swap_flag_pair(af->flags, APP_FLOW_F_EOF_TS, APP_FLOW_F_EOF_TC);
+    af->flags = swap_flag_pair(af->flags, APP_FLOW_F_GAP_TS, APP_FLOW_F_GAP_TC);
+}
+
+uint8_t app_flow_stream_dir(const AppFlow *af, uint8_t dir)
+{
+    return (af->flags & APP_FLOW_F_REVERSE) ? (uint8_t)(dir ^ 1u) : dir;
+}
+
+void app_flow_reverse(AppFlow *af, Packet *p)
+{
+    if (!(af->flags & APP_FLOW_F_REVERSE)) {
+        return;
+    }
+    af->flags &= (uint16_t)~APP_FLOW_F_REVERSE;
+    flow_swap_direction(af->f);
+    stream_flow_swap(af->f);
+    if (p != NULL && p->flow == af->f) {
+        uint32_t d = p->flags & (PKT_F_TOSERVER | PKT_F_TOCLIENT);
+        p->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
+        p->flags |= d == PKT_F_TOSERVER ? PKT_F_TOCLIENT : d == PKT_F_TOCLIENT ? PKT_F_TOSERVER : d;
+        if (p->stream_data != NULL) {
+            p->stream_flags ^= PKT_STREAM_TOSERVER;
+        }
+    }
+}
+
 static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     uint32_t taken = 0;
@@ -526,6 +593,22 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
     if (p == APP_PROTO_UNKNOWN) {
         p = app_detect_proto_ports(af->f->key.proto, af->f->key.dp, udp_client_port(af), dir,
                                    af->held[dir], af->held_len[dir], &more);
+    }
+    if (p == APP_PROTO_UNKNOWN && may_reverse(af, dir)) {
+        bool more_r = false;
+        AppProto r = app_detect_proto(af->f->key.proto, af->f->key.sp, APP_DIR_TOCLIENT,
+                                      af->held[dir], af->held_len[dir], &more_r);
+        if (r != APP_PROTO_UNKNOWN) {
+            /* this AppFlow's sides now; the flow, the session and the packet once the
+             * stream stage is done with the packet (app_flow_reverse); until then the
+             * stream's directions are the other way round (app_flow_stream_dir) */
+            af->flags |= APP_FLOW_F_REVERSE | APP_FLOW_F_REVERSED;
+            swap_sides(af);
+            af->proto_dir[APP_DIR_TOCLIENT] = r;
+            start_parser(af, r, APP_DIR_TOCLIENT, data + taken, len - taken);
+            return;
+        }
+        more = more || more_r;
     }
     if (p != APP_PROTO_UNKNOWN) {
         af->proto_dir[dir] = p;

@@ -198,6 +198,9 @@ enum {
     APP_FLOW_F_NO_INSPECT_ARMED = 1u << 12,
     APP_FLOW_F_ERROR_NEW = 1u << 13, // the parser error came on the current packet: the
                                      // app-layer module applies app-layer.error-policy
+    APP_FLOW_F_REVERSE = 1u << 14,   // midstream: the client's first data is a response:
+                                     // sides swapped here, the flow's swap is pending
+    APP_FLOW_F_REVERSED = 1u << 15,  // the flow was swapped (app_flow_reverse)
 };
 
 struct AppFlow {
@@ -244,6 +247,15 @@ void app_flow_end(AppFlow *af);
 /* Start of the app-layer module's turn on a packet: free finished txs, publish the
  * pending updates as UPDATED flags. */
 void app_flow_packet_publish(AppFlow *af);
+/* A midstream TCP flow whose first data, from the side taken for the client, is a
+ * protocol's response (HTTP/1.x status line) is reversed, as Suricata does: the AppFlow's
+ * sides at once (the data is parsed as the server's, APP_FLOW_F_REVERSE), the flow
+ * (flow_swap_direction), the TCP session (stream_flow_swap) and p's direction here, once
+ * the stream stage is done with p. Called by the app-layer module; f->lock held. */
+void app_flow_reverse(AppFlow *af, struct Packet *p);
+/* The AppFlow direction of the stream's direction dir (they differ between a reversal and
+ * the flow's swap, within one packet). */
+uint8_t app_flow_stream_dir(const AppFlow *af, uint8_t dir);
 
 /* encryption-handling of TLS and SSH (app-layer.protocols.<p>.encryption-handling). */
 enum { APP_ENC_DEFAULT = 0, APP_ENC_BYPASS, APP_ENC_FULL };
@@ -279,6 +291,10 @@ bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap);
 typedef struct AppFileStore AppFileStore;
 void app_filestore_counters_register(void);
 bool app_filestore_enabled(void);
+/* outputs.file-store.stream-depth, when set: f stores files, so its reassembly depth is
+ * raised to that (0: unlimited) where it is less (stream_flow_raise_depth), as Suricata
+ * does for sessions whose files are extracted. Caller holds f->lock. */
+void app_filestore_flow_depth(Flow *f);
 bool app_filestore_forced(void);          // force-filestore: every file from its start
 AppFileStore *app_filestore_open(void);   // NULL: store off, max-open-files, or I/O error
 void app_filestore_write(AppFileStore *st, const uint8_t *data, uint32_t len);

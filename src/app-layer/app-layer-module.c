@@ -25,6 +25,7 @@ static void on_stream(Flow *f, uint8_t dir, int note, const uint8_t *data, uint3
     if (af == NULL) {
         return;
     }
+    dir = app_flow_stream_dir(af, dir);   // a reversal on this packet: sides swapped
     switch (note) {
     case STREAM_NOTE_DATA:
         af->stream_off[dir & 1] += len;   // before parsing: the data's end
@@ -121,6 +122,7 @@ static int app_module_process(ThreadVars *tv, Packet *p, void *data)
         }
     }
     if (af != NULL) {
+        app_flow_reverse(af, p);   // a midstream flow whose first data was a response
         error_policy(mt, tv, af, p);
         app_flow_packet_publish(af);
     }

@@ -136,6 +136,12 @@ AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx);
  * header or when it does not fit. Caller holds f->lock. */
 bool app_layer_tx_xff(const Flow *f, uint64_t tx_id, const char *header, bool forward,
                       char *buf, size_t size);
+/* outputs.eve-log.types.http.xff in overwrite mode: the address an HTTP/1 tx's header
+ * names, to write as the http record's client side (src_ip) in place of the flow's.
+ * False in other modes, for other txs, without the header, or when it is not an address
+ * of the flow's IP version (the http object then carries it as "xff"). Caller holds
+ * f->lock. */
+bool app_layer_http_xff_client(const Flow *f, const AppTx *tx, VgAddr *out);
 /* Transactions carried inside tx (DNS over HTTP/2: the DNS message of each direction of
  * an HTTP/2 stream), idx 0 .. APP_TX_SUB_MAX - 1; NULL where there is none. They are not
  * listed among the flow's txs (app_layer_tx_at), keep their own protocol, flags and

@@ -292,16 +292,64 @@ static bool is_multi_buffer(const char *name)
     return false;
 }
 
+/* "to_server" / "to_client" (spaces around allowed) as 1 + APP_DIR_*, NULL as 0. */
+static int parse_dir_word(DetectParser *dp, const char *kw, const char *word, size_t len,
+                          uint8_t *out)
+{
+    *out = 0;
+    if (word == NULL) {
+        return 0;
+    }
+    detect_trim_span(&word, &len);
+    if (len == 9 && strncmp(word, "to_server", 9) == 0) {
+        *out = 1 + APP_DIR_TOSERVER;
+    } else if (len == 9 && strncmp(word, "to_client", 9) == 0) {
+        *out = 1 + APP_DIR_TOCLIENT;
+    } else {
+        return detect_err(dp, "%s takes no value but a direction (to_server or to_client), "
+                          "not '%.*s'", kw, (int)(len < 64 ? len : 64), word);
+    }
+    return 0;
+}
+
+/* The list of the buffer at base that was named with direction only_dir: a buffer named
+ * with a direction is an instance of its own, so "http.connection: to_client" and
+ * "http.connection: to_server" in one rule are two lists. -1 when all are taken. */
+static int dir_variant(const Signature *s, int base, uint8_t only_dir)
+{
+    for (int v = base; v <= UINT16_MAX; v += DETECT_APP_VARIANT_STRIDE) {
+        const DetectAppList *al = detect_sig_app_list(s, v);
+        if (al == NULL || al->only_dir == only_dir) {
+            return v;
+        }
+    }
+    return -1;
+}
+
 int detect_app_select_buffer(DetectParser *dp, const char *name)
 {
+    return detect_app_select_buffer_dir(dp, name, NULL);
+}
+
+int detect_app_select_buffer_dir(DetectParser *dp, const char *name, const char *dir)
+{
+    uint8_t only_dir;
+    if (parse_dir_word(dp, name, dir, dir != NULL ? strlen(dir) : 0, &only_dir) != 0) {
+        return VG_EINVAL;
+    }
     int idx = detect_app_buf_find(canonical_name(name));
     if (idx < 0) {
         return detect_err_unsupported(dp, name);
     }
     int list = DETECT_LIST_APP_FIRST + idx;
     const DetectAppList *cur = detect_sig_app_list(dp->s, list);
-    if (cur != NULL && (cur->ml.n > 0 || cur->absent != DETECT_ABSENT_NONE) &&
-        is_multi_buffer(canonical_name(name))) {
+    if (only_dir != 0 || (cur != NULL && cur->only_dir != 0)) {
+        list = dir_variant(dp->s, list, only_dir);
+        if (list < 0) {
+            return detect_err(dp, "too many instances of %s", name);
+        }
+    } else if (cur != NULL && (cur->ml.n > 0 || cur->absent != DETECT_ABSENT_NONE) &&
+               is_multi_buffer(canonical_name(name))) {
         /* A multi-buffer named again starts a new instance, which may match another
          * record (Suricata 7+: http.request_header twice, for two headers). */
         int v = list;
@@ -317,9 +365,37 @@ int detect_app_select_buffer(DetectParser *dp, const char *name)
     if (l == NULL) {
         return detect_err(dp, "out of memory");
     }
+    detect_sig_app_list(dp->s, list)->only_dir = only_dir;
     dp->pm_list = (uint16_t)list;
     dp->last_list = (uint16_t)list;
     dp->last_pm = (int)l->n - 1;
+    return 0;
+}
+
+int detect_app_file_dir(DetectParser *dp, const char **arg)
+{
+    const char *a = *arg;
+    while (*a == ' ') {
+        a++;
+    }
+    if (strncmp(a, "to_server", 9) != 0 && strncmp(a, "to_client", 9) != 0) {
+        return 0;
+    }
+    const char *comma = strchr(a, ',');
+    uint8_t d;
+    if (parse_dir_word(dp, "file keyword", a, comma != NULL ? (size_t)(comma - a) : strlen(a),
+                       &d) != 0) {
+        return VG_EINVAL;
+    }
+    if (comma == NULL) {
+        return detect_err(dp, "a value must follow the direction");
+    }
+    DetectSigApp *app = app_of(dp);
+    if (app == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    app->file_dir_only |= (uint8_t)(1u << (d - 1));
+    *arg = comma + 1;
     return 0;
 }
 
@@ -456,6 +532,14 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
         if (al->row[0] < 0 && al->row[1] < 0) {
             return detect_err(dp, "buffer %s does not exist for protocol %s", name,
                               app_proto_name(s->alproto) ? app_proto_name(s->alproto) : "?");
+        }
+        if (al->only_dir != 0) {
+            uint8_t keep = (uint8_t)(al->only_dir - 1);
+            if (al->row[keep] < 0) {
+                return detect_err(dp, "buffer %s has no %s side", name,
+                                  keep == APP_DIR_TOSERVER ? "to_server" : "to_client");
+            }
+            al->row[keep ^ 1] = -1;
         }
         if (al->absent == DETECT_ABSENT_ONLY && al->ml.n > 0) {
             return detect_err(dp, "absent on %s can't be followed by keywords of that buffer "
@@ -664,12 +748,19 @@ int detect_app_finish(DetectParser *dp)
     if (app_of(dp) == NULL) {
         return detect_err(dp, "out of memory");
     }
+    uint8_t file_only = s->app->file_dir_only;
+    if (file_only == 3u) {
+        return detect_err(dp, "file keywords look at one file: to_server and to_client "
+                          "can't both be given");
+    }
+    need_ts |= (file_only & (1u << APP_DIR_TOSERVER)) != 0;
+    need_tc |= (file_only & (1u << APP_DIR_TOCLIENT)) != 0;
     rc = set_dirs(dp, need_ts, need_tc);
     if (rc != 0) {
         return rc;
     }
     s->flags |= SIG_F_APP_TX;
-    s->app->file_dirs = s->app->is_mixed ? 3u : s->app->dirs;
+    s->app->file_dirs = file_only != 0 ? file_only : s->app->is_mixed ? 3u : s->app->dirs;
     resolve_http2(dp);
     resolve_smb(dp);
     pick_app_fast_pattern(s);

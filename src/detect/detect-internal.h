@@ -282,6 +282,8 @@ typedef struct DetectAppList {
     DetectXformArg xarg[DETECT_XFORM_MAX];
     uint8_t n_xform;
     uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
+    uint8_t only_dir;                  // 0, or 1 + APP_DIR_*: named with a direction
+                                       // (http.header: to_client), only that side's buffer
     DetectMatchList ml;
 } DetectAppList;
 
@@ -297,6 +299,8 @@ typedef struct DetectSigApp {
     DetectMatchList file_ml;           // file keywords (filename, filemd5, ...): kw->file_match,
                                        // all on one file of the tx
     uint8_t file_dirs;                 // directions whose files the file keywords look at
+    uint8_t file_dir_only;             // bit per APP_DIR_*: file keywords given a direction
+                                       // (filesize: to_client, <100)
     void **xf_res;                     // pcrexform regexes (pcre2_code *) the lists' transform
     uint16_t n_xf_res;                 // arguments point at: freed with the signature
     uint8_t **xf_keys;                 // xor keys, the same way
@@ -778,6 +782,10 @@ void detect_collect(DetectThread *dt, const Packet *p);
 /* Applies a matched rule (post keywords, threshold, action, alert with
  * dt->alert_flags); returns true when inspection must stop (pass). */
 bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s);
+/* The packet's actions once all its matches are in (detect-packet.c): a pass ordered
+ * before every drop cancels them and the alerts after it; a flow-scoped pass passes the
+ * flow. Also for the flow-end pseudo packets (detect-stream.c). */
+void detect_resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa);
 
 /* detect-stream.c: stream-aware inspection (Suricata's tcp / tcp-pkt /
  * tcp-stream semantics). */
@@ -829,6 +837,12 @@ int detect_app_relative_list(const DetectParser *dp, int list, uint8_t pm_type, 
 int detect_app_header_proto(DetectParser *dp, const char *name);
 bool detect_app_is_buffer_name(const char *name);
 int detect_app_select_buffer(DetectParser *dp, const char *name);
+/* The same with a direction qualifier ("to_server"/"to_client", NULL: none): a buffer
+ * both sides have is then read on that side only (Suricata 8, for '=>' rules above all). */
+int detect_app_select_buffer_dir(DetectParser *dp, const char *name, const char *dir);
+/* A leading "to_server" / "to_client" argument of a file keyword (filesize): *arg moves
+ * past it and its comma; the rule's file keywords then look at that side's files. */
+int detect_app_file_dir(DetectParser *dp, const char **arg);
 int detect_app_move_last_content(DetectParser *dp, const char *buf, const char *kw);
 /* Appends a tx keyword (file == false) or file keyword to the rule; takes ctx. */
 int detect_app_append(DetectParser *dp, bool file, const struct DetectKeyword *kw, void *ctx);

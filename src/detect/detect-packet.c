@@ -519,7 +519,7 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
  * matches are in: a pass ordered before every drop cancels the drops, and
  * the alerts of rules ordered after the pass are discarded. A flow-scoped
  * pass then passes the flow, unless its drop came first. */
-static void resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
+void detect_resolve_actions(DetectThread *dt, Packet *p, PacketAlerts *pa)
 {
     if (dt->pass_num == UINT32_MAX) {
         return;
@@ -615,7 +615,7 @@ void detect_packet(DetectThread *dt, Packet *p)
         !dt->fw_td_skip) {
         (void)detect_tx_inspect(dt, p, pa, false);
     }
-    resolve_actions(dt, p, pa);
+    detect_resolve_actions(dt, p, pa);
     detect_app_packet_end(dt, p);
     p->n_alerts = pa ? pa->n : 0;
     if (dt->de->has_tags) {

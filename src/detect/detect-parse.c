@@ -420,8 +420,13 @@ static int run_option(DetectParser *dp, const char *name, const char *val, size_
 {
     const DetectKeyword *kw = detect_keyword_find(name);
     if (kw == NULL && detect_app_is_buffer_name(name)) {
-        return has_val ? detect_err(dp, "keyword '%s' takes no value", name)
-                       : detect_app_select_buffer(dp, name);
+        if (!has_val) {
+            return detect_app_select_buffer(dp, name);
+        }
+        /* a sticky buffer takes one value, its direction: file.data: to_client */
+        memcpy(scratch, val, vlen);
+        scratch[vlen] = '\0';
+        return detect_app_select_buffer_dir(dp, name, scratch);
     }
     if (kw == NULL) {
         return detect_err_unsupported(dp, name);

@@ -1014,3 +1014,35 @@ void flow_set_state(Flow *f, FlowState state)
     f->state = (uint8_t)state;
     f->flags |= FLOW_F_STATE_EXTERNAL;
 }
+
+#define FLOW_SWAP(type, a, b)                                                                      \
+    do {                                                                                           \
+        type t_ = (a);                                                                             \
+        (a) = (b);                                                                                 \
+        (b) = t_;                                                                                  \
+    } while (0)
+
+void flow_swap_direction(Flow *f)
+{
+    FlowTable *ft = f->table;
+    FlowBucket *b = ft != NULL ? &ft->buckets[f->hash & ft->mask] : NULL;
+    if (b != NULL) {
+        pthread_spin_lock(&b->lock);   // bucket_find reads keys under it, not f->lock
+    }
+    FLOW_SWAP(VgAddr, f->key.src, f->key.dst);
+    FLOW_SWAP(uint16_t, f->key.sp, f->key.dp);
+    if (b != NULL) {
+        pthread_spin_unlock(&b->lock);
+    }
+    FLOW_SWAP(uint64_t, f->pkts_toserver, f->pkts_toclient);
+    FLOW_SWAP(uint64_t, f->bytes_toserver, f->bytes_toclient);
+    uint32_t fin = f->flags & (FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT);
+    f->flags &= ~(uint32_t)(FLOW_F_FIN_TOSERVER | FLOW_F_FIN_TOCLIENT);
+    f->flags |= ((fin & FLOW_F_FIN_TOSERVER) ? FLOW_F_FIN_TOCLIENT : 0) |
+                ((fin & FLOW_F_FIN_TOCLIENT) ? FLOW_F_FIN_TOSERVER : 0);
+    uint8_t mac[12];
+    memcpy(mac, f->mac[0], sizeof(mac));
+    memcpy(f->mac[0], f->mac[1], sizeof(mac));
+    memcpy(f->mac[1], mac, sizeof(mac));
+    f->has_mac = (uint8_t)(((f->has_mac & 1u) << 1) | ((f->has_mac >> 1) & 1u));
+}

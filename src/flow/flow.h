@@ -122,6 +122,13 @@ bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t d
  * stage) and inline they are accepted. The packet that asked is handled
  * whole. A flow dropped inline stays dropped. Caller holds f's lock. */
 void flow_bypass(Flow *f);
+/* The app layer found that f's first packet came from the server (a midstream pick-up
+ * whose first data was a response): client and server trade places in the key (under
+ * the bucket lock, so lookups see either whole key), in the packet and byte counters,
+ * FIN flags and Ethernet addresses, as Suricata reverses such a flow. The caller swaps
+ * the packet in hand (PKT_F_TOSERVER/TOCLIENT) and the TCP session. Caller holds
+ * f->lock. */
+void flow_swap_direction(Flow *f);
 static inline bool flow_is_bypassed(const Flow *f)
 {
     return (f->flags & FLOW_F_BYPASSED) != 0;

@@ -199,7 +199,16 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                         const char *event_type, bool is_toclient, uint64_t pcap_cnt,
                         const char *pkt_src)
 {
+    eve_begin_flow_dir_client(jb, f, sec, usec, event_type, is_toclient, pcap_cnt, pkt_src,
+                              NULL);
+}
+
+void eve_begin_flow_dir_client(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                               const char *event_type, bool is_toclient, uint64_t pcap_cnt,
+                               const char *pkt_src, const VgAddr *client)
+{
     const FlowKey *k = &f->key;
+    const VgAddr *cli = client != NULL ? client : &k->src;
     json_buf_reset(jb);
     json_open_object(jb, NULL);
     eve_add_timestamp(jb, "timestamp", sec, usec);
@@ -213,11 +222,11 @@ void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
     json_str(jb, "event_type", event_type);
     add_vlans(jb, k->vlan_id, k->n_vlan);
     bool ports = proto_has_ports(k->proto);
-    add_addr(jb, "src_ip", is_toclient ? &k->dst : &k->src);
+    add_addr(jb, "src_ip", is_toclient ? &k->dst : cli);
     if (ports) {
         json_u64(jb, "src_port", is_toclient ? k->dp : k->sp);
     }
-    add_addr(jb, "dest_ip", is_toclient ? &k->src : &k->dst);
+    add_addr(jb, "dest_ip", is_toclient ? cli : &k->dst);
     if (ports) {
         json_u64(jb, "dest_port", is_toclient ? k->sp : k->dp);
     }

@@ -118,7 +118,10 @@ static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const Ap
 
 static void http_build(const OutputTxLog *lg, JsonBuf *jb, const Flow *f, const AppTx *tx)
 {
-    eve_begin_flow_dir(jb, f, lg->sec, lg->usec, "http", false, lg->pcap_cnt, lg->pkt_src);
+    VgAddr xff;
+    bool is_xff = app_layer_http_xff_client(f, tx, &xff);
+    eve_begin_flow_dir_client(jb, f, lg->sec, lg->usec, "http", false, lg->pcap_cnt, lg->pkt_src,
+                              is_xff ? &xff : NULL);
     json_u64(jb, "tx_id", tx->id);
     (void)app_layer_tx_log_json(f, tx->id, jb);
     json_close_object(jb);

@@ -152,6 +152,11 @@ void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
 void eve_begin_flow_dir(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
                         const char *event_type, bool is_toclient, uint64_t pcap_cnt,
                         const char *pkt_src);
+/* Same, with client (when not NULL) written as the client side's address in place of
+ * the flow's (X-Forwarded-For overwrite mode of http records). */
+void eve_begin_flow_dir_client(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
+                               const char *event_type, bool is_toclient, uint64_t pcap_cnt,
+                               const char *pkt_src, const VgAddr *client);
 
 /* ---- optional record fields (output-eve-fields.c) --------------------- */
 

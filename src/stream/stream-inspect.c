@@ -161,8 +161,9 @@ static uint64_t final_end(const TcpSession *ssn, const TcpStream *s)
         uint64_t e = stream_seq_to_off(s, s->next_seq);
         end = e < end ? e : end;
     }
-    if (g_stream_cfg.depth_bytes != 0 && g_stream_cfg.depth_bytes < end) {
-        end = g_stream_cfg.depth_bytes;
+    uint64_t depth = stream_depth_of(s);
+    if (depth != 0 && depth < end) {
+        end = depth;
     }
     if (s->flags & STREAM_F_NOREASM) {
         end = s->stored_end < end ? s->stored_end : end;

@@ -92,6 +92,8 @@ typedef struct TcpStream {
     uint64_t ovl_avail;          // contiguous delivered bytes ending at insp_off
     uint64_t stored_end;         // highest offset stored + 1
     uint64_t sub_off;            // handed to subscribers up to here (>= insp_off)
+    uint64_t depth_bytes;        // 0: stream.reassembly.depth; else raised for this flow
+                                 // (stream_flow_raise_depth)
     void *sub_ctx[STREAM_MAX_SUBSCRIBERS];
 } TcpStream;
 
@@ -161,6 +163,16 @@ typedef struct StreamConfig {
 } StreamConfig;
 
 extern StreamConfig g_stream_cfg;
+
+/* Reassembly depth of s (0: unlimited): stream.reassembly.depth unless the app layer
+ * lifted it (STREAM_F_NO_DEPTH) or raised it for the flow (depth_bytes). */
+static inline uint64_t stream_depth_of(const TcpStream *s)
+{
+    if (s->flags & STREAM_F_NO_DEPTH) {
+        return 0;
+    }
+    return s->depth_bytes != 0 ? s->depth_bytes : g_stream_cfg.depth_bytes;
+}
 
 /* Memory accounting (atomics; any thread). Charge returns false (and charges
  * nothing) when the memcap would be exceeded. */

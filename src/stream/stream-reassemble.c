@@ -453,7 +453,7 @@ int stream_reasm_insert(StreamThread *st, Packet *p, TcpStream *s, uint32_t seq,
         stream_event(st, p, DECODE_EV_STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ);
         return 0;
     }
-    uint64_t depth = (s->flags & STREAM_F_NO_DEPTH) ? 0 : g_stream_cfg.depth_bytes;
+    uint64_t depth = stream_depth_of(s);
     if (depth != 0 && ne > (int64_t)depth) {
         depth_reached(st, p, s);
         ne = (int64_t)depth;

@@ -131,6 +131,48 @@ void stream_flow_unlimit_depth(Flow *f)
     }
 }
 
+void stream_flow_raise_depth(Flow *f, uint64_t depth_bytes)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || f->key.proto != 6) {
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        TcpStream *s = &ssn->streams[d];
+        uint64_t cur = stream_depth_of(s);
+        if ((s->flags & STREAM_F_DEPTH) || cur == 0) {
+            continue;   // reached already (data past it is gone), or unlimited
+        }
+        if (depth_bytes == 0) {
+            s->flags |= STREAM_F_NO_DEPTH;
+        } else if (depth_bytes > cur) {
+            s->depth_bytes = depth_bytes;
+        }
+    }
+}
+
+bool stream_flow_is_midstream(const Flow *f)
+{
+    const TcpSession *ssn = f->protoctx;
+    return f->key.proto == 6 && ssn != NULL && (ssn->flags & SSN_F_MIDSTREAM) != 0;
+}
+
+void stream_flow_swap(Flow *f)
+{
+    TcpSession *ssn = f->protoctx;
+    if (ssn == NULL || f->key.proto != 6) {
+        return;
+    }
+    TcpStream t = ssn->streams[0];
+    ssn->streams[0] = ssn->streams[1];
+    ssn->streams[1] = t;
+    ssn->init_dir ^= 1u;
+    if ((ssn->streams[0].flags | ssn->streams[1].flags) & STREAM_F_FIN) {
+        ssn->closer_dir ^= 1u;   // set once a FIN came
+    }
+    ssn->server_port = f->key.dp;  // the flow key is swapped already
+}
+
 void stream_flow_raw_chunked(Flow *f)
 {
     TcpSession *ssn = f->protoctx;

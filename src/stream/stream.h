@@ -165,6 +165,17 @@ uint8_t stream_packet_flow_state(const Flow *f);
  * yet (protocols whose files must be whole, as Suricata's SMB stream-depth 0).
  * Caller holds f->lock. */
 void stream_flow_unlimit_depth(Flow *f);
+/* The same to depth_bytes (0: unlimited) where that is more than a stream has (the
+ * file store's stream-depth for flows whose files are stored, as Suricata). Caller holds
+ * f->lock. */
+void stream_flow_raise_depth(Flow *f, uint64_t depth_bytes);
+/* Whether f's TCP session was picked up midstream (stream.midstream). Caller holds
+ * f->lock. */
+bool stream_flow_is_midstream(const Flow *f);
+/* The session's sides trade places (the app layer reverses a midstream flow whose first
+ * data was the server's, with flow_swap_direction): what was the client's stream is the
+ * server's. Not while the stream engine is handing out data of f. Caller holds f->lock. */
+void stream_flow_swap(Flow *f);
 
 /* The app layer's parser of f does not ask for raw inspection at every message it
  * completes (Suricata's SMB and DCERPC parsers do not): raw data of f waits for a

@@ -87,6 +87,49 @@ n=$(find "$WORK/fs2/fs" -type f ! -name '*.json' ! -path "$WORK/fs2/fs/tmp/*" | 
 [ "$n" = 2 ] || fail "force-filestore stored $n files, want 2"
 up=$(printf 'file content here' | sha256sum | cut -c1-64)
 [ -f "$WORK/fs2/fs/${up:0:2}/$up" ] || fail "upload not stored as $up: $(find "$WORK/fs2/fs")"
+# file-store stream-depth: a flow storing files gets that reassembly depth (0: unlimited)
+# where it is more than stream.reassembly.depth (1500 here): a 3000-byte body stored whole,
+# up to 2kb, or cut at 1500 stream bytes (1459 body bytes) without it or when smaller.
+sd_run() {
+    cat >"$WORK/sd.yaml" <<EOF
+include: $VG_SOURCE_DIR/etc/vigil.yaml
+stream:
+  reassembly:
+    depth: 1500
+outputs:
+  - eve-log:
+      enabled: yes
+      types: [files]
+  - file-store:
+      version: 2
+      enabled: yes
+      dir: fs
+      force-filestore: yes
+$([ "$2" = none ] || echo "      stream-depth: $2")
+EOF
+    "$VIGIL" -c "$WORK/sd.yaml" -k none -r "$DATA/http-download-3k.pcap" -l "$1" \
+        2>"$WORK/err" || fail "stream-depth run failed: $(cat "$WORK/err")"
+    eve_check "$1/eve.json"
+    find "$1/fs" -type f ! -name '*.json' ! -path "$1/fs/tmp/*" -exec stat -c %s {} +
+}
+[ "$(sd_run "$WORK/sd1" none)" = 1459 ] || fail "file-store without stream-depth"
+[ "$(sd_run "$WORK/sd2" 0)" = 3000 ] || fail "file-store stream-depth 0 did not lift the depth"
+whole=$(python3 -c 'import hashlib; print(hashlib.sha256(b"A"*1000+b"B"*1000+b"C"*1000).hexdigest())')
+[ -f "$WORK/sd2/fs/${whole:0:2}/$whole" ] || fail "whole body not stored as $whole"
+[ "$(sd_run "$WORK/sd3" 2kb)" = 2007 ] || fail "file-store stream-depth 2kb"
+[ "$(sd_run "$WORK/sd4" 500)" = 1459 ] || fail "file-store stream-depth below the stream's"
+# Midstream pick-up whose first packet is the server's response: the flow is reversed
+# (as Suricata), so the client is 10.0.0.1:40000 in every record, the response is parsed
+# as such (a tx of its own) and the next request/response follow.
+printf '%s\n' \
+    'alert http any any -> any any (msg:"200"; flow:to_client; http.stat_code; content:"200"; sid:1;)' \
+    'alert http any any -> any any (msg:"next"; flow:to_server; http.uri; content:"/next"; sid:2;)' \
+    >"$WORK/mid.rules"
+run http-midstream-response "$WORK/mid" --set stream.midstream=true -S "$WORK/mid.rules"
+[ "$(q "$WORK/mid/eve.json" '[(r["event_type"], r["src_ip"], r["src_port"], r.get("alert", {}).get("signature_id")) for r in recs if r["event_type"] in ("alert", "http", "flow")]')" = '[["alert", "10.0.0.2", 8888, 1], ["http", "10.0.0.1", 40000, null], ["alert", "10.0.0.1", 40000, 2], ["http", "10.0.0.1", 40000, null], ["flow", "10.0.0.1", 40000, null]]' ] ||
+    fail "midstream response first: $(grep -v stats "$WORK/mid/eve.json")"
+[ "$(q "$WORK/mid/eve.json" '[(r["flow"]["pkts_toserver"], r["flow"]["pkts_toclient"], r["app_proto"]) for r in recs if r["event_type"] == "flow"]')" = '[[3, 2, "http"]]' ] ||
+    fail "midstream response first: flow counters not reversed"
 # No file-store output: nothing written.
 run http-upload "$WORK/fs3"
 [ ! -e "$WORK/fs3/filestore" ] || fail "files stored without file-store"

@@ -52,4 +52,41 @@ run fwd overwrite forward
 run off off reverse
 [ "$(got off)" = "[(40010, '10.0.0.1', None), (40011, '10.0.0.1', None)]" ] ||
     fail "xff off: $(got off)"
+# http records (outputs.eve-log.types.http.xff): overwrite puts the address over src_ip
+# when it is of the flow's IP version, else the http object carries it as "xff"
+run_http() {
+    local out=$1 mode=$2
+    cat >"$WORK/$out.yaml" <<YAML
+%YAML 1.1
+---
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - http:
+            xff:
+              enabled: yes
+              mode: $mode
+              deployment: reverse
+YAML
+    mkdir -p "$WORK/$out"
+    "$VIGIL" -c "$WORK/$out.yaml" -k none -r "$DATA/http-xff.pcap" -S "$WORK/xff.rules" \
+        -l "$WORK/$out" 2>"$WORK/err" || fail "$out: vigil failed: $(cat "$WORK/err")"
+    eve_check "$WORK/$out/eve.json"
+}
+got_http() {
+    python3 - "$WORK/$1/eve.json" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(sorted((r["src_port"], r["src_ip"], r["http"].get("xff")) for r in recs
+             if r["event_type"] == "http"))
+PY
+}
+run_http hover overwrite
+[ "$(got_http hover)" = "[(40010, '203.0.113.9', None), (40011, '10.0.0.1', '2001:db8::5')]" ] ||
+    fail "http records, overwrite: $(got_http hover)"
+run_http hextra extra-data
+[ "$(got_http hextra)" = "[(40010, '10.0.0.1', '203.0.113.9'), (40011, '10.0.0.1', '2001:db8::5')]" ] ||
+    fail "http records, extra-data: $(got_http hextra)"
 echo "ok: http xff scenarios"

@@ -80,6 +80,7 @@ void app_layer_file_request_store_by(Flow *f, AppTx *tx, uint8_t dir, const AppF
     if (dir > 1) {
         return;
     }
+    app_filestore_flow_depth(f);
     if (tx->proto != APP_PROTO_HTTP1) {
         /* other protocols' files are AppFileTracks (app-layer-file.c) */
         for (uint32_t i = 0; i < tx->n_files[dir]; i++) {
@@ -287,6 +288,7 @@ void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, u
         if (app_filestore_forced()) {
             ht->files[dir]->f.flags |= APP_FILE_F_STORE;
             store_start(ht->files[dir]);
+            app_filestore_flow_depth(af->f);
         }
     }
     file_data(ht->files[dir], data, len);
@@ -376,6 +378,7 @@ static void multipart_files(AppFlow *af, HttpTx *ht)
                 if (app_filestore_forced()) {
                     hf->f.flags |= APP_FILE_F_STORE;
                     store_start(hf);
+                    app_filestore_flow_depth(af->f);
                 }
                 file_data(hf, data, (uint32_t)(data_end - data));
                 hf->f.data = data;

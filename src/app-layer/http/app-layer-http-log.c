@@ -2,6 +2,7 @@
  * alerts and fileinfo records. */
 #include "app-layer/http/app-layer-http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,6 +115,25 @@ bool app_layer_tx_xff(const Flow *f, uint64_t tx_id, const char *header, bool fo
            xff_extract(tx, header, forward, buf, size);
 }
 
+/* text as an address of family fam (4 or 6). */
+static bool addr_of(const char *text, uint8_t fam, VgAddr *out)
+{
+    memset(out, 0, sizeof(*out));
+    int af = fam == 4 ? AF_INET : fam == 6 ? AF_INET6 : -1;
+    if (af < 0 || inet_pton(af, text, out->a.u8) != 1) {
+        return false;
+    }
+    out->family = fam;
+    return true;
+}
+
+bool app_layer_http_xff_client(const Flow *f, const AppTx *tx, VgAddr *out)
+{
+    char xff[128];
+    return g_http_log_cfg.xff_mode == 2 && app_layer_tx_proto(f, tx) == APP_PROTO_HTTP1 &&
+           http_tx_xff(tx, xff, sizeof(xff)) && addr_of(xff, f->key.src.family, out);
+}
+
 static void log_custom(JsonBuf *jb, const HttpTx *ht)
 {
     for (const char **c = g_http_log_cfg.custom; c != NULL && *c != NULL; c++) {
@@ -151,7 +171,6 @@ static void log_extended(JsonBuf *jb, const HttpTx *ht)
 
 void http_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
 {
-    (void)f;
     const HttpTx *ht = (const HttpTx *)tx;
     const htp_tx_t *t = ht->htp;
     json_open_object(jb, "http");
@@ -166,7 +185,10 @@ void http_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     log_bstr(jb, "url", t->request_uri);
     log_header(jb, ht, APP_DIR_TOSERVER, "http_user_agent", "user-agent");
     char xff[128];
-    if (g_http_log_cfg.xff_mode == 1 && http_tx_xff(tx, xff, sizeof(xff))) {
+    VgAddr xa;
+    /* overwrite mode writes it over src_ip (app_layer_http_xff_client) when it can */
+    if (http_tx_xff(tx, xff, sizeof(xff)) &&
+        (g_http_log_cfg.xff_mode == 1 || !addr_of(xff, f->key.src.family, &xa))) {
         json_str(jb, "xff", xff);
     }
     log_content_type(jb, ht);

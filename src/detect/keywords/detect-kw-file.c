@@ -299,8 +299,13 @@ static bool match_filesize(DetectThread *dt, const AppFile *file, const void *ct
     return *is_final && detect_uint_match(ctx, file->size);
 }
 
+/* filesize:[to_server,|to_client,]N: the direction picks which side's files (Suricata 8,
+ * for '=>' rules above all). */
 static int setup_filesize(DetectParser *dp, const char *arg)
 {
+    if (detect_app_file_dir(dp, &arg) != 0) {
+        return VG_EINVAL;
+    }
     DetectUint *u = malloc(sizeof(*u));
     if (u == NULL) {
         return detect_err(dp, "out of memory");
@@ -313,7 +318,7 @@ static int setup_filesize(DetectParser *dp, const char *arg)
 }
 
 const DetectKeyword detect_kw_filesize = {
-    .name = "filesize", .desc = "size of a complete file (N, <N, >N, N<>M)",
+    .name = "filesize", .desc = "size of a complete file ([to_server|to_client,] N, <N, >N, N<>M)",
     .setup = setup_filesize, .file_match = match_filesize, .free = free,
 };
 

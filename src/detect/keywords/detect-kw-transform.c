@@ -33,6 +33,7 @@ static DetectAppList *new_variant(DetectParser *dp, const DetectAppList *cur)
     int base = DETECT_LIST_APP_FIRST + (cur->list - DETECT_LIST_APP_FIRST) %
                                            DETECT_APP_VARIANT_STRIDE;
     uint8_t n = cur->n_xform;
+    uint8_t cur_dir = cur->only_dir;
     uint8_t xf[DETECT_XFORM_MAX];
     DetectXformArg xa[DETECT_XFORM_MAX];
     memcpy(xf, cur->xform, sizeof(xf));
@@ -49,6 +50,7 @@ static DetectAppList *new_variant(DetectParser *dp, const DetectAppList *cur)
         memcpy(al->xform, xf, sizeof(xf));
         memcpy(al->xarg, xa, sizeof(xa));
         al->n_xform = n;
+        al->only_dir = cur_dir;
         dp->pm_list = (uint16_t)list;
         dp->last_list = (uint16_t)list;
         dp->last_pm = -1;

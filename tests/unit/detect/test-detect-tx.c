@@ -155,6 +155,71 @@ static void flow_end_inspects_what_is_left(void **state)
     assert_int_equal(detect_flow_end(fx->dt, &fx->f, NULL, NULL), 1);
 }
 
+/* A pass rule matching a tx at flow end passes the flow and cancels the alerts ordered
+ * after it, as on a packet (bug-5464-verdict-05: the request is only seen then). */
+static void flow_end_pass_is_resolved_like_a_packets(void **state)
+{
+    Fx *fx = *state;
+    detect_thread_free(fx->dt);
+    detect_engine_free(fx->de);
+    fx->de = test_engine("pass http any any -> any any (http.uri; content:\"/a\"; sid:6;)\n"
+                         "alert http any any -> any any (http.uri; content:\"/a\"; sid:7;)\n",
+                         NULL);
+    assert_non_null(fx->de);
+    fx->dt = detect_thread_new(fx->de, NULL);
+    assert_non_null(fx->dt);
+    assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOSERVER, REQ), 0);
+    app_layer_flow_end(&fx->f);
+    assert_int_equal(detect_flow_end(fx->dt, &fx->f, NULL, NULL), 0);
+    assert_true(fx->f.flags & FLOW_F_PASS);
+}
+
+/* Suricata 8: a buffer both sides have names its side in a '=>' rule
+ * (http.connection: to_client); filesize takes a side too. The request says
+ * keep-alive, the response close. */
+static void bidir_rule_buffers_take_a_direction(void **state)
+{
+    Fx *fx = *state;
+    detect_thread_free(fx->dt);
+    detect_engine_free(fx->de);
+    int failed = -1;
+    fx->de = test_engine(
+        "alert http any any => any any (http.uri; content:\"/a\"; "
+        "http.connection: to_client; content:\"close\"; sid:7;)\n"
+        "alert http any any => any any (http.uri; content:\"/a\"; "
+        "http.connection: to_server; content:\"close\"; sid:8;)\n"
+        "alert http any any => any any (http.connection: to_server; content:\"keep\"; "
+        "http.connection: to_client; content:\"close\"; filesize: to_client, <100; sid:9;)\n"
+        "alert http any any => any any (http.uri; content:\"/a\"; "
+        "filesize: to_server, <100; sid:5;)\n",
+        &failed);
+    assert_int_equal(failed, 0);
+    fx->dt = detect_thread_new(fx->de, NULL);
+    assert_non_null(fx->dt);
+    assert_int_equal(step(fx, APP_DIR_TOSERVER, APP_DIR_TOSERVER,
+                          "GET /a HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"),
+                     0);
+    assert_int_equal(step(fx, APP_DIR_TOCLIENT, APP_DIR_TOCLIENT,
+                          "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\n"
+                          "hello"),
+                     79);
+}
+
+static void direction_of_a_buffer_is_checked(void **state)
+{
+    (void)state;
+    int failed = -1;
+    DetectEngine *de = test_engine(
+        "alert http any any -> any any (http.uri: to_client; content:\"a\"; sid:1;)\n"
+        "alert http any any -> any any (http.header: sideways; content:\"a\"; sid:2;)\n"
+        "alert http any any -> any any (flow:to_server; file.data: to_client; "
+        "content:\"a\"; sid:3;)\n"
+        "alert http any any -> any any (file.data: to_client; content:\"a\"; sid:4;)\n",
+        &failed);
+    assert_int_equal(failed, 3);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +231,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(data_parsed_on_the_other_direction_waits_for_its_own,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_inspects_what_is_left, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_end_pass_is_resolved_like_a_packets, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(bidir_rule_buffers_take_a_direction, setup, teardown),
+        cmocka_unit_test_setup_teardown(direction_of_a_buffer_is_checked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
