@@ -131,7 +131,7 @@ AppTx *app_tx_new(AppFlow *af, size_t size)
     tx->proto = row->proto;
     tx->alloc_bytes = (uint32_t)size;
     af->txs[af->n_txs++] = tx;
-    app_count(pc->c_txs, 1);
+    app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_txs_udp : pc->c_txs, 1);
     return tx;
 }
 
@@ -468,7 +468,7 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     }
     af->row = row;
     af->state = row->state_new(af);
-    app_count(pc->c_flows, 1);
+    app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_flows_udp : pc->c_flows, 1);
     if (af->state == NULL) {
         af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
         held_free(af);

@@ -86,6 +86,9 @@ typedef struct AppParserDesc {
                     uint8_t dir);
     /* Optional: txs carried inside tx (app_layer_tx_sub), NULL where there is none. */
     AppTx *(*tx_sub)(const AppTx *tx, uint32_t idx);
+    /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
+     * <name>_udp instead of <name> (Suricata's names for such protocols). */
+    bool split_counters;
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */
@@ -114,6 +117,8 @@ typedef struct AppProtoCfg {
     _Atomic uint64_t memuse;     // bytes charged now (any packet thread)
     CounterId c_flows;
     CounterId c_txs;
+    CounterId c_flows_udp;       // split_counters rows: the UDP ones (c_flows/c_txs: TCP)
+    CounterId c_txs_udp;
     CounterId c_memcap;
     CounterId c_errors;
     CounterId c_gaps;

@@ -35,6 +35,11 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
+    /* 13-15: ics (Modbus, DNP3, ENIP) */
+    APP_PROTO_SIP = 16,
+    APP_PROTO_MQTT = 17,
+    APP_PROTO_WEBSOCKET = 18,
+    APP_PROTO_RFB = 19,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

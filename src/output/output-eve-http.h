@@ -42,9 +42,11 @@ typedef struct OutputTxLog {
     void *user;
 } OutputTxLog;
 
-/* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol (false when
- * name is not one); the record of a plugin protocol's tx, once complete. */
+/* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol or a built-in
+ * one without a logger of its own (sip, mqtt, websocket, rfb; false when name is not
+ * one); the built-in ones on (no `outputs:` list); the record of such a tx, once complete. */
 bool output_eve_plugin_type(const char *name, bool enabled);
+void output_eve_plugin_defaults(void);
 bool output_eve_plugin_any(void);           // records of some plugin protocol are on
 void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 

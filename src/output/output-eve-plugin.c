@@ -1,25 +1,59 @@
-/* EVE records of plugin app-layer protocols: one per tx, once complete both
- * ways, when `types:` of eve-log names the protocol. The object inside comes
- * from the plugin's log_json (app-layer-plugin.c frames it). Caller holds
- * f->lock. */
+/* EVE records of app-layer protocols without a logger of their own: plugin protocols
+ * and the built-in ones listed in generic_protos (SIP, MQTT, WebSocket, RFB). One record
+ * per tx, once complete both ways, when `types:` of eve-log names the protocol (without
+ * an `outputs:` list: the built-in ones, as every other record type). The object inside comes
+ * from the protocol's log_json. Caller holds f->lock. */
 #include "output/output-eve-http.h"
 
 #include "app-layer/app-layer.h"
 #include "output/output.h"
 
-/* Bit per plugin protocol (id - APP_PROTO_MAX_BUILTIN): written at start-up. */
-static uint32_t g_enabled;
+/* Built-in protocols logged here (plugin protocols always are). */
+static const AppProto generic_protos[] = {
+    APP_PROTO_SIP,
+    APP_PROTO_MQTT,
+    APP_PROTO_WEBSOCKET,
+    APP_PROTO_RFB,
+};
+
+/* Bit per protocol id: written at start-up. */
+static uint64_t g_enabled;
+
+static bool is_generic(AppProto p)
+{
+    if (p >= APP_PROTO_MAX_BUILTIN && p < APP_PROTO_MAX) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(generic_protos) / sizeof(generic_protos[0]); i++) {
+        if (generic_protos[i] == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+_Static_assert(APP_PROTO_MAX <= 64, "g_enabled has a bit per protocol");
 
 bool output_eve_plugin_type(const char *name, bool enabled)
 {
     AppProto p = app_proto_by_name(name);
-    if (p < APP_PROTO_MAX_BUILTIN || p >= APP_PROTO_MAX) {
+    if (p == APP_PROTO_UNKNOWN || !is_generic(p) || app_proto_name(p) == NULL) {
         return false;
     }
-    uint32_t bit = 1u << (p - APP_PROTO_MAX_BUILTIN);
+    uint64_t bit = 1ull << p;
     g_enabled = enabled ? (g_enabled | bit) : (g_enabled & ~bit);
     app_layer_set_proto_logged(p, OUTPUT_TX_LOGGER_PLUGIN, enabled);
     return true;
+}
+
+void output_eve_plugin_defaults(void)
+{
+    for (size_t i = 0; i < sizeof(generic_protos) / sizeof(generic_protos[0]); i++) {
+        const char *name = app_proto_name(generic_protos[i]);
+        if (name != NULL) {
+            (void)output_eve_plugin_type(name, true);
+        }
+    }
 }
 
 bool output_eve_plugin_any(void)
@@ -29,8 +63,7 @@ bool output_eve_plugin_any(void)
 
 void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
 {
-    if (tx->proto < APP_PROTO_MAX_BUILTIN || tx->proto >= APP_PROTO_MAX ||
-        !(g_enabled & (1u << (tx->proto - APP_PROTO_MAX_BUILTIN))) ||
+    if (tx->proto >= APP_PROTO_MAX || !(g_enabled & (1ull << tx->proto)) ||
         (tx->logged & OUTPUT_TX_LOGGER_PLUGIN) || !app_layer_tx_complete(f, tx, 0) ||
         !app_layer_tx_complete(f, tx, 1)) {
         return;

@@ -380,6 +380,7 @@ static int open_defaults(OutputCtx *oc, const struct Conf *conf)
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
     oc->smb = oc->dcerpc = true;
+    output_eve_plugin_defaults();
     if (oc->eve != NULL && eve_fields_load(conf, NULL) != 0) {
         return -1;
     }
