@@ -338,6 +338,16 @@ static int sip_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, ui
     return r;
 }
 
+/* An OPTIONS request (the usual SIP keep-alive ping) also starts like HTTP: these
+ * patterns let SIP take it on its detection ports (rows with the server port in their
+ * ports have their patterns tried first); elsewhere HTTP's pattern wins. */
+static const AppPattern sip_patterns[] = {
+    {.dir = APP_DIR_TOSERVER, .offset = 0, .depth = 12, .bytes = "OPTIONS sip:", .len = 12},
+    {.dir = APP_DIR_TOSERVER, .offset = 0, .depth = 13, .bytes = "OPTIONS sips:", .len = 13},
+    {.dir = APP_DIR_TOCLIENT, .offset = 0, .depth = 12, .bytes = "OPTIONS sip:", .len = 12},
+    {.dir = APP_DIR_TOCLIENT, .offset = 0, .depth = 13, .bytes = "OPTIONS sips:", .len = 13},
+};
+
 /* ---- buffers ---- */
 
 static const SipMessage *msg_of(const AppTx *tx, uint8_t dir)
@@ -491,6 +501,8 @@ const AppParserDesc app_parser_sip = {
     .first_dir = APP_DIR_TOSERVER,
     .any_first_dir = true,       // either side may send the first request
     .default_ports = "5060,5061",
+    .patterns = sip_patterns,
+    .n_patterns = sizeof(sip_patterns) / sizeof(sip_patterns[0]),
     .state_new = sip_state_new,
     .state_free = sip_state_free,
     .parse = sip_parse,
