@@ -72,6 +72,9 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_smb_version,
     &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
     &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
+    &detect_kw_mqtt_type, &detect_kw_mqtt_flags, &detect_kw_mqtt_qos, &detect_kw_mqtt_reason_code,
+    &detect_kw_mqtt_connack_return_code, &detect_kw_mqtt_protocol_version,
+    &detect_kw_mqtt_connect_flags, &detect_kw_mqtt_connack_session_present,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

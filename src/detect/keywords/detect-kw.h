@@ -111,6 +111,11 @@ extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwarever
 extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
     detect_kw_http2_priority, detect_kw_http2_window, detect_kw_http2_size_update,
     detect_kw_http2_settings;
+/* detect-kw-mqtt.c */
+extern const DetectKeyword detect_kw_mqtt_type, detect_kw_mqtt_flags, detect_kw_mqtt_qos,
+    detect_kw_mqtt_reason_code, detect_kw_mqtt_connack_return_code,
+    detect_kw_mqtt_protocol_version, detect_kw_mqtt_connect_flags,
+    detect_kw_mqtt_connack_session_present;
 
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
