@@ -243,6 +243,11 @@ static int handle_msg(MqttState *st, MqttMsg *m, bool malformed)
     } else if (!st->connected) {
         raise(st, t, MQTT_EV_UNINTRODUCED_MESSAGE);
     }
+    bool needs_id = (m->type == MQTT_PUBLISH && qos != 0) || m->type == MQTT_SUBSCRIBE ||
+                    m->type == MQTT_UNSUBSCRIBE || (req != 0 && m->type != MQTT_CONNACK);
+    if (needs_id && !m->truncated && !m->has_msg_id) {
+        raise(st, t, MQTT_EV_MISSING_MSG_ID);
+    }
     if (m->type == MQTT_PUBLISH && qos == 3) {
         raise(st, t, MQTT_EV_INVALID_QOS_LEVEL);
     }
