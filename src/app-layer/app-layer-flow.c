@@ -504,8 +504,14 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
         return;
     }
     bool more = false;
-    /* a connection announced on another one (FTP data) is that protocol from its start */
+    /* a connection announced on another one (FTP data) is that protocol from its start;
+     * so is a tunnel its parser announced (HTTP Upgrade: websocket), except TLS after
+     * STARTTLS, which detection must confirm */
     AppProto p = (af->flags & APP_FLOW_F_TUNNEL) ? APP_PROTO_UNKNOWN : app_expect_proto(af->f);
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->expect != APP_PROTO_UNKNOWN &&
+        af->expect != APP_PROTO_TLS) {
+        p = af->expect;
+    }
     if (p == APP_PROTO_UNKNOWN) {
         p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, af->held[dir],
                              af->held_len[dir], &more);

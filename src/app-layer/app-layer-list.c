@@ -16,6 +16,7 @@ extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_sip;
 extern const AppParserDesc app_parser_mqtt;
+extern const AppParserDesc app_parser_websocket;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -32,5 +33,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_smb,
     &app_parser_sip,
     &app_parser_mqtt,
+    &app_parser_websocket,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -75,6 +75,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_mqtt_type, &detect_kw_mqtt_flags, &detect_kw_mqtt_qos, &detect_kw_mqtt_reason_code,
     &detect_kw_mqtt_connack_return_code, &detect_kw_mqtt_protocol_version,
     &detect_kw_mqtt_connect_flags, &detect_kw_mqtt_connack_session_present,
+    &detect_kw_websocket_opcode, &detect_kw_websocket_flags, &detect_kw_websocket_mask,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -116,6 +116,9 @@ extern const DetectKeyword detect_kw_mqtt_type, detect_kw_mqtt_flags, detect_kw_
     detect_kw_mqtt_reason_code, detect_kw_mqtt_connack_return_code,
     detect_kw_mqtt_protocol_version, detect_kw_mqtt_connect_flags,
     detect_kw_mqtt_connack_session_present;
+/* detect-kw-websocket.c */
+extern const DetectKeyword detect_kw_websocket_opcode, detect_kw_websocket_flags,
+    detect_kw_websocket_mask;
 
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
