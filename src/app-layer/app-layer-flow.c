@@ -295,11 +295,9 @@ void app_flow_free(void *p)
         af->row->state_free(af->state);
     }
     if (af->old_row != NULL && af->old_state != NULL) {
-        /* charged to the flow's current protocol from here on: switch for the release */
-        const AppParserDesc *cur = af->row;
-        af->row = af->old_row;
+        /* its bytes were moved to the current protocol when the tunnel's parser started
+         * (start_parser): released from there, as everything else of the flow */
         af->old_row->state_free(af->old_state);
-        af->row = cur;
     }
     const AppParserDesc *mrow = af->row != NULL ? af->row : af->old_row;
     if (af->memuse != 0 && mrow != NULL) {
@@ -465,6 +463,13 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
         if (af->n_txs == 0) {
             af->next_tx_id = 0;
         }
+    }
+    if (tunnel && af->memuse != 0 && af->old_row != NULL) {
+        /* what the flow holds is charged to the new protocol from here on: the old
+         * instance's txs and state are released through the current row */
+        AppProtoCfg *old_pc = app_proto_cfg(af->old_row->proto);
+        atomic_fetch_sub(&old_pc->memuse, af->memuse);
+        atomic_fetch_add(&pc->memuse, af->memuse);
     }
     af->row = row;
     af->state = row->state_new(af);
