@@ -17,6 +17,7 @@ extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_sip;
 extern const AppParserDesc app_parser_mqtt;
 extern const AppParserDesc app_parser_websocket;
+extern const AppParserDesc app_parser_rfb;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -34,5 +35,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_sip,
     &app_parser_mqtt,
     &app_parser_websocket,
+    &app_parser_rfb,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

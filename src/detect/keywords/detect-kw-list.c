@@ -76,6 +76,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_mqtt_connack_return_code, &detect_kw_mqtt_protocol_version,
     &detect_kw_mqtt_connect_flags, &detect_kw_mqtt_connack_session_present,
     &detect_kw_websocket_opcode, &detect_kw_websocket_flags, &detect_kw_websocket_mask,
+    &detect_kw_rfb_sectype, &detect_kw_rfb_secresult,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

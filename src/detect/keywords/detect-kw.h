@@ -119,6 +119,8 @@ extern const DetectKeyword detect_kw_mqtt_type, detect_kw_mqtt_flags, detect_kw_
 /* detect-kw-websocket.c */
 extern const DetectKeyword detect_kw_websocket_opcode, detect_kw_websocket_flags,
     detect_kw_websocket_mask;
+/* detect-kw-rfb.c */
+extern const DetectKeyword detect_kw_rfb_sectype, detect_kw_rfb_secresult;
 
 /* detect-kw-requires.c */
 extern const DetectKeyword detect_kw_requires;
