@@ -253,7 +253,13 @@ static uint32_t tcp_head(SipState *st, uint8_t dir, const uint8_t *data, uint32_
         end += from;
         head_len += from;
         uint32_t used = n - (d->len - end);
-        *rc = head_len <= SIP_HEAD_MAX ? tcp_message(st, dir, d->buf, head_len) : APP_PARSE_OK;
+        if (head_len <= SIP_HEAD_MAX) {
+            *rc = tcp_message(st, dir, d->buf, head_len);
+        } else {
+            app_tx_event(st->af, NULL, SIP_EV_INVALID_DATA);   // head too long
+            d->resync = true;
+            d->at_line_start = true;
+        }
         buf_free(st, d);
         return used;
     }
