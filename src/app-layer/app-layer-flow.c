@@ -133,7 +133,7 @@ AppTx *app_tx_new(AppFlow *af, size_t size)
     tx->proto = row->proto;
     tx->alloc_bytes = (uint32_t)size;
     af->txs[af->n_txs++] = tx;
-    app_count(pc->c_txs, 1);
+    app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_txs_udp : pc->c_txs, 1);
     return tx;
 }
 
@@ -300,11 +300,9 @@ void app_flow_free(void *p)
         af->row->state_free(af->state);
     }
     if (af->old_row != NULL && af->old_state != NULL) {
-        /* charged to the flow's current protocol from here on: switch for the release */
-        const AppParserDesc *cur = af->row;
-        af->row = af->old_row;
+        /* its bytes were moved to the current protocol when the tunnel's parser started
+         * (start_parser): released from there, as everything else of the flow */
         af->old_row->state_free(af->old_state);
-        af->row = cur;
     }
     const AppParserDesc *mrow = af->row != NULL ? af->row : af->old_row;
     if (af->memuse != 0 && mrow != NULL) {
@@ -477,9 +475,16 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
             af->next_tx_id = 0;
         }
     }
+    if (tunnel && af->memuse != 0 && af->old_row != NULL) {
+        /* what the flow holds is charged to the new protocol from here on: the old
+         * instance's txs and state are released through the current row */
+        AppProtoCfg *old_pc = app_proto_cfg(af->old_row->proto);
+        atomic_fetch_sub(&old_pc->memuse, af->memuse);
+        atomic_fetch_add(&pc->memuse, af->memuse);
+    }
     af->row = row;
     af->state = row->state_new(af);
-    app_count(pc->c_flows, 1);
+    app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_flows_udp : pc->c_flows, 1);
     if (af->state == NULL) {
         af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
         held_free(af);
@@ -588,8 +593,14 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
         return;
     }
     bool more = false;
-    /* a connection announced on another one (FTP data) is that protocol from its start */
+    /* a connection announced on another one (FTP data) is that protocol from its start;
+     * so is a tunnel its parser announced (HTTP Upgrade: websocket), except TLS after
+     * STARTTLS, which detection must confirm */
     AppProto p = (af->flags & APP_FLOW_F_TUNNEL) ? APP_PROTO_UNKNOWN : app_expect_proto(af->f);
+    if ((af->flags & APP_FLOW_F_TUNNEL) && af->expect != APP_PROTO_UNKNOWN &&
+        af->expect != APP_PROTO_TLS) {
+        p = af->expect;
+    }
     if (p == APP_PROTO_UNKNOWN) {
         p = app_detect_proto_ports(af->f->key.proto, af->f->key.dp, udp_client_port(af), dir,
                                    af->held[dir], af->held_len[dir], &more);

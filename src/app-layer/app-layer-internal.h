@@ -94,6 +94,9 @@ typedef struct AppParserDesc {
      * entry (start-up), and whether a tx gets a record (alerts still carry its object). */
     void (*eve_options)(const struct ConfNode *opts);
     bool (*eve_wanted)(const AppTx *tx);
+    /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
+     * <name>_udp instead of <name> (Suricata's names for such protocols). */
+    bool split_counters;
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */
@@ -122,6 +125,8 @@ typedef struct AppProtoCfg {
     _Atomic uint64_t memuse;     // bytes charged now (any packet thread)
     CounterId c_flows;
     CounterId c_txs;
+    CounterId c_flows_udp;       // split_counters rows: the UDP ones (c_flows/c_txs: TCP)
+    CounterId c_txs_udp;
     CounterId c_memcap;
     CounterId c_errors;
     CounterId c_gaps;

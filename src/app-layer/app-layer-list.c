@@ -22,6 +22,10 @@ extern const AppParserDesc app_parser_ldap;
 extern const AppParserDesc app_parser_ike;
 extern const AppParserDesc app_parser_pgsql;
 extern const AppParserDesc app_parser_krb5;
+extern const AppParserDesc app_parser_sip;
+extern const AppParserDesc app_parser_mqtt;
+extern const AppParserDesc app_parser_websocket;
+extern const AppParserDesc app_parser_rfb;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -44,5 +48,9 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ike,
     &app_parser_pgsql,
     &app_parser_krb5,
+    &app_parser_sip,
+    &app_parser_mqtt,
+    &app_parser_websocket,
+    &app_parser_rfb,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -460,10 +460,19 @@ static int config_proto(const struct Conf *conf, const AppParserDesc *row)
         return VG_EINVAL;
     }
     char name[96];
-    snprintf(name, sizeof(name), "app_layer.flow.%s", row->name);
+    const char *sfx = row->split_counters ? "_tcp" : "";
+    snprintf(name, sizeof(name), "app_layer.flow.%s%s", row->name, sfx);
     pc->c_flows = counters_register(name, COUNTER_SUM);
-    snprintf(name, sizeof(name), "app_layer.tx.%s", row->name);
+    snprintf(name, sizeof(name), "app_layer.tx.%s%s", row->name, sfx);
     pc->c_txs = counters_register(name, COUNTER_SUM);
+    pc->c_flows_udp = pc->c_flows;
+    pc->c_txs_udp = pc->c_txs;
+    if (row->split_counters) {
+        snprintf(name, sizeof(name), "app_layer.flow.%s_udp", row->name);
+        pc->c_flows_udp = counters_register(name, COUNTER_SUM);
+        snprintf(name, sizeof(name), "app_layer.tx.%s_udp", row->name);
+        pc->c_txs_udp = counters_register(name, COUNTER_SUM);
+    }
     snprintf(name, sizeof(name), "app_layer.error.%s.memcap", row->name);
     pc->c_memcap = counters_register(name, COUNTER_SUM);
     snprintf(name, sizeof(name), "app_layer.error.%s.parser", row->name);

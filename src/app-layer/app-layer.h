@@ -35,7 +35,11 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
-    /* 13-19: the ics and sip protocols (being merged); 25 reserved (NFS) */
+    /* 13-15: ics (Modbus, DNP3, ENIP, being merged); 25 reserved (NFS) */
+    APP_PROTO_SIP = 16,
+    APP_PROTO_MQTT = 17,
+    APP_PROTO_WEBSOCKET = 18,
+    APP_PROTO_RFB = 19,
     APP_PROTO_SNMP = 20,
     APP_PROTO_LDAP = 21,
     APP_PROTO_IKE = 22,

@@ -453,9 +453,37 @@ static int cb_response_line(htp_tx_t *t)
     return HTP_OK;
 }
 
+/* "websocket" among the tokens of a header value (RFC 6455 section 4.1: Upgrade). */
+static bool has_websocket_token(const uint8_t *v, uint32_t n)
+{
+    static const char tok[] = "websocket";
+    for (uint32_t i = 0; i + sizeof(tok) - 1 <= n; i++) {
+        if (strncasecmp((const char *)v + i, tok, sizeof(tok) - 1) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A 101 answer to "Upgrade: websocket": libhtp turns the rest into a tunnel; announce
+ * WebSocket so that the framework starts its parser there (its frames have no pattern
+ * to be detected by). */
+static void upgrade_expect(HttpState *hs, const HttpTx *ht)
+{
+    const uint8_t *v;
+    uint32_t n;
+    if (ht->status == 101 && http_header_value(ht, APP_DIR_TOSERVER, "upgrade", &v, &n) &&
+        has_websocket_token(v, n)) {
+        app_flow_expect(hs->af, APP_PROTO_WEBSOCKET);
+    }
+}
+
 static int cb_response_headers(htp_tx_t *t)
 {
     HttpTx *ht = tx_of(t);
+    if (ht != NULL && state_of(t->connp) != NULL) {
+        upgrade_expect(state_of(t->connp), ht);
+    }
     if (ht != NULL) {
         if (ht->tx.progress[APP_DIR_TOCLIENT] < HTTP_PROG_HEADERS) {
             chunk_arm(t, ht, APP_DIR_TOCLIENT);

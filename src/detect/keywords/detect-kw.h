@@ -111,6 +111,16 @@ extern const DetectKeyword detect_kw_ssh_protoversion, detect_kw_ssh_softwarever
 extern const DetectKeyword detect_kw_http2_frametype, detect_kw_http2_errorcode,
     detect_kw_http2_priority, detect_kw_http2_window, detect_kw_http2_size_update,
     detect_kw_http2_settings;
+/* detect-kw-mqtt.c */
+extern const DetectKeyword detect_kw_mqtt_type, detect_kw_mqtt_flags, detect_kw_mqtt_qos,
+    detect_kw_mqtt_reason_code, detect_kw_mqtt_connack_return_code,
+    detect_kw_mqtt_protocol_version, detect_kw_mqtt_connect_flags,
+    detect_kw_mqtt_connack_session_present;
+/* detect-kw-websocket.c */
+extern const DetectKeyword detect_kw_websocket_opcode, detect_kw_websocket_flags,
+    detect_kw_websocket_mask;
+/* detect-kw-rfb.c */
+extern const DetectKeyword detect_kw_rfb_sectype, detect_kw_rfb_secresult;
 
 /* detect-kw-snmp.c */
 extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
