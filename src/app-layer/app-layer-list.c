@@ -14,6 +14,7 @@ extern const AppParserDesc app_parser_http2;
 extern const AppParserDesc app_parser_doh2;
 extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
+extern const AppParserDesc app_parser_dnp3;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -28,5 +29,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_doh2,
     &app_parser_dcerpc,          // before smb: dcerpc.stub_data alone names dcerpc
     &app_parser_smb,
+    &app_parser_dnp3,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

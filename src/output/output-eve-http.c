@@ -183,6 +183,9 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
                            (tx->proto == APP_PROTO_DCERPC && lg->dcerpc))) {
             output_eve_smb_log(lg, f, tx);
         }
+        if (tx != NULL && lg->ics != 0) {
+            output_eve_ics_log(lg, f, tx);
+        }
         if (tx != NULL && tx->proto >= APP_PROTO_MAX_BUILTIN) {
             output_eve_plugin_log(lg, f, tx);
         }

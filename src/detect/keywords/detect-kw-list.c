@@ -72,6 +72,8 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_smb_version,
     &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
     &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
+    &detect_kw_dnp3_func, &detect_kw_dnp3_func_dot, &detect_kw_dnp3_ind, &detect_kw_dnp3_ind_dot,
+    &detect_kw_dnp3_obj, &detect_kw_dnp3_obj_dot, &detect_kw_dnp3_data,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);
