@@ -204,7 +204,8 @@ static void parse_objects(Dnp3State *st, Dnp3Tx *t, uint32_t hdr_len)
     uint32_t flags = 0;
     Dnp3Object *objs = NULL;
     uint32_t n = dnp3_objects_parse(t->data + hdr_len, t->data_len - hdr_len, hdr_len,
-                                    dnp3_fc_has_data(t->fc, t->dir), g_max_objects, g_max_points, &objs, &flags);
+                                    dnp3_fc_has_data(t->fc, t->dir), g_max_objects,
+                                    g_max_points, &objs, &flags);
     if (n > 0 && app_mem_charge(st->af, (uint64_t)n * sizeof(Dnp3Object))) {
         t->objects = objs;
         t->n_objects = n;
@@ -354,6 +355,7 @@ static void frame_done(Dnp3State *st, uint8_t dir, const uint8_t *fr, uint32_t s
  * 0 when it is to be skipped (event raised). */
 static uint32_t header_check(Dnp3State *st, uint8_t dir, const uint8_t *fr)
 {
+    st->dir[dir].in_junk = true;     // the rest of a refused frame is not reported again
     if (!crc_ok(fr, 8)) {
         frame_event(st, dir, fr, DNP3_EV_BAD_LINK_CRC);
         return 0;
@@ -362,6 +364,7 @@ static uint32_t header_check(Dnp3State *st, uint8_t dir, const uint8_t *fr)
         frame_event(st, dir, fr, DNP3_EV_LEN_TOO_SMALL);
         return 0;
     }
+    st->dir[dir].in_junk = false;
     return dnp3_frame_size(fr[2]);
 }
 

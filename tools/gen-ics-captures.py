@@ -1,0 +1,148 @@
+#!/usr/bin/env /usr/bin/python3
+"""Crafts the small industrial-protocol captures of tests/data/app-layer/ (scenario
+tests) and the seeds of their fuzz targets (fuzz/corpus/fuzz-app-layer-<proto>/).
+
+  /usr/bin/python3 tools/gen-ics-captures.py tests/data/app-layer fuzz/corpus
+
+dnp3-tcp.pcap: one DNP3 connection to port 20000: a read of class 0 (request), the
+response with IIN device_restart and two 32-bit analog inputs (one frame), a write
+split over three transport segments (a 300-byte octet string), its response, a frame
+with a bad header CRC, then a response with an unknown object (group 200).
+dnp3-udp.pcap: a request and its response over UDP port 20000, and a datagram holding
+the start of a frame only (len_too_small).
+"""
+import os
+import struct
+import sys
+
+from scapy.all import IP, TCP, UDP, Raw, wrpcap
+
+CLI, SRV = "10.0.0.1", "10.0.0.20"
+T0 = 1700000000.0
+
+
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = (c >> 1) ^ 0xA6BC if c & 1 else c >> 1
+    return struct.pack("<H", ~c & 0xFFFF)
+
+
+def frame(ctl, dst, src, user):
+    hdr = bytes([0x05, 0x64, 5 + len(user), ctl]) + struct.pack("<HH", dst, src)
+    out = hdr + crc(hdr)
+    for i in range(0, len(user), 16):
+        out += user[i:i + 16] + crc(user[i:i + 16])
+    return out
+
+
+def request(app):
+    return frame(0xC4, 10, 1, b"\xc0" + app)
+
+
+def response(app):
+    return frame(0x44, 1, 10, b"\xc0" + app)
+
+
+READ = bytes([0xC1, 0x01, 60, 1, 0x06])
+RESP = bytes([0xC1, 0x81, 0x80, 0x00, 30, 1, 0x00, 0, 1,
+              0x01]) + struct.pack("<i", 42) + b"\x03" + struct.pack("<i", -2)
+WRITE = bytes([0xC2, 0x02, 110, 100, 0x00, 0, 2]) + b"A" * 300
+WRITE_RESP = bytes([0xC2, 0x81, 0x00, 0x00])
+UNKNOWN = bytes([0xC3, 0x81, 0x00, 0x00, 200, 1, 0x00, 0, 0, 0xFF])
+
+
+def segmented(app, per=120):
+    out = b""
+    parts = [app[i:i + per] for i in range(0, len(app), per)]
+    for i, part in enumerate(parts):
+        th = (0x40 if i == 0 else 0) | (0x80 if i == len(parts) - 1 else 0) | i
+        out += frame(0xC4, 10, 1, bytes([th]) + part)
+    return out
+
+
+def tcp_session(dport, exchanges, sport=40020):
+    pkts = []
+    seq = {"c": 1000, "s": 5000}
+
+    def send(frm, data=b"", flags="PA"):
+        if frm == "c":
+            p = IP(src=CLI, dst=SRV) / TCP(sport=sport, dport=dport, flags=flags,
+                                           seq=seq["c"], ack=seq["s"])
+        else:
+            p = IP(src=SRV, dst=CLI) / TCP(sport=dport, dport=sport, flags=flags,
+                                           seq=seq["s"], ack=seq["c"])
+        if data:
+            p = p / Raw(data)
+        pkts.append(p)
+        seq[frm] += len(data) + (1 if "S" in flags or "F" in flags else 0)
+
+    pkts.append(IP(src=CLI, dst=SRV) / TCP(sport=sport, dport=dport, flags="S", seq=999))
+    pkts.append(IP(src=SRV, dst=CLI) / TCP(sport=dport, dport=sport, flags="SA", seq=4999,
+                                           ack=1000))
+    send("c", flags="A")
+    for frm, data in exchanges:
+        send(frm, data)
+        send("s" if frm == "c" else "c", flags="A")
+    send("c", flags="FA")
+    send("s", flags="FA")
+    send("c", flags="A")
+    for i, p in enumerate(pkts):
+        p.time = T0 + i * 0.001
+    return pkts
+
+
+def dnp3_tcp():
+    bad = bytearray(request(READ))
+    bad[8] ^= 0xFF
+    return [("c", request(READ)), ("s", response(RESP)), ("c", segmented(WRITE)),
+            ("s", response(WRITE_RESP)), ("c", bytes(bad)), ("s", response(UNKNOWN))]
+
+
+def dnp3_udp():
+    pkts = []
+    for i, (frm, data) in enumerate([("c", request(READ)), ("s", response(RESP)),
+                                     ("c", request(READ)[:7])]):
+        if frm == "c":
+            p = IP(src=CLI, dst=SRV) / UDP(sport=40021, dport=20000) / Raw(data)
+        else:
+            p = IP(src=SRV, dst=CLI) / UDP(sport=20000, dport=40021) / Raw(data)
+        p.time = T0 + 10 + i * 0.001
+        pkts.append(p)
+    return pkts
+
+
+def chunks(exchanges):
+    """fuzz-app-layer-common.h input: header byte (bit 7 toclient, low 6 bits k:
+    k + 1 bytes, k = 63: a 16-bit big-endian length follows)."""
+    out = b""
+    for frm, data in exchanges:
+        d = 0x80 if frm == "s" else 0
+        if 1 <= len(data) <= 63:
+            out += bytes([d | (len(data) - 1)]) + data
+        else:
+            out += bytes([d | 63]) + struct.pack(">H", len(data)) + data
+    return out
+
+
+def write_seeds(corpus, target, seeds):
+    path = os.path.join(corpus, target)
+    os.makedirs(path, exist_ok=True)
+    for i, s in enumerate(seeds):
+        with open(os.path.join(path, f"seed-{i}"), "wb") as f:
+            f.write(s)
+
+
+def main(out, corpus):
+    wrpcap(f"{out}/dnp3-tcp.pcap", tcp_session(20000, dnp3_tcp()))
+    wrpcap(f"{out}/dnp3-udp.pcap", dnp3_udp())
+    ex = dnp3_tcp()
+    write_seeds(corpus, "fuzz-app-layer-dnp3",
+                [chunks(ex), chunks(ex[:2]), chunks([("c", segmented(WRITE))]),
+                 chunks([("s", response(UNKNOWN)), ("c", request(READ)[:5])])])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else ".", sys.argv[2] if len(sys.argv) > 2 else ".")
