@@ -15,6 +15,7 @@ extern const AppParserDesc app_parser_doh2;
 extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_dnp3;
+extern const AppParserDesc app_parser_enip;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -30,5 +31,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_dcerpc,          // before smb: dcerpc.stub_data alone names dcerpc
     &app_parser_smb,
     &app_parser_dnp3,
+    &app_parser_enip,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -250,6 +250,8 @@ static const ConfOption vigil_keys[] = {
         "smtp records (one per mail transaction) / ftp and ftp_data records"),
     OPT("outputs.*.eve-log.types.*.smb|dcerpc.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "smb records (one per SMB request/response or file) / dcerpc records (per call)"),
+    OPT("outputs.*.eve-log.types.*.dnp3|enip|modbus.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "industrial records: one per DNP3 message / ENIP or Modbus request and reply"),
     OPT("outputs.*.eve-log.types.*.smtp.extended", CONF_OPT_BOOL, "no", 0, 0,
         "every email field (subject, date, message_id, x_mailer, received, ...)"),
     OPT("outputs.*.eve-log.types.*.smtp.custom", CONF_OPT_LIST, NULL, 0, 0,

@@ -132,6 +132,9 @@ extern const DetectKeyword detect_kw_dcerpc_iface, detect_kw_dce_iface, detect_k
 /* detect-kw-dnp3.c */
 extern const DetectKeyword detect_kw_dnp3_func, detect_kw_dnp3_func_dot, detect_kw_dnp3_ind,
     detect_kw_dnp3_ind_dot, detect_kw_dnp3_obj, detect_kw_dnp3_obj_dot, detect_kw_dnp3_data;
+/* detect-kw-enip.c */
+extern const DetectKeyword detect_kw_enip_command, detect_kw_enip_command_dot,
+    detect_kw_enip_status, detect_kw_cip_service;
 
 /* A keyword that only selects an app-layer sticky buffer under an older
  * name (tls_sni for tls.sni): defines detect_kw_<ident>. Needs
