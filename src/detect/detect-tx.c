@@ -26,6 +26,7 @@
 #include "app-layer/tls/app-layer-tls-tx.h"
 #include "detect/detect-internal.h"
 #include "flow/flow-types.h"
+#include "stream/stream.h"
 #include "util/util-error.h"
 
 #define TX_PROTOS APP_PROTO_MAX
@@ -621,6 +622,33 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
     return all_final ? EVAL_FAIL : EVAL_WAIT;
 }
 
+/* Payload keywords of a tx rule, as Suricata checks a rule's packet part
+ * before its tx part: the stream view this packet carries of the tx's
+ * direction (the reassembled data, its new part), then the packet's own
+ * payload. The request of a tx is parsed once its data is acknowledged, so
+ * the packet that inspects it usually carries that data as its view only. */
+static bool tx_payload_match(DetectThread *dt, const Signature *s, const Packet *sv, uint8_t dir)
+{
+    bool view_ts = (sv->stream_flags & PKT_STREAM_TOSERVER) != 0;
+    if (sv->stream_data != NULL && sv->stream_data_len > 0 && sv->l4 == PKT_L4_TCP &&
+        view_ts == (dir == APP_DIR_TOSERVER)) {
+        uint32_t ov = stream_data_overlap(sv);
+        if (ov < sv->stream_data_len) {
+            dt->min_match_end = ov > 0 ? ov + 1 : 0;
+            dt->anchor_base = ov;
+            bool ok = detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, sv->stream_data,
+                                             sv->stream_data_len);
+            dt->min_match_end = 0;
+            dt->anchor_base = 0;
+            if (ok) {
+                return true;
+            }
+        }
+    }
+    return sv->payload_len > 0 &&
+           detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, sv->payload, sv->payload_len);
+}
+
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
                      uint8_t dir, Packet *sv, AppProto proto)
 {
@@ -662,9 +690,7 @@ static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const 
         return fl == EVAL_FAIL && r == EVAL_MATCH ? EVAL_FAIL : EVAL_WAIT;
     }
     if (r == EVAL_MATCH && s->lists[DETECT_LIST_PMATCH].n > 0) {
-        bool ok = sv->payload_len > 0 &&
-                  detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, sv->payload, sv->payload_len);
-        r = ok ? EVAL_MATCH : EVAL_WAIT;
+        r = tx_payload_match(dt, s, sv, dir) ? EVAL_MATCH : EVAL_WAIT;
     }
     return r;
 }

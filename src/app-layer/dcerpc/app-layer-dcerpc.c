@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream/stream.h"
 
 #define DCE_OPEN_MAX 64          // calls waiting for their other half
 
@@ -37,10 +36,10 @@ static void *dce_state_new(AppFlow *af)
 {
     DcerpcState *st = calloc(1, sizeof(*st));
     if (st != NULL) {
+        /* DCERPC over TCP is inspected raw at every acknowledged PDU, as
+         * Suricata's parser asks for it (unlike SMB, whose flows wait for a
+         * chunk): a rule's opnum and its raw content meet on the same packet. */
         st->af = af;
-        if (af->f != NULL && af->f->key.proto == 6) {
-            stream_flow_raw_chunked(af->f);
-        }
     }
     return st;
 }

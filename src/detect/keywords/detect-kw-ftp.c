@@ -3,7 +3,7 @@
  *
  * ftp.mode:active|passive       the tx's command set up an active (PORT/EPRT) or passive
  *                               (PASV/EPSV) data connection.
-XX
+ * ftp.reply_received:yes|no    a reply to the tx's command came (or not yet).
  * ftp.dynamic_port:N            the data port the tx announced (integer forms as dsize).
  * ftpbounce                     a PORT command names an address other than the client's
  *                               (the FTP bounce attack, RFC 2577 section 3).
@@ -66,6 +66,13 @@ static const DetectKeyword kw_ftp_tx = {
     .name = "ftp-tx", .desc = "FTP transaction property", .tx_match = match_ftp, .free = free,
 };
 
+/* ftp.mode alerts once on each side of the tx, as Suricata 8 registers it for both
+ * directions (a PORT command and its reply both carry the mode). */
+static const DetectKeyword kw_ftp_mode_tx = {
+    .name = "ftp-mode-tx", .desc = "FTP transaction data connection mode",
+    .tx_match = match_ftp, .free = free, .flags = DETECT_KW_TX_PER_DIR,
+};
+
 static int append(DetectParser *dp, const DetectFtp *v, AppProto proto, const char *kw)
 {
     if (dp->s->alproto != APP_PROTO_UNKNOWN && dp->s->alproto != proto) {
@@ -77,7 +84,7 @@ static int append(DetectParser *dp, const DetectFtp *v, AppProto proto, const ch
         return detect_err(dp, "out of memory");
     }
     *d = *v;
-    return detect_app_append(dp, false, &kw_ftp_tx, d);
+    return detect_app_append(dp, false, v->what == FTPK_MODE ? &kw_ftp_mode_tx : &kw_ftp_tx, d);
 }
 
 /* arg without surrounding blanks and quotes into buf. */
