@@ -10,6 +10,14 @@ split over three transport segments (a 300-byte octet string), its response, a f
 with a bad header CRC, then a response with an unknown object (group 200).
 dnp3-udp.pcap: a request and its response over UDP port 20000, and a datagram holding
 the start of a frame only (len_too_small).
+enip-tcp.pcap: EtherNet/IP on port 44818: ListIdentity and its reply (identity of a
+"1756-ENBT/A", vendor 1, revision 4.3), RegisterSession and reply, SendRRData with a
+CIP Get Attribute Single (class 1, instance 1, attribute 7) and its reply, then a
+message with an unknown command (invalid_pdu).
+modbus-tcp.pcap: Modbus/TCP on port 502, unit 10: read 4 holding registers at 100 and
+the reply, write single register 500 = 300 and its echo, write multiple registers
+(3 at 600) answered by exception 2, a request with protocol id 1, and a response
+nobody asked for (transaction 99).
 """
 import os
 import struct
@@ -114,6 +122,52 @@ def dnp3_udp():
     return pkts
 
 
+def enip(cmd, data=b"", session=0, status=0):
+    return struct.pack("<HHII8sI", cmd, len(data), session, status, b"\x00" * 8, 0) + data
+
+
+def cpf(items):
+    out = struct.pack("<H", len(items))
+    for t, d in items:
+        out += struct.pack("<HH", t, len(d)) + d
+    return out
+
+
+def identity_item():
+    name = b"1756-ENBT/A"
+    d = struct.pack("<H", 1) + struct.pack(">HH4s8s", 2, 44818, bytes([10, 0, 0, 20]), b"\0" * 8)
+    d += struct.pack("<HHHBBHIB", 1, 12, 58, 4, 3, 0x0030, 0x00C0FFEE, len(name)) + name
+    return d + b"\x03"
+
+
+def enip_tcp():
+    cip_req = bytes([0x0E, 3, 0x20, 0x01, 0x24, 0x01, 0x30, 0x07])
+    cip_rsp = bytes([0x8E, 0, 0, 0]) + b"\x0bENBT-module"
+    rr = lambda cip: struct.pack("<IH", 0, 0) + cpf([(0, b""), (0xB2, cip)])
+    return [("c", enip(0x63)), ("s", enip(0x63, cpf([(0x0C, identity_item())]))),
+            ("c", enip(0x65, b"\x01\x00\x00\x00")),
+            ("s", enip(0x65, b"\x01\x00\x00\x00", session=0x1234)),
+            ("c", enip(0x6F, rr(cip_req), session=0x1234)),
+            ("s", enip(0x6F, rr(cip_rsp), session=0x1234)),
+            ("c", enip(0x99, b"\x00" * 4, session=0x1234))]
+
+
+def mbap(tid, pdu, unit=10, proto=0):
+    return struct.pack(">HHHB", tid, proto, len(pdu) + 1, unit) + pdu
+
+
+def modbus_tcp():
+    return [("c", mbap(1, struct.pack(">BHH", 3, 100, 4))),
+            ("s", mbap(1, bytes([3, 8]) + struct.pack(">4H", 1, 2, 3, 4))),
+            ("c", mbap(2, struct.pack(">BHH", 6, 500, 300))),
+            ("s", mbap(2, struct.pack(">BHH", 6, 500, 300))),
+            ("c", mbap(3, struct.pack(">BHHB3H", 16, 600, 3, 6, 7, 8, 9))),
+            ("s", mbap(3, bytes([0x90, 2]))),
+            ("c", mbap(4, struct.pack(">BHH", 1, 0, 8), proto=1)),
+            ("s", mbap(4, bytes([1, 1, 0xFF]))),
+            ("s", mbap(99, bytes([3, 2, 0, 1])))]
+
+
 def chunks(exchanges):
     """fuzz-app-layer-common.h input: header byte (bit 7 toclient, low 6 bits k:
     k + 1 bytes, k = 63: a 16-bit big-endian length follows)."""
@@ -138,6 +192,12 @@ def write_seeds(corpus, target, seeds):
 def main(out, corpus):
     wrpcap(f"{out}/dnp3-tcp.pcap", tcp_session(20000, dnp3_tcp()))
     wrpcap(f"{out}/dnp3-udp.pcap", dnp3_udp())
+    wrpcap(f"{out}/enip-tcp.pcap", tcp_session(44818, enip_tcp(), sport=40030))
+    wrpcap(f"{out}/modbus-tcp.pcap", tcp_session(502, modbus_tcp(), sport=40040))
+    write_seeds(corpus, "fuzz-app-layer-enip",
+                [chunks(enip_tcp()), chunks(enip_tcp()[:2]), chunks(enip_tcp()[4:6])])
+    write_seeds(corpus, "fuzz-app-layer-modbus",
+                [chunks(modbus_tcp()), chunks(modbus_tcp()[:2]), chunks(modbus_tcp()[4:])])
     ex = dnp3_tcp()
     write_seeds(corpus, "fuzz-app-layer-dnp3",
                 [chunks(ex), chunks(ex[:2]), chunks([("c", segmented(WRITE))]),

@@ -16,6 +16,7 @@ extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_dnp3;
 extern const AppParserDesc app_parser_enip;
+extern const AppParserDesc app_parser_modbus;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -32,5 +33,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_smb,
     &app_parser_dnp3,
     &app_parser_enip,
+    &app_parser_modbus,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

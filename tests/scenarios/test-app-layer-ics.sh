@@ -5,11 +5,15 @@
 # dnp3.ind / dnp3_obj / dnp3_data alerts carrying the dnp3 object, a to_client rule not
 # matching a request; bad_link_crc, unknown_object and len_too_small through
 # etc/rules/dnp3-events.rules; app_proto dnp3 on flow records; the same output in every
-# runmode.
+# runmode. EtherNet/IP on 44818: request/reply txs, ListIdentity identity, CIP service
+# and path, enip_command / cip_service / enip.product_name / enip.status alerts (each
+# direction of a tx on its own), invalid_pdu. Modbus/TCP on 502: function, access,
+# address, written values, modbus keyword forms, invalid_protocol_id and
+# unsolicited_response.
 . "$(dirname "$0")/lib.sh"
 DATA=$VG_SOURCE_DIR/tests/data/app-layer
 RULES=$WORK/ics.rules
-cat "$DATA/ics-scenario.rules" "$VG_SOURCE_DIR/etc/rules/dnp3-events.rules" >"$RULES"
+cat "$DATA/ics-scenario.rules" "$VG_SOURCE_DIR"/etc/rules/{dnp3,enip,modbus}-events.rules >"$RULES"
 
 run() {
     local pcap=$1 out=$2
@@ -57,6 +61,45 @@ check([(r["proto"], r.get("app_proto")) for r in recs if r["event_type"] == "flo
       [("UDP", "dnp3")], "udp flow")
 PY
 [ $? = 0 ] || fail "dnp3 over UDP"
+
+run enip-tcp "$WORK/e"
+py "$WORK/e/eve.json" <<'PY'
+import json
+recs = [json.loads(l) for l in open(sys.argv[1])]
+e = [r["enip"] for r in recs if r["event_type"] == "enip"]
+check([x["request"]["command"] for x in e] == ["list_identity", "register_session",
+                                              "send_rr_data", 153], "enip commands", e)
+ident = e[0]["response"]["identity"]
+check((ident["product_name"], ident["revision"], ident["vendor_id"], ident["address"]) ==
+      ("1756-ENBT/A", "4.3", "Rockwell Automation/Allen-Bradley", "10.0.0.20"), ident)
+cip = e[2]["request"]["cip"]
+check(cip["service"] == "Get Attribute Single" and cip["class_name"] == "Identity" and
+      [p["value"] for p in cip["path"]] == [1, 1, 7], "cip", cip)
+check(e[1]["response"]["session"] == 0x1234, "session", e[1])
+alerts = sorted((r["alert"]["signature_id"], r["tx_id"]) for r in recs
+                if r["event_type"] == "alert")
+check(alerts == [(2234001, 3), (9120011, 0), (9120011, 0), (9120012, 2), (9120013, 0),
+                 (9120014, 1), (9120014, 1)], "enip alerts", alerts)
+PY
+[ $? = 0 ] || fail "enip"
+
+run modbus-tcp "$WORK/m"
+py "$WORK/m/eve.json" <<'PY'
+import json
+recs = [json.loads(l) for l in open(sys.argv[1])]
+m = [r["modbus"] for r in recs if r["event_type"] == "modbus"]
+check(len(m) == 5, "modbus records", m)
+check(m[0]["request"]["read"] == {"address": 100, "quantity": 4}, m[0])
+check(m[1]["request"]["write"]["data"] == [300], m[1])
+check(m[2]["response"]["exception"] == {"code": 2}, m[2])
+check("request" not in m[4] and m[4]["response"]["transaction_id"] == 99, m[4])
+alerts = sorted((r["alert"]["signature_id"], r["tx_id"]) for r in recs
+                if r["event_type"] == "alert")
+check(alerts == [(2250001, 3), (2250002, 4), (9120021, 0), (9120022, 1), (9120023, 2)],
+      "modbus alerts", alerts)
+check([r.get("app_proto") for r in recs if r["event_type"] == "flow"] == ["modbus"])
+PY
+[ $? = 0 ] || fail "modbus"
 
 # The same records and alerts in every runmode.
 key='sorted((r["event_type"], r.get("alert", {}).get("signature_id", 0), r.get("tx_id", -1), r.get("pcap_cnt")) for r in recs if r["event_type"] in ("alert", "dnp3"))'

@@ -37,10 +37,8 @@ typedef struct EnipState {
 } EnipState;
 
 const char *const enip_event_names[ENIP_EV_N] = {
-    "invalid_length",
-    "invalid_command",
-    "malformed_cip",
     "too_many_transactions",
+    "invalid_pdu",
 };
 
 const EnipTx *enip_tx(const AppTx *tx)
@@ -150,14 +148,9 @@ static void message(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t len)
     }
     bool cip_bad = false;
     EnipMsg *m = &t->msg[dir];
-    if (!enip_msg_parse(p, len, m, &cip_bad)) {
-        app_tx_event(st->af, &t->tx, ENIP_EV_INVALID_LENGTH);
-    }
-    if (enip_command_name(m->command) == NULL) {
-        app_tx_event(st->af, &t->tx, ENIP_EV_INVALID_COMMAND);
-    }
-    if (cip_bad) {
-        app_tx_event(st->af, &t->tx, ENIP_EV_MALFORMED_CIP);
+    if (!enip_msg_parse(p, len, m, &cip_bad) || enip_command_name(m->command) == NULL ||
+        cip_bad) {
+        app_tx_event(st->af, &t->tx, ENIP_EV_INVALID_PDU);
     }
     t->tx.progress[dir] = ENIP_PROG_DONE;
     app_tx_touch(&t->tx, dir);
@@ -262,13 +255,16 @@ static void enip_eof(AppFlow *af, void *state, uint8_t dir)
 
 /* ---- detection ---- */
 
-/* A known command, and a length that fits the transport: UDP exactly the datagram,
+/* On the detection ports (44818): a known command, and a length that fits the
+ * transport: UDP exactly the datagram,
  * TCP at least plausible; options zero (the specification reserves them). */
 static int enip_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                          uint8_t dir)
 {
     (void)dir;
-    (void)port_hint;
+    if (!port_hint) {
+        return APP_PROBE_NO;     // only on the detection ports, as Suricata
+    }
     if (len < ENIP_HDR_LEN) {
         return len >= 2 && enip_command_name(util_le16(data)) == NULL ? APP_PROBE_NO
                                                                      : APP_PROBE_MORE;

@@ -18,11 +18,11 @@
 
 enum { ENIP_PROG_DONE = 1 };
 
+/* Suricata's names: a message that does not parse (length, unknown command, CPF items
+ * or CIP message cut) is invalid_pdu. */
 enum {
-    ENIP_EV_INVALID_LENGTH = 0,      // length field below what the command needs
-    ENIP_EV_INVALID_COMMAND,         // not an encapsulation command
-    ENIP_EV_MALFORMED_CIP,           // CPF items or CIP message cut or inconsistent
-    ENIP_EV_TOO_MANY_TRANSACTIONS,   // requests without replies beyond the cap
+    ENIP_EV_TOO_MANY_TRANSACTIONS = 0,   // requests without replies beyond the cap
+    ENIP_EV_INVALID_PDU,
     ENIP_EV_N,
 };
 

@@ -75,7 +75,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_dnp3_func, &detect_kw_dnp3_func_dot, &detect_kw_dnp3_ind, &detect_kw_dnp3_ind_dot,
     &detect_kw_dnp3_obj, &detect_kw_dnp3_obj_dot, &detect_kw_dnp3_data,
     &detect_kw_enip_command, &detect_kw_enip_command_dot, &detect_kw_enip_status,
-    &detect_kw_cip_service,
+    &detect_kw_cip_service, &detect_kw_modbus,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

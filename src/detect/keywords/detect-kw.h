@@ -135,6 +135,8 @@ extern const DetectKeyword detect_kw_dnp3_func, detect_kw_dnp3_func_dot, detect_
 /* detect-kw-enip.c */
 extern const DetectKeyword detect_kw_enip_command, detect_kw_enip_command_dot,
     detect_kw_enip_status, detect_kw_cip_service;
+/* detect-kw-modbus.c */
+extern const DetectKeyword detect_kw_modbus;
 
 /* A keyword that only selects an app-layer sticky buffer under an older
  * name (tls_sni for tls.sni): defines detect_kw_<ident>. Needs
