@@ -1,6 +1,5 @@
-/* libFuzzer target: MODBUS over TCP through protocol detection, the parser (framing
- * and messages), the
- * buffers, the EVE object and tx cleanup.
+/* libFuzzer target: Modbus/TCP through protocol detection, the parser (framing, messages,
+ * transactions), its buffers, the EVE object and tx cleanup.
  *
  * Built by fuzz/build.sh (make fuzz). Input: chunks, each a header byte (bit 7:
  * direction toclient; bit 6: a gap before it; low 6 bits k: k + 1 bytes follow, or for
