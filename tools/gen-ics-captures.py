@@ -14,6 +14,8 @@ enip-tcp.pcap: EtherNet/IP on port 44818: ListIdentity and its reply (identity o
 "1756-ENBT/A", vendor 1, revision 4.3), RegisterSession and reply, SendRRData with a
 CIP Get Attribute Single (class 1, instance 1, attribute 7) and its reply, then a
 message with an unknown command (invalid_pdu).
+enip-udp.pcap: ListIdentity over UDP 44818 and its reply, then a datagram whose length
+field disagrees with its size (invalid_pdu).
 modbus-tcp.pcap: Modbus/TCP on port 502, unit 10: read 4 holding registers at 100 and
 the reply, write single register 500 = 300 and its echo, write multiple registers
 (3 at 600) answered by exception 2, a request with protocol id 1, and a response
@@ -152,6 +154,22 @@ def enip_tcp():
             ("c", enip(0x99, b"\x00" * 4, session=0x1234))]
 
 
+def enip_udp():
+    pkts = []
+    bad = bytearray(enip(0x63))
+    bad[2] = 9
+    for i, (frm, data) in enumerate([("c", enip(0x63)),
+                                     ("s", enip(0x63, cpf([(0x0C, identity_item())]))),
+                                     ("c", bytes(bad))]):
+        if frm == "c":
+            p = IP(src=CLI, dst=SRV) / UDP(sport=40031, dport=44818) / Raw(data)
+        else:
+            p = IP(src=SRV, dst=CLI) / UDP(sport=44818, dport=40031) / Raw(data)
+        p.time = T0 + 20 + i * 0.001
+        pkts.append(p)
+    return pkts
+
+
 def mbap(tid, pdu, unit=10, proto=0):
     return struct.pack(">HHHB", tid, proto, len(pdu) + 1, unit) + pdu
 
@@ -193,6 +211,7 @@ def main(out, corpus):
     wrpcap(f"{out}/dnp3-tcp.pcap", tcp_session(20000, dnp3_tcp()))
     wrpcap(f"{out}/dnp3-udp.pcap", dnp3_udp())
     wrpcap(f"{out}/enip-tcp.pcap", tcp_session(44818, enip_tcp(), sport=40030))
+    wrpcap(f"{out}/enip-udp.pcap", enip_udp())
     wrpcap(f"{out}/modbus-tcp.pcap", tcp_session(502, modbus_tcp(), sport=40040))
     write_seeds(corpus, "fuzz-app-layer-enip",
                 [chunks(enip_tcp()), chunks(enip_tcp()[:2]), chunks(enip_tcp()[4:6])])

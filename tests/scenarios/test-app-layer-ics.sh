@@ -83,6 +83,20 @@ check(alerts == [(2234001, 3), (9120011, 0), (9120011, 0), (9120012, 2), (912001
 PY
 [ $? = 0 ] || fail "enip"
 
+run enip-udp "$WORK/eu"
+py "$WORK/eu/eve.json" <<'PY'
+import json
+recs = [json.loads(l) for l in open(sys.argv[1])]
+e = [r["enip"] for r in recs if r["event_type"] == "enip"]
+check([sorted(x) for x in e] == [["request"], ["response"], ["request"]], "udp txs", e)
+check(e[1]["response"]["identity"]["product_name"] == "1756-ENBT/A", e[1])
+alerts = sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")
+check(alerts == [2234001, 9120011, 9120011, 9120011, 9120013], "udp alerts", alerts)
+check([(r["proto"], r.get("app_proto")) for r in recs if r["event_type"] == "flow"] ==
+      [("UDP", "enip")], "udp flow")
+PY
+[ $? = 0 ] || fail "enip over UDP"
+
 run modbus-tcp "$WORK/m"
 py "$WORK/m/eve.json" <<'PY'
 import json
