@@ -86,6 +86,14 @@ typedef struct AppParserDesc {
                     uint8_t dir);
     /* Optional: txs carried inside tx (app_layer_tx_sub), NULL where there is none. */
     AppTx *(*tx_sub)(const AppTx *tx, uint32_t idx);
+    /* EVE records through the generic tx logger (output-eve-generic.c): one record of
+     * event_type <name> per tx once complete both ways, with the object log_json writes.
+     * Plugin rows always use it; built-in rows with a logger of their own leave it false. */
+    bool eve_generic;
+    /* Optional, generic records only: the options under the protocol's eve-log `types:`
+     * entry (start-up), and whether a tx gets a record (alerts still carry its object). */
+    void (*eve_options)(const struct ConfNode *opts);
+    bool (*eve_wanted)(const AppTx *tx);
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */

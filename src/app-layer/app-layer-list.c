@@ -17,6 +17,8 @@ extern const AppParserDesc app_parser_dcerpc;
 extern const AppParserDesc app_parser_dnp3;
 extern const AppParserDesc app_parser_enip;
 extern const AppParserDesc app_parser_modbus;
+extern const AppParserDesc app_parser_tftp;
+extern const AppParserDesc app_parser_dhcp;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -34,5 +36,7 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_dnp3,
     &app_parser_enip,
     &app_parser_modbus,
+    &app_parser_tftp,
+    &app_parser_dhcp,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -147,6 +147,27 @@ const AppParserDesc *app_parser_row(AppProto p)
     return NULL;
 }
 
+bool app_layer_proto_eve_generic(AppProto p)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    return row != NULL && row->log_json != NULL &&
+           (row->eve_generic || p >= APP_PROTO_MAX_BUILTIN);
+}
+
+void app_layer_proto_eve_options(AppProto p, const struct ConfNode *opts)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    if (row != NULL && row->eve_options != NULL) {
+        row->eve_options(opts);
+    }
+}
+
+bool app_layer_tx_eve_wanted(const AppTx *tx)
+{
+    const AppParserDesc *row = app_parser_row(tx->proto);
+    return row == NULL || row->eve_wanted == NULL || row->eve_wanted(tx);
+}
+
 AppProtoCfg *app_proto_cfg(AppProto p)
 {
     return p < APP_PROTO_MAX ? &g_proto_cfg[p] : NULL;

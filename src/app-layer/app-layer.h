@@ -38,6 +38,8 @@ enum {
     APP_PROTO_MODBUS = 13,
     APP_PROTO_DNP3 = 14,
     APP_PROTO_ENIP = 15,
+    APP_PROTO_TFTP = 26,         // 13-25: the protocols being added beside (see app-layer-list.c)
+    APP_PROTO_DHCP = 27,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };
@@ -48,6 +50,10 @@ enum {
 
 /* "http" (the EVE name), "failed"; NULL for unknown ids (0 included). */
 const char *app_proto_name(AppProto p);
+/* The protocol's EVE records come from the generic tx logger (plugin protocols and
+ * built-in rows flagged eve_generic, with a log_json). */
+bool app_layer_proto_eve_generic(AppProto p);
+
 /* "http", "http1" -> APP_PROTO_HTTP1; APP_PROTO_UNKNOWN (0) if we have no parser of that name. */
 AppProto app_proto_by_name(const char *name);
 /* memcap-list/-set: the protocol's memcap (app-layer.protocols.P.memcap, 0 =
@@ -90,6 +96,12 @@ typedef struct AppTx {
     uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
     uint8_t n_events_logged;     // internal: events already written as EVE anomaly records
 } AppTx;
+
+/* Generic records: hand the eve-log `types:` options of p to its row (start-up); whether
+ * tx gets a record. */
+struct ConfNode;
+void app_layer_proto_eve_options(AppProto p, const struct ConfNode *opts);
+bool app_layer_tx_eve_wanted(const AppTx *tx);
 
 /* Flow-level queries. Caller holds f->lock. */
 AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto

@@ -183,11 +183,8 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
                            (tx->proto == APP_PROTO_DCERPC && lg->dcerpc))) {
             output_eve_smb_log(lg, f, tx);
         }
-        if (tx != NULL && lg->ics != 0) {
-            output_eve_ics_log(lg, f, tx);
-        }
-        if (tx != NULL && tx->proto >= APP_PROTO_MAX_BUILTIN) {
-            output_eve_plugin_log(lg, f, tx);
+        if (tx != NULL) {
+            output_eve_generic_log(lg, f, tx);
         }
         for (uint8_t d = 0; tx != NULL && tx->proto == APP_PROTO_HTTP2 && lg->dns && d < 2; d++) {
             AppTx *doh = http2_tx_doh(tx, d);   // DNS over HTTP/2: a dns record

@@ -20,8 +20,7 @@ enum { OUTPUT_TX_LOGGER_HTTP = 1u << 0, OUTPUT_TX_LOGGER_FILES = 1u << 1,
        OUTPUT_TX_LOGGER_SSH = 1u << 4, OUTPUT_TX_LOGGER_QUIC = 1u << 5 };
 enum { OUTPUT_TX_LOGGER_SMTP = 1u << 12, OUTPUT_TX_LOGGER_FTP = 1u << 13 };
 enum { OUTPUT_TX_LOGGER_SMB = 1u << 14 };   // smb and dcerpc records
-enum { OUTPUT_TX_LOGGER_ICS = 1u << 20 };   // dnp3, enip and modbus records
-enum { OUTPUT_TX_LOGGER_PLUGIN = 1u << 24 };   // records of plugin protocols
+enum { OUTPUT_TX_LOGGER_GENERIC = 1u << 24 };  // output-eve-generic.c records
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
@@ -35,7 +34,6 @@ typedef struct OutputTxLog {
     bool ftp;                    // ftp and ftp_data records enabled
     bool smb;                    // smb records enabled
     bool dcerpc;                 // dcerpc records enabled
-    uint32_t ics;                // OUTPUT_ICS_* records enabled
     int64_t sec;                 // record timestamp
     uint64_t pcap_cnt;           // packet writing the records (0: flow end)
     const char *pkt_src;         // that packet's pkt_src (NULL: flow end)
@@ -44,11 +42,14 @@ typedef struct OutputTxLog {
     void *user;
 } OutputTxLog;
 
-/* output-eve-plugin.c: eve-log `types:` entry naming a plugin protocol (false when
- * name is not one); the record of a plugin protocol's tx, once complete. */
-bool output_eve_plugin_type(const char *name, bool enabled);
-bool output_eve_plugin_any(void);           // records of some plugin protocol are on
-void output_eve_plugin_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
+/* Records of protocols without a logger of their own (output-eve-generic.c):
+ * plugin protocols and built-in rows flagged eve_generic. */
+struct ConfNode;
+bool output_eve_generic_type(const char *name, const struct ConfNode *opts,
+                             bool enabled);          // false: not such a protocol
+void output_eve_generic_all(void);          // every such protocol on (no `types:`)
+bool output_eve_generic_any(void);          // records of some such protocol are on
+void output_eve_generic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 
 /* Write the records of f's txs that became ready and mark them logged. */
 void output_eve_tx_log(const OutputTxLog *lg, Flow *f);
@@ -71,11 +72,6 @@ void output_eve_mail_loggers_register(bool smtp, bool ftp, bool files);
 /* output-eve-smb.c: the smb / dcerpc record of a complete tx, once; its loggers. */
 void output_eve_smb_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 void output_eve_smb_loggers_register(bool smb, bool dcerpc, bool files);
-/* output-eve-ics.c: dnp3 / enip / modbus records (one per complete tx); loggers. */
-enum { OUTPUT_ICS_DNP3 = 1u << 0, OUTPUT_ICS_ENIP = 1u << 1, OUTPUT_ICS_MODBUS = 1u << 2 };
-uint32_t output_eve_ics_type(const char *name);   // its OUTPUT_ICS_* bit, 0 if not one
-void output_eve_ics_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
-void output_eve_ics_loggers_register(uint32_t ics);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id, the protocol object of the alert's tx (with_app_layer:

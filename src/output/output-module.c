@@ -190,11 +190,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->smb = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "dcerpc") == 0) {
             oc->dcerpc = opt_bool(opts, "enabled", true);
-        } else if (output_eve_ics_type(name) != 0) {
-            uint32_t bit = output_eve_ics_type(name);
-            oc->ics = opt_bool(opts, "enabled", true) ? oc->ics | bit : oc->ics & ~bit;
         } else {
-            (void)output_eve_plugin_type(name, opt_bool(opts, "enabled", true));
+            (void)output_eve_generic_type(name, opts, opt_bool(opts, "enabled", true));
         }
     }
 }
@@ -383,7 +380,7 @@ static int open_defaults(OutputCtx *oc, const struct Conf *conf)
     oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
     oc->smb = oc->dcerpc = true;
-    oc->ics = OUTPUT_ICS_DNP3 | OUTPUT_ICS_ENIP | OUTPUT_ICS_MODBUS;
+    output_eve_generic_all();
     if (oc->eve != NULL && eve_fields_load(conf, NULL) != 0) {
         return -1;
     }
@@ -495,7 +492,6 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
                                      oc->eve != NULL && oc->files);
     output_eve_smb_loggers_register(oc->eve != NULL && oc->smb, oc->eve != NULL && oc->dcerpc,
                                     oc->eve != NULL && oc->files);
-    output_eve_ics_loggers_register(oc->eve != NULL ? oc->ics : 0);
     return oc;
 }
 
@@ -637,14 +633,13 @@ static void write_flow_jb(JsonBuf *jb, void *user)
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
     if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
-                            !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc && oc->ics == 0 &&
-                            !output_eve_plugin_any())) {
+                            !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc &&
+                            !output_eve_generic_any())) {
         return;
     }
     app_layer_flow_end(f);
     OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
-                      .ics = oc->ics,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
     output_eve_tx_log(&lg, f);
@@ -882,7 +877,6 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
     OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
-                      .ics = oc->ics,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
                                                                  : decode_pkt_src_name(p),
@@ -953,7 +947,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
                                               oc->smtp || oc->ftp || oc->smb || oc->dcerpc ||
-                                              oc->ics != 0 || output_eve_plugin_any())) {
+                                              output_eve_generic_any())) {
         write_txs(ot, oc, p);
     }
     if ((p->flags & PKT_F_TAGGED) && ot->tb != NULL && oc->alert && oc->alert_tagged) {

@@ -60,7 +60,6 @@ typedef struct OutputCtx {
     bool ftp;                        // ftp and ftp_data records
     bool smb;                        // smb records
     bool dcerpc;                     // dcerpc records (DCERPC over TCP)
-    uint32_t ics;                    // dnp3 / enip / modbus records (OUTPUT_ICS_*)
     bool is_inline;                  // alert.action "blocked" for drop/reject
     struct PcapLog *pcap_log;        // pcap-log, NULL when disabled
     OutputTextFile *fast;            // fast.log, NULL when disabled

@@ -32,7 +32,7 @@ PY
 run "$WORK/s"
 E=$WORK/s/eve.json
 [ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = \
-  '[9130001, 9130002, 9130003, 9130004, 9130005, 9130006, 9130008, 9130010, 9130011, 9130012]' ] ||
+  '[9130001, 9130002, 9130003, 9130004, 9130005, 9130006, 9130008, 9130010, 9130011, 9130012, 9130013]' ] ||
     fail "alerts: $(grep '"alert"' "$E")"
 [ "$(q "$E" '[(r["smb"]["command"], r["smb"].get("status")) for r in recs if r["event_type"] == "smb"]')" = \
   '[["SMB2_COMMAND_NEGOTIATE_PROTOCOL", "STATUS_SUCCESS"], ["SMB2_COMMAND_SESSION_SETUP", "STATUS_SUCCESS"], ["SMB2_COMMAND_TREE_CONNECT", "STATUS_SUCCESS"], ["SMB2_COMMAND_CREATE", "STATUS_SUCCESS"], ["SMB2_COMMAND_READ", "STATUS_SUCCESS"], ["SMB2_COMMAND_CLOSE", "STATUS_SUCCESS"], ["SMB2_COMMAND_TREE_CONNECT", "STATUS_SUCCESS"], ["SMB2_COMMAND_CREATE", "STATUS_SUCCESS"], ["SMB2_COMMAND_WRITE", "STATUS_SUCCESS"], ["SMB2_COMMAND_IOCTL", "STATUS_SUCCESS"]]' ] ||

@@ -595,4 +595,5 @@ const AppParserDesc app_parser_dnp3 = {
     .buffers = dnp3_buffers,
     .n_buffers = sizeof(dnp3_buffers) / sizeof(dnp3_buffers[0]),
     .log_json = dnp3_log_json,
+    .eve_generic = true,         // records by output-eve-generic.c
 };

@@ -325,4 +325,5 @@ const AppParserDesc app_parser_enip = {
     .buffers = enip_buffers,
     .n_buffers = sizeof(enip_buffers) / sizeof(enip_buffers[0]),
     .log_json = enip_log_json,
+    .eve_generic = true,         // records by output-eve-generic.c
 };

@@ -288,4 +288,5 @@ const AppParserDesc app_parser_modbus = {
     .events = modbus_event_names,
     .n_events = MODBUS_EV_N,
     .log_json = modbus_log_json,
+    .eve_generic = true,         // records by output-eve-generic.c
 };

@@ -5,8 +5,8 @@
  * dcerpc.iface:<uuid>[,<op><ver>][,any_frag]   the request's presentation context is
  *      bound to interface uuid (accepted by the server); op is <, >, = or ! on the
  *      interface's major version. Alias dce_iface.
- * dcerpc.opnum:<n>[,<n>|<n>-<m>...]            the request's operation number. Alias
- *      dce_opnum.
+ * dcerpc.opnum:<n>[,<n>|<n>-<m>|<op><n>...]    the request's operation number; op is
+ *      <, <=, >, >=, = or ! (Suricata 9). Alias dce_opnum.
  * dce_stub_data, smb_named_pipe, smb_share     legacy names of the buffers.
  * smb.version:<1|2>                            the SMB major version of the tx (2 also
  *      for SMB3).
@@ -152,6 +152,55 @@ static int setup_iface(DetectParser *dp, const char *arg)
     return append(dp, &v, "dcerpc.iface");
 }
 
+static int opnum_add(DetectDce *v, unsigned long lo, unsigned long hi)
+{
+    if (v->n_ranges == OPNUM_RANGES_MAX) {
+        return VG_EINVAL;
+    }
+    v->lo[v->n_ranges] = (uint16_t)lo;
+    v->hi[v->n_ranges] = (uint16_t)hi;
+    v->n_ranges++;
+    return 0;
+}
+
+/* An entry with a comparison (Suricata 9): <N, <=N, >N, >=N, =N, !N, as ranges. */
+static int opnum_compare(DetectDce *v, const char *tok)
+{
+    char op = tok[0];
+    bool or_eq = (op == '<' || op == '>') && tok[1] == '=';
+    const char *num = tok + 1 + (or_eq ? 1 : 0);
+    while (*num == ' ') {
+        num++;
+    }
+    char *end = NULL;
+    unsigned long n = strtoul(num, &end, 10);
+    while (end != NULL && *end == ' ') {
+        end++;
+    }
+    if (end == num || *end != '\0' || n > 65535 || *num == '-' || *num == '+') {
+        return VG_EINVAL;
+    }
+    switch (op) {
+    case '<':
+        if (!or_eq && n == 0) {
+            return VG_EINVAL;    // matches nothing
+        }
+        return opnum_add(v, 0, or_eq ? n : n - 1);
+    case '>':
+        if (!or_eq && n == 65535) {
+            return VG_EINVAL;
+        }
+        return opnum_add(v, or_eq ? n : n + 1, 65535);
+    case '=':
+        return opnum_add(v, n, n);
+    default:                     // '!': everything below n, then everything above
+        if (n > 0 && opnum_add(v, 0, n - 1) != 0) {
+            return VG_EINVAL;
+        }
+        return n < 65535 ? opnum_add(v, n + 1, 65535) : 0;
+    }
+}
+
 static int setup_opnum(DetectParser *dp, const char *arg)
 {
     char buf[256];
@@ -161,6 +210,12 @@ static int setup_opnum(DetectParser *dp, const char *arg)
     for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         while (*tok == ' ') {
             tok++;
+        }
+        if (*tok == '<' || *tok == '>' || *tok == '=' || *tok == '!') {
+            if (opnum_compare(&v, tok) != 0) {
+                return detect_err(dp, "bad dcerpc.opnum value '%s'", tok);
+            }
+            continue;
         }
         char *end = NULL;
         unsigned long lo = strtoul(tok, &end, 10);

@@ -67,6 +67,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_requires,
     &detect_kw_ftp_mode, &detect_kw_ftp_reply_received, &detect_kw_ftp_dynamic_port,
     &detect_kw_ftpbounce, &detect_kw_ftpdata_command,
+    &detect_kw_dhcp_leasetime, &detect_kw_dhcp_rebinding_time, &detect_kw_dhcp_renewal_time,
     &detect_kw_dcerpc_iface, &detect_kw_dce_iface, &detect_kw_dcerpc_opnum, &detect_kw_dce_opnum,
     &detect_kw_dce_stub_data, &detect_kw_smb_named_pipe_legacy, &detect_kw_smb_share_legacy,
     &detect_kw_smb_version,

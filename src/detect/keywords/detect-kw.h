@@ -124,6 +124,8 @@ int detect_requires_eval(const char *val, size_t len, char *why, size_t whylen);
 const DetectKeyword *detect_plugin_keyword_find(const char *name);
 extern const DetectKeyword detect_kw_ftp_mode, detect_kw_ftp_reply_received,
     detect_kw_ftp_dynamic_port, detect_kw_ftpbounce, detect_kw_ftpdata_command;
+extern const DetectKeyword detect_kw_dhcp_leasetime, detect_kw_dhcp_rebinding_time,
+    detect_kw_dhcp_renewal_time;
 /* detect-kw-dcerpc.c */
 extern const DetectKeyword detect_kw_dcerpc_iface, detect_kw_dce_iface, detect_kw_dcerpc_opnum,
     detect_kw_dce_opnum, detect_kw_dce_stub_data, detect_kw_smb_named_pipe_legacy,
