@@ -15,7 +15,7 @@ DEB_PACKAGES = build-essential cmake pkg-config libpcap-dev libyaml-dev libpcre2
                libhiredis-dev librdkafka-dev redis-server redis-tools kcat
 
 .PHONY: all deps build demo test asan tsan bench conformance check-shared clean fuzz fuzz-smoke \
-        install uninstall
+        install uninstall perf-guard
 
 all: build
 
@@ -59,6 +59,11 @@ tsan: deps
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+
+# CPU per packet of the core-rules run over a bare read, against the committed
+# ratio in bench/perf-guard-baseline.txt (+25% fails); see tools/perf-guard.sh.
+perf-guard: build
+	@bash tools/perf-guard.sh $(BUILD)
 
 conformance: build
 	@bash tools/conformance.sh $(BUILD)/vigil

@@ -52,6 +52,7 @@ for i in "${!bins[@]}"; do
     awk -v b="${bins[$i]}" -v w="$w" -v c="$c" -v m="$m" -v bare="$bare" -v p="${pkts:-0}" \
         -v by="${bytes:-0}" 'BEGIN {
         printf "%s: wall %.2f s, cpu %.2f s, peak RSS %d MiB, cpu/bare %.1fx, cpu/wall %.2f;" \
-               " per cpu second: %.0f pkts/s, %.3f Gbit/s\n",
-               b, w, c, m / 1024, c / bare, c / w, p / c, by * 8 / c / 1e9 }'
+               " per cpu second: %.0f pkts/s, %.3f Gbit/s; per wall second: %.0f pkts/s," \
+               " %.3f Gbit/s\n", b, w, c, m / 1024, c / bare, c / w, p / c, by * 8 / c / 1e9,
+               p / w, by * 8 / w / 1e9 }'
 done

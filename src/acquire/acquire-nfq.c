@@ -53,11 +53,14 @@ typedef struct NfqQueue {
     NfqMode mode;
     uint32_t repeat_mark;
     uint32_t repeat_mask;
+    uint32_t bypass_mark;        // nfq.bypass-mark / -mask: set on passing packets of
+    uint32_t bypass_mask;        // bypassed flows (mask 0: off)
     uint16_t route_queue;
     CounterId c_accepted;
     CounterId c_dropped;
     CounterId c_repeated;
     CounterId c_routed;
+    CounterId c_bypass_marked;
     CounterId c_verdict_errors;
 } NfqQueue;
 
@@ -97,12 +100,23 @@ static void nfq_verdict(Packet *p, CounterSet *cs)
         verdict = NF_QUEUE_NR(q->route_queue);
         cid = q->c_routed;
     }
+    /* a passing packet of a bypassed flow carries the bypass mark, so that the
+     * ruleset (CONNMARK --save-mark / -m mark) can keep its flow out of the queue */
+    bool bypass_mark = q->bypass_mask != 0 && !(p->flags & PKT_F_DROP) &&
+                       (p->flags & PKT_F_BYPASS);
+    if (bypass_mark) {
+        mark = (mark & ~q->bypass_mask) | (q->bypass_mark & q->bypass_mask);
+        set_mark = true;
+    }
     pthread_mutex_lock(&q->lock);
     int rc = set_mark ? nfq_set_verdict2(q->qh, p->verdict_id, verdict, mark, 0, NULL)
                       : nfq_set_verdict(q->qh, p->verdict_id, verdict, 0, NULL);
     pthread_mutex_unlock(&q->lock);
     if (cs != NULL) {
         counters_incr(cs, rc < 0 ? q->c_verdict_errors : cid);
+        if (rc >= 0 && bypass_mark) {
+            counters_incr(cs, q->c_bypass_marked);
+        }
     }
     atomic_fetch_sub(&q->in_flight, 1);
 }
@@ -181,8 +195,11 @@ static int nfq_read_conf(const Conf *conf, NfqQueue *q)
     q->repeat_mark = (uint32_t)conf_int_or(conf, "nfq.repeat-mark", 1, &bad);
     q->repeat_mask = (uint32_t)conf_int_or(conf, "nfq.repeat-mask", 1, &bad);
     q->route_queue = (uint16_t)conf_int_or(conf, "nfq.route-queue", 0, &bad);
+    q->bypass_mark = (uint32_t)conf_int_or(conf, "nfq.bypass-mark", 0, &bad);
+    q->bypass_mask = (uint32_t)conf_int_or(conf, "nfq.bypass-mask", 0, &bad);
     if (bad) {
-        VG_ERROR("nfq: repeat-mark, repeat-mask and route-queue are numbers");
+        VG_ERROR("nfq: repeat-mark, repeat-mask, bypass-mark, bypass-mask and route-queue "
+                 "are numbers");
         return VG_EINVAL;
     }
     return 0;
@@ -333,6 +350,7 @@ static int nfq_thread_init(ThreadVars *tv, void **data)
     nt->q.c_dropped = counters_register("nfq.verdicts.dropped", COUNTER_SUM);
     nt->q.c_repeated = counters_register("nfq.verdicts.repeated", COUNTER_SUM);
     nt->q.c_routed = counters_register("nfq.verdicts.routed", COUNTER_SUM);
+    nt->q.c_bypass_marked = counters_register("nfq.bypass_marked", COUNTER_SUM);
     nt->q.c_verdict_errors = counters_register("nfq.verdicts.errors", COUNTER_SUM);
     uint32_t buf = packet_pool_buffer_size(e->pool);
     nt->max_caplen = buf < 65535 ? buf : 65535;

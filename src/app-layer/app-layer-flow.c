@@ -14,6 +14,7 @@
 #include "app-layer/app-layer-internal.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
+#include "runtime/runtime-profiling.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -212,6 +213,9 @@ static bool tx_freeable(const AppFlow *af, const AppTx *tx)
     }
     const AppProtoCfg *pc = app_proto_cfg(tx->proto);
     bool ended = (af->flags & APP_FLOW_F_ENDED) != 0;
+    if ((tx->flags & APP_TX_F_FW_HOLD) && !ended) {
+        return false;
+    }
     if (atomic_load_explicit(&pc->has_rules, memory_order_relaxed) && !ended &&
         (tx->flags & (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) !=
             (APP_TX_F_INSPECTED_TS | APP_TX_F_INSPECTED_TC)) {
@@ -333,8 +337,14 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
     if (sim >= 0 && dir == APP_DIR_TOSERVER && (uint64_t)sim < af->seen[dir] &&
         (uint64_t)sim >= af->seen[dir] - len) {
         rc = APP_PARSE_ERROR;  // test hook (--simulate-applayer-error-at-offset-ts)
-    } else {
+    } else if (!prof_enabled) {
         rc = af->row->parse(af, af->state, dir, data, len, &consumed);
+    } else {
+        uint64_t t0 = prof_ticks();
+        rc = af->row->parse(af, af->state, dir, data, len, &consumed);
+        if (af->row->proto < PROF_APP_MAX) {
+            prof_sub_end(PROF_SUB_APP_FIRST + af->row->proto, af->row->name, t0);
+        }
     }
     if (rc == APP_PARSE_ERROR) {
         app_count(app_proto_cfg(af->row->proto)->c_errors, 1);

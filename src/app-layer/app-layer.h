@@ -78,6 +78,8 @@ enum {
     APP_TX_F_PENDING_TS = 1u << 6,    // internal: changed since the last packet was published
     APP_TX_F_PENDING_TC = 1u << 7,
     APP_TX_F_OLD_PARSER = 1u << 8,    // internal: made by the parser before a tunnel
+    APP_TX_F_FW_HOLD = 1u << 9,       // the firewall has hooks of this tx left (set by detect):
+                                      // kept until the flow ends or detect clears it
 };
 
 #define APP_TX_EVENTS_MAX 16

@@ -298,6 +298,10 @@ static const ConfOption vigil_keys[] = {
     OPT("nfq.repeat-mark", CONF_OPT_INT, "1", 0, 4294967295LL, "mark set on repeated packets"),
     OPT("nfq.repeat-mask", CONF_OPT_INT, "1", 0, 4294967295LL, "bits of the mark repeat-mark sets"),
     OPT("nfq.route-queue", CONF_OPT_INT, "0", 0, 65535, "queue a passing packet goes to (route)"),
+    OPT("nfq.bypass-mark", CONF_OPT_INT, "0", 0, 4294967295LL,
+        "mark set on the passing packets of bypassed flows (with bypass-mask)"),
+    OPT("nfq.bypass-mask", CONF_OPT_INT, "0", 0, 4294967295LL,
+        "bits of the mark bypass-mark sets (0: no bypass mark)"),
     OPT("nfq.fail-open", CONF_OPT_BOOL, "no", 0, 0,
         "kernel accepts packets while the queue is full (NFQA_CFG_F_FAIL_OPEN)"),
     OPT("nfq.queue-maxlen", CONF_OPT_INT, "4096", 1, 1048576, "packets the kernel may queue"),
@@ -309,13 +313,24 @@ static const ConfOption vigil_keys[] = {
         "list of {interface, threads, cluster-id, cluster-type, ring-size, block-size, "
         "bpf-filter}: the entry of the captured interface, else 'default'"),
 
+    /* ---- profiling (runtime/runtime-profiling.c) ---- */
+    OPT("profiling.enabled", CONF_OPT_BOOL, "no", 0, 0,
+        "time every thread module, app-layer parser and rule; report in the log dir at exit"),
+    OPT("profiling.rules.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "with profiling.enabled: time each rule check (rule_perf.json)"),
+    OPT("profiling.rules.limit", CONF_OPT_INT, "20", 1, 1000000,
+        "rules listed in profile.txt and profile.json (rule_perf.json has all)"),
+
     /* ---- Suricata's, without effect in Vigil ----
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
-    SURICATA_ONLY("nfq.batchcount|bypass-mark|bypass-mask"),
+    SURICATA_ONLY("nfq.batchcount"),
     SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
-    SURICATA_ONLY("engine-analysis|profiling|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
+    SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),
+    NO_EFFECT("profiling.rules.filename|append|json|sort", CONF_OPT_ANY,
+              "Vigil always writes rule_perf.json (all rules) and profile.txt in the log dir"),
     SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
     /* ---- exception policies (flow/flow-exception.c) ---- */
@@ -329,6 +344,8 @@ static const ConfOption vigil_keys[] = {
          "reached (not set: the master switch)"),
     ENUM("app-layer.error-policy", "ignore", EXC_POLICIES, "an app-layer parser failed "
          "(not set: the master switch)"),
+    ENUM("flow.memcap-policy", "ignore", EXC_POLICIES, "flow.memcap reached: a packet left "
+         "without a flow (not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
         "act as if stream.memcap were reached at this capture packet"),
@@ -337,7 +354,7 @@ static const ConfOption vigil_keys[] = {
     OPT("simulate.applayer-error-offset-ts", CONF_OPT_INT, "-1", -1, INT64_MAX,
         "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
-    SURICATA_ONLY("flow.memcap-policy|managers|recyclers|prune-flows|hash-size-policy"),
+    SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"

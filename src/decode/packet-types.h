@@ -225,7 +225,8 @@ enum {
     PKT_F_FIREWALL = 1u << 18,       // judged by firewall mode (detect): verdict "accept",
                                      // firewall.* counters
     PKT_F_BYPASS = 1u << 24,         // its flow was bypassed before it (flow stage): no stream,
-                                     // app-layer or detection, accepted inline
+                                     // app-layer or detection, accepted inline; also set by
+                                     // the verdict stage on the packet that bypassed it
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

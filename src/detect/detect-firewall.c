@@ -96,6 +96,17 @@ static const FwProtoHooks fw_ssh = {
     .n = { 4, 4 },
 };
 
+/* SMTP: SMTP_PROG_DATA toserver (the DATA/BDAT command), SMTP_PROG_TC_DATA toclient
+ * (the server took it). Values from app-layer-smtp.h. */
+static const FwProtoHooks fw_smtp = {
+    .proto = APP_PROTO_SMTP,
+    .hooks = { { { "request_started", 0 }, { "request_data", 1 },
+                 { "request_complete", FW_PROG_COMPLETE } },
+               { { "response_started", 0 }, { "response_data", 1 },
+                 { "response_complete", FW_PROG_COMPLETE } } },
+    .n = { 3, 3 },
+};
+
 /* Every other protocol: started and complete. */
 static const FwProtoHooks fw_generic = {
     .hooks = { { { "request_started", 0 }, { "request_complete", FW_PROG_COMPLETE } },
@@ -112,6 +123,8 @@ static const FwProtoHooks *hooks_of(AppProto p)
         return &fw_tls;
     case APP_PROTO_SSH:
         return &fw_ssh;
+    case APP_PROTO_SMTP:
+        return &fw_smtp;
     default:
         return &fw_generic;
     }
@@ -521,6 +534,21 @@ static void set_drop(Packet *p, uint8_t scope, uint8_t action, uint8_t reason)
     }
 }
 
+/* The firewall is done with the flow (accept:flow): its txs need not wait for it. */
+static void release_txs(Flow *f)
+{
+    if (app_layer_flow_proto(f) == APP_PROTO_UNKNOWN) {
+        return;
+    }
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL) {
+            tx->flags &= ~(uint32_t)APP_TX_F_FW_HOLD;
+        }
+    }
+}
+
 /* Verdict of a matching rule s (or a policy when s is NULL). Returns the
  * DETECT_FW_SCOPE_* accepted, or 0 for a drop. */
 static uint8_t apply(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signature *s,
@@ -545,6 +573,7 @@ static uint8_t apply(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     }
     if (scope == DETECT_FW_SCOPE_FLOW && f != NULL) {
         f->flags |= FLOW_F_FW_ACCEPT;
+        release_txs(f);
     }
     return scope;
 }
@@ -631,13 +660,11 @@ static bool hook_reached(const Flow *f, const AppTx *tx, uint8_t dir, const FwHo
 }
 
 /* The rules of one hook, in file order; returns the accepted scope or 0 (dropped). */
-static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, const AppTx *tx,
-                         AppProto proto, uint8_t dir, uint8_t hook)
+static uint8_t eval_hook_rules(DetectThread *dt, Packet *p, PacketAlerts *pa, AppTx *tx,
+                               AppProto proto, uint8_t dir, uint8_t hook)
 {
     const DetectFw *fw = dt->de->fw;
     const Flow *f = p->flow;
-    dt->alert_flags = PACKET_ALERT_F_TX;
-    dt->alert_tx_id = tx->id;
     for (uint32_t i = 0; i < fw->n_sigs; i++) {
         const Signature *s = fw->sigs[i];
         const DetectFwSig *fs = s->fw;
@@ -652,16 +679,78 @@ static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, const Ap
             }
             continue;
         }
+        /* a rule inspecting tx buffers is done with a tx it matched: later evaluations
+         * of its hook skip it (as a TD tx rule); one on the header and packet alone is
+         * evaluated (and alerts) each time, as the packet rules */
+        if ((s->flags & SIG_F_APP_TX) && detect_tx_fw_matched(dt->de, tx, s->load_idx)) {
+            continue;
+        }
         bool ok = (s->flags & SIG_F_APP_TX)
                       ? detect_tx_fw_match(dt, s, p, f, tx, dir, proto)
                       : detect_sig_header_ok(s, p) && detect_sig_match_list_ok(dt, p, s);
         if (!ok || !fw_matched(dt, p, s)) {
             continue;
         }
+        if (s->flags & SIG_F_APP_TX) {
+            detect_tx_fw_set_matched(dt->de, tx, s->load_idx);
+        }
         return apply(dt, p, pa, s, fs->action, fs->scope, PKT_DROP_FW_RULES);
     }
     FwPolicy pol = hook_policy(fw, proto, dir, hook);
     return apply(dt, p, pa, NULL, pol.action, pol.scope, PKT_DROP_FW_APP_POLICY);
+}
+
+/* eval_hook_rules with tx as the alerts' and the tx xbits' tx. */
+static uint8_t eval_hook(DetectThread *dt, Packet *p, PacketAlerts *pa, AppTx *tx,
+                         AppProto proto, uint8_t dir, uint8_t hook)
+{
+    dt->alert_flags = PACKET_ALERT_F_TX;
+    dt->alert_tx_id = tx->id;
+    dt->cur_tx = tx;
+    uint8_t acc = eval_hook_rules(dt, p, pa, tx, proto, dir, hook);
+    dt->cur_tx = NULL;
+    return acc;
+}
+
+/* The current state of tx in dir: the last hook reached (-1: none). */
+static int cur_hook(const Flow *f, const AppTx *tx, const FwProtoHooks *h, uint8_t dir)
+{
+    int cur = -1;
+    for (uint8_t i = 0; i < h->n[dir]; i++) {
+        if (hook_reached(f, tx, dir, &h->hooks[dir][i])) {
+            cur = i;
+        }
+    }
+    return cur;
+}
+
+/* Whether tx, looked at in dir before, reached a hook there that the firewall has
+ * not evaluated: data of the other direction moved it on (an FTP command is complete
+ * once its reply came). */
+static bool hooks_pending(const Flow *f, AppTx *tx, AppProto proto, uint8_t dir,
+                          const uint8_t *next)
+{
+    if (!(next[2] & (1u << dir)) || next[dir] == FW_TX_ACCEPTED) {
+        return false;
+    }
+    return cur_hook(f, tx, hooks_of(proto), dir) > (int)next[dir];
+}
+
+/* A tx the firewall looked at stays (APP_TX_F_FW_HOLD) while a direction it looked at
+ * has hooks left (not accepted, last hook not passed): a hook reached by data of the
+ * other direction is evaluated on that direction's next packet (hooks_pending). */
+static void hold_update(AppTx *tx, AppProto proto, const uint8_t *next)
+{
+    const FwProtoHooks *h = hooks_of(proto);
+    bool done = true;
+    for (uint8_t d = 0; d < 2; d++) {
+        done &= !(next[2] & (1u << d)) || next[d] == FW_TX_ACCEPTED || next[d] >= h->n[d];
+    }
+    if (done || (tx->flags & (APP_TX_F_FORCE_DONE_TS | APP_TX_F_FORCE_DONE_TC))) {
+        tx->flags &= ~(uint32_t)APP_TX_F_FW_HOLD;
+    } else {
+        tx->flags |= APP_TX_F_FW_HOLD;
+    }
 }
 
 /* The hooks of tx in dir due on this packet; returns the verdict. */
@@ -673,13 +762,7 @@ static int eval_tx(DetectThread *dt, Packet *p, PacketAlerts *pa, AppTx *tx, App
     if (next == NULL || next[dir] == FW_TX_ACCEPTED) {
         return DETECT_FW_V_NEXT;
     }
-    /* the current state: the last hook reached */
-    int cur = -1;
-    for (uint8_t i = 0; i < h->n[dir]; i++) {
-        if (hook_reached(p->flow, tx, dir, &h->hooks[dir][i])) {
-            cur = i;
-        }
-    }
+    int cur = cur_hook(p->flow, tx, h, dir);
     for (int i = next[dir]; i <= cur; i++) {
         uint8_t acc = eval_hook(dt, p, pa, tx, proto, dir, (uint8_t)i);
         if (acc == 0) {
@@ -731,11 +814,18 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa)
         if (tx == NULL) {
             break;
         }
-        /* updated by the parser, or given its first data in dir */
-        uint8_t *next = (tx->flags & upd) || fed ? detect_tx_fw_next(dt->de, tx) : NULL;
-        if (next != NULL && ((tx->flags & upd) || !(next[2] & (1u << dir)))) {
+        /* updated by the parser, given its first data in dir, or moved on to hooks
+         * not yet evaluated */
+        uint8_t *next = detect_tx_fw_next(dt->de, tx);
+        if (next == NULL) {
+            continue;
+        }
+        AppProto proto = app_layer_tx_proto(f, tx);
+        if ((tx->flags & upd) || (fed && !(next[2] & (1u << dir))) ||
+            hooks_pending(f, tx, proto, dir, next)) {
             next[2] |= (uint8_t)(1u << dir);
-            v = eval_tx(dt, p, pa, tx, app_layer_tx_proto(f, tx), dir);
+            v = eval_tx(dt, p, pa, tx, proto, dir);
+            hold_update(tx, proto, next);
         }
     }
     dt->alert_flags = 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "detect/detect.h"
+#include "runtime/runtime-profiling.h"
 
 #define DETECT_ERR_MAX 256
 #define DETECT_BYTE_VARS_MAX 8         // byte_extract/byte_math variables per rule
@@ -731,6 +732,12 @@ typedef struct DetectThread {
     CounterId c_fw_discarded;          // firewall.discarded_alerts (firewall mode)
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
+    struct ProfRuleStat *prof_rules;   // per rule num (n_sigs): profiling.rules only, else NULL
+    Packet *fe_pkt;                    // flow-end pseudo packet (detect_flow_end), kept
+    uint64_t prof_rule_ticks;          // rule check ticks not yet charged to the stage
+    uint64_t prof_rule_checks;
+    struct AppTx *cur_tx;              // tx whose rules are being evaluated (xbits track tx),
+                                       // NULL outside tx inspection
     uint8_t *b64;                      // base64_decode output (DETECT_B64_MAX), made on first use
     /* Actions of this packet, resolved in rule order when it is done
      * (detect_packet): a pass ordered before every drop cancels them. */
@@ -748,8 +755,22 @@ bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, cons
 /* detect-buffers.c: the bytes a sticky buffer list inspects in p; false when
  * the packet has no such header. */
 bool detect_buffer_get(const Packet *p, int list, const uint8_t **buf, uint32_t *len);
-/* detect-packet.c: header + match list + payload for one signature. */
+/* detect-packet.c: header + match list + payload for one signature (timed
+ * per rule under profiling.rules). */
 bool detect_sig_match(DetectThread *dt, Packet *p, const Signature *s);
+
+/* Profiling: one check of s that started at t0 (prof_ticks). Rules outside
+ * dt->de->sigs (firewall tables) are not counted. */
+static inline void detect_prof_rule(DetectThread *dt, const Signature *s, uint64_t t0,
+                                    bool is_match)
+{
+    if (dt->prof_rules != NULL && s->num < dt->de->n_sigs && dt->de->sigs[s->num] == s) {
+        dt->prof_rule_ticks += prof_rule_check(&dt->prof_rules[s->num], t0, is_match);
+        dt->prof_rule_checks++;
+    }
+}
+/* Charges the rule time gathered since the last call to the current stage. */
+void detect_prof_flush(DetectThread *dt);
 
 /* detect-packet.c: the candidate rules for p (groups, prefilter over p->payload,
  * IP-only rules) into dt->cand, ascending. */
@@ -1095,6 +1116,14 @@ int detect_fw_app(DetectThread *dt, Packet *p, PacketAlerts *pa);
 bool detect_tx_fw_match(DetectThread *dt, const Signature *s, Packet *p, const struct Flow *f,
                         const struct AppTx *tx, uint8_t dir, uint16_t proto);
 uint8_t *detect_tx_fw_next(const DetectEngine *de, struct AppTx *tx);
+/* xbits with `track tx`: bit idx (a hostbit name index) of tx, kept in its detect
+ * state (freed with the tx). Set returns VG_ENOMEM when the state cannot grow. */
+bool detect_tx_xbit_isset(const DetectEngine *de, struct AppTx *tx, uint32_t idx);
+int detect_tx_xbit_set(const DetectEngine *de, struct AppTx *tx, uint32_t idx, bool on);
+/* Firewall: whether firewall rule fw_idx (its load_idx) matched tx; record that it did
+ * (no memory: not recorded, the rule is evaluated again). */
+bool detect_tx_fw_matched(const DetectEngine *de, struct AppTx *tx, uint32_t fw_idx);
+void detect_tx_fw_set_matched(const DetectEngine *de, struct AppTx *tx, uint32_t fw_idx);
 /* detect-packet.c: a rule's post-match keywords (flowbits set ...). */
 void detect_run_post(DetectThread *dt, Packet *p, const Signature *s);
 /* detect-packet.c: queue an alert of s with this action (firewall rules). */

@@ -330,9 +330,12 @@ typedef struct FlowEndCtx {
 static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint32_t flags,
                           Packet *p)
 {
-    void *alerts = p->alerts;
+    PacketAlerts *alerts = p->alerts;
     memset(p, 0, sizeof(*p));
     p->alerts = alerts;
+    if (alerts != NULL) {
+        alerts->stream_log_len = 0;   // as a fresh list: nothing logged from the last flow
+    }
     bool ts = (flags & PKT_STREAM_TOSERVER) != 0;
     p->ts_sec = f->last_sec;
     p->ts_usec = f->last_usec;
@@ -422,16 +425,22 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
     if (f->flags & FLOW_F_DROP_FW) {
         return 0;  // the firewall dropped it: threat detection never saw what is left
     }
-    Packet *p = calloc(1, sizeof(*p));
-    if (p == NULL) {
+    /* The pseudo packet and its alert list are the thread's, made on first
+     * use and kept: no allocation per flow end. */
+    if (dt->fe_pkt == NULL && (dt->fe_pkt = calloc(1, sizeof(*dt->fe_pkt))) == NULL) {
         return 0;
+    }
+    Packet *p = dt->fe_pkt;
+    PacketAlerts *alerts = p->alerts;
+    memset(p, 0, sizeof(*p));
+    p->alerts = alerts;
+    if (alerts != NULL) {
+        alerts->stream_log_len = 0;   // as a fresh list: nothing logged from the last flow
     }
     FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
     if (f->key.proto == 6 && f->protoctx != NULL) {
         (void)stream_flow_end_flush(f, flow_end_piece, &c);
     }
     flow_end_txs(&c);
-    detect_packet_alerts_free(p);
-    free(p);
     return c.n_alerts;
 }

@@ -66,6 +66,10 @@ typedef struct DetectTxState {
                                        // direction, inspected on the next one of its own
     uint8_t fw[3];                     // firewall (detect-firewall.c): next hook per direction,
                                        // then a bit per direction it looked at
+    uint8_t *xbits;                    // xbits track tx: bit per hostbit name index
+    uint32_t n_xbits;                  // bytes in xbits
+    uint8_t *fw_matched;               // firewall: bit per firewall rule that matched the tx
+    uint32_t n_fw_matched;             // bytes in fw_matched
 } DetectTxState;
 
 enum { EVAL_WAIT = 0, EVAL_MATCH, EVAL_FAIL };
@@ -321,6 +325,8 @@ void detect_tx_state_free(void *state)
         free(st->cand);
         free(st->scanned_len);
         free(st->scanned_final);
+        free(st->xbits);
+        free(st->fw_matched);
         free(st);
     }
 }
@@ -514,7 +520,8 @@ static int eval_lists(DetectThread *dt, const Signature *s, const Flow *f, const
         if (def == NULL) {
             return EVAL_FAIL;
         }
-        if (!buffer_ready(f, tx, def, &is_final)) {
+        /* a firewall rule inspects its buffers at its hook, as far as they are there */
+        if (!buffer_ready(f, tx, def, &is_final) && !dt->fw_in_app) {
             res = EVAL_WAIT;
             continue;
         }
@@ -784,15 +791,24 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
     if (st == NULL) {
         return false;
     }
+    uint64_t t_pf = prof_enabled ? prof_ticks() : 0;
     prefilter_rows(dt, tp->f, tp->tx, tp->proto, tp->dir, st);
+    if (prof_enabled) {
+        prof_sub_end(PROF_SUB_TX_PREFILTER, "detect.tx-prefilter", t_pf);
+    }
     uint32_t n = collect_eval(te, st, dt->tx, tp->proto, tp->dir);
     counters_add(dt->counters, dt->c_inspected, n);
     bool stop = false;
+    dt->cur_tx = tp->tx;
     for (uint32_t i = 0; i < n && !stop; i++) {
         uint32_t key = dt->tx->eval[i];
         const Signature *s = de->sigs[te->tx_sig[key / 2]];
         orient(tp->p, tp->dir, &dt->tx->sv);
+        uint64_t t0 = prof_rules_enabled ? prof_ticks() : 0;
         int r = eval_rule(dt, s, tp->f, tp->tx, tp->dir, &dt->tx->sv, tp->proto);
+        if (prof_rules_enabled) {
+            detect_prof_rule(dt, s, t0, r == EVAL_MATCH);
+        }
         if (r == EVAL_WAIT) {
             continue;
         }
@@ -804,6 +820,7 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
             stop = alert_tx(dt, tp, s);
         }
     }
+    dt->cur_tx = NULL;
     cand_compact(st);
     return stop;
 }
@@ -932,6 +949,61 @@ uint8_t *detect_tx_fw_next(const DetectEngine *de, AppTx *tx)
 {
     DetectTxState *st = tx_state(de, tx);
     return st != NULL ? st->fw : NULL;
+}
+
+static bool bit_isset(const uint8_t *bits, uint32_t n_bytes, uint32_t idx)
+{
+    return idx / 8 < n_bytes && (bits[idx / 8] & (1u << (idx % 8)));
+}
+
+/* Sets or clears bit idx of a bitmap that grows on demand. */
+static int bit_put(uint8_t **bits, uint32_t *n_bytes, uint32_t idx, bool on)
+{
+    if (idx / 8 >= *n_bytes) {
+        if (!on) {
+            return 0;
+        }
+        uint32_t n = idx / 8 + 1;
+        uint8_t *b = realloc(*bits, n);
+        if (b == NULL) {
+            return VG_ENOMEM;
+        }
+        memset(b + *n_bytes, 0, n - *n_bytes);
+        *bits = b;
+        *n_bytes = n;
+    }
+    if (on) {
+        (*bits)[idx / 8] |= (uint8_t)(1u << (idx % 8));
+    } else {
+        (*bits)[idx / 8] &= (uint8_t)~(1u << (idx % 8));
+    }
+    return 0;
+}
+
+bool detect_tx_xbit_isset(const DetectEngine *de, AppTx *tx, uint32_t idx)
+{
+    const DetectTxState *st = tx_state(de, tx);
+    return st != NULL && bit_isset(st->xbits, st->n_xbits, idx);
+}
+
+int detect_tx_xbit_set(const DetectEngine *de, AppTx *tx, uint32_t idx, bool on)
+{
+    DetectTxState *st = tx_state(de, tx);
+    return st != NULL ? bit_put(&st->xbits, &st->n_xbits, idx, on) : VG_ENOMEM;
+}
+
+bool detect_tx_fw_matched(const DetectEngine *de, AppTx *tx, uint32_t fw_idx)
+{
+    const DetectTxState *st = tx_state(de, tx);
+    return st != NULL && bit_isset(st->fw_matched, st->n_fw_matched, fw_idx);
+}
+
+void detect_tx_fw_set_matched(const DetectEngine *de, AppTx *tx, uint32_t fw_idx)
+{
+    DetectTxState *st = tx_state(de, tx);
+    if (st != NULL) {
+        (void)bit_put(&st->fw_matched, &st->n_fw_matched, fw_idx, true);
+    }
 }
 
 void detect_tx_flow_passed(Flow *f)

@@ -78,7 +78,8 @@ int flow_config_load(FlowConfig *cfg, const struct Conf *conf)
     int r2 = load_int(conf, "flow.prealloc", 0, 100000000, &cfg->prealloc);
     int r3 = load_int(conf, "flow.emergency-recovery", 1, 100, &cfg->emergency_recovery_pct);
     int r4 = load_timeouts(cfg, conf);
-    if (r1 != VG_OK || r2 != VG_OK || r3 != VG_OK || r4 != VG_OK) {
+    int r5 = flow_exception_policy_load(conf, "flow.memcap-policy", 0, &cfg->memcap_policy);
+    if (r1 != VG_OK || r2 != VG_OK || r3 != VG_OK || r4 != VG_OK || r5 != VG_OK) {
         rc = VG_EINVAL;
     }
     return rc;

@@ -63,6 +63,9 @@ struct FlowTable {
     FlowOwner *owners;               // FLOW_OWNERS_MAX, indexed by Flow.owner
     _Atomic uint32_t n_owners;       // threads sharing room_flows (flow_table_set_owners)
     _Atomic uint32_t n_emergency;    // owners in emergency mode
+    _Atomic bool is_ordered;         // one share, decided in packet order (flow_table_set_ordered)
+    _Atomic int64_t emerg_pass_sec;  // one share: clock of the last emergency pass
+    _Atomic uint64_t lookup_seq;     // orders owners' lists when packets carry no pcap_cnt
 
     /* manager: one pass at a time */
     pthread_mutex_t mgr_lock;
@@ -125,6 +128,15 @@ bool flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f);
 void flow_unlinked(FlowTable *ft, Flow *f);
 /* The owner's flow share: room_flows split evenly between the owners. */
 uint64_t flow_owner_share(const FlowTable *ft);
+/* One share for every thread (one owner, or flow_table_set_ordered): every
+ * flow belongs to owner 0, and a full share first reclaims the expired flows
+ * of every thread before it enters emergency mode (flow-table.c). */
+bool flow_table_is_one_share(const FlowTable *ft);
+/* flow-manager.c: ends every flow of the table (any thread's) that is idle
+ * past its timeout at now_sec, in its owner's mode; counts in cs (may be
+ * NULL). Returns the number ended. Used where every earlier packet is done
+ * and no later one has touched the table (one share, see flow-module.c). */
+uint32_t flow_manager_reclaim_pass(FlowTable *ft, int64_t now_sec, CounterSet *cs);
 /* Leaves the owner's emergency mode when its flows fell below the recovery
  * mark; counts it in cs (may be NULL). */
 void flow_owner_maybe_recover(FlowTable *ft, uint32_t owner, CounterSet *cs);

@@ -190,10 +190,31 @@ uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec,
         counters_incr(cs, ft->ids.full_hash_pass);
         add_tally(ft, cs, &tally);
     }
-    flow_owner_maybe_recover(ft, owner, cs);
+    if (!flow_table_is_one_share(ft)) {
+        /* One share leaves emergency mode at its lookups and emergency passes,
+         * which run in packet order; a thread's own pass does not. */
+        flow_owner_maybe_recover(ft, owner, cs);
+    }
     pthread_mutex_lock(&ft->mgr_lock);
     flow_table_refresh_gauges(ft);
     pthread_mutex_unlock(&ft->mgr_lock);
+    return ended;
+}
+
+uint32_t flow_manager_reclaim_pass(FlowTable *ft, int64_t now_sec, CounterSet *cs)
+{
+    CollectRule rule = {.now_sec = now_sec};
+    PassTally tally = {0};
+    Flow *list = NULL;
+    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
+        list = bucket_collect(ft, &ft->buckets[i], &rule, list, &tally);
+    }
+    uint32_t ended =
+        (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, ft->end_cb, ft->end_user, &tally);
+    if (cs != NULL) {
+        counters_incr(cs, ft->ids.full_hash_pass);
+        add_tally(ft, cs, &tally);
+    }
     return ended;
 }
 

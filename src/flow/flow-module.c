@@ -12,15 +12,26 @@
  * The clock of a packet never runs ahead of a later one of the same flow,
  * so a pass never ends a flow that a queued packet would still have kept
  * alive: which flows end by timeout depends on the packets alone, in every
- * runmode. The rest end at the end of the capture (flow_table_end_all_at). */
+ * runmode. The rest end at the end of the capture (flow_table_end_all_at).
+ *
+ * Memcap on capture files (packet order on): one share for all threads
+ * (flow_table_set_ordered). Near the memcap or in emergency mode a packet
+ * waits for every earlier one to be released before it touches the table
+ * (here, and in the steering thread for tunnel flows), so the memcap decides
+ * on exactly the flows the single runmode would have at that packet. In
+ * emergency mode the first packet of each new second of packet time passes
+ * over every flow (flow_table_emergency_pass) instead of the thread's own
+ * pass. flow.memcap-policy applies to a packet left without a flow. */
 #include "flow/flow-module.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "flow/flow-internal.h"
 #include "flow/flow.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
+#include "runtime/runtime-order.h"
 #include "runtime/runtime.h"
 
 void flow_module_packet_done(Packet *p)
@@ -57,6 +68,8 @@ static void note_icmp(Flow *f, const Packet *p)
 typedef struct FlowModuleThread {
     int64_t last_pass_sec;
     uint64_t pkts_since_pass;
+    FlowExceptionPolicy memcap_policy; // flow.memcap-policy, resolved for the mode
+    CounterId c_memcap_policy;         // exception_policy.flow.memcap.<policy>
 } FlowModuleThread;
 
 /* flow_bypassed.local_pkts / _bytes: packets of bypassed flows. Registered by every flow
@@ -70,11 +83,26 @@ static int flow_module_thread_init(ThreadVars *tv, void **data)
 {
     Engine *e = tv->engine;
     if (e != NULL && e->flow_table != NULL && e->n_flow_owners > 0) {
-        flow_table_set_owners(e->flow_table, e->n_flow_owners); // before any packet
+        /* before any packet; packet order is set up before threads start */
+        if (runtime_order_is_enabled()) {
+            flow_table_set_ordered(e->flow_table, true);
+        } else {
+            flow_table_set_owners(e->flow_table, e->n_flow_owners);
+        }
     }
     FlowModuleThread *mt = calloc(1, sizeof(*mt));
     if (mt == NULL) {
         return TM_FAILED;
+    }
+    mt->memcap_policy = FLOW_EXC_IGNORE;
+    if (e != NULL && e->flow_table != NULL) {
+        bool is_ips = e->is_inline || e->opts.simulate_ips;
+        mt->memcap_policy =
+            flow_exception_policy_resolve(e->flow_table->cfg.memcap_policy, is_ips, false);
+    }
+    if (mt->memcap_policy != FLOW_EXC_IGNORE) {
+        mt->c_memcap_policy = flow_exception_counters_register("exception_policy.flow.memcap",
+                                                               false, mt->memcap_policy);
     }
     atomic_store(&g_c_bypass_pkts, counters_register("flow_bypassed.local_pkts", COUNTER_SUM));
     atomic_store(&g_c_bypass_bytes, counters_register("flow_bypassed.local_bytes", COUNTER_SUM));
@@ -96,6 +124,10 @@ static void maybe_pass(ThreadVars *tv, FlowTable *ft, FlowModuleThread *mt, cons
     }
     mt->pkts_since_pass++;
     int64_t now = flow_packet_clock(p);
+    if (flow_table_is_one_share(ft) && flow_table_owner_is_emergency(ft, 0)) {
+        flow_table_emergency_pass(ft, now, tv->counters);
+        return;
+    }
     if (now <= mt->last_pass_sec) {
         return;
     }
@@ -121,9 +153,44 @@ static void note_bypass(ThreadVars *tv, const Flow *f, Packet *p)
     }
 }
 
-static void attach_flow(ThreadVars *tv, FlowTable *ft, Packet *p)
+/* Near the memcap (or in emergency mode) on a capture file: every earlier
+ * packet first (see the file comment). At once otherwise. */
+static void order_gate(const FlowTable *ft, const Packet *p)
 {
-    Flow *f = flow_lookup_as(ft, tv->counters, tv->id, p);
+    const Packet *root = p->root != NULL ? p->root : p;
+    if (root->order_seq == 0) {
+        return;
+    }
+    uint64_t released = runtime_order_released(); // before the flow count: see the README
+    uint64_t window = root->order_seq > released ? root->order_seq - released : 0;
+    if (flow_table_wants_order(ft, window)) {
+        runtime_order_wait();
+    }
+}
+
+/* No flow for p: the memcap (flow.memcap-policy, as Suricata's; drop reason
+ * "flow memcap"). */
+static void memcap_policy(ThreadVars *tv, FlowTable *ft, const FlowModuleThread *mt, Packet *p)
+{
+    if (mt == NULL) {
+        return; // the steering thread: the flow stage tries again and counts
+    }
+    flow_table_count_refused(ft, tv->counters);
+    if (!flow_exception_apply(NULL, p, mt->memcap_policy, PKT_DROP_FLOW_MEMCAP)) {
+        return;
+    }
+    if (tv->counters != NULL) {
+        counters_incr(tv->counters, mt->c_memcap_policy);
+    }
+}
+
+static void attach_flow(ThreadVars *tv, FlowTable *ft, const FlowModuleThread *mt, Packet *p)
+{
+    bool is_refused = false;
+    Flow *f = flow_lookup_full(ft, tv->counters, tv->id, p, &is_refused);
+    if (is_refused) {
+        memcap_policy(tv, ft, mt, p);
+    }
     if (f != NULL) {
         note_bypass(tv, f, p);
         if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
@@ -152,8 +219,9 @@ static int flow_module_process(ThreadVars *tv, Packet *p, void *data)
     if (!wants_flow(ft, p)) {
         return TM_OK;
     }
+    order_gate(ft, p);
     maybe_pass(tv, ft, data, p);
-    attach_flow(tv, ft, p);
+    attach_flow(tv, ft, data, p);
     return TM_OK;
 }
 
@@ -187,16 +255,28 @@ static bool steer_looks_up(const FlowTable *ft, const Packet *root, const Packet
  * Every packet of such a flow is looked up here, including those that hold
  * no tunnel (Geneve carrying ARP, a header that is not VXLAN): one thread
  * sees all of them, in capture order. */
+static void steer_attach(ThreadVars *tv, FlowTable *ft, Packet *p)
+{
+    order_gate(ft, p);
+    /* One share in emergency mode: the pass a flow thread would run at its
+     * first packet of a new second may be due at this one (no memcap policy
+     * here: the flow stage looks the packet up again when it has no flow). */
+    if (flow_table_is_one_share(ft) && flow_table_owner_is_emergency(ft, 0)) {
+        flow_table_emergency_pass(ft, flow_packet_clock(p), tv->counters);
+    }
+    attach_flow(tv, ft, NULL, p);
+}
+
 void flow_module_steer_prepare(ThreadVars *tv, Packet *p)
 {
     FlowTable *ft = tv->engine != NULL ? tv->engine->flow_table : NULL;
     for (Packet *c = p->children; c != NULL; c = c->next_child) {
         if (steer_looks_up(ft, p, c)) {
-            attach_flow(tv, ft, c);
+            steer_attach(tv, ft, c);
         }
     }
     if (steer_looks_up(ft, p, p)) {
-        attach_flow(tv, ft, p);
+        steer_attach(tv, ft, p);
     }
 }
 

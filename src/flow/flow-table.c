@@ -19,6 +19,13 @@
 
 #define FLOW_HASH_SIZE_MAX (1u << 26)
 
+/* flow_table_wants_order: the flows one packet read may create at most (its
+ * own and one per tunnel layer, each possibly also as a rebuilt datagram),
+ * and room kept for lookups between ending an expired flow and linking its
+ * successor (one per thread at most). */
+#define FLOW_ORDER_FLOWS_PER_PKT (2u * (PACKET_MAX_TUNNEL_DEPTH + 1u))
+#define FLOW_ORDER_SLACK (2u * FLOW_OWNERS_MAX)
+
 static uint32_t round_pow2(uint32_t v)
 {
     uint32_t n = 1;
@@ -211,6 +218,32 @@ void flow_table_set_owners(FlowTable *ft, uint32_t n)
     atomic_store(&ft->n_owners, n > 0 ? n : 1);
 }
 
+void flow_table_set_ordered(FlowTable *ft, bool on)
+{
+    atomic_store(&ft->is_ordered, on);
+    if (on) {
+        atomic_store(&ft->n_owners, 1);
+    }
+}
+
+bool flow_table_is_one_share(const FlowTable *ft)
+{
+    return atomic_load_explicit(&ft->n_owners, memory_order_relaxed) == 1;
+}
+
+bool flow_table_wants_order(const FlowTable *ft, uint64_t window_pkts)
+{
+    if (!atomic_load_explicit(&ft->is_ordered, memory_order_relaxed)) {
+        return false;
+    }
+    if (atomic_load_explicit(&ft->owners[0].is_emergency, memory_order_relaxed)) {
+        return true;
+    }
+    uint64_t room = atomic_load_explicit(&ft->room_flows, memory_order_relaxed);
+    uint64_t may_add = window_pkts * FLOW_ORDER_FLOWS_PER_PKT + FLOW_ORDER_SLACK;
+    return atomic_load(&ft->active) + may_add >= room;
+}
+
 static FlowOwner *owner_of(const FlowTable *ft, uint32_t owner)
 {
     return &ft->owners[owner % FLOW_OWNERS_MAX];
@@ -257,6 +290,12 @@ static void owner_enter_emergency(FlowTable *ft, uint32_t owner, CounterSet *cs)
     if (cs != NULL) {
         counters_incr(cs, ft->ids.emerg_entered);
     }
+    if (flow_table_is_one_share(ft)) {
+        VG_NOTICE("flow: flow.memcap holds no more flows (%llu): emergency mode (short "
+                  "timeouts; the least recently used flows end to make room)",
+                  (unsigned long long)flow_owner_share(ft));
+        return;
+    }
     VG_NOTICE("flow: thread %u holds its share of flow.memcap (%llu flows): emergency mode "
               "(short timeouts; its least recently used flows end to make room)", owner,
               (unsigned long long)flow_owner_share(ft));
@@ -276,6 +315,10 @@ void flow_owner_maybe_recover(FlowTable *ft, uint32_t owner, CounterSet *cs)
     atomic_fetch_sub(&ft->n_emergency, 1);
     if (cs != NULL) {
         counters_incr(cs, ft->ids.emerg_over);
+    }
+    if (flow_table_is_one_share(ft)) {
+        VG_NOTICE("flow: down to %u flows, leaving emergency mode", n);
+        return;
     }
     VG_NOTICE("flow: thread %u down to %u flows, leaving emergency mode", owner, n);
 }
@@ -308,27 +351,148 @@ static void lru_remove(FlowOwner *o, Flow *f)
     f->lru_prev = f->lru_next = NULL;
 }
 
+/* Whether a comes after b in the owner's list: its last packet came later
+ * in the capture (the same packet: by flow id). */
+static bool lru_after(const Flow *a, const Flow *b)
+{
+    if (a->lru_seq != b->lru_seq) {
+        return a->lru_seq > b->lru_seq;
+    }
+    return a->flow_id > b->flow_id;
+}
+
+/* f goes to the end of the list, or back past the flows whose last packet
+ * came later in the capture (threads that took packets out of capture
+ * order): the list stays in capture order of the flows' last packets.
+ * o->lock held, f not in the list. */
+static void lru_insert(FlowOwner *o, Flow *f)
+{
+    Flow *after = o->lru_tail;
+    while (f->lru_seq != 0 && after != NULL && lru_after(after, f)) {
+        after = after->lru_prev;
+    }
+    if (after == o->lru_tail) {
+        lru_append(o, f);
+        return;
+    }
+    f->lru_prev = after;
+    f->lru_next = after != NULL ? after->lru_next : o->lru_head;
+    f->lru_next->lru_prev = f;
+    if (after != NULL) {
+        after->lru_next = f;
+    } else {
+        o->lru_head = f;
+    }
+}
+
+/* Merges two lists linked by lru_next, each in lru_after order. */
+static Flow *lru_merge(Flow *a, Flow *b)
+{
+    Flow head = {0};
+    Flow *t = &head;
+    while (a != NULL && b != NULL) {
+        Flow **take = lru_after(a, b) ? &b : &a;
+        t->lru_next = *take;
+        t = *take;
+        *take = (*take)->lru_next;
+    }
+    t->lru_next = a != NULL ? a : b;
+    return head.lru_next;
+}
+
+/* Sorts the owner's list by last packet (o->lock held): a bottom-up merge
+ * sort, O(n log n), no allocation. */
+static void lru_sort(FlowOwner *o)
+{
+    enum { LEVELS = 64 };
+    Flow *bins[LEVELS] = {0};
+    Flow *f = o->lru_head;
+    while (f != NULL) {
+        Flow *next = f->lru_next;
+        f->lru_next = NULL;
+        int i = 0;
+        for (; i < LEVELS - 1 && bins[i] != NULL; i++) {
+            f = lru_merge(bins[i], f);
+            bins[i] = NULL;
+        }
+        bins[i] = bins[i] == NULL ? f : lru_merge(bins[i], f);
+        f = next;
+    }
+    Flow *all = NULL;
+    for (int i = 0; i < LEVELS; i++) {
+        all = bins[i] == NULL ? all : (all == NULL ? bins[i] : lru_merge(bins[i], all));
+    }
+    o->lru_head = all;
+    Flow *prev = NULL;
+    for (f = all; f != NULL; f = f->lru_next) {
+        f->lru_prev = prev;
+        prev = f;
+    }
+    o->lru_tail = prev;
+}
+
+/* The capture number of p's root: what orders an owner's list. A source
+ * that does not number its packets gets the order of the lookups. */
+static uint64_t lru_seq_of(FlowTable *ft, const Packet *p)
+{
+    uint64_t n = p->root != NULL ? p->root->pcap_cnt : p->pcap_cnt;
+    return n != 0 ? n : atomic_fetch_add_explicit(&ft->lookup_seq, 1, memory_order_relaxed) + 1;
+}
+
+/* One share outside emergency mode keeps its list lazily: a touch only
+ * notes the packet in the flow (no shared lock per packet, which threads
+ * would fight over); the list is sorted when emergency mode starts, the only
+ * time its order is used, and kept in order from then on, while packets go
+ * one at a time. Per-thread shares keep theirs in order all the time. */
+static bool lru_is_lazy(const FlowTable *ft, const FlowOwner *o)
+{
+    return flow_table_is_one_share(ft) &&
+           !atomic_load_explicit(&o->is_emergency, memory_order_relaxed);
+}
+
 /* A packet of f was seen: f becomes its owner's most recently used flow.
  * f's bucket is locked (so f is linked). */
-static void lru_touch(FlowTable *ft, Flow *f)
+static void lru_touch(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
-    pthread_spin_lock(&o->lock);
+    uint64_t seq = lru_seq_of(ft, p);
+    if (lru_is_lazy(ft, o)) {
+        /* read by lru_sort only, when every lookup before has ended */
+        f->lru_seq = seq > f->lru_seq ? seq : f->lru_seq;
+        return;
+    }
+    pthread_spin_lock(&o->lock);   // lru_insert reads the others' lru_seq under it
+    f->lru_seq = seq > f->lru_seq ? seq : f->lru_seq;
     if (o->lru_tail != f) {
         lru_remove(o, f);
-        lru_append(o, f);
+        lru_insert(o, f);
     }
     pthread_spin_unlock(&o->lock);
 }
 
-static void owner_add(FlowTable *ft, Flow *f)
+static void owner_add(FlowTable *ft, Flow *f, const Packet *p)
 {
     FlowOwner *o = owner_of(ft, f->owner);
+    f->lru_seq = lru_seq_of(ft, p);
+    bool is_lazy = lru_is_lazy(ft, o);
     pthread_spin_lock(&o->lock);
-    lru_append(o, f);
+    if (is_lazy) {
+        lru_append(o, f);
+    } else {
+        lru_insert(o, f);
+    }
     atomic_fetch_add(&o->n_flows, 1);
     pthread_spin_unlock(&o->lock);
     atomic_fetch_add(&ft->active, 1);
+}
+
+/* Emergency mode starts for a lazily kept list: put it in order. */
+static void owner_sort(FlowTable *ft, uint32_t owner)
+{
+    FlowOwner *o = owner_of(ft, owner);
+    pthread_spin_lock(&o->lock);
+    lru_sort(o);
+    pthread_spin_unlock(&o->lock);
 }
 
 void flow_unlinked(FlowTable *ft, Flow *f)
@@ -543,7 +707,7 @@ static Flow *link_new_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f
     f->hnext = b->head;
     b->head = f;
     b->n_flows++;
-    owner_add(ft, f);
+    owner_add(ft, f, p);
     count_new_flow(ft, cs, p);
     take_ref_and_lock(b, f, p);
     flow_update(f, p, !t->src_is_server);
@@ -628,14 +792,14 @@ static void lookup_step(FlowTable *ft, CounterSet *cs, FlowBucket *b, const Flow
     Flow *f = emb != NULL ? bucket_find(b, emb, &dir) : NULL;
     if (f != NULL) {
         /* The error travels back against the packet it quotes. */
-        lru_touch(ft, f);
+        lru_touch(ft, f, p);
         st->found = take_ref_and_lock(b, f, p);
         count_packet(f, p, dir < 0);
         return;
     }
     f = bucket_find(b, t, &dir);
     if (f != NULL) {
-        lru_touch(ft, f);
+        lru_touch(ft, f, p);
         take_ref_and_lock(b, f, p);
         if (expired_on_arrival(ft, b, f, p, now_sec, st)) {
             return;
@@ -715,10 +879,67 @@ static bool owner_evict(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t n
     return true;
 }
 
+/* The share is full: make room for one flow. One share (every thread's
+ * flows, decided in packet order): first the flows expired at this packet's
+ * clock end, whichever thread ran them and whenever a pass would have got to
+ * them (which flows are expired at a packet does not depend on pass timing);
+ * unless that brings the share below the recovery mark (so such a full pass
+ * is paid for by that many new flows), emergency mode starts, with a pass
+ * under the emergency timeouts at once (then one every new second of packet
+ * time, flow_table_emergency_pass). Either way a share still full ends its
+ * least recently used flow. False when there is nothing to end. */
+static bool make_room(FlowTable *ft, CounterSet *cs, uint32_t owner, int64_t now_sec)
+{
+    FlowOwner *o = owner_of(ft, owner);
+    if (flow_table_is_one_share(ft) && !atomic_load(&o->is_emergency)) {
+        (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+        uint64_t mark = flow_owner_share(ft) * (100 - ft->cfg.emergency_recovery_pct) / 100;
+        if (atomic_load(&o->n_flows) < mark) {
+            return true;
+        }
+        owner_sort(ft, owner); // before lookups see emergency mode and keep it in order
+        owner_enter_emergency(ft, owner, cs);
+        atomic_store(&ft->emerg_pass_sec, now_sec);
+        (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+        if (atomic_load(&o->n_flows) < flow_owner_share(ft)) {
+            return true;
+        }
+    }
+    owner_enter_emergency(ft, owner, cs);
+    return owner_evict(ft, cs, owner, now_sec);
+}
+
+bool flow_table_emergency_pass_due(FlowTable *ft, int64_t now_sec)
+{
+    if (!flow_table_is_one_share(ft) || !atomic_load(&ft->owners[0].is_emergency)) {
+        return false;
+    }
+    int64_t last = atomic_load(&ft->emerg_pass_sec);
+    return now_sec > last && atomic_compare_exchange_strong(&ft->emerg_pass_sec, &last, now_sec);
+}
+
+void flow_table_emergency_pass(FlowTable *ft, int64_t now_sec, CounterSet *cs)
+{
+    if (!flow_table_emergency_pass_due(ft, now_sec)) {
+        return;
+    }
+    (void)flow_manager_reclaim_pass(ft, now_sec, cs);
+    flow_owner_maybe_recover(ft, 0, cs);
+}
+
 #define FLOW_LOOKUP_TRIES 4
 
 Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
 {
+    return flow_lookup_full(ft, cs, owner, p, NULL);
+}
+
+Flow *flow_lookup_full(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p,
+                       bool *is_refused)
+{
+    if (is_refused != NULL) {
+        *is_refused = false;
+    }
     p->flow = NULL;
     p->flags &= ~(uint32_t)(PKT_F_TOSERVER | PKT_F_TOCLIENT);
     FlowTuple t;
@@ -732,7 +953,7 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
         t.k.recursion = 0;
         emb.k.recursion = 0;
     }
-    owner %= FLOW_OWNERS_MAX;
+    owner = flow_table_is_one_share(ft) ? 0 : owner % FLOW_OWNERS_MAX;
     flow_owner_maybe_recover(ft, owner, cs);
     p->flow_hash = flow_tuple_hash(ft->hash_key, has_emb ? &emb : &t);
     FlowBucket *b = &ft->buckets[p->flow_hash & ft->mask];
@@ -744,8 +965,7 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
             return st.found;
         }
         if (st.owner_full) {
-            owner_enter_emergency(ft, owner, cs);
-            if (!owner_evict(ft, cs, owner, now_sec)) {
+            if (!make_room(ft, cs, owner, now_sec)) {
                 break; // a share without room for one flow
             }
             continue;
@@ -763,10 +983,19 @@ Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p)
         }
         i--; // a timed-out flow is not a failed try: the next one makes the new flow
     }
+    if (is_refused != NULL) {
+        *is_refused = true;
+    } else {
+        flow_table_count_refused(ft, cs);
+    }
+    return NULL;
+}
+
+void flow_table_count_refused(const FlowTable *ft, CounterSet *cs)
+{
     if (cs != NULL) {
         counters_incr(cs, ft->ids.memcap);
     }
-    return NULL;
 }
 
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p)

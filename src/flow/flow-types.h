@@ -104,6 +104,8 @@ typedef struct Flow {
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain
     struct Flow *pnext;              // pool / free list / list of flows to end
+    uint64_t lru_seq;                // capture number of its last packet (its root's; the
+                                     // lookup order without one): orders the owner's list
     struct Flow *lru_prev;           // while in the hash: the owner's flows, least
     struct Flow *lru_next;           // recently used first (guarded by the owner's lock)
 } Flow;

@@ -41,6 +41,22 @@ typedef struct FlowTimeouts {
     uint32_t emerg_bypassed_sec;
 } FlowTimeouts;
 
+/* Exception policies (flow-exception.c): what to do with a packet and its
+ * flow when the engine cannot follow them normally (midstream pick-up,
+ * memcap, app-layer error), as Suricata's exception-policy settings. */
+typedef enum FlowExceptionPolicy {
+    FLOW_EXC_NOT_SET = 0,            // neither the key nor the master switch: ignore
+    FLOW_EXC_AUTO,                   // IPS: drop-flow (drop-packet without a flow); IDS: ignore
+    FLOW_EXC_IGNORE,
+    FLOW_EXC_DROP_PACKET,
+    FLOW_EXC_DROP_FLOW,
+    FLOW_EXC_PASS_PACKET,
+    FLOW_EXC_PASS_FLOW,
+    FLOW_EXC_BYPASS,
+    FLOW_EXC_REJECT,
+    FLOW_EXC_N,
+} FlowExceptionPolicy;
+
 typedef struct FlowConfig {
     uint64_t memcap_bytes;           // flow.memcap: flow structs + hash buckets
     uint32_t hash_size;              // flow.hash-size: rounded up to a power of two
@@ -52,6 +68,7 @@ typedef struct FlowConfig {
                                      // depth is part of the key (a tunnel packet and a packet
                                      // with the same tuple at another depth are two flows)
     FlowTimeouts timeouts[FLOW_PROTO_MAX];
+    FlowExceptionPolicy memcap_policy; // flow.memcap-policy (or exception-policy), unresolved
     /* Tests and benchmarks only: a fixed hash key instead of getrandom(). */
     bool use_fixed_hash_key;
     uint8_t hash_key[16];
@@ -75,21 +92,6 @@ typedef struct FlowTableStats {
     bool is_emergency;
 } FlowTableStats;
 
-/* Exception policies (flow-exception.c): what to do with a packet and its
- * flow when the engine cannot follow them normally (midstream pick-up,
- * memcap, app-layer error), as Suricata's exception-policy settings. */
-typedef enum FlowExceptionPolicy {
-    FLOW_EXC_NOT_SET = 0,            // neither the key nor the master switch: ignore
-    FLOW_EXC_AUTO,                   // IPS: drop-flow (drop-packet without a flow); IDS: ignore
-    FLOW_EXC_IGNORE,
-    FLOW_EXC_DROP_PACKET,
-    FLOW_EXC_DROP_FLOW,
-    FLOW_EXC_PASS_PACKET,
-    FLOW_EXC_PASS_FLOW,
-    FLOW_EXC_BYPASS,
-    FLOW_EXC_REJECT,
-    FLOW_EXC_N,
-} FlowExceptionPolicy;
 
 enum {
     FLOW_EXC_F_FLOW_ONLY = 1u << 0,      // drop-packet and pass-packet make no sense here
@@ -175,6 +177,15 @@ void flow_table_set_protoctx_free(FlowTable *ft, void (*free_fn)(void *));
  * share holds no flow at all (counted in flow.memcap). cs is the calling
  * thread's counter set (may be NULL). */
 Flow *flow_lookup_as(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p);
+/* flow_lookup_as; *is_refused (may be NULL) tells a packet left without a
+ * flow by the memcap (or out of memory) from one that has none (non-IP).
+ * With is_refused, the caller counts a refusal (flow_table_count_refused):
+ * the thread that steers tunnel packets does not, as the flow stage looks
+ * the packet up again and counts it then, as the single runmode does once. */
+Flow *flow_lookup_full(FlowTable *ft, CounterSet *cs, uint32_t owner, Packet *p,
+                       bool *is_refused);
+/* Counts a packet left without a flow by the memcap in cs (flow.memcap). */
+void flow_table_count_refused(const FlowTable *ft, CounterSet *cs);
 /* flow_lookup_as for owner 0 (one packet thread, tests). */
 Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
 /* The number of threads that create flows (each flow thread, and each thread
@@ -182,6 +193,27 @@ Flow *flow_lookup_or_create(FlowTable *ft, CounterSet *cs, Packet *p);
  * the memcap is split evenly between them. Default 1. Called before packets
  * flow (threads may call it as they start, all with the same n). */
 void flow_table_set_owners(FlowTable *ft, uint32_t n);
+/* On a capture file read with packet order on (runtime-order.h): one share,
+ * the whole memcap, for every thread, decided in packet order. The flow
+ * stage asks flow_table_wants_order before each packet and, when it says so,
+ * waits (runtime_order_wait) before it touches the table, so that whenever
+ * the memcap decides (a full share, emergency mode and its passes, which
+ * flow ends) every earlier packet is done and no later one has been looked
+ * up: the decisions are those the single runmode takes. Start-up only. */
+void flow_table_set_ordered(FlowTable *ft, bool on);
+/* Whether the packet the caller is at must wait for every earlier packet
+ * before it touches the table: ordered, and either in emergency mode or
+ * near the memcap: the flows linked now plus those window_pkts packets read
+ * before it (and not yet released) may create reach it. */
+bool flow_table_wants_order(const FlowTable *ft, uint64_t window_pkts);
+/* One share in emergency mode: whether a pass is due at now_sec (a new
+ * second of packet time), claimed by the caller when true. */
+bool flow_table_emergency_pass_due(FlowTable *ft, int64_t now_sec);
+/* One share in emergency mode, the first packet of each new second of packet
+ * time: ends every flow expired under the emergency timeouts, then leaves
+ * emergency mode if the flows fell below the recovery mark. Packet order (as
+ * flow_table_set_ordered) or one thread. */
+void flow_table_emergency_pass(FlowTable *ft, int64_t now_sec, CounterSet *cs);
 /* Whether owner's flows fill its share (it evicts, uses the emergency
  * timeouts and passes every new second). */
 bool flow_table_owner_is_emergency(const FlowTable *ft, uint32_t owner);

@@ -21,6 +21,7 @@
 #include "detect/detect.h"
 
 #include "flow/flow-types.h"
+#include "flow/flow.h"
 #include "respond/respond.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
@@ -197,6 +198,15 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
         }
     } else {
         counters_incr(tv->counters, vt->c_accepted);
+    }
+    if (p->verdict_fn != NULL && f != NULL && !(p->flags & (PKT_F_DROP | PKT_F_BYPASS))) {
+        /* the packet that bypassed its flow (bypass keyword, encrypted traffic) tells
+         * the capture too: NFQUEUE marks it (nfq.bypass-mark) */
+        pthread_mutex_lock(&f->lock);
+        if (flow_is_bypassed(f)) {
+            p->flags |= PKT_F_BYPASS;
+        }
+        pthread_mutex_unlock(&f->lock);
     }
     if (p->verdict_fn != NULL) {
         void (*fn)(Packet *, CounterSet *) = p->verdict_fn;

@@ -256,6 +256,11 @@ void runtime_order_wait(void)
     pthread_mutex_unlock(&o->lock);
 }
 
+uint64_t runtime_order_released(void)
+{
+    return atomic_load_explicit(&g_order.next_pub, memory_order_acquire);
+}
+
 uint32_t runtime_order_n_waiting(void)
 {
     pthread_mutex_lock(&g_order.lock);

@@ -48,5 +48,8 @@ uint64_t runtime_order_flush_gen(void);
  * every packet with a lower number has been released. At once when ordering
  * is off, outside a packet, or when this packet already waited. */
 void runtime_order_wait(void);
+/* The lowest number not yet released (1 before any), without a lock: a
+ * packet with number n waits for at most n minus this many packets. */
+uint64_t runtime_order_released(void);
 
 #endif

@@ -8,8 +8,11 @@
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
 #include "runtime/runtime-order.h"
+#include "runtime/runtime-profiling.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
+
+_Static_assert(PROF_MAX_SLOTS == TM_MAX_SLOTS, "profiling counts one entry per slot");
 
 static void packet_release_one(ThreadVars *tv, Packet *p)
 {
@@ -194,7 +197,14 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
         }
         Packet *tail = last_child(root);
         tv->cur_slot = i;
-        m->process(tv, p, tv->slots[i].data);
+        if (prof_enabled) {
+            uint32_t saved;
+            uint64_t t0 = prof_slot_begin(i, &saved);
+            m->process(tv, p, tv->slots[i].data);
+            prof_slot_end(i, m->name, t0, saved);
+        } else {
+            m->process(tv, p, tv->slots[i].data);
+        }
         for (Packet *c = tail != NULL ? tail->next_child : root->children; c != NULL;
              c = c->next_child) {
             if (c->child_slot < tv->n_slots) {
@@ -408,6 +418,7 @@ int tm_thread_run_inline(ThreadVars *tv)
     }
     signal_ready(tv);
     runtime_order_set_thread(tv);
+    prof_thread_begin(tv->name);
     batching_begin(tv);
     int rc = 0;
     if (tv->n_slots > 0 && tv->slots[0].module->kind == TM_KIND_ACQUIRE) {
@@ -417,6 +428,7 @@ int tm_thread_run_inline(ThreadVars *tv)
     }
     tm_thread_idle(tv);
     slots_finish(tv);         // a module's flush may still hand packets on
+    prof_thread_end();
     batching_end(tv);
     runtime_order_set_thread(NULL);
     counters_set_free(tv->counters);

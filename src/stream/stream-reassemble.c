@@ -11,6 +11,8 @@
  * valid until then. Everything is charged to stream.reassembly.memcap. */
 #include "stream/stream-internal.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,12 +85,81 @@ static const StreamRun *run_find(const StreamRun *t, uint64_t off)
     return best != NULL && off < best->end ? best : NULL;
 }
 
+/* ---- run recycling ----
+ * A run ends (merged into its neighbour, trimmed away, freed with its session)
+ * about as often as one starts, so each thread keeps up to RUN_CACHE_MAX ended
+ * runs for the next ones: in the steady state no run costs a malloc. The
+ * memcap is charged as before (a cached run is charged to nobody). A thread's
+ * cache is freed when the thread exits (key destructor); runs may end in
+ * another thread than the one that made them (flow end), which only moves
+ * them between caches. */
+#define RUN_CACHE_MAX 256u
+#if defined(__SANITIZE_ADDRESS__)
+#define RUN_CACHE_ON false  // every run freed: AddressSanitizer keeps seeing a use after free
+#else
+#define RUN_CACHE_ON true
+#endif
+
+typedef struct RunCache {
+    StreamRun *head;             // linked through left
+    uint32_t n;
+    bool is_registered;          // the exit destructor knows this thread's cache
+} RunCache;
+
+static _Thread_local RunCache t_runs;   // this thread's only
+static pthread_key_t g_run_key;
+static pthread_once_t g_run_once = PTHREAD_ONCE_INIT;
+static bool g_run_key_ok;              // written once, under g_run_once
+
+static void run_cache_free(void *arg)
+{
+    RunCache *c = arg;
+    while (c->head != NULL) {
+        StreamRun *next = c->head->left;
+        free(c->head);
+        c->head = next;
+    }
+    c->n = 0;
+    c->is_registered = false;
+}
+
+static void run_key_make(void)
+{
+    g_run_key_ok = pthread_key_create(&g_run_key, run_cache_free) == 0;
+}
+
+static StreamRun *run_alloc(void)
+{
+    StreamRun *r = t_runs.head;
+    if (r == NULL) {
+        return malloc(sizeof(*r));
+    }
+    t_runs.head = r->left;
+    t_runs.n--;
+    return r;
+}
+
+static void run_release(StreamRun *r)
+{
+    if (!t_runs.is_registered) {
+        pthread_once(&g_run_once, run_key_make);
+        t_runs.is_registered = g_run_key_ok && pthread_setspecific(g_run_key, &t_runs) == 0;
+    }
+    if (!RUN_CACHE_ON || !t_runs.is_registered || t_runs.n >= RUN_CACHE_MAX) {
+        free(r);
+        return;
+    }
+    r->left = t_runs.head;
+    t_runs.head = r;
+    t_runs.n++;
+}
+
 static void treap_free(StreamRun *t, uint32_t *n)
 {
     while (t != NULL) {
         treap_free(t->left, n);
         StreamRun *r = t->right;
-        free(t);
+        run_release(t);
         stream_mem_release_reasm(sizeof(StreamRun));
         (*n)--;
         t = r;
@@ -202,7 +273,7 @@ static StreamRun *run_new(uint64_t start, uint64_t end, uint64_t os, uint64_t oe
     if (!stream_mem_charge_reasm(sizeof(StreamRun))) {
         return NULL;
     }
-    StreamRun *r = malloc(sizeof(*r));
+    StreamRun *r = run_alloc();
     if (r == NULL) {
         stream_mem_release_reasm(sizeof(StreamRun));
         return NULL;
@@ -214,7 +285,7 @@ static StreamRun *run_new(uint64_t start, uint64_t end, uint64_t os, uint64_t oe
 static void run_drop(StreamRun *r)
 {
     if (r != NULL) {
-        free(r);
+        run_release(r);
         stream_mem_release_reasm(sizeof(StreamRun));
     }
 }
@@ -227,7 +298,7 @@ static void emit(InsertCtx *c, StreamRun *r)
     if (last != NULL && last->end == r->start && last->ostart == r->ostart &&
         last->oend == r->oend) {
         last->end = r->end;
-        free(r);
+        run_release(r);
         stream_mem_release_reasm(sizeof(StreamRun));
         c->s->n_runs--;
         return;
@@ -283,7 +354,7 @@ static void resolve_overlap(InsertCtx *c, StreamRun *x)
         x->end = a;
         emit(c, x);
     } else {
-        free(x);
+        run_release(x);
         stream_mem_release_reasm(sizeof(StreamRun));
         c->s->n_runs--;
     }

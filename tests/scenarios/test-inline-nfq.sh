@@ -12,6 +12,7 @@
 #     dropped);
 #   - fail-open: with Vigil frozen (SIGSTOP) and its queue full, the kernel
 #     passes the traffic when nfq.fail-open is on;
+#   - nfq.bypass-mark: the packets of a flow a rule bypassed carry the mark;
 #   - Vigil stopped: the queue is unbound; the rule's --queue-bypass lets
 #     traffic through, without it traffic stops (fail-closed).
 # Skipped (77) without root, namespaces, iptables or NFQUEUE in the kernel.
@@ -158,6 +159,30 @@ check(s["packets"] > 100 and s["packets"] == s["verdicts"]["accepted"] + s["verd
 PY
 in_ns "$NS_R" iptables -w -F FORWARD
 in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass
+
+# nfq.bypass-mark: once a rule bypasses a flow, its passing packets carry the
+# mark (counted in mangle POSTROUTING, which forwarded packets cross after
+# their verdict); a flow nobody bypassed carries none.
+in_ns "$NS_R" iptables -w -t mangle -A POSTROUTING -m mark --mark 0x20/0x20
+marked() {
+    in_ns "$NS_R" iptables -w -t mangle -L POSTROUTING -v -x -n | awk 'NR > 2 { print $1 }'
+}
+cp "$WORK/inline.rules" "$WORK/inline.rules.orig"
+echo 'alert tcp any any -> any 5001 (msg:"bypass"; content:"BYPASSME"; bypass; sid:9004; rev:1;)' \
+    >>"$WORK/inline.rules"
+start_vigil bypass --set nfq.bypass-mark=32 --set nfq.bypass-mask=32
+r=$(client send 198.19.0.2 5001 100000)
+[ "$r" = ok ] || fail "bypass mark: clean transfer: $r"
+[ "$(marked)" = 0 ] || fail "bypass mark: packets of a flow not bypassed were marked: $(marked)"
+r=$(client send 198.19.0.2 5001 100000 BYPASSME)
+[ "$r" = ok ] || fail "bypass mark: bypassed transfer: $r"
+stop_vigil bypass
+m=$(marked)
+bm=$(stat "$WORK/bypass/eve.json" nfq.bypass_marked)
+[ "$m" -gt 10 ] && [ "$m" = "$bm" ] ||
+    fail "bypass mark: $m packets marked in the kernel, vigil counted $bm"
+in_ns "$NS_R" iptables -w -t mangle -F POSTROUTING
+cp "$WORK/inline.rules.orig" "$WORK/inline.rules"
 
 # Fail-open: Vigil frozen, its queue (4 packets) fills; the kernel then
 # accepts what does not fit, TCP retransmits what sits in the queue.

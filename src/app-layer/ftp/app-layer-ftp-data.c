@@ -1,7 +1,8 @@
 /* ftp-data: a data connection announced on an FTP control connection (the expectation
  * table, app-layer-ftp-expect.c). One tx per connection carrying one file: its name
  * and transfer command (STOR/APPE/STOU or RETR) come from the control connection, its
- * bytes are the connection's data in whichever direction they flow. The file closes
+ * bytes are the connection's data in whichever direction they flow. A LIST, NLST or
+ * MLSD connection carries a listing: a tx with its command, no file. The file closes
  * when that side ends (FIN/RST) and ends truncated on a gap or when the flow ends
  * first. */
 #include "app-layer/ftp/app-layer-ftp.h"
@@ -64,7 +65,7 @@ static FtpDataTx *get_tx(FtpDataState *st, uint8_t dir)
     st->tx = t;
     t->command = st->exp.command;
     t->dir = dir;
-    t->file = app_file_new(st->af, dir, st->exp.name, st->exp.name_len);
+    t->file = ftp_data_cmd_is_listing(t->command) ? NULL : app_file_new(st->af, dir, st->exp.name, st->exp.name_len);
     if (t->file != NULL) {
         t->tx.n_files[dir] = 1;
     }
@@ -156,9 +157,14 @@ const AppBufferDef ftp_data_buffers[] = {
      .is_growing = true, .get = get_fd_tc},
 };
 
-static const char *cmd_name(uint8_t c)
+const char *ftp_data_cmd_name(uint8_t c)
 {
-    return c == FTPDATA_CMD_STOR ? "STOR" : c == FTPDATA_CMD_RETR ? "RETR" : NULL;
+    static const char *const names[FTPDATA_CMD_COUNT] = {
+        [FTPDATA_CMD_STOR] = "STOR", [FTPDATA_CMD_RETR] = "RETR", [FTPDATA_CMD_APPE] = "APPE",
+        [FTPDATA_CMD_STOU] = "STOU", [FTPDATA_CMD_LIST] = "LIST", [FTPDATA_CMD_NLST] = "NLST",
+        [FTPDATA_CMD_MLSD] = "MLSD",
+    };
+    return c < FTPDATA_CMD_COUNT ? names[c] : NULL;
 }
 
 void ftp_data_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
@@ -172,8 +178,8 @@ void ftp_data_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     if (t->file != NULL && t->file->f.name != NULL) {
         json_strn(jb, "filename", t->file->f.name, t->file->f.name_len);
     }
-    if (cmd_name(t->command) != NULL) {
-        json_str(jb, "command", cmd_name(t->command));
+    if (ftp_data_cmd_name(t->command) != NULL) {
+        json_str(jb, "command", ftp_data_cmd_name(t->command));
     }
     json_close_object(jb);
 }

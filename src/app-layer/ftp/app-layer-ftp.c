@@ -15,6 +15,7 @@
 #include "app-layer/tls/app-layer-tls.h"
 #include "stream/stream.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,9 @@ bool ftp_parse_ext(const uint8_t *s, uint32_t len, VgAddr *addr, bool *has_addr,
             for (k = 0; k < 4; k++) {
                 addr->a.u8[k] = (uint8_t)b[k];
             }
+            *has_addr = true;
+        } else if (s[f1] == '2' && inet_pton(AF_INET6, ip, addr->a.u8) == 1) {
+            addr->family = 6;    // RFC 2428 2: net-prt 2, an IPv6 address in RFC 4291 form
             *has_addr = true;
         }
     }
@@ -274,13 +278,10 @@ static void data_port(FtpState *st, FtpTx *t, const VgAddr *addr, uint16_t port)
 
 static uint8_t transfer_cmd(const uint8_t *c, uint32_t n)
 {
-    if (n == 4 && (strncasecmp((const char *)c, "STOR", 4) == 0 ||
-                   strncasecmp((const char *)c, "APPE", 4) == 0 ||
-                   strncasecmp((const char *)c, "STOU", 4) == 0)) {
-        return FTPDATA_CMD_STOR;
-    }
-    if (n == 4 && strncasecmp((const char *)c, "RETR", 4) == 0) {
-        return FTPDATA_CMD_RETR;
+    for (uint8_t i = FTPDATA_CMD_NONE + 1; i < FTPDATA_CMD_COUNT; i++) {
+        if (n == 4 && strncasecmp((const char *)c, ftp_data_cmd_name(i), 4) == 0) {
+            return i;
+        }
     }
     return FTPDATA_CMD_NONE;
 }
@@ -332,9 +333,11 @@ static void command(FtpState *st, FtpLine *l)
     uint8_t xfer = transfer_cmd(s, n);
     if (xfer != FTPDATA_CMD_NONE) {
         if (!st->port_known) {
-            app_tx_event(st->af, &t->tx, FTP_EV_FILE_BEFORE_PORT);
+            if (!ftp_data_cmd_is_listing(xfer)) {
+                app_tx_event(st->af, &t->tx, FTP_EV_FILE_BEFORE_PORT);
+            }
         } else {
-            if (t->arg_len == 0) {
+            if (t->arg_len == 0 && !ftp_data_cmd_is_listing(xfer)) {
                 app_tx_event(st->af, &t->tx, FTP_EV_FILE_WITHOUT_NAME);
             }
             ftp_expect_set_command(&st->data_addr, st->data_port, xfer, t->arg, t->arg_len);

@@ -61,7 +61,17 @@ bool ftp_parse_ext(const uint8_t *s, uint32_t len, VgAddr *addr, bool *has_addr,
 
 /* ---- ftp-data (app-layer-ftp-data.c) ---- */
 
-enum { FTPDATA_CMD_NONE = 0, FTPDATA_CMD_STOR, FTPDATA_CMD_RETR };
+/* The transfer command a data connection serves (RFC 959 4.1.3, RFC 3659 7): STOR, APPE,
+ * STOU and RETR move a file; LIST, NLST and MLSD a directory listing, which is no file. */
+enum { FTPDATA_CMD_NONE = 0, FTPDATA_CMD_STOR, FTPDATA_CMD_RETR, FTPDATA_CMD_APPE,
+       FTPDATA_CMD_STOU, FTPDATA_CMD_LIST, FTPDATA_CMD_NLST, FTPDATA_CMD_MLSD,
+       FTPDATA_CMD_COUNT };
+/* "STOR" for FTPDATA_CMD_STOR ...; NULL for NONE or out of range. */
+const char *ftp_data_cmd_name(uint8_t cmd);
+static inline bool ftp_data_cmd_is_listing(uint8_t cmd)
+{
+    return cmd == FTPDATA_CMD_LIST || cmd == FTPDATA_CMD_NLST || cmd == FTPDATA_CMD_MLSD;
+}
 typedef struct FtpDataTx {
     AppTx tx;                    // first
     uint8_t command;             // FTPDATA_CMD_*

@@ -692,7 +692,9 @@ static int reply_done(SmtpState *st, uint32_t code)
     SmtpTx *t = tx_of(st, p.tx_id);
     switch (p.cmd) {
     case CMD_DATA:
-        if (code != 354) {
+        if (code == 354 && t != NULL) {
+            tx_progress(t, APP_DIR_TOCLIENT, SMTP_PROG_TC_DATA);
+        } else if (code != 354) {
             event(st, t, SMTP_EV_DATA_COMMAND_REJECTED);
             if (st->mode == MODE_DATA && t == st->cur) {
                 st->mode = MODE_CMD;
@@ -700,6 +702,11 @@ static int reply_done(SmtpState *st, uint32_t code)
                     t->has_mime = false;
                 }
             }
+        }
+        break;
+    case CMD_BDAT:
+        if (t != NULL && code / 100 == 2) {
+            tx_progress(t, APP_DIR_TOCLIENT, SMTP_PROG_TC_DATA);
         }
         break;
     case CMD_DATA_END:

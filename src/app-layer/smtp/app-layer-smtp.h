@@ -25,9 +25,10 @@
 #define MIME_MAX_LIST 64            // to/cc/received/url entries kept per message
 
 /* Progress toserver: envelope being given, message data started (the envelope is final),
- * message header block read, done. Toclient: the reply to the data came (or abandoned). */
+ * message header block read, done. Toclient: the server took the DATA command (354) or a
+ * BDAT chunk, then the reply to the data came (or abandoned). */
 enum { SMTP_PROG_OPEN = 0, SMTP_PROG_DATA = 1, SMTP_PROG_HEADERS = 2, SMTP_PROG_DONE = 3 };
-enum { SMTP_PROG_TC_DONE = 1 };
+enum { SMTP_PROG_TC_DATA = 1, SMTP_PROG_TC_DONE = 2 };
 
 /* Parser-local event ids (names in app-layer-smtp.c, Suricata's). */
 enum {

@@ -7,8 +7,9 @@
  * ftp.dynamic_port:N            the data port the tx announced (integer forms as dsize).
  * ftpbounce                     a PORT command names an address other than the client's
  *                               (the FTP bounce attack, RFC 2577 section 3).
- * ftpdata_command:stor|retr     an ftp-data connection carries a STOR (upload) or RETR
- *                               (download). */
+ * ftpdata_command:<cmd>         an ftp-data connection serves that command: stor, appe,
+ *                               stou (upload), retr (download), list, nlst, mlsd (a
+ *                               listing). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,12 +157,14 @@ static int setup_data_command(DetectParser *dp, const char *arg)
     char w[16];
     DetectFtp v = {.what = FTPK_DATA_CMD};
     word(arg, w, sizeof(w));
-    if (strcasecmp(w, "stor") == 0) {
-        v.value = FTPDATA_CMD_STOR;
-    } else if (strcasecmp(w, "retr") == 0) {
-        v.value = FTPDATA_CMD_RETR;
-    } else {
-        return detect_err(dp, "bad ftpdata_command value '%s' (stor or retr)", w);
+    for (uint8_t i = FTPDATA_CMD_NONE + 1; i < FTPDATA_CMD_COUNT; i++) {
+        if (strcasecmp(w, ftp_data_cmd_name(i)) == 0) {
+            v.value = i;
+        }
+    }
+    if (v.value == FTPDATA_CMD_NONE) {
+        return detect_err(dp, "bad ftpdata_command value '%s' (stor, retr, appe, stou, list, "
+                              "nlst or mlsd)", w);
     }
     return append(dp, &v, APP_PROTO_FTP_DATA, "ftpdata_command");
 }
@@ -183,6 +186,6 @@ const DetectKeyword detect_kw_ftpbounce = {
     .flags = DETECT_KW_NOOPT, .setup = setup_bounce, .free = free,
 };
 const DetectKeyword detect_kw_ftpdata_command = {
-    .name = "ftpdata_command", .desc = "ftp-data connection of a STOR or RETR",
+    .name = "ftpdata_command", .desc = "ftp-data connection of a STOR, APPE, STOU, RETR, LIST, NLST or MLSD",
     .setup = setup_data_command, .free = free,
 };

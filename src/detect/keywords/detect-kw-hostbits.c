@@ -1,12 +1,16 @@
-/* hostbits and xbits: named bits kept per host or host pair across flows.
+/* hostbits and xbits: named bits kept per host or host pair across flows, or
+ * (xbits `track tx`) per app-layer transaction.
  *
  *   hostbits:<set|unset|toggle|isset|isnotset>,<name>[,<src|dst|both>[,expire <s>]]
- *   xbits:<set|unset|toggle|isset|isnotset>,<name>,track <ip_src|ip_dst|ip_pair>
+ *   xbits:<set|unset|toggle|isset|isnotset>,<name>,track <ip_src|ip_dst|ip_pair|tx>
  *         [,expire <s>]
  *
  * Writers act after the rule matched (post list), readers are checks. A set
  * bit lives until now + expire (default 30 s, packet time). State is in
- * detect-hostbits.c. */
+ * detect-hostbits.c; tx bits live with the tx (detect-tx.c) and end with it, so
+ * expire does not apply to them. A tx bit is only seen while the rule is
+ * evaluated on a tx (TD tx rules, firewall app hooks): elsewhere a reader does
+ * not match and a writer does nothing. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +24,7 @@
 #define HB_TOKENS 4
 
 enum { HB_SET = 0, HB_UNSET, HB_TOGGLE, HB_ISSET, HB_ISNOTSET };
-enum { HB_SRC = 0, HB_DST, HB_BOTH, HB_PAIR };
+enum { HB_SRC = 0, HB_DST, HB_BOTH, HB_PAIR, HB_TX };
 
 typedef struct HostbitsCtx {
     uint8_t cmd;
@@ -47,12 +51,30 @@ static void write_bit(DetectHostbitTable *t, const HostbitsCtx *h, const VgAddr 
     }
 }
 
+/* track tx: the bit of the tx being inspected (dt->cur_tx). */
+static bool match_tx_bit(DetectThread *dt, const HostbitsCtx *h)
+{
+    if (dt->cur_tx == NULL) {
+        return false;
+    }
+    if (h->cmd <= HB_TOGGLE) {
+        bool on = h->cmd == HB_SET ||
+                  (h->cmd == HB_TOGGLE && !detect_tx_xbit_isset(dt->de, dt->cur_tx, h->idx));
+        (void)detect_tx_xbit_set(dt->de, dt->cur_tx, h->idx, on);  // no memory: bit stays unset
+        return true;
+    }
+    return detect_tx_xbit_isset(dt->de, dt->cur_tx, h->idx) == (h->cmd == HB_ISSET);
+}
+
 static bool match_hostbits(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
 {
     (void)s;
     const HostbitsCtx *h = ctx;
     DetectHostbitTable *t = dt->de->hostbits;
     int64_t now = p->ts_sec;
+    if (h->track == HB_TX) {
+        return match_tx_bit(dt, h);
+    }
     if (!has_ip(p)) {
         return false;
     }
@@ -108,8 +130,9 @@ static int parse_expire(DetectParser *dp, const char *t, bool bare_ok, uint32_t 
 static int parse_track(DetectParser *dp, const char *t, bool xbits, uint8_t *out)
 {
     static const char *const hb[] = { "src", "dst", "both" };
-    static const char *const xb[] = { "track ip_src", "track ip_dst", "", "track ip_pair" };
-    for (uint8_t i = 0; i < (xbits ? 4 : 3); i++) {
+    static const char *const xb[] = { "track ip_src", "track ip_dst", "", "track ip_pair",
+                                      "track tx" };
+    for (uint8_t i = 0; i < (xbits ? 5 : 3); i++) {
         const char *name = xbits ? xb[i] : hb[i];
         if (name[0] != '\0' && strcmp(t, name) == 0) {
             *out = i;
@@ -146,7 +169,7 @@ static int setup_bits(DetectParser *dp, const char *arg, bool xbits, const Detec
     }
     *c = h;
     bool writes = h.cmd <= HB_TOGGLE;
-    dp->de->shares_state = true;
+    dp->de->shares_state |= h.track != HB_TX;   // tx bits stay in their flow
     dp->s->flags |= writes ? SIG_F_FLOWBITS_SET : SIG_F_FLOWBITS_READ;
     return detect_append(dp, writes ? DETECT_LIST_POST : DETECT_LIST_MATCH, kw, c, 0);
 }
@@ -166,6 +189,6 @@ const DetectKeyword detect_kw_hostbits = {
     .setup = setup_hostbits, .match = match_hostbits, .free = free,
 };
 const DetectKeyword detect_kw_xbits = {
-    .name = "xbits", .desc = "bits per host or pair: cmd,name,track ip_src|ip_dst|ip_pair",
+    .name = "xbits", .desc = "bits per host, pair or tx: cmd,name,track ip_src|ip_dst|ip_pair|tx",
     .setup = setup_xbits, .match = match_hostbits, .free = free,
 };

@@ -83,6 +83,11 @@ static void fw_parses_actions_scopes_and_hooks(void **state)
                  "(tls.sni; content:\"x\"; sid:6;)");
     expect_fw_ok("reject:packet icmp:all any any -> any any (alert; sid:7;)");
     expect_fw_ok("accept:hook dns:request_started any any -> any any (sid:8;)");
+    expect_fw_ok("accept:hook smtp:request_data any any -> any any "
+                 "(xbits:isset,ok,track tx; sid:11;)");
+    expect_fw_ok("accept:hook smtp:response_data any any -> any any (sid:12;)");
+    expect_fw_ok("accept:hook,alert smtp:request_started any any -> any any (smtp.mail_from; "
+                 "content:\"a\"; xbits:set,ok,track tx; sid:13;)");
 }
 
 static void fw_sets_the_hook(void **state)

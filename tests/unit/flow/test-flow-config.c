@@ -1,4 +1,4 @@
-/* flow_config_load against a stand-in for the three conf getters it uses
+/* flow_config_load against a stand-in for the four conf getters it uses
  * (the test defines them, so the conf loader is not linked). */
 
 #include <setjmp.h>
@@ -74,6 +74,13 @@ uint64_t conf_size_or(const Conf *conf, const char *path, uint64_t dflt, bool *b
     return x;
 }
 
+bool conf_get_str(const Conf *conf, const char *path, const char **out)
+{
+    (void)conf;
+    *out = stub_find(path);
+    return *out != NULL;
+}
+
 static const Conf *fake_conf(void)
 {
     return (const Conf *)&g_node;   // never dereferenced by the stubs
@@ -145,6 +152,35 @@ static void malformed_value_is_refused(void **state)
     assert_int_equal(flow_config_load(&cfg, fake_conf()), VG_EINVAL);
 }
 
+static void memcap_policy_is_read(void **state)
+{
+    (void)state;
+    static const StubEntry e[] = {{"flow.memcap-policy", "drop-packet"}, {NULL, NULL}};
+    g_entries = e;
+    FlowConfig cfg;
+    assert_int_equal(flow_config_load(&cfg, fake_conf()), VG_OK);
+    assert_int_equal(cfg.memcap_policy, FLOW_EXC_DROP_PACKET);
+}
+
+static void memcap_policy_follows_master_switch(void **state)
+{
+    (void)state;
+    static const StubEntry e[] = {{"exception-policy", "pass-flow"}, {NULL, NULL}};
+    g_entries = e;
+    FlowConfig cfg;
+    assert_int_equal(flow_config_load(&cfg, fake_conf()), VG_OK);
+    assert_int_equal(cfg.memcap_policy, FLOW_EXC_PASS_FLOW);
+}
+
+static void memcap_policy_unknown_word_is_refused(void **state)
+{
+    (void)state;
+    static const StubEntry e[] = {{"flow.memcap-policy", "drop-everything"}, {NULL, NULL}};
+    g_entries = e;
+    FlowConfig cfg;
+    assert_int_equal(flow_config_load(&cfg, fake_conf()), VG_EINVAL);
+}
+
 static void zero_hash_size_is_refused(void **state)
 {
     (void)state;
@@ -163,6 +199,9 @@ int main(void)
         cmocka_unit_test(negative_timeout_is_refused),
         cmocka_unit_test(malformed_value_is_refused),
         cmocka_unit_test(zero_hash_size_is_refused),
+        cmocka_unit_test(memcap_policy_is_read),
+        cmocka_unit_test(memcap_policy_follows_master_switch),
+        cmocka_unit_test(memcap_policy_unknown_word_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,6 +285,181 @@ static void memcap_enters_and_leaves_emergency_mode(void **state)
     counters_set_free(cs);
 }
 
+/* One share: a full table first ends every flow expired at the packet's
+ * clock (whichever thread ran it), and that is enough: no emergency mode. */
+static void one_share_full_reclaims_expired_flows_first(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 4);
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    CounterSet *cs = counters_set_new();
+    Packet p;
+    for (uint32_t i = 0; i < 4; i++) {
+        flood_pkt(&p, i, 100);
+        test_feed(ft, cs, &p);
+    }
+    flood_pkt(&p, 4, 140);   // 40 s idle > udp new 30 s: all four expired
+    assert_non_null(test_feed(ft, cs, &p));
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 4);
+    assert_false(flow_table_is_emergency(ft));
+    assert_int_equal(merged("flow.emerg_mode_entered"), 0);
+    assert_int_equal(merged("flow.memcap"), 0);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+/* One share full of live flows: emergency mode, and the least recently used
+ * flow (by its last packet, not its first) is forced out. */
+static void one_share_full_of_live_flows_forces_out_least_recently_used(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 4);
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    CounterSet *cs = counters_set_new();
+    Packet p;
+    for (uint32_t i = 0; i < 4; i++) {
+        flood_pkt(&p, i, 100 + i);
+        test_feed(ft, cs, &p);
+    }
+    flood_pkt(&p, 0, 104);   // flow 0 used again: flow 1 is now the least recent
+    test_feed(ft, cs, &p);
+    flood_pkt(&p, 9, 104);
+    assert_non_null(test_feed(ft, cs, &p));
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.n_by_reason[FLOW_END_FORCED], 1);
+    assert_int_equal(e.last_src, 1);
+    assert_true(flow_table_is_emergency(ft));
+    assert_int_equal(merged("flow.emerg_mode_entered"), 1);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+/* A reclaim that leaves the share above the recovery mark does not save it
+ * from emergency mode (else every new flow would pay a full pass). */
+static void one_share_reclaim_above_recovery_mark_enters_emergency(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 10);
+    FlowTable *ft = flow_table_new(&cfg);
+    Ended e = {0};
+    flow_table_set_end_cb(ft, on_end, &e);
+    CounterSet *cs = counters_set_new();
+    Packet p;
+    for (uint32_t i = 0; i < 10; i++) {
+        flood_pkt(&p, i, i < 2 ? 100 : 135);   // two expire at 135, eight do not
+        test_feed(ft, cs, &p);
+    }
+    flood_pkt(&p, 20, 135);
+    assert_non_null(test_feed(ft, cs, &p));
+    assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 2);
+    assert_int_equal(e.n_by_reason[FLOW_END_FORCED], 0);
+    assert_true(flow_table_is_emergency(ft));   // 8 flows >= 70% of 10
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
+/* Packet order makes one share of threads that had their own. */
+static void ordered_table_has_one_share_for_every_thread(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 4);
+    FlowTable *ft = flow_table_new(&cfg);
+    flow_table_set_owners(ft, 2);
+    flow_table_set_ordered(ft, true);
+    Packet p;
+    for (uint32_t i = 0; i < 4; i++) {
+        flood_pkt(&p, i, 100);
+        Flow *f = flow_lookup_as(ft, NULL, 1 + i % 2, &p);
+        assert_non_null(f);
+        flow_release(f);
+    }
+    assert_false(flow_table_is_emergency(ft));   // four flows fit: one share of 4
+    flood_pkt(&p, 5, 100);
+    flow_release(flow_lookup_as(ft, NULL, 2, &p));
+    assert_true(flow_table_owner_is_emergency(ft, 0));
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_free(ft);
+}
+
+static void wants_order_only_ordered_and_near_memcap(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 10000);
+    FlowTable *ft = flow_table_new(&cfg);
+    assert_false(flow_table_wants_order(ft, 100000));   // not ordered: never
+    flow_table_set_ordered(ft, true);
+    assert_false(flow_table_wants_order(ft, 0));
+    assert_false(flow_table_wants_order(ft, 100));
+    assert_true(flow_table_wants_order(ft, 1000));     // 1000 packets may make 10000 flows
+    Packet p;
+    for (uint32_t i = 0; i < 9000; i++) {
+        flood_pkt(&p, i, 100);
+        test_feed(ft, NULL, &p);
+    }
+    assert_true(flow_table_wants_order(ft, 100));
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);
+    flow_table_free(ft);
+}
+
+static void wants_order_always_in_emergency_mode(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 2000);
+    FlowTable *ft = flow_table_new(&cfg);
+    flow_table_set_ordered(ft, true);
+    Packet p;
+    for (uint32_t i = 0; i < 2001; i++) {
+        flood_pkt(&p, i, 100);
+        test_feed(ft, NULL, &p);
+    }
+    assert_true(flow_table_is_emergency(ft));
+    /* far from the (raised) memcap now, but still in emergency mode */
+    assert_int_equal(flow_table_set_memcap(ft, 16 * sizeof(FlowBucket) + 100000 * sizeof(Flow)),
+                     0);
+    assert_true(flow_table_wants_order(ft, 0));
+    flow_table_end_all(ft, FLOW_END_SHUTDOWN, NULL, NULL);   // recovers
+    assert_false(flow_table_wants_order(ft, 0));
+    flow_table_free(ft);
+}
+
+/* One share in emergency mode: a pass at the first packet of each new second
+ * of packet time, ending flows expired under the emergency timeouts, then
+ * leaving emergency mode below the recovery mark. */
+static void one_share_emergency_pass_once_a_second(void **state)
+{
+    (void)state;
+    FlowConfig cfg;
+    small_config(&cfg, 16, 4);
+    FlowTable *ft = flow_table_new(&cfg);
+    CounterSet *cs = counters_set_new();
+    Packet p;
+    for (uint32_t i = 0; i < 5; i++) {
+        flood_pkt(&p, i, 100);
+        test_feed(ft, cs, &p);
+    }
+    assert_true(flow_table_is_emergency(ft));
+    assert_false(flow_table_emergency_pass_due(ft, 100));   // the entry passed at 100
+    assert_true(flow_table_emergency_pass_due(ft, 101));
+    assert_false(flow_table_emergency_pass_due(ft, 101));
+    flow_table_emergency_pass(ft, 105, cs);   // 5 s idle < emergency-new 10 s
+    assert_true(flow_table_is_emergency(ft));
+    flow_table_emergency_pass(ft, 110, cs);
+    assert_false(flow_table_is_emergency(ft));
+    assert_int_equal(merged("flow.emerg_mode_over"), 1);
+    flow_table_free(ft);
+    counters_set_free(cs);
+}
+
 /* 200k distinct flows against a 16 MiB memcap (1M runs in bench/bench-flow.c). */
 static void flood_stays_within_memcap(void **state)
 {
@@ -334,6 +509,13 @@ int main(void)
         T(eviction_prefers_flows_expired_under_emergency_timeouts),
         T(memcap_enters_and_leaves_emergency_mode),
         T(flood_stays_within_memcap),
+        T(one_share_full_reclaims_expired_flows_first),
+        T(one_share_full_of_live_flows_forces_out_least_recently_used),
+        T(one_share_reclaim_above_recovery_mark_enters_emergency),
+        T(ordered_table_has_one_share_for_every_thread),
+        T(wants_order_only_ordered_and_near_memcap),
+        T(wants_order_always_in_emergency_mode),
+        T(one_share_emergency_pass_once_a_second),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

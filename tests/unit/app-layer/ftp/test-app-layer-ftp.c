@@ -110,6 +110,25 @@ static void hostport_forms(void **state)
     assert_false(ftp_parse_ext((const uint8_t *)"|||", 3, &a, &has, &port));
 }
 
+/* RFC 2428 2: EPRT with net-prt 2 names an IPv6 address. */
+static void eprt_ipv6_address(void **state)
+{
+    (void)state;
+    VgAddr a;
+    uint16_t port;
+    bool has;
+    const char *s = "|2|fd00:10:16:1::3|40467|";
+    assert_true(ftp_parse_ext((const uint8_t *)s, (uint32_t)strlen(s), &a, &has, &port));
+    assert_true(has);
+    assert_int_equal(a.family, 6);
+    assert_int_equal(port, 40467);
+    assert_int_equal(a.a.u8[0], 0xfd);
+    assert_int_equal(a.a.u8[15], 3);
+    s = "|2|fd00::zz|40467|";      // not an address: the port alone
+    assert_true(ftp_parse_ext((const uint8_t *)s, (uint32_t)strlen(s), &a, &has, &port));
+    assert_false(has);
+}
+
 /* RFC 4217: a 234 to AUTH TLS hands the control connection to TLS; a refused
  * AUTH (534) keeps FTP. */
 static void auth_tls_hands_over_to_tls(void **state)
@@ -177,6 +196,26 @@ static void data_connection_becomes_ftp_data(void **state)
     assert_true(bytes_is(file->name, file->name_len, "up.txt"));
     /* the expectation is used once */
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+}
+
+/* APPE keeps its name; NLST (a listing) gives a tx with its command and no file. */
+static void data_commands_beyond_stor_and_retr(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    feed(fx, APP_DIR_TOSERVER, "NLST\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    feed(&fx[1], APP_DIR_TOCLIENT, "a.txt\r\nb.txt\r\n");
+    assert_int_equal(fx[1].f.app_proto, APP_PROTO_FTP_DATA);
+    const FtpDataTx *t = ftp_data_tx(app_layer_tx_at(&fx[1].f, 0));
+    assert_non_null(t);
+    assert_int_equal(t->command, FTPDATA_CMD_NLST);
+    assert_string_equal(ftp_data_cmd_name(t->command), "NLST");
+    assert_null(app_layer_tx_file_at(&fx[1].f, &t->tx, APP_DIR_TOCLIENT, 0));
+    assert_string_equal(ftp_data_cmd_name(FTPDATA_CMD_APPE), "APPE");
+    assert_null(ftp_data_cmd_name(FTPDATA_CMD_NONE));
+    assert_null(ftp_data_cmd_name(FTPDATA_CMD_COUNT));
 }
 
 static void port_command_and_bounce_address(void **state)
@@ -252,6 +291,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hostport_forms),
+        cmocka_unit_test(eprt_ipv6_address),
+        cmocka_unit_test_setup_teardown(data_commands_beyond_stor_and_retr, setup, teardown),
         cmocka_unit_test_setup_teardown(commands_and_replies, setup, teardown),
         cmocka_unit_test_setup_teardown(auth_tls_hands_over_to_tls, setup, teardown),
         cmocka_unit_test_setup_teardown(data_connection_becomes_ftp_data, setup, teardown),
