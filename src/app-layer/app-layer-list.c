@@ -14,6 +14,9 @@ extern const AppParserDesc app_parser_http2;
 extern const AppParserDesc app_parser_doh2;
 extern const AppParserDesc app_parser_smb;
 extern const AppParserDesc app_parser_dcerpc;
+extern const AppParserDesc app_parser_dnp3;
+extern const AppParserDesc app_parser_enip;
+extern const AppParserDesc app_parser_modbus;
 extern const AppParserDesc app_parser_tftp;
 extern const AppParserDesc app_parser_dhcp;
 extern const AppParserDesc app_parser_snmp;
@@ -40,6 +43,9 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_doh2,
     &app_parser_dcerpc,          // before smb: dcerpc.stub_data alone names dcerpc
     &app_parser_smb,
+    &app_parser_dnp3,
+    &app_parser_enip,
+    &app_parser_modbus,
     &app_parser_tftp,
     &app_parser_dhcp,
     &app_parser_snmp,

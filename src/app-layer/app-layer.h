@@ -35,7 +35,9 @@ enum {
     APP_PROTO_DOH2 = 10,         // an HTTP/2 flow that carried DNS messages (parser: HTTP/2)
     APP_PROTO_SMB = 11,
     APP_PROTO_DCERPC = 12,
-    /* 13-15: ics (Modbus, DNP3, ENIP, being merged); 25 reserved (NFS) */
+    APP_PROTO_MODBUS = 13,
+    APP_PROTO_DNP3 = 14,
+    APP_PROTO_ENIP = 15,
     APP_PROTO_SIP = 16,
     APP_PROTO_MQTT = 17,
     APP_PROTO_WEBSOCKET = 18,
@@ -45,6 +47,7 @@ enum {
     APP_PROTO_IKE = 22,
     APP_PROTO_PGSQL = 23,
     APP_PROTO_KRB5 = 24,
+    /* 25: reserved (NFS) */
     APP_PROTO_TFTP = 26,
     APP_PROTO_DHCP = 27,
     APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)

@@ -84,6 +84,10 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_mqtt_connect_flags, &detect_kw_mqtt_connack_session_present,
     &detect_kw_websocket_opcode, &detect_kw_websocket_flags, &detect_kw_websocket_mask,
     &detect_kw_rfb_sectype, &detect_kw_rfb_secresult,
+    &detect_kw_dnp3_func, &detect_kw_dnp3_func_dot, &detect_kw_dnp3_ind, &detect_kw_dnp3_ind_dot,
+    &detect_kw_dnp3_obj, &detect_kw_dnp3_obj_dot, &detect_kw_dnp3_data,
+    &detect_kw_enip_command, &detect_kw_enip_command_dot, &detect_kw_enip_status,
+    &detect_kw_cip_service, &detect_kw_modbus,
 };
 
 const size_t detect_n_keywords = sizeof(detect_keywords) / sizeof(detect_keywords[0]);

@@ -152,6 +152,15 @@ extern const DetectKeyword detect_kw_dcerpc_iface, detect_kw_dce_iface, detect_k
     detect_kw_dce_opnum, detect_kw_dce_stub_data, detect_kw_smb_named_pipe_legacy,
     detect_kw_smb_share_legacy, detect_kw_smb_version;
 
+/* detect-kw-dnp3.c */
+extern const DetectKeyword detect_kw_dnp3_func, detect_kw_dnp3_func_dot, detect_kw_dnp3_ind,
+    detect_kw_dnp3_ind_dot, detect_kw_dnp3_obj, detect_kw_dnp3_obj_dot, detect_kw_dnp3_data;
+/* detect-kw-enip.c */
+extern const DetectKeyword detect_kw_enip_command, detect_kw_enip_command_dot,
+    detect_kw_enip_status, detect_kw_cip_service;
+/* detect-kw-modbus.c */
+extern const DetectKeyword detect_kw_modbus;
+
 /* A keyword that only selects an app-layer sticky buffer under an older
  * name (tls_sni for tls.sni): defines detect_kw_<ident>. Needs
  * detect-internal.h (detect_app_select_buffer). */
