@@ -138,17 +138,17 @@ static void steer_shared_flows(Packet *p, uint32_t q)
 /* p goes to the next group: at once, or staged while this thread batches. */
 static void hand_on(ThreadVars *tv, Packet *p)
 {
+    uint32_t q = queue_handler_pick(tv->outq, p);
+    if (runtime_order_is_enabled() && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
+        steer_shared_flows(p, q);
+    }
     if (!tv->is_batching) {
-        if (queue_handler_push(tv->outq, p) != 0) {
+        if (packet_queue_push(tv->outq->queues[q], p) != 0) {
             refused(tv, &p, 1);
         }
         return;
     }
-    uint32_t q = queue_handler_pick(tv->outq, p);
     tv->staged[q][tv->n_staged[q]++] = p;
-    if (runtime_order_is_enabled() && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
-        steer_shared_flows(p, q);
-    }
     if (!runtime_order_is_enabled()) {
         if (tv->n_staged[q] == TM_BATCH) {
             stage_flush(tv, q, false);
