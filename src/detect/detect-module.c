@@ -7,7 +7,6 @@
 #include "flow/flow-types.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
-#include "runtime/runtime-order.h"
 #include "runtime/runtime.h"
 
 typedef struct DetectModuleThread {
@@ -64,23 +63,6 @@ static bool dropped_by_exception(uint8_t reason)
     }
 }
 
-/* p's flow may get packets in other flow threads too: the outer flow of a
- * tunnel (looked up by the steering thread, flow-module.c), whose packets run
- * in the threads of the inner flows they carry. */
-static bool flow_may_be_shared(const Packet *p)
-{
-    if (p->flags & PKT_F_TUNNEL_PROTO) {
-        return true;
-    }
-    const Packet *root = p->root != NULL ? p->root : p;
-    for (const Packet *c = root->children; c != NULL; c = c->next_child) {
-        if (c->tunnel_depth > p->tunnel_depth) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     DetectModuleThread *mt = data;
@@ -92,14 +74,11 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
     if (detect_engine_has_firewall(mt->de)) {
         p->flags |= PKT_F_FIREWALL;
     }
+    /* A decision on cross-flow state below may wait for earlier packets with
+     * this flow's lock held: none of them needs it, as the earlier packets of a
+     * flow that several threads get (a tunnel's outer flow) are released before
+     * a thread starts on this one (runtime_order_steer_end). */
     Flow *f = p->flow;
-    if (f != NULL && runtime_order_is_enabled() && detect_engine_shares_state(mt->de) &&
-        flow_may_be_shared(p)) {
-        /* A decision on cross-flow state below would wait for earlier packets
-         * with this flow's lock held, and those may need it in another thread:
-         * wait for the packet order before taking the lock. */
-        runtime_order_wait();
-    }
     if (f != NULL) {
         pthread_mutex_lock(&f->lock);
         /* a TD pass leaves the firewall rules to run (firewall mode) */

@@ -15,6 +15,7 @@ struct PacketPool {
     Packet **free_stack;         // guarded by lock
     uint32_t n_free;
     uint32_t n_waiting;          // getters blocked on cond; guarded by lock
+    uint32_t wake_at;            // free packets that wake the getters; guarded by lock
     uint32_t n_total;
     uint32_t buf_bytes;          // data buffer per packet, >= PACKET_MAX_SIZE
     Packet *packets;
@@ -25,6 +26,15 @@ struct PacketPool {
 PacketPool *packet_pool_new(uint32_t n_packets)
 {
     return packet_pool_new_sized(n_packets, PACKET_MAX_SIZE);
+}
+
+/* Buffers lie one cache line more than their size apart. Exactly a power of two
+ * apart (256 KiB by default), the first bytes of every buffer, where the headers
+ * are, fell into the same cache set: with hundreds of packets in flight between
+ * threads they evicted each other (issue 15). */
+static size_t buffer_stride(uint32_t buf_bytes)
+{
+    return ((size_t)buf_bytes + 63u) / 64u * 64u + 64u;
 }
 
 PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes)
@@ -39,7 +49,8 @@ PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes)
     }
     pool->packets = calloc(n_packets, sizeof(Packet));
     pool->buf_bytes = buf_bytes;
-    pool->buffers = malloc((size_t)n_packets * buf_bytes);
+    size_t stride = buffer_stride(buf_bytes);
+    pool->buffers = malloc((size_t)n_packets * stride);
     pool->free_stack = calloc(n_packets, sizeof(Packet *));
     if (pool->packets == NULL || pool->buffers == NULL || pool->free_stack == NULL) {
         goto fail;
@@ -48,7 +59,7 @@ PacketPool *packet_pool_new_sized(uint32_t n_packets, uint32_t buf_bytes)
     pthread_cond_init(&pool->cond, NULL);
     for (uint32_t i = 0; i < n_packets; i++) {
         Packet *p = &pool->packets[i];
-        p->data = pool->buffers + (size_t)i * buf_bytes;
+        p->data = pool->buffers + (size_t)i * stride;
         p->pool = pool;
         pool->free_stack[i] = p;
     }
@@ -117,6 +128,28 @@ static uint32_t free_needed(const PacketPool *pool)
     return t_is_reader ? pool->n_total / 8u + 1u : 1u;
 }
 
+/* A getter that needs `need` free packets sleeps until an eighth of the pool more
+ * is free (or all of it): woken as soon as `need` is, a reader faster than its
+ * workers was woken for every batch they returned, a futex wake and two context
+ * switches per 32 packets (issue 15). Every packet comes back to the pool while
+ * the getter sleeps (whatever is in flight is worked on without it), so the
+ * threshold is always reached. */
+static uint32_t wake_threshold(const PacketPool *pool, uint32_t need)
+{
+    uint32_t slack = pool->n_total / 8u;
+    return pool->n_total - need > slack ? need + slack : pool->n_total;
+}
+
+/* Lock held, after packets came back: wake the getters when enough are free. The
+ * woken ones that still find too few register again (wake_at). */
+static void wake_getters(PacketPool *pool)
+{
+    if (pool->n_waiting > 0 && pool->n_free >= pool->wake_at) {
+        pool->wake_at = UINT32_MAX;
+        pthread_cond_broadcast(&pool->cond);
+    }
+}
+
 void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg)
 {
     t_wait_hook = fn;
@@ -135,6 +168,10 @@ Packet *packet_pool_get(PacketPool *pool)
         pthread_mutex_lock(&pool->lock);
     }
     while (pool->n_free < need) {
+        uint32_t wake_at = wake_threshold(pool, need);
+        if (pool->n_waiting == 0 || wake_at < pool->wake_at) {
+            pool->wake_at = wake_at;
+        }
         pool->n_waiting++;
         pthread_cond_wait(&pool->cond, &pool->lock);
         pool->n_waiting--;
@@ -208,13 +245,9 @@ void packet_pool_put(Packet *p)
     PacketPool *pool = p->pool;
     pthread_mutex_lock(&pool->lock);
     pool->free_stack[pool->n_free++] = p;
-    /* Wake on every put while someone waits: waking only on the 0 -> 1 transition
-     * loses a wake-up when two puts land before the first woken getter runs (the
-     * second getter sleeps with a free packet). All of them: a reader woken alone may
-     * not take the packet (free_needed) while a decoder sleeps on. */
-    if (pool->n_waiting > 0) {
-        pthread_cond_broadcast(&pool->cond);
-    }
+    /* All of the getters: a reader woken alone may not take the packet
+     * (free_needed) while another getter sleeps on. */
+    wake_getters(pool);
     pthread_mutex_unlock(&pool->lock);
 }
 
@@ -231,9 +264,7 @@ void packet_pool_put_batch(Packet *const *pkts, uint32_t n)
         for (; i < n && pkts[i]->pool == pool && is_pooled(pool, pkts[i]); i++) {
             pool->free_stack[pool->n_free++] = pkts[i];
         }
-        if (pool->n_waiting > 0) {
-            pthread_cond_broadcast(&pool->cond);   // several packets: several getters may go
-        }
+        wake_getters(pool);
         pthread_mutex_unlock(&pool->lock);
     }
 }

@@ -37,10 +37,14 @@ typedef struct OrderState {
     uint8_t *ring;                   // bit (seq % ring_bits): released (guarded)
     uint64_t ring_bits;              // a power of two
     uint32_t n_waiting;              // guarded
-    _Atomic uint64_t next_pub;       // next, for a look without the lock
-    _Atomic uint64_t issued;         // numbers handed out
-    _Atomic uint64_t flush_gen;
-    _Atomic bool enabled;
+    /* Each on a cache line of its own: issued is written for every packet (by the
+     * reader), next_pub for every TM_BATCH releases, flush_gen by waiters, and
+     * every packet thread reads enabled and flush_gen per packet. On one line
+     * they made every worker miss per packet (issue 15). */
+    _Alignas(64) _Atomic uint64_t next_pub;  // next, for a look without the lock
+    _Alignas(64) _Atomic uint64_t issued;    // numbers handed out
+    _Alignas(64) _Atomic uint64_t flush_gen;
+    _Alignas(64) _Atomic bool enabled;
     PacketQueue *queues[ORDER_MAX_QUEUES];
     uint32_t n_queues;               // written before threads start
 } OrderState;
@@ -51,6 +55,25 @@ static OrderState g_order = {
     .next = 1,
     .next_pub = 1,
 };
+
+/* ---- the flows a steering thread shares out (runtime_order_steer) ----
+ * A direct-mapped table, written by the steering thread only: for a flow, the
+ * number and queue of its last packet steered. A flow whose entry another took
+ * is not known any more: its last packet is then numbered at most `evicted`,
+ * the highest number an evicted entry held, which is what a packet of it waits
+ * for when it goes to a queue. Recycled flows (the same pointer for a new flow)
+ * only make a packet wait when it need not. */
+#define STEER_SLOTS 4096u
+
+typedef struct SteerSlot {
+    const void *flow;
+    uint64_t seq;
+    uint32_t queue;
+} SteerSlot;
+
+static SteerSlot g_steer[STEER_SLOTS];
+static uint64_t g_steer_evicted;
+static _Thread_local uint64_t tl_steer_after;
 
 static _Thread_local uint64_t tl_cur;        // the packet this thread works on
 static _Thread_local uint64_t tl_waited;     // the packet that already waited
@@ -68,6 +91,8 @@ void runtime_order_enable(bool on)
         if (g_order.ring != NULL) {
             memset(g_order.ring, 0, g_order.ring_bits / 8);
         }
+        memset(g_steer, 0, sizeof(g_steer));
+        g_steer_evicted = 0;
     } else {
         free(g_order.ring);
         g_order.ring = NULL;
@@ -218,14 +243,10 @@ static void poke(void)
     }
 }
 
-void runtime_order_wait(void)
+/* Returns once every packet numbered below `until` has been released. */
+static void wait_until(uint64_t until)
 {
-    uint64_t cur = tl_cur;
-    if (cur == 0 || tl_waited == cur || !runtime_order_is_enabled()) {
-        return;
-    }
-    tl_waited = cur;
-    if (atomic_load_explicit(&g_order.next_pub, memory_order_acquire) >= cur) {
+    if (atomic_load_explicit(&g_order.next_pub, memory_order_acquire) >= until) {
         return;
     }
     /* What this thread holds back may be what the others need first. */
@@ -237,16 +258,16 @@ void runtime_order_wait(void)
     poke();
     pthread_mutex_lock(&o->lock);
     o->n_waiting++;
-    while (o->next < cur) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += ORDER_POKE_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
+    while (o->next < until) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += ORDER_POKE_MS * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
         }
-        if (pthread_cond_timedwait(&o->released, &o->lock, &until) == ETIMEDOUT &&
-            o->next < cur) {
+        if (pthread_cond_timedwait(&o->released, &o->lock, &deadline) == ETIMEDOUT &&
+            o->next < until) {
             pthread_mutex_unlock(&o->lock);
             poke();
             pthread_mutex_lock(&o->lock);
@@ -259,6 +280,62 @@ void runtime_order_wait(void)
 uint64_t runtime_order_released(void)
 {
     return atomic_load_explicit(&g_order.next_pub, memory_order_acquire);
+}
+
+void runtime_order_wait(void)
+{
+    uint64_t cur = tl_cur;
+    if (cur == 0 || tl_waited == cur || !runtime_order_is_enabled()) {
+        return;
+    }
+    tl_waited = cur;
+    wait_until(cur);
+}
+
+void runtime_order_wait_for(uint64_t seq)
+{
+    if (seq != 0 && runtime_order_is_enabled()) {
+        wait_until(seq + 1);
+    }
+}
+
+static SteerSlot *steer_slot(const void *flow)
+{
+    uintptr_t h = (uintptr_t)flow;
+    h ^= h >> 17;
+    h *= 0x9e3779b97f4a7c15ull;
+    return &g_steer[(h >> 40) & (STEER_SLOTS - 1)];
+}
+
+void runtime_order_steer_begin(void)
+{
+    tl_steer_after = 0;
+}
+
+void runtime_order_steer_flow(const void *flow, uint64_t seq, uint32_t queue)
+{
+    SteerSlot *s = steer_slot(flow);
+    uint64_t prev = 0;
+    if (s->flow == flow) {
+        prev = s->queue != queue ? s->seq : 0;   // on the same queue: in order behind it
+    } else {
+        prev = g_steer_evicted;
+        if (s->flow != NULL && s->seq > g_steer_evicted) {
+            g_steer_evicted = s->seq;
+        }
+    }
+    s->flow = flow;
+    s->seq = seq;
+    s->queue = queue;
+    if (prev > tl_steer_after &&
+        prev >= atomic_load_explicit(&g_order.next_pub, memory_order_relaxed)) {
+        tl_steer_after = prev;   // not yet released: the packet waits for it
+    }
+}
+
+uint64_t runtime_order_steer_end(void)
+{
+    return tl_steer_after;
 }
 
 uint32_t runtime_order_n_waiting(void)

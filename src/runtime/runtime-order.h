@@ -51,5 +51,22 @@ void runtime_order_wait(void);
 /* The lowest number not yet released (1 before any), without a lock: a
  * packet with number n waits for at most n minus this many packets. */
 uint64_t runtime_order_released(void);
+/* Returns once every packet numbered up to seq has been released (at once for 0
+ * or when ordering is off). */
+void runtime_order_wait_for(uint64_t seq);
+
+/* Flows shared across the threads of a group (a tunnel's outer flow: its packets
+ * are steered by the inner flows they carry, to any thread). The steering thread,
+ * for each root it hands on to queue `queue`: begin, then each flow the root's
+ * packets already hold (looked up by that thread), then end, which returns the
+ * number of the packet the root must wait for before a thread works on it (0:
+ * none): the last earlier packet of one of those flows steered to another queue
+ * and not yet released. Packets of such a flow then run one after the other in
+ * capture order, in whichever threads, and a thread holding that flow's lock
+ * never waits for a thread that waits for the lock (runtime_order_wait may be
+ * called with it held). Steering thread only. */
+void runtime_order_steer_begin(void);
+void runtime_order_steer_flow(const void *flow, uint64_t seq, uint32_t queue);
+uint64_t runtime_order_steer_end(void);
 
 #endif

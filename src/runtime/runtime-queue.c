@@ -62,7 +62,9 @@ int packet_queue_push_batch(PacketQueue *q, Packet *const *pkts, uint32_t n, boo
     pthread_mutex_lock(&q->lock);
     while (done < n) {
         while (q->len == q->cap && !q->closed) {
+            q->n_push_waiting++;
             pthread_cond_wait(&q->not_full, &q->lock);
+            q->n_push_waiting--;
         }
         if (q->closed) {
             /* Its consumers may have gone: the packets would never come back. */
@@ -89,6 +91,17 @@ int packet_queue_push_batch(PacketQueue *q, Packet *const *pkts, uint32_t n, boo
     return rc;
 }
 
+/* Lock held, after a pop: wake the producers waiting on a full ring once it has room for
+ * wake_min packets. Woken at the first free slot, a producer faster than its consumers
+ * was woken for every batch they took, as a consumer was for every batch pushed. The
+ * consumers go on popping while producers wait, so the room always comes. */
+static void wake_producers(PacketQueue *q)
+{
+    if (q->n_push_waiting > 0 && q->cap - q->len >= wake_min(q)) {
+        pthread_cond_broadcast(&q->not_full);
+    }
+}
+
 uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max)
 {
     pthread_mutex_lock(&q->lock);
@@ -101,9 +114,7 @@ uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max)
         q->head = (q->head + 1) % q->cap;
         q->len--;
     }
-    if (n > 0) {
-        pthread_cond_broadcast(&q->not_full);
-    }
+    wake_producers(q);
     if (q->len > 0 || q->closed) {
         pthread_cond_signal(&q->not_empty); // let another consumer take the rest / see closed
     }
@@ -120,9 +131,7 @@ uint32_t packet_queue_try_pop_batch(PacketQueue *q, Packet **out, uint32_t max)
         q->head = (q->head + 1) % q->cap;
         q->len--;
     }
-    if (n > 0) {
-        pthread_cond_broadcast(&q->not_full);
-    }
+    wake_producers(q);
     pthread_mutex_unlock(&q->lock);
     return n;
 }
@@ -132,6 +141,9 @@ void packet_queue_wake(PacketQueue *q)
     pthread_mutex_lock(&q->lock);
     if (q->len > 0) {
         pthread_cond_signal(&q->not_empty);
+    }
+    if (q->n_push_waiting > 0 && q->len < q->cap) {
+        pthread_cond_broadcast(&q->not_full);   // a packet waiter may need what they hold
     }
     pthread_mutex_unlock(&q->lock);
 }

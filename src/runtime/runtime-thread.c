@@ -121,16 +121,36 @@ static void idle_hook(void *arg)
     tm_thread_idle(arg);
 }
 
+/* The flows p's packets hold when they leave the steering thread are those it
+ * looked up for them (Engine.steer_prepare: a tunnel's outer flow), which other
+ * threads of the group get packets of too. */
+static void steer_shared_flows(Packet *p, uint32_t q)
+{
+    runtime_order_steer_begin();
+    if (p->flow != NULL) {
+        runtime_order_steer_flow(p->flow, p->order_seq, q);
+    }
+    for (const Packet *c = p->children; c != NULL; c = c->next_child) {
+        if (c->flow != NULL) {
+            runtime_order_steer_flow(c->flow, p->order_seq, q);
+        }
+    }
+    p->order_after = runtime_order_steer_end();
+}
+
 /* p goes to the next group: at once, or staged while this thread batches. */
 static void hand_on(ThreadVars *tv, Packet *p)
 {
+    uint32_t q = queue_handler_pick(tv->outq, p);
+    if (runtime_order_is_enabled() && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
+        steer_shared_flows(p, q);
+    }
     if (!tv->is_batching) {
-        if (queue_handler_push(tv->outq, p) != 0) {
+        if (packet_queue_push(tv->outq->queues[q], p) != 0) {
             refused(tv, &p, 1);
         }
         return;
     }
-    uint32_t q = queue_handler_pick(tv->outq, p);
     tv->staged[q][tv->n_staged[q]++] = p;
     if (!runtime_order_is_enabled()) {
         if (tv->n_staged[q] == TM_BATCH) {
@@ -223,6 +243,12 @@ void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
     if (tv->is_tearing_down) {
         tm_packet_release(tv, p);
         return;
+    }
+    if (p->order_after != 0) {
+        /* An earlier packet of a flow p shares with other threads is still in
+         * one of them: p touches that flow only once it is done. */
+        runtime_order_wait_for(p->order_after);
+        p->order_after = 0;
     }
     /* Children that came with p from an earlier thread group go first. */
     for (Packet *c = p->children; c != NULL; c = c->next_child) {

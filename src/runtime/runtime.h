@@ -34,6 +34,7 @@ typedef struct PacketQueue {
     uint32_t cap;
     uint32_t head;
     uint32_t len;
+    uint32_t n_push_waiting;     // producers waiting for room (under lock)
     bool closed;                 // no more producers: consumers exit when empty
     uint64_t n_refused;          // pushes refused because the queue was closed (under lock)
     char name[TM_NAME_LEN];
@@ -57,7 +58,9 @@ int packet_queue_push_batch(PacketQueue *q, Packet *const *pkts, uint32_t n, boo
 uint32_t packet_queue_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
 /* Up to max packets without waiting: 0 when empty (closed or not). */
 uint32_t packet_queue_try_pop_batch(PacketQueue *q, Packet **out, uint32_t max);
-/* Wake a sleeping consumer if packets are queued (after pushes that were not urgent). */
+/* Wake a sleeping consumer if packets are queued (after pushes that were not urgent), and
+ * producers waiting for room if there is any (a pop wakes them only once there is room for
+ * a quarter of the ring, at most 256 packets). */
 void packet_queue_wake(PacketQueue *q);
 void packet_queue_close(PacketQueue *q);
 

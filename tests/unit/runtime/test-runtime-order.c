@@ -125,6 +125,77 @@ static void test_wait_for_lower(void **state)
     runtime_order_enable(false);
 }
 
+/* One root steered: its flows (opaque pointers here), its number, its queue. */
+static uint64_t steer(const void *flow_a, const void *flow_b, uint64_t seq, uint32_t queue)
+{
+    runtime_order_steer_begin();
+    runtime_order_steer_flow(flow_a, seq, queue);
+    if (flow_b != NULL) {
+        runtime_order_steer_flow(flow_b, seq, queue);
+    }
+    return runtime_order_steer_end();
+}
+
+/* Packets of a flow that stay on one queue run in order there: none waits. A packet
+ * of it steered to another queue waits for the flow's last packet until that one is
+ * released; a flow's first packet waits for nothing. */
+static void test_steer_waits_only_across_queues(void **state)
+{
+    (void)state;
+    static int outer_a;
+    static int outer_b;
+    runtime_order_enable(true);
+    for (int i = 0; i < 6; i++) {
+        (void)runtime_order_next_seq();
+    }
+    assert_int_equal(steer(&outer_a, NULL, 1, 0), 0);        // first of its flow
+    assert_int_equal(steer(&outer_a, NULL, 2, 0), 0);        // same queue: behind 1
+    assert_int_equal(steer(&outer_a, NULL, 3, 1), 2);        // other queue: after 2
+    assert_int_equal(steer(&outer_b, &outer_a, 4, 0), 3);    // the later of its flows' last
+    done_now(1);
+    done_now(2);
+    done_now(3);
+    done_now(4);
+    assert_int_equal(steer(&outer_a, NULL, 5, 1), 0);        // 4 (queue 0) is released
+    runtime_order_enable(false);
+}
+
+/* runtime_order_wait_for(n) returns once 1..n are released, whatever comes after. */
+typedef struct AfterWaiter {
+    uint64_t after;
+    _Atomic bool returned;
+} AfterWaiter;
+
+static void *after_waiter_main(void *arg)
+{
+    AfterWaiter *w = arg;
+    runtime_order_set_thread(NULL);
+    runtime_order_wait_for(w->after);
+    atomic_store(&w->returned, true);
+    return NULL;
+}
+
+static void test_wait_for_returns_once_up_to_seq_released(void **state)
+{
+    (void)state;
+    runtime_order_enable(true);
+    for (int i = 0; i < 4; i++) {
+        (void)runtime_order_next_seq();
+    }
+    AfterWaiter w = {.after = 2};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, after_waiter_main, &w), 0);
+    wait_for_waiters(1);
+    done_now(2);
+    wait_for_waiters(1);
+    assert_false(atomic_load(&w.returned));   // 1 is still out
+    done_now(1);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w.returned));
+    runtime_order_wait_for(0);                 // nothing to wait for
+    runtime_order_enable(false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +203,8 @@ int main(void)
         cmocka_unit_test(test_numbers_and_release),
         cmocka_unit_test(test_ring_grows),
         cmocka_unit_test(test_wait_for_lower),
+        cmocka_unit_test(test_steer_waits_only_across_queues),
+        cmocka_unit_test(test_wait_for_returns_once_up_to_seq_released),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,6 +173,15 @@ static void *getter_main(void *arg)
     return NULL;
 }
 
+static void *reader_getter_main(void *arg)
+{
+    Getter *g = arg;
+    packet_pool_set_reader(true);
+    g->got = packet_pool_get(g->pool);
+    packet_pool_set_reader(false);
+    return NULL;
+}
+
 typedef struct Putter {
     pthread_barrier_t *ready;
     Packet *p;
@@ -333,6 +342,59 @@ static void reader_leaves_an_eighth_of_the_pool(void **state)
     packet_pool_free(pool);
 }
 
+/* A getter asleep on a larger pool is woken once an eighth of the pool more than it
+ * needs is free (not for every packet that comes back), and the packets returned one by
+ * one all reach it. */
+static void blocked_getter_wakes_once_an_eighth_is_free(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(16);
+    assert_non_null(pool);
+    Packet *held[16];
+    for (int i = 0; i < 16; i++) {
+        held[i] = packet_pool_get(pool);
+    }
+    Getter g = {.pool = pool};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, getter_main, &g), 0);
+    wait_for_waiters(pool, 1);
+    for (int i = 0; i < 3; i++) {   // 1 needed + 16 / 8
+        packet_pool_put(held[i]);
+    }
+    pthread_join(th, NULL);
+    assert_non_null(g.got);
+    assert_int_equal(packet_pool_free_count(pool), 2);
+    packet_pool_put(g.got);
+    packet_pool_put_batch(held + 3, 13);
+    assert_int_equal(packet_pool_free_count(pool), 16);
+    packet_pool_free(pool);
+}
+
+/* A reader asleep (it needs an eighth of the pool plus one) wakes when the packets
+ * come back in batches, as workers return them. */
+static void blocked_reader_wakes_on_batched_returns(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(16);
+    assert_non_null(pool);
+    Packet *held[16];
+    for (int i = 0; i < 16; i++) {
+        held[i] = packet_pool_get(pool);
+    }
+    Getter g = {.pool = pool};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, reader_getter_main, &g), 0);
+    wait_for_waiters(pool, 1);
+    packet_pool_put_batch(held, 2);
+    packet_pool_put_batch(held + 2, 3);   // 5 free: 3 needed + 2
+    pthread_join(th, NULL);
+    assert_non_null(g.got);
+    packet_pool_put(g.got);
+    packet_pool_put_batch(held + 5, 11);
+    assert_int_equal(packet_pool_free_count(pool), 16);
+    packet_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +415,8 @@ int main(void)
                                         setup4, teardown),
         cmocka_unit_test_setup_teardown(two_blocked_getters_both_wake_after_two_puts, setup4,
                                         teardown),
+        cmocka_unit_test(blocked_getter_wakes_once_an_eighth_is_free),
+        cmocka_unit_test(blocked_reader_wakes_on_batched_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <sched.h>
 
 #include "runtime/runtime.h"
 #include "util/util-error.h"
@@ -685,6 +686,67 @@ static void wake_hands_a_small_batch_to_a_sleeping_consumer(void **state)
     packet_queue_deinit(&q);
 }
 
+static uint32_t n_push_waiting(PacketQueue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    uint32_t n = q->n_push_waiting;
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}
+
+/* Fill a queue of 8 and start a producer whose ninth push blocks; returns once it sleeps. */
+static void start_blocked_producer(PacketQueue *q, Packet *pk, BlockedProducer *bp, pthread_t *th)
+{
+    assert_int_equal(packet_queue_init(q, 8, "full"), 0);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(packet_queue_push(q, &pk[i]), 0);
+    }
+    *bp = (BlockedProducer){.q = q, .pk = &pk[8], .rc = 1};
+    assert_int_equal(pthread_create(th, NULL, blocked_producer_main, bp), 0);
+    while (n_push_waiting(q) == 0) {
+        sched_yield();
+    }
+}
+
+/* Pops that make room for a quarter of the ring wake a producer waiting on it. */
+static void pops_making_a_quarter_of_room_wake_a_waiting_producer(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[9];
+    Packet *out[9];
+    BlockedProducer bp;
+    pthread_t th;
+    start_blocked_producer(&q, pk, &bp, &th);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out, 1), 1);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out + 1, 1), 1);   // 2 of 8 free
+    pthread_join(th, NULL);
+    assert_int_equal(bp.rc, 0);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out + 2, 9), 7);
+    assert_ptr_equal(out[8], &pk[8]);
+    packet_queue_deinit(&q);
+}
+
+/* packet_queue_wake (what a packet-order waiter calls) wakes a producer waiting on a
+ * ring with any room: what it holds may be what the waiter waits for. */
+static void wake_lets_a_waiting_producer_use_any_room(void **state)
+{
+    (void)state;
+    PacketQueue q;
+    Packet pk[9];
+    Packet *out[9];
+    BlockedProducer bp;
+    pthread_t th;
+    start_blocked_producer(&q, pk, &bp, &th);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out, 1), 1);   // 1 of 8 free
+    packet_queue_wake(&q);
+    pthread_join(th, NULL);
+    assert_int_equal(bp.rc, 0);
+    assert_int_equal(packet_queue_try_pop_batch(&q, out + 1, 9), 8);
+    assert_ptr_equal(out[8], &pk[8]);
+    packet_queue_deinit(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +776,8 @@ int main(void)
         cmocka_unit_test(push_batch_on_closed_queue_queues_nothing),
         cmocka_unit_test(try_pop_on_empty_queue_returns_zero_without_waiting),
         cmocka_unit_test(wake_hands_a_small_batch_to_a_sleeping_consumer),
+        cmocka_unit_test(pops_making_a_quarter_of_room_wake_a_waiting_producer),
+        cmocka_unit_test(wake_lets_a_waiting_producer_use_any_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
