@@ -129,6 +129,11 @@ void runtime_order_begin(uint64_t seq)
     tl_cur = seq;
 }
 
+uint64_t runtime_order_current(void)
+{
+    return tl_cur;
+}
+
 void runtime_order_set_thread(ThreadVars *tv)
 {
     tl_tv = tv;

@@ -35,6 +35,8 @@ void runtime_order_begin(uint64_t seq);
 /* A root packet with this number has been released. Collected per thread
  * and published in batches (runtime_order_publish). */
 void runtime_order_done(uint64_t seq);
+/* The number of the packet this thread works on (0: none, or ordering off). */
+uint64_t runtime_order_current(void);
 /* Publishes this thread's collected completions (before it may block). */
 void runtime_order_publish(void);
 /* The thread this is (tm_thread_run_inline): a waiter first hands on what the

@@ -7,8 +7,14 @@
  * Bounded: FTP_EXPECT_MAX entries; a new one replaces the oldest, and a control
  * connection's last announcement not used when it ends goes with it. Any packet thread may
  * add or take (a control and its data connection may be on different threads): one
- * mutex. With several threads, a data connection can start before its control
- * connection's announcement is parsed; it is then detected like any flow. */
+ * mutex.
+ *
+ * Packet order (capture files read by several threads, runtime-order.h): while an FTP
+ * control connection is open, a new flow's first lookup waits until every earlier
+ * packet was released, and an entry announced by a later packet is not seen, so a
+ * data connection is one in every runmode exactly when it is one in single mode. Left
+ * to thread timing: a control connection's end (which removes its unused announcement)
+ * handled in another thread before an earlier data connection's first data. */
 #include "app-layer/ftp/app-layer-ftp.h"
 
 #include <pthread.h>
@@ -16,12 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/runtime-order.h"
+
 #define FTP_EXPECT_MAX 1024
 
 typedef struct Entry {
     bool used;
     FtpExpect e;
     uint64_t seq;
+    uint64_t order_seq;          // the announcing packet's number (0: ordering off)
 } Entry;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -30,6 +39,18 @@ static uint64_t g_seq;
 /* Entries in use: new flows skip the lock while no FTP announced anything (written under
  * g_lock, read by any packet thread). */
 static _Atomic uint32_t g_used;
+/* Open FTP control connections (ftp_expect_flow_open/close). */
+static _Atomic uint32_t g_ftp_flows;
+
+void ftp_expect_flow_open(void)
+{
+    atomic_fetch_add(&g_ftp_flows, 1);
+}
+
+void ftp_expect_flow_close(void)
+{
+    atomic_fetch_sub(&g_ftp_flows, 1);
+}
 
 static bool same(const VgAddr *a, const VgAddr *b)
 {
@@ -39,14 +60,20 @@ static bool same(const VgAddr *a, const VgAddr *b)
     return memcmp(a->a.u8, b->a.u8, a->family == 4 ? 4 : 16) == 0;
 }
 
-static Entry *find(const VgAddr *srv, uint16_t port)
+static Entry *find_before(const VgAddr *srv, uint16_t port, uint64_t before)
 {
     for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-        if (g_tab[i].used && g_tab[i].e.port == port && same(&g_tab[i].e.srv, srv)) {
+        if (g_tab[i].used && g_tab[i].e.port == port && same(&g_tab[i].e.srv, srv) &&
+            (before == 0 || g_tab[i].order_seq < before)) {
             return &g_tab[i];
         }
     }
     return NULL;
+}
+
+static Entry *find(const VgAddr *srv, uint16_t port)
+{
+    return find_before(srv, port, 0);
 }
 
 static void entry_clear(Entry *en)
@@ -81,6 +108,7 @@ void ftp_expect_add(const VgAddr *srv, uint16_t port)
     en->e.srv = *srv;
     en->e.port = port;
     en->seq = ++g_seq;
+    en->order_seq = runtime_order_current();
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -102,13 +130,13 @@ void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
     pthread_mutex_unlock(&g_lock);
 }
 
-static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
+static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take, uint64_t before)
 {
     if (atomic_load(&g_used) == 0) {
         return false;
     }
     pthread_mutex_lock(&g_lock);
-    Entry *en = find(dst, dp);
+    Entry *en = find_before(dst, dp, before);
     if (en != NULL && out != NULL) {
         *out = en->e;
     }
@@ -122,13 +150,13 @@ static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
 
 bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out)
 {
-    return lookup(dst, dp, out, true);
+    return lookup(dst, dp, out, true, runtime_order_current());
 }
 
 void ftp_expect_remove(const VgAddr *srv, uint16_t port)
 {
     FtpExpect e;
-    if (lookup(srv, port, &e, true)) {
+    if (lookup(srv, port, &e, true, 0)) {
         free(e.name);
     }
 }
@@ -138,7 +166,12 @@ AppProto app_expect_proto(const Flow *f)
     if (f->key.proto != 6) {
         return APP_PROTO_UNKNOWN;
     }
-    return lookup(&f->key.dst, f->key.dp, NULL, false) ? APP_PROTO_FTP_DATA : APP_PROTO_UNKNOWN;
+    if (atomic_load(&g_ftp_flows) > 0) {
+        runtime_order_wait();    // earlier packets may still announce this connection
+    }
+    return lookup(&f->key.dst, f->key.dp, NULL, false, runtime_order_current())
+               ? APP_PROTO_FTP_DATA
+               : APP_PROTO_UNKNOWN;
 }
 
 void ftp_expect_deinit(void)

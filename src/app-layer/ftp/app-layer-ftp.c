@@ -162,6 +162,7 @@ static void *ftp_state_new(AppFlow *af)
         if (af->f != NULL) {
             stream_flow_raw_chunked(af->f);
         }
+        ftp_expect_flow_open();
     }
     return st;
 }
@@ -175,6 +176,7 @@ static void ftp_state_free(void *state)
     if (st->port_known) {
         ftp_expect_remove(&st->data_addr, st->data_port);
     }
+    ftp_expect_flow_close();
     for (int d = 0; d < 2; d++) {
         if (st->line[d].buf != NULL) {
             app_mem_release(st->af, FTP_LINE_MAX);

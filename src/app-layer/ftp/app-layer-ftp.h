@@ -92,6 +92,10 @@ typedef struct FtpExpect {
 /* Control side: the data connection to srv:port will carry the file of the next
  * transfer command; records command and name when they come. */
 void ftp_expect_add(const VgAddr *srv, uint16_t port);
+/* An FTP control connection opens / ends (its state): new flows wait for the packet
+ * order while any is open (app_expect_proto). */
+void ftp_expect_flow_open(void);
+void ftp_expect_flow_close(void);
 void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
                             const uint8_t *name, uint32_t name_len);
 /* Data side: takes the expectation for a new flow to dst:dp (the owner frees name). */
