@@ -462,7 +462,7 @@ static void stock_suricata_yaml_loads_with_warnings_only(void **state)
     if (rc != 0 || res.n_bad != 0) {
         fail_msg("stock suricata.yaml gave errors:\n%s", log);
     }
-    assert_true(res.n_unknown > 20); // af-packet, pcap, host, security, ...
+    assert_true(res.n_unknown >= 15); // output types Vigil lacks (frame, rdp, nfs, lua...)
     assert_true(res.n_no_effect > 5); // logging, detect.profile, ...
     assert_non_null(strstr(log, "suricata-stock.yaml:"));
     assert_null(strstr(log, "Error"));
