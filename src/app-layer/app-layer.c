@@ -85,8 +85,20 @@ static void add_event(const char *proto, const char *name)
     }
 }
 
+/* Row by protocol id: filled as rows are added (registry build, start-up), read per
+ * tx on the packet path, where a scan of ~30 rows showed in profiles. */
+static const AppParserDesc *g_row_of[APP_PROTO_MAX];
+
+static void row_index(const AppParserDesc *row)
+{
+    if (row->proto < APP_PROTO_MAX) {
+        g_row_of[row->proto] = row;
+    }
+}
+
 static void registry_add_row(const AppParserDesc *row)
 {
+    row_index(row);
     g_reg.event_base[row->proto] = (int)g_reg.n_events;
     for (uint32_t e = 0; e < row->n_events; e++) {
         add_event(row->name, row->events[e]);
@@ -139,9 +151,12 @@ static void registry_ensure(void)
 
 const AppParserDesc *app_parser_row(AppProto p)
 {
+    if (p < APP_PROTO_MAX && g_row_of[p] != NULL) {
+        return g_row_of[p];
+    }
     for (uint32_t r = 0; r < app_parser_count(); r++) {
         if (app_parser_at(r)->proto == p) {
-            return app_parser_at(r);
+            return app_parser_at(r);   // before the registry is built
         }
     }
     return NULL;
