@@ -90,6 +90,16 @@ bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap)
     return true;
 }
 
+void app_mem_free(AppFlow *af, uint8_t **buf, uint32_t *cap)
+{
+    if (*cap != 0) {
+        app_mem_release(af, *cap);
+    }
+    free(*buf);
+    *buf = NULL;
+    *cap = 0;
+}
+
 void app_mem_release(AppFlow *af, uint64_t bytes)
 {
     const AppParserDesc *row = af->row;

@@ -291,6 +291,8 @@ void app_mem_release(AppFlow *af, uint64_t bytes);
 /* Grow *buf (capacity *cap) to new_cap bytes, charging the difference to
  * the memcap; false (nothing changed) when the memcap or realloc refuses. */
 bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap);
+/* Free a buffer grown by app_mem_grow, releasing its charge; *buf NULL, *cap 0. */
+void app_mem_free(AppFlow *af, uint8_t **buf, uint32_t *cap);
 
 /* File store (app-layer-filestore.c): one per file being written. */
 typedef struct AppFileStore AppFileStore;

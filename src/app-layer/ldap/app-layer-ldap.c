@@ -48,12 +48,8 @@ static void *ldap_state_new(AppFlow *af)
 
 static void dir_free(LdapState *st, LdapDir *d)
 {
-    if (d->cap != 0) {
-        app_mem_release(st->af, d->cap);
-    }
-    free(d->buf);
-    d->buf = NULL;
-    d->len = d->cap = 0;
+    app_mem_free(st->af, &d->buf, &d->cap);
+    d->len = 0;
 }
 
 static void ldap_state_free(void *state)
