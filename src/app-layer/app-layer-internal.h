@@ -227,7 +227,7 @@ struct AppFlow {
     uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;
     uint8_t n_events_logged;     // handed to EVE anomaly so far
-    uint8_t events[APP_FLOW_EVENTS_MAX];
+    AppEventId events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;
     uint32_t cap_txs;

@@ -41,8 +41,8 @@ static const char *const framework_events[APP_EV_N] = {
 
 /* ---- registry (built once, independent of configuration) ---- */
 
-#define APP_MAX_BUFFERS 256
-#define APP_MAX_EVENTS 256
+#define APP_MAX_BUFFERS 1024
+#define APP_MAX_EVENTS 1024
 
 typedef struct Registry {
     const AppBufferDef *buffers[APP_MAX_BUFFERS];

@@ -480,7 +480,7 @@ static void other_side_speaking_another_protocol_is_a_mismatch(void **state)
 {
     Fx *fx = *state;
     feed(fx, APP_DIR_TOSERVER, REQ);
-    const uint8_t *ev;
+    const AppEventId *ev;
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
     feed(fx, APP_DIR_TOCLIENT, "SSH-2.0-OpenSSH_9.6\r\n");
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 1);
@@ -495,7 +495,7 @@ static void other_side_agreeing_raises_nothing(void **state)
     Fx *fx = *state;
     feed(fx, APP_DIR_TOSERVER, REQ);
     feed(fx, APP_DIR_TOCLIENT, RESP);
-    const uint8_t *ev;
+    const AppEventId *ev;
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
     assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT), APP_PROTO_UNKNOWN);
 }
