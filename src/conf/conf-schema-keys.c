@@ -351,6 +351,8 @@ static const ConfOption vigil_keys[] = {
          "(not set: the master switch)"),
     ENUM("flow.memcap-policy", "ignore", EXC_POLICIES, "flow.memcap reached: a packet left "
          "without a flow (not set: the master switch)"),
+    ENUM("defrag.memcap-policy", "ignore", EXC_POLICIES, "defrag.memcap reached: a fragment "
+         "refused (packet policies only; not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
         "act as if stream.memcap were reached at this capture packet"),
@@ -360,7 +362,7 @@ static const ConfOption vigil_keys[] = {
         "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
-    SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
+    SURICATA_ONLY("defrag.max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
