@@ -41,6 +41,10 @@ static const ConfOption vigil_keys[] = {
     OPT("vars.port-groups.*", CONF_OPT_STR, NULL, 0, 0, "port group, rules use $NAME"),
 
     /* ---- start-up and threads (main, runtime) ---- */
+    OPT("run-as.user", CONF_OPT_STR, NULL, 0, 0,
+        "user to run as once capture and outputs are open (--user overrides)"),
+    OPT("run-as.group", CONF_OPT_STR, NULL, 0, 0,
+        "group to run as (default: the user's; --group overrides)"),
     OPT("default-log-dir", CONF_OPT_STR, "./logs", 0, 0,
         "log directory (relative to the working directory); -l overrides"),
     OPT("runmode", CONF_OPT_STR, "single", 0, 0, "single, autofp, workers or custom"),
@@ -331,7 +335,7 @@ static const ConfOption vigil_keys[] = {
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
     SURICATA_ONLY("nfq.batchcount"),
-    SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
+    SURICATA_ONLY("coredump|host-mode|pid-file|legacy|security"),
     SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),
     NO_EFFECT("profiling.rules.filename|append|json|sort", CONF_OPT_ANY,
