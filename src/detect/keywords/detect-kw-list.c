@@ -12,7 +12,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_prefilter, &detect_kw_alert,
     &detect_kw_content, &detect_kw_nocase, &detect_kw_rawbytes, &detect_kw_offset,
     &detect_kw_depth, &detect_kw_distance, &detect_kw_within, &detect_kw_startswith,
-    &detect_kw_endswith, &detect_kw_fast_pattern, &detect_kw_isdataat, &detect_kw_dsize,
+    &detect_kw_endswith, &detect_kw_fast_pattern, &detect_kw_isdataat, &detect_kw_asn1, &detect_kw_dsize,
     &detect_kw_pkt_data,
     &detect_kw_pcre,
     &detect_kw_byte_test, &detect_kw_byte_jump, &detect_kw_byte_extract, &detect_kw_byte_math,

@@ -34,6 +34,7 @@ extern const DetectKeyword detect_kw_content, detect_kw_nocase, detect_kw_rawbyt
     detect_kw_startswith, detect_kw_endswith, detect_kw_fast_pattern, detect_kw_isdataat,
     detect_kw_dsize, detect_kw_pkt_data;
 extern const DetectKeyword detect_kw_pcre;
+extern const DetectKeyword detect_kw_asn1;   // detect-kw-asn1.c
 extern const DetectKeyword detect_kw_byte_test, detect_kw_byte_jump, detect_kw_byte_extract,
     detect_kw_byte_math;
 extern const DetectKeyword detect_kw_flow;
