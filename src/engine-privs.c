@@ -14,21 +14,25 @@
 #include "runtime/engine.h"
 #include "util/util-log.h"
 
-/* A name or a number. */
+/* A whole decimal number (a uid or gid given as such). */
+static bool parse_id(const char *s, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return errno == 0 && end != s && *end == '\0';
+}
+
+/* A user by name or number: its uid and primary group. */
 static bool lookup_user(const char *name, uid_t *uid, gid_t *gid)
 {
+    unsigned long v = 0;
     struct passwd *pw = getpwnam(name);
-    if (pw == NULL) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long v = strtoul(name, &end, 10);
-        if (errno != 0 || end == name || *end != '\0') {
-            return false;
-        }
+    if (pw == NULL && parse_id(name, &v)) {
         pw = getpwuid((uid_t)v);
-        if (pw == NULL) {
-            return false;
-        }
+    }
+    if (pw == NULL) {
+        return false;
     }
     *uid = pw->pw_uid;
     *gid = pw->pw_gid;
@@ -37,18 +41,13 @@ static bool lookup_user(const char *name, uid_t *uid, gid_t *gid)
 
 static bool lookup_group(const char *name, gid_t *gid)
 {
+    unsigned long v = 0;
     struct group *gr = getgrnam(name);
-    if (gr == NULL) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long v = strtoul(name, &end, 10);
-        if (errno != 0 || end == name || *end != '\0') {
-            return false;
-        }
+    if (gr == NULL && parse_id(name, &v)) {
         gr = getgrgid((gid_t)v);
-        if (gr == NULL) {
-            return false;
-        }
+    }
+    if (gr == NULL) {
+        return false;
     }
     *gid = gr->gr_gid;
     return true;

@@ -39,18 +39,8 @@ eve_check "$WORK/off/eve.json"
 [ "$(grep -c '"event_type":"alert"' "$WORK/off/eve.json")" -eq 4 ] || fail "offline alerts"
 
 # Live, in a namespace.
-trap netns_cleanup EXIT
-ip netns add "$NS_C" 2>/dev/null || netns_skip "cannot create network namespaces"
-ip netns add "$NS_S" || fail "cannot create a namespace"
-ip link add a0 netns "$NS_C" type veth peer name b0 netns "$NS_S" ||
-    netns_skip "cannot create veth pairs"
-for ns in "$NS_C" "$NS_S"; do
-    in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-done
-ip -n "$NS_C" addr add 198.18.1.1/24 dev a0
-ip -n "$NS_S" addr add 198.18.1.2/24 dev b0
-ip -n "$NS_C" link set a0 up
-ip -n "$NS_S" link set b0 up
+netns_pair 198.18.1
+netns_pair_up
 mkdir -p "$WORK/live"   # root's: the drop warns that reopening logs will fail
 bg_ns "$NS_S" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -i b0 -k none -S "$WORK/t.rules" \
     -l "$WORK/live" --user nobody udp port 6000 >"$WORK/live.log" 2>&1
