@@ -78,6 +78,11 @@ int engine_privs_resolve(const Engine *e, const char *user, const char *group, E
         VG_ERROR("--group %s: no such group", group);
         return 1;
     }
+    if (out->uid == geteuid() && out->uid == getuid() && out->gid == getegid() &&
+        out->gid == getgid() && out->uid != 0) {
+        out->wanted = false;     // already that user and group: nothing to switch
+        return 0;
+    }
     if (geteuid() != 0) {
         VG_ERROR("--user/--group: switching user needs root (running as uid %u)",
                  (unsigned)geteuid());
