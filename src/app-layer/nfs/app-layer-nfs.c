@@ -564,13 +564,30 @@ static int nfs_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     return APP_PARSE_OK;
 }
 
-/* Data lost: the record being gathered is dropped; the next record mark cannot be found
- * again, so the direction stops (as the length is unknown). */
-static int nfs_gap(AppFlow *af, void *state, uint8_t dir)
+/* Data lost, len bytes (TCP). Inside the current fragment the record is dropped and the
+ * next record mark is still found by its length; a gap over a record mark (or of unknown
+ * length) stops the direction. Open files of the direction get the gap. */
+static int nfs_gap_len(AppFlow *af, void *state, uint8_t dir, uint32_t len)
 {
-    (void)af;
     NfsState *st = state;
-    dir_free(st, &st->dir[dir]);
+    NfsDir *d = &st->dir[dir];
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        NfsTx *t = (NfsTx *)af->txs[i];
+        if (t->tx.proto == APP_PROTO_NFS && t->is_file_tx && t->file_dir == dir &&
+            t->file != NULL) {
+            ((AppFileTrack *)t->file)->f.flags |= APP_FILE_F_GAP;
+        }
+    }
+    if (st->is_tcp && d->hdr_len == 0 && len > 0 && d->frag_left >= len) {
+        d->frag_left -= len;
+        d->skipping = true;
+        d->len = 0;
+        if (d->frag_left == 0 && d->last_frag) {
+            d->skipping = false;
+        }
+        return APP_PARSE_OK;
+    }
+    dir_free(st, d);
     return APP_PARSE_ERROR;
 }
 
@@ -760,7 +777,7 @@ const AppParserDesc app_parser_nfs = {
     .state_new = nfs_state_new,
     .state_free = nfs_state_free,
     .parse = nfs_parse,
-    .gap = nfs_gap,
+    .gap_len = nfs_gap_len,
     .eof = nfs_eof,
     .tx_free = nfs_tx_free,
     .complete = {NFS_PROG_DONE, NFS_PROG_DONE},

@@ -386,6 +386,37 @@ static void nfs_tcp_fragments_add_up(void **state)
     assert_true(flow_has_event(fx, "nfs.malformed_data"));
 }
 
+/* A gap inside a record: that record is lost, the next one is found by the record mark. */
+static void nfs_tcp_gap_resyncs(void **state)
+{
+    Fx *fx = *state;
+    Buf m = {.n = 0};
+    put_call(&m, 30, 3, NFS3_NULL);
+    feed_rec(fx, APP_DIR_TOSERVER, &m);
+    Buf l = {.n = 0};
+    put_call(&l, 31, 3, NFS3_LOOKUP);
+    put_opaque(&l, FH_DIR, sizeof(FH_DIR));
+    put_opaque(&l, "lost", 4);
+    uint8_t mark[4] = {0x80, 0, 0, (uint8_t)l.n};
+    feed(fx, APP_DIR_TOSERVER, mark, 4);
+    feed(fx, APP_DIR_TOSERVER, l.b, 10);
+    app_flow_gap_len(fx->af, APP_DIR_TOSERVER, 20);
+    feed(fx, APP_DIR_TOSERVER, l.b + 30, l.n - 30);
+    uint32_t before = app_layer_tx_count(&fx->f);
+    m.n = 0;
+    put_call(&m, 32, 3, NFS3_REMOVE);
+    put_opaque(&m, FH_DIR, sizeof(FH_DIR));
+    put_opaque(&m, "gone", 4);
+    feed_rec(fx, APP_DIR_TOSERVER, &m);
+    assert_int_equal(app_layer_tx_count(&fx->f), before + 1);
+    const NfsTx *t = tx_at(fx, before);
+    assert_int_equal(t->procedure, NFS3_REMOVE);
+    assert_memory_equal(t->name, "gone", 4);
+    for (uint32_t i = 0; i < before; i++) {
+        assert_int_not_equal(tx_at(fx, i)->xid, 31);    // the LOOKUP was lost
+    }
+}
+
 /* An opaque length past the message, and a call of NFS version 5. */
 static void nfs_udp_malformed_and_versions(void **state)
 {
@@ -565,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(nfs_tcp_lookup_write_read, setup_tcp, teardown),
         cmocka_unit_test_setup_teardown(nfs_tcp_lying_record_mark, setup_tcp, teardown),
         cmocka_unit_test_setup_teardown(nfs_tcp_fragments_add_up, setup_tcp, teardown),
+        cmocka_unit_test_setup_teardown(nfs_tcp_gap_resyncs, setup_tcp, teardown),
         cmocka_unit_test_setup_teardown(nfs_udp_malformed_and_versions, setup_udp, teardown),
         cmocka_unit_test_setup_teardown(nfs_udp_readdirplus_bounded, setup_udp, teardown),
         cmocka_unit_test_setup_teardown(nfs_udp_unanswered_calls_bounded, setup_udp, teardown),
