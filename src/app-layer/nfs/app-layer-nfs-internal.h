@@ -69,6 +69,8 @@ void nfs_write_call(NfsState *st, const NfsRpc *r, const uint8_t *fh, uint32_t f
 void nfs_read_call(NfsState *st, const NfsRpc *r, const uint8_t *fh, uint32_t fh_len,
                    uint64_t offset);
 void nfs_commit_call(NfsState *st, const uint8_t *fh, uint32_t fh_len);
+/* A tx without a name takes the one learned for its file handle, if any. */
+void nfs_tx_name_from_fh(const NfsState *st, NfsTx *t);
 /* An event of the message being parsed: on its tx, else on a tx of its own (complete,
  * without an nfs record) so that app-layer-event rules see it. */
 void nfs_msg_event(NfsState *st, uint8_t dir, uint32_t ev);

@@ -125,6 +125,10 @@ static bool call_v23(NfsState *st, const NfsRpc *r, NfsXdr *x)
     }
     case NFS3_COMMIT:
         nfs_commit_call(st, fh, fl);
+        nfs_tx_name_from_fh(st, t);
+        break;
+    case NFS3_WRITE:                              // v2: the file's name, no file
+        nfs_tx_name_from_fh(st, t);
         break;
     default:
         break;

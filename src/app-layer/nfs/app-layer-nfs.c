@@ -220,6 +220,14 @@ static const NfsName *name_of(const NfsState *st, const uint8_t *fh, uint32_t fh
     return NULL;
 }
 
+void nfs_tx_name_from_fh(const NfsState *st, NfsTx *t)
+{
+    const NfsName *n = name_of(st, t->fh, t->fh_len);
+    if (n != NULL && t->name_len == 0) {
+        nfs_copy_name(t->name, &t->name_len, n->name, n->name_len);
+    }
+}
+
 /* ---- files ---- */
 
 static NfsTx *file_tx_open(NfsState *st, const NfsRpc *r, uint32_t proc, uint8_t dir,
@@ -425,6 +433,7 @@ void nfs_msg_event(NfsState *st, uint8_t dir, uint32_t ev)
             return;
         }
         t->is_event_tx = true;
+        t->response_done = true;     // nothing to wait for: never a pending call
         t->version = st->version;
         t->tx.progress[0] = t->tx.progress[1] = NFS_PROG_DONE;
         st->msg_tx = t;
@@ -490,6 +499,9 @@ static void on_message(NfsState *st, uint8_t dir, const uint8_t *data, uint32_t 
 
 static bool carry(NfsState *st, NfsDir *d, const uint8_t *data, uint32_t len)
 {
+    if (len == 0) {
+        return true;             // an empty fragment
+    }
     uint32_t need = d->len + len;
     if (need > d->cap) {
         uint32_t cap = d->cap ? d->cap : 1024;
