@@ -617,23 +617,37 @@ static void nfs_eof(AppFlow *af, void *state, uint8_t dir)
 }
 
 /* An RPC call to the NFS program (after the record mark on TCP), or on the NFS ports a
- * reply. TCP: the record mark must announce a sane length. */
+ * reply. TCP: the record mark must announce a sane length. Each header word present is
+ * checked as soon as it is there, so that other protocols are refused early. */
 static int nfs_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                         uint8_t dir)
 {
-    uint32_t skip = ipproto == 6 ? 4 : 0;
-    if (len < skip + 24) {
-        return ipproto == 6 && len > 0 ? APP_PROBE_MORE : APP_PROBE_NO;
-    }
-    if (ipproto == 6) {
+    bool tcp = ipproto == 6;
+    if (tcp) {
+        if (len < 4) {
+            return len > 0 ? APP_PROBE_MORE : APP_PROBE_NO;
+        }
         uint32_t frag = util_be32(data) & 0x7fffffffu;
         if (frag < 24 || frag > NFS_RECORD_MAX) {
             return APP_PROBE_NO;
         }
+        data += 4;
         len = len - 4 < frag ? len - 4 : frag;
     }
     bool replies = port_hint && dir == APP_DIR_TOCLIENT;
-    return nfs_rpc_looks_like(data + skip, len, replies) ? APP_PROBE_YES : APP_PROBE_NO;
+    uint32_t type = len >= 8 ? util_be32(data + 4) : 0;
+    if (len >= 8 && type != 0 && !(replies && type == 1)) {
+        return APP_PROBE_NO;
+    }
+    if (type == 0 && ((len >= 12 && util_be32(data + 8) != 2) ||
+                      (len >= 16 && util_be32(data + 12) != NFS_PROGRAM) ||
+                      (len >= 20 && (util_be32(data + 16) < 2 || util_be32(data + 16) > 4)))) {
+        return APP_PROBE_NO;
+    }
+    if (len < 24) {
+        return tcp ? APP_PROBE_MORE : APP_PROBE_NO;
+    }
+    return nfs_rpc_looks_like(data, len, replies) ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
 /* ---- buffers: file.data of file txs ---- */
