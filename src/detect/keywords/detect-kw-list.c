@@ -79,6 +79,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_ike_exchtype, &detect_kw_ike_ke_len, &detect_kw_ike_nonce_len,
     &detect_kw_ike_chosen_sa,
     &detect_kw_krb5_msg_type, &detect_kw_krb5_err_code,
+    &detect_kw_nfs_procedure, &detect_kw_nfs_version, &detect_kw_nfs_version_legacy,
     &detect_kw_mqtt_type, &detect_kw_mqtt_flags, &detect_kw_mqtt_qos, &detect_kw_mqtt_reason_code,
     &detect_kw_mqtt_connack_return_code, &detect_kw_mqtt_protocol_version,
     &detect_kw_mqtt_connect_flags, &detect_kw_mqtt_connack_session_present,

@@ -130,6 +130,9 @@ extern const DetectKeyword detect_kw_ike_exchtype, detect_kw_ike_ke_len, detect_
     detect_kw_ike_chosen_sa;
 /* detect-kw-krb5.c */
 extern const DetectKeyword detect_kw_krb5_msg_type, detect_kw_krb5_err_code;
+/* detect-kw-nfs.c */
+extern const DetectKeyword detect_kw_nfs_procedure, detect_kw_nfs_version,
+    detect_kw_nfs_version_legacy;
 /* detect-kw-ldap.c */
 extern const DetectKeyword detect_kw_ldap_request_operation, detect_kw_ldap_responses_operation,
     detect_kw_ldap_responses_count, detect_kw_ldap_responses_result_code;
