@@ -29,6 +29,7 @@ extern const AppParserDesc app_parser_sip;
 extern const AppParserDesc app_parser_mqtt;
 extern const AppParserDesc app_parser_websocket;
 extern const AppParserDesc app_parser_rfb;
+extern const AppParserDesc app_parser_mdns;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -58,5 +59,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_mqtt,
     &app_parser_websocket,
     &app_parser_rfb,
+    &app_parser_mdns,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);
