@@ -5,6 +5,7 @@ seeds of their targets.
 
   /usr/bin/python3 tools/gen-proto-captures.py tests/data/app-layer
   /usr/bin/python3 tools/gen-proto-captures.py --fuzz fuzz/corpus
+  /usr/bin/python3 tools/gen-proto-captures.py --c-rdp > tests/unit/app-layer/rdp/rdp-test-pdus.h
 
 Protocol bytes are built by hand (RFC 6762, ITU-T T.123/X.224 with MS-RDPBCGR, RFC 854/855,
 RFC 5905) so that they are exactly the ones described; scapy frames them in IP/UDP/TCP.
@@ -86,9 +87,112 @@ class Tcp:
         return self.pkts
 
 
+# ---- RDP (MS-RDPBCGR 1.3.1.1 connection sequence) ----
+
+def tpkt(x):
+    return b"\x03\x00" + struct.pack(">H", len(x) + 4) + x
+
+
+def x224(code, var):
+    """Class 0 CR (0xe0) / CC (0xd0): LI, code, DST-REF, SRC-REF, class, then var."""
+    return bytes([6 + len(var), code, 0, 0, 0x12, 0x34, 0]) + var
+
+
+def x224_dt(mcs):
+    return b"\x02\xf0\x80" + mcs
+
+
+def ber_len(n):
+    if n < 0x80:
+        return bytes([n])
+    if n < 0x100:
+        return bytes([0x81, n])
+    return bytes([0x82]) + struct.pack(">H", n)
+
+
+def ber(tag, content):
+    return tag + ber_len(len(content)) + content
+
+
+def per_len(n):
+    return bytes([n]) if n < 0x80 else struct.pack(">H", 0x8000 | n)
+
+
+def utf16(s, size):
+    b = s.encode("utf-16-le")
+    return b + b"\x00" * (size - len(b))
+
+
+def cs_core():
+    """TS_UD_CS_CORE with every optional field (234 bytes)."""
+    body = struct.pack("<IHHHHII", 0x00080004, 1280, 1024, 0xCA01, 0xAA03, 0x409, 7601)
+    body += utf16("VIGIL-PC", 32) + struct.pack("<III", 4, 0, 12) + b"\x00" * 64
+    body += struct.pack("<HHIHHH", 0xCA01, 1, 0, 24, 0x0007, 0x0001 | 0x0020)
+    body += utf16("00000-OEM-0000000-00001", 64) + bytes([6, 0]) + struct.pack("<I", 0)
+    body += struct.pack("<IIHII", 300, 200, 0, 100, 100)
+    return struct.pack("<HH", 0xC001, 4 + len(body)) + body
+
+
+def cs_net(names):
+    chans = b"".join(n.encode().ljust(8, b"\x00") + struct.pack("<I", 0x80800000)
+                     for n in names)
+    return struct.pack("<HHI", 0xC003, 8 + len(chans), len(names)) + chans
+
+
+def connect_initial(blocks):
+    gcc_tail = b"\x00\x08\x00\x10\x00\x01\xc0\x00Duca" + per_len(len(blocks)) + blocks
+    gcc = b"\x00\x05\x00\x14\x7c\x00\x01" + per_len(len(gcc_tail)) + gcc_tail
+    params = ber(b"\x30", b"".join(ber(b"\x02", bytes([v])) for v in (34, 2, 0, 1, 0, 1, 0xff, 2)))
+    body = (ber(b"\x04", b"\x01") + ber(b"\x04", b"\x01") + ber(b"\x01", b"\xff") +
+            params + params + params + ber(b"\x04", gcc))
+    return b"\x7f\x65" + ber_len(len(body)) + body
+
+
+def connect_response():
+    body = (ber(b"\x0a", b"\x00") + ber(b"\x02", b"\x00") +
+            ber(b"\x30", ber(b"\x02", b"\x22")) + ber(b"\x04", b"\x00\x05\x00\x14\x7c"))
+    return b"\x7f\x66" + ber_len(len(body)) + body
+
+
+def tls_client_hello():
+    hello = (b"\x03\x03" + bytes(range(32)) + b"\x00" + b"\x00\x02\x00\x2f" + b"\x01\x00" +
+             b"\x00\x00")
+    hs = b"\x01" + struct.pack(">I", len(hello))[1:] + hello
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+RDP_CR_STD = tpkt(x224(0xE0, b"Cookie: mstshash=vigiluser\r\n"))
+RDP_CC_STD = tpkt(x224(0xD0, b""))
+RDP_CI = tpkt(x224_dt(connect_initial(cs_core() + cs_net(["rdpdr", "cliprdr", "rdpsnd"]))))
+RDP_CRSP = tpkt(x224_dt(connect_response()))
+RDP_CR_NLA = tpkt(x224(0xE0, b"Cookie: mstshash=admin\r\n" +
+                       b"\x01\x08\x08\x00" + struct.pack("<I", 3)))
+RDP_CC_NLA = tpkt(x224(0xD0, b"\x02\x1f\x08\x00" + struct.pack("<I", 2)))
+RDP_CC_FAIL = tpkt(x224(0xD0, b"\x03\x00\x08\x00" + struct.pack("<I", 5)))
+
+
+def rdp_pkts():
+    a = Tcp("10.0.1.5", "10.0.1.9", 49200, 3389)
+    a.cli_data(RDP_CR_STD)
+    a.srv_data(RDP_CC_STD)
+    a.cli_data(RDP_CI[:100])      # the connect request split over two segments
+    a.cli_data(RDP_CI[100:])
+    a.srv_data(RDP_CRSP)
+    a.cli_data(tpkt(x224_dt(b"\x04\x01\x00\x01\x00")))   # erect domain: no tx
+    b = Tcp("10.0.1.6", "10.0.1.9", 49201, 3389)
+    b.cli_data(RDP_CR_NLA)
+    b.srv_data(RDP_CC_NLA)
+    b.cli_data(tls_client_hello())
+    c = Tcp("10.0.1.7", "10.0.1.9", 49202, 3389)
+    c.cli_data(RDP_CR_NLA)
+    c.srv_data(RDP_CC_FAIL)
+    return a.close() + b.close() + c.close()
+
+
 def write_pcaps(out):
     os.makedirs(out, exist_ok=True)
     wrpcap(os.path.join(out, "mdns.pcap"), stamp(mdns_pkts()))
+    wrpcap(os.path.join(out, "rdp.pcap"), stamp(rdp_pkts()))
 
 
 def fuzz_chunk(data, toclient=False):
@@ -111,10 +215,36 @@ def write_fuzz(out):
     m = [bytes(p[UDP].payload) for p in mdns_pkts()]
     write_seeds(out, "fuzz-app-layer-mdns",
                 [fuzz_chunk(m[0]), fuzz_chunk(m[1]), fuzz_chunk(m[0]) + fuzz_chunk(m[1], True)])
+    write_seeds(out, "fuzz-app-layer-rdp", [
+        fuzz_chunk(RDP_CR_STD) + fuzz_chunk(RDP_CC_STD, True) + fuzz_chunk(RDP_CI) +
+        fuzz_chunk(RDP_CRSP, True),
+        fuzz_chunk(RDP_CR_NLA) + fuzz_chunk(RDP_CC_NLA, True) + fuzz_chunk(tls_client_hello()),
+        fuzz_chunk(RDP_CR_NLA) + fuzz_chunk(RDP_CC_FAIL, True),
+    ])
+
+
+def c_rdp():
+    print("/* Generated by tools/gen-proto-captures.py --c-rdp: do not edit. RDP PDUs of the")
+    print(" * scenario capture: the connect request (core data of VIGIL-PC, channels rdpdr,")
+    print(" * cliprdr, rdpsnd), a request with cookie admin asking for TLS/CredSSP, and the")
+    print(" * confirm selecting CredSSP (hybrid) with every server flag. */")
+    for name, b in (("k_rdp_ci", RDP_CI), ("k_rdp_cr_nla", RDP_CR_NLA),
+                    ("k_rdp_cc_nla", RDP_CC_NLA), ("k_rdp_crsp", RDP_CRSP)):
+        body = ", ".join("0x%02x" % x for x in b)
+        lines, line = [], "   "
+        for tok in body.split(" "):
+            if len(line) + len(tok) + 1 > 92:
+                lines.append(line)
+                line = "   "
+            line += " " + tok
+        lines.append(line)
+        print("static const uint8_t %s[] = {\n%s\n};" % (name, "\n".join(lines)))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--fuzz":
+    if len(sys.argv) == 2 and sys.argv[1] == "--c-rdp":
+        c_rdp()
+    elif len(sys.argv) == 3 and sys.argv[1] == "--fuzz":
         write_fuzz(sys.argv[2])
     elif len(sys.argv) == 2:
         write_pcaps(sys.argv[1])
