@@ -189,10 +189,35 @@ def rdp_pkts():
     return a.close() + b.close() + c.close()
 
 
+# ---- NTP (RFC 5905) ----
+
+def ntp_msg(mode, stratum=0, version=4):
+    """A 48-byte header: LI 0, VN, mode, stratum, poll 6, precision -20, ref id."""
+    return (bytes([version << 3 | mode, stratum, 6, 0xEC]) + b"\x00" * 8 + b"GPS\x00" +
+            b"\x00" * 32)
+
+
+NTP_REQ = ntp_msg(3)
+NTP_RSP = ntp_msg(4, stratum=1)
+NTP_BAD_VERSION = bytes([0 << 3 | 3]) + NTP_REQ[1:]      # version 0
+NTP_CTL_REQ = bytes([2 << 3 | 6, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])   # readvar, no data
+NTP_CTL_RSP_CUT = bytes([2 << 3 | 6, 0x82, 0, 1, 0, 0, 0, 0, 0, 0, 0x01, 0x00]) + b"ver"
+
+
+def ntp_pkts():
+    c, s = "10.0.2.5", "10.0.2.1"
+    return [eth(IP(src=c, dst=s) / UDP(sport=40000, dport=123) / Raw(NTP_REQ)),
+            eth(IP(src=s, dst=c) / UDP(sport=123, dport=40000) / Raw(NTP_RSP)),
+            eth(IP(src=c, dst=s) / UDP(sport=40000, dport=123) / Raw(NTP_BAD_VERSION)),
+            eth(IP(src=c, dst=s) / UDP(sport=40001, dport=123) / Raw(NTP_CTL_REQ)),
+            eth(IP(src=s, dst=c) / UDP(sport=123, dport=40001) / Raw(NTP_CTL_RSP_CUT))]
+
+
 def write_pcaps(out):
     os.makedirs(out, exist_ok=True)
     wrpcap(os.path.join(out, "mdns.pcap"), stamp(mdns_pkts()))
     wrpcap(os.path.join(out, "rdp.pcap"), stamp(rdp_pkts()))
+    wrpcap(os.path.join(out, "ntp.pcap"), stamp(ntp_pkts()))
 
 
 def fuzz_chunk(data, toclient=False):
@@ -220,6 +245,11 @@ def write_fuzz(out):
         fuzz_chunk(RDP_CRSP, True),
         fuzz_chunk(RDP_CR_NLA) + fuzz_chunk(RDP_CC_NLA, True) + fuzz_chunk(tls_client_hello()),
         fuzz_chunk(RDP_CR_NLA) + fuzz_chunk(RDP_CC_FAIL, True),
+    ])
+    write_seeds(out, "fuzz-app-layer-ntp", [
+        fuzz_chunk(NTP_REQ) + fuzz_chunk(NTP_RSP, True),
+        fuzz_chunk(NTP_CTL_REQ) + fuzz_chunk(NTP_CTL_RSP_CUT, True),
+        fuzz_chunk(NTP_REQ) + fuzz_chunk(NTP_BAD_VERSION),
     ])
 
 

@@ -31,6 +31,7 @@ extern const AppParserDesc app_parser_websocket;
 extern const AppParserDesc app_parser_rfb;
 extern const AppParserDesc app_parser_mdns;
 extern const AppParserDesc app_parser_rdp;
+extern const AppParserDesc app_parser_ntp;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -62,5 +63,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_rfb,
     &app_parser_mdns,
     &app_parser_rdp,
+    &app_parser_ntp,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -256,7 +256,7 @@ static const ConfOption vigil_keys[] = {
         "smb records (one per SMB request/response or file) / dcerpc records (per call)"),
     OPT("outputs.*.eve-log.types.*.snmp|llmnr|ldap|ike|pgsql|krb5.enabled", CONF_OPT_BOOL, "yes",
         0, 0, "snmp, llmnr, ike, krb5 records (per message) / ldap, pgsql (per request)"),
-    OPT("outputs.*.eve-log.types.*.mdns|rdp|telnet|ntp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+    OPT("outputs.*.eve-log.types.*.mdns|rdp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "mdns records (per message) / rdp (per PDU of the connection sequence)"),
     OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "sip (per request / response), mqtt (per message), websocket (per frame) and rfb "

@@ -75,6 +75,8 @@ static int handle_pdu(RdpState *st, uint8_t dir, const uint8_t *pdu, uint32_t le
     AppTx hdr = t->tx;
     *t = tmp;
     t->tx = hdr;
+    /* A PDU belongs to its own direction: the other is never inspected. */
+    t->tx.flags |= dir == APP_DIR_TOSERVER ? APP_TX_F_INSPECTED_TC : APP_TX_F_INSPECTED_TS;
     app_tx_touch(&t->tx, dir);
     if (t->kind == RDP_TX_CONNECT_RESPONSE) {
         st->is_done = true;
