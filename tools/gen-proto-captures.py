@@ -213,11 +213,35 @@ def ntp_pkts():
             eth(IP(src=s, dst=c) / UDP(sport=123, dport=40001) / Raw(NTP_CTL_RSP_CUT))]
 
 
+# ---- Telnet (RFC 854/855; TTYPE RFC 1091, NAWS RFC 1073) ----
+
+IAC, SB, SE, WILL, WONT, DO, DONT = 255, 250, 240, 251, 252, 253, 254
+ECHO, SGA, TTYPE, NAWS = 1, 3, 24, 31
+
+TEL_SRV_NEG = bytes([IAC, DO, TTYPE, IAC, WILL, ECHO, IAC, WILL, SGA, IAC, DO, NAWS])
+TEL_CLI_NEG = bytes([IAC, WILL, TTYPE, IAC, DO, ECHO, IAC, DO, SGA, IAC, WILL, NAWS])
+TEL_CLI_SB = (bytes([IAC, SB, TTYPE, 0]) + b"XTERM" + bytes([IAC, SE]) +
+              bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE]))
+
+
+def telnet_pkts():
+    t = Tcp("10.0.3.5", "10.0.3.9", 50023, 23)
+    t.srv_data(TEL_SRV_NEG)
+    t.cli_data(TEL_CLI_NEG)
+    t.cli_data(TEL_CLI_SB[:6])    # the terminal type split inside its subnegotiation
+    t.cli_data(TEL_CLI_SB[6:])
+    t.srv_data(b"login: ")
+    t.cli_data(b"root\r\n")
+    t.srv_data(b"Password: ")
+    return t.close()
+
+
 def write_pcaps(out):
     os.makedirs(out, exist_ok=True)
     wrpcap(os.path.join(out, "mdns.pcap"), stamp(mdns_pkts()))
     wrpcap(os.path.join(out, "rdp.pcap"), stamp(rdp_pkts()))
     wrpcap(os.path.join(out, "ntp.pcap"), stamp(ntp_pkts()))
+    wrpcap(os.path.join(out, "telnet.pcap"), stamp(telnet_pkts()))
 
 
 def fuzz_chunk(data, toclient=False):
@@ -250,6 +274,12 @@ def write_fuzz(out):
         fuzz_chunk(NTP_REQ) + fuzz_chunk(NTP_RSP, True),
         fuzz_chunk(NTP_CTL_REQ) + fuzz_chunk(NTP_CTL_RSP_CUT, True),
         fuzz_chunk(NTP_REQ) + fuzz_chunk(NTP_BAD_VERSION),
+    ])
+    write_seeds(out, "fuzz-app-layer-telnet", [
+        fuzz_chunk(TEL_SRV_NEG, True) + fuzz_chunk(TEL_CLI_NEG) + fuzz_chunk(TEL_CLI_SB) +
+        fuzz_chunk(b"login: ", True) + fuzz_chunk(b"root\r\n"),
+        fuzz_chunk(TEL_CLI_NEG) + fuzz_chunk(bytes([IAC, SB, TTYPE]) + b"A" * 200),
+        fuzz_chunk(TEL_SRV_NEG, True) + fuzz_chunk(bytes([IAC, IAC, IAC, 7, IAC, SE])),
     ])
 
 
