@@ -30,6 +30,10 @@ extern const AppParserDesc app_parser_sip;
 extern const AppParserDesc app_parser_mqtt;
 extern const AppParserDesc app_parser_websocket;
 extern const AppParserDesc app_parser_rfb;
+extern const AppParserDesc app_parser_mdns;
+extern const AppParserDesc app_parser_rdp;
+extern const AppParserDesc app_parser_ntp;
+extern const AppParserDesc app_parser_telnet;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -60,5 +64,9 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_mqtt,
     &app_parser_websocket,
     &app_parser_rfb,
+    &app_parser_mdns,
+    &app_parser_rdp,
+    &app_parser_ntp,
+    &app_parser_telnet,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

@@ -51,6 +51,10 @@ enum {
     APP_PROTO_TFTP = 26,
     APP_PROTO_DHCP = 27,
     APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)
+    APP_PROTO_NTP = 29,
+    APP_PROTO_TELNET = 30,
+    APP_PROTO_RDP = 31,
+    APP_PROTO_MDNS = 32,         // DNS messages on port 5353 (parser: DNS)
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

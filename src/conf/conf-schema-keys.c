@@ -262,6 +262,8 @@ static const ConfOption vigil_keys[] = {
         0, 0, "snmp, llmnr, ike, krb5 records (per message) / ldap, pgsql (per request)"),
     OPT("outputs.*.eve-log.types.*.nfs.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "nfs records (per call and its reply; READ/WRITE: per file)"),
+    OPT("outputs.*.eve-log.types.*.mdns|rdp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "mdns records (per message) / rdp (per PDU of the connection sequence)"),
     OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "sip (per request / response), mqtt (per message), websocket (per frame) and rfb "
         "(per session) records"),

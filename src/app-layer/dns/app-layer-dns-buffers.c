@@ -141,3 +141,18 @@ const AppBufferDef llmnr_buffers[LLMNR_N_BUFFERS] = {
     LLMNR_ROW("llmnr.additionals.rrname", APP_DIR_TOCLIENT, tc_additional),
     LLMNR_ROW("llmnr.response.rrname", APP_DIR_TOCLIENT, tc_response),
 };
+
+#define MDNS_ROW(n, d, fn) {.name = n, .proto = APP_PROTO_MDNS, .dir = d, \
+                            .progress = DNS_PROG_DONE, .get = fn, .get_multi = fn##_multi}
+
+const AppBufferDef mdns_buffers[MDNS_N_BUFFERS] = {
+    MDNS_ROW("mdns.queries.rrname", APP_DIR_TOSERVER, ts_query),
+    MDNS_ROW("mdns.queries.rrname", APP_DIR_TOCLIENT, tc_query),
+    MDNS_ROW("mdns.answers.rrname", APP_DIR_TOSERVER, ts_answer),
+    MDNS_ROW("mdns.answers.rrname", APP_DIR_TOCLIENT, tc_answer),
+    MDNS_ROW("mdns.authorities.rrname", APP_DIR_TOSERVER, ts_authority),
+    MDNS_ROW("mdns.authorities.rrname", APP_DIR_TOCLIENT, tc_authority),
+    MDNS_ROW("mdns.additionals.rrname", APP_DIR_TOSERVER, ts_additional),
+    MDNS_ROW("mdns.additionals.rrname", APP_DIR_TOCLIENT, tc_additional),
+    MDNS_ROW("mdns.response.rrname", APP_DIR_TOCLIENT, tc_response),
+};

@@ -260,7 +260,10 @@ static void log_v3(JsonBuf *jb, const DnsTx *dt, const DnsLogCfg *cfg)
 {
     const DnsMessage *m = &dt->msg;
     json_u64(jb, "version", 3);
-    json_str(jb, "type", dt->dir == APP_DIR_TOSERVER ? "request" : "response");
+    /* mDNS responses may travel toserver (announcements): their type is the QR bit. */
+    bool is_request = dt->tx.proto == APP_PROTO_MDNS ? !(m->flags & DNS_F_QR)
+                                                     : dt->dir == APP_DIR_TOSERVER;
+    json_str(jb, "type", is_request ? "request" : "response");
     json_u64(jb, "tx_id", dt->tx.id);
     json_u64(jb, "id", m->id);
     log_flags(jb, m);
@@ -348,6 +351,12 @@ void llmnr_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
 {
     (void)f;
     log_json_as(tx, jb, "llmnr");
+}
+
+void mdns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
+{
+    (void)f;
+    log_json_as(tx, jb, "mdns");
 }
 
 static bool type_logged(const DnsLogCfg *cfg, uint16_t t)

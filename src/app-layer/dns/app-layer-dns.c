@@ -87,11 +87,13 @@ static void raise_events(AppFlow *af, DnsTx *dt, uint32_t events)
 
 /* Validity checks of a parsed message for its direction (Suricata's: a request must not
  * have QR set, a response must; Z must be zero; opcodes 7-15 are unassigned). */
-static uint32_t header_events(const DnsMessage *m, uint8_t dir)
+static uint32_t header_events(const DnsMessage *m, uint8_t dir, AppProto proto)
 {
     uint32_t ev = 0;
     bool is_response = (m->flags & DNS_F_QR) != 0;
-    if (dir == APP_DIR_TOSERVER && is_response) {
+    /* mDNS responders announce and answer to the multicast group, 5353 to 5353, unasked
+     * (RFC 6762 sections 6 and 8.3): a response there stays in the direction it went. */
+    if (dir == APP_DIR_TOSERVER && is_response && proto != APP_PROTO_MDNS) {
         ev |= 1u << DNS_EV_NOT_A_REQUEST;
     }
     if (dir == APP_DIR_TOCLIENT && !is_response) {
@@ -108,7 +110,9 @@ static uint32_t header_events(const DnsMessage *m, uint8_t dir)
 
 /* A UDP flow whose first packet came from the protocol's port (an LLMNR response is sent
  * unicast from 5355 to the asker's port, so its flow starts with it): its responses are
- * the server's, in the toclient direction, as Suricata turns such flows around. */
+ * the server's, in the toclient direction, as Suricata turns such flows around. mDNS
+ * responders announce and answer to the multicast group from 5353 to 5353 (RFC 6762
+ * sections 6 and 8.3), unasked: a response there is a response whichever way it went. */
 static bool answer_first(const DnsState *st, uint8_t dir, uint16_t flags)
 {
     const Flow *f = st->af->f;
@@ -145,7 +149,7 @@ static int handle_message(DnsState *st, uint8_t dir, const uint8_t *data, uint32
     app_tx_touch(&dt->tx, dir);
     uint32_t events = dt->msg.events;
     if (rc == 0 || (rc == VG_EINVAL && len >= DNS_HEADER_LEN)) {
-        events |= header_events(&dt->msg, dir);
+        events |= header_events(&dt->msg, dir, af->f != NULL ? af->f->app_proto : 0);
     }
     bool keep = rc == 0 &&
                 !(events & (1u << DNS_EV_NOT_A_REQUEST | 1u << DNS_EV_NOT_A_RESPONSE));
@@ -374,7 +378,7 @@ const AppParserDesc app_parser_dns = {
     .proto = APP_PROTO_DNS,
     .ipproto = 0,                // TCP and UDP
     .first_dir = APP_DIR_TOSERVER,
-    .default_ports = "53,5353",
+    .default_ports = "53",
     .config = dns_config,
     .state_new = dns_state_new,
     .state_free = dns_state_free,
@@ -426,12 +430,61 @@ const AppParserDesc app_parser_llmnr = {
     .eve_generic = true,
 };
 
+/* mDNS responses carry no question as a rule (RFC 6762 section 6: announcements and
+ * answers list only records): on the port, a response without questions that parses
+ * whole is mDNS too. */
+static int mdns_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
+                         uint8_t dir)
+{
+    if (ipproto != 17 || !port_hint) {
+        return APP_PROBE_NO;
+    }
+    if (dns_probe_ip(ipproto, true, data, len, dir) == APP_PROBE_YES) {
+        return APP_PROBE_YES;
+    }
+    if (len < DNS_HEADER_LEN || !(util_be16(data + 2) & DNS_F_QR) || util_be16(data + 4) != 0) {
+        return APP_PROBE_NO;
+    }
+    DnsMessage m;
+    int rc = dns_message_parse(data, len, &m);
+    bool ok = rc == 0 && m.events == 0 && m.n_rr > 0;
+    dns_message_deinit(&m);
+    return ok ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+/* mDNS (RFC 6762): DNS messages on UDP port 5353 (multicast 224.0.0.251 / ff02::fb),
+ * parsed by the DNS parser as their own protocol "mdns" (Suricata 8), with mdns.* buffers
+ * and mdns records. Only on the detection ports, as LLMNR. */
+const AppParserDesc app_parser_mdns = {
+    .name = "mdns",
+    .proto = APP_PROTO_MDNS,
+    .ipproto = 17,
+    .first_dir = APP_DIR_TOSERVER,
+    .any_first_dir = true,       // announcements (responses) open flows unasked
+    .default_ports = "5353",
+    .state_new = dns_state_new,
+    .state_free = dns_state_free,
+    .parse = dns_parse,
+    .gap = dns_gap,
+    .eof = dns_eof,
+    .tx_free = dns_tx_free,
+    .complete = {DNS_PROG_DONE, DNS_PROG_DONE},
+    .events = dns_event_names,
+    .n_events = DNS_EV_N,
+    .buffers = mdns_buffers,
+    .n_buffers = MDNS_N_BUFFERS,
+    .log_json = mdns_log_json,
+    .probe_ip = mdns_probe_ip,
+    .eve_generic = true,
+};
+
 /* ---- app-layer-dns-tx.h ---- */
 
 static const DnsMessage *tx_msg(const AppTx *tx, uint8_t dir)
 {
     const DnsTx *dt = (const DnsTx *)tx;
-    bool is_dns = tx->proto == APP_PROTO_DNS || tx->proto == APP_PROTO_LLMNR;
+    bool is_dns = tx->proto == APP_PROTO_DNS || tx->proto == APP_PROTO_LLMNR ||
+                  tx->proto == APP_PROTO_MDNS;
     return (is_dns && dt->has_msg && dt->dir == dir) ? &dt->msg : NULL;
 }
 

@@ -193,6 +193,9 @@ extern const AppBufferDef dns_buffers[DNS_N_BUFFERS];
 /* LLMNR (RFC 4795) runs the DNS parser as its own protocol: llmnr.* buffers. */
 #define LLMNR_N_BUFFERS 9
 extern const AppBufferDef llmnr_buffers[LLMNR_N_BUFFERS];
+/* mDNS (RFC 6762) too: mdns.* buffers (Suricata 8's names). */
+#define MDNS_N_BUFFERS 9
+extern const AppBufferDef mdns_buffers[MDNS_N_BUFFERS];
 
 /* EVE (app-layer-dns-log.c). */
 typedef struct DnsLogCfg {
@@ -210,5 +213,7 @@ int dns_log_config(const struct Conf *conf);
 void dns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
 /* The same object under "llmnr" (LLMNR txs). */
 void llmnr_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
+/* And under "mdns" (mDNS txs). */
+void mdns_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
 
 #endif
