@@ -114,11 +114,30 @@ void app_mem_release(AppFlow *af, uint64_t bytes)
 
 /* ---- transactions ---- */
 
+static bool tx_dir_complete(const AppTx *tx, const AppParserDesc *row, uint8_t dir);
+
+/* The live txs max-tx limits: all, or (max_tx_unfinished) those from the oldest one
+ * not complete both ways to the newest. */
+static uint64_t txs_counted(const AppFlow *af, const AppParserDesc *row)
+{
+    if (!row->max_tx_unfinished) {
+        return af->n_txs;
+    }
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        const AppTx *tx = af->txs[i];
+        const AppParserDesc *tr = app_parser_row(tx->proto);
+        if (!tx_dir_complete(tx, tr, 0) || !tx_dir_complete(tx, tr, 1)) {
+            return af->next_tx_id - tx->id;
+        }
+    }
+    return 0;
+}
+
 AppTx *app_tx_new(AppFlow *af, size_t size)
 {
     const AppParserDesc *row = af->row;
     AppProtoCfg *pc = app_proto_cfg(row->proto);
-    if (pc->max_tx != 0 && af->n_txs >= pc->max_tx) {
+    if (pc->max_tx != 0 && txs_counted(af, row) >= pc->max_tx) {
         app_count(pc->c_memcap, 1);
         return NULL;
     }

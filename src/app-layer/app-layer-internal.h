@@ -97,6 +97,9 @@ typedef struct AppParserDesc {
     /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
      * <name>_udp instead of <name> (Suricata's names for such protocols). */
     bool split_counters;
+    /* max-tx counts the txs from the oldest one not complete both ways (Suricata's FTP:
+     * finished txs waiting only for detect or output do not count). */
+    bool max_tx_unfinished;
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */
