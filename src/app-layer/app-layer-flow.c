@@ -634,10 +634,20 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
         p = app_detect_proto_ports(af->f->key.proto, af->f->key.dp, udp_client_port(af), dir,
                                    af->held[dir], af->held_len[dir], &more);
     }
-    if (p == APP_PROTO_UNKNOWN && may_reverse(af, dir)) {
+    if (may_reverse(af, dir)) {
         bool more_r = false;
-        AppProto r = app_detect_proto(af->f->key.proto, af->f->key.sp, APP_DIR_TOCLIENT,
-                                      af->held[dir], af->held_len[dir], &more_r);
+        AppProto r = APP_PROTO_UNKNOWN;
+        if (p == APP_PROTO_UNKNOWN) {
+            r = app_detect_proto(af->f->key.proto, af->f->key.sp, APP_DIR_TOCLIENT,
+                                 af->held[dir], af->held_len[dir], &more_r);
+        } else {
+            /* the protocol's replies on the to-server side: the flow is the other way */
+            const AppParserDesc *row = app_parser_row(p);
+            if (row != NULL && row->is_reply != NULL &&
+                row->is_reply(af->held[dir], af->held_len[dir])) {
+                r = p;
+            }
+        }
         if (r != APP_PROTO_UNKNOWN) {
             /* this AppFlow's sides now; the flow, the session and the packet once the
              * stream stage is done with the packet (app_flow_reverse); until then the
