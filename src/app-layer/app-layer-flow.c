@@ -114,11 +114,30 @@ void app_mem_release(AppFlow *af, uint64_t bytes)
 
 /* ---- transactions ---- */
 
+static bool tx_dir_complete(const AppTx *tx, const AppParserDesc *row, uint8_t dir);
+
+/* The live txs max-tx limits: all, or (max_tx_unfinished) those from the oldest one
+ * not complete both ways to the newest. */
+static uint64_t txs_counted(const AppFlow *af, const AppParserDesc *row)
+{
+    if (!row->max_tx_unfinished) {
+        return af->n_txs;
+    }
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        const AppTx *tx = af->txs[i];
+        const AppParserDesc *tr = app_parser_row(tx->proto);
+        if (!tx_dir_complete(tx, tr, 0) || !tx_dir_complete(tx, tr, 1)) {
+            return af->next_tx_id - tx->id;
+        }
+    }
+    return 0;
+}
+
 AppTx *app_tx_new(AppFlow *af, size_t size)
 {
     const AppParserDesc *row = af->row;
     AppProtoCfg *pc = app_proto_cfg(row->proto);
-    if (pc->max_tx != 0 && af->n_txs >= pc->max_tx) {
+    if (pc->max_tx != 0 && txs_counted(af, row) >= pc->max_tx) {
         app_count(pc->c_memcap, 1);
         return NULL;
     }
@@ -615,10 +634,20 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
         p = app_detect_proto_ports(af->f->key.proto, af->f->key.dp, udp_client_port(af), dir,
                                    af->held[dir], af->held_len[dir], &more);
     }
-    if (p == APP_PROTO_UNKNOWN && may_reverse(af, dir)) {
+    if (may_reverse(af, dir)) {
         bool more_r = false;
-        AppProto r = app_detect_proto(af->f->key.proto, af->f->key.sp, APP_DIR_TOCLIENT,
-                                      af->held[dir], af->held_len[dir], &more_r);
+        AppProto r = APP_PROTO_UNKNOWN;
+        if (p == APP_PROTO_UNKNOWN) {
+            r = app_detect_proto(af->f->key.proto, af->f->key.sp, APP_DIR_TOCLIENT,
+                                 af->held[dir], af->held_len[dir], &more_r);
+        } else {
+            /* the protocol's replies on the to-server side: the flow is the other way */
+            const AppParserDesc *row = app_parser_row(p);
+            if (row != NULL && row->is_reply != NULL &&
+                row->is_reply(af->held[dir], af->held_len[dir])) {
+                r = p;
+            }
+        }
         if (r != APP_PROTO_UNKNOWN) {
             /* this AppFlow's sides now; the flow, the session and the packet once the
              * stream stage is done with the packet (app_flow_reverse); until then the

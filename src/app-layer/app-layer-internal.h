@@ -84,6 +84,10 @@ typedef struct AppParserDesc {
      * its ports and strict elsewhere. */
     int (*probe_ip)(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                     uint8_t dir);
+    /* Optional: whether data that detection gave this protocol is a reply (as Suricata's
+     * probes report the direction): the first to-server data of a midstream pickup that
+     * is one reverses the flow. */
+    bool (*is_reply)(const uint8_t *data, uint32_t len);
     /* Optional: txs carried inside tx (app_layer_tx_sub), NULL where there is none. */
     AppTx *(*tx_sub)(const AppTx *tx, uint32_t idx);
     /* EVE records through the generic tx logger (output-eve-generic.c): one record of
@@ -100,6 +104,9 @@ typedef struct AppParserDesc {
     /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
      * <name>_udp instead of <name> (Suricata's names for such protocols). */
     bool split_counters;
+    /* max-tx counts the txs from the oldest one not complete both ways (Suricata's FTP:
+     * finished txs waiting only for detect or output do not count). */
+    bool max_tx_unfinished;
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */

@@ -288,6 +288,24 @@ const AppBufferDef *app_layer_buffer_def(int id)
     return (id >= 0 && (uint32_t)id < g_reg.n_buffers) ? g_reg.buffers[id] : NULL;
 }
 
+/* Buffers some loaded rule inspects (bit per id); only ever set, like the file needs. */
+static _Atomic uint64_t g_buffer_need[APP_MAX_BUFFERS / 64];
+
+void app_layer_buffer_need(int id)
+{
+    if (id >= 0 && id < APP_MAX_BUFFERS) {
+        atomic_fetch_or_explicit(&g_buffer_need[id / 64], 1ull << (id % 64),
+                                 memory_order_relaxed);
+    }
+}
+
+bool app_layer_buffer_needed(int id)
+{
+    return id >= 0 && id < APP_MAX_BUFFERS &&
+           (atomic_load_explicit(&g_buffer_need[id / 64], memory_order_relaxed) &
+            (1ull << (id % 64))) != 0;
+}
+
 uint32_t app_layer_buffer_count(void)
 {
     registry_ensure();

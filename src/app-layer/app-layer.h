@@ -198,6 +198,11 @@ int app_layer_buffer_find(const char *name);             // id >= 0 or VG_ENOENT
  * app_layer_buffer_find_for to pick the one of a protocol and direction. */
 const AppBufferDef *app_layer_buffer_def(int id);
 int app_layer_buffer_find_for(const char *name, AppProto proto, uint8_t dir);
+/* Detect declares at rule build the buffers rules inspect (never cleared: a reload only
+ * adds), for parsers that compute a buffer only when asked (email.body_md5 with
+ * body-md5: auto). */
+void app_layer_buffer_need(int id);
+bool app_layer_buffer_needed(int id);
 uint32_t app_layer_buffer_count(void);
 
 /* Events: "http.request_field_missing_colon" style names (proto "." event name, as in

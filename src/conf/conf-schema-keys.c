@@ -273,6 +273,9 @@ static const ConfOption vigil_keys[] = {
         "every email field (subject, date, message_id, x_mailer, received, ...)"),
     OPT("outputs.*.eve-log.types.*.smtp.custom", CONF_OPT_LIST, NULL, 0, 0,
         "these email fields (subject, date, message-id, x-mailer, received, ...)"),
+    OPT("outputs.*.eve-log.types.*.smtp.md5", CONF_OPT_LIST, NULL, 0, 0,
+        "email.body_md5 (with app-layer.protocols.smtp.mime.body-md5) and email.subject_md5: "
+        "[body, subject]"),
     OPT("outputs.*.file-store.enabled", CONF_OPT_BOOL, "no", 0, 0,
         "store files that filestore rules ask for (version 2 layout)"),
     ENUM("outputs.*.file-store.version", "2", "2", "files named by SHA-256 in <xx>/ directories"),

@@ -228,6 +228,23 @@ static uint32_t files_needed(const DetectEngine *de)
     return need;
 }
 
+/* Tell the app layer the buffers rules inspect (parsers computing some on demand). */
+static void buffers_needed(const DetectEngine *de)
+{
+    for (uint32_t i = 0; i < de->n_sigs; i++) {
+        const Signature *s = de->sigs[i];
+        if (!(s->flags & SIG_F_APP_TX) || s->app == NULL) {
+            continue;
+        }
+        for (uint16_t k = 0; k < s->app->n_lists; k++) {
+            for (uint8_t d = 0; d < 2; d++) {
+                app_layer_buffer_need(s->app->lists[k].row[d]);
+                app_layer_buffer_need(s->app->lists[k].row_h2[d]);
+            }
+        }
+    }
+}
+
 int detect_tx_build(DetectEngine *de)
 {
     static _Atomic uint64_t next_gen = 1;  // engines are built one at a time, any thread
@@ -271,6 +288,7 @@ int detect_tx_build(DetectEngine *de)
     }
     app_layer_set_detect_state_free(detect_tx_state_free);
     app_layer_files_need(files_needed(de));
+    buffers_needed(de);
     for (AppProto p = 1; p < TX_PROTOS; p++) {
         app_layer_set_proto_inspected(p, has_rules[p]);
     }

@@ -267,7 +267,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
         /* tx_id and app_proto always; the transaction's object only with
          * the alert's app-layer metadata (Suricata's metadata: no keeps
          * app_proto) */
-        output_eve_alert_app(jb, p, pa, !oc->alert_no_app_layer);
+        output_eve_alert_app(jb, p, pa, !oc->alert_no_app_layer, !oc->alert_no_rule_metadata);
     }
     if (xff_extra) {
         json_str(jb, "xff", xff);

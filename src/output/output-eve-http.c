@@ -33,7 +33,10 @@ void output_eve_app_proto(JsonBuf *jb, const Flow *f)
     }
 }
 
-void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa, bool with_app_layer)
+static void alert_files(JsonBuf *jb, const Flow *f, uint64_t tx_id, uint8_t dir);
+
+void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa, bool with_app_layer,
+                          bool with_files)
 {
     Flow *f = p->flow;
     if (f == NULL) {
@@ -47,6 +50,10 @@ void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa, b
         json_u64(jb, "tx_id", pa->tx_id);
         if (with_app_layer) {
             (void)app_layer_tx_log_json(f, pa->tx_id, jb);
+        }
+        if (with_files) {
+            alert_files(jb, f, pa->tx_id,
+                        (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER);
         }
     }
     output_eve_app_proto(jb, f);
@@ -79,13 +86,9 @@ static void hex(JsonBuf *jb, const char *key, const uint8_t *d, size_t n)
     json_str(jb, key, buf);
 }
 
-static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const AppFile *af,
-                           int64_t sec, uint32_t usec)
+/* The fields of one file (fileinfo records and the files[] of alerts). */
+static void file_fields(JsonBuf *jb, const AppFile *af, uint64_t tx_id)
 {
-    eve_begin_flow(jb, f, sec, usec, "fileinfo");
-    (void)app_layer_tx_log_json(f, tx->id, jb);
-    output_eve_app_proto(jb, f);
-    json_open_object(jb, "fileinfo");
     json_printable(jb, "filename", af->name ? af->name : (const uint8_t *)"", af->name_len);
     json_open_array(jb, "sid");
     for (uint8_t i = 0; i < af->n_store_sids; i++) {
@@ -111,9 +114,40 @@ static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const Ap
         json_u64(jb, "file_id", af->file_id);
     }
     json_u64(jb, "size", af->size);
-    json_u64(jb, "tx_id", tx->id);
+    json_u64(jb, "tx_id", tx_id);
+}
+
+static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const AppFile *af,
+                           int64_t sec, uint32_t usec)
+{
+    eve_begin_flow(jb, f, sec, usec, "fileinfo");
+    (void)app_layer_tx_log_json(f, tx->id, jb);
+    output_eve_app_proto(jb, f);
+    json_open_object(jb, "fileinfo");
+    file_fields(jb, af, tx->id);
     json_close_object(jb);
     json_close_object(jb);
+}
+
+/* "files": the files of the alert's tx in the packet's direction, in their
+ * state at this packet (Suricata adds them with the rule metadata). */
+static void alert_files(JsonBuf *jb, const Flow *f, uint64_t tx_id, uint8_t dir)
+{
+    const AppTx *tx = app_layer_tx_by_id(f, tx_id);
+    if (tx == NULL) {
+        return;
+    }
+    const AppFile *af = app_layer_tx_file_at(f, tx, dir, 0);
+    if (af == NULL) {
+        return;
+    }
+    json_open_array(jb, "files");
+    for (uint32_t i = 0; af != NULL; af = app_layer_tx_file_at(f, tx, dir, ++i)) {
+        json_open_object(jb, NULL);
+        file_fields(jb, af, tx_id);
+        json_close_object(jb);
+    }
+    json_close_array(jb);
 }
 
 static void http_build(const OutputTxLog *lg, JsonBuf *jb, const Flow *f, const AppTx *tx)

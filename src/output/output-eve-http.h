@@ -75,9 +75,10 @@ void output_eve_smb_loggers_register(bool smb, bool dcerpc, bool files);
 /* "app_proto" (and _ts/_tc/_orig where they differ) of f; nothing when unknown. */
 void output_eve_app_proto(JsonBuf *jb, const Flow *f);
 /* In an alert record: tx_id, the protocol object of the alert's tx (with_app_layer:
- * the alert's app-layer metadata is on), and app_proto.
+ * the alert's app-layer metadata is on), its files in the packet's direction as
+ * "files" (with_files: the rule metadata is on, as Suricata), and app_proto.
  * Takes f->lock unless p is a flow-end packet (PKT_F_STREAM_FLUSH: the lock is held). */
 void output_eve_alert_app(JsonBuf *jb, const Packet *p, const struct PacketAlert *pa,
-                          bool with_app_layer);
+                          bool with_app_layer, bool with_files);
 
 #endif

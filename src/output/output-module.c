@@ -65,7 +65,8 @@ static bool opt_bool(const ConfNode *opts, const char *key, bool dflt)
     return v;
 }
 
-/* outputs.eve-log.types.smtp: extended (every email field) or custom: [names]. */
+/* outputs.eve-log.types.smtp: extended (every email field) or custom: [names]; md5:
+ * [body, subject]. */
 static void eve_smtp_fields(const ConfNode *opts)
 {
     const char *custom[16];
@@ -77,6 +78,20 @@ static void eve_smtp_fields(const ConfNode *opts)
         }
     }
     smtp_log_set_fields(opt_bool(opts, "extended", false), custom, n);
+    bool body = false;
+    bool subject = false;
+    const ConfNode *md5 = opts ? conf_node_child(opts, "md5") : NULL;
+    for (const ConfNode *it = md5 ? md5->first_child : NULL; it != NULL; it = it->next) {
+        if (it->value != NULL && strcmp(it->value, "body") == 0) {
+            body = true;
+        } else if (it->value != NULL && strcmp(it->value, "subject") == 0) {
+            subject = true;
+        } else {
+            VG_WARN("%s:%d: smtp.md5: '%s': expected body or subject; ignored", it->file,
+                    it->line, it->value ? it->value : "");
+        }
+    }
+    smtp_log_set_md5(body, subject);
 }
 
 /* types.alert.metadata: a boolean (Suricata: app-layer, flow and rule

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SMTP and FTP through the binary on crafted captures (tools/gen-smtp-ftp-captures.py):
 # the smtp record (envelope, email fields, attachment, URL of a dot-stuffed body),
-# email/smtp/file alerts carrying the smtp and email objects, the attachment's fileinfo;
+# email/smtp/file alerts carrying the smtp and email objects and the attachment under
+# "files", the attachment's fileinfo;
 # FTP command records with replies and the passive port, the data connection found
 # through the expectation as ftp-data with its file (ftp_data and fileinfo records,
 # file.data toserver only), ftpbounce, the event rules loading, the same output in
@@ -38,6 +39,10 @@ E=$WORK/s/eve.json
 [ "$(q "$E" '[r["smtp"]["helo"] for r in recs if r["event_type"] == "alert"]')" = \
   '["client.example", "client.example", "client.example", "client.example", "client.example"]' ] ||
     fail "smtp alerts lack the smtp object"
+# The attachment's alerts carry it under "files" (the file's state at the alert).
+[ "$(q "$E" 'sorted((r["alert"]["signature_id"], [(x["filename"], x["state"], x["size"], x["tx_id"]) for x in r.get("files", [])]) for r in recs if r["event_type"] == "alert" and r["alert"]["signature_id"] in (9120002, 9120003))')" = \
+  '[[9120002, [["report.txt", "CLOSED", 24, 0]]], [9120003, [["report.txt", "CLOSED", 24, 0]]]]' ] ||
+    fail "smtp file alerts lack files[]: $(grep '"alert"' "$E")"
 [ "$(q "$E" '[(r["fileinfo"]["filename"], r["fileinfo"]["size"], r["fileinfo"]["state"], r["app_proto"]) for r in recs if r["event_type"] == "fileinfo"]')" = \
   '[["report.txt", 24, "CLOSED", "smtp"]]' ] || fail "smtp fileinfo: $(grep fileinfo "$E")"
 [ "$(q "$E" '[r["event_type"] for r in recs if r["event_type"] == "anomaly"]')" = '[]' ] ||

@@ -31,6 +31,7 @@ values = {  # keys without a usable default
     "app-layer.protocols.http.detection-ports.dp": "80",
     "outputs.*.eve-log.types.*.http.custom": ["X-Test"],
     "outputs.*.eve-log.types.*.smtp.custom": ["subject"],
+    "outputs.*.eve-log.types.*.smtp.md5": ["body", "subject"],
     "outputs.*.eve-log.types.*.dns.formats": ["detailed", "grouped"],
     "outputs.*.eve-log.types.*.dns.types": ["a", "aaaa"],
     "outputs.*.eve-log.types.*.tls.custom": ["sni", "certificate"],

@@ -288,12 +288,26 @@ static uint8_t transfer_cmd(const uint8_t *c, uint32_t n)
     return FTPDATA_CMD_NONE;
 }
 
+static AppTx *oldest_unfinished(AppFlow *af)
+{
+    for (uint32_t i = 0; i < af->n_txs; i++) {
+        AppTx *tx = af->txs[i];
+        if (tx->proto == APP_PROTO_FTP && (!app_layer_tx_complete(af->f, tx, APP_DIR_TOSERVER) ||
+                                           !app_layer_tx_complete(af->f, tx, APP_DIR_TOCLIENT))) {
+            return tx;
+        }
+    }
+    return NULL;
+}
+
 static void command(FtpState *st, FtpLine *l)
 {
     FtpTx *t = (FtpTx *)app_tx_new(st->af, sizeof(FtpTx));
     if (t == NULL) {
         if (!(st->af->flags & APP_FLOW_F_MEMCAP)) {
-            app_tx_event(st->af, NULL, FTP_EV_TOO_MANY_TRANSACTIONS);
+            /* on the oldest unfinished tx, the one max-tx counts from (its
+             * requests' rules see it), or the flow */
+            app_tx_event(st->af, oldest_unfinished(st->af), FTP_EV_TOO_MANY_TRANSACTIONS);
         }
         return;
     }
@@ -539,6 +553,7 @@ const AppParserDesc app_parser_ftp = {
     .parse = ftp_parse,
     .tx_free = ftp_tx_free,
     .complete = {FTP_PROG_DONE, FTP_PROG_DONE},
+    .max_tx_unfinished = true,
     .events = ftp_event_names,
     .n_events = FTP_EV_N,
     .buffers = ftp_buffers,

@@ -1176,6 +1176,24 @@ static int smb_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *d, uint3
     return APP_PROBE_NO;
 }
 
+/* A record whose SMB header is a reply: SMB1 flags REPLY (0x80), SMB2/3 flags
+ * SERVER_TO_REDIR (bit 0). */
+static bool smb_is_reply(const uint8_t *d, uint32_t n)
+{
+    uint32_t rl;
+    bool is_msg;
+    if (n < 24 || !nbss_hdr(d, &rl, &is_msg) || !is_msg) {
+        return false;
+    }
+    if (d[4] == 0xff && memcmp(d + 5, "SMB", 3) == 0) {
+        return (d[4 + 9] & 0x80) != 0;
+    }
+    if (d[4] == 0xfe && memcmp(d + 5, "SMB", 3) == 0) {
+        return (d[4 + 16] & 0x01) != 0;
+    }
+    return false;
+}
+
 static const AppFile *smb_file_at(const AppTx *tx, uint8_t dir, uint32_t idx)
 {
     const SmbTx *t = smb_tx(tx);
@@ -1193,6 +1211,7 @@ const AppParserDesc app_parser_smb = {
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "139,445",
     .probe_ip = smb_probe_ip,
+    .is_reply = smb_is_reply,
     .state_new = smb_state_new,
     .state_free = smb_state_free,
     .parse = smb_parse,

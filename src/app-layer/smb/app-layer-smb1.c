@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "stream/stream.h"
+
 #define SMB1_HDR 32
 enum {
     SMB1_CLOSE = 0x04, SMB1_TRANS = 0x25, SMB1_READ_ANDX = 0x2e, SMB1_WRITE_ANDX = 0x2f,
@@ -203,6 +205,9 @@ static uint8_t command(SmbState *st, const Msg *g, uint8_t cmd, uint32_t wo, uin
     SmbTx *t = NULL;
     if (g->is_resp) {
         t = smb_tx_find(st, 1, cmd, g->mid);
+    }
+    if (t == NULL && g->is_resp && stream_flow_is_midstream(st->af->f)) {
+        return next;   // the reply to a request from before a midstream pickup: no tx
     }
     if (t == NULL) {
         t = smb_tx_new(st, 1, cmd, g->mid);

@@ -9,6 +9,8 @@
  *                                 one instance per address / Received header
  * email.url                       one instance per URL of the text parts, final at the
  *                                 end of the message
+ * email.body_md5                  the MD5 of the message body (lower-case hex), at the
+ *                                 end of the message, when mime.body-md5 computes it
  * file.data                       one instance per attachment (its decoded data, at
  *                                 most APP_FILE_WINDOW_MAX bytes), at the end of the
  *                                 message
@@ -93,6 +95,18 @@ LIST_GETTERS(multi_cc, get_cc, MIME_L_CC)
 LIST_GETTERS(multi_received, get_received, MIME_L_RECEIVED)
 LIST_GETTERS(multi_url, get_url, MIME_L_URL)
 
+static bool get_body_md5(const Flow *f, const AppTx *tx, const uint8_t **d, uint32_t *l)
+{
+    (void)f;
+    const SmtpTx *t = smtp_tx(tx);
+    if (t == NULL || !t->has_mime || !t->mime.has_body_md5) {
+        return false;
+    }
+    *d = (const uint8_t *)t->mime.body_md5;
+    *l = 32;
+    return true;
+}
+
 static bool multi_file(const Flow *f, const AppTx *tx, uint32_t i, const uint8_t **d,
                        uint32_t *l)
 {
@@ -129,5 +143,6 @@ const AppBufferDef smtp_buffers[] = {
     MROW("email.cc", SMTP_PROG_HEADERS, get_cc, multi_cc),
     MROW("email.received", SMTP_PROG_HEADERS, get_received, multi_received),
     MROW("email.url", SMTP_PROG_DONE, get_url, multi_url),
+    ROW("email.body_md5", SMTP_PROG_DONE, get_body_md5),
     MROW("file.data", SMTP_PROG_DONE, get_file, multi_file),
 };

@@ -4,12 +4,15 @@
  * "email": {"status", "from", "to": [...], "cc": [...], "attachment": [...], "url": [...]}
  *          plus, with outputs.eve-log.types.smtp extended: yes (all) or custom: [names]
  *          (those named): "subject", "date", "message_id", "x_mailer", "reply_to",
- *          "user_agent", "organization", "received": [...].
+ *          "user_agent", "organization", "received": [...]; with md5: [body, subject]
+ *          "body_md5" (when mime.body-md5 computed it) and "subject_md5".
  *
  * URLs are written most recent first, as Suricata lists them. The field selection is
  * set once at start-up (smtp_log_set_fields) and only read afterwards. */
 #include "app-layer/smtp/app-layer-smtp.h"
 
+#include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -29,6 +32,28 @@ static const struct {
 #define N_EXTRA (sizeof(g_extra) / sizeof(g_extra[0]))
 
 static bool g_extra_on[N_EXTRA];   // start-up only
+static bool g_md5_body;            // start-up only
+static bool g_md5_subject;
+
+void smtp_log_set_md5(bool body, bool subject)
+{
+    g_md5_body = body;
+    g_md5_subject = subject;
+}
+
+static void subject_md5(JsonBuf *jb, const SmtpStr *s)
+{
+    uint8_t d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    if (s->p == NULL || EVP_Digest(s->p, s->len, d, &n, EVP_md5(), NULL) != 1) {
+        return;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    }
+    json_str(jb, "subject_md5", hex);
+}
 
 void smtp_log_set_fields(bool extended, const char *const *custom, uint32_t n_custom)
 {
@@ -81,6 +106,12 @@ static void log_email(JsonBuf *jb, const SmtpMime *m)
     }
     list(jb, "attachment", &m->list[MIME_L_ATTACHMENT], false);
     list(jb, "url", &m->list[MIME_L_URL], true);
+    if (g_md5_body && m->has_body_md5) {
+        json_str(jb, "body_md5", m->body_md5);
+    }
+    if (g_md5_subject) {
+        subject_md5(jb, &m->field[MIME_F_SUBJECT]);
+    }
     json_close_object(jb);
 }
 

@@ -19,6 +19,8 @@
 #include "app-layer/smtp/app-layer-smtp.h"
 
 #include <ctype.h>
+#include <openssl/evp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +87,78 @@ static void ent_free(SmtpMime *m, MimeEntity *e)
     free(e);
 }
 
+/* app-layer.protocols.smtp.mime.body-md5: no (default, as Suricata 8), yes, or auto
+ * (only when a loaded rule inspects email.body_md5). Start-up only. */
+enum { BODY_MD5_NO = 0, BODY_MD5_YES, BODY_MD5_AUTO };
+static uint8_t g_body_md5;
+#define MD5_CTX_CHARGE 256   // what an EVP_MD_CTX with its MD5 state costs, about
+
+static bool body_md5_wanted(void)
+{
+    static _Atomic int buf_id = -2;   // email.body_md5's registry id, looked up once
+    if (g_body_md5 != BODY_MD5_AUTO) {
+        return g_body_md5 == BODY_MD5_YES;
+    }
+    int id = atomic_load_explicit(&buf_id, memory_order_relaxed);
+    if (id == -2) {
+        id = app_layer_buffer_find("email.body_md5");
+        atomic_store_explicit(&buf_id, id, memory_order_relaxed);
+    }
+    return app_layer_buffer_needed(id);
+}
+
 void smtp_mime_init(SmtpMime *m, AppFlow *af, AppTx *tx)
 {
     memset(m, 0, sizeof(*m));
     m->af = af;
     m->tx = tx;
+    m->md5_want = body_md5_wanted();
+}
+
+static void md5_drop(SmtpMime *m)
+{
+    if (m->md5 != NULL) {
+        EVP_MD_CTX_free(m->md5);
+        m->md5 = NULL;
+        app_mem_release(m->af, MD5_CTX_CHARGE);
+    }
+}
+
+void smtp_mime_raw(SmtpMime *m, const uint8_t *line, uint32_t len, const char *eol)
+{
+    if (!m->md5_want || m->has_body_md5 || m->ent[0] == NULL || m->ent[0]->in_header) {
+        return;
+    }
+    if (m->md5 == NULL) {
+        if (!app_mem_charge(m->af, MD5_CTX_CHARGE)) {
+            m->md5_want = false;
+            return;
+        }
+        m->md5 = EVP_MD_CTX_new();
+        if (m->md5 == NULL || EVP_DigestInit_ex(m->md5, EVP_md5(), NULL) != 1) {
+            md5_drop(m);
+            m->md5_want = false;
+            return;
+        }
+    }
+    (void)EVP_DigestUpdate(m->md5, line, len);
+    (void)EVP_DigestUpdate(m->md5, eol, strlen(eol));
+}
+
+static void md5_finish(SmtpMime *m)
+{
+    if (m->md5 == NULL) {
+        return;
+    }
+    uint8_t d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestFinal_ex(m->md5, d, &n) == 1 && n == 16) {
+        for (unsigned int i = 0; i < n; i++) {
+            snprintf(m->body_md5 + 2 * i, 3, "%02x", d[i]);
+        }
+        m->has_body_md5 = true;
+    }
+    md5_drop(m);
 }
 
 static bool started(SmtpMime *m)
@@ -148,10 +217,23 @@ int smtp_mime_config(const struct Conf *conf)
     g_url_cfg.n = 1;
     g_url_cfg.extract = true;
     g_url_cfg.log_scheme = false;
+    g_body_md5 = BODY_MD5_NO;
     if (conf == NULL) {
         return 0;
     }
     bool bad = false;
+    const char *md5 = conf_str_or(conf, "app-layer.protocols.smtp.mime.body-md5", "no");
+    bool md5_on = false;
+    if (strcasecmp(md5, "auto") == 0) {
+        g_body_md5 = BODY_MD5_AUTO;
+    } else if (conf_parse_bool(md5, &md5_on)) {
+        g_body_md5 = md5_on ? BODY_MD5_YES : BODY_MD5_NO;
+    } else {
+        const ConfNode *n = conf_get_node(conf, NULL, "app-layer.protocols.smtp.mime.body-md5");
+        VG_ERROR("%s:%d: app-layer.protocols.smtp.mime.body-md5: '%s': expected yes, no or auto",
+                 n != NULL ? n->file : "?", n != NULL ? n->line : 0, md5);
+        return VG_EINVAL;
+    }
     g_url_cfg.extract = conf_bool_or(conf, "app-layer.protocols.smtp.mime.extract-urls", true,
                                      &bad);
     g_url_cfg.log_scheme =
@@ -830,10 +912,12 @@ void smtp_mime_end(SmtpMime *m)
     if (m->status != MIME_ST_ERROR) {
         m->status = MIME_ST_DONE;
     }
+    md5_finish(m);
 }
 
 void smtp_mime_abort(SmtpMime *m)
 {
+    md5_drop(m);   // an unfinished message has no body digest
     if (m->ent[0] == NULL) {
         return;
     }
@@ -843,6 +927,7 @@ void smtp_mime_abort(SmtpMime *m)
 
 void smtp_mime_free(SmtpMime *m)
 {
+    md5_drop(m);
     for (uint32_t d = 0; d <= MIME_MAX_DEPTH; d++) {
         ent_free(m, m->ent[d]);
         m->ent[d] = NULL;

@@ -67,6 +67,7 @@ typedef struct SmtpLine {
     uint32_t len;
     bool skipping;               // past SMTP_LINE_MAX: dropping bytes up to the line end
     bool split;                  // (data lines) the line was handed on in pieces
+    bool cr;                     // the line ended with CR LF (the CR was taken off)
 } SmtpLine;
 
 typedef struct SmtpPending {
@@ -367,8 +368,10 @@ static uint32_t line_take(SmtpState *st, SmtpLine *l, const uint8_t *data, uint3
     if (lf == NULL) {
         return len;
     }
+    l->cr = false;
     if (!l->skipping && l->len > 0 && l->buf[l->len - 1] == '\r') {
         l->len--;
+        l->cr = true;
     }
     *done = true;
     return n + 1;
@@ -379,6 +382,7 @@ static void line_reset(SmtpLine *l)
     l->len = 0;
     l->skipping = false;
     l->split = false;
+    l->cr = false;
 }
 
 /* ---- commands ---- */
@@ -549,6 +553,12 @@ static void data_end(SmtpState *st, uint8_t cmd)
     tx_progress(t, APP_DIR_TOSERVER, SMTP_PROG_DONE);
 }
 
+/* What ended a line handed to MIME: nothing for a piece of a longer line. */
+static const char *line_end(const SmtpLine *l, bool partial)
+{
+    return partial ? "" : l->cr ? "\r\n" : "\n";
+}
+
 /* A message line in DATA mode (dot-stuffed); partial: the line goes on. */
 static void data_line(SmtpState *st, SmtpLine *l, bool partial)
 {
@@ -564,6 +574,7 @@ static void data_line(SmtpState *st, SmtpLine *l, bool partial)
         n--;
     }
     if (t != NULL) {
+        smtp_mime_raw(&t->mime, l->buf, l->len, line_end(l, partial));
         smtp_mime_line(&t->mime, p, n, partial);
         mime_progress(t);
     }
@@ -584,6 +595,8 @@ static uint32_t bdat_bytes(SmtpState *st, const uint8_t *data, uint32_t len, boo
         if (done || st->data.skipping) {
             bool partial = !done;
             if (st->cur != NULL) {
+                smtp_mime_raw(&st->cur->mime, st->data.buf, st->data.len,
+                              line_end(&st->data, partial));
                 smtp_mime_line(&st->cur->mime, st->data.buf, st->data.len, partial);
                 mime_progress(st->cur);
             }
@@ -600,6 +613,7 @@ static uint32_t bdat_bytes(SmtpState *st, const uint8_t *data, uint32_t len, boo
     if (st->bdat_left == 0) {
         if (st->bdat_last) {
             if (st->data.len > 0 && st->cur != NULL) {
+                smtp_mime_raw(&st->cur->mime, st->data.buf, st->data.len, "");
                 smtp_mime_line(&st->cur->mime, st->data.buf, st->data.len, false);
             }
             line_reset(&st->data);

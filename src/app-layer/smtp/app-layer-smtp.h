@@ -94,6 +94,11 @@ typedef struct SmtpMime {
     uint32_t hdr_len;
     bool hdr_long;               // value past MIME_HEADER_VALUE_MAX (rest dropped)
     uint32_t line_len;           // bytes of the current (possibly split) line so far
+    /* body-md5: MD5 of the message's raw lines from the end of its header block */
+    bool md5_want;               // mime.body-md5 yes, or auto and a rule inspects it
+    void *md5;                   // digest under way (EVP_MD_CTX), NULL when not
+    bool has_body_md5;           // the message ended with its digest done
+    char body_md5[33];           // lower-case hex
     /* files made (owned by the tx through the callback) */
     void (*file_open)(void *user, const uint8_t *name, uint32_t len);
     void (*file_data)(void *user, const uint8_t *d, uint32_t len);
@@ -120,13 +125,18 @@ typedef struct SmtpTx {
 
 struct Conf;
 /* Start-up: app-layer.protocols.smtp.mime.extract-urls, extract-urls-schemes,
- * log-url-scheme. 0 or VG_EINVAL (message names file, line and key). */
+ * log-url-scheme, body-md5. 0 or VG_EINVAL (message names file, line and key). */
 int smtp_mime_config(const struct Conf *conf);
 
 void smtp_mime_init(SmtpMime *m, AppFlow *af, AppTx *tx);
 /* One line of the message (after dot-unstuffing, without its line end). partial: the
  * line goes on in the next call (a line split at SMTP_LINE_MAX or at a BDAT chunk). */
 void smtp_mime_line(SmtpMime *m, const uint8_t *line, uint32_t len, bool partial);
+/* The same line as the message data carried it (dot-stuffed, with its line end eol,
+ * "" for a piece of a longer line): hashed into the body MD5 when the message's header
+ * block ended before it (the empty line ending it is not part of the body). Call before
+ * smtp_mime_line for the line. */
+void smtp_mime_raw(SmtpMime *m, const uint8_t *line, uint32_t len, const char *eol);
 /* End of the message data: open files closed, status PARSE_DONE. */
 void smtp_mime_end(SmtpMime *m);
 /* Flow end or abort: open files truncated. */
@@ -149,8 +159,11 @@ const SmtpTx *smtp_tx(const AppTx *tx);
 void smtp_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);
 /* outputs.eve-log.types.smtp: extended: yes or custom: [fields] (start-up). */
 void smtp_log_set_fields(bool extended, const char *const *custom, uint32_t n_custom);
+/* outputs.eve-log.types.smtp.md5: [body, subject] (start-up): email.body_md5 (when the
+ * parser computed it, mime.body-md5) and email.subject_md5. */
+void smtp_log_set_md5(bool body, bool subject);
 
-#define SMTP_N_BUFFERS 13
+#define SMTP_N_BUFFERS 14
 extern const AppBufferDef smtp_buffers[SMTP_N_BUFFERS];
 extern const char *const smtp_event_names[];
 

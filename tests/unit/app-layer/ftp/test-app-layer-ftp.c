@@ -14,6 +14,7 @@
 
 #include "app-layer/app-layer-internal.h"
 #include "app-layer/ftp/app-layer-ftp.h"
+#include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "util/util-json.h"
@@ -287,6 +288,43 @@ static void eve_object(void **state)
     json_buf_deinit(&jb);
 }
 
+static bool has_event(const AppTx *tx, const char *name)
+{
+    int id = app_layer_event_find(name);
+    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
+        if (tx->events[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* max-tx counts from the oldest tx not finished: answered txs still waiting for
+ * detect and output do not count; the refused command's event goes on that tx. */
+static void max_tx_counts_unfinished_txs(void **state)
+{
+    (void)state;
+    Conf *c = conf_new();
+    assert_int_equal(conf_load_string(c, "app-layer:\n  protocols:\n    ftp:\n      max-tx: 1\n",
+                                      "t.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    conf_free(c);
+    Fx fx = {0};
+    flow_init(&fx, 40100, 21);
+    feed(&fx, APP_DIR_TOCLIENT, "220 hi\r\n");
+    feed(&fx, APP_DIR_TOSERVER, "USER u\r\n");
+    feed(&fx, APP_DIR_TOCLIENT, "331 pw\r\n");
+    feed(&fx, APP_DIR_TOSERVER, "PWD\r\nPWD\r\n");
+    assert_int_equal(app_layer_tx_count(&fx.f), 3);   // txs are kept: rules, no detect
+    assert_true(bytes_is(tx_at(&fx, 1)->cmd, tx_at(&fx, 1)->cmd_len, "USER"));
+    assert_true(bytes_is(tx_at(&fx, 2)->cmd, tx_at(&fx, 2)->cmd_len, "PWD"));
+    assert_true(has_event(app_layer_tx_at(&fx.f, 2), "ftp.too_many_transactions"));
+    assert_false(has_event(app_layer_tx_at(&fx.f, 1), "ftp.too_many_transactions"));
+    app_flow_free(fx.af);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +338,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(too_long_lines_are_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(byte_by_byte_and_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -426,6 +426,70 @@ static void url_schemes_from_config(void **state)
     conf_free(c);
 }
 
+/* One message through a fresh app layer configured with body-md5: mode; the tx. */
+static const SmtpTx *md5_session(Fx *fx, const char *mode, uint16_t port)
+{
+    char y[160];
+    snprintf(y, sizeof(y), "app-layer:\n  protocols:\n    smtp:\n      mime:\n"
+                           "        body-md5: %s\n", mode);
+    Conf *c = conf_new();
+    assert_int_equal(conf_load_string(c, y, "m.yaml"), 0);
+    app_layer_deinit();
+    flow_storage_reset();
+    assert_int_equal(app_layer_init(c), 0);
+    conf_free(c);
+    memset(fx, 0, sizeof(*fx));
+    fx->f.key.proto = 6;
+    fx->f.key.src.family = fx->f.key.dst.family = 4;
+    fx->f.key.sp = port;
+    fx->f.key.dp = 25;
+    fx->af = app_flow_get_or_new(&fx->f);
+    assert_non_null(fx->af);
+    /* the digest covers the raw lines after the header block: dot-stuffed, line ends
+     * as sent, the empty line and the final "." left out */
+    feed(fx, APP_DIR_TOSERVER, "HELO x\r\nMAIL FROM:<a@b>\r\nDATA\r\nSubject: s\r\n\r\n"
+                               "line1\r\n..dot\r\nlast\n.\r\n");
+    return tx_at(fx, 0);
+}
+
+static void body_md5_from_config(void **state)
+{
+    (void)state;
+    Fx fx = {0};
+    const SmtpTx *t = md5_session(&fx, "yes", 40010);
+    assert_true(t->data_ended);
+    assert_true(t->mime.has_body_md5);
+    assert_string_equal(t->mime.body_md5, "d9a432cc9d476c5cc5fdd3cd997974f7");
+    int id = app_layer_buffer_find("email.body_md5");
+    assert_true(id >= 0);
+    const uint8_t *d;
+    uint32_t n;
+    assert_true(app_layer_buffer_def(id)->get(&fx.f, &t->tx, &d, &n));
+    assert_int_equal(n, 32);
+    assert_memory_equal(d, "d9a432cc9d476c5cc5fdd3cd997974f7", 32);
+    app_flow_free(fx.af);
+    t = md5_session(&fx, "no", 40011);
+    assert_true(t->data_ended);
+    assert_false(t->mime.has_body_md5);
+    assert_false(app_layer_buffer_def(id)->get(&fx.f, &t->tx, &d, &n));
+    app_flow_free(fx.af);
+    /* auto: only once a rule inspects email.body_md5 */
+    t = md5_session(&fx, "auto", 40012);
+    assert_false(t->mime.has_body_md5);
+    app_flow_free(fx.af);
+    app_layer_buffer_need(app_layer_buffer_find("email.body_md5"));
+    t = md5_session(&fx, "auto", 40013);
+    assert_true(t->mime.has_body_md5);
+    assert_string_equal(t->mime.body_md5, "d9a432cc9d476c5cc5fdd3cd997974f7");
+    app_flow_free(fx.af);
+    Conf *bad = conf_new();
+    assert_int_equal(conf_load_string(bad, "app-layer:\n  protocols:\n    smtp:\n      mime:\n"
+                                           "        body-md5: maybe\n", "b.yaml"), 0);
+    assert_int_equal(smtp_mime_config(bad), VG_EINVAL);
+    assert_int_equal(smtp_mime_config(NULL), 0);
+    conf_free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(empty_and_truncated_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
         cmocka_unit_test_setup_teardown(url_schemes_from_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(body_md5_from_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
