@@ -45,10 +45,15 @@ run http-oneside "$WORK/os2" -S "$WORK/oneside.rules"
 cat >"$WORK/mm.rules" <<'EOF2'
 alert ip any any -> any any (msg:"mismatch"; flow:established; app-layer-event:applayer_mismatch_protocol_both_directions; sid:10;)
 alert tcp any any -> any any (msg:"ssh server"; app-layer-protocol:ssh,to_client; sid:11;)
+alert tcp any any -> any any (msg:"http client, ssh server"; flow:to_client; app-layer-protocol:http1,to_server; app-layer-protocol:ssh,to_client; sid:12;)
 EOF2
 run http-mismatch "$WORK/mm" -S "$WORK/mm.rules"
 E=$WORK/mm/eve.json
-[ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = '[10, 11]' ] ||
+# PD-only rules (sids 11, 12) match on a packet of the direction whose detection
+# ended, as Suricata's per-direction "detection done" packet flag: each side is
+# parsed when the peer acknowledges it, so the client side shows on the client's
+# next packet (7) and the server side on the server's next packet (9, its FIN).
+[ "$(q "$E" '[(r["pcap_cnt"], r["alert"]["signature_id"], r["direction"]) for r in recs if r["event_type"] == "alert"]')" = '[[7, 10, "to_server"], [7, 11, "to_server"], [9, 11, "to_client"], [9, 12, "to_client"]]' ] ||
     fail "mismatch: alerts $(grep '"alert"' "$E")"
 [ "$(q "$E" '[(r["app_proto"], r.get("app_proto_tc")) for r in recs if r["event_type"] == "flow"]')" = '[["http", "ssh"]]' ] ||
     fail "mismatch: flow record $(grep '"flow"' "$E")"
