@@ -100,4 +100,18 @@ grep -q 'depends on the file-store output log which is not enabled' "$WORK/err" 
     fail "fileinfo sid lists: $(grep fileinfo "$WORK/fs/eve.json")"
 run http-upload "$WORK/nofs" -S "$WORK/uri.rules"
 ! grep -q 'file-store' "$WORK/err" || fail "file-store warning without filestore rules"
+
+# Not inline, a drop rule whose scope is the flow (a protocol rule) still ends the
+# flow's inspection as Suricata's flow drop does in IDS mode: one alert, not one
+# per later packet; the flow record says "drop"; the app layer goes on (the http
+# record is written); nothing is dropped (no ips counters move).
+echo 'drop http any any -> any any (msg:"drop http"; sid:30;)' >"$WORK/drop.rules"
+run http-basic "$WORK/drop" -S "$WORK/drop.rules"
+E=$WORK/drop/eve.json
+[ "$(q "$E" '[(r["alert"]["signature_id"], r["alert"]["action"]) for r in recs if r["event_type"] == "alert"]')" = '[[30, "allowed"]]' ] ||
+    fail "IDS flow drop: alerts $(grep '"alert"' "$E")"
+[ "$(q "$E" '[r["flow"].get("action") for r in recs if r["event_type"] == "flow"]')" = '["drop"]' ] ||
+    fail "IDS flow drop: flow record $(grep '"flow"' "$E")"
+[ "$(q "$E" '[r["http"]["status"] for r in recs if r["event_type"] == "http"]')" = '[200, 404]' ] ||
+    fail "IDS flow drop: http record $(grep '"http"' "$E")"
 echo ok
