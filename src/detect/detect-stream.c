@@ -426,8 +426,10 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
     if (dt == NULL || f == NULL) {
         return 0;
     }
-    if (f->flags & FLOW_F_DROP_FW) {
-        return 0;  // the firewall dropped it: threat detection never saw what is left
+    if (f->flags & (FLOW_F_DROP_FW | FLOW_F_DROP_IDS)) {
+        /* the firewall dropped it: threat detection never saw what is left; or a drop
+         * ended its detection (not inline) */
+        return 0;
     }
     /* The pseudo packet and its alert list are the thread's, made on first
      * use and kept: no allocation per flow end. */

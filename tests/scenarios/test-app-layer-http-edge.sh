@@ -114,4 +114,12 @@ E=$WORK/drop/eve.json
     fail "IDS flow drop: flow record $(grep '"flow"' "$E")"
 [ "$(q "$E" '[r["http"]["status"] for r in recs if r["event_type"] == "http"]')" = '[200, 404]' ] ||
     fail "IDS flow drop: http record $(grep '"http"' "$E")"
+# ... and its end inspects nothing either: the response no packet acknowledged is
+# seen only at flow end, where the dropped flow's rules stay quiet.
+printf '%s\n' 'drop http any any -> any any (msg:"drop http"; sid:30;)' \
+    'alert tcp any any -> any any (msg:"404 seen"; flow:to_client; content:"404 Not"; sid:31;)' \
+    >"$WORK/drop2.rules"
+run http-unacked "$WORK/drop2" -S "$WORK/drop2.rules"
+[ "$(q "$WORK/drop2/eve.json" '[r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert"]')" = '[30]' ] ||
+    fail "IDS flow drop at flow end: $(grep '"alert"' "$WORK/drop2/eve.json")"
 echo ok
