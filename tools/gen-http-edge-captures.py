@@ -9,6 +9,8 @@ http-oneside.pcap: only the server's side of a connection on port 8080: its SYN/
   stream.async-oneside picks up).
 http-mismatch.pcap: a GET request on port 2222 answered by an SSH banner: the two
   directions speak different protocols.
+http-unacked.pcap: a GET acknowledged by the server, answered by a response the client
+  never acknowledges; no FIN: the response is only seen at flow end.
 http-uri.pcap: "GET /a b?x=Zm9v%20YmFy&k=%41+c HTTP/1.1" (a space in the path, percent
   escapes and a plus in the query) answered 200.
 """
@@ -97,10 +99,18 @@ def uri():
     return c.pkts
 
 
+def unacked():
+    c = Conv(40004, 8080)
+    c.send(True, b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+    c.send(False, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", ack=False)
+    return c.pkts
+
+
 def main(out):
     wrpcap(f"{out}/http-oneside.pcap", oneside())
     wrpcap(f"{out}/http-mismatch.pcap", mismatch())
     wrpcap(f"{out}/http-uri.pcap", uri())
+    wrpcap(f"{out}/http-unacked.pcap", unacked())
 
 
 if __name__ == "__main__":

@@ -53,10 +53,20 @@ AppFlow *app_flow_get_or_new(Flow *f)
 
 /* ---- memory ---- */
 
+/* The protocol a charge or release is for, and the flow's count of it: the current
+ * parser's, or the one before a tunnel (CONNECT, Upgrade) while what that instance holds
+ * is freed (is_mem_old). NULL when no parser runs (between a hand-over and detection). */
+static AppProtoCfg *mem_acct(AppFlow *af, uint64_t **flow_use)
+{
+    const AppParserDesc *row = af->is_mem_old ? af->old_row : af->row;
+    *flow_use = af->is_mem_old ? &af->old_memuse : &af->memuse;
+    return row != NULL ? app_proto_cfg(row->proto) : NULL;
+}
+
 bool app_mem_charge(AppFlow *af, uint64_t bytes)
 {
-    const AppParserDesc *row = af->row;
-    AppProtoCfg *pc = row ? app_proto_cfg(row->proto) : NULL;
+    uint64_t *flow_use;
+    AppProtoCfg *pc = mem_acct(af, &flow_use);
     if (pc == NULL) {
         return true;
     }
@@ -68,7 +78,7 @@ bool app_mem_charge(AppFlow *af, uint64_t bytes)
         af->flags |= APP_FLOW_F_MEMCAP;
         return false;
     }
-    af->memuse += bytes;
+    *flow_use += bytes;
     return true;
 }
 
@@ -102,13 +112,13 @@ void app_mem_free(AppFlow *af, uint8_t **buf, uint32_t *cap)
 
 void app_mem_release(AppFlow *af, uint64_t bytes)
 {
-    const AppParserDesc *row = af->row;
-    AppProtoCfg *pc = row ? app_proto_cfg(row->proto) : NULL;
+    uint64_t *flow_use;
+    AppProtoCfg *pc = mem_acct(af, &flow_use);
     if (pc == NULL) {
         return;
     }
-    bytes = bytes > af->memuse ? af->memuse : bytes;
-    af->memuse -= bytes;
+    bytes = bytes > *flow_use ? *flow_use : bytes;
+    *flow_use -= bytes;
     atomic_fetch_sub(&pc->memuse, bytes);
 }
 
@@ -218,10 +228,13 @@ static void tx_release(AppFlow *af, AppTx *tx)
         g_app_cfg.detect_state_free(tx->detect_state);
     }
     const AppParserDesc *row = tx_row(tx);
+    bool was_old = af->is_mem_old;
+    af->is_mem_old = (tx->flags & APP_TX_F_OLD_PARSER) != 0;  // charged to the old protocol
     if (row != NULL && row->tx_free != NULL) {
-        row->tx_free((tx->flags & APP_TX_F_OLD_PARSER) ? af->old_state : af->state, tx);
+        row->tx_free(af->is_mem_old ? af->old_state : af->state, tx);
     }
     app_mem_release(af, tx->alloc_bytes);
+    af->is_mem_old = was_old;
     free(tx);
 }
 
@@ -329,14 +342,15 @@ void app_flow_free(void *p)
         af->row->state_free(af->state);
     }
     if (af->old_row != NULL && af->old_state != NULL) {
-        /* its bytes were moved to the current protocol when the tunnel's parser started
-         * (start_parser): released from there, as everything else of the flow */
+        af->is_mem_old = true;  // the instance before a tunnel: charged to its protocol
         af->old_row->state_free(af->old_state);
+        af->is_mem_old = false;
     }
-    const AppParserDesc *mrow = af->row != NULL ? af->row : af->old_row;
-    if (af->memuse != 0 && mrow != NULL) {
-        AppProtoCfg *pc = app_proto_cfg(mrow->proto);
-        atomic_fetch_sub(&pc->memuse, af->memuse);
+    if (af->memuse != 0 && af->row != NULL) {
+        atomic_fetch_sub(&app_proto_cfg(af->row->proto)->memuse, af->memuse);
+    }
+    if (af->old_memuse != 0 && af->old_row != NULL) {
+        atomic_fetch_sub(&app_proto_cfg(af->old_row->proto)->memuse, af->old_memuse);
     }
     free(af->held[0]);
     free(af->held[1]);
@@ -402,6 +416,8 @@ static void redetect(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len
         }
         af->old_row = af->row;
         af->old_state = af->state;
+        af->old_memuse = af->memuse;  // stays charged to the old protocol until freed
+        af->memuse = 0;
         af->row = NULL;
         af->state = NULL;
         af->flags &= (uint16_t)~(APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC);
@@ -503,13 +519,6 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
         if (af->n_txs == 0) {
             af->next_tx_id = 0;
         }
-    }
-    if (tunnel && af->memuse != 0 && af->old_row != NULL) {
-        /* what the flow holds is charged to the new protocol from here on: the old
-         * instance's txs and state are released through the current row */
-        AppProtoCfg *old_pc = app_proto_cfg(af->old_row->proto);
-        atomic_fetch_sub(&old_pc->memuse, af->memuse);
-        atomic_fetch_add(&pc->memuse, af->memuse);
     }
     af->row = row;
     af->state = row->state_new(af);

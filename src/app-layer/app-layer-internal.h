@@ -242,7 +242,10 @@ struct AppFlow {
     uint32_t n_txs;
     uint32_t cap_txs;
     uint64_t next_tx_id;
-    uint64_t memuse;             // bytes charged to the protocol by this flow
+    uint64_t memuse;             // bytes charged to the protocol (row) by this flow
+    uint64_t old_memuse;         // bytes still charged to old_row (its txs and state)
+    bool is_mem_old;             // while freeing what old_row's instance holds: release
+                                 // against old_row / old_memuse (app-layer-flow.c)
     uint32_t next_file_id;
     AppProto expect;             // protocol announced for after a hand-over (STARTTLS: TLS)
 };

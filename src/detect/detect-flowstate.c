@@ -157,9 +157,21 @@ DetectTagEntry *detect_flow_tag(DetectFlowState *fs)
     return fs != NULL ? &fs->tag : NULL;
 }
 
+/* The app-layer direction of a packet. */
+static uint8_t packet_app_dir(const Packet *p)
+{
+    return (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
+}
+
 /* What the app layer concluded on this packet, for PD-only rules (protocol
- * detection ended in a direction) and flow-level app-layer-event (events raised
- * since the previous packet). Only engines with such rules keep the state. */
+ * detection ended in the packet's direction) and flow-level app-layer-event
+ * (events raised since the previous packet). Only engines with such rules keep
+ * the state.
+ *
+ * Detection of a direction counts on a packet of that direction only, as in
+ * Suricata: in IDS mode a direction's data is often parsed when the other side
+ * acknowledges it, and the end of its detection then shows on the next packet
+ * of the direction itself (the flow remembers it until then). */
 void detect_app_packet_begin(DetectThread *dt, Packet *p)
 {
     dt->pd_done = 0;
@@ -173,11 +185,10 @@ void detect_app_packet_begin(DetectThread *dt, Packet *p)
     if (fs == NULL) {
         return;
     }
-    for (uint8_t d = 0; d < 2; d++) {
-        AppProto now = app_layer_flow_proto_dir(f, d);
-        if (now != fs->app.proto[d] && now != APP_PROTO_UNKNOWN) {
-            dt->pd_done |= (uint8_t)(1u << d);
-        }
+    uint8_t d = packet_app_dir(p);
+    AppProto now = app_layer_flow_proto_dir(f, d);
+    if (now != fs->app.proto[d] && now != APP_PROTO_UNKNOWN) {
+        dt->pd_done |= (uint8_t)(1u << d);
     }
     dt->flow_events_from = fs->app.n_events;
 }
@@ -192,9 +203,8 @@ void detect_app_packet_end(DetectThread *dt, Packet *p)
     if (fs == NULL) {
         return;
     }
-    for (uint8_t d = 0; d < 2; d++) {
-        fs->app.proto[d] = app_layer_flow_proto_dir(f, d);
-    }
+    uint8_t d = packet_app_dir(p);
+    fs->app.proto[d] = app_layer_flow_proto_dir(f, d);
     const AppEventId *ids = NULL;
     fs->app.n_events = app_layer_flow_events(f, &ids);
 }

@@ -83,7 +83,7 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
         pthread_mutex_lock(&f->lock);
         /* a TD pass leaves the firewall rules to run (firewall mode) */
         bool fw_left = detect_engine_has_firewall(mt->de) && !(f->flags & FLOW_F_FW_ACCEPT);
-        if ((f->flags & FLOW_F_PASS) && !fw_left) {
+        if (((f->flags & FLOW_F_PASS) && !fw_left) || (f->flags & FLOW_F_DROP_IDS)) {
             detect_tx_flow_passed(f);
             pthread_mutex_unlock(&f->lock);
             return TM_OK;
@@ -110,8 +110,14 @@ static int detect_module_process(ThreadVars *tv, Packet *p, void *data)
         return TM_OK;
     }
     detect_packet(mt->dt, p);
-    if (f != NULL && (f->flags & FLOW_F_PASS)) {
-        detect_tx_flow_passed(f);  // passed on this packet
+    if (f != NULL && !tv->engine->is_inline && (p->flags & PKT_F_DROP_FLOW)) {
+        /* Not inline, nothing is dropped, but the flow's inspection ends as
+         * Suricata's does on a flow drop in IDS mode (one alert, not one per
+         * later packet); the verdict module leaves it at that. */
+        f->flags |= FLOW_F_DROP_IDS;
+    }
+    if (f != NULL && (f->flags & (FLOW_F_PASS | FLOW_F_DROP_IDS))) {
+        detect_tx_flow_passed(f);  // passed or dropped on this packet
     }
     if (f != NULL) {
         if (p->n_alerts > 0) {

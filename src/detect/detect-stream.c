@@ -360,8 +360,11 @@ static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint
 static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, void *user)
 {
     FlowEndCtx *c = user;
-    if ((c->f->flags & FLOW_F_PASS) || app_layer_flow_no_inspection(c->f)) {
-        return;  // passed, or encrypted and no longer inspected (encryption-handling)
+    /* The flush still feeds the app layer (its last data); only the inspection is
+     * skipped: passed, dropped not inline (FLOW_F_DROP_IDS), or encrypted and no
+     * longer inspected (encryption-handling). */
+    if ((c->f->flags & (FLOW_F_PASS | FLOW_F_DROP_IDS)) || app_layer_flow_no_inspection(c->f)) {
+        return;
     }
     Packet *p = c->p;
     pseudo_packet(c->f, data, len, flags, p);
@@ -386,7 +389,7 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
 static void flow_end_txs(FlowEndCtx *c)
 {
     Flow *f = c->f;
-    if ((f->flags & FLOW_F_PASS) || f->app_proto == 0) {
+    if ((f->flags & (FLOW_F_PASS | FLOW_F_DROP_IDS)) || f->app_proto == 0) {
         return;
     }
     Packet *p = c->p;

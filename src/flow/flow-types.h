@@ -50,6 +50,9 @@ enum {
     FLOW_F_DROP_EXCEPTION = 1u << 12, // FLOW_F_DROP came from an exception policy
     FLOW_F_FW_ACCEPT = 1u << 13,     // firewall accept:flow: no more firewall rules (detect)
     FLOW_F_DROP_FW = 1u << 14,       // FLOW_F_DROP came from the firewall (detect)
+    FLOW_F_DROP_IDS = 1u << 15,      // not inline, a drop with flow scope matched: no more
+                                     // detection (stream and app layer go on); record
+                                     // action "drop" (Suricata's flow drop in IDS mode)
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's

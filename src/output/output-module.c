@@ -687,7 +687,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     }
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
-    if (f->flags & FLOW_F_DROP) {
+    if (f->flags & (FLOW_F_DROP | FLOW_F_DROP_IDS)) {
         json_str(jb, "action", "drop");
     } else if (f->flags & FLOW_F_PASS) {
         json_str(jb, "action", "pass");

@@ -45,10 +45,15 @@ run http-oneside "$WORK/os2" -S "$WORK/oneside.rules"
 cat >"$WORK/mm.rules" <<'EOF2'
 alert ip any any -> any any (msg:"mismatch"; flow:established; app-layer-event:applayer_mismatch_protocol_both_directions; sid:10;)
 alert tcp any any -> any any (msg:"ssh server"; app-layer-protocol:ssh,to_client; sid:11;)
+alert tcp any any -> any any (msg:"http client, ssh server"; flow:to_client; app-layer-protocol:http1,to_server; app-layer-protocol:ssh,to_client; sid:12;)
 EOF2
 run http-mismatch "$WORK/mm" -S "$WORK/mm.rules"
 E=$WORK/mm/eve.json
-[ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = '[10, 11]' ] ||
+# PD-only rules (sids 11, 12) match on a packet of the direction whose detection
+# ended, as Suricata's per-direction "detection done" packet flag: each side is
+# parsed when the peer acknowledges it, so the client side shows on the client's
+# next packet (7) and the server side on the server's next packet (9, its FIN).
+[ "$(q "$E" '[(r["pcap_cnt"], r["alert"]["signature_id"], r["direction"]) for r in recs if r["event_type"] == "alert"]')" = '[[7, 10, "to_server"], [7, 11, "to_server"], [9, 11, "to_client"], [9, 12, "to_client"]]' ] ||
     fail "mismatch: alerts $(grep '"alert"' "$E")"
 [ "$(q "$E" '[(r["app_proto"], r.get("app_proto_tc")) for r in recs if r["event_type"] == "flow"]')" = '[["http", "ssh"]]' ] ||
     fail "mismatch: flow record $(grep '"flow"' "$E")"
@@ -95,4 +100,26 @@ grep -q 'depends on the file-store output log which is not enabled' "$WORK/err" 
     fail "fileinfo sid lists: $(grep fileinfo "$WORK/fs/eve.json")"
 run http-upload "$WORK/nofs" -S "$WORK/uri.rules"
 ! grep -q 'file-store' "$WORK/err" || fail "file-store warning without filestore rules"
+
+# Not inline, a drop rule whose scope is the flow (a protocol rule) still ends the
+# flow's inspection as Suricata's flow drop does in IDS mode: one alert, not one
+# per later packet; the flow record says "drop"; the app layer goes on (the http
+# record is written); nothing is dropped (no ips counters move).
+echo 'drop http any any -> any any (msg:"drop http"; sid:30;)' >"$WORK/drop.rules"
+run http-basic "$WORK/drop" -S "$WORK/drop.rules"
+E=$WORK/drop/eve.json
+[ "$(q "$E" '[(r["alert"]["signature_id"], r["alert"]["action"]) for r in recs if r["event_type"] == "alert"]')" = '[[30, "allowed"]]' ] ||
+    fail "IDS flow drop: alerts $(grep '"alert"' "$E")"
+[ "$(q "$E" '[r["flow"].get("action") for r in recs if r["event_type"] == "flow"]')" = '["drop"]' ] ||
+    fail "IDS flow drop: flow record $(grep '"flow"' "$E")"
+[ "$(q "$E" '[r["http"]["status"] for r in recs if r["event_type"] == "http"]')" = '[200, 404]' ] ||
+    fail "IDS flow drop: http record $(grep '"http"' "$E")"
+# ... and its end inspects nothing either: the response no packet acknowledged is
+# seen only at flow end, where the dropped flow's rules stay quiet.
+printf '%s\n' 'drop http any any -> any any (msg:"drop http"; sid:30;)' \
+    'alert tcp any any -> any any (msg:"404 seen"; flow:to_client; content:"404 Not"; sid:31;)' \
+    >"$WORK/drop2.rules"
+run http-unacked "$WORK/drop2" -S "$WORK/drop2.rules"
+[ "$(q "$WORK/drop2/eve.json" '[r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert"]')" = '[30]' ] ||
+    fail "IDS flow drop at flow end: $(grep '"alert"' "$WORK/drop2/eve.json")"
 echo ok

@@ -6,7 +6,8 @@
  *   "failed" (detection gave up) and "unknown". Names of protocols Suricata
  *   has but Vigil does not parse are accepted: such a flow is never that
  *   protocol. A rule with no payload and this keyword matches on the packet
- *   on which detection ended (SIG_F_PD_ONLY), once per direction.
+ *   of a direction on which that direction's detection is first seen ended
+ *   (SIG_F_PD_ONLY), once per direction.
  *
  * app-layer-event:proto.name: an event the parser raised on the transaction
  *   (tx keyword); applayer.name / applayer_name: flow-level events of the

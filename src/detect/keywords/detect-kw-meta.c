@@ -7,6 +7,7 @@
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
+#include "util/util-log.h"
 
 static int setup_msg(DetectParser *dp, const char *arg)
 {
@@ -46,11 +47,17 @@ static int setup_gid(DetectParser *dp, const char *arg)
     return setup_u32(dp, arg, "gid", 0, &dp->s->gid);
 }
 
+/* An unknown classtype is a warning, not a refusal (as Suricata since 5.0): the
+ * class is informational, and a missing or stale classification file must not
+ * take whole rule sets down with it. The rule keeps no class (category "",
+ * priority 3 unless `priority` says otherwise). */
 static int setup_classtype(DetectParser *dp, const char *arg)
 {
     const DetectClass *c = detect_class_find(dp->de, arg);
     if (c == NULL) {
-        return detect_err(dp, "unknown classtype '%s'", arg);
+        VG_WARN("%s:%d: unknown classtype '%s': the rule loads without a class",
+                dp->s->file ? dp->s->file : "<rule>", dp->s->line, arg);
+        return 0;
     }
     dp->s->cls = c;
     return 0;

@@ -266,6 +266,32 @@ static void connect_tunnel_gets_a_new_parser_instance(void **state)
     assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_HTTP1);
 }
 
+/* What the HTTP instance before a tunnel holds stays charged to HTTP's memcap until
+ * freed; the tunnelled protocol's parser is charged to its own (FIXME(#9) closed). */
+static void connect_tunnel_keeps_memory_charged_to_each_protocol(void **state)
+{
+    Fx *fx = *state;
+    AppProtoCfg *http = app_proto_cfg(APP_PROTO_HTTP1);
+    AppProtoCfg *ssh = app_proto_cfg(APP_PROTO_SSH);
+    uint64_t ssh_before = atomic_load(&ssh->memuse);
+    feed(fx, 0, "CONNECT abc:22 HTTP/1.1\r\nHost: abc\r\n\r\n");
+    feed(fx, 1, "HTTP/1.1 200 OK\r\n\r\n");
+    uint64_t http_held = fx->af->old_memuse;   // handed over on the 200
+    assert_true(http_held > 0);
+    assert_int_equal(atomic_load(&http->memuse), http_held);
+    feed(fx, 0, "SSH-2.0-client\r\n");
+    feed(fx, 1, "SSH-2.0-server\r\n");
+    assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_SSH);
+    assert_int_equal(app_layer_tx_count(&fx->f) > 0, true);  // the CONNECT tx is held
+    assert_int_equal(atomic_load(&http->memuse), http_held);
+    assert_int_equal(fx->af->old_memuse, http_held);
+    assert_int_equal(atomic_load(&ssh->memuse), ssh_before + fx->af->memuse);
+    app_flow_free(fx->af);
+    fx->af = NULL;
+    assert_int_equal(atomic_load(&http->memuse), 0);
+    assert_int_equal(atomic_load(&ssh->memuse), ssh_before);
+}
+
 static void connect_tunnel_with_unknown_data_fails_detection(void **state)
 {
     Fx *fx = *state;
@@ -647,6 +673,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(gap_in_headers_is_handed_to_libhtp, setup, teardown),
         cmocka_unit_test_setup_teardown(connect_tunnel_gets_a_new_parser_instance, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(connect_tunnel_keeps_memory_charged_to_each_protocol,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(connect_tunnel_with_unknown_data_fails_detection, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(data_after_an_http09_request_is_ignored, setup,

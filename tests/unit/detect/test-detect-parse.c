@@ -167,10 +167,20 @@ static void parse_refuses_structural_errors(void **state)
     expect_err("alert tcp any any -> any any (content; sid:1;)", "needs a value");
 }
 
-static void parse_refuses_unknown_classtype(void **state)
+static void parse_loads_unknown_classtype_without_class(void **state)
 {
     (void)state;
-    expect_err("alert tcp any any -> any any (classtype:nope; sid:1;)", "unknown classtype");
+    DetectEngine *de = test_engine("alert tcp any any -> any any (classtype:nope; sid:1;)\n"
+                                   "alert tcp any any -> any any (classtype:nope; priority:2; "
+                                   "sid:2;)\n",
+                                   NULL);
+    assert_int_equal(de->loaded, 2);
+    for (uint32_t i = 0; i < 2; i++) {
+        const Signature *s = de->sigs[i];
+        assert_null(s->cls);
+        assert_int_equal(s->priority, s->sid == 1 ? 3 : 2);
+    }
+    detect_engine_free(de);
     expect_ok("alert tcp any any -> any any (classtype:trojan-activity; sid:1;)");
 }
 
@@ -418,7 +428,7 @@ int main(void)
         cmocka_unit_test(parse_joins_continued_lines_and_skips_comments),
         cmocka_unit_test(parse_refuses_unknown_keyword_with_its_name),
         cmocka_unit_test(parse_refuses_structural_errors),
-        cmocka_unit_test(parse_refuses_unknown_classtype),
+        cmocka_unit_test(parse_loads_unknown_classtype_without_class),
         cmocka_unit_test(parse_classtype_sets_priority_unless_given),
         cmocka_unit_test(parse_stores_metadata_pairs),
         cmocka_unit_test(parse_duplicate_sid_later_wins),
