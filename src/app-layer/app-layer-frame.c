@@ -534,19 +534,13 @@ bool app_layer_frame_log_json(const Flow *f, uint8_t dir, uint64_t id, JsonBuf *
     if (app_layer_frame_data(f, fr, &data, &dlen)) {
         put(buf, &n, data, dlen);
     }
-    if ((fr->flags & APP_FRAME_F_GAP) && fr->gap_len > 0 && complete) {
+    /* as Suricata: bytes from the first one missing to the frame's end are reported
+     * missing, once the stream went past the frame */
+    if ((fr->flags & APP_FRAME_F_GAP) && complete && frame_end(fr) > fr->data_end) {
         char gap[48];
         int g = snprintf(gap, sizeof(gap), "[%llu bytes missing]",
-                         (unsigned long long)fr->gap_len);
+                         (unsigned long long)(frame_end(fr) - fr->data_end));
         put(buf, &n, (const uint8_t *)gap, (uint32_t)g);
-        /* the frame's bytes after the gap, when the window has them */
-        uint64_t after = fr->data_end + fr->gap_len;
-        uint64_t end = frame_end(fr);
-        uint64_t kept_end = fd->base + fd->win_len;
-        end = end < kept_end ? end : kept_end;
-        if (after >= fd->base && after < end) {
-            put(buf, &n, fd->win + (after - fd->base), (uint32_t)(end - after));
-        }
     }
     if (n > 0) {
         json_base64(jb, "payload", buf, n);
