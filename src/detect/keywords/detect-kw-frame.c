@@ -31,7 +31,7 @@ static int frame_resolve(DetectParser *dp, char *buf, AppProto *proto, const cha
         *dot = '\0';
         AppProto kp = app_proto_by_name(buf);
         if (kp != APP_PROTO_UNKNOWN && kp != APP_PROTO_FAILED &&
-            app_layer_frame_type_find(kp, dot + 1) >= 0) {
+            (app_layer_frame_type_find(kp, dot + 1) >= 0 || strcmp(dot + 1, "stream") == 0)) {
             *proto = kp;
             *type = dot + 1;
         } else {
