@@ -307,6 +307,7 @@ void app_flow_free(void *p)
         tx_release(af, af->txs[i]);
     }
     free(af->txs);
+    app_frames_free(af);         // releases its charge: before the flow's is settled
     if (af->row != NULL && af->state != NULL) {
         af->row->state_free(af->state);
     }
@@ -320,7 +321,6 @@ void app_flow_free(void *p)
         AppProtoCfg *pc = app_proto_cfg(mrow->proto);
         atomic_fetch_sub(&pc->memuse, af->memuse);
     }
-    app_frames_free(af);
     free(af->held[0]);
     free(af->held[1]);
     free(af);

@@ -249,7 +249,7 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
             }
             if (pl > len) {
                 /* the pdu frame now: its bytes are kept while the rest arrives */
-                st->carry_frame[dir] = app_frame_new(af, dir, here, -1, DCE_FRAME_PDU);
+                st->carry_frame[dir] = app_frame_new(af, dir, here, pl, DCE_FRAME_PDU);
                 goto keep;
             }
             pdu_frames(st, dir, here, pl, 0);
