@@ -256,8 +256,7 @@ uint64_t app_frame_chunk_offset(const AppFlow *af, uint8_t dir)
 }
 
 /* A copy of fr's bytes before a gap, so the window can restart after it. */
-static void frame_seal(AppFlow *af, AppFrameDir *fd, AppFrame *fr, uint64_t gap_at,
-                       uint64_t gap_len)
+static void frame_seal(AppFlow *af, AppFrameDir *fd, AppFrame *fr, uint64_t gap_at)
 {
     if (fr->flags & (APP_FRAME_F_GAP | APP_FRAME_F_NO_DATA)) {
         return;
@@ -281,11 +280,6 @@ static void frame_seal(AppFlow *af, AppFrameDir *fd, AppFrame *fr, uint64_t gap_
     }
     fr->flags |= APP_FRAME_F_GAP;
     fr->data_end = fr->offset + n;
-    uint64_t fe = frame_end(fr);
-    if (fe > gap_at) {
-        uint64_t ge = gap_at + gap_len;
-        fr->gap_len = (fe < ge ? fe : ge) - gap_at;
-    }
 }
 
 void app_frames_gap(AppFlow *af, uint8_t dir, uint32_t len)
@@ -296,7 +290,7 @@ void app_frames_gap(AppFlow *af, uint8_t dir, uint32_t len)
     }
     AppFrameDir *fd = &fs->d[dir];
     for (uint32_t i = 0; i < fd->n; i++) {
-        frame_seal(af, fd, &fd->v[i], fd->pos, len);
+        frame_seal(af, fd, &fd->v[i], fd->pos);
     }
     fd->pos += len;
     fd->win_len = 0;

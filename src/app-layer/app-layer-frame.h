@@ -42,7 +42,6 @@ typedef struct AppFrame {
     int64_t len;                 // -1: not known (yet)
     uint64_t tx_id;              // APP_FRAME_F_TX_ID
     uint64_t data_end;           // APP_FRAME_F_GAP: where its contiguous bytes end
-    uint64_t gap_len;            // APP_FRAME_F_GAP: missing bytes inside the frame
     uint8_t *seal;               // APP_FRAME_F_GAP: its bytes before the gap (owned)
     uint32_t seal_len;
     uint16_t type;               // global frame type id (app_layer_frame_type_*)
