@@ -94,6 +94,9 @@ typedef struct AppParserDesc {
      * entry (start-up), and whether a tx gets a record (alerts still carry its object). */
     void (*eve_options)(const struct ConfNode *opts);
     bool (*eve_wanted)(const AppTx *tx);
+    /* Optional, generic records only: the record is written in the to-client direction
+     * (src is the server), as for records of the packet that completed a reply. */
+    bool (*eve_toclient)(const AppTx *tx);
     /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
      * <name>_udp instead of <name> (Suricata's names for such protocols). */
     bool split_counters;

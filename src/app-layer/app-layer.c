@@ -183,6 +183,12 @@ bool app_layer_tx_eve_wanted(const AppTx *tx)
     return row == NULL || row->eve_wanted == NULL || row->eve_wanted(tx);
 }
 
+bool app_layer_tx_eve_toclient(const AppTx *tx)
+{
+    const AppParserDesc *row = app_parser_row(tx->proto);
+    return row != NULL && row->eve_toclient != NULL && row->eve_toclient(tx);
+}
+
 AppProtoCfg *app_proto_cfg(AppProto p)
 {
     return p < APP_PROTO_MAX ? &g_proto_cfg[p] : NULL;

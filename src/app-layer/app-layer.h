@@ -47,7 +47,7 @@ enum {
     APP_PROTO_IKE = 22,
     APP_PROTO_PGSQL = 23,
     APP_PROTO_KRB5 = 24,
-    /* 25: reserved (NFS) */
+    APP_PROTO_NFS = 25,
     APP_PROTO_TFTP = 26,
     APP_PROTO_DHCP = 27,
     APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)
@@ -118,6 +118,9 @@ typedef struct AppTx {
 struct ConfNode;
 void app_layer_proto_eve_options(AppProto p, const struct ConfNode *opts);
 bool app_layer_tx_eve_wanted(const AppTx *tx);
+/* Whether tx's generic record is written in the to-client direction (rows with
+ * eve_toclient; false otherwise: the flow's direction). */
+bool app_layer_tx_eve_toclient(const AppTx *tx);
 
 /* Flow-level queries. Caller holds f->lock. */
 AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto

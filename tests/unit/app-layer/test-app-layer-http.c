@@ -614,8 +614,8 @@ static void names_and_lists(void **state)
     (void)state;
     assert_string_equal(app_proto_name(APP_PROTO_HTTP1), "http");
     assert_int_equal(app_proto_by_name("http1"), APP_PROTO_HTTP1);
-    assert_int_equal(app_proto_by_name("nfs"), APP_PROTO_UNKNOWN);
-    assert_true(app_proto_is_known_name("nfs"));
+    assert_int_equal(app_proto_by_name("imap"), APP_PROTO_UNKNOWN);
+    assert_true(app_proto_is_known_name("imap"));
     assert_false(app_proto_is_known_name("nosuch"));
     assert_int_equal(app_layer_buffer_find("nosuch.buffer"), VG_ENOENT);
     assert_true(app_layer_event_find("applayer.mismatch_protocol_both_directions") >= 0);
