@@ -298,6 +298,7 @@ void app_flow_packet_publish(AppFlow *af)
         counters_set(app_tls_counters, pc->c_memuse, now);
         counters_max(app_tls_counters, pc->c_memuse_peak, now);
     }
+    app_frames_prune(af);
     uint32_t keep = 0;
     for (uint32_t i = 0; i < af->n_txs; i++) {
         AppTx *tx = af->txs[i];
@@ -338,6 +339,7 @@ void app_flow_free(void *p)
         tx_release(af, af->txs[i]);
     }
     free(af->txs);
+    app_frames_free(af);         // releases its charge: before the flow's is settled
     if (af->row != NULL && af->state != NULL) {
         af->row->state_free(af->state);
     }
@@ -374,6 +376,7 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
         return;
     }
     uint32_t consumed = len;
+    app_frames_data(af, dir, data, len);
     int64_t sim = g_app_cfg.sim_error_offset_ts;
     int rc;
     if (sim >= 0 && dir == APP_DIR_TOSERVER && (uint64_t)sim < af->seen[dir] &&
@@ -766,6 +769,7 @@ void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
     if (af->row == NULL) {
         return;
     }
+    app_frames_gap(af, dir, len);
     uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
     if (af->flags & stop) {
         return;
@@ -793,6 +797,7 @@ void app_flow_eof(AppFlow *af, uint8_t dir)
         return;
     }
     af->flags |= eof;
+    app_frames_eof(af, dir);
     if (af->det[dir] == APP_DET_UNKNOWN && af->seen[dir] > 0) {
         af->det[dir] = APP_DET_FAILED;
         if (af->det[1 - dir] == APP_DET_FAILED ||

@@ -107,6 +107,10 @@ typedef struct AppParserDesc {
     /* max-tx counts the txs from the oldest one not complete both ways (Suricata's FTP:
      * finished txs waiting only for detect or output do not count). */
     bool max_tx_unfinished;
+    /* Frame types the parser marks (app_frame_new's local_type indexes this), names as
+     * the frame keyword and EVE write them ("pdu", "smb2.hdr", "request.line"). */
+    const char *const *frame_types;
+    uint32_t n_frame_types;
 } AppParserDesc;
 
 /* The built-in rows (app-layer-list.c). */
@@ -248,6 +252,7 @@ struct AppFlow {
                                  // against old_row / old_memuse (app-layer-flow.c)
     uint32_t next_file_id;
     AppProto expect;             // protocol announced for after a hand-over (STARTTLS: TLS)
+    struct AppFrames *frames;    // frames and their bytes (app-layer-frame.c), NULL: none
 };
 
 /* The flow's app state, or NULL. Caller holds f->lock. */
@@ -306,6 +311,27 @@ void app_mem_release(AppFlow *af, uint64_t bytes);
 bool app_mem_grow(AppFlow *af, uint8_t **buf, uint32_t *cap, uint32_t new_cap);
 /* Free a buffer grown by app_mem_grow, releasing its charge; *buf NULL, *cap 0. */
 void app_mem_free(AppFlow *af, uint8_t **buf, uint32_t *cap);
+
+/* Frames (app-layer-frame.c; the queries are in app-layer-frame.h). Parsers call, in
+ * their parse callback: app_frame_chunk_offset (offset of data[0] of the chunk being
+ * parsed), app_frame_new (a frame of the row's frame_types[local_type] at offset; len -1
+ * when not known yet; returns its id, 0 when not recorded: no rule wants the type, the
+ * per-direction cap, memcap), app_frame_set_len / _set_end / _set_tx on that id. The
+ * flow code feeds app_frames_data before each parse call, gaps, end of data, prunes on
+ * each packet and frees. */
+typedef struct AppFrames AppFrames;
+uint64_t app_frame_chunk_offset(const AppFlow *af, uint8_t dir);
+uint64_t app_frame_new(AppFlow *af, uint8_t dir, uint64_t offset, int64_t len,
+                       uint16_t local_type);
+void app_frame_set_len(AppFlow *af, uint8_t dir, uint64_t id, int64_t len);
+void app_frame_set_end(AppFlow *af, uint8_t dir, uint64_t id, uint64_t end);
+void app_frame_set_tx(AppFlow *af, uint8_t dir, uint64_t id, uint64_t tx_id);
+void app_frames_data(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len);
+void app_frames_gap(AppFlow *af, uint8_t dir, uint32_t len);
+void app_frames_eof(AppFlow *af, uint8_t dir);
+void app_frames_prune(AppFlow *af);
+void app_frames_free(AppFlow *af);
+void app_frames_counters_register(void);
 
 /* File store (app-layer-filestore.c): one per file being written. */
 typedef struct AppFileStore AppFileStore;

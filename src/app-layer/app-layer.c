@@ -574,6 +574,7 @@ static int app_layer_init_conf(const struct Conf *conf)
         }
     }
     g_app_cfg.c_detect_giveup = counters_register("app_layer.detect.giveup", COUNTER_SUM);
+    app_frames_counters_register();
     g_app_cfg.c_detect_mismatch =
         counters_register("app_layer.detect.mismatch", COUNTER_SUM);
     g_app_cfg.c_flows_failed = counters_register("app_layer.flow.failed", COUNTER_SUM);

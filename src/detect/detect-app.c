@@ -13,11 +13,13 @@
  * afterwards. */
 
 #include <pthread.h>
+#include <stdio.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-layer/app-layer-frame.h"
 #include "app-layer/app-layer.h"
 #include "detect/detect-asn1.h"
 #include "detect/detect-internal.h"
@@ -29,6 +31,7 @@
 static const char *buf_names[APP_BUF_NAMES_MAX];
 static uint32_t n_buf_names;
 static uint32_t n_rows_seen;        // registry size the table was built from
+static uint32_t n_frames_seen;      // frame types added ("frame:<proto>.<type>")
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* (Re)reads the registry when it grew: start-up only (app_layer_init runs
@@ -36,10 +39,24 @@ static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static void table_refresh(void)
 {
     uint32_t n = app_layer_buffer_count();
-    if (n == n_rows_seen) {
+    uint32_t n_fr = app_layer_frame_type_count();
+    if (n == n_rows_seen && n_fr == n_frames_seen) {
         return;
     }
     pthread_mutex_lock(&table_lock);
+    /* frame types: names of their own, the frame keyword's lists (copies live as long as
+     * the process, as the table) */
+    for (uint32_t id = n_frames_seen; id < n_fr && n_buf_names < APP_BUF_NAMES_MAX; id++) {
+        const char *full = app_layer_frame_type_full_name((int)id);
+        size_t len = strlen(full) + sizeof("frame:");
+        char *name = malloc(len);
+        if (name == NULL) {
+            break;
+        }
+        snprintf(name, len, "frame:%s", full);
+        buf_names[n_buf_names++] = name;
+        n_frames_seen = id + 1;
+    }
     for (uint32_t id = n_rows_seen; id < n; id++) {
         const AppBufferDef *d = app_layer_buffer_def((int)id);
         if (d == NULL || d->name == NULL) {
@@ -66,6 +83,21 @@ uint32_t detect_app_buf_count(void)
 const char *detect_app_buf_name(uint32_t idx)
 {
     return idx < n_buf_names ? buf_names[idx] : NULL;
+}
+
+int detect_app_frame_list(int frame_type)
+{
+    const char *full = app_layer_frame_type_full_name(frame_type);
+    if (full == NULL) {
+        return -1;
+    }
+    table_refresh();
+    for (uint32_t i = 0; i < n_buf_names; i++) {
+        if (strncmp(buf_names[i], "frame:", 6) == 0 && strcmp(buf_names[i] + 6, full) == 0) {
+            return DETECT_LIST_APP_FIRST + (int)i;
+        }
+    }
+    return -1;
 }
 
 int detect_app_buf_find(const char *name)
@@ -528,6 +560,10 @@ static int resolve_lists(DetectParser *dp, bool *need_ts, bool *need_tc)
     for (uint16_t i = 0; a != NULL && i < a->n_lists; i++) {
         DetectAppList *al = &a->lists[i];
         const char *name = detect_list_name(al->list);
+        if (strncmp(name, "frame:", 6) == 0) {
+            mark_relative_chain(&al->ml);
+            continue;   // the frame's bytes: no registry row (detect-frame.c)
+        }
         if (s->alproto == APP_PROTO_UNKNOWN) {
             s->alproto = proto_of_name(name);
         }
@@ -699,6 +735,42 @@ static int txbothdir_refused(DetectParser *dp)
     return 0;
 }
 
+/* A frame rule: only the frame's lists (a transform may have made more than one), no
+ * transaction buffers or keywords, no packet payload. */
+static int frame_finish(DetectParser *dp)
+{
+    Signature *s = dp->s;
+    DetectSigApp *a = s->app;
+    for (uint16_t i = 0; i < a->n_lists; i++) {
+        if (strncmp(detect_list_name(a->lists[i].list), "frame:", 6) != 0) {
+            return detect_err(dp, "frame can't be mixed with transaction buffers (%s)",
+                              detect_list_name(a->lists[i].list));
+        }
+    }
+    if (a->tx_ml.n > 0 || a->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
+        s->lists[DETECT_LIST_FILE_MAGIC].n > 0 || (s->flags & SIG_F_FILESTORE)) {
+        return detect_err(dp, "frame can't be mixed with transaction or file keywords");
+    }
+    if (s->lists[DETECT_LIST_PMATCH].n > 0) {
+        return detect_err(dp, "payload keywords before frame: a frame rule inspects the frame");
+    }
+    for (int li = DETECT_LIST_BUF_FIRST; li <= DETECT_LIST_HDR_LAST; li++) {
+        if (s->lists[li].n > 0) {
+            return detect_err(dp, "header sticky buffers can't be mixed with frame");
+        }
+    }
+    if (s->flags & SIG_F_TXBOTHDIR) {
+        return detect_err(dp, "a '=>' rule can't inspect frames");
+    }
+    s->flags &= ~(uint32_t)(SIG_F_IPONLY | SIG_F_LIKE_IPONLY);
+    s->flags |= SIG_F_APP_TX | SIG_F_FRAME;
+    a->dirs = (s->flags & SIG_F_TOSERVER)   ? (1u << APP_DIR_TOSERVER)
+              : (s->flags & SIG_F_TOCLIENT) ? (1u << APP_DIR_TOCLIENT)
+                                            : 3u;
+    pick_app_fast_pattern(s);
+    return 0;
+}
+
 int detect_app_finish(DetectParser *dp)
 {
     Signature *s = dp->s;
@@ -707,6 +779,9 @@ int detect_app_finish(DetectParser *dp)
     int rc = resolve_lists(dp, &need_ts, &need_tc);
     if (rc != 0) {
         return rc;
+    }
+    if (s->app != NULL && s->app->has_frame) {
+        return frame_finish(dp);
     }
     bool has_file_kw = (s->app != NULL && s->app->file_ml.n > 0) ||
                        s->lists[DETECT_LIST_FILE_NAME].n > 0 ||

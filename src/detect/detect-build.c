@@ -89,6 +89,7 @@ void detect_groups_free(DetectEngine *de)
     detect_iponly_free(de->iponly);
     detect_prefilter_free(de->pf);
     detect_tx_engine_free(de);
+    detect_frame_engine_free(de);
     de->pf = NULL;
     de->iponly = NULL;
     de->groups = NULL;

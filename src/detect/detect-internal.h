@@ -150,6 +150,8 @@ enum {
     SIG_F_TLS_STORE = 1u << 29,         // tls.store: write the tx's certificate chain
     SIG_F_LIKE_IPONLY = 1u << 30,       // addresses, ports, flow state and flowbits set only:
                                         // its drop or pass applies to the whole flow
+    SIG_F_FRAME = 1u << 31,             // frame: inspects app-layer frames (detect-frame.c);
+                                        // set with SIG_F_APP_TX, out of the tx engine
 };
 
 /* Which list a keyword's context goes to. Lists from DETECT_LIST_BUF_FIRST
@@ -310,6 +312,8 @@ typedef struct DetectSigApp {
                                        // HTTP/2 txs as well (row_h2), as Suricata's http
     bool also_smb;                     // a dcerpc rule also inspected on SMB txs (DCERPC on
                                        // named pipes; SMB rows in row_h2)
+    bool has_frame;                    // frame keyword: its lists are the frame's bytes
+    uint16_t frame_type;               // global frame type id (app-layer-frame.h)
 } DetectSigApp;
 
 typedef struct Signature {
@@ -675,6 +679,7 @@ struct DetectEngine {
      * packet's groups keeps the hits that are its members. */
     DetectPrefilter *pf;
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
+    struct DetectFrameEngine *frames;  // frame rules by frame type (detect-frame.c)
     struct DetectFw *fw;               // firewall mode: its rules and policies, else NULL
     uint64_t build_gen;                // unique per built engine (tx states name their set)
     uint16_t *tcp_dp, *tcp_sp, *udp_dp, *udp_sp;  // port -> group index + 1 (0: none)
@@ -737,6 +742,7 @@ typedef struct DetectThread {
     CounterId c_fw_discarded;          // firewall.discarded_alerts (firewall mode)
     uint32_t flow_events_from;         // flow-level app events from this index are new
     struct DetectTxThread *tx;         // tx inspection scratch
+    struct DetectFrameThread *frame;   // frame inspection scratch (detect-frame.c), lazily
     struct ProfRuleStat *prof_rules;   // per rule num (n_sigs): profiling.rules only, else NULL
     Packet *fe_pkt;                    // flow-end pseudo packet (detect_flow_end), kept
     uint64_t prof_rule_ticks;          // rule check ticks not yet charged to the stage
@@ -868,6 +874,17 @@ void detect_app_buffer_scan(const DetectPrefilter *pf, void *scratch,
                             void (*on_hit)(uint32_t, void *), void (*after)(void *), void *user);
 int detect_app_finish(DetectParser *dp);
 void detect_app_sig_free(Signature *s);
+
+/* detect-frame.c: SIG_F_FRAME rules over the frames of p's flow. Build: rules per frame
+ * type, and the types the app layer is to record. Inspect: every ready frame of p's
+ * direction not yet inspected (every one at flow end); true when a pass rule matched.
+ * Caller holds the flow lock. */
+int detect_frame_build(DetectEngine *de);
+void detect_frame_engine_free(DetectEngine *de);
+void detect_frame_thread_free(DetectThread *dt);
+bool detect_frame_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa, bool is_flow_end);
+/* The frame keyword's list name of a global frame type ("frame:sip.request.line"). */
+int detect_app_frame_list(int frame_type);
 
 /* detect-tx.c: per-transaction inspection of SIG_F_APP_TX rules. */
 int detect_tx_build(DetectEngine *de);

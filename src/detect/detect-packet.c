@@ -28,6 +28,9 @@ int detect_engine_build(DetectEngine *de)
     if (rc == 0) {
         rc = detect_tx_build(de);
     }
+    if (rc == 0) {
+        rc = detect_frame_build(de);
+    }
     if (rc != 0) {
         return rc;
     }
@@ -138,6 +141,7 @@ void detect_thread_free(DetectThread *dt)
     detect_prefilter_scratch_free(dt->pf_scratch);
     detect_stream_thread_free(dt);
     detect_tx_thread_free(dt);
+    detect_frame_thread_free(dt);
     if (dt->fe_pkt != NULL) {
         detect_packet_alerts_free(dt->fe_pkt);
         free(dt->fe_pkt);
@@ -613,7 +617,9 @@ void detect_packet(DetectThread *dt, Packet *p)
     }
     if (!stop && p->flow != NULL && !(((const Flow *)p->flow)->flags & FLOW_F_PASS) &&
         !dt->fw_td_skip) {
-        (void)detect_tx_inspect(dt, p, pa, false);
+        if (!detect_tx_inspect(dt, p, pa, false)) {
+            (void)detect_frame_inspect(dt, p, pa, false);
+        }
     }
     detect_resolve_actions(dt, p, pa);
     detect_app_packet_end(dt, p);

@@ -408,7 +408,9 @@ static void flow_end_txs(FlowEndCtx *c)
     c->dt->pass_num = UINT32_MAX;
     c->dt->drop_num = UINT32_MAX;
     c->dt->pass_to_flow = false;
-    (void)detect_tx_inspect(c->dt, p, pa, true);
+    if (!detect_tx_inspect(c->dt, p, pa, true)) {
+        (void)detect_frame_inspect(c->dt, p, pa, true);
+    }
     detect_resolve_actions(c->dt, p, pa);   // a tx pass matching at flow end (as a packet's)
     p->n_alerts = pa->n;
     if (pa->n > 0 && c->emit != NULL) {

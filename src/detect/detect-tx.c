@@ -261,7 +261,7 @@ int detect_tx_build(DetectEngine *de)
     int rc = te->row_pf != NULL && te->row_overlap != NULL ? 0 : VG_ENOMEM;
     for (uint32_t i = 0; i < de->n_sigs && rc == 0; i++) {
         Signature *s = de->sigs[i];
-        if (s->flags & SIG_F_APP_TX) {
+        if ((s->flags & SIG_F_APP_TX) && !(s->flags & SIG_F_FRAME)) {
             rc = add_rule(de, s);
             has_rules[s->alproto < TX_PROTOS ? s->alproto : 0] = true;
             has_rules[APP_PROTO_HTTP2] |= s->app->also_http2;

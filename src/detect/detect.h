@@ -48,6 +48,7 @@ enum {
     PACKET_ALERT_F_TX = 1u << 2,       // matched app-layer tx tx_id of the packet's flow
     PACKET_ALERT_F_FW_MODE = 1u << 3,  // raised in firewall mode: EVE alert.engine
     PACKET_ALERT_F_FW = 1u << 4,       // ... by a firewall rule ("fw"; else "td")
+    PACKET_ALERT_F_FRAME = 1u << 5,    // matched frame frame_id (direction frame_dir)
 };
 
 typedef struct PacketAlert {
@@ -58,6 +59,8 @@ typedef struct PacketAlert {
     bool is_flow_pass;
     uint8_t flags;               // PACKET_ALERT_F_*
     uint64_t tx_id;              // PACKET_ALERT_F_TX: the tx (AppTx.id) that matched
+    uint64_t frame_id;           // PACKET_ALERT_F_FRAME: the frame (AppFrame.id)
+    uint8_t frame_dir;           // ... and its direction (APP_DIR_*)
     int priority;                // severity as EVE prints it
     const char *msg;
     const char *class_name;      // NULL without classtype

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "app-layer/app-layer-frame.h"
 #include "app-layer/app-layer.h"
 #include "detect/detect.h"
 #include "output/output-eve-http.h"
@@ -268,6 +269,9 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
          * the alert's app-layer metadata (Suricata's metadata: no keeps
          * app_proto) */
         output_eve_alert_app(jb, p, pa, !oc->alert_no_app_layer, !oc->alert_no_rule_metadata);
+        if (pa->flags & PACKET_ALERT_F_FRAME) {
+            (void)app_layer_frame_log_json(f, pa->frame_dir, pa->frame_id, jb);
+        }
     }
     if (xff_extra) {
         json_str(jb, "xff", xff);

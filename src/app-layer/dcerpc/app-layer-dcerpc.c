@@ -25,7 +25,27 @@ typedef struct DcerpcState {
     bool udp_on;                 // UDP: calls are found by activity too
     uint8_t udp_act[16];         // the datagram's activity uuid (canonical)
     uint8_t cur_dir;
+    uint64_t carry_off[2];       // stream offset of the carried PDU (frames)
+    uint64_t carry_frame[2];     // its pdu frame id, 0: none
 } DcerpcState;
+
+/* Frames (TCP): the PDU, its 16-byte common header and what follows it. */
+enum { DCE_FRAME_PDU = 0, DCE_FRAME_HDR, DCE_FRAME_DATA };
+static const char *const dce_frame_types[] = { "pdu", "hdr", "data" };
+
+static void pdu_frames(DcerpcState *st, uint8_t dir, uint64_t off, uint32_t len,
+                       uint64_t pdu_frame)
+{
+    if (pdu_frame != 0) {
+        app_frame_set_len(st->af, dir, pdu_frame, len);
+    } else {
+        (void)app_frame_new(st->af, dir, off, len, DCE_FRAME_PDU);
+    }
+    (void)app_frame_new(st->af, dir, off, DCE_HDR_LEN, DCE_FRAME_HDR);
+    if (len > DCE_HDR_LEN) {
+        (void)app_frame_new(st->af, dir, off + DCE_HDR_LEN, len - DCE_HDR_LEN, DCE_FRAME_DATA);
+    }
+}
 
 const DcerpcTx *dcerpc_tx(const AppTx *tx)
 {
@@ -212,8 +232,13 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
     if (af->f != NULL && af->f->key.proto == 17) {
         return dce_parse_udp(st, dir, data, len);
     }
+    uint64_t off0 = app_frame_chunk_offset(af, dir);
+    const uint8_t *data0 = data;
     while (len > 0) {
+        uint64_t here = off0 + (uint64_t)(data - data0);
         if (st->carry_len[dir] == 0) {
+            st->carry_off[dir] = here;
+            st->carry_frame[dir] = 0;
             if (len < DCE_HDR_LEN) {
                 goto keep;
             }
@@ -223,8 +248,11 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
                 return APP_PARSE_ERROR;
             }
             if (pl > len) {
+                /* the pdu frame now: its bytes are kept while the rest arrives */
+                st->carry_frame[dir] = app_frame_new(af, dir, here, pl, DCE_FRAME_PDU);
                 goto keep;
             }
+            pdu_frames(st, dir, here, pl, 0);
             one_pdu(st, dir, data, pl);
             data += pl;
             len -= pl;
@@ -259,6 +287,7 @@ static int dce_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
         len -= take;
         if (st->carry_len[dir] >= DCE_HDR_LEN && st->carry_len[dir] == need) {
             st->carry_len[dir] = 0;
+            pdu_frames(st, dir, st->carry_off[dir], need, st->carry_frame[dir]);
             one_pdu(st, dir, st->carry[dir], need);
         }
     }
@@ -389,4 +418,6 @@ const AppParserDesc app_parser_dcerpc = {
     .buffers = dcerpc_buffers,
     .n_buffers = DCERPC_N_BUFFERS,
     .log_json = dce_log_json,
+    .frame_types = dce_frame_types,
+    .n_frame_types = sizeof(dce_frame_types) / sizeof(dce_frame_types[0]),
 };

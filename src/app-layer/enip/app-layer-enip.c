@@ -18,6 +18,9 @@
 #include "util/util-error.h"
 
 #define ENIP_MAX_PENDING 64
+#define ENIP_ITEM_CONNECTED 0x00b1
+#define ENIP_ITEM_UNCONNECTED 0x00b2
+#define ENIP_CIP_MULTI_SERVICE 0x0a
 
 typedef struct EnipDir {
     uint8_t *buf;                // message in progress (owned; cap ENIP_HDR_LEN + length)
@@ -26,6 +29,8 @@ typedef struct EnipDir {
     uint8_t hdr[ENIP_HDR_LEN];
     uint32_t hdr_len;
     bool is_resync;              // after a gap or junk: waiting for a plausible header
+    uint64_t msg_off;            // stream offset of the message in progress (frames)
+    uint64_t pdu_frame;          // its pdu frame id (0: none)
 } EnipDir;
 
 typedef struct EnipState {
@@ -139,13 +144,122 @@ static EnipTx *tx_for(EnipState *st, uint8_t dir)
     return t;
 }
 
-/* One whole message of dir. */
-static void message(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t len)
+/* ---- frames: pdu, hdr, data; CPF items (enip.item) and CIP messages (cip), those
+ * inside a Multiple Service Packet too ---- */
+
+enum { ENIP_FRAME_PDU = 0, ENIP_FRAME_HDR, ENIP_FRAME_DATA, ENIP_FRAME_CIP, ENIP_FRAME_ITEM };
+static const char *const enip_frame_types[] = { "pdu", "hdr", "data", "cip", "enip.item" };
+
+static void frame(EnipState *st, uint8_t dir, uint64_t off, uint32_t len, uint16_t type,
+                  uint64_t tx_id)
+{
+    uint64_t id = app_frame_new(st->af, dir, off, len, type);
+    app_frame_set_tx(st->af, dir, id, tx_id);
+}
+
+/* The services of a Multiple Service Packet whose count field is at p (n bytes, at
+ * stream offset off). */
+static void frames_multi(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t n,
+                         uint64_t off, uint64_t tx_id)
+{
+    if (n < 2) {
+        return;
+    }
+    uint16_t count = util_le16(p);
+    if (2u + 2u * count > n) {
+        return;
+    }
+    for (uint16_t i = 0; i < count && i < ENIP_CIP_MAX; i++) {
+        uint32_t start = util_le16(p + 2 + 2 * i);
+        uint32_t end = i + 1u < count ? util_le16(p + 4 + 2 * i) : n;
+        if (start < 2u + 2u * count || end > n || start >= end) {
+            return;
+        }
+        frame(st, dir, off + start, end - start, ENIP_FRAME_CIP, tx_id);
+    }
+}
+
+static void frames_cip(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t n, uint64_t off,
+                       uint64_t tx_id)
+{
+    if (n < 2) {
+        return;
+    }
+    frame(st, dir, off, n, ENIP_FRAME_CIP, tx_id);
+    if ((p[0] & 0x7f) != ENIP_CIP_MULTI_SERVICE) {
+        return;
+    }
+    uint32_t at;
+    if (!(p[0] & 0x80)) {
+        at = 2u + 2u * p[1];                   // service, path size (words), path
+    } else if (n >= 4) {
+        at = 4u + 2u * p[3];                   // service, 0, status, extended status
+    } else {
+        return;
+    }
+    if (at < n) {
+        frames_multi(st, dir, p + at, n - at, off + at, tx_id);
+    }
+}
+
+static void frames_cpf(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t n, uint64_t off,
+                       uint64_t tx_id)
+{
+    if (n < 2) {
+        return;
+    }
+    uint16_t count = util_le16(p);
+    uint32_t at = 2;
+    for (uint16_t i = 0; i < count && n - at >= 4; i++) {
+        uint16_t type = util_le16(p + at);
+        uint32_t ilen = util_le16(p + at + 2);
+        if (ilen > n - at - 4) {
+            return;
+        }
+        frame(st, dir, off + at, 4 + ilen, ENIP_FRAME_ITEM, tx_id);
+        const uint8_t *d = p + at + 4;
+        if (type == ENIP_ITEM_UNCONNECTED) {
+            frames_cip(st, dir, d, ilen, off + at + 4, tx_id);
+        } else if (type == ENIP_ITEM_CONNECTED && ilen >= 2) {
+            frames_cip(st, dir, d + 2, ilen - 2, off + at + 6, tx_id);
+        }
+        at += 4 + ilen;
+    }
+}
+
+static void frames_message(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t len,
+                           uint64_t off, uint64_t pdu_frame, uint64_t tx_id)
+{
+    if (pdu_frame != 0) {
+        app_frame_set_tx(st->af, dir, pdu_frame, tx_id);
+    } else {
+        frame(st, dir, off, len, ENIP_FRAME_PDU, tx_id);
+    }
+    frame(st, dir, off, ENIP_HDR_LEN < len ? ENIP_HDR_LEN : len, ENIP_FRAME_HDR, tx_id);
+    if (len <= ENIP_HDR_LEN) {
+        return;
+    }
+    frame(st, dir, off + ENIP_HDR_LEN, len - ENIP_HDR_LEN, ENIP_FRAME_DATA, tx_id);
+    uint16_t cmd = util_le16(p);
+    const uint8_t *d = p + ENIP_HDR_LEN;
+    uint32_t n = len - ENIP_HDR_LEN;
+    if ((cmd == ENIP_CMD_SEND_RR_DATA || cmd == ENIP_CMD_SEND_UNIT_DATA) && n > 6) {
+        frames_cpf(st, dir, d + 6, n - 6, off + ENIP_HDR_LEN + 6, tx_id);
+    } else if (cmd == ENIP_CMD_LIST_IDENTITY || cmd == ENIP_CMD_LIST_SERVICES ||
+               cmd == ENIP_CMD_LIST_INTERFACES) {
+        frames_cpf(st, dir, d, n, off + ENIP_HDR_LEN, tx_id);
+    }
+}
+
+/* One whole message of dir, at stream offset off (its pdu frame, when marked already). */
+static void message(EnipState *st, uint8_t dir, const uint8_t *p, uint32_t len, uint64_t off,
+                    uint64_t pdu_frame)
 {
     EnipTx *t = tx_for(st, dir);
     if (t == NULL) {
         return;
     }
+    frames_message(st, dir, p, len, off, pdu_frame, t->tx.id);
     bool cip_bad = false;
     EnipMsg *m = &t->msg[dir];
     if (!enip_msg_parse(p, len, m, &cip_bad) || enip_command_name(m->command) == NULL ||
@@ -174,6 +288,8 @@ static uint32_t tcp_header(EnipState *st, uint8_t dir, const uint8_t *data, uint
     }
     d->is_resync = false;
     uint32_t need = ENIP_HDR_LEN + util_le16(d->hdr + 2);
+    /* the pdu frame now, so its bytes are kept while the message arrives */
+    d->pdu_frame = app_frame_new(st->af, dir, d->msg_off, need, ENIP_FRAME_PDU);
     if (d->cap < need) {
         if (!app_mem_charge(st->af, need - d->cap)) {
             d->hdr_len = 0;
@@ -198,9 +314,13 @@ static uint32_t tcp_header(EnipState *st, uint8_t dir, const uint8_t *data, uint
 static void parse_stream(EnipState *st, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     EnipDir *d = &st->dir[dir];
+    uint64_t off = app_frame_chunk_offset(st->af, dir);
+    const uint8_t *data0 = data;
     while (len > 0) {
         uint32_t used;
         if (d->hdr_len < ENIP_HDR_LEN) {
+            /* the header's bytes so far end here (a resync slides them) */
+            d->msg_off = off + (uint64_t)(data - data0) - d->hdr_len;
             used = tcp_header(st, dir, data, len);
         } else {
             uint32_t need = ENIP_HDR_LEN + (uint32_t)util_le16(d->hdr + 2);
@@ -211,7 +331,8 @@ static void parse_stream(EnipState *st, uint8_t dir, const uint8_t *data, uint32
         data += used;
         len -= used;
         if (d->hdr_len == ENIP_HDR_LEN && d->len == ENIP_HDR_LEN + (uint32_t)util_le16(d->hdr + 2)) {
-            message(st, dir, d->buf, d->len);
+            message(st, dir, d->buf, d->len, d->msg_off, d->pdu_frame);
+            d->pdu_frame = 0;
             d->hdr_len = 0;
             d->len = 0;
             if (d->cap > 4096) {
@@ -224,13 +345,12 @@ static void parse_stream(EnipState *st, uint8_t dir, const uint8_t *data, uint32
 static int enip_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
                       uint32_t *consumed)
 {
-    (void)af;
     *consumed = len;
     EnipState *st = state;
     if (st->is_tcp) {
         parse_stream(st, dir, data, len);
     } else if (len > 0) {
-        message(st, dir, data, len);
+        message(st, dir, data, len, app_frame_chunk_offset(af, dir), 0);
     }
     return APP_PARSE_OK;
 }
@@ -326,4 +446,6 @@ const AppParserDesc app_parser_enip = {
     .n_buffers = sizeof(enip_buffers) / sizeof(enip_buffers[0]),
     .log_json = enip_log_json,
     .eve_generic = true,         // records by output-eve-generic.c
+    .frame_types = enip_frame_types,
+    .n_frame_types = sizeof(enip_frame_types) / sizeof(enip_frame_types[0]),
 };

@@ -32,6 +32,7 @@ typedef struct SipDir {
     uint64_t skip;               // TCP: body bytes still to skip
     bool resync;                 // TCP: waiting for a line that starts a message
     bool at_line_start;          // resync: the next byte starts a line
+    uint64_t head_off;           // TCP: stream offset of the head being collected (frames)
 } SipDir;
 
 typedef struct SipState {
@@ -85,6 +86,46 @@ static void sip_tx_free(void *state, AppTx *tx)
 const SipTx *sip_tx(const AppTx *tx)
 {
     return tx != NULL && tx->proto == APP_PROTO_SIP ? (const SipTx *)tx : NULL;
+}
+
+/* ---- frames: the message (pdu), its start line, headers and body, as Suricata's
+ * request.line / response.line (with the line's CRLF), request.headers /
+ * response.headers (each header with its CRLF, not the empty line) and request.body /
+ * response.body ---- */
+
+enum { SIP_FRAME_PDU = 0, SIP_FRAME_REQ_LINE, SIP_FRAME_RESP_LINE, SIP_FRAME_REQ_HEADERS,
+       SIP_FRAME_RESP_HEADERS, SIP_FRAME_REQ_BODY, SIP_FRAME_RESP_BODY };
+static const char *const sip_frame_types[] = { "pdu", "request.line", "response.line",
+                                               "request.headers", "response.headers",
+                                               "request.body", "response.body" };
+
+static void frame(AppFlow *af, uint8_t dir, uint64_t off, uint64_t len, uint16_t type,
+                  uint64_t tx_id)
+{
+    if (len > 0) {
+        app_frame_set_tx(af, dir, app_frame_new(af, dir, off, (int64_t)len, type), tx_id);
+    }
+}
+
+/* The frames of a message at stream offset off whose head (head_len bytes at msg, the
+ * empty line left out) ends at end, followed by body_len bytes. */
+static void sip_frames(AppFlow *af, uint8_t dir, const uint8_t *msg, uint32_t head_len,
+                       uint32_t end, uint64_t body_len, uint64_t off, uint64_t tx_id)
+{
+    bool is_resp = head_len >= 4 && memcmp(msg, "SIP/", 4) == 0;
+    frame(af, dir, off, end + body_len, SIP_FRAME_PDU, tx_id);
+    const uint8_t *lf = memchr(msg, '\n', head_len);
+    uint32_t line_end = lf != NULL ? (uint32_t)(lf - msg) + 1 : head_len;
+    uint32_t hdr_end = head_len < end && msg[head_len] == '\r' ? head_len + 2 : head_len + 1;
+    hdr_end = hdr_end > end ? end : hdr_end;
+    frame(af, dir, off, line_end < hdr_end ? line_end : hdr_end,
+          is_resp ? SIP_FRAME_RESP_LINE : SIP_FRAME_REQ_LINE, tx_id);
+    if (line_end < hdr_end) {
+        frame(af, dir, off + line_end, hdr_end - line_end,
+              is_resp ? SIP_FRAME_RESP_HEADERS : SIP_FRAME_REQ_HEADERS, tx_id);
+    }
+    frame(af, dir, off + end, body_len, is_resp ? SIP_FRAME_RESP_BODY : SIP_FRAME_REQ_BODY,
+          tx_id);
 }
 
 /* ---- one message -> one tx ---- */
@@ -160,9 +201,19 @@ static int parse_udp(SipState *st, uint8_t dir, const uint8_t *data, uint32_t le
         while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n')) {
             n--;
         }
-        return handle_message(st, dir, data, n, 0, true, &t);
+        int rc = handle_message(st, dir, data, n, 0, true, &t);
+        if (t != NULL) {
+            sip_frames(st->af, dir, data, n, n, 0, app_frame_chunk_offset(st->af, dir),
+                       t->tx.id);
+        }
+        return rc;
     }
-    return handle_message(st, dir, data, head_len, len - end, false, &t);
+    int rc = handle_message(st, dir, data, head_len, len - end, false, &t);
+    if (t != NULL) {
+        sip_frames(st->af, dir, data, head_len, end, len - end,
+                   app_frame_chunk_offset(st->af, dir), t->tx.id);
+    }
+    return rc;
 }
 
 /* ---- TCP framing ---- */
@@ -183,8 +234,10 @@ static bool buf_append(SipState *st, SipDir *d, const uint8_t *data, uint32_t n)
     return true;
 }
 
-/* A complete head of dir was found (head_len bytes at head): the message and its body. */
-static int tcp_message(SipState *st, uint8_t dir, const uint8_t *head, uint32_t head_len)
+/* A complete head of dir was found (head_len bytes at head, end with the empty line):
+ * the message and its body. */
+static int tcp_message(SipState *st, uint8_t dir, const uint8_t *head, uint32_t head_len,
+                       uint32_t end)
 {
     SipDir *d = &st->dir[dir];
     SipTx *t;
@@ -201,6 +254,7 @@ static int tcp_message(SipState *st, uint8_t dir, const uint8_t *head, uint32_t 
         d->skip = t->msg.content_length;
         t->msg.body_len = t->msg.content_length;
     }
+    sip_frames(st->af, dir, head, head_len, end, d->skip, d->head_off, t->tx.id);
     return APP_PARSE_OK;
 }
 
@@ -229,14 +283,16 @@ static uint32_t tcp_resync(SipDir *d, const uint8_t *data, uint32_t len)
 
 /* Head bytes of dir: whole heads in data are parsed in place, a partial one is collected
  * in d->buf. Returns the bytes used, or UINT32_MAX on APP_PARSE_ERROR. */
-static uint32_t tcp_head(SipState *st, uint8_t dir, const uint8_t *data, uint32_t len, int *rc)
+static uint32_t tcp_head(SipState *st, uint8_t dir, const uint8_t *data, uint32_t len,
+                         uint64_t here, int *rc)
 {
     SipDir *d = &st->dir[dir];
     uint32_t head_len = 0;
     if (d->len == 0) {
+        d->head_off = here;
         uint32_t end = sip_find_head_end(data, len, &head_len);
         if (end != 0 && head_len <= SIP_HEAD_MAX) {
-            *rc = tcp_message(st, dir, data, head_len);
+            *rc = tcp_message(st, dir, data, head_len, end);
             return end;
         }
     }
@@ -254,7 +310,7 @@ static uint32_t tcp_head(SipState *st, uint8_t dir, const uint8_t *data, uint32_
         head_len += from;
         uint32_t used = n - (d->len - end);
         if (head_len <= SIP_HEAD_MAX) {
-            *rc = tcp_message(st, dir, d->buf, head_len);
+            *rc = tcp_message(st, dir, d->buf, head_len, end);
         } else {
             app_tx_event(st->af, NULL, SIP_EV_INVALID_DATA);   // head too long
             d->resync = true;
@@ -276,6 +332,8 @@ static uint32_t tcp_head(SipState *st, uint8_t dir, const uint8_t *data, uint32_
 static int parse_tcp(SipState *st, uint8_t dir, const uint8_t *data, uint32_t len)
 {
     SipDir *d = &st->dir[dir];
+    uint64_t off0 = app_frame_chunk_offset(st->af, dir);
+    const uint8_t *data0 = data;
     while (len > 0) {
         uint32_t used;
         int rc = APP_PARSE_OK;
@@ -287,7 +345,7 @@ static int parse_tcp(SipState *st, uint8_t dir, const uint8_t *data, uint32_t le
         } else if (d->len == 0 && (data[0] == '\r' || data[0] == '\n')) {
             used = 1;            // keep-alive or stray line break between messages
         } else {
-            used = tcp_head(st, dir, data, len, &rc);
+            used = tcp_head(st, dir, data, len, off0 + (uint64_t)(data - data0), &rc);
             if (rc != APP_PARSE_OK) {
                 return rc;
             }
@@ -524,4 +582,6 @@ const AppParserDesc app_parser_sip = {
     .probe_ip = sip_probe_ip,
     .split_counters = true,      // app_layer.flow.sip_udp / sip_tcp
     .eve_generic = true,
+    .frame_types = sip_frame_types,
+    .n_frame_types = sizeof(sip_frame_types) / sizeof(sip_frame_types[0]),
 };

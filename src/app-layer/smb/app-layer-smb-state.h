@@ -49,6 +49,8 @@ typedef struct SmbState {
     SmbPendingRead reads[64];    // READ requests on files waiting for their data
     uint32_t n_reads;
     uint32_t nbss_pos;           // offset of the current SMB header in the record
+    uint64_t carry_off[2];       // frames: stream offset of the carried record
+    bool carry_framed[2];        // frames: its NBSS and first SMB frames are marked
 } SmbState;
 
 /* ---- app-layer-smb.c ---- */

@@ -940,6 +940,77 @@ static void smb2_record(SmbState *st, uint8_t dir, const uint8_t *r, uint32_t n)
     }
 }
 
+static bool smb_magic(const uint8_t *p)
+{
+    return (p[0] == 0xfe || p[0] == 0xff || p[0] == 0xfd) && p[1] == 'S' && p[2] == 'M' &&
+           p[3] == 'B';
+}
+
+/* ---- frames: NBSS records and the SMB1/SMB2/SMB3 messages in them ---------- */
+
+enum { SMB_FRAME_NBSS_PDU = 0, SMB_FRAME_NBSS_HDR, SMB_FRAME_NBSS_DATA, SMB_FRAME_SMB1_PDU,
+       SMB_FRAME_SMB1_HDR, SMB_FRAME_SMB1_DATA, SMB_FRAME_SMB2_PDU, SMB_FRAME_SMB2_HDR,
+       SMB_FRAME_SMB2_DATA, SMB_FRAME_SMB3_PDU, SMB_FRAME_SMB3_HDR, SMB_FRAME_SMB3_DATA };
+static const char *const smb_frame_types[] = {
+    "nbss.pdu", "nbss.hdr", "nbss.data", "smb1.pdu", "smb1.hdr", "smb1.data",
+    "smb2.pdu", "smb2.hdr", "smb2.data", "smb3.pdu", "smb3.hdr", "smb3.data",
+};
+
+/* pdu, hdr (hdr_len bytes) and data frames of one message of len bytes at off. */
+static void msg_frames(AppFlow *af, uint8_t dir, uint64_t off, uint32_t len, uint32_t hdr_len,
+                       uint16_t first)
+{
+    (void)app_frame_new(af, dir, off, len, first);
+    (void)app_frame_new(af, dir, off, hdr_len < len ? hdr_len : len, (uint16_t)(first + 1));
+    if (len > hdr_len) {
+        (void)app_frame_new(af, dir, off + hdr_len, len - hdr_len, (uint16_t)(first + 2));
+    }
+}
+
+/* The length of the SMB2 message at m (avail bytes there, n in the record). */
+static uint32_t smb2_msg_len(const uint8_t *m, uint32_t avail, uint32_t n)
+{
+    uint32_t next = avail >= 24 ? le32(m + 20) : 0;
+    return next != 0 && next >= SMB2_HDR && next <= n ? next : n;
+}
+
+/* A record of rl bytes after its NBSS header at off, of which avail bytes (header
+ * included) are at r: the NBSS frames and its first SMB message's (the rest of a
+ * compound SMB2 record: record_frames_rest, once it is whole). */
+static void record_frames(SmbState *st, uint8_t dir, uint64_t off, const uint8_t *r,
+                          uint32_t avail, uint32_t rl)
+{
+    AppFlow *af = st->af;
+    msg_frames(af, dir, off, 4 + rl, 4, SMB_FRAME_NBSS_PDU);
+    if (avail < 8 || rl < 4) {
+        return;
+    }
+    const uint8_t *m = r + 4;
+    if (m[0] == 0xfe && smb_magic(m)) {
+        msg_frames(af, dir, off + 4, smb2_msg_len(m, avail - 4, rl), SMB2_HDR,
+                   SMB_FRAME_SMB2_PDU);
+    } else if (m[0] == 0xff && smb_magic(m)) {
+        msg_frames(af, dir, off + 4, rl, 32, SMB_FRAME_SMB1_PDU);
+    } else if (m[0] == 0xfd && smb_magic(m)) {
+        msg_frames(af, dir, off + 4, rl, 52, SMB_FRAME_SMB3_PDU);
+    }
+}
+
+/* The compounded SMB2 messages after the first of a whole record (m, n bytes, at off). */
+static void record_frames_rest(SmbState *st, uint8_t dir, uint64_t off, const uint8_t *m,
+                               uint32_t n)
+{
+    if (n < SMB2_HDR || m[0] != 0xfe || !smb_magic(m)) {
+        return;
+    }
+    uint32_t at = smb2_msg_len(m, n, n);
+    for (int k = 1; k < 64 && at < n && n - at >= SMB2_HDR && smb_magic(m + at); k++) {
+        uint32_t ml = smb2_msg_len(m + at, n - at, n - at);
+        msg_frames(st->af, dir, off + at, ml, SMB2_HDR, SMB_FRAME_SMB2_PDU);
+        at += ml;
+    }
+}
+
 /* ---- NBSS framing ------------------------------------------------------- */
 
 static void record(SmbState *st, uint8_t dir, const uint8_t *r, uint32_t n)
@@ -958,11 +1029,6 @@ static void record(SmbState *st, uint8_t dir, const uint8_t *r, uint32_t n)
     }
 }
 
-static bool smb_magic(const uint8_t *p)
-{
-    return (p[0] == 0xfe || p[0] == 0xff || p[0] == 0xfd) && p[1] == 'S' && p[2] == 'M' &&
-           p[3] == 'B';
-}
 
 /* A record header: type and length (bytes after the header). */
 static bool nbss_hdr(const uint8_t *p, uint32_t *len, bool *is_msg)
@@ -997,11 +1063,13 @@ static uint32_t hunt(const uint8_t *d, uint32_t n)
 static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data, uint32_t len,
                      uint32_t *consumed)
 {
-    (void)af;
     (void)consumed;
     SmbState *st = state;
+    uint64_t off0 = app_frame_chunk_offset(af, dir);
+    const uint8_t *data0 = data;
     while (len > 0) {
         if (st->carry_len[dir] == 0) {
+            st->carry_framed[dir] = false;
             if (!st->synced[dir]) {
                 uint32_t at = hunt(data, len);
                 if (at + 8 > len) {
@@ -1011,6 +1079,7 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
                         app_mem_grow(st->af, &st->carry[dir], &st->carry_cap[dir], 8)) {
                         memcpy(st->carry[dir], data + at, keep);
                         st->carry_len[dir] = keep;
+                        st->carry_off[dir] = off0 + (uint64_t)(data + at - data0);
                     }
                     return APP_PARSE_OK;
                 }
@@ -1032,6 +1101,9 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
                 goto keep;
             }
             if (is_msg) {
+                uint64_t here = off0 + (uint64_t)(data - data0);
+                record_frames(st, dir, here, data, 4 + rl, rl);
+                record_frames_rest(st, dir, here + 4, data + 4, rl);
                 record(st, dir, data + 4, rl);
             }
             data += 4 + rl;
@@ -1040,6 +1112,9 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
         }
     keep:;
         uint32_t have = st->carry_len[dir];
+        if (have == 0) {
+            st->carry_off[dir] = off0 + (uint64_t)(data - data0);
+        }
         uint8_t hdr[8];
         uint32_t hl = have < 8 ? have : 8;
         if (hl > 0) {
@@ -1093,9 +1168,17 @@ static int smb_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data,
         st->carry_len[dir] += take;
         data += take;
         len -= take;
+        /* frames once the first SMB header is there: a record cut by a gap has them */
+        if (is_msg && hl >= 4 && !st->carry_framed[dir] &&
+            (st->carry_len[dir] >= 4 + SMB2_HDR || st->carry_len[dir] == need)) {
+            st->carry_framed[dir] = true;
+            record_frames(st, dir, st->carry_off[dir], st->carry[dir], st->carry_len[dir], rl);
+        }
         if (st->carry_len[dir] == need && need >= 4 && hl >= 4) {
             st->carry_len[dir] = 0;
+            st->carry_framed[dir] = false;
             if (is_msg) {
+                record_frames_rest(st, dir, st->carry_off[dir] + 4, st->carry[dir] + 4, rl);
                 record(st, dir, st->carry[dir] + 4, rl);
             }
             /* a big record's buffer goes back once used */
@@ -1116,6 +1199,7 @@ static int smb_gap_len(AppFlow *af, void *state, uint8_t dir, uint32_t len)
     (void)len;
     SmbState *st = state;
     st->carry_len[dir] = 0;
+    st->carry_framed[dir] = false;
     st->synced[dir] = false;
     /* files of that direction miss data now */
     for (uint32_t i = 0; i < st->n_fids; i++) {
@@ -1225,4 +1309,6 @@ const AppParserDesc app_parser_smb = {
     .n_buffers = SMB_N_BUFFERS,
     .log_json = smb_log_json,
     .tx_file_at = smb_file_at,
+    .frame_types = smb_frame_types,
+    .n_frame_types = sizeof(smb_frame_types) / sizeof(smb_frame_types[0]),
 };

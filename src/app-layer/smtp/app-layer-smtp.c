@@ -89,7 +89,14 @@ typedef struct SmtpState {
     bool seen_reply;             // the server said something
     bool in_multiline;           // inside "NNN-" reply lines
     SmtpStr helo;                // the last HELO/EHLO argument
+    uint64_t line_off[2];        // frames: stream offset of the line being read
+    uint64_t data_frame;         // frames: the message data frame open (0: none)
 } SmtpState;
+
+/* Frames: each command line and reply line with its line end, and the message data
+ * after DATA up to the line holding the single dot (with the tx id). */
+enum { SMTP_FRAME_COMMAND_LINE = 0, SMTP_FRAME_DATA, SMTP_FRAME_RESPONSE_LINE };
+static const char *const smtp_frame_types[] = { "command_line", "data", "response_line" };
 
 /* ---- strings ---- */
 
@@ -624,10 +631,30 @@ static uint32_t bdat_bytes(SmtpState *st, const uint8_t *data, uint32_t len, boo
     return take;
 }
 
+/* A complete command line ended at stream offset end: its frame, and the data frame
+ * when it was an accepted DATA. */
+static void command_frames(SmtpState *st, uint64_t fid, uint64_t end, uint8_t mode_before)
+{
+    AppFlow *af = st->af;
+    if (st->cur == NULL) {
+        return;
+    }
+    app_frame_set_tx(af, APP_DIR_TOSERVER, fid, st->cur->tx.id);
+    if (mode_before != MODE_DATA && st->mode == MODE_DATA) {
+        st->data_frame = app_frame_new(af, APP_DIR_TOSERVER, end, -1, SMTP_FRAME_DATA);
+        app_frame_set_tx(af, APP_DIR_TOSERVER, st->data_frame, st->cur->tx.id);
+    }
+}
+
 static int parse_toserver(SmtpState *st, const uint8_t *data, uint32_t len)
 {
     SmtpLine *l = &st->line[APP_DIR_TOSERVER];
+    uint64_t off0 = app_frame_chunk_offset(st->af, APP_DIR_TOSERVER);
+    const uint8_t *data0 = data;
     while (len > 0) {
+        if (l->len == 0 && !l->skipping && !l->split) {
+            st->line_off[APP_DIR_TOSERVER] = off0 + (uint64_t)(data - data0);
+        }
         if (st->mode == MODE_BDAT) {
             bool ok = true;
             uint32_t used = bdat_bytes(st, data, len, &ok);
@@ -658,10 +685,21 @@ static int parse_toserver(SmtpState *st, const uint8_t *data, uint32_t len)
             continue;
         }
         bool truncated = l->skipping || was_skipping;
+        uint64_t end = off0 + (uint64_t)(data - data0);
+        uint64_t line_off = st->line_off[APP_DIR_TOSERVER];
         if (st->mode == MODE_DATA) {
             data_line(st, l, false);
+            if (st->mode != MODE_DATA && st->data_frame != 0) {
+                /* the message ended: its frame stops before the dot line */
+                app_frame_set_end(st->af, APP_DIR_TOSERVER, st->data_frame, line_off);
+                st->data_frame = 0;
+            }
         } else {
+            uint8_t mode = st->mode;
+            uint64_t fid = app_frame_new(st->af, APP_DIR_TOSERVER, line_off,
+                                         (int64_t)(end - line_off), SMTP_FRAME_COMMAND_LINE);
             command(st, l->buf, l->len);   // may start the tx the event goes to
+            command_frames(st, fid, end, mode);
         }
         if (truncated) {
             event(st, st->cur, SMTP_EV_TRUNCATED_LINE);
@@ -789,10 +827,14 @@ static int reply_line(SmtpState *st, const uint8_t *line, uint32_t len)
 static int parse_toclient(SmtpState *st, const uint8_t *data, uint32_t len, uint32_t *consumed)
 {
     SmtpLine *l = &st->line[APP_DIR_TOCLIENT];
+    uint64_t off0 = app_frame_chunk_offset(st->af, APP_DIR_TOCLIENT);
     uint32_t off = 0;
     while (off < len) {
         bool done, ok;
         bool was_skipping = l->skipping;
+        if (l->len == 0 && !l->skipping) {
+            st->line_off[APP_DIR_TOCLIENT] = off0 + off;
+        }
         off += line_take(st, l, data + off, len - off, &done, &ok);
         if (!ok) {
             return APP_PARSE_ERROR;
@@ -800,6 +842,9 @@ static int parse_toclient(SmtpState *st, const uint8_t *data, uint32_t len, uint
         if (!done) {
             continue;
         }
+        uint64_t line_off = st->line_off[APP_DIR_TOCLIENT];
+        (void)app_frame_new(st->af, APP_DIR_TOCLIENT, line_off,
+                            (int64_t)(off0 + off - line_off), SMTP_FRAME_RESPONSE_LINE);
         if (l->skipping || was_skipping) {
             event(st, st->cur, SMTP_EV_TRUNCATED_LINE);
         }
@@ -889,4 +934,6 @@ const AppParserDesc app_parser_smtp = {
     .n_buffers = SMTP_N_BUFFERS,
     .log_json = smtp_log_json,
     .tx_file_at = smtp_tx_file_at,
+    .frame_types = smtp_frame_types,
+    .n_frame_types = sizeof(smtp_frame_types) / sizeof(smtp_frame_types[0]),
 };

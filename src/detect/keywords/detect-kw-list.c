@@ -71,6 +71,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_dcerpc_iface, &detect_kw_dce_iface, &detect_kw_dcerpc_opnum, &detect_kw_dce_opnum,
     &detect_kw_dce_stub_data, &detect_kw_smb_named_pipe_legacy, &detect_kw_smb_share_legacy,
     &detect_kw_smb_version,
+    &detect_kw_frame,
     &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
     &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
     &detect_kw_snmp_version, &detect_kw_snmp_pdu_type,
