@@ -841,6 +841,12 @@ AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir)
     return (af != NULL && dir < 2) ? af->proto_dir[dir] : APP_PROTO_UNKNOWN;
 }
 
+bool app_layer_flow_dir_seen(const Flow *f, uint8_t dir)
+{
+    const AppFlow *af = app_flow_get(f);
+    return af != NULL && dir < 2 && af->seen[dir] > 0;
+}
+
 bool app_layer_flow_no_inspection(const Flow *f)
 {
     const AppFlow *af = app_flow_get(f);

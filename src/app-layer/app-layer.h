@@ -133,6 +133,8 @@ AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto
  * differ from app_proto. */
 AppProto app_layer_flow_proto_dir(const Flow *f, uint8_t dir);
 AppProto app_layer_flow_proto_orig(const Flow *f);
+/* Whether direction dir gave the app layer any data yet. */
+bool app_layer_flow_dir_seen(const Flow *f, uint8_t dir);
 /* True once the flow's payload is no longer to be inspected by content rules: TLS or SSH
  * encrypted both ways with encryption-handling default or bypass (Suricata's default).
  * Transaction rules still run. Caller holds f->lock. */

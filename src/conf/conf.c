@@ -357,14 +357,17 @@ static bool parse_index(const char *s, size_t *out)
 }
 
 /* One step of a --set path below cur: the child called part, created (as a
- * map, or as a scalar when is_last) when missing. A scalar on the way becomes
- * a map; a list takes an index, one past its end appends. NULL on error. */
-static ConfNode *set_step(Conf *conf, ConfNode *cur, const char *part, bool is_last,
+ * map, a list when the next part is the index 0, or a scalar when it is the last
+ * part: next NULL) when missing. A scalar on the way becomes a map; a list takes an
+ * index, one past its end appends. NULL on error. */
+static ConfNode *set_step(Conf *conf, ConfNode *cur, const char *part, const char *next,
                           const char *file, int line, const char *path)
 {
-    ConfNodeType type = is_last ? CONF_SCALAR : CONF_MAP;
+    ConfNodeType type = next == NULL ? CONF_SCALAR
+                        : strcmp(next, "0") == 0 ? CONF_LIST
+                                                 : CONF_MAP;
     if (cur->type == CONF_SCALAR) {
-        conf_node_reset(cur, CONF_MAP);
+        conf_node_reset(cur, strcmp(part, "0") == 0 ? CONF_LIST : CONF_MAP);
     }
     if (cur->type == CONF_LIST) {
         size_t idx;
@@ -434,7 +437,19 @@ static int conf_set_at(Conf *conf, const char *path, const char *value, const ch
             conf_error(conf, "%s: %s: empty name between dots", file, path);
             break;
         }
-        cur = set_step(conf, cur, p, dot == NULL, file, line, path);
+        const char *next = NULL;
+        char next_buf[24];
+        if (dot != NULL) {
+            size_t nl = strcspn(dot + 1, ".");
+            if (nl < sizeof(next_buf)) {
+                memcpy(next_buf, dot + 1, nl);
+                next_buf[nl] = '\0';
+                next = next_buf;
+            } else {
+                next = "";
+            }
+        }
+        cur = set_step(conf, cur, p, next, file, line, path);
         if (cur == NULL) {
             break;
         }

@@ -384,6 +384,44 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
     c->n_alerts += pa->n;
 }
 
+/* Firewall mode: a TCP session not closed when its flow ends, whose data went on past
+ * what detection inspects (encrypted, no more inspection), gets a pseudo packet per
+ * direction (as Suricata's flow timeout packets for stream data left unprocessed) that
+ * the packet:filter rules see like any packet: their alerts are logged. Their verdict
+ * drops nothing: the flow is gone. */
+static void flow_end_fw(FlowEndCtx *c)
+{
+    Flow *f = c->f;
+    if (c->dt->de->fw == NULL || f->key.proto != 6 || f->protoctx == NULL ||
+        f->state != FLOW_STATE_ESTABLISHED || (f->flags & FLOW_F_FW_ACCEPT) ||
+        !app_layer_flow_no_inspection(f)) {
+        return;
+    }
+    static const uint32_t dirs[2] = { PKT_STREAM_TOSERVER, 0 };
+    for (int i = 0; i < 2; i++) {
+        Packet *p = c->p;
+        pseudo_packet(f, NULL, 0, dirs[i], p);
+        if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+            return;
+        }
+        PacketAlerts *pa = p->alerts;
+        pa->n = 0;
+        pa->n_discarded = 0;
+        pa->n_vars = 0;
+        c->dt->n_vars_pending = 0;
+        p->flags |= PKT_F_FIREWALL;
+        uint32_t flow_flags = f->flags;
+        (void)detect_fw_packet(c->dt, p, pa);
+        f->flags = flow_flags;   // a pseudo packet's verdict does not change the flow
+        p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW | PKT_F_REJECT);
+        p->n_alerts = pa->n;
+        if (pa->n > 0 && c->emit != NULL) {
+            c->emit(p, c->user);
+        }
+        c->n_alerts += pa->n;
+    }
+}
+
 /* Flow end for app-layer rules: every transaction still held is inspected
  * once more (the app layer has forced them done), on a to-server pseudo packet. */
 static void flow_end_txs(FlowEndCtx *c)
@@ -447,6 +485,7 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
         alerts->stream_log_len = 0;   // as a fresh list: nothing logged from the last flow
     }
     FlowEndCtx c = {.dt = dt, .f = f, .p = p, .emit = emit, .user = user};
+    flow_end_fw(&c);
     if (f->key.proto == 6 && f->protoctx != NULL) {
         (void)stream_flow_end_flush(f, flow_end_piece, &c);
     }

@@ -2,7 +2,7 @@
 # SNMP through the binary on a crafted capture (tools/gen-misc-captures.py): detection on
 # 161/162 only, one EVE snmp record per datagram (v2c get and response, v1 and v2 traps,
 # v3 plain and encrypted, a broken one), snmp.community / snmp.usm / snmp.trap_oid /
-# snmp.trap_address / snmp.version / snmp.pdu_type alerts carrying the snmp object, the
+# snmp.trap_address / snmp.version / snmp.pdu_type / snmp.trap_type alerts carrying the snmp object, the
 # malformed_data event through etc/rules/snmp-events.rules, the same output in every
 # runmode.
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +40,7 @@ E=$WORK/a/eve.json
   '{"encrypted": true, "usm": "admin", "version": 3}' ] || fail "v3 encrypted record"
 # alerts: (pcap_cnt, sid), each with the snmp object
 [ "$(q "$E" 'sorted((r["pcap_cnt"], r["alert"]["signature_id"]) for r in recs if r["event_type"] == "alert")')" = \
-  "[[1, 1], [2, 1], [3, 1], [3, 4], [3, 7], [4, 3], [4, 6], [5, 2], [5, 5], [6, 2], [7, 1], [7, 2220000]]" ] ||
+  "[[1, 1], [2, 1], [3, 1], [3, 4], [3, 7], [3, 8], [4, 3], [4, 6], [5, 2], [5, 5], [6, 2], [7, 1], [7, 2220000]]" ] ||
     fail "alerts: $(q "$E" 'sorted((r["pcap_cnt"], r["alert"]["signature_id"]) for r in recs if r["event_type"] == "alert")')"
 [ "$(q "$E" 'all("snmp" in r and r["app_proto"] == "snmp" for r in recs if r["event_type"] == "alert")')" = true ] ||
     fail "alerts lack the snmp object"
@@ -49,6 +49,9 @@ E=$WORK/a/eve.json
     fail "port 9161 flow: $(q "$E" '[r for r in recs if r["event_type"] == "flow" and r["dest_port"] == 9161]')"
 [ "$(q "$E" '[r["anomaly"]["event"] for r in recs if r["event_type"] == "anomaly"]')" = '["malformed_data"]' ] ||
     fail "anomaly records"
+# the malformed datagram is a parser error (app-layer error policy, counter)
+[ "$(q "$E" '[r["stats"]["app_layer"]["error"]["snmp"]["parser"] for r in recs if r["event_type"] == "stats"][-1]')" = 1 ] ||
+    fail "snmp parser error not counted"
 
 # every runmode gives the same records
 for rm in workers autofp; do

@@ -81,7 +81,9 @@ static int snmp_parse(AppFlow *af, void *state, uint8_t dir, const uint8_t *data
             app_tx_event(af, &t->tx, SNMP_EV_VERSION_MISMATCH);
         }
     }
-    return APP_PARSE_OK;
+    /* a datagram that is not SNMP is a parser error (as Suricata's): the app-layer
+     * error exception policy applies */
+    return ev == SNMP_EV_MALFORMED_DATA + 1 ? APP_PARSE_ERROR : APP_PARSE_OK;
 }
 
 static int snmp_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,

@@ -345,7 +345,10 @@ static int record_start(TlsState *st, uint8_t dir)
         return APP_PARSE_ERROR;
     }
     if (t->side[dir].version == 0) {
+        /* the record version is the side's version until its hello says more: rules
+         * on it (tls.version) are due now, not when the hello record is complete */
         t->side[dir].version = util_be16(h + 1);
+        app_tx_touch(&t->tx, dir);
     }
     d->rec_type = type;
     d->rec_left = rlen;

@@ -1,7 +1,8 @@
 /* App-layer keywords on the flow and its transactions:
  *
  * app-layer-protocol:[!]name[,mode]: the protocol the app layer detected.
- *   mode: direction (default: the packet's direction), to_server, to_client,
+ *   mode: direction (default: the packet's direction; a direction that has sent no
+ *   data yet is 'unknown'), to_server, to_client,
  *   either, final (the flow's protocol), original (before a change). Also
  *   "failed" (detection gave up) and "unknown". Names of protocols Suricata
  *   has but Vigil does not parse are accepted: such a flow is never that
@@ -46,7 +47,6 @@ static bool proto_is(const DetectAlProto *a, AppProto v)
 static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
 {
     (void)dt;
-    (void)s;
     const DetectAlProto *a = ctx;
     const Flow *f = p->flow;
     if (f == NULL) {
@@ -68,8 +68,16 @@ static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const
         return proto_is(a, o != APP_PROTO_UNKNOWN ? o : app_layer_flow_proto(f));
     }
     default: {
+        /* a side that sent nothing yet has no protocol (Suricata: the server's ACKs
+         * before its first data are 'unknown'); one that did takes the flow's when its
+         * own detection did not decide. A PD-only rule looks at the protocol just
+         * detected, whichever packet carries it. */
         AppProto v = app_layer_flow_proto_dir(f, pdir);
-        return proto_is(a, v != APP_PROTO_UNKNOWN ? v : app_layer_flow_proto(f));
+        if (v == APP_PROTO_UNKNOWN &&
+            ((s->flags & SIG_F_PD_ONLY) || app_layer_flow_dir_seen(f, pdir))) {
+            v = app_layer_flow_proto(f);
+        }
+        return proto_is(a, v);
     }
     }
 }

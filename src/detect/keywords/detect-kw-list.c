@@ -74,7 +74,7 @@ const DetectKeyword *const detect_keywords[] = {
     &detect_kw_frame,
     &detect_kw_http2_frametype, &detect_kw_http2_errorcode, &detect_kw_http2_priority,
     &detect_kw_http2_window, &detect_kw_http2_size_update, &detect_kw_http2_settings,
-    &detect_kw_snmp_version, &detect_kw_snmp_pdu_type,
+    &detect_kw_snmp_version, &detect_kw_snmp_pdu_type, &detect_kw_snmp_trap_type,
     &detect_kw_ldap_request_operation, &detect_kw_ldap_responses_operation,
     &detect_kw_ldap_responses_count, &detect_kw_ldap_responses_result_code,
     &detect_kw_ike_exchtype, &detect_kw_ike_ke_len, &detect_kw_ike_nonce_len,

@@ -125,7 +125,8 @@ extern const DetectKeyword detect_kw_websocket_opcode, detect_kw_websocket_flags
 extern const DetectKeyword detect_kw_rfb_sectype, detect_kw_rfb_secresult;
 
 /* detect-kw-snmp.c */
-extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type;
+extern const DetectKeyword detect_kw_snmp_version, detect_kw_snmp_pdu_type,
+    detect_kw_snmp_trap_type;
 /* detect-kw-ike.c */
 extern const DetectKeyword detect_kw_ike_exchtype, detect_kw_ike_ke_len, detect_kw_ike_nonce_len,
     detect_kw_ike_chosen_sa;

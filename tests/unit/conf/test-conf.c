@@ -206,6 +206,23 @@ static void set_override_creates_missing_maps(void **state)
     assert_string_equal(str_at(*state, "a.b.c"), "value");
 }
 
+/* Suricata's `--set reputation-files.0=a.list` on a key the config lacks: a list. */
+static void set_override_index_zero_creates_a_list(void **state)
+{
+    assert_int_equal(conf_set_override(*state, "files.0=a.list"), 0);
+    assert_int_equal(conf_set_override(*state, "files.1=b.list"), 0);
+    const ConfNode *n = conf_get_node(*state, NULL, "files");
+    assert_int_equal(n->type, CONF_LIST);
+    assert_int_equal(n->n_children, 2);
+    assert_string_equal(n->first_child->value, "a.list");
+    assert_string_equal(n->first_child->next->value, "b.list");
+    load(*state, "empty:\n", "f.yaml");
+    assert_int_equal(conf_set_override(*state, "empty.0=x"), 0);
+    assert_int_equal(conf_get_node(*state, NULL, "empty")->type, CONF_LIST);
+    assert_int_equal(conf_set_override(*state, "m.01=x"), 0);
+    assert_int_equal(conf_get_node(*state, NULL, "m")->type, CONF_MAP);
+}
+
 static void set_override_keeps_everything_after_the_first_equals(void **state)
 {
     assert_int_equal(conf_set_override(*state, "k=a=b"), 0);
@@ -330,6 +347,7 @@ int main(void)
         T(repeated_key_in_one_file_later_wins),
         T(set_override_replaces_an_existing_value),
         T(set_override_creates_missing_maps),
+        T(set_override_index_zero_creates_a_list),
         T(set_override_keeps_everything_after_the_first_equals),
         T(set_override_indexes_into_lists),
         T(set_override_appends_one_past_the_end_of_a_list),

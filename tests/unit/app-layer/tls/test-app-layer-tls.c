@@ -264,6 +264,26 @@ static void sslv2_hello_is_detected_and_parsed(void **state)
     assert_int_equal(tls_tx_version(&t->tx, APP_DIR_TOSERVER), 0x0301);
 }
 
+/* A record header alone sets the side's version and marks the tx changed: rules on
+ * the version are inspected on that packet, not when the hello record is complete. */
+static void record_header_version_updates_the_tx(void **state)
+{
+    Fx *fx = *state;
+    uint8_t part[24];
+    memcpy(part, g_cli.b, sizeof(part));
+    part[1] = 3;
+    part[2] = 1;   // record version 1.0, hello version 1.2 (not complete yet)
+    feed(fx, APP_DIR_TOSERVER, part, sizeof(part));
+    TlsTx *t = the_tx(fx);
+    assert_int_equal(tls_tx_version(&t->tx, APP_DIR_TOSERVER), 0x0301);
+    assert_true(t->tx.flags & (APP_TX_F_PENDING_TS | APP_TX_F_UPDATED_TS));
+    app_flow_packet_publish(fx->af);
+    assert_true(t->tx.flags & APP_TX_F_UPDATED_TS);
+    app_flow_packet_publish(fx->af);
+    feed(fx, APP_DIR_TOSERVER, g_cli.b + sizeof(part), g_cli.n - (uint32_t)sizeof(part));
+    assert_int_equal(tls_tx_version(&t->tx, APP_DIR_TOSERVER), 0x0303);
+}
+
 static void non_tls_is_not_detected(void **state)
 {
     Fx *fx = *state;
@@ -517,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(heartbeat_overflow_is_flagged, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_handshake_type_is_an_event, setup, teardown),
         cmocka_unit_test_setup_teardown(sslv2_hello_is_detected_and_parsed, setup, teardown),
+        cmocka_unit_test_setup_teardown(record_header_version_updates_the_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(non_tls_is_not_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(midstream_application_data_is_tls_and_encrypted, setup,
                                         teardown),
