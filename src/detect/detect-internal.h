@@ -466,8 +466,6 @@ struct DetectContent {
     uint16_t fp_off;                   // fast_pattern:off,len chop
     uint16_t fp_len;
     uint32_t fp_id;                    // pattern id in the group prefilter
-    /* Boyer-Moore-Horspool skip table for the full check. */
-    uint16_t skip[256];
 };
 
 /* Generic relative flag shared by the other payload elements. */
