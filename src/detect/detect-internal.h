@@ -279,7 +279,8 @@ typedef struct DetectAppList {
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
     int16_t row_h2[2];                 // HTTP/2 rows of an http rule's buffer (also_http2), -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
-    DetectXformArg xarg[DETECT_XFORM_MAX];
+    DetectXformArg *xarg;              // DETECT_XFORM_MAX, allocated with the first transform
+                                       // (most lists have none), else NULL
     uint8_t n_xform;
     uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
     uint8_t only_dir;                  // 0, or 1 + APP_DIR_*: named with a direction
