@@ -668,10 +668,13 @@ struct DetectEngine {
     /* groups */
     DetectGroup **groups;
     uint32_t n_groups;
-    /* One prefilter over the fast patterns of every grouped signature (ids
-     * are signature nums): a buffer is scanned once, then each of the
-     * packet's groups keeps the hits that are its members. */
-    DetectPrefilter *pf;
+    /* Prefilters over the fast patterns of the grouped signatures (ids are
+     * signature nums), one per packet direction: [0] for packets to the
+     * server, without the rules whose first check is flow:to_client, [1] the
+     * other way. A buffer is scanned once (both for a packet without a
+     * direction), then each of the packet's groups keeps the hits that are
+     * its members. */
+    DetectPrefilter *pf[2];
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
     struct DetectFw *fw;               // firewall mode: its rules and policies, else NULL
     uint64_t build_gen;                // unique per built engine (tx states name their set)
@@ -915,9 +918,11 @@ int detect_prefilter_compile(DetectPrefilter *pf);
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);
 void detect_prefilter_scratch_free(void *scratch);
-/* Scans buf once with the engine's prefilter: dt->pf_hits receives the nums
- * of the signatures whose fast pattern occurs (each once). */
-void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len);
+/* Scans buf with the engine's prefilter of the packet's direction (PKT_F_TOSERVER /
+ * PKT_F_TOCLIENT of pkt_flags; both without one): dt->pf_hits receives the nums of the
+ * signatures whose fast pattern occurs (each once per prefilter scanned). */
+void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len,
+                             uint32_t pkt_flags);
 /* Makes scratch (from detect_prefilter_scratch_new) able to scan pf too. */
 int detect_prefilter_prepare(void *scratch, const DetectPrefilter *pf);
 /* Scans buf with pf, cb once per pattern id found. */
