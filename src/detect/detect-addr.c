@@ -450,6 +450,23 @@ static bool covers(const DetectRangeSet *s, DetectU128 max)
     return s->n == 1 && s->r[0].lo == 0 && s->r[0].hi == max;
 }
 
+/* Gives back the unused capacity of a parsed set: every rule keeps its own sets (~25k
+ * rules, most holding one or two ranges). */
+static void rangeset_shrink(DetectRangeSet *s)
+{
+    if (s->n == 0) {
+        free(s->r);
+        s->r = NULL;
+        s->cap = 0;
+    } else if (s->n < s->cap) {
+        DetectRange *r = realloc(s->r, s->n * sizeof(*r));
+        if (r != NULL) {
+            s->r = r;
+            s->cap = s->n;
+        }
+    }
+}
+
 int detect_addr_parse(DetectAddrSet *out, const char *text, DetectVarLookup lookup,
                       const void *lookup_ctx, char *err, size_t errlen)
 {
@@ -464,6 +481,8 @@ int detect_addr_parse(DetectAddrSet *out, const char *text, DetectVarLookup look
         pair_free(&p);
         return rc;
     }
+    rangeset_shrink(&p.a);
+    rangeset_shrink(&p.b);
     out->v4 = p.a;
     out->v6 = p.b;
     out->is_any = covers(&p.a, V4_MAX) && covers(&p.b, V6_MAX);
@@ -484,6 +503,7 @@ int detect_port_parse(DetectPortSet *out, const char *text, DetectVarLookup look
         pair_free(&p);
         return rc;
     }
+    rangeset_shrink(&p.a);
     out->ports = p.a;
     out->is_any = covers(&p.a, PORT_MAX);
     return 0;

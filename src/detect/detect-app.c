@@ -862,6 +862,7 @@ void detect_app_sig_free(Signature *s)
             }
         }
         free(l->m);
+        free(a->lists[i].xarg);
     }
     free(a->lists);
     for (uint16_t i = 0; i < a->n_xf_res; i++) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "detect/detect-internal.h"
+#include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -87,10 +88,12 @@ void detect_groups_free(DetectEngine *de)
     free(de->udp_sp);
     free(de->iponly_sigs);
     detect_iponly_free(de->iponly);
-    detect_prefilter_free(de->pf);
+    detect_prefilter_free(de->pf[0]);
+    detect_prefilter_free(de->pf[1]);
     detect_tx_engine_free(de);
     detect_frame_engine_free(de);
-    de->pf = NULL;
+    de->pf[0] = NULL;
+    de->pf[1] = NULL;
     de->iponly = NULL;
     de->groups = NULL;
     de->n_groups = 0;
@@ -122,12 +125,28 @@ static int group_compile(DetectEngine *de, DetectGroup *g)
     return 0;
 }
 
-/* The engine's one prefilter: the fast pattern of every signature that some
- * group selects by fast pattern. */
+/* Whether s can't match a packet of direction dir (0 to the server, 1 to the
+ * client) before any check with an effect: its first packet check is the flow
+ * keyword asking for the other direction (header and protocol checks come
+ * before it and have none). */
+static bool never_in_dir(const Signature *s, int dir)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    if (l->n == 0 || l->m[0].kw != &detect_kw_flow) {
+        return false;
+    }
+    return (s->flags & (dir == 0 ? SIG_F_TOCLIENT : SIG_F_TOSERVER)) != 0;
+}
+
+/* The engine's prefilters, one per packet direction: the fast pattern of
+ * every signature that some group selects by fast pattern and that can match
+ * a packet of that direction. A rule with flow:to_server is then not a
+ * candidate on the answers (most ET Open rules give a direction). */
 static int prefilter_compile(DetectEngine *de)
 {
-    de->pf = detect_prefilter_new(de->mpm_algo);
-    if (de->pf == NULL) {
+    de->pf[0] = detect_prefilter_new(de->mpm_algo);
+    de->pf[1] = detect_prefilter_new(de->mpm_algo);
+    if (de->pf[0] == NULL || de->pf[1] == NULL) {
         return VG_ENOMEM;
     }
     uint8_t *in_group = calloc(de->n_sigs / 8 + 1, 1);
@@ -145,12 +164,20 @@ static int prefilter_compile(DetectEngine *de)
         if (!(in_group[n / 8] & (1u << (n % 8)))) {
             continue;
         }
-        const DetectContent *fp = de->sigs[n]->fp;
-        rc = detect_prefilter_add(de->pf, fp->pat + fp->fp_off, fp->fp_len,
-                                  (fp->flags & DETECT_CONTENT_NOCASE) != 0, n);
+        const Signature *s = de->sigs[n];
+        const DetectContent *fp = s->fp;
+        for (int dir = 0; dir < 2 && rc == 0; dir++) {
+            if (!never_in_dir(s, dir)) {
+                rc = detect_prefilter_add(de->pf[dir], fp->pat + fp->fp_off, fp->fp_len,
+                                          (fp->flags & DETECT_CONTENT_NOCASE) != 0, n);
+            }
+        }
     }
     free(in_group);
-    return rc != 0 ? rc : detect_prefilter_compile(de->pf);
+    if (rc == 0) {
+        rc = detect_prefilter_compile(de->pf[0]);
+    }
+    return rc != 0 ? rc : detect_prefilter_compile(de->pf[1]);
 }
 
 /* Returns the index + 1 of a group holding exactly gb->list, making it if new. */

@@ -282,7 +282,8 @@ typedef struct DetectAppList {
     int16_t row[2];                    // registry row per APP_DIR_* for the rule's protocol, -1
     int16_t row_h2[2];                 // HTTP/2 rows of an http rule's buffer (also_http2), -1
     uint8_t xform[DETECT_XFORM_MAX];   // DETECT_XF_*, before the list's keywords
-    DetectXformArg xarg[DETECT_XFORM_MAX];
+    DetectXformArg *xarg;              // DETECT_XFORM_MAX, allocated with the first transform
+                                       // (most lists have none), else NULL
     uint8_t n_xform;
     uint8_t absent;                    // DETECT_ABSENT_*: the absent keyword on this buffer
     uint8_t only_dir;                  // 0, or 1 + APP_DIR_*: named with a direction
@@ -471,8 +472,6 @@ struct DetectContent {
     uint16_t fp_off;                   // fast_pattern:off,len chop
     uint16_t fp_len;
     uint32_t fp_id;                    // pattern id in the group prefilter
-    /* Boyer-Moore-Horspool skip table for the full check. */
-    uint16_t skip[256];
 };
 
 /* Generic relative flag shared by the other payload elements. */
@@ -674,10 +673,13 @@ struct DetectEngine {
     /* groups */
     DetectGroup **groups;
     uint32_t n_groups;
-    /* One prefilter over the fast patterns of every grouped signature (ids
-     * are signature nums): a buffer is scanned once, then each of the
-     * packet's groups keeps the hits that are its members. */
-    DetectPrefilter *pf;
+    /* Prefilters over the fast patterns of the grouped signatures (ids are
+     * signature nums), one per packet direction: [0] for packets to the
+     * server, without the rules whose first check is flow:to_client, [1] the
+     * other way. A buffer is scanned once (both for a packet without a
+     * direction), then each of the packet's groups keeps the hits that are
+     * its members. */
+    DetectPrefilter *pf[2];
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
     struct DetectFrameEngine *frames;  // frame rules by frame type (detect-frame.c)
     struct DetectFw *fw;               // firewall mode: its rules and policies, else NULL
@@ -934,9 +936,11 @@ int detect_prefilter_compile(DetectPrefilter *pf);
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);
 void detect_prefilter_scratch_free(void *scratch);
-/* Scans buf once with the engine's prefilter: dt->pf_hits receives the nums
- * of the signatures whose fast pattern occurs (each once). */
-void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len);
+/* Scans buf with the engine's prefilter of the packet's direction (PKT_F_TOSERVER /
+ * PKT_F_TOCLIENT of pkt_flags; both without one): dt->pf_hits receives the nums of the
+ * signatures whose fast pattern occurs (each once per prefilter scanned). */
+void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len,
+                             uint32_t pkt_flags);
 /* Makes scratch (from detect_prefilter_scratch_new) able to scan pf too. */
 int detect_prefilter_prepare(void *scratch, const DetectPrefilter *pf);
 /* Scans buf with pf, cb once per pattern id found. */

@@ -58,7 +58,7 @@ DetectThread *detect_thread_new(const DetectEngine *de, CounterSet *counters)
     dt->drop_num = UINT32_MAX;
     dt->cand = malloc((de->n_sigs + 1) * sizeof(uint32_t));
     dt->cand_seen = calloc(cand_seen_words(de) * 8u, 1);   // whole words: cand_sort
-    dt->pf_hits = malloc((de->n_sigs + 1) * sizeof(uint32_t));
+    dt->pf_hits = malloc((2u * de->n_sigs + 1) * sizeof(uint32_t));  // both prefilters
     dt->pcre_md = pcre2_match_data_create(de->max_pcre_pairs, NULL);
     /* Suricata's defaults (pcre.match-limit, match-limit-recursion): a rule's
      * regex can't make one packet arbitrarily expensive. */
@@ -364,7 +364,7 @@ static inline __attribute__((always_inline)) void collect(DetectThread *dt, cons
     dt->n_cand = 0;
     dt->n_pf_hits = 0;
     if (n > 0 && p->payload_len > 0 && !(p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
-        detect_prefilter_search(dt, p->payload, p->payload_len);
+        detect_prefilter_search(dt, p->payload, p->payload_len, p->flags);
     }
     for (int i = 0; i < n; i++) {
         add_group(dt, groups[i]);

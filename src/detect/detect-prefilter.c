@@ -56,9 +56,11 @@ void detect_prefilter_free(DetectPrefilter *pf)
 void *detect_prefilter_scratch_new(const DetectEngine *de)
 {
     MpmThread *th = mpm_thread_new();
-    if (th != NULL && de->pf != NULL && mpm_thread_prepare(th, de->pf->mpm) != 0) {
-        mpm_thread_free(th);
-        return NULL;
+    for (int dir = 0; dir < 2 && th != NULL; dir++) {
+        if (de->pf[dir] != NULL && mpm_thread_prepare(th, de->pf[dir]->mpm) != 0) {
+            mpm_thread_free(th);
+            return NULL;
+        }
     }
     return th;
 }
@@ -74,14 +76,24 @@ static void on_hit(uint32_t id, void *user)
     dt->pf_hits[dt->n_pf_hits++] = id; // mpm_scan reports each id once per scan
 }
 
-void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len)
+/* The prefilter of the packet's direction; a packet with none (or both) is
+ * scanned by both: the union of their hits (a rule of neither direction comes
+ * twice; dt->pf_hits holds 2 * n_sigs, and candidates are de-duplicated). */
+void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len,
+                             uint32_t pkt_flags)
 {
     dt->n_pf_hits = 0;
-    const DetectPrefilter *pf = dt->de->pf;
-    if (pf == NULL || pf->n_patterns == 0 || len == 0) {
-        return;
+    bool ts = (pkt_flags & PKT_F_TOSERVER) != 0;
+    bool tc = (pkt_flags & PKT_F_TOCLIENT) != 0;
+    for (int dir = 0; dir < 2 && len > 0; dir++) {
+        const DetectPrefilter *pf = dt->de->pf[dir];
+        if (ts != tc && ts != (dir == 0)) {
+            continue;
+        }
+        if (pf != NULL && pf->n_patterns > 0) {
+            mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_hit, dt);
+        }
     }
-    mpm_scan(pf->mpm, dt->pf_scratch, buf, len, on_hit, dt);
 }
 
 /* Per-buffer prefilters of tx rules (detect-tx.c) share the thread's scratch. */

@@ -19,6 +19,11 @@ typedef struct FlowBucket {
     Flow *head;
 } FlowBucket;
 
+/* Adds delta (+1 or -1) to the flows of bucket b (locked by the caller) and keeps its
+ * bit in ft->nonempty. */
+struct FlowTable;
+void flow_bucket_count(struct FlowTable *ft, FlowBucket *b, int delta);
+
 /* The flows one thread created. In the flow-pinned runmodes that thread
  * alone looks them up, in capture order, so everything decided here (its
  * share of the memcap, which of its flows is least recently used, its
@@ -46,6 +51,8 @@ struct FlowTable {
     uint32_t mask;                   // hash_size - 1
     uint8_t hash_key[16];            // SipHash key: written at start-up only
     FlowBucket *buckets;
+    _Atomic uint64_t *nonempty;      // bit per bucket holding flows (flow_bucket_count): whole-
+                                     // table passes visit these words, not every bucket
     FlowCounterIds ids;
 
     /* pool: free list of spare flows */

@@ -66,12 +66,29 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, const CollectRule *r, 
         }
         *pp = f->hnext;
         f->hnext = NULL;
-        b->n_flows--;
+        flow_bucket_count(ft, b, -1);
         flow_unlinked(ft, f);
         f->pnext = list;
         list = f;
     }
     pthread_spin_unlock(&b->lock);
+    return list;
+}
+
+/* bucket_collect over every bucket holding flows, in bucket order: the words of
+ * ft->nonempty rather than every bucket (the same flows as a walk of the whole
+ * table: an empty bucket is skipped without its lock either way). */
+static Flow *table_collect(FlowTable *ft, const CollectRule *r, Flow *list, PassTally *tally)
+{
+    uint32_t n_words = (ft->cfg.hash_size + 63u) / 64u;
+    for (uint32_t w = 0; w < n_words; w++) {
+        uint64_t bits = atomic_load_explicit(&ft->nonempty[w], memory_order_relaxed);
+        while (bits != 0) {
+            uint32_t i = w * 64u + (uint32_t)__builtin_ctzll(bits);
+            bits &= bits - 1u;
+            list = bucket_collect(ft, &ft->buckets[i], r, list, tally);
+        }
+    }
     return list;
 }
 
@@ -182,9 +199,7 @@ uint32_t flow_manager_owned_pass(FlowTable *ft, uint32_t owner, int64_t now_sec,
     CollectRule rule = {.now_sec = now_sec, .owned_only = true, .owner = owner};
     PassTally tally = {0};
     Flow *list = NULL;
-    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
-        list = bucket_collect(ft, &ft->buckets[i], &rule, list, &tally);
-    }
+    list = table_collect(ft, &rule, list, &tally);
     uint32_t ended = (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, cb, user, &tally);
     if (cs != NULL) {
         counters_incr(cs, ft->ids.full_hash_pass);
@@ -206,9 +221,7 @@ uint32_t flow_manager_reclaim_pass(FlowTable *ft, int64_t now_sec, CounterSet *c
     CollectRule rule = {.now_sec = now_sec};
     PassTally tally = {0};
     Flow *list = NULL;
-    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
-        list = bucket_collect(ft, &ft->buckets[i], &rule, list, &tally);
-    }
+    list = table_collect(ft, &rule, list, &tally);
     uint32_t ended =
         (uint32_t)end_list(ft, list, FLOW_END_TIMEOUT, NULL, ft->end_cb, ft->end_user, &tally);
     if (cs != NULL) {
@@ -225,9 +238,7 @@ static uint64_t end_all(FlowTable *ft, FlowEndReason reason, const CollectRule *
     CollectRule all = {.all = true};
     PassTally tally = {0};
     Flow *list = NULL;
-    for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
-        list = bucket_collect(ft, &ft->buckets[i], &all, list, &tally);
-    }
+    list = table_collect(ft, &all, list, &tally);
     uint64_t ended = end_list(ft, list, reason, timeout_rule, cb, user, &tally);
     counters_add(ft->mgr_cs, ft->ids.flows_timeout, tally.timeout);
     owners_maybe_recover(ft);

@@ -130,7 +130,8 @@ static int table_init_buckets(FlowTable *ft)
 {
     ft->mask = ft->cfg.hash_size - 1;
     ft->buckets = calloc(ft->cfg.hash_size, sizeof(FlowBucket));
-    if (ft->buckets == NULL) {
+    ft->nonempty = calloc(ft->cfg.hash_size / 64u + 1u, sizeof(*ft->nonempty));
+    if (ft->buckets == NULL || ft->nonempty == NULL) {
         return VG_ENOMEM;
     }
     for (uint32_t i = 0; i < ft->cfg.hash_size; i++) {
@@ -188,6 +189,7 @@ void flow_table_free(FlowTable *ft)
     }
     flow_pool_deinit(ft);
     free(ft->buckets);
+    free(ft->nonempty);
     for (uint32_t i = 0; ft->owners != NULL && i < FLOW_OWNERS_MAX; i++) {
         pthread_spin_destroy(&ft->owners[i].lock);
     }
@@ -525,13 +527,31 @@ void flow_table_refresh_gauges(FlowTable *ft)
     counters_set(ft->mgr_cs, ft->ids.spare, flow_pool_len(ft));
 }
 
+void flow_bucket_count(FlowTable *ft, FlowBucket *b, int delta)
+{
+    uint32_t n = atomic_load_explicit(&b->n_flows, memory_order_relaxed);
+    uint32_t i = (uint32_t)(b - ft->buckets);
+    uint64_t bit = 1ull << (i % 64u);
+    if (delta > 0) {
+        atomic_store_explicit(&b->n_flows, n + 1, memory_order_relaxed);
+        if (n == 0) {
+            atomic_fetch_or_explicit(&ft->nonempty[i / 64u], bit, memory_order_relaxed);
+        }
+    } else {
+        atomic_store_explicit(&b->n_flows, n - 1, memory_order_relaxed);
+        if (n == 1) {
+            atomic_fetch_and_explicit(&ft->nonempty[i / 64u], ~bit, memory_order_relaxed);
+        }
+    }
+}
+
 bool flow_bucket_unlink(FlowTable *ft, FlowBucket *b, Flow *f)
 {
     for (Flow **pp = &b->head; *pp != NULL; pp = &(*pp)->hnext) {
         if (*pp == f) {
             *pp = f->hnext;
             f->hnext = NULL;
-            b->n_flows--;
+            flow_bucket_count(ft, b, -1);
             flow_unlinked(ft, f);
             return true;
         }
@@ -706,7 +726,7 @@ static Flow *link_new_flow(FlowTable *ft, CounterSet *cs, FlowBucket *b, Flow *f
     flow_init(ft, f, t, p->flow_hash, owner, p);
     f->hnext = b->head;
     b->head = f;
-    b->n_flows++;
+    flow_bucket_count(ft, b, 1);
     owner_add(ft, f, p);
     count_new_flow(ft, cs, p);
     take_ref_and_lock(b, f, p);

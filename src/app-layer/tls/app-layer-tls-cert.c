@@ -2,7 +2,13 @@
  * "C=FR, ST=IDF, CN=x" (short attribute names in certificate order, values as UTF-8
  * bytes, nothing escaped: a NUL inside a value stays a NUL, as rules expect), the serial
  * as the DER integer's content bytes in upper-case hex, the SHA-1 fingerprint of the DER
- * in lower-case hex, validity dates, and DNS subjectAltNames. */
+ * in lower-case hex, validity dates, and DNS subjectAltNames.
+ *
+ * d2i_X509 costs tens of microseconds a certificate (OpenSSL 3 decodes the public key
+ * through its provider machinery), and the same certificates come again and again (every
+ * connection to a server sends its chain): each thread keeps the decoded fields of its
+ * last certificates keyed by the exact DER bytes (compared byte for byte), so a repeat
+ * gets the very result a decode would give. */
 #include "app-layer/tls/app-layer-tls.h"
 
 #include <openssl/asn1.h>
@@ -10,6 +16,8 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +141,7 @@ static bool san_collect(X509 *x, TlsCert *c)
     return ok;
 }
 
-int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
+static int cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
 {
     memset(c, 0, sizeof(*c));
     const unsigned char *p = der;
@@ -170,6 +178,173 @@ fail:
     X509_free(x);
     tls_cert_deinit(c);
     return rc;
+}
+
+/* ---- per-thread cache of decoded certificates ------------------------------ */
+
+#define CERT_CACHE_SLOTS 64u               // direct-mapped by a hash of the DER
+#define CERT_CACHE_MAX_DER (16u * 1024u)   // larger certificates are decoded every time
+
+typedef struct CertEntry {
+    uint64_t hash;
+    uint8_t *der;                          // the key; NULL: empty slot
+    uint32_t len;
+    int rc;                                // 0 or VG_EINVAL, as the decode returned
+    TlsCert cert;                          // rc == 0: the fields (cert.der unused)
+} CertEntry;
+
+typedef struct CertCache {
+    CertEntry slot[CERT_CACHE_SLOTS];
+    struct CertCache *next;                // every thread's cache, for tls_cert_cache_deinit
+} CertCache;
+
+/* Each thread appends its cache once to g_caches (under g_lock); tls_cert_cache_deinit
+ * frees them all at teardown and bumps the generation so a later use starts afresh. */
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static CertCache *g_caches;
+static _Atomic uint64_t g_generation = 1;
+static _Thread_local CertCache *t_cache;
+static _Thread_local uint64_t t_generation;
+
+static CertCache *thread_cache(void)
+{
+    uint64_t gen = atomic_load(&g_generation);
+    if (t_cache != NULL && t_generation == gen) {
+        return t_cache;
+    }
+    CertCache *cc = calloc(1, sizeof(*cc));
+    if (cc == NULL) {
+        return NULL;
+    }
+    pthread_mutex_lock(&g_lock);
+    cc->next = g_caches;
+    g_caches = cc;
+    pthread_mutex_unlock(&g_lock);
+    t_cache = cc;
+    t_generation = gen;
+    return cc;
+}
+
+static uint64_t der_hash(const uint8_t *data, uint32_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ len;
+    uint32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, data + i, sizeof(w));
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++) {
+        h = (h ^ data[i]) * 0x100000001b3ull;
+    }
+    return h ^ (h >> 32);
+}
+
+static bool bytes_copy(TlsBytes *dst, const TlsBytes *src)
+{
+    dst->data = malloc(src->len ? src->len : 1);
+    if (dst->data == NULL) {
+        dst->len = 0;
+        return false;
+    }
+    memcpy(dst->data, src->data, src->len);
+    dst->len = src->len;
+    return true;
+}
+
+/* dst (zeroed) gets src's decoded fields, not its der; false (dst freed) without memory. */
+static bool fields_copy(TlsCert *dst, const TlsCert *src)
+{
+    memcpy(dst->serial, src->serial, sizeof(dst->serial));
+    memcpy(dst->fingerprint, src->fingerprint, sizeof(dst->fingerprint));
+    dst->not_before = src->not_before;
+    dst->not_after = src->not_after;
+    dst->has_dates = src->has_dates;
+    bool ok = bytes_copy(&dst->subject, &src->subject) && bytes_copy(&dst->issuer, &src->issuer);
+    if (ok && src->san != NULL) {
+        dst->san = calloc(TLS_MAX_SAN, sizeof(TlsBytes));
+        ok = dst->san != NULL;
+        for (uint32_t i = 0; ok && i < src->n_san; i++) {
+            ok = bytes_copy(&dst->san[i], &src->san[i]);
+            dst->n_san += ok;
+        }
+    }
+    if (!ok) {
+        tls_cert_deinit(dst);
+    }
+    return ok;
+}
+
+static void entry_clear(CertEntry *e)
+{
+    free(e->der);
+    e->der = NULL;
+    tls_cert_deinit(&e->cert);
+}
+
+static void entry_store(CertEntry *e, uint64_t hash, const uint8_t *der, uint32_t len, int rc,
+                        const TlsCert *c)
+{
+    entry_clear(e);
+    e->der = malloc(len);
+    if (e->der == NULL) {
+        return;
+    }
+    if (rc == 0 && !fields_copy(&e->cert, c)) {
+        free(e->der);
+        e->der = NULL;
+        return;
+    }
+    memcpy(e->der, der, len);
+    e->len = len;
+    e->hash = hash;
+    e->rc = rc;
+}
+
+int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
+{
+    CertCache *cc = len > 0 && len <= CERT_CACHE_MAX_DER ? thread_cache() : NULL;
+    if (cc == NULL) {
+        return cert_decode(der, len, c);
+    }
+    uint64_t hash = der_hash(der, len);
+    CertEntry *e = &cc->slot[hash % CERT_CACHE_SLOTS];
+    if (e->der != NULL && e->len == len && e->hash == hash && memcmp(e->der, der, len) == 0) {
+        memset(c, 0, sizeof(*c));
+        if (e->rc != 0) {
+            return e->rc;
+        }
+        TlsBytes in = {(uint8_t *)der, len};
+        if (bytes_copy(&c->der, &in) && fields_copy(c, &e->cert)) {
+            return 0;
+        }
+        tls_cert_deinit(c);
+        return VG_ENOMEM;
+    }
+    int rc = cert_decode(der, len, c);
+    if (rc == 0 || rc == VG_EINVAL) {   // not an out-of-memory, which may pass
+        entry_store(e, hash, der, len, rc, c);
+    }
+    return rc;
+}
+
+void tls_cert_cache_deinit(void)
+{
+    pthread_mutex_lock(&g_lock);
+    CertCache *cc = g_caches;
+    g_caches = NULL;
+    atomic_fetch_add(&g_generation, 1);
+    pthread_mutex_unlock(&g_lock);
+    while (cc != NULL) {
+        CertCache *next = cc->next;
+        for (uint32_t i = 0; i < CERT_CACHE_SLOTS; i++) {
+            entry_clear(&cc->slot[i]);
+        }
+        free(cc);
+        cc = next;
+    }
+    t_cache = NULL;
 }
 
 void tls_cert_deinit(TlsCert *c)

@@ -245,6 +245,13 @@ static int tls_config(const struct Conf *conf)
     return bad ? VG_EINVAL : 0;
 }
 
+/* Teardown: the certificate store's setting and every thread's certificate cache. */
+static void tls_deinit(void)
+{
+    app_layer_tls_store_deinit();
+    tls_cert_cache_deinit();
+}
+
 const AppParserDesc app_parser_tls = {
     .name = "tls",
     .aliases = tls_aliases,
@@ -260,7 +267,7 @@ const AppParserDesc app_parser_tls = {
     .eof = tls_eof,
     .tx_free = tls_tx_free,
     .gap_len = tls_gap_len,
-    .deinit = app_layer_tls_store_deinit,
+    .deinit = tls_deinit,
     .complete = {TLS_PROG_DONE, TLS_PROG_DONE},
     .events = tls_event_names,
     .n_events = TLS_EV_N,

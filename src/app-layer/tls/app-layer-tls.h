@@ -193,11 +193,14 @@ void tls_dir_release(TlsState *st, TlsDir *d);
 
 /* ---- app-layer-tls-cert.c ---- */
 
-/* Decodes one DER certificate (libcrypto) into c (which keeps a copy of der). Returns 0,
- * VG_EINVAL (not a certificate), VG_ENOMEM. */
+/* Decodes one DER certificate (libcrypto; repeats from a per-thread cache keyed by the
+ * exact bytes) into c (which keeps a copy of der). Returns 0, VG_EINVAL (not a
+ * certificate), VG_ENOMEM. */
 int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
     __attribute__((warn_unused_result));
 void tls_cert_deinit(TlsCert *c);
+/* Frees every thread's cache of decoded certificates (teardown: no decode may run). */
+void tls_cert_cache_deinit(void);
 /* "2015-02-12T18:07:27" */
 void tls_time_format(int64_t t, char *buf, size_t size);
 

@@ -35,9 +35,11 @@ static DetectAppList *new_variant(DetectParser *dp, const DetectAppList *cur)
     uint8_t n = cur->n_xform;
     uint8_t cur_dir = cur->only_dir;
     uint8_t xf[DETECT_XFORM_MAX];
-    DetectXformArg xa[DETECT_XFORM_MAX];
+    DetectXformArg xa[DETECT_XFORM_MAX] = { 0 };
     memcpy(xf, cur->xform, sizeof(xf));
-    memcpy(xa, cur->xarg, sizeof(xa));
+    if (cur->xarg != NULL) {
+        memcpy(xa, cur->xarg, sizeof(xa));
+    }
     for (int v = 1; base + v * DETECT_APP_VARIANT_STRIDE <= UINT16_MAX; v++) {
         int list = base + v * DETECT_APP_VARIANT_STRIDE;
         if (detect_sig_list(dp->s, list) != NULL) {
@@ -47,8 +49,14 @@ static DetectAppList *new_variant(DetectParser *dp, const DetectAppList *cur)
             return NULL;
         }
         DetectAppList *al = detect_sig_app_list(dp->s, list);  // cur may have moved
+        if (n > 0) {
+            al->xarg = malloc(sizeof(xa));
+            if (al->xarg == NULL) {
+                return NULL;
+            }
+            memcpy(al->xarg, xa, sizeof(xa));
+        }
         memcpy(al->xform, xf, sizeof(xf));
-        memcpy(al->xarg, xa, sizeof(xa));
         al->n_xform = n;
         al->only_dir = cur_dir;
         dp->pm_list = (uint16_t)list;
@@ -76,6 +84,9 @@ static int add_xform_arg(DetectParser *dp, uint8_t xf, const DetectXformArg *xa,
     }
     if (al->n_xform >= DETECT_XFORM_MAX) {
         return detect_err(dp, "too many transforms on %s", detect_list_name(al->list));
+    }
+    if (al->xarg == NULL && (al->xarg = calloc(DETECT_XFORM_MAX, sizeof(*al->xarg))) == NULL) {
+        return detect_err(dp, "out of memory");
     }
     al->xarg[al->n_xform] = xa != NULL ? *xa : (DetectXformArg){ 0 };
     al->xform[al->n_xform++] = xf;

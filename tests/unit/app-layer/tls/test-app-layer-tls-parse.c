@@ -176,6 +176,67 @@ static void certificate_fields(void **state)
     tls_side_deinit(&s);
 }
 
+static void cert_assert_same(const TlsCert *a, const TlsCert *b)
+{
+    assert_int_equal(a->der.len, b->der.len);
+    assert_memory_equal(a->der.data, b->der.data, a->der.len);
+    assert_int_equal(a->subject.len, b->subject.len);
+    assert_memory_equal(a->subject.data, b->subject.data, a->subject.len);
+    assert_int_equal(a->issuer.len, b->issuer.len);
+    assert_memory_equal(a->issuer.data, b->issuer.data, a->issuer.len);
+    assert_string_equal(a->serial, b->serial);
+    assert_string_equal(a->fingerprint, b->fingerprint);
+    assert_int_equal(a->has_dates, b->has_dates);
+    assert_int_equal(a->not_before, b->not_before);
+    assert_int_equal(a->not_after, b->not_after);
+    assert_int_equal(a->n_san, b->n_san);
+    for (uint32_t i = 0; i < a->n_san; i++) {
+        assert_int_equal(a->san[i].len, b->san[i].len);
+        assert_memory_equal(a->san[i].data, b->san[i].data, a->san[i].len);
+    }
+}
+
+/* Repeats come from the per-thread cache: the same fields as the first decode, each
+ * certificate its own copies; a DER that differs in one byte is decoded afresh; bytes
+ * that are no certificate fail every time; after the cache is freed, the same again. */
+static void repeated_certificates_decode_the_same(void **state)
+{
+    (void)state;
+    uint8_t a[4096], b[4096];
+    uint32_t la = tb_make_cert("a.example", a, sizeof(a));
+    uint32_t lb = tb_make_cert("b.example", b, sizeof(b));
+    assert_true(la > 0 && lb > 0);
+    TlsCert first, c, other;
+    assert_int_equal(tls_cert_decode(a, la, &first), 0);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(tls_cert_decode(a, la, &c), 0);
+            cert_assert_same(&first, &c);
+            assert_ptr_not_equal(c.subject.data, first.subject.data);
+            tls_cert_deinit(&c);
+            assert_int_equal(tls_cert_decode(b, lb, &other), 0);
+            assert_memory_equal(other.subject.data, "C=FR, O=Vigil, CN=b.example",
+                                other.subject.len);
+            tls_cert_deinit(&other);
+        }
+        tls_cert_cache_deinit();
+    }
+    /* the last byte of the signature changed: another fingerprint, the same names */
+    a[la - 1] ^= 1;
+    assert_int_equal(tls_cert_decode(a, la, &c), 0);
+    assert_string_not_equal(c.fingerprint, first.fingerprint);
+    assert_memory_equal(c.subject.data, first.subject.data, first.subject.len);
+    tls_cert_deinit(&c);
+    uint8_t junk[64];
+    memset(junk, 0x30, sizeof(junk));
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(tls_cert_decode(junk, sizeof(junk), &c), VG_EINVAL);
+        assert_null(c.subject.data);
+    }
+    tls_cert_deinit(&first);
+    tls_cert_cache_deinit();
+}
+
 static void certificate_chain_is_capped(void **state)
 {
     (void)state;
@@ -246,6 +307,7 @@ int main(void)
         cmocka_unit_test(garbage_never_crashes),
         cmocka_unit_test(sni_problems_raise_events),
         cmocka_unit_test(certificate_fields),
+        cmocka_unit_test(repeated_certificates_decode_the_same),
         cmocka_unit_test(certificate_chain_is_capped),
         cmocka_unit_test(bad_certificates_raise_events),
         cmocka_unit_test(sslv2_client_hello),
