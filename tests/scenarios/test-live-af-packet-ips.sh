@@ -93,19 +93,19 @@ stop_vigil() {
 conf bad ips
 sed -i 's/interface: r1/interface: nosuch0/; s/copy-iface: r1/copy-iface: nosuch0/' "$WORK/bad.yaml"
 expect_exit 1 "nosuch0: cannot capture: no such interface" \
-    in_ns "$NS_R" "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad1"
+    timeout 10 nsenter --net="/run/netns/$NS_R" -- "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad1"
 conf bad ips r9
 expect_exit 1 "bad.yaml:[0-9]+: af-packet: r0: copy-iface r1 is not configured back" \
-    in_ns "$NS_R" "$VIGIL" -c "$WORK/bad.yaml" --af-packet=r0 -S "$WORK/inline.rules" \
+    timeout 10 nsenter --net="/run/netns/$NS_R" -- "$VIGIL" -c "$WORK/bad.yaml" --af-packet=r0 -S "$WORK/inline.rules" \
     -l "$WORK/bad2"
 conf bad ips
 sed -i '/interface: r1/,$d' "$WORK/bad.yaml"
 expect_exit 1 "af-packet: r0: copy-iface r1 is not configured back" \
-    in_ns "$NS_R" "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad3"
+    timeout 10 nsenter --net="/run/netns/$NS_R" -- "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad3"
 conf bad ips
 ip -n "$NS_R" link set r1 mtu 1400
 expect_exit 1 "af-packet: r0 \(MTU 1500\) and its copy-iface r1 \(MTU 1400\) differ" \
-    in_ns "$NS_R" "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad4"
+    timeout 10 nsenter --net="/run/netns/$NS_R" -- "$VIGIL" -c "$WORK/bad.yaml" --af-packet -S "$WORK/inline.rules" -l "$WORK/bad4"
 ip -n "$NS_R" link set r1 mtu 1500
 for d in bad1 bad2 bad3 bad4; do
     [ ! -e "$WORK/$d" ] || fail "a failed start left $WORK/$d behind"
