@@ -108,6 +108,11 @@ typedef struct AfpThread {
     uint32_t block_size;
     uint32_t n_blocks;
     uint32_t next_block;
+    bool is_v2;                  // copy mode: TPACKET_V2 frames (no block timer)
+    uint32_t frame_size;
+    uint32_t frames_per_block;
+    uint32_t n_frames;
+    uint32_t next_frame;
     uint32_t max_caplen;
     uint64_t pkt_cnt;
     CounterId c_pkts;
@@ -411,7 +416,29 @@ static int attach_bpf(int fd, const char *iface, const char *filter)
     return 0;
 }
 
-/* Socket, ring, bind, fanout; -1 after one logged line. */
+static bool iface_state(const char *iface, int *mtu, bool *is_up);
+
+/* The TPACKET_V2 frame for iface's largest frame: the MTU, link header and
+ * a VLAN tag, after the frame header (and the kernel's 16 bytes of room). */
+static uint32_t v2_frame_size(const char *iface, uint32_t block_size)
+{
+    int mtu = 1500;
+    bool is_up = false;
+    if (!iface_state(iface, &mtu, &is_up) || mtu <= 0) {
+        mtu = 1500;
+    }
+    uint32_t need = (uint32_t)mtu + 14 + 4 + TPACKET_ALIGN(TPACKET2_HDRLEN) + 16 + 64;
+    uint32_t size = 2048;
+    while (size < need && size < block_size) {
+        size *= 2;
+    }
+    return size;
+}
+
+/* Socket, ring, bind, fanout; -1 after one logged line. IDS reads
+ * TPACKET_V3 blocks (a block goes to user space when full or after
+ * tp_retire_blk_tov); copy mode reads TPACKET_V2 frames, each handed over at
+ * once: a bridge must not hold a packet for the block timer. */
 static int afp_open(AfpThread *at, const char *iface, const AfpConf *ac, bool join_fanout)
 {
     unsigned ifindex = if_nametoindex(iface);
@@ -419,24 +446,27 @@ static int afp_open(AfpThread *at, const char *iface, const AfpConf *ac, bool jo
         VG_ERROR("%s: cannot capture: no such interface", iface);
         return -1;
     }
+    bool is_v2 = ac->copy_mode != AFP_COPY_NONE;
+    uint32_t frame_size = is_v2 ? v2_frame_size(iface, ac->block_size) : 2048;
     int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (fd < 0) {
         VG_ERROR("%s: cannot open an AF_PACKET socket: %s%s", iface, strerror(errno),
                  errno == EPERM ? " (needs CAP_NET_RAW: run as root)" : "");
         return -1;
     }
-    int ver = TPACKET_V3;
+    int ver = is_v2 ? TPACKET_V2 : TPACKET_V3;
     struct tpacket_req3 req = {
         .tp_block_size = ac->block_size,
         .tp_block_nr = ac->ring_blocks,
-        .tp_frame_size = 2048,
-        .tp_frame_nr = (ac->block_size / 2048) * ac->ring_blocks,
+        .tp_frame_size = frame_size,
+        .tp_frame_nr = (ac->block_size / frame_size) * ac->ring_blocks,
         .tp_retire_blk_tov = 10,
     };
     const char *what = NULL;
     if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) != 0) {
-        what = "TPACKET_V3 unsupported";
-    } else if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) != 0) {
+        what = is_v2 ? "TPACKET_V2 unsupported" : "TPACKET_V3 unsupported";
+    } else if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req,
+                          is_v2 ? sizeof(struct tpacket_req) : sizeof(req)) != 0) {
         what = "cannot allocate the ring (af-packet.ring-size, block-size)";
     }
     if (what != NULL) {
@@ -484,6 +514,10 @@ static int afp_open(AfpThread *at, const char *iface, const AfpConf *ac, bool jo
     at->ring_len = len;
     at->block_size = ac->block_size;
     at->n_blocks = ac->ring_blocks;
+    at->is_v2 = is_v2;
+    at->frame_size = frame_size;
+    at->frames_per_block = ac->block_size / frame_size;
+    at->n_frames = at->frames_per_block * ac->ring_blocks;
     return 0;
 }
 
@@ -699,52 +733,60 @@ static int afp_thread_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
+/* One frame as the ring describes it (TPACKET_V2 or V3 header). */
+typedef struct AfpFrame {
+    const uint8_t *mac;
+    const struct sockaddr_ll *sll;
+    uint32_t status;
+    uint32_t snaplen;
+    uint32_t len;
+    uint32_t sec;
+    uint32_t nsec;
+    uint16_t vlan_tci;
+    uint16_t vlan_tpid;
+} AfpFrame;
+
 /* The 802.1Q tag the kernel took off the frame, put back in place (it is
  * decoded, and forwarded as it came). False when it does not fit. */
-static bool vlan_restore(Packet *p, const struct tpacket3_hdr *h, uint32_t max)
+static bool vlan_restore(Packet *p, const AfpFrame *fr, uint32_t max)
 {
-    if (!(h->tp_status & TP_STATUS_VLAN_VALID) || p->caplen < 12 || p->caplen + 4 > max) {
-        return !(h->tp_status & TP_STATUS_VLAN_VALID) || h->hv1.tp_vlan_tci == 0;
+    if (!(fr->status & TP_STATUS_VLAN_VALID) || p->caplen < 12 || p->caplen + 4 > max) {
+        return !(fr->status & TP_STATUS_VLAN_VALID) || fr->vlan_tci == 0;
     }
-    uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) && h->hv1.tp_vlan_tpid != 0
-                        ? h->hv1.tp_vlan_tpid
+    uint16_t tpid = (fr->status & TP_STATUS_VLAN_TPID_VALID) && fr->vlan_tpid != 0
+                        ? fr->vlan_tpid
                         : ETH_P_8021Q;
     memmove(p->data + 16, p->data + 12, p->caplen - 12);
     p->data[12] = (uint8_t)(tpid >> 8);
     p->data[13] = (uint8_t)tpid;
-    p->data[14] = (uint8_t)(h->hv1.tp_vlan_tci >> 8);
-    p->data[15] = (uint8_t)h->hv1.tp_vlan_tci;
+    p->data[14] = (uint8_t)(fr->vlan_tci >> 8);
+    p->data[15] = (uint8_t)fr->vlan_tci;
     p->caplen += 4;
     p->wirelen += 4;
     return true;
 }
 
-static void afp_packet(AfpThread *at, const struct tpacket3_hdr *h)
+static void afp_packet(AfpThread *at, const AfpFrame *fr)
 {
     ThreadVars *tv = at->tv;
     Engine *e = tv->engine;
-    if (at->peer != NULL) {
-        const struct sockaddr_ll *sll =
-            (const struct sockaddr_ll *)((const uint8_t *)h +
-                                         TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-        if (sll->sll_pkttype == PACKET_OUTGOING) {
-            return;                  // sent out of this interface (by us): not ours to forward
-        }
+    if (at->peer != NULL && fr->sll->sll_pkttype == PACKET_OUTGOING) {
+        return;                      // sent out of this interface (by us): not ours to forward
     }
     Packet *p = packet_pool_get(e->pool);
-    uint32_t caplen = h->tp_snaplen;
+    uint32_t caplen = fr->snaplen;
     if (caplen > at->max_caplen) {
         counters_incr(tv->counters, at->c_cut);
         caplen = at->max_caplen;
     }
-    memcpy(p->data, (const uint8_t *)h + h->tp_mac, caplen);
+    memcpy(p->data, fr->mac, caplen);
     p->caplen = caplen;
-    p->wirelen = h->tp_len;
-    if (at->peer != NULL && !vlan_restore(p, h, at->max_caplen)) {
+    p->wirelen = fr->len;
+    if (at->peer != NULL && !vlan_restore(p, fr, at->max_caplen)) {
         p->wirelen = p->caplen + 1;  // cannot be forwarded whole: counted as a tx error
     }
-    p->ts_sec = h->tp_sec;
-    p->ts_usec = h->tp_nsec / 1000;
+    p->ts_sec = fr->sec;
+    p->ts_usec = fr->nsec / 1000;
     p->linktype = LINKTYPE_ETHERNET;
     p->pcap_cnt = ++at->pkt_cnt;
     if (at->peer != NULL) {
@@ -766,6 +808,34 @@ static void afp_packet(AfpThread *at, const struct tpacket3_hdr *h)
     tm_thread_dispatch(tv, p);
 }
 
+/* Copy mode: every TPACKET_V2 frame user space owns, in ring order. */
+static uint32_t afp_read_frames(AfpThread *at)
+{
+    uint32_t n = 0;
+    for (;;) {
+        uint32_t i = at->next_frame;
+        struct tpacket2_hdr *h =
+            (struct tpacket2_hdr *)(at->ring + (size_t)(i / at->frames_per_block) * at->block_size +
+                                    (size_t)(i % at->frames_per_block) * at->frame_size);
+        uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+        if ((status & TP_STATUS_USER) == 0) {
+            return n;
+        }
+        AfpFrame fr = {
+            .mac = (const uint8_t *)h + h->tp_mac,
+            .sll = (const struct sockaddr_ll *)((const uint8_t *)h +
+                                                TPACKET_ALIGN(sizeof(struct tpacket2_hdr))),
+            .status = status, .snaplen = h->tp_snaplen, .len = h->tp_len,
+            .sec = h->tp_sec, .nsec = h->tp_nsec,
+            .vlan_tci = h->tp_vlan_tci, .vlan_tpid = h->tp_vlan_tpid,
+        };
+        afp_packet(at, &fr);
+        __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        at->next_frame = (i + 1) % at->n_frames;
+        n++;
+    }
+}
+
 /* Walk every block user space owns, in ring order; returns blocks read. */
 static uint32_t afp_read_blocks(AfpThread *at)
 {
@@ -780,7 +850,16 @@ static uint32_t afp_read_blocks(AfpThread *at)
         const uint8_t *ptr = (const uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
         for (uint32_t i = 0; i < bd->hdr.bh1.num_pkts; i++) {
             const struct tpacket3_hdr *h = (const struct tpacket3_hdr *)ptr;
-            afp_packet(at, h);
+            AfpFrame fr = {
+                .mac = (const uint8_t *)h + h->tp_mac,
+                .sll = (const struct sockaddr_ll *)((const uint8_t *)h +
+                                                    TPACKET_ALIGN(sizeof(struct tpacket3_hdr))),
+                .status = h->tp_status, .snaplen = h->tp_snaplen, .len = h->tp_len,
+                .sec = h->tp_sec, .nsec = h->tp_nsec,
+                .vlan_tci = (uint16_t)h->hv1.tp_vlan_tci,
+                .vlan_tpid = (uint16_t)h->hv1.tp_vlan_tpid,
+            };
+            afp_packet(at, &fr);
             ptr += h->tp_next_offset;
         }
         __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
@@ -808,7 +887,11 @@ static int afp_acquire_loop(ThreadVars *tv, void *data)
         struct pollfd pfd = {.fd = at->fd, .events = POLLIN | POLLERR};
         tm_thread_idle(tv);   // nothing waits in a stage while the link is quiet
         (void)poll(&pfd, 1, 100);
-        afp_read_blocks(at);
+        if (at->is_v2) {
+            afp_read_frames(at);
+        } else {
+            afp_read_blocks(at);
+        }
         time_t now = time(NULL);
         if (now != last) {
             last = now;
@@ -819,7 +902,11 @@ static int afp_acquire_loop(ThreadVars *tv, void *data)
      * tp_retire_blk_tov (10 ms): wait for it once, then read what is left. */
     struct timespec nap = {.tv_sec = 0, .tv_nsec = 30000000};
     nanosleep(&nap, NULL);
-    afp_read_blocks(at);
+    if (at->is_v2) {
+        afp_read_frames(at);
+    } else {
+        afp_read_blocks(at);
+    }
     afp_kernel_stats(at);
     return TM_OK;
 }
