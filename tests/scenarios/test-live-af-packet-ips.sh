@@ -113,8 +113,11 @@ for d in bad1 bad2 bad3 bad4; do
     [ ! -e "$WORK/$d" ] || fail "a failed start left $WORK/$d behind"
 done
 
-# IPS, workers runmode.
+# IPS, workers runmode: each of the three readers runs the whole pipeline.
 start_vigil ips ips --runmode workers
+[ "$(grep -c "thread W#0[123]: modules af-packet,decode,flow,stream,app-layer,detect,verdict,output;" \
+    "$WORK/ips.log")" -eq 3 ] && ! grep -q "RX#" "$WORK/ips.log" ||
+    fail "workers: not one whole pipeline per reader: $(grep 'modules' "$WORK/ips.log")"
 r=$(client send 198.18.0.3 5001 300000)
 [ "$r" = ok ] || fail "clean transfer through vigil: $r"
 r=$(PEER_TIMEOUT=5 client send 198.18.0.3 5001 300000 EVILPATTERN)
