@@ -630,7 +630,12 @@ static void afp_verdict(Packet *p, CounterSet *cs)
     if (at->copy_mode == AFP_COPY_IPS && (p->flags & PKT_F_DROP)) {
         cid = at->c_verdict_dropped;
     } else if (p->caplen < p->wirelen) {
-        cid = at->c_tx_errors;       // cut to the pool's buffer: not forwarded half
+        cid = at->c_tx_errors;       // cut (ring frame or pool buffer): not forwarded half
+        if (!atomic_exchange(&at->has_warned_size, true)) {
+            VG_WARN("%s: a frame of %u bytes was read cut to %u: not forwarded to %s (turn "
+                    "GRO/LRO off on the interfaces Vigil bridges)", at->iface, p->wirelen,
+                    p->caplen, at->peer);
+        }
     } else if (send(at->tx_fd, p->data, p->caplen, 0) != (ssize_t)p->caplen) {
         int err = errno;
         cid = at->c_tx_errors;
