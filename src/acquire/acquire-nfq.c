@@ -175,13 +175,15 @@ static void nfq_verdict(Packet *p, CounterSet *cs)
             if (q->n_deferred == 1 || (int32_t)(p->verdict_id - q->deferred_max_id) > 0) {
                 q->deferred_max_id = p->verdict_id;
             }
-            if (q->n_deferred >= q->batchcount) {
-                nfq_flush_locked(q, cs);
-            }
-            pthread_mutex_unlock(&q->lock);
             if (cs != NULL) {
                 counters_incr(cs, q->c_accepted);
             }
+            if (q->n_deferred >= q->batchcount) {
+                nfq_flush_locked(q, cs);
+            }
+            /* q is not touched after this: once its verdict is flushed (by
+             * any thread) the reader may free it */
+            pthread_mutex_unlock(&q->lock);
             return;
         }
         /* before this packet counts as decided: a batch must not cover it */
