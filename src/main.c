@@ -16,6 +16,7 @@
 #include "conf/conf.h"
 #include "runtime/plugin.h"
 #include "detect/detect.h"
+#include "engine-privs.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
 #include "engine-socket-mode.h"
@@ -44,6 +45,9 @@ static void usage(FILE *out)
             "                       interface listed there)\n"
             "  -D                   run in the background (daemon) once start-up succeeded\n"
             "  --pidfile FILE       write the pid to FILE (refused while the pid in it lives)\n"
+            "  --user USER, --group GROUP\n"
+            "                       run as USER/GROUP once capture and outputs are open,\n"
+            "                       keeping only the capabilities capture needs\n"
             "  -q N | -q A:B        run inline on NFQUEUE queue N, or queues A..B (repeatable;\n"
             "                       one reader thread per queue)\n"
             "  -c FILE              config file (default: etc/vigil.yaml, else built-in defaults)\n"
@@ -165,6 +169,8 @@ enum {
     OPT_PCAP_LIVE,
     OPT_AF_PACKET,
     OPT_PIDFILE,
+    OPT_USER,
+    OPT_GROUP,
     OPT_NO_RANDOM,
     OPT_SIM_SSN_MEMCAP,
     OPT_SIM_REASM_MEMCAP,
@@ -322,6 +328,12 @@ static int parse_opt(Cli *cli, int c, const char *arg)
     case OPT_PIDFILE:
         o->pidfile = arg;
         break;
+    case OPT_USER:
+        o->run_user = arg;
+        break;
+    case OPT_GROUP:
+        o->run_group = arg;
+        break;
     case OPT_NO_RANDOM:
         break;                   // nothing random reaches an output (see the help)
     case OPT_SIM_SSN_MEMCAP:
@@ -387,6 +399,8 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"pcap", required_argument, NULL, OPT_PCAP_LIVE},
         {"af-packet", optional_argument, NULL, OPT_AF_PACKET},
         {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"user", required_argument, NULL, OPT_USER},
+        {"group", required_argument, NULL, OPT_GROUP},
         {"no-random", no_argument, NULL, OPT_NO_RANDOM},
         {"simulate-packet-tcp-ssn-memcap", required_argument, NULL, OPT_SIM_SSN_MEMCAP},
         {"simulate-packet-tcp-reassembly-memcap", required_argument, NULL, OPT_SIM_REASM_MEMCAP},
@@ -729,6 +743,12 @@ int main(int argc, char **argv)
             e->is_live_inline = true;
         }
     }
+    EnginePrivs privs;
+    rc = engine_privs_resolve(e, e->opts.run_user, e->opts.run_group, &privs);
+    if (rc != 0) {
+        conf_free(e->conf);
+        return rc;
+    }
     rc = engine_setup(e);
     bool did_run = false;
     if (rc == 0 && e->opts.engine_analysis) {
@@ -772,6 +792,9 @@ int main(int argc, char **argv)
         if (rc == 0 && e->opts.pidfile != NULL) {
             rc = pidfile_write(e->opts.pidfile, true);
             wrote_pid = rc == 0;
+        }
+        if (rc == 0) {
+            rc = engine_privs_drop(&privs, is_nfq || is_live || is_afp, e->opts.log_dir);
         }
         if (rc == 0) {
             rc = is_socket_mode ? engine_socket_mode_run(e, run) : run(e);

@@ -29,6 +29,7 @@
  * flow manager and stats run on the wall clock when no -r is given). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 #include <linux/netfilter.h>
@@ -386,8 +387,16 @@ static int nfq_probe_cb(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nf
     return 0;
 }
 
+/* /proc/net/netfilter/nfnetlink_queue, opened by the probe while the process
+ * may still read it (it is root's, mode 0440: after --user it could not be
+ * opened) and read with pread from offset 0 by every queue thread; -1: none. */
+static int g_proc_fd = -1;
+
 int acquire_nfq_probe(const uint16_t *queues, int n)
 {
+    if (g_proc_fd < 0) {
+        g_proc_fd = open("/proc/net/netfilter/nfnetlink_queue", O_RDONLY | O_CLOEXEC);
+    }
     for (int i = 0; i < n; i++) {
         struct nfq_handle *h = nfq_open();
         if (h == NULL) {
@@ -462,14 +471,19 @@ static int nfq_thread_init(ThreadVars *tv, void **data)
  * because they could not be sent to us. */
 static void nfq_kernel_stats(NfqThread *nt)
 {
-    FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "r");
-    if (f == NULL) {
+    char buf[8192];
+    ssize_t got = g_proc_fd >= 0 ? pread(g_proc_fd, buf, sizeof(buf) - 1, 0) : -1;
+    if (got <= 0) {
         return;
     }
+    buf[got] = '\0';
     unsigned num, portid, waiting, mode, range;
     unsigned long long qdrop, udrop;
-    char line[256];
-    while (fgets(line, sizeof(line), f) != NULL) {
+    for (char *line = buf; line != NULL && *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        if (nl != NULL) {
+            *nl = '\0';
+        }
         if (sscanf(line, "%u %u %u %u %u %llu %llu", &num, &portid, &waiting, &mode, &range,
                    &qdrop, &udrop) == 7 &&
             num == nt->q.num) {
@@ -482,8 +496,8 @@ static void nfq_kernel_stats(NfqThread *nt)
                 nt->last_udrop = udrop;
             }
         }
+        line = nl != NULL ? nl + 1 : NULL;
     }
-    fclose(f);
 }
 
 static int nfq_acquire_loop(ThreadVars *tv, void *data)

@@ -161,7 +161,7 @@ void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id)
     int id = app_layer_event_base(row->proto) + (int)local_id;
     if (tx == NULL) {
         if (af->n_events < APP_FLOW_EVENTS_MAX) {
-            af->events[af->n_events++] = (uint8_t)id;
+            af->events[af->n_events++] = (AppEventId)id;
         }
         return;
     }
@@ -171,7 +171,7 @@ void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id)
         }
     }
     if (tx->n_events < APP_TX_EVENTS_MAX) {
-        tx->events[tx->n_events] = (uint8_t)id;
+        tx->events[tx->n_events] = (AppEventId)id;
     }
     tx->n_events++;
 }
@@ -184,7 +184,7 @@ void app_flow_event(AppFlow *af, uint32_t framework_ev)
         }
     }
     if (af->n_events < APP_FLOW_EVENTS_MAX) {
-        af->events[af->n_events++] = (uint8_t)framework_ev;
+        af->events[af->n_events++] = (AppEventId)framework_ev;
     }
 }
 
@@ -903,7 +903,7 @@ AppProto app_layer_tx_proto(const Flow *f, const AppTx *tx)
     return tx->proto;
 }
 
-uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids)
+uint32_t app_layer_flow_events(const Flow *f, const AppEventId **ids)
 {
     const AppFlow *af = app_flow_get(f);
     *ids = af != NULL ? af->events : NULL;
@@ -947,7 +947,7 @@ void app_layer_flow_end(Flow *f)
     }
 }
 
-uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids)
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const AppEventId **ids)
 {
     if (tx != NULL) {
         uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;

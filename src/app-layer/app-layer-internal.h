@@ -94,6 +94,9 @@ typedef struct AppParserDesc {
      * entry (start-up), and whether a tx gets a record (alerts still carry its object). */
     void (*eve_options)(const struct ConfNode *opts);
     bool (*eve_wanted)(const AppTx *tx);
+    /* Optional, generic records only: the record is written in the to-client direction
+     * (src is the server), as for records of the packet that completed a reply. */
+    bool (*eve_toclient)(const AppTx *tx);
     /* Rows with ipproto 0: count flows and txs as app_layer.flow/tx.<name>_tcp and
      * <name>_udp instead of <name> (Suricata's names for such protocols). */
     bool split_counters;
@@ -227,7 +230,7 @@ struct AppFlow {
     uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;
     uint8_t n_events_logged;     // handed to EVE anomaly so far
-    uint8_t events[APP_FLOW_EVENTS_MAX];
+    AppEventId events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;
     uint32_t cap_txs;

@@ -25,6 +25,7 @@ extern const AppParserDesc app_parser_ldap;
 extern const AppParserDesc app_parser_ike;
 extern const AppParserDesc app_parser_pgsql;
 extern const AppParserDesc app_parser_krb5;
+extern const AppParserDesc app_parser_nfs;
 extern const AppParserDesc app_parser_sip;
 extern const AppParserDesc app_parser_mqtt;
 extern const AppParserDesc app_parser_websocket;
@@ -54,6 +55,7 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_ike,
     &app_parser_pgsql,
     &app_parser_krb5,
+    &app_parser_nfs,
     &app_parser_sip,
     &app_parser_mqtt,
     &app_parser_websocket,

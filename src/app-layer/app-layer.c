@@ -41,8 +41,8 @@ static const char *const framework_events[APP_EV_N] = {
 
 /* ---- registry (built once, independent of configuration) ---- */
 
-#define APP_MAX_BUFFERS 256
-#define APP_MAX_EVENTS 256
+#define APP_MAX_BUFFERS 1024
+#define APP_MAX_EVENTS 1024
 
 typedef struct Registry {
     const AppBufferDef *buffers[APP_MAX_BUFFERS];
@@ -181,6 +181,12 @@ bool app_layer_tx_eve_wanted(const AppTx *tx)
 {
     const AppParserDesc *row = app_parser_row(tx->proto);
     return row == NULL || row->eve_wanted == NULL || row->eve_wanted(tx);
+}
+
+bool app_layer_tx_eve_toclient(const AppTx *tx)
+{
+    const AppParserDesc *row = app_parser_row(tx->proto);
+    return row != NULL && row->eve_toclient != NULL && row->eve_toclient(tx);
 }
 
 AppProtoCfg *app_proto_cfg(AppProto p)

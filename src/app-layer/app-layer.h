@@ -47,7 +47,7 @@ enum {
     APP_PROTO_IKE = 22,
     APP_PROTO_PGSQL = 23,
     APP_PROTO_KRB5 = 24,
-    /* 25: reserved (NFS) */
+    APP_PROTO_NFS = 25,
     APP_PROTO_TFTP = 26,
     APP_PROTO_DHCP = 27,
     APP_PROTO_LLMNR = 28,        // DNS messages on port 5355 (parser: DNS)
@@ -95,6 +95,9 @@ enum {
 
 #define APP_TX_EVENTS_MAX 16
 
+/* An app-layer event id (app_layer_event_find): global over every parser's events. */
+typedef uint16_t AppEventId;
+
 /* Common header: first member of every parser's transaction. */
 typedef struct AppTx {
     uint64_t id;                 // 0, 1, 2... per flow, in creation order
@@ -103,7 +106,7 @@ typedef struct AppTx {
     uint32_t logged;             // bit per tx logger (output)
     void *detect_state;          // owned by detect: freed through the registered callback
     uint32_t n_events;           // events raised on this tx (may exceed APP_TX_EVENTS_MAX)
-    uint8_t events[APP_TX_EVENTS_MAX];  // ids from app_layer_event_find (first ones)
+    AppEventId events[APP_TX_EVENTS_MAX];  // ids from app_layer_event_find (first ones)
     uint16_t n_files[2];         // files of this tx per direction (app_layer_tx_file_at)
     AppProto proto;              // the tx's protocol (set by the app layer)
     uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
@@ -115,6 +118,9 @@ typedef struct AppTx {
 struct ConfNode;
 void app_layer_proto_eve_options(AppProto p, const struct ConfNode *opts);
 bool app_layer_tx_eve_wanted(const AppTx *tx);
+/* Whether tx's generic record is written in the to-client direction (rows with
+ * eve_toclient; false otherwise: the flow's direction). */
+bool app_layer_tx_eve_toclient(const AppTx *tx);
 
 /* Flow-level queries. Caller holds f->lock. */
 AppProto app_layer_flow_proto(const Flow *f);            // f->app_proto
@@ -156,7 +162,7 @@ bool app_layer_http_xff_client(const Flow *f, const AppTx *tx, VgAddr *out);
 #define APP_TX_SUB_MAX 2
 AppTx *app_layer_tx_sub(const Flow *f, const AppTx *tx, uint32_t idx);
 /* Flow-level (not tx) app-layer events raised so far, e.g. detection mismatch. */
-uint32_t app_layer_flow_events(const Flow *f, const uint8_t **ids);
+uint32_t app_layer_flow_events(const Flow *f, const AppEventId **ids);
 
 /* Buffers: each protocol row lists its buffers; ids are global, fixed at start-up. */
 typedef struct AppBufferDef {
@@ -191,14 +197,14 @@ int app_layer_buffer_find_for(const char *name, AppProto proto, uint8_t dir);
 uint32_t app_layer_buffer_count(void);
 
 /* Events: "http.request_field_missing_colon" style names (proto "." event name, as in
- * Suricata's app-layer-event keyword), ids global (< 256). Flow-level events of the
+ * Suricata's app-layer-event keyword), ids global (< 1024). Flow-level events of the
  * framework are "applayer.NAME", e.g. applayer.mismatch_protocol_both_directions. */
 int app_layer_event_find(const char *proto_dot_name);    // id >= 0 or VG_ENOENT
 const char *app_layer_event_name(int id);
 
 /* EVE anomaly records (output): the events raised on tx (NULL: the flow's own) since the
  * last call; each is handed out once. Caller holds f->lock. */
-uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const uint8_t **ids);
+uint32_t app_layer_anomalies_take(const Flow *f, AppTx *tx, const AppEventId **ids);
 /* Suricata's anomaly fields of event id: the event as Suricata writes it (into out) and
  * the layer ("proto_parser", or "proto_detect" for the framework's applayer.* events). */
 bool app_layer_event_anomaly(int id, char *out, size_t cap, const char **layer);

@@ -41,6 +41,10 @@ static const ConfOption vigil_keys[] = {
     OPT("vars.port-groups.*", CONF_OPT_STR, NULL, 0, 0, "port group, rules use $NAME"),
 
     /* ---- start-up and threads (main, runtime) ---- */
+    OPT("run-as.user", CONF_OPT_STR, NULL, 0, 0,
+        "user to run as once capture and outputs are open (--user overrides)"),
+    OPT("run-as.group", CONF_OPT_STR, NULL, 0, 0,
+        "group to run as (default: the user's; --group overrides)"),
     OPT("default-log-dir", CONF_OPT_STR, "./logs", 0, 0,
         "log directory (relative to the working directory); -l overrides"),
     OPT("runmode", CONF_OPT_STR, "single", 0, 0, "single, autofp, workers or custom"),
@@ -256,6 +260,8 @@ static const ConfOption vigil_keys[] = {
         "smb records (one per SMB request/response or file) / dcerpc records (per call)"),
     OPT("outputs.*.eve-log.types.*.snmp|llmnr|ldap|ike|pgsql|krb5.enabled", CONF_OPT_BOOL, "yes",
         0, 0, "snmp, llmnr, ike, krb5 records (per message) / ldap, pgsql (per request)"),
+    OPT("outputs.*.eve-log.types.*.nfs.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "nfs records (per call and its reply; READ/WRITE: per file)"),
     OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "sip (per request / response), mqtt (per message), websocket (per frame) and rfb "
         "(per session) records"),
@@ -333,7 +339,7 @@ static const ConfOption vigil_keys[] = {
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
-    SURICATA_ONLY("coredump|host-mode|run-as|pid-file|legacy|security"),
+    SURICATA_ONLY("coredump|host-mode|pid-file|legacy|security"),
     SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),
     NO_EFFECT("profiling.rules.filename|append|json|sort", CONF_OPT_ANY,
@@ -353,6 +359,8 @@ static const ConfOption vigil_keys[] = {
          "(not set: the master switch)"),
     ENUM("flow.memcap-policy", "ignore", EXC_POLICIES, "flow.memcap reached: a packet left "
          "without a flow (not set: the master switch)"),
+    ENUM("defrag.memcap-policy", "ignore", EXC_POLICIES, "defrag.memcap reached: a fragment "
+         "refused (packet policies only; not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
         "act as if stream.memcap were reached at this capture packet"),
@@ -362,7 +370,7 @@ static const ConfOption vigil_keys[] = {
         "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
-    SURICATA_ONLY("defrag.memcap-policy|max-frags-policy|trackers-policy"),
+    SURICATA_ONLY("defrag.max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"

@@ -7,6 +7,7 @@
 #include "conf/conf.h"
 #include "decode/decode.h"
 #include "defrag/defrag.h"
+#include "flow/flow.h"
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/packet-pool.h"
@@ -48,6 +49,8 @@ static void decode_module_put_packet(Packet *p, void *user)
 typedef struct DecodeModuleCtx {
     DecodeThreadCtx dtv;
     DefragThread defrag;
+    FlowExceptionPolicy memcap_policy; // defrag.memcap-policy, resolved for the mode
+    CounterId c_memcap_policy;         // exception_policy.defrag.memcap.<policy>
 } DecodeModuleCtx;
 
 static int decode_module_thread_init(ThreadVars *tv, void **data)
@@ -69,6 +72,13 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
     dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
     dtv->ipip_enabled = conf_bool_or(e->conf, "decoder.ipv4.ipip.enabled", true, NULL);
+    /* A packet-level policy: a refused fragment has no flow (Suricata's rule). */
+    m->memcap_policy = flow_exception_policy_resolve(
+        (FlowExceptionPolicy)defrag_memcap_policy(), e->is_inline || e->opts.simulate_ips, false);
+    if (m->memcap_policy != FLOW_EXC_IGNORE) {
+        m->c_memcap_policy = flow_exception_counters_register("exception_policy.defrag.memcap",
+                                                              false, m->memcap_policy);
+    }
     if (e->pool != NULL) {
         dtv->src = (DecodePacketSource){
             .get = decode_module_get_packet,
@@ -93,6 +103,11 @@ static void defrag_one(ThreadVars *tv, DecodeModuleCtx *m, Packet *p, Packet *fr
     Packet *rp = defrag_packet(&m->defrag, &m->dtv, frag);
     Packet *inner = decode_take_children(&m->dtv);
     if (rp == NULL) {
+        if (m->defrag.memcap_refused &&
+            flow_exception_apply(NULL, frag, m->memcap_policy, PKT_DROP_DEFRAG_MEMCAP) &&
+            tv->counters != NULL) {
+            counters_incr(tv->counters, m->c_memcap_policy);
+        }
         return;
     }
     add_children(tv, m, p, inner);

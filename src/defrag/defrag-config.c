@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "flow/flow.h"
 #include "util/util-error.h"
 
 typedef struct DefragOpts {
@@ -60,6 +61,11 @@ int defrag_config_load(DefragConfig *c, const struct Conf *conf)
     c->max_trackers = (uint32_t)o.trackers;
     c->max_frags = (uint32_t)o.max_frags;
     c->timeout_sec = (uint32_t)o.timeout;
+    FlowExceptionPolicy pol = FLOW_EXC_NOT_SET;
+    if (flow_exception_policy_load(conf, "defrag.memcap-policy", 0, &pol) != 0) {
+        return VG_EINVAL;
+    }
+    c->memcap_policy = (uint8_t)pol;
     return 0;
 }
 

@@ -109,4 +109,14 @@ static inline void defrag_count(DefragThread *dt, DefragCounter c)
     }
 }
 
+/* The memcap refused a tracker or fragment: counted, and noted for the
+ * decode stage's defrag.memcap-policy. */
+static inline void defrag_memcap_refused(DefragThread *dt)
+{
+    defrag_count(dt, DFC_MEMCAP);
+    if (dt != NULL) {
+        dt->memcap_refused = true;
+    }
+}
+
 #endif

@@ -187,6 +187,11 @@ static uint32_t key_hash(const DefragKey *k)
     return (uint32_t)h;
 }
 
+uint8_t defrag_memcap_policy(void)
+{
+    return g_dt.cfg.memcap_policy;
+}
+
 uint64_t defrag_memcap_get(uint64_t *memuse)
 {
     pthread_mutex_lock(&g_dt.lock);
@@ -300,7 +305,7 @@ DefragTracker *defrag_tracker_get(DefragThread *dt, const DefragKey *k, const Vg
         return NULL;
     }
     if (!memcap_allows(sizeof(*t))) {
-        defrag_count(dt, DFC_MEMCAP);
+        defrag_memcap_refused(dt);
         return NULL;
     }
     t = calloc(1, sizeof(*t));
@@ -347,7 +352,7 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
         return VG_ENOMEM;
     }
     if (!memcap_allows(size)) {
-        defrag_count(dt, DFC_MEMCAP);
+        defrag_memcap_refused(dt);
         return VG_ENOMEM;
     }
     DefragFrag *n = malloc(size);

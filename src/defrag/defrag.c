@@ -280,6 +280,9 @@ Packet *defrag_packet(DefragThread *dt, DecodeThreadCtx *dtv, Packet *p)
     if ((p->flags & PKT_F_IS_FRAGMENT) == 0 || (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
         return NULL;
     }
+    if (dt != NULL) {
+        dt->memcap_refused = false;
+    }
     bool v4 = p->l3 == PKT_L3_IPV4;
     FragView v;
     if (!(v4 ? view_ipv4(p, &v) : view_ipv6(p, &v))) {

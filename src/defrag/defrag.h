@@ -50,6 +50,10 @@ typedef struct DefragConfig {
     uint32_t max_trackers;       // defrag.trackers (65535)
     uint32_t max_frags;          // defrag.max-frags (65535), over all trackers
     uint32_t hash_size;          // defrag.hash-size (4096 buckets)
+    /* defrag.memcap-policy (or the exception-policy master switch): a
+     * FlowExceptionPolicy, unresolved; the decode stage applies it to a
+     * fragment the memcap refused (flow/flow.h). */
+    uint8_t memcap_policy;
 } DefragConfig;
 
 /* Policy for a destination host; NULL means DEFRAG_POLICY_BSD for all. */
@@ -104,6 +108,7 @@ typedef enum DefragCounter {
 typedef struct DefragThread {
     CounterSet *counters;        // the owning thread's set
     CounterId cid[DFC_COUNT];
+    bool memcap_refused;         // the last defrag_packet refused its fragment: memcap
 } DefragThread;
 
 void defrag_thread_init(DefragThread *dt, CounterSet *counters);
@@ -117,6 +122,9 @@ void defrag_thread_init(DefragThread *dt, CounterSet *counters);
  * any tunnel packets its decoding made are on dtv->children. The caller
  * owns it. NULL otherwise (incomplete, refused, no packet source). */
 Packet *defrag_packet(DefragThread *dt, DecodeThreadCtx *dtv, Packet *p);
+
+/* The configured defrag.memcap-policy (a FlowExceptionPolicy, unresolved). */
+uint8_t defrag_memcap_policy(void);
 
 /* Trackers currently held and bytes charged (tests, stats). */
 uint32_t defrag_tracker_count(void);

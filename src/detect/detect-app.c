@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app-layer/app-layer.h"
+#include "detect/detect-asn1.h"
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
@@ -195,6 +196,8 @@ static bool elem_is_relative(uint8_t pm_type, const void *ctx)
         return (((const DetectPcre *)ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_ISDATAAT:
         return (((const DetectIsdataat *)ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
+    case DETECT_PM_ASN1:
+        return (((const DetectAsn1 *)ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_BYTETEST:
     case DETECT_PM_BYTEJUMP:
     case DETECT_PM_BYTEEXTRACT:
@@ -487,6 +490,9 @@ static void mark_relative_chain(DetectMatchList *l)
             break;
         case DETECT_PM_ISDATAAT:
             ((DetectIsdataat *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
+            break;
+        case DETECT_PM_ASN1:
+            ((DetectAsn1 *)prev->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
             break;
         case DETECT_PM_BSIZE:
         case DETECT_PM_DATASET:

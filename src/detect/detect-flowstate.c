@@ -195,7 +195,7 @@ void detect_app_packet_end(DetectThread *dt, Packet *p)
     for (uint8_t d = 0; d < 2; d++) {
         fs->app.proto[d] = app_layer_flow_proto_dir(f, d);
     }
-    const uint8_t *ids = NULL;
+    const AppEventId *ids = NULL;
     fs->app.n_events = app_layer_flow_events(f, &ids);
 }
 

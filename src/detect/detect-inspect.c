@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detect-asn1.h"
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
 
@@ -419,6 +420,9 @@ static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off)
         return detect_plugin_match_buffer(ic->l->m[idx].ctx, ic->buf, ic->len)
                    ? next(ic, idx, off)
                    : INSPECT_NOMATCH;
+    case DETECT_PM_ASN1:
+        return detect_asn1_match(ic->l->m[idx].ctx, ic->buf, ic->len, off) ? next(ic, idx, off)
+                                                                            : INSPECT_NOMATCH;
     default:
         return inspect_byte(ic, idx, off);
     }

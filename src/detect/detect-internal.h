@@ -205,6 +205,7 @@ typedef enum DetectPmType {
     DETECT_PM_DATASET,                 // whole-buffer set check (dataset, datarep): DetectDatasetCtx
     DETECT_PM_BASE64,                  // base64_decode: DetectBase64 ctx
     DETECT_PM_PLUGIN,                  // a plugin keyword on the buffer: DetectPluginCtx
+    DETECT_PM_ASN1,                    // asn1: DetectAsn1 (detect-asn1.h)
 } DetectPmType;
 
 struct DetectThread;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detect-asn1.h"
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
 #include "util/util-error.h"
@@ -526,6 +527,8 @@ static bool pm_is_relative(const DetectMatch *m)
         return (((const DetectPcre *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_ISDATAAT:
         return (((const DetectIsdataat *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
+    case DETECT_PM_ASN1:
+        return (((const DetectAsn1 *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_BASE64:
         return (((const DetectBase64 *)m->ctx)->flags & DETECT_PM_F_RELATIVE) != 0;
     case DETECT_PM_BSIZE:
@@ -548,6 +551,9 @@ static void mark_relative_next(DetectMatch *m)
         break;
     case DETECT_PM_ISDATAAT:
         ((DetectIsdataat *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
+        break;
+    case DETECT_PM_ASN1:
+        ((DetectAsn1 *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;
         break;
     case DETECT_PM_BASE64:
         ((DetectBase64 *)m->ctx)->flags |= DETECT_PM_F_RELATIVE_NEXT;

@@ -598,10 +598,12 @@ static bool file_matches(DetectThread *dt, const Signature *s, const AppFile *fi
     return true;
 }
 
+/* filestore counts as a file check, as Suricata's (a file-list match that takes any
+ * file): a rule with it matches a tx only through one of its files. */
 static bool has_file_checks(const Signature *s)
 {
     return s->app->file_ml.n > 0 || s->lists[DETECT_LIST_FILE_NAME].n > 0 ||
-           s->lists[DETECT_LIST_FILE_MAGIC].n > 0;
+           s->lists[DETECT_LIST_FILE_MAGIC].n > 0 || (s->flags & SIG_F_FILESTORE);
 }
 
 /* File checks: all of them on one file of the tx in the rule's directions. */

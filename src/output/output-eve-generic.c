@@ -50,8 +50,8 @@ void output_eve_generic_log(const OutputTxLog *lg, Flow *f, AppTx *tx)
         tx->logged |= OUTPUT_TX_LOGGER_GENERIC;
         return;
     }
-    eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, app_proto_name(tx->proto), false,
-                       lg->pcap_cnt, lg->pkt_src);
+    eve_begin_flow_dir(lg->jb, f, lg->sec, lg->usec, app_proto_name(tx->proto),
+                       app_layer_tx_eve_toclient(tx), lg->pcap_cnt, lg->pkt_src);
     json_u64(lg->jb, "tx_id", tx->id);
     (void)app_layer_tx_log_json(f, tx->id, lg->jb);
     json_close_object(lg->jb);

@@ -891,7 +891,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
 }
 
 static void write_app_anomaly(OutputThread *ot, const Packet *p, const Flow *f, const AppTx *tx,
-                              const uint8_t *ids, uint32_t n)
+                              const AppEventId *ids, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         char ev[96];
@@ -915,7 +915,7 @@ static void write_app_anomalies(OutputThread *ot, const Packet *p)
     if (!locked) {
         pthread_mutex_lock(&f->lock);
     }
-    const uint8_t *ids;
+    const AppEventId *ids;
     uint32_t n = app_layer_anomalies_take(f, NULL, &ids);
     write_app_anomaly(ot, p, f, NULL, ids, n);
     uint32_t ntx = app_layer_tx_count(f);

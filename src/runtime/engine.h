@@ -36,6 +36,8 @@ typedef struct EngineOptions {
     bool simulate_ips;
     bool daemon;                     // -D
     const char *pidfile;             // --pidfile
+    const char *run_user;            // --user (else run-as.user)
+    const char *run_group;           // --group (else run-as.group)
     uint16_t nfq_queues[16];         // -q N / -q A:B (repeatable): NFQUEUE numbers
     int n_nfq_queues;
     const char *live_iface;          // -i IF / --pcap=IF: live capture through libpcap

@@ -121,3 +121,26 @@ for ifname in sys.argv[1:]:
         fcntl.ioctl(s, SIOCETHTOOL, ifr)
 PY
 }
+
+# netns_pair PREFIX: the capture tests' set-up, two namespaces joined by one
+# veth pair: a0 in NS_C with PREFIX.1/24, b0 in NS_S with PREFIX.2/24 (PREFIX
+# in 198.18.0.0/15, e.g. 198.18.1), IPv6 off, both links still down
+# (netns_pair_up). Skips where namespaces or veth pairs cannot be made; the
+# caller has checked for root. Everything goes on exit.
+netns_pair() {
+    trap netns_cleanup EXIT
+    ip netns add "$NS_C" 2>/dev/null || netns_skip "cannot create network namespaces"
+    ip netns add "$NS_S" || fail "cannot create a namespace"
+    ip link add a0 netns "$NS_C" type veth peer name b0 netns "$NS_S" ||
+        netns_skip "cannot create veth pairs"
+    for ns in "$NS_C" "$NS_S"; do
+        in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    done
+    ip -n "$NS_C" addr add "$1.1/24" dev a0
+    ip -n "$NS_S" addr add "$1.2/24" dev b0
+}
+
+netns_pair_up() {
+    ip -n "$NS_C" link set a0 up
+    ip -n "$NS_S" link set b0 up
+}

@@ -16,7 +16,7 @@ grep -q '^flow.memcap  *size  *128mb ' "$WORK/keys.txt" || fail "--list-config-k
 printf '1,BadHosts,Known bad hosts\n' >"$WORK/categories.txt"
 printf '192.0.2.1,1,50\n' >"$WORK/rep.list"
 python3 - "$WORK/keys.txt" "$VG_SOURCE_DIR" "$PENDING" "$WORK" >"$WORK/all.yaml" <<'PY' ||
-import itertools, json, sys
+import itertools, json, os, sys
 
 keys_file, src, pending, work = sys.argv[1], sys.argv[2], set(sys.argv[3].split()), sys.argv[4]
 values = {  # keys without a usable default
@@ -38,6 +38,9 @@ values = {  # keys without a usable default
     "default-reputation-path": work,
     "reputation-files": ["rep.list"],
     "outputs.*.eve-log.rotate-interval": "1h",
+    # the user running the test: switching to oneself is no switch
+    "run-as.user": str(os.getuid()),
+    "run-as.group": str(os.getgid()),
 }
 by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
 

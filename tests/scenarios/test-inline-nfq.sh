@@ -18,11 +18,15 @@
 #     workers deciding out of order);
 #   - Vigil stopped: the queue is unbound; the rule's --queue-bypass lets
 #     traffic through, without it traffic stops (fail-closed).
+# The main and the fail-closed runs use --user nobody (where that user exists):
+# verdicts, rejects and the kernel's queue counters work after the switch.
 # Skipped (77) without root, namespaces, iptables or NFQUEUE in the kernel.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns-lib.sh"
 PEER="$(dirname "$0")/inline-peer.py"
 QNUM=$((100 + $$ % 1000))
+AS_USER=()
+id nobody >/dev/null 2>&1 && AS_USER=(--user nobody)
 
 command -v iptables >/dev/null || netns_skip "no iptables (make deps installs it)"
 netns_setup
@@ -68,7 +72,9 @@ client() {
 }
 
 # Bad input: the queue is already bound by a running Vigil.
-start_vigil run
+start_vigil run "${AS_USER[@]}"
+[ ${#AS_USER[@]} -eq 0 ] || grep -q "running as uid" "$WORK/run.log" ||
+    fail "--user nobody: no privilege drop reported: $(cat "$WORK/run.log")"
 expect_exit 1 "NFQUEUE $QNUM: cannot bind the queue" \
     in_ns "$NS_R" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -q "$QNUM" -S "$WORK/inline.rules" \
     -l "$WORK/second"
@@ -226,7 +232,7 @@ stop_vigil failopen
 grep -q 'fail-open yes' "$WORK/failopen.log" || fail "fail-open not reported at start"
 
 # The same frozen, without fail-open: the full queue drops, the transfer stalls.
-start_vigil failclosed --set nfq.queue-maxlen=4
+start_vigil failclosed --set nfq.queue-maxlen=4 "${AS_USER[@]}"
 kill -STOP "$VPID"
 r=$(PEER_TIMEOUT=5 client send 198.19.0.2 5001 100000)
 kill -CONT "$VPID"

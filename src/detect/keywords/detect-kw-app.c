@@ -146,7 +146,7 @@ static bool match_flow_event(DetectThread *dt, Packet *p, const Signature *s, co
         return false;
     }
     int id = *(const int *)ctx;
-    const uint8_t *ids = NULL;
+    const AppEventId *ids = NULL;
     uint32_t n = app_layer_flow_events(f, &ids);
     for (uint32_t i = dt->flow_events_from; ids != NULL && i < n; i++) {
         if (ids[i] == id) {

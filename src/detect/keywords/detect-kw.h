@@ -34,6 +34,7 @@ extern const DetectKeyword detect_kw_content, detect_kw_nocase, detect_kw_rawbyt
     detect_kw_startswith, detect_kw_endswith, detect_kw_fast_pattern, detect_kw_isdataat,
     detect_kw_dsize, detect_kw_pkt_data;
 extern const DetectKeyword detect_kw_pcre;
+extern const DetectKeyword detect_kw_asn1;   // detect-kw-asn1.c
 extern const DetectKeyword detect_kw_byte_test, detect_kw_byte_jump, detect_kw_byte_extract,
     detect_kw_byte_math;
 extern const DetectKeyword detect_kw_flow;
@@ -129,6 +130,9 @@ extern const DetectKeyword detect_kw_ike_exchtype, detect_kw_ike_ke_len, detect_
     detect_kw_ike_chosen_sa;
 /* detect-kw-krb5.c */
 extern const DetectKeyword detect_kw_krb5_msg_type, detect_kw_krb5_err_code;
+/* detect-kw-nfs.c */
+extern const DetectKeyword detect_kw_nfs_procedure, detect_kw_nfs_version,
+    detect_kw_nfs_version_legacy;
 /* detect-kw-ldap.c */
 extern const DetectKeyword detect_kw_ldap_request_operation, detect_kw_ldap_responses_operation,
     detect_kw_ldap_responses_count, detect_kw_ldap_responses_result_code;

@@ -480,7 +480,7 @@ static void other_side_speaking_another_protocol_is_a_mismatch(void **state)
 {
     Fx *fx = *state;
     feed(fx, APP_DIR_TOSERVER, REQ);
-    const uint8_t *ev;
+    const AppEventId *ev;
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
     feed(fx, APP_DIR_TOCLIENT, "SSH-2.0-OpenSSH_9.6\r\n");
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 1);
@@ -495,7 +495,7 @@ static void other_side_agreeing_raises_nothing(void **state)
     Fx *fx = *state;
     feed(fx, APP_DIR_TOSERVER, REQ);
     feed(fx, APP_DIR_TOCLIENT, RESP);
-    const uint8_t *ev;
+    const AppEventId *ev;
     assert_int_equal(app_layer_flow_events(&fx->f, &ev), 0);
     assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOCLIENT), APP_PROTO_UNKNOWN);
 }
@@ -614,8 +614,8 @@ static void names_and_lists(void **state)
     (void)state;
     assert_string_equal(app_proto_name(APP_PROTO_HTTP1), "http");
     assert_int_equal(app_proto_by_name("http1"), APP_PROTO_HTTP1);
-    assert_int_equal(app_proto_by_name("nfs"), APP_PROTO_UNKNOWN);
-    assert_true(app_proto_is_known_name("nfs"));
+    assert_int_equal(app_proto_by_name("imap"), APP_PROTO_UNKNOWN);
+    assert_true(app_proto_is_known_name("imap"));
     assert_false(app_proto_is_known_name("nosuch"));
     assert_int_equal(app_layer_buffer_find("nosuch.buffer"), VG_ENOENT);
     assert_true(app_layer_event_find("applayer.mismatch_protocol_both_directions") >= 0);

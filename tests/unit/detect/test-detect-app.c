@@ -82,8 +82,8 @@ static void http_header_protocols_accepted_others_refused(void **state)
     expect_ok("alert http any any -> any any (msg:\"x\"; sid:1;)");
     expect_ok("alert http1 any any -> any any (msg:\"x\"; sid:1;)");
     expect_ok("alert dns any any -> any any (sid:1;)");
-    expect_err("alert nfs any any -> any any (sid:1;)", "unsupported protocol 'nfs'");
-    expect_err("alert nfs any any -> any any (sid:1;)", "unsupported protocol 'nfs'");
+    expect_err("alert imap any any -> any any (sid:1;)", "unsupported protocol 'imap'");
+    expect_err("alert imap any any -> any any (sid:1;)", "unsupported protocol 'imap'");
     Parsed p;
     parse(&p, "alert http any any -> any any (sid:1;)");
     assert_int_equal(p.rc, 0);
@@ -340,10 +340,10 @@ static void app_layer_event_forms(void **state)
     expect_ok("alert ip any any -> any any (app-layer-event:"
               "applayer_mismatch_protocol_both_directions; sid:1;)");
     expect_ok("alert dns any any -> any any (app-layer-event:dns.malformed_data; sid:1;)");
-    expect_err("alert nfs any any -> any any (app-layer-event:nfs.malformed_data; sid:1;)",
+    expect_err("alert imap any any -> any any (app-layer-event:imap.malformed_data; sid:1;)",
                "unsupported protocol");
-    expect_err("alert tcp any any -> any any (app-layer-event:nfs.malformed_data; sid:1;)",
-               "unsupported protocol 'nfs'");
+    expect_err("alert tcp any any -> any any (app-layer-event:imap.malformed_data; sid:1;)",
+               "unsupported protocol 'imap'");
     expect_err("alert http any any -> any any (app-layer-event:http.no_such_event; sid:1;)",
                "unknown app-layer-event");
     expect_err("alert http any any -> any any (app-layer-event:nodot; sid:1;)",

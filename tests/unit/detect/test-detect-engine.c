@@ -909,8 +909,8 @@ static void load_buffer_names_the_binary_continuation_line(void **state)
 static void unsupported_rules_are_counted_by_reason(void **state)
 {
     (void)state;
-    DetectEngine *de = test_engine("alert nfs any any -> any any (msg:\"a\"; sid:1;)\n"
-                                   "alert nfs any any -> any any (msg:\"b\"; sid:2;)\n"
+    DetectEngine *de = test_engine("alert imap any any -> any any (msg:\"a\"; sid:1;)\n"
+                                   "alert imap any any -> any any (msg:\"b\"; sid:2;)\n"
                                    "alert tcp any any -> any any (frobnicate; sid:3;)\n"
                                    "alert tcp any any -> any any (msg:\"x\" sid:4;)\n"
                                    "alert tcp any any -> any any (msg:\"ok\"; sid:5;)", NULL);
@@ -918,7 +918,7 @@ static void unsupported_rules_are_counted_by_reason(void **state)
     assert_int_equal(de->failed, 4);
     assert_int_equal(de->unsupported, 3);
     assert_int_equal(de->n_refusals, 2);
-    assert_string_equal(de->refusals[0].reason, "unsupported protocol 'nfs'");
+    assert_string_equal(de->refusals[0].reason, "unsupported protocol 'imap'");
     assert_int_equal(de->refusals[0].count, 2);
     assert_string_equal(de->refusals[1].reason, "unsupported keyword 'frobnicate'");
     assert_int_equal(de->refusals[1].count, 1);

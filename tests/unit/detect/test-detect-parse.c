@@ -67,8 +67,8 @@ static void parse_refuses_app_layer_protocol(void **state)
     expect_ok("alert http any any -> any any " OPTS);
     expect_ok("alert http1 any any -> any any " OPTS);
     expect_ok("alert dns any any -> any any " OPTS);
-    expect_err("alert nfs any any -> any any " OPTS, "unsupported protocol 'nfs'");
-    expect_err("alert nfs any any -> any any " OPTS, "unsupported protocol 'nfs'");
+    expect_err("alert imap any any -> any any " OPTS, "unsupported protocol 'imap'");
+    expect_err("alert imap any any -> any any " OPTS, "unsupported protocol 'imap'");
     expect_err("alert foo any any -> any any " OPTS, "unknown protocol 'foo'");
 }
 

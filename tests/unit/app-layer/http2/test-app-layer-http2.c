@@ -169,7 +169,7 @@ static bool has_event(Fx *fx, const char *name)
 {
     int id = app_layer_event_find(name);
     assert_true(id >= 0);
-    const uint8_t *ids;
+    const AppEventId *ids;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);
     for (uint32_t i = 0; i < n; i++) {
         if (ids[i] == id) {

@@ -284,7 +284,7 @@ static void buffer_is(const Fx *fx, const AppTx *tx, const char *name, uint8_t d
 
 static bool flow_has_event(const Fx *fx, const char *name)
 {
-    const uint8_t *ids = NULL;
+    const AppEventId *ids = NULL;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);
     for (uint32_t i = 0; i < n; i++) {
         if (ids[i] == app_layer_event_find(name)) {

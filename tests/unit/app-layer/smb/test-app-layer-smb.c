@@ -421,7 +421,7 @@ static void smb2_malformed_fields(void **state)
         ntlm_ev |= ss->tx.events[e] == base;
     }
     assert_true(ntlm_ev);
-    const uint8_t *ids;
+    const AppEventId *ids;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);
     bool malformed = false;
     for (uint32_t e = 0; e < n; e++) {
@@ -548,7 +548,7 @@ static void dcerpc_malformed(void **state)
     dce_bind(&b, 3, 3, EPM_LE);
     b.d[24] = 200;                                        // 200 contexts in 72 bytes
     feed_buf(fx, APP_DIR_TOSERVER, &b, 4096);
-    const uint8_t *ids;
+    const AppEventId *ids;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);
     bool malformed = false;
     for (uint32_t e = 0; e < n; e++) {

@@ -447,7 +447,7 @@ static void starttls_handover_returns_tunnel_and_announces_tls(void **state)
 
 static uint32_t n_flow_events(Fx *fx, const char *name)
 {
-    const uint8_t *ids = NULL;
+    const AppEventId *ids = NULL;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);
     int want = app_layer_event_find(name);
     uint32_t hits = 0;
