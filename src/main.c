@@ -729,17 +729,19 @@ int main(int argc, char **argv)
         e->acquire_module = "pcap-live";
         e->acquire_threads = 1;
     } else if (is_afp) {
-        if (e->opts.af_packet_iface[0] == '\0') {
-            e->opts.af_packet_iface = acquire_af_packet_default_iface(e->conf);
-        }
-        if (e->opts.af_packet_iface == NULL) {
-            VG_ERROR("--af-packet: no interface (give --af-packet=IF, or list one under "
-                     "af-packet: in the config)");
+        AcquireAfPacketSetup as;
+        if (acquire_af_packet_setup(e->conf, e->opts.af_packet_iface, &as) != 0) {
             conf_free(e->conf);
-            return EXIT_USAGE;
+            return 1;
         }
+        /* EVE in_iface names the interface when there is only one */
+        e->opts.af_packet_iface = as.n_ifaces == 1 ? as.first_iface : "";
         e->acquire_module = "af-packet";
-        e->acquire_threads = acquire_af_packet_threads(e->conf, e->opts.af_packet_iface);
+        e->acquire_threads = as.n_threads;
+        if (as.copy_mode == AFP_COPY_IPS) {
+            e->is_inline = true;      // drops apply; rejects go out at link level
+            e->is_live_inline = true;
+        }
     }
     EnginePrivs privs;
     rc = engine_privs_resolve(e, e->opts.run_user, e->opts.run_group, &privs);
@@ -771,7 +773,7 @@ int main(int argc, char **argv)
         } else if (is_live) {
             rc = acquire_pcap_live_probe(e->opts.live_iface, e->opts.bpf_filter) == 0 ? 0 : 1;
         } else if (is_afp) {
-            rc = acquire_af_packet_probe(e->opts.af_packet_iface, e->conf) == 0 ? 0 : 1;
+            rc = acquire_af_packet_probe() == 0 ? 0 : 1;
         } else if (!is_socket_mode) {
             rc = capture_is_readable(e->opts.pcap_path) ? 0 : 1;
         }

@@ -12,6 +12,18 @@
  * queue's netlink socket is serialised by the queue's lock. At the end the
  * reader waits until every packet it took has had its verdict, then unbinds.
  *
+ * Batch verdicts (nfq.batchcount N > 1): a plain accept (no mark to set) is
+ * not sent at once but remembered; the kernel takes one batch verdict for
+ * every packet of the queue up to an id. That is only right when no packet
+ * up to that id is still being inspected, so a batch goes only while every
+ * packet taken has been decided (undecided == 0): then the batch, with the
+ * highest deferred id, covers exactly the deferred packets (anything later
+ * has a higher id: the reader takes them in id order). Otherwise (workers
+ * deciding out of order) the deferred accepts go one by one. They go when N
+ * are waiting, when the reader finds its socket empty, at the latest after
+ * 1 ms (the reader's poll while packets are out), and at shutdown. Counters:
+ * nfq.verdicts.batches (batch messages) and .batched (packets they covered).
+ *
  * Live time: packets carry the kernel's timestamp (or the wall clock); the
  * engine clock follows it without the offline packet-time machinery (the
  * flow manager and stats run on the wall clock when no -r is given). */
@@ -21,6 +33,7 @@
 #include <inttypes.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 #include <linux/netfilter.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +58,8 @@ typedef enum NfqMode {
 
 /* The state of one bound queue: owned by its reader thread, shared with the
  * threads that give verdicts for its packets until in_flight reaches 0. */
+#define NFQ_BATCH_MAX 1024
+
 typedef struct NfqQueue {
     struct nfq_handle *h;
     struct nfq_q_handle *qh;
@@ -63,6 +78,14 @@ typedef struct NfqQueue {
     CounterId c_routed;
     CounterId c_bypass_marked;
     CounterId c_verdict_errors;
+    CounterId c_batches;
+    CounterId c_batched;
+    /* batch verdicts, under lock (batchcount 1: off, none of it used) */
+    uint32_t batchcount;
+    uint32_t undecided;          // taken, verdict not decided yet
+    uint32_t n_deferred;         // accepted, verdict not sent yet
+    uint32_t deferred_max_id;
+    uint32_t deferred_ids[NFQ_BATCH_MAX];
 } NfqQueue;
 
 typedef struct NfqThread {
@@ -81,6 +104,41 @@ typedef struct NfqThread {
     uint64_t last_udrop;
     bool is_bound;
 } NfqThread;
+
+/* Send the deferred accepts (q->lock held): one batch verdict when nothing
+ * taken is undecided, else one verdict each. */
+static void nfq_flush_locked(NfqQueue *q, CounterSet *cs)
+{
+    uint32_t n = q->n_deferred;
+    if (n == 0) {
+        return;
+    }
+    bool is_batch = q->undecided == 0 &&
+                    nfq_set_verdict_batch(q->qh, q->deferred_max_id, NF_ACCEPT) >= 0;
+    uint32_t errors = 0;
+    for (uint32_t i = 0; !is_batch && i < n; i++) {
+        errors += nfq_set_verdict(q->qh, q->deferred_ids[i], NF_ACCEPT, 0, NULL) < 0;
+    }
+    if (cs != NULL) {
+        if (is_batch) {
+            counters_incr(cs, q->c_batches);
+            counters_add(cs, q->c_batched, n);
+        }
+        counters_add(cs, q->c_verdict_errors, errors);
+    }
+    q->n_deferred = 0;
+    q->deferred_max_id = 0;
+    atomic_fetch_sub(&q->in_flight, n);
+}
+
+static void nfq_flush(NfqQueue *q, CounterSet *cs)
+{
+    if (q->batchcount > 1) {
+        pthread_mutex_lock(&q->lock);
+        nfq_flush_locked(q, cs);
+        pthread_mutex_unlock(&q->lock);
+    }
+}
 
 static void nfq_verdict(Packet *p, CounterSet *cs)
 {
@@ -110,6 +168,29 @@ static void nfq_verdict(Packet *p, CounterSet *cs)
         set_mark = true;
     }
     pthread_mutex_lock(&q->lock);
+    if (q->batchcount > 1) {
+        if (verdict == NF_ACCEPT && !set_mark) {
+            q->undecided--;
+            /* deferred: its verdict goes with a batch (in_flight drops then) */
+            q->deferred_ids[q->n_deferred++] = p->verdict_id;
+            if (q->n_deferred == 1 || (int32_t)(p->verdict_id - q->deferred_max_id) > 0) {
+                q->deferred_max_id = p->verdict_id;
+            }
+            if (cs != NULL) {
+                counters_incr(cs, q->c_accepted);
+            }
+            if (q->n_deferred >= q->batchcount) {
+                nfq_flush_locked(q, cs);
+            }
+            /* q is not touched after this: once its verdict is flushed (by
+             * any thread) the reader may free it */
+            pthread_mutex_unlock(&q->lock);
+            return;
+        }
+        /* before this packet counts as decided: a batch must not cover it */
+        nfq_flush_locked(q, cs);
+        q->undecided--;
+    }
     int rc = set_mark ? nfq_set_verdict2(q->qh, p->verdict_id, verdict, mark, 0, NULL)
                       : nfq_set_verdict(q->qh, p->verdict_id, verdict, 0, NULL);
     pthread_mutex_unlock(&q->lock);
@@ -165,6 +246,11 @@ static int nfq_on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct n
     p->verdict_ctx = &nt->q;
     p->verdict_fn = nfq_verdict;
     atomic_fetch_add(&nt->q.in_flight, 1);
+    if (nt->q.batchcount > 1) {
+        pthread_mutex_lock(&nt->q.lock);
+        nt->q.undecided++;
+        pthread_mutex_unlock(&nt->q.lock);
+    }
     if (!atomic_load(&e->have_start)) {
         atomic_store(&e->start_sec, p->ts_sec);
         atomic_store(&e->have_start, true);
@@ -198,11 +284,17 @@ static int nfq_read_conf(const Conf *conf, NfqQueue *q)
     q->route_queue = (uint16_t)conf_int_or(conf, "nfq.route-queue", 0, &bad);
     q->bypass_mark = (uint32_t)conf_int_or(conf, "nfq.bypass-mark", 0, &bad);
     q->bypass_mask = (uint32_t)conf_int_or(conf, "nfq.bypass-mask", 0, &bad);
+    int64_t batch = conf_int_or(conf, "nfq.batchcount", 1, &bad);
     if (bad) {
-        VG_ERROR("nfq: repeat-mark, repeat-mask, bypass-mark, bypass-mask and route-queue "
-                 "are numbers");
+        VG_ERROR("nfq: repeat-mark, repeat-mask, bypass-mark, bypass-mask, route-queue and "
+                 "batchcount are numbers");
         return VG_EINVAL;
     }
+    if (batch < 1 || batch > NFQ_BATCH_MAX) {
+        VG_ERROR("nfq.batchcount: %" PRId64 " is not 1..%d", batch, NFQ_BATCH_MAX);
+        return VG_EINVAL;
+    }
+    q->batchcount = (uint32_t)batch;
     return 0;
 }
 
@@ -259,16 +351,14 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
         return VG_EIO;
     }
     nfnl_rcvbufsiz(nfq_nfnlh(q->h), (unsigned int)bufsz);
-    /* Wake up regularly to notice the end of the run. */
-    struct timeval tmo = {.tv_sec = 0, .tv_usec = 200000};
-    setsockopt(nfq_fd(q->h), SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
     /* ENOBUFS is reported by recv; keep going. */
     int one = 1;
     setsockopt(nfq_fd(q->h), SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
-    VG_NOTICE("NFQUEUE %u bound (mode %s, fail-open %s, queue-maxlen %u)", q->num,
+    VG_NOTICE("NFQUEUE %u bound (mode %s, fail-open %s, queue-maxlen %u, batchcount %u)",
+              q->num,
               q->mode == NFQ_MODE_ACCEPT ? "accept" : q->mode == NFQ_MODE_REPEAT ? "repeat"
                                                                                  : "route",
-              fail_open ? "yes" : "no", maxlen);
+              fail_open ? "yes" : "no", maxlen, q->batchcount);
     return 0;
 }
 
@@ -361,6 +451,8 @@ static int nfq_thread_init(ThreadVars *tv, void **data)
     nt->q.c_routed = counters_register("nfq.verdicts.routed", COUNTER_SUM);
     nt->q.c_bypass_marked = counters_register("nfq.bypass_marked", COUNTER_SUM);
     nt->q.c_verdict_errors = counters_register("nfq.verdicts.errors", COUNTER_SUM);
+    nt->q.c_batches = counters_register("nfq.verdicts.batches", COUNTER_SUM);
+    nt->q.c_batched = counters_register("nfq.verdicts.batched", COUNTER_SUM);
     uint32_t buf = packet_pool_buffer_size(e->pool);
     nt->max_caplen = buf < 65535 ? buf : 65535;
     if (nfq_bind(nt, e->conf) != 0) {
@@ -417,24 +509,31 @@ static int nfq_acquire_loop(ThreadVars *tv, void *data)
     static _Thread_local char buf[65536 + 4096] __attribute__((aligned));
     time_t last_stats = 0;
     bool stopping = false;
+    bool is_batching = nt->q.batchcount > 1;
     for (;;) {
         if (!stopping && atomic_load(&e->stop)) {
-            stopping = true;
-            /* Take what the kernel already handed to the socket, without
-             * waiting: each gets a verdict like any other packet. */
-            struct timeval none = {.tv_sec = 0, .tv_usec = 1};
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+            stopping = true;   // take what the kernel already handed over, then end
         }
         tm_thread_idle(tv);   // a packet owed a verdict never waits in a stage
-        ssize_t n = recv(fd, buf, sizeof(buf), stopping ? MSG_DONTWAIT : 0);
+        ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
         if (n > 0) {
             nfq_handle_packet(nt->q.h, buf, (int)n);
         } else if (n < 0 && errno == ENOBUFS) {
             counters_incr(tv->counters, nt->c_enobufs);
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            if (is_batching) {
+                nfq_flush(&nt->q, tv->counters);   // nothing more queued: the batch goes
+            }
             if (stopping) {
                 break;
             }
+            /* Wake up regularly to notice the end of the run, and within
+             * 1 ms while packets are out: accepts deferred by other threads
+             * go then. */
+            struct pollfd pfd = {.fd = fd, .events = POLLIN};
+            int wait_ms = is_batching && atomic_load(&nt->q.in_flight) > 0 ? 1 : 200;
+            (void)poll(&pfd, 1, wait_ms);
+            continue;
         } else {
             VG_ERROR("NFQUEUE %u: read failed: %s", nt->q.num,
                      n == 0 ? "socket closed" : strerror(errno));
@@ -463,6 +562,7 @@ static void nfq_thread_deinit(ThreadVars *tv, void *data)
     struct timespec nap = {.tv_sec = 0, .tv_nsec = 1000000};
     unsigned waited_ms = 0;
     while (atomic_load(&nt->q.in_flight) > 0) {
+        nfq_flush(&nt->q, tv != NULL ? tv->counters : NULL);   // deferred accepts
         nanosleep(&nap, NULL);
         if (++waited_ms % 5000 == 0) {
             VG_WARN("NFQUEUE %u: still waiting for %" PRIu64 " verdict(s)", nt->q.num,

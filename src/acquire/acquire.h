@@ -31,13 +31,30 @@ int acquire_nfq_probe(const uint16_t *queues, int n);
  * filter stop start-up (one line logged) before any output is created. */
 int acquire_pcap_live_probe(const char *iface, const char *filter);
 
-/* AF_PACKET: the af-packet: section checked on every run, and the
- * interface opened once (socket, ring, bind) before any output exists. */
+/* AF_PACKET: the af-packet: section checked on every run. */
 int acquire_af_packet_conf_check(const struct Conf *conf);
-int acquire_af_packet_probe(const char *iface, const struct Conf *conf);
-/* The first interface the af-packet: list names (not "default"), or NULL;
- * reader threads for iface (its entry's threads, 1 by default). */
-const char *acquire_af_packet_default_iface(const struct Conf *conf);
-uint32_t acquire_af_packet_threads(const struct Conf *conf, const char *iface);
+
+/* af-packet copy-mode: none (IDS), ips (bridged, drops apply), tap
+ * (bridged, everything forwarded, the engine stays IDS). */
+enum { AFP_COPY_NONE = 0, AFP_COPY_IPS, AFP_COPY_TAP };
+
+typedef struct AcquireAfPacketSetup {
+    uint32_t n_threads;          // readers over every interface
+    int copy_mode;               // AFP_COPY_*
+    uint32_t n_ifaces;
+    const char *first_iface;
+} AcquireAfPacketSetup;
+
+/* The interfaces of an --af-packet run, decided once at start-up (main
+ * thread, before packet threads): iface, or every interface the af-packet:
+ * list names when iface is NULL or empty; a copy-mode interface brings its
+ * copy-iface, which must name it back with the same mode. Errors are one
+ * line (file:line of the entry), VG_EINVAL. */
+int acquire_af_packet_setup(const struct Conf *conf, const char *iface,
+                            AcquireAfPacketSetup *out);
+/* Open every interface of the setup once (socket, ring, bind), check it is
+ * up and, in copy mode, that it and its peer have the same MTU, before any
+ * output exists: 0, or VG_EIO after one line. */
+int acquire_af_packet_probe(void);
 
 #endif

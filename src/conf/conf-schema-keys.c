@@ -323,11 +323,14 @@ static const ConfOption vigil_keys[] = {
     OPT("nfq.queue-maxlen", CONF_OPT_INT, "4096", 1, 1048576, "packets the kernel may queue"),
     OPT("nfq.buffer-size", CONF_OPT_SIZE, "8mb", 65536, 1073741824LL,
         "netlink socket receive buffer"),
+    OPT("nfq.batchcount", CONF_OPT_INT, "1", 1, 1024,
+        "accept verdicts sent as one batch verdict for up to N packets (1: one each)"),
 
     /* ---- live capture: AF_PACKET (acquire/acquire-af-packet.c checks it) ---- */
     OPT("af-packet", CONF_OPT_ANY, NULL, 0, 0,
         "list of {interface, threads, cluster-id, cluster-type, ring-size, block-size, "
-        "bpf-filter}: the entry of the captured interface, else 'default'"),
+        "bpf-filter, copy-mode (none|ips|tap), copy-iface}: the entry of the captured "
+        "interface, else 'default'"),
 
     /* ---- profiling (runtime/runtime-profiling.c) ---- */
     OPT("profiling.enabled", CONF_OPT_BOOL, "no", 0, 0,
@@ -341,7 +344,6 @@ static const ConfOption vigil_keys[] = {
      * Named so that a Suricata config or command line (--set) works, with a
      * warning saying the key does nothing here; a misspelt key stays unknown. */
     SURICATA_ONLY("pcap|netmap|pfring|dpdk|nflog|ipfw|napatech|capture"),
-    SURICATA_ONLY("nfq.batchcount"),
     SURICATA_ONLY("coredump|host-mode|pid-file|legacy|security"),
     SURICATA_ONLY("engine-analysis|pcre|luajit|spm-algo|asn1-max-frames|firewall"),
     SURICATA_ONLY("profiling.keywords|prefilter|rulegroups|packets|locks|pcap-log|sghs"),

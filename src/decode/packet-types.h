@@ -11,6 +11,7 @@
  * into the *Vars below. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/decode-events.h"
@@ -265,6 +266,11 @@ typedef struct Packet {
      * thread's CounterSet (may be NULL). */
     void (*verdict_fn)(struct Packet *p, struct CounterSet *thread_counters);
     void *verdict_ctx;           // the acquire module's queue state
+    /* AF_PACKET IPS: send an IP packet (a reset or ICMP error built by
+     * respond-reject.c) at link level, back out of the interface p came in
+     * on (is_to_src) or out of its peer; 0 when sent. NULL: the responder
+     * uses raw IP sockets (NFQUEUE, routed). */
+    int (*inject_fn)(const struct Packet *p, bool is_to_src, const uint8_t *ip, size_t len);
     uint32_t verdict_id;         // NFQUEUE packet id
     uint32_t mark;               // netfilter mark as received
     uint16_t verdict_queue;      // NFQUEUE queue number

@@ -2,7 +2,10 @@
  * Vigil is really inline (NFQUEUE): a TCP packet is answered with a reset,
  * any other IP packet with an ICMP destination unreachable (port unreachable
  * for UDP, host unreachable otherwise), built here and sent through a raw
- * socket (IP_HDRINCL), so the kernel routes it like any locally sent packet.
+ * socket (IP_HDRINCL), so the kernel routes it like any locally sent packet;
+ * when the capture bridges two interfaces (AF_PACKET IPS: p->inject_fn) it
+ * goes out at link level instead, back out of the packet's own interface to
+ * the source or out of the peer to the destination.
  *
  * Sequence numbers the endpoint accepts (RFC 793, RFC 5961):
  * - to the source (the packet's sender, which waits for the peer): when the
@@ -135,8 +138,14 @@ static uint16_t l4_csum(const VgAddr *src, const VgAddr *dst, uint8_t proto, con
     return csum_fold(csum_add(sum, l4, len));
 }
 
-static int send_ip(RespondReject *rr, const VgAddr *dst, const uint8_t *pkt, size_t len)
+/* is_to_src: the reply goes back to p's sender. A capture that bridges
+ * interfaces (AF_PACKET IPS) sends it at link level; else a raw socket. */
+static int send_ip(RespondReject *rr, const Packet *p, bool is_to_src, const VgAddr *dst,
+                   const uint8_t *pkt, size_t len)
 {
+    if (p->inject_fn != NULL) {
+        return p->inject_fn(p, is_to_src, pkt, len);
+    }
     ssize_t n;
     if (dst->family == 4) {
         struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -161,8 +170,9 @@ static void count(CounterSet *cs, CounterId id)
 }
 
 /* A reset from src to dst, ports sp -> dp. */
-static void send_rst(RespondReject *rr, CounterSet *cs, const VgAddr *src, const VgAddr *dst,
-                     uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack, bool with_ack)
+static void send_rst(RespondReject *rr, CounterSet *cs, const Packet *p, bool is_to_src,
+                     const VgAddr *src, const VgAddr *dst, uint16_t sp, uint16_t dp,
+                     uint32_t seq, uint32_t ack, bool with_ack)
 {
     uint8_t pkt[60];
     size_t ip_len = ip_header(pkt, src, dst, IPPROTO_TCP, 20);
@@ -175,7 +185,7 @@ static void send_rst(RespondReject *rr, CounterSet *cs, const VgAddr *src, const
     t[12] = 5 << 4;
     t[13] = TH_RST | (with_ack ? TH_ACK : 0);
     put16(t + 16, l4_csum(src, dst, IPPROTO_TCP, t, 20));
-    count(cs, send_ip(rr, dst, pkt, ip_len + 20) == 0 ? rr->c_rst : rr->c_errors);
+    count(cs, send_ip(rr, p, is_to_src, dst, pkt, ip_len + 20) == 0 ? rr->c_rst : rr->c_errors);
 }
 
 static void reject_tcp(RespondReject *rr, CounterSet *cs, const Packet *p, bool to_src,
@@ -190,13 +200,15 @@ static void reject_tcp(RespondReject *rr, CounterSet *cs, const Packet *p, bool 
     }
     if (to_src) {
         if (has_ack) {
-            send_rst(rr, cs, &p->dst, &p->src, p->dp, p->sp, t->ack, t->seq + seg_len, true);
+            send_rst(rr, cs, p, true, &p->dst, &p->src, p->dp, p->sp, t->ack,
+                     t->seq + seg_len, true);
         } else {
-            send_rst(rr, cs, &p->dst, &p->src, p->dp, p->sp, 0, t->seq + seg_len, true);
+            send_rst(rr, cs, p, true, &p->dst, &p->src, p->dp, p->sp, 0, t->seq + seg_len,
+                     true);
         }
     }
     if (to_dst && has_ack) {
-        send_rst(rr, cs, &p->src, &p->dst, p->sp, p->dp, t->seq, t->ack, true);
+        send_rst(rr, cs, p, false, &p->src, &p->dst, p->sp, p->dp, t->seq, t->ack, true);
     }
 }
 
@@ -226,7 +238,9 @@ static void send_unreach(RespondReject *rr, CounterSet *cs, const Packet *p, con
     uint16_t sum = v4 ? csum_fold(csum_add(0, ic, 8 + quote))
                       : l4_csum(from, to, proto, ic, 8 + quote);
     put16(ic + 2, sum);
-    count(cs, send_ip(rr, to, pkt, ip_len + 8 + quote) == 0 ? rr->c_icmp : rr->c_errors);
+    bool is_to_src = to == &p->src;
+    count(cs, send_ip(rr, p, is_to_src, to, pkt, ip_len + 8 + quote) == 0 ? rr->c_icmp
+                                                                          : rr->c_errors);
 }
 
 void respond_reject_packet(RespondReject *rr, const Packet *p, CounterSet *cs)

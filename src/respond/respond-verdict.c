@@ -158,6 +158,12 @@ static int verdict_process(ThreadVars *tv, Packet *p, void *data)
     VerdictThread *vt = data;
     if (!tv->engine->is_inline) {
         p->flags &= ~(uint32_t)PKT_F_DROP;
+        if (p->verdict_fn != NULL) {
+            /* AF_PACKET TAP: forwarded whatever the rules say, at once */
+            void (*fn)(Packet *, CounterSet *) = p->verdict_fn;
+            p->verdict_fn = NULL;
+            fn(p, tv->counters);
+        }
         return TM_OK;
     }
     Flow *f = p->flow;

@@ -288,6 +288,18 @@ int runmode_build(const Engine *e, const char *name, uint32_t n_workers, Pipelin
         out->groups[0].modules[0] = e->acquire_module;
         out->groups[0].n_threads = e->acquire_threads > 0 ? e->acquire_threads : 1;
     }
+    /* AF_PACKET workers: each fanout member (per interface) runs the whole
+     * pipeline, as Suricata's workers runmode does; the kernel's fanout hash
+     * keeps a flow's direction on one reader, and the flow lock covers the
+     * two directions of a bridged (copy-mode) flow read on two interfaces. */
+    if (e->acquire_module != NULL && strcmp(e->acquire_module, "af-packet") == 0 &&
+        strcmp(name, "workers") == 0) {
+        uint32_t n_readers = out->groups[0].n_threads;
+        group_set(&out->groups[0], "W", mods_all, n_readers, QH_SIMPLE);
+        out->groups[0].modules[0] = e->acquire_module;
+        preset_cpus(e, "worker-cpu-set", &out->groups[0]);
+        out->n_groups = 1;
+    }
     return insert_plugin_modules(e, out);
 }
 

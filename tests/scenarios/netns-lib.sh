@@ -73,6 +73,55 @@ bg_ns() {
     NS_PIDS+=("$BG_PID")
 }
 
+# netns_setup_bridge: the topology of the AF_PACKET IPS/TAP tests, one subnet
+# bridged by Vigil:
+# client c0 (198.18.0.2) -- r0 [vigil ns, no address] r1 -- s0 (198.18.0.3).
+# Vigil forwards frames as they are: offloads (checksum, TSO/GSO/GRO) are
+# turned off on every end, so that no frame is larger than the MTU and each
+# carries its own checksum (netns_no_offload).
+netns_setup_bridge() {
+    [ "$(id -u)" -eq 0 ] || netns_skip "needs root (network namespaces, AF_PACKET)"
+    command -v ip >/dev/null || netns_skip "no ip command (iproute2)"
+    trap netns_cleanup EXIT
+    ip netns add "$NS_C" 2>/dev/null || netns_skip "cannot create network namespaces"
+    ip netns add "$NS_R" && ip netns add "$NS_S" || fail "cannot create namespaces"
+    ip link add c0 netns "$NS_C" type veth peer name r0 netns "$NS_R" ||
+        netns_skip "cannot create veth pairs"
+    ip link add s0 netns "$NS_S" type veth peer name r1 netns "$NS_R" || fail "veth"
+    for ns in "$NS_C" "$NS_R" "$NS_S"; do
+        in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$NS_C" addr add 198.18.0.2/24 dev c0
+    ip -n "$NS_S" addr add 198.18.0.3/24 dev s0
+    netns_no_offload "$NS_C" c0
+    netns_no_offload "$NS_R" r0 r1
+    netns_no_offload "$NS_S" s0
+    ip -n "$NS_C" link set c0 up
+    ip -n "$NS_R" link set r0 up
+    ip -n "$NS_R" link set r1 up
+    ip -n "$NS_S" link set s0 up
+}
+
+# netns_no_offload NS IF...: tx checksum, scatter-gather, TSO, GSO and GRO off
+# (the ethtool ioctl, ethtool itself may be missing).
+netns_no_offload() {
+    local ns=$1
+    shift
+    in_ns "$ns" python3 - "$@" <<'PY' || fail "cannot turn offloads off on $*"
+import ctypes, fcntl, socket, struct, sys
+SIOCETHTOOL = 0x8946
+# ETHTOOL_STXCSUM, ETHTOOL_SSG, ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO
+CMDS = (0x17, 0x19, 0x1F, 0x24, 0x2C)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for ifname in sys.argv[1:]:
+    for cmd in CMDS:
+        val = ctypes.create_string_buffer(struct.pack("II", cmd, 0))
+        ifr = struct.pack("16sP16x", ifname.encode(), ctypes.addressof(val))
+        fcntl.ioctl(s, SIOCETHTOOL, ifr)
+PY
+}
+
 # netns_pair PREFIX: the capture tests' set-up, two namespaces joined by one
 # veth pair: a0 in NS_C with PREFIX.1/24, b0 in NS_S with PREFIX.2/24 (PREFIX
 # in 198.18.0.0/15, e.g. 198.18.1), IPv6 off, both links still down
