@@ -130,6 +130,7 @@ int engine_setup(Engine *e)
     /* A decoder option in Suricata's config, read by the flow table. */
     fc.recursion_tracking = conf_bool_or(e->conf, "decoder.recursion-level.use-for-tracking",
                                          fc.recursion_tracking, NULL);
+    app_layer_set_offline(e->acquire_module == NULL); // pcap-file (-r, unix socket)
     if (app_layer_init(e->conf) != 0) {
         return 1;
     }

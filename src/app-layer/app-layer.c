@@ -533,6 +533,18 @@ static void app_layer_flow_storage_free(void *p)
 
 static int app_layer_init_conf(const struct Conf *conf);
 
+static bool g_offline;
+
+void app_layer_set_offline(bool offline)
+{
+    g_offline = offline;
+}
+
+bool app_layer_is_offline(void)
+{
+    return g_offline;
+}
+
 int app_layer_init(const struct Conf *conf)
 {
     if (conf != NULL) {

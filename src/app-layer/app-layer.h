@@ -313,6 +313,11 @@ void app_layer_files_need(uint32_t flags);
 /* Start-up: reads app-layer.*, libhtp.* and outputs' http/files settings from conf
  * (NULL: defaults), registers counters, flow storage and the stream subscriptions.
  * Returns 0 or VG_EINVAL (message names the key) / VG_ENOMEM. */
+/* Reading capture files (pcap-file, unix-socket): limits measured in wall-clock time
+ * (libhtp's decompression-time-limit) are off, so that the same capture gives the same
+ * records on any machine and load; the byte limits stay. Call before app_layer_init. */
+void app_layer_set_offline(bool offline);
+bool app_layer_is_offline(void);
 int app_layer_init(const struct Conf *conf) __attribute__((warn_unused_result));
 /* After stream_init (which resets the subscriber list): subscribe to both directions. */
 int app_layer_stream_attach(void) __attribute__((warn_unused_result));

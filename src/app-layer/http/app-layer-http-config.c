@@ -153,7 +153,10 @@ static int build_cfg(const struct Conf *conf, const char *prefix, HttpCfg *out)
     htp_config_set_request_decompression(cfg, o.request_decompression ? 1 : 0);
     htp_config_set_response_decompression_layer_limit(cfg, (int)o.decompress_layer_limit);
     htp_config_set_compression_bomb_limit(cfg, (size_t)o.compression_bomb_limit);
-    htp_config_set_compression_time_limit(cfg, (size_t)o.decompression_time_limit);
+    /* Capture files: no wall-clock limit (a loaded machine must not change records). */
+    out->decompression_time_limit =
+        app_layer_is_offline() ? (uint64_t)INT32_MAX : (uint64_t)o.decompression_time_limit;
+    htp_config_set_compression_time_limit(cfg, (size_t)out->decompression_time_limit);
     htp_config_set_lzma_memlimit(cfg, (size_t)o.lzma_memlimit);
     htp_config_set_lzma_layers(cfg, o.lzma_enabled ? 1 : 0);
     htp_config_set_field_limits(cfg, (size_t)o.meta_field_limit, (size_t)o.meta_field_limit);

@@ -188,6 +188,7 @@ typedef struct HttpCfg {
     bool double_decode_path;
     bool double_decode_query;
     bool uri_include_all;
+    uint64_t decompression_time_limit; // microseconds given to libhtp (offline: INT32_MAX)
 } HttpCfg;
 
 const HttpCfg *http_cfg_for(const Flow *f);

@@ -649,6 +649,28 @@ static void names_and_lists(void **state)
                         "http.compression_bomb");
 }
 
+/* Capture files: libhtp's wall-clock decompression limit is off (a loaded machine must
+ * not turn a gzip body into a compression bomb); live capture keeps the configured one. */
+static void offline_has_no_wall_clock_limit(void **state)
+{
+    (void)state;
+    Conf *c = conf_new();
+    assert_non_null(c);
+    assert_int_equal(conf_load_string(c, "libhtp:\n  default-config:\n"
+                                         "    decompression-time-limit: 5000\n", "t.yaml"), 0);
+    Flow f = {0};
+    for (int offline = 0; offline <= 1; offline++) {
+        app_layer_deinit();
+        flow_storage_reset();
+        app_layer_set_offline(offline == 1);
+        assert_int_equal(app_layer_init(c), 0);
+        assert_int_equal(http_cfg_for(&f)->decompression_time_limit,
+                         offline ? (uint64_t)INT32_MAX : 5000u);
+    }
+    app_layer_set_offline(false);
+    conf_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +706,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(connect_target_host_is_the_host, setup, teardown),
         cmocka_unit_test_setup_teardown(response_body_is_inspected_in_windows, setup, teardown),
         cmocka_unit_test_setup_teardown(long_body_memory_stays_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(offline_has_no_wall_clock_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(stored_file_body_memory_stays_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(names_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(header_instances_are_name_colon_value, setup, teardown),
