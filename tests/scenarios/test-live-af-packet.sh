@@ -10,18 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns-lib.sh"
 [ "$(id -u)" -eq 0 ] || netns_skip "needs root (network namespaces, AF_PACKET)"
-trap netns_cleanup EXIT
-ip netns add "$NS_C" 2>/dev/null || netns_skip "cannot create network namespaces"
-ip netns add "$NS_S" || fail "cannot create a namespace"
-ip link add a0 netns "$NS_C" type veth peer name b0 netns "$NS_S" ||
-    netns_skip "cannot create veth pairs"
-for ns in "$NS_C" "$NS_S"; do
-    in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-done
-ip -n "$NS_C" addr add 198.18.2.1/24 dev a0
-ip -n "$NS_S" addr add 198.18.2.2/24 dev b0
-ip -n "$NS_C" link set a0 up
-ip -n "$NS_S" link set b0 up
+netns_pair 198.18.2
+netns_pair_up
 
 expect_exit 1 "nosuch0: cannot capture: no such interface" \
     in_ns "$NS_S" "$VIGIL" --af-packet=nosuch0 -S /dev/null --allow-empty-rules -l "$WORK/bad1"
