@@ -377,6 +377,7 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
     }
     uint32_t consumed = len;
     app_frames_data(af, dir, data, len);
+    af->parsed_off[dir] += len;
     int64_t sim = g_app_cfg.sim_error_offset_ts;
     int rc;
     if (sim >= 0 && dir == APP_DIR_TOSERVER && (uint64_t)sim < af->seen[dir] &&
@@ -594,6 +595,7 @@ static void swap_sides(AppFlow *af)
     APP_SWAP(uint32_t, af->held_cap[0], af->held_cap[1]);
     APP_SWAP(uint64_t, af->seen[0], af->seen[1]);
     APP_SWAP(uint64_t, af->stream_off[0], af->stream_off[1]);
+    APP_SWAP(uint64_t, af->parsed_off[0], af->parsed_off[1]);
     APP_SWAP(uint64_t, af->enc_off[0], af->enc_off[1]);
     APP_SWAP(uint64_t, af->seen_tunnel[0], af->seen_tunnel[1]);
     APP_SWAP(uint8_t, af->det[0], af->det[1]);
@@ -770,6 +772,7 @@ void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
         return;
     }
     app_frames_gap(af, dir, len);
+    af->parsed_off[dir] += len;
     uint16_t stop = dir == 0 ? APP_FLOW_F_STOP_TS : APP_FLOW_F_STOP_TC;
     if (af->flags & stop) {
         return;

@@ -156,7 +156,13 @@ static AppFrames *frames_get(AppFlow *af)
             app_mem_release(af, sizeof(AppFrames));
             return NULL;
         }
-        af->frames->d[0].full_at = af->frames->d[1].full_at = UINT64_MAX;
+        for (int d = 0; d < 2; d++) {
+            /* Created after the flow's start (rules with frames came by a reload):
+             * offsets go on from what the parser has had so far. */
+            AppFrameDir *fd = &af->frames->d[d];
+            fd->pos = fd->base = fd->chunk_off = af->parsed_off[d];
+            fd->full_at = UINT64_MAX;
+        }
         af->frames->next_id = 1;
     }
     return af->frames;

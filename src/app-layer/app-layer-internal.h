@@ -237,6 +237,8 @@ struct AppFlow {
     uint32_t held_cap[2];
     uint64_t seen[2];            // bytes seen per direction
     uint64_t stream_off[2];      // TCP: stream offset delivered so far (data and gaps)
+    uint64_t parsed_off[2];      // bytes handed to the parser(s) and gaps, per direction:
+                                 // where frames created late (a reload) start counting
     uint64_t enc_off[2];         // TCP: stream offset where encrypted data starts (NO_INSPECT*)
     uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;

@@ -135,6 +135,20 @@ static void sip_udp_marks_line_headers_body(void **state)
     assert_null(frame_of(fx, 0, APP_PROTO_SIP, "response.line", 0));
 }
 
+/* Frame rules that arrive by a reload while a flow runs: its frames count from the bytes
+ * its parser already had, not from the next chunk. */
+static void frames_created_late_keep_stream_offsets(void **state)
+{
+    want_all(false);
+    Fx *fx = *state = fx_new(17, 5060);
+    feed(fx, APP_DIR_TOSERVER, k_invite, sizeof(k_invite) - 1);
+    assert_null(fx->af->frames);
+    want_all(true);
+    feed(fx, APP_DIR_TOSERVER, k_invite, sizeof(k_invite) - 1);
+    assert_true(frame_is(fx, frame_of(fx, 0, APP_PROTO_SIP, "pdu", 0), sizeof(k_invite) - 1,
+                         k_invite, sizeof(k_invite) - 1));
+}
+
 static void nothing_recorded_for_unwanted_types(void **state)
 {
     want_all(false);
@@ -312,6 +326,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(types_are_named_per_protocol, setup, teardown),
         cmocka_unit_test_setup_teardown(sip_udp_marks_line_headers_body, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_recorded_for_unwanted_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(frames_created_late_keep_stream_offsets, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(dcerpc_frames_of_a_pdu_split_bytewise, setup, teardown),
         cmocka_unit_test_setup_teardown(gap_seals_a_frame_and_logs_the_missing_bytes, setup,
                                         teardown),
