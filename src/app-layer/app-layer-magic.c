@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/util-hash.h"
+
 /* 64 slots of at most 16 KiB each: at most ~1 MiB of copies per thread, bounded whatever
  * the traffic (larger files are typed without the cache). Direct-mapped by hash. */
 #define MAGIC_CACHE_SLOTS 64u
@@ -66,24 +68,6 @@ static MagicThread *thread_state(void)
     return mt;
 }
 
-/* Eight bytes at a time; collisions only cost a byte compare that fails. */
-static uint64_t bytes_hash(const uint8_t *data, uint32_t len)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
-    uint32_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, data + i, sizeof(w));
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    for (; i < len; i++) {
-        h = (h ^ data[i]) * 0x100000001b3ull;
-    }
-    h ^= h >> 29;
-    return h;
-}
-
 static void entry_store(MagicEntry *e, uint64_t hash, const uint8_t *data, uint32_t len,
                         const char *result)
 {
@@ -108,7 +92,7 @@ const char *app_magic_of(const uint8_t *data, uint32_t len, char *out, size_t ca
         return NULL;
     }
     bool cacheable = len > 0 && len <= MAGIC_CACHE_MAX_BYTES;
-    uint64_t hash = cacheable ? bytes_hash(data, len) : 0;
+    uint64_t hash = cacheable ? util_hash_bytes(data, len) : 0;
     MagicEntry *e = &mt->cache[hash % MAGIC_CACHE_SLOTS];
     const char *m;
     if (cacheable && e->len == len && e->hash == hash && memcmp(e->bytes, data, len) == 0) {

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/util-hash.h"
 #include "util/util-error.h"
 
 #define TLS_NAME_MAX 4096        // subject/issuer strings are cut here
@@ -225,22 +226,6 @@ static CertCache *thread_cache(void)
     return cc;
 }
 
-static uint64_t der_hash(const uint8_t *data, uint32_t len)
-{
-    uint64_t h = 0xcbf29ce484222325ull ^ len;
-    uint32_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, data + i, sizeof(w));
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 29;
-    }
-    for (; i < len; i++) {
-        h = (h ^ data[i]) * 0x100000001b3ull;
-    }
-    return h ^ (h >> 32);
-}
-
 static bool bytes_copy(TlsBytes *dst, const TlsBytes *src)
 {
     dst->data = malloc(src->len ? src->len : 1);
@@ -308,7 +293,7 @@ int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
     if (cc == NULL) {
         return cert_decode(der, len, c);
     }
-    uint64_t hash = der_hash(der, len);
+    uint64_t hash = util_hash_bytes(der, len);
     CertEntry *e = &cc->slot[hash % CERT_CACHE_SLOTS];
     if (e->der != NULL && e->len == len && e->hash == hash && memcmp(e->der, der, len) == 0) {
         memset(c, 0, sizeof(*c));
