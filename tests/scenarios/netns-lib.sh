@@ -144,3 +144,27 @@ netns_pair_up() {
     ip -n "$NS_C" link set a0 up
     ip -n "$NS_S" link set b0 up
 }
+
+# inline_blocks SERVER: the checks both inline tests make through a running inline
+# Vigil whose rules drop EVILPATTERN on TCP 5001 and reject TCP 5002 and UDP 5003: a
+# clean transfer to SERVER completes, one with the pattern is cut off, the rejected TCP
+# port gets a reset within a second, the UDP one an ICMP port unreachable, and a clean
+# transfer still completes afterwards. Uses the caller's client().
+inline_blocks() {
+    local r t
+    r=$(client send "$1" 5001 300000)
+    [ "$r" = ok ] || fail "clean transfer through vigil: $r"
+    r=$(PEER_TIMEOUT=5 client send "$1" 5001 300000 EVILPATTERN)
+    case "$r" in timeout*) ;; *) fail "transfer with the pattern was not cut off: $r" ;; esac
+    r=$(client send "$1" 5002 2000 data)
+    case "$r" in
+        reset*) t=${r#reset after }; t=${t%%s*}
+                python3 -c "import sys; sys.exit(0 if float('$t') < 1.0 else 1)" ||
+                    fail "reset came late: $r" ;;
+        *) fail "rejected port: expected a reset, got: $r" ;;
+    esac
+    r=$(client udp "$1" 5003)
+    [ "$r" = refused ] || fail "rejected UDP port: expected ICMP port unreachable, got: $r"
+    r=$(client send "$1" 5001 50000)
+    [ "$r" = ok ] || fail "clean transfer after the drops: $r"
+}

@@ -118,21 +118,7 @@ start_vigil ips ips --runmode workers
 [ "$(grep -c "thread W#0[123]: modules af-packet,decode,flow,stream,app-layer,detect,verdict,output;" \
     "$WORK/ips.log")" -eq 3 ] && ! grep -q "RX#" "$WORK/ips.log" ||
     fail "workers: not one whole pipeline per reader: $(grep 'modules' "$WORK/ips.log")"
-r=$(client send 198.18.0.3 5001 300000)
-[ "$r" = ok ] || fail "clean transfer through vigil: $r"
-r=$(PEER_TIMEOUT=5 client send 198.18.0.3 5001 300000 EVILPATTERN)
-case "$r" in timeout*) ;; *) fail "transfer with the pattern was not cut off: $r" ;; esac
-r=$(client send 198.18.0.3 5002 2000 data)
-case "$r" in
-    reset*) t=${r#reset after }; t=${t%%s*}
-            python3 -c "import sys; sys.exit(0 if float('$t') < 1.0 else 1)" ||
-                fail "reset came late: $r" ;;
-    *) fail "rejected port: expected a reset, got: $r" ;;
-esac
-r=$(client udp 198.18.0.3 5003)
-[ "$r" = refused ] || fail "rejected UDP port: expected ICMP port unreachable, got: $r"
-r=$(client send 198.18.0.3 5001 50000)
-[ "$r" = ok ] || fail "clean transfer after the drops: $r"
+inline_blocks 198.18.0.3
 # Small round trips are not held back (TPACKET_V3 blocks would wait for the
 # 10 ms block timer in each direction): generous bound for a loaded machine.
 r=$(client rtt 198.18.0.3 5004 200)
