@@ -481,9 +481,10 @@ static void nfq_kernel_stats(NfqThread *nt)
     unsigned long long qdrop, udrop;
     for (char *line = buf; line != NULL && *line != '\0';) {
         char *nl = strchr(line, '\n');
-        if (nl != NULL) {
-            *nl = '\0';
+        if (nl == NULL) {
+            break;               // a line cut by the buffer's end: not read half
         }
+        *nl = '\0';
         if (sscanf(line, "%u %u %u %u %u %llu %llu", &num, &portid, &waiting, &mode, &range,
                    &qdrop, &udrop) == 7 &&
             num == nt->q.num) {
@@ -496,7 +497,7 @@ static void nfq_kernel_stats(NfqThread *nt)
                 nt->last_udrop = udrop;
             }
         }
-        line = nl != NULL ? nl + 1 : NULL;
+        line = nl + 1;
     }
 }
 
