@@ -56,6 +56,8 @@ static bool lookup_group(const char *name, gid_t *gid)
 int engine_privs_resolve(const Engine *e, const char *user, const char *group, EnginePrivs *out)
 {
     *out = (EnginePrivs){0};
+    const char *ukey = user != NULL ? "--user" : "run-as.user"; // for the messages
+    const char *gkey = group != NULL ? "--group" : "run-as.group";
     if (user == NULL && e->conf != NULL) {
         user = conf_str_or(e->conf, "run-as.user", NULL);
     }
@@ -71,11 +73,11 @@ int engine_privs_resolve(const Engine *e, const char *user, const char *group, E
     out->uid = getuid();
     out->gid = getgid();
     if (user != NULL && !lookup_user(user, &out->uid, &out->gid)) {
-        VG_ERROR("--user %s: no such user", user);
+        VG_ERROR("%s %s: no such user", ukey, user);
         return 1;
     }
     if (group != NULL && !lookup_group(group, &out->gid)) {
-        VG_ERROR("--group %s: no such group", group);
+        VG_ERROR("%s %s: no such group", gkey, group);
         return 1;
     }
     if (out->uid == geteuid() && out->uid == getuid() && out->gid == getegid() &&
