@@ -190,6 +190,8 @@ static const ConfOption vigil_keys[] = {
         "rule: {metadata (alert.metadata), raw (alert.rule, the rule's text; default no)}"),
     OPT("outputs.*.eve-log.community-id|ethernet", CONF_OPT_BOOL, "no", 0, 0,
         "community_id (Community ID v1) in flow-related records; ether (MAC addresses)"),
+    OPT("outputs.*.eve-log.ipv6-compress", CONF_OPT_BOOL, "no", 0, 0,
+        "IPv6 addresses in compressed form (fe80::1); default the full form, as Suricata"),
     OPT("outputs.*.eve-log.community-id-seed", CONF_OPT_INT, "0", 0, 65535,
         "seed of the Community ID hash (the same on every sensor and tool)"),
     OPT("outputs.*.eve-log.metadata", CONF_OPT_BOOL, "yes", 0, 0,
@@ -212,6 +214,8 @@ static const ConfOption vigil_keys[] = {
               "stats records hold the totals"),
     OPT("outputs.*.eve-log.types.*.http.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "http records (one per transaction)"),
+    OPT("outputs.*.eve-log.types.*.http2.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "http records of HTTP/2 transactions (the http type covers HTTP/1 only, as Suricata)"),
     OPT("outputs.*.eve-log.types.*.http.extended", CONF_OPT_BOOL, "no", 0, 0,
         "http records with accept*, server and more"),
     ENUM("outputs.*.eve-log.types.*.http.dump-all-headers", "none", "none|both|request|response",
@@ -352,19 +356,19 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("magic-file"),
     SURICATA_ONLY("geoip-database|default-packet-size|host|ippair|vlan|livedev"),
     /* ---- exception policies (flow/flow-exception.c) ---- */
-    ENUM("exception-policy", "ignore", EXC_POLICIES, "master switch for every exception policy "
+    ENUM("exception-policy", "auto", EXC_POLICIES, "master switch for every exception policy "
          "not set on its own"),
-    ENUM("stream.midstream-policy", "ignore", EXC_POLICIES, "a TCP session without its handshake "
+    ENUM("stream.midstream-policy", "auto", EXC_POLICIES, "a TCP session without its handshake "
          "(not set: the master switch)"),
-    ENUM("stream.memcap-policy", "ignore", EXC_POLICIES, "stream.memcap reached: no session "
+    ENUM("stream.memcap-policy", "auto", EXC_POLICIES, "stream.memcap reached: no session "
          "(not set: the master switch)"),
-    ENUM("stream.reassembly.memcap-policy", "ignore", EXC_POLICIES, "stream.reassembly.memcap "
+    ENUM("stream.reassembly.memcap-policy", "auto", EXC_POLICIES, "stream.reassembly.memcap "
          "reached (not set: the master switch)"),
-    ENUM("app-layer.error-policy", "ignore", EXC_POLICIES, "an app-layer parser failed "
+    ENUM("app-layer.error-policy", "auto", EXC_POLICIES, "an app-layer parser failed "
          "(not set: the master switch)"),
-    ENUM("flow.memcap-policy", "ignore", EXC_POLICIES, "flow.memcap reached: a packet left "
+    ENUM("flow.memcap-policy", "auto", EXC_POLICIES, "flow.memcap reached: a packet left "
          "without a flow (not set: the master switch)"),
-    ENUM("defrag.memcap-policy", "ignore", EXC_POLICIES, "defrag.memcap reached: a fragment "
+    ENUM("defrag.memcap-policy", "auto", EXC_POLICIES, "defrag.memcap reached: a fragment "
          "refused (packet policies only; not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,

@@ -171,6 +171,9 @@ int flow_exception_policy_load(const struct Conf *conf, const char *key, unsigne
         return 0;
     }
     if (!own) {
+        /* Neither is set: auto, as Suricata's default (drop-flow inline, ignore in
+         * IDS mode); with midstream pick-up enabled there is nothing to act on. */
+        *out = (flags & FLOW_EXC_F_IGNORE_OR_PASS) ? FLOW_EXC_IGNORE : FLOW_EXC_AUTO;
         return 0;
     }
     if (flow_exception_policy_parse(key, value, out) != 0) {

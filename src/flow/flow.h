@@ -99,7 +99,8 @@ enum {
 };
 
 /* Reads key (e.g. "stream.midstream-policy"), else the master switch
- * "exception-policy", into *out (FLOW_EXC_NOT_SET when neither is set). A
+ * "exception-policy", into *out (auto when neither is set; ignore under
+ * FLOW_EXC_F_IGNORE_OR_PASS). A
  * value the policy cannot take is an error naming the key (VG_EINVAL); from
  * the master switch it is adapted instead. Start-up only. */
 int flow_exception_policy_load(const struct Conf *conf, const char *key, unsigned flags,

@@ -57,10 +57,10 @@ static void write_flow(JsonBuf *jb, const Packet *p, const Flow *f)
         eve_add_counters(jb, &p->flow_counters);
     }
     char buf[OUTPUT_ADDR_STR_SIZE];
-    if (output_addr_to_str(&f->key.src, buf, sizeof(buf)) == 0) {
+    if (eve_addr_to_str(&f->key.src, buf, sizeof(buf)) == 0) {
         json_str(jb, "src_ip", buf);
     }
-    if (output_addr_to_str(&f->key.dst, buf, sizeof(buf)) == 0) {
+    if (eve_addr_to_str(&f->key.dst, buf, sizeof(buf)) == 0) {
         json_str(jb, "dest_ip", buf);
     }
     if (f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132) {

@@ -46,18 +46,49 @@ const char *output_proto_name(uint8_t proto)
 
 int output_addr_to_str(const VgAddr *addr, char *buf, size_t size)
 {
-    int af;
     if (addr->family == 4) {
-        af = AF_INET;
-    } else if (addr->family == 6) {
-        af = AF_INET6;
-    } else {
+        if (size > (size_t)INT32_MAX ||
+            inet_ntop(AF_INET, addr->a.u8, buf, (socklen_t)size) == NULL) {
+            return VG_ERANGE;
+        }
+        return 0;
+    }
+    if (addr->family != 6) {
         return VG_EINVAL;
     }
+    /* Eight groups of four hex digits, as Suricata prints IPv6 by default. */
+    static const char hex[] = "0123456789abcdef";
+    if (size < 40) {
+        return VG_ERANGE;
+    }
+    char *o = buf;
+    for (int i = 0; i < 16; i++) {
+        if (i > 0 && i % 2 == 0) {
+            *o++ = ':';
+        }
+        *o++ = hex[addr->a.u8[i] >> 4];
+        *o++ = hex[addr->a.u8[i] & 0xf];
+    }
+    *o = '\0';
+    return 0;
+}
+
+int output_addr_to_str_compressed(const VgAddr *addr, char *buf, size_t size)
+{
+    if (addr->family != 4 && addr->family != 6) {
+        return VG_EINVAL;
+    }
+    int af = addr->family == 4 ? AF_INET : AF_INET6;
     if (size > (size_t)INT32_MAX || inet_ntop(af, addr->a.u8, buf, (socklen_t)size) == NULL) {
         return VG_ERANGE;
     }
     return 0;
+}
+
+int eve_addr_to_str(const VgAddr *addr, char *buf, size_t size)
+{
+    return eve_fields_cfg()->ipv6_compress ? output_addr_to_str_compressed(addr, buf, size)
+                                           : output_addr_to_str(addr, buf, size);
 }
 
 void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec)
@@ -74,7 +105,7 @@ void eve_add_timestamp(JsonBuf *jb, const char *key, int64_t sec, uint32_t usec)
 static void add_addr(JsonBuf *jb, const char *key, const VgAddr *addr)
 {
     char s[OUTPUT_ADDR_STR_SIZE];
-    if (output_addr_to_str(addr, s, sizeof(s)) == 0) {
+    if (eve_addr_to_str(addr, s, sizeof(s)) == 0) {
         json_str(jb, key, s);
     }
 }

@@ -242,7 +242,8 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
         if (tx->proto != APP_PROTO_HTTP1 && tx->proto != APP_PROTO_HTTP2) {
             continue;
         }
-        if (lg->http && complete && !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
+        if ((tx->proto == APP_PROTO_HTTP1 ? lg->http : lg->http2) && complete &&
+            !(tx->logged & OUTPUT_TX_LOGGER_HTTP)) {
             http_build(lg, lg->jb, f, tx);
             lg->write(lg->jb, lg->user);
             tx->logged |= OUTPUT_TX_LOGGER_HTTP;
@@ -250,7 +251,7 @@ void output_eve_tx_log(const OutputTxLog *lg, Flow *f)
     }
 }
 
-void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, bool ssh,
+void output_eve_tx_loggers_register(bool http, bool http2, bool files, bool dns, bool tls, bool ssh,
                                     bool quic)
 {
     app_layer_set_proto_logged(APP_PROTO_SSH, OUTPUT_TX_LOGGER_SSH, ssh);
@@ -259,7 +260,7 @@ void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, b
     app_layer_set_proto_logged(APP_PROTO_DNS, OUTPUT_TX_LOGGER_DNS, dns);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_HTTP, http);
     app_layer_set_proto_logged(APP_PROTO_HTTP1, OUTPUT_TX_LOGGER_FILES, files);
-    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_HTTP, http);  // "http" records
+    app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_HTTP, http2);  // "http" records
     app_layer_set_proto_logged(APP_PROTO_HTTP2, OUTPUT_TX_LOGGER_FILES, files);
 }
 

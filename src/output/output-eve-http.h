@@ -24,7 +24,8 @@ enum { OUTPUT_TX_LOGGER_GENERIC = 1u << 24 };  // output-eve-generic.c records
 
 typedef struct OutputTxLog {
     JsonBuf *jb;
-    bool http;                   // http records enabled
+    bool http;                   // http records of HTTP/1 enabled
+    bool http2;                  // http records of HTTP/2 enabled (eve type http2)
     bool files;                  // fileinfo records enabled
     bool dns;                    // dns records enabled
     bool tls;                    // tls records enabled
@@ -54,7 +55,7 @@ void output_eve_generic_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);
 /* Write the records of f's txs that became ready and mark them logged. */
 void output_eve_tx_log(const OutputTxLog *lg, Flow *f);
 /* Tell the app layer which tx loggers must log a tx before it is freed (start-up). */
-void output_eve_tx_loggers_register(bool http, bool files, bool dns, bool tls, bool ssh,
+void output_eve_tx_loggers_register(bool http, bool http2, bool files, bool dns, bool tls, bool ssh,
                                     bool quic);
 /* output-eve-dns.c: the dns record(s) of tx, once. */
 void output_eve_dns_log(const OutputTxLog *lg, Flow *f, struct AppTx *tx);

@@ -186,6 +186,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->eve_stats_threads = opt_bool(opts, "threads", false);
         } else if (strcmp(name, "http") == 0) {
             oc->http = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "http2") == 0) {
+            oc->http2 = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "files") == 0) {
             oc->files = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "dns") == 0) {
@@ -220,7 +222,9 @@ static void eve_type_filter(EveOutConf *c, const ConfNode *types)
         const ConfNode *opts;
         const char *name = type_entry(it, &opts);
         if (name != NULL && opt_bool(opts, "enabled", true) && c->n_types < EVE_OUT_MAX_TYPES) {
-            c->types[c->n_types++] = name;
+            /* HTTP/2 transactions are "http" records; which versions are
+             * written is decided by the logger (http, http2 types). */
+            c->types[c->n_types++] = strcmp(name, "http2") == 0 ? "http" : name;
         }
     }
 }
@@ -289,13 +293,14 @@ static int add_eve_out(OutputCtx *oc, EveOutConf *c)
 }
 
 /* The record fields of output-eve-fields.c: eve-log community-id,
- * community-id-seed, ethernet, metadata, and the top-level sensor-name. */
+ * community-id-seed, ethernet, metadata, ipv6-compress, and the top-level sensor-name. */
 static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
 {
     EveFieldsCfg fc = *eve_fields_cfg();
     fc.community_id = opt_bool(opts, "community-id", false);
     fc.ethernet = opt_bool(opts, "ethernet", false);
     fc.metadata = opt_bool(opts, "metadata", true);
+    fc.ipv6_compress = opt_bool(opts, "ipv6-compress", false);
     fc.community_id_seed = 0;
     const ConfNode *seed = opts ? conf_node_child(opts, "community-id-seed") : NULL;
     if (seed != NULL && seed->value != NULL) {
@@ -392,7 +397,7 @@ static int open_defaults(OutputCtx *oc, const struct Conf *conf)
     oc->alert = oc->anomaly = oc->flow = oc->eve_stats = oc->drop = oc->drop_alerts = true;
     oc->eve_stats_totals = true;
     oc->anomaly_applayer = true;
-    oc->http = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
+    oc->http = oc->http2 = oc->files = oc->dns = oc->tls = oc->ssh = oc->quic = true;
     oc->smtp = oc->ftp = true;
     oc->smb = oc->dcerpc = true;
     output_eve_generic_all();
@@ -500,7 +505,8 @@ OutputCtx *output_ctx_new(const struct Conf *conf, const char *log_dir, bool is_
         output_ctx_free(oc);
         return NULL;
     }
-    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->files,
+    output_eve_tx_loggers_register(oc->eve != NULL && oc->http, oc->eve != NULL && oc->http2,
+                                   oc->eve != NULL && oc->files,
                                    oc->eve != NULL && oc->dns, oc->eve != NULL && oc->tls,
                                    oc->eve != NULL && oc->ssh, oc->eve != NULL && oc->quic);
     output_eve_mail_loggers_register(oc->eve != NULL && oc->smtp, oc->eve != NULL && oc->ftp,
@@ -647,13 +653,13 @@ static void write_flow_jb(JsonBuf *jb, void *user)
  * oc->flow_lock. */
 static void flow_end_txs(OutputCtx *oc, Flow *f)
 {
-    if (oc->eve == NULL || (!oc->http && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
+    if (oc->eve == NULL || (!oc->http && !oc->http2 && !oc->files && !oc->dns && !oc->tls && !oc->ssh && !oc->quic &&
                             !oc->smtp && !oc->ftp && !oc->smb && !oc->dcerpc &&
                             !output_eve_generic_any())) {
         return;
     }
     app_layer_flow_end(f);
-    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
+    OutputTxLog lg = {.jb = &oc->flow_jb, .http = oc->http, .http2 = oc->http2, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
                       .sec = f->last_sec, .usec = f->last_usec, .write = write_flow_jb,
                       .user = oc->eve};
@@ -890,7 +896,7 @@ static void write_txs(OutputThread *ot, OutputCtx *oc, const Packet *p)
 {
     Flow *f = p->flow;
     bool locked = (p->flags & PKT_F_STREAM_FLUSH) != 0; // flow-end work holds the lock
-    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
+    OutputTxLog lg = {.jb = &ot->jb, .http = oc->http, .http2 = oc->http2, .files = oc->files, .dns = oc->dns, .tls = oc->tls, .ssh = oc->ssh, .quic = oc->quic,
                       .smtp = oc->smtp, .ftp = oc->ftp, .smb = oc->smb, .dcerpc = oc->dcerpc,
                       .sec = p->ts_sec, .pcap_cnt = p->pcap_cnt,
                       .pkt_src = (p->flags & PKT_F_STREAM_FLUSH) ? "stream (flow timeout)"
@@ -960,7 +966,7 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     if (oc->pcap_log != NULL) {
         output_pcap_log_packet(oc->pcap_log, p);
     }
-    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
+    if (p->flow != NULL && ot->tb != NULL && (oc->http || oc->http2 || oc->files || oc->dns || oc->tls || oc->ssh || oc->quic ||
                                               oc->smtp || oc->ftp || oc->smb || oc->dcerpc ||
                                               output_eve_generic_any())) {
         write_txs(ot, oc, p);

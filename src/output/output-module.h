@@ -51,6 +51,7 @@ typedef struct OutputCtx {
     bool eve_stats_totals;           // stats.totals: counters summed over threads
     bool eve_stats_threads;          // stats.threads: a "threads" object, one set per thread
     bool http;                       // http records (app-layer txs)
+    bool http2;                      // http records of HTTP/2 (eve type http2, as Suricata)
     bool files;                      // fileinfo records
     bool dns;                        // dns records
     bool tls;                        // tls records

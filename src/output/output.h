@@ -107,9 +107,14 @@ void output_text_file_close(OutputTextFile *tf);
 
 #define OUTPUT_ADDR_STR_SIZE 46      // INET6_ADDRSTRLEN
 
-/* "192.0.2.1" or inet_ntop's IPv6 form. Returns 0, VG_EINVAL when the
- * family is unset, VG_ERANGE when size is too small. */
+/* "192.0.2.1", or IPv6 in full (eight groups of four hex digits, as
+ * Suricata prints it). Returns 0, VG_EINVAL when the family is unset,
+ * VG_ERANGE when size is too small. */
 int output_addr_to_str(const VgAddr *addr, char *buf, size_t size);
+/* The same with IPv6 in inet_ntop's compressed form ("fe80::1"). */
+int output_addr_to_str_compressed(const VgAddr *addr, char *buf, size_t size);
+/* The form the eve-log ipv6-compress option asks for (default full). */
+int eve_addr_to_str(const VgAddr *addr, char *buf, size_t size);
 
 /* The IANA keyword Suricata prints for an IP protocol ("TCP", "IPv6-ICMP"),
  * NULL for numbers it prints as digits. */
@@ -170,6 +175,7 @@ typedef struct EveFieldsCfg {
     bool metadata;               // "metadata": the flow's flowbits and flowints (default yes)
     const char *sensor_name;     // "host", NULL: none (not owned: lives as long as the config)
     const char *in_iface;        // "in_iface", NULL offline (not owned: engine options)
+    bool ipv6_compress;          // ipv6-compress: "fe80::1" instead of the full form
 } EveFieldsCfg;
 
 void eve_fields_configure(const EveFieldsCfg *cfg);   // NULL: all off

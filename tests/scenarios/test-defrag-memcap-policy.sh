@@ -50,7 +50,9 @@ run passp --simulate-ips "${TINY[@]}" --set defrag.memcap-policy=pass-packet  # 
 expect passp "0 - 0 0 8 pass_packet=8"
 run ids "${TINY[@]}" --set defrag.memcap-policy=drop-packet                   # IDS: ignored
 expect ids "0 - 8 0 8 -"
-run ignore --simulate-ips "${TINY[@]}"                                        # not set: ignore
+run auto --simulate-ips "${TINY[@]}"                           # not set: auto, the packet inline
+expect auto "8 defrag memcap 0 0 8 drop_packet=8"
+run ignore --simulate-ips "${TINY[@]}" --set exception-policy=ignore
 expect ignore "0 - 8 0 8 -"
 grep -q '"exception_policy"' "$WORK/ignore/eve.json" && fail "ignore: policy counters written"
 

@@ -36,7 +36,7 @@ for a in alerts:
     by_sid.setdefault(a["alert"]["signature_id"], []).append(a)
 content = sorted((a["dest_ip"], a["alert"]["signature_id"]) for a in alerts
                  if a["alert"]["signature_id"] in (1, 2))
-check(content == sorted([("10.0.0.2", want4), ("2001:db8::2", want6)]), content)
+check(content == sorted([("10.0.0.2", want4), ("2001:0db8:0000:0000:0000:0000:0000:0002", want6)]), content)
 for a in by_sid.get(1, []) + by_sid.get(2, []):
     check(a["pkt_src"] == "defrag", a)
     check(a["dest_port"] == 9999 and a["src_port"] == 5353, a)

@@ -31,12 +31,12 @@ flow("192.0.2.9", "192.0.2.10", "UDP")
 # inner flows
 for net in (1, 2, 3, 4):
     flow("10.%d.0.1" % net, "10.%d.0.2" % net, "ICMP")
-flow("2001:db8::1", "2001:db8::2",
+flow("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:0db8:0000:0000:0000:0000:0000:0002",
      "IPv6-ICMP")
 alerts = {r["src_ip"]: r for r in recs if r["event_type"] == "alert"}
 want = {"10.1.0.1": ("gre tunnel", "192.0.2.1", "GRE", 0),
         "10.2.0.1": ("ipv4 tunnel", "192.0.2.3", "IP-in-IP", 0),
-        "2001:db8::1": ("ipv4 tunnel", "192.0.2.5", "IPv6", 0),
+        "2001:0db8:0000:0000:0000:0000:0000:0001": ("ipv4 tunnel", "192.0.2.5", "IPv6", 0),
         "10.3.0.1": ("vxlan encapsulation", "192.0.2.7", "UDP", 4789),
         "10.4.0.1": ("geneve encapsulation", "192.0.2.9", "UDP", 6081)}
 check(sorted(alerts) == sorted(want), sorted(alerts))

@@ -52,10 +52,24 @@ static void addr_formats_ipv4_and_ipv6(void **state)
     assert_string_equal(buf, "192.0.2.1");
     a = ot_addr("2001:db8:0:0:0:0:0:1");
     assert_int_equal(output_addr_to_str(&a, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "2001:0db8:0000:0000:0000:0000:0000:0001");
+    assert_int_equal(output_addr_to_str_compressed(&a, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "2001:db8::1");
     a = ot_addr("::ffff:192.0.2.1");
     assert_int_equal(output_addr_to_str(&a, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "0000:0000:0000:0000:0000:ffff:c000:0201");
+    assert_int_equal(output_addr_to_str_compressed(&a, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "::ffff:192.0.2.1");
+    /* The EVE form follows eve-log ipv6-compress. */
+    EveFieldsCfg fc = *eve_fields_cfg();
+    fc.ipv6_compress = true;
+    eve_fields_configure(&fc);
+    assert_int_equal(eve_addr_to_str(&a, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "::ffff:192.0.2.1");
+    fc.ipv6_compress = false;
+    eve_fields_configure(&fc);
+    assert_int_equal(eve_addr_to_str(&a, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "0000:0000:0000:0000:0000:ffff:c000:0201");
 }
 
 static void addr_rejects_unset_family_and_small_buffer(void **state)
@@ -102,7 +116,8 @@ static void begin_packet_ipv6_udp_without_flow_or_pcap_cnt(void **state)
     ot_packet(&p, PKT_L3_IPV6, PKT_L4_UDP, 17, "2001:db8::1", 5353, "ff02::fb", 53);
     eve_begin_packet(jb, &p, 0, "dns");
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.123456+0000\",\"event_type\":\"dns\","
-                     "\"src_ip\":\"2001:db8::1\",\"src_port\":5353,\"dest_ip\":\"ff02::fb\","
+                     "\"src_ip\":\"2001:0db8:0000:0000:0000:0000:0000:0001\",\"src_port\":5353,"
+                     "\"dest_ip\":\"ff02:0000:0000:0000:0000:0000:0000:00fb\","
                      "\"dest_port\":53,\"proto\":\"UDP\",\"ip_v\":6,\"pkt_src\":\"wire/pcap\"}");
 }
 
@@ -128,7 +143,9 @@ static void begin_packet_icmpv6(void **state)
     p.icmp.type = 135;
     eve_begin_packet(jb, &p, 0, "alert");
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.123456+0000\",\"event_type\":\"alert\","
-                     "\"src_ip\":\"fe80::1\",\"dest_ip\":\"fe80::2\",\"proto\":\"IPv6-ICMP\","
+                     "\"src_ip\":\"fe80:0000:0000:0000:0000:0000:0000:0001\","
+                     "\"dest_ip\":\"fe80:0000:0000:0000:0000:0000:0000:0002\","
+                     "\"proto\":\"IPv6-ICMP\","
                      "\"ip_v\":6,\"icmp_type\":135,\"icmp_code\":0,\"pkt_src\":\"wire/pcap\"}");
 }
 
@@ -220,7 +237,8 @@ static void begin_flow_icmp_has_types_of_both_directions(void **state)
     f.flags = FLOW_F_ICMP_RESP;
     eve_begin_flow(jb, &f, OT_SEC, 0, "flow");
     check_record(jb, "{\"timestamp\":\"2009-07-03T12:34:56.000000+0000\",\"event_type\":\"flow\","
-                     "\"src_ip\":\"2001:db8::1\",\"dest_ip\":\"2001:db8::2\","
+                     "\"src_ip\":\"2001:0db8:0000:0000:0000:0000:0000:0001\","
+                     "\"dest_ip\":\"2001:0db8:0000:0000:0000:0000:0000:0002\","
                      "\"proto\":\"IPv6-ICMP\",\"ip_v\":6,\"icmp_type\":128,\"icmp_code\":0,"
                      "\"response_icmp_type\":129,\"response_icmp_code\":0}");
 }
