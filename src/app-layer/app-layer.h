@@ -145,6 +145,7 @@ bool app_layer_flow_no_inspection(const Flow *f);
  * encrypted data). */
 bool app_layer_flow_stream_clear(const Flow *f, uint8_t dir, uint64_t off, uint32_t len);
 uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
+uint64_t app_layer_tx_total(const Flow *f);              // txs the flow's parser made so far
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
 AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown
 bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);

@@ -226,6 +226,8 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.eve-log.types.*.drop.enabled|alerts", CONF_OPT_BOOL, "yes", 0, 0,
         "drop records (inline)"),
     OPT("outputs.*.eve-log.types.*.stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "stats records"),
+    OPT("outputs.*.eve-log.types.*.stats.null-values", CONF_OPT_BOOL, "yes", 0, 0,
+        "counters at zero are written (no: left out, groups of zeros too)"),
     OPT("outputs.*.eve-log.types.*.stats.totals|threads", CONF_OPT_BOOL, NULL, 0, 0,
         "totals over all threads; a per-thread object"),
     NO_EFFECT("outputs.*.eve-log.types.*.stats.deltas", CONF_OPT_BOOL,

@@ -234,19 +234,37 @@ static void emit_sections(JsonBuf *jb, const char *name)
     }
 }
 
+static bool subtree_nonzero(const StatsTree *t, int32_t node, const uint64_t *vals);
+static void emit_nonzero(JsonBuf *jb, const StatsTree *t, int32_t parent, const uint64_t *vals);
+
+/* eve stats null-values: counters at zero are written (the default). */
+static bool g_null_values = true;
+
+void output_eve_stats_set_null_values(bool on)
+{
+    g_null_values = on;
+}
+
 /* The top level: counter groups with their sections, then sections whose
- * group has no counters. */
+ * group has no counters (or, without null-values, only zeros). */
 static void emit_top(JsonBuf *jb, const StatsTree *t, const uint64_t *merged)
 {
     bool done[STATS_MAX_SECTIONS] = {false};
     for (int32_t c = t->nodes[0].first_child; c >= 0; c = t->nodes[c].next) {
         const StatsNode *n = &t->nodes[c];
+        if (!g_null_values && !subtree_nonzero(t, c, merged)) {
+            continue;
+        }
         if (n->first_child < 0) {
             json_u64(jb, n->seg, merged[n->counter]);
             continue;
         }
         json_open_object(jb, n->seg);
-        emit_children(jb, t, c, merged);
+        if (g_null_values) {
+            emit_children(jb, t, c, merged);
+        } else {
+            emit_nonzero(jb, t, c, merged);
+        }
         emit_sections(jb, n->seg);
         json_close_object(jb);
         for (int i = 0; i < g_n_sections; i++) {

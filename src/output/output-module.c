@@ -186,6 +186,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->eve_stats = opt_bool(opts, "enabled", true);
             oc->eve_stats_totals = opt_bool(opts, "totals", true);
             oc->eve_stats_threads = opt_bool(opts, "threads", false);
+            output_eve_stats_set_null_values(opt_bool(opts, "null-values", true));
         } else if (strcmp(name, "http") == 0) {
             oc->http = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "http2") == 0) {
@@ -695,6 +696,11 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     }
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+    AppProto ap = app_layer_flow_proto(f);
+    uint64_t tx_cnt = app_layer_tx_total(f);
+    if (tx_cnt > 0 && ap != APP_PROTO_UNKNOWN && ap != APP_PROTO_FAILED) {
+        json_u64(jb, "tx_cnt", tx_cnt);   // transactions of the flow (Suricata 8)
+    }
     if (f->flags & (FLOW_F_DROP | FLOW_F_DROP_IDS)) {
         json_str(jb, "action", "drop");
     } else if (f->flags & FLOW_F_PASS) {

@@ -240,6 +240,9 @@ int output_eve_stats_write(EveSink *sink, JsonBuf *jb, int64_t sec, uint32_t use
  * (e.g. "engines" under "detect"); fn writes them into the open object.
  * Start-up only. */
 typedef void (*OutputStatsSectionFn)(JsonBuf *jb, void *user);
+/* eve-log stats null-values: write counters at zero (default yes); with
+ * no, zero counters and groups of zeros are left out. Start-up only. */
+void output_eve_stats_set_null_values(bool on);
 int output_eve_stats_add_section(const char *name, OutputStatsSectionFn fn, void *user);
 void output_eve_stats_clear_sections(void);
 /* Free the cached name tree (end of run, tests). */

@@ -36,6 +36,8 @@ E=$WORK/basic/eve.json
     fail "flow record lacks app_proto http"
 [ "$(stat "$E" app_layer.flow.http)" = 1 ] || fail "app_layer.flow.http counter"
 [ "$(stat "$E" app_layer.tx.http)" = 2 ] || fail "app_layer.tx.http counter"
+[ "$(q "$E" '[r["flow"].get("tx_cnt") for r in recs if r["event_type"] == "flow"]')" = '[2]' ] ||
+    fail "flow record tx_cnt: $(grep '"event_type":"flow"' "$E")"
 
 run http-upload "$WORK/up"
 [ "$(q "$WORK/up/eve.json" '[r["fileinfo"]["filename"] for r in recs if r["event_type"] == "fileinfo"]')" = '["a.txt", "/upload"]' ] ||

@@ -80,6 +80,22 @@ static void stats_writes_zero_counters(void **state)
     assert_non_null(strstr(jb->buf, "\"stats\":{\"uptime\":42,\"a\":{\"b\":0},\"c\":0}}"));
 }
 
+/* null-values: no leaves zero counters out, and groups holding only zeros. */
+static void stats_without_null_values_leaves_zeros_out(void **state)
+{
+    JsonBuf *jb = *state;
+    counters_register("a.b", COUNTER_SUM);
+    counters_register("a.c", COUNTER_SUM);
+    counters_register("d.e", COUNTER_SUM);
+    counters_register("f", COUNTER_SUM);
+    counters_register("g", COUNTER_SUM);
+    const uint64_t merged[] = { 0, 5, 0, 0, 7 };
+    output_eve_stats_set_null_values(false);
+    build(jb, merged);
+    output_eve_stats_set_null_values(true);
+    assert_non_null(strstr(jb->buf, "\"stats\":{\"uptime\":42,\"a\":{\"c\":5},\"g\":7}}"));
+}
+
 static void stats_empty_registry_has_uptime_only(void **state)
 {
     JsonBuf *jb = *state;
@@ -267,6 +283,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(stats_nests_dotted_names_grouping_interleaved_prefixes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(stats_writes_zero_counters, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_without_null_values_leaves_zeros_out, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(stats_sections_join_their_group_or_stand_alone, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(stats_empty_registry_has_uptime_only, setup, teardown),
