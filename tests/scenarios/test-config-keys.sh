@@ -39,6 +39,8 @@ values = {  # keys without a usable default
     "default-reputation-path": work,
     "reputation-files": ["rep.list"],
     "outputs.*.eve-log.rotate-interval": "1h",
+    "logging.outputs.*.file.level": "info",
+    "logging.outputs.*.syslog.level": "info",
     # the user running the test: switching to oneself is no switch
     "run-as.user": str(os.getuid()),
     "run-as.group": str(os.getgid()),
