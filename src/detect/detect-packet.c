@@ -236,8 +236,10 @@ static bool app_ok(const DetectThread *dt, const Signature *s, const Packet *p)
         return true;
     }
     AppProto fp = p->flow != NULL ? ((const Flow *)p->flow)->app_proto : APP_PROTO_UNKNOWN;
-    /* a doh2 flow is an HTTP/2 flow that carried DNS messages: http2 rules apply */
-    return fp == s->alproto || (s->alproto == APP_PROTO_HTTP2 && fp == APP_PROTO_DOH2);
+    /* a doh2 flow is an HTTP/2 flow that carried DNS messages: http2 rules apply;
+     * dcerpc rules apply to SMB flows too (DCERPC over named pipes), as in Suricata */
+    return fp == s->alproto || (s->alproto == APP_PROTO_HTTP2 && fp == APP_PROTO_DOH2) ||
+           (s->alproto == APP_PROTO_DCERPC && fp == APP_PROTO_SMB);
 }
 
 /* Inlined in both branches of detect_sig_match: with profiling off, a rule
