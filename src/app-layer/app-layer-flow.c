@@ -913,6 +913,12 @@ uint32_t app_layer_tx_count(const Flow *f)
     return af != NULL ? af->n_txs : 0;
 }
 
+uint64_t app_layer_tx_next_id(const Flow *f)
+{
+    const AppFlow *af = app_flow_get(f);
+    return af != NULL ? af->next_tx_id : 0;
+}
+
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx)
 {
     const AppFlow *af = app_flow_get(f);
