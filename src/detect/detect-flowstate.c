@@ -32,7 +32,8 @@ struct DetectFlowState {
         uint16_t proto[2];             // app_proto per direction as of the last packet
         uint32_t n_events;             // flow-level app-layer events seen by detection
         uint64_t inspect_id[2];        // per direction: first tx not complete in it as of
-                                       // the end of that direction's last packet
+                                       // the end of that direction's last packet (TCP, with
+                                       // detect.guess-applayer-tx)
     } app;
 };
 
@@ -227,13 +228,21 @@ static bool guess_wanted(const DetectEngine *de, const Flow *f, const Signature 
            f->key.proto == 17;
 }
 
-/* The first live tx from inspect_id on (the txs freed before it were done). */
-static AppTx *inspect_tx_of(const Flow *f, uint64_t inspect_id)
+/* The first live tx from inspect_id on (the txs freed before it were done). On
+ * UDP, where every message is parsed on its own packet, no state is kept: the
+ * first tx this packet updated in d or that is not complete in d. */
+static AppTx *inspect_tx_of(const Flow *f, uint8_t d, uint64_t inspect_id)
 {
+    uint32_t upd = d == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
+    bool udp = f->key.proto == 17;
     uint32_t n = app_layer_tx_count(f);
     for (uint32_t i = 0; i < n; i++) {
         AppTx *tx = app_layer_tx_at(f, i);
-        if (tx != NULL && tx->id >= inspect_id) {
+        if (tx == NULL) {
+            continue;
+        }
+        if (udp ? ((tx->flags & upd) || !app_layer_tx_complete(f, tx, d))
+                : tx->id >= inspect_id) {
             return tx;
         }
     }
@@ -258,7 +267,7 @@ void detect_alert_guess_tx(DetectThread *dt, Packet *p, const Signature *s, uint
     }
     /* no state yet: no packet ended with a tx, every direction is at the first */
     const DetectFlowState *fs = f->storage[flow_storage_id];
-    AppTx *tx = inspect_tx_of(f, fs != NULL ? fs->app.inspect_id[d] : 0);
+    AppTx *tx = inspect_tx_of(f, d, fs != NULL ? fs->app.inspect_id[d] : 0);
     if (tx == NULL || tx->guess_logged >= de->stream_tx_log_limit) {
         return;
     }
@@ -274,9 +283,10 @@ void detect_alert_guess_tx(DetectThread *dt, Packet *p, const Signature *s, uint
 void detect_guess_packet_end(DetectThread *dt, Packet *p)
 {
     Flow *f = p->flow;
-    if (dt->de->guess_tx == 0 || f == NULL || flow_storage_id < 0 ||
-        app_layer_flow_proto(f) == APP_PROTO_UNKNOWN || app_layer_tx_next_id(f) == 0) {
-        return;
+    if (!(dt->de->guess_tx & DETECT_GUESS_F_GUESS) || f == NULL || flow_storage_id < 0 ||
+        f->key.proto == 17 || app_layer_flow_proto(f) == APP_PROTO_UNKNOWN ||
+        app_layer_tx_next_id(f) == 0) {
+        return;   // UDP flows need no state (inspect_tx_of)
     }
     DetectFlowState *fs = detect_flow_state(p, true, dt->de->n_flowbits, dt->de->n_flowints);
     if (fs == NULL) {
