@@ -1,6 +1,7 @@
 /* Wiring the subsystems together at start-up, and the end-of-run summary. */
 #include "engine-setup.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -287,6 +288,9 @@ static void task_stats(Engine *e, bool is_final, void *user)
     (void)user;
     if (atomic_exchange(&e->reopen_logs, false)) {
         output_ctx_reopen(e->output);
+        if (util_log_file_reopen() != 0) {
+            VG_WARN("%s: cannot reopen the log file: %s", util_log_file_path(), strerror(errno));
+        }
     }
     stats_tick(e, OUTPUT_STATS_CLOCK_WALL, atomic_load(&e->now_sec), is_final);
     engine_progress_tick(e, is_final);

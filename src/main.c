@@ -16,6 +16,7 @@
 #include "conf/conf.h"
 #include "runtime/plugin.h"
 #include "detect/detect.h"
+#include "engine-logging.h"
 #include "engine-privs.h"
 #include "engine-progress.h"
 #include "engine-setup.h"
@@ -720,6 +721,16 @@ int main(int argc, char **argv)
         conf_free(e->conf);
         return rc;
     }
+    /* The logging: section; its file opens with the log directory (until
+     * then its messages are kept). */
+    const char *log_dir_early = e->opts.log_dir != NULL
+                                    ? e->opts.log_dir
+                                    : conf_str_or(e->conf, "default-log-dir", "./logs");
+    if (engine_logging_setup(e->conf, e->opts.verbose, log_dir_early) != 0) {
+        engine_logging_finish(log_dir_early);
+        conf_free(e->conf);
+        return 1;
+    }
     e->is_inline = e->opts.simulate_ips || is_nfq;
     e->is_live_inline = is_nfq;
     if (is_nfq) {
@@ -782,9 +793,9 @@ int main(int argc, char **argv)
         }
         /* The unix-socket runmode opens its socket at once (a second instance
          * is refused before detaching); each capture gets its outputs later. */
-        rc = rc != 0 || make_log_dir(e) != 0 ? 1
-             : is_socket_mode                ? (engine_control_open(e) != NULL ? 0 : 1)
-                                             : engine_setup_outputs(e);
+        rc = rc != 0 || make_log_dir(e) != 0 || engine_logging_open() != 0 ? 1
+             : is_socket_mode ? (engine_control_open(e) != NULL ? 0 : 1)
+                              : engine_setup_outputs(e);
         if (rc == 0 && e->opts.daemon) {
             rc = daemonize();
         }
@@ -810,6 +821,7 @@ int main(int argc, char **argv)
     if (did_run && prof_enabled && prof_report_write(e->opts.log_dir) != 0) {
         rc = 1;
     }
+    engine_logging_finish(e->opts.log_dir != NULL ? e->opts.log_dir : log_dir_early);
     conf_free(e->conf);
     return rc;
 }

@@ -31,6 +31,7 @@
 #define HOST_POLICIES "bsd|bsd-right|old-linux|linux|old-solaris|solaris|hpux10|hpux11|irix|" \
                       "macos|vista|windows|windows2k3|first|last"
 #define BOOL_WORDS "yes|no|true|false|on|off|1|0"
+#define LOG_LEVELS "error|warning|notice|info|config|debug|perf|critical|alert|emergency"
 #define EXC_POLICIES "auto|drop-packet|drop-flow|pass-packet|pass-flow|bypass|reject|ignore"
 
 #define SURICATA_ONLY(n) NO_EFFECT(n, CONF_OPT_ANY, "Suricata's; Vigil has no such feature")
@@ -56,7 +57,22 @@ static const ConfOption vigil_keys[] = {
     OPT("plugins", CONF_OPT_LIST, NULL, 0, 0, "shared objects loaded at start-up"),
     OPT("plugin-modules", CONF_OPT_LIST, NULL, 0, 0, "plugin modules added to the runmodes"),
     OPT("sensor-name", CONF_OPT_STR, NULL, 0, 0, "EVE \"host\" of every record (not set: none)"),
-    NO_EFFECT("logging", CONF_OPT_ANY, "Vigil's messages go to stderr; -v and -q set the level"),
+    OPT("logging.default-log-level", CONF_OPT_STR, "notice", 0, 0, "level of the outputs without "
+        "their own (" LOG_LEVELS ", any case; the console's: raised by -v, warning with --quiet)"),
+    OPT("logging.outputs.*.console|file|syslog.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "the output is used (console off: errors only)"),
+    ENUM("logging.outputs.*.console|file|syslog.type", "regular", "regular|file|json",
+         "text lines, or JSON records (event_type engine)"),
+    OPT("logging.outputs.*.file|syslog.level", CONF_OPT_STR, NULL, 0, 0,
+        "the output's level (not set: default-log-level)"),
+    OPT("logging.outputs.*.file.filename", CONF_OPT_STR, "vigil.log", 0, 0,
+        "the log file, relative to the log directory"),
+    ENUM("logging.outputs.*.syslog.facility", "local5",
+         "local0|local1|local2|local3|local4|local5|local6|local7|user|daemon", "syslog facility"),
+    NO_EFFECT("logging.outputs.*.console|file|syslog.format", CONF_OPT_STR,
+              "Vigil's own line format is used"),
+    NO_EFFECT("logging.default-output-filter|stacktrace-on-signal", CONF_OPT_ANY,
+              "Suricata's; Vigil has no such feature"),
 
     /* ---- capture (acquire, decode) ---- */
     ENUM("pcap-file.checksum-checks", "auto", "auto|" BOOL_WORDS,
@@ -209,6 +225,8 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.eve-log.types.*.anomaly.types.applayer", CONF_OPT_BOOL, "yes", 0, 0,
         "application-layer events as anomaly records"),
     OPT("outputs.*.eve-log.types.*.flow.enabled", CONF_OPT_BOOL, "yes", 0, 0, "flow records"),
+    OPT("outputs.*.eve-log.types.*.flow.exception-policy", CONF_OPT_BOOL, "no", 0, 0,
+        "flow records list the exception policies the flow met (exception_policy)"),
     OPT("outputs.*.eve-log.types.*.drop.enabled|alerts", CONF_OPT_BOOL, "yes", 0, 0,
         "drop records (inline)"),
     OPT("outputs.*.eve-log.types.*.stats.enabled", CONF_OPT_BOOL, "yes", 0, 0, "stats records"),

@@ -224,9 +224,9 @@ FlowExceptionPolicy flow_exception_policy_resolve(FlowExceptionPolicy pol, bool 
 
 bool flow_exception_apply(Flow *f, Packet *p, FlowExceptionPolicy pol, uint8_t drop_reason)
 {
-    if (pol != FLOW_EXC_IGNORE && pol != FLOW_EXC_NOT_SET) {
-        record(f, pol, drop_reason);
-    }
+    /* The flow remembers every exception it met, an ignored one too (EVE
+     * flow exception_policy, as Suricata); counters count the acting ones. */
+    record(f, pol == FLOW_EXC_NOT_SET ? FLOW_EXC_IGNORE : pol, drop_reason);
     switch (pol) {
     case FLOW_EXC_DROP_FLOW:
     case FLOW_EXC_REJECT:

@@ -33,6 +33,7 @@ void flow_config_defaults(FlowConfig *cfg)
     cfg->emergency_recovery_pct = 30;
     cfg->mgr_slices = 4;
     cfg->recursion_tracking = true;
+    cfg->memcap_policy = FLOW_EXC_AUTO;   // exception-policy not set: auto, as Suricata
     memcpy(cfg->timeouts, default_timeouts, sizeof(default_timeouts));
 }
 

@@ -120,10 +120,12 @@ static void file_fields(JsonBuf *jb, const AppFile *af, uint64_t tx_id)
     json_u64(jb, "tx_id", tx_id);
 }
 
+/* A fileinfo record is oriented as its file travels (Suricata >= 7): a
+ * response body comes from the server (src_ip is the server's address). */
 static void fileinfo_build(JsonBuf *jb, const Flow *f, const AppTx *tx, const AppFile *af,
-                           int64_t sec, uint32_t usec)
+                           uint8_t dir, int64_t sec, uint32_t usec)
 {
-    eve_begin_flow(jb, f, sec, usec, "fileinfo");
+    eve_begin_flow_dir(jb, f, sec, usec, "fileinfo", dir == 1, 0, NULL);
     (void)app_layer_tx_log_json(f, tx->id, jb);
     output_eve_app_proto(jb, f);
     json_open_object(jb, "fileinfo");
@@ -181,7 +183,7 @@ static bool log_files(const OutputTxLog *lg, Flow *f, AppTx *tx)
                 all = false;
                 continue;
             }
-            fileinfo_build(lg->jb, f, tx, af, lg->sec, lg->usec);
+            fileinfo_build(lg->jb, f, tx, af, d, lg->sec, lg->usec);
             if (af->flags & APP_FILE_F_STORED) {
                 /* file-store write-fileinfo: the same record beside the stored file */
                 (void)app_layer_file_store_sidecar(af, lg->sec, lg->jb->buf, lg->jb->len);

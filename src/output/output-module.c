@@ -177,6 +177,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->anomaly_applayer = opt_bool(t, "applayer", true);
         } else if (strcmp(name, "flow") == 0) {
             oc->flow = opt_bool(opts, "enabled", true);
+            /* Off by default, as Suricata. */
+            oc->flow_exception_policy = opt_bool(opts, "exception-policy", false);
         } else if (strcmp(name, "drop") == 0) {
             oc->drop = opt_bool(opts, "enabled", true);
             oc->drop_alerts = opt_bool(opts, "alerts", true);
@@ -700,7 +702,9 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     } else if (f->flags & FLOW_F_FW_ACCEPT) {
         json_str(jb, "action", "accept");
     }
-    flow_exception_record_write(f, jb);
+    if (oc->flow_exception_policy) {
+        flow_exception_record_write(f, jb);
+    }
     json_close_object(jb);
     stream_flow_record(f, jb);
     stream_plugin_flow_record(f, jb);

@@ -738,6 +738,9 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
         return;
     }
     if ((fl & TH_FIN) && !(fl & TH_SYN) && !mid) {
+        /* Not tracked either: the midstream policy applies, as to any
+         * packet of a session seen without its handshake. */
+        midstream_exception(st, f, p);
         stream_event(st, p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION);
         return;
     }

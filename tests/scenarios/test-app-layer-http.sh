@@ -40,6 +40,10 @@ E=$WORK/basic/eve.json
 run http-upload "$WORK/up"
 [ "$(q "$WORK/up/eve.json" '[r["fileinfo"]["filename"] for r in recs if r["event_type"] == "fileinfo"]')" = '["a.txt", "/upload"]' ] ||
     fail "multipart file: $(grep fileinfo "$WORK/up/eve.json")"
+# A fileinfo record is oriented as its file travels: the upload from the
+# client, the response body from the server (port 8888).
+[ "$(q "$WORK/up/eve.json" '[(r["fileinfo"]["filename"], r["src_port"] == 8888, r["dest_port"] == 8888) for r in recs if r["event_type"] == "fileinfo"]')" = '[["a.txt", false, true], ["/upload", true, false]]' ] ||
+    fail "fileinfo direction: $(grep fileinfo "$WORK/up/eve.json")"
 
 # File store (version 2): a filestore rule stores the file its tx carries, named by its
 # SHA-256 under a two-hex-digit directory, with the fileinfo record beside it.

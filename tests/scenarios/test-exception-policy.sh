@@ -94,9 +94,32 @@ run passflow --simulate-ips --set stream.midstream=true --set stream.midstream-p
 lacks '"event_type":"alert"' "$WORK/passflow/eve.json"
 grep -q '"event_type":"http"' "$WORK/passflow/eve.json" || fail "pass-flow: no http record"
 grep -q '"action":"pass"' "$WORK/passflow/eve.json" || fail "pass-flow: flow action not pass"
-# Without a policy the picked-up session alerts as before.
+# Without a policy the picked-up session alerts as before; the flow record
+# still lists the exception it met, as ignored, and nothing is counted.
 run plain --simulate-ips --set stream.midstream=true
 grep -q '"signature_id":2' "$WORK/plain/eve.json" || fail "no policy: the http rule did not alert"
+py "$WORK/plain/eve.json" <<'PY' || fail "ignored exception: wrong flow record or counters"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+flows = [r["flow"] for r in recs if r["event_type"] == "flow"]
+check(flows[0]["exception_policy"] == [{"target": "stream_midstream", "policy": "ignore"}], flows)
+stats = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
+check("midstream" not in stats.get("exception_policy", {}).get("tcp", {}), stats)
+PY
+# The flow record lists them only when its exception-policy option is on
+# (etc/vigil.yaml turns it on; Suricata's default is off).
+cat >"$WORK/noep.yaml" <<'Y'
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - flow
+Y
+"$VIGIL" -c "$WORK/noep.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/noep" --simulate-ips \
+    --set stream.midstream-policy=drop-flow 2>"$WORK/noep.err" || fail "noep: $(cat "$WORK/noep.err")"
+grep -q '"event_type":"flow"' "$WORK/noep/eve.json" || fail "noep: no flow record"
+lacks '"exception_policy"' "$WORK/noep/eve.json"
 
 # Values start-up refuses, naming the key.
 expect_exit 1 'stream.midstream-policy.*drop-packet.*whole flows' \

@@ -52,13 +52,17 @@ run bypass --set flow.memcap-policy=bypass
 expect bypass "0 - 0 0 4 pass_packet=4"
 run ids --set flow.memcap-policy=drop-packet                     # IDS: ignored
 expect ids "0 - 4 0 4 -"
-run ignore --simulate-ips                                        # not set: ignore
+run auto --simulate-ips                                  # not set: auto, the packet inline
+expect auto "4 flow memcap 0 0 4 drop_packet=4"
+run ignore --simulate-ips --set exception-policy=ignore
 expect ignore "0 - 4 0 4 -"
 grep -q '"exception_policy"' "$WORK/ignore/eve.json" && fail "ignore: policy counters written"
 
-# A flow.memcap that holds flows: no policy, no refusal.
+# A flow.memcap that holds flows: no policy, no refusal (the capture starts
+# midstream: midstream pick-up is left alone here).
 "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -r "$cap" -S "$WORK/t.rules" -l "$WORK/room" \
-    --simulate-ips --set flow.memcap-policy=drop-packet 2>"$WORK/room.err" ||
+    --simulate-ips --set flow.memcap-policy=drop-packet \
+    --set stream.midstream-policy=ignore 2>"$WORK/room.err" ||
     fail "room: vigil failed: $(cat "$WORK/room.err")"
 expect room "0 - 4 1 0 -"
 

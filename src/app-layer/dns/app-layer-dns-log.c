@@ -83,7 +83,16 @@ static bool log_rdata_value(JsonBuf *jb, const char *key, const DnsMessage *m,
     switch (r->rd_kind) {
     case DNS_RD_ADDR: {
         char ip[INET6_ADDRSTRLEN];
-        inet_ntop(r->data_len == 4 ? AF_INET : AF_INET6, d, ip, sizeof(ip));
+        if (r->data_len == 4) {
+            inet_ntop(AF_INET, d, ip, sizeof(ip));
+        } else {
+            /* IPv6 in full, eight groups of four hex digits, as Suricata logs AAAA. */
+            size_t n = 0;
+            for (int i = 0; i < 8; i++) {
+                n += (size_t)snprintf(ip + n, sizeof(ip) - n, "%s%02x%02x", i ? ":" : "",
+                                      d[2 * i], d[2 * i + 1]);
+            }
+        }
         json_str(jb, key, ip);
         return true;
     }

@@ -50,14 +50,21 @@ static void unset_key_takes_the_master_switch_adapted(void **state)
     conf_free(c);
 }
 
-static void nothing_set_is_not_set(void **state)
+static void nothing_set_is_auto(void **state)
 {
     (void)state;
     Conf *c = conf_of("stream:\n  midstream: true\n");
-    FlowExceptionPolicy pol = FLOW_EXC_DROP_FLOW;
-    assert_int_equal(flow_exception_policy_load(c, "stream.midstream-policy", 0, &pol), 0);
-    assert_int_equal(pol, FLOW_EXC_NOT_SET);
-    assert_int_equal(flow_exception_policy_resolve(pol, true, true), FLOW_EXC_IGNORE);
+    FlowExceptionPolicy pol = FLOW_EXC_NOT_SET;
+    assert_int_equal(flow_exception_policy_load(c, "stream.memcap-policy", 0, &pol), 0);
+    assert_int_equal(pol, FLOW_EXC_AUTO);
+    assert_int_equal(flow_exception_policy_resolve(pol, true, true), FLOW_EXC_DROP_FLOW);
+    assert_int_equal(flow_exception_policy_resolve(pol, true, false), FLOW_EXC_DROP_PACKET);
+    assert_int_equal(flow_exception_policy_resolve(pol, false, true), FLOW_EXC_IGNORE);
+    /* With midstream pick-up enabled there is nothing to act on. */
+    pol = FLOW_EXC_DROP_FLOW;
+    assert_int_equal(flow_exception_policy_load(c, "stream.midstream-policy",
+                                                FLOW_EXC_F_IGNORE_OR_PASS, &pol), 0);
+    assert_int_equal(pol, FLOW_EXC_IGNORE);
     conf_free(c);
 }
 
@@ -186,7 +193,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(own_key_wins_over_the_master_switch),
         cmocka_unit_test(unset_key_takes_the_master_switch_adapted),
-        cmocka_unit_test(nothing_set_is_not_set),
+        cmocka_unit_test(nothing_set_is_auto),
         cmocka_unit_test(values_a_policy_cannot_take_are_refused),
         cmocka_unit_test(auto_and_drops_resolve_by_mode),
         cmocka_unit_test(applying_each_policy),

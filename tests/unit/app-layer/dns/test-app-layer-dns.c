@@ -216,6 +216,28 @@ static void eve_object_v3(void **state)
     json_buf_deinit(&jb);
 }
 
+/* AAAA rdata is logged in full, as Suricata does. */
+static void eve_aaaa_full_form(void **state)
+{
+    Fx *fx = *state;
+    static DnsBuild r6;
+    memset(&r6, 0, sizeof(r6));
+    db_header(&r6, 7, 0x8180, 1, 1, 0, 0);
+    db_question(&r6, "www.example.com", DNS_RR_AAAA);
+    db_ptr(&r6, 12);
+    db_rr_fixed(&r6, DNS_RR_AAAA, 60, 16);
+    db_bytes(&r6, "\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01", 16);
+    feed(fx, APP_DIR_TOSERVER, g_q.b, g_q.n);
+    feed(fx, APP_DIR_TOCLIENT, r6.b, r6.n);
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 256), 0);
+    json_open_object(&jb, NULL);
+    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
+    json_close_object(&jb);
+    assert_non_null(strstr(jb.buf, "\"rdata\":\"2001:0db8:0000:0000:0000:0000:0000:0001\""));
+    json_buf_deinit(&jb);
+}
+
 static void tcp_messages_across_and_within_segments(void **state)
 {
     Fx *fx = *state;
@@ -290,6 +312,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(wrong_direction_and_header_events, setup_udp, teardown),
         cmocka_unit_test_setup_teardown(eve_object_v3, setup_udp, teardown),
+        cmocka_unit_test_setup_teardown(eve_aaaa_full_form, setup_udp, teardown),
         cmocka_unit_test_setup_teardown(tcp_messages_across_and_within_segments, setup_tcp,
                                         teardown),
         cmocka_unit_test_setup_teardown(tcp_gap_resyncs_on_the_next_message, setup_tcp,
