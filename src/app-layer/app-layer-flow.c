@@ -913,7 +913,7 @@ uint32_t app_layer_tx_count(const Flow *f)
     return af != NULL ? af->n_txs : 0;
 }
 
-uint64_t app_layer_tx_total(const Flow *f)
+uint64_t app_layer_tx_next_id(const Flow *f)
 {
     const AppFlow *af = app_flow_get(f);
     return af != NULL ? af->next_tx_id : 0;

@@ -115,6 +115,8 @@ typedef struct AppTx {
     AppProto proto;              // the tx's protocol (set by the app layer)
     uint32_t alloc_bytes;        // internal: charged to the protocol's memcap
     uint8_t n_events_logged;     // internal: events already written as EVE anomaly records
+    uint8_t guess_logged;        // detect: alerts of packet/stream rules that logged this tx
+                                 // (bounded by detect.stream-tx-log-limit)
 } AppTx;
 
 /* Generic records: hand the eve-log `types:` options of p to its row (start-up); whether
@@ -145,7 +147,7 @@ bool app_layer_flow_no_inspection(const Flow *f);
  * encrypted data). */
 bool app_layer_flow_stream_clear(const Flow *f, uint8_t dir, uint64_t off, uint32_t len);
 uint32_t app_layer_tx_count(const Flow *f);              // live txs, oldest first
-uint64_t app_layer_tx_total(const Flow *f);              // txs the flow's parser made so far
+uint64_t app_layer_tx_next_id(const Flow *f);            // id of the next tx (txs ever made)
 AppTx *app_layer_tx_at(const Flow *f, uint32_t idx);     // NULL past the end
 AppTx *app_layer_tx_by_id(const Flow *f, uint64_t id);   // NULL if freed/unknown
 bool app_layer_tx_complete(const Flow *f, const AppTx *tx, uint8_t dir);

@@ -117,6 +117,10 @@ static const ConfOption vigil_keys[] = {
         "reload keeps the running rules unless every new rule loads"),
     OPT("detect.rule-file-max-size", CONF_OPT_SIZE, "256mb", 1, INT64_MAX,
         "largest rule file read"),
+    OPT("detect.guess-applayer-tx", CONF_OPT_BOOL, "no", 0, 0,
+        "alerts of packet and stream rules log the flow's only tx (tx_guessed)"),
+    OPT("detect.stream-tx-log-limit", CONF_OPT_INT, "4", 0, 255,
+        "times one tx is logged with alerts of packet and stream rules"),
     /* Suricata's other detect tuning keys (grouping, prefilter, inspection limits). */
     SURICATA_ONLY("detect.*"),
 

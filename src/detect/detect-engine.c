@@ -34,6 +34,7 @@ DetectEngine *detect_engine_new_empty(void)
     de->action_rank[DETECT_ACTION_REJECT_BOTH] = 2;
     de->action_rank[DETECT_ACTION_ALERT] = 3;
     de->alerts_max = DETECT_ALERTS_MAX;
+    de->stream_tx_log_limit = 4;   // Suricata's detect.stream-tx-log-limit default
     de->max_pcre_pairs = 1;
     de->ds_allow_write = true;
     return de;

@@ -31,6 +31,9 @@ struct DetectFlowState {
     struct {
         uint16_t proto[2];             // app_proto per direction as of the last packet
         uint32_t n_events;             // flow-level app-layer events seen by detection
+        uint64_t inspect_id[2];        // per direction: first tx not complete in it as of
+                                       // the end of that direction's last packet (TCP, with
+                                       // detect.guess-applayer-tx)
     } app;
 };
 
@@ -207,6 +210,99 @@ void detect_app_packet_end(DetectThread *dt, Packet *p)
     fs->app.proto[d] = app_layer_flow_proto_dir(f, d);
     const AppEventId *ids = NULL;
     fs->app.n_events = app_layer_flow_events(f, &ids);
+}
+
+/* The transaction an alert of a packet or stream rule logs (Suricata's
+ * detect.guess-applayer-tx and its UDP rule). Detection tracks per direction
+ * the first tx not yet complete in it, as of the end of the direction's
+ * previous packet (Suricata's inspect id). A rule naming an app-layer protocol
+ * that matched a UDP packet logs that tx; with guess-applayer-tx, any packet or
+ * stream match logs it when it is the flow's newest tx ("tx_guessed"). Each tx
+ * is logged so at most detect.stream-tx-log-limit times. */
+static bool guess_wanted(const DetectEngine *de, const Flow *f, const Signature *s)
+{
+    if (de->guess_tx & DETECT_GUESS_F_GUESS) {
+        return true;
+    }
+    return (de->guess_tx & DETECT_GUESS_F_UDP) && s != NULL && s->alproto != 0 &&
+           f->key.proto == 17;
+}
+
+/* The first live tx from inspect_id on (the txs freed before it were done). On
+ * UDP, where every message is parsed on its own packet, no state is kept: the
+ * first tx this packet updated in d or that is not complete in d. */
+static AppTx *inspect_tx_of(const Flow *f, uint8_t d, uint64_t inspect_id)
+{
+    uint32_t upd = d == APP_DIR_TOSERVER ? APP_TX_F_UPDATED_TS : APP_TX_F_UPDATED_TC;
+    bool udp = f->key.proto == 17;
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        AppTx *tx = app_layer_tx_at(f, i);
+        if (tx == NULL) {
+            continue;
+        }
+        if (udp ? ((tx->flags & upd) || !app_layer_tx_complete(f, tx, d))
+                : tx->id >= inspect_id) {
+            return tx;
+        }
+    }
+    return NULL;
+}
+
+void detect_alert_guess_tx(DetectThread *dt, Packet *p, const Signature *s, uint8_t *flags,
+                           uint64_t *tx_id)
+{
+    const DetectEngine *de = dt->de;
+    Flow *f = p->flow;
+    if (de->guess_tx == 0 || f == NULL || (*flags & (PACKET_ALERT_F_TX | PACKET_ALERT_F_FRAME)) ||
+        flow_storage_id < 0 || !guess_wanted(de, f, s)) {
+        return;
+    }
+    if (app_layer_flow_proto(f) == APP_PROTO_UNKNOWN) {
+        return;
+    }
+    uint8_t d = packet_app_dir(p);
+    if (*flags & PACKET_ALERT_F_REVERSED) {
+        d ^= 1;   // the alert is reported in the stream data's direction
+    }
+    /* no state yet: no packet ended with a tx, every direction is at the first */
+    const DetectFlowState *fs = f->storage[flow_storage_id];
+    AppTx *tx = inspect_tx_of(f, d, fs != NULL ? fs->app.inspect_id[d] : 0);
+    if (tx == NULL || tx->guess_logged >= de->stream_tx_log_limit) {
+        return;
+    }
+    bool udp = f->key.proto == 17 && s != NULL && s->alproto != 0;
+    if (!udp && tx->id + 1 != app_layer_tx_next_id(f)) {
+        return;   // not the only tx this direction can be at
+    }
+    tx->guess_logged++;
+    *flags |= PACKET_ALERT_F_TX | (f->key.proto != 17 ? PACKET_ALERT_F_TX_GUESSED : 0);
+    *tx_id = tx->id;
+}
+
+void detect_guess_packet_end(DetectThread *dt, Packet *p)
+{
+    Flow *f = p->flow;
+    if (!(dt->de->guess_tx & DETECT_GUESS_F_GUESS) || f == NULL || flow_storage_id < 0 ||
+        f->key.proto == 17 || app_layer_flow_proto(f) == APP_PROTO_UNKNOWN ||
+        app_layer_tx_next_id(f) == 0) {
+        return;   // UDP flows need no state (inspect_tx_of)
+    }
+    DetectFlowState *fs = detect_flow_state(p, true, dt->de->n_flowbits, dt->de->n_flowints);
+    if (fs == NULL) {
+        return;
+    }
+    uint8_t d = packet_app_dir(p);
+    uint64_t id = app_layer_tx_next_id(f);   // every tx done in d, unless one is not
+    uint32_t n = app_layer_tx_count(f);
+    for (uint32_t i = 0; i < n; i++) {
+        const AppTx *tx = app_layer_tx_at(f, i);
+        if (tx != NULL && tx->id >= fs->app.inspect_id[d] && !app_layer_tx_complete(f, tx, d)) {
+            id = tx->id;
+            break;
+        }
+    }
+    fs->app.inspect_id[d] = id;
 }
 
 bool detect_engine_has_flow_vars(const DetectEngine *de)

@@ -661,6 +661,9 @@ struct DetectEngine {
     bool shares_state;                 // some rule reads or writes state shared across
                                        // flows (detect_engine_shares_state)
     bool has_app_pkt_rules;            // PD-only or flow-level app-layer-event rules exist
+    uint8_t guess_tx;                  // DETECT_GUESS_F_*: alerts of packet/stream rules may
+                                       // log a tx (detect-flowstate.c)
+    uint8_t stream_tx_log_limit;       // detect.stream-tx-log-limit: such alerts per tx
     bool ds_allow_absolute;            // datasets.rules.allow-absolute-filenames
     bool ds_allow_write;               // datasets.rules.allow-write
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
@@ -902,6 +905,16 @@ void detect_tx_state_free(void *state);
  * flow-level app-layer-event (detect-flowstate.c): what became true on this packet. */
 void detect_app_packet_begin(DetectThread *dt, Packet *p);
 void detect_app_packet_end(DetectThread *dt, Packet *p);
+/* DetectEngine.guess_tx: detect.guess-applayer-tx is on; rules naming an app-layer
+ * protocol may match UDP packets. */
+enum { DETECT_GUESS_F_GUESS = 1u << 0, DETECT_GUESS_F_UDP = 1u << 1 };
+/* The tx an alert of s (a packet or stream match, *flags without a tx or frame)
+ * logs, if any: sets PACKET_ALERT_F_TX (and _TX_GUESSED) in *flags and *tx_id.
+ * detect_guess_packet_end tracks each direction's first incomplete tx. Caller
+ * holds the flow lock. */
+void detect_alert_guess_tx(DetectThread *dt, Packet *p, const Signature *s, uint8_t *flags,
+                           uint64_t *tx_id);
+void detect_guess_packet_end(DetectThread *dt, Packet *p);
 
 /* detect-parse.c. 0 with *out NULL: the rule's `requires` are not met, it is to be
  * skipped (err says which is missing). */

@@ -303,6 +303,19 @@ static int apply_settings(DetectEngine *de, const Conf *conf)
         return VG_EINVAL;
     }
     de->file_max_bytes = (size_t)file_max;
+    if (conf_bool_or(conf, "detect.guess-applayer-tx", false, &bad)) {
+        de->guess_tx |= DETECT_GUESS_F_GUESS;
+    }
+    if (bad) {
+        VG_ERROR("detect.guess-applayer-tx: must be a boolean");
+        return VG_EINVAL;
+    }
+    int64_t log_limit = conf_int_or(conf, "detect.stream-tx-log-limit", 4, &bad);
+    if (bad || log_limit < 0 || log_limit > UINT8_MAX) {
+        VG_ERROR("detect.stream-tx-log-limit: must be 0-%d", UINT8_MAX);
+        return VG_EINVAL;
+    }
+    de->stream_tx_log_limit = (uint8_t)log_limit;
     const ConfNode *order = conf_get_node(conf, NULL, "action-order");
     int rank = 0;
     for (const ConfNode *c = order ? order->first_child : NULL; c != NULL; c = c->next, rank++) {

@@ -236,8 +236,10 @@ static bool app_ok(const DetectThread *dt, const Signature *s, const Packet *p)
         return true;
     }
     AppProto fp = p->flow != NULL ? ((const Flow *)p->flow)->app_proto : APP_PROTO_UNKNOWN;
-    /* a doh2 flow is an HTTP/2 flow that carried DNS messages: http2 rules apply */
-    return fp == s->alproto || (s->alproto == APP_PROTO_HTTP2 && fp == APP_PROTO_DOH2);
+    /* a doh2 flow is an HTTP/2 flow that carried DNS messages: http2 rules apply;
+     * dcerpc rules apply to SMB flows too (DCERPC over named pipes), as in Suricata */
+    return fp == s->alproto || (s->alproto == APP_PROTO_HTTP2 && fp == APP_PROTO_DOH2) ||
+           (s->alproto == APP_PROTO_DCERPC && fp == APP_PROTO_SMB);
 }
 
 /* Inlined in both branches of detect_sig_match: with profiling off, a rule
@@ -490,7 +492,10 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
             dt->pass_to_flow = to_flow;
         }
         if ((s->flags & SIG_F_PASS_ALERT) && alerts) {
-            add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+            uint8_t flags = dt->alert_flags;
+            uint64_t tx_id = dt->alert_tx_id;
+            detect_alert_guess_tx(dt, p, s, &flags, &tx_id);
+            add_alert(de, pa, s, action, flags, tx_id);
             p->flags |= PKT_F_ALERTED;
             counters_incr(dt->counters, dt->c_alerts);
         }
@@ -509,7 +514,11 @@ bool detect_on_match(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
         }
     }
     if (alerts) {
-        add_alert(de, pa, s, action, dt->alert_flags, dt->alert_tx_id);
+        /* a packet or stream match may log a tx (not for its action's scope) */
+        uint8_t flags = dt->alert_flags;
+        uint64_t tx_id = dt->alert_tx_id;
+        detect_alert_guess_tx(dt, p, s, &flags, &tx_id);
+        add_alert(de, pa, s, action, flags, tx_id);
         p->flags |= PKT_F_ALERTED;
         if (p->flow != NULL) {
             ((Flow *)p->flow)->flags |= FLOW_F_ALERTED;
@@ -623,6 +632,7 @@ void detect_packet(DetectThread *dt, Packet *p)
     }
     detect_resolve_actions(dt, p, pa);
     detect_app_packet_end(dt, p);
+    detect_guess_packet_end(dt, p);
     p->n_alerts = pa ? pa->n : 0;
     if (dt->de->has_tags) {
         detect_tag_packet(dt, p);

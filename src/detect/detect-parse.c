@@ -590,20 +590,19 @@ static void pick_fast_pattern(Signature *s)
     s->fp = best;
 }
 
-/* A rule that looks only at addresses, ports, the flow's state (not its
- * direction) and sets flowbits decides for a whole flow, as an IP-only rule
- * does in Suricata: its drop or pass applies to the flow (detect_on_match). */
+/* A rule that looks only at addresses and ports and sets flowbits decides for
+ * a whole flow, as an IP-only rule does in Suricata: its drop or pass applies
+ * to the flow (detect_on_match). A flow keyword (direction or state) makes it a
+ * packet rule: `pass tcp ... (flow:not_established;)` passes the handshake's
+ * packets, not the flow. */
 static bool sig_is_like_iponly(const Signature *s, bool any_payload)
 {
     if (any_payload || s->alproto != 0 || s->app != NULL ||
         (s->flags & (SIG_F_PKTHDR | SIG_F_ARP | SIG_F_TOSERVER | SIG_F_TOCLIENT))) {
         return false;
     }
-    const DetectMatchList *m = &s->lists[DETECT_LIST_MATCH];
-    for (uint16_t i = 0; i < m->n; i++) {
-        if (strcmp(m->m[i].kw->name, "flow") != 0) {
-            return false;
-        }
+    if (s->lists[DETECT_LIST_MATCH].n > 0) {
+        return false;
     }
     const DetectMatchList *post = &s->lists[DETECT_LIST_POST];
     for (uint16_t i = 0; i < post->n; i++) {

@@ -273,6 +273,10 @@ int detect_tx_build(DetectEngine *de)
         if (s->flags & SIG_F_PD_ONLY) {
             de->has_app_pkt_rules = true;
         }
+        if (s->alproto != 0 && !(s->flags & SIG_F_APP_TX) &&
+            (s->protos[17 / 8] & (1u << (17 % 8)))) {
+            de->guess_tx |= DETECT_GUESS_F_UDP;   // its UDP alerts log the tx (detect-flowstate.c)
+        }
         for (uint16_t k = 0; k < s->lists[DETECT_LIST_MATCH].n; k++) {
             if (strcmp(s->lists[DETECT_LIST_MATCH].m[k].kw->name, "app-layer-event") == 0) {
                 de->has_app_pkt_rules = true;

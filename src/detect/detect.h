@@ -49,6 +49,8 @@ enum {
     PACKET_ALERT_F_FW_MODE = 1u << 3,  // raised in firewall mode: EVE alert.engine
     PACKET_ALERT_F_FW = 1u << 4,       // ... by a firewall rule ("fw"; else "td")
     PACKET_ALERT_F_FRAME = 1u << 5,    // matched frame frame_id (direction frame_dir)
+    PACKET_ALERT_F_TX_GUESSED = 1u << 6, // a packet/stream match logging tx_id, the flow's only
+                                         // tx in that direction (EVE tx_guessed)
 };
 
 typedef struct PacketAlert {

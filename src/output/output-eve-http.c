@@ -48,6 +48,9 @@ void output_eve_alert_app(JsonBuf *jb, const Packet *p, const PacketAlert *pa, b
     }
     if (pa->flags & PACKET_ALERT_F_TX) {
         json_u64(jb, "tx_id", pa->tx_id);
+        if (pa->flags & PACKET_ALERT_F_TX_GUESSED) {
+            json_bool(jb, "tx_guessed", true);
+        }
         if (with_app_layer) {
             (void)app_layer_tx_log_json(f, pa->tx_id, jb);
         }

@@ -697,7 +697,7 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     json_str(jb, "reason", flow_end_reason_name(reason));
     json_bool(jb, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
     AppProto ap = app_layer_flow_proto(f);
-    uint64_t tx_cnt = app_layer_tx_total(f);
+    uint64_t tx_cnt = app_layer_tx_next_id(f);
     if (tx_cnt > 0 && ap != APP_PROTO_UNKNOWN && ap != APP_PROTO_FAILED) {
         json_u64(jb, "tx_cnt", tx_cnt);   // transactions of the flow (Suricata 8)
     }

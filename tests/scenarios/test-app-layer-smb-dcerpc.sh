@@ -60,6 +60,15 @@ E=$WORK/s/eve.json
 [ "$(q "$E" 'sorted(r.get("app_proto") for r in recs if r["event_type"] == "flow")')" = \
   '["dcerpc", "dcerpc", "smb"]' ] || fail "flow app_proto"
 
+# A rule naming dcerpc applies to SMB flows too (DCERPC over named pipes), as in
+# Suricata: a keyword-less one alerts on the SMB connection as on the DCERPC ones.
+echo 'alert dcerpc any any -> any any (msg:"dcerpc flows"; sid:1;)' >"$WORK/dcerpc-proto.rules"
+"$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none -r "$DATA/smb-dcerpc.pcap" \
+    -S "$WORK/dcerpc-proto.rules" -l "$WORK/p" 2>"$WORK/err" || fail "vigil failed: $(cat "$WORK/err")"
+[ "$(q "$WORK/p/eve.json" 'sorted(set((r["app_proto"], r["proto"]) for r in recs if r["event_type"] == "alert"))')" = \
+  '[["dcerpc", "TCP"], ["dcerpc", "UDP"], ["smb", "TCP"]]' ] ||
+    fail "dcerpc rule on smb/dcerpc flows: $(grep -c '"alert"' "$WORK/p/eve.json")"
+
 # Same output in every runmode.
 norm='sorted((r["event_type"], r.get("alert", {}).get("signature_id", 0), r["dest_port"] + r["src_port"], r.get("pcap_cnt"), json.dumps(r.get("smb") or r.get("dcerpc") or r.get("fileinfo"), sort_keys=True)) for r in recs if r["event_type"] in ("alert", "smb", "dcerpc", "fileinfo"))'
 run "$WORK/single" --runmode single

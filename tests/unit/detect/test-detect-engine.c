@@ -144,13 +144,16 @@ static void packet_pass_rule_stops_inspection_but_not_the_flow(void **state)
     detect_engine_free(de);
 }
 
-/* A pass rule on addresses, ports and flow state only decides for the flow. */
+/* A pass rule on addresses and ports only decides for the flow; one checking
+ * the flow's state (flow:established, flow:not_established) is a packet rule, as
+ * in Suricata (a handshake `pass ... (flow:not_established;)` passes the
+ * handshake's packets, not the flow). */
 static void like_iponly_pass_rule_passes_the_flow(void **state)
 {
     (void)state;
     DetectEngine *de = test_engine(
         "alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
-        "pass tcp any any -> any 80 (flow:established; sid:2;)\n", NULL);
+        "pass tcp any any -> any 80 (sid:2;)\n", NULL);
     Packet p = { 0 };
     Flow f;
     memset(&f, 0, sizeof(f));
@@ -159,6 +162,18 @@ static void like_iponly_pass_rule_passes_the_flow(void **state)
     p.flow_state = FLOW_STATE_ESTABLISHED;
     assert_int_equal(test_run(de, &p), 0);
     assert_true(f.flags & FLOW_F_PASS);
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+    de = test_engine("alert tcp any any -> any any (content:\"hello\"; sid:1;)\n"
+                     "pass tcp any any -> any 80 (flow:established; sid:2;)\n", NULL);
+    memset(&p, 0, sizeof(p));
+    memset(&f, 0, sizeof(f));
+    test_tcp(&p, payload, 11);
+    p.flow = &f;
+    p.flow_state = FLOW_STATE_ESTABLISHED;
+    assert_int_equal(test_run(de, &p), 0);
+    assert_true(p.flags & PKT_F_PASS);
+    assert_false(f.flags & FLOW_F_PASS);
     detect_packet_alerts_free(&p);
     detect_engine_free(de);
 }
