@@ -7,6 +7,9 @@ dns-udp.pcap: a client asks www.example.com A (answered: CNAME cdn.example.com, 
 192.0.2.7; authority SOA) and evil.example.net TXT (never answered).
 dns-tcp.pcap: one TCP connection to port 53; two length-prefixed queries in one segment,
 the answer to the first split over two segments.
+dns-events.pcap: three UDP flows to port 53 for the events' directions: a query then a
+request cut inside its question (malformed_data, never answered); a query answered by a
+message without the response bit (not_response); a query with the reserved Z bit set.
 """
 import struct
 import sys
@@ -75,10 +78,26 @@ def tcp_capture():
     return stamp(pkts)
 
 
+def events_capture():
+    cut = bytes(DNS(id=0x5556, rd=1, qd=DNSQR(qname="cut.example.com", qtype="A")))[:17]
+    not_resp = DNS(id=0x6666, rd=1, qd=DNSQR(qname="b.example.com", qtype="A"))
+    zq = bytearray(bytes(DNS(id=0x7777, rd=1, qd=DNSQR(qname="z.example.com", qtype="A"))))
+    zq[3] |= 0x40   # Z bit
+    return stamp([
+        IP(src=CLI, dst=SRV) / UDP(sport=33401, dport=53)
+        / DNS(id=0x5555, rd=1, qd=DNSQR(qname="a.example.com", qtype="A")),
+        IP(src=CLI, dst=SRV) / UDP(sport=33401, dport=53) / Raw(cut),
+        IP(src=CLI, dst=SRV) / UDP(sport=33402, dport=53) / not_resp,
+        IP(src=SRV, dst=CLI) / UDP(sport=53, dport=33402) / not_resp,
+        IP(src=CLI, dst=SRV) / UDP(sport=33403, dport=53) / Raw(bytes(zq)),
+    ])
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/data/app-layer"
     wrpcap(f"{out}/dns-udp.pcap", udp_capture())
     wrpcap(f"{out}/dns-tcp.pcap", tcp_capture())
+    wrpcap(f"{out}/dns-events.pcap", events_capture())
 
 
 if __name__ == "__main__":

@@ -194,15 +194,29 @@ void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id)
         }
         return;
     }
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return; // each event once per tx
-        }
+    bool tc = af->parse_dir == APP_DIR_TOCLIENT;
+    if (app_layer_tx_event_in_dir(tx, id, af->parse_dir)) {
+        return; // each event once per tx and direction
     }
     if (tx->n_events < APP_TX_EVENTS_MAX) {
         tx->events[tx->n_events] = (AppEventId)id;
+        if (tc) {
+            tx->events_tc |= (uint16_t)(1u << tx->n_events);
+        }
     }
     tx->n_events++;
+}
+
+bool app_layer_tx_event_in_dir(const AppTx *tx, int id, uint8_t dir)
+{
+    uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        bool tc = (tx->events_tc >> i) & 1u;
+        if (tx->events[i] == id && tc == (dir == APP_DIR_TOCLIENT)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void app_flow_event(AppFlow *af, uint32_t framework_ev)
@@ -376,6 +390,7 @@ static void parse(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t len)
         return;
     }
     uint32_t consumed = len;
+    af->parse_dir = dir;
     app_frames_data(af, dir, data, len);
     af->parsed_off[dir] += len;
     int64_t sim = g_app_cfg.sim_error_offset_ts;
@@ -778,6 +793,7 @@ void app_flow_gap_len(AppFlow *af, uint8_t dir, uint32_t len)
         return;
     }
     app_count(app_proto_cfg(af->row->proto)->c_gaps, 1);
+    af->parse_dir = dir;
     if (af->state != NULL && len > 0 && af->row->gap_len != NULL) {
         if (af->row->gap_len(af, af->state, dir, len) == APP_PARSE_OK) {
             return;
@@ -812,6 +828,7 @@ void app_flow_eof(AppFlow *af, uint8_t dir)
         set_failed(af);
     }
     if (af->row != NULL && af->state != NULL && af->row->eof != NULL) {
+        af->parse_dir = dir;
         af->row->eof(af, af->state, dir);
     }
     force_done(af, (uint8_t)(1u << dir));

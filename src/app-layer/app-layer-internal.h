@@ -243,6 +243,8 @@ struct AppFlow {
     uint64_t seen_tunnel[2];     // of which after a tunnel started
     uint8_t n_events;
     uint8_t n_events_logged;     // handed to EVE anomaly so far
+    uint8_t parse_dir;           // side whose data (gap, end) the parser is handling now:
+                                 // the direction of the tx events it raises
     AppEventId events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;
@@ -302,7 +304,8 @@ void app_flow_expect(AppFlow *af, AppProto p);
 AppTx *app_tx_new(AppFlow *af, size_t size);
 /* Mark tx changed in dir on this packet. */
 void app_tx_touch(AppTx *tx, uint8_t dir);
-/* Raise a parser-local event on tx (NULL: flow-level). */
+/* Raise a parser-local event on tx (NULL: flow-level), in the direction being parsed
+ * (af->parse_dir); once per event and direction. */
 void app_tx_event(AppFlow *af, AppTx *tx, uint32_t local_id);
 void app_flow_event(AppFlow *af, uint32_t framework_ev);
 /* Memcap accounting for parser allocations beyond the tx itself. */

@@ -117,6 +117,8 @@ typedef struct AppTx {
     uint8_t n_events_logged;     // internal: events already written as EVE anomaly records
     uint8_t guess_logged;        // detect: alerts of packet/stream rules that logged this tx
                                  // (bounded by detect.stream-tx-log-limit)
+    uint16_t events_tc;          // bit i: events[i] was raised parsing the to-client side
+                                 // (clear: the to-server side); app_layer_tx_event_in_dir
 } AppTx;
 
 /* Generic records: hand the eve-log `types:` options of p to its row (start-up); whether
@@ -214,6 +216,10 @@ uint32_t app_layer_buffer_count(void);
  * Suricata's app-layer-event keyword), ids global (< 1024). Flow-level events of the
  * framework are "applayer.NAME", e.g. applayer.mismatch_protocol_both_directions. */
 int app_layer_event_find(const char *proto_dot_name);    // id >= 0 or VG_ENOENT
+/* Whether event id was raised on tx by the parser of direction dir (APP_DIR_*): an event
+ * belongs to the side whose data raised it, so a to-server rule does not see a to-client
+ * event of the same tx and back (a malformed request is not a malformed response). */
+bool app_layer_tx_event_in_dir(const AppTx *tx, int id, uint8_t dir);
 const char *app_layer_event_name(int id);
 
 /* EVE anomaly records (output): the events raised on tx (NULL: the flow's own) since the

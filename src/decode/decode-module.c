@@ -12,6 +12,7 @@
 #include "runtime/module.h"
 #include "runtime/packet-pool.h"
 #include "runtime/runtime.h"
+#include "util/util-error.h"
 
 static ChecksumMode checksum_mode_from_conf(const Engine *e)
 {
@@ -68,7 +69,12 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->vxlan_enabled = conf_bool_or(e->conf, "decoder.vxlan.enabled", true, NULL);
     dtv->vxlan_port = first_port(e, "decoder.vxlan.ports", 4789);
     dtv->teredo_enabled = conf_bool_or(e->conf, "decoder.teredo.enabled", true, NULL);
-    dtv->teredo_port = first_port(e, "decoder.teredo.ports", 3544);
+    /* Unset ports: Teredo is tried on every UDP port, as Suricata does (its shipped
+     * config, like etc/vigil.yaml, names 3544). */
+    uint16_t teredo_port = 3544;
+    int teredo_rc = conf_get_port(e->conf, "decoder.teredo.ports", &teredo_port);
+    dtv->teredo_any_port = teredo_rc == VG_ENOENT;
+    dtv->teredo_port = teredo_rc == 0 ? teredo_port : 3544;
     dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
     dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
     dtv->ipip_enabled = conf_bool_or(e->conf, "decoder.ipv4.ipip.enabled", true, NULL);

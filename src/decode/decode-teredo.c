@@ -1,11 +1,13 @@
-/* Teredo (RFC 4380), called by the UDP decoder for the configured port.
- * The UDP payload is an IPv6 packet, optionally preceded by an
- * authentication indication (section 5.1.1: 0x0001, client id length 1,
- * auth length 1, client id, auth value, nonce 8, confirmation 1) and/or an
- * origin indication (0x0000, port 2, address 4). No field says "Teredo",
- * so the payload counts as Teredo only if an IPv6 header follows whose
- * payload length matches the datagram exactly (and, as Suricata requires,
- * whose hop limit is not 0, nor a hop-by-hop header without room for one).
+/* Teredo (RFC 4380), called by the UDP decoder for the configured port (or
+ * every UDP port when decoder.teredo.ports is unset, as in Suricata).
+ * The UDP payload is an IPv6 packet, optionally preceded by an origin
+ * indication (0x0000, port 2, address 4). A payload that starts with an
+ * authentication indication (0x0001, section 5.1.1) belongs to the
+ * qualification exchange with a Teredo server, not to the tunnel: like
+ * Suricata, it is left as plain UDP. No field says "Teredo", so the payload
+ * counts as Teredo only if an IPv6 header follows whose payload length
+ * matches the datagram exactly (and, as Suricata requires, whose hop limit
+ * is not 0, nor a hop-by-hop header without room for one).
  *
  * Return: VG_EINVAL, no event, packet untouched when it is not Teredo; 0
  * when it was: the inner IPv6 packet has been decoded; if that failed the
@@ -21,43 +23,28 @@
 #define IPV6_NH_HOPOPTS 0u
 #define IPV6_MIN_EXTHDR_LEN 8u
 #define TEREDO_ORIGIN_LEN 8u
-#define TEREDO_AUTH_FIXED_LEN 13u    // type 2, two lengths, nonce 8, confirmation 1
-#define TEREDO_AUTH_NONCE_CONF_LEN 9u
 
 enum {
     TEREDO_IND_ORIGIN = 0x0000,
     TEREDO_IND_AUTH = 0x0001,
 };
 
-/* Length of the authentication indication at pkt, 0 if it does not fit. */
-static uint32_t teredo_auth_len(const uint8_t *pkt, uint32_t len)
-{
-    if (len < TEREDO_AUTH_FIXED_LEN) {
-        return 0;
-    }
-    uint32_t total = 4u + pkt[2] + pkt[3] + TEREDO_AUTH_NONCE_CONF_LEN;
-    return total <= len ? total : 0;
-}
-
-/* Offset of the IPv6 header after the optional indications; 0 is a valid
- * offset, a value above len means "malformed". */
+/* Offset of the IPv6 header after the optional origin indication; 0 is a
+ * valid offset, a value above len means "not the tunnel" (an authentication
+ * indication, or an origin indication cut short). */
 static uint32_t teredo_skip_indications(const uint8_t *pkt, uint32_t len)
 {
-    uint32_t off = 0;
-    if (len >= 2 && util_be16(pkt) == TEREDO_IND_AUTH) {
-        uint32_t n = teredo_auth_len(pkt, len);
-        if (n == 0) {
-            return len + 1;
-        }
-        off += n;
+    if (len < 2) {
+        return 0;
     }
-    if (len - off >= 2 && util_be16(pkt + off) == TEREDO_IND_ORIGIN) {
-        if (len - off < TEREDO_ORIGIN_LEN) {
-            return len + 1;
-        }
-        off += TEREDO_ORIGIN_LEN;
+    uint16_t ind = util_be16(pkt);
+    if (ind == TEREDO_IND_AUTH) {
+        return len + 1;
     }
-    return off;
+    if (ind == TEREDO_IND_ORIGIN) {
+        return len < TEREDO_ORIGIN_LEN ? len + 1 : TEREDO_ORIGIN_LEN;
+    }
+    return 0;
 }
 
 static bool teredo_ipv6_plausible(const uint8_t *ip6, uint32_t len)

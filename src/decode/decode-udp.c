@@ -60,8 +60,10 @@ bool decode_ip_is_tunnel_proto(const DecodeThreadCtx *dtv, uint8_t proto, uint16
         return true;
     case IP_PROTO_UDP:
         /* VXLAN is decoded on the destination port only; its flow has the
-         * port on either side. */
-        return is_port(dtv->teredo_enabled, dtv->teredo_port, sp, dp) ||
+         * port on either side. Teredo on every port marks only the packets
+         * that hold it (udp_tunnels): all UDP would be no application's. */
+        return is_port(dtv->teredo_enabled && !dtv->teredo_any_port, dtv->teredo_port, sp,
+                       dp) ||
                is_port(dtv->geneve_enabled, dtv->geneve_port, sp, dp) ||
                is_port(dtv->vxlan_enabled, dtv->vxlan_port, sp, dp);
     default:
@@ -75,8 +77,12 @@ static void udp_tunnels(DecodeThreadCtx *dtv, Packet *p)
 {
     const uint8_t *data = p->payload;
     uint32_t data_len = p->payload_len;
-    if (dtv->teredo_enabled && (p->sp == dtv->teredo_port || p->dp == dtv->teredo_port)) {
+    if (dtv->teredo_enabled &&
+        (dtv->teredo_any_port || p->sp == dtv->teredo_port || p->dp == dtv->teredo_port)) {
         if (decode_teredo(dtv, p, data, data_len) == 0) {
+            if (dtv->teredo_any_port) {
+                p->flags |= PKT_F_TUNNEL_PROTO;
+            }
             return;
         }
     }

@@ -90,6 +90,8 @@ typedef struct DecodeThreadCtx {
     uint16_t vxlan_port;
     bool teredo_enabled;
     uint16_t teredo_port;
+    bool teredo_any_port;        // decoder.teredo.ports unset: every UDP port is tried
+                                 // (Suricata's rule); teredo_port is then unused
     bool geneve_enabled;
     uint16_t geneve_port;
     /* Tunnels. With a packet source, a tunnel's payload becomes a tunnel

@@ -324,6 +324,7 @@ typedef struct FlowEndCtx {
     void (*emit)(const Packet *p, void *user);
     void *user;
     uint32_t n_alerts;
+    uint8_t flushed;             // bit per direction (0 to server) that had stream data left
 } FlowEndCtx;
 
 /* A pseudo packet in the direction of the data, carrying it as its view. */
@@ -367,6 +368,7 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
         return;
     }
     Packet *p = c->p;
+    c->flushed |= (flags & PKT_STREAM_TOSERVER) ? 1u : 2u;
     pseudo_packet(c->f, data, len, flags, p);
     if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
         return;
@@ -413,6 +415,96 @@ static void flow_end_fw(FlowEndCtx *c)
         uint32_t flow_flags = f->flags;
         (void)detect_fw_packet(c->dt, p, pa);
         f->flags = flow_flags;   // a pseudo packet's verdict does not change the flow
+        p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW | PKT_F_REJECT);
+        p->n_alerts = pa->n;
+        if (pa->n > 0 && c->emit != NULL) {
+            c->emit(p, c->user);
+        }
+        c->n_alerts += pa->n;
+    }
+}
+
+/* Whether s can match a flow-end packet: it inspects no payload, buffer or packet
+ * header (the pseudo packet has none; Suricata's dsize, flags, seq, ack and window
+ * never match its pseudo packets either), only the flow: its header and flow keywords. */
+static bool flow_end_pkt_rule(const Signature *s)
+{
+    static const char *const flow_kws[] = {
+        "flow", "flowbits", "flowint", "xbits", "app-layer-protocol", "app-layer-event",
+    };
+    if (s->flags & (SIG_F_IPONLY | SIG_F_LIKE_IPONLY | SIG_F_PD_ONLY | SIG_F_APP_TX |
+                    SIG_F_HAS_PAYLOAD | SIG_F_STREAM_ONLY)) {
+        return false;
+    }
+    for (int li = 0; li < DETECT_LIST_MAX; li++) {
+        if (li != DETECT_LIST_MATCH && s->lists[li].n > 0) {
+            return false;
+        }
+    }
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        bool known = false;
+        for (size_t k = 0; !known && k < sizeof(flow_kws) / sizeof(flow_kws[0]); k++) {
+            known = strcmp(l->m[i].kw->name, flow_kws[k]) == 0;
+        }
+        if (!known) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Flow end for packet rules, as Suricata's flow timeout pseudo packets: a TCP session
+ * past the handshake and not closed (established up to time_wait) gets one packet per
+ * direction, a closed one in the directions whose stream data was left (flushed above).
+ * The packet has no payload nor headers: only the rules that look at the flow alone
+ * (flow_end_pkt_rule) see it; IP-only and protocol-detection rules do not (they match
+ * once per flow direction). Runs after the transactions' turn: a pass found there (on
+ * Suricata's to-server pseudo packet) ends it. A verdict of the packet changes neither
+ * the flow nor anything on the wire: the flow is gone. */
+static void flow_end_pkt_rules(FlowEndCtx *c)
+{
+    Flow *f = c->f;
+    if (f->key.proto != 6 || f->protoctx == NULL ||
+        (f->flags & (FLOW_F_PASS | FLOW_F_DROP | FLOW_F_DROP_IDS))) {
+        return;   // passed, or dropped (inline or not): detection was over for it
+    }
+    const char *st = stream_state_name(f);
+    bool open = strcmp(st, "none") != 0 && strcmp(st, "syn_sent") != 0 &&
+                strcmp(st, "syn_recv") != 0 && strcmp(st, "closed") != 0;
+    uint8_t dirs = open ? 3u : c->flushed;
+    DetectThread *dt = c->dt;
+    for (uint8_t d = 0; d < 2; d++) {
+        if (!(dirs & (1u << d))) {
+            continue;
+        }
+        Packet *p = c->p;
+        pseudo_packet(f, NULL, 0, d == 0 ? PKT_STREAM_TOSERVER : 0, p);
+        if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+            return;
+        }
+        PacketAlerts *pa = p->alerts;
+        pa->n = 0;
+        pa->n_discarded = 0;
+        pa->n_vars = 0;
+        dt->n_vars_pending = 0;
+        dt->pass_num = UINT32_MAX;
+        dt->drop_num = UINT32_MAX;
+        dt->pass_to_flow = false;
+        uint32_t flow_flags = f->flags;
+        detect_app_packet_begin(dt, p);
+        detect_collect(dt, p);
+        bool stop = false;
+        for (uint32_t i = 0; !stop && i < dt->n_cand; i++) {
+            const Signature *s = dt->de->sigs[dt->cand[i]];
+            if (!flow_end_pkt_rule(s)) {
+                continue;
+            }
+            stop = detect_sig_match(dt, p, s) && detect_on_match(dt, p, pa, s);
+        }
+        detect_resolve_actions(dt, p, pa);
+        detect_app_packet_end(dt, p);
+        f->flags = flow_flags;
         p->flags &= ~(uint32_t)(PKT_F_DROP | PKT_F_DROP_FLOW | PKT_F_REJECT);
         p->n_alerts = pa->n;
         if (pa->n > 0 && c->emit != NULL) {
@@ -490,5 +582,6 @@ uint32_t detect_flow_end(DetectThread *dt, Flow *f, void (*emit)(const Packet *p
         (void)stream_flow_end_flush(f, flow_end_piece, &c);
     }
     flow_end_txs(&c);
+    flow_end_pkt_rules(&c);
     return c.n_alerts;
 }

@@ -6,7 +6,9 @@
 # TCP connection whose record mark announces 2 GiB: one nfs record per call (GETATTR
 # left out) in the reply's direction, files with the handle's name, nfs_procedure (number,
 # name, inclusive range) / nfs.version / file.name / file.data alerts carrying the nfs
-# object, the events through etc/rules/nfs-events.rules.
+# object, the events through etc/rules/nfs-events.rules (both malformed messages are the
+# client's: the malformed-response rule stays quiet, also when the flow end forces the
+# transactions done).
 . "$(dirname "$0")/lib.sh"
 DATA=$VG_SOURCE_DIR/tests/data/app-layer
 RULES=$WORK/nfs.rules
@@ -38,7 +40,7 @@ PY
   '[["notes.txt", 7, "CLOSED"], ["secret.txt", 12, "CLOSED"], ["secret.txt", 12, "CLOSED"]]' ] ||
     fail "files: $(q '[r["fileinfo"] for r in recs if r["event_type"] == "fileinfo"]')"
 [ "$(q 'sorted((r["proto"], r["alert"]["signature_id"]) for r in recs if r["event_type"] == "alert")')" = \
-  '[["TCP", 1], ["TCP", 1], ["TCP", 2], ["TCP", 3], ["TCP", 3], ["TCP", 5], ["TCP", 2223000], ["TCP", 2223000], ["TCP", 2223001], ["TCP", 2223001], ["UDP", 4], ["UDP", 6]]' ] ||
+  '[["TCP", 1], ["TCP", 1], ["TCP", 2], ["TCP", 3], ["TCP", 3], ["TCP", 5], ["TCP", 2223000], ["TCP", 2223000], ["UDP", 4], ["UDP", 6]]' ] ||
     fail "alerts: $(q 'sorted((r["proto"], r["alert"]["signature_id"]) for r in recs if r["event_type"] == "alert")')"
 [ "$(q 'all(r["app_proto"] == "nfs" for r in recs if r["event_type"] == "alert")')" = true ] ||
     fail "alerts of another protocol"

@@ -17,8 +17,8 @@
 
 const char *const dns_event_names[DNS_EV_N] = {
     [DNS_EV_MALFORMED_DATA] = "malformed_data",
-    [DNS_EV_NOT_A_REQUEST] = "not_a_request",
-    [DNS_EV_NOT_A_RESPONSE] = "not_a_response",
+    [DNS_EV_NOT_REQUEST] = "not_request",
+    [DNS_EV_NOT_RESPONSE] = "not_response",
     [DNS_EV_Z_FLAG_SET] = "z_flag_set",
     [DNS_EV_INVALID_OPCODE] = "invalid_opcode",
     [DNS_EV_NAME_TOO_LONG] = "name_too_long",

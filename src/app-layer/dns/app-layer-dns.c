@@ -94,10 +94,10 @@ static uint32_t header_events(const DnsMessage *m, uint8_t dir, AppProto proto)
     /* mDNS responders announce and answer to the multicast group, 5353 to 5353, unasked
      * (RFC 6762 sections 6 and 8.3): a response there stays in the direction it went. */
     if (dir == APP_DIR_TOSERVER && is_response && proto != APP_PROTO_MDNS) {
-        ev |= 1u << DNS_EV_NOT_A_REQUEST;
+        ev |= 1u << DNS_EV_NOT_REQUEST;
     }
     if (dir == APP_DIR_TOCLIENT && !is_response) {
-        ev |= 1u << DNS_EV_NOT_A_RESPONSE;
+        ev |= 1u << DNS_EV_NOT_RESPONSE;
     }
     if (m->flags & DNS_F_Z) {
         ev |= 1u << DNS_EV_Z_FLAG_SET;
@@ -152,7 +152,7 @@ static int handle_message(DnsState *st, uint8_t dir, const uint8_t *data, uint32
         events |= header_events(&dt->msg, dir, af->f != NULL ? af->f->app_proto : 0);
     }
     bool keep = rc == 0 &&
-                !(events & (1u << DNS_EV_NOT_A_REQUEST | 1u << DNS_EV_NOT_A_RESPONSE));
+                !(events & (1u << DNS_EV_NOT_REQUEST | 1u << DNS_EV_NOT_RESPONSE));
     if (keep) {
         size_t mem = dns_message_mem(&dt->msg);
         if (app_mem_charge(af, mem)) {

@@ -117,8 +117,8 @@ typedef struct DnsRecord {
 /* Message-level problems found while parsing (bit per event below). */
 enum {
     DNS_EV_MALFORMED_DATA = 0,
-    DNS_EV_NOT_A_REQUEST,
-    DNS_EV_NOT_A_RESPONSE,
+    DNS_EV_NOT_REQUEST,
+    DNS_EV_NOT_RESPONSE,
     DNS_EV_Z_FLAG_SET,
     DNS_EV_INVALID_OPCODE,
     DNS_EV_NAME_TOO_LONG,

@@ -170,15 +170,7 @@ static bool match_tx_event(DetectThread *dt, const Flow *f, const AppTx *tx, uin
 {
     (void)dt;
     (void)f;
-    (void)dir;
-    int id = *(const int *)ctx;
-    uint32_t n = tx->n_events < APP_TX_EVENTS_MAX ? tx->n_events : APP_TX_EVENTS_MAX;
-    for (uint32_t i = 0; i < n; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
+    return app_layer_tx_event_in_dir(tx, *(const int *)ctx, dir);
 }
 
 static const DetectKeyword detect_kw_app_layer_event_tx;

@@ -485,12 +485,6 @@ static void teredo_with_origin_indication(void **state)
     teredo_checks_inner(teredo_origin, sizeof(teredo_origin));
 }
 
-static void teredo_with_auth_indication(void **state)
-{
-    (void)state;
-    teredo_checks_inner(teredo_auth, sizeof(teredo_auth));
-}
-
 static void assert_not_teredo(const uint8_t *bytes, uint32_t len)
 {
     Packet *p = NULL;
@@ -529,14 +523,18 @@ static void teredo_rejects_inconsistent_ipv6(void **state)
     assert_not_teredo(buf, sizeof(ipv6_udp));
 }
 
-static void teredo_rejects_auth_lengths_past_the_end(void **state)
+/* An authentication indication is the qualification exchange with a Teredo
+ * server: left as UDP (Suricata's rule), whatever follows it. */
+static void teredo_auth_indication_is_not_teredo(void **state)
 {
     (void)state;
+    assert_not_teredo(teredo_auth, sizeof(teredo_auth));
     uint8_t buf[sizeof(teredo_auth)];
     memcpy(buf, teredo_auth, sizeof(buf));
     buf[2] = 0xFF;
     buf[3] = 0xFF;
     assert_not_teredo(buf, sizeof(buf));
+    assert_int_equal(dtu_counter(&t, "decoder.teredo"), 0);
 }
 
 static void teredo_disabled_is_not_teredo(void **state)
@@ -553,7 +551,76 @@ static void teredo_through_udp_sets_tunnel_and_inner_l3(void **state)
     assert_int_equal(dtu_decode(&t, ip_teredo, sizeof(ip_teredo), LINKTYPE_ETHERNET, &p), 0);
     assert_int_equal(p->l3, PKT_L3_IPV6);
     assert_true(p->flags & PKT_F_TUNNEL);
+    assert_true(p->flags & PKT_F_TUNNEL_PROTO); // the configured port
     assert_int_equal(p->tunnel_depth, 1);
+    assert_int_equal(dtu_counter(&t, "decoder.teredo"), 1);
+    dtu_packet_free(p);
+}
+
+/* ip_teredo sent to UDP port 32900 instead of 3544 (checksum 0: none). */
+static void ip_teredo_other_port(uint8_t *buf)
+{
+    memcpy(buf, ip_teredo, sizeof(ip_teredo));
+    buf[36] = 0x80; // destination port 32900
+    buf[37] = 0x84;
+    buf[40] = 0;
+    buf[41] = 0;
+}
+
+static void teredo_other_port_is_udp_when_ports_are_set(void **state)
+{
+    (void)state;
+    uint8_t buf[sizeof(ip_teredo)];
+    ip_teredo_other_port(buf);
+    Packet *p = NULL;
+    assert_int_equal(dtu_decode(&t, buf, sizeof(buf), LINKTYPE_ETHERNET, &p), 0);
+    assert_int_equal(p->l3, PKT_L3_IPV4);
+    assert_int_equal(p->l4, PKT_L4_UDP);
+    assert_false(p->flags & (PKT_F_TUNNEL | PKT_F_TUNNEL_PROTO));
+    assert_int_equal(dtu_counter(&t, "decoder.teredo"), 0);
+    dtu_packet_free(p);
+}
+
+/* decoder.teredo.ports unset: every UDP port is tried; only the packets that
+ * hold Teredo are marked as a tunnel's (the others stay an application's). */
+static void teredo_any_port_decodes_other_port(void **state)
+{
+    (void)state;
+    t.dtv.teredo_any_port = true;
+    uint8_t buf[sizeof(ip_teredo)];
+    ip_teredo_other_port(buf);
+    Packet *p = NULL;
+    assert_int_equal(dtu_decode(&t, buf, sizeof(buf), LINKTYPE_ETHERNET, &p), 0);
+    assert_int_equal(p->l3, PKT_L3_IPV6);
+    assert_true(p->flags & PKT_F_TUNNEL);
+    assert_true(p->flags & PKT_F_TUNNEL_PROTO);
+    assert_int_equal(dtu_counter(&t, "decoder.teredo"), 1);
+    dtu_packet_free(p);
+
+    /* the same datagram with an authentication indication in front is not */
+    uint8_t udp_auth[14 + 20 + 8 + sizeof(teredo_auth)];
+    memcpy(udp_auth, buf, 14 + 20 + 8);
+    memcpy(udp_auth + 42, teredo_auth, sizeof(teredo_auth));
+    udp_auth[16] = 0; // IPv4 total length
+    udp_auth[17] = (uint8_t)(20 + 8 + sizeof(teredo_auth));
+    udp_auth[38] = 0; // UDP length
+    udp_auth[39] = (uint8_t)(8 + sizeof(teredo_auth));
+    udp_auth[24] = 0; // IPv4 checksum
+    udp_auth[25] = 0;
+    uint32_t sum = 0;
+    for (int i = 14; i < 34; i += 2) {
+        sum += (uint32_t)(udp_auth[i] << 8 | udp_auth[i + 1]);
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    udp_auth[24] = (uint8_t)(~sum >> 8);
+    udp_auth[25] = (uint8_t)~sum;
+    p = NULL;
+    assert_int_equal(dtu_decode(&t, udp_auth, sizeof(udp_auth), LINKTYPE_ETHERNET, &p), 0);
+    assert_int_equal(p->l3, PKT_L3_IPV4);
+    assert_int_equal(p->l4, PKT_L4_UDP);
+    assert_false(p->flags & (PKT_F_TUNNEL | PKT_F_TUNNEL_PROTO));
     assert_int_equal(dtu_counter(&t, "decoder.teredo"), 1);
     dtu_packet_free(p);
 }
@@ -585,12 +652,13 @@ int main(void)
         T(vxlan_through_udp_sets_tunnel_and_inner_l3),
         T(teredo_plain_ipv6),
         T(teredo_with_origin_indication),
-        T(teredo_with_auth_indication),
         T(teredo_every_truncation_is_not_teredo),
         T(teredo_rejects_inconsistent_ipv6),
-        T(teredo_rejects_auth_lengths_past_the_end),
+        T(teredo_auth_indication_is_not_teredo),
         T(teredo_disabled_is_not_teredo),
         T(teredo_through_udp_sets_tunnel_and_inner_l3),
+        T(teredo_other_port_is_udp_when_ports_are_set),
+        T(teredo_any_port_decodes_other_port),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

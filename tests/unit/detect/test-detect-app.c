@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "app-layer/app-layer.h"
@@ -340,6 +341,25 @@ static void app_layer_event_forms(void **state)
     expect_ok("alert ip any any -> any any (app-layer-event:"
               "applayer_mismatch_protocol_both_directions; sid:1;)");
     expect_ok("alert dns any any -> any any (app-layer-event:dns.malformed_data; sid:1;)");
+    /* Suricata's DNS event names (its dns-events.rules); the pre-Rust names are gone */
+    static const char *const dns_events[] = {
+        "malformed_data", "not_request",   "not_response",        "z_flag_set",
+        "invalid_opcode", "name_too_long", "infinite_loop",       "too_many_labels",
+        "invalid_additionals", "invalid_authorities",
+    };
+    for (size_t i = 0; i < sizeof(dns_events) / sizeof(dns_events[0]); i++) {
+        char rule[160];
+        snprintf(rule, sizeof(rule),
+                 "alert dns any any -> any any (app-layer-event:dns.%s; sid:1;)", dns_events[i]);
+        expect_ok(rule);
+        snprintf(rule, sizeof(rule),
+                 "alert mdns any any -> any any (app-layer-event:mdns.%s; sid:1;)", dns_events[i]);
+        expect_ok(rule);
+    }
+    expect_err("alert dns any any -> any any (app-layer-event:dns.not_a_request; sid:1;)",
+               "unknown app-layer-event");
+    expect_err("alert dns any any -> any any (app-layer-event:dns.not_a_response; sid:1;)",
+               "unknown app-layer-event");
     expect_err("alert imap any any -> any any (app-layer-event:imap.malformed_data; sid:1;)",
                "unsupported protocol");
     expect_err("alert tcp any any -> any any (app-layer-event:imap.malformed_data; sid:1;)",

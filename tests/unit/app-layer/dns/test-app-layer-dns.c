@@ -182,14 +182,14 @@ static void wrong_direction_and_header_events(void **state)
     g_r.b[3] = 0x40;
     feed(fx, APP_DIR_TOSERVER, g_r.b, g_r.n);
     AppTx *tx = app_layer_tx_at(&fx->f, 1);
-    assert_true(has_event(tx, "dns.not_a_request"));
+    assert_true(has_event(tx, "dns.not_request"));
     assert_true(has_event(tx, "dns.z_flag_set"));
     assert_true(has_event(tx, "dns.invalid_opcode"));
     uint16_t flags;
     assert_false(dns_tx_flags(tx, APP_DIR_TOSERVER, &flags));  // no message kept
     /* A query sent toclient. */
     feed(fx, APP_DIR_TOCLIENT, g_q.b, g_q.n);
-    assert_true(has_event(app_layer_tx_at(&fx->f, 2), "dns.not_a_response"));
+    assert_true(has_event(app_layer_tx_at(&fx->f, 2), "dns.not_response"));
     /* A truncated datagram. */
     feed(fx, APP_DIR_TOSERVER, g_q.b, 13);
     assert_true(has_event(app_layer_tx_at(&fx->f, 3), "dns.malformed_data"));

@@ -110,7 +110,7 @@ static void llmnr_query_on_5355(void **state)
 }
 
 /* The unicast answer opens its own flow from 5355: detected by that port, taken as the
- * server's answer (toclient), no not_a_request event. */
+ * server's answer (toclient), no not_request event. */
 static void llmnr_answer_first_is_toclient(void **state)
 {
     (void)state;

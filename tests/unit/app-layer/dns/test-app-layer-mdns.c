@@ -1,6 +1,6 @@
 /* mDNS (the DNS parser run as protocol "mdns", app-layer-dns.c): detection on UDP port
  * 5353 only, mdns.* buffers, the EVE object under "mdns", an unasked announcement
- * (a response from 5353 to 5353) taken as a response without not_a_request, DNS on port
+ * (a response from 5353 to 5353) taken as a response without not_request, DNS on port
  * 53 unchanged, truncated and garbage messages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,7 +120,7 @@ static void mdns_query_on_5353(void **state)
 
 /* A responder's announcement goes 5353 -> 224.0.0.251:5353 unasked: it stays toserver
  * (rules see it on its packet), is logged as a response, its answers in
- * mdns.answers.rrname, no not_a_request event. */
+ * mdns.answers.rrname, no not_request event. */
 static void mdns_announcement_is_response(void **state)
 {
     (void)state;
