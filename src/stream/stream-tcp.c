@@ -70,7 +70,9 @@ static void set_state(Flow *f, TcpSession *ssn, TcpState state)
     if (state == TCP_ESTABLISHED && !(ssn->flags & SSN_F_EST_REPORTED)) {
         ssn->flags |= SSN_F_EST_REPORTED;
         flow_set_state(f, FLOW_STATE_ESTABLISHED);
-    } else if (state == TCP_CLOSED || state == TCP_TIME_WAIT) {
+    } else if (state == TCP_CLOSED || state == TCP_TIME_WAIT || state == TCP_LAST_ACK) {
+        /* Both sides sent their FIN: the flow takes the closed timeout
+         * (flow-timeouts.tcp.closed), as Suricata does from these states. */
         flow_set_state(f, FLOW_STATE_CLOSED);
     }
 }
@@ -737,12 +739,16 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
         stream_event(st, p, DECODE_EV_STREAM_RST_BUT_NO_SESSION);
         return;
     }
-    if ((fl & TH_FIN) && !(fl & TH_SYN) && !mid) {
-        /* Not tracked either: the midstream policy applies, as to any
-         * packet of a session seen without its handshake. */
+    /* A FIN opening a flow is a session seen from its middle: the midstream
+     * policy applies (with pick-up enabled it can only ignore or pass). The
+     * session is picked up only with pick-up enabled and data to follow. */
+    bool fin_pickup = (fl & TH_FIN) && !(fl & TH_SYN);
+    if (fin_pickup) {
         midstream_exception(st, f, p);
-        stream_event(st, p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION);
-        return;
+        if (!mid || p->payload_len == 0) {
+            stream_event(st, p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION);
+            return;
+        }
     }
     if ((fl & TH_SYN) && (fl & (TH_RST | TH_FIN))) {
         stream_event(st, p, DECODE_EV_STREAM_FIN_SYN);
@@ -770,7 +776,9 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
         midstream_exception(st, f, p);
     } else if (!(fl & TH_RST)) {
         pickup_established(st, f, ssn, p);
-        midstream_exception(st, f, p);
+        if (!fin_pickup) {
+            midstream_exception(st, f, p);
+        }
     } else {
         set_state(f, ssn, TCP_CLOSED);
     }
