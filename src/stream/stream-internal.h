@@ -92,6 +92,8 @@ typedef struct TcpStream {
     uint64_t ovl_avail;          // contiguous delivered bytes ending at insp_off
     uint64_t stored_end;         // highest offset stored + 1
     uint64_t sub_off;            // handed to subscribers up to here (>= insp_off)
+    uint64_t ooo_start;          // inline: stored data beyond a hole, already inspected
+    uint64_t ooo_end;            // with the packets that brought it ([start, end); 0: none)
     uint64_t depth_bytes;        // 0: stream.reassembly.depth; else raised for this flow
                                  // (stream_flow_raise_depth)
     void *sub_ctx[STREAM_MAX_SUBSCRIBERS];
