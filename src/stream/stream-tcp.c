@@ -263,6 +263,33 @@ static bool in_window(const TcpSession *ssn, const TcpStream *s, const Packet *p
 }
 
 /* Returns false when the packet is not tracked further. */
+
+/* stream.reassembly.urgent.policy for a packet carrying data with the URG
+ * flag: true when its data stays out of the stream. drop (inline only; in
+ * IDS mode the data stays in-band) drops the packet as "stream urgent", so
+ * the receiver never gets the data: once acknowledged it is a gap. gap
+ * leaves the data out in either mode. */
+static bool urgent_left_out(StreamThread *st, Packet *p)
+{
+    if (!(p->tcp.flags & TH_URG)) {
+        return false;
+    }
+    switch ((StreamUrgentPolicy)g_stream_cfg.urgent_policy) {
+    case STREAM_URG_DROP:
+        if (st == NULL || !st->is_ips) {
+            return false;
+        }
+        p->flags |= PKT_F_DROP;
+        if (p->drop_reason == PKT_DROP_NONE) {
+            p->drop_reason = PKT_DROP_STREAM_URGENT;
+        }
+        return true;
+    case STREAM_URG_GAP:
+        return true;
+    default:
+        return false;
+    }
+}
 static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
 {
     uint32_t len = p->payload_len;
@@ -291,7 +318,9 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
         return true;              // data after this side's FIN is not accepted
     }
     uint64_t sim = g_stream_cfg.sim_reasm_memcap_pkt;
-    if (s->flags & STREAM_F_NOREASM) {
+    if (urgent_left_out(st, p)) {
+        /* stream.reassembly.urgent.policy drop / gap: the data is not stored */
+    } else if (s->flags & STREAM_F_NOREASM) {
         stream_count(st, SC_SEGMENT_MEMCAP_DROP);   // the memcap stopped this direction
     } else if (sim != 0 && p->pcap_cnt == sim) {
         /* test hook: as if the reassembly memcap refused this segment */
@@ -788,6 +817,9 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
 
 static void count_flags(StreamThread *st, const Packet *p)
 {
+    if (p->tcp.flags & TH_URG) {
+        stream_count(st, SC_URG);
+    }
     uint8_t fl = tcp_flags_syn_ack(p);
     if (fl & TH_RST) {
         stream_count(st, SC_RST);

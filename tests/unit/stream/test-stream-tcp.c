@@ -413,6 +413,68 @@ static void midstream_picks_up_a_fin_with_data_only(void **state)
     assert_int_equal(tc_counter("tcp.midstream_pickups"), 1);
 }
 
+/* stream.reassembly.urgent.policy */
+static int setup_urgent_drop(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  reassembly:\n    urgent:\n      policy: drop\n");
+}
+
+static int setup_urgent_gap(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  reassembly:\n    urgent:\n      policy: gap\n");
+}
+
+static void urgent_inline_is_in_band_data(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /malic");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1011, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 11);
+    assert_int_equal(tc_counter("tcp.urg"), 1);
+}
+
+static void urgent_drop_drops_the_packet_inline_and_keeps_its_data_out(void **state)
+{
+    (void)state;
+    stream_thread_set_mode(g_tc.st, true);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /malic");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1011, 5001, "X");
+    assert_true(p->flags & PKT_F_DROP);
+    assert_int_equal(p->drop_reason, PKT_DROP_STREAM_URGENT);
+    assert_false(p->stream_flags & PKT_STREAM_ADDED);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1012, 5001, "ious");
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 15);
+    assert_int_equal(stream_reasm_run_len(&tc_ssn(&g_tc)->streams[0], 0), 10);  // hole at 10
+    assert_int_equal(tc_counter("tcp.urg"), 1);
+}
+
+static void urgent_drop_in_ids_mode_keeps_the_data(void **state)
+{
+    (void)state;
+    stream_thread_set_mode(g_tc.st, false);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1001, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_true(p->stream_flags & PKT_STREAM_ADDED);
+}
+
+static void urgent_gap_leaves_the_data_out(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "ab");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1003, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_false(p->stream_flags & PKT_STREAM_ADDED);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 2);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].next_seq, 1004);  // still tracked
+}
+
 static void rst_without_session_raises_event(void **state)
 {
     (void)state;
@@ -477,6 +539,13 @@ int main(void)
                                         setup_midstream_drop, teardown),
         T(fin_without_session_is_ignored_by_default_policy_in_ids),
         TM(midstream_picks_up_a_fin_with_data_only),
+        T(urgent_inline_is_in_band_data),
+        cmocka_unit_test_setup_teardown(urgent_drop_drops_the_packet_inline_and_keeps_its_data_out,
+                                        setup_urgent_drop, teardown),
+        cmocka_unit_test_setup_teardown(urgent_drop_in_ids_mode_keeps_the_data, setup_urgent_drop,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(urgent_gap_leaves_the_data_out, setup_urgent_gap,
+                                        teardown),
         T(flow_record_has_suricata_tcp_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
