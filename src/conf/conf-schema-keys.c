@@ -405,7 +405,8 @@ static const ConfOption vigil_keys[] = {
     SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
     SURICATA_ONLY("defrag.max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
-    SURICATA_ONLY("stream.reassembly.urgent|randomize-chunk-size|"
+    SURICATA_ONLY("stream.reassembly.urgent.oob-limit-policy"),
+    SURICATA_ONLY("stream.reassembly.randomize-chunk-size|"
                   "randomize-chunk-range|raw|segment-prealloc|check-overlap-different-data|"
                   "max-regions"),
 };

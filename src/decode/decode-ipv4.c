@@ -164,9 +164,10 @@ static uint16_t opt_flag(uint8_t type)
     }
 }
 
-/* Handles one multi-byte option. Returns false when option parsing must
- * stop (a malformed option makes the rest unreliable). An unknown type is
- * noted and skipped; a repeated known type is noted and ignored. */
+/* Handles one multi-byte option whose length fits the option area. Returns
+ * false when the option is invalid (a wrong length for its type, malformed
+ * contents). An unknown type is noted and skipped; a repeated known type is
+ * noted and ignored. */
 static bool ipv4_option(DecodeThreadCtx *dtv, Packet *p, const Ipv4Opt *opt)
 {
     uint16_t flag = opt_flag(opt->type);
@@ -181,16 +182,22 @@ static bool ipv4_option(DecodeThreadCtx *dtv, Packet *p, const Ipv4Opt *opt)
     DecodeEvent ev = opt_check(opt);
     if (ev != DECODE_EV_NONE) {
         decode_event(dtv, p, ev);
-        return false;
+        return ev != DECODE_EV_IPV4_OPT_INVALID_LEN && ev != DECODE_EV_IPV4_OPT_MALFORMED;
     }
     p->ip4.opts |= flag | IPV4_OPT_ANY;
     return true;
 }
 
-/* Walks the options o[0..olen). Decoding of the packet goes on whatever
- * the options hold: they only raise events. */
-static void ipv4_options(DecodeThreadCtx *dtv, Packet *p, const uint8_t *o, uint32_t olen)
+/* Walks the options o[0..olen), raising an event for every bad option: the
+ * walk goes on past an option that is invalid for its type, as long as its
+ * length byte still fits the area; a length that does not fit ends it.
+ * Returns false when an option was invalid (opt_invalid_len,
+ * opt_malformed): the packet is then invalid and not decoded further, as
+ * in Suricata. Other option events (padding, unknown, duplicate) are
+ * warnings. */
+static bool ipv4_options(DecodeThreadCtx *dtv, Packet *p, const uint8_t *o, uint32_t olen)
 {
+    bool valid = true;
     /* Suricata expects the option area padded to 8 bytes; kept for rule
      * compatibility although RFC 791 only requires 32-bit alignment. */
     if (olen % 8 != 0) {
@@ -201,7 +208,7 @@ static void ipv4_options(DecodeThreadCtx *dtv, Packet *p, const uint8_t *o, uint
         uint8_t type = o[off];
         if (type == OPT_EOL) {
             p->ip4.opts |= IPV4_OPT_EOL | IPV4_OPT_ANY;
-            return;
+            return valid;
         }
         if (type == OPT_NOP) {
             p->ip4.opts |= IPV4_OPT_NOP | IPV4_OPT_ANY;
@@ -211,18 +218,19 @@ static void ipv4_options(DecodeThreadCtx *dtv, Packet *p, const uint8_t *o, uint
         uint32_t left = olen - off;
         if (left < 2) {
             decode_event(dtv, p, DECODE_EV_IPV4_OPT_EOL_REQUIRED);
-            return;
+            return valid;
         }
         Ipv4Opt opt = { .type = type, .len = o[off + 1], .o = o + off };
         if (opt.len < 2 || opt.len > left) {
             decode_event(dtv, p, DECODE_EV_IPV4_OPT_INVALID_LEN);
-            return;
+            return false;
         }
         if (!ipv4_option(dtv, p, &opt)) {
-            return;
+            valid = false;
         }
         off += opt.len;
     }
+    return valid;
 }
 
 /* Checks the fixed header against the captured bytes. Returns the header
@@ -303,10 +311,14 @@ int decode_ipv4(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t le
         return VG_EINVAL;
     }
     ipv4_fill_vars(p, pkt, hlen);
+    bool opts_valid = true;
     if (hlen > IPV4_HDR_MIN) {
-        ipv4_options(dtv, p, pkt + IPV4_HDR_MIN, hlen - IPV4_HDR_MIN);
+        opts_valid = ipv4_options(dtv, p, pkt + IPV4_HDR_MIN, hlen - IPV4_HDR_MIN);
     }
     ipv4_check_csum(dtv, p, pkt, hlen);
+    if (!opts_valid) {
+        return VG_EINVAL;  // addresses known, nothing above IP decoded
+    }
 
     const uint8_t *data = pkt + hlen;
     uint32_t data_len = p->ip4.total_len - hlen;

@@ -186,6 +186,8 @@ enum {
     PKT_DROP_FW_FLOW,            // an earlier packet's firewall drop:flow
     PKT_DROP_FW_PACKET_POLICY,   // no firewall rule accepted the packet (packet:filter)
     PKT_DROP_FW_APP_POLICY,      // no firewall rule accepted an app-layer hook
+    /* stream (stream/stream-tcp.c) */
+    PKT_DROP_STREAM_URGENT,      // stream.reassembly.urgent.policy: drop
 };
 
 /* Which tunnel made a tunnel packet (EVE pkt_src); PKT_TUNNEL_NONE for a

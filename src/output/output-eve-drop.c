@@ -58,6 +58,8 @@ static const char *drop_reason_name(uint8_t reason)
         return "firewall default packet policy";
     case PKT_DROP_FW_APP_POLICY:
         return "firewall default app policy";
+    case PKT_DROP_STREAM_URGENT:
+        return "stream urgent";
     default:
         return "rules";
     }

@@ -35,6 +35,7 @@ typedef struct VerdictThread {
     CounterId c_reason_inner;
     CounterId c_reason_threshold;
     CounterId c_reason_exception_flow;
+    CounterId c_reason_stream_urgent; // ips.drop_reason.stream_urgent
     CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
     bool fw_mode;                // the rule set has a firewall table
     CounterId c_fw_accepted;
@@ -59,6 +60,7 @@ static void register_exception_reasons(VerdictThread *vt)
     }
     vt->c_reason_exception_flow =
         counters_register("ips.drop_reason.exception_policy_flow_drop", COUNTER_SUM);
+    vt->c_reason_stream_urgent = counters_register("ips.drop_reason.stream_urgent", COUNTER_SUM);
 }
 
 static int verdict_thread_init(ThreadVars *tv, void **data)
@@ -130,6 +132,8 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
         return vt->c_reason_threshold;
     case PKT_DROP_EXCEPTION_FLOW:
         return vt->c_reason_exception_flow;
+    case PKT_DROP_STREAM_URGENT:
+        return vt->c_reason_stream_urgent;
     case PKT_DROP_STREAM_MIDSTREAM:
     case PKT_DROP_STREAM_MEMCAP:
     case PKT_DROP_STREAM_REASSEMBLY:

@@ -33,6 +33,7 @@ typedef struct StreamOpts {
     uint64_t depth;
     uint64_t toserver_chunk;
     uint64_t toclient_chunk;
+    const char *urgent_policy;
 } StreamOpts;
 
 /* Defaults are Suricata's. */
@@ -57,6 +58,9 @@ static const ConfOption stream_options[] = {
      "2560", 1, STREAM_MAX_CHUNK, NULL, "smallest to-server piece inspected"},
     {"reassembly.toclient-chunk-size", CONF_OPT_SIZE, offsetof(StreamOpts, toclient_chunk),
      "2560", 1, STREAM_MAX_CHUNK, NULL, "smallest to-client piece inspected"},
+    {"reassembly.urgent.policy", CONF_OPT_ENUM, offsetof(StreamOpts, urgent_policy), "inline", 0,
+     0, "inline|drop|gap|oob",
+     "data of URG packets: inline (in-band), drop (inline: drop the packet), gap (left out)"},
 };
 
 const ConfSchemaPart stream_conf_schema = {
@@ -75,6 +79,21 @@ static int parse_inline(const char *s, int *out)
     }
     VG_ERROR("stream.inline: '%s' is not auto, yes or no", s);
     return VG_EINVAL;
+}
+
+static uint8_t parse_urgent(const char *s)
+{
+    if (strcmp(s, "drop") == 0) {
+        return STREAM_URG_DROP;
+    }
+    if (strcmp(s, "gap") == 0) {
+        return STREAM_URG_GAP;
+    }
+    if (strcmp(s, "oob") == 0) {
+        VG_WARN("stream.reassembly.urgent.policy: 'oob' (urgent byte out of band) is not "
+                "supported by Vigil; urgent data stays in-band (inline)");
+    }
+    return STREAM_URG_INLINE;
 }
 
 static int load_exception_policies(const struct Conf *c, bool midstream)
@@ -132,6 +151,7 @@ static int load_config(const struct Conf *conf)
         .async_oneside = o.async_oneside,
         .checksum_validation = o.checksum_validation,
         .bypass = o.bypass,
+        .urgent_policy = parse_urgent(o.urgent_policy),
     };
     atomic_store(&g_ssn_memcap, o.memcap);
     atomic_store(&g_reasm_memcap, o.reasm_memcap);
@@ -267,6 +287,7 @@ static const char *const counter_names[SC_COUNT] = {
     [SC_INSERT_FAIL] = "tcp.insert_data_normal_fail",
     [SC_MEMUSE] = "tcp.memuse",
     [SC_REASM_MEMUSE] = "tcp.reassembly_memuse",
+    [SC_URG] = "tcp.urg",
 };
 
 static CounterKind counter_kind(StreamCounter c)
@@ -284,6 +305,7 @@ void stream_register_counters(void)
 
 void stream_thread_set_mode(StreamThread *st, bool is_ips)
 {
+    st->is_ips = is_ips;
     static const char *const targets[STREAM_EXC_N] = {
         [STREAM_EXC_MIDSTREAM] = "midstream",
         [STREAM_EXC_SSN_MEMCAP] = "ssn_memcap",

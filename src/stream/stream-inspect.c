@@ -196,6 +196,13 @@ static bool next_piece(StreamThread *st, Packet *p, Flow *f, TcpSession *ssn, in
     TcpStream *s = &ssn->streams[idx];
     skip_gap(st, p, f, s, idx, gap_limit);
     uint64_t start = s->insp_off;
+    if (s->ooo_end > start && s->ooo_start <= start) {
+        /* inspected inline beyond a hole (ooo_view): stepped over as seen */
+        uint64_t seen = stream_reasm_run_len(s, start);
+        uint64_t to = start + seen < s->ooo_end ? start + seen : s->ooo_end;
+        s->ovl_avail += to - start;
+        s->insp_off = start = to;
+    }
     if (start >= data_limit) {
         return false;
     }
@@ -359,6 +366,68 @@ static void set_view(const TcpSession *ssn, Packet *p, const Piece *pc)
     }
 }
 
+/* Inline, when the packet's data lies beyond a hole not yet declared a gap
+ * (the peer did not acknowledge past it): the contiguous stored data holding
+ * the packet is inspected with it, so that a match there can still drop this
+ * packet, as Suricata inspects the data around an inline packet. Bytes an
+ * earlier such view showed come first as overlap (matches ending inside them
+ * are not reported again); insp_off stays before the hole. A hole filled
+ * later gives an in-order view running on through the data seen here (a
+ * match across the hole must be found; one inside the seen bytes may then be
+ * reported again); a hole declared a gap is skipped along with them. */
+static bool ooo_view(const TcpSession *ssn, const Packet *p, TcpStream *s, int dir,
+                     uint64_t data_limit, Piece *out)
+{
+    if (!(p->stream_flags & PKT_STREAM_ADDED) || p->payload_len == 0 || s->buf == NULL) {
+        return false;
+    }
+    uint64_t poff = stream_seq_to_off(s, p->tcp.seq);
+    if (poff < s->insp_off || poff >= data_limit) {
+        return false;
+    }
+    uint64_t h = s->insp_off;
+    uint64_t run = 0;
+    for (uint32_t n = 0; n <= s->n_runs; n++) {
+        h = stream_reasm_next_stored(s, h);
+        if (h == UINT64_MAX || h > poff) {
+            return false;
+        }
+        run = stream_reasm_run_len(s, h);
+        if (poff < h + run) {
+            break;
+        }
+        h += run;
+    }
+    if (run == 0 || poff >= h + run || h < s->buf_base) {
+        return false;
+    }
+    uint64_t end = h + run < data_limit ? h + run : data_limit;
+    uint64_t start = h;
+    uint64_t ov = 0;
+    if (s->ooo_start == h && s->ooo_end > h) {
+        if (s->ooo_end >= end) {
+            return false;  // nothing new
+        }
+        uint64_t max_ov = stream_overlap_size(ssn->server_port, (uint8_t)dir);
+        max_ov = max_ov > PKT_STREAM_OVERLAP_MAX ? PKT_STREAM_OVERLAP_MAX : max_ov;
+        ov = s->ooo_end - h;
+        if (ov > max_ov) {
+            start = s->ooo_end - max_ov;
+            ov = max_ov;
+        }
+    }
+    if (end - start > UINT32_MAX) {
+        return false;
+    }
+    out->data = stream_reasm_ptr(s, start);
+    out->off = start;
+    out->len = (uint32_t)(end - start);
+    out->flags = (dir == 0 ? PKT_STREAM_TOSERVER : 0) | ((uint32_t)ov << PKT_STREAM_OVERLAP_SHIFT);
+    s->ooo_start = h;
+    s->ooo_end = end;
+    return true;
+}
+
 static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
 {
     TcpStream *s = &ssn->streams[dir];
@@ -370,6 +439,9 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
         if (reached_eof(f, ssn, s, dir)) {
             pc.flags |= PKT_STREAM_EOF;
         }
+        set_view(ssn, p, &pc);
+    } else if (ooo_view(ssn, p, s, dir, final_end(ssn, s), &pc)) {
+        pc.flags |= PKT_STREAM_INLINE;
         set_view(ssn, p, &pc);
     } else {
         (void)reached_eof(f, ssn, s, dir);

@@ -92,6 +92,8 @@ typedef struct TcpStream {
     uint64_t ovl_avail;          // contiguous delivered bytes ending at insp_off
     uint64_t stored_end;         // highest offset stored + 1
     uint64_t sub_off;            // handed to subscribers up to here (>= insp_off)
+    uint64_t ooo_start;          // inline: stored data beyond a hole, already inspected
+    uint64_t ooo_end;            // with the packets that brought it ([start, end); 0: none)
     uint64_t depth_bytes;        // 0: stream.reassembly.depth; else raised for this flow
                                  // (stream_flow_raise_depth)
     void *sub_ctx[STREAM_MAX_SUBSCRIBERS];
@@ -147,6 +149,15 @@ typedef enum StreamException {
     STREAM_EXC_N,
 } StreamException;
 
+/* stream.reassembly.urgent.policy: what becomes of the data of a packet with
+ * the URG flag. */
+typedef enum StreamUrgentPolicy {
+    STREAM_URG_INLINE = 0,       // ordinary in-band data (the default)
+    STREAM_URG_DROP,             // inline: the packet is dropped ("stream urgent"),
+                                 // its data never reaches the stream
+    STREAM_URG_GAP,              // the packet's data is left out of the stream (a gap)
+} StreamUrgentPolicy;
+
 typedef struct StreamConfig {
     uint64_t memcap_bytes;
     uint64_t reasm_memcap_bytes;
@@ -157,6 +168,7 @@ typedef struct StreamConfig {
     bool checksum_validation;
     bool bypass;                 // stream.bypass: bypass a session at depth both ways
     int inline_mode;             // -1 auto, 0 no, 1 yes
+    uint8_t urgent_policy;       // StreamUrgentPolicy: stream.reassembly.urgent.policy
     FlowExceptionPolicy exc[STREAM_EXC_N]; // the exception policies (or exception-policy)
     uint64_t sim_ssn_memcap_pkt;   // test hook: no session at this pcap_cnt (0: off)
     uint64_t sim_reasm_memcap_pkt; // test hook: reassembly memcap at this pcap_cnt (0: off)
@@ -210,6 +222,7 @@ typedef enum StreamCounter {
     SC_INSERT_FAIL,
     SC_MEMUSE,
     SC_REASM_MEMUSE,
+    SC_URG,                      // packets with the URG flag
     SC_COUNT,
 } StreamCounter;
 
@@ -226,6 +239,7 @@ struct StreamThread {
      * and their counters, exception_policy.tcp.<target>.<policy>. */
     FlowExceptionPolicy exc[STREAM_EXC_N];
     CounterId c_exc[STREAM_EXC_N];
+    bool is_ips;                 // stream_thread_set_mode: the engine runs inline
 };
 
 /* Resolves the exception policies for IPS or IDS mode and registers their

@@ -70,7 +70,9 @@ static void set_state(Flow *f, TcpSession *ssn, TcpState state)
     if (state == TCP_ESTABLISHED && !(ssn->flags & SSN_F_EST_REPORTED)) {
         ssn->flags |= SSN_F_EST_REPORTED;
         flow_set_state(f, FLOW_STATE_ESTABLISHED);
-    } else if (state == TCP_CLOSED || state == TCP_TIME_WAIT) {
+    } else if (state == TCP_CLOSED || state == TCP_TIME_WAIT || state == TCP_LAST_ACK) {
+        /* Both sides sent their FIN: the flow takes the closed timeout
+         * (flow-timeouts.tcp.closed), as Suricata does from these states. */
         flow_set_state(f, FLOW_STATE_CLOSED);
     }
 }
@@ -261,6 +263,33 @@ static bool in_window(const TcpSession *ssn, const TcpStream *s, const Packet *p
 }
 
 /* Returns false when the packet is not tracked further. */
+
+/* stream.reassembly.urgent.policy for a packet carrying data with the URG
+ * flag: true when its data stays out of the stream. drop (inline only; in
+ * IDS mode the data stays in-band) drops the packet as "stream urgent", so
+ * the receiver never gets the data: once acknowledged it is a gap. gap
+ * leaves the data out in either mode. */
+static bool urgent_left_out(StreamThread *st, Packet *p)
+{
+    if (!(p->tcp.flags & TH_URG)) {
+        return false;
+    }
+    switch ((StreamUrgentPolicy)g_stream_cfg.urgent_policy) {
+    case STREAM_URG_DROP:
+        if (st == NULL || !st->is_ips) {
+            return false;
+        }
+        p->flags |= PKT_F_DROP;
+        if (p->drop_reason == PKT_DROP_NONE) {
+            p->drop_reason = PKT_DROP_STREAM_URGENT;
+        }
+        return true;
+    case STREAM_URG_GAP:
+        return true;
+    default:
+        return false;
+    }
+}
 static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
 {
     uint32_t len = p->payload_len;
@@ -289,7 +318,9 @@ static bool handle_data(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet 
         return true;              // data after this side's FIN is not accepted
     }
     uint64_t sim = g_stream_cfg.sim_reasm_memcap_pkt;
-    if (s->flags & STREAM_F_NOREASM) {
+    if (urgent_left_out(st, p)) {
+        /* stream.reassembly.urgent.policy drop / gap: the data is not stored */
+    } else if (s->flags & STREAM_F_NOREASM) {
         stream_count(st, SC_SEGMENT_MEMCAP_DROP);   // the memcap stopped this direction
     } else if (sim != 0 && p->pcap_cnt == sim) {
         /* test hook: as if the reassembly memcap refused this segment */
@@ -737,12 +768,16 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
         stream_event(st, p, DECODE_EV_STREAM_RST_BUT_NO_SESSION);
         return;
     }
-    if ((fl & TH_FIN) && !(fl & TH_SYN) && !mid) {
-        /* Not tracked either: the midstream policy applies, as to any
-         * packet of a session seen without its handshake. */
+    /* A FIN opening a flow is a session seen from its middle: the midstream
+     * policy applies (with pick-up enabled it can only ignore or pass). The
+     * session is picked up only with pick-up enabled and data to follow. */
+    bool fin_pickup = (fl & TH_FIN) && !(fl & TH_SYN);
+    if (fin_pickup) {
         midstream_exception(st, f, p);
-        stream_event(st, p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION);
-        return;
+        if (!mid || p->payload_len == 0) {
+            stream_event(st, p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION);
+            return;
+        }
     }
     if ((fl & TH_SYN) && (fl & (TH_RST | TH_FIN))) {
         stream_event(st, p, DECODE_EV_STREAM_FIN_SYN);
@@ -770,7 +805,9 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
         midstream_exception(st, f, p);
     } else if (!(fl & TH_RST)) {
         pickup_established(st, f, ssn, p);
-        midstream_exception(st, f, p);
+        if (!fin_pickup) {
+            midstream_exception(st, f, p);
+        }
     } else {
         set_state(f, ssn, TCP_CLOSED);
     }
@@ -780,6 +817,9 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
 
 static void count_flags(StreamThread *st, const Packet *p)
 {
+    if (p->tcp.flags & TH_URG) {
+        stream_count(st, SC_URG);
+    }
     uint8_t fl = tcp_flags_syn_ack(p);
     if (fl & TH_RST) {
         stream_count(st, SC_RST);

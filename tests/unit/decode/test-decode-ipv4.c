@@ -179,8 +179,29 @@ static void expect_opt_event(DecodeTestCtx *t, const uint8_t *opts, uint32_t opt
     int rc;
     Packet *p = decode_with_opts(t, opts, optlen, &rc);
     assert_true(packet_has_event(p, ev));
-    assert_int_equal(rc, 0);     // options never stop decoding
-    assert_int_equal(p->l4, PKT_L4_UDP);
+    /* An invalid option (bad length, malformed) makes the packet invalid:
+     * nothing above IP is decoded, as in Suricata. Other events warn. */
+    bool invalid = ev == DECODE_EV_IPV4_OPT_INVALID_LEN || ev == DECODE_EV_IPV4_OPT_MALFORMED;
+    assert_int_equal(rc < 0, invalid);
+    assert_int_equal(p->l4, invalid ? PKT_L4_NONE : PKT_L4_UDP);
+    dtu_packet_free(p);
+}
+
+/* Every bad option is reported: the walk goes on past an option invalid for
+ * its type (security option of length 2), and stops at a length that
+ * overruns the area (0xf1, 0x35), which is reported too. */
+static void ipv4_each_invalid_option_is_reported(void **state)
+{
+    DecodeTestCtx *t = *state;
+    const uint8_t o[12] = { 0x82, 0x02, 0xf1, 0x35, 0, 0, 0xde, 0xad, 0xbe, 0xef, 0xaa, 0 };
+    uint64_t before = dtu_counter(t, "decoder.event.ipv4.opt_invalid_len");
+    int rc;
+    Packet *p = decode_with_opts(t, o, sizeof(o), &rc);
+    assert_true(rc < 0);
+    assert_true(packet_has_event(p, DECODE_EV_IPV4_OPT_INVALID_LEN));
+    assert_true(packet_has_event(p, DECODE_EV_IPV4_OPT_PAD_REQUIRED));
+    assert_int_equal(dtu_counter(t, "decoder.event.ipv4.opt_invalid_len") - before, 2);
+    assert_false(p->ip4.opts & IPV4_OPT_SEC);
     dtu_packet_free(p);
 }
 
@@ -445,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ipv4_accepts_each_known_option, setup, teardown),
         cmocka_unit_test_setup_teardown(ipv4_option_length_zero_or_one_is_invalid_len, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(ipv4_each_invalid_option_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(ipv4_option_overrunning_header_is_invalid_len, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(ipv4_lone_option_type_at_end_needs_eol, setup, teardown),

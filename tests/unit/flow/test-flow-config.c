@@ -119,7 +119,7 @@ static void keys_are_read(void **state)
     assert_int_equal(cfg.prealloc, 500);
     assert_int_equal(cfg.emergency_recovery_pct, 40);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_TCP].established_sec, 3600);
-    assert_int_equal(cfg.timeouts[FLOW_PROTO_TCP].new_sec, 60);
+    assert_int_equal(cfg.timeouts[FLOW_PROTO_TCP].new_sec, 30);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_UDP].emerg_new_sec, 5);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_ICMP].new_sec, 15);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_DEFAULT].closed_sec, 3);

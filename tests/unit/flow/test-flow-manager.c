@@ -62,20 +62,20 @@ static int full_pass(FlowTable *ft, int64_t now, Ended *e)
     return n;
 }
 
-static void tcp_new_flow_times_out_after_60s(void **state)
+static void tcp_new_flow_times_out_after_30s(void **state)
 {
     Fixture *fx = *state;
     Ended e = {0};
     Packet a;
     test_tcp(&a, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1000);
     test_feed(fx->ft, fx->cs, &a);
-    assert_int_equal(full_pass(fx->ft, 1059, &e), 0);
-    assert_int_equal(full_pass(fx->ft, 1060, &e), 1);
+    assert_int_equal(full_pass(fx->ft, 1029, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1030, &e), 1);
     assert_int_equal(e.n_by_reason[FLOW_END_TIMEOUT], 1);
     assert_true(e.was_locked);
 }
 
-static void tcp_established_flow_times_out_after_600s(void **state)
+static void tcp_established_flow_times_out_after_300s(void **state)
 {
     Fixture *fx = *state;
     Ended e = {0};
@@ -84,11 +84,11 @@ static void tcp_established_flow_times_out_after_600s(void **state)
     test_tcp(&b, "10.0.0.2", 80, "10.0.0.1", 40000, TH_SYN | TH_ACK, 1000);
     test_feed(fx->ft, fx->cs, &a);
     test_feed(fx->ft, fx->cs, &b);
-    assert_int_equal(full_pass(fx->ft, 1599, &e), 0);
-    assert_int_equal(full_pass(fx->ft, 1600, &e), 1);
+    assert_int_equal(full_pass(fx->ft, 1299, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1300, &e), 1);
 }
 
-static void tcp_closed_flow_times_out_after_60s(void **state)
+static void tcp_closed_flow_times_out_after_10s(void **state)
 {
     Fixture *fx = *state;
     Ended e = {0};
@@ -97,8 +97,8 @@ static void tcp_closed_flow_times_out_after_60s(void **state)
     test_tcp(&b, "10.0.0.2", 80, "10.0.0.1", 40000, TH_RST, 1000);
     test_feed(fx->ft, fx->cs, &a);
     test_feed(fx->ft, fx->cs, &b);
-    assert_int_equal(full_pass(fx->ft, 1059, &e), 0);
-    assert_int_equal(full_pass(fx->ft, 1060, &e), 1);
+    assert_int_equal(full_pass(fx->ft, 1009, &e), 0);
+    assert_int_equal(full_pass(fx->ft, 1010, &e), 1);
 }
 
 static void udp_new_flow_times_out_after_30s(void **state)
@@ -184,10 +184,10 @@ static void manager_counts_checked_and_timed_out(void **state)
     Ended e = {0};
     Packet a, b;
     test_pkt(&a, "10.0.0.1", 1000, "10.0.0.2", 53, 17, 1000);
-    test_tcp(&b, "10.0.0.1", 1000, "10.0.0.2", 80, TH_SYN, 1000);
+    test_tcp(&b, "10.0.0.1", 1000, "10.0.0.2", 80, TH_SYN, 1020);
     test_feed(fx->ft, fx->cs, &a);
     test_feed(fx->ft, fx->cs, &b);
-    full_pass(fx->ft, 1040, &e);
+    full_pass(fx->ft, 1040, &e);  // UDP's 30 s are over (1030), TCP's not (1050)
     uint64_t merged[COUNTERS_MAX];
     counters_merge(merged);
     CounterId checked, timeout, notimeout, active;
@@ -361,9 +361,9 @@ static void packet_clock_decides_expiry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(tcp_new_flow_times_out_after_60s),
-        T(tcp_established_flow_times_out_after_600s),
-        T(tcp_closed_flow_times_out_after_60s),
+        T(tcp_new_flow_times_out_after_30s),
+        T(tcp_established_flow_times_out_after_300s),
+        T(tcp_closed_flow_times_out_after_10s),
         T(udp_new_flow_times_out_after_30s),
         T(later_packet_postpones_timeout),
         T(flow_in_use_is_not_timed_out),

@@ -24,11 +24,11 @@ static void timeout_follows_protocol_and_state(void **state)
     Packet p;
     test_tcp(&p, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN, 1);
     Flow *f = flow_lookup_or_create(ft, NULL, &p);
-    assert_int_equal(flow_timeout_sec(ft, f), 60);
+    assert_int_equal(flow_timeout_sec(ft, f), 30);
     flow_set_state(f, FLOW_STATE_ESTABLISHED);
-    assert_int_equal(flow_timeout_sec(ft, f), 600);
+    assert_int_equal(flow_timeout_sec(ft, f), 300);
     flow_set_state(f, FLOW_STATE_CLOSED);
-    assert_int_equal(flow_timeout_sec(ft, f), 60);
+    assert_int_equal(flow_timeout_sec(ft, f), 10);
     flow_release(f);
     test_pkt(&p, "2001:db8::1", 0, "2001:db8::2", 0, 47, 1);
     f = flow_lookup_or_create(ft, NULL, &p);
@@ -52,9 +52,11 @@ static void emergency_mode_uses_emergency_timeouts(void **state)
     flow_set_state(f, FLOW_STATE_ESTABLISHED);
     assert_int_equal(flow_timeout_sec(ft, f), 100);
     flow_set_state(f, FLOW_STATE_CLOSED);
-    assert_int_equal(flow_timeout_sec(ft, f), 20);
-    assert_true(flow_is_expired(ft, f, 21, true));
-    assert_false(flow_is_expired(ft, f, 21, false));
+    assert_int_equal(flow_timeout_sec(ft, f), 5);
+    assert_true(flow_is_expired(ft, f, 6, true));
+    assert_false(flow_is_expired(ft, f, 6, false));
+    assert_false(flow_is_expired(ft, f, 10, false));
+    assert_true(flow_is_expired(ft, f, 11, false));
     flow_release(f);
     flow_table_free(ft);
 }

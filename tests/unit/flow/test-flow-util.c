@@ -46,12 +46,14 @@ static void defaults_are_suricatas(void **state)
     assert_int_equal(cfg.prealloc, 10000);
     assert_int_equal(cfg.emergency_recovery_pct, 30);
     const FlowTimeouts *tcp = &cfg.timeouts[FLOW_PROTO_TCP];
-    assert_int_equal(tcp->new_sec, 60);
-    assert_int_equal(tcp->established_sec, 600);
-    assert_int_equal(tcp->closed_sec, 60);
+    /* Suricata's built-in values, used for keys a configuration leaves out
+     * (etc/vigil.yaml sets the larger ones of Suricata's shipped yaml). */
+    assert_int_equal(tcp->new_sec, 30);
+    assert_int_equal(tcp->established_sec, 300);
+    assert_int_equal(tcp->closed_sec, 10);
     assert_int_equal(tcp->emerg_new_sec, 10);
     assert_int_equal(tcp->emerg_established_sec, 100);
-    assert_int_equal(tcp->emerg_closed_sec, 20);
+    assert_int_equal(tcp->emerg_closed_sec, 5);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_UDP].new_sec, 30);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_UDP].established_sec, 300);
     assert_int_equal(cfg.timeouts[FLOW_PROTO_ICMP].emerg_established_sec, 100);

@@ -9,6 +9,7 @@
 #include "conf/conf.h"
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "flow/flow-internal.h"
 #include "runtime/counters.h"
 #include "stream/stream-internal.h"
 
@@ -52,6 +53,7 @@ static inline void tc_end_session(TestConn *tc)
 static inline void tc_deinit(TestConn *tc)
 {
     tc_end_session(tc);
+    flow_storage_free_all(&tc->f);  // e.g. the exception-policy record
     stream_thread_free(tc->st);
     counters_set_free(tc->cs);
     stream_deinit();

@@ -166,15 +166,18 @@ static void inline_view_holds_unacked_data_of_this_packet(void **state)
     stream_set_inline(false);
 }
 
-static void inline_out_of_order_packet_waits_for_the_hole(void **state)
+static void inline_out_of_order_packet_is_seen_then_again_with_the_hole(void **state)
 {
     (void)state;
     stream_set_inline(true);
     tc_handshake(&g_tc);
     Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1005, 5001, "cmd");
-    assert_null(p->stream_data);
+    assert_true(p->stream_flags & PKT_STREAM_INLINE);
+    assert_int_equal(p->stream_data_len, 3);
+    assert_memory_equal(p->stream_data, "cmd", 3);
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP));
     p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "evil");
-    assert_int_equal(p->stream_data_len, 7);
+    assert_int_equal(p->stream_data_len, 7);  // a match across the hole is found
     assert_memory_equal(p->stream_data, "evilcmd", 7);
     stream_set_inline(false);
 }
@@ -228,6 +231,30 @@ static void on_flush(const uint8_t *data, uint32_t len, uint32_t flags, void *us
     fl->len += len - ov;
     fl->last_flags = flags;
     fl->n++;
+}
+
+/* Data beyond a hole the peer did not acknowledge: each packet's view is the
+ * run holding it, the bytes an earlier packet showed as overlap; once the
+ * hole is declared missing, those bytes are not shown again. */
+static void inline_data_beyond_a_hole_is_inspected_with_its_packet(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "Please ");
+    assert_int_equal(p->stream_data_len, 7);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1012, 5001, "Me ");
+    assert_int_equal(p->stream_data_len, 3);
+    assert_int_equal(stream_data_overlap(p), 0);
+    assert_memory_equal(p->stream_data, "Me ", 3);
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1015, 5001, "In!");
+    assert_int_equal(p->stream_data_len, 6);
+    assert_int_equal(stream_data_overlap(p), 3);
+    assert_memory_equal(p->stream_data, "Me In!", 6);
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_REASSEMBLY_SEQ_GAP));
+    Flushed fl = {0};
+    assert_int_equal(stream_flow_end_flush(&g_tc.f, on_flush, &fl), 0);  // all seen
+    stream_set_inline(false);
 }
 
 static void flow_end_flush_hands_over_unacked_data(void **state)
@@ -363,7 +390,8 @@ int main(void)
         T(fin_flushes_small_remainder_with_eof),
         T(missing_acked_data_is_a_gap),
         T(inline_view_holds_unacked_data_of_this_packet),
-        T(inline_out_of_order_packet_waits_for_the_hole),
+        T(inline_out_of_order_packet_is_seen_then_again_with_the_hole),
+        T(inline_data_beyond_a_hole_is_inspected_with_its_packet),
         T(fin_behind_delivered_data_gives_no_view),
         T(subscriber_receives_each_piece_once_then_close),
         T(subscriber_gap_notice_carries_the_missing_length),

@@ -238,8 +238,10 @@ static void client_close_walks_fin_states_to_closed(void **state)
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
     tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);  // one side still open
     tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
     tc_pkt(&g_tc, TS, TH_ACK, 1002, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
     assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
@@ -253,6 +255,7 @@ static void server_close_goes_through_close_wait_and_last_ack(void **state)
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
     tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);  // both FINs sent
     tc_pkt(&g_tc, TC, TH_ACK, 5002, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
 }
@@ -368,6 +371,110 @@ static void bad_checksum_is_counted_and_ignored(void **state)
     assert_int_equal(tc_counter("tcp.invalid_checksum"), 1);
 }
 
+/* A FIN opening a flow: a session seen from its middle. The midstream
+ * policy applies whether or not pick-up is on. */
+static int setup_midstream_drop(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  midstream-policy: drop-flow\n");
+}
+
+static void fin_without_session_takes_the_midstream_policy(void **state)
+{
+    (void)state;
+    stream_thread_set_mode(g_tc.st, true);  // IPS: policies apply
+    Packet *p = tc_pkt(&g_tc, TC, TH_FIN | TH_PUSH | TH_ACK, 5001, 1001, "bye");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION));
+    assert_null(tc_ssn(&g_tc));
+    assert_true(p->flags & PKT_F_DROP);
+    assert_true(p->flags & PKT_F_DROP_FLOW);
+    assert_int_equal(p->drop_reason, PKT_DROP_STREAM_MIDSTREAM);
+    assert_true(g_tc.f.flags & FLOW_F_DROP);
+}
+
+static void fin_without_session_is_ignored_by_default_policy_in_ids(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt(&g_tc, TC, TH_FIN | TH_PUSH | TH_ACK, 5001, 1001, "bye");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION));
+    assert_false(p->flags & PKT_F_DROP);
+    assert_false(g_tc.f.flags & FLOW_F_DROP);
+}
+
+static void midstream_picks_up_a_fin_with_data_only(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION));
+    assert_null(tc_ssn(&g_tc));
+    p = tc_pkt(&g_tc, TS, TH_FIN | TH_PUSH | TH_ACK, 1001, 5001, "bye");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_FIN_BUT_NO_SESSION));
+    assert_non_null(tc_ssn(&g_tc));
+    assert_int_equal(tc_counter("tcp.midstream_pickups"), 1);
+}
+
+/* stream.reassembly.urgent.policy */
+static int setup_urgent_drop(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  reassembly:\n    urgent:\n      policy: drop\n");
+}
+
+static int setup_urgent_gap(void **state)
+{
+    (void)state;
+    return tc_init(&g_tc, "stream:\n  reassembly:\n    urgent:\n      policy: gap\n");
+}
+
+static void urgent_inline_is_in_band_data(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /malic");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1011, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 11);
+    assert_int_equal(tc_counter("tcp.urg"), 1);
+}
+
+static void urgent_drop_drops_the_packet_inline_and_keeps_its_data_out(void **state)
+{
+    (void)state;
+    stream_thread_set_mode(g_tc.st, true);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "GET /malic");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1011, 5001, "X");
+    assert_true(p->flags & PKT_F_DROP);
+    assert_int_equal(p->drop_reason, PKT_DROP_STREAM_URGENT);
+    assert_false(p->stream_flags & PKT_STREAM_ADDED);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1012, 5001, "ious");
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 15);
+    assert_int_equal(stream_reasm_run_len(&tc_ssn(&g_tc)->streams[0], 0), 10);  // hole at 10
+    assert_int_equal(tc_counter("tcp.urg"), 1);
+}
+
+static void urgent_drop_in_ids_mode_keeps_the_data(void **state)
+{
+    (void)state;
+    stream_thread_set_mode(g_tc.st, false);
+    tc_handshake(&g_tc);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1001, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_true(p->stream_flags & PKT_STREAM_ADDED);
+}
+
+static void urgent_gap_leaves_the_data_out(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH, 1001, 5001, "ab");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK | TH_PUSH | TH_URG, 1003, 5001, "X");
+    assert_false(p->flags & PKT_F_DROP);
+    assert_false(p->stream_flags & PKT_STREAM_ADDED);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 2);
+    assert_int_equal(tc_ssn(&g_tc)->streams[0].next_seq, 1004);  // still tracked
+}
+
 static void rst_without_session_raises_event(void **state)
 {
     (void)state;
@@ -428,6 +535,17 @@ int main(void)
         T(without_async_oneside_client_ack_keeps_syn_sent),
         T(bad_checksum_is_counted_and_ignored),
         T(rst_without_session_raises_event),
+        cmocka_unit_test_setup_teardown(fin_without_session_takes_the_midstream_policy,
+                                        setup_midstream_drop, teardown),
+        T(fin_without_session_is_ignored_by_default_policy_in_ids),
+        TM(midstream_picks_up_a_fin_with_data_only),
+        T(urgent_inline_is_in_band_data),
+        cmocka_unit_test_setup_teardown(urgent_drop_drops_the_packet_inline_and_keeps_its_data_out,
+                                        setup_urgent_drop, teardown),
+        cmocka_unit_test_setup_teardown(urgent_drop_in_ids_mode_keeps_the_data, setup_urgent_drop,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(urgent_gap_leaves_the_data_out, setup_urgent_gap,
+                                        teardown),
         T(flow_record_has_suricata_tcp_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
