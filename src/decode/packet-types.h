@@ -180,6 +180,7 @@ enum {
     PKT_DROP_APPLAYER_ERROR,     // an app-layer parser failed
     PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
     PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
+    PKT_DROP_DEFRAG_ERROR,       // defrag.trackers or defrag.max-frags reached
     PKT_DROP_EXCEPTION_FLOW,     // an earlier packet's exception policy dropped the flow
     /* firewall mode (detect/detect-firewall.c) */
     PKT_DROP_FW_RULES,           // a firewall drop/reject rule
