@@ -275,6 +275,10 @@ typedef struct Packet {
     uint32_t verdict_id;         // NFQUEUE packet id
     uint32_t mark;               // netfilter mark as received
     uint16_t verdict_queue;      // NFQUEUE queue number
+    /* Live capture: the interface the packet came in on (EVE in_iface), a
+     * name the acquire module keeps for the whole run; NULL offline. A
+     * tunnel or defrag packet has its root's. */
+    const char *iface;
 
     /* tunnels: a tunnel packet is made by the decoder from the payload of
      * the packet that carried it (its parent). It holds the inner bytes
