@@ -7,7 +7,8 @@ server HOST          TCP 5001 (sink: replies with the sha256 of what it read),
 send HOST PORT N [PATTERN]
                      send N bytes (PATTERN placed in the middle), half-close,
                      read the server's digest. Prints one word and details:
-                     ok / mismatch / reset / refused / timeout.
+                     ok / mismatch / reset / refused / timeout. PEER_RATE
+                     (bytes/s) paces the sending (a transfer that lasts).
 udp HOST PORT        one datagram, wait for the echo: ok / refused / timeout.
 rtt HOST PORT N      N 64-byte request/response round trips on one
                      connection: prints median and p99 in microseconds.
@@ -108,7 +109,16 @@ def send(host, port, n, pattern=None):
     t0 = time.monotonic()
     try:
         s.connect((host, port))
-        s.sendall(data)
+        rate = float(os.environ.get("PEER_RATE", "0"))
+        if rate > 0:
+            view = memoryview(data)
+            for off in range(0, n, 16384):
+                s.sendall(view[off:off + 16384])
+                lag = t0 + (off + 16384) / rate - time.monotonic()
+                if lag > 0:
+                    time.sleep(lag)
+        else:
+            s.sendall(data)
         s.shutdown(socket.SHUT_WR)
         got = b""
         while True:
