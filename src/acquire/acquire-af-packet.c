@@ -79,7 +79,7 @@ typedef struct AfpConf {
 /* The interfaces this run captures on, in thread order: written by
  * acquire_af_packet_setup on the main thread at start-up, read-only after. */
 typedef struct AfpIface {
-    const char *name;
+    char name[IFNAMSIZ];         // copied: packets and flows point at it (EVE in_iface)
     AfpConf ac;
     int peer;                    // index of copy-iface in the plan; -1 without copy mode
     uint32_t first_thread;       // group index of its first reader
@@ -275,7 +275,7 @@ static int plan_add(AfpPlan *pl, const Conf *conf, const char *iface)
     }
     AfpIface *it = &pl->ifs[pl->n_ifaces];
     memset(it, 0, sizeof(*it));
-    it->name = iface;
+    memcpy(it->name, iface, strlen(iface) + 1);
     it->peer = -1;
     if (afp_read_conf(conf, iface, &it->ac) != 0) {
         return -1;
@@ -389,7 +389,7 @@ int acquire_af_packet_setup(const struct Conf *conf, const char *iface,
     out->n_threads = pl.n_threads;
     out->copy_mode = pl.copy_mode;
     out->n_ifaces = pl.n_ifaces;
-    out->first_iface = pl.ifs[0].name;
+    out->first_iface = afp_plan.ifs[0].name;
     return 0;
 }
 
@@ -794,6 +794,7 @@ static void afp_packet(AfpThread *at, const AfpFrame *fr)
     p->ts_usec = fr->nsec / 1000;
     p->linktype = LINKTYPE_ETHERNET;
     p->pcap_cnt = ++at->pkt_cnt;
+    p->iface = at->iface;            // EVE in_iface with several interfaces
     if (at->peer != NULL) {
         p->verdict_ctx = at;
         p->verdict_fn = afp_verdict;

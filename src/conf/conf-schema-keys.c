@@ -394,6 +394,10 @@ static const ConfOption vigil_keys[] = {
          "without a flow (not set: the master switch)"),
     ENUM("defrag.memcap-policy", "auto", EXC_POLICIES, "defrag.memcap reached: a fragment "
          "refused (packet policies only; not set: the master switch)"),
+    ENUM("defrag.trackers-policy", "auto", EXC_POLICIES, "defrag.trackers reached: a fragment "
+         "of a new datagram refused (packet policies only; not set: the master switch)"),
+    ENUM("defrag.max-frags-policy", "auto", EXC_POLICIES, "defrag.max-frags reached: a fragment "
+         "refused (packet policies only; not set: the master switch)"),
     /* Test hooks set by the --simulate-* options (0: off). */
     OPT("simulate.tcp-ssn-memcap-packet", CONF_OPT_INT, "0", 0, INT64_MAX,
         "act as if stream.memcap were reached at this capture packet"),
@@ -403,7 +407,6 @@ static const ConfOption vigil_keys[] = {
         "act as if the app-layer parser failed on to-server data at this offset (-1: off)"),
     SURICATA_ONLY("stats.decoder-events|decoder-events-prefix|stream-events|exception-policy"),
     SURICATA_ONLY("flow.managers|recyclers|prune-flows|hash-size-policy"),
-    SURICATA_ONLY("defrag.max-frags-policy|trackers-policy"),
     SURICATA_ONLY("stream.drop-invalid|prealloc-sessions"),
     SURICATA_ONLY("stream.reassembly.urgent.oob-limit-policy"),
     SURICATA_ONLY("stream.reassembly.randomize-chunk-size|"

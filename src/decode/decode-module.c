@@ -50,8 +50,11 @@ static void decode_module_put_packet(Packet *p, void *user)
 typedef struct DecodeModuleCtx {
     DecodeThreadCtx dtv;
     DefragThread defrag;
-    FlowExceptionPolicy memcap_policy; // defrag.memcap-policy, resolved for the mode
-    CounterId c_memcap_policy;         // exception_policy.defrag.memcap.<policy>
+    /* defrag.memcap-policy, .trackers-policy, .max-frags-policy, resolved for
+     * the mode, indexed by DEFRAG_REFUSED_*, and their counters
+     * exception_policy.defrag.<memcap|trackers|max_frags>.<policy>. */
+    FlowExceptionPolicy refused_policy[4];
+    CounterId c_refused_policy[4];
 } DecodeModuleCtx;
 
 static int decode_module_thread_init(ThreadVars *tv, void **data)
@@ -78,12 +81,18 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
     dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
     dtv->ipip_enabled = conf_bool_or(e->conf, "decoder.ipv4.ipip.enabled", true, NULL);
-    /* A packet-level policy: a refused fragment has no flow (Suricata's rule). */
-    m->memcap_policy = flow_exception_policy_resolve(
-        (FlowExceptionPolicy)defrag_memcap_policy(), e->is_inline || e->opts.simulate_ips, false);
-    if (m->memcap_policy != FLOW_EXC_IGNORE) {
-        m->c_memcap_policy = flow_exception_counters_register("exception_policy.defrag.memcap",
-                                                              false, m->memcap_policy);
+    /* Packet-level policies: a refused fragment has no flow (Suricata's rule). */
+    static const char *const prefixes[4] = {
+        NULL, "exception_policy.defrag.memcap", "exception_policy.defrag.trackers",
+        "exception_policy.defrag.max_frags"};
+    for (uint8_t why = DEFRAG_REFUSED_MEMCAP; why <= DEFRAG_REFUSED_MAX_FRAGS; why++) {
+        m->refused_policy[why] =
+            flow_exception_policy_resolve((FlowExceptionPolicy)defrag_refused_policy(why),
+                                          e->is_inline || e->opts.simulate_ips, false);
+        if (m->refused_policy[why] != FLOW_EXC_IGNORE) {
+            m->c_refused_policy[why] = flow_exception_counters_register(
+                prefixes[why], false, m->refused_policy[why]);
+        }
     }
     if (e->pool != NULL) {
         dtv->src = (DecodePacketSource){
@@ -109,10 +118,13 @@ static void defrag_one(ThreadVars *tv, DecodeModuleCtx *m, Packet *p, Packet *fr
     Packet *rp = defrag_packet(&m->defrag, &m->dtv, frag);
     Packet *inner = decode_take_children(&m->dtv);
     if (rp == NULL) {
-        if (m->defrag.memcap_refused &&
-            flow_exception_apply(NULL, frag, m->memcap_policy, PKT_DROP_DEFRAG_MEMCAP) &&
+        uint8_t why = m->defrag.refused;
+        if (why != DEFRAG_REFUSED_NONE &&
+            flow_exception_apply(NULL, frag, m->refused_policy[why],
+                                 why == DEFRAG_REFUSED_MEMCAP ? PKT_DROP_DEFRAG_MEMCAP
+                                                              : PKT_DROP_DEFRAG_ERROR) &&
             tv->counters != NULL) {
-            counters_incr(tv->counters, m->c_memcap_policy);
+            counters_incr(tv->counters, m->c_refused_policy[why]);
         }
         return;
     }

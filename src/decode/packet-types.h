@@ -180,6 +180,7 @@ enum {
     PKT_DROP_APPLAYER_ERROR,     // an app-layer parser failed
     PKT_DROP_FLOW_MEMCAP,        // flow.memcap reached
     PKT_DROP_DEFRAG_MEMCAP,      // defrag.memcap reached
+    PKT_DROP_DEFRAG_ERROR,       // defrag.trackers or defrag.max-frags reached
     PKT_DROP_EXCEPTION_FLOW,     // an earlier packet's exception policy dropped the flow
     /* firewall mode (detect/detect-firewall.c) */
     PKT_DROP_FW_RULES,           // a firewall drop/reject rule
@@ -276,6 +277,10 @@ typedef struct Packet {
     uint32_t verdict_id;         // NFQUEUE packet id
     uint32_t mark;               // netfilter mark as received
     uint16_t verdict_queue;      // NFQUEUE queue number
+    /* Live capture: the interface the packet came in on (EVE in_iface), a
+     * name the acquire module keeps for the whole run; NULL offline. A
+     * tunnel or defrag packet has its root's. */
+    const char *iface;
 
     /* tunnels: a tunnel packet is made by the decoder from the payload of
      * the packet that carried it (its parent). It holds the inner bytes

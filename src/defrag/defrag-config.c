@@ -61,11 +61,16 @@ int defrag_config_load(DefragConfig *c, const struct Conf *conf)
     c->max_trackers = (uint32_t)o.trackers;
     c->max_frags = (uint32_t)o.max_frags;
     c->timeout_sec = (uint32_t)o.timeout;
-    FlowExceptionPolicy pol = FLOW_EXC_NOT_SET;
-    if (flow_exception_policy_load(conf, "defrag.memcap-policy", 0, &pol) != 0) {
-        return VG_EINVAL;
+    static const char *const keys[3] = {"defrag.memcap-policy", "defrag.trackers-policy",
+                                        "defrag.max-frags-policy"};
+    uint8_t *out[3] = {&c->memcap_policy, &c->trackers_policy, &c->max_frags_policy};
+    for (int i = 0; i < 3; i++) {
+        FlowExceptionPolicy pol = FLOW_EXC_NOT_SET;
+        if (flow_exception_policy_load(conf, keys[i], 0, &pol) != 0) {
+            return VG_EINVAL;
+        }
+        *out[i] = (uint8_t)pol;
     }
-    c->memcap_policy = (uint8_t)pol;
     return 0;
 }
 

@@ -109,13 +109,13 @@ static inline void defrag_count(DefragThread *dt, DefragCounter c)
     }
 }
 
-/* The memcap refused a tracker or fragment: counted, and noted for the
- * decode stage's defrag.memcap-policy. */
-static inline void defrag_memcap_refused(DefragThread *dt)
+/* A limit refused a tracker or fragment: counted (c), and noted (why, a
+ * DEFRAG_REFUSED_*) for the decode stage's exception policy. */
+static inline void defrag_refused(DefragThread *dt, DefragCounter c, uint8_t why)
 {
-    defrag_count(dt, DFC_MEMCAP);
+    defrag_count(dt, c);
     if (dt != NULL) {
-        dt->memcap_refused = true;
+        dt->refused = why;
     }
 }
 

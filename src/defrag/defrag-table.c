@@ -187,9 +187,18 @@ static uint32_t key_hash(const DefragKey *k)
     return (uint32_t)h;
 }
 
-uint8_t defrag_memcap_policy(void)
+uint8_t defrag_refused_policy(uint8_t refused)
 {
-    return g_dt.cfg.memcap_policy;
+    switch (refused) {
+    case DEFRAG_REFUSED_MEMCAP:
+        return g_dt.cfg.memcap_policy;
+    case DEFRAG_REFUSED_TRACKERS:
+        return g_dt.cfg.trackers_policy;
+    case DEFRAG_REFUSED_MAX_FRAGS:
+        return g_dt.cfg.max_frags_policy;
+    default:
+        return 0;
+    }
 }
 
 uint64_t defrag_memcap_get(uint64_t *memuse)
@@ -301,11 +310,11 @@ DefragTracker *defrag_tracker_get(DefragThread *dt, const DefragKey *k, const Vg
         return t;
     }
     if (g_dt.n_trackers >= g_dt.cfg.max_trackers) {
-        defrag_count(dt, DFC_MAX_TRACKERS);
+        defrag_refused(dt, DFC_MAX_TRACKERS, DEFRAG_REFUSED_TRACKERS);
         return NULL;
     }
     if (!memcap_allows(sizeof(*t))) {
-        defrag_memcap_refused(dt);
+        defrag_refused(dt, DFC_MEMCAP, DEFRAG_REFUSED_MEMCAP);
         return NULL;
     }
     t = calloc(1, sizeof(*t));
@@ -348,11 +357,11 @@ int defrag_tracker_add(DefragThread *dt, DefragTracker *t, const DefragFrag *f,
     /* The per-datagram cap keeps one tracker from taking every fragment slot
      * and the per-fragment list walks (overlap, completeness) short. */
     if (g_dt.n_frags >= g_dt.cfg.max_frags || t->n_frags >= DEFRAG_MAX_FRAGS_PER_DGRAM) {
-        defrag_count(dt, DFC_MAX_FRAGS);
+        defrag_refused(dt, DFC_MAX_FRAGS, DEFRAG_REFUSED_MAX_FRAGS);
         return VG_ENOMEM;
     }
     if (!memcap_allows(size)) {
-        defrag_memcap_refused(dt);
+        defrag_refused(dt, DFC_MEMCAP, DEFRAG_REFUSED_MEMCAP);
         return VG_ENOMEM;
     }
     DefragFrag *n = malloc(size);

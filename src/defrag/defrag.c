@@ -281,7 +281,7 @@ Packet *defrag_packet(DefragThread *dt, DecodeThreadCtx *dtv, Packet *p)
         return NULL;
     }
     if (dt != NULL) {
-        dt->memcap_refused = false;
+        dt->refused = DEFRAG_REFUSED_NONE;
     }
     bool v4 = p->l3 == PKT_L3_IPV4;
     FragView v;

@@ -50,10 +50,14 @@ typedef struct DefragConfig {
     uint32_t max_trackers;       // defrag.trackers (65535)
     uint32_t max_frags;          // defrag.max-frags (65535), over all trackers
     uint32_t hash_size;          // defrag.hash-size (4096 buckets)
-    /* defrag.memcap-policy (or the exception-policy master switch): a
+    /* defrag.memcap-policy, defrag.trackers-policy, defrag.max-frags-policy
+     * (each, when not set, the exception-policy master switch): a
      * FlowExceptionPolicy, unresolved; the decode stage applies it to a
-     * fragment the memcap refused (flow/flow.h). */
+     * fragment the memcap, the trackers limit or the max-frags limit
+     * refused (flow/flow.h). */
     uint8_t memcap_policy;
+    uint8_t trackers_policy;
+    uint8_t max_frags_policy;
 } DefragConfig;
 
 /* Policy for a destination host; NULL means DEFRAG_POLICY_BSD for all. */
@@ -108,8 +112,16 @@ typedef enum DefragCounter {
 typedef struct DefragThread {
     CounterSet *counters;        // the owning thread's set
     CounterId cid[DFC_COUNT];
-    bool memcap_refused;         // the last defrag_packet refused its fragment: memcap
+    /* Why the last defrag_packet refused its fragment (DEFRAG_REFUSED_*). */
+    uint8_t refused;
 } DefragThread;
+
+enum {
+    DEFRAG_REFUSED_NONE = 0,
+    DEFRAG_REFUSED_MEMCAP,       // defrag.memcap
+    DEFRAG_REFUSED_TRACKERS,     // defrag.trackers: no tracker for a new datagram
+    DEFRAG_REFUSED_MAX_FRAGS,    // defrag.max-frags (or the per-datagram cap)
+};
 
 void defrag_thread_init(DefragThread *dt, CounterSet *counters);
 
@@ -123,8 +135,9 @@ void defrag_thread_init(DefragThread *dt, CounterSet *counters);
  * owns it. NULL otherwise (incomplete, refused, no packet source). */
 Packet *defrag_packet(DefragThread *dt, DecodeThreadCtx *dtv, Packet *p);
 
-/* The configured defrag.memcap-policy (a FlowExceptionPolicy, unresolved). */
-uint8_t defrag_memcap_policy(void);
+/* The configured policy for a DEFRAG_REFUSED_* reason (a FlowExceptionPolicy,
+ * unresolved): defrag.memcap-policy, .trackers-policy, .max-frags-policy. */
+uint8_t defrag_refused_policy(uint8_t refused);
 
 /* Trackers currently held and bytes charged (tests, stats). */
 uint32_t defrag_tracker_count(void);

@@ -57,6 +57,7 @@ static bool dropped_by_exception(uint8_t reason)
     case PKT_DROP_APPLAYER_ERROR:
     case PKT_DROP_FLOW_MEMCAP:
     case PKT_DROP_DEFRAG_MEMCAP:
+    case PKT_DROP_DEFRAG_ERROR:
         return true;
     default:
         return false;

@@ -52,7 +52,7 @@ static const char *const policy_names[] = {
 
 /* What each flow remembers of the policies applied to it (EVE flow
  * "exception_policy"): a flow storage slot, allocated on the first one. */
-#define EXC_TARGETS 6            // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
+#define EXC_TARGETS 7            // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_ERROR
 
 typedef struct FlowExceptionRecord {
     uint8_t n;
@@ -75,6 +75,8 @@ static const char *target_name(uint8_t reason)
         return "app_layer_error";
     case PKT_DROP_FLOW_MEMCAP:
         return "flow_memcap";
+    case PKT_DROP_DEFRAG_ERROR:
+        return "defrag_error";
     default:
         return "defrag_memcap";
     }

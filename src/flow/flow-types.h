@@ -79,6 +79,7 @@ typedef struct Flow {
                                      // FLOW_USE_END_PENDING once it timed out while in use
     struct FlowTable *table;         // the table it belongs to (set when it starts)
     uint64_t flow_id;                // used in every EVE record of the flow
+    const char *livedev;             // interface of its first packet (EVE in_iface), or NULL
     uint64_t pkts_toserver;
     uint64_t pkts_toclient;
     uint64_t bytes_toserver;

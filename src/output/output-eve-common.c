@@ -205,7 +205,11 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     if (flow_id != 0) {
         json_u64(jb, "flow_id", flow_id);
     }
-    eve_add_in_iface(jb);
+    const char *iface = p->root != NULL ? p->root->iface : p->iface;
+    if (iface == NULL && p->flow != NULL) {
+        iface = p->flow->livedev;    // a pseudo packet (stream flush at flow end)
+    }
+    eve_add_in_iface(jb, iface);
     if (p->pcap_cnt != 0) {
         json_u64(jb, "pcap_cnt", p->pcap_cnt);
     }
@@ -246,7 +250,7 @@ void eve_begin_flow_dir_client(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t
     if (f->flow_id != 0) {
         json_u64(jb, "flow_id", f->flow_id);
     }
-    eve_add_in_iface(jb);
+    eve_add_in_iface(jb, f->livedev);
     if (pcap_cnt != 0) {
         json_u64(jb, "pcap_cnt", pcap_cnt);
     }

@@ -48,6 +48,8 @@ static const char *drop_reason_name(uint8_t reason)
         return "flow memcap";
     case PKT_DROP_DEFRAG_MEMCAP:
         return "defrag memcap";
+    case PKT_DROP_DEFRAG_ERROR:
+        return "defrag error";
     case PKT_DROP_EXCEPTION_FLOW:
         return "exception policy flow drop";
     case PKT_DROP_FW_RULES:

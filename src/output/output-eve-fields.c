@@ -278,10 +278,13 @@ void eve_add_ether_flow(JsonBuf *jb, const Flow *f, bool is_toclient, bool is_fl
     json_close_object(jb);
 }
 
-void eve_add_in_iface(JsonBuf *jb)
+void eve_add_in_iface(JsonBuf *jb, const char *iface)
 {
-    if (g_cfg.in_iface != NULL) {
-        json_str(jb, "in_iface", g_cfg.in_iface);
+    if (iface == NULL) {
+        iface = g_cfg.in_iface;
+    }
+    if (iface != NULL) {
+        json_str(jb, "in_iface", iface);
     }
 }
 

@@ -198,7 +198,9 @@ void eve_add_ether(JsonBuf *jb, const Packet *p, bool is_reversed);
  * direction (app-layer records), or the src_macs/dest_macs lists (flow
  * records), from the first frame of each direction. */
 void eve_add_ether_flow(JsonBuf *jb, const struct Flow *f, bool is_toclient, bool is_flow_record);
-void eve_add_in_iface(JsonBuf *jb);
+/* "in_iface": iface (the packet's or the flow's interface) when not NULL,
+ * else the run's single live interface, else nothing. */
+void eve_add_in_iface(JsonBuf *jb, const char *iface);
 void eve_add_host(JsonBuf *jb);
 
 /* Flow and packet variables: detection installs fn at start-up; fn writes

@@ -17,12 +17,20 @@
  *   packet never arrived, so it is the receiver's next expected byte) with
  *   the packet's ACK; a SYN alone has opened nothing there, so nothing goes.
  * The ICMP error quotes the packet's IP header and up to 64 bytes after it.
- * Tunnel packets (inner headers) are not answered: the reply could not be
- * routed. Counters (counted by the thread that sends): respond.rst_sent,
- * respond.icmp_sent, respond.send_errors. */
+ * Tunnel packets (inner headers: GRE, VXLAN, Geneve, Teredo, IP-in-IP, ...)
+ * are dropped (their outer packet with them) but not answered: the reply
+ * would have to go back inside the same tunnel (outer headers mirrored,
+ * lengths and checksums redone at every layer), which is not built; sent as
+ * plain IP it would reach the inner endpoints only where their addresses
+ * happen to be routable from here, and then by another path than the tunnel.
+ * Each such packet is counted in respond.tunnel_not_answered, and the first
+ * one logs a warning naming the rule and the tunnel. Counters (counted by the
+ * thread that sends): respond.rst_sent, respond.icmp_sent,
+ * respond.send_errors, respond.tunnel_not_answered. */
 #include "respond/respond.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -30,6 +38,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "decode/decode.h"
 #include "detect/detect.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -53,6 +62,7 @@ int respond_reject_init(RespondReject *rr)
     rr->c_rst = counters_register("respond.rst_sent", COUNTER_SUM);
     rr->c_icmp = counters_register("respond.icmp_sent", COUNTER_SUM);
     rr->c_errors = counters_register("respond.send_errors", COUNTER_SUM);
+    rr->c_tunnel = counters_register("respond.tunnel_not_answered", COUNTER_SUM);
     return 0;
 }
 
@@ -139,12 +149,15 @@ static uint16_t l4_csum(const VgAddr *src, const VgAddr *dst, uint8_t proto, con
 }
 
 /* is_to_src: the reply goes back to p's sender. A capture that bridges
- * interfaces (AF_PACKET IPS) sends it at link level; else a raw socket. */
+ * interfaces (AF_PACKET IPS) sends it at link level, framed as the packet
+ * from the wire (a datagram rebuilt from fragments: its last fragment's);
+ * else a raw socket. */
 static int send_ip(RespondReject *rr, const Packet *p, bool is_to_src, const VgAddr *dst,
                    const uint8_t *pkt, size_t len)
 {
-    if (p->inject_fn != NULL) {
-        return p->inject_fn(p, is_to_src, pkt, len);
+    const Packet *wire = p->root != NULL ? p->root : p;
+    if (wire->inject_fn != NULL) {
+        return wire->inject_fn(wire, is_to_src, pkt, len);
     }
     ssize_t n;
     if (dst->family == 4) {
@@ -243,24 +256,42 @@ static void send_unreach(RespondReject *rr, CounterSet *cs, const Packet *p, con
                                                                           : rr->c_errors);
 }
 
+/* A reject on a tunnel packet: counted, and said once (see the top). */
+static void tunnel_not_answered(RespondReject *rr, CounterSet *cs, const Packet *p, uint32_t sid)
+{
+    static atomic_bool warned;
+    count(cs, rr->c_tunnel);
+    if (!atomic_exchange(&warned, true)) {
+        VG_WARN("reject: rule %u matched a packet inside a tunnel (%s): it is dropped, but no "
+                "reset or ICMP error is sent (Vigil does not build replies inside tunnels); "
+                "counted in respond.tunnel_not_answered",
+                sid, decode_pkt_src_name(p));
+    }
+}
+
 void respond_reject_packet(RespondReject *rr, const Packet *p, CounterSet *cs)
 {
     const PacketAlerts *pa = p->alerts;
-    if (p->root != NULL || p->l3_hdr == NULL ||
-        (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
+    if (p->l3_hdr == NULL || (p->l3 != PKT_L3_IPV4 && p->l3 != PKT_L3_IPV6)) {
         return;
     }
     /* An exception policy's reject answers the source, as rejectsrc. */
     int action = (p->flags & PKT_F_REJECT) ? DETECT_ACTION_REJECT : -1;
+    uint32_t sid = 0;
     for (uint16_t i = 0; action < 0 && pa != NULL && i < p->n_alerts && i < DETECT_ALERTS_MAX;
          i++) {
         uint8_t a = pa->alerts[i].action;
         if (a >= DETECT_ACTION_REJECT && a <= DETECT_ACTION_REJECT_BOTH) {
             action = a;
+            sid = pa->alerts[i].sid;
             break;
         }
     }
     if (action < 0) {
+        return;
+    }
+    if (p->root != NULL && p->tunnel_kind != PKT_TUNNEL_DEFRAG) {
+        tunnel_not_answered(rr, cs, p, sid);
         return;
     }
     bool to_src = action == DETECT_ACTION_REJECT || action == DETECT_ACTION_REJECT_BOTH;

@@ -36,7 +36,7 @@ typedef struct VerdictThread {
     CounterId c_reason_threshold;
     CounterId c_reason_exception_flow;
     CounterId c_reason_stream_urgent; // ips.drop_reason.stream_urgent
-    CounterId c_reason_exception[6]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_MEMCAP
+    CounterId c_reason_exception[7]; // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_ERROR
     bool fw_mode;                // the rule set has a firewall table
     CounterId c_fw_accepted;
     CounterId c_fw_blocked;
@@ -50,12 +50,13 @@ typedef struct VerdictThread {
 /* Suricata's counter names for the exception policies' drop reasons. */
 static void register_exception_reasons(VerdictThread *vt)
 {
-    static const char *const names[6] = {
+    static const char *const names[7] = {
         "ips.drop_reason.stream_midstream", "ips.drop_reason.stream_memcap",
         "ips.drop_reason.stream_reassembly", "ips.drop_reason.applayer_error",
-        "ips.drop_reason.flow_memcap", "ips.drop_reason.defrag_memcap",
+        "ips.drop_reason.flow_memcap",      "ips.drop_reason.defrag_memcap",
+        "ips.drop_reason.defrag_error",
     };
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         vt->c_reason_exception[i] = counters_register(names[i], COUNTER_SUM);
     }
     vt->c_reason_exception_flow =
@@ -140,6 +141,7 @@ static CounterId reason_counter(const VerdictThread *vt, uint8_t reason)
     case PKT_DROP_APPLAYER_ERROR:
     case PKT_DROP_FLOW_MEMCAP:
     case PKT_DROP_DEFRAG_MEMCAP:
+    case PKT_DROP_DEFRAG_ERROR:
         return vt->c_reason_exception[reason - PKT_DROP_STREAM_MIDSTREAM];
     default:
         return vt->c_reason_rules;

@@ -13,6 +13,7 @@ typedef struct RespondReject {
     CounterId c_rst;
     CounterId c_icmp;
     CounterId c_errors;
+    CounterId c_tunnel;          // respond.tunnel_not_answered
 } RespondReject;
 
 /* Opens the raw sockets; fails (logged) without CAP_NET_RAW. */

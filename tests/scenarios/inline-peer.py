@@ -7,10 +7,14 @@ server HOST          TCP 5001 (sink: replies with the sha256 of what it read),
 send HOST PORT N [PATTERN]
                      send N bytes (PATTERN placed in the middle), half-close,
                      read the server's digest. Prints one word and details:
-                     ok / mismatch / reset / refused / timeout.
+                     ok / mismatch / reset / refused / timeout. PEER_RATE
+                     (bytes/s) paces the sending (a transfer that lasts).
 udp HOST PORT        one datagram, wait for the echo: ok / refused / timeout.
 rtt HOST PORT N      N 64-byte request/response round trips on one
                      connection: prints median and p99 in microseconds.
+bulk HOST PORT N     send N bytes (a 1 MiB random block repeated), half-close,
+                     check the server's digest; prints "ok SECONDS MBIT/S",
+                     timed from connect to the digest (the bench's transfer).
 """
 import errno
 import hashlib
@@ -105,7 +109,16 @@ def send(host, port, n, pattern=None):
     t0 = time.monotonic()
     try:
         s.connect((host, port))
-        s.sendall(data)
+        rate = float(os.environ.get("PEER_RATE", "0"))
+        if rate > 0:
+            view = memoryview(data)
+            for off in range(0, n, 16384):
+                s.sendall(view[off:off + 16384])
+                lag = t0 + (off + 16384) / rate - time.monotonic()
+                if lag > 0:
+                    time.sleep(lag)
+        else:
+            s.sendall(data)
         s.shutdown(socket.SHUT_WR)
         got = b""
         while True:
@@ -168,6 +181,39 @@ def rtt(host, port, n):
     print(f"median {samples[len(samples) // 2]:.1f} p99 {samples[int(len(samples) * 0.99)]:.1f}")
 
 
+def bulk(host, port, n):
+    block = os.urandom(1 << 20)
+    h = hashlib.sha256()
+    left = n
+    while left > 0:
+        h.update(block[:min(left, len(block))])
+        left -= len(block)
+    want = h.hexdigest()
+    view = memoryview(block)
+    s = socket.socket()
+    s.settimeout(float(os.environ.get("PEER_TIMEOUT", "60")))
+    t0 = time.perf_counter()
+    s.connect((host, port))
+    left = n
+    while left > 0:
+        k = min(left, len(block))
+        s.sendall(view[:k])
+        left -= k
+    s.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        b = s.recv(256)
+        if not b:
+            break
+        got += b
+    dt = time.perf_counter() - t0
+    s.close()
+    if got.decode() != want:
+        print(f"mismatch {got[:64]!r} {want}")
+        return
+    print(f"ok {dt:.3f} {n * 8 / dt / 1e6:.0f}")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "server":
@@ -177,6 +223,8 @@ if __name__ == "__main__":
              sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "udp":
         udp(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "bulk":
+        bulk(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "rtt":
         rtt(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

@@ -17,7 +17,10 @@
 #     resets as before, every packet exactly one verdict (also with two
 #     workers deciding out of order);
 #   - Vigil stopped: the queue is unbound; the rule's --queue-bypass lets
-#     traffic through, without it traffic stops (fail-closed).
+#     traffic through, without it traffic stops (fail-closed);
+#   - Vigil stopped while a transfer flows: killed (SIGKILL, a crash) with
+#     --queue-bypass the transfer completes byte for byte (fail-open); stopped
+#     (SIGTERM) without it the transfer stalls (fail-closed).
 # The main and the fail-closed runs use --user nobody (where that user exists):
 # verdicts, rejects and the kernel's queue counters work after the switch.
 # Skipped (77) without root, namespaces, iptables or NFQUEUE in the kernel.
@@ -235,4 +238,36 @@ in_ns "$NS_R" iptables -w -F FORWARD
 in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM"
 r=$(PEER_TIMEOUT=5 client send 198.19.0.2 5001 10000)
 case "$r" in timeout*) ;; *) fail "vigil stopped, no bypass: traffic passed: $r" ;; esac
+
+# midway NAME SIGNAL TIMEOUT: a 12 MB transfer through Vigil paced at 2 MB/s;
+# once it flows (Vigil counted packets), Vigil gets SIGNAL; the transfer's
+# result is in $r.
+midway() {
+    local name=$1 sig=$2
+    start_vigil "$name" --set stats.interval=1
+    (PEER_RATE=2000000 PEER_TIMEOUT=$3 client send 198.19.0.2 5001 12000000 \
+        >"$WORK/$name.client") &
+    local cpid=$!
+    for _ in $(seq 100); do
+        [ "$(stat "$WORK/$name/eve.json" nfq.packets 2>/dev/null || echo 0)" -gt 200 ] && break
+        sleep 0.1
+    done
+    [ "$(stat "$WORK/$name/eve.json" nfq.packets 2>/dev/null || echo 0)" -gt 200 ] ||
+        fail "$name: the transfer did not start through vigil"
+    kill -0 "$cpid" 2>/dev/null || fail "$name: the transfer ended before vigil was stopped"
+    kill "-$sig" "$VPID"
+    wait "$VPID" 2>/dev/null     # (killed: no job message)
+    wait "$cpid"
+    r=$(cat "$WORK/$name.client")
+}
+# Fail-open: the rule's --queue-bypass, Vigil killed midway: the transfer goes on.
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM" --queue-bypass
+midway killed KILL 30
+[ "$r" = ok ] || fail "fail-open: vigil killed midway, the transfer did not complete: $r"
+# Fail-closed: no --queue-bypass, Vigil stopped midway: the transfer stalls.
+in_ns "$NS_R" iptables -w -F FORWARD
+in_ns "$NS_R" iptables -w -A FORWARD -j NFQUEUE --queue-num "$QNUM"
+midway stopped TERM 5
+case "$r" in timeout*) ;; *) fail "fail-closed: vigil stopped midway, the transfer went on: $r" ;; esac
 echo "inline-nfq: ok"

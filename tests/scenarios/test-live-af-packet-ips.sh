@@ -14,7 +14,10 @@
 #   - every packet read is forwarded or dropped exactly once
 #     (pkts = forwarded + verdict_dropped, verdict_dropped = ips.blocked);
 #   - a small request/response round trip is not held for a ring timer
-#     (median under 5 ms; about 0.1 ms here).
+#     (median under 5 ms; about 0.1 ms here);
+#   - EVE in_iface is per packet: the client's packets came in on r0, the
+#     server's on r1 (an alert on the echoed data), flows on their first
+#     packet's.
 # TAP: everything is forwarded (the pattern transfer completes, no reset),
 # the rules only alert (action allowed, no drop record).
 # Bad input: a missing interface, a copy-iface not configured back, an MTU
@@ -46,6 +49,7 @@ cat >"$WORK/inline.rules" <<'R'
 drop tcp any any -> any 5001 (msg:"evil pattern"; content:"EVILPATTERN"; sid:9001; rev:1;)
 reject tcp any any -> any 5002 (msg:"rejected port"; content:"data"; sid:9002; rev:1;)
 reject udp any any -> any 5003 (msg:"rejected udp"; content:"REJECTUDP"; sid:9003; rev:1;)
+alert tcp any 5004 -> any any (msg:"echo back"; flow:to_client; content:"xxxxxxxx"; threshold:type limit, track by_src, count 1, seconds 3600; sid:9005; rev:1;)
 R
 
 # conf NAME MODE [R1-COPY-IFACE]: a config bridging r0 and r1.
@@ -153,8 +157,16 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 alerts = [r for r in recs if r["event_type"] == "alert"]
 drops = [r for r in recs if r["event_type"] == "drop"]
 sids = sorted(a["alert"]["signature_id"] for a in alerts)
-check(sids == [9001, 9002, 9003], sids)
-check(all(a["alert"]["action"] == "blocked" for a in alerts), alerts)
+check(sids == [9001, 9002, 9003, 9005], sids)
+check(all(a["alert"]["action"] == ("allowed" if a["alert"]["signature_id"] == 9005 else "blocked")
+          for a in alerts), alerts)
+# in_iface per packet: the client's side is r0, the server's r1
+check(all(a["in_iface"] == ("r1" if a["alert"]["signature_id"] == 9005 else "r0")
+          for a in alerts), [(a["alert"]["signature_id"], a.get("in_iface")) for a in alerts])
+flows = [r for r in recs if r["event_type"] == "flow"]
+check(flows and all(f["in_iface"] == "r0" for f in flows), [f.get("in_iface") for f in flows])
+check(all(d["in_iface"] == ("r0" if d["src_ip"] == "198.18.0.2" else "r1") for d in drops),
+      [(d["src_ip"], d.get("in_iface")) for d in drops])
 first = [d for d in drops if d["drop"]["reason"] == "rules"]
 check(sorted(d["alert"]["signature_id"] for d in first) == [9001, 9002, 9003], first)
 check(any(d["drop"]["reason"] == "flow drop" and d["dest_port"] == 5001 for d in drops),

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "flow/flow.h"
 #include "util/util-error.h"
 #include "defrag/defrag-internal.h"
 #include "defrag/defrag-test-util.h"
@@ -47,6 +48,8 @@ static void tracker_limit_refuses_and_counts(void **state)
     setup_with(&fx, 1 << 20, 2, 100);
     for (uint16_t id = 0; id < 3; id++) {
         assert_null(dfu_feed4(&fx, id, 0, true, 'a', 8, NULL));
+        // the reason the decode stage picks defrag.trackers-policy by
+        assert_int_equal(fx.dt.refused, id < 2 ? DEFRAG_REFUSED_NONE : DEFRAG_REFUSED_TRACKERS);
     }
     assert_int_equal(defrag_tracker_count(), 2);
     assert_int_equal(dfu_counter(&fx, "defrag.max_trackers_reached"), 1);
@@ -60,6 +63,7 @@ static void fragment_limit_refuses_and_counts(void **state)
     setup_with(&fx, 1 << 20, 10, 3);
     for (uint32_t i = 0; i < 4; i++) {
         assert_null(dfu_feed4(&fx, 1, i * 8, true, 'a', 8, NULL));
+        assert_int_equal(fx.dt.refused, i < 3 ? DEFRAG_REFUSED_NONE : DEFRAG_REFUSED_MAX_FRAGS);
     }
     assert_int_equal(dfu_counter(&fx, "defrag.max_frags_reached"), 1);
     dfu_teardown(&fx);
@@ -93,6 +97,7 @@ static void memcap_refuses_fragment_that_does_not_fit(void **state)
     assert_null(dfu_feed4(&fx, 1, 2048, true, 'a', 1024, NULL));
     assert_null(dfu_feed4(&fx, 1, 3072, true, 'a', 1024, NULL)); // beyond 4096 with headers
     assert_int_equal(dfu_counter(&fx, "defrag.memcap"), 1);
+    assert_int_equal(fx.dt.refused, DEFRAG_REFUSED_MEMCAP);
     assert_int_equal(dfu_counter(&fx, "defrag.max_frags_reached"), 0);
     assert_true(defrag_memuse() <= 4096);
     dfu_teardown(&fx);
@@ -187,6 +192,31 @@ static void config_reads_suricata_keys(void **state)
     conf_free(conf);
 }
 
+/* The three limit policies: each its own key, else the master switch. */
+static void config_reads_limit_policies(void **state)
+{
+    (void)state;
+    DefragConfig c;
+    defrag_config_defaults(&c);
+    Conf *conf = conf_new();
+    assert_int_equal(conf_load_string(conf,
+                                      "exception-policy: pass-packet\n"
+                                      "defrag:\n  trackers-policy: drop-packet\n"
+                                      "  max-frags-policy: reject\n",
+                                      "t.yaml"),
+                     0);
+    assert_int_equal(defrag_config_load(&c, conf), 0);
+    assert_int_equal(c.memcap_policy, FLOW_EXC_PASS_PACKET);
+    assert_int_equal(c.trackers_policy, FLOW_EXC_DROP_PACKET);
+    assert_int_equal(c.max_frags_policy, FLOW_EXC_REJECT);
+    conf_free(conf);
+    conf = conf_new();
+    assert_int_equal(conf_load_string(conf, "defrag:\n  max-frags-policy: nonsense\n", "t.yaml"),
+                     0);
+    assert_int_equal(defrag_config_load(&c, conf), VG_EINVAL);
+    conf_free(conf);
+}
+
 static void config_rejects_zero_timeout(void **state)
 {
     (void)state;
@@ -207,6 +237,7 @@ int main(void)
         cmocka_unit_test(memcap_refuses_fragment_that_does_not_fit),
         cmocka_unit_test(flood_of_fragments_stays_within_memcap),
         cmocka_unit_test(memcap_refuses_tracker_and_counts_memcap),
+        cmocka_unit_test(config_reads_limit_policies),
         cmocka_unit_test(memuse_counter_follows_the_table),
         cmocka_unit_test(config_reads_suricata_keys),
         cmocka_unit_test(config_rejects_zero_timeout),
