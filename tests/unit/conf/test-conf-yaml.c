@@ -388,7 +388,7 @@ static void shipped_vigil_yaml_loads_with_its_defaults(void **state)
     assert_string_equal(str_at(c, "runmode"), "single");
     assert_string_equal(str_at(c, "pcap-file.checksum-checks"), "auto");
     assert_string_equal(str_at(c, "outputs.0.eve-log.filename"), "eve.json");
-    assert_string_equal(str_at(c, "outputs.0.eve-log.types.3"), "flow");
+    assert_string_equal(str_at(c, "outputs.0.eve-log.types.3.flow.exception-policy"), "yes");
     assert_string_equal(str_at(c, "outputs.0.eve-log.types.2.drop.alerts"), "yes");
     assert_string_equal(str_at(c, "outputs.0.eve-log.types.1.anomaly.types.decode"), "yes");
     assert_string_equal(str_at(c, "default-log-dir"), "./logs");
