@@ -97,6 +97,26 @@ void util_lru_touch(UtilLru *l, uint32_t slot)
     }
 }
 
+/* slot (in the index) out of its bucket and of the recency list. */
+static void unindex(UtilLru *l, uint32_t slot)
+{
+    UtilLruNode *n = &l->node[slot];
+    uint32_t *p = &l->bucket[bucket_of(l, n->hash)];
+    while (*p != slot) {
+        p = &l->node[*p].chain;
+    }
+    *p = n->chain;
+    list_unlink(l, slot);
+    n->is_used = false;
+    l->n_used--;
+}
+
+void util_lru_remove(UtilLru *l, uint32_t slot)
+{
+    unindex(l, slot);
+    util_lru_release(l, slot);
+}
+
 uint32_t util_lru_take(UtilLru *l)
 {
     if (l->free != UTIL_LRU_NONE) {
@@ -108,15 +128,7 @@ uint32_t util_lru_take(UtilLru *l)
         return l->n_fresh++;
     }
     uint32_t slot = l->lru;
-    UtilLruNode *n = &l->node[slot];
-    uint32_t *p = &l->bucket[bucket_of(l, n->hash)];
-    while (*p != slot) {
-        p = &l->node[*p].chain;
-    }
-    *p = n->chain;
-    list_unlink(l, slot);
-    n->is_used = false;
-    l->n_used--;
+    unindex(l, slot);
     return slot;
 }
 

@@ -52,5 +52,7 @@ void util_lru_touch(UtilLru *l, uint32_t slot);
 uint32_t util_lru_take(UtilLru *l);
 void util_lru_insert(UtilLru *l, uint32_t slot, uint64_t hash);
 void util_lru_release(UtilLru *l, uint32_t slot);
+/* slot (in the index; l->lru is the least recently used) out of it and free for reuse. */
+void util_lru_remove(UtilLru *l, uint32_t slot);
 
 #endif

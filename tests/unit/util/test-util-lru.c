@@ -95,6 +95,23 @@ static void a_cycle_within_capacity_always_hits(void **state)
     util_lru_free(&l);
 }
 
+static void removed_slot_is_gone_and_reused(void **state)
+{
+    (void)state;
+    UtilLru l;
+    assert_int_equal(util_lru_init(&l, 4), 0);
+    uint32_t a = put(&l, 1);
+    uint32_t b = put(&l, 2);
+    assert_int_equal(l.lru, a);
+    util_lru_remove(&l, l.lru);
+    assert_int_equal(util_lru_find(&l, 1), UTIL_LRU_NONE);
+    assert_int_equal(util_lru_find(&l, 2), b);
+    assert_int_equal(l.lru, b);
+    assert_int_equal(l.n_used, 1);
+    assert_int_equal(util_lru_take(&l), a);
+    util_lru_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -102,6 +119,7 @@ int main(void)
         cmocka_unit_test(fills_then_gives_the_least_recent),
         cmocka_unit_test(same_hash_slots_are_all_found),
         cmocka_unit_test(a_cycle_within_capacity_always_hits),
+        cmocka_unit_test(removed_slot_is_gone_and_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
