@@ -820,10 +820,17 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
     counters_add(dt->counters, dt->c_inspected, n);
     bool stop = false;
     dt->cur_tx = tp->tx;
+    /* The view is made once per pass (608 bytes copied per candidate was ~2% of the CPU
+     * with all of ET Open): rule checks only read it (keyword match functions write no
+     * packet field); an alert writes its verdict into it, so it is made again after. */
+    bool sv_fresh = false;
     for (uint32_t i = 0; i < n && !stop; i++) {
         uint32_t key = dt->tx->eval[i];
         const Signature *s = de->sigs[te->tx_sig[key / 2]];
-        orient(tp->p, tp->dir, &dt->tx->sv);
+        if (!sv_fresh) {
+            orient(tp->p, tp->dir, &dt->tx->sv);
+            sv_fresh = true;
+        }
         uint64_t t0 = prof_rules_enabled ? prof_ticks() : 0;
         int r = eval_rule(dt, s, tp->f, tp->tx, tp->dir, &dt->tx->sv, tp->proto);
         if (prof_rules_enabled) {
@@ -838,6 +845,7 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
                 set_done(st, key ^ 1u);  // once per tx, whichever side matched
             }
             stop = alert_tx(dt, tp, s);
+            sv_fresh = false;
         }
     }
     dt->cur_tx = NULL;
