@@ -104,7 +104,7 @@ static void time_matches_direct_formatting(void **state)
     (void)state;
     set_tz("ABC+3:30");
     static const int64_t secs[] = {T_2009, T_2009, T_2009 + 1, T_2009, 0, 86399, T_2009 + 1,
-                                   4102444800, -1};
+                                   4102444800, -1, 253402300800};   // (year 10000: snprintf)
     for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
         for (uint32_t usec = 0; usec < 1000000u; usec += 99991u) {
             time_t t = (time_t)secs[i];
