@@ -257,6 +257,30 @@ static void recursion_limit_stops_pathological_chain(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A relative content searched again from each retry of the element before it: a start
+ * before the last hit gets that hit, a start past it searches on, a window with another
+ * end searches afresh; the answers are those of a plain search. */
+static void content_retries_reuse_the_last_search_exactly(void **state)
+{
+    (void)state;
+    const char *r = R("content:\"<\"; content:\".length\"; distance:0; nocase; "
+                      "content:\"X\"; within:1;");
+    assert_int_equal(m(r, "<a<b<c.LENGTHy.lengthX"), 1);   // the second .length, from every <
+    assert_int_equal(m(r, "<a<b<c.lengthy.lengthZ"), 0);
+    assert_int_equal(m(r, "<a.lengthY<b.lengthX"), 1);     // a < after the first hit
+    assert_int_equal(m(r, ".lengthX<a"), 0);                // hits before every <
+    /* within: each start has its own window end */
+    const char *w = R("content:\"a\"; content:\"b\"; distance:0; within:2; content:\"c\"; "
+                      "within:1;");
+    assert_int_equal(m(w, "a..a.bc"), 1);
+    assert_int_equal(m(w, "a.ba..bc"), 0);
+    assert_int_equal(m(w, "a.bxa.bc"), 1);
+    /* a case-sensitive chain, a miss remembered and asked again from later starts */
+    const char *z = R("content:\"k\"; content:\"zz\"; distance:0; content:\"q\"; within:1;");
+    assert_int_equal(m(z, "kkkkzz"), 0);
+    assert_int_equal(m(z, "kkkkzzkzzq"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +306,7 @@ int main(void)
         cmocka_unit_test(byte_jump_count_from_variable),
         cmocka_unit_test(byte_jump_zero_bytes_and_negative_post_offset_clamps),
         cmocka_unit_test(recursion_limit_stops_pathological_chain),
+        cmocka_unit_test(content_retries_reuse_the_last_search_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
