@@ -803,6 +803,23 @@ static bool alert_tx(DetectThread *dt, const TxPass *tp, const Signature *s)
     return stop;
 }
 
+/* The candidates of a pass are rules far apart in memory (~25,000 with all of ET Open),
+ * and eval_rule stalled on its first reads of each (its header fields, then its app
+ * lists): the lines eval_rule reads first are asked for two candidates ahead, the app
+ * part (behind a pointer of the rule) one ahead. Hints only: nothing changes but time. */
+static void prefetch_sig(const Signature *s)
+{
+    const char *b = (const char *)s;
+    for (size_t off = 0; off < sizeof(*s); off += 64) {
+        __builtin_prefetch(b + off);
+    }
+}
+
+static void prefetch_app(const Signature *s)
+{
+    __builtin_prefetch(s->app);   // (s itself was asked for the candidate before)
+}
+
 static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
 {
     const DetectEngine *de = dt->de;
@@ -827,6 +844,12 @@ static bool inspect_tx_dir(DetectThread *dt, const TxPass *tp)
     for (uint32_t i = 0; i < n && !stop; i++) {
         uint32_t key = dt->tx->eval[i];
         const Signature *s = de->sigs[te->tx_sig[key / 2]];
+        if (i + 2 < n) {
+            prefetch_sig(de->sigs[te->tx_sig[dt->tx->eval[i + 2] / 2]]);
+        }
+        if (i + 1 < n) {
+            prefetch_app(de->sigs[te->tx_sig[dt->tx->eval[i + 1] / 2]]);
+        }
         if (!sv_fresh) {
             orient(tp->p, tp->dir, &dt->tx->sv);
             sv_fresh = true;
