@@ -83,6 +83,28 @@ static int64_t content_find(const DetectContent *c, const uint8_t *buf, uint32_t
         const uint8_t *hit = memmem(buf + start, end - start, c->pat, c->len);
         return hit ? hit - buf : -1;
     }
+    /* A byte that is no letter matches itself only: memchr finds its candidates (in
+     * ascending order, so the first that fits is the first occurrence). */
+    uint16_t k = 0;
+    while (k < c->len && (lower_table[c->pat[k]] != c->pat[k] ||
+                          (c->pat[k] >= 'a' && c->pat[k] <= 'z'))) {
+        k++;
+    }
+    if (k < c->len) {
+        const uint8_t *p = buf + start + k;
+        const uint8_t *last = buf + end - (c->len - k);   // the anchor's last place
+        while (p <= last) {
+            p = memchr(p, c->pat[k], (size_t)(last - p) + 1);
+            if (p == NULL) {
+                return -1;
+            }
+            if (equal_at(c, p - k)) {
+                return p - k - buf;
+            }
+            p++;
+        }
+        return -1;
+    }
     uint8_t first = lower_table[c->pat[0]];
     for (uint32_t i = start; i + c->len <= end; i++) {
         if (lower_table[buf[i]] == first && equal_at(c, buf + i)) {

@@ -32,6 +32,31 @@ static void content_nocase(void **state)
     assert_int_equal(m(R("content:\"ABC\"; nocase;"), "xabcx"), 1);
 }
 
+/* nocase patterns with a byte that is no letter (found through that byte) and without */
+static void content_nocase_with_and_without_other_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(m(R("content:\".LeNgth\"; nocase;"), "x.lengtH.length"), 1);
+    assert_int_equal(m(R("content:\".LeNgth\"; nocase;"), "x,length.lengt"), 0);
+    assert_int_equal(m(R("content:\"ab1\"; nocase;"), "AB1"), 1);
+    assert_int_equal(m(R("content:\"ab1\"; nocase;"), "1ab"), 0);
+    assert_int_equal(m(R("content:\"x|00|Y\"; nocase;"), "..X\x01y.X"), 0);
+    assert_int_equal(test_match_tcp(R("content:\"x|00|Y\"; nocase;"), "..X\0y", 5), 1);
+    /* the anchor byte near the window's edges */
+    assert_int_equal(m(R("content:\"-ab\"; nocase; offset:1; depth:3;"), "x-AB"), 1);
+    assert_int_equal(m(R("content:\"-ab\"; nocase; offset:1; depth:3;"), "-ABx"), 0);
+    assert_int_equal(m(R("content:\"ab-\"; nocase; depth:3;"), "AB-"), 1);
+    assert_int_equal(m(R("content:\"ab-\"; nocase; depth:3;"), "xAB-"), 0);
+    /* distance: the first occurrence after the previous match, which retries use */
+    assert_int_equal(m(R("content:\"q\"; content:\"=Z\"; nocase; distance:0; within:3;"),
+                       "q....=zq=Z"), 1);
+    assert_int_equal(m(R("content:\"q\"; content:\"=Z\"; nocase; distance:0; within:2;"),
+                       "q....=zq.=z"), 0);
+    /* letters only (no anchor) */
+    assert_int_equal(m(R("content:\"LeNgth\"; nocase;"), "xxLENGTH"), 1);
+    assert_int_equal(m(R("content:\"LeNgth\"; nocase;"), "xxLENGT"), 0);
+}
+
 static void content_negated(void **state)
 {
     (void)state;
@@ -286,6 +311,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(content_plain_and_hex),
         cmocka_unit_test(content_nocase),
+        cmocka_unit_test(content_nocase_with_and_without_other_bytes),
         cmocka_unit_test(content_negated),
         cmocka_unit_test(content_offset_depth),
         cmocka_unit_test(content_distance_within_relative_to_previous),
