@@ -4,11 +4,12 @@
 /* File types by libmagic, for the parsers that carry files (src/app-layer only).
  *
  * Each thread has its own libmagic handle (a handle is not thread safe; one shared handle
- * behind a lock serialised every worker on the most expensive call of the file path) and
- * a small cache of its recent results keyed by the exact bytes: libmagic's answer depends
- * on nothing else, and one call costs ~150 us whatever the size (it walks the whole magic
- * database), while the same error page or icon is often served again and again. A hit is
- * checked byte for byte, so the text is always the one libmagic gives for those bytes. */
+ * behind a lock serialised every worker on the most expensive call of the file path), and
+ * the threads share a cache of recent results keyed by the SHA-256 and length of the
+ * bytes: libmagic's answer depends on nothing else, and one call costs ~150-300 us
+ * whatever the size (it walks the whole magic database), while the same error page or
+ * icon is often served again and again. A hit needs the same SHA-256 digest, so the text
+ * is the one libmagic gives for those bytes (no copy of the data is kept). */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
  * out, or NULL when libmagic is not available or has no answer. Any thread; the first call
  * in a thread loads the magic database (~6 MiB per thread). */
 const char *app_magic_of(const uint8_t *data, uint32_t len, char *out, size_t cap);
-/* Frees every thread's handle and cache. Only when no other thread calls app_magic_of any
+/* Frees every thread's handle and the cache. Only when no other thread calls app_magic_of any
  * more (engine shutdown, tests); a later call starts afresh. */
 void app_magic_deinit(void);
 

@@ -18,12 +18,29 @@
 
 enum { INSPECT_NOMATCH = 0, INSPECT_MATCH = 1, INSPECT_ABORT = -1 };
 
+/* Chain elements up to this index remember their last content search. */
+#define INSPECT_MEMO_MAX 16u
+
+/* The last search of a content: from start, window ending at end, found at pos (-1:
+ * none). The first occurrence at or after start is also the first at or after any
+ * later start up to pos, and "none" stays none for any later start: a relative
+ * content searched again from each new position of the element before it (the
+ * retries of a chain) is answered without scanning the same bytes again. The chain
+ * takes the very same steps, so results and recursion counts do not change. */
+typedef struct InspectMemo {
+    uint32_t start;
+    uint32_t end;
+    int64_t pos;
+} InspectMemo;
+
 typedef struct Inspect {
     DetectThread *dt;
     const Signature *s;
     const DetectMatchList *l;
     const uint8_t *buf;
     uint32_t len;
+    uint32_t memo_valid;                  // bit idx: memo[idx] holds a search
+    InspectMemo memo[INSPECT_MEMO_MAX];
 } Inspect;
 
 static int64_t value_of(const Inspect *ic, const DetectValue *v)
@@ -66,6 +83,28 @@ static int64_t content_find(const DetectContent *c, const uint8_t *buf, uint32_t
         const uint8_t *hit = memmem(buf + start, end - start, c->pat, c->len);
         return hit ? hit - buf : -1;
     }
+    /* A byte that is no letter matches itself only: memchr finds its candidates (in
+     * ascending order, so the first that fits is the first occurrence). */
+    uint16_t k = 0;
+    while (k < c->len && (lower_table[c->pat[k]] != c->pat[k] ||
+                          (c->pat[k] >= 'a' && c->pat[k] <= 'z'))) {
+        k++;
+    }
+    if (k < c->len) {
+        const uint8_t *p = buf + start + k;
+        const uint8_t *last = buf + end - (c->len - k);   // the anchor's last place
+        while (p <= last) {
+            p = memchr(p, c->pat[k], (size_t)(last - p) + 1);
+            if (p == NULL) {
+                return -1;
+            }
+            if (equal_at(c, p - k)) {
+                return p - k - buf;
+            }
+            p++;
+        }
+        return -1;
+    }
     uint8_t first = lower_table[c->pat[0]];
     for (uint32_t i = start; i + c->len <= end; i++) {
         if (lower_table[buf[i]] == first && equal_at(c, buf + i)) {
@@ -76,6 +115,27 @@ static int64_t content_find(const DetectContent *c, const uint8_t *buf, uint32_t
 }
 
 static int inspect_at(Inspect *ic, uint16_t idx, uint32_t off);
+
+/* content_find through the element's memo (see InspectMemo). */
+static int64_t memo_find(Inspect *ic, uint16_t idx, const DetectContent *c, uint32_t start,
+                         uint32_t end)
+{
+    if (idx >= INSPECT_MEMO_MAX) {
+        return content_find(c, ic->buf, start, end);
+    }
+    InspectMemo *m = &ic->memo[idx];
+    uint32_t bit = 1u << idx;
+    if ((ic->memo_valid & bit) && m->end == end && start >= m->start &&
+        (m->pos < 0 || start <= m->pos)) {
+        return m->pos;
+    }
+    int64_t pos = content_find(c, ic->buf, start, end);
+    m->start = start;
+    m->end = end;
+    m->pos = pos;
+    ic->memo_valid |= bit;
+    return pos;
+}
 
 static int next(Inspect *ic, uint16_t idx, uint32_t off)
 {
@@ -145,7 +205,7 @@ static int inspect_content(Inspect *ic, uint16_t idx, uint32_t off)
                 pos = -1;
             }
         } else {
-            pos = content_find(c, ic->buf, start, end);
+            pos = memo_find(ic, idx, c, start, end);
         }
         if (neg) {
             return pos >= 0 ? INSPECT_NOMATCH : next(ic, idx, off);
@@ -386,7 +446,7 @@ static int inspect_base64(Inspect *ic, uint16_t idx, uint32_t off)
     if (data->n == 0) {
         return next(ic, idx, off);
     }
-    Inspect sub = { dt, ic->s, data, dt->b64, dlen };
+    Inspect sub = { dt, ic->s, data, dt->b64, dlen, 0, {{0}} };
     uint32_t min_end = dt->min_match_end;
     dt->min_match_end = 0;  // the decoded bytes are new, whatever view they came from
     int r = inspect_at(&sub, 0, 0);
@@ -436,7 +496,13 @@ bool detect_inspect_payload(DetectThread *dt, const Signature *s, int list, cons
         return true;
     }
     static const uint8_t empty[1] = { 0 };
-    Inspect ic = { dt, s, l, buf ? buf : empty, buf ? len : 0 };
+    Inspect ic;
+    ic.dt = dt;
+    ic.s = s;
+    ic.l = l;
+    ic.buf = buf ? buf : empty;
+    ic.len = buf ? len : 0;
+    ic.memo_valid = 0;   // (memo[] is read only under its bit: left uninitialised)
     dt->recursion = 0;
     dt->recursion_hit = false;
     return inspect_at(&ic, 0, 0) == INSPECT_MATCH;

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "util/util-hash.h"
+#include "util/util-lru.h"
 #include "util/util-error.h"
 
 #define TLS_NAME_MAX 4096        // subject/issuer strings are cut here
@@ -183,11 +184,14 @@ fail:
 
 /* ---- per-thread cache of decoded certificates ------------------------------ */
 
-#define CERT_CACHE_SLOTS 64u               // direct-mapped by a hash of the DER
+/* Up to 512 certificates, the least recently used out (util-lru: a direct-mapped table
+ * of 64 slots lost most repeats to slot conflicts once a few hundred servers were seen),
+ * holding at most CERT_CACHE_BUDGET bytes of DER copies per thread whatever comes. */
+#define CERT_CACHE_CAP 512u
 #define CERT_CACHE_MAX_DER (16u * 1024u)   // larger certificates are decoded every time
+#define CERT_CACHE_BUDGET (2u * 1024u * 1024u)
 
 typedef struct CertEntry {
-    uint64_t hash;
     uint8_t *der;                          // the key; NULL: empty slot
     uint32_t len;
     int rc;                                // 0 or VG_EINVAL, as the decode returned
@@ -195,7 +199,9 @@ typedef struct CertEntry {
 } CertEntry;
 
 typedef struct CertCache {
-    CertEntry slot[CERT_CACHE_SLOTS];
+    UtilLru index;                         // slots of slot[]
+    CertEntry slot[CERT_CACHE_CAP];
+    uint32_t der_bytes;                    // sum of the held entries' len
     struct CertCache *next;                // every thread's cache, for tls_cert_cache_deinit
 } CertCache;
 
@@ -215,6 +221,10 @@ static CertCache *thread_cache(void)
     }
     CertCache *cc = calloc(1, sizeof(*cc));
     if (cc == NULL) {
+        return NULL;
+    }
+    if (util_lru_init(&cc->index, CERT_CACHE_CAP) != 0) {
+        free(cc);
         return NULL;
     }
     pthread_mutex_lock(&g_lock);
@@ -261,30 +271,39 @@ static bool fields_copy(TlsCert *dst, const TlsCert *src)
     return ok;
 }
 
-static void entry_clear(CertEntry *e)
+static void entry_clear(CertCache *cc, CertEntry *e)
 {
+    if (e->der != NULL) {
+        cc->der_bytes -= e->len;
+    }
     free(e->der);
     e->der = NULL;
     tls_cert_deinit(&e->cert);
 }
 
-static void entry_store(CertEntry *e, uint64_t hash, const uint8_t *der, uint32_t len, int rc,
+static void entry_store(CertCache *cc, uint64_t hash, const uint8_t *der, uint32_t len, int rc,
                         const TlsCert *c)
 {
-    entry_clear(e);
-    e->der = malloc(len);
-    if (e->der == NULL) {
-        return;
+    while (cc->der_bytes + len > CERT_CACHE_BUDGET && cc->index.lru != UTIL_LRU_NONE) {
+        uint32_t old = cc->index.lru;
+        entry_clear(cc, &cc->slot[old]);
+        util_lru_remove(&cc->index, old);
     }
-    if (rc == 0 && !fields_copy(&e->cert, c)) {
+    uint32_t i = util_lru_take(&cc->index);
+    CertEntry *e = &cc->slot[i];
+    entry_clear(cc, e);
+    e->der = malloc(len);
+    if (e->der == NULL || (rc == 0 && !fields_copy(&e->cert, c))) {
         free(e->der);
         e->der = NULL;
+        util_lru_release(&cc->index, i);
         return;
     }
     memcpy(e->der, der, len);
     e->len = len;
-    e->hash = hash;
     e->rc = rc;
+    cc->der_bytes += len;
+    util_lru_insert(&cc->index, i, hash);
 }
 
 int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
@@ -294,8 +313,13 @@ int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
         return cert_decode(der, len, c);
     }
     uint64_t hash = util_hash_bytes(der, len);
-    CertEntry *e = &cc->slot[hash % CERT_CACHE_SLOTS];
-    if (e->der != NULL && e->len == len && e->hash == hash && memcmp(e->der, der, len) == 0) {
+    for (uint32_t i = util_lru_find(&cc->index, hash); i != UTIL_LRU_NONE;
+         i = util_lru_find_next(&cc->index, cc->index.node[i].chain, hash)) {
+        CertEntry *e = &cc->slot[i];
+        if (e->len != len || memcmp(e->der, der, len) != 0) {
+            continue;
+        }
+        util_lru_touch(&cc->index, i);
         memset(c, 0, sizeof(*c));
         if (e->rc != 0) {
             return e->rc;
@@ -309,7 +333,7 @@ int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
     }
     int rc = cert_decode(der, len, c);
     if (rc == 0 || rc == VG_EINVAL) {   // not an out-of-memory, which may pass
-        entry_store(e, hash, der, len, rc, c);
+        entry_store(cc, hash, der, len, rc, c);
     }
     return rc;
 }
@@ -323,9 +347,10 @@ void tls_cert_cache_deinit(void)
     pthread_mutex_unlock(&g_lock);
     while (cc != NULL) {
         CertCache *next = cc->next;
-        for (uint32_t i = 0; i < CERT_CACHE_SLOTS; i++) {
-            entry_clear(&cc->slot[i]);
+        for (uint32_t i = 0; i < CERT_CACHE_CAP; i++) {
+            entry_clear(cc, &cc->slot[i]);
         }
+        util_lru_free(&cc->index);
         free(cc);
         cc = next;
     }

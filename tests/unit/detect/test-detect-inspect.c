@@ -32,6 +32,31 @@ static void content_nocase(void **state)
     assert_int_equal(m(R("content:\"ABC\"; nocase;"), "xabcx"), 1);
 }
 
+/* nocase patterns with a byte that is no letter (found through that byte) and without */
+static void content_nocase_with_and_without_other_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(m(R("content:\".LeNgth\"; nocase;"), "x.lengtH.length"), 1);
+    assert_int_equal(m(R("content:\".LeNgth\"; nocase;"), "x,length.lengt"), 0);
+    assert_int_equal(m(R("content:\"ab1\"; nocase;"), "AB1"), 1);
+    assert_int_equal(m(R("content:\"ab1\"; nocase;"), "1ab"), 0);
+    assert_int_equal(m(R("content:\"x|00|Y\"; nocase;"), "..X\x01y.X"), 0);
+    assert_int_equal(test_match_tcp(R("content:\"x|00|Y\"; nocase;"), "..X\0y", 5), 1);
+    /* the anchor byte near the window's edges */
+    assert_int_equal(m(R("content:\"-ab\"; nocase; offset:1; depth:3;"), "x-AB"), 1);
+    assert_int_equal(m(R("content:\"-ab\"; nocase; offset:1; depth:3;"), "-ABx"), 0);
+    assert_int_equal(m(R("content:\"ab-\"; nocase; depth:3;"), "AB-"), 1);
+    assert_int_equal(m(R("content:\"ab-\"; nocase; depth:3;"), "xAB-"), 0);
+    /* distance: the first occurrence after the previous match, which retries use */
+    assert_int_equal(m(R("content:\"q\"; content:\"=Z\"; nocase; distance:0; within:3;"),
+                       "q....=zq=Z"), 1);
+    assert_int_equal(m(R("content:\"q\"; content:\"=Z\"; nocase; distance:0; within:2;"),
+                       "q....=zq.=z"), 0);
+    /* letters only (no anchor) */
+    assert_int_equal(m(R("content:\"LeNgth\"; nocase;"), "xxLENGTH"), 1);
+    assert_int_equal(m(R("content:\"LeNgth\"; nocase;"), "xxLENGT"), 0);
+}
+
 static void content_negated(void **state)
 {
     (void)state;
@@ -257,11 +282,36 @@ static void recursion_limit_stops_pathological_chain(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A relative content searched again from each retry of the element before it: a start
+ * before the last hit gets that hit, a start past it searches on, a window with another
+ * end searches afresh; the answers are those of a plain search. */
+static void content_retries_reuse_the_last_search_exactly(void **state)
+{
+    (void)state;
+    const char *r = R("content:\"<\"; content:\".length\"; distance:0; nocase; "
+                      "content:\"X\"; within:1;");
+    assert_int_equal(m(r, "<a<b<c.LENGTHy.lengthX"), 1);   // the second .length, from every <
+    assert_int_equal(m(r, "<a<b<c.lengthy.lengthZ"), 0);
+    assert_int_equal(m(r, "<a.lengthY<b.lengthX"), 1);     // a < after the first hit
+    assert_int_equal(m(r, ".lengthX<a"), 0);                // hits before every <
+    /* within: each start has its own window end */
+    const char *w = R("content:\"a\"; content:\"b\"; distance:0; within:2; content:\"c\"; "
+                      "within:1;");
+    assert_int_equal(m(w, "a..a.bc"), 1);
+    assert_int_equal(m(w, "a.ba..bc"), 0);
+    assert_int_equal(m(w, "a.bxa.bc"), 1);
+    /* a case-sensitive chain, a miss remembered and asked again from later starts */
+    const char *z = R("content:\"k\"; content:\"zz\"; distance:0; content:\"q\"; within:1;");
+    assert_int_equal(m(z, "kkkkzz"), 0);
+    assert_int_equal(m(z, "kkkkzzkzzq"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(content_plain_and_hex),
         cmocka_unit_test(content_nocase),
+        cmocka_unit_test(content_nocase_with_and_without_other_bytes),
         cmocka_unit_test(content_negated),
         cmocka_unit_test(content_offset_depth),
         cmocka_unit_test(content_distance_within_relative_to_previous),
@@ -282,6 +332,7 @@ int main(void)
         cmocka_unit_test(byte_jump_count_from_variable),
         cmocka_unit_test(byte_jump_zero_bytes_and_negative_post_offset_clamps),
         cmocka_unit_test(recursion_limit_stops_pathological_chain),
+        cmocka_unit_test(content_retries_reuse_the_last_search_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
