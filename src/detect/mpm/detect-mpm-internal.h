@@ -97,6 +97,9 @@ int mpm_hs_compile(MpmCtx *ctx);
 int mpm_hs_thread_prepare(MpmThread *th, const MpmCtx *ctx);
 bool mpm_hs_thread_ready(const MpmThread *th, const MpmCtx *ctx);
 void mpm_hs_scan(const MpmCtx *ctx, MpmScan *s, const uint8_t *buf, uint32_t len);
+/* Whether ctx's database was compiled in vectored mode (block mode would have
+ * built Hyperscan's small-write engine: see detect-mpm-hs.c). */
+bool mpm_hs_vectored(const MpmCtx *ctx);
 size_t mpm_hs_memory(const MpmHs *hs);
 void mpm_hs_free(MpmHs *hs);
 void mpm_hs_scratch_free(void *scratch);

@@ -486,6 +486,202 @@ static void ac_sparse_large_set_matches_oracle(void **state)
     g_ac_budget = 0;
 }
 
+/* Hyperscan's mode: vectored when block mode would build its small-write
+ * engine (literals of at most 70 bytes, at most 10000 patterns, at most 8000
+ * nodes in each of the caseful and caseless literal tries), block otherwise.
+ * A Gen is a Hyperscan context being filled, with ids in order. */
+typedef struct Gen {
+    MpmCtx *ctx;
+    uint32_t next_id;
+} Gen;
+
+static void gen_init(Gen *g)
+{
+    memset(g, 0, sizeof(*g));
+    g->ctx = mpm_ctx_new(MPM_ALGO_HS);
+    assert_non_null(g->ctx);
+}
+
+static void gen_add(Gen *g, const uint8_t *pat, uint16_t len, bool nocase)
+{
+    assert_int_equal(mpm_add_pattern(g->ctx, pat, len, nocase, g->next_id++), 0);
+}
+
+/* n patterns: two distinct leading letters (from index i), then len - 2
+ * copies of fill; upper gives the same in upper case. */
+static void gen_lettered(Gen *g, uint32_t n, uint16_t len, uint8_t fill, bool upper, bool nocase)
+{
+    uint8_t pat[128];
+    assert_true(len <= sizeof(pat) && n <= 26 * 26);
+    for (uint32_t i = 0; i < n; i++) {
+        pat[0] = (uint8_t)('a' + i / 26);
+        pat[1] = (uint8_t)('a' + i % 26);
+        memset(pat + 2, fill, len - 2u);
+        for (uint16_t k = 0; upper && k < len; k++) {
+            pat[k] = (uint8_t)(pat[k] - 'a' + 'A');
+        }
+        gen_add(g, pat, len, nocase);
+    }
+}
+
+static bool gen_vectored(Gen *g)
+{
+    assert_int_equal(mpm_compile(g->ctx), 0);
+    bool v = mpm_hs_vectored(g->ctx);
+    mpm_ctx_free(g->ctx);
+    return v;
+}
+
+#define HS_ONLY()                                                                              \
+    do {                                                                                       \
+        if (!mpm_algo_available(MPM_ALGO_HS)) {                                                \
+            hs_missing();                                                                      \
+        }                                                                                      \
+    } while (0)
+
+static void hs_small_set_is_vectored(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    Gen g;
+    gen_init(&g);
+    gen_add(&g, (const uint8_t *)"needle", 6, false);
+    gen_add(&g, (const uint8_t *)"Haystack", 8, true);
+    assert_true(gen_vectored(&g));
+}
+
+/* 216 caseful patterns of 37 bytes with distinct first bytes are 1 + 7992
+ * trie nodes; one more of 7 bytes makes 8000 (vectored), of 8 bytes 8001.
+ * (Each has a letter: a pattern without one is stored as caseless.) */
+static void hs_trie_of_8000_nodes_vectored_8001_block(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    for (uint16_t last = 7; last <= 8; last++) {
+        Gen g;
+        gen_init(&g);
+        uint8_t pat[37];
+        for (uint32_t i = 0; i < 217; i++) {
+            memset(pat, 'q', sizeof(pat));
+            pat[0] = (uint8_t)i;
+            gen_add(&g, pat, i < 216 ? 37 : last, false);
+        }
+        assert_int_equal(gen_vectored(&g), last == 7);
+    }
+}
+
+/* The caseless trie folds case: 100 lower-case patterns of 42 letters and
+ * the same in upper case are 1 + 4 + 100 + 100 * 40 = 4105 nodes caseless
+ * (vectored), and 8209 caseful (block). */
+static void hs_caseless_trie_folds_case(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    for (int nocase = 0; nocase < 2; nocase++) {
+        Gen g;
+        gen_init(&g);
+        gen_lettered(&g, 100, 42, 'x', false, nocase);
+        gen_lettered(&g, 100, 42, 'x', true, nocase);
+        assert_int_equal(gen_vectored(&g), nocase == 1);
+    }
+}
+
+/* The two tries count apart: 4105 caseful + 4105 caseless nodes, vectored. */
+static void hs_caseful_and_caseless_tries_counted_apart(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    Gen g;
+    gen_init(&g);
+    gen_lettered(&g, 100, 42, 'x', false, false);
+    gen_lettered(&g, 100, 42, 'y', false, true);
+    assert_true(gen_vectored(&g));
+}
+
+/* Patterns over 70 bytes are not in the tries: 300 of 100 bytes and one
+ * short one, vectored; the 300 alone, block (no small-write engine at all). */
+static void hs_long_patterns_not_counted(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    for (int with_short = 0; with_short < 2; with_short++) {
+        Gen g;
+        gen_init(&g);
+        uint8_t pat[100];
+        for (uint32_t i = 0; i < 300; i++) {
+            memset(pat, 0x90, sizeof(pat));
+            pat[0] = (uint8_t)(i & 0xff);
+            pat[1] = (uint8_t)(i >> 8);
+            gen_add(&g, pat, sizeof(pat), false);
+        }
+        if (with_short) {
+            gen_add(&g, (const uint8_t *)"short", 5, false);
+        }
+        assert_int_equal(gen_vectored(&g), with_short == 1);
+    }
+}
+
+/* 10000 patterns (5000 caseful of 3 bytes, 5000 caseless of 2 bytes without
+ * letters: about 5000 nodes each) are vectored; one more, block. */
+static void hs_more_than_10000_patterns_block(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    for (uint32_t extra = 0; extra < 2; extra++) {
+        Gen g;
+        gen_init(&g);
+        for (uint32_t i = 0; i < 5000 + extra; i++) {
+            const uint8_t pat[3] = {'q', (uint8_t)(i / 256), (uint8_t)(i % 256)};
+            gen_add(&g, pat, 3, false);
+        }
+        for (uint32_t i = 0; i < 5000; i++) {
+            const uint8_t pat[2] = {(uint8_t)(0x80 + i / 128), (uint8_t)(0x80 + i % 128)};
+            gen_add(&g, pat, 2, true);
+        }
+        assert_int_equal(gen_vectored(&g), extra == 0);
+    }
+}
+
+/* The differential tests above run in vectored mode (their tries are
+ * small); this set is caseful with over 8000 trie nodes: block mode. */
+static void hs_block_mode_matches_oracle(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    uint8_t alpha[256];
+    for (uint32_t i = 0; i < 256; i++) {
+        alpha[i] = (uint8_t)i;
+    }
+    RandSet *rs = malloc(sizeof(*rs));
+    assert_non_null(rs);
+    uint32_t seed = 1234;
+    rand_set(rs, 2000, alpha, 256, 6, 8, &seed);
+    memset(rs->nocase, 0, sizeof(rs->nocase));
+    MpmCtx *ctx = build_rand(MPM_ALGO_HS, rs);
+    assert_false(mpm_hs_vectored(ctx));
+    mpm_ctx_free(ctx);
+    differential(MPM_ALGO_HS, rs, alpha, 256, 40, 512);
+    free(rs);
+}
+
+static void hs_differential_sets_are_vectored(void **state)
+{
+    (void)state;
+    HS_ONLY();
+    uint8_t alpha[256];
+    for (uint32_t i = 0; i < 256; i++) {
+        alpha[i] = (uint8_t)i;
+    }
+    RandSet *rs = malloc(sizeof(*rs));
+    assert_non_null(rs);
+    uint32_t seed = 99; // as random_large_set_matches_oracle
+    rand_set(rs, 2000, alpha, 256, 2, 8, &seed);
+    MpmCtx *ctx = build_rand(MPM_ALGO_HS, rs);
+    assert_true(mpm_hs_vectored(ctx));
+    mpm_ctx_free(ctx);
+    free(rs);
+}
+
 static void algo_parse_accepts_known_names(void **state)
 {
     (void)state;
@@ -547,6 +743,14 @@ int main(void)
         TESTS(random_large_set_matches_oracle),
         cmocka_unit_test(ac_sparse_small_alphabet_matches_oracle),
         cmocka_unit_test(ac_sparse_large_set_matches_oracle),
+        cmocka_unit_test(hs_small_set_is_vectored),
+        cmocka_unit_test(hs_trie_of_8000_nodes_vectored_8001_block),
+        cmocka_unit_test(hs_caseless_trie_folds_case),
+        cmocka_unit_test(hs_caseful_and_caseless_tries_counted_apart),
+        cmocka_unit_test(hs_long_patterns_not_counted),
+        cmocka_unit_test(hs_more_than_10000_patterns_block),
+        cmocka_unit_test(hs_block_mode_matches_oracle),
+        cmocka_unit_test(hs_differential_sets_are_vectored),
         cmocka_unit_test(algo_parse_accepts_known_names),
         cmocka_unit_test(algo_parse_rejects_garbage),
         cmocka_unit_test(auto_resolves_to_available_backend),
