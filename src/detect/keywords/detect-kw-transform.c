@@ -586,7 +586,9 @@ static uint32_t xform_one(uint8_t xf, const DetectXformArg *xa, const uint8_t *i
         return n;
     default:  // DETECT_XF_DOTPREFIX
         out[0] = '.';
-        memcpy(out + 1, in, len);
+        if (len > 0) {   // an empty buffer may come as NULL
+            memcpy(out + 1, in, len);
+        }
         return len + 1;
     }
 }

@@ -46,6 +46,16 @@ static void each_transform_output(void **state)
     const uint8_t dot[] = { DETECT_XF_DOTPREFIX };
     xform_expect(dot, 1, "example.com", ".example.com");
     xform_expect(dot, 1, "", ".");
+    /* An empty buffer may come without data at all. */
+    uint8_t *scratch[2] = { NULL, NULL };
+    uint32_t cap[2] = { 0, 0 };
+    const uint8_t *out = NULL;
+    uint32_t len = 0;
+    assert_true(detect_xform_apply(dot, NULL, 1, NULL, 0, scratch, cap, &out, &len));
+    assert_int_equal(len, 1);
+    assert_int_equal(out[0], '.');
+    free(scratch[0]);
+    free(scratch[1]);
 }
 
 static void transforms_chain_in_order(void **state)
