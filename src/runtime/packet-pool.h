@@ -46,6 +46,13 @@ void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg);
  * packet only while more than an eighth of the pool would stay free, so that threads
  * further down, which also take packets (tunnels), always find one eventually. */
 void packet_pool_set_reader(bool is_reader);
+/* For the calling thread, while it is a reader: it holds at most max_out packets out of
+ * the pool at a time (0: no limit but the reserve above), and once at the limit waits
+ * until half of them are back. A capture-file reader keeps this way the packets in flight
+ * between it and the workers few enough to stay in cache (issue 15); live readers keep
+ * the whole pool for bursts. A reader also takes packets from the pool several at a time
+ * (one lock per batch); packet_pool_set_reader(false) returns those it still holds. */
+void packet_pool_set_reader_limit(uint32_t max_out);
 uint32_t packet_pool_size(const PacketPool *pool);
 uint32_t packet_pool_free_count(PacketPool *pool);
 
