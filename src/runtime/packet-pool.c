@@ -114,10 +114,39 @@ static void packet_clean(Packet *p)
 static _Thread_local void (*t_wait_hook)(void *arg);
 static _Thread_local void *t_wait_arg;
 static _Thread_local bool t_is_reader;       // packet_pool_set_reader
+static _Thread_local uint32_t t_max_out;     // packet_pool_set_reader_limit; 0: none
+
+/* A reader takes packets PACKET_POOL_CACHE at a time under one lock and hands them out
+ * from here, hottest (last returned) first: one lock per packet on the pool every worker
+ * returns to cost the reader a contended lock per packet (issue 15). Only a reader
+ * caches: it is the only thread that blocks in packet_pool_get with other threads
+ * feeding the pool, and it holds cached packets only while it is not blocked. */
+#define PACKET_POOL_CACHE 32u
+static _Thread_local Packet *t_cache[PACKET_POOL_CACHE];
+static _Thread_local uint32_t t_n_cached;
+static _Thread_local PacketPool *t_cache_pool;
+
+static void cache_return(void)
+{
+    if (t_n_cached > 0) {
+        packet_pool_put_batch(t_cache, t_n_cached);
+        t_n_cached = 0;
+    }
+    t_cache_pool = NULL;
+}
 
 void packet_pool_set_reader(bool is_reader)
 {
+    cache_return();
     t_is_reader = is_reader;
+    if (!is_reader) {
+        t_max_out = 0;
+    }
+}
+
+void packet_pool_set_reader_limit(uint32_t max_out)
+{
+    t_max_out = max_out;
 }
 
 /* Packets a reader leaves in the pool: an eighth. Later stages take packets too (tunnel
@@ -125,7 +154,15 @@ void packet_pool_set_reader(bool is_reader)
  * decoder could wait for a packet that only its own input queue holds. */
 static uint32_t free_needed(const PacketPool *pool)
 {
-    return t_is_reader ? pool->n_total / 8u + 1u : 1u;
+    if (!t_is_reader) {
+        return 1u;
+    }
+    uint32_t need = pool->n_total / 8u + 1u;
+    /* A reader with a limit (packet_pool_set_reader_limit) keeps the rest free too. */
+    if (t_max_out > 0 && t_max_out < pool->n_total && pool->n_total - t_max_out + 1u > need) {
+        need = pool->n_total - t_max_out + 1u;
+    }
+    return need;
 }
 
 /* A getter that needs `need` free packets sleeps until an eighth of the pool more
@@ -136,7 +173,10 @@ static uint32_t free_needed(const PacketPool *pool)
  * threshold is always reached. */
 static uint32_t wake_threshold(const PacketPool *pool, uint32_t need)
 {
-    uint32_t slack = pool->n_total / 8u;
+    /* A reader held to a limit waits until half of what it may hold out is back. */
+    uint32_t slack = t_is_reader && t_max_out > 0 && t_max_out < pool->n_total
+                         ? t_max_out / 2u
+                         : pool->n_total / 8u;
     return pool->n_total - need > slack ? need + slack : pool->n_total;
 }
 
@@ -158,6 +198,14 @@ void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg)
 
 Packet *packet_pool_get(PacketPool *pool)
 {
+    if (t_n_cached > 0) {
+        if (t_cache_pool == pool) {
+            Packet *p = t_cache[--t_n_cached];
+            packet_clean(p);
+            return p;
+        }
+        cache_return();   // another pool's packets go home first
+    }
     uint32_t need = free_needed(pool);
     pthread_mutex_lock(&pool->lock);
     if (pool->n_free < need && t_wait_hook != NULL) {
@@ -177,6 +225,18 @@ Packet *packet_pool_get(PacketPool *pool)
         pool->n_waiting--;
     }
     Packet *p = pool->free_stack[--pool->n_free];
+    if (t_is_reader) {
+        /* Up to a cache's worth more, leaving free what the reader must leave; the
+         * stack's top (the last returned, hottest) is handed out first. */
+        uint32_t spare = pool->n_free + 1u - need;
+        uint32_t more = spare < PACKET_POOL_CACHE ? spare : PACKET_POOL_CACHE;
+        pool->n_free -= more;
+        for (uint32_t i = 0; i < more; i++) {
+            t_cache[i] = pool->free_stack[pool->n_free + i];
+        }
+        t_n_cached = more;
+        t_cache_pool = pool;
+    }
     pthread_mutex_unlock(&pool->lock);
     packet_clean(p);
     return p;

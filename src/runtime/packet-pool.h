@@ -7,6 +7,7 @@
  * back-pressure from slower stages. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/packet-types.h"
@@ -46,7 +47,28 @@ void packet_pool_set_wait_hook(void (*fn)(void *arg), void *arg);
  * packet only while more than an eighth of the pool would stay free, so that threads
  * further down, which also take packets (tunnels), always find one eventually. */
 void packet_pool_set_reader(bool is_reader);
+/* For the calling thread, while it is a reader: it holds at most max_out packets out of
+ * the pool at a time (0: no limit but the reserve above), and once at the limit waits
+ * until half of them are back. A capture-file reader keeps this way the packets in flight
+ * between it and the workers few enough to stay in cache (issue 15); live readers keep
+ * the whole pool for bursts. A reader also takes packets from the pool several at a time
+ * (one lock per batch); packet_pool_set_reader(false) returns those it still holds. */
+void packet_pool_set_reader_limit(uint32_t max_out);
 uint32_t packet_pool_size(const PacketPool *pool);
 uint32_t packet_pool_free_count(PacketPool *pool);
+
+/* Start loading p's header and the first lines of its data into this core's cache: a
+ * packet handed over from another thread is cold here, and its first touches were a good
+ * part of what a worker paid more than the single runmode (issue 15). A hint only. */
+static inline void packet_prefetch(const Packet *p)
+{
+    const char *h = (const char *)p;
+    for (size_t off = 0; off < sizeof(*p); off += 64) {
+        __builtin_prefetch(h + off, 0, 3);
+    }
+    for (size_t off = 0; off < 256; off += 64) {
+        __builtin_prefetch(p->data + off, 0, 3);
+    }
+}
 
 #endif

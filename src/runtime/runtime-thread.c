@@ -378,6 +378,9 @@ static void queue_loop(ThreadVars *tv)
             }
         }
         for (uint32_t i = 0; i < n; i++) {
+            if (i + 1 < n) {
+                packet_prefetch(batch[i + 1]);
+            }
             tm_thread_dispatch_from(tv, batch[i], 0);
         }
     }

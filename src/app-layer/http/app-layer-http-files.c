@@ -127,6 +127,7 @@ static HttpFile *file_new(AppFlow *af, const uint8_t *name, uint32_t name_len, u
         app_mem_release(af, sizeof(HttpFile) + name_len);
         return NULL;
     }
+    hf->charged = (uint32_t)sizeof(HttpFile) + name_len;
     hf->f.file_id = ++af->next_file_id;
     hf->f.dir = dir;
     hf->f.state = APP_FILE_OPEN;
@@ -201,10 +202,14 @@ static void file_close(HttpFile *hf, uint8_t state)
     }
 }
 
-static void file_free(HttpFile *hf)
+/* af NULL: the flow's memory accounting is gone already (no release). */
+static void file_free(AppFlow *af, HttpFile *hf)
 {
     if (hf == NULL) {
         return;
+    }
+    if (af != NULL) {
+        app_mem_release(af, hf->charged);
     }
     EVP_MD_CTX_free(hf->md5);
     EVP_MD_CTX_free(hf->sha1);
@@ -453,14 +458,14 @@ void http_file_before_prune(HttpTx *ht, uint8_t dir)
     }
 }
 
-void http_files_free(HttpTx *ht)
+void http_files_free(AppFlow *af, HttpTx *ht)
 {
     for (int d = 0; d < 2; d++) {
-        file_free(ht->files[d]);
+        file_free(af, ht->files[d]);
         ht->files[d] = NULL;
     }
     for (uint32_t i = 0; i < ht->n_mp_files; i++) {
-        file_free(ht->mp_files[i]);
+        file_free(af, ht->mp_files[i]);
     }
     ht->n_mp_files = 0;
 }

@@ -629,7 +629,7 @@ static void http_tx_free(void *state, AppTx *tx)
         http_buf_free(af, &ht->cache[c]);
     }
     http_buf_free(NULL, &ht->line);
-    http_files_free(ht);
+    http_files_free(af, ht);
 }
 
 static int feed_htp(HttpState *hs, uint8_t dir, const uint8_t *data, uint32_t len,

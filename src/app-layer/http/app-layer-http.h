@@ -109,6 +109,7 @@ enum {
 typedef struct HttpFile {
     AppFile f;
     uint8_t *name;               // owned
+    uint32_t charged;            // bytes charged to the HTTP memcap for it
     void *md5;                   // EVP_MD_CTX * while open
     void *sha1;
     void *sha256;
@@ -229,7 +230,7 @@ void http_file_body(AppFlow *af, HttpTx *ht, uint8_t dir, const uint8_t *data, u
 void http_file_close(AppFlow *af, HttpTx *ht, uint8_t dir, bool truncated);
 /* len bytes of the body of dir are missing: the file (if any) has a gap, closes truncated. */
 void http_file_gap(AppFlow *af, HttpTx *ht, uint8_t dir, uint32_t len);
-void http_files_free(HttpTx *ht);
+void http_files_free(struct AppFlow *af, HttpTx *ht);   // af NULL: no memcap release
 void http_files_deinit(void);    // the libmagic handle
 const AppFile *http_tx_file_at(const AppTx *tx, uint8_t dir, uint32_t idx);
 

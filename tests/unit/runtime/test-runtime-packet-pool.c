@@ -395,6 +395,95 @@ static void blocked_reader_wakes_on_batched_returns(void **state)
     packet_pool_free(pool);
 }
 
+/* A reader takes packets a batch at a time (one lock), hands out the last returned
+ * first, and gives back what it still holds when it stops being a reader. */
+static void reader_takes_a_batch_and_returns_what_it_holds(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(64);
+    assert_non_null(pool);
+    Packet *a = packet_pool_get(pool);
+    Packet *b = packet_pool_get(pool);
+    packet_pool_put(a);
+    packet_pool_put(b);                             // b is the hottest now
+    packet_pool_set_reader(true);
+    Packet *p = packet_pool_get(pool);
+    assert_ptr_equal(p, b);
+    assert_int_equal(packet_pool_free_count(pool), 64 - 1 - 32);
+    Packet *q = packet_pool_get(pool);              // from the batch: no lock, same count
+    assert_ptr_equal(q, a);
+    assert_int_equal(packet_pool_free_count(pool), 64 - 1 - 32);
+    packet_pool_set_reader(false);                  // the 31 still held go back
+    assert_int_equal(packet_pool_free_count(pool), 62);
+    packet_pool_put(p);
+    packet_pool_put(q);
+    assert_int_equal(packet_pool_free_count(pool), 64);
+    packet_pool_free(pool);
+}
+
+/* The batch never takes the reader's reserve (an eighth of the pool). */
+static void reader_batch_leaves_the_reserve(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(16);
+    assert_non_null(pool);
+    packet_pool_set_reader(true);
+    Packet *held[16];
+    for (int i = 0; i < 14; i++) {
+        held[i] = packet_pool_get(pool);
+        assert_true(packet_pool_free_count(pool) >= 2);
+    }
+    assert_int_equal(packet_pool_free_count(pool), 2);
+    packet_pool_set_reader(false);
+    packet_pool_put_batch(held, 14);
+    assert_int_equal(packet_pool_free_count(pool), 16);
+    packet_pool_free(pool);
+}
+
+typedef struct LimitedReader {
+    PacketPool *pool;
+    Packet *held[16];
+    Packet *got;
+} LimitedReader;
+
+static void *limited_reader_main(void *arg)
+{
+    LimitedReader *r = arg;
+    packet_pool_set_reader(true);
+    packet_pool_set_reader_limit(16);
+    for (int i = 0; i < 16; i++) {
+        r->held[i] = packet_pool_get(r->pool);
+    }
+    r->got = packet_pool_get(r->pool);              // the 17th: waits
+    packet_pool_set_reader(false);
+    return NULL;
+}
+
+/* A reader held to a limit takes no more than that out of a larger pool, and once there
+ * waits until half of it is back, not just one packet. */
+static void reader_limit_bounds_packets_out_and_waits_for_half(void **state)
+{
+    (void)state;
+    PacketPool *pool = packet_pool_new(64);
+    assert_non_null(pool);
+    LimitedReader r = {.pool = pool};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, limited_reader_main, &r), 0);
+    wait_for_waiters(pool, 1);
+    assert_int_equal(packet_pool_free_count(pool), 48);
+    packet_pool_put_batch(r.held, 7);               // 55 free: 49 needed + 8 not reached
+    assert_int_equal(packet_pool_n_waiting(pool), 1);
+    packet_pool_put(r.held[7]);                     // 56
+    assert_int_equal(packet_pool_n_waiting(pool), 1);
+    packet_pool_put(r.held[8]);                     // 57: woken
+    pthread_join(th, NULL);
+    assert_non_null(r.got);
+    packet_pool_put(r.got);
+    packet_pool_put_batch(r.held + 9, 7);
+    assert_int_equal(packet_pool_free_count(pool), 64);
+    packet_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +506,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test(blocked_getter_wakes_once_an_eighth_is_free),
         cmocka_unit_test(blocked_reader_wakes_on_batched_returns),
+        cmocka_unit_test(reader_takes_a_batch_and_returns_what_it_holds),
+        cmocka_unit_test(reader_batch_leaves_the_reserve),
+        cmocka_unit_test(reader_limit_bounds_packets_out_and_waits_for_half),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
