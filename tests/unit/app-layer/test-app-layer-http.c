@@ -178,6 +178,28 @@ static void finished_tx_is_freed_on_the_next_packet(void **state)
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
 }
 
+/* A freed tx gives back what its files were charged (the POST body's file
+ * stayed charged to the HTTP memcap before). */
+static void freed_tx_with_a_file_releases_its_memory(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, 0, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    feed(fx, 1, RESP);
+    app_flow_packet_publish(fx->af);
+    app_flow_packet_publish(fx->af);
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+    uint64_t base = fx->af->memuse;
+    for (int i = 0; i < 3; i++) {
+        feed(fx, 0, "POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nabcd");
+        feed(fx, 1, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assert_non_null(app_layer_tx_file_at(&fx->f, app_layer_tx_at(&fx->f, 0), 0, 0));
+        app_flow_packet_publish(fx->af);
+        app_flow_packet_publish(fx->af);
+        assert_int_equal(app_layer_tx_count(&fx->f), 0);
+        assert_int_equal(fx->af->memuse, base);
+    }
+}
+
 static void rules_for_the_protocol_keep_the_tx_until_inspected(void **state)
 {
     Fx *fx = *state;
@@ -685,6 +707,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(missing_colon_raises_its_event, setup, teardown),
         cmocka_unit_test_setup_teardown(finished_tx_is_freed_on_the_next_packet, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(freed_tx_with_a_file_releases_its_memory, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(rules_for_the_protocol_keep_the_tx_until_inspected,
                                         setup, teardown),
