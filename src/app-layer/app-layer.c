@@ -378,7 +378,11 @@ int app_layer_event_base(AppProto p)
 
 void app_layer_set_detect_state_free(void (*free_fn)(void *))
 {
-    g_app_cfg.detect_state_free = free_fn;
+    /* Every rule set build hands the same function; a rule reload must not
+     * write what the packet threads read while freeing txs. */
+    if (g_app_cfg.detect_state_free != free_fn) {
+        g_app_cfg.detect_state_free = free_fn;
+    }
 }
 
 void app_layer_set_proto_inspected(AppProto p, bool has_rules)
