@@ -94,19 +94,6 @@ else:
 PY
 }
 
-# teardown: the namespaces and what runs in them, keeping WORK.
-teardown() {
-    for p in "${NS_PIDS[@]}"; do
-        kill "$p" 2>/dev/null
-    done
-    for p in "${NS_PIDS[@]}"; do
-        wait "$p" 2>/dev/null
-    done
-    NS_PIDS=()
-    ip netns del "$NS_C" 2>/dev/null
-    ip netns del "$NS_R" 2>/dev/null
-    ip netns del "$NS_S" 2>/dev/null
-}
 
 command -v iptables >/dev/null || netns_skip "no iptables"
 : >"$WORK/empty.rules"
@@ -131,7 +118,7 @@ for round in $(seq "$rounds"); do
     stop_vigil "$WORK/nfq$round.log"
     echo "  round $round $(accounting nfq "$WORK/nfq$round/eve.json")" | tee -a "$RES"
 done
-teardown
+netns_teardown
 
 # ---- bridged: a Linux bridge and AF_PACKET IPS
 netns_setup_bridge
@@ -174,7 +161,7 @@ for round in $(seq "$rounds"); do
     stop_vigil "$WORK/afp$round.log"
     echo "  round $round $(accounting afp "$WORK/afp$round/eve.json")" | tee -a "$RES"
 done
-teardown
+netns_teardown
 
 # ---- medians over the rounds
 python3 - "$RES" <<'PY'

@@ -358,6 +358,23 @@ static void pseudo_packet(const Flow *f, const uint8_t *data, uint32_t len, uint
     p->stream_flags = flags | (p->flow_state == FLOW_STATE_ESTABLISHED ? PKT_STREAM_EST : 0);
 }
 
+/* The pseudo packet with empty alerts (allocated once per thread's packet);
+ * NULL when they cannot be allocated. */
+static PacketAlerts *pseudo_start(DetectThread *dt, const Flow *f, const uint8_t *data,
+                                  uint32_t len, uint32_t flags, Packet *p)
+{
+    pseudo_packet(f, data, len, flags, p);
+    if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+        return NULL;
+    }
+    PacketAlerts *pa = p->alerts;
+    pa->n = 0;
+    pa->n_discarded = 0;
+    pa->n_vars = 0;
+    dt->n_vars_pending = 0;
+    return pa;
+}
+
 static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, void *user)
 {
     FlowEndCtx *c = user;
@@ -369,15 +386,10 @@ static void flow_end_piece(const uint8_t *data, uint32_t len, uint32_t flags, vo
     }
     Packet *p = c->p;
     c->flushed |= (flags & PKT_STREAM_TOSERVER) ? 1u : 2u;
-    pseudo_packet(c->f, data, len, flags, p);
-    if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+    PacketAlerts *pa = pseudo_start(c->dt, c->f, data, len, flags, p);
+    if (pa == NULL) {
         return;
     }
-    PacketAlerts *pa = p->alerts;
-    pa->n = 0;
-    pa->n_discarded = 0;
-    pa->n_vars = 0;
-    c->dt->n_vars_pending = 0;
     (void)detect_stream_inspect(c->dt, p, pa);
     p->n_alerts = pa->n;
     if (pa->n > 0 && c->emit != NULL) {
@@ -402,15 +414,10 @@ static void flow_end_fw(FlowEndCtx *c)
     static const uint32_t dirs[2] = { PKT_STREAM_TOSERVER, 0 };
     for (int i = 0; i < 2; i++) {
         Packet *p = c->p;
-        pseudo_packet(f, NULL, 0, dirs[i], p);
-        if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+        PacketAlerts *pa = pseudo_start(c->dt, f, NULL, 0, dirs[i], p);
+        if (pa == NULL) {
             return;
         }
-        PacketAlerts *pa = p->alerts;
-        pa->n = 0;
-        pa->n_discarded = 0;
-        pa->n_vars = 0;
-        c->dt->n_vars_pending = 0;
         p->flags |= PKT_F_FIREWALL;
         uint32_t flow_flags = f->flags;
         (void)detect_fw_packet(c->dt, p, pa);
@@ -479,15 +486,10 @@ static void flow_end_pkt_rules(FlowEndCtx *c)
             continue;
         }
         Packet *p = c->p;
-        pseudo_packet(f, NULL, 0, d == 0 ? PKT_STREAM_TOSERVER : 0, p);
-        if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+        PacketAlerts *pa = pseudo_start(dt, f, NULL, 0, d == 0 ? PKT_STREAM_TOSERVER : 0, p);
+        if (pa == NULL) {
             return;
         }
-        PacketAlerts *pa = p->alerts;
-        pa->n = 0;
-        pa->n_discarded = 0;
-        pa->n_vars = 0;
-        dt->n_vars_pending = 0;
         dt->pass_num = UINT32_MAX;
         dt->drop_num = UINT32_MAX;
         dt->pass_to_flow = false;
@@ -523,17 +525,12 @@ static void flow_end_txs(FlowEndCtx *c)
         return;
     }
     Packet *p = c->p;
-    pseudo_packet(f, NULL, 0, PKT_STREAM_TOSERVER, p);
-    p->l4 = f->key.proto == 6 ? PKT_L4_TCP : (f->key.proto == 17 ? PKT_L4_UDP : p->l4);
-    p->proto = f->key.proto;
-    if (p->alerts == NULL && (p->alerts = calloc(1, sizeof(PacketAlerts))) == NULL) {
+    PacketAlerts *pa = pseudo_start(c->dt, f, NULL, 0, PKT_STREAM_TOSERVER, p);
+    if (pa == NULL) {
         return;
     }
-    PacketAlerts *pa = p->alerts;
-    pa->n = 0;
-    pa->n_discarded = 0;
-    pa->n_vars = 0;
-    c->dt->n_vars_pending = 0;
+    p->l4 = f->key.proto == 6 ? PKT_L4_TCP : (f->key.proto == 17 ? PKT_L4_UDP : p->l4);
+    p->proto = f->key.proto;
     pa->stream_log_len = 0;
     c->dt->pass_num = UINT32_MAX;
     c->dt->drop_num = UINT32_MAX;

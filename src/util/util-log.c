@@ -59,10 +59,11 @@ bool util_log_level_parse(const char *name, LogLevel *out)
         const char *name;
         LogLevel level;
     } words[] = {
-        {"emergency", LOG_LEVEL_ERROR}, {"alert", LOG_LEVEL_ERROR},   {"critical", LOG_LEVEL_ERROR},
-        {"error", LOG_LEVEL_ERROR},     {"warning", LOG_LEVEL_WARNING}, {"notice", LOG_LEVEL_NOTICE},
-        {"info", LOG_LEVEL_INFO},       {"perf", LOG_LEVEL_INFO},     {"config", LOG_LEVEL_CONFIG},
-        {"debug", LOG_LEVEL_DEBUG},
+        {"emergency", LOG_LEVEL_ERROR}, {"alert", LOG_LEVEL_ERROR},
+        {"critical", LOG_LEVEL_ERROR},  {"error", LOG_LEVEL_ERROR},
+        {"warning", LOG_LEVEL_WARNING}, {"notice", LOG_LEVEL_NOTICE},
+        {"info", LOG_LEVEL_INFO},       {"perf", LOG_LEVEL_INFO},
+        {"config", LOG_LEVEL_CONFIG},   {"debug", LOG_LEVEL_DEBUG},
     };
     for (size_t i = 0; name != NULL && i < sizeof(words) / sizeof(words[0]); i++) {
         if (strcasecmp(name, words[i].name) == 0) {
@@ -268,15 +269,21 @@ static size_t json_escape(char *out, size_t size, const char *msg)
     return o;
 }
 
-/* One JSON record (with its '\n') for msg into out. */
-static size_t json_record(char *out, size_t size, LogLevel level, const char *msg)
+/* The wall-clock time as EVE writes timestamps ("" if it cannot be shown). */
+static void now_iso(char when[UTIL_TIME_ISO_SIZE])
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    char when[UTIL_TIME_ISO_SIZE];
-    if (util_time_format(when, sizeof(when), ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000)) < 0) {
+    if (util_time_format(when, UTIL_TIME_ISO_SIZE, ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000)) < 0) {
         when[0] = '\0';
     }
+}
+
+/* One JSON record (with its '\n') for msg into out. */
+static size_t json_record(char *out, size_t size, LogLevel level, const char *msg)
+{
+    char when[UTIL_TIME_ISO_SIZE];
+    now_iso(when);
     char thread[32] = "";
     char tname[16] = "";
     if (pthread_getname_np(pthread_self(), tname, sizeof(tname)) == 0) {
@@ -300,12 +307,8 @@ static size_t json_record(char *out, size_t size, LogLevel level, const char *ms
 /* "[2026-12-05T12:00:00.123456+0000] Notice: message\n" */
 static size_t text_record(char *out, size_t size, LogLevel level, const char *msg)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     char when[UTIL_TIME_ISO_SIZE];
-    if (util_time_format(when, sizeof(when), ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000)) < 0) {
-        when[0] = '\0';
-    }
+    now_iso(when);
     int n = snprintf(out, size, "[%s] %s: %s\n", when, level_names[level], msg);
     if (n < 0) {
         return 0;

@@ -16,16 +16,22 @@ NS_R=vgr$$
 NS_S=vgs$$
 NS_PIDS=()
 
-netns_cleanup() {
+# netns_teardown: stop what runs in the namespaces and delete them (WORK stays).
+netns_teardown() {
     for p in "${NS_PIDS[@]}"; do
         kill "$p" 2>/dev/null
     done
     for p in "${NS_PIDS[@]}"; do
         wait "$p" 2>/dev/null
     done
+    NS_PIDS=()
     ip netns del "$NS_C" 2>/dev/null
     ip netns del "$NS_R" 2>/dev/null
     ip netns del "$NS_S" 2>/dev/null
+}
+
+netns_cleanup() {
+    netns_teardown
     rm -rf "$WORK"
 }
 
