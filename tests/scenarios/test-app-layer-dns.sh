@@ -38,7 +38,8 @@ E=$WORK/udp/eve.json
     fail "alerts: $(grep '"alert"' "$E")"
 [ "$(q "$E" '[r.get("app_proto") for r in recs if r["event_type"] == "flow"]')" = '["dns"]' ] ||
     fail "flow record lacks app_proto dns"
-[ "$(stat "$E" app_layer.tx.dns)" = 3 ] || fail "app_layer.tx.dns counter"
+[ "$(stat "$E" app_layer.tx.dns_udp)" = 3 ] || fail "app_layer.tx.dns_udp counter (DNS over UDP, as Suricata names it)"
+[ "$(stat "$E" app_layer.tx.dns_tcp)" = 0 ] || fail "app_layer.tx.dns_tcp counter"
 
 # Version 2 through --set on the dns entry of the eve-log types in etc/vigil.yaml.
 idx=$(python3 - "$VG_SOURCE_DIR/etc/vigil.yaml" <<'PY'

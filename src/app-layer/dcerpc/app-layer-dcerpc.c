@@ -404,6 +404,7 @@ const AppParserDesc app_parser_dcerpc = {
     .name = "dcerpc",
     .proto = APP_PROTO_DCERPC,
     .ipproto = 0,                // TCP (connection-oriented) and UDP (connectionless)
+    .split_counters = true,      // app_layer.flow/tx.<name>_tcp and _udp, as Suricata
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "135",
     .probe = dce_probe,

@@ -377,6 +377,7 @@ const AppParserDesc app_parser_dns = {
     .name = "dns",
     .proto = APP_PROTO_DNS,
     .ipproto = 0,                // TCP and UDP
+    .split_counters = true,      // app_layer.flow/tx.<name>_tcp and _udp, as Suricata
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "53",
     .config = dns_config,

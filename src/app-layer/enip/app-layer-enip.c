@@ -428,6 +428,7 @@ const AppParserDesc app_parser_enip = {
     .name = "enip",
     .proto = APP_PROTO_ENIP,
     .ipproto = 0,                // TCP and UDP
+    .split_counters = true,      // app_layer.flow/tx.<name>_tcp and _udp, as Suricata
     .first_dir = APP_DIR_TOSERVER,
     .any_first_dir = true,       // replies to broadcasts come without a request
     .default_ports = "44818",

@@ -315,6 +315,7 @@ const AppParserDesc app_parser_krb5 = {
     .name = "krb5",
     .proto = APP_PROTO_KRB5,
     .ipproto = 0,                // UDP and TCP
+    .split_counters = true,      // app_layer.flow/tx.<name>_tcp and _udp, as Suricata
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "88",
     .state_new = krb5_state_new,

@@ -494,6 +494,7 @@ const AppParserDesc app_parser_ldap = {
     .name = "ldap",
     .proto = APP_PROTO_LDAP,
     .ipproto = 0,                // TCP and UDP (CLDAP)
+    .split_counters = true,      // app_layer.flow/tx.<name>_tcp and _udp, as Suricata
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "389,3268",
     .state_new = ldap_state_new,
