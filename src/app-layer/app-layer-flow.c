@@ -525,6 +525,10 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     if (!tunnel && af->seen[o] == 0 && af->held_len[o] == 0) {
         af->det[o] = APP_DET_CONFIRM;
     }
+    /* Counted when detected, as Suricata: a detection-only protocol too. */
+    if (row != NULL) {
+        app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_flows_udp : pc->c_flows, 1);
+    }
     /* a second tunnel (the old instance is still kept) is detected, not parsed */
     if (row == NULL || pc->enabled != APP_ENABLED_YES || (tunnel && af->row != NULL) ||
         (tunnel && (af->flags & (APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC)))) {
@@ -541,7 +545,6 @@ static void start_parser(AppFlow *af, AppProto proto, uint8_t dir, const uint8_t
     }
     af->row = row;
     af->state = row->state_new(af);
-    app_count(af->f != NULL && af->f->key.proto == 17 ? pc->c_flows_udp : pc->c_flows, 1);
     if (af->state == NULL) {
         af->flags |= APP_FLOW_F_STOP_TS | APP_FLOW_F_STOP_TC;
         held_free(af);

@@ -39,6 +39,14 @@ E=$WORK/basic/eve.json
 [ "$(q "$E" '[r["flow"].get("tx_cnt") for r in recs if r["event_type"] == "flow"]')" = '[2]' ] ||
     fail "flow record tx_cnt: $(grep '"event_type":"flow"' "$E")"
 
+# detection-only: the protocol is detected and counted (as Suricata), not parsed.
+run http-basic "$WORK/detonly" --set app-layer.protocols.http.enabled=detection-only
+[ "$(stat "$WORK/detonly/eve.json" app_layer.flow.http)" = 1 ] ||
+    fail "detection-only: app_layer.flow.http not counted"
+[ "$(q "$WORK/detonly/eve.json" '[r.get("app_proto") for r in recs if r["event_type"] == "flow"]')" = '["http"]' ] ||
+    fail "detection-only: flow app_proto"
+lacks '"event_type":"http"' "$WORK/detonly/eve.json"
+
 run http-upload "$WORK/up"
 [ "$(q "$WORK/up/eve.json" '[r["fileinfo"]["filename"] for r in recs if r["event_type"] == "fileinfo"]')" = '["a.txt", "/upload"]' ] ||
     fail "multipart file: $(grep fileinfo "$WORK/up/eve.json")"
