@@ -88,6 +88,7 @@ static void free_session(Flow *f)
 {
     stream_session_free(f->protoctx);
     f->protoctx = NULL;
+    flow_storage_free_all(f);   // e.g. the exception-policy record of a refused session
 }
 
 /* 200k one-byte segments at every other offset (so no two runs merge) and
