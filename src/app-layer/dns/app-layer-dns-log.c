@@ -85,6 +85,8 @@ static bool log_rdata_value(JsonBuf *jb, const char *key, const DnsMessage *m,
         char ip[INET6_ADDRSTRLEN];
         if (r->data_len == 4) {
             inet_ntop(AF_INET, d, ip, sizeof(ip));
+        } else if (r->data_len != 16) {
+            return false;   // the parser keeps only 4 or 16 bytes; nothing else is shown
         } else {
             /* IPv6 in full, eight groups of four hex digits, as Suricata logs AAAA. */
             size_t n = 0;
