@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "decode/decode.h"
+#include "util/util-ip.h"
 #include "util/util-error.h"
 #include "util/util-time.h"
 
@@ -56,20 +57,10 @@ int output_addr_to_str(const VgAddr *addr, char *buf, size_t size)
     if (addr->family != 6) {
         return VG_EINVAL;
     }
-    /* Eight groups of four hex digits, as Suricata prints IPv6 by default. */
-    static const char hex[] = "0123456789abcdef";
-    if (size < 40) {
+    if (size < UTIL_IPV6_FULL_SIZE) {
         return VG_ERANGE;
     }
-    char *o = buf;
-    for (int i = 0; i < 16; i++) {
-        if (i > 0 && i % 2 == 0) {
-            *o++ = ':';
-        }
-        *o++ = hex[addr->a.u8[i] >> 4];
-        *o++ = hex[addr->a.u8[i] & 0xf];
-    }
-    *o = '\0';
+    util_ipv6_full(addr->a.u8, buf);
     return 0;
 }
 

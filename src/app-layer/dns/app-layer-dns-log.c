@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "util/util-ip.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
 
@@ -88,12 +89,7 @@ static bool log_rdata_value(JsonBuf *jb, const char *key, const DnsMessage *m,
         } else if (r->data_len != 16) {
             return false;   // the parser keeps only 4 or 16 bytes; nothing else is shown
         } else {
-            /* IPv6 in full, eight groups of four hex digits, as Suricata logs AAAA. */
-            size_t n = 0;
-            for (int i = 0; i < 8; i++) {
-                n += (size_t)snprintf(ip + n, sizeof(ip) - n, "%s%02x%02x", i ? ":" : "",
-                                      d[2 * i], d[2 * i + 1]);
-            }
+            util_ipv6_full(d, ip);   // in full, as Suricata logs AAAA
         }
         json_str(jb, key, ip);
         return true;
