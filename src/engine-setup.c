@@ -95,7 +95,8 @@ static DetectEngine *load_rules(const Engine *e)
         .n_exclusive = (size_t)e->opts.n_exclusive_rules,
         .extra_files = (const char **)e->opts.extra_rules,
         .n_extra = (size_t)e->opts.n_extra_rules,
-        .keep_rule_text = output_conf_wants_rule_text(e->conf),
+        .keep_rule_text = output_conf_wants_rule_opt(e->conf, "raw"),
+        .keep_references = output_conf_wants_rule_opt(e->conf, "reference"),
         .firewall_exclusive = e->opts.firewall_rules,
     };
     return detect_engine_new(e->conf, &lo);

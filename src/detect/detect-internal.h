@@ -346,6 +346,8 @@ typedef struct Signature {
     uint16_t alproto;                  // AppProto from the header or buffers, 0 = any
     DetectSigApp *app;                 // app-layer lists and tx state, NULL if none
     char *text;                        // the rule as loaded (keep_rule_text), else NULL
+    char **refs;                       // references, URL prefix applied (keep_references)
+    uint16_t n_refs;
     uint8_t scope;                     // DETECT_SCOPE_*: 'drop:flow' style action scope
     struct DetectFwSig *fw;            // firewall rule (detect-firewall.c), NULL for TD rules
 } Signature;
@@ -669,6 +671,7 @@ struct DetectEngine {
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;
     bool keep_rule_text;               // Signature.text for EVE alert.rule
+    bool keep_references;              // Signature.refs for EVE alert.references
     bool has_pcre_vars;                // some pcre stores captures in variables
     int action_rank[8];                // DetectAction -> order (lower first)
     uint16_t alerts_max;

@@ -347,6 +347,7 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
         return NULL;
     }
     de->keep_rule_text = opts != NULL && opts->keep_rule_text;
+    de->keep_references = opts != NULL && opts->keep_references;
     if (conf != NULL) {
         load_vars(de, conf);
         if (apply_settings(de, conf) != 0) {
@@ -363,8 +364,10 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
         load_aux_file(de, thr, AUX_THRESHOLD);
     }
-    if (conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref))) {
-        load_aux_file(de, ref, AUX_REFERENCE);
+    bool have_ref = conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref));
+    if (have_ref || de->keep_references) {
+        /* the bundled file when an output writes references and none is set */
+        load_aux_file(de, have_ref ? ref : VG_SOURCE_DIR "/etc/reference.config", AUX_REFERENCE);
     }
     if (load_firewall(de, conf, opts) != 0) {
         detect_engine_free(de);

@@ -658,12 +658,26 @@ const char *detect_sig_text(const Signature *s)
     return s != NULL ? s->text : NULL;
 }
 
+uint16_t detect_sig_references(const Signature *s, const char *const **refs)
+{
+    if (s == NULL || s->n_refs == 0) {
+        *refs = NULL;
+        return 0;
+    }
+    *refs = (const char *const *)s->refs;
+    return s->n_refs;
+}
+
 void detect_sig_free(Signature *s)
 {
     if (s == NULL) {
         return;
     }
     free(s->text);
+    for (uint16_t i = 0; i < s->n_refs; i++) {
+        free(s->refs[i]);
+    }
+    free(s->refs);
     for (int li = 0; li < DETECT_LIST_MAX; li++) {
         DetectMatchList *l = &s->lists[li];
         for (uint16_t i = 0; i < l->n; i++) {

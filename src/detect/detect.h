@@ -110,6 +110,7 @@ typedef struct DetectLoadOptions {
     const char **extra_files;    // -s: in addition to the configured ones
     size_t n_extra;
     bool keep_rule_text;         // keep each rule's text (EVE alert.rule)
+    bool keep_references;        // keep each rule's references (EVE alert.references)
 } DetectLoadOptions;
 
 /* Builds an engine from the configuration (default-rule-path, rule-files,
@@ -325,6 +326,10 @@ void detect_alert_context_json(const Packet *p, const PacketAlert *pa, struct Js
 /* The text of a rule as loaded, when the engine keeps it
  * (DetectLoadOptions.keep_rule_text), else NULL. */
 const char *detect_sig_text(const struct Signature *s);
+/* The rule's references as links: each reference's system replaced by its
+ * URL prefix from reference.config (a system the file does not name gives the
+ * bare value). Kept only with DetectLoadOptions.keep_references; else 0. */
+uint16_t detect_sig_references(const struct Signature *s, const char *const **refs);
 
 /* --list-keywords */
 void detect_print_keywords(FILE *out);

@@ -161,6 +161,15 @@ void output_eve_alert_fields(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     if (p != NULL) {
         detect_alert_context_json(p, pa, jb);
     }
+    const char *const *refs;
+    uint16_t n_refs = oc->alert_references ? detect_sig_references(pa->sig, &refs) : 0;
+    if (n_refs > 0) {
+        json_open_array(jb, "references");
+        for (uint16_t i = 0; i < n_refs; i++) {
+            json_str(jb, NULL, refs[i]);
+        }
+        json_close_array(jb);
+    }
     const char *text = oc->alert_rule ? detect_sig_text(pa->sig) : NULL;
     if (text != NULL) {
         json_str(jb, "rule", text);

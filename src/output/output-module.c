@@ -96,14 +96,15 @@ static void eve_smtp_fields(const ConfNode *opts)
 
 /* types.alert.metadata: a boolean (Suricata: app-layer, flow and rule
  * metadata in alerts, all on by default) or a map whose rule.raw asks for
- * the rule text. */
-static bool alert_wants_rule_text(const ConfNode *alert_opts)
+ * the rule text and rule.reference for the rule's references (both off by
+ * default). */
+static bool alert_wants_rule_opt(const ConfNode *alert_opts, const char *opt)
 {
     const ConfNode *md = alert_opts ? conf_node_child(alert_opts, "metadata") : NULL;
     if (md == NULL || md->type != CONF_MAP) {
         return false;
     }
-    return opt_bool(conf_node_child(md, "rule"), "raw", false);
+    return opt_bool(conf_node_child(md, "rule"), opt, false);
 }
 
 /* types.alert.metadata as Suricata reads it: "no" leaves out the flow
@@ -121,7 +122,8 @@ static void alert_metadata_opts(OutputCtx *oc, const ConfNode *alert_opts)
             bool known = strcmp(c->name, "flow") == 0 || strcmp(c->name, "app-layer") == 0;
             for (const ConfNode *r = c->first_child; strcmp(c->name, "rule") == 0 && r;
                  r = r->next) {
-                if (strcmp(r->name, "metadata") != 0 && strcmp(r->name, "raw") != 0) {
+                if (strcmp(r->name, "metadata") != 0 && strcmp(r->name, "raw") != 0 &&
+                    strcmp(r->name, "reference") != 0) {
                     VG_WARN("%s:%d: alert.metadata.rule.%s: not supported; ignored",
                             r->file ? r->file : "--set", r->line, r->name);
                 }
@@ -156,7 +158,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->alert_payload_printable = opt_bool(opts, "payload-printable", false);
             oc->alert_packet = opt_bool(opts, "packet", false);
             oc->alert_payload_length = opt_bool(opts, "payload-length", false);
-            oc->alert_rule = alert_wants_rule_text(opts);
+            oc->alert_rule = alert_wants_rule_opt(opts, "raw");
+            oc->alert_references = alert_wants_rule_opt(opts, "reference");
             alert_metadata_opts(oc, opts);
             oc->alert_tagged = opt_bool(opts, "tagged-packets", false);
             const ConfNode *xff = opts ? conf_node_child(opts, "xff") : NULL;
@@ -565,7 +568,8 @@ void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
     output_set_flow_vars_logger(flow_vars_log, flow_vars_any, e);
 }
 
-bool output_conf_wants_rule_text(const struct Conf *conf)
+/* Whether an enabled eve-log's alert type sets metadata.rule.<opt>. */
+bool output_conf_wants_rule_opt(const struct Conf *conf, const char *opt)
 {
     const ConfNode *list = conf ? conf_get_node(conf, NULL, "outputs") : NULL;
     for (const ConfNode *it = list ? list->first_child : NULL; it; it = it->next) {
@@ -578,7 +582,7 @@ bool output_conf_wants_rule_text(const struct Conf *conf)
         for (const ConfNode *t = types ? types->first_child : NULL; t; t = t->next) {
             const ConfNode *topts;
             const char *tname = type_entry(t, &topts);
-            if (tname != NULL && strcmp(tname, "alert") == 0 && alert_wants_rule_text(topts)) {
+            if (tname != NULL && strcmp(tname, "alert") == 0 && alert_wants_rule_opt(topts, opt)) {
                 return true;
             }
         }

@@ -32,6 +32,7 @@ typedef struct OutputCtx {
     bool alert_packet;
     bool alert_payload_length;       // alert.payload-length: "payload_length"
     bool alert_rule;                 // alert.metadata.rule.raw: "alert.rule", the rule text
+    bool alert_references;           // alert.metadata.rule.reference: "alert.references"
     bool alert_no_flow;              // alert.metadata: no, or metadata.flow: no: no "flow"
     bool alert_no_app_layer;         // ... or metadata.app-layer: no: no tx_id, app object,
                                      // app_proto
@@ -88,9 +89,10 @@ void output_ctx_free(OutputCtx *oc);
  * names (read through e->detect, so reloads are followed). */
 struct Engine;
 void output_ctx_attach_engine(OutputCtx *oc, struct Engine *e);
-/* Whether an eve-log output asks for the rule text in alerts
- * (types.alert.metadata.rule.raw): detection then keeps it. */
-bool output_conf_wants_rule_text(const struct Conf *conf);
+/* Whether an eve-log output asks for types.alert.metadata.rule.<opt> in
+ * alerts: "raw" (the rule text) or "reference" (its references); detection
+ * then keeps them. */
+bool output_conf_wants_rule_opt(const struct Conf *conf, const char *opt);
 /* SIGHUP: reopen every file. */
 /* What the run wrote to, for the summary: "eve.json, redis (eve-log 2),
  * fast.log, stats.log". */

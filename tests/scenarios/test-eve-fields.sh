@@ -2,7 +2,7 @@
 # The optional EVE fields SIEMs key on, through the binary on a crafted capture
 # (tools/gen-eve-fields-captures.py): community_id (checked against
 # tools/community-id-vectors.py, the spec written apart from Vigil), ether,
-# host (sensor-name), alert.rule, payload_length, metadata (flowbits,
+# host (sensor-name), alert.rule, alert.references, payload_length, metadata (flowbits,
 # flowints); none of them without their options, the same records in every
 # runmode; a bad community-id-seed stops start-up; fast.log lines.
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +167,29 @@ sed 's/metadata: no/metadata: {app-layer: no, rule: {metadata: no}}/' "$WORK/amd
 run "$WORK/amd2" -c "$WORK/amd2.yaml"
 [ "$(jqe "$WORK/amd2/eve.json" 'select(.event_type=="alert") | [has("flow"), has("http"), (.alert | has("metadata"))]' | sort -u)" = '[true,false,false]' ] ||
     fail "alert metadata map: $(jqe "$WORK/amd2/eve.json" 'select(.event_type=="alert")' | head -1)"
+
+# alert.references: only with metadata.rule.reference; each reference's
+# system becomes its reference.config prefix (names without case), an
+# unlisted system gives the bare value; none by default
+sed -e 's/sid:1001;/reference:url,example.org\/a; reference:CVE,2020-1472; reference:nosuch,v 1; sid:1001;/' \
+    -e 's/sid:1002;/reference: url , example.org\/b ; sid:1002;/' "$RULES" >"$WORK/refs.rules"
+printf 'config reference: url https://\nconfig reference: cve https://cve.test/?n=\n' >"$WORK/refs.config"
+sed 's/raw: yes/reference: yes/' "$WORK/fields.yaml" >"$WORK/refs.yaml"
+echo "reference-config-file: $WORK/refs.config" >>"$WORK/refs.yaml"
+run "$WORK/refs" -c "$WORK/refs.yaml" -S "$WORK/refs.rules"
+[ "$(jqe "$WORK/refs/eve.json" 'select(.event_type=="alert") | [.alert.signature_id, .alert.references]' | sort | tr -d '\n')" = \
+  '[1001,["https://example.org/a","https://cve.test/?n=2020-1472","v 1"]][1002,["https://example.org/b"]][1003,null]' ] ||
+    fail "alert.references: $(jqe "$WORK/refs/eve.json" 'select(.event_type=="alert") | [.alert.signature_id, .alert.references]')"
+[ "$(jqe "$WORK/refs/eve.json" 'select(.alert | has("rule"))' | wc -l)" -eq 0 ] ||
+    fail "alert.rule written with only metadata.rule.reference"
+run "$WORK/norefs" -S "$WORK/refs.rules"
+[ "$(jqe "$WORK/norefs/eve.json" 'select(.event_type=="alert") | select(.alert | has("references"))' | wc -l)" -eq 0 ] ||
+    fail "alert.references written without metadata.rule.reference"
+# without reference-config-file, the bundled etc/reference.config (url: https://)
+grep -v reference-config-file "$WORK/refs.yaml" >"$WORK/refs2.yaml"
+run "$WORK/refs2" -c "$WORK/refs2.yaml" -S "$WORK/refs.rules"
+[ "$(jqe "$WORK/refs2/eve.json" 'select(.alert.signature_id==1002) | .alert.references')" = '["https://example.org/b"]' ] ||
+    fail "alert.references with the bundled reference.config: $(jqe "$WORK/refs2/eve.json" 'select(.alert.signature_id==1002)')"
 
 # a seed out of range stops start-up, naming file and line
 sed 's/community-id-seed: 5/community-id-seed: 70000/' "$WORK/fields.yaml" >"$WORK/badseed.yaml"

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "detect/detect-internal.h"
 #include "detect/keywords/detect-kw.h"
@@ -74,12 +75,52 @@ static int setup_priority(DetectParser *dp, const char *arg)
     return 0;
 }
 
+/* The URL prefix reference.config gives the system (its names compare
+ * without case, as ET writes both "McAfee" and "mcafee"), or "". */
+static const char *ref_prefix(const DetectEngine *de, const char *sys, size_t len)
+{
+    for (size_t i = 0; i < de->n_refsys; i++) {
+        if (strlen(de->refsys[i].name) == len && strncasecmp(de->refsys[i].name, sys, len) == 0) {
+            return de->refsys[i].url;
+        }
+    }
+    return "";
+}
+
 static int setup_reference(DetectParser *dp, const char *arg)
 {
     const char *comma = strchr(arg, ',');
     if (comma == NULL || comma == arg || comma[1] == '\0') {
         return detect_err(dp, "bad reference '%s' (expected system,id)", arg);
     }
+    if (!dp->de->keep_references) {
+        return 0; // no output writes them: not worth the memory of every rule's links
+    }
+    Signature *s = dp->s;
+    if (s->n_refs == UINT16_MAX) {
+        return detect_err(dp, "too many references");
+    }
+    const char *sys = arg;
+    size_t sys_len = (size_t)(comma - arg);
+    detect_trim_span(&sys, &sys_len);
+    const char *val = comma + 1;
+    size_t val_len = strlen(val);
+    detect_trim_span(&val, &val_len);
+    const char *prefix = ref_prefix(dp->de, sys, sys_len);
+    size_t plen = strlen(prefix);
+    char **refs = realloc(s->refs, (s->n_refs + 1u) * sizeof(*refs));
+    if (refs == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    s->refs = refs;
+    char *link = malloc(plen + val_len + 1);
+    if (link == NULL) {
+        return detect_err(dp, "out of memory");
+    }
+    memcpy(link, prefix, plen);
+    memcpy(link + plen, val, val_len);
+    link[plen + val_len] = '\0';
+    refs[s->n_refs++] = link;
     return 0;
 }
 
