@@ -5,6 +5,7 @@
 
 #include "decode/decode-internal.h"
 #include "decode/decode-ip-internal.h"
+#include "util/util-byte.h"
 #include "util/util-error.h"
 
 bool decode_ip_l4_csum_is_bad(const Packet *p, uint8_t proto, const uint8_t *l4, uint32_t len)
@@ -129,8 +130,18 @@ int decode_ip_payload(DecodeThreadCtx *dtv, Packet *p, uint8_t proto, const uint
         ip_payload_other(p, proto, pkt, len);
         return 0;
     case IP_PROTO_SCTP:
+        /* RFC 9260 common header: ports, verification tag, checksum (12
+         * bytes); the ports key the flow and match rule ports, the chunks
+         * after it are the payload. Shorter is invalid (sctp.pkt_too_small). */
         decode_count(dtv, DC_SCTP);
-        ip_payload_other(p, proto, pkt, len);
+        if (len < 12) {
+            decode_event(dtv, p, DECODE_EV_SCTP_PKT_TOO_SMALL);
+            ip_payload_other(p, proto, pkt, len);
+            return VG_EINVAL;
+        }
+        ip_payload_other(p, proto, pkt + 12, len - 12);
+        p->sp = util_be16(pkt);
+        p->dp = util_be16(pkt + 2);
         return 0;
     default:
         ip_payload_other(p, proto, pkt, len);

@@ -167,7 +167,8 @@ static bool proto_ok(const Signature *s, const Packet *p)
 
 static bool has_ports(const Packet *p)
 {
-    return p->l4 == PKT_L4_TCP || p->l4 == PKT_L4_UDP;
+    return p->l4 == PKT_L4_TCP || p->l4 == PKT_L4_UDP ||
+           (p->l4 == PKT_L4_OTHER && p->proto == 132); // SCTP: ports from its common header
 }
 
 static bool ports_ok(const Signature *s, const Packet *p, bool reversed)

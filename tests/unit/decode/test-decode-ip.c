@@ -42,6 +42,30 @@ static void ip_payload_dispatches_by_protocol(void **state)
     dtu_packet_free(p);
 }
 
+/* SCTP: the common header's ports key the flow; the chunks are the payload;
+ * fewer than 12 bytes is sctp.pkt_too_small and an invalid packet. */
+static void ip_payload_sctp_ports_and_short_header(void **state)
+{
+    DecodeTestCtx *t = *state;
+    const uint8_t sctp[16] = { 0x0b, 0x59, 0x0b, 0x5a, 1, 2, 3, 4, 0, 0, 0, 0, 'c', 'h', 'n', 'k' };
+    Packet *p = dtu_packet_new(sctp, sizeof(sctp), LINKTYPE_RAW);
+    assert_int_equal(decode_ip_payload(&t->dtv, p, 132, p->data, p->caplen), 0);
+    assert_int_equal(p->l4, PKT_L4_OTHER);
+    assert_int_equal(p->proto, 132);
+    assert_int_equal(p->sp, 2905);
+    assert_int_equal(p->dp, 2906);
+    assert_int_equal(p->payload_len, 4);
+    assert_memory_equal(p->payload, "chnk", 4);
+    assert_int_equal(dtu_event_count(t, DECODE_EV_SCTP_PKT_TOO_SMALL), 0);
+    decode_packet_reset(p);
+    assert_int_not_equal(decode_ip_payload(&t->dtv, p, 132, p->data, 11), 0);
+    assert_int_equal(p->sp, 0);
+    assert_int_equal(p->dp, 0);
+    assert_int_equal(dtu_event_count(t, DECODE_EV_SCTP_PKT_TOO_SMALL), 1);
+    assert_int_equal(dtu_counter(t, "decoder.sctp"), 2);
+    dtu_packet_free(p);
+}
+
 static void ip_packets_decode_through_decode_packet(void **state)
 {
     DecodeTestCtx *t = *state;
@@ -128,6 +152,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(ip_payload_dispatches_by_protocol),
+        T(ip_payload_sctp_ports_and_short_header),
         T(ip_packets_decode_through_decode_packet),
         T(random_packets_never_crash),
     };

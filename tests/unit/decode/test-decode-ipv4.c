@@ -382,9 +382,11 @@ static void ipv4_counts_sctp_and_esp(void **state)
 {
     uint8_t b[40];
     Packet *p = NULL;
-    uint32_t n = itu_ipv4_build(b, 132, NULL, 0, udp_body, 8);
+    static const uint8_t sctp_hdr[12] = { 0x0b, 0x59, 0x0b, 0x5a, 1, 2, 3, 4, 0, 0, 0, 0 };
+    uint32_t n = itu_ipv4_build(b, 132, NULL, 0, sctp_hdr, sizeof(sctp_hdr));
     assert_int_equal(run4(*state, b, n, &p), 0);
     assert_int_equal(p->proto, 132);
+    assert_int_equal(p->sp, 2905);
     dtu_packet_free(p);
     n = itu_ipv4_build(b, 50, NULL, 0, udp_body, 8);
     assert_int_equal(run4(*state, b, n, &p), 0);

@@ -387,6 +387,27 @@ static void undecoded_udp_header_still_sees_portless_rules(void **state)
     detect_engine_free(de);
 }
 
+/* SCTP rules match the common header's ports, as TCP and UDP rules do. */
+static void sctp_rules_match_ports(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine("alert sctp any any -> any 2906 (sid:1;)\n"
+                                   "alert sctp any 2905 -> any any (sid:2;)\n"
+                                   "alert sctp any any -> any 80 (sid:3;)\n"
+                                   "alert sctp any any -> any any (sid:4;)\n", NULL);
+    assert_non_null(de);
+    Packet p = { 0 };
+    test_packet(&p, PKT_L4_OTHER, "10.0.0.1", 2905, "10.0.0.2", 2906, NULL, 0);
+    p.proto = 132;
+    assert_int_equal(test_run(de, &p), 3);
+    const PacketAlerts *pa = detect_packet_alerts(&p);
+    for (int i = 0; i < 3; i++) {
+        assert_int_not_equal(pa->alerts[i].sid, 3);
+    }
+    detect_packet_alerts_free(&p);
+    detect_engine_free(de);
+}
+
 static void arp_protocol_matches_arp_packets_only(void **state)
 {
     (void)state;
@@ -457,6 +478,7 @@ int main(void)
         cmocka_unit_test(header_protocols_ipv4_ipv6_sctp),
         cmocka_unit_test(checksum_keywords_compute_the_sum),
         cmocka_unit_test(undecoded_udp_header_still_sees_portless_rules),
+        cmocka_unit_test(sctp_rules_match_ports),
         cmocka_unit_test(arp_protocol_matches_arp_packets_only),
         cmocka_unit_test(tcp_dotted_keywords),
     };
