@@ -642,14 +642,23 @@ static Flow *bucket_find(FlowBucket *b, const FlowTuple *t, int *dir)
 
 static void count_packet(Flow *f, Packet *p, bool to_server)
 {
+    uint8_t ttl = p->l3 == PKT_L3_IPV4 ? p->ip4.ttl : (p->l3 == PKT_L3_IPV6 ? p->ip6.hlim : 0);
+    int d = to_server ? 0 : 1;
+    bool first;
     if (to_server) {
-        f->pkts_toserver++;
+        first = f->pkts_toserver++ == 0;
         f->bytes_toserver += p->caplen;
         p->flags |= PKT_F_TOSERVER;
     } else {
-        f->pkts_toclient++;
+        first = f->pkts_toclient++ == 0;
         f->bytes_toclient += p->caplen;
         p->flags |= PKT_F_TOCLIENT;
+    }
+    if (first || ttl < f->min_ttl[d]) {
+        f->min_ttl[d] = ttl;
+    }
+    if (first || ttl > f->max_ttl[d]) {
+        f->max_ttl[d] = ttl;
     }
     if (p->ts_sec > f->last_sec || (p->ts_sec == f->last_sec && p->ts_usec > f->last_usec)) {
         f->last_sec = p->ts_sec;

@@ -101,6 +101,8 @@ typedef struct Flow {
     uint8_t icmp_code;
     uint8_t icmp_resp_type;          // ICMP: first message back (FLOW_F_ICMP_RESP)
     uint8_t icmp_resp_code;
+    uint8_t min_ttl[2];              // IP TTL / hop limit seen per direction (0: to server,
+    uint8_t max_ttl[2];              // 1: to client; EVE netflow), valid once it has packets
     uint8_t has_mac;                 // bit 0: mac[0] holds the client side's first frame
                                      // (dst, src), bit 1: mac[1] the server side's
     uint8_t mac[2][12];              // Ethernet addresses for EVE `ether` (flow stage)

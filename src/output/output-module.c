@@ -182,6 +182,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->flow = opt_bool(opts, "enabled", true);
             /* Off by default, as Suricata. */
             oc->flow_exception_policy = opt_bool(opts, "exception-policy", false);
+        } else if (strcmp(name, "netflow") == 0) {
+            oc->netflow = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "drop") == 0) {
             oc->drop = opt_bool(opts, "enabled", true);
             oc->drop_alerts = opt_bool(opts, "alerts", true);
@@ -673,6 +675,30 @@ static void flow_end_txs(OutputCtx *oc, Flow *f)
     output_eve_tx_log(&lg, f);
 }
 
+/* Suricata's netflow record: what one direction sent, its tuple that way
+ * round. Caller holds oc->flow_lock. */
+static void write_netflow(OutputCtx *oc, Flow *f, bool to_client)
+{
+    JsonBuf *jb = &oc->flow_jb;
+    int d = to_client ? 1 : 0;
+    eve_begin_flow_dir(jb, f, f->last_sec, f->last_usec, "netflow", to_client, 0, NULL);
+    output_eve_app_proto(jb, f);
+    json_open_object(jb, "netflow");
+    json_u64(jb, "pkts", to_client ? f->pkts_toclient : f->pkts_toserver);
+    json_u64(jb, "bytes", to_client ? f->bytes_toclient : f->bytes_toserver);
+    eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
+    eve_add_timestamp(jb, "end", f->last_sec, f->last_usec);
+    json_i64(jb, "age", flow_age_sec(f));
+    json_u64(jb, "min_ttl", f->min_ttl[d]);
+    json_u64(jb, "max_ttl", f->max_ttl[d]);
+    json_close_object(jb);
+    stream_netflow_record(f, jb, to_client);
+    json_close_object(jb);
+    (void)eve_sink_write(oc->eve, jb);
+}
+
+static void write_flow(OutputCtx *oc, Flow *f, FlowEndReason reason);
+
 void output_flow_end(Flow *f, FlowEndReason reason, void *user)
 {
     OutputCtx *oc = user;
@@ -682,10 +708,21 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     }
     pthread_mutex_lock(&oc->flow_lock);
     flow_end_txs(oc, f);
-    if (!oc->flow) {
-        pthread_mutex_unlock(&oc->flow_lock);
-        return;
+    if (oc->flow) {
+        write_flow(oc, f, reason);
     }
+    if (oc->netflow) {
+        write_netflow(oc, f, false);
+        if (f->pkts_toclient > 0) {
+            write_netflow(oc, f, true);
+        }
+    }
+    pthread_mutex_unlock(&oc->flow_lock);
+}
+
+/* The flow record. Caller holds oc->flow_lock. */
+static void write_flow(OutputCtx *oc, Flow *f, FlowEndReason reason)
+{
     JsonBuf *jb = &oc->flow_jb;
     eve_begin_flow(jb, f, f->last_sec, f->last_usec, "flow");
     output_eve_app_proto(jb, f);
@@ -720,7 +757,6 @@ void output_flow_end(Flow *f, FlowEndReason reason, void *user)
     stream_plugin_flow_record(f, jb);
     json_close_object(jb);
     (void)eve_sink_write(oc->eve, jb);
-    pthread_mutex_unlock(&oc->flow_lock);
 }
 
 /* The caller holds stats_lock. */

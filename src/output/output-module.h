@@ -46,6 +46,7 @@ typedef struct OutputCtx {
     bool anomaly_stream;             // anomaly.types.stream: stream.* events
     bool anomaly_applayer;           // anomaly.types.applayer: app-layer events
     bool flow;
+    bool netflow;                    // "netflow": one record per direction at flow end
     bool flow_exception_policy;      // flow records: exception_policy (flow exception-policy: yes)
     bool drop;                       // drop records (inline)
     bool drop_alerts;                // with the alert that caused the drop

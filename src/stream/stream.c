@@ -61,13 +61,9 @@ static void flags_hex(JsonBuf *jb, const char *key, uint8_t flags)
     json_str(jb, key, buf);
 }
 
-/* Suricata's flow record fields: hex flags, then one boolean per flag seen. */
-void stream_flow_record(const Flow *f, JsonBuf *jb)
+/* One boolean per flag seen, as Suricata names them. */
+static void flag_bools(JsonBuf *jb, uint8_t flags)
 {
-    const TcpSession *ssn = f->protoctx;
-    if (ssn == NULL) {
-        return;
-    }
     static const struct {
         uint8_t bit;
         const char *name;
@@ -75,16 +71,39 @@ void stream_flow_record(const Flow *f, JsonBuf *jb)
         {TH_SYN, "syn"}, {TH_FIN, "fin"}, {TH_RST, "rst"}, {TH_PUSH, "psh"},
         {TH_ACK, "ack"}, {TH_URG, "urg"}, {TH_ECN, "ecn"}, {TH_CWR, "cwr"},
     };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (flags & names[i].bit) {
+            json_bool(jb, names[i].name, true);
+        }
+    }
+}
+
+/* Suricata's flow record fields: hex flags, then one boolean per flag seen. */
+void stream_flow_record(const Flow *f, JsonBuf *jb)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL) {
+        return;
+    }
     json_open_object(jb, "tcp");
     flags_hex(jb, "tcp_flags", ssn->tcp_flags);
     flags_hex(jb, "tcp_flags_ts", ssn->streams[0].tcp_flags);
     flags_hex(jb, "tcp_flags_tc", ssn->streams[1].tcp_flags);
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (ssn->tcp_flags & names[i].bit) {
-            json_bool(jb, names[i].name, true);
-        }
-    }
+    flag_bools(jb, ssn->tcp_flags);
     json_str(jb, "state", stream_state_name(f));
+    json_close_object(jb);
+}
+
+void stream_netflow_record(const Flow *f, JsonBuf *jb, bool to_client)
+{
+    const TcpSession *ssn = f->protoctx;
+    if (ssn == NULL) {
+        return;
+    }
+    uint8_t flags = ssn->streams[to_client ? 1 : 0].tcp_flags;
+    json_open_object(jb, "tcp");
+    flags_hex(jb, "tcp_flags", flags);
+    flag_bools(jb, flags);
     json_close_object(jb);
 }
 

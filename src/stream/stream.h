@@ -124,6 +124,9 @@ int stream_flow_end_flush(Flow *f,
 /* The "tcp" object of EVE flow records (Suricata's fields). Nothing is
  * written for flows without a session. Caller holds f->lock or owns f. */
 void stream_flow_record(const Flow *f, JsonBuf *jb);
+/* EVE netflow's "tcp" object: the flags one direction sent (nothing
+ * without a session). */
+void stream_netflow_record(const Flow *f, JsonBuf *jb, bool to_client);
 
 /* Session state names as EVE prints them ("established", "closed"...). */
 const char *stream_state_name(const Flow *f);

@@ -2,7 +2,7 @@
 # The optional EVE fields SIEMs key on, through the binary on a crafted capture
 # (tools/gen-eve-fields-captures.py): community_id (checked against
 # tools/community-id-vectors.py, the spec written apart from Vigil), ether,
-# host (sensor-name), alert.rule, alert.references, payload_length, metadata (flowbits,
+# host (sensor-name), alert.rule, alert.references, netflow, payload_length, metadata (flowbits,
 # flowints); none of them without their options, the same records in every
 # runmode; a bad community-id-seed stops start-up; fast.log lines.
 . "$(dirname "$0")/lib.sh"
@@ -190,6 +190,40 @@ grep -v reference-config-file "$WORK/refs.yaml" >"$WORK/refs2.yaml"
 run "$WORK/refs2" -c "$WORK/refs2.yaml" -S "$WORK/refs.rules"
 [ "$(jqe "$WORK/refs2/eve.json" 'select(.alert.signature_id==1002) | .alert.references')" = '["https://example.org/b"]' ] ||
     fail "alert.references with the bundled reference.config: $(jqe "$WORK/refs2/eve.json" 'select(.alert.signature_id==1002)')"
+
+# netflow: one record per direction at flow end (to-client only when the
+# server sent), each with its own tuple, counters, TTLs and TCP flags; they
+# agree with the flow records of the same run
+cat >"$WORK/nf.yaml" <<'Y'
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - flow
+        - netflow
+Y
+run "$WORK/nf" -c "$WORK/nf.yaml"
+NF=$WORK/nf/eve.json
+[ "$(jqe "$NF" 'select(.event_type=="netflow")' | wc -l)" -eq \
+  "$(jq -s '[.[] | select(.event_type=="flow") | 1 + (if .flow.pkts_toclient > 0 then 1 else 0 end)] | add' "$NF")" ] ||
+    fail "netflow: not one record per direction that sent: $(jqe "$NF" 'select(.event_type=="netflow")')"
+bad=$(jq -s -c '[.[] | select(.event_type=="flow")] as $fl | .[] | select(.event_type=="netflow") |
+      . as $n | ($fl[] | select(.flow_id == $n.flow_id)) as $f |
+      ($n.src_ip == $f.dest_ip) as $tc |
+      select(($tc and ($n.netflow.pkts != $f.flow.pkts_toclient or $n.netflow.bytes != $f.flow.bytes_toclient
+                       or $n.dest_ip != $f.src_ip or $n.src_port != $f.dest_port
+                       or ($f.proto == "TCP" and $n.tcp.tcp_flags != $f.tcp.tcp_flags_tc)))
+             or ((($tc) | not) and ($n.netflow.pkts != $f.flow.pkts_toserver
+                       or $n.netflow.bytes != $f.flow.bytes_toserver or $n.src_ip != $f.src_ip
+                       or ($f.proto == "TCP" and $n.tcp.tcp_flags != $f.tcp.tcp_flags_ts)))
+             or $n.netflow.start != $f.flow.start or $n.netflow.end != $f.flow.end
+             or $n.netflow.min_ttl != 64 or $n.netflow.max_ttl != 64)' "$NF")
+[ -z "$bad" ] || fail "netflow record disagrees with its flow record: $bad"
+[ "$(jqe "$NF" 'select(.event_type=="netflow" and .proto=="TCP") | .app_proto' | sort -u)" = '"http"' ] ||
+    fail "netflow app_proto: $(jqe "$NF" 'select(.event_type=="netflow" and .proto=="TCP")')"
+[ "$(jqe "$WORK/f/eve.json" 'select(.event_type=="netflow")' | wc -l)" -eq 0 ] ||
+    fail "netflow records without the netflow type"
 
 # a seed out of range stops start-up, naming file and line
 sed 's/community-id-seed: 5/community-id-seed: 70000/' "$WORK/fields.yaml" >"$WORK/badseed.yaml"
