@@ -222,6 +222,8 @@ static const ConfOption vigil_keys[] = {
         "decoder events as anomaly records"),
     OPT("outputs.*.eve-log.types.*.anomaly.types.stream", CONF_OPT_BOOL, "no", 0, 0,
         "stream events as anomaly records"),
+    OPT("outputs.*.eve-log.types.*.anomaly.packethdr", CONF_OPT_BOOL, "no", 0, 0,
+        "decoder/stream anomaly records carry the packet's first 32 bytes"),
     OPT("outputs.*.eve-log.types.*.anomaly.types.applayer", CONF_OPT_BOOL, "yes", 0, 0,
         "application-layer events as anomaly records"),
     OPT("outputs.*.eve-log.types.*.flow.enabled", CONF_OPT_BOOL, "yes", 0, 0, "flow records"),

@@ -85,38 +85,6 @@ const Packet *output_alert_packet(const Packet *p, const PacketAlert *pa, Packet
     return tmp;
 }
 
-/* packet_info.linktype_name: the names Suricata prints (libpcap's for most,
- * "IPv4"/"IPv6" for the raw IP link types, "RAW2" for 101), "n/a" otherwise. */
-static const char *linktype_name(int linktype)
-{
-    switch (linktype) {
-    case 0:
-        return "NULL";
-    case 1:
-        return "EN10MB";
-    case 9:
-        return "PPP";
-    case 12:
-        return "RAW";
-    case 101:
-        return "RAW2";
-    case 104:
-        return "C_HDLC";
-    case 113:
-        return "LINUX_SLL";
-    case 228:
-        return "IPv4";
-    case 229:
-        return "IPv6";
-    case 276:
-        return "LINUX_SLL2";
-    case 778:
-        return "GRE_RAW";
-    default:
-        return "n/a";
-    }
-}
-
 /* Stream matches log the stream data held for their direction, gaps marked
  * (Suricata: "stream": 1). */
 static void write_payload(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
@@ -287,11 +255,7 @@ void output_eve_alert_build(JsonBuf *jb, const OutputCtx *oc, const Packet *p,
     }
     write_payload(jb, oc, p, pa);
     if (oc->alert_packet) {
-        json_base64(jb, "packet", p->data, p->caplen);
-        json_open_object(jb, "packet_info");
-        json_i64(jb, "linktype", p->linktype);
-        json_str(jb, "linktype_name", linktype_name((int)p->linktype));
-        json_close_object(jb);
+        eve_add_packet(jb, p, 0);
     }
     output_eve_verdict(jb, oc, p);
     json_close_object(jb);
@@ -302,9 +266,6 @@ void output_eve_tagged_build(JsonBuf *jb, const Packet *p)
     const Flow *f = p->flow;
     eve_begin_packet(jb, p, f ? f->flow_id : 0, "packet");
     eve_add_flow_vars(jb, p);
-    json_base64(jb, "packet", p->data, p->caplen);
-    json_open_object(jb, "packet_info");
-    json_i64(jb, "linktype", p->linktype);
-    json_close_object(jb);
+    eve_add_packet(jb, p, 0);
     json_close_object(jb);
 }

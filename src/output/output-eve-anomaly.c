@@ -18,7 +18,8 @@ OutputAnomalyType output_anomaly_type(uint16_t event)
     return strncmp(name, "stream.", 7) == 0 ? OUTPUT_ANOMALY_STREAM : OUTPUT_ANOMALY_DECODE;
 }
 
-void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event)
+void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event,
+                              bool packethdr)
 {
     eve_begin_packet(jb, p, flow_id, "anomaly");
     eve_add_flow_vars(jb, p);   // the output thread, without the flow lock
@@ -47,6 +48,9 @@ void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, ui
     }
     }
     json_close_object(jb);
+    if (packethdr) {
+        eve_add_packet(jb, p, OUTPUT_ANOMALY_PACKETHDR_LEN);
+    }
     json_close_object(jb);
 }
 
@@ -75,7 +79,7 @@ int output_eve_anomaly_packet(EveSink *sink, JsonBuf *jb, const Packet *p, uint6
     int first_rc = 0;
     uint8_t n = p->n_events < PACKET_MAX_EVENTS ? p->n_events : PACKET_MAX_EVENTS;
     for (uint8_t i = 0; i < n; i++) {
-        output_eve_anomaly_build(jb, p, flow_id, p->events[i]);
+        output_eve_anomaly_build(jb, p, flow_id, p->events[i], false);
         int rc = eve_sink_write(sink, jb);
         if (rc != 0 && first_rc == 0) {
             first_rc = rc;

@@ -314,3 +314,45 @@ void eve_add_counters(JsonBuf *jb, const PacketFlowCounters *f)
     json_u64(jb, "bytes_toclient", f->bytes_toclient);
     eve_add_timestamp(jb, "start", f->start_sec, f->start_usec);
 }
+
+/* packet_info.linktype_name: the names Suricata prints (libpcap's for most,
+ * "IPv4"/"IPv6" for the raw IP link types, "RAW2" for 101), "n/a" otherwise. */
+static const char *linktype_name(int linktype)
+{
+    switch (linktype) {
+    case 0:
+        return "NULL";
+    case 1:
+        return "EN10MB";
+    case 9:
+        return "PPP";
+    case 12:
+        return "RAW";
+    case 101:
+        return "RAW2";
+    case 104:
+        return "C_HDLC";
+    case 113:
+        return "LINUX_SLL";
+    case 228:
+        return "IPv4";
+    case 229:
+        return "IPv6";
+    case 276:
+        return "LINUX_SLL2";
+    case 778:
+        return "GRE_RAW";
+    default:
+        return "n/a";
+    }
+}
+
+void eve_add_packet(JsonBuf *jb, const Packet *p, uint32_t max_len)
+{
+    uint32_t len = max_len != 0 && max_len < p->caplen ? max_len : p->caplen;
+    json_base64(jb, "packet", p->data, len);
+    json_open_object(jb, "packet_info");
+    json_i64(jb, "linktype", p->linktype);
+    json_str(jb, "linktype_name", linktype_name((int)p->linktype));
+    json_close_object(jb);
+}

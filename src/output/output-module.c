@@ -178,6 +178,13 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->anomaly_decode = opt_bool(t, "decode", false);
             oc->anomaly_stream = opt_bool(t, "stream", false);
             oc->anomaly_applayer = opt_bool(t, "applayer", true);
+            oc->anomaly_packethdr = opt_bool(opts, "packethdr", false);
+            if (oc->anomaly_packethdr && !oc->anomaly_decode) {
+                /* as Suricata: the header goes with decoder events */
+                VG_WARN("eve-log anomaly: packethdr needs types.decode; no packet headers "
+                        "are written");
+                oc->anomaly_packethdr = false;
+            }
         } else if (strcmp(name, "flow") == 0) {
             oc->flow = opt_bool(opts, "enabled", true);
             /* Off by default, as Suricata. */
@@ -930,7 +937,8 @@ static void write_anomalies(OutputThread *ot, const OutputCtx *oc, const Packet 
     uint8_t n = p->n_events < PACKET_MAX_EVENTS ? p->n_events : PACKET_MAX_EVENTS;
     for (uint8_t i = 0; i < n; i++) {
         if (output_anomaly_wanted(oc, p->events[i])) {
-            output_eve_anomaly_build(&ot->jb, p, f ? f->flow_id : 0, p->events[i]);
+            output_eve_anomaly_build(&ot->jb, p, f ? f->flow_id : 0, p->events[i],
+                                     oc->anomaly_packethdr);
             (void)eve_thread_buf_write(ot->tb, &ot->jb);
         }
     }

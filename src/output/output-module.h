@@ -45,6 +45,8 @@ typedef struct OutputCtx {
     bool anomaly_decode;             // anomaly.types.decode: decoder.* events
     bool anomaly_stream;             // anomaly.types.stream: stream.* events
     bool anomaly_applayer;           // anomaly.types.applayer: app-layer events
+    bool anomaly_packethdr;          // anomaly.packethdr: decode/stream records carry the
+                                     // packet's first bytes
     bool flow;
     bool netflow;                    // "netflow": one record per direction at flow end
     bool flow_exception_policy;      // flow records: exception_policy (flow exception-policy: yes)

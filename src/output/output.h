@@ -202,6 +202,9 @@ void eve_add_ether_flow(JsonBuf *jb, const struct Flow *f, bool is_toclient, boo
  * else the run's single live interface, else nothing. */
 void eve_add_in_iface(JsonBuf *jb, const char *iface);
 void eve_add_host(JsonBuf *jb);
+/* "packet" (the captured frame in base64, its first max_len bytes when
+ * max_len is not 0) and "packet_info" {linktype, linktype_name}. */
+void eve_add_packet(JsonBuf *jb, const Packet *p, uint32_t max_len);
 
 /* Flow and packet variables: detection installs fn at start-up; fn writes
  * "metadata":{"flowbits":[..],"flowints":{..},"flowvars":[..],"pktvars":[..]}
@@ -274,8 +277,11 @@ OutputAnomalyType output_anomaly_type(uint16_t event);
 
 /* Build the anomaly record for one decoder event of p:
  * "anomaly":{"type":"decode","event":"decoder.ipv4.trunc_pkt"}
- * ("stream" type for stream.* events, "unknown" with "code" otherwise). */
-void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event);
+ * ("stream" type for stream.* events, "unknown" with "code" otherwise);
+ * with packethdr, the packet's first 32 bytes ("packet", "packet_info"). */
+#define OUTPUT_ANOMALY_PACKETHDR_LEN 32u
+void output_eve_anomaly_build(JsonBuf *jb, const Packet *p, uint64_t flow_id, uint16_t event,
+                              bool packethdr);
 /* An app-layer event: "tx_id" (when has_tx) and
  * "anomaly":{"app_proto":..,"type":"applayer","event":..,"layer":..}. */
 void output_eve_anomaly_app_build(JsonBuf *jb, const Packet *p, uint64_t flow_id,

@@ -41,7 +41,7 @@ static void anomaly_decoder_event_record(void **state)
     Packet p;
     ot_packet(&p, PKT_L3_IPV4, PKT_L4_TCP, 6, "10.0.0.1", 1, "10.0.0.2", 2);
     p.pcap_cnt = 3;
-    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_IPV4_TRUNC_PKT);
+    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_IPV4_TRUNC_PKT, false);
     assert_true(json_complete(jb));
     assert_true(json_check_valid(jb->buf, jb->len));
     assert_string_equal(jb->buf,
@@ -52,15 +52,44 @@ static void anomaly_decoder_event_record(void **state)
         "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"}}");
 }
 
+/* packethdr: the first 32 bytes of the frame (all of a shorter one) and its
+ * link type, after the anomaly object. */
+static void anomaly_packethdr_carries_first_bytes(void **state)
+{
+    JsonBuf *jb = *state;
+    Packet p;
+    ot_packet(&p, PKT_L3_IPV4, PKT_L4_TCP, 6, "10.0.0.1", 1, "10.0.0.2", 2);
+    uint8_t frame[40];
+    for (size_t i = 0; i < sizeof(frame); i++) {
+        frame[i] = (uint8_t)('A' + i % 26);
+    }
+    p.data = frame;
+    p.caplen = sizeof(frame);
+    p.linktype = 1;
+    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_IPV4_TRUNC_PKT, true);
+    assert_true(json_complete(jb));
+    assert_true(json_check_valid(jb->buf, jb->len));
+    /* base64 of "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEF" (32 bytes) */
+    assert_non_null(strstr(jb->buf,
+        "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.ipv4.trunc_pkt\"},"
+        "\"packet\":\"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVpBQkNERUY=\","
+        "\"packet_info\":{\"linktype\":1,\"linktype_name\":\"EN10MB\"}}"));
+    p.caplen = 3;
+    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_IPV4_TRUNC_PKT, true);
+    assert_non_null(strstr(jb->buf, "\"packet\":\"QUJD\","));
+    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_IPV4_TRUNC_PKT, false);
+    assert_null(strstr(jb->buf, "\"packet\""));
+}
+
 static void anomaly_unknown_event_has_code(void **state)
 {
     JsonBuf *jb = *state;
     Packet p;
     ot_packet(&p, PKT_L3_NONE, PKT_L4_NONE, 0, "", 0, "", 0);
-    output_eve_anomaly_build(jb, &p, 0, 60000);
+    output_eve_anomaly_build(jb, &p, 0, 60000, false);
     assert_true(json_complete(jb));
     assert_non_null(strstr(jb->buf, "\"anomaly\":{\"type\":\"unknown\",\"code\":60000}}"));
-    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_NONE);
+    output_eve_anomaly_build(jb, &p, 0, DECODE_EV_NONE, false);
     assert_non_null(strstr(jb->buf, "\"anomaly\":{\"type\":\"unknown\",\"code\":0}}"));
 }
 
@@ -103,6 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(anomaly_decoder_event_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(anomaly_packethdr_carries_first_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(anomaly_unknown_event_has_code, setup, teardown),
         cmocka_unit_test_setup_teardown(anomaly_one_record_per_packet_event, setup, teardown),
     };
