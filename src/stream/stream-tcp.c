@@ -234,23 +234,6 @@ static bool ack_is_valid(const TcpSession *ssn, const TcpStream *r, const Packet
            seq_leq(p->tcp.ack, r->last_ack + r->window);
 }
 
-/* RFC 7323 section 5: PAWS drops segments with an older TSval. */
-static bool timestamp_ok(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
-{
-    if (!(ssn->flags & SSN_F_TS) || (p->tcp.flags & TH_RST)) {
-        return true;
-    }
-    if (!p->tcp.has_ts) {
-        stream_event(st, p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP);
-        return true;              // some stacks omit it on pure acks: not dropped
-    }
-    if (seq_lt(p->tcp.ts_val, s->last_ts)) {
-        stream_event(st, p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP);
-        return false;
-    }
-    s->last_ts = p->tcp.ts_val;
-    return true;
-}
 
 static bool in_window(const TcpSession *ssn, const TcpStream *s, const Packet *p)
 {
@@ -408,12 +391,36 @@ static bool rst_seq_valid(const TcpStream *s, const Packet *p)
     }
 }
 
+/* RFC 7323 section 5: PAWS drops segments with an older TSval. A RST
+ * without the option is taken (stacks send them so); one that carries an
+ * older TSval (a zero one included) is invalid, as Suricata's default policy
+ * holds, so a blind reset cannot tear the session down with a stale stamp. */
+static bool timestamp_ok(StreamThread *st, TcpSession *ssn, TcpStream *s, Packet *p)
+{
+    if (!(ssn->flags & SSN_F_TS) || ((p->tcp.flags & TH_RST) && !p->tcp.has_ts)) {
+        return true;
+    }
+    if (!p->tcp.has_ts) {
+        stream_event(st, p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP);
+        return true;              // some stacks omit it on pure acks: not dropped
+    }
+    if (seq_lt(p->tcp.ts_val, s->last_ts)) {
+        stream_event(st, p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP);
+        return false;
+    }
+    s->last_ts = p->tcp.ts_val;
+    return true;
+}
+
 static void handle_rst(StreamThread *st, Flow *f, TcpSession *ssn, TcpStream *s, TcpStream *r,
                        Packet *p)
 {
     if ((p->tcp.flags & TH_ACK) && (r->flags & STREAM_F_SEEN) &&
         seq_gt(p->tcp.ack, r->next_seq)) {
         stream_event(st, p, DECODE_EV_STREAM_RST_INVALID_ACK);
+        return;
+    }
+    if (!timestamp_ok(st, ssn, s, p)) {
         return;
     }
     bool unsure = (ssn->flags & (SSN_F_MIDSTREAM | SSN_F_ASYNC)) && !(s->flags & STREAM_F_SEEN);

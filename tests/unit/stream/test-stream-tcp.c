@@ -294,6 +294,37 @@ static void paws_drops_older_timestamp(void **state)
     assert_int_equal(tc_ssn(&g_tc)->streams[0].stored_end, 0);
 }
 
+/* In a session with timestamps, a RST stamped older than the sender's last
+ * (zero included) is invalid and does not close it; one without the option,
+ * or with a current stamp, does. */
+static void rst_with_stale_timestamp_is_invalid(void **state)
+{
+    (void)state;
+    Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 100;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 7;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TS, TH_ACK, 1001, 5001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 200;
+    stream_packet(g_tc.st, p);
+    p = tc_pkt_opts(&g_tc, TS, TH_RST | TH_ACK, 1001, 5001, NULL, 65535);
+    p->tcp.has_ts = true;
+    p->tcp.ts_val = 0;
+    stream_packet(g_tc.st, p);
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    p = tc_pkt_opts(&g_tc, TS, TH_RST | TH_ACK, 1001, 5001, NULL, 65535);
+    p->tcp.has_ts = false;
+    stream_packet(g_tc.st, p);
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_PKT_INVALID_TIMESTAMP));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+}
+
 static void without_midstream_data_first_is_not_tracked(void **state)
 {
     (void)state;
@@ -525,6 +556,7 @@ int main(void)
         T(server_close_goes_through_close_wait_and_last_ack),
         T(keepalive_is_not_data),
         T(paws_drops_older_timestamp),
+        T(rst_with_stale_timestamp_is_invalid),
         T(without_midstream_data_first_is_not_tracked),
         TM(midstream_picks_up_established_session),
         TA(async_oneside_establishes_on_client_ack),
