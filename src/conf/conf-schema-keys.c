@@ -299,6 +299,8 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "sip (per request / response), mqtt (per message), websocket (per frame) and rfb "
         "(per session) records"),
+    OPT("outputs.*.eve-log.types.*.mqtt.string-log-limit", CONF_OPT_SIZE, NULL, 0, 0,
+        "mqtt records: the longest topic / message text written (topic lists together)"),
     OPT("outputs.*.eve-log.types.*.dnp3|enip|modbus.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "industrial records: one per DNP3 message / ENIP or Modbus request and reply"),
     OPT("outputs.*.eve-log.types.*.smtp.extended", CONF_OPT_BOOL, "no", 0, 0,

@@ -3,7 +3,8 @@
 # split over two segments paired with its CONNACK, SUBSCRIBE + SUBACK, PUBLISH QoS 1 +
 # PUBACK as one record each, a QoS 3 PUBLISH and a stray PUBACK raising
 # invalid_qos_level and missing_publish (etc/rules/mqtt-events.rules), the mqtt
-# keywords and buffers alerting with the mqtt object, the same output in every runmode.
+# keywords and buffers alerting with the mqtt object, string-log-limit, the same output in
+# every runmode.
 . "$(dirname "$0")/lib.sh"
 DATA=$VG_SOURCE_DIR/tests/data/app-layer
 RULES=$WORK/mqtt.rules
@@ -40,6 +41,42 @@ E=$WORK/a/eve.json
     fail "anomalies: $(grep '"anomaly"' "$E")"
 [ "$(stat "$E" app_layer.flow.mqtt)" = 1 ] || fail "app_layer.flow.mqtt counter"
 [ "$(stat "$E" app_layer.tx.mqtt)" = 6 ] || fail "app_layer.tx.mqtt counter"
+
+# string-log-limit: topics and messages longer than the limit are cut with a
+# note of what was left out; a topic list shares one limit (the topic that
+# crosses it is cut, later ones are left out)
+for lim in 14 3; do
+    cat >"$WORK/lim$lim.yaml" <<Y
+outputs:
+  - eve-log:
+      enabled: yes
+      filename: eve.json
+      types:
+        - mqtt:
+            string-log-limit: $lim
+Y
+    mkdir -p "$WORK/lim$lim"
+    "$VIGIL" -c "$WORK/lim$lim.yaml" -k none -r "$DATA/mqtt.pcap" -l "$WORK/lim$lim" 2>"$WORK/err" ||
+        fail "vigil string-log-limit $lim: $(cat "$WORK/err")"
+    grep -q Warning "$WORK/err" && fail "warnings: $(cat "$WORK/err")"
+done
+[ "$(q "$WORK/lim14/eve.json" '[r["mqtt"]["subscribe"]["topics"] for r in recs if r["event_type"] == "mqtt" and "subscribe" in r["mqtt"]]')" = \
+  '[[{"qos": 1, "topic": "sensors/temp"}, {"qos": 0, "topic": "al[truncated 6 additional bytes]"}]]' ] ||
+    fail "string-log-limit 14, subscribe: $(grep subscribe "$WORK/lim14/eve.json")"
+[ "$(q "$WORK/lim14/eve.json" '[(r["mqtt"]["publish"]["topic"], r["mqtt"]["publish"]["message"]) for r in recs if r["event_type"] == "mqtt" and "publish" in r["mqtt"]]')" = \
+  '[["sensors/temp", "21.5C"], ["x", "q"]]' ] ||
+    fail "string-log-limit 14, publish: $(grep publish "$WORK/lim14/eve.json")"
+[ "$(q "$WORK/lim3/eve.json" '[r["mqtt"]["subscribe"]["topics"] for r in recs if r["event_type"] == "mqtt" and "subscribe" in r["mqtt"]]')" = \
+  '[[{"qos": 1, "topic": "sen[truncated 9 additional bytes]"}]]' ] ||
+    fail "string-log-limit 3, subscribe: $(grep subscribe "$WORK/lim3/eve.json")"
+[ "$(q "$WORK/lim3/eve.json" '[(r["mqtt"]["publish"]["topic"], r["mqtt"]["publish"]["message"]) for r in recs if r["event_type"] == "mqtt" and "publish" in r["mqtt"]]')" = \
+  '[["sen[truncated 9 additional bytes]", "21.[truncated 2 additional bytes]"], ["x", "q"]]' ] ||
+    fail "string-log-limit 3, publish: $(grep publish "$WORK/lim3/eve.json")"
+[ "$(q "$WORK/lim3/eve.json" '[(r["mqtt"]["connect"]["will"]["topic"], r["mqtt"]["connect"]["will"]["message"], r["mqtt"]["connect"]["username"]) for r in recs if r["event_type"] == "mqtt" and "connect" in r["mqtt"]]')" = \
+  '[["wil[truncated 3 additional bytes]", "bye", "alice"]]' ] ||
+    fail "string-log-limit 3, will: $(grep connect "$WORK/lim3/eve.json")"
+# without the option nothing is cut (the default run above)
+grep -q "additional bytes\]" "$E" && fail "text cut without string-log-limit"
 
 for rm in workers autofp; do
     run "$WORK/$rm" --runmode "$rm"

@@ -14,6 +14,7 @@
  * CONNACK raise unintroduced_message. */
 #include "app-layer/mqtt/app-layer-mqtt.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -559,11 +560,49 @@ const AppBufferDef mqtt_buffers[] = {
 
 /* ---- EVE ---- */
 
+/* eve-log mqtt string-log-limit (0: none): the longest topic or message
+ * text written; the rest is replaced by a note of how much was left out.
+ * Set at start-up (eve options), read by output threads. */
+static uint64_t g_log_limit;
+
 static void log_str(JsonBuf *jb, const char *key, const MqttMsg *m, MqttSpan s)
 {
     if (s.set) {
         json_printable(jb, key, m->body + s.off, s.len);
     }
+}
+
+/* A topic or message under string-log-limit: *budget is what remains of
+ * the limit for this field (topic lists share one). Returns false once the
+ * budget is spent before this string (it is left out). */
+static bool log_str_limited(JsonBuf *jb, const char *key, const MqttMsg *m, MqttSpan s,
+                            uint64_t *budget)
+{
+    if (!s.set) {
+        return true;
+    }
+    if (g_log_limit == 0 || s.len <= *budget) {
+        json_printable(jb, key, m->body + s.off, s.len);
+        if (g_log_limit != 0) {
+            *budget -= s.len;
+        }
+        return true;
+    }
+    if (*budget == 0) {
+        return false;
+    }
+    static const char fmt[] = "[truncated %u additional bytes]";
+    size_t keep = (size_t)*budget;
+    char *buf = malloc(keep + sizeof(fmt) + 10);
+    if (buf == NULL) {
+        return false;
+    }
+    memcpy(buf, m->body + s.off, keep);
+    int n = snprintf(buf + keep, sizeof(fmt) + 10, fmt, (unsigned)(s.len - keep));
+    json_printable(jb, key, (const uint8_t *)buf, keep + (n > 0 ? (size_t)n : 0));
+    free(buf);
+    *budget = 0;
+    return true;
 }
 
 static void log_connect(JsonBuf *jb, const MqttMsg *m)
@@ -582,8 +621,10 @@ static void log_connect(JsonBuf *jb, const MqttMsg *m)
     log_str(jb, "password", m, m->password);
     if (m->will_topic.set) {
         json_open_object(jb, "will");
-        log_str(jb, "topic", m, m->will_topic);
-        log_str(jb, "message", m, m->will_message);
+        uint64_t topic_budget = g_log_limit;
+        uint64_t msg_budget = g_log_limit;
+        (void)log_str_limited(jb, "topic", m, m->will_topic, &topic_budget);
+        (void)log_str_limited(jb, "message", m, m->will_message, &msg_budget);
         mqtt_log_props(m, m->will_props, jb);
         json_close_object(jb);
     }
@@ -606,15 +647,21 @@ static void log_topics(JsonBuf *jb, const MqttMsg *m)
     if (m->n_topics == 0) {
         return;
     }
+    /* The limit holds for the topics together, so many short topics cannot
+     * get round it: the one that crosses it is cut, the rest left out. */
+    uint64_t budget = g_log_limit;
     json_open_array(jb, "topics");
     for (uint32_t i = 0; i < m->n_topics; i++) {
+        if (g_log_limit != 0 && budget == 0) {
+            break;
+        }
         if (m->type == MQTT_SUBSCRIBE) {
             json_open_object(jb, NULL);
-            log_str(jb, "topic", m, m->topics[i].name);
+            (void)log_str_limited(jb, "topic", m, m->topics[i].name, &budget);
             json_u64(jb, "qos", m->topics[i].qos);
             json_close_object(jb);
         } else {
-            log_str(jb, NULL, m, m->topics[i].name);
+            (void)log_str_limited(jb, NULL, m, m->topics[i].name, &budget);
         }
     }
     json_close_array(jb);
@@ -647,13 +694,16 @@ static void log_msg(JsonBuf *jb, const MqttMsg *m)
         json_bool(jb, "session_present", m->session_present);
         json_u64(jb, "return_code", m->reason);
         break;
-    case MQTT_PUBLISH:
-        log_str(jb, "topic", m, m->topic);
+    case MQTT_PUBLISH: {
+        uint64_t topic_budget = g_log_limit;
+        uint64_t msg_budget = g_log_limit;
+        (void)log_str_limited(jb, "topic", m, m->topic, &topic_budget);
         if (m->has_msg_id) {
             json_u64(jb, "message_id", m->msg_id);
         }
-        log_str(jb, "message", m, m->message);
+        (void)log_str_limited(jb, "message", m, m->message, &msg_budget);
         break;
+    }
     case MQTT_SUBSCRIBE:
     case MQTT_UNSUBSCRIBE:
         json_u64(jb, "message_id", m->msg_id);
@@ -697,6 +747,22 @@ static void mqtt_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb)
     json_close_object(jb);
 }
 
+static void mqtt_eve_options(const struct ConfNode *opts)
+{
+    const ConfNode *n = opts != NULL ? conf_node_child(opts, "string-log-limit") : NULL;
+    uint64_t v = 0;
+    g_log_limit = 0;
+    if (n == NULL || n->value == NULL) {
+        return;
+    }
+    if (!conf_parse_size(n->value, &v)) {
+        VG_WARN("%s:%d: mqtt string-log-limit '%s': expected a size (e.g. 1kb); no limit",
+                n->file ? n->file : "--set", n->line, n->value);
+        return;
+    }
+    g_log_limit = v;
+}
+
 const AppParserDesc app_parser_mqtt = {
     .name = "mqtt",
     .proto = APP_PROTO_MQTT,
@@ -717,4 +783,5 @@ const AppParserDesc app_parser_mqtt = {
     .log_json = mqtt_log_json,
     .probe_ip = mqtt_probe_ip,
     .eve_generic = true,
+    .eve_options = mqtt_eve_options,
 };
