@@ -227,6 +227,8 @@ static const ConfOption vigil_keys[] = {
     OPT("outputs.*.eve-log.types.*.anomaly.types.applayer", CONF_OPT_BOOL, "yes", 0, 0,
         "application-layer events as anomaly records"),
     OPT("outputs.*.eve-log.types.*.flow.enabled", CONF_OPT_BOOL, "yes", 0, 0, "flow records"),
+    OPT("outputs.*.eve-log.types.*.arp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+        "arp records: one per ARP packet"),
     OPT("outputs.*.eve-log.types.*.netflow.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "netflow records: one per direction at flow end"),
     OPT("outputs.*.eve-log.types.*.flow.exception-policy", CONF_OPT_BOOL, "no", 0, 0,

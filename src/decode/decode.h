@@ -162,6 +162,21 @@ int decode_vntag(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t l
 int decode_nsh(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 int decode_arp(DecodeThreadCtx *dtv, Packet *p, const uint8_t *pkt, uint32_t len);
 
+/* The fields of an ARP packet (p->l3 == PKT_L3_ARP), pointing into it; the
+ * address lengths are the header's (all four addresses lie in the packet). */
+typedef struct DecodeArpView {
+    uint16_t hw_type;
+    uint16_t proto_type;
+    uint16_t opcode;
+    uint8_t hw_len;
+    uint8_t proto_len;
+    const uint8_t *sender_hw;
+    const uint8_t *sender_proto;
+    const uint8_t *target_hw;
+    const uint8_t *target_proto;
+} DecodeArpView;
+bool decode_arp_view(const Packet *p, DecodeArpView *v);
+
 /* Dispatch on an ethertype (shared by Ethernet, VLAN, SLL, GRE, ...). */
 int decode_ethertype(DecodeThreadCtx *dtv, Packet *p, uint16_t ethertype, const uint8_t *pkt,
                      uint32_t len);

@@ -191,6 +191,8 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->flow_exception_policy = opt_bool(opts, "exception-policy", false);
         } else if (strcmp(name, "netflow") == 0) {
             oc->netflow = opt_bool(opts, "enabled", true);
+        } else if (strcmp(name, "arp") == 0) {
+            oc->arp = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "drop") == 0) {
             oc->drop = opt_bool(opts, "enabled", true);
             oc->drop_alerts = opt_bool(opts, "alerts", true);
@@ -1042,6 +1044,9 @@ static int output_process(ThreadVars *tv, Packet *p, void *data)
     }
     if (p->n_events > 0 && ot->tb != NULL && oc->anomaly) {
         write_anomalies(ot, oc, p);
+    }
+    if (p->l3 == PKT_L3_ARP && ot->tb != NULL && oc->arp && output_eve_arp_build(&ot->jb, p)) {
+        (void)eve_thread_buf_write(ot->tb, &ot->jb);
     }
     return TM_OK;
 }

@@ -49,6 +49,7 @@ typedef struct OutputCtx {
                                      // packet's first bytes
     bool flow;
     bool netflow;                    // "netflow": one record per direction at flow end
+    bool arp;                        // "arp": one record per ARP packet
     bool flow_exception_policy;      // flow records: exception_policy (flow exception-policy: yes)
     bool drop;                       // drop records (inline)
     bool drop_alerts;                // with the alert that caused the drop
@@ -142,6 +143,10 @@ int output_fast_format(char *buf, size_t size, const OutputCtx *oc, const Packet
 const Packet *output_alert_packet(const Packet *p, const struct PacketAlert *pa, Packet *tmp);
 /* The "packet" record of a tagged packet (event_type packet, base64 bytes). */
 void output_eve_tagged_build(JsonBuf *jb, const Packet *p);
+/* The "arp" record of an ARP packet (Suricata 8's type): hw_type,
+ * proto_type, opcode and, for Ethernet/IPv4 addresses, src_mac, src_ip,
+ * dest_mac, dest_ip. False when p is not ARP. */
+bool output_eve_arp_build(JsonBuf *jb, const Packet *p);
 /* Write p's alerts from outside the output module (flow-end detection in the
  * flow manager or an evicting packet thread); serialised on the flow lock. */
 void output_packet_alerts(OutputCtx *oc, const Packet *p);

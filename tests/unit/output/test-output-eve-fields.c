@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "output/output-test-util.h"
+#include "output/output-module.h"
 #include "output/output.h"
 #include "util/util-error.h"
 #include "util/util-time.h"
@@ -200,6 +201,36 @@ static void packet_record_ether_and_community_id(void **state)
                      "\"pkt_src\":\"wire/pcap\"}");
 }
 
+/* ARP: a request (gratuitous form) and a packet of other address sizes. */
+static void arp_record_fields(void **state)
+{
+    JsonBuf *jb = *state;
+    uint8_t arp[28] = {0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+                       0xbc, 0x03, 0x58, 0x5a, 0xd5, 0xca, 192, 168, 1, 28,
+                       0, 0, 0, 0, 0, 0, 10, 0, 0, 1};
+    Packet p;
+    ot_packet(&p, PKT_L3_ARP, PKT_L4_NONE, 0, "", 0, "", 0);
+    assert_false(output_eve_arp_build(jb, &p));   // no ARP header
+    p.l3_hdr = arp;
+    p.l3_len = sizeof(arp);
+    assert_true(output_eve_arp_build(jb, &p));
+    assert_true(json_complete(jb));
+    assert_non_null(strstr(jb->buf, "\"event_type\":\"arp\""));
+    assert_non_null(strstr(jb->buf,
+        "\"arp\":{\"hw_type\":\"ethernet\",\"proto_type\":\"ipv4\",\"opcode\":\"request\","
+        "\"src_mac\":\"bc:03:58:5a:d5:ca\",\"src_ip\":\"192.168.1.28\","
+        "\"dest_mac\":\"00:00:00:00:00:00\",\"dest_ip\":\"10.0.0.1\"}}"));
+    arp[1] = 6;      // IEEE 802 hardware type
+    arp[7] = 9;      // an opcode without a name here
+    arp[5] = 2;      // 2-byte protocol addresses: no address fields
+    p.l3_len = 8 + 2 * (6 + 2);
+    assert_true(output_eve_arp_build(jb, &p));
+    assert_non_null(strstr(jb->buf,
+        "\"arp\":{\"hw_type\":\"unknown\",\"proto_type\":\"ipv4\",\"opcode\":\"unknown\"}}"));
+    ot_packet(&p, PKT_L3_IPV4, PKT_L4_TCP, 6, "10.0.0.1", 1, "10.0.0.2", 2);
+    assert_false(output_eve_arp_build(jb, &p));
+}
+
 static int n_vars_calls;
 static bool vars_any;
 
@@ -261,6 +292,7 @@ int main(void)
         cmocka_unit_test(flow_icmp_uses_first_type_and_code),
         cmocka_unit_test_setup_teardown(flow_record_fields_only_when_configured, setup, teardown),
         cmocka_unit_test_setup_teardown(packet_record_ether_and_community_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(arp_record_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_vars_follow_metadata_option_and_rules, setup,
                                         teardown),
     };
