@@ -106,10 +106,11 @@ static int app_module_process(ThreadVars *tv, Packet *p, void *data)
 {
     const AppModuleThread *mt = data;
     Flow *f = p->flow;
-    /* A flow on a tunnel's protocol or port is no application's: in the
-     * threaded runmodes its packets run in the threads of the flows they
-     * carry, in no fixed order, so parsing it would depend on scheduling. */
-    if (f == NULL || g_app_cfg.storage_id < 0 || (p->flags & (PKT_F_TUNNEL_PROTO | PKT_F_BYPASS))) {
+    /* A tunnel's outer flow (Teredo, VXLAN, Geneve on UDP) goes through
+     * protocol detection like any other, as in Suricata (its flow record then
+     * says "failed"); on a capture file its packets run one at a time in
+     * capture order whichever workers they reach (runtime-order.h). */
+    if (f == NULL || g_app_cfg.storage_id < 0 || (p->flags & PKT_F_BYPASS)) {
         return TM_OK;
     }
     pthread_mutex_lock(&f->lock);
