@@ -24,6 +24,13 @@
  * 1 ms (the reader's poll while packets are out), and at shutdown. Counters:
  * nfq.verdicts.batches (batch messages) and .batched (packets they covered).
  *
+ * GSO (nfq.gso, default yes): the kernel hands over the super-packets its
+ * stack built (up to 64 KiB) instead of cutting each into segments first,
+ * so one read and one verdict cover what would be dozens of segments. Their
+ * checksums are not filled in yet (the NIC or the stack does it on the way
+ * out): such packets carry PKT_F_CSUM_UNFINISHED and their checksums are not
+ * validated. With nfq.gso off, the kernel segments and checksums first.
+ *
  * Live time: packets carry the kernel's timestamp (or the wall clock); the
  * engine clock follows it without the offline packet-time machinery (the
  * flow manager and stats run on the wall clock when no -r is given). */
@@ -241,6 +248,9 @@ static int nfq_on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct n
     p->linktype = LINKTYPE_RAW;
     p->pcap_cnt = ++nt->pkt_cnt;
     p->mark = nfq_get_nfmark(nfa);
+    if (nfq_get_skbinfo(nfa) & (NFQA_SKB_CSUMNOTREADY | NFQA_SKB_GSO)) {
+        p->flags |= PKT_F_CSUM_UNFINISHED;
+    }
     p->verdict_id = id;
     p->verdict_queue = nt->q.num;
     p->verdict_ctx = &nt->q;
@@ -334,6 +344,7 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
     uint32_t maxlen = (uint32_t)conf_int_or(conf, "nfq.queue-maxlen", 4096, &bad);
     uint64_t bufsz = conf_size_or(conf, "nfq.buffer-size", 8u << 20, &bad);
     bool fail_open = conf_bool_or(conf, "nfq.fail-open", false, &bad);
+    bool gso = conf_bool_or(conf, "nfq.gso", true, &bad);
     const char *problem = NULL;
     if (nfq_set_mode(q->qh, NFQNL_COPY_PACKET, 0xffff) < 0) {
         problem = "cannot set copy mode";
@@ -342,6 +353,10 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
     } else if (nfq_set_queue_flags(q->qh, NFQA_CFG_F_FAIL_OPEN,
                                    fail_open ? NFQA_CFG_F_FAIL_OPEN : 0) < 0) {
         problem = "the kernel refuses fail-open";
+    } else if (gso && nfq_set_queue_flags(q->qh, NFQA_CFG_F_GSO, NFQA_CFG_F_GSO) < 0) {
+        VG_WARN("NFQUEUE %u: the kernel refuses GSO packets (%s); it segments them first",
+                q->num, strerror(errno));
+        gso = false;
     }
     if (problem != NULL) {
         VG_ERROR("NFQUEUE %u: %s: %s", q->num, problem, strerror(errno));
@@ -354,11 +369,11 @@ static int nfq_bind(NfqThread *nt, const Conf *conf)
     /* ENOBUFS is reported by recv; keep going. */
     int one = 1;
     setsockopt(nfq_fd(q->h), SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
-    VG_NOTICE("NFQUEUE %u bound (mode %s, fail-open %s, queue-maxlen %u, batchcount %u)",
+    VG_NOTICE("NFQUEUE %u bound (mode %s, fail-open %s, gso %s, queue-maxlen %u, batchcount %u)",
               q->num,
               q->mode == NFQ_MODE_ACCEPT ? "accept" : q->mode == NFQ_MODE_REPEAT ? "repeat"
                                                                                  : "route",
-              fail_open ? "yes" : "no", maxlen, q->batchcount);
+              fail_open ? "yes" : "no", gso ? "yes" : "no", maxlen, q->batchcount);
     return 0;
 }
 
@@ -370,8 +385,9 @@ int acquire_nfq_conf_check(const struct Conf *conf)
     (void)conf_int_or(conf, "nfq.queue-maxlen", 4096, &bad);
     (void)conf_size_or(conf, "nfq.buffer-size", 8u << 20, &bad);
     (void)conf_bool_or(conf, "nfq.fail-open", false, &bad);
+    (void)conf_bool_or(conf, "nfq.gso", true, &bad);
     if (bad) {
-        VG_ERROR("nfq: queue-maxlen is a number, buffer-size a size, fail-open yes or no");
+        VG_ERROR("nfq: queue-maxlen is a number, buffer-size a size, fail-open and gso yes or no");
         return VG_EINVAL;
     }
     return nfq_read_conf(conf, &q);

@@ -356,6 +356,8 @@ static const ConfOption vigil_keys[] = {
         "bits of the mark bypass-mark sets (0: no bypass mark)"),
     OPT("nfq.fail-open", CONF_OPT_BOOL, "no", 0, 0,
         "kernel accepts packets while the queue is full (NFQA_CFG_F_FAIL_OPEN)"),
+    OPT("nfq.gso", CONF_OPT_BOOL, "yes", 0, 0,
+        "take GSO super-packets unsegmented (their checksums are not validated)"),
     OPT("nfq.queue-maxlen", CONF_OPT_INT, "4096", 1, 1048576, "packets the kernel may queue"),
     OPT("nfq.buffer-size", CONF_OPT_SIZE, "8mb", 65536, 1073741824LL,
         "netlink socket receive buffer"),

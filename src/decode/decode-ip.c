@@ -18,7 +18,7 @@ bool decode_ip_l4_csum_is_bad(const Packet *p, uint8_t proto, const uint8_t *l4,
 
 bool decode_ip_l4_csum_wanted(const DecodeThreadCtx *dtv, const Packet *p)
 {
-    if (!dtv->validate_checksums || (p->flags & PKT_F_IS_FRAGMENT)) {
+    if (!dtv->validate_checksums || (p->flags & (PKT_F_IS_FRAGMENT | PKT_F_CSUM_UNFINISHED))) {
         return false;
     }
     return p->l3 == PKT_L3_IPV4 || p->l3 == PKT_L3_IPV6;

@@ -231,6 +231,9 @@ enum {
     PKT_F_BYPASS = 1u << 24,         // its flow was bypassed before it (flow stage): no stream,
                                      // app-layer or detection, accepted inline; also set by
                                      // the verdict stage on the packet that bypassed it
+    PKT_F_CSUM_UNFINISHED = 1u << 29, // acquisition: the kernel has not filled in its
+                                      // checksums yet (NFQUEUE GSO / partial checksum):
+                                      // none is validated
 };
 
 /* The flow's counters as of this packet, copied by the flow stage under the

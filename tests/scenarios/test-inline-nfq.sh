@@ -13,6 +13,8 @@
 #   - fail-open: with Vigil frozen (SIGSTOP) and its queue full, the kernel
 #     passes the traffic when nfq.fail-open is on;
 #   - nfq.bypass-mark: the packets of a flow a rule bypassed carry the mark;
+#   - nfq.gso: with it (the default) the senders' super-packets reach Vigil
+#     whole, without it none is above the MTU, blocking the same;
 #   - nfq.batchcount: accepts go in batch verdicts (counted), drops and
 #     resets as before, every packet exactly one verdict (also with two
 #     workers deciding out of order);
@@ -101,8 +103,11 @@ check(any(d["drop"]["reason"] == "flow drop" and d["dest_port"] == 5001 for d in
       "later packets of the pattern flow were not dropped")
 s = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]
 n = s["nfq"]
-check(n["packets"] > 100, n)
+check(n["bytes"] > 350000, n)   # the two clean transfers at least
 check(n["packets"] == n["verdicts"]["accepted"] + n["verdicts"]["dropped"], "verdicts lost", n)
+# nfq.gso (default yes): the senders' stacks build TCP super-packets (veth
+# offloads), which reach Vigil whole, larger than the 1500-byte MTU
+check(s["decoder"]["max_pkt_size"] > 1500, "no GSO packet", s["decoder"]["max_pkt_size"])
 check(n["verdicts"]["errors"] == 0, n)
 check(n["verdicts"]["dropped"] == s["ips"]["blocked"], n, s["ips"])
 check(s["respond"]["rst_sent"] >= 1 and s["respond"]["icmp_sent"] == 1, s["respond"])
@@ -110,7 +115,10 @@ PY
 
 # nfq.batchcount: passing packets get batch verdicts (one message for up to
 # 16 accepts), drops and rejects still their own; every packet one verdict.
-start_vigil batch --set nfq.batchcount=16
+# With nfq.gso off the kernel segments first: no packet above the MTU, and
+# the same blocks as with GSO.
+start_vigil batch --set nfq.batchcount=16 --set nfq.gso=no
+grep -q "gso no" "$WORK/batch.log" || fail "nfq.gso=no not reported at start"
 grep -q "batchcount 16" "$WORK/batch.log" || fail "batchcount not reported at start"
 r=$(client send 198.19.0.2 5001 300000)
 [ "$r" = ok ] || fail "batchcount: clean transfer: $r"
@@ -128,6 +136,9 @@ v = n["verdicts"]
 check(n["packets"] == v["accepted"] + v["dropped"] and v["errors"] == 0, n)
 check(v["batches"] > 5 and v["batched"] > 5 * 16, "few batch verdicts", v)
 check(v["batched"] <= v["accepted"] and v["dropped"] > 0, v)
+s = [json.loads(l) for l in open(sys.argv[1]) if '"stats"' in l][-1]["stats"]
+check(s["decoder"]["max_pkt_size"] <= 1500, "nfq.gso=no: a packet above the MTU",
+      s["decoder"]["max_pkt_size"])
 print("batchcount: packets", n["packets"], "batches", v["batches"], "batched", v["batched"])
 PY
 
@@ -147,7 +158,8 @@ py "$WORK/repeat/eve.json" <<'PY' || fail "repeat mode: counters are wrong"
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1]) if '"stats"' in l][-1]["stats"]["nfq"]
 v = s["verdicts"]
-check(v["accepted"] == 0 and v["repeated"] > 50 and v["dropped"] > 0, v)
+# (counts in bytes: with GSO a 100 kB transfer may be a handful of packets)
+check(v["accepted"] == 0 and v["repeated"] > 0 and v["dropped"] > 0 and s["bytes"] > 100000, v, s)
 check(s["packets"] == v["repeated"] + v["dropped"], s)
 PY
 
@@ -177,7 +189,7 @@ a = [r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert"]
 # the wire had them; the pattern alerts, and nothing else does.
 check(a and set(a) == {9001}, a, [r["event_type"] for r in recs])
 s = [r for r in recs if r["event_type"] == "stats"][-1]["stats"]["nfq"]
-check(s["packets"] > 100 and s["packets"] == s["verdicts"]["accepted"] + s["verdicts"]["dropped"], s)
+check(s["bytes"] > 400000 and s["packets"] == s["verdicts"]["accepted"] + s["verdicts"]["dropped"], s)
 # batchcount 8 with verdicts from two workers: a batch never covers a packet
 # still inspected (its own verdict would then fail)
 check(s["verdicts"]["errors"] == 0, s)
@@ -204,7 +216,7 @@ r=$(client send 198.19.0.2 5001 100000 BYPASSME)
 stop_vigil bypass
 m=$(marked)
 bm=$(stat "$WORK/bypass/eve.json" nfq.bypass_marked)
-[ "$m" -gt 10 ] && [ "$m" = "$bm" ] ||
+[ "$m" -gt 0 ] && [ "$m" = "$bm" ] ||
     fail "bypass mark: $m packets marked in the kernel, vigil counted $bm"
 in_ns "$NS_R" iptables -w -t mangle -F POSTROUTING
 cp "$WORK/inline.rules.orig" "$WORK/inline.rules"
