@@ -80,6 +80,21 @@ static bool port_hint(const AppProtoCfg *pc, uint16_t port)
     return (pc->ports[port / 8] >> (port % 8)) & 1u;
 }
 
+bool app_detect_proto_accepts(AppProto p, uint8_t ipproto, uint16_t server_port, uint8_t dir,
+                              const uint8_t *data, uint32_t len)
+{
+    const AppParserDesc *row = app_parser_row(p);
+    const AppProtoCfg *pc = app_proto_cfg(p);
+    if (row == NULL || pc == NULL) {
+        return false;
+    }
+    bool need_more = false;
+    bool partial = false;
+    bool hinted = port_hint(pc, server_port);
+    return try_row(row, false, ipproto, hinted, dir, data, len, &need_more, &partial) == p ||
+           try_row(row, true, ipproto, hinted, dir, data, len, &need_more, &partial) == p;
+}
+
 AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
                           const uint8_t *data, uint32_t len, bool *need_more)
 {

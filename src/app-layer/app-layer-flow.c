@@ -724,6 +724,10 @@ static void confirm_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t 
 {
     bool more = false;
     af->det[dir] = APP_DET_DONE;
+    if (app_detect_proto_accepts(af->f->app_proto, af->f->key.proto, af->f->key.dp, dir, data,
+                                 len)) {
+        return;                  // its own data, whatever else would take it
+    }
     AppProto p = app_detect_proto(af->f->key.proto, af->f->key.dp, dir, data, len, &more);
     if (p == APP_PROTO_UNKNOWN || p == af->f->app_proto) {
         return;

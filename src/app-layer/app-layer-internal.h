@@ -398,5 +398,10 @@ AppProto app_detect_proto(uint8_t ipproto, uint16_t server_port, uint8_t dir,
 AppProto app_detect_proto_ports(uint8_t ipproto, uint16_t server_port, uint16_t client_port,
                                 uint8_t dir, const uint8_t *data, uint32_t len,
                                 bool *need_more);
+/* Whether p's own patterns or probe take data of dir as p's (the other direction of a
+ * flow detected as p: its data confirms p even when another row would take it too,
+ * such as POP3's "USER" that FTP's pattern also knows). */
+bool app_detect_proto_accepts(AppProto p, uint8_t ipproto, uint16_t server_port, uint8_t dir,
+                              const uint8_t *data, uint32_t len);
 
 #endif

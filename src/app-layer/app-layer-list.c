@@ -34,6 +34,7 @@ extern const AppParserDesc app_parser_mdns;
 extern const AppParserDesc app_parser_rdp;
 extern const AppParserDesc app_parser_ntp;
 extern const AppParserDesc app_parser_telnet;
+extern const AppParserDesc app_parser_pop3;
 
 const AppParserDesc *const app_parser_rows[] = {
     &app_parser_http,
@@ -68,5 +69,6 @@ const AppParserDesc *const app_parser_rows[] = {
     &app_parser_rdp,
     &app_parser_ntp,
     &app_parser_telnet,
+    &app_parser_pop3,
 };
 const uint32_t app_parser_n_rows = sizeof(app_parser_rows) / sizeof(app_parser_rows[0]);

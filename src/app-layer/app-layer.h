@@ -55,6 +55,7 @@ enum {
     APP_PROTO_TELNET = 30,
     APP_PROTO_RDP = 31,
     APP_PROTO_MDNS = 32,         // DNS messages on port 5353 (parser: DNS)
+    APP_PROTO_POP3 = 33,
     APP_PROTO_MAX_BUILTIN,       // protocols with a parser are below this
     APP_PROTO_FAILED = 0xffff,   // detection gave up on this flow
 };

@@ -298,9 +298,9 @@ static const ConfOption vigil_keys[] = {
         "nfs records (per call and its reply; READ/WRITE: per file)"),
     OPT("outputs.*.eve-log.types.*.mdns|rdp.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "mdns records (per message) / rdp (per PDU of the connection sequence)"),
-    OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb.enabled", CONF_OPT_BOOL, "yes", 0, 0,
+    OPT("outputs.*.eve-log.types.*.sip|mqtt|websocket|rfb|pop3.enabled", CONF_OPT_BOOL, "yes", 0, 0,
         "sip (per request / response), mqtt (per message), websocket (per frame) and rfb "
-        "(per session) records"),
+        "(per session), pop3 (per command and its answer) records"),
     OPT("outputs.*.eve-log.types.*.mqtt.string-log-limit", CONF_OPT_SIZE, NULL, 0, 0,
         "mqtt records: the longest topic / message text written (topic lists together)"),
     OPT("outputs.*.eve-log.types.*.dnp3|enip|modbus.enabled", CONF_OPT_BOOL, "yes", 0, 0,
