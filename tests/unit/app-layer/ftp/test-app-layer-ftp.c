@@ -199,6 +199,42 @@ static void data_connection_becomes_ftp_data(void **state)
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
 }
 
+/* A control connection's end removes its own unused announcement only: a later
+ * session's entry for the same address and port stays. */
+static void end_removes_only_its_own_announcement(void **state)
+{
+    (void)state;
+    VgAddr srv;
+    addr4(&srv, 10, 0, 0, 2);
+    uint64_t first = ftp_expect_add(NULL, &srv, 5000);
+    uint64_t second = ftp_expect_add(NULL, &srv, 5000);   // replaces the first
+    assert_true(first != 0 && second != 0 && first != second);
+    ftp_expect_remove(first);
+    FtpExpect e;
+    assert_true(ftp_expect_take(NULL, &srv, 5000, &e));
+    free(e.name);
+    assert_false(ftp_expect_take(NULL, &srv, 5000, &e));   // taken once
+    uint64_t third = ftp_expect_add(NULL, &srv, 5001);
+    ftp_expect_set_command(NULL, third, FTPDATA_CMD_RETR, (const uint8_t *)"x", 1);
+    ftp_expect_remove(third);
+    assert_false(ftp_expect_take(NULL, &srv, 5001, &e));
+}
+
+/* Data parsed only at a flow's end announces nothing and is not looked up. */
+static void flow_end_data_announces_nothing(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    app_flow_end(fx->af);
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+    VgAddr srv;
+    addr4(&srv, 10, 0, 0, 2);
+    assert_int_equal(ftp_expect_add(fx->af, &srv, 5002), 0);
+    assert_false(ftp_expect_take(NULL, &srv, 5002, NULL));
+}
+
 /* APPE keeps its name; NLST (a listing) gives a tx with its command and no file. */
 static void data_commands_beyond_stor_and_retr(void **state)
 {
@@ -339,6 +375,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(byte_by_byte_and_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
         cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
+        cmocka_unit_test_setup_teardown(end_removes_only_its_own_announcement, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
