@@ -423,6 +423,91 @@ int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *w
     return 0;
 }
 
+static int conf_resolve_ports_depth(const Conf *conf, const char *text, uint16_t *out,
+                                    uint32_t *n, int depth, char *why, size_t why_len);
+
+/* One element of a port list (text stripped): a number, or a variable whose value is
+ * a port or a list of them, depth variables deep at most. */
+static int ports_add(const Conf *conf, const char *text, uint16_t *out, uint32_t *n,
+                     int depth, char *why, size_t why_len)
+{
+    char buf[128];
+    strip_port_text(text, buf, sizeof(buf));
+    if (buf[0] == '$') {
+        const char *v = depth < 8 ? conf_port_var(conf, buf + 1) : NULL;
+        if (v == NULL) {
+            snprintf(why, why_len, depth < 8 ? "'%s' is not a variable of vars.port-groups"
+                                             : "'%s' is a loop of port variables", buf);
+            return VG_EINVAL;
+        }
+        return conf_resolve_ports_depth(conf, v, out, n, depth + 1, why, why_len);
+    }
+    int64_t port;
+    if (strchr(buf, ':') != NULL) {
+        snprintf(why, why_len, "'%s' is a range of ports; only single ports are supported", buf);
+        return VG_EINVAL;
+    }
+    if (!conf_parse_int(buf, &port) || port < 1 || port > 65535) {
+        snprintf(why, why_len, "'%s' is not a port (1-65535)", buf);
+        return VG_EINVAL;
+    }
+    for (uint32_t i = 0; i < *n; i++) {
+        if (out[i] == (uint16_t)port) {
+            return 0;
+        }
+    }
+    if (*n == CONF_PORTS_MAX) {
+        snprintf(why, why_len, "more than %d ports", CONF_PORTS_MAX);
+        return VG_EINVAL;
+    }
+    out[(*n)++] = (uint16_t)port;
+    return 0;
+}
+
+static int conf_resolve_ports_depth(const Conf *conf, const char *text, uint16_t *out,
+                                    uint32_t *n, int depth, char *why, size_t why_len)
+{
+    char buf[128];
+    strip_port_text(text, buf, sizeof(buf));
+    if (buf[0] == '\0') {
+        snprintf(why, why_len, "no port");
+        return VG_EINVAL;
+    }
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        int rc = ports_add(conf, tok, out, n, depth, why, why_len);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int conf_resolve_ports(const Conf *conf, const char *text, uint16_t *out, uint32_t *n,
+                       char *why, size_t why_len)
+{
+    *n = 0;
+    return conf_resolve_ports_depth(conf, text, out, n, 0, why, why_len);
+}
+
+int conf_get_ports(const Conf *conf, const char *path, uint16_t out[CONF_PORTS_MAX],
+                   uint32_t *n)
+{
+    *n = 0;
+    bool is_bad = false;
+    const ConfNode *node = get_scalar(conf, path, &is_bad);
+    if (node == NULL) {
+        return is_bad ? VG_EINVAL : VG_ENOENT;
+    }
+    char why[320];
+    if (conf_resolve_ports(conf, node->value, out, n, why, sizeof(why)) != 0) {
+        conf_log_bad(node, path, "%s: '%s'", why, node->value);
+        *n = 0;
+        return VG_EINVAL;
+    }
+    return 0;
+}
+
 int conf_get_port(const Conf *conf, const char *path, uint16_t *out)
 {
     bool is_bad = false;

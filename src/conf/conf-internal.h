@@ -70,6 +70,10 @@ bool conf_enum_has(const char *choices, const char *text);
  * problem in why. */
 int conf_resolve_port(const Conf *conf, const char *text, uint16_t *out, char *why,
                       size_t why_len);
+/* The ports of text (conf_get_ports' forms) into out (CONF_PORTS_MAX), *n set; 0, or
+ * VG_EINVAL with the reason in why. */
+int conf_resolve_ports(const Conf *conf, const char *text, uint16_t *out, uint32_t *n,
+                       char *why, size_t why_len);
 
 /* Vigil's own keys, the first part of the schema (conf-schema-keys.c). */
 extern const ConfSchemaPart conf_schema_vigil_keys;

@@ -89,6 +89,7 @@ int conf_option_parse(const ConfOption *opt, const char *text, void *field, char
         memcpy(field, &text, sizeof(text));
         return 0;
     case CONF_OPT_PORT:
+    case CONF_OPT_PORTS:
     case CONF_OPT_LIST:
     case CONF_OPT_ANY:
         break;

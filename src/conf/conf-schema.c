@@ -311,6 +311,16 @@ static void check_value(Checker *ck, const ConfNode *node, const ConfOption *opt
         }
         return;
     }
+    if (opt->type == CONF_OPT_PORTS) {
+        uint16_t ports[CONF_PORTS_MAX];
+        uint32_t n;
+        if (conf_resolve_ports(ck->conf, node->value, ports, &n, why, sizeof(why)) != 0) {
+            report(node, path, true, "%s", why);
+            ck->res.n_bad++;
+            ck->rc = VG_EINVAL;
+        }
+        return;
+    }
     union {
         bool b;
         int64_t i;
@@ -515,6 +525,8 @@ static const char *type_text(const ConfOption *o)
         return o->choices != NULL ? o->choices : "enum";
     case CONF_OPT_PORT:
         return "port";
+    case CONF_OPT_PORTS:
+        return "ports";
     case CONF_OPT_LIST:
         return "list";
     case CONF_OPT_ANY:

@@ -114,6 +114,7 @@ typedef enum ConfOptType {
     CONF_OPT_ENUM,  // const char *: one of choices ("wall|packet")
     /* Schema only (conf_check), not loadable by conf_load_options: */
     CONF_OPT_PORT,  // one port 1-65535, or a $NAME of vars.port-groups naming one
+    CONF_OPT_PORTS, // a comma-separated list of such ports (conf_get_ports)
     CONF_OPT_LIST,  // a list; its items are checked by the reader
     CONF_OPT_ANY,   // an open subtree: anything below is accepted, its owner checks it
 } ConfOptType;
@@ -200,6 +201,15 @@ unsigned conf_report_unread(const Conf *conf);
  * variable (logged as "FILE:LINE: KEY: problem"). */
 int conf_get_port(const Conf *conf, const char *path, uint16_t *out)
     __attribute__((warn_unused_result));
+
+/* Ports at path: one as conf_get_port takes it, or a comma-separated list of them
+ * ("3544, 3545", "[3544,3545]", a "$NAME" whose value is such a list, variables within
+ * the list too; duplicates kept once). At most CONF_PORTS_MAX into out, *n set. 0;
+ * VG_ENOENT when absent or null; VG_EINVAL when malformed, a range, more than
+ * CONF_PORTS_MAX, or an unknown variable (logged as "FILE:LINE: KEY: problem"). */
+#define CONF_PORTS_MAX 16
+int conf_get_ports(const Conf *conf, const char *path, uint16_t out[CONF_PORTS_MAX],
+                   uint32_t *n) __attribute__((warn_unused_result));
 
 /* Iterate children of a map or list: for (c = node->first_child; c; c = c->next). */
 

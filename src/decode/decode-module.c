@@ -3,6 +3,7 @@
  * remaining slots as a child of the fragment that completed it (after it
  * the tunnel packets its own decoding made, innermost first). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf/conf.h"
 #include "decode/decode.h"
@@ -74,10 +75,15 @@ static int decode_module_thread_init(ThreadVars *tv, void **data)
     dtv->teredo_enabled = conf_bool_or(e->conf, "decoder.teredo.enabled", true, NULL);
     /* Unset ports: Teredo is tried on every UDP port, as Suricata does (its shipped
      * config, like etc/vigil.yaml, names 3544). */
-    uint16_t teredo_port = 3544;
-    int teredo_rc = conf_get_port(e->conf, "decoder.teredo.ports", &teredo_port);
+    _Static_assert(DECODE_TEREDO_PORTS_MAX == CONF_PORTS_MAX, "one bound for the list");
+    uint16_t teredo_ports[CONF_PORTS_MAX];
+    uint32_t n_teredo = 0;
+    int teredo_rc = conf_get_ports(e->conf, "decoder.teredo.ports", teredo_ports, &n_teredo);
     dtv->teredo_any_port = teredo_rc == VG_ENOENT;
-    dtv->teredo_port = teredo_rc == 0 ? teredo_port : 3544;
+    if (teredo_rc == 0) {
+        memcpy(dtv->teredo_ports, teredo_ports, n_teredo * sizeof(teredo_ports[0]));
+        dtv->n_teredo_ports = (uint8_t)n_teredo;
+    }
     dtv->geneve_enabled = conf_bool_or(e->conf, "decoder.geneve.enabled", true, NULL);
     dtv->geneve_port = first_port(e, "decoder.geneve.ports", 6081);
     dtv->ipip_enabled = conf_bool_or(e->conf, "decoder.ipv4.ipip.enabled", true, NULL);

@@ -50,6 +50,17 @@ static bool is_port(bool is_enabled, uint16_t port, uint16_t sp, uint16_t dp)
     return is_enabled && (sp == port || dp == port);
 }
 
+/* Whether sp or dp is one of decoder.teredo.ports (not for "every port"). */
+static bool is_teredo_port(const DecodeThreadCtx *dtv, uint16_t sp, uint16_t dp)
+{
+    for (uint32_t i = 0; i < dtv->n_teredo_ports; i++) {
+        if (sp == dtv->teredo_ports[i] || dp == dtv->teredo_ports[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool decode_ip_is_tunnel_proto(const DecodeThreadCtx *dtv, uint8_t proto, uint16_t sp,
                                uint16_t dp)
 {
@@ -62,8 +73,7 @@ bool decode_ip_is_tunnel_proto(const DecodeThreadCtx *dtv, uint8_t proto, uint16
         /* VXLAN is decoded on the destination port only; its flow has the
          * port on either side. Teredo on every port marks only the packets
          * that hold it (udp_tunnels): all UDP would be no application's. */
-        return is_port(dtv->teredo_enabled && !dtv->teredo_any_port, dtv->teredo_port, sp,
-                       dp) ||
+        return (dtv->teredo_enabled && !dtv->teredo_any_port && is_teredo_port(dtv, sp, dp)) ||
                is_port(dtv->geneve_enabled, dtv->geneve_port, sp, dp) ||
                is_port(dtv->vxlan_enabled, dtv->vxlan_port, sp, dp);
     default:
@@ -78,7 +88,7 @@ static void udp_tunnels(DecodeThreadCtx *dtv, Packet *p)
     const uint8_t *data = p->payload;
     uint32_t data_len = p->payload_len;
     if (dtv->teredo_enabled &&
-        (dtv->teredo_any_port || p->sp == dtv->teredo_port || p->dp == dtv->teredo_port)) {
+        (dtv->teredo_any_port || is_teredo_port(dtv, p->sp, p->dp))) {
         if (decode_teredo(dtv, p, data, data_len) == 0) {
             if (dtv->teredo_any_port) {
                 p->flags |= PKT_F_TUNNEL_PROTO;

@@ -144,7 +144,8 @@ void decode_thread_init(DecodeThreadCtx *dtv, CounterSet *counters, ChecksumMode
     dtv->vxlan_enabled = true;
     dtv->vxlan_port = 4789;
     dtv->teredo_enabled = true;
-    dtv->teredo_port = 3544;
+    dtv->teredo_ports[0] = 3544;
+    dtv->n_teredo_ports = 1;
     dtv->teredo_any_port = false;
     dtv->geneve_enabled = true;
     dtv->geneve_port = 6081;

@@ -15,6 +15,9 @@
 #include "decode/packet-types.h"
 #include "runtime/counters.h"
 
+/* decoder.teredo.ports: at most this many (CONF_PORTS_MAX). */
+#define DECODE_TEREDO_PORTS_MAX 16
+
 typedef enum ChecksumMode {
     CHECKSUM_AUTO = 0,           // validate; stop when most checksums are bad (offloading)
     CHECKSUM_ALL,
@@ -89,9 +92,10 @@ typedef struct DecodeThreadCtx {
     bool vxlan_enabled;
     uint16_t vxlan_port;
     bool teredo_enabled;
-    uint16_t teredo_port;
+    uint16_t teredo_ports[DECODE_TEREDO_PORTS_MAX]; // decoder.teredo.ports (default 3544)
+    uint8_t n_teredo_ports;
     bool teredo_any_port;        // decoder.teredo.ports unset: every UDP port is tried
-                                 // (Suricata's rule); teredo_port is then unused
+                                 // (Suricata's rule); teredo_ports are then unused
     bool geneve_enabled;
     uint16_t geneve_port;
     /* Tunnels. With a packet source, a tunnel's payload becomes a tunnel

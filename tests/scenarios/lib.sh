@@ -84,3 +84,62 @@ for part in sys.argv[2].split("."):
 print(v)
 PY
 }
+
+# Stepped feeding of a capture through a FIFO, so that a test waits on what the
+# engine did instead of sleeping a fixed time (a loaded machine stretches every
+# step). feed_open FIFO CAPTURE: holds FIFO on fd 5 (read-write: it does not
+# wait for the reader) and writes the pcap header. feed_round: the next round
+# (tests/scenarios/pcap-loop.py: timestamps 100 s later each round).
+# feed_until SECONDS WHAT CMD...: rounds, 0.2 s apart, until CMD succeeds;
+# fails naming WHAT after SECONDS, or at once when FEED_PID (the reader, if
+# set) is gone. feed_close: the end of the capture (a process started after
+# feed_open must not inherit fd 5: start it with 5>&-).
+FEED_CAP=
+FEED_PID=
+FEED_ROUND=0
+feed_open() {
+    FEED_CAP=$2
+    FEED_ROUND=0
+    exec 5<>"$1"
+    head -c 24 "$FEED_CAP" >&5
+}
+feed_round() {
+    python3 "$VG_SOURCE_DIR/tests/scenarios/pcap-loop.py" "$FEED_CAP" --rounds 1 --no-header \
+        --first-round "$FEED_ROUND" --round-delay 0 >&5 2>/dev/null
+    FEED_ROUND=$((FEED_ROUND + 1))
+}
+feed_until() {
+    local limit=$1 what=$2 t0=$SECONDS
+    shift 2
+    until "$@"; do
+        [ $((SECONDS - t0)) -lt "$limit" ] || fail "$what: not after $limit s ($FEED_ROUND rounds fed)"
+        [ -z "$FEED_PID" ] || kill -0 "$FEED_PID" 2>/dev/null || fail "$what: the reader ended"
+        feed_round
+        sleep 0.2
+    done
+}
+feed_close() {
+    exec 5>&-
+}
+
+# stat_now FILE DOTTED.NAME: a value from the last stats record written so far
+# (0 while there is none or it lacks the name).
+stat_now() {
+    python3 - "$1" "$2" <<'PY' 2>/dev/null || echo 0
+import json, sys
+last = None
+try:
+    for line in open(sys.argv[1]):
+        if '"event_type":"stats"' in line:
+            try:
+                last = json.loads(line)["stats"]
+            except ValueError:
+                pass          # the line being written
+except OSError:
+    pass
+v = last
+for part in sys.argv[2].split("."):
+    v = v.get(part) if isinstance(v, dict) else None
+print(v if isinstance(v, int) else 0)
+PY
+}

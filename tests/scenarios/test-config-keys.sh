@@ -45,7 +45,7 @@ values = {  # keys without a usable default
     "run-as.user": str(os.getuid()),
     "run-as.group": str(os.getgid()),
 }
-by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789"}
+by_type = {"bool": "yes", "int": "1", "size": "1mb", "string": "x", "port": "4789", "ports": "3544, 3545"}
 
 tree = {}
 def put(path, value):

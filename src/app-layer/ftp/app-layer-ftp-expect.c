@@ -5,16 +5,26 @@
  * and the ftp-data parser takes the entry (transfer command and file name).
  *
  * Bounded: FTP_EXPECT_MAX entries; a new one replaces the oldest, and a control
- * connection's last announcement not used when it ends goes with it. Any packet thread may
- * add or take (a control and its data connection may be on different threads): one
- * mutex.
+ * connection's last announcement not used when it ends goes with it (that entry only: an
+ * id names it, so a later session announcing the same address and port keeps its own).
+ * Any packet thread may add or take (a control and its data connection may be on
+ * different threads): one mutex.
  *
- * Packet order (capture files read by several threads, runtime-order.h): while an FTP
- * control connection is open, a new flow's first lookup waits until every earlier
- * packet was released, and an entry announced by a later packet is not seen, so a
- * data connection is one in every runmode exactly when it is one in single mode. Left
- * to thread timing: a control connection's end (which removes its unused announcement)
- * handled in another thread before an earlier data connection's first data. */
+ * Packet order (capture files read by several threads, runtime-order.h): the table is
+ * changed and read in capture order. An announcement and a transfer command wait until
+ * every earlier packet was released before they change the table, so they come after
+ * every earlier packet's lookup, and eviction follows capture order; a new TCP flow's
+ * lookup waits the same way, so it sees every announcement of an earlier packet and
+ * none of a later one. A control connection's end (a flow timeout pass, not ordered:
+ * it runs under locks earlier packets may need) marks its entry with the number of the
+ * packet it runs at; lookups of earlier packets still see it, and a later announcement
+ * frees it.
+ *
+ * When a flow ends depends on the runmode (each flow thread runs its own timeout
+ * passes), so data parsed only at a flow's end (unacknowledged at a timeout or at the
+ * end of the run) neither announces, nor names a transfer, nor is looked up. Left to
+ * the runmode: a data connection that starts after its control connection timed out
+ * (single ends that one at another packet than workers). */
 #include "app-layer/ftp/app-layer-ftp.h"
 
 #include <pthread.h>
@@ -29,28 +39,17 @@
 typedef struct Entry {
     bool used;
     FtpExpect e;
-    uint64_t seq;
+    uint64_t seq;                // id (ftp_expect_add), rising in capture order
     uint64_t order_seq;          // the announcing packet's number (0: ordering off)
+    uint64_t ended_at;           // control connection ended at this packet (0: not)
 } Entry;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static Entry g_tab[FTP_EXPECT_MAX];   // under g_lock
 static uint64_t g_seq;
 /* Entries in use: new flows skip the lock while no FTP announced anything (written under
- * g_lock, read by any packet thread). */
+ * g_lock, read by any packet thread after the packet-order wait). */
 static _Atomic uint32_t g_used;
-/* Open FTP control connections (ftp_expect_flow_open/close). */
-static _Atomic uint32_t g_ftp_flows;
-
-void ftp_expect_flow_open(void)
-{
-    atomic_fetch_add(&g_ftp_flows, 1);
-}
-
-void ftp_expect_flow_close(void)
-{
-    atomic_fetch_sub(&g_ftp_flows, 1);
-}
 
 static bool same(const VgAddr *a, const VgAddr *b)
 {
@@ -60,20 +59,33 @@ static bool same(const VgAddr *a, const VgAddr *b)
     return memcmp(a->a.u8, b->a.u8, a->family == 4 ? 4 : 16) == 0;
 }
 
-static Entry *find_before(const VgAddr *srv, uint16_t port, uint64_t before)
+/* Whether a lookup at packet `at` (0: outside packet order) sees en. */
+static bool visible(const Entry *en, uint64_t at)
+{
+    if (at == 0) {
+        return en->ended_at == 0;
+    }
+    return en->order_seq < at && (en->ended_at == 0 || en->ended_at > at);
+}
+
+static Entry *find_key(const VgAddr *srv, uint16_t port)
 {
     for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-        if (g_tab[i].used && g_tab[i].e.port == port && same(&g_tab[i].e.srv, srv) &&
-            (before == 0 || g_tab[i].order_seq < before)) {
+        if (g_tab[i].used && g_tab[i].e.port == port && same(&g_tab[i].e.srv, srv)) {
             return &g_tab[i];
         }
     }
     return NULL;
 }
 
-static Entry *find(const VgAddr *srv, uint16_t port)
+static Entry *find_id(uint64_t id)
 {
-    return find_before(srv, port, 0);
+    for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
+        if (g_tab[i].used && g_tab[i].seq == id) {
+            return &g_tab[i];
+        }
+    }
+    return NULL;
 }
 
 static void entry_clear(Entry *en)
@@ -85,18 +97,37 @@ static void entry_clear(Entry *en)
     memset(en, 0, sizeof(*en));
 }
 
-void ftp_expect_add(const VgAddr *srv, uint16_t port)
+/* Data parsed at af's flow end (see the file comment). It never waits for the packet
+ * order either: a flow's last data is parsed under the flow-end lock, which the threads
+ * of earlier packets may need (engine-setup.c). */
+static bool at_end(const AppFlow *af)
 {
+    return af != NULL && (af->flags & APP_FLOW_F_ENDED) != 0;
+}
+
+/* Entries whose control connection ended at a packet every lookup has passed. */
+static bool dead(const Entry *en, uint64_t now)
+{
+    return en->used && en->ended_at != 0 && (now == 0 || en->ended_at <= now);
+}
+
+uint64_t ftp_expect_add(const AppFlow *af, const VgAddr *srv, uint16_t port)
+{
+    if (at_end(af)) {
+        return 0;
+    }
+    runtime_order_wait();        // after every earlier packet's lookups and changes
+    uint64_t now = runtime_order_current();
     pthread_mutex_lock(&g_lock);
-    Entry *en = find(srv, port);
+    Entry *en = find_key(srv, port);
     if (en == NULL) {
-        Entry *oldest = &g_tab[0];
+        Entry *oldest = NULL;
         for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-            if (!g_tab[i].used) {
+            if (!g_tab[i].used || dead(&g_tab[i], now)) {
                 oldest = &g_tab[i];
                 break;
             }
-            if (g_tab[i].seq < oldest->seq) {
+            if (oldest == NULL || g_tab[i].seq < oldest->seq) {
                 oldest = &g_tab[i];
             }
         }
@@ -108,16 +139,22 @@ void ftp_expect_add(const VgAddr *srv, uint16_t port)
     en->e.srv = *srv;
     en->e.port = port;
     en->seq = ++g_seq;
-    en->order_seq = runtime_order_current();
+    en->order_seq = now;
+    uint64_t id = en->seq;
     pthread_mutex_unlock(&g_lock);
+    return id;
 }
 
-void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
+void ftp_expect_set_command(const AppFlow *af, uint64_t id, uint8_t command,
                             const uint8_t *name, uint32_t name_len)
 {
+    if (at_end(af) || id == 0) {
+        return;
+    }
+    runtime_order_wait();        // not before an earlier packet's data connection took it
     pthread_mutex_lock(&g_lock);
-    Entry *en = find(srv, port);
-    if (en != NULL) {
+    Entry *en = find_id(id);
+    if (en != NULL && en->ended_at == 0) {
         en->e.command = command;
         free(en->e.name);
         en->e.name = NULL;
@@ -130,48 +167,66 @@ void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
     pthread_mutex_unlock(&g_lock);
 }
 
-static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take, uint64_t before)
+static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
 {
     if (atomic_load(&g_used) == 0) {
         return false;
     }
+    uint64_t at = runtime_order_current();
     pthread_mutex_lock(&g_lock);
-    Entry *en = find_before(dst, dp, before);
+    Entry *en = find_key(dst, dp);
+    if (en != NULL && !visible(en, at)) {
+        en = NULL;
+    }
     if (en != NULL && out != NULL) {
         *out = en->e;
     }
     if (en != NULL && take) {
-        en->e.name = NULL;       // handed to the caller
+        if (out != NULL) {
+            en->e.name = NULL;   // handed to the caller
+        }
         entry_clear(en);
     }
     pthread_mutex_unlock(&g_lock);
     return en != NULL;
 }
 
-bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out)
+bool ftp_expect_take(const AppFlow *af, const VgAddr *dst, uint16_t dp, FtpExpect *out)
 {
-    return lookup(dst, dp, out, true, runtime_order_current());
+    if (at_end(af)) {
+        return false;
+    }
+    runtime_order_wait();        // at once: app_expect_proto waited for this packet
+    return lookup(dst, dp, out, true);
 }
 
-void ftp_expect_remove(const VgAddr *srv, uint16_t port)
+void ftp_expect_remove(uint64_t id)
 {
-    FtpExpect e;
-    if (lookup(srv, port, &e, true, 0)) {
-        free(e.name);
+    if (id == 0) {
+        return;
     }
+    uint64_t now = runtime_order_current();
+    pthread_mutex_lock(&g_lock);
+    Entry *en = find_id(id);
+    if (en != NULL && now == 0) {
+        entry_clear(en);         // no packet order: at once
+    } else if (en != NULL && en->ended_at == 0) {
+        en->ended_at = now;      // freed by a later announcement
+    }
+    pthread_mutex_unlock(&g_lock);
 }
 
 AppProto app_expect_proto(const Flow *f)
 {
-    if (f->key.proto != 6) {
+    if (f->key.proto != 6 || at_end(app_flow_get(f))) {
         return APP_PROTO_UNKNOWN;
     }
-    if (atomic_load(&g_ftp_flows) > 0) {
-        runtime_order_wait();    // earlier packets may still announce this connection
-    }
-    return lookup(&f->key.dst, f->key.dp, NULL, false, runtime_order_current())
-               ? APP_PROTO_FTP_DATA
-               : APP_PROTO_UNKNOWN;
+    /* Earlier packets may still announce this connection, or take or replace the
+     * announcement. Whether any will is known only once they are done: a control
+     * connection read by another thread may not even be FTP yet. */
+    runtime_order_wait();
+    return lookup(&f->key.dst, f->key.dp, NULL, false) ? APP_PROTO_FTP_DATA
+                                                       : APP_PROTO_UNKNOWN;
 }
 
 void ftp_expect_deinit(void)

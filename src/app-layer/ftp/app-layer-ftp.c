@@ -47,6 +47,7 @@ typedef struct FtpState {
     bool port_known;             // a PORT/PASV/EPRT/EPSV gave a data port
     VgAddr data_addr;
     uint16_t data_port;
+    uint64_t data_id;            // its expectation (ftp_expect_add)
 } FtpState;
 
 const FtpTx *ftp_tx(const AppTx *tx)
@@ -162,7 +163,6 @@ static void *ftp_state_new(AppFlow *af)
         if (af->f != NULL) {
             stream_flow_raw_chunked(af->f);
         }
-        ftp_expect_flow_open();
     }
     return st;
 }
@@ -174,9 +174,8 @@ static void ftp_state_free(void *state)
         return;
     }
     if (st->port_known) {
-        ftp_expect_remove(&st->data_addr, st->data_port);
+        ftp_expect_remove(st->data_id);
     }
-    ftp_expect_flow_close();
     for (int d = 0; d < 2; d++) {
         if (st->line[d].buf != NULL) {
             app_mem_release(st->af, FTP_LINE_MAX);
@@ -274,7 +273,10 @@ static void data_port(FtpState *st, FtpTx *t, const VgAddr *addr, uint16_t port)
     st->port_known = true;
     st->data_addr = *addr;
     st->data_port = port;
-    ftp_expect_add(addr, port);
+    uint64_t id = ftp_expect_add(st->af, addr, port);
+    if (id != 0) {
+        st->data_id = id;        // the one its end removes unless used
+    }
     app_tx_touch(&t->tx, APP_DIR_TOCLIENT);
 }
 
@@ -356,7 +358,7 @@ static void command(FtpState *st, FtpLine *l)
             if (t->arg_len == 0 && !ftp_data_cmd_is_listing(xfer)) {
                 app_tx_event(st->af, &t->tx, FTP_EV_FILE_WITHOUT_NAME);
             }
-            ftp_expect_set_command(&st->data_addr, st->data_port, xfer, t->arg, t->arg_len);
+            ftp_expect_set_command(st->af, st->data_id, xfer, t->arg, t->arg_len);
         }
     }
     app_tx_touch(&t->tx, APP_DIR_TOSERVER);

@@ -90,18 +90,17 @@ typedef struct FtpExpect {
     uint32_t name_len;
 } FtpExpect;
 /* Control side: the data connection to srv:port will carry the file of the next
- * transfer command; records command and name when they come. */
-void ftp_expect_add(const VgAddr *srv, uint16_t port);
-/* An FTP control connection opens / ends (its state): new flows wait for the packet
- * order while any is open (app_expect_proto). */
-void ftp_expect_flow_open(void);
-void ftp_expect_flow_close(void);
-void ftp_expect_set_command(const VgAddr *srv, uint16_t port, uint8_t command,
+ * transfer command. Returns the entry's id for ftp_expect_set_command and
+ * ftp_expect_remove; 0 (nothing added) at af's flow end. On a capture file read by
+ * several threads, waits for the packet order first (as the two below). */
+uint64_t ftp_expect_add(const AppFlow *af, const VgAddr *srv, uint16_t port);
+/* Records the transfer command and file name in entry id (if still there). */
+void ftp_expect_set_command(const AppFlow *af, uint64_t id, uint8_t command,
                             const uint8_t *name, uint32_t name_len);
 /* Data side: takes the expectation for a new flow to dst:dp (the owner frees name). */
-bool ftp_expect_take(const VgAddr *dst, uint16_t dp, FtpExpect *out);
-/* The control connection ended: its announcement goes unless it was used. */
-void ftp_expect_remove(const VgAddr *srv, uint16_t port);
+bool ftp_expect_take(const AppFlow *af, const VgAddr *dst, uint16_t dp, FtpExpect *out);
+/* The control connection ended: its announcement id goes unless it was used. */
+void ftp_expect_remove(uint64_t id);
 void ftp_expect_deinit(void);
 
 void ftp_log_json(const Flow *f, const AppTx *tx, JsonBuf *jb);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "runtime/plugin-internal.h"
@@ -79,12 +80,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_plugin_add(&k_dir), 0);
     assert_int_equal(app_layer_init(NULL), 0);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 7777;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 7777);
     fx->ev[0] = app_layer_event_find("dirtest.first");
     fx->ev[1] = app_layer_event_find("dirtest.second");
     fx->ev[2] = app_layer_event_find("dirtest.third");
@@ -100,16 +96,13 @@ static int teardown(void **state)
     Fx *fx = *state;
     app_flow_free(fx->af);
     free(fx);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void send(Fx *fx, uint8_t dir, const char *msg)
 {
-    app_flow_data(fx->af, dir, (const uint8_t *)msg, (uint32_t)strlen(msg));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, msg, (uint32_t)strlen(msg));
 }
 
 static void events_belong_to_the_side_that_raised_them(void **state)

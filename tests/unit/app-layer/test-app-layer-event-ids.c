@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "runtime/plugin-internal.h"
@@ -80,12 +81,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_plugin_add(&k_wide), 0);
     assert_int_equal(app_layer_init(NULL), 0);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 7777;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 7777);
     *state = fx;
     return 0;
 }
@@ -95,9 +91,7 @@ static int teardown(void **state)
     Fx *fx = *state;
     app_flow_free(fx->af);
     free(fx);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -110,8 +104,7 @@ static void ids_above_255_round_trip(void **state)
     int tx_ev = app_layer_event_find("widetest.ev299");
 
     uint8_t chunk[] = { 'W', 'I', 'D', 'E' };
-    app_flow_data(fx->af, APP_DIR_TOSERVER, chunk, sizeof(chunk));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, APP_DIR_TOSERVER, chunk, sizeof(chunk));
 
     const AppEventId *ids = NULL;
     uint32_t n = app_layer_flow_events(&fx->f, &ids);

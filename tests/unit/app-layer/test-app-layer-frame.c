@@ -14,6 +14,7 @@
 
 #include "app-layer/app-layer-frame.h"
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
 #include "util/util-json.h"
@@ -33,12 +34,7 @@ static void want_all(bool on)
 static Fx *fx_new(uint8_t ipproto, uint16_t dp)
 {
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = ipproto;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = dp;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, ipproto, 40000, dp);
     return fx;
 }
 
@@ -58,9 +54,7 @@ static int teardown(void **state)
         free(fx);
     }
     want_all(false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 

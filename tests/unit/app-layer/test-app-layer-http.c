@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/http/app-layer-http.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
@@ -31,12 +32,7 @@ static int setup(void **state)
 {
     assert_int_equal(app_layer_init(NULL), 0);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 8888;          // not a default HTTP port: detection on any port
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 8888);  // not a default HTTP port: detection on any port
     *state = fx;
     return 0;
 }
@@ -46,9 +42,7 @@ static int teardown(void **state)
     Fx *fx = *state;
     app_flow_free(fx->af);
     free(fx);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -398,12 +392,7 @@ static void long_body_memory_stays_bounded(void **state)
     app_layer_deinit();
     flow_storage_reset();
     assert_int_equal(app_layer_init(c), 0);
-    fx2.f.key.proto = 6;
-    fx2.f.key.src.family = fx2.f.key.dst.family = 4;
-    fx2.f.key.sp = 40001;
-    fx2.f.key.dp = 80;
-    fx2.af = app_flow_get_or_new(&fx2.f);
-    assert_non_null(fx2.af);
+    fx2.af = app_test_flow_open(&fx2.f, 6, 40001, 80);
     feed(&fx2, 0, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
     feed(&fx2, 1, "HTTP/1.1 200 OK\r\nContent-Length: 8000000\r\n\r\n");
     static uint8_t chunk[8000];
@@ -447,12 +436,7 @@ static void stored_file_body_memory_stays_bounded(void **state)
     flow_storage_reset();
     assert_int_equal(app_layer_init(c), 0);
     assert_int_equal(app_layer_filestore_setup(conf_get_node(c, NULL, "fs"), dir), 0);
-    fx2.f.key.proto = 6;
-    fx2.f.key.src.family = fx2.f.key.dst.family = 4;
-    fx2.f.key.sp = 40002;
-    fx2.f.key.dp = 80;
-    fx2.af = app_flow_get_or_new(&fx2.f);
-    assert_non_null(fx2.af);
+    fx2.af = app_test_flow_open(&fx2.f, 6, 40002, 80);
     feed(&fx2, 0, "GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
     feed(&fx2, 1, "HTTP/1.1 200 OK\r\nContent-Length: 4000000\r\n\r\nfirst");
     AppTx *tx = app_layer_tx_at(&fx2.f, 0);

@@ -327,6 +327,35 @@ static void several_ports_are_refused(void **state)
     free(r.log);
 }
 
+/* decoder.teredo.ports takes a list, as Suricata's: numbers and variables, one
+ * of which may itself name a list; a duplicate is kept once. */
+static void teredo_ports_take_a_list(void **state)
+{
+    Conf *c = *state;
+    const char *yaml = "vars:\n  port-groups:\n    MORE: \"[3545, 3546]\"\n"
+                       "decoder:\n  teredo:\n    ports: \"3544, $MORE, 3544\"\n";
+    Run r = check_yaml(c, yaml, true);
+    assert_int_equal(r.rc, 0);
+    free(r.log);
+    uint16_t ports[CONF_PORTS_MAX];
+    uint32_t n = 0;
+    assert_int_equal(conf_get_ports(c, "decoder.teredo.ports", ports, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(ports[0], 3544);
+    assert_int_equal(ports[1], 3545);
+    assert_int_equal(ports[2], 3546);
+    assert_int_equal(conf_get_ports(c, "decoder.geneve.ports", ports, &n), VG_ENOENT);
+    assert_int_equal(n, 0);
+}
+
+static void teredo_port_range_is_refused(void **state)
+{
+    Run r = check_yaml(*state, "decoder:\n  teredo:\n    ports: \"3544, 3600:3610\"\n", false);
+    assert_int_equal(r.rc, VG_EINVAL);
+    assert_log_has(&r, "t.yaml:3: decoder.teredo.ports: '3600:3610' is a range of ports");
+    free(r.log);
+}
+
 static void port_zero_is_refused(void **state)
 {
     Conf *c = *state;
@@ -508,6 +537,8 @@ int main(void)
         T(unknown_port_variable_is_an_error),
         T(port_variable_loop_is_an_error),
         T(several_ports_are_refused),
+        T(teredo_ports_take_a_list),
+        T(teredo_port_range_is_refused),
         T(port_zero_is_refused),
         T(unread_keys_are_reported_until_looked_up),
         T(a_list_handed_to_a_reader_counts_its_entries_read),

@@ -72,7 +72,8 @@ static void thread_init_sets_tunnel_defaults(void **state)
     assert_true(t.dtv.vxlan_enabled);
     assert_int_equal(t.dtv.vxlan_port, 4789);
     assert_true(t.dtv.teredo_enabled);
-    assert_int_equal(t.dtv.teredo_port, 3544);
+    assert_int_equal(t.dtv.n_teredo_ports, 1);
+    assert_int_equal(t.dtv.teredo_ports[0], 3544);
     assert_false(t.dtv.validate_checksums);
 }
 

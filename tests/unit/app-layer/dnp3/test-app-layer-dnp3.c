@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dnp3/app-layer-dnp3.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -78,12 +79,7 @@ static int setup_proto(void **state, uint8_t ipproto)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_DNP3, true);   // keep txs for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = ipproto;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 20000;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, ipproto, 40000, 20000);
     *state = fx;
     return 0;
 }
@@ -104,27 +100,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_DNP3, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const Buf *b)
 {
-    app_flow_data(fx->af, dir, b->b, b->n);
-    app_flow_packet_publish(fx->af);
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
+    app_test_feed(fx->af, dir, b->b, b->n);
 }
 
 static const Dnp3Tx *tx_at(Fx *fx, uint32_t i)
@@ -205,10 +187,7 @@ static void eve_object_has_points_and_indications(void **state)
     feed(fx, APP_DIR_TOSERVER, &q);
     feed(fx, APP_DIR_TOCLIENT, &r);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 1, &jb, 1024);
     assert_true(json_complete(&jb));
     const char *s = jb.buf;
     assert_non_null(strstr(s, "\"type\":\"response\""));
@@ -292,7 +271,7 @@ static void bad_link_crc_raises_event(void **state)
     put(&q, bad.b, bad.n);
     feed(fx, APP_DIR_TOSERVER, &q);
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "dnp3.bad_link_crc"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "dnp3.bad_link_crc"));
 }
 
 static void bad_block_crc_raises_transport_event(void **state)
@@ -305,7 +284,7 @@ static void bad_block_crc_raises_transport_event(void **state)
     put(&q, bad.b, bad.n);
     feed(fx, APP_DIR_TOSERVER, &q);
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "dnp3.bad_transport_crc"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "dnp3.bad_transport_crc"));
     assert_int_equal(tx_at(fx, 1)->data_len, 0);
 }
 
@@ -319,7 +298,7 @@ static void length_below_five_is_too_small(void **state)
     message(&q, APP_DIR_TOSERVER, k_read, sizeof(k_read));
     feed(fx, APP_DIR_TOSERVER, &q);
     assert_int_equal(app_layer_tx_count(&fx->f), 3);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "dnp3.len_too_small"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "dnp3.len_too_small"));
     assert_int_equal(tx_at(fx, 2)->fc, 1);   // the frame after it parses
 }
 
@@ -332,7 +311,7 @@ static void garbage_is_malformed_once_then_resyncs(void **state)
     message(&q, APP_DIR_TOSERVER, k_read, sizeof(k_read));
     feed(fx, APP_DIR_TOSERVER, &q);
     assert_int_equal(app_layer_tx_count(&fx->f), 3);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "dnp3.malformed"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "dnp3.malformed"));
     assert_int_equal(tx_at(fx, 2)->fc, 1);
     assert_int_equal(tx_at(fx, 2)->tx.n_events, 0);
 }
@@ -345,7 +324,7 @@ static void unknown_object_stops_the_list(void **state)
     message(&q, APP_DIR_TOSERVER, app, sizeof(app));
     feed(fx, APP_DIR_TOSERVER, &q);
     const Dnp3Tx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "dnp3.unknown_object"));
+    assert_true(app_test_tx_has_event(&t->tx, "dnp3.unknown_object"));
     assert_int_equal(t->n_objects, 1);
 }
 
@@ -359,7 +338,7 @@ static void lying_point_count_is_bounded(void **state)
     message(&q, APP_DIR_TOSERVER, app, sizeof(app));
     message(&q, APP_DIR_TOSERVER, app2, sizeof(app2));
     feed(fx, APP_DIR_TOSERVER, &q);
-    assert_true(has_event(&tx_at(fx, 0)->tx, "dnp3.too_many_points"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "dnp3.too_many_points"));
     const Dnp3Tx *t = tx_at(fx, 1);
     assert_int_equal(t->n_objects, 1);   // a size prefix pointing past the end: no points
     assert_false(t->objects[0].has_points);
@@ -400,7 +379,7 @@ static void reassembly_past_the_bound_is_too_long(void **state)
     }
     feed(fx, APP_DIR_TOCLIENT, &q);
     assert_int_equal(app_layer_tx_count(&fx->f), 1);
-    assert_true(has_event(&tx_at(fx, 0)->tx, "dnp3.too_long_reassembly"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "dnp3.too_long_reassembly"));
 }
 
 static void unanswered_requests_flood(void **state)
@@ -413,8 +392,8 @@ static void unanswered_requests_flood(void **state)
     feed(fx, APP_DIR_TOSERVER, &q);
     uint32_t n = app_layer_tx_count(&fx->f);
     assert_int_equal(n, DNP3_DEFAULT_FLOOD + 1);
-    assert_false(has_event(&tx_at(fx, n - 2)->tx, "dnp3.flooded"));
-    assert_true(has_event(&tx_at(fx, n - 1)->tx, "dnp3.flooded"));
+    assert_false(app_test_tx_has_event(&tx_at(fx, n - 2)->tx, "dnp3.flooded"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, n - 1)->tx, "dnp3.flooded"));
 }
 
 static void empty_and_truncated_input_make_nothing(void **state)
@@ -444,7 +423,7 @@ static void udp_datagram_holds_whole_frames(void **state)
     t.n -= 3;                    // truncated datagram
     feed(fx, APP_DIR_TOSERVER, &t);
     assert_int_equal(app_layer_tx_count(&fx->f), 3);
-    assert_true(has_event(&tx_at(fx, 2)->tx, "dnp3.len_too_small"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 2)->tx, "dnp3.len_too_small"));
 }
 
 static void names_of_codes_and_indications(void **state)

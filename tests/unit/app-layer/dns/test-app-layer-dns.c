@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dns/app-layer-dns.h"
 #include "app-layer/dns/app-layer-dns-tx.h"
 #include "app-layer/dns/dns-test-util.h"
@@ -33,12 +34,7 @@ static int setup_proto(void **state, uint8_t proto, uint16_t dp)
      * here, so the test can look at every tx the parser made. */
     app_layer_set_proto_inspected(APP_PROTO_DNS, true);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = proto;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = dp;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, proto, 40000, dp);
     *state = fx;
     /* query id 7: www.example.com A; response: CNAME then A. */
     db_header(&g_q, 7, 0x0100, 1, 0, 0, 0);
@@ -79,16 +75,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_DNS, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 /* The length-prefixed form of a message. */
@@ -98,17 +91,6 @@ static uint32_t tcp_form(const DnsBuild *m, uint8_t *out)
     out[1] = (uint8_t)m->n;
     memcpy(out + 2, m->b, m->n);
     return m->n + 2;
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static void multi_is(const Fx *fx, const AppTx *tx, const char *name, uint8_t dir,
@@ -182,17 +164,17 @@ static void wrong_direction_and_header_events(void **state)
     g_r.b[3] = 0x40;
     feed(fx, APP_DIR_TOSERVER, g_r.b, g_r.n);
     AppTx *tx = app_layer_tx_at(&fx->f, 1);
-    assert_true(has_event(tx, "dns.not_request"));
-    assert_true(has_event(tx, "dns.z_flag_set"));
-    assert_true(has_event(tx, "dns.invalid_opcode"));
+    assert_true(app_test_tx_has_event(tx, "dns.not_request"));
+    assert_true(app_test_tx_has_event(tx, "dns.z_flag_set"));
+    assert_true(app_test_tx_has_event(tx, "dns.invalid_opcode"));
     uint16_t flags;
     assert_false(dns_tx_flags(tx, APP_DIR_TOSERVER, &flags));  // no message kept
     /* A query sent toclient. */
     feed(fx, APP_DIR_TOCLIENT, g_q.b, g_q.n);
-    assert_true(has_event(app_layer_tx_at(&fx->f, 2), "dns.not_response"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 2), "dns.not_response"));
     /* A truncated datagram. */
     feed(fx, APP_DIR_TOSERVER, g_q.b, 13);
-    assert_true(has_event(app_layer_tx_at(&fx->f, 3), "dns.malformed_data"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 3), "dns.malformed_data"));
 }
 
 static void eve_object_v3(void **state)
@@ -201,17 +183,14 @@ static void eve_object_v3(void **state)
     feed(fx, APP_DIR_TOSERVER, g_q.b, g_q.n);
     feed(fx, APP_DIR_TOCLIENT, g_r.b, g_r.n);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 256), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 1, &jb, 256);
     assert_true(json_complete(&jb));
-    assert_non_null(strstr(jb.buf, "\"type\":\"response\""));
-    assert_non_null(strstr(jb.buf, "\"flags\":\"8180\""));
-    assert_non_null(strstr(jb.buf, "\"rcode\":\"NOERROR\""));
-    assert_non_null(strstr(jb.buf, "{\"rrname\":\"www.example.com\",\"rrtype\":\"CNAME\","
-                                   "\"ttl\":60,\"rdata\":\"cdn.example.com\"}"));
-    assert_non_null(strstr(jb.buf, "\"rdata\":\"10.0.0.1\""));
+    app_test_json_has(jb.buf, "\"type\":\"response\"");
+    app_test_json_has(jb.buf, "\"flags\":\"8180\"");
+    app_test_json_has(jb.buf, "\"rcode\":\"NOERROR\"");
+    app_test_json_has(jb.buf, "{\"rrname\":\"www.example.com\",\"rrtype\":\"CNAME\","
+                              "\"ttl\":60,\"rdata\":\"cdn.example.com\"}");
+    app_test_json_has(jb.buf, "\"rdata\":\"10.0.0.1\"");
     assert_int_equal(dns_tx_log_record_count(app_layer_tx_at(&fx->f, 0)), 1);
     json_buf_deinit(&jb);
 }
@@ -230,11 +209,8 @@ static void eve_aaaa_full_form(void **state)
     feed(fx, APP_DIR_TOSERVER, g_q.b, g_q.n);
     feed(fx, APP_DIR_TOCLIENT, r6.b, r6.n);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 256), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
-    assert_non_null(strstr(jb.buf, "\"rdata\":\"2001:0db8:0000:0000:0000:0000:0000:0001\""));
+    app_test_tx_json(&fx->f, 1, &jb, 256);
+    app_test_json_has(jb.buf, "\"rdata\":\"2001:0db8:0000:0000:0000:0000:0000:0001\"");
     json_buf_deinit(&jb);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dns/app-layer-dns.h"
 #include "dns-test-util.h"
 #include "flow/flow.h"
@@ -25,12 +26,7 @@ typedef struct Fx {
 static Fx *fx_new(uint16_t sp, uint16_t dp)
 {
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 17;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = sp;
-    fx->f.key.dp = dp;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 17, sp, dp);
     return fx;
 }
 
@@ -54,9 +50,7 @@ static int teardown(void **state)
     (void)state;
     app_layer_set_proto_inspected(APP_PROTO_LLMNR, false);
     app_layer_set_proto_inspected(APP_PROTO_DNS, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -76,8 +70,7 @@ static void build(DnsBuild *q, DnsBuild *r)
 
 static void feed(Fx *fx, uint8_t dir, const DnsBuild *m)
 {
-    app_flow_data(fx->af, dir, m->b, m->n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, m->b, m->n);
 }
 
 static void llmnr_query_on_5355(void **state)
@@ -100,11 +93,8 @@ static void llmnr_query_on_5355(void **state)
     assert_int_equal(n, 4);
     assert_memory_equal(p, "host", 4);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 512), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, tx->id, &jb));
-    json_close_object(&jb);
-    assert_non_null(strstr(jb.buf, "{\"llmnr\":{"));
+    app_test_tx_json(&fx->f, tx->id, &jb, 512);
+    app_test_json_has(jb.buf, "{\"llmnr\":{");
     json_buf_deinit(&jb);
     fx_free(fx);
 }
@@ -164,8 +154,7 @@ static void llmnr_garbage_is_not_detected(void **state)
     (void)state;
     Fx *fx = fx_new(50000, 5355);
     static const uint8_t junk[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-    app_flow_data(fx->af, APP_DIR_TOSERVER, junk, sizeof(junk) - 1);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, APP_DIR_TOSERVER, junk, sizeof(junk) - 1);
     assert_int_not_equal(app_layer_flow_proto(&fx->f), APP_PROTO_LLMNR);
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
     fx_free(fx);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dns/app-layer-dns.h"
 #include "dns-test-util.h"
 #include "flow/flow.h"
@@ -26,12 +27,7 @@ typedef struct Fx {
 static Fx *fx_new(uint8_t proto, uint16_t sp, uint16_t dp)
 {
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = proto;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = sp;
-    fx->f.key.dp = dp;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, proto, sp, dp);
     return fx;
 }
 
@@ -55,9 +51,7 @@ static int teardown(void **state)
     (void)state;
     app_layer_set_proto_inspected(APP_PROTO_MDNS, false);
     app_layer_set_proto_inspected(APP_PROTO_DNS, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -77,8 +71,7 @@ static void build(DnsBuild *q, DnsBuild *r)
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *b, uint32_t n)
 {
-    app_flow_data(fx->af, dir, b, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, b, n);
 }
 
 static bool buffer_get(Fx *fx, const AppTx *tx, const char *name, uint8_t dir,
@@ -107,13 +100,10 @@ static void mdns_query_on_5353(void **state)
     assert_int_equal(n, 13);
     assert_memory_equal(p, "printer.local", 13);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 512), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, tx->id, &jb));
-    json_close_object(&jb);
-    assert_non_null(strstr(jb.buf, "{\"mdns\":{"));
-    assert_non_null(strstr(jb.buf, "\"type\":\"request\""));
-    assert_non_null(strstr(jb.buf, "\"rrname\":\"printer.local\""));
+    app_test_tx_json(&fx->f, tx->id, &jb, 512);
+    app_test_json_has(jb.buf, "{\"mdns\":{");
+    app_test_json_has(jb.buf, "\"type\":\"request\"");
+    app_test_json_has(jb.buf, "\"rrname\":\"printer.local\"");
     json_buf_deinit(&jb);
     fx_free(fx);
 }
@@ -141,11 +131,8 @@ static void mdns_announcement_is_response(void **state)
     assert_memory_equal(p, "printer.local", 13);
     assert_false(buffer_get(fx, &t->tx, "mdns.queries.rrname", APP_DIR_TOSERVER, &p, &n));
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 512), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, t->tx.id, &jb));
-    json_close_object(&jb);
-    assert_non_null(strstr(jb.buf, "\"type\":\"response\""));
+    app_test_tx_json(&fx->f, t->tx.id, &jb, 512);
+    app_test_json_has(jb.buf, "\"type\":\"response\"");
     json_buf_deinit(&jb);
     fx_free(fx);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/ftp/app-layer-ftp.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
@@ -65,16 +66,13 @@ static int teardown(void **state)
     ftp_expect_deinit();
     app_layer_set_proto_inspected(APP_PROTO_FTP, false);
     app_layer_set_proto_inspected(APP_PROTO_FTP_DATA, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const char *s)
 {
-    app_flow_data(fx->af, dir, (const uint8_t *)s, (uint32_t)strlen(s));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, s, (uint32_t)strlen(s));
 }
 
 static const FtpTx *tx_at(Fx *fx, uint32_t i)
@@ -145,8 +143,7 @@ static void auth_tls_hands_over_to_tls(void **state)
                                     0x03, 0x03};
     uint8_t ch[50] = {0};
     memcpy(ch, hello, sizeof(hello));
-    app_flow_data(fx->af, APP_DIR_TOSERVER, ch, sizeof(ch));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, APP_DIR_TOSERVER, ch, sizeof(ch));
     assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_FTP);
     assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
 }
@@ -197,6 +194,42 @@ static void data_connection_becomes_ftp_data(void **state)
     assert_true(bytes_is(file->name, file->name_len, "up.txt"));
     /* the expectation is used once */
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+}
+
+/* A control connection's end removes its own unused announcement only: a later
+ * session's entry for the same address and port stays. */
+static void end_removes_only_its_own_announcement(void **state)
+{
+    (void)state;
+    VgAddr srv;
+    addr4(&srv, 10, 0, 0, 2);
+    uint64_t first = ftp_expect_add(NULL, &srv, 5000);
+    uint64_t second = ftp_expect_add(NULL, &srv, 5000);   // replaces the first
+    assert_true(first != 0 && second != 0 && first != second);
+    ftp_expect_remove(first);
+    FtpExpect e;
+    assert_true(ftp_expect_take(NULL, &srv, 5000, &e));
+    free(e.name);
+    assert_false(ftp_expect_take(NULL, &srv, 5000, &e));   // taken once
+    uint64_t third = ftp_expect_add(NULL, &srv, 5001);
+    ftp_expect_set_command(NULL, third, FTPDATA_CMD_RETR, (const uint8_t *)"x", 1);
+    ftp_expect_remove(third);
+    assert_false(ftp_expect_take(NULL, &srv, 5001, &e));
+}
+
+/* Data parsed only at a flow's end announces nothing and is not looked up. */
+static void flow_end_data_announces_nothing(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    app_flow_end(fx->af);
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+    VgAddr srv;
+    addr4(&srv, 10, 0, 0, 2);
+    assert_int_equal(ftp_expect_add(fx->af, &srv, 5002), 0);
+    assert_false(ftp_expect_take(NULL, &srv, 5002, NULL));
 }
 
 /* APPE keeps its name; NLST (a listing) gives a tx with its command and no file. */
@@ -276,27 +309,13 @@ static void eve_object(void **state)
     feed(fx, APP_DIR_TOSERVER, "USER a\r\nEPSV\r\n");
     feed(fx, APP_DIR_TOCLIENT, "331 p\r\n229 Entering Extended Passive Mode (|||58612|)\r\n");
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 1, &jb, 1024);
     assert_string_equal(jb.buf,
                         "{\"ftp\":{\"command\":\"EPSV\",\"reply\":[\"Entering Extended Passive "
                         "Mode (|||58612|)\"],\"completion_code\":[\"229\"],\"dynamic_port\":58612,"
                         "\"mode\":\"passive\",\"reply_received\":\"yes\",\"command_truncated\":false,"
                         "\"reply_truncated\":false}}");
     json_buf_deinit(&jb);
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* max-tx counts from the oldest tx not finished: answered txs still waiting for
@@ -320,8 +339,8 @@ static void max_tx_counts_unfinished_txs(void **state)
     assert_int_equal(app_layer_tx_count(&fx.f), 3);   // txs are kept: rules, no detect
     assert_true(bytes_is(tx_at(&fx, 1)->cmd, tx_at(&fx, 1)->cmd_len, "USER"));
     assert_true(bytes_is(tx_at(&fx, 2)->cmd, tx_at(&fx, 2)->cmd_len, "PWD"));
-    assert_true(has_event(app_layer_tx_at(&fx.f, 2), "ftp.too_many_transactions"));
-    assert_false(has_event(app_layer_tx_at(&fx.f, 1), "ftp.too_many_transactions"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx.f, 2), "ftp.too_many_transactions"));
+    assert_false(app_test_tx_has_event(app_layer_tx_at(&fx.f, 1), "ftp.too_many_transactions"));
     app_flow_free(fx.af);
 }
 
@@ -339,6 +358,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(byte_by_byte_and_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
         cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
+        cmocka_unit_test_setup_teardown(end_removes_only_its_own_announcement, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

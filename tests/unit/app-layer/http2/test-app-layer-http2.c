@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dns/app-layer-dns-tx.h"
 #include "app-layer/http2/app-layer-http2-internal.h"
 #include "app-layer/http2/app-layer-http2.h"
@@ -112,12 +113,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_HTTP2, true);   // keep txs for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 80;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 80);
     assert_int_equal(nghttp2_hd_deflate_new(&fx->enc[0], 4096), 0);
     assert_int_equal(nghttp2_hd_deflate_new(&fx->enc[1], 4096), 0);
     *state = fx;
@@ -134,9 +130,7 @@ static int teardown(void **state)
     free(fx->srv.b);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_HTTP2, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -310,10 +304,7 @@ static void eve_object(void **state)
     exchange(fx);
     feed_both(fx, 7);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 4096), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, stream_tx(fx, 1)->tx.id, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, stream_tx(fx, 1)->tx.id, &jb, 4096);
     const char *want[] = {
         "\"url\":\"/index.html?q=1\"", "\"http_method\":\"GET\"", "\"status\":200",
         "\"length\":11", "\"version\":\"2\"", "\"http2\":{\"stream_id\":1",

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/ldap/app-layer-ldap.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -73,12 +74,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_LDAP, true);   // keep every tx for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 45000;
-    fx->f.key.dp = 389;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 45000, 389);
     *state = fx;
     return 0;
 }
@@ -89,16 +85,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_LDAP, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static void feed_bytes(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
@@ -111,17 +104,6 @@ static void feed_bytes(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 static const LdapTx *tx_at(Fx *fx, uint32_t i)
 {
     return ldap_tx(app_layer_tx_at(&fx->f, i));
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static void ldap_msg_decoding(void **state)
@@ -187,10 +169,7 @@ static void ldap_session_pairs_responses(void **state)
     assert_true(app_layer_tx_complete(&fx->f, &t->tx, APP_DIR_TOCLIENT));   // no response
     /* the EVE object */
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 1, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"responses\":[{\"message_id\":2,\"operation\":"
                                    "\"search_result_entry\",\"search_result_entry\":"
                                    "{\"base_object\":\"cn=alice,dc=example,dc=com\""));
@@ -231,7 +210,7 @@ static void ldap_response_without_request(void **state)
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
     const LdapTx *t = tx_at(fx, 1);
     assert_false(t->has_request);
-    assert_true(has_event(&t->tx, "ldap.request_not_found"));
+    assert_true(app_test_tx_has_event(&t->tx, "ldap.request_not_found"));
 }
 
 /* A message claiming 16 MiB: skipped by its length, the next one parses. */
@@ -250,7 +229,7 @@ static void ldap_oversized_message_is_skipped(void **state)
     feed(fx, APP_DIR_TOSERVER, ldap_unbind, sizeof(ldap_unbind));
     uint32_t n = app_layer_tx_count(&fx->f);
     assert_int_equal(n, 3);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "ldap.invalid_data"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "ldap.invalid_data"));
     assert_int_equal(tx_at(fx, 2)->req.op, LDAP_OP_UNBIND_REQUEST);
 }
 
@@ -263,7 +242,7 @@ static void ldap_garbage_stops_the_direction(void **state)
     feed(fx, APP_DIR_TOSERVER, junk, sizeof(junk) - 1);
     feed(fx, APP_DIR_TOSERVER, ldap_unbind, sizeof(ldap_unbind));
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "ldap.invalid_data"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "ldap.invalid_data"));
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/mqtt/app-layer-mqtt.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
@@ -162,26 +163,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_MQTT, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
-}
-
-static bool tx_has_event(const AppTx *tx, const char *name)
-{
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == app_layer_event_find(name)) {
-            return true;
-        }
-    }
-    return false;
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static void buffer_is(const Fx *fx, const AppTx *tx, const char *name, uint8_t dir,
@@ -245,11 +233,11 @@ static void answers_without_requests_and_unintroduced(void **state)
     feed(fx, APP_DIR_TOSERVER, type0, sizeof(type0));
     feed(fx, APP_DIR_TOSERVER, k_connect4, sizeof(k_connect4));
     assert_int_equal(app_layer_tx_count(&fx->f), 6);
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 1), "mqtt.unintroduced_message"));
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 2), "mqtt.missing_publish"));
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 3), "mqtt.invalid_qos_level"));
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 4), "mqtt.unassigned_msg_type"));
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 5), "mqtt.double_connect"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 1), "mqtt.unintroduced_message"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 2), "mqtt.missing_publish"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 3), "mqtt.invalid_qos_level"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 4), "mqtt.unassigned_msg_type"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 5), "mqtt.double_connect"));
 }
 
 /* A PUBLISH announcing 268435455 bytes (max-msg-length 1000 here): one truncated tx,
@@ -285,7 +273,7 @@ static void invalid_remaining_length_stops(void **state)
     static const uint8_t bad[] = {0x30, 0xff, 0xff, 0xff, 0xff, 0x01, 0x10, 0x00};
     feed(fx, APP_DIR_TOSERVER, bad, sizeof(bad));
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
-    assert_true(tx_has_event(app_layer_tx_at(&fx->f, 1), "mqtt.malformed_traffic"));
+    assert_true(app_test_tx_has_event(app_layer_tx_at(&fx->f, 1), "mqtt.malformed_traffic"));
 }
 
 static void eve_object(void **state)
@@ -294,10 +282,7 @@ static void eve_object(void **state)
     feed(fx, APP_DIR_TOSERVER, k_connect5, sizeof(k_connect5));
     feed(fx, APP_DIR_TOCLIENT, k_connack, sizeof(k_connack));
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"mqtt\":{\"connect\":{\"qos\":0,\"retain\":false,\"dup\":false,"
                                    "\"protocol_string\":\"MQTT\",\"protocol_version\":5,"));
     assert_non_null(strstr(jb.buf, "\"client_id\":\"c\",\"properties\":{\"receive_maximum\":20}}"));

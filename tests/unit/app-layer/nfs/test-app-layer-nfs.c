@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/nfs/app-layer-nfs.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -197,16 +198,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_NFS, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 /* One record (a single last fragment) on TCP. */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/ntp/app-layer-ntp.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -92,9 +93,7 @@ static int teardown(void **state)
 {
     (void)state;
     app_layer_set_proto_inspected(APP_PROTO_NTP, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -117,13 +116,11 @@ static void flow_txs_and_malformed_event(void **state)
     AppFlow *af = flow_new(&f, 123);
     uint8_t b[NTP_HEADER_LEN];
     client_msg(b);
-    app_flow_data(af, APP_DIR_TOSERVER, b, sizeof(b));
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOSERVER, b, sizeof(b));
     assert_int_equal(app_layer_flow_proto(&f), APP_PROTO_NTP);
     b[0] = 4 << 3 | 4;
     app_flow_data(af, APP_DIR_TOCLIENT, b, sizeof(b));
-    app_flow_data(af, APP_DIR_TOCLIENT, b, 20);
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOCLIENT, b, 20);
     assert_int_equal(app_layer_tx_count(&f), 3);
     const NtpTx *t = (const NtpTx *)app_layer_tx_at(&f, 1);
     assert_true(t->is_valid);
@@ -143,14 +140,12 @@ static void not_detected_off_port_or_garbage(void **state)
     uint8_t b[NTP_HEADER_LEN];
     client_msg(b);
     AppFlow *af = flow_new(&f, 1234);
-    app_flow_data(af, APP_DIR_TOSERVER, b, sizeof(b));
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOSERVER, b, sizeof(b));
     assert_int_not_equal(app_layer_flow_proto(&f), APP_PROTO_NTP);
     app_flow_free(af);
     af = flow_new(&f, 123);
     static const uint8_t junk[] = "hello, this is not a time server message at all....";
-    app_flow_data(af, APP_DIR_TOSERVER, junk, sizeof(junk) - 1);
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOSERVER, junk, sizeof(junk) - 1);
     assert_int_not_equal(app_layer_flow_proto(&f), APP_PROTO_NTP);
     assert_int_equal(app_layer_tx_count(&f), 0);
     app_flow_free(af);

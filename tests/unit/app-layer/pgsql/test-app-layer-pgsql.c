@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/pgsql/app-layer-pgsql.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -84,12 +85,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_PGSQL, true);   // keep every tx for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 46000;
-    fx->f.key.dp = 5432;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 46000, 5432);
     *state = fx;
     return 0;
 }
@@ -100,17 +96,14 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_PGSQL, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n, bool bytewise)
 {
     for (uint32_t i = 0; i < n; i += bytewise ? 1 : n) {
-        app_flow_data(fx->af, dir, d + i, bytewise ? 1 : n);
-        app_flow_packet_publish(fx->af);
+        app_test_feed(fx->af, dir, d + i, bytewise ? 1 : n);
     }
 }
 
@@ -118,17 +111,6 @@ static const PgsqlTx *tx_at(Fx *fx, uint32_t i)
 {
     AppTx *tx = app_layer_tx_at(&fx->f, i);
     return tx != NULL && tx->proto == APP_PROTO_PGSQL ? (const PgsqlTx *)tx : NULL;
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static void session(Fx *fx, bool bytewise)
@@ -183,7 +165,7 @@ static void pgsql_unknown_startup_code_is_malformed(void **state)
     feed(fx, APP_DIR_TOSERVER, odd, sizeof(odd), false);
     assert_int_equal(app_layer_flow_proto(&fx->f), APP_PROTO_PGSQL);
     assert_int_equal(app_layer_tx_count(&fx->f), 1);
-    assert_true(has_event(&tx_at(fx, 0)->tx, "pgsql.malformed_request"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "pgsql.malformed_request"));
 }
 
 /* A query claiming 2 GiB: invalid_length, skipped by its length, the next one parses. */
@@ -201,7 +183,7 @@ static void pgsql_oversized_message_is_skipped(void **state)
     free(zeros);
     feed(fx, APP_DIR_TOSERVER, pg_query, sizeof(pg_query), false);
     assert_int_equal(app_layer_tx_count(&fx->f), 3);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "pgsql.invalid_length"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "pgsql.invalid_length"));
     assert_int_equal(tx_at(fx, 2)->req_kind, PGSQL_REQ_QUERY);
 }
 
@@ -212,7 +194,7 @@ static void pgsql_unknown_frontend_type_is_malformed(void **state)
     static const uint8_t odd[] = {'~', 0, 0, 0, 4};
     feed(fx, APP_DIR_TOSERVER, odd, sizeof(odd), false);
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
-    assert_true(has_event(&tx_at(fx, 1)->tx, "pgsql.malformed_request"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 1)->tx, "pgsql.malformed_request"));
 }
 
 /* 'S' to SSLRequest: the rest of the connection is TLS, not parsed as PostgreSQL. */

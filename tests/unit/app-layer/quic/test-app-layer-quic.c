@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/quic/app-layer-quic.h"
 #include "app-layer/quic/rfc9001-vectors.h"
 #include "flow/flow.h"
@@ -144,12 +145,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_QUIC, true);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 17;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 50000;
-    fx->f.key.dp = 443;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 17, 50000, 443);
     *state = fx;
     return 0;
 }
@@ -160,16 +156,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_QUIC, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static void buffer_is_n(const Fx *fx, const AppTx *tx, const char *name, uint8_t dir,
@@ -195,17 +188,6 @@ static void buffer_is(const Fx *fx, const AppTx *tx, const char *name, uint8_t d
     buffer_is_n(fx, tx, name, dir, want, want != NULL ? (uint32_t)strlen(want) : 0);
 }
 
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void rfc_exchange_through_parser(void **state)
 {
     Fx *fx = *state;
@@ -227,10 +209,7 @@ static void rfc_exchange_through_parser(void **state)
     buffer_is(fx, s, "ja3s.string", APP_DIR_TOCLIENT, "771,4865,51-43");
     buffer_is(fx, s, "quic.sni", APP_DIR_TOSERVER, NULL);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 256), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 256);
     assert_non_null(strstr(jb.buf, "\"quic\":{\"version\":\"1\",\"sni\":\"example.com\""));
     assert_non_null(strstr(jb.buf, "{\"name\":\"alpn\",\"type\":16,\"values\":[\"alpn\"]}"));
     json_buf_deinit(&jb);
@@ -246,7 +225,7 @@ static void tampered_initial_raises_event(void **state)
     assert_int_equal(fx->f.app_proto, APP_PROTO_QUIC);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
     assert_non_null(tx);
-    assert_true(has_event(tx, "quic.failed_decrypt"));
+    assert_true(app_test_tx_has_event(tx, "quic.failed_decrypt"));
     buffer_is(fx, tx, "quic.sni", APP_DIR_TOSERVER, NULL);
     /* Junk, empty and short-header datagrams afterwards make no tx and no crash. */
     static const uint8_t junk[] = {0x40, 1, 2, 3};

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/rdp/app-layer-rdp.h"
 #include "flow/flow.h"
 #include "rdp-test-pdus.h"
@@ -35,12 +36,7 @@ typedef struct Fx {
 static Fx *fx_new(uint16_t dp)
 {
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 49200;
-    fx->f.key.dp = dp;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 49200, dp);
     return fx;
 }
 
@@ -62,16 +58,13 @@ static int teardown(void **state)
 {
     (void)state;
     app_layer_set_proto_inspected(APP_PROTO_RDP, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *b, uint32_t n)
 {
-    app_flow_data(fx->af, dir, b, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, b, n);
 }
 
 static bool parse(const uint8_t *b, uint32_t n, uint8_t dir, RdpTx *t)
@@ -198,10 +191,7 @@ static void flow_split_request_and_log(void **state)
     feed(fx, APP_DIR_TOSERVER, k_rdp_ci, sizeof(k_rdp_ci));
     assert_int_equal(app_layer_tx_count(&fx->f), 2);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 1, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 1, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"event_type\":\"connect_request\""));
     assert_non_null(strstr(jb.buf, "\"client_name\":\"VIGIL-PC\""));
     assert_non_null(strstr(jb.buf, "\"build\":\"Windows 7 SP1\""));

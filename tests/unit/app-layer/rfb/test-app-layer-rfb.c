@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/rfb/app-layer-rfb.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -41,17 +42,14 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_RFB, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const void *d, uint32_t n, bool bytewise)
 {
     for (uint32_t i = 0; i < n; i += bytewise ? 1 : n) {
-        app_flow_data(fx->af, dir, (const uint8_t *)d + i, bytewise ? 1 : n);
-        app_flow_packet_publish(fx->af);
+        app_test_feed(fx->af, dir, d + i, bytewise ? 1 : n);
     }
 }
 
@@ -138,16 +136,6 @@ static void v33_server_imposes_none(void **state)
     assert_true(t->has_server_init);
 }
 
-static bool has_event(const AppTx *tx, const char *name)
-{
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == app_layer_event_find(name)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void unimplemented_type_stops(void **state)
 {
     Fx *fx = *state;
@@ -159,7 +147,7 @@ static void unimplemented_type_stops(void **state)
     feed(fx, APP_DIR_TOSERVER, &choice, 1, false);
     feed(fx, APP_DIR_TOCLIENT, k_sinit, sizeof(k_sinit), false);
     const RfbTx *t = the_tx(fx);
-    assert_true(has_event(&t->tx, "rfb.unimplemented_security_type"));
+    assert_true(app_test_tx_has_event(&t->tx, "rfb.unimplemented_security_type"));
     assert_int_equal(t->sec_type, 30);
     assert_false(t->has_server_init);
     assert_true(app_layer_tx_complete(&fx->f, &t->tx, 1));
@@ -180,7 +168,7 @@ static void lying_name_length(void **state)
     feed(fx, APP_DIR_TOSERVER, &shared, 1, false);
     feed(fx, APP_DIR_TOCLIENT, bad, sizeof(bad), false);
     const RfbTx *t = the_tx(fx);
-    assert_true(has_event(&t->tx, "rfb.malformed_message"));
+    assert_true(app_test_tx_has_event(&t->tx, "rfb.malformed_message"));
     assert_null(t->name);
 }
 
@@ -190,7 +178,7 @@ static void garbage_version(void **state)
     feed(fx, APP_DIR_TOCLIENT, "RFB 0x3.008\n", 12, false);
     const RfbTx *t = the_tx(fx);
     assert_non_null(t);
-    assert_true(has_event(&t->tx, "rfb.malformed_message"));
+    assert_true(app_test_tx_has_event(&t->tx, "rfb.malformed_message"));
     assert_false(t->has_server_version);
     feed(fx, APP_DIR_TOSERVER, "", 0, false);       // empty input: nothing happens
 }
@@ -200,10 +188,7 @@ static void eve_object(void **state)
     Fx *fx = *state;
     handshake(fx, false);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"rfb\":{\"server_protocol_version\":{\"major\":\"003\","
                                    "\"minor\":\"008\"},"));
     assert_non_null(strstr(jb.buf, "\"security_type\":2,\"vnc\":{\"challenge\":"

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/sip/app-layer-sip.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -220,12 +221,7 @@ static int fx_setup(void **state, uint8_t ipproto)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_SIP, true);   // keep txs for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = ipproto;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 5062;
-    fx->f.key.dp = 5060;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, ipproto, 5062, 5060);
     *state = fx;
     return 0;
 }
@@ -246,16 +242,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_SIP, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const void *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static void feed_str(Fx *fx, uint8_t dir, const char *s)
@@ -431,10 +424,7 @@ static void eve_object(void **state)
     feed_str(fx, APP_DIR_TOSERVER, k_register);
     feed_str(fx, APP_DIR_TOCLIENT, k_response);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"sip\":{\"method\":\"REGISTER\",\"uri\":\"sip:sip.example.org\","
                                    "\"version\":\"SIP/2.0\",\"request_line\":\"REGISTER "
                                    "sip:sip.example.org SIP/2.0\"}"));

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/dcerpc/app-layer-dcerpc.h"
 #include "app-layer/smb/app-layer-smb.h"
 #include "flow/flow.h"
@@ -58,9 +59,7 @@ static int teardown(void **state)
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_SMB, false);
     app_layer_set_proto_inspected(APP_PROTO_DCERPC, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -367,10 +366,7 @@ static void file_reads_out_of_order(void **state)
     assert_int_equal(f->name_len, 5);
     assert_true(buffer_is(fx, "file.data", &ft->tx, APP_DIR_TOCLIENT, "hello world"));
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, ft->tx.id, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, ft->tx.id, &jb, 1024);
     assert_non_null(strstr(jb.buf, "\"command\":\"SMB2_COMMAND_READ\""));
     assert_non_null(strstr(jb.buf, "\"filename\":\"a.txt\""));
     assert_non_null(strstr(jb.buf, "\"fuid\":\"00000049-0000-0000-0001-0000ffffffff\""));

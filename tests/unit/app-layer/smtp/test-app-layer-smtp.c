@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/smtp/app-layer-smtp.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
@@ -32,12 +33,7 @@ static int setup(void **state)
     app_layer_set_proto_inspected(APP_PROTO_SMTP, true);   // keep txs for the test
     app_layer_files_need(APP_FILE_F_MD5);
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 25;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 25);
     *state = fx;
     return 0;
 }
@@ -48,16 +44,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_SMTP, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const char *s)
 {
-    app_flow_data(fx->af, dir, (const uint8_t *)s, (uint32_t)strlen(s));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, s, (uint32_t)strlen(s));
 }
 
 static void feed_bytewise(Fx *fx, uint8_t dir, const char *s)
@@ -76,17 +69,6 @@ static const SmtpTx *tx_at(Fx *fx, uint32_t i)
 static bool str_is(const SmtpStr *s, const char *v)
 {
     return s->p != NULL && s->len == strlen(v) && memcmp(s->p, v, s->len) == 0;
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static const char k_mail[] =
@@ -222,7 +204,7 @@ static void rset_answered_ends_the_envelope(void **state)
     feed(fx, APP_DIR_TOCLIENT, "250 x\r\n250 ok\r\n250 reset\r\n250 ok\r\n");
     /* the second MAIL was parsed before the server answered RSET: same tx, duplicate */
     const SmtpTx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "smtp.duplicate_fields"));
+    assert_true(app_test_tx_has_event(&t->tx, "smtp.duplicate_fields"));
     assert_true(t->is_done);
     feed(fx, APP_DIR_TOSERVER, "MAIL FROM:<e@f>\r\n");
     assert_true(str_is(&tx_at(fx, 1)->mail_from, "<e@f>"));
@@ -236,7 +218,7 @@ static void refused_data_returns_to_commands(void **state)
     feed(fx, APP_DIR_TOCLIENT, "250 x\r\n503 need mail\r\n");
     feed(fx, APP_DIR_TOSERVER, "MAIL FROM:<a@b>\r\n");
     const SmtpTx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "smtp.data_command_rejected"));
+    assert_true(app_test_tx_has_event(&t->tx, "smtp.data_command_rejected"));
     assert_true(str_is(&t->mail_from, "<a@b>"));
     assert_false(t->has_mime);
 }
@@ -251,8 +233,7 @@ static void starttls_hands_over_to_tls(void **state)
                                     0x03, 0x03};
     uint8_t ch[50] = {0};
     memcpy(ch, hello, sizeof(hello));
-    app_flow_data(fx->af, APP_DIR_TOSERVER, ch, sizeof(ch));
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, APP_DIR_TOSERVER, ch, sizeof(ch));
     assert_int_equal(app_layer_flow_proto_orig(&fx->f), APP_PROTO_SMTP);
     assert_int_equal(fx->f.app_proto, APP_PROTO_TLS);
 }
@@ -263,7 +244,7 @@ static void rejected_starttls_raises_an_event(void **state)
     feed(fx, APP_DIR_TOCLIENT, "220 hi\r\n");
     feed(fx, APP_DIR_TOSERVER, "EHLO x\r\nSTARTTLS\r\n");
     feed(fx, APP_DIR_TOCLIENT, "250 x\r\n454 no tls\r\n");
-    assert_true(has_event(&tx_at(fx, 0)->tx, "smtp.tls_rejected"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "smtp.tls_rejected"));
     assert_int_equal(fx->f.app_proto, APP_PROTO_SMTP);
 }
 
@@ -273,7 +254,7 @@ static void garbage_reply_stops_the_parser(void **state)
     feed(fx, APP_DIR_TOCLIENT, "220 hi\r\n");
     feed(fx, APP_DIR_TOSERVER, "EHLO x\r\n");
     feed(fx, APP_DIR_TOCLIENT, "hello there\r\n");
-    assert_true(has_event(&tx_at(fx, 0)->tx, "smtp.invalid_reply"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "smtp.invalid_reply"));
     assert_true(fx->af->flags & APP_FLOW_F_ERROR);
 }
 
@@ -293,7 +274,7 @@ static void endless_command_line_is_truncated(void **state)
     }
     assert_int_equal(atomic_load(&app_proto_cfg(APP_PROTO_SMTP)->memuse), before);
     feed(fx, APP_DIR_TOSERVER, "\r\nQUIT\r\n");
-    assert_true(has_event(&tx_at(fx, 0)->tx, "smtp.truncated_line"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "smtp.truncated_line"));
     assert_int_equal(tx_at(fx, 0)->helo.len, SMTP_LINE_MAX - 5);
 }
 
@@ -313,7 +294,7 @@ static void endless_message_line_stays_bounded(void **state)
     }
     assert_int_equal(atomic_load(&app_proto_cfg(APP_PROTO_SMTP)->memuse), before);
     feed(fx, APP_DIR_TOSERVER, "\r\n.\r\n");
-    assert_true(has_event(&tx_at(fx, 0)->tx, "smtp.mime_long_line"));
+    assert_true(app_test_tx_has_event(&tx_at(fx, 0)->tx, "smtp.mime_long_line"));
     assert_true(tx_at(fx, 0)->data_ended);
 }
 
@@ -331,7 +312,7 @@ static void mime_bomb_nesting_is_capped(void **state)
     assert_true(mem < 256 * 1024);
     feed(fx, APP_DIR_TOSERVER, "\r\n.\r\n");
     const SmtpTx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "smtp.mime_parse_failed"));
+    assert_true(app_test_tx_has_event(&t->tx, "smtp.mime_parse_failed"));
     assert_true(t->data_ended);
 }
 
@@ -344,7 +325,7 @@ static void long_header_value_is_cut(void **state)
     }
     feed(fx, APP_DIR_TOSERVER, "\r\nbody\r\n.\r\n");
     const SmtpTx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "smtp.mime_long_header_value"));
+    assert_true(app_test_tx_has_event(&t->tx, "smtp.mime_long_header_value"));
     assert_true(t->mime.field[MIME_F_SUBJECT].len <= MIME_HEADER_VALUE_MAX + 80);
 }
 
@@ -356,7 +337,7 @@ static void invalid_base64_is_skipped(void **state)
                                "Content-Transfer-Encoding: base64\r\n\r\n"
                                "aGV*sbG8=\r\n.\r\n");
     const SmtpTx *t = tx_at(fx, 0);
-    assert_true(has_event(&t->tx, "smtp.mime_invalid_base64"));
+    assert_true(app_test_tx_has_event(&t->tx, "smtp.mime_invalid_base64"));
     assert_int_equal(t->n_files, 1);
     assert_int_equal(t->files[0]->f.size, 5);
     assert_memory_equal(t->files[0]->f.data, "hello", 5);
@@ -381,10 +362,7 @@ static void eve_object(void **state)
                                "From: a@b\r\nTo: c@d\r\nCc: e@f\r\n\r\nhttp://u.test/1 http://v.test\r\n"
                                ".\r\n");
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     assert_string_equal(jb.buf,
                         "{\"smtp\":{\"helo\":\"h\",\"mail_from\":\"<a@b>\",\"rcpt_to\":[\"<c@d>\"]},"
                         "\"email\":{\"status\":\"PARSE_DONE\",\"from\":\"a@b\",\"to\":[\"c@d\"],"
@@ -404,12 +382,7 @@ static void url_schemes_from_config(void **state)
     app_layer_deinit();
     flow_storage_reset();
     assert_int_equal(app_layer_init(c), 0);
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40001;
-    fx->f.key.dp = 25;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40001, 25);
     feed(fx, APP_DIR_TOSERVER, "HELO x\r\nMAIL FROM:<a@b>\r\nDATA\r\n\r\n"
                                "http://no.test https://yes.test/a ftp://10.0.0.1\r\n.\r\n");
     const SmtpList *u = &tx_at(fx, 0)->mime.list[MIME_L_URL];
@@ -439,12 +412,7 @@ static const SmtpTx *md5_session(Fx *fx, const char *mode, uint16_t port)
     assert_int_equal(app_layer_init(c), 0);
     conf_free(c);
     memset(fx, 0, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = port;
-    fx->f.key.dp = 25;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, port, 25);
     /* the digest covers the raw lines after the header block: dot-stuffed, line ends
      * as sent, the empty line and the final "." left out */
     feed(fx, APP_DIR_TOSERVER, "HELO x\r\nMAIL FROM:<a@b>\r\nDATA\r\nSubject: s\r\n\r\n"

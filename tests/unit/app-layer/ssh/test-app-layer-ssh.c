@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/ssh/app-layer-ssh.h"
 #include "conf/conf.h"
 #include "flow/flow.h"
@@ -91,12 +92,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_SSH, true);   // keep txs for the test
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 22;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 22);
     *state = fx;
     Buf p;
     g_cli.n = g_srv.n = 0;
@@ -118,16 +114,13 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_SSH, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
 static void feed(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static void feed_bytewise(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
@@ -135,17 +128,6 @@ static void feed_bytewise(Fx *fx, uint8_t dir, const uint8_t *d, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         feed(fx, dir, d + i, 1);
     }
-}
-
-static bool has_event(const AppTx *tx, const char *name)
-{
-    int id = app_layer_event_find(name);
-    for (uint32_t i = 0; i < tx->n_events && i < APP_TX_EVENTS_MAX; i++) {
-        if (tx->events[i] == id) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static void buffer_is(const Fx *fx, const AppTx *tx, const char *name, uint8_t dir,
@@ -305,7 +287,7 @@ static void invalid_banner_stops_direction(void **state)
     assert_int_equal(fx->f.app_proto, APP_PROTO_SSH);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
     assert_non_null(tx);
-    assert_true(has_event(tx, "ssh.invalid_banner"));
+    assert_true(app_test_tx_has_event(tx, "ssh.invalid_banner"));
     /* A valid-looking packet afterwards is not parsed. */
     feed(fx, APP_DIR_TOCLIENT, g_srv.b + 20, g_srv.n - 20);
     buffer_is(fx, tx, "ssh.hassh.server", APP_DIR_TOCLIENT, NULL);
@@ -325,7 +307,7 @@ static void long_banner_truncated(void **state)
     put(&b, "\r\n", 2);
     feed(fx, APP_DIR_TOSERVER, b.b, b.n);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
-    assert_true(has_event(tx, "ssh.long_banner"));
+    assert_true(app_test_tx_has_event(tx, "ssh.long_banner"));
     const SshSide *s = ssh_tx_side(tx, APP_DIR_TOSERVER);
     assert_true(s->has_banner);
     assert_int_equal(s->software_len, SSH_BANNER_MAX - 8);
@@ -340,8 +322,8 @@ static void endless_line_is_invalid(void **state)
     memcpy(junk, "SSH-2.0-", 8);
     feed(fx, APP_DIR_TOSERVER, junk, sizeof(junk));
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
-    assert_true(has_event(tx, "ssh.invalid_banner"));
-    assert_true(has_event(tx, "ssh.long_banner"));
+    assert_true(app_test_tx_has_event(tx, "ssh.invalid_banner"));
+    assert_true(app_test_tx_has_event(tx, "ssh.long_banner"));
     assert_false(ssh_tx_side(tx, APP_DIR_TOSERVER)->has_banner);
 }
 
@@ -351,7 +333,7 @@ static void bad_record_lengths(void **state)
     feed(fx, APP_DIR_TOSERVER, g_cli.b, 28);
     feed(fx, APP_DIR_TOSERVER, (const uint8_t *)"\xff\xff\xff\xff\x04\x14", 6);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
-    assert_true(has_event(tx, "ssh.invalid_record_length"));
+    assert_true(app_test_tx_has_event(tx, "ssh.invalid_record_length"));
     assert_int_equal(tx->progress[0], SSH_PROG_BANNER);
     /* The server: a packet whose padding covers it all. */
     feed(fx, APP_DIR_TOCLIENT, g_srv.b, 20);
@@ -376,7 +358,7 @@ static void oversized_kexinit_skipped(void **state)
     newkeys(b);
     feed(fx, APP_DIR_TOSERVER, b->b, b->n);
     AppTx *tx = app_layer_tx_at(&fx->f, 0);
-    assert_true(has_event(tx, "ssh.long_kex_record"));
+    assert_true(app_test_tx_has_event(tx, "ssh.long_kex_record"));
     buffer_is(fx, tx, "ssh.hassh", APP_DIR_TOSERVER, NULL);
     assert_int_equal(tx->progress[0], SSH_PROG_DONE);   // NEWKEYS after the skipped packet
     free(b);
@@ -416,10 +398,7 @@ static void eve_object(void **state)
     feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
     feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 256), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 256);
     assert_string_equal(jb.buf,
                         "{\"ssh\":{\"client\":{\"proto_version\":\"2.0\",\"software_version\":"
                         "\"OpenSSH_9.6\"},\"server\":{\"proto_version\":\"1.99\","

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/telnet/app-layer-telnet.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -129,9 +130,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -145,8 +144,7 @@ static AppProto detect_on(uint16_t dp, uint8_t dir, const uint8_t *b, uint32_t n
     f.key.dp = dp;
     AppFlow *af = app_flow_get_or_new(&f);
     assert_non_null(af);
-    app_flow_data(af, dir, b, n);
-    app_flow_packet_publish(af);
+    app_test_feed(af, dir, b, n);
     AppProto p = app_layer_flow_proto(&f);
     app_flow_free(af);
     return p;

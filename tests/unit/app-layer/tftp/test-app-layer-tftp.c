@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/tftp/app-layer-tftp.h"
 #include "flow/flow.h"
 #include "util/util-json.h"
@@ -74,13 +75,11 @@ static void through_the_framework(void **state)
     f.key.dp = 69;
     AppFlow *af = app_flow_get_or_new(&f);
     assert_non_null(af);
-    app_flow_data(af, APP_DIR_TOSERVER, REQ("\x00\x02rfc1350.txt\x00octet\x00"));
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOSERVER, REQ("\x00\x02rfc1350.txt\x00octet\x00"));
     assert_int_equal(app_layer_flow_proto(&f), APP_PROTO_TFTP);
     app_flow_data(af, APP_DIR_TOCLIENT, REQ("\x00\x05\x00\x01no\x00"));      // ERROR: ignored
     app_flow_data(af, APP_DIR_TOSERVER, REQ("\x00\x04\x00\x01"));            // ACK: ignored
-    app_flow_data(af, APP_DIR_TOSERVER, REQ("\x00\x01x\"y\x00MAIL\x00"));
-    app_flow_packet_publish(af);
+    app_test_feed(af, APP_DIR_TOSERVER, REQ("\x00\x01x\"y\x00MAIL\x00"));
     assert_int_equal(app_layer_tx_count(&f), 2);
     const AppTx *tx = app_layer_tx_at(&f, 0);
     assert_true(app_layer_tx_complete(&f, tx, APP_DIR_TOSERVER));

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/tls/app-layer-tls.h"
 #include "app-layer/tls/app-layer-tls-tx.h"
 #include "app-layer/tls/tls-test-util.h"
@@ -39,12 +40,7 @@ static int setup(void **state)
     assert_int_equal(app_layer_init(NULL), 0);
     app_layer_set_proto_inspected(APP_PROTO_TLS, true);   // txs wait: tests look at them
     Fx *fx = calloc(1, sizeof(*fx));
-    fx->f.key.proto = 6;
-    fx->f.key.src.family = fx->f.key.dst.family = 4;
-    fx->f.key.sp = 40000;
-    fx->f.key.dp = 8443;
-    fx->af = app_flow_get_or_new(&fx->f);
-    assert_non_null(fx->af);
+    fx->af = app_test_flow_open(&fx->f, 6, 40000, 8443);
     *state = fx;
     /* Client: ClientHello in one record. Server: ServerHello, Certificate,
      * ServerHelloDone in records of at most 100 bytes (messages span records). */
@@ -392,18 +388,15 @@ static void eve_object(void **state)
     feed(fx, APP_DIR_TOSERVER, g_cli.b, g_cli.n);
     feed(fx, APP_DIR_TOCLIENT, g_srv.b, g_srv.n);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     const char *s = jb.buf;
-    assert_non_null(strstr(s, "\"subject\":\"C=FR, O=Vigil, CN=srv.example\""));
-    assert_non_null(strstr(s, "\"sni\":\"www.example.com\""));
-    assert_non_null(strstr(s, "\"version\":\"TLS 1.2\""));
-    assert_non_null(strstr(s, "\"serial\":\"00:A1:B2\""));
-    assert_non_null(strstr(s, "\"notafter\":\"2030-01-01T00:00:00\""));
-    assert_non_null(strstr(s, "\"ja3\":{\"hash\":\"6bfe35123df20afcf42aa008b0081ebf\""));
-    assert_non_null(strstr(s, "\"client_alpns\":[\"h2\",\"http/1.1\"]"));
+    app_test_json_has(s, "\"subject\":\"C=FR, O=Vigil, CN=srv.example\"");
+    app_test_json_has(s, "\"sni\":\"www.example.com\"");
+    app_test_json_has(s, "\"version\":\"TLS 1.2\"");
+    app_test_json_has(s, "\"serial\":\"00:A1:B2\"");
+    app_test_json_has(s, "\"notafter\":\"2030-01-01T00:00:00\"");
+    app_test_json_has(s, "\"ja3\":{\"hash\":\"6bfe35123df20afcf42aa008b0081ebf\"");
+    app_test_json_has(s, "\"client_alpns\":[\"h2\",\"http/1.1\"]");
     json_buf_deinit(&jb);
 }
 
@@ -415,10 +408,7 @@ static void eve_custom_fields_log_only_those_listed(void **state)
     uint32_t saved = g_tls_log_cfg.fields;
     g_tls_log_cfg.fields = TLS_LOG_SNI | TLS_LOG_CERTIFICATE | TLS_LOG_CHAIN;
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 1024), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, 0, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, 0, &jb, 1024);
     g_tls_log_cfg.fields = saved;
     char b64[8192];
     assert_int_equal(util_base64_encode(b64, sizeof(b64), g_der, g_der_len, NULL), 0);

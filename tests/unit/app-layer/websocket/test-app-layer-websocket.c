@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app-layer/app-layer-internal.h"
+#include "app-layer/app-layer-test-fixture.h"
 #include "app-layer/websocket/app-layer-websocket.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
@@ -76,8 +77,7 @@ typedef struct Fx {
 
 static void feed(Fx *fx, uint8_t dir, const void *d, uint32_t n)
 {
-    app_flow_data(fx->af, dir, d, n);
-    app_flow_packet_publish(fx->af);
+    app_test_feed(fx->af, dir, d, n);
 }
 
 static int setup(void **state)
@@ -102,9 +102,7 @@ static int teardown(void **state)
     app_flow_free(fx->af);
     free(fx);
     app_layer_set_proto_inspected(APP_PROTO_WEBSOCKET, false);
-    app_layer_deinit();
-    flow_storage_reset();
-    counters_reset();
+    app_test_reset();
     return 0;
 }
 
@@ -193,10 +191,7 @@ static void eve_object(void **state)
     const WsTx *t = ws_at(fx, 0);
     assert_non_null(t);
     JsonBuf jb;
-    assert_int_equal(json_buf_init(&jb, 256), 0);
-    json_open_object(&jb, NULL);
-    assert_true(app_layer_tx_log_json(&fx->f, t->tx.id, &jb));
-    json_close_object(&jb);
+    app_test_tx_json(&fx->f, t->tx.id, &jb, 256);
     assert_non_null(strstr(jb.buf, "\"websocket\":{\"fin\":true,\"mask\":939139389,"
                                    "\"opcode\":\"ping\"}"));
     json_buf_deinit(&jb);
