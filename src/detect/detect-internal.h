@@ -893,6 +893,10 @@ int detect_app_frame_list(int frame_type);
 
 /* detect-tx.c: per-transaction inspection of SIG_F_APP_TX rules. */
 int detect_tx_build(DetectEngine *de);
+/* The pattern a tx rule's prefilter looks for in its fast pattern's untransformed
+ * buffer (al), false when the buffer's transforms allow none. */
+bool detect_tx_fp_raw(const DetectAppList *al, const DetectContent *fp, const uint8_t **pat,
+                      uint16_t *len, bool *nocase);
 void detect_tx_engine_free(DetectEngine *de);
 int detect_tx_thread_init(DetectThread *dt);
 void detect_tx_thread_free(DetectThread *dt);
