@@ -257,11 +257,31 @@ static int group_intern(GroupBuilder *gb, uint16_t *out)
     return rc;
 }
 
+/* Whether s has `ip_proto:N` (one protocol, not negated) among its packet checks, and
+ * which: it can only match IP packets of protocol N (match_ip_proto). */
+static bool ip_proto_only(const Signature *s, uint8_t *proto)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        const DetectUint *u = l->m[i].ctx;
+        if (l->m[i].kw == &detect_kw_ip_proto && u->mode == DETECT_U_EQ && u->lo <= 255) {
+            *proto = (uint8_t)u->lo;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Whether s belongs in the packet groups of proto: tx rules never do, they are
- * inspected per transaction (detect-tx.c). */
+ * inspected per transaction (detect-tx.c); a rule with `ip_proto:N` is only in
+ * those of N (an `ip` rule with ip_proto:41 was a candidate on every packet). */
 static bool has_proto(const Signature *s, uint8_t proto)
 {
-    return !(s->flags & SIG_F_APP_TX) && (s->protos[proto / 8] & (1u << (proto % 8))) != 0;
+    if ((s->flags & SIG_F_APP_TX) || !(s->protos[proto / 8] & (1u << (proto % 8)))) {
+        return false;
+    }
+    uint8_t only;
+    return !ip_proto_only(s, &only) || only == proto;
 }
 
 /* Which port set indexes s in the table for `side` (0 = dst, 1 = src). */
