@@ -307,8 +307,10 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
     uint16_t *table = calloc(65536, sizeof(uint16_t));
     uint8_t *mark = calloc(65537, 1);
     GroupBuilder gb = { de, malloc((de->n_sigs + 1) * sizeof(uint32_t)), 0 };
+    uint32_t *elig = malloc((de->n_sigs + 1) * sizeof(uint32_t));  // the rules indexed here
+    uint32_t n_elig = 0;
     int rc = VG_ENOMEM;
-    if (table == NULL || mark == NULL || gb.list == NULL) {
+    if (table == NULL || mark == NULL || gb.list == NULL || elig == NULL) {
         goto done;
     }
     mark[0] = 1;
@@ -318,6 +320,7 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
         if (!has_proto(s, proto) || (s->flags & SIG_F_IPONLY) || ps == NULL) {
             continue;
         }
+        elig[n_elig++] = i;
         for (uint32_t r = 0; r < ps->ports.n; r++) {
             mark[(uint32_t)ps->ports.r[r].lo] = 1;
             mark[(uint32_t)ps->ports.r[r].hi + 1] = 1;
@@ -330,11 +333,9 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
             end++;
         }
         gb.n = 0;
-        for (uint32_t i = 0; i < de->n_sigs; i++) {
-            const Signature *s = de->sigs[i];
-            const DetectPortSet *ps = index_set(s, side);
-            if (has_proto(s, proto) && !(s->flags & SIG_F_IPONLY) && ps != NULL &&
-                detect_rangeset_contains(&ps->ports, start)) {
+        for (uint32_t k = 0; k < n_elig; k++) {
+            uint32_t i = elig[k];
+            if (detect_rangeset_contains(&index_set(de->sigs[i], side)->ports, start)) {
                 gb.list[gb.n++] = i;
             }
         }
@@ -347,6 +348,7 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
     }
 done:
     free(mark);
+    free(elig);
     free(gb.list);
     if (rc != 0) {
         free(table);
