@@ -88,12 +88,14 @@ void detect_groups_free(DetectEngine *de)
     free(de->udp_sp);
     free(de->iponly_sigs);
     detect_iponly_free(de->iponly);
-    detect_prefilter_free(de->pf[0]);
-    detect_prefilter_free(de->pf[1]);
+    for (int k = 0; k < DETECT_PF_KINDS; k++) {
+        for (int dir = 0; dir < 2; dir++) {
+            detect_prefilter_free(de->pf[k][dir]);
+            de->pf[k][dir] = NULL;
+        }
+    }
     detect_tx_engine_free(de);
     detect_frame_engine_free(de);
-    de->pf[0] = NULL;
-    de->pf[1] = NULL;
     de->iponly = NULL;
     de->groups = NULL;
     de->n_groups = 0;
@@ -138,16 +140,48 @@ static bool never_in_dir(const Signature *s, int dir)
     return (s->flags & (dir == 0 ? SIG_F_TOCLIENT : SIG_F_TOSERVER)) != 0;
 }
 
-/* The engine's prefilters, one per packet direction: the fast pattern of
- * every signature that some group selects by fast pattern and that can match
- * a packet of that direction. A rule with flow:to_server is then not a
- * candidate on the answers (most ET Open rules give a direction). */
+/* Whether s covers IP protocol proto. */
+static bool covers(const Signature *s, uint8_t proto)
+{
+    return (s->protos[proto / 8] & (1u << (proto % 8))) != 0;
+}
+
+/* Whether a scan of kind (DETECT_PF_*) can give s as a candidate that is then
+ * inspected: stream views inspect stream rules only (inspect_view), the payload of
+ * a TCP packet that went into the stream the rules detect_stream_pkt_allowed lets
+ * through (not a stream rule, or one that inspects packets too), a UDP packet the
+ * rules covering UDP (proto_ok). Leaving the others out changes no result. */
+static bool in_kind(const Signature *s, int kind)
+{
+    switch (kind) {
+    case DETECT_PF_VIEW:
+        return (s->flags & SIG_F_STREAM) != 0;
+    case DETECT_PF_TCP_ADDED:
+        return covers(s, 6) && (!(s->flags & SIG_F_STREAM) ||
+                                ((s->flags & SIG_F_PKT_TOO) && !(s->flags & SIG_F_STREAM_ONLY)));
+    case DETECT_PF_UDP:
+        return covers(s, 17);
+    default:
+        return true;
+    }
+}
+
+/* The engine's prefilters, one per kind of scan and packet direction: the fast
+ * pattern of every signature that some group selects by fast pattern and that can
+ * match a packet of that direction on that kind of scan (in_kind). A rule with
+ * flow:to_server is then not a candidate on the answers (most ET Open rules give a
+ * direction); stream rules are not looked for in the payload of the packets whose
+ * data the stream views carry (most TCP data), UDP packets are not scanned for the
+ * fast patterns of TCP rules. */
 static int prefilter_compile(DetectEngine *de)
 {
-    de->pf[0] = detect_prefilter_new(de->mpm_algo);
-    de->pf[1] = detect_prefilter_new(de->mpm_algo);
-    if (de->pf[0] == NULL || de->pf[1] == NULL) {
-        return VG_ENOMEM;
+    for (int k = 0; k < DETECT_PF_KINDS; k++) {
+        for (int dir = 0; dir < 2; dir++) {
+            de->pf[k][dir] = detect_prefilter_new(de->mpm_algo);
+            if (de->pf[k][dir] == NULL) {
+                return VG_ENOMEM;
+            }
+        }
     }
     uint8_t *in_group = calloc(de->n_sigs / 8 + 1, 1);
     if (in_group == NULL) {
@@ -166,18 +200,22 @@ static int prefilter_compile(DetectEngine *de)
         }
         const Signature *s = de->sigs[n];
         const DetectContent *fp = s->fp;
-        for (int dir = 0; dir < 2 && rc == 0; dir++) {
-            if (!never_in_dir(s, dir)) {
-                rc = detect_prefilter_add(de->pf[dir], fp->pat + fp->fp_off, fp->fp_len,
-                                          (fp->flags & DETECT_CONTENT_NOCASE) != 0, n);
+        for (int k = 0; k < DETECT_PF_KINDS && rc == 0; k++) {
+            for (int dir = 0; dir < 2 && rc == 0; dir++) {
+                if (in_kind(s, k) && !never_in_dir(s, dir)) {
+                    rc = detect_prefilter_add(de->pf[k][dir], fp->pat + fp->fp_off, fp->fp_len,
+                                              (fp->flags & DETECT_CONTENT_NOCASE) != 0, n);
+                }
             }
         }
     }
     free(in_group);
-    if (rc == 0) {
-        rc = detect_prefilter_compile(de->pf[0]);
+    for (int k = 0; k < DETECT_PF_KINDS && rc == 0; k++) {
+        for (int dir = 0; dir < 2 && rc == 0; dir++) {
+            rc = detect_prefilter_compile(de->pf[k][dir]);
+        }
     }
-    return rc != 0 ? rc : detect_prefilter_compile(de->pf[1]);
+    return rc;
 }
 
 /* Returns the index + 1 of a group holding exactly gb->list, making it if new. */
@@ -219,11 +257,31 @@ static int group_intern(GroupBuilder *gb, uint16_t *out)
     return rc;
 }
 
+/* Whether s has `ip_proto:N` (one protocol, not negated) among its packet checks, and
+ * which: it can only match IP packets of protocol N (match_ip_proto). */
+static bool ip_proto_only(const Signature *s, uint8_t *proto)
+{
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        const DetectUint *u = l->m[i].ctx;
+        if (l->m[i].kw == &detect_kw_ip_proto && u->mode == DETECT_U_EQ && u->lo <= 255) {
+            *proto = (uint8_t)u->lo;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Whether s belongs in the packet groups of proto: tx rules never do, they are
- * inspected per transaction (detect-tx.c). */
+ * inspected per transaction (detect-tx.c); a rule with `ip_proto:N` is only in
+ * those of N (an `ip` rule with ip_proto:41 was a candidate on every packet). */
 static bool has_proto(const Signature *s, uint8_t proto)
 {
-    return !(s->flags & SIG_F_APP_TX) && (s->protos[proto / 8] & (1u << (proto % 8))) != 0;
+    if ((s->flags & SIG_F_APP_TX) || !(s->protos[proto / 8] & (1u << (proto % 8)))) {
+        return false;
+    }
+    uint8_t only;
+    return !ip_proto_only(s, &only) || only == proto;
 }
 
 /* Which port set indexes s in the table for `side` (0 = dst, 1 = src). */
@@ -249,8 +307,10 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
     uint16_t *table = calloc(65536, sizeof(uint16_t));
     uint8_t *mark = calloc(65537, 1);
     GroupBuilder gb = { de, malloc((de->n_sigs + 1) * sizeof(uint32_t)), 0 };
+    uint32_t *elig = malloc((de->n_sigs + 1) * sizeof(uint32_t));  // the rules indexed here
+    uint32_t n_elig = 0;
     int rc = VG_ENOMEM;
-    if (table == NULL || mark == NULL || gb.list == NULL) {
+    if (table == NULL || mark == NULL || gb.list == NULL || elig == NULL) {
         goto done;
     }
     mark[0] = 1;
@@ -260,6 +320,7 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
         if (!has_proto(s, proto) || (s->flags & SIG_F_IPONLY) || ps == NULL) {
             continue;
         }
+        elig[n_elig++] = i;
         for (uint32_t r = 0; r < ps->ports.n; r++) {
             mark[(uint32_t)ps->ports.r[r].lo] = 1;
             mark[(uint32_t)ps->ports.r[r].hi + 1] = 1;
@@ -272,11 +333,9 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
             end++;
         }
         gb.n = 0;
-        for (uint32_t i = 0; i < de->n_sigs; i++) {
-            const Signature *s = de->sigs[i];
-            const DetectPortSet *ps = index_set(s, side);
-            if (has_proto(s, proto) && !(s->flags & SIG_F_IPONLY) && ps != NULL &&
-                detect_rangeset_contains(&ps->ports, start)) {
+        for (uint32_t k = 0; k < n_elig; k++) {
+            uint32_t i = elig[k];
+            if (detect_rangeset_contains(&index_set(de->sigs[i], side)->ports, start)) {
                 gb.list[gb.n++] = i;
             }
         }
@@ -289,6 +348,7 @@ static int build_port_table(DetectEngine *de, uint8_t proto, int side, uint16_t 
     }
 done:
     free(mark);
+    free(elig);
     free(gb.list);
     if (rc != 0) {
         free(table);

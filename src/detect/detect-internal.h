@@ -246,6 +246,9 @@ enum { DETECT_UNIQUE_NONE = 0, DETECT_UNIQUE_SRC_PORT, DETECT_UNIQUE_DST_PORT };
 
 typedef struct DetectContent DetectContent;
 
+/* Kinds of packet prefilter scans (DetectEngine.pf, detect-build.c). */
+enum { DETECT_PF_ALL = 0, DETECT_PF_VIEW, DETECT_PF_TCP_ADDED, DETECT_PF_UDP, DETECT_PF_KINDS };
+
 /* One app-layer buffer list of a signature. */
 #define DETECT_XFORM_MAX 8
 
@@ -684,8 +687,14 @@ struct DetectEngine {
      * server, without the rules whose first check is flow:to_client, [1] the
      * other way. A buffer is scanned once (both for a packet without a
      * direction), then each of the packet's groups keeps the hits that are
-     * its members. */
-    DetectPrefilter *pf[2];
+     * its members.
+     * Per kind of scan (DETECT_PF_*), each holding only the rules that can be
+     * inspected on such a scan: a stream view ([VIEW]: stream rules), the
+     * payload of a TCP packet whose segment went into the stream ([TCP_ADDED]:
+     * TCP rules that are not stream rules or also inspect packets, see
+     * detect_stream_pkt_allowed), of a UDP packet ([UDP]: UDP rules), and any
+     * other payload ([ALL]). */
+    DetectPrefilter *pf[DETECT_PF_KINDS][2];
     DetectTxEngine *tx;                // per-buffer prefilters of tx rules (detect-tx.c)
     struct DetectFrameEngine *frames;  // frame rules by frame type (detect-frame.c)
     struct DetectFw *fw;               // firewall mode: its rules and policies, else NULL
@@ -896,6 +905,10 @@ int detect_app_frame_list(int frame_type);
 
 /* detect-tx.c: per-transaction inspection of SIG_F_APP_TX rules. */
 int detect_tx_build(DetectEngine *de);
+/* The pattern a tx rule's prefilter looks for in its fast pattern's untransformed
+ * buffer (al), false when the buffer's transforms allow none. */
+bool detect_tx_fp_raw(const DetectAppList *al, const DetectContent *fp, const uint8_t **pat,
+                      uint16_t *len, bool *nocase);
 void detect_tx_engine_free(DetectEngine *de);
 int detect_tx_thread_init(DetectThread *dt);
 void detect_tx_thread_free(DetectThread *dt);
@@ -949,13 +962,14 @@ DetectPrefilter *detect_prefilter_new(int algo);
 int detect_prefilter_add(DetectPrefilter *pf, const uint8_t *pat, uint16_t len, bool nocase,
                          uint32_t sig_num);
 int detect_prefilter_compile(DetectPrefilter *pf);
+uint32_t detect_prefilter_n_patterns(const DetectPrefilter *pf);  // patterns added
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);
 void detect_prefilter_scratch_free(void *scratch);
 /* Scans buf with the engine's prefilter of the packet's direction (PKT_F_TOSERVER /
  * PKT_F_TOCLIENT of pkt_flags; both without one): dt->pf_hits receives the nums of the
  * signatures whose fast pattern occurs (each once per prefilter scanned). */
-void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len,
+void detect_prefilter_search(DetectThread *dt, int kind, const uint8_t *buf, uint32_t len,
                              uint32_t pkt_flags);
 /* Makes scratch (from detect_prefilter_scratch_new) able to scan pf too. */
 int detect_prefilter_prepare(void *scratch, const DetectPrefilter *pf);

@@ -359,6 +359,21 @@ static void cand_sort(DetectThread *dt)
     }
 }
 
+/* The kind of prefilter scan (DETECT_PF_*) of p's payload: see DetectEngine.pf. */
+static int pf_kind(const DetectThread *dt, const Packet *p)
+{
+    if (dt->stream_insp) {
+        return DETECT_PF_VIEW;    // inspect_view: p is the view
+    }
+    if (p->l4 == PKT_L4_TCP && p->proto == 6 && (p->stream_flags & PKT_STREAM_ADDED)) {
+        return DETECT_PF_TCP_ADDED;
+    }
+    if (p->l4 == PKT_L4_UDP && p->proto == 17) {
+        return DETECT_PF_UDP;
+    }
+    return DETECT_PF_ALL;
+}
+
 static inline __attribute__((always_inline)) void collect(DetectThread *dt, const Packet *p)
 {
     const DetectEngine *de = dt->de;
@@ -367,7 +382,7 @@ static inline __attribute__((always_inline)) void collect(DetectThread *dt, cons
     dt->n_cand = 0;
     dt->n_pf_hits = 0;
     if (n > 0 && p->payload_len > 0 && !(p->flags & PKT_F_NOPAYLOAD_INSPECT)) {
-        detect_prefilter_search(dt, p->payload, p->payload_len, p->flags);
+        detect_prefilter_search(dt, pf_kind(dt, p), p->payload, p->payload_len, p->flags);
     }
     for (int i = 0; i < n; i++) {
         add_group(dt, groups[i]);

@@ -45,6 +45,11 @@ int detect_prefilter_compile(DetectPrefilter *pf)
     return mpm_compile(pf->mpm);
 }
 
+uint32_t detect_prefilter_n_patterns(const DetectPrefilter *pf)
+{
+    return pf != NULL ? pf->n_patterns : 0;
+}
+
 void detect_prefilter_free(DetectPrefilter *pf)
 {
     if (pf != NULL) {
@@ -56,10 +61,12 @@ void detect_prefilter_free(DetectPrefilter *pf)
 void *detect_prefilter_scratch_new(const DetectEngine *de)
 {
     MpmThread *th = mpm_thread_new();
-    for (int dir = 0; dir < 2 && th != NULL; dir++) {
-        if (de->pf[dir] != NULL && mpm_thread_prepare(th, de->pf[dir]->mpm) != 0) {
-            mpm_thread_free(th);
-            return NULL;
+    for (int k = 0; k < DETECT_PF_KINDS; k++) {
+        for (int dir = 0; dir < 2 && th != NULL; dir++) {
+            if (de->pf[k][dir] != NULL && mpm_thread_prepare(th, de->pf[k][dir]->mpm) != 0) {
+                mpm_thread_free(th);
+                return NULL;
+            }
         }
     }
     return th;
@@ -76,17 +83,18 @@ static void on_hit(uint32_t id, void *user)
     dt->pf_hits[dt->n_pf_hits++] = id; // mpm_scan reports each id once per scan
 }
 
-/* The prefilter of the packet's direction; a packet with none (or both) is
- * scanned by both: the union of their hits (a rule of neither direction comes
- * twice; dt->pf_hits holds 2 * n_sigs, and candidates are de-duplicated). */
-void detect_prefilter_search(DetectThread *dt, const uint8_t *buf, uint32_t len,
+/* The prefilter of the scan's kind (DETECT_PF_*) and the packet's direction; a
+ * packet with none (or both) is scanned by both: the union of their hits (a rule
+ * of neither direction comes twice; dt->pf_hits holds 2 * n_sigs, and candidates
+ * are de-duplicated). */
+void detect_prefilter_search(DetectThread *dt, int kind, const uint8_t *buf, uint32_t len,
                              uint32_t pkt_flags)
 {
     dt->n_pf_hits = 0;
     bool ts = (pkt_flags & PKT_F_TOSERVER) != 0;
     bool tc = (pkt_flags & PKT_F_TOCLIENT) != 0;
     for (int dir = 0; dir < 2 && len > 0; dir++) {
-        const DetectPrefilter *pf = dt->de->pf[dir];
+        const DetectPrefilter *pf = dt->de->pf[kind][dir];
         if (ts != tc && ts != (dir == 0)) {
             continue;
         }

@@ -136,6 +136,46 @@ static int list_row(const DetectAppList *al, AppProto proto, uint8_t d)
     return r[d] >= 0 ? r[d] : r[d ^ 1];
 }
 
+/* The pattern to look for in al's untransformed buffer so that a buffer without it
+ * can't hold s's fast pattern once transformed: the fast pattern itself without
+ * transforms; through dotprefix ("." + buffer) the fast pattern less a leading '.'
+ * (the buffer holds the rest of it, or all of it); through to_lowercase/to_uppercase
+ * the fast pattern in any case (the transforms change ASCII letters only). Other
+ * transforms give no such pattern (false): the rule is evaluated on every tx. */
+bool detect_tx_fp_raw(const DetectAppList *al, const DetectContent *fp, const uint8_t **pat,
+                      uint16_t *len, bool *nocase)
+{
+    const uint8_t *p = fp->pat + fp->fp_off;
+    uint16_t n = fp->fp_len;
+    bool nc = (fp->flags & DETECT_CONTENT_NOCASE) != 0;
+    bool dot = false;
+    if (al->absent != DETECT_ABSENT_NONE) {
+        return false;
+    }
+    for (uint8_t i = 0; i < al->n_xform; i++) {
+        if (al->xform[i] == DETECT_XF_DOTPREFIX && !dot) {
+            dot = true;
+        } else if (al->xform[i] == DETECT_XF_TO_LOWER || al->xform[i] == DETECT_XF_TO_UPPER) {
+            nc = true;
+        } else {
+            return false;
+        }
+    }
+    /* the leading '.' of the transformed buffer can only be matched by the first byte of
+     * the content, and only when the fast pattern starts the content */
+    if (dot && fp->fp_off == 0 && n > 0 && p[0] == '.') {
+        p++;
+        n--;
+    }
+    if (n == 0) {
+        return false;
+    }
+    *pat = p;
+    *len = n;
+    *nocase = nc;
+    return true;
+}
+
 static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al, uint8_t d,
                   AppProto proto)
 {
@@ -150,13 +190,16 @@ static int add_fp(DetectEngine *de, const Signature *s, const DetectAppList *al,
             return VG_ENOMEM;
         }
     }
-    const DetectContent *fp = s->fp;
-    if (fp->fp_len > te->row_overlap[row]) {
-        te->row_overlap[row] = fp->fp_len;
+    const uint8_t *pat;
+    uint16_t len;
+    bool nocase;
+    if (!detect_tx_fp_raw(al, s->fp, &pat, &len, &nocase)) {
+        return VG_EINVAL;  // add_rule asked first
     }
-    return detect_prefilter_add(te->row_pf[row], fp->pat + fp->fp_off, fp->fp_len,
-                                (fp->flags & DETECT_CONTENT_NOCASE) != 0,
-                                s->app->tx_idx * 2u + d);
+    if (len > te->row_overlap[row]) {
+        te->row_overlap[row] = len;
+    }
+    return detect_prefilter_add(te->row_pf[row], pat, len, nocase, s->app->tx_idx * 2u + d);
 }
 
 static int add_rule(DetectEngine *de, Signature *s)
@@ -168,7 +211,10 @@ static int add_rule(DetectEngine *de, Signature *s)
     s->app->tx_idx = te->n_tx;
     int rc = list_push(&te->tx_sig, &te->n_tx, s->num);
     const DetectAppList *al = fp_list(s);
-    if (al != NULL && (al->n_xform > 0 || al->absent != DETECT_ABSENT_NONE)) {
+    const uint8_t *pat;
+    uint16_t len;
+    bool nocase;
+    if (al != NULL && !detect_tx_fp_raw(al, s->fp, &pat, &len, &nocase)) {
         al = NULL;  // prefilters scan untransformed, existing buffers: always evaluated
     }
     bool also = s->app->also_http2 || s->app->also_smb;

@@ -48,10 +48,12 @@ const char *output_proto_name(uint8_t proto)
 int output_addr_to_str(const VgAddr *addr, char *buf, size_t size)
 {
     if (addr->family == 4) {
-        if (size > (size_t)INT32_MAX ||
-            inet_ntop(AF_INET, addr->a.u8, buf, (socklen_t)size) == NULL) {
+        char tmp[UTIL_IPV4_STR_SIZE];
+        size_t n = (size_t)util_ipv4_str(addr->a.u8, tmp);  // inet_ntop's text, no sprintf
+        if (n >= size) {
             return VG_ERANGE;
         }
+        memcpy(buf, tmp, n + 1);
         return 0;
     }
     if (addr->family != 6) {
@@ -69,7 +71,10 @@ int output_addr_to_str_compressed(const VgAddr *addr, char *buf, size_t size)
     if (addr->family != 4 && addr->family != 6) {
         return VG_EINVAL;
     }
-    int af = addr->family == 4 ? AF_INET : AF_INET6;
+    if (addr->family == 4) {
+        return output_addr_to_str(addr, buf, size);
+    }
+    int af = AF_INET6;
     if (size > (size_t)INT32_MAX || inet_ntop(af, addr->a.u8, buf, (socklen_t)size) == NULL) {
         return VG_ERANGE;
     }

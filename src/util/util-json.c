@@ -247,14 +247,33 @@ static bool begin_value(JsonBuf *jb, const char *key)
         jb->is_failed = true;
         return false;
     }
-    if ((jb->has_items & bit) != 0 && !append_mem(jb, ",", 1)) {
-        return false;
-    }
+    bool comma = (jb->has_items & bit) != 0;
     jb->has_items |= bit;
     if (key == NULL) {
-        return true;
+        return !comma || append_mem(jb, ",", 1);
     }
-    return put_string(jb, (const uint8_t *)key, strlen(key)) && append_mem(jb, ":", 1);
+    size_t klen = strlen(key);
+    size_t plain = 0;
+    while (plain < klen && is_plain_ascii((uint8_t)key[plain])) {
+        plain++;
+    }
+    if (plain < klen) {   // a key to escape
+        return (!comma || append_mem(jb, ",", 1)) &&
+               put_string(jb, (const uint8_t *)key, klen) && append_mem(jb, ":", 1);
+    }
+    /* The usual key (plain ASCII): comma, quoted key and colon with one reserve. */
+    if (!json_reserve(jb, klen + 4)) {
+        return false;
+    }
+    if (comma) {
+        put_char(jb, ',');
+    }
+    put_char(jb, '"');
+    put_mem(jb, key, klen);
+    put_char(jb, '"');
+    put_char(jb, ':');
+    terminate(jb);
+    return true;
 }
 
 static void open_container(JsonBuf *jb, const char *key, bool is_array)

@@ -1016,6 +1016,44 @@ static void rules_without_fast_pattern_are_counted_once(void **state)
     detect_engine_free(de);
 }
 
+/* A rule with ip_proto:N is a candidate on packets of protocol N only (its groups);
+ * negations and ranges keep it in every group of its header's protocols. */
+static void ip_proto_rules_are_grouped_by_their_protocol(void **state)
+{
+    (void)state;
+    DetectEngine *de = test_engine(
+        "alert ip any any -> any any (ip_proto:41; sid:1;)\n"
+        "alert ip any any -> any any (ip_proto:!41; sid:2;)\n"
+        "alert ip any any -> any any (ip_proto:tcp; sid:3;)\n"
+        "alert ip any any -> any any (ip_proto:<50; sid:4;)\n", NULL);
+    assert_non_null(de);
+    DetectThread *dt = detect_thread_new(de, NULL);
+    assert_non_null(dt);
+    Packet p = { 0 };
+    test_tcp(&p, NULL, 0);
+    detect_collect(dt, &p);
+    uint32_t seen = 0;
+    for (uint32_t i = 0; i < dt->n_cand; i++) {
+        seen |= 1u << de->sigs[dt->cand[i]]->sid;
+    }
+    assert_int_equal(seen, (1u << 2) | (1u << 3) | (1u << 4));
+    detect_packet(dt, &p);
+    assert_int_equal(p.n_alerts, 3);
+    test_packet(&p, PKT_L4_OTHER, "10.0.0.1", 0, "192.0.2.1", 0, NULL, 0);
+    p.proto = 41;
+    detect_collect(dt, &p);
+    seen = 0;
+    for (uint32_t i = 0; i < dt->n_cand; i++) {
+        seen |= 1u << de->sigs[dt->cand[i]]->sid;
+    }
+    assert_int_equal(seen, (1u << 1) | (1u << 2) | (1u << 4));  // 2 fails its check
+    detect_packet(dt, &p);
+    assert_int_equal(p.n_alerts, 2);
+    detect_packet_alerts_free(&p);
+    detect_thread_free(dt);
+    detect_engine_free(de);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1062,6 +1100,7 @@ int main(void)
         cmocka_unit_test(rule_text_kept_only_when_asked),
         cmocka_unit_test(pcre_captures_become_variables),
         cmocka_unit_test(pcre_variable_specs_checked),
+        cmocka_unit_test(ip_proto_rules_are_grouped_by_their_protocol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

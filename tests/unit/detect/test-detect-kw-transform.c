@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <stdlib.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -332,9 +333,101 @@ static void digests_and_gunzip(void **state)
                                 "4096; content:\"x\"; sid:1;)", e, sizeof(e)), 0);
 }
 
+/* The pattern the tx prefilter looks for in a transformed list's raw buffer
+ * (detect_tx_fp_raw): for every buffer below, when the transformed buffer holds
+ * the rule's fast pattern, the raw buffer holds the derived pattern. */
+static bool holds(const uint8_t *hay, uint32_t n, const uint8_t *pat, uint16_t m, bool nocase)
+{
+    for (uint32_t i = 0; i + m <= n; i++) {
+        uint16_t k = 0;
+        while (k < m && (nocase ? tolower(hay[i + k]) == tolower(pat[k]) : hay[i + k] == pat[k])) {
+            k++;
+        }
+        if (k == m) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void fp_raw_case(const char *opts, const char *want, bool want_nocase,
+                        const char *const *bufs, size_t n_bufs)
+{
+    char rule[256];
+    snprintf(rule, sizeof(rule), "alert dns any any -> any any (%s sid:1;)", opts);
+    DetectEngine *de = detect_engine_new_empty();
+    Signature *s = NULL;
+    char err[256];
+    if (detect_parse_rule(de, rule, "t.rules", 1, &s, err, sizeof(err)) != 0) {
+        fail_msg("rule refused: %s (%s)", err, rule);
+    }
+    assert_non_null(s->fp);
+    const DetectAppList *al = &s->app->lists[0];
+    const uint8_t *pat = NULL;
+    uint16_t len = 0;
+    bool nocase = false;
+    bool ok = detect_tx_fp_raw(al, s->fp, &pat, &len, &nocase);
+    if (want == NULL) {
+        assert_false(ok);
+    } else {
+        assert_true(ok);
+        if (len != strlen(want) || memcmp(pat, want, len) != 0 || nocase != want_nocase) {
+            fail_msg("%s: derived '%.*s' nocase %d", rule, (int)len, (const char *)pat, nocase);
+        }
+        const DetectContent *fp = s->fp;
+        for (size_t i = 0; i < n_bufs; i++) {
+            uint8_t *scratch[2] = { NULL, NULL };
+            uint32_t cap[2] = { 0, 0 };
+            const uint8_t *out = NULL;
+            uint32_t out_len = 0;
+            uint32_t in_len = (uint32_t)strlen(bufs[i]);
+            assert_true(detect_xform_apply(al->xform, al->xarg, al->n_xform,
+                                           (const uint8_t *)bufs[i], in_len, scratch, cap, &out,
+                                           &out_len));
+            bool fp_nc = (fp->flags & DETECT_CONTENT_NOCASE) != 0;
+            if (holds(out, out_len, fp->pat + fp->fp_off, fp->fp_len, fp_nc) &&
+                !holds((const uint8_t *)bufs[i], in_len, pat, len, nocase)) {
+                fail_msg("%s: '%s' transformed holds the fast pattern, raw lacks '%.*s'", rule,
+                         bufs[i], (int)len, (const char *)pat);
+            }
+            free(scratch[0]);
+            free(scratch[1]);
+        }
+    }
+    detect_sig_free(s);
+    detect_engine_free(de);
+}
+
+static void tx_prefilter_pattern_of_transformed_buffers(void **state)
+{
+    (void)state;
+    static const char *const bufs[] = { "example.com", "a.example.com", "EXAMPLE.COM",
+                                        "xexample.com", "example.org", "", ".", "com" };
+    size_t n = sizeof(bufs) / sizeof(bufs[0]);
+    /* untransformed: the fast pattern itself */
+    fp_raw_case("dns.query; content:\"example\";", "example", false, bufs, n);
+    /* dotprefix: a leading '.' may be the prefix itself */
+    fp_raw_case("dns.query; dotprefix; content:\".example.com\"; endswith;", "example.com", false,
+                bufs, n);
+    fp_raw_case("dns.query; dotprefix; content:\"example.com\";", "example.com", false, bufs, n);
+    fp_raw_case("dns.query; dotprefix; content:\"x.\"; content:\".com\"; fast_pattern;", "com",
+                false, bufs, n);
+    fp_raw_case("dns.query; dotprefix; content:\".example.com\"; fast_pattern:1,7;", "example",
+                false, bufs, n);
+    fp_raw_case("dns.query; dotprefix; content:\".\";", NULL, false, bufs, n);
+    /* case transforms: the pattern in any case */
+    fp_raw_case("dns.query; to_lowercase; content:\"example.com\";", "example.com", true, bufs, n);
+    fp_raw_case("dns.query; to_uppercase; dotprefix; content:\".EXAMPLE\";", "EXAMPLE", true,
+                bufs, n);
+    /* others: none, the rule is evaluated on every tx */
+    fp_raw_case("dns.query; strip_whitespace; content:\"example\";", NULL, false, bufs, n);
+    fp_raw_case("dns.query; dotprefix; dotprefix; content:\"..example\";", NULL, false, bufs, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tx_prefilter_pattern_of_transformed_buffers),
         cmocka_unit_test(each_transform_output),
         cmocka_unit_test(transforms_chain_in_order),
         cmocka_unit_test(transform_placement),

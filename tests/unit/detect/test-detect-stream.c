@@ -259,6 +259,53 @@ static void pass_rule_on_view_stops_inspection(void **state)
     fixture_free(fx);
 }
 
+/* The packet prefilter per kind of scan holds only the rules such a scan can give
+ * (DetectEngine.pf): a stream rule is not looked for in a packet that went into
+ * the stream, a TCP rule not in a UDP packet; each rule still alerts where it did. */
+static void prefilter_kinds_hold_the_rules_their_scans_inspect(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture(
+        "alert tcp any any -> any 80 (flow:to_server; content:\"STREAMONLY\"; sid:1;)\n"
+        "alert tcp any any -> any 80 (flow:to_server; content:\"ANCHORED\"; depth:8; sid:2;)\n"
+        "alert tcp-pkt any any -> any 80 (flow:to_server; content:\"TCPPKT\"; sid:3;)\n"
+        "alert udp any any -> any 80 (content:\"UDPRULE\"; sid:4;)\n"
+        "alert ip any any -> any any (content:\"IPRULE\"; sid:5;)\n");
+    const DetectEngine *de = fx->de;
+    assert_int_equal(detect_prefilter_n_patterns(de->pf[DETECT_PF_ALL][0]), 5);
+    assert_int_equal(detect_prefilter_n_patterns(de->pf[DETECT_PF_VIEW][0]), 3);       // 1 2 5
+    assert_int_equal(detect_prefilter_n_patterns(de->pf[DETECT_PF_TCP_ADDED][0]), 2);  // 2 3
+    assert_int_equal(detect_prefilter_n_patterns(de->pf[DETECT_PF_UDP][0]), 2);        // 4 5
+    assert_int_equal(detect_prefilter_n_patterns(de->pf[DETECT_PF_UDP][1]), 2);
+    /* a packet that went into the stream: the packet rules only */
+    packet(fx, true, "ANCHORED STREAMONLY TCPPKT UDPRULE IPRULE");
+    fx->p.stream_flags = PKT_STREAM_ADDED;
+    const PacketAlerts *pa = run(fx);
+    assert_int_equal(pa->n, 2);
+    assert_int_equal(pa->alerts[0].sid, 2);
+    assert_int_equal(pa->alerts[1].sid, 3);
+    /* its view: the stream rules */
+    packet(fx, true, NULL);
+    view(fx, true, "ANCHORED STREAMONLY TCPPKT UDPRULE IPRULE", 0);
+    pa = run(fx);
+    assert_int_equal(pa->n, 3);
+    assert_int_equal(pa->alerts[0].sid, 1);
+    assert_int_equal(pa->alerts[1].sid, 2);
+    assert_int_equal(pa->alerts[2].sid, 5);
+    /* a TCP packet outside any stream: every TCP rule */
+    packet(fx, true, "ANCHORED STREAMONLY TCPPKT UDPRULE IPRULE");
+    pa = run(fx);
+    assert_int_equal(pa->n, 4);
+    /* a UDP packet: the UDP and IP rules */
+    const char *u = "ANCHORED STREAMONLY TCPPKT UDPRULE IPRULE";
+    test_packet(&fx->p, PKT_L4_UDP, "10.0.0.1", 40000, "192.0.2.1", 80, u, (uint32_t)strlen(u));
+    pa = run(fx);
+    assert_int_equal(pa->n, 2);
+    assert_int_equal(pa->alerts[0].sid, 4);
+    assert_int_equal(pa->alerts[1].sid, 5);
+    fixture_free(fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +323,7 @@ int main(void)
         cmocka_unit_test(dsize_rules_inspect_packets_only),
         cmocka_unit_test(stream_needs_follow_patterns_and_depth),
         cmocka_unit_test(pass_rule_on_view_stops_inspection),
+        cmocka_unit_test(prefilter_kinds_hold_the_rules_their_scans_inspect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <arpa/inet.h>
 
 #include "output/json-check.h"
 #include "output/output-test-util.h"
 #include "output/output.h"
+#include "util/util-ip.h"
 #include "util/util-error.h"
 #include "util/util-time.h"
 
@@ -81,6 +83,30 @@ static void addr_rejects_unset_family_and_small_buffer(void **state)
     assert_int_equal(output_addr_to_str(&a, buf, sizeof(buf)), VG_EINVAL);
     a = ot_addr("192.168.100.200");
     assert_int_equal(output_addr_to_str(&a, buf, sizeof(buf)), VG_ERANGE);
+    a = ot_addr("1.2.3.4");                      // 7 characters and the '\0' fit
+    assert_int_equal(output_addr_to_str(&a, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "1.2.3.4");
+}
+
+/* The IPv4 text is inet_ntop's, for every byte value in every position. */
+static void ipv4_text_is_inet_ntops(void **state)
+{
+    (void)state;
+    for (unsigned v = 0; v < 256; v++) {
+        for (int pos = 0; pos < 4; pos++) {
+            uint8_t a[4] = { 10, 200, 0, 99 };
+            a[pos] = (uint8_t)v;
+            char want[INET_ADDRSTRLEN];
+            char got[UTIL_IPV4_STR_SIZE];
+            assert_non_null(inet_ntop(AF_INET, a, want, sizeof(want)));
+            assert_int_equal(util_ipv4_str(a, got), (int)strlen(want));
+            assert_string_equal(got, want);
+        }
+    }
+    uint8_t max[4] = { 255, 255, 255, 255 };
+    char got[UTIL_IPV4_STR_SIZE];
+    assert_int_equal(util_ipv4_str(max, got), 15);
+    assert_string_equal(got, "255.255.255.255");
 }
 
 static void proto_names_follow_iana_keywords(void **state)
@@ -284,6 +310,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(addr_formats_ipv4_and_ipv6),
         cmocka_unit_test(addr_rejects_unset_family_and_small_buffer),
+        cmocka_unit_test(ipv4_text_is_inet_ntops),
         cmocka_unit_test(proto_names_follow_iana_keywords),
         cmocka_unit_test_setup_teardown(begin_packet_ipv4_tcp, setup, teardown),
         cmocka_unit_test_setup_teardown(begin_packet_ipv6_udp_without_flow_or_pcap_cnt, setup,

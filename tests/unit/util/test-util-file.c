@@ -176,9 +176,30 @@ static void binary_bytes_are_found(void **state)
     assert_true(util_text_has_binary("a\rb", 3, NULL));
 }
 
+/* Every byte value at every position of a text longer than the 8-byte words the
+ * search reads, among tabs and bytes >= 0x80 that are text: found exactly where it is. */
+static void binary_bytes_are_found_at_every_position(void **state)
+{
+    (void)state;
+    char buf[21];
+    for (unsigned v = 0; v < 256; v++) {
+        for (size_t pos = 0; pos < sizeof(buf); pos++) {
+            for (size_t i = 0; i < sizeof(buf); i++) {
+                buf[i] = (char)(i % 5 == 0 ? '\t' : (i % 3 == 0 ? 0xe9 : 'a' + (int)i));
+            }
+            buf[pos] = (char)v;
+            bool bad = (v < 0x20 && v != '\t') || v == 0x7f;
+            size_t at = 99;
+            assert_int_equal(util_text_has_binary(buf, sizeof(buf), &at), bad);
+            assert_int_equal(at, bad ? pos : 99);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(binary_bytes_are_found_at_every_position),
         cmocka_unit_test_setup_teardown(reads_a_file_larger_than_the_first_buffer, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_file_is_an_empty_string, setup, teardown),
         cmocka_unit_test(missing_file_reports_enoent),
