@@ -210,6 +210,8 @@ static const ConfOption vigil_keys[] = {
         "rule: {metadata (alert.metadata), raw (alert.rule, the rule's text; default no)}"),
     OPT("outputs.*.eve-log.community-id|ethernet", CONF_OPT_BOOL, "no", 0, 0,
         "community_id (Community ID v1) in flow-related records; ether (MAC addresses)"),
+    OPT("outputs.*.eve-log.pcap-file", CONF_OPT_BOOL, "no", 0, 0,
+        "pcap_filename (the capture file read) in every record of an offline run"),
     OPT("outputs.*.eve-log.ipv6-compress", CONF_OPT_BOOL, "no", 0, 0,
         "IPv6 addresses in compressed form (fe80::1); default the full form, as Suricata"),
     OPT("outputs.*.eve-log.community-id-seed", CONF_OPT_INT, "0", 0, 65535,

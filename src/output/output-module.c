@@ -296,7 +296,8 @@ static int add_eve_out(OutputCtx *oc, EveOutConf *c)
 }
 
 /* The record fields of output-eve-fields.c: eve-log community-id,
- * community-id-seed, ethernet, metadata, ipv6-compress, and the top-level sensor-name. */
+ * community-id-seed, ethernet, metadata, ipv6-compress, pcap-file, and the top-level
+ * sensor-name. */
 static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
 {
     EveFieldsCfg fc = *eve_fields_cfg();
@@ -304,6 +305,7 @@ static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
     fc.ethernet = opt_bool(opts, "ethernet", false);
     fc.metadata = opt_bool(opts, "metadata", true);
     fc.ipv6_compress = opt_bool(opts, "ipv6-compress", false);
+    fc.pcap_file = opt_bool(opts, "pcap-file", false);
     fc.community_id_seed = 0;
     const ConfNode *seed = opts ? conf_node_child(opts, "community-id-seed") : NULL;
     if (seed != NULL && seed->value != NULL) {
@@ -551,6 +553,17 @@ static bool flow_vars_any(void *user)
     return detect_engine_has_flow_vars(atomic_load(&e->detect));
 }
 
+/* EVE pcap_filename: the capture files the engine's reader lists (they live
+ * until engine_teardown, after the outputs); idx 0: the one being read. */
+static const char *pcap_file_name(uint32_t idx, void *user)
+{
+    const Engine *e = user;
+    if (idx == 0) {
+        idx = atomic_load_explicit(&e->pcap_file_cur, memory_order_acquire);
+    }
+    return idx >= 1 && idx <= e->n_pcap_files ? e->pcap_files[idx - 1] : NULL;
+}
+
 void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
 {
     if (oc == NULL || oc->eve == NULL) {
@@ -563,6 +576,7 @@ void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
     }
     eve_fields_configure(&fc);
     output_set_flow_vars_logger(flow_vars_log, flow_vars_any, e);
+    output_set_pcap_file_names(pcap_file_name, e);
 }
 
 bool output_conf_wants_rule_text(const struct Conf *conf)
