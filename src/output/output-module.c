@@ -94,6 +94,30 @@ static void eve_smtp_fields(const ConfNode *opts)
     smtp_log_set_md5(body, subject);
 }
 
+/* types.files: force-hash (md5, sha1, sha256) and force-magic make every file
+ * carry them in fileinfo records, as Suricata, whether or not a rule or the
+ * file store asks for them. */
+static void eve_files_force(const ConfNode *opts)
+{
+    uint32_t need = opt_bool(opts, "force-magic", false) ? APP_FILE_F_MAGIC : 0;
+    const ConfNode *fh = opts ? conf_node_child(opts, "force-hash") : NULL;
+    for (const ConfNode *it = fh ? fh->first_child : NULL; it != NULL; it = it->next) {
+        if (it->value != NULL && strcmp(it->value, "md5") == 0) {
+            need |= APP_FILE_F_MD5;
+        } else if (it->value != NULL && strcmp(it->value, "sha1") == 0) {
+            need |= APP_FILE_F_SHA1;
+        } else if (it->value != NULL && strcmp(it->value, "sha256") == 0) {
+            need |= APP_FILE_F_SHA256;
+        } else {
+            VG_WARN("%s:%d: files.force-hash: '%s': expected md5, sha1 or sha256; ignored",
+                    it->file ? it->file : "-", it->line, it->value ? it->value : "");
+        }
+    }
+    if (need != 0) {
+        app_layer_files_need(need);
+    }
+}
+
 /* types.alert.metadata: a boolean (Suricata: app-layer, flow and rule
  * metadata in alerts, all on by default) or a map whose rule.raw asks for
  * the rule text. */
@@ -193,6 +217,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->http2 = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "files") == 0) {
             oc->files = opt_bool(opts, "enabled", true);
+            eve_files_force(opts);
         } else if (strcmp(name, "dns") == 0) {
             oc->dns = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "tls") == 0) {
