@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "acquire/acquire.h"
 #include "app-layer/app-layer.h"
 #include "conf/conf.h"
 #include "control/control-metrics.h"
@@ -593,5 +594,8 @@ void engine_teardown(Engine *e)
     g_n_retired = 0;
     packet_pool_free(e->pool);
     e->pool = NULL;
+    acquire_files_free(e->pcap_files, e->n_pcap_files);    // after the outputs naming them
+    e->pcap_files = NULL;
+    e->n_pcap_files = 0;
     app_layer_deinit();    // after the flows: parser configs, libmagic, the file store
 }

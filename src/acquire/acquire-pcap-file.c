@@ -186,7 +186,14 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     if (pt == NULL) {
         return TM_FAILED;
     }
-    pt->n_files = acquire_list_files(tv->engine->opts.pcap_path, &pt->files);
+    /* The engine keeps the list (EVE pcap_filename of records written after
+     * this thread ended); one reader lists it. */
+    Engine *e = tv->engine;
+    if (e->pcap_files == NULL) {
+        e->n_pcap_files = acquire_list_files(e->opts.pcap_path, &e->pcap_files);
+    }
+    pt->files = e->pcap_files;
+    pt->n_files = e->n_pcap_files;
     if (pt->n_files == 0) {
         free(pt);
         return TM_FAILED;
@@ -206,8 +213,9 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
 }
 
 /* Returns false when the file could not be opened as a capture at all. */
-static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
+static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, uint32_t file_idx)
 {
+    const char *file = pt->files[file_idx - 1];
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pc = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO,
                                                           errbuf);
@@ -219,6 +227,7 @@ static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
     counters_incr(tv->counters, pt->c_files);
     int linktype = pcap_datalink(pc);
     Engine *e = tv->engine;
+    atomic_store_explicit(&e->pcap_file_cur, file_idx, memory_order_release);
     uint64_t n_read = 0;
     uint64_t n_cut = 0;
     struct pcap_pkthdr *hdr;
@@ -242,6 +251,7 @@ static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, const char *file)
         p->ts_sec = hdr->ts.tv_sec;
         p->ts_usec = (uint32_t)hdr->ts.tv_usec;
         p->linktype = linktype;
+        p->pcap_file = file_idx;
         p->pcap_cnt = ++pt->pcap_cnt;
         n_read++;
         if (!atomic_load(&e->have_start)) {
@@ -277,7 +287,7 @@ static int pcap_file_acquire_loop(ThreadVars *tv, void *data)
     size_t n_opened = 0;
     size_t i = 0;
     for (; i < pt->n_files && !atomic_load(&tv->engine->stop); i++) {
-        n_opened += read_one_file(tv, pt, pt->files[i]);
+        n_opened += read_one_file(tv, pt, (uint32_t)i + 1);
     }
     /* Nothing given could be read as a capture: the run did not happen. */
     if (n_opened == 0 && i == pt->n_files) {
@@ -294,8 +304,7 @@ static void pcap_file_thread_deinit(ThreadVars *tv, void *data)
     if (pt == NULL) {
         return;
     }
-    acquire_files_free(pt->files, pt->n_files);
-    free(pt);
+    free(pt);    // pt->files belong to the engine
 }
 
 const TmModule tm_module_pcap_file = {

@@ -170,7 +170,9 @@ void decode_event(DecodeThreadCtx *dtv, Packet *p, DecodeEvent ev)
     if (ev == DECODE_EV_TOO_MANY_LAYERS) {
         decode_count(dtv, DC_TOO_MANY_LAYERS);
     }
-    if (packet_has_event(p, ev) || p->n_events >= PACKET_MAX_EVENTS) {
+    /* Stored every time it is raised, as Suricata: an event a packet has
+     * twice (two options with a bad length) is logged twice. */
+    if (p->n_events >= PACKET_MAX_EVENTS) {
         return;
     }
     p->events[p->n_events++] = (uint16_t)ev;

@@ -128,7 +128,7 @@ const char *decode_pkt_src_name(const Packet *p);
 /* Clear the decode results of a packet (keeps acquisition fields). */
 void decode_packet_reset(Packet *p);
 
-/* Raise a decoder event on p: stored (up to PACKET_MAX_EVENTS) and counted. */
+/* Raise a decoder event on p: stored (each time, up to PACKET_MAX_EVENTS) and counted. */
 void decode_event(DecodeThreadCtx *dtv, Packet *p, DecodeEvent ev);
 
 static inline void decode_count(DecodeThreadCtx *dtv, DecodeCounter c)

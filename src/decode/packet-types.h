@@ -17,7 +17,7 @@
 #include "decode/decode-events.h"
 
 #define PACKET_MAX_SIZE 65536u   // buffer per packet (snaplen bound)
-#define PACKET_MAX_EVENTS 8      // events stored per packet; more are only counted
+#define PACKET_MAX_EVENTS 15     // events stored per packet (as Suricata); more are only counted
 #define PACKET_MAX_VLANS 3       // as Suricata: three levels kept, a fourth raises an event
 #define PACKET_MAX_TUNNEL_DEPTH 4
 #define PACKET_MAX_LINK_SHIMS 8  // Fabric Path, 802.1ah, VN-Tag headers before IP
@@ -256,6 +256,8 @@ typedef struct Packet {
     uint32_t caplen;             // bytes in data
     uint32_t wirelen;            // length on the wire
     int linktype;
+    uint32_t pcap_file;          // offline: 1-based index of its capture file in the
+                                 // engine's pcap_files (EVE pcap_filename); 0: none
     uint64_t pcap_cnt;           // 1-based index in the capture
     uint64_t order_seq;          // reading order while runtime-order.h is on (0: off)
     uint64_t order_after;        // runtime_order_steer_end: wait for this packet first

@@ -163,7 +163,14 @@ static int hook_find(const FwProtoHooks *h, const char *name, uint8_t *dir)
 typedef struct FwPolicy {
     uint8_t action;              // DETECT_FW_*; 0: not set
     uint8_t scope;
+    bool alert;                  // "alert" in its action list: applying it logs an alert
 } FwPolicy;
+
+/* The built-in signatures a default policy with "alert" logs under, in
+ * Suricata's firewall range (2201000-2201999): the packet policy (packet:filter)
+ * and the app-layer policies (every hook's). */
+enum { FW_POLICY_SIG_PACKET = 0, FW_POLICY_SIG_APP = 1, FW_POLICY_SIGS = 2 };
+#define FW_POLICY_SID_BASE 2201000u
 
 typedef struct DetectFw {
     bool loading;                // rules being parsed are firewall rules
@@ -174,6 +181,7 @@ typedef struct DetectFw {
     FwPolicy app_default;        // app.default-policy (or policies.default-policy)
     FwPolicy proto_default[APP_PROTO_MAX_BUILTIN];
     FwPolicy hook_policy[APP_PROTO_MAX_BUILTIN][2][FW_HOOKS_MAX];
+    Signature policy_sig[FW_POLICY_SIGS][2];   // [kind][accepting, dropping]
 } DetectFw;
 
 bool detect_engine_has_firewall(const DetectEngine *de)
@@ -371,6 +379,7 @@ static int policy_parse(const ConfNode *n, FwPolicy *out, bool is_packet)
     const ConfNode *items = n->type == CONF_SCALAR ? n : n->first_child;
     bool single = n->type == CONF_SCALAR;
     bool found = false;
+    out->alert = false;    // a later policy for the same place replaces an earlier one whole
     for (const ConfNode *c = items; c != NULL; c = single ? NULL : c->next) {
         const char *v = c->value;
         if (v == NULL) {
@@ -387,7 +396,9 @@ static int policy_parse(const ConfNode *n, FwPolicy *out, bool is_packet)
             out->action = action;
             out->scope = scope;
             found = true;
-        } else if (strcmp(v, "alert") != 0 && strncmp(v, "pass:", 5) != 0) {
+        } else if (strcmp(v, "alert") == 0) {
+            out->alert = true;
+        } else if (strncmp(v, "pass:", 5) != 0) {
             VG_ERROR("%s:%d: firewall.policies: unknown action '%s'", c->file, c->line, v);
             return VG_EINVAL;
         }
@@ -457,15 +468,15 @@ static int app_policies(DetectFw *fw, const ConfNode *app)
 
 static int load_policies(DetectFw *fw, const Conf *conf)
 {
-    fw->packet_policy = (FwPolicy){ DETECT_FW_DROP, DETECT_FW_SCOPE_PACKET };
-    fw->app_default = (FwPolicy){ DETECT_FW_DROP, DETECT_FW_SCOPE_FLOW };
+    fw->packet_policy = (FwPolicy){ .action = DETECT_FW_DROP, .scope = DETECT_FW_SCOPE_PACKET };
+    fw->app_default = (FwPolicy){ .action = DETECT_FW_DROP, .scope = DETECT_FW_SCOPE_FLOW };
     const ConfNode *pol = conf != NULL ? conf_get_node(conf, NULL, "firewall.policies") : NULL;
     if (pol == NULL) {
         return 0;
     }
     const ConfNode *n = conf_node_child(pol, "default-policy");
     if (n != NULL) {
-        FwPolicy all = { 0, 0 };
+        FwPolicy all = { .action = 0 };
         if (policy_parse(n, &all, false) != 0) {
             return VG_EINVAL;
         }
@@ -508,6 +519,19 @@ int detect_fw_init(DetectEngine *de, const Conf *conf)
         return VG_ENOMEM;
     }
     de->fw = fw;
+    static const char *const msg[FW_POLICY_SIGS] = { "Firewall default packet policy",
+                                                     "Firewall default app policy" };
+    for (uint32_t k = 0; k < FW_POLICY_SIGS; k++) {
+        for (uint32_t d = 0; d < 2; d++) {
+            Signature *s = &fw->policy_sig[k][d];
+            s->sid = FW_POLICY_SID_BASE + k;
+            s->gid = 1;
+            s->rev = 1;
+            s->priority = 3;
+            s->msg = (char *)msg[k];    // static: never freed (detect_fw_free leaves them)
+            s->action = d == 0 ? DETECT_ACTION_ALERT : DETECT_ACTION_DROP;
+        }
+    }
     return load_policies(fw, conf);
 }
 
@@ -578,6 +602,19 @@ static uint8_t apply(DetectThread *dt, Packet *p, PacketAlerts *pa, const Signat
     return scope;
 }
 
+/* A default policy applied: its verdict, and with "alert" an alert under the
+ * policy's built-in signature (kind FW_POLICY_SIG_*), quiet as a rule's. */
+static uint8_t apply_policy(DetectThread *dt, Packet *p, PacketAlerts *pa, const FwPolicy *pol,
+                            uint32_t kind, uint8_t drop_reason)
+{
+    bool quiet = dt->fw_in_app && pol->action == DETECT_FW_ACCEPT && (p->flags & PKT_F_DROP);
+    if (pol->alert && !quiet) {
+        const Signature *s = &dt->de->fw->policy_sig[kind][pol->action == DETECT_FW_ACCEPT ? 0 : 1];
+        detect_alert_add(dt, p, pa, s, s->action);
+    }
+    return apply(dt, p, pa, NULL, pol->action, pol->scope, drop_reason);
+}
+
 static bool flow_start(const Packet *p)
 {
     const Flow *f = p->flow;
@@ -632,8 +669,8 @@ int detect_fw_packet(DetectThread *dt, Packet *p, PacketAlerts *pa)
         }
         return verdict_of(apply(dt, p, pa, s, fs->action, fs->scope, PKT_DROP_FW_RULES));
     }
-    return verdict_of(apply(dt, p, pa, NULL, fw->packet_policy.action, fw->packet_policy.scope,
-                            PKT_DROP_FW_PACKET_POLICY));
+    return verdict_of(apply_policy(dt, p, pa, &fw->packet_policy, FW_POLICY_SIG_PACKET,
+                                   PKT_DROP_FW_PACKET_POLICY));
 }
 
 static FwPolicy hook_policy(const DetectFw *fw, AppProto proto, uint8_t dir, uint8_t hook)
@@ -697,7 +734,7 @@ static uint8_t eval_hook_rules(DetectThread *dt, Packet *p, PacketAlerts *pa, Ap
         return apply(dt, p, pa, s, fs->action, fs->scope, PKT_DROP_FW_RULES);
     }
     FwPolicy pol = hook_policy(fw, proto, dir, hook);
-    return apply(dt, p, pa, NULL, pol.action, pol.scope, PKT_DROP_FW_APP_POLICY);
+    return apply_policy(dt, p, pa, &pol, FW_POLICY_SIG_APP, PKT_DROP_FW_APP_POLICY);
 }
 
 /* eval_hook_rules with tx as the alerts' and the tx xbits' tx. */

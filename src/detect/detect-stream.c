@@ -159,6 +159,10 @@ void detect_stream_prepare(const DetectEngine *de)
         if (need > 0) {
             declare_sig(de->sigs[i], need);
         }
+        const Signature *s = de->sigs[i];
+        if ((s->flags & SIG_F_APP_TX) && s->lists[DETECT_LIST_PMATCH].n > 0) {
+            stream_declare_tx_window();    // tx_payload_match (detect-tx.c)
+        }
     }
 }
 

@@ -699,12 +699,9 @@ static int eval_files(DetectThread *dt, const Signature *s, const Flow *f, const
     return all_final ? EVAL_FAIL : EVAL_WAIT;
 }
 
-/* Payload keywords of a tx rule, as Suricata checks a rule's packet part
- * before its tx part: the stream view this packet carries of the tx's
- * direction (the reassembled data, its new part), then the packet's own
- * payload. The request of a tx is parsed once its data is acknowledged, so
- * the packet that inspects it usually carries that data as its view only. */
-static bool tx_payload_match(DetectThread *dt, const Signature *s, const Packet *sv, uint8_t dir)
+/* The stream view this packet carries of the tx's direction, then its own payload. */
+static bool tx_payload_match_packet(DetectThread *dt, const Signature *s, const Packet *sv,
+                                    uint8_t dir)
 {
     bool view_ts = (sv->stream_flags & PKT_STREAM_TOSERVER) != 0;
     if (sv->stream_data != NULL && sv->stream_data_len > 0 && sv->l4 == PKT_L4_TCP &&
@@ -724,6 +721,27 @@ static bool tx_payload_match(DetectThread *dt, const Signature *s, const Packet 
     }
     return sv->payload_len > 0 &&
            detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, sv->payload, sv->payload_len);
+}
+
+/* Payload keywords of a tx rule, as Suricata checks a rule's packet part
+ * before its tx part: the stream view this packet carries of the tx's
+ * direction (the reassembled data, its new part), then the packet's own
+ * payload, then the tx direction's stream window (Suricata's stream engine
+ * among a tx rule's engines: the raw data up to what the app layer parsed,
+ * a chunk back: a content of the response's first segment still matches
+ * when file_data is decided with its last). The request of a tx is parsed
+ * once its data is acknowledged, so the packet that inspects it usually
+ * carries that data as its view only. */
+static bool tx_payload_match(DetectThread *dt, const Signature *s, const Flow *f,
+                             const Packet *sv, uint8_t dir)
+{
+    if (tx_payload_match_packet(dt, s, sv, dir)) {
+        return true;
+    }
+    const uint8_t *win;
+    uint32_t win_len;
+    return f != NULL && stream_flow_window(f, dir, &win, &win_len) &&
+           detect_inspect_payload(dt, s, DETECT_LIST_PMATCH, win, win_len);
 }
 
 static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const AppTx *tx,
@@ -767,7 +785,7 @@ static int eval_rule(DetectThread *dt, const Signature *s, const Flow *f, const 
         return fl == EVAL_FAIL && r == EVAL_MATCH ? EVAL_FAIL : EVAL_WAIT;
     }
     if (r == EVAL_MATCH && s->lists[DETECT_LIST_PMATCH].n > 0) {
-        r = tx_payload_match(dt, s, sv, dir) ? EVAL_MATCH : EVAL_WAIT;
+        r = tx_payload_match(dt, s, f, sv, dir) ? EVAL_MATCH : EVAL_WAIT;
     }
     return r;
 }

@@ -596,6 +596,7 @@ static void flow_init(FlowTable *ft, Flow *f, const FlowTuple *t, uint32_t hash,
     f->start_usec = f->last_usec = p->ts_usec;
     f->flow_id = flow_id_of(f);
     f->livedev = p->root != NULL ? p->root->iface : p->iface;
+    f->pcap_file = p->root != NULL ? p->root->pcap_file : p->pcap_file;
     f->state = FLOW_STATE_NEW;
     f->proto_class = (uint8_t)flow_proto_class(t->k.proto);
     f->owner = (uint8_t)owner;

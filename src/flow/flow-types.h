@@ -88,6 +88,8 @@ typedef struct Flow {
     int64_t last_sec;
     uint32_t start_usec;
     uint32_t last_usec;
+    uint32_t pcap_file;              // capture file of its first packet (its root's; EVE
+                                     // pcap_filename), 0: none (packet-types.h)
     uint32_t hash;                   // direction-independent hash of the key
     uint32_t flags;                  // FLOW_F_*
     uint8_t state;                   // FlowState

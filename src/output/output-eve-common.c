@@ -218,6 +218,11 @@ void eve_begin_packet(JsonBuf *jb, const Packet *p, uint64_t flow_id, const char
     eve_add_ether(jb, p, false);
     eve_add_community_id(jb, p->flow);
     eve_add_host(jb);
+    uint32_t file = p->root != NULL ? p->root->pcap_file : p->pcap_file;
+    if (file == 0 && p->flow != NULL) {
+        file = p->flow->pcap_file;    // a pseudo packet (stream flush at flow end)
+    }
+    eve_add_pcap_filename(jb, file);
 }
 
 void eve_begin_flow(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t usec,
@@ -280,6 +285,7 @@ void eve_begin_flow_dir_client(JsonBuf *jb, const Flow *f, int64_t sec, uint32_t
     eve_add_flow_vars_locked(jb, f);  // callers hold the flow lock (tx loggers, flow end)
     eve_add_community_id(jb, f);
     eve_add_host(jb);
+    eve_add_pcap_filename(jb, f->pcap_file);
 }
 
 /* Written at start-up only (by the app-layer), read by every output thread. */

@@ -1,6 +1,6 @@
 /* Optional fields of EVE records that SIEMs key on, as Suricata names them:
  * community_id (Community ID v1), ether (MAC addresses), in_iface, host
- * (sensor-name) and the flow's variables under "metadata". Each is off (or,
+ * (sensor-name), pcap_filename and the flow's variables under "metadata". Each is off (or,
  * metadata, without flow variables) unless configured, and then costs one
  * branch per record. Also the "arp" record of ARP packets. */
 
@@ -23,6 +23,8 @@
 /* Written at start-up only (output_ctx_new, output_ctx_attach_engine), before
  * packet threads start; read by every thread that builds records. */
 static EveFieldsCfg g_cfg;
+static OutputPcapFileFn g_pcap_file_fn;
+static void *g_pcap_file_user;
 static OutputFlowVarsFn g_vars_fn;
 static OutputFlowVarsAnyFn g_vars_any_fn;
 static void *g_vars_user;
@@ -343,6 +345,23 @@ void eve_add_host(JsonBuf *jb)
 {
     if (g_cfg.sensor_name != NULL) {
         json_str(jb, "host", g_cfg.sensor_name);
+    }
+}
+
+void output_set_pcap_file_names(OutputPcapFileFn fn, void *user)
+{
+    g_pcap_file_fn = fn;
+    g_pcap_file_user = user;
+}
+
+void eve_add_pcap_filename(JsonBuf *jb, uint32_t idx)
+{
+    if (!g_cfg.pcap_file || g_pcap_file_fn == NULL) {
+        return;
+    }
+    const char *name = g_pcap_file_fn(idx, g_pcap_file_user);
+    if (name != NULL) {
+        json_str(jb, "pcap_filename", name);
     }
 }
 

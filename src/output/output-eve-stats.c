@@ -335,6 +335,7 @@ int output_eve_stats_build_sel(JsonBuf *jb, int64_t sec, uint32_t usec, uint64_t
     eve_add_timestamp(jb, "timestamp", sec, usec);
     json_str(jb, "event_type", "stats");
     eve_add_host(jb);
+    eve_add_pcap_filename(jb, 0);    // the file being read
     json_open_object(jb, "stats");
     json_u64(jb, "uptime", uptime_sec);
 

@@ -94,6 +94,30 @@ static void eve_smtp_fields(const ConfNode *opts)
     smtp_log_set_md5(body, subject);
 }
 
+/* types.files: force-hash (md5, sha1, sha256) and force-magic make every file
+ * carry them in fileinfo records, as Suricata, whether or not a rule or the
+ * file store asks for them. */
+static void eve_files_force(const ConfNode *opts)
+{
+    uint32_t need = opt_bool(opts, "force-magic", false) ? APP_FILE_F_MAGIC : 0;
+    const ConfNode *fh = opts ? conf_node_child(opts, "force-hash") : NULL;
+    for (const ConfNode *it = fh ? fh->first_child : NULL; it != NULL; it = it->next) {
+        if (it->value != NULL && strcmp(it->value, "md5") == 0) {
+            need |= APP_FILE_F_MD5;
+        } else if (it->value != NULL && strcmp(it->value, "sha1") == 0) {
+            need |= APP_FILE_F_SHA1;
+        } else if (it->value != NULL && strcmp(it->value, "sha256") == 0) {
+            need |= APP_FILE_F_SHA256;
+        } else {
+            VG_WARN("%s:%d: files.force-hash: '%s': expected md5, sha1 or sha256; ignored",
+                    it->file ? it->file : "-", it->line, it->value ? it->value : "");
+        }
+    }
+    if (need != 0) {
+        app_layer_files_need(need);
+    }
+}
+
 /* types.alert.metadata: a boolean (Suricata: app-layer, flow and rule
  * metadata in alerts, all on by default) or a map whose rule.raw asks for
  * the rule text and rule.reference for the rule's references (both off by
@@ -207,6 +231,7 @@ static void eve_types(OutputCtx *oc, const ConfNode *types)
             oc->http2 = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "files") == 0) {
             oc->files = opt_bool(opts, "enabled", true);
+            eve_files_force(opts);
         } else if (strcmp(name, "dns") == 0) {
             oc->dns = opt_bool(opts, "enabled", true);
         } else if (strcmp(name, "tls") == 0) {
@@ -310,7 +335,8 @@ static int add_eve_out(OutputCtx *oc, EveOutConf *c)
 }
 
 /* The record fields of output-eve-fields.c: eve-log community-id,
- * community-id-seed, ethernet, metadata, ipv6-compress, and the top-level sensor-name. */
+ * community-id-seed, ethernet, metadata, ipv6-compress, pcap-file, and the top-level
+ * sensor-name. */
 static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
 {
     EveFieldsCfg fc = *eve_fields_cfg();
@@ -318,6 +344,7 @@ static int eve_fields_load(const struct Conf *conf, const ConfNode *opts)
     fc.ethernet = opt_bool(opts, "ethernet", false);
     fc.metadata = opt_bool(opts, "metadata", true);
     fc.ipv6_compress = opt_bool(opts, "ipv6-compress", false);
+    fc.pcap_file = opt_bool(opts, "pcap-file", false);
     fc.community_id_seed = 0;
     const ConfNode *seed = opts ? conf_node_child(opts, "community-id-seed") : NULL;
     if (seed != NULL && seed->value != NULL) {
@@ -565,6 +592,17 @@ static bool flow_vars_any(void *user)
     return detect_engine_has_flow_vars(atomic_load(&e->detect));
 }
 
+/* EVE pcap_filename: the capture files the engine's reader lists (they live
+ * until engine_teardown, after the outputs); idx 0: the one being read. */
+static const char *pcap_file_name(uint32_t idx, void *user)
+{
+    const Engine *e = user;
+    if (idx == 0) {
+        idx = atomic_load_explicit(&e->pcap_file_cur, memory_order_acquire);
+    }
+    return idx >= 1 && idx <= e->n_pcap_files ? e->pcap_files[idx - 1] : NULL;
+}
+
 void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
 {
     if (oc == NULL || oc->eve == NULL) {
@@ -577,6 +615,7 @@ void output_ctx_attach_engine(OutputCtx *oc, Engine *e)
     }
     eve_fields_configure(&fc);
     output_set_flow_vars_logger(flow_vars_log, flow_vars_any, e);
+    output_set_pcap_file_names(pcap_file_name, e);
 }
 
 /* Whether an enabled eve-log's alert type sets metadata.rule.<opt>. */

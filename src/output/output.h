@@ -176,6 +176,7 @@ typedef struct EveFieldsCfg {
     const char *sensor_name;     // "host", NULL: none (not owned: lives as long as the config)
     const char *in_iface;        // "in_iface", NULL offline (not owned: engine options)
     bool ipv6_compress;          // ipv6-compress: "fe80::1" instead of the full form
+    bool pcap_file;              // pcap-file: "pcap_filename" in every record (offline runs)
 } EveFieldsCfg;
 
 void eve_fields_configure(const EveFieldsCfg *cfg);   // NULL: all off
@@ -205,6 +206,15 @@ void eve_add_host(JsonBuf *jb);
 /* "packet" (the captured frame in base64, its first max_len bytes when
  * max_len is not 0) and "packet_info" {linktype, linktype_name}. */
 void eve_add_packet(JsonBuf *jb, const Packet *p, uint32_t max_len);
+/* "pcap_filename" (eve-log pcap-file: yes; runs reading capture files): the
+ * name of capture file idx (1-based, Packet.pcap_file / Flow.pcap_file; 0:
+ * the file being read now), as the engine opened it. Nothing when off or
+ * when the name is unknown (live capture). */
+void eve_add_pcap_filename(JsonBuf *jb, uint32_t idx);
+/* The names behind it: fn(idx, user) returns file idx's name (0: the current
+ * one) or NULL. Installed at start-up (output_ctx_attach_engine). */
+typedef const char *(*OutputPcapFileFn)(uint32_t idx, void *user);
+void output_set_pcap_file_names(OutputPcapFileFn fn, void *user);
 
 /* Flow and packet variables: detection installs fn at start-up; fn writes
  * "metadata":{"flowbits":[..],"flowints":{..},"flowvars":[..],"pktvars":[..]}

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/decode.h"
@@ -103,6 +104,14 @@ typedef struct Engine {
     void (*on_new_second)(struct Engine *e, int64_t sec);
     EngineTask tasks[ENGINE_MAX_TASKS];
     int n_tasks;
+    /* Offline: the capture files -r names, in reading order (the pcap-file
+     * reader lists them in its thread_init; engine_teardown frees them, so
+     * records written after the reader ended can still name them). A packet's
+     * pcap_file is a 1-based index into them; pcap_file_cur is the one being
+     * read (0 before the first), written by the reader only. */
+    char **pcap_files;
+    size_t n_pcap_files;
+    _Atomic uint32_t pcap_file_cur;
     _Atomic int64_t start_sec;       // first packet time: written before have_start
     _Atomic bool have_start;         // set once by the acquire thread
 } Engine;

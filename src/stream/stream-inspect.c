@@ -30,6 +30,7 @@
 static _Atomic uint32_t g_min_chunk[2][65536];
 static _Atomic uint32_t g_need[2][65536];       // overlap only, chunk untouched
 static _Atomic uint32_t g_max_declared;
+static _Atomic bool g_tx_window;                // stream_declare_tx_window
 
 typedef struct Subscriber {
     StreamRecvFn fn;
@@ -74,6 +75,12 @@ void stream_chunks_reset(void)
         }
     }
     atomic_store_explicit(&g_max_declared, 0, memory_order_relaxed);
+    atomic_store_explicit(&g_tx_window, false, memory_order_relaxed);
+}
+
+void stream_declare_tx_window(void)
+{
+    atomic_store_explicit(&g_tx_window, true, memory_order_relaxed);
 }
 
 static uint32_t port_max(_Atomic uint32_t (*t)[65536], uint16_t port, uint8_t dir)
@@ -326,9 +333,10 @@ static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
     return true;
 }
 
-static void prune(TcpStream *s, bool is_inline)
+static void prune(TcpStream *s, bool is_inline, uint32_t window)
 {
     uint64_t keep = keep_bytes();
+    keep = keep > window ? keep : window;
     uint64_t off = s->insp_off > keep ? s->insp_off - keep : 0;
     if (is_inline && (s->flags & STREAM_F_ACK_SEEN)) {
         uint64_t acked = stream_seq_to_off(s, s->last_ack);
@@ -340,8 +348,42 @@ static void prune(TcpStream *s, bool is_inline)
 void stream_inspect_prepare(TcpSession *ssn)
 {
     bool is_inline = stream_is_inline();
-    prune(&ssn->streams[0], is_inline);
-    prune(&ssn->streams[1], is_inline);
+    bool is_window = atomic_load_explicit(&g_tx_window, memory_order_relaxed);
+    for (uint8_t dir = 0; dir < 2; dir++) {
+        prune(&ssn->streams[dir], is_inline,
+              is_window ? stream_chunk_size(ssn->server_port, dir) : 0);
+    }
+}
+
+bool stream_flow_window(const Flow *f, uint8_t dir, const uint8_t **data, uint32_t *len)
+{
+    if (f == NULL || f->key.proto != 6 || f->protoctx == NULL || dir > STREAM_DIR_TOCLIENT) {
+        return false;
+    }
+    const TcpSession *ssn = f->protoctx;
+    const TcpStream *s = &ssn->streams[dir];
+    /* The right edge: what the app layer (subscribers) or inspection has had. */
+    uint64_t end = s->sub_off > s->insp_off ? s->sub_off : s->insp_off;
+    if (s->buf == NULL || end <= s->buf_base) {
+        return false;
+    }
+    uint64_t want = stream_chunk_size(ssn->server_port, dir);
+    uint64_t start = end - s->buf_base > want ? end - want : s->buf_base;
+    /* Only the contiguous data that reaches the edge (not across a gap). */
+    while (start < end) {
+        uint64_t run = stream_reasm_run_len(s, start);
+        if (start + run >= end) {
+            break;
+        }
+        uint64_t next = stream_reasm_next_stored(s, start + run);
+        start = next == UINT64_MAX || next > end ? end : next;
+    }
+    if (start >= end) {
+        return false;
+    }
+    *data = stream_reasm_ptr(s, start);
+    *len = (uint32_t)(end - start);
+    return true;
 }
 
 static bool fin_acked_by_peer(const TcpStream *s)

@@ -99,6 +99,18 @@ void stream_set_inline(bool is_inline);
  * below 64; tests use it to inspect short payloads). port 0 = every port. dir
  * is STREAM_DIR_*. Start-up only. */
 void stream_declare_need(uint16_t port, uint8_t dir, uint32_t bytes);
+/* Detection has transaction rules with payload keywords: every stream keeps
+ * its direction's chunk size of data before the inspected edge, for
+ * stream_flow_window. Start-up (or a reload: it only ever turns on). */
+void stream_declare_tx_window(void);
+/* The payload window of a transaction rule (Suricata's stream inspection
+ * inside transaction inspection: the raw chunk around the data the app layer
+ * has parsed): the contiguous reassembled data of direction dir (STREAM_DIR_*)
+ * ending where the app layer or inspection has got to, at most the chunk size
+ * of that direction back, not across a gap. False (nothing) without a session
+ * or data. The pointer is valid until the next packet of f. Caller holds
+ * f->lock. */
+bool stream_flow_window(const Flow *f, uint8_t dir, const uint8_t **data, uint32_t *len);
 void stream_set_min_chunk(uint16_t port, uint8_t dir, uint32_t bytes);
 
 /* Per-thread state of the stream stage (counters, event raising). */

@@ -38,6 +38,7 @@ typedef struct Seen {
     uint32_t wirelen;
     int linktype;
     uint8_t first_byte;
+    uint32_t pcap_file;
 } Seen;
 
 static Seen g_seen[MAX_SEEN];
@@ -61,7 +62,8 @@ static int rec_process(ThreadVars *tv, Packet *p, void *data)
         g_seen[g_n_seen++] = (Seen){.pcap_cnt = p->pcap_cnt, .ts_sec = p->ts_sec,
                                     .ts_usec = p->ts_usec, .caplen = p->caplen,
                                     .wirelen = p->wirelen, .linktype = p->linktype,
-                                    .first_byte = p->caplen > 0 ? p->data[0] : 0};
+                                    .first_byte = p->caplen > 0 ? p->data[0] : 0,
+                                    .pcap_file = p->pcap_file};
     }
     return TM_OK;
 }
@@ -134,6 +136,9 @@ static void write_junk(const char *name, char *path, size_t path_len)
 typedef struct Run {
     int rc;
     uint64_t pkts, bytes, files, read_errors;
+    char names[4][300];          // the engine's pcap_files (basename), as the run left them
+    size_t n_names;
+    uint32_t file_cur;           // the engine's pcap_file_cur at the end
 } Run;
 
 static uint64_t counter(const uint64_t *vals, const char *name)
@@ -154,6 +159,14 @@ static Run run_reader(const char *path, bool stop_first)
     assert_int_equal(tm_thread_add_slot(&tv, "test-record"), 0);
     Run r = {.rc = tm_thread_run_inline(&tv)};
     assert_int_equal(packet_pool_free_count(e.pool), 4); // every packet went back
+    /* The names outlive the reader thread (EVE pcap_filename): the engine frees them. */
+    r.n_names = e.n_pcap_files;
+    for (size_t i = 0; i < e.n_pcap_files && i < 4; i++) {
+        const char *slash = strrchr(e.pcap_files[i], '/');
+        snprintf(r.names[i], sizeof(r.names[i]), "%s", slash ? slash + 1 : e.pcap_files[i]);
+    }
+    r.file_cur = atomic_load(&e.pcap_file_cur);
+    acquire_files_free(e.pcap_files, e.n_pcap_files);
     packet_pool_free(e.pool);
     uint64_t *vals = calloc(COUNTERS_MAX, sizeof(uint64_t));
     assert_non_null(vals);
@@ -337,11 +350,17 @@ static void directory_is_read_in_name_order_with_one_running_count(void **state)
     assert_int_equal(r.rc, 0);
     assert_int_equal(g_n_seen, 3);
     const uint8_t order[3] = {0xa1, 0xa2, 0xb1};
+    const uint32_t file_of[3] = {1, 1, 2};    // a.pcap, then b.pcap
     for (uint32_t i = 0; i < 3; i++) {
         assert_int_equal(g_seen[i].first_byte, order[i]);
         assert_int_equal(g_seen[i].pcap_cnt, i + 1);
+        assert_int_equal(g_seen[i].pcap_file, file_of[i]);
     }
     assert_int_equal(r.files, 2);
+    assert_int_equal(r.n_names, 2);
+    assert_string_equal(r.names[0], "a.pcap");
+    assert_string_equal(r.names[1], "b.pcap");
+    assert_int_equal(r.file_cur, 2);
 }
 
 static void file_that_is_not_a_capture_is_skipped_in_a_directory(void **state)

@@ -189,7 +189,9 @@ static void expect_opt_event(DecodeTestCtx *t, const uint8_t *opts, uint32_t opt
 
 /* Every bad option is reported: the walk goes on past an option invalid for
  * its type (security option of length 2), and stops at a length that
- * overruns the area (0xf1, 0x35), which is reported too. */
+ * overruns the area (0xf1, 0x35), which is reported too. The packet holds
+ * the event once per time it was raised (as Suricata, whose anomaly log then
+ * has opt_invalid_len twice), in the order raised. */
 static void ipv4_each_invalid_option_is_reported(void **state)
 {
     DecodeTestCtx *t = *state;
@@ -201,6 +203,10 @@ static void ipv4_each_invalid_option_is_reported(void **state)
     assert_true(packet_has_event(p, DECODE_EV_IPV4_OPT_INVALID_LEN));
     assert_true(packet_has_event(p, DECODE_EV_IPV4_OPT_PAD_REQUIRED));
     assert_int_equal(dtu_counter(t, "decoder.event.ipv4.opt_invalid_len") - before, 2);
+    assert_int_equal(p->n_events, 3);
+    assert_int_equal(p->events[0], DECODE_EV_IPV4_OPT_PAD_REQUIRED);
+    assert_int_equal(p->events[1], DECODE_EV_IPV4_OPT_INVALID_LEN);
+    assert_int_equal(p->events[2], DECODE_EV_IPV4_OPT_INVALID_LEN);
     assert_false(p->ip4.opts & IPV4_OPT_SEC);
     dtu_packet_free(p);
 }

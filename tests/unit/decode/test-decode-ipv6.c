@@ -362,7 +362,18 @@ static void ipv6_very_long_chain_is_cut_off(void **state)
         h[2] = 4;
     }
     memcpy(b + 8 * 40, udp8, 8);
-    expect6(*state, NH_RH, b, sizeof(b), DECODE_EV_TOO_MANY_LAYERS, true);
+    /* Each repeated routing header raises exthdr_dupl_rh: those fill the
+     * packet's event slots (stored each time, as Suricata), so the cut-off is
+     * counted and makes the packet invalid without being stored. */
+    DecodeTestCtx *t = *state;
+    uint64_t before = dtu_event_count(t, DECODE_EV_TOO_MANY_LAYERS);
+    int rc;
+    Packet *p = run6(t, NH_RH, b, sizeof(b), &rc);
+    assert_true(rc < 0);
+    assert_int_equal(dtu_event_count(t, DECODE_EV_TOO_MANY_LAYERS) - before, 1);
+    assert_int_equal(p->n_events, PACKET_MAX_EVENTS);
+    assert_int_equal(p->events[0], DECODE_EV_IPV6_EXTHDR_DUPL_RH);
+    dtu_packet_free(p);
 }
 
 static void ipv6_unknown_next_header_is_noted(void **state)

@@ -180,13 +180,17 @@ static void reset_keeps_pseudo_flag(void **state)
     dtu_packet_free(p);
 }
 
-static void event_is_stored_once_and_counted_each_time(void **state)
+/* As Suricata: an event raised twice on a packet is stored twice (two
+ * anomaly records), and counted twice. */
+static void event_is_stored_and_counted_each_time(void **state)
 {
     (void)state;
     Packet *p = dtu_packet_new(NULL, 0, LINKTYPE_ETHERNET);
     decode_event(&t.dtv, p, DECODE_EV_IPV4_TRUNC_PKT);
     decode_event(&t.dtv, p, DECODE_EV_IPV4_TRUNC_PKT);
-    assert_int_equal(p->n_events, 1);
+    assert_int_equal(p->n_events, 2);
+    assert_int_equal(p->events[0], DECODE_EV_IPV4_TRUNC_PKT);
+    assert_int_equal(p->events[1], DECODE_EV_IPV4_TRUNC_PKT);
     assert_true(packet_has_event(p, DECODE_EV_IPV4_TRUNC_PKT));
     assert_int_equal(dtu_counter(&t, "decoder.event.ipv4.trunc_pkt"), 2);
     dtu_packet_free(p);
@@ -281,7 +285,7 @@ int main(void)
         T(empty_packet_is_counted_and_invalid),
         T(reset_clears_results_and_keeps_acquisition),
         T(reset_keeps_pseudo_flag),
-        T(event_is_stored_once_and_counted_each_time),
+        T(event_is_stored_and_counted_each_time),
         T(events_beyond_max_are_counted_not_stored),
         T(event_out_of_range_is_ignored),
         T(too_many_layers_event_bumps_counter),
