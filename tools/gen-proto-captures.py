@@ -1,14 +1,14 @@
 #!/usr/bin/python3
-"""Crafts the small captures of tests/data/app-layer/ for the mDNS, RDP, Telnet and NTP
-scenario tests (tests/scenarios/test-app-layer-{mdns,rdp,telnet,ntp}.sh) and the fuzz
-seeds of their targets.
+"""Crafts the small captures of tests/data/app-layer/ for the mDNS, RDP, Telnet, NTP and
+POP3 scenario tests (tests/scenarios/test-app-layer-{mdns,rdp,telnet,ntp,pop3}.sh) and the
+fuzz seeds of their targets.
 
   /usr/bin/python3 tools/gen-proto-captures.py tests/data/app-layer
   /usr/bin/python3 tools/gen-proto-captures.py --fuzz fuzz/corpus
   /usr/bin/python3 tools/gen-proto-captures.py --c-rdp > tests/unit/app-layer/rdp/rdp-test-pdus.h
 
 Protocol bytes are built by hand (RFC 6762, ITU-T T.123/X.224 with MS-RDPBCGR, RFC 854/855,
-RFC 5905) so that they are exactly the ones described; scapy frames them in IP/UDP/TCP.
+RFC 5905, RFC 1939) so that they are exactly the ones described; scapy frames them in IP/UDP/TCP.
 """
 import hashlib
 import os
@@ -236,12 +236,39 @@ def telnet_pkts():
     return t.close()
 
 
+# ---- POP3 ----
+
+POP3_GREET = b"+OK POP3 ready <1896.697170952@mail.example>\r\n"
+POP3_SESSION = [
+    (False, b"USER alice\r\n"), (True, b"+OK alice is known\r\n"),
+    (False, b"PASS wrong\r\n"), (True, b"-ERR invalid password\r\n"),
+    (False, b"PASS secret\r\n"), (True, b"+OK maildrop has 2 messages\r\n"),
+    (False, b"LIST\r\n"), (True, b"+OK 2 messages\r\n1 120\r\n"),
+    (True, b"2 200\r\n.\r\n"),                      # a body over two segments
+    (False, b"RETR 1\r\nDELE 1\r\n"),                # pipelined
+    (True, b"+OK 120 octets\r\nSubject: hi\r\n\r\n..hidden\r\n.\r\n+OK deleted\r\n"),
+    (False, b"QUIT\r\n"), (True, b"+OK bye\r\n"),
+]
+
+
+def pop3_pkts():
+    t = Tcp("10.0.4.5", "10.0.4.9", 50110, 110)
+    t.srv_data(POP3_GREET)
+    for to_client, data in POP3_SESSION:
+        if to_client:
+            t.srv_data(data)
+        else:
+            t.cli_data(data)
+    return t.close()
+
+
 def write_pcaps(out):
     os.makedirs(out, exist_ok=True)
     wrpcap(os.path.join(out, "mdns.pcap"), stamp(mdns_pkts()))
     wrpcap(os.path.join(out, "rdp.pcap"), stamp(rdp_pkts()))
     wrpcap(os.path.join(out, "ntp.pcap"), stamp(ntp_pkts()))
     wrpcap(os.path.join(out, "telnet.pcap"), stamp(telnet_pkts()))
+    wrpcap(os.path.join(out, "pop3.pcap"), stamp(pop3_pkts()))
 
 
 def fuzz_chunk(data, toclient=False):
@@ -280,6 +307,18 @@ def write_fuzz(out):
         fuzz_chunk(b"login: ", True) + fuzz_chunk(b"root\r\n"),
         fuzz_chunk(TEL_CLI_NEG) + fuzz_chunk(bytes([IAC, SB, TTYPE]) + b"A" * 200),
         fuzz_chunk(TEL_SRV_NEG, True) + fuzz_chunk(bytes([IAC, IAC, IAC, 7, IAC, SE])),
+    ])
+    write_fuzz_pop3(out)
+
+
+def write_fuzz_pop3(out):
+    session = fuzz_chunk(POP3_GREET, True) + b"".join(fuzz_chunk(d, tc) for tc, d in POP3_SESSION)
+    write_seeds(out, "fuzz-app-layer-pop3", [
+        session,
+        fuzz_chunk(POP3_GREET, True) + fuzz_chunk(b"AUTH PLAIN\r\n") + fuzz_chunk(b"+ \r\n", True) +
+        fuzz_chunk(b"AGFsaWNlAHNlY3JldA==\r\n") + fuzz_chunk(b"+OK\r\n", True),
+        fuzz_chunk(POP3_GREET, True) + fuzz_chunk(b"STLS\r\n") + fuzz_chunk(b"+OK go\r\n", True) +
+        fuzz_chunk(b"\x16\x03\x01\x00\x05hello"),
     ])
 
 

@@ -12,7 +12,8 @@
 #define POP3_ARGS_MAX 4          // arguments kept per command (RFC 1939: at most 2)
 #define POP3_ARG_MAX 256         // bytes kept per argument
 #define POP3_HEADER_MAX 512      // bytes kept of a response's first line
-#define POP3_LINE_MAX 4096       // a line longer than this is cut (event line_too_long)
+#define POP3_LINE_MAX 512        // a command or status line longer than this is cut
+                                 // (event line_too_long; RFC 1939: responses <= 512)
 
 /* Progress per direction: the request line seen; the response's status line, then the
  * end of its multi-line body (".") when it has one. */
