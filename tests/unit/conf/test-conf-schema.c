@@ -87,7 +87,7 @@ static void suricata_keys_from_set_are_warnings(void **state)
 
 static void short_names_get_no_far_fetched_suggestion(void **state)
 {
-    const char *yaml = "outputs:\n  - eve-log:\n      types:\n        - pop3\n        - imap\n";
+    const char *yaml = "outputs:\n  - eve-log:\n      types:\n        - irc\n        - imap\n";
     Run r = check_yaml(*state, yaml, false);
     assert_int_equal(r.res.n_unknown, 2);
     assert_null(strstr(r.log, "did you mean"));
