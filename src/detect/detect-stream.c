@@ -431,9 +431,11 @@ static void flow_end_fw(FlowEndCtx *c)
     }
 }
 
-/* Whether s can match a flow-end packet: it inspects no payload, buffer or packet
- * header (the pseudo packet has none; Suricata's dsize, flags, seq, ack and window
- * never match its pseudo packets either), only the flow: its header and flow keywords. */
+/* Whether s can match a flow-end packet: an application-layer rule (an app protocol in
+ * its header) that inspects no payload, buffer or packet header (the pseudo packet has
+ * none; Suricata's dsize, flags, seq, ack and window never match its pseudo packets
+ * either), only the flow: its header and flow keywords. A rule without an app protocol
+ * is a packet rule, and Suricata 8's need a real packet (real_pkt). */
 static bool flow_end_pkt_rule(const Signature *s)
 {
     static const char *const flow_kws[] = {
@@ -441,6 +443,9 @@ static bool flow_end_pkt_rule(const Signature *s)
     };
     if (s->flags & (SIG_F_IPONLY | SIG_F_LIKE_IPONLY | SIG_F_PD_ONLY | SIG_F_APP_TX |
                     SIG_F_HAS_PAYLOAD | SIG_F_STREAM_ONLY)) {
+        return false;
+    }
+    if (s->alproto == 0) {
         return false;
     }
     for (int li = 0; li < DETECT_LIST_MAX; li++) {
