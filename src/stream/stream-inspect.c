@@ -6,10 +6,11 @@
  * is in one of Suricata's flushing states (inspect_ids), and at flow end
  * whatever is left; subscribers get it with the acknowledging packet.
  * Inline: the in-order data not yet acknowledged, with the packet that
- * completes it, so that a match can drop that packet.
- * Either way each piece is preceded by up to "overlap" bytes already seen,
- * so that a pattern spanning two pieces is still found whole; detection
- * ignores matches that end inside the overlap.
+ * completes it, so that a match can drop that packet, inspected in a window
+ * reaching up to a chunk back (inline_window).
+ * IDS pieces are preceded by up to "overlap" bytes already seen, so that a
+ * pattern spanning two pieces is still found whole; detection ignores
+ * matches that end inside the overlap.
  *
  * Chunk size for a server port and direction: the configured
  * stream.reassembly.to{server,client}-chunk-size, as in Suricata, where raw
@@ -333,10 +334,15 @@ static bool reached_eof(Flow *f, const TcpSession *ssn, TcpStream *s, int idx)
     return true;
 }
 
-static void prune(TcpStream *s, bool is_inline, uint32_t window)
+static void prune(const TcpSession *ssn, TcpStream *s, int idx, bool is_inline, bool is_window)
 {
     uint64_t keep = keep_bytes();
-    keep = keep > window ? keep : window;
+    if (is_inline || is_window) {
+        /* an inline window (inline_window) or a tx's payload window
+         * (stream_flow_window) reaches a chunk back */
+        uint64_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)idx);
+        keep = chunk > keep ? chunk : keep;
+    }
     uint64_t off = s->insp_off > keep ? s->insp_off - keep : 0;
     if (is_inline && (s->flags & STREAM_F_ACK_SEEN)) {
         uint64_t acked = stream_seq_to_off(s, s->last_ack);
@@ -349,10 +355,8 @@ void stream_inspect_prepare(TcpSession *ssn)
 {
     bool is_inline = stream_is_inline();
     bool is_window = atomic_load_explicit(&g_tx_window, memory_order_relaxed);
-    for (uint8_t dir = 0; dir < 2; dir++) {
-        prune(&ssn->streams[dir], is_inline,
-              is_window ? stream_chunk_size(ssn->server_port, dir) : 0);
-    }
+    prune(ssn, &ssn->streams[0], 0, is_inline, is_window);
+    prune(ssn, &ssn->streams[1], 1, is_inline, is_window);
 }
 
 bool stream_flow_window(const Flow *f, uint8_t dir, const uint8_t **data, uint32_t *len)
@@ -470,6 +474,34 @@ static bool ooo_view(const TcpSession *ssn, const Packet *p, TcpStream *s, int d
     return true;
 }
 
+/* Inline, as Suricata's inline raw inspection: the view of the new in-order data pc
+ * (its overlap included) becomes a window of the contiguous data ending where the new
+ * data ends, a chunk long (stream.reassembly.to{server,client}-chunk-size), or the new
+ * data and a tenth of a chunk before it when the new data alone fills a chunk. The
+ * bytes before the new data were inspected with earlier packets and are inspected
+ * again, matches in them included (PKT_STREAM_WINDOW, overlap 0): a pattern split
+ * across packets is found with the packet completing it, which can then be dropped,
+ * and a stream rule matching old data within the window alerts again, as Suricata's.
+ * The buffer is contiguous: the window is a pointer into it, nothing is copied; the
+ * bytes stay stored because pruning keeps a chunk before insp_off inline (prune). */
+static void inline_window(const TcpSession *ssn, const TcpStream *s, int dir, Piece *pc)
+{
+    uint32_t ov = pc->flags >> PKT_STREAM_OVERLAP_SHIFT;
+    uint64_t new_off = pc->off + ov;
+    uint64_t new_len = pc->len - ov;
+    uint64_t chunk = stream_chunk_size(ssn->server_port, (uint8_t)dir);
+    uint64_t lead = new_len >= chunk ? chunk / 10 : chunk - new_len;
+    uint64_t seen = s->ovl_avail > new_len ? s->ovl_avail - new_len : 0;  // contiguous before
+    lead = lead < seen ? lead : seen;
+    lead = lead < new_off - s->buf_base ? lead : new_off - s->buf_base;
+    lead = lead < UINT32_MAX - new_len ? lead : UINT32_MAX - new_len;
+    pc->data = stream_reasm_ptr(s, new_off - lead);
+    pc->off = new_off - lead;
+    pc->len = (uint32_t)(lead + new_len);
+    pc->flags &= ~(PKT_STREAM_OVERLAP_MAX << PKT_STREAM_OVERLAP_SHIFT);
+    pc->flags |= PKT_STREAM_WINDOW;
+}
+
 static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p, int dir)
 {
     TcpStream *s = &ssn->streams[dir];
@@ -477,6 +509,7 @@ static void inspect_inline(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     uint64_t gap_limit = acked_off(s);
     deliver_subs(f, s, dir, gap_limit, final_end(ssn, s));
     if (next_piece(st, p, f, ssn, dir, gap_limit, final_end(ssn, s), &pc)) {
+        inline_window(ssn, s, dir, &pc);
         pc.flags |= PKT_STREAM_INLINE;
         if (reached_eof(f, ssn, s, dir)) {
             pc.flags |= PKT_STREAM_EOF;

@@ -37,6 +37,9 @@ enum {
     PKT_STREAM_DEPTH = 1u << 5,      // reassembly depth reached in this direction
     PKT_STREAM_ADDED = 1u << 6,      // this packet's payload went into its direction's
                                      // reassembly: a stream view covers (or will cover) it
+    PKT_STREAM_WINDOW = 1u << 7,     // inline window: the view ends with the new data and
+                                     // begins up to a chunk earlier with data inspected
+                                     // before; it is inspected whole (no overlap)
 };
 #define PKT_STREAM_OVERLAP_SHIFT 16u
 #define PKT_STREAM_OVERLAP_MAX 0xffffu

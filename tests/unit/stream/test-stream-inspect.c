@@ -161,8 +161,93 @@ static void inline_view_holds_unacked_data_of_this_packet(void **state)
     assert_int_equal(p->stream_data_len, 4);
     assert_memory_equal(p->stream_data, "evil", 4);
     p = tc_pkt(&g_tc, TS, TH_ACK, 1005, 5001, "cmd");
-    assert_int_equal(stream_data_overlap(p), 3);
-    assert_memory_equal(p->stream_data, "vilcmd", 6);
+    assert_true(p->stream_flags & PKT_STREAM_WINDOW);
+    assert_int_equal(stream_data_overlap(p), 0);   // a window is inspected whole
+    assert_int_equal(p->stream_data_len, 7);
+    assert_memory_equal(p->stream_data, "evilcmd", 7);
+    stream_set_inline(false);
+}
+
+/* Inline, as Suricata: each packet's view is the window of the last chunk of in-order
+ * data ending with its own bytes (chunk 64 on port 80 here), so a pattern split across
+ * any number of packets within a chunk is found with the packet completing it. Acked
+ * data is kept as long as a window may reach it. */
+static void inline_window_is_the_last_chunk_ending_with_the_packet(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    char seg[11];
+    uint32_t seq = 1001;
+    Packet *p = NULL;
+    for (int i = 0; i < 10; i++) {
+        memset(seg, 'a' + i, 10);
+        seg[10] = '\0';
+        p = tc_pkt(&g_tc, TS, TH_ACK, seq, 5001, seg);
+        seq += 10;
+        uint32_t want = (uint32_t)(i + 1) * 10 < 64 ? (uint32_t)(i + 1) * 10 : 64;
+        assert_int_equal(p->stream_data_len, want);
+        assert_int_equal(p->stream_view_off + p->stream_data_len, (uint64_t)(i + 1) * 10);
+        assert_memory_equal(p->stream_data + p->stream_data_len - 10, seg, 10);
+        if (i == 9) {
+            assert_memory_equal(p->stream_data, "dddde", 5);   // offsets 36..99
+        }
+        tc_pkt(&g_tc, TC, TH_ACK, 5001, seq, NULL);   // acked data stays for the window
+    }
+    stream_set_inline(false);
+}
+
+/* New data of a chunk or more carries a tenth of a chunk of the data before it. */
+static void inline_window_of_a_large_packet_leads_with_a_tenth_chunk(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    char big[101];
+    memset(big, 'x', 100);
+    big[100] = '\0';
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "0123456789");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1011, 5001, big);
+    assert_int_equal(p->stream_data_len, 100 + 64 / 10);
+    assert_memory_equal(p->stream_data, "456789x", 7);
+    stream_set_inline(false);
+}
+
+/* Acknowledged data is pruned, but never what a later window reaches. */
+static void inline_window_survives_pruning_of_acked_data(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    char seg[101];
+    uint32_t seq = 1001;
+    for (int i = 0; i < 200; i++) {
+        memset(seg, 'a' + i % 26, 100);
+        seg[100] = '\0';
+        Packet *p = tc_pkt(&g_tc, TS, TH_ACK, seq, 5001, seg);
+        seq += 100;
+        assert_int_equal(p->stream_data_len, i == 0 ? 100 : 106);
+        if (i > 0) {
+            assert_int_equal(p->stream_data[0], 'a' + (i - 1) % 26);
+        }
+        tc_pkt(&g_tc, TC, TH_ACK, 5001, seq, NULL);
+    }
+    stream_set_inline(false);
+}
+
+/* The window never reaches over missing data: after a gap it starts with the new data. */
+static void inline_window_stops_at_a_gap(void **state)
+{
+    (void)state;
+    stream_set_inline(true);
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "before");
+    tc_pkt(&g_tc, TS, TH_ACK, 1017, 5001, "after");       // 1007..1016 never seen
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1022, NULL);          // the peer acks past the hole
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1022, 5001, "more");
+    assert_true(p->stream_flags & PKT_STREAM_GAP);
+    assert_int_equal(p->stream_data_len, 9);
+    assert_memory_equal(p->stream_data, "aftermore", 9);
     stream_set_inline(false);
 }
 
@@ -390,6 +475,10 @@ int main(void)
         T(fin_flushes_small_remainder_with_eof),
         T(missing_acked_data_is_a_gap),
         T(inline_view_holds_unacked_data_of_this_packet),
+        T(inline_window_is_the_last_chunk_ending_with_the_packet),
+        T(inline_window_of_a_large_packet_leads_with_a_tenth_chunk),
+        T(inline_window_survives_pruning_of_acked_data),
+        T(inline_window_stops_at_a_gap),
         T(inline_out_of_order_packet_is_seen_then_again_with_the_hole),
         T(inline_data_beyond_a_hole_is_inspected_with_its_packet),
         T(fin_behind_delivered_data_gives_no_view),
