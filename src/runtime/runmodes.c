@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "runtime/engine.h"
+#include "runtime/packet-pool.h"
 #include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -575,6 +576,16 @@ static void order_setup(const Engine *e, const Pipeline *pl, RunState *rs)
         }
     }
     runtime_order_enable(true);
+    /* Lanes: one thread per group up to the last, whose threads are fed by flow
+     * and release every packet (autofp, workers). */
+    uint32_t last = pl->n_groups - 1;
+    bool is_lanes = last > 0 && pl->groups[last].input == QH_FLOW && e->pool != NULL;
+    for (uint32_t gi = 0; gi < last; gi++) {
+        is_lanes = is_lanes && pl->groups[gi].n_threads == 1;
+    }
+    if (is_lanes && runtime_order_set_lanes(&rs->handlers[last], packet_pool_size(e->pool)) != 0) {
+        VG_WARN("runmode: packet order falls back to its slower bookkeeping (out of memory)");
+    }
 }
 
 int runmode_run(Engine *e, const Pipeline *pl)

@@ -142,8 +142,11 @@ static void steer_shared_flows(Packet *p, uint32_t q)
 static void hand_on(ThreadVars *tv, Packet *p)
 {
     uint32_t q = queue_handler_pick(tv->outq, p);
-    if (runtime_order_is_enabled() && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
-        steer_shared_flows(p, q);
+    if (runtime_order_is_enabled()) {
+        if (tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
+            steer_shared_flows(p, q);
+        }
+        runtime_order_handed(tv->outq, p->order_seq, q);
     }
     if (!tv->is_batching) {
         if (packet_queue_push(tv->outq->queues[q], p) != 0) {
