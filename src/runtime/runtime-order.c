@@ -5,6 +5,7 @@
  * completion lies beyond it (a packet parked in a quiet worker's queue while
  * the others run far ahead). One mutex guards it; threads publish their
  * completions in batches, so it is taken about once per TM_BATCH packets.
+ * autofp and workers use lanes instead (below): no lock, no batch.
  *
  * Why a waiter always gets its turn: the lowest unreleased packet m waits for
  * nothing (everything below it is released), and it is either being worked on,

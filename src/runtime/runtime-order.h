@@ -45,8 +45,9 @@ void runtime_order_handed(const struct QueueHandler *qh, uint64_t seq, uint32_t 
 uint64_t runtime_order_next_seq(void);
 /* The packet this thread is working on now (its root's number; 0: none). */
 void runtime_order_begin(uint64_t seq);
-/* A root packet with this number has been released. Collected per thread
- * and published in batches (runtime_order_publish). */
+/* A root packet with this number has been released. With lanes: counted in the
+ * thread's lane at once; otherwise collected per thread and published in batches
+ * (runtime_order_publish). */
 void runtime_order_done(uint64_t seq);
 /* The number of the packet this thread works on (0: none, or ordering off). */
 uint64_t runtime_order_current(void);
