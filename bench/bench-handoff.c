@@ -7,8 +7,9 @@
  * with the reader alone (the packets go straight back to the pool: the floor) and with 1
  * and 2 workers behind flow queues of 1024, ROUNDS (default 5) times each, and prints the
  * medians of wall and CPU (all threads) per packet, and the hand-off cost: CPU per packet
- * above the reader alone. Only the runtime's public API is used, so the same file builds
- * against older trees for before/after figures. */
+ * above the reader alone. Then 2 workers with packet order on (runtime-order.h, as on a
+ * capture file): its bookkeeping under a mutex, and per worker queue (lanes). Only the
+ * runtime's public API is used. */
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "runtime/counters.h"
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
+#include "runtime/runtime-order.h"
 #include "runtime/runtime.h"
 
 #define MAX_WORKERS 4
@@ -69,8 +71,10 @@ static double clock_s(clockid_t id)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+typedef enum { ORDER_OFF, ORDER_MUTEX, ORDER_LANES } OrderMode;
+
 /* One run with n_workers workers (0: the reader alone); wall and CPU seconds. */
-static int run(uint32_t n_workers, double *wall, double *cpu)
+static int run(uint32_t n_workers, OrderMode order, double *wall, double *cpu)
 {
     Engine e;
     memset(&e, 0, sizeof(e));
@@ -95,11 +99,16 @@ static int run(uint32_t n_workers, double *wall, double *cpu)
         memset(&w[i], 0, sizeof(w[i]));
         snprintf(w[i].name, sizeof(w[i].name), "W#%02u", i + 1);
         w[i].id = i + 1;
+        w[i].group_index = i;
         w[i].engine = &e;
         w[i].inq = &q[i];
         if (tm_thread_add_slot(&w[i], "bench-sink") != 0) {
             return -1;
         }
+    }
+    runtime_order_enable(order != ORDER_OFF);
+    if (order == ORDER_LANES && runtime_order_set_lanes(&qh, packet_pool_size(e.pool)) != 0) {
+        return -1;
     }
     double w0 = clock_s(CLOCK_MONOTONIC);
     double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
@@ -116,6 +125,7 @@ static int run(uint32_t n_workers, double *wall, double *cpu)
     }
     *wall = clock_s(CLOCK_MONOTONIC) - w0;
     *cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    runtime_order_enable(false);
     for (uint32_t i = 0; i < n_workers; i++) {
         packet_queue_deinit(&q[i]);
     }
@@ -151,24 +161,34 @@ int main(int argc, char **argv)
     }
     printf("packets: %" PRIu64 " per run, %d rounds (medians)\n", g_n_packets, rounds);
     double floor_cpu_ns = 0;
-    for (uint32_t n_workers = 0; n_workers <= 2; n_workers++) {
+    static const struct {
+        uint32_t n_workers;
+        OrderMode order;
+        const char *label;
+    } cases[] = {
+        {0, ORDER_OFF, "reader alone:                 "},
+        {1, ORDER_OFF, "reader + 1 worker:            "},
+        {2, ORDER_OFF, "reader + 2 workers:           "},
+        {2, ORDER_MUTEX, "2 workers, order under mutex: "},
+        {2, ORDER_LANES, "2 workers, order in lanes:    "},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
         double wall[50];
         double cpu[50];
         for (int r = 0; r < rounds; r++) {
-            if (run(n_workers, &wall[r], &cpu[r]) != 0) {
+            if (run(cases[c].n_workers, cases[c].order, &wall[r], &cpu[r]) != 0) {
                 fprintf(stderr, "run failed\n");
                 return 1;
             }
         }
         double wall_ns = median(wall, rounds) / (double)g_n_packets * 1e9;
         double cpu_ns = median(cpu, rounds) / (double)g_n_packets * 1e9;
-        if (n_workers == 0) {
+        if (cases[c].n_workers == 0) {
             floor_cpu_ns = cpu_ns;
-            printf("reader alone:       wall %6.1f ns/pkt, cpu %6.1f ns/pkt\n", wall_ns, cpu_ns);
+            printf("%s wall %6.1f ns/pkt, cpu %6.1f ns/pkt\n", cases[c].label, wall_ns, cpu_ns);
         } else {
-            printf("reader + %u worker%s: wall %6.1f ns/pkt, cpu %6.1f ns/pkt, hand-off %6.1f "
-                   "ns/pkt\n", n_workers, n_workers > 1 ? "s" : " ", wall_ns, cpu_ns,
-                   cpu_ns - floor_cpu_ns);
+            printf("%s wall %6.1f ns/pkt, cpu %6.1f ns/pkt, hand-off %6.1f ns/pkt\n",
+                   cases[c].label, wall_ns, cpu_ns, cpu_ns - floor_cpu_ns);
         }
     }
     counters_reset();

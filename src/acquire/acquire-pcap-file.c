@@ -30,6 +30,13 @@ typedef struct PcapFileThread {
     CounterId c_errors;
     CounterId c_cut;
     uint32_t max_caplen;         // max-packet-size, within the pool's buffers
+    /* where reading stands (pcap_file_step) */
+    size_t i_file;               // the file open now, or the next to open
+    pcap_t *pc;                  // NULL: none open
+    int linktype;
+    uint64_t n_read;             // packets read from the open file
+    uint64_t n_cut;
+    size_t n_opened;             // files opened as captures
 } PcapFileThread;
 
 static int cmp_str(const void *a, const void *b)
@@ -180,6 +187,8 @@ void acquire_files_free(char **files, size_t n)
     free(files);
 }
 
+static int pcap_file_step(ThreadVars *tv, void *data, uint32_t max, int *result);
+
 static int pcap_file_thread_init(ThreadVars *tv, void **data)
 {
     PcapFileThread *pt = calloc(1, sizeof(*pt));
@@ -208,68 +217,125 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
     const Conf *conf = tv->engine->conf;
     uint64_t max = conf != NULL ? conf_size_or(conf, "max-packet-size", buf, NULL) : buf;
     pt->max_caplen = max < buf ? (uint32_t)max : buf;
+    tv->acquire_step = pcap_file_step;
     *data = pt;
     return TM_OK;
 }
 
-/* Returns false when the file could not be opened as a capture at all. */
-static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, uint32_t file_idx)
+/* Opens pt->files[pt->i_file]; false when it could not be opened as a capture. */
+static bool open_file(ThreadVars *tv, PcapFileThread *pt)
 {
-    const char *file = pt->files[file_idx - 1];
+    const char *file = pt->files[pt->i_file];
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *pc = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO,
-                                                          errbuf);
-    if (pc == NULL) {
+    pt->pc = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (pt->pc == NULL) {
         VG_WARN("%s: cannot open capture: %s; skipping it", file, errbuf);
         counters_incr(tv->counters, pt->c_errors);
         return false;
     }
     counters_incr(tv->counters, pt->c_files);
-    int linktype = pcap_datalink(pc);
-    Engine *e = tv->engine;
-    atomic_store_explicit(&e->pcap_file_cur, file_idx, memory_order_release);
-    uint64_t n_read = 0;
-    uint64_t n_cut = 0;
-    struct pcap_pkthdr *hdr;
-    const u_char *bytes;
-    int rc;
-    while (!atomic_load(&e->stop) && (rc = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
-        Packet *p = packet_pool_get(e->pool);
-        uint32_t caplen = hdr->caplen;
-        if (caplen > pt->max_caplen) {
-            if (n_cut++ == 0) {
-                VG_WARN("%s: packet %" PRIu64 " holds %u bytes, more than max-packet-size: it "
-                        "and any longer one are cut to %u bytes (capture.pcap.frames_cut)",
-                        file, pt->pcap_cnt + 1, caplen, pt->max_caplen);
-            }
-            counters_incr(tv->counters, pt->c_cut);
-            caplen = pt->max_caplen;
-        }
-        memcpy(p->data, bytes, caplen);
-        p->caplen = caplen;
-        p->wirelen = hdr->len;
-        p->ts_sec = hdr->ts.tv_sec;
-        p->ts_usec = (uint32_t)hdr->ts.tv_usec;
-        p->linktype = linktype;
-        p->pcap_file = file_idx;
-        p->pcap_cnt = ++pt->pcap_cnt;
-        n_read++;
-        if (!atomic_load(&e->have_start)) {
-            atomic_store(&e->start_sec, p->ts_sec);
-            atomic_store(&e->have_start, true);
-        }
-        runtime_time_advance(e, p->ts_sec, p->ts_usec);
-        counters_incr(tv->counters, pt->c_pkts);
-        counters_add(tv->counters, pt->c_bytes, caplen);
-        tm_thread_dispatch(tv, p);
-    }
-    if (!atomic_load(&e->stop) && rc == PCAP_ERROR) {
+    pt->n_opened++;
+    pt->linktype = pcap_datalink(pt->pc);
+    atomic_store_explicit(&tv->engine->pcap_file_cur, pt->i_file + 1, memory_order_release);
+    pt->n_read = 0;
+    pt->n_cut = 0;
+    return true;
+}
+
+/* The open file ended (rc: pcap_next_ex's last result): say so if it was cut short. */
+static void close_file(ThreadVars *tv, PcapFileThread *pt, int rc)
+{
+    if (!atomic_load(&tv->engine->stop) && rc == PCAP_ERROR) {
         VG_WARN("%s: capture is truncated or corrupt after %" PRIu64
-                " packets (%s); keeping what was read", file, n_read, pcap_geterr(pc));
+                " packets (%s); keeping what was read", pt->files[pt->i_file], pt->n_read,
+                pcap_geterr(pt->pc));
         counters_incr(tv->counters, pt->c_errors);
     }
-    pcap_close(pc);
-    return true;
+    pcap_close(pt->pc);
+    pt->pc = NULL;
+    pt->i_file++;
+}
+
+/* One packet from the open file into p and on. */
+static void dispatch_one(ThreadVars *tv, PcapFileThread *pt, Packet *p,
+                         const struct pcap_pkthdr *hdr, const u_char *bytes)
+{
+    Engine *e = tv->engine;
+    uint32_t caplen = hdr->caplen;
+    if (caplen > pt->max_caplen) {
+        if (pt->n_cut++ == 0) {
+            VG_WARN("%s: packet %" PRIu64 " holds %u bytes, more than max-packet-size: it "
+                    "and any longer one are cut to %u bytes (capture.pcap.frames_cut)",
+                    pt->files[pt->i_file], pt->pcap_cnt + 1, caplen, pt->max_caplen);
+        }
+        counters_incr(tv->counters, pt->c_cut);
+        caplen = pt->max_caplen;
+    }
+    memcpy(p->data, bytes, caplen);
+    p->caplen = caplen;
+    p->wirelen = hdr->len;
+    p->ts_sec = hdr->ts.tv_sec;
+    p->ts_usec = (uint32_t)hdr->ts.tv_usec;
+    p->linktype = pt->linktype;
+    p->pcap_file = (uint32_t)pt->i_file + 1;
+    p->pcap_cnt = ++pt->pcap_cnt;
+    pt->n_read++;
+    if (!atomic_load(&e->have_start)) {
+        atomic_store(&e->start_sec, p->ts_sec);
+        atomic_store(&e->have_start, true);
+    }
+    runtime_time_advance(e, p->ts_sec, p->ts_usec);
+    counters_incr(tv->counters, pt->c_pkts);
+    counters_add(tv->counters, pt->c_bytes, caplen);
+    tm_thread_dispatch(tv, p);
+}
+
+/* Up to max packets read and dispatched, in file order and across files. Stops early
+ * when the pool gives no packet (packet_pool_set_nowait). Returns how many, or -1 at
+ * the end of input (result: TM_FAILED when nothing given could be read as a capture). */
+static int pcap_file_step(ThreadVars *tv, void *data, uint32_t max, int *result)
+{
+    PcapFileThread *pt = data;
+    Engine *e = tv->engine;
+    uint32_t n = 0;
+    while (n < max && !atomic_load(&e->stop)) {
+        if (pt->pc == NULL) {
+            if (pt->i_file >= pt->n_files) {
+                break;
+            }
+            if (!open_file(tv, pt)) {
+                pt->i_file++;
+                continue;
+            }
+        }
+        Packet *p = packet_pool_get(e->pool);
+        if (p == NULL) {
+            return (int)n;   // the pool is out for now: the next step goes on
+        }
+        struct pcap_pkthdr *hdr;
+        const u_char *bytes;
+        int rc = pcap_next_ex(pt->pc, &hdr, &bytes);
+        if (rc != 1) {
+            packet_pool_put(p);
+            close_file(tv, pt, rc);
+            continue;
+        }
+        dispatch_one(tv, pt, p, hdr, bytes);
+        n++;
+    }
+    if (n == max && !atomic_load(&e->stop)) {
+        return (int)n;
+    }
+    if (pt->pc != NULL) {   // stopped
+        pcap_close(pt->pc);
+        pt->pc = NULL;
+    }
+    /* Nothing given could be read as a capture: the run did not happen. */
+    if (pt->n_opened == 0 && pt->i_file >= pt->n_files) {
+        VG_ERROR("%s: no readable capture", e->opts.pcap_path);
+        *result = TM_FAILED;
+    }
+    return n > 0 ? (int)n : -1;
 }
 
 /* Packets a capture-file reader feeding worker threads holds out of the pool at most
@@ -282,19 +348,11 @@ static bool read_one_file(ThreadVars *tv, PcapFileThread *pt, uint32_t file_idx)
 
 static int pcap_file_acquire_loop(ThreadVars *tv, void *data)
 {
-    PcapFileThread *pt = data;
     packet_pool_set_reader_limit(PCAP_FILE_MAX_IN_FLIGHT);
-    size_t n_opened = 0;
-    size_t i = 0;
-    for (; i < pt->n_files && !atomic_load(&tv->engine->stop); i++) {
-        n_opened += read_one_file(tv, pt, (uint32_t)i + 1);
+    int result = TM_OK;
+    while (pcap_file_step(tv, data, UINT32_MAX / 2u, &result) >= 0) {
     }
-    /* Nothing given could be read as a capture: the run did not happen. */
-    if (n_opened == 0 && i == pt->n_files) {
-        VG_ERROR("%s: no readable capture", tv->engine->opts.pcap_path);
-        return TM_FAILED;
-    }
-    return TM_OK;
+    return result;
 }
 
 static void pcap_file_thread_deinit(ThreadVars *tv, void *data)
@@ -303,6 +361,9 @@ static void pcap_file_thread_deinit(ThreadVars *tv, void *data)
     PcapFileThread *pt = data;
     if (pt == NULL) {
         return;
+    }
+    if (pt->pc != NULL) {
+        pcap_close(pt->pc);
     }
     free(pt);    // pt->files belong to the engine
 }

@@ -115,6 +115,7 @@ static _Thread_local void (*t_wait_hook)(void *arg);
 static _Thread_local void *t_wait_arg;
 static _Thread_local bool t_is_reader;       // packet_pool_set_reader
 static _Thread_local uint32_t t_max_out;     // packet_pool_set_reader_limit; 0: none
+static _Thread_local bool t_nowait;          // packet_pool_set_nowait
 
 /* A reader takes packets PACKET_POOL_CACHE at a time under one lock and hands them out
  * from here, hottest (last returned) first: one lock per packet on the pool every worker
@@ -142,6 +143,11 @@ void packet_pool_set_reader(bool is_reader)
     if (!is_reader) {
         t_max_out = 0;
     }
+}
+
+void packet_pool_set_nowait(bool is_nowait)
+{
+    t_nowait = is_nowait;
 }
 
 void packet_pool_set_reader_limit(uint32_t max_out)
@@ -208,6 +214,10 @@ Packet *packet_pool_get(PacketPool *pool)
     }
     uint32_t need = free_needed(pool);
     pthread_mutex_lock(&pool->lock);
+    if (pool->n_free < need && t_nowait) {
+        pthread_mutex_unlock(&pool->lock);
+        return NULL;
+    }
     if (pool->n_free < need && t_wait_hook != NULL) {
         /* What this thread holds back (staged, or waiting to come home) goes on first:
          * it may be what the pool is waiting for. */

@@ -54,6 +54,9 @@ void packet_pool_set_reader(bool is_reader);
  * the whole pool for bursts. A reader also takes packets from the pool several at a time
  * (one lock per batch); packet_pool_set_reader(false) returns those it still holds. */
 void packet_pool_set_reader_limit(uint32_t max_out);
+/* This thread's packet_pool_get returns NULL instead of waiting on an empty pool (a
+ * reader run inside a worker, whose own queue may hold what it would wait for). */
+void packet_pool_set_nowait(bool is_nowait);
 uint32_t packet_pool_size(const PacketPool *pool);
 uint32_t packet_pool_free_count(PacketPool *pool);
 

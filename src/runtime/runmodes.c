@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "runtime/engine.h"
+#include "runtime/packet-pool.h"
 #include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
@@ -470,18 +471,68 @@ static void gate_wait(StartGate *g, uint32_t n)
     pthread_mutex_unlock(&g->lock);
 }
 
+/* CPUs this process may run on (taskset included). */
+static uint32_t cpus_usable(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
+        return (uint32_t)CPU_COUNT(&set);
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (uint32_t)n : 1;
+}
+
+/* The reader run inside the workers (InlineReader, runtime.h): a capture-file reader
+ * thread feeding one flow-steered group that releases every packet (autofp, workers),
+ * with threading.inline-reader yes, or auto when the reader beside the workers would
+ * make more threads than CPUs: three threads on two cores preempted each other, and the
+ * reader's every wake-up took a worker's core (issue 15). Off by default until measured
+ * on a quiet machine (see the runtime README). */
+static bool wants_inline_reader(const Engine *e, const Pipeline *pl)
+{
+    const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "no")
+                                       : "no";
+    if (strcmp(mode, "no") == 0 || pl->n_groups != 2 || e->opts.pcap_path == NULL ||
+        e->acquire_module != NULL || pl->groups[0].n_threads != 1 ||
+        pl->groups[0].n_cpus > 0 || pl->groups[1].input != QH_FLOW ||
+        strcmp(pl->groups[0].modules[0], "pcap-file") != 0) {
+        return false;
+    }
+    return strcmp(mode, "yes") == 0 || pl->groups[1].n_threads + 1 > cpus_usable();
+}
+
 static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
 {
     int result = 0;
     StartGate gate = {.n_ready = 0};
     pthread_mutex_init(&gate.lock, NULL);
     pthread_cond_init(&gate.cond, NULL);
+    InlineReader ir = {.rx = &rs->threads[0][0]};
+    bool is_inline = wants_inline_reader(e, pl);
+    if (is_inline) {
+        pthread_mutex_init(&ir.lock, NULL);
+        pthread_cond_init(&ir.ready_cond, NULL);
+        ir.queues = rs->queues[1];
+        ir.n_queues = rs->n_queues[1];
+        for (uint32_t t = 0; t < pl->groups[1].n_threads; t++) {
+            rs->threads[1][t].inline_rx = &ir;
+        }
+        VG_NOTICE("thread %s: read by the workers in turn (threading.inline-reader)",
+                  ir.rx->name);
+    }
     /* Start consumers first, the reader last, one at a time: each thread
      * registers its modules' counters in thread_init, and the stats output
      * lists counters in registration order, which must not depend on which
      * thread the scheduler ran first. */
     uint32_t n_started = 0;
     for (uint32_t gi = pl->n_groups; gi-- > 0;) {
+        if (gi == 0 && is_inline) {
+            if (tm_inline_reader_start(&ir) != 0) {
+                result = VG_EINVAL;
+            }
+            continue;
+        }
         for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
             ThreadVars *tv = &rs->threads[gi][t];
             tv->on_ready = gate_open;
@@ -497,7 +548,7 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
     /* Drain in pipeline order: when a group has ended, nothing more enters
      * the next group's queues, so close them and let its threads finish. */
     for (uint32_t gi = 0; gi < pl->n_groups; gi++) {
-        if (gi > 0) {
+        if (gi > 0 && !is_inline) {
             for (uint32_t q = 0; q < rs->n_queues[gi]; q++) {
                 packet_queue_close(&rs->queues[gi][q]);
             }
@@ -507,6 +558,14 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
                 result = VG_EINVAL;
             }
         }
+    }
+    if (is_inline) {
+        /* the workers close their queues at the end of input; they are gone now */
+        if (tm_inline_reader_end(&ir) != TM_OK) {
+            result = VG_EINVAL;
+        }
+        pthread_mutex_destroy(&ir.lock);
+        pthread_cond_destroy(&ir.ready_cond);
     }
     pthread_mutex_destroy(&gate.lock);
     pthread_cond_destroy(&gate.cond);
@@ -575,6 +634,16 @@ static void order_setup(const Engine *e, const Pipeline *pl, RunState *rs)
         }
     }
     runtime_order_enable(true);
+    /* Lanes: one thread per group up to the last, whose threads are fed by flow
+     * and release every packet (autofp, workers). */
+    uint32_t last = pl->n_groups - 1;
+    bool is_lanes = last > 0 && pl->groups[last].input == QH_FLOW && e->pool != NULL;
+    for (uint32_t gi = 0; gi < last; gi++) {
+        is_lanes = is_lanes && pl->groups[gi].n_threads == 1;
+    }
+    if (is_lanes && runtime_order_set_lanes(&rs->handlers[last], packet_pool_size(e->pool)) != 0) {
+        VG_WARN("runmode: packet order falls back to its slower bookkeeping (out of memory)");
+    }
 }
 
 int runmode_run(Engine *e, const Pipeline *pl)

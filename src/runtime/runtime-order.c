@@ -5,6 +5,7 @@
  * completion lies beyond it (a packet parked in a quiet worker's queue while
  * the others run far ahead). One mutex guards it; threads publish their
  * completions in batches, so it is taken about once per TM_BATCH packets.
+ * autofp and workers use lanes instead (below): no lock, no batch.
  *
  * Why a waiter always gets its turn: the lowest unreleased packet m waits for
  * nothing (everything below it is released), and it is either being worked on,
@@ -24,6 +25,7 @@
 
 #include "runtime/runtime-internal.h"
 #include "runtime/runtime.h"
+#include "util/util-error.h"
 #include "util/util-log.h"
 
 #define ORDER_RING_MIN_BITS (1u << 16)
@@ -56,6 +58,68 @@ static OrderState g_order = {
     .next_pub = 1,
 };
 
+/* ---- lanes: release order without a lock (runtime_order_set_lanes) ----
+ * When one steering thread hands every root to N queues, each drained by one
+ * thread that releases them (autofp, workers), each queue is a lane whose packets
+ * are released in the order they were handed to it. The lowest unreleased number
+ * is then the smallest of: the lowest number not yet handed to a lane, and for
+ * each lane, the number of its oldest packet not yet released (seqs[n_out]).
+ * The steering thread writes seqs and n_in, the lane's thread n_out, each per
+ * packet on a cache line of its own; nobody takes a lock to release, and a waiter
+ * sees every release at once instead of TM_BATCH at a time (issue 15: waiting for
+ * a batch to be published kept the other core idle). The ring holds more than the
+ * pool: a lane never has more roots in it than there are pool packets. */
+#define ORDER_MAX_LANES 64
+#define ORDER_LANE_NONE UINT32_MAX
+#define ORDER_SPIN_NS 20000L
+
+typedef struct OrderLane {
+    _Alignas(64) _Atomic uint64_t n_in;      // roots handed to the lane (steering thread)
+    _Atomic uint64_t *seqs;                  // their numbers, ring of mask + 1
+    _Alignas(64) _Atomic uint64_t n_out;     // roots the lane's thread released
+} OrderLane;
+
+typedef struct OrderLanes {
+    const QueueHandler *handler;   // the lanes' queues; NULL: lanes off (bitmap)
+    uint32_t n;
+    uint64_t mask;
+    _Alignas(64) _Atomic uint64_t handed;   // lowest number not yet handed to a lane
+    _Alignas(64) _Atomic uint32_t n_sleeping;    // waiters asleep on g_order.released
+    _Atomic uint64_t sleep_target;               // the lowest `until` they sleep for
+    OrderLane lane[ORDER_MAX_LANES];
+} OrderLanes;
+
+static OrderLanes g_lanes;
+static _Thread_local uint32_t tl_lane = ORDER_LANE_NONE;
+
+static bool lanes_on(void)
+{
+    return g_lanes.handler != NULL;
+}
+
+/* The lowest number not yet released: lane mode. */
+static uint64_t lanes_watermark(void)
+{
+    uint64_t w = atomic_load_explicit(&g_lanes.handed, memory_order_acquire);
+    for (uint32_t l = 0; l < g_lanes.n; l++) {
+        OrderLane *ln = &g_lanes.lane[l];
+        for (;;) {
+            uint64_t out = atomic_load_explicit(&ln->n_out, memory_order_acquire);
+            uint64_t in = atomic_load_explicit(&ln->n_in, memory_order_acquire);
+            if (out >= in) {
+                break;
+            }
+            uint64_t s = atomic_load_explicit(&ln->seqs[out & g_lanes.mask], memory_order_relaxed);
+            if (atomic_load_explicit(&ln->n_out, memory_order_acquire) != out) {
+                continue;   // released meanwhile: the slot may hold a newer number
+            }
+            w = s < w ? s : w;
+            break;
+        }
+    }
+    return w;
+}
+
 /* ---- the flows a steering thread shares out (runtime_order_steer) ----
  * A direct-mapped table, written by the steering thread only: for a flow, the
  * number and queue of its last packet steered. A flow whose entry another took
@@ -81,9 +145,18 @@ static _Thread_local ThreadVars *tl_tv;
 static _Thread_local uint64_t tl_done[TM_BATCH];
 static _Thread_local uint32_t tl_n_done;
 
+static void lanes_free(void)
+{
+    for (uint32_t l = 0; l < g_lanes.n; l++) {
+        free(g_lanes.lane[l].seqs);
+    }
+    memset(&g_lanes, 0, sizeof(g_lanes));
+}
+
 void runtime_order_enable(bool on)
 {
     pthread_mutex_lock(&g_order.lock);
+    lanes_free();
     if (on) {
         g_order.next = 1;
         atomic_store(&g_order.next_pub, 1);
@@ -102,6 +175,66 @@ void runtime_order_enable(bool on)
     atomic_store(&g_order.enabled, on);
     pthread_mutex_unlock(&g_order.lock);
     tl_n_done = 0;
+    tl_lane = ORDER_LANE_NONE;
+}
+
+int runtime_order_set_lanes(const QueueHandler *qh, uint32_t max_roots)
+{
+    if (!runtime_order_is_enabled() || qh == NULL || qh->n_queues == 0 ||
+        qh->n_queues > ORDER_MAX_LANES) {
+        return VG_EINVAL;
+    }
+    uint64_t size = 64;
+    while (size < 2u * (uint64_t)max_roots) {
+        size *= 2;
+    }
+    pthread_mutex_lock(&g_order.lock);
+    lanes_free();
+    int rc = 0;
+    for (uint32_t l = 0; l < qh->n_queues && rc == 0; l++) {
+        g_lanes.lane[l].seqs = calloc(size, sizeof(g_lanes.lane[l].seqs[0]));
+        g_lanes.n = l + 1;
+        rc = g_lanes.lane[l].seqs == NULL ? VG_ENOMEM : 0;
+    }
+    if (rc != 0) {
+        lanes_free();   // the bitmap does it, only slower
+    } else {
+        g_lanes.mask = size - 1;
+        atomic_store(&g_lanes.handed, g_order.next);
+        atomic_store(&g_lanes.sleep_target, UINT64_MAX);
+        g_lanes.handler = qh;
+    }
+    pthread_mutex_unlock(&g_order.lock);
+    return rc;
+}
+
+/* Lane mode cannot go on (a root released by a thread that is not its lane's: a
+ * push refused at shutdown, a thread that failed to start): ordering ends, as when
+ * memory runs out, rather than leave a waiter waiting for ever. */
+static void lanes_abandon(void)
+{
+    VG_ERROR("packet order: a packet was released out of its lane; cross-flow state is no "
+             "longer ordered");
+    pthread_mutex_lock(&g_order.lock);
+    atomic_store(&g_order.enabled, false);
+    pthread_cond_broadcast(&g_order.released);
+    pthread_mutex_unlock(&g_order.lock);
+}
+
+void runtime_order_handed(const QueueHandler *qh, uint64_t seq, uint32_t q)
+{
+    if (!lanes_on() || qh != g_lanes.handler || seq == 0 || q >= g_lanes.n) {
+        return;
+    }
+    OrderLane *ln = &g_lanes.lane[q];
+    uint64_t in = atomic_load_explicit(&ln->n_in, memory_order_relaxed);
+    if (in - atomic_load_explicit(&ln->n_out, memory_order_acquire) > g_lanes.mask) {
+        lanes_abandon();   // more roots in a lane than the pool holds: cannot be
+        return;
+    }
+    atomic_store_explicit(&ln->seqs[in & g_lanes.mask], seq, memory_order_relaxed);
+    atomic_store_explicit(&ln->n_in, in + 1, memory_order_release);
+    atomic_store_explicit(&g_lanes.handed, seq + 1, memory_order_release);
 }
 
 bool runtime_order_is_enabled(void)
@@ -136,6 +269,11 @@ uint64_t runtime_order_current(void)
 
 void runtime_order_set_thread(ThreadVars *tv)
 {
+    tl_lane = ORDER_LANE_NONE;
+    if (tv != NULL && lanes_on() && tv->inq != NULL && tv->outq == NULL &&
+        tv->group_index < g_lanes.n && g_lanes.handler->queues[tv->group_index] == tv->inq) {
+        tl_lane = tv->group_index;
+    }
     tl_tv = tv;
     tl_cur = 0;
     tl_waited = 0;
@@ -217,9 +355,63 @@ static void publish(const uint64_t *seqs, uint32_t n)
     pthread_mutex_unlock(&o->lock);
 }
 
+/* Lane mode: raise next_pub to the watermark (a lower bound of it for readers
+ * without the lanes' cost). */
+static uint64_t lanes_refresh(void)
+{
+    uint64_t w = lanes_watermark();
+    uint64_t pub = atomic_load_explicit(&g_order.next_pub, memory_order_relaxed);
+    while (pub < w && !atomic_compare_exchange_weak_explicit(&g_order.next_pub, &pub, w,
+                                                             memory_order_release,
+                                                             memory_order_relaxed)) {
+    }
+    return w;
+}
+
+/* Lane mode, after a release: wake the sleeping waiters once what they wait for
+ * is released. */
+static void lanes_wake(void)
+{
+    if (atomic_load(&g_lanes.n_sleeping) == 0) {
+        return;
+    }
+    if (lanes_watermark() < atomic_load(&g_lanes.sleep_target)) {
+        return;
+    }
+    pthread_mutex_lock(&g_order.lock);
+    atomic_store(&g_lanes.sleep_target, UINT64_MAX);   // who sleeps on says again
+    pthread_cond_broadcast(&g_order.released);
+    pthread_mutex_unlock(&g_order.lock);
+}
+
+static void lanes_done(uint64_t seq)
+{
+    if (tl_lane == ORDER_LANE_NONE) {
+        if (seq >= atomic_load_explicit(&g_lanes.handed, memory_order_relaxed)) {
+            /* never handed to a lane (the steering thread releases it): the
+             * next number is the lowest not handed */
+            atomic_store_explicit(&g_lanes.handed, seq + 1, memory_order_release);
+            return;
+        }
+        lanes_abandon();
+        return;
+    }
+    OrderLane *ln = &g_lanes.lane[tl_lane];
+    uint64_t out = atomic_load_explicit(&ln->n_out, memory_order_relaxed);
+    atomic_store(&ln->n_out, out + 1);   // seq_cst: before the n_sleeping check (lanes_wake)
+    if ((out + 1) % TM_BATCH == 0) {
+        lanes_refresh();
+    }
+    lanes_wake();
+}
+
 void runtime_order_done(uint64_t seq)
 {
     if (seq == 0 || !runtime_order_is_enabled()) {
+        return;
+    }
+    if (lanes_on()) {
+        lanes_done(seq);
         return;
     }
     tl_done[tl_n_done++] = seq;
@@ -249,9 +441,84 @@ static void poke(void)
 }
 
 /* Returns once every packet numbered below `until` has been released. */
+/* Lane mode: the other lanes' threads are running; what this one waits for is
+ * usually released within microseconds, sooner than a sleep and a wake-up. */
+static bool lanes_spin(uint64_t until)
+{
+    struct timespec t0;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (uint32_t i = 0;; i++) {
+        if (!runtime_order_is_enabled() || lanes_refresh() >= until) {
+            return true;
+        }
+        for (int k = 0; k < 16; k++) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        }
+        if (i % 8 == 7) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            long ns = (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec);
+            if (ns > ORDER_SPIN_NS) {
+                return false;
+            }
+        }
+    }
+}
+
+/* Lane mode: sleep until every number below until is released (poking the
+ * staging threads every ORDER_POKE_MS). */
+static void lanes_sleep(uint64_t until)
+{
+    OrderState *o = &g_order;
+    pthread_mutex_lock(&o->lock);
+    o->n_waiting++;
+    for (;;) {
+        uint64_t target = atomic_load(&g_lanes.sleep_target);
+        while (until < target &&
+               !atomic_compare_exchange_weak(&g_lanes.sleep_target, &target, until)) {
+        }
+        atomic_fetch_add(&g_lanes.n_sleeping, 1);
+        if (!runtime_order_is_enabled() || lanes_refresh() >= until) {
+            atomic_fetch_sub(&g_lanes.n_sleeping, 1);
+            break;
+        }
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += ORDER_POKE_MS * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        int rc = pthread_cond_timedwait(&o->released, &o->lock, &deadline);
+        atomic_fetch_sub(&g_lanes.n_sleeping, 1);
+        if (rc == ETIMEDOUT) {
+            pthread_mutex_unlock(&o->lock);
+            poke();
+            pthread_mutex_lock(&o->lock);
+        }
+    }
+    o->n_waiting--;
+    pthread_mutex_unlock(&o->lock);
+}
+
 static void wait_until(uint64_t until)
 {
     if (atomic_load_explicit(&g_order.next_pub, memory_order_acquire) >= until) {
+        return;
+    }
+    if (lanes_on()) {
+        if (lanes_refresh() >= until) {
+            return;
+        }
+        if (tl_tv != NULL) {
+            tm_thread_idle(tl_tv);
+        }
+        poke();
+        if (!lanes_spin(until)) {
+            lanes_sleep(until);
+        }
         return;
     }
     /* What this thread holds back may be what the others need first. */
@@ -333,7 +600,8 @@ void runtime_order_steer_flow(const void *flow, uint64_t seq, uint32_t queue)
     s->seq = seq;
     s->queue = queue;
     if (prev > tl_steer_after &&
-        prev >= atomic_load_explicit(&g_order.next_pub, memory_order_relaxed)) {
+        prev >= (lanes_on() ? lanes_refresh()
+                            : atomic_load_explicit(&g_order.next_pub, memory_order_relaxed))) {
         tl_steer_after = prev;   // not yet released: the packet waits for it
     }
 }
@@ -353,6 +621,9 @@ uint32_t runtime_order_n_waiting(void)
 
 uint64_t runtime_order_next_unreleased(void)
 {
+    if (lanes_on()) {
+        return lanes_watermark();
+    }
     pthread_mutex_lock(&g_order.lock);
     uint64_t n = g_order.next;
     pthread_mutex_unlock(&g_order.lock);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 struct PacketQueue;
+struct QueueHandler;
 struct ThreadVars;
 
 /* Turns ordering on or off. runmode_run, before any packet thread starts
@@ -27,13 +28,26 @@ bool runtime_order_is_enabled(void);
 /* Queues whose sleeping consumers a waiter wakes (runmode_run, before start). */
 void runtime_order_add_queue(struct PacketQueue *q);
 
+/* Lanes (runmode_run, after enable, before threads start): one thread hands every
+ * root on through qh, whose queues are each drained by one thread that releases
+ * the roots it gets (the last group: autofp, workers). Releases are then tracked
+ * per queue, in order, without a lock (see runtime-order.c). max_roots: the most
+ * roots in flight at once (the pool's size). Otherwise (custom pipelines with
+ * more hops, tests) a released set under a mutex does it. 0, or an error when
+ * not possible (the mutex then does it). */
+int runtime_order_set_lanes(const struct QueueHandler *qh, uint32_t max_roots);
+/* The thread feeding qh hands root number seq to its queue q (before pushing it;
+ * roots in reading order). Nothing unless qh is the lanes' handler. */
+void runtime_order_handed(const struct QueueHandler *qh, uint64_t seq, uint32_t q);
+
 /* The next sequence number (1, 2, ...): the reading thread, per acquired
  * packet. 0 when ordering is off. */
 uint64_t runtime_order_next_seq(void);
 /* The packet this thread is working on now (its root's number; 0: none). */
 void runtime_order_begin(uint64_t seq);
-/* A root packet with this number has been released. Collected per thread
- * and published in batches (runtime_order_publish). */
+/* A root packet with this number has been released. With lanes: counted in the
+ * thread's lane at once; otherwise collected per thread and published in batches
+ * (runtime_order_publish). */
 void runtime_order_done(uint64_t seq);
 /* The number of the packet this thread works on (0: none, or ordering off). */
 uint64_t runtime_order_current(void);

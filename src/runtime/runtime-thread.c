@@ -142,8 +142,11 @@ static void steer_shared_flows(Packet *p, uint32_t q)
 static void hand_on(ThreadVars *tv, Packet *p)
 {
     uint32_t q = queue_handler_pick(tv->outq, p);
-    if (runtime_order_is_enabled() && tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
-        steer_shared_flows(p, q);
+    if (runtime_order_is_enabled()) {
+        if (tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
+            steer_shared_flows(p, q);
+        }
+        runtime_order_handed(tv->outq, p->order_seq, q);
     }
     if (!tv->is_batching) {
         if (packet_queue_push(tv->outq->queues[q], p) != 0) {
@@ -362,12 +365,135 @@ static void slots_finish(ThreadVars *tv)
     tv->is_tearing_down = false;
 }
 
+/* Packets per step of a reader run inside a worker: enough to keep the other
+ * workers busy until one of them runs out and reads the next. */
+#define INLINE_STEP 256u
+
+static void batching_begin(ThreadVars *tv);
+static void batching_end(ThreadVars *tv);
+
+/* The end of input (or of the run): what the reader still holds goes on, its modules
+ * end, and the workers' queues close. Reader lock held. */
+static void inline_finish(InlineReader *ir)
+{
+    ThreadVars *rx = ir->rx;
+    tm_thread_idle(rx);
+    slots_finish(rx);   // a module's flush may still hand packets on
+    tm_thread_idle(rx);
+    atomic_store(&ir->is_done, true);
+    for (uint32_t q = 0; q < ir->n_queues; q++) {
+        packet_queue_close(&ir->queues[q]);
+    }
+}
+
+/* tv's input queue is empty: read a step if no other worker does. True when this
+ * thread read packets (its queue may have some now). */
+static bool inline_read(ThreadVars *tv)
+{
+    InlineReader *ir = tv->inline_rx;
+    if (ir == NULL || atomic_load(&ir->is_done) || pthread_mutex_trylock(&ir->lock) != 0) {
+        return false;
+    }
+    if (atomic_load(&ir->is_done)) {
+        pthread_mutex_unlock(&ir->lock);
+        return false;
+    }
+    tm_thread_idle(tv);   // this worker's own returns and releases first
+    ThreadVars *rx = ir->rx;
+    runtime_order_set_thread(rx);
+    batching_begin(rx);
+    packet_pool_set_nowait(true);   // the packets it would wait for may be in tv's queue
+    int result = TM_OK;
+    int n = rx->acquire_step(rx, rx->slots[0].data, INLINE_STEP, &result);
+    packet_pool_set_nowait(false);
+    if (n < 0 || atomic_load(&rx->engine->stop)) {
+        ir->result = result;
+        inline_finish(ir);
+    }
+    batching_end(rx);     // hands everything on, urgently
+    runtime_order_set_thread(tv);
+    packet_pool_set_wait_hook(idle_hook, tv);
+    pthread_mutex_unlock(&ir->lock);
+    return n > 0;
+}
+
+static void inline_wait_ready(InlineReader *ir)
+{
+    pthread_mutex_lock(&ir->lock);
+    while (!ir->is_ready) {
+        pthread_cond_wait(&ir->ready_cond, &ir->lock);
+    }
+    pthread_mutex_unlock(&ir->lock);
+}
+
+/* A worker that could not start: the engine stops; the reader ends here unless
+ * another worker ended it, so that no worker waits on a queue nobody closes. */
+static void inline_stop(ThreadVars *tv)
+{
+    InlineReader *ir = tv->inline_rx;
+    inline_wait_ready(ir);
+    pthread_mutex_lock(&ir->lock);
+    if (!atomic_load(&ir->is_done)) {
+        runtime_order_set_thread(ir->rx);
+        batching_begin(ir->rx);
+        inline_finish(ir);
+        batching_end(ir->rx);
+        runtime_order_set_thread(NULL);
+        packet_pool_set_wait_hook(NULL, NULL);
+    }
+    pthread_mutex_unlock(&ir->lock);
+}
+
+int tm_inline_reader_start(InlineReader *ir)
+{
+    ThreadVars *rx = ir->rx;
+    rx->counters = counters_set_new_named(rx->name);
+    int rc = 0;
+    if (rx->counters == NULL || slots_init(rx) != 0) {
+        rc = VG_EINVAL;
+    } else if (rx->acquire_step == NULL) {
+        VG_ERROR("thread %s: module '%s' cannot read in steps", rx->name,
+                 rx->slots[0].module->name);
+        slots_finish(rx);
+        rc = VG_EINVAL;
+    }
+    pthread_mutex_lock(&ir->lock);
+    if (rc != 0) {
+        if (rx->engine != NULL) {
+            atomic_store(&rx->engine->stop, true);
+        }
+        ir->result = TM_FAILED;
+        atomic_store(&ir->is_done, true);
+        for (uint32_t q = 0; q < ir->n_queues; q++) {
+            packet_queue_close(&ir->queues[q]);
+        }
+    }
+    ir->is_ready = true;
+    pthread_cond_broadcast(&ir->ready_cond);
+    pthread_mutex_unlock(&ir->lock);
+    return rc;
+}
+
+int tm_inline_reader_end(InlineReader *ir)
+{
+    counters_set_free(ir->rx->counters);
+    ir->rx->counters = NULL;
+    ir->rx->result = ir->result;
+    return ir->result;
+}
+
 static void queue_loop(ThreadVars *tv)
 {
     Packet *batch[TM_BATCH];
     uint32_t n;
+    if (tv->inline_rx != NULL) {
+        inline_wait_ready(tv->inline_rx);
+    }
     for (;;) {
         n = packet_queue_try_pop_batch(tv->inq, batch, TM_BATCH);
+        if (n == 0 && inline_read(tv)) {
+            continue;
+        }
         if (n == 0) {
             /* About to sleep: hand on everything held back and wake whoever waits for
              * it; nothing may wait on a thread that waits. */
@@ -393,6 +519,9 @@ static void fail_and_drain(ThreadVars *tv)
 {
     if (tv->engine != NULL) {
         atomic_store(&tv->engine->stop, true);
+    }
+    if (tv->inline_rx != NULL) {
+        inline_stop(tv);
     }
     if (tv->inq == NULL) {
         return;

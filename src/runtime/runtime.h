@@ -135,7 +135,35 @@ typedef struct ThreadVars {
     bool is_unwoken[TM_MAX_QUEUES];   // pushed since the last urgent push or wake
     Packet *staged[TM_MAX_QUEUES][TM_BATCH];
     uint64_t order_gen;          // runtime_order_flush_gen last seen: a waiter asked for stages
+    /* Set by an acquire module's thread_init when it can read in steps (capture files):
+     * dispatches up to max packets, taking pool packets without waiting (it stops early
+     * when the pool would make it wait); returns how many, or -1 at the end of input
+     * (result: TM_OK, or TM_FAILED when nothing could be read). NULL: acquire_loop only. */
+    int (*acquire_step)(struct ThreadVars *tv, void *data, uint32_t max, int *result);
+    /* A worker that runs the reader's steps itself (tm_inline_reader); NULL: none. */
+    struct InlineReader *inline_rx;
 } ThreadVars;
+
+/* The reader run inside the workers (runmodes.c: autofp and workers on a capture file
+ * when a reader thread beside the workers would leave fewer CPUs than threads): a worker
+ * whose input queue is empty takes the reader, if no other worker has it, reads a step
+ * of packets and hands them on, as the reader thread would, in reading order. */
+typedef struct InlineReader {
+    pthread_mutex_t lock;        // held while a worker runs a step
+    pthread_cond_t ready_cond;
+    ThreadVars *rx;              // the reader's ThreadVars (slots initialised by runmode_run)
+    PacketQueue *queues;         // the workers' input queues, closed at the end of input
+    uint32_t n_queues;
+    bool is_ready;               // guarded by lock: rx initialised (or failed)
+    _Atomic bool is_done;        // end of input, queues closed
+    int result;                  // guarded by lock: the reader's TM_OK / TM_FAILED
+} InlineReader;
+
+/* runmode_run, main thread: initialise rx's slots (its counters, in this thread), then
+ * let the workers read. Returns 0, or an error (the queues are then closed). */
+int tm_inline_reader_start(InlineReader *ir);
+/* After the workers are joined: the reader's result; frees its counters. */
+int tm_inline_reader_end(InlineReader *ir);
 
 /* Run p through slots [from, n_slots) and pass it on (next queue or pool).
  * p is a root: the children it carries (from an earlier thread) run through

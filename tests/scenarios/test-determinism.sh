@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Same input, same output: every runmode (single, autofp, workers, a custom
+# Same input, same output: every runmode (single, autofp, workers with the
+# capture read by the workers in turn and by a reader thread, a custom
 # pipeline whose flow and detect stages are separate thread groups) runs
 # each capture several times, with a CPU hog beside it in half the runs and
 # the whole engine pinned to one CPU in a third of them. Within a runmode
@@ -65,6 +66,13 @@ run() {
     local rm=$1 cap=$2 out=$3 i=$4
     local conf=$VG_SOURCE_DIR/etc/vigil.yaml
     [ "$rm" = custom ] && conf=$WORK/custom.yaml
+    # workers with the reader run by the workers in turn, and with a reader thread,
+    # whatever the CPUs (threading.inline-reader: auto picks one by their number)
+    local extra=()
+    case $rm in
+    workers-inline) rm=workers; extra=(--set threading.inline-reader=yes) ;;
+    workers-rx) rm=workers; extra=(--set threading.inline-reader=no) ;;
+    esac
     local pin=()
     if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
         pin=(taskset -c 0)
@@ -75,7 +83,7 @@ run() {
     fi
     mkdir -p "$out"
     "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/det.rules" --runmode "$rm" -r "$cap" -l "$out" \
-        --set threading.worker-threads=2 2>"$out.log"
+        --set threading.worker-threads=2 "${extra[@]}" 2>"$out.log"
     local rc=$?
     stop_hog
     [ $rc = 0 ] || fail "$rm run $i on $(basename "$cap") exited $rc: $(cat "$out.log")"
@@ -84,7 +92,7 @@ run() {
 
 for cap in "${caps[@]}"; do
     name=$(basename "$cap")
-    for rm in single autofp workers custom; do
+    for rm in single autofp workers workers-inline workers-rx custom; do
         opts=(--sort --threads)
         [ "$rm" = single ] && opts=()
         for i in $(seq 1 "$RUNS"); do
@@ -101,7 +109,7 @@ for cap in "${caps[@]}"; do
         done
         python3 "$NORM" --sort --cross "$WORK/$name-$rm-1/eve.json" >"$WORK/$name-$rm.cross"
     done
-    for rm in autofp workers custom; do
+    for rm in autofp workers workers-inline workers-rx custom; do
         cmp -s "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" || {
             diff "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" | head -20 >&2
             fail "$name: $rm records differ from single"

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <pthread.h>
@@ -14,6 +15,7 @@
 
 #include "runtime/runtime-internal.h"
 #include "runtime/runtime-order.h"
+#include "runtime/runtime.h"
 
 static void done_now(uint64_t seq)
 {
@@ -196,6 +198,98 @@ static void test_wait_for_returns_once_up_to_seq_released(void **state)
     runtime_order_enable(false);
 }
 
+/* Lanes: two queues, each drained by one thread; a thread's identity is its
+ * ThreadVars (input queue, no output, index in its group). */
+static PacketQueue g_lane_q[2];
+static PacketQueue *g_lane_qp[2] = {&g_lane_q[0], &g_lane_q[1]};
+static QueueHandler g_lane_qh = {.kind = QH_FLOW, .queues = g_lane_qp, .n_queues = 2};
+static ThreadVars g_lane_tv[2];
+
+static void lanes_setup(uint32_t n_numbers)
+{
+    runtime_order_enable(true);
+    assert_int_equal(runtime_order_set_lanes(&g_lane_qh, 1024), 0);
+    for (uint32_t i = 0; i < 2; i++) {
+        memset(&g_lane_tv[i], 0, sizeof(g_lane_tv[i]));
+        g_lane_tv[i].inq = &g_lane_q[i];
+        g_lane_tv[i].group_index = i;
+    }
+    for (uint32_t i = 0; i < n_numbers; i++) {
+        (void)runtime_order_next_seq();
+    }
+}
+
+/* Release as the thread of lane l (this thread takes that identity). */
+static void lane_done(uint32_t l, uint64_t seq)
+{
+    runtime_order_set_thread(&g_lane_tv[l]);
+    runtime_order_done(seq);
+    runtime_order_set_thread(NULL);
+}
+
+/* The lowest unreleased number: the oldest unreleased root of any lane, or the
+ * lowest not yet handed; each lane releases in the order it was handed roots. */
+static void test_lanes_lowest_unreleased(void **state)
+{
+    (void)state;
+    lanes_setup(5);
+    assert_int_equal(runtime_order_next_unreleased(), 1);       // nothing handed
+    runtime_order_handed(&g_lane_qh, 1, 0);
+    runtime_order_handed(&g_lane_qh, 2, 1);
+    runtime_order_handed(&g_lane_qh, 3, 0);
+    runtime_order_handed(&g_lane_qh, 4, 1);
+    runtime_order_handed(NULL, 5, 0);                            // not the lanes' handler
+    assert_int_equal(runtime_order_next_unreleased(), 1);
+    lane_done(1, 2);
+    assert_int_equal(runtime_order_next_unreleased(), 1);       // 1 still in lane 0
+    lane_done(0, 1);
+    assert_int_equal(runtime_order_next_unreleased(), 3);
+    lane_done(1, 4);
+    assert_int_equal(runtime_order_next_unreleased(), 3);
+    lane_done(0, 3);
+    assert_int_equal(runtime_order_next_unreleased(), 5);       // 5 not handed yet
+    runtime_order_handed(&g_lane_qh, 5, 1);
+    assert_int_equal(runtime_order_next_unreleased(), 5);
+    lane_done(1, 5);
+    assert_int_equal(runtime_order_next_unreleased(), 6);
+    assert_true(runtime_order_is_enabled());
+    runtime_order_enable(false);
+}
+
+/* A waiter in lane 0 for packet 3 sleeps until 1 (lane 0) and 2 (lane 1) are
+ * released; releasing 2 alone does not let it go. */
+static void *lane_waiter_main(void *arg)
+{
+    Waiter *w = arg;
+    runtime_order_set_thread(&g_lane_tv[0]);
+    runtime_order_begin(w->seq);
+    runtime_order_wait();
+    atomic_store(&w->returned, true);
+    runtime_order_begin(0);
+    runtime_order_set_thread(NULL);
+    return NULL;
+}
+
+static void test_lanes_waiter_woken(void **state)
+{
+    (void)state;
+    lanes_setup(3);
+    runtime_order_handed(&g_lane_qh, 1, 1);
+    runtime_order_handed(&g_lane_qh, 2, 1);
+    runtime_order_handed(&g_lane_qh, 3, 0);
+    Waiter w = {.seq = 3};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, lane_waiter_main, &w), 0);
+    wait_for_waiters(1);
+    lane_done(1, 1);
+    wait_for_waiters(1);
+    assert_false(atomic_load(&w.returned));   // 2 is still out
+    lane_done(1, 2);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w.returned));
+    runtime_order_enable(false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +299,8 @@ int main(void)
         cmocka_unit_test(test_wait_for_lower),
         cmocka_unit_test(test_steer_waits_only_across_queues),
         cmocka_unit_test(test_wait_for_returns_once_up_to_seq_released),
+        cmocka_unit_test(test_lanes_lowest_unreleased),
+        cmocka_unit_test(test_lanes_waiter_woken),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
