@@ -493,7 +493,15 @@ static bool wants_inline_reader(const Engine *e, const Pipeline *pl)
 {
     const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "no")
                                        : "no";
-    if (strcmp(mode, "no") == 0 || pl->n_groups != 2 || e->opts.pcap_path == NULL ||
+    if (strcmp(mode, "no") != 0) {
+        /* Disabled: with all of ET Open on the reference mix, 2 workers hung, one
+         * waiting for the packet order at a flow timeout while the other slept on its
+         * empty queue (runtime README). The reader thread runs instead. */
+        VG_WARN("threading.inline-reader: %s is disabled (a known hang at flow timeouts); "
+                "the reader runs in its own thread", mode);
+        return false;
+    }
+    if (pl->n_groups != 2 || e->opts.pcap_path == NULL ||
         e->acquire_module != NULL || pl->groups[0].n_threads != 1 ||
         pl->groups[0].n_cpus > 0 || pl->groups[1].input != QH_FLOW ||
         strcmp(pl->groups[0].modules[0], "pcap-file") != 0) {

@@ -66,11 +66,10 @@ run() {
     local rm=$1 cap=$2 out=$3 i=$4
     local conf=$VG_SOURCE_DIR/etc/vigil.yaml
     [ "$rm" = custom ] && conf=$WORK/custom.yaml
-    # workers with the reader run by the workers in turn, and with a reader thread,
-    # whatever the CPUs (threading.inline-reader: auto picks one by their number)
+    # workers with a reader thread, whatever the CPUs (threading.inline-reader no;
+    # its yes and auto are disabled for now: a known hang, runtime README)
     local extra=()
     case $rm in
-    workers-inline) rm=workers; extra=(--set threading.inline-reader=yes) ;;
     workers-rx) rm=workers; extra=(--set threading.inline-reader=no) ;;
     esac
     local pin=()
@@ -92,7 +91,7 @@ run() {
 
 for cap in "${caps[@]}"; do
     name=$(basename "$cap")
-    for rm in single autofp workers workers-inline workers-rx custom; do
+    for rm in single autofp workers workers-rx custom; do
         opts=(--sort --threads)
         [ "$rm" = single ] && opts=()
         for i in $(seq 1 "$RUNS"); do
@@ -109,7 +108,7 @@ for cap in "${caps[@]}"; do
         done
         python3 "$NORM" --sort --cross "$WORK/$name-$rm-1/eve.json" >"$WORK/$name-$rm.cross"
     done
-    for rm in autofp workers workers-inline workers-rx custom; do
+    for rm in autofp workers workers-rx custom; do
         cmp -s "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" || {
             diff "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" | head -20 >&2
             fail "$name: $rm records differ from single"
