@@ -745,8 +745,6 @@ typedef struct DetectThread {
     CounterId c_tag_refused;           // detect.tag_host_refused: host tag table full
     /* Stream inspection (detect-stream.c). */
     bool stream_insp;                  // inspecting a stream view (flow:only_stream)
-    bool cand_has_pkt;                 // cand came from an inline window ending with the
-                                       // packet's payload: a superset of the packet's own
     uint32_t min_match_end;            // a payload match must end at or after this offset
     uint32_t anchor_base;              // where offset/depth count from (a view's new data)
     uint8_t alert_flags;               // PACKET_ALERT_F_* for alerts being added

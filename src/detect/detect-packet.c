@@ -621,13 +621,10 @@ void detect_packet(DetectThread *dt, Packet *p)
                       app_layer_flow_stream_clear(p->flow,
                                                   (p->stream_flags & PKT_STREAM_TOSERVER) ? 0 : 1,
                                                   p->stream_view_off, p->stream_data_len);
-    dt->cand_has_pkt = false;
     bool stop = (!no_payload || (p->stream_data != NULL && view_clear)) &&
                 detect_stream_inspect(dt, p, pa);
     if (!stop) {
-        if (!dt->cand_has_pkt) {
-            detect_collect(dt, p);   // else the window's candidates cover the payload
-        }
+        detect_collect(dt, p);
         counters_add(dt->counters, dt->c_inspected, dt->n_cand);
     }
     for (uint32_t i = 0; !stop && i < dt->n_cand; i++) {

@@ -268,23 +268,9 @@ static void fill_stream_log(const Packet *p, PacketAlerts *pa, uint16_t n_before
     pa->stream_log_len = stream_log_payload(p->flow, ts, pa->stream_log, DETECT_STREAM_LOG_MAX);
 }
 
-/* Whether the prefilter candidates of p's view also cover p's own payload: an inline
- * window of this packet's direction ending with the payload's very bytes (the prefilter
- * matches anywhere in a buffer, so whatever it finds in the payload it finds in the
- * window; candidates are only a prefilter, each rule is then checked whole). */
-static bool window_ends_with_payload(const Packet *p)
-{
-    uint32_t n = p->payload_len;
-    return (p->stream_flags & (PKT_STREAM_WINDOW | PKT_STREAM_ADDED)) ==
-               (PKT_STREAM_WINDOW | PKT_STREAM_ADDED) &&
-           n > 0 && p->stream_data_len >= n &&
-           memcmp(p->stream_data + (p->stream_data_len - n), p->payload, n) == 0;
-}
-
 bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
 {
     hits_clear(dt);
-    dt->cand_has_pkt = false;
     if (pa != NULL) {
         pa->stream_log_len = 0;
     }
@@ -304,7 +290,6 @@ bool detect_stream_inspect(DetectThread *dt, Packet *p, PacketAlerts *pa)
     dt->anchor_base = ov;
     uint16_t n_before = pa != NULL ? pa->n : 0;
     bool stop = inspect_view(dt, &sv, pa, reversed);
-    dt->cand_has_pkt = !reversed && window_ends_with_payload(p);
     if (pa != NULL) {
         fill_stream_log(p, pa, n_before);
     }
