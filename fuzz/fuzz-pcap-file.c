@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runtime/counters.h"
+#include "acquire/acquire.h"
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
 #include "runtime/runtime.h"
@@ -108,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (packet_pool_free_count(e.pool) != POOL_SIZE) {
         abort(); // a packet was not handed back
     }
+    acquire_files_free(e.pcap_files, e.n_pcap_files); // the engine's list of the files read
     packet_pool_free(e.pool);
     close(fd);
     return 0;
