@@ -7,12 +7,12 @@
 #include "output/output.h"
 
 #include <openssl/evp.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "decode/decode.h"
 #include "util/util-base64.h"
 #include "util/util-error.h"
+#include "util/util-ip.h"
 
 #define PROTO_ICMPV4 1
 #define PROTO_TCP 6
@@ -205,11 +205,6 @@ static const char *arp_opcode_name(uint16_t op)
     }
 }
 
-static void ipv4_str(char out[16], const uint8_t *a)
-{
-    (void)snprintf(out, 16, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-}
-
 bool output_eve_arp_build(JsonBuf *jb, const Packet *p)
 {
     DecodeArpView v;
@@ -223,14 +218,14 @@ bool output_eve_arp_build(JsonBuf *jb, const Packet *p)
     json_str(jb, "opcode", arp_opcode_name(v.opcode));
     if (v.hw_len == 6 && v.proto_len == 4) {
         char mac[18];
-        char ip[16];
+        char ip[UTIL_IPV4_STR_SIZE];
         mac_str(mac, v.sender_hw);
         json_str(jb, "src_mac", mac);
-        ipv4_str(ip, v.sender_proto);
+        util_ipv4_str(v.sender_proto, ip);
         json_str(jb, "src_ip", ip);
         mac_str(mac, v.target_hw);
         json_str(jb, "dest_mac", mac);
-        ipv4_str(ip, v.target_proto);
+        util_ipv4_str(v.target_proto, ip);
         json_str(jb, "dest_ip", ip);
     }
     json_close_object(jb);
