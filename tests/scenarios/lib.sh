@@ -58,6 +58,17 @@ py() {
     { printf '%s' "$VG_PY_PRELUDE"; cat; } | python3 - "$@"
 }
 
+# q FILE EXPR: EXPR (Python, over "recs", the file's JSON records) printed as
+# sorted-key JSON, for comparing with an expected text. A script may define its
+# own q when it needs another shape.
+q() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
+PY
+}
+
 # eve_check FILE: every line is a JSON object.
 eve_check() {
     [ -f "$1" ] || fail "$1 was not written"

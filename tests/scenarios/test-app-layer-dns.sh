@@ -16,14 +16,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run dns-udp "$WORK/udp"
 E=$WORK/udp/eve.json
 [ "$(q "$E" '[(r["dns"]["type"], r["dns"]["tx_id"], r["src_ip"], r["dns"]["queries"][0]["rrname"]) for r in recs if r["event_type"] == "dns"]')" = '[["request", 0, "10.0.0.1", "www.example.com"], ["response", 1, "10.0.0.53", "www.example.com"], ["request", 2, "10.0.0.1", "evil.example.net"]]' ] ||

@@ -14,14 +14,6 @@ run() {
 }
 
 # q FILE EXPR: a python expression over the records, as compact JSON.
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 # One-sided capture: with async-oneside the SYN/ACK starts the session and responses
 # with no request seen are transactions of their own.
 cat >"$WORK/oneside.rules" <<'EOF2'

@@ -14,14 +14,6 @@ run() {
 }
 
 # q FILE JQ-FILTER: the filter's output over the records, compact.
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run http-basic "$WORK/basic"
 E=$WORK/basic/eve.json
 [ "$(q "$E" '[ (r["tx_id"], r["http"]["url"], r["http"]["status"]) for r in recs if r["event_type"] == "http"]')" = '[[0, "/index.html", 200], [1, "/missing", 404]]' ] ||

@@ -18,14 +18,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run h2-prior "$WORK/a"
 E=$WORK/a/eve.json
 [ "$(q "$E" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")')" = \

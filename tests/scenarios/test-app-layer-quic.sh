@@ -16,14 +16,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run "$WORK/a"
 E=$WORK/a/eve.json
 [ "$(q "$E" '[(r["pcap_cnt"], r["src_port"], r["quic"]["version"], r["quic"].get("sni"), r["quic"].get("ja3", {}).get("hash"), r["quic"].get("ja3s", {}).get("string")) for r in recs if r["event_type"] == "quic"]')" = '[[1, 50000, "1", "example.com", "'"$(printf '%s' '771,4865-4866,0-65281-10-16-5-51-43-13-45-28-57,29-23-24,' | md5sum | cut -c1-32)"'", null], [2, 443, "1", null, null, "771,4865,51-43"], [5, 50001, "1", "example.com", "'"$(printf '%s' '771,4865-4866,0-65281-10-16-5-51-43-13-45-28-57,29-23-24,' | md5sum | cut -c1-32)"'", null]]' ] ||

@@ -19,14 +19,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run "$WORK/a"
 E=$WORK/a/eve.json
 [ "$(q "$E" '[(r["dest_port"], r["rfb"]["authentication"]["security_type"], r["rfb"]["authentication"].get("security_result"), r["rfb"].get("framebuffer", {}).get("name")) for r in recs if r["event_type"] == "rfb"]')" = '[[5900, 2, "OK", "lab-desktop"], [6000, 30, null, null]]' ] ||

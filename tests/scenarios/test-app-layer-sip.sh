@@ -20,14 +20,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run sip-udp "$WORK/u"
 E=$WORK/u/eve.json
 [ "$(q "$E" '[(r["pcap_cnt"], r["sip"].get("method"), r["sip"].get("code")) for r in recs if r["event_type"] == "sip"]')" = '[[1, "INVITE", null], [2, null, "100"], [5, "OPTIONS", null]]' ] ||

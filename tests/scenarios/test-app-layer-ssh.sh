@@ -18,14 +18,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run ssh-22 "$WORK/a"
 E=$WORK/a/eve.json
 [ "$(q "$E" '[r["ssh"] for r in recs if r["event_type"] == "ssh"]')" = '[{"client": {"proto_version": "2.0", "software_version": "PuTTY_Release_0.80"}, "server": {"proto_version": "2.0", "software_version": "OpenSSH_9.6p1"}}]' ] ||

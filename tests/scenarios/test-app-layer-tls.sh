@@ -17,14 +17,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run "$WORK/single"
 E=$WORK/single/eve.json
 [ "$(q "$E" '[(r["tls"]["subject"], r["tls"]["issuerdn"], r["tls"]["serial"], r["tls"]["sni"], r["tls"]["version"], r["tls"]["notafter"] > r["tls"]["notbefore"]) for r in recs if r["event_type"] == "tls"]')" = '[["C=FR, O=Vigil Test, CN=www.vigil.example", "C=FR, O=Vigil Test, CN=www.vigil.example", "12:34", "www.vigil.example", "TLS 1.2", true]]' ] ||

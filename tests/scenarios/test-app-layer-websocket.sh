@@ -17,14 +17,6 @@ run() {
     eve_check "$out/eve.json"
 }
 
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 run "$WORK/a"
 E=$WORK/a/eve.json
 [ "$(q "$E" '[(r["websocket"]["opcode"], r["websocket"]["fin"], "mask" in r["websocket"]) for r in recs if r["event_type"] == "websocket"]')" = '[["text", true, true], ["text", false, true], ["ping", true, true], ["continuation", true, true], ["pong", true, false], ["binary", true, false], ["close", true, true], ["close", true, false]]' ] ||

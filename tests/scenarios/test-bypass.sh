@@ -18,14 +18,6 @@ run() {
 }
 
 # q FILE EXPR: EXPR over recs (the EVE records), printed as JSON.
-q() {
-    python3 - "$1" "$2" <<'PY'
-import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(eval(sys.argv[2], {"recs": recs}), sort_keys=True))
-PY
-}
-
 alerts() { q "$1" 'sorted(r["alert"]["signature_id"] for r in recs if r["event_type"] == "alert")'; }
 flowstate() { q "$1" '[(r["flow"]["state"], r["flow"].get("bypass")) for r in recs if r["event_type"] == "flow"]'; }
 bypassed() { echo "$(stat "$1" flow_bypassed.local_pkts)/$(stat "$1" flow_bypassed.local_bytes)"; }
