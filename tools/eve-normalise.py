@@ -2,6 +2,11 @@
 """Normalise an eve.json for run-to-run and runmode-to-runmode comparison.
 
 Usage: eve-normalise.py [--sort] [--threads] [--cross] eve.json > out
+       eve-normalise.py --diff a.norm b.norm
+
+--diff compares two normalised outputs and says how they differ in a form a
+person can read in a test log: the records found in only one of them, and for
+the stats record each counter whose value differs, by its dotted path.
 
 Keeps every record except periodic stats: of the stats records only the
 last (the end-of-run one) is kept, because periodic stats follow the wall
@@ -56,7 +61,53 @@ def drop_gauges(obj):
             drop_gauges(v)
 
 
+def leaves(obj, prefix=""):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from leaves(v, f"{prefix}{k}.")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from leaves(v, f"{prefix}{i}.")
+    else:
+        yield prefix[:-1], obj
+
+
+def diff(path_a, path_b):
+    def load(path):
+        with open(path, encoding="utf-8") as fh:
+            lines = [line.rstrip("\n") for line in fh]
+        stats = [json.loads(line) for line in lines if line.startswith('{"event_type":"stats"')]
+        return [line for line in lines if not line.startswith('{"event_type":"stats"')], stats
+
+    recs_a, stats_a = load(path_a)
+    recs_b, stats_b = load(path_b)
+    only_a = sorted(set(recs_a) - set(recs_b))
+    only_b = sorted(set(recs_b) - set(recs_a))
+    if len(recs_a) != len(recs_b):
+        print(f"records: {len(recs_a)} in {path_a}, {len(recs_b)} in {path_b}")
+    for tag, only in (("<", only_a), (">", only_b)):
+        for line in only[:5]:
+            print(f"{tag} {line[:400]}")
+        if len(only) > 5:
+            print(f"{tag} ... {len(only) - 5} more")
+    if not only_a and not only_b and recs_a != recs_b:
+        print("the same records in another order")
+    if len(stats_a) != len(stats_b):
+        print(f"stats records: {len(stats_a)} against {len(stats_b)}")
+    for sa, sb in zip(stats_a, stats_b):
+        la, lb = dict(leaves(sa)), dict(leaves(sb))
+        for key in sorted(set(la) | set(lb)):
+            if la.get(key) != lb.get(key):
+                print(f"stats {key}: {la.get(key)} against {lb.get(key)}")
+    return 1 if only_a or only_b or recs_a != recs_b or stats_a != stats_b else 0
+
+
 def main(argv):
+    if argv and argv[0] == "--diff":
+        if len(argv) != 3:
+            sys.stderr.write(__doc__)
+            return 2
+        return diff(argv[1], argv[2])
     sort = "--sort" in argv
     cross = "--cross" in argv
     threads = "--threads" in argv

@@ -47,7 +47,7 @@ for rm in single autofp workers; do
         python3 "$NORM" --sort --cross "$out/eve.json" >"$out.norm" ||
             fail "$rm run $i: EVE output does not parse"
         cmp -s "$WORK/single-1.norm" "$out.norm" || {
-            diff "$WORK/single-1.norm" "$out.norm" | head -20 >&2
+            python3 "$NORM" --diff "$WORK/single-1.norm" "$out.norm" >&2
             fail "$rm run $i differs from single run 1"
         }
     done

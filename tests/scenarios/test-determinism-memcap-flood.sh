@@ -103,7 +103,7 @@ for rm in single autofp autofp3 workers custom; do
         out=$WORK/$rm-$i
         run "$rm" "$out" "$i"
         cmp -s "$WORK/single-1.cross" "$out.cross" || {
-            diff "$WORK/single-1.cross" "$out.cross" | head -6 | cut -c1-400 >&2
+            python3 "$NORM" --diff "$WORK/single-1.cross" "$out.cross" >&2
             echo "$(diff "$WORK/single-1.cross" "$out.cross" | grep -c '^[<>]') lines differ" >&2
             fail "$rm run $i differs from single once the flow memcap is reached"
         }

@@ -85,13 +85,13 @@ for rm in single autofp autofp3 workers custom; do
             fail "$rm run $i: EVE output does not parse"
         if [ "$i" -gt 1 ]; then
             cmp -s "$WORK/$rm-1.norm" "$out.norm" || {
-                diff "$WORK/$rm-1.norm" "$out.norm" | head -20 >&2
+                python3 "$NORM" --diff "$WORK/$rm-1.norm" "$out.norm" >&2
                 fail "$rm run $i differs from run 1 under memcap pressure"
             }
         fi
         python3 "$NORM" --sort --cross "$out/eve.json" >"$out.cross"
         cmp -s "$WORK/single-1.cross" "$out.cross" || {
-            diff "$WORK/single-1.cross" "$out.cross" | head -20 >&2
+            python3 "$NORM" --diff "$WORK/single-1.cross" "$out.cross" >&2
             fail "$rm run $i records differ from single under memcap pressure"
         }
     done

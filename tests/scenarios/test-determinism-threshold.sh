@@ -102,7 +102,7 @@ for mode in ids ips; do
             python3 "$NORM" --sort --cross "$out/eve.json" >"$out.norm" ||
                 fail "$rm $mode run $i: EVE output does not parse"
             cmp -s "$WORK/$mode-single-1.norm" "$out.norm" || {
-                diff "$WORK/$mode-single-1.norm" "$out.norm" | head -20 >&2
+                python3 "$NORM" --diff "$WORK/$mode-single-1.norm" "$out.norm" >&2
                 fail "$rm $mode run $i differs from single run 1"
             }
         done

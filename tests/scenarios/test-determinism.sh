@@ -101,7 +101,7 @@ for cap in "${caps[@]}"; do
                 fail "$rm run $i on $name: EVE output does not parse"
             if [ "$i" -gt 1 ]; then
                 cmp -s "$WORK/$name-$rm-1.norm" "$out.norm" || {
-                    diff "$WORK/$name-$rm-1.norm" "$out.norm" | head -20 >&2
+                    python3 "$NORM" --diff "$WORK/$name-$rm-1.norm" "$out.norm" >&2
                     fail "$name: $rm run $i differs from run 1"
                 }
             fi
@@ -110,7 +110,7 @@ for cap in "${caps[@]}"; do
     done
     for rm in autofp workers workers-rx custom; do
         cmp -s "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" || {
-            diff "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" | head -20 >&2
+            python3 "$NORM" --diff "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" >&2
             fail "$name: $rm records differ from single"
         }
     done
