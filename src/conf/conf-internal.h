@@ -20,6 +20,7 @@ typedef struct ConfInterned ConfInterned;
 struct Conf {
     ConfNode *root;               // always a CONF_MAP named ""
     ConfInterned *files;          // interned file names, freed with the Conf
+    const char *main_file;        // the first file conf_load_file loaded (interned), or NULL
     char last_error[512];         // last load/set error, "" when none
 };
 

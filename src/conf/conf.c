@@ -292,7 +292,15 @@ int conf_load_file(Conf *conf, const char *path)
     if (path == NULL) {
         return VG_EINVAL;
     }
+    if (conf->main_file == NULL) {
+        conf->main_file = conf_intern(conf, path);
+    }
     return conf_yaml_load_file(conf, conf->root, path);
+}
+
+const char *conf_main_file(const Conf *conf)
+{
+    return conf->main_file;
 }
 
 int conf_load_string(Conf *conf, const char *yaml, const char *name)

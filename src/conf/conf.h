@@ -46,6 +46,9 @@ void conf_free(Conf *conf);
  * Honours "include:" (a file name or list, relative to the including file).
  * Returns 0 or VG_E*; on error a message naming file:line is logged. */
 int conf_load_file(Conf *conf, const char *path) __attribute__((warn_unused_result));
+/* The file the first conf_load_file loaded (the configuration itself, not its
+ * includes), or NULL when none was. */
+const char *conf_main_file(const Conf *conf);
 /* Same, from a string (tests); name is used in error messages. */
 int conf_load_string(Conf *conf, const char *yaml, const char *name)
     __attribute__((warn_unused_result));

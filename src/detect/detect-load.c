@@ -339,6 +339,25 @@ static int apply_settings(DetectEngine *de, const Conf *conf)
     return 0;
 }
 
+/* A file shipped beside the configuration (classification.config,
+ * reference.config) when the configuration names none: the one in the
+ * configuration's directory (where make install puts them), else the
+ * source tree's etc/. */
+static const char *bundled_file(const Conf *conf, const char *name, char *buf, size_t len)
+{
+    const char *main = conf != NULL ? conf_main_file(conf) : NULL;
+    if (main != NULL) {
+        const char *slash = strrchr(main, '/');
+        int dir_len = slash != NULL ? (int)(slash - main) : 1;
+        int n = snprintf(buf, len, "%.*s/%s", dir_len, slash != NULL ? main : ".", name);
+        if (n > 0 && (size_t)n < len && access(buf, R_OK) == 0) {
+            return buf;
+        }
+    }
+    (void)snprintf(buf, len, "%s/etc/%s", VG_SOURCE_DIR, name);
+    return buf;
+}
+
 DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
 {
     DetectEngine *de = detect_engine_new_empty();
@@ -359,15 +378,20 @@ DetectEngine *detect_engine_new(const Conf *conf, const DetectLoadOptions *opts)
     char thr[4096];
     char ref[4096];
     bool have_cls = conf != NULL && conf_get_path(conf, "classification-file", cls, sizeof(cls));
-    load_aux_file(de, have_cls ? cls : VG_SOURCE_DIR "/etc/classification.config",
-                  AUX_CLASSIFICATION);
+    if (!have_cls) {
+        (void)bundled_file(conf, "classification.config", cls, sizeof(cls));
+    }
+    load_aux_file(de, cls, AUX_CLASSIFICATION);
     if (conf != NULL && conf_get_path(conf, "threshold-file", thr, sizeof(thr))) {
         load_aux_file(de, thr, AUX_THRESHOLD);
     }
     bool have_ref = conf != NULL && conf_get_path(conf, "reference-config-file", ref, sizeof(ref));
     if (have_ref || de->keep_references) {
         /* the bundled file when an output writes references and none is set */
-        load_aux_file(de, have_ref ? ref : VG_SOURCE_DIR "/etc/reference.config", AUX_REFERENCE);
+        if (!have_ref) {
+            (void)bundled_file(conf, "reference.config", ref, sizeof(ref));
+        }
+        load_aux_file(de, ref, AUX_REFERENCE);
     }
     if (load_firewall(de, conf, opts) != 0) {
         detect_engine_free(de);

@@ -63,6 +63,27 @@ echo 'alert tcp any any -> any 11211 (msg:"e"; flow:to_server; entropy: value >=
 expect_exit 0 "plugin entropy 1.0 loaded" "$p/bin/vigil" -c "$WORK/oot/vigil.yaml" \
     -S "$WORK/oot/e.rules" -r "$VG_SOURCE_DIR/tests/data/plugins/memcached.pcap" -l "$WORK/oot/out"
 grep -q '"signature_id":9' "$WORK/oot/out/eve.json" || fail "the out-of-tree plugin's rule did not fire"
+# With no classification-file or reference-config-file set, the files beside
+# the configuration are read (the installed ones, whatever the source tree
+# holds): an edited prefix and class description show in the alert.
+sed -e 's/^classification-file:.*//' \
+    -e 's/^            #metadata:/            metadata:/' -e 's/^            #  rule:/              rule:/' \
+    -e 's/^            #    reference: no/                reference: yes/' \
+    "$p/etc/vigil/vigil.yaml" >"$p/etc/vigil/refs.yaml"
+grep -q "^                reference: yes" "$p/etc/vigil/refs.yaml" || fail "refs.yaml: no reference: yes"
+sed -i 's#^config reference: url .*#config reference: url https://installed.test/#' "$p/etc/vigil/reference.config"
+sed -i 's#^config classification: misc-activity,[^,]*#config classification: misc-activity,Installed Misc#' \
+    "$p/etc/vigil/classification.config"
+sed 's/classtype:misc-activity; sid:9000003;/classtype:misc-activity; reference:url,a.test\/x; sid:9000003;/' \
+    "$p/etc/vigil/rules/vigil-demo.rules" >"$WORK/refs.rules"
+expect_exit 0 "" "$p/bin/vigil" -c "$p/etc/vigil/refs.yaml" -S "$WORK/refs.rules" -r "$SAMPLE" -l "$WORK/refs"
+python3 - "$WORK/refs/eve.json" <<'PY' || fail "the installed reference.config/classification.config were not used"
+import json, sys
+a = [r["alert"] for r in map(json.loads, open(sys.argv[1])) if r.get("event_type") == "alert"
+     and r["alert"]["signature_id"] == 9000003]
+assert a and a[0].get("references") == ["https://installed.test/a.test/x"], a
+assert a[0]["category"] == "Installed Misc", a
+PY
 # An operator's edit survives a second install; the rules are refreshed.
 echo "# edited" >>"$p/etc/vigil/vigil.yaml"
 echo "garbage" >"$p/etc/vigil/rules/vigil-demo.rules"
