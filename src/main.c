@@ -69,6 +69,8 @@ static void usage(FILE *out)
             "  --simulate-ips       act as if inline: drop rules drop\n"
             "  --firewall-rules-exclusive FILE\n"
             "                       firewall mode with the firewall rules of FILE only\n"
+            "  --data-dir DIR       where datasets named in rules keep their save and state\n"
+            "                       files (the data-dir key)\n"
             "  --no-random          accepted as Suricata's: Vigil's output never depends on\n"
             "                       random numbers (same input, same output)\n"
             "  --simulate-packet-tcp-ssn-memcap=N, --simulate-packet-tcp-reassembly-memcap=N\n"
@@ -173,6 +175,7 @@ enum {
     OPT_USER,
     OPT_GROUP,
     OPT_NO_RANDOM,
+    OPT_DATA_DIR,
     OPT_SIM_SSN_MEMCAP,
     OPT_SIM_REASM_MEMCAP,
     OPT_SIM_APPLAYER_ERROR_TS,
@@ -183,6 +186,7 @@ typedef struct Cli {
     const char *sets[64];
     int n_sets;
     char sim_sets[3][96];        // --simulate-* options, as the simulate.* keys they set
+    char data_dir_set[4200];     // --data-dir, as the data-dir key it sets
     int list;                    // OPT_LIST_* or 0
     bool is_strict_config;       // --strict-config
     bool is_dump_config;         // --dump-config
@@ -337,6 +341,15 @@ static int parse_opt(Cli *cli, int c, const char *arg)
         break;
     case OPT_NO_RANDOM:
         break;                   // nothing random reaches an output (see the help)
+    case OPT_DATA_DIR: {
+        int n = snprintf(cli->data_dir_set, sizeof(cli->data_dir_set), "data-dir=%s", arg);
+        if (arg[0] == '\0' || n < 0 || (size_t)n >= sizeof(cli->data_dir_set) ||
+            cli->n_sets >= 64) {
+            return bad_usage("%s needs a directory name", "--data-dir");
+        }
+        cli->sets[cli->n_sets++] = cli->data_dir_set;
+        break;
+    }
     case OPT_SIM_SSN_MEMCAP:
     case OPT_SIM_REASM_MEMCAP:
     case OPT_SIM_APPLAYER_ERROR_TS:
@@ -403,6 +416,7 @@ static int parse_cli(int argc, char **argv, Cli *cli)
         {"user", required_argument, NULL, OPT_USER},
         {"group", required_argument, NULL, OPT_GROUP},
         {"no-random", no_argument, NULL, OPT_NO_RANDOM},
+        {"data-dir", required_argument, NULL, OPT_DATA_DIR},
         {"simulate-packet-tcp-ssn-memcap", required_argument, NULL, OPT_SIM_SSN_MEMCAP},
         {"simulate-packet-tcp-reassembly-memcap", required_argument, NULL, OPT_SIM_REASM_MEMCAP},
         {"simulate-applayer-error-at-offset-ts", required_argument, NULL,

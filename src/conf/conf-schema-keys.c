@@ -48,6 +48,9 @@ static const ConfOption vigil_keys[] = {
         "group to run as (default: the user's; --group overrides)"),
     OPT("default-log-dir", CONF_OPT_STR, "./logs", 0, 0,
         "log directory (relative to the working directory); -l overrides"),
+    OPT("data-dir", CONF_OPT_STR, NULL, 0, 0,
+        "directory of the save and state files datasets name in rules (relative to the "
+        "config file); --data-dir overrides; unset: the rule file's directory"),
     OPT("runmode", CONF_OPT_STR, "single", 0, 0, "single, autofp, workers or custom"),
     OPT("max-pending-packets", CONF_OPT_INT, "1024", 16, 65535, "packets in flight per thread"),
     OPT("threading.set-cpu-affinity", CONF_OPT_BOOL, "no", 0, 0, "pin threads to cpu-affinity"),

@@ -10,7 +10,9 @@
  *   md5     16 bytes; serialized as 32 hex digits
  *   sha256  32 bytes; serialized as 64 hex digits
  *   ipv4    4 bytes;  serialized as a dotted quad
- *   ip      16 bytes (IPv4 as ::ffff:a.b.c.d); serialized as an address
+ *   ip      16 bytes (IPv4 as ::ffff:a.b.c.d; "ipv6" is another name for it);
+ *           serialized as a dotted quad or as eight groups of four hex digits
+ *           (0004:0005:0000:..., as Suricata writes them)
  * A set is a chained hash table under a read-write lock (lookups share it,
  * additions take it alone) with a memory cap: past it, additions fail and are
  * counted. Files: `load` is read when the set is created, `save` written at
@@ -65,6 +67,10 @@ static const char *const k_type_names[] = {"string", "md5", "sha256", "ipv4", "i
 
 bool detect_dataset_type_parse(const char *s, DetectDatasetType *out)
 {
+    if (strcmp(s, "ipv6") == 0) {
+        *out = DETECT_DS_IP;
+        return true;
+    }
     for (int i = 0; i <= DETECT_DS_IP; i++) {
         if (strcmp(s, k_type_names[i]) == 0) {
             *out = (DetectDatasetType)i;
@@ -210,7 +216,13 @@ static bool encode_value(DetectDatasetType type, const uint8_t *d, uint32_t len,
         if (memcmp(d, mapped, 12) == 0) {
             return inet_ntop(AF_INET, d + 12, out, (socklen_t)cap) != NULL;
         }
-        return inet_ntop(AF_INET6, d, out, (socklen_t)cap) != NULL;
+        if (cap < 40) {
+            return false;
+        }
+        for (int i = 0; i < 8; i++) {
+            snprintf(out + 5 * i, 6, i < 7 ? "%02x%02x:" : "%02x%02x", d[2 * i], d[2 * i + 1]);
+        }
+        return true;
     }
     }
     return false;
@@ -596,7 +608,7 @@ int detect_dataset_get(const DetectDatasetSpec *spec, Dataset **out, char *err, 
     }
     if (!spec->has_type) {
         snprintf(err, err_len, "dataset '%s' is new: give its type (type string|md5|sha256|"
-                 "ipv4|ip)", spec->name);
+                 "ipv4|ip|ipv6)", spec->name);
         pthread_mutex_unlock(&g_sets_lock);
         return VG_EINVAL;
     }

@@ -670,6 +670,7 @@ struct DetectEngine {
                                        // log a tx (detect-flowstate.c)
     uint8_t stream_tx_log_limit;       // detect.stream-tx-log-limit: such alerts per tx
     bool ds_allow_absolute;            // datasets.rules.allow-absolute-filenames
+    char ds_data_dir[4096];            // data-dir: rule save/state files; "" = the rule file's directory
     bool ds_allow_write;               // datasets.rules.allow-write
     struct DetectIprep *iprep;         // IP reputation, NULL when not configured
     bool is_built;

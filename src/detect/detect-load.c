@@ -226,6 +226,9 @@ static int load_dataset_settings(DetectEngine *de, const Conf *conf)
     de->ds_allow_absolute =
         conf_bool_or(conf, "datasets.rules.allow-absolute-filenames", false, &bad);
     de->ds_allow_write = conf_bool_or(conf, "datasets.rules.allow-write", true, &bad);
+    if (!conf_get_path(conf, "data-dir", de->ds_data_dir, sizeof(de->ds_data_dir))) {
+        de->ds_data_dir[0] = '\0';
+    }
     uint64_t dflt_memcap = conf_size_or(conf, "datasets.defaults.memcap", 0, &bad);
     int64_t dflt_hash = conf_int_or(conf, "datasets.defaults.hashsize", 0, &bad);
     if (bad || dflt_hash < 0 || dflt_hash > (1 << 24)) {

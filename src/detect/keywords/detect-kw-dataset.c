@@ -13,8 +13,9 @@
  *
  * It sits in the buffer's chain like bsize: it looks at the whole buffer and
  * leaves the position of relative keywords alone. set and unset always
- * match. Files named in rules are relative to the rule file's directory; an
- * absolute name or one climbing out with ".." needs
+ * match. Files named in rules are relative to the rule file's directory, but
+ * save and state files to data-dir (--data-dir) when it is set, as Suricata's
+ * data directory; an absolute name or one climbing out with ".." needs
  * datasets.rules.allow-absolute-filenames, and save/state need
  * datasets.rules.allow-write (on by default). The sets live in
  * detect-dataset.c; json and ndjson files (datajson: a JSON object per value, logged
@@ -103,8 +104,10 @@ bool detect_dataset_match(DetectThread *dt, const Signature *s, const void *ctx,
     }
 }
 
-/* A file named in a rule, resolved against the rule file's directory. */
-static int rule_path(DetectParser *dp, const char *name, char *out, size_t out_len)
+/* A file named in a rule, resolved against the rule file's directory, or
+ * against data-dir for a file the set writes (is_write) when data-dir is set. */
+static int rule_path(DetectParser *dp, const char *name, bool is_write, char *out,
+                     size_t out_len)
 {
     bool is_abs = name[0] == '/';
     bool climbs = strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
@@ -114,13 +117,14 @@ static int rule_path(DetectParser *dp, const char *name, char *out, size_t out_l
         return detect_err(dp, "dataset file '%s': absolute or '..' names need "
                           "datasets.rules.allow-absolute-filenames", name);
     }
-    if (is_abs || dp->s->file == NULL || dp->s->file[0] == '<') {
+    bool in_data_dir = is_write && dp->de->ds_data_dir[0] != '\0';
+    if (is_abs || (!in_data_dir && (dp->s->file == NULL || dp->s->file[0] == '<'))) {
         snprintf(out, out_len, "%s", name);
         return 0;
     }
     char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", dp->s->file);
-    int n = snprintf(out, out_len, "%s/%s", dirname(dir), name);
+    snprintf(dir, sizeof(dir), "%s", in_data_dir ? dp->de->ds_data_dir : dp->s->file);
+    int n = snprintf(out, out_len, "%s/%s", in_data_dir ? dir : dirname(dir), name);
     if (n < 0 || (size_t)n >= out_len) {
         return detect_err(dp, "dataset file '%s': path too long", name);
     }
@@ -159,11 +163,11 @@ static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const 
         uint64_t sz;
         if (strcmp(opt, "type") == 0) {
             if (!detect_dataset_type_parse(val, &spec->type)) {
-                return detect_err(dp, "bad %s type '%s' (string|md5|sha256|ipv4|ip)", kw, val);
+                return detect_err(dp, "bad %s type '%s' (string|md5|sha256|ipv4|ip|ipv6)", kw, val);
             }
             spec->has_type = true;
         } else if (strcmp(opt, "load") == 0) {
-            if (rule_path(dp, val, paths->load, sizeof(paths->load)) != 0) {
+            if (rule_path(dp, val, false, paths->load, sizeof(paths->load)) != 0) {
                 return VG_EINVAL;
             }
             spec->load_path = paths->load;
@@ -174,7 +178,7 @@ static int parse_options(DetectParser *dp, DetectKwTokens *tk, int first, const 
                                   "(datasets.rules.allow-write)", opt);
             }
             char *dst = is_state ? paths->state : paths->save;
-            if (rule_path(dp, val, dst, sizeof(paths->save)) != 0) {
+            if (rule_path(dp, val, true, dst, sizeof(paths->save)) != 0) {
                 return VG_EINVAL;
             }
             if (is_state) {
