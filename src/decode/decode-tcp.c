@@ -19,6 +19,8 @@ enum {
     TCPOPT_SACKOK = 4,
     TCPOPT_SACK = 5,
     TCPOPT_TS = 8,
+    TCPOPT_TFO = 34,             // TCP Fast Open cookie (RFC 7413)
+    TCPOPT_EXP = 254,            // experiment (RFC 6994); TFO's before 34: magic 0xF989
 };
 
 enum {
@@ -53,6 +55,9 @@ static bool tcp_opt_len_ok(uint8_t kind, uint8_t olen)
         return olen == TCPOPT_SACKOK_LEN;
     case TCPOPT_TS:
         return olen == TCPOPT_TS_LEN;
+    case TCPOPT_TFO:
+        /* a cookie request (no cookie), or a cookie of 4 to 16 bytes, even */
+        return olen == 2 || (olen >= 6 && olen <= 18 && olen % 2 == 0);
     case TCPOPT_SACK:
         /* An empty SACK (length 2) carries nothing but is not malformed. */
         return olen == 2 ||
@@ -116,6 +121,14 @@ static void tcp_option(DecodeThreadCtx *dtv, Packet *p, const uint8_t *o, uint8_
         break;
     case TCPOPT_SACK:
         tcp_opt_sack(t, o, olen);
+        break;
+    case TCPOPT_TFO:
+        t->has_tfo = true;
+        break;
+    case TCPOPT_EXP:
+        if (olen >= 4 && util_be16(o + 2) == 0xF989) {
+            t->has_tfo = true;   // Fast Open as Linux sent it before option 34
+        }
         break;
     default:
         break;

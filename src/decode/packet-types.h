@@ -125,6 +125,7 @@ typedef struct TcpVars {
     uint8_t n_sack;
     TcpSack sack[4];
     bool csum_bad;
+    bool has_tfo;                // a TCP Fast Open option (34, or 254 with magic 0xF989)
 } TcpVars;
 
 enum {

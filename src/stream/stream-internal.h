@@ -123,6 +123,8 @@ enum {
     SSN_F_EST_REPORTED = 1u << 6,
     SSN_F_RAW_CHUNKED = 1u << 7,     // the app layer's parser does not ask for raw
                                      // inspection per message (stream_flow_raw_chunked)
+    SSN_F_TFO = 1u << 8,             // the SYN carried a TCP Fast Open option
+    SSN_F_TFO_DATA_IGNORED = 1u << 9, // the SYN/ACK did not ack the SYN's data
 };
 
 /* The session: f->protoctx of a TCP flow. streams[0] is the data of the
@@ -270,6 +272,9 @@ const uint8_t *stream_reasm_ptr(const TcpStream *s, uint64_t off);
 /* Forget stored data below off (never above insp_off minus the overlap kept). */
 void stream_reasm_prune(TcpStream *s, uint64_t off);
 void stream_reasm_free(TcpStream *s);
+/* Forget every byte stored for s (nothing of it may have been delivered):
+ * a SYN's Fast Open data the server did not take. */
+void stream_reasm_forget(TcpStream *s);
 
 /* Inspection (stream-inspect.c): sets the packet view after tracking. */
 void stream_inspect_packet(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p);

@@ -515,6 +515,15 @@ void stream_reasm_prune(TcpStream *s, uint64_t off)
     }
 }
 
+void stream_reasm_forget(TcpStream *s)
+{
+    stream_reasm_free(s);
+    s->buf_base = 0;
+    s->stored_end = 0;
+    s->ooo_start = 0;
+    s->ooo_end = 0;
+}
+
 void stream_reasm_free(TcpStream *s)
 {
     treap_free(s->runs, &s->n_runs);

@@ -528,9 +528,19 @@ static void syn_sent_from_responder(StreamThread *st, Flow *f, TcpSession *ssn, 
         return;
     }
     if (fl == (TH_SYN | TH_ACK)) {
-        if (p->tcp.ack != init->isn + 1) {
+        /* Fast Open: the SYN/ACK acks the SYN's data when the server took it
+         * (its cookie was good), else only the SYN, and the client sends the
+         * data again after the handshake. */
+        bool tfo_taken = (ssn->flags & SSN_F_TFO) && p->tcp.ack == init->next_seq;
+        if (p->tcp.ack != init->isn + 1 && !tfo_taken) {
             stream_event(st, p, DECODE_EV_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
             return;
+        }
+        if (!tfo_taken && init->next_seq != init->isn + 1) {
+            stream_event(st, p, DECODE_EV_STREAM_3WHS_SYNACK_TFO_DATA_IGNORED);
+            ssn->flags |= SSN_F_TFO_DATA_IGNORED;
+            stream_reasm_forget(init);   // the resent data, not this, is the stream
+            init->next_seq = init->isn + 1;
         }
         stream_start(resp, p);
         ssn->synack_seq = p->tcp.seq;
@@ -545,6 +555,29 @@ static void syn_sent_from_responder(StreamThread *st, Flow *f, TcpSession *ssn, 
         ssn->state = TCP_SYN_RECV;
     } else {
         stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
+    }
+}
+
+/* A SYN opens the session. With a TCP Fast Open option its data (RFC 7413)
+ * is part of the stream, from ISN + 1, as Suricata takes it: the server may
+ * hand it to the application before the handshake ends. The SYN/ACK says
+ * whether the server took it (state_syn_sent). Data on a SYN without the
+ * option is not kept. */
+static void start_syn(StreamThread *st, TcpSession *ssn, int dir, Packet *p)
+{
+    TcpStream *s = &ssn->streams[dir];
+    ssn->init_dir = (uint8_t)dir;
+    stream_start(s, p);
+    ssn->state = TCP_SYN_SENT;
+    if (!p->tcp.has_tfo) {
+        return;
+    }
+    ssn->flags |= SSN_F_TFO;
+    if (p->payload_len > 0 && !urgent_left_out(st, p)) {
+        if (stream_reasm_insert(st, p, s, s->next_seq, p->payload, p->payload_len) == 0) {
+            p->stream_flags |= PKT_STREAM_ADDED;
+        }
+        s->next_seq += p->payload_len;
     }
 }
 
@@ -570,8 +603,11 @@ static void state_syn_sent(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
     uint8_t fl = tcp_flags_syn_ack(p);
     if (fl == TH_SYN) {
         if (p->tcp.seq != init->isn) {
-            memset(init, 0, offsetof(TcpStream, policy));   // a new attempt
-            stream_start(init, p);
+            /* a new attempt: what the last one's SYN carried is gone */
+            stream_reasm_forget(init);
+            memset(init, 0, offsetof(TcpStream, policy));
+            ssn->flags &= (uint16_t)~SSN_F_TFO;
+            start_syn(st, ssn, ssn->init_dir, p);
         }
     } else if (fl == (TH_SYN | TH_ACK)) {
         stream_event(st, p, DECODE_EV_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
@@ -651,6 +687,14 @@ static void responder_after_synack(StreamThread *st, Flow *f, TcpSession *ssn, P
         stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_DATA_INJECT);
         return;
     }
+    if ((ssn->flags & SSN_F_TFO) && (p->tcp.flags & TH_ACK) && p->tcp.seq == resp->next_seq &&
+        p->tcp.ack == init->next_seq) {
+        /* Fast Open: the server answers the SYN's data before the client's
+         * ACK of the handshake arrives (Suricata: "ACK received on TFO
+         * session") */
+        establish(st, f, ssn, p);
+        return;
+    }
     if (!g_stream_cfg.async_oneside || !(p->tcp.flags & TH_ACK) ||
         p->tcp.seq != resp->next_seq) {
         stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);
@@ -697,13 +741,6 @@ static void state_syn_recv(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
 }
 
 /* ---- no session yet ---- */
-
-static void start_syn(TcpSession *ssn, int dir, const Packet *p)
-{
-    ssn->init_dir = (uint8_t)dir;
-    stream_start(&ssn->streams[dir], p);
-    ssn->state = TCP_SYN_SENT;
-}
 
 /* stream.midstream with a SYN/ACK first: the receiver sent the SYN. */
 static void pickup_synack(TcpSession *ssn, int dir, const Packet *p)
@@ -805,7 +842,7 @@ static void no_session(StreamThread *st, Flow *f, Packet *p)
     f->protoctx = ssn;
     int dir = pkt_dir(p);
     if (is_syn) {
-        start_syn(ssn, dir, p);
+        start_syn(st, ssn, dir, p);
     } else if (is_synack) {
         pickup_synack(ssn, dir, p);
         stream_count(st, SC_MIDSTREAM_PICKUPS);
