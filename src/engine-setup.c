@@ -262,6 +262,63 @@ static void task_flow_manager(Engine *e, bool is_final, void *user)
     flow_manager_timeout_pass(e->flow_table, atomic_load(&e->now_sec), engine_flow_end, e);
 }
 
+/* memcap.pressure: how full the fullest memcap is (flow table, TCP sessions,
+ * reassembly, defrag), in percent, as Suricata 8 reports it; pressure_max
+ * the highest seen. Sampled each packet-time second in the acquire thread,
+ * live also each wall-clock stats tick, and at the end. */
+static struct {
+    pthread_mutex_t lock;        // samplers: acquire thread, stats task
+    CounterSet *cs;
+    CounterId pressure;
+    CounterId pressure_max;
+    uint64_t max;
+} g_pressure = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static uint64_t pct(uint64_t use, uint64_t cap)
+{
+    return cap == 0 ? 0 : (use >= cap ? 100 : use * 100 / cap);
+}
+
+static void memcap_pressure_sample(const Engine *e)
+{
+    if (g_pressure.cs == NULL) {
+        return;
+    }
+    uint64_t worst = 0;
+    uint64_t use = 0;
+    if (e->flow_table != NULL) {
+        FlowTableStats fs;
+        flow_table_get_stats(e->flow_table, &fs);
+        worst = pct(fs.memuse_bytes, flow_table_memcap(e->flow_table));
+    }
+    uint64_t cap = stream_memcap_get(false, &use);
+    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    cap = stream_memcap_get(true, &use);
+    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    cap = defrag_memcap_get(&use);
+    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    pthread_mutex_lock(&g_pressure.lock);
+    g_pressure.max = worst > g_pressure.max ? worst : g_pressure.max;
+    counters_set(g_pressure.cs, g_pressure.pressure, worst);
+    counters_set(g_pressure.cs, g_pressure.pressure_max, g_pressure.max);
+    pthread_mutex_unlock(&g_pressure.lock);
+}
+
+static int memcap_pressure_setup(void)
+{
+    g_pressure.pressure = counters_register("memcap.pressure", COUNTER_GAUGE);
+    g_pressure.pressure_max = counters_register("memcap.pressure_max", COUNTER_MAX);
+    g_pressure.max = 0;
+    g_pressure.cs = counters_set_new();
+    return g_pressure.cs != NULL ? 0 : VG_ENOMEM;
+}
+
+static void memcap_pressure_free(void)
+{
+    counters_set_free(g_pressure.cs);
+    g_pressure.cs = NULL;
+}
+
 /* Periodic stats: every stats.interval seconds of the clock stats.clock
  * names. The packet clock ticks in the acquire thread (on_new_second), the
  * wall clock in the stats task; the final record comes from the stats task
@@ -279,6 +336,7 @@ static void stats_tick(Engine *e, OutputStatsClock clock, int64_t now, bool is_f
  * run in the flow threads (flow-module.c), at their own packets' clock. */
 static void on_new_second(Engine *e, int64_t sec)
 {
+    memcap_pressure_sample(e);
     stats_tick(e, OUTPUT_STATS_CLOCK_PACKET, sec, false);
 }
 
@@ -293,6 +351,11 @@ static void task_stats(Engine *e, bool is_final, void *user)
         if (util_log_file_reopen() != 0) {
             VG_WARN("%s: cannot reopen the log file: %s", util_log_file_path(), strerror(errno));
         }
+    }
+    if (is_final || e->opts.pcap_path == NULL) {
+        /* offline, wall-clock moments would make the counters depend on
+         * how fast the machine is */
+        memcap_pressure_sample(e);
     }
     stats_tick(e, OUTPUT_STATS_CLOCK_WALL, atomic_load(&e->now_sec), is_final);
     engine_progress_tick(e, is_final);
@@ -484,7 +547,7 @@ int engine_setup_outputs(Engine *e)
         VG_WARN("One or more rule(s) depends on the file-store output log which is not "
                    "enabled. Enable the output \"file-store\" (filestore rules store nothing)");
     }
-    if (flow_end_detect_setup(e) != 0) {
+    if (flow_end_detect_setup(e) != 0 || memcap_pressure_setup() != 0) {
         return 1;
     }
     flow_table_set_end_cb(e->flow_table, engine_flow_end, e);
@@ -583,6 +646,7 @@ void engine_teardown(Engine *e)
     defrag_deinit();
     stream_deinit();
     flow_end_detect_free();
+    memcap_pressure_free();
     if (!e->opts.test_config) {
         (void)detect_datasets_save();    // errors are logged with the file
     }

@@ -15,7 +15,8 @@ depend on the machine. Fields that hold wall-clock values are removed:
 stats.uptime (wall seconds unless stats.clock is packet) and
 stats.detect.engines[].last_reload.
 
---threads drops the memory gauges (*.memuse, *.memuse_peak): with several
+--threads drops the memory gauges (*.memuse, *.memuse_peak, and
+memcap.pressure*, sampled from them each packet-time second): with several
 packet threads they report how much was in use at once, which depends on
 how the threads were scheduled (the counted events do not); and the flow
 manager's flow.mgr.flows_checked and flows_notimeout, which count the flows
@@ -41,6 +42,7 @@ def strip_stats(st, threads, cross):
             eng.pop("last_reload", None)
     if threads or cross:
         drop_gauges(st)
+        st.pop("memcap", None)
         mgr = st.get("flow", {}).get("mgr")
         if isinstance(mgr, dict):
             mgr.pop("flows_checked", None)

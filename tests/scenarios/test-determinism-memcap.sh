@@ -120,5 +120,9 @@ for path in sys.argv[1:]:
     fl = last_stats["flow"]
     if fl["emerg_mode_entered"] < 1 or fl["mgr"]["flows_evicted"] < 100:
         sys.exit(f"{path}: flow counters {fl}")
+    # memcap.pressure_max: the flow table's memcap was (nearly) full
+    mc = last_stats["memcap"]
+    if mc["pressure_max"] < 90 or mc["pressure"] > mc["pressure_max"]:
+        sys.exit(f"{path}: memcap pressure {mc}")
 PY
 echo "determinism under memcap: ok ($RUNS runs x 5 runmodes, all equal to single)"
