@@ -695,6 +695,15 @@ static void responder_after_synack(StreamThread *st, Flow *f, TcpSession *ssn, P
         establish(st, f, ssn, p);
         return;
     }
+    if ((ssn->flags & SSN_F_MIDSTREAM) && !g_stream_cfg.async_oneside &&
+        (p->tcp.flags & TH_ACK) && p->tcp.seq == resp->next_seq) {
+        /* picked up at the SYN/ACK (stream.midstream): the client's ACK was
+         * not captured, or came before the capture started; the server going
+         * on with its sequence space establishes the session, as Suricata
+         * does for such pick-ups (what it acks tells what the client sent) */
+        establish(st, f, ssn, p);
+        return;
+    }
     if (!g_stream_cfg.async_oneside || !(p->tcp.flags & TH_ACK) ||
         p->tcp.seq != resp->next_seq) {
         stream_event(st, p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR);

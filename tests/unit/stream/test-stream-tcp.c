@@ -384,6 +384,24 @@ static void synack_sender_out_of_sequence_is_wrong_direction(void **state)
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
 }
 
+/* Picked up at the SYN/ACK (midstream, no async-oneside): the server going
+ * on with its sequence space establishes the session (the client's ACK was
+ * not captured); one out of sequence does not. */
+static void midstream_synack_pickup_establishes_on_server_data(void **state)
+{
+    (void)state;
+    tc_pkt(&g_tc, TC, TH_SYN | TH_ACK, 5000, 1001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 9000, 1081, "late");
+    assert_true(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_RECV);
+    p = tc_pkt(&g_tc, TC, TH_ACK | TH_PUSH, 5001, 1081, "HTTP/1.1 200 OK\r\n");
+    assert_false(tc_has_event(p, DECODE_EV_STREAM_3WHS_ACK_IN_WRONG_DIR));
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
+    assert_false(tc_ssn(&g_tc)->flags & SSN_F_ASYNC);
+    assert_true(p->stream_flags & PKT_STREAM_ADDED);
+}
+
 static void without_async_oneside_client_ack_keeps_syn_sent(void **state)
 {
     (void)state;
@@ -559,6 +577,7 @@ int main(void)
         T(rst_with_stale_timestamp_is_invalid),
         T(without_midstream_data_first_is_not_tracked),
         TM(midstream_picks_up_established_session),
+        TM(midstream_synack_pickup_establishes_on_server_data),
         TA(async_oneside_establishes_on_client_ack),
         cmocka_unit_test_setup_teardown(async_oneside_continues_after_synack_from_its_sender,
                                         setup_async_midstream, teardown),
