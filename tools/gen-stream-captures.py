@@ -15,6 +15,10 @@ and a rule for "GET /good" only the decoy's.
                         0..10 (same start, longer): linux, old-linux,
                         solaris, hpux11 and last reassemble "GET /evil!";
                         the others keep "GET /good!".
+  sessionless.pcap      no handshake: two RST/ACKs from the server and a data
+                        packet from the client of 10.0.0.1:40001 -> :80
+                        (without stream.midstream no session is kept: the
+                        flow stays new, as in Suricata).
 
 Usage: tools/gen-stream-captures.py tests/data/stream
 """
@@ -59,6 +63,11 @@ def main():
     wrpcap(out + "/overlap-before.pcap", session([(5, b"good"), (0, b"GET /evil")], 9))
     wrpcap(out + "/overlap-samestart.pcap",
            session([(0, b"GET /good"), (0, b"GET /evil!")], 10))
+    rst = [pkt(SRV, CLI, DP, SP + 1, "RA", SISN, CISN), pkt(CLI, SRV, SP + 1, DP, "PA", CISN, SISN, b"hello"),
+           pkt(SRV, CLI, DP, SP + 1, "RA", SISN, CISN + 5)]
+    for i, p in enumerate(rst):
+        p.time = 1700000000.0 + i * 0.001
+    wrpcap(out + "/sessionless.pcap", rst)
 
 
 if __name__ == "__main__":

@@ -701,6 +701,13 @@ static void note_mac(Flow *f, const Packet *p, bool to_server)
     }
 }
 
+static _Atomic bool g_tcp_state_by_stream;
+
+void flow_tcp_state_by_stream(bool yes)
+{
+    atomic_store(&g_tcp_state_by_stream, yes);
+}
+
 static void flow_update(Flow *f, Packet *p, bool to_server)
 {
     count_packet(f, p, to_server);
@@ -708,6 +715,9 @@ static void flow_update(Flow *f, Packet *p, bool to_server)
     f->flags |= to_server ? FLOW_F_TOSERVER_SEEN : FLOW_F_TOCLIENT_SEEN;
     /* a flow dropped inline keeps its state: its packets go no further (Suricata) */
     if (f->flags & (FLOW_F_STATE_EXTERNAL | FLOW_F_DROP)) {
+        return;
+    }
+    if (f->key.proto == 6 && atomic_load_explicit(&g_tcp_state_by_stream, memory_order_relaxed)) {
         return;
     }
     uint32_t both = FLOW_F_TOSERVER_SEEN | FLOW_F_TOCLIENT_SEEN;

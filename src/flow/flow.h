@@ -237,6 +237,11 @@ uint32_t flow_hash_packet(const FlowTable *ft, const Packet *p);
 /* Caller holds f's lock. Once called, the flow engine leaves the state to the
  * caller (the stream engine). */
 void flow_set_state(Flow *f, FlowState state);
+/* The stream engine is in the pipeline (its thread init says so): TCP flows'
+ * state is its alone, as in Suricata; a TCP flow it keeps no session for
+ * (no handshake seen, midstream off) stays new whatever its flags. Without
+ * it the flow engine moves TCP flows by their flags (RST, both FINs). */
+void flow_tcp_state_by_stream(bool yes);
 
 /* The flow manager. Walks the next slice of the hash (a full pass every
  * cfg->mgr_slices calls, every call in emergency mode), ends flows idle past

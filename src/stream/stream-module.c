@@ -19,6 +19,7 @@ static int stream_module_thread_init(ThreadVars *tv, void **data)
         return TM_FAILED;
     }
     st->thread_id = tv->id;
+    flow_tcp_state_by_stream(true);
     stream_set_inline(tv->engine->is_inline || tv->engine->opts.simulate_ips);
     stream_thread_set_mode(st, tv->engine->is_inline || tv->engine->opts.simulate_ips);
     *data = st;

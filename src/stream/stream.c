@@ -83,6 +83,15 @@ void stream_flow_record(const Flow *f, JsonBuf *jb)
 {
     const TcpSession *ssn = f->protoctx;
     if (ssn == NULL) {
+        if (f->key.proto == 6) {
+            /* a TCP flow without a session (no handshake seen, midstream
+             * off): Suricata writes the object with no flags and no state */
+            json_open_object(jb, "tcp");
+            flags_hex(jb, "tcp_flags", 0);
+            flags_hex(jb, "tcp_flags_ts", 0);
+            flags_hex(jb, "tcp_flags_tc", 0);
+            json_close_object(jb);
+        }
         return;
     }
     json_open_object(jb, "tcp");
