@@ -274,9 +274,11 @@ static struct {
     uint64_t max;
 } g_pressure = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static uint64_t pct(uint64_t use, uint64_t cap)
+/* *worst becomes use's percentage of cap when that is higher (no cap: 0). */
+static void keep_fullest(uint64_t *worst, uint64_t use, uint64_t cap)
 {
-    return cap == 0 ? 0 : (use >= cap ? 100 : use * 100 / cap);
+    uint64_t pct = cap == 0 ? 0 : (use >= cap ? 100 : use * 100 / cap);
+    *worst = pct > *worst ? pct : *worst;
 }
 
 static void memcap_pressure_sample(const Engine *e)
@@ -289,14 +291,14 @@ static void memcap_pressure_sample(const Engine *e)
     if (e->flow_table != NULL) {
         FlowTableStats fs;
         flow_table_get_stats(e->flow_table, &fs);
-        worst = pct(fs.memuse_bytes, flow_table_memcap(e->flow_table));
+        keep_fullest(&worst, fs.memuse_bytes, flow_table_memcap(e->flow_table));
     }
     uint64_t cap = stream_memcap_get(false, &use);
-    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    keep_fullest(&worst, use, cap);
     cap = stream_memcap_get(true, &use);
-    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    keep_fullest(&worst, use, cap);
     cap = defrag_memcap_get(&use);
-    worst = pct(use, cap) > worst ? pct(use, cap) : worst;
+    keep_fullest(&worst, use, cap);
     pthread_mutex_lock(&g_pressure.lock);
     g_pressure.max = worst > g_pressure.max ? worst : g_pressure.max;
     counters_set(g_pressure.cs, g_pressure.pressure, worst);
