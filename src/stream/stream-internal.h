@@ -124,7 +124,6 @@ enum {
     SSN_F_RAW_CHUNKED = 1u << 7,     // the app layer's parser does not ask for raw
                                      // inspection per message (stream_flow_raw_chunked)
     SSN_F_TFO = 1u << 8,             // the SYN carried a TCP Fast Open option
-    SSN_F_TFO_DATA_IGNORED = 1u << 9, // the SYN/ACK did not ack the SYN's data
 };
 
 /* The session: f->protoctx of a TCP flow. streams[0] is the data of the

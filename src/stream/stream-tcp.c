@@ -538,7 +538,6 @@ static void syn_sent_from_responder(StreamThread *st, Flow *f, TcpSession *ssn, 
         }
         if (!tfo_taken && init->next_seq != init->isn + 1) {
             stream_event(st, p, DECODE_EV_STREAM_3WHS_SYNACK_TFO_DATA_IGNORED);
-            ssn->flags |= SSN_F_TFO_DATA_IGNORED;
             stream_reasm_forget(init);   // the resent data, not this, is the stream
             init->next_seq = init->isn + 1;
         }
