@@ -292,9 +292,25 @@ static void dns_eof(AppFlow *af, void *state, uint8_t dir)
 static bool g_dns_tcp_enabled = true;
 static bool g_dns_udp_enabled = true;
 
+/* A NetBIOS name (RFC 1002 section 4.1: NetBIOS name service, UDP 137, uses the DNS
+ * message format): a first label of 32 letters 'A' to 'P', the name's first-level
+ * encoding. */
+static bool is_netbios_name(const uint8_t *name, uint16_t len)
+{
+    uint16_t n = 0;
+    while (n < len && name[n] != '.') {
+        if (name[n] < 'A' || name[n] > 'P') {
+            return false;
+        }
+        n++;
+    }
+    return n == 32;
+}
+
 /* On DNS ports a plausible header and questions decide; elsewhere (any port may carry
  * DNS, but most traffic there is something else) the whole first message must be here
- * and parse without a problem. */
+ * and parse without a problem, and ask for no NetBIOS name (NetBIOS name service is
+ * another protocol in the same format; Suricata does not call it DNS either). */
 static int dns_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, uint32_t len,
                         uint8_t dir)
 {
@@ -318,6 +334,12 @@ static int dns_probe_ip(uint8_t ipproto, bool port_hint, const uint8_t *data, ui
     DnsMessage m;
     int rc = dns_message_parse(data + skip, msg_len, &m);
     uint32_t bad = m.events;
+    for (uint32_t i = 0; rc == 0 && i < m.n_rr; i++) {
+        const DnsRecord *r = &m.rr[i];
+        if (r->section == DNS_SEC_QUERY && is_netbios_name(m.pool + r->name.off, r->name.len)) {
+            bad = 1;
+        }
+    }
     dns_message_deinit(&m);
     return rc == 0 && bad == 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }

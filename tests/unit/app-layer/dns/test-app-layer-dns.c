@@ -69,6 +69,11 @@ static int setup_tcp_odd_port(void **state)
     return setup_proto(state, 6, 5300);   // not a DNS port: the strict probe decides
 }
 
+static int setup_udp_netbios(void **state)
+{
+    return setup_proto(state, 17, 137);   // NetBIOS name service: not a DNS port
+}
+
 static int teardown(void **state)
 {
     Fx *fx = *state;
@@ -266,6 +271,26 @@ static void odd_port_refuses_a_short_fragment(void **state)
     assert_int_equal(app_layer_tx_count(&fx->f), 0);
 }
 
+/* NetBIOS name service speaks the DNS format on UDP 137: a query for a NetBIOS name
+ * (32 letters A-P) is not DNS off DNS ports; a DNS name there still is. */
+static void odd_port_refuses_a_netbios_name_query(void **state)
+{
+    Fx *fx = *state;
+    DnsBuild nb;
+    db_header(&nb, 0x1234, 0x0110, 1, 0, 0, 0);
+    db_question(&nb, "FHEPFCELEHFCEPFFFACACACACACACABN", 32);   // "WORKGROUP<1d>", type NB
+    feed(fx, APP_DIR_TOSERVER, nb.b, nb.n);
+    assert_int_equal(app_layer_flow_proto_dir(&fx->f, APP_DIR_TOSERVER), APP_PROTO_UNKNOWN);
+    assert_int_equal(app_layer_tx_count(&fx->f), 0);
+}
+
+static void odd_port_takes_a_dns_name_query(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, g_q.b, g_q.n);
+    assert_int_equal(fx->f.app_proto, APP_PROTO_DNS);
+}
+
 /* Queries that never get an answer do not pile up: each tx is complete on arrival and
  * freed once detect and loggers are done (here: no rules, no loggers). */
 static void unanswered_queries_are_freed(void **state)
@@ -296,6 +321,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(unanswered_queries_are_freed, setup_udp, teardown),
         cmocka_unit_test_setup_teardown(odd_port_needs_a_whole_clean_message,
                                         setup_tcp_odd_port, teardown),
+        cmocka_unit_test_setup_teardown(odd_port_refuses_a_netbios_name_query, setup_udp_netbios,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(odd_port_takes_a_dns_name_query, setup_udp_netbios,
+                                        teardown),
         cmocka_unit_test_setup_teardown(odd_port_refuses_a_short_fragment, setup_tcp_odd_port,
                                         teardown),
     };
