@@ -962,6 +962,9 @@ DetectPrefilter *detect_prefilter_new(int algo);
 int detect_prefilter_add(DetectPrefilter *pf, const uint8_t *pat, uint16_t len, bool nocase,
                          uint32_t sig_num);
 int detect_prefilter_compile(DetectPrefilter *pf);
+/* detect_prefilter_compile of n prefilters, on as many threads as the CPUs (start-up
+ * time; the databases are the same). 0 or the first failure in pfs order. */
+int detect_prefilter_compile_many(DetectPrefilter *const *pfs, uint32_t n);
 uint32_t detect_prefilter_n_patterns(const DetectPrefilter *pf);  // patterns added
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);
