@@ -267,7 +267,7 @@ static int pcap_file_thread_init(ThreadVars *tv, void **data)
  * time, at least a step behind (peak RSS, issue 15). Packets still in flight there
  * (workers, a reader limit of 512 frames) read on unharmed: an unwritten page of a
  * private file mapping comes back from the page cache. */
-#define MAP_RELEASE_STEP (4u << 20)
+#define MAP_RELEASE_STEP (1u << 20)
 
 static uint32_t swap32_if(uint32_t v, bool swap)
 {
