@@ -355,7 +355,13 @@ static int map_next(PcapFileThread *pt, struct pcap_pkthdr *hdr, const u_char **
     const AcquireFileMap *m = pt->map;
     size_t left = m->len - pt->map_off;
     if (left == 0) {
-        return PCAP_ERROR_BREAK;
+        /* a file still being written may have grown since it was mapped: libpcap reads
+         * on from here, as it would have */
+        FILE *fp = pcap_file(pt->pc);
+        struct stat st;
+        bool has_grown = fp != NULL && fstat(fileno(fp), &st) == 0 &&
+                         (uintmax_t)st.st_size > (uintmax_t)m->len;
+        return has_grown ? 0 : PCAP_ERROR_BREAK;
     }
     if (left < PCAP_REC_HDR_LEN) {
         return 0;

@@ -55,10 +55,22 @@ static int rec_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
+static const char *g_grow_path;  // set: the first packet seen appends a record to this file
+
+static void pcap_record(FILE *f, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t wirelen,
+                        uint8_t fill, uint32_t written);
+
 static int rec_process(ThreadVars *tv, Packet *p, void *data)
 {
     (void)tv;
     (void)data;
+    if (g_grow_path != NULL) {
+        FILE *f = fopen(g_grow_path, "ab");
+        assert_non_null(f);
+        pcap_record(f, 9, 0, 50, 50, 0xf2, 50);
+        assert_int_equal(fclose(f), 0);
+        g_grow_path = NULL;
+    }
     if (g_n_seen < MAX_SEEN) {
         g_seen[g_n_seen++] = (Seen){.pcap_cnt = p->pcap_cnt, .ts_sec = p->ts_sec,
                                     .ts_usec = p->ts_usec, .caplen = p->caplen,
@@ -209,6 +221,7 @@ static int setup(void **state)
     memset(g_seen, 0, sizeof(g_seen));
     g_n_seen = 0;
     g_big_endian = false;
+    g_grow_path = NULL;
     snprintf(g_dir, sizeof(g_dir), "/tmp/vg-acquire-XXXXXX");
     if (mkdtemp(g_dir) == NULL) {
         return -1;
@@ -354,6 +367,23 @@ static void frames_of_a_regular_file_are_read_in_place(void **state)
     assert_int_equal(run_reader(path, false).rc, 0);
     assert_int_equal(g_n_seen, 2);
     assert_ptr_equal(g_seen[1].data, g_seen[0].data + 60 + 16);
+}
+
+/* A file still being written: what was appended after it was opened is read too. */
+static void records_appended_while_reading_are_read(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create("growing.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 8, 0, 60, 60, 0xf1, 60);
+    assert_int_equal(fclose(f), 0);
+    g_grow_path = path;
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 2);
+    assert_int_equal(g_seen[1].first_byte, 0xf2);
+    assert_int_equal(g_seen[1].caplen, 50);
+    assert_int_equal(r.read_errors, 0);
 }
 
 static void reader_reads_a_big_endian_capture(void **state)
@@ -521,6 +551,7 @@ int main(void)
         T(reader_gives_the_link_type_of_the_file),
         T(reader_turns_nanoseconds_into_microseconds),
         T(frames_of_a_regular_file_are_read_in_place),
+        T(records_appended_while_reading_are_read),
         T(reader_reads_a_big_endian_capture),
         T(reader_reads_big_endian_nanoseconds),
         T(record_over_the_snapshot_length_is_cut_and_reading_goes_on),
