@@ -61,12 +61,14 @@ static void memo_stays_right_when_full(void **state)
 {
     (void)state;
     DetectVars v = { 0 };
+    assert_int_equal(detect_vars_set(&v, "NET", "172.16.0.0/12", false), 0);
     DetectAddrMemo *memo = NULL;
     char text[64];
     for (int round = 0; round < 2; round++) {
         for (int i = 0; i < 150; i++) {   // more texts than the memo holds
-            snprintf(text, sizeof(text), "[10.%d.0.0/16,192.0.2.%d]", i, i);
+            snprintf(text, sizeof(text), "[10.%d.0.0/16,192.0.2.%d,!$NET]", i, i);
             check(&v, &memo, text);
+            check(&v, &memo, "[192.0.2.1,10.0.0.0/8]");   // no variable: parsed each time
         }
     }
     detect_addr_memo_free(memo);
