@@ -111,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     acquire_files_free(e.pcap_files, e.n_pcap_files); // the engine's list of the files read
     packet_pool_free(e.pool);
+    acquire_file_maps_free(e.pcap_maps);              // and the files it read in place
     close(fd);
     return 0;
 }

@@ -660,6 +660,8 @@ void engine_teardown(Engine *e)
     g_n_retired = 0;
     packet_pool_free(e->pool);
     e->pool = NULL;
+    acquire_file_maps_free(e->pcap_maps);    // after the pool: packets pointed into them
+    e->pcap_maps = NULL;
     acquire_files_free(e->pcap_files, e->n_pcap_files);    // after the outputs naming them
     e->pcap_files = NULL;
     e->n_pcap_files = 0;

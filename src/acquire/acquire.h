@@ -15,6 +15,12 @@
 size_t acquire_list_files(const char *path, char ***out);
 void acquire_files_free(char **files, size_t n);
 
+/* Capture files the pcap-file reader mapped to read in place (Engine.pcap_maps): packets
+ * point into them until they are back in the pool, so they are unmapped only at engine
+ * teardown, after the pool is gone. NULL-safe. */
+typedef struct AcquireFileMap AcquireFileMap;
+void acquire_file_maps_free(AcquireFileMap *maps);
+
 struct Conf;
 
 /* The nfq: section, checked at start-up of every run (so that -T and an

@@ -489,6 +489,105 @@ int detect_addr_parse(DetectAddrSet *out, const char *text, DetectVarLookup look
     return 0;
 }
 
+/* ---- the addresses of a rule set's headers, parsed once each ---- */
+
+/* ET Open's 24,827 rules give 49,654 source and destination texts; 47,385 of them are
+ * $HOME_NET, $EXTERNAL_NET, $HTTP_SERVERS or any, and parsing a text resolves and merges
+ * its variables anew: ~5% of start-up's instructions (issue 15). The other 1,212 distinct
+ * texts are mostly literal address lists of one rule each: only texts naming a variable
+ * are kept (a literal list parses about as fast as it copies, and would push the
+ * variables out). Up to this many texts are kept. */
+#define ADDR_MEMO_MAX 64u
+
+struct DetectAddrMemo {
+    char *text[ADDR_MEMO_MAX];
+    DetectAddrSet set[ADDR_MEMO_MAX];
+    uint32_t n;
+    uint32_t next;               // slot replaced when full (round robin)
+};
+
+static int rangeset_copy(DetectRangeSet *out, const DetectRangeSet *in)
+{
+    *out = (DetectRangeSet){ 0 };
+    if (in->n == 0) {
+        return 0;
+    }
+    out->r = malloc(in->n * sizeof(*out->r));
+    if (out->r == NULL) {
+        return VG_ENOMEM;
+    }
+    memcpy(out->r, in->r, in->n * sizeof(*out->r));
+    out->n = out->cap = in->n;
+    return 0;
+}
+
+static int addr_copy(DetectAddrSet *out, const DetectAddrSet *in)
+{
+    *out = (DetectAddrSet){ .is_any = in->is_any };
+    if (rangeset_copy(&out->v4, &in->v4) != 0 || rangeset_copy(&out->v6, &in->v6) != 0) {
+        detect_addr_free(out);
+        return VG_ENOMEM;
+    }
+    return 0;
+}
+
+/* Keeps a copy of (text, set) in the memo; nothing when memory is short. */
+static void memo_store(DetectAddrMemo *m, const char *text, const DetectAddrSet *set)
+{
+    uint32_t i = m->n < ADDR_MEMO_MAX ? m->n : m->next;
+    char *t = strdup(text);
+    DetectAddrSet copy;
+    if (t == NULL || addr_copy(&copy, set) != 0) {
+        free(t);
+        return;
+    }
+    if (m->n < ADDR_MEMO_MAX) {
+        m->n++;
+    } else {
+        free(m->text[i]);
+        detect_addr_free(&m->set[i]);
+        m->next = (m->next + 1) % ADDR_MEMO_MAX;
+    }
+    m->text[i] = t;
+    m->set[i] = copy;
+}
+
+int detect_addr_parse_memo(DetectAddrMemo **memo, DetectAddrSet *out, const char *text,
+                           DetectVarLookup lookup, const void *lookup_ctx, char *err,
+                           size_t errlen)
+{
+    if (strchr(text, '$') == NULL) {
+        return detect_addr_parse(out, text, lookup, lookup_ctx, err, errlen);
+    }
+    if (*memo == NULL) {
+        *memo = calloc(1, sizeof(**memo));
+    }
+    DetectAddrMemo *m = *memo;
+    for (uint32_t i = 0; m != NULL && i < m->n; i++) {
+        if (strcmp(m->text[i], text) == 0) {
+            if (addr_copy(out, &m->set[i]) != 0) {
+                snprintf(err, errlen, "out of memory");
+                return VG_ENOMEM;
+            }
+            return 0;
+        }
+    }
+    int rc = detect_addr_parse(out, text, lookup, lookup_ctx, err, errlen);
+    if (rc == 0 && m != NULL) {
+        memo_store(m, text, out);
+    }
+    return rc;
+}
+
+void detect_addr_memo_free(DetectAddrMemo *memo)
+{
+    for (uint32_t i = 0; memo != NULL && i < memo->n; i++) {
+        free(memo->text[i]);
+        detect_addr_free(&memo->set[i]);
+    }
+    free(memo);
+}
+
 int detect_port_parse(DetectPortSet *out, const char *text, DetectVarLookup lookup,
                       const void *lookup_ctx, char *err, size_t errlen)
 {

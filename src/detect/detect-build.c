@@ -210,10 +210,13 @@ static int prefilter_compile(DetectEngine *de)
         }
     }
     free(in_group);
-    for (int k = 0; k < DETECT_PF_KINDS && rc == 0; k++) {
-        for (int dir = 0; dir < 2 && rc == 0; dir++) {
-            rc = detect_prefilter_compile(de->pf[k][dir]);
+    if (rc == 0) {
+        DetectPrefilter *pfs[DETECT_PF_KINDS * 2];
+        for (int k = 0; k < DETECT_PF_KINDS; k++) {
+            pfs[k * 2] = de->pf[k][0];
+            pfs[k * 2 + 1] = de->pf[k][1];
         }
+        rc = detect_prefilter_compile_many(pfs, DETECT_PF_KINDS * 2);
     }
     return rc;
 }

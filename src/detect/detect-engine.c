@@ -47,6 +47,7 @@ void detect_engine_free(DetectEngine *de)
     }
     detect_groups_free(de);
     detect_fw_free(de);
+    detect_addr_memo_free(de->addr_memo);
     for (uint32_t i = 0; i < de->n_sigs; i++) {
         detect_sig_free(de->sigs[i]);
     }

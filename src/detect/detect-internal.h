@@ -61,6 +61,14 @@ int detect_addr_parse(DetectAddrSet *out, const char *text, DetectVarLookup look
                       const void *lookup_ctx, char *err, size_t errlen);
 int detect_port_parse(DetectPortSet *out, const char *text, DetectVarLookup lookup,
                       const void *lookup_ctx, char *err, size_t errlen);
+/* detect_addr_parse through a memo of the texts parsed so far (*memo: NULL at first, made
+ * here; freed by detect_addr_memo_free): a text seen before gets a copy of its set, as
+ * parsing it again would give while the variables stay the same (one rule set's load). */
+typedef struct DetectAddrMemo DetectAddrMemo;
+int detect_addr_parse_memo(DetectAddrMemo **memo, DetectAddrSet *out, const char *text,
+                           DetectVarLookup lookup, const void *lookup_ctx, char *err,
+                           size_t errlen);
+void detect_addr_memo_free(DetectAddrMemo *memo);
 bool detect_addr_match(const DetectAddrSet *s, const VgAddr *a);
 bool detect_port_match(const DetectPortSet *s, uint16_t port);
 void detect_addr_free(DetectAddrSet *s);
@@ -629,6 +637,7 @@ struct DetectFailedKept {
 
 struct DetectEngine {
     DetectVars vars;
+    DetectAddrMemo *addr_memo;         // rule headers' addresses while loading (detect-addr.c)
     DetectClass *classes;
     size_t n_classes;
     DetectRefSys *refsys;
@@ -963,6 +972,9 @@ DetectPrefilter *detect_prefilter_new(int algo);
 int detect_prefilter_add(DetectPrefilter *pf, const uint8_t *pat, uint16_t len, bool nocase,
                          uint32_t sig_num);
 int detect_prefilter_compile(DetectPrefilter *pf);
+/* detect_prefilter_compile of n prefilters, on as many threads as the CPUs (start-up
+ * time; the databases are the same). 0 or the first failure in pfs order. */
+int detect_prefilter_compile_many(DetectPrefilter *const *pfs, uint32_t n);
 uint32_t detect_prefilter_n_patterns(const DetectPrefilter *pf);  // patterns added
 void detect_prefilter_free(DetectPrefilter *pf);
 void *detect_prefilter_scratch_new(const DetectEngine *de);

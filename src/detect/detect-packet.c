@@ -23,6 +23,8 @@ int detect_engine_build(DetectEngine *de)
     if (de->is_built) {
         return 0;
     }
+    detect_addr_memo_free(de->addr_memo);   // the rules are in
+    de->addr_memo = NULL;
     detect_stream_prepare(de);
     int rc = detect_build_groups(de);
     if (rc == 0) {

@@ -298,8 +298,11 @@ static int parse_header_tokens(DetectParser *dp, char **tok)
         return detect_err(dp, "bad direction '%.32s'", tok[4]);
     }
     const DetectVars *v = &dp->de->vars;
-    if (detect_addr_parse(&s->src, tok[2], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
-        detect_addr_parse(&s->dst, tok[5], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
+    DetectAddrMemo **memo = &dp->de->addr_memo;
+    if (detect_addr_parse_memo(memo, &s->src, tok[2], detect_vars_lookup, v, dp->err,
+                               sizeof(dp->err)) ||
+        detect_addr_parse_memo(memo, &s->dst, tok[5], detect_vars_lookup, v, dp->err,
+                               sizeof(dp->err)) ||
         detect_port_parse(&s->sp, tok[3], detect_vars_lookup, v, dp->err, sizeof(dp->err)) ||
         detect_port_parse(&s->dp, tok[6], detect_vars_lookup, v, dp->err, sizeof(dp->err))) {
         return VG_EINVAL;

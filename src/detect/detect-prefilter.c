@@ -45,6 +45,20 @@ int detect_prefilter_compile(DetectPrefilter *pf)
     return mpm_compile(pf->mpm);
 }
 
+int detect_prefilter_compile_many(DetectPrefilter *const *pfs, uint32_t n)
+{
+    MpmCtx **ctxs = malloc(((size_t)n + 1) * sizeof(*ctxs));
+    if (ctxs == NULL) {
+        return VG_ENOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        ctxs[i] = pfs[i]->mpm;
+    }
+    int rc = mpm_compile_many(ctxs, n, 0);
+    free(ctxs);
+    return rc;
+}
+
 uint32_t detect_prefilter_n_patterns(const DetectPrefilter *pf)
 {
     return pf != NULL ? pf->n_patterns : 0;

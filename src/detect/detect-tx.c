@@ -234,20 +234,34 @@ static int add_rule(DetectEngine *de, Signature *s)
     return rc;
 }
 
+static bool row_is_used(const DetectTxEngine *te, uint32_t r)
+{
+    const AppBufferDef *def = app_layer_buffer_def((int)r);
+    return te->row_pf[r] != NULL && def != NULL && def->proto < TX_PROTOS && def->dir <= 1;
+}
+
+/* The rows' prefilters, compiled together (detect_prefilter_compile_many). */
 static int compile_rows(DetectTxEngine *te)
 {
-    int rc = 0;
+    DetectPrefilter **pfs = calloc((size_t)te->n_rows + 1, sizeof(*pfs));
+    if (pfs == NULL) {
+        return VG_ENOMEM;
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < te->n_rows; r++) {
+        if (row_is_used(te, r)) {
+            pfs[n++] = te->row_pf[r];
+        }
+    }
+    int rc = detect_prefilter_compile_many(pfs, n);
+    free(pfs);
     for (uint32_t r = 0; r < te->n_rows && rc == 0; r++) {
-        const AppBufferDef *def = app_layer_buffer_def((int)r);
-        if (te->row_pf[r] == NULL || def == NULL || def->proto >= TX_PROTOS || def->dir > 1) {
+        if (!row_is_used(te, r)) {
             continue;
         }
+        const AppBufferDef *def = app_layer_buffer_def((int)r);
         te->row_overlap[r] = te->row_overlap[r] > 0 ? te->row_overlap[r] - 1 : 0;
-        rc = detect_prefilter_compile(te->row_pf[r]);
-        if (rc == 0) {
-            rc = list_push(&te->rows[def->proto][def->dir], &te->n_row_list[def->proto][def->dir],
-                           r);
-        }
+        rc = list_push(&te->rows[def->proto][def->dir], &te->n_row_list[def->proto][def->dir], r);
     }
     return rc;
 }

@@ -111,6 +111,9 @@ typedef struct Engine {
      * read (0 before the first), written by the reader only. */
     char **pcap_files;
     size_t n_pcap_files;
+    /* Offline: the capture files read in place (mapped; packets point into them),
+     * added by the reader thread, unmapped by engine_teardown (acquire_file_maps_free). */
+    struct AcquireFileMap *pcap_maps;
     _Atomic uint32_t pcap_file_cur;
     _Atomic int64_t start_sec;       // first packet time: written before have_start
     _Atomic bool have_start;         // set once by the acquire thread

@@ -99,13 +99,13 @@ void packet_pool_free(PacketPool *pool)
  * decode_packet_reset() or decode_packet(). */
 static void packet_clean(Packet *p)
 {
-    uint8_t *data = p->data;
-    void *pool = p->pool;
+    PacketPool *pool = p->pool;
     void *alerts = p->alerts;
     memset(p, 0, offsetof(Packet, flags));
     memset(&p->flow, 0, sizeof(*p) - offsetof(Packet, flow));
     p->flags = 0;
-    p->data = data;
+    /* its own buffer again: a capture file read in place pointed data at the file */
+    p->data = pool->buffers + (size_t)(p - pool->packets) * buffer_stride(pool->buf_bytes);
     p->pool = pool;
     p->alerts = alerts;
 }

@@ -3,7 +3,8 @@
 # records carry them for every file, with no rule asking (Suricata's options), on
 # the HTTP response of tests/data/detect-app/tx-payload-window.pcap
 # (tools/gen-tx-payload-window-capture.py: a 1500-byte body); without them no
-# hash is computed; an unknown hash name is warned about and ignored.
+# hash is computed and the file is not typed (no magic, as Suricata with no
+# filemagic rule); an unknown hash name is warned about and ignored.
 . "$(dirname "$0")/lib.sh"
 PCAP=$VG_SOURCE_DIR/tests/data/detect-app/tx-payload-window.pcap
 BODY_MD5=$(python3 -c 'b=bytearray(b"x"*1500); b[100:108]=b"MARK-ONE"; import hashlib; print(hashlib.md5(bytes(b)).hexdigest())')
@@ -25,9 +26,16 @@ PY
 }
 
 run "$WORK/none" '            enabled: yes'
-for h in md5 sha1 sha256; do
-    [ "$(fileinfo "$WORK/none/eve.json" $h)" = "-" ] || fail "$h without force-hash"
+for h in md5 sha1 sha256 magic; do
+    [ "$(fileinfo "$WORK/none/eve.json" $h)" = "-" ] || fail "$h without force-hash/force-magic"
 done
+
+run "$WORK/magic" '            force-magic: yes'
+case "$(fileinfo "$WORK/magic/eve.json" magic)" in
+    ASCII\ text*) ;;
+    *) fail "force-magic: magic $(fileinfo "$WORK/magic/eve.json" magic), want ASCII text" ;;
+esac
+[ "$(fileinfo "$WORK/magic/eve.json" md5)" = "-" ] || fail "md5 with force-magic only"
 
 run "$WORK/md5" '            force-hash: [md5]'
 [ "$(fileinfo "$WORK/md5/eve.json" md5)" = "$BODY_MD5" ] || fail "md5: $(fileinfo "$WORK/md5/eve.json" md5), want $BODY_MD5"

@@ -1,6 +1,9 @@
 #include "detect/mpm/detect-mpm.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,6 +290,91 @@ int mpm_compile(MpmCtx *ctx)
     }
     rc = ctx->algo == MPM_ALGO_HS ? mpm_hs_compile(ctx) : mpm_ac_compile(ctx);
     ctx->is_ready = rc == 0;
+    return rc;
+}
+
+/* ---- compiling several contexts at once ---- */
+
+/* Hyperscan builds one database on one thread: with all of ET Open the rule set's ~70
+ * databases were ~2/3 of start-up (issue 15), one after the other. */
+typedef struct CompileJobs {
+    MpmCtx *const *ctxs;
+    uint32_t *order;             // indices into ctxs, the most patterns first
+    int *rc;                     // per context, in ctxs order
+    uint32_t n;
+    _Atomic uint32_t next;       // next position in order
+} CompileJobs;
+
+static void *compile_worker(void *arg)
+{
+    CompileJobs *j = arg;
+    for (uint32_t k = atomic_fetch_add(&j->next, 1); k < j->n;
+         k = atomic_fetch_add(&j->next, 1)) {
+        uint32_t i = j->order[k];
+        j->rc[i] = mpm_compile(j->ctxs[i]);
+    }
+    return NULL;
+}
+
+static int cmp_by_size(const void *a, const void *b, void *arg)
+{
+    const CompileJobs *j = arg;
+    uint32_t x = j->ctxs[*(const uint32_t *)a]->n_entries;
+    uint32_t y = j->ctxs[*(const uint32_t *)b]->n_entries;
+    return x > y ? -1 : x < y;
+}
+
+static uint32_t usable_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
+        return (uint32_t)CPU_COUNT(&set);
+    }
+    return 1;
+}
+
+/* Caps the helper threads of one mpm_compile_many whatever the machine. */
+#define MPM_COMPILE_THREADS_MAX 16u
+
+int mpm_compile_many(MpmCtx *const *ctxs, uint32_t n, uint32_t max_threads)
+{
+    CompileJobs j = { .ctxs = ctxs, .n = n };
+    j.order = malloc(((size_t)n + 1) * sizeof(*j.order));
+    j.rc = calloc((size_t)n + 1, sizeof(*j.rc));
+    if (j.order == NULL || j.rc == NULL) {
+        free(j.order);
+        free(j.rc);
+        int rc = 0;
+        for (uint32_t i = 0; i < n; i++) {    // one at a time, as before
+            int r = mpm_compile(ctxs[i]);
+            rc = rc != 0 ? rc : r;
+        }
+        return rc;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        j.order[i] = i;
+    }
+    /* the biggest first: the last ones to finish are then small */
+    qsort_r(j.order, n, sizeof(*j.order), cmp_by_size, &j);
+    uint32_t n_threads = max_threads != 0 ? max_threads : usable_cpus();
+    n_threads = n_threads < n ? n_threads : n;
+    n_threads = n_threads < MPM_COMPILE_THREADS_MAX ? n_threads : MPM_COMPILE_THREADS_MAX;
+    pthread_t tids[MPM_COMPILE_THREADS_MAX];
+    uint32_t n_started = 0;
+    while (n_started + 1 < n_threads &&
+           pthread_create(&tids[n_started], NULL, compile_worker, &j) == 0) {
+        n_started++;   // (a helper that could not start: the others do its share)
+    }
+    compile_worker(&j);
+    for (uint32_t t = 0; t < n_started; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        rc = j.rc[i];
+    }
+    free(j.order);
+    free(j.rc);
     return rc;
 }
 

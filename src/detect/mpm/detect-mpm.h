@@ -63,6 +63,14 @@ int mpm_add_pattern(MpmCtx *ctx, const uint8_t *pat, uint16_t len, bool nocase, 
  * context may only be freed. */
 int mpm_compile(MpmCtx *ctx) __attribute__((warn_unused_result));
 
+/* mpm_compile of each of the n contexts, on up to max_threads threads at once (the
+ * calling thread among them; 0: as many as the CPUs this process may run on). Each
+ * context is built alone, so the result is the same whatever the thread count. Every
+ * context is compiled even when one fails. Returns 0 or the failure of the first
+ * context (in ctxs order) that failed. */
+int mpm_compile_many(MpmCtx *const *ctxs, uint32_t n, uint32_t max_threads)
+    __attribute__((warn_unused_result));
+
 /* Per-thread scratch. Owned by one thread; free it after the last scan. */
 MpmThread *mpm_thread_new(void) __attribute__((warn_unused_result));
 

@@ -39,6 +39,7 @@ typedef struct Seen {
     int linktype;
     uint8_t first_byte;
     uint32_t pcap_file;
+    const uint8_t *data;
 } Seen;
 
 static Seen g_seen[MAX_SEEN];
@@ -54,16 +55,28 @@ static int rec_init(ThreadVars *tv, void **data)
     return TM_OK;
 }
 
+static const char *g_grow_path;  // set: the first packet seen appends a record to this file
+
+static void pcap_record(FILE *f, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t wirelen,
+                        uint8_t fill, uint32_t written);
+
 static int rec_process(ThreadVars *tv, Packet *p, void *data)
 {
     (void)tv;
     (void)data;
+    if (g_grow_path != NULL) {
+        FILE *f = fopen(g_grow_path, "ab");
+        assert_non_null(f);
+        pcap_record(f, 9, 0, 50, 50, 0xf2, 50);
+        assert_int_equal(fclose(f), 0);
+        g_grow_path = NULL;
+    }
     if (g_n_seen < MAX_SEEN) {
         g_seen[g_n_seen++] = (Seen){.pcap_cnt = p->pcap_cnt, .ts_sec = p->ts_sec,
                                     .ts_usec = p->ts_usec, .caplen = p->caplen,
                                     .wirelen = p->wirelen, .linktype = p->linktype,
                                     .first_byte = p->caplen > 0 ? p->data[0] : 0,
-                                    .pcap_file = p->pcap_file};
+                                    .pcap_file = p->pcap_file, .data = p->data};
     }
     return TM_OK;
 }
@@ -78,20 +91,35 @@ static const TmModule mod_record = {
 
 /* ---- capture files ---- */
 
+static bool g_big_endian;        // the files written next: big-endian (else little)
+
 static void put32(FILE *f, uint32_t v)
 {
     uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    if (g_big_endian) {
+        uint8_t t = b[0];
+        b[0] = b[3];
+        b[3] = t;
+        t = b[1];
+        b[1] = b[2];
+        b[2] = t;
+    }
     assert_int_equal(fwrite(b, 1, 4, f), 4);
 }
 
 static void put16(FILE *f, uint16_t v)
 {
     uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+    if (g_big_endian) {
+        uint8_t t = b[0];
+        b[0] = b[1];
+        b[1] = t;
+    }
     assert_int_equal(fwrite(b, 1, 2, f), 2);
 }
 
-static FILE *capture_create(const char *name, uint32_t magic, uint32_t linktype, char *path,
-                         size_t path_len)
+static FILE *capture_create_snap(const char *name, uint32_t magic, uint32_t linktype,
+                                 uint32_t snaplen, char *path, size_t path_len)
 {
     snprintf(path, path_len, "%s/%s", g_dir, name);
     FILE *f = fopen(path, "wb");
@@ -101,9 +129,15 @@ static FILE *capture_create(const char *name, uint32_t magic, uint32_t linktype,
     put16(f, 4);
     put32(f, 0);                 // thiszone
     put32(f, 0);                 // sigfigs
-    put32(f, 65535);             // snaplen
+    put32(f, snaplen);
     put32(f, linktype);
     return f;
+}
+
+static FILE *capture_create(const char *name, uint32_t magic, uint32_t linktype, char *path,
+                         size_t path_len)
+{
+    return capture_create_snap(name, magic, linktype, 65535, path, path_len);
 }
 
 /* One record of caplen bytes, each byte fill, claiming wirelen on the wire;
@@ -168,6 +202,7 @@ static Run run_reader(const char *path, bool stop_first)
     r.file_cur = atomic_load(&e.pcap_file_cur);
     acquire_files_free(e.pcap_files, e.n_pcap_files);
     packet_pool_free(e.pool);
+    acquire_file_maps_free(e.pcap_maps);
     uint64_t *vals = calloc(COUNTERS_MAX, sizeof(uint64_t));
     assert_non_null(vals);
     counters_merge(vals);
@@ -185,6 +220,8 @@ static int setup(void **state)
     util_log_set_level(LOG_LEVEL_ERROR);
     memset(g_seen, 0, sizeof(g_seen));
     g_n_seen = 0;
+    g_big_endian = false;
+    g_grow_path = NULL;
     snprintf(g_dir, sizeof(g_dir), "/tmp/vg-acquire-XXXXXX");
     if (mkdtemp(g_dir) == NULL) {
         return -1;
@@ -317,6 +354,96 @@ static void reader_turns_nanoseconds_into_microseconds(void **state)
     assert_int_equal(g_seen[0].ts_usec, 123456);
 }
 
+/* A classic capture in a regular file is read in place: each packet's data is its
+ * frame in the mapped file, one record header after the frame before it. */
+static void frames_of_a_regular_file_are_read_in_place(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create("in-place.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 1, 0, 60, 60, 0xe1, 60);
+    pcap_record(f, 2, 0, 42, 42, 0xe2, 42);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(run_reader(path, false).rc, 0);
+    assert_int_equal(g_n_seen, 2);
+    assert_ptr_equal(g_seen[1].data, g_seen[0].data + 60 + 16);
+}
+
+/* A file still being written: what was appended after it was opened is read too. */
+static void records_appended_while_reading_are_read(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create("growing.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 8, 0, 60, 60, 0xf1, 60);
+    assert_int_equal(fclose(f), 0);
+    g_grow_path = path;
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 2);
+    assert_int_equal(g_seen[1].first_byte, 0xf2);
+    assert_int_equal(g_seen[1].caplen, 50);
+    assert_int_equal(r.read_errors, 0);
+}
+
+static void reader_reads_a_big_endian_capture(void **state)
+{
+    (void)state;
+    char path[300];
+    g_big_endian = true;
+    FILE *f = capture_create("be.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 1000, 5, 60, 60, 0xc1, 60);
+    pcap_record(f, 1001, 999999, 42, 1514, 0xc2, 42);
+    assert_int_equal(fclose(f), 0);
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 2);
+    assert_int_equal(g_seen[1].ts_sec, 1001);
+    assert_int_equal(g_seen[1].ts_usec, 999999);
+    assert_int_equal(g_seen[1].caplen, 42);
+    assert_int_equal(g_seen[1].wirelen, 1514);
+    assert_int_equal(g_seen[1].first_byte, 0xc2);
+    assert_int_equal(r.read_errors, 0);
+}
+
+static void reader_reads_big_endian_nanoseconds(void **state)
+{
+    (void)state;
+    char path[300];
+    g_big_endian = true;
+    FILE *f = capture_create("be-ns.pcap", PCAP_MAGIC_NS, 1, path, sizeof(path));
+    pcap_record(f, 50, 123456789, 60, 60, 0, 60);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(run_reader(path, false).rc, 0);
+    assert_int_equal(g_n_seen, 1);
+    assert_int_equal(g_seen[0].ts_sec, 50);
+    assert_int_equal(g_seen[0].ts_usec, 123456);
+}
+
+/* A record longer than the file's snapshot length is libpcap's to cut (to the
+ * snapshot length, the rest skipped); the records after it are read as before. */
+static void record_over_the_snapshot_length_is_cut_and_reading_goes_on(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create_snap("snap.pcap", PCAP_MAGIC_US, 1, 100, path, sizeof(path));
+    pcap_record(f, 1, 0, 60, 60, 0xd1, 60);
+    pcap_record(f, 2, 0, 150, 150, 0xd2, 150);
+    pcap_record(f, 3, 0, 70, 70, 0xd3, 70);
+    assert_int_equal(fclose(f), 0);
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 3);
+    const uint32_t caplen[3] = {60, 100, 70};
+    const uint8_t first[3] = {0xd1, 0xd2, 0xd3};
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(g_seen[i].caplen, caplen[i]);
+        assert_int_equal(g_seen[i].first_byte, first[i]);
+        assert_int_equal(g_seen[i].pcap_cnt, i + 1);
+    }
+    assert_int_equal(r.read_errors, 0);
+}
+
 static void cut_record_ends_the_file_keeping_what_was_read(void **state)
 {
     (void)state;
@@ -423,6 +550,11 @@ int main(void)
         T(reader_hands_on_every_record_in_order),
         T(reader_gives_the_link_type_of_the_file),
         T(reader_turns_nanoseconds_into_microseconds),
+        T(frames_of_a_regular_file_are_read_in_place),
+        T(records_appended_while_reading_are_read),
+        T(reader_reads_a_big_endian_capture),
+        T(reader_reads_big_endian_nanoseconds),
+        T(record_over_the_snapshot_length_is_cut_and_reading_goes_on),
         T(cut_record_ends_the_file_keeping_what_was_read),
         T(directory_is_read_in_name_order_with_one_running_count),
         T(file_that_is_not_a_capture_is_skipped_in_a_directory),

@@ -2,6 +2,7 @@
  * by puts from other threads (run under TSan too). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +64,29 @@ static void every_packet_has_its_own_buffer(void **state)
         assert_int_equal(p[i]->data[0], i);
         assert_int_equal(p[i]->data[PACKET_MAX_SIZE - 1], i);
         packet_pool_put(p[i]);
+    }
+}
+
+/* A reader pointing a packet's data elsewhere (a capture file read in place) gets the
+ * packet back with its own buffer. */
+static void returned_packet_has_its_own_buffer_again(void **state)
+{
+    PacketPool *pool = *state;
+    static uint8_t frame[64];
+    Packet *p = packet_pool_get(pool);
+    uint8_t *own = p->data;
+    p->data = frame;
+    packet_pool_put(p);
+    Packet *q[4];
+    bool seen = false;
+    for (int i = 0; i < 4; i++) {
+        q[i] = packet_pool_get(pool);
+        assert_ptr_not_equal(q[i]->data, frame);
+        seen = seen || (q[i] == p && q[i]->data == own);
+    }
+    assert_true(seen);
+    for (int i = 0; i < 4; i++) {
+        packet_pool_put(q[i]);
     }
 }
 
@@ -495,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(child_packets_never_wait_on_an_empty_pool, setup4,
                                         teardown),
         cmocka_unit_test_setup_teardown(get_and_put_track_free_count, setup4, teardown),
+        cmocka_unit_test_setup_teardown(returned_packet_has_its_own_buffer_again, setup4,
+                                        teardown),
         cmocka_unit_test_setup_teardown(every_packet_has_its_own_buffer, setup4, teardown),
         cmocka_unit_test_setup_teardown(try_get_on_empty_pool_returns_null, setup4, teardown),
         cmocka_unit_test_setup_teardown(returned_packet_comes_back_clean, setup4, teardown),

@@ -682,6 +682,65 @@ static void hs_differential_sets_are_vectored(void **state)
     free(rs);
 }
 
+/* mpm_compile_many: five contexts of different sizes compiled on 1 and on 3 threads
+ * each find what the same context compiled alone finds. */
+BOTH(compile_many_matches_compiling_each_alone)
+{
+    static const Pat pats[] = {
+        PAT("alpha", false, 0), PAT("BETA", true, 1), PAT("gam", false, 2),
+        PAT("delta", true, 3), PAT("eps", false, 4),
+    };
+    static const char buf[] = "xx alpha beta gam DELTA eps";
+    for (uint32_t threads = 1; threads <= 3; threads += 2) {
+        MpmCtx *ctxs[5];
+        for (size_t c = 0; c < 5; c++) {
+            ctxs[c] = mpm_ctx_new(algo);
+            assert_non_null(ctxs[c]);
+            for (size_t i = 0; i <= c; i++) {    // context c holds patterns 0..c
+                assert_int_equal(mpm_add_pattern(ctxs[c], (const uint8_t *)pats[i].bytes,
+                                                 pats[i].len, pats[i].nocase, pats[i].id),
+                                 0);
+            }
+        }
+        assert_int_equal(mpm_compile_many(ctxs, 5, threads), 0);
+        for (size_t c = 0; c < 5; c++) {
+            MpmThread *th = mpm_thread_new();
+            assert_non_null(th);
+            assert_int_equal(mpm_thread_prepare(th, ctxs[c]), 0);
+            Found got = {0};
+            mpm_scan(ctxs[c], th, (const uint8_t *)buf, sizeof(buf) - 1, record, &got);
+            qsort(got.ids, got.n, sizeof(uint32_t), u32_cmp);
+            Found alone;
+            scan_ids(algo, pats, c + 1, buf, sizeof(buf) - 1, &alone);
+            expect_ids(&got, alone.ids, alone.n);
+            assert_int_equal(got.n, c + 1);
+            mpm_thread_free(th);
+            mpm_ctx_free(ctxs[c]);
+        }
+    }
+}
+
+/* One context that cannot be compiled (already compiled) does not stop the others;
+ * its failure is the result. */
+BOTH(compile_many_compiles_all_and_returns_the_first_failure)
+{
+    static const Pat pats[] = {PAT("abc", false, 7)};
+    MpmCtx *ctxs[3] = {build(algo, pats, 1), mpm_ctx_new(algo), mpm_ctx_new(algo)};
+    assert_int_equal(mpm_add_pattern(ctxs[1], (const uint8_t *)"xyz", 3, false, 1), 0);
+    assert_int_equal(mpm_compile_many(ctxs, 3, 2), VG_EINVAL);
+    MpmThread *th = mpm_thread_new();
+    assert_non_null(th);
+    assert_int_equal(mpm_thread_prepare(th, ctxs[1]), 0);
+    assert_int_equal(mpm_thread_prepare(th, ctxs[2]), 0);
+    Found got = {0};
+    mpm_scan(ctxs[1], th, (const uint8_t *)"..xyz..", 7, record, &got);
+    EXPECT(&got, 1);
+    mpm_thread_free(th);
+    for (int i = 0; i < 3; i++) {
+        mpm_ctx_free(ctxs[i]);
+    }
+}
+
 static void algo_parse_accepts_known_names(void **state)
 {
     (void)state;
@@ -739,6 +798,8 @@ int main(void)
         TESTS(thread_scans_several_contexts),
         TESTS(counts_and_memory_reported),
         TESTS(misuse_is_refused),
+        TESTS(compile_many_matches_compiling_each_alone),
+        TESTS(compile_many_compiles_all_and_returns_the_first_failure),
         TESTS(random_small_alphabet_matches_oracle),
         TESTS(random_large_set_matches_oracle),
         cmocka_unit_test(ac_sparse_small_alphabet_matches_oracle),
