@@ -425,6 +425,40 @@ static void inline_finish(InlineReader *ir)
     }
 }
 
+/* A step's hand-off, as batching_begin and batching_end do it for a thread, except that
+ * the stages left at the end are pushed without waking a worker asleep on its queue: it
+ * is woken once a quarter of its ring is queued (by a later step), or as soon as the
+ * reading worker may block (tm_thread_idle, urgent, in any wait of the step, of the
+ * roots it runs at once, or before it sleeps itself). The other worker holds the
+ * reader only while it is awake, so the reading worker never sleeps on a reader that
+ * sleeps. Woken at the end of every step, the other worker slept and woke about twice
+ * per step (issue 15). is_unwoken stays from one step to the next. */
+static void inline_step_begin(ThreadVars *rx)
+{
+    rx->n_done = 0;
+    rx->is_batching = rx->outq->n_queues <= TM_MAX_QUEUES;
+    packet_pool_set_wait_hook(idle_hook, rx);
+    packet_pool_set_reader(true);
+}
+
+static void inline_step_end(ThreadVars *rx)
+{
+    if (rx->is_batching) {
+        stages_flush(rx, false);
+    }
+    if (rx->n_done > 0) {
+        packet_pool_put_batch(rx->done, rx->n_done);
+        rx->n_done = 0;
+    }
+    if (rx->inline_peer != NULL) {
+        idle_one(rx->inline_peer);   // the reading worker's returns (it has no stages)
+    }
+    runtime_order_publish();
+    rx->is_batching = false;
+    packet_pool_set_wait_hook(NULL, NULL);
+    packet_pool_set_reader(false);
+}
+
 /* The index of tv's input queue among those rx hands on to (UINT32_MAX: none). */
 static uint32_t own_queue(const ThreadVars *rx, const ThreadVars *tv)
 {
@@ -456,14 +490,14 @@ static bool inline_read(ThreadVars *tv)
     rx->inline_peer = tv;
     tv->inline_peer = rx;
     runtime_order_set_thread(rx);
-    batching_begin(rx);
+    inline_step_begin(rx);
     int result = TM_OK;
     int n = rx->acquire_step(rx, rx->slots[0].data, INLINE_STEP, &result);
     if (n < 0 || atomic_load(&rx->engine->stop)) {
         ir->result = result;
         inline_finish(ir);
     }
-    batching_end(rx);     // hands everything on, urgently
+    inline_step_end(rx);
     rx->inline_peer = NULL;
     tv->inline_peer = NULL;
     runtime_order_set_thread(tv);
