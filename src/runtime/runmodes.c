@@ -516,8 +516,12 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
         pthread_cond_init(&ir.ready_cond, NULL);
         ir.queues = rs->queues[1];
         ir.n_queues = rs->n_queues[1];
+        ir.rx->prof_slot_base = TM_MAX_SLOTS - ir.rx->n_slots;
         for (uint32_t t = 0; t < pl->groups[1].n_threads; t++) {
             rs->threads[1][t].inline_rx = &ir;
+            if (rs->threads[1][t].n_slots > ir.rx->prof_slot_base) {
+                ir.rx->prof_slot_base = 0;   // no room: shared entries, as before
+            }
         }
         VG_NOTICE("thread %s: read by the workers in turn (threading.inline-reader)",
                   ir.rx->name);

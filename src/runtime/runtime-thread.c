@@ -261,9 +261,9 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
         tv->cur_slot = i;
         if (prof_enabled) {
             uint32_t saved;
-            uint64_t t0 = prof_slot_begin(i, &saved);
+            uint64_t t0 = prof_slot_begin(tv->prof_slot_base + i, &saved);
             m->process(tv, p, tv->slots[i].data);
-            prof_slot_end(i, m->name, t0, saved);
+            prof_slot_end(tv->prof_slot_base + i, m->name, t0, saved);
         } else {
             m->process(tv, p, tv->slots[i].data);
         }

@@ -148,6 +148,10 @@ typedef struct ThreadVars {
      * and idling either idles both: see inline_read. */
     struct ThreadVars *inline_peer;
     uint32_t inline_own_q;
+    /* Profiling: slot i is counted as slot prof_slot_base + i of the OS thread running
+     * it. The inline reader's slots run in the workers' threads: they count past the
+     * workers' own (runmodes.c), or a worker's stream was reported as the reader's decode. */
+    uint32_t prof_slot_base;
 } ThreadVars;
 
 /* The reader run inside the workers (runmodes.c: autofp and workers on a capture file
