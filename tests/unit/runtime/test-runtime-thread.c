@@ -473,50 +473,64 @@ static void join_or_fail(ThreadVars *tv)
     tv->started = false;
 }
 
-static void inline_reader_step_that_waits_for_the_packet_order_ends(void **state)
+/* Workers w0_module and w1_module with the reader run in turn, packet order in lanes and
+ * a steering that waits at every 7th packet; joins them (a hang fails) and frees it all. */
+static void inline_run(Pipe *pp, const char *w0_module, const char *w1_module)
 {
-    (void)state;
     assert_int_equal(tm_module_register(&mod_step), 0);
     atomic_store(&g_step_next, 0);
     atomic_store(&g_steer_waits, 0);
-    g_acq.n_packets = 5000;
-    g_acq.n_flows = 40;
-    Pipe pp;
-    memset(&pp, 0, sizeof(pp));
-    pp.e.packet_done = on_packet_done;
-    pp.e.steer_prepare = steer_waits;
-    pp.e.pool = packet_pool_new(64);
-    assert_non_null(pp.e.pool);
-    InlineReader ir = {.rx = &pp.rx, .queues = pp.q, .n_queues = N_WORKERS};
+    memset(pp, 0, sizeof(*pp));
+    pp->e.packet_done = on_packet_done;
+    pp->e.steer_prepare = steer_waits;
+    pp->e.pool = packet_pool_new(64);
+    assert_non_null(pp->e.pool);
+    InlineReader ir = {.rx = &pp->rx, .queues = pp->q, .n_queues = N_WORKERS};
     pthread_mutex_init(&ir.lock, NULL);
     pthread_mutex_init(&ir.ready_lock, NULL);
     pthread_cond_init(&ir.ready_cond, NULL);
     for (uint32_t i = 0; i < N_WORKERS; i++) {
-        assert_int_equal(packet_queue_init(&pp.q[i], 1024, "W-q"), 0);
-        pp.qp[i] = &pp.q[i];
+        assert_int_equal(packet_queue_init(&pp->q[i], 1024, "W-q"), 0);
+        pp->qp[i] = &pp->q[i];
     }
-    pp.qh = (QueueHandler){.kind = QH_FLOW, .queues = pp.qp, .n_queues = N_WORKERS,
-                           .feeds_flow = true};
-    pp.rx = (ThreadVars){.name = "RX#01", .id = N_WORKERS, .engine = &pp.e, .outq = &pp.qh};
-    assert_int_equal(tm_thread_add_slot(&pp.rx, "test-step"), 0);
+    pp->qh = (QueueHandler){.kind = QH_FLOW, .queues = pp->qp, .n_queues = N_WORKERS,
+                            .feeds_flow = true};
+    pp->rx = (ThreadVars){.name = "RX#01", .id = N_WORKERS, .engine = &pp->e, .outq = &pp->qh};
+    assert_int_equal(tm_thread_add_slot(&pp->rx, "test-step"), 0);
     runtime_order_enable(true);
     for (uint32_t i = 0; i < N_WORKERS; i++) {
-        pp.w[i] = (ThreadVars){.name = "W#0x", .id = i, .group_index = i, .engine = &pp.e,
-                               .inq = &pp.q[i], .inline_rx = &ir};
-        assert_int_equal(tm_thread_add_slot(&pp.w[i], "test-count"), 0);
-        runtime_order_add_queue(&pp.q[i]);
+        pp->w[i] = (ThreadVars){.name = "W#0x", .id = i, .group_index = i, .engine = &pp->e,
+                                .inq = &pp->q[i], .inline_rx = &ir};
+        assert_int_equal(tm_thread_add_slot(&pp->w[i], i == 0 ? w0_module : w1_module), 0);
+        runtime_order_add_queue(&pp->q[i]);
     }
-    assert_int_equal(runtime_order_set_lanes(&pp.qh, 64), 0);
+    assert_int_equal(runtime_order_set_lanes(&pp->qh, 64), 0);
     for (int i = 0; i < N_WORKERS; i++) {
-        assert_int_equal(tm_thread_start(&pp.w[i]), 0);
+        assert_int_equal(tm_thread_start(&pp->w[i]), 0);
     }
-    assert_int_equal(tm_inline_reader_start(&ir), 0);
+    int rx_rc = tm_inline_reader_start(&ir);
     for (int i = 0; i < N_WORKERS; i++) {
-        join_or_fail(&pp.w[i]);
-        assert_int_equal(pp.w[i].result, 0);
+        join_or_fail(&pp->w[i]);
     }
     runtime_order_enable(false);
+    assert_int_equal(rx_rc, 0);
     assert_int_equal(tm_inline_reader_end(&ir), TM_OK);
+    assert_int_equal(packet_pool_free_count(pp->e.pool), 64);
+    pthread_mutex_destroy(&ir.lock);
+    pthread_mutex_destroy(&ir.ready_lock);
+    pthread_cond_destroy(&ir.ready_cond);
+    pipe_free(pp);
+}
+
+static void inline_reader_step_that_waits_for_the_packet_order_ends(void **state)
+{
+    (void)state;
+    g_acq.n_packets = 5000;
+    g_acq.n_flows = 40;
+    Pipe pp;
+    inline_run(&pp, "test-count", "test-count");
+    assert_int_equal(pp.w[0].result, 0);
+    assert_int_equal(pp.w[1].result, 0);
     assert_int_equal(atomic_load(&g_steer_waits), 5000 / 7);
     assert_int_equal(g_res[0].n + g_res[1].n, 5000);
     for (uint32_t i = 1; i <= 5000; i++) {
@@ -525,11 +539,21 @@ static void inline_reader_step_that_waits_for_the_packet_order_ends(void **state
     assert_true(g_res[0].n > 0);
     assert_true(g_res[1].n > 0);
     assert_int_equal(atomic_load(&g_n_done), 5000);
-    assert_int_equal(packet_pool_free_count(pp.e.pool), 64);
-    pthread_mutex_destroy(&ir.lock);
-    pthread_mutex_destroy(&ir.ready_lock);
-    pthread_cond_destroy(&ir.ready_cond);
-    pipe_free(&pp);
+}
+
+/* A worker that cannot start, while the other runs steps that wait for the packet
+ * order: the failed one hands its packets back while it tries to end the reader, the
+ * engine stops, and every thread ends with every packet home. */
+static void inline_reader_with_failed_worker_ends_and_returns_every_packet(void **state)
+{
+    (void)state;
+    g_acq.n_packets = 5000;
+    g_acq.n_flows = 40;
+    Pipe pp;
+    inline_run(&pp, "test-count", "test-fail");
+    assert_int_equal(pp.w[0].result, 0);
+    assert_int_not_equal(pp.w[1].result, 0);
+    assert_true(atomic_load(&pp.e.stop));
 }
 
 int main(void)
@@ -550,6 +574,7 @@ int main(void)
         T(pipeline_processes_each_packet_once_and_keeps_flows_on_one_worker),
         T(pipeline_with_failed_worker_ends_and_returns_every_packet),
         T(inline_reader_step_that_waits_for_the_packet_order_ends),
+        T(inline_reader_with_failed_worker_ends_and_returns_every_packet),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
