@@ -471,28 +471,35 @@ static void gate_wait(StartGate *g, uint32_t n)
     pthread_mutex_unlock(&g->lock);
 }
 
+/* CPUs this process may run on (taskset included). */
+static uint32_t cpus_usable(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
+        return (uint32_t)CPU_COUNT(&set);
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (uint32_t)n : 1;
+}
+
 /* The reader run inside the workers (InlineReader, runtime.h): a capture-file reader
  * thread feeding one flow-steered group that releases every packet (autofp, workers),
  * with threading.inline-reader yes, or auto when the reader beside the workers would
  * make more threads than CPUs: three threads on two cores preempted each other, and the
- * reader's every wake-up took a worker's core (issue 15). Off by default until measured
- * on a quiet machine (see the runtime README). */
+ * reader's every wake-up took a worker's core (issue 15). auto by default: less CPU and
+ * wall than the reader thread on the reference mix (runtime README). */
 static bool wants_inline_reader(const Engine *e, const Pipeline *pl)
 {
-    (void)pl;
-    const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "no")
-                                       : "no";
-    if (strcmp(mode, "no") != 0) {
-        /* Disabled: with all of ET Open on the reference mix, 2 workers hung, one
-         * waiting for the packet order at a flow timeout while the other slept on its
-         * empty queue (runtime README). The reader thread runs instead. When it is
-         * back: only a capture-file reader thread feeding one flow-steered group that
-         * releases every packet (two groups, pcap-file first, QH_FLOW input), for yes,
-         * or for auto when the workers and the reader outnumber the usable CPUs. */
-        VG_WARN("threading.inline-reader: %s is disabled (a known hang at flow timeouts); "
-                "the reader runs in its own thread", mode);
+    const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "auto")
+                                       : "auto";
+    if (strcmp(mode, "no") == 0 || pl->n_groups != 2 || e->opts.pcap_path == NULL ||
+        e->acquire_module != NULL || pl->groups[0].n_threads != 1 ||
+        pl->groups[0].n_cpus > 0 || pl->groups[1].input != QH_FLOW ||
+        strcmp(pl->groups[0].modules[0], "pcap-file") != 0) {
+        return false;
     }
-    return false;
+    return strcmp(mode, "yes") == 0 || pl->groups[1].n_threads + 1 > cpus_usable();
 }
 
 static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
@@ -505,11 +512,16 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
     bool is_inline = wants_inline_reader(e, pl);
     if (is_inline) {
         pthread_mutex_init(&ir.lock, NULL);
+        pthread_mutex_init(&ir.ready_lock, NULL);
         pthread_cond_init(&ir.ready_cond, NULL);
         ir.queues = rs->queues[1];
         ir.n_queues = rs->n_queues[1];
+        ir.rx->prof_slot_base = TM_MAX_SLOTS - ir.rx->n_slots;
         for (uint32_t t = 0; t < pl->groups[1].n_threads; t++) {
             rs->threads[1][t].inline_rx = &ir;
+            if (rs->threads[1][t].n_slots > ir.rx->prof_slot_base) {
+                ir.rx->prof_slot_base = 0;   // no room: shared entries, as before
+            }
         }
         VG_NOTICE("thread %s: read by the workers in turn (threading.inline-reader)",
                   ir.rx->name);
@@ -558,6 +570,7 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
             result = VG_EINVAL;
         }
         pthread_mutex_destroy(&ir.lock);
+        pthread_mutex_destroy(&ir.ready_lock);
         pthread_cond_destroy(&ir.ready_cond);
     }
     pthread_mutex_destroy(&gate.lock);

@@ -104,7 +104,7 @@ static void stages_flush(ThreadVars *tv, bool is_urgent)
     }
 }
 
-void tm_thread_idle(ThreadVars *tv)
+static void idle_one(ThreadVars *tv)
 {
     if (tv->is_batching && tv->outq != NULL) {
         stages_flush(tv, true);
@@ -112,6 +112,16 @@ void tm_thread_idle(ThreadVars *tv)
     if (tv->n_done > 0) {
         packet_pool_put_batch(tv->done, tv->n_done);
         tv->n_done = 0;
+    }
+}
+
+void tm_thread_idle(ThreadVars *tv)
+{
+    idle_one(tv);
+    if (tv->inline_peer != NULL) {
+        /* A worker running a step of the reader: one OS thread holds back the
+         * packets of both ThreadVars, and either may be about to block. */
+        idle_one(tv->inline_peer);
     }
     runtime_order_publish();
 }
@@ -138,6 +148,26 @@ static void steer_shared_flows(Packet *p, uint32_t q)
     p->order_after = runtime_order_steer_end();
 }
 
+/* The reader, run by worker w in a step (inline_read), steered root p to w's own
+ * queue: w runs it now, in its own slots, before the reader reads on. Queued, it would
+ * wait behind the step, and whatever the step may wait for could be it: the packet
+ * order when the steering lookup ends a flow (the hang of the first inline reader, at
+ * a tunnel's outer flow timing out), the lock of a shared flow that the other worker
+ * holds while it waits for the order, the pool, a full queue of the other worker. So
+ * during a step w's own lane holds no packet the reader has read, and neither the
+ * reader nor the other worker ever waits for w: exactly a reader thread beside w. */
+static void run_in_peer(ThreadVars *rx, Packet *p)
+{
+    ThreadVars *w = rx->inline_peer;
+    runtime_order_publish();
+    runtime_order_set_thread(w);
+    packet_pool_set_wait_hook(idle_hook, w);
+    tm_thread_dispatch_from(w, p, 0);
+    runtime_order_publish();
+    runtime_order_set_thread(rx);
+    packet_pool_set_wait_hook(idle_hook, rx);
+}
+
 /* p goes to the next group: at once, or staged while this thread batches. */
 static void hand_on(ThreadVars *tv, Packet *p)
 {
@@ -147,6 +177,15 @@ static void hand_on(ThreadVars *tv, Packet *p)
             steer_shared_flows(p, q);
         }
         runtime_order_handed(tv->outq, p->order_seq, q);
+    }
+    if (tv->inline_peer != NULL && q == tv->inline_own_q) {
+        uint64_t gen = runtime_order_flush_gen();
+        if (gen != tv->order_gen) {
+            tv->order_gen = gen;   // a waiter asked: the other worker's stages on first
+            tm_thread_idle(tv);
+        }
+        run_in_peer(tv, p);
+        return;
     }
     if (!tv->is_batching) {
         if (packet_queue_push(tv->outq->queues[q], p) != 0) {
@@ -222,9 +261,9 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
         tv->cur_slot = i;
         if (prof_enabled) {
             uint32_t saved;
-            uint64_t t0 = prof_slot_begin(i, &saved);
+            uint64_t t0 = prof_slot_begin(tv->prof_slot_base + i, &saved);
             m->process(tv, p, tv->slots[i].data);
-            prof_slot_end(i, m->name, t0, saved);
+            prof_slot_end(tv->prof_slot_base + i, m->name, t0, saved);
         } else {
             m->process(tv, p, tv->slots[i].data);
         }
@@ -386,8 +425,55 @@ static void inline_finish(InlineReader *ir)
     }
 }
 
-/* tv's input queue is empty: read a step if no other worker does. True when this
- * thread read packets (its queue may have some now). */
+/* A step's hand-off, as batching_begin and batching_end do it for a thread, except that
+ * the stages left at the end are pushed without waking a worker asleep on its queue: it
+ * is woken once a quarter of its ring is queued (by a later step), or as soon as the
+ * reading worker may block (tm_thread_idle, urgent, in any wait of the step, of the
+ * roots it runs at once, or before it sleeps itself). The other worker holds the
+ * reader only while it is awake, so the reading worker never sleeps on a reader that
+ * sleeps. Woken at the end of every step, the other worker slept and woke about twice
+ * per step (issue 15). is_unwoken stays from one step to the next. */
+static void inline_step_begin(ThreadVars *rx)
+{
+    rx->n_done = 0;
+    rx->is_batching = rx->outq->n_queues <= TM_MAX_QUEUES;
+    packet_pool_set_wait_hook(idle_hook, rx);
+    packet_pool_set_reader(true);
+}
+
+static void inline_step_end(ThreadVars *rx)
+{
+    if (rx->is_batching) {
+        stages_flush(rx, false);
+    }
+    if (rx->n_done > 0) {
+        packet_pool_put_batch(rx->done, rx->n_done);
+        rx->n_done = 0;
+    }
+    if (rx->inline_peer != NULL) {
+        idle_one(rx->inline_peer);   // the reading worker's returns (it has no stages)
+    }
+    runtime_order_publish();
+    rx->is_batching = false;
+    packet_pool_set_wait_hook(NULL, NULL);
+    packet_pool_set_reader(false);
+}
+
+/* The index of tv's input queue among those rx hands on to (UINT32_MAX: none). */
+static uint32_t own_queue(const ThreadVars *rx, const ThreadVars *tv)
+{
+    for (uint32_t q = 0; rx->outq != NULL && q < rx->outq->n_queues; q++) {
+        if (rx->outq->queues[q] == tv->inq) {
+            return q;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* tv's input queue is empty: read a step if no other worker does. The roots steered
+ * to tv run at once in tv (run_in_peer), so tv's queue stays empty during the step and
+ * the step may wait (for the pool, the packet order, a lock) like a reader thread:
+ * nothing it waits for is held back by tv. True when this thread read packets. */
 static bool inline_read(ThreadVars *tv)
 {
     InlineReader *ir = tv->inline_rx;
@@ -400,17 +486,20 @@ static bool inline_read(ThreadVars *tv)
     }
     tm_thread_idle(tv);   // this worker's own returns and releases first
     ThreadVars *rx = ir->rx;
+    rx->inline_own_q = own_queue(rx, tv);
+    rx->inline_peer = tv;
+    tv->inline_peer = rx;
     runtime_order_set_thread(rx);
-    batching_begin(rx);
-    packet_pool_set_nowait(true);   // the packets it would wait for may be in tv's queue
+    inline_step_begin(rx);
     int result = TM_OK;
     int n = rx->acquire_step(rx, rx->slots[0].data, INLINE_STEP, &result);
-    packet_pool_set_nowait(false);
     if (n < 0 || atomic_load(&rx->engine->stop)) {
         ir->result = result;
         inline_finish(ir);
     }
-    batching_end(rx);     // hands everything on, urgently
+    inline_step_end(rx);
+    rx->inline_peer = NULL;
+    tv->inline_peer = NULL;
     runtime_order_set_thread(tv);
     packet_pool_set_wait_hook(idle_hook, tv);
     pthread_mutex_unlock(&ir->lock);
@@ -419,29 +508,43 @@ static bool inline_read(ThreadVars *tv)
 
 static void inline_wait_ready(InlineReader *ir)
 {
-    pthread_mutex_lock(&ir->lock);
+    pthread_mutex_lock(&ir->ready_lock);
     while (!ir->is_ready) {
-        pthread_cond_wait(&ir->ready_cond, &ir->lock);
+        pthread_cond_wait(&ir->ready_cond, &ir->ready_lock);
     }
-    pthread_mutex_unlock(&ir->lock);
+    pthread_mutex_unlock(&ir->ready_lock);
 }
 
 /* A worker that could not start: the engine stops; the reader ends here unless
- * another worker ended it, so that no worker waits on a queue nobody closes. */
+ * another worker ended it, so that no worker waits on a queue nobody closes. A step
+ * another worker runs meanwhile may wait for this worker's packets (the packet order):
+ * they go back to the pool while the step's lock is taken. */
 static void inline_stop(ThreadVars *tv)
 {
     InlineReader *ir = tv->inline_rx;
     inline_wait_ready(ir);
-    pthread_mutex_lock(&ir->lock);
-    if (!atomic_load(&ir->is_done)) {
-        runtime_order_set_thread(ir->rx);
-        batching_begin(ir->rx);
-        inline_finish(ir);
-        batching_end(ir->rx);
-        runtime_order_set_thread(NULL);
-        packet_pool_set_wait_hook(NULL, NULL);
+    while (!atomic_load(&ir->is_done)) {
+        if (pthread_mutex_trylock(&ir->lock) == 0) {
+            if (!atomic_load(&ir->is_done)) {
+                runtime_order_set_thread(ir->rx);
+                batching_begin(ir->rx);
+                inline_finish(ir);
+                batching_end(ir->rx);
+                runtime_order_set_thread(NULL);
+                packet_pool_set_wait_hook(NULL, NULL);
+            }
+            pthread_mutex_unlock(&ir->lock);
+            break;
+        }
+        Packet *batch[TM_BATCH];
+        uint32_t n = tv->inq != NULL ? packet_queue_try_pop_batch(tv->inq, batch, TM_BATCH) : 0;
+        for (uint32_t i = 0; i < n; i++) {
+            tm_packet_release(tv, batch[i]);
+        }
+        if (n == 0) {
+            sched_yield();   // a step ends at its next packet: the engine stops
+        }
     }
-    pthread_mutex_unlock(&ir->lock);
 }
 
 int tm_inline_reader_start(InlineReader *ir)
@@ -457,8 +560,8 @@ int tm_inline_reader_start(InlineReader *ir)
         slots_finish(rx);
         rc = VG_EINVAL;
     }
-    pthread_mutex_lock(&ir->lock);
     if (rc != 0) {
+        pthread_mutex_lock(&ir->lock);   // no worker reads before is_ready: free
         if (rx->engine != NULL) {
             atomic_store(&rx->engine->stop, true);
         }
@@ -467,10 +570,12 @@ int tm_inline_reader_start(InlineReader *ir)
         for (uint32_t q = 0; q < ir->n_queues; q++) {
             packet_queue_close(&ir->queues[q]);
         }
+        pthread_mutex_unlock(&ir->lock);
     }
+    pthread_mutex_lock(&ir->ready_lock);
     ir->is_ready = true;
     pthread_cond_broadcast(&ir->ready_cond);
-    pthread_mutex_unlock(&ir->lock);
+    pthread_mutex_unlock(&ir->ready_lock);
     return rc;
 }
 

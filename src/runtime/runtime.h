@@ -142,6 +142,16 @@ typedef struct ThreadVars {
     int (*acquire_step)(struct ThreadVars *tv, void *data, uint32_t max, int *result);
     /* A worker that runs the reader's steps itself (tm_inline_reader); NULL: none. */
     struct InlineReader *inline_rx;
+    /* While a worker runs a step of the reader: in the reader's ThreadVars, that worker,
+     * and in the worker's, the reader (NULL otherwise). The reader runs the roots it
+     * steers to that worker's own queue (inline_own_q) at once in the worker's slots,
+     * and idling either idles both: see inline_read. */
+    struct ThreadVars *inline_peer;
+    uint32_t inline_own_q;
+    /* Profiling: slot i is counted as slot prof_slot_base + i of the OS thread running
+     * it. The inline reader's slots run in the workers' threads: they count past the
+     * workers' own (runmodes.c), or a worker's stream was reported as the reader's decode. */
+    uint32_t prof_slot_base;
 } ThreadVars;
 
 /* The reader run inside the workers (runmodes.c: autofp and workers on a capture file
@@ -150,11 +160,14 @@ typedef struct ThreadVars {
  * of packets and hands them on, as the reader thread would, in reading order. */
 typedef struct InlineReader {
     pthread_mutex_t lock;        // held while a worker runs a step
+    /* is_ready has a lock of its own: a worker that waited for it on the step's lock
+     * could wait for a step that waits for that worker's packets. */
+    pthread_mutex_t ready_lock;
     pthread_cond_t ready_cond;
     ThreadVars *rx;              // the reader's ThreadVars (slots initialised by runmode_run)
     PacketQueue *queues;         // the workers' input queues, closed at the end of input
     uint32_t n_queues;
-    bool is_ready;               // guarded by lock: rx initialised (or failed)
+    bool is_ready;               // guarded by ready_lock: rx initialised (or failed)
     _Atomic bool is_done;        // end of input, queues closed
     int result;                  // guarded by lock: the reader's TM_OK / TM_FAILED
 } InlineReader;

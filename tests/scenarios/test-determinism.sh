@@ -66,11 +66,13 @@ run() {
     local rm=$1 cap=$2 out=$3 i=$4
     local conf=$VG_SOURCE_DIR/etc/vigil.yaml
     [ "$rm" = custom ] && conf=$WORK/custom.yaml
-    # workers with a reader thread, whatever the CPUs (threading.inline-reader no;
-    # its yes and auto are disabled for now: a known hang, runtime README)
+    # workers with a reader thread, and with the capture read by the workers in
+    # turn, whatever the CPUs (threading.inline-reader no / yes; plain workers: the
+    # configured default)
     local extra=()
     case $rm in
     workers-rx) rm=workers; extra=(--set threading.inline-reader=no) ;;
+    workers-inline) rm=workers; extra=(--set threading.inline-reader=yes) ;;
     esac
     local pin=()
     if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
@@ -91,7 +93,7 @@ run() {
 
 for cap in "${caps[@]}"; do
     name=$(basename "$cap")
-    for rm in single autofp workers workers-rx custom; do
+    for rm in single autofp workers workers-rx workers-inline custom; do
         opts=(--sort --threads)
         [ "$rm" = single ] && opts=()
         for i in $(seq 1 "$RUNS"); do
@@ -108,7 +110,7 @@ for cap in "${caps[@]}"; do
         done
         python3 "$NORM" --sort --cross "$WORK/$name-$rm-1/eve.json" >"$WORK/$name-$rm.cross"
     done
-    for rm in autofp workers workers-rx custom; do
+    for rm in autofp workers workers-rx workers-inline custom; do
         cmp -s "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" || {
             python3 "$NORM" --diff "$WORK/$name-single.cross" "$WORK/$name-$rm.cross" >&2
             fail "$name: $rm records differ from single"
@@ -177,4 +179,4 @@ for port, usec, toserver in ((6081, "010000", 3), (4789, "020000", 2)):
                 f["pkts_toclient"] != 1:
             sys.exit(f"port {port}: flow {f}")
 PY
-echo "determinism: ok ($RUNS runs x 4 runmodes x ${#caps[@]} captures)"
+echo "determinism: ok ($RUNS runs x 6 runmodes x ${#caps[@]} captures)"

@@ -8,10 +8,13 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
+#include "runtime/runtime-order.h"
 #include "runtime/runtime.h"
 #include "util/util-error.h"
 
@@ -405,6 +408,154 @@ static void pipeline_with_failed_worker_ends_and_returns_every_packet(void **sta
     pipe_free(&pp);
 }
 
+/* ---- the reader run by the workers in turn (InlineReader) ----
+ * The acquire module reads in steps; the steering (Engine.steer_prepare) waits for the
+ * packet order at every 7th packet, as the flow stage's lookup does when it ends a
+ * timed-out flow whose detection shares state across flows. A worker running a step
+ * then waits for every earlier packet, some of which it steered to itself: they must
+ * not sit in its own queue behind the step (the hang of the first inline reader). */
+
+static _Atomic uint32_t g_step_next;     // the next packet a step makes
+static _Atomic uint32_t g_steer_waits;   // steering waits that returned
+
+static int step(ThreadVars *tv, void *data, uint32_t max, int *result)
+{
+    (void)data;
+    (void)result;
+    uint32_t n = 0;
+    while (n < max && atomic_load(&g_step_next) < g_acq.n_packets) {
+        Packet *p = packet_pool_get(tv->engine->pool);
+        if (p == NULL) {
+            return (int)n;
+        }
+        make_packet(p, atomic_fetch_add(&g_step_next, 1));
+        tm_thread_dispatch(tv, p);
+        n++;
+    }
+    return n == max ? (int)n : n > 0 ? (int)n : -1;
+}
+
+static int step_init(ThreadVars *tv, void **data)
+{
+    *data = NULL;
+    tv->acquire_step = step;
+    return TM_OK;
+}
+
+static const TmModule mod_step = {
+    .hdr = TM_MODULE_HDR,
+    .name = "test-step",
+    .kind = TM_KIND_ACQUIRE,
+    .thread_init = step_init,
+    .acquire_loop = acq_loop,
+};
+
+static void steer_waits(ThreadVars *tv, Packet *p)
+{
+    (void)tv;
+    if (p->pcap_cnt % 7 == 0) {
+        runtime_order_wait();
+        atomic_fetch_add(&g_steer_waits, 1);
+    }
+}
+
+/* Joins tv, failing after 60 s (a hang fails the test instead of blocking ctest). */
+static void join_or_fail(ThreadVars *tv)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 60;
+    int rc = pthread_timedjoin_np(tv->thread, NULL, &deadline);
+    if (rc == ETIMEDOUT) {
+        fail_msg("thread %s hung (a worker waits for packets it holds back)", tv->name);
+    }
+    assert_int_equal(rc, 0);
+    tv->started = false;
+}
+
+/* Workers w0_module and w1_module with the reader run in turn, packet order in lanes and
+ * a steering that waits at every 7th packet; joins them (a hang fails) and frees it all. */
+static void inline_run(Pipe *pp, const char *w0_module, const char *w1_module)
+{
+    assert_int_equal(tm_module_register(&mod_step), 0);
+    atomic_store(&g_step_next, 0);
+    atomic_store(&g_steer_waits, 0);
+    memset(pp, 0, sizeof(*pp));
+    pp->e.packet_done = on_packet_done;
+    pp->e.steer_prepare = steer_waits;
+    pp->e.pool = packet_pool_new(64);
+    assert_non_null(pp->e.pool);
+    InlineReader ir = {.rx = &pp->rx, .queues = pp->q, .n_queues = N_WORKERS};
+    pthread_mutex_init(&ir.lock, NULL);
+    pthread_mutex_init(&ir.ready_lock, NULL);
+    pthread_cond_init(&ir.ready_cond, NULL);
+    for (uint32_t i = 0; i < N_WORKERS; i++) {
+        assert_int_equal(packet_queue_init(&pp->q[i], 1024, "W-q"), 0);
+        pp->qp[i] = &pp->q[i];
+    }
+    pp->qh = (QueueHandler){.kind = QH_FLOW, .queues = pp->qp, .n_queues = N_WORKERS,
+                            .feeds_flow = true};
+    pp->rx = (ThreadVars){.name = "RX#01", .id = N_WORKERS, .engine = &pp->e, .outq = &pp->qh};
+    assert_int_equal(tm_thread_add_slot(&pp->rx, "test-step"), 0);
+    runtime_order_enable(true);
+    for (uint32_t i = 0; i < N_WORKERS; i++) {
+        pp->w[i] = (ThreadVars){.name = "W#0x", .id = i, .group_index = i, .engine = &pp->e,
+                                .inq = &pp->q[i], .inline_rx = &ir};
+        assert_int_equal(tm_thread_add_slot(&pp->w[i], i == 0 ? w0_module : w1_module), 0);
+        runtime_order_add_queue(&pp->q[i]);
+    }
+    assert_int_equal(runtime_order_set_lanes(&pp->qh, 64), 0);
+    for (int i = 0; i < N_WORKERS; i++) {
+        assert_int_equal(tm_thread_start(&pp->w[i]), 0);
+    }
+    int rx_rc = tm_inline_reader_start(&ir);
+    for (int i = 0; i < N_WORKERS; i++) {
+        join_or_fail(&pp->w[i]);
+    }
+    runtime_order_enable(false);
+    assert_int_equal(rx_rc, 0);
+    assert_int_equal(tm_inline_reader_end(&ir), TM_OK);
+    assert_int_equal(packet_pool_free_count(pp->e.pool), 64);
+    pthread_mutex_destroy(&ir.lock);
+    pthread_mutex_destroy(&ir.ready_lock);
+    pthread_cond_destroy(&ir.ready_cond);
+    pipe_free(pp);
+}
+
+static void inline_reader_step_that_waits_for_the_packet_order_ends(void **state)
+{
+    (void)state;
+    g_acq.n_packets = 5000;
+    g_acq.n_flows = 40;
+    Pipe pp;
+    inline_run(&pp, "test-count", "test-count");
+    assert_int_equal(pp.w[0].result, 0);
+    assert_int_equal(pp.w[1].result, 0);
+    assert_int_equal(atomic_load(&g_steer_waits), 5000 / 7);
+    assert_int_equal(g_res[0].n + g_res[1].n, 5000);
+    for (uint32_t i = 1; i <= 5000; i++) {
+        assert_int_equal(g_res[0].seen[i] + g_res[1].seen[i], 1);
+    }
+    assert_true(g_res[0].n > 0);
+    assert_true(g_res[1].n > 0);
+    assert_int_equal(atomic_load(&g_n_done), 5000);
+}
+
+/* A worker that cannot start, while the other runs steps that wait for the packet
+ * order: the failed one hands its packets back while it tries to end the reader, the
+ * engine stops, and every thread ends with every packet home. */
+static void inline_reader_with_failed_worker_ends_and_returns_every_packet(void **state)
+{
+    (void)state;
+    g_acq.n_packets = 5000;
+    g_acq.n_flows = 40;
+    Pipe pp;
+    inline_run(&pp, "test-count", "test-fail");
+    assert_int_equal(pp.w[0].result, 0);
+    assert_int_not_equal(pp.w[1].result, 0);
+    assert_true(atomic_load(&pp.e.stop));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -422,6 +573,8 @@ int main(void)
         T(failed_thread_init_undoes_earlier_slots),
         T(pipeline_processes_each_packet_once_and_keeps_flows_on_one_worker),
         T(pipeline_with_failed_worker_ends_and_returns_every_packet),
+        T(inline_reader_step_that_waits_for_the_packet_order_ends),
+        T(inline_reader_with_failed_worker_ends_and_returns_every_packet),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
