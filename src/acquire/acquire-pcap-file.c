@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,6 +58,7 @@ typedef struct PcapFileThread {
     uint32_t snapshot;           // the file's snapshot length, as libpcap took it
     bool map_is_swapped;         // written in the other byte order
     bool map_is_nsec;            // nanosecond times
+    const char *map_error;       // why the mapped file ended early (else libpcap's error)
 } PcapFileThread;
 
 /* A mapped capture file. Packets point into it until they come back to the pool,
@@ -64,11 +67,52 @@ typedef struct PcapFileThread {
 struct AcquireFileMap {
     uint8_t *addr;
     size_t len;
+    atomic_bool faulted;         // a page past the file's (new) end was touched
     struct AcquireFileMap *next;
 };
 
+/* A mapped file that another process cuts shorter while it is read: touching a page
+ * past its new end raises SIGBUS, in whichever thread holds a packet pointing there.
+ * The handler puts a page of zeros in its place (that packet's bytes are gone
+ * anyway) and tells the reader, which ends the file there as a truncated capture;
+ * a SIGBUS anywhere else keeps its default action (the process dies, as before).
+ * g_maps is the engine's list (pcap_maps): entries are only ever added in front by
+ * the reader, and the whole list goes at teardown, after every thread ended. */
+static AcquireFileMap *_Atomic g_maps;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+    (void)uctx;
+    uintptr_t at = (uintptr_t)si->si_addr;
+    for (AcquireFileMap *m = atomic_load(&g_maps); m != NULL; m = m->next) {
+        uintptr_t lo = (uintptr_t)m->addr;
+        if (at >= lo && at < lo + m->len) {
+            uintptr_t page = at & ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+            void *z = mmap((void *)page, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (z != MAP_FAILED) {
+                atomic_store(&m->faulted, true);
+                return;          // the access is made again, on zeros
+            }
+            break;
+        }
+    }
+    signal(sig, SIG_DFL);        // not ours (or no page): the default action, on return
+}
+
+static void sigbus_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGBUS, &sa, NULL);
+}
+
 void acquire_file_maps_free(AcquireFileMap *maps)
 {
+    atomic_store(&g_maps, NULL);
     while (maps != NULL) {
         AcquireFileMap *next = maps->next;
         (void)munmap(maps->addr, maps->len);
@@ -324,8 +368,10 @@ static void map_open(ThreadVars *tv, PcapFileThread *pt)
         return;   // libpcap reads it
     }
     (void)madvise(addr, len, MADV_SEQUENTIAL);
+    sigbus_install();            // each file: whatever took SIGBUS since, it is ours again
     *m = (AcquireFileMap){ .addr = addr, .len = len, .next = tv->engine->pcap_maps };
     tv->engine->pcap_maps = m;
+    atomic_store(&g_maps, m);
     pt->map = m;
     pt->map_off = PCAP_FILE_HDR_LEN;
     pt->map_released = 0;
@@ -348,12 +394,24 @@ static void map_release(PcapFileThread *pt, size_t upto)
     }
 }
 
+/* Whether the mapped file is now shorter than when it was mapped. */
+static bool map_file_shrunk(const PcapFileThread *pt)
+{
+    FILE *fp = pcap_file(pt->pc);
+    struct stat st;
+    return fp != NULL && fstat(fileno(fp), &st) == 0 && (uintmax_t)st.st_size < pt->map->len;
+}
+
 /* The next record of a file read in place, as libpcap gives it: 1 with *hdr and
  * *bytes, PCAP_ERROR_BREAK at the file's end, or 0 when libpcap reads on from this
  * record (anything but a whole record within the snapshot length). */
 static int map_next(PcapFileThread *pt, struct pcap_pkthdr *hdr, const u_char **bytes)
 {
-    const AcquireFileMap *m = pt->map;
+    AcquireFileMap *m = pt->map;
+    if (atomic_load_explicit(&m->faulted, memory_order_relaxed)) {
+        pt->map_error = "the file was cut shorter while it was read";
+        return PCAP_ERROR;
+    }
     size_t left = m->len - pt->map_off;
     if (left == 0) {
         /* a file still being written may have grown since it was mapped: libpcap reads
@@ -374,6 +432,11 @@ static int map_next(PcapFileThread *pt, struct pcap_pkthdr *hdr, const u_char **
     if (caplen > pt->snapshot || caplen > left - PCAP_REC_HDR_LEN) {
         return 0;
     }
+    if (caplen == 0 && f[3] == 0 && map_file_shrunk(pt)) {
+        /* an empty record: what bytes past a cut read as (zeros) */
+        pt->map_error = "the file was cut shorter while it was read";
+        return PCAP_ERROR;
+    }
     /* the file's fields are 32-bit signed seconds and fraction (pcap-savefile(5)) */
     int32_t sec = (int32_t)swap32_if(f[0], pt->map_is_swapped);
     int32_t frac = (int32_t)swap32_if(f[1], pt->map_is_swapped);
@@ -385,6 +448,12 @@ static int map_next(PcapFileThread *pt, struct pcap_pkthdr *hdr, const u_char **
     pt->map_off += PCAP_REC_HDR_LEN + caplen;
     if (pt->map_off >= pt->map_released + 2 * MAP_RELEASE_STEP) {
         map_release(pt, pt->map_off - MAP_RELEASE_STEP);
+        /* each step also looks whether the file got shorter (a page past its new end
+         * would fault; bytes of its last page read as zeros) */
+        if (map_file_shrunk(pt)) {
+            pt->map_error = "the file was cut shorter while it was read";
+            return PCAP_ERROR;
+        }
     }
     return 1;
 }
@@ -411,7 +480,7 @@ static int next_record(PcapFileThread *pt, struct pcap_pkthdr *hdr, const u_char
         int rc = map_next(pt, hdr, bytes);
         if (rc != 0) {
             *is_in_place = rc == 1;
-            if (rc == PCAP_ERROR_BREAK) {
+            if (rc == PCAP_ERROR_BREAK || rc == PCAP_ERROR) {
                 map_release(pt, pt->map->len);
                 pt->map = NULL;
             }
@@ -458,7 +527,8 @@ static void close_file(ThreadVars *tv, PcapFileThread *pt, int rc)
     if (!atomic_load(&tv->engine->stop) && rc == PCAP_ERROR) {
         VG_WARN("%s: capture is truncated or corrupt after %" PRIu64
                 " packets (%s); keeping what was read", pt->files[pt->i_file], pt->n_read,
-                pcap_geterr(pt->pc));
+                pt->map_error != NULL ? pt->map_error : pcap_geterr(pt->pc));
+        pt->map_error = NULL;
         counters_incr(tv->counters, pt->c_errors);
     }
     if (pt->map != NULL) {

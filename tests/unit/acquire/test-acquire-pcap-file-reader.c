@@ -56,6 +56,8 @@ static int rec_init(ThreadVars *tv, void **data)
 }
 
 static const char *g_grow_path;  // set: the first packet seen appends a record to this file
+static const char *g_cut_path;   // set: the first packet seen cuts this file to g_cut_len
+static off_t g_cut_len;
 
 static void pcap_record(FILE *f, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t wirelen,
                         uint8_t fill, uint32_t written);
@@ -70,6 +72,10 @@ static int rec_process(ThreadVars *tv, Packet *p, void *data)
         pcap_record(f, 9, 0, 50, 50, 0xf2, 50);
         assert_int_equal(fclose(f), 0);
         g_grow_path = NULL;
+    }
+    if (g_cut_path != NULL) {
+        assert_int_equal(truncate(g_cut_path, g_cut_len), 0);
+        g_cut_path = NULL;
     }
     if (g_n_seen < MAX_SEEN) {
         g_seen[g_n_seen++] = (Seen){.pcap_cnt = p->pcap_cnt, .ts_sec = p->ts_sec,
@@ -386,6 +392,45 @@ static void records_appended_while_reading_are_read(void **state)
     assert_int_equal(r.read_errors, 0);
 }
 
+/* A file another process cuts shorter while it is read in place ends there as a
+ * truncated capture, whether the reader meets the zeros the cut leaves in its last
+ * page or touches a page past the new end (SIGBUS, answered with a page of zeros). */
+static void file_cut_in_its_last_page_ends_as_truncated(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create("cut1.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 1, 0, 60, 60, 0xa1, 60);
+    pcap_record(f, 2, 0, 60, 60, 0xa2, 60);
+    pcap_record(f, 3, 0, 8000, 8000, 0xa3, 8000);
+    assert_int_equal(fclose(f), 0);
+    g_cut_path = path;
+    g_cut_len = 50;
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 1);
+    assert_int_equal(r.read_errors, 1);
+}
+
+static void file_cut_before_a_page_ends_as_truncated(void **state)
+{
+    (void)state;
+    char path[300];
+    FILE *f = capture_create("cut2.pcap", PCAP_MAGIC_US, 1, path, sizeof(path));
+    pcap_record(f, 1, 0, 60, 60, 0xb1, 60);
+    pcap_record(f, 2, 0, 5000, 5000, 0xb2, 5000);   // ends past the first 4 KiB page
+    pcap_record(f, 3, 0, 60, 60, 0xb3, 60);
+    pcap_record(f, 4, 0, 60, 60, 0xb4, 60);
+    assert_int_equal(fclose(f), 0);
+    g_cut_path = path;
+    g_cut_len = (off_t)sysconf(_SC_PAGESIZE);
+    Run r = run_reader(path, false);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(g_n_seen, 2);
+    assert_int_equal(g_seen[1].first_byte, 0xb2);
+    assert_int_equal(r.read_errors, 1);
+}
+
 static void reader_reads_a_big_endian_capture(void **state)
 {
     (void)state;
@@ -552,6 +597,8 @@ int main(void)
         T(reader_turns_nanoseconds_into_microseconds),
         T(frames_of_a_regular_file_are_read_in_place),
         T(records_appended_while_reading_are_read),
+        T(file_cut_in_its_last_page_ends_as_truncated),
+        T(file_cut_before_a_page_ends_as_truncated),
         T(reader_reads_a_big_endian_capture),
         T(reader_reads_big_endian_nanoseconds),
         T(record_over_the_snapshot_length_is_cut_and_reading_goes_on),
