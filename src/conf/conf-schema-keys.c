@@ -56,7 +56,7 @@ static const ConfOption vigil_keys[] = {
     OPT("threading.set-cpu-affinity", CONF_OPT_BOOL, "no", 0, 0, "pin threads to cpu-affinity"),
     OPT("threading.cpu-affinity", CONF_OPT_ANY, NULL, 0, 0, "CPU sets by thread role"),
     OPT("threading.worker-threads", CONF_OPT_INT, "0", 0, 32, "worker threads, 0 = per core"),
-    ENUM("threading.inline-reader", "auto", "auto|yes|no",
+    ENUM("threading.inline-reader", "no", "auto|yes|no",
          "capture files: the workers read in turn instead of a reader thread; auto: when "
          "the reader and the workers would outnumber the CPUs"),
     OPT("threading.custom", CONF_OPT_ANY, NULL, 0, 0, "thread groups of --runmode custom"),

@@ -487,12 +487,12 @@ static uint32_t cpus_usable(void)
  * thread feeding one flow-steered group that releases every packet (autofp, workers),
  * with threading.inline-reader yes, or auto when the reader beside the workers would
  * make more threads than CPUs: three threads on two cores preempted each other, and the
- * reader's every wake-up took a worker's core (issue 15). auto by default: less CPU and
- * wall than the reader thread on the reference mix (runtime README). */
+ * reader's every wake-up took a worker's core (issue 15). no by default: on a quiet
+ * machine the reader thread finished the reference mix sooner (runtime README). */
 static bool wants_inline_reader(const Engine *e, const Pipeline *pl)
 {
-    const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "auto")
-                                       : "auto";
+    const char *mode = e->conf != NULL ? conf_str_or(e->conf, "threading.inline-reader", "no")
+                                       : "no";
     if (strcmp(mode, "no") == 0 || pl->n_groups != 2 || e->opts.pcap_path == NULL ||
         e->acquire_module != NULL || pl->groups[0].n_threads != 1 ||
         pl->groups[0].n_cpus > 0 || pl->groups[1].input != QH_FLOW ||
