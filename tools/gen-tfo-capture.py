@@ -48,34 +48,28 @@ def taken(sp):
             mk(sp, True, "A", c1 + 1, s1 + len(RESP) + 1)]
 
 
-def ignored(sp):
-    c, s = 2000, 6000
-    evil, good = req(b"/evil0"), req(b"/good1")
+def syn_data_then_request(sp, c, s, syn_data, request, syn_opts):
+    """A SYN carrying syn_data, a SYN/ACK acking the SYN alone, then the request
+    after the handshake, its answer and the closing."""
     c0, s1 = c + 1, s + 1
-    c1 = c0 + len(good)
-    return [mk(sp, True, "S", c, 0, evil, [(254, b"\xf9\x89\xaa\xbb\xcc\xdd")]),
+    c1 = c0 + len(request)
+    return [mk(sp, True, "S", c, 0, syn_data, syn_opts),
             mk(sp, False, "SA", s, c0),
             mk(sp, True, "A", c0, s1),
-            mk(sp, True, "PA", c0, s1, good),
+            mk(sp, True, "PA", c0, s1, request),
             mk(sp, False, "PA", s1, c1, RESP),
             mk(sp, True, "FA", c1, s1 + len(RESP)),
             mk(sp, False, "FA", s1 + len(RESP), c1 + 1),
             mk(sp, True, "A", c1 + 1, s1 + len(RESP) + 1)]
+
+
+def ignored(sp):
+    return syn_data_then_request(sp, 2000, 6000, req(b"/evil0"), req(b"/good1"),
+                                 [(254, b"\xf9\x89\xaa\xbb\xcc\xdd")])
 
 
 def no_option(sp):
-    c, s = 3000, 7000
-    syn, plain = req(b"/nocookie"), req(b"/plain1")
-    c0, s1 = c + 1, s + 1
-    c1 = c0 + len(plain)
-    return [mk(sp, True, "S", c, 0, syn),
-            mk(sp, False, "SA", s, c0),
-            mk(sp, True, "A", c0, s1),
-            mk(sp, True, "PA", c0, s1, plain),
-            mk(sp, False, "PA", s1, c1, RESP),
-            mk(sp, True, "FA", c1, s1 + len(RESP)),
-            mk(sp, False, "FA", s1 + len(RESP), c1 + 1),
-            mk(sp, True, "A", c1 + 1, s1 + len(RESP) + 1)]
+    return syn_data_then_request(sp, 3000, 7000, req(b"/nocookie"), req(b"/plain1"), None)
 
 
 def main():

@@ -347,17 +347,23 @@ static void reader_gives_the_link_type_of_the_file(void **state)
     assert_int_equal(g_seen[0].linktype, DLT_RAW);
 }
 
-static void reader_turns_nanoseconds_into_microseconds(void **state)
+/* A nanosecond capture in the byte order g_big_endian says: microseconds out. */
+static void check_nanoseconds(const char *name)
 {
-    (void)state;
     char path[300];
-    FILE *f = capture_create("ns.pcap", PCAP_MAGIC_NS, 1, path, sizeof(path));
+    FILE *f = capture_create(name, PCAP_MAGIC_NS, 1, path, sizeof(path));
     pcap_record(f, 50, 123456789, 60, 60, 0, 60);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(run_reader(path, false).rc, 0);
     assert_int_equal(g_n_seen, 1);
     assert_int_equal(g_seen[0].ts_sec, 50);
     assert_int_equal(g_seen[0].ts_usec, 123456);
+}
+
+static void reader_turns_nanoseconds_into_microseconds(void **state)
+{
+    (void)state;
+    check_nanoseconds("ns.pcap");
 }
 
 /* A classic capture in a regular file is read in place: each packet's data is its
@@ -454,15 +460,8 @@ static void reader_reads_a_big_endian_capture(void **state)
 static void reader_reads_big_endian_nanoseconds(void **state)
 {
     (void)state;
-    char path[300];
     g_big_endian = true;
-    FILE *f = capture_create("be-ns.pcap", PCAP_MAGIC_NS, 1, path, sizeof(path));
-    pcap_record(f, 50, 123456789, 60, 60, 0, 60);
-    assert_int_equal(fclose(f), 0);
-    assert_int_equal(run_reader(path, false).rc, 0);
-    assert_int_equal(g_n_seen, 1);
-    assert_int_equal(g_seen[0].ts_sec, 50);
-    assert_int_equal(g_seen[0].ts_usec, 123456);
+    check_nanoseconds("be-ns.pcap");
 }
 
 /* A record longer than the file's snapshot length is libpcap's to cut (to the
