@@ -13,6 +13,7 @@
 #include "runtime/packet-pool.h"
 #include "runtime/runtime-order.h"
 #include "util/util-error.h"
+#include "util/util-time.h"
 #include "util/util-log.h"
 
 /* Threads per group. Each thread of a flow- or route-fed group has its own
@@ -406,13 +407,7 @@ typedef struct TaskThread {
 static bool task_wait(TaskSync *ts, uint32_t interval_ms)
 {
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += interval_ms / 1000;
-    deadline.tv_nsec += (long)(interval_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    util_deadline_after_ms(&deadline, interval_ms);
     pthread_mutex_lock(&ts->lock);
     while (!ts->done) {
         if (pthread_cond_timedwait(&ts->cond, &ts->lock, &deadline) != 0) {

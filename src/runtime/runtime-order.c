@@ -27,6 +27,7 @@
 #include "runtime/runtime.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
+#include "util/util-time.h"
 
 #define ORDER_RING_MIN_BITS (1u << 16)
 #define ORDER_MAX_QUEUES 256
@@ -485,12 +486,7 @@ static void lanes_sleep(uint64_t until)
             break;
         }
         struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_nsec += ORDER_POKE_MS * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
+        util_deadline_after_ms(&deadline, ORDER_POKE_MS);
         int rc = pthread_cond_timedwait(&o->released, &o->lock, &deadline);
         atomic_fetch_sub(&g_lanes.n_sleeping, 1);
         if (rc == ETIMEDOUT) {
@@ -532,12 +528,7 @@ static void wait_until(uint64_t until)
     o->n_waiting++;
     while (o->next < until) {
         struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_nsec += ORDER_POKE_MS * 1000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
+        util_deadline_after_ms(&deadline, ORDER_POKE_MS);
         if (pthread_cond_timedwait(&o->released, &o->lock, &deadline) == ETIMEDOUT &&
             o->next < until) {
             pthread_mutex_unlock(&o->lock);

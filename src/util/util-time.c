@@ -169,3 +169,14 @@ int util_time_format_fast_log(char *buf, size_t size, int64_t sec, uint32_t usec
     }
     return assemble(buf, size, c->fast, c->fast_len, usec, "", 0);
 }
+
+void util_deadline_after_ms(struct timespec *out, uint32_t ms)
+{
+    clock_gettime(CLOCK_REALTIME, out);
+    out->tv_sec += ms / 1000;
+    out->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (out->tv_nsec >= 1000000000L) {
+        out->tv_sec++;
+        out->tv_nsec -= 1000000000L;
+    }
+}

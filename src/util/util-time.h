@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define UTIL_TIME_ISO_SIZE 40        // enough for util_time_format and its '\0'
 #define UTIL_TIME_FAST_LOG_SIZE 40   // enough for util_time_format_fast_log
@@ -22,5 +23,9 @@ int util_time_format(char *buf, size_t size, int64_t sec, uint32_t usec);
 
 /* fast.log: "07/03/2009-12:34:56.123456" (local time). Same returns. */
 int util_time_format_fast_log(char *buf, size_t size, int64_t sec, uint32_t usec);
+
+/* The CLOCK_REALTIME moment ms milliseconds from now, as pthread_cond_timedwait
+ * takes its deadline. */
+void util_deadline_after_ms(struct timespec *out, uint32_t ms);
 
 #endif
