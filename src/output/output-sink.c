@@ -15,6 +15,7 @@
 #include "runtime/counters.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
+#include "util/util-time.h"
 
 #define EVE_CHUNK_BYTES ((size_t)64 * 1024) // a queue chunk: whole records
 #define EVE_WRITER_WAKE_MS 20                // idle writer: tick, publish, take what is queued
@@ -532,10 +533,7 @@ static void write_chunk(EveOut *o, const EveChunk *c, int64_t deadline_ms)
 static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ms)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += (ms % 1000) * 1000000;
-    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
-    ts.tv_nsec %= 1000000000;
+    util_deadline_after_ms(&ts, ms > 0 ? (uint32_t)ms : 0);
     pthread_cond_timedwait(cv, m, &ts);
 }
 
