@@ -4,7 +4,34 @@ set -u
 : "${VG_SOURCE_DIR:?}"
 SAMPLE=$VG_SOURCE_DIR/tests/data/sample.pcap
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'stop_hog; rm -rf "$WORK"' EXIT
+
+# Load beside run I of a determinism test (same input, same output whatever
+# the scheduling): run_load I [PIN_EVERY] sets PIN to (taskset -c 0) every
+# PIN_EVERY-th run (default 3; 0: never) where taskset works, else to (), and
+# starts a CPU hog (`yes`, on the pinned CPU when pinned) beside every even
+# run; stop_hog ends it (the EXIT trap too).
+HOG_PID=
+PIN=()
+stop_hog() {
+    if [ -n "$HOG_PID" ]; then
+        kill "$HOG_PID" 2>/dev/null
+        wait "$HOG_PID" 2>/dev/null
+        HOG_PID=
+    fi
+}
+run_load() {
+    local every=${2:-3}
+    PIN=()
+    if [ "$every" -gt 0 ] && [ $(($1 % every)) = 0 ] && command -v taskset >/dev/null &&
+        taskset -c 0 true 2>/dev/null; then
+        PIN=(taskset -c 0)
+    fi
+    if [ $(($1 % 2)) = 0 ]; then
+        "${PIN[@]}" yes >/dev/null &
+        HOG_PID=$!
+    fi
+}
 
 fail() {
     echo "FAIL: $*" >&2

@@ -10,28 +10,11 @@ RUNS=${VG_DETERMINISM_RUNS:-3}
 NORM=$VG_SOURCE_DIR/tools/eve-normalise.py
 CAP=$VG_SOURCE_DIR/tests/data/ftp-data-order.pcap
 
-HOG_PID=
-stop_hog() {
-    if [ -n "$HOG_PID" ]; then
-        kill "$HOG_PID" 2>/dev/null
-        wait "$HOG_PID" 2>/dev/null
-        HOG_PID=
-    fi
-}
-trap 'stop_hog; rm -rf "$WORK"' EXIT
-
 run() {
     local rm=$1 out=$2 i=$3
-    local pin=()
-    if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
-        pin=(taskset -c 0)
-    fi
-    if [ $((i % 2)) = 0 ]; then
-        yes >/dev/null &
-        HOG_PID=$!
-    fi
+    run_load "$i"
     mkdir -p "$out"
-    "${pin[@]}" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none --runmode "$rm" -r "$CAP" \
+    "${PIN[@]}" "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none --runmode "$rm" -r "$CAP" \
         -l "$out" --set threading.worker-threads=2 --set stats.clock=packet 2>"$out.log"
     local rc=$?
     stop_hog

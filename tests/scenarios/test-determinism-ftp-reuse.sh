@@ -13,22 +13,9 @@ RUNS=${VG_DETERMINISM_RUNS:-3}
 NORM=$VG_SOURCE_DIR/tools/eve-normalise.py
 CAP=$VG_SOURCE_DIR/tests/data/ftp-data-reuse.pcap
 
-HOG_PID=
-stop_hog() {
-    if [ -n "$HOG_PID" ]; then
-        kill "$HOG_PID" 2>/dev/null
-        wait "$HOG_PID" 2>/dev/null
-        HOG_PID=
-    fi
-}
-trap 'stop_hog; rm -rf "$WORK"' EXIT
-
 run() {
     local rm=$1 out=$2 i=$3
-    if [ $((i % 2)) = 0 ]; then
-        yes >/dev/null &
-        HOG_PID=$!
-    fi
+    run_load "$i" 0
     mkdir -p "$out"
     "$VIGIL" -c "$VG_SOURCE_DIR/etc/vigil.yaml" -k none --runmode "$rm" -r "$CAP" \
         -l "$out" --set threading.worker-threads=4 --set stats.clock=packet 2>"$out.log"

@@ -42,31 +42,14 @@ threading:
       input: flow
 YAML
 
-HOG_PID=
-stop_hog() {
-    if [ -n "$HOG_PID" ]; then
-        kill "$HOG_PID" 2>/dev/null
-        wait "$HOG_PID" 2>/dev/null
-        HOG_PID=
-    fi
-}
-trap 'stop_hog; rm -rf "$WORK"' EXIT
-
 run() {
     local mode=$1 out=$2 i=$3
     local conf=$VG_SOURCE_DIR/etc/vigil.yaml rm=$1 workers=2
     [ "$mode" = custom ] && conf=$WORK/custom.yaml
     [ "$mode" = autofp3 ] && rm=autofp && workers=3
-    local pin=()
-    if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
-        pin=(taskset -c 0)
-    fi
-    if [ $((i % 2)) = 0 ]; then
-        yes >/dev/null &
-        HOG_PID=$!
-    fi
+    run_load "$i"
     mkdir -p "$out"
-    "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/memcap.rules" --runmode "$rm" -r "$CAP" -l "$out" \
+    "${PIN[@]}" "$VIGIL" -c "$conf" -S "$WORK/memcap.rules" --runmode "$rm" -r "$CAP" -l "$out" \
         --set threading.worker-threads=$workers --set flow.hash-size=256 --set flow.memcap=150000 \
         --set flow.prealloc=50 --set stats.clock=packet 2>"$out.log"
     local rc=$?

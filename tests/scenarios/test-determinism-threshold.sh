@@ -62,36 +62,20 @@ include: $VG_SOURCE_DIR/etc/vigil.yaml
 threshold-file: $WORK/threshold.config
 YAML
 
-HOG_PID=
-stop_hog() {
-    if [ -n "$HOG_PID" ]; then
-        kill "$HOG_PID" 2>/dev/null
-        wait "$HOG_PID" 2>/dev/null
-        HOG_PID=
-    fi
-}
-trap 'stop_hog; rm -rf "$WORK"' EXIT
-
 # run RUNMODE MODE OUTDIR I: run i (1-based) of a runmode, MODE ids or ips.
 run() {
     local rm=$1 mode=$2 out=$3 i=$4
     local conf=$WORK/preset.yaml
     [ "$rm" = custom ] && conf=$WORK/custom.yaml
-    local pin=() ips=() extra=()
+    local ips=() extra=()
     [ "$mode" = ips ] && ips=(--simulate-ips)
     case $rm in   # workers with a reader thread, and with the capture read by the workers
     workers-rx) rm=workers; extra=(--set threading.inline-reader=no) ;;
     workers-inline) rm=workers; extra=(--set threading.inline-reader=yes) ;;
     esac
-    if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
-        pin=(taskset -c 0)
-    fi
-    if [ $((i % 2)) = 0 ]; then
-        yes >/dev/null &
-        HOG_PID=$!
-    fi
+    run_load "$i"
     mkdir -p "$out"
-    "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/thr.rules" "${ips[@]}" --runmode "$rm" -r "$CAP" \
+    "${PIN[@]}" "$VIGIL" -c "$conf" -S "$WORK/thr.rules" "${ips[@]}" --runmode "$rm" -r "$CAP" \
         -l "$out" --set threading.worker-threads=2 "${extra[@]}" 2>"$out.log"
     local rc=$?
     stop_hog

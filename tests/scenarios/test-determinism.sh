@@ -51,16 +51,6 @@ threading:
       input: flow
 YAML
 
-HOG_PID=
-stop_hog() {
-    if [ -n "$HOG_PID" ]; then
-        kill "$HOG_PID" 2>/dev/null
-        wait "$HOG_PID" 2>/dev/null
-        HOG_PID=
-    fi
-}
-trap 'stop_hog; rm -rf "$WORK"' EXIT
-
 # run RUNMODE CAPTURE OUTDIR I: run i (1-based) of a runmode on a capture.
 run() {
     local rm=$1 cap=$2 out=$3 i=$4
@@ -74,16 +64,9 @@ run() {
     workers-rx) rm=workers; extra=(--set threading.inline-reader=no) ;;
     workers-inline) rm=workers; extra=(--set threading.inline-reader=yes) ;;
     esac
-    local pin=()
-    if [ $((i % 3)) = 0 ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null; then
-        pin=(taskset -c 0)
-    fi
-    if [ $((i % 2)) = 0 ]; then
-        yes >/dev/null &
-        HOG_PID=$!
-    fi
+    run_load "$i"
     mkdir -p "$out"
-    "${pin[@]}" "$VIGIL" -c "$conf" -S "$WORK/det.rules" --runmode "$rm" -r "$cap" -l "$out" \
+    "${PIN[@]}" "$VIGIL" -c "$conf" -S "$WORK/det.rules" --runmode "$rm" -r "$cap" -l "$out" \
         --set threading.worker-threads=2 "${extra[@]}" 2>"$out.log"
     local rc=$?
     stop_hog
