@@ -13,38 +13,12 @@ order (src/app-layer/ftp/app-layer-ftp-expect.c) must make it so in every run.
 """
 import sys
 
-from scapy.all import IP, TCP, Raw, wrpcap
+from scapy.all import wrpcap
+
+from ftpconn import Conn
 
 T0 = 1700000000.0
-SRV = "10.9.0.1"
 N = 60
-
-
-class Conn:
-    def __init__(self, cli, sport, dport):
-        self.cli, self.sport, self.dport = cli, sport, dport
-        self.seq = {"c": 1000, "s": 9000}
-
-    def pkt(self, frm, data=b"", flags="PA"):
-        if frm == "c":
-            p = IP(src=self.cli, dst=SRV) / TCP(sport=self.sport, dport=self.dport, flags=flags,
-                                                 seq=self.seq["c"], ack=self.seq["s"])
-        else:
-            p = IP(src=SRV, dst=self.cli) / TCP(sport=self.dport, dport=self.sport, flags=flags,
-                                                 seq=self.seq["s"], ack=self.seq["c"])
-        if data:
-            p = p / Raw(data)
-        self.seq[frm] += len(data) + (1 if ("S" in flags or "F" in flags) else 0)
-        return p
-
-    def open(self):
-        c = self.pkt("c", flags="S")
-        c[TCP].ack = 0
-        s = self.pkt("s", flags="SA")
-        return [c, s, self.pkt("c", flags="A")]
-
-    def close(self):
-        return [self.pkt("c", flags="FA"), self.pkt("s", flags="FA"), self.pkt("c", flags="A")]
 
 
 def session(i):
