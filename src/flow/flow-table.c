@@ -564,6 +564,7 @@ static void flow_end(FlowTable *ft, Flow *f, FlowEndReason reason, FlowEndCb cb,
 {
     pthread_mutex_lock(&f->lock);
     f->end_reason = (uint8_t)reason;
+    f->flags |= FLOW_F_ENDING;
     if (cb != NULL) {
         cb(f, reason, user);
     }

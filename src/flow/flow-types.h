@@ -53,6 +53,8 @@ enum {
     FLOW_F_DROP_IDS = 1u << 15,      // not inline, a drop with flow scope matched: no more
                                      // detection (stream and app layer go on); record
                                      // action "drop" (Suricata's flow drop in IDS mode)
+    FLOW_F_ENDING = 1u << 16,        // handed to the flow-end callback (flow_end): what
+                                     // runs now runs under the flow-end lock
 };
 
 /* The key, normalised: src/sp is the client (SYN sender, else first packet's

@@ -100,9 +100,16 @@ static void entry_clear(Entry *en)
 /* Data parsed at af's flow end (see the file comment). It never waits for the packet
  * order either: a flow's last data is parsed under the flow-end lock, which the threads
  * of earlier packets may need (engine-setup.c). */
+static bool flow_at_end(const Flow *f)
+{
+    return (f->flags & FLOW_F_ENDING) != 0;
+}
+
+/* The app flow may be new at the flush (its flow had none when the app layer's
+ * flow end ran), so the flow's own mark counts too. */
 static bool at_end(const AppFlow *af)
 {
-    return af != NULL && (af->flags & APP_FLOW_F_ENDED) != 0;
+    return af != NULL && ((af->flags & APP_FLOW_F_ENDED) != 0 || flow_at_end(af->f));
 }
 
 /* Entries whose control connection ended at a packet every lookup has passed. */
@@ -218,7 +225,7 @@ void ftp_expect_remove(uint64_t id)
 
 AppProto app_expect_proto(const Flow *f)
 {
-    if (f->key.proto != 6 || at_end(app_flow_get(f))) {
+    if (f->key.proto != 6 || flow_at_end(f) || at_end(app_flow_get(f))) {
         return APP_PROTO_UNKNOWN;
     }
     /* Earlier packets may still announce this connection, or take or replace the

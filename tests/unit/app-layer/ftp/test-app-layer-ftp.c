@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,6 +19,7 @@
 #include "conf/conf.h"
 #include "flow/flow.h"
 #include "runtime/counters.h"
+#include "runtime/runtime-order.h"
 #include "util/util-json.h"
 
 typedef struct Fx {
@@ -232,6 +234,30 @@ static void flow_end_data_announces_nothing(void **state)
     assert_false(ftp_expect_take(NULL, &srv, 5002, NULL));
 }
 
+/* A flow whose first data is parsed only in its flow end (its app flow is new at
+ * the flush) is not looked up either: that runs under the flow-end lock, and a
+ * packet-order wait there waited for a thread that waited for the lock (workers,
+ * no rules: the run hung). Here the packet order is on and an earlier packet is
+ * never released, so a wait would never end (the alarm fails the test). */
+static void flow_end_flush_never_waits_for_the_order(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    fx[1].f.flags |= FLOW_F_ENDING;
+    runtime_order_enable(true);
+    (void)runtime_order_next_seq();               // 1: never released
+    runtime_order_begin(runtime_order_next_seq()); // 2: would wait for 1
+    alarm(10);
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+    feed(&fx[1], APP_DIR_TOSERVER, "root:x:0:0\n");
+    assert_int_not_equal(fx[1].f.app_proto, APP_PROTO_FTP_DATA);
+    alarm(0);
+    runtime_order_begin(0);
+    runtime_order_enable(false);
+}
+
 /* APPE keeps its name; NLST (a listing) gives a tx with its command and no file. */
 static void data_commands_beyond_stor_and_retr(void **state)
 {
@@ -360,6 +386,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
         cmocka_unit_test_setup_teardown(end_removes_only_its_own_announcement, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_end_flush_never_waits_for_the_order, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
