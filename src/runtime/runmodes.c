@@ -1,6 +1,7 @@
 /* Runmode presets and the custom pipeline, and running a pipeline. */
 #include "runtime/runmodes.h"
 
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,83 @@ static void gate_wait(StartGate *g, uint32_t n)
     pthread_mutex_unlock(&g->lock);
 }
 
+/* The packet order's watchdog, run by the main thread while it joins the packet
+ * threads (runtime-order.h). A stop (SIGINT, SIGTERM, vigilctl shutdown) must end
+ * the run even when threads wait for packets that will never be released: after
+ * ORDER_STOP_GRACE_MS the order is given up. Without a stop, threads waiting while
+ * no packet is released for ORDER_STALL_MS is a deadlock (a bug): the order is given
+ * up so that the run ends, with an error and a failing exit status. */
+#define ORDER_STOP_GRACE_MS 3000u
+#define ORDER_STALL_MS 30000u
+#define ORDER_WATCH_TICK_MS 200u
+
+typedef struct OrderWatch {
+    uint64_t stop_since_ms;      // 0: no stop seen
+    uint64_t released;           // lowest unreleased at the last change
+    uint64_t changed_ms;         // 0: nothing waits
+    uint64_t tick_ms;            // the last tick
+    bool given_up;
+    bool stalled;
+} OrderWatch;
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void order_watch_tick(const Engine *e, OrderWatch *w)
+{
+    uint64_t now = monotonic_ms();
+    /* a watchdog that did not run (the process was stopped) saw nothing stall */
+    bool missed = w->tick_ms != 0 && now - w->tick_ms > 5u * ORDER_WATCH_TICK_MS;
+    w->tick_ms = now;
+    if (atomic_load(&e->stop) && w->stop_since_ms == 0) {
+        w->stop_since_ms = now;
+    }
+    uint64_t released = 0;
+    if (w->given_up || !runtime_order_waiters(&released) || missed) {
+        w->changed_ms = 0;
+        return;
+    }
+    if (w->stop_since_ms != 0) {
+        if (now - w->stop_since_ms >= ORDER_STOP_GRACE_MS) {
+            VG_WARN("stop: packet threads still wait for the packet order after %u ms; "
+                    "the order is given up so that they end",
+                    ORDER_STOP_GRACE_MS);
+            runtime_order_abandon();
+            w->given_up = true;
+            return;
+        }
+    }
+    if (w->changed_ms == 0 || released != w->released) {
+        w->released = released;
+        w->changed_ms = now;
+    } else if (now - w->changed_ms >= ORDER_STALL_MS) {
+        VG_ERROR("packet order stalled: threads waited %u ms while packet %" PRIu64
+                 " was not released (a deadlock: please report it with the capture); "
+                 "the order is given up, so cross-flow decisions of this run may differ "
+                 "from other runmodes'",
+                 ORDER_STALL_MS, released);
+        runtime_order_abandon();
+        w->given_up = true;
+        w->stalled = true;
+    }
+}
+
+static int join_watched(const Engine *e, ThreadVars *tv, OrderWatch *w)
+{
+    for (;;) {
+        bool ended = false;
+        int rc = tm_thread_join_within(tv, ORDER_WATCH_TICK_MS, &ended);
+        if (ended) {
+            return rc;
+        }
+        order_watch_tick(e, w);
+    }
+}
+
 /* CPUs this process may run on (taskset included). */
 static uint32_t cpus_usable(void)
 {
@@ -504,6 +582,7 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
     pthread_mutex_init(&gate.lock, NULL);
     pthread_cond_init(&gate.cond, NULL);
     InlineReader ir = {.rx = &rs->threads[0][0]};
+    OrderWatch watch = {.stop_since_ms = 0};
     bool is_inline = wants_inline_reader(e, pl);
     if (is_inline) {
         pthread_mutex_init(&ir.lock, NULL);
@@ -554,10 +633,13 @@ static int run_threads(Engine *e, const Pipeline *pl, RunState *rs)
             }
         }
         for (uint32_t t = 0; t < pl->groups[gi].n_threads; t++) {
-            if (tm_thread_join(&rs->threads[gi][t]) != 0) {
+            if (join_watched(e, &rs->threads[gi][t], &watch) != 0) {
                 result = VG_EINVAL;
             }
         }
+    }
+    if (watch.stalled) {
+        result = VG_EINVAL;   // the run's output is not what the engine promises
     }
     if (is_inline) {
         /* the workers close their queues at the end of input; they are gone now */

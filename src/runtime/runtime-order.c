@@ -216,10 +216,7 @@ static void lanes_abandon(void)
 {
     VG_ERROR("packet order: a packet was released out of its lane; cross-flow state is no "
              "longer ordered");
-    pthread_mutex_lock(&g_order.lock);
-    atomic_store(&g_order.enabled, false);
-    pthread_cond_broadcast(&g_order.released);
-    pthread_mutex_unlock(&g_order.lock);
+    runtime_order_abandon();
 }
 
 void runtime_order_handed(const QueueHandler *qh, uint64_t seq, uint32_t q)
@@ -526,7 +523,7 @@ static void wait_until(uint64_t until)
     poke();
     pthread_mutex_lock(&o->lock);
     o->n_waiting++;
-    while (o->next < until) {
+    while (o->next < until && runtime_order_is_enabled()) {
         struct timespec deadline;
         util_deadline_after_ms(&deadline, ORDER_POKE_MS);
         if (pthread_cond_timedwait(&o->released, &o->lock, &deadline) == ETIMEDOUT &&
@@ -538,6 +535,27 @@ static void wait_until(uint64_t until)
     }
     o->n_waiting--;
     pthread_mutex_unlock(&o->lock);
+}
+
+bool runtime_order_waiters(uint64_t *released)
+{
+    if (!runtime_order_is_enabled()) {
+        return false;
+    }
+    *released = lanes_on() ? lanes_refresh()
+                           : atomic_load_explicit(&g_order.next_pub, memory_order_acquire);
+    pthread_mutex_lock(&g_order.lock);
+    bool waiting = g_order.n_waiting > 0;
+    pthread_mutex_unlock(&g_order.lock);
+    return waiting;
+}
+
+void runtime_order_abandon(void)
+{
+    pthread_mutex_lock(&g_order.lock);
+    atomic_store(&g_order.enabled, false);
+    pthread_cond_broadcast(&g_order.released);
+    pthread_mutex_unlock(&g_order.lock);
 }
 
 uint64_t runtime_order_released(void)

@@ -67,6 +67,15 @@ void runtime_order_wait(void);
 /* The lowest number not yet released (1 before any), without a lock: a
  * packet with number n waits for at most n minus this many packets. */
 uint64_t runtime_order_released(void);
+/* For a watchdog (runmode_run, while the packet threads run): true when a thread
+ * sleeps in an order wait; released: the lowest number not yet released. False
+ * when ordering is off. */
+bool runtime_order_waiters(uint64_t *released);
+/* Gives the order up while the packet threads run: every wait, now and later,
+ * returns at once, so that threads stuck waiting end (a stop that must not hang,
+ * or a stall, which is a bug). Decisions on shared state are then taken as the
+ * threads reach them: not the same in every runmode any more. */
+void runtime_order_abandon(void);
 /* Returns once every packet numbered up to seq has been released (at once for 0
  * or when ordering is off). */
 void runtime_order_wait_for(uint64_t seq);

@@ -11,6 +11,7 @@
 #include "runtime/runtime-profiling.h"
 #include "util/util-error.h"
 #include "util/util-log.h"
+#include "util/util-time.h"
 
 _Static_assert(PROF_MAX_SLOTS == TM_MAX_SLOTS, "profiling counts one entry per slot");
 
@@ -717,6 +718,22 @@ int tm_thread_start(ThreadVars *tv)
     }
     tv->started = true;
     return 0;
+}
+
+int tm_thread_join_within(ThreadVars *tv, uint32_t ms, bool *ended)
+{
+    *ended = true;
+    if (!tv->started) {
+        return 0;
+    }
+    struct timespec deadline;
+    util_deadline_after_ms(&deadline, ms);
+    if (pthread_timedjoin_np(tv->thread, NULL, &deadline) != 0) {
+        *ended = false;
+        return 0;
+    }
+    tv->started = false;
+    return tv->result;
 }
 
 int tm_thread_join(ThreadVars *tv)

@@ -209,6 +209,8 @@ void tm_modules_reset(void);                 // tests
 int tm_thread_add_slot(ThreadVars *tv, const char *module_name);
 int tm_thread_start(ThreadVars *tv);
 int tm_thread_join(ThreadVars *tv);
+/* Joins tv if it ends within ms (ended says whether it did): its result then, else 0. */
+int tm_thread_join_within(ThreadVars *tv, uint32_t ms, bool *ended);
 /* Run the thread body in the calling thread (single runmode, tests). */
 int tm_thread_run_inline(ThreadVars *tv);
 

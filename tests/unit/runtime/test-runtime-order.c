@@ -290,6 +290,45 @@ static void test_lanes_waiter_woken(void **state)
     runtime_order_enable(false);
 }
 
+/* Giving the order up (a stop, or the watchdog's stall) lets every waiter go, in
+ * both modes, though what they wait for is never released; runtime_order_waiters
+ * says who waits, and the lowest unreleased number, until then. */
+static void test_abandon_lets_waiters_go(void **state)
+{
+    (void)state;
+    uint64_t released = 0;
+    runtime_order_enable(true);
+    for (int i = 0; i < 3; i++) {
+        (void)runtime_order_next_seq();
+    }
+    assert_false(runtime_order_waiters(&released));
+    Waiter w = {.seq = 3};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, waiter_main, &w), 0);
+    wait_for_waiters(1);
+    assert_true(runtime_order_waiters(&released));
+    assert_int_equal(released, 1);
+    runtime_order_abandon();
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w.returned));
+    assert_false(runtime_order_waiters(&released));
+    runtime_order_enable(false);
+
+    lanes_setup(3);
+    runtime_order_handed(&g_lane_qh, 1, 1);
+    runtime_order_handed(&g_lane_qh, 2, 1);
+    runtime_order_handed(&g_lane_qh, 3, 0);
+    Waiter lw = {.seq = 3};
+    assert_int_equal(pthread_create(&t, NULL, lane_waiter_main, &lw), 0);
+    wait_for_waiters(1);
+    assert_true(runtime_order_waiters(&released));
+    assert_int_equal(released, 1);
+    runtime_order_abandon();
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&lw.returned));
+    runtime_order_enable(false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_wait_for_returns_once_up_to_seq_released),
         cmocka_unit_test(test_lanes_lowest_unreleased),
         cmocka_unit_test(test_lanes_waiter_woken),
+        cmocka_unit_test(test_abandon_lets_waiters_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
