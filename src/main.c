@@ -16,6 +16,7 @@
 #include "conf/conf.h"
 #include "runtime/plugin.h"
 #include "detect/detect.h"
+#include "detect/mpm/detect-mpm.h"
 #include "engine-logging.h"
 #include "engine-privs.h"
 #include "engine-progress.h"
@@ -666,7 +667,9 @@ static int run(Engine *e)
     VG_NOTICE("runmode %s, %u thread group(s)", runmode, pl.n_groups);
     double t0 = now_wall();
     double cpu0 = now_cpu();
+    mpm_set_compile_threads(1);   // a reload while packets run: on its own thread only
     int rc = runmode_run(e, &pl);
+    mpm_set_compile_threads(0);
     double elapsed = now_wall() - t0;
     engine_print_summary(e, elapsed);
     /* The packet phase alone, without start-up and rule loading: what the

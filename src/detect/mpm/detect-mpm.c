@@ -336,6 +336,13 @@ static uint32_t usable_cpus(void)
 /* Caps the helper threads of one mpm_compile_many whatever the machine. */
 #define MPM_COMPILE_THREADS_MAX 16u
 
+static _Atomic uint32_t g_default_threads;   // mpm_set_compile_threads; 0: every CPU
+
+void mpm_set_compile_threads(uint32_t n)
+{
+    atomic_store(&g_default_threads, n);
+}
+
 int mpm_compile_many(MpmCtx *const *ctxs, uint32_t n, uint32_t max_threads)
 {
     CompileJobs j = { .ctxs = ctxs, .n = n };
@@ -356,6 +363,9 @@ int mpm_compile_many(MpmCtx *const *ctxs, uint32_t n, uint32_t max_threads)
     }
     /* the biggest first: the last ones to finish are then small */
     qsort_r(j.order, n, sizeof(*j.order), cmp_by_size, &j);
+    if (max_threads == 0) {
+        max_threads = atomic_load(&g_default_threads);
+    }
     uint32_t n_threads = max_threads != 0 ? max_threads : usable_cpus();
     n_threads = n_threads < n ? n_threads : n;
     n_threads = n_threads < MPM_COMPILE_THREADS_MAX ? n_threads : MPM_COMPILE_THREADS_MAX;

@@ -70,6 +70,10 @@ int mpm_compile(MpmCtx *ctx) __attribute__((warn_unused_result));
  * context (in ctxs order) that failed. */
 int mpm_compile_many(MpmCtx *const *ctxs, uint32_t n, uint32_t max_threads)
     __attribute__((warn_unused_result));
+/* The thread count of mpm_compile_many when it is given 0 (0 again: every CPU). The
+ * engine sets 1 while packet threads run, so that a live rule reload does not take
+ * the CPUs they need. */
+void mpm_set_compile_threads(uint32_t n);
 
 /* Per-thread scratch. Owned by one thread; free it after the last scan. */
 MpmThread *mpm_thread_new(void) __attribute__((warn_unused_result));
