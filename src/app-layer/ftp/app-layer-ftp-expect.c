@@ -228,6 +228,9 @@ AppProto app_expect_proto(const Flow *f)
     if (f->key.proto != 6 || flow_at_end(f) || at_end(app_flow_get(f))) {
         return APP_PROTO_UNKNOWN;
     }
+    if (!app_layer_proto_enabled(APP_PROTO_FTP)) {
+        return APP_PROTO_UNKNOWN;   // no FTP parser: nothing is ever announced, no wait
+    }
     /* Earlier packets may still announce this connection, or take or replace the
      * announcement. Whether any will is known only once they are done: a control
      * connection read by another thread may not even be FTP yet. */

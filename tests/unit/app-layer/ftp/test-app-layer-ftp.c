@@ -258,6 +258,35 @@ static void flow_end_flush_never_waits_for_the_order(void **state)
     runtime_order_enable(false);
 }
 
+/* With the FTP parser off (app-layer.protocols.ftp.enabled: no) nothing is ever
+ * announced: a new flow's first data does not wait for the packet order at all (a
+ * wait here would never end: the alarm fails the test). */
+static void ftp_off_lookup_never_waits(void **state)
+{
+    (void)state;
+    Conf *c = conf_new();
+    assert_non_null(c);
+    assert_int_equal(conf_load_string(c, "app-layer:\n  protocols:\n    ftp:\n"
+                                         "      enabled: no\n", "t.yaml"), 0);
+    app_layer_deinit();
+    assert_int_equal(app_layer_init(c), 0);
+    assert_false(app_layer_proto_enabled(APP_PROTO_FTP));
+    Flow f;
+    memset(&f, 0, sizeof(f));
+    f.key.proto = 6;
+    runtime_order_enable(true);
+    (void)runtime_order_next_seq();               // 1: never released
+    runtime_order_begin(runtime_order_next_seq()); // 2
+    alarm(10);
+    assert_int_equal(app_expect_proto(&f), APP_PROTO_UNKNOWN);
+    alarm(0);
+    runtime_order_begin(0);
+    runtime_order_enable(false);
+    app_layer_deinit();
+    assert_int_equal(app_layer_init(NULL), 0);
+    conf_free(c);
+}
+
 /* APPE keeps its name; NLST (a listing) gives a tx with its command and no file. */
 static void data_commands_beyond_stor_and_retr(void **state)
 {
@@ -388,6 +417,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_flush_never_waits_for_the_order, setup,
                                         teardown),
+        cmocka_unit_test(ftp_off_lookup_never_waits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
