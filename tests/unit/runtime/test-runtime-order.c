@@ -293,6 +293,24 @@ static void test_lanes_waiter_woken(void **state)
 /* Giving the order up (a stop, or the watchdog's stall) lets every waiter go, in
  * both modes, though what they wait for is never released; runtime_order_waiters
  * says who waits, and the lowest unreleased number, until then. */
+/* Starts a waiter for packet 3 (thread body fn), checks it is seen waiting with 1 the
+ * lowest unreleased, gives the order up and joins it. */
+static void abandon_with_waiter(void *(*fn)(void *))
+{
+    uint64_t released = 0;
+    Waiter w = {.seq = 3};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fn, &w), 0);
+    wait_for_waiters(1);
+    assert_true(runtime_order_waiters(&released));
+    assert_int_equal(released, 1);
+    runtime_order_abandon();
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w.returned));
+    assert_false(runtime_order_waiters(&released));
+    runtime_order_enable(false);
+}
+
 static void test_abandon_lets_waiters_go(void **state)
 {
     (void)state;
@@ -302,31 +320,13 @@ static void test_abandon_lets_waiters_go(void **state)
         (void)runtime_order_next_seq();
     }
     assert_false(runtime_order_waiters(&released));
-    Waiter w = {.seq = 3};
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, waiter_main, &w), 0);
-    wait_for_waiters(1);
-    assert_true(runtime_order_waiters(&released));
-    assert_int_equal(released, 1);
-    runtime_order_abandon();
-    assert_int_equal(pthread_join(t, NULL), 0);
-    assert_true(atomic_load(&w.returned));
-    assert_false(runtime_order_waiters(&released));
-    runtime_order_enable(false);
+    abandon_with_waiter(waiter_main);
 
     lanes_setup(3);
     runtime_order_handed(&g_lane_qh, 1, 1);
     runtime_order_handed(&g_lane_qh, 2, 1);
     runtime_order_handed(&g_lane_qh, 3, 0);
-    Waiter lw = {.seq = 3};
-    assert_int_equal(pthread_create(&t, NULL, lane_waiter_main, &lw), 0);
-    wait_for_waiters(1);
-    assert_true(runtime_order_waiters(&released));
-    assert_int_equal(released, 1);
-    runtime_order_abandon();
-    assert_int_equal(pthread_join(t, NULL), 0);
-    assert_true(atomic_load(&lw.returned));
-    runtime_order_enable(false);
+    abandon_with_waiter(lane_waiter_main);
 }
 
 int main(void)
