@@ -7,9 +7,9 @@ from scapy.all import IP, TCP, Raw
 class Conn:
     """Client cli:sport to server srv:dport."""
 
-    def __init__(self, cli, sport, dport, srv="10.9.0.1"):
+    def __init__(self, cli, sport, dport, srv="10.9.0.1", seq_c=1000, seq_s=9000):
         self.cli, self.sport, self.dport, self.srv = cli, sport, dport, srv
-        self.seq = {"c": 1000, "s": 9000}
+        self.seq = {"c": seq_c, "s": seq_s}   # the SYN's and the SYN/ACK's numbers
 
     def pkt(self, frm, data=b"", flags="PA"):
         if frm == "c":

@@ -14,39 +14,27 @@ data connection to port 50000 carrying "root:x:0:0:root\\n" to the server.
 import base64
 import sys
 
-from scapy.all import IP, TCP, Raw, wrpcap
+from scapy.all import wrpcap
+
+import ftpconn
 
 CLI, SRV, OTHER = "10.0.0.1", "10.0.0.25", "10.9.9.9"
 T0 = 1700000000.0
 
 
-class Conn:
+class Conn(ftpconn.Conn):
+    """ftpconn.Conn appending to a packet list, its handshake at once."""
+
     def __init__(self, pkts, cli, srv, sport, dport):
-        self.pkts, self.cli, self.srv, self.sport, self.dport = pkts, cli, srv, sport, dport
-        self.seq = {"c": 1000, "s": 5000}
-        pkts.append(IP(src=cli, dst=srv) / TCP(sport=sport, dport=dport, flags="S", seq=999))
-        pkts.append(IP(src=srv, dst=cli) / TCP(sport=dport, dport=sport, flags="SA", seq=4999,
-                                               ack=1000))
-        self.send("c", flags="A")
+        super().__init__(cli, sport, dport, srv, seq_c=999, seq_s=4999)
+        self.pkts = pkts
+        pkts.extend(self.open())
 
     def send(self, frm, data=b"", flags="PA"):
-        if frm == "c":
-            p = IP(src=self.cli, dst=self.srv) / TCP(sport=self.sport, dport=self.dport,
-                                                     flags=flags, seq=self.seq["c"],
-                                                     ack=self.seq["s"])
-        else:
-            p = IP(src=self.srv, dst=self.cli) / TCP(sport=self.dport, dport=self.sport,
-                                                     flags=flags, seq=self.seq["s"],
-                                                     ack=self.seq["c"])
-        if data:
-            p = p / Raw(data)
-        self.pkts.append(p)
-        self.seq[frm] += len(data) + (1 if "S" in flags or "F" in flags else 0)
+        self.pkts.append(self.pkt(frm, data, flags))
 
     def close(self):
-        self.send("c", flags="FA")
-        self.send("s", flags="FA")
-        self.send("c", flags="A")
+        self.pkts.extend(super().close())
 
 
 def stamp(pkts):
