@@ -35,7 +35,10 @@ static SetNode *g_sets;
 static SetNode *g_ended;
 static uint64_t g_retired[COUNTERS_MAX];
 
-CounterId counters_register(const char *name, CounterKind kind)
+/* Adds a definition with every field set before g_n_defs publishes it, so
+ * a reader never sees an average without its sources. */
+static CounterId register_def(const char *name, CounterKind kind, CounterId avg_sum,
+                              CounterId avg_count)
 {
     CounterId id;
     pthread_mutex_lock(&g_reg_lock);
@@ -50,23 +53,23 @@ CounterId counters_register(const char *name, CounterKind kind)
     }
     g_defs[id].name = strdup(name);
     g_defs[id].kind = kind;
+    g_defs[id].avg_sum = avg_sum;
+    g_defs[id].avg_count = avg_count;
     atomic_store(&g_n_defs, (CounterId)(id + 1));
     pthread_mutex_unlock(&g_reg_lock);
     return id;
+}
+
+CounterId counters_register(const char *name, CounterKind kind)
+{
+    return register_def(name, kind, 0, 0);
 }
 
 CounterId counters_register_avg(const char *name, const char *sum_name, const char *count_name)
 {
     CounterId sum = counters_register(sum_name, COUNTER_SUM);
     CounterId count = counters_register(count_name, COUNTER_SUM);
-    CounterId id = counters_register(name, COUNTER_AVG);
-    pthread_mutex_lock(&g_reg_lock);
-    if (id < g_n_defs && g_defs[id].kind == COUNTER_AVG) {
-        g_defs[id].avg_sum = sum;
-        g_defs[id].avg_count = count;
-    }
-    pthread_mutex_unlock(&g_reg_lock);
-    return id;
+    return register_def(name, COUNTER_AVG, sum, count);
 }
 
 CounterId counters_count(void)

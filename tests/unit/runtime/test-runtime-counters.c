@@ -261,6 +261,52 @@ static void merge_while_threads_increment_sees_monotonic_then_exact_totals(void 
     assert_int_equal(out[ia.max], INCR_N);
 }
 
+#define AVG_NAMES 200
+
+static void *avg_reg_main(void *arg)
+{
+    pthread_barrier_wait(arg);
+    for (int i = 0; i < AVG_NAMES; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "avg.name%03d", i);
+        (void)counters_register_avg(name, "avg.sum", "avg.count");
+    }
+    return NULL;
+}
+
+/* An average registered while another thread merges is seen with its
+ * sources or not at all (it was once published before its sources were
+ * set, so a merge divided by counter 0). */
+static void average_registered_during_merge_is_never_seen_without_sources(void **state)
+{
+    (void)state;
+    CounterId zero = counters_register("avg.zero", COUNTER_SUM);  // id 0, stays 0
+    CounterId sum = counters_register("avg.sum", COUNTER_SUM);
+    CounterId count = counters_register("avg.count", COUNTER_SUM);
+    assert_int_equal(zero, 0);
+    CounterSet *cs = counters_set_new();
+    counters_add(cs, sum, 10);
+    counters_add(cs, count, 5);
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, 2);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, avg_reg_main, &start), 0);
+    pthread_barrier_wait(&start);
+    static uint64_t out[COUNTERS_MAX];
+    int wrong = 0;   // asserted after the join: a failed assert would leave the thread running
+    for (CounterId seen = 0; seen < 3 + AVG_NAMES;) {
+        seen = counters_count();   // published before the merge: merged by it
+        counters_merge(out);
+        for (CounterId i = 3; i < seen; i++) {
+            wrong += counters_kind(i) != COUNTER_AVG || out[i] != 2;
+        }
+    }
+    pthread_join(th, NULL);
+    pthread_barrier_destroy(&start);
+    assert_int_equal(wrong, 0);
+    counters_set_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +320,8 @@ int main(void)
         cmocka_unit_test_teardown(registration_beyond_the_limit_returns_the_overflow_id,
                                   teardown),
         cmocka_unit_test_teardown(concurrent_registration_gives_one_id_per_name, teardown),
+        cmocka_unit_test_teardown(average_registered_during_merge_is_never_seen_without_sources,
+                                  teardown),
         cmocka_unit_test_teardown(merge_while_threads_increment_sees_monotonic_then_exact_totals,
                                   teardown),
     };
