@@ -4,6 +4,7 @@
 
 #include "flow/flow-internal.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,19 @@ typedef struct CollectRule {
     uint32_t owner;
 } CollectRule;
 
+/* Only the owner's thread sets a flow's thread_id to the owner, so the owner's pass
+ * can read it without the flow's lock. */
+static bool is_owned_by(const Flow *f, uint32_t owner)
+{
+    return atomic_load_explicit(&f->thread_id, memory_order_relaxed) == (uint8_t)owner;
+}
+
 static bool collect_wants(const FlowTable *ft, const Flow *f, const CollectRule *r)
 {
     if (r->all) {
         return true;
     }
-    if (r->owned_only && (f->thread_id != (uint8_t)r->owner || (f->flags & FLOW_F_SHARED))) {
+    if (r->owned_only && (!is_owned_by(f, r->owner) || (f->flags & FLOW_F_SHARED))) {
         return false;
     }
     return flow_is_expired(ft, f, r->now_sec, flow_table_owner_is_emergency(ft, f->owner));
@@ -47,13 +55,19 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, const CollectRule *r, 
     Flow **pp = &b->head;
     while (*pp != NULL) {
         Flow *f = *pp;
+        if (r->owned_only && !is_owned_by(f, r->owner)) {
+            /* another thread's: not counted (below either), and not locked, which made
+             * each worker's pass contend for the other's flows */
+            pp = &f->hnext;
+            continue;
+        }
         if (atomic_load(&f->use_cnt) != 0 || pthread_mutex_trylock(&f->lock) != 0) {
             /* In use: not counted, as whether a packet holds it right now
              * depends on thread timing. */
             pp = &f->hnext;
             continue;
         }
-        bool is_mine = !r->owned_only || f->thread_id == (uint8_t)r->owner;
+        bool is_mine = !r->owned_only || is_owned_by(f, r->owner);
         bool is_done = collect_wants(ft, f, r);
         pthread_mutex_unlock(&f->lock);
         if (is_mine) {

@@ -193,10 +193,13 @@ static void attach_flow(ThreadVars *tv, FlowTable *ft, const FlowModuleThread *m
     }
     if (f != NULL) {
         note_bypass(tv, f, p);
-        if (f->pkts_toserver + f->pkts_toclient > 1 && f->thread_id != (uint8_t)tv->id) {
-            f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
+        uint8_t me = (uint8_t)tv->id;
+        if (atomic_load_explicit(&f->thread_id, memory_order_relaxed) != me) {
+            if (f->pkts_toserver + f->pkts_toclient > 1) {
+                f->flags |= FLOW_F_SHARED; // packets of it in several flow threads: no owner
+            }
+            atomic_store_explicit(&f->thread_id, me, memory_order_relaxed);
         }
-        f->thread_id = (uint8_t)tv->id;
         note_icmp(f, p);
         p->flow_state = f->state;
         p->flow_counters = (PacketFlowCounters){

@@ -96,7 +96,8 @@ typedef struct Flow {
     uint32_t flags;                  // FLOW_F_*
     uint8_t state;                   // FlowState
     uint8_t end_reason;              // FlowEndReason, set when it ends
-    uint8_t thread_id;               // the flow thread its last packet ran in
+    _Atomic uint8_t thread_id;       // the flow thread its last packet ran in: written
+                                     // under lock, read without it by timeout passes
     uint8_t owner;                   // the thread that created it: its memcap share and
                                      // least recently used list (flow-table.c)
     uint8_t proto_class;             // timeout class (flow.h FLOW_PROTO_*)
