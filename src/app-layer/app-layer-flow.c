@@ -656,8 +656,15 @@ static void detect_dir(AppFlow *af, uint8_t dir, const uint8_t *data, uint32_t l
     bool more = false;
     /* a connection announced on another one (FTP data) is that protocol from its start;
      * so is a tunnel its parser announced (HTTP Upgrade: websocket), except TLS after
-     * STARTTLS, which detection must confirm */
-    AppProto p = (af->flags & APP_FLOW_F_TUNNEL) ? APP_PROTO_UNKNOWN : app_expect_proto(af->f);
+     * STARTTLS, which detection must confirm. The announcements are looked up once, on
+     * the flow's first data, either way: a lookup waits for the packet order, and one on
+     * every chunk while detection was undecided made most of the threaded runmodes'
+     * waits. Suricata too looks once (per direction, each expectation for one). */
+    AppProto p = APP_PROTO_UNKNOWN;
+    if (!(af->flags & APP_FLOW_F_TUNNEL) && !af->is_expect_done) {
+        af->is_expect_done = true;
+        p = app_expect_proto(af->f);
+    }
     if ((af->flags & APP_FLOW_F_TUNNEL) && af->expect != APP_PROTO_UNKNOWN &&
         af->expect != APP_PROTO_TLS) {
         p = af->expect;

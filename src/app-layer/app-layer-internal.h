@@ -245,6 +245,7 @@ struct AppFlow {
     uint8_t n_events_logged;     // handed to EVE anomaly so far
     uint8_t parse_dir;           // side whose data (gap, end) the parser is handling now:
                                  // the direction of the tx events it raises
+    bool is_expect_done;         // the expectation lookup was made (on the first data)
     AppEventId events[APP_FLOW_EVENTS_MAX];
     AppTx **txs;                 // live txs, oldest first
     uint32_t n_txs;

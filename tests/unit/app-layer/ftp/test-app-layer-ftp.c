@@ -198,6 +198,25 @@ static void data_connection_becomes_ftp_data(void **state)
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
 }
 
+/* A flow is looked up once, at its first data: an announcement made while its
+ * detection is still undecided does not turn it into ftp-data later (each lookup
+ * waits for the packet order; Suricata too looks once). */
+static void looked_up_once_at_the_first_data(void **state)
+{
+    Fx *fx = *state;
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    feed(&fx[1], APP_DIR_TOSERVER, "G");   // an HTTP method's start: undecided
+    assert_int_equal(fx[1].af->det[APP_DIR_TOSERVER], APP_DET_UNKNOWN);
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
+    feed(&fx[1], APP_DIR_TOSERVER, "xyz\n");
+    assert_int_not_equal(fx[1].f.app_proto, APP_PROTO_FTP_DATA);
+    feed(&fx[1], APP_DIR_TOCLIENT, "abc\n");   // nor the other side's first data
+    assert_int_not_equal(fx[1].f.app_proto, APP_PROTO_FTP_DATA);
+    /* the announcement is still there for the connection it was made for */
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_FTP_DATA);
+}
+
 /* A control connection's end removes its own unused announcement only: a later
  * session's entry for the same address and port stays. */
 static void end_removes_only_its_own_announcement(void **state)
@@ -413,6 +432,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(byte_by_byte_and_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(eve_object, setup, teardown),
         cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
+        cmocka_unit_test_setup_teardown(looked_up_once_at_the_first_data, setup, teardown),
         cmocka_unit_test_setup_teardown(end_removes_only_its_own_announcement, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_flush_never_waits_for_the_order, setup,
