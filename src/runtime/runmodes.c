@@ -685,6 +685,12 @@ static bool wants_order(const Engine *e, const Pipeline *pl)
         pl->groups[gd].n_threads < 2) {
         return false;
     }
+    if (pl->groups[0].n_threads != 1) {
+        /* the numbers follow the reading order of one thread (runtime_order_next_seq) */
+        VG_NOTICE("runmode: the capture is read by %u threads: thresholds and other state "
+                  "shared across flows are not kept in packet order", pl->groups[0].n_threads);
+        return false;
+    }
     /* One thread per group up to the first with N threads; from there to detect,
      * every group has N threads fed by flow: thread i of each gets the flows of
      * queue i, so each detect queue holds its packets in reading order. */

@@ -252,7 +252,13 @@ uint64_t runtime_order_next_seq(void)
     if (!runtime_order_is_enabled()) {
         return 0;
     }
-    return atomic_fetch_add_explicit(&g_order.issued, 1, memory_order_relaxed) + 1;
+    /* One thread reads at a time (wants_order in runmodes.c: the reading group has one
+     * thread; workers reading in turn hold the inline reader's lock), so no atomic
+     * read-modify-write: its lock prefix waited, on every packet, for the reader's
+     * stores of packet data to reach memory the other core had last written. */
+    uint64_t n = atomic_load_explicit(&g_order.issued, memory_order_relaxed) + 1;
+    atomic_store_explicit(&g_order.issued, n, memory_order_relaxed);
+    return n;
 }
 
 void runtime_order_begin(uint64_t seq)

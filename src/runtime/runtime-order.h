@@ -41,7 +41,7 @@ int runtime_order_set_lanes(const struct QueueHandler *qh, uint32_t max_roots);
 void runtime_order_handed(const struct QueueHandler *qh, uint64_t seq, uint32_t q);
 
 /* The next sequence number (1, 2, ...): the reading thread, per acquired
- * packet. 0 when ordering is off. */
+ * packet. 0 when ordering is off. One thread at a time calls it (not atomic). */
 uint64_t runtime_order_next_seq(void);
 /* The packet this thread is working on now (its root's number; 0: none). */
 void runtime_order_begin(uint64_t seq);
