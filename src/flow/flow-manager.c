@@ -67,6 +67,7 @@ static Flow *bucket_collect(FlowTable *ft, FlowBucket *b, const CollectRule *r, 
             pp = &f->hnext;
             continue;
         }
+        /* again under the lock: another thread may have taken a packet of it since */
         bool is_mine = !r->owned_only || is_owned_by(f, r->owner);
         bool is_done = collect_wants(ft, f, r);
         pthread_mutex_unlock(&f->lock);
