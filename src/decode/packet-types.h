@@ -262,6 +262,8 @@ typedef struct Packet {
     uint64_t pcap_cnt;           // 1-based index in the capture
     uint64_t order_seq;          // reading order while runtime-order.h is on (0: off)
     uint64_t order_after;        // runtime_order_steer_end: wait for this packet first
+    uint64_t order_pair;         // runtime_order_pair_handed (0: none)
+    uint32_t order_pair_slot;    // the slot of the addresses it was steered by
     int64_t clock_sec;           // engine clock when read (newest packet time so far), set
                                  // by tm_thread_dispatch; flow timeouts use it
     uint8_t *data;               // PACKET_MAX_SIZE bytes owned by the pool

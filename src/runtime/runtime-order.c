@@ -140,6 +140,23 @@ static SteerSlot g_steer[STEER_SLOTS];
 static uint64_t g_steer_evicted;
 static _Thread_local uint64_t tl_steer_after;
 
+/* ---- address pairs (runtime_order_pair_*) ----
+ * A direct-mapped table, written by the steering thread only: per slot, the number
+ * of the last root handed on with a pair of that slot, its lane, and the highest
+ * number of such a root handed to another lane. Pairs sharing a slot are one pair
+ * here: a packet may wait for more than it must, never for less. */
+#define PAIR_SLOTS 16384u
+
+typedef struct PairSlot {
+    uint64_t last;
+    uint64_t other;      // highest number on a lane other than `lane`
+    uint32_t lane;
+} PairSlot;
+
+static PairSlot g_pairs[PAIR_SLOTS];
+static _Thread_local uint64_t tl_pair;       // the current packet's stamp (0: none)
+static _Thread_local uint32_t tl_pair_slot;
+
 static _Thread_local uint64_t tl_cur;        // the packet this thread works on
 static _Thread_local uint64_t tl_waited;     // the packet that already waited
 static _Thread_local ThreadVars *tl_tv;
@@ -167,6 +184,7 @@ void runtime_order_enable(bool on)
         }
         memset(g_steer, 0, sizeof(g_steer));
         g_steer_evicted = 0;
+        memset(g_pairs, 0, sizeof(g_pairs));
     } else {
         free(g_order.ring);
         g_order.ring = NULL;
@@ -264,6 +282,7 @@ uint64_t runtime_order_next_seq(void)
 void runtime_order_begin(uint64_t seq)
 {
     tl_cur = seq;
+    tl_pair = 0;
 }
 
 uint64_t runtime_order_current(void)
@@ -280,6 +299,7 @@ void runtime_order_set_thread(ThreadVars *tv)
     }
     tl_tv = tv;
     tl_cur = 0;
+    tl_pair = 0;
     tl_waited = 0;
     tl_n_done = 0;
 }
@@ -643,4 +663,57 @@ uint64_t runtime_order_next_unreleased(void)
     uint64_t n = g_order.next;
     pthread_mutex_unlock(&g_order.lock);
     return n;
+}
+
+static uint32_t addr_mix(const VgAddr *a)
+{
+    uint32_t h = a->family;
+    int n = a->family == 4 ? 1 : 4;   // IPv4: the rest of the union is not the key
+    for (int i = 0; i < n; i++) {
+        h = (h ^ a->a.u32[i]) * 0x9e3779b1u;
+        h ^= h >> 15;
+    }
+    return h;
+}
+
+uint32_t runtime_order_pair_slot(const VgAddr *a, const VgAddr *b)
+{
+    uint32_t x = addr_mix(a);
+    uint32_t y = addr_mix(b);
+    uint32_t h = (x ^ y) + (x & y) * 3u;   // the same both ways round
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    return h & (PAIR_SLOTS - 1);
+}
+
+uint64_t runtime_order_pair_handed(const QueueHandler *qh, uint32_t slot, uint64_t seq,
+                                   uint32_t queue)
+{
+    if (!lanes_on() || qh != g_lanes.handler || seq == 0 || slot >= PAIR_SLOTS) {
+        return 0;
+    }
+    PairSlot *s = &g_pairs[slot];
+    uint64_t after = s->lane == queue ? s->other : s->last;
+    if (s->lane != queue) {
+        s->other = s->last;   // the newest of all, so the newest on another lane
+        s->lane = queue;
+    }
+    s->last = seq;
+    return after + 1;
+}
+
+void runtime_order_begin_pair(uint64_t stamp, uint32_t slot)
+{
+    tl_pair = stamp;
+    tl_pair_slot = slot;
+}
+
+void runtime_order_wait_pair(uint32_t slot)
+{
+    if (tl_pair != 0 && slot == tl_pair_slot) {
+        runtime_order_wait_for(tl_pair - 1);   // 0: nothing to wait for
+        return;
+    }
+    runtime_order_wait();
 }

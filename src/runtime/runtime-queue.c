@@ -194,7 +194,7 @@ uint32_t queue_handler_flow_hash(const Packet *p)
  * in capture order, for flow direction not to depend on thread timing.
  * Fragments have no flow: a datagram rebuilt from them (a child at the
  * fragments' depth) is routed instead, as its unfragmented packets are. */
-static const Packet *flow_route_packet(const Packet *p)
+const Packet *queue_handler_route_packet(const Packet *p)
 {
     const Packet *inner = p;
     for (const Packet *c = p->children; c != NULL; c = c->next_child) {
@@ -229,7 +229,7 @@ uint32_t queue_handler_pick(const QueueHandler *qh, const Packet *p)
         idx = 0;
         break;
     case QH_FLOW:
-        idx = queue_handler_flow_hash(flow_route_packet(p));
+        idx = queue_handler_flow_hash(queue_handler_route_packet(p));
         break;
     case QH_ROUTE:
         idx = route_pick(qh, p);

@@ -149,6 +149,18 @@ static void steer_shared_flows(Packet *p, uint32_t q)
     p->order_after = runtime_order_steer_end();
 }
 
+/* The address pair p is steered by (an ICMP error's: the quoted header's, whose flow
+ * it joins): its stamp for runtime_order_wait_pair. */
+static void steer_pair(const QueueHandler *qh, Packet *p, uint32_t q)
+{
+    const Packet *r = queue_handler_route_packet(p);
+    bool is_err = (r->l4 == PKT_L4_ICMPV4 || r->l4 == PKT_L4_ICMPV6) && r->icmp.has_emb;
+    uint32_t slot = is_err ? runtime_order_pair_slot(&r->icmp.emb_src, &r->icmp.emb_dst)
+                           : runtime_order_pair_slot(&r->src, &r->dst);
+    p->order_pair = runtime_order_pair_handed(qh, slot, p->order_seq, q);
+    p->order_pair_slot = slot;
+}
+
 /* The reader, run by worker w in a step (inline_read), steered root p to w's own
  * queue: w runs it now, in its own slots, before the reader reads on. Queued, it would
  * wait behind the step, and whatever the step may wait for could be it: the packet
@@ -176,6 +188,7 @@ static void hand_on(ThreadVars *tv, Packet *p)
     if (runtime_order_is_enabled()) {
         if (tv->outq->kind == QH_FLOW && tv->outq->feeds_flow) {
             steer_shared_flows(p, q);
+            steer_pair(tv->outq, p, q);
         }
         runtime_order_handed(tv->outq, p->order_seq, q);
     }
@@ -283,6 +296,7 @@ static void run_slots(ThreadVars *tv, Packet *p, uint32_t from)
 void tm_thread_dispatch_from(ThreadVars *tv, Packet *p, uint32_t from)
 {
     runtime_order_begin(p->order_seq);
+    runtime_order_begin_pair(p->order_pair, p->order_pair_slot);
     if (tv->is_tearing_down) {
         tm_packet_release(tv, p);
         return;

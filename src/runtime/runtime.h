@@ -92,6 +92,9 @@ uint32_t queue_handler_pick(const QueueHandler *qh, const Packet *p);
 /* Direction-independent hash of addresses, ports, protocol and VLAN ids (an
  * ICMP error quoting a header: those of the quoted packet). */
 uint32_t queue_handler_flow_hash(const Packet *p);
+/* The packet QH_FLOW steers p by: its innermost tunnel packet, or the datagram
+ * rebuilt from it (a fragment); p itself otherwise. */
+const Packet *queue_handler_route_packet(const Packet *p);
 bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route);
 
 typedef struct TmSlot {

@@ -29,7 +29,7 @@ static void *fd_state_new(AppFlow *af)
         return NULL;
     }
     st->af = af;
-    st->has_exp = ftp_expect_take(af, &af->f->key.dst, af->f->key.dp, &st->exp);
+    st->has_exp = ftp_expect_take(af, af->f, &st->exp);
     return st;
 }
 

@@ -1,24 +1,32 @@
 /* The expectation table: data connections announced on FTP control connections
- * (PORT/EPRT commands, PASV/EPSV replies), keyed by the listening address and port. A
- * new TCP flow whose server side is such an address and port is an ftp-data flow: the
- * app layer asks app_expect_proto on the flow's first data (before pattern detection),
- * and the ftp-data parser takes the entry (transfer command and file name).
+ * (PORT/EPRT commands, PASV/EPSV replies). As Suricata's expectations, an announcement
+ * is bound to the control connection's two addresses and the announced port: a new TCP
+ * flow between the same two hosts (either way round) whose server port is that port is
+ * an ftp-data flow, whatever address the announcement named (a server behind NAT names
+ * its private address in its PASV reply). The app layer asks app_expect_proto on the
+ * flow's first data (before pattern detection), and the ftp-data parser takes the entry
+ * (transfer command and file name).
  *
- * Bounded: FTP_EXPECT_MAX entries; a new one replaces the oldest, and a control
- * connection's last announcement not used when it ends goes with it (that entry only: an
- * id names it, so a later session announcing the same address and port keeps its own).
- * Any packet thread may add or take (a control and its data connection may be on
- * different threads): one mutex.
+ * Bounded: FTP_EXPECT_PER_PAIR entries per address pair (a new one replaces the pair's
+ * oldest, as Suricata's), FTP_EXPECT_MAX in all (when every one is in use, ended control
+ * connections' entries are freed first, and a new announcement is refused if none
+ * was: other pairs' entries are never taken, see below). A control connection's last
+ * announcement not used when it ends goes with it (that entry only: an id names it, so
+ * a later session announcing the same port keeps its own). Any packet thread may add or
+ * take (a control and its data connection may be on different threads): one mutex.
  *
  * Packet order (capture files read by several threads, runtime-order.h): the table is
- * changed and read in capture order. An announcement and a transfer command wait until
- * every earlier packet was released before they change the table, so they come after
- * every earlier packet's lookup, and eviction follows capture order; a new TCP flow's
- * lookup waits the same way, so it sees every announcement of an earlier packet and
- * none of a later one. A control connection's end (a flow timeout pass, not ordered:
- * it runs under locks earlier packets may need) marks its entry with the number of the
- * packet it runs at; lookups of earlier packets still see it, and a later announcement
- * frees it.
+ * changed and read in capture order. An announcement, a transfer command and a take
+ * wait until every earlier packet was released before they change the table, so they
+ * come after every earlier packet's lookup. A new TCP flow's lookup, one per flow, waits
+ * only for the earlier packets between the same two hosts (runtime_order_wait_pair):
+ * only those can have announced, taken or replaced its pair's entries, and refusing an
+ * announcement instead of taking another pair's entry keeps the other pairs out of it.
+ * A lookup that sees an entry whose control connection has not ended waits for every
+ * earlier packet too, then looks again: that end is marked by whichever thread runs
+ * the control flow's timeout pass, with the number of the packet it runs at (not
+ * ordered: it runs under locks earlier packets may need); lookups of earlier packets
+ * still see the entry, and a later announcement frees it.
  *
  * When a flow ends depends on the runmode (each flow thread runs its own timeout
  * passes), so data parsed only at a flow's end (unacknowledged at a timeout or at the
@@ -34,18 +42,27 @@
 
 #include "runtime/runtime-order.h"
 
-#define FTP_EXPECT_MAX 1024
+#define FTP_EXPECT_MAX 4096u          // a power of two: an id's low bits are its index
+#define FTP_EXPECT_PER_PAIR 10u
+#define FTP_EXPECT_BUCKETS 1024u
 
 typedef struct Entry {
+    struct Entry *next;          // in its bucket, or in the free list
     bool used;
+    VgAddr a;                    // the control connection's addresses
+    VgAddr b;
+    uint32_t bucket;
     FtpExpect e;
-    uint64_t seq;                // id (ftp_expect_add), rising in capture order
+    uint64_t id;                 // ftp_expect_add: rising in capture order, index in low bits
     uint64_t order_seq;          // the announcing packet's number (0: ordering off)
     uint64_t ended_at;           // control connection ended at this packet (0: not)
 } Entry;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static Entry g_tab[FTP_EXPECT_MAX];   // under g_lock
+static Entry g_tab[FTP_EXPECT_MAX];             // under g_lock
+static Entry *g_bucket[FTP_EXPECT_BUCKETS];     // under g_lock
+static Entry *g_free;                           // under g_lock
+static bool g_ready;                            // the free list is built (under g_lock)
 static uint64_t g_seq;
 /* Entries in use: new flows skip the lock while no FTP announced anything (written under
  * g_lock, read by any packet thread after the packet-order wait). */
@@ -59,6 +76,33 @@ static bool same(const VgAddr *a, const VgAddr *b)
     return memcmp(a->a.u8, b->a.u8, a->family == 4 ? 4 : 16) == 0;
 }
 
+static bool same_pair(const Entry *en, const Flow *f)
+{
+    return (same(&en->a, &f->key.src) && same(&en->b, &f->key.dst)) ||
+           (same(&en->a, &f->key.dst) && same(&en->b, &f->key.src));
+}
+
+static uint32_t bucket_of(const Flow *f)
+{
+    return runtime_order_pair_slot(&f->key.src, &f->key.dst) % FTP_EXPECT_BUCKETS;
+}
+
+/* Lock held. */
+static void ready(void)
+{
+    if (g_ready) {
+        return;
+    }
+    g_free = NULL;
+    for (uint32_t i = FTP_EXPECT_MAX; i-- > 0;) {
+        memset(&g_tab[i], 0, sizeof(g_tab[i]));
+        g_tab[i].next = g_free;
+        g_free = &g_tab[i];
+    }
+    memset(g_bucket, 0, sizeof(g_bucket));
+    g_ready = true;
+}
+
 /* Whether a lookup at packet `at` (0: outside packet order) sees en. */
 static bool visible(const Entry *en, uint64_t at)
 {
@@ -68,11 +112,11 @@ static bool visible(const Entry *en, uint64_t at)
     return en->order_seq < at && (en->ended_at == 0 || en->ended_at > at);
 }
 
-static Entry *find_key(const VgAddr *srv, uint16_t port)
+static Entry *find_key(const Flow *f, uint16_t port)
 {
-    for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-        if (g_tab[i].used && g_tab[i].e.port == port && same(&g_tab[i].e.srv, srv)) {
-            return &g_tab[i];
+    for (Entry *en = g_bucket[bucket_of(f)]; en != NULL; en = en->next) {
+        if (en->e.port == port && same_pair(en, f)) {
+            return en;
         }
     }
     return NULL;
@@ -80,21 +124,28 @@ static Entry *find_key(const VgAddr *srv, uint16_t port)
 
 static Entry *find_id(uint64_t id)
 {
-    for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-        if (g_tab[i].used && g_tab[i].seq == id) {
-            return &g_tab[i];
-        }
-    }
-    return NULL;
+    Entry *en = &g_tab[id & (FTP_EXPECT_MAX - 1)];
+    return g_ready && en->used && en->id == id ? en : NULL;
 }
 
-static void entry_clear(Entry *en)
+/* Out of its bucket and back to the free list (lock held). */
+static void entry_free(Entry *en)
 {
-    if (en->used) {
-        atomic_fetch_sub(&g_used, 1);
+    if (!en->used) {
+        return;
+    }
+    Entry **pp = &g_bucket[en->bucket];
+    while (*pp != NULL && *pp != en) {
+        pp = &(*pp)->next;
+    }
+    if (*pp == en) {
+        *pp = en->next;
     }
     free(en->e.name);
     memset(en, 0, sizeof(*en));
+    en->next = g_free;
+    g_free = en;
+    atomic_fetch_sub(&g_used, 1);
 }
 
 /* Data parsed at af's flow end (see the file comment). It never waits for the packet
@@ -118,36 +169,65 @@ static bool dead(const Entry *en, uint64_t now)
     return en->used && en->ended_at != 0 && (now == 0 || en->ended_at <= now);
 }
 
-uint64_t ftp_expect_add(const AppFlow *af, const VgAddr *srv, uint16_t port)
+/* An entry for a new announcement of ctl's pair and port (lock held): its own earlier
+ * one for that port, else the pair's oldest once it has FTP_EXPECT_PER_PAIR, else a free
+ * one (freeing the dead first when none is). NULL: the table is full of live entries. */
+static Entry *entry_for(const Flow *ctl, uint16_t port, uint64_t now)
 {
-    if (at_end(af)) {
+    Entry *en = find_key(ctl, port);
+    if (en != NULL) {
+        return en;
+    }
+    uint32_t n = 0;
+    Entry *oldest = NULL;
+    for (Entry *x = g_bucket[bucket_of(ctl)]; x != NULL; x = x->next) {
+        if (same_pair(x, ctl) && !dead(x, now)) {
+            n++;
+            oldest = oldest == NULL || x->id < oldest->id ? x : oldest;
+        }
+    }
+    if (n >= FTP_EXPECT_PER_PAIR) {
+        return oldest;
+    }
+    if (g_free == NULL) {
+        for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
+            if (dead(&g_tab[i], now)) {
+                entry_free(&g_tab[i]);
+            }
+        }
+    }
+    return g_free;
+}
+
+uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, const VgAddr *srv, uint16_t port)
+{
+    if (at_end(af) || ctl == NULL) {
         return 0;
     }
     runtime_order_wait();        // after every earlier packet's lookups and changes
     uint64_t now = runtime_order_current();
     pthread_mutex_lock(&g_lock);
-    Entry *en = find_key(srv, port);
+    ready();
+    Entry *en = entry_for(ctl, port, now);
     if (en == NULL) {
-        Entry *oldest = NULL;
-        for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-            if (!g_tab[i].used || dead(&g_tab[i], now)) {
-                oldest = &g_tab[i];
-                break;
-            }
-            if (oldest == NULL || g_tab[i].seq < oldest->seq) {
-                oldest = &g_tab[i];
-            }
-        }
-        en = oldest;
+        pthread_mutex_unlock(&g_lock);
+        return 0;
     }
-    entry_clear(en);
+    entry_free(en);              // a used one: now the free list's head, as a free one is
+    g_free = en->next;
+    memset(en, 0, sizeof(*en));
     en->used = true;
     atomic_fetch_add(&g_used, 1);
+    en->a = ctl->key.src;
+    en->b = ctl->key.dst;
+    en->bucket = bucket_of(ctl);
+    en->next = g_bucket[en->bucket];
+    g_bucket[en->bucket] = en;
     en->e.srv = *srv;
     en->e.port = port;
-    en->seq = ++g_seq;
+    en->id = (++g_seq * FTP_EXPECT_MAX) | (uint64_t)(en - g_tab);
     en->order_seq = now;
-    uint64_t id = en->seq;
+    uint64_t id = en->id;
     pthread_mutex_unlock(&g_lock);
     return id;
 }
@@ -174,17 +254,21 @@ void ftp_expect_set_command(const AppFlow *af, uint64_t id, uint8_t command,
     pthread_mutex_unlock(&g_lock);
 }
 
-static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
+/* The entry data flow f's lookup at the current packet sees. *unsure: one is seen whose
+ * control connection may yet be marked ended by an earlier packet's thread. */
+static bool lookup(const Flow *f, FtpExpect *out, bool take, bool *unsure)
 {
+    *unsure = false;
     if (atomic_load(&g_used) == 0) {
         return false;
     }
     uint64_t at = runtime_order_current();
     pthread_mutex_lock(&g_lock);
-    Entry *en = find_key(dst, dp);
+    Entry *en = g_ready ? find_key(f, f->key.dp) : NULL;
     if (en != NULL && !visible(en, at)) {
         en = NULL;
     }
+    *unsure = en != NULL && at != 0 && en->ended_at == 0;
     if (en != NULL && out != NULL) {
         *out = en->e;
     }
@@ -192,19 +276,20 @@ static bool lookup(const VgAddr *dst, uint16_t dp, FtpExpect *out, bool take)
         if (out != NULL) {
             en->e.name = NULL;   // handed to the caller
         }
-        entry_clear(en);
+        entry_free(en);
     }
     pthread_mutex_unlock(&g_lock);
     return en != NULL;
 }
 
-bool ftp_expect_take(const AppFlow *af, const VgAddr *dst, uint16_t dp, FtpExpect *out)
+bool ftp_expect_take(const AppFlow *af, const Flow *f, FtpExpect *out)
 {
-    if (at_end(af)) {
+    if (at_end(af) || f == NULL) {
         return false;
     }
-    runtime_order_wait();        // at once: app_expect_proto waited for this packet
-    return lookup(dst, dp, out, true);
+    runtime_order_wait();        // usually at once: app_expect_proto waited for this packet
+    bool unsure;
+    return lookup(f, out, true, &unsure);
 }
 
 void ftp_expect_remove(uint64_t id)
@@ -216,7 +301,7 @@ void ftp_expect_remove(uint64_t id)
     pthread_mutex_lock(&g_lock);
     Entry *en = find_id(id);
     if (en != NULL && now == 0) {
-        entry_clear(en);         // no packet order: at once
+        entry_free(en);          // no packet order: at once
     } else if (en != NULL && en->ended_at == 0) {
         en->ended_at = now;      // freed by a later announcement
     }
@@ -231,20 +316,26 @@ AppProto app_expect_proto(const Flow *f)
     if (!app_layer_proto_enabled(APP_PROTO_FTP)) {
         return APP_PROTO_UNKNOWN;   // no FTP parser: nothing is ever announced, no wait
     }
-    /* Earlier packets may still announce this connection, or take or replace the
-     * announcement. Whether any will is known only once they are done: a control
-     * connection read by another thread may not even be FTP yet. */
-    runtime_order_wait();
-    return lookup(&f->key.dst, f->key.dp, NULL, false) ? APP_PROTO_FTP_DATA
-                                                       : APP_PROTO_UNKNOWN;
+    /* Earlier packets between the same two hosts may still announce this connection, or
+     * take or replace the announcement. Whether any will is known only once they are
+     * done: a control connection read by another thread may not even be FTP yet. */
+    runtime_order_wait_pair(runtime_order_pair_slot(&f->key.src, &f->key.dst));
+    bool unsure;
+    bool found = lookup(f, NULL, false, &unsure);
+    if (unsure) {
+        runtime_order_wait();    // an earlier packet's thread may end its control flow
+        found = lookup(f, NULL, false, &unsure);
+    }
+    return found ? APP_PROTO_FTP_DATA : APP_PROTO_UNKNOWN;
 }
 
 void ftp_expect_deinit(void)
 {
     pthread_mutex_lock(&g_lock);
-    for (uint32_t i = 0; i < FTP_EXPECT_MAX; i++) {
-        entry_clear(&g_tab[i]);
+    for (uint32_t i = 0; g_ready && i < FTP_EXPECT_MAX; i++) {
+        entry_free(&g_tab[i]);
     }
+    g_ready = false;
     g_seq = 0;
     pthread_mutex_unlock(&g_lock);
 }

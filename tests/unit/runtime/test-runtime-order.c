@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <pthread.h>
@@ -329,6 +330,108 @@ static void test_abandon_lets_waiters_go(void **state)
     abandon_with_waiter(lane_waiter_main);
 }
 
+static void addr4(VgAddr *a, uint8_t last)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = 4;
+    a->a.u8[0] = 10;
+    a->a.u8[3] = last;
+}
+
+static uint64_t g_pair_waiter_stamp;
+static uint32_t g_pair_waiter_slot;
+static uint32_t g_pair_waiter_asks;
+
+/* Lane 1's thread, at packet w->seq stamped g_pair_waiter_stamp (slot
+ * g_pair_waiter_slot; when 0, none: the last packet's stamp does not stay), waits
+ * for slot g_pair_waiter_asks. */
+static void *pair_waiter_main(void *arg)
+{
+    Waiter *w = arg;
+    runtime_order_set_thread(&g_lane_tv[1]);
+    if (g_pair_waiter_stamp == 0) {
+        runtime_order_begin_pair(1, g_pair_waiter_asks);   // the last packet's: begin drops it
+    }
+    runtime_order_begin(w->seq);
+    if (g_pair_waiter_stamp != 0) {
+        runtime_order_begin_pair(g_pair_waiter_stamp, g_pair_waiter_slot);
+    }
+    runtime_order_wait_pair(g_pair_waiter_asks);
+    atomic_store(&w->returned, true);
+    runtime_order_begin(0);
+    runtime_order_set_thread(NULL);
+    return NULL;
+}
+
+/* Address pairs: a root's stamp is the newest earlier root of its pair's slot on
+ * another lane (plus 1); a pair wait then waits for that one only, and a wait for a
+ * slot other than the stamp's (or without a stamp) for every earlier packet. The
+ * slot is the same both ways round. Here 2 (the other pair) is never released: a
+ * wait for it would never end (the alarm fails the test). */
+static void test_pair_waits_only_for_its_pair(void **state)
+{
+    (void)state;
+    VgAddr h1;
+    VgAddr h2;
+    VgAddr h3;
+    addr4(&h1, 1);
+    addr4(&h2, 2);
+    addr4(&h3, 3);
+    uint32_t x = runtime_order_pair_slot(&h1, &h2);
+    uint32_t y = runtime_order_pair_slot(&h1, &h3);
+    assert_int_equal(x, runtime_order_pair_slot(&h2, &h1));
+    assert_int_not_equal(x, y);
+    lanes_setup(5);
+    assert_int_equal(runtime_order_pair_handed(NULL, x, 1, 0), 0);   // not the lanes'
+    assert_int_equal(runtime_order_pair_handed(&g_lane_qh, x, 1, 0), 1);   // none before
+    runtime_order_handed(&g_lane_qh, 1, 0);
+    assert_int_equal(runtime_order_pair_handed(&g_lane_qh, y, 2, 0), 1);
+    runtime_order_handed(&g_lane_qh, 2, 0);
+    uint64_t s3 = runtime_order_pair_handed(&g_lane_qh, x, 3, 1);
+    assert_int_equal(s3, 1 + 1);                                     // 1, on lane 0
+    runtime_order_handed(&g_lane_qh, 3, 1);
+    assert_int_equal(runtime_order_pair_handed(&g_lane_qh, x, 4, 1), 1 + 1);   // still 1
+    runtime_order_handed(&g_lane_qh, 4, 1);
+    assert_int_equal(runtime_order_pair_handed(&g_lane_qh, x, 5, 0), 4 + 1);   // 4, lane 1
+    runtime_order_handed(&g_lane_qh, 5, 0);
+
+    alarm(10);
+    lane_done(0, 1);
+    runtime_order_set_thread(&g_lane_tv[1]);
+    runtime_order_begin(3);
+    runtime_order_begin_pair(s3, x);
+    runtime_order_wait_pair(x);               // 1 is released; 2 (pair y) does not count
+    alarm(0);
+    runtime_order_begin(0);
+    runtime_order_set_thread(NULL);
+
+    /* packet 3 asks for another slot than its stamp's: it waits for 2 as well */
+    Waiter w = {.seq = 3};
+    pthread_t t;
+    g_pair_waiter_stamp = s3;
+    g_pair_waiter_slot = x;
+    g_pair_waiter_asks = y;
+    assert_int_equal(pthread_create(&t, NULL, pair_waiter_main, &w), 0);
+    wait_for_waiters(1);
+    assert_false(atomic_load(&w.returned));
+    lane_done(0, 2);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w.returned));
+
+    /* a new packet starts without a stamp: its pair wait is a wait for everything */
+    Waiter w5 = {.seq = 5};
+    g_pair_waiter_stamp = 0;
+    g_pair_waiter_asks = x;
+    assert_int_equal(pthread_create(&t, NULL, pair_waiter_main, &w5), 0);
+    wait_for_waiters(1);
+    assert_false(atomic_load(&w5.returned));   // 3 and 4 (lane 1) are out
+    lane_done(1, 3);
+    lane_done(1, 4);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w5.returned));
+    runtime_order_enable(false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_lanes_lowest_unreleased),
         cmocka_unit_test(test_lanes_waiter_woken),
         cmocka_unit_test(test_abandon_lets_waiters_go),
+        cmocka_unit_test(test_pair_waits_only_for_its_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

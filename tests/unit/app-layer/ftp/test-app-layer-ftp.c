@@ -218,24 +218,68 @@ static void looked_up_once_at_the_first_data(void **state)
 }
 
 /* A control connection's end removes its own unused announcement only: a later
- * session's entry for the same address and port stays. */
+ * session's entry for the same hosts and port stays. */
 static void end_removes_only_its_own_announcement(void **state)
 {
-    (void)state;
+    Fx *fx = *state;
     VgAddr srv;
     addr4(&srv, 10, 0, 0, 2);
-    uint64_t first = ftp_expect_add(NULL, &srv, 5000);
-    uint64_t second = ftp_expect_add(NULL, &srv, 5000);   // replaces the first
+    uint64_t first = ftp_expect_add(NULL, &fx->f, &srv, 5000);
+    uint64_t second = ftp_expect_add(NULL, &fx->f, &srv, 5000);   // replaces the first
     assert_true(first != 0 && second != 0 && first != second);
     ftp_expect_remove(first);
+    flow_init(&fx[1], 40001, 5000);
     FtpExpect e;
-    assert_true(ftp_expect_take(NULL, &srv, 5000, &e));
+    assert_true(ftp_expect_take(NULL, &fx[1].f, &e));
     free(e.name);
-    assert_false(ftp_expect_take(NULL, &srv, 5000, &e));   // taken once
-    uint64_t third = ftp_expect_add(NULL, &srv, 5001);
+    assert_false(ftp_expect_take(NULL, &fx[1].f, &e));   // taken once
+    uint64_t third = ftp_expect_add(NULL, &fx->f, &srv, 5001);
     ftp_expect_set_command(NULL, third, FTPDATA_CMD_RETR, (const uint8_t *)"x", 1);
     ftp_expect_remove(third);
-    assert_false(ftp_expect_take(NULL, &srv, 5001, &e));
+    fx[1].f.key.dp = 5001;
+    assert_false(ftp_expect_take(NULL, &fx[1].f, &e));
+}
+
+/* As Suricata's expectations: an announcement is for a connection between the control
+ * connection's two hosts, either way round, to the announced port, whatever address it
+ * named (a server behind NAT names its private one); a third host's connection to that
+ * port is not ftp-data. */
+static void announcement_is_bound_to_the_control_hosts(void **state)
+{
+    Fx *fx = *state;
+    feed(fx, APP_DIR_TOSERVER, "USER a\r\nPASV\r\n");
+    feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (192,168,7,9,19,137)\r\n");
+    flow_init(&fx[1], 40001, 19 * 256 + 137);
+    addr4(&fx[1].f.key.src, 10, 0, 0, 3);   // a third host
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+    fx[1].f.key.src = fx->f.key.dst;        // the server to the client (active mode's way)
+    fx[1].f.key.dst = fx->f.key.src;
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_FTP_DATA);
+    fx[1].f.key.dp = 19 * 256 + 138;        // another port
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
+}
+
+/* A pair holds at most 10 announcements, the oldest going first; another pair's stay. */
+static void a_pair_keeps_its_ten_newest(void **state)
+{
+    Fx *fx = *state;
+    VgAddr srv;
+    addr4(&srv, 10, 0, 0, 2);
+    Flow other = fx->f;
+    addr4(&other.key.src, 10, 0, 0, 9);
+    assert_true(ftp_expect_add(NULL, &other, &srv, 6000) != 0);
+    for (uint16_t port = 6000; port < 6011; port++) {
+        assert_true(ftp_expect_add(NULL, &fx->f, &srv, port) != 0);
+    }
+    flow_init(&fx[1], 40001, 6000);
+    assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);   // the oldest went
+    for (uint16_t port = 6001; port < 6011; port++) {
+        fx[1].f.key.dp = port;
+        assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_FTP_DATA);
+    }
+    other.key.sp = 40001;
+    other.key.dp = 6000;
+    assert_int_equal(app_expect_proto(&other), APP_PROTO_FTP_DATA);
 }
 
 /* Data parsed only at a flow's end announces nothing and is not looked up. */
@@ -249,8 +293,9 @@ static void flow_end_data_announces_nothing(void **state)
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
     VgAddr srv;
     addr4(&srv, 10, 0, 0, 2);
-    assert_int_equal(ftp_expect_add(fx->af, &srv, 5002), 0);
-    assert_false(ftp_expect_take(NULL, &srv, 5002, NULL));
+    assert_int_equal(ftp_expect_add(fx->af, &fx->f, &srv, 5002), 0);
+    fx[1].f.key.dp = 5002;
+    assert_false(ftp_expect_take(NULL, &fx[1].f, NULL));
 }
 
 /* A flow whose first data is parsed only in its flow end (its app flow is new at
@@ -434,6 +479,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(max_tx_counts_unfinished_txs, setup, teardown),
         cmocka_unit_test_setup_teardown(looked_up_once_at_the_first_data, setup, teardown),
         cmocka_unit_test_setup_teardown(end_removes_only_its_own_announcement, setup, teardown),
+        cmocka_unit_test_setup_teardown(announcement_is_bound_to_the_control_hosts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_pair_keeps_its_ten_newest, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_flush_never_waits_for_the_order, setup,
                                         teardown),
