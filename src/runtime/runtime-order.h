@@ -99,12 +99,13 @@ uint64_t runtime_order_steer_end(void);
  * every earlier packet. runtime_order_pair_slot: the slot of an unordered address
  * pair (pairs may share one). The steering thread, for each root it hands to queue
  * `queue` of qh, with the slot of the addresses the root is steered by:
- * runtime_order_pair_handed returns (0 unless qh is the lanes' handler) the stamp the root carries (Packet.order_pair),
+ * runtime_order_pair_handed returns the stamp the root carries (Packet.order_pair):
  * the highest number of an earlier root of that slot handed to another lane, plus 1
- * (so 0 means no stamp). The thread working on the root sets it with
- * runtime_order_begin_pair; runtime_order_wait_pair(slot) then waits for the
- * stamped packet only when slot is the stamp's, and for every earlier packet
- * otherwise (no stamp: lanes off, a flow not of the root's steering addresses). */
+ * (0, no stamp, unless qh is the lanes' handler). The thread working on the root sets
+ * it with runtime_order_begin_pair (runtime_order_begin drops it); then
+ * runtime_order_wait_pair(slot) waits for the stamped packet only when slot is the
+ * stamp's, and for every earlier packet otherwise (no stamp: lanes off; a flow not of
+ * the root's steering addresses). */
 struct VgAddr;
 uint32_t runtime_order_pair_slot(const struct VgAddr *a, const struct VgAddr *b);
 uint64_t runtime_order_pair_handed(const struct QueueHandler *qh, uint32_t slot, uint64_t seq,
