@@ -199,7 +199,7 @@ static Entry *entry_for(const Flow *ctl, uint16_t port, uint64_t now)
     return g_free;
 }
 
-uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, const VgAddr *srv, uint16_t port)
+uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, uint16_t port)
 {
     if (at_end(af) || ctl == NULL) {
         return 0;
@@ -223,7 +223,6 @@ uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, const VgAddr *srv, u
     en->bucket = bucket_of(ctl);
     en->next = g_bucket[en->bucket];
     g_bucket[en->bucket] = en;
-    en->e.srv = *srv;
     en->e.port = port;
     en->id = (++g_seq * FTP_EXPECT_MAX) | (uint64_t)(en - g_tab);
     en->order_seq = now;

@@ -273,7 +273,7 @@ static void data_port(FtpState *st, FtpTx *t, const VgAddr *addr, uint16_t port)
     st->port_known = true;
     st->data_addr = *addr;
     st->data_port = port;
-    uint64_t id = ftp_expect_add(st->af, st->af != NULL ? st->af->f : NULL, addr, port);
+    uint64_t id = ftp_expect_add(st->af, st->af != NULL ? st->af->f : NULL, port);
     if (id != 0) {
         st->data_id = id;        // the one its end removes unless used
     }

@@ -83,18 +83,18 @@ const FtpDataTx *ftp_data_tx(const AppTx *tx);
 /* The expectation table: a data connection announced on a control connection. The
  * flow engine asks ftp_expect_take at the start of each new TCP flow. */
 typedef struct FtpExpect {
-    VgAddr srv;                  // the address the announcement named (not matched)
     uint16_t port;
     uint8_t command;             // FTPDATA_CMD_*
     uint8_t *name;               // file name (owned by the table entry)
     uint32_t name_len;
 } FtpExpect;
-/* Control side: a data connection between ctl's two hosts to port `port` will carry
- * the file of the next transfer command (srv: the address announced). Returns the
+/* Control side: a data connection between ctl's two hosts to port `port` (whatever
+ * address the announcement named) will carry the file of the next transfer command.
+ * Returns the
  * entry's id for ftp_expect_set_command and ftp_expect_remove; 0 (nothing added) at
  * af's flow end, or when the table is full. On a capture file read by several
  * threads, waits for the packet order first (as the two below). */
-uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, const VgAddr *srv, uint16_t port);
+uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, uint16_t port);
 /* Records the transfer command and file name in entry id (if still there). */
 void ftp_expect_set_command(const AppFlow *af, uint64_t id, uint8_t command,
                             const uint8_t *name, uint32_t name_len);

@@ -222,10 +222,8 @@ static void looked_up_once_at_the_first_data(void **state)
 static void end_removes_only_its_own_announcement(void **state)
 {
     Fx *fx = *state;
-    VgAddr srv;
-    addr4(&srv, 10, 0, 0, 2);
-    uint64_t first = ftp_expect_add(NULL, &fx->f, &srv, 5000);
-    uint64_t second = ftp_expect_add(NULL, &fx->f, &srv, 5000);   // replaces the first
+    uint64_t first = ftp_expect_add(NULL, &fx->f, 5000);
+    uint64_t second = ftp_expect_add(NULL, &fx->f, 5000);   // replaces the first
     assert_true(first != 0 && second != 0 && first != second);
     ftp_expect_remove(first);
     flow_init(&fx[1], 40001, 5000);
@@ -233,7 +231,7 @@ static void end_removes_only_its_own_announcement(void **state)
     assert_true(ftp_expect_take(NULL, &fx[1].f, &e));
     free(e.name);
     assert_false(ftp_expect_take(NULL, &fx[1].f, &e));   // taken once
-    uint64_t third = ftp_expect_add(NULL, &fx->f, &srv, 5001);
+    uint64_t third = ftp_expect_add(NULL, &fx->f, 5001);
     ftp_expect_set_command(NULL, third, FTPDATA_CMD_RETR, (const uint8_t *)"x", 1);
     ftp_expect_remove(third);
     fx[1].f.key.dp = 5001;
@@ -263,13 +261,11 @@ static void announcement_is_bound_to_the_control_hosts(void **state)
 static void a_pair_keeps_its_ten_newest(void **state)
 {
     Fx *fx = *state;
-    VgAddr srv;
-    addr4(&srv, 10, 0, 0, 2);
     Flow other = fx->f;
     addr4(&other.key.src, 10, 0, 0, 9);
-    assert_true(ftp_expect_add(NULL, &other, &srv, 6000) != 0);
+    assert_true(ftp_expect_add(NULL, &other, 6000) != 0);
     for (uint16_t port = 6000; port < 6011; port++) {
-        assert_true(ftp_expect_add(NULL, &fx->f, &srv, port) != 0);
+        assert_true(ftp_expect_add(NULL, &fx->f, port) != 0);
     }
     flow_init(&fx[1], 40001, 6000);
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);   // the oldest went
@@ -291,9 +287,7 @@ static void flow_end_data_announces_nothing(void **state)
     feed(fx, APP_DIR_TOCLIENT, "331 p\r\n227 Entering Passive Mode (10,0,0,2,19,137)\r\n");
     flow_init(&fx[1], 40001, 19 * 256 + 137);
     assert_int_equal(app_expect_proto(&fx[1].f), APP_PROTO_UNKNOWN);
-    VgAddr srv;
-    addr4(&srv, 10, 0, 0, 2);
-    assert_int_equal(ftp_expect_add(fx->af, &fx->f, &srv, 5002), 0);
+    assert_int_equal(ftp_expect_add(fx->af, &fx->f, 5002), 0);
     fx[1].f.key.dp = 5002;
     assert_false(ftp_expect_take(NULL, &fx[1].f, NULL));
 }
