@@ -45,6 +45,10 @@
 #define FTP_EXPECT_MAX 4096u          // a power of two: an id's low bits are its index
 #define FTP_EXPECT_PER_PAIR 10u
 #define FTP_EXPECT_BUCKETS 1024u
+/* File names the table keeps, in all: past this a transfer command's name is not kept
+ * (its ftp-data tx has the command and no file name). Without it, 4096 entries with
+ * names of up to FTP_LINE_MAX bytes would hold 16 MiB that no memcap counts. */
+#define FTP_EXPECT_NAME_BYTES (1024u * FTP_LINE_MAX)
 
 typedef struct Entry {
     struct Entry *next;          // in its bucket, or in the free list
@@ -64,6 +68,7 @@ static Entry *g_bucket[FTP_EXPECT_BUCKETS];     // under g_lock
 static Entry *g_free;                           // under g_lock
 static bool g_ready;                            // the free list is built (under g_lock)
 static uint64_t g_seq;
+static uint64_t g_name_bytes;                   // under g_lock
 /* Entries in use: new flows skip the lock while no FTP announced anything (written under
  * g_lock, read by any packet thread after the packet-order wait). */
 static _Atomic uint32_t g_used;
@@ -128,12 +133,9 @@ static Entry *find_id(uint64_t id)
     return g_ready && en->used && en->id == id ? en : NULL;
 }
 
-/* Out of its bucket and back to the free list (lock held). */
-static void entry_free(Entry *en)
+/* Out of its bucket, its name freed, cleared (lock held); not yet on the free list. */
+static void entry_release(Entry *en)
 {
-    if (!en->used) {
-        return;
-    }
     Entry **pp = &g_bucket[en->bucket];
     while (*pp != NULL && *pp != en) {
         pp = &(*pp)->next;
@@ -141,11 +143,21 @@ static void entry_free(Entry *en)
     if (*pp == en) {
         *pp = en->next;
     }
+    g_name_bytes -= en->e.name_len;
     free(en->e.name);
     memset(en, 0, sizeof(*en));
+    atomic_fetch_sub(&g_used, 1);
+}
+
+/* Back to the free list (lock held). */
+static void entry_free(Entry *en)
+{
+    if (!en->used) {
+        return;
+    }
+    entry_release(en);
     en->next = g_free;
     g_free = en;
-    atomic_fetch_sub(&g_used, 1);
 }
 
 /* Data parsed at af's flow end (see the file comment). It never waits for the packet
@@ -213,9 +225,12 @@ uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, uint16_t port)
         pthread_mutex_unlock(&g_lock);
         return 0;
     }
-    entry_free(en);              // a used one: now the free list's head, as a free one is
-    g_free = en->next;
-    memset(en, 0, sizeof(*en));
+    if (en->used) {
+        entry_release(en);       // replaced: the same key, or the pair's oldest
+    } else {
+        g_free = en->next;       // entry_for gave the free list's head
+        memset(en, 0, sizeof(*en));
+    }
     en->used = true;
     atomic_fetch_add(&g_used, 1);
     en->a = ctl->key.src;
@@ -242,12 +257,15 @@ void ftp_expect_set_command(const AppFlow *af, uint64_t id, uint8_t command,
     Entry *en = find_id(id);
     if (en != NULL && en->ended_at == 0) {
         en->e.command = command;
+        g_name_bytes -= en->e.name_len;
         free(en->e.name);
         en->e.name = NULL;
         en->e.name_len = 0;
-        if (name_len > 0 && (en->e.name = malloc(name_len)) != NULL) {
+        if (name_len > 0 && g_name_bytes + name_len <= FTP_EXPECT_NAME_BYTES &&
+            (en->e.name = malloc(name_len)) != NULL) {
             memcpy(en->e.name, name, name_len);
             en->e.name_len = name_len;
+            g_name_bytes += name_len;
         }
     }
     pthread_mutex_unlock(&g_lock);
@@ -273,7 +291,9 @@ static bool lookup(const Flow *f, FtpExpect *out, bool take, bool *unsure)
     }
     if (en != NULL && take) {
         if (out != NULL) {
+            g_name_bytes -= en->e.name_len;
             en->e.name = NULL;   // handed to the caller
+            en->e.name_len = 0;
         }
         entry_free(en);
     }
@@ -336,5 +356,6 @@ void ftp_expect_deinit(void)
     }
     g_ready = false;
     g_seq = 0;
+    g_name_bytes = 0;
     pthread_mutex_unlock(&g_lock);
 }

@@ -278,6 +278,44 @@ static void a_pair_keeps_its_ten_newest(void **state)
     assert_int_equal(app_expect_proto(&other), APP_PROTO_FTP_DATA);
 }
 
+/* The file names the table keeps are bounded in all (1024 names of the longest line):
+ * past that a transfer's name is not kept, and one handed to a data connection makes
+ * room again. */
+static void names_kept_are_bounded(void **state)
+{
+    Fx *fx = *state;
+    static uint8_t name[FTP_LINE_MAX];
+    memset(name, 'n', sizeof(name));
+    Flow ctl = fx->f;
+    uint64_t ids[1026];
+    for (uint32_t i = 0; i < 1026; i++) {
+        addr4(&ctl.key.src, 10, 1, (uint8_t)(i >> 8), (uint8_t)i);   // a pair each
+        ids[i] = ftp_expect_add(NULL, &ctl, 7000);
+        assert_true(ids[i] != 0);
+        if (i < 1025) {
+            ftp_expect_set_command(NULL, ids[i], FTPDATA_CMD_RETR, name, sizeof(name));
+        }
+    }
+    Flow data = ctl;
+    data.key.sp = 40001;
+    data.key.dp = 7000;
+    FtpExpect e;
+    addr4(&data.key.src, 10, 1, 4, 0);                                 // the 1025th
+    assert_true(ftp_expect_take(NULL, &data, &e));
+    assert_int_equal(e.command, FTPDATA_CMD_RETR);
+    assert_int_equal(e.name_len, 0);
+    assert_null(e.name);
+    addr4(&data.key.src, 10, 1, 0, 0);                                 // the first
+    assert_true(ftp_expect_take(NULL, &data, &e));
+    assert_int_equal(e.name_len, FTP_LINE_MAX);
+    free(e.name);
+    ftp_expect_set_command(NULL, ids[1025], FTPDATA_CMD_STOR, name, sizeof(name));
+    addr4(&data.key.src, 10, 1, 4, 1);                                 // room again
+    assert_true(ftp_expect_take(NULL, &data, &e));
+    assert_int_equal(e.name_len, FTP_LINE_MAX);
+    free(e.name);
+}
+
 /* Data parsed only at a flow's end announces nothing and is not looked up. */
 static void flow_end_data_announces_nothing(void **state)
 {
@@ -476,6 +514,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(announcement_is_bound_to_the_control_hosts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_pair_keeps_its_ten_newest, setup, teardown),
+        cmocka_unit_test_setup_teardown(names_kept_are_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_data_announces_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(flow_end_flush_never_waits_for_the_order, setup,
                                         teardown),
