@@ -171,9 +171,21 @@ static uint32_t endpoint_mix(const VgAddr *a, uint16_t port)
  * endpoints and protocol: the flow stage looks it up (and attaches it to
  * that flow, or makes its own ICMP flow) in the quoted flow's place, so it
  * must reach the thread that owns the quoted flow. */
+static bool is_quoting_error(const Packet *p)
+{
+    return (p->l4 == PKT_L4_ICMPV4 || p->l4 == PKT_L4_ICMPV6) && p->icmp.has_emb;
+}
+
+void queue_handler_flow_addrs(const Packet *p, const VgAddr **src, const VgAddr **dst)
+{
+    bool is_err = is_quoting_error(p);
+    *src = is_err ? &p->icmp.emb_src : &p->src;
+    *dst = is_err ? &p->icmp.emb_dst : &p->dst;
+}
+
 uint32_t queue_handler_flow_hash(const Packet *p)
 {
-    bool is_err = (p->l4 == PKT_L4_ICMPV4 || p->l4 == PKT_L4_ICMPV6) && p->icmp.has_emb;
+    bool is_err = is_quoting_error(p);
     uint32_t a = is_err ? endpoint_mix(&p->icmp.emb_src, p->icmp.emb_sp)
                         : endpoint_mix(&p->src, p->sp);
     uint32_t b = is_err ? endpoint_mix(&p->icmp.emb_dst, p->icmp.emb_dp)

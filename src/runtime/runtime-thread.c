@@ -153,10 +153,10 @@ static void steer_shared_flows(Packet *p, uint32_t q)
  * it joins): its stamp for runtime_order_wait_pair. */
 static void steer_pair(const QueueHandler *qh, Packet *p, uint32_t q)
 {
-    const Packet *r = queue_handler_route_packet(p);
-    bool is_err = (r->l4 == PKT_L4_ICMPV4 || r->l4 == PKT_L4_ICMPV6) && r->icmp.has_emb;
-    uint32_t slot = is_err ? runtime_order_pair_slot(&r->icmp.emb_src, &r->icmp.emb_dst)
-                           : runtime_order_pair_slot(&r->src, &r->dst);
+    const VgAddr *src;
+    const VgAddr *dst;
+    queue_handler_flow_addrs(queue_handler_route_packet(p), &src, &dst);
+    uint32_t slot = runtime_order_pair_slot(src, dst);
     p->order_pair = runtime_order_pair_handed(qh, slot, p->order_seq, q);
     p->order_pair_slot = slot;
 }

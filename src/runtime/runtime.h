@@ -95,6 +95,9 @@ uint32_t queue_handler_flow_hash(const Packet *p);
 /* The packet QH_FLOW steers p by: its innermost tunnel packet, or the datagram
  * rebuilt from it (a fragment); p itself otherwise. */
 const Packet *queue_handler_route_packet(const Packet *p);
+/* The addresses queue_handler_flow_hash mixes: p's, or those of the header an ICMP
+ * error quotes (the flow it joins). */
+void queue_handler_flow_addrs(const Packet *p, const VgAddr **src, const VgAddr **dst);
 bool queue_handler_parse(const char *spec, QueueHandlerKind *kind, RouteKind *route);
 
 typedef struct TmSlot {
