@@ -166,11 +166,6 @@ static uint32_t endpoint_mix(const VgAddr *a, uint16_t port)
     return h + port * 0x85ebca6bu;
 }
 
-/* Symmetric mix of the two endpoints so both directions land on one queue.
- * An ICMP error that quotes a header is steered by the quoted packet's
- * endpoints and protocol: the flow stage looks it up (and attaches it to
- * that flow, or makes its own ICMP flow) in the quoted flow's place, so it
- * must reach the thread that owns the quoted flow. */
 static bool is_quoting_error(const Packet *p)
 {
     return (p->l4 == PKT_L4_ICMPV4 || p->l4 == PKT_L4_ICMPV6) && p->icmp.has_emb;
@@ -183,6 +178,11 @@ void queue_handler_flow_addrs(const Packet *p, const VgAddr **src, const VgAddr 
     *dst = is_err ? &p->icmp.emb_dst : &p->dst;
 }
 
+/* Symmetric mix of the two endpoints so both directions land on one queue.
+ * An ICMP error that quotes a header is steered by the quoted packet's
+ * endpoints and protocol: the flow stage looks it up (and attaches it to
+ * that flow, or makes its own ICMP flow) in the quoted flow's place, so it
+ * must reach the thread that owns the quoted flow. */
 uint32_t queue_handler_flow_hash(const Packet *p)
 {
     bool is_err = is_quoting_error(p);
