@@ -77,6 +77,10 @@ static OrderState g_order = {
 typedef struct OrderLane {
     _Alignas(64) _Atomic uint64_t n_in;      // roots handed to the lane (steering thread)
     _Atomic uint64_t *seqs;                  // their numbers, ring of mask + 1
+    /* n_out as the steering thread last read it (its own): it reads n_out again only
+     * when the ring looks full by this. Read for every packet, n_out's line went back
+     * and forth between the two cores twice a packet (issue 15). */
+    uint64_t out_seen;
     _Alignas(64) _Atomic uint64_t n_out;     // roots the lane's thread released
 } OrderLane;
 
@@ -244,9 +248,12 @@ void runtime_order_handed(const QueueHandler *qh, uint64_t seq, uint32_t q)
     }
     OrderLane *ln = &g_lanes.lane[q];
     uint64_t in = atomic_load_explicit(&ln->n_in, memory_order_relaxed);
-    if (in - atomic_load_explicit(&ln->n_out, memory_order_acquire) > g_lanes.mask) {
-        lanes_abandon();   // more roots in a lane than the pool holds: cannot be
-        return;
+    if (in - ln->out_seen > g_lanes.mask) {
+        ln->out_seen = atomic_load_explicit(&ln->n_out, memory_order_acquire);
+        if (in - ln->out_seen > g_lanes.mask) {
+            lanes_abandon();   // more roots in a lane than the pool holds: cannot be
+            return;
+        }
     }
     atomic_store_explicit(&ln->seqs[in & g_lanes.mask], seq, memory_order_relaxed);
     atomic_store_explicit(&ln->n_in, in + 1, memory_order_release);

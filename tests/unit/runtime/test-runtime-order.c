@@ -206,10 +206,10 @@ static PacketQueue *g_lane_qp[2] = {&g_lane_q[0], &g_lane_q[1]};
 static QueueHandler g_lane_qh = {.kind = QH_FLOW, .queues = g_lane_qp, .n_queues = 2};
 static ThreadVars g_lane_tv[2];
 
-static void lanes_setup(uint32_t n_numbers)
+static void lanes_setup_with(uint32_t max_roots, uint32_t n_numbers)
 {
     runtime_order_enable(true);
-    assert_int_equal(runtime_order_set_lanes(&g_lane_qh, 1024), 0);
+    assert_int_equal(runtime_order_set_lanes(&g_lane_qh, max_roots), 0);
     for (uint32_t i = 0; i < 2; i++) {
         memset(&g_lane_tv[i], 0, sizeof(g_lane_tv[i]));
         g_lane_tv[i].inq = &g_lane_q[i];
@@ -218,6 +218,11 @@ static void lanes_setup(uint32_t n_numbers)
     for (uint32_t i = 0; i < n_numbers; i++) {
         (void)runtime_order_next_seq();
     }
+}
+
+static void lanes_setup(uint32_t n_numbers)
+{
+    lanes_setup_with(1024, n_numbers);
 }
 
 /* Release as the thread of lane l (this thread takes that identity). */
@@ -254,6 +259,29 @@ static void test_lanes_lowest_unreleased(void **state)
     lane_done(1, 5);
     assert_int_equal(runtime_order_next_unreleased(), 6);
     assert_true(runtime_order_is_enabled());
+    runtime_order_enable(false);
+}
+
+/* A lane's ring holds twice the roots in flight (max_roots 32: 64). The steering
+ * thread looks at the lane's releases only when the ring looks full to it; a ring that
+ * is full ends the order rather than overwrite a number a waiter may still read. */
+static void test_lane_ring_full_ends_order(void **state)
+{
+    (void)state;
+    lanes_setup_with(32, 80);
+    for (uint64_t seq = 1; seq <= 64; seq++) {
+        runtime_order_handed(&g_lane_qh, seq, 0);
+    }
+    for (uint64_t seq = 1; seq <= 10; seq++) {
+        lane_done(0, seq);
+    }
+    for (uint64_t seq = 65; seq <= 74; seq++) {
+        runtime_order_handed(&g_lane_qh, seq, 0);   // room again: 10 released
+    }
+    assert_true(runtime_order_is_enabled());
+    assert_int_equal(runtime_order_next_unreleased(), 11);
+    runtime_order_handed(&g_lane_qh, 75, 0);        // 64 unreleased: no room
+    assert_false(runtime_order_is_enabled());
     runtime_order_enable(false);
 }
 
@@ -443,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_wait_for_returns_once_up_to_seq_released),
         cmocka_unit_test(test_lanes_lowest_unreleased),
         cmocka_unit_test(test_lanes_waiter_woken),
+        cmocka_unit_test(test_lane_ring_full_ends_order),
         cmocka_unit_test(test_abandon_lets_waiters_go),
         cmocka_unit_test(test_pair_waits_only_for_its_pair),
     };
