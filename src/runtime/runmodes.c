@@ -12,6 +12,7 @@
 #include "conf/conf.h"
 #include "runtime/engine.h"
 #include "runtime/packet-pool.h"
+#include "runtime/runtime-internal.h"
 #include "runtime/runtime-order.h"
 #include "util/util-error.h"
 #include "util/util-time.h"
@@ -467,25 +468,6 @@ static void gate_wait(StartGate *g, uint32_t n)
     pthread_mutex_unlock(&g->lock);
 }
 
-/* The packet order's watchdog, run by the main thread while it joins the packet
- * threads (runtime-order.h). A stop (SIGINT, SIGTERM, vigilctl shutdown) must end
- * the run even when threads wait for packets that will never be released: after
- * ORDER_STOP_GRACE_MS the order is given up. Without a stop, threads waiting while
- * no packet is released for ORDER_STALL_MS is a deadlock (a bug): the order is given
- * up so that the run ends, with an error and a failing exit status. */
-#define ORDER_STOP_GRACE_MS 3000u
-#define ORDER_STALL_MS 30000u
-#define ORDER_WATCH_TICK_MS 200u
-
-typedef struct OrderWatch {
-    uint64_t stop_since_ms;      // 0: no stop seen
-    uint64_t released;           // lowest unreleased at the last change
-    uint64_t changed_ms;         // 0: nothing waits
-    uint64_t tick_ms;            // the last tick
-    bool given_up;
-    bool stalled;
-} OrderWatch;
-
 static uint64_t monotonic_ms(void)
 {
     struct timespec ts;
@@ -493,13 +475,12 @@ static uint64_t monotonic_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void order_watch_tick(const Engine *e, OrderWatch *w)
+void runmode_order_watch(OrderWatch *w, uint64_t now, bool is_stop)
 {
-    uint64_t now = monotonic_ms();
     /* a watchdog that did not run (the process was stopped) saw nothing stall */
     bool missed = w->tick_ms != 0 && now - w->tick_ms > 5u * ORDER_WATCH_TICK_MS;
     w->tick_ms = now;
-    if (atomic_load(&e->stop) && w->stop_since_ms == 0) {
+    if (is_stop && w->stop_since_ms == 0) {
         w->stop_since_ms = now;
     }
     uint64_t released = 0;
@@ -540,7 +521,7 @@ static int join_watched(const Engine *e, ThreadVars *tv, OrderWatch *w)
         if (ended) {
             return rc;
         }
-        order_watch_tick(e, w);
+        runmode_order_watch(w, monotonic_ms(), atomic_load(&e->stop));
     }
 }
 

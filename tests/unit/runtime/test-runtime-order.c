@@ -128,6 +128,123 @@ static void test_wait_for_lower(void **state)
     runtime_order_enable(false);
 }
 
+/* The packet order's watchdog (runmode_order_watch), driven with made-up times: it looks
+ * every ORDER_WATCH_TICK_MS from `from` to `to`. */
+static void watch_every(OrderWatch *w, uint64_t from, uint64_t to, bool is_stop)
+{
+    for (uint64_t t = from; t <= to; t += ORDER_WATCH_TICK_MS) {
+        runmode_order_watch(w, t, is_stop);
+    }
+}
+
+/* A thread waits for packet 3 while 1 and 2 are not released. */
+static void watch_setup(pthread_t *t, Waiter *w3)
+{
+    runtime_order_enable(true);
+    for (int i = 0; i < 3; i++) {
+        (void)runtime_order_next_seq();
+    }
+    w3->seq = 3;
+    atomic_store(&w3->returned, false);
+    assert_int_equal(pthread_create(t, NULL, waiter_main, w3), 0);
+    wait_for_waiters(1);
+}
+
+static void watch_end(pthread_t t, Waiter *w3)
+{
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&w3->returned));
+    runtime_order_enable(false);
+}
+
+/* Threads waiting while no packet is released for ORDER_STALL_MS is a deadlock: the
+ * order is given up (the waiter goes on) and the run is marked stalled. */
+static void test_watch_stall_gives_up(void **state)
+{
+    (void)state;
+    pthread_t t;
+    Waiter w3;
+    watch_setup(&t, &w3);
+    OrderWatch w = {.tick_ms = 0};
+    watch_every(&w, 1000, 1000 + ORDER_STALL_MS - ORDER_WATCH_TICK_MS, false);
+    assert_false(w.given_up);
+    assert_true(runtime_order_is_enabled());
+    assert_false(atomic_load(&w3.returned));
+    runmode_order_watch(&w, 1000 + ORDER_STALL_MS, false);
+    assert_true(w.given_up);
+    assert_true(w.stalled);
+    assert_false(runtime_order_is_enabled());
+    watch_end(t, &w3);
+}
+
+/* A packet released restarts the stall clock: waiting is no stall while the order moves. */
+static void test_watch_release_restarts_the_clock(void **state)
+{
+    (void)state;
+    pthread_t t;
+    Waiter w3;
+    watch_setup(&t, &w3);
+    OrderWatch w = {.tick_ms = 0};
+    watch_every(&w, 1000, 21000, false);
+    done_now(1);   // the lowest unreleased moves from 1 to 2
+    uint64_t moved = 21200;
+    watch_every(&w, moved, moved + ORDER_STALL_MS - ORDER_WATCH_TICK_MS, false);
+    assert_false(w.given_up);
+    runmode_order_watch(&w, moved + ORDER_STALL_MS, false);
+    assert_true(w.given_up);
+    assert_true(w.stalled);
+    watch_end(t, &w3);
+}
+
+/* A stop ends the run: waiters still waiting ORDER_STOP_GRACE_MS after it are let go,
+ * which is not a stall. */
+static void test_watch_stop_gives_up_after_grace(void **state)
+{
+    (void)state;
+    pthread_t t;
+    Waiter w3;
+    watch_setup(&t, &w3);
+    OrderWatch w = {.tick_ms = 0};
+    watch_every(&w, 1000, 2000, false);
+    uint64_t stop = 2200;
+    watch_every(&w, stop, stop + ORDER_STOP_GRACE_MS - ORDER_WATCH_TICK_MS, true);
+    assert_false(w.given_up);
+    runmode_order_watch(&w, stop + ORDER_STOP_GRACE_MS, true);
+    assert_true(w.given_up);
+    assert_false(w.stalled);
+    watch_end(t, &w3);
+}
+
+/* Nobody waiting is no stall, however long; a gap between looks (the process was
+ * stopped, SIGSTOP) starts the stall clock again rather than count the gap. */
+static void test_watch_no_waiter_or_pause_is_no_stall(void **state)
+{
+    (void)state;
+    runtime_order_enable(true);
+    for (int i = 0; i < 3; i++) {
+        (void)runtime_order_next_seq();
+    }
+    OrderWatch w = {.tick_ms = 0};
+    watch_every(&w, 1000, 1000 + 2 * ORDER_STALL_MS, false);
+    assert_false(w.given_up);
+    Waiter w3 = {.seq = 3};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, waiter_main, &w3), 0);
+    wait_for_waiters(1);
+    uint64_t from = 70000;
+    uint64_t last = from + ORDER_STALL_MS - ORDER_WATCH_TICK_MS;
+    watch_every(&w, from, last, false);
+    runmode_order_watch(&w, last + 10000, false);   // a 10 s gap: not counted
+    assert_false(w.given_up);
+    uint64_t resumed = last + 10000 + ORDER_WATCH_TICK_MS;
+    watch_every(&w, resumed, resumed + ORDER_STALL_MS - ORDER_WATCH_TICK_MS, false);
+    assert_false(w.given_up);
+    runmode_order_watch(&w, resumed + ORDER_STALL_MS, false);
+    assert_true(w.given_up);
+    assert_true(w.stalled);
+    watch_end(t, &w3);
+}
+
 /* One root steered: its flows (opaque pointers here), its number, its queue. */
 static uint64_t steer(const void *flow_a, const void *flow_b, uint64_t seq, uint32_t queue)
 {
@@ -474,6 +591,10 @@ int main(void)
         cmocka_unit_test(test_lane_ring_full_ends_order),
         cmocka_unit_test(test_abandon_lets_waiters_go),
         cmocka_unit_test(test_pair_waits_only_for_its_pair),
+        cmocka_unit_test(test_watch_stall_gives_up),
+        cmocka_unit_test(test_watch_release_restarts_the_clock),
+        cmocka_unit_test(test_watch_stop_gives_up_after_grace),
+        cmocka_unit_test(test_watch_no_waiter_or_pause_is_no_stall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
