@@ -232,12 +232,12 @@ int runtime_order_set_lanes(const QueueHandler *qh, uint32_t max_roots)
 }
 
 /* Lane mode cannot go on (a root released by a thread that is not its lane's: a
- * push refused at shutdown, a thread that failed to start): ordering ends, as when
- * memory runs out, rather than leave a waiter waiting for ever. */
-static void lanes_abandon(void)
+ * push refused at shutdown, a thread that failed to start; a lane holding more roots
+ * than its ring): ordering ends, as when memory runs out, rather than leave a waiter
+ * waiting for ever. why: which, for the log. */
+static void lanes_abandon(const char *why)
 {
-    VG_ERROR("packet order: a packet was released out of its lane; cross-flow state is no "
-             "longer ordered");
+    VG_ERROR("packet order: %s; cross-flow state is no longer ordered", why);
     runtime_order_abandon();
 }
 
@@ -251,7 +251,8 @@ void runtime_order_handed(const QueueHandler *qh, uint64_t seq, uint32_t q)
     if (in - ln->out_seen > g_lanes.mask) {
         ln->out_seen = atomic_load_explicit(&ln->n_out, memory_order_acquire);
         if (in - ln->out_seen > g_lanes.mask) {
-            lanes_abandon();   // more roots in a lane than the pool holds: cannot be
+            /* more roots in a lane than the pool holds: cannot be */
+            lanes_abandon("more packets in a lane than its ring holds");
             return;
         }
     }
@@ -424,7 +425,7 @@ static void lanes_done(uint64_t seq)
             atomic_store_explicit(&g_lanes.handed, seq + 1, memory_order_release);
             return;
         }
-        lanes_abandon();
+        lanes_abandon("a packet was released out of its lane");
         return;
     }
     OrderLane *ln = &g_lanes.lane[tl_lane];
