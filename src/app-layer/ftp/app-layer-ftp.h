@@ -90,9 +90,8 @@ typedef struct FtpExpect {
 } FtpExpect;
 /* Control side: a data connection between ctl's two hosts to port `port` (whatever
  * address the announcement named) will carry the file of the next transfer command.
- * Returns the
- * entry's id for ftp_expect_set_command and ftp_expect_remove; 0 (nothing added) at
- * af's flow end, or when the table is full. On a capture file read by several
+ * Returns the entry's id for ftp_expect_set_command and ftp_expect_remove; 0 (nothing
+ * added) at af's flow end, or when the table is full. On a capture file read by several
  * threads, waits for the packet order first (as the two below). */
 uint64_t ftp_expect_add(const AppFlow *af, const Flow *ctl, uint16_t port);
 /* Records the transfer command and file name in entry id (if still there). */
