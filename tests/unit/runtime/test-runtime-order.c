@@ -137,6 +137,16 @@ static void watch_every(OrderWatch *w, uint64_t from, uint64_t to, bool is_stop)
     }
 }
 
+/* Looks every tick from `from`: the order is not given up before from + span, and is
+ * given up at it. */
+static void watch_gives_up_at(OrderWatch *w, uint64_t from, uint64_t span, bool is_stop)
+{
+    watch_every(w, from, from + span - ORDER_WATCH_TICK_MS, is_stop);
+    assert_false(w->given_up);
+    runmode_order_watch(w, from + span, is_stop);
+    assert_true(w->given_up);
+}
+
 /* A thread waits for packet 3 while 1 and 2 are not released. */
 static void watch_setup(pthread_t *t, Waiter *w3)
 {
@@ -187,11 +197,7 @@ static void test_watch_release_restarts_the_clock(void **state)
     OrderWatch w = {.tick_ms = 0};
     watch_every(&w, 1000, 21000, false);
     done_now(1);   // the lowest unreleased moves from 1 to 2
-    uint64_t moved = 21200;
-    watch_every(&w, moved, moved + ORDER_STALL_MS - ORDER_WATCH_TICK_MS, false);
-    assert_false(w.given_up);
-    runmode_order_watch(&w, moved + ORDER_STALL_MS, false);
-    assert_true(w.given_up);
+    watch_gives_up_at(&w, 21200, ORDER_STALL_MS, false);
     assert_true(w.stalled);
     watch_end(t, &w3);
 }
@@ -206,11 +212,7 @@ static void test_watch_stop_gives_up_after_grace(void **state)
     watch_setup(&t, &w3);
     OrderWatch w = {.tick_ms = 0};
     watch_every(&w, 1000, 2000, false);
-    uint64_t stop = 2200;
-    watch_every(&w, stop, stop + ORDER_STOP_GRACE_MS - ORDER_WATCH_TICK_MS, true);
-    assert_false(w.given_up);
-    runmode_order_watch(&w, stop + ORDER_STOP_GRACE_MS, true);
-    assert_true(w.given_up);
+    watch_gives_up_at(&w, 2200, ORDER_STOP_GRACE_MS, true);
     assert_false(w.stalled);
     watch_end(t, &w3);
 }
@@ -236,11 +238,7 @@ static void test_watch_no_waiter_or_pause_is_no_stall(void **state)
     watch_every(&w, from, last, false);
     runmode_order_watch(&w, last + 10000, false);   // a 10 s gap: not counted
     assert_false(w.given_up);
-    uint64_t resumed = last + 10000 + ORDER_WATCH_TICK_MS;
-    watch_every(&w, resumed, resumed + ORDER_STALL_MS - ORDER_WATCH_TICK_MS, false);
-    assert_false(w.given_up);
-    runmode_order_watch(&w, resumed + ORDER_STALL_MS, false);
-    assert_true(w.given_up);
+    watch_gives_up_at(&w, last + 10000 + ORDER_WATCH_TICK_MS, ORDER_STALL_MS, false);
     assert_true(w.stalled);
     watch_end(t, &w3);
 }
