@@ -193,6 +193,7 @@ void stream_deinit(void)
     stream_policy_free();
     stream_chunks_reset();
     stream_subscribers_reset();
+    stream_reasm_depot_free();
 }
 
 void stream_set_inline(bool is_inline)

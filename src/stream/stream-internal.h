@@ -271,6 +271,8 @@ const uint8_t *stream_reasm_ptr(const TcpStream *s, uint64_t off);
 /* Forget stored data below off (never above insp_off minus the overlap kept). */
 void stream_reasm_prune(TcpStream *s, uint64_t off);
 void stream_reasm_free(TcpStream *s);
+/* Frees the ended runs kept for reuse by all threads (stream_deinit). */
+void stream_reasm_depot_free(void);
 /* Forget every byte stored for s (nothing of it may have been delivered):
  * a SYN's Fast Open data the server did not take. */
 void stream_reasm_forget(TcpStream *s);

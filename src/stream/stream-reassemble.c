@@ -87,13 +87,23 @@ static const StreamRun *run_find(const StreamRun *t, uint64_t off)
 
 /* ---- run recycling ----
  * A run ends (merged into its neighbour, trimmed away, freed with its session)
- * about as often as one starts, so each thread keeps up to RUN_CACHE_MAX ended
- * runs for the next ones: in the steady state no run costs a malloc. The
- * memcap is charged as before (a cached run is charged to nobody). A thread's
- * cache is freed when the thread exits (key destructor); runs may end in
- * another thread than the one that made them (flow end), which only moves
- * them between caches. */
+ * about as often as one starts, so ended runs are kept for the next ones
+ * instead of going back to malloc:
+ *  - each thread keeps up to RUN_CACHE_MAX of them, without a lock;
+ *  - beyond that, RUN_DEPOT_BATCH at a time go to a depot shared by all
+ *    threads (one mutex per batch), and a thread whose own cache is empty
+ *    takes a batch from there before it mallocs.
+ * Runs are released in bursts (a session with a thousand held segments ends)
+ * and may end in another thread than the one that made them (flow end), so a
+ * bounded per-thread cache alone kept calling malloc. With the depot, a malloc
+ * happens only when the thread's cache and the depot are both empty: every run
+ * object is then live (charged to stream.reassembly.memcap), in a thread's
+ * cache or in the depot, so the objects ever allocated stay below the memcap's
+ * worth plus RUN_CACHE_MAX per thread, and once a capture has reached its peak
+ * no run costs a malloc. A thread's cache is freed when the thread exits (key
+ * destructor), the depot by stream_deinit. */
 #define RUN_CACHE_MAX 256u
+#define RUN_DEPOT_BATCH 128u
 #if defined(__SANITIZE_ADDRESS__)
 #define RUN_CACHE_ON false  // every run freed: AddressSanitizer keeps seeing a use after free
 #else
@@ -111,14 +121,25 @@ static pthread_key_t g_run_key;
 static pthread_once_t g_run_once = PTHREAD_ONCE_INIT;
 static bool g_run_key_ok;              // written once, under g_run_once
 
+/* Batches of RUN_DEPOT_BATCH runs: the runs of a batch linked through left,
+ * the batches through their first run's right. */
+static pthread_mutex_t g_depot_lock = PTHREAD_MUTEX_INITIALIZER;
+static StreamRun *g_depot;             // under g_depot_lock
+
+static void run_list_free(StreamRun *r)
+{
+    while (r != NULL) {
+        StreamRun *next = r->left;
+        free(r);
+        r = next;
+    }
+}
+
 static void run_cache_free(void *arg)
 {
     RunCache *c = arg;
-    while (c->head != NULL) {
-        StreamRun *next = c->head->left;
-        free(c->head);
-        c->head = next;
-    }
+    run_list_free(c->head);
+    c->head = NULL;
     c->n = 0;
     c->is_registered = false;
 }
@@ -128,26 +149,79 @@ static void run_key_make(void)
     g_run_key_ok = pthread_key_create(&g_run_key, run_cache_free) == 0;
 }
 
-static StreamRun *run_alloc(void)
+void stream_reasm_depot_free(void)
 {
-    StreamRun *r = t_runs.head;
-    if (r == NULL) {
-        return malloc(sizeof(*r));
+    pthread_mutex_lock(&g_depot_lock);
+    StreamRun *b = g_depot;
+    g_depot = NULL;
+    pthread_mutex_unlock(&g_depot_lock);
+    while (b != NULL) {
+        StreamRun *next = b->right;
+        run_list_free(b);
+        b = next;
     }
-    t_runs.head = r->left;
-    t_runs.n--;
-    return r;
 }
 
-static void run_release(StreamRun *r)
+/* This thread's cache has its exit destructor (registered on first use):
+ * without one, runs are neither cached nor taken from the depot. */
+static bool run_cache_ready(void)
 {
     if (!t_runs.is_registered) {
         pthread_once(&g_run_once, run_key_make);
         t_runs.is_registered = g_run_key_ok && pthread_setspecific(g_run_key, &t_runs) == 0;
     }
-    if (!RUN_CACHE_ON || !t_runs.is_registered || t_runs.n >= RUN_CACHE_MAX) {
+    return t_runs.is_registered;
+}
+
+static StreamRun *run_alloc(void)
+{
+    if (t_runs.head == NULL) {
+        StreamRun *b = NULL;
+        if (RUN_CACHE_ON && run_cache_ready()) {
+            pthread_mutex_lock(&g_depot_lock);
+            b = g_depot;
+            if (b != NULL) {
+                g_depot = b->right;
+            }
+            pthread_mutex_unlock(&g_depot_lock);
+        }
+        if (b == NULL) {
+            return malloc(sizeof(StreamRun));
+        }
+        t_runs.head = b;
+        t_runs.n = RUN_DEPOT_BATCH;
+    }
+    StreamRun *r = t_runs.head;
+    t_runs.head = r->left;
+    t_runs.n--;
+    return r;
+}
+
+/* The cache is full: its first RUN_DEPOT_BATCH runs go to the depot. */
+static void run_cache_spill(void)
+{
+    StreamRun *first = t_runs.head;
+    StreamRun *last = first;
+    for (uint32_t i = 1; i < RUN_DEPOT_BATCH; i++) {
+        last = last->left;
+    }
+    t_runs.head = last->left;
+    t_runs.n -= RUN_DEPOT_BATCH;
+    last->left = NULL;
+    pthread_mutex_lock(&g_depot_lock);
+    first->right = g_depot;
+    g_depot = first;
+    pthread_mutex_unlock(&g_depot_lock);
+}
+
+static void run_release(StreamRun *r)
+{
+    if (!RUN_CACHE_ON || !run_cache_ready()) {
         free(r);
         return;
+    }
+    if (t_runs.n >= RUN_CACHE_MAX) {
+        run_cache_spill();
     }
     r->left = t_runs.head;
     t_runs.head = r;
@@ -488,8 +562,60 @@ int stream_reasm_insert(StreamThread *st, Packet *p, TcpStream *s, uint32_t seq,
     return rc;
 }
 
+/* Appends the runs of t, in order, to *out, a run touching the previous one
+ * becoming part of it. */
+static void coalesce_walk(StreamRun *t, StreamRun **out, uint32_t *n)
+{
+    while (t != NULL) {
+        coalesce_walk(t->left, out, n);
+        StreamRun *right = t->right;
+        StreamRun *last = treap_max(*out);
+        if (last != NULL && last->end == t->start) {
+            last->end = t->end;
+            last->oend = t->end;
+            run_release(t);
+            stream_mem_release_reasm(sizeof(StreamRun));
+            (*n)--;
+        } else {
+            t->left = t->right = NULL;
+            t->ostart = t->start;
+            t->oend = t->end;
+            *out = treap_merge(*out, t);
+        }
+        t = right;
+    }
+}
+
+/* Bytes below the floor (what inspection or a subscriber was given) are never
+ * written again, so no overlap decision looks at the segment extents of runs
+ * wholly below it: those runs only say which bytes are stored, and touching
+ * ones become one. Without this a direction held a run per segment over the
+ * whole overlap window behind the inspected data (hundreds on a bulk
+ * transfer, each a malloc while the flow grew). A run reaching past the
+ * floor keeps its extent for the bytes above. */
+static void coalesce_delivered(TcpStream *s)
+{
+    if (s->n_runs < 2) {
+        return;
+    }
+    uint64_t floor = s->sub_off > s->insp_off ? s->sub_off : s->insp_off;
+    StreamRun *below;
+    StreamRun *rest;
+    treap_split(s->runs, floor, &below, &rest);
+    StreamRun *last = treap_max(below);
+    if (last != NULL && last->end > floor) {
+        StreamRun *straddle;
+        treap_split(below, last->start, &below, &straddle);
+        rest = treap_merge(straddle, rest);
+    }
+    StreamRun *out = NULL;
+    coalesce_walk(below, &out, &s->n_runs);
+    s->runs = treap_merge(out, rest);
+}
+
 void stream_reasm_prune(TcpStream *s, uint64_t off)
 {
+    coalesce_delivered(s);
     if (s->buf == NULL || off <= s->buf_base) {
         return;
     }

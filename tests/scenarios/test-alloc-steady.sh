@@ -9,8 +9,9 @@
 #    detect-flowstate.c, are still allocated per tx and per flow: counted in
 #    the budget);
 #  - everything together stays within the budget of tests/data/alloc-budget.txt
-#    (allocations per packet per capture, today's figure: the app layer and
-#    the stream's segment runs still allocate; the budget only goes down).
+#    (allocations per packet per capture, today's figure: libhtp and the
+#    app layer's and stream's per-flow and per-tx state still allocate; the
+#    budget only goes down).
 # Capture: the TCP-heavy zeek part of ../shared's mix (real traffic, 60,000
 # packets) when ../shared is there, else the generated perf-guard capture.
 # Counts are exact for a binary (single runmode on a file is deterministic).

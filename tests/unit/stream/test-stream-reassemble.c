@@ -319,6 +319,50 @@ static void many_tiny_out_of_order_segments_are_fast(void **state)
     assert_true(secs < 5.0);
 }
 
+/* Runs wholly below the delivered data (max of insp_off and sub_off) become
+ * one at the next prune; the bytes read the same, a run reaching past the
+ * floor and the runs above keep their segments (an overlap there is still
+ * decided by the policy against the old segment's extent). */
+static void delivered_runs_are_merged(void **state)
+{
+    (void)state;
+    TcpStream s = {0};
+    stream_reset(&s, STREAM_POLICY_LINUX);
+    char seg[4];
+    for (int i = 0; i < 100; i++) {         // "abc" "bcd" ... at offsets 0, 3, 6, ...
+        for (int k = 0; k < 3; k++) {
+            seg[k] = (char)('a' + (i + k) % 26);
+        }
+        seg[3] = '\0';
+        put(&s, (uint64_t)i * 3, seg);
+    }
+    assert_int_equal(s.n_runs, 100);
+    char before[301];
+    get(&s, 0, 300, before);
+
+    s.insp_off = 100;                       // inside the run at [99, 102)
+    stream_reasm_prune(&s, 0);
+    assert_int_equal(s.n_runs, 1 + 67);     // [0, 99) merged; the straddling run stays
+    s.sub_off = 150;
+    stream_reasm_prune(&s, 0);
+    assert_int_equal(s.n_runs, 1 + 50);     // [0, 150) merged
+    assert_int_equal(stream_reasm_run_len(&s, 0), 300);
+    char after[301];
+    get(&s, 0, 300, after);
+    assert_string_equal(after, before);
+
+    /* linux: a new segment starting before an old one wins; one starting
+     * at the same place loses (the old one's extent is still known). */
+    put(&s, 152, "XY");                     // loses in [150, 153), wins in [153, 156)
+    get(&s, 150, 155, after);
+    assert_string_equal(after, "yzaYa");
+    put(&s, 160, "PQRS");                   // loses in [159, 162), wins in [162, 165)
+    get(&s, 159, 165, after);
+    assert_string_equal(after, "bcdRSe");
+    stream_reasm_free(&s);
+    assert_int_equal(s.n_runs, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -336,6 +380,7 @@ int main(void)
         T(memcap_stops_reassembly_without_crash),
         T(segment_far_ahead_is_refused_alone),
         T(many_tiny_out_of_order_segments_are_fast),
+        T(delivered_runs_are_merged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
