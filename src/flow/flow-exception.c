@@ -51,16 +51,14 @@ static const char *const policy_names[] = {
 };
 
 /* What each flow remembers of the policies applied to it (EVE flow
- * "exception_policy"): a flow storage slot, allocated on the first one. */
-#define EXC_TARGETS 7            // PKT_DROP_STREAM_MIDSTREAM .. PKT_DROP_DEFRAG_ERROR
-
-typedef struct FlowExceptionRecord {
-    uint8_t n;
-    uint8_t reason[EXC_TARGETS]; // PKT_DROP_* of the exception, in order applied
-    uint8_t policy[EXC_TARGETS];
-} FlowExceptionRecord;
-
-static int g_record_id = -1;     // written at start-up (flow_exception_policy_load)
+ * "exception_policy") is kept in the flow itself, Flow.exc: one byte per
+ * exception met, in order, the PKT_DROP_* reason in the high nibble and the
+ * policy in the low one (0: no more). No allocation when a flow meets one. */
+#define EXC_TARGETS FLOW_EXC_RECORD_MAX  // PKT_DROP_STREAM_MIDSTREAM .. DEFRAG_ERROR
+_Static_assert(PKT_DROP_DEFRAG_ERROR < 16 && FLOW_EXC_REJECT < 16,
+               "an exception record byte holds a reason and a policy in 4 bits each");
+_Static_assert(PKT_DROP_DEFRAG_ERROR - PKT_DROP_STREAM_MIDSTREAM + 1 == EXC_TARGETS,
+               "one record byte per exception target");
 
 static const char *target_name(uint8_t reason)
 {
@@ -84,48 +82,33 @@ static const char *target_name(uint8_t reason)
 
 static void record(Flow *f, FlowExceptionPolicy pol, uint8_t reason)
 {
-    if (f == NULL || g_record_id < 0) {
+    if (f == NULL) {
         return;
     }
-    FlowExceptionRecord *r = flow_storage_get(f, g_record_id);
-    if (r == NULL) {
-        r = calloc(1, sizeof(*r));
-        if (r == NULL) {
+    for (uint8_t i = 0; i < EXC_TARGETS; i++) {
+        if (f->exc[i] == 0) {
+            f->exc[i] = (uint8_t)(reason << 4 | (uint8_t)pol);
             return;
         }
-        flow_storage_set(f, g_record_id, r);
-    }
-    for (uint8_t i = 0; i < r->n; i++) {
-        if (r->reason[i] == reason) {
+        if (f->exc[i] >> 4 == reason) {
             return;
         }
-    }
-    if (r->n < EXC_TARGETS) {
-        r->reason[r->n] = reason;
-        r->policy[r->n++] = (uint8_t)pol;
     }
 }
 
 void flow_exception_record_write(const Flow *f, JsonBuf *jb)
 {
-    const FlowExceptionRecord *r = g_record_id >= 0 ? flow_storage_get(f, g_record_id) : NULL;
-    if (r == NULL || r->n == 0) {
+    if (f->exc[0] == 0) {
         return;
     }
     json_open_array(jb, "exception_policy");
-    for (uint8_t i = 0; i < r->n; i++) {
+    for (uint8_t i = 0; i < EXC_TARGETS && f->exc[i] != 0; i++) {
         json_open_object(jb, NULL);
-        json_str(jb, "target", target_name(r->reason[i]));
-        json_str(jb, "policy", flow_exception_policy_name((FlowExceptionPolicy)r->policy[i]));
+        json_str(jb, "target", target_name((uint8_t)(f->exc[i] >> 4)));
+        json_str(jb, "policy", flow_exception_policy_name((FlowExceptionPolicy)(f->exc[i] & 0xf)));
         json_close_object(jb);
     }
     json_close_array(jb);
-}
-
-static void record_slot_init(void)
-{
-    int id = flow_storage_find("exception-policy");
-    g_record_id = id >= 0 ? id : flow_storage_register("exception-policy", free);
 }
 
 const char *flow_exception_policy_name(FlowExceptionPolicy pol)
@@ -151,7 +134,6 @@ int flow_exception_policy_load(const struct Conf *conf, const char *key, unsigne
                                FlowExceptionPolicy *out)
 {
     *out = FLOW_EXC_NOT_SET;
-    record_slot_init();
     const char *value = NULL;
     const char *master = NULL;
     /* Both are read (and so marked read) whichever is used. */

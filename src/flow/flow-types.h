@@ -18,6 +18,7 @@
 #define FLOW_USE_END_PENDING (1u << 31)
 
 #define FLOW_STORAGE_MAX 8       // per-flow slots for later stages (detect, app-layer, plugins)
+#define FLOW_EXC_RECORD_MAX 7    // exception policy targets a flow can meet (flow-exception.c)
 
 typedef enum FlowState {
     FLOW_STATE_NEW = 0,
@@ -111,6 +112,8 @@ typedef struct Flow {
     uint8_t has_mac;                 // bit 0: mac[0] holds the client side's first frame
                                      // (dst, src), bit 1: mac[1] the server side's
     uint8_t mac[2][12];              // Ethernet addresses for EVE `ether` (flow stage)
+    uint8_t exc[FLOW_EXC_RECORD_MAX]; // exception policies met, in order: PKT_DROP_* reason
+                                      // << 4 | FlowExceptionPolicy; 0 ends (flow-exception.c)
     void *protoctx;                  // the TCP session (stream engine owns it)
     void *storage[FLOW_STORAGE_MAX]; // see flow_storage_register()
     struct Flow *hnext;              // hash bucket chain

@@ -103,12 +103,9 @@ static void auto_and_drops_resolve_by_mode(void **state)
                      FLOW_EXC_PASS_PACKET);
 }
 
-/* Frees what the policies recorded in f's storage and clears f. */
+/* Clears f, the record of the policies it met included (kept in the flow). */
 static void flow_clear(Flow *f)
 {
-    for (int i = 0; i < FLOW_STORAGE_MAX; i++) {
-        free(f->storage[i]);
-    }
     memset(f, 0, sizeof(*f));
 }
 
@@ -183,9 +180,40 @@ static void applied_policies_are_recorded_for_the_flow_record(void **state)
                         "{\"exception_policy\":[{\"target\":\"stream_reassembly_memcap\","
                         "\"policy\":\"pass_packet\"},{\"target\":\"app_layer_error\","
                         "\"policy\":\"drop_flow\"}]}");
+    for (int i = 0; i < FLOW_STORAGE_MAX; i++) {
+        assert_null(f.storage[i]);   // in the flow itself: nothing allocated
+    }
     json_buf_deinit(&jb);
     flow_clear(&f);
     flow_storage_reset();
+}
+
+/* Every target fits, each once, in the order met, whatever the policy. */
+static void every_target_is_recorded_once(void **state)
+{
+    (void)state;
+    Flow f = {0};
+    Packet p = {0};
+    for (int round = 0; round < 2; round++) {
+        for (uint8_t r = PKT_DROP_DEFRAG_ERROR; r >= PKT_DROP_STREAM_MIDSTREAM; r--) {
+            flow_exception_apply(&f, &p, round == 0 ? FLOW_EXC_NOT_SET : FLOW_EXC_REJECT, r);
+        }
+    }
+    JsonBuf jb;
+    assert_int_equal(json_buf_init(&jb, 512), 0);
+    json_open_object(&jb, NULL);
+    flow_exception_record_write(&f, &jb);
+    json_close_object(&jb);
+    assert_string_equal(
+        jb.buf,
+        "{\"exception_policy\":[{\"target\":\"defrag_error\",\"policy\":\"ignore\"},"
+        "{\"target\":\"defrag_memcap\",\"policy\":\"ignore\"},"
+        "{\"target\":\"flow_memcap\",\"policy\":\"ignore\"},"
+        "{\"target\":\"app_layer_error\",\"policy\":\"ignore\"},"
+        "{\"target\":\"stream_reassembly_memcap\",\"policy\":\"ignore\"},"
+        "{\"target\":\"stream_memcap\",\"policy\":\"ignore\"},"
+        "{\"target\":\"stream_midstream\",\"policy\":\"ignore\"}]}");
+    json_buf_deinit(&jb);
 }
 
 int main(void)
@@ -198,6 +226,7 @@ int main(void)
         cmocka_unit_test(auto_and_drops_resolve_by_mode),
         cmocka_unit_test(applying_each_policy),
         cmocka_unit_test(applied_policies_are_recorded_for_the_flow_record),
+        cmocka_unit_test(every_target_is_recorded_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,7 @@ static inline void tc_end_session(TestConn *tc)
 static inline void tc_deinit(TestConn *tc)
 {
     tc_end_session(tc);
-    flow_storage_free_all(&tc->f);  // e.g. the exception-policy record
+    flow_storage_free_all(&tc->f);  // whatever a stage kept in the flow's storage
     stream_thread_free(tc->st);
     counters_set_free(tc->cs);
     stream_deinit();

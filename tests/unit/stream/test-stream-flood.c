@@ -88,7 +88,7 @@ static void free_session(Flow *f)
 {
     stream_session_free(f->protoctx);
     f->protoctx = NULL;
-    flow_storage_free_all(f);   // e.g. the exception-policy record of a refused session
+    flow_storage_free_all(f);   // whatever a stage kept in the flow's storage
 }
 
 /* 200k one-byte segments at every other offset (so no two runs merge) and

@@ -86,7 +86,7 @@ static void *reaper_main(void *arg)
             for (; freed[t] < done; freed[t]++, total++) {
                 stream_session_free(ws[t].flows[freed[t]].protoctx);
                 ws[t].flows[freed[t]].protoctx = NULL;
-                flow_storage_free_all(&ws[t].flows[freed[t]]);   // exception-policy records
+                flow_storage_free_all(&ws[t].flows[freed[t]]);   // the flows' storage
             }
         }
         sched_yield();
