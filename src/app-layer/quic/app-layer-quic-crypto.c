@@ -1,12 +1,19 @@
 /* QUIC Initial packet protection (RFC 9001 section 5; RFC 9369 for v2): keys from
  * HKDF-Extract(initial salt, client DCID) and HKDF-Expand-Label, header protection with
- * AES-128-ECB over a 16-byte sample, payload with AES-128-GCM. All with libcrypto. */
+ * AES-128-ECB over a 16-byte sample, payload with AES-128-GCM. All with libcrypto.
+ *
+ * Each thread keeps its cipher and MAC contexts and only gives them new keys: a context
+ * made and freed per packet cost libcrypto several allocations every Initial packet. */
 #include "app-layer/quic/app-layer-quic.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 static const uint8_t SALT_V1[20] = {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
                                     0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a};
@@ -42,11 +49,97 @@ bool quic_version_decryptable(uint32_t version)
     return salt_of(version) != NULL;
 }
 
+/* A thread's contexts: made on first use and listed in g_threads, which
+ * quic_crypto_deinit frees at teardown (bumping the generation, so a thread
+ * using QUIC again after that makes new ones). */
+typedef struct CryptoThread {
+    EVP_CIPHER_CTX *ecb;         // AES-128-ECB, no padding: header protection
+    EVP_CIPHER_CTX *gcm;         // AES-128-GCM: payload
+    EVP_MAC_CTX *hmac;           // HMAC-SHA256: key derivation
+    struct CryptoThread *next;
+} CryptoThread;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static CryptoThread *g_threads;  // under g_lock
+static _Atomic uint64_t g_generation = 1;
+static _Thread_local CryptoThread *t_crypto;
+static _Thread_local uint64_t t_generation;
+
+static void crypto_thread_free(CryptoThread *ct)
+{
+    EVP_CIPHER_CTX_free(ct->ecb);
+    EVP_CIPHER_CTX_free(ct->gcm);
+    EVP_MAC_CTX_free(ct->hmac);
+    free(ct);
+}
+
+static EVP_MAC_CTX *hmac_sha256_new(void)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac);           // the context holds its own reference
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                           OSSL_PARAM_construct_end()};
+    if (ctx != NULL && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+/* This thread's contexts, or NULL without memory. */
+static CryptoThread *crypto_thread(void)
+{
+    uint64_t gen = atomic_load(&g_generation);
+    if (t_crypto != NULL && t_generation == gen) {
+        return t_crypto;
+    }
+    CryptoThread *ct = calloc(1, sizeof(*ct));
+    if (ct == NULL) {
+        return NULL;
+    }
+    ct->ecb = EVP_CIPHER_CTX_new();
+    ct->gcm = EVP_CIPHER_CTX_new();
+    ct->hmac = hmac_sha256_new();
+    if (ct->ecb == NULL || ct->gcm == NULL || ct->hmac == NULL ||
+        EVP_EncryptInit_ex(ct->ecb, EVP_aes_128_ecb(), NULL, NULL, NULL) != 1 ||
+        EVP_DecryptInit_ex(ct->gcm, EVP_aes_128_gcm(), NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ct->gcm, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1) {
+        crypto_thread_free(ct);
+        return NULL;
+    }
+    pthread_mutex_lock(&g_lock);
+    ct->next = g_threads;
+    g_threads = ct;
+    pthread_mutex_unlock(&g_lock);
+    t_crypto = ct;
+    t_generation = gen;
+    return ct;
+}
+
+void quic_crypto_deinit(void)
+{
+    pthread_mutex_lock(&g_lock);
+    CryptoThread *ct = g_threads;
+    g_threads = NULL;
+    atomic_fetch_add(&g_generation, 1);
+    pthread_mutex_unlock(&g_lock);
+    while (ct != NULL) {
+        CryptoThread *next = ct->next;
+        crypto_thread_free(ct);
+        ct = next;
+    }
+}
+
 static bool hmac256(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen,
                     uint8_t out[32])
 {
-    unsigned int ol = 0;
-    return HMAC(EVP_sha256(), key, (int)klen, msg, mlen, out, &ol) != NULL && ol == 32;
+    CryptoThread *ct = crypto_thread();
+    size_t ol = 0;
+    return ct != NULL && EVP_MAC_init(ct->hmac, key, klen, NULL) == 1 &&
+           EVP_MAC_update(ct->hmac, msg, mlen) == 1 &&
+           EVP_MAC_final(ct->hmac, out, &ol, 32) == 1 && ol == 32;
 }
 
 /* HKDF-Expand-Label(secret, label, "", len), len <= 32 (one HMAC block). */
@@ -91,13 +184,11 @@ bool quic_initial_keys(uint32_t version, const uint8_t *dcid, uint8_t dcid_len, 
 
 static bool ecb_mask(const uint8_t hp[16], const uint8_t sample[16], uint8_t mask[16])
 {
-    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    CryptoThread *ct = crypto_thread();
     int ol = 0;
-    bool ok = c != NULL && EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), NULL, hp, NULL) == 1 &&
-              EVP_CIPHER_CTX_set_padding(c, 0) == 1 &&
-              EVP_EncryptUpdate(c, mask, &ol, sample, 16) == 1 && ol == 16;
-    EVP_CIPHER_CTX_free(c);
-    return ok;
+    return ct != NULL && EVP_EncryptInit_ex(ct->ecb, NULL, NULL, hp, NULL) == 1 &&
+           EVP_CIPHER_CTX_set_padding(ct->ecb, 0) == 1 &&
+           EVP_EncryptUpdate(ct->ecb, mask, &ol, sample, 16) == 1 && ol == 16;
 }
 
 bool quic_decrypt_initial(const QuicKeys *k, const QuicHdr *h, uint8_t *pkt,
@@ -126,17 +217,15 @@ bool quic_decrypt_initial(const QuicKeys *k, const QuicHdr *h, uint8_t *pkt,
     }
     ct_len -= 16;
     uint8_t *tag = pkt + hdr_len + ct_len;
-    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    CryptoThread *ct = crypto_thread();
+    EVP_CIPHER_CTX *c = ct != NULL ? ct->gcm : NULL;
     int ol = 0;
     int fl = 0;
-    bool ok = c != NULL && EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL, NULL) == 1 &&
-              EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) == 1 &&
-              EVP_DecryptInit_ex(c, NULL, NULL, k->key, nonce) == 1 &&
+    bool ok = c != NULL && EVP_DecryptInit_ex(c, NULL, NULL, k->key, nonce) == 1 &&
               EVP_DecryptUpdate(c, NULL, &ol, pkt, (int)hdr_len) == 1 &&
               EVP_DecryptUpdate(c, pkt + hdr_len, &ol, pkt + hdr_len, (int)ct_len) == 1 &&
               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1 &&
               EVP_DecryptFinal_ex(c, pkt + hdr_len + ol, &fl) == 1;
-    EVP_CIPHER_CTX_free(c);
     if (!ok) {
         return false;
     }

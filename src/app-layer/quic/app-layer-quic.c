@@ -811,6 +811,7 @@ const AppParserDesc app_parser_quic = {
     .first_dir = APP_DIR_TOSERVER,
     .default_ports = "443",
     .probe = quic_probe,
+    .deinit = quic_crypto_deinit,
     .state_new = quic_state_new,
     .state_free = quic_state_free,
     .parse = quic_parse,

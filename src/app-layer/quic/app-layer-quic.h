@@ -50,6 +50,8 @@ typedef struct QuicHdr {
 
 /* True for versions whose Initial keys we can derive (v1, v2, drafts 22..34). */
 bool quic_version_decryptable(uint32_t version);
+/* Frees every thread's cipher and MAC contexts (teardown; threads stopped). */
+void quic_crypto_deinit(void);
 /* Initial keys of the client (is_server false) or server from the client's original
  * Destination Connection ID. False for other versions or a libcrypto failure. */
 bool quic_initial_keys(uint32_t version, const uint8_t *dcid, uint8_t dcid_len, bool is_server,
