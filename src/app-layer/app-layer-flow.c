@@ -309,7 +309,6 @@ void app_flow_packet_publish(AppFlow *af)
     if (af->row != NULL && app_tls_counters != NULL) {
         AppProtoCfg *pc = app_proto_cfg(af->row->proto);
         uint64_t now = atomic_load_explicit(&pc->memuse, memory_order_relaxed);
-        counters_set(app_tls_counters, pc->c_memuse, now);
         counters_max(app_tls_counters, pc->c_memuse_peak, now);
     }
     app_frames_prune(af);

@@ -144,7 +144,7 @@ typedef struct AppProtoCfg {
     CounterId c_memcap;
     CounterId c_errors;
     CounterId c_gaps;
-    CounterId c_memuse;          // memuse when a packet of a flow of it was last handled
+    CounterId c_memuse;          // memuse now (a probe counter)
     CounterId c_memuse_peak;
 } AppProtoCfg;
 

@@ -456,6 +456,14 @@ static int parse_ports(const char *spec, uint8_t *bitmap, const char *where)
     return 0;
 }
 
+/* <proto>.memuse: the bytes charged to the protocol now, read when the counters are
+ * merged (so the last record after every flow ended says what is left). */
+static uint64_t proto_memuse(void *arg)
+{
+    const AppProtoCfg *pc = arg;
+    return atomic_load_explicit(&pc->memuse, memory_order_relaxed);
+}
+
 static int config_enabled(const struct Conf *conf, const AppParserDesc *row, AppProtoCfg *pc)
 {
     char key[160];
@@ -524,7 +532,7 @@ static int config_proto(const struct Conf *conf, const AppParserDesc *row)
     pc->c_gaps = counters_register(name, COUNTER_SUM);
     /* bytes charged to the protocol now (as Suricata's http.memuse) and at most */
     snprintf(name, sizeof(name), "%s.memuse", row->name);
-    pc->c_memuse = counters_register(name, COUNTER_MAX);
+    pc->c_memuse = counters_register_probe(name, proto_memuse, pc);
     snprintf(name, sizeof(name), "app_layer.memuse_peak.%s", row->name);
     pc->c_memuse_peak = counters_register(name, COUNTER_MAX);
     return row->config != NULL ? row->config(conf) : 0;

@@ -12,6 +12,8 @@ typedef struct CounterDef {
     CounterKind kind;
     CounterId avg_sum;           // COUNTER_AVG: its sources
     CounterId avg_count;
+    uint64_t (*probe)(void *arg); // COUNTER_PROBE: read when merged
+    void *probe_arg;
 } CounterDef;
 
 #define SET_NAME_LEN 32
@@ -72,6 +74,17 @@ CounterId counters_register_avg(const char *name, const char *sum_name, const ch
     return register_def(name, COUNTER_AVG, sum, count);
 }
 
+CounterId counters_register_probe(const char *name, uint64_t (*fn)(void *arg), void *arg)
+{
+    CounterId id = register_def(name, COUNTER_PROBE, 0, 0);
+    pthread_mutex_lock(&g_reg_lock);
+    g_defs[id].probe = fn;
+    g_defs[id].probe_arg = arg;
+    g_defs[id].kind = COUNTER_PROBE;
+    pthread_mutex_unlock(&g_reg_lock);
+    return id;
+}
+
 CounterId counters_count(void)
 {
     return g_n_defs;
@@ -123,6 +136,9 @@ CounterSet *counters_set_new_named(const char *name)
 
 static void merge_one(uint64_t *out, CounterId i, uint64_t v)
 {
+    if (g_defs[i].kind == COUNTER_PROBE) {
+        return;                  // read in counters_merge
+    }
     if (g_defs[i].kind == COUNTER_MAX) {
         if (v > out[i]) {
             out[i] = v;
@@ -158,7 +174,8 @@ void counters_set_free(CounterSet *cs)
         }
     }
     for (CounterId i = 0; i < g_n_defs; i++) {
-        if (g_defs[i].kind != COUNTER_GAUGE && g_defs[i].kind != COUNTER_AVG) {
+        if (g_defs[i].kind != COUNTER_GAUGE && g_defs[i].kind != COUNTER_AVG &&
+            g_defs[i].kind != COUNTER_PROBE) {
             merge_one(g_retired, i, counters_get(cs, i));
         }
     }
@@ -186,6 +203,11 @@ void counters_merge(uint64_t *out)
         }
     }
     pthread_mutex_unlock(&g_sets_lock);
+    for (CounterId i = 0; i < n_defs; i++) {
+        if (g_defs[i].kind == COUNTER_PROBE) {
+            out[i] = g_defs[i].probe != NULL ? g_defs[i].probe(g_defs[i].probe_arg) : 0;
+        }
+    }
     derive_avgs(out, n_defs);
 }
 
@@ -276,7 +298,7 @@ void counters_reset(void)
     pthread_mutex_unlock(&g_sets_lock);
     for (CounterId i = 0; i < g_n_defs; i++) {
         free(g_defs[i].name);
-        g_defs[i].name = NULL;
+        g_defs[i] = (CounterDef){0};
     }
     g_n_defs = 0;
 }

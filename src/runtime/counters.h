@@ -21,6 +21,8 @@ typedef enum CounterKind {
     COUNTER_MAX,                 // merged by maximum
     COUNTER_GAUGE,               // merged by addition, but a current value (set, not added)
     COUNTER_AVG,                 // derived when merged: sum counter / count counter (never set)
+    COUNTER_PROBE,               // read from a function when merged: a global value such as
+                                 // memory in use now (never set)
 } CounterKind;
 
 typedef struct CounterSet {
@@ -35,6 +37,11 @@ CounterId counters_register(const char *name, CounterKind kind);
  * after the threads that counted have ended and whatever the thread count.
  * Both sources are registered as COUNTER_SUM if they are not yet. */
 CounterId counters_register_avg(const char *name, const char *sum_name, const char *count_name);
+/* Register a probe: its merged value is fn(arg) at the moment of the merge, whatever
+ * the threads' sets hold (memory in use, which flows ended after the packet threads
+ * release: a value copied into each thread's set at its last packet stayed behind).
+ * A name already registered otherwise becomes a probe. Start-up only. */
+CounterId counters_register_probe(const char *name, uint64_t (*fn)(void *arg), void *arg);
 CounterId counters_count(void);
 const char *counters_name(CounterId id);
 CounterKind counters_kind(CounterId id);

@@ -293,14 +293,32 @@ static const char *const counter_names[SC_COUNT] = {
 
 static CounterKind counter_kind(StreamCounter c)
 {
-    /* Memory use is global: every thread writes the same value, merged by max. */
-    return c == SC_MEMUSE || c == SC_REASM_MEMUSE ? COUNTER_MAX : COUNTER_SUM;
+    /* Memory use is global: read when the counters are merged (stream_register_counters). */
+    return c == SC_MEMUSE || c == SC_REASM_MEMUSE ? COUNTER_PROBE : COUNTER_SUM;
+}
+
+static uint64_t probe_memuse(void *arg)
+{
+    (void)arg;
+    return stream_memuse();
+}
+
+static uint64_t probe_reasm_memuse(void *arg)
+{
+    (void)arg;
+    return stream_reassembly_memuse();
 }
 
 void stream_register_counters(void)
 {
     for (int c = 0; c < SC_COUNT; c++) {
-        (void)counters_register(counter_names[c], counter_kind((StreamCounter)c));
+        if (c == SC_MEMUSE || c == SC_REASM_MEMUSE) {
+            (void)counters_register_probe(counter_names[c],
+                                          c == SC_MEMUSE ? probe_memuse : probe_reasm_memuse,
+                                          NULL);
+        } else {
+            (void)counters_register(counter_names[c], counter_kind((StreamCounter)c));
+        }
     }
 }
 
@@ -368,10 +386,3 @@ void stream_event(StreamThread *st, Packet *p, DecodeEvent ev)
 }
 
 /* Memory gauges, refreshed by each packet thread as it goes. */
-void stream_update_memuse(StreamThread *st)
-{
-    if (st != NULL && st->counters != NULL) {
-        counters_set(st->counters, st->cid[SC_MEMUSE], stream_memuse());
-        counters_set(st->counters, st->cid[SC_REASM_MEMUSE], stream_reassembly_memuse());
-    }
-}

@@ -250,7 +250,6 @@ void stream_thread_set_mode(StreamThread *st, bool is_ips);
 void stream_count(StreamThread *st, StreamCounter c);
 void stream_event(StreamThread *st, Packet *p, DecodeEvent ev);
 void stream_register_counters(void);
-void stream_update_memuse(StreamThread *st);
 
 /* Sessions (stream-tcp.c). */
 TcpSession *stream_session_new(StreamThread *st, const Packet *p);

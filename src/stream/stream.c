@@ -28,7 +28,6 @@ void stream_packet(StreamThread *st, Packet *p)
     if (f->protoctx != NULL) {
         stream_inspect_packet(st, f, f->protoctx, p);
     }
-    stream_update_memuse(st);
 }
 
 static const char *const state_names[] = {

@@ -101,6 +101,32 @@ static void freed_set_keeps_its_totals_but_not_its_gauges(void **state)
     counters_set_free(live);
 }
 
+static uint64_t probe_value(void *arg)
+{
+    return *(const uint64_t *)arg;
+}
+
+/* A probe is read at each merge, whatever the sets hold and after the thread
+ * that last saw a value ended; a name registered before becomes a probe. */
+static void probe_is_read_at_each_merge(void **state)
+{
+    (void)state;
+    uint64_t now = 4096;
+    CounterId early = counters_register("p.memuse", COUNTER_MAX);
+    CounterSet *gone = counters_set_new();
+    counters_max(gone, early, 8192);   // a copy a thread took at its last packet
+    CounterId p = counters_register_probe("p.memuse", probe_value, &now);
+    assert_int_equal(p, early);
+    assert_int_equal(counters_kind(p), COUNTER_PROBE);
+    counters_set_free(gone);
+    uint64_t out[1] = {0};
+    counters_merge(out);
+    assert_int_equal(out[p], 4096);
+    now = 0;                           // everything released since
+    counters_merge(out);
+    assert_int_equal(out[p], 0);
+}
+
 static void merge_is_stable_after_every_set_is_freed(void **state)
 {
     (void)state;
@@ -316,6 +342,7 @@ int main(void)
         cmocka_unit_test_teardown(merge_adds_sums_maxes_maxima_and_adds_gauges, teardown),
         cmocka_unit_test_teardown(freed_set_keeps_its_totals_but_not_its_gauges, teardown),
         cmocka_unit_test_teardown(merge_is_stable_after_every_set_is_freed, teardown),
+        cmocka_unit_test_teardown(probe_is_read_at_each_merge, teardown),
         cmocka_unit_test_teardown(reset_forgets_names_and_totals, teardown),
         cmocka_unit_test_teardown(registration_beyond_the_limit_returns_the_overflow_id,
                                   teardown),
