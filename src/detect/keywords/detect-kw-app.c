@@ -1,6 +1,7 @@
 /* App-layer keywords on the flow and its transactions:
  *
- * app-layer-protocol:[!]name[,mode]: the protocol the app layer detected.
+ * app-layer-protocol:[!]name[|name...][,mode]: the protocol the app layer detected,
+ *   one of the names (negated: none of them; up to ALP_NAMES_MAX names).
  *   mode: direction (default: the packet's direction; a direction that has sent no
  *   data yet is 'unknown'), to_server, to_client,
  *   either, final (the flow's protocol), original (before a change). Also
@@ -25,22 +26,35 @@
 
 enum { ALP_DIRECTION = 0, ALP_TOSERVER, ALP_TOCLIENT, ALP_EITHER, ALP_FINAL, ALP_ORIGINAL };
 
+#define ALP_NAMES_MAX 8
+
 typedef struct DetectAlProto {
-    AppProto proto;                    // 0 with is_unparsed: a protocol we can't detect
-    bool is_unparsed;
+    AppProto proto[ALP_NAMES_MAX];     // 0 with is_unparsed: a protocol we can't detect
+    bool is_unparsed[ALP_NAMES_MAX];
+    uint8_t n;
     bool is_negated;
     uint8_t mode;
 } DetectAlProto;
 
+static bool names(const DetectAlProto *a, AppProto v)
+{
+    for (uint8_t i = 0; i < a->n; i++) {
+        if (!a->is_unparsed[i] && a->proto[i] == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool proto_is(const DetectAlProto *a, AppProto v)
 {
-    if (v == APP_PROTO_UNKNOWN && a->proto != APP_PROTO_UNKNOWN) {
-        return false;  // undecided: neither the protocol nor its negation
+    if (v == APP_PROTO_UNKNOWN && !names(a, APP_PROTO_UNKNOWN)) {
+        return false;  // undecided: neither the protocols nor their negation
     }
-    if (v == APP_PROTO_FAILED && a->proto != APP_PROTO_FAILED && a->is_negated) {
+    if (v == APP_PROTO_FAILED && a->is_negated && !names(a, APP_PROTO_FAILED)) {
         return false;  // nothing known about it: "!x" can't be claimed either
     }
-    bool eq = !a->is_unparsed && v == a->proto;
+    bool eq = names(a, v);
     return a->is_negated ? !eq : eq;
 }
 
@@ -117,17 +131,42 @@ static int setup_alproto(DetectParser *dp, const char *arg)
     if (tk.n == 2 && parse_mode(dp, tk.t[1], &a.mode) != 0) {
         return VG_EINVAL;
     }
-    if (strcmp(name, "failed") == 0) {
-        a.proto = APP_PROTO_FAILED;
-    } else if (strcmp(name, "unknown") == 0) {
-        a.proto = APP_PROTO_UNKNOWN;
-    } else {
-        a.proto = app_proto_by_name(name);
-        if (a.proto == APP_PROTO_UNKNOWN) {
-            if (!app_proto_is_known_name(name)) {
-                return detect_err(dp, "unknown app-layer protocol '%s'", name);
+    char list[256];
+    if (strlen(name) >= sizeof(list)) {
+        return detect_err(dp, "app-layer-protocol list too long");
+    }
+    strcpy(list, name);
+    size_t len = strlen(list);
+    if (len == 0 || list[0] == '|' || list[len - 1] == '|' || strstr(list, "||") != NULL) {
+        return detect_err(dp, "app-layer-protocol: empty protocol name in '%s'", name);
+    }
+    char *save = NULL;
+    for (char *one = strtok_r(list, "|", &save); one != NULL; one = strtok_r(NULL, "|", &save)) {
+        while (*one == ' ') {
+            one++;
+        }
+        for (size_t l = strlen(one); l > 0 && one[l - 1] == ' '; l--) {
+            one[l - 1] = '\0';
+        }
+        if (*one == '\0') {
+            return detect_err(dp, "app-layer-protocol: empty protocol name in '%s'", name);
+        }
+        if (a.n == ALP_NAMES_MAX) {
+            return detect_err(dp, "app-layer-protocol: more than %d protocols", ALP_NAMES_MAX);
+        }
+        uint8_t i = a.n++;
+        if (strcmp(one, "failed") == 0) {
+            a.proto[i] = APP_PROTO_FAILED;
+        } else if (strcmp(one, "unknown") == 0) {
+            a.proto[i] = APP_PROTO_UNKNOWN;
+        } else {
+            a.proto[i] = app_proto_by_name(one);
+            if (a.proto[i] == APP_PROTO_UNKNOWN) {
+                if (!app_proto_is_known_name(one)) {
+                    return detect_err(dp, "unknown app-layer protocol '%s'", one);
+                }
+                a.is_unparsed[i] = true;
             }
-            a.is_unparsed = true;
         }
     }
     DetectAlProto *ctx = malloc(sizeof(*ctx));
@@ -140,8 +179,8 @@ static int setup_alproto(DetectParser *dp, const char *arg)
 
 const DetectKeyword detect_kw_app_layer_protocol = {
     .name = "app-layer-protocol",
-    .desc = "detected app-layer protocol ([!]name[,direction|to_server|to_client|either|final|"
-            "original])",
+    .desc = "detected app-layer protocol ([!]name[|name...][,direction|to_server|to_client|"
+            "either|final|original])",
     .setup = setup_alproto, .match = match_alproto, .free = free,
 };
 

@@ -314,6 +314,19 @@ static void app_layer_protocol_forms(void **state)
                "unknown app-layer protocol");
     expect_err("alert tcp any any -> any any (app-layer-protocol:http,sideways; sid:1;)",
                "bad app-layer-protocol mode");
+    expect_ok("alert tcp any any -> any any (app-layer-protocol:dns|http; sid:1;)");
+    expect_ok("alert tcp any any -> any any (app-layer-protocol:!tls | http,either; sid:1;)");
+    expect_ok("alert tcp any any -> any any (app-layer-protocol:dns|http|tls|ssh|smtp|ftp|smb|"
+              "dcerpc; sid:1;)");
+    expect_err("alert tcp any any -> any any (app-layer-protocol:dns|http|tls|ssh|smtp|ftp|smb|"
+               "dcerpc|quic; sid:1;)",
+               "more than 8 protocols");
+    expect_err("alert tcp any any -> any any (app-layer-protocol:http|nonsense; sid:1;)",
+               "unknown app-layer protocol 'nonsense'");
+    expect_err("alert tcp any any -> any any (app-layer-protocol:http|; sid:1;)",
+               "empty protocol name");
+    expect_err("alert tcp any any -> any any (app-layer-protocol:http| |tls; sid:1;)",
+               "empty protocol name");
     Parsed p;
     parse(&p, "alert tcp any any -> any any (flow:established; app-layer-protocol:http; "
               "sid:1;)");
