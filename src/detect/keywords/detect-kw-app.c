@@ -1,7 +1,9 @@
 /* App-layer keywords on the flow and its transactions:
  *
  * app-layer-protocol:[!]name[|name...][,mode]: the protocol the app layer detected,
- *   one of the names (negated: none of them; up to ALP_NAMES_MAX names).
+ *   one of the names (negated: none of them; up to ALP_NAMES_MAX names). Outside
+ *   firewall rules, "http" is either HTTP version, dns and http2 also name DNS over
+ *   HTTP/2 flows and doh2 names DNS and HTTP/2 flows too (Suricata's equivalences).
  *   mode: direction (default: the packet's direction; a direction that has sent no
  *   data yet is 'unknown'), to_server, to_client,
  *   either, final (the flow's protocol), original (before a change). Also
@@ -28,18 +30,51 @@ enum { ALP_DIRECTION = 0, ALP_TOSERVER, ALP_TOCLIENT, ALP_EITHER, ALP_FINAL, ALP
 
 #define ALP_NAMES_MAX 8
 
+enum { ALP_NAME_UNPARSED = 1, ALP_NAME_ANY_HTTP = 2 };
+
 typedef struct DetectAlProto {
-    AppProto proto[ALP_NAMES_MAX];     // 0 with is_unparsed: a protocol we can't detect
-    bool is_unparsed[ALP_NAMES_MAX];
+    AppProto proto[ALP_NAMES_MAX];     // 0 with ALP_NAME_UNPARSED: a protocol we can't detect
+    uint8_t flags[ALP_NAMES_MAX];      // ALP_NAME_*
     uint8_t n;
     bool is_negated;
+    bool is_exact;                     // a firewall rule: no equivalences
     uint8_t mode;
+    uint8_t pad;
 } DetectAlProto;
+
+/* Whether name i stands for flow protocol v. Outside firewall rules the
+ * equivalences Suricata keeps for its older rules apply: "http" is either
+ * HTTP version, dns and http2 also name DNS-over-HTTP/2 flows, and doh2 also
+ * names DNS and HTTP/2 flows. */
+static bool name_is(const DetectAlProto *a, uint8_t i, AppProto v)
+{
+    AppProto p = a->proto[i];
+    if (a->flags[i] & ALP_NAME_UNPARSED) {
+        return false;
+    }
+    if (p == v) {
+        return true;
+    }
+    if (a->is_exact) {
+        return false;
+    }
+    switch (p) {
+    case APP_PROTO_HTTP1:
+        return (a->flags[i] & ALP_NAME_ANY_HTTP) && v == APP_PROTO_HTTP2;
+    case APP_PROTO_DNS:
+    case APP_PROTO_HTTP2:
+        return v == APP_PROTO_DOH2;
+    case APP_PROTO_DOH2:
+        return v == APP_PROTO_DNS || v == APP_PROTO_HTTP2;
+    default:
+        return false;
+    }
+}
 
 static bool names(const DetectAlProto *a, AppProto v)
 {
     for (uint8_t i = 0; i < a->n; i++) {
-        if (!a->is_unparsed[i] && a->proto[i] == v) {
+        if (name_is(a, i, v)) {
             return true;
         }
     }
@@ -58,6 +93,17 @@ static bool proto_is(const DetectAlProto *a, AppProto v)
     return a->is_negated ? !eq : eq;
 }
 
+/* A direction's protocol; an HTTP/2 side of a flow that turned out to carry DNS
+ * (doh2) is doh2 too, as the flow is. */
+static AppProto dir_proto(const Flow *f, uint8_t dir)
+{
+    AppProto v = app_layer_flow_proto_dir(f, dir);
+    if (v == APP_PROTO_HTTP2 && app_layer_flow_proto(f) == APP_PROTO_DOH2) {
+        return APP_PROTO_DOH2;
+    }
+    return v;
+}
+
 static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const void *ctx)
 {
     (void)dt;
@@ -69,12 +115,12 @@ static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const
     uint8_t pdir = (p->flags & PKT_F_TOCLIENT) ? APP_DIR_TOCLIENT : APP_DIR_TOSERVER;
     switch (a->mode) {
     case ALP_TOSERVER:
-        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOSERVER));
+        return proto_is(a, dir_proto(f, APP_DIR_TOSERVER));
     case ALP_TOCLIENT:
-        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOCLIENT));
+        return proto_is(a, dir_proto(f, APP_DIR_TOCLIENT));
     case ALP_EITHER:
-        return proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOSERVER)) ||
-               proto_is(a, app_layer_flow_proto_dir(f, APP_DIR_TOCLIENT));
+        return proto_is(a, dir_proto(f, APP_DIR_TOSERVER)) ||
+               proto_is(a, dir_proto(f, APP_DIR_TOCLIENT));
     case ALP_FINAL:
         return proto_is(a, app_layer_flow_proto(f));
     case ALP_ORIGINAL: {
@@ -86,7 +132,7 @@ static bool match_alproto(DetectThread *dt, Packet *p, const Signature *s, const
          * before its first data are 'unknown'); one that did takes the flow's when its
          * own detection did not decide. A PD-only rule looks at the protocol just
          * detected, whichever packet carries it. */
-        AppProto v = app_layer_flow_proto_dir(f, pdir);
+        AppProto v = dir_proto(f, pdir);
         if (v == APP_PROTO_UNKNOWN &&
             ((s->flags & SIG_F_PD_ONLY) || app_layer_flow_dir_seen(f, pdir))) {
             v = app_layer_flow_proto(f);
@@ -119,7 +165,7 @@ static int setup_alproto(DetectParser *dp, const char *arg)
     if (detect_kw_split(dp, arg, &tk, 2, false) != 0) {
         return VG_EINVAL;
     }
-    DetectAlProto a = { 0 };
+    DetectAlProto a = { .is_exact = dp->is_firewall };
     const char *name = tk.t[0];
     if (*name == '!') {
         a.is_negated = true;
@@ -165,7 +211,9 @@ static int setup_alproto(DetectParser *dp, const char *arg)
                 if (!app_proto_is_known_name(one)) {
                     return detect_err(dp, "unknown app-layer protocol '%s'", one);
                 }
-                a.is_unparsed[i] = true;
+                a.flags[i] |= ALP_NAME_UNPARSED;
+            } else if (strcmp(one, "http") == 0) {
+                a.flags[i] |= ALP_NAME_ANY_HTTP;     // "http1" is HTTP/1 only
             }
         }
     }
