@@ -538,23 +538,14 @@ static bool parser_owns(const Flow *f)
 }
 
 /* The session states in which Suricata inspects raw data whatever its amount:
- * its states beyond TIME_WAIT (CLOSE_WAIT, LAST_ACK, CLOSING, CLOSED). It
- * names states from the server's side, so these are: the client sent the
- * first FIN (our FIN_WAIT1 onwards), both FINs were sent while the server's
- * was not yet acknowledged (a simultaneous close), or the session closed
- * (RST included). A server that closes first does not trigger it. */
+ * those after TIME_WAIT (LAST_ACK, CLOSE_WAIT, CLOSING, CLOSED; the states are
+ * named from the server's side, as Suricata's): the client sent the first FIN,
+ * both FINs were sent while the server's was not yet acknowledged (a
+ * simultaneous close), or the session closed (RST included). A server that
+ * closes first (FIN_WAIT1, FIN_WAIT2, TIME_WAIT) does not trigger it. */
 static bool raw_flush_state(const TcpSession *ssn)
 {
-    if (ssn->state == TCP_CLOSED) {
-        return true;
-    }
-    if (ssn->state <= TCP_ESTABLISHED) {
-        return false;
-    }
-    if (ssn->closer_dir == 0) {
-        return true;
-    }
-    return ssn->state == TCP_LAST_ACK && !fin_acked_by_peer(&ssn->streams[1]);
+    return ssn->state > TCP_TIME_WAIT;
 }
 
 /* The data of stream idx this packet may deliver: what the peer

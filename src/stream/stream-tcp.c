@@ -345,7 +345,10 @@ static bool fin_acked(const TcpStream *s)
 }
 
 /* The closing states follow from who sent a FIN and which FINs are acked
- * (RFC 793 figure 6, seen from the side that closed first). */
+ * (RFC 793 figure 6), named as Suricata names them: from the server's side. A
+ * client that closes first puts the session in CLOSE_WAIT (the server got a
+ * FIN), then LAST_ACK once the server closes too; a server that closes first
+ * in FIN_WAIT1, FIN_WAIT2 once acked, then CLOSING or TIME_WAIT. */
 static TcpState closing_state(const TcpSession *ssn)
 {
     const TcpStream *c = &ssn->streams[ssn->closer_dir];
@@ -355,7 +358,7 @@ static TcpState closing_state(const TcpSession *ssn)
     }
     bool client_closed = ssn->closer_dir == 0;
     if (!(o->flags & STREAM_F_FIN)) {
-        if (!client_closed) {
+        if (client_closed) {
             return TCP_CLOSE_WAIT;
         }
         return fin_acked(c) ? TCP_FIN_WAIT2 : TCP_FIN_WAIT1;
@@ -363,7 +366,7 @@ static TcpState closing_state(const TcpSession *ssn)
     if (fin_acked(c) && fin_acked(o)) {
         return TCP_CLOSED;
     }
-    if (!client_closed) {
+    if (client_closed) {
         return TCP_LAST_ACK;
     }
     return fin_acked(c) ? TCP_TIME_WAIT : TCP_CLOSING;

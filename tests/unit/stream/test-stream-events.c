@@ -60,10 +60,10 @@ static void pure_ack_before_last_ack_in_close_wait(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5001, "hello");
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1006, NULL);
+    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1001, "hello");
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5006, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, 5002, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
     assert_true(tc_has_event(p, DECODE_EV_STREAM_CLOSEWAIT_PKT_BEFORE_LAST_ACK));
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
 }
@@ -83,12 +83,12 @@ static void fin_wait1_out_of_window_ack_and_fin_are_wrong_seq(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001 + FAR, 1002, "x");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + FAR, 5002, "x");
     assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN1_ACK_WRONG_SEQ));
     assert_false(tc_has_event(p, DECODE_EV_STREAM_EST_PACKET_OUT_OF_WINDOW));
-    p = tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001 + FAR, 1002, NULL);
+    p = tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001 + FAR, 5002, NULL);
     assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN1_FIN_WRONG_SEQ));
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);   // both ignored
 }
@@ -97,12 +97,12 @@ static void fin_wait2_out_of_window_ack_is_wrong_seq(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001 + FAR, 1002, "x");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + FAR, 5002, "x");
     assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN2_ACK_WRONG_SEQ));
-    p = tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001 + FAR, 1002, NULL);
+    p = tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001 + FAR, 5002, NULL);
     assert_true(tc_has_event(p, DECODE_EV_STREAM_FIN2_FIN_WRONG_SEQ));
 }
 
@@ -110,9 +110,9 @@ static void close_wait_out_of_window_fin_is_evented(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
-    Packet *p = tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001 + FAR, 5002, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001 + FAR, 1002, NULL);
     assert_true(tc_has_event(p, DECODE_EV_STREAM_CLOSEWAIT_FIN_OUT_OF_WINDOW));
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
 }
@@ -121,17 +121,17 @@ static void last_ack_and_time_wait_out_of_window_ack_is_wrong_seq(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002 + FAR, 5002, "x");
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5002 + FAR, 1002, "x");
     assert_true(tc_has_event(p, DECODE_EV_STREAM_LASTACK_ACK_WRONG_SEQ));
     tc_end_session(&g_tc);
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
-    p = tc_pkt(&g_tc, TC, TH_ACK, 5002 + FAR, 1002, "x");
+    p = tc_pkt(&g_tc, TS, TH_ACK, 1002 + FAR, 5002, "x");
     assert_true(tc_has_event(p, DECODE_EV_STREAM_TIMEWAIT_ACK_WRONG_SEQ));
 }
 
@@ -139,10 +139,10 @@ static void closing_out_of_window_ack_is_wrong_seq(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);   // FINs cross: nothing acked
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);   // FINs cross: nothing acked
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSING);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5002 + FAR, 1002, "x");
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002 + FAR, 5002, "x");
     assert_true(tc_has_event(p, DECODE_EV_STREAM_CLOSING_ACK_WRONG_SEQ));
 }
 

@@ -227,7 +227,7 @@ static void syn_resent_after_a_fin(void **state)
     (void)state;
     tc_handshake(&g_tc);
     tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
     Packet *p = tc_pkt(&g_tc, TS, TH_SYN, 1000, 0, NULL);
     expect_event(p, DECODE_EV_STREAM_SHUTDOWN_SYN_RESEND);
     assert_false(tc_has_event(p, DECODE_EV_STREAM_EST_SYN_RESEND));
@@ -250,9 +250,9 @@ static void invalid_ack_in_fin_wait1(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_FIN1_INVALID_ACK);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
 }
@@ -261,10 +261,10 @@ static void invalid_ack_in_fin_wait2(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_FIN2_INVALID_ACK);
 }
 
@@ -272,9 +272,9 @@ static void invalid_ack_in_close_wait(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_CLOSEWAIT_INVALID_ACK);
 }
 
@@ -282,10 +282,10 @@ static void invalid_ack_in_closing(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);   // FINs cross: nothing acked
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);   // FINs cross: nothing acked
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSING);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5002, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_CLOSING_INVALID_ACK);
 }
 
@@ -293,10 +293,10 @@ static void invalid_ack_in_last_ack(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
-    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5002, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_LASTACK_INVALID_ACK);
 }
 
@@ -304,10 +304,10 @@ static void invalid_ack_in_time_wait(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1002, BAD_ACK, NULL);
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5002, BAD_ACK, NULL);
     expect_event(p, DECODE_EV_STREAM_TIMEWAIT_INVALID_ACK);
 }
 
@@ -336,9 +336,9 @@ static void ack_beyond_the_window_in_close_wait(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
-    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
-    Packet *p = tc_pkt(&g_tc, TS, TH_ACK, 1001 + FAR, 5002, "x");
+    Packet *p = tc_pkt(&g_tc, TC, TH_ACK, 5001 + FAR, 1002, "x");
     expect_event(p, DECODE_EV_STREAM_CLOSEWAIT_ACK_OUT_OF_WINDOW);
     assert_false(tc_has_event(p, DECODE_EV_STREAM_CLOSEWAIT_FIN_OUT_OF_WINDOW));
 }

@@ -53,7 +53,7 @@ static void fin_ends_established_for_packets_not_for_the_flow(void **state)
     tc_handshake(&g_tc);
     assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_ESTABLISHED);
     tc_pkt(&g_tc, TS, TH_ACK | TH_FIN, 1001, 5001, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);   // named from the server's side
     assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);     // EVE flow state
     assert_int_equal(stream_packet_flow_state(&g_tc.f), FLOW_STATE_CLOSED);
 }
@@ -230,34 +230,51 @@ static void rst_out_of_window_is_refused_by_linux(void **state)
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_ESTABLISHED);
 }
 
-static void client_close_walks_fin_states_to_closed(void **state)
+/* States are named from the server's side, as Suricata names them: a client
+ * FIN leaves the server in CLOSE_WAIT, its own FIN then in LAST_ACK. */
+static void client_close_goes_through_close_wait_and_last_ack(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
     tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
     tc_pkt(&g_tc, TC, TH_ACK, 5001, 1002, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
     assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);  // one side still open
     tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1002, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
-    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);       // both FINs sent
     tc_pkt(&g_tc, TS, TH_ACK, 1002, 5002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
     assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
 }
 
-static void server_close_goes_through_close_wait_and_last_ack(void **state)
+/* A server that closes first walks the FIN states (its own side's). */
+static void server_close_walks_fin_states_to_closed(void **state)
 {
     (void)state;
     tc_handshake(&g_tc);
     tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSE_WAIT);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT1);
+    tc_pkt(&g_tc, TS, TH_ACK, 1001, 5002, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_FIN_WAIT2);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);  // one side still open
     tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5002, NULL);
-    assert_int_equal(tc_ssn(&g_tc)->state, TCP_LAST_ACK);
-    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);  // both FINs sent
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_TIME_WAIT);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_CLOSED);
     tc_pkt(&g_tc, TC, TH_ACK, 5002, 1002, NULL);
     assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSED);
+}
+
+/* Both FINs before the server's is acknowledged: CLOSING. */
+static void server_fin_unacked_then_client_fin_is_closing(void **state)
+{
+    (void)state;
+    tc_handshake(&g_tc);
+    tc_pkt(&g_tc, TC, TH_FIN | TH_ACK, 5001, 1001, NULL);
+    tc_pkt(&g_tc, TS, TH_FIN | TH_ACK, 1001, 5001, NULL);
+    assert_int_equal(tc_ssn(&g_tc)->state, TCP_CLOSING);
+    assert_int_equal(g_tc.f.state, FLOW_STATE_ESTABLISHED);  // as Suricata: CLOSING is not closed
 }
 
 static void keepalive_is_not_data(void **state)
@@ -543,7 +560,7 @@ static void flow_record_has_suricata_tcp_object(void **state)
     json_close_object(&jb);
     assert_string_equal(jb.buf, "{\"tcp\":{\"tcp_flags\":\"13\",\"tcp_flags_ts\":\"13\","
                                 "\"tcp_flags_tc\":\"12\",\"syn\":true,\"fin\":true,"
-                                "\"ack\":true,\"state\":\"fin_wait1\"}}");
+                                "\"ack\":true,\"state\":\"close_wait\"}}");
     json_buf_deinit(&jb);
 }
 
@@ -570,8 +587,9 @@ int main(void)
         T(rst_in_window_but_not_exact_is_refused_by_bsd),
         T(rst_in_window_is_accepted_by_linux),
         T(rst_out_of_window_is_refused_by_linux),
-        T(client_close_walks_fin_states_to_closed),
-        T(server_close_goes_through_close_wait_and_last_ack),
+        T(client_close_goes_through_close_wait_and_last_ack),
+        T(server_close_walks_fin_states_to_closed),
+        T(server_fin_unacked_then_client_fin_is_closing),
         T(keepalive_is_not_data),
         T(paws_drops_older_timestamp),
         T(rst_with_stale_timestamp_is_invalid),
