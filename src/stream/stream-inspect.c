@@ -600,7 +600,13 @@ void stream_inspect_packet(StreamThread *st, Flow *f, TcpSession *ssn, Packet *p
 {
     int dir = (p->flags & PKT_F_TOSERVER) ? 0 : 1;
     if (ssn->state < TCP_ESTABLISHED && ssn->state != TCP_CLOSED) {
-        return;
+        /* Inline, the data of a Fast Open SYN is inspected on the SYN itself (as
+         * Suricata does), while the packet can still be dropped. */
+        bool tfo_syn = (ssn->flags & SSN_F_TFO) && dir == ssn->init_dir &&
+                       (p->stream_flags & PKT_STREAM_ADDED) && stream_is_inline();
+        if (!tfo_syn) {
+            return;
+        }
     }
     if (stream_is_inline()) {
         inspect_inline(st, f, ssn, p, dir);

@@ -168,6 +168,30 @@ static void inline_view_holds_unacked_data_of_this_packet(void **state)
     stream_set_inline(false);
 }
 
+/* Inline, a Fast Open SYN's data is inspected on the SYN itself (it can still be
+ * dropped); in IDS mode it waits for the handshake as any data waits for its ack. */
+static void tfo_syn_data_is_inspected_on_the_syn_inline_only(void **state)
+{
+    (void)state;
+    for (int is_inline = 0; is_inline < 2; is_inline++) {
+        tc_end_session(&g_tc);
+        stream_set_inline(is_inline);
+        Packet *p = tc_pkt_opts(&g_tc, TS, TH_SYN, 1000, 0, "GET /x", 65535);
+        p->tcp.has_tfo = true;
+        stream_packet(g_tc.st, p);
+        assert_int_equal(tc_ssn(&g_tc)->state, TCP_SYN_SENT);
+        assert_true(p->stream_flags & PKT_STREAM_ADDED);
+        if (is_inline) {
+            assert_true(p->stream_flags & PKT_STREAM_INLINE);
+            assert_int_equal(p->stream_data_len, 6);
+            assert_memory_equal(p->stream_data, "GET /x", 6);
+        } else {
+            assert_int_equal(p->stream_data_len, 0);
+        }
+    }
+    stream_set_inline(false);
+}
+
 /* Inline, as Suricata: each packet's view is the window of the last chunk of in-order
  * data ending with its own bytes (chunk 64 on port 80 here), so a pattern split across
  * any number of packets within a chunk is found with the packet completing it. Acked
@@ -475,6 +499,7 @@ int main(void)
         T(fin_flushes_small_remainder_with_eof),
         T(missing_acked_data_is_a_gap),
         T(inline_view_holds_unacked_data_of_this_packet),
+        T(tfo_syn_data_is_inspected_on_the_syn_inline_only),
         T(inline_window_is_the_last_chunk_ending_with_the_packet),
         T(inline_window_of_a_large_packet_leads_with_a_tenth_chunk),
         T(inline_window_survives_pruning_of_acked_data),
