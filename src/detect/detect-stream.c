@@ -5,7 +5,8 @@
  * (p->stream_data); its packet payload is still inspected for packets whose
  * segment did not go into the stream (no session, midstream pick-up off, data
  * on a SYN, reassembly stopped), or always when a content is anchored with
- * depth/offset or the rule uses stream_size. "tcp-pkt", flow:no_stream and
+ * depth/offset, the rule uses stream_size or a keyword about the packet itself
+ * (flags, ttl, tos, vlan.id, fragoffset, tcp.mss, flow.pkts). "tcp-pkt", flow:no_stream and
  * dsize rules inspect packets only; "tcp-stream" and flow:only_stream rules
  * the stream only.
  *
@@ -61,6 +62,21 @@ static bool has_anchored_content(const Signature *s)
     return false;
 }
 
+/* Keywords about the packet itself (Suricata marks such rules as needing the
+ * packet): their payload keywords look at packet payloads too. */
+static bool has_packet_kw(const Signature *s)
+{
+    static const char *const names[] = {"flags",    "tcp.flags", "ttl",      "tos",
+                                        "vlan.id",  "fragoffset", "tcp.mss", "flow.pkts",
+                                        "flow.pkts_toserver", "flow.pkts_toclient"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (has_match_kw(s, names[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void detect_stream_classify(Signature *s)
 {
     s->flags &= ~(uint32_t)(SIG_F_STREAM | SIG_F_STREAM_ONLY | SIG_F_PKT_TOO);
@@ -74,10 +90,11 @@ void detect_stream_classify(Signature *s)
     s->flags |= SIG_F_STREAM;
     if (s->flags & (SIG_F_PROTO_TCP_STREAM | SIG_F_FLOW_ONLY_STREAM)) {
         s->flags |= SIG_F_STREAM_ONLY;
-    } else if (has_anchored_content(s) || has_match_kw(s, "stream_size")) {
+    } else if (has_anchored_content(s) || has_match_kw(s, "stream_size") || has_packet_kw(s)) {
         /* Suricata inspects the packets of these too: anchored content may
-         * sit at the start of a packet rather than of a chunk, and
-         * stream_size describes the session as of each packet. */
+         * sit at the start of a packet rather than of a chunk, stream_size
+         * describes the session as of each packet, and flags, ttl, ... are
+         * properties of one packet (a flags:S rule's content is on the SYN). */
         s->flags |= SIG_F_PKT_TOO;
     }
 }

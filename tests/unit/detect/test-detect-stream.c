@@ -165,6 +165,23 @@ static void anchored_content_inspects_packets_too(void **state)
     fixture_free(fx);
 }
 
+/* flags (like ttl, tos, ...) is about one packet: its rule's content is looked
+ * for in that packet's payload too, a Fast Open SYN's data added to the stream
+ * included (Suricata: tcp-fastopen-08). */
+static void packet_keywords_inspect_packets_too(void **state)
+{
+    (void)state;
+    Fixture *fx = fixture("alert tcp any any -> any 80 (flags:S; content:\"GET\"; sid:1;)\n"
+                          "alert tcp any any -> any 80 (content:\"GET\"; sid:2;)");
+    packet(fx, true, "GET /");
+    fx->p.tcp.flags = TH_SYN;
+    fx->p.stream_flags = PKT_STREAM_ADDED;
+    const PacketAlerts *pa = run(fx);
+    assert_int_equal(pa->n, 1);
+    assert_int_equal(pa->alerts[0].sid, 1);     // sid 2 leaves it to the stream
+    fixture_free(fx);
+}
+
 static void same_bytes_in_view_and_packet_alert_once(void **state)
 {
     (void)state;
@@ -317,6 +334,7 @@ int main(void)
         cmocka_unit_test(later_occurrence_after_overlap_alerts),
         cmocka_unit_test(packet_added_to_stream_is_left_to_the_stream),
         cmocka_unit_test(anchored_content_inspects_packets_too),
+        cmocka_unit_test(packet_keywords_inspect_packets_too),
         cmocka_unit_test(same_bytes_in_view_and_packet_alert_once),
         cmocka_unit_test(tcp_pkt_and_tcp_stream_protocols),
         cmocka_unit_test(only_stream_and_no_stream),
