@@ -78,9 +78,15 @@ CounterId counters_register_probe(const char *name, uint64_t (*fn)(void *arg), v
 {
     CounterId id = register_def(name, COUNTER_PROBE, 0, 0);
     pthread_mutex_lock(&g_reg_lock);
-    g_defs[id].probe = fn;
-    g_defs[id].probe_arg = arg;
-    g_defs[id].kind = COUNTER_PROBE;
+    /* written only when they change: registering again (each thread, a reload)
+     * does not write what a merge may be reading */
+    if (g_defs[id].probe != fn || g_defs[id].probe_arg != arg) {
+        g_defs[id].probe = fn;
+        g_defs[id].probe_arg = arg;
+    }
+    if (g_defs[id].kind != COUNTER_PROBE) {
+        g_defs[id].kind = COUNTER_PROBE;
+    }
     pthread_mutex_unlock(&g_reg_lock);
     return id;
 }
