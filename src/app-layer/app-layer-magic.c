@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/util-lru.h"
+#include "util/util-thread-list.h"
 
 /* Up to 1,024 distinct contents, the least recently used out: ~50 KiB plus the result
  * texts, whatever the data sizes (no copy of the data is kept). The recent contents of a
@@ -29,28 +30,26 @@ typedef struct MagicEntry {
 } MagicEntry;
 
 typedef struct MagicThread {
+    UtilThreadNode node;         // first: in g_threads
     magic_t handle;              // NULL with is_failed: no libmagic in this thread
     bool is_failed;
     EVP_MD_CTX *md;              // NULL: no cache (typed every time)
-    struct MagicThread *next;    // every thread's state, for app_magic_deinit
 } MagicThread;
 
-/* The list of every thread's state: appended by each thread on first use, freed by
- * app_magic_deinit; both under g_lock (once per thread, never per call). */
-static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static MagicThread *g_threads;
-static _Atomic uint64_t g_generation = 1;   // written by app_magic_deinit only
+/* Every thread's state: listed by each thread on first use, freed by app_magic_deinit
+ * (util-thread-list.h). */
+static UtilThreadList g_threads = UTIL_THREAD_LIST_INIT;
 static _Atomic uint64_t g_n_calls;           // any thread, relaxed: tests only
 static _Atomic uint64_t g_n_hits;
 static pthread_mutex_t g_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static UtilLru g_index;                     // under g_cache_lock; cap 0: not yet made
 static MagicEntry g_cache[MAGIC_CACHE_CAP];  // under g_cache_lock, slots of g_index
 static _Thread_local MagicThread *t_magic;  // this thread's entry of g_threads, valid
-static _Thread_local uint64_t t_generation; // while this equals g_generation
+static _Thread_local uint64_t t_generation; // while this is g_threads' generation
 
 static MagicThread *thread_state(void)
 {
-    uint64_t gen = atomic_load(&g_generation);
+    uint64_t gen = util_thread_list_generation(&g_threads);
     if (t_magic != NULL && t_generation == gen) {
         return t_magic;    // (after app_magic_deinit t_magic is freed: never read then)
     }
@@ -67,10 +66,7 @@ static MagicThread *thread_state(void)
         mt->is_failed = true;
     }
     mt->md = EVP_MD_CTX_new();
-    pthread_mutex_lock(&g_lock);
-    mt->next = g_threads;
-    g_threads = mt;
-    pthread_mutex_unlock(&g_lock);
+    util_thread_list_add(&g_threads, &mt->node);
     t_magic = mt;
     t_generation = gen;
     return mt;
@@ -160,13 +156,9 @@ const char *app_magic_of(const uint8_t *data, uint32_t len, char *out, size_t ca
 
 void app_magic_deinit(void)
 {
-    pthread_mutex_lock(&g_lock);
-    MagicThread *mt = g_threads;
-    g_threads = NULL;
-    atomic_fetch_add(&g_generation, 1);
+    UtilThreadNode *n = util_thread_list_take(&g_threads);
     atomic_store(&g_n_calls, 0);
     atomic_store(&g_n_hits, 0);
-    pthread_mutex_unlock(&g_lock);
     pthread_mutex_lock(&g_cache_lock);
     for (uint32_t i = 0; i < MAGIC_CACHE_CAP; i++) {
         free(g_cache[i].result);
@@ -174,14 +166,15 @@ void app_magic_deinit(void)
     memset(g_cache, 0, sizeof(g_cache));
     util_lru_free(&g_index);
     pthread_mutex_unlock(&g_cache_lock);
-    while (mt != NULL) {
-        MagicThread *next = mt->next;
+    while (n != NULL) {
+        UtilThreadNode *next = n->next;
+        MagicThread *mt = (MagicThread *)n;
         if (mt->handle != NULL) {
             magic_close(mt->handle);
         }
         EVP_MD_CTX_free(mt->md);
         free(mt);
-        mt = next;
+        n = next;
     }
     t_magic = NULL;
 }

@@ -6,14 +6,14 @@
  * made and freed per packet cost libcrypto several allocations every Initial packet. */
 #include "app-layer/quic/app-layer-quic.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+
+#include "util/util-thread-list.h"
 
 static const uint8_t SALT_V1[20] = {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
                                     0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a};
@@ -50,18 +50,15 @@ bool quic_version_decryptable(uint32_t version)
 }
 
 /* A thread's contexts: made on first use and listed in g_threads, which
- * quic_crypto_deinit frees at teardown (bumping the generation, so a thread
- * using QUIC again after that makes new ones). */
+ * quic_crypto_deinit frees at teardown (util-thread-list.h). */
 typedef struct CryptoThread {
+    UtilThreadNode node;         // first: in g_threads
     EVP_CIPHER_CTX *ecb;         // AES-128-ECB, no padding: header protection
     EVP_CIPHER_CTX *gcm;         // AES-128-GCM: payload
     EVP_MAC_CTX *hmac;           // HMAC-SHA256: key derivation
-    struct CryptoThread *next;
 } CryptoThread;
 
-static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static CryptoThread *g_threads;  // under g_lock
-static _Atomic uint64_t g_generation = 1;
+static UtilThreadList g_threads = UTIL_THREAD_LIST_INIT;
 static _Thread_local CryptoThread *t_crypto;
 static _Thread_local uint64_t t_generation;
 
@@ -91,7 +88,7 @@ static EVP_MAC_CTX *hmac_sha256_new(void)
 /* This thread's contexts, or NULL without memory. */
 static CryptoThread *crypto_thread(void)
 {
-    uint64_t gen = atomic_load(&g_generation);
+    uint64_t gen = util_thread_list_generation(&g_threads);
     if (t_crypto != NULL && t_generation == gen) {
         return t_crypto;
     }
@@ -109,10 +106,7 @@ static CryptoThread *crypto_thread(void)
         crypto_thread_free(ct);
         return NULL;
     }
-    pthread_mutex_lock(&g_lock);
-    ct->next = g_threads;
-    g_threads = ct;
-    pthread_mutex_unlock(&g_lock);
+    util_thread_list_add(&g_threads, &ct->node);
     t_crypto = ct;
     t_generation = gen;
     return ct;
@@ -120,16 +114,13 @@ static CryptoThread *crypto_thread(void)
 
 void quic_crypto_deinit(void)
 {
-    pthread_mutex_lock(&g_lock);
-    CryptoThread *ct = g_threads;
-    g_threads = NULL;
-    atomic_fetch_add(&g_generation, 1);
-    pthread_mutex_unlock(&g_lock);
-    while (ct != NULL) {
-        CryptoThread *next = ct->next;
-        crypto_thread_free(ct);
-        ct = next;
+    UtilThreadNode *n = util_thread_list_take(&g_threads);
+    while (n != NULL) {
+        UtilThreadNode *next = n->next;
+        crypto_thread_free((CryptoThread *)n);
+        n = next;
     }
+    t_crypto = NULL;
 }
 
 static bool hmac256(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen,

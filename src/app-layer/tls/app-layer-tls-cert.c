@@ -25,6 +25,7 @@
 
 #include "util/util-hash.h"
 #include "util/util-lru.h"
+#include "util/util-thread-list.h"
 #include "util/util-error.h"
 
 #define TLS_NAME_MAX 4096        // subject/issuer strings are cut here
@@ -199,23 +200,21 @@ typedef struct CertEntry {
 } CertEntry;
 
 typedef struct CertCache {
+    UtilThreadNode node;                   // first: in g_caches
     UtilLru index;                         // slots of slot[]
     CertEntry slot[CERT_CACHE_CAP];
     uint32_t der_bytes;                    // sum of the held entries' len
-    struct CertCache *next;                // every thread's cache, for tls_cert_cache_deinit
 } CertCache;
 
-/* Each thread appends its cache once to g_caches (under g_lock); tls_cert_cache_deinit
- * frees them all at teardown and bumps the generation so a later use starts afresh. */
-static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static CertCache *g_caches;
-static _Atomic uint64_t g_generation = 1;
+/* Each thread lists its cache once in g_caches; tls_cert_cache_deinit frees them all at
+ * teardown (util-thread-list.h). */
+static UtilThreadList g_caches = UTIL_THREAD_LIST_INIT;
 static _Thread_local CertCache *t_cache;
 static _Thread_local uint64_t t_generation;
 
 static CertCache *thread_cache(void)
 {
-    uint64_t gen = atomic_load(&g_generation);
+    uint64_t gen = util_thread_list_generation(&g_caches);
     if (t_cache != NULL && t_generation == gen) {
         return t_cache;
     }
@@ -227,10 +226,7 @@ static CertCache *thread_cache(void)
         free(cc);
         return NULL;
     }
-    pthread_mutex_lock(&g_lock);
-    cc->next = g_caches;
-    g_caches = cc;
-    pthread_mutex_unlock(&g_lock);
+    util_thread_list_add(&g_caches, &cc->node);
     t_cache = cc;
     t_generation = gen;
     return cc;
@@ -340,19 +336,16 @@ int tls_cert_decode(const uint8_t *der, uint32_t len, TlsCert *c)
 
 void tls_cert_cache_deinit(void)
 {
-    pthread_mutex_lock(&g_lock);
-    CertCache *cc = g_caches;
-    g_caches = NULL;
-    atomic_fetch_add(&g_generation, 1);
-    pthread_mutex_unlock(&g_lock);
-    while (cc != NULL) {
-        CertCache *next = cc->next;
+    UtilThreadNode *n = util_thread_list_take(&g_caches);
+    while (n != NULL) {
+        UtilThreadNode *next = n->next;
+        CertCache *cc = (CertCache *)n;
         for (uint32_t i = 0; i < CERT_CACHE_CAP; i++) {
             entry_clear(cc, &cc->slot[i]);
         }
         util_lru_free(&cc->index);
         free(cc);
-        cc = next;
+        n = next;
     }
     t_cache = NULL;
 }
