@@ -390,12 +390,6 @@ bool stream_flow_window(const Flow *f, uint8_t dir, const uint8_t **data, uint32
     return true;
 }
 
-static bool fin_acked_by_peer(const TcpStream *s)
-{
-    return (s->flags & STREAM_F_FIN) && (s->flags & STREAM_F_ACK_SEEN) &&
-           stream_seq_to_off(s, s->last_ack) > stream_seq_to_off(s, s->fin_seq);
-}
-
 static uint64_t acked_off(const TcpStream *s)
 {
     return (s->flags & STREAM_F_ACK_SEEN) ? stream_seq_to_off(s, s->last_ack) : 0;
