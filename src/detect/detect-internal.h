@@ -417,6 +417,9 @@ enum {
     DETECT_KW_TX_PER_DIR = 1u << 3,    // tx keyword inspected in each direction on its own
                                        // (ssl_version, ssl_state): a rule of only such keywords
                                        // alerts once per direction of a tx, as Suricata's
+    DETECT_KW_PACKET = 1u << 4,        // about one packet (flags, ttl, ...): the rule's payload
+                                       // keywords look at packet payloads too, even those
+                                       // added to the stream (Suricata's "requires packet")
 };
 
 typedef struct DetectKeyword {

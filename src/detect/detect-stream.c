@@ -6,7 +6,7 @@
  * segment did not go into the stream (no session, midstream pick-up off, data
  * on a SYN, reassembly stopped), or always when a content is anchored with
  * depth/offset, the rule uses stream_size or a keyword about the packet itself
- * (flags, ttl, tos, vlan.id, fragoffset, tcp.mss, flow.pkts). "tcp-pkt", flow:no_stream and
+ * (DETECT_KW_PACKET: flags, ttl, ...). "tcp-pkt", flow:no_stream and
  * dsize rules inspect packets only; "tcp-stream" and flow:only_stream rules
  * the stream only.
  *
@@ -62,15 +62,14 @@ static bool has_anchored_content(const Signature *s)
     return false;
 }
 
-/* Keywords about the packet itself (Suricata marks such rules as needing the
- * packet): their payload keywords look at packet payloads too. */
+/* A keyword about the packet itself (DETECT_KW_PACKET): Suricata marks such
+ * rules as needing the packet, so their payload keywords look at packet
+ * payloads too. */
 static bool has_packet_kw(const Signature *s)
 {
-    static const char *const names[] = {"flags",    "tcp.flags", "ttl",      "tos",
-                                        "vlan.id",  "fragoffset", "tcp.mss", "flow.pkts",
-                                        "flow.pkts_toserver", "flow.pkts_toclient"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (has_match_kw(s, names[i])) {
+    const DetectMatchList *l = &s->lists[DETECT_LIST_MATCH];
+    for (uint16_t i = 0; i < l->n; i++) {
+        if (l->m[i].kw->flags & DETECT_KW_PACKET) {
             return true;
         }
     }

@@ -245,7 +245,8 @@ static int setup_stream_size(DetectParser *dp, const char *arg)
 }
 
 static const DetectKeyword detect_kw_flowcount_match = {
-    .name = "flow.pkts", .desc = "flow packet/byte counter", .match = match_flowcount,
+    .name = "flow.pkts", .desc = "flow packet/byte counter", .flags = DETECT_KW_PACKET,
+    .match = match_flowcount,
     .free = free,
 };
 const DetectKeyword detect_kw_flow_pkts = {

@@ -206,11 +206,13 @@ static int setup_fragbits(DetectParser *dp, const char *arg)
 }
 
 const DetectKeyword detect_kw_ttl = {
-    .name = "ttl", .desc = "IP time to live / hop limit", .setup = setup_ttl,
+    .name = "ttl", .desc = "IP time to live / hop limit", .flags = DETECT_KW_PACKET,
+    .setup = setup_ttl,
     .match = match_ttl, .free = free,
 };
 const DetectKeyword detect_kw_tos = {
-    .name = "tos", .desc = "IPv4 type of service", .setup = setup_tos, .match = match_tos,
+    .name = "tos", .desc = "IPv4 type of service", .flags = DETECT_KW_PACKET,
+    .setup = setup_tos, .match = match_tos,
     .free = free,
 };
 const DetectKeyword detect_kw_id = {
@@ -226,7 +228,8 @@ const DetectKeyword detect_kw_fragbits = {
     .setup = setup_fragbits, .match = match_fragbits, .free = free,
 };
 const DetectKeyword detect_kw_fragoffset = {
-    .name = "fragoffset", .desc = "fragment offset in bytes", .setup = setup_fragoffset,
+    .name = "fragoffset", .desc = "fragment offset in bytes", .flags = DETECT_KW_PACKET,
+    .setup = setup_fragoffset,
     .match = match_fragoffset, .free = free,
 };
 const DetectKeyword detect_kw_ip_proto = {

@@ -144,11 +144,12 @@ static int setup_tcp_mss(DetectParser *dp, const char *arg)
 }
 
 const DetectKeyword detect_kw_tcp_mss = {
-    .name = "tcp.mss", .desc = "TCP MSS option value", .setup = setup_tcp_mss,
+    .name = "tcp.mss", .desc = "TCP MSS option value", .flags = DETECT_KW_PACKET,
+    .setup = setup_tcp_mss,
     .match = match_tcp_mss, .free = free,
 };
 const DetectKeyword detect_kw_tcp_flags = {
-    .name = "tcp.flags", .desc = "same as flags", .setup = setup_flags, .match = match_flags,
+    .name = "tcp.flags", .desc = "same as flags", .flags = DETECT_KW_PACKET, .setup = setup_flags, .match = match_flags,
     .free = free,
 };
 /* Suricata's dotted names for the same checks. */
@@ -166,7 +167,7 @@ const DetectKeyword detect_kw_tcp_window = {
 };
 const DetectKeyword detect_kw_flags = {
     .name = "flags", .desc = "TCP flags FSRPAUCE0 with modifiers + * ! and ignore mask",
-    .setup = setup_flags, .match = match_flags, .free = free,
+    .flags = DETECT_KW_PACKET, .setup = setup_flags, .match = match_flags, .free = free,
 };
 const DetectKeyword detect_kw_seq = {
     .name = "seq", .desc = "TCP sequence number", .setup = setup_seq, .match = match_seq,

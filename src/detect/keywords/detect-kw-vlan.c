@@ -97,7 +97,8 @@ static int setup_vlan_layers(DetectParser *dp, const char *arg)
 }
 
 const DetectKeyword detect_kw_vlan_id = {
-    .name = "vlan.id", .desc = "VLAN id ([op]id[,layer|any|all])", .setup = setup_vlan_id,
+    .name = "vlan.id", .desc = "VLAN id ([op]id[,layer|any|all])", .flags = DETECT_KW_PACKET,
+    .setup = setup_vlan_id,
     .match = match_vlan_id, .free = free,
 };
 const DetectKeyword detect_kw_vlan_layers = {
