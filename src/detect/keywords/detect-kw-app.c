@@ -182,12 +182,12 @@ static int setup_alproto(DetectParser *dp, const char *arg)
         return detect_err(dp, "app-layer-protocol list too long");
     }
     strcpy(list, name);
-    size_t len = strlen(list);
-    if (len == 0 || list[0] == '|' || list[len - 1] == '|' || strstr(list, "||") != NULL) {
-        return detect_err(dp, "app-layer-protocol: empty protocol name in '%s'", name);
-    }
-    char *save = NULL;
-    for (char *one = strtok_r(list, "|", &save); one != NULL; one = strtok_r(NULL, "|", &save)) {
+    char *bar;
+    for (char *one = list; one != NULL; one = bar) {
+        bar = strchr(one, '|');
+        if (bar != NULL) {
+            *bar++ = '\0';
+        }
         while (*one == ' ') {
             one++;
         }
