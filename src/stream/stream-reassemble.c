@@ -96,14 +96,16 @@ static const StreamRun *run_find(const StreamRun *t, uint64_t off)
  * Runs are released in bursts (a session with a thousand held segments ends)
  * and may end in another thread than the one that made them (flow end), so a
  * bounded per-thread cache alone kept calling malloc. With the depot, a malloc
- * happens only when the thread's cache and the depot are both empty: every run
- * object is then live (charged to stream.reassembly.memcap), in a thread's
- * cache or in the depot, so the objects ever allocated stay below the memcap's
- * worth plus RUN_CACHE_MAX per thread, and once a capture has reached its peak
- * no run costs a malloc. A thread's cache is freed when the thread exits (key
- * destructor), the depot by stream_deinit. */
+ * happens only when the thread's cache and the depot are both empty, so once a
+ * capture has reached its peak no run costs a malloc. The depot holds at most
+ * RUN_DEPOT_MAX batches (about 3.5 MiB): past that a spilled batch is freed, so
+ * a burst of runs (an attacker's thousands of holes, bounded by
+ * stream.reassembly.memcap while live) does not stay allocated after it ends.
+ * A thread's cache is freed when the thread exits (key destructor), the depot
+ * by stream_deinit. */
 #define RUN_CACHE_MAX 256u
 #define RUN_DEPOT_BATCH 128u
+#define RUN_DEPOT_MAX 512u      // batches
 #if defined(__SANITIZE_ADDRESS__)
 #define RUN_CACHE_ON false  // every run freed: AddressSanitizer keeps seeing a use after free
 #else
@@ -125,6 +127,7 @@ static bool g_run_key_ok;              // written once, under g_run_once
  * the batches through their first run's right. */
 static pthread_mutex_t g_depot_lock = PTHREAD_MUTEX_INITIALIZER;
 static StreamRun *g_depot;             // under g_depot_lock
+static uint32_t g_depot_n;             // batches in g_depot, under g_depot_lock
 
 static void run_list_free(StreamRun *r)
 {
@@ -154,6 +157,7 @@ void stream_reasm_depot_free(void)
     pthread_mutex_lock(&g_depot_lock);
     StreamRun *b = g_depot;
     g_depot = NULL;
+    g_depot_n = 0;
     pthread_mutex_unlock(&g_depot_lock);
     while (b != NULL) {
         StreamRun *next = b->right;
@@ -182,6 +186,7 @@ static StreamRun *run_alloc(void)
             b = g_depot;
             if (b != NULL) {
                 g_depot = b->right;
+                g_depot_n--;
             }
             pthread_mutex_unlock(&g_depot_lock);
         }
@@ -209,9 +214,16 @@ static void run_cache_spill(void)
     t_runs.n -= RUN_DEPOT_BATCH;
     last->left = NULL;
     pthread_mutex_lock(&g_depot_lock);
-    first->right = g_depot;
-    g_depot = first;
+    bool is_kept = g_depot_n < RUN_DEPOT_MAX;
+    if (is_kept) {
+        first->right = g_depot;
+        g_depot = first;
+        g_depot_n++;
+    }
     pthread_mutex_unlock(&g_depot_lock);
+    if (!is_kept) {
+        run_list_free(first);
+    }
 }
 
 static void run_release(StreamRun *r)
